@@ -37,6 +37,23 @@ int vw_cmd_common(int c, const char *arg, void (*usage)(FILE *), int *ret_exit);
 /* The full command line, for provenance (set by main). */
 const char *vw_cmd_line(void);
 
+/* Target selection shared by catalogue, count and the later stages. */
+#include "vafwatch/catalogue.h"
+typedef struct {
+    const char *build;       /* --build, NULL: from the first input's header */
+    const char **targets;    /* --targets files */
+    int n_targets;
+    int no_builtin;          /* --no-builtin */
+    const char *reference;   /* --reference */
+} vw_target_opt_t;
+
+/* Builds the target set: the built-in catalogue in the build (given, or
+ * detected from 'first_input' when not NULL) plus user targets, sorted and
+ * de-duplicated, REF-checked against the reference when one is given
+ * (built-in rows that do not match are dropped with a warning; user rows
+ * that do not match are an error).  Logs on failure; returns NULL. */
+vw_targets_t *vw_cmd_targets(const vw_target_opt_t *o, const char *first_input);
+
 int main_catalogue(int argc, char *argv[]);
 int main_count(int argc, char *argv[]);
 

@@ -16,6 +16,8 @@ typedef struct {
 } vw_command_t;
 
 static const vw_command_t commands[] = {
+    {"catalogue", main_catalogue, "print the built-in resistance hotspot catalogue or check targets"},
+    {"count", main_count, "count reference and mutant fragments at the targets in BAM/CRAM files"},
     {NULL, NULL, NULL}
 };
 

@@ -1,0 +1,102 @@
+/*
+ * count.h -- the counting engine: reference / alternate DNA fragments at
+ * every target of one BAM/CRAM file.
+ *
+ * Counting unit (VW_UNIT_FRAGMENT, the default): a read pair is one
+ * fragment.  When both mates inform on a target (overlapping mates) the
+ * fragment counts once; when their alleles differ it counts for neither
+ * and is reported as 'discordant'.  VW_UNIT_READ counts every read on its
+ * own, as samtools mpileup -x (no overlap detection) does.
+ *
+ * What a read says about a target (its allele):
+ *  - SNV/MNV: every REF position must be an aligned base of the read with
+ *    base quality >= min_bq (else the read does not inform).  A read with a
+ *    deletion over a REF position, or an insertion inside an MNV, reports
+ *    "other".  Bases equal to REF -> ref, equal to ALT -> alt, else other.
+ *  - Indels and complex alleles: the read must have aligned bases just
+ *    outside the target's repeat-equivalence window (vw_target_t win_beg-1
+ *    and win_end); its allele is the read sequence between them.  Equal to
+ *    the window's REF haplotype -> ref, to its ALT haplotype -> alt, else
+ *    other.  A deletion placed anywhere in the repeat is therefore the same
+ *    allele.  Base quality is not used for indel alleles.
+ *
+ * No depth cap is applied.
+ */
+#ifndef VW_COUNT_H
+#define VW_COUNT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "vafwatch/catalogue.h"
+
+typedef enum { VW_UNIT_FRAGMENT = 0, VW_UNIT_READ = 1 } vw_count_unit_t;
+
+/* Fragment lengths are kept in a histogram of 0..VW_FRAGLEN_BINS-1 bp;
+ * longer fragments fall in the last bin. */
+#define VW_FRAGLEN_BINS 1024
+
+typedef struct {
+    int min_mq;            /* skip reads with MAPQ < min_mq [20] */
+    int min_bq;            /* SNV/MNV bases with quality < min_bq do not count [20] */
+    uint32_t excl_flags;   /* skip reads with any of these flags [UNMAP,SECONDARY,QCFAIL,DUP,SUPPLEMENTARY] */
+    uint32_t req_flags;    /* skip reads without all of these [0]; 0x2 for proper pairs only */
+    vw_count_unit_t unit;  /* fragment or read [fragment] */
+    int threads;           /* BGZF decompression threads for this file [0] */
+    const char *reference; /* FASTA for CRAM decoding, NULL if none */
+    int stream;            /* 1: read the whole file in order, no index needed (required for "-") */
+} vw_count_opt_t;
+
+/* Sets the documented defaults. */
+void vw_count_opt_init(vw_count_opt_t *opt);
+
+typedef struct {
+    int64_t depth;         /* informative fragments: ref + alt + other (discordant excluded) */
+    int64_t ref, alt, other;
+    int64_t discordant;    /* both mates inform and disagree */
+    int64_t ref_fwd, ref_rev, alt_fwd, alt_rev; /* by fragment strand (the strand of read 1) */
+    int64_t alt_bq_sum;    /* sum of base quality of alt support (max of the mates) */
+    int64_t alt_mq_sum;    /* sum of mapping quality of alt support (max of the mates) */
+    uint32_t *fl_ref, *fl_alt; /* fragment-length histograms (NULL until the first length) */
+} vw_count_t;
+
+typedef struct {
+    char *sample;          /* @RG SM, or the file name without extension */
+    char *path;
+    vw_build_t build;      /* detected from @SQ lengths, UNKNOWN if not told */
+    int n;                 /* number of targets (same order as the target set) */
+    vw_count_t *c;
+    int64_t n_reads;       /* records read */
+    int64_t n_used;        /* records passing the filters */
+    int64_t n_informative; /* read-target observations */
+} vw_sample_counts_t;
+
+/* Counts every target of 'ts' in the BAM/CRAM/SAM file 'path' ("-" for
+ * standard input, which implies opt->stream).  'sample' overrides the
+ * sample name when not NULL.  Checks that the file's build (if it can be
+ * told) matches ts->build (if known), and that every target contig exists
+ * in the header (with or without "chr").
+ * Logs on failure (naming the file and the record or target).
+ * Returns 0 and *ret (caller owns; free with vw_sample_counts_destroy()), or
+ * a negative code: -errno, VW_EFORMAT (truncated/corrupt/unsorted),
+ * VW_EBUILD (build or contig mismatch), VW_EINPUT (no index without stream). */
+int vw_count_file(const char *path, const char *sample, const vw_targets_t *ts, const vw_count_opt_t *opt,
+                  vw_sample_counts_t **ret) VW_WARN_UNUSED;
+
+/* Accepts NULL. */
+void vw_sample_counts_destroy(vw_sample_counts_t *s);
+
+/* Median of a fragment-length histogram, or -1 when empty. */
+int vw_fraglen_median(const uint32_t *hist);
+
+/* Writes the evidence table: a '#' header line, then one row per sample x
+ * target (samples in the given order, targets in set order).  Columns are
+ * documented in docs/formats.md.  Returns 0 or -EIO. */
+int vw_count_write_tsv(FILE *fp, const vw_targets_t *ts, vw_sample_counts_t *const *s, int n_samples)
+    VW_WARN_UNUSED;
+
+/* The same as a JSON document {"command":..., "samples":[{...,"targets":[...]}]}. */
+int vw_count_write_json(FILE *fp, const vw_targets_t *ts, vw_sample_counts_t *const *s, int n_samples,
+                        const char *command) VW_WARN_UNUSED;
+
+#endif

@@ -1,0 +1,283 @@
+/* cmd_count.c -- vafwatch count: fragments at the targets of BAM/CRAM files. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <htslib/sam.h>
+
+#include "vafwatch/catalogue.h"
+#include "vafwatch/count.h"
+#include "vafwatch/log.h"
+#include "vafwatch/util.h"
+#include "cmd.h"
+
+enum { OPT_BUILD = VW_OPT_CMD_FIRST, OPT_NO_BUILTIN, OPT_STREAM, OPT_EXCL, OPT_PROPER, OPT_UNIT, OPT_JSON };
+
+static void usage(FILE *fp)
+{
+    vw_count_opt_t d;
+    vw_count_opt_init(&d);
+    char *fl = bam_flag2str((int)d.excl_flags);
+    fprintf(fp,
+            "\n"
+            "Usage: vafwatch count [options] <in.bam|in.cram|-> [...]\n\n"
+            "Counts reference, alternate and other DNA fragments at every target of each file.\n"
+            "A read pair is one fragment; overlapping mates count once; mates that disagree\n"
+            "count for neither allele (column 'discordant').  No depth limit.\n\n"
+            "Input:\n"
+            "  -T, --targets FILE       user targets (VCF/BCF, BED with --reference, or TSV); repeatable\n"
+            "      --no-builtin         count only the user targets\n"
+            "      --build NAME         GRCh37 or GRCh38 [told by the first file's @SQ lengths]\n"
+            "  -f, --reference FASTA    reference: needed for CRAM; checks every target's REF and\n"
+            "                           matches indels anywhere in their repeat\n"
+            "  -s, --sample LIST        comma-separated sample names, one per file [@RG SM]\n"
+            "      --stream             read files from start to end, no index needed ('-' implies it)\n"
+            "Filtering:\n"
+            "  -q, --min-MQ INT         skip reads with mapping quality < INT [%d]\n"
+            "  -Q, --min-BQ INT         skip SNV/MNV bases with base quality < INT [%d]\n"
+            "      --excl-flags FLAGS   skip reads with any of these flags [%s]\n"
+            "      --proper-pair        count properly paired reads only\n"
+            "      --count-unit UNIT    fragment or read (read: as samtools mpileup -x) [fragment]\n"
+            "Output:\n"
+            "  -o, --output FILE        evidence table (TSV) ['-' = standard output]\n"
+            "      --json FILE          also write the counts as JSON\n"
+            "  -t, --threads INT        threads: files counted in parallel, or BGZF decompression\n"
+            "                           threads for a single file (more than 4 rarely helps) [1]\n"
+            VW_OPT_COMMON_HELP
+            "\n"
+            "Output columns are described in docs/formats.md.\n\n",
+            d.min_mq, d.min_bq, fl ? fl : "");
+    free(fl);
+}
+
+typedef struct {
+    char **files;
+    char **samples;
+    int n_files;
+    const vw_targets_t *ts;
+    const vw_count_opt_t *opt;
+    vw_sample_counts_t **res;
+    int *rc;
+    int next;
+    pthread_mutex_t lock;
+} job_t;
+
+static void *worker(void *arg)
+{
+    job_t *j = arg;
+    for (;;) {
+        pthread_mutex_lock(&j->lock);
+        int i = j->next++;
+        pthread_mutex_unlock(&j->lock);
+        if (i >= j->n_files)
+            break;
+        j->rc[i] = vw_count_file(j->files[i], j->samples ? j->samples[i] : NULL, j->ts, j->opt, &j->res[i]);
+    }
+    return NULL;
+}
+
+/* Splits a comma-separated list in place. */
+static int split_commas(char *s, char **out, int m)
+{
+    int n = 0;
+    char *p = s;
+    while (n < m) {
+        out[n++] = p;
+        p = strchr(p, ',');
+        if (!p)
+            break;
+        *p++ = '\0';
+    }
+    return p ? -1 : n;
+}
+
+int main_count(int argc, char *argv[])
+{
+    static const struct option lopts[] = {
+        {"targets", required_argument, NULL, 'T'},
+        {"no-builtin", no_argument, NULL, OPT_NO_BUILTIN},
+        {"build", required_argument, NULL, OPT_BUILD},
+        {"reference", required_argument, NULL, 'f'},
+        {"sample", required_argument, NULL, 's'},
+        {"stream", no_argument, NULL, OPT_STREAM},
+        {"min-MQ", required_argument, NULL, 'q'},
+        {"min-BQ", required_argument, NULL, 'Q'},
+        {"excl-flags", required_argument, NULL, OPT_EXCL},
+        {"proper-pair", no_argument, NULL, OPT_PROPER},
+        {"count-unit", required_argument, NULL, OPT_UNIT},
+        {"output", required_argument, NULL, 'o'},
+        {"json", required_argument, NULL, OPT_JSON},
+        {"threads", required_argument, NULL, 't'},
+        VW_OPT_COMMON_LONG,
+        {NULL, 0, NULL, 0}
+    };
+    vw_count_opt_t opt;
+    vw_count_opt_init(&opt);
+    vw_target_opt_t to = {NULL, NULL, 0, 0, NULL};
+    const char *out = "-", *json = NULL;
+    char *sample_arg = NULL, **samples = NULL;
+    long threads = 1, v;
+    int ret = VW_EXIT_DATA, c, ex;
+    vw_targets_t *ts = NULL;
+    vw_sample_counts_t **res = NULL;
+    int *rcs = NULL, n_files = 0;
+    vw_ofile_t of = {0}, oj = {0};
+    to.targets = calloc((size_t)argc, sizeof(char *));
+    if (!to.targets)
+        return VW_EXIT_DATA;
+    while ((c = getopt_long(argc, argv, "T:f:s:q:Q:o:t:h", lopts, NULL)) >= 0) {
+        if (vw_cmd_common(c, optarg, usage, &ex)) {
+            if (ex >= 0) {
+                ret = ex;
+                goto out;
+            }
+            continue;
+        }
+        switch (c) {
+        case 'T': to.targets[to.n_targets++] = optarg; break;
+        case OPT_NO_BUILTIN: to.no_builtin = 1; break;
+        case OPT_BUILD: to.build = optarg; break;
+        case 'f': to.reference = opt.reference = optarg; break;
+        case 's': sample_arg = optarg; break;
+        case OPT_STREAM: opt.stream = 1; break;
+        case 'q':
+        case 'Q':
+            if (vw_parse_long(optarg, &v) || v < 0 || v > 255) {
+                vw_error("-%c takes an integer from 0 to 255, not '%s'", c, optarg);
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            if (c == 'q') opt.min_mq = (int)v; else opt.min_bq = (int)v;
+            break;
+        case OPT_EXCL: {
+            int f = bam_str2flag(optarg);
+            if (f < 0) {
+                vw_error("--excl-flags: cannot parse '%s' (e.g. UNMAP,SECONDARY or 0x904)", optarg);
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            opt.excl_flags = (uint32_t)f;
+            break;
+        }
+        case OPT_PROPER: opt.req_flags |= BAM_FPROPER_PAIR; break;
+        case OPT_UNIT:
+            if (!strcmp(optarg, "fragment")) opt.unit = VW_UNIT_FRAGMENT;
+            else if (!strcmp(optarg, "read")) opt.unit = VW_UNIT_READ;
+            else {
+                vw_error("--count-unit takes 'fragment' or 'read', not '%s'", optarg);
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            break;
+        case 'o': out = optarg; break;
+        case OPT_JSON: json = optarg; break;
+        case 't':
+            if (vw_parse_long(optarg, &threads) || threads < 1 || threads > 256) {
+                vw_error("--threads takes an integer from 1 to 256, not '%s'", optarg);
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            break;
+        default: usage(stderr); ret = VW_EXIT_USAGE; goto out;
+        }
+    }
+    n_files = argc - optind;
+    if (n_files < 1) {
+        usage(stderr);
+        ret = VW_EXIT_USAGE;
+        goto out;
+    }
+    char **files = argv + optind;
+    int n_stdin = 0;
+    for (int i = 0; i < n_files; i++)
+        n_stdin += strcmp(files[i], "-") == 0;
+    if (n_stdin > 1) {
+        vw_error("standard input ('-') can be read only once");
+        ret = VW_EXIT_USAGE;
+        goto out;
+    }
+    if (sample_arg) {
+        samples = calloc((size_t)n_files, sizeof(char *));
+        if (!samples || split_commas(sample_arg, samples, n_files) != n_files) {
+            vw_error("--sample: give exactly one name per input file (%d)", n_files);
+            ret = VW_EXIT_USAGE;
+            goto out;
+        }
+    }
+    if (to.no_builtin && to.n_targets == 0) {
+        vw_error("--no-builtin needs --targets");
+        ret = VW_EXIT_USAGE;
+        goto out;
+    }
+    ts = vw_cmd_targets(&to, files[0]);
+    if (!ts)
+        goto out;
+    res = calloc((size_t)n_files, sizeof(*res));
+    rcs = calloc((size_t)n_files, sizeof(int));
+    if (!res || !rcs)
+        goto out;
+    int workers = (int)(threads < n_files ? threads : n_files);
+    if (workers <= 1 && threads > 1)
+        opt.threads = (int)threads;
+    job_t job = {files, samples, n_files, ts, &opt, res, rcs, 0, PTHREAD_MUTEX_INITIALIZER};
+    if (workers <= 1) {
+        worker(&job);
+    } else {
+        pthread_t *tids = calloc((size_t)workers, sizeof(pthread_t));
+        int started = 0;
+        for (int i = 0; tids && i < workers; i++)
+            if (pthread_create(&tids[i], NULL, worker, &job) == 0)
+                started++;
+        if (started == 0)
+            worker(&job);
+        for (int i = 0; i < started; i++)
+            pthread_join(tids[i], NULL);
+        free(tids);
+    }
+    for (int i = 0; i < n_files; i++)
+        if (rcs[i] < 0)
+            goto out; /* the engine has said why */
+    int r = vw_ofile_open(&of, out);
+    if (r < 0) {
+        vw_error_code(r, "%s: cannot write", out);
+        goto out;
+    }
+    if (vw_count_write_tsv(of.fp, ts, res, n_files) < 0) {
+        vw_error("%s: write failed", out);
+        goto out;
+    }
+    if (json) {
+        if ((r = vw_ofile_open(&oj, json)) < 0) {
+            vw_error_code(r, "%s: cannot write", json);
+            goto out;
+        }
+        if (vw_count_write_json(oj.fp, ts, res, n_files, vw_cmd_line()) < 0 || (r = vw_ofile_commit(&oj)) < 0) {
+            vw_error("%s: write failed", json);
+            goto out;
+        }
+    }
+    if ((r = vw_ofile_commit(&of)) < 0) {
+        vw_error_code(r, "%s: write failed", out);
+        goto out;
+    }
+    for (int i = 0; i < n_files; i++)
+        vw_info("%s: sample %s, %lld records read, %lld used, %d targets", res[i]->path, res[i]->sample,
+                (long long)res[i]->n_reads, (long long)res[i]->n_used, ts->n);
+    ret = VW_EXIT_OK;
+out:
+    if (ret != VW_EXIT_OK) {
+        vw_ofile_abort(&of);
+        vw_ofile_abort(&oj);
+    }
+    if (res)
+        for (int i = 0; i < n_files; i++)
+            vw_sample_counts_destroy(res[i]);
+    free(res);
+    free(rcs);
+    free(samples);
+    vw_targets_destroy(ts);
+    free(to.targets);
+    return ret;
+}

@@ -1,0 +1,120 @@
+/* cmd_targets.c -- target selection shared by the subcommands. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <htslib/faidx.h>
+#include <htslib/sam.h>
+
+#include "vafwatch/catalogue.h"
+#include "vafwatch/log.h"
+#include "cmd.h"
+
+/* Build of an alignment file from its header, or UNKNOWN. */
+static vw_build_t file_build(const char *path, const char *reference)
+{
+    if (!path || strcmp(path, "-") == 0)
+        return VW_BUILD_UNKNOWN;
+    samFile *fp = sam_open(path, "r");
+    if (!fp)
+        return VW_BUILD_UNKNOWN;
+    if (reference)
+        hts_set_fai_filename(fp, reference);
+    sam_hdr_t *h = sam_hdr_read(fp);
+    vw_build_t b = h ? vw_build_detect(h, NULL) : VW_BUILD_UNKNOWN;
+    sam_hdr_destroy(h);
+    hts_close(fp);
+    return b;
+}
+
+vw_targets_t *vw_cmd_targets(const vw_target_opt_t *o, const char *first_input)
+{
+    vw_targets_t *ts = vw_targets_init();
+    faidx_t *fai = NULL;
+    uint8_t *keep = NULL;
+    if (!ts) {
+        vw_error_code(-ENOMEM, "target set");
+        return NULL;
+    }
+    vw_build_t build = VW_BUILD_UNKNOWN;
+    if (o->build) {
+        build = vw_build_parse(o->build);
+        if (build == VW_BUILD_UNKNOWN) {
+            vw_error("--build: unknown genome build '%s' (use GRCh37 or GRCh38)", o->build);
+            goto fail;
+        }
+    } else if (!o->no_builtin) {
+        build = file_build(first_input, o->reference);
+        if (build == VW_BUILD_UNKNOWN) {
+            if (first_input)
+                vw_error("%s: cannot tell the genome build from the header (@SQ lengths); give --build GRCh37 "
+                         "or --build GRCh38", first_input);
+            else
+                vw_error("give --build GRCh37 or --build GRCh38");
+            goto fail;
+        }
+        vw_info("genome build %s (from the header of %s)", vw_build_name(build), first_input);
+    }
+    if (!o->no_builtin) {
+        int r = vw_catalogue_builtin(ts, build);
+        if (r < 0) {
+            vw_error_code(r, "built-in catalogue");
+            goto fail;
+        }
+    }
+    ts->build = build;
+    int n_builtin = ts->n;
+    if (o->reference) {
+        fai = fai_load(o->reference);
+        if (!fai) {
+            vw_error("%s: cannot load the reference (missing file or .fai index not writable)", o->reference);
+            goto fail;
+        }
+    }
+    for (int i = 0; i < o->n_targets; i++)
+        if (vw_targets_load(ts, o->targets[i], fai) < 0)
+            goto fail;
+    if (ts->n == 0) {
+        vw_error("no targets: --no-builtin needs --targets");
+        goto fail;
+    }
+    if (fai) {
+        /* check built-in and user rows apart so that their policies differ */
+        int bad_user = 0;
+        keep = malloc((size_t)ts->n);
+        if (!keep) {
+            vw_error_code(-ENOMEM, "target set");
+            goto fail;
+        }
+        for (int i = 0; i < ts->n; i++) {
+            vw_targets_t one = {1, 1, &ts->t[i], ts->build};
+            keep[i] = 1;
+            int r = vw_targets_check_ref(&one, fai, o->reference);
+            if (r < 0)
+                goto fail;
+            if (r > 0 && i >= n_builtin)
+                bad_user++;
+            if (r > 0 && i < n_builtin) {
+                vw_warn("built-in target %s dropped: its REF does not match %s", ts->t[i].id, o->reference);
+                keep[i] = 0;
+            }
+        }
+        if (bad_user) {
+            vw_error("%d user target(s) do not match the reference %s (see the warnings above)", bad_user,
+                     o->reference);
+            goto fail;
+        }
+        vw_targets_filter(ts, keep);
+    }
+    int dup = vw_targets_sort_unique(ts);
+    if (dup > 0)
+        vw_info("%d duplicate target(s) removed", dup);
+    fai_destroy(fai);
+    free(keep);
+    return ts;
+fail:
+    fai_destroy(fai);
+    free(keep);
+    vw_targets_destroy(ts);
+    return NULL;
+}

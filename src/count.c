@@ -1,0 +1,940 @@
+/*
+ * count.c -- the counting engine (see count.h for the rules).
+ *
+ * Reads are taken in coordinate order, either region by region through the
+ * index (clusters of nearby targets) or by streaming the whole file.  For
+ * every read the alleles it shows at the targets it spans are collected
+ * (its "observations").  In fragment mode a read whose mate may still come
+ * and may cover the same targets (mate on the same contig, starting at or
+ * after this read and before this read's end) waits in a table keyed by
+ * read name; when the mate arrives the two are merged into one fragment.
+ * A waiting read whose mate cannot come any more (the stream has passed
+ * the mate's start) is counted alone; a min-heap on the mate start finds
+ * those, so memory is bounded by the reads of one read length of depth.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <htslib/hts.h>
+#include <htslib/khash.h>
+#include <htslib/kstring.h>
+#include <htslib/sam.h>
+
+#include "vafwatch/count.h"
+#include "vafwatch/log.h"
+
+KHASH_MAP_INIT_STR(pend, int)
+
+void vw_count_opt_init(vw_count_opt_t *opt)
+{
+    memset(opt, 0, sizeof(*opt));
+    opt->min_mq = 20;
+    opt->min_bq = 20;
+    opt->excl_flags = BAM_FUNMAP | BAM_FSECONDARY | BAM_FQCFAIL | BAM_FDUP | BAM_FSUPPLEMENTARY;
+    opt->req_flags = 0;
+    opt->unit = VW_UNIT_FRAGMENT;
+    opt->threads = 0;
+}
+
+/* Allele codes of one read at one target. */
+enum { CODE_NONE = 0, CODE_REF = 1, CODE_ALT = 2, CODE_OTHER = 3, CODE_DEL = 4, CODE_BASE0 = 8 };
+
+typedef struct {
+    int32_t ti;      /* target index */
+    uint8_t code;    /* CODE_* (CODE_BASE0 + nt16 for other SNV bases) */
+    uint8_t bq;      /* base quality (min over an MNV), 0 for indels */
+    uint8_t rev;     /* fragment strand: 1 reverse */
+    uint8_t mq;
+} obs_t;
+
+typedef struct {
+    char *qname;
+    hts_pos_t mpos;
+    int32_t tid;
+    int32_t fraglen;   /* 0 when unknown */
+    int alive;         /* 0 once merged with its mate */
+    int n_obs, m_obs;
+    obs_t *obs;
+} pend_t;
+
+/* A target bound to this file's header. */
+typedef struct {
+    int32_t ti;        /* index in the target set */
+    int32_t tid;
+    hts_pos_t span_beg, span_end; /* reference span the read must cover */
+} bound_t;
+
+typedef struct {
+    const vw_targets_t *ts;
+    const vw_count_opt_t *opt;
+    vw_sample_counts_t *out;
+    bound_t *bt;       /* sorted by tid, span_beg */
+    int n_bt;
+    int *tid_lo, *tid_hi; /* per tid: range in bt */
+    int n_tid;
+    /* pending mates */
+    khash_t(pend) *h;
+    pend_t *pool;
+    int n_pool, m_pool;
+    int *free_list, n_free, m_free;
+    int *heap, n_heap, m_heap;
+    /* scratch */
+    obs_t *obs;
+    int n_obs, m_obs;
+    int *qpos;
+    int m_qpos;
+    kstring_t allele;
+    vw_ratewarn_t warn_cigar;
+} engine_t;
+
+/* ------------------------------------------------------------------ */
+/* Tallying                                                            */
+
+static int hist_add(uint32_t **h, int len)
+{
+    if (!*h) {
+        *h = calloc(VW_FRAGLEN_BINS, sizeof(uint32_t));
+        if (!*h)
+            return -ENOMEM;
+    }
+    if (len >= VW_FRAGLEN_BINS)
+        len = VW_FRAGLEN_BINS - 1;
+    (*h)[len]++;
+    return 0;
+}
+
+int vw_fraglen_median(const uint32_t *hist)
+{
+    if (!hist)
+        return -1;
+    uint64_t n = 0, c = 0;
+    for (int i = 0; i < VW_FRAGLEN_BINS; i++)
+        n += hist[i];
+    if (n == 0)
+        return -1;
+    /* lower median: the smallest length with cumulative count >= ceil(n/2) */
+    uint64_t half = (n + 1) / 2;
+    for (int i = 0; i < VW_FRAGLEN_BINS; i++) {
+        c += hist[i];
+        if (c >= half)
+            return i;
+    }
+    return VW_FRAGLEN_BINS - 1;
+}
+
+/* Counts one fragment (or read) with allele 'o' at its target. */
+static int tally(engine_t *e, const obs_t *o, int fraglen)
+{
+    vw_count_t *c = &e->out->c[o->ti];
+    c->depth++;
+    if (o->code == CODE_REF) {
+        c->ref++;
+        if (o->rev) c->ref_rev++; else c->ref_fwd++;
+        if (fraglen > 0 && hist_add(&c->fl_ref, fraglen) < 0)
+            return -ENOMEM;
+    } else if (o->code == CODE_ALT) {
+        c->alt++;
+        if (o->rev) c->alt_rev++; else c->alt_fwd++;
+        c->alt_bq_sum += o->bq;
+        c->alt_mq_sum += o->mq;
+        if (fraglen > 0 && hist_add(&c->fl_alt, fraglen) < 0)
+            return -ENOMEM;
+    } else {
+        c->other++;
+    }
+    return 0;
+}
+
+/* Counts a fragment from the observations of one or two reads, both
+ * sorted by target index. */
+static int commit(engine_t *e, const obs_t *a, int na, const obs_t *b, int nb, int fraglen)
+{
+    int i = 0, j = 0, ret = 0;
+    while ((i < na || j < nb) && ret == 0) {
+        if (j >= nb || (i < na && a[i].ti < b[j].ti)) {
+            ret = tally(e, &a[i++], fraglen);
+        } else if (i >= na || b[j].ti < a[i].ti) {
+            ret = tally(e, &b[j++], fraglen);
+        } else {
+            const obs_t *x = &a[i++], *y = &b[j++];
+            if (x->code != y->code) {
+                e->out->c[x->ti].discordant++;
+                continue;
+            }
+            obs_t m = *x;
+            if (y->bq > m.bq) m.bq = y->bq;
+            if (y->mq > m.mq) m.mq = y->mq;
+            ret = tally(e, &m, fraglen);
+        }
+    }
+    return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* Pending mates                                                       */
+
+static int heap_less(const engine_t *e, int a, int b)
+{
+    const pend_t *x = &e->pool[a], *y = &e->pool[b];
+    if (x->tid != y->tid)
+        return x->tid < y->tid;
+    return x->mpos < y->mpos;
+}
+
+static int heap_push(engine_t *e, int idx)
+{
+    if (e->n_heap == e->m_heap) {
+        int m = e->m_heap ? e->m_heap * 2 : 1024;
+        int *h = realloc(e->heap, (size_t)m * sizeof(int));
+        if (!h)
+            return -ENOMEM;
+        e->heap = h;
+        e->m_heap = m;
+    }
+    int i = e->n_heap++;
+    e->heap[i] = idx;
+    while (i > 0) {
+        int p = (i - 1) / 2;
+        if (!heap_less(e, e->heap[i], e->heap[p]))
+            break;
+        int t = e->heap[i]; e->heap[i] = e->heap[p]; e->heap[p] = t;
+        i = p;
+    }
+    return 0;
+}
+
+static int heap_pop(engine_t *e)
+{
+    int top = e->heap[0];
+    e->heap[0] = e->heap[--e->n_heap];
+    int i = 0;
+    for (;;) {
+        int l = 2 * i + 1, r = l + 1, s = i;
+        if (l < e->n_heap && heap_less(e, e->heap[l], e->heap[s])) s = l;
+        if (r < e->n_heap && heap_less(e, e->heap[r], e->heap[s])) s = r;
+        if (s == i)
+            break;
+        int t = e->heap[i]; e->heap[i] = e->heap[s]; e->heap[s] = t;
+        i = s;
+    }
+    return top;
+}
+
+static void pend_release(engine_t *e, int idx)
+{
+    pend_t *p = &e->pool[idx];
+    if (p->alive) {
+        khiter_t k = kh_get(pend, e->h, p->qname);
+        if (k != kh_end(e->h))
+            kh_del(pend, e->h, k);
+    }
+    free(p->qname);
+    p->qname = NULL;
+    p->alive = 0;
+    p->n_obs = 0;
+    e->free_list[e->n_free++] = idx; /* m_free >= m_pool always */
+}
+
+/* Counts alone every waiting read whose mate can no longer come before
+ * (tid, pos); with tid < 0, all of them. */
+static int flush_pending(engine_t *e, int tid, hts_pos_t pos)
+{
+    while (e->n_heap > 0) {
+        const pend_t *p = &e->pool[e->heap[0]];
+        if (tid >= 0 && p->tid == tid && p->mpos >= pos)
+            break;
+        if (tid >= 0 && p->tid > tid)
+            break;
+        int idx = heap_pop(e);
+        pend_t *q = &e->pool[idx];
+        if (q->alive) {
+            int ret = commit(e, q->obs, q->n_obs, NULL, 0, q->fraglen);
+            if (ret < 0)
+                return ret;
+        }
+        pend_release(e, idx);
+    }
+    return 0;
+}
+
+static int pend_add(engine_t *e, const bam1_t *b, int fraglen)
+{
+    int idx;
+    if (e->n_free > 0) {
+        idx = e->free_list[--e->n_free];
+    } else {
+        if (e->n_pool == e->m_pool) {
+            int m = e->m_pool ? e->m_pool * 2 : 1024;
+            pend_t *p = realloc(e->pool, (size_t)m * sizeof(*p));
+            if (!p)
+                return -ENOMEM;
+            memset(p + e->m_pool, 0, (size_t)(m - e->m_pool) * sizeof(*p));
+            int *f = realloc(e->free_list, (size_t)m * sizeof(int));
+            if (!f) {
+                e->pool = p;
+                e->m_pool = m;
+                return -ENOMEM;
+            }
+            e->pool = p;
+            e->free_list = f;
+            e->m_pool = m;
+            e->m_free = m;
+        }
+        idx = e->n_pool++;
+    }
+    pend_t *p = &e->pool[idx];
+    p->qname = vw_strdup(bam_get_qname(b));
+    if (!p->qname)
+        return -ENOMEM;
+    p->mpos = b->core.mpos;
+    p->tid = b->core.tid;
+    p->fraglen = fraglen;
+    p->alive = 1;
+    if (p->m_obs < e->n_obs) {
+        obs_t *o = realloc(p->obs, (size_t)e->n_obs * sizeof(obs_t));
+        if (!o)
+            return -ENOMEM;
+        p->obs = o;
+        p->m_obs = e->n_obs;
+    }
+    memcpy(p->obs, e->obs, (size_t)e->n_obs * sizeof(obs_t));
+    p->n_obs = e->n_obs;
+    int absent;
+    khiter_t k = kh_put(pend, e->h, p->qname, &absent);
+    if (absent < 0)
+        return -ENOMEM;
+    if (!absent) {
+        /* a third record with this name (e.g. supplementary kept by the
+         * flag filter): the older one is counted alone */
+        int old = kh_val(e->h, k);
+        pend_t *o = &e->pool[old];
+        int ret = commit(e, o->obs, o->n_obs, NULL, 0, o->fraglen);
+        o->alive = 0;
+        kh_key(e->h, k) = p->qname;
+        if (ret < 0)
+            return ret;
+    }
+    kh_val(e->h, k) = idx;
+    return heap_push(e, idx);
+}
+
+/* ------------------------------------------------------------------ */
+/* Alleles of one read                                                 */
+
+static int push_obs(engine_t *e, int32_t ti, int code, int bq, int rev, int mq)
+{
+    if (e->n_obs == e->m_obs) {
+        int m = e->m_obs ? e->m_obs * 2 : 16;
+        obs_t *o = realloc(e->obs, (size_t)m * sizeof(*o));
+        if (!o)
+            return -ENOMEM;
+        e->obs = o;
+        e->m_obs = m;
+    }
+    obs_t *o = &e->obs[e->n_obs++];
+    o->ti = ti;
+    o->code = (uint8_t)code;
+    o->bq = (uint8_t)(bq > 255 ? 255 : bq);
+    o->rev = (uint8_t)rev;
+    o->mq = (uint8_t)mq;
+    return 0;
+}
+
+/* Maps reference positions [rb, re) to query positions: qpos[i] >= 0 an
+ * aligned base, -1 deleted, -2 not aligned (clipped, skipped or outside).
+ * *ret_ins is set when an insertion lies strictly inside the range. */
+static void map_ref_range(const bam1_t *b, hts_pos_t rb, hts_pos_t re, int *qpos, int *ret_ins)
+{
+    const uint32_t *cig = bam_get_cigar(b);
+    hts_pos_t r = b->core.pos;
+    int q = 0;
+    *ret_ins = 0;
+    for (hts_pos_t p = rb; p < re; p++)
+        qpos[p - rb] = -2;
+    for (uint32_t k = 0; k < b->core.n_cigar && r < re; k++) {
+        int op = bam_cigar_op(cig[k]);
+        int len = bam_cigar_oplen(cig[k]);
+        switch (op) {
+        case BAM_CMATCH: case BAM_CEQUAL: case BAM_CDIFF:
+            for (int i = 0; i < len; i++, r++, q++)
+                if (r >= rb && r < re)
+                    qpos[r - rb] = q;
+            break;
+        case BAM_CDEL:
+            for (int i = 0; i < len; i++, r++)
+                if (r >= rb && r < re)
+                    qpos[r - rb] = -1;
+            break;
+        case BAM_CREF_SKIP:
+            r += len;
+            break;
+        case BAM_CINS:
+            if (r > rb && r < re)
+                *ret_ins = 1;
+            q += len;
+            break;
+        case BAM_CSOFT_CLIP:
+            q += len;
+            break;
+        default: /* H, P */
+            break;
+        }
+    }
+}
+
+static const char nt16_upper[] = "=ACMGRSVTWYHKDBN";
+
+/* Appends to e->obs the read's allele at target 'bt'.  Returns 0 or -ENOMEM. */
+static int observe(engine_t *e, const bam1_t *b, const bound_t *bt, int rev, int mq)
+{
+    const vw_target_t *t = &e->ts->t[bt->ti];
+    hts_pos_t rb = bt->span_beg, re = bt->span_end;
+    int n = (int)(re - rb), ins;
+    if (n > e->m_qpos) {
+        int *q = realloc(e->qpos, (size_t)n * sizeof(int));
+        if (!q)
+            return -ENOMEM;
+        e->qpos = q;
+        e->m_qpos = n;
+    }
+    map_ref_range(b, rb, re, e->qpos, &ins);
+    const uint8_t *seq = bam_get_seq(b), *qual = bam_get_qual(b);
+    if (t->kind == VW_KIND_SNV) {
+        int qp = e->qpos[0];
+        if (qp == -2)
+            return 0;
+        if (qp == -1)
+            return push_obs(e, bt->ti, CODE_DEL, 0, rev, mq);
+        int bq = qual[0] == 0xff ? 0 : qual[qp];
+        if (bq < e->opt->min_bq)
+            return 0;
+        char base = nt16_upper[bam_seqi(seq, qp)];
+        int code = base == t->ref[0] ? CODE_REF : base == t->alt[0] ? CODE_ALT : CODE_BASE0 + bam_seqi(seq, qp);
+        return push_obs(e, bt->ti, code, bq, rev, mq);
+    }
+    if (t->kind == VW_KIND_MNV) {
+        int minbq = 255, is_ref = 1, is_alt = 1;
+        for (int i = 0; i < n; i++) {
+            if (e->qpos[i] == -2)
+                return 0;
+        }
+        for (int i = 0; i < n; i++) {
+            int qp = e->qpos[i];
+            if (qp == -1)
+                return push_obs(e, bt->ti, CODE_OTHER, 0, rev, mq);
+            int bq = qual[0] == 0xff ? 0 : qual[qp];
+            if (bq < minbq)
+                minbq = bq;
+            char base = nt16_upper[bam_seqi(seq, qp)];
+            is_ref &= base == t->ref[i];
+            is_alt &= base == t->alt[i];
+        }
+        if (minbq < e->opt->min_bq)
+            return 0;
+        if (ins)
+            return push_obs(e, bt->ti, CODE_OTHER, minbq, rev, mq);
+        return push_obs(e, bt->ti, is_ref ? CODE_REF : is_alt ? CODE_ALT : CODE_OTHER, minbq, rev, mq);
+    }
+    /* indels and complex: the read sequence between the aligned flanks */
+    int q1 = e->qpos[0], q2 = e->qpos[n - 1];
+    if (q1 < 0 || q2 < 0 || q2 <= q1)
+        return 0;
+    e->allele.l = 0;
+    for (int q = q1 + 1; q < q2; q++)
+        if (kputc(nt16_upper[bam_seqi(seq, q)], &e->allele) < 0)
+            return -ENOMEM;
+    if (!e->allele.s && kputs("", &e->allele) < 0)
+        return -ENOMEM;
+    const char *a = e->allele.s;
+    int code = strcmp(a, t->win_ref) == 0 ? CODE_REF : strcmp(a, t->win_alt) == 0 ? CODE_ALT : CODE_OTHER;
+    return push_obs(e, bt->ti, code, 0, rev, mq);
+}
+
+/* Collects the observations of read 'b' at bound targets [lo, hi). */
+static int observe_read(engine_t *e, const bam1_t *b, int lo, int hi)
+{
+    hts_pos_t pos = b->core.pos, end = bam_endpos(b);
+    e->n_obs = 0;
+    /* first target with span_beg >= pos */
+    int l = lo, h = hi;
+    while (l < h) {
+        int m = l + (h - l) / 2;
+        if (e->bt[m].span_beg < pos)
+            l = m + 1;
+        else
+            h = m;
+    }
+    uint16_t flag = b->core.flag;
+    int rev = bam_is_rev(b);
+    if ((flag & BAM_FPAIRED) && (flag & BAM_FREAD2))
+        rev = !rev;
+    int mq = b->core.qual;
+    for (int i = l; i < hi && e->bt[i].span_beg < end; i++) {
+        if (e->bt[i].span_end > end)
+            continue;
+        int ret = observe(e, b, &e->bt[i], rev, mq);
+        if (ret < 0)
+            return ret;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The read loop                                                       */
+
+static int fraglen_of(const bam1_t *b)
+{
+    const bam1_core_t *c = &b->core;
+    if (!(c->flag & BAM_FPAIRED) || (c->flag & BAM_FMUNMAP) || c->mtid != c->tid || c->isize == 0)
+        return 0;
+    int64_t l = c->isize < 0 ? -(int64_t)c->isize : c->isize;
+    return l > INT32_MAX ? INT32_MAX : (int)l;
+}
+
+/* Handles one read against bound targets [lo, hi). */
+static int process(engine_t *e, const bam1_t *b, int lo, int hi)
+{
+    const bam1_core_t *c = &b->core;
+    const vw_count_opt_t *o = e->opt;
+    if ((c->flag & o->excl_flags) || (c->flag & o->req_flags) != o->req_flags || c->qual < o->min_mq
+        || c->tid < 0)
+        return 0;
+    if (c->n_cigar == 0) {
+        vw_ratewarn(&e->warn_cigar, "%s: read %s is mapped but has no CIGAR; skipped", e->out->path,
+                    bam_get_qname(b));
+        return 0;
+    }
+    e->out->n_used++;
+    int ret;
+    if (o->unit == VW_UNIT_FRAGMENT && (ret = flush_pending(e, c->tid, c->pos)) < 0)
+        return ret;
+    if ((ret = observe_read(e, b, lo, hi)) < 0)
+        return ret;
+    if (e->n_obs == 0)
+        return 0;
+    e->out->n_informative += e->n_obs;
+    int fl = fraglen_of(b);
+    if (o->unit == VW_UNIT_READ)
+        return commit(e, e->obs, e->n_obs, NULL, 0, fl);
+    int paired = (c->flag & BAM_FPAIRED) && !(c->flag & BAM_FMUNMAP) && c->mtid == c->tid;
+    if (paired && kh_size(e->h) > 0) {
+        khiter_t k = kh_get(pend, e->h, bam_get_qname(b));
+        if (k != kh_end(e->h)) {
+            int idx = kh_val(e->h, k);
+            pend_t *p = &e->pool[idx];
+            kh_del(pend, e->h, k);
+            p->alive = 0;
+            /* the pool entry stays in the heap until popped */
+            return commit(e, p->obs, p->n_obs, e->obs, e->n_obs, fl ? fl : p->fraglen);
+        }
+    }
+    if (paired && c->mpos >= c->pos && c->mpos < bam_endpos(b))
+        return pend_add(e, b, fl);
+    return commit(e, e->obs, e->n_obs, NULL, 0, fl);
+}
+
+static int bound_cmp(const void *a, const void *b)
+{
+    const bound_t *x = a, *y = b;
+    if (x->tid != y->tid)
+        return x->tid < y->tid ? -1 : 1;
+    if (x->span_beg != y->span_beg)
+        return x->span_beg < y->span_beg ? -1 : 1;
+    return (x->ti > y->ti) - (x->ti < y->ti);
+}
+
+/* Binds targets to the header: tids, spans, per-tid ranges. */
+static int bind_targets(engine_t *e, const sam_hdr_t *h)
+{
+    const vw_targets_t *ts = e->ts;
+    e->bt = malloc((size_t)(ts->n ? ts->n : 1) * sizeof(bound_t));
+    e->n_tid = sam_hdr_nref(h);
+    e->tid_lo = calloc((size_t)e->n_tid + 1, sizeof(int));
+    e->tid_hi = calloc((size_t)e->n_tid + 1, sizeof(int));
+    if (!e->bt || !e->tid_lo || !e->tid_hi)
+        return -ENOMEM;
+    for (int i = 0; i < ts->n; i++) {
+        const vw_target_t *t = &ts->t[i];
+        int tid = vw_contig_tid(h, t->chrom);
+        if (tid < 0) {
+            vw_error("%s: contig '%s' of target %s is not in the header (wrong build or naming?)",
+                     e->out->path, t->chrom, t->id);
+            return VW_EBUILD;
+        }
+        if (t->win_end > sam_hdr_tid2len(h, tid)) {
+            vw_error("%s: target %s at %s:%lld lies beyond the end of contig '%s' (%lld bp): wrong build?",
+                     e->out->path, t->id, t->chrom, (long long)t->beg + 1, sam_hdr_tid2name(h, tid),
+                     (long long)sam_hdr_tid2len(h, tid));
+            return VW_EBUILD;
+        }
+        bound_t *b = &e->bt[i];
+        b->ti = i;
+        b->tid = tid;
+        if (t->kind == VW_KIND_SNV || t->kind == VW_KIND_MNV) {
+            b->span_beg = t->beg;
+            b->span_end = t->beg + (hts_pos_t)strlen(t->ref);
+        } else {
+            b->span_beg = t->win_beg - 1;
+            b->span_end = t->win_end + 1;
+        }
+    }
+    e->n_bt = ts->n;
+    qsort(e->bt, (size_t)e->n_bt, sizeof(bound_t), bound_cmp);
+    for (int i = 0; i < e->n_tid; i++)
+        e->tid_lo[i] = e->tid_hi[i] = 0;
+    for (int i = 0; i < e->n_bt; i++) {
+        int tid = e->bt[i].tid;
+        if (e->tid_hi[tid] == 0)
+            e->tid_lo[tid] = i;
+        e->tid_hi[tid] = i + 1;
+    }
+    return 0;
+}
+
+/* Read group sample name, or NULL. */
+static char *header_sample(sam_hdr_t *h, const char *path)
+{
+    int n = sam_hdr_count_lines(h, "RG");
+    kstring_t ks = {0, 0, NULL};
+    char *first = NULL;
+    for (int i = 0; i < n; i++) {
+        ks.l = 0;
+        if (sam_hdr_find_tag_pos(h, "RG", i, "SM", &ks) != 0)
+            continue;
+        if (!first) {
+            first = vw_strdup(ks.s);
+        } else if (strcmp(first, ks.s) != 0) {
+            vw_warn("%s: read groups name several samples ('%s', '%s'); using '%s' for all reads", path, first,
+                    ks.s, first);
+            break;
+        }
+    }
+    free(ks.s);
+    return first;
+}
+
+static char *name_from_path(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    char *s = vw_strdup(strcmp(path, "-") == 0 ? "stdin" : base);
+    if (!s)
+        return NULL;
+    static const char *exts[] = {".bam", ".cram", ".sam", ".sam.gz", NULL};
+    size_t l = strlen(s);
+    for (int i = 0; exts[i]; i++) {
+        size_t k = strlen(exts[i]);
+        if (l > k && strcmp(s + l - k, exts[i]) == 0) {
+            s[l - k] = '\0';
+            break;
+        }
+    }
+    return s;
+}
+
+static void engine_free(engine_t *e)
+{
+    for (int i = 0; i < e->n_pool; i++) {
+        free(e->pool[i].qname);
+        free(e->pool[i].obs);
+    }
+    free(e->pool);
+    free(e->free_list);
+    free(e->heap);
+    if (e->h)
+        kh_destroy(pend, e->h);
+    free(e->bt);
+    free(e->tid_lo);
+    free(e->tid_hi);
+    free(e->obs);
+    free(e->qpos);
+    free(e->allele.s);
+}
+
+void vw_sample_counts_destroy(vw_sample_counts_t *s)
+{
+    if (!s)
+        return;
+    if (s->c)
+        for (int i = 0; i < s->n; i++) {
+            free(s->c[i].fl_ref);
+            free(s->c[i].fl_alt);
+        }
+    free(s->c);
+    free(s->sample);
+    free(s->path);
+    free(s);
+}
+
+static int read_error(const char *path, int r, const bam1_t *b, int64_t n)
+{
+    (void)b;
+    vw_error("%s: truncated or corrupt BAM/CRAM after %lld records (read error %d)", path, (long long)n, r);
+    return VW_EFORMAT;
+}
+
+/* Streams the whole file; needs coordinate order. */
+static int run_stream(engine_t *e, samFile *fp, sam_hdr_t *h, bam1_t *b)
+{
+    int r, ret = 0, last_tid = -1;
+    hts_pos_t last_pos = -1;
+    while ((r = sam_read1(fp, h, b)) >= 0) {
+        e->out->n_reads++;
+        const bam1_core_t *c = &b->core;
+        if (c->tid < 0)
+            break; /* unplaced unmapped reads come last */
+        if (c->tid < last_tid || (c->tid == last_tid && c->pos < last_pos)) {
+            vw_error("%s: not sorted by coordinate (record %lld, %s at %s:%lld); run samtools sort", e->out->path,
+                     (long long)e->out->n_reads, bam_get_qname(b), sam_hdr_tid2name(h, c->tid),
+                     (long long)c->pos + 1);
+            return VW_EFORMAT;
+        }
+        last_tid = c->tid;
+        last_pos = c->pos;
+        if (c->tid >= e->n_tid || e->tid_hi[c->tid] == 0)
+            continue;
+        if ((ret = process(e, b, e->tid_lo[c->tid], e->tid_hi[c->tid])) < 0)
+            return ret;
+    }
+    if (r < -1)
+        return read_error(e->out->path, r, b, e->out->n_reads);
+    return flush_pending(e, -1, 0);
+}
+
+/* Visits clusters of targets through the index. */
+static int run_index(engine_t *e, samFile *fp, sam_hdr_t *h, hts_idx_t *idx, bam1_t *b)
+{
+    const hts_pos_t gap = 1000; /* targets closer than this share one region */
+    int i = 0, ret = 0;
+    while (i < e->n_bt) {
+        int lo = i, tid = e->bt[i].tid;
+        hts_pos_t rb = e->bt[i].span_beg, re = e->bt[i].span_end;
+        i++;
+        while (i < e->n_bt && e->bt[i].tid == tid && e->bt[i].span_beg < re + gap) {
+            if (e->bt[i].span_end > re)
+                re = e->bt[i].span_end;
+            i++;
+        }
+        hts_itr_t *itr = sam_itr_queryi(idx, tid, rb, re);
+        if (!itr) {
+            vw_error("%s: cannot query region %s:%lld-%lld", e->out->path, sam_hdr_tid2name(h, tid),
+                     (long long)rb + 1, (long long)re);
+            return VW_EFORMAT;
+        }
+        int r;
+        while ((r = sam_itr_next(fp, itr, b)) >= 0) {
+            e->out->n_reads++;
+            if ((ret = process(e, b, lo, i)) < 0)
+                break;
+        }
+        hts_itr_destroy(itr);
+        if (ret < 0)
+            return ret;
+        if (r < -1)
+            return read_error(e->out->path, r, b, e->out->n_reads);
+        if ((ret = flush_pending(e, -1, 0)) < 0)
+            return ret;
+    }
+    return 0;
+}
+
+int vw_count_file(const char *path, const char *sample, const vw_targets_t *ts, const vw_count_opt_t *opt,
+                  vw_sample_counts_t **ret)
+{
+    int rc = 0;
+    engine_t e;
+    memset(&e, 0, sizeof(e));
+    e.ts = ts;
+    e.opt = opt;
+    e.warn_cigar.what = "mapped reads without CIGAR";
+    e.warn_cigar.limit = 5;
+    samFile *fp = NULL;
+    sam_hdr_t *h = NULL;
+    hts_idx_t *idx = NULL;
+    bam1_t *b = NULL;
+    vw_sample_counts_t *s = calloc(1, sizeof(*s));
+    if (!s)
+        return -ENOMEM;
+    s->path = vw_strdup(path);
+    s->n = ts->n;
+    s->c = calloc((size_t)(ts->n ? ts->n : 1), sizeof(vw_count_t));
+    e.out = s;
+    e.h = kh_init(pend);
+    b = bam_init1();
+    if (!s->path || !s->c || !e.h || !b) {
+        rc = -ENOMEM;
+        goto out;
+    }
+    errno = 0;
+    fp = sam_open(path, "r");
+    if (!fp) {
+        rc = errno ? -errno : VW_EFORMAT;
+        vw_error_code(rc, "%s: cannot open", path);
+        goto out;
+    }
+    const htsFormat *fmt = hts_get_format(fp);
+    if (fmt->category != sequence_data) {
+        vw_error("%s: not a BAM, CRAM or SAM file", path);
+        rc = VW_EFORMAT;
+        goto out;
+    }
+    if (fmt->format == cram) {
+        if (!opt->reference) {
+            vw_error("%s: CRAM needs the reference it was compressed against: give --reference FASTA", path);
+            rc = VW_EINPUT;
+            goto out;
+        }
+        if (hts_set_fai_filename(fp, opt->reference) != 0) {
+            vw_error("%s: cannot use reference '%s' (no .fai index?)", path, opt->reference);
+            rc = VW_EINPUT;
+            goto out;
+        }
+    }
+    if (opt->threads > 1 && hts_set_threads(fp, opt->threads) != 0)
+        vw_warn("%s: could not start %d decompression threads", path, opt->threads);
+    h = sam_hdr_read(fp);
+    if (!h) {
+        vw_error("%s: no valid header (truncated or not a BAM/CRAM/SAM file)", path);
+        rc = VW_EFORMAT;
+        goto out;
+    }
+    s->build = vw_build_detect(h, NULL);
+    if (ts->build != VW_BUILD_UNKNOWN && s->build != VW_BUILD_UNKNOWN && s->build != ts->build) {
+        vw_error("%s: the header is %s (from @SQ lengths) but the targets are %s; use --build %s or "
+                 "targets of that build", path, vw_build_name(s->build), vw_build_name(ts->build),
+                 vw_build_name(s->build));
+        rc = VW_EBUILD;
+        goto out;
+    }
+    s->sample = sample ? vw_strdup(sample) : header_sample(h, path);
+    if (!s->sample)
+        s->sample = name_from_path(path);
+    if (!s->sample) {
+        rc = -ENOMEM;
+        goto out;
+    }
+    if ((rc = bind_targets(&e, h)) < 0)
+        goto out;
+    int stream = opt->stream || strcmp(path, "-") == 0;
+    if (!stream) {
+        idx = sam_index_load(fp, path);
+        if (!idx) {
+            vw_error("%s: no index (.bai/.csi/.crai) found; run 'samtools index %s', or use --stream", path,
+                     path);
+            rc = VW_EINPUT;
+            goto out;
+        }
+        rc = run_index(&e, fp, h, idx, b);
+    } else {
+        rc = run_stream(&e, fp, h, b);
+    }
+    if (rc == 0)
+        vw_ratewarn_summary(&e.warn_cigar);
+out:
+    engine_free(&e);
+    bam_destroy1(b);
+    if (idx)
+        hts_idx_destroy(idx);
+    if (h)
+        sam_hdr_destroy(h);
+    if (fp && hts_close(fp) != 0 && rc == 0) {
+        vw_error("%s: error while closing (truncated file?)", path);
+        rc = VW_EFORMAT;
+    }
+    if (rc < 0) {
+        vw_sample_counts_destroy(s);
+        return rc;
+    }
+    *ret = s;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Writers                                                             */
+
+static void put_mean(FILE *fp, int64_t sum, int64_t n)
+{
+    if (n > 0)
+        fprintf(fp, "\t%.1f", (double)sum / (double)n);
+    else
+        fputs("\tNA", fp);
+}
+
+static void put_int_or_na(FILE *fp, int v)
+{
+    if (v >= 0)
+        fprintf(fp, "\t%d", v);
+    else
+        fputs("\tNA", fp);
+}
+
+int vw_count_write_tsv(FILE *fp, const vw_targets_t *ts, vw_sample_counts_t *const *s, int n_samples)
+{
+    fputs("#sample\tchrom\tpos\tref\talt\tid\tgene\tprotein\tcdna\tdepth\tref_count\talt_count\tother_count"
+          "\tdiscordant\tref_fwd\tref_rev\talt_fwd\talt_rev\talt_mean_bq\talt_mean_mq"
+          "\tref_median_fraglen\talt_median_fraglen\n", fp);
+    for (int k = 0; k < n_samples; k++) {
+        for (int i = 0; i < ts->n; i++) {
+            const vw_target_t *t = &ts->t[i];
+            const vw_count_t *c = &s[k]->c[i];
+            fprintf(fp, "%s\t%s\t%lld\t%s\t%s\t%s\t%s\t%s\t%s\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld",
+                    s[k]->sample, t->chrom, (long long)t->beg + 1, t->ref, t->alt, t->id, t->gene, t->protein,
+                    t->cdna, (long long)c->depth, (long long)c->ref, (long long)c->alt, (long long)c->other,
+                    (long long)c->discordant, (long long)c->ref_fwd, (long long)c->ref_rev,
+                    (long long)c->alt_fwd, (long long)c->alt_rev);
+            put_mean(fp, c->alt_bq_sum, c->alt);
+            put_mean(fp, c->alt_mq_sum, c->alt);
+            put_int_or_na(fp, vw_fraglen_median(c->fl_ref));
+            put_int_or_na(fp, vw_fraglen_median(c->fl_alt));
+            fputc('\n', fp);
+        }
+    }
+    return ferror(fp) ? -EIO : 0;
+}
+
+int vw_count_write_json(FILE *fp, const vw_targets_t *ts, vw_sample_counts_t *const *s, int n_samples,
+                        const char *command)
+{
+    fputs("{\n  \"command\": ", fp);
+    vw_json_str(fp, command ? command : "");
+    fputs(",\n  \"samples\": [", fp);
+    for (int k = 0; k < n_samples; k++) {
+        fputs(k ? ",\n    {" : "\n    {", fp);
+        fputs("\"sample\": ", fp);
+        vw_json_str(fp, s[k]->sample);
+        fputs(", \"file\": ", fp);
+        vw_json_str(fp, s[k]->path);
+        fprintf(fp, ", \"build\": \"%s\", \"reads\": %lld, \"reads_used\": %lld, \"targets\": [",
+                vw_build_name(s[k]->build), (long long)s[k]->n_reads, (long long)s[k]->n_used);
+        for (int i = 0; i < ts->n; i++) {
+            const vw_target_t *t = &ts->t[i];
+            const vw_count_t *c = &s[k]->c[i];
+            fputs(i ? ",\n      {" : "\n      {", fp);
+            fputs("\"id\": ", fp);
+            vw_json_str(fp, t->id);
+            fputs(", \"chrom\": ", fp);
+            vw_json_str(fp, t->chrom);
+            fprintf(fp, ", \"pos\": %lld, \"ref\": \"%s\", \"alt\": \"%s\", \"gene\": ", (long long)t->beg + 1,
+                    t->ref, t->alt);
+            vw_json_str(fp, t->gene);
+            fputs(", \"protein\": ", fp);
+            vw_json_str(fp, t->protein);
+            fprintf(fp, ", \"depth\": %lld, \"ref_count\": %lld, \"alt_count\": %lld, \"other_count\": %lld"
+                        ", \"discordant\": %lld, \"ref_fwd\": %lld, \"ref_rev\": %lld, \"alt_fwd\": %lld"
+                        ", \"alt_rev\": %lld",
+                    (long long)c->depth, (long long)c->ref, (long long)c->alt, (long long)c->other,
+                    (long long)c->discordant, (long long)c->ref_fwd, (long long)c->ref_rev,
+                    (long long)c->alt_fwd, (long long)c->alt_rev);
+            int mr = vw_fraglen_median(c->fl_ref), ma = vw_fraglen_median(c->fl_alt);
+            fputs(", \"ref_median_fraglen\": ", fp);
+            if (mr >= 0) fprintf(fp, "%d", mr); else fputs("null", fp);
+            fputs(", \"alt_median_fraglen\": ", fp);
+            if (ma >= 0) fprintf(fp, "%d", ma); else fputs("null", fp);
+            fputc('}', fp);
+        }
+        fputs("\n    ]}", fp);
+    }
+    fputs("\n  ]\n}\n", fp);
+    return ferror(fp) ? -EIO : 0;
+}
