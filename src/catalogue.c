@@ -300,6 +300,27 @@ static const char *fai_contig(const faidx_t *fai, const char *chrom, char buf[4]
     return NULL;
 }
 
+void vw_targets_set_naming(vw_targets_t *ts, int chr)
+{
+    for (int i = 0; i < ts->n; i++) {
+        vw_target_t *t = &ts->t[i];
+        const char *bare = strip_chr(t->chrom);
+        int has = bare != t->chrom;
+        if (chr == has)
+            continue;
+        char buf[256];
+        if (chr)
+            snprintf(buf, sizeof(buf), "chr%s", strcmp(bare, "MT") == 0 ? "M" : bare);
+        else
+            snprintf(buf, sizeof(buf), "%s", strcmp(bare, "M") == 0 ? "MT" : bare);
+        char *d = vw_strdup(buf);
+        if (d) {
+            free(t->chrom);
+            t->chrom = d;
+        }
+    }
+}
+
 /* ------------------------------------------------------------------ */
 /* Sorting                                                             */
 

@@ -11,8 +11,9 @@
 #include "cmd.h"
 
 /* Build of an alignment file from its header, or UNKNOWN. */
-static vw_build_t file_build(const char *path, const char *reference)
+static vw_build_t file_build(const char *path, const char *reference, int *ret_chr)
 {
+    *ret_chr = -1;
     if (!path || strcmp(path, "-") == 0)
         return VW_BUILD_UNKNOWN;
     samFile *fp = sam_open(path, "r");
@@ -21,7 +22,7 @@ static vw_build_t file_build(const char *path, const char *reference)
     if (reference)
         hts_set_fai_filename(fp, reference);
     sam_hdr_t *h = sam_hdr_read(fp);
-    vw_build_t b = h ? vw_build_detect(h, NULL) : VW_BUILD_UNKNOWN;
+    vw_build_t b = h ? vw_build_detect(h, ret_chr) : VW_BUILD_UNKNOWN;
     sam_hdr_destroy(h);
     hts_close(fp);
     return b;
@@ -37,6 +38,8 @@ vw_targets_t *vw_cmd_targets(const vw_target_opt_t *o, const char *first_input)
         return NULL;
     }
     vw_build_t build = VW_BUILD_UNKNOWN;
+    int chr = -1;
+    vw_build_t fbuild = file_build(first_input, o->reference, &chr);
     if (o->build) {
         build = vw_build_parse(o->build);
         if (build == VW_BUILD_UNKNOWN) {
@@ -44,7 +47,7 @@ vw_targets_t *vw_cmd_targets(const vw_target_opt_t *o, const char *first_input)
             goto fail;
         }
     } else if (!o->no_builtin) {
-        build = file_build(first_input, o->reference);
+        build = fbuild;
         if (build == VW_BUILD_UNKNOWN) {
             if (first_input)
                 vw_error("%s: cannot tell the genome build from the header (@SQ lengths); give --build GRCh37 "
@@ -63,6 +66,8 @@ vw_targets_t *vw_cmd_targets(const vw_target_opt_t *o, const char *first_input)
         }
     }
     ts->build = build;
+    if (chr >= 0) /* name the built-in contigs as the first input does */
+        vw_targets_set_naming(ts, chr);
     int n_builtin = ts->n;
     if (o->reference) {
         fai = fai_load(o->reference);

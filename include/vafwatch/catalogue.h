@@ -117,6 +117,9 @@ const char *vw_build_name(vw_build_t b);
  * with "chr" added or removed (and M <-> MT).  Returns the tid or -1. */
 int vw_contig_tid(const sam_hdr_t *h, const char *chrom);
 
+/* Renames every contig to carry "chr" (chr = 1) or not (chr = 0); chrM <-> MT. */
+void vw_targets_set_naming(vw_targets_t *ts, int chr);
+
 /* Writes the set as TSV (with a '#' header line) to fp.  Returns 0 or -EIO. */
 int vw_targets_write_tsv(const vw_targets_t *ts, FILE *fp) VW_WARN_UNUSED;
 

@@ -1,0 +1,252 @@
+/* test_count.c -- the counting engine on hand-written SAM records.
+ *
+ * Every expected number below is a hand count of the records written in
+ * the fixture (the comment beside each record says what it shows). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vw_test.h"
+#include "vafwatch/catalogue.h"
+#include "vafwatch/count.h"
+#include "vafwatch/log.h"
+
+static char dir[] = "/tmp/vw_test_count_XXXXXX";
+static char sam_path[512], tsv_path[512];
+
+/* One contig 'sim1' of 1000 bp.  Targets (1-based): SNV 101 C>T,
+ * MNV 201 GG>TT, deletion 301 ACC>A. */
+static const char *sam_text =
+    "@HD\tVN:1.6\tSO:coordinate\n"
+    "@SQ\tSN:sim1\tLN:1000\n"
+    "@RG\tID:rg1\tSM:patientA_draw1\n"
+    /* f3: R1 covers 101 with C (ref); its mate at 150 does not reach 101 */
+    "f3\t99\tsim1\t92\t60\t10M\t=\t150\t68\tAAAAAAAAAC\tIIIIIIIIII\n"
+    /* f1: overlapping mates, both T (alt) at 101 */
+    "f1\t99\tsim1\t95\t60\t10M\t=\t98\t13\tAAAAAATAAA\tIIIIIIIIII\n"
+    /* f2: overlapping mates, R1 T, R2 C: discordant */
+    "f2\t99\tsim1\t96\t60\t10M\t=\t99\t13\tAAAAATAAAA\tIIIIIIIIII\n"
+    /* f5: R1 T with Q40, R2 C with Q2 (below min BQ): the fragment is alt */
+    "f5\t99\tsim1\t97\t60\t10M\t=\t100\t13\tAAAATAAAAA\tIIIIIIIIII\n"
+    /* f8: single-end read with a deletion over 100-101: other */
+    "f8\t0\tsim1\t97\t60\t3M2D5M\t*\t0\t0\tAAAAAAAA\tIIIIIIII\n"
+    "f1\t147\tsim1\t98\t60\t10M\t=\t95\t-13\tAAATAAAAAA\tIIIIIIIIII\n"
+    /* f6: MAPQ 10, below min MQ 20: excluded (both mates alt) */
+    "f6\t99\tsim1\t98\t10\t10M\t=\t99\t12\tAAATAAAAAA\tIIIIIIIIII\n"
+    "f2\t147\tsim1\t99\t60\t10M\t=\t96\t-13\tAACAAAAAAA\tIIIIIIIIII\n"
+    "f6\t147\tsim1\t99\t10\t10M\t=\t98\t-12\tAATAAAAAAA\tIIIIIIIIII\n"
+    /* f7: duplicate-flagged single read with T: excluded */
+    "f7\t1024\tsim1\t99\t60\t10M\t*\t0\t0\tAATAAAAAAA\tIIIIIIIIII\n"
+    /* f4: single-end reverse read with T: alt on the reverse strand */
+    "f4\t16\tsim1\t100\t60\t10M\t*\t0\t0\tATAAAAAAAA\tIIIIIIIIII\n"
+    "f5\t147\tsim1\t100\t60\t10M\t=\t97\t-13\tACAAAAAAAA\tI#IIIIIIII\n"
+    "f3\t147\tsim1\t150\t60\t10M\t=\t92\t-68\tAAAAAAAAAA\tIIIIIIIIII\n"
+    /* MNV 201-202 GG>TT: m1 TT alt, m2 TG other, m3 GG ref, m4 GG with an
+     * insertion between 201 and 202: other */
+    "m1\t0\tsim1\t196\t60\t10M\t*\t0\t0\tAAAAATTAAA\tIIIIIIIIII\n"
+    "m2\t0\tsim1\t196\t60\t10M\t*\t0\t0\tAAAAATGAAA\tIIIIIIIIII\n"
+    "m3\t0\tsim1\t196\t60\t10M\t*\t0\t0\tAAAAAGGAAA\tIIIIIIIIII\n"
+    "m4\t0\tsim1\t196\t60\t6M1I4M\t*\t0\t0\tAAAAAGAGAAA\tIIIIIIIIIII\n"
+    /* deletion 301 ACC>A (CC at 302-303 deleted): g3 ends inside the
+     * window and does not inform; g1 carries the deletion; g2 is reference */
+    "g3\t0\tsim1\t293\t60\t10M\t*\t0\t0\tAAAAAAAAAC\tIIIIIIIIII\n"
+    "g1\t0\tsim1\t296\t60\t6M2D5M\t*\t0\t0\tAAAAAAGGGGG\tIIIIIIIIIII\n"
+    "g2\t0\tsim1\t296\t60\t12M\t*\t0\t0\tAAAAAACCGGGG\tIIIIIIIIIIII\n";
+
+static const char *targets_text =
+    "chrom\tpos\tref\talt\tid\n"
+    "sim1\t101\tC\tT\tsnv\n"
+    "sim1\t201\tGG\tTT\tmnv\n"
+    "sim1\t301\tACC\tA\tdel\n";
+
+static int setup(void **state)
+{
+    (void)state;
+    if (!mkdtemp(dir))
+        return -1;
+    snprintf(sam_path, sizeof(sam_path), "%s/t.sam", dir);
+    snprintf(tsv_path, sizeof(tsv_path), "%s/targets.tsv", dir);
+    FILE *fp = fopen(sam_path, "w");
+    if (!fp)
+        return -1;
+    fputs(sam_text, fp);
+    fclose(fp);
+    fp = fopen(tsv_path, "w");
+    if (!fp)
+        return -1;
+    fputs(targets_text, fp);
+    fclose(fp);
+    vw_log_set_level(VW_LOG_ERROR);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    unlink(sam_path);
+    unlink(tsv_path);
+    rmdir(dir);
+    return 0;
+}
+
+static vw_targets_t *load_targets(void)
+{
+    vw_targets_t *ts = vw_targets_init();
+    assert_non_null(ts);
+    assert_int_equal(vw_targets_load(ts, tsv_path, NULL), 0);
+    vw_targets_sort_unique(ts);
+    assert_int_equal(ts->n, 3);
+    return ts;
+}
+
+static const vw_count_t *by_id(const vw_targets_t *ts, const vw_sample_counts_t *s, const char *id)
+{
+    for (int i = 0; i < ts->n; i++)
+        if (strcmp(ts->t[i].id, id) == 0)
+            return &s->c[i];
+    fail_msg("no target %s", id);
+    return NULL;
+}
+
+static void test_fragments(void **state)
+{
+    (void)state;
+    vw_targets_t *ts = load_targets();
+    vw_count_opt_t opt;
+    vw_count_opt_init(&opt);
+    opt.stream = 1;
+    vw_sample_counts_t *s = NULL;
+    assert_int_equal(vw_count_file(sam_path, NULL, ts, &opt, &s), 0);
+    assert_string_equal(s->sample, "patientA_draw1");
+    const vw_count_t *c = by_id(ts, s, "snv");
+    /* hand count: f3 ref; f1, f4, f5 alt; f8 other; f2 discordant */
+    assert_int_equal(c->ref, 1);
+    assert_int_equal(c->alt, 3);
+    assert_int_equal(c->other, 1);
+    assert_int_equal(c->discordant, 1);
+    assert_int_equal(c->depth, 5);
+    /* f1 and f5 are F1R2 (read 1 forward): forward; f4 is a reverse read */
+    assert_int_equal(c->alt_fwd, 2);
+    assert_int_equal(c->alt_rev, 1);
+    assert_int_equal(c->ref_fwd, 1);
+    /* TLEN: f1 and f5 13 bp, f3 68 bp; f4 is single-end (no length) */
+    assert_int_equal(vw_fraglen_median(c->fl_alt), 13);
+    assert_int_equal(vw_fraglen_median(c->fl_ref), 68);
+    /* mean BQ of alt support: 'I' = 40 in every alt fragment */
+    assert_int_equal(c->alt_bq_sum, 3 * 40);
+    vw_sample_counts_destroy(s);
+    vw_targets_destroy(ts);
+}
+
+static void test_reads(void **state)
+{
+    (void)state;
+    vw_targets_t *ts = load_targets();
+    vw_count_opt_t opt;
+    vw_count_opt_init(&opt);
+    opt.stream = 1;
+    opt.unit = VW_UNIT_READ;
+    vw_sample_counts_t *s = NULL;
+    assert_int_equal(vw_count_file(sam_path, "override", ts, &opt, &s), 0);
+    assert_string_equal(s->sample, "override");
+    const vw_count_t *c = by_id(ts, s, "snv");
+    /* reads: ref f3R1, f2R2; alt f1R1, f1R2, f2R1, f4, f5R1; other f8;
+     * f5R2 fails min BQ; f6 fails min MQ; f7 is a duplicate */
+    assert_int_equal(c->ref, 2);
+    assert_int_equal(c->alt, 5);
+    assert_int_equal(c->other, 1);
+    assert_int_equal(c->discordant, 0);
+    vw_sample_counts_destroy(s);
+    /* with min MQ 0 and no flag filter, f6 (2 reads) and f7 count too */
+    opt.min_mq = 0;
+    opt.excl_flags = 0;
+    assert_int_equal(vw_count_file(sam_path, NULL, ts, &opt, &s), 0);
+    c = by_id(ts, s, "snv");
+    assert_int_equal(c->alt, 8);
+    vw_sample_counts_destroy(s);
+    vw_targets_destroy(ts);
+}
+
+static void test_mnv_and_deletion(void **state)
+{
+    (void)state;
+    vw_targets_t *ts = load_targets();
+    vw_count_opt_t opt;
+    vw_count_opt_init(&opt);
+    opt.stream = 1;
+    vw_sample_counts_t *s = NULL;
+    assert_int_equal(vw_count_file(sam_path, NULL, ts, &opt, &s), 0);
+    const vw_count_t *m = by_id(ts, s, "mnv");
+    assert_int_equal(m->alt, 1);   /* m1 */
+    assert_int_equal(m->ref, 1);   /* m3 */
+    assert_int_equal(m->other, 2); /* m2 (one base changed), m4 (insertion inside) */
+    const vw_count_t *d = by_id(ts, s, "del");
+    assert_int_equal(d->alt, 1);   /* g1 */
+    assert_int_equal(d->ref, 1);   /* g2 */
+    assert_int_equal(d->depth, 2); /* g3 does not inform */
+    vw_sample_counts_destroy(s);
+    vw_targets_destroy(ts);
+}
+
+static void test_errors(void **state)
+{
+    (void)state;
+    vw_targets_t *ts = load_targets();
+    vw_count_opt_t opt;
+    vw_count_opt_init(&opt);
+    vw_sample_counts_t *s = NULL;
+    /* a SAM file has no index: without stream mode this is an input error */
+    assert_int_equal(vw_count_file(sam_path, NULL, ts, &opt, &s), VW_EINPUT);
+    assert_null(s);
+    opt.stream = 1;
+    char missing[600];
+    snprintf(missing, sizeof(missing), "%s/missing.bam", dir);
+    assert_true(vw_count_file(missing, NULL, ts, &opt, &s) < 0);
+    /* a target on a contig the header lacks */
+    vw_targets_t *bad = vw_targets_init();
+    FILE *fp = fopen(tsv_path, "w");
+    fputs("chrom\tpos\tref\talt\nchrZ\t10\tA\tG\n", fp);
+    fclose(fp);
+    assert_int_equal(vw_targets_load(bad, tsv_path, NULL), 0);
+    assert_int_equal(vw_count_file(sam_path, NULL, bad, &opt, &s), VW_EBUILD);
+    vw_targets_destroy(bad);
+    fp = fopen(tsv_path, "w");
+    fputs(targets_text, fp);
+    fclose(fp);
+    /* unsorted input in stream mode */
+    char uns[600];
+    snprintf(uns, sizeof(uns), "%s/unsorted.sam", dir);
+    fp = fopen(uns, "w");
+    fputs("@SQ\tSN:sim1\tLN:1000\n"
+          "a\t0\tsim1\t200\t60\t4M\t*\t0\t0\tAAAA\tIIII\n"
+          "b\t0\tsim1\t100\t60\t4M\t*\t0\t0\tAAAA\tIIII\n", fp);
+    fclose(fp);
+    assert_int_equal(vw_count_file(uns, NULL, ts, &opt, &s), VW_EFORMAT);
+    unlink(uns);
+    vw_targets_destroy(ts);
+}
+
+static void test_median(void **state)
+{
+    (void)state;
+    uint32_t h[VW_FRAGLEN_BINS] = {0};
+    assert_int_equal(vw_fraglen_median(NULL), -1);
+    assert_int_equal(vw_fraglen_median(h), -1);
+    h[100] = 1; h[150] = 1; h[200] = 1;  /* 100 150 200 -> 150 */
+    assert_int_equal(vw_fraglen_median(h), 150);
+    h[210] = 1;                          /* 100 150 200 210 -> lower median 150 */
+    assert_int_equal(vw_fraglen_median(h), 150);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fragments),
+        cmocka_unit_test(test_reads),
+        cmocka_unit_test(test_mnv_and_deletion),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_median),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
