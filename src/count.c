@@ -342,7 +342,9 @@ static int push_obs(engine_t *e, int32_t ti, int code, int bq, int rev, int mq)
 }
 
 /* Maps reference positions [rb, re) to query positions: qpos[i] >= 0 an
- * aligned base, -1 deleted, -2 not aligned (clipped, skipped or outside).
+ * aligned base, -2 not aligned (clipped, skipped or outside), <= -3 deleted
+ * (DEL_NEXT() gives the query position of the base after the deletion,
+ * whose quality stands for the deletion's, as in htslib's pileup).
  * *ret_ins is set when an insertion lies strictly inside the range. */
 static void map_ref_range(const bam1_t *b, hts_pos_t rb, hts_pos_t re, int *qpos, int *ret_ins)
 {
@@ -364,7 +366,7 @@ static void map_ref_range(const bam1_t *b, hts_pos_t rb, hts_pos_t re, int *qpos
         case BAM_CDEL:
             for (int i = 0; i < len; i++, r++)
                 if (r >= rb && r < re)
-                    qpos[r - rb] = -1;
+                    qpos[r - rb] = -3 - q;
             break;
         case BAM_CREF_SKIP:
             r += len;
@@ -383,7 +385,18 @@ static void map_ref_range(const bam1_t *b, hts_pos_t rb, hts_pos_t re, int *qpos
     }
 }
 
+#define DEL_NEXT(v) (-(v) - 3)
+
 static const char nt16_upper[] = "=ACMGRSVTWYHKDBN";
+
+/* Base quality at query position q (0 when absent or out of range). */
+static inline int qual_at(const bam1_t *b, int q)
+{
+    const uint8_t *qual = bam_get_qual(b);
+    if (q < 0 || q >= b->core.l_qseq || qual[0] == 0xff)
+        return 0;
+    return qual[q];
+}
 
 /* Appends to e->obs the read's allele at target 'bt'.  Returns 0 or -ENOMEM. */
 static int observe(engine_t *e, const bam1_t *b, const bound_t *bt, int rev, int mq)
@@ -399,14 +412,16 @@ static int observe(engine_t *e, const bam1_t *b, const bound_t *bt, int rev, int
         e->m_qpos = n;
     }
     map_ref_range(b, rb, re, e->qpos, &ins);
-    const uint8_t *seq = bam_get_seq(b), *qual = bam_get_qual(b);
+    const uint8_t *seq = bam_get_seq(b);
     if (t->kind == VW_KIND_SNV) {
         int qp = e->qpos[0];
         if (qp == -2)
             return 0;
-        if (qp == -1)
-            return push_obs(e, bt->ti, CODE_DEL, 0, rev, mq);
-        int bq = qual[0] == 0xff ? 0 : qual[qp];
+        if (qp <= -3) {
+            int bq = qual_at(b, DEL_NEXT(qp));
+            return bq < e->opt->min_bq ? 0 : push_obs(e, bt->ti, CODE_DEL, bq, rev, mq);
+        }
+        int bq = qual_at(b, qp);
         if (bq < e->opt->min_bq)
             return 0;
         char base = nt16_upper[bam_seqi(seq, qp)];
@@ -419,17 +434,22 @@ static int observe(engine_t *e, const bam1_t *b, const bound_t *bt, int rev, int
             if (e->qpos[i] == -2)
                 return 0;
         }
+        int del = 0;
         for (int i = 0; i < n; i++) {
             int qp = e->qpos[i];
-            if (qp == -1)
-                return push_obs(e, bt->ti, CODE_OTHER, 0, rev, mq);
-            int bq = qual[0] == 0xff ? 0 : qual[qp];
+            int bq = qual_at(b, qp <= -3 ? DEL_NEXT(qp) : qp);
             if (bq < minbq)
                 minbq = bq;
+            if (qp <= -3) {
+                del = 1;
+                continue;
+            }
             char base = nt16_upper[bam_seqi(seq, qp)];
             is_ref &= base == t->ref[i];
             is_alt &= base == t->alt[i];
         }
+        if (del && minbq >= e->opt->min_bq)
+            return push_obs(e, bt->ti, CODE_OTHER, minbq, rev, mq);
         if (minbq < e->opt->min_bq)
             return 0;
         if (ins)
