@@ -588,6 +588,9 @@ static int bind_targets(engine_t *e, const sam_hdr_t *h)
                      (long long)sam_hdr_tid2len(h, tid));
             return VW_EBUILD;
         }
+        e->out->chrom[i] = vw_strdup(sam_hdr_tid2name(h, tid));
+        if (!e->out->chrom[i])
+            return -ENOMEM;
         bound_t *b = &e->bt[i];
         b->ti = i;
         b->tid = tid;
@@ -682,6 +685,10 @@ void vw_sample_counts_destroy(vw_sample_counts_t *s)
             free(s->c[i].fl_alt);
         }
     free(s->c);
+    if (s->chrom)
+        for (int i = 0; i < s->n; i++)
+            free(s->chrom[i]);
+    free(s->chrom);
     free(s->sample);
     free(s->path);
     free(s);
@@ -779,10 +786,11 @@ int vw_count_file(const char *path, const char *sample, const vw_targets_t *ts, 
     s->path = vw_strdup(path);
     s->n = ts->n;
     s->c = calloc((size_t)(ts->n ? ts->n : 1), sizeof(vw_count_t));
+    s->chrom = calloc((size_t)(ts->n ? ts->n : 1), sizeof(char *));
     e.out = s;
     e.h = kh_init(pend);
     b = bam_init1();
-    if (!s->path || !s->c || !e.h || !b) {
+    if (!s->path || !s->c || !s->chrom || !e.h || !b) {
         rc = -ENOMEM;
         goto out;
     }
@@ -899,7 +907,7 @@ int vw_count_write_tsv(FILE *fp, const vw_targets_t *ts, vw_sample_counts_t *con
             const vw_target_t *t = &ts->t[i];
             const vw_count_t *c = &s[k]->c[i];
             fprintf(fp, "%s\t%s\t%lld\t%s\t%s\t%s\t%s\t%s\t%s\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld",
-                    s[k]->sample, t->chrom, (long long)t->beg + 1, t->ref, t->alt, t->id, t->gene, t->protein,
+                    s[k]->sample, s[k]->chrom[i], (long long)t->beg + 1, t->ref, t->alt, t->id, t->gene, t->protein,
                     t->cdna, (long long)c->depth, (long long)c->ref, (long long)c->alt, (long long)c->other,
                     (long long)c->discordant, (long long)c->ref_fwd, (long long)c->ref_rev,
                     (long long)c->alt_fwd, (long long)c->alt_rev);
@@ -934,7 +942,7 @@ int vw_count_write_json(FILE *fp, const vw_targets_t *ts, vw_sample_counts_t *co
             fputs("\"id\": ", fp);
             vw_json_str(fp, t->id);
             fputs(", \"chrom\": ", fp);
-            vw_json_str(fp, t->chrom);
+            vw_json_str(fp, s[k]->chrom[i]);
             fprintf(fp, ", \"pos\": %lld, \"ref\": \"%s\", \"alt\": \"%s\", \"gene\": ", (long long)t->beg + 1,
                     t->ref, t->alt);
             vw_json_str(fp, t->gene);

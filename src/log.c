@@ -12,8 +12,10 @@ static const char *log_cmd = NULL;
 void vw_log_set_level(int level)
 {
     log_level = level;
-    hts_set_log_level(level >= VW_LOG_DEBUG ? HTS_LOG_INFO : level >= VW_LOG_WARN ? HTS_LOG_WARNING
-                      : level >= VW_LOG_ERROR ? HTS_LOG_ERROR : HTS_LOG_OFF);
+    /* htslib's own messages add lines to our one-line errors: they are
+     * shown from --verbosity 3 (info) on */
+    hts_set_log_level(level >= VW_LOG_DEBUG ? HTS_LOG_INFO : level >= VW_LOG_INFO ? HTS_LOG_WARNING
+                      : HTS_LOG_OFF);
 }
 
 int vw_log_get_level(void) { return log_level; }

@@ -65,6 +65,7 @@ typedef struct {
     char *path;
     vw_build_t build;      /* detected from @SQ lengths, UNKNOWN if not told */
     int n;                 /* number of targets (same order as the target set) */
+    char **chrom;          /* per target: its contig name in this file's header */
     vw_count_t *c;
     int64_t n_reads;       /* records read */
     int64_t n_used;        /* records passing the filters */

@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# End-to-end tests of the vafwatch binary: usage, exit codes, error messages,
+# outputs never half-written.  Usage: test_cli.sh VAFWATCH SHARED_DATA_DIR
+# Each check prints 'ok' or 'FAIL'; the last line is 'N passed, N failed'.
+set -u
+VW=$1
+DATA=${2:-}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+
+# expect EXIT STDERR_REGEX -- command...
+expect() {
+    local want=$1 re=$2
+    shift 3
+    "$@" >"$T/out" 2>"$T/err"
+    local got=$?
+    if [ "$got" -ne "$want" ]; then
+        echo "FAIL (exit $got, want $want): $*"; sed 's/^/    /' "$T/err" | head -5
+        fail=$((fail + 1)); return
+    fi
+    if [ -n "$re" ] && ! grep -Eq -- "$re" "$T/err"; then
+        echo "FAIL (stderr lacks /$re/): $*"; sed 's/^/    /' "$T/err" | head -5
+        fail=$((fail + 1)); return
+    fi
+    if [ "$want" -eq 1 ] && [ "$(wc -l <"$T/err")" -gt 2 ]; then
+        echo "FAIL (more than 2 lines of error): $*"; fail=$((fail + 1)); return
+    fi
+    echo "ok   $*"
+    pass=$((pass + 1))
+}
+
+# stdout_has REGEX -- command...
+stdout_has() {
+    local re=$1
+    shift 2
+    if "$@" 2>/dev/null | grep -Eq -- "$re"; then
+        echo "ok   $* (stdout has /$re/)"; pass=$((pass + 1))
+    else
+        echo "FAIL stdout lacks /$re/: $*"; fail=$((fail + 1))
+    fi
+}
+
+# --- usage and dispatch -------------------------------------------------------
+expect 0 "" -- "$VW" --help
+stdout_has "^Usage: +vafwatch <command>" -- "$VW" help
+expect 2 "" -- "$VW"
+expect 2 "unknown command" -- "$VW" frobnicate
+stdout_has "^vafwatch [0-9]" -- "$VW" --version
+for cmd in catalogue count; do
+    stdout_has "^Usage: vafwatch $cmd" -- "$VW" "$cmd" --help
+    stdout_has "^Usage: vafwatch $cmd" -- "$VW" help "$cmd"
+    expect 2 "" -- "$VW" "$cmd" --no-such-option
+done
+
+# --- catalogue ----------------------------------------------------------------
+stdout_has "^KRAS_G12D_c.35G>A.*	12	25398284	C	T	snv	-	yes	GRCh37" -- "$VW" catalogue --build GRCh37
+stdout_has "^KRAS_G12D_c.35G>A.*	12	25245350	C	T	snv	-	yes	GRCh38" -- "$VW" catalogue --build GRCh38
+stdout_has "^EGFR_S492R_c.1476C>A.*	no	GRCh37" -- "$VW" catalogue --build GRCh37
+expect 1 "unknown genome build 'hg17'" -- "$VW" catalogue --build hg17
+expect 2 "needs --targets" -- "$VW" catalogue --no-builtin
+printf 'chrom\tpos\tref\nchr1\t5\tA\n' >"$T/bad.tsv"
+expect 1 "bad.tsv:1: header lacks column 'alt'" -- "$VW" catalogue -T "$T/bad.tsv"
+printf 'chrom\tpos\tref\talt\nchr1\tx5\tA\tC\n' >"$T/bad2.tsv"
+expect 1 "bad2.tsv:2: column 'pos'" -- "$VW" catalogue -T "$T/bad2.tsv"
+expect 1 "missing.tsv: cannot open" -- "$VW" catalogue -T "$T/missing.tsv"
+printf '>sim1\nACGTACGTAC\n' >"$T/ref.fa"
+printf 'chrom\tpos\tref\talt\nsim1\t3\tC\tA\n' >"$T/mis.tsv"
+expect 1 "do not match the reference" -- "$VW" catalogue --no-builtin -T "$T/mis.tsv" -f "$T/ref.fa"
+
+# --- count: bad inputs ----------------------------------------------------------
+printf '@SQ\tSN:sim1\tLN:10\nr1\t0\tsim1\t1\t60\t4M\t*\t0\t0\tACGT\tIIII\n' >"$T/tiny.sam"
+printf 'chrom\tpos\tref\talt\nsim1\t3\tG\tA\n' >"$T/t.tsv"
+expect 0 "" -- "$VW" count --no-builtin -T "$T/t.tsv" --stream "$T/tiny.sam"
+expect 1 "no index .* --stream" -- "$VW" count --no-builtin -T "$T/t.tsv" "$T/tiny.sam"
+expect 1 "cannot tell the genome build" -- "$VW" count --stream "$T/tiny.sam"
+expect 1 "nothere.bam: cannot open" -- "$VW" count --build GRCh37 "$T/nothere.bam"
+printf 'chrom\tpos\tref\talt\nchrQ\t3\tG\tA\n' >"$T/q.tsv"
+expect 1 "contig 'chrQ' of target .* not in the header" -- "$VW" count --no-builtin -T "$T/q.tsv" --stream "$T/tiny.sam"
+expect 2 "count-unit" -- "$VW" count --count-unit molecule --build GRCh37 "$T/tiny.sam"
+expect 2 "one name per input file" -- "$VW" count --no-builtin -T "$T/t.tsv" -s a,b --stream "$T/tiny.sam"
+expect 2 "min-MQ|-q takes" -- "$VW" count -q -1 --build GRCh37 "$T/tiny.sam"
+# output is written atomically: a failed run leaves no file behind
+expect 1 "" -- "$VW" count --no-builtin -T "$T/q.tsv" --stream -o "$T/never.tsv" "$T/tiny.sam"
+if [ ! -e "$T/never.tsv" ] && [ -z "$(ls "$T" | grep never)" ]; then
+    echo "ok   no partial output after a failure"; pass=$((pass + 1))
+else
+    echo "FAIL a failed run left output behind"; fail=$((fail + 1))
+fi
+expect 1 "cannot write" -- "$VW" count --no-builtin -T "$T/t.tsv" --stream -o /nonexistent-dir/x.tsv "$T/tiny.sam"
+# a header-less, not-a-BAM file
+printf 'hello\n' >"$T/junk.bam"
+expect 1 "junk.bam" -- "$VW" count --build GRCh37 --stream "$T/junk.bam"
+
+if [ -n "$DATA" ] && [ -f "$DATA/reads/vardict/L861Q.bam" ]; then
+    R=$DATA/reads/vardict
+    # wrong build: GRCh38 targets on a GRCh37 BAM
+    expect 1 "is GRCh37 .* targets are GRCh38" -- "$VW" count --build GRCh38 "$R/L861Q.bam"
+    # a truncated BAM (first 20 kB of a real one) is an error, not a short count
+    head -c 20000 "$R/L861Q.bam" >"$T/trunc.bam"
+    cp "$R/L861Q.bam.bai" "$T/trunc.bam.bai"
+    expect 1 "trunc.bam: truncated or corrupt" -- "$VW" count "$T/trunc.bam"
+    expect 1 "trunc.bam: truncated or corrupt" -- "$VW" count --stream "$T/trunc.bam"
+    # the same counts from the index and from a stream on standard input
+    "$VW" count "$R/L861Q.bam" >"$T/a.tsv" 2>/dev/null
+    "$VW" count --build GRCh37 - <"$R/L861Q.bam" | sed 's/^stdin/B1500741_422861A1_DNA/' >"$T/b.tsv" 2>/dev/null
+    if cmp -s "$T/a.tsv" "$T/b.tsv"; then
+        echo "ok   index and stdin streaming give identical tables"; pass=$((pass + 1))
+    else
+        echo "FAIL index and streaming differ"; diff "$T/a.tsv" "$T/b.tsv" | head -5; fail=$((fail + 1))
+    fi
+    # L861Q at about 23 % (VarDict reports AF 0.2333); L858R wild type
+    "$VW" count "$R/L861Q.bam" | awk -F'\t' '
+        $6 == "EGFR_L861Q_c.2582T>A" { v = $12 / $10; if (v > 0.20 && v < 0.26) ok1 = 1 }
+        $6 == "EGFR_L858R_c.2573T>G" { if ($10 > 400 && $12 <= 1) ok2 = 1 }
+        END { exit !(ok1 && ok2) }' \
+        && { echo "ok   L861Q about 23 %, L858R wild type"; pass=$((pass + 1)); } \
+        || { echo "FAIL L861Q/L858R expectations"; fail=$((fail + 1)); }
+    # JSON output parses
+    "$VW" count --json "$T/c.json" -o "$T/c.tsv" "$R/L861Q.bam" \
+        && python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["samples"][0]["targets"]' "$T/c.json" \
+        && { echo "ok   JSON output is valid"; pass=$((pass + 1)); } \
+        || { echo "FAIL JSON output"; fail=$((fail + 1)); }
+    # several files, in parallel, keep their order and match single runs
+    "$VW" count -t 2 "$R/L861Q.bam" "$R/ArgumentNA_Tumor.bam" "$R/ArgumentNA_Normal.bam" >"$T/m.tsv"
+    { "$VW" count "$R/L861Q.bam"; "$VW" count "$R/ArgumentNA_Tumor.bam" | tail -n +2;
+      "$VW" count "$R/ArgumentNA_Normal.bam" | tail -n +2; } >"$T/s.tsv"
+    if cmp -s "$T/m.tsv" "$T/s.tsv"; then
+        echo "ok   parallel multi-file run equals single runs"; pass=$((pass + 1))
+    else
+        echo "FAIL parallel multi-file run differs"; fail=$((fail + 1))
+    fi
+else
+    echo "skip real-data checks: shared data not found"
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
