@@ -26,6 +26,8 @@ static void vlog(int level, const char *tag, const char *suffix, const char *fmt
     if (level > log_level)
         return;
     FILE *out = log_sink ? log_sink : stderr;
+    if (!out) /* never; keeps GCC's -Wformat-overflow quiet under -fsanitize=undefined */
+        return;
     fflush(stdout);
     if (log_cmd)
         fprintf(out, "vafwatch %s: %s", log_cmd, tag);

@@ -769,7 +769,7 @@ static void run_sheet_error(const sheet_error_t *t)
 {
     char text[4096], msg[4096];
     snprintf(text, sizeof(text), "%s", t->text);
-    snprintf(msg, sizeof(msg), t->msg, tmpdir);
+    snprintf(msg, sizeof(msg), t->msg ? t->msg : "", tmpdir);
     const char *sp = write_file("bad_sheet.tsv", text);
     vw_timeline_t *sentinel = (vw_timeline_t *)&sentinel, *tl = sentinel;
     cap_begin();
@@ -1297,7 +1297,7 @@ static void test_events_errors(void **state)
         if (n_warnings(log) != 0)
             fail_msg("%s: warnings on failure:\n%s", t->what, log);
         char msg[4096], want[8192];
-        snprintf(msg, sizeof(msg), t->msg, t->in_sheet ? ep : sp);
+        snprintf(msg, sizeof(msg), t->msg ? t->msg : "", t->in_sheet ? ep : sp);
         snprintf(want, sizeof(want), "vafwatch test: %s%s", t->in_sheet ? sp : ep, msg);
         if (!strstr(log, want))
             fail_msg("%s: expected in the log:\n  %s\nlog was:\n%s", t->what, want, log);
