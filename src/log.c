@@ -8,6 +8,7 @@
 
 static int log_level = VW_LOG_WARN;
 static const char *log_cmd = NULL;
+static FILE *log_sink = NULL; /* NULL: stderr */
 
 void vw_log_set_level(int level)
 {
@@ -20,20 +21,24 @@ void vw_log_set_level(int level)
 
 int vw_log_get_level(void) { return log_level; }
 void vw_log_set_cmd(const char *cmd) { log_cmd = cmd; }
+void vw_log_set_sink(FILE *fp) { log_sink = fp; }
 
 static void vlog(int level, const char *tag, const char *suffix, const char *fmt, va_list ap)
 {
     if (level > log_level)
         return;
+    FILE *out = log_sink ? log_sink : stderr;
+    if (!out) /* never; keeps GCC's -Wformat-overflow quiet under -fsanitize=undefined */
+        return;
     fflush(stdout);
     if (log_cmd)
-        fprintf(stderr, "vafwatch %s: %s", log_cmd, tag);
+        fprintf(out, "vafwatch %s: %s", log_cmd, tag);
     else
-        fprintf(stderr, "vafwatch: %s", tag);
-    vfprintf(stderr, fmt, ap);
+        fprintf(out, "vafwatch: %s", tag);
+    vfprintf(out, fmt, ap);
     if (suffix)
-        fprintf(stderr, ": %s", suffix);
-    fputc('\n', stderr);
+        fprintf(out, ": %s", suffix);
+    fputc('\n', out);
 }
 
 void vw_error(const char *fmt, ...)

@@ -17,6 +17,9 @@ enum vw_log_level { VW_LOG_QUIET = 0, VW_LOG_ERROR = 1, VW_LOG_WARN = 2, VW_LOG_
 void vw_log_set_level(int level);
 int vw_log_get_level(void);
 void vw_log_set_cmd(const char *cmd);
+/* Test hook: send messages to 'fp' instead of stderr (NULL: back to stderr).
+ * The stream is borrowed; the caller closes it after resetting the sink. */
+void vw_log_set_sink(FILE *fp);
 
 void vw_error(const char *fmt, ...) VW_FORMAT(1, 2);
 /* As vw_error, with ": <text of code>" appended (code: -errno or VW_E*). */
