@@ -147,7 +147,7 @@ void vw_target_classify(vw_target_t *t)
 
 /* Trims shared suffix (keeping >= 1 base each) and shared prefix: for
  * equal lengths completely (moving beg), for indels down to one anchor. */
-static void trim_alleles(char *ref, char *alt, hts_pos_t *beg)
+void vw_alleles_trim(char *ref, char *alt, hts_pos_t *beg)
 {
     size_t lr = strlen(ref), la = strlen(alt);
     while (lr > 1 && la > 1 && ref[lr - 1] == alt[la - 1]) {
@@ -218,32 +218,50 @@ static const char *strip_chr(const char *s)
     return strncasecmp(s, "chr", 3) == 0 ? s + 3 : s;
 }
 
-vw_build_t vw_build_detect(const sam_hdr_t *h, int *ret_chr)
+typedef struct { int n37, n38, chr; } build_acc_t;
+
+static void build_acc_add(build_acc_t *a, const char *name, hts_pos_t len)
 {
-    int n37 = 0, n38 = 0, chr = -1;
-    int n = sam_hdr_nref(h);
-    for (int i = 0; i < n; i++) {
-        const char *name = sam_hdr_tid2name(h, i);
-        hts_pos_t len = sam_hdr_tid2len(h, i);
-        const char *bare = strip_chr(name);
-        for (const known_len_t *k = known_lens; k->name; k++) {
-            if (strcmp(bare, k->name) != 0)
-                continue;
-            if (len == k->len37)
-                n37++;
-            else if (len == k->len38)
-                n38++;
-            if (chr < 0)
-                chr = bare != name;
-        }
+    const char *bare = strip_chr(name);
+    for (const known_len_t *k = known_lens; k->name; k++) {
+        if (strcmp(bare, k->name) != 0)
+            continue;
+        if (len == k->len37)
+            a->n37++;
+        else if (len == k->len38)
+            a->n38++;
+        if (a->chr < 0)
+            a->chr = bare != name;
     }
+}
+
+static vw_build_t build_acc_result(const build_acc_t *a, int *ret_chr)
+{
     if (ret_chr)
-        *ret_chr = chr;
-    if (n37 > 0 && n38 == 0)
+        *ret_chr = a->chr;
+    if (a->n37 > 0 && a->n38 == 0)
         return VW_BUILD_GRCH37;
-    if (n38 > 0 && n37 == 0)
+    if (a->n38 > 0 && a->n37 == 0)
         return VW_BUILD_GRCH38;
     return VW_BUILD_UNKNOWN;
+}
+
+vw_build_t vw_build_detect(const sam_hdr_t *h, int *ret_chr)
+{
+    build_acc_t a = {0, 0, -1};
+    int n = sam_hdr_nref(h);
+    for (int i = 0; i < n; i++)
+        build_acc_add(&a, sam_hdr_tid2name(h, i), sam_hdr_tid2len(h, i));
+    return build_acc_result(&a, ret_chr);
+}
+
+vw_build_t vw_build_from_lengths(int n, const char *const *names, const hts_pos_t *lens, int *ret_chr)
+{
+    build_acc_t a = {0, 0, -1};
+    for (int i = 0; i < n; i++)
+        if (names[i])
+            build_acc_add(&a, names[i], lens ? lens[i] : 0);
+    return build_acc_result(&a, ret_chr);
 }
 
 vw_build_t vw_build_parse(const char *s)
@@ -556,7 +574,7 @@ static int add_trimmed(vw_targets_t *ts, const char *id, const char *gene, const
     char *r = dup_upper(ref), *a = dup_upper(alt);
     int ret = -ENOMEM;
     if (r && a) {
-        trim_alleles(r, a, &beg);
+        vw_alleles_trim(r, a, &beg);
         ret = targets_add(ts, id, gene, transcript, protein, cdna, context, chrom, beg, r, a, strand, 1);
     }
     free(r); free(a);

@@ -11,6 +11,7 @@
 #include "vafwatch/count.h"
 #include "vafwatch/log.h"
 #include "vafwatch/util.h"
+#include "vafwatch/vcfin.h"
 #include "cmd.h"
 
 enum { OPT_BUILD = VW_OPT_CMD_FIRST, OPT_NO_BUILTIN, OPT_STREAM, OPT_EXCL, OPT_PROPER, OPT_UNIT, OPT_JSON };
@@ -22,17 +23,21 @@ static void usage(FILE *fp)
     char *fl = bam_flag2str((int)d.excl_flags);
     fprintf(fp,
             "\n"
-            "Usage: vafwatch count [options] <in.bam|in.cram|-> [...]\n\n"
+            "Usage: vafwatch count [options] <in.bam|in.cram|in.vcf[.gz]|in.bcf|-> [...]\n\n"
             "Counts reference, alternate and other DNA fragments at every target of each file.\n"
             "A read pair is one fragment; overlapping mates count once; mates that disagree\n"
-            "count for neither allele (column 'discordant').  No depth limit.\n\n"
+            "count for neither allele (column 'discordant').  No depth limit.\n"
+            "VCF/BCF inputs (.vcf, .vcf.gz, .bcf) from another caller give one evidence record per\n"
+            "sample column, from FORMAT AD, AU/CU/GU/TU, TAR/TIR, RD, or AF/FA/VF/FREQ with DP;\n"
+            "targets a VCF neither calls nor covers with a reference block are NA.\n\n"
             "Input:\n"
             "  -T, --targets FILE       user targets (VCF/BCF, BED with --reference, or TSV); repeatable\n"
             "      --no-builtin         count only the user targets\n"
             "      --build NAME         GRCh37 or GRCh38 [told by the first file's @SQ lengths]\n"
             "  -f, --reference FASTA    reference: needed for CRAM; checks every target's REF and\n"
             "                           matches indels anywhere in their repeat\n"
-            "  -s, --sample LIST        comma-separated sample names, one per file [@RG SM]\n"
+            "  -s, --sample LIST        comma-separated sample names, one per file [@RG SM]; for a\n"
+            "                           VCF the sample column to read [all columns]\n"
             "      --stream             read files from start to end, no index needed ('-' implies it)\n"
             "Filtering:\n"
             "  -q, --min-MQ INT         skip reads with mapping quality < INT [%d]\n"
@@ -73,6 +78,8 @@ static void *worker(void *arg)
         pthread_mutex_unlock(&j->lock);
         if (i >= j->n_files)
             break;
+        if (vw_vcfin_is_vcf(j->files[i]))
+            continue; /* read by the main thread */
         j->rc[i] = vw_count_file(j->files[i], j->samples ? j->samples[i] : NULL, j->ts, j->opt, &j->res[i]);
     }
     return NULL;
@@ -122,7 +129,8 @@ int main_count(int argc, char *argv[])
     int ret = VW_EXIT_DATA, c, ex;
     vw_targets_t *ts = NULL;
     vw_sample_counts_t **res = NULL;
-    int *rcs = NULL, n_files = 0;
+    int *rcs = NULL, n_files = 0, n_out = 0, *vn = NULL;
+    vw_sample_counts_t ***vres = NULL, **all = NULL;
     vw_ofile_t of = {0}, oj = {0};
     to.targets = calloc((size_t)argc, sizeof(char *));
     if (!to.targets)
@@ -239,12 +247,38 @@ int main_count(int argc, char *argv[])
     for (int i = 0; i < n_files; i++)
         if (rcs[i] < 0)
             goto out; /* the engine has said why */
+    /* VCF/BCF inputs give any number of samples each; keep the input order */
+    vres = calloc((size_t)n_files, sizeof(*vres));
+    vn = calloc((size_t)n_files, sizeof(int));
+    if (!vres || !vn)
+        goto out;
+    for (int i = 0; i < n_files; i++) {
+        if (!vw_vcfin_is_vcf(files[i])) {
+            n_out++;
+            continue;
+        }
+        const char *only = samples && *samples[i] ? samples[i] : NULL;
+        if (vw_vcfin_read(files[i], ts, only, &vres[i], &vn[i]) < 0)
+            goto out; /* the reader has said why */
+        n_out += vn[i];
+    }
+    all = calloc((size_t)(n_out ? n_out : 1), sizeof(*all));
+    if (!all)
+        goto out;
+    for (int i = 0, k = 0; i < n_files; i++) {
+        if (!vw_vcfin_is_vcf(files[i])) {
+            all[k++] = res[i];
+            continue;
+        }
+        for (int j = 0; j < vn[i]; j++)
+            all[k++] = vres[i][j];
+    }
     int r = vw_ofile_open(&of, out);
     if (r < 0) {
         vw_error_code(r, "%s: cannot write", out);
         goto out;
     }
-    if (vw_count_write_tsv(of.fp, ts, res, n_files) < 0) {
+    if (vw_count_write_tsv(of.fp, ts, all, n_out) < 0) {
         vw_error("%s: write failed", out);
         goto out;
     }
@@ -253,7 +287,7 @@ int main_count(int argc, char *argv[])
             vw_error_code(r, "%s: cannot write", json);
             goto out;
         }
-        if (vw_count_write_json(oj.fp, ts, res, n_files, vw_cmd_line()) < 0 || (r = vw_ofile_commit(&oj)) < 0) {
+        if (vw_count_write_json(oj.fp, ts, all, n_out, vw_cmd_line()) < 0 || (r = vw_ofile_commit(&oj)) < 0) {
             vw_error("%s: write failed", json);
             goto out;
         }
@@ -262,9 +296,9 @@ int main_count(int argc, char *argv[])
         vw_error_code(r, "%s: write failed", out);
         goto out;
     }
-    for (int i = 0; i < n_files; i++)
-        vw_info("%s: sample %s, %lld records read, %lld used, %d targets", res[i]->path, res[i]->sample,
-                (long long)res[i]->n_reads, (long long)res[i]->n_used, ts->n);
+    for (int i = 0; i < n_out; i++)
+        vw_info("%s: sample %s, %lld records read, %lld used, %d targets", all[i]->path, all[i]->sample,
+                (long long)all[i]->n_reads, (long long)all[i]->n_used, ts->n);
     ret = VW_EXIT_OK;
 out:
     if (ret != VW_EXIT_OK) {
@@ -275,6 +309,15 @@ out:
         for (int i = 0; i < n_files; i++)
             vw_sample_counts_destroy(res[i]);
     free(res);
+    if (vres)
+        for (int i = 0; i < n_files; i++) {
+            for (int j = 0; j < vn[i]; j++)
+                vw_sample_counts_destroy(vres[i][j]);
+            free(vres[i]);
+        }
+    free(vres);
+    free(vn);
+    free(all);
     free(rcs);
     free(samples);
     vw_targets_destroy(ts);

@@ -5,17 +5,30 @@
 
 #include <htslib/faidx.h>
 #include <htslib/sam.h>
+#include <htslib/vcf.h>
 
 #include "vafwatch/catalogue.h"
 #include "vafwatch/log.h"
+#include "vafwatch/vcfin.h"
 #include "cmd.h"
 
-/* Build of an alignment file from its header, or UNKNOWN. */
+/* Build of an alignment or VCF/BCF file from its header (@SQ or ##contig
+ * lengths), or UNKNOWN. */
 static vw_build_t file_build(const char *path, const char *reference, int *ret_chr)
 {
     *ret_chr = -1;
     if (!path || strcmp(path, "-") == 0)
         return VW_BUILD_UNKNOWN;
+    if (vw_vcfin_is_vcf(path)) {
+        htsFile *vf = hts_open(path, "r");
+        if (!vf)
+            return VW_BUILD_UNKNOWN;
+        bcf_hdr_t *vh = bcf_hdr_read(vf);
+        vw_build_t vb = vh ? vw_vcfin_build(vh, ret_chr) : VW_BUILD_UNKNOWN;
+        bcf_hdr_destroy(vh);
+        hts_close(vf);
+        return vb;
+    }
     samFile *fp = sam_open(path, "r");
     if (!fp)
         return VW_BUILD_UNKNOWN;
@@ -50,7 +63,7 @@ vw_targets_t *vw_cmd_targets(const vw_target_opt_t *o, const char *first_input)
         build = fbuild;
         if (build == VW_BUILD_UNKNOWN) {
             if (first_input)
-                vw_error("%s: cannot tell the genome build from the header (@SQ lengths); give --build GRCh37 "
+                vw_error("%s: cannot tell the genome build from the header (@SQ or ##contig lengths); give --build GRCh37 "
                          "or --build GRCh38", first_input);
             else
                 vw_error("give --build GRCh37 or --build GRCh38");

@@ -794,6 +794,8 @@ int vw_count_file(const char *path, const char *sample, const vw_targets_t *ts, 
         rc = -ENOMEM;
         goto out;
     }
+    for (int i = 0; i < ts->n; i++)
+        s->c[i].assessed = 1; /* a BAM informs on every target, even at depth 0 */
     errno = 0;
     fp = sam_open(path, "r");
     if (!fp) {
@@ -906,11 +908,16 @@ int vw_count_write_tsv(FILE *fp, const vw_targets_t *ts, vw_sample_counts_t *con
         for (int i = 0; i < ts->n; i++) {
             const vw_target_t *t = &ts->t[i];
             const vw_count_t *c = &s[k]->c[i];
-            fprintf(fp, "%s\t%s\t%lld\t%s\t%s\t%s\t%s\t%s\t%s\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld",
-                    s[k]->sample, s[k]->chrom[i], (long long)t->beg + 1, t->ref, t->alt, t->id, t->gene, t->protein,
-                    t->cdna, (long long)c->depth, (long long)c->ref, (long long)c->alt, (long long)c->other,
-                    (long long)c->discordant, (long long)c->ref_fwd, (long long)c->ref_rev,
-                    (long long)c->alt_fwd, (long long)c->alt_rev);
+            fprintf(fp, "%s\t%s\t%lld\t%s\t%s\t%s\t%s\t%s\t%s", s[k]->sample, s[k]->chrom[i],
+                    (long long)t->beg + 1, t->ref, t->alt, t->id, t->gene, t->protein, t->cdna);
+            if (!c->assessed) {
+                /* depth ... alt_median_fraglen: 13 columns */
+                fputs("\tNA\tNA\tNA\tNA\tNA\tNA\tNA\tNA\tNA\tNA\tNA\tNA\tNA\n", fp);
+                continue;
+            }
+            fprintf(fp, "\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld", (long long)c->depth,
+                    (long long)c->ref, (long long)c->alt, (long long)c->other, (long long)c->discordant,
+                    (long long)c->ref_fwd, (long long)c->ref_rev, (long long)c->alt_fwd, (long long)c->alt_rev);
             put_mean(fp, c->alt_bq_sum, c->alt);
             put_mean(fp, c->alt_mq_sum, c->alt);
             put_int_or_na(fp, vw_fraglen_median(c->fl_ref));
@@ -948,6 +955,11 @@ int vw_count_write_json(FILE *fp, const vw_targets_t *ts, vw_sample_counts_t *co
             vw_json_str(fp, t->gene);
             fputs(", \"protein\": ", fp);
             vw_json_str(fp, t->protein);
+            if (!c->assessed) {
+                fputs(", \"assessed\": false}", fp);
+                continue;
+            }
+            fputs(", \"assessed\": true", fp);
             fprintf(fp, ", \"depth\": %lld, \"ref_count\": %lld, \"alt_count\": %lld, \"other_count\": %lld"
                         ", \"discordant\": %lld, \"ref_fwd\": %lld, \"ref_rev\": %lld, \"alt_fwd\": %lld"
                         ", \"alt_rev\": %lld",

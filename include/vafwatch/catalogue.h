@@ -108,6 +108,15 @@ void vw_target_classify(vw_target_t *t);
  * when the names carry "chr", 0 when not, -1 when unknown. */
 vw_build_t vw_build_detect(const sam_hdr_t *h, int *ret_chr);
 
+/* The same from contig names and lengths (a VCF's ##contig lines); a
+ * length of 0 is unknown. */
+vw_build_t vw_build_from_lengths(int n, const char *const *names, const hts_pos_t *lens, int *ret_chr);
+
+/* Trims REF/ALT in place as targets are trimmed: shared suffix (keeping
+ * one base each), then shared prefix: completely for equal lengths,
+ * down to one anchor base for indels; *beg moves with the prefix. */
+void vw_alleles_trim(char *ref, char *alt, hts_pos_t *beg);
+
 /* Parses "GRCh37"/"hg19"/"37"/"b37", "GRCh38"/"hg38"/"38".  Returns
  * VW_BUILD_UNKNOWN for anything else. */
 vw_build_t vw_build_parse(const char *s);

@@ -51,6 +51,8 @@ typedef struct {
 void vw_count_opt_init(vw_count_opt_t *opt);
 
 typedef struct {
+    int assessed;          /* 1: the numbers below are evidence; 0: the input says nothing about the
+                            * target (a VCF that neither calls nor covers it): the writers print NA */
     int64_t depth;         /* informative fragments: ref + alt + other (discordant excluded) */
     int64_t ref, alt, other;
     int64_t discordant;    /* both mates inform and disagree */

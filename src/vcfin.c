@@ -1,0 +1,845 @@
+/*
+ * vcfin.c -- evidence records from other callers' VCF/BCF files.
+ *
+ * The input is read once, in file order (no index needed).  Targets are
+ * looked up by contig (bare name: without "chr", M = MT) and by the
+ * 0-based span they can be matched in.  Per sample x target we keep the
+ * best evidence seen: a called allele, else same-site counts of another
+ * allele, else reference blocks covering the target.  Coordinates: VCF
+ * POS is 1-based; bcf1_t.pos and everything here are 0-based.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <htslib/kstring.h>
+#include <htslib/vcf.h>
+
+#include "vafwatch/catalogue.h"
+#include "vafwatch/count.h"
+#include "vafwatch/log.h"
+#include "vafwatch/vcfin.h"
+
+enum { EV_NONE = 0, EV_SITE = 1, EV_CALL = 2 };
+
+typedef struct {
+    int state;                /* EV_* */
+    int64_t depth, ref, alt;  /* of the call or site evidence */
+    int blk_seen;             /* reference blocks with a depth touched the REF span */
+    int64_t blk_depth, blk_ref; /* smallest block depth and its ref count */
+    uint64_t covered;         /* REF-span bases (first 64) covered by such blocks */
+} ev_t;
+
+typedef struct {
+    int ti;
+    char *bare;               /* contig without "chr", "M" as "MT" */
+    hts_pos_t span_beg, span_end;
+    int lr;                   /* length of REF */
+} tspan_t;
+
+/* FORMAT values of the current record, all samples. */
+typedef struct {
+    int32_t *ad, *dp, *mindp, *rd, *au, *cu, *gu, *tu, *tar, *tir;
+    int n_ad, n_dp, n_mindp, n_rd, n_au, n_cu, n_gu, n_tu, n_tar, n_tir;
+    int m_ad, m_dp, m_mindp, m_rd, m_au, m_cu, m_gu, m_tu, m_tar, m_tir;
+    float *af;
+    int n_af, m_af;
+    char **freq;
+    int n_freq, m_freq;
+    int32_t *idp;             /* INFO/DP */
+    int n_idp, m_idp;
+    int ad_is_varscan;        /* AD declared Number=1 and RD present: AD = alt count */
+    const char *af_tag;       /* which frequency field was read, NULL if none */
+} fmt_t;
+
+typedef struct {
+    const char *path;
+    bcf_hdr_t *h;
+    bcf1_t *rec;
+    const vw_targets_t *ts;
+    int n_smp;                /* samples in the file */
+    int n_out;                /* samples returned */
+    int *smp;                 /* their columns */
+    ev_t *ev;                 /* n_out x ts->n */
+    tspan_t *sp;              /* sorted target spans */
+    hts_pos_t max_span;
+    char **rid_bare;          /* per contig id, lazily */
+    int n_rid;
+    long nrec;                /* records read (1-based number of the current one) */
+    long nused;
+    int warned_other;
+    vw_ratewarn_t w_missing, w_adsum;
+    fmt_t f;
+    kstring_t r, a, hap;
+} rd_t;
+
+int vw_vcfin_is_vcf(const char *path)
+{
+    static const char *exts[] = {".vcf", ".vcf.gz", ".vcf.bgz", ".bcf", NULL};
+    size_t l = path ? strlen(path) : 0;
+    for (int i = 0; exts[i]; i++) {
+        size_t e = strlen(exts[i]);
+        if (l > e && strcasecmp(path + l - e, exts[i]) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Bare contig name: without "chr"; "M" becomes "MT". */
+static char *bare_name(const char *s)
+{
+    if (strncasecmp(s, "chr", 3) == 0 && s[3])
+        s += 3;
+    return vw_strdup(strcmp(s, "M") == 0 ? "MT" : s);
+}
+
+vw_build_t vw_vcfin_build(const bcf_hdr_t *h, int *ret_chr)
+{
+    int n = h->n[BCF_DT_CTG];
+    const char **names = calloc((size_t)(n ? n : 1), sizeof(char *));
+    hts_pos_t *lens = calloc((size_t)(n ? n : 1), sizeof(hts_pos_t));
+    vw_build_t b = VW_BUILD_UNKNOWN;
+    if (ret_chr)
+        *ret_chr = -1;
+    if (!names || !lens)
+        goto out;
+    for (int i = 0; i < n; i++) {
+        names[i] = h->id[BCF_DT_CTG][i].key;
+        const bcf_idinfo_t *info = h->id[BCF_DT_CTG][i].val;
+        lens[i] = info ? (hts_pos_t)info->info[0] : 0;
+    }
+    b = vw_build_from_lengths(n, names, lens, ret_chr);
+out:
+    free(names);
+    free(lens);
+    return b;
+}
+
+/* ------------------------------------------------------------------ */
+/* Targets                                                             */
+
+static int span_cmp(const void *x, const void *y)
+{
+    const tspan_t *a = x, *b = y;
+    int c = strcmp(a->bare, b->bare);
+    if (c)
+        return c;
+    if (a->span_beg != b->span_beg)
+        return a->span_beg < b->span_beg ? -1 : 1;
+    return (a->ti > b->ti) - (a->ti < b->ti);
+}
+
+static int spans_build(rd_t *r)
+{
+    const vw_targets_t *ts = r->ts;
+    r->sp = calloc((size_t)(ts->n ? ts->n : 1), sizeof(tspan_t));
+    if (!r->sp)
+        return -ENOMEM;
+    for (int i = 0; i < ts->n; i++) {
+        const vw_target_t *t = &ts->t[i];
+        tspan_t *s = &r->sp[i];
+        s->ti = i;
+        s->lr = (int)strlen(t->ref);
+        s->bare = bare_name(t->chrom);
+        if (!s->bare)
+            return -ENOMEM;
+        s->span_beg = t->beg;
+        s->span_end = t->beg + s->lr;
+        if (t->kind != VW_KIND_SNV && t->kind != VW_KIND_MNV) {
+            if (t->win_beg - 1 < s->span_beg)
+                s->span_beg = t->win_beg - 1;
+            if (t->win_end + 1 > s->span_end)
+                s->span_end = t->win_end + 1;
+        }
+        if (s->span_end - s->span_beg > r->max_span)
+            r->max_span = s->span_end - s->span_beg;
+    }
+    qsort(r->sp, (size_t)ts->n, sizeof(tspan_t), span_cmp);
+    return 0;
+}
+
+/* First span index with (bare, span_beg) >= (bare, beg). */
+static int spans_lower(const rd_t *r, const char *bare, hts_pos_t beg)
+{
+    int lo = 0, hi = r->ts->n;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        int c = strcmp(r->sp[mid].bare, bare);
+        if (c < 0 || (c == 0 && r->sp[mid].span_beg < beg))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* 1 when the trimmed allele (b, ref, alt) is the target's allele. */
+static int allele_matches(rd_t *r, const vw_target_t *t, hts_pos_t b, const char *ref, const char *alt)
+{
+    if (b == t->beg && strcmp(ref, t->ref) == 0 && strcmp(alt, t->alt) == 0)
+        return 1;
+    if (t->kind == VW_KIND_SNV || t->kind == VW_KIND_MNV || !t->win_ref || !t->win_alt)
+        return 0;
+    size_t lr = strlen(ref), la = strlen(alt);
+    if (lr == la)
+        return 0;
+    size_t off = ref[0] == alt[0] ? 1 : 0;
+    hts_pos_t cb = b + (hts_pos_t)off, ce = b + (hts_pos_t)lr;
+    size_t wl = strlen(t->win_ref);
+    if (cb < t->win_beg || ce > t->win_end || (size_t)(t->win_end - t->win_beg) != wl)
+        return 0;
+    size_t o = (size_t)(cb - t->win_beg);
+    if (strncmp(t->win_ref + o, ref + off, lr - off) != 0)
+        return 0; /* the record's REF disagrees with the window */
+    ks_clear(&r->hap);
+    if (kputsn(t->win_ref, o, &r->hap) < 0 || kputs(alt + off, &r->hap) < 0 ||
+        kputs(t->win_ref + (ce - t->win_beg), &r->hap) < 0)
+        return 0;
+    return strcmp(r->hap.s, t->win_alt) == 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* FORMAT fields                                                       */
+
+static int fmt_len(const bcf_hdr_t *h, const char *tag)
+{
+    int id = bcf_hdr_id2int(h, BCF_DT_ID, tag);
+    if (id < 0 || !bcf_hdr_idinfo_exists(h, BCF_HL_FMT, id))
+        return -1;
+    return bcf_hdr_id2length(h, BCF_HL_FMT, id) == BCF_VL_FIXED ? bcf_hdr_id2number(h, BCF_HL_FMT, id) : 0;
+}
+
+static int fmt_type(const bcf_hdr_t *h, const char *tag)
+{
+    int id = bcf_hdr_id2int(h, BCF_DT_ID, tag);
+    if (id < 0 || !bcf_hdr_idinfo_exists(h, BCF_HL_FMT, id))
+        return -1;
+    return bcf_hdr_id2type(h, BCF_HL_FMT, id);
+}
+
+/* Fetches an integer FORMAT field; *n = values per sample (0 when absent). */
+static void get_int(rd_t *r, const char *tag, int32_t **v, int *n, int *m)
+{
+    int k = bcf_get_format_int32(r->h, r->rec, tag, v, m);
+    *n = k > 0 ? k / r->n_smp : 0;
+}
+
+static void fmt_fetch(rd_t *r)
+{
+    fmt_t *f = &r->f;
+    get_int(r, "AD", &f->ad, &f->n_ad, &f->m_ad);
+    get_int(r, "DP", &f->dp, &f->n_dp, &f->m_dp);
+    get_int(r, "MIN_DP", &f->mindp, &f->n_mindp, &f->m_mindp);
+    get_int(r, "RD", &f->rd, &f->n_rd, &f->m_rd);
+    get_int(r, "AU", &f->au, &f->n_au, &f->m_au);
+    get_int(r, "CU", &f->cu, &f->n_cu, &f->m_cu);
+    get_int(r, "GU", &f->gu, &f->n_gu, &f->m_gu);
+    get_int(r, "TU", &f->tu, &f->n_tu, &f->m_tu);
+    get_int(r, "TAR", &f->tar, &f->n_tar, &f->m_tar);
+    get_int(r, "TIR", &f->tir, &f->n_tir, &f->m_tir);
+    f->n_idp = 0;
+    if (r->n_smp == 1) {
+        int k = bcf_get_info_int32(r->h, r->rec, "DP", &f->idp, &f->m_idp);
+        f->n_idp = k > 0 ? k : 0;
+    }
+    f->ad_is_varscan = f->n_rd > 0 && fmt_len(r->h, "AD") == 1;
+    f->n_af = f->n_freq = 0;
+    f->af_tag = NULL;
+    static const char *af_tags[] = {"AF", "FA", "VF", "FREQ", NULL};
+    for (int i = 0; af_tags[i] && !f->af_tag; i++) {
+        int type = fmt_type(r->h, af_tags[i]);
+        if (type == BCF_HT_REAL) {
+            int k = bcf_get_format_float(r->h, r->rec, af_tags[i], &f->af, &f->m_af);
+            if (k > 0) {
+                f->n_af = k / r->n_smp;
+                f->af_tag = af_tags[i];
+            }
+        } else if (type == BCF_HT_STR) {
+            int k = bcf_get_format_string(r->h, r->rec, af_tags[i], &f->freq, &f->m_freq);
+            if (k > 0) {
+                f->n_freq = 1;
+                f->af_tag = af_tags[i];
+            }
+        }
+    }
+}
+
+static int is_missing(int32_t v)
+{
+    return v == bcf_int32_missing || v == bcf_int32_vector_end;
+}
+
+/* Value j of sample s of an integer field, or -1 when missing. */
+static int64_t ival(const int32_t *v, int n, int s, int j)
+{
+    if (!v || j >= n)
+        return -1;
+    int32_t x = v[s * n + j];
+    return is_missing(x) ? -1 : x;
+}
+
+static int bad_record(rd_t *r, const char *what)
+{
+    vw_error("%s: record %ld (%s:%lld): %s", r->path, r->nrec, bcf_seqname_safe(r->h, r->rec),
+             (long long)r->rec->pos + 1, what);
+    return VW_EPARSE;
+}
+
+/* Checks that no count is negative and every frequency lies in [0,1]. */
+static int fmt_validate(rd_t *r)
+{
+    const fmt_t *f = &r->f;
+    struct { const int32_t *v; int n; const char *tag; } iv[] = {
+        {f->ad, f->n_ad, "AD"}, {f->dp, f->n_dp, "DP"}, {f->mindp, f->n_mindp, "MIN_DP"}, {f->rd, f->n_rd, "RD"},
+        {f->au, f->n_au, "AU"}, {f->cu, f->n_cu, "CU"}, {f->gu, f->n_gu, "GU"}, {f->tu, f->n_tu, "TU"},
+        {f->tar, f->n_tar, "TAR"}, {f->tir, f->n_tir, "TIR"}, {f->idp, f->n_idp ? 1 : 0, "INFO/DP"}};
+    char msg[96];
+    for (size_t k = 0; k < sizeof(iv) / sizeof(iv[0]); k++) {
+        int m = iv[k].n * (k + 1 == sizeof(iv) / sizeof(iv[0]) ? 1 : r->n_smp);
+        for (int i = 0; i < m; i++)
+            if (!is_missing(iv[k].v[i]) && iv[k].v[i] < 0) {
+                snprintf(msg, sizeof(msg), "negative %s (%d)", iv[k].tag, (int)iv[k].v[i]);
+                return bad_record(r, msg);
+            }
+    }
+    for (int i = 0; i < f->n_af * r->n_smp; i++) {
+        float x = f->af[i];
+        if (bcf_float_is_missing(x) || bcf_float_is_vector_end(x))
+            continue;
+        if (!(x >= 0.0f && x <= 1.0f)) {
+            snprintf(msg, sizeof(msg), "%s %g outside [0,1]", f->af_tag, (double)x);
+            return bad_record(r, msg);
+        }
+    }
+    return 0;
+}
+
+/* Frequency of ALT 'allele' (1-based) of sample s: 0 and *ret, 1 when
+ * missing, VW_EPARSE when malformed or outside [0,1]. */
+static int freq_of(rd_t *r, int s, int allele, double *ret)
+{
+    const fmt_t *f = &r->f;
+    if (f->n_af > 0) {
+        int j = f->n_af == 1 ? 0 : allele - 1;
+        if (j < 0 || j >= f->n_af || (f->n_af == 1 && allele != 1))
+            return 1;
+        float x = f->af[s * f->n_af + j];
+        if (bcf_float_is_missing(x) || bcf_float_is_vector_end(x))
+            return 1;
+        *ret = x;
+        return 0;
+    }
+    if (f->n_freq > 0 && f->freq[s]) {
+        const char *p = f->freq[s];
+        if (allele != 1 || !*p || strcmp(p, ".") == 0)
+            return 1;
+        char *end;
+        double x = strtod(p, &end);
+        if (end == p || (*end && strcmp(end, "%") != 0) || !isfinite(x))
+            return bad_record(r, "unreadable FREQ");
+        if (*end == '%')
+            x /= 100.0;
+        if (x < 0.0 || x > 1.0)
+            return bad_record(r, "FREQ outside [0%,100%]");
+        *ret = x;
+        return 0;
+    }
+    return 1;
+}
+
+static int64_t depth_of(const rd_t *r, int s)
+{
+    int64_t dp = ival(r->f.dp, r->f.n_dp, s, 0);
+    if (dp < 0 && r->f.n_idp > 0 && !is_missing(r->f.idp[0]))
+        dp = r->f.idp[0];
+    return dp;
+}
+
+static int base_idx(char c)
+{
+    switch (toupper((unsigned char)c)) {
+    case 'A': return 0;
+    case 'C': return 1;
+    case 'G': return 2;
+    case 'T': return 3;
+    default: return -1;
+    }
+}
+
+/* Counts of sample s for ALT 'allele' (1-based), or for no listed ALT
+ * (allele = 0: alt = 0, or the tier-1 count of 'alt_base' for Strelka).
+ * 'snv' = 1 when the allele is a single-base substitution of REF base
+ * 'ref_base' by 'alt_base'.  Returns 0, 1 when the fields are missing, or
+ * VW_EPARSE. */
+static int counts_of(rd_t *r, int s, int allele, int snv, char ref_base, char alt_base, int64_t *depth,
+                     int64_t *ref, int64_t *alt)
+{
+    const fmt_t *f = &r->f;
+    int64_t dp = depth_of(r, s);
+    /* AD, one value per allele */
+    if (f->n_ad > 0 && !f->ad_is_varscan) {
+        int64_t a0 = ival(f->ad, f->n_ad, s, 0);
+        int64_t ax = allele > 0 ? ival(f->ad, f->n_ad, s, allele) : 0;
+        if (a0 >= 0 && ax >= 0 && f->n_ad >= r->rec->n_allele) {
+            int64_t sum = 0;
+            for (int j = 0; j < f->n_ad; j++) {
+                int64_t v = ival(f->ad, f->n_ad, s, j);
+                sum += v > 0 ? v : 0;
+            }
+            if (dp >= 0 && dp < sum)
+                vw_ratewarn(&r->w_adsum, "%s: record %ld (%s:%lld): sum of AD (%lld) exceeds DP (%lld); depth = "
+                            "sum of AD", r->path, r->nrec, bcf_seqname_safe(r->h, r->rec),
+                            (long long)r->rec->pos + 1, (long long)sum, (long long)dp);
+            *depth = dp >= sum ? dp : sum;
+            *ref = a0;
+            *alt = ax;
+            return 0;
+        }
+    }
+    /* Strelka SNV tier-1 base counts */
+    if (snv && f->n_au > 0 && f->n_cu > 0 && f->n_gu > 0 && f->n_tu > 0) {
+        int64_t b[4] = {ival(f->au, f->n_au, s, 0), ival(f->cu, f->n_cu, s, 0), ival(f->gu, f->n_gu, s, 0),
+                        ival(f->tu, f->n_tu, s, 0)};
+        int ir = base_idx(ref_base), ia = base_idx(alt_base);
+        if (ir >= 0 && ia >= 0 && b[ir] >= 0 && b[ia] >= 0) {
+            int64_t sum = 0;
+            for (int j = 0; j < 4; j++)
+                sum += b[j] > 0 ? b[j] : 0;
+            *depth = dp >= 0 ? dp : sum;
+            *ref = b[ir];
+            *alt = b[ia];
+            return 0;
+        }
+    }
+    /* Strelka indel tier-1 counts */
+    if (f->n_tar > 0 && f->n_tir > 0) {
+        int64_t tr = ival(f->tar, f->n_tar, s, 0), ti = ival(f->tir, f->n_tir, s, 0);
+        if (tr >= 0 && ti >= 0) {
+            *depth = dp >= 0 ? dp : tr + ti;
+            *ref = tr;
+            *alt = allele > 0 ? ti : 0;
+            return 0;
+        }
+    }
+    /* VarScan: RD = ref, AD = alt (one value) */
+    if (f->n_rd > 0 && f->ad_is_varscan) {
+        int64_t rd = ival(f->rd, f->n_rd, s, 0), ad = ival(f->ad, f->n_ad, s, 0);
+        if (rd >= 0 && ad >= 0) {
+            *depth = dp >= 0 ? dp : rd + ad;
+            *ref = rd;
+            *alt = allele == 1 ? ad : 0;
+            return 0;
+        }
+    }
+    /* a frequency and a depth */
+    if (dp >= 0) {
+        double x, sum = 0.0;
+        int any = 0;
+        for (int j = 1; j < r->rec->n_allele; j++) {
+            int fr = freq_of(r, s, j, &x);
+            if (fr < 0)
+                return fr;
+            if (fr == 0) {
+                sum += x;
+                any = 1;
+            }
+        }
+        if (any) {
+            if (allele > 0) {
+                int fr = freq_of(r, s, allele, &x);
+                if (fr != 0)
+                    return fr;
+                *alt = (int64_t)floor(x * (double)dp + 0.5);
+                *ref = dp - *alt;
+            } else {
+                *alt = 0;
+                *ref = dp - (int64_t)floor((sum > 1.0 ? 1.0 : sum) * (double)dp + 0.5);
+            }
+            *depth = dp;
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Undeclared contigs and tags are accepted (htslib adds them to the header);
+ * any other parse error is fatal. */
+
+/* ------------------------------------------------------------------ */
+/* Records                                                             */
+
+static const char *rid_bare(rd_t *r, int rid)
+{
+    if (rid >= r->n_rid) {
+        int n = rid + 16;
+        char **p = realloc(r->rid_bare, (size_t)n * sizeof(char *));
+        if (!p)
+            return NULL;
+        memset(p + r->n_rid, 0, (size_t)(n - r->n_rid) * sizeof(char *));
+        r->rid_bare = p;
+        r->n_rid = n;
+    }
+    if (!r->rid_bare[rid])
+        r->rid_bare[rid] = bare_name(bcf_hdr_id2name(r->h, rid));
+    return r->rid_bare[rid];
+}
+
+static int symbolic(const char *a)
+{
+    return strcmp(a, ".") == 0 || strcmp(a, "*") == 0 || a[0] == '<' || strchr(a, '[') || strchr(a, ']');
+}
+
+static int upper_copy(kstring_t *k, const char *s)
+{
+    ks_clear(k);
+    for (; *s; s++)
+        if (kputc(toupper((unsigned char)*s), k) < 0)
+            return -ENOMEM;
+    return 0;
+}
+
+/* A reference record (no real ALT): updates the block evidence of every
+ * target whose REF span it touches. */
+static void take_block(rd_t *r, int lo, const char *bare, hts_pos_t rb, hts_pos_t re)
+{
+    const vw_targets_t *ts = r->ts;
+    for (int k = lo; k < ts->n && strcmp(r->sp[k].bare, bare) == 0 && r->sp[k].span_beg < re; k++) {
+        const vw_target_t *t = &ts->t[r->sp[k].ti];
+        hts_pos_t tb = t->beg, te = t->beg + r->sp[k].lr;
+        if (te <= rb || tb >= re)
+            continue;
+        for (int s = 0; s < r->n_out; s++) {
+            int col = r->smp[s];
+            ev_t *e = &r->ev[(size_t)s * (size_t)ts->n + (size_t)r->sp[k].ti];
+            int64_t d = depth_of(r, col);
+            if (d < 0)
+                d = ival(r->f.mindp, r->f.n_mindp, col, 0);
+            int64_t a0 = ival(r->f.ad, r->f.n_ad, col, 0);
+            if (d < 0)
+                d = a0;
+            if (d < 0)
+                continue;
+            int64_t rf = a0 >= 0 && a0 <= d ? a0 : d;
+            if (!e->blk_seen || d < e->blk_depth) {
+                e->blk_depth = d;
+                e->blk_ref = rf;
+            }
+            e->blk_seen = 1;
+            for (hts_pos_t p = tb > rb ? tb : rb; p < te && p < re && p - tb < 64; p++)
+                e->covered |= (uint64_t)1 << (p - tb);
+        }
+    }
+}
+
+static int take_record(rd_t *r)
+{
+    bcf1_t *rec = r->rec;
+    const vw_targets_t *ts = r->ts;
+    const char *bare = rid_bare(r, rec->rid);
+    if (!bare)
+        return -ENOMEM;
+    hts_pos_t rb = rec->pos, re = rec->pos + (rec->rlen > 0 ? rec->rlen : 1);
+    int lo = spans_lower(r, bare, rb - r->max_span);
+    int any = 0;
+    for (int k = lo; k < ts->n && strcmp(r->sp[k].bare, bare) == 0 && r->sp[k].span_beg < re; k++)
+        if (r->sp[k].span_end > rb)
+            any = 1;
+    if (!any)
+        return 0;
+    int real = 0;
+    for (int j = 1; j < rec->n_allele; j++)
+        real += !symbolic(rec->d.allele[j]);
+    if (real == 0) {
+        take_block(r, lo, bare, rb, re);
+        return 0;
+    }
+    int used = 0;
+    for (int k = lo; k < ts->n && strcmp(r->sp[k].bare, bare) == 0 && r->sp[k].span_beg < re; k++) {
+        if (r->sp[k].span_end <= rb)
+            continue;
+        int ti = r->sp[k].ti;
+        const vw_target_t *t = &ts->t[ti];
+        int match = 0, all_snv_here = t->kind == VW_KIND_SNV;
+        char rbase = 0, abase = 0;
+        for (int j = 1; j < rec->n_allele; j++) {
+            if (symbolic(rec->d.allele[j]))
+                continue;
+            hts_pos_t b = rec->pos;
+            if (upper_copy(&r->r, rec->d.allele[0]) < 0 || upper_copy(&r->a, rec->d.allele[j]) < 0)
+                return -ENOMEM;
+            vw_alleles_trim(r->r.s, r->a.s, &b);
+            int is_snv = strlen(r->r.s) == 1 && strlen(r->a.s) == 1;
+            if (!match && allele_matches(r, t, b, r->r.s, r->a.s)) {
+                match = j;
+                rbase = is_snv ? r->r.s[0] : 0;
+                abase = is_snv ? r->a.s[0] : 0;
+            }
+            if (!is_snv || b != t->beg || r->r.s[0] != t->ref[0])
+                all_snv_here = 0;
+        }
+        if (!match && !all_snv_here)
+            continue;
+        used = 1;
+        for (int s = 0; s < r->n_out; s++) {
+            ev_t *e = &r->ev[(size_t)s * (size_t)ts->n + (size_t)ti];
+            int want = match ? EV_CALL : EV_SITE;
+            if (e->state >= want)
+                continue; /* the first call wins over later duplicates */
+            int64_t d, rf, al;
+            int rc = match ? counts_of(r, r->smp[s], match, rbase != 0, rbase, abase, &d, &rf, &al)
+                           : counts_of(r, r->smp[s], 0, 1, t->ref[0], t->alt[0], &d, &rf, &al);
+            if (rc < 0)
+                return rc;
+            if (rc > 0) {
+                if (match)
+                    vw_ratewarn(&r->w_missing, "%s: record %ld (%s:%lld): sample %s has no AD, AU/CU/GU/TU, "
+                                "TAR/TIR, RD, or AF/FA/VF/FREQ with DP: target %s not assessed", r->path, r->nrec,
+                                bcf_seqname_safe(r->h, rec), (long long)rec->pos + 1,
+                                r->h->samples[r->smp[s]], t->id);
+                continue;
+            }
+            e->state = want;
+            e->depth = d;
+            e->ref = rf;
+            e->alt = al;
+        }
+    }
+    r->nused += used;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Results                                                             */
+
+/* Contig name of 'chrom' as the VCF spells it. */
+static char *vcf_contig(const bcf_hdr_t *h, const char *chrom, int chr)
+{
+    const char *bare = strncasecmp(chrom, "chr", 3) == 0 && chrom[3] ? chrom + 3 : chrom;
+    char v[4][256];
+    int n = 0;
+    snprintf(v[n++], 256, "%s", chrom);
+    snprintf(v[n++], 256, "%s", bare);
+    snprintf(v[n++], 256, "chr%s", bare);
+    if (strcmp(bare, "M") == 0 || strcmp(bare, "MT") == 0)
+        snprintf(v[n++], 256, "%s", strcmp(bare, "M") == 0 ? "MT" : "chrM");
+    for (int i = 0; i < n; i++)
+        if (bcf_hdr_name2id(h, v[i]) >= 0)
+            return vw_strdup(v[i]);
+    return vw_strdup(chr == 1 ? v[2] : chr == 0 ? v[1] : chrom);
+}
+
+static vw_sample_counts_t *result_of(rd_t *r, int s)
+{
+    const vw_targets_t *ts = r->ts;
+    vw_sample_counts_t *o = calloc(1, sizeof(*o));
+    if (!o)
+        return NULL;
+    int chr = -1;
+    o->build = vw_vcfin_build(r->h, &chr);
+    if (chr < 0 && r->h->n[BCF_DT_CTG] > 0)
+        chr = strncasecmp(r->h->id[BCF_DT_CTG][0].key, "chr", 3) == 0;
+    o->sample = vw_strdup(r->h->samples[r->smp[s]]);
+    o->path = vw_strdup(r->path);
+    o->n = ts->n;
+    o->c = calloc((size_t)(ts->n ? ts->n : 1), sizeof(vw_count_t));
+    o->chrom = calloc((size_t)(ts->n ? ts->n : 1), sizeof(char *));
+    o->n_reads = r->nrec;
+    o->n_used = r->nused;
+    if (!o->sample || !o->path || !o->c || !o->chrom)
+        goto fail;
+    for (int i = 0; i < ts->n; i++) {
+        const vw_target_t *t = &ts->t[i];
+        const ev_t *e = &r->ev[(size_t)s * (size_t)ts->n + (size_t)i];
+        vw_count_t *c = &o->c[i];
+        if (!(o->chrom[i] = vcf_contig(r->h, t->chrom, chr)))
+            goto fail;
+        int lr = (int)strlen(t->ref);
+        uint64_t full = lr >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << lr) - 1;
+        if (e->state != EV_NONE) {
+            c->depth = e->depth;
+            c->ref = e->ref;
+            c->alt = e->alt;
+        } else if (e->blk_seen && e->covered == full) {
+            c->depth = e->blk_depth;
+            c->ref = e->blk_ref;
+            c->alt = 0;
+        } else {
+            continue;
+        }
+        c->assessed = 1;
+        c->other = c->depth - c->ref - c->alt;
+        if (c->other < 0) {
+            if (!r->warned_other++)
+                vw_warn("%s: sample %s, target %s: ref + alt (%lld) exceed the depth (%lld); depth raised to "
+                        "ref + alt (further cases not reported)", r->path, o->sample, t->id,
+                        (long long)(c->ref + c->alt), (long long)c->depth);
+            c->other = 0;
+            c->depth = c->ref + c->alt;
+        }
+    }
+    return o;
+fail:
+    vw_sample_counts_destroy(o);
+    return NULL;
+}
+
+static void reader_free(rd_t *r)
+{
+    fmt_t *f = &r->f;
+    free(f->ad); free(f->dp); free(f->mindp); free(f->rd); free(f->au); free(f->cu); free(f->gu);
+    free(f->tu); free(f->tar); free(f->tir); free(f->af); free(f->idp);
+    if (f->freq) {
+        free(f->freq[0]);
+        free(f->freq);
+    }
+    if (r->sp)
+        for (int i = 0; i < r->ts->n; i++)
+            free(r->sp[i].bare);
+    free(r->sp);
+    for (int i = 0; i < r->n_rid; i++)
+        free(r->rid_bare[i]);
+    free(r->rid_bare);
+    free(r->ev);
+    free(r->smp);
+    ks_free(&r->r);
+    ks_free(&r->a);
+    ks_free(&r->hap);
+}
+
+int vw_vcfin_read(const char *path, const vw_targets_t *ts, const char *only_sample, vw_sample_counts_t ***ret,
+                  int *ret_n)
+{
+    if (!path || !ts || !ret || !ret_n)
+        return -EINVAL;
+    int rc = 0;
+    rd_t r;
+    memset(&r, 0, sizeof(r));
+    r.path = path;
+    r.ts = ts;
+    r.w_missing.what = "called targets without usable counts";
+    r.w_missing.limit = 5;
+    r.w_adsum.what = "records with AD summing above DP";
+    r.w_adsum.limit = 3;
+    vw_sample_counts_t **out = NULL;
+    errno = 0;
+    htsFile *fp = hts_open(path, "r");
+    if (!fp) {
+        rc = errno ? -errno : VW_EFORMAT;
+        vw_error_code(rc, "%s: cannot open", path);
+        goto out;
+    }
+    if (hts_get_format(fp)->category != variant_data) {
+        vw_error("%s: not a VCF or BCF file", path);
+        rc = VW_EFORMAT;
+        goto out;
+    }
+    r.h = bcf_hdr_read(fp);
+    if (!r.h) {
+        vw_error("%s: no valid VCF header", path);
+        rc = VW_EFORMAT;
+        goto out;
+    }
+    r.n_smp = bcf_hdr_nsamples(r.h);
+    if (r.n_smp == 0) {
+        vw_error("%s: no sample columns (a sites-only VCF carries no counts)", path);
+        rc = VW_EINPUT;
+        goto out;
+    }
+    vw_build_t b = vw_vcfin_build(r.h, NULL);
+    if (ts->build != VW_BUILD_UNKNOWN && b != VW_BUILD_UNKNOWN && b != ts->build) {
+        vw_error("%s: the ##contig lengths are %s but the targets are %s; use --build %s or targets of that build",
+                 path, vw_build_name(b), vw_build_name(ts->build), vw_build_name(b));
+        rc = VW_EBUILD;
+        goto out;
+    }
+    r.smp = malloc((size_t)r.n_smp * sizeof(int));
+    if (!r.smp) {
+        rc = -ENOMEM;
+        goto out;
+    }
+    if (only_sample) {
+        int id = bcf_hdr_id2int(r.h, BCF_DT_SAMPLE, only_sample);
+        if (id < 0) {
+            vw_error("%s: no sample column named '%s'", path, only_sample);
+            rc = VW_EINPUT;
+            goto out;
+        }
+        r.smp[0] = id;
+        r.n_out = 1;
+    } else {
+        for (int i = 0; i < r.n_smp; i++)
+            r.smp[i] = i;
+        r.n_out = r.n_smp;
+    }
+    r.ev = calloc((size_t)r.n_out * (size_t)(ts->n ? ts->n : 1), sizeof(ev_t));
+    r.rec = bcf_init();
+    if (!r.ev || !r.rec || (rc = spans_build(&r)) < 0) {
+        rc = -ENOMEM;
+        goto out;
+    }
+    int k;
+    while ((k = bcf_read(fp, r.h, r.rec)) == 0) {
+        r.nrec++;
+        if (r.rec->errcode & ~(BCF_ERR_CTG_UNDEF | BCF_ERR_TAG_UNDEF)) {
+            rc = bad_record(&r, "malformed record");
+            goto out;
+        }
+        if (bcf_unpack(r.rec, BCF_UN_ALL) < 0 || r.rec->n_allele < 1) {
+            rc = bad_record(&r, "malformed record");
+            goto out;
+        }
+        fmt_fetch(&r);
+        if ((rc = fmt_validate(&r)) < 0 || (rc = take_record(&r)) < 0)
+            goto out;
+    }
+    if (k < -1 || (r.rec->errcode & ~(BCF_ERR_CTG_UNDEF | BCF_ERR_TAG_UNDEF))) {
+        r.nrec++;
+        rc = bad_record(&r, "malformed record (or truncated file)");
+        goto out;
+    }
+    vw_ratewarn_summary(&r.w_missing);
+    vw_ratewarn_summary(&r.w_adsum);
+    out = calloc((size_t)r.n_out, sizeof(*out));
+    if (!out) {
+        rc = -ENOMEM;
+        goto out;
+    }
+    for (int s = 0; s < r.n_out; s++)
+        if (!(out[s] = result_of(&r, s))) {
+            rc = -ENOMEM;
+            goto out;
+        }
+out:
+    if (rc == -ENOMEM)
+        vw_error_code(rc, "%s", path);
+    if (rc < 0 && out) {
+        for (int s = 0; s < r.n_out; s++)
+            vw_sample_counts_destroy(out[s]);
+        free(out);
+        out = NULL;
+    }
+    if (r.rec)
+        bcf_destroy(r.rec);
+    if (r.h)
+        bcf_hdr_destroy(r.h);
+    if (fp && hts_close(fp) != 0 && rc == 0) {
+        vw_error("%s: error while closing (truncated file?)", path);
+        rc = VW_EFORMAT;
+    }
+    int n_out = r.n_out;
+    reader_free(&r);
+    if (rc < 0) {
+        if (out) {
+            for (int s = 0; s < n_out; s++)
+                vw_sample_counts_destroy(out[s]);
+            free(out);
+        }
+        return rc;
+    }
+    *ret = out;
+    *ret_n = n_out;
+    return 0;
+}
