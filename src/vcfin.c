@@ -787,7 +787,7 @@ int vw_vcfin_read(const char *path, const vw_targets_t *ts, const char *only_sam
             rc = bad_record(&r, "malformed record");
             goto out;
         }
-        if (bcf_unpack(r.rec, BCF_UN_ALL) < 0 || r.rec->n_allele < 1) {
+        if (bcf_unpack(r.rec, BCF_UN_ALL) < 0 || r.rec->n_allele < 1 || r.rec->pos < 0) {
             rc = bad_record(&r, "malformed record");
             goto out;
         }
