@@ -71,14 +71,15 @@ static void error_msg(const char *fmt, ...)
     fputc('\n', stderr);
 }
 
-/* "vwsim: RECIPE:LINE: message" */
+/* "vwsim: RECIPE:LINE: message"; line 0 (something missing) gives "vwsim: RECIPE: message" */
 static void recipe_error(const char *path, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static void recipe_error(const char *path, int line, const char *fmt, ...)
 {
     va_list ap;
     fflush(stdout);
-    fprintf(stderr, "vwsim: %s:%d: ", path, line);
+    if (line > 0) fprintf(stderr, "vwsim: %s:%d: ", path, line);
+    else fprintf(stderr, "vwsim: %s: ", path);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
@@ -635,7 +636,7 @@ static int setup_contigs(sim_t *S)
     const char *p = S->recipe;
     if (S->build == BUILD_NONE) {
         if (S->n_ctg == 0) {
-            recipe_error(p, 1, "no 'build' line (GRCh37, GRCh38 or custom)");
+            recipe_error(p, 0, "no 'build' line (GRCh37, GRCh38 or custom)");
             return -1;
         }
         S->build = BUILD_CUSTOM;
@@ -699,7 +700,7 @@ static int setup_windows(sim_t *S)
 {
     const char *p = S->recipe;
     if (S->n_win == 0) {
-        recipe_error(p, 1, "no 'window' line: there is nowhere to put fragments");
+        recipe_error(p, 0, "no 'window' line: there is nowhere to put fragments");
         return -1;
     }
     for (int i = 0; i < S->n_win; i++) {
@@ -819,7 +820,7 @@ static int setup_forced(sim_t *S)
         if (!(f->seq = xstrdup(v->ref))) return -1;
         S->n_fs++;
     }
-    qsort(S->fs, (size_t)S->n_fs, sizeof(forced_t), cmp_forced);
+    if (S->n_fs > 1) qsort(S->fs, (size_t)S->n_fs, sizeof(forced_t), cmp_forced);
     for (int i = 0; i < S->n_fs; i++) {
         forced_t *a = &S->fs[i];
         for (int j = i + 1; j < S->n_fs; j++) {
@@ -930,7 +931,7 @@ static int setup_variants(sim_t *S)
 {
     const char *p = S->recipe;
     /* sort by position; window indices were set against the sorted windows */
-    qsort(S->var, (size_t)S->n_var, sizeof(variant_t), cmp_var_pos);
+    if (S->n_var > 1) qsort(S->var, (size_t)S->n_var, sizeof(variant_t), cmp_var_pos);
     for (int i = 0; i < S->n_var; i++)
         if (setup_variant(S, &S->var[i]) < 0) return -1;
     for (int i = 0; i < S->n_var; i++) {
@@ -1624,7 +1625,7 @@ static int write_truth(const sim_t *S, const char *path)
     const variant_t **vs = malloc(sizeof(*vs) * (size_t)(S->n_var + 1));
     if (!vs) { fclose(fp); error_msg("out of memory"); return -1; }
     for (int i = 0; i < S->n_var; i++) vs[i] = &S->var[i];
-    qsort(vs, (size_t)S->n_var, sizeof(*vs), cmp_var_line);
+    if (S->n_var > 1) qsort(vs, (size_t)S->n_var, sizeof(*vs), cmp_var_line);
     for (int i = 0; i < S->n_var; i++) {
         const variant_t *v = vs[i];
         const truth_t *t = &v->t;
