@@ -12,6 +12,7 @@
  * the mate's start) is counted alone; a min-heap on the mate start finds
  * those, so memory is bounded by the reads of one read length of depth.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,11 +39,24 @@ void vw_count_opt_init(vw_count_opt_t *opt)
 }
 
 /* Allele codes of one read at one target. */
-enum { CODE_NONE = 0, CODE_REF = 1, CODE_ALT = 2, CODE_OTHER = 3, CODE_DEL = 4, CODE_BASE0 = 8 };
+enum { CODE_NONE = 0, CODE_REF = 1, CODE_ALT = 2, CODE_OTHER = 3, CODE_DEL = 4, CODE_BASE0 = 8, CODE_SEQ0 = 32 };
+
+/* Code of an "other" allele sequence (FNV-1a, folded above the fixed codes). */
+static uint32_t seq_code(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (uint8_t)s[i];
+        h *= 16777619u;
+    }
+    return CODE_SEQ0 + h % (UINT32_MAX - CODE_SEQ0);
+}
 
 typedef struct {
     int32_t ti;      /* target index */
-    uint8_t code;    /* CODE_* (CODE_BASE0 + nt16 for other SNV bases) */
+    uint32_t code;   /* CODE_* (CODE_BASE0 + nt16 for other SNV bases; for other
+                      * MNV/indel alleles CODE_SEQ0 + a hash of the sequence, so
+                      * that mates showing different other alleles disagree) */
     uint8_t bq;      /* base quality (min over an MNV), 0 for indels */
     uint8_t rev;     /* fragment strand: 1 reverse */
     uint8_t mq;
@@ -322,7 +336,7 @@ static int pend_add(engine_t *e, const bam1_t *b, int fraglen)
 /* ------------------------------------------------------------------ */
 /* Alleles of one read                                                 */
 
-static int push_obs(engine_t *e, int32_t ti, int code, int bq, int rev, int mq)
+static int push_obs(engine_t *e, int32_t ti, uint32_t code, int bq, int rev, int mq)
 {
     if (e->n_obs == e->m_obs) {
         int m = e->m_obs ? e->m_obs * 2 : 16;
@@ -334,7 +348,7 @@ static int push_obs(engine_t *e, int32_t ti, int code, int bq, int rev, int mq)
     }
     obs_t *o = &e->obs[e->n_obs++];
     o->ti = ti;
-    o->code = (uint8_t)code;
+    o->code = code;
     o->bq = (uint8_t)(bq > 255 ? 255 : bq);
     o->rev = (uint8_t)rev;
     o->mq = (uint8_t)mq;
@@ -429,45 +443,57 @@ static int observe(engine_t *e, const bam1_t *b, const bound_t *bt, int rev, int
         return push_obs(e, bt->ti, code, bq, rev, mq);
     }
     if (t->kind == VW_KIND_MNV) {
-        int minbq = 255, is_ref = 1, is_alt = 1;
-        for (int i = 0; i < n; i++) {
+        int minbq = 255;
+        for (int i = 0; i < n; i++)
             if (e->qpos[i] == -2)
                 return 0;
-        }
-        int del = 0;
+        /* the allele: each position's base, '-' for a deleted one, and the
+         * read's inserted bases where an insertion lies inside */
+        e->allele.l = 0;
+        if (e->allele.s)
+            e->allele.s[0] = '\0';
+        int last_q = -1;
         for (int i = 0; i < n; i++) {
             int qp = e->qpos[i];
             int bq = qual_at(b, qp <= -3 ? DEL_NEXT(qp) : qp);
             if (bq < minbq)
                 minbq = bq;
             if (qp <= -3) {
-                del = 1;
+                if (kputc('-', &e->allele) < 0)
+                    return -ENOMEM;
                 continue;
             }
-            char base = nt16_upper[bam_seqi(seq, qp)];
-            is_ref &= base == t->ref[i];
-            is_alt &= base == t->alt[i];
+            for (int q = last_q >= 0 ? last_q + 1 : qp; q < qp; q++)
+                if (kputc((char)tolower(nt16_upper[bam_seqi(seq, q)]), &e->allele) < 0)
+                    return -ENOMEM;
+            if (kputc(nt16_upper[bam_seqi(seq, qp)], &e->allele) < 0)
+                return -ENOMEM;
+            last_q = qp;
         }
-        if (del && minbq >= e->opt->min_bq)
-            return push_obs(e, bt->ti, CODE_OTHER, minbq, rev, mq);
         if (minbq < e->opt->min_bq)
             return 0;
-        if (ins)
-            return push_obs(e, bt->ti, CODE_OTHER, minbq, rev, mq);
-        return push_obs(e, bt->ti, is_ref ? CODE_REF : is_alt ? CODE_ALT : CODE_OTHER, minbq, rev, mq);
+        (void)ins;
+        const char *a = e->allele.s;
+        uint32_t code = strcmp(a, t->ref) == 0 ? CODE_REF : strcmp(a, t->alt) == 0 ? CODE_ALT
+                        : seq_code(a, e->allele.l);
+        return push_obs(e, bt->ti, code, minbq, rev, mq);
     }
     /* indels and complex: the read sequence between the aligned flanks */
     int q1 = e->qpos[0], q2 = e->qpos[n - 1];
     if (q1 < 0 || q2 < 0 || q2 <= q1)
         return 0;
     e->allele.l = 0;
+    if (e->allele.s)
+        e->allele.s[0] = '\0';
     for (int q = q1 + 1; q < q2; q++)
         if (kputc(nt16_upper[bam_seqi(seq, q)], &e->allele) < 0)
             return -ENOMEM;
-    if (!e->allele.s && kputs("", &e->allele) < 0)
+    if (!e->allele.s && ks_resize(&e->allele, 16) < 0)
         return -ENOMEM;
+    e->allele.s[e->allele.l] = '\0';
     const char *a = e->allele.s;
-    int code = strcmp(a, t->win_ref) == 0 ? CODE_REF : strcmp(a, t->win_alt) == 0 ? CODE_ALT : CODE_OTHER;
+    uint32_t code = strcmp(a, t->win_ref) == 0 ? CODE_REF : strcmp(a, t->win_alt) == 0 ? CODE_ALT
+                    : seq_code(a, e->allele.l);
     return push_obs(e, bt->ti, code, 0, rev, mq);
 }
 
