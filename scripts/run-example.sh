@@ -13,4 +13,8 @@ done
 "$BUILD/src/vafwatch" count -t 2 -o "$OUT/example.vafwatch.counts.tsv" --json "$OUT/example.vafwatch.counts.json" \
     "$OUT"/*.bam
 echo "Counts of every hotspot in every draw: $OUT/example.vafwatch.counts.tsv"
-awk -F'\t' 'NR == 1 || $12 > 0' "$OUT/example.vafwatch.counts.tsv" | cut -f1,6,10-12 | column -t
+echo "The two simulated clones, draw by draw (fragments; VAF = alt_count / depth):"
+awk -F'\t' 'BEGIN { OFS = "\t" }
+    NR == 1 { print "sample", "target", "depth", "ref", "alt", "VAF %", "alt median length", "ref median length" }
+    $6 ~ /^(KRAS_G12D|NRAS_Q61K)/ { print $1, $6, $10, $11, $12, sprintf("%.3f", 100 * $12 / $10), $22, $21 }' \
+    "$OUT/example.vafwatch.counts.tsv" | column -t -s "$(printf '\t')"

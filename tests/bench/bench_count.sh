@@ -13,7 +13,7 @@
 # reported: vafwatch --count-unit read vs bcftools mpileup -B -x (no BAQ, no
 # overlap detection) FORMAT/AD with the same filters.
 set -euo pipefail
-BUILD=${1:-build}
+BUILD=$(cd "${1:-build}" && pwd)
 N=${2:-5000000}
 W=${3:-/tmp/vafwatch-bench}
 VW=$BUILD/src/vafwatch

@@ -68,5 +68,14 @@ if awk -F'\t' 'FNR == NR { if ($0 !~ /^#/) t[$1 FS $2 FS $3 FS $4] = $6 " " $7 "
 else
     echo "FAIL built-in catalogue rows differ from the truth"; fail=$((fail + 1))
 fi
+# samtools agreement on simulated BAMs with sequencing errors and duplicates
+if command -v samtools >/dev/null; then
+    if python3 "$(dirname "$0")/samtools_agree.py" "$VW" --min-BQ 13 "$W/kras_small.e0.01.bam" \
+        "$W/repeat_indel.e0.01.bam" "$W/edge_cases.e0.01.bam" >"$W/agree.txt" 2>&1; then
+        echo "ok   samtools agreement on simulated BAMs: $(tail -1 "$W/agree.txt")"; pass=$((pass + 1))
+    else
+        cat "$W/agree.txt"; echo "FAIL samtools agreement on simulated BAMs"; fail=$((fail + 1))
+    fi
+fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
