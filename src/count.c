@@ -9,8 +9,10 @@
  * after this read and before this read's end) waits in a table keyed by
  * read name; when the mate arrives the two are merged into one fragment.
  * A waiting read whose mate cannot come any more (the stream has passed
- * the mate's start) is counted alone; a min-heap on the mate start finds
- * those, so memory is bounded by the reads of one read length of depth.
+ * the mate's start) is counted alone.  Waiting reads hang in a ring of
+ * per-position buckets keyed by the mate's start (a timing wheel): mates
+ * start within one read span, so the ring advances in step with the stream
+ * and memory is bounded by the reads of one read length of depth.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -18,14 +20,12 @@
 #include <string.h>
 
 #include <htslib/hts.h>
-#include <htslib/khash.h>
 #include <htslib/kstring.h>
 #include <htslib/sam.h>
 
 #include "vafwatch/count.h"
 #include "vafwatch/log.h"
 
-KHASH_MAP_INIT_STR(pend, int)
 
 void vw_count_opt_init(vw_count_opt_t *opt)
 {
@@ -62,12 +62,21 @@ typedef struct {
     uint8_t mq;
 } obs_t;
 
+#define NAME_INLINE 40
+#define WHEEL_BITS 16 /* mates starting more than 64 kb after a read are not waited for */
+#define WHEEL (1 << WHEEL_BITS)
+#define CHUNK_BITS 12
+#define POOL(e, i) (&(e)->chunks[(i) >> CHUNK_BITS][(i) & ((1 << CHUNK_BITS) - 1)])
+
 typedef struct {
-    char *qname;
+    char *qname;       /* name_buf, or allocated when longer */
+    char name_buf[NAME_INLINE];
+    uint64_t hash;     /* of qname */
     hts_pos_t mpos;
     int32_t tid;
     int32_t fraglen;   /* 0 when unknown */
-    int alive;         /* 0 once merged with its mate */
+    int alive;         /* 0 once merged with its mate (and out of the table) */
+    int next;          /* next entry in the same wheel bucket, -1 at the end */
     int n_obs, m_obs;
     obs_t *obs;
 } pend_t;
@@ -87,12 +96,17 @@ typedef struct {
     int n_bt;
     int *tid_lo, *tid_hi; /* per tid: range in bt */
     int n_tid;
-    /* pending mates */
-    khash_t(pend) *h;
-    pend_t *pool;
+    /* pending mates: open addressing on a 64-bit name hash, linear probing,
+     * backward-shift deletion (no tombstones) */
+    struct slot_s { uint64_t h; int idx; } *tab; /* idx -1: empty */
+    size_t tab_mask, tab_n;
+    pend_t **chunks;   /* the pool of waiting reads, in chunks that never move */
     int n_pool, m_pool;
     int *free_list, n_free, m_free;
-    int *heap, n_heap, m_heap;
+    int *wheel;        /* WHEEL buckets: head entry index or -1 */
+    int n_waiting;     /* entries in the wheel */
+    int32_t wheel_tid; /* contig of the entries in the wheel */
+    hts_pos_t wheel_pos; /* buckets of positions < wheel_pos have been flushed */
     /* scratch */
     obs_t *obs;
     int n_obs, m_obs;
@@ -188,87 +202,144 @@ static int commit(engine_t *e, const obs_t *a, int na, const obs_t *b, int nb, i
 /* ------------------------------------------------------------------ */
 /* Pending mates                                                       */
 
-static int heap_less(const engine_t *e, int a, int b)
+static uint64_t name_hash(const char *s)
 {
-    const pend_t *x = &e->pool[a], *y = &e->pool[b];
-    if (x->tid != y->tid)
-        return x->tid < y->tid;
-    return x->mpos < y->mpos;
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (; *s; s++) {
+        h ^= (uint8_t)*s;
+        h *= 1099511628211ULL;
+    }
+    return h ^ (h >> 29);
 }
 
-static int heap_push(engine_t *e, int idx)
+/* Slot of 'name' in the table, or -1. */
+static long tab_find(const engine_t *e, const char *name, uint64_t h)
 {
-    if (e->n_heap == e->m_heap) {
-        int m = e->m_heap ? e->m_heap * 2 : 1024;
-        int *h = realloc(e->heap, (size_t)m * sizeof(int));
-        if (!h)
+    size_t i = h & e->tab_mask;
+    while (e->tab[i].idx >= 0) {
+        if (e->tab[i].h == h && strcmp(POOL(e, e->tab[i].idx)->qname, name) == 0)
+            return (long)i;
+        i = (i + 1) & e->tab_mask;
+    }
+    return -1;
+}
+
+static void tab_delete(engine_t *e, size_t i)
+{
+    size_t j = i;
+    e->tab_n--;
+    for (;;) {
+        e->tab[j].idx = -1;
+        size_t k = j;
+        for (;;) {
+            k = (k + 1) & e->tab_mask;
+            if (e->tab[k].idx < 0)
+                return;
+            size_t home = e->tab[k].h & e->tab_mask;
+            /* move k back to j unless its home lies cyclically in (j, k] */
+            int in_range = j <= k ? (home > j && home <= k) : (home > j || home <= k);
+            if (!in_range)
+                break;
+        }
+        e->tab[j] = e->tab[k];
+        j = k;
+    }
+}
+
+static int tab_insert(engine_t *e, uint64_t h, int idx)
+{
+    if ((e->tab_n + 1) * 2 > e->tab_mask + 1) {
+        size_t m = (e->tab_mask + 1) * 2;
+        struct slot_s *t = malloc(m * sizeof(*t));
+        if (!t)
             return -ENOMEM;
-        e->heap = h;
-        e->m_heap = m;
+        for (size_t i = 0; i < m; i++)
+            t[i].idx = -1;
+        for (size_t i = 0; i <= e->tab_mask; i++) {
+            if (e->tab[i].idx < 0)
+                continue;
+            size_t j = e->tab[i].h & (m - 1);
+            while (t[j].idx >= 0)
+                j = (j + 1) & (m - 1);
+            t[j] = e->tab[i];
+        }
+        free(e->tab);
+        e->tab = t;
+        e->tab_mask = m - 1;
     }
-    int i = e->n_heap++;
-    e->heap[i] = idx;
-    while (i > 0) {
-        int p = (i - 1) / 2;
-        if (!heap_less(e, e->heap[i], e->heap[p]))
-            break;
-        int t = e->heap[i]; e->heap[i] = e->heap[p]; e->heap[p] = t;
-        i = p;
-    }
+    size_t i = h & e->tab_mask;
+    while (e->tab[i].idx >= 0)
+        i = (i + 1) & e->tab_mask;
+    e->tab[i].h = h;
+    e->tab[i].idx = idx;
+    e->tab_n++;
     return 0;
 }
 
-static int heap_pop(engine_t *e)
+static void name_free(pend_t *p)
 {
-    int top = e->heap[0];
-    e->heap[0] = e->heap[--e->n_heap];
-    int i = 0;
-    for (;;) {
-        int l = 2 * i + 1, r = l + 1, s = i;
-        if (l < e->n_heap && heap_less(e, e->heap[l], e->heap[s])) s = l;
-        if (r < e->n_heap && heap_less(e, e->heap[r], e->heap[s])) s = r;
-        if (s == i)
-            break;
-        int t = e->heap[i]; e->heap[i] = e->heap[s]; e->heap[s] = t;
-        i = s;
-    }
-    return top;
+    if (p->qname && p->qname != p->name_buf)
+        free(p->qname);
+    p->qname = NULL;
 }
 
 static void pend_release(engine_t *e, int idx)
 {
-    pend_t *p = &e->pool[idx];
+    pend_t *p = POOL(e, idx);
     if (p->alive) {
-        khiter_t k = kh_get(pend, e->h, p->qname);
-        if (k != kh_end(e->h))
-            kh_del(pend, e->h, k);
+        long k = tab_find(e, p->qname, p->hash);
+        if (k >= 0 && e->tab[k].idx == idx)
+            tab_delete(e, (size_t)k);
     }
-    free(p->qname);
-    p->qname = NULL;
+    name_free(p);
     p->alive = 0;
     p->n_obs = 0;
     e->free_list[e->n_free++] = idx; /* m_free >= m_pool always */
 }
 
-/* Counts alone every waiting read whose mate can no longer come before
- * (tid, pos); with tid < 0, all of them. */
-static int flush_pending(engine_t *e, int tid, hts_pos_t pos)
+/* Counts alone the waiting reads of one bucket, and frees the bucket. */
+static int flush_bucket(engine_t *e, int slot)
 {
-    while (e->n_heap > 0) {
-        const pend_t *p = &e->pool[e->heap[0]];
-        if (tid >= 0 && p->tid == tid && p->mpos >= pos)
-            break;
-        if (tid >= 0 && p->tid > tid)
-            break;
-        int idx = heap_pop(e);
-        pend_t *q = &e->pool[idx];
+    int idx = e->wheel[slot];
+    e->wheel[slot] = -1;
+    while (idx >= 0) {
+        pend_t *q = POOL(e, idx);
+        int next = q->next;
         if (q->alive) {
             int ret = commit(e, q->obs, q->n_obs, NULL, 0, q->fraglen);
             if (ret < 0)
                 return ret;
         }
         pend_release(e, idx);
+        e->n_waiting--;
+        idx = next;
     }
+    return 0;
+}
+
+/* Counts alone every waiting read whose mate can no longer come before
+ * (tid, pos); with tid < 0, all of them. */
+static int flush_pending(engine_t *e, int tid, hts_pos_t pos)
+{
+    int ret;
+    if (e->n_waiting == 0) {
+        e->wheel_tid = tid;
+        e->wheel_pos = pos;
+        return 0;
+    }
+    if (tid < 0 || tid != e->wheel_tid || pos - e->wheel_pos >= WHEEL) {
+        for (int i = 0; i < WHEEL && e->n_waiting > 0; i++)
+            if (e->wheel[i] >= 0 && (ret = flush_bucket(e, i)) < 0)
+                return ret;
+    } else {
+        for (hts_pos_t p = e->wheel_pos; p < pos && e->n_waiting > 0; p++) {
+            int slot = (int)(p & (WHEEL - 1));
+            if (e->wheel[slot] >= 0 && (ret = flush_bucket(e, slot)) < 0)
+                return ret;
+        }
+    }
+    e->wheel_tid = tid;
+    e->wheel_pos = pos;
     return 0;
 }
 
@@ -279,28 +350,35 @@ static int pend_add(engine_t *e, const bam1_t *b, int fraglen)
         idx = e->free_list[--e->n_free];
     } else {
         if (e->n_pool == e->m_pool) {
-            int m = e->m_pool ? e->m_pool * 2 : 1024;
-            pend_t *p = realloc(e->pool, (size_t)m * sizeof(*p));
-            if (!p)
+            int nc = e->m_pool >> CHUNK_BITS;
+            pend_t **c = realloc(e->chunks, (size_t)(nc + 1) * sizeof(pend_t *));
+            if (!c)
                 return -ENOMEM;
-            memset(p + e->m_pool, 0, (size_t)(m - e->m_pool) * sizeof(*p));
+            e->chunks = c;
+            c[nc] = calloc((size_t)1 << CHUNK_BITS, sizeof(pend_t));
+            if (!c[nc])
+                return -ENOMEM;
+            int m = e->m_pool + (1 << CHUNK_BITS);
             int *f = realloc(e->free_list, (size_t)m * sizeof(int));
             if (!f) {
-                e->pool = p;
-                e->m_pool = m;
+                free(c[nc]);
                 return -ENOMEM;
             }
-            e->pool = p;
             e->free_list = f;
-            e->m_pool = m;
             e->m_free = m;
+            e->m_pool = m;
         }
         idx = e->n_pool++;
     }
-    pend_t *p = &e->pool[idx];
-    p->qname = vw_strdup(bam_get_qname(b));
-    if (!p->qname)
+    pend_t *p = POOL(e, idx);
+    const char *name = bam_get_qname(b);
+    size_t nl = strlen(name);
+    if (nl < NAME_INLINE) {
+        memcpy(p->name_buf, name, nl + 1);
+        p->qname = p->name_buf;
+    } else if (!(p->qname = vw_strdup(name))) {
         return -ENOMEM;
+    }
     p->mpos = b->core.mpos;
     p->tid = b->core.tid;
     p->fraglen = fraglen;
@@ -314,23 +392,25 @@ static int pend_add(engine_t *e, const bam1_t *b, int fraglen)
     }
     memcpy(p->obs, e->obs, (size_t)e->n_obs * sizeof(obs_t));
     p->n_obs = e->n_obs;
-    int absent;
-    khiter_t k = kh_put(pend, e->h, p->qname, &absent);
-    if (absent < 0)
-        return -ENOMEM;
-    if (!absent) {
+    p->hash = name_hash(p->qname);
+    long k = tab_find(e, p->qname, p->hash);
+    if (k >= 0) {
         /* a third record with this name (e.g. supplementary kept by the
          * flag filter): the older one is counted alone */
-        int old = kh_val(e->h, k);
-        pend_t *o = &e->pool[old];
+        pend_t *o = POOL(e, e->tab[k].idx);
         int ret = commit(e, o->obs, o->n_obs, NULL, 0, o->fraglen);
         o->alive = 0;
-        kh_key(e->h, k) = p->qname;
+        e->tab[k].idx = idx;
         if (ret < 0)
             return ret;
+    } else if (tab_insert(e, p->hash, idx) < 0) {
+        return -ENOMEM;
     }
-    kh_val(e->h, k) = idx;
-    return heap_push(e, idx);
+    int slot = (int)(p->mpos & (WHEEL - 1));
+    p->next = e->wheel[slot];
+    e->wheel[slot] = idx;
+    e->n_waiting++;
+    return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -373,15 +453,16 @@ static void map_ref_range(const bam1_t *b, hts_pos_t rb, hts_pos_t re, int *qpos
         int len = bam_cigar_oplen(cig[k]);
         switch (op) {
         case BAM_CMATCH: case BAM_CEQUAL: case BAM_CDIFF:
-            for (int i = 0; i < len; i++, r++, q++)
-                if (r >= rb && r < re)
-                    qpos[r - rb] = q;
+        case BAM_CDEL: {
+            /* the part of [r, r+len) inside [rb, re) */
+            hts_pos_t lo = r > rb ? r : rb, hi = r + len < re ? r + len : re;
+            for (hts_pos_t p = lo; p < hi; p++)
+                qpos[p - rb] = op == BAM_CDEL ? -3 - q : q + (int)(p - r);
+            r += len;
+            if (op != BAM_CDEL)
+                q += len;
             break;
-        case BAM_CDEL:
-            for (int i = 0; i < len; i++, r++)
-                if (r >= rb && r < re)
-                    qpos[r - rb] = -3 - q;
-            break;
+        }
         case BAM_CREF_SKIP:
             r += len;
             break;
@@ -564,18 +645,19 @@ static int process(engine_t *e, const bam1_t *b, int lo, int hi)
     if (o->unit == VW_UNIT_READ)
         return commit(e, e->obs, e->n_obs, NULL, 0, fl);
     int paired = (c->flag & BAM_FPAIRED) && !(c->flag & BAM_FMUNMAP) && c->mtid == c->tid;
-    if (paired && kh_size(e->h) > 0) {
-        khiter_t k = kh_get(pend, e->h, bam_get_qname(b));
-        if (k != kh_end(e->h)) {
-            int idx = kh_val(e->h, k);
-            pend_t *p = &e->pool[idx];
-            kh_del(pend, e->h, k);
+    if (paired && e->tab_n > 0) {
+        const char *name = bam_get_qname(b);
+        long k = tab_find(e, name, name_hash(name));
+        if (k >= 0) {
+            int idx = e->tab[k].idx;
+            pend_t *p = POOL(e, idx);
+            tab_delete(e, (size_t)k);
             p->alive = 0;
-            /* the pool entry stays in the heap until popped */
+            /* the pool entry stays in its wheel bucket until flushed */
             return commit(e, p->obs, p->n_obs, e->obs, e->n_obs, fl ? fl : p->fraglen);
         }
     }
-    if (paired && c->mpos >= c->pos && c->mpos < bam_endpos(b))
+    if (paired && c->mpos >= c->pos && c->mpos < bam_endpos(b) && c->mpos - c->pos < WHEEL)
         return pend_add(e, b, fl);
     return commit(e, e->obs, e->n_obs, NULL, 0, fl);
 }
@@ -685,14 +767,15 @@ static char *name_from_path(const char *path)
 static void engine_free(engine_t *e)
 {
     for (int i = 0; i < e->n_pool; i++) {
-        free(e->pool[i].qname);
-        free(e->pool[i].obs);
+        name_free(POOL(e, i));
+        free(POOL(e, i)->obs);
     }
-    free(e->pool);
+    for (int i = 0; i < (e->m_pool >> CHUNK_BITS); i++)
+        free(e->chunks[i]);
+    free(e->chunks);
     free(e->free_list);
-    free(e->heap);
-    if (e->h)
-        kh_destroy(pend, e->h);
+    free(e->wheel);
+    free(e->tab);
     free(e->bt);
     free(e->tid_lo);
     free(e->tid_hi);
@@ -814,9 +897,17 @@ int vw_count_file(const char *path, const char *sample, const vw_targets_t *ts, 
     s->c = calloc((size_t)(ts->n ? ts->n : 1), sizeof(vw_count_t));
     s->chrom = calloc((size_t)(ts->n ? ts->n : 1), sizeof(char *));
     e.out = s;
-    e.h = kh_init(pend);
+    e.tab_mask = 1023;
+    e.tab = malloc((e.tab_mask + 1) * sizeof(*e.tab));
+    if (e.tab)
+        for (size_t i = 0; i <= e.tab_mask; i++)
+            e.tab[i].idx = -1;
+    e.wheel = malloc(WHEEL * sizeof(int));
+    if (e.wheel)
+        memset(e.wheel, 0xff, WHEEL * sizeof(int)); /* all -1 */
+    e.wheel_tid = -1;
     b = bam_init1();
-    if (!s->path || !s->c || !s->chrom || !e.h || !b) {
+    if (!s->path || !s->c || !s->chrom || !e.tab || !e.wheel || !b) {
         rc = -ENOMEM;
         goto out;
     }

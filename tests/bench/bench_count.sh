@@ -11,7 +11,8 @@
 # window, as many as the catalogue has), mutant fractions 0.1-2 %, overlapping
 # mates, base error rate 0.1 %.  Counts are checked equal before times are
 # reported: vafwatch --count-unit read vs bcftools mpileup -B -x (no BAQ, no
-# overlap detection) FORMAT/AD with the same filters.
+# overlap detection) FORMAT/AD with the same filters.  bcftools 1.16 does not
+# read -d 0 as "no cap" (it reports at most ~100 reads a site): a cap of 10^9 is given.
 set -euo pipefail
 BUILD=$(cd "${1:-build}" && pwd)
 N=${2:-5000000}
@@ -70,7 +71,7 @@ measure() {
 
 # --- same counts first --------------------------------------------------------------
 "$VW" count --no-builtin -T targets.tsv "${FILT_VW[@]}" --count-unit read bench.bam -o vw.read.tsv
-bcftools mpileup -f bench.fa -R sites.tsv -a AD -d 0 -B -x "${FILT_BCF[@]}" -Ou bench.bam 2>/dev/null \
+bcftools mpileup -f bench.fa -R sites.tsv -a AD -d 1000000000 -B -x "${FILT_BCF[@]}" -Ou bench.bam 2>/dev/null \
     | bcftools norm -m -any -Ou 2>/dev/null \
     | bcftools query -f '%CHROM\t%POS\t%REF\t%ALT\t[%AD]\n' >bcf.ad.tsv
 python3 - <<'PY'
@@ -101,7 +102,7 @@ REGIONS=$(awk 'NR > 1 {printf "%s:%d-%d ", $1, $2, $2}' targets.tsv)
 echo "reads in the BAM: $(samtools view -c bench.bam)"
 measure "samtools view -c (regions)" samtools view -c bench.bam $REGIONS
 measure "samtools view -c (stream)" sh -c 'samtools view -c - < bench.bam'
-measure "bcftools mpileup -a AD" sh -c "bcftools mpileup -f bench.fa -R sites.tsv -a AD -d 0 -B -x ${FILT_BCF[*]} -Ou bench.bam > /dev/null 2>&1"
+measure "bcftools mpileup -a AD" sh -c "bcftools mpileup -f bench.fa -R sites.tsv -a AD -d 1000000000 -B -x ${FILT_BCF[*]} -Ou bench.bam > /dev/null 2>&1"
 measure "vafwatch count (fragment)" "$VW" count --no-builtin -T targets.tsv "${FILT_VW[@]}" bench.bam
 measure "vafwatch count (read)" "$VW" count --no-builtin -T targets.tsv "${FILT_VW[@]}" --count-unit read bench.bam
 measure "vafwatch count (stream)" sh -c "'$VW' count --no-builtin -T targets.tsv ${FILT_VW[*]} - < bench.bam"
