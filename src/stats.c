@@ -188,18 +188,79 @@ static void bb_shape(double mu, double rho, double *a, double *b)
     *b = (1.0 - mu) * (1.0 - rho) / rho;
 }
 
-/* log P(X = x) with shapes a, b > 0, 0 <= x <= n. */
+/* log(Gamma(a + x) / Gamma(a)) by GSL, for shapes below BB_STIRLING. */
+static int lnpoch(double a, double x, double *ret)
+{
+    if (x == 0.0) {
+        *ret = 0.0;
+        return 0;
+    }
+    gsl_sf_result r;
+    int st = gsl_sf_lnpoch_e(a, x, &r);
+    if (!sf_ok(st, r.val))
+        return VW_ESTATS;
+    *ret = r.val;
+    return 0;
+}
+
+/* Shapes at or above this use the Stirling forms below. */
+#define BB_STIRLING 10.0
+
+/* Stirling remainder lgamma(z) - [(z - 1/2) log z - z + log(2 pi)/2] for
+ * z >= 10 (the series to z^-9; the next term is below 2e-14). */
+static double stirling_rem(double z)
+{
+    double w = 1.0 / (z * z);
+    return (1.0 / 12 - w * (1.0 / 360 - w * (1.0 / 1260 - w * (1.0 / 1680 - w / 1188)))) / z;
+}
+
+/* log(Gamma(a + x) / Gamma(a)) for a >= BB_STIRLING:
+ * (a - 1/2) log1p(x/a) + x log(a + x) - x + rem(a + x) - rem(a). */
+static double lnpoch_big(double a, double x)
+{
+    return (a - 0.5) * log1p(x / a) + x * log(a + x) - x + stirling_rem(a + x) - stirling_rem(a);
+}
+
+/*
+ * log P(X = x) with shapes a, b > 0, 0 <= x <= n:
+ *   log C(n,x) + log Gamma(a+x)/Gamma(a) + log Gamma(b+n-x)/Gamma(b)
+ *              - log Gamma(a+b+n)/Gamma(a+b).
+ * When b (and so a+b) is large -- small rho -- the last two terms are both
+ * about n log b and cancel; they are combined analytically instead.  With
+ * m = n - x and B = a + b, Stirling's series gives
+ *   D = (b - 1/2) log1p(m/b) - (B - 1/2) log1p(n/B)
+ *       + m log1p(-(a+x)/(B+n)) - x log(B+n) + x
+ *       + rem(b+m) - rem(b) - rem(B+n) + rem(B),
+ * so no term is larger than the result by more than a factor of about n.
+ * P(X = x | a, b) = P(X = n-x | b, a) lets the large shape take that role.
+ */
 static int bb_logpmf_ab(long x, long n, double a, double b, double *ret)
 {
-    double lc, l1, l0;
+    if (b < BB_STIRLING && a >= BB_STIRLING) {
+        double t = a;
+        a = b;
+        b = t;
+        x = n - x;
+    }
+    double lc, pa, pb, pab;
     int rc;
     if ((rc = lnchoose(n, x, &lc)) != 0)
         return rc;
-    if ((rc = lnbeta((double)x + a, (double)(n - x) + b, &l1)) != 0)
+    if (a >= BB_STIRLING)
+        pa = lnpoch_big(a, (double)x);
+    else if ((rc = lnpoch(a, (double)x, &pa)) != 0)
         return rc;
-    if ((rc = lnbeta(a, b, &l0)) != 0)
+    if (b >= BB_STIRLING) {
+        double m = (double)(n - x), xd = (double)x, nd = (double)n, B = a + b;
+        double d = (b - 0.5) * log1p(m / b) - (B - 0.5) * log1p(nd / B) +
+                   m * log1p(-(a + xd) / (B + nd)) - xd * log(B + nd) + xd +
+                   stirling_rem(b + m) - stirling_rem(b) - stirling_rem(B + nd) + stirling_rem(B);
+        *ret = lc + pa + d;
+        return isfinite(*ret) ? 0 : VW_ESTATS;
+    }
+    if ((rc = lnpoch(b, (double)(n - x), &pb)) != 0 || (rc = lnpoch(a + b, (double)n, &pab)) != 0)
         return rc;
-    *ret = lc + l1 - l0;
+    *ret = lc + pa + pb - pab;
     return 0;
 }
 
