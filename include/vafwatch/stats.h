@@ -214,7 +214,8 @@ int vw_stats_ci_wilson(long x, long n, double conf, double *ret_lo, double *ret_
  * VW_ESTATS. */
 int vw_stats_kstar_binom(long n, double eps, double alpha, long *ret_k) VW_WARN_UNUSED;
 
-/* The same with a beta-binomial background: min{k : P(BB(n,mu,rho) >= k) <= alpha}. */
+/* The same with a beta-binomial background: min{k : P(BB(n,mu,rho) >= k) <= alpha}.
+ * Domain 0 <= mu < 1, 0 <= rho < 1; rho == 0 gives vw_stats_kstar_binom(). */
 int vw_stats_kstar_bb(long n, double mu, double rho, double alpha, long *ret_k) VW_WARN_UNUSED;
 
 /* Detection power at true variant allele fraction f (0 <= f <= 1) with
@@ -244,7 +245,8 @@ int vw_stats_lod_binom(long n, double eps, double alpha, long n_tests, double po
                        double *ret_f, long *ret_k) VW_WARN_UNUSED;
 
 /* The same with the beta-binomial background (vw_stats_kstar_bb(),
- * vw_stats_power_bb()); rho == 0 gives vw_stats_lod_binom(). */
+ * vw_stats_power_bb()); 0 <= mu < 1, 0 <= rho < 1; rho == 0 gives
+ * exactly vw_stats_lod_binom(). */
 int vw_stats_lod_bb(long n, double mu, double rho, double alpha, long n_tests, double power,
                     double *ret_f, long *ret_k) VW_WARN_UNUSED;
 
