@@ -76,6 +76,9 @@ static int check_counts(const long *x, const long *n, size_t m)
 /* Binomial                                                                 */
 /* ---------------------------------------------------------------------- */
 
+/* The static helpers below write their result only when they return 0, so
+ * the public functions pass their ret_ pointers straight through. */
+
 /* log P(X = k); -INFINITY outside the support. */
 static int binom_logpmf(long k, long n, double p, double *ret)
 {
@@ -134,36 +137,21 @@ int vw_stats_binom_pmf(long k, long n, double p, double *ret_prob)
 {
     if (!ret_prob || n < 0 || !is_prob(p))
         return -EINVAL;
-    double v;
-    int rc = binom_pmf(k, n, p, &v);
-    if (rc)
-        return rc;
-    *ret_prob = v;
-    return 0;
+    return binom_pmf(k, n, p, ret_prob);
 }
 
 int vw_stats_binom_upper(long k, long n, double p, double *ret_prob)
 {
     if (!ret_prob || n < 0 || !is_prob(p))
         return -EINVAL;
-    double v;
-    int rc = binom_upper(k, n, p, &v);
-    if (rc)
-        return rc;
-    *ret_prob = v;
-    return 0;
+    return binom_upper(k, n, p, ret_prob);
 }
 
 int vw_stats_binom_lower(long k, long n, double p, double *ret_prob)
 {
     if (!ret_prob || n < 0 || !is_prob(p))
         return -EINVAL;
-    double v;
-    int rc = binom_lower(k, n, p, &v);
-    if (rc)
-        return rc;
-    *ret_prob = v;
-    return 0;
+    return binom_lower(k, n, p, ret_prob);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -255,8 +243,11 @@ static int bb_logpmf_ab(long x, long n, double a, double b, double *ret)
         double d = (b - 0.5) * log1p(m / b) - (B - 0.5) * log1p(nd / B) +
                    m * log1p(-(a + xd) / (B + nd)) - xd * log(B + nd) + xd +
                    stirling_rem(b + m) - stirling_rem(b) - stirling_rem(B + nd) + stirling_rem(B);
-        *ret = lc + pa + d;
-        return isfinite(*ret) ? 0 : VW_ESTATS;
+        double lp = lc + pa + d;
+        if (!isfinite(lp))
+            return VW_ESTATS;
+        *ret = lp;
+        return 0;
     }
     if ((rc = lnpoch(b, (double)(n - x), &pb)) != 0 || (rc = lnpoch(a + b, (double)n, &pab)) != 0)
         return rc;
@@ -349,39 +340,28 @@ int vw_stats_bb_logpmf(long x, long n, double mu, double rho, double *ret_logp)
 {
     if (!ret_logp || !bb_args_ok(n, mu, rho))
         return -EINVAL;
-    double v;
-    int rc = 0;
+    if (bb_is_binom(mu, rho))
+        return binom_logpmf(x, n, mu, ret_logp);
     if (x < 0 || x > n) {
-        v = -INFINITY;
-    } else if (bb_is_binom(mu, rho)) {
-        rc = binom_logpmf(x, n, mu, &v);
-    } else {
-        double a, b;
-        bb_shape(mu, rho, &a, &b);
-        rc = bb_logpmf_ab(x, n, a, b, &v);
+        *ret_logp = -HUGE_VAL;
+        return 0;
     }
-    if (rc)
-        return rc;
-    *ret_logp = v;
-    return 0;
+    double a, b;
+    bb_shape(mu, rho, &a, &b);
+    return bb_logpmf_ab(x, n, a, b, ret_logp);
 }
 
 int vw_stats_bb_pmf(long x, long n, double mu, double rho, double *ret_prob)
 {
     if (!ret_prob || !bb_args_ok(n, mu, rho))
         return -EINVAL;
-    double v;
-    int rc;
-    if (bb_is_binom(mu, rho)) {
-        rc = binom_pmf(x, n, mu, &v);
-    } else {
-        double lp = -INFINITY;
-        rc = vw_stats_bb_logpmf(x, n, mu, rho, &lp);
-        v = exp(lp);
-    }
+    if (bb_is_binom(mu, rho))
+        return binom_pmf(x, n, mu, ret_prob);
+    double lp;
+    int rc = vw_stats_bb_logpmf(x, n, mu, rho, &lp);
     if (rc)
         return rc;
-    *ret_prob = v;
+    *ret_prob = exp(lp);
     return 0;
 }
 
@@ -389,38 +369,19 @@ int vw_stats_bb_upper(long k, long n, double mu, double rho, double *ret_prob)
 {
     if (!ret_prob || !bb_args_ok(n, mu, rho))
         return -EINVAL;
-    double v;
-    int rc = bb_upper(k, n, mu, rho, &v);
-    if (rc)
-        return rc;
-    *ret_prob = v;
-    return 0;
+    return bb_upper(k, n, mu, rho, ret_prob);
 }
 
 int vw_stats_bb_lower(long k, long n, double mu, double rho, double *ret_prob)
 {
     if (!ret_prob || !bb_args_ok(n, mu, rho))
         return -EINVAL;
-    double v;
-    int rc;
-    if (bb_is_binom(mu, rho)) {
-        rc = binom_lower(k, n, mu, &v);
-    } else if (k < 0) {
-        v = 0.0;
-        rc = 0;
-    } else if (k >= n) {
-        v = 1.0;
-        rc = 0;
-    } else {
-        /* P(X <= k) = P(n - X >= n - k) and n - X ~ BB with shapes (b, a). */
-        double a, b;
-        bb_shape(mu, rho, &a, &b);
-        rc = bb_upper_ab(n - k, n, b, a, &v);
-    }
-    if (rc)
-        return rc;
-    *ret_prob = v;
-    return 0;
+    if (bb_is_binom(mu, rho))
+        return binom_lower(k, n, mu, ret_prob);
+    /* P(X <= k) = P(n - X >= n - k) and n - X ~ BB with shapes (b, a). */
+    double a, b;
+    bb_shape(mu, rho, &a, &b);
+    return bb_upper_ab(n - k, n, b, a, ret_prob);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -506,12 +467,7 @@ int vw_stats_pvalue(long x, long n, double mu, double rho, double *ret_p)
 {
     if (!ret_p || x < 0 || x > n || !bb_args_ok(n, mu, rho))
         return -EINVAL;
-    double v;
-    int rc = bb_upper(x, n, mu, rho, &v);
-    if (rc)
-        return rc;
-    *ret_p = v;
-    return 0;
+    return bb_upper(x, n, mu, rho, ret_p);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -700,24 +656,14 @@ int vw_stats_power_binom(long n, double eps, long k, double f, double *ret_power
 {
     if (!ret_power || n < 0 || !is_prob(eps) || !is_prob(f))
         return -EINVAL;
-    double v;
-    int rc = power_at(n, eps, 0.0, k, f, &v);
-    if (rc)
-        return rc;
-    *ret_power = v;
-    return 0;
+    return power_at(n, eps, 0.0, k, f, ret_power);
 }
 
 int vw_stats_power_bb(long n, double mu, double rho, long k, double f, double *ret_power)
 {
     if (!ret_power || !bb_args_ok(n, mu, rho) || !is_prob(f))
         return -EINVAL;
-    double v;
-    int rc = power_at(n, mu, rho, k, f, &v);
-    if (rc)
-        return rc;
-    *ret_power = v;
-    return 0;
+    return power_at(n, mu, rho, k, f, ret_power);
 }
 
 int vw_stats_lod_binom(long n, double eps, double alpha, long n_tests, double power,
