@@ -62,7 +62,8 @@ typedef struct {
     uint8_t mq;
 } obs_t;
 
-#define NAME_INLINE 40
+#define NAME_INLINE 32
+#define OBS_INLINE 4
 #define WHEEL_BITS 16 /* mates starting more than 64 kb after a read are not waited for */
 #define WHEEL (1 << WHEEL_BITS)
 #define CHUNK_BITS 12
@@ -78,7 +79,8 @@ typedef struct {
     int alive;         /* 0 once merged with its mate (and out of the table) */
     int next;          /* next entry in the same wheel bucket, -1 at the end */
     int n_obs, m_obs;
-    obs_t *obs;
+    obs_t *obs;        /* obs_buf, or allocated when a read sees more targets */
+    obs_t obs_buf[OBS_INLINE];
 } pend_t;
 
 /* A target bound to this file's header. */
@@ -107,6 +109,7 @@ typedef struct {
     int n_waiting;     /* entries in the wheel */
     int32_t wheel_tid; /* contig of the entries in the wheel */
     hts_pos_t wheel_pos; /* buckets of positions < wheel_pos have been flushed */
+    hts_pos_t *span_beg; /* per target index: the first reference position a read must cover */
     /* scratch */
     obs_t *obs;
     int n_obs, m_obs;
@@ -383,8 +386,13 @@ static int pend_add(engine_t *e, const bam1_t *b, int fraglen)
     p->tid = b->core.tid;
     p->fraglen = fraglen;
     p->alive = 1;
+    if (!p->obs) {
+        p->obs = p->obs_buf;
+        p->m_obs = OBS_INLINE;
+    }
     if (p->m_obs < e->n_obs) {
-        obs_t *o = realloc(p->obs, (size_t)e->n_obs * sizeof(obs_t));
+        obs_t *o = p->obs == p->obs_buf ? malloc((size_t)e->n_obs * sizeof(obs_t))
+                                         : realloc(p->obs, (size_t)e->n_obs * sizeof(obs_t));
         if (!o)
             return -ENOMEM;
         p->obs = o;
@@ -579,9 +587,9 @@ static int observe(engine_t *e, const bam1_t *b, const bound_t *bt, int rev, int
 }
 
 /* Collects the observations of read 'b' at bound targets [lo, hi). */
-static int observe_read(engine_t *e, const bam1_t *b, int lo, int hi)
+static int observe_read(engine_t *e, const bam1_t *b, hts_pos_t end, int lo, int hi)
 {
-    hts_pos_t pos = b->core.pos, end = bam_endpos(b);
+    hts_pos_t pos = b->core.pos;
     e->n_obs = 0;
     /* first target with span_beg >= pos */
     int l = lo, h = hi;
@@ -636,7 +644,8 @@ static int process(engine_t *e, const bam1_t *b, int lo, int hi)
     int ret;
     if (o->unit == VW_UNIT_FRAGMENT && (ret = flush_pending(e, c->tid, c->pos)) < 0)
         return ret;
-    if ((ret = observe_read(e, b, lo, hi)) < 0)
+    hts_pos_t end = bam_endpos(b);
+    if ((ret = observe_read(e, b, end, lo, hi)) < 0)
         return ret;
     if (e->n_obs == 0)
         return 0;
@@ -657,8 +666,21 @@ static int process(engine_t *e, const bam1_t *b, int lo, int hi)
             return commit(e, p->obs, p->n_obs, e->obs, e->n_obs, fl ? fl : p->fraglen);
         }
     }
-    if (paired && c->mpos >= c->pos && c->mpos < bam_endpos(b) && c->mpos - c->pos < WHEEL)
-        return pend_add(e, b, fl);
+    if (paired && c->mpos >= c->pos && c->mpos < end && c->mpos - c->pos < WHEEL) {
+        /* targets before the mate's start cannot be covered by the mate:
+         * count them now (obs are in target order, not position order) */
+        int k = 0, n = e->n_obs;
+        for (int i = 0; i < n; i++) {
+            if (e->span_beg[e->obs[i].ti] < c->mpos) {
+                if ((ret = commit(e, &e->obs[i], 1, NULL, 0, fl)) < 0)
+                    return ret;
+            } else {
+                e->obs[k++] = e->obs[i];
+            }
+        }
+        e->n_obs = k;
+        return k > 0 ? pend_add(e, b, fl) : 0;
+    }
     return commit(e, e->obs, e->n_obs, NULL, 0, fl);
 }
 
@@ -677,10 +699,11 @@ static int bind_targets(engine_t *e, const sam_hdr_t *h)
 {
     const vw_targets_t *ts = e->ts;
     e->bt = malloc((size_t)(ts->n ? ts->n : 1) * sizeof(bound_t));
+    e->span_beg = malloc((size_t)(ts->n ? ts->n : 1) * sizeof(hts_pos_t));
     e->n_tid = sam_hdr_nref(h);
     e->tid_lo = calloc((size_t)e->n_tid + 1, sizeof(int));
     e->tid_hi = calloc((size_t)e->n_tid + 1, sizeof(int));
-    if (!e->bt || !e->tid_lo || !e->tid_hi)
+    if (!e->bt || !e->span_beg || !e->tid_lo || !e->tid_hi)
         return -ENOMEM;
     for (int i = 0; i < ts->n; i++) {
         const vw_target_t *t = &ts->t[i];
@@ -697,6 +720,7 @@ static int bind_targets(engine_t *e, const sam_hdr_t *h)
             return VW_EBUILD;
         }
         e->out->chrom[i] = vw_strdup(sam_hdr_tid2name(h, tid));
+        e->span_beg[i] = t->kind == VW_KIND_SNV || t->kind == VW_KIND_MNV ? t->beg : t->win_beg - 1;
         if (!e->out->chrom[i])
             return -ENOMEM;
         bound_t *b = &e->bt[i];
@@ -768,7 +792,8 @@ static void engine_free(engine_t *e)
 {
     for (int i = 0; i < e->n_pool; i++) {
         name_free(POOL(e, i));
-        free(POOL(e, i)->obs);
+        if (POOL(e, i)->obs != POOL(e, i)->obs_buf)
+            free(POOL(e, i)->obs);
     }
     for (int i = 0; i < (e->m_pool >> CHUNK_BITS); i++)
         free(e->chunks[i]);
@@ -777,6 +802,7 @@ static void engine_free(engine_t *e)
     free(e->wheel);
     free(e->tab);
     free(e->bt);
+    free(e->span_beg);
     free(e->tid_lo);
     free(e->tid_hi);
     free(e->obs);
