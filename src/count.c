@@ -829,10 +829,14 @@ void vw_sample_counts_destroy(vw_sample_counts_t *s)
     free(s);
 }
 
-static int read_error(const char *path, int r, const bam1_t *b, int64_t n)
+static int read_error(const engine_t *e, samFile *fp, int r)
 {
-    (void)b;
-    vw_error("%s: truncated or corrupt BAM/CRAM after %lld records (read error %d)", path, (long long)n, r);
+    if (hts_get_format(fp)->format == cram && !e->opt->reference)
+        vw_error("%s: cannot decode CRAM record %lld: give the reference it was compressed against "
+                 "(--reference FASTA)", e->out->path, (long long)e->out->n_reads + 1);
+    else
+        vw_error("%s: truncated or corrupt BAM/CRAM after %lld records (read error %d)", e->out->path,
+                 (long long)e->out->n_reads, r);
     return VW_EFORMAT;
 }
 
@@ -860,7 +864,7 @@ static int run_stream(engine_t *e, samFile *fp, sam_hdr_t *h, bam1_t *b)
             return ret;
     }
     if (r < -1)
-        return read_error(e->out->path, r, b, e->out->n_reads);
+        return read_error(e, fp, r);
     return flush_pending(e, -1, 0);
 }
 
@@ -894,7 +898,7 @@ static int run_index(engine_t *e, samFile *fp, sam_hdr_t *h, hts_idx_t *idx, bam
         if (ret < 0)
             return ret;
         if (r < -1)
-            return read_error(e->out->path, r, b, e->out->n_reads);
+            return read_error(e, fp, r);
         if ((ret = flush_pending(e, -1, 0)) < 0)
             return ret;
     }
@@ -952,12 +956,7 @@ int vw_count_file(const char *path, const char *sample, const vw_targets_t *ts, 
         rc = VW_EFORMAT;
         goto out;
     }
-    if (fmt->format == cram) {
-        if (!opt->reference) {
-            vw_error("%s: CRAM needs the reference it was compressed against: give --reference FASTA", path);
-            rc = VW_EINPUT;
-            goto out;
-        }
+    if (fmt->format == cram && opt->reference) {
         if (hts_set_fai_filename(fp, opt->reference) != 0) {
             vw_error("%s: cannot use reference '%s' (no .fai index?)", path, opt->reference);
             rc = VW_EINPUT;

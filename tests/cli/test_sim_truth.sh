@@ -68,6 +68,28 @@ if awk -F'\t' 'FNR == NR { if ($0 !~ /^#/) t[$1 FS $2 FS $3 FS $4] = $6 " " $7 "
 else
     echo "FAIL built-in catalogue rows differ from the truth"; fail=$((fail + 1))
 fi
+# CRAM: the same counts as the BAM, with the reference given or embedded
+p=$W/repeat_indel.e0.01
+cp "$p.fa" "$W/gone.fa"
+if samtools view -C -T "$W/gone.fa" -o "$p.cram" "$p.bam" 2>/dev/null && samtools index "$p.cram"; then
+    rm -f "$W/gone.fa" "$W/gone.fa.fai"
+    "$VW" count --no-builtin -T "$p.targets.tsv" -f "$p.fa" "$p.bam" >"$W/bam.tsv" 2>/dev/null
+    "$VW" count --no-builtin -T "$p.targets.tsv" -f "$p.fa" "$p.cram" >"$W/cram.tsv" 2>/dev/null
+    if [ -s "$W/cram.tsv" ] && cmp -s "$W/bam.tsv" "$W/cram.tsv"; then
+        echo "ok   CRAM with --reference gives the BAM's counts"; pass=$((pass + 1))
+    else
+        echo "FAIL CRAM counts differ from BAM counts"; fail=$((fail + 1))
+    fi
+    # without the reference (and no other way to find it) decoding fails with a clear message
+    if REF_PATH=/nonexistent REF_CACHE=/nonexistent "$VW" count --no-builtin -T "$p.targets.tsv" "$p.cram" \
+        >/dev/null 2>"$W/cram.err"; then
+        echo "FAIL CRAM without its reference did not fail"; fail=$((fail + 1))
+    elif grep -q "give the reference it was compressed against" "$W/cram.err" && [ "$(wc -l <"$W/cram.err")" -le 2 ]; then
+        echo "ok   CRAM without its reference: one clear error"; pass=$((pass + 1))
+    else
+        cat "$W/cram.err"; echo "FAIL CRAM without reference: unclear error"; fail=$((fail + 1))
+    fi
+fi
 # samtools agreement on simulated BAMs with sequencing errors and duplicates
 if command -v samtools >/dev/null; then
     if python3 "$(dirname "$0")/samtools_agree.py" "$VW" --min-BQ 13 "$W/kras_small.e0.01.bam" \
