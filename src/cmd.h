@@ -54,7 +54,27 @@ typedef struct {
  * that do not match are an error).  Logs on failure; returns NULL. */
 vw_targets_t *vw_cmd_targets(const vw_target_opt_t *o, const char *first_input);
 
+/* Evidence for the model and call stages, from any mix of evidence tables
+ * (vafwatch count output), BAM/CRAM and VCF/BCF files. */
+#include "vafwatch/count.h"
+typedef struct {
+    vw_targets_t *ts;          /* the targets (from the catalogue/-T, or from the tables alone) */
+    vw_sample_counts_t **s;    /* n samples, in input order */
+    int *is_bam;               /* per sample: 1 when it was counted from a BAM/CRAM here */
+    int n;
+} vw_evidence_t;
+
+/* Loads every input: when at least one is a BAM/CRAM/VCF the targets are
+ * built as for 'count' from the first such file and table rows are matched
+ * to them; when all are tables, the targets are the union of their rows.
+ * Logs on failure; returns 0 or a negative code. */
+int vw_cmd_evidence(const vw_target_opt_t *to, const vw_count_opt_t *co, char **files, int n_files,
+                    vw_evidence_t *ret);
+void vw_cmd_evidence_free(vw_evidence_t *e);
+
 int main_catalogue(int argc, char *argv[]);
+int main_model(int argc, char *argv[]);
+int main_call(int argc, char *argv[]);
 int main_count(int argc, char *argv[]);
 
 #endif

@@ -18,6 +18,8 @@ typedef struct {
 static const vw_command_t commands[] = {
     {"catalogue", main_catalogue, "print the built-in resistance hotspot catalogue or check targets"},
     {"count", main_count, "count reference and mutant fragments at the targets in BAM/CRAM files"},
+    {"model", main_model, "fit the background error model on a panel of normals (model build)"},
+    {"call", main_call, "decide per sample and target: detected, p-value, VAF with CI, LoD95"},
     {NULL, NULL, NULL}
 };
 

@@ -549,15 +549,40 @@ int vw_stats_bh(const double *p, size_t m, double *ret_q)
 /* Confidence intervals                                                     */
 /* ---------------------------------------------------------------------- */
 
+/* Inverse of the Beta(a, b) CDF by bisection on gsl_cdf_beta_P (upper = 0)
+ * or gsl_cdf_beta_Q (upper = 1): the t in [0, 1] with P(T <= t) = prob
+ * (resp. P(T > t) = prob), to 1e-15 relative width.  NaN on failure. */
+static double beta_inv_bisect(double prob, double a, double b, int upper)
+{
+    double lo = 0.0, hi = 1.0;
+    for (int i = 0; i < 2000 && hi - lo > 1e-15 * hi; i++) {
+        double mid = 0.5 * (lo + hi);
+        double v = upper ? gsl_cdf_beta_Q(mid, a, b) : gsl_cdf_beta_P(mid, a, b);
+        if (!isfinite(v))
+            return NAN;
+        if (upper ? v > prob : v < prob)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return 0.5 * (lo + hi);
+}
+
 int vw_stats_ci_cp(long x, long n, double conf, double *ret_lo, double *ret_hi)
 {
     if (!ret_lo || !ret_hi || n < 1 || x < 0 || x > n || !(conf > 0.0 && conf < 1.0))
         return -EINVAL;
     double a2 = (1.0 - conf) / 2.0, lo = 0.0, hi = 1.0;
-    if (x > 0)
+    if (x > 0) {
         lo = gsl_cdf_beta_Pinv(a2, (double)x, (double)(n - x) + 1.0);
-    if (x < n)
+        if (!is_prob(lo)) /* GSL's inversion does not converge for some large n (e.g. 10 of 5,000) */
+            lo = beta_inv_bisect(a2, (double)x, (double)(n - x) + 1.0, 0);
+    }
+    if (x < n) {
         hi = gsl_cdf_beta_Qinv(a2, (double)x + 1.0, (double)(n - x));
+        if (!is_prob(hi))
+            hi = beta_inv_bisect(a2, (double)x + 1.0, (double)(n - x), 1);
+    }
     if (!is_prob(lo) || !is_prob(hi) || lo > hi)
         return VW_ESTATS;
     *ret_lo = lo;

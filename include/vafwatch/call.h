@@ -81,4 +81,80 @@ int vw_flags_parse(const char *s, uint32_t *ret_flags);
 
 const char *vw_bg_source_name(vw_bg_source_t s);
 
+/* ===================================================================== */
+/* The computation (call.c)                                               */
+/* ===================================================================== */
+
+#include "vafwatch/count.h"
+
+typedef enum { VW_ADJ_HOLM = 0, VW_ADJ_BH = 1, VW_ADJ_NONE = 2 } vw_adjust_t;
+typedef enum { VW_CI_CP = 0, VW_CI_WILSON = 1 } vw_ci_kind_t;
+
+typedef struct {
+    double alpha;            /* detected when q_value < alpha [0.05, family-wise with Holm] */
+    vw_adjust_t adjust;      /* across the tested targets of a sample [holm] */
+    vw_ci_kind_t ci;         /* 95 % VAF interval: Clopper-Pearson or Wilson [cp] */
+    long min_depth;          /* low_depth below this [100] */
+    double bg_floor;         /* default background per substitution, and lower bound of self [1e-4] */
+    double germ_lo, germ_hi; /* possible_germline: VAF in [germ_lo, germ_hi] ... [0.35, 0.65] */
+    double germ_homo;        /* ... or VAF > germ_homo [0.9] ... */
+    long germ_min_depth;     /* ... at depth >= this [20] */
+    double strand_p;         /* strand_bias: two-sided binomial p below this [0.001] ... */
+    long strand_min_alt;     /* ... with at least this many alt fragments [5] */
+    double discordant_frac;  /* discordant_mates: discordant / (depth + discordant) above this [0.05] */
+    uint32_t veto;           /* flags that turn a detection into "no" [none] */
+} vw_call_opt_t;
+
+void vw_call_opt_init(vw_call_opt_t *opt);
+
+/* The background of one target: beta-binomial (mu, rho), rho 0 = binomial. */
+typedef struct {
+    double mu, rho;
+    vw_bg_source_t source;
+    int noisy;               /* the model flags the site as noisy */
+} vw_bg_t;
+
+/* The self background of an SNV ref>alt from a sample's own counts
+ * (vw_count_self_bg()): mu = max((x + 0.5) / (n + 1), floor) of the
+ * substitution class, rho = 0, source VW_BG_SELF; when the class has fewer
+ * than 1,000 informative reads, or the target is not an SNV, the default:
+ * mu = floor, rho = 0, source VW_BG_DEFAULT.  'sb' may be NULL (default). */
+vw_bg_t vw_call_bg_self(const vw_selfbg_t *sb, const char *ref, const char *alt, double floor);
+
+/* Two-sided binomial test of the alt strands against the ref strand ratio:
+ * X = alt_fwd ~ Bin(alt_fwd + alt_rev, p0), p0 = (ref_fwd + 0.5) /
+ * (ref_fwd + ref_rev + 1); p = min(1, 2 min(P(X <= x), P(X >= x))).
+ * No alt with a strand gives p = 1.  Returns 0 or a stats error. */
+int vw_call_strand_p(int64_t alt_fwd, int64_t alt_rev, int64_t ref_fwd, int64_t ref_rev,
+                     double *ret_p) VW_WARN_UNUSED;
+
+/*
+ * Calls every target of one sample and appends one record per target (in
+ * target order) to 'out'.  bg[i] is the background of target i.  Per
+ * target with depth > 0: p = vw_stats_pvalue(alt, depth, mu, rho); the p
+ * of the m tested targets are adjusted together (Holm, BH or none);
+ * detected = q < alpha unless a flag of opt->veto is set; VAF interval at
+ * 95 %; lod95 = vw_stats_lod_bb(depth, mu, rho, alpha, m_eff, 0.95) with
+ * m_eff = m for Holm and BH (the strictest per-test level alpha / m) and 1
+ * for none; flags as documented in docs/calling.md.  Depth 0 or not
+ * assessed: detected -1, p/q/VAF NaN (lod95 NaN).  cfdna_ng_ml > 0 gives
+ * copies_per_ml = vaf * cfdna_ng_ml * 303, else NaN.
+ * Returns 0, -EINVAL, -ENOMEM or a stats error (VW_ESTATS).
+ */
+int vw_call_sample(const vw_call_opt_t *opt, const vw_targets_t *ts, const vw_sample_counts_t *s,
+                   const vw_bg_t *bg, double cfdna_ng_ml, vw_calls_t *out) VW_WARN_UNUSED;
+
+/* Writes the calls as JSON {"command":..., "calls":[{...}]} (NaN as null).
+ * Returns 0 or -EIO. */
+int vw_calls_write_json(const vw_calls_t *cs, FILE *fp, const char *command) VW_WARN_UNUSED;
+
+/* Writes a bgzipped multi-sample VCF (one column per sample, one record per
+ * target in the order of the calls' first sample; FORMAT AD, DP, AF, PV,
+ * QV, LOD, DET; INFO GENE, PROTEIN, CDNA) to 'path' under a temporary name,
+ * builds its tabix index, and renames both into place.  The calls must be
+ * sorted by contig (in order of first appearance) and position.
+ * Logs on failure.  Returns 0, -errno, -ENOMEM or VW_EFORMAT. */
+int vw_calls_write_vcf(const vw_calls_t *cs, const char *path, const char *version,
+                       const char *command) VW_WARN_UNUSED;
+
 #endif

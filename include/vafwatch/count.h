@@ -102,4 +102,61 @@ int vw_count_write_tsv(FILE *fp, const vw_targets_t *ts, vw_sample_counts_t *con
 int vw_count_write_json(FILE *fp, const vw_targets_t *ts, vw_sample_counts_t *const *s, int n_samples,
                         const char *command) VW_WARN_UNUSED;
 
+/* ------------------------------------------------------------------ */
+/* Reading the evidence table back (the table vw_count_write_tsv writes) */
+
+/* Appends to 'ts' the targets named by the rows of the evidence table
+ * 'path' (chrom, pos (1-based), ref, alt, id, gene, protein, cdna), one per
+ * distinct chrom/pos/ref/alt; the caller sorts and de-duplicates
+ * (vw_targets_sort_unique) when it merges several tables.
+ * Logs on failure (file:line: column).  Returns 0, VW_EPARSE or -errno. */
+int vw_count_tsv_targets(const char *path, vw_targets_t *ts) VW_WARN_UNUSED;
+
+/* Reads the evidence table 'path' into one record per sample (in order of
+ * first appearance), each with one vw_count_t per target of 'ts' (matched
+ * by chrom -- with or without "chr" --, pos, ref and alt).  Targets of
+ * 'ts' without a row, and rows whose counts are NA, are not assessed.
+ * Rows naming a target not in 'ts' are skipped (counted in
+ * *ret_n_skipped, which may be NULL).  Fragment-length medians are kept
+ * as a one-value histogram; strands, qualities as written.
+ * Logs on failure (file:line: column).
+ * Returns 0 with *ret (an array of *ret_n records; caller owns; free each
+ * with vw_sample_counts_destroy() and the array with free()), or
+ * VW_EPARSE / -errno. */
+int vw_count_read_tsv(const char *path, const vw_targets_t *ts, vw_sample_counts_t ***ret, int *ret_n,
+                      int *ret_n_skipped) VW_WARN_UNUSED;
+
+/* 1 when 'path' looks like an evidence table: its first line starts with
+ * "#sample\tchrom\tpos" (plain or bgzipped text). */
+int vw_count_is_tsv(const char *path);
+
+/* ------------------------------------------------------------------ */
+/* Self background: the sample's own error rate at non-hotspot positions */
+
+/* Substitution classes collapsed by reverse complement (pyrimidine REF). */
+enum { VW_SUB_CA = 0, VW_SUB_CG, VW_SUB_CT, VW_SUB_TA, VW_SUB_TC, VW_SUB_TG, VW_N_SUB };
+extern const char *const vw_sub_names[VW_N_SUB]; /* "C>A" ... "T>G" */
+
+/* Class of the SNV ref>alt (any case), or -1 (not an SNV of ACGT). */
+int vw_sub_class(const char *ref, const char *alt);
+
+typedef struct {
+    int64_t n[VW_N_SUB];   /* reads with a REF base of the class's REF (C or G for C>*) */
+    int64_t x[VW_N_SUB];   /* reads showing the class's ALT (C>T counts C->T and G->A) */
+    int64_t n_pos;         /* positions used */
+} vw_selfbg_t;
+
+/*
+ * Counts, in the BAM/CRAM 'path' (through its index), every position within
+ * 'flank' bp of each target of 'ts' except the targets' own REF spans: the
+ * REF base of a position is its majority base among the reads (no FASTA
+ * needed); positions where another base exceeds 10 % of the reads
+ * (polymorphisms, real variants) or with fewer than 10 reads are left out.
+ * Reads are filtered as vw_count_file() filters them (flags, MAPQ, base
+ * quality) and counted one by one (read level; overlapping mates both count).
+ * Logs on failure.  Returns 0 and fills *ret, or -errno, VW_EFORMAT,
+ * VW_EINPUT (no index). */
+int vw_count_self_bg(const char *path, const vw_targets_t *ts, const vw_count_opt_t *opt, int flank,
+                     vw_selfbg_t *ret) VW_WARN_UNUSED;
+
 #endif

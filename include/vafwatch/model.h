@@ -1,0 +1,84 @@
+/*
+ * model.h -- the background error model of each target, fitted on a panel
+ * of normals (PoN), saved and loaded as a versioned TSV.
+ *
+ * One site per target (= site x substitution): the beta-binomial mean mu
+ * and over-dispersion rho of alt fragments in normals (vw_stats_bbfit():
+ * pseudocounts 0.5 + 0.5, normals with VAF > 0.1 left out, rho clamped to
+ * [1e-4, 0.1]).  Strands are pooled (no strand-specific fit).
+ *
+ * A site is "noisy" when, among the normals with depth > 0, at least
+ * noisy_frac2 (20 %) show >= 2 alt fragments, or at least noisy_frac1
+ * (75 %) show >= 1 (the ctDNAtools black-list rules, SCIENCE.md 3.1).
+ *
+ * Model file (text, '##' provenance lines, then one '#' header line):
+ *   ##vafwatch_model=1
+ *   ##vafwatchVersion=..., ##vafwatchCommand=..., ##n_normals=N,
+ *   ##options=vaf_max=0.1;pseudo_alt=0.5;...  (##date=YYYY-MM-DD when asked)
+ *   #chrom pos ref alt id n_normals depth_total alt_total mu rho noisy
+ * pos is 1-based; n_normals counts the normals used in the fit; noisy is
+ * yes/no.
+ */
+#ifndef VW_MODEL_H
+#define VW_MODEL_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "vafwatch/count.h"
+#include "vafwatch/stats.h"
+#include "vafwatch/util.h"
+
+#define VW_MODEL_VERSION 1
+
+typedef struct {
+    vw_bbfit_opt_t fit;   /* vw_stats_bbfit options (defaults of stats.h) */
+    double noisy_frac2;   /* share of normals with >= 2 alt making a site noisy [0.2] */
+    double noisy_frac1;   /* share of normals with >= 1 alt making a site noisy [0.75] */
+} vw_model_opt_t;
+
+void vw_model_opt_init(vw_model_opt_t *opt);
+
+typedef struct {
+    char *chrom;          /* contig as in the normals' inputs */
+    int64_t pos1;         /* 1-based */
+    char *ref, *alt, *id;
+    int n_normals;        /* normals used in the fit (depth > 0, VAF <= vaf_max) */
+    int64_t depth_total;  /* sum of their depths */
+    int64_t alt_total;    /* sum of their alt counts */
+    double mu, rho;       /* beta-binomial background */
+    int noisy;            /* 1: noisy site */
+} vw_model_site_t;
+
+typedef struct {
+    int n, m;
+    vw_model_site_t *s;
+    int n_normals;        /* normals in the panel */
+} vw_model_t;
+
+/* Empty model; caller owns; free with vw_model_destroy().  NULL on ENOMEM. */
+vw_model_t *vw_model_init(void);
+/* Accepts NULL. */
+void vw_model_destroy(vw_model_t *m);
+
+/* Fits every target of 'ts' on the n normals (each with one vw_count_t per
+ * target of ts; not-assessed rows are left out).  A target with no usable
+ * normal gets no site.  'opt' may be NULL for the defaults.
+ * Returns 0, -EINVAL, -ENOMEM or a vw_stats_bbfit() error. */
+int vw_model_fit(vw_model_t *m, const vw_targets_t *ts, vw_sample_counts_t *const *normals, int n,
+                 const vw_model_opt_t *opt) VW_WARN_UNUSED;
+
+/* Writes the model file; 'prov' are n_prov extra '##key=value' lines
+ * (without the '##' and newline) written after the version line.
+ * Returns 0 or -EIO. */
+int vw_model_write_tsv(const vw_model_t *m, FILE *fp, const char *const *prov, int n_prov) VW_WARN_UNUSED;
+
+/* Reads a model file and appends its sites.  The first line must be
+ * "##vafwatch_model=1".  Logs on failure (file:line: column).
+ * Returns 0, VW_EPARSE or -errno. */
+int vw_model_read_tsv(vw_model_t *m, const char *path) VW_WARN_UNUSED;
+
+/* Index of the site chrom (with or without "chr") / pos1 / ref / alt, or -1. */
+int vw_model_find(const vw_model_t *m, const char *chrom, int64_t pos1, const char *ref, const char *alt);
+
+#endif

@@ -1,0 +1,371 @@
+/* cmd_call.c -- vafwatch call: per sample x target, is a mutant clone
+ * present above the background? */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <htslib/kstring.h>
+#include <htslib/sam.h>
+
+#include "vw_config.h"
+#include "vafwatch/call.h"
+#include "vafwatch/log.h"
+#include "vafwatch/model.h"
+#include "cmd.h"
+
+enum { OPT_BUILD = VW_OPT_CMD_FIRST, OPT_NO_BUILTIN, OPT_STREAM, OPT_EXCL, OPT_PROPER, OPT_UNIT, OPT_MODEL,
+       OPT_ALPHA, OPT_ADJUST, OPT_CI, OPT_MIN_DEPTH, OPT_FLOOR, OPT_FLANK, OPT_NO_SELF, OPT_CFDNA, OPT_VETO,
+       OPT_JSON };
+
+static void usage(FILE *fp)
+{
+    vw_count_opt_t d;
+    vw_call_opt_t co;
+    vw_count_opt_init(&d);
+    vw_call_opt_init(&co);
+    char *fl = bam_flag2str((int)d.excl_flags);
+    fprintf(fp,
+            "\n"
+            "Usage: vafwatch call [options] -o PREFIX <in.bam|in.cram|in.vcf[.gz]|counts.tsv> [...]\n\n"
+            "Decides for every sample x target whether mutant fragments exceed the background:\n"
+            "one-sided p = P(X >= alt) under a beta-binomial (panel of normals, --model) or binomial\n"
+            "(the sample's own error rate of the same substitution class around the targets, or the\n"
+            "floor) background, adjusted across the targets of the sample; VAF with a 95 %% interval,\n"
+            "LoD95 at this depth, and flags. Inputs: BAM/CRAM/VCF (counted here, as by 'count') or\n"
+            "evidence tables written by 'vafwatch count'.\n\n"
+            "Input:\n"
+            "  -m, --model FILE         background model from 'vafwatch model build'\n"
+            "  -T, --targets FILE       user targets (VCF/BCF, BED with --reference, or TSV); repeatable\n"
+            "      --no-builtin         only the user targets\n"
+            "      --build NAME         GRCh37 or GRCh38 [told by the first file's header]\n"
+            "  -f, --reference FASTA    reference (CRAM; REF checks)\n"
+            "      --stream             read BAM/CRAM from start to end (no self background)\n"
+            "Filtering (BAM/CRAM, as in 'count'):\n"
+            "  -q, --min-MQ INT         skip reads with mapping quality < INT [%d]\n"
+            "  -Q, --min-BQ INT         skip SNV/MNV bases with base quality < INT [%d]\n"
+            "      --excl-flags FLAGS   skip reads with any of these flags [%s]\n"
+            "      --proper-pair        count properly paired reads only\n"
+            "      --count-unit UNIT    fragment or read [fragment]\n"
+            "Calling:\n"
+            "  -a, --alpha FLOAT        detected when the adjusted p < FLOAT [%g]\n"
+            "      --adjust METHOD      holm (family-wise), bh (false discovery rate) or none [holm]\n"
+            "      --ci METHOD          95%% VAF interval: cp (Clopper-Pearson) or wilson [cp]\n"
+            "      --min-depth INT      flag low_depth below INT fragments [%ld]\n"
+            "      --bg-floor FLOAT     background without model or self estimate, and the lowest\n"
+            "                           self estimate, per substitution [%g]\n"
+            "      --flank INT          self background: bp each side of each target [50]\n"
+            "      --no-self            no self background: the floor where the model has no site\n"
+            "      --veto FLAGS         flags that turn a detection into 'no' (e.g. strand_bias) [none]\n"
+            "      --cfdna SAMPLE=NG    cfDNA ng per mL plasma of SAMPLE (copies/mL); repeatable\n"
+            "Output:\n"
+            "  -o, --output-prefix STR  writes STR.vafwatch.calls.tsv and STR.vafwatch.calls.vcf.gz\n"
+            "                           (+ .tbi) [required]\n"
+            "      --json               also write STR.vafwatch.calls.json\n"
+            "  -t, --threads INT        BGZF decompression threads [1]\n"
+            VW_OPT_COMMON_HELP
+            "\n"
+            "Columns, defaults and formulas are described in docs/calling.md.\n\n",
+            d.min_mq, d.min_bq, fl ? fl : "", co.alpha, co.min_depth, co.bg_floor);
+    free(fl);
+}
+
+typedef struct { char *sample; double ng; } cfdna_t;
+
+int main_call(int argc, char *argv[])
+{
+    static const struct option lopts[] = {
+        {"model", required_argument, NULL, 'm'},
+        {"targets", required_argument, NULL, 'T'},
+        {"no-builtin", no_argument, NULL, OPT_NO_BUILTIN},
+        {"build", required_argument, NULL, OPT_BUILD},
+        {"reference", required_argument, NULL, 'f'},
+        {"stream", no_argument, NULL, OPT_STREAM},
+        {"min-MQ", required_argument, NULL, 'q'},
+        {"min-BQ", required_argument, NULL, 'Q'},
+        {"excl-flags", required_argument, NULL, OPT_EXCL},
+        {"proper-pair", no_argument, NULL, OPT_PROPER},
+        {"count-unit", required_argument, NULL, OPT_UNIT},
+        {"alpha", required_argument, NULL, 'a'},
+        {"adjust", required_argument, NULL, OPT_ADJUST},
+        {"ci", required_argument, NULL, OPT_CI},
+        {"min-depth", required_argument, NULL, OPT_MIN_DEPTH},
+        {"bg-floor", required_argument, NULL, OPT_FLOOR},
+        {"flank", required_argument, NULL, OPT_FLANK},
+        {"no-self", no_argument, NULL, OPT_NO_SELF},
+        {"veto", required_argument, NULL, OPT_VETO},
+        {"cfdna", required_argument, NULL, OPT_CFDNA},
+        {"output-prefix", required_argument, NULL, 'o'},
+        {"json", no_argument, NULL, OPT_JSON},
+        {"threads", required_argument, NULL, 't'},
+        VW_OPT_COMMON_LONG,
+        {NULL, 0, NULL, 0}
+    };
+    vw_count_opt_t opt;
+    vw_call_opt_t co;
+    vw_count_opt_init(&opt);
+    vw_call_opt_init(&co);
+    vw_target_opt_t to = {NULL, NULL, 0, 0, NULL};
+    vw_evidence_t ev = {0};
+    vw_model_t *model = NULL;
+    vw_calls_t *calls = NULL;
+    vw_bg_t *bg = NULL;
+    vw_ofile_t of = {0}, oj = {0};
+    kstring_t fn = {0, 0, NULL};
+    const char *out = NULL, *model_path = NULL;
+    int ret = VW_EXIT_DATA, c, ex, json = 0, no_self = 0, n_cf = 0;
+    long v, flank = 50;
+    double dv;
+    cfdna_t *cf = calloc((size_t)argc + 1, sizeof(cfdna_t));
+    to.targets = calloc((size_t)argc + 1, sizeof(char *));
+    if (!to.targets || !cf) {
+        free(cf);
+        free(to.targets);
+        return VW_EXIT_DATA;
+    }
+    while ((c = getopt_long(argc, argv, "m:T:f:q:Q:a:o:t:h", lopts, NULL)) >= 0) {
+        if (vw_cmd_common(c, optarg, usage, &ex)) {
+            if (ex >= 0) {
+                ret = ex;
+                goto out;
+            }
+            continue;
+        }
+        switch (c) {
+        case 'm': model_path = optarg; break;
+        case 'T': to.targets[to.n_targets++] = optarg; break;
+        case OPT_NO_BUILTIN: to.no_builtin = 1; break;
+        case OPT_BUILD: to.build = optarg; break;
+        case 'f': to.reference = opt.reference = optarg; break;
+        case OPT_STREAM: opt.stream = 1; break;
+        case 'q':
+        case 'Q':
+            if (vw_parse_long(optarg, &v) || v < 0 || v > 255) {
+                vw_error("-%c takes an integer from 0 to 255, not '%s'", c, optarg);
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            if (c == 'q') opt.min_mq = (int)v; else opt.min_bq = (int)v;
+            break;
+        case OPT_EXCL: {
+            int f = bam_str2flag(optarg);
+            if (f < 0) {
+                vw_error("--excl-flags: cannot parse '%s'", optarg);
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            opt.excl_flags = (uint32_t)f;
+            break;
+        }
+        case OPT_PROPER: opt.req_flags |= BAM_FPROPER_PAIR; break;
+        case OPT_UNIT:
+            if (!strcmp(optarg, "fragment")) opt.unit = VW_UNIT_FRAGMENT;
+            else if (!strcmp(optarg, "read")) opt.unit = VW_UNIT_READ;
+            else {
+                vw_error("--count-unit takes 'fragment' or 'read', not '%s'", optarg);
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            break;
+        case 'a':
+            if (vw_parse_double(optarg, &co.alpha) || !(co.alpha > 0 && co.alpha < 1)) {
+                vw_error("--alpha takes a number in (0, 1), not '%s'", optarg);
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            break;
+        case OPT_ADJUST:
+            if (!strcmp(optarg, "holm")) co.adjust = VW_ADJ_HOLM;
+            else if (!strcmp(optarg, "bh")) co.adjust = VW_ADJ_BH;
+            else if (!strcmp(optarg, "none")) co.adjust = VW_ADJ_NONE;
+            else {
+                vw_error("--adjust takes holm, bh or none, not '%s'", optarg);
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            break;
+        case OPT_CI:
+            if (!strcmp(optarg, "cp")) co.ci = VW_CI_CP;
+            else if (!strcmp(optarg, "wilson")) co.ci = VW_CI_WILSON;
+            else {
+                vw_error("--ci takes cp or wilson, not '%s'", optarg);
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            break;
+        case OPT_MIN_DEPTH:
+            if (vw_parse_long(optarg, &co.min_depth) || co.min_depth < 0) {
+                vw_error("--min-depth takes an integer >= 0, not '%s'", optarg);
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            break;
+        case OPT_FLOOR:
+            if (vw_parse_double(optarg, &co.bg_floor) || !(co.bg_floor > 0 && co.bg_floor < 1)) {
+                vw_error("--bg-floor takes a number in (0, 1), not '%s'", optarg);
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            break;
+        case OPT_FLANK:
+            if (vw_parse_long(optarg, &flank) || flank < 1 || flank > 100000) {
+                vw_error("--flank takes an integer from 1 to 100000, not '%s'", optarg);
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            break;
+        case OPT_NO_SELF: no_self = 1; break;
+        case OPT_VETO:
+            if (vw_flags_parse(optarg, &co.veto) != 0) {
+                vw_error("--veto: unknown flag in '%s' (strand_bias, possible_germline, noisy_site, low_depth, "
+                         "discordant_mates)", optarg);
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            break;
+        case OPT_CFDNA: {
+            char *eq = strrchr(optarg, '=');
+            if (!eq || eq == optarg || vw_parse_double(eq + 1, &dv) || !(dv > 0)) {
+                vw_error("--cfdna takes SAMPLE=NG_PER_ML with NG_PER_ML > 0, not '%s'", optarg);
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            *eq = '\0';
+            cf[n_cf].sample = optarg;
+            cf[n_cf++].ng = dv;
+            break;
+        }
+        case 'o': out = optarg; break;
+        case OPT_JSON: json = 1; break;
+        case 't':
+            if (vw_parse_long(optarg, &v) || v < 1 || v > 256) {
+                vw_error("--threads takes an integer from 1 to 256, not '%s'", optarg);
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            opt.threads = v > 1 ? (int)v : 0;
+            break;
+        default: usage(stderr); ret = VW_EXIT_USAGE; goto out;
+        }
+    }
+    if (!out || !*out || !strcmp(out, "-")) {
+        vw_error("give an output prefix with -o");
+        ret = VW_EXIT_USAGE;
+        goto out;
+    }
+    if (argc - optind < 1) {
+        usage(stderr);
+        ret = VW_EXIT_USAGE;
+        goto out;
+    }
+    if (to.no_builtin && to.n_targets == 0) {
+        vw_error("--no-builtin needs --targets");
+        ret = VW_EXIT_USAGE;
+        goto out;
+    }
+    if (model_path) {
+        if (!(model = vw_model_init()) || vw_model_read_tsv(model, model_path) < 0)
+            goto out;
+    }
+    if (vw_cmd_evidence(&to, &opt, argv + optind, argc - optind, &ev) < 0)
+        goto out;
+    for (int k = 0; k < n_cf; k++) {
+        int found = 0;
+        for (int j = 0; j < ev.n && !found; j++)
+            found = !strcmp(ev.s[j]->sample, cf[k].sample);
+        if (!found) {
+            vw_error("--cfdna: no sample named '%s' in the inputs", cf[k].sample);
+            goto out;
+        }
+    }
+    if (!(calls = vw_calls_init()) || !(bg = calloc((size_t)ev.ts->n + 1, sizeof(*bg))))
+        goto out;
+    int n_model = 0, n_default = 0;
+    for (int j = 0; j < ev.n; j++) {
+        vw_selfbg_t sb;
+        int have_self = 0;
+        if (ev.is_bam[j] && !no_self) {
+            if (vw_count_self_bg(ev.s[j]->path, ev.ts, &opt, (int)flank, &sb) < 0)
+                goto out;
+            have_self = 1;
+            vw_info("%s: self background from %lld positions", ev.s[j]->sample, (long long)sb.n_pos);
+        }
+        for (int i = 0; i < ev.ts->n; i++) {
+            const vw_target_t *t = &ev.ts->t[i];
+            int k = model ? vw_model_find(model, t->chrom, t->beg + 1, t->ref, t->alt) : -1;
+            if (k >= 0) {
+                bg[i].mu = model->s[k].mu;
+                bg[i].rho = model->s[k].rho;
+                bg[i].source = VW_BG_PON;
+                bg[i].noisy = model->s[k].noisy;
+                n_model += j == 0;
+            } else {
+                bg[i] = vw_call_bg_self(have_self ? &sb : NULL, t->ref, t->alt, co.bg_floor);
+                n_default += bg[i].source == VW_BG_DEFAULT;
+            }
+        }
+        double ng = 0;
+        for (int k = 0; k < n_cf; k++)
+            if (!strcmp(cf[k].sample, ev.s[j]->sample))
+                ng = cf[k].ng;
+        int r = vw_call_sample(&co, ev.ts, ev.s[j], bg, ng, calls);
+        if (r < 0) {
+            vw_error_code(r, "%s: calling", ev.s[j]->sample);
+            goto out;
+        }
+    }
+    if (model && n_model < ev.ts->n)
+        vw_warn("%s: %d of %d targets have no site in the model (self or default background used)", model_path,
+                ev.ts->n - n_model, ev.ts->n);
+    if (n_default > 0)
+        vw_warn("%d sample x target test(s) used the default background %g (docs/calling.md)", n_default,
+                co.bg_floor);
+    int r;
+    ksprintf(&fn, "%s.vafwatch.calls.tsv", out);
+    if ((r = vw_ofile_open(&of, fn.s)) < 0) {
+        vw_error_code(r, "%s: cannot write", fn.s);
+        goto out;
+    }
+    if (vw_calls_write_tsv(calls, of.fp) < 0) {
+        vw_error("%s: write failed", fn.s);
+        goto out;
+    }
+    if (json) {
+        fn.l = 0;
+        ksprintf(&fn, "%s.vafwatch.calls.json", out);
+        if ((r = vw_ofile_open(&oj, fn.s)) < 0) {
+            vw_error_code(r, "%s: cannot write", fn.s);
+            goto out;
+        }
+        if (vw_calls_write_json(calls, oj.fp, vw_cmd_line()) < 0) {
+            vw_error("%s: write failed", fn.s);
+            goto out;
+        }
+    }
+    fn.l = 0;
+    ksprintf(&fn, "%s.vafwatch.calls.vcf.gz", out);
+    if (vw_calls_write_vcf(calls, fn.s, VW_VERSION_LONG, vw_cmd_line()) < 0)
+        goto out;
+    if ((json && (r = vw_ofile_commit(&oj)) < 0) || (r = vw_ofile_commit(&of)) < 0) {
+        vw_error_code(r, "%s: write failed", out);
+        goto out;
+    }
+    int n_det = 0;
+    for (int i = 0; i < calls->n; i++)
+        n_det += calls->c[i].detected > 0;
+    vw_info("%d sample(s) x %d target(s): %d detected", ev.n, ev.ts->n, n_det);
+    ret = VW_EXIT_OK;
+out:
+    if (ret != VW_EXIT_OK) {
+        vw_ofile_abort(&of);
+        vw_ofile_abort(&oj);
+    }
+    free(fn.s);
+    free(bg);
+    vw_calls_destroy(calls);
+    vw_model_destroy(model);
+    vw_cmd_evidence_free(&ev);
+    free(cf);
+    free(to.targets);
+    return ret;
+}

@@ -1,0 +1,112 @@
+/* cmd_inputs.c -- evidence for the model and call stages from evidence
+ * tables, BAM/CRAM and VCF/BCF inputs. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vafwatch/count.h"
+#include "vafwatch/log.h"
+#include "vafwatch/vcfin.h"
+#include "cmd.h"
+
+void vw_cmd_evidence_free(vw_evidence_t *e)
+{
+    if (!e)
+        return;
+    for (int i = 0; i < e->n; i++)
+        vw_sample_counts_destroy(e->s[i]);
+    free(e->s);
+    free(e->is_bam);
+    vw_targets_destroy(e->ts);
+    memset(e, 0, sizeof(*e));
+}
+
+static int add(vw_evidence_t *e, int *m, vw_sample_counts_t *s, int is_bam)
+{
+    if (e->n == *m) {
+        int nm = *m ? 2 * *m : 8;
+        vw_sample_counts_t **t = realloc(e->s, (size_t)nm * sizeof(*t));
+        if (!t)
+            return -ENOMEM;
+        e->s = t;
+        int *b = realloc(e->is_bam, (size_t)nm * sizeof(int));
+        if (!b)
+            return -ENOMEM;
+        e->is_bam = b;
+        *m = nm;
+    }
+    e->s[e->n] = s;
+    e->is_bam[e->n++] = is_bam;
+    return 0;
+}
+
+int vw_cmd_evidence(const vw_target_opt_t *to, const vw_count_opt_t *co, char **files, int n_files,
+                    vw_evidence_t *ret)
+{
+    vw_evidence_t e = {0};
+    int m = 0, r = 0;
+    int *kind = calloc((size_t)n_files + 1, sizeof(int)); /* 0 BAM, 1 VCF, 2 table */
+    const char *first = NULL;
+    if (!kind)
+        return -ENOMEM;
+    for (int i = 0; i < n_files; i++) {
+        kind[i] = strcmp(files[i], "-") == 0 ? 0 : vw_vcfin_is_vcf(files[i]) ? 1 : vw_count_is_tsv(files[i]) ? 2 : 0;
+        if (kind[i] != 2 && !first)
+            first = files[i];
+    }
+    if (first) {
+        if (!(e.ts = vw_cmd_targets(to, first))) {
+            r = VW_EINPUT;
+            goto out;
+        }
+    } else {
+        if (to->n_targets > 0)
+            vw_warn("--targets ignored: with evidence tables only, the targets are the tables' rows");
+        if (!(e.ts = vw_targets_init())) {
+            r = -ENOMEM;
+            goto out;
+        }
+        for (int i = 0; i < n_files; i++)
+            if ((r = vw_count_tsv_targets(files[i], e.ts)) < 0)
+                goto out;
+        vw_targets_sort_unique(e.ts);
+    }
+    for (int i = 0; i < n_files; i++) {
+        if (kind[i] == 0) {
+            vw_sample_counts_t *s = NULL;
+            if ((r = vw_count_file(files[i], NULL, e.ts, co, &s)) < 0)
+                goto out;
+            if ((r = add(&e, &m, s, strcmp(files[i], "-") != 0 && !co->stream)) < 0) {
+                vw_sample_counts_destroy(s);
+                goto out;
+            }
+            continue;
+        }
+        vw_sample_counts_t **v = NULL;
+        int nv = 0, skipped = 0;
+        r = kind[i] == 1 ? vw_vcfin_read(files[i], e.ts, NULL, &v, &nv)
+                         : vw_count_read_tsv(files[i], e.ts, &v, &nv, &skipped);
+        if (r < 0)
+            goto out;
+        if (skipped)
+            vw_warn("%s: %d row(s) name targets that are not in the target set; skipped", files[i], skipped);
+        for (int j = 0; j < nv; j++) {
+            if (r == 0 && (r = add(&e, &m, v[j], 0)) == 0)
+                continue;
+            vw_sample_counts_destroy(v[j]);
+        }
+        free(v);
+        if (r < 0)
+            goto out;
+    }
+out:
+    free(kind);
+    if (r < 0) {
+        if (r == -ENOMEM)
+            vw_error_code(r, "loading the inputs");
+        vw_cmd_evidence_free(&e);
+        return r;
+    }
+    *ret = e;
+    return 0;
+}

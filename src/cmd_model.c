@@ -1,0 +1,249 @@
+/* cmd_model.c -- vafwatch model build: the background error model from a
+ * panel of normals. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <htslib/kstring.h>
+#include <htslib/sam.h>
+
+#include "vw_config.h"
+#include "vafwatch/log.h"
+#include "vafwatch/model.h"
+#include "cmd.h"
+
+enum { OPT_BUILD = VW_OPT_CMD_FIRST, OPT_NO_BUILTIN, OPT_STREAM, OPT_EXCL, OPT_PROPER, OPT_UNIT, OPT_VAFMAX,
+       OPT_NOISY2, OPT_NOISY1, OPT_DATE };
+
+static void usage(FILE *fp)
+{
+    vw_count_opt_t d;
+    vw_model_opt_t m;
+    vw_count_opt_init(&d);
+    vw_model_opt_init(&m);
+    char *fl = bam_flag2str((int)d.excl_flags);
+    fprintf(fp,
+            "\n"
+            "Usage: vafwatch model build [options] -o model.tsv <normal.bam|normal.vcf.gz|counts.tsv> [...]\n\n"
+            "Fits the background error of every target on a panel of normals: a beta-binomial\n"
+            "(mean mu, over-dispersion rho) per site x substitution, strands pooled. Normals whose\n"
+            "VAF at a target exceeds --vaf-max are left out of that target's fit. A site is noisy\n"
+            "when >= 2 alt fragments show in at least --noisy-frac2 of the normals, or >= 1 in at\n"
+            "least --noisy-frac1. Inputs: evidence tables of 'vafwatch count', BAM/CRAM, VCF/BCF.\n\n"
+            "Input:\n"
+            "  -T, --targets FILE       user targets (VCF/BCF, BED with --reference, or TSV); repeatable\n"
+            "      --no-builtin         only the user targets\n"
+            "      --build NAME         GRCh37 or GRCh38 [told by the first file's header]\n"
+            "  -f, --reference FASTA    reference (CRAM; REF checks)\n"
+            "      --stream             read BAM/CRAM from start to end, no index needed\n"
+            "Filtering (BAM/CRAM, as in 'count'):\n"
+            "  -q, --min-MQ INT         skip reads with mapping quality < INT [%d]\n"
+            "  -Q, --min-BQ INT         skip SNV/MNV bases with base quality < INT [%d]\n"
+            "      --excl-flags FLAGS   skip reads with any of these flags [%s]\n"
+            "      --proper-pair        count properly paired reads only\n"
+            "      --count-unit UNIT    fragment or read [fragment]\n"
+            "Model:\n"
+            "      --vaf-max FLOAT      leave out normals with VAF above this [%g]\n"
+            "      --noisy-frac2 FLOAT  noisy: share of normals with >= 2 alt [%g]\n"
+            "      --noisy-frac1 FLOAT  noisy: share of normals with >= 1 alt [%g]\n"
+            "Output:\n"
+            "  -o, --output FILE        model file (TSV with '##' provenance lines) [required]\n"
+            "      --date               write today's date into the provenance (not reproducible)\n"
+            "  -t, --threads INT        BGZF decompression threads [1]\n"
+            VW_OPT_COMMON_HELP
+            "\n"
+            "The model file format is described in docs/calling.md.\n\n",
+            d.min_mq, d.min_bq, fl ? fl : "", m.fit.vaf_max, m.noisy_frac2, m.noisy_frac1);
+    free(fl);
+}
+
+static int parse_frac(const char *name, const char *arg, double lo_excl, double hi, double *v)
+{
+    if (vw_parse_double(arg, v) != 0 || !(*v > lo_excl && *v <= hi)) {
+        vw_error("--%s takes a number in (%g, %g], not '%s'", name, lo_excl, hi, arg);
+        return -1;
+    }
+    return 0;
+}
+
+int main_model(int argc, char *argv[])
+{
+    static const struct option lopts[] = {
+        {"targets", required_argument, NULL, 'T'},
+        {"no-builtin", no_argument, NULL, OPT_NO_BUILTIN},
+        {"build", required_argument, NULL, OPT_BUILD},
+        {"reference", required_argument, NULL, 'f'},
+        {"stream", no_argument, NULL, OPT_STREAM},
+        {"min-MQ", required_argument, NULL, 'q'},
+        {"min-BQ", required_argument, NULL, 'Q'},
+        {"excl-flags", required_argument, NULL, OPT_EXCL},
+        {"proper-pair", no_argument, NULL, OPT_PROPER},
+        {"count-unit", required_argument, NULL, OPT_UNIT},
+        {"vaf-max", required_argument, NULL, OPT_VAFMAX},
+        {"noisy-frac2", required_argument, NULL, OPT_NOISY2},
+        {"noisy-frac1", required_argument, NULL, OPT_NOISY1},
+        {"output", required_argument, NULL, 'o'},
+        {"date", no_argument, NULL, OPT_DATE},
+        {"threads", required_argument, NULL, 't'},
+        VW_OPT_COMMON_LONG,
+        {NULL, 0, NULL, 0}
+    };
+    vw_count_opt_t opt;
+    vw_model_opt_t mo;
+    vw_count_opt_init(&opt);
+    vw_model_opt_init(&mo);
+    vw_target_opt_t to = {NULL, NULL, 0, 0, NULL};
+    vw_evidence_t ev = {0};
+    vw_model_t *model = NULL;
+    vw_ofile_t of = {0};
+    kstring_t o1 = {0, 0, NULL}, o2 = {0, 0, NULL}, o3 = {0, 0, NULL}, o4 = {0, 0, NULL};
+    const char *out = NULL;
+    int ret = VW_EXIT_DATA, c, ex, date = 0;
+    long v;
+    if (argc < 2 || strcmp(argv[1], "build") != 0) {
+        if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+            usage(stdout);
+            return VW_EXIT_OK;
+        }
+        if (argc >= 2)
+            vw_error("unknown model subcommand '%s' (only 'build')", argv[1]);
+        usage(stderr);
+        return VW_EXIT_USAGE;
+    }
+    argc--;
+    argv++;
+    to.targets = calloc((size_t)argc, sizeof(char *));
+    if (!to.targets)
+        return VW_EXIT_DATA;
+    while ((c = getopt_long(argc, argv, "T:f:q:Q:o:t:h", lopts, NULL)) >= 0) {
+        if (vw_cmd_common(c, optarg, usage, &ex)) {
+            if (ex >= 0) {
+                ret = ex;
+                goto out;
+            }
+            continue;
+        }
+        switch (c) {
+        case 'T': to.targets[to.n_targets++] = optarg; break;
+        case OPT_NO_BUILTIN: to.no_builtin = 1; break;
+        case OPT_BUILD: to.build = optarg; break;
+        case 'f': to.reference = opt.reference = optarg; break;
+        case OPT_STREAM: opt.stream = 1; break;
+        case 'q':
+        case 'Q':
+            if (vw_parse_long(optarg, &v) || v < 0 || v > 255) {
+                vw_error("-%c takes an integer from 0 to 255, not '%s'", c, optarg);
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            if (c == 'q') opt.min_mq = (int)v; else opt.min_bq = (int)v;
+            break;
+        case OPT_EXCL: {
+            int f = bam_str2flag(optarg);
+            if (f < 0) {
+                vw_error("--excl-flags: cannot parse '%s'", optarg);
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            opt.excl_flags = (uint32_t)f;
+            break;
+        }
+        case OPT_PROPER: opt.req_flags |= BAM_FPROPER_PAIR; break;
+        case OPT_UNIT:
+            if (!strcmp(optarg, "fragment")) opt.unit = VW_UNIT_FRAGMENT;
+            else if (!strcmp(optarg, "read")) opt.unit = VW_UNIT_READ;
+            else {
+                vw_error("--count-unit takes 'fragment' or 'read', not '%s'", optarg);
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            break;
+        case OPT_VAFMAX:
+            if (parse_frac("vaf-max", optarg, 0, 1, &mo.fit.vaf_max)) { ret = VW_EXIT_USAGE; goto out; }
+            break;
+        case OPT_NOISY2:
+            if (parse_frac("noisy-frac2", optarg, 0, 1, &mo.noisy_frac2)) { ret = VW_EXIT_USAGE; goto out; }
+            break;
+        case OPT_NOISY1:
+            if (parse_frac("noisy-frac1", optarg, 0, 1, &mo.noisy_frac1)) { ret = VW_EXIT_USAGE; goto out; }
+            break;
+        case 'o': out = optarg; break;
+        case OPT_DATE: date = 1; break;
+        case 't':
+            if (vw_parse_long(optarg, &v) || v < 1 || v > 256) {
+                vw_error("--threads takes an integer from 1 to 256, not '%s'", optarg);
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            opt.threads = v > 1 ? (int)v : 0;
+            break;
+        default: usage(stderr); ret = VW_EXIT_USAGE; goto out;
+        }
+    }
+    if (!out) {
+        vw_error("give the model file with -o");
+        ret = VW_EXIT_USAGE;
+        goto out;
+    }
+    if (argc - optind < 1) {
+        usage(stderr);
+        ret = VW_EXIT_USAGE;
+        goto out;
+    }
+    if (to.no_builtin && to.n_targets == 0) {
+        vw_error("--no-builtin needs --targets");
+        ret = VW_EXIT_USAGE;
+        goto out;
+    }
+    if (vw_cmd_evidence(&to, &opt, argv + optind, argc - optind, &ev) < 0)
+        goto out;
+    if (!(model = vw_model_init()))
+        goto out;
+    int r = vw_model_fit(model, ev.ts, ev.s, ev.n, &mo);
+    if (r < 0) {
+        vw_error_code(r, "model fit");
+        goto out;
+    }
+    if (ev.n < 20)
+        vw_warn("%d normal(s): a panel of at least 20 is advised (docs/calling.md)", ev.n);
+    ksprintf(&o1, "vafwatchVersion=%s", VW_VERSION_LONG);
+    ksprintf(&o2, "vafwatchCommand=%s", vw_cmd_line());
+    ksprintf(&o3, "options=vaf_max=%g;pseudo_alt=%g;pseudo_ref=%g;rho_min=%g;rho_max=%g;noisy_frac2=%g;"
+                  "noisy_frac1=%g;min_MQ=%d;min_BQ=%d;count_unit=%s;strand=pooled",
+             mo.fit.vaf_max, mo.fit.pseudo_alt, mo.fit.pseudo_ref, mo.fit.rho_min, mo.fit.rho_max, mo.noisy_frac2,
+             mo.noisy_frac1, opt.min_mq, opt.min_bq, opt.unit == VW_UNIT_READ ? "read" : "fragment");
+    const char *prov[4] = {o1.s, o2.s, o3.s, NULL};
+    int n_prov = 3;
+    if (date) {
+        time_t now = time(NULL);
+        struct tm tmv;
+        char buf[16];
+        if (gmtime_r(&now, &tmv) && strftime(buf, sizeof(buf), "%Y-%m-%d", &tmv)) {
+            ksprintf(&o4, "date=%s", buf);
+            prov[n_prov++] = o4.s;
+        }
+    }
+    if ((r = vw_ofile_open(&of, out)) < 0) {
+        vw_error_code(r, "%s: cannot write", out);
+        goto out;
+    }
+    if (vw_model_write_tsv(model, of.fp, prov, n_prov) < 0 || (r = vw_ofile_commit(&of)) < 0) {
+        vw_error("%s: write failed", out);
+        goto out;
+    }
+    int n_noisy = 0;
+    for (int i = 0; i < model->n; i++)
+        n_noisy += model->s[i].noisy;
+    vw_info("%d normal(s), %d target(s), %d site(s) fitted, %d noisy", ev.n, ev.ts->n, model->n, n_noisy);
+    ret = VW_EXIT_OK;
+out:
+    if (ret != VW_EXIT_OK)
+        vw_ofile_abort(&of);
+    vw_model_destroy(model);
+    vw_cmd_evidence_free(&ev);
+    free(o1.s); free(o2.s); free(o3.s); free(o4.s);
+    free(to.targets);
+    return ret;
+}

@@ -1,0 +1,519 @@
+/* count_tsv.c -- the evidence table read back, and the self background
+ * (a sample's own error rate per substitution class at non-hotspot
+ * positions of the target windows). */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <htslib/hts.h>
+#include <htslib/kstring.h>
+#include <htslib/sam.h>
+
+#include "vafwatch/count.h"
+#include "vafwatch/log.h"
+
+#define N_EV_COLS 22
+
+static const char *const ev_names[N_EV_COLS] = {
+    "sample", "chrom", "pos", "ref", "alt", "id", "gene", "protein", "cdna", "depth", "ref_count", "alt_count",
+    "other_count", "discordant", "ref_fwd", "ref_rev", "alt_fwd", "alt_rev", "alt_mean_bq", "alt_mean_mq",
+    "ref_median_fraglen", "alt_median_fraglen"};
+
+/* Contig names equal with or without "chr" (and M <-> MT). */
+static const char *strip_chr(const char *s)
+{
+    if (strncmp(s, "chr", 3) == 0)
+        s += 3;
+    return s;
+}
+
+static int chrom_eq(const char *a, const char *b)
+{
+    a = strip_chr(a);
+    b = strip_chr(b);
+    if ((!strcmp(a, "M") || !strcmp(a, "MT")) && (!strcmp(b, "M") || !strcmp(b, "MT")))
+        return 1;
+    return strcmp(a, b) == 0;
+}
+
+int vw_count_is_tsv(const char *path)
+{
+    htsFile *fp = hts_open(path, "r");
+    if (!fp)
+        return 0;
+    int ok = 0;
+    if (fp->format.category == unknown_category || fp->format.format == text_format) {
+        kstring_t ks = {0, 0, NULL};
+        if (hts_getline(fp, '\n', &ks) >= 0)
+            ok = strncmp(ks.s, "#sample\tchrom\tpos\t", 18) == 0;
+        free(ks.s);
+    }
+    hts_close(fp);
+    return ok;
+}
+
+typedef int (*row_fn)(void *ud, char **f, const char *path, long line);
+
+/* Reads the table, checks the header, calls fn for every data row. */
+static int each_row(const char *path, row_fn fn, void *ud)
+{
+    htsFile *fp = hts_open(path, "r");
+    if (!fp) {
+        int e = errno ? -errno : VW_EFORMAT;
+        vw_error_code(e, "%s: cannot open", path);
+        return e;
+    }
+    kstring_t ks = {0, 0, NULL};
+    char *f[N_EV_COLS + 1];
+    long line = 0;
+    int ret = 0, have_header = 0;
+    while (hts_getline(fp, '\n', &ks) >= 0) {
+        line++;
+        while (ks.l && (ks.s[ks.l - 1] == '\r' || ks.s[ks.l - 1] == '\n'))
+            ks.s[--ks.l] = '\0';
+        if (!have_header) {
+            char *s = ks.s[0] == '#' ? ks.s + 1 : ks.s;
+            int nf = vw_split_tabs(s, f, N_EV_COLS + 1);
+            if (nf != N_EV_COLS) {
+                vw_error("%s:%ld: not a vafwatch evidence table (%d columns, expected %d)", path, line, nf,
+                         N_EV_COLS);
+                ret = VW_EPARSE;
+                break;
+            }
+            for (int i = 0; i < N_EV_COLS; i++)
+                if (strcmp(f[i], ev_names[i]) != 0) {
+                    vw_error("%s:%ld: column %d is '%s', expected '%s'", path, line, i + 1, f[i], ev_names[i]);
+                    ret = VW_EPARSE;
+                    goto out;
+                }
+            have_header = 1;
+            continue;
+        }
+        if (ks.l == 0 || ks.s[0] == '#')
+            continue;
+        int nf = vw_split_tabs(ks.s, f, N_EV_COLS + 1);
+        if (nf != N_EV_COLS) {
+            vw_error("%s:%ld: %d columns, expected %d", path, line, nf, N_EV_COLS);
+            ret = VW_EPARSE;
+            break;
+        }
+        if ((ret = fn(ud, f, path, line)) < 0)
+            break;
+    }
+    if (ret == 0 && !have_header) {
+        vw_error("%s: empty evidence table", path);
+        ret = VW_EPARSE;
+    }
+out:
+    free(ks.s);
+    hts_close(fp);
+    return ret;
+}
+
+static int parse_pos(char **f, const char *path, long line, long *pos)
+{
+    if (vw_parse_long(f[2], pos) != 0 || *pos < 1) {
+        vw_error("%s:%ld: column 'pos': invalid value '%s'", path, line, f[2]);
+        return VW_EPARSE;
+    }
+    for (int i = 3; i <= 4; i++)
+        for (const char *p = f[i]; *p || p == f[i]; p++)
+            if (!*p || !strchr("ACGTNacgtn", *p)) {
+                vw_error("%s:%ld: column '%s': invalid allele '%s'", path, line, ev_names[i], f[i]);
+                return VW_EPARSE;
+            }
+    return 0;
+}
+
+static int find_target(const vw_targets_t *ts, const char *chrom, long pos1, const char *ref, const char *alt)
+{
+    for (int i = 0; i < ts->n; i++) {
+        const vw_target_t *t = &ts->t[i];
+        if (t->beg + 1 == pos1 && !strcmp(t->ref, ref) && !strcmp(t->alt, alt) && chrom_eq(t->chrom, chrom))
+            return i;
+    }
+    return -1;
+}
+
+static int targets_row(void *ud, char **f, const char *path, long line)
+{
+    vw_targets_t *ts = ud;
+    long pos;
+    int r = parse_pos(f, path, line, &pos);
+    if (r < 0)
+        return r;
+    if (find_target(ts, f[1], pos, f[3], f[4]) >= 0)
+        return 0;
+    if (ts->n == ts->m) {
+        int m = ts->m ? 2 * ts->m : 64;
+        vw_target_t *t = realloc(ts->t, (size_t)m * sizeof(*t));
+        if (!t)
+            return -ENOMEM;
+        ts->t = t;
+        ts->m = m;
+    }
+    vw_target_t *t = &ts->t[ts->n];
+    memset(t, 0, sizeof(*t));
+    t->chrom = vw_strdup(f[1]);
+    t->ref = vw_strdup(f[3]);
+    t->alt = vw_strdup(f[4]);
+    t->id = vw_strdup(f[5]);
+    t->gene = vw_strdup(f[6]);
+    t->protein = vw_strdup(f[7]);
+    t->cdna = vw_strdup(f[8]);
+    t->transcript = vw_strdup(".");
+    t->context = vw_strdup(".");
+    t->strand = '.';
+    t->beg = pos - 1;
+    ts->n++; /* counted before the check so that vw_targets_destroy frees what was made */
+    if (!t->chrom || !t->ref || !t->alt || !t->id || !t->gene || !t->protein || !t->cdna || !t->transcript ||
+        !t->context)
+        return -ENOMEM;
+    for (char *p = t->ref; *p; p++) *p = (char)toupper((unsigned char)*p);
+    for (char *p = t->alt; *p; p++) *p = (char)toupper((unsigned char)*p);
+    vw_target_classify(t);
+    return 0;
+}
+
+int vw_count_tsv_targets(const char *path, vw_targets_t *ts)
+{
+    if (!path || !ts)
+        return -EINVAL;
+    return each_row(path, targets_row, ts);
+}
+
+typedef struct {
+    const vw_targets_t *ts;
+    vw_sample_counts_t **s;
+    int n, m;
+    int skipped;
+} read_st;
+
+static vw_sample_counts_t *new_sample(const char *name, const char *path, const vw_targets_t *ts)
+{
+    vw_sample_counts_t *s = calloc(1, sizeof(*s));
+    if (!s)
+        return NULL;
+    s->n = ts->n;
+    s->sample = vw_strdup(name);
+    s->path = vw_strdup(path);
+    s->c = calloc((size_t)(ts->n ? ts->n : 1), sizeof(vw_count_t));
+    s->chrom = calloc((size_t)(ts->n ? ts->n : 1), sizeof(char *));
+    if (!s->sample || !s->path || !s->c || !s->chrom) {
+        vw_sample_counts_destroy(s);
+        return NULL;
+    }
+    for (int i = 0; i < ts->n; i++)
+        if (!(s->chrom[i] = vw_strdup(ts->t[i].chrom))) {
+            vw_sample_counts_destroy(s);
+            return NULL;
+        }
+    s->build = ts->build;
+    return s;
+}
+
+static int count_row(void *ud, char **f, const char *path, long line)
+{
+    read_st *st = ud;
+    long pos;
+    int r = parse_pos(f, path, line, &pos);
+    if (r < 0)
+        return r;
+    int ti = find_target(st->ts, f[1], pos, f[3], f[4]);
+    if (ti < 0) {
+        st->skipped++;
+        return 0;
+    }
+    vw_sample_counts_t *s = NULL;
+    for (int k = st->n - 1; k >= 0 && !s; k--)
+        if (!strcmp(st->s[k]->sample, f[0]))
+            s = st->s[k];
+    if (!s) {
+        if (st->n == st->m) {
+            int m = st->m ? 2 * st->m : 8;
+            vw_sample_counts_t **t = realloc(st->s, (size_t)m * sizeof(*t));
+            if (!t)
+                return -ENOMEM;
+            st->s = t;
+            st->m = m;
+        }
+        if (!(s = new_sample(f[0], path, st->ts)))
+            return -ENOMEM;
+        st->s[st->n++] = s;
+    }
+    vw_count_t *c = &s->c[ti];
+    free(s->chrom[ti]);
+    if (!(s->chrom[ti] = vw_strdup(f[1])))
+        return -ENOMEM;
+    if (!strcmp(f[9], "NA")) {
+        c->assessed = 0;
+        return 0;
+    }
+    int64_t *ints[9] = {&c->depth, &c->ref, &c->alt, &c->other, &c->discordant, &c->ref_fwd, &c->ref_rev,
+                        &c->alt_fwd, &c->alt_rev};
+    for (int i = 0; i < 9; i++) {
+        long v;
+        if (vw_parse_long(f[9 + i], &v) != 0 || v < 0) {
+            vw_error("%s:%ld: column '%s': invalid value '%s'", path, line, ev_names[9 + i], f[9 + i]);
+            return VW_EPARSE;
+        }
+        *ints[i] = v;
+    }
+    if (c->ref + c->alt + c->other != c->depth) {
+        vw_error("%s:%ld: column 'depth': %lld is not ref_count + alt_count + other_count", path, line,
+                 (long long)c->depth);
+        return VW_EPARSE;
+    }
+    for (int i = 0; i < 2; i++) {
+        double v;
+        if (strcmp(f[18 + i], "NA") == 0)
+            continue;
+        if (vw_parse_double(f[18 + i], &v) != 0 || v < 0) {
+            vw_error("%s:%ld: column '%s': invalid value '%s'", path, line, ev_names[18 + i], f[18 + i]);
+            return VW_EPARSE;
+        }
+        if (i == 0) c->alt_bq_sum = (int64_t)(v * (double)c->alt + 0.5);
+        else c->alt_mq_sum = (int64_t)(v * (double)c->alt + 0.5);
+    }
+    for (int i = 0; i < 2; i++) {
+        long v;
+        if (strcmp(f[20 + i], "NA") == 0)
+            continue;
+        if (vw_parse_long(f[20 + i], &v) != 0 || v < 0) {
+            vw_error("%s:%ld: column '%s': invalid value '%s'", path, line, ev_names[20 + i], f[20 + i]);
+            return VW_EPARSE;
+        }
+        uint32_t **h = i == 0 ? &c->fl_ref : &c->fl_alt;
+        if (!*h && !(*h = calloc(VW_FRAGLEN_BINS, sizeof(uint32_t))))
+            return -ENOMEM;
+        (*h)[v < VW_FRAGLEN_BINS ? v : VW_FRAGLEN_BINS - 1]++;
+    }
+    c->assessed = 1;
+    return 0;
+}
+
+int vw_count_read_tsv(const char *path, const vw_targets_t *ts, vw_sample_counts_t ***ret, int *ret_n,
+                      int *ret_n_skipped)
+{
+    if (!path || !ts || !ret || !ret_n)
+        return -EINVAL;
+    read_st st = {ts, NULL, 0, 0, 0};
+    int r = each_row(path, count_row, &st);
+    if (r == 0 && st.n == 0) {
+        vw_error("%s: evidence table without rows", path);
+        r = VW_EPARSE;
+    }
+    if (r < 0) {
+        for (int i = 0; i < st.n; i++)
+            vw_sample_counts_destroy(st.s[i]);
+        free(st.s);
+        return r;
+    }
+    *ret = st.s;
+    *ret_n = st.n;
+    if (ret_n_skipped)
+        *ret_n_skipped = st.skipped;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Self background                                                     */
+
+const char *const vw_sub_names[VW_N_SUB] = {"C>A", "C>G", "C>T", "T>A", "T>C", "T>G"};
+
+static int base_idx(char b)
+{
+    switch (toupper((unsigned char)b)) {
+    case 'A': return 0;
+    case 'C': return 1;
+    case 'G': return 2;
+    case 'T': return 3;
+    default: return -1;
+    }
+}
+
+/* class of ref base index r, alt base index a (0..3 = ACGT), or -1 */
+static int sub_class_idx(int r, int a)
+{
+    if (r < 0 || a < 0 || r == a)
+        return -1;
+    if (r == 0 || r == 2) { /* purine REF: complement both (A<->T, C<->G) */
+        r = 3 - r;
+        a = 3 - a;
+    }
+    /* r is C (1) or T (3) */
+    static const int cls[4][4] = {
+        {-1, -1, -1, -1},
+        {VW_SUB_CA, -1, VW_SUB_CG, VW_SUB_CT},
+        {-1, -1, -1, -1},
+        {VW_SUB_TA, VW_SUB_TC, VW_SUB_TG, -1}};
+    return cls[r][a];
+}
+
+int vw_sub_class(const char *ref, const char *alt)
+{
+    if (!ref || !alt || strlen(ref) != 1 || strlen(alt) != 1)
+        return -1;
+    return sub_class_idx(base_idx(ref[0]), base_idx(alt[0]));
+}
+
+typedef struct { hts_pos_t beg, end; int tid; } win_t;
+
+static int win_cmp(const void *a, const void *b)
+{
+    const win_t *x = a, *y = b;
+    if (x->tid != y->tid) return x->tid < y->tid ? -1 : 1;
+    return x->beg < y->beg ? -1 : x->beg > y->beg;
+}
+
+int vw_count_self_bg(const char *path, const vw_targets_t *ts, const vw_count_opt_t *opt, int flank,
+                     vw_selfbg_t *ret)
+{
+    if (!path || !ts || !opt || !ret || flank < 0)
+        return -EINVAL;
+    int rc = 0, nw = 0;
+    samFile *fp = NULL;
+    sam_hdr_t *h = NULL;
+    hts_idx_t *idx = NULL;
+    bam1_t *b = bam_init1();
+    win_t *w = calloc((size_t)(ts->n ? ts->n : 1), sizeof(*w));
+    uint32_t (*cnt)[4] = NULL;
+    vw_selfbg_t r;
+    memset(&r, 0, sizeof(r));
+    if (!b || !w) {
+        rc = -ENOMEM;
+        goto out;
+    }
+    if (!(fp = sam_open(path, "r"))) {
+        rc = errno ? -errno : VW_EFORMAT;
+        vw_error_code(rc, "%s: cannot open", path);
+        goto out;
+    }
+    if (opt->reference)
+        (void)hts_set_fai_filename(fp, opt->reference);
+    if (!(h = sam_hdr_read(fp))) {
+        vw_error("%s: cannot read the header", path);
+        rc = VW_EFORMAT;
+        goto out;
+    }
+    if (!(idx = sam_index_load(fp, path))) {
+        vw_error("%s: no index: the self background needs one", path);
+        rc = VW_EINPUT;
+        goto out;
+    }
+    for (int i = 0; i < ts->n; i++) {
+        int tid = vw_contig_tid(h, ts->t[i].chrom);
+        if (tid < 0)
+            continue;
+        w[nw].tid = tid;
+        w[nw].beg = ts->t[i].beg > flank ? ts->t[i].beg - flank : 0;
+        w[nw].end = ts->t[i].beg + (hts_pos_t)strlen(ts->t[i].ref) + flank;
+        nw++;
+    }
+    qsort(w, (size_t)nw, sizeof(*w), win_cmp);
+    int nm = 0; /* merge overlapping windows */
+    for (int i = 0; i < nw; i++) {
+        if (nm && w[nm - 1].tid == w[i].tid && w[i].beg <= w[nm - 1].end) {
+            if (w[i].end > w[nm - 1].end)
+                w[nm - 1].end = w[i].end;
+        } else {
+            w[nm++] = w[i];
+        }
+    }
+    for (int k = 0; k < nm && rc == 0; k++) {
+        hts_pos_t len = w[k].end - w[k].beg;
+        free(cnt);
+        if (!(cnt = calloc((size_t)len, sizeof(*cnt)))) {
+            rc = -ENOMEM;
+            break;
+        }
+        hts_itr_t *itr = sam_itr_queryi(idx, w[k].tid, w[k].beg, w[k].end);
+        if (!itr) {
+            vw_error("%s: cannot query the index", path);
+            rc = VW_EFORMAT;
+            break;
+        }
+        int sr;
+        while ((sr = sam_itr_next(fp, itr, b)) >= 0) {
+            const bam1_core_t *c = &b->core;
+            if ((c->flag & opt->excl_flags) || (c->flag & opt->req_flags) != opt->req_flags ||
+                c->qual < opt->min_mq)
+                continue;
+            const uint32_t *cig = bam_get_cigar(b);
+            const uint8_t *seq = bam_get_seq(b), *qual = bam_get_qual(b);
+            hts_pos_t rp = c->pos;
+            int qp = 0;
+            for (uint32_t j = 0; j < c->n_cigar; j++) {
+                int op = bam_cigar_op(cig[j]);
+                int ol = bam_cigar_oplen(cig[j]);
+                int t = bam_cigar_type(op);
+                if (t == 3) {
+                    for (int e = 0; e < ol; e++, rp++, qp++) {
+                        if (rp < w[k].beg || rp >= w[k].end || qual[qp] < opt->min_bq)
+                            continue;
+                        int bi = base_idx(seq_nt16_str[bam_seqi(seq, qp)]);
+                        if (bi >= 0)
+                            cnt[rp - w[k].beg][bi]++;
+                    }
+                } else if (t == 1) {
+                    qp += ol;
+                } else if (t == 2) {
+                    rp += ol;
+                }
+            }
+        }
+        hts_itr_destroy(itr);
+        if (sr < -1) {
+            vw_error("%s: corrupt or truncated record", path);
+            rc = VW_EFORMAT;
+            break;
+        }
+        for (hts_pos_t p = 0; p < len; p++) {
+            hts_pos_t gp = w[k].beg + p;
+            int excluded = 0;
+            for (int i = 0; i < ts->n && !excluded; i++) /* catalogue positions are left out */
+                if (gp >= ts->t[i].beg && gp < ts->t[i].beg + (hts_pos_t)strlen(ts->t[i].ref) &&
+                    vw_contig_tid(h, ts->t[i].chrom) == w[k].tid)
+                    excluded = 1;
+            uint32_t tot = cnt[p][0] + cnt[p][1] + cnt[p][2] + cnt[p][3];
+            if (excluded || tot < 10)
+                continue;
+            int rb = 0;
+            for (int a = 1; a < 4; a++)
+                if (cnt[p][a] > cnt[p][rb])
+                    rb = a;
+            int poly = 0;
+            for (int a = 0; a < 4; a++)
+                if (a != rb && cnt[p][a] > 0.1 * tot)
+                    poly = 1;
+            if (poly)
+                continue;
+            r.n_pos++;
+            for (int a = 0; a < 4; a++) {
+                int cl = sub_class_idx(rb, a);
+                if (cl < 0)
+                    continue;
+                r.x[cl] += cnt[p][a];
+            }
+            /* the class's denominator: every read at a REF base of the class */
+            for (int cl = 0; cl < VW_N_SUB; cl++) {
+                int cr = cl < 3 ? 1 : 3; /* C or T */
+                if (rb == cr || rb == 3 - cr)
+                    r.n[cl] += tot;
+            }
+        }
+    }
+out:
+    free(cnt);
+    free(w);
+    bam_destroy1(b);
+    if (idx)
+        hts_idx_destroy(idx);
+    sam_hdr_destroy(h);
+    if (fp && hts_close(fp) != 0 && rc == 0)
+        rc = VW_EFORMAT;
+    if (rc == 0)
+        *ret = r;
+    return rc;
+}

@@ -1,0 +1,273 @@
+/* model.c -- background error model from a panel of normals. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <htslib/hts.h>
+#include <htslib/kstring.h>
+
+#include "vafwatch/log.h"
+#include "vafwatch/model.h"
+
+void vw_model_opt_init(vw_model_opt_t *opt)
+{
+    vw_stats_bbfit_opt_init(&opt->fit);
+    opt->noisy_frac2 = 0.2;
+    opt->noisy_frac1 = 0.75;
+}
+
+vw_model_t *vw_model_init(void)
+{
+    vw_model_t *m = calloc(1, sizeof(*m));
+    if (!m)
+        errno = ENOMEM;
+    return m;
+}
+
+static void site_free(vw_model_site_t *s)
+{
+    free(s->chrom); free(s->ref); free(s->alt); free(s->id);
+}
+
+void vw_model_destroy(vw_model_t *m)
+{
+    if (!m)
+        return;
+    for (int i = 0; i < m->n; i++)
+        site_free(&m->s[i]);
+    free(m->s);
+    free(m);
+}
+
+static int push(vw_model_t *m, const vw_model_site_t *src)
+{
+    if (m->n == m->m) {
+        int n = m->m ? 2 * m->m : 64;
+        vw_model_site_t *t = realloc(m->s, (size_t)n * sizeof(*t));
+        if (!t)
+            return -ENOMEM;
+        m->s = t;
+        m->m = n;
+    }
+    vw_model_site_t *d = &m->s[m->n];
+    *d = *src;
+    d->chrom = vw_strdup(src->chrom);
+    d->ref = vw_strdup(src->ref);
+    d->alt = vw_strdup(src->alt);
+    d->id = vw_strdup(src->id ? src->id : ".");
+    if (!d->chrom || !d->ref || !d->alt || !d->id) {
+        site_free(d);
+        return -ENOMEM;
+    }
+    m->n++;
+    return 0;
+}
+
+int vw_model_fit(vw_model_t *m, const vw_targets_t *ts, vw_sample_counts_t *const *normals, int n,
+                 const vw_model_opt_t *opt)
+{
+    vw_model_opt_t d;
+    if (!m || !ts || (n > 0 && !normals) || n < 1)
+        return -EINVAL;
+    if (!opt) {
+        vw_model_opt_init(&d);
+        opt = &d;
+    }
+    long *x = malloc((size_t)n * sizeof(long)), *dp = malloc((size_t)n * sizeof(long));
+    int ret = 0;
+    if (!x || !dp) {
+        ret = -ENOMEM;
+        goto out;
+    }
+    m->n_normals = n;
+    for (int i = 0; i < ts->n && ret == 0; i++) {
+        size_t k = 0;
+        int n_cov = 0, n1 = 0, n2 = 0;
+        for (int j = 0; j < n; j++) {
+            const vw_count_t *c = &normals[j]->c[i];
+            if (!c->assessed || c->depth <= 0)
+                continue;
+            x[k] = (long)c->alt;
+            dp[k] = (long)c->depth;
+            k++;
+            n_cov++;
+            n1 += c->alt >= 1;
+            n2 += c->alt >= 2;
+        }
+        if (k == 0)
+            continue;
+        vw_bbfit_t fit;
+        int r = vw_stats_bbfit(x, dp, k, &opt->fit, &fit);
+        if (r == VW_EINPUT) /* every normal looks truly variant here */
+            continue;
+        if (r < 0) {
+            ret = r;
+            break;
+        }
+        vw_model_site_t s = {0};
+        s.chrom = normals[0]->chrom ? normals[0]->chrom[i] : ts->t[i].chrom;
+        s.pos1 = ts->t[i].beg + 1;
+        s.ref = ts->t[i].ref;
+        s.alt = ts->t[i].alt;
+        s.id = ts->t[i].id;
+        s.n_normals = fit.n_used;
+        s.depth_total = fit.n_sum;
+        s.alt_total = fit.x_sum;
+        s.mu = fit.mu;
+        s.rho = fit.rho;
+        s.noisy = n2 >= opt->noisy_frac2 * n_cov || n1 >= opt->noisy_frac1 * n_cov;
+        ret = push(m, &s);
+    }
+out:
+    free(x);
+    free(dp);
+    return ret;
+}
+
+int vw_model_write_tsv(const vw_model_t *m, FILE *fp, const char *const *prov, int n_prov)
+{
+    fprintf(fp, "##vafwatch_model=%d\n", VW_MODEL_VERSION);
+    for (int i = 0; i < n_prov; i++)
+        fprintf(fp, "##%s\n", prov[i]);
+    fprintf(fp, "##n_normals=%d\n", m->n_normals);
+    fputs("#chrom\tpos\tref\talt\tid\tn_normals\tdepth_total\talt_total\tmu\trho\tnoisy\n", fp);
+    for (int i = 0; i < m->n; i++) {
+        const vw_model_site_t *s = &m->s[i];
+        fprintf(fp, "%s\t%lld\t%s\t%s\t%s\t%d\t%lld\t%lld\t%.10g\t%.10g\t%s\n", s->chrom, (long long)s->pos1, s->ref,
+                s->alt, s->id, s->n_normals, (long long)s->depth_total, (long long)s->alt_total, s->mu, s->rho,
+                s->noisy ? "yes" : "no");
+    }
+    return ferror(fp) ? -EIO : 0;
+}
+
+#define N_MCOLS 11
+static const char *const mnames[N_MCOLS] = {"chrom", "pos", "ref", "alt", "id", "n_normals", "depth_total",
+                                            "alt_total", "mu", "rho", "noisy"};
+
+int vw_model_read_tsv(vw_model_t *m, const char *path)
+{
+    if (!m || !path)
+        return -EINVAL;
+    htsFile *fp = hts_open(path, "r");
+    if (!fp) {
+        int e = errno ? -errno : VW_EFORMAT;
+        vw_error_code(e, "%s: cannot open", path);
+        return e;
+    }
+    kstring_t ks = {0, 0, NULL};
+    char *f[N_MCOLS + 1];
+    long line = 0;
+    int ret = 0, have_header = 0;
+    while (hts_getline(fp, '\n', &ks) >= 0) {
+        line++;
+        while (ks.l && (ks.s[ks.l - 1] == '\r' || ks.s[ks.l - 1] == '\n'))
+            ks.s[--ks.l] = '\0';
+        if (line == 1) {
+            long v;
+            if (strncmp(ks.s, "##vafwatch_model=", 17) != 0 || vw_parse_long(ks.s + 17, &v) != 0) {
+                vw_error("%s:1: not a vafwatch model file (no '##vafwatch_model=' line)", path);
+                ret = VW_EPARSE;
+                break;
+            }
+            if (v != VW_MODEL_VERSION) {
+                vw_error("%s:1: model format version %ld, this vafwatch reads version %d", path, v,
+                         VW_MODEL_VERSION);
+                ret = VW_EPARSE;
+                break;
+            }
+            continue;
+        }
+        if (strncmp(ks.s, "##", 2) == 0) {
+            long v;
+            if (strncmp(ks.s, "##n_normals=", 12) == 0) {
+                if (vw_parse_long(ks.s + 12, &v) != 0 || v < 1) {
+                    vw_error("%s:%ld: field 'n_normals': invalid value '%s'", path, line, ks.s + 12);
+                    ret = VW_EPARSE;
+                    break;
+                }
+                m->n_normals = (int)v;
+            }
+            continue;
+        }
+        if (!have_header) {
+            int nf = vw_split_tabs(ks.s[0] == '#' ? ks.s + 1 : ks.s, f, N_MCOLS + 1);
+            int bad = nf != N_MCOLS || ks.s[0] != '#';
+            for (int i = 0; i < N_MCOLS && !bad; i++)
+                bad = strcmp(f[i], mnames[i]) != 0;
+            if (bad) {
+                vw_error("%s:%ld: expected the header line '#chrom pos ref alt id n_normals depth_total "
+                         "alt_total mu rho noisy'", path, line);
+                ret = VW_EPARSE;
+                break;
+            }
+            have_header = 1;
+            continue;
+        }
+        if (ks.l == 0)
+            continue;
+        int nf = vw_split_tabs(ks.s, f, N_MCOLS + 1);
+        if (nf != N_MCOLS) {
+            vw_error("%s:%ld: %d columns, expected %d", path, line, nf, N_MCOLS);
+            ret = VW_EPARSE;
+            break;
+        }
+        vw_model_site_t s = {0};
+        long v[4];
+        int bad = -1;
+        s.chrom = f[0]; s.ref = f[2]; s.alt = f[3]; s.id = f[4];
+        int ic[4] = {1, 5, 6, 7};
+        for (int i = 0; i < 4 && bad < 0; i++)
+            if (vw_parse_long(f[ic[i]], &v[i]) != 0 || v[i] < (i == 0 ? 1 : 0))
+                bad = ic[i];
+        if (bad < 0) {
+            s.pos1 = v[0]; s.n_normals = (int)v[1]; s.depth_total = v[2]; s.alt_total = v[3];
+            if (s.alt_total > s.depth_total)
+                bad = 7;
+        }
+        if (bad < 0 && (vw_parse_double(f[8], &s.mu) != 0 || !(s.mu >= 0 && s.mu < 1)))
+            bad = 8;
+        if (bad < 0 && (vw_parse_double(f[9], &s.rho) != 0 || !(s.rho >= 0 && s.rho < 1)))
+            bad = 9;
+        if (bad < 0) {
+            if (!strcmp(f[10], "yes")) s.noisy = 1;
+            else if (!strcmp(f[10], "no")) s.noisy = 0;
+            else bad = 10;
+        }
+        if (bad < 0 && (!*s.ref || !*s.alt || strspn(s.ref, "ACGTN") != strlen(s.ref) ||
+                        strspn(s.alt, "ACGTN") != strlen(s.alt)))
+            bad = !*s.ref || strspn(s.ref, "ACGTN") != strlen(s.ref) ? 2 : 3;
+        if (bad >= 0) {
+            vw_error("%s:%ld: column '%s': invalid value '%s'", path, line, mnames[bad], f[bad]);
+            ret = VW_EPARSE;
+            break;
+        }
+        if ((ret = push(m, &s)) < 0)
+            break;
+    }
+    if (ret == 0 && !have_header) {
+        vw_error("%s: %s", path, line == 0 ? "empty model file" : "model file without a header line");
+        ret = VW_EPARSE;
+    }
+    free(ks.s);
+    hts_close(fp);
+    return ret;
+}
+
+static const char *strip_chr(const char *s)
+{
+    return strncmp(s, "chr", 3) == 0 ? s + 3 : s;
+}
+
+int vw_model_find(const vw_model_t *m, const char *chrom, int64_t pos1, const char *ref, const char *alt)
+{
+    if (!m)
+        return -1;
+    const char *c = strip_chr(chrom);
+    for (int i = 0; i < m->n; i++) {
+        const vw_model_site_t *s = &m->s[i];
+        if (s->pos1 == pos1 && !strcmp(s->ref, ref) && !strcmp(s->alt, alt) && !strcmp(strip_chr(s->chrom), c))
+            return i;
+    }
+    return -1;
+}

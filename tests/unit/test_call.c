@@ -1,0 +1,398 @@
+/* test_call.c -- unit tests of the call computation (call.c) and the VCF
+ * writer.  Expected numbers: closed forms evaluated here with libm, the
+ * SCIENCE.md 3.2 table (critical count 12 at error 1e-3, 5,000 fragments,
+ * alpha 0.01; also P(Bin(5000,1e-3) >= 12) = 0.00543 and >= 11 = 0.01365
+ * by exact sums with Python's math.comb), and simulations with gsl_rng
+ * mt19937 and fixed seeds. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <htslib/vcf.h>
+
+#include "vw_test.h"
+#include "vafwatch/call.h"
+#include "vafwatch/stats.h"
+
+static int setup(void **state)
+{
+    (void)state;
+    gsl_set_error_handler_off();
+    return 0;
+}
+
+/* A target set of n SNV targets chr1:100+i C>T and one sample with no counts. */
+static vw_targets_t *mk_targets(int n)
+{
+    vw_targets_t *ts = vw_targets_init();
+    assert_non_null(ts);
+    ts->t = calloc((size_t)n, sizeof(vw_target_t));
+    ts->m = ts->n = n;
+    for (int i = 0; i < n; i++) {
+        vw_target_t *t = &ts->t[i];
+        char id[32];
+        snprintf(id, sizeof(id), "T%d", i);
+        t->id = strdup(id);
+        t->gene = strdup("G"); t->transcript = strdup("."); t->protein = strdup("p.X1Y");
+        t->cdna = strdup("c.1C>T"); t->context = strdup(".");
+        t->chrom = strdup("chr1");
+        t->beg = 99 + i;
+        t->ref = strdup("C");
+        t->alt = strdup("T");
+        vw_target_classify(t);
+    }
+    return ts;
+}
+
+static vw_sample_counts_t *mk_sample(const vw_targets_t *ts, const char *name)
+{
+    vw_sample_counts_t *s = calloc(1, sizeof(*s));
+    s->sample = strdup(name);
+    s->path = strdup("mem");
+    s->n = ts->n;
+    s->c = calloc((size_t)ts->n, sizeof(vw_count_t));
+    s->chrom = calloc((size_t)ts->n, sizeof(char *));
+    for (int i = 0; i < ts->n; i++) {
+        s->chrom[i] = strdup(ts->t[i].chrom);
+        s->c[i].assessed = 1;
+    }
+    return s;
+}
+
+static void set(vw_count_t *c, long depth, long alt)
+{
+    c->assessed = 1;
+    c->depth = depth;
+    c->alt = alt;
+    c->ref = depth - alt;
+    c->ref_fwd = c->ref / 2;
+    c->ref_rev = c->ref - c->ref_fwd;
+    c->alt_fwd = alt / 2;
+    c->alt_rev = alt - c->alt_fwd;
+}
+
+static vw_bg_t *mk_bg(int n, double mu, double rho)
+{
+    vw_bg_t *bg = calloc((size_t)n, sizeof(*bg));
+    for (int i = 0; i < n; i++) {
+        bg[i].mu = mu;
+        bg[i].rho = rho;
+        bg[i].source = VW_BG_DEFAULT;
+    }
+    return bg;
+}
+
+/* p-value of one observation equals the closed form 1 - (1-e)^n at x = 1. */
+static void test_pvalue_closed_form(void **state)
+{
+    (void)state;
+    vw_targets_t *ts = mk_targets(1);
+    vw_sample_counts_t *s = mk_sample(ts, "S");
+    vw_bg_t *bg = mk_bg(1, 1e-3, 0);
+    vw_call_opt_t o;
+    vw_call_opt_init(&o);
+    o.adjust = VW_ADJ_NONE;
+    long ns[] = {1, 10, 1000, 5000};
+    for (int k = 0; k < 4; k++) {
+        vw_calls_t *cs = vw_calls_init();
+        set(&s->c[0], ns[k], 1);
+        assert_int_equal(vw_call_sample(&o, ts, s, bg, 0, cs), 0);
+        assert_int_equal(cs->n, 1);
+        double want = -expm1((double)ns[k] * log1p(-1e-3)); /* 1 - (1-e)^n */
+        assert_close(cs->c[0].p_value, want, 1e-9);
+        assert_close(cs->c[0].q_value, want, 1e-9);
+        assert_close(cs->c[0].vaf, 1.0 / (double)ns[k], 1e-12);
+        assert_int_equal(cs->c[0].background, VW_BG_DEFAULT);
+        assert_close(cs->c[0].bg_error, 1e-3, 1e-15);
+        vw_calls_destroy(cs);
+    }
+    /* x = 0 gives p = 1 exactly */
+    vw_calls_t *cs = vw_calls_init();
+    set(&s->c[0], 1000, 0);
+    assert_int_equal(vw_call_sample(&o, ts, s, bg, 0, cs), 0);
+    assert_true(cs->c[0].p_value == 1.0);
+    assert_int_equal(cs->c[0].detected, 0);
+    vw_calls_destroy(cs);
+    free(bg);
+    vw_sample_counts_destroy(s);
+    vw_targets_destroy(ts);
+}
+
+/* SCIENCE.md 3.2: error 1e-3, 5,000 fragments, alpha 0.01 -> critical count 12. */
+static void test_science_kstar(void **state)
+{
+    (void)state;
+    vw_targets_t *ts = mk_targets(1);
+    vw_sample_counts_t *s = mk_sample(ts, "S");
+    vw_bg_t *bg = mk_bg(1, 1e-3, 0);
+    vw_call_opt_t o;
+    vw_call_opt_init(&o);
+    o.adjust = VW_ADJ_NONE;
+    o.alpha = 0.01;
+    for (long x = 10; x <= 13; x++) {
+        vw_calls_t *cs = vw_calls_init();
+        set(&s->c[0], 5000, x);
+        assert_int_equal(vw_call_sample(&o, ts, s, bg, 0, cs), 0);
+        assert_int_equal(cs->c[0].detected, x >= 12);
+        if (x == 11) assert_close(cs->c[0].p_value, 0.013649952524186881, 1e-6);
+        if (x == 12) assert_close(cs->c[0].p_value, 0.0054283873818096184, 1e-6);
+        vw_calls_destroy(cs);
+    }
+    free(bg);
+    vw_sample_counts_destroy(s);
+    vw_targets_destroy(ts);
+}
+
+/* Holm over m targets: the smallest p is multiplied by m; flags and NA rows. */
+static void test_holm_flags(void **state)
+{
+    (void)state;
+    vw_targets_t *ts = mk_targets(6);
+    vw_sample_counts_t *s = mk_sample(ts, "S");
+    vw_bg_t *bg = mk_bg(6, 1e-3, 0);
+    vw_call_opt_t o;
+    vw_call_opt_init(&o);
+    set(&s->c[0], 1000, 3);      /* tested */
+    set(&s->c[1], 100, 50);      /* germline at 50 % */
+    set(&s->c[2], 0, 0);         /* depth 0: not assessable */
+    s->c[3].assessed = 0;        /* not assessed */
+    set(&s->c[4], 50, 2);        /* low depth */
+    s->c[4].discordant = 10;     /* 10 / 60 > 5 % */
+    set(&s->c[5], 1000, 20);
+    s->c[5].alt_fwd = 20;        /* strand bias: all alt forward, ref balanced */
+    s->c[5].alt_rev = 0;
+    bg[5].noisy = 1;
+    vw_calls_t *cs = vw_calls_init();
+    assert_int_equal(vw_call_sample(&o, ts, s, bg, 10.0, cs), 0);
+    assert_int_equal(cs->n, 6);
+    /* four tested targets (0, 1, 4, 5): Holm multiplies the smallest p by 4 */
+    double pmin = fmin(fmin(cs->c[0].p_value, cs->c[1].p_value), fmin(cs->c[4].p_value, cs->c[5].p_value));
+    double qmin = fmin(fmin(cs->c[0].q_value, cs->c[1].q_value), fmin(cs->c[4].q_value, cs->c[5].q_value));
+    assert_close(qmin, fmin(1.0, 4 * pmin), 1e-12);
+    assert_true(cs->c[1].flags & VW_FLAG_GERMLINE);
+    assert_false(cs->c[0].flags & VW_FLAG_GERMLINE);
+    assert_int_equal(cs->c[1].detected, 1);
+    assert_int_equal(cs->c[2].detected, -1);
+    assert_true(isnan(cs->c[2].p_value) && isnan(cs->c[2].vaf));
+    assert_int_equal(cs->c[3].detected, -1);
+    assert_true(cs->c[3].flags & VW_FLAG_NOT_ASSESSED);
+    assert_true(cs->c[4].flags & VW_FLAG_LOW_DEPTH);
+    assert_true(cs->c[4].flags & VW_FLAG_DISCORDANT);
+    assert_false(cs->c[0].flags & (VW_FLAG_LOW_DEPTH | VW_FLAG_DISCORDANT | VW_FLAG_STRAND_BIAS));
+    assert_true(cs->c[5].flags & VW_FLAG_STRAND_BIAS);
+    assert_true(cs->c[5].flags & VW_FLAG_NOISY_SITE);
+    /* copies per mL = VAF x ng/mL x 303 (SCIENCE.md 4.2) */
+    assert_close(cs->c[5].copies_per_ml, 0.02 * 10.0 * 303.0, 1e-12);
+    assert_true(isnan(cs->c[2].copies_per_ml));
+    /* Clopper-Pearson at 50/100 is symmetric around 0.5 */
+    assert_close(cs->c[1].vaf_lo + cs->c[1].vaf_hi, 1.0, 1e-9);
+    vw_calls_destroy(cs);
+    /* a vetoed flag turns the detection into no */
+    o.veto = VW_FLAG_GERMLINE;
+    cs = vw_calls_init();
+    assert_int_equal(vw_call_sample(&o, ts, s, bg, 0, cs), 0);
+    assert_int_equal(cs->c[1].detected, 0);
+    vw_calls_destroy(cs);
+    free(bg);
+    vw_sample_counts_destroy(s);
+    vw_targets_destroy(ts);
+}
+
+/* Strand test: 20 forward, 0 reverse against balanced ref (p0 = 0.5):
+ * p = 2 * 0.5^20. */
+static void test_strand_p(void **state)
+{
+    (void)state;
+    double p = -1;
+    assert_int_equal(vw_call_strand_p(20, 0, 500, 500, &p), 0);
+    assert_close(p, 2 * pow(0.5, 20), 1e-9);
+    assert_int_equal(vw_call_strand_p(0, 0, 5, 5, &p), 0);
+    assert_true(p == 1.0);
+    assert_int_equal(vw_call_strand_p(10, 10, 500, 500, &p), 0);
+    assert_true(p == 1.0); /* 2 * P(X >= 10) > 1 at the centre, capped */
+    assert_int_equal(vw_call_strand_p(-1, 0, 5, 5, &p), -EINVAL);
+}
+
+/* Self background: (x + 0.5) / (n + 1) of the class, floored; C>T and G>A share it. */
+static void test_bg_self(void **state)
+{
+    (void)state;
+    vw_selfbg_t sb;
+    memset(&sb, 0, sizeof(sb));
+    sb.n[VW_SUB_CT] = 99999;
+    sb.x[VW_SUB_CT] = 99;
+    vw_bg_t b = vw_call_bg_self(&sb, "G", "A", 1e-5);
+    assert_int_equal(b.source, VW_BG_SELF);
+    assert_close(b.mu, 99.5 / 100000.0, 1e-12);
+    assert_true(b.rho == 0);
+    b = vw_call_bg_self(&sb, "C", "T", 0.01); /* the floor wins */
+    assert_close(b.mu, 0.01, 1e-15);
+    b = vw_call_bg_self(&sb, "C", "A", 1e-4); /* class without data: default */
+    assert_int_equal(b.source, VW_BG_DEFAULT);
+    b = vw_call_bg_self(&sb, "CA", "TT", 1e-4);
+    assert_int_equal(b.source, VW_BG_DEFAULT);
+    b = vw_call_bg_self(NULL, "C", "T", 1e-4);
+    assert_int_equal(b.source, VW_BG_DEFAULT);
+    assert_int_equal(vw_sub_class("A", "G"), VW_SUB_TC);
+    assert_int_equal(vw_sub_class("T", "G"), VW_SUB_TG);
+    assert_int_equal(vw_sub_class("G", "T"), VW_SUB_CA);
+    assert_int_equal(vw_sub_class("A", "A"), -1);
+}
+
+/* Calibration by simulation: under the null, the per-test false-positive
+ * rate is <= alpha (within 3 simulation SE); power at VAF 0.5 %, 3,000
+ * fragments, error 1e-3 with the defaults (alpha 0.05, Holm over 58
+ * targets) is >= 95 % (exact: >= 0.970 at the first Holm step, k* = 11). */
+static void test_calibration(void **state)
+{
+    (void)state;
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, 20240607);
+    const int n_t = 58, reps = 400;
+    vw_targets_t *ts = mk_targets(n_t);
+    vw_sample_counts_t *s = mk_sample(ts, "S");
+    vw_bg_t *bg = mk_bg(n_t, 1e-3, 0);
+    vw_call_opt_t o;
+    vw_call_opt_init(&o);
+    /* null, per test (no adjustment), alpha 0.01 */
+    o.adjust = VW_ADJ_NONE;
+    o.alpha = 0.01;
+    long fp = 0, tests = 0;
+    for (int r = 0; r < reps; r++) {
+        for (int i = 0; i < n_t; i++)
+            set(&s->c[i], 3000, (long)gsl_ran_binomial(rng, 1e-3, 3000));
+        vw_calls_t *cs = vw_calls_init();
+        assert_int_equal(vw_call_sample(&o, ts, s, bg, 0, cs), 0);
+        for (int i = 0; i < cs->n; i++) {
+            fp += cs->c[i].detected == 1;
+            tests++;
+        }
+        vw_calls_destroy(cs);
+    }
+    double rate = (double)fp / (double)tests;
+    assert_true(rate <= 0.01 + 3 * sqrt(0.01 * 0.99 / (double)tests));
+    /* power with the defaults: target 0 carries VAF 0.5 %, the rest null */
+    vw_call_opt_init(&o);
+    long hit = 0, fwer = 0;
+    for (int r = 0; r < reps; r++) {
+        for (int i = 0; i < n_t; i++)
+            set(&s->c[i], 3000, (long)gsl_ran_binomial(rng, i == 0 ? 0.005 + 1e-3 * 0.995 : 1e-3, 3000));
+        vw_calls_t *cs = vw_calls_init();
+        assert_int_equal(vw_call_sample(&o, ts, s, bg, 0, cs), 0);
+        hit += cs->c[0].detected == 1;
+        int any = 0;
+        for (int i = 1; i < cs->n; i++)
+            any |= cs->c[i].detected == 1;
+        fwer += any;
+        /* LoD95 at the default level is below 0.5 % here */
+        assert_true(cs->c[0].lod95 < 0.005);
+        vw_calls_destroy(cs);
+    }
+    assert_true((double)hit / reps >= 0.95);
+    assert_true((double)fwer / reps <= 0.05 + 3 * sqrt(0.05 * 0.95 / reps));
+    free(bg);
+    vw_sample_counts_destroy(s);
+    vw_targets_destroy(ts);
+    gsl_rng_free(rng);
+}
+
+/* The VCF writer: readable back with htslib, AD as given, index present. */
+static void test_vcf(void **state)
+{
+    (void)state;
+    vw_targets_t *ts = mk_targets(3);
+    vw_sample_counts_t *a = mk_sample(ts, "A"), *b = mk_sample(ts, "B");
+    vw_bg_t *bg = mk_bg(3, 1e-3, 0);
+    set(&a->c[0], 1000, 7);
+    set(&a->c[1], 800, 0);
+    a->c[2].assessed = 0;
+    set(&b->c[0], 500, 40);
+    set(&b->c[1], 0, 0);
+    set(&b->c[2], 300, 1);
+    vw_call_opt_t o;
+    vw_call_opt_init(&o);
+    vw_calls_t *cs = vw_calls_init();
+    assert_int_equal(vw_call_sample(&o, ts, a, bg, 0, cs), 0);
+    assert_int_equal(vw_call_sample(&o, ts, b, bg, 0, cs), 0);
+    char path[] = "test_call_vcf_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    assert_int_equal(vw_calls_write_vcf(cs, path, "test", "test_call"), 0);
+    htsFile *fp = hts_open(path, "r");
+    assert_non_null(fp);
+    bcf_hdr_t *h = bcf_hdr_read(fp);
+    assert_int_equal(bcf_hdr_nsamples(h), 2);
+    bcf1_t *rec = bcf_init();
+    int n = 0;
+    int32_t *ad = NULL;
+    int nad = 0;
+    while (bcf_read(fp, h, rec) == 0) {
+        assert_int_equal(bcf_get_format_int32(h, rec, "AD", &ad, &nad), 4);
+        if (n == 0) {
+            assert_int_equal(ad[0], 993); assert_int_equal(ad[1], 7);
+            assert_int_equal(ad[2], 460); assert_int_equal(ad[3], 40);
+        }
+        if (n == 2)
+            assert_true(ad[0] == bcf_int32_missing);
+        n++;
+    }
+    assert_int_equal(n, 3);
+    free(ad);
+    bcf_destroy(rec);
+    bcf_hdr_destroy(h);
+    hts_close(fp);
+    char tbi[64];
+    snprintf(tbi, sizeof(tbi), "%s.tbi", path);
+    assert_int_equal(access(tbi, R_OK), 0);
+    remove(tbi);
+    remove(path);
+    vw_calls_destroy(cs);
+    free(bg);
+    vw_sample_counts_destroy(a);
+    vw_sample_counts_destroy(b);
+    vw_targets_destroy(ts);
+}
+
+static void test_bad_args(void **state)
+{
+    (void)state;
+    vw_call_opt_t o;
+    vw_call_opt_init(&o);
+    vw_calls_t *cs = vw_calls_init();
+    assert_int_equal(vw_call_sample(&o, NULL, NULL, NULL, 0, cs), -EINVAL);
+    vw_targets_t *ts = mk_targets(1);
+    vw_sample_counts_t *s = mk_sample(ts, "S");
+    vw_bg_t *bg = mk_bg(1, 1e-3, 0);
+    o.alpha = 0;
+    assert_int_equal(vw_call_sample(&o, ts, s, bg, 0, cs), -EINVAL);
+    vw_call_opt_init(&o);
+    bg[0].mu = 2; /* outside [0, 1] */
+    set(&s->c[0], 10, 1);
+    assert_true(vw_call_sample(&o, ts, s, bg, 0, cs) < 0);
+    assert_int_equal(cs->n, 0);
+    free(bg);
+    vw_sample_counts_destroy(s);
+    vw_targets_destroy(ts);
+    vw_calls_destroy(cs);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_pvalue_closed_form),
+        cmocka_unit_test(test_science_kstar),
+        cmocka_unit_test(test_holm_flags),
+        cmocka_unit_test(test_strand_p),
+        cmocka_unit_test(test_bg_self),
+        cmocka_unit_test(test_calibration),
+        cmocka_unit_test(test_vcf),
+        cmocka_unit_test(test_bad_args),
+    };
+    return cmocka_run_group_tests(tests, setup, NULL);
+}

@@ -1,0 +1,255 @@
+/* test_model.c -- unit tests of the background model (model.c) and of the
+ * evidence-table reader (count_tsv.c).  Expected numbers are hand
+ * computations written beside them: mu = (sum x + 0.5) / (sum n + 1) over
+ * the normals with VAF <= 0.1 (pseudocounts 0.5 + 0.5, stats.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "vw_test.h"
+#include "vafwatch/log.h"
+#include "vafwatch/model.h"
+
+static int setup(void **state)
+{
+    (void)state;
+    gsl_set_error_handler_off();
+    return 0;
+}
+
+static vw_targets_t *mk_targets(int n)
+{
+    vw_targets_t *ts = vw_targets_init();
+    ts->t = calloc((size_t)n, sizeof(vw_target_t));
+    ts->m = ts->n = n;
+    for (int i = 0; i < n; i++) {
+        vw_target_t *t = &ts->t[i];
+        char id[16];
+        snprintf(id, sizeof(id), "T%d", i);
+        t->id = strdup(id); t->gene = strdup("."); t->transcript = strdup(".");
+        t->protein = strdup("."); t->cdna = strdup("."); t->context = strdup(".");
+        t->chrom = strdup("chr7");
+        t->beg = 1000 + i;
+        t->ref = strdup("G");
+        t->alt = strdup("A");
+        vw_target_classify(t);
+    }
+    return ts;
+}
+
+/* normals[j]: alt counts x[i][j] at depth 1000 */
+static vw_sample_counts_t *mk_normal(const vw_targets_t *ts, const long *alt)
+{
+    vw_sample_counts_t *s = calloc(1, sizeof(*s));
+    s->sample = strdup("N");
+    s->path = strdup("mem");
+    s->n = ts->n;
+    s->c = calloc((size_t)ts->n, sizeof(vw_count_t));
+    s->chrom = calloc((size_t)ts->n, sizeof(char *));
+    for (int i = 0; i < ts->n; i++) {
+        s->chrom[i] = strdup("chr7");
+        s->c[i].assessed = 1;
+        s->c[i].depth = 1000;
+        s->c[i].alt = alt[i];
+        s->c[i].ref = 1000 - alt[i];
+    }
+    return s;
+}
+
+/* Four normals, four targets:
+ *   T0: x = 0,0,0,1       mu = 1.5/4001, 1 of 4 with >= 1: not noisy
+ *   T1: x = 2,0,0,0       1 of 4 (25 % >= 20 %) with >= 2: noisy
+ *   T2: x = 1,1,1,0       3 of 4 (75 %) with >= 1: noisy
+ *   T3: x = 1,2,0,200     the 4th (VAF 0.2) left out: mu = 3.5/3001, 3 used */
+static vw_model_t *fit_example(vw_targets_t **ret_ts)
+{
+    vw_targets_t *ts = mk_targets(4);
+    long x[4][4] = {{0, 2, 1, 1}, {0, 0, 1, 2}, {0, 0, 1, 0}, {1, 0, 0, 200}};
+    vw_sample_counts_t *n[4];
+    for (int j = 0; j < 4; j++)
+        n[j] = mk_normal(ts, x[j]);
+    vw_model_t *m = vw_model_init();
+    assert_int_equal(vw_model_fit(m, ts, n, 4, NULL), 0);
+    for (int j = 0; j < 4; j++)
+        vw_sample_counts_destroy(n[j]);
+    *ret_ts = ts;
+    return m;
+}
+
+static void test_fit(void **state)
+{
+    (void)state;
+    vw_targets_t *ts;
+    vw_model_t *m = fit_example(&ts);
+    assert_int_equal(m->n, 4);
+    assert_int_equal(m->n_normals, 4);
+    assert_close(m->s[0].mu, 1.5 / 4001.0, 1e-12);
+    assert_int_equal(m->s[0].noisy, 0);
+    assert_int_equal(m->s[1].noisy, 1);
+    assert_int_equal(m->s[2].noisy, 1);
+    assert_close(m->s[3].mu, 3.5 / 3001.0, 1e-12);
+    assert_int_equal(m->s[3].n_normals, 3);
+    assert_int_equal(m->s[3].depth_total, 3000);
+    assert_int_equal(m->s[3].alt_total, 3);
+    for (int i = 0; i < 4; i++)
+        assert_true(m->s[i].rho >= 1e-4 && m->s[i].rho <= 0.1);
+    assert_int_equal(m->s[0].pos1, 1001);
+    assert_int_equal(vw_model_find(m, "7", 1004, "G", "A"), 3);
+    assert_int_equal(vw_model_find(m, "chr7", 1004, "G", "T"), -1);
+    vw_model_destroy(m);
+    vw_targets_destroy(ts);
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs(text, fp);
+    fclose(fp);
+}
+
+static void test_round_trip(void **state)
+{
+    (void)state;
+    vw_targets_t *ts;
+    vw_model_t *m = fit_example(&ts);
+    char path[] = "test_model_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *fp = fdopen(fd, "w");
+    const char *prov[] = {"vafwatchVersion=test", "options=x"};
+    assert_int_equal(vw_model_write_tsv(m, fp, prov, 2), 0);
+    fclose(fp);
+    vw_model_t *r = vw_model_init();
+    assert_int_equal(vw_model_read_tsv(r, path), 0);
+    assert_int_equal(r->n, m->n);
+    assert_int_equal(r->n_normals, 4);
+    for (int i = 0; i < m->n; i++) {
+        assert_string_equal(r->s[i].chrom, m->s[i].chrom);
+        assert_int_equal(r->s[i].pos1, m->s[i].pos1);
+        assert_close(r->s[i].mu, m->s[i].mu, 1e-9);
+        assert_close(r->s[i].rho, m->s[i].rho, 1e-9);
+        assert_int_equal(r->s[i].noisy, m->s[i].noisy);
+        assert_int_equal(r->s[i].depth_total, m->s[i].depth_total);
+    }
+    vw_model_destroy(r);
+    remove(path);
+    vw_model_destroy(m);
+    vw_targets_destroy(ts);
+}
+
+static void expect_bad(const char *text, const char *msg)
+{
+    char path[] = "test_model_bad_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    write_file(path, text);
+    FILE *sink = tmpfile();
+    vw_log_set_sink(sink);
+    vw_model_t *m = vw_model_init();
+    assert_int_equal(vw_model_read_tsv(m, path), VW_EPARSE);
+    vw_log_set_sink(NULL);
+    char buf[512] = {0};
+    rewind(sink);
+    size_t l = fread(buf, 1, sizeof(buf) - 1, sink);
+    buf[l] = '\0';
+    fclose(sink);
+    if (!strstr(buf, msg))
+        fail_msg("message '%s' lacks '%s'", buf, msg);
+    vw_model_destroy(m);
+    remove(path);
+}
+
+#define HDR "#chrom\tpos\tref\talt\tid\tn_normals\tdepth_total\talt_total\tmu\trho\tnoisy\n"
+static void test_malformed(void **state)
+{
+    (void)state;
+    expect_bad("#chrom\tpos\n", ":1: not a vafwatch model file");
+    expect_bad("##vafwatch_model=9\n" HDR, ":1: model format version 9");
+    expect_bad("##vafwatch_model=1\n#chrom\tpos\tref\talt\n", ":2: expected the header line");
+    expect_bad("##vafwatch_model=1\n" HDR "7\t10\tG\tA\t.\t3\t3000\t3\t1.5\t0.001\tno\n", ":3: column 'mu'");
+    expect_bad("##vafwatch_model=1\n" HDR "7\t10\tG\tA\t.\t3\t3000\t3\t0.001\t0.001\tmaybe\n", ":3: column 'noisy'");
+    expect_bad("##vafwatch_model=1\n" HDR "7\tx\tG\tA\t.\t3\t3000\t3\t0.001\t0.001\tno\n", ":3: column 'pos'");
+    expect_bad("##vafwatch_model=1\n" HDR "7\t10\tG\tA\t.\t3\t3000\t4000\t0.001\t0.001\tno\n", ":3: column 'alt_total'");
+    expect_bad("##vafwatch_model=1\n" HDR "7\t10\tG\n", ":3: 3 columns");
+    expect_bad("##vafwatch_model=1\n", "without a header line");
+    vw_model_t *m = vw_model_init();
+    FILE *sink = tmpfile();
+    vw_log_set_sink(sink);
+    assert_true(vw_model_read_tsv(m, "no/such/model.tsv") < 0);
+    vw_log_set_sink(NULL);
+    fclose(sink);
+    assert_int_equal(vw_model_fit(m, NULL, NULL, 0, NULL), -EINVAL);
+    vw_model_destroy(m);
+}
+
+/* The evidence table read back equals what was written. */
+static void test_count_tsv_round_trip(void **state)
+{
+    (void)state;
+    vw_targets_t *ts = mk_targets(3);
+    long x[3] = {5, 0, 7};
+    vw_sample_counts_t *s = mk_normal(ts, x);
+    s->c[1].assessed = 0;
+    s->c[2].discordant = 3;
+    s->c[2].alt_fwd = 4;
+    s->c[2].alt_rev = 3;
+    char path[] = "test_counts_XXXXXX";
+    int fd = mkstemp(path);
+    FILE *fp = fdopen(fd, "w");
+    assert_int_equal(vw_count_write_tsv(fp, ts, &s, 1), 0);
+    fclose(fp);
+    assert_int_equal(vw_count_is_tsv(path), 1);
+    vw_targets_t *rt = vw_targets_init();
+    assert_int_equal(vw_count_tsv_targets(path, rt), 0);
+    assert_int_equal(rt->n, 3);
+    assert_int_equal(rt->t[2].beg, 1002);
+    assert_string_equal(rt->t[2].id, "T2");
+    vw_sample_counts_t **r = NULL;
+    int n = 0, skipped = -1;
+    assert_int_equal(vw_count_read_tsv(path, rt, &r, &n, &skipped), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(skipped, 0);
+    assert_int_equal(r[0]->c[0].alt, 5);
+    assert_int_equal(r[0]->c[0].depth, 1000);
+    assert_int_equal(r[0]->c[1].assessed, 0);
+    assert_int_equal(r[0]->c[2].discordant, 3);
+    assert_int_equal(r[0]->c[2].alt_fwd, 4);
+    vw_sample_counts_destroy(r[0]);
+    free(r);
+    /* a malformed row names the file, line and column */
+    write_file(path, "#sample\tchrom\tpos\tref\talt\tid\tgene\tprotein\tcdna\tdepth\tref_count\talt_count\tother_count"
+                     "\tdiscordant\tref_fwd\tref_rev\talt_fwd\talt_rev\talt_mean_bq\talt_mean_mq"
+                     "\tref_median_fraglen\talt_median_fraglen\n"
+                     "S\tchr7\t1001\tG\tA\tT0\t.\t.\t.\t10\t9\tx\t0\t0\t0\t0\t0\t0\tNA\tNA\tNA\tNA\n");
+    FILE *sink = tmpfile();
+    vw_log_set_sink(sink);
+    assert_int_equal(vw_count_read_tsv(path, rt, &r, &n, NULL), VW_EPARSE);
+    vw_log_set_sink(NULL);
+    char buf[256] = {0};
+    rewind(sink);
+    size_t l = fread(buf, 1, sizeof(buf) - 1, sink);
+    buf[l] = 0;
+    fclose(sink);
+    assert_non_null(strstr(buf, ":2: column 'alt_count'"));
+    remove(path);
+    vw_targets_destroy(rt);
+    vw_sample_counts_destroy(s);
+    vw_targets_destroy(ts);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fit),
+        cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_malformed),
+        cmocka_unit_test(test_count_tsv_round_trip),
+    };
+    return cmocka_run_group_tests(tests, setup, NULL);
+}
