@@ -18,6 +18,8 @@ typedef struct {
 static const vw_command_t commands[] = {
     {"catalogue", main_catalogue, "print the built-in resistance hotspot catalogue or check targets"},
     {"count", main_count, "count reference and mutant fragments at the targets in BAM/CRAM files"},
+    {"track", main_track, "follow each target over a patient's draws: emergence, trend, growth"},
+    {"leadtime", main_leadtime, "lead time of molecular emergence over radiographic progression"},
     {NULL, NULL, NULL}
 };
 
