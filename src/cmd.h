@@ -76,5 +76,41 @@ int main_catalogue(int argc, char *argv[]);
 int main_model(int argc, char *argv[]);
 int main_call(int argc, char *argv[]);
 int main_count(int argc, char *argv[]);
+int main_track(int argc, char *argv[]);
+int main_leadtime(int argc, char *argv[]);
+
+/* Options shared by track and leadtime (cmd_track.c). */
+#include "vafwatch/timeline.h"
+#include "vafwatch/track.h"
+enum {
+    VW_OPT_TRACK_ALPHA = 1200,
+    VW_OPT_TRACK_CUSUM_VAF,
+    VW_OPT_TRACK_ARL0,
+    VW_OPT_TRACK_SEED,
+    VW_OPT_TRACK_TRUNCAL,
+    VW_OPT_TRACK_LAST
+};
+#define VW_OPT_TRACK_LONG                                           \
+    {"sheet", required_argument, NULL, 's'},                        \
+    {"events", required_argument, NULL, 'e'},                       \
+    {"rule", required_argument, NULL, 'r'},                         \
+    {"alpha", required_argument, NULL, VW_OPT_TRACK_ALPHA},         \
+    {"cusum-vaf", required_argument, NULL, VW_OPT_TRACK_CUSUM_VAF}, \
+    {"cusum-arl0", required_argument, NULL, VW_OPT_TRACK_ARL0},     \
+    {"seed", required_argument, NULL, VW_OPT_TRACK_SEED},           \
+    {"truncal", required_argument, NULL, VW_OPT_TRACK_TRUNCAL}
+/* Prints the Input and Emergence help sections. */
+void vw_cmd_track_help(FILE *fp);
+/* Handles one shared option; returns 1 if it was one, *ret_exit as vw_cmd_common(). */
+int vw_cmd_track_opt(int c, const char *arg, vw_track_opt_t *o, const char **sheet,
+                     const char **events, int *ret_exit);
+/* Reads sheet (no file check), events and calls tables and runs tracking.
+ * Logs on failure; returns 0 or negative. */
+int vw_cmd_track_load(const char *sheet, const char *events, char **files, int n_files,
+                      const vw_track_opt_t *opt, vw_timeline_t **ret_tl, vw_track_t **ret_tr);
+/* Writes one output atomically; logs; returns 0 or -1. */
+int vw_cmd_write(const char *path, int (*write)(const void *, FILE *), const void *obj);
+/* "PREFIX.vafwatch.KIND" (caller frees), NULL on ENOMEM. */
+char *vw_cmd_prefixed(const char *prefix, const char *kind);
 
 #endif

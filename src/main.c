@@ -20,6 +20,8 @@ static const vw_command_t commands[] = {
     {"count", main_count, "count reference and mutant fragments at the targets in BAM/CRAM files"},
     {"model", main_model, "fit the background error model on a panel of normals (model build)"},
     {"call", main_call, "decide per sample and target: detected, p-value, VAF with CI, LoD95"},
+    {"track", main_track, "follow each target over a patient's draws: emergence, trend, growth"},
+    {"leadtime", main_leadtime, "lead time of molecular emergence over radiographic progression"},
     {NULL, NULL, NULL}
 };
 

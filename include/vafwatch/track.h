@@ -1,0 +1,153 @@
+/*
+ * track.h -- per patient x target series of plasma draws, and the decision
+ * of whether and when a resistance clone emerged (SCIENCE.md 3.3-3.6, 4.1).
+ *
+ * Input: a timeline (cohort sheet + events; vw_timeline_t) and the calls of
+ * the cohort (vw_calls_t, from the call stage or its table).  A call is
+ * linked to its draw by the sample name.  Targets are identified by
+ * id, chrom, pos, ref and alt together.
+ *
+ * docs/tracking.md describes every rule, status, column and default.
+ *
+ * Return convention: 0 on success, -EINVAL for a NULL or invalid argument
+ * (not logged), -ENOMEM, VW_EINPUT for calls that contradict the sheet
+ * (logged: the sample or target is named) and VW_ESTATS when a statistic
+ * fails.  Output parameters are left untouched on failure.
+ */
+#ifndef VW_TRACK_H
+#define VW_TRACK_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "vafwatch/call.h"
+#include "vafwatch/stats.h"
+#include "vafwatch/timeline.h"
+#include "vafwatch/util.h"
+
+/* The emergence rule (SCIENCE.md 3.3). */
+typedef enum {
+    VW_RULE_CONSECUTIVE = 0, /* two consecutive detected (assessable) draws; the date is the first */
+    VW_RULE_STRICT,          /* one draw with p_value < alpha / T, T = plasma draws of the patient */
+    VW_RULE_CUSUM            /* Page's binomial CUSUM alarm */
+} vw_track_rule_t;
+
+/* Status of a patient x target series. */
+typedef enum {
+    VW_TRACK_PRE_EXISTING = 0, /* detected at the baseline draw */
+    VW_TRACK_GERMLINE,         /* detected at baseline with the possible_germline flag ("germline?") */
+    VW_TRACK_EMERGING,         /* not detected at baseline, the rule fired afterwards */
+    VW_TRACK_TRANSIENT,        /* detected after baseline, but the rule never fired */
+    VW_TRACK_NEVER,            /* assessed, never detected */
+    VW_TRACK_NOT_ASSESSED      /* no assessable draw */
+} vw_track_status_t;
+
+/* State of one draw for one target. */
+typedef enum {
+    VW_DRAW_NA = -1,      /* no call, detected NA, not_assessed flag or depth 0 */
+    VW_DRAW_NEG = 0,      /* assessed, not detected */
+    VW_DRAW_DET = 1       /* detected */
+} vw_draw_state_t;
+
+typedef struct {
+    vw_track_rule_t rule;    /* [VW_RULE_CONSECUTIVE] */
+    double alpha;            /* strict rule: family-wise level over the T draws [0.05] */
+    double cusum_vaf;        /* CUSUM pi1, the smallest VAF worth acting on [0.0025] */
+    double cusum_arl0;       /* CUSUM in-control average run length, in draws [100] */
+    unsigned long cusum_seed;/* seed of the simulation that chooses h [20120628] */
+    size_t cusum_nsim;       /* simulated in-control series [1000] */
+    const char *truncal;     /* id of the truncal target for clone fractions, or NULL */
+} vw_track_opt_t;
+
+/* Fills 'opt' with the defaults above. */
+void vw_track_opt_init(vw_track_opt_t *opt);
+
+/* One plasma draw of a series.  Counts are -1 and fractions NaN when there
+ * is no call or the call has no evidence. */
+typedef struct {
+    const char *sample;      /* borrowed from the timeline */
+    int32_t date;            /* days since 1970-01-01 */
+    vw_draw_state_t state;
+    long depth, alt;
+    double vaf, vaf_lo, vaf_hi, lod95, p_value, bg_error;
+    uint32_t flags;          /* the call's VW_FLAG_* (0 without a call) */
+    double clone_fraction;   /* vaf / truncal vaf (--truncal), NaN when not computable */
+} vw_track_draw_t;
+
+/* A growth (or decay) fit of a series: the Poisson GLM of vw_stats_growth_fit(). */
+typedef struct {
+    int ok;                  /* 1 when fitted (>= 3 detected draws in the window) */
+    int n_draws;             /* draws used */
+    double r, r_lo, r_hi;    /* rate per day and its 95 % profile-likelihood CI */
+    double td, td_lo, td_hi; /* ln 2 / |r| and the CI ends (doubling time or half-life) */
+} vw_track_fit_t;
+
+/* One patient x target series and its summary.  Strings are owned. */
+typedef struct {
+    const vw_patient_t *patient; /* borrowed from the timeline */
+    char *id, *chrom, *ref, *alt, *gene, *protein;
+    int64_t pos1;
+    vw_track_draw_t *draws;  /* the patient's plasma draws in date order */
+    size_t n_draws;
+    vw_track_status_t status;
+    long baseline;           /* index in draws of the baseline draw, -1 if none */
+    double baseline_vaf;     /* NaN when the baseline is missing or not assessable */
+    long first_pos;          /* index of the first detection (see docs), -1 if none */
+    long last_neg;           /* last not-detected draw before first_pos, -1 if none */
+    int32_t first_detection; /* date of draws[first_pos] or VW_DATE_NONE */
+    int32_t last_negative;   /* date of draws[last_neg] or VW_DATE_NONE */
+    int n_assessed, n_detected;
+    double max_vaf;          /* over the assessable draws; NaN if none */
+    double trend_z, trend_p; /* Cochran-Armitage, one-sided for rising; NaN if not computable */
+    double glm_slope, glm_p; /* logistic GLM slope per day, one-sided LRT p; NaN if not */
+    double cusum_h;          /* CUSUM threshold used (rule cusum), NaN otherwise or if not needed */
+    int32_t stop_date;       /* treatment stop that splits growth and decay, VW_DATE_NONE */
+    vw_track_fit_t growth;   /* on-treatment growth from the first detection to the stop */
+    vw_track_fit_t decay;    /* after the stop */
+    int is_truncal;          /* this target is the --truncal one */
+} vw_track_series_t;
+
+/* The result.  Caller owns; free with vw_track_destroy(). */
+typedef struct {
+    vw_track_series_t *s;    /* by patient (sheet order), then target (chrom, pos, ref, alt, id) */
+    size_t n;
+    vw_track_opt_t opt;      /* the options used (truncal borrowed from the caller) */
+} vw_track_t;
+
+/*
+ * Builds and analyses every patient x target series.
+ * Calls of samples not in the sheet are an error naming the sample; calls of
+ * non-plasma samples (normal, tissue) are ignored; two calls of one sample
+ * and target are an error.  A --truncal id that no call has is an error.
+ * Logs on failure (VW_EINPUT: the sample, target or option is named).
+ * Returns 0, -EINVAL (NULL, bad options), -ENOMEM, VW_EINPUT or VW_ESTATS.
+ */
+int vw_track_run(const vw_timeline_t *tl, const vw_calls_t *calls, const vw_track_opt_t *opt,
+                 vw_track_t **ret_tr) VW_WARN_UNUSED;
+
+/* Frees everything; accepts NULL. */
+void vw_track_destroy(vw_track_t *tr);
+
+/* Writes the per-series table (PREFIX.vafwatch.track.tsv; docs/tracking.md).
+ * Returns 0 or -EIO. */
+int vw_track_write_tsv(const vw_track_t *tr, FILE *fp) VW_WARN_UNUSED;
+/* Writes the per-draw table (PREFIX.vafwatch.series.tsv).  Returns 0 or -EIO. */
+int vw_track_write_series(const vw_track_t *tr, FILE *fp) VW_WARN_UNUSED;
+
+/* "consecutive", "strict", "cusum"; vw_track_rule_parse() returns 0 or VW_EPARSE. */
+const char *vw_track_rule_name(vw_track_rule_t r);
+int vw_track_rule_parse(const char *s, vw_track_rule_t *ret_rule) VW_WARN_UNUSED;
+/* "pre-existing", "germline?", "emerging", "transient", "never", "not_assessed". */
+const char *vw_track_status_name(vw_track_status_t s);
+
+/* The emergence decision on its own, for one series (exposed for tests):
+ * given the draws and the baseline index, sets *ret_first (index of the
+ * emergence draw or -1), *ret_last_neg (-1 if none) and *ret_h (CUSUM
+ * threshold, NaN otherwise; may be NULL).  n_patient_draws is T of the
+ * strict rule.  Returns 0, -EINVAL or VW_ESTATS. */
+int vw_track_emergence(const vw_track_draw_t *d, size_t n, long baseline, size_t n_patient_draws,
+                       const vw_track_opt_t *opt, long *ret_first, long *ret_last_neg,
+                       double *ret_h) VW_WARN_UNUSED;
+
+#endif

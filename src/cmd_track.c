@@ -1,0 +1,234 @@
+/* cmd_track.c -- vafwatch track: per patient x target series of plasma draws,
+ * emergence, trend and growth (docs/tracking.md).  Also holds the option and
+ * loading helpers that vafwatch leadtime shares. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vafwatch/call.h"
+#include "vafwatch/log.h"
+#include "vafwatch/timeline.h"
+#include "vafwatch/track.h"
+#include "vafwatch/util.h"
+#include "cmd.h"
+
+void vw_cmd_track_help(FILE *fp)
+{
+    vw_track_opt_t d;
+    vw_track_opt_init(&d);
+    fprintf(fp,
+            "Input:\n"
+            "  -s, --sheet FILE         cohort sheet (patient sample date file ...); the 'file'\n"
+            "                           column need not exist here\n"
+            "  -e, --events FILE        events (treatment_start/stop, scan, progression ...)\n"
+            "Emergence:\n"
+            "  -r, --rule RULE          consecutive: two consecutive detected draws;\n"
+            "                           strict: one draw with p < alpha / (draws of the patient);\n"
+            "                           cusum: binomial CUSUM alarm [%s]\n"
+            "      --alpha FLOAT        family-wise level of the strict rule [%g]\n"
+            "      --cusum-vaf FLOAT    CUSUM out-of-control VAF pi1 (a fraction) [%g]\n"
+            "      --cusum-arl0 FLOAT   CUSUM in-control average run length, in draws [%g]\n"
+            "      --seed INT           seed of the simulation that chooses the CUSUM h [%lu]\n"
+            "      --truncal ID         target id of a truncal mutation: report clone fraction =\n"
+            "                           VAF / truncal VAF per draw [none]\n",
+            vw_track_rule_name(d.rule), d.alpha, d.cusum_vaf, d.cusum_arl0, d.cusum_seed);
+}
+
+int vw_cmd_track_opt(int c, const char *arg, vw_track_opt_t *o, const char **sheet,
+                     const char **events, int *ret_exit)
+{
+    double v;
+    long l;
+    *ret_exit = -1;
+    switch (c) {
+    case 's': *sheet = arg; return 1;
+    case 'e': *events = arg; return 1;
+    case 'r':
+        if (vw_track_rule_parse(arg, &o->rule) != 0) {
+            vw_error("--rule takes consecutive, strict or cusum, not '%s'", arg);
+            *ret_exit = VW_EXIT_USAGE;
+        }
+        return 1;
+    case VW_OPT_TRACK_ALPHA:
+    case VW_OPT_TRACK_CUSUM_VAF:
+        if (vw_parse_double(arg, &v) != 0 || !(v > 0 && v < 1)) {
+            vw_error("--%s takes a number between 0 and 1, not '%s'",
+                     c == VW_OPT_TRACK_ALPHA ? "alpha" : "cusum-vaf", arg);
+            *ret_exit = VW_EXIT_USAGE;
+        } else if (c == VW_OPT_TRACK_ALPHA) {
+            o->alpha = v;
+        } else {
+            o->cusum_vaf = v;
+        }
+        return 1;
+    case VW_OPT_TRACK_ARL0:
+        if (vw_parse_double(arg, &v) != 0 || !(v >= 1 && v <= 1e6)) {
+            vw_error("--cusum-arl0 takes a number from 1 to 1e6, not '%s'", arg);
+            *ret_exit = VW_EXIT_USAGE;
+        } else {
+            o->cusum_arl0 = v;
+        }
+        return 1;
+    case VW_OPT_TRACK_SEED:
+        if (vw_parse_long(arg, &l) != 0 || l < 0) {
+            vw_error("--seed takes a non-negative integer, not '%s'", arg);
+            *ret_exit = VW_EXIT_USAGE;
+        } else {
+            o->cusum_seed = (unsigned long)l;
+        }
+        return 1;
+    case VW_OPT_TRACK_TRUNCAL: o->truncal = arg; return 1;
+    default: return 0;
+    }
+}
+
+int vw_cmd_track_load(const char *sheet, const char *events, char **files, int n_files,
+                      const vw_track_opt_t *opt, vw_timeline_t **ret_tl, vw_track_t **ret_tr)
+{
+    vw_timeline_t *tl = NULL;
+    vw_calls_t *cs = NULL;
+    vw_track_t *tr = NULL;
+    int rc = vw_timeline_read_sheet(sheet, VW_TIMELINE_NO_FILE_CHECK, &tl);
+    if (rc < 0) {
+        if (rc == -EINVAL || rc == -ENOMEM)
+            vw_error_code(rc, "reading '%s'", sheet);
+        goto err;
+    }
+    rc = vw_timeline_read_events(tl, events);
+    if (rc < 0) {
+        if (rc == -EINVAL || rc == -ENOMEM)
+            vw_error_code(rc, "reading '%s'", events);
+        goto err;
+    }
+    if (!(cs = vw_calls_init())) {
+        vw_error_code(-ENOMEM, "calls");
+        goto err;
+    }
+    for (int i = 0; i < n_files; i++)
+        if ((rc = vw_calls_read_tsv(cs, files[i])) < 0)
+            goto err; /* logged by the reader */
+    rc = vw_track_run(tl, cs, opt, &tr);
+    if (rc < 0) {
+        if (rc != VW_EINPUT)
+            vw_error_code(rc, "tracking");
+        goto err;
+    }
+    vw_calls_destroy(cs);
+    *ret_tl = tl;
+    *ret_tr = tr;
+    return 0;
+err:
+    vw_calls_destroy(cs);
+    vw_timeline_destroy(tl);
+    return rc < 0 ? rc : -1;
+}
+
+/* Writes one output through vw_ofile; logs and returns -1 on failure. */
+int vw_cmd_write(const char *path, int (*write)(const void *, FILE *), const void *obj)
+{
+    vw_ofile_t of = {0};
+    int rc = vw_ofile_open(&of, path);
+    if (rc < 0) {
+        vw_error_code(rc, "cannot write '%s'", path);
+        return -1;
+    }
+    rc = write(obj, of.fp);
+    if (rc < 0) {
+        vw_error_code(rc, "writing '%s'", path);
+        vw_ofile_abort(&of);
+        return -1;
+    }
+    if ((rc = vw_ofile_commit(&of)) < 0) {
+        vw_error_code(rc, "writing '%s'", path);
+        return -1;
+    }
+    return 0;
+}
+
+char *vw_cmd_prefixed(const char *prefix, const char *kind)
+{
+    size_t n = strlen(prefix) + strlen(kind) + 16;
+    char *s = malloc(n);
+    if (s)
+        snprintf(s, n, "%s.vafwatch.%s", prefix, kind);
+    return s;
+}
+
+static void usage(FILE *fp)
+{
+    fprintf(fp,
+            "\n"
+            "Usage: vafwatch track [options] -s COHORT.tsv -e EVENTS.tsv -o PREFIX CALLS.tsv [...]\n\n"
+            "Follows every target of the calls tables over each patient's plasma draws: status\n"
+            "(pre-existing, germline?, emerging, transient, never, not_assessed), the emergence\n"
+            "date with the last negative draw before it, trend tests and the doubling time\n"
+            "(half-life after a treatment stop).  Calls are linked to draws by sample name.\n\n");
+    vw_cmd_track_help(fp);
+    fprintf(fp,
+            "Output:\n"
+            "  -o, --output-prefix STR  writes PREFIX.vafwatch.track.tsv (per patient x target) and\n"
+            "                           PREFIX.vafwatch.series.tsv (per draw) [required]\n"
+            VW_OPT_COMMON_HELP
+            "\n"
+            "Rules, statuses and columns are described in docs/tracking.md.\n\n");
+}
+
+static int w_track(const void *o, FILE *fp) { return vw_track_write_tsv(o, fp); }
+static int w_series(const void *o, FILE *fp) { return vw_track_write_series(o, fp); }
+
+int main_track(int argc, char *argv[])
+{
+    static const struct option lopts[] = {
+        VW_OPT_TRACK_LONG,
+        {"output-prefix", required_argument, NULL, 'o'},
+        VW_OPT_COMMON_LONG,
+        {NULL, 0, NULL, 0}
+    };
+    vw_track_opt_t opt;
+    vw_track_opt_init(&opt);
+    const char *sheet = NULL, *events = NULL, *prefix = NULL;
+    int c, ex, ret = VW_EXIT_DATA;
+    vw_timeline_t *tl = NULL;
+    vw_track_t *tr = NULL;
+    char *p1 = NULL, *p2 = NULL;
+    while ((c = getopt_long(argc, argv, "s:e:r:o:h", lopts, NULL)) >= 0) {
+        if (vw_cmd_common(c, optarg, usage, &ex) || vw_cmd_track_opt(c, optarg, &opt, &sheet, &events, &ex)) {
+            if (ex >= 0) {
+                ret = ex;
+                goto out;
+            }
+            continue;
+        }
+        if (c == 'o') {
+            prefix = optarg;
+            continue;
+        }
+        usage(stderr);
+        ret = VW_EXIT_USAGE;
+        goto out;
+    }
+    if (!sheet || !events || !prefix || optind >= argc) {
+        vw_error("needs --sheet, --events, --output-prefix and at least one calls table");
+        ret = VW_EXIT_USAGE;
+        goto out;
+    }
+    vw_info("CMD: %s", vw_cmd_line());
+    if (vw_cmd_track_load(sheet, events, argv + optind, argc - optind, &opt, &tl, &tr) < 0)
+        goto out;
+    p1 = vw_cmd_prefixed(prefix, "track.tsv");
+    p2 = vw_cmd_prefixed(prefix, "series.tsv");
+    if (!p1 || !p2) {
+        vw_error_code(-ENOMEM, "output names");
+        goto out;
+    }
+    if (vw_cmd_write(p1, w_track, tr) < 0 || vw_cmd_write(p2, w_series, tr) < 0)
+        goto out;
+    ret = VW_EXIT_OK;
+out:
+    free(p1);
+    free(p2);
+    vw_track_destroy(tr);
+    vw_timeline_destroy(tl);
+    return ret;
+}

@@ -1,0 +1,664 @@
+/* track.c -- per patient x target series of plasma draws and the emergence
+ * decision (docs/tracking.md). */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vafwatch/log.h"
+#include "vafwatch/track.h"
+
+void vw_track_opt_init(vw_track_opt_t *opt)
+{
+    if (!opt)
+        return;
+    opt->rule = VW_RULE_CONSECUTIVE;
+    opt->alpha = 0.05;
+    opt->cusum_vaf = 0.0025;
+    opt->cusum_arl0 = 100.0;
+    opt->cusum_seed = 20120628UL;
+    opt->cusum_nsim = 1000;
+    opt->truncal = NULL;
+}
+
+static const char *const rule_names[] = {"consecutive", "strict", "cusum"};
+static const char *const status_names[] = {"pre-existing", "germline?", "emerging",
+                                           "transient", "never", "not_assessed"};
+
+const char *vw_track_rule_name(vw_track_rule_t r)
+{
+    return (unsigned)r < 3 ? rule_names[r] : "?";
+}
+
+int vw_track_rule_parse(const char *s, vw_track_rule_t *ret_rule)
+{
+    if (!s || !ret_rule)
+        return -EINVAL;
+    for (int i = 0; i < 3; i++)
+        if (strcmp(s, rule_names[i]) == 0) {
+            *ret_rule = (vw_track_rule_t)i;
+            return 0;
+        }
+    return VW_EPARSE;
+}
+
+const char *vw_track_status_name(vw_track_status_t s)
+{
+    return (unsigned)s < 6 ? status_names[s] : "?";
+}
+
+static int opt_valid(const vw_track_opt_t *o)
+{
+    return (unsigned)o->rule < 3 && o->alpha > 0 && o->alpha < 1 && o->cusum_vaf > 0 &&
+           o->cusum_vaf < 1 && o->cusum_arl0 >= 1 && o->cusum_arl0 <= 1e6 && o->cusum_nsim >= 10;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Emergence                                                                 */
+/* ------------------------------------------------------------------------ */
+
+static int rule_cusum(const vw_track_draw_t *d, size_t n, size_t start, const vw_track_opt_t *opt,
+                      long *ret_first, double *ret_h)
+{
+    size_t m = 0;
+    double pi0 = 0;
+    for (size_t i = start; i < n; i++)
+        if (d[i].state != VW_DRAW_NA) {
+            m++;
+            if (isfinite(d[i].bg_error) && d[i].bg_error > pi0)
+                pi0 = d[i].bg_error;
+        }
+    *ret_first = -1;
+    *ret_h = NAN;
+    /* the rule needs 0 < pi0 < pi1; otherwise it cannot fire (docs/tracking.md) */
+    if (m == 0 || !(pi0 > 0) || !(pi0 < opt->cusum_vaf))
+        return 0;
+    long *x = malloc(m * sizeof(long)), *nn = malloc(m * sizeof(long));
+    size_t *at = malloc(m * sizeof(size_t));
+    double *s = malloc(m * sizeof(double));
+    int rc = -ENOMEM;
+    if (!x || !nn || !at || !s)
+        goto out;
+    m = 0;
+    for (size_t i = start; i < n; i++)
+        if (d[i].state != VW_DRAW_NA) {
+            x[m] = d[i].alt;
+            nn[m] = d[i].depth;
+            at[m++] = i;
+        }
+    long alarm;
+    rc = vw_stats_cusum(x, nn, m, pi0, opt->cusum_vaf, INFINITY, s, &alarm);
+    if (rc < 0)
+        goto out;
+    double smax = 0;
+    for (size_t i = 0; i < m; i++)
+        smax = fmax(smax, s[i]);
+    if (smax > 0) { /* only then can any h >= 0 be crossed */
+        double h;
+        rc = vw_stats_cusum_choose_h(nn, m, pi0, opt->cusum_vaf, opt->cusum_arl0, opt->cusum_seed,
+                                     opt->cusum_nsim, &h, NULL);
+        if (rc < 0)
+            goto out;
+        *ret_h = h;
+        for (size_t i = 0; i < m; i++)
+            if (s[i] > h) {
+                *ret_first = (long)at[i];
+                break;
+            }
+    }
+    rc = 0;
+out:
+    free(x);
+    free(nn);
+    free(at);
+    free(s);
+    return rc;
+}
+
+int vw_track_emergence(const vw_track_draw_t *d, size_t n, long baseline, size_t n_patient_draws,
+                       const vw_track_opt_t *opt, long *ret_first, long *ret_last_neg, double *ret_h)
+{
+    if ((!d && n) || !opt || !ret_first || !ret_last_neg || baseline >= (long)n || baseline < -1 ||
+        !opt_valid(opt))
+        return -EINVAL;
+    size_t start = (size_t)(baseline + 1);
+    long first = -1;
+    double h = NAN;
+    if (opt->rule == VW_RULE_CONSECUTIVE) {
+        long prev = -1; /* the previous assessable draw */
+        for (size_t i = start; i < n && first < 0; i++) {
+            if (d[i].state == VW_DRAW_NA)
+                continue;
+            if (d[i].state == VW_DRAW_DET && prev >= 0 && d[prev].state == VW_DRAW_DET)
+                first = prev;
+            prev = (long)i;
+        }
+    } else if (opt->rule == VW_RULE_STRICT) {
+        double level = opt->alpha / (double)(n_patient_draws ? n_patient_draws : 1);
+        for (size_t i = start; i < n; i++)
+            if (d[i].state != VW_DRAW_NA && isfinite(d[i].p_value) && d[i].p_value < level) {
+                first = (long)i;
+                break;
+            }
+    } else {
+        int rc = rule_cusum(d, n, start, opt, &first, &h);
+        if (rc < 0)
+            return rc;
+    }
+    long last_neg = -1;
+    for (long i = first - 1; first >= 0 && i >= 0; i--)
+        if (d[i].state == VW_DRAW_NEG) {
+            last_neg = i;
+            break;
+        }
+    *ret_first = first;
+    *ret_last_neg = last_neg;
+    if (ret_h)
+        *ret_h = h;
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Trend and growth                                                          */
+/* ------------------------------------------------------------------------ */
+
+/* Fits the Poisson growth GLM on the assessable draws dated in [from, to];
+ * needs >= 3 detected draws there.  t is days since draws[0]. */
+static int fit_window(const vw_track_draw_t *d, size_t n, int32_t from, int32_t to, vw_track_fit_t *f)
+{
+    memset(f, 0, sizeof(*f));
+    f->r = f->r_lo = f->r_hi = f->td = f->td_lo = f->td_hi = NAN;
+    double *t = malloc((n ? n : 1) * sizeof(double));
+    long *x = malloc((n ? n : 1) * sizeof(long)), *nn = malloc((n ? n : 1) * sizeof(long));
+    int rc = -ENOMEM;
+    if (!t || !x || !nn)
+        goto out;
+    size_t m = 0;
+    int det = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (d[i].state == VW_DRAW_NA || d[i].date < from || d[i].date > to)
+            continue;
+        t[m] = (double)(d[i].date - d[0].date);
+        x[m] = d[i].alt;
+        nn[m++] = d[i].depth;
+        det += d[i].state == VW_DRAW_DET;
+    }
+    rc = 0;
+    if (det < 3)
+        goto out;
+    vw_growth_t g;
+    if (vw_stats_growth_fit(t, x, nn, m, &g) != 0)
+        goto out; /* degenerate window: no fit, not an error */
+    f->ok = 1;
+    f->n_draws = (int)m;
+    f->r = g.glm.r;
+    f->r_lo = g.glm.lo;
+    f->r_hi = g.glm.hi;
+    f->td = g.glm.td;
+    f->td_lo = g.glm.td_lo;
+    f->td_hi = g.glm.td_hi;
+out:
+    free(t);
+    free(x);
+    free(nn);
+    return rc;
+}
+
+static int trend(vw_track_series_t *s)
+{
+    size_t n = s->n_draws, m = 0;
+    double *t = malloc((n ? n : 1) * sizeof(double));
+    long *x = malloc((n ? n : 1) * sizeof(long)), *nn = malloc((n ? n : 1) * sizeof(long));
+    if (!t || !x || !nn) {
+        free(t), free(x), free(nn);
+        return -ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (s->draws[i].state == VW_DRAW_NA)
+            continue;
+        t[m] = (double)(s->draws[i].date - s->draws[0].date);
+        x[m] = s->draws[i].alt;
+        nn[m++] = s->draws[i].depth;
+    }
+    double z, p;
+    if (m >= 2 && vw_stats_cochran_armitage(x, nn, t, m, &z, &p) == 0) {
+        s->trend_z = z;
+        s->trend_p = p;
+    }
+    vw_trend_t tr;
+    if (m >= 2 && vw_stats_logit_trend(x, nn, t, m, &tr) == 0) {
+        s->glm_slope = tr.b1;
+        s->glm_p = tr.p;
+    }
+    free(t);
+    free(x);
+    free(nn);
+    return 0;
+}
+
+/* The stop that splits growth from decay: the earliest treatment stop on or
+ * after the first detection. */
+static int32_t stop_after(const vw_patient_t *p, int32_t date)
+{
+    int32_t best = VW_DATE_NONE;
+    for (size_t i = 0; i < p->n_treatments; i++) {
+        const vw_treatment_t *tr = &p->treatments[i];
+        if (tr->has_stop && tr->stop >= date && (best == VW_DATE_NONE || tr->stop < best))
+            best = tr->stop;
+    }
+    return best;
+}
+
+static int analyse(vw_track_series_t *s, const vw_track_opt_t *opt)
+{
+    vw_track_draw_t *d = s->draws;
+    size_t n = s->n_draws;
+    s->baseline = vw_timeline_baseline_index(s->patient);
+    /* the baseline index is over all samples; map it to the plasma draws */
+    if (s->baseline >= 0) {
+        const char *name = s->patient->samples[s->baseline].sample;
+        s->baseline = -1;
+        for (size_t i = 0; i < n; i++)
+            if (d[i].sample == name)
+                s->baseline = (long)i;
+    }
+    s->first_pos = s->last_neg = -1;
+    s->first_detection = s->last_negative = s->stop_date = VW_DATE_NONE;
+    s->baseline_vaf = s->max_vaf = NAN;
+    s->trend_z = s->trend_p = s->glm_slope = s->glm_p = s->cusum_h = NAN;
+    vw_track_fit_t none = {0, 0, NAN, NAN, NAN, NAN, NAN, NAN};
+    s->growth = s->decay = none;
+    long first_det = -1;
+    for (size_t i = 0; i < n; i++) {
+        if (d[i].state == VW_DRAW_NA)
+            continue;
+        s->n_assessed++;
+        if (isfinite(d[i].vaf) && !(d[i].vaf <= s->max_vaf))
+            s->max_vaf = d[i].vaf;
+        if (d[i].state == VW_DRAW_DET) {
+            s->n_detected++;
+            if (first_det < 0)
+                first_det = (long)i;
+        }
+    }
+    if (s->baseline >= 0 && d[s->baseline].state != VW_DRAW_NA)
+        s->baseline_vaf = d[s->baseline].vaf;
+    int rc = trend(s);
+    if (rc < 0)
+        return rc;
+    if (s->n_assessed == 0) {
+        s->status = VW_TRACK_NOT_ASSESSED;
+        return 0;
+    }
+    if (s->baseline >= 0 && d[s->baseline].state == VW_DRAW_DET) {
+        s->status = (d[s->baseline].flags & VW_FLAG_GERMLINE) ? VW_TRACK_GERMLINE : VW_TRACK_PRE_EXISTING;
+        s->first_pos = s->baseline;
+    } else {
+        long first, last_neg;
+        double h;
+        rc = vw_track_emergence(d, n, s->baseline, n, opt, &first, &last_neg, &h);
+        if (rc < 0)
+            return rc;
+        s->cusum_h = h;
+        if (first >= 0) {
+            s->status = VW_TRACK_EMERGING;
+            s->first_pos = first;
+            s->last_neg = last_neg;
+        } else if (first_det >= 0) {
+            s->status = VW_TRACK_TRANSIENT;
+            s->first_pos = first_det;
+            for (long i = first_det - 1; i >= 0; i--)
+                if (d[i].state == VW_DRAW_NEG) {
+                    s->last_neg = i;
+                    break;
+                }
+        } else {
+            s->status = VW_TRACK_NEVER;
+        }
+    }
+    if (s->first_pos >= 0)
+        s->first_detection = d[s->first_pos].date;
+    if (s->last_neg >= 0)
+        s->last_negative = d[s->last_neg].date;
+    if (s->status == VW_TRACK_EMERGING || s->status == VW_TRACK_PRE_EXISTING) {
+        int32_t from = s->first_detection;
+        s->stop_date = stop_after(s->patient, from);
+        int32_t to = s->stop_date == VW_DATE_NONE ? INT32_MAX : s->stop_date;
+        if ((rc = fit_window(d, n, from, to, &s->growth)) < 0)
+            return rc;
+        if (s->stop_date != VW_DATE_NONE && (rc = fit_window(d, n, s->stop_date, INT32_MAX, &s->decay)) < 0)
+            return rc;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Building the series                                                       */
+/* ------------------------------------------------------------------------ */
+
+typedef struct {
+    const vw_call_t *c;
+    size_t pi, si, ti;
+} cref_t;
+
+static int cmp_key(const vw_call_t *a, const vw_call_t *b)
+{
+    int r = strcmp(a->chrom, b->chrom);
+    if (r)
+        return r;
+    if (a->pos1 != b->pos1)
+        return a->pos1 < b->pos1 ? -1 : 1;
+    if ((r = strcmp(a->ref, b->ref)) || (r = strcmp(a->alt, b->alt)))
+        return r;
+    return strcmp(a->id, b->id);
+}
+
+static int cmp_cref(const void *pa, const void *pb)
+{
+    const cref_t *a = pa, *b = pb;
+    int r = cmp_key(a->c, b->c);
+    if (r)
+        return r;
+    if (a->pi != b->pi)
+        return a->pi < b->pi ? -1 : 1;
+    if (a->si != b->si)
+        return a->si < b->si ? -1 : 1;
+    return 0;
+}
+
+void vw_track_destroy(vw_track_t *tr)
+{
+    if (!tr)
+        return;
+    for (size_t i = 0; i < tr->n; i++) {
+        vw_track_series_t *s = &tr->s[i];
+        free(s->id), free(s->chrom), free(s->ref), free(s->alt), free(s->gene), free(s->protein);
+        free(s->draws);
+    }
+    free(tr->s);
+    free(tr);
+}
+
+static void draw_from_call(vw_track_draw_t *d, const vw_call_t *c)
+{
+    int na = (c->flags & VW_FLAG_NOT_ASSESSED) != 0;
+    d->state = (na || c->detected < 0 || c->depth <= 0) ? VW_DRAW_NA
+             : c->detected > 0 ? VW_DRAW_DET : VW_DRAW_NEG;
+    d->depth = na ? -1 : (long)c->depth;
+    d->alt = na ? -1 : (long)c->alt_count;
+    d->vaf = c->vaf;
+    d->vaf_lo = c->vaf_lo;
+    d->vaf_hi = c->vaf_hi;
+    d->lod95 = c->lod95;
+    d->p_value = c->p_value;
+    d->bg_error = c->bg_error;
+    d->flags = c->flags;
+}
+
+static int copy_target(vw_track_series_t *s, const vw_call_t *c)
+{
+    s->id = vw_strdup(c->id ? c->id : ".");
+    s->chrom = vw_strdup(c->chrom);
+    s->ref = vw_strdup(c->ref);
+    s->alt = vw_strdup(c->alt);
+    s->gene = vw_strdup(c->gene ? c->gene : ".");
+    s->protein = vw_strdup(c->protein ? c->protein : ".");
+    s->pos1 = c->pos1;
+    return (s->id && s->chrom && s->ref && s->alt && s->gene && s->protein) ? 0 : -ENOMEM;
+}
+
+static void clone_fractions(vw_track_t *tr, const char *truncal)
+{
+    for (size_t i = 0; i < tr->n; i++) {
+        vw_track_series_t *tc = &tr->s[i];
+        if (strcmp(tc->id, truncal) != 0)
+            continue;
+        tc->is_truncal = 1;
+        for (size_t j = 0; j < tr->n; j++) {
+            vw_track_series_t *s = &tr->s[j];
+            if (s->patient != tc->patient)
+                continue;
+            for (size_t k = 0; k < s->n_draws; k++) {
+                const vw_track_draw_t *t = &tc->draws[k];
+                vw_track_draw_t *d = &s->draws[k];
+                if (t->state != VW_DRAW_NA && d->state != VW_DRAW_NA && t->vaf > 0 && isfinite(d->vaf))
+                    d->clone_fraction = d->vaf / t->vaf;
+            }
+        }
+    }
+}
+
+int vw_track_run(const vw_timeline_t *tl, const vw_calls_t *calls, const vw_track_opt_t *opt,
+                 vw_track_t **ret_tr)
+{
+    if (!tl || !calls || !opt || !ret_tr || !opt_valid(opt))
+        return -EINVAL;
+    int rc = -ENOMEM;
+    size_t nc = 0, nt = 0, np = tl->n_patients;
+    cref_t *cr = malloc(((size_t)calls->n + 1) * sizeof(cref_t));
+    size_t *off = calloc(np + 1, sizeof(size_t));
+    long *dmap = NULL, *sidx = NULL;
+    unsigned char *seen = NULL;
+    vw_track_t *tr = calloc(1, sizeof(*tr));
+    if (!cr || !off || !tr)
+        goto err;
+    tr->opt = *opt;
+    for (size_t p = 0; p < np; p++)
+        off[p + 1] = off[p] + tl->patients[p].n_samples;
+    dmap = malloc((off[np] + 1) * sizeof(long));
+    if (!dmap)
+        goto err;
+    for (size_t p = 0; p < np; p++) {
+        long k = 0;
+        for (size_t i = 0; i < tl->patients[p].n_samples; i++)
+            dmap[off[p] + i] = tl->patients[p].samples[i].type == VW_SAMPLE_PLASMA ? k++ : -1;
+    }
+    for (int i = 0; i < calls->n; i++) {
+        const vw_call_t *c = &calls->c[i];
+        const vw_patient_t *p;
+        const vw_sample_t *s = vw_timeline_find_sample(tl, c->sample, &p);
+        if (!s) {
+            vw_error("calls of sample '%s' but no such sample in the cohort sheet '%s'", c->sample,
+                     tl->sheet_path ? tl->sheet_path : "");
+            rc = VW_EINPUT;
+            goto err;
+        }
+        if (s->type != VW_SAMPLE_PLASMA)
+            continue;
+        cr[nc].c = c;
+        cr[nc].pi = (size_t)(p - tl->patients);
+        cr[nc++].si = (size_t)(s - p->samples);
+    }
+    qsort(cr, nc, sizeof(cref_t), cmp_cref);
+    for (size_t i = 0; i < nc; i++) {
+        if (i > 0 && cmp_key(cr[i - 1].c, cr[i].c) != 0)
+            nt++;
+        cr[i].ti = nt;
+        if (i > 0 && cmp_key(cr[i - 1].c, cr[i].c) == 0 && cr[i - 1].pi == cr[i].pi &&
+            cr[i - 1].si == cr[i].si) {
+            vw_error("sample '%s' has two calls of target %s (%s:%" PRId64 " %s>%s)", cr[i].c->sample,
+                     cr[i].c->id, cr[i].c->chrom, cr[i].c->pos1, cr[i].c->ref, cr[i].c->alt);
+            rc = VW_EINPUT;
+            goto err;
+        }
+    }
+    if (nc)
+        nt++;
+    sidx = malloc((np * nt + 1) * sizeof(long));
+    seen = calloc(np * nt + 1, 1);
+    if (!sidx || !seen)
+        goto err;
+    for (size_t i = 0; i < nc; i++)
+        seen[cr[i].pi * nt + cr[i].ti] = 1;
+    size_t ns = 0;
+    for (size_t i = 0; i < np * nt; i++)
+        ns += seen[i];
+    tr->s = calloc(ns + 1, sizeof(vw_track_series_t));
+    if (!tr->s)
+        goto err;
+    /* one series per patient (sheet order) x target (key order) */
+    const vw_call_t **first = calloc(nt + 1, sizeof(*first));
+    if (!first)
+        goto err;
+    for (size_t i = 0; i < nc; i++)
+        if (!first[cr[i].ti])
+            first[cr[i].ti] = cr[i].c;
+    for (size_t p = 0; p < np; p++) {
+        const vw_patient_t *pt = &tl->patients[p];
+        size_t nd = 0;
+        for (size_t i = 0; i < pt->n_samples; i++)
+            nd += pt->samples[i].type == VW_SAMPLE_PLASMA;
+        for (size_t t = 0; t < nt; t++) {
+            sidx[p * nt + t] = -1;
+            if (!seen[p * nt + t])
+                continue;
+            vw_track_series_t *s = &tr->s[tr->n];
+            sidx[p * nt + t] = (long)tr->n++;
+            s->patient = pt;
+            s->n_draws = nd;
+            s->draws = calloc(nd + 1, sizeof(vw_track_draw_t));
+            if (!s->draws || copy_target(s, first[t]) < 0) {
+                free(first);
+                goto err;
+            }
+            for (size_t i = 0, k = 0; i < pt->n_samples; i++) {
+                if (pt->samples[i].type != VW_SAMPLE_PLASMA)
+                    continue;
+                vw_track_draw_t *d = &s->draws[k++];
+                d->sample = pt->samples[i].sample;
+                d->date = pt->samples[i].date;
+                d->state = VW_DRAW_NA;
+                d->depth = d->alt = -1;
+                d->vaf = d->vaf_lo = d->vaf_hi = d->lod95 = d->p_value = d->bg_error = NAN;
+                d->clone_fraction = NAN;
+            }
+        }
+    }
+    free(first);
+    for (size_t i = 0; i < nc; i++) {
+        vw_track_series_t *s = &tr->s[sidx[cr[i].pi * nt + cr[i].ti]];
+        long k = dmap[off[cr[i].pi] + cr[i].si];
+        draw_from_call(&s->draws[k], cr[i].c);
+    }
+    for (size_t i = 0; i < tr->n; i++)
+        if ((rc = analyse(&tr->s[i], opt)) < 0)
+            goto err;
+    if (opt->truncal) {
+        int found = 0;
+        for (size_t i = 0; i < tr->n && !found; i++)
+            found = strcmp(tr->s[i].id, opt->truncal) == 0;
+        if (!found) {
+            vw_error("--truncal: no call has the target id '%s'", opt->truncal);
+            rc = VW_EINPUT;
+            goto err;
+        }
+        clone_fractions(tr, opt->truncal);
+    }
+    free(cr);
+    free(off);
+    free(dmap);
+    free(sidx);
+    free(seen);
+    *ret_tr = tr;
+    return 0;
+err:
+    free(cr);
+    free(off);
+    free(dmap);
+    free(sidx);
+    free(seen);
+    vw_track_destroy(tr);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Writers                                                                   */
+/* ------------------------------------------------------------------------ */
+
+static void put_num(FILE *fp, double v, const char *fmt)
+{
+    fputc('\t', fp);
+    if (isnan(v))
+        fputs("NA", fp);
+    else if (isinf(v))
+        fputs(v > 0 ? "Inf" : "-Inf", fp);
+    else
+        fprintf(fp, fmt, v);
+}
+
+static void put_date(FILE *fp, int32_t d)
+{
+    char b[VW_DATE_BUFSZ];
+    (void)vw_date_format(d, b); /* "NA" for VW_DATE_NONE */
+    fprintf(fp, "\t%s", b);
+}
+
+int vw_track_write_tsv(const vw_track_t *tr, FILE *fp)
+{
+    if (!tr || !fp)
+        return -EINVAL;
+    fputs("#patient\ttarget\tchrom\tpos\tref\talt\tgene\tprotein\tstatus\tbaseline_vaf"
+          "\tfirst_detection\tlast_negative\trule\tn_draws\tn_assessed\tn_detected\tmax_vaf"
+          "\ttrend_z\ttrend_p\tglm_p\tdoubling_days\tdoubling_lo\tdoubling_hi"
+          "\ttreatment_stop\thalf_life_days\thalf_life_lo\thalf_life_hi\n", fp);
+    for (size_t i = 0; i < tr->n; i++) {
+        const vw_track_series_t *s = &tr->s[i];
+        fprintf(fp, "%s\t%s\t%s\t%" PRId64 "\t%s\t%s\t%s\t%s\t%s", s->patient->id, s->id, s->chrom, s->pos1,
+                s->ref, s->alt, s->gene, s->protein, vw_track_status_name(s->status));
+        put_num(fp, s->baseline_vaf, "%.6g");
+        put_date(fp, s->first_detection);
+        put_date(fp, s->last_negative);
+        fprintf(fp, "\t%s\t%zu\t%d\t%d", vw_track_rule_name(tr->opt.rule), s->n_draws, s->n_assessed,
+                s->n_detected);
+        put_num(fp, s->max_vaf, "%.6g");
+        put_num(fp, s->trend_z, "%.4f");
+        put_num(fp, s->trend_p, "%.4g");
+        put_num(fp, s->glm_p, "%.4g");
+        int g = s->growth.ok && s->growth.r > 0;
+        put_num(fp, g ? s->growth.td : NAN, "%.4g");
+        put_num(fp, g ? s->growth.td_lo : NAN, "%.4g");
+        put_num(fp, g ? s->growth.td_hi : NAN, "%.4g");
+        put_date(fp, s->stop_date);
+        int h = s->decay.ok && s->decay.r < 0;
+        put_num(fp, h ? s->decay.td : NAN, "%.4g");
+        put_num(fp, h ? s->decay.td_lo : NAN, "%.4g");
+        put_num(fp, h ? s->decay.td_hi : NAN, "%.4g");
+        fputc('\n', fp);
+    }
+    return ferror(fp) ? -EIO : 0;
+}
+
+int vw_track_write_series(const vw_track_t *tr, FILE *fp)
+{
+    if (!tr || !fp)
+        return -EINVAL;
+    fputs("#patient\tsample\tdate\tdays_since_start\ttarget\tgene\tprotein\tdepth\talt\tvaf\tvaf_lo"
+          "\tvaf_hi\tlod95\tp_value\tdetected\tclone_fraction\n", fp);
+    for (size_t i = 0; i < tr->n; i++) {
+        const vw_track_series_t *s = &tr->s[i];
+        for (size_t k = 0; k < s->n_draws; k++) {
+            const vw_track_draw_t *d = &s->draws[k];
+            fprintf(fp, "%s\t%s", s->patient->id, d->sample);
+            put_date(fp, d->date);
+            if (s->patient->has_treatment_start)
+                fprintf(fp, "\t%ld", (long)d->date - (long)s->patient->first_treatment_start);
+            else
+                fputs("\tNA", fp);
+            fprintf(fp, "\t%s\t%s\t%s", s->id, s->gene, s->protein);
+            if (d->depth >= 0)
+                fprintf(fp, "\t%ld\t%ld", d->depth, d->alt);
+            else
+                fputs("\tNA\tNA", fp);
+            put_num(fp, d->vaf, "%.6g");
+            put_num(fp, d->vaf_lo, "%.6g");
+            put_num(fp, d->vaf_hi, "%.6g");
+            put_num(fp, d->lod95, "%.6g");
+            put_num(fp, d->p_value, "%.4g");
+            fprintf(fp, "\t%s", d->state == VW_DRAW_DET ? "yes" : d->state == VW_DRAW_NEG ? "no" : "NA");
+            put_num(fp, d->clone_fraction, "%.4g");
+            fputc('\n', fp);
+        }
+    }
+    return ferror(fp) ? -EIO : 0;
+}

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# End-to-end tests of vafwatch track and leadtime.
+# Usage: test_track.sh VAFWATCH COHORT_DIR
+#  - usage and exit codes; a calls sample missing from the sheet -> exit 1 naming it;
+#  - the example cohort (testdata/cohort): the committed sheet, events and truth are
+#    what make_cohort.py writes; on the synthetic calls table built from the truth,
+#    every rule recovers every emergence date, last negative, status and lead time
+#    of truth.tsv exactly.
+set -u
+VW=$1
+COH=$2
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+ok() { echo "ok   $*"; pass=$((pass + 1)); }
+bad() { echo "FAIL $*"; fail=$((fail + 1)); }
+
+expect() { # EXIT STDERR_REGEX -- command...
+    local want=$1 re=$2
+    shift 3
+    "$@" >"$T/out" 2>"$T/err"
+    local got=$?
+    if [ "$got" -ne "$want" ]; then bad "(exit $got, want $want): $*"; sed 's/^/    /' "$T/err" | head -5; return; fi
+    if [ -n "$re" ] && ! grep -Eq -- "$re" "$T/err"; then bad "(stderr lacks /$re/): $*"; sed 's/^/    /' "$T/err"; return; fi
+    ok "$*"
+}
+
+for cmd in track leadtime; do
+    if "$VW" $cmd --help | grep -q "^Usage: vafwatch $cmd"; then ok "$cmd --help"; else bad "$cmd --help"; fi
+    if "$VW" help $cmd | grep -q "^Usage: vafwatch $cmd"; then ok "help $cmd"; else bad "help $cmd"; fi
+    expect 2 "" -- "$VW" $cmd --no-such-option
+    expect 2 "needs --sheet" -- "$VW" $cmd -o "$T/x"
+    expect 2 "--rule takes" -- "$VW" $cmd --rule sometimes -s a -e b -o c d
+done
+
+python3 "$COH/make_cohort.py" --outdir "$T" --calls "$T/calls.tsv" || bad "make_cohort.py"
+for f in cohort.tsv events.tsv truth.tsv; do
+    if cmp -s "$T/$f" "$COH/$f"; then ok "committed $f is what make_cohort.py writes"; else bad "$f differs from make_cohort.py's"; fi
+done
+
+# a calls sample that the sheet lacks: exit 1, naming it
+sed 's/^CRC01_d084\t/CRC99_d084\t/' "$T/calls.tsv" >"$T/calls_bad.tsv"
+expect 1 "sample 'CRC99_d084'" -- "$VW" track -s "$T/cohort.tsv" -e "$T/events.tsv" -o "$T/bad" "$T/calls_bad.tsv"
+if ls "$T"/bad.* >/dev/null 2>&1; then bad "outputs left behind after an error"; else ok "nothing written on error"; fi
+
+for rule in consecutive strict cusum; do
+    if ! "$VW" leadtime --rule $rule --track --json -s "$T/cohort.tsv" -e "$T/events.tsv" -o "$T/$rule" "$T/calls.tsv" 2>"$T/err"; then
+        bad "leadtime --rule $rule"; cat "$T/err"; continue
+    fi
+    python3 - "$T/truth.tsv" "$T/$rule.vafwatch.track.tsv" "$T/$rule.vafwatch.leadtime.tsv" "$T/$rule.vafwatch.cohort.tsv" <<'PY' && ok "truth recovered, rule $rule" || bad "truth not recovered, rule $rule"
+import sys
+def table(p):
+    rows = [l.rstrip("\n").split("\t") for l in open(p)]
+    return [dict(zip([h.lstrip("#") for h in rows[0]], r)) for r in rows[1:]]
+truth, track, lead, cohort = (table(p) for p in sys.argv[1:5])
+bad = 0
+tr = {(r["patient"], r["target"]): r for r in track}
+ld = {r["patient"]: r for r in lead}
+for t in truth:
+    if t["target"] != "NA":
+        r = tr.get((t["patient"], t["target"]))
+        got = r and (r["status"], r["first_detection"], r["last_negative"])
+        want = (t["status"], t["first_detection"], t["last_negative"])
+        if got != want:
+            print("track", t["patient"], t["target"], got, "!=", want); bad = 1
+    else: # no clone at all: every target of the patient is 'never'
+        for (p, _), r in tr.items():
+            if p == t["patient"] and r["status"] != "never":
+                print("track", p, r["target"], r["status"], "!= never"); bad = 1
+    l = ld[t["patient"]]
+    want = (t["lead_time_days"], t["progression"], t["lead_status"])
+    got = (l["lead_time_days"], l["progression"], l["status"])
+    if got != want:
+        print("leadtime", t["patient"], got, "!=", want); bad = 1
+    if t["status"] == "emerging" and l["first_detection"] > t["first_detection"]:
+        print("leadtime", t["patient"], "first detection after a clone's"); bad = 1
+# Van Emburgh ordering: in CRC04 RAS before the EGFR ectodomain
+if not tr[("CRC04", "KRAS_G12V_c.35G>T")]["first_detection"] < tr[("CRC04", "EGFR_S492R_c.1476C>A")]["first_detection"]:
+    print("RAS not before ECD"); bad = 1
+if cohort[-1]["group"] != "total" or cohort[-1]["patients"] != str(len(ld)):
+    print("cohort table does not end with the total row"); bad = 1
+sys.exit(bad)
+PY
+done
+if python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$T/consecutive.vafwatch.leadtime.json"; then ok "JSON parses"; else bad "JSON"; fi
+# CRC07: the clone halves every 28 days after the antibody stops; the fit is exact
+if awk -F'\t' '$1=="CRC07" && $9=="emerging" {exit !($25=="28" && $21=="28")}' "$T/consecutive.vafwatch.track.tsv"; then
+    ok "CRC07 doubling time and half-life 28 days"; else bad "CRC07 doubling/half-life"; fi
+# deterministic output
+"$VW" track -s "$T/cohort.tsv" -e "$T/events.tsv" -o "$T/again" "$T/calls.tsv" 2>/dev/null
+if cmp -s "$T/again.vafwatch.series.tsv" "$T/consecutive.vafwatch.series.tsv"; then ok "deterministic"; else bad "series differ between runs"; fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

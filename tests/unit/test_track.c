@@ -1,0 +1,332 @@
+/* test_track.c -- unit tests of the track module.  Expected values are
+ * worked out by hand from the definitions in docs/tracking.md (noted beside). */
+#include "vw_test.h"
+#include "track_fixture.h"
+
+#include <gsl/gsl_errno.h>
+
+#include "vafwatch/log.h"
+#include "vafwatch/track.h"
+
+/* A series of draws from states, alt counts, depths and p-values. */
+static void mk(vw_track_draw_t *d, size_t n, const int *state, const long *x, long depth, const double *p)
+{
+    memset(d, 0, n * sizeof(*d));
+    for (size_t i = 0; i < n; i++) {
+        d[i].date = (int32_t)(30 * i);
+        d[i].state = (vw_draw_state_t)state[i];
+        d[i].alt = x ? x[i] : 0;
+        d[i].depth = depth;
+        d[i].p_value = p ? p[i] : (state[i] == 1 ? 1e-9 : 0.5);
+        d[i].bg_error = 1e-4;
+    }
+}
+
+static void test_consecutive(void **st)
+{
+    (void)st;
+    vw_track_opt_t o;
+    vw_track_opt_init(&o);
+    vw_track_draw_t d[6];
+    long first, neg;
+    /* baseline 0 negative; 1 detected alone; 2 negative; 3,4 detected:
+     * the first pair of consecutive detected draws is (3,4) -> emergence 3,
+     * interval (2, 3] */
+    int s1[6] = {0, 1, 0, 1, 1, 1};
+    mk(d, 6, s1, NULL, 5000, NULL);
+    assert_int_equal(vw_track_emergence(d, 6, 0, 6, &o, &first, &neg, NULL), 0);
+    assert_int_equal(first, 3);
+    assert_int_equal(neg, 2);
+    /* a not-assessable draw between two detected ones does not break the pair:
+     * (1, 3) are consecutive among assessable draws -> emergence 1, last negative 0 */
+    int s2[4] = {0, 1, -1, 1};
+    mk(d, 4, s2, NULL, 5000, NULL);
+    assert_int_equal(vw_track_emergence(d, 4, 0, 4, &o, &first, &neg, NULL), 0);
+    assert_int_equal(first, 1);
+    assert_int_equal(neg, 0);
+    /* one detection only: no emergence */
+    int s3[4] = {0, 0, 0, 1};
+    mk(d, 4, s3, NULL, 5000, NULL);
+    assert_int_equal(vw_track_emergence(d, 4, 0, 4, &o, &first, &neg, NULL), 0);
+    assert_int_equal(first, -1);
+    assert_int_equal(neg, -1);
+    /* the baseline itself is never an emergence draw: baseline 1 detected with 2 */
+    int s4[4] = {0, 1, 1, 0};
+    mk(d, 4, s4, NULL, 5000, NULL);
+    assert_int_equal(vw_track_emergence(d, 4, 1, 4, &o, &first, &neg, NULL), 0);
+    assert_int_equal(first, -1);
+    /* bad arguments */
+    assert_int_equal(vw_track_emergence(d, 4, 4, 4, &o, &first, &neg, NULL), -EINVAL);
+    assert_int_equal(vw_track_emergence(NULL, 4, 0, 4, &o, &first, &neg, NULL), -EINVAL);
+}
+
+static void test_strict(void **st)
+{
+    (void)st;
+    vw_track_opt_t o;
+    vw_track_opt_init(&o);
+    o.rule = VW_RULE_STRICT;
+    vw_track_draw_t d[6];
+    long first, neg;
+    /* T = 6 draws, alpha 0.05: level 0.05 / 6 = 0.008333.  0.01 and 0.009 are
+     * above it, 0.008 is the first below -> emergence at 3, last negative 2. */
+    int s[6] = {0, 1, 0, 0, 1, 1};
+    double p[6] = {0.5, 0.01, 0.009, 0.008, 1e-6, 1e-6};
+    mk(d, 6, s, NULL, 5000, p);
+    assert_int_equal(vw_track_emergence(d, 6, 0, 6, &o, &first, &neg, NULL), 0);
+    assert_int_equal(first, 3);
+    assert_int_equal(neg, 2);
+    /* with T = 5 the level is 0.01: 0.009 at draw 2 fires; last negative is 2's
+     * predecessor with state 'no' = 0 (draw 1 is detected) */
+    assert_int_equal(vw_track_emergence(d, 6, 0, 5, &o, &first, &neg, NULL), 0);
+    assert_int_equal(first, 2);
+    assert_int_equal(neg, 0);
+}
+
+static void test_cusum(void **st)
+{
+    (void)st;
+    vw_track_opt_t o;
+    vw_track_opt_init(&o);
+    o.rule = VW_RULE_CUSUM;
+    o.cusum_nsim = 200;
+    vw_track_draw_t d[5];
+    long first, neg;
+    double h;
+    /* pi0 = 1e-4, pi1 = 0.0025, n = 6000.  By hand:
+     *   x = 0:  l = 6000 ln(0.9975/0.9999)            = -14.42  (S stays 0)
+     *   x = 3:  l = 3 ln 25 + 5997 ln(0.9975/0.9999)   =  9.66 - 14.41 = -4.76
+     *   x = 36: l = 36 ln 25 + 5964 ln(0.9975/0.9999)  = 115.88 - 14.33 = 101.5
+     * so a path of 0, 3, 0, 3 never leaves 0 (no alarm, no h needed) and a
+     * 36 at draw 3 alarms there for any h < 101.5. */
+    int s1[5] = {0, 0, 0, 0, 0};
+    long x1[5] = {0, 3, 0, 3, 0};
+    mk(d, 5, s1, x1, 6000, NULL);
+    assert_int_equal(vw_track_emergence(d, 5, 0, 5, &o, &first, &neg, &h), 0);
+    assert_int_equal(first, -1);
+    assert_true(isnan(h));
+    int s2[5] = {0, 0, 0, 1, 1};
+    long x2[5] = {0, 3, 0, 36, 60};
+    mk(d, 5, s2, x2, 6000, NULL);
+    assert_int_equal(vw_track_emergence(d, 5, 0, 5, &o, &first, &neg, &h), 0);
+    /* (at n = 6000 an in-control path leaves 0 so rarely that h = 0 already
+     * gives ARL0 >= 100; any h in [0, 101.5) gives the same answer) */
+    assert_true(h >= 0 && h < 101.5);
+    assert_int_equal(first, 3);
+    assert_int_equal(neg, 2);
+    /* background at or above pi1: the rule cannot be applied */
+    for (int i = 0; i < 5; i++)
+        d[i].bg_error = 0.003;
+    assert_int_equal(vw_track_emergence(d, 5, 0, 5, &o, &first, &neg, &h), 0);
+    assert_int_equal(first, -1);
+}
+
+static void test_names(void **st)
+{
+    (void)st;
+    vw_track_rule_t r;
+    assert_int_equal(vw_track_rule_parse("cusum", &r), 0);
+    assert_int_equal(r, VW_RULE_CUSUM);
+    assert_int_equal(vw_track_rule_parse("CUSUM", &r), VW_EPARSE);
+    assert_int_equal(vw_track_rule_parse(NULL, &r), -EINVAL);
+    assert_string_equal(vw_track_rule_name(VW_RULE_STRICT), "strict");
+    assert_string_equal(vw_track_status_name(VW_TRACK_GERMLINE), "germline?");
+    assert_string_equal(vw_track_status_name(VW_TRACK_NOT_ASSESSED), "not_assessed");
+}
+
+/* P1: draws every 30 days from day 0 (treatment start) to day 210, stop on
+ * day 120.  P2: draws on days 0..120. */
+static vw_timeline_t *cohort(void)
+{
+    static char sheet[4096], events[1024];
+    char b[VW_DATE_BUFSZ];
+    sheet[0] = events[0] = '\0';
+    fx_cat(sheet, sizeof sheet, "patient\tsample\tdate\tfile\ttype\n");
+    for (int i = 0; i < 8; i++)
+        fx_cat(sheet, sizeof sheet, "P1\tP1_%d\t%s\tx.bam\tplasma\n", i, fx_date(30 * i, b));
+    for (int i = 0; i < 5; i++)
+        fx_cat(sheet, sizeof sheet, "P2\tP2_%d\t%s\tx.bam\tplasma\n", i, fx_date(30 * i, b));
+    fx_cat(sheet, sizeof sheet, "P2\tP2_wbc\t%s\tx.bam\tnormal\n", fx_date(0, b));
+    fx_cat(events, sizeof events, "patient\tdate\tevent\tdetail\n");
+    fx_cat(events, sizeof events, "P1\t%s\ttreatment_start\tdrugA\n", fx_date(0, b));
+    fx_cat(events, sizeof events, "P1\t%s\ttreatment_stop\tdrugA\n", fx_date(120, b));
+    fx_cat(events, sizeof events, "P2\t%s\ttreatment_start\tdrugA\n", fx_date(0, b));
+    return fx_timeline(sheet, events);
+}
+
+static vw_calls_t *calls(void)
+{
+    vw_calls_t *cs = vw_calls_init();
+    char s[32];
+    /* P1 KRAS: 0 at baseline, then 10, 20, 40, 80 (doubling every 30 days)
+     * up to the stop on day 120, then 40, 20, 10 (halving every 30 days) */
+    long kras[8] = {0, 10, 20, 40, 80, 40, 20, 10};
+    for (int i = 0; i < 8; i++) {
+        snprintf(s, sizeof s, "P1_%d", i);
+        fx_call(cs, s, 0, kras[i] > 0, kras[i], 10000, kras[i] > 0 ? 1e-9 : 1, 0);
+        fx_call(cs, s, 1, 1, 5000, 10000, 1e-300, VW_FLAG_GERMLINE);     /* germline T790M */
+        fx_call(cs, s, 2, 1, 1000, 10000, 1e-300, 0);                    /* truncal TP53, VAF 0.1 */
+    }
+    /* P2 KRAS: one blip on day 30; EGFR never; TP53 not assessable */
+    long k2[5] = {0, 12, 0, 0, 0};
+    for (int i = 0; i < 5; i++) {
+        snprintf(s, sizeof s, "P2_%d", i);
+        fx_call(cs, s, 0, k2[i] > 0, k2[i], 10000, k2[i] > 0 ? 1e-9 : 1, 0);
+        fx_call(cs, s, 1, 0, 0, 10000, 1, 0);
+        if (i < 4)
+            fx_call(cs, s, 2, -1, 0, 0, NAN, VW_FLAG_NOT_ASSESSED);
+    }
+    fx_call(cs, "P2_wbc", 1, 1, 5000, 10000, 1e-300, 0); /* a normal: ignored */
+    return cs;
+}
+
+static const vw_track_series_t *find(const vw_track_t *tr, const char *patient, int t)
+{
+    for (size_t i = 0; i < tr->n; i++)
+        if (!strcmp(tr->s[i].patient->id, patient) && !strcmp(tr->s[i].id, fx_tid[t]))
+            return &tr->s[i];
+    fail_msg("no series %s %s", patient, fx_tid[t]);
+    return NULL;
+}
+
+static void test_run(void **st)
+{
+    (void)st;
+    vw_timeline_t *tl = cohort();
+    vw_calls_t *cs = calls();
+    vw_track_opt_t o;
+    vw_track_opt_init(&o);
+    o.truncal = "TP53_R175H";
+    vw_track_t *tr = NULL;
+    assert_int_equal(vw_track_run(tl, cs, &o, &tr), 0);
+    assert_int_equal(tr->n, 6);
+    int32_t d0 = fx_day0();
+
+    const vw_track_series_t *s = find(tr, "P1", 0);
+    assert_int_equal(s->status, VW_TRACK_EMERGING);
+    assert_int_equal(s->n_draws, 8);
+    assert_int_equal(s->baseline, 0);
+    assert_int_equal(s->first_detection, d0 + 30);   /* pair (30, 60) */
+    assert_int_equal(s->last_negative, d0);          /* interval (day 0, day 30] */
+    assert_int_equal(s->n_detected, 7);
+    assert_close(s->max_vaf, 0.008, 1e-12);
+    assert_close(s->baseline_vaf, 0.0, 0);
+    /* noise-free exponential: x = 10 * 2^(t/30) at n = 10000 on days 30..120,
+     * so the Poisson MLE reproduces the data: r = ln 2 / 30, doubling 30 d */
+    assert_true(s->growth.ok);
+    assert_int_equal(s->growth.n_draws, 4);
+    assert_close(s->growth.r, log(2.0) / 30.0, 1e-8);
+    assert_close(s->growth.td, 30.0, 1e-6);
+    assert_true(s->growth.td_lo < 30.0 && s->growth.td_hi > 30.0);
+    /* after the stop on day 120: 80, 40, 20, 10 -> half-life 30 d */
+    assert_int_equal(s->stop_date, d0 + 120);
+    assert_true(s->decay.ok);
+    assert_close(s->decay.r, -log(2.0) / 30.0, 1e-8);
+    assert_close(s->decay.td, 30.0, 1e-6);
+    /* clone fraction = VAF / truncal VAF = 0.001 / 0.1 on day 30 */
+    assert_close(s->draws[1].clone_fraction, 0.01, 1e-12);
+    assert_close(s->draws[0].clone_fraction, 0.0, 0);
+
+    s = find(tr, "P1", 1);
+    assert_int_equal(s->status, VW_TRACK_GERMLINE);
+    assert_close(s->baseline_vaf, 0.5, 1e-12);
+    assert_int_equal(s->first_detection, d0);
+    assert_false(s->growth.ok);
+    /* constant 5000/10000: every x_i = n_i pbar, so Z = 0 and p = 1 - Phi(0) = 0.5 */
+    assert_close(s->trend_z, 0.0, 1e-12);
+    assert_close(s->trend_p, 0.5, 1e-12);
+
+    s = find(tr, "P1", 2);
+    assert_int_equal(s->status, VW_TRACK_PRE_EXISTING);
+    assert_true(s->is_truncal);
+    assert_close(s->draws[3].clone_fraction, 1.0, 1e-12);
+
+    s = find(tr, "P2", 0);
+    assert_int_equal(s->status, VW_TRACK_TRANSIENT);
+    assert_int_equal(s->first_detection, d0 + 30);
+    assert_int_equal(s->last_negative, d0);
+    assert_true(isnan(s->draws[1].clone_fraction)); /* truncal not assessable in P2 */
+
+    s = find(tr, "P2", 1);
+    assert_int_equal(s->status, VW_TRACK_NEVER);
+    assert_int_equal(s->n_draws, 5); /* the normal sample is not a draw */
+    assert_int_equal(s->first_detection, VW_DATE_NONE);
+    assert_close(s->trend_p, 1.0, 0); /* pbar = 0: p = 1 by definition */
+
+    s = find(tr, "P2", 2);
+    assert_int_equal(s->status, VW_TRACK_NOT_ASSESSED);
+    assert_int_equal(s->draws[4].state, VW_DRAW_NA); /* no call at all */
+
+    /* writers */
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    assert_int_equal(vw_track_write_tsv(tr, fp), 0);
+    fclose(fp);
+    assert_non_null(strstr(buf, "P1\tKRAS_G12D\t12\t25398284\tC\tT\tKRAS\tp.X\temerging\t0\t2023-01-31\t2023-01-01\tconsecutive\t8\t8\t7"));
+    assert_non_null(strstr(buf, "P2\tTP53_R175H"));
+    free(buf);
+    fp = open_memstream(&buf, &len);
+    assert_int_equal(vw_track_write_series(tr, fp), 0);
+    fclose(fp);
+    assert_non_null(strstr(buf, "P1\tP1_1\t2023-01-31\t30\tKRAS_G12D\tKRAS\tp.X\t10000\t10\t0.001\t"));
+    assert_non_null(strstr(buf, "P2\tP2_4\t2023-05-01\t120\tTP53_R175H\tTP53\tp.X\tNA\tNA\tNA"));
+    free(buf);
+    vw_track_destroy(tr);
+    vw_calls_destroy(cs);
+    vw_timeline_destroy(tl);
+}
+
+static void test_errors(void **st)
+{
+    (void)st;
+    vw_timeline_t *tl = cohort();
+    vw_calls_t *cs = calls();
+    vw_track_opt_t o;
+    vw_track_opt_init(&o);
+    vw_track_t *tr = NULL;
+    FILE *sink = tmpfile();
+    vw_log_set_sink(sink);
+    /* unknown truncal id */
+    o.truncal = "APC_R1450X";
+    assert_int_equal(vw_track_run(tl, cs, &o, &tr), VW_EINPUT);
+    o.truncal = NULL;
+    /* a duplicate call */
+    fx_call(cs, "P1_3", 0, 1, 40, 10000, 1e-9, 0);
+    assert_int_equal(vw_track_run(tl, cs, &o, &tr), VW_EINPUT);
+    vw_calls_destroy(cs);
+    /* a sample not in the sheet: the message names it */
+    cs = vw_calls_init();
+    fx_call(cs, "P9_0", 0, 0, 0, 10000, 1, 0);
+    assert_int_equal(vw_track_run(tl, cs, &o, &tr), VW_EINPUT);
+    vw_log_set_sink(NULL);
+    char msg[512] = "";
+    rewind(sink);
+    size_t n = fread(msg, 1, sizeof msg - 1, sink);
+    msg[n] = '\0';
+    fclose(sink);
+    assert_non_null(strstr(msg, "sample 'P9_0'"));
+    assert_non_null(strstr(msg, "'APC_R1450X'"));
+    assert_null(tr);
+    /* bad arguments */
+    assert_int_equal(vw_track_run(NULL, cs, &o, &tr), -EINVAL);
+    o.alpha = 0;
+    assert_int_equal(vw_track_run(tl, cs, &o, &tr), -EINVAL);
+    vw_track_destroy(NULL);
+    vw_calls_destroy(cs);
+    vw_timeline_destroy(tl);
+}
+
+int main(void)
+{
+    gsl_set_error_handler_off();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_consecutive),
+        cmocka_unit_test(test_strict),
+        cmocka_unit_test(test_cusum),
+        cmocka_unit_test(test_names),
+        cmocka_unit_test(test_run),
+        cmocka_unit_test(test_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
