@@ -56,5 +56,6 @@ vw_targets_t *vw_cmd_targets(const vw_target_opt_t *o, const char *first_input);
 
 int main_catalogue(int argc, char *argv[]);
 int main_count(int argc, char *argv[]);
+int main_cnv(int argc, char *argv[]);
 
 #endif

@@ -18,6 +18,7 @@ typedef struct {
 static const vw_command_t commands[] = {
     {"catalogue", main_catalogue, "print the built-in resistance hotspot catalogue or check targets"},
     {"count", main_count, "count reference and mutant fragments at the targets in BAM/CRAM files"},
+    {"cnv", main_cnv, "gene copy number (ERBB2, MET, KRAS, EGFR amplification) from depth vs normals"},
     {NULL, NULL, NULL}
 };
 
