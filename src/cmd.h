@@ -112,5 +112,6 @@ int vw_cmd_track_load(const char *sheet, const char *events, char **files, int n
 int vw_cmd_write(const char *path, int (*write)(const void *, FILE *), const void *obj);
 /* "PREFIX.vafwatch.KIND" (caller frees), NULL on ENOMEM. */
 char *vw_cmd_prefixed(const char *prefix, const char *kind);
+int main_cnv(int argc, char *argv[]);
 
 #endif

@@ -1120,3 +1120,209 @@ int vw_count_write_json(FILE *fp, const vw_targets_t *ts, vw_sample_counts_t *co
     fputs("\n  ]\n}\n", fp);
     return ferror(fp) ? -EIO : 0;
 }
+
+/* ------------------------------------------------------------------ */
+/* Fragments per region (copy number)                                  */
+
+typedef struct {
+    int tid;
+    hts_pos_t beg, end;
+    int idx;             /* index in the caller's arrays */
+} creg_t;
+
+static int creg_cmp(const void *a, const void *b)
+{
+    const creg_t *x = a, *y = b;
+    if (x->tid != y->tid)
+        return x->tid < y->tid ? -1 : 1;
+    return x->beg < y->beg ? -1 : x->beg > y->beg;
+}
+
+/* The position at which a read's fragment is counted, or -1 when this read
+ * is not the one that counts it (the other mate is). */
+static hts_pos_t frag_point(const bam1_t *b)
+{
+    const bam1_core_t *c = &b->core;
+    if ((c->flag & BAM_FPAIRED) && !(c->flag & BAM_FMUNMAP) && c->mtid == c->tid && c->isize != 0) {
+        if (c->pos > c->mpos || (c->pos == c->mpos && !(c->flag & BAM_FREAD1)))
+            return -1;
+        hts_pos_t t = c->isize < 0 ? -c->isize : c->isize;
+        return c->pos + t / 2;
+    }
+    return (c->pos + bam_endpos(b)) / 2;
+}
+
+/* Adds the read to the region of [lo,hi) holding its fragment point. */
+static void region_add(const creg_t *r, int lo, int hi, const bam1_t *b, const vw_count_opt_t *opt, int64_t *frag)
+{
+    const bam1_core_t *c = &b->core;
+    if ((c->flag & opt->excl_flags) || (c->flag & opt->req_flags) != opt->req_flags || c->qual < opt->min_mq)
+        return;
+    hts_pos_t p = frag_point(b);
+    if (p < 0)
+        return;
+    int hi0 = hi;
+    while (lo < hi) { /* first region with end > p */
+        int mid = lo + (hi - lo) / 2;
+        if (r[mid].tid < c->tid || (r[mid].tid == c->tid && r[mid].end <= p))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < hi0 && r[lo].tid == c->tid && r[lo].beg <= p && p < r[lo].end)
+        frag[r[lo].idx]++;
+}
+
+int vw_count_regions(const char *path, const char *sample, int n, char *const *chrom, const hts_pos_t *beg,
+                     const hts_pos_t *end, vw_build_t build, const vw_count_opt_t *opt, int64_t *ret_frag,
+                     char **ret_sample)
+{
+    int rc = 0, r;
+    samFile *fp = NULL;
+    sam_hdr_t *h = NULL;
+    hts_idx_t *idx = NULL;
+    bam1_t *b = bam_init1();
+    creg_t *rg = calloc((size_t)(n ? n : 1), sizeof(*rg));
+    int64_t *frag = calloc((size_t)(n ? n : 1), sizeof(*frag));
+    char *name = NULL;
+    int64_t n_reads = 0;
+    if (!b || !rg || !frag) {
+        rc = -ENOMEM;
+        goto out;
+    }
+    errno = 0;
+    fp = sam_open(path, "r");
+    if (!fp) {
+        rc = errno ? -errno : VW_EFORMAT;
+        vw_error_code(rc, "%s: cannot open", path);
+        goto out;
+    }
+    if (hts_get_format(fp)->category != sequence_data) {
+        vw_error("%s: not a BAM, CRAM or SAM file", path);
+        rc = VW_EFORMAT;
+        goto out;
+    }
+    if (hts_get_format(fp)->format == cram && opt->reference && hts_set_fai_filename(fp, opt->reference) != 0) {
+        vw_error("%s: cannot use reference '%s' (no .fai index?)", path, opt->reference);
+        rc = VW_EINPUT;
+        goto out;
+    }
+    if (opt->threads > 1 && hts_set_threads(fp, opt->threads) != 0)
+        vw_warn("%s: could not start %d decompression threads", path, opt->threads);
+    if (!(h = sam_hdr_read(fp))) {
+        vw_error("%s: no valid header (truncated or not a BAM/CRAM/SAM file)", path);
+        rc = VW_EFORMAT;
+        goto out;
+    }
+    vw_build_t fb = vw_build_detect(h, NULL);
+    if (build != VW_BUILD_UNKNOWN && fb != VW_BUILD_UNKNOWN && fb != build) {
+        vw_error("%s: the header is %s (from @SQ lengths) but the regions are %s; use --build %s or regions "
+                 "of that build", path, vw_build_name(fb), vw_build_name(build), vw_build_name(fb));
+        rc = VW_EBUILD;
+        goto out;
+    }
+    for (int i = 0; i < n; i++) {
+        int tid = vw_contig_tid(h, chrom[i]);
+        if (tid < 0) {
+            vw_error("%s: contig '%s' of region %s:%lld-%lld is not in the header (wrong build or naming?)", path,
+                     chrom[i], chrom[i], (long long)beg[i] + 1, (long long)end[i]);
+            rc = VW_EBUILD;
+            goto out;
+        }
+        if (end[i] > sam_hdr_tid2len(h, tid)) {
+            vw_error("%s: region %s:%lld-%lld lies beyond the end of contig '%s' (%lld bp): wrong build?", path,
+                     chrom[i], (long long)beg[i] + 1, (long long)end[i], sam_hdr_tid2name(h, tid),
+                     (long long)sam_hdr_tid2len(h, tid));
+            rc = VW_EBUILD;
+            goto out;
+        }
+        rg[i].tid = tid;
+        rg[i].beg = beg[i];
+        rg[i].end = end[i];
+        rg[i].idx = i;
+    }
+    if (n > 1)
+        qsort(rg, (size_t)n, sizeof(*rg), creg_cmp);
+    name = sample ? vw_strdup(sample) : header_sample(h, path);
+    if (!name)
+        name = name_from_path(path);
+    if (!name) {
+        rc = -ENOMEM;
+        goto out;
+    }
+    if (opt->stream || strcmp(path, "-") == 0) {
+        int last_tid = -1;
+        hts_pos_t last_pos = -1;
+        while ((r = sam_read1(fp, h, b)) >= 0) {
+            n_reads++;
+            const bam1_core_t *c = &b->core;
+            if (c->tid < 0)
+                break;
+            if (c->tid < last_tid || (c->tid == last_tid && c->pos < last_pos)) {
+                vw_error("%s: not sorted by coordinate (record %lld); run samtools sort", path, (long long)n_reads);
+                rc = VW_EFORMAT;
+                goto out;
+            }
+            last_tid = c->tid;
+            last_pos = c->pos;
+            region_add(rg, 0, n, b, opt, frag);
+        }
+    } else {
+        if (!(idx = sam_index_load(fp, path))) {
+            vw_error("%s: no index (.bai/.csi/.crai) found; run 'samtools index %s', or use --stream", path, path);
+            rc = VW_EINPUT;
+            goto out;
+        }
+        const hts_pos_t pad = 1000; /* a fragment's leftmost mate starts at most this far before its midpoint */
+        int i = 0;
+        r = -1;
+        while (i < n) {
+            int lo = i;
+            hts_pos_t qb = rg[i].beg > pad ? rg[i].beg - pad : 0, qe = rg[i].end;
+            i++;
+            while (i < n && rg[i].tid == rg[lo].tid && rg[i].beg < qe + 2 * pad) {
+                if (rg[i].end > qe)
+                    qe = rg[i].end;
+                i++;
+            }
+            hts_itr_t *itr = sam_itr_queryi(idx, rg[lo].tid, qb, qe);
+            if (!itr) {
+                vw_error("%s: cannot query region %s:%lld-%lld", path, sam_hdr_tid2name(h, rg[lo].tid),
+                         (long long)qb + 1, (long long)qe);
+                rc = VW_EFORMAT;
+                goto out;
+            }
+            while ((r = sam_itr_next(fp, itr, b)) >= 0) {
+                n_reads++;
+                region_add(rg, lo, i, b, opt, frag);
+            }
+            hts_itr_destroy(itr);
+            if (r < -1)
+                break;
+        }
+    }
+    if (r < -1) {
+        vw_error("%s: truncated or corrupt BAM/CRAM after %lld records (read error %d)", path, (long long)n_reads, r);
+        rc = VW_EFORMAT;
+        goto out;
+    }
+out:
+    bam_destroy1(b);
+    if (idx)
+        hts_idx_destroy(idx);
+    if (h)
+        sam_hdr_destroy(h);
+    if (fp && hts_close(fp) != 0 && rc == 0) {
+        vw_error("%s: error while closing (truncated file?)", path);
+        rc = VW_EFORMAT;
+    }
+    if (rc == 0) {
+        memcpy(ret_frag, frag, (size_t)n * sizeof(*frag));
+        *ret_sample = name;
+        name = NULL;
+    }
+    free(name);
+    free(rg);
+    free(frag);
+    return rc;
+}

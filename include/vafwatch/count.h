@@ -158,5 +158,21 @@ typedef struct {
  * VW_EINPUT (no index). */
 int vw_count_self_bg(const char *path, const vw_targets_t *ts, const vw_count_opt_t *opt, int flank,
                      vw_selfbg_t *ret) VW_WARN_UNUSED;
+/* Fragments per region, for copy number (count.c).  A
+ * fragment is counted once, through its leftmost mate (for a pair on one
+ * contig: the mate with the lower position, read 1 on a tie), in the
+ * region holding its midpoint (leftmost start + |TLEN|/2); a read without
+ * a mate on its contig counts at the midpoint of its own alignment.  Reads
+ * with any of opt->excl_flags (duplicates by default), without all of
+ * opt->req_flags, or with MAPQ < opt->min_mq are skipped.
+ * 'chrom', 'beg', 'end' (0-based half-open) give n regions that must not
+ * overlap.  Checks the file's build against 'build' (if both known) and
+ * that every contig exists and is long enough.
+ * Logs on failure (naming the file).  Returns 0 with ret_frag[0..n-1] and
+ * *ret_sample (caller owns, free(); @RG SM, 'sample' or the file name), or
+ * -errno, VW_EFORMAT, VW_EBUILD, VW_EINPUT (no index without stream). */
+int vw_count_regions(const char *path, const char *sample, int n, char *const *chrom, const hts_pos_t *beg,
+                     const hts_pos_t *end, vw_build_t build, const vw_count_opt_t *opt, int64_t *ret_frag,
+                     char **ret_sample) VW_WARN_UNUSED;
 
 #endif

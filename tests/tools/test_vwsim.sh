@@ -436,5 +436,22 @@ check_eq "wt: exit 0" 0 $?
 check_bam "$WORK/wt.bam" 100
 check_eq "wt: truth is only the header" "1" "$(wc -l < "$WORK/wt.truth.tsv" | tr -d ' ')"
 
+# copy number: each window's reads in the BAM equal 2 x its truth fragments, and
+# pCN = 2 + TF x (CN - 2) (ERBB2 CN 10 at TF 0.2: 3.6, SCIENCE.md 3.7)
+C=$WORK/cnv
+"$VWSIM" -r "$DATA/cnv_tumour.recipe.tsv" -o "$C"
+check_eq "cnv: exit 0" 0 $?
+check_eq "cnv: ERBB2 pCN 3.6" "3.6" "$(awk -F '\t' '$1 == "chr17" {print $7}' "$C.cn_truth.tsv")"
+_bad=$(grep -v '^#' "$C.cn_truth.tsv" | while read -r chrom st en len cn tf pcn ex n; do
+    _r=$(samtools view -c "$C.bam" "$chrom:$st-$en")
+    [ "$_r" -eq $((2 * n)) ] || echo "$chrom:$st-$en $_r != 2 x $n"
+done)
+check_eq "cnv: reads per window = 2 x truth fragments" "" "$_bad"
+printf '%s\n' "build	GRCh37" "fragments	10" "window	chr12	25398173	25398392" \
+    "copy_number	chr12	25398300	25398500	4" > "$WORK/bad_cut.tsv"
+"$VWSIM" -r "$WORK/bad_cut.tsv" -o "$WORK/bad_cut" > /dev/null 2> "$WORK/bad_cut.err"
+check_eq "cnv: segment cutting a window exits 1" "1" "$?"
+check_eq "kras: no cn_truth without copy-number keys" "no" "$([ -e "$K.cn_truth.tsv" ] && echo yes || echo no)"
+
 echo "$n_pass passed, $n_fail failed"
 [ "$n_fail" -eq 0 ]

@@ -5,7 +5,8 @@
  *   vwsim -r RECIPE.tsv -o PREFIX [--seed N] [--fragments N] [--sample NAME]
  *         [--format bam|sam|cram] [--single-end] [--error-rate F] [--dup-rate F]
  *
- * Writes PREFIX.bam (+ .bai; or .cram + .crai, or .sam), PREFIX.truth.tsv and,
+ * Writes PREFIX.bam (+ .bai; or .cram + .crai, or .sam), PREFIX.truth.tsv,
+ * PREFIX.cn_truth.tsv when a copy-number key is used, and,
  * when the recipe says "write_fasta 1", PREFIX.fa (+ .fai).  The recipe format
  * and the truth definitions are described in usage() below and in
  * testdata/sim/README.md.
@@ -192,6 +193,10 @@ typedef struct {
     int *site; int n_site;   /* sites inside, in position order */
     int *var; int n_var;     /* variants inside */
     double p_mut;            /* probability that a fragment carries >= 1 variant */
+    double cn;               /* tumour copy number of the window (2 unless a copy_number line says) */
+    double pcn;              /* plasma copy number 2 + TF*(cn - 2) */
+    double n_expected;       /* expected fragments: base x pcn/2 */
+    int64_t n_frag;          /* fragments drawn in this window */
     int max_ins;             /* total inserted bases if every insertion is carried */
 } window_t;
 
@@ -230,6 +235,14 @@ typedef struct {
     truth_t t;
 } variant_t;
 
+/* a copy_number segment: the windows inside it get n x pCN/2 fragments */
+typedef struct {
+    char *cname; int tid;
+    hts_pos_t beg, end; /* 0-based half-open */
+    double cn;
+    int line;
+} cnseg_t;
+
 typedef struct {
     int tid; hts_pos_t pos;
     int n; int *var;    /* variants at the site */
@@ -251,6 +264,10 @@ typedef struct {
     double dup_rate;
     int write_fasta, write_fasta_line;
     int single_end, format, threads;
+    double frag_per_kb;     /* > 0: a window gets frag_per_kb x length/1000 fragments, not 'fragments' */
+    double tumour_fraction; /* TF of copy_number segments [0] */
+    int poisson;            /* fragment_count poisson: draw each window's count from a Poisson law */
+    int cn_truth;           /* write PREFIX.cn_truth.tsv (any of the copy-number keys was used) */
 
     const char *recipe;
     char *cmdline;
@@ -260,6 +277,7 @@ typedef struct {
     forced_t *fs; int n_fs, m_fs;
     variant_t *var; int n_var, m_var;
     site_t *site; int n_site;
+    cnseg_t *cns; int n_cns, m_cns;
 } sim_t;
 
 #define GROW(p, n, m) do {                                                    \
@@ -299,6 +317,8 @@ static void sim_destroy(sim_t *S)
         free(v->wseq_ref); free(v->wseq_alt); free(v->ealt);
     }
     for (int i = 0; i < S->n_site; i++) free(S->site[i].var);
+    for (int i = 0; i < S->n_cns; i++) free(S->cns[i].cname);
+    free(S->cns);
     free(S->ctg); free(S->win); free(S->fs); free(S->var); free(S->site);
 }
 
@@ -375,12 +395,12 @@ static char *xstrdup(const char *s)
 
 enum { K_SEED, K_SAMPLE, K_BUILD, K_NAMING, K_READ_LENGTH, K_FRAGMENTS, K_FRAG_MEAN,
        K_FRAG_SD, K_MUT_MEAN, K_MUT_SD, K_ERROR_RATE, K_BASE_QUALITY, K_MAPQ,
-       K_DUP_RATE, K_WRITE_FASTA, K_N_SCALAR };
+       K_DUP_RATE, K_WRITE_FASTA, K_FRAG_PER_KB, K_TUMOUR_FRACTION, K_FRAGMENT_COUNT, K_N_SCALAR };
 
 static const char *scalar_keys[K_N_SCALAR] = {
     "seed", "sample", "build", "naming", "read_length", "fragments", "frag_mean",
     "frag_sd", "mut_frag_mean", "mut_frag_sd", "error_rate", "base_quality", "mapq",
-    "dup_rate", "write_fasta"
+    "dup_rate", "write_fasta", "fragments_per_kb", "tumour_fraction", "fragment_count"
 };
 
 /* Parses one scalar setting; returns 0 or -1 (logged). */
@@ -463,6 +483,23 @@ static int parse_scalar(sim_t *S, int k, char *val, const char *path, int ln)
         }
         recipe_error(path, ln, "write_fasta must be 0 or 1, not '%s'", val);
         return -1;
+    case K_FRAG_PER_KB:
+        S->cn_truth = 1;
+        if (parse_double(val, &d) == 0 && d > 0 && d <= 1e6) { S->frag_per_kb = d; return 0; }
+        recipe_error(path, ln, "fragments_per_kb must be a number in (0,1e6], not '%s'", val);
+        return -1;
+    case K_TUMOUR_FRACTION:
+        S->cn_truth = 1;
+        if (parse_double(val, &d) == 0 && d >= 0 && d <= 1) { S->tumour_fraction = d; return 0; }
+        recipe_error(path, ln, "tumour_fraction must be a number in [0,1], not '%s'", val);
+        return -1;
+    case K_FRAGMENT_COUNT:
+        if (strcmp(val, "fixed") == 0 || strcmp(val, "poisson") == 0) {
+            S->poisson = val[0] == 'p';
+            return 0;
+        }
+        recipe_error(path, ln, "fragment_count must be fixed or poisson, not '%s'", val);
+        return -1;
     default:
         return -1;
     }
@@ -532,6 +569,24 @@ static int recipe_read(sim_t *S, const char *path)
             if (!(w->cname = xstrdup(f[1]))) goto out;
             w->beg = a - 1; w->end = b; w->line = ln; w->tid = -1;
             S->n_win++;
+        } else if (strcmp(f[0], "copy_number") == 0) {
+            double cn;
+            if (nf != 5) { recipe_error(path, ln, "usage: copy_number CONTIG START END CN (1-based, inclusive)"); goto out; }
+            if (parse_int64(f[2], &a) < 0 || parse_int64(f[3], &b) < 0 || a < 1 || b < a) {
+                recipe_error(path, ln, "copy_number needs integers 1 <= START <= END, not '%s' '%s'", f[2], f[3]);
+                goto out;
+            }
+            if (parse_double(f[4], &cn) < 0 || cn < 0 || cn > 1000) {
+                recipe_error(path, ln, "copy number must be a number from 0 to 1000, not '%s'", f[4]);
+                goto out;
+            }
+            GROW(S->cns, S->n_cns, S->m_cns);
+            cnseg_t *c = &S->cns[S->n_cns];
+            memset(c, 0, sizeof(*c));
+            if (!(c->cname = xstrdup(f[1]))) goto out;
+            c->beg = a - 1; c->end = b; c->cn = cn; c->line = ln; c->tid = -1;
+            S->n_cns++;
+            S->cn_truth = 1;
         } else if (strcmp(f[0], "refseq") == 0) {
             if (nf != 4) { recipe_error(path, ln, "usage: refseq CONTIG POS BASES"); goto out; }
             if (parse_int64(f[2], &a) < 0 || a < 1) {
@@ -696,6 +751,68 @@ static void random_bases(rng_t *r, char *s, hts_pos_t n)
     }
 }
 
+/* Poisson(mean) by sums of Poisson(<= 16) parts drawn by Knuth's product of
+ * uniforms: exact, and fast enough for the means of a simulated panel. */
+static int64_t rng_poisson(rng_t *r, double mean)
+{
+    int64_t n = 0;
+    while (mean > 0) {
+        double part = mean > 16 ? 16 : mean, lim = exp(-part), p = 1;
+        mean -= part;
+        for (;;) {
+            p *= rng_unif(r);
+            if (p <= lim) break;
+            n++;
+        }
+    }
+    return n;
+}
+
+/* Copy-number segments: resolved, not overlapping each other, each window
+ * inside one segment or outside all; then each window's fragment count. */
+static int setup_copy_number(sim_t *S)
+{
+    const char *p = S->recipe;
+    for (int i = 0; i < S->n_cns; i++) {
+        cnseg_t *c = &S->cns[i];
+        if ((c->tid = contig_tid(S, c->cname)) < 0) {
+            recipe_error(p, c->line, "unknown contig '%s'", c->cname);
+            return -1;
+        }
+        for (int j = 0; j < i; j++)
+            if (S->cns[j].tid == c->tid && c->beg < S->cns[j].end && S->cns[j].beg < c->end) {
+                recipe_error(p, c->line, "copy_number segment overlaps the one on line %d", S->cns[j].line);
+                return -1;
+            }
+    }
+    for (int i = 0; i < S->n_win; i++) {
+        window_t *w = &S->win[i];
+        w->cn = 2;
+        for (int j = 0; j < S->n_cns; j++) {
+            const cnseg_t *c = &S->cns[j];
+            if (c->tid != w->tid || c->end <= w->beg || w->end <= c->beg)
+                continue;
+            if (w->beg < c->beg || w->end > c->end) {
+                recipe_error(p, c->line, "copy_number segment cuts the window on line %d (a window must lie "
+                             "inside one segment or outside all)", w->line);
+                return -1;
+            }
+            w->cn = c->cn;
+        }
+        w->pcn = 2 + S->tumour_fraction * (w->cn - 2);
+        double base = S->frag_per_kb > 0 ? S->frag_per_kb * (double)(w->end - w->beg) / 1000.0 : (double)S->fragments;
+        w->n_expected = base * w->pcn / 2;
+        if (S->poisson) {
+            rng_t r;
+            rng_seed(&r, S->seed, 0x400000ULL + (uint64_t)i + 1);
+            w->n_frag = rng_poisson(&r, w->n_expected);
+        } else {
+            w->n_frag = (int64_t)llround(w->n_expected);
+        }
+    }
+    return 0;
+}
+
 static int setup_windows(sim_t *S)
 {
     const char *p = S->recipe;
@@ -724,6 +841,8 @@ static int setup_windows(sim_t *S)
             return -1;
         }
     }
+    if (setup_copy_number(S) < 0)
+        return -1;
     /* reference sequence */
     if (S->build == BUILD_CUSTOM) {
         for (int i = 0; i < S->n_ctg; i++) {
@@ -1506,7 +1625,7 @@ static int simulate_window(sim_t *S, window_t *w, writer_t *W)
     W->tid = w->tid;
 
     /* 1. class (carries a variant or not) and length of every fragment */
-    for (int64_t i = 0; i < S->fragments; i++) {
+    for (int64_t i = 0; i < w->n_frag; i++) {
         int cls = w->p_mut > 0 && rng_unif(&G.rng) < w->p_mut;
         int len = cls ? draw_length(&G.rng, S->mut_mean, S->mut_sd) : draw_length(&G.rng, S->frag_mean, S->frag_sd);
         if (len > lcap) len = lcap;
@@ -1544,18 +1663,18 @@ out:
  * Output files
  * ------------------------------------------------------------------------ */
 
-enum { OUT_ALN, OUT_IDX, OUT_TRUTH, OUT_FA, OUT_FAI, OUT_N };
+enum { OUT_ALN, OUT_IDX, OUT_TRUTH, OUT_FA, OUT_FAI, OUT_CN, OUT_N };
 
 typedef struct {
     char *final[OUT_N];
     char *tmp[OUT_N];
 } outset_t;
 
-static int outset_init(outset_t *os, const char *prefix, int format, int fasta)
+static int outset_init(outset_t *os, const char *prefix, int format, int fasta, int cn)
 {
     static const char *aln_ext[] = {".bam", ".sam", ".cram"}, *idx_ext[] = {".bam.bai", NULL, ".cram.crai"};
     const char *ext[OUT_N] = {aln_ext[format], idx_ext[format], ".truth.tsv", fasta ? ".fa" : NULL,
-                              fasta ? ".fa.fai" : NULL};
+                              fasta ? ".fa.fai" : NULL, cn ? ".cn_truth.tsv" : NULL};
     memset(os, 0, sizeof(*os));
     for (int i = 0; i < OUT_N; i++) {
         if (!ext[i]) continue;
@@ -1641,6 +1760,23 @@ static int write_truth(const sim_t *S, const char *path)
     return 0;
 }
 
+/* One row per window: its copy number, the plasma copy number and the
+ * fragments drawn (before duplicates).  1-based inclusive coordinates. */
+static int write_cn_truth(const sim_t *S, const char *path)
+{
+    FILE *fp = fopen(path, "w");
+    if (!fp) { error_msg("cannot create '%s': %s", path, strerror(errno)); return -1; }
+    fputs("#chrom\tstart\tend\tlength\tcopy_number\ttumour_fraction\tpcn\texpected_fragments\tfragments\n", fp);
+    for (int i = 0; i < S->n_win; i++) {
+        const window_t *w = &S->win[i];
+        fprintf(fp, "%s\t%" PRId64 "\t%" PRId64 "\t%" PRId64 "\t%.10g\t%.10g\t%.10g\t%.10g\t%" PRId64 "\n",
+                S->ctg[w->tid].name, (int64_t)w->beg + 1, (int64_t)w->end, (int64_t)(w->end - w->beg), w->cn,
+                S->tumour_fraction, w->pcn, w->n_expected, w->n_frag);
+    }
+    if (ferror(fp) | fclose(fp)) { error_msg("error writing '%s'", path); return -1; }
+    return 0;
+}
+
 static sam_hdr_t *make_header(const sim_t *S)
 {
     kstring_t s = KS_INITIALIZE;
@@ -1661,7 +1797,7 @@ static int simulate(sim_t *S, const char *prefix)
     outset_t os;
     writer_t W;
     memset(&W, 0, sizeof(W));
-    if (outset_init(&os, prefix, S->format, S->write_fasta) < 0) goto out;
+    if (outset_init(&os, prefix, S->format, S->write_fasta, S->cn_truth) < 0) goto out;
 
     if (!(W.hdr = make_header(S))) { error_msg("cannot build the SAM header"); goto out; }
     static const char *modes[] = {"wb", "w", "wc"};
@@ -1701,6 +1837,7 @@ static int simulate(sim_t *S, const char *prefix)
     if (i < 0) { error_msg("error closing '%s'", os.tmp[OUT_ALN]); goto out; }
     if (write_truth(S, os.tmp[OUT_TRUTH]) < 0) goto out;
     if (S->write_fasta && write_fasta(S, &os) < 0) goto out;
+    if (S->cn_truth && write_cn_truth(S, os.tmp[OUT_CN]) < 0) goto out;
     if (outset_commit(&os) < 0) goto out;
     ret = 0;
 out:
@@ -1749,7 +1886,10 @@ static void usage(FILE *fp)
 "\n"
 "Recipe (TSV or blank-separated; '#' starts a comment; 1-based inclusive):\n"
 "  seed N [1] | sample NAME [SIM] | read_length N [100]\n"
-"  fragments N (per window) [1000]\n"
+"  fragments N (per window) [1000] | fragments_per_kb F (per kb of window, instead)\n"
+"  fragment_count fixed|poisson [fixed] (poisson: each window's count is drawn)\n"
+"  tumour_fraction F [0] | copy_number CONTIG START END CN (windows inside get\n"
+"                                    fragments x pCN/2, pCN = 2 + TF x (CN - 2))\n"
 "  build GRCh37|GRCh38|custom | naming chr|nochr [chr] | contig NAME LENGTH (custom)\n"
 "  frag_mean F [167] | frag_sd F [20] | mut_frag_mean F [145] | mut_frag_sd F [15]\n"
 "  error_rate F [0] | base_quality N [37] | mapq N [60] | dup_rate F [0]\n"
@@ -1762,6 +1902,8 @@ static void usage(FILE *fp)
 "Truth (PREFIX.truth.tsv), one row per variant, duplicates excluded:\n"
 "  #chrom pos ref alt fraction frag_depth frag_ref frag_alt frag_other\n"
 "  frag_discordant read_depth read_ref read_alt read_other frag_alt_fwd frag_alt_rev\n"
+"Copy-number truth (PREFIX.cn_truth.tsv, when a copy-number key is used), per window:\n"
+"  #chrom start end length copy_number tumour_fraction pcn expected_fragments fragments\n"
 "\n"
 "Exit status: 0 success, 1 data or runtime error, 2 usage error.\n"
 "\n", VWSIM_VERSION, INDEL_MAX);

@@ -1,0 +1,534 @@
+/* cmd_cnv.c -- vafwatch cnv: gene copy number from depth against a panel of normals. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <htslib/sam.h>
+
+#include "vafwatch/cnv.h"
+#include "vafwatch/count.h"
+#include "vafwatch/log.h"
+#include "vafwatch/util.h"
+#include "cmd.h"
+
+enum {
+    OPT_REFREG = VW_OPT_CMD_FIRST, OPT_GENES, OPT_BIN, OPT_BUILD, OPT_GC, OPT_PON, OPT_BUILD_PON, OPT_TF,
+    OPT_PRESET, OPT_MIN_Z, OPT_MIN_CN, OPT_MIN_PCN, OPT_MIN_SD, OPT_EXCL, OPT_STREAM
+};
+
+#define DEFAULT_BIN 5000
+
+static void usage(FILE *fp)
+{
+    vw_cnv_opt_t d;
+    vw_count_opt_t c;
+    vw_cnv_opt_init(&d);
+    vw_count_opt_init(&c);
+    char *fl = bam_flag2str((int)c.excl_flags);
+    fprintf(fp,
+            "\n"
+            "Usage: vafwatch cnv [options] -o PREFIX <in.bam|in.cram> [...]\n"
+            "       vafwatch cnv --build-pon [options] -o PREFIX <normal.bam> [...]\n\n"
+            "Gene copy number from depth: fragments per region (duplicates excluded), normalised to\n"
+            "the sample's reference regions, log2 ratio to a panel of normals (PoN), per gene the\n"
+            "median log2R, z against the normals, plasma copy number pCN = 2 x 2^log2R and, with\n"
+            "the tumour fraction, tumour copy number CN_t = 2 + (pCN - 2) / TF.\n"
+            "Amplified: z > --min-z and CN_t >= --min-cn (without TF: pCN >= --min-pcn).\n\n"
+            "Input:\n"
+            "  -b, --bed BED            regions (capture intervals or bins), 4th column the gene;\n"
+            "                           '.' or 'ref' marks a reference region\n"
+            "      --reference-regions BED  reference regions (all lines; added to --bed or built-in)\n"
+            "      --genes LIST         without --bed: built-in spans, of ERBB2,MET,KRAS,EGFR [all]\n"
+            "      --bin-size INT       bins of the built-in spans, bp [%d]\n"
+            "      --build NAME         GRCh37 or GRCh38 of the built-in spans [from the first file]\n"
+            "      --pon FILE           panel of normals: BAM/CRAM normals (repeatable), or a PoN TSV\n"
+            "                           written by --build-pon\n"
+            "      --tf [SAMPLE=]FLOAT  tumour fraction of a sample (or of all); repeatable\n"
+            "  -f, --reference FASTA    reference (CRAM, and --gc)\n"
+            "      --gc                 GC correction (binned median on the reference regions; needs -f)\n"
+            "  -s, --sample LIST        comma-separated sample names, one per file [@RG SM]\n"
+            "      --stream             read files from start to end, no index needed\n"
+            "Filtering:\n"
+            "  -q, --min-MQ INT         skip reads with mapping quality < INT [%d]\n"
+            "      --excl-flags FLAGS   skip reads with any of these flags [%s]\n"
+            "Calling:\n"
+            "      --min-z FLOAT        z must exceed this [%g]\n"
+            "      --min-cn FLOAT       tumour copy number at least this, when TF is known [%g]\n"
+            "      --min-pcn FLOAT      plasma copy number at least this, without TF [%g]\n"
+            "      --min-sd FLOAT       floor of the normals' sd of gene log2R [%g]\n"
+            "      --preset heracles    amplified when pCN >= 2.4 (Siravegna 2019, plasma ERBB2); flags\n"
+            "                           CN_t >= 25.82 (their adjusted-pCN cut-off) when TF is known\n"
+            "Output:\n"
+            "  -o, --output-prefix STR  writes STR.vafwatch.cnv.tsv (per sample x gene) and\n"
+            "                           STR.vafwatch.cnv_regions.tsv (per sample x region);\n"
+            "                           with --build-pon: STR.vafwatch.cnv_pon.tsv\n"
+            "      --build-pon          the inputs are normals: write the PoN and stop\n"
+            "  -t, --threads INT        BGZF decompression threads per file [1]\n"
+            VW_OPT_COMMON_HELP
+            "\n"
+            "Method, formulas and columns: docs/copy-number.md.\n\n",
+            DEFAULT_BIN, c.min_mq, fl ? fl : "", d.min_z, d.min_cn, d.min_pcn, d.min_sd);
+    free(fl);
+}
+
+/* Build from a BAM/CRAM header, or UNKNOWN. */
+static vw_build_t header_build(const char *path, const char *reference)
+{
+    if (!path || !strcmp(path, "-"))
+        return VW_BUILD_UNKNOWN;
+    samFile *fp = sam_open(path, "r");
+    if (!fp)
+        return VW_BUILD_UNKNOWN;
+    if (reference)
+        hts_set_fai_filename(fp, reference);
+    sam_hdr_t *h = sam_hdr_read(fp);
+    vw_build_t b = h ? vw_build_detect(h, NULL) : VW_BUILD_UNKNOWN;
+    sam_hdr_destroy(h);
+    hts_close(fp);
+    return b;
+}
+
+/* Counts and normalises one file.  Logs on failure; returns NULL. */
+static vw_cnv_sample_t *load_sample(const char *path, const char *name, const vw_cnv_regions_t *rs,
+                                    const vw_count_opt_t *copt, int gc)
+{
+    vw_cnv_sample_t *s = calloc(1, sizeof(*s));
+    char **chrom = calloc((size_t)rs->n, sizeof(char *));
+    hts_pos_t *beg = calloc((size_t)rs->n, sizeof(hts_pos_t)), *end = calloc((size_t)rs->n, sizeof(hts_pos_t));
+    if (!s || !chrom || !beg || !end || !(s->frag = calloc((size_t)rs->n, sizeof(int64_t))) ||
+        !(s->path = vw_strdup(path))) {
+        vw_error_code(-ENOMEM, "%s", path);
+        goto fail;
+    }
+    s->n = rs->n;
+    for (int i = 0; i < rs->n; i++) {
+        chrom[i] = rs->r[i].chrom;
+        beg[i] = rs->r[i].beg;
+        end[i] = rs->r[i].end;
+    }
+    if (vw_count_regions(path, name, rs->n, chrom, beg, end, rs->build, copt, s->frag, &s->sample) < 0)
+        goto fail;
+    int r = vw_cnv_normalise(s, rs, gc);
+    if (r == VW_EINPUT) {
+        vw_error("%s: no fragments in the reference regions (wrong regions, or every read filtered?)", path);
+        goto fail;
+    } else if (r < 0) {
+        vw_error_code(r, "%s", path);
+        goto fail;
+    }
+    free(chrom);
+    free(beg);
+    free(end);
+    return s;
+fail:
+    free(chrom);
+    free(beg);
+    free(end);
+    vw_cnv_sample_destroy(s);
+    return NULL;
+}
+
+static int ends_with(const char *s, const char *suf)
+{
+    size_t l = strlen(s), k = strlen(suf);
+    return l >= k && !strcmp(s + l - k, suf);
+}
+
+static void put_num(FILE *fp, double x, const char *fmt)
+{
+    if (isfinite(x))
+        fprintf(fp, fmt, x);
+    else
+        fputs("NA", fp);
+}
+
+static char *out_name(const char *prefix, const char *kind)
+{
+    size_t n = strlen(prefix) + strlen(kind) + 32;
+    char *s = malloc(n);
+    if (s)
+        snprintf(s, n, "%s.vafwatch.%s.tsv", prefix, kind);
+    return s;
+}
+
+int main_cnv(int argc, char *argv[])
+{
+    static const struct option lopts[] = {
+        {"bed", required_argument, NULL, 'b'},
+        {"regions", required_argument, NULL, 'b'},
+        {"reference-regions", required_argument, NULL, OPT_REFREG},
+        {"genes", required_argument, NULL, OPT_GENES},
+        {"bin-size", required_argument, NULL, OPT_BIN},
+        {"build", required_argument, NULL, OPT_BUILD},
+        {"gc", no_argument, NULL, OPT_GC},
+        {"pon", required_argument, NULL, OPT_PON},
+        {"build-pon", no_argument, NULL, OPT_BUILD_PON},
+        {"tf", required_argument, NULL, OPT_TF},
+        {"preset", required_argument, NULL, OPT_PRESET},
+        {"min-z", required_argument, NULL, OPT_MIN_Z},
+        {"min-cn", required_argument, NULL, OPT_MIN_CN},
+        {"min-pcn", required_argument, NULL, OPT_MIN_PCN},
+        {"min-sd", required_argument, NULL, OPT_MIN_SD},
+        {"reference", required_argument, NULL, 'f'},
+        {"sample", required_argument, NULL, 's'},
+        {"stream", no_argument, NULL, OPT_STREAM},
+        {"min-MQ", required_argument, NULL, 'q'},
+        {"excl-flags", required_argument, NULL, OPT_EXCL},
+        {"output-prefix", required_argument, NULL, 'o'},
+        {"threads", required_argument, NULL, 't'},
+        VW_OPT_COMMON_LONG,
+        {NULL, 0, NULL, 0}
+    };
+    vw_cnv_opt_t opt;
+    vw_count_opt_t copt;
+    vw_cnv_opt_init(&opt);
+    vw_count_opt_init(&copt);
+    const char *bed = NULL, *refreg = NULL, *genes = NULL, *build_s = NULL, *prefix = NULL;
+    char *sample_arg = NULL, **samples = NULL;
+    const char **pon_files = calloc((size_t)argc + 1, sizeof(char *)), **tf_args = calloc((size_t)argc + 1, sizeof(char *));
+    int n_pon = 0, n_tf = 0, gc = 0, build_pon = 0, c, ex, ret = VW_EXIT_DATA, n_files = 0, n_normals = 0;
+    long bin = DEFAULT_BIN, v;
+    double dv;
+    vw_cnv_regions_t *rs = NULL;
+    vw_cnv_sample_t **smp = NULL, **nrm = NULL;
+    vw_cnv_pon_t *pon = NULL;
+    vw_cnv_gene_t **calls = NULL;
+    int *n_calls = NULL;
+    double **rl2 = NULL, *tfs = NULL;
+    char *name_g = NULL, *name_r = NULL;
+    vw_ofile_t og = {0}, orr = {0};
+    if (!pon_files || !tf_args) {
+        free(pon_files);
+        free(tf_args);
+        return VW_EXIT_DATA;
+    }
+    while ((c = getopt_long(argc, argv, "b:f:s:q:o:t:h", lopts, NULL)) >= 0) {
+        if (vw_cmd_common(c, optarg, usage, &ex)) {
+            if (ex >= 0) {
+                ret = ex;
+                goto out;
+            }
+            continue;
+        }
+        switch (c) {
+        case 'b': bed = optarg; break;
+        case OPT_REFREG: refreg = optarg; break;
+        case OPT_GENES: genes = optarg; break;
+        case OPT_BIN:
+            if (vw_parse_long(optarg, &bin) || bin < 100 || bin > 100000000) {
+                vw_error("--bin-size takes an integer from 100 to 1e8, not '%s'", optarg);
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            break;
+        case OPT_BUILD: build_s = optarg; break;
+        case OPT_GC: gc = 1; break;
+        case OPT_PON: pon_files[n_pon++] = optarg; break;
+        case OPT_BUILD_PON: build_pon = 1; break;
+        case OPT_TF: tf_args[n_tf++] = optarg; break;
+        case OPT_PRESET:
+            if (strcmp(optarg, "heracles")) {
+                vw_error("--preset takes 'heracles', not '%s'", optarg);
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            opt.heracles = 1;
+            opt.min_pcn = 2.4;
+            break;
+        case OPT_MIN_Z: case OPT_MIN_CN: case OPT_MIN_PCN: case OPT_MIN_SD:
+            if (vw_parse_double(optarg, &dv) || !isfinite(dv) || dv < 0) {
+                vw_error("%s takes a non-negative number, not '%s'", argv[optind - 1], optarg);
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            *(c == OPT_MIN_Z ? &opt.min_z : c == OPT_MIN_CN ? &opt.min_cn : c == OPT_MIN_PCN ? &opt.min_pcn
+                                                                                              : &opt.min_sd) = dv;
+            break;
+        case 'f': copt.reference = optarg; break;
+        case 's': sample_arg = optarg; break;
+        case OPT_STREAM: copt.stream = 1; break;
+        case 'q':
+            if (vw_parse_long(optarg, &v) || v < 0 || v > 255) {
+                vw_error("-q takes an integer from 0 to 255, not '%s'", optarg);
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            copt.min_mq = (int)v;
+            break;
+        case OPT_EXCL: {
+            int f = bam_str2flag(optarg);
+            if (f < 0) {
+                vw_error("--excl-flags: cannot parse '%s' (e.g. UNMAP,SECONDARY or 0x904)", optarg);
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            copt.excl_flags = (uint32_t)f;
+            break;
+        }
+        case 'o': prefix = optarg; break;
+        case 't':
+            if (vw_parse_long(optarg, &v) || v < 1 || v > 256) {
+                vw_error("--threads takes an integer from 1 to 256, not '%s'", optarg);
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            copt.threads = (int)v;
+            break;
+        default: usage(stderr); ret = VW_EXIT_USAGE; goto out;
+        }
+    }
+    n_files = argc - optind;
+    char **files = argv + optind;
+    if (n_files < 1 || !prefix || !*prefix) {
+        if (n_files >= 1)
+            vw_error("an output prefix (-o) is needed");
+        else
+            usage(stderr);
+        ret = VW_EXIT_USAGE;
+        goto out;
+    }
+    if (gc && !copt.reference) {
+        vw_error("--gc needs the reference (-f/--reference FASTA)");
+        ret = VW_EXIT_USAGE;
+        goto out;
+    }
+    if (bed && genes) {
+        vw_error("--genes selects built-in spans; with --bed the BED names the genes");
+        ret = VW_EXIT_USAGE;
+        goto out;
+    }
+    if (build_pon && n_pon) {
+        vw_error("--build-pon takes the normals as inputs, not --pon");
+        ret = VW_EXIT_USAGE;
+        goto out;
+    }
+    if (sample_arg) {
+        samples = calloc((size_t)n_files, sizeof(char *));
+        int k = 0;
+        for (char *p = sample_arg; samples && p && k < n_files + 1; k++) {
+            char *q = strchr(p, ',');
+            if (q)
+                *q++ = '\0';
+            if (k < n_files)
+                samples[k] = p;
+            p = q;
+        }
+        if (!samples || k != n_files) {
+            vw_error("--sample: give exactly one name per input file (%d)", n_files);
+            ret = VW_EXIT_USAGE;
+            goto out;
+        }
+    }
+    /* regions */
+    if (!(rs = vw_cnv_regions_init()))
+        goto out;
+    if (bed) {
+        if (vw_cnv_regions_load_bed(rs, bed, 0) < 0)
+            goto out;
+        if (build_s && (rs->build = vw_build_parse(build_s)) == VW_BUILD_UNKNOWN) {
+            vw_error("--build: unknown genome build '%s' (use GRCh37 or GRCh38)", build_s);
+            ret = VW_EXIT_USAGE;
+            goto out;
+        }
+    } else {
+        vw_build_t b = build_s ? vw_build_parse(build_s) : header_build(files[0], copt.reference);
+        if (b == VW_BUILD_UNKNOWN) {
+            if (build_s) {
+                vw_error("--build: unknown genome build '%s' (use GRCh37 or GRCh38)", build_s);
+                ret = VW_EXIT_USAGE;
+            } else {
+                vw_error("%s: cannot tell the genome build from the header (@SQ lengths); give --build GRCh37 "
+                         "or --build GRCh38", files[0]);
+            }
+            goto out;
+        }
+        if (vw_cnv_regions_builtin(rs, b, genes, (int)bin) < 0) {
+            vw_error("--genes: unknown gene in '%s' (built-in: ERBB2, MET, KRAS, EGFR)", genes ? genes : "");
+            ret = VW_EXIT_USAGE;
+            goto out;
+        }
+    }
+    if (refreg && vw_cnv_regions_load_bed(rs, refreg, 1) < 0)
+        goto out;
+    if (vw_cnv_regions_finish(rs) < 0)
+        goto out;
+    if (gc && vw_cnv_regions_gc(rs, copt.reference) < 0)
+        goto out;
+    /* samples */
+    smp = calloc((size_t)n_files, sizeof(*smp));
+    if (!smp)
+        goto out;
+    for (int i = 0; i < n_files; i++)
+        if (!(smp[i] = load_sample(files[i], samples ? samples[i] : NULL, rs, &copt, gc)))
+            goto out;
+    if (build_pon) {
+        int r = vw_cnv_pon_build(rs, smp, n_files, &pon);
+        if (r < 0) {
+            vw_error_code(r, "panel of normals");
+            goto out;
+        }
+        if (!(name_g = out_name(prefix, "cnv_pon")))
+            goto out;
+        if ((r = vw_ofile_open(&og, name_g)) < 0) {
+            vw_error_code(r, "%s: cannot write", name_g);
+            goto out;
+        }
+        if (vw_cnv_pon_write(og.fp, rs, pon) < 0 || (r = vw_ofile_commit(&og)) < 0) {
+            vw_error("%s: write failed", name_g);
+            goto out;
+        }
+        if (n_files < 3)
+            vw_warn("a PoN of %d normals gives no z-scores (3 or more needed)", n_files);
+        ret = VW_EXIT_OK;
+        goto out;
+    }
+    if (n_pon == 1 && ends_with(pon_files[0], ".tsv")) {
+        if (vw_cnv_pon_load(pon_files[0], rs, &pon) < 0)
+            goto out;
+    } else if (n_pon > 0) {
+        nrm = calloc((size_t)n_pon, sizeof(*nrm));
+        if (!nrm)
+            goto out;
+        for (int j = 0; j < n_pon; j++, n_normals++) {
+            if (ends_with(pon_files[j], ".tsv")) {
+                vw_error("%s: a saved PoN is given alone, not with other --pon files", pon_files[j]);
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            if (!(nrm[j] = load_sample(pon_files[j], NULL, rs, &copt, gc)))
+                goto out;
+        }
+        int r = vw_cnv_pon_build(rs, nrm, n_pon, &pon);
+        if (r < 0) {
+            vw_error_code(r, "panel of normals");
+            goto out;
+        }
+    } else {
+        vw_warn("no panel of normals (--pon): ratios are against the reference regions only, z is NA");
+    }
+    if (pon && pon->n_normals < 3)
+        vw_warn("a PoN of %d normals gives no z-scores (3 or more needed)", pon->n_normals);
+    /* tumour fractions */
+    tfs = malloc((size_t)n_files * sizeof(double));
+    if (!tfs)
+        goto out;
+    for (int i = 0; i < n_files; i++)
+        tfs[i] = NAN;
+    for (int k = 0; k < n_tf; k++) {
+        const char *eq = strrchr(tf_args[k], '=');
+        const char *num = eq ? eq + 1 : tf_args[k];
+        if (vw_parse_double(num, &dv) || !(dv > 0) || dv > 1) {
+            vw_error("--tf takes [SAMPLE=]FRACTION with 0 < FRACTION <= 1, not '%s'", tf_args[k]);
+            ret = VW_EXIT_USAGE;
+            goto out;
+        }
+        int hit = 0;
+        for (int i = 0; i < n_files; i++)
+            if (!eq || (strlen(smp[i]->sample) == (size_t)(eq - tf_args[k]) &&
+                        !strncmp(smp[i]->sample, tf_args[k], (size_t)(eq - tf_args[k])))) {
+                tfs[i] = dv;
+                hit = 1;
+            }
+        if (!hit) {
+            vw_error("--tf %s: no input sample has that name", tf_args[k]);
+            goto out;
+        }
+    }
+    /* calls and tables */
+    calls = calloc((size_t)n_files, sizeof(*calls));
+    n_calls = calloc((size_t)n_files, sizeof(int));
+    rl2 = calloc((size_t)n_files, sizeof(*rl2));
+    if (!calls || !n_calls || !rl2)
+        goto out;
+    for (int i = 0; i < n_files; i++) {
+        if (!(rl2[i] = malloc((size_t)rs->n * sizeof(double))) ||
+            vw_cnv_call(rs, smp[i], pon, tfs[i], &opt, rl2[i], &calls[i], &n_calls[i]) < 0) {
+            vw_error_code(-ENOMEM, "calls");
+            goto out;
+        }
+    }
+    if (!(name_g = out_name(prefix, "cnv")) || !(name_r = out_name(prefix, "cnv_regions")))
+        goto out;
+    int r;
+    if ((r = vw_ofile_open(&og, name_g)) < 0 || (r = vw_ofile_open(&orr, name_r)) < 0) {
+        vw_error_code(r, "%s: cannot write", og.fp ? name_r : name_g);
+        goto out;
+    }
+    FILE *fp = og.fp;
+    fputs("#sample\tgene\tchrom\tstart\tend\tn_regions\tdepth\tlog2r\tz\tpcn\ttf\tcn_tumour\tamplified\t"
+          "pcn_change\tflags\n", fp);
+    for (int i = 0; i < n_files; i++)
+        for (int g = 0; g < n_calls[i]; g++) {
+            const vw_cnv_gene_t *o = &calls[i][g];
+            fprintf(fp, "%s\t%s\t%s\t%lld\t%lld\t%d\t%lld\t", smp[i]->sample, o->gene, o->chrom, (long long)o->beg + 1,
+                    (long long)o->end, o->n_regions, (long long)o->frag);
+            put_num(fp, o->log2r, "%.4f");
+            fputc('\t', fp);
+            put_num(fp, o->z, "%.2f");
+            fputc('\t', fp);
+            put_num(fp, o->pcn, "%.3f");
+            fputc('\t', fp);
+            put_num(fp, o->tf, "%.4g");
+            fputc('\t', fp);
+            put_num(fp, o->cn_t, "%.2f");
+            fprintf(fp, "\t%s\t", o->amplified < 0 ? "NA" : o->amplified ? "yes" : "no");
+            put_num(fp, i > 0 && g < n_calls[0] ? o->pcn - calls[0][g].pcn : NAN, "%.3f");
+            fprintf(fp, "\t%s\n", o->flags);
+        }
+    fp = orr.fp;
+    fputs("#sample\tchrom\tstart\tend\tgene\tkind\tfragments\tdepth_per_bp\tnorm_depth\tgc\tpon_norm_depth\tlog2r\n",
+          fp);
+    for (int i = 0; i < n_files; i++)
+        for (int k = 0; k < rs->n; k++) {
+            const vw_cnv_region_t *g = &rs->r[k];
+            fprintf(fp, "%s\t%s\t%lld\t%lld\t%s\t%s\t%lld\t%.4f\t", smp[i]->sample, g->chrom, (long long)g->beg + 1,
+                    (long long)g->end, g->gene, g->is_ref ? "reference" : "gene", (long long)smp[i]->frag[k],
+                    (double)smp[i]->frag[k] / (double)(g->end - g->beg));
+            put_num(fp, smp[i]->norm[k], "%.4f");
+            fputc('\t', fp);
+            put_num(fp, g->gc, "%.4f");
+            fputc('\t', fp);
+            put_num(fp, pon ? pon->median[k] : NAN, "%.4f");
+            fputc('\t', fp);
+            put_num(fp, g->is_ref ? NAN : rl2[i][k], "%.4f");
+            fputc('\n', fp);
+        }
+    if (ferror(og.fp) || ferror(orr.fp) || (r = vw_ofile_commit(&og)) < 0 || (r = vw_ofile_commit(&orr)) < 0) {
+        vw_error("%s.vafwatch.cnv*.tsv: write failed", prefix);
+        goto out;
+    }
+    ret = VW_EXIT_OK;
+out:
+    if (ret != VW_EXIT_OK) {
+        vw_ofile_abort(&og);
+        vw_ofile_abort(&orr);
+    }
+    if (smp)
+        for (int i = 0; i < n_files; i++)
+            vw_cnv_sample_destroy(smp[i]);
+    if (nrm)
+        for (int j = 0; j < n_normals; j++)
+            vw_cnv_sample_destroy(nrm[j]);
+    if (calls)
+        for (int i = 0; i < n_files; i++)
+            free(calls[i]);
+    if (rl2)
+        for (int i = 0; i < n_files; i++)
+            free(rl2[i]);
+    free(smp);
+    free(nrm);
+    free(calls);
+    free(n_calls);
+    free(rl2);
+    free(tfs);
+    free(name_g);
+    free(name_r);
+    free(samples);
+    free(pon_files);
+    free(tf_args);
+    vw_cnv_pon_destroy(pon);
+    vw_cnv_regions_destroy(rs);
+    return ret;
+}

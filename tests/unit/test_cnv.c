@@ -1,0 +1,234 @@
+/* test_cnv.c -- unit tests of the cnv module: conversions, regions, BED
+ * parsing, normalisation, PoN, calls.  Expected values are closed formulas
+ * worked by hand (noted beside each). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vafwatch/cnv.h"
+#include "vafwatch/log.h"
+#include "vw_test.h"
+
+/* SCIENCE.md 1.3 T6 / 3.7: TF 5 %, CN 10 -> pCN 2 + 0.05 x 8 = 2.4, and back. */
+static void test_conversions(void **state)
+{
+    (void)state;
+    assert_close(vw_cnv_pcn_from_cn(10, 0.05), 2.4, 1e-12);
+    assert_close(vw_cnv_cn_from_pcn(2.4, 0.05), 10.0, 1e-12);
+    /* ERBB2 CN 10 at TF 0.2: 2 + 0.2 x 8 = 3.6; MET CN 6 at TF 0.1: 2.4 */
+    assert_close(vw_cnv_pcn_from_cn(10, 0.2), 3.6, 1e-12);
+    assert_close(vw_cnv_pcn_from_cn(6, 0.1), 2.4, 1e-12);
+    /* log2R 0 -> pCN 2; log2R 1 -> 4; log2(1.2) -> 2.4 */
+    assert_close(vw_cnv_pcn_from_log2r(0), 2.0, 1e-12);
+    assert_close(vw_cnv_pcn_from_log2r(1), 4.0, 1e-12);
+    assert_close(vw_cnv_pcn_from_log2r(log2(1.2)), 2.4, 1e-12);
+    assert_true(isnan(vw_cnv_cn_from_pcn(2.4, 0)));
+    assert_true(isnan(vw_cnv_cn_from_pcn(2.4, NAN)));
+    assert_true(isnan(vw_cnv_pcn_from_log2r(NAN)));
+}
+
+static void test_builtin(void **state)
+{
+    (void)state;
+    vw_cnv_regions_t *rs = vw_cnv_regions_init();
+    assert_non_null(rs);
+    /* ERBB2 GRCh37 37,844,167-37,886,679 = 42,513 bp -> 9 bins of 5,000 (last 2,513) */
+    assert_int_equal(vw_cnv_regions_builtin(rs, VW_BUILD_GRCH37, "erbb2", 5000), 0);
+    assert_int_equal(rs->n, 9);
+    assert_int_equal(rs->r[0].beg, 37844166);
+    assert_int_equal(rs->r[8].end, 37886679);
+    assert_int_equal(rs->r[8].end - rs->r[8].beg, 2513);
+    assert_int_equal(rs->approx, 0);
+    /* GRCh38 ERBB2 = GRCh37 + 1,843,747 (SCIENCE.md 2.2) */
+    vw_cnv_regions_t *r38 = vw_cnv_regions_init();
+    assert_int_equal(vw_cnv_regions_builtin(r38, VW_BUILD_GRCH38, "ERBB2", 5000), 0);
+    assert_int_equal(r38->r[0].beg - rs->r[0].beg, 1843747);
+    assert_int_equal(r38->approx, 0);
+    assert_int_equal(vw_cnv_regions_builtin(r38, VW_BUILD_GRCH38, "MET", 5000), 0);
+    assert_int_equal(r38->approx, 1); /* MET bounds are approximate */
+    assert_int_equal(vw_cnv_regions_builtin(rs, VW_BUILD_GRCH37, "ERBB2,BOGUS", 5000), -EINVAL);
+    assert_int_equal(vw_cnv_regions_builtin(rs, VW_BUILD_UNKNOWN, NULL, 5000), -EINVAL);
+    /* no reference regions -> VW_EINPUT */
+    vw_log_set_level(VW_LOG_QUIET);
+    assert_int_equal(vw_cnv_regions_finish(rs), VW_EINPUT);
+    vw_cnv_regions_destroy(rs);
+    vw_cnv_regions_destroy(r38);
+    vw_cnv_regions_destroy(NULL);
+}
+
+static char *write_tmp(const char *text)
+{
+    char *p = strdup("/tmp/test_cnv_XXXXXX");
+    int fd = mkstemp(p);
+    assert_true(fd >= 0);
+    FILE *fp = fdopen(fd, "w");
+    fputs(text, fp);
+    fclose(fp);
+    return p;
+}
+
+static void test_bed(void **state)
+{
+    (void)state;
+    vw_log_set_level(VW_LOG_QUIET);
+    char *ok = write_tmp("track name=x\n# comment\nchr1\t100\t200\tref\nchr1\t0\t50\t.\nchr2\t10\t20\tERBB2\n");
+    vw_cnv_regions_t *rs = vw_cnv_regions_init();
+    assert_int_equal(vw_cnv_regions_load_bed(rs, ok, 0), 0);
+    assert_int_equal(rs->n, 3);
+    assert_int_equal(vw_cnv_regions_finish(rs), 0);
+    assert_int_equal(rs->r[0].beg, 0); /* sorted */
+    assert_true(rs->r[0].is_ref && rs->r[1].is_ref && !rs->r[2].is_ref);
+    assert_string_equal(rs->r[2].gene, "ERBB2");
+    vw_cnv_regions_destroy(rs);
+    const char *bad[] = {"chr1\t100\n", "chr1\tx\t200\tA\n", "chr1\t200\t100\tA\n", "chr1\t100\t200\n"};
+    for (int i = 0; i < 4; i++) {
+        char *p = write_tmp(bad[i]);
+        rs = vw_cnv_regions_init();
+        assert_int_equal(vw_cnv_regions_load_bed(rs, p, 0), VW_EPARSE);
+        vw_cnv_regions_destroy(rs);
+        unlink(p);
+        free(p);
+    }
+    /* without a 4th column, fine for --reference-regions */
+    char *p = write_tmp("chr1\t100\t200\n");
+    rs = vw_cnv_regions_init();
+    assert_int_equal(vw_cnv_regions_load_bed(rs, p, 1), 0);
+    assert_true(rs->r[0].is_ref);
+    vw_cnv_regions_destroy(rs);
+    unlink(p);
+    free(p);
+    /* overlapping regions */
+    p = write_tmp("chr1\t100\t200\tA\nchr1\t150\t250\tref\n");
+    rs = vw_cnv_regions_init();
+    assert_int_equal(vw_cnv_regions_load_bed(rs, p, 0), 0);
+    assert_int_equal(vw_cnv_regions_finish(rs), VW_EINPUT);
+    vw_cnv_regions_destroy(rs);
+    unlink(p);
+    free(p);
+    rs = vw_cnv_regions_init();
+    assert_true(vw_cnv_regions_load_bed(rs, "/nonexistent/x.bed", 0) == -ENOENT);
+    vw_cnv_regions_destroy(rs);
+    unlink(ok);
+    free(ok);
+}
+
+/* Two reference regions of 1 kb and one gene of two 1-kb regions. */
+static vw_cnv_regions_t *toy_regions(void)
+{
+    vw_cnv_regions_t *rs = vw_cnv_regions_init();
+    assert_int_equal(vw_cnv_regions_add(rs, "1", 0, 1000, ".", 1), 0);
+    assert_int_equal(vw_cnv_regions_add(rs, "1", 1000, 2000, ".", 1), 0);
+    assert_int_equal(vw_cnv_regions_add(rs, "2", 0, 1000, "G", 0), 0);
+    assert_int_equal(vw_cnv_regions_add(rs, "2", 1000, 2000, "G", 0), 0);
+    assert_int_equal(vw_cnv_regions_finish(rs), 0);
+    return rs;
+}
+
+static vw_cnv_sample_t *toy_sample(const vw_cnv_regions_t *rs, int64_t r1, int64_t r2, int64_t g1, int64_t g2)
+{
+    vw_cnv_sample_t *s = calloc(1, sizeof(*s));
+    s->n = rs->n;
+    s->frag = calloc(4, sizeof(int64_t));
+    s->frag[0] = r1; s->frag[1] = r2; s->frag[2] = g1; s->frag[3] = g2;
+    s->sample = strdup("S");
+    assert_int_equal(vw_cnv_normalise(s, rs, 0), 0);
+    return s;
+}
+
+static void test_normalise_call(void **state)
+{
+    (void)state;
+    vw_cnv_regions_t *rs = toy_regions();
+    /* reference depths 100 and 300 per kb: median 0.2/bp; gene 240, 240 -> norm 1.2 */
+    vw_cnv_sample_t *s = toy_sample(rs, 100, 300, 240, 240);
+    assert_close(s->norm[2], 1.2, 1e-12);
+    vw_cnv_opt_t opt;
+    vw_cnv_opt_init(&opt);
+    vw_cnv_gene_t *g = NULL;
+    int ng = 0;
+    /* no PoN: log2R = log2(1.2), pCN 2.4, with TF 0.05 CN_t 10 -> amplified (z NA) */
+    assert_int_equal(vw_cnv_call(rs, s, NULL, 0.05, &opt, NULL, &g, &ng), 0);
+    assert_int_equal(ng, 1);
+    assert_close(g[0].pcn, 2.4, 1e-12);
+    assert_close(g[0].cn_t, 10.0, 1e-9);
+    assert_true(isnan(g[0].z));
+    assert_int_equal(g[0].amplified, 1);
+    assert_int_equal(g[0].frag, 480);
+    assert_non_null(strstr(g[0].flags, "no_pon"));
+    free(g);
+    /* a PoN of normals with norm 1.0, 1.0, 1.1 at the gene (reference depths 200, 200) */
+    vw_cnv_sample_t *n[4] = {toy_sample(rs, 200, 200, 200, 200), toy_sample(rs, 200, 200, 200, 200),
+                             toy_sample(rs, 200, 200, 220, 220), toy_sample(rs, 200, 200, 180, 180)};
+    vw_cnv_pon_t *pon = NULL;
+    assert_int_equal(vw_cnv_pon_build(rs, n, 4, &pon), 0);
+    /* medians: (1.0, 1.0, 1.1, 0.9) -> 1.0 */
+    assert_close(pon->median[2], 1.0, 1e-12);
+    /* leave-one-out: normal 1 vs median(1.0,1.1,0.9)=1.0 -> 0; normal 2 same -> 0;
+     * normal 3 vs median(1,1,0.9)=1 -> log2 1.1; normal 4 vs median(1,1,1.1)=1 -> log2 0.9 */
+    double l[4] = {0, 0, log2(1.1), log2(0.9)}, mu = (l[2] + l[3]) / 4, ss = 0;
+    for (int i = 0; i < 4; i++) ss += (l[i] - mu) * (l[i] - mu);
+    assert_close(pon->mean[0], mu, 1e-12);
+    assert_close(pon->sd[0], sqrt(ss / 3), 1e-12);
+    assert_int_equal(vw_cnv_call(rs, s, pon, NAN, &opt, NULL, &g, &ng), 0);
+    assert_close(g[0].z, (log2(1.2) - mu) / sqrt(ss / 3), 1e-9);
+    /* sd = 0.1183, z = (0.2630 + 0.0036) / 0.1183 = 2.25: not above 3 */
+    assert_close(g[0].z, 2.254, 1e-3);
+    assert_int_equal(g[0].amplified, 0);
+    assert_non_null(strstr(g[0].flags, "no_tf"));
+    free(g);
+    opt.min_z = 2;
+    opt.min_pcn = 2.3; /* pCN 2.4 by floating point: keep clear of the boundary */
+    assert_int_equal(vw_cnv_call(rs, s, pon, NAN, &opt, NULL, &g, &ng), 0);
+    assert_int_equal(g[0].amplified, 1);
+    free(g);
+    /* TF 0.2: CN_t = 2 + 0.4/0.2 = 4 -> still amplified at the default 4; at --min-cn 5 not */
+    opt.min_cn = 5;
+    assert_int_equal(vw_cnv_call(rs, s, pon, 0.2, &opt, NULL, &g, &ng), 0);
+    assert_close(g[0].cn_t, 4.0, 1e-9);
+    assert_int_equal(g[0].amplified, 0);
+    free(g);
+    /* PoN round trip through the TSV */
+    char *p = strdup("/tmp/test_cnv_pon_XXXXXX");
+    int fd = mkstemp(p);
+    FILE *fp = fdopen(fd, "w");
+    assert_int_equal(vw_cnv_pon_write(fp, rs, pon), 0);
+    fclose(fp);
+    vw_cnv_pon_t *p2 = NULL;
+    assert_int_equal(vw_cnv_pon_load(p, rs, &p2), 0);
+    assert_close(p2->median[2], pon->median[2], 1e-8);
+    assert_close(p2->sd[0], pon->sd[0], 1e-8);
+    vw_cnv_pon_destroy(p2);
+    /* other regions -> VW_EINPUT */
+    vw_cnv_regions_t *other = vw_cnv_regions_init();
+    assert_int_equal(vw_cnv_regions_add(other, "1", 0, 999, ".", 1), 0);
+    assert_int_equal(vw_cnv_regions_add(other, "2", 0, 1000, "G", 0), 0);
+    vw_log_set_level(VW_LOG_QUIET);
+    assert_int_equal(vw_cnv_pon_load(p, other, &p2), VW_EINPUT);
+    vw_cnv_regions_destroy(other);
+    unlink(p);
+    free(p);
+    /* reference regions without fragments */
+    vw_cnv_sample_t z = {0};
+    int64_t fr[4] = {0, 0, 5, 5};
+    z.n = 4;
+    z.frag = fr;
+    assert_int_equal(vw_cnv_normalise(&z, rs, 0), VW_EINPUT);
+    free(z.norm);
+    vw_cnv_pon_destroy(pon);
+    for (int i = 0; i < 4; i++) vw_cnv_sample_destroy(n[i]);
+    vw_cnv_sample_destroy(s);
+    vw_cnv_regions_destroy(rs);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_conversions),
+        cmocka_unit_test(test_builtin),
+        cmocka_unit_test(test_bed),
+        cmocka_unit_test(test_normalise_call),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
