@@ -72,6 +72,17 @@ int vw_cmd_evidence(const vw_target_opt_t *to, const vw_count_opt_t *co, char **
                     vw_evidence_t *ret);
 void vw_cmd_evidence_free(vw_evidence_t *e);
 
+/* Chooses the background of every target of one sample -- the model's
+ * site (pon), else the sample's own substitution class ('sb', may be NULL:
+ * self), else the floor (default) -- into bg[0..ts->n-1] and appends the
+ * sample's calls.  Adds to *n_model / *n_default the targets that used
+ * each.  Logs on failure; returns 0 or negative. */
+#include "vafwatch/call.h"
+#include "vafwatch/model.h"
+int vw_cmd_call_sample(const vw_call_opt_t *co, const vw_model_t *model, const vw_targets_t *ts,
+                       const vw_sample_counts_t *s, const vw_selfbg_t *sb, double cfdna_ng_ml, vw_bg_t *bg,
+                       vw_calls_t *calls, int *n_model, int *n_default);
+
 int main_catalogue(int argc, char *argv[]);
 int main_model(int argc, char *argv[]);
 int main_call(int argc, char *argv[]);

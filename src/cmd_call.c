@@ -282,6 +282,10 @@ int main_call(int argc, char *argv[])
         goto out;
     int n_model = 0, n_default = 0;
     for (int j = 0; j < ev.n; j++) {
+        double ng = 0;
+        for (int k = 0; k < n_cf; k++)
+            if (!strcmp(cf[k].sample, ev.s[j]->sample))
+                ng = cf[k].ng;
         vw_selfbg_t sb;
         int have_self = 0;
         if (ev.is_bam[j] && !no_self) {
@@ -290,30 +294,11 @@ int main_call(int argc, char *argv[])
             have_self = 1;
             vw_info("%s: self background from %lld positions", ev.s[j]->sample, (long long)sb.n_pos);
         }
-        for (int i = 0; i < ev.ts->n; i++) {
-            const vw_target_t *t = &ev.ts->t[i];
-            int k = model ? vw_model_find(model, t->chrom, t->beg + 1, t->ref, t->alt) : -1;
-            if (k >= 0) {
-                bg[i].mu = model->s[k].mu;
-                bg[i].rho = model->s[k].rho;
-                bg[i].source = VW_BG_PON;
-                bg[i].noisy = model->s[k].noisy;
-                n_model += j == 0;
-            } else {
-                bg[i] = vw_call_bg_self(have_self ? &sb : NULL, t->ref, t->alt, co.bg_floor);
-                n_default += bg[i].source == VW_BG_DEFAULT;
-            }
-        }
-        double ng = 0;
-        for (int k = 0; k < n_cf; k++)
-            if (!strcmp(cf[k].sample, ev.s[j]->sample))
-                ng = cf[k].ng;
-        int r = vw_call_sample(&co, ev.ts, ev.s[j], bg, ng, calls);
-        if (r < 0) {
-            vw_error_code(r, "%s: calling", ev.s[j]->sample);
+        if (vw_cmd_call_sample(&co, model, ev.ts, ev.s[j], have_self ? &sb : NULL, ng, bg, calls, &n_model,
+                               &n_default) < 0)
             goto out;
-        }
     }
+    n_model /= ev.n > 0 ? ev.n : 1;
     if (model && n_model < ev.ts->n)
         vw_warn("%s: %d of %d targets have no site in the model (self or default background used)", model_path,
                 ev.ts->n - n_model, ev.ts->n);

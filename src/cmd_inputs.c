@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vafwatch/call.h"
 #include "vafwatch/count.h"
+#include "vafwatch/model.h"
 #include "vafwatch/log.h"
 #include "vafwatch/vcfin.h"
 #include "cmd.h"
@@ -109,4 +111,28 @@ out:
     }
     *ret = e;
     return 0;
+}
+
+int vw_cmd_call_sample(const vw_call_opt_t *co, const vw_model_t *model, const vw_targets_t *ts,
+                       const vw_sample_counts_t *s, const vw_selfbg_t *sb, double cfdna_ng_ml, vw_bg_t *bg,
+                       vw_calls_t *calls, int *n_model, int *n_default)
+{
+    for (int i = 0; i < ts->n; i++) {
+        const vw_target_t *t = &ts->t[i];
+        int k = model ? vw_model_find(model, t->chrom, t->beg + 1, t->ref, t->alt) : -1;
+        if (k >= 0) {
+            bg[i].mu = model->s[k].mu;
+            bg[i].rho = model->s[k].rho;
+            bg[i].source = VW_BG_PON;
+            bg[i].noisy = model->s[k].noisy;
+            (*n_model)++;
+        } else {
+            bg[i] = vw_call_bg_self(sb, t->ref, t->alt, co->bg_floor);
+            *n_default += bg[i].source == VW_BG_DEFAULT;
+        }
+    }
+    int r = vw_call_sample(co, ts, s, bg, cfdna_ng_ml, calls);
+    if (r < 0)
+        vw_error_code(r, "%s: calling", s->sample);
+    return r;
 }
