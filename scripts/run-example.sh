@@ -1,20 +1,27 @@
 #!/usr/bin/env bash
-# Simulates the bundled example draws (testdata/example/*.recipe.tsv) and
-# counts them.  Usage: run-example.sh BUILD_DIR OUT_DIR
+# The bundled example cohort, end to end: writes the cohort (sheet, events,
+# one simulator recipe per draw) from testdata/cohort/make_cohort.py,
+# simulates every draw with the project's simulator (once; kept for re-runs),
+# and runs vafwatch run on it.  Usage: run-example.sh [BUILD_DIR] [OUT_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
 OUT=${2:-example-out}
-mkdir -p "$OUT"
-for r in testdata/example/*.recipe.tsv; do
-    name=$(basename "$r" .recipe.tsv)
-    [ -f "$OUT/$name.bam" ] || "$BUILD/tests/vwsim" -r "$r" -o "$OUT/$name"
+C=$OUT/cohort
+mkdir -p "$C/recipes" "$C/sim"
+python3 testdata/cohort/make_cohort.py --outdir "$C" --recipes "$C/recipes"
+n=0
+for r in "$C"/recipes/*.recipe.tsv; do
+    s=$(basename "$r" .recipe.tsv)
+    if [ ! -s "$C/sim/$s.bam.bai" ]; then
+        "$BUILD/tests/vwsim" -r "$r" -o "$C/sim/$s" >/dev/null
+        n=$((n + 1))
+    fi
 done
-"$BUILD/src/vafwatch" count -t 2 -o "$OUT/example.vafwatch.counts.tsv" --json "$OUT/example.vafwatch.counts.json" \
-    "$OUT"/*.bam
-echo "Counts of every hotspot in every draw: $OUT/example.vafwatch.counts.tsv"
-echo "The two simulated clones, draw by draw (fragments; VAF = alt_count / depth):"
-awk -F'\t' 'BEGIN { OFS = "\t" }
-    NR == 1 { print "sample", "target", "depth", "ref", "alt", "VAF %", "alt median length", "ref median length" }
-    $6 ~ /^(KRAS_G12D|NRAS_Q61K)/ { print $1, $6, $10, $11, $12, sprintf("%.3f", 100 * $12 / $10), $22, $21 }' \
-    "$OUT/example.vafwatch.counts.tsv" | column -t -s "$(printf '\t')"
+echo "simulated $n draws ($(ls "$C"/sim/*.bam | wc -l) in all) into $C/sim"
+"$BUILD/src/vafwatch" run -t 2 -e "$C/events.tsv" -d "$OUT/run" "$C/cohort.tsv"
+echo
+echo "Lead time of molecular emergence over radiographic progression ($OUT/run/vafwatch.leadtime.tsv):"
+cut -f1-6 "$OUT/run/vafwatch.leadtime.tsv" | column -t -s "$(printf '\t')"
+echo
+echo "Every table is in $OUT/run/ (docs/formats.md, docs/calling.md, docs/tracking.md)."

@@ -23,6 +23,7 @@ static const vw_command_t commands[] = {
     {"track", main_track, "follow each target over a patient's draws: emergence, trend, growth"},
     {"leadtime", main_leadtime, "lead time of molecular emergence over radiographic progression"},
     {"cnv", main_cnv, "gene copy number (ERBB2, MET, KRAS, EGFR amplification) from depth vs normals"},
+    {"run", main_run, "the whole chain on a cohort sheet: count, call, track, lead time"},
     {NULL, NULL, NULL}
 };
 

@@ -48,7 +48,7 @@ stdout_has "^Usage: +vafwatch <command>" -- "$VW" help
 expect 2 "" -- "$VW"
 expect 2 "unknown command" -- "$VW" frobnicate
 stdout_has "^vafwatch [0-9]" -- "$VW" --version
-for cmd in catalogue count model call track leadtime cnv; do
+for cmd in catalogue count model call track leadtime cnv run; do
     stdout_has "^Usage: vafwatch $cmd" -- "$VW" "$cmd" --help
     stdout_has "^Usage: vafwatch $cmd" -- "$VW" help "$cmd"
     expect 2 "" -- "$VW" "$cmd" --no-such-option

@@ -1,0 +1,699 @@
+/*
+ * cmd_run.c -- vafwatch run: the whole chain from one cohort sheet.
+ *
+ * count (every file of the sheet, in parallel, cached in DIR/counts/) ->
+ * model (from the sheet's normals, unless --model) -> call -> track ->
+ * leadtime, every table written into DIR.  A re-run after adding draws
+ * counts only the new (or changed) files: a cached count is used when its
+ * key -- the input's size and modification time, the counting options and
+ * a digest of the targets -- is unchanged.
+ */
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <htslib/kstring.h>
+#include <htslib/sam.h>
+
+#include "vw_config.h"
+#include "vafwatch/call.h"
+#include "vafwatch/count.h"
+#include "vafwatch/leadtime.h"
+#include "vafwatch/log.h"
+#include "vafwatch/model.h"
+#include "vafwatch/timeline.h"
+#include "vafwatch/track.h"
+#include "vafwatch/vcfin.h"
+#include "cmd.h"
+
+enum { OPT_BUILD = VW_OPT_TRACK_LAST + 1, OPT_NO_BUILTIN, OPT_EXCL, OPT_PROPER, OPT_UNIT, OPT_OUTDIR,
+       OPT_ALPHA_CALL, OPT_ADJUST, OPT_MIN_DEPTH, OPT_FLOOR, OPT_NO_SELF, OPT_FLANK, OPT_NO_CACHE };
+
+static void usage(FILE *fp)
+{
+    vw_count_opt_t d;
+    vw_call_opt_t co;
+    vw_count_opt_init(&d);
+    vw_call_opt_init(&co);
+    char *fl = bam_flag2str((int)d.excl_flags);
+    fprintf(fp,
+            "\n"
+            "Usage: vafwatch run [options] -e EVENTS.tsv -d OUTDIR COHORT.tsv\n\n"
+            "Runs the whole chain on a cohort sheet: counts every file (BAM/CRAM/VCF; in parallel;\n"
+            "cached so that a re-run after adding draws counts only the new ones), builds the\n"
+            "background model from the sheet's normal samples (or uses --model), calls every draw,\n"
+            "tracks every clone and measures lead times.  Writes into OUTDIR:\n"
+            "  vafwatch.calls.tsv, vafwatch.calls.vcf.gz(.tbi), vafwatch.track.tsv,\n"
+            "  vafwatch.series.tsv, vafwatch.leadtime.tsv, vafwatch.cohort.tsv,\n"
+            "  vafwatch.leadtime.json, vafwatch.model.tsv (when built from normals),\n"
+            "  counts/SAMPLE.vafwatch.counts.tsv (the per-draw evidence, reused by re-runs).\n\n"
+            "Input:\n"
+            "  -e, --events FILE        clinical events (treatment, scans, progression) [required]\n"
+            "  -d, --outdir DIR         output directory (created) [required]\n"
+            "  -T, --targets FILE       user targets (VCF/BCF, BED with --reference, or TSV); repeatable\n"
+            "      --no-builtin         only the user targets\n"
+            "      --build NAME         GRCh37 or GRCh38 [told by the first file's header]\n"
+            "  -f, --reference FASTA    reference (CRAM; REF check; indels in repeats)\n"
+            "  -m, --model FILE         background model (vafwatch model build) [from the normals]\n"
+            "Counting:\n"
+            "  -q, --min-MQ INT         [%d]\n"
+            "  -Q, --min-BQ INT         [%d]\n"
+            "      --excl-flags FLAGS   [%s]\n"
+            "      --proper-pair        properly paired reads only\n"
+            "      --count-unit UNIT    fragment or read [fragment]\n"
+            "      --no-cache           count every file again\n"
+            "Calling:\n"
+            "      --call-alpha FLOAT   detected when q < this [%g]\n"
+            "      --adjust METHOD      holm, bh or none [holm]\n"
+            "      --min-depth INT      low_depth flag below this [%ld]\n"
+            "      --bg-floor FLOAT     default background error [%g]\n"
+            "      --no-self            no self background from the sample's own reads\n"
+            "      --flank INT          bp around each target for the self background [50]\n",
+            d.min_mq, d.min_bq, fl ? fl : "", co.alpha, co.min_depth, co.bg_floor);
+    vw_cmd_track_help(fp);
+    fprintf(fp,
+            "Output:\n"
+            "  -t, --threads INT        files counted at once [1]\n"
+            VW_OPT_COMMON_HELP
+            "\n"
+            "A progress line is shown on a terminal (not with --quiet).  Columns: docs/formats.md,\n"
+            "docs/calling.md, docs/tracking.md.\n\n");
+    free(fl);
+}
+
+/* ------------------------------------------------------------------ */
+/* Counting with a cache                                               */
+
+typedef struct {
+    const vw_sample_t *smp;     /* the sheet row */
+    vw_sample_counts_t *counts; /* result */
+    vw_selfbg_t sb;
+    int have_sb;
+    int cached;                 /* 1: taken from the cache */
+    int rc;
+} draw_t;
+
+typedef struct {
+    draw_t *d;
+    int n;
+    int next, done;
+    int64_t reads;
+    const vw_targets_t *ts;
+    const vw_count_opt_t *co;
+    const char *dir;
+    const char *key_opts;       /* options and targets part of the cache key */
+    int self, flank, use_cache;
+    int progress;
+    time_t t0;
+    pthread_mutex_t lock;
+} runjob_t;
+
+static uint64_t targets_digest(const vw_targets_t *ts)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (int i = 0; i < ts->n; i++) {
+        const vw_target_t *t = &ts->t[i];
+        char buf[64];
+        const char *parts[4] = {t->chrom, t->ref, t->alt, buf};
+        snprintf(buf, sizeof(buf), "%lld", (long long)t->beg);
+        for (int k = 0; k < 4; k++) {
+            for (const char *p = parts[k]; *p; p++) {
+                h ^= (uint8_t)*p;
+                h *= 1099511628211ULL;
+            }
+            h ^= 0xff;
+            h *= 1099511628211ULL;
+        }
+    }
+    return h;
+}
+
+static char *cache_path(const char *dir, const char *sample, const char *ext)
+{
+    kstring_t ks = {0, 0, NULL};
+    ksprintf(&ks, "%s/counts/", dir);
+    for (const char *p = sample; *p; p++) /* a safe file name */
+        kputc(strchr("/\\\n\t", *p) || (*p == '.' && p == sample) ? '_' : *p, &ks);
+    kputs(ext, &ks);
+    return ks.s;
+}
+
+/* The key of one draw: input identity plus the options and targets. */
+static char *draw_key(const runjob_t *j, const vw_sample_t *s)
+{
+    struct stat st;
+    kstring_t ks = {0, 0, NULL};
+    if (stat(s->path, &st) != 0)
+        return NULL;
+    ksprintf(&ks, "vafwatch-count-cache\t1\t%s\t%lld\t%lld\t%s", s->path, (long long)st.st_size,
+             (long long)st.st_mtime, j->key_opts);
+    return ks.s;
+}
+
+/* Reads a cache entry; returns 1 when valid (counts and self background filled). */
+static int cache_load(runjob_t *j, draw_t *d, const char *key)
+{
+    char *kp = cache_path(j->dir, d->smp->sample, ".key");
+    char *tp = cache_path(j->dir, d->smp->sample, ".vafwatch.counts.tsv");
+    int ok = 0;
+    FILE *fp = kp ? fopen(kp, "r") : NULL;
+    if (fp) {
+        kstring_t line = {0, 0, NULL};
+        char buf[4096];
+        while (fgets(buf, sizeof(buf), fp)) {
+            kputs(buf, &line);
+            if (strchr(buf, '\n'))
+                break;
+        }
+        vw_chomp(line.s ? line.s : buf);
+        if (line.s && strcmp(line.s, key) == 0) {
+            vw_selfbg_t sb;
+            memset(&sb, 0, sizeof(sb));
+            int have = 0;
+            long long n[VW_N_SUB], x[VW_N_SUB], np;
+            if (fgets(buf, sizeof(buf), fp)
+                && sscanf(buf, "self\t%lld\t%lld %lld %lld %lld %lld %lld\t%lld %lld %lld %lld %lld %lld", &np,
+                          &n[0], &n[1], &n[2], &n[3], &n[4], &n[5], &x[0], &x[1], &x[2], &x[3], &x[4], &x[5]) == 13) {
+                sb.n_pos = np;
+                for (int i = 0; i < VW_N_SUB; i++) {
+                    sb.n[i] = n[i];
+                    sb.x[i] = x[i];
+                }
+                have = 1;
+            }
+            vw_sample_counts_t **v = NULL;
+            int nv = 0, skipped = 0;
+            /* a broken cache entry is said and recounted, not an error */
+            int r = vw_count_read_tsv(tp, j->ts, &v, &nv, &skipped);
+            if (r == 0 && nv == 1 && skipped == 0 && (have || !j->self)) {
+                d->counts = v[0];
+                d->sb = sb;
+                d->have_sb = have;
+                ok = 1;
+            } else {
+                for (int i = 0; r == 0 && i < nv; i++)
+                    vw_sample_counts_destroy(v[i]);
+                vw_warn("%s: cached counts unusable; counting again", tp);
+            }
+            free(v);
+        }
+        free(line.s);
+        fclose(fp);
+    }
+    free(kp);
+    free(tp);
+    return ok;
+}
+
+static int cache_store(runjob_t *j, draw_t *d, const char *key)
+{
+    char *kp = cache_path(j->dir, d->smp->sample, ".key");
+    char *tp = cache_path(j->dir, d->smp->sample, ".vafwatch.counts.tsv");
+    vw_ofile_t of = {0}, ok = {0};
+    int r = -ENOMEM;
+    if (kp && tp && (r = vw_ofile_open(&of, tp)) == 0) {
+        vw_sample_counts_t *one[1] = {d->counts};
+        r = vw_count_write_tsv(of.fp, j->ts, one, 1);
+        if (r == 0)
+            r = vw_ofile_commit(&of);
+        else
+            vw_ofile_abort(&of);
+    }
+    if (r == 0 && (r = vw_ofile_open(&ok, kp)) == 0) {
+        fprintf(ok.fp, "%s\n", key);
+        if (d->have_sb) {
+            fprintf(ok.fp, "self\t%lld\t", (long long)d->sb.n_pos);
+            for (int i = 0; i < VW_N_SUB; i++)
+                fprintf(ok.fp, "%s%lld", i ? " " : "", (long long)d->sb.n[i]);
+            fputc('\t', ok.fp);
+            for (int i = 0; i < VW_N_SUB; i++)
+                fprintf(ok.fp, "%s%lld", i ? " " : "", (long long)d->sb.x[i]);
+            fputc('\n', ok.fp);
+        }
+        r = vw_ofile_commit(&ok);
+    }
+    if (r < 0)
+        vw_error_code(r, "%s: cannot write the count cache", tp ? tp : j->dir);
+    free(kp);
+    free(tp);
+    return r;
+}
+
+/* Counts one draw (BAM/CRAM or VCF), or takes it from the cache. */
+static int count_draw(runjob_t *j, draw_t *d)
+{
+    const vw_sample_t *s = d->smp;
+    char *key = draw_key(j, s);
+    int r = 0;
+    if (!key) {
+        vw_error("%s: cannot read (cohort sheet line %ld)", s->path, s->line);
+        return -ENOENT;
+    }
+    if (j->use_cache && cache_load(j, d, key)) {
+        d->cached = 1;
+        free(key);
+        return 0;
+    }
+    if (vw_vcfin_is_vcf(s->path)) {
+        vw_sample_counts_t **v = NULL;
+        int nv = 0;
+        if ((r = vw_vcfin_read(s->path, j->ts, NULL, &v, &nv)) < 0)
+            goto out;
+        int pick = -1;
+        for (int i = 0; i < nv; i++)
+            if (nv == 1 || strcmp(v[i]->sample, s->sample) == 0)
+                pick = i;
+        if (pick < 0) {
+            vw_error("%s: several sample columns and none named '%s' (cohort sheet line %ld)", s->path,
+                     s->sample, s->line);
+            r = VW_EINPUT;
+        } else {
+            free(v[pick]->sample);
+            v[pick]->sample = vw_strdup(s->sample);
+            d->counts = v[pick];
+            v[pick] = NULL;
+            if (!d->counts->sample)
+                r = -ENOMEM;
+        }
+        for (int i = 0; i < nv; i++)
+            vw_sample_counts_destroy(v[i]);
+        free(v);
+    } else {
+        if ((r = vw_count_file(s->path, s->sample, j->ts, j->co, &d->counts)) < 0)
+            goto out;
+        if (j->self) {
+            if ((r = vw_count_self_bg(s->path, j->ts, j->co, j->flank, &d->sb)) < 0)
+                goto out;
+            d->have_sb = 1;
+        }
+    }
+    if (r == 0)
+        r = cache_store(j, d, key);
+out:
+    free(key);
+    return r;
+}
+
+static void progress(runjob_t *j)
+{
+    if (!j->progress)
+        return;
+    double dt = difftime(time(NULL), j->t0);
+    fprintf(stderr, "\rvafwatch run: counted %d/%d draws", j->done, j->n);
+    if (dt >= 1 && j->reads > 0)
+        fprintf(stderr, ", %.2f M reads/s", (double)j->reads / dt / 1e6);
+    fputs("   ", stderr);
+    fflush(stderr);
+}
+
+static void *count_worker(void *arg)
+{
+    runjob_t *j = arg;
+    for (;;) {
+        pthread_mutex_lock(&j->lock);
+        int i = j->next++;
+        pthread_mutex_unlock(&j->lock);
+        if (i >= j->n)
+            break;
+        draw_t *d = &j->d[i];
+        d->rc = count_draw(j, d);
+        pthread_mutex_lock(&j->lock);
+        j->done++;
+        if (d->rc == 0 && !d->cached)
+            j->reads += d->counts->n_reads;
+        progress(j);
+        pthread_mutex_unlock(&j->lock);
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+
+static int w_calls(const void *o, FILE *fp) { return vw_calls_write_tsv(o, fp); }
+static int w_track(const void *o, FILE *fp) { return vw_track_write_tsv(o, fp); }
+static int w_series(const void *o, FILE *fp) { return vw_track_write_series(o, fp); }
+static int w_lead(const void *o, FILE *fp) { return vw_leadtime_write_tsv(o, fp); }
+static int w_cohort(const void *o, FILE *fp) { return vw_leadtime_write_cohort(o, fp); }
+static int w_lead_json(const void *o, FILE *fp) { return vw_leadtime_write_json(o, vw_cmd_line(), fp); }
+
+static int mkdir_p(const char *dir)
+{
+    char *d = vw_strdup(dir);
+    if (!d)
+        return -ENOMEM;
+    for (char *p = d + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(d, 0777) != 0 && errno != EEXIST) {
+            int e = -errno;
+            free(d);
+            return e;
+        }
+        *p = '/';
+    }
+    int r = mkdir(d, 0777) != 0 && errno != EEXIST ? -errno : 0;
+    free(d);
+    return r;
+}
+
+int main_run(int argc, char *argv[])
+{
+    static const struct option lopts[] = {
+        {"outdir", required_argument, NULL, 'd'},
+        {"targets", required_argument, NULL, 'T'},
+        {"no-builtin", no_argument, NULL, OPT_NO_BUILTIN},
+        {"build", required_argument, NULL, OPT_BUILD},
+        {"reference", required_argument, NULL, 'f'},
+        {"model", required_argument, NULL, 'm'},
+        {"min-MQ", required_argument, NULL, 'q'},
+        {"min-BQ", required_argument, NULL, 'Q'},
+        {"excl-flags", required_argument, NULL, OPT_EXCL},
+        {"proper-pair", no_argument, NULL, OPT_PROPER},
+        {"count-unit", required_argument, NULL, OPT_UNIT},
+        {"no-cache", no_argument, NULL, OPT_NO_CACHE},
+        {"call-alpha", required_argument, NULL, OPT_ALPHA_CALL},
+        {"adjust", required_argument, NULL, OPT_ADJUST},
+        {"min-depth", required_argument, NULL, OPT_MIN_DEPTH},
+        {"bg-floor", required_argument, NULL, OPT_FLOOR},
+        {"no-self", no_argument, NULL, OPT_NO_SELF},
+        {"flank", required_argument, NULL, OPT_FLANK},
+        {"threads", required_argument, NULL, 't'},
+        VW_OPT_TRACK_LONG,
+        VW_OPT_COMMON_LONG,
+        {NULL, 0, NULL, 0}
+    };
+    vw_count_opt_t copt;
+    vw_call_opt_t cl;
+    vw_track_opt_t topt;
+    vw_count_opt_init(&copt);
+    vw_call_opt_init(&cl);
+    vw_track_opt_init(&topt);
+    vw_target_opt_t to = {NULL, NULL, 0, 0, NULL};
+    const char *outdir = NULL, *model_path = NULL, *sheet_opt = NULL, *events = NULL;
+    long threads = 1, v, flank = 50;
+    int ret = VW_EXIT_DATA, c, ex, no_self = 0, use_cache = 1;
+    vw_timeline_t *tl = NULL;
+    vw_targets_t *ts = NULL;
+    vw_model_t *model = NULL;
+    vw_calls_t *calls = NULL;
+    vw_track_t *tr = NULL;
+    vw_leadtime_t *lt = NULL;
+    draw_t *draws = NULL;
+    vw_bg_t *bg = NULL;
+    int n_draws = 0;
+    kstring_t fn = {0, 0, NULL}, kopts = {0, 0, NULL};
+    to.targets = calloc((size_t)argc, sizeof(char *));
+    if (!to.targets)
+        return VW_EXIT_DATA;
+    while ((c = getopt_long(argc, argv, "d:T:f:m:q:Q:t:s:e:r:h", lopts, NULL)) >= 0) {
+        if (vw_cmd_common(c, optarg, usage, &ex) || vw_cmd_track_opt(c, optarg, &topt, &sheet_opt, &events, &ex)) {
+            if (ex >= 0) {
+                ret = ex;
+                goto out;
+            }
+            continue;
+        }
+        switch (c) {
+        case 'd': outdir = optarg; break;
+        case 'T': to.targets[to.n_targets++] = optarg; break;
+        case OPT_NO_BUILTIN: to.no_builtin = 1; break;
+        case OPT_BUILD: to.build = optarg; break;
+        case 'f': to.reference = copt.reference = optarg; break;
+        case 'm': model_path = optarg; break;
+        case 'q':
+        case 'Q':
+            if (vw_parse_long(optarg, &v) || v < 0 || v > 255) {
+                vw_error("-%c takes an integer from 0 to 255, not '%s'", c, optarg);
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            if (c == 'q') copt.min_mq = (int)v; else copt.min_bq = (int)v;
+            break;
+        case OPT_EXCL: {
+            int f = bam_str2flag(optarg);
+            if (f < 0) {
+                vw_error("--excl-flags: cannot parse '%s'", optarg);
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            copt.excl_flags = (uint32_t)f;
+            break;
+        }
+        case OPT_PROPER: copt.req_flags |= BAM_FPROPER_PAIR; break;
+        case OPT_UNIT:
+            if (!strcmp(optarg, "fragment")) copt.unit = VW_UNIT_FRAGMENT;
+            else if (!strcmp(optarg, "read")) copt.unit = VW_UNIT_READ;
+            else {
+                vw_error("--count-unit takes 'fragment' or 'read', not '%s'", optarg);
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            break;
+        case OPT_NO_CACHE: use_cache = 0; break;
+        case OPT_ALPHA_CALL:
+            if (vw_parse_double(optarg, &cl.alpha) || !(cl.alpha > 0 && cl.alpha < 1)) {
+                vw_error("--call-alpha takes a number in (0, 1), not '%s'", optarg);
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            break;
+        case OPT_ADJUST:
+            if (!strcmp(optarg, "holm")) cl.adjust = VW_ADJ_HOLM;
+            else if (!strcmp(optarg, "bh")) cl.adjust = VW_ADJ_BH;
+            else if (!strcmp(optarg, "none")) cl.adjust = VW_ADJ_NONE;
+            else {
+                vw_error("--adjust takes holm, bh or none, not '%s'", optarg);
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            break;
+        case OPT_MIN_DEPTH:
+            if (vw_parse_long(optarg, &cl.min_depth) || cl.min_depth < 0) {
+                vw_error("--min-depth takes a non-negative integer, not '%s'", optarg);
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            break;
+        case OPT_FLOOR:
+            if (vw_parse_double(optarg, &cl.bg_floor) || !(cl.bg_floor > 0 && cl.bg_floor < 1)) {
+                vw_error("--bg-floor takes a number in (0, 1), not '%s'", optarg);
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            break;
+        case OPT_NO_SELF: no_self = 1; break;
+        case OPT_FLANK:
+            if (vw_parse_long(optarg, &flank) || flank < 1 || flank > 100000) {
+                vw_error("--flank takes an integer from 1 to 100000, not '%s'", optarg);
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            break;
+        case 't':
+            if (vw_parse_long(optarg, &threads) || threads < 1 || threads > 256) {
+                vw_error("--threads takes an integer from 1 to 256, not '%s'", optarg);
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            break;
+        default: usage(stderr); ret = VW_EXIT_USAGE; goto out;
+        }
+    }
+    const char *sheet = sheet_opt;
+    if (!sheet && optind < argc)
+        sheet = argv[optind++];
+    if (!sheet || optind != argc || !events || !outdir) {
+        if (!sheet || !events || !outdir)
+            vw_error("give the cohort sheet, --events and --outdir");
+        else
+            vw_error("unexpected argument '%s'", argv[optind]);
+        ret = VW_EXIT_USAGE;
+        goto out;
+    }
+    if (to.no_builtin && to.n_targets == 0) {
+        vw_error("--no-builtin needs --targets");
+        ret = VW_EXIT_USAGE;
+        goto out;
+    }
+    /* the cohort */
+    int r = vw_timeline_read_sheet(sheet, 0, &tl);
+    if (r < 0) {
+        if (r == -EINVAL || r == -ENOMEM)
+            vw_error_code(r, "reading '%s'", sheet);
+        goto out;
+    }
+    if ((r = vw_timeline_read_events(tl, events)) < 0) {
+        if (r == -EINVAL || r == -ENOMEM)
+            vw_error_code(r, "reading '%s'", events);
+        goto out;
+    }
+    if ((r = mkdir_p(outdir)) < 0) {
+        vw_error_code(r, "%s: cannot create the output directory", outdir);
+        goto out;
+    }
+    ksprintf(&fn, "%s/counts", outdir);
+    if ((r = mkdir_p(fn.s)) < 0) {
+        vw_error_code(r, "%s: cannot create", fn.s);
+        goto out;
+    }
+    /* every sample of the sheet, in patient then date order */
+    draws = calloc(tl->n_samples + 1, sizeof(*draws));
+    if (!draws)
+        goto out;
+    const char *first = NULL;
+    for (size_t p = 0; p < tl->n_patients; p++)
+        for (size_t k = 0; k < tl->patients[p].n_samples; k++) {
+            const vw_sample_t *s = &tl->patients[p].samples[k];
+            draws[n_draws++].smp = s;
+            if (!first && !vw_vcfin_is_vcf(s->path))
+                first = s->path;
+        }
+    if (!(ts = vw_cmd_targets(&to, first ? first : draws[0].smp->path)))
+        goto out;
+    /* the key of the cached counts: options and targets */
+    char *flags = bam_flag2str((int)copt.excl_flags);
+    ksprintf(&kopts, "mq=%d bq=%d excl=%s req=%u unit=%d ref=%s self=%d flank=%ld targets=%016llx",
+             copt.min_mq, copt.min_bq, flags ? flags : "?", copt.req_flags, (int)copt.unit,
+             copt.reference ? copt.reference : "-", !no_self, flank, (unsigned long long)targets_digest(ts));
+    free(flags);
+    /* count */
+    runjob_t job;
+    memset(&job, 0, sizeof(job));
+    job.d = draws;
+    job.n = n_draws;
+    job.ts = ts;
+    job.co = &copt;
+    job.dir = outdir;
+    job.key_opts = kopts.s;
+    job.self = !no_self;
+    job.flank = (int)flank;
+    job.use_cache = use_cache;
+    job.progress = isatty(STDERR_FILENO) && vw_log_get_level() >= VW_LOG_WARN;
+    job.t0 = time(NULL);
+    pthread_mutex_init(&job.lock, NULL);
+    int workers = (int)(threads < n_draws ? threads : n_draws);
+    if (workers <= 1) {
+        count_worker(&job);
+    } else {
+        pthread_t *tids = calloc((size_t)workers, sizeof(pthread_t));
+        int started = 0;
+        for (int i = 0; tids && i < workers; i++)
+            if (pthread_create(&tids[i], NULL, count_worker, &job) == 0)
+                started++;
+        if (started == 0)
+            count_worker(&job);
+        for (int i = 0; i < started; i++)
+            pthread_join(tids[i], NULL);
+        free(tids);
+    }
+    pthread_mutex_destroy(&job.lock);
+    if (job.progress)
+        fputc('\n', stderr);
+    int n_cached = 0;
+    for (int i = 0; i < n_draws; i++) {
+        if (draws[i].rc < 0)
+            goto out; /* said why */
+        n_cached += draws[i].cached;
+    }
+    vw_info("%d draws: %d counted, %d from the cache", n_draws, n_draws - n_cached, n_cached);
+    /* the background model */
+    if (model_path) {
+        if (!(model = vw_model_init()) || vw_model_read_tsv(model, model_path) < 0)
+            goto out;
+    } else {
+        int n_norm = 0;
+        vw_sample_counts_t **norm = calloc((size_t)n_draws + 1, sizeof(*norm));
+        if (!norm)
+            goto out;
+        for (int i = 0; i < n_draws; i++)
+            if (draws[i].smp->type == VW_SAMPLE_NORMAL)
+                norm[n_norm++] = draws[i].counts;
+        if (n_norm >= 2) {
+            if (!(model = vw_model_init()) || (r = vw_model_fit(model, ts, norm, n_norm, NULL)) < 0) {
+                vw_error_code(r, "fitting the background on the sheet's %d normals", n_norm);
+                free(norm);
+                goto out;
+            }
+            fn.l = 0;
+            ksprintf(&fn, "%s/vafwatch.model.tsv", outdir);
+            vw_ofile_t om = {0};
+            kstring_t prov = {0, 0, NULL};
+            ksprintf(&prov, "command=%s", vw_cmd_line());
+            const char *pv[2] = {"source=normal samples of the cohort sheet", prov.s};
+            if ((r = vw_ofile_open(&om, fn.s)) < 0 || vw_model_write_tsv(model, om.fp, pv, 2) < 0
+                || (r = vw_ofile_commit(&om)) < 0) {
+                vw_ofile_abort(&om);
+                vw_error_code(r, "%s: cannot write", fn.s);
+                free(prov.s);
+                free(norm);
+                goto out;
+            }
+            free(prov.s);
+            vw_info("background model from %d normal samples: %s", n_norm, fn.s);
+        } else if (n_norm == 1) {
+            vw_warn("one normal sample is not a panel: the self background is used");
+        }
+        free(norm);
+    }
+    /* call */
+    if (!(calls = vw_calls_init()) || !(bg = calloc((size_t)ts->n + 1, sizeof(*bg))))
+        goto out;
+    int n_model = 0, n_default = 0;
+    for (int i = 0; i < n_draws; i++) {
+        double ng = draws[i].smp->cfdna_ng_per_ml;
+        if (vw_cmd_call_sample(&cl, model, ts, draws[i].counts, draws[i].have_sb ? &draws[i].sb : NULL,
+                               isnan(ng) ? 0 : ng, bg, calls, &n_model, &n_default) < 0)
+            goto out;
+    }
+    if (n_default > 0)
+        vw_info("%d draw x target test(s) used the default background %g", n_default, cl.bg_floor);
+    /* track and lead time */
+    if ((r = vw_track_run(tl, calls, &topt, &tr)) < 0) {
+        if (r != VW_EINPUT)
+            vw_error_code(r, "tracking");
+        goto out;
+    }
+    if ((r = vw_leadtime_run(tl, tr, &lt)) < 0) {
+        vw_error_code(r, "lead time");
+        goto out;
+    }
+    /* the tables */
+    struct { const char *name; int (*w)(const void *, FILE *); const void *obj; } outs[] = {
+        {"calls.tsv", w_calls, calls}, {"track.tsv", w_track, tr}, {"series.tsv", w_series, tr},
+        {"leadtime.tsv", w_lead, lt}, {"cohort.tsv", w_cohort, lt}, {"leadtime.json", w_lead_json, lt}};
+    for (size_t k = 0; k < sizeof(outs) / sizeof(outs[0]); k++) {
+        fn.l = 0;
+        ksprintf(&fn, "%s/vafwatch.%s", outdir, outs[k].name);
+        if (vw_cmd_write(fn.s, outs[k].w, outs[k].obj) < 0)
+            goto out;
+    }
+    fn.l = 0;
+    ksprintf(&fn, "%s/vafwatch.calls.vcf.gz", outdir);
+    if (vw_calls_write_vcf(calls, fn.s, VW_VERSION_LONG, vw_cmd_line()) < 0)
+        goto out;
+    vw_info("results in %s", outdir);
+    ret = VW_EXIT_OK;
+out:
+    if (draws)
+        for (int i = 0; i < n_draws; i++)
+            vw_sample_counts_destroy(draws[i].counts);
+    free(draws);
+    free(bg);
+    free(fn.s);
+    free(kopts.s);
+    vw_leadtime_destroy(lt);
+    vw_track_destroy(tr);
+    vw_calls_destroy(calls);
+    vw_model_destroy(model);
+    vw_targets_destroy(ts);
+    vw_timeline_destroy(tl);
+    free(to.targets);
+    return ret;
+}
