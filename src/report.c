@@ -423,12 +423,15 @@ out:
 /* MultiQC                                                                   */
 /* ------------------------------------------------------------------------ */
 
-/* MultiQC custom content values are tab-separated: tabs and newlines in ids
- * would break the table. */
+/* MultiQC custom content values are tab-separated (tabs and newlines in ids
+ * would break the table) and MultiQC puts them into its HTML as they are:
+ * write them HTML-escaped, so a name like "<script>" shows as text there. */
 static void tsv_field(FILE *fp, const char *s)
 {
-    for (const char *p = s; *p; p++)
+    char *e = vw_report_html_escaped(s);
+    for (const char *p = e ? e : "NA"; *p; p++)
         fputc(*p == '\t' || *p == '\n' || *p == '\r' ? ' ' : *p, fp);
+    free(e);
 }
 
 int vw_report_write_mqc(const vw_report_in_t *in, FILE *fp)
