@@ -695,7 +695,7 @@ static void swimmer(FILE *fp, const vw_report_in_t *in, char *const *file)
     tmin = floor(tmin);
     double step = tmax - tmin > 48 ? 12 : tmax - tmin > 24 ? 6 : 3;
     tmax = ceil(tmax / step) * step;
-    const double L = 170, T = 50, W = 680, RH = 22;
+    const double L = 170, T = 76, W = 680, RH = 22;
     double H = T + RH * (double)tl->n_patients + 60;
 #define SX(t) (L + ((t) - tmin) / (tmax - tmin) * W)
     /* drugs in order of first use */
@@ -726,16 +726,22 @@ static void swimmer(FILE *fp, const vw_report_in_t *in, char *const *file)
     fprintf(fp, "<line x1=\"%.1f\" y1=\"13\" x2=\"%.1f\" y2=\"27\" stroke=\"#000\" stroke-width=\"1.5\"/>\n", lx + 3,
             lx + 3);
     svg_text(fp, lx + 10, 24, "start", "font-size=\"12\"", "blood draw");
-    lx += 85;
-    for (size_t j = 0; j < nd && j < 6; j++) {
-        fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"16\" height=\"10\" fill=\"%s\"/>\n", lx, 15.0,
-                drug_fill[j % 6]);
+    /* the drugs on a second row (colours repeat after six) */
+    lx = L;
+    double dy = 44;
+    svg_text(fp, lx - 10, dy + 10, "end", "font-size=\"12\"", "treatment:");
+    for (size_t j = 0; j < nd; j++) {
         char lab[80];
         snprintf(lab, sizeof(lab), "%.60s", *drugs[j] ? drugs[j] : "treatment");
-        svg_text(fp, lx + 20, 24, "start", "font-size=\"12\"", lab);
-        lx += 32 + 7.6 * (double)strlen(lab);
-        if (lx > 900)
+        double w = 32 + 7.6 * (double)strlen(lab);
+        if (lx + w > 950) {
+            svg_text(fp, lx, dy + 10, "start", "font-size=\"12\"", "...");
             break;
+        }
+        fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"16\" height=\"10\" fill=\"%s\"/>\n", lx, dy + 1,
+                drug_fill[j % 6]);
+        svg_text(fp, lx + 20, dy + 10, "start", "font-size=\"12\"", lab);
+        lx += w;
     }
     /* grid */
     double yb = T + RH * (double)tl->n_patients;
@@ -914,7 +920,7 @@ out:
 static void range_text(char *buf, size_t size, const vw_lead_group_t *g)
 {
     if (isfinite(g->lead_median))
-        snprintf(buf, size, "%.0f (%.0f&#8211;%.0f) days", g->lead_median, g->lead_min, g->lead_max);
+        snprintf(buf, size, "%.0f (%.0f to %.0f) days", g->lead_median, g->lead_min, g->lead_max);
     else
         snprintf(buf, size, "NA");
 }
