@@ -9,3 +9,6 @@ $SUDO apt-get install -y -qq --no-install-recommends \
     build-essential pkg-config meson ninja-build git \
     libhts-dev libgsl-dev zlib1g-dev libcmocka-dev \
     samtools bcftools tabix python3 >/dev/null
+# For the report tests: a headless browser that renders the HTML reports (the test skips
+# without it); python3-jsonschema is optional (tests/cli/json_validate.py needs no module).
+$SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null

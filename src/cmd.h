@@ -119,11 +119,18 @@ int vw_cmd_track_opt(int c, const char *arg, vw_track_opt_t *o, const char **she
  * Logs on failure; returns 0 or negative. */
 int vw_cmd_track_load(const char *sheet, const char *events, char **files, int n_files,
                       const vw_track_opt_t *opt, vw_timeline_t **ret_tl, vw_track_t **ret_tr);
+/* As vw_cmd_track_load(), also handing over the calls read (*ret_cs: caller
+ * owns, free with vw_calls_destroy()) when ret_cs is not NULL. */
+#include "vafwatch/call.h"
+int vw_cmd_track_load_calls(const char *sheet, const char *events, char **files, int n_files,
+                            const vw_track_opt_t *opt, vw_timeline_t **ret_tl, vw_track_t **ret_tr,
+                            vw_calls_t **ret_cs);
 /* Writes one output atomically; logs; returns 0 or -1. */
 int vw_cmd_write(const char *path, int (*write)(const void *, FILE *), const void *obj);
 /* "PREFIX.vafwatch.KIND" (caller frees), NULL on ENOMEM. */
 char *vw_cmd_prefixed(const char *prefix, const char *kind);
 int main_cnv(int argc, char *argv[]);
 int main_run(int argc, char *argv[]);
+int main_report(int argc, char *argv[]);
 
 #endif

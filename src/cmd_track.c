@@ -86,6 +86,13 @@ int vw_cmd_track_opt(int c, const char *arg, vw_track_opt_t *o, const char **she
 int vw_cmd_track_load(const char *sheet, const char *events, char **files, int n_files,
                       const vw_track_opt_t *opt, vw_timeline_t **ret_tl, vw_track_t **ret_tr)
 {
+    return vw_cmd_track_load_calls(sheet, events, files, n_files, opt, ret_tl, ret_tr, NULL);
+}
+
+int vw_cmd_track_load_calls(const char *sheet, const char *events, char **files, int n_files,
+                            const vw_track_opt_t *opt, vw_timeline_t **ret_tl, vw_track_t **ret_tr,
+                            vw_calls_t **ret_cs)
+{
     vw_timeline_t *tl = NULL;
     vw_calls_t *cs = NULL;
     vw_track_t *tr = NULL;
@@ -114,7 +121,10 @@ int vw_cmd_track_load(const char *sheet, const char *events, char **files, int n
             vw_error_code(rc, "tracking");
         goto err;
     }
-    vw_calls_destroy(cs);
+    if (ret_cs)
+        *ret_cs = cs;
+    else
+        vw_calls_destroy(cs);
     *ret_tl = tl;
     *ret_tr = tr;
     return 0;

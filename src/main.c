@@ -22,6 +22,7 @@ static const vw_command_t commands[] = {
     {"call", main_call, "decide per sample and target: detected, p-value, VAF with CI, LoD95"},
     {"track", main_track, "follow each target over a patient's draws: emergence, trend, growth"},
     {"leadtime", main_leadtime, "lead time of molecular emergence over radiographic progression"},
+    {"report", main_report, "cohort and per-patient HTML reports with SVG plots, JSON and a MultiQC table"},
     {"cnv", main_cnv, "gene copy number (ERBB2, MET, KRAS, EGFR amplification) from depth vs normals"},
     {"run", main_run, "the whole chain on a cohort sheet: count, call, track, lead time"},
     {NULL, NULL, NULL}

@@ -1,0 +1,167 @@
+/*
+ * report.h -- the reports people read: a cohort HTML page (swimmer plot,
+ * lead-time summary, Kaplan-Meier curves), one HTML page per patient (VAF
+ * over calendar time on a log axis, tables, methods), the same content as
+ * JSON (docs/schema/vafwatch-report.schema.json) and a MultiQC
+ * custom-content table.  docs/reports.md describes every file, the plot
+ * geometry and the colours.
+ *
+ * The module reads the records of the earlier stages (timeline, track,
+ * leadtime, calls) read-only.  The HTML is self-contained: inline CSS and
+ * SVG, no script, no font, nothing loaded from anywhere (a
+ * Content-Security-Policy meta tag forbids it).  Output is deterministic:
+ * no date or time is written unless opt->timestamp is set.
+ *
+ * Return convention: 0 on success, -EINVAL for a NULL or invalid argument,
+ * -ENOMEM, -errno for file-system errors, VW_EPARSE for a malformed CNV
+ * table.  Nothing here logs except vw_report_cnv_read() (a parser, it logs
+ * file:line detail) and vw_report_write(), which logs the file it could not
+ * write.
+ */
+#ifndef VW_REPORT_H
+#define VW_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "vafwatch/call.h"
+#include "vafwatch/leadtime.h"
+#include "vafwatch/timeline.h"
+#include "vafwatch/track.h"
+#include "vafwatch/util.h"
+
+/* ------------------------------------------------------------------------ */
+/* Inputs                                                                    */
+/* ------------------------------------------------------------------------ */
+
+/* A copy-number table (PREFIX.vafwatch.cnv.tsv, docs/copy-number.md) held
+ * as text: the column names and the rows.  Rows are shown for the patients
+ * whose draws have the row's 'sample'. */
+typedef struct {
+    int n_cols;
+    char **col;          /* column names, the leading '#' removed */
+    int n_rows;
+    char ***row;         /* row[i][j], n_cols strings each ("NA" when missing) */
+    int sample_col;      /* index of the 'sample' column */
+} vw_report_cnv_t;
+
+/* Reads a CNV table with a '#'-prefixed header that has a 'sample' column.
+ * Logs on failure ("<path>:<line>: ...").  *ret: caller owns; free with
+ * vw_report_cnv_destroy().  Returns 0, -EINVAL, -errno, -ENOMEM or VW_EPARSE. */
+int vw_report_cnv_read(const char *path, vw_report_cnv_t **ret) VW_WARN_UNUSED;
+/* Accepts NULL. */
+void vw_report_cnv_destroy(vw_report_cnv_t *c);
+
+/* One parameter shown under "Methods and parameters" and in the JSON
+ * "parameters" object. */
+typedef struct {
+    const char *key;
+    const char *value;
+} vw_report_param_t;
+
+/* Everything a report is made of; all borrowed. */
+typedef struct {
+    const vw_timeline_t *tl;        /* required */
+    const vw_track_t *tr;           /* required */
+    const vw_leadtime_t *lt;        /* required */
+    const vw_calls_t *calls;        /* optional: the background sources used are counted from it */
+    const vw_report_cnv_t *cnv;     /* optional copy-number table */
+    const char *cnv_path;           /* optional: shown as the CNV source */
+    const char *command;            /* the command line; NULL: not shown */
+    const char *version;            /* vafwatch version; NULL: "unknown" */
+    const char *build;              /* catalogue build; NULL: "not recorded" */
+    const vw_report_param_t *params;/* extra parameters (call alpha, adjust ...) in order */
+    size_t n_params;
+} vw_report_in_t;
+
+typedef struct {
+    int timestamp;                  /* 1: write the UTC date and time of the run [0] */
+    const char *title;              /* cohort report title ["vafwatch cohort report"] */
+} vw_report_opt_t;
+
+void vw_report_opt_init(vw_report_opt_t *opt);
+
+/*
+ * Writes into 'outdir' (created if missing, with its 'patients' folder):
+ *   index.html                 the cohort report
+ *   patients/<name>.html       one per patient (names from vw_report_file_names())
+ *   vafwatch.report.json       the whole run
+ *   patients/<name>.json       one per patient
+ *   vafwatch_mqc.tsv           MultiQC custom content, one row per patient
+ * Each file is written under a temporary name and renamed (vw_ofile).
+ * Logs the file it fails on.  Returns 0, -EINVAL, -ENOMEM, -errno.
+ */
+int vw_report_write(const vw_report_in_t *in, const char *outdir, const vw_report_opt_t *opt) VW_WARN_UNUSED;
+
+/* The single writers, for callers that want one file (each returns 0, -EINVAL or -EIO).
+ * 'file' names the patient files (from vw_report_file_names()); may be NULL
+ * for the cohort writers, then no links are written. */
+int vw_report_write_cohort_html(const vw_report_in_t *in, const vw_report_opt_t *opt,
+                                char *const *file, FILE *fp) VW_WARN_UNUSED;
+int vw_report_write_patient_html(const vw_report_in_t *in, const vw_report_opt_t *opt, size_t patient,
+                                 FILE *fp) VW_WARN_UNUSED;
+int vw_report_write_json(const vw_report_in_t *in, const vw_report_opt_t *opt, FILE *fp) VW_WARN_UNUSED;
+int vw_report_write_patient_json(const vw_report_in_t *in, const vw_report_opt_t *opt, size_t patient,
+                                 FILE *fp) VW_WARN_UNUSED;
+int vw_report_write_mqc(const vw_report_in_t *in, FILE *fp) VW_WARN_UNUSED;
+
+/* ------------------------------------------------------------------------ */
+/* Plot geometry of the patient plot (docs/reports.md)                       */
+/* ------------------------------------------------------------------------ */
+
+#define VW_REPORT_PLOT_LEFT 80.0     /* SVG user units */
+#define VW_REPORT_PLOT_TOP 60.0
+#define VW_REPORT_PLOT_WIDTH 620.0
+#define VW_REPORT_PLOT_HEIGHT 300.0
+#define VW_REPORT_VAF_MIN 1e-4       /* 0.01 %, bottom of the axis */
+#define VW_REPORT_VAF_MAX 1.0        /* 100 %, top of the axis */
+#define VW_REPORT_DATE_PAD 14        /* days added before the first and after the last date */
+
+typedef struct {
+    double left, top, width, height;
+    int32_t first_date, last_date;  /* the dates at the left and right edges */
+    double vaf_min, vaf_max;        /* fractions at the bottom and top */
+} vw_report_axes_t;
+
+/* The axes of a patient's plot: first_date = the earliest sample or event
+ * date - VW_REPORT_DATE_PAD, last_date = last_followup + VW_REPORT_DATE_PAD
+ * (so every draw, scan and treatment is inside).  p may be NULL: then the
+ * dates are 0 and 1. */
+void vw_report_axes_patient(const vw_patient_t *p, vw_report_axes_t *ret);
+
+/* x = left + (date - first_date) / (last_date - first_date) * width */
+double vw_report_x(const vw_report_axes_t *ax, int32_t date);
+/* y = top + (log10(vaf_max) - log10(v)) / (log10(vaf_max) - log10(vaf_min)) * height,
+ * v = vaf clamped to [vaf_min, vaf_max] (a fraction, not a percentage);
+ * NaN gives NaN. */
+double vw_report_y(const vw_report_axes_t *ax, double vaf);
+
+/* The VAF at which a draw is plotted: the VAF when detected; the LoD95 when
+ * assessed and not detected (*ret_open = 1: an open marker, never a zero);
+ * NaN when not assessable (not plotted).  ret_open may be NULL. */
+double vw_report_plot_vaf(const vw_track_draw_t *d, int *ret_open);
+
+/* ------------------------------------------------------------------------ */
+/* Text helpers                                                              */
+/* ------------------------------------------------------------------------ */
+
+/* Writes s HTML/XML-escaped (& < > " ' and control characters) to fp. */
+void vw_report_html_escape(FILE *fp, const char *s);
+/* The same into a new string; caller frees.  NULL on ENOMEM or NULL s. */
+char *vw_report_html_escaped(const char *s);
+
+/* Safe, unique file names (without extension) for 'n' ids: characters
+ * outside [A-Za-z0-9._-] become '_', a leading '.' becomes '_', an empty
+ * name becomes "patient", names are cut to 80 bytes, and a name equal
+ * (ignoring case) to an earlier one gets "-2", "-3" ... appended.
+ * *ret: an array of n strings; caller frees with vw_report_file_names_free().
+ * Returns 0, -EINVAL or -ENOMEM. */
+int vw_report_file_names(const char *const *ids, size_t n, char ***ret) VW_WARN_UNUSED;
+void vw_report_file_names_free(char **names, size_t n);
+
+/* A fraction as a percentage to 2 significant figures ("0.34", "12",
+ * "100"), "NA" for NaN.  buf needs 32 bytes; returns buf. */
+char *vw_report_pct(double frac, char *buf, size_t size);
+
+#endif

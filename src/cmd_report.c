@@ -1,0 +1,146 @@
+/* cmd_report.c -- vafwatch report: the cohort and per-patient HTML reports,
+ * JSON and the MultiQC table (docs/reports.md).  It reads the calls tables
+ * and runs the tracking and lead-time stages itself, like vafwatch leadtime. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vw_config.h"
+#include "vafwatch/call.h"
+#include "vafwatch/leadtime.h"
+#include "vafwatch/log.h"
+#include "vafwatch/report.h"
+#include "vafwatch/timeline.h"
+#include "vafwatch/track.h"
+#include "cmd.h"
+
+enum { OPT_CNV = VW_OPT_TRACK_LAST + 1, OPT_BUILD, OPT_TITLE, OPT_TIMESTAMP, OPT_PARAM };
+
+#define MAX_PARAMS 32
+
+static void usage(FILE *fp)
+{
+    fprintf(fp,
+            "\n"
+            "Usage: vafwatch report [options] -s COHORT.tsv -e EVENTS.tsv -O DIR CALLS.tsv [...]\n\n"
+            "Runs the tracking and lead-time stages on the calls tables and writes reports to read:\n"
+            "a cohort page (swimmer plot, lead-time summary, Kaplan-Meier curves of time to\n"
+            "molecular and to radiographic progression) and one page per patient (each clone's VAF\n"
+            "over time on a log axis with CIs, not-detected draws at their LoD95, treatments,\n"
+            "scans, emergence and lead time; tables; methods).  The HTML is self-contained (inline\n"
+            "CSS and SVG, no script, nothing loaded from the network).\n\n");
+    vw_cmd_track_help(fp);
+    fprintf(fp,
+            "      --cnv FILE           a copy-number table (vafwatch cnv: PREFIX.vafwatch.cnv.tsv);\n"
+            "                           its rows are shown with the patient of their sample\n"
+            "Output:\n"
+            "  -O, --outdir DIR         writes DIR/index.html, DIR/patients/<patient>.html,\n"
+            "                           DIR/vafwatch.report.json, DIR/patients/<patient>.json and\n"
+            "                           DIR/vafwatch_mqc.tsv (MultiQC custom content) [required]\n"
+            "      --title STR          title of the cohort report [vafwatch cohort report]\n"
+            "      --build STR          catalogue build shown under Methods [not recorded]\n"
+            "      --param KEY=VALUE    a parameter shown under Methods (e.g. the call stage's\n"
+            "                           alpha); repeatable, at most %d\n"
+            "      --timestamp          write the date and time of the run (the output is\n"
+            "                           otherwise byte-identical between runs)\n"
+            VW_OPT_COMMON_HELP
+            "\n"
+            "Patient file names keep [A-Za-z0-9._-] of the patient id (others become '_') and are\n"
+            "made unique.  The reports are described in docs/reports.md.\n\n", MAX_PARAMS);
+}
+
+int main_report(int argc, char *argv[])
+{
+    static const struct option lopts[] = {
+        VW_OPT_TRACK_LONG,
+        {"cnv", required_argument, NULL, OPT_CNV},
+        {"outdir", required_argument, NULL, 'O'},
+        {"title", required_argument, NULL, OPT_TITLE},
+        {"build", required_argument, NULL, OPT_BUILD},
+        {"param", required_argument, NULL, OPT_PARAM},
+        {"timestamp", no_argument, NULL, OPT_TIMESTAMP},
+        VW_OPT_COMMON_LONG,
+        {NULL, 0, NULL, 0}
+    };
+    vw_track_opt_t opt;
+    vw_track_opt_init(&opt);
+    vw_report_opt_t ropt;
+    vw_report_opt_init(&ropt);
+    const char *sheet = NULL, *events = NULL, *outdir = NULL, *cnv_path = NULL, *build = NULL;
+    vw_report_param_t params[MAX_PARAMS];
+    char *pbuf[MAX_PARAMS];
+    size_t n_params = 0;
+    int c, ex, ret = VW_EXIT_DATA, rc;
+    vw_timeline_t *tl = NULL;
+    vw_track_t *tr = NULL;
+    vw_leadtime_t *lt = NULL;
+    vw_calls_t *cs = NULL;
+    vw_report_cnv_t *cnv = NULL;
+    while ((c = getopt_long(argc, argv, "s:e:r:O:h", lopts, NULL)) >= 0) {
+        if (vw_cmd_common(c, optarg, usage, &ex) || vw_cmd_track_opt(c, optarg, &opt, &sheet, &events, &ex)) {
+            if (ex >= 0) {
+                ret = ex;
+                goto out;
+            }
+            continue;
+        }
+        switch (c) {
+        case 'O': outdir = optarg; break;
+        case OPT_CNV: cnv_path = optarg; break;
+        case OPT_TITLE: ropt.title = optarg; break;
+        case OPT_BUILD: build = optarg; break;
+        case OPT_TIMESTAMP: ropt.timestamp = 1; break;
+        case OPT_PARAM: {
+            const char *eq = strchr(optarg, '=');
+            if (!eq || eq == optarg || n_params == MAX_PARAMS) {
+                vw_error("--param takes KEY=VALUE (at most %d), not '%s'", MAX_PARAMS, optarg);
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            if (!(pbuf[n_params] = vw_strdup(optarg))) {
+                vw_error_code(-ENOMEM, "--param");
+                goto out;
+            }
+            pbuf[n_params][eq - optarg] = '\0';
+            params[n_params].key = pbuf[n_params];
+            params[n_params].value = pbuf[n_params] + (eq - optarg) + 1;
+            n_params++;
+            break;
+        }
+        default: usage(stderr); ret = VW_EXIT_USAGE; goto out;
+        }
+    }
+    if (!sheet || !events || !outdir || optind >= argc) {
+        vw_error("needs --sheet, --events, --outdir and at least one calls table");
+        ret = VW_EXIT_USAGE;
+        goto out;
+    }
+    vw_info("CMD: %s", vw_cmd_line());
+    if (cnv_path && vw_report_cnv_read(cnv_path, &cnv) < 0)
+        goto out; /* logged by the reader */
+    if (vw_cmd_track_load_calls(sheet, events, argv + optind, argc - optind, &opt, &tl, &tr, &cs) < 0)
+        goto out;
+    if ((rc = vw_leadtime_run(tl, tr, &lt)) < 0) {
+        vw_error_code(rc, "lead time");
+        goto out;
+    }
+    vw_report_in_t in = {
+        .tl = tl, .tr = tr, .lt = lt, .calls = cs, .cnv = cnv, .cnv_path = cnv_path,
+        .command = vw_cmd_line(), .version = VW_VERSION_LONG, .build = build,
+        .params = params, .n_params = n_params,
+    };
+    if (vw_report_write(&in, outdir, &ropt) < 0)
+        goto out; /* logged */
+    vw_info("wrote %zu patient reports to '%s'", tl->n_patients, outdir);
+    ret = VW_EXIT_OK;
+out:
+    for (size_t i = 0; i < n_params; i++)
+        free(pbuf[i]);
+    vw_report_cnv_destroy(cnv);
+    vw_calls_destroy(cs);
+    vw_leadtime_destroy(lt);
+    vw_track_destroy(tr);
+    vw_timeline_destroy(tl);
+    return ret;
+}

@@ -1,0 +1,1013 @@
+/* report_html.c -- the HTML reports: index.html (cohort: swimmer plot,
+ * lead-time summary, Kaplan-Meier curves, links) and one page per patient
+ * (VAF over calendar time on a log axis, tables, methods).  Self-contained:
+ * inline CSS and SVG, no script, nothing loaded (docs/reports.md).  Every
+ * user string goes through vw_report_html_escape(); the SVG is well-formed
+ * XML. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vafwatch/report.h"
+#include "vafwatch/stats.h"
+#include "report_priv.h"
+
+#define esc vw_report_html_escape
+
+static const char *const month_abbr[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+/* Treatment band fills (light), cycled by line. */
+static const char *const band_fill[4] = {"#dbe7f3", "#f6e3cf", "#dcefe6", "#eedcea"};
+/* Swimmer treatment bar colours, cycled by drug in order of first use. */
+static const char *const drug_fill[6] = {"#9ecae1", "#fdae6b", "#a1d99b", "#bcbddc", "#fdd0a2", "#c7e9c0"};
+
+#define RED "#C0392B"
+
+static void page_head(FILE *fp, const char *title_prefix, const char *title)
+{
+    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+          "style-src 'unsafe-inline'; img-src data:\">\n"
+          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>", fp);
+    esc(fp, title_prefix);
+    esc(fp, title);
+    fputs("</title>\n<style>\n"
+          "body{font-family:\"DejaVu Sans\",\"Liberation Sans\",Arial,Helvetica,sans-serif;color:#222;"
+          "max-width:1060px;margin:20px auto;padding:0 16px;font-size:14px;line-height:1.4}\n"
+          "h1{font-size:22px;margin:0 0 6px}h2{font-size:17px;margin:22px 0 6px;border-bottom:1px solid #ccc}\n"
+          "h3{font-size:14px;margin:14px 0 4px}\n"
+          "table{border-collapse:collapse;margin:4px 0 10px;font-size:12.5px}\n"
+          "th,td{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}\n"
+          "th{background:#f0f0f0}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\n"
+          ".box{border:1px solid #bbb;background:#fafafa;padding:8px 12px;margin:8px 0}\n"
+          ".nd{color:#555}.det{font-weight:bold}.flag{color:#8a4b00}\n"
+          ".muted{color:#666;font-size:12px}\n"
+          "svg{max-width:100%;height:auto;display:block}\n"
+          "svg text{font-family:\"DejaVu Sans\",\"Liberation Sans\",Arial,Helvetica,sans-serif}\n"
+          "a{color:#0b5394}\n"
+          "@page{size:A4;margin:14mm}\n"
+          "@media print{body{max-width:none;margin:0;padding:0;font-size:10.5pt}"
+          "h2{page-break-after:avoid}figure,svg,.box{page-break-inside:avoid}"
+          "tr{page-break-inside:avoid}thead{display:table-header-group}"
+          "table{font-size:8.5pt}.noprint{display:none}a{color:#222;text-decoration:none}}\n"
+          "figure{margin:8px 0}figcaption{font-size:12px;color:#444;margin-top:4px}\n"
+          "</style>\n</head>\n<body>\n", fp);
+}
+
+static void svg_text(FILE *fp, double x, double y, const char *anchor, const char *attrs, const char *s)
+{
+    fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" %s>", x, y, anchor, attrs ? attrs : "");
+    esc(fp, s);
+    fputs("</text>\n", fp);
+}
+
+/* "0.34 % (17/5,012)" for a detected draw. */
+static void vaf_text(char *buf, size_t size, const vw_track_draw_t *d)
+{
+    char v[32], a[32], n[32];
+    snprintf(buf, size, "%s %% (%s/%s)", vw_report_pct(d->vaf, v, sizeof(v)), vw_report_count(d->alt, a, sizeof(a)),
+             vw_report_count(d->depth, n, sizeof(n)));
+}
+
+static const char *clone_name(const vw_track_series_t *s, char *buf, size_t size)
+{
+    const char *g = s->gene && *s->gene && strcmp(s->gene, ".") ? s->gene : NULL;
+    const char *p = s->protein && *s->protein && strcmp(s->protein, ".") ? s->protein : NULL;
+    if (g && p)
+        snprintf(buf, size, "%s %s", g, p);
+    else if (g || p)
+        snprintf(buf, size, "%s", g ? g : p);
+    else
+        snprintf(buf, size, "%s", s->id);
+    return buf;
+}
+
+static void months_text(char *buf, size_t size, double days)
+{
+    snprintf(buf, size, "%.0f days (%.1f months)", days, vw_date_months(days));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Patient plot                                                              */
+/* ------------------------------------------------------------------------ */
+
+static void date_ticks(FILE *fp, const vw_report_axes_t *ax, double y_axis)
+{
+    int y0, m0, d0, y1, m1, d1;
+    if (vw_date_to_ymd(ax->first_date, &y0, &m0, &d0) != 0 || vw_date_to_ymd(ax->last_date, &y1, &m1, &d1) != 0)
+        return;
+    int span_m = (y1 - y0) * 12 + (m1 - m0) + 1;
+    static const int steps[] = {1, 2, 3, 6, 12, 24, 60};
+    int step = 60;
+    for (size_t k = 0; k < sizeof(steps) / sizeof(steps[0]); k++)
+        if (span_m / steps[k] <= 9) {
+            step = steps[k];
+            break;
+        }
+    int y = y0, m = m0 + 1; /* the first month start after first_date */
+    if (m > 12) {
+        m = 1;
+        y++;
+    }
+    int first = 1;
+    for (; y < y1 || (y == y1 && m <= m1);) {
+        int32_t d;
+        if (((y * 12 + m - 1) % step) == 0 && vw_date_from_ymd(y, m, 1, &d) == 0 && d <= ax->last_date) {
+            double x = vw_report_x(ax, d);
+            fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#eee\"/>\n", x, ax->top, x,
+                    y_axis);
+            fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>\n", x, y_axis, x,
+                    y_axis + 4);
+            char lab[16];
+            if (m == 1 || step >= 12 || first)
+                snprintf(lab, sizeof(lab), "%s %d", month_abbr[m - 1], y);
+            else
+                snprintf(lab, sizeof(lab), "%s", month_abbr[m - 1]);
+            svg_text(fp, x, y_axis + 44, "middle", "font-size=\"11\"", lab);
+            first = 0;
+        }
+        if (++m > 12) {
+            m = 1;
+            y++;
+        }
+    }
+}
+
+static void patient_plot(FILE *fp, const vw_report_in_t *in, size_t pi)
+{
+    const vw_patient_t *p = &in->tl->patients[pi];
+    const vw_lead_t *l = vw_report_lead(in->lt, p, pi);
+    vw_report_axes_t ax;
+    vw_report_axes_patient(p, &ax);
+    double bottom = ax.top + ax.height, right = ax.left + ax.width;
+    size_t b, e, nclone = 0;
+    vw_report_series_range(in->tr, p, &b, &e);
+    for (size_t k = b; k < e; k++)
+        nclone += vw_report_is_clone(&in->tr->s[k]) != 0;
+    double legend_h = 30 + 20.0 * (double)(nclone + 7);
+    double H = bottom + 80 > legend_h ? bottom + 80 : legend_h;
+    fprintf(fp, "<figure>\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 960 %.0f\" width=\"960\" "
+                "height=\"%.0f\" role=\"img\" aria-label=\"VAF of each clone over time\">\n", H, H);
+    fputs("<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" "
+          "markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#333\"/>"
+          "</marker></defs>\n", fp);
+    fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#fff\" stroke=\"#999\"/>\n",
+            ax.left, ax.top, ax.width, ax.height);
+    /* treatment lines */
+    for (size_t k = 0; k < p->n_treatments; k++) {
+        const vw_treatment_t *t = &p->treatments[k];
+        double x0 = vw_report_x(&ax, t->start);
+        double x1 = vw_report_x(&ax, t->has_stop ? t->stop : p->last_followup);
+        if (x1 - x0 < 2)
+            x1 = x0 + 2;
+        fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\" fill-opacity=\"0.75\">"
+                    "<title>", x0, ax.top, x1 - x0, ax.height, band_fill[k % 4]);
+        esc(fp, *t->drug ? t->drug : "treatment");
+        fputs("</title></rect>\n", fp);
+    }
+    /* y axis: decades */
+    for (int dec = 0; dec <= 4; dec++) {
+        double v = pow(10.0, -dec), y = vw_report_y(&ax, v);
+        fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ccc\"/>\n", ax.left, y, right, y);
+        fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>\n", ax.left - 5, y,
+                ax.left, y);
+        static const char *const lab[] = {"100 %", "10 %", "1 %", "0.1 %", "0.01 %"};
+        svg_text(fp, ax.left - 8, y + 4, "end", "font-size=\"12\"", lab[dec]);
+        for (int mnr = 2; dec < 4 && mnr <= 9; mnr++) {
+            double ym = vw_report_y(&ax, v / 10.0 * mnr);
+            fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>\n", ax.left - 3, ym,
+                    ax.left, ym);
+        }
+    }
+    fprintf(fp, "<text x=\"18\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"13\" transform=\"rotate(-90 18 %.1f)\">"
+                "Mutant allele fraction (VAF, %%, log scale)</text>\n", ax.top + ax.height / 2, ax.top + ax.height / 2);
+    /* x axis */
+    date_ticks(fp, &ax, bottom);
+    fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>\n", ax.left, bottom, right,
+            bottom);
+    svg_text(fp, ax.left + ax.width / 2, bottom + 64, "middle", "font-size=\"13\"",
+             "Date (blood draws; scans marked under the axis)");
+    for (size_t k = 0; k < p->n_treatments; k++) {
+        const vw_treatment_t *t = &p->treatments[k];
+        char lab[160];
+        snprintf(lab, sizeof(lab), "%s%s", *t->drug ? t->drug : "treatment", t->has_stop ? "" : " (ongoing)");
+        svg_text(fp, vw_report_x(&ax, t->start) + 4, ax.top + 16 + 14.0 * (double)(k % 3), "start",
+                 "font-size=\"12\" font-style=\"italic\" fill=\"#123\" stroke=\"#fff\" stroke-width=\"3\" "
+                 "paint-order=\"stroke\"", lab);
+    }
+    /* scans and progression events under the axis, death */
+    for (size_t k = 0; k < p->n_events; k++) {
+        const vw_event_t *ev = &p->events[k];
+        double x = vw_report_x(&ax, ev->date);
+        char d[VW_DATE_BUFSZ];
+        vw_report_date(ev->date, d);
+        int pd = (ev->type == VW_EVENT_SCAN && ev->response == VW_RECIST_PD) || ev->type == VW_EVENT_PROGRESSION;
+        if (ev->type == VW_EVENT_SCAN || ev->type == VW_EVENT_PROGRESSION) {
+            fprintf(fp, "<path d=\"M%.1f,%.1f l-5,9 h10 z\" fill=\"%s\"><title>%s: ", x, bottom + 4,
+                    pd ? RED : "#888", d);
+            esc(fp, ev->type == VW_EVENT_SCAN ? "scan " : "progression ");
+            esc(fp, ev->detail);
+            fputs("</title></path>\n", fp);
+            const char *lab = ev->type == VW_EVENT_SCAN ? vw_timeline_recist_name(ev->response) : "PD";
+            svg_text(fp, x, bottom + 26, "middle",
+                     pd ? "font-size=\"11\" font-weight=\"bold\" fill=\"" RED "\"" : "font-size=\"10\" fill=\"#666\"",
+                     lab);
+        } else if (ev->type == VW_EVENT_DEATH) {
+            fprintf(fp, "<path d=\"M%.1f,%.1f l8,8 m0,-8 l-8,8\" stroke=\"#000\" stroke-width=\"2\"/>\n", x - 4,
+                    bottom + 5);
+            svg_text(fp, x, bottom + 26, "middle", "font-size=\"10\"", "death");
+        }
+    }
+    /* progression line, emergence line, lead time */
+    if (p->has_progression) {
+        double x = vw_report_x(&ax, p->progression_date);
+        fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"" RED "\" stroke-width=\"1.5\"/>\n",
+                x, ax.top - 28, x, bottom);
+        svg_text(fp, x + 3, bottom - 6, "start", "font-size=\"11\" fill=\"" RED "\"", "progression");
+    }
+    if (l && l->first_detection != VW_DATE_NONE) {
+        double x = vw_report_x(&ax, l->first_detection);
+        fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\" stroke-width=\"1.5\" "
+                    "stroke-dasharray=\"6 4\"/>\n", x, ax.top - 28, x, bottom);
+        svg_text(fp, x - 3, bottom - 6, "end", "font-size=\"11\" fill=\"#333\"", "emergence");
+        if (isfinite(l->lead_days) && l->progression != VW_DATE_NONE) {
+            double xp = vw_report_x(&ax, l->progression);
+            char t[96], m[64];
+            months_text(m, sizeof(m), l->lead_days);
+            snprintf(t, sizeof(t), "lead time %s", m);
+            fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\" stroke-width=\"1.5\" "
+                        "marker-end=\"url(#arrow)\"/>\n", x, ax.top - 18, xp, ax.top - 18);
+            double xm = (x + xp) / 2;
+            if (xm < ax.left + 130)
+                xm = ax.left + 130;
+            if (xm > right - 130)
+                xm = right - 130;
+            svg_text(fp, xm, ax.top - 26, "middle", "font-size=\"13\" font-weight=\"bold\"", t);
+        }
+    }
+    /* clones */
+    size_t ci = 0;
+    double ly = 40;
+    svg_text(fp, 720, ly - 16, "start", "font-size=\"12\" font-weight=\"bold\"", "Clones");
+    for (size_t k = b; k < e; k++) {
+        const vw_track_series_t *s = &in->tr->s[k];
+        if (!vw_report_is_clone(s))
+            continue;
+        const char *col = vw_report_colours[ci % VW_REPORT_N_COLOURS];
+        char name[160];
+        clone_name(s, name, sizeof(name));
+        fprintf(fp, "<g stroke=\"%s\" fill=\"%s\">\n", col, col);
+        double px = NAN, py = NAN;
+        int popen = 0;
+        for (size_t di = 0; di < s->n_draws; di++) {
+            const vw_track_draw_t *d = &s->draws[di];
+            int open;
+            double v = vw_report_plot_vaf(d, &open);
+            if (isnan(v))
+                continue;
+            double x = vw_report_x(&ax, d->date), y = vw_report_y(&ax, v);
+            if (!isnan(px))
+                fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke-width=\"1.5\"%s/>\n", px,
+                        py, x, y, open || popen ? " stroke-dasharray=\"3 3\"" : "");
+            px = x;
+            py = y;
+            popen = open;
+        }
+        for (size_t di = 0; di < s->n_draws; di++) {
+            const vw_track_draw_t *d = &s->draws[di];
+            int open;
+            double v = vw_report_plot_vaf(d, &open);
+            if (isnan(v))
+                continue;
+            double x = vw_report_x(&ax, d->date), y = vw_report_y(&ax, v);
+            char dd[VW_DATE_BUFSZ], t[128], lod[32];
+            vw_report_date(d->date, dd);
+            if (open) {
+                snprintf(t, sizeof(t), "not detected (LoD95 %s %%)", vw_report_pct(d->lod95, lod, sizeof(lod)));
+                /* clones not detected at one LoD overlap: earlier clones get larger rings */
+                fprintf(fp, "<circle class=\"nd\" cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"none\" "
+                            "stroke-width=\"1.5\">", x, y, 4.5 + 2.5 * (double)(nclone - 1 - ci));
+            } else {
+                vaf_text(t, sizeof(t), d);
+                if (isfinite(d->vaf_lo) && isfinite(d->vaf_hi))
+                    fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke-width=\"1.2\"/>\n", x,
+                            vw_report_y(&ax, d->vaf_lo), x, vw_report_y(&ax, d->vaf_hi));
+                fprintf(fp, "<circle class=\"det\" cx=\"%.1f\" cy=\"%.1f\" r=\"4.5\">", x, y);
+            }
+            fputs("<title>", fp);
+            esc(fp, name);
+            fprintf(fp, " %s: ", dd);
+            esc(fp, d->sample);
+            fputs(": ", fp);
+            esc(fp, t);
+            fputs("</title></circle>\n", fp);
+        }
+        fputs("</g>\n", fp);
+        fprintf(fp, "<line x1=\"720\" y1=\"%.1f\" x2=\"744\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2\"/>"
+                    "<circle cx=\"732\" cy=\"%.1f\" r=\"4.5\" fill=\"%s\"/>\n", ly, ly, col, ly, col);
+        svg_text(fp, 750, ly + 4, "start", "font-size=\"12\"", name);
+        ly += 20;
+        ci++;
+    }
+    if (ci == 0) {
+        svg_text(fp, 720, ly + 4, "start", "font-size=\"12\" fill=\"#666\"", "none detected");
+        svg_text(fp, ax.left + ax.width / 2, ax.top + ax.height / 2, "middle", "font-size=\"14\" fill=\"#666\"",
+                 "No mutation detected at any draw");
+        ly += 20;
+    }
+    ly += 12;
+    svg_text(fp, 720, ly, "start", "font-size=\"12\" font-weight=\"bold\"", "Key");
+    ly += 18;
+    fprintf(fp, "<line x1=\"732\" y1=\"%.1f\" x2=\"732\" y2=\"%.1f\" stroke=\"#333\"/><circle cx=\"732\" cy=\"%.1f\" "
+                "r=\"4.5\" fill=\"#333\"/>\n", ly - 8, ly + 8, ly);
+    svg_text(fp, 750, ly + 4, "start", "font-size=\"12\"", "detected (bar: 95 % CI)");
+    ly += 20;
+    fprintf(fp, "<circle cx=\"732\" cy=\"%.1f\" r=\"4.5\" fill=\"#fff\" stroke=\"#333\" stroke-width=\"1.5\"/>\n", ly);
+    svg_text(fp, 750, ly + 4, "start", "font-size=\"12\"", "not detected, drawn at LoD95");
+    ly += 20;
+    fprintf(fp, "<rect x=\"722\" y=\"%.1f\" width=\"20\" height=\"12\" fill=\"%s\"/>\n", ly - 6, band_fill[0]);
+    svg_text(fp, 750, ly + 4, "start", "font-size=\"12\"", "treatment (drug named)");
+    ly += 20;
+    fprintf(fp, "<path d=\"M732,%.1f l-5,9 h10 z\" fill=\"#888\"/>\n", ly - 5);
+    svg_text(fp, 750, ly + 4, "start", "font-size=\"12\"", "scan (RECIST response)");
+    ly += 20;
+    fprintf(fp, "<path d=\"M732,%.1f l-5,9 h10 z\" fill=\"" RED "\"/>\n", ly - 5);
+    svg_text(fp, 750, ly + 4, "start", "font-size=\"12\"", "progression (PD)");
+    ly += 20;
+    fprintf(fp, "<line x1=\"720\" y1=\"%.1f\" x2=\"744\" y2=\"%.1f\" stroke=\"#333\" stroke-width=\"1.5\" "
+                "stroke-dasharray=\"6 4\"/>\n", ly, ly);
+    svg_text(fp, 750, ly + 4, "start", "font-size=\"12\"", "molecular emergence");
+    fputs("</svg>\n<figcaption>Each clone's mutant allele fraction (VAF) at each blood draw, on a logarithmic "
+          "axis from 0.01 % to 100 %. Filled circles are detections with their 95 % confidence interval; open "
+          "circles are draws where the clone was <em>not detected</em>, drawn at that draw's limit of detection "
+          "(LoD95): the true VAF is below it, not zero. Shaded bands are treatment lines; triangles under the "
+          "axis are scans (red: progression, PD).</figcaption>\n</figure>\n", fp);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Patient tables                                                            */
+/* ------------------------------------------------------------------------ */
+
+static void td_num(FILE *fp, const char *s) { fprintf(fp, "<td class=\"n\">%s</td>", s); }
+
+static void fit_cell(FILE *fp, const vw_track_fit_t *f, int want_growth)
+{
+    if (!f->ok || (want_growth ? !(f->r > 0) : !(f->r < 0))) {
+        fputs("<td>NA</td>", fp);
+        return;
+    }
+    fprintf(fp, "<td class=\"n\">%.0f d", f->td);
+    if (isfinite(f->td_lo) && isfinite(f->td_hi)) {
+        double lo = f->td_lo < f->td_hi ? f->td_lo : f->td_hi, hi = f->td_lo < f->td_hi ? f->td_hi : f->td_lo;
+        fprintf(fp, " (%.0f&#8211;%.0f)", lo, hi);
+    } else if (isfinite(f->td_lo) || isfinite(f->td_hi)) {
+        fprintf(fp, " (%.0f&#8211;&#8734;)", isfinite(f->td_lo) ? f->td_lo : f->td_hi);
+    }
+    fputs("</td>", fp);
+}
+
+static void pval(char *buf, size_t size, double p)
+{
+    if (!isfinite(p))
+        snprintf(buf, size, "NA");
+    else if (p < 0.001)
+        snprintf(buf, size, "&lt;0.001");
+    else
+        snprintf(buf, size, "%.3f", p);
+}
+
+static void draw_result(FILE *fp, const vw_track_draw_t *d)
+{
+    char v[32], lo[32], hi[32], lod[32], a[32], n[32];
+    if (d->state == VW_DRAW_DET) {
+        fprintf(fp, "<td class=\"det\">detected</td><td class=\"n\">%s/%s</td><td class=\"n\">%s %%</td>"
+                    "<td class=\"n\">%s&#8211;%s %%</td>",
+                vw_report_count(d->alt, a, sizeof(a)), vw_report_count(d->depth, n, sizeof(n)),
+                vw_report_pct(d->vaf, v, sizeof(v)), vw_report_pct(d->vaf_lo, lo, sizeof(lo)),
+                vw_report_pct(d->vaf_hi, hi, sizeof(hi)));
+    } else if (d->state == VW_DRAW_NEG) {
+        fprintf(fp, "<td class=\"nd\">not detected (LoD95 %s %%)</td><td class=\"n\">%s/%s</td><td class=\"n\">%s %%</td>"
+                    "<td class=\"n\">%s&#8211;%s %%</td>",
+                vw_report_pct(d->lod95, lod, sizeof(lod)), vw_report_count(d->alt, a, sizeof(a)),
+                vw_report_count(d->depth, n, sizeof(n)), vw_report_pct(d->vaf, v, sizeof(v)),
+                vw_report_pct(d->vaf_lo, lo, sizeof(lo)), vw_report_pct(d->vaf_hi, hi, sizeof(hi)));
+    } else {
+        fputs("<td class=\"nd\">not assessable</td><td>NA</td><td>NA</td><td>NA</td>", fp);
+    }
+}
+
+static void clone_tables(FILE *fp, const vw_report_in_t *in, const vw_patient_t *p)
+{
+    size_t b, e;
+    vw_report_series_range(in->tr, p, &b, &e);
+    fputs("<h2>Clones</h2>\n<table>\n<thead><tr><th>clone</th><th>target</th><th>status</th><th>baseline VAF</th>"
+          "<th>emergence (first detection)</th><th>last negative</th><th>max VAF</th><th>detected / assessed</th>"
+          "<th>trend p</th><th>doubling time (95 % CI)</th><th>half-life (95 % CI)</th></tr></thead>\n<tbody>\n", fp);
+    size_t ci = 0;
+    for (size_t k = b; k < e; k++) {
+        const vw_track_series_t *s = &in->tr->s[k];
+        if (!vw_report_is_clone(s))
+            continue;
+        char name[160], d1[VW_DATE_BUFSZ], d2[VW_DATE_BUFSZ], v1[32], v2[32], pv[32];
+        fprintf(fp, "<tr><td><span style=\"color:%s\">&#9679;</span> ", vw_report_colours[ci++ % VW_REPORT_N_COLOURS]);
+        esc(fp, clone_name(s, name, sizeof(name)));
+        fputs("</td><td>", fp);
+        esc(fp, s->id);
+        fprintf(fp, "</td><td>%s</td>", vw_track_status_name(s->status));
+        const vw_track_draw_t *bd = s->baseline >= 0 ? &s->draws[s->baseline] : NULL;
+        if (bd && bd->state == VW_DRAW_NEG)
+            fprintf(fp, "<td class=\"nd\">not detected (LoD95 %s %%)</td>", vw_report_pct(bd->lod95, v1, sizeof(v1)));
+        else if (bd && bd->state == VW_DRAW_DET)
+            fprintf(fp, "<td class=\"n\">%s %%</td>", vw_report_pct(bd->vaf, v1, sizeof(v1)));
+        else
+            fputs("<td>NA</td>", fp);
+        fprintf(fp, "<td>%s</td><td>%s</td>", vw_report_date(s->first_detection, d1),
+                vw_report_date(s->last_negative, d2));
+        vw_report_pct(s->max_vaf, v2, sizeof(v2));
+        fprintf(fp, "<td class=\"n\">%s%s</td><td class=\"n\">%d / %d</td>", v2, isfinite(s->max_vaf) ? " %" : "",
+                s->n_detected, s->n_assessed);
+        pval(pv, sizeof(pv), s->trend_p);
+        td_num(fp, pv);
+        fit_cell(fp, &s->growth, 1);
+        fit_cell(fp, &s->decay, 0);
+        fputs("</tr>\n", fp);
+    }
+    if (ci == 0)
+        fputs("<tr><td colspan=\"11\">No target was detected at any draw.</td></tr>\n", fp);
+    fputs("</tbody>\n</table>\n", fp);
+    /* targets never detected */
+    int any = 0;
+    for (size_t k = b; k < e; k++) {
+        const vw_track_series_t *s = &in->tr->s[k];
+        if (vw_report_is_clone(s))
+            continue;
+        if (!any++)
+            fputs("<h3>Targets not detected at any draw</h3>\n<table>\n<thead><tr><th>target</th><th>status</th>"
+                  "<th>draws assessed</th><th>LoD95 at the draws (range)</th></tr></thead>\n<tbody>\n", fp);
+        double lo = INFINITY, hi = -INFINITY;
+        for (size_t di = 0; di < s->n_draws; di++)
+            if (s->draws[di].state == VW_DRAW_NEG && isfinite(s->draws[di].lod95)) {
+                if (s->draws[di].lod95 < lo)
+                    lo = s->draws[di].lod95;
+                if (s->draws[di].lod95 > hi)
+                    hi = s->draws[di].lod95;
+            }
+        char name[160], a[32], c[32];
+        fputs("<tr><td>", fp);
+        esc(fp, clone_name(s, name, sizeof(name)));
+        fprintf(fp, "</td><td>%s</td><td class=\"n\">%d</td><td>", s->status == VW_TRACK_NEVER ? "not detected"
+                                                                                            : vw_track_status_name(s->status),
+                s->n_assessed);
+        vw_report_pct(lo, a, sizeof(a));
+        vw_report_pct(hi, c, sizeof(c));
+        if (isfinite(lo) && strcmp(a, c) == 0)
+            fprintf(fp, "not detected (LoD95 %s %%)", a);
+        else if (isfinite(lo))
+            fprintf(fp, "not detected (LoD95 %s&#8211;%s %%)", a, c);
+        else
+            fputs("NA", fp);
+        fputs("</td></tr>\n", fp);
+    }
+    if (any)
+        fputs("</tbody>\n</table>\n", fp);
+    /* draw x clone */
+    fputs("<h2>Draws</h2>\n<p class=\"muted\">VAF in % to 2 significant figures, with mutant/total fragments and "
+          "the 95 % confidence interval. A clone that is not detected is reported with the draw's LoD95, the "
+          "smallest VAF that would have been detected with 95 % probability.</p>\n", fp);
+    ci = 0;
+    for (size_t k = b; k < e; k++) {
+        const vw_track_series_t *s = &in->tr->s[k];
+        if (!vw_report_is_clone(s))
+            continue;
+        char name[160];
+        fprintf(fp, "<h3><span style=\"color:%s\">&#9679;</span> ", vw_report_colours[ci++ % VW_REPORT_N_COLOURS]);
+        esc(fp, clone_name(s, name, sizeof(name)));
+        fputs("</h3>\n<table>\n<thead><tr><th>date</th><th>sample</th><th>depth</th><th>result</th><th>alt/depth</th>"
+              "<th>VAF</th><th>95 % CI</th><th>LoD95</th><th>flags</th></tr></thead>\n<tbody>\n", fp);
+        for (size_t di = 0; di < s->n_draws; di++) {
+            const vw_track_draw_t *d = &s->draws[di];
+            char dd[VW_DATE_BUFSZ], n[32], lod[32], fl[256];
+            fprintf(fp, "<tr><td>%s</td><td>", vw_report_date(d->date, dd));
+            esc(fp, d->sample);
+            fputs("</td>", fp);
+            td_num(fp, d->depth >= 0 ? vw_report_count(d->depth, n, sizeof(n)) : "NA");
+            draw_result(fp, d);
+            vw_report_pct(d->lod95, lod, sizeof(lod));
+            fprintf(fp, "<td class=\"n\">%s%s</td><td class=\"flag\">", lod, isfinite(d->lod95) ? " %" : "");
+            vw_flags_str(d->flags, fl, sizeof(fl));
+            esc(fp, strcmp(fl, ".") ? fl : "");
+            fputs("</td></tr>\n", fp);
+        }
+        fputs("</tbody>\n</table>\n", fp);
+    }
+}
+
+static void cnv_table(FILE *fp, const vw_report_in_t *in, const vw_patient_t *p)
+{
+    if (!in->cnv)
+        return;
+    const vw_report_cnv_t *c = in->cnv;
+    fputs("<h2>Copy number</h2>\n", fp);
+    int any = 0;
+    for (int r = 0; r < c->n_rows; r++) {
+        const char *smp = c->row[r][c->sample_col];
+        int mine = 0;
+        for (size_t i = 0; i < p->n_samples && !mine; i++)
+            mine = strcmp(p->samples[i].sample, smp) == 0;
+        if (!mine)
+            continue;
+        if (!any++) {
+            fputs("<table>\n<thead><tr>", fp);
+            for (int j = 0; j < c->n_cols; j++) {
+                fputs("<th>", fp);
+                esc(fp, c->col[j]);
+                fputs("</th>", fp);
+            }
+            fputs("</tr></thead>\n<tbody>\n", fp);
+        }
+        fputs("<tr>", fp);
+        for (int j = 0; j < c->n_cols; j++) {
+            fputs("<td>", fp);
+            esc(fp, c->row[r][j]);
+            fputs("</td>", fp);
+        }
+        fputs("</tr>\n", fp);
+    }
+    if (any)
+        fputs("</tbody>\n</table>\n", fp);
+    else
+        fputs("<p>The copy-number table has no row for this patient's samples.</p>\n", fp);
+}
+
+static void methods(FILE *fp, const vw_report_in_t *in, const vw_report_opt_t *opt)
+{
+    char now[32];
+    fputs("<h2>Methods and parameters</h2>\n<table>\n<tbody>\n<tr><th>vafwatch version</th><td>", fp);
+    esc(fp, in->version ? in->version : "unknown");
+    fputs("</td></tr>\n", fp);
+    if (in->command) {
+        fputs("<tr><th>command line</th><td><code>", fp);
+        esc(fp, in->command);
+        fputs("</code></td></tr>\n", fp);
+    }
+    if (opt && opt->timestamp)
+        fprintf(fp, "<tr><th>generated</th><td>%s</td></tr>\n", vw_report_now(now, sizeof(now)));
+    fputs("<tr><th>catalogue build</th><td>", fp);
+    esc(fp, in->build ? in->build : "not recorded in the calls tables");
+    fputs("</td></tr>\n<tr><th>background model</th><td>", fp);
+    if (in->calls) {
+        long bg[3];
+        vw_report_bg_counts(in->calls, bg);
+        fprintf(fp, "calls with the background from a panel of normals (pon): %ld; from the sample itself (self): "
+                    "%ld; the default floor (default): %ld", bg[0], bg[1], bg[2]);
+    } else {
+        fputs("not recorded", fp);
+    }
+    fputs("</td></tr>\n", fp);
+    const char *keys[VW_REPORT_N_TRACK_PARAMS];
+    char vals[VW_REPORT_N_TRACK_PARAMS][64];
+    size_t n = vw_report_track_params(&in->tr->opt, keys, vals);
+    for (size_t i = 0; i < n; i++) {
+        fprintf(fp, "<tr><th>emergence: %s</th><td>", keys[i]);
+        esc(fp, vals[i]);
+        fputs("</td></tr>\n", fp);
+    }
+    for (size_t i = 0; i < in->n_params; i++) {
+        if (!in->params[i].key)
+            continue;
+        fputs("<tr><th>", fp);
+        esc(fp, in->params[i].key);
+        fputs("</th><td>", fp);
+        esc(fp, in->params[i].value ? in->params[i].value : "");
+        fputs("</td></tr>\n", fp);
+    }
+    if (in->cnv) {
+        fputs("<tr><th>copy number</th><td>", fp);
+        esc(fp, in->cnv_path ? in->cnv_path : "given");
+        fputs("</td></tr>\n", fp);
+    }
+    fputs("</tbody>\n</table>\n<p class=\"muted\">Reporting conventions: VAF is the fraction of mutant fragments "
+          "in %, to 2 significant figures, with mutant/total fragments and its 95 % confidence interval. "
+          "\"Not detected\" always carries the draw's LoD95: the smallest VAF that would have been detected with "
+          "95 % probability at that depth and background; the clone may be present below it. A clone "
+          "<em>emerges</em> at the first draw meeting the emergence rule; the last negative draw before it is "
+          "reported too, as the emergence lies between the two. Lead time = date of radiographic progression "
+          "&#8722; date of molecular emergence (positive: blood first), in days and months (days / 30.4375). "
+          "Flags: possible_germline (VAF near 50 % or 100 %), strand_bias, noisy_site, low_depth, "
+          "discordant_mates, not_assessed. Definitions: docs/tracking.md and docs/reports.md.</p>\n", fp);
+}
+
+int vw_report_write_patient_html(const vw_report_in_t *in, const vw_report_opt_t *opt, size_t pi, FILE *fp)
+{
+    if (!in || !in->tl || !in->tr || !in->lt || !fp || pi >= in->tl->n_patients)
+        return -EINVAL;
+    const vw_patient_t *p = &in->tl->patients[pi];
+    const vw_lead_t *l = vw_report_lead(in->lt, p, pi);
+    page_head(fp, "vafwatch: patient ", p->id);
+    fputs("<p class=\"noprint\"><a href=\"../index.html\">&#8592; cohort report</a></p>\n<h1>Patient ", fp);
+    esc(fp, p->id);
+    fputs(": resistance clones in plasma</h1>\n<div class=\"box\">\n", fp);
+    char d1[VW_DATE_BUFSZ], d2[VW_DATE_BUFSZ], m[64], name[160];
+    if (l) {
+        fprintf(fp, "<b>Lead-time status:</b> %s. ", vw_lead_status_name(l->status));
+        if (l->clone) {
+            fputs("<b>First emerging clone:</b> ", fp);
+            esc(fp, clone_name(l->clone, name, sizeof(name)));
+            fprintf(fp, ", first detected %s (last negative %s). ", vw_report_date(l->first_detection, d1),
+                    vw_report_date(l->last_negative, d2));
+        } else {
+            fputs("No clone emerged. ", fp);
+        }
+        if (l->progression != VW_DATE_NONE)
+            fprintf(fp, "<b>Radiographic progression:</b> %s. ", vw_report_date(l->progression, d1));
+        else
+            fprintf(fp, "No radiographic progression by the last follow-up (%s). ",
+                    vw_report_date(p->last_followup, d1));
+        if (isfinite(l->lead_days)) {
+            months_text(m, sizeof(m), l->lead_days);
+            fprintf(fp, "<b>Lead time:</b> %s%s.", m, l->lead_days >= 0 ? ", blood first" : ", scan first");
+        }
+    }
+    fputs("<br>\n<b>Treatment:</b> ", fp);
+    for (size_t k = 0; k < p->n_treatments; k++) {
+        const vw_treatment_t *t = &p->treatments[k];
+        fputs(k ? "; " : "", fp);
+        esc(fp, *t->drug ? t->drug : "treatment");
+        fprintf(fp, " from %s", vw_report_date(t->start, d1));
+        if (t->has_stop)
+            fprintf(fp, " to %s", vw_report_date(t->stop, d2));
+        else
+            fputs(" (ongoing)", fp);
+    }
+    if (!p->n_treatments)
+        fputs("none recorded", fp);
+    fprintf(fp, ". <b>Plasma draws:</b> %zu; <b>last follow-up:</b> %s.\n</div>\n", vw_report_n_draws(p),
+            vw_report_date(p->last_followup, d1));
+    fputs("<h2>Clones over time</h2>\n", fp);
+    patient_plot(fp, in, pi);
+    clone_tables(fp, in, p);
+    cnv_table(fp, in, p);
+    fputs("<h2>Clinical events</h2>\n<table>\n<thead><tr><th>date</th><th>event</th><th>detail</th></tr></thead>\n"
+          "<tbody>\n", fp);
+    for (size_t k = 0; k < p->n_events; k++) {
+        const vw_event_t *ev = &p->events[k];
+        fprintf(fp, "<tr><td>%s</td><td>%s</td><td>", vw_report_date(ev->date, d1), vw_timeline_event_name(ev->type));
+        esc(fp, ev->detail);
+        fputs("</td></tr>\n", fp);
+    }
+    fputs("</tbody>\n</table>\n", fp);
+    methods(fp, in, opt);
+    fputs("</body>\n</html>\n", fp);
+    return ferror(fp) ? -EIO : 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Cohort                                                                    */
+/* ------------------------------------------------------------------------ */
+
+/* The reference date of a lane: the first treatment start, else the first draw. */
+static int32_t lane_origin(const vw_patient_t *p)
+{
+    if (p->has_treatment_start)
+        return p->first_treatment_start;
+    return p->n_samples ? p->samples[0].date : p->last_followup;
+}
+
+static double month_of(const vw_patient_t *p, int32_t d) { return ((double)d - lane_origin(p)) / VW_DAYS_PER_MONTH; }
+
+static void swimmer(FILE *fp, const vw_report_in_t *in, char *const *file)
+{
+    const vw_timeline_t *tl = in->tl;
+    double tmin = 0, tmax = 1;
+    for (size_t i = 0; i < tl->n_patients; i++) {
+        const vw_patient_t *p = &tl->patients[i];
+        double a = month_of(p, p->last_followup);
+        if (a > tmax)
+            tmax = a;
+        for (size_t k = 0; k < p->n_samples; k++)
+            if (month_of(p, p->samples[k].date) < tmin)
+                tmin = month_of(p, p->samples[k].date);
+        for (size_t k = 0; k < p->n_events; k++)
+            if (month_of(p, p->events[k].date) < tmin)
+                tmin = month_of(p, p->events[k].date);
+    }
+    tmin = floor(tmin);
+    double step = tmax - tmin > 48 ? 12 : tmax - tmin > 24 ? 6 : 3;
+    tmax = ceil(tmax / step) * step;
+    const double L = 170, T = 76, W = 680, RH = 22;
+    double H = T + RH * (double)tl->n_patients + 60;
+#define SX(t) (L + ((t) - tmin) / (tmax - tmin) * W)
+    /* drugs in order of first use */
+    const char *drugs[64];
+    size_t nd = 0;
+    for (size_t i = 0; i < tl->n_patients; i++)
+        for (size_t k = 0; k < tl->patients[i].n_treatments; k++) {
+            const char *d = tl->patients[i].treatments[k].drug;
+            size_t j = 0;
+            while (j < nd && strcmp(drugs[j], d))
+                j++;
+            if (j == nd && nd < 64)
+                drugs[nd++] = d;
+        }
+    fprintf(fp, "<figure>\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 960 %.0f\" width=\"960\" "
+                "height=\"%.0f\" role=\"img\" aria-label=\"swimmer plot\">\n", H, H);
+    /* legend */
+    double lx = L;
+    fprintf(fp, "<path d=\"M%.1f,14 l6,6 l-6,6 l-6,-6 z\" fill=\"#0072B2\"/>\n", lx + 6);
+    svg_text(fp, lx + 16, 24, "start", "font-size=\"12\"", "first molecular detection");
+    lx += 180;
+    fprintf(fp, "<rect x=\"%.1f\" y=\"14\" width=\"11\" height=\"11\" fill=\"" RED "\"/>\n", lx);
+    svg_text(fp, lx + 16, 24, "start", "font-size=\"12\"", "progression (PD)");
+    lx += 125;
+    fprintf(fp, "<path d=\"M%.1f,14 l10,6 l-10,6 z\" fill=\"#555\"/>\n", lx);
+    svg_text(fp, lx + 14, 24, "start", "font-size=\"12\"", "censored (no PD)");
+    lx += 122;
+    fprintf(fp, "<line x1=\"%.1f\" y1=\"13\" x2=\"%.1f\" y2=\"27\" stroke=\"#000\" stroke-width=\"1.5\"/>\n", lx + 3,
+            lx + 3);
+    svg_text(fp, lx + 10, 24, "start", "font-size=\"12\"", "blood draw");
+    /* the drugs on a second row (colours repeat after six) */
+    lx = L;
+    double dy = 44;
+    svg_text(fp, lx - 10, dy + 10, "end", "font-size=\"12\"", "treatment:");
+    for (size_t j = 0; j < nd; j++) {
+        char lab[80];
+        snprintf(lab, sizeof(lab), "%.60s", *drugs[j] ? drugs[j] : "treatment");
+        double w = 32 + 7.6 * (double)strlen(lab);
+        if (lx + w > 950) {
+            svg_text(fp, lx, dy + 10, "start", "font-size=\"12\"", "...");
+            break;
+        }
+        fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"16\" height=\"10\" fill=\"%s\"/>\n", lx, dy + 1,
+                drug_fill[j % 6]);
+        svg_text(fp, lx + 20, dy + 10, "start", "font-size=\"12\"", lab);
+        lx += w;
+    }
+    /* grid */
+    double yb = T + RH * (double)tl->n_patients;
+    for (double t = tmin; t <= tmax + 1e-9; t += step) {
+        double x = SX(t);
+        fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>\n", x, T - 6, x, yb + 4,
+                t == 0 ? "#999" : "#e4e4e4");
+        char lab[16];
+        snprintf(lab, sizeof(lab), "%.0f", t);
+        svg_text(fp, x, yb + 18, "middle", "font-size=\"11\"", lab);
+    }
+    svg_text(fp, L + W / 2, yb + 38, "middle", "font-size=\"13\"", "Months since the first treatment start");
+    for (size_t i = 0; i < tl->n_patients; i++) {
+        const vw_patient_t *p = &tl->patients[i];
+        const vw_lead_t *l = vw_report_lead(in->lt, p, i);
+        double yc = T + RH * (double)i + RH / 2;
+        if (file)
+            fprintf(fp, "<a href=\"patients/%s.html\">", file[i]);
+        svg_text(fp, L - 10, yc + 4, "end", "font-size=\"12\" fill=\"#0b5394\"", p->id);
+        if (file)
+            fputs("</a>\n", fp);
+        double x0 = SX(month_of(p, p->n_samples ? p->samples[0].date : lane_origin(p)));
+        double x1 = SX(month_of(p, p->last_followup));
+        fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#bbb\"/>\n", x0, yc, x1, yc);
+        for (size_t k = 0; k < p->n_treatments; k++) {
+            const vw_treatment_t *t = &p->treatments[k];
+            size_t j = 0;
+            while (j < nd && strcmp(drugs[j], t->drug))
+                j++;
+            double a = SX(month_of(p, t->start)), c = SX(month_of(p, t->has_stop ? t->stop : p->last_followup));
+            fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"12\" fill=\"%s\"><title>", a, yc - 6,
+                    c - a > 1 ? c - a : 1, drug_fill[j % 6]);
+            esc(fp, *t->drug ? t->drug : "treatment");
+            fputs("</title></rect>\n", fp);
+        }
+        for (size_t k = 0; k < p->n_samples; k++)
+            if (p->samples[k].type == VW_SAMPLE_PLASMA) {
+                double x = SX(month_of(p, p->samples[k].date));
+                fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#000\"/>\n", x, yc - 8, x,
+                        yc + 8);
+            }
+        if (!p->has_progression && !p->has_death) {
+            double x = SX(month_of(p, p->last_followup));
+            fprintf(fp, "<path d=\"M%.1f,%.1f l10,6 l-10,6 z\" fill=\"#555\"/>\n", x + 1, yc - 6);
+        }
+        if (p->has_progression) {
+            double x = SX(month_of(p, p->progression_date));
+            fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"11\" height=\"11\" fill=\"" RED "\"/>\n", x - 5.5,
+                    yc - 5.5);
+        }
+        if (l && l->first_detection != VW_DATE_NONE) {
+            double x = SX(month_of(p, l->first_detection));
+            fprintf(fp, "<path d=\"M%.1f,%.1f l6,6 l-6,6 l-6,-6 z\" fill=\"#0072B2\" stroke=\"#fff\" "
+                        "stroke-width=\"0.8\"/>\n", x, yc - 6);
+        }
+        if (l && isfinite(l->lead_days)) {
+            char lab[48];
+            snprintf(lab, sizeof(lab), "%+.0f d", l->lead_days);
+            svg_text(fp, x1 + 14, yc + 4, "start", "font-size=\"11\" fill=\"#333\"", lab);
+        }
+    }
+#undef SX
+    fputs("</svg>\n<figcaption>Swimmer plot: one lane per patient, time in months from the first treatment start. "
+          "Bars are treatment lines, ticks are plasma draws, the blue diamond is the first molecular detection "
+          "of an emerging resistance clone, the red square is radiographic progression, a grey arrow marks "
+          "follow-up without progression. The number after a lane is the lead time in days (positive: blood "
+          "first). Click a patient for the details.</figcaption>\n</figure>\n", fp);
+}
+
+static int km_plot(FILE *fp, const vw_report_in_t *in)
+{
+    const vw_leadtime_t *lt = in->lt;
+    double *tm = calloc(lt->n ? lt->n : 1, sizeof(double)), *tr = calloc(lt->n ? lt->n : 1, sizeof(double));
+    int *em = calloc(lt->n ? lt->n : 1, sizeof(int)), *er = calloc(lt->n ? lt->n : 1, sizeof(int));
+    vw_km_t *km[2] = {NULL, NULL};
+    size_t nm = 0, nr = 0;
+    int rc = -ENOMEM;
+    if (!tm || !tr || !em || !er)
+        goto out;
+    for (size_t i = 0; i < lt->n; i++) {
+        const vw_lead_t *l = &lt->p[i];
+        if (isfinite(l->t_molecular) && l->t_molecular >= 0) {
+            tm[nm] = l->t_molecular / VW_DAYS_PER_MONTH;
+            em[nm++] = l->molecular_event != 0;
+        }
+        if (isfinite(l->t_radiographic) && l->t_radiographic >= 0) {
+            tr[nr] = l->t_radiographic / VW_DAYS_PER_MONTH;
+            er[nr++] = l->radiographic_event != 0;
+        }
+    }
+    if (nm && (rc = vw_stats_km(tm, em, nm, 0.95, &km[0])) < 0)
+        goto out;
+    if (nr && (rc = vw_stats_km(tr, er, nr, 0.95, &km[1])) < 0)
+        goto out;
+    const double L = 80, T = 20, W = 600, H = 280;
+    double tmax = 1;
+    for (int c = 0; c < 2; c++)
+        for (size_t i = 0; km[c] && i < km[c]->n; i++)
+            if (km[c]->time[i] > tmax)
+                tmax = km[c]->time[i];
+    double step = tmax > 48 ? 12 : tmax > 24 ? 6 : 3;
+    tmax = ceil(tmax / step) * step;
+#define KX(t) (L + (t) / tmax * W)
+#define KY(s) (T + (1 - (s)) * H)
+    fprintf(fp, "<figure>\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 960 %.0f\" width=\"960\" "
+                "height=\"%.0f\" role=\"img\" aria-label=\"Kaplan-Meier curves\">\n", T + H + 120, T + H + 120);
+    fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#fff\" stroke=\"#999\"/>\n", L, T, W,
+            H);
+    for (int k = 0; k <= 4; k++) {
+        double s = k / 4.0, y = KY(s);
+        fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e4e4e4\"/>\n", L, y, L + W, y);
+        char lab[16];
+        snprintf(lab, sizeof(lab), "%.0f %%", s * 100);
+        svg_text(fp, L - 8, y + 4, "end", "font-size=\"12\"", lab);
+    }
+    for (double t = 0; t <= tmax + 1e-9; t += step) {
+        char lab[16];
+        snprintf(lab, sizeof(lab), "%.0f", t);
+        fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>\n", KX(t), T + H, KX(t),
+                T + H + 5);
+        svg_text(fp, KX(t), T + H + 20, "middle", "font-size=\"12\"", lab);
+    }
+    svg_text(fp, L + W / 2, T + H + 42, "middle", "font-size=\"13\"", "Months since the first treatment start");
+    fprintf(fp, "<text x=\"18\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"13\" transform=\"rotate(-90 18 %.1f)\">"
+                "Patients without progression</text>\n", T + H / 2, T + H / 2);
+    static const char *const col[2] = {"#0072B2", RED};
+    static const char *const lab[2] = {"molecular (clone emergence in plasma)", "radiographic (RECIST PD)"};
+    double ly = T + H + 66;
+    for (int c = 0; c < 2; c++) {
+        const vw_km_t *k = km[c];
+        if (!k)
+            continue;
+        fprintf(fp, "<path fill=\"none\" stroke=\"%s\" stroke-width=\"2\" d=\"M%.1f,%.1f", col[c], KX(0.0), KY(1.0));
+        double s = 1;
+        for (size_t i = 0; i < k->n; i++) {
+            fprintf(fp, " H%.1f", KX(k->time[i]));
+            if (k->surv[i] != s)
+                fprintf(fp, " V%.1f", KY(k->surv[i]));
+            s = k->surv[i];
+        }
+        fputs("\"/>\n", fp);
+        for (size_t i = 0; i < k->n; i++)
+            if (k->n_censor[i] > 0)
+                fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2\"/>\n",
+                        KX(k->time[i]), KY(k->surv[i]) - 6, KX(k->time[i]), KY(k->surv[i]) + 6, col[c]);
+        char t[160];
+        if (isfinite(k->median))
+            snprintf(t, sizeof(t), "%s: median %.1f months (n = %zu)", lab[c], k->median, c ? nr : nm);
+        else
+            snprintf(t, sizeof(t), "%s: median not reached (n = %zu)", lab[c], c ? nr : nm);
+        fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2\"/>\n",
+                L, ly, L + 20, ly, col[c]);
+        svg_text(fp, L + 26, ly + 4, "start", "font-size=\"12\"", t);
+        ly += 20;
+    }
+    fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\" stroke-width=\"2\"/>\n",
+            L + 10, ly - 6, L + 10, ly + 6);
+    svg_text(fp, L + 26, ly + 4, "start", "font-size=\"12\"", "censored");
+#undef KX
+#undef KY
+    fputs("</svg>\n<figcaption>Kaplan&#8211;Meier estimates of the time from the first treatment start to "
+          "molecular progression (emergence of a resistance clone in plasma; censored at the last draw) and to "
+          "radiographic progression (censored at the last follow-up). Ticks mark censoring.</figcaption>\n"
+          "</figure>\n", fp);
+    rc = 0;
+out:
+    vw_stats_km_destroy(km[0]);
+    vw_stats_km_destroy(km[1]);
+    free(tm);
+    free(tr);
+    free(em);
+    free(er);
+    return rc;
+}
+
+static void range_text(char *buf, size_t size, const vw_lead_group_t *g)
+{
+    if (isfinite(g->lead_median))
+        snprintf(buf, size, "%.0f (%.0f to %.0f) days", g->lead_median, g->lead_min, g->lead_max);
+    else
+        snprintf(buf, size, "NA");
+}
+
+int vw_report_write_cohort_html(const vw_report_in_t *in, const vw_report_opt_t *opt, char *const *file, FILE *fp)
+{
+    if (!in || !in->tl || !in->tr || !in->lt || !fp)
+        return -EINVAL;
+    const char *title = opt && opt->title ? opt->title : "vafwatch cohort report";
+    page_head(fp, "", title);
+    fputs("<h1>", fp);
+    esc(fp, title);
+    fputs("</h1>\n", fp);
+    const vw_lead_group_t *tot = in->lt->n_groups ? &in->lt->g[in->lt->n_groups - 1] : NULL;
+    char r[128], m[64] = "";
+    if (tot) {
+        range_text(r, sizeof(r), tot);
+        if (isfinite(tot->lead_median))
+            snprintf(m, sizeof(m), ", %.1f months", vw_date_months(tot->lead_median));
+        fprintf(fp, "<div class=\"box\"><b>%d patients</b>, %d with radiographic progression, %d with an emerging "
+                    "resistance clone. Molecular first: <b>%d</b>; radiographic first: %d; concordant (within one "
+                    "draw interval): %d; progression without emergence: %d; censored: %d.<br>\n"
+                    "<b>Lead time</b> (patients with both events, n = %d): median (range) %s%s.</div>\n",
+                tot->n, tot->n_progression, tot->n_emergence, tot->n_status[VW_LEAD_MOLECULAR_FIRST],
+                tot->n_status[VW_LEAD_RADIOGRAPHIC_FIRST], tot->n_status[VW_LEAD_CONCORDANT],
+                tot->n_status[VW_LEAD_NO_EMERGENCE], tot->n_status[VW_LEAD_CENSORED], tot->n_both, r, m);
+    }
+    fputs("<h2>Patients over time</h2>\n", fp);
+    swimmer(fp, in, file);
+    fputs("<h2>Lead time</h2>\n<table>\n<thead><tr><th>group (gene of the first clone)</th><th>patients</th>"
+          "<th>with progression</th><th>molecular first</th><th>radiographic first</th><th>concordant</th>"
+          "<th>no emergence</th><th>censored</th><th>lead time, median (range)</th>"
+          "<th>KM median to molecular progression</th><th>KM median to radiographic progression</th></tr></thead>\n"
+          "<tbody>\n", fp);
+    for (size_t g = 0; g < in->lt->n_groups; g++) {
+        const vw_lead_group_t *G = &in->lt->g[g];
+        range_text(r, sizeof(r), G);
+        fputs(g + 1 == in->lt->n_groups ? "<tr style=\"font-weight:bold\"><td>" : "<tr><td>", fp);
+        esc(fp, G->group);
+        fprintf(fp, "</td><td class=\"n\">%d</td><td class=\"n\">%d</td><td class=\"n\">%d</td><td class=\"n\">%d</td>"
+                    "<td class=\"n\">%d</td><td class=\"n\">%d</td><td class=\"n\">%d</td><td>%s</td>",
+                G->n, G->n_progression, G->n_status[0], G->n_status[1], G->n_status[2], G->n_status[3],
+                G->n_status[4], r);
+        if (isfinite(G->km_mol_median))
+            fprintf(fp, "<td class=\"n\">%.0f days</td>", G->km_mol_median);
+        else
+            fputs("<td>not reached</td>", fp);
+        if (isfinite(G->km_rad_median))
+            fprintf(fp, "<td class=\"n\">%.0f days</td></tr>\n", G->km_rad_median);
+        else
+            fputs("<td>not reached</td></tr>\n", fp);
+    }
+    fputs("</tbody>\n</table>\n<h2>Time to molecular and to radiographic progression</h2>\n", fp);
+    int rc = km_plot(fp, in);
+    if (rc < 0)
+        return rc;
+    fputs("<h2>Patients</h2>\n<table>\n<thead><tr><th>patient</th><th>status</th><th>first emerging clone</th>"
+          "<th>first detection</th><th>progression</th><th>lead time</th><th>draws</th><th>clones</th></tr></thead>\n"
+          "<tbody>\n", fp);
+    for (size_t i = 0; i < in->tl->n_patients; i++) {
+        const vw_patient_t *p = &in->tl->patients[i];
+        const vw_lead_t *l = vw_report_lead(in->lt, p, i);
+        char d1[VW_DATE_BUFSZ], d2[VW_DATE_BUFSZ], name[160], m[64];
+        fputs("<tr><td>", fp);
+        if (file)
+            fprintf(fp, "<a href=\"patients/%s.html\">", file[i]);
+        esc(fp, p->id);
+        fprintf(fp, "%s</td><td>%s</td><td>", file ? "</a>" : "", l ? vw_lead_status_name(l->status) : "NA");
+        if (l && l->clone)
+            esc(fp, clone_name(l->clone, name, sizeof(name)));
+        else
+            fputs("none", fp);
+        fprintf(fp, "</td><td>%s</td><td>%s</td>", vw_report_date(l ? l->first_detection : VW_DATE_NONE, d1),
+                vw_report_date(l ? l->progression : VW_DATE_NONE, d2));
+        if (l && isfinite(l->lead_days)) {
+            months_text(m, sizeof(m), l->lead_days);
+            fprintf(fp, "<td class=\"n\">%s</td>", m);
+        } else {
+            fputs("<td>NA</td>", fp);
+        }
+        fprintf(fp, "<td class=\"n\">%zu</td><td class=\"n\">%zu</td></tr>\n", vw_report_n_draws(p),
+                vw_report_n_clones(in->tr, p));
+    }
+    fputs("</tbody>\n</table>\n<p class=\"muted\">Also written: vafwatch.report.json (this report as JSON, schema in "
+          "docs/schema/vafwatch-report.schema.json) and vafwatch_mqc.tsv (a MultiQC custom-content table).</p>\n",
+          fp);
+    methods(fp, in, opt);
+    fputs("</body>\n</html>\n", fp);
+    return ferror(fp) ? -EIO : 0;
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Renders vafwatch report pages in a real headless browser (Chromium) and checks
+# that the screenshots are not blank and that the pages made no network request and
+# logged no console error.  Skips (77) when chromium is absent.
+# Usage: test_report_browser.sh VAFWATCH COHORT_DIR
+set -u
+VW=$1
+COH=$2
+HERE=$(cd "$(dirname "$0")" && pwd)
+CHROME=$(command -v chromium || command -v chromium-browser || true)
+if [ -z "$CHROME" ]; then echo "SKIP: chromium not installed (scripts/install-deps.sh installs it)"; exit 77; fi
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+ok() { echo "ok   $*"; pass=$((pass + 1)); }
+bad() { echo "FAIL $*"; fail=$((fail + 1)); }
+
+python3 "$COH/make_cohort.py" --outdir "$T" --calls "$T/calls.tsv" >/dev/null || bad "make_cohort.py"
+"$VW" report -s "$T/cohort.tsv" -e "$T/events.tsv" -O "$T/r" "$T/calls.tsv" || bad "vafwatch report"
+
+shoot() { # PAGE PNG LOG
+    timeout 40 "$CHROME" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+        --disable-background-networking --disable-component-update --disable-sync \
+        --disable-default-apps --disable-extensions --no-default-browser-check \
+        --user-data-dir="$T/profile.$(basename "$2")" --enable-logging=stderr --v=0 \
+        --screenshot="$2" --window-size=1200,1600 "file://$1" >"$3" 2>&1
+}
+for page in index.html patients/CRC04.html; do
+    png="$T/$(basename "$page" .html).png"
+    log="$T/$(basename "$page" .html).log"
+    if ! shoot "$T/r/$page" "$png" "$log" || [ ! -s "$png" ]; then bad "$page: no screenshot"; sed 's/^/    /' "$log" | tail -5; continue; fi
+    if stats=$(python3 "$HERE/png_stats.py" "$png" 0.02); then ok "$page renders (w h non-white sd: $stats)"; else bad "$page looks blank ($stats)"; fi
+    # console messages and blocked loads are logged as CONSOLE(...) lines; a load the CSP
+    # blocked says "Content Security Policy"; any http(s) URL would be a network request
+    if grep -Ei 'CONSOLE|Content Security Policy|Refused to' "$log" >"$T/console"; then
+        bad "$page: console messages"; sed 's/^/    /' "$T/console" | head -5
+    else
+        ok "$page: no console error"
+    fi
+    if grep -Eo 'https?://[^ "]*' "$log" | grep -v 'www.w3.org/2000/svg' >"$T/urls"; then
+        bad "$page: network URLs in the log"; sed 's/^/    /' "$T/urls" | head -5
+    else
+        ok "$page: no network request"
+    fi
+    # the DOM the browser built still has the SVG and no script
+    timeout 40 "$CHROME" --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
+        --user-data-dir="$T/profile.dom" --dump-dom "file://$T/r/$page" >"$T/dom.html" 2>/dev/null
+    if grep -q '<svg' "$T/dom.html" && ! grep -qi '<script' "$T/dom.html"; then ok "$page: DOM has the SVG, no script"; else bad "$page: DOM"; fi
+done
+echo "# $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
