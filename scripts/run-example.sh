@@ -24,4 +24,5 @@ echo
 echo "Lead time of molecular emergence over radiographic progression ($OUT/run/vafwatch.leadtime.tsv):"
 cut -f1-6 "$OUT/run/vafwatch.leadtime.tsv" | column -t -s "$(printf '\t')"
 echo
-echo "Every table is in $OUT/run/ (docs/formats.md, docs/calling.md, docs/tracking.md)."
+echo "Every table is in $OUT/run/ (docs/formats.md, docs/calling.md, docs/tracking.md);"
+echo "the reports: $OUT/run/report/index.html (one page per patient under report/patients/)."

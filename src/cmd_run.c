@@ -27,6 +27,7 @@
 #include "vafwatch/leadtime.h"
 #include "vafwatch/log.h"
 #include "vafwatch/model.h"
+#include "vafwatch/report.h"
 #include "vafwatch/timeline.h"
 #include "vafwatch/track.h"
 #include "vafwatch/vcfin.h"
@@ -52,6 +53,8 @@ static void usage(FILE *fp)
             "  vafwatch.calls.tsv, vafwatch.calls.vcf.gz(.tbi), vafwatch.track.tsv,\n"
             "  vafwatch.series.tsv, vafwatch.leadtime.tsv, vafwatch.cohort.tsv,\n"
             "  vafwatch.leadtime.json, vafwatch.model.tsv (when built from normals),\n"
+            "  report/index.html, report/patients/PATIENT.html (and .json), report/vafwatch.report.json,\n"
+            "  report/vafwatch_mqc.tsv (MultiQC),\n"
             "  counts/SAMPLE.vafwatch.counts.tsv (the per-draw evidence, reused by re-runs).\n\n"
             "Input:\n"
             "  -e, --events FILE        clinical events (treatment, scans, progression) [required]\n"
@@ -678,7 +681,45 @@ int main_run(int argc, char *argv[])
     ksprintf(&fn, "%s/vafwatch.calls.vcf.gz", outdir);
     if (vw_calls_write_vcf(calls, fn.s, VW_VERSION_LONG, vw_cmd_line()) < 0)
         goto out;
-    vw_info("results in %s", outdir);
+    /* the reports */
+    {
+        char alpha[32], floor_s[32], mq[16], bq[16];
+        snprintf(alpha, sizeof(alpha), "%g", cl.alpha);
+        snprintf(floor_s, sizeof(floor_s), "%g", cl.bg_floor);
+        snprintf(mq, sizeof(mq), "%d", copt.min_mq);
+        snprintf(bq, sizeof(bq), "%d", copt.min_bq);
+        static const char *adj[] = {"holm", "bh", "none"};
+        vw_report_param_t params[] = {
+            {"count unit", copt.unit == VW_UNIT_READ ? "read" : "fragment"},
+            {"minimum mapping quality", mq},
+            {"minimum base quality", bq},
+            {"call alpha", alpha},
+            {"multiple-testing adjustment", adj[cl.adjust]},
+            {"background model", model_path ? model_path : model ? "fitted on the sheet's normal samples"
+                                                                  : "self (each sample's own error rate)"},
+            {"background floor", floor_s},
+        };
+        vw_report_in_t rin;
+        memset(&rin, 0, sizeof(rin));
+        rin.tl = tl;
+        rin.tr = tr;
+        rin.lt = lt;
+        rin.calls = calls;
+        rin.command = vw_cmd_line();
+        rin.version = VW_VERSION_LONG;
+        rin.build = ts->build != VW_BUILD_UNKNOWN ? vw_build_name(ts->build) : NULL;
+        rin.params = params;
+        rin.n_params = sizeof(params) / sizeof(params[0]);
+        vw_report_opt_t ropt;
+        vw_report_opt_init(&ropt);
+        fn.l = 0;
+        ksprintf(&fn, "%s/report", outdir);
+        if ((r = vw_report_write(&rin, fn.s, &ropt)) < 0) {
+            vw_error_code(r, "%s: writing the reports", fn.s);
+            goto out;
+        }
+    }
+    vw_info("results in %s (reports: %s/report/index.html)", outdir, outdir);
     ret = VW_EXIT_OK;
 out:
     if (draws)

@@ -33,6 +33,13 @@ awk -F'\t' '
     END { for (p in want) { n++; if (got[p] != want[p]) { print "  " p ": got [" got[p] "] want [" want[p] "]"; bad++ } }
           printf "%d patients\n", n; exit bad > 0 }' "$T" "$R/vafwatch.leadtime.tsv" >"$W/lead.txt"
 if [ $? -eq 0 ]; then ok "every lead time and status exact ($(tail -1 "$W/lead.txt"))"; else cat "$W/lead.txt"; ko "lead times"; fi
+# the reports: a cohort page linking every patient's page
+n_links=$(grep -o 'href="patients/[^"]*\.html"' "$R/report/index.html" 2>/dev/null | sort -u | wc -l)
+if [ "$n_links" -eq 7 ] && [ "$(ls "$R"/report/patients/*.html | wc -l)" -eq 7 ] && [ -s "$R/report/vafwatch_mqc.tsv" ]; then
+    ok "reports: index.html links the 7 patient pages; MultiQC table written"
+else
+    ko "reports missing ($n_links links)"
+fi
 # a re-run: everything from the cache, the same bytes
 mkdir -p "$W/first"
 cp "$R"/vafwatch.*.tsv "$W/first/"
