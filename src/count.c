@@ -110,6 +110,7 @@ typedef struct {
     int32_t wheel_tid; /* contig of the entries in the wheel */
     hts_pos_t wheel_pos; /* buckets of positions < wheel_pos have been flushed */
     hts_pos_t *span_beg; /* per target index: the first reference position a read must cover */
+    int cur_lo, cur_hi, cur; /* reads come in position order: first bound target with span_beg >= pos */
     /* scratch */
     obs_t *obs;
     int n_obs, m_obs;
@@ -205,13 +206,19 @@ static int commit(engine_t *e, const obs_t *a, int na, const obs_t *b, int nb, i
 /* ------------------------------------------------------------------ */
 /* Pending mates                                                       */
 
+/* Hash of a read name, 8 bytes at a time (multiply-xorshift mixing). */
 static uint64_t name_hash(const char *s)
 {
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-    for (; *s; s++) {
-        h ^= (uint8_t)*s;
-        h *= 1099511628211ULL;
+    size_t n = strlen(s);
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
+    for (; n >= 8; n -= 8, s += 8) {
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 32;
     }
+    w = 0;
+    memcpy(&w, s, n);
+    h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
     return h ^ (h >> 29);
 }
 
@@ -424,7 +431,7 @@ static int pend_add(engine_t *e, const bam1_t *b, int fraglen)
 /* ------------------------------------------------------------------ */
 /* Alleles of one read                                                 */
 
-static int push_obs(engine_t *e, int32_t ti, uint32_t code, int bq, int rev, int mq)
+static inline int push_obs(engine_t *e, int32_t ti, uint32_t code, int bq, int rev, int mq)
 {
     if (e->n_obs == e->m_obs) {
         int m = e->m_obs ? e->m_obs * 2 : 16;
@@ -591,15 +598,16 @@ static int observe_read(engine_t *e, const bam1_t *b, hts_pos_t end, int lo, int
 {
     hts_pos_t pos = b->core.pos;
     e->n_obs = 0;
-    /* first target with span_beg >= pos */
-    int l = lo, h = hi;
-    while (l < h) {
-        int m = l + (h - l) / 2;
-        if (e->bt[m].span_beg < pos)
-            l = m + 1;
-        else
-            h = m;
+    /* first target with span_beg >= pos: a cursor that only moves forward
+     * while reads come in position order within one range [lo, hi) */
+    if (lo != e->cur_lo || hi != e->cur_hi || (e->cur > lo && e->bt[e->cur - 1].span_beg >= pos)) {
+        e->cur_lo = lo;
+        e->cur_hi = hi;
+        e->cur = lo;
     }
+    while (e->cur < hi && e->bt[e->cur].span_beg < pos)
+        e->cur++;
+    int l = e->cur;
     uint16_t flag = b->core.flag;
     int rev = bam_is_rev(b);
     if ((flag & BAM_FPAIRED) && (flag & BAM_FREAD2))
