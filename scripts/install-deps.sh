@@ -9,3 +9,5 @@ $SUDO apt-get install -y -qq --no-install-recommends \
     build-essential pkg-config meson ninja-build git \
     libhts-dev libgsl-dev zlib1g-dev libcmocka-dev \
     samtools bcftools tabix python3 >/dev/null
+# the workflow test (tests/cli/test_snakemake.sh) runs docs/workflows/snakemake with it
+$SUDO apt-get install -y -qq --no-install-recommends snakemake >/dev/null
