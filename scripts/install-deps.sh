@@ -12,3 +12,5 @@ $SUDO apt-get install -y -qq --no-install-recommends \
 # For the report tests: a headless browser that renders the HTML reports (the test skips
 # without it); python3-jsonschema is optional (tests/cli/json_validate.py needs no module).
 $SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null
+# the workflow test (tests/cli/test_snakemake.sh) runs docs/workflows/snakemake with it
+$SUDO apt-get install -y -qq --no-install-recommends snakemake >/dev/null

@@ -83,6 +83,25 @@ int vw_cmd_call_sample(const vw_call_opt_t *co, const vw_model_t *model, const v
                        const vw_sample_counts_t *s, const vw_selfbg_t *sb, double cfdna_ng_ml, vw_bg_t *bg,
                        vw_calls_t *calls, int *n_model, int *n_default);
 
+/* The progress line (cmd_progress.c): "\rvafwatch CMD: VERB done/n UNIT, x M
+ * reads/s" on stderr, shown only when stderr is a terminal and the
+ * verbosity is at least warnings (not --quiet).  Not thread-safe: callers
+ * that step from several threads hold their own lock. */
+#include <stdint.h>
+#include <time.h>
+typedef struct {
+    const char *cmd, *verb, *unit;
+    int on;            /* 1: printing */
+    int n, done;
+    int64_t reads;
+    time_t t0;
+} vw_progress_t;
+void vw_progress_init(vw_progress_t *p, const char *cmd, const char *verb, const char *unit, int n);
+/* One more item done, having read 'reads' records. */
+void vw_progress_step(vw_progress_t *p, int64_t reads);
+/* Ends the line (when one was printed). */
+void vw_progress_end(vw_progress_t *p);
+
 int main_catalogue(int argc, char *argv[]);
 int main_model(int argc, char *argv[]);
 int main_call(int argc, char *argv[]);

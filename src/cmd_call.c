@@ -55,6 +55,7 @@ static void usage(FILE *fp)
             "      --bg-floor FLOAT     background without model or self estimate, and the lowest\n"
             "                           self estimate, per substitution [%g]\n"
             "      --flank INT          self background: bp each side of each target [50]\n"
+            "                           (evidence tables carry the one 'count' measured)\n"
             "      --no-self            no self background: the floor where the model has no site\n"
             "      --veto FLAGS         flags that turn a detection into 'no' (e.g. strand_bias) [none]\n"
             "      --cfdna SAMPLE=NG    cfDNA ng per mL plasma of SAMPLE (copies/mL); repeatable\n"
@@ -65,6 +66,7 @@ static void usage(FILE *fp)
             "  -t, --threads INT        BGZF decompression threads [1]\n"
             VW_OPT_COMMON_HELP
             "\n"
+            "A progress line is shown when standard error is a terminal (not with --quiet).\n"
             "Columns, defaults and formulas are described in docs/calling.md.\n\n",
             d.min_mq, d.min_bq, fl ? fl : "", co.alpha, co.min_depth, co.bg_floor);
     free(fl);
@@ -113,7 +115,7 @@ int main_call(int argc, char *argv[])
     vw_ofile_t of = {0}, oj = {0};
     kstring_t fn = {0, 0, NULL};
     const char *out = NULL, *model_path = NULL;
-    int ret = VW_EXIT_DATA, c, ex, json = 0, no_self = 0, n_cf = 0;
+    int ret = VW_EXIT_DATA, c, ex, json = 0, no_self = 0, n_cf = 0, flank_given = 0;
     long v, flank = 50;
     double dv;
     cfdna_t *cf = calloc((size_t)argc + 1, sizeof(cfdna_t));
@@ -213,6 +215,7 @@ int main_call(int argc, char *argv[])
                 ret = VW_EXIT_USAGE;
                 goto out;
             }
+            flank_given = 1;
             break;
         case OPT_NO_SELF: no_self = 1; break;
         case OPT_VETO:
@@ -281,23 +284,32 @@ int main_call(int argc, char *argv[])
     if (!(calls = vw_calls_init()) || !(bg = calloc((size_t)ev.ts->n + 1, sizeof(*bg))))
         goto out;
     int n_model = 0, n_default = 0;
+    vw_progress_t prog;
+    vw_progress_init(&prog, "call", "called", "samples", ev.n);
     for (int j = 0; j < ev.n; j++) {
         double ng = 0;
         for (int k = 0; k < n_cf; k++)
             if (!strcmp(cf[k].sample, ev.s[j]->sample))
                 ng = cf[k].ng;
-        vw_selfbg_t sb;
-        int have_self = 0;
+        vw_sample_counts_t *s = ev.s[j];
         if (ev.is_bam[j] && !no_self) {
-            if (vw_count_self_bg(ev.s[j]->path, ev.ts, &opt, (int)flank, &sb) < 0)
+            if (vw_count_self_bg(s->path, ev.ts, &opt, (int)flank, &s->self) < 0)
                 goto out;
-            have_self = 1;
-            vw_info("%s: self background from %lld positions", ev.s[j]->sample, (long long)sb.n_pos);
+            s->have_self = 1;
+            s->self_flank = (int)flank;
+        } else if (s->have_self && flank_given && s->self_flank != flank) {
+            vw_warn("%s: the self background of the evidence table was measured with --flank %d, not %ld",
+                    s->sample, s->self_flank, flank);
         }
-        if (vw_cmd_call_sample(&co, model, ev.ts, ev.s[j], have_self ? &sb : NULL, ng, bg, calls, &n_model,
+        int use_self = s->have_self && !no_self;
+        if (use_self)
+            vw_info("%s: self background from %lld positions", s->sample, (long long)s->self.n_pos);
+        if (vw_cmd_call_sample(&co, model, ev.ts, s, use_self ? &s->self : NULL, ng, bg, calls, &n_model,
                                &n_default) < 0)
             goto out;
+        vw_progress_step(&prog, ev.is_bam[j] ? s->n_reads : 0);
     }
+    vw_progress_end(&prog);
     n_model /= ev.n > 0 ? ev.n : 1;
     if (model && n_model < ev.ts->n)
         vw_warn("%s: %d of %d targets have no site in the model (self or default background used)", model_path,

@@ -1,6 +1,7 @@
 /* cmd_count.c -- vafwatch count: fragments at the targets of BAM/CRAM files. */
 #include <errno.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,8 @@
 #include "vafwatch/vcfin.h"
 #include "cmd.h"
 
-enum { OPT_BUILD = VW_OPT_CMD_FIRST, OPT_NO_BUILTIN, OPT_STREAM, OPT_EXCL, OPT_PROPER, OPT_UNIT, OPT_JSON };
+enum { OPT_BUILD = VW_OPT_CMD_FIRST, OPT_NO_BUILTIN, OPT_STREAM, OPT_EXCL, OPT_PROPER, OPT_UNIT, OPT_JSON, OPT_NO_SELF,
+       OPT_FLANK };
 
 static void usage(FILE *fp)
 {
@@ -45,6 +47,9 @@ static void usage(FILE *fp)
             "      --excl-flags FLAGS   skip reads with any of these flags [%s]\n"
             "      --proper-pair        count properly paired reads only\n"
             "      --count-unit UNIT    fragment or read (read: as samtools mpileup -x) [fragment]\n"
+            "Self background (BAM/CRAM with an index; what 'call' uses where no model site is):\n"
+            "      --flank INT          bp each side of each target [50]\n"
+            "      --no-self            do not measure it (no '#self_background' lines)\n"
             "Output:\n"
             "  -o, --output FILE        evidence table (TSV) ['-' = standard output]\n"
             "      --json FILE          also write the counts as JSON\n"
@@ -52,7 +57,8 @@ static void usage(FILE *fp)
             "                           threads for a single file (more than 4 rarely helps) [1]\n"
             VW_OPT_COMMON_HELP
             "\n"
-            "Output columns are described in docs/formats.md.\n\n",
+            "A progress line (files done, reads per second) is shown when standard error is a\n"
+            "terminal, never with --quiet.  Output columns are described in docs/formats.md.\n\n",
             d.min_mq, d.min_bq, fl ? fl : "");
     free(fl);
 }
@@ -66,8 +72,17 @@ typedef struct {
     vw_sample_counts_t **res;
     int *rc;
     int next;
+    int self, flank;       /* self background: on, bp each side */
+    vw_progress_t prog;
     pthread_mutex_t lock;
 } job_t;
+
+/* 1 when the self background can be measured: an indexed BAM/CRAM read
+ * through its index (not standard input, not --stream). */
+static int self_possible(const char *path, const vw_count_opt_t *o)
+{
+    return strcmp(path, "-") != 0 && !o->stream && !vw_vcfin_is_vcf(path);
+}
 
 static void *worker(void *arg)
 {
@@ -81,6 +96,16 @@ static void *worker(void *arg)
         if (vw_vcfin_is_vcf(j->files[i]))
             continue; /* read by the main thread */
         j->rc[i] = vw_count_file(j->files[i], j->samples ? j->samples[i] : NULL, j->ts, j->opt, &j->res[i]);
+        if (j->rc[i] == 0 && j->self && self_possible(j->files[i], j->opt)) {
+            vw_sample_counts_t *s = j->res[i];
+            if ((j->rc[i] = vw_count_self_bg(j->files[i], j->ts, j->opt, j->flank, &s->self)) == 0) {
+                s->have_self = 1;
+                s->self_flank = j->flank;
+            }
+        }
+        pthread_mutex_lock(&j->lock);
+        vw_progress_step(&j->prog, j->rc[i] == 0 ? j->res[i]->n_reads : 0);
+        pthread_mutex_unlock(&j->lock);
     }
     return NULL;
 }
@@ -117,6 +142,8 @@ int main_count(int argc, char *argv[])
         {"output", required_argument, NULL, 'o'},
         {"json", required_argument, NULL, OPT_JSON},
         {"threads", required_argument, NULL, 't'},
+        {"no-self", no_argument, NULL, OPT_NO_SELF},
+        {"flank", required_argument, NULL, OPT_FLANK},
         VW_OPT_COMMON_LONG,
         {NULL, 0, NULL, 0}
     };
@@ -125,8 +152,8 @@ int main_count(int argc, char *argv[])
     vw_target_opt_t to = {NULL, NULL, 0, 0, NULL};
     const char *out = "-", *json = NULL;
     char *sample_arg = NULL, **samples = NULL;
-    long threads = 1, v;
-    int ret = VW_EXIT_DATA, c, ex;
+    long threads = 1, v, flank = 50;
+    int ret = VW_EXIT_DATA, c, ex, no_self = 0;
     vw_targets_t *ts = NULL;
     vw_sample_counts_t **res = NULL;
     int *rcs = NULL, n_files = 0, n_out = 0, *vn = NULL;
@@ -181,6 +208,14 @@ int main_count(int argc, char *argv[])
             break;
         case 'o': out = optarg; break;
         case OPT_JSON: json = optarg; break;
+        case OPT_NO_SELF: no_self = 1; break;
+        case OPT_FLANK:
+            if (vw_parse_long(optarg, &flank) || flank < 1 || flank > 100000) {
+                vw_error("--flank takes an integer from 1 to 100000, not '%s'", optarg);
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            break;
         case 't':
             if (vw_parse_long(optarg, &threads) || threads < 1 || threads > 256) {
                 vw_error("--threads takes an integer from 1 to 256, not '%s'", optarg);
@@ -229,7 +264,22 @@ int main_count(int argc, char *argv[])
     int workers = (int)(threads < n_files ? threads : n_files);
     if (workers <= 1 && threads > 1)
         opt.threads = (int)threads;
-    job_t job = {files, samples, n_files, ts, &opt, res, rcs, 0, PTHREAD_MUTEX_INITIALIZER};
+    job_t job;
+    memset(&job, 0, sizeof(job));
+    job.files = files;
+    job.samples = samples;
+    job.n_files = n_files;
+    job.ts = ts;
+    job.opt = &opt;
+    job.res = res;
+    job.rc = rcs;
+    job.self = !no_self;
+    job.flank = (int)flank;
+    int n_bam = 0;
+    for (int i = 0; i < n_files; i++)
+        n_bam += !vw_vcfin_is_vcf(files[i]);
+    vw_progress_init(&job.prog, "count", "counted", "files", n_bam);
+    pthread_mutex_init(&job.lock, NULL);
     if (workers <= 1) {
         worker(&job);
     } else {
@@ -244,6 +294,8 @@ int main_count(int argc, char *argv[])
             pthread_join(tids[i], NULL);
         free(tids);
     }
+    pthread_mutex_destroy(&job.lock);
+    vw_progress_end(&job.prog);
     for (int i = 0; i < n_files; i++)
         if (rcs[i] < 0)
             goto out; /* the engine has said why */

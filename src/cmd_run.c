@@ -95,9 +95,7 @@ static void usage(FILE *fp)
 
 typedef struct {
     const vw_sample_t *smp;     /* the sheet row */
-    vw_sample_counts_t *counts; /* result */
-    vw_selfbg_t sb;
-    int have_sb;
+    vw_sample_counts_t *counts; /* result, with its self background (have_self) */
     int cached;                 /* 1: taken from the cache */
     int rc;
 } draw_t;
@@ -105,15 +103,13 @@ typedef struct {
 typedef struct {
     draw_t *d;
     int n;
-    int next, done;
-    int64_t reads;
+    int next;
     const vw_targets_t *ts;
     const vw_count_opt_t *co;
     const char *dir;
     const char *key_opts;       /* options and targets part of the cache key */
     int self, flank, use_cache;
-    int progress;
-    time_t t0;
+    vw_progress_t prog;
     pthread_mutex_t lock;
 } runjob_t;
 
@@ -154,12 +150,14 @@ static char *draw_key(const runjob_t *j, const vw_sample_t *s)
     kstring_t ks = {0, 0, NULL};
     if (stat(s->path, &st) != 0)
         return NULL;
-    ksprintf(&ks, "vafwatch-count-cache\t1\t%s\t%lld\t%lld\t%s", s->path, (long long)st.st_size,
+    ksprintf(&ks, "vafwatch-count-cache\t2\t%s\t%lld\t%lld\t%s", s->path, (long long)st.st_size,
              (long long)st.st_mtime, j->key_opts);
     return ks.s;
 }
 
-/* Reads a cache entry; returns 1 when valid (counts and self background filled). */
+/* Reads a cache entry: the key file holds the key; the evidence table, in
+ * the format of 'vafwatch count' (self background included), is
+ * DIR/counts/SAMPLE.vafwatch.counts.tsv.  Returns 1 when valid. */
 static int cache_load(runjob_t *j, draw_t *d, const char *key)
 {
     char *kp = cache_path(j->dir, d->smp->sample, ".key");
@@ -176,28 +174,13 @@ static int cache_load(runjob_t *j, draw_t *d, const char *key)
         }
         vw_chomp(line.s ? line.s : buf);
         if (line.s && strcmp(line.s, key) == 0) {
-            vw_selfbg_t sb;
-            memset(&sb, 0, sizeof(sb));
-            int have = 0;
-            long long n[VW_N_SUB], x[VW_N_SUB], np;
-            if (fgets(buf, sizeof(buf), fp)
-                && sscanf(buf, "self\t%lld\t%lld %lld %lld %lld %lld %lld\t%lld %lld %lld %lld %lld %lld", &np,
-                          &n[0], &n[1], &n[2], &n[3], &n[4], &n[5], &x[0], &x[1], &x[2], &x[3], &x[4], &x[5]) == 13) {
-                sb.n_pos = np;
-                for (int i = 0; i < VW_N_SUB; i++) {
-                    sb.n[i] = n[i];
-                    sb.x[i] = x[i];
-                }
-                have = 1;
-            }
             vw_sample_counts_t **v = NULL;
             int nv = 0, skipped = 0;
             /* a broken cache entry is said and recounted, not an error */
             int r = vw_count_read_tsv(tp, j->ts, &v, &nv, &skipped);
-            if (r == 0 && nv == 1 && skipped == 0 && (have || !j->self)) {
+            int want_self = j->self && !vw_vcfin_is_vcf(d->smp->path);
+            if (r == 0 && nv == 1 && skipped == 0 && v[0]->have_self == want_self) {
                 d->counts = v[0];
-                d->sb = sb;
-                d->have_sb = have;
                 ok = 1;
             } else {
                 for (int i = 0; r == 0 && i < nv; i++)
@@ -230,15 +213,6 @@ static int cache_store(runjob_t *j, draw_t *d, const char *key)
     }
     if (r == 0 && (r = vw_ofile_open(&ok, kp)) == 0) {
         fprintf(ok.fp, "%s\n", key);
-        if (d->have_sb) {
-            fprintf(ok.fp, "self\t%lld\t", (long long)d->sb.n_pos);
-            for (int i = 0; i < VW_N_SUB; i++)
-                fprintf(ok.fp, "%s%lld", i ? " " : "", (long long)d->sb.n[i]);
-            fputc('\t', ok.fp);
-            for (int i = 0; i < VW_N_SUB; i++)
-                fprintf(ok.fp, "%s%lld", i ? " " : "", (long long)d->sb.x[i]);
-            fputc('\n', ok.fp);
-        }
         r = vw_ofile_commit(&ok);
     }
     if (r < 0)
@@ -291,9 +265,10 @@ static int count_draw(runjob_t *j, draw_t *d)
         if ((r = vw_count_file(s->path, s->sample, j->ts, j->co, &d->counts)) < 0)
             goto out;
         if (j->self) {
-            if ((r = vw_count_self_bg(s->path, j->ts, j->co, j->flank, &d->sb)) < 0)
+            if ((r = vw_count_self_bg(s->path, j->ts, j->co, j->flank, &d->counts->self)) < 0)
                 goto out;
-            d->have_sb = 1;
+            d->counts->have_self = 1;
+            d->counts->self_flank = j->flank;
         }
     }
     if (r == 0)
@@ -301,18 +276,6 @@ static int count_draw(runjob_t *j, draw_t *d)
 out:
     free(key);
     return r;
-}
-
-static void progress(runjob_t *j)
-{
-    if (!j->progress)
-        return;
-    double dt = difftime(time(NULL), j->t0);
-    fprintf(stderr, "\rvafwatch run: counted %d/%d draws", j->done, j->n);
-    if (dt >= 1 && j->reads > 0)
-        fprintf(stderr, ", %.2f M reads/s", (double)j->reads / dt / 1e6);
-    fputs("   ", stderr);
-    fflush(stderr);
 }
 
 static void *count_worker(void *arg)
@@ -327,10 +290,7 @@ static void *count_worker(void *arg)
         draw_t *d = &j->d[i];
         d->rc = count_draw(j, d);
         pthread_mutex_lock(&j->lock);
-        j->done++;
-        if (d->rc == 0 && !d->cached)
-            j->reads += d->counts->n_reads;
-        progress(j);
+        vw_progress_step(&j->prog, d->rc == 0 && !d->cached ? d->counts->n_reads : 0);
         pthread_mutex_unlock(&j->lock);
     }
     return NULL;
@@ -578,8 +538,7 @@ int main_run(int argc, char *argv[])
     job.self = !no_self;
     job.flank = (int)flank;
     job.use_cache = use_cache;
-    job.progress = isatty(STDERR_FILENO) && vw_log_get_level() >= VW_LOG_WARN;
-    job.t0 = time(NULL);
+    vw_progress_init(&job.prog, "run", "counted", "draws", n_draws);
     pthread_mutex_init(&job.lock, NULL);
     int workers = (int)(threads < n_draws ? threads : n_draws);
     if (workers <= 1) {
@@ -597,8 +556,7 @@ int main_run(int argc, char *argv[])
         free(tids);
     }
     pthread_mutex_destroy(&job.lock);
-    if (job.progress)
-        fputc('\n', stderr);
+    vw_progress_end(&job.prog);
     int n_cached = 0;
     for (int i = 0; i < n_draws; i++) {
         if (draws[i].rc < 0)
@@ -651,7 +609,7 @@ int main_run(int argc, char *argv[])
     int n_model = 0, n_default = 0;
     for (int i = 0; i < n_draws; i++) {
         double ng = draws[i].smp->cfdna_ng_per_ml;
-        if (vw_cmd_call_sample(&cl, model, ts, draws[i].counts, draws[i].have_sb ? &draws[i].sb : NULL,
+        if (vw_cmd_call_sample(&cl, model, ts, draws[i].counts, draws[i].counts->have_self ? &draws[i].counts->self : NULL,
                                isnan(ng) ? 0 : ng, bg, calls, &n_model, &n_default) < 0)
             goto out;
     }

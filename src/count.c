@@ -1055,6 +1055,17 @@ int vw_count_write_tsv(FILE *fp, const vw_targets_t *ts, vw_sample_counts_t *con
           "\tdiscordant\tref_fwd\tref_rev\talt_fwd\talt_rev\talt_mean_bq\talt_mean_mq"
           "\tref_median_fraglen\talt_median_fraglen\n", fp);
     for (int k = 0; k < n_samples; k++) {
+        const vw_selfbg_t *b = &s[k]->self;
+        if (!s[k]->have_self)
+            continue;
+        fprintf(fp, "#self_background\t%s\t%d\t%lld", s[k]->sample, s[k]->self_flank, (long long)b->n_pos);
+        for (int i = 0; i < VW_N_SUB; i++)
+            fprintf(fp, "\t%lld", (long long)b->n[i]);
+        for (int i = 0; i < VW_N_SUB; i++)
+            fprintf(fp, "\t%lld", (long long)b->x[i]);
+        fputc('\n', fp);
+    }
+    for (int k = 0; k < n_samples; k++) {
         for (int i = 0; i < ts->n; i++) {
             const vw_target_t *t = &ts->t[i];
             const vw_count_t *c = &s[k]->c[i];

@@ -54,9 +54,11 @@ int vw_count_is_tsv(const char *path)
 }
 
 typedef int (*row_fn)(void *ud, char **f, const char *path, long line);
+typedef int (*comment_fn)(void *ud, char *line, const char *path, long lineno);
 
-/* Reads the table, checks the header, calls fn for every data row. */
-static int each_row(const char *path, row_fn fn, void *ud)
+/* Reads the table, checks the header, calls fn for every data row and
+ * cfn (when not NULL) for every '#' line after the header. */
+static int each_row(const char *path, row_fn fn, comment_fn cfn, void *ud)
 {
     htsFile *fp = hts_open(path, "r");
     if (!fp) {
@@ -90,6 +92,8 @@ static int each_row(const char *path, row_fn fn, void *ud)
             have_header = 1;
             continue;
         }
+        if (ks.l && ks.s[0] == '#' && cfn && (ret = cfn(ud, ks.s, path, line)) < 0)
+            break;
         if (ks.l == 0 || ks.s[0] == '#')
             continue;
         int nf = vw_split_tabs(ks.s, f, N_EV_COLS + 1);
@@ -180,15 +184,76 @@ int vw_count_tsv_targets(const char *path, vw_targets_t *ts)
 {
     if (!path || !ts)
         return -EINVAL;
-    return each_row(path, targets_row, ts);
+    return each_row(path, targets_row, NULL, ts);
 }
+
+typedef struct {
+    char *sample;
+    int flank;
+    vw_selfbg_t b;
+} self_line_t;
 
 typedef struct {
     const vw_targets_t *ts;
     vw_sample_counts_t **s;
     int n, m;
     int skipped;
+    self_line_t *self;   /* '#self_background' lines, matched to samples at the end */
+    int n_self, m_self;
 } read_st;
+
+#define SELF_TAG "#self_background\t"
+#define N_SELF_COLS (4 + 2 * VW_N_SUB)
+
+/* '#self_background  SAMPLE  FLANK  N_POS  n[6]  x[6]' (docs/formats.md);
+ * other comment lines are ignored. */
+static int self_row(void *ud, char *line, const char *path, long lineno)
+{
+    read_st *st = ud;
+    char *f[N_SELF_COLS + 1];
+    if (strncmp(line, SELF_TAG, strlen(SELF_TAG)) != 0)
+        return 0;
+    int nf = vw_split_tabs(line, f, N_SELF_COLS + 1);
+    if (nf != N_SELF_COLS) {
+        vw_error("%s:%ld: #self_background: %d fields, expected %d", path, lineno, nf, N_SELF_COLS);
+        return VW_EPARSE;
+    }
+    self_line_t sl;
+    memset(&sl, 0, sizeof(sl));
+    long v;
+    for (int i = 2; i < N_SELF_COLS; i++) {
+        if (vw_parse_long(f[i], &v) != 0 || v < 0 || (i == 2 && v > 100000)) {
+            vw_error("%s:%ld: #self_background: field %d: invalid value '%s'", path, lineno, i + 1, f[i]);
+            return VW_EPARSE;
+        }
+        if (i == 2)
+            sl.flank = (int)v;
+        else if (i == 3)
+            sl.b.n_pos = v;
+        else if (i < 4 + VW_N_SUB)
+            sl.b.n[i - 4] = v;
+        else
+            sl.b.x[i - 4 - VW_N_SUB] = v;
+    }
+    for (int i = 0; i < VW_N_SUB; i++)
+        if (sl.b.x[i] > sl.b.n[i]) {
+            vw_error("%s:%ld: #self_background: %s: %lld alternate of %lld reads", path, lineno, vw_sub_names[i],
+                     (long long)sl.b.x[i], (long long)sl.b.n[i]);
+            return VW_EPARSE;
+        }
+    if (st->n_self == st->m_self) {
+        int m = st->m_self ? 2 * st->m_self : 8;
+        self_line_t *t = realloc(st->self, (size_t)m * sizeof(*t));
+        if (!t)
+            return -ENOMEM;
+        st->self = t;
+        st->m_self = m;
+    }
+    if (!(sl.sample = vw_strdup(f[1])))
+        return -ENOMEM;
+    st->self[st->n_self++] = sl;
+    return 0;
+}
 
 static vw_sample_counts_t *new_sample(const char *name, const char *path, const vw_targets_t *ts)
 {
@@ -298,12 +363,24 @@ int vw_count_read_tsv(const char *path, const vw_targets_t *ts, vw_sample_counts
 {
     if (!path || !ts || !ret || !ret_n)
         return -EINVAL;
-    read_st st = {ts, NULL, 0, 0, 0};
-    int r = each_row(path, count_row, &st);
+    read_st st;
+    memset(&st, 0, sizeof(st));
+    st.ts = ts;
+    int r = each_row(path, count_row, self_row, &st);
     if (r == 0 && st.n == 0) {
         vw_error("%s: evidence table without rows", path);
         r = VW_EPARSE;
     }
+    for (int k = 0; k < st.n_self; k++) {
+        for (int i = 0; r == 0 && i < st.n; i++)
+            if (!strcmp(st.s[i]->sample, st.self[k].sample)) {
+                st.s[i]->have_self = 1;
+                st.s[i]->self_flank = st.self[k].flank;
+                st.s[i]->self = st.self[k].b;
+            }
+        free(st.self[k].sample);
+    }
+    free(st.self);
     if (r < 0) {
         for (int i = 0; i < st.n; i++)
             vw_sample_counts_destroy(st.s[i]);

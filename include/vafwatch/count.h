@@ -50,6 +50,19 @@ typedef struct {
 /* Sets the documented defaults. */
 void vw_count_opt_init(vw_count_opt_t *opt);
 
+/* Substitution classes collapsed by reverse complement (pyrimidine REF). */
+enum { VW_SUB_CA = 0, VW_SUB_CG, VW_SUB_CT, VW_SUB_TA, VW_SUB_TC, VW_SUB_TG, VW_N_SUB };
+extern const char *const vw_sub_names[VW_N_SUB]; /* "C>A" ... "T>G" */
+
+/* Class of the SNV ref>alt (any case), or -1 (not an SNV of ACGT). */
+int vw_sub_class(const char *ref, const char *alt);
+
+typedef struct {
+    int64_t n[VW_N_SUB];   /* reads with a REF base of the class's REF (C or G for C>*) */
+    int64_t x[VW_N_SUB];   /* reads showing the class's ALT (C>T counts C->T and G->A) */
+    int64_t n_pos;         /* positions used */
+} vw_selfbg_t;
+
 typedef struct {
     int assessed;          /* 1: the numbers below are evidence; 0: the input says nothing about the
                             * target (a VCF that neither calls nor covers it): the writers print NA */
@@ -72,6 +85,10 @@ typedef struct {
     int64_t n_reads;       /* records read */
     int64_t n_used;        /* records passing the filters */
     int64_t n_informative; /* read-target observations */
+    int have_self;         /* 1: 'self' is the sample's self background (vw_count_self_bg, its flank
+                            * in 'self_flank'); the evidence table carries it (docs/formats.md) */
+    int self_flank;
+    vw_selfbg_t self;
 } vw_sample_counts_t;
 
 /* Counts every target of 'ts' in the BAM/CRAM/SAM file 'path' ("-" for
@@ -92,8 +109,9 @@ void vw_sample_counts_destroy(vw_sample_counts_t *s);
 /* Median of a fragment-length histogram, or -1 when empty. */
 int vw_fraglen_median(const uint32_t *hist);
 
-/* Writes the evidence table: a '#' header line, then one row per sample x
- * target (samples in the given order, targets in set order).  Columns are
+/* Writes the evidence table: a '#' header line, one '#self_background' line
+ * per sample that has one (have_self), then one row per sample x target
+ * (samples in the given order, targets in set order).  Columns are
  * documented in docs/formats.md.  Returns 0 or -EIO. */
 int vw_count_write_tsv(FILE *fp, const vw_targets_t *ts, vw_sample_counts_t *const *s, int n_samples)
     VW_WARN_UNUSED;
@@ -116,6 +134,8 @@ int vw_count_tsv_targets(const char *path, vw_targets_t *ts) VW_WARN_UNUSED;
  * first appearance), each with one vw_count_t per target of 'ts' (matched
  * by chrom -- with or without "chr" --, pos, ref and alt).  Targets of
  * 'ts' without a row, and rows whose counts are NA, are not assessed.
+ * '#self_background' lines after the header fill have_self, self_flank and
+ * self of their sample.
  * Rows naming a target not in 'ts' are skipped (counted in
  * *ret_n_skipped, which may be NULL).  Fragment-length medians are kept
  * as a one-value histogram; strands, qualities as written.
@@ -133,18 +153,6 @@ int vw_count_is_tsv(const char *path);
 /* ------------------------------------------------------------------ */
 /* Self background: the sample's own error rate at non-hotspot positions */
 
-/* Substitution classes collapsed by reverse complement (pyrimidine REF). */
-enum { VW_SUB_CA = 0, VW_SUB_CG, VW_SUB_CT, VW_SUB_TA, VW_SUB_TC, VW_SUB_TG, VW_N_SUB };
-extern const char *const vw_sub_names[VW_N_SUB]; /* "C>A" ... "T>G" */
-
-/* Class of the SNV ref>alt (any case), or -1 (not an SNV of ACGT). */
-int vw_sub_class(const char *ref, const char *alt);
-
-typedef struct {
-    int64_t n[VW_N_SUB];   /* reads with a REF base of the class's REF (C or G for C>*) */
-    int64_t x[VW_N_SUB];   /* reads showing the class's ALT (C>T counts C->T and G->A) */
-    int64_t n_pos;         /* positions used */
-} vw_selfbg_t;
 
 /*
  * Counts, in the BAM/CRAM 'path' (through its index), every position within

@@ -143,7 +143,7 @@ def main():
                 print(f"FAIL {bam} {unit}: vafwatch exited {res.returncode}: {res.stderr.strip()}")
                 failed += 1
                 continue
-            rows = [l.split('\t') for l in res.stdout.splitlines()[1:]]
+            rows = [l.split('\t') for l in res.stdout.splitlines() if not l.startswith('#')]
             bad = 0
             for r in rows:
                 chrom, pos, ref, alt = r[1], int(r[2]), r[3], r[4]

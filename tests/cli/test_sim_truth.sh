@@ -32,7 +32,7 @@ for recipe in kras_small repeat_indel edge_cases; do
                 #        read_depth read_ref read_alt read_other frag_alt_fwd frag_alt_rev
                 if awk -F'\t' -v unit="$unit" '
                     FNR == NR { if ($0 !~ /^#/) t[$1 FS $2 FS $3 FS $4] = $0; next }
-                    FNR == 1 { next }
+                    FNR == 1 || /^#/ { next }   # the header and #self_background lines
                     {
                         k = $2 FS $3 FS $4 FS $5
                         if (!(k in t)) { print "  no truth for " k; bad++; next }

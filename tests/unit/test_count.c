@@ -239,6 +239,73 @@ static void test_median(void **state)
     assert_int_equal(vw_fraglen_median(h), 150);
 }
 
+/* The self background travels in the evidence table: written as a
+ * '#self_background' line, read back into the sample; a malformed line is
+ * a parse error; a table without such lines reads as before. */
+static void test_self_line(void **state)
+{
+    (void)state;
+    vw_targets_t *ts = load_targets();
+    vw_count_opt_t opt;
+    vw_count_opt_init(&opt);
+    opt.stream = 1;
+    vw_sample_counts_t *s = NULL, *none = NULL;
+    assert_int_equal(vw_count_file(sam_path, NULL, ts, &opt, &s), 0);
+    assert_int_equal(vw_count_file(sam_path, "no_self", ts, &opt, &none), 0);
+    s->have_self = 1;
+    s->self_flank = 25;
+    s->self.n_pos = 77;
+    for (int i = 0; i < VW_N_SUB; i++) {
+        s->self.n[i] = 1000 + i;
+        s->self.x[i] = i;
+    }
+    char ev[600];
+    snprintf(ev, sizeof(ev), "%s/ev.tsv", dir);
+    FILE *fp = fopen(ev, "w");
+    assert_non_null(fp);
+    vw_sample_counts_t *both[2] = {s, none};
+    assert_int_equal(vw_count_write_tsv(fp, ts, both, 2), 0);
+    fclose(fp);
+    assert_int_equal(vw_count_is_tsv(ev), 1);
+    vw_sample_counts_t **v = NULL;
+    int nv = 0, skipped = -1;
+    assert_int_equal(vw_count_read_tsv(ev, ts, &v, &nv, &skipped), 0);
+    assert_int_equal(nv, 2);
+    assert_int_equal(skipped, 0);
+    assert_string_equal(v[0]->sample, "patientA_draw1");
+    assert_int_equal(v[0]->have_self, 1);
+    assert_int_equal(v[0]->self_flank, 25);
+    assert_int_equal(v[0]->self.n_pos, 77);
+    for (int i = 0; i < VW_N_SUB; i++) {
+        assert_int_equal(v[0]->self.n[i], 1000 + i);
+        assert_int_equal(v[0]->self.x[i], i);
+    }
+    assert_int_equal(v[1]->have_self, 0);
+    for (int i = 0; i < nv; i++)
+        vw_sample_counts_destroy(v[i]);
+    free(v);
+    /* malformed: too few fields; x > n */
+    const char *bad[2] = {"#self_background\tpatientA_draw1\t50\t1\n",
+                          "#self_background\tpatientA_draw1\t50\t1\t1\t1\t1\t1\t1\t1\t2\t0\t0\t0\t0\t0\n"};
+    for (int k = 0; k < 2; k++) {
+        fp = fopen(ev, "w");
+        assert_non_null(fp);
+        fputs("#sample\tchrom\tpos\tref\talt\tid\tgene\tprotein\tcdna\tdepth\tref_count\talt_count\tother_count"
+              "\tdiscordant\tref_fwd\tref_rev\talt_fwd\talt_rev\talt_mean_bq\talt_mean_mq"
+              "\tref_median_fraglen\talt_median_fraglen\n", fp);
+        fputs(bad[k], fp);
+        fputs("patientA_draw1\tsim1\t101\tC\tT\tsnv\t.\t.\t.\t3\t1\t2\t0\t0\t1\t0\t1\t1\t40\t60\tNA\tNA\n", fp);
+        fclose(fp);
+        v = NULL;
+        assert_int_equal(vw_count_read_tsv(ev, ts, &v, &nv, NULL), VW_EPARSE);
+        assert_null(v);
+    }
+    unlink(ev);
+    vw_sample_counts_destroy(s);
+    vw_sample_counts_destroy(none);
+    vw_targets_destroy(ts);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -247,6 +314,7 @@ int main(void)
         cmocka_unit_test(test_mnv_and_deletion),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_median),
+        cmocka_unit_test(test_self_line),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,211 @@
+#!/usr/bin/env python3
+"""The Nextflow modules (docs/workflows/nextflow) without Nextflow.
+
+1. Every module follows the conventions: a process VAFWATCH_<NAME>, a meta map
+   in its input tuple, task.ext.args, versions.yml from 'vafwatch --version',
+   a stub: block that touches every declared output, a container and a conda
+   directive (the conda one pointing at docs/packaging/conda/environment.yml,
+   which must exist); count passes task.cpus to -t and takes (meta, bam, bai).
+2. The script: command templates, evaluated here for the example cohort, are
+   exactly the commands the Snakemake rules run ('snakemake --dry-run
+   --printshellcmds'), file arguments compared by their base names (Nextflow
+   stages inputs into the task directory).  The Groovy lines that compute
+   the template's values are evaluated by the Python twins in DEFS below;
+   a module line this checker does not know is a failure, so the two cannot
+   drift apart silently.
+
+Usage: check_nextflow.py SOURCE_DIR WORKDIR   (exit 77 without snakemake)
+"""
+import csv
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+
+SRC, WORK = sys.argv[1], sys.argv[2]
+NF = os.path.join(SRC, "docs", "workflows", "nextflow")
+MODULES = ["count", "model", "call", "track", "leadtime"]
+failed = 0
+passed = 0
+
+
+def ok(msg):
+    global passed
+    passed += 1
+    print("ok   " + msg)
+
+
+def ko(msg):
+    global failed
+    failed += 1
+    print("FAIL " + msg)
+
+
+def cfdna_of(samples):
+    out = []
+    for s in samples:
+        v = s.get("cfdna_ng_per_ml", "")
+        try:
+            if v and v != "NA" and float(v) > 0:
+                out.append("--cfdna %s=%s" % (s["id"], v))
+        except ValueError:
+            pass
+    return " ".join(out)
+
+
+# Python twins of the Groovy lines of the script: blocks (exact text).
+DEFS = {
+    "def args = task.ext.args ?: ''": lambda e: e.__setitem__("args", e.get("task.ext.args") or ""),
+    'prefix = task.ext.prefix ?: "${meta.id}"': lambda e: e.__setitem__("prefix", e["meta"]["id"]),
+    "def model_arg = model ? \"-m ${model}\" : ''": lambda e: e.__setitem__(
+        "model_arg", "-m " + e["model"] if e["model"] else ""),
+    'def cfdna = samples.findAll { it.cfdna_ng_per_ml && it.cfdna_ng_per_ml != "NA" && '
+    '(it.cfdna_ng_per_ml as double) > 0 }.collect { "--cfdna ${it.id}=${it.cfdna_ng_per_ml}" }.join(" ")':
+        lambda e: e.__setitem__("cfdna", cfdna_of(e["samples"])),
+}
+
+
+def value(env, expr):
+    if expr in env:
+        v = env[expr]
+    elif expr.startswith("meta."):
+        v = env["meta"][expr[5:]]
+    else:
+        raise KeyError(expr)
+    return " ".join(v) if isinstance(v, list) else str(v)
+
+
+def render(module, env):
+    """The first command of the module's script: template, for env."""
+    text = open(os.path.join(NF, "modules", "local", "vafwatch", module, "main.nf")).read()
+    body = text[text.index("    script:\n") + len("    script:\n"):]
+    pre, tmpl = body.split('"""', 1)
+    tmpl = tmpl.split('"""', 1)[0]
+    for line in pre.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if line not in DEFS:
+            raise ValueError("%s: script line unknown to the checker: %s" % (module, line))
+        DEFS[line](env)
+    cmd = [l.strip() for l in tmpl.splitlines() if l.strip()][0]
+    return re.sub(r"\$\{([^}]+)\}|\$([A-Za-z_][A-Za-z_0-9.]*)", lambda m: value(env, m.group(1) or m.group(2)), cmd)
+
+
+def norm(cmd):
+    """Tokens, file arguments reduced to base names."""
+    return [os.path.basename(t) if "/" in t else t for t in shlex.split(cmd)]
+
+
+# 1. conventions
+for m in MODULES:
+    p = os.path.join(NF, "modules", "local", "vafwatch", m, "main.nf")
+    if not os.path.exists(p):
+        ko("%s: no module" % p)
+        continue
+    t = open(p).read()
+    checks = {
+        "process VAFWATCH_%s" % m.upper(): "process VAFWATCH_%s {" % m.upper() in t,
+        "meta map input": re.search(r"input:\s*\n\s*tuple val\(meta\)", t) is not None,
+        "tag from meta.id": 'tag "$meta.id"' in t,
+        "task.ext.args": "task.ext.args" in t,
+        "versions.yml output and writer": 'path "versions.yml", emit: versions' in t
+        and t.count("vafwatch --version") == 2,
+        "stub: block": "\n    stub:\n" in t,
+        "container": re.search(r"\n    container '[^']+'", t) is not None,
+        "conda -> packaging/conda/environment.yml": re.search(
+            r'\n    conda "\$\{moduleDir\}/((?:\.\./)+)packaging/conda/environment.yml"', t) is not None,
+        "when: ext.when": "task.ext.when == null || task.ext.when" in t,
+    }
+    cm = re.search(r'conda "\$\{moduleDir\}/((?:\.\./)+packaging/conda/environment.yml)"', t)
+    if cm:
+        checks["conda environment file exists"] = os.path.exists(os.path.normpath(os.path.join(os.path.dirname(p), cm.group(1))))
+    if m == "count":
+        checks["(meta, bam, bai)"] = "tuple val(meta), path(bam), path(bai)" in t
+        checks["task.cpus -> -t"] = "-t $task.cpus" in t
+    # the stub touches every declared output file
+    outs = re.findall(r'path\("\$\{prefix\}(\.vafwatch\.[a-z.]+)"\)', t)
+    stub = t[t.index("\n    stub:\n"):] if "\n    stub:\n" in t else ""
+    checks["stub touches every output (%d)" % len(outs)] = bool(outs) and all(
+        "${prefix}" + o in stub.split("touch", 1)[-1].split("\n")[0] for o in outs)
+    bad = [k for k, v in checks.items() if not v]
+    if bad:
+        ko("%s: %s" % (m, ", ".join(bad)))
+    else:
+        ok("%s: %s" % (m, ", ".join(checks)))
+
+# 2. the commands, against the Snakemake rules
+if not shutil.which("snakemake"):
+    print("%d passed, %d failed; skip the command comparison: snakemake not installed" % (passed, failed))
+    sys.exit(1 if failed else 77)
+C = os.path.join(WORK, "cohort")
+os.makedirs(os.path.join(C, "recipes"), exist_ok=True)
+os.makedirs(os.path.join(C, "sim"), exist_ok=True)
+subprocess.run([sys.executable, os.path.join(SRC, "testdata", "cohort", "make_cohort.py"), "--outdir", C,
+                "--recipes", os.path.join(C, "recipes")], check=True, stdout=subprocess.DEVNULL)
+with open(os.path.join(C, "cohort.tsv"), newline="") as fh:
+    rows = list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+for r in rows:  # placeholders: a dry run opens nothing
+    for f in (r["file"], r["file"] + ".bai"):
+        open(os.path.join(C, f), "a").close()
+S = os.path.join(WORK, "snakemake")
+os.makedirs(S, exist_ok=True)
+with open(os.path.join(S, "config.yaml"), "w") as fh:
+    fh.write("sheet: %s\nevents: %s\noutdir: results\nname: cohort\nvafwatch: vafwatch\nthreads: 1\n"
+             % (os.path.join(C, "cohort.tsv"), os.path.join(C, "events.tsv")))
+res = subprocess.run(["snakemake", "-s", os.path.join(SRC, "docs", "workflows", "snakemake", "Snakefile"),
+                      "--configfile", "config.yaml", "--cores", "2", "--dry-run", "--printshellcmds", "--forceall"],
+                     cwd=S, capture_output=True, text=True)
+if res.returncode != 0:
+    print(res.stdout[-2000:], res.stderr[-2000:])
+    ko("snakemake --dry-run failed")
+    sys.exit(1)
+snk = [l.strip() for l in (res.stdout + res.stderr).splitlines() if l.strip().startswith("vafwatch ")]
+snk_by = {}
+for c in snk:
+    snk_by.setdefault(shlex.split(c)[1], []).append(norm(c))
+
+# the order of main.nf: patients by first appearance, draws by date then line
+first = {}
+for i, r in enumerate(rows):
+    first.setdefault(r["patient"], i)
+order = sorted(range(len(rows)), key=lambda i: (first[rows[i]["patient"]], rows[i]["date"], i))
+metas = [dict(id=rows[i]["sample"], patient=rows[i]["patient"], date=rows[i]["date"],
+              type=rows[i].get("type") or "plasma", cfdna_ng_per_ml=rows[i].get("cfdna_ng_per_ml") or "")
+         for i in order]
+paths = {rows[i]["sample"]: os.path.join(C, rows[i]["file"]) for i in order}
+
+nf_by = {"count": [], "model": [], "call": [], "track": [], "leadtime": []}
+for m in metas:
+    env = {"meta": m, "task.cpus": 1, "bam": paths[m["id"]], "bai": paths[m["id"]] + ".bai"}
+    nf_by["count"].append(norm(render("count", env)))
+tables = ["%s.vafwatch.counts.tsv" % m["id"] for m in metas]
+normals = [t for m, t in zip(metas, tables) if m["type"] == "normal"]
+cohort = {"id": "cohort"}
+if len(normals) >= 2:
+    nf_by["model"].append(norm(render("model", {"meta": cohort, "tables": normals})))
+model = "cohort.vafwatch.model.tsv" if len(normals) >= 2 else ""
+nf_by["call"].append(norm(render("call", {"meta": cohort, "samples": metas, "tables": tables, "model": model})))
+for k in ("track", "leadtime"):
+    nf_by[k].append(norm(render(k, {"meta": cohort, "calls": "cohort.vafwatch.calls.tsv",
+                                    "sheet": os.path.join(C, "cohort.tsv"), "events": os.path.join(C, "events.tsv")})))
+
+for k in ("count", "model", "call", "track", "leadtime"):
+    want = sorted(snk_by.get(k if k != "model" else "model", []))
+    got = sorted(nf_by[k])
+    if k == "model":  # 'vafwatch model build': keyed by 'model'
+        want = sorted(snk_by.get("model", []))
+    if got == want:
+        ok("%s: %d command(s) identical to the Snakemake rule's%s" % (
+            k, len(got), " (none: the cohort has fewer than two normals)" if not got else ""))
+    else:
+        ko("%s: the commands differ" % k)
+        for a, b in list(zip(got, want))[:2]:
+            if a != b:
+                print("  nextflow : " + " ".join(a))
+                print("  snakemake: " + " ".join(b))
+        print("  %d nextflow, %d snakemake" % (len(got), len(want)))
+print("%d passed, %d failed" % (passed, failed))
+sys.exit(1 if failed else 0)
