@@ -52,6 +52,12 @@ for k in calls track series leadtime cohort; do
 done
 [ $same = 1 ] && ok "calls, track, series, leadtime, cohort tables byte-identical to vafwatch run" \
     || ko "tables differ from vafwatch run"
+if cmp -s "$S/results/report/vafwatch_mqc.tsv" "$W/run/report/vafwatch_mqc.tsv" \
+    && [ "$(ls "$S"/results/report/patients/*.html | wc -l)" -eq "$(ls "$W"/run/report/patients/*.html | wc -l)" ]; then
+    ok "reports: the same patient pages and an identical MultiQC table"
+else
+    ko "reports differ from vafwatch run"
+fi
 if diff <(grep -v '"command"' "$S/results/cohort.vafwatch.leadtime.json") \
         <(grep -v '"command"' "$W/run/vafwatch.leadtime.json") >/dev/null; then
     ok "leadtime.json identical but for the command line"
