@@ -456,28 +456,18 @@ int main_cnv(int argc, char *argv[])
         vw_error_code(r, "%s: cannot write", og.fp ? name_r : name_g);
         goto out;
     }
-    FILE *fp = og.fp;
-    fputs("#sample\tgene\tchrom\tstart\tend\tn_regions\tdepth\tlog2r\tz\tpcn\ttf\tcn_tumour\tamplified\t"
-          "pcn_change\tflags\n", fp);
+    const char **names = malloc((size_t)n_files * sizeof(char *));
+    if (!names)
+        goto out;
     for (int i = 0; i < n_files; i++)
-        for (int g = 0; g < n_calls[i]; g++) {
-            const vw_cnv_gene_t *o = &calls[i][g];
-            fprintf(fp, "%s\t%s\t%s\t%lld\t%lld\t%d\t%lld\t", smp[i]->sample, o->gene, o->chrom, (long long)o->beg + 1,
-                    (long long)o->end, o->n_regions, (long long)o->frag);
-            put_num(fp, o->log2r, "%.4f");
-            fputc('\t', fp);
-            put_num(fp, o->z, "%.2f");
-            fputc('\t', fp);
-            put_num(fp, o->pcn, "%.3f");
-            fputc('\t', fp);
-            put_num(fp, o->tf, "%.4g");
-            fputc('\t', fp);
-            put_num(fp, o->cn_t, "%.2f");
-            fprintf(fp, "\t%s\t", o->amplified < 0 ? "NA" : o->amplified ? "yes" : "no");
-            put_num(fp, i > 0 && g < n_calls[0] ? o->pcn - calls[0][g].pcn : NAN, "%.3f");
-            fprintf(fp, "\t%s\n", o->flags);
-        }
-    fp = orr.fp;
+        names[i] = smp[i]->sample;
+    r = vw_cnv_write_tsv(og.fp, names, calls, n_calls, n_files);
+    free(names);
+    if (r < 0) {
+        vw_error("%s: write failed", name_g);
+        goto out;
+    }
+    FILE *fp = orr.fp;
     fputs("#sample\tchrom\tstart\tend\tgene\tkind\tfragments\tdepth_per_bp\tnorm_depth\tgc\tpon_norm_depth\tlog2r\n",
           fp);
     for (int i = 0; i < n_files; i++)
