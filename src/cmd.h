@@ -99,6 +99,7 @@ enum {
     VW_OPT_TRACK_ARL0,
     VW_OPT_TRACK_SEED,
     VW_OPT_TRACK_TRUNCAL,
+    VW_OPT_TRACK_CNV,
     VW_OPT_TRACK_LAST
 };
 #define VW_OPT_TRACK_LONG                                           \
@@ -118,13 +119,19 @@ int vw_cmd_track_opt(int c, const char *arg, vw_track_opt_t *o, const char **she
 /* Reads sheet (no file check), events and calls tables and runs tracking.
  * Logs on failure; returns 0 or negative. */
 int vw_cmd_track_load(const char *sheet, const char *events, char **files, int n_files,
-                      const vw_track_opt_t *opt, vw_timeline_t **ret_tl, vw_track_t **ret_tr);
+                      char *const *cnv_files, int n_cnv, const vw_track_opt_t *opt, vw_timeline_t **ret_tl,
+                      vw_track_t **ret_tr);
+/* Help line of --cnv FILE (track, leadtime, report). */
+#define VW_OPT_TRACK_CNV_HELP                                                              \
+    "      --cnv FILE           gene copy-number table(s) of the draws (vafwatch cnv:\n"      \
+    "                           PREFIX.vafwatch.cnv.tsv): each patient x gene becomes an\n"   \
+    "                           amplification series (emergence, lead time); repeatable\n"
 /* As vw_cmd_track_load(), also handing over the calls read (*ret_cs: caller
  * owns, free with vw_calls_destroy()) when ret_cs is not NULL. */
 #include "vafwatch/call.h"
 int vw_cmd_track_load_calls(const char *sheet, const char *events, char **files, int n_files,
-                            const vw_track_opt_t *opt, vw_timeline_t **ret_tl, vw_track_t **ret_tr,
-                            vw_calls_t **ret_cs);
+                            char *const *cnv_files, int n_cnv, const vw_track_opt_t *opt, vw_timeline_t **ret_tl,
+                            vw_track_t **ret_tr, vw_calls_t **ret_cs);
 /* Writes one output atomically; logs; returns 0 or -1. */
 int vw_cmd_write(const char *path, int (*write)(const void *, FILE *), const void *obj);
 /* "PREFIX.vafwatch.KIND" (caller frees), NULL on ENOMEM. */
