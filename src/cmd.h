@@ -83,6 +83,34 @@ int vw_cmd_call_sample(const vw_call_opt_t *co, const vw_model_t *model, const v
                        const vw_sample_counts_t *s, const vw_selfbg_t *sb, double cfdna_ng_ml, vw_bg_t *bg,
                        vw_calls_t *calls, int *n_model, int *n_default);
 
+/* Copy number (cmd_cnv.c, run_cnv.c). */
+#include "vafwatch/cnv.h"
+/* The build told by a BAM/CRAM header (@SQ lengths), or VW_BUILD_UNKNOWN. */
+vw_build_t vw_cmd_cnv_build(const char *path, const char *reference);
+/* Counts fragments per region of one file ('name' NULL: @RG SM) and
+ * normalises them.  Logs on failure; returns NULL.  Caller owns; free with
+ * vw_cnv_sample_destroy(). */
+vw_cnv_sample_t *vw_cmd_cnv_load_sample(const char *path, const char *name, const vw_cnv_regions_t *rs,
+                                        const vw_count_opt_t *copt, int gc);
+/* The copy-number step of vafwatch run (run_cnv.c). */
+typedef struct {
+    const char *bed;         /* --cnv-bed: regions with gene names, or NULL */
+    int builtin;             /* --cnv: the built-in gene spans */
+    const char **pon;        /* --cnv-pon files (BAM/CRAM normals, or one PoN TSV) */
+    int n_pon;
+    const char *tf_from;     /* --tf-from: target id of a truncal mutation, or NULL */
+    const char *build;       /* --build, or NULL */
+} vw_run_cnv_opt_t;
+/* Runs cnv over the sheet's plasma draws (BAM/CRAM; VCF draws are skipped)
+ * against the PoN (--cnv-pon, else the sheet's normal samples, else none),
+ * with TF per draw = min(1, 2 VAF) of the --tf-from target where it is
+ * detected, writes OUTDIR/vafwatch.cnv.tsv and hands the rows over
+ * (*ret: caller owns, free with vw_cnv_rows_destroy()).  Logs on failure;
+ * returns 0 or negative. */
+#include "vafwatch/timeline.h"
+int vw_cmd_run_cnv(const vw_run_cnv_opt_t *o, const vw_timeline_t *tl, const vw_calls_t *calls,
+                   const vw_count_opt_t *copt, const char *outdir, vw_cnv_rows_t **ret);
+
 int main_catalogue(int argc, char *argv[]);
 int main_model(int argc, char *argv[]);
 int main_call(int argc, char *argv[]);

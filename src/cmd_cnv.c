@@ -73,8 +73,7 @@ static void usage(FILE *fp)
     free(fl);
 }
 
-/* Build from a BAM/CRAM header, or UNKNOWN. */
-static vw_build_t header_build(const char *path, const char *reference)
+vw_build_t vw_cmd_cnv_build(const char *path, const char *reference)
 {
     if (!path || !strcmp(path, "-"))
         return VW_BUILD_UNKNOWN;
@@ -90,8 +89,7 @@ static vw_build_t header_build(const char *path, const char *reference)
     return b;
 }
 
-/* Counts and normalises one file.  Logs on failure; returns NULL. */
-static vw_cnv_sample_t *load_sample(const char *path, const char *name, const vw_cnv_regions_t *rs,
+vw_cnv_sample_t *vw_cmd_cnv_load_sample(const char *path, const char *name, const vw_cnv_regions_t *rs,
                                     const vw_count_opt_t *copt, int gc)
 {
     vw_cnv_sample_t *s = calloc(1, sizeof(*s));
@@ -333,7 +331,7 @@ int main_cnv(int argc, char *argv[])
             goto out;
         }
     } else {
-        vw_build_t b = build_s ? vw_build_parse(build_s) : header_build(files[0], copt.reference);
+        vw_build_t b = build_s ? vw_build_parse(build_s) : vw_cmd_cnv_build(files[0], copt.reference);
         if (b == VW_BUILD_UNKNOWN) {
             if (build_s) {
                 vw_error("--build: unknown genome build '%s' (use GRCh37 or GRCh38)", build_s);
@@ -361,7 +359,7 @@ int main_cnv(int argc, char *argv[])
     if (!smp)
         goto out;
     for (int i = 0; i < n_files; i++)
-        if (!(smp[i] = load_sample(files[i], samples ? samples[i] : NULL, rs, &copt, gc)))
+        if (!(smp[i] = vw_cmd_cnv_load_sample(files[i], samples ? samples[i] : NULL, rs, &copt, gc)))
             goto out;
     if (build_pon) {
         int r = vw_cnv_pon_build(rs, smp, n_files, &pon);
@@ -397,7 +395,7 @@ int main_cnv(int argc, char *argv[])
                 ret = VW_EXIT_USAGE;
                 goto out;
             }
-            if (!(nrm[j] = load_sample(pon_files[j], NULL, rs, &copt, gc)))
+            if (!(nrm[j] = vw_cmd_cnv_load_sample(pon_files[j], NULL, rs, &copt, gc)))
                 goto out;
         }
         int r = vw_cnv_pon_build(rs, nrm, n_pon, &pon);
