@@ -96,6 +96,7 @@ vw_cnv_sample_t *vw_cmd_cnv_load_sample(const char *path, const char *name, cons
 typedef struct {
     const char *bed;         /* --cnv-bed: regions with gene names, or NULL */
     int builtin;             /* --cnv: the built-in gene spans */
+    const char *ref_bed;     /* --cnv-ref: reference regions (every line), or NULL */
     const char **pon;        /* --cnv-pon files (BAM/CRAM normals, or one PoN TSV) */
     int n_pon;
     const char *tf_from;     /* --tf-from: target id of a truncal mutation, or NULL */

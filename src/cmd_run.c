@@ -35,7 +35,7 @@
 
 enum { OPT_BUILD = VW_OPT_TRACK_LAST + 1, OPT_NO_BUILTIN, OPT_EXCL, OPT_PROPER, OPT_UNIT, OPT_OUTDIR,
        OPT_ALPHA_CALL, OPT_ADJUST, OPT_MIN_DEPTH, OPT_FLOOR, OPT_NO_SELF, OPT_FLANK, OPT_NO_CACHE,
-       OPT_CNV_BED, OPT_CNV_BUILTIN, OPT_CNV_PON, OPT_TF_FROM };
+       OPT_CNV_BED, OPT_CNV_BUILTIN, OPT_CNV_PON, OPT_TF_FROM, OPT_CNV_REF };
 
 static void usage(FILE *fp)
 {
@@ -85,6 +85,7 @@ static void usage(FILE *fp)
             "Copy number (docs/copy-number.md; writes OUTDIR/vafwatch.cnv.tsv and tracks amplifications):\n"
             "      --cnv-bed BED        regions, 4th column the gene ('.' or 'ref': reference region)\n"
             "      --cnv                the built-in gene spans (ERBB2, MET, KRAS, EGFR) instead\n"
+            "      --cnv-ref BED        reference regions (every line; needed with --cnv)\n"
             "      --cnv-pon FILE       panel of normals: BAM/CRAM (repeatable) or a PoN TSV\n"
             "                           [the sheet's normal samples]\n"
             "      --tf-from ID         tumour fraction of each draw = 2 x VAF of this truncal target\n"
@@ -399,6 +400,7 @@ int main_run(int argc, char *argv[])
         {"cnv-bed", required_argument, NULL, OPT_CNV_BED},
         {"cnv", no_argument, NULL, OPT_CNV_BUILTIN},
         {"cnv-pon", required_argument, NULL, OPT_CNV_PON},
+        {"cnv-ref", required_argument, NULL, OPT_CNV_REF},
         {"tf-from", required_argument, NULL, OPT_TF_FROM},
         VW_OPT_TRACK_LONG,
         VW_OPT_COMMON_LONG,
@@ -424,7 +426,7 @@ int main_run(int argc, char *argv[])
     vw_bg_t *bg = NULL;
     int n_draws = 0;
     kstring_t fn = {0, 0, NULL}, kopts = {0, 0, NULL};
-    vw_run_cnv_opt_t cnvo = {NULL, 0, NULL, 0, NULL, NULL};
+    vw_run_cnv_opt_t cnvo = {NULL, 0, NULL, NULL, 0, NULL, NULL};
     vw_cnv_rows_t *cnv = NULL;
     vw_report_cnv_t *cnv_text = NULL;
     to.targets = calloc((size_t)argc, sizeof(char *));
@@ -482,6 +484,7 @@ int main_run(int argc, char *argv[])
         case OPT_CNV_BED: cnvo.bed = optarg; break;
         case OPT_CNV_BUILTIN: cnvo.builtin = 1; break;
         case OPT_CNV_PON: cnvo.pon[cnvo.n_pon++] = optarg; break;
+        case OPT_CNV_REF: cnvo.ref_bed = optarg; break;
         case OPT_TF_FROM: cnvo.tf_from = optarg; break;
         case OPT_ALPHA_CALL:
             if (vw_parse_double(optarg, &cl.alpha) || !(cl.alpha > 0 && cl.alpha < 1)) {
@@ -543,9 +546,9 @@ int main_run(int argc, char *argv[])
         ret = VW_EXIT_USAGE;
         goto out;
     }
-    if ((cnvo.bed && cnvo.builtin) || ((cnvo.n_pon || cnvo.tf_from) && !cnvo.bed && !cnvo.builtin)) {
+    if ((cnvo.bed && cnvo.builtin) || ((cnvo.n_pon || cnvo.tf_from || cnvo.ref_bed) && !cnvo.bed && !cnvo.builtin)) {
         vw_error(cnvo.bed && cnvo.builtin ? "give --cnv-bed or --cnv, not both"
-                                          : "--cnv-pon and --tf-from need --cnv-bed or --cnv");
+                                          : "--cnv-pon, --cnv-ref and --tf-from need --cnv-bed or --cnv");
         ret = VW_EXIT_USAGE;
         goto out;
     }

@@ -91,6 +91,8 @@ int vw_cmd_run_cnv(const vw_run_cnv_opt_t *o, const vw_timeline_t *tl, const vw_
             goto out;
         }
     }
+    if (o->ref_bed && vw_cnv_regions_load_bed(rs, o->ref_bed, 1) < 0)
+        goto out;
     if (vw_cnv_regions_finish(rs) < 0)
         goto out;
     /* the panel of normals */
