@@ -101,6 +101,34 @@ void vw_progress_init(vw_progress_t *p, const char *cmd, const char *verb, const
 void vw_progress_step(vw_progress_t *p, int64_t reads);
 /* Ends the line (when one was printed). */
 void vw_progress_end(vw_progress_t *p);
+/* Copy number (cmd_cnv.c, run_cnv.c). */
+#include "vafwatch/cnv.h"
+/* The build told by a BAM/CRAM header (@SQ lengths), or VW_BUILD_UNKNOWN. */
+vw_build_t vw_cmd_cnv_build(const char *path, const char *reference);
+/* Counts fragments per region of one file ('name' NULL: @RG SM) and
+ * normalises them.  Logs on failure; returns NULL.  Caller owns; free with
+ * vw_cnv_sample_destroy(). */
+vw_cnv_sample_t *vw_cmd_cnv_load_sample(const char *path, const char *name, const vw_cnv_regions_t *rs,
+                                        const vw_count_opt_t *copt, int gc);
+/* The copy-number step of vafwatch run (run_cnv.c). */
+typedef struct {
+    const char *bed;         /* --cnv-bed: regions with gene names, or NULL */
+    int builtin;             /* --cnv: the built-in gene spans */
+    const char *ref_bed;     /* --cnv-ref: reference regions (every line), or NULL */
+    const char **pon;        /* --cnv-pon files (BAM/CRAM normals, or one PoN TSV) */
+    int n_pon;
+    const char *tf_from;     /* --tf-from: target id of a truncal mutation, or NULL */
+    const char *build;       /* --build, or NULL */
+} vw_run_cnv_opt_t;
+/* Runs cnv over the sheet's plasma draws (BAM/CRAM; VCF draws are skipped)
+ * against the PoN (--cnv-pon, else the sheet's normal samples, else none),
+ * with TF per draw = min(1, 2 VAF) of the --tf-from target where it is
+ * detected, writes OUTDIR/vafwatch.cnv.tsv and hands the rows over
+ * (*ret: caller owns, free with vw_cnv_rows_destroy()).  Logs on failure;
+ * returns 0 or negative. */
+#include "vafwatch/timeline.h"
+int vw_cmd_run_cnv(const vw_run_cnv_opt_t *o, const vw_timeline_t *tl, const vw_calls_t *calls,
+                   const vw_count_opt_t *copt, const char *outdir, vw_cnv_rows_t **ret);
 
 int main_catalogue(int argc, char *argv[]);
 int main_model(int argc, char *argv[]);
@@ -118,6 +146,7 @@ enum {
     VW_OPT_TRACK_ARL0,
     VW_OPT_TRACK_SEED,
     VW_OPT_TRACK_TRUNCAL,
+    VW_OPT_TRACK_CNV,
     VW_OPT_TRACK_LAST
 };
 #define VW_OPT_TRACK_LONG                                           \
@@ -137,13 +166,19 @@ int vw_cmd_track_opt(int c, const char *arg, vw_track_opt_t *o, const char **she
 /* Reads sheet (no file check), events and calls tables and runs tracking.
  * Logs on failure; returns 0 or negative. */
 int vw_cmd_track_load(const char *sheet, const char *events, char **files, int n_files,
-                      const vw_track_opt_t *opt, vw_timeline_t **ret_tl, vw_track_t **ret_tr);
+                      char *const *cnv_files, int n_cnv, const vw_track_opt_t *opt, vw_timeline_t **ret_tl,
+                      vw_track_t **ret_tr);
+/* Help line of --cnv FILE (track, leadtime, report). */
+#define VW_OPT_TRACK_CNV_HELP                                                              \
+    "      --cnv FILE           gene copy-number table(s) of the draws (vafwatch cnv:\n"      \
+    "                           PREFIX.vafwatch.cnv.tsv): each patient x gene becomes an\n"   \
+    "                           amplification series (emergence, lead time); repeatable\n"
 /* As vw_cmd_track_load(), also handing over the calls read (*ret_cs: caller
  * owns, free with vw_calls_destroy()) when ret_cs is not NULL. */
 #include "vafwatch/call.h"
 int vw_cmd_track_load_calls(const char *sheet, const char *events, char **files, int n_files,
-                            const vw_track_opt_t *opt, vw_timeline_t **ret_tl, vw_track_t **ret_tr,
-                            vw_calls_t **ret_cs);
+                            char *const *cnv_files, int n_cnv, const vw_track_opt_t *opt, vw_timeline_t **ret_tl,
+                            vw_track_t **ret_tr, vw_calls_t **ret_cs);
 /* Writes one output atomically; logs; returns 0 or -1. */
 int vw_cmd_write(const char *path, int (*write)(const void *, FILE *), const void *obj);
 /* "PREFIX.vafwatch.KIND" (caller frees), NULL on ENOMEM. */

@@ -73,8 +73,7 @@ static void usage(FILE *fp)
     free(fl);
 }
 
-/* Build from a BAM/CRAM header, or UNKNOWN. */
-static vw_build_t header_build(const char *path, const char *reference)
+vw_build_t vw_cmd_cnv_build(const char *path, const char *reference)
 {
     if (!path || !strcmp(path, "-"))
         return VW_BUILD_UNKNOWN;
@@ -90,8 +89,7 @@ static vw_build_t header_build(const char *path, const char *reference)
     return b;
 }
 
-/* Counts and normalises one file.  Logs on failure; returns NULL. */
-static vw_cnv_sample_t *load_sample(const char *path, const char *name, const vw_cnv_regions_t *rs,
+vw_cnv_sample_t *vw_cmd_cnv_load_sample(const char *path, const char *name, const vw_cnv_regions_t *rs,
                                     const vw_count_opt_t *copt, int gc)
 {
     vw_cnv_sample_t *s = calloc(1, sizeof(*s));
@@ -333,7 +331,7 @@ int main_cnv(int argc, char *argv[])
             goto out;
         }
     } else {
-        vw_build_t b = build_s ? vw_build_parse(build_s) : header_build(files[0], copt.reference);
+        vw_build_t b = build_s ? vw_build_parse(build_s) : vw_cmd_cnv_build(files[0], copt.reference);
         if (b == VW_BUILD_UNKNOWN) {
             if (build_s) {
                 vw_error("--build: unknown genome build '%s' (use GRCh37 or GRCh38)", build_s);
@@ -361,7 +359,7 @@ int main_cnv(int argc, char *argv[])
     if (!smp)
         goto out;
     for (int i = 0; i < n_files; i++)
-        if (!(smp[i] = load_sample(files[i], samples ? samples[i] : NULL, rs, &copt, gc)))
+        if (!(smp[i] = vw_cmd_cnv_load_sample(files[i], samples ? samples[i] : NULL, rs, &copt, gc)))
             goto out;
     if (build_pon) {
         int r = vw_cnv_pon_build(rs, smp, n_files, &pon);
@@ -397,7 +395,7 @@ int main_cnv(int argc, char *argv[])
                 ret = VW_EXIT_USAGE;
                 goto out;
             }
-            if (!(nrm[j] = load_sample(pon_files[j], NULL, rs, &copt, gc)))
+            if (!(nrm[j] = vw_cmd_cnv_load_sample(pon_files[j], NULL, rs, &copt, gc)))
                 goto out;
         }
         int r = vw_cnv_pon_build(rs, nrm, n_pon, &pon);
@@ -456,28 +454,18 @@ int main_cnv(int argc, char *argv[])
         vw_error_code(r, "%s: cannot write", og.fp ? name_r : name_g);
         goto out;
     }
-    FILE *fp = og.fp;
-    fputs("#sample\tgene\tchrom\tstart\tend\tn_regions\tdepth\tlog2r\tz\tpcn\ttf\tcn_tumour\tamplified\t"
-          "pcn_change\tflags\n", fp);
+    const char **names = malloc((size_t)n_files * sizeof(char *));
+    if (!names)
+        goto out;
     for (int i = 0; i < n_files; i++)
-        for (int g = 0; g < n_calls[i]; g++) {
-            const vw_cnv_gene_t *o = &calls[i][g];
-            fprintf(fp, "%s\t%s\t%s\t%lld\t%lld\t%d\t%lld\t", smp[i]->sample, o->gene, o->chrom, (long long)o->beg + 1,
-                    (long long)o->end, o->n_regions, (long long)o->frag);
-            put_num(fp, o->log2r, "%.4f");
-            fputc('\t', fp);
-            put_num(fp, o->z, "%.2f");
-            fputc('\t', fp);
-            put_num(fp, o->pcn, "%.3f");
-            fputc('\t', fp);
-            put_num(fp, o->tf, "%.4g");
-            fputc('\t', fp);
-            put_num(fp, o->cn_t, "%.2f");
-            fprintf(fp, "\t%s\t", o->amplified < 0 ? "NA" : o->amplified ? "yes" : "no");
-            put_num(fp, i > 0 && g < n_calls[0] ? o->pcn - calls[0][g].pcn : NAN, "%.3f");
-            fprintf(fp, "\t%s\n", o->flags);
-        }
-    fp = orr.fp;
+        names[i] = smp[i]->sample;
+    r = vw_cnv_write_tsv(og.fp, names, calls, n_calls, n_files);
+    free(names);
+    if (r < 0) {
+        vw_error("%s: write failed", name_g);
+        goto out;
+    }
+    FILE *fp = orr.fp;
     fputs("#sample\tchrom\tstart\tend\tgene\tkind\tfragments\tdepth_per_bp\tnorm_depth\tgc\tpon_norm_depth\tlog2r\n",
           fp);
     for (int i = 0; i < n_files; i++)

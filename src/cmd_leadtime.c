@@ -25,6 +25,7 @@ static void usage(FILE *fp)
             "medians of time to molecular and to radiographic progression.\n\n");
     vw_cmd_track_help(fp);
     fprintf(fp,
+            VW_OPT_TRACK_CNV_HELP
             "Output:\n"
             "  -o, --output-prefix STR  writes PREFIX.vafwatch.leadtime.tsv (per patient) and\n"
             "                           PREFIX.vafwatch.cohort.tsv (summary; ends with 'total') [required]\n"
@@ -46,6 +47,7 @@ int main_leadtime(int argc, char *argv[])
 {
     static const struct option lopts[] = {
         VW_OPT_TRACK_LONG,
+        {"cnv", required_argument, NULL, VW_OPT_TRACK_CNV},
         {"output-prefix", required_argument, NULL, 'o'},
         {"json", no_argument, NULL, OPT_JSON},
         {"track", no_argument, NULL, OPT_TRACK},
@@ -60,6 +62,10 @@ int main_leadtime(int argc, char *argv[])
     vw_track_t *tr = NULL;
     vw_leadtime_t *lt = NULL;
     char *p[5] = {NULL, NULL, NULL, NULL, NULL};
+    char **cnv = calloc((size_t)argc + 1, sizeof(char *));
+    int n_cnv = 0;
+    if (!cnv)
+        return VW_EXIT_DATA;
     while ((c = getopt_long(argc, argv, "s:e:r:o:h", lopts, NULL)) >= 0) {
         if (vw_cmd_common(c, optarg, usage, &ex) || vw_cmd_track_opt(c, optarg, &opt, &sheet, &events, &ex)) {
             if (ex >= 0) {
@@ -72,6 +78,7 @@ int main_leadtime(int argc, char *argv[])
         case 'o': prefix = optarg; break;
         case OPT_JSON: json = 1; break;
         case OPT_TRACK: track = 1; break;
+        case VW_OPT_TRACK_CNV: cnv[n_cnv++] = optarg; break;
         default: usage(stderr); ret = VW_EXIT_USAGE; goto out;
         }
     }
@@ -81,7 +88,7 @@ int main_leadtime(int argc, char *argv[])
         goto out;
     }
     vw_info("CMD: %s", vw_cmd_line());
-    if (vw_cmd_track_load(sheet, events, argv + optind, argc - optind, &opt, &tl, &tr) < 0)
+    if (vw_cmd_track_load(sheet, events, argv + optind, argc - optind, cnv, n_cnv, &opt, &tl, &tr) < 0)
         goto out;
     if ((rc = vw_leadtime_run(tl, tr, &lt)) < 0) {
         vw_error_code(rc, "lead time");
@@ -101,6 +108,7 @@ int main_leadtime(int argc, char *argv[])
         goto out;
     ret = VW_EXIT_OK;
 out:
+    free(cnv);
     for (int i = 0; i < 5; i++)
         free(p[i]);
     vw_leadtime_destroy(lt);

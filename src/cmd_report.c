@@ -32,8 +32,8 @@ static void usage(FILE *fp)
             "CSS and SVG, no script, nothing loaded from the network).\n\n");
     vw_cmd_track_help(fp);
     fprintf(fp,
-            "      --cnv FILE           a copy-number table (vafwatch cnv: PREFIX.vafwatch.cnv.tsv);\n"
-            "                           its rows are shown with the patient of their sample\n"
+            VW_OPT_TRACK_CNV_HELP
+            "                           (its rows are also listed with the patient of their sample)\n"
             "Output:\n"
             "  -O, --outdir DIR         writes DIR/index.html, DIR/patients/<patient>.html,\n"
             "                           DIR/vafwatch.report.json, DIR/patients/<patient>.json and\n"
@@ -48,6 +48,25 @@ static void usage(FILE *fp)
             "\n"
             "Patient file names keep [A-Za-z0-9._-] of the patient id (others become '_') and are\n"
             "made unique.  The reports are described in docs/reports.md.\n\n", MAX_PARAMS);
+}
+
+/* Moves the rows of 'b' to the end of 'a' when the columns are the same;
+ * returns 0 or -1. */
+static int cnv_merge(vw_report_cnv_t *a, vw_report_cnv_t *b)
+{
+    if (a->n_cols != b->n_cols)
+        return -1;
+    for (int j = 0; j < a->n_cols; j++)
+        if (strcmp(a->col[j], b->col[j]))
+            return -1;
+    char ***r = realloc(a->row, (size_t)(a->n_rows + b->n_rows + 1) * sizeof(*r));
+    if (!r)
+        return -1;
+    a->row = r;
+    for (int i = 0; i < b->n_rows; i++)
+        a->row[a->n_rows++] = b->row[i];
+    b->n_rows = 0;
+    return 0;
 }
 
 int main_report(int argc, char *argv[])
@@ -77,6 +96,10 @@ int main_report(int argc, char *argv[])
     vw_leadtime_t *lt = NULL;
     vw_calls_t *cs = NULL;
     vw_report_cnv_t *cnv = NULL;
+    char **cnv_files = calloc((size_t)argc + 1, sizeof(char *));
+    int n_cnv = 0;
+    if (!cnv_files)
+        return VW_EXIT_DATA;
     while ((c = getopt_long(argc, argv, "s:e:r:O:h", lopts, NULL)) >= 0) {
         if (vw_cmd_common(c, optarg, usage, &ex) || vw_cmd_track_opt(c, optarg, &opt, &sheet, &events, &ex)) {
             if (ex >= 0) {
@@ -87,7 +110,11 @@ int main_report(int argc, char *argv[])
         }
         switch (c) {
         case 'O': outdir = optarg; break;
-        case OPT_CNV: cnv_path = optarg; break;
+        case OPT_CNV:
+            if (!cnv_path)
+                cnv_path = optarg;
+            cnv_files[n_cnv++] = optarg;
+            break;
         case OPT_TITLE: ropt.title = optarg; break;
         case OPT_BUILD: build = optarg; break;
         case OPT_TIMESTAMP: ropt.timestamp = 1; break;
@@ -117,9 +144,19 @@ int main_report(int argc, char *argv[])
         goto out;
     }
     vw_info("CMD: %s", vw_cmd_line());
-    if (cnv_path && vw_report_cnv_read(cnv_path, &cnv) < 0)
-        goto out; /* logged by the reader */
-    if (vw_cmd_track_load_calls(sheet, events, argv + optind, argc - optind, &opt, &tl, &tr, &cs) < 0)
+    for (int i = 0; i < n_cnv; i++) {
+        vw_report_cnv_t *more = NULL;
+        if (vw_report_cnv_read(cnv_files[i], i ? &more : &cnv) < 0)
+            goto out;
+        if (more && cnv_merge(cnv, more) < 0) {
+            vw_error("%s: not the columns of %s", cnv_files[i], cnv_files[0]);
+            vw_report_cnv_destroy(more);
+            goto out;
+        }
+        vw_report_cnv_destroy(more);
+    }
+    if (vw_cmd_track_load_calls(sheet, events, argv + optind, argc - optind, cnv_files, n_cnv, &opt, &tl, &tr,
+                                &cs) < 0)
         goto out;
     if ((rc = vw_leadtime_run(tl, tr, &lt)) < 0) {
         vw_error_code(rc, "lead time");
@@ -138,6 +175,7 @@ out:
     for (size_t i = 0; i < n_params; i++)
         free(pbuf[i]);
     vw_report_cnv_destroy(cnv);
+    free(cnv_files);
     vw_calls_destroy(cs);
     vw_leadtime_destroy(lt);
     vw_track_destroy(tr);

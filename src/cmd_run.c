@@ -34,7 +34,8 @@
 #include "cmd.h"
 
 enum { OPT_BUILD = VW_OPT_TRACK_LAST + 1, OPT_NO_BUILTIN, OPT_EXCL, OPT_PROPER, OPT_UNIT, OPT_OUTDIR,
-       OPT_ALPHA_CALL, OPT_ADJUST, OPT_MIN_DEPTH, OPT_FLOOR, OPT_NO_SELF, OPT_FLANK, OPT_NO_CACHE };
+       OPT_ALPHA_CALL, OPT_ADJUST, OPT_MIN_DEPTH, OPT_FLOOR, OPT_NO_SELF, OPT_FLANK, OPT_NO_CACHE,
+       OPT_CNV_BED, OPT_CNV_BUILTIN, OPT_CNV_PON, OPT_TF_FROM, OPT_CNV_REF };
 
 static void usage(FILE *fp)
 {
@@ -81,6 +82,14 @@ static void usage(FILE *fp)
             d.min_mq, d.min_bq, fl ? fl : "", co.alpha, co.min_depth, co.bg_floor);
     vw_cmd_track_help(fp);
     fprintf(fp,
+            "Copy number (docs/copy-number.md; writes OUTDIR/vafwatch.cnv.tsv and tracks amplifications):\n"
+            "      --cnv-bed BED        regions, 4th column the gene ('.' or 'ref': reference region)\n"
+            "      --cnv                the built-in gene spans (ERBB2, MET, KRAS, EGFR) instead\n"
+            "      --cnv-ref BED        reference regions (every line; needed with --cnv)\n"
+            "      --cnv-pon FILE       panel of normals: BAM/CRAM (repeatable) or a PoN TSV\n"
+            "                           [the sheet's normal samples]\n"
+            "      --tf-from ID         tumour fraction of each draw = 2 x VAF of this truncal target\n"
+            "                           (heterozygous, copy-neutral; capped at 1; NA where not detected)\n"
             "Output:\n"
             "  -t, --threads INT        files counted at once [1]\n"
             VW_OPT_COMMON_HELP
@@ -348,6 +357,11 @@ int main_run(int argc, char *argv[])
         {"no-self", no_argument, NULL, OPT_NO_SELF},
         {"flank", required_argument, NULL, OPT_FLANK},
         {"threads", required_argument, NULL, 't'},
+        {"cnv-bed", required_argument, NULL, OPT_CNV_BED},
+        {"cnv", no_argument, NULL, OPT_CNV_BUILTIN},
+        {"cnv-pon", required_argument, NULL, OPT_CNV_PON},
+        {"cnv-ref", required_argument, NULL, OPT_CNV_REF},
+        {"tf-from", required_argument, NULL, OPT_TF_FROM},
         VW_OPT_TRACK_LONG,
         VW_OPT_COMMON_LONG,
         {NULL, 0, NULL, 0}
@@ -372,9 +386,16 @@ int main_run(int argc, char *argv[])
     vw_bg_t *bg = NULL;
     int n_draws = 0;
     kstring_t fn = {0, 0, NULL}, kopts = {0, 0, NULL};
+    vw_run_cnv_opt_t cnvo = {NULL, 0, NULL, NULL, 0, NULL, NULL};
+    vw_cnv_rows_t *cnv = NULL;
+    vw_report_cnv_t *cnv_text = NULL;
     to.targets = calloc((size_t)argc, sizeof(char *));
-    if (!to.targets)
+    cnvo.pon = calloc((size_t)argc, sizeof(char *));
+    if (!to.targets || !cnvo.pon) {
+        free(to.targets);
+        free(cnvo.pon);
         return VW_EXIT_DATA;
+    }
     while ((c = getopt_long(argc, argv, "d:T:f:m:q:Q:t:s:e:r:h", lopts, NULL)) >= 0) {
         if (vw_cmd_common(c, optarg, usage, &ex) || vw_cmd_track_opt(c, optarg, &topt, &sheet_opt, &events, &ex)) {
             if (ex >= 0) {
@@ -420,6 +441,11 @@ int main_run(int argc, char *argv[])
             }
             break;
         case OPT_NO_CACHE: use_cache = 0; break;
+        case OPT_CNV_BED: cnvo.bed = optarg; break;
+        case OPT_CNV_BUILTIN: cnvo.builtin = 1; break;
+        case OPT_CNV_PON: cnvo.pon[cnvo.n_pon++] = optarg; break;
+        case OPT_CNV_REF: cnvo.ref_bed = optarg; break;
+        case OPT_TF_FROM: cnvo.tf_from = optarg; break;
         case OPT_ALPHA_CALL:
             if (vw_parse_double(optarg, &cl.alpha) || !(cl.alpha > 0 && cl.alpha < 1)) {
                 vw_error("--call-alpha takes a number in (0, 1), not '%s'", optarg);
@@ -480,6 +506,13 @@ int main_run(int argc, char *argv[])
         ret = VW_EXIT_USAGE;
         goto out;
     }
+    if ((cnvo.bed && cnvo.builtin) || ((cnvo.n_pon || cnvo.tf_from || cnvo.ref_bed) && !cnvo.bed && !cnvo.builtin)) {
+        vw_error(cnvo.bed && cnvo.builtin ? "give --cnv-bed or --cnv, not both"
+                                          : "--cnv-pon, --cnv-ref and --tf-from need --cnv-bed or --cnv");
+        ret = VW_EXIT_USAGE;
+        goto out;
+    }
+    cnvo.build = to.build;
     if (to.no_builtin && to.n_targets == 0) {
         vw_error("--no-builtin needs --targets");
         ret = VW_EXIT_USAGE;
@@ -615,8 +648,17 @@ int main_run(int argc, char *argv[])
     }
     if (n_default > 0)
         vw_info("%d draw x target test(s) used the default background %g", n_default, cl.bg_floor);
+    /* copy number of the draws, tracked with the mutations */
+    if (cnvo.bed || cnvo.builtin) {
+        if (vw_cmd_run_cnv(&cnvo, tl, calls, &copt, outdir, &cnv) < 0)
+            goto out;
+        fn.l = 0;
+        ksprintf(&fn, "%s/vafwatch.cnv.tsv", outdir);
+        if (vw_report_cnv_read(fn.s, &cnv_text) < 0)
+            goto out;
+    }
     /* track and lead time */
-    if ((r = vw_track_run(tl, calls, &topt, &tr)) < 0) {
+    if ((r = vw_track_run_cnv(tl, calls, cnv, &topt, &tr)) < 0) {
         if (r != VW_EINPUT)
             vw_error_code(r, "tracking");
         goto out;
@@ -663,6 +705,8 @@ int main_run(int argc, char *argv[])
         rin.tr = tr;
         rin.lt = lt;
         rin.calls = calls;
+        rin.cnv = cnv_text;
+        rin.cnv_path = cnv_text ? "vafwatch.cnv.tsv" : NULL;
         rin.command = vw_cmd_line();
         rin.version = VW_VERSION_LONG;
         rin.build = ts->build != VW_BUILD_UNKNOWN ? vw_build_name(ts->build) : NULL;
@@ -694,5 +738,8 @@ out:
     vw_targets_destroy(ts);
     vw_timeline_destroy(tl);
     free(to.targets);
+    free(cnvo.pon);
+    vw_cnv_rows_destroy(cnv);
+    vw_report_cnv_destroy(cnv_text);
     return ret;
 }

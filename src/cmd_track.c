@@ -84,17 +84,19 @@ int vw_cmd_track_opt(int c, const char *arg, vw_track_opt_t *o, const char **she
 }
 
 int vw_cmd_track_load(const char *sheet, const char *events, char **files, int n_files,
-                      const vw_track_opt_t *opt, vw_timeline_t **ret_tl, vw_track_t **ret_tr)
+                      char *const *cnv_files, int n_cnv, const vw_track_opt_t *opt, vw_timeline_t **ret_tl,
+                      vw_track_t **ret_tr)
 {
-    return vw_cmd_track_load_calls(sheet, events, files, n_files, opt, ret_tl, ret_tr, NULL);
+    return vw_cmd_track_load_calls(sheet, events, files, n_files, cnv_files, n_cnv, opt, ret_tl, ret_tr, NULL);
 }
 
 int vw_cmd_track_load_calls(const char *sheet, const char *events, char **files, int n_files,
-                            const vw_track_opt_t *opt, vw_timeline_t **ret_tl, vw_track_t **ret_tr,
-                            vw_calls_t **ret_cs)
+                            char *const *cnv_files, int n_cnv, const vw_track_opt_t *opt, vw_timeline_t **ret_tl,
+                            vw_track_t **ret_tr, vw_calls_t **ret_cs)
 {
     vw_timeline_t *tl = NULL;
     vw_calls_t *cs = NULL;
+    vw_cnv_rows_t *cnv = NULL;
     vw_track_t *tr = NULL;
     int rc = vw_timeline_read_sheet(sheet, VW_TIMELINE_NO_FILE_CHECK, &tl);
     if (rc < 0) {
@@ -115,7 +117,16 @@ int vw_cmd_track_load_calls(const char *sheet, const char *events, char **files,
     for (int i = 0; i < n_files; i++)
         if ((rc = vw_calls_read_tsv(cs, files[i])) < 0)
             goto err; /* logged by the reader */
-    rc = vw_track_run(tl, cs, opt, &tr);
+    if (n_cnv > 0 && !(cnv = vw_cnv_rows_init())) {
+        vw_error_code(-ENOMEM, "copy-number tables");
+        goto err;
+    }
+    for (int i = 0; i < n_cnv; i++)
+        if ((rc = vw_cnv_rows_read_tsv(cnv, cnv_files[i])) < 0)
+            goto err; /* logged by the reader */
+    rc = vw_track_run_cnv(tl, cs, cnv, opt, &tr);
+    vw_cnv_rows_destroy(cnv);
+    cnv = NULL;
     if (rc < 0) {
         if (rc != VW_EINPUT)
             vw_error_code(rc, "tracking");
@@ -129,6 +140,7 @@ int vw_cmd_track_load_calls(const char *sheet, const char *events, char **files,
     *ret_tr = tr;
     return 0;
 err:
+    vw_cnv_rows_destroy(cnv);
     vw_calls_destroy(cs);
     vw_timeline_destroy(tl);
     return rc < 0 ? rc : -1;
@@ -176,6 +188,7 @@ static void usage(FILE *fp)
             "(half-life after a treatment stop).  Calls are linked to draws by sample name.\n\n");
     vw_cmd_track_help(fp);
     fprintf(fp,
+            VW_OPT_TRACK_CNV_HELP
             "Output:\n"
             "  -o, --output-prefix STR  writes PREFIX.vafwatch.track.tsv (per patient x target) and\n"
             "                           PREFIX.vafwatch.series.tsv (per draw) [required]\n"
@@ -191,6 +204,7 @@ int main_track(int argc, char *argv[])
 {
     static const struct option lopts[] = {
         VW_OPT_TRACK_LONG,
+        {"cnv", required_argument, NULL, VW_OPT_TRACK_CNV},
         {"output-prefix", required_argument, NULL, 'o'},
         VW_OPT_COMMON_LONG,
         {NULL, 0, NULL, 0}
@@ -202,6 +216,10 @@ int main_track(int argc, char *argv[])
     vw_timeline_t *tl = NULL;
     vw_track_t *tr = NULL;
     char *p1 = NULL, *p2 = NULL;
+    char **cnv = calloc((size_t)argc + 1, sizeof(char *));
+    int n_cnv = 0;
+    if (!cnv)
+        return VW_EXIT_DATA;
     while ((c = getopt_long(argc, argv, "s:e:r:o:h", lopts, NULL)) >= 0) {
         if (vw_cmd_common(c, optarg, usage, &ex) || vw_cmd_track_opt(c, optarg, &opt, &sheet, &events, &ex)) {
             if (ex >= 0) {
@@ -214,6 +232,10 @@ int main_track(int argc, char *argv[])
             prefix = optarg;
             continue;
         }
+        if (c == VW_OPT_TRACK_CNV) {
+            cnv[n_cnv++] = optarg;
+            continue;
+        }
         usage(stderr);
         ret = VW_EXIT_USAGE;
         goto out;
@@ -224,7 +246,7 @@ int main_track(int argc, char *argv[])
         goto out;
     }
     vw_info("CMD: %s", vw_cmd_line());
-    if (vw_cmd_track_load(sheet, events, argv + optind, argc - optind, &opt, &tl, &tr) < 0)
+    if (vw_cmd_track_load(sheet, events, argv + optind, argc - optind, cnv, n_cnv, &opt, &tl, &tr) < 0)
         goto out;
     p1 = vw_cmd_prefixed(prefix, "track.tsv");
     p2 = vw_cmd_prefixed(prefix, "series.tsv");
@@ -236,6 +258,7 @@ int main_track(int argc, char *argv[])
         goto out;
     ret = VW_EXIT_OK;
 out:
+    free(cnv);
     free(p1);
     free(p2);
     vw_track_destroy(tr);

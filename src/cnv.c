@@ -27,6 +27,13 @@ double vw_cnv_cn_from_pcn(double pcn, double tf)
 
 double vw_cnv_pcn_from_log2r(double log2r) { return isfinite(log2r) ? 2.0 * exp2(log2r) : NAN; }
 
+double vw_cnv_tf_from_vaf(double vaf)
+{
+    if (!isfinite(vaf) || !(vaf > 0))
+        return NAN;
+    return vaf >= 0.5 ? 1.0 : 2.0 * vaf;
+}
+
 void vw_cnv_opt_init(vw_cnv_opt_t *o)
 {
     o->min_z = 3.0;
@@ -720,4 +727,210 @@ int vw_cnv_call(const vw_cnv_regions_t *rs, const vw_cnv_sample_t *s, const vw_c
     *ret = out;
     *ret_n = ng;
     return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The per sample x gene table                                              */
+/* ------------------------------------------------------------------------ */
+
+static void put_tab_num(FILE *fp, double x, const char *fmt)
+{
+    fputc('\t', fp);
+    if (isfinite(x))
+        fprintf(fp, fmt, x);
+    else
+        fputs("NA", fp);
+}
+
+int vw_cnv_write_tsv(FILE *fp, const char *const *samples, vw_cnv_gene_t *const *calls, const int *n_calls, int n)
+{
+    if (!fp || (n > 0 && (!samples || !calls || !n_calls)))
+        return -EINVAL;
+    fputs("#sample\tgene\tchrom\tstart\tend\tn_regions\tdepth\tlog2r\tz\tpcn\ttf\tcn_tumour\tamplified\t"
+          "pcn_change\tflags\n", fp);
+    for (int i = 0; i < n; i++)
+        for (int g = 0; g < n_calls[i]; g++) {
+            const vw_cnv_gene_t *o = &calls[i][g];
+            fprintf(fp, "%s\t%s\t%s\t%lld\t%lld\t%d\t%lld", samples[i], o->gene, o->chrom, (long long)o->beg + 1,
+                    (long long)o->end, o->n_regions, (long long)o->frag);
+            put_tab_num(fp, o->log2r, "%.4f");
+            put_tab_num(fp, o->z, "%.2f");
+            put_tab_num(fp, o->pcn, "%.3f");
+            put_tab_num(fp, o->tf, "%.4g");
+            put_tab_num(fp, o->cn_t, "%.2f");
+            fprintf(fp, "\t%s", o->amplified < 0 ? "NA" : o->amplified ? "yes" : "no");
+            put_tab_num(fp, i > 0 && g < n_calls[0] ? o->pcn - calls[0][g].pcn : NAN, "%.3f");
+            fprintf(fp, "\t%s\n", o->flags);
+        }
+    return ferror(fp) ? -EIO : 0;
+}
+
+vw_cnv_rows_t *vw_cnv_rows_init(void) { return calloc(1, sizeof(vw_cnv_rows_t)); }
+
+void vw_cnv_rows_destroy(vw_cnv_rows_t *rs)
+{
+    if (!rs)
+        return;
+    for (int i = 0; i < rs->n; i++)
+        free(rs->r[i].sample), free(rs->r[i].gene), free(rs->r[i].chrom);
+    free(rs->r);
+    free(rs);
+}
+
+static vw_cnv_row_t *rows_push(vw_cnv_rows_t *rs, const char *sample, const char *gene, const char *chrom)
+{
+    if (rs->n == rs->m) {
+        int m = rs->m ? 2 * rs->m : 16;
+        vw_cnv_row_t *r = realloc(rs->r, (size_t)m * sizeof(*r));
+        if (!r)
+            return NULL;
+        rs->r = r;
+        rs->m = m;
+    }
+    vw_cnv_row_t *r = &rs->r[rs->n];
+    memset(r, 0, sizeof(*r));
+    r->sample = vw_strdup(sample);
+    r->gene = vw_strdup(gene);
+    r->chrom = vw_strdup(chrom);
+    if (!r->sample || !r->gene || !r->chrom) {
+        free(r->sample), free(r->gene), free(r->chrom);
+        return NULL;
+    }
+    r->frag = -1;
+    r->log2r = r->z = r->pcn = r->tf = r->cn_t = NAN;
+    r->amplified = -1;
+    rs->n++;
+    return r;
+}
+
+int vw_cnv_rows_add(vw_cnv_rows_t *rs, const char *sample, const vw_cnv_gene_t *g)
+{
+    if (!rs || !sample || !g)
+        return -EINVAL;
+    vw_cnv_row_t *r = rows_push(rs, sample, g->gene, g->chrom);
+    if (!r)
+        return -ENOMEM;
+    r->beg = g->beg;
+    r->end = g->end;
+    r->frag = g->frag;
+    r->log2r = g->log2r;
+    r->z = g->z;
+    r->pcn = g->pcn;
+    r->tf = g->tf;
+    r->cn_t = g->cn_t;
+    r->amplified = g->amplified;
+    return 0;
+}
+
+enum { RC_SAMPLE, RC_GENE, RC_CHROM, RC_START, RC_END, RC_DEPTH, RC_LOG2R, RC_Z, RC_PCN, RC_TF, RC_CNT, RC_AMP, RC_N };
+
+static int num_field(const char *s, double *v)
+{
+    if (!strcmp(s, "NA")) {
+        *v = NAN;
+        return 0;
+    }
+    return vw_parse_double(s, v);
+}
+
+int vw_cnv_rows_read_tsv(vw_cnv_rows_t *rs, const char *path)
+{
+    static const char *const names[RC_N] = {"sample", "gene", "chrom", "start", "end", "depth",
+                                            "log2r", "z", "pcn", "tf", "cn_tumour", "amplified"};
+    if (!rs || !path)
+        return -EINVAL;
+    FILE *fp = fopen(path, "r");
+    if (!fp) {
+        int rc = -errno;
+        vw_error_code(rc, "cannot open '%s'", path);
+        return rc;
+    }
+    char *line = NULL, *f[64];
+    size_t cap = 0;
+    long ln = 0;
+    int rc = 0, col[RC_N], n_cols = 0;
+    for (int j = 0; j < RC_N; j++)
+        col[j] = -1;
+    while (getline(&line, &cap, fp) >= 0) {
+        ln++;
+        vw_chomp(line);
+        if (!n_cols) {
+            if (line[0] != '#') {
+                vw_error("%s:%ld: expected a '#' header line (a vafwatch cnv table)", path, ln);
+                rc = VW_EPARSE;
+                break;
+            }
+            n_cols = vw_split_tabs(line + 1, f, 64);
+            for (int k = 0; k < n_cols; k++)
+                for (int j = 0; j < RC_N; j++)
+                    if (!strcmp(f[k], names[j]))
+                        col[j] = k;
+            for (int j = 0; j < RC_N && !rc; j++)
+                if (col[j] < 0) {
+                    vw_error("%s:%ld: no '%s' column (a vafwatch cnv table?)", path, ln, names[j]);
+                    rc = VW_EPARSE;
+                }
+            if (rc)
+                break;
+            continue;
+        }
+        if (line[0] == '#' || line[0] == '\0')
+            continue;
+        int n = vw_split_tabs(line, f, 64);
+        if (n != n_cols) {
+            vw_error("%s:%ld: %d fields, the header has %d", path, ln, n, n_cols);
+            rc = VW_EPARSE;
+            break;
+        }
+        vw_cnv_row_t *r = rows_push(rs, f[col[RC_SAMPLE]], f[col[RC_GENE]], f[col[RC_CHROM]]);
+        if (!r) {
+            rc = -ENOMEM;
+            break;
+        }
+        long a, b, d = -1;
+        const char *amp = f[col[RC_AMP]];
+        const char *bad = NULL;
+        if (vw_parse_long(f[col[RC_START]], &a) || a < 1)
+            bad = "start";
+        else if (vw_parse_long(f[col[RC_END]], &b) || b < a)
+            bad = "end";
+        else if (strcmp(f[col[RC_DEPTH]], "NA") && (vw_parse_long(f[col[RC_DEPTH]], &d) || d < 0))
+            bad = "depth";
+        else if (num_field(f[col[RC_LOG2R]], &r->log2r))
+            bad = "log2r";
+        else if (num_field(f[col[RC_Z]], &r->z))
+            bad = "z";
+        else if (num_field(f[col[RC_PCN]], &r->pcn))
+            bad = "pcn";
+        else if (num_field(f[col[RC_TF]], &r->tf))
+            bad = "tf";
+        else if (num_field(f[col[RC_CNT]], &r->cn_t))
+            bad = "cn_tumour";
+        else if (strcmp(amp, "yes") && strcmp(amp, "no") && strcmp(amp, "NA"))
+            bad = "amplified";
+        if (bad) {
+            vw_error("%s:%ld: column '%s': cannot parse '%s'", path, ln, bad,
+                     f[col[!strcmp(bad, "start") ? RC_START : !strcmp(bad, "end") ? RC_END
+                           : !strcmp(bad, "depth") ? RC_DEPTH : !strcmp(bad, "log2r") ? RC_LOG2R
+                           : !strcmp(bad, "z") ? RC_Z : !strcmp(bad, "pcn") ? RC_PCN
+                           : !strcmp(bad, "tf") ? RC_TF : !strcmp(bad, "cn_tumour") ? RC_CNT : RC_AMP]]);
+            rc = VW_EPARSE;
+            break;
+        }
+        r->beg = (hts_pos_t)a - 1;
+        r->end = (hts_pos_t)b;
+        r->frag = d;
+        r->amplified = !strcmp(amp, "yes") ? 1 : !strcmp(amp, "no") ? 0 : -1;
+    }
+    if (!rc && ferror(fp)) {
+        rc = -EIO;
+        vw_error_code(rc, "reading '%s'", path);
+    }
+    if (!rc && !n_cols) {
+        vw_error("%s: empty (no header line)", path);
+        rc = VW_EPARSE;
+    }
+    free(line);
+    fclose(fp);
+    return rc;
 }

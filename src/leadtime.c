@@ -96,7 +96,8 @@ static void one_patient(const vw_patient_t *p, const vw_track_t *tr, vw_lead_t *
 
 static const char *group_of(const vw_lead_t *l)
 {
-    return l->clone ? l->clone->gene : "none";
+    /* an amplification is its own group ("ERBB2_amplification"), apart from ERBB2 mutations */
+    return !l->clone ? "none" : l->clone->kind == VW_KIND_AMPLIFICATION ? l->clone->id : l->clone->gene;
 }
 
 static int km_median(const vw_lead_t *p, size_t n, const char *group, int molecular, double *med,
@@ -244,7 +245,7 @@ int vw_leadtime_write_tsv(const vw_leadtime_t *lt, FILE *fp)
         return -EINVAL;
     fputs("#patient\tfirst_detection\tprogression\tlead_time_days\tstatus\tlead_time_months"
           "\tlast_negative\ttarget\tgene\tprotein\ttreatment_start\tlast_draw\tdraw_interval_days"
-          "\tdays_to_molecular\tmolecular_event\tdays_to_radiographic\tradiographic_event\n", fp);
+          "\tdays_to_molecular\tmolecular_event\tdays_to_radiographic\tradiographic_event\tkind\n", fp);
     for (size_t i = 0; i < lt->n; i++) {
         const vw_lead_t *l = &lt->p[i];
         fprintf(fp, "%s", l->patient->id);
@@ -262,7 +263,8 @@ int vw_leadtime_write_tsv(const vw_leadtime_t *lt, FILE *fp)
         put_num(fp, l->t_molecular, "%.0f");
         fprintf(fp, "\t%s", isnan(l->t_molecular) ? "NA" : l->molecular_event ? "1" : "0");
         put_num(fp, l->t_radiographic, "%.0f");
-        fprintf(fp, "\t%s\n", isnan(l->t_radiographic) ? "NA" : l->radiographic_event ? "1" : "0");
+        fprintf(fp, "\t%s", isnan(l->t_radiographic) ? "NA" : l->radiographic_event ? "1" : "0");
+        fprintf(fp, "\t%s\n", l->clone ? vw_track_kind_name(l->clone->kind) : "NA");
     }
     return ferror(fp) ? -EIO : 0;
 }
@@ -344,6 +346,11 @@ int vw_leadtime_write_json(const vw_leadtime_t *lt, const char *command, FILE *f
         fputs(", \"protein\": ", fp);
         if (l->clone)
             vw_json_str(fp, l->clone->protein);
+        else
+            fputs("null", fp);
+        fputs(", \"kind\": ", fp);
+        if (l->clone)
+            vw_json_str(fp, vw_track_kind_name(l->clone->kind));
         else
             fputs("null", fp);
         fputs("}", fp);

@@ -295,7 +295,7 @@ size_t vw_report_n_clones(const vw_track_t *tr, const vw_patient_t *p)
     size_t b, e, n = 0;
     vw_report_series_range(tr, p, &b, &e);
     for (size_t i = b; i < e; i++)
-        n += vw_report_is_clone(&tr->s[i]) != 0;
+        n += tr->s[i].kind == VW_KIND_MUTATION && vw_report_is_clone(&tr->s[i]); /* mutant clones */
     return n;
 }
 

@@ -23,6 +23,7 @@ static const char *const band_fill[4] = {"#dbe7f3", "#f6e3cf", "#dcefe6", "#eedc
 static const char *const drug_fill[6] = {"#9ecae1", "#fdae6b", "#a1d99b", "#bcbddc", "#fdd0a2", "#c7e9c0"};
 
 #define RED "#C0392B"
+#define AMP_COL "#E69F00" /* swimmer: first detection is an amplification */
 
 static void page_head(FILE *fp, const char *title_prefix, const char *title)
 {
@@ -82,6 +83,15 @@ static const char *clone_name(const vw_track_series_t *s, char *buf, size_t size
         snprintf(buf, size, "%s", s->id);
     return buf;
 }
+
+/* A mutation detected at least once: a line of the VAF plot and a row of
+ * the clone table.  Amplifications have their own panel and table. */
+static int is_vaf_clone(const vw_track_series_t *s)
+{
+    return s->kind == VW_KIND_MUTATION && vw_report_is_clone(s);
+}
+
+static int is_amp(const vw_track_series_t *s) { return s->kind == VW_KIND_AMPLIFICATION && s->n_assessed > 0; }
 
 static void months_text(char *buf, size_t size, double days)
 {
@@ -144,7 +154,7 @@ static void patient_plot(FILE *fp, const vw_report_in_t *in, size_t pi)
     size_t b, e, nclone = 0;
     vw_report_series_range(in->tr, p, &b, &e);
     for (size_t k = b; k < e; k++)
-        nclone += vw_report_is_clone(&in->tr->s[k]) != 0;
+        nclone += is_vaf_clone(&in->tr->s[k]) != 0;
     double legend_h = 30 + 20.0 * (double)(nclone + 7);
     double H = bottom + 80 > legend_h ? bottom + 80 : legend_h;
     fprintf(fp, "<figure>\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 960 %.0f\" width=\"960\" "
@@ -252,7 +262,7 @@ static void patient_plot(FILE *fp, const vw_report_in_t *in, size_t pi)
     svg_text(fp, 720, ly - 16, "start", "font-size=\"12\" font-weight=\"bold\"", "Clones");
     for (size_t k = b; k < e; k++) {
         const vw_track_series_t *s = &in->tr->s[k];
-        if (!vw_report_is_clone(s))
+        if (!is_vaf_clone(s))
             continue;
         const char *col = vw_report_colours[ci % VW_REPORT_N_COLOURS];
         char name[160];
@@ -345,6 +355,106 @@ static void patient_plot(FILE *fp, const vw_report_in_t *in, size_t pi)
           "axis are scans (red: progression, PD).</figcaption>\n</figure>\n", fp);
 }
 
+/* The plasma copy number of each amplification series, under the VAF plot
+ * on the same date axis: linear from VW_REPORT_PCN_MIN up, the threshold
+ * VW_REPORT_PCN_THRESHOLD dashed; filled: amplified, open: not. */
+static void pcn_plot(FILE *fp, const vw_report_in_t *in, size_t pi)
+{
+    const vw_patient_t *p = &in->tl->patients[pi];
+    vw_report_axes_t ax;
+    vw_report_axes_patient(p, &ax);
+    size_t b, e, na = 0;
+    double top = VW_REPORT_PCN_MAX;
+    vw_report_series_range(in->tr, p, &b, &e);
+    for (size_t k = b; k < e; k++) {
+        const vw_track_series_t *s = &in->tr->s[k];
+        if (!is_amp(s))
+            continue;
+        na++;
+        if (isfinite(s->max_pcn) && s->max_pcn > top)
+            top = ceil(s->max_pcn);
+    }
+    if (na == 0)
+        return;
+    const double y0 = 20, h = VW_REPORT_PCN_HEIGHT, bottom = y0 + h, right = ax.left + ax.width;
+    const double lo = VW_REPORT_PCN_MIN;
+#define PY(v) (y0 + (top - ((v) < lo ? lo : (v) > top ? top : (v))) / (top - lo) * h)
+    double H = bottom + 60 > 40 + 20.0 * (double)(na + 3) ? bottom + 60 : 40 + 20.0 * (double)(na + 3);
+    fprintf(fp, "<figure>\n<svg class=\"pcn\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 960 %.0f\" "
+                "width=\"960\" height=\"%.0f\" role=\"img\" aria-label=\"plasma copy number of each gene over time\">\n",
+            H, H);
+    fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#fff\" stroke=\"#999\"/>\n",
+            ax.left, y0, ax.width, h);
+    double step = top - lo > 6 ? ceil((top - lo) / 6) : 0.5;
+    for (double v = 2.0; v <= top + 1e-9; v += step) {
+        double y = PY(v);
+        char lab[16];
+        snprintf(lab, sizeof(lab), "%g", v);
+        fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#eee\"/>\n", ax.left, y, right, y);
+        svg_text(fp, ax.left - 8, y + 4, "end", "font-size=\"12\"", lab);
+    }
+    double yt = PY(VW_REPORT_PCN_THRESHOLD);
+    fprintf(fp, "<line class=\"threshold\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"" RED "\" "
+                "stroke-dasharray=\"5 4\"/>\n", ax.left, yt, right, yt);
+    svg_text(fp, right - 4, yt - 4, "end", "font-size=\"11\" fill=\"" RED "\"", "amplification threshold pCN 2.4");
+    fprintf(fp, "<text x=\"18\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"13\" transform=\"rotate(-90 18 %.1f)\">"
+                "Plasma copy number (pCN)</text>\n", y0 + h / 2, y0 + h / 2);
+    date_ticks(fp, &ax, bottom);
+    fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>\n", ax.left, bottom, right,
+            bottom);
+    size_t ai = 0;
+    double ly = 40;
+    svg_text(fp, 720, ly - 16, "start", "font-size=\"12\" font-weight=\"bold\"", "Amplifications");
+    for (size_t k = b; k < e; k++) {
+        const vw_track_series_t *s = &in->tr->s[k];
+        if (!is_amp(s))
+            continue;
+        const char *col = vw_report_colours[(VW_REPORT_N_COLOURS - 1 - ai) % VW_REPORT_N_COLOURS];
+        fprintf(fp, "<g stroke=\"%s\" fill=\"%s\">\n", col, col);
+        double px = NAN, py = NAN;
+        for (size_t di = 0; di < s->n_draws; di++) {
+            const vw_track_draw_t *d = &s->draws[di];
+            if (d->state == VW_DRAW_NA || !isfinite(d->pcn))
+                continue;
+            double x = vw_report_x(&ax, d->date), y = PY(d->pcn);
+            if (!isnan(px))
+                fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke-width=\"1.5\"/>\n", px, py,
+                        x, y);
+            px = x;
+            py = y;
+        }
+        for (size_t di = 0; di < s->n_draws; di++) {
+            const vw_track_draw_t *d = &s->draws[di];
+            if (d->state == VW_DRAW_NA || !isfinite(d->pcn))
+                continue;
+            double x = vw_report_x(&ax, d->date), y = PY(d->pcn);
+            char dd[VW_DATE_BUFSZ];
+            fprintf(fp, "<rect class=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"8\" height=\"8\"%s><title>", 
+                    d->state == VW_DRAW_DET ? "amp" : "noamp", x - 4, y - 4,
+                    d->state == VW_DRAW_DET ? "" : " fill=\"#fff\" stroke-width=\"1.5\"");
+            esc(fp, s->gene);
+            fprintf(fp, " %s: ", vw_report_date(d->date, dd));
+            esc(fp, d->sample);
+            fprintf(fp, ": pCN %.2f%s", d->pcn, d->state == VW_DRAW_DET ? ", amplified" : ", not amplified");
+            if (isfinite(d->cn_t))
+                fprintf(fp, ", CN_t %.1f (TF %.3g %%)", d->cn_t, 100 * d->tf);
+            fputs("</title></rect>\n", fp);
+        }
+        fputs("</g>\n", fp);
+        fprintf(fp, "<rect x=\"728\" y=\"%.1f\" width=\"8\" height=\"8\" fill=\"%s\"/>\n", ly - 4, col);
+        char lab[96];
+        snprintf(lab, sizeof(lab), "%s amplification (%s)", s->gene, vw_track_status_name(s->status));
+        svg_text(fp, 750, ly + 4, "start", "font-size=\"12\"", lab);
+        ly += 20;
+        ai++;
+    }
+#undef PY
+    fputs("</svg>\n<figcaption>Plasma copy number (pCN) of each tracked gene at each blood draw, on a linear axis "
+          "from 1.5, on the dates of the plot above. Filled squares are draws called amplified, open squares "
+          "not amplified; the dashed red line is the plasma threshold pCN 2.4 (with a tumour fraction known the "
+          "call is on the tumour copy number CN_t = 2 + (pCN &#8722; 2) / TF instead).</figcaption>\n</figure>\n", fp);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Patient tables                                                            */
 /* ------------------------------------------------------------------------ */
@@ -407,7 +517,7 @@ static void clone_tables(FILE *fp, const vw_report_in_t *in, const vw_patient_t 
     size_t ci = 0;
     for (size_t k = b; k < e; k++) {
         const vw_track_series_t *s = &in->tr->s[k];
-        if (!vw_report_is_clone(s))
+        if (!is_vaf_clone(s))
             continue;
         char name[160], d1[VW_DATE_BUFSZ], d2[VW_DATE_BUFSZ], v1[32], v2[32], pv[32];
         fprintf(fp, "<tr><td><span style=\"color:%s\">&#9679;</span> ", vw_report_colours[ci++ % VW_REPORT_N_COLOURS]);
@@ -440,7 +550,7 @@ static void clone_tables(FILE *fp, const vw_report_in_t *in, const vw_patient_t 
     int any = 0;
     for (size_t k = b; k < e; k++) {
         const vw_track_series_t *s = &in->tr->s[k];
-        if (vw_report_is_clone(s))
+        if (is_vaf_clone(s))
             continue;
         if (!any++)
             fputs("<h3>Targets not detected at any draw</h3>\n<table>\n<thead><tr><th>target</th><th>status</th>"
@@ -471,6 +581,29 @@ static void clone_tables(FILE *fp, const vw_report_in_t *in, const vw_patient_t 
     }
     if (any)
         fputs("</tbody>\n</table>\n", fp);
+    /* amplifications */
+    any = 0;
+    for (size_t k = b; k < e; k++) {
+        const vw_track_series_t *s = &in->tr->s[k];
+        if (s->kind != VW_KIND_AMPLIFICATION)
+            continue;
+        if (!any++)
+            fputs("<h2>Amplifications</h2>\n<table class=\"amp\">\n<thead><tr><th>gene</th><th>status</th>"
+                  "<th>emergence (first detection)</th><th>last negative</th><th>max pCN</th><th>max CN_t</th>"
+                  "<th>amplified / assessed</th></tr></thead>\n<tbody>\n", fp);
+        char d1[VW_DATE_BUFSZ], d2[VW_DATE_BUFSZ], v1[32], v2[32];
+        fputs("<tr><td>", fp);
+        esc(fp, s->gene);
+        fprintf(fp, " amplification</td><td>%s</td><td>%s</td><td>%s</td>", vw_track_status_name(s->status),
+                vw_report_date(s->first_detection, d1), vw_report_date(s->last_negative, d2));
+        snprintf(v1, sizeof(v1), isfinite(s->max_pcn) ? "%.2f" : "NA", s->max_pcn);
+        snprintf(v2, sizeof(v2), isfinite(s->max_cn_t) ? "%.1f" : "NA", s->max_cn_t);
+        td_num(fp, v1);
+        td_num(fp, v2);
+        fprintf(fp, "<td class=\"n\">%d / %d</td></tr>\n", s->n_detected, s->n_assessed);
+    }
+    if (any)
+        fputs("</tbody>\n</table>\n", fp);
     /* draw x clone */
     fputs("<h2>Draws</h2>\n<p class=\"muted\">VAF in % to 2 significant figures, with mutant/total fragments and "
           "the 95 % confidence interval. A clone that is not detected is reported with the draw's LoD95, the "
@@ -478,7 +611,7 @@ static void clone_tables(FILE *fp, const vw_report_in_t *in, const vw_patient_t 
     ci = 0;
     for (size_t k = b; k < e; k++) {
         const vw_track_series_t *s = &in->tr->s[k];
-        if (!vw_report_is_clone(s))
+        if (!is_vaf_clone(s))
             continue;
         char name[160];
         fprintf(fp, "<h3><span style=\"color:%s\">&#9679;</span> ", vw_report_colours[ci++ % VW_REPORT_N_COLOURS]);
@@ -646,6 +779,7 @@ int vw_report_write_patient_html(const vw_report_in_t *in, const vw_report_opt_t
             vw_report_date(p->last_followup, d1));
     fputs("<h2>Clones over time</h2>\n", fp);
     patient_plot(fp, in, pi);
+    pcn_plot(fp, in, pi);
     clone_tables(fp, in, p);
     cnv_table(fp, in, p);
     fputs("<h2>Clinical events</h2>\n<table>\n<thead><tr><th>date</th><th>event</th><th>detail</th></tr></thead>\n"
@@ -726,6 +860,9 @@ static void swimmer(FILE *fp, const vw_report_in_t *in, char *const *file)
     fprintf(fp, "<line x1=\"%.1f\" y1=\"13\" x2=\"%.1f\" y2=\"27\" stroke=\"#000\" stroke-width=\"1.5\"/>\n", lx + 3,
             lx + 3);
     svg_text(fp, lx + 10, 24, "start", "font-size=\"12\"", "blood draw");
+    lx += 90;
+    fprintf(fp, "<path d=\"M%.1f,14 l6,6 l-6,6 l-6,-6 z\" fill=\"" AMP_COL "\"/>\n", lx + 6);
+    svg_text(fp, lx + 16, 24, "start", "font-size=\"12\"", "first detection: amplification");
     /* the drugs on a second row (colours repeat after six) */
     lx = L;
     double dy = 44;
@@ -794,8 +931,13 @@ static void swimmer(FILE *fp, const vw_report_in_t *in, char *const *file)
         }
         if (l && l->first_detection != VW_DATE_NONE) {
             double x = SX(month_of(p, l->first_detection));
-            fprintf(fp, "<path d=\"M%.1f,%.1f l6,6 l-6,6 l-6,-6 z\" fill=\"#0072B2\" stroke=\"#fff\" "
-                        "stroke-width=\"0.8\"/>\n", x, yc - 6);
+            int amp = l->clone && l->clone->kind == VW_KIND_AMPLIFICATION;
+            fprintf(fp, "<path class=\"%s\" d=\"M%.1f,%.1f l6,6 l-6,6 l-6,-6 z\" fill=\"%s\" stroke=\"#fff\" "
+                        "stroke-width=\"0.8\"><title>", amp ? "first-amp" : "first-mut", x, yc - 6,
+                    amp ? AMP_COL : "#0072B2");
+            char nm[160];
+            esc(fp, l->clone ? clone_name(l->clone, nm, sizeof(nm)) : "");
+            fputs("</title></path>\n", fp);
         }
         if (l && isfinite(l->lead_days)) {
             char lab[48];
@@ -806,7 +948,7 @@ static void swimmer(FILE *fp, const vw_report_in_t *in, char *const *file)
 #undef SX
     fputs("</svg>\n<figcaption>Swimmer plot: one lane per patient, time in months from the first treatment start. "
           "Bars are treatment lines, ticks are plasma draws, the blue diamond is the first molecular detection "
-          "of an emerging resistance clone, the red square is radiographic progression, a grey arrow marks "
+          "of an emerging resistance clone (orange when it is a gene amplification), the red square is radiographic progression, a grey arrow marks "
           "follow-up without progression. The number after a lane is the lead time in days (positive: blood "
           "first). Click a patient for the details.</figcaption>\n</figure>\n", fp);
 }

@@ -119,6 +119,10 @@ static void clone(FILE *fp, const vw_track_series_t *s, const char *ind)
     jstr(fp, "ref", s->ref);
     fputs(", ", fp);
     jstr(fp, "alt", s->alt);
+    fprintf(fp, ", \"kind\": \"%s\", ", vw_track_kind_name(s->kind));
+    jnum(fp, "max_pcn", s->max_pcn, "%.4g");
+    fputs(", ", fp);
+    jnum(fp, "max_cn_tumour", s->max_cn_t, "%.4g");
     fprintf(fp, ",\n%s  \"tracked\": %s, \"status\": \"%s\", ", ind, vw_report_is_clone(s) ? "true" : "false",
             vw_track_status_name(s->status));
     jnum(fp, "baseline_vaf", s->baseline_vaf, "%.6g");
@@ -165,6 +169,14 @@ static void clone(FILE *fp, const vw_track_series_t *s, const char *ind)
         jnum(fp, "p_value", d->p_value, "%.6g");
         fputs(", ", fp);
         jnum(fp, "clone_fraction", d->clone_fraction, "%.6g");
+        fputs(", ", fp);
+        jnum(fp, "pcn", d->pcn, "%.4g");
+        fputs(", ", fp);
+        jnum(fp, "cn_z", d->cn_z, "%.4g");
+        fputs(", ", fp);
+        jnum(fp, "tf", d->tf, "%.4g");
+        fputs(", ", fp);
+        jnum(fp, "cn_tumour", d->cn_t, "%.4g");
         fputs(", \"flags\": [", fp);
         int nf = 0;
         for (int b = 0; b < VW_N_FLAGS; b++)
@@ -209,6 +221,8 @@ static void patient(FILE *fp, const vw_report_in_t *in, size_t i, const char *fi
         jstr(fp, "gene", l->clone ? l->clone->gene : NULL);
         fputs(", ", fp);
         jstr(fp, "protein", l->clone ? l->clone->protein : NULL);
+        fputs(", ", fp);
+        jstr(fp, "kind", l->clone ? vw_track_kind_name(l->clone->kind) : NULL);
         fputs(", ", fp);
         jdate(fp, "first_detection", l->first_detection);
         fputs(", ", fp);

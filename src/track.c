@@ -43,6 +43,11 @@ int vw_track_rule_parse(const char *s, vw_track_rule_t *ret_rule)
     return VW_EPARSE;
 }
 
+const char *vw_track_kind_name(vw_track_kind_t k)
+{
+    return k == VW_KIND_AMPLIFICATION ? "amplification" : k == VW_KIND_MUTATION ? "mutation" : "?";
+}
+
 const char *vw_track_status_name(vw_track_status_t s)
 {
     return (unsigned)s < 6 ? status_names[s] : "?";
@@ -265,7 +270,7 @@ static int analyse(vw_track_series_t *s, const vw_track_opt_t *opt)
     }
     s->first_pos = s->last_neg = -1;
     s->first_detection = s->last_negative = s->stop_date = VW_DATE_NONE;
-    s->baseline_vaf = s->max_vaf = NAN;
+    s->baseline_vaf = s->max_vaf = s->max_pcn = s->max_cn_t = NAN;
     s->trend_z = s->trend_p = s->glm_slope = s->glm_p = s->cusum_h = NAN;
     vw_track_fit_t none = {0, 0, NAN, NAN, NAN, NAN, NAN, NAN};
     s->growth = s->decay = none;
@@ -276,6 +281,10 @@ static int analyse(vw_track_series_t *s, const vw_track_opt_t *opt)
         s->n_assessed++;
         if (isfinite(d[i].vaf) && !(d[i].vaf <= s->max_vaf))
             s->max_vaf = d[i].vaf;
+        if (isfinite(d[i].pcn) && !(d[i].pcn <= s->max_pcn))
+            s->max_pcn = d[i].pcn;
+        if (isfinite(d[i].cn_t) && !(d[i].cn_t <= s->max_cn_t))
+            s->max_cn_t = d[i].cn_t;
         if (d[i].state == VW_DRAW_DET) {
             s->n_detected++;
             if (first_det < 0)
@@ -284,7 +293,8 @@ static int analyse(vw_track_series_t *s, const vw_track_opt_t *opt)
     }
     if (s->baseline >= 0 && d[s->baseline].state != VW_DRAW_NA)
         s->baseline_vaf = d[s->baseline].vaf;
-    int rc = trend(s);
+    int amp = s->kind == VW_KIND_AMPLIFICATION;
+    int rc = amp ? 0 : trend(s);
     if (rc < 0)
         return rc;
     if (s->n_assessed == 0) {
@@ -297,9 +307,25 @@ static int analyse(vw_track_series_t *s, const vw_track_opt_t *opt)
     } else {
         long first, last_neg;
         double h;
-        rc = vw_track_emergence(d, n, s->baseline, n, opt, &first, &last_neg, &h);
-        if (rc < 0)
-            return rc;
+        vw_track_opt_t o = *opt;
+        if (amp && o.rule == VW_RULE_STRICT) { /* one amplified draw; the call is the test */
+            first = last_neg = -1;
+            h = NAN;
+            for (long i = s->baseline + 1; i < (long)n && first < 0; i++)
+                if (d[i].state == VW_DRAW_DET)
+                    first = i;
+            for (long i = first - 1; first >= 0 && i >= 0; i--)
+                if (d[i].state == VW_DRAW_NEG) {
+                    last_neg = i;
+                    break;
+                }
+        } else {
+            if (amp)
+                o.rule = VW_RULE_CONSECUTIVE; /* CUSUM needs counts */
+            rc = vw_track_emergence(d, n, s->baseline, n, &o, &first, &last_neg, &h);
+            if (rc < 0)
+                return rc;
+        }
         s->cusum_h = h;
         if (first >= 0) {
             s->status = VW_TRACK_EMERGING;
@@ -321,7 +347,7 @@ static int analyse(vw_track_series_t *s, const vw_track_opt_t *opt)
         s->first_detection = d[s->first_pos].date;
     if (s->last_neg >= 0)
         s->last_negative = d[s->last_neg].date;
-    if (s->status == VW_TRACK_EMERGING || s->status == VW_TRACK_PRE_EXISTING) {
+    if (!amp && (s->status == VW_TRACK_EMERGING || s->status == VW_TRACK_PRE_EXISTING)) {
         int32_t from = s->first_detection;
         s->stop_date = stop_after(s->patient, from);
         int32_t to = s->stop_date == VW_DATE_NONE ? INT32_MAX : s->stop_date;
@@ -339,6 +365,7 @@ static int analyse(vw_track_series_t *s, const vw_track_opt_t *opt)
 
 typedef struct {
     const vw_call_t *c;
+    const vw_cnv_row_t *cn;  /* the copy-number row of an amplification, NULL for a call */
     size_t pi, si, ti;
 } cref_t;
 
@@ -396,6 +423,15 @@ static void draw_from_call(vw_track_draw_t *d, const vw_call_t *c)
     d->flags = c->flags;
 }
 
+static void draw_from_cnv(vw_track_draw_t *d, const vw_cnv_row_t *r)
+{
+    d->state = r->amplified < 0 ? VW_DRAW_NA : r->amplified ? VW_DRAW_DET : VW_DRAW_NEG;
+    d->pcn = r->pcn;
+    d->cn_z = r->z;
+    d->tf = r->tf;
+    d->cn_t = r->cn_t;
+}
+
 static int copy_target(vw_track_series_t *s, const vw_call_t *c)
 {
     s->id = vw_strdup(c->id ? c->id : ".");
@@ -432,16 +468,56 @@ static void clone_fractions(vw_track_t *tr, const char *truncal)
 int vw_track_run(const vw_timeline_t *tl, const vw_calls_t *calls, const vw_track_opt_t *opt,
                  vw_track_t **ret_tr)
 {
+    return vw_track_run_cnv(tl, calls, NULL, opt, ret_tr);
+}
+
+/* Turns the copy-number rows into stand-in calls carrying the series key
+ * (the per-draw values are taken from the rows themselves). */
+static int cnv_calls(const vw_cnv_rows_t *cnv, vw_calls_t *out)
+{
+    for (int i = 0; cnv && i < cnv->n; i++) {
+        const vw_cnv_row_t *r = &cnv->r[i];
+        size_t l = strlen(r->gene) + 16;
+        char *id = malloc(l);
+        if (!id)
+            return -ENOMEM;
+        snprintf(id, l, "%s_amplification", r->gene);
+        vw_call_t c;
+        memset(&c, 0, sizeof(c));
+        c.sample = r->sample;
+        c.chrom = r->chrom;
+        c.pos1 = (int64_t)r->beg + 1;
+        c.ref = ".";
+        c.alt = "AMP";
+        c.id = id;
+        c.gene = r->gene;
+        c.protein = "amplification";
+        c.cdna = ".";
+        c.detected = r->amplified;
+        c.vaf = c.vaf_lo = c.vaf_hi = c.p_value = c.q_value = c.lod95 = c.bg_error = c.copies_per_ml = NAN;
+        int rc = vw_calls_push(out, &c);
+        free(id);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+int vw_track_run_cnv(const vw_timeline_t *tl, const vw_calls_t *calls, const vw_cnv_rows_t *cnv,
+                     const vw_track_opt_t *opt, vw_track_t **ret_tr)
+{
     if (!tl || !calls || !opt || !ret_tr || !opt_valid(opt))
         return -EINVAL;
     int rc = -ENOMEM;
     size_t nc = 0, nt = 0, np = tl->n_patients;
-    cref_t *cr = malloc(((size_t)calls->n + 1) * sizeof(cref_t));
+    vw_calls_t *amp = vw_calls_init();
+    int n_all = calls->n + (cnv ? cnv->n : 0);
+    cref_t *cr = malloc(((size_t)n_all + 1) * sizeof(cref_t));
     size_t *off = calloc(np + 1, sizeof(size_t));
     long *dmap = NULL, *sidx = NULL;
     unsigned char *seen = NULL;
     vw_track_t *tr = calloc(1, sizeof(*tr));
-    if (!cr || !off || !tr)
+    if (!cr || !off || !tr || !amp || cnv_calls(cnv, amp) < 0)
         goto err;
     tr->opt = *opt;
     for (size_t p = 0; p < np; p++)
@@ -454,19 +530,21 @@ int vw_track_run(const vw_timeline_t *tl, const vw_calls_t *calls, const vw_trac
         for (size_t i = 0; i < tl->patients[p].n_samples; i++)
             dmap[off[p] + i] = tl->patients[p].samples[i].type == VW_SAMPLE_PLASMA ? k++ : -1;
     }
-    for (int i = 0; i < calls->n; i++) {
-        const vw_call_t *c = &calls->c[i];
+    for (int i = 0; i < n_all; i++) {
+        int is_cn = i >= calls->n;
+        const vw_call_t *c = is_cn ? &amp->c[i - calls->n] : &calls->c[i];
         const vw_patient_t *p;
         const vw_sample_t *s = vw_timeline_find_sample(tl, c->sample, &p);
         if (!s) {
-            vw_error("calls of sample '%s' but no such sample in the cohort sheet '%s'", c->sample,
-                     tl->sheet_path ? tl->sheet_path : "");
+            vw_error("%s of sample '%s' but no such sample in the cohort sheet '%s'",
+                     is_cn ? "copy-number results" : "calls", c->sample, tl->sheet_path ? tl->sheet_path : "");
             rc = VW_EINPUT;
             goto err;
         }
         if (s->type != VW_SAMPLE_PLASMA)
             continue;
         cr[nc].c = c;
+        cr[nc].cn = is_cn ? &cnv->r[i - calls->n] : NULL;
         cr[nc].pi = (size_t)(p - tl->patients);
         cr[nc++].si = (size_t)(s - p->samples);
     }
@@ -498,12 +576,12 @@ int vw_track_run(const vw_timeline_t *tl, const vw_calls_t *calls, const vw_trac
     if (!tr->s)
         goto err;
     /* one series per patient (sheet order) x target (key order) */
-    const vw_call_t **first = calloc(nt + 1, sizeof(*first));
+    const cref_t **first = calloc(nt + 1, sizeof(*first));
     if (!first)
         goto err;
     for (size_t i = 0; i < nc; i++)
         if (!first[cr[i].ti])
-            first[cr[i].ti] = cr[i].c;
+            first[cr[i].ti] = &cr[i];
     for (size_t p = 0; p < np; p++) {
         const vw_patient_t *pt = &tl->patients[p];
         size_t nd = 0;
@@ -518,10 +596,11 @@ int vw_track_run(const vw_timeline_t *tl, const vw_calls_t *calls, const vw_trac
             s->patient = pt;
             s->n_draws = nd;
             s->draws = calloc(nd + 1, sizeof(vw_track_draw_t));
-            if (!s->draws || copy_target(s, first[t]) < 0) {
+            if (!s->draws || copy_target(s, first[t]->c) < 0) {
                 free(first);
                 goto err;
             }
+            s->kind = first[t]->cn ? VW_KIND_AMPLIFICATION : VW_KIND_MUTATION;
             for (size_t i = 0, k = 0; i < pt->n_samples; i++) {
                 if (pt->samples[i].type != VW_SAMPLE_PLASMA)
                     continue;
@@ -532,6 +611,7 @@ int vw_track_run(const vw_timeline_t *tl, const vw_calls_t *calls, const vw_trac
                 d->depth = d->alt = -1;
                 d->vaf = d->vaf_lo = d->vaf_hi = d->lod95 = d->p_value = d->bg_error = NAN;
                 d->clone_fraction = NAN;
+                d->pcn = d->cn_z = d->tf = d->cn_t = NAN;
             }
         }
     }
@@ -539,7 +619,10 @@ int vw_track_run(const vw_timeline_t *tl, const vw_calls_t *calls, const vw_trac
     for (size_t i = 0; i < nc; i++) {
         vw_track_series_t *s = &tr->s[sidx[cr[i].pi * nt + cr[i].ti]];
         long k = dmap[off[cr[i].pi] + cr[i].si];
-        draw_from_call(&s->draws[k], cr[i].c);
+        if (cr[i].cn)
+            draw_from_cnv(&s->draws[k], cr[i].cn);
+        else
+            draw_from_call(&s->draws[k], cr[i].c);
     }
     for (size_t i = 0; i < tr->n; i++)
         if ((rc = analyse(&tr->s[i], opt)) < 0)
@@ -560,6 +643,7 @@ int vw_track_run(const vw_timeline_t *tl, const vw_calls_t *calls, const vw_trac
     free(dmap);
     free(sidx);
     free(seen);
+    vw_calls_destroy(amp);
     *ret_tr = tr;
     return 0;
 err:
@@ -568,6 +652,7 @@ err:
     free(dmap);
     free(sidx);
     free(seen);
+    vw_calls_destroy(amp);
     vw_track_destroy(tr);
     return rc;
 }
@@ -601,7 +686,7 @@ int vw_track_write_tsv(const vw_track_t *tr, FILE *fp)
     fputs("#patient\ttarget\tchrom\tpos\tref\talt\tgene\tprotein\tstatus\tbaseline_vaf"
           "\tfirst_detection\tlast_negative\trule\tn_draws\tn_assessed\tn_detected\tmax_vaf"
           "\ttrend_z\ttrend_p\tglm_p\tdoubling_days\tdoubling_lo\tdoubling_hi"
-          "\ttreatment_stop\thalf_life_days\thalf_life_lo\thalf_life_hi\n", fp);
+          "\ttreatment_stop\thalf_life_days\thalf_life_lo\thalf_life_hi\tkind\tmax_pcn\tmax_cn_tumour\n", fp);
     for (size_t i = 0; i < tr->n; i++) {
         const vw_track_series_t *s = &tr->s[i];
         fprintf(fp, "%s\t%s\t%s\t%" PRId64 "\t%s\t%s\t%s\t%s\t%s", s->patient->id, s->id, s->chrom, s->pos1,
@@ -624,6 +709,9 @@ int vw_track_write_tsv(const vw_track_t *tr, FILE *fp)
         put_num(fp, h ? s->decay.td : NAN, "%.4g");
         put_num(fp, h ? s->decay.td_lo : NAN, "%.4g");
         put_num(fp, h ? s->decay.td_hi : NAN, "%.4g");
+        fprintf(fp, "\t%s", vw_track_kind_name(s->kind));
+        put_num(fp, s->max_pcn, "%.3f");
+        put_num(fp, s->max_cn_t, "%.2f");
         fputc('\n', fp);
     }
     return ferror(fp) ? -EIO : 0;
@@ -634,7 +722,7 @@ int vw_track_write_series(const vw_track_t *tr, FILE *fp)
     if (!tr || !fp)
         return -EINVAL;
     fputs("#patient\tsample\tdate\tdays_since_start\ttarget\tgene\tprotein\tdepth\talt\tvaf\tvaf_lo"
-          "\tvaf_hi\tlod95\tp_value\tdetected\tclone_fraction\n", fp);
+          "\tvaf_hi\tlod95\tp_value\tdetected\tclone_fraction\tpcn\tcn_z\ttf\tcn_tumour\n", fp);
     for (size_t i = 0; i < tr->n; i++) {
         const vw_track_series_t *s = &tr->s[i];
         for (size_t k = 0; k < s->n_draws; k++) {
@@ -657,6 +745,10 @@ int vw_track_write_series(const vw_track_t *tr, FILE *fp)
             put_num(fp, d->p_value, "%.4g");
             fprintf(fp, "\t%s", d->state == VW_DRAW_DET ? "yes" : d->state == VW_DRAW_NEG ? "no" : "NA");
             put_num(fp, d->clone_fraction, "%.4g");
+            put_num(fp, d->pcn, "%.3f");
+            put_num(fp, d->cn_z, "%.2f");
+            put_num(fp, d->tf, "%.4g");
+            put_num(fp, d->cn_t, "%.2f");
             fputc('\n', fp);
         }
     }

@@ -34,6 +34,10 @@ double vw_cnv_pcn_from_cn(double cn_t, double tf);
 double vw_cnv_cn_from_pcn(double pcn, double tf);
 /* Plasma copy number from a log2 ratio: 2 * 2^log2r. */
 double vw_cnv_pcn_from_log2r(double log2r);
+/* Tumour fraction from the VAF of a truncal, heterozygous, copy-neutral
+ * (diploid) mutation: TF = 2 * VAF (SCIENCE.md 3.6 with m = 1, CN_t = 2),
+ * capped at 1; NAN when vaf is not finite or <= 0. */
+double vw_cnv_tf_from_vaf(double vaf);
 
 /* One region (a capture interval or a bin). */
 typedef struct {
@@ -157,5 +161,37 @@ typedef struct {
  * Returns 0 or -ENOMEM. */
 int vw_cnv_call(const vw_cnv_regions_t *rs, const vw_cnv_sample_t *s, const vw_cnv_pon_t *pon, double tf,
                 const vw_cnv_opt_t *opt, double *region_log2r, vw_cnv_gene_t **ret, int *ret_n) VW_WARN_UNUSED;
+
+/* Writes the per sample x gene table (PREFIX.vafwatch.cnv.tsv,
+ * docs/copy-number.md): calls[i] (n_calls[i] genes) of sample samples[i];
+ * pcn_change is against the first sample.  Returns 0 or -EIO. */
+int vw_cnv_write_tsv(FILE *fp, const char *const *samples, vw_cnv_gene_t *const *calls, const int *n_calls,
+                     int n) VW_WARN_UNUSED;
+
+/* One row of that table, as the later stages (track, report) read it. */
+typedef struct {
+    char *sample, *gene, *chrom;  /* owned */
+    hts_pos_t beg, end;           /* 0-based half-open span of the gene's regions */
+    int64_t frag;                 /* fragments in the gene's regions ('depth' column), -1 NA */
+    double log2r, z, pcn, tf, cn_t; /* NAN = NA */
+    int amplified;                /* 1 yes, 0 no, -1 NA */
+} vw_cnv_row_t;
+
+typedef struct {
+    int n, m;
+    vw_cnv_row_t *r;
+} vw_cnv_rows_t;
+
+/* Empty set; caller owns; free with vw_cnv_rows_destroy().  NULL on ENOMEM. */
+vw_cnv_rows_t *vw_cnv_rows_init(void);
+/* Accepts NULL. */
+void vw_cnv_rows_destroy(vw_cnv_rows_t *rs);
+/* Appends the result 'g' of 'sample' (strings copied).  Returns 0 or -ENOMEM. */
+int vw_cnv_rows_add(vw_cnv_rows_t *rs, const char *sample, const vw_cnv_gene_t *g) VW_WARN_UNUSED;
+/* Reads a table written by vw_cnv_write_tsv() (columns found by header
+ * name: sample gene chrom start end depth log2r z pcn tf cn_tumour
+ * amplified; others ignored) and appends its rows.  The TSV start is
+ * 1-based.  Logs on failure (file:line).  Returns 0, VW_EPARSE or -errno. */
+int vw_cnv_rows_read_tsv(vw_cnv_rows_t *rs, const char *path) VW_WARN_UNUSED;
 
 #endif

@@ -116,7 +116,14 @@ int vw_report_write_mqc(const vw_report_in_t *in, FILE *fp) VW_WARN_UNUSED;
 #define VW_REPORT_PLOT_HEIGHT 300.0
 #define VW_REPORT_VAF_MIN 1e-4       /* 0.01 %, bottom of the axis */
 #define VW_REPORT_VAF_MAX 1.0        /* 100 %, top of the axis */
-#define VW_REPORT_DATE_PAD 14        /* days added before the first and after the last date */
+#define VW_REPORT_DATE_PAD 14
+/* The pCN panel of amplifications under it: linear from VW_REPORT_PCN_MIN
+ * to max(VW_REPORT_PCN_MAX, the largest pCN rounded up), the plasma
+ * threshold drawn dashed. */
+#define VW_REPORT_PCN_MIN 1.5
+#define VW_REPORT_PCN_MAX 4.0
+#define VW_REPORT_PCN_THRESHOLD 2.4
+#define VW_REPORT_PCN_HEIGHT 140.0        /* days added before the first and after the last date */
 
 typedef struct {
     double left, top, width, height;

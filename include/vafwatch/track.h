@@ -43,6 +43,12 @@ typedef enum {
     VW_TRACK_NOT_ASSESSED      /* no assessable draw */
 } vw_track_status_t;
 
+/* What a series follows. */
+typedef enum {
+    VW_KIND_MUTATION = 0,     /* a target of the calls (SNV, indel) */
+    VW_KIND_AMPLIFICATION     /* a gene amplification from the cnv tables */
+} vw_track_kind_t;
+
 /* State of one draw for one target. */
 typedef enum {
     VW_DRAW_NA = -1,      /* no call, detected NA, not_assessed flag or depth 0 */
@@ -73,6 +79,9 @@ typedef struct {
     double vaf, vaf_lo, vaf_hi, lod95, p_value, bg_error;
     uint32_t flags;          /* the call's VW_FLAG_* (0 without a call) */
     double clone_fraction;   /* vaf / truncal vaf (--truncal), NaN when not computable */
+    /* amplifications only (NaN for mutations): plasma copy number, its z
+     * against the PoN, tumour fraction used and tumour copy number CN_t */
+    double pcn, cn_z, tf, cn_t;
 } vw_track_draw_t;
 
 /* A growth (or decay) fit of a series: the Poisson GLM of vw_stats_growth_fit(). */
@@ -106,6 +115,8 @@ typedef struct {
     vw_track_fit_t growth;   /* on-treatment growth from the first detection to the stop */
     vw_track_fit_t decay;    /* after the stop */
     int is_truncal;          /* this target is the --truncal one */
+    vw_track_kind_t kind;    /* mutation or amplification */
+    double max_pcn, max_cn_t;/* amplifications: over the assessable draws; NaN otherwise / if none */
 } vw_track_series_t;
 
 /* The result.  Caller owns; free with vw_track_destroy(). */
@@ -125,6 +136,26 @@ typedef struct {
  */
 int vw_track_run(const vw_timeline_t *tl, const vw_calls_t *calls, const vw_track_opt_t *opt,
                  vw_track_t **ret_tr) VW_WARN_UNUSED;
+
+/*
+ * The same with gene copy-number results as well ('cnv' may be NULL: then
+ * it is vw_track_run()).  Each patient x gene of 'cnv' becomes a series of
+ * kind VW_KIND_AMPLIFICATION with id "<GENE>_amplification", protein
+ * "amplification", chrom/pos1 the gene span's contig and 1-based start,
+ * ref "." and alt "AMP"; a draw is detected when 'amplified' is yes, not
+ * detected when no, not assessable when NA or absent.  The emergence rule
+ * is opt->rule except that CUSUM (which needs counts) falls back to
+ * consecutive and strict takes the first amplified draw (the call is
+ * itself a thresholded test).  No trend, growth or clone fraction is
+ * computed for amplifications.  Rows of samples not in the sheet are an
+ * error (VW_EINPUT, logged); non-plasma rows are ignored.
+ */
+#include "vafwatch/cnv.h"
+int vw_track_run_cnv(const vw_timeline_t *tl, const vw_calls_t *calls, const vw_cnv_rows_t *cnv,
+                     const vw_track_opt_t *opt, vw_track_t **ret_tr) VW_WARN_UNUSED;
+
+/* "mutation" or "amplification". */
+const char *vw_track_kind_name(vw_track_kind_t k);
 
 /* Frees everything; accepts NULL. */
 void vw_track_destroy(vw_track_t *tr);

@@ -29,6 +29,71 @@ static void test_conversions(void **state)
     assert_true(isnan(vw_cnv_pcn_from_log2r(NAN)));
 }
 
+/* TF from a truncal heterozygous diploid mutation (SCIENCE.md 3.6, m = 1,
+ * CN_t = 2): TF = 2 VAF, capped at 1.  VAF 2.5 % -> TF 5 %, and with that
+ * TF a pCN of 2.4 is CN_t = 2 + 0.4 / 0.05 = 10 (HERACLES, T6). */
+static void test_tf_from_truncal(void **state)
+{
+    (void)state;
+    assert_close(vw_cnv_tf_from_vaf(0.025), 0.05, 1e-15);
+    assert_close(vw_cnv_cn_from_pcn(2.4, vw_cnv_tf_from_vaf(0.025)), 10.0, 1e-12);
+    assert_close(vw_cnv_tf_from_vaf(0.1), 0.2, 1e-15);
+    assert_close(vw_cnv_cn_from_pcn(3.6, vw_cnv_tf_from_vaf(0.1)), 10.0, 1e-12);
+    assert_close(vw_cnv_tf_from_vaf(0.5), 1.0, 0);   /* the cap */
+    assert_close(vw_cnv_tf_from_vaf(0.7), 1.0, 0);
+    assert_true(isnan(vw_cnv_tf_from_vaf(0)));
+    assert_true(isnan(vw_cnv_tf_from_vaf(-0.1)));
+    assert_true(isnan(vw_cnv_tf_from_vaf(NAN)));
+}
+
+/* The gene table written and read back. */
+static void test_rows_roundtrip(void **state)
+{
+    (void)state;
+    vw_cnv_gene_t g[2];
+    memset(g, 0, sizeof(g));
+    g[0].gene = "ERBB2", g[0].chrom = "17", g[0].beg = 99, g[0].end = 200, g[0].n_regions = 3, g[0].frag = 1234;
+    g[0].log2r = log2(1.3), g[0].z = 8.5, g[0].pcn = 2.6, g[0].tf = 0.05, g[0].cn_t = 14, g[0].amplified = 1;
+    strcpy(g[0].flags, ".");
+    g[1] = g[0];
+    g[1].gene = "MET", g[1].z = NAN, g[1].tf = NAN, g[1].cn_t = NAN, g[1].amplified = -1;
+    vw_cnv_gene_t *calls[1] = {g};
+    int n_calls[1] = {2};
+    const char *names[1] = {"S1"};
+    char path[] = "/tmp/vw_cnv_rowsXXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *fp = fdopen(fd, "w");
+    assert_int_equal(vw_cnv_write_tsv(fp, names, calls, n_calls, 1), 0);
+    fclose(fp);
+    vw_cnv_rows_t *rs = vw_cnv_rows_init();
+    assert_int_equal(vw_cnv_rows_read_tsv(rs, path), 0);
+    assert_int_equal(rs->n, 2);
+    assert_string_equal(rs->r[0].sample, "S1");
+    assert_string_equal(rs->r[0].gene, "ERBB2");
+    assert_int_equal(rs->r[0].beg, 99);
+    assert_int_equal(rs->r[0].end, 200);
+    assert_int_equal(rs->r[0].frag, 1234);
+    assert_close(rs->r[0].pcn, 2.6, 1e-9);
+    assert_close(rs->r[0].cn_t, 14, 1e-9);
+    assert_int_equal(rs->r[0].amplified, 1);
+    assert_int_equal(rs->r[1].amplified, -1);
+    assert_true(isnan(rs->r[1].z) && isnan(rs->r[1].tf));
+    vw_cnv_rows_destroy(rs);
+    /* malformed: a bad amplified value */
+    fp = fopen(path, "w");
+    fputs("#sample\tgene\tchrom\tstart\tend\tdepth\tlog2r\tz\tpcn\ttf\tcn_tumour\tamplified\n"
+          "S1\tERBB2\t17\t1\t10\t5\t0\t0\t2\tNA\tNA\tmaybe\n", fp);
+    fclose(fp);
+    rs = vw_cnv_rows_init();
+    int lvl = vw_log_get_level();
+    vw_log_set_level(VW_LOG_QUIET);
+    assert_int_equal(vw_cnv_rows_read_tsv(rs, path), VW_EPARSE);
+    vw_log_set_level(lvl);
+    vw_cnv_rows_destroy(rs);
+    unlink(path);
+}
+
 static void test_builtin(void **state)
 {
     (void)state;
@@ -226,6 +291,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_conversions),
+        cmocka_unit_test(test_tf_from_truncal),
+        cmocka_unit_test(test_rows_roundtrip),
         cmocka_unit_test(test_builtin),
         cmocka_unit_test(test_bed),
         cmocka_unit_test(test_normalise_call),

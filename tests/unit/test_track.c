@@ -277,6 +277,122 @@ static void test_run(void **st)
     vw_timeline_destroy(tl);
 }
 
+/* Amplification series from copy-number rows: P1 ERBB2 no, no, yes, yes,
+ * NA, yes, yes, yes -> emerging on day 60 (pair 60, 90), last negative day
+ * 30; P2 ERBB2 yes only on day 30 -> transient. */
+static void add_cn(vw_cnv_rows_t *rs, const char *sample, int amp, double pcn)
+{
+    vw_cnv_gene_t g;
+    memset(&g, 0, sizeof(g));
+    g.gene = "ERBB2";
+    g.chrom = "17";
+    g.beg = 37844166;
+    g.end = 37884915;
+    g.frag = 1000;
+    g.log2r = log2(pcn / 2);
+    g.z = 10 * g.log2r;
+    g.pcn = pcn;
+    g.tf = 0.1;
+    g.cn_t = vw_cnv_cn_from_pcn(pcn, 0.1);
+    g.amplified = amp;
+    assert_int_equal(vw_cnv_rows_add(rs, sample, &g), 0);
+}
+
+static void test_run_cnv(void **st)
+{
+    (void)st;
+    vw_timeline_t *tl = cohort();
+    vw_calls_t *cs = calls();
+    vw_cnv_rows_t *rs = vw_cnv_rows_init();
+    char s[32];
+    int a1[8] = {0, 0, 1, 1, -1, 1, 1, 1};
+    double p1[8] = {2.0, 2.02, 2.8, 3.0, NAN, 3.2, 3.4, 3.3};
+    for (int i = 0; i < 8; i++) {
+        snprintf(s, sizeof s, "P1_%d", i);
+        add_cn(rs, s, a1[i], p1[i]);
+    }
+    for (int i = 0; i < 5; i++) {
+        snprintf(s, sizeof s, "P2_%d", i);
+        add_cn(rs, s, i == 1, i == 1 ? 2.6 : 2.0);
+    }
+    add_cn(rs, "P2_wbc", 1, 4.0); /* a normal: ignored */
+    vw_track_opt_t o;
+    vw_track_opt_init(&o);
+    vw_track_t *tr = NULL;
+    assert_int_equal(vw_track_run_cnv(tl, cs, rs, &o, &tr), 0);
+    assert_int_equal(tr->n, 8);
+    int32_t d0 = fx_day0();
+    const vw_track_series_t *a = NULL, *b = NULL;
+    for (size_t i = 0; i < tr->n; i++)
+        if (!strcmp(tr->s[i].id, "ERBB2_amplification"))
+            *(strcmp(tr->s[i].patient->id, "P1") ? &b : &a) = &tr->s[i];
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_int_equal(a->kind, VW_KIND_AMPLIFICATION);
+    assert_string_equal(a->protein, "amplification");
+    assert_int_equal(a->pos1, 37844167);
+    assert_int_equal(a->status, VW_TRACK_EMERGING);
+    assert_int_equal(a->first_detection, d0 + 60);
+    assert_int_equal(a->last_negative, d0 + 30);
+    assert_int_equal(a->n_assessed, 7);
+    assert_int_equal(a->n_detected, 5);
+    assert_close(a->max_pcn, 3.4, 1e-12);
+    assert_close(a->max_cn_t, 2 + 1.4 / 0.1, 1e-9);   /* CN_t = 2 + (pCN - 2) / TF */
+    assert_true(isnan(a->max_vaf));
+    assert_true(isnan(a->trend_p));
+    assert_false(a->growth.ok);
+    assert_int_equal(a->draws[4].state, VW_DRAW_NA);
+    assert_close(a->draws[2].pcn, 2.8, 1e-12);
+    assert_int_equal(b->status, VW_TRACK_TRANSIENT);
+    assert_int_equal(b->first_detection, d0 + 30);
+    /* mutation series are unchanged and carry no copy number */
+    const vw_track_series_t *k = find(tr, "P1", 0);
+    assert_int_equal(k->kind, VW_KIND_MUTATION);
+    assert_int_equal(k->first_detection, d0 + 30);
+    assert_true(isnan(k->draws[1].pcn) && isnan(k->max_pcn));
+
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    assert_int_equal(vw_track_write_tsv(tr, fp), 0);
+    fclose(fp);
+    assert_non_null(strstr(buf, "P1\tERBB2_amplification\t17\t37844167\t.\tAMP\tERBB2\tamplification\temerging\tNA"
+                                "\t2023-03-02\t2023-01-31\t"));
+    assert_non_null(strstr(buf, "\tamplification\t3.400\t16.00\n"));
+    free(buf);
+    fp = open_memstream(&buf, &len);
+    assert_int_equal(vw_track_write_series(tr, fp), 0);
+    fclose(fp);
+    assert_non_null(strstr(buf, "P1\tP1_2\t2023-03-02\t60\tERBB2_amplification\tERBB2\tamplification\tNA\tNA\tNA"
+                                "\tNA\tNA\tNA\tNA\tyes\tNA\t2.800\t"));
+    free(buf);
+    vw_track_destroy(tr);
+
+    /* strict: the first amplified draw; cusum: falls back to consecutive */
+    o.rule = VW_RULE_STRICT;
+    assert_int_equal(vw_track_run_cnv(tl, cs, rs, &o, &tr), 0);
+    for (size_t i = 0; i < tr->n; i++)
+        if (!strcmp(tr->s[i].id, "ERBB2_amplification"))
+            assert_int_equal(tr->s[i].status, VW_TRACK_EMERGING); /* P2 too: one draw suffices */
+    vw_track_destroy(tr);
+    o.rule = VW_RULE_CUSUM;
+    assert_int_equal(vw_track_run_cnv(tl, cs, rs, &o, &tr), 0);
+    for (size_t i = 0; i < tr->n; i++)
+        if (!strcmp(tr->s[i].id, "ERBB2_amplification") && !strcmp(tr->s[i].patient->id, "P1"))
+            assert_int_equal(tr->s[i].first_detection, d0 + 60);
+    vw_track_destroy(tr);
+
+    /* a row of a sample not in the sheet */
+    add_cn(rs, "nobody", 1, 3.0);
+    int lvl = vw_log_get_level();
+    vw_log_set_level(VW_LOG_QUIET);
+    assert_int_equal(vw_track_run_cnv(tl, cs, rs, &o, &tr), VW_EINPUT);
+    vw_log_set_level(lvl);
+    vw_cnv_rows_destroy(rs);
+    vw_calls_destroy(cs);
+    vw_timeline_destroy(tl);
+}
+
 static void test_errors(void **st)
 {
     (void)st;
@@ -326,6 +442,7 @@ int main(void)
         cmocka_unit_test(test_cusum),
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_run),
+        cmocka_unit_test(test_run_cnv),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
