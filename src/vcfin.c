@@ -793,6 +793,10 @@ int vw_vcfin_read(const char *path, const vw_targets_t *ts, const char *only_sam
             rc = bad_record(&r, "malformed record");
             goto out;
         }
+        if (r.n_smp > 0 && r.rec->n_fmt == 0) { /* htslib accepts a line cut short */
+            rc = bad_record(&r, "no FORMAT column (fewer than 10 columns: line cut short?)");
+            goto out;
+        }
         fmt_fetch(&r);
         if ((rc = fmt_validate(&r)) < 0 || (rc = take_record(&r)) < 0)
             goto out;
