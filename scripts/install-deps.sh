@@ -8,4 +8,5 @@ $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
     build-essential pkg-config meson ninja-build git \
     libhts-dev libgsl-dev zlib1g-dev libcmocka-dev \
-    samtools bcftools tabix python3 >/dev/null
+    samtools bcftools tabix python3 \
+    clang libclang-rt-dev valgrind >/dev/null

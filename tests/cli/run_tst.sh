@@ -21,6 +21,8 @@
 # a temporary directory.  The last line is 'N passed, N failed'.
 set -u
 TABLE=$1 VW=$2 PARSE=$3
+# VW_WRAP: a command put before the binaries (tests/valgrind.sh sets valgrind)
+WRAP=${VW_WRAP:+$VW_WRAP }
 WORK=${4:-}
 if [ -n "$WORK" ]; then rm -rf "$WORK"; mkdir -p "$WORK"; T=$WORK; else T=$(mktemp -d); trap 'chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"' EXIT; fi
 F=$T/fix
@@ -197,14 +199,14 @@ while IFS= read -r line || [ -n "$line" ]; do
     fi
     O=$T/out$n
     rm -rf "$O"; mkdir -p "$O"
-    c=${cmd//\{VW\}/$VW}; c=${c//\{PARSE\}/$PARSE}; c=${c//\{F\}/$F}; c=${c//\{O\}/$O}
+    c=${cmd//\{VW\}/$WRAP$VW}; c=${c//\{PARSE\}/$WRAP$PARSE}; c=${c//\{F\}/$F}; c=${c//\{O\}/$O}
     before=$(checksum)
     bash -c "$c" >"$T/stdout" 2>"$T/stderr"
     got=$?
     after=$(checksum)
     why=""
     if [ "$got" -ge 128 ]; then why="crashed (exit $got)"
-    elif grep -Eq 'Sanitizer|runtime error:' "$T/stderr"; then why="sanitizer report"
+    elif grep -Eq 'Sanitizer|runtime error:|^==[0-9]+== ' "$T/stderr"; then why="sanitizer or valgrind report"
     elif [ "$got" -ne "$want" ]; then why="exit $got, want $want"
     elif [ "$re" != "-" ] && ! grep -Eq -- "$re" "$T/stderr"; then why="stderr lacks /$re/"
     elif [ "$want" -eq 1 ] && [ "$(wc -l <"$T/stderr")" -gt 2 ]; then why="more than 2 lines on stderr"
