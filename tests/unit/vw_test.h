@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 /* Removes a scratch directory and everything below it (no shell, no
- * system()).  Returns 0 or -1. */
+ * external command).  Returns 0 or -1. */
 static inline int vw_test_rmtree(const char *path)
 {
     struct stat st;
