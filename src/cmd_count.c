@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <htslib/sam.h>
 
@@ -98,6 +99,19 @@ static int split_commas(char *s, char **out, int m)
         *p++ = '\0';
     }
     return p ? -1 : n;
+}
+
+/* 1 when 'out' names an existing regular file that is also one of the
+ * inputs (same device and inode): writing it would destroy the input. */
+static int is_input(const char *out, char *const *in, int n_in)
+{
+    struct stat so, si;
+    if (!out || strcmp(out, "-") == 0 || stat(out, &so) != 0 || !S_ISREG(so.st_mode))
+        return 0;
+    for (int i = 0; i < n_in; i++)
+        if (in[i] && strcmp(in[i], "-") && stat(in[i], &si) == 0 && si.st_dev == so.st_dev && si.st_ino == so.st_ino)
+            return 1;
+    return 0;
 }
 
 int main_count(int argc, char *argv[])
@@ -205,6 +219,22 @@ int main_count(int argc, char *argv[])
         vw_error("standard input ('-') can be read only once");
         ret = VW_EXIT_USAGE;
         goto out;
+    }
+    struct stat sj;
+    if (json && strcmp(json, "-") && strcmp(json, out) == 0 && !(stat(json, &sj) == 0 && !S_ISREG(sj.st_mode))) {
+        vw_error("--output and --json name the same file '%s'", json);
+        ret = VW_EXIT_USAGE;
+        goto out;
+    }
+    for (int k = 0; k < 2; k++) {
+        const char *o = k ? json : out;
+        const char *ref[1] = {to.reference};
+        if (is_input(o, files, n_files) || is_input(o, (char *const *)to.targets, to.n_targets) ||
+            is_input(o, (char *const *)ref, 1)) {
+            vw_error("%s: the output would overwrite an input file", o);
+            ret = VW_EXIT_USAGE;
+            goto out;
+        }
     }
     if (sample_arg) {
         samples = calloc((size_t)n_files, sizeof(char *));

@@ -6,7 +6,7 @@
 # Each row of TABLE is tab-separated:  EXIT  NEEDS  STDERR_REGEX  COMMAND
 #   EXIT    the exit code wanted (0, 1 or 2)
 #   NEEDS   '-' or a comma list of conditions: 'nonroot' (skipped as root,
-#           who can read a chmod 000 file)
+#           who can read a chmod 000 file) or 'root' (mknod)
 #   REGEX   an extended regex stderr must match ('-' for none)
 #   COMMAND run by bash after placeholder substitution:
 #           {VW} the vafwatch binary, {PARSE} the vwparse test driver,
@@ -196,6 +196,9 @@ while IFS= read -r line || [ -n "$line" ]; do
     n=$((n + 1))
     if [[ ,$needs, == *,nonroot,* ]] && [ "$is_root" -eq 1 ]; then
         echo "skip $n (root can read anything): $cmd"; skip=$((skip + 1)); continue
+    fi
+    if [[ ,$needs, == *,root,* ]] && [ "$is_root" -eq 0 ]; then
+        echo "skip $n (needs root): $cmd"; skip=$((skip + 1)); continue
     fi
     O=$T/out$n
     rm -rf "$O"; mkdir -p "$O"
