@@ -610,7 +610,7 @@ static int load_vcf(vw_targets_t *ts, const char *path)
         }
         /* htslib accepts a line cut short (no REF) or a POS that is not a
          * number (pos -1) without an error code: reject both here. */
-        if ((rec->errcode & ~(BCF_ERR_CTG_UNDEF | BCF_ERR_TAG_UNDEF)) || rec->n_allele < 1 || rec->pos < 0) {
+        if ((rec->errcode & ~(BCF_ERR_CTG_UNDEF | BCF_ERR_TAG_UNDEF)) || rec->n_allele < 1 || rec->pos < 0 || rec->pos >= HTS_POS_MAX) {
             vw_error("%s: record %ld: malformed (fewer than 8 columns, or POS not a 1-based position)", path, n);
             ret = VW_EPARSE;
             break;
@@ -647,7 +647,7 @@ static int load_vcf(vw_targets_t *ts, const char *path)
         }
     }
     if (ret == 0 && r < -1) {
-        vw_error("%s: truncated or corrupt after record %ld", path, n);
+        vw_error("%s: record %ld: malformed (or the file is truncated or corrupt)", path, n + 1);
         ret = VW_EFORMAT;
     }
 done:

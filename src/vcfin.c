@@ -283,8 +283,13 @@ static int64_t ival(const int32_t *v, int n, int s, int j)
 
 static int bad_record(rd_t *r, const char *what)
 {
-    vw_error("%s: record %ld (%s:%lld): %s", r->path, r->nrec, bcf_seqname_safe(r->h, r->rec),
-             (long long)r->rec->pos + 1, what);
+    /* POS may be out of range (htslib stores INT64_MAX on overflow): no +1 then */
+    if (r->rec->pos >= 0 && r->rec->pos < HTS_POS_MAX)
+        vw_error("%s: record %ld (%s:%lld): %s", r->path, r->nrec, bcf_seqname_safe(r->h, r->rec),
+                 (long long)r->rec->pos + 1, what);
+    else
+        vw_error("%s: record %ld (%s, POS out of range): %s", r->path, r->nrec, bcf_seqname_safe(r->h, r->rec),
+                 what);
     return VW_EPARSE;
 }
 
@@ -789,7 +794,8 @@ int vw_vcfin_read(const char *path, const vw_targets_t *ts, const char *only_sam
             rc = bad_record(&r, "malformed record");
             goto out;
         }
-        if (bcf_unpack(r.rec, BCF_UN_ALL) < 0 || r.rec->n_allele < 1 || r.rec->pos < 0) {
+        if (bcf_unpack(r.rec, BCF_UN_ALL) < 0 || r.rec->n_allele < 1 || r.rec->pos < 0 ||
+            r.rec->pos >= HTS_POS_MAX) {
             rc = bad_record(&r, "malformed record");
             goto out;
         }

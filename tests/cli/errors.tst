@@ -68,6 +68,7 @@
 1	-	tgt_badpos\.vcf: record 1	{VW} count --no-builtin -T {F}/tgt_badpos.vcf -o {O}/x.tsv {F}/good.bam
 1	-	tgt_short\.vcf: record 1	{VW} count --no-builtin -T {F}/tgt_short.vcf -o {O}/x.tsv {F}/good.bam
 1	-	tgt_nondna\.vcf: record 1 .*not a DNA	{VW} count --no-builtin -T {F}/tgt_nondna.vcf -o {O}/x.tsv {F}/good.bam
+1	-	tgt_hugepos\.vcf: record 1: malformed	{VW} count --no-builtin -T {F}/tgt_hugepos.vcf -o {O}/x.tsv {F}/good.bam
 1	-	tgt_junk\.vcf: 	{VW} count --no-builtin -T {F}/tgt_junk.vcf -o {O}/x.tsv {F}/good.bam
 # --- evidence VCF/BCF (vcfin) -------------------------------------------------------------
 0	-	-	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/ev_good.vcf
@@ -82,6 +83,8 @@
 1	-	ev_badpos\.vcf: record 1	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/ev_badpos.vcf
 # a contig missing from the ##contig lines: htslib warns, the record matches no target
 0	-	-	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/ev_undef.vcf
+# found by fuzz_vcfin: an overflowing POS made the error message itself overflow (UBSan)
+1	-	ev_hugepos\.vcf: record 1 \(sim1, POS out of range\)	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/ev_hugepos.vcf
 1	-	ev_sites\.vcf: no sample columns	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/ev_sites.vcf
 # DP given twice (Number=1): htslib keeps both, the first is used
 0	-	-	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/ev_extra.vcf

@@ -137,6 +137,7 @@ printf '##fileformat=VCFv4.2\n##contig=<ID=sim1,length=2000>\n#CHROM\tPOS\tID\tR
 printf '##fileformat=VCFv4.2\n##contig=<ID=sim1,length=2000>\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\nsim1\t%s\n' "$SITE" >tgt_short.vcf
 printf '##fileformat=VCFv4.2\n##contig=<ID=sim1,length=2000>\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\nsim1\t%s\tv1\tQQ\t%s\t.\t.\t.\n' "$SITE" "$ALT1" >tgt_nondna.vcf
 printf 'not a vcf at all\n' >tgt_junk.vcf
+printf '##fileformat=VCFv4.2\n##contig=<ID=sim1,length=2000>\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\nsim1\t333333333333333333333333\tv1\tA\tC\t.\t.\t.\n' >tgt_hugepos.vcf
 # --- evidence VCFs ---------------------------------------------------------------
 H='##fileformat=VCFv4.2\n##contig=<ID=sim1,length=2000>\n##FORMAT=<ID=AD,Number=R,Type=Integer,Description="d">\n##FORMAT=<ID=DP,Number=1,Type=Integer,Description="d">\n##FORMAT=<ID=AF,Number=A,Type=Float,Description="d">\n##FORMAT=<ID=GT,Number=1,Type=String,Description="g">\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n'
 printf "$H"'sim1\t%s\t.\t%s\t%s\t.\tPASS\t.\tAD:DP\t80,20:100\n' "$SITE" "$REF1" "$ALT1" >ev_good.vcf
@@ -150,6 +151,7 @@ printf "$H"'sim1\tx%s\t.\t%s\t%s\t.\tPASS\t.\tAD:DP\t80,20:100\n' "$SITE" "$REF1
 printf "$H"'chrZ\t%s\t.\t%s\t%s\t.\tPASS\t.\tAD:DP\t80,20:100\n' "$SITE" "$REF1" "$ALT1" >ev_undef.vcf
 printf '##fileformat=VCFv4.2\n##contig=<ID=sim1,length=2000>\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\nsim1\t%s\t.\t%s\t%s\t.\tPASS\t.\n' "$SITE" "$REF1" "$ALT1" >ev_sites.vcf
 printf "$H"'sim1\t%s\t.\t%s\t%s\t.\tPASS\t.\tAD:DP\t80,20:100,7\n' "$SITE" "$REF1" "$ALT1" >ev_extra.vcf
+printf "$H"'sim1\t333333333333333333333333\t.\t%s\t%s\t.\tPASS\t.\tAD:DP\t80,20:100\n' "$REF1" "$ALT1" >ev_hugepos.vcf
 bgzip -c ev_good.vcf >ev_good.vcf.gz
 sz=$(stat -c %s ev_good.vcf.gz); head -c $((sz / 2)) ev_good.vcf.gz >ev_trunc.vcf.gz
 bcftools view -Ob -o ev_good.bcf ev_good.vcf 2>/dev/null
