@@ -54,6 +54,10 @@ typedef struct {
  * that do not match are an error).  Logs on failure; returns NULL. */
 vw_targets_t *vw_cmd_targets(const vw_target_opt_t *o, const char *first_input);
 
+/* 1 when 'out' names an existing regular file that is also one of the n_in
+ * inputs (same device and inode; NULL and "-" entries are skipped). */
+int vw_cmd_output_is_input(const char *out, const char *const *in, int n_in);
+
 int main_catalogue(int argc, char *argv[]);
 int main_count(int argc, char *argv[]);
 

@@ -101,19 +101,6 @@ static int split_commas(char *s, char **out, int m)
     return p ? -1 : n;
 }
 
-/* 1 when 'out' names an existing regular file that is also one of the
- * inputs (same device and inode): writing it would destroy the input. */
-static int is_input(const char *out, char *const *in, int n_in)
-{
-    struct stat so, si;
-    if (!out || strcmp(out, "-") == 0 || stat(out, &so) != 0 || !S_ISREG(so.st_mode))
-        return 0;
-    for (int i = 0; i < n_in; i++)
-        if (in[i] && strcmp(in[i], "-") && stat(in[i], &si) == 0 && si.st_dev == so.st_dev && si.st_ino == so.st_ino)
-            return 1;
-    return 0;
-}
-
 int main_count(int argc, char *argv[])
 {
     static const struct option lopts[] = {
@@ -229,8 +216,8 @@ int main_count(int argc, char *argv[])
     for (int k = 0; k < 2; k++) {
         const char *o = k ? json : out;
         const char *ref[1] = {to.reference};
-        if (is_input(o, files, n_files) || is_input(o, (char *const *)to.targets, to.n_targets) ||
-            is_input(o, (char *const *)ref, 1)) {
+        if (vw_cmd_output_is_input(o, (const char *const *)files, n_files) ||
+            vw_cmd_output_is_input(o, to.targets, to.n_targets) || vw_cmd_output_is_input(o, ref, 1)) {
             vw_error("%s: the output would overwrite an input file", o);
             ret = VW_EXIT_USAGE;
             goto out;
@@ -308,8 +295,8 @@ int main_count(int argc, char *argv[])
         vw_error_code(r, "%s: cannot write", out);
         goto out;
     }
-    if (vw_count_write_tsv(of.fp, ts, all, n_out) < 0) {
-        vw_error("%s: write failed", out);
+    if ((r = vw_count_write_tsv(of.fp, ts, all, n_out)) < 0) {
+        vw_error_code(r, "%s: write failed", out);
         goto out;
     }
     if (json) {
@@ -317,13 +304,24 @@ int main_count(int argc, char *argv[])
             vw_error_code(r, "%s: cannot write", json);
             goto out;
         }
-        if (vw_count_write_json(oj.fp, ts, all, n_out, vw_cmd_line()) < 0 || (r = vw_ofile_commit(&oj)) < 0) {
-            vw_error("%s: write failed", json);
+        if ((r = vw_count_write_json(oj.fp, ts, all, n_out, vw_cmd_line())) < 0) {
+            vw_error_code(r, "%s: write failed", json);
             goto out;
         }
     }
+    /* both are complete and flushed before either is renamed into place */
+    vw_ofile_t *both[2] = {&of, json ? &oj : NULL};
+    for (int k = 0; k < 2; k++)
+        if (both[k] && both[k]->fp != stdout && (fflush(both[k]->fp) != 0 || ferror(both[k]->fp))) {
+            vw_error_code(errno ? -errno : -EIO, "%s: write failed", both[k]->path);
+            goto out;
+        }
     if ((r = vw_ofile_commit(&of)) < 0) {
         vw_error_code(r, "%s: write failed", out);
+        goto out;
+    }
+    if (json && (r = vw_ofile_commit(&oj)) < 0) {
+        vw_error_code(r, "%s: write failed", json);
         goto out;
     }
     for (int i = 0; i < n_out; i++)

@@ -130,3 +130,11 @@
 2	-	same file	{VW} count --no-builtin -T {F}/t.tsv --json {O}/x.tsv -o {O}/x.tsv {F}/good.bam
 0	-	-	mkfifo {O}/p && { cat {O}/p > {O}/../fifo.out & } && {VW} count --no-builtin -T {F}/t.tsv -o {O}/p {F}/good.bam && wait && test -p {O}/p && rm {O}/p && test -s {O}/../fifo.out
 0	root	-	mknod -m 666 {O}/null c 1 3 && {VW} count --no-builtin -T {F}/t.tsv -o {O}/null --json {O}/null {F}/good.bam; r=$?; test -c {O}/null && rm {O}/null && exit $r
+# --- catalogue ------------------------------------------------------------------------------------
+0	-	-	{VW} catalogue --no-builtin -T {F}/t.tsv -o {O}/x.tsv
+2	-	t\.tsv: the output would overwrite an input file	{VW} catalogue --no-builtin -T {F}/t.tsv -o {F}/t.tsv
+1	-	tgt_refalt\.tsv:2: ref and alt are the same	{VW} catalogue --no-builtin -T {F}/tgt_refalt.tsv -o {O}/x.tsv
+1	-	no/dir/x\.tsv: cannot write	{VW} catalogue -o {O}/no/dir/x.tsv
+1	-	-: write failed	{VW} catalogue --build GRCh37 > /dev/full
+1	-	/dev/full: write failed	{VW} catalogue --build GRCh37 -o /dev/full
+1	-	/dev/full: write failed: No space left	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv --json /dev/full {F}/good.bam
