@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <unistd.h>
 
 #include <htslib/hts.h>
@@ -15,9 +16,25 @@
 
 static char fz_dir[64];
 
-/* Creates the scratch directory once, silences every logger.  Removing the
- * directory at exit is left to the OS temp cleaner: libFuzzer exits through
- * paths that skip atexit handlers. */
+/* Removes the scratch directory (flat: files only) at a normal exit; a
+ * crash leaves it for inspection. */
+static void fz_cleanup(void)
+{
+    DIR *d = opendir(fz_dir);
+    if (d) {
+        struct dirent *e;
+        char p[160];
+        while ((e = readdir(d)) != NULL)
+            if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+                snprintf(p, sizeof p, "%s/%s", fz_dir, e->d_name);
+                unlink(p);
+            }
+        closedir(d);
+    }
+    rmdir(fz_dir);
+}
+
+/* Creates the scratch directory once, silences every logger. */
 static void fz_init(void)
 {
     if (fz_dir[0])
@@ -26,6 +43,7 @@ static void fz_init(void)
     snprintf(fz_dir, sizeof fz_dir, "%s/vwfuzz.XXXXXX", tmp && strlen(tmp) < 40 ? tmp : "/tmp");
     if (!mkdtemp(fz_dir))
         abort();
+    atexit(fz_cleanup);
     vw_log_set_level(getenv("VW_FUZZ_VERBOSE") ? VW_LOG_DEBUG : VW_LOG_QUIET);
     hts_set_log_level(getenv("VW_FUZZ_VERBOSE") ? HTS_LOG_WARNING : HTS_LOG_OFF);
 }
