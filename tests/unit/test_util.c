@@ -1,5 +1,6 @@
 /* test_util.c -- util.c: JSON string escaping, atomic output files. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,12 +83,43 @@ static void test_ofile(void **state)
     assert_int_equal(rmdir(dir), 0);
 }
 
+/* A FIFO (as /dev/null, a device) is written in place and stays a FIFO:
+ * renaming a temporary over it would replace the node. A directory is
+ * EISDIR. */
+static void test_ofile_special(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/vw_test_util.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char fifo[256];
+    snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    int rd = open(fifo, O_RDONLY | O_NONBLOCK); /* a reader, so that opening for writing does not block */
+    assert_true(rd >= 0);
+    vw_ofile_t of = {0};
+    assert_int_equal(vw_ofile_open(&of, fifo), 0);
+    fputs("x\n", of.fp);
+    assert_int_equal(vw_ofile_commit(&of), 0);
+    char buf[8] = {0};
+    assert_int_equal(read(rd, buf, sizeof buf - 1), 2);
+    assert_string_equal(buf, "x\n");
+    close(rd);
+    struct stat st;
+    assert_int_equal(stat(fifo, &st), 0);
+    assert_true(S_ISFIFO(st.st_mode));
+    vw_ofile_t d = {0};
+    assert_int_equal(vw_ofile_open(&d, dir), -EISDIR);
+    vw_ofile_abort(&d);
+    assert_int_equal(vw_test_rmtree(dir), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_json_str_script),
         cmocka_unit_test(test_json_str_controls),
         cmocka_unit_test(test_ofile),
+        cmocka_unit_test(test_ofile_special),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
