@@ -8,7 +8,8 @@ $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
     build-essential pkg-config meson ninja-build git \
     libhts-dev libgsl-dev zlib1g-dev libcmocka-dev \
-    samtools bcftools tabix python3 >/dev/null
+    samtools bcftools tabix python3 \
+    clang libclang-rt-dev valgrind >/dev/null
 # For the report tests: a headless browser that renders the HTML reports (the test skips
 # without it); python3-jsonschema is optional (tests/cli/json_validate.py needs no module).
 $SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null

@@ -608,6 +608,13 @@ static int load_vcf(vw_targets_t *ts, const char *path)
             ret = VW_EPARSE;
             break;
         }
+        /* htslib accepts a line cut short (no REF) or a POS that is not a
+         * number (pos -1) without an error code: reject both here. */
+        if ((rec->errcode & ~(BCF_ERR_CTG_UNDEF | BCF_ERR_TAG_UNDEF)) || rec->n_allele < 1 || rec->pos < 0 || rec->pos >= HTS_POS_MAX) {
+            vw_error("%s: record %ld: malformed (fewer than 8 columns, or POS not a 1-based position)", path, n);
+            ret = VW_EPARSE;
+            break;
+        }
         const char *chrom = bcf_seqname(h, rec);
         const char *ref = rec->d.allele[0];
         if (!chrom || !valid_allele(ref)) {
@@ -640,7 +647,7 @@ static int load_vcf(vw_targets_t *ts, const char *path)
         }
     }
     if (ret == 0 && r < -1) {
-        vw_error("%s: truncated or corrupt after record %ld", path, n);
+        vw_error("%s: record %ld: malformed (or the file is truncated or corrupt)", path, n + 1);
         ret = VW_EFORMAT;
     }
 done:
@@ -743,7 +750,7 @@ static int load_tsv(vw_targets_t *ts, const char *path)
         col[i] = -1;
     kstring_t ks = {0, 0, NULL};
     int ret = 0, have_header = 0;
-    long line = 0;
+    long line = 0, n_rows = 0;
     char *f[64];
     while (next_line(fp, &ks) >= 0) {
         line++;
@@ -808,9 +815,13 @@ static int load_tsv(vw_targets_t *ts, const char *path)
 #undef OPT
         if (ret < 0)
             goto out;
+        n_rows++;
     }
     if (!have_header) {
         vw_error("%s: empty targets file", path);
+        ret = VW_EPARSE;
+    } else if (n_rows == 0) {
+        vw_error("%s: no targets: the file has a header but no data rows", path);
         ret = VW_EPARSE;
     }
 out:

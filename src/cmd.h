@@ -129,6 +129,9 @@ typedef struct {
 #include "vafwatch/timeline.h"
 int vw_cmd_run_cnv(const vw_run_cnv_opt_t *o, const vw_timeline_t *tl, const vw_calls_t *calls,
                    const vw_count_opt_t *copt, const char *outdir, vw_cnv_rows_t **ret);
+/* 1 when 'out' names an existing regular file that is also one of the n_in
+ * inputs (same device and inode; NULL and "-" entries are skipped). */
+int vw_cmd_output_is_input(const char *out, const char *const *in, int n_in);
 
 int main_catalogue(int argc, char *argv[]);
 int main_model(int argc, char *argv[]);

@@ -77,6 +77,12 @@ int main_catalogue(int argc, char *argv[])
     }
     if (to.no_builtin && to.build == NULL)
         to.build = NULL;
+    const char *ref[1] = {to.reference};
+    if (vw_cmd_output_is_input(out, to.targets, to.n_targets) || vw_cmd_output_is_input(out, ref, 1)) {
+        vw_error("%s: the output would overwrite an input file", out);
+        ret = VW_EXIT_USAGE;
+        goto out;
+    }
     ts = vw_cmd_targets(&to, NULL);
     if (!ts)
         goto out;
@@ -85,8 +91,11 @@ int main_catalogue(int argc, char *argv[])
         vw_error_code(r, "%s: cannot write", out);
         goto out;
     }
-    if (vw_targets_write_tsv(ts, of.fp) < 0 || (r = vw_ofile_commit(&of)) < 0) {
-        vw_error("%s: write failed", out);
+    r = vw_targets_write_tsv(ts, of.fp);
+    if (r == 0)
+        r = vw_ofile_commit(&of);
+    if (r < 0) {
+        vw_error_code(r, "%s: write failed", out);
         goto out;
     }
     ret = VW_EXIT_OK;

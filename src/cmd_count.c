@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <htslib/sam.h>
 
@@ -241,6 +242,22 @@ int main_count(int argc, char *argv[])
         ret = VW_EXIT_USAGE;
         goto out;
     }
+    struct stat sj;
+    if (json && strcmp(json, "-") && strcmp(json, out) == 0 && !(stat(json, &sj) == 0 && !S_ISREG(sj.st_mode))) {
+        vw_error("--output and --json name the same file '%s'", json);
+        ret = VW_EXIT_USAGE;
+        goto out;
+    }
+    for (int k = 0; k < 2; k++) {
+        const char *o = k ? json : out;
+        const char *ref[1] = {to.reference};
+        if (vw_cmd_output_is_input(o, (const char *const *)files, n_files) ||
+            vw_cmd_output_is_input(o, to.targets, to.n_targets) || vw_cmd_output_is_input(o, ref, 1)) {
+            vw_error("%s: the output would overwrite an input file", o);
+            ret = VW_EXIT_USAGE;
+            goto out;
+        }
+    }
     if (sample_arg) {
         samples = calloc((size_t)n_files, sizeof(char *));
         if (!samples || split_commas(sample_arg, samples, n_files) != n_files) {
@@ -330,8 +347,8 @@ int main_count(int argc, char *argv[])
         vw_error_code(r, "%s: cannot write", out);
         goto out;
     }
-    if (vw_count_write_tsv(of.fp, ts, all, n_out) < 0) {
-        vw_error("%s: write failed", out);
+    if ((r = vw_count_write_tsv(of.fp, ts, all, n_out)) < 0) {
+        vw_error_code(r, "%s: write failed", out);
         goto out;
     }
     if (json) {
@@ -339,13 +356,24 @@ int main_count(int argc, char *argv[])
             vw_error_code(r, "%s: cannot write", json);
             goto out;
         }
-        if (vw_count_write_json(oj.fp, ts, all, n_out, vw_cmd_line()) < 0 || (r = vw_ofile_commit(&oj)) < 0) {
-            vw_error("%s: write failed", json);
+        if ((r = vw_count_write_json(oj.fp, ts, all, n_out, vw_cmd_line())) < 0) {
+            vw_error_code(r, "%s: write failed", json);
             goto out;
         }
     }
+    /* both are complete and flushed before either is renamed into place */
+    vw_ofile_t *both[2] = {&of, json ? &oj : NULL};
+    for (int k = 0; k < 2; k++)
+        if (both[k] && both[k]->fp != stdout && (fflush(both[k]->fp) != 0 || ferror(both[k]->fp))) {
+            vw_error_code(errno ? -errno : -EIO, "%s: write failed", both[k]->path);
+            goto out;
+        }
     if ((r = vw_ofile_commit(&of)) < 0) {
         vw_error_code(r, "%s: write failed", out);
+        goto out;
+    }
+    if (json && (r = vw_ofile_commit(&oj)) < 0) {
+        vw_error_code(r, "%s: write failed", json);
         goto out;
     }
     for (int i = 0; i < n_out; i++)

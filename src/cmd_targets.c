@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <htslib/faidx.h>
 #include <htslib/sam.h>
@@ -135,4 +136,17 @@ fail:
     free(keep);
     vw_targets_destroy(ts);
     return NULL;
+}
+
+/* 1 when 'out' names an existing regular file that is also one of the
+ * inputs (same device and inode): writing it would destroy the input. */
+int vw_cmd_output_is_input(const char *out, const char *const *in, int n_in)
+{
+    struct stat so, si;
+    if (!out || strcmp(out, "-") == 0 || stat(out, &so) != 0 || !S_ISREG(so.st_mode))
+        return 0;
+    for (int i = 0; i < n_in; i++)
+        if (in[i] && strcmp(in[i], "-") && stat(in[i], &si) == 0 && si.st_dev == so.st_dev && si.st_ino == so.st_ino)
+            return 1;
+    return 0;
 }

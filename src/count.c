@@ -842,6 +842,9 @@ static int read_error(const engine_t *e, samFile *fp, int r)
     if (hts_get_format(fp)->format == cram && !e->opt->reference)
         vw_error("%s: cannot decode CRAM record %lld: give the reference it was compressed against "
                  "(--reference FASTA)", e->out->path, (long long)e->out->n_reads + 1);
+    else if (hts_get_format(fp)->format == sam)
+        vw_error("%s: record %lld is not a valid SAM line (read error %d)", e->out->path,
+                 (long long)e->out->n_reads + 1, r);
     else
         vw_error("%s: truncated or corrupt BAM/CRAM after %lld records (read error %d)", e->out->path,
                  (long long)e->out->n_reads, r);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "vafwatch/util.h"
@@ -42,6 +43,25 @@ int vw_ofile_open(vw_ofile_t *of, const char *path)
         of->path = vw_strdup(path);
         return of->path ? 0 : -ENOMEM;
     }
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        /* A device or FIFO (/dev/null, /dev/stdout, a named pipe) is
+         * written in place: renaming a temporary over it would replace the
+         * device node itself (as root, /dev/null became a plain file). */
+        if (S_ISDIR(st.st_mode))
+            return -EISDIR;
+        of->path = vw_strdup(path);
+        if (!of->path)
+            return -ENOMEM;
+        of->fp = fopen(path, "w");
+        if (!of->fp) {
+            int e = errno;
+            free(of->path);
+            of->path = NULL;
+            return -e;
+        }
+        return 0;
+    }
     size_t n = strlen(path) + 32;
     of->path = vw_strdup(path);
     of->tmp = malloc(n);
@@ -75,9 +95,9 @@ int vw_ofile_commit(vw_ofile_t *of)
         if (fclose(of->fp) != 0 && ret == 0)
             ret = -errno;
         of->fp = NULL;
-        if (ret == 0 && rename(of->tmp, of->path) != 0)
+        if (ret == 0 && of->tmp && rename(of->tmp, of->path) != 0)
             ret = -errno;
-        if (ret != 0)
+        if (ret != 0 && of->tmp)
             unlink(of->tmp);
     }
     of->fp = NULL;

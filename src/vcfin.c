@@ -283,8 +283,13 @@ static int64_t ival(const int32_t *v, int n, int s, int j)
 
 static int bad_record(rd_t *r, const char *what)
 {
-    vw_error("%s: record %ld (%s:%lld): %s", r->path, r->nrec, bcf_seqname_safe(r->h, r->rec),
-             (long long)r->rec->pos + 1, what);
+    /* POS may be out of range (htslib stores INT64_MAX on overflow): no +1 then */
+    if (r->rec->pos >= 0 && r->rec->pos < HTS_POS_MAX)
+        vw_error("%s: record %ld (%s:%lld): %s", r->path, r->nrec, bcf_seqname_safe(r->h, r->rec),
+                 (long long)r->rec->pos + 1, what);
+    else
+        vw_error("%s: record %ld (%s, POS out of range): %s", r->path, r->nrec, bcf_seqname_safe(r->h, r->rec),
+                 what);
     return VW_EPARSE;
 }
 
@@ -436,7 +441,7 @@ static int counts_of(rd_t *r, int s, int allele, int snv, char ref_base, char al
     }
     /* a frequency and a depth */
     if (dp >= 0) {
-        double x, sum = 0.0;
+        double x = 0.0, sum = 0.0;
         int any = 0;
         for (int j = 1; j < r->rec->n_allele; j++) {
             int fr = freq_of(r, s, j, &x);
@@ -789,8 +794,13 @@ int vw_vcfin_read(const char *path, const vw_targets_t *ts, const char *only_sam
             rc = bad_record(&r, "malformed record");
             goto out;
         }
-        if (bcf_unpack(r.rec, BCF_UN_ALL) < 0 || r.rec->n_allele < 1 || r.rec->pos < 0) {
+        if (bcf_unpack(r.rec, BCF_UN_ALL) < 0 || r.rec->n_allele < 1 || r.rec->pos < 0 ||
+            r.rec->pos >= HTS_POS_MAX) {
             rc = bad_record(&r, "malformed record");
+            goto out;
+        }
+        if (r.n_smp > 0 && r.rec->n_fmt == 0) { /* htslib accepts a line cut short */
+            rc = bad_record(&r, "no FORMAT column (fewer than 10 columns: line cut short?)");
             goto out;
         }
         fmt_fetch(&r);

@@ -42,7 +42,9 @@ typedef struct vw_ofile_s {
     char *tmp;      /* temporary name, NULL for stdout */
 } vw_ofile_t;
 
-/* Opens 'path' for writing under a temporary name.  Returns 0 or -errno. */
+/* Opens 'path' for writing under a temporary name.  An existing path that
+ * is not a regular file (a device such as /dev/null, a FIFO) is written in
+ * place, never replaced; a directory is -EISDIR.  Returns 0 or -errno. */
 int vw_ofile_open(vw_ofile_t *of, const char *path) VW_WARN_UNUSED;
 /* Flushes, closes and renames to the final name.  Returns 0 or -errno;
  * on failure the temporary is removed. */

@@ -23,9 +23,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[600];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return vw_test_rmtree(dir);
 }
 
 static const char *write_file(const char *name, const char *text)

@@ -64,9 +64,7 @@ static int teardown(void **state)
 {
     (void)state;
     vw_targets_destroy(ts);
-    char cmd[600];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return vw_test_rmtree(dir);
 }
 
 static int find(const char *id)

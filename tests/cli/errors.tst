@@ -1,0 +1,140 @@
+# The error contract, one row per bad input (docs/reliability.md).
+# Columns (tab-separated): EXIT  NEEDS  STDERR_REGEX  COMMAND
+# Placeholders: {VW} vafwatch, {PARSE} tests/tools/vwparse, {F} fixtures, {O} output dir.
+# Run by tests/cli/run_tst.sh, which also checks: no crash, <= 2 stderr lines
+# for exit 1, nothing left in {O} after a failure, fixtures unchanged.
+
+# --- baseline: the fixtures are good ---------------------------------------------
+0	-	-	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/good.bam
+0	-	-	{VW} count --no-builtin -T {F}/t.tsv --stream -o {O}/x.tsv {F}/good.sam
+0	-	-	{VW} count --no-builtin -T {F}/t.tsv -f {F}/ref.fa -o {O}/x.tsv {F}/good.cram
+# --- alignment files ---------------------------------------------------------------
+1	-	trunc\.bam: truncated or corrupt	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/trunc.bam
+1	-	trunc\.bam: truncated or corrupt	{VW} count --no-builtin -T {F}/t.tsv --stream -o {O}/x.tsv {F}/trunc.bam
+1	-	-: truncated or corrupt BAM/CRAM after [0-9]+ records	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv - < {F}/trunc.bam
+1	-	corrupt\.bam: truncated or corrupt	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/corrupt.bam
+1	-	corrupt\.bam: truncated or corrupt	{VW} count --no-builtin -T {F}/t.tsv --stream -o {O}/x.tsv {F}/corrupt.bam
+0	-	-	{VW} count --no-builtin -T {F}/t.tsv --stream -o {O}/x.tsv {F}/noeof.bam
+1	-	noidx\.bam: no index .*--stream	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/noidx.bam
+0	-	-	{VW} count --no-builtin -T {F}/t.tsv --stream -o {O}/x.tsv {F}/noidx.bam
+1	-	good\.cram: cannot decode CRAM record .*reference	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/good.cram
+1	-	good\.cram: cannot decode CRAM record .*reference	{VW} count --no-builtin -T {F}/t.tsv --stream -o {O}/x.tsv {F}/good.cram
+0	-	-	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/empty.bam
+1	-	unsorted\.sam: not sorted by coordinate \(record [0-9]+	{VW} count --no-builtin -T {F}/t.tsv --stream -o {O}/x.tsv {F}/unsorted.sam
+1	-	unsorted\.bam: not sorted by coordinate \(record [0-9]+	{VW} count --no-builtin -T {F}/t.tsv --stream -o {O}/x.tsv {F}/unsorted.bam
+1	-	badcigar\.sam: record 2 is not a valid SAM line	{VW} count --no-builtin -T {F}/t.tsv --stream -o {O}/x.tsv {F}/badcigar.sam
+1	-	junk\.bam: (not a BAM|no valid header)	{VW} count --no-builtin -T {F}/t.tsv --stream -o {O}/x.tsv {F}/junk.bam
+1	-	zero\.bam: (not a BAM|no valid header)	{VW} count --no-builtin -T {F}/t.tsv --stream -o {O}/x.tsv {F}/zero.bam
+# htslib reads gzip-compressed SAM (not BGZF) as a stream: accepted
+0	-	-	{VW} count --no-builtin -T {F}/t.tsv --stream -o {O}/x.tsv {F}/gzip.bam
+1	-	nothere\.bam: cannot open	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/nothere.bam
+1	-	fix: (not a BAM|cannot open|.*directory)	{VW} count --no-builtin -T {F}/t.tsv --stream -o {O}/x.tsv {F}
+1	nonroot	unread\.bam: cannot open	cp {F}/good.bam {O}/unread.bam && chmod 000 {O}/unread.bam && {VW} count --no-builtin -T {F}/t.tsv --stream -o {O}/x.tsv {O}/unread.bam; r=$?; rm -f {O}/unread.bam; exit $r
+1	-	hdr37\.bam: the header is GRCh37 .* targets are GRCh38	{VW} count --build GRCh38 -o {O}/x.tsv {F}/hdr37.bam
+1	-	hdr37\.bam: contig '15' of target MAP2K1_.* not in the header	{VW} count --build GRCh37 -o {O}/x.tsv {F}/hdr37.bam
+1	-	good\.bam: contig 'chrQ' of target .* not in the header	{VW} count --no-builtin -T {F}/tgt_chrq.tsv -o {O}/x.tsv {F}/good.bam
+1	-	good\.bam: target .* beyond the end of contig 'sim1'	{VW} count --no-builtin -T {F}/tgt_beyond.tsv -o {O}/x.tsv {F}/good.bam
+1	-	good\.bam: cannot tell the genome build	{VW} count -o {O}/x.tsv {F}/good.bam
+# --- output locations ----------------------------------------------------------------
+1	-	no/such/dir/x\.tsv: cannot write	{VW} count --no-builtin -T {F}/t.tsv -o {O}/no/such/dir/x.tsv {F}/good.bam
+1	-	t\.tsv/x\.tsv: cannot write	{VW} count --no-builtin -T {F}/t.tsv -o {F}/t.tsv/x.tsv {F}/good.bam
+1	nonroot	ro/x\.tsv: cannot write	mkdir {O}/ro && chmod 555 {O}/ro && {VW} count --no-builtin -T {F}/t.tsv -o {O}/ro/x.tsv {F}/good.bam; r=$?; rmdir {O}/ro; exit $r
+1	-	nodir/x\.json: cannot write	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv --json {O}/nodir/x.json {F}/good.bam
+1	-	-: write failed: No space left	{VW} count --no-builtin -T {F}/t.tsv -o - {F}/good.bam > /dev/full
+# --- targets TSV ------------------------------------------------------------------------
+1	-	tgt_nocol\.tsv:1: header lacks column 'alt'	{VW} count --no-builtin -T {F}/tgt_nocol.tsv -o {O}/x.tsv {F}/good.bam
+0	-	-	{VW} count --no-builtin -T {F}/tgt_crlf.tsv -o {O}/x.tsv {F}/good.bam
+0	-	-	{VW} count --no-builtin -T {F}/tgt_bom.tsv -o {O}/x.tsv {F}/good.bam
+1	-	tgt_badpos\.tsv:2: column 'pos'	{VW} count --no-builtin -T {F}/tgt_badpos.tsv -o {O}/x.tsv {F}/good.bam
+1	-	tgt_pos0\.tsv:2: column 'pos'	{VW} count --no-builtin -T {F}/tgt_pos0.tsv -o {O}/x.tsv {F}/good.bam
+1	-	tgt_negpos\.tsv:2: column 'pos'	{VW} count --no-builtin -T {F}/tgt_negpos.tsv -o {O}/x.tsv {F}/good.bam
+1	-	tgt_hugepos\.tsv:2: column 'pos'	{VW} count --no-builtin -T {F}/tgt_hugepos.tsv -o {O}/x.tsv {F}/good.bam
+1	-	tgt_refalt\.tsv:2: ref and alt are the same	{VW} count --no-builtin -T {F}/tgt_refalt.tsv -o {O}/x.tsv {F}/good.bam
+1	-	tgt_nondna\.tsv:2: columns 'ref'/'alt'.*not DNA	{VW} count --no-builtin -T {F}/tgt_nondna.tsv -o {O}/x.tsv {F}/good.bam
+1	-	tgt_short\.tsv:2: 2 fields	{VW} count --no-builtin -T {F}/tgt_short.tsv -o {O}/x.tsv {F}/good.bam
+1	-	tgt_empty\.tsv: empty targets file	{VW} count --no-builtin -T {F}/tgt_empty.tsv -o {O}/x.tsv {F}/good.bam
+1	-	tgt_hdronly\.tsv: no targets: the file has a header but no data rows	{VW} count --no-builtin -T {F}/tgt_hdronly.tsv -o {O}/x.tsv {F}/good.bam
+1	-	tgt_refmismatch\.tsv|do not match the reference	{VW} count --no-builtin -T {F}/tgt_refmismatch.tsv -f {F}/ref.fa -o {O}/x.tsv {F}/good.bam
+1	-	fix: cannot open: Is a directory	{VW} count --no-builtin -T {F} -o {O}/x.tsv {F}/good.bam
+1	-	nothere\.tsv: cannot open	{VW} count --no-builtin -T {F}/nothere.tsv -o {O}/x.tsv {F}/good.bam
+# --- targets BED ------------------------------------------------------------------------
+1	-	tgt\.bed: BED targets need --reference	{VW} count --no-builtin -T {F}/tgt.bed -o {O}/x.tsv {F}/good.bam
+0	-	-	{VW} count --no-builtin -T {F}/tgt.bed -f {F}/ref.fa -o {O}/x.tsv {F}/good.bam
+1	-	tgt_backwards\.bed:1: expected	{VW} count --no-builtin -T {F}/tgt_backwards.bed -f {F}/ref.fa -o {O}/x.tsv {F}/good.bam
+1	-	tgt_badnum\.bed:1: expected	{VW} count --no-builtin -T {F}/tgt_badnum.bed -f {F}/ref.fa -o {O}/x.tsv {F}/good.bam
+1	-	tgt_chrq\.bed:1: region .* not in the reference	{VW} count --no-builtin -T {F}/tgt_chrq.bed -f {F}/ref.fa -o {O}/x.tsv {F}/good.bam
+1	-	nothere\.fa: cannot load the reference	{VW} count --no-builtin -T {F}/tgt.bed -f {F}/nothere.fa -o {O}/x.tsv {F}/good.bam
+# --- targets VCF ------------------------------------------------------------------------
+0	-	-	{VW} count --no-builtin -T {F}/tgt.vcf -o {O}/x.tsv {F}/good.bam
+1	-	tgt_badpos\.vcf: record 1	{VW} count --no-builtin -T {F}/tgt_badpos.vcf -o {O}/x.tsv {F}/good.bam
+1	-	tgt_short\.vcf: record 1	{VW} count --no-builtin -T {F}/tgt_short.vcf -o {O}/x.tsv {F}/good.bam
+1	-	tgt_nondna\.vcf: record 1 .*not a DNA	{VW} count --no-builtin -T {F}/tgt_nondna.vcf -o {O}/x.tsv {F}/good.bam
+1	-	tgt_hugepos\.vcf: record 1: malformed	{VW} count --no-builtin -T {F}/tgt_hugepos.vcf -o {O}/x.tsv {F}/good.bam
+1	-	tgt_junk\.vcf: 	{VW} count --no-builtin -T {F}/tgt_junk.vcf -o {O}/x.tsv {F}/good.bam
+# --- evidence VCF/BCF (vcfin) -------------------------------------------------------------
+0	-	-	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/ev_good.vcf
+0	-	-	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/ev_good.vcf.gz
+0	-	-	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/ev_good.bcf
+0	-	-	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/ev_noad.vcf
+1	-	ev_negdp\.vcf: record 1 \(sim1:[0-9]+\): .*DP	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/ev_negdp.vcf
+1	-	ev_negad\.vcf: record 1 \(sim1:[0-9]+\): .*AD	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/ev_negad.vcf
+1	-	ev_af\.vcf: record 1 \(sim1:[0-9]+\): .*AF	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/ev_af.vcf
+1	-	ev_afnan\.vcf: record 1 .*AF	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/ev_afnan.vcf
+1	-	ev_short\.vcf: record 1 \(sim1:[0-9]+\): no FORMAT column	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/ev_short.vcf
+1	-	ev_badpos\.vcf: record 1	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/ev_badpos.vcf
+# a contig missing from the ##contig lines: htslib warns, the record matches no target
+0	-	-	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/ev_undef.vcf
+# found by fuzz_vcfin: an overflowing POS made the error message itself overflow (UBSan)
+1	-	ev_hugepos\.vcf: record 1 \(sim1, POS out of range\)	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/ev_hugepos.vcf
+1	-	ev_sites\.vcf: no sample columns	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/ev_sites.vcf
+# DP given twice (Number=1): htslib keeps both, the first is used
+0	-	-	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/ev_extra.vcf
+1	-	ev_trunc\.vcf\.gz: no valid VCF header	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/ev_trunc.vcf.gz
+1	-	ev_trunc\.bcf: (no valid VCF header|record 1 .*truncated)	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/ev_trunc.bcf
+1	-	ev_junk\.vcf\.gz: (not a VCF|no valid VCF header)	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/ev_junk.vcf.gz
+1	-	ev_good\.vcf: no sample column named 'S9'	{VW} count --no-builtin -T {F}/t.tsv -s S9 -o {O}/x.tsv {F}/ev_good.vcf
+# --- cohort sheet and events (through tests/tools/vwparse until a subcommand reads them) ---
+0	-	-	{PARSE} sheet {F}/sheet.tsv {F}/events.tsv
+1	-	sheet_nocol\.tsv:1: .*date	{PARSE} sheet {F}/sheet_nocol.tsv
+1	-	sheet_baddate\.tsv:2: column 'date'	{PARSE} sheet {F}/sheet_baddate.tsv
+1	-	sheet_dup\.tsv:3: .*S1	{PARSE} sheet {F}/sheet_dup.tsv
+1	-	sheet_short\.tsv:2: 	{PARSE} sheet {F}/sheet_short.tsv
+1	-	sheet_hdronly\.tsv: no samples	{PARSE} sheet {F}/sheet_hdronly.tsv
+1	-	sheet_type\.tsv:2: column 'type'	{PARSE} sheet {F}/sheet_type.tsv
+1	-	sheet_cfdna\.tsv:2: column 'cfdna_ng_per_ml'	{PARSE} sheet {F}/sheet_cfdna.tsv
+1	-	fix: read error after line 0: Is a directory	{PARSE} sheet {F}
+1	-	nothere\.tsv	{PARSE} sheet {F}/nothere.tsv
+1	-	events_patient\.tsv:2: .*P9	{PARSE} sheet {F}/sheet.tsv {F}/events_patient.tsv
+1	-	events_unknown\.tsv:2: column 'event'	{PARSE} sheet {F}/sheet.tsv {F}/events_unknown.tsv
+1	-	events_resp\.tsv:3: .*XX	{PARSE} sheet {F}/sheet.tsv {F}/events_resp.tsv
+1	-	events_stop\.tsv:2: 	{PARSE} sheet {F}/sheet.tsv {F}/events_stop.tsv
+1	-	events_baddate\.tsv:2: column 'date'	{PARSE} sheet {F}/sheet.tsv {F}/events_baddate.tsv
+# --- calls table (call_io) ------------------------------------------------------------------
+0	-	-	{PARSE} calls {F}/calls_good.tsv
+0	-	-	{PARSE} calls {F}/calls_crlf.tsv
+1	-	calls_hdr\.tsv:1: not a vafwatch calls table	{PARSE} calls {F}/calls_hdr.tsv
+1	-	calls_short\.tsv:2: 3 columns	{PARSE} calls {F}/calls_short.tsv
+# a header and no rows is a valid, empty table
+0	-	-	{PARSE} calls {F}/calls_empty.tsv
+1	-	calls_bg\.tsv:2: column 'background'	{PARSE} calls {F}/calls_bg.tsv
+1	-	calls_depth\.tsv:2: column 'depth'	{PARSE} calls {F}/calls_depth.tsv
+1	-	calls_flag\.tsv:2: column 'flags'	{PARSE} calls {F}/calls_flag.tsv
+# --- usage errors (exit 2) --------------------------------------------------------------------
+2	-	-	{VW} count --no-builtin -T {F}/t.tsv -t 0 -o {O}/x.tsv {F}/good.bam
+2	-	standard input.*once	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv - -
+1	-	calls_zero\.tsv: empty calls table	{PARSE} calls {F}/calls_zero.tsv
+# --- outputs never replace what is already there ----------------------------------------------
+2	-	good\.bam: the output would overwrite an input file	{VW} count --no-builtin -T {F}/t.tsv -o {F}/good.bam {F}/good.bam
+2	-	t\.tsv: the output would overwrite an input file	{VW} count --no-builtin -T {F}/t.tsv --json {F}/t.tsv -o {O}/x.tsv {F}/good.bam
+2	-	ref\.fa: the output would overwrite an input file	{VW} count --no-builtin -T {F}/t.tsv -f {F}/ref.fa -o {F}/ref.fa {F}/good.bam
+2	-	same file	{VW} count --no-builtin -T {F}/t.tsv --json {O}/x.tsv -o {O}/x.tsv {F}/good.bam
+0	-	-	mkfifo {O}/p && { cat {O}/p > {O}/../fifo.out & } && {VW} count --no-builtin -T {F}/t.tsv -o {O}/p {F}/good.bam && wait && test -p {O}/p && rm {O}/p && test -s {O}/../fifo.out
+0	root	-	mknod -m 666 {O}/null c 1 3 && {VW} count --no-builtin -T {F}/t.tsv -o {O}/null --json {O}/null {F}/good.bam; r=$?; test -c {O}/null && rm {O}/null && exit $r
+# --- catalogue ------------------------------------------------------------------------------------
+0	-	-	{VW} catalogue --no-builtin -T {F}/t.tsv -o {O}/x.tsv
+2	-	t\.tsv: the output would overwrite an input file	{VW} catalogue --no-builtin -T {F}/t.tsv -o {F}/t.tsv
+1	-	tgt_refalt\.tsv:2: ref and alt are the same	{VW} catalogue --no-builtin -T {F}/tgt_refalt.tsv -o {O}/x.tsv
+1	-	no/dir/x\.tsv: cannot write	{VW} catalogue -o {O}/no/dir/x.tsv
+1	-	-: write failed	{VW} catalogue --build GRCh37 > /dev/full
+1	-	/dev/full: write failed	{VW} catalogue --build GRCh37 -o /dev/full
+1	-	/dev/full: write failed: No space left	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv --json /dev/full {F}/good.bam

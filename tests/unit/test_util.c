@@ -1,0 +1,125 @@
+/* test_util.c -- util.c: JSON string escaping, atomic output files. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vw_test.h"
+#include "vafwatch/util.h"
+
+/* What vw_json_str() writes for s, as a C string (caller frees). */
+static char *json_of(const char *s)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    assert_non_null(fp);
+    vw_json_str(fp, s);
+    assert_int_equal(fclose(fp), 0);
+    return buf;
+}
+
+/* A sample named <script>"x must come out as inert JSON text: the quote
+ * escaped, and the angle brackets as \u escapes so that the string can sit
+ * inside an HTML <script> block of the report without closing it. */
+static void test_json_str_script(void **state)
+{
+    (void)state;
+    char *j = json_of("<script>\"x");
+    assert_string_equal(j, "\"\\u003cscript\\u003e\\\"x\"");
+    assert_null(strchr(j, '<'));
+    assert_null(strchr(j, '>'));
+    free(j);
+    j = json_of("</script><script>alert(1)</script>");
+    assert_null(strstr(j, "</"));
+    free(j);
+}
+
+static void test_json_str_controls(void **state)
+{
+    (void)state;
+    char *j = json_of("a\\b\n\t\r\x01\x1f&");
+    assert_string_equal(j, "\"a\\\\b\\n\\t\\r\\u0001\\u001f\\u0026\"");
+    free(j);
+    j = json_of("");
+    assert_string_equal(j, "\"\"");
+    free(j);
+    j = json_of("caf\xc3\xa9"); /* UTF-8 passes through */
+    assert_string_equal(j, "\"caf\xc3\xa9\"");
+    free(j);
+}
+
+/* A committed file appears whole under its name; an aborted one leaves
+ * nothing behind; an unwritable place is an error, not a crash. */
+static void test_ofile(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/vw_test_util.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[256];
+    snprintf(path, sizeof path, "%s/out.tsv", dir);
+    vw_ofile_t of = {0};
+    assert_int_equal(vw_ofile_open(&of, path), 0);
+    fputs("x\n", of.fp);
+    assert_int_equal(access(path, F_OK), -1); /* not there until committed */
+    assert_int_equal(vw_ofile_commit(&of), 0);
+    assert_int_equal(access(path, F_OK), 0);
+    vw_ofile_t ab = {0};
+    snprintf(path, sizeof path, "%s/aborted.tsv", dir);
+    assert_int_equal(vw_ofile_open(&ab, path), 0);
+    fputs("half", ab.fp);
+    vw_ofile_abort(&ab);
+    vw_ofile_abort(&ab); /* twice is safe */
+    assert_int_equal(access(path, F_OK), -1);
+    snprintf(path, sizeof path, "%s/no/such/dir/x.tsv", dir);
+    vw_ofile_t bad = {0};
+    assert_true(vw_ofile_open(&bad, path) < 0);
+    vw_ofile_abort(&bad);
+    /* only out.tsv is left */
+    snprintf(path, sizeof path, "%s/out.tsv", dir);
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(rmdir(dir), 0);
+}
+
+/* A FIFO (as /dev/null, a device) is written in place and stays a FIFO:
+ * renaming a temporary over it would replace the node. A directory is
+ * EISDIR. */
+static void test_ofile_special(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/vw_test_util.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char fifo[256];
+    snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    int rd = open(fifo, O_RDONLY | O_NONBLOCK); /* a reader, so that opening for writing does not block */
+    assert_true(rd >= 0);
+    vw_ofile_t of = {0};
+    assert_int_equal(vw_ofile_open(&of, fifo), 0);
+    fputs("x\n", of.fp);
+    assert_int_equal(vw_ofile_commit(&of), 0);
+    char buf[8] = {0};
+    assert_int_equal(read(rd, buf, sizeof buf - 1), 2);
+    assert_string_equal(buf, "x\n");
+    close(rd);
+    struct stat st;
+    assert_int_equal(stat(fifo, &st), 0);
+    assert_true(S_ISFIFO(st.st_mode));
+    vw_ofile_t d = {0};
+    assert_int_equal(vw_ofile_open(&d, dir), -EISDIR);
+    vw_ofile_abort(&d);
+    assert_int_equal(vw_test_rmtree(dir), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_json_str_script),
+        cmocka_unit_test(test_json_str_controls),
+        cmocka_unit_test(test_ofile),
+        cmocka_unit_test(test_ofile_special),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
