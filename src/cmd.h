@@ -47,6 +47,39 @@ typedef struct {
     const char *reference;   /* --reference */
 } vw_target_opt_t;
 
+#include "vafwatch/call.h"
+#include "vafwatch/count.h"
+/* Options choosing the targets and filtering reads, shared by count, model,
+ * call and run (short letters -T -f -q -Q; long-only ids below). */
+enum {
+    VW_OPT_CO_BUILD = 1300, VW_OPT_CO_NO_BUILTIN, VW_OPT_CO_STREAM, VW_OPT_CO_EXCL, VW_OPT_CO_PROPER,
+    VW_OPT_CO_UNIT,
+    VW_OPT_CL_ADJUST = 1320, VW_OPT_CL_CI, VW_OPT_CL_MIN_DEPTH, VW_OPT_CL_FLOOR, VW_OPT_CL_VETO
+};
+#define VW_OPT_COUNT_LONG                                            \
+    {"targets", required_argument, NULL, 'T'},                       \
+    {"no-builtin", no_argument, NULL, VW_OPT_CO_NO_BUILTIN},         \
+    {"build", required_argument, NULL, VW_OPT_CO_BUILD},             \
+    {"reference", required_argument, NULL, 'f'},                     \
+    {"stream", no_argument, NULL, VW_OPT_CO_STREAM},                 \
+    {"min-MQ", required_argument, NULL, 'q'},                        \
+    {"min-BQ", required_argument, NULL, 'Q'},                        \
+    {"excl-flags", required_argument, NULL, VW_OPT_CO_EXCL},         \
+    {"proper-pair", no_argument, NULL, VW_OPT_CO_PROPER},            \
+    {"count-unit", required_argument, NULL, VW_OPT_CO_UNIT}
+/* The calling options shared by call and run (alpha is named per command). */
+#define VW_OPT_CALL_LONG                                             \
+    {"adjust", required_argument, NULL, VW_OPT_CL_ADJUST},           \
+    {"ci", required_argument, NULL, VW_OPT_CL_CI},                   \
+    {"min-depth", required_argument, NULL, VW_OPT_CL_MIN_DEPTH},     \
+    {"bg-floor", required_argument, NULL, VW_OPT_CL_FLOOR},          \
+    {"veto", required_argument, NULL, VW_OPT_CL_VETO}
+/* Handle one option of those groups: return 1 when 'c' was one, with
+ * *ret_exit -1 (go on) or VW_EXIT_USAGE (said why).  'to' collects -T into
+ * to->targets, which must have room for every argument. */
+int vw_cmd_count_opt(int c, const char *arg, vw_target_opt_t *to, vw_count_opt_t *co, int *ret_exit);
+int vw_cmd_call_opt(int c, const char *arg, vw_call_opt_t *co, int *ret_exit);
+
 /* Builds the target set: the built-in catalogue in the build (given, or
  * detected from 'first_input' when not NULL) plus user targets, sorted and
  * de-duplicated, REF-checked against the reference when one is given

@@ -14,9 +14,7 @@
 #include "vafwatch/model.h"
 #include "cmd.h"
 
-enum { OPT_BUILD = VW_OPT_CMD_FIRST, OPT_NO_BUILTIN, OPT_STREAM, OPT_EXCL, OPT_PROPER, OPT_UNIT, OPT_MODEL,
-       OPT_ALPHA, OPT_ADJUST, OPT_CI, OPT_MIN_DEPTH, OPT_FLOOR, OPT_FLANK, OPT_NO_SELF, OPT_CFDNA, OPT_VETO,
-       OPT_JSON };
+enum { OPT_FLANK = VW_OPT_CMD_FIRST, OPT_NO_SELF, OPT_CFDNA, OPT_JSON };
 
 static void usage(FILE *fp)
 {
@@ -78,28 +76,15 @@ int main_call(int argc, char *argv[])
 {
     static const struct option lopts[] = {
         {"model", required_argument, NULL, 'm'},
-        {"targets", required_argument, NULL, 'T'},
-        {"no-builtin", no_argument, NULL, OPT_NO_BUILTIN},
-        {"build", required_argument, NULL, OPT_BUILD},
-        {"reference", required_argument, NULL, 'f'},
-        {"stream", no_argument, NULL, OPT_STREAM},
-        {"min-MQ", required_argument, NULL, 'q'},
-        {"min-BQ", required_argument, NULL, 'Q'},
-        {"excl-flags", required_argument, NULL, OPT_EXCL},
-        {"proper-pair", no_argument, NULL, OPT_PROPER},
-        {"count-unit", required_argument, NULL, OPT_UNIT},
         {"alpha", required_argument, NULL, 'a'},
-        {"adjust", required_argument, NULL, OPT_ADJUST},
-        {"ci", required_argument, NULL, OPT_CI},
-        {"min-depth", required_argument, NULL, OPT_MIN_DEPTH},
-        {"bg-floor", required_argument, NULL, OPT_FLOOR},
         {"flank", required_argument, NULL, OPT_FLANK},
         {"no-self", no_argument, NULL, OPT_NO_SELF},
-        {"veto", required_argument, NULL, OPT_VETO},
         {"cfdna", required_argument, NULL, OPT_CFDNA},
         {"output-prefix", required_argument, NULL, 'o'},
         {"json", no_argument, NULL, OPT_JSON},
         {"threads", required_argument, NULL, 't'},
+        VW_OPT_COUNT_LONG,
+        VW_OPT_CALL_LONG,
         VW_OPT_COMMON_LONG,
         {NULL, 0, NULL, 0}
     };
@@ -126,7 +111,7 @@ int main_call(int argc, char *argv[])
         return VW_EXIT_DATA;
     }
     while ((c = getopt_long(argc, argv, "m:T:f:q:Q:a:o:t:h", lopts, NULL)) >= 0) {
-        if (vw_cmd_common(c, optarg, usage, &ex)) {
+        if (vw_cmd_common(c, optarg, usage, &ex) || vw_cmd_count_opt(c, optarg, &to, &opt, &ex) || vw_cmd_call_opt(c, optarg, &co, &ex)) {
             if (ex >= 0) {
                 ret = ex;
                 goto out;
@@ -135,76 +120,9 @@ int main_call(int argc, char *argv[])
         }
         switch (c) {
         case 'm': model_path = optarg; break;
-        case 'T': to.targets[to.n_targets++] = optarg; break;
-        case OPT_NO_BUILTIN: to.no_builtin = 1; break;
-        case OPT_BUILD: to.build = optarg; break;
-        case 'f': to.reference = opt.reference = optarg; break;
-        case OPT_STREAM: opt.stream = 1; break;
-        case 'q':
-        case 'Q':
-            if (vw_parse_long(optarg, &v) || v < 0 || v > 255) {
-                vw_error("-%c takes an integer from 0 to 255, not '%s'", c, optarg);
-                ret = VW_EXIT_USAGE;
-                goto out;
-            }
-            if (c == 'q') opt.min_mq = (int)v; else opt.min_bq = (int)v;
-            break;
-        case OPT_EXCL: {
-            int f = bam_str2flag(optarg);
-            if (f < 0) {
-                vw_error("--excl-flags: cannot parse '%s'", optarg);
-                ret = VW_EXIT_USAGE;
-                goto out;
-            }
-            opt.excl_flags = (uint32_t)f;
-            break;
-        }
-        case OPT_PROPER: opt.req_flags |= BAM_FPROPER_PAIR; break;
-        case OPT_UNIT:
-            if (!strcmp(optarg, "fragment")) opt.unit = VW_UNIT_FRAGMENT;
-            else if (!strcmp(optarg, "read")) opt.unit = VW_UNIT_READ;
-            else {
-                vw_error("--count-unit takes 'fragment' or 'read', not '%s'", optarg);
-                ret = VW_EXIT_USAGE;
-                goto out;
-            }
-            break;
         case 'a':
             if (vw_parse_double(optarg, &co.alpha) || !(co.alpha > 0 && co.alpha < 1)) {
                 vw_error("--alpha takes a number in (0, 1), not '%s'", optarg);
-                ret = VW_EXIT_USAGE;
-                goto out;
-            }
-            break;
-        case OPT_ADJUST:
-            if (!strcmp(optarg, "holm")) co.adjust = VW_ADJ_HOLM;
-            else if (!strcmp(optarg, "bh")) co.adjust = VW_ADJ_BH;
-            else if (!strcmp(optarg, "none")) co.adjust = VW_ADJ_NONE;
-            else {
-                vw_error("--adjust takes holm, bh or none, not '%s'", optarg);
-                ret = VW_EXIT_USAGE;
-                goto out;
-            }
-            break;
-        case OPT_CI:
-            if (!strcmp(optarg, "cp")) co.ci = VW_CI_CP;
-            else if (!strcmp(optarg, "wilson")) co.ci = VW_CI_WILSON;
-            else {
-                vw_error("--ci takes cp or wilson, not '%s'", optarg);
-                ret = VW_EXIT_USAGE;
-                goto out;
-            }
-            break;
-        case OPT_MIN_DEPTH:
-            if (vw_parse_long(optarg, &co.min_depth) || co.min_depth < 0) {
-                vw_error("--min-depth takes an integer >= 0, not '%s'", optarg);
-                ret = VW_EXIT_USAGE;
-                goto out;
-            }
-            break;
-        case OPT_FLOOR:
-            if (vw_parse_double(optarg, &co.bg_floor) || !(co.bg_floor > 0 && co.bg_floor < 1)) {
-                vw_error("--bg-floor takes a number in (0, 1), not '%s'", optarg);
                 ret = VW_EXIT_USAGE;
                 goto out;
             }
@@ -218,14 +136,6 @@ int main_call(int argc, char *argv[])
             flank_given = 1;
             break;
         case OPT_NO_SELF: no_self = 1; break;
-        case OPT_VETO:
-            if (vw_flags_parse(optarg, &co.veto) != 0) {
-                vw_error("--veto: unknown flag in '%s' (strand_bias, possible_germline, noisy_site, low_depth, "
-                         "discordant_mates)", optarg);
-                ret = VW_EXIT_USAGE;
-                goto out;
-            }
-            break;
         case OPT_CFDNA: {
             char *eq = strrchr(optarg, '=');
             if (!eq || eq == optarg || vw_parse_double(eq + 1, &dv) || !(dv > 0)) {

@@ -16,8 +16,7 @@
 #include "vafwatch/vcfin.h"
 #include "cmd.h"
 
-enum { OPT_BUILD = VW_OPT_CMD_FIRST, OPT_NO_BUILTIN, OPT_STREAM, OPT_EXCL, OPT_PROPER, OPT_UNIT, OPT_JSON, OPT_NO_SELF,
-       OPT_FLANK };
+enum { OPT_JSON = VW_OPT_CMD_FIRST, OPT_NO_SELF, OPT_FLANK };
 
 static void usage(FILE *fp)
 {
@@ -129,22 +128,13 @@ static int split_commas(char *s, char **out, int m)
 int main_count(int argc, char *argv[])
 {
     static const struct option lopts[] = {
-        {"targets", required_argument, NULL, 'T'},
-        {"no-builtin", no_argument, NULL, OPT_NO_BUILTIN},
-        {"build", required_argument, NULL, OPT_BUILD},
-        {"reference", required_argument, NULL, 'f'},
         {"sample", required_argument, NULL, 's'},
-        {"stream", no_argument, NULL, OPT_STREAM},
-        {"min-MQ", required_argument, NULL, 'q'},
-        {"min-BQ", required_argument, NULL, 'Q'},
-        {"excl-flags", required_argument, NULL, OPT_EXCL},
-        {"proper-pair", no_argument, NULL, OPT_PROPER},
-        {"count-unit", required_argument, NULL, OPT_UNIT},
         {"output", required_argument, NULL, 'o'},
         {"json", required_argument, NULL, OPT_JSON},
         {"threads", required_argument, NULL, 't'},
         {"no-self", no_argument, NULL, OPT_NO_SELF},
         {"flank", required_argument, NULL, OPT_FLANK},
+        VW_OPT_COUNT_LONG,
         VW_OPT_COMMON_LONG,
         {NULL, 0, NULL, 0}
     };
@@ -153,7 +143,7 @@ int main_count(int argc, char *argv[])
     vw_target_opt_t to = {NULL, NULL, 0, 0, NULL};
     const char *out = "-", *json = NULL;
     char *sample_arg = NULL, **samples = NULL;
-    long threads = 1, v, flank = 50;
+    long threads = 1, flank = 50;
     int ret = VW_EXIT_DATA, c, ex, no_self = 0;
     vw_targets_t *ts = NULL;
     vw_sample_counts_t **res = NULL;
@@ -164,7 +154,7 @@ int main_count(int argc, char *argv[])
     if (!to.targets)
         return VW_EXIT_DATA;
     while ((c = getopt_long(argc, argv, "T:f:s:q:Q:o:t:h", lopts, NULL)) >= 0) {
-        if (vw_cmd_common(c, optarg, usage, &ex)) {
+        if (vw_cmd_common(c, optarg, usage, &ex) || vw_cmd_count_opt(c, optarg, &to, &opt, &ex)) {
             if (ex >= 0) {
                 ret = ex;
                 goto out;
@@ -172,41 +162,7 @@ int main_count(int argc, char *argv[])
             continue;
         }
         switch (c) {
-        case 'T': to.targets[to.n_targets++] = optarg; break;
-        case OPT_NO_BUILTIN: to.no_builtin = 1; break;
-        case OPT_BUILD: to.build = optarg; break;
-        case 'f': to.reference = opt.reference = optarg; break;
         case 's': sample_arg = optarg; break;
-        case OPT_STREAM: opt.stream = 1; break;
-        case 'q':
-        case 'Q':
-            if (vw_parse_long(optarg, &v) || v < 0 || v > 255) {
-                vw_error("-%c takes an integer from 0 to 255, not '%s'", c, optarg);
-                ret = VW_EXIT_USAGE;
-                goto out;
-            }
-            if (c == 'q') opt.min_mq = (int)v; else opt.min_bq = (int)v;
-            break;
-        case OPT_EXCL: {
-            int f = bam_str2flag(optarg);
-            if (f < 0) {
-                vw_error("--excl-flags: cannot parse '%s' (e.g. UNMAP,SECONDARY or 0x904)", optarg);
-                ret = VW_EXIT_USAGE;
-                goto out;
-            }
-            opt.excl_flags = (uint32_t)f;
-            break;
-        }
-        case OPT_PROPER: opt.req_flags |= BAM_FPROPER_PAIR; break;
-        case OPT_UNIT:
-            if (!strcmp(optarg, "fragment")) opt.unit = VW_UNIT_FRAGMENT;
-            else if (!strcmp(optarg, "read")) opt.unit = VW_UNIT_READ;
-            else {
-                vw_error("--count-unit takes 'fragment' or 'read', not '%s'", optarg);
-                ret = VW_EXIT_USAGE;
-                goto out;
-            }
-            break;
         case 'o': out = optarg; break;
         case OPT_JSON: json = optarg; break;
         case OPT_NO_SELF: no_self = 1; break;

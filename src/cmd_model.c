@@ -14,8 +14,7 @@
 #include "vafwatch/model.h"
 #include "cmd.h"
 
-enum { OPT_BUILD = VW_OPT_CMD_FIRST, OPT_NO_BUILTIN, OPT_STREAM, OPT_EXCL, OPT_PROPER, OPT_UNIT, OPT_VAFMAX,
-       OPT_NOISY2, OPT_NOISY1, OPT_DATE };
+enum { OPT_VAFMAX = VW_OPT_CMD_FIRST, OPT_NOISY2, OPT_NOISY1, OPT_DATE };
 
 static void usage(FILE *fp)
 {
@@ -71,22 +70,13 @@ static int parse_frac(const char *name, const char *arg, double lo_excl, double 
 int main_model(int argc, char *argv[])
 {
     static const struct option lopts[] = {
-        {"targets", required_argument, NULL, 'T'},
-        {"no-builtin", no_argument, NULL, OPT_NO_BUILTIN},
-        {"build", required_argument, NULL, OPT_BUILD},
-        {"reference", required_argument, NULL, 'f'},
-        {"stream", no_argument, NULL, OPT_STREAM},
-        {"min-MQ", required_argument, NULL, 'q'},
-        {"min-BQ", required_argument, NULL, 'Q'},
-        {"excl-flags", required_argument, NULL, OPT_EXCL},
-        {"proper-pair", no_argument, NULL, OPT_PROPER},
-        {"count-unit", required_argument, NULL, OPT_UNIT},
         {"vaf-max", required_argument, NULL, OPT_VAFMAX},
         {"noisy-frac2", required_argument, NULL, OPT_NOISY2},
         {"noisy-frac1", required_argument, NULL, OPT_NOISY1},
         {"output", required_argument, NULL, 'o'},
         {"date", no_argument, NULL, OPT_DATE},
         {"threads", required_argument, NULL, 't'},
+        VW_OPT_COUNT_LONG,
         VW_OPT_COMMON_LONG,
         {NULL, 0, NULL, 0}
     };
@@ -118,7 +108,7 @@ int main_model(int argc, char *argv[])
     if (!to.targets)
         return VW_EXIT_DATA;
     while ((c = getopt_long(argc, argv, "T:f:q:Q:o:t:h", lopts, NULL)) >= 0) {
-        if (vw_cmd_common(c, optarg, usage, &ex)) {
+        if (vw_cmd_common(c, optarg, usage, &ex) || vw_cmd_count_opt(c, optarg, &to, &opt, &ex)) {
             if (ex >= 0) {
                 ret = ex;
                 goto out;
@@ -126,40 +116,6 @@ int main_model(int argc, char *argv[])
             continue;
         }
         switch (c) {
-        case 'T': to.targets[to.n_targets++] = optarg; break;
-        case OPT_NO_BUILTIN: to.no_builtin = 1; break;
-        case OPT_BUILD: to.build = optarg; break;
-        case 'f': to.reference = opt.reference = optarg; break;
-        case OPT_STREAM: opt.stream = 1; break;
-        case 'q':
-        case 'Q':
-            if (vw_parse_long(optarg, &v) || v < 0 || v > 255) {
-                vw_error("-%c takes an integer from 0 to 255, not '%s'", c, optarg);
-                ret = VW_EXIT_USAGE;
-                goto out;
-            }
-            if (c == 'q') opt.min_mq = (int)v; else opt.min_bq = (int)v;
-            break;
-        case OPT_EXCL: {
-            int f = bam_str2flag(optarg);
-            if (f < 0) {
-                vw_error("--excl-flags: cannot parse '%s'", optarg);
-                ret = VW_EXIT_USAGE;
-                goto out;
-            }
-            opt.excl_flags = (uint32_t)f;
-            break;
-        }
-        case OPT_PROPER: opt.req_flags |= BAM_FPROPER_PAIR; break;
-        case OPT_UNIT:
-            if (!strcmp(optarg, "fragment")) opt.unit = VW_UNIT_FRAGMENT;
-            else if (!strcmp(optarg, "read")) opt.unit = VW_UNIT_READ;
-            else {
-                vw_error("--count-unit takes 'fragment' or 'read', not '%s'", optarg);
-                ret = VW_EXIT_USAGE;
-                goto out;
-            }
-            break;
         case OPT_VAFMAX:
             if (parse_frac("vaf-max", optarg, 0, 1, &mo.fit.vaf_max)) { ret = VW_EXIT_USAGE; goto out; }
             break;

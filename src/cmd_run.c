@@ -33,9 +33,8 @@
 #include "vafwatch/vcfin.h"
 #include "cmd.h"
 
-enum { OPT_BUILD = VW_OPT_TRACK_LAST + 1, OPT_NO_BUILTIN, OPT_EXCL, OPT_PROPER, OPT_UNIT, OPT_OUTDIR,
-       OPT_ALPHA_CALL, OPT_ADJUST, OPT_MIN_DEPTH, OPT_FLOOR, OPT_NO_SELF, OPT_FLANK, OPT_NO_CACHE,
-       OPT_CNV_BED, OPT_CNV_BUILTIN, OPT_CNV_PON, OPT_TF_FROM, OPT_CNV_REF };
+enum { OPT_ALPHA_CALL = VW_OPT_TRACK_LAST + 1, OPT_NO_SELF, OPT_FLANK, OPT_NO_CACHE, OPT_CNV_BED,
+       OPT_CNV_BUILTIN, OPT_CNV_PON, OPT_TF_FROM, OPT_CNV_REF };
 
 static void usage(FILE *fp)
 {
@@ -75,6 +74,8 @@ static void usage(FILE *fp)
             "Calling:\n"
             "      --call-alpha FLOAT   detected when q < this [%g]\n"
             "      --adjust METHOD      holm, bh or none [holm]\n"
+            "      --ci METHOD          95 %% VAF interval: cp (Clopper-Pearson) or wilson [cp]\n"
+            "      --veto FLAGS         flags that turn a detection into 'no' [none]\n"
             "      --min-depth INT      low_depth flag below this [%ld]\n"
             "      --bg-floor FLOAT     default background error [%g]\n"
             "      --no-self            no self background from the sample's own reads\n"
@@ -339,21 +340,9 @@ int main_run(int argc, char *argv[])
 {
     static const struct option lopts[] = {
         {"outdir", required_argument, NULL, 'd'},
-        {"targets", required_argument, NULL, 'T'},
-        {"no-builtin", no_argument, NULL, OPT_NO_BUILTIN},
-        {"build", required_argument, NULL, OPT_BUILD},
-        {"reference", required_argument, NULL, 'f'},
         {"model", required_argument, NULL, 'm'},
-        {"min-MQ", required_argument, NULL, 'q'},
-        {"min-BQ", required_argument, NULL, 'Q'},
-        {"excl-flags", required_argument, NULL, OPT_EXCL},
-        {"proper-pair", no_argument, NULL, OPT_PROPER},
-        {"count-unit", required_argument, NULL, OPT_UNIT},
         {"no-cache", no_argument, NULL, OPT_NO_CACHE},
         {"call-alpha", required_argument, NULL, OPT_ALPHA_CALL},
-        {"adjust", required_argument, NULL, OPT_ADJUST},
-        {"min-depth", required_argument, NULL, OPT_MIN_DEPTH},
-        {"bg-floor", required_argument, NULL, OPT_FLOOR},
         {"no-self", no_argument, NULL, OPT_NO_SELF},
         {"flank", required_argument, NULL, OPT_FLANK},
         {"threads", required_argument, NULL, 't'},
@@ -363,6 +352,8 @@ int main_run(int argc, char *argv[])
         {"cnv-ref", required_argument, NULL, OPT_CNV_REF},
         {"tf-from", required_argument, NULL, OPT_TF_FROM},
         VW_OPT_TRACK_LONG,
+        VW_OPT_COUNT_LONG,
+        VW_OPT_CALL_LONG,
         VW_OPT_COMMON_LONG,
         {NULL, 0, NULL, 0}
     };
@@ -374,7 +365,7 @@ int main_run(int argc, char *argv[])
     vw_track_opt_init(&topt);
     vw_target_opt_t to = {NULL, NULL, 0, 0, NULL};
     const char *outdir = NULL, *model_path = NULL, *sheet_opt = NULL, *events = NULL;
-    long threads = 1, v, flank = 50;
+    long threads = 1, flank = 50;
     int ret = VW_EXIT_DATA, c, ex, no_self = 0, use_cache = 1;
     vw_timeline_t *tl = NULL;
     vw_targets_t *ts = NULL;
@@ -397,7 +388,7 @@ int main_run(int argc, char *argv[])
         return VW_EXIT_DATA;
     }
     while ((c = getopt_long(argc, argv, "d:T:f:m:q:Q:t:s:e:r:h", lopts, NULL)) >= 0) {
-        if (vw_cmd_common(c, optarg, usage, &ex) || vw_cmd_track_opt(c, optarg, &topt, &sheet_opt, &events, &ex)) {
+        if (vw_cmd_common(c, optarg, usage, &ex) || vw_cmd_count_opt(c, optarg, &to, &copt, &ex) || vw_cmd_call_opt(c, optarg, &cl, &ex) || vw_cmd_track_opt(c, optarg, &topt, &sheet_opt, &events, &ex)) {
             if (ex >= 0) {
                 ret = ex;
                 goto out;
@@ -406,40 +397,7 @@ int main_run(int argc, char *argv[])
         }
         switch (c) {
         case 'd': outdir = optarg; break;
-        case 'T': to.targets[to.n_targets++] = optarg; break;
-        case OPT_NO_BUILTIN: to.no_builtin = 1; break;
-        case OPT_BUILD: to.build = optarg; break;
-        case 'f': to.reference = copt.reference = optarg; break;
         case 'm': model_path = optarg; break;
-        case 'q':
-        case 'Q':
-            if (vw_parse_long(optarg, &v) || v < 0 || v > 255) {
-                vw_error("-%c takes an integer from 0 to 255, not '%s'", c, optarg);
-                ret = VW_EXIT_USAGE;
-                goto out;
-            }
-            if (c == 'q') copt.min_mq = (int)v; else copt.min_bq = (int)v;
-            break;
-        case OPT_EXCL: {
-            int f = bam_str2flag(optarg);
-            if (f < 0) {
-                vw_error("--excl-flags: cannot parse '%s'", optarg);
-                ret = VW_EXIT_USAGE;
-                goto out;
-            }
-            copt.excl_flags = (uint32_t)f;
-            break;
-        }
-        case OPT_PROPER: copt.req_flags |= BAM_FPROPER_PAIR; break;
-        case OPT_UNIT:
-            if (!strcmp(optarg, "fragment")) copt.unit = VW_UNIT_FRAGMENT;
-            else if (!strcmp(optarg, "read")) copt.unit = VW_UNIT_READ;
-            else {
-                vw_error("--count-unit takes 'fragment' or 'read', not '%s'", optarg);
-                ret = VW_EXIT_USAGE;
-                goto out;
-            }
-            break;
         case OPT_NO_CACHE: use_cache = 0; break;
         case OPT_CNV_BED: cnvo.bed = optarg; break;
         case OPT_CNV_BUILTIN: cnvo.builtin = 1; break;
@@ -449,30 +407,6 @@ int main_run(int argc, char *argv[])
         case OPT_ALPHA_CALL:
             if (vw_parse_double(optarg, &cl.alpha) || !(cl.alpha > 0 && cl.alpha < 1)) {
                 vw_error("--call-alpha takes a number in (0, 1), not '%s'", optarg);
-                ret = VW_EXIT_USAGE;
-                goto out;
-            }
-            break;
-        case OPT_ADJUST:
-            if (!strcmp(optarg, "holm")) cl.adjust = VW_ADJ_HOLM;
-            else if (!strcmp(optarg, "bh")) cl.adjust = VW_ADJ_BH;
-            else if (!strcmp(optarg, "none")) cl.adjust = VW_ADJ_NONE;
-            else {
-                vw_error("--adjust takes holm, bh or none, not '%s'", optarg);
-                ret = VW_EXIT_USAGE;
-                goto out;
-            }
-            break;
-        case OPT_MIN_DEPTH:
-            if (vw_parse_long(optarg, &cl.min_depth) || cl.min_depth < 0) {
-                vw_error("--min-depth takes a non-negative integer, not '%s'", optarg);
-                ret = VW_EXIT_USAGE;
-                goto out;
-            }
-            break;
-        case OPT_FLOOR:
-            if (vw_parse_double(optarg, &cl.bg_floor) || !(cl.bg_floor > 0 && cl.bg_floor < 1)) {
-                vw_error("--bg-floor takes a number in (0, 1), not '%s'", optarg);
                 ret = VW_EXIT_USAGE;
                 goto out;
             }

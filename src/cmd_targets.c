@@ -8,7 +8,9 @@
 #include <htslib/sam.h>
 #include <htslib/vcf.h>
 
+#include "vafwatch/call.h"
 #include "vafwatch/catalogue.h"
+#include "vafwatch/count.h"
 #include "vafwatch/log.h"
 #include "vafwatch/vcfin.h"
 #include "cmd.h"
@@ -149,4 +151,96 @@ int vw_cmd_output_is_input(const char *out, const char *const *in, int n_in)
         if (in[i] && strcmp(in[i], "-") && stat(in[i], &si) == 0 && si.st_dev == so.st_dev && si.st_ino == so.st_ino)
             return 1;
     return 0;
+}
+
+int vw_cmd_count_opt(int c, const char *arg, vw_target_opt_t *to, vw_count_opt_t *co, int *ret_exit)
+{
+    long v;
+    *ret_exit = -1;
+    switch (c) {
+    case 'T': to->targets[to->n_targets++] = arg; return 1;
+    case VW_OPT_CO_NO_BUILTIN: to->no_builtin = 1; return 1;
+    case VW_OPT_CO_BUILD: to->build = arg; return 1;
+    case 'f': to->reference = co->reference = arg; return 1;
+    case VW_OPT_CO_STREAM: co->stream = 1; return 1;
+    case 'q':
+    case 'Q':
+        if (vw_parse_long(arg, &v) || v < 0 || v > 255) {
+            vw_error("-%c takes an integer from 0 to 255, not '%s'", c, arg);
+            *ret_exit = VW_EXIT_USAGE;
+        } else if (c == 'q') {
+            co->min_mq = (int)v;
+        } else {
+            co->min_bq = (int)v;
+        }
+        return 1;
+    case VW_OPT_CO_EXCL: {
+        int f = bam_str2flag(arg);
+        if (f < 0) {
+            vw_error("--excl-flags: cannot parse '%s' (e.g. UNMAP,SECONDARY or 0x904)", arg);
+            *ret_exit = VW_EXIT_USAGE;
+        } else {
+            co->excl_flags = (uint32_t)f;
+        }
+        return 1;
+    }
+    case VW_OPT_CO_PROPER: co->req_flags |= BAM_FPROPER_PAIR; return 1;
+    case VW_OPT_CO_UNIT:
+        if (!strcmp(arg, "fragment")) {
+            co->unit = VW_UNIT_FRAGMENT;
+        } else if (!strcmp(arg, "read")) {
+            co->unit = VW_UNIT_READ;
+        } else {
+            vw_error("--count-unit takes 'fragment' or 'read', not '%s'", arg);
+            *ret_exit = VW_EXIT_USAGE;
+        }
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+int vw_cmd_call_opt(int c, const char *arg, vw_call_opt_t *co, int *ret_exit)
+{
+    *ret_exit = -1;
+    switch (c) {
+    case VW_OPT_CL_ADJUST:
+        if (!strcmp(arg, "holm")) co->adjust = VW_ADJ_HOLM;
+        else if (!strcmp(arg, "bh")) co->adjust = VW_ADJ_BH;
+        else if (!strcmp(arg, "none")) co->adjust = VW_ADJ_NONE;
+        else {
+            vw_error("--adjust takes holm, bh or none, not '%s'", arg);
+            *ret_exit = VW_EXIT_USAGE;
+        }
+        return 1;
+    case VW_OPT_CL_CI:
+        if (!strcmp(arg, "cp")) co->ci = VW_CI_CP;
+        else if (!strcmp(arg, "wilson")) co->ci = VW_CI_WILSON;
+        else {
+            vw_error("--ci takes cp or wilson, not '%s'", arg);
+            *ret_exit = VW_EXIT_USAGE;
+        }
+        return 1;
+    case VW_OPT_CL_MIN_DEPTH:
+        if (vw_parse_long(arg, &co->min_depth) || co->min_depth < 0) {
+            vw_error("--min-depth takes a non-negative integer, not '%s'", arg);
+            *ret_exit = VW_EXIT_USAGE;
+        }
+        return 1;
+    case VW_OPT_CL_FLOOR:
+        if (vw_parse_double(arg, &co->bg_floor) || !(co->bg_floor > 0 && co->bg_floor < 1)) {
+            vw_error("--bg-floor takes a number in (0, 1), not '%s'", arg);
+            *ret_exit = VW_EXIT_USAGE;
+        }
+        return 1;
+    case VW_OPT_CL_VETO:
+        if (vw_flags_parse(arg, &co->veto) != 0) {
+            vw_error("--veto: unknown flag in '%s' (strand_bias, possible_germline, noisy_site, low_depth, "
+                     "discordant_mates)", arg);
+            *ret_exit = VW_EXIT_USAGE;
+        }
+        return 1;
+    default:
+        return 0;
+    }
 }

@@ -20,7 +20,7 @@ void vw_cmd_track_help(FILE *fp)
     fprintf(fp,
             "Input:\n"
             "  -s, --sheet FILE         cohort sheet (patient sample date file ...); the 'file'\n"
-            "                           column need not exist here\n"
+            "                           files are read only by run\n"
             "  -e, --events FILE        events (treatment_start/stop, scan, progression ...)\n"
             "Emergence:\n"
             "  -r, --rule RULE          consecutive: two consecutive detected draws;\n"
