@@ -192,21 +192,37 @@ printf '%s\n%s\n' "$CH" "${CR/$'\t.\tpon'/$'\tweird_flag\tpon'}" >"$F/calls_flag
 checksum() { (cd "$F" && find . -type f -print0 | sort -z | xargs -0 md5sum; find . | sort) | md5sum; }
 pass=0 fail=0 skip=0 n=0
 is_root=0; [ "$(id -u)" -eq 0 ] && is_root=1
+# As root, the 'nonroot' rows run as the unprivileged user 65534 (nobody)
+# through setpriv, so that permission errors really happen.
+drop=""
+if [ "$is_root" -eq 1 ] && command -v setpriv >/dev/null; then
+    chmod a+rx "$T" "$F"
+    chmod -R a+r "$F"
+    # only when that user can reach the binary and the fixtures (every parent directory)
+    if setpriv --reuid=65534 --regid=65534 --clear-groups sh -c 'test -x "$1" && test -r "$2"' _ "$VW" "$F/good.bam" 2>/dev/null; then
+        drop="setpriv --reuid=65534 --regid=65534 --clear-groups"
+    fi
+fi
 while IFS= read -r line || [ -n "$line" ]; do
     case $line in ''|'#'*) continue ;; esac
     IFS=$'\t' read -r want needs re cmd <<<"$line"
     n=$((n + 1))
+    run_as=""
     if [[ ,$needs, == *,nonroot,* ]] && [ "$is_root" -eq 1 ]; then
-        echo "skip $n (root can read anything): $cmd"; skip=$((skip + 1)); continue
+        if [ -z "$drop" ]; then
+            echo "skip $n (root can read anything, and setpriv cannot drop it): $cmd"; skip=$((skip + 1)); continue
+        fi
+        run_as=$drop
     fi
     if [[ ,$needs, == *,root,* ]] && [ "$is_root" -eq 0 ]; then
         echo "skip $n (needs root): $cmd"; skip=$((skip + 1)); continue
     fi
     O=$T/out$n
     rm -rf "$O"; mkdir -p "$O"
+    [ -n "$run_as" ] && chmod 777 "$O"
     c=${cmd//\{VW\}/$WRAP$VW}; c=${c//\{PARSE\}/$WRAP$PARSE}; c=${c//\{F\}/$F}; c=${c//\{O\}/$O}
     before=$(checksum)
-    bash -c "$c" >"$T/stdout" 2>"$T/stderr"
+    $run_as bash -c "$c" >"$T/stdout" 2>"$T/stderr"
     got=$?
     after=$(checksum)
     why=""
