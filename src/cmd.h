@@ -30,6 +30,10 @@ enum {
     "      --version            print the version and exit\n"                       \
     "  -h, --help               print this help and exit\n"
 
+/* Parses an integer option value in [lo, hi]; logs "NAME takes an integer
+ * from LO to HI" and returns -1 when it is not one, else 0 and *ret. */
+int vw_cmd_long_arg(const char *name, const char *arg, long lo, long hi, long *ret);
+
 /* Handles the common options; returns 1 if 'c' was one of them, with
  * *ret_exit set to -1 to go on or to an exit code to stop with. */
 int vw_cmd_common(int c, const char *arg, void (*usage)(FILE *), int *ret_exit);

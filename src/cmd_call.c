@@ -128,8 +128,7 @@ int main_call(int argc, char *argv[])
             }
             break;
         case OPT_FLANK:
-            if (vw_parse_long(optarg, &flank) || flank < 1 || flank > 100000) {
-                vw_error("--flank takes an integer from 1 to 100000, not '%s'", optarg);
+            if (vw_cmd_long_arg("--flank", optarg, 1, 100000, &flank) < 0) {
                 ret = VW_EXIT_USAGE;
                 goto out;
             }
@@ -151,8 +150,7 @@ int main_call(int argc, char *argv[])
         case 'o': out = optarg; break;
         case OPT_JSON: json = 1; break;
         case 't':
-            if (vw_parse_long(optarg, &v) || v < 1 || v > 256) {
-                vw_error("--threads takes an integer from 1 to 256, not '%s'", optarg);
+            if (vw_cmd_long_arg("--threads", optarg, 1, 256, &v) < 0) {
                 ret = VW_EXIT_USAGE;
                 goto out;
             }

@@ -248,8 +248,7 @@ int main_cnv(int argc, char *argv[])
         case 's': sample_arg = optarg; break;
         case OPT_STREAM: copt.stream = 1; break;
         case 'q':
-            if (vw_parse_long(optarg, &v) || v < 0 || v > 255) {
-                vw_error("-q takes an integer from 0 to 255, not '%s'", optarg);
+            if (vw_cmd_long_arg("-q", optarg, 0, 255, &v) < 0) {
                 ret = VW_EXIT_USAGE;
                 goto out;
             }
@@ -267,8 +266,7 @@ int main_cnv(int argc, char *argv[])
         }
         case 'o': prefix = optarg; break;
         case 't':
-            if (vw_parse_long(optarg, &v) || v < 1 || v > 256) {
-                vw_error("--threads takes an integer from 1 to 256, not '%s'", optarg);
+            if (vw_cmd_long_arg("--threads", optarg, 1, 256, &v) < 0) {
                 ret = VW_EXIT_USAGE;
                 goto out;
             }

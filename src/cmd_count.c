@@ -167,15 +167,13 @@ int main_count(int argc, char *argv[])
         case OPT_JSON: json = optarg; break;
         case OPT_NO_SELF: no_self = 1; break;
         case OPT_FLANK:
-            if (vw_parse_long(optarg, &flank) || flank < 1 || flank > 100000) {
-                vw_error("--flank takes an integer from 1 to 100000, not '%s'", optarg);
+            if (vw_cmd_long_arg("--flank", optarg, 1, 100000, &flank) < 0) {
                 ret = VW_EXIT_USAGE;
                 goto out;
             }
             break;
         case 't':
-            if (vw_parse_long(optarg, &threads) || threads < 1 || threads > 256) {
-                vw_error("--threads takes an integer from 1 to 256, not '%s'", optarg);
+            if (vw_cmd_long_arg("--threads", optarg, 1, 256, &threads) < 0) {
                 ret = VW_EXIT_USAGE;
                 goto out;
             }

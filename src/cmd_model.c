@@ -128,8 +128,7 @@ int main_model(int argc, char *argv[])
         case 'o': out = optarg; break;
         case OPT_DATE: date = 1; break;
         case 't':
-            if (vw_parse_long(optarg, &v) || v < 1 || v > 256) {
-                vw_error("--threads takes an integer from 1 to 256, not '%s'", optarg);
+            if (vw_cmd_long_arg("--threads", optarg, 1, 256, &v) < 0) {
                 ret = VW_EXIT_USAGE;
                 goto out;
             }

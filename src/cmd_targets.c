@@ -244,3 +244,14 @@ int vw_cmd_call_opt(int c, const char *arg, vw_call_opt_t *co, int *ret_exit)
         return 0;
     }
 }
+
+int vw_cmd_long_arg(const char *name, const char *arg, long lo, long hi, long *ret)
+{
+    long v;
+    if (vw_parse_long(arg, &v) || v < lo || v > hi) {
+        vw_error("%s takes an integer from %ld to %ld, not '%s'", name, lo, hi, arg);
+        return -1;
+    }
+    *ret = v;
+    return 0;
+}
