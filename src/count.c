@@ -631,8 +631,10 @@ static int fraglen_of(const bam1_t *b)
     const bam1_core_t *c = &b->core;
     if (!(c->flag & BAM_FPAIRED) || (c->flag & BAM_FMUNMAP) || c->mtid != c->tid || c->isize == 0)
         return 0;
-    int64_t l = c->isize < 0 ? -(int64_t)c->isize : c->isize;
-    return l > INT32_MAX ? INT32_MAX : (int)l;
+    /* isize is a 64-bit field: a hostile SAM may hold INT64_MIN, whose negation overflows */
+    if (c->isize <= -(int64_t)INT32_MAX || c->isize >= INT32_MAX)
+        return INT32_MAX;
+    return c->isize < 0 ? (int)-c->isize : (int)c->isize;
 }
 
 /* Handles one read against bound targets [lo, hi). */
@@ -1162,14 +1164,18 @@ static int creg_cmp(const void *a, const void *b)
 
 /* The position at which a read's fragment is counted, or -1 when this read
  * is not the one that counts it (the other mate is). */
+#define VW_FRAG_TLEN_MAX ((hts_pos_t)1 << 40)
 static hts_pos_t frag_point(const bam1_t *b)
 {
     const bam1_core_t *c = &b->core;
     if ((c->flag & BAM_FPAIRED) && !(c->flag & BAM_FMUNMAP) && c->mtid == c->tid && c->isize != 0) {
         if (c->pos > c->mpos || (c->pos == c->mpos && !(c->flag & BAM_FREAD1)))
             return -1;
-        hts_pos_t t = c->isize < 0 ? -c->isize : c->isize;
-        return c->pos + t / 2;
+        /* clamp before negating: a hostile SAM may hold INT64_MIN, and pos + t/2 must not overflow */
+        hts_pos_t t = c->isize < -VW_FRAG_TLEN_MAX || c->isize > VW_FRAG_TLEN_MAX ? VW_FRAG_TLEN_MAX
+                      : c->isize < 0                                               ? -c->isize
+                                                                                   : c->isize;
+        return c->pos > HTS_POS_MAX - t ? HTS_POS_MAX : c->pos + t / 2;
     }
     return (c->pos + bam_endpos(b)) / 2;
 }

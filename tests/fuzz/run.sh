@@ -6,6 +6,12 @@
 # sanitizer report; the reproducer is left in build-fuzz/artifacts/<name>/.
 #
 #   tests/fuzz/run.sh SECONDS [JOBS] [HARNESS...]
+#
+# FUZZ_SEED=N fixes libFuzzer's seed and FUZZ_RUNS=N bounds the executions
+# per harness (SECONDS stays the time cap).  With both, a run is a
+# reproducible check rather than an exploration: CI uses them, so that it
+# fails only on inputs anyone can regenerate, while open-ended runs (no
+# FUZZ_SEED) keep looking for new bugs.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 secs=${1:?usage: tests/fuzz/run.sh SECONDS [JOBS] [HARNESS...]}
@@ -24,10 +30,13 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:abort_on_error=1:print_sta
 run_one() {
     local n=$1 log=build-fuzz/logs/$1.log
     mkdir -p "build-fuzz/corpus/$n" "build-fuzz/artifacts/$n" build-fuzz/logs
-    if "build-fuzz/tests/fuzz/fuzz_$n" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=4096 \
+    local det=()
+    [ -n "${FUZZ_SEED:-}" ] && det+=(-seed="$FUZZ_SEED")
+    [ -n "${FUZZ_RUNS:-}" ] && det+=(-runs="$FUZZ_RUNS")
+    if "build-fuzz/tests/fuzz/fuzz_$n" "${det[@]}" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=4096 \
         -artifact_prefix="build-fuzz/artifacts/$n/" "build-fuzz/corpus/$n" "tests/fuzz/corpus/$n" >"$log" 2>&1; then
         echo "fuzz $n: ok, $(grep -Eo 'Done [0-9]+ runs' "$log" | grep -Eo '[0-9]+') executions," \
-             "$(grep -Eo 'cov: [0-9]+' "$log" | tail -1) in ${secs}s"
+             "$(grep -Eo 'cov: [0-9]+' "$log" | tail -1) within ${secs}s"
     else
         echo "fuzz $n: FAILED (see $log and build-fuzz/artifacts/$n/)"
         grep -E 'ERROR|runtime error|SUMMARY' "$log" | head -5

@@ -306,6 +306,39 @@ static void test_self_line(void **state)
     vw_targets_destroy(ts);
 }
 
+/* A hostile TLEN (the 64-bit extremes htslib accepts in SAM text) must
+ * neither overflow nor lose the fragment: f9's mates both read T at 101
+ * and count once as alt; its length is clamped, not negated. */
+static void test_extreme_tlen(void **state)
+{
+    (void)state;
+    static const char *text = "@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:sim1\tLN:1000\n"
+                              "f9\t99\tsim1\t95\t60\t10M\t=\t98\t-9223372036854775808\tAAAAAATAAA\tIIIIIIIIII\n"
+                              "f9\t147\tsim1\t98\t60\t10M\t=\t95\t9223372036854775807\tAAATAAAAAA\tIIIIIIIIII\n";
+    char p[600];
+    snprintf(p, sizeof(p), "%s/tlen.sam", dir);
+    FILE *fp = fopen(p, "w");
+    assert_non_null(fp);
+    fputs(text, fp);
+    fclose(fp);
+    vw_targets_t *ts = load_targets();
+    for (int unit = 0; unit < 2; unit++) {
+        vw_count_opt_t opt;
+        vw_count_opt_init(&opt);
+        opt.stream = 1;
+        opt.unit = unit ? VW_UNIT_READ : VW_UNIT_FRAGMENT;
+        vw_sample_counts_t *s = NULL;
+        assert_int_equal(vw_count_file(p, "x", ts, &opt, &s), 0);
+        const vw_count_t *c = by_id(ts, s, "snv");
+        assert_int_equal(c->alt, unit ? 2 : 1);
+        assert_int_equal(c->ref, 0);
+        assert_true(vw_fraglen_median(c->fl_alt) > 0);
+        vw_sample_counts_destroy(s);
+    }
+    vw_targets_destroy(ts);
+    unlink(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -315,6 +348,7 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_median),
         cmocka_unit_test(test_self_line),
+        cmocka_unit_test(test_extreme_tlen),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
