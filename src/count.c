@@ -219,7 +219,13 @@ static uint64_t name_hash(const char *s)
     w = 0;
     memcpy(&w, s, n);
     h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
-    return h ^ (h >> 29);
+    /* final avalanche (MurmurHash3's fmix64): the table index takes the low
+     * bits, which a multiply alone leaves dependent on the low input bits */
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    return h ^ (h >> 33);
 }
 
 /* Slot of 'name' in the table, or -1. */
@@ -353,7 +359,7 @@ static int flush_pending(engine_t *e, int tid, hts_pos_t pos)
     return 0;
 }
 
-static int pend_add(engine_t *e, const bam1_t *b, int fraglen)
+static int pend_add(engine_t *e, const bam1_t *b, int fraglen, uint64_t h)
 {
     int idx;
     if (e->n_free > 0) {
@@ -407,20 +413,11 @@ static int pend_add(engine_t *e, const bam1_t *b, int fraglen)
     }
     memcpy(p->obs, e->obs, (size_t)e->n_obs * sizeof(obs_t));
     p->n_obs = e->n_obs;
-    p->hash = name_hash(p->qname);
-    long k = tab_find(e, p->qname, p->hash);
-    if (k >= 0) {
-        /* a third record with this name (e.g. supplementary kept by the
-         * flag filter): the older one is counted alone */
-        pend_t *o = POOL(e, e->tab[k].idx);
-        int ret = commit(e, o->obs, o->n_obs, NULL, 0, o->fraglen);
-        o->alive = 0;
-        e->tab[k].idx = idx;
-        if (ret < 0)
-            return ret;
-    } else if (tab_insert(e, p->hash, idx) < 0) {
+    p->hash = h;
+    /* the caller has looked the name up and not found it: a record with
+     * this name that is waiting would have been merged instead */
+    if (tab_insert(e, p->hash, idx) < 0)
         return -ENOMEM;
-    }
     int slot = (int)(p->mpos & (WHEEL - 1));
     p->next = e->wheel[slot];
     e->wheel[slot] = idx;
@@ -637,8 +634,8 @@ static int fraglen_of(const bam1_t *b)
     return c->isize < 0 ? (int)-c->isize : (int)c->isize;
 }
 
-/* Handles one read against bound targets [lo, hi). */
-static int process(engine_t *e, const bam1_t *b, int lo, int hi)
+/* Handles one read against bound targets [lo, hi); h is name_hash() of its name. */
+static int process(engine_t *e, const bam1_t *b, int lo, int hi, uint64_t h)
 {
     const bam1_core_t *c = &b->core;
     const vw_count_opt_t *o = e->opt;
@@ -666,7 +663,7 @@ static int process(engine_t *e, const bam1_t *b, int lo, int hi)
     int paired = (c->flag & BAM_FPAIRED) && !(c->flag & BAM_FMUNMAP) && c->mtid == c->tid;
     if (paired && e->tab_n > 0) {
         const char *name = bam_get_qname(b);
-        long k = tab_find(e, name, name_hash(name));
+        long k = tab_find(e, name, h);
         if (k >= 0) {
             int idx = e->tab[k].idx;
             pend_t *p = POOL(e, idx);
@@ -689,7 +686,7 @@ static int process(engine_t *e, const bam1_t *b, int lo, int hi)
             }
         }
         e->n_obs = k;
-        return k > 0 ? pend_add(e, b, fl) : 0;
+        return k > 0 ? pend_add(e, b, fl, h) : 0;
     }
     return commit(e, e->obs, e->n_obs, NULL, 0, fl);
 }
@@ -853,12 +850,108 @@ static int read_error(const engine_t *e, samFile *fp, int r)
     return VW_EFORMAT;
 }
 
+/* Reads are decoded LOOKAHEAD records ahead of the one being counted, so
+ * that the pending-mate table slot of each can be prefetched while the
+ * records before it are counted: at depths where the table no longer fits
+ * the cache, the lookup of a read's mate is otherwise a memory stall.  The
+ * prefetches are hints only; the counting order is the file order. */
+#define LOOKAHEAD 16
+
+typedef struct {
+    bam1_t *b[LOOKAHEAD];
+    uint64_t h[LOOKAHEAD];
+    int n, head; /* records held, index of the oldest */
+} ring_t;
+
+static int ring_init(ring_t *r)
+{
+    memset(r, 0, sizeof(*r));
+    for (int i = 0; i < LOOKAHEAD; i++)
+        if (!(r->b[i] = bam_init1()))
+            return -ENOMEM;
+    return 0;
+}
+
+static void ring_free(ring_t *r)
+{
+    for (int i = 0; i < LOOKAHEAD; i++)
+        bam_destroy1(r->b[i]);
+}
+
+static inline int is_paired_here(const bam1_t *b)
+{
+    const bam1_core_t *c = &b->core;
+    return (c->flag & BAM_FPAIRED) && !(c->flag & BAM_FMUNMAP) && c->mtid == c->tid;
+}
+
+/* Stage 1, when a record is read: its table slot. */
+static inline void prefetch_slot(const engine_t *e, const bam1_t *b, uint64_t h)
+{
+    if (e->opt->unit == VW_UNIT_FRAGMENT && e->tab && is_paired_here(b))
+        __builtin_prefetch(&e->tab[h & e->tab_mask]);
+}
+
+/* Stage 2, halfway to its turn: the waiting mate the slot points to. */
+static inline void prefetch_mate(const engine_t *e, const bam1_t *b, uint64_t h)
+{
+    if (e->opt->unit != VW_UNIT_FRAGMENT || !e->tab || e->tab_n == 0 || !is_paired_here(b))
+        return;
+    const struct slot_s *t = &e->tab[h & e->tab_mask];
+    if (t->idx >= 0 && t->h == h) {
+        const pend_t *p = POOL(e, t->idx);
+        __builtin_prefetch(p);
+        __builtin_prefetch((const char *)p + 64);
+    }
+}
+
+/* Counts the oldest record of the ring and drops it. */
+static int ring_pop(engine_t *e, ring_t *r, int lo, int hi)
+{
+    int i = r->head;
+    if (r->n > LOOKAHEAD / 2) {
+        int j = (i + LOOKAHEAD / 2) % LOOKAHEAD;
+        prefetch_mate(e, r->b[j], r->h[j]);
+    }
+    r->head = (i + 1) % LOOKAHEAD;
+    r->n--;
+    const bam1_t *b = r->b[i];
+    if (lo < 0) {
+        const bam1_core_t *c = &b->core;
+        if (c->tid >= e->n_tid || e->tid_hi[c->tid] == 0)
+            return 0;
+        lo = e->tid_lo[c->tid];
+        hi = e->tid_hi[c->tid];
+    }
+    return process(e, b, lo, hi, r->h[i]);
+}
+
+/* The slot the next record is read into. */
+static inline bam1_t *ring_slot(ring_t *r)
+{
+    return r->b[(r->head + r->n) % LOOKAHEAD];
+}
+
+/* Takes the record just read into ring_slot(). */
+static inline void ring_push(const engine_t *e, ring_t *r)
+{
+    int i = (r->head + r->n) % LOOKAHEAD;
+    r->h[i] = name_hash(bam_get_qname(r->b[i]));
+    prefetch_slot(e, r->b[i], r->h[i]);
+    r->n++;
+}
+
 /* Streams the whole file; needs coordinate order. */
-static int run_stream(engine_t *e, samFile *fp, sam_hdr_t *h, bam1_t *b)
+static int run_stream(engine_t *e, samFile *fp, sam_hdr_t *h)
 {
     int r, ret = 0, last_tid = -1;
     hts_pos_t last_pos = -1;
-    while ((r = sam_read1(fp, h, b)) >= 0) {
+    ring_t q;
+    if (ring_init(&q) < 0) {
+        ring_free(&q);
+        return -ENOMEM;
+    }
+    while ((r = sam_read1(fp, h, ring_slot(&q))) >= 0) {
+        const bam1_t *b = ring_slot(&q);
         e->out->n_reads++;
         const bam1_core_t *c = &b->core;
         if (c->tid < 0)
@@ -867,26 +960,38 @@ static int run_stream(engine_t *e, samFile *fp, sam_hdr_t *h, bam1_t *b)
             vw_error("%s: not sorted by coordinate (record %lld, %s at %s:%lld); run samtools sort", e->out->path,
                      (long long)e->out->n_reads, bam_get_qname(b), sam_hdr_tid2name(h, c->tid),
                      (long long)c->pos + 1);
+            ring_free(&q);
             return VW_EFORMAT;
         }
         last_tid = c->tid;
         last_pos = c->pos;
         if (c->tid >= e->n_tid || e->tid_hi[c->tid] == 0)
             continue;
-        if ((ret = process(e, b, e->tid_lo[c->tid], e->tid_hi[c->tid])) < 0)
-            return ret;
+        ring_push(e, &q);
+        if (q.n == LOOKAHEAD && (ret = ring_pop(e, &q, -1, -1)) < 0)
+            break;
     }
+    while (ret >= 0 && q.n > 0)
+        ret = ring_pop(e, &q, -1, -1);
+    ring_free(&q);
+    if (ret < 0)
+        return ret;
     if (r < -1)
         return read_error(e, fp, r);
     return flush_pending(e, -1, 0);
 }
 
 /* Visits clusters of targets through the index. */
-static int run_index(engine_t *e, samFile *fp, sam_hdr_t *h, hts_idx_t *idx, bam1_t *b)
+static int run_index(engine_t *e, samFile *fp, sam_hdr_t *h, hts_idx_t *idx)
 {
     const hts_pos_t gap = 1000; /* targets closer than this share one region */
     int i = 0, ret = 0;
-    while (i < e->n_bt) {
+    ring_t q;
+    if (ring_init(&q) < 0) {
+        ring_free(&q);
+        return -ENOMEM;
+    }
+    while (i < e->n_bt && ret >= 0) {
         int lo = i, tid = e->bt[i].tid;
         hts_pos_t rb = e->bt[i].span_beg, re = e->bt[i].span_end;
         i++;
@@ -899,23 +1004,29 @@ static int run_index(engine_t *e, samFile *fp, sam_hdr_t *h, hts_idx_t *idx, bam
         if (!itr) {
             vw_error("%s: cannot query region %s:%lld-%lld", e->out->path, sam_hdr_tid2name(h, tid),
                      (long long)rb + 1, (long long)re);
-            return VW_EFORMAT;
+            ret = VW_EFORMAT;
+            break;
         }
         int r;
-        while ((r = sam_itr_next(fp, itr, b)) >= 0) {
+        while ((r = sam_itr_next(fp, itr, ring_slot(&q))) >= 0) {
             e->out->n_reads++;
-            if ((ret = process(e, b, lo, i)) < 0)
+            ring_push(e, &q);
+            if (q.n == LOOKAHEAD && (ret = ring_pop(e, &q, lo, i)) < 0)
                 break;
         }
+        while (ret >= 0 && q.n > 0)
+            ret = ring_pop(e, &q, lo, i);
         hts_itr_destroy(itr);
         if (ret < 0)
-            return ret;
-        if (r < -1)
-            return read_error(e, fp, r);
-        if ((ret = flush_pending(e, -1, 0)) < 0)
-            return ret;
+            break;
+        if (r < -1) {
+            ret = read_error(e, fp, r);
+            break;
+        }
+        ret = flush_pending(e, -1, 0);
     }
-    return 0;
+    ring_free(&q);
+    return ret < 0 ? ret : 0;
 }
 
 int vw_count_file(const char *path, const char *sample, const vw_targets_t *ts, const vw_count_opt_t *opt,
@@ -931,7 +1042,6 @@ int vw_count_file(const char *path, const char *sample, const vw_targets_t *ts, 
     samFile *fp = NULL;
     sam_hdr_t *h = NULL;
     hts_idx_t *idx = NULL;
-    bam1_t *b = NULL;
     vw_sample_counts_t *s = calloc(1, sizeof(*s));
     if (!s)
         return -ENOMEM;
@@ -949,8 +1059,7 @@ int vw_count_file(const char *path, const char *sample, const vw_targets_t *ts, 
     if (e.wheel)
         memset(e.wheel, 0xff, WHEEL * sizeof(int)); /* all -1 */
     e.wheel_tid = -1;
-    b = bam_init1();
-    if (!s->path || !s->c || !s->chrom || !e.tab || !e.wheel || !b) {
+    if (!s->path || !s->c || !s->chrom || !e.tab || !e.wheel) {
         rc = -ENOMEM;
         goto out;
     }
@@ -1010,15 +1119,14 @@ int vw_count_file(const char *path, const char *sample, const vw_targets_t *ts, 
             rc = VW_EINPUT;
             goto out;
         }
-        rc = run_index(&e, fp, h, idx, b);
+        rc = run_index(&e, fp, h, idx);
     } else {
-        rc = run_stream(&e, fp, h, b);
+        rc = run_stream(&e, fp, h);
     }
     if (rc == 0)
         vw_ratewarn_summary(&e.warn_cigar);
 out:
     engine_free(&e);
-    bam_destroy1(b);
     if (idx)
         hts_idx_destroy(idx);
     if (h)
