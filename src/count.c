@@ -16,6 +16,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -935,12 +936,37 @@ static inline bam1_t *ring_slot(ring_t *r)
 static inline void ring_push(const engine_t *e, ring_t *r)
 {
     int i = (r->head + r->n) % LOOKAHEAD;
-    r->h[i] = name_hash(bam_get_qname(r->b[i]));
-    prefetch_slot(e, r->b[i], r->h[i]);
+    if (e->opt->unit == VW_UNIT_FRAGMENT) {
+        r->h[i] = name_hash(bam_get_qname(r->b[i]));
+        prefetch_slot(e, r->b[i], r->h[i]);
+    }
     r->n++;
 }
 
-/* Streams the whole file; needs coordinate order. */
+/* The consumer's checks and counting of one streamed record: returns 1 to
+ * stop (unplaced reads reached), 0 to go on, < 0 on error. */
+static int stream_take(engine_t *e, sam_hdr_t *h, ring_t *q, int *last_tid, hts_pos_t *last_pos)
+{
+    const bam1_t *b = ring_slot(q);
+    const bam1_core_t *c = &b->core;
+    e->out->n_reads++;
+    if (c->tid < 0)
+        return 1; /* unplaced unmapped reads come last */
+    if (c->tid < *last_tid || (c->tid == *last_tid && c->pos < *last_pos)) {
+        vw_error("%s: not sorted by coordinate (record %lld, %s at %s:%lld); run samtools sort", e->out->path,
+                 (long long)e->out->n_reads, bam_get_qname(b), sam_hdr_tid2name(h, c->tid),
+                 (long long)c->pos + 1);
+        return VW_EFORMAT;
+    }
+    *last_tid = c->tid;
+    *last_pos = c->pos;
+    if (c->tid >= e->n_tid || e->tid_hi[c->tid] == 0)
+        return 0;
+    ring_push(e, q);
+    return q->n == LOOKAHEAD ? ring_pop(e, q, -1, -1) : 0;
+}
+
+/* Streams the whole file in this thread; needs coordinate order. */
 static int run_stream(engine_t *e, samFile *fp, sam_hdr_t *h)
 {
     int r, ret = 0, last_tid = -1;
@@ -950,33 +976,146 @@ static int run_stream(engine_t *e, samFile *fp, sam_hdr_t *h)
         ring_free(&q);
         return -ENOMEM;
     }
-    while ((r = sam_read1(fp, h, ring_slot(&q))) >= 0) {
-        const bam1_t *b = ring_slot(&q);
-        e->out->n_reads++;
-        const bam1_core_t *c = &b->core;
-        if (c->tid < 0)
-            break; /* unplaced unmapped reads come last */
-        if (c->tid < last_tid || (c->tid == last_tid && c->pos < last_pos)) {
-            vw_error("%s: not sorted by coordinate (record %lld, %s at %s:%lld); run samtools sort", e->out->path,
-                     (long long)e->out->n_reads, bam_get_qname(b), sam_hdr_tid2name(h, c->tid),
-                     (long long)c->pos + 1);
-            ring_free(&q);
-            return VW_EFORMAT;
-        }
-        last_tid = c->tid;
-        last_pos = c->pos;
-        if (c->tid >= e->n_tid || e->tid_hi[c->tid] == 0)
-            continue;
-        ring_push(e, &q);
-        if (q.n == LOOKAHEAD && (ret = ring_pop(e, &q, -1, -1)) < 0)
+    while ((r = sam_read1(fp, h, ring_slot(&q))) >= 0)
+        if ((ret = stream_take(e, h, &q, &last_tid, &last_pos)) != 0)
             break;
-    }
     while (ret >= 0 && q.n > 0)
         ret = ring_pop(e, &q, -1, -1);
     ring_free(&q);
     if (ret < 0)
         return ret;
-    if (r < -1)
+    if (ret == 0 && r < -1)
+        return read_error(e, fp, r);
+    return flush_pending(e, -1, 0);
+}
+
+/* Streaming with a decoding thread: one thread reads and decodes records
+ * into batches while this one counts them.  Batches travel through a ring
+ * of N_BATCH; the decoder stops at the end of the file, at a read error
+ * (kept for the counter to report after the records before it), at the
+ * first unplaced read, or when the counter asks it to. */
+#define BATCH 2048
+#define N_BATCH 4
+
+typedef struct {
+    bam1_t *b[BATCH];
+    int n;
+    int r; /* after the last record: 0 more to come, -1 end of file, < -1 read error */
+} batch_t;
+
+typedef struct {
+    samFile *fp;
+    sam_hdr_t *h;
+    batch_t bt[N_BATCH];
+    int n_full, wr, rd; /* full batches, next to fill, next to count */
+    int stop;
+    pthread_mutex_t lock;
+    pthread_cond_t cv;
+} decoder_t;
+
+static void *decoder_main(void *arg)
+{
+    decoder_t *d = arg;
+    for (int done = 0; !done;) {
+        pthread_mutex_lock(&d->lock);
+        while (d->n_full == N_BATCH && !d->stop)
+            pthread_cond_wait(&d->cv, &d->lock);
+        int stop = d->stop;
+        batch_t *t = &d->bt[d->wr];
+        pthread_mutex_unlock(&d->lock);
+        if (stop)
+            break;
+        t->n = 0;
+        t->r = 0;
+        while (t->n < BATCH) {
+            int r = sam_read1(d->fp, d->h, t->b[t->n]);
+            if (r < 0) {
+                t->r = r;
+                break;
+            }
+            if (t->b[t->n++]->core.tid < 0) {
+                t->r = -1; /* unplaced reads: the counter stops at this one */
+                break;
+            }
+        }
+        done = t->r != 0;
+        pthread_mutex_lock(&d->lock);
+        d->wr = (d->wr + 1) % N_BATCH;
+        d->n_full++;
+        pthread_cond_broadcast(&d->cv);
+        pthread_mutex_unlock(&d->lock);
+    }
+    return NULL;
+}
+
+static int run_stream_mt(engine_t *e, samFile *fp, sam_hdr_t *h)
+{
+    decoder_t *d = calloc(1, sizeof(*d));
+    ring_t q;
+    int ret = 0, r = 0, last_tid = -1;
+    hts_pos_t last_pos = -1;
+    if (!d || ring_init(&q) < 0) {
+        if (d)
+            ring_free(&q);
+        free(d);
+        return -ENOMEM;
+    }
+    d->fp = fp;
+    d->h = h;
+    for (int i = 0; i < N_BATCH; i++)
+        for (int j = 0; j < BATCH; j++)
+            if (!(d->bt[i].b[j] = bam_init1()))
+                ret = -ENOMEM;
+    pthread_t th;
+    if (ret == 0 && (pthread_mutex_init(&d->lock, NULL) != 0 || pthread_cond_init(&d->cv, NULL) != 0
+                     || pthread_create(&th, NULL, decoder_main, d) != 0))
+        ret = -ENOMEM; /* (never on Linux but for resources: not worth a separate message) */
+    if (ret < 0) {
+        for (int i = 0; i < N_BATCH; i++)
+            for (int j = 0; j < BATCH; j++)
+                bam_destroy1(d->bt[i].b[j]);
+        ring_free(&q);
+        free(d);
+        return ret;
+    }
+    for (;;) {
+        pthread_mutex_lock(&d->lock);
+        while (d->n_full == 0)
+            pthread_cond_wait(&d->cv, &d->lock);
+        batch_t *t = &d->bt[d->rd];
+        pthread_mutex_unlock(&d->lock);
+        for (int i = 0; i < t->n && ret == 0; i++) {
+            /* swap the decoded record into the ring's free slot */
+            int k = (q.head + q.n) % LOOKAHEAD;
+            bam1_t *tmp = q.b[k];
+            q.b[k] = t->b[i];
+            t->b[i] = tmp;
+            ret = stream_take(e, h, &q, &last_tid, &last_pos);
+        }
+        r = t->r;
+        pthread_mutex_lock(&d->lock);
+        d->rd = (d->rd + 1) % N_BATCH;
+        d->n_full--;
+        if (ret != 0)
+            d->stop = 1;
+        pthread_cond_broadcast(&d->cv);
+        pthread_mutex_unlock(&d->lock);
+        if (ret != 0 || r != 0)
+            break;
+    }
+    pthread_join(th, NULL);
+    pthread_mutex_destroy(&d->lock);
+    pthread_cond_destroy(&d->cv);
+    while (ret >= 0 && q.n > 0)
+        ret = ring_pop(e, &q, -1, -1);
+    for (int i = 0; i < N_BATCH; i++)
+        for (int j = 0; j < BATCH; j++)
+            bam_destroy1(d->bt[i].b[j]);
+    ring_free(&q);
+    free(d);
+    if (ret < 0)
+        return ret;
+    if (ret == 0 && r < -1)
         return read_error(e, fp, r);
     return flush_pending(e, -1, 0);
 }
@@ -1085,8 +1224,12 @@ int vw_count_file(const char *path, const char *sample, const vw_targets_t *ts, 
             goto out;
         }
     }
-    if (opt->threads > 1 && hts_set_threads(fp, opt->threads) != 0)
-        vw_warn("%s: could not start %d decompression threads", path, opt->threads);
+    int stream = opt->stream || strcmp(path, "-") == 0;
+    /* -t N on one file: when streaming, one thread decodes records and the
+     * rest (N - 2) decompress; through the index, N decompress */
+    int bgzf_threads = stream ? opt->threads - 2 : opt->threads;
+    if (bgzf_threads > 1 && hts_set_threads(fp, bgzf_threads) != 0)
+        vw_warn("%s: could not start %d decompression threads", path, bgzf_threads);
     h = sam_hdr_read(fp);
     if (!h) {
         vw_error("%s: no valid header (truncated or not a BAM/CRAM/SAM file)", path);
@@ -1110,7 +1253,6 @@ int vw_count_file(const char *path, const char *sample, const vw_targets_t *ts, 
     }
     if ((rc = bind_targets(&e, h)) < 0)
         goto out;
-    int stream = opt->stream || strcmp(path, "-") == 0;
     if (!stream) {
         idx = sam_index_load(fp, path);
         if (!idx) {
@@ -1121,7 +1263,7 @@ int vw_count_file(const char *path, const char *sample, const vw_targets_t *ts, 
         }
         rc = run_index(&e, fp, h, idx);
     } else {
-        rc = run_stream(&e, fp, h);
+        rc = opt->threads > 1 ? run_stream_mt(&e, fp, h) : run_stream(&e, fp, h);
     }
     if (rc == 0)
         vw_ratewarn_summary(&e.warn_cigar);

@@ -11,9 +11,12 @@
 # --- alignment files ---------------------------------------------------------------
 1	-	trunc\.bam: truncated or corrupt	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/trunc.bam
 1	-	trunc\.bam: truncated or corrupt	{VW} count --no-builtin -T {F}/t.tsv --stream -o {O}/x.tsv {F}/trunc.bam
+1	-	trunc\.bam: truncated or corrupt	{VW} count --no-builtin -T {F}/t.tsv --stream -t 2 -o {O}/x.tsv {F}/trunc.bam
 1	-	-: truncated or corrupt BAM/CRAM after [0-9]+ records	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv - < {F}/trunc.bam
+1	-	-: truncated or corrupt BAM/CRAM after [0-9]+ records	{VW} count -t 2 --no-builtin -T {F}/t.tsv -o {O}/x.tsv - < {F}/trunc.bam
 1	-	corrupt\.bam: truncated or corrupt	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/corrupt.bam
 1	-	corrupt\.bam: truncated or corrupt	{VW} count --no-builtin -T {F}/t.tsv --stream -o {O}/x.tsv {F}/corrupt.bam
+1	-	corrupt\.bam: truncated or corrupt	{VW} count --no-builtin -T {F}/t.tsv --stream -t 2 -o {O}/x.tsv {F}/corrupt.bam
 0	-	-	{VW} count --no-builtin -T {F}/t.tsv --stream -o {O}/x.tsv {F}/noeof.bam
 1	-	noidx\.bam: no index .*--stream	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/noidx.bam
 0	-	-	{VW} count --no-builtin -T {F}/t.tsv --stream -o {O}/x.tsv {F}/noidx.bam
@@ -22,6 +25,7 @@
 0	-	-	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/empty.bam
 1	-	unsorted\.sam: not sorted by coordinate \(record [0-9]+	{VW} count --no-builtin -T {F}/t.tsv --stream -o {O}/x.tsv {F}/unsorted.sam
 1	-	unsorted\.bam: not sorted by coordinate \(record [0-9]+	{VW} count --no-builtin -T {F}/t.tsv --stream -o {O}/x.tsv {F}/unsorted.bam
+1	-	unsorted\.bam: not sorted by coordinate \(record [0-9]+	{VW} count --no-builtin -T {F}/t.tsv --stream -t 2 -o {O}/x.tsv {F}/unsorted.bam
 1	-	badcigar\.sam: record 2 is not a valid SAM line	{VW} count --no-builtin -T {F}/t.tsv --stream -o {O}/x.tsv {F}/badcigar.sam
 1	-	junk\.bam: (not a BAM|no valid header)	{VW} count --no-builtin -T {F}/t.tsv --stream -o {O}/x.tsv {F}/junk.bam
 1	-	zero\.bam: (not a BAM|no valid header)	{VW} count --no-builtin -T {F}/t.tsv --stream -o {O}/x.tsv {F}/zero.bam

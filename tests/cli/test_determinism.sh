@@ -63,6 +63,11 @@ same "one file: -t 1 vs -t 4 (BGZF threads)" "$T/d1.tsv" "$T/d4.tsv"
 "$VW" "${C[@]}" --no-self -o "$T/a0.tsv" "${B[@]}"
 "$VW" "${C[@]}" --stream -o "$T/e.tsv" "${B[@]}"
 same "index vs --stream (counts)" "$T/a0.tsv" "$T/e.tsv"
+for t in 2 3; do # streaming one file: a decoding thread (and -t 3: one BGZF thread)
+    "$VW" "${C[@]}" --stream -t $t -o "$T/e$t.tsv" "${B[0]}"
+    "$VW" "${C[@]}" --stream -o "$T/e1.tsv" "${B[0]}"
+    same "one file streamed: -t 1 vs -t $t" "$T/e1.tsv" "$T/e$t.tsv"
+done
 "$VW" "${C[@]}" -o "$T/f.tsv" "${B[2]}" "${B[0]}" "${B[1]}"
 sort "$T/a1.tsv" >"$T/a1.s"; sort "$T/f.tsv" >"$T/f.s"
 same "input order changes only the row order" "$T/a1.s" "$T/f.s"

@@ -2,7 +2,8 @@
 # vafwatch count against the simulator's truth, exactly, fragment and read
 # level, for every recipe in testdata/sim (SNVs at one site, MNV, a deletion
 # placed at the far end of its repeat, an insertion, duplicates, edge cases),
-# without and with sequencing errors, through the index and streaming.
+# without and with sequencing errors, through the index and streaming
+# (in one thread, and with -t 2: one thread decodes while the other counts).
 # Usage: test_sim_truth.sh VAFWATCH VWSIM RECIPE_DIR WORKDIR
 set -u
 VW=$1 SIM=$2 RDIR=$3 W=$4
@@ -10,7 +11,7 @@ mkdir -p "$W"
 pass=0 fail=0
 for recipe in kras_small repeat_indel edge_cases; do
     for err in 0 0.01; do
-        for mode in index stream; do
+        for mode in index stream stream2; do
             p=$W/$recipe.e$err
             if [ ! -s "$p.truth.tsv" ]; then
                 "$SIM" -r "$RDIR/$recipe.recipe.tsv" -o "$p" --error-rate "$err" >/dev/null 2>&1 \
@@ -22,6 +23,7 @@ for recipe in kras_small repeat_indel edge_cases; do
             [ -f "$p.fa" ] && ref=(-f "$p.fa")
             src=("$p.bam")
             [ "$mode" = stream ] && src=(--stream "$p.bam")
+            [ "$mode" = stream2 ] && src=(--stream -t 2 "$p.bam") # a decoding thread
             for unit in fragment read; do
                 if ! "$VW" count --no-builtin -T "$p.targets.tsv" "${ref[@]}" -q 0 -Q 0 --count-unit "$unit" \
                     "${src[@]}" >"$p.$unit.tsv" 2>"$p.err"; then
