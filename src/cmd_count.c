@@ -53,8 +53,9 @@ static void usage(FILE *fp)
             "Output:\n"
             "  -o, --output FILE        evidence table (TSV) ['-' = standard output]\n"
             "      --json FILE          also write the counts as JSON\n"
-            "  -t, --threads INT        threads: files counted in parallel, or BGZF decompression\n"
-            "                           threads for a single file (more than 4 rarely helps) [1]\n"
+            "  -t, --threads INT        threads: files counted in parallel; for a single file,\n"
+            "                           BGZF decompression threads (through the index), or one\n"
+            "                           thread decoding while one counts (streaming) [1]\n"
             VW_OPT_COMMON_HELP
             "\n"
             "A progress line (files done, reads per second) is shown when standard error is a\n"
