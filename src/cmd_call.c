@@ -178,6 +178,8 @@ int main_call(int argc, char *argv[])
         if (!(model = vw_model_init()) || vw_model_read_tsv(model, model_path) < 0)
             goto out;
     }
+    if (!no_self)
+        opt.self_flank = (int)flank; /* BAM/CRAM inputs: measured in the counting pass */
     if (vw_cmd_evidence(&to, &opt, argv + optind, argc - optind, &ev) < 0)
         goto out;
     for (int k = 0; k < n_cf; k++) {
@@ -200,7 +202,7 @@ int main_call(int argc, char *argv[])
             if (!strcmp(cf[k].sample, ev.s[j]->sample))
                 ng = cf[k].ng;
         vw_sample_counts_t *s = ev.s[j];
-        if (ev.is_bam[j] && !no_self) {
+        if (ev.is_bam[j] && !no_self && !(s->have_self && s->self_flank == flank)) {
             if (vw_count_self_bg(s->path, ev.ts, &opt, (int)flank, &s->self) < 0)
                 goto out;
             s->have_self = 1;

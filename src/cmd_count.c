@@ -97,7 +97,9 @@ static void *worker(void *arg)
         if (vw_vcfin_is_vcf(j->files[i]))
             continue; /* read by the main thread */
         j->rc[i] = vw_count_file(j->files[i], j->samples ? j->samples[i] : NULL, j->ts, j->opt, &j->res[i]);
-        if (j->rc[i] == 0 && j->self && self_possible(j->files[i], j->opt)) {
+        /* the self background is measured in the counting pass (opt->self_flank);
+         * a separate pass only where that did not happen */
+        if (j->rc[i] == 0 && j->self && !j->res[i]->have_self && self_possible(j->files[i], j->opt)) {
             vw_sample_counts_t *s = j->res[i];
             if ((j->rc[i] = vw_count_self_bg(j->files[i], j->ts, j->opt, j->flank, &s->self)) == 0) {
                 s->have_self = 1;
@@ -247,6 +249,8 @@ int main_count(int argc, char *argv[])
     job.rc = rcs;
     job.self = !no_self;
     job.flank = (int)flank;
+    if (job.self)
+        opt.self_flank = job.flank;
     int n_bam = 0;
     for (int i = 0; i < n_files; i++)
         n_bam += !vw_vcfin_is_vcf(files[i]);

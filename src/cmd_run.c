@@ -274,7 +274,7 @@ static int count_draw(runjob_t *j, draw_t *d)
     } else {
         if ((r = vw_count_file(s->path, s->sample, j->ts, j->co, &d->counts)) < 0)
             goto out;
-        if (j->self) {
+        if (j->self && !d->counts->have_self) { /* else measured in the counting pass */
             if ((r = vw_count_self_bg(s->path, j->ts, j->co, j->flank, &d->counts->self)) < 0)
                 goto out;
             d->counts->have_self = 1;
@@ -502,6 +502,8 @@ int main_run(int argc, char *argv[])
     job.key_opts = kopts.s;
     job.self = !no_self;
     job.flank = (int)flank;
+    if (job.self)
+        copt.self_flank = job.flank;
     job.use_cache = use_cache;
     vw_progress_init(&job.prog, "run", "counted", "draws", n_draws);
     pthread_mutex_init(&job.lock, NULL);

@@ -26,6 +26,7 @@
 
 #include "vafwatch/count.h"
 #include "vafwatch/log.h"
+#include "selfbg.h"
 
 
 void vw_count_opt_init(vw_count_opt_t *opt)
@@ -37,6 +38,7 @@ void vw_count_opt_init(vw_count_opt_t *opt)
     opt->req_flags = 0;
     opt->unit = VW_UNIT_FRAGMENT;
     opt->threads = 0;
+    opt->self_flank = -1;
 }
 
 /* Allele codes of one read at one target. */
@@ -119,6 +121,10 @@ typedef struct {
     int m_qpos;
     kstring_t allele;
     vw_ratewarn_t warn_cigar;
+    /* self background in the counting pass (index mode, opt->self_flank >= 0) */
+    vw_selfwin_t *sw;
+    int n_sw;
+    int sw_lo, sw_hi, sw_cur; /* windows of the region being read; cursor (from sw_lo) */
 } engine_t;
 
 /* ------------------------------------------------------------------ */
@@ -649,6 +655,8 @@ static int process(engine_t *e, const bam1_t *b, int lo, int hi, uint64_t h)
         return 0;
     }
     e->out->n_used++;
+    if (e->sw_hi > e->sw_lo)
+        vw_selfbg_add_read(b, e->sw + e->sw_lo, e->sw_hi - e->sw_lo, &e->sw_cur, o->min_bq);
     int ret;
     if (o->unit == VW_UNIT_FRAGMENT && (ret = flush_pending(e, c->tid, c->pos)) < 0)
         return ret;
@@ -816,6 +824,9 @@ static void engine_free(engine_t *e)
     free(e->obs);
     free(e->qpos);
     free(e->allele.s);
+    for (int k = 0; k < e->n_sw; k++)
+        free(e->sw[k].cnt);
+    free(e->sw);
 }
 
 void vw_sample_counts_destroy(vw_sample_counts_t *s)
@@ -1123,8 +1134,11 @@ static int run_stream_mt(engine_t *e, samFile *fp, sam_hdr_t *h)
 /* Visits clusters of targets through the index. */
 static int run_index(engine_t *e, samFile *fp, sam_hdr_t *h, hts_idx_t *idx)
 {
-    const hts_pos_t gap = 1000; /* targets closer than this share one region */
-    int i = 0, ret = 0;
+    /* targets closer than 'gap' share one region; with the self background
+     * each region also takes its targets' flanks, and regions stay apart */
+    const hts_pos_t flank = e->n_sw > 0 ? e->opt->self_flank : 0;
+    const hts_pos_t gap = 1000 + 2 * flank;
+    int i = 0, ret = 0, k = 0;
     ring_t q;
     if (ring_init(&q) < 0) {
         ring_free(&q);
@@ -1138,6 +1152,24 @@ static int run_index(engine_t *e, samFile *fp, sam_hdr_t *h, hts_idx_t *idx)
             if (e->bt[i].span_end > re)
                 re = e->bt[i].span_end;
             i++;
+        }
+        if (e->n_sw > 0) {
+            /* the self-background windows of this region (each window is
+             * counted in one region only, so from each read once) */
+            rb = rb > flank ? rb - flank : 0;
+            re += flank;
+            while (k < e->n_sw && (e->sw[k].tid < tid || (e->sw[k].tid == tid && e->sw[k].end <= rb)))
+                k++;
+            e->sw_lo = k;
+            e->sw_cur = 0; /* relative to sw_lo */
+            while (k < e->n_sw && e->sw[k].tid == tid && e->sw[k].beg < re) {
+                if (e->sw[k].beg < rb)
+                    rb = e->sw[k].beg;
+                if (e->sw[k].end > re)
+                    re = e->sw[k].end;
+                k++;
+            }
+            e->sw_hi = k;
         }
         hts_itr_t *itr = sam_itr_queryi(idx, tid, rb, re);
         if (!itr) {
@@ -1261,7 +1293,26 @@ int vw_count_file(const char *path, const char *sample, const vw_targets_t *ts, 
             rc = VW_EINPUT;
             goto out;
         }
+        if (opt->self_flank >= 0) {
+            if ((e.n_sw = vw_selfbg_windows(ts, h, opt->self_flank, &e.sw)) < 0) {
+                e.n_sw = 0;
+                rc = -ENOMEM;
+                goto out;
+            }
+            for (int k = 0; k < e.n_sw; k++)
+                if (!(e.sw[k].cnt = calloc((size_t)(e.sw[k].end - e.sw[k].beg), sizeof(*e.sw[k].cnt)))) {
+                    rc = -ENOMEM;
+                    goto out;
+                }
+        }
         rc = run_index(&e, fp, h, idx);
+        if (rc == 0 && opt->self_flank >= 0) {
+            memset(&s->self, 0, sizeof(s->self));
+            for (int k = 0; k < e.n_sw; k++)
+                vw_selfbg_summarise(&s->self, &e.sw[k], ts, h);
+            s->have_self = 1;
+            s->self_flank = opt->self_flank;
+        }
     } else {
         rc = opt->threads > 1 ? run_stream_mt(&e, fp, h) : run_stream(&e, fp, h);
     }

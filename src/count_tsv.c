@@ -12,6 +12,7 @@
 
 #include "vafwatch/count.h"
 #include "vafwatch/log.h"
+#include "selfbg.h"
 
 #define N_EV_COLS 22
 
@@ -435,15 +436,129 @@ int vw_sub_class(const char *ref, const char *alt)
     return sub_class_idx(base_idx(ref[0]), base_idx(alt[0]));
 }
 
-typedef struct { hts_pos_t beg, end; int tid; } win_t;
+/* base index (0..3 = ACGT, -1 other) of a 4-bit BAM base code */
+static const int8_t nt16_idx[16] = {-1, 0, 1, -1, 2, -1, -1, -1, 3, -1, -1, -1, -1, -1, -1, -1};
 
 static int win_cmp(const void *a, const void *b)
 {
-    const win_t *x = a, *y = b;
+    const vw_selfwin_t *x = a, *y = b;
     if (x->tid != y->tid) return x->tid < y->tid ? -1 : 1;
     return x->beg < y->beg ? -1 : x->beg > y->beg;
 }
 
+int vw_selfbg_windows(const vw_targets_t *ts, const sam_hdr_t *h, int flank, vw_selfwin_t **ret)
+{
+    *ret = NULL;
+    vw_selfwin_t *w = calloc((size_t)(ts->n ? ts->n : 1), sizeof(*w));
+    if (!w)
+        return -ENOMEM;
+    int nw = 0;
+    for (int i = 0; i < ts->n; i++) {
+        int tid = vw_contig_tid(h, ts->t[i].chrom);
+        if (tid < 0)
+            continue;
+        w[nw].tid = tid;
+        w[nw].beg = ts->t[i].beg > flank ? ts->t[i].beg - flank : 0;
+        w[nw].end = ts->t[i].beg + (hts_pos_t)strlen(ts->t[i].ref) + flank;
+        nw++;
+    }
+    qsort(w, (size_t)nw, sizeof(*w), win_cmp);
+    int nm = 0; /* merge overlapping windows */
+    for (int i = 0; i < nw; i++) {
+        if (nm && w[nm - 1].tid == w[i].tid && w[i].beg <= w[nm - 1].end) {
+            if (w[i].end > w[nm - 1].end)
+                w[nm - 1].end = w[i].end;
+        } else {
+            w[nm++] = w[i];
+        }
+    }
+    if (nm == 0)
+        free(w);
+    else
+        *ret = w;
+    return nm;
+}
+
+void vw_selfbg_add_read(const bam1_t *b, vw_selfwin_t *w, int n, int *cur, int min_bq)
+{
+    const bam1_core_t *c = &b->core;
+    int k = *cur;
+    while (k < n && (w[k].tid < c->tid || (w[k].tid == c->tid && w[k].end <= c->pos)))
+        k++;
+    *cur = k;
+    if (k == n || w[k].tid != c->tid)
+        return;
+    const uint32_t *cig = bam_get_cigar(b);
+    const uint8_t *seq = bam_get_seq(b), *qual = bam_get_qual(b);
+    hts_pos_t rp = c->pos;
+    int qp = 0;
+    for (uint32_t j = 0; j < c->n_cigar && k < n; j++) {
+        int ol = bam_cigar_oplen(cig[j]);
+        int t = bam_cigar_type(bam_cigar_op(cig[j]));
+        if (t == 3) {
+            for (int e = 0; e < ol; e++, rp++, qp++) {
+                while (k < n && w[k].tid == c->tid && w[k].end <= rp)
+                    k++;
+                if (k == n || w[k].tid != c->tid)
+                    return;
+                if (rp < w[k].beg || qual[qp] < min_bq)
+                    continue;
+                int bi = nt16_idx[bam_seqi(seq, qp)];
+                if (bi >= 0)
+                    w[k].cnt[rp - w[k].beg][bi]++;
+            }
+        } else if (t == 1) {
+            qp += ol;
+        } else if (t == 2) {
+            rp += ol;
+        }
+    }
+}
+
+void vw_selfbg_summarise(vw_selfbg_t *r, const vw_selfwin_t *w, const vw_targets_t *ts, const sam_hdr_t *h)
+{
+    hts_pos_t len = w->end - w->beg;
+    for (hts_pos_t p = 0; p < len; p++) {
+        const uint32_t *cp = w->cnt[p];
+        uint32_t tot = cp[0] + cp[1] + cp[2] + cp[3];
+        if (tot < 10)
+            continue;
+        hts_pos_t gp = w->beg + p;
+        int excluded = 0;
+        for (int i = 0; i < ts->n && !excluded; i++) /* catalogue positions are left out */
+            if (gp >= ts->t[i].beg && gp < ts->t[i].beg + (hts_pos_t)strlen(ts->t[i].ref) &&
+                vw_contig_tid(h, ts->t[i].chrom) == w->tid)
+                excluded = 1;
+        if (excluded)
+            continue;
+        int rb = 0;
+        for (int a = 1; a < 4; a++)
+            if (cp[a] > cp[rb])
+                rb = a;
+        int poly = 0;
+        for (int a = 0; a < 4; a++)
+            if (a != rb && cp[a] > 0.1 * tot)
+                poly = 1;
+        if (poly)
+            continue;
+        r->n_pos++;
+        for (int a = 0; a < 4; a++) {
+            int cl = sub_class_idx(rb, a);
+            if (cl < 0)
+                continue;
+            r->x[cl] += cp[a];
+        }
+        /* the class's denominator: every read at a REF base of the class */
+        for (int cl = 0; cl < VW_N_SUB; cl++) {
+            int cr = cl < 3 ? 1 : 3; /* C or T */
+            if (rb == cr || rb == 3 - cr)
+                r->n[cl] += tot;
+        }
+    }
+}
+
+/* The self background in a pass of its own, window by window through the
+ * index (vw_count_file computes the same in its counting pass when asked). */
 int vw_count_self_bg(const char *path, const vw_targets_t *ts, const vw_count_opt_t *opt, int flank,
                      vw_selfbg_t *ret)
 {
@@ -454,11 +569,10 @@ int vw_count_self_bg(const char *path, const vw_targets_t *ts, const vw_count_op
     sam_hdr_t *h = NULL;
     hts_idx_t *idx = NULL;
     bam1_t *b = bam_init1();
-    win_t *w = calloc((size_t)(ts->n ? ts->n : 1), sizeof(*w));
-    uint32_t (*cnt)[4] = NULL;
+    vw_selfwin_t *w = NULL;
     vw_selfbg_t r;
     memset(&r, 0, sizeof(r));
-    if (!b || !w) {
+    if (!b) {
         rc = -ENOMEM;
         goto out;
     }
@@ -479,29 +593,13 @@ int vw_count_self_bg(const char *path, const vw_targets_t *ts, const vw_count_op
         rc = VW_EINPUT;
         goto out;
     }
-    for (int i = 0; i < ts->n; i++) {
-        int tid = vw_contig_tid(h, ts->t[i].chrom);
-        if (tid < 0)
-            continue;
-        w[nw].tid = tid;
-        w[nw].beg = ts->t[i].beg > flank ? ts->t[i].beg - flank : 0;
-        w[nw].end = ts->t[i].beg + (hts_pos_t)strlen(ts->t[i].ref) + flank;
-        nw++;
+    if ((nw = vw_selfbg_windows(ts, h, flank, &w)) < 0) {
+        rc = nw;
+        goto out;
     }
-    qsort(w, (size_t)nw, sizeof(*w), win_cmp);
-    int nm = 0; /* merge overlapping windows */
-    for (int i = 0; i < nw; i++) {
-        if (nm && w[nm - 1].tid == w[i].tid && w[i].beg <= w[nm - 1].end) {
-            if (w[i].end > w[nm - 1].end)
-                w[nm - 1].end = w[i].end;
-        } else {
-            w[nm++] = w[i];
-        }
-    }
-    for (int k = 0; k < nm && rc == 0; k++) {
+    for (int k = 0; k < nw && rc == 0; k++) {
         hts_pos_t len = w[k].end - w[k].beg;
-        free(cnt);
-        if (!(cnt = calloc((size_t)len, sizeof(*cnt)))) {
+        if (!(w[k].cnt = calloc((size_t)len, sizeof(*w[k].cnt)))) {
             rc = -ENOMEM;
             break;
         }
@@ -511,34 +609,14 @@ int vw_count_self_bg(const char *path, const vw_targets_t *ts, const vw_count_op
             rc = VW_EFORMAT;
             break;
         }
-        int sr;
+        int sr, cur = 0;
         while ((sr = sam_itr_next(fp, itr, b)) >= 0) {
             const bam1_core_t *c = &b->core;
             if ((c->flag & opt->excl_flags) || (c->flag & opt->req_flags) != opt->req_flags ||
                 c->qual < opt->min_mq)
                 continue;
-            const uint32_t *cig = bam_get_cigar(b);
-            const uint8_t *seq = bam_get_seq(b), *qual = bam_get_qual(b);
-            hts_pos_t rp = c->pos;
-            int qp = 0;
-            for (uint32_t j = 0; j < c->n_cigar; j++) {
-                int op = bam_cigar_op(cig[j]);
-                int ol = bam_cigar_oplen(cig[j]);
-                int t = bam_cigar_type(op);
-                if (t == 3) {
-                    for (int e = 0; e < ol; e++, rp++, qp++) {
-                        if (rp < w[k].beg || rp >= w[k].end || qual[qp] < opt->min_bq)
-                            continue;
-                        int bi = base_idx(seq_nt16_str[bam_seqi(seq, qp)]);
-                        if (bi >= 0)
-                            cnt[rp - w[k].beg][bi]++;
-                    }
-                } else if (t == 1) {
-                    qp += ol;
-                } else if (t == 2) {
-                    rp += ol;
-                }
-            }
+            vw_selfbg_add_read(b, &w[k], 1, &cur, opt->min_bq);
+            cur = 0; /* one window: reads overlapping it may start before earlier reads end */
         }
         hts_itr_destroy(itr);
         if (sr < -1) {
@@ -546,43 +624,13 @@ int vw_count_self_bg(const char *path, const vw_targets_t *ts, const vw_count_op
             rc = VW_EFORMAT;
             break;
         }
-        for (hts_pos_t p = 0; p < len; p++) {
-            hts_pos_t gp = w[k].beg + p;
-            int excluded = 0;
-            for (int i = 0; i < ts->n && !excluded; i++) /* catalogue positions are left out */
-                if (gp >= ts->t[i].beg && gp < ts->t[i].beg + (hts_pos_t)strlen(ts->t[i].ref) &&
-                    vw_contig_tid(h, ts->t[i].chrom) == w[k].tid)
-                    excluded = 1;
-            uint32_t tot = cnt[p][0] + cnt[p][1] + cnt[p][2] + cnt[p][3];
-            if (excluded || tot < 10)
-                continue;
-            int rb = 0;
-            for (int a = 1; a < 4; a++)
-                if (cnt[p][a] > cnt[p][rb])
-                    rb = a;
-            int poly = 0;
-            for (int a = 0; a < 4; a++)
-                if (a != rb && cnt[p][a] > 0.1 * tot)
-                    poly = 1;
-            if (poly)
-                continue;
-            r.n_pos++;
-            for (int a = 0; a < 4; a++) {
-                int cl = sub_class_idx(rb, a);
-                if (cl < 0)
-                    continue;
-                r.x[cl] += cnt[p][a];
-            }
-            /* the class's denominator: every read at a REF base of the class */
-            for (int cl = 0; cl < VW_N_SUB; cl++) {
-                int cr = cl < 3 ? 1 : 3; /* C or T */
-                if (rb == cr || rb == 3 - cr)
-                    r.n[cl] += tot;
-            }
-        }
+        vw_selfbg_summarise(&r, &w[k], ts, h);
+        free(w[k].cnt);
+        w[k].cnt = NULL;
     }
 out:
-    free(cnt);
+    for (int k = 0; k < nw; k++)
+        free(w[k].cnt);
     free(w);
     bam_destroy1(b);
     if (idx)

@@ -45,6 +45,9 @@ typedef struct {
     int threads;           /* BGZF decompression threads for this file [0] */
     const char *reference; /* FASTA for CRAM decoding, NULL if none */
     int stream;            /* 1: read the whole file in order, no index needed (required for "-") */
+    int self_flank;        /* >= 0: vw_count_file also measures the self background over the
+                            * targets +- self_flank bp in its counting pass (through the index
+                            * only; the same numbers as vw_count_self_bg) [-1: no] */
 } vw_count_opt_t;
 
 /* Sets the documented defaults. */

@@ -339,6 +339,151 @@ static void test_extreme_tlen(void **state)
     unlink(p);
 }
 
+/* Writes a coordinate-sorted BAM (and its index) of 'nr' single-end 40-bp
+ * reads on a 6000-bp contig of C: reads start at 'starts'; read k carries a
+ * T at offset 'toff[k]' of the read (or none when toff[k] < 0). */
+static void write_c_bam(const char *path, const int *starts, const int *toff, int nr)
+{
+    samFile *fp = sam_open(path, "wb");
+    assert_non_null(fp);
+    sam_hdr_t *h = sam_hdr_parse(strlen("@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:sim1\tLN:6000\n"),
+                                 "@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:sim1\tLN:6000\n");
+    assert_non_null(h);
+    assert_int_equal(sam_hdr_write(fp, h), 0);
+    bam1_t *b = bam_init1();
+    for (int k = 0; k < nr; k++) {
+        char seq[41], qual[40], name[32];
+        memset(seq, 'C', 40);
+        seq[40] = 0;
+        if (toff[k] >= 0)
+            seq[toff[k]] = 'T';
+        memset(qual, 40, sizeof qual);
+        snprintf(name, sizeof name, "r%d", k);
+        uint32_t cig = bam_cigar_gen(40, BAM_CMATCH);
+        assert_true(bam_set1(b, strlen(name), name, 0, 0, starts[k], 60, 1, &cig, -1, -1, 0, 40, seq, qual, 0)
+                    >= 0);
+        assert_true(sam_write1(fp, h, b) >= 0);
+    }
+    bam_destroy1(b);
+    sam_hdr_destroy(h);
+    assert_int_equal(sam_close(fp), 0);
+    assert_int_equal(sam_index_build(path, 0), 0);
+}
+
+static void assert_self_equal(const vw_selfbg_t *a, const vw_selfbg_t *b)
+{
+    assert_int_equal(a->n_pos, b->n_pos);
+    for (int i = 0; i < VW_N_SUB; i++) {
+        assert_int_equal(a->n[i], b->n[i]);
+        assert_int_equal(a->x[i], b->x[i]);
+    }
+}
+
+/* The self background measured in the counting pass equals its own pass
+ * and a hand count, with targets in two regions far apart (each read must
+ * count in its own region's windows once). */
+static void test_self_in_pass(void **state)
+{
+    (void)state;
+    /* targets C>T at 1-based 501 and 4001 (0-based 500, 4000); flank 10:
+     * windows [490, 511) and [3990, 4011) */
+    enum { NR = 48 };
+    int starts[NR], toff[NR];
+    for (int k = 0; k < NR; k++) {
+        int second = k >= NR / 2;
+        starts[k] = (second ? 3975 : 475) + (k % 24) / 6; /* 475..478, sorted: window bases covered 24 times */
+        toff[k] = -1;
+    }
+    toff[0] = 20;  /* 475 + 20 = 495: in window 1, not the target */
+    toff[7] = 26;  /* 476 + 26 = 502: in window 1 */
+    toff[30] = 22; /* 3976 + 22 = 3998: in window 2 */
+    toff[5] = 2;   /* 475 + 2 = 477: outside the windows */
+    char bam[600], tsv[600];
+    snprintf(bam, sizeof bam, "%s/self.bam", dir);
+    snprintf(tsv, sizeof tsv, "%s/self.tsv", dir);
+    write_c_bam(bam, starts, toff, NR);
+    FILE *fp = fopen(tsv, "w");
+    assert_non_null(fp);
+    fputs("chrom\tpos\tref\talt\nsim1\t501\tC\tT\nsim1\t4001\tC\tT\n", fp);
+    fclose(fp);
+    vw_targets_t *ts = vw_targets_init();
+    assert_int_equal(vw_targets_load(ts, tsv, NULL), 0);
+    vw_targets_sort_unique(ts);
+    vw_count_opt_t opt;
+    vw_count_opt_init(&opt);
+    opt.self_flank = 10;
+    vw_sample_counts_t *s = NULL;
+    assert_int_equal(vw_count_file(bam, "x", ts, &opt, &s), 0);
+    assert_int_equal(s->have_self, 1);
+    assert_int_equal(s->self_flank, 10);
+    vw_selfbg_t sep;
+    assert_int_equal(vw_count_self_bg(bam, ts, &opt, 10, &sep), 0);
+    assert_self_equal(&s->self, &sep);
+    /* hand count: each window has 21 positions, one of them the target:
+     * 40 usable positions, every one covered by 24 reads (all C) */
+    assert_int_equal(s->self.n_pos, 40);
+    assert_int_equal(s->self.n[VW_SUB_CT], 40 * 24);
+    assert_int_equal(s->self.x[VW_SUB_CT], 3); /* 495, 502, 3998 */
+    assert_int_equal(s->self.n[VW_SUB_TA], 0);
+    vw_sample_counts_destroy(s);
+    /* streaming has no index pass: no self background */
+    opt.stream = 1;
+    assert_int_equal(vw_count_file(bam, "x", ts, &opt, &s), 0);
+    assert_int_equal(s->have_self, 0);
+    vw_sample_counts_destroy(s);
+    vw_targets_destroy(ts);
+    char bai[620];
+    snprintf(bai, sizeof bai, "%s.bai", bam);
+    unlink(bai);
+    unlink(bam);
+    unlink(tsv);
+}
+
+/* The same on the real BAMs, at the built-in catalogue (hotspots on many
+ * contigs and genes): skipped without the shared data. */
+static void test_self_in_pass_real(void **state)
+{
+    (void)state;
+    const char *data = getenv("VW_SHARED_DATA");
+    static const char *const bams[] = {"vardict/L861Q.bam", "vardict/ArgumentNA_Tumor.bam",
+                                       "vardict/ArgumentNA_Normal.bam", "ctdnatools/T1.bam"};
+    char p[1024];
+    int done = 0;
+    int64_t n_pos = 0;
+    for (size_t i = 0; data && i < sizeof bams / sizeof *bams; i++) {
+        snprintf(p, sizeof p, "%s/reads/%s", data, bams[i]);
+        if (access(p, R_OK) != 0)
+            continue;
+        samFile *fp = sam_open(p, "r");
+        assert_non_null(fp);
+        sam_hdr_t *h = sam_hdr_read(fp);
+        assert_non_null(h);
+        int chr = 0;
+        vw_build_t build = vw_build_detect(h, &chr);
+        sam_hdr_destroy(h);
+        sam_close(fp);
+        vw_targets_t *ts = vw_targets_init();
+        assert_int_equal(vw_catalogue_builtin(ts, build), 0);
+        vw_targets_set_naming(ts, chr);
+        vw_targets_sort_unique(ts);
+        vw_count_opt_t opt;
+        vw_count_opt_init(&opt);
+        opt.self_flank = 50;
+        vw_sample_counts_t *s = NULL;
+        assert_int_equal(vw_count_file(p, NULL, ts, &opt, &s), 0);
+        vw_selfbg_t sep;
+        assert_int_equal(vw_count_self_bg(p, ts, &opt, 50, &sep), 0);
+        n_pos += sep.n_pos;
+        assert_self_equal(&s->self, &sep);
+        vw_sample_counts_destroy(s);
+        vw_targets_destroy(ts);
+        done++;
+    }
+    if (!done)
+        skip();
+    assert_true(n_pos > 100); /* (T1 alone has no usable position: too shallow) */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -349,6 +494,8 @@ int main(void)
         cmocka_unit_test(test_median),
         cmocka_unit_test(test_self_line),
         cmocka_unit_test(test_extreme_tlen),
+        cmocka_unit_test(test_self_in_pass),
+        cmocka_unit_test(test_self_in_pass_real),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
