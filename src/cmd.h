@@ -34,6 +34,11 @@ enum {
  * from LO to HI" and returns -1 when it is not one, else 0 and *ret. */
 int vw_cmd_long_arg(const char *name, const char *arg, long lo, long hi, long *ret);
 
+/* Runs fn(arg) in 'workers' threads (fn takes its jobs from a shared
+ * queue in arg) and waits for them; in this thread when workers <= 1 or no
+ * thread can be started. */
+void vw_cmd_run_workers(void *(*fn)(void *), void *arg, int workers);
+
 /* Handles the common options; returns 1 if 'c' was one of them, with
  * *ret_exit set to -1 to go on or to an exit code to stop with. */
 int vw_cmd_common(int c, const char *arg, void (*usage)(FILE *), int *ret_exit);

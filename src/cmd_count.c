@@ -73,17 +73,9 @@ typedef struct {
     vw_sample_counts_t **res;
     int *rc;
     int next;
-    int self, flank;       /* self background: on, bp each side */
     vw_progress_t prog;
     pthread_mutex_t lock;
 } job_t;
-
-/* 1 when the self background can be measured: an indexed BAM/CRAM read
- * through its index (not standard input, not --stream). */
-static int self_possible(const char *path, const vw_count_opt_t *o)
-{
-    return strcmp(path, "-") != 0 && !o->stream && !vw_vcfin_is_vcf(path);
-}
 
 static void *worker(void *arg)
 {
@@ -96,16 +88,9 @@ static void *worker(void *arg)
             break;
         if (vw_vcfin_is_vcf(j->files[i]))
             continue; /* read by the main thread */
+        /* with opt->self_flank, files read through their index also get their
+         * self background in this pass */
         j->rc[i] = vw_count_file(j->files[i], j->samples ? j->samples[i] : NULL, j->ts, j->opt, &j->res[i]);
-        /* the self background is measured in the counting pass (opt->self_flank);
-         * a separate pass only where that did not happen */
-        if (j->rc[i] == 0 && j->self && !j->res[i]->have_self && self_possible(j->files[i], j->opt)) {
-            vw_sample_counts_t *s = j->res[i];
-            if ((j->rc[i] = vw_count_self_bg(j->files[i], j->ts, j->opt, j->flank, &s->self)) == 0) {
-                s->have_self = 1;
-                s->self_flank = j->flank;
-            }
-        }
         pthread_mutex_lock(&j->lock);
         vw_progress_step(&j->prog, j->rc[i] == 0 ? j->res[i]->n_reads : 0);
         pthread_mutex_unlock(&j->lock);
@@ -247,29 +232,14 @@ int main_count(int argc, char *argv[])
     job.opt = &opt;
     job.res = res;
     job.rc = rcs;
-    job.self = !no_self;
-    job.flank = (int)flank;
-    if (job.self)
-        opt.self_flank = job.flank;
+    if (!no_self)
+        opt.self_flank = (int)flank;
     int n_bam = 0;
     for (int i = 0; i < n_files; i++)
         n_bam += !vw_vcfin_is_vcf(files[i]);
     vw_progress_init(&job.prog, "count", "counted", "files", n_bam);
     pthread_mutex_init(&job.lock, NULL);
-    if (workers <= 1) {
-        worker(&job);
-    } else {
-        pthread_t *tids = calloc((size_t)workers, sizeof(pthread_t));
-        int started = 0;
-        for (int i = 0; tids && i < workers; i++)
-            if (pthread_create(&tids[i], NULL, worker, &job) == 0)
-                started++;
-        if (started == 0)
-            worker(&job);
-        for (int i = 0; i < started; i++)
-            pthread_join(tids[i], NULL);
-        free(tids);
-    }
+    vw_cmd_run_workers(worker, &job, workers);
     pthread_mutex_destroy(&job.lock);
     vw_progress_end(&job.prog);
     for (int i = 0; i < n_files; i++)

@@ -508,20 +508,7 @@ int main_run(int argc, char *argv[])
     vw_progress_init(&job.prog, "run", "counted", "draws", n_draws);
     pthread_mutex_init(&job.lock, NULL);
     int workers = (int)(threads < n_draws ? threads : n_draws);
-    if (workers <= 1) {
-        count_worker(&job);
-    } else {
-        pthread_t *tids = calloc((size_t)workers, sizeof(pthread_t));
-        int started = 0;
-        for (int i = 0; tids && i < workers; i++)
-            if (pthread_create(&tids[i], NULL, count_worker, &job) == 0)
-                started++;
-        if (started == 0)
-            count_worker(&job);
-        for (int i = 0; i < started; i++)
-            pthread_join(tids[i], NULL);
-        free(tids);
-    }
+    vw_cmd_run_workers(count_worker, &job, workers);
     pthread_mutex_destroy(&job.lock);
     vw_progress_end(&job.prog);
     int n_cached = 0;

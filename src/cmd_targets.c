@@ -1,5 +1,6 @@
 /* cmd_targets.c -- target selection shared by the subcommands. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -254,4 +255,18 @@ int vw_cmd_long_arg(const char *name, const char *arg, long lo, long hi, long *r
     }
     *ret = v;
     return 0;
+}
+
+void vw_cmd_run_workers(void *(*fn)(void *), void *arg, int workers)
+{
+    pthread_t *tids = workers > 1 ? calloc((size_t)workers, sizeof(pthread_t)) : NULL;
+    int started = 0;
+    for (int i = 0; tids && i < workers; i++)
+        if (pthread_create(&tids[i], NULL, fn, arg) == 0)
+            started++;
+    if (started == 0)
+        fn(arg);
+    for (int i = 0; i < started; i++)
+        pthread_join(tids[i], NULL);
+    free(tids);
 }

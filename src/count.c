@@ -630,10 +630,17 @@ static int observe_read(engine_t *e, const bam1_t *b, hts_pos_t end, int lo, int
 /* ------------------------------------------------------------------ */
 /* The read loop                                                       */
 
+/* Paired, with the mate mapped on the same contig. */
+static inline int is_paired_here(const bam1_t *b)
+{
+    const bam1_core_t *c = &b->core;
+    return (c->flag & BAM_FPAIRED) && !(c->flag & BAM_FMUNMAP) && c->mtid == c->tid;
+}
+
 static int fraglen_of(const bam1_t *b)
 {
     const bam1_core_t *c = &b->core;
-    if (!(c->flag & BAM_FPAIRED) || (c->flag & BAM_FMUNMAP) || c->mtid != c->tid || c->isize == 0)
+    if (!is_paired_here(b) || c->isize == 0)
         return 0;
     /* isize is a 64-bit field: a hostile SAM may hold INT64_MIN, whose negation overflows */
     if (c->isize <= -(int64_t)INT32_MAX || c->isize >= INT32_MAX)
@@ -669,7 +676,7 @@ static int process(engine_t *e, const bam1_t *b, int lo, int hi, uint64_t h)
     int fl = fraglen_of(b);
     if (o->unit == VW_UNIT_READ)
         return commit(e, e->obs, e->n_obs, NULL, 0, fl);
-    int paired = (c->flag & BAM_FPAIRED) && !(c->flag & BAM_FMUNMAP) && c->mtid == c->tid;
+    int paired = is_paired_here(b);
     if (paired && e->tab_n > 0) {
         const char *name = bam_get_qname(b);
         long k = tab_find(e, name, h);
@@ -890,12 +897,6 @@ static void ring_free(ring_t *r)
         bam_destroy1(r->b[i]);
 }
 
-static inline int is_paired_here(const bam1_t *b)
-{
-    const bam1_core_t *c = &b->core;
-    return (c->flag & BAM_FPAIRED) && !(c->flag & BAM_FMUNMAP) && c->mtid == c->tid;
-}
-
 /* Stage 1, when a record is read: its table slot. */
 static inline void prefetch_slot(const engine_t *e, const bam1_t *b, uint64_t h)
 {
@@ -977,6 +978,20 @@ static int stream_take(engine_t *e, sam_hdr_t *h, ring_t *q, int *last_tid, hts_
     return q->n == LOOKAHEAD ? ring_pop(e, q, -1, -1) : 0;
 }
 
+/* Ends a stream: counts what the ring still holds (unless an error
+ * stopped it), then reports a read error r or counts the waiting reads. */
+static int stream_end(engine_t *e, samFile *fp, ring_t *q, int ret, int r)
+{
+    while (ret >= 0 && q->n > 0)
+        ret = ring_pop(e, q, -1, -1);
+    ring_free(q);
+    if (ret < 0)
+        return ret;
+    if (ret == 0 && r < -1)
+        return read_error(e, fp, r);
+    return flush_pending(e, -1, 0);
+}
+
 /* Streams the whole file in this thread; needs coordinate order. */
 static int run_stream(engine_t *e, samFile *fp, sam_hdr_t *h)
 {
@@ -990,14 +1005,7 @@ static int run_stream(engine_t *e, samFile *fp, sam_hdr_t *h)
     while ((r = sam_read1(fp, h, ring_slot(&q))) >= 0)
         if ((ret = stream_take(e, h, &q, &last_tid, &last_pos)) != 0)
             break;
-    while (ret >= 0 && q.n > 0)
-        ret = ring_pop(e, &q, -1, -1);
-    ring_free(&q);
-    if (ret < 0)
-        return ret;
-    if (ret == 0 && r < -1)
-        return read_error(e, fp, r);
-    return flush_pending(e, -1, 0);
+    return stream_end(e, fp, &q, ret, r);
 }
 
 /* Streaming with a decoding thread: one thread reads and decodes records
@@ -1059,6 +1067,14 @@ static void *decoder_main(void *arg)
     return NULL;
 }
 
+static void decoder_free(decoder_t *d)
+{
+    for (int i = 0; i < N_BATCH; i++)
+        for (int j = 0; j < BATCH; j++)
+            bam_destroy1(d->bt[i].b[j]);
+    free(d);
+}
+
 static int run_stream_mt(engine_t *e, samFile *fp, sam_hdr_t *h)
 {
     decoder_t *d = calloc(1, sizeof(*d));
@@ -1082,11 +1098,8 @@ static int run_stream_mt(engine_t *e, samFile *fp, sam_hdr_t *h)
                      || pthread_create(&th, NULL, decoder_main, d) != 0))
         ret = -ENOMEM; /* (never on Linux but for resources: not worth a separate message) */
     if (ret < 0) {
-        for (int i = 0; i < N_BATCH; i++)
-            for (int j = 0; j < BATCH; j++)
-                bam_destroy1(d->bt[i].b[j]);
+        decoder_free(d);
         ring_free(&q);
-        free(d);
         return ret;
     }
     for (;;) {
@@ -1097,9 +1110,8 @@ static int run_stream_mt(engine_t *e, samFile *fp, sam_hdr_t *h)
         pthread_mutex_unlock(&d->lock);
         for (int i = 0; i < t->n && ret == 0; i++) {
             /* swap the decoded record into the ring's free slot */
-            int k = (q.head + q.n) % LOOKAHEAD;
-            bam1_t *tmp = q.b[k];
-            q.b[k] = t->b[i];
+            bam1_t **slot = &q.b[(q.head + q.n) % LOOKAHEAD], *tmp = *slot;
+            *slot = t->b[i];
             t->b[i] = tmp;
             ret = stream_take(e, h, &q, &last_tid, &last_pos);
         }
@@ -1117,18 +1129,8 @@ static int run_stream_mt(engine_t *e, samFile *fp, sam_hdr_t *h)
     pthread_join(th, NULL);
     pthread_mutex_destroy(&d->lock);
     pthread_cond_destroy(&d->cv);
-    while (ret >= 0 && q.n > 0)
-        ret = ring_pop(e, &q, -1, -1);
-    for (int i = 0; i < N_BATCH; i++)
-        for (int j = 0; j < BATCH; j++)
-            bam_destroy1(d->bt[i].b[j]);
-    ring_free(&q);
-    free(d);
-    if (ret < 0)
-        return ret;
-    if (ret == 0 && r < -1)
-        return read_error(e, fp, r);
-    return flush_pending(e, -1, 0);
+    decoder_free(d);
+    return stream_end(e, fp, &q, ret, r);
 }
 
 /* Visits clusters of targets through the index. */
@@ -1469,7 +1471,7 @@ static int creg_cmp(const void *a, const void *b)
 static hts_pos_t frag_point(const bam1_t *b)
 {
     const bam1_core_t *c = &b->core;
-    if ((c->flag & BAM_FPAIRED) && !(c->flag & BAM_FMUNMAP) && c->mtid == c->tid && c->isize != 0) {
+    if (is_paired_here(b) && c->isize != 0) {
         if (c->pos > c->mpos || (c->pos == c->mpos && !(c->flag & BAM_FREAD1)))
             return -1;
         /* clamp before negating: a hostile SAM may hold INT64_MIN, and pos + t/2 must not overflow */

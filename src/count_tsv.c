@@ -616,7 +616,6 @@ int vw_count_self_bg(const char *path, const vw_targets_t *ts, const vw_count_op
                 c->qual < opt->min_mq)
                 continue;
             vw_selfbg_add_read(b, &w[k], 1, &cur, opt->min_bq);
-            cur = 0; /* one window: reads overlapping it may start before earlier reads end */
         }
         hts_itr_destroy(itr);
         if (sr < -1) {
