@@ -229,6 +229,8 @@ int vw_cmd_write(const char *path, int (*write)(const void *, FILE *), const voi
 /* "PREFIX.vafwatch.KIND" (caller frees), NULL on ENOMEM. */
 char *vw_cmd_prefixed(const char *prefix, const char *kind);
 int main_cnv(int argc, char *argv[]);
+/* vafwatch cnv --genome (cmd_cnv_genome.c): genome-wide copy number from shallow WGS. */
+int main_cnv_genome(int argc, char *argv[]);
 int main_run(int argc, char *argv[]);
 int main_report(int argc, char *argv[]);
 

@@ -30,7 +30,9 @@ static void usage(FILE *fp)
     fprintf(fp,
             "\n"
             "Usage: vafwatch cnv [options] -o PREFIX <in.bam|in.cram> [...]\n"
-            "       vafwatch cnv --build-pon [options] -o PREFIX <normal.bam> [...]\n\n"
+            "       vafwatch cnv --build-pon [options] -o PREFIX <normal.bam> [...]\n"
+            "       vafwatch cnv --genome [options] -o PREFIX <in.wig|in.bam> [...]  (genome-wide copy\n"
+            "                number and tumour fraction from shallow WGS: 'vafwatch cnv --genome --help')\n\n"
             "Gene copy number from depth: fragments per region (duplicates excluded), normalised to\n"
             "the sample's reference regions, log2 ratio to a panel of normals (PoN), per gene the\n"
             "median log2R, z against the normals, plasma copy number pCN = 2 x 2^log2R and, with\n"
@@ -197,6 +199,12 @@ int main_cnv(int argc, char *argv[])
     double **rl2 = NULL, *tfs = NULL;
     char *name_g = NULL, *name_r = NULL;
     vw_ofile_t og = {0}, orr = {0};
+    for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+        if (!strcmp(argv[i], "--genome")) {
+            free(pon_files);
+            free(tf_args);
+            return main_cnv_genome(argc, argv);
+        }
     if (!pon_files || !tf_args) {
         free(pon_files);
         free(tf_args);

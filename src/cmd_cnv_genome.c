@@ -1,0 +1,507 @@
+/* cmd_cnv_genome.c -- vafwatch cnv --genome: genome-wide copy number, tumour
+ * fraction and instability from shallow WGS (binned counts or BAM/CRAM). */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <htslib/sam.h>
+
+#include "vafwatch/cnv_genome.h"
+#include "vafwatch/count.h"
+#include "vafwatch/log.h"
+#include "vafwatch/util.h"
+#include "cmd.h"
+
+enum {
+    OPT_GENOME = VW_OPT_CMD_FIRST, OPT_GCW, OPT_MAPW, OPT_CENTRO, OPT_PON, OPT_BIN, OPT_BUILD, OPT_STREAM,
+    OPT_EXCL, OPT_MAX_CN, OPT_PLOIDY, OPT_MIN_LLR, OPT_MIN_MAP
+};
+
+#define DEFAULT_BIN 1000000
+
+static void usage(FILE *fp)
+{
+    vw_genome_opt_t d;
+    vw_count_opt_t c;
+    vw_genome_opt_init(&d);
+    vw_count_opt_init(&c);
+    char *fl = bam_flag2str((int)c.excl_flags);
+    fprintf(fp,
+            "\n"
+            "Usage: vafwatch cnv --genome [options] -o PREFIX <in.wig|in.bam|in.cram> [...]\n\n"
+            "Genome-wide copy number from shallow whole-genome sequencing (0.1-1x): read counts in\n"
+            "fixed bins (readCounter/HMMcopy WIG, or counted here from BAM/CRAM), GC and mappability\n"
+            "correction by local regression, masking, an optional panel of normals, and a hidden\n"
+            "Markov model over copy states whose levels depend on the tumour fraction: tumour\n"
+            "fraction with a 95%% interval, ploidy, segments, arm-level and focal changes, fraction of\n"
+            "the genome altered and an instability score (wGII).  Inputs are the draws of one\n"
+            "patient in date order, or any set of samples.\n\n"
+            "Input:\n"
+            "      --genome             this mode (genome-wide bins instead of panel regions)\n"
+            "      --gc WIG             GC fraction per bin (same bins as the counts; -1 unknown)\n"
+            "      --map WIG            mappability per bin (same bins; without it no mappability\n"
+            "                           correction)\n"
+            "  -f, --reference FASTA    reference: GC per bin when --gc is not given (and CRAM)\n"
+            "      --centromeres FILE   centromere/gap table (chrom, 0-based start, end): bins masked,\n"
+            "                           arms split there\n"
+            "      --pon FILE           a normal sample (WIG or BAM/CRAM; repeatable): per-bin median\n"
+            "                           of the normals removed, bins noisy in them masked\n"
+            "      --bin-size INT       bins for BAM/CRAM input, bp [%d]\n"
+            "      --build NAME         GRCh37 or GRCh38, for the focal genes [from contig 1's bins]\n"
+            "  -s, --sample LIST        comma-separated sample names, one per file [@RG SM, file name]\n"
+            "      --stream             read BAM/CRAM from start to end, no index needed\n"
+            "Filtering (BAM/CRAM):\n"
+            "  -q, --min-MQ INT         skip reads with mapping quality < INT [%d]\n"
+            "      --excl-flags FLAGS   skip reads with any of these flags [%s]\n"
+            "Model:\n"
+            "      --min-map FLOAT      mask bins of mappability below this [%g]\n"
+            "      --max-cn INT         copy states 0..INT [%d]\n"
+            "      --ploidy LIST        neutral copy states tried, comma-separated; the first wins\n"
+            "                           ties [2,3]\n"
+            "      --min-llr FLOAT      detected when 2 x log-likelihood ratio against TF 0 exceeds\n"
+            "                           this (calibrated: docs/copy-number.md) [%g]\n"
+            "Output:\n"
+            "  -o, --output-prefix STR  writes STR.vafwatch.genome.tsv (per sample), .genome_bins.tsv,\n"
+            "                           .genome.seg (IGV), .genome_arms.tsv, .genome_focal.tsv\n"
+            "  -t, --threads INT        BGZF decompression threads per file [1]\n"
+            VW_OPT_COMMON_HELP
+            "\n"
+            "Method, formulas and columns: docs/copy-number.md (\"Genome-wide\").\n\n",
+            DEFAULT_BIN, c.min_mq, fl ? fl : "", d.min_map, d.max_cn, d.min_llr);
+    free(fl);
+}
+
+static int ends_with(const char *s, const char *suf)
+{
+    size_t l = strlen(s), k = strlen(suf);
+    return l >= k && !strcmp(s + l - k, suf);
+}
+
+static int is_wig(const char *path)
+{
+    return ends_with(path, ".wig") || ends_with(path, ".WIG");
+}
+
+/* The file name without directory and ".wig". */
+static char *wig_name(const char *path)
+{
+    const char *b = strrchr(path, '/');
+    char *s = vw_strdup(b ? b + 1 : path);
+    if (s && ends_with(s, ".wig"))
+        s[strlen(s) - 4] = '\0';
+    return s;
+}
+
+/* Primary contigs (1-22, X, Y in either naming) of a BAM/CRAM header as
+ * bins of 'step'.  Logs on failure. */
+static vw_gwig_t *bins_from_header(const char *path, const char *reference, hts_pos_t step)
+{
+    samFile *fp = sam_open(path, "r");
+    if (!fp) {
+        vw_error_code(errno ? -errno : VW_EFORMAT, "%s: cannot open", path);
+        return NULL;
+    }
+    if (reference)
+        hts_set_fai_filename(fp, reference);
+    sam_hdr_t *h = sam_hdr_read(fp);
+    vw_gwig_t *w = h ? vw_gwig_init(step) : NULL;
+    if (!h)
+        vw_error("%s: no valid header (truncated or not a BAM/CRAM/SAM file)", path);
+    for (int t = 0; w && h && t < sam_hdr_nref(h); t++) {
+        char b[256];
+        const char *c = vw_gwig_canon(sam_hdr_tid2name(h, t), b, sizeof b);
+        long v;
+        if (!((vw_parse_long(c, &v) == 0 && v >= 1 && v <= 22) || !strcmp(c, "X") || !strcmp(c, "Y")))
+            continue;
+        if (vw_gwig_add_contig(w, sam_hdr_tid2name(h, t), sam_hdr_tid2len(h, t)) < 0) {
+            vw_error("%s: contig '%s' twice in the header, or out of memory", path, sam_hdr_tid2name(h, t));
+            vw_gwig_destroy(w);
+            w = NULL;
+        }
+    }
+    if (w && w->n == 0) {
+        vw_error("%s: no contig named 1-22, X or Y (chr prefix optional) in the header", path);
+        vw_gwig_destroy(w);
+        w = NULL;
+    }
+    sam_hdr_destroy(h);
+    hts_close(fp);
+    return w;
+}
+
+typedef struct {
+    const char *gc, *map, *fasta;
+    vw_gwig_t *gcw, *mapw;
+    const vw_gaps_t *gaps;
+    const vw_genome_opt_t *opt;
+    const vw_count_opt_t *copt;
+    hts_pos_t bin;
+} load_ctx_t;
+
+/* Reads or counts one sample, attaches GC/map, masks and corrects.
+ * Logs on failure; returns NULL. */
+static vw_genome_t *load(const load_ctx_t *x, const char *path, const char *name)
+{
+    vw_gwig_t *w = NULL;
+    char *sname = NULL;
+    vw_genome_t *g = NULL;
+    if (is_wig(path)) {
+        if (vw_gwig_read(path, &w) < 0)
+            return NULL;
+        sname = name ? vw_strdup(name) : wig_name(path);
+    } else {
+        if (!(w = bins_from_header(path, x->copt->reference, x->bin)))
+            return NULL;
+        char **chrom = malloc((size_t)w->n * sizeof(char *));
+        int64_t *frag = malloc((size_t)w->n * sizeof(int64_t));
+        if (!chrom || !frag) {
+            free(chrom);
+            free(frag);
+            vw_gwig_destroy(w);
+            vw_error_code(-ENOMEM, "%s", path);
+            return NULL;
+        }
+        for (int i = 0; i < w->n; i++)
+            chrom[i] = w->chrom[w->cid[i]];
+        int r = vw_count_regions(path, name, w->n, chrom, w->beg, w->end, VW_BUILD_UNKNOWN, x->copt, frag, &sname);
+        for (int i = 0; r == 0 && i < w->n; i++)
+            w->v[i] = (double)frag[i];
+        free(chrom);
+        free(frag);
+        if (r < 0) {
+            vw_gwig_destroy(w);
+            return NULL;
+        }
+    }
+    if (!sname || !(g = vw_genome_init(sname, w))) {
+        vw_error_code(-ENOMEM, "%s", path);
+        free(sname);
+        return NULL;
+    }
+    free(sname);
+    if (x->gcw && vw_gwig_transfer(g->w, path, x->gcw, x->gc, g->gc) < 0)
+        goto fail;
+    if (!x->gcw && x->fasta && vw_genome_gc_fasta(g, x->fasta) < 0)
+        goto fail;
+    if (x->mapw && vw_gwig_transfer(g->w, path, x->mapw, x->map, g->map) < 0)
+        goto fail;
+    char empty[512];
+    vw_genome_mask(g, x->gaps, x->opt, empty, sizeof empty);
+    if (*empty)
+        vw_warn("%s: no reads on %s (left out)", path, empty);
+    int r = vw_genome_correct(g, x->opt);
+    if (r == VW_EINPUT) {
+        vw_error("%s: fewer than 50 usable autosomal bins (too few reads, or every bin masked)", path);
+        goto fail;
+    } else if (r < 0) {
+        vw_error_code(r, "%s", path);
+        goto fail;
+    }
+    return g;
+fail:
+    vw_genome_destroy(g);
+    return NULL;
+}
+
+typedef struct {
+    vw_ofile_t f;
+    const char *kind;
+} out_t;
+
+int main_cnv_genome(int argc, char *argv[])
+{
+    static const struct option lopts[] = {
+        {"genome", no_argument, NULL, OPT_GENOME},
+        {"gc", required_argument, NULL, OPT_GCW},
+        {"map", required_argument, NULL, OPT_MAPW},
+        {"centromeres", required_argument, NULL, OPT_CENTRO},
+        {"pon", required_argument, NULL, OPT_PON},
+        {"bin-size", required_argument, NULL, OPT_BIN},
+        {"build", required_argument, NULL, OPT_BUILD},
+        {"reference", required_argument, NULL, 'f'},
+        {"sample", required_argument, NULL, 's'},
+        {"stream", no_argument, NULL, OPT_STREAM},
+        {"min-MQ", required_argument, NULL, 'q'},
+        {"excl-flags", required_argument, NULL, OPT_EXCL},
+        {"min-map", required_argument, NULL, OPT_MIN_MAP},
+        {"max-cn", required_argument, NULL, OPT_MAX_CN},
+        {"ploidy", required_argument, NULL, OPT_PLOIDY},
+        {"min-llr", required_argument, NULL, OPT_MIN_LLR},
+        {"output-prefix", required_argument, NULL, 'o'},
+        {"threads", required_argument, NULL, 't'},
+        VW_OPT_COMMON_LONG,
+        {NULL, 0, NULL, 0}
+    };
+    vw_genome_opt_t opt;
+    vw_count_opt_t copt;
+    vw_genome_opt_init(&opt);
+    vw_count_opt_init(&copt);
+    load_ctx_t x = {0};
+    const char *centro = NULL, *build_s = NULL, *prefix = NULL;
+    char *sample_arg = NULL, **samples = NULL;
+    const char **pon_files = calloc((size_t)argc + 1, sizeof(char *));
+    int n_pon = 0, c, ex, ret = VW_EXIT_DATA, n_files = 0;
+    long bin = DEFAULT_BIN, v;
+    double dv;
+    vw_gaps_t *gaps = NULL;
+    vw_genome_t **nrm = NULL, *g = NULL;
+    vw_gpon_t *pon = NULL;
+    vw_gseg_t *segs = NULL;
+    vw_garm_t *arms = NULL;
+    out_t out[5] = {{{0}, "genome.tsv"}, {{0}, "genome_bins.tsv"}, {{0}, "genome.seg"}, {{0}, "genome_arms.tsv"},
+                    {{0}, "genome_focal.tsv"}};
+    int opened = 0;
+    if (!pon_files)
+        return VW_EXIT_DATA;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "f:s:q:o:t:h", lopts, NULL)) >= 0) {
+        if (vw_cmd_common(c, optarg, usage, &ex)) {
+            if (ex >= 0) {
+                ret = ex;
+                goto out;
+            }
+            continue;
+        }
+        switch (c) {
+        case OPT_GENOME: break;
+        case OPT_GCW: x.gc = optarg; break;
+        case OPT_MAPW: x.map = optarg; break;
+        case OPT_CENTRO: centro = optarg; break;
+        case OPT_PON: pon_files[n_pon++] = optarg; break;
+        case OPT_BIN:
+            if (vw_parse_long(optarg, &bin) || bin < 1000 || bin > 100000000) {
+                vw_error("--bin-size takes an integer from 1000 to 1e8, not '%s'", optarg);
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            break;
+        case OPT_BUILD: build_s = optarg; break;
+        case 'f': copt.reference = optarg; break;
+        case 's': sample_arg = optarg; break;
+        case OPT_STREAM: copt.stream = 1; break;
+        case 'q':
+            if (vw_cmd_long_arg("-q", optarg, 0, 255, &v) < 0) {
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            copt.min_mq = (int)v;
+            break;
+        case OPT_EXCL: {
+            int f = bam_str2flag(optarg);
+            if (f < 0) {
+                vw_error("--excl-flags: cannot parse '%s' (e.g. UNMAP,SECONDARY or 0x904)", optarg);
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            copt.excl_flags = (uint32_t)f;
+            break;
+        }
+        case OPT_MIN_MAP: case OPT_MIN_LLR:
+            if (vw_parse_double(optarg, &dv) || !isfinite(dv) || dv < 0 || (c == OPT_MIN_MAP && dv > 1)) {
+                vw_error("%s takes a number %s, not '%s'", c == OPT_MIN_MAP ? "--min-map" : "--min-llr",
+                         c == OPT_MIN_MAP ? "from 0 to 1" : ">= 0", optarg);
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            *(c == OPT_MIN_MAP ? &opt.min_map : &opt.min_llr) = dv;
+            break;
+        case OPT_MAX_CN:
+            if (vw_cmd_long_arg("--max-cn", optarg, 3, 20, &v) < 0) {
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            opt.max_cn = (int)v;
+            break;
+        case OPT_PLOIDY: {
+            int k = 0;
+            memset(opt.ploidies, 0, sizeof opt.ploidies);
+            for (char *p = optarg; p;) {
+                char *q = strchr(p, ',');
+                if (q)
+                    *q++ = '\0';
+                if (k >= 3 || vw_parse_long(p, &v) || v < 1 || v > 6) {
+                    vw_error("--ploidy takes up to 3 comma-separated integers from 1 to 6, not '%s'", p);
+                    ret = VW_EXIT_USAGE;
+                    goto out;
+                }
+                opt.ploidies[k++] = (int)v;
+                p = q;
+            }
+            break;
+        }
+        case 'o': prefix = optarg; break;
+        case 't':
+            if (vw_cmd_long_arg("--threads", optarg, 1, 256, &v) < 0) {
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            copt.threads = (int)v;
+            break;
+        default: usage(stderr); ret = VW_EXIT_USAGE; goto out;
+        }
+    }
+    n_files = argc - optind;
+    char **files = argv + optind;
+    if (n_files < 1 || !prefix || !*prefix) {
+        if (n_files >= 1)
+            vw_error("an output prefix (-o) is needed");
+        else
+            usage(stderr);
+        ret = VW_EXIT_USAGE;
+        goto out;
+    }
+    for (int k = 0; k < 4 && opt.ploidies[k]; k++)
+        if (opt.ploidies[k] > opt.max_cn) {
+            vw_error("--ploidy %d is above --max-cn %d", opt.ploidies[k], opt.max_cn);
+            ret = VW_EXIT_USAGE;
+            goto out;
+        }
+    vw_build_t build = VW_BUILD_UNKNOWN;
+    if (build_s && (build = vw_build_parse(build_s)) == VW_BUILD_UNKNOWN) {
+        vw_error("--build: unknown genome build '%s' (use GRCh37 or GRCh38)", build_s);
+        ret = VW_EXIT_USAGE;
+        goto out;
+    }
+    if (sample_arg) {
+        samples = calloc((size_t)n_files, sizeof(char *));
+        int k = 0;
+        for (char *p = sample_arg; samples && p && k < n_files + 1; k++) {
+            char *q = strchr(p, ',');
+            if (q)
+                *q++ = '\0';
+            if (k < n_files)
+                samples[k] = p;
+            p = q;
+        }
+        if (!samples || k != n_files) {
+            vw_error("--sample: give exactly one name per input file (%d)", n_files);
+            ret = VW_EXIT_USAGE;
+            goto out;
+        }
+    }
+    x.opt = &opt;
+    x.copt = &copt;
+    x.bin = bin;
+    x.fasta = copt.reference;
+    if (x.gc && vw_gwig_read(x.gc, &x.gcw) < 0)
+        goto out;
+    if (x.map && vw_gwig_read(x.map, &x.mapw) < 0)
+        goto out;
+    if (x.gcw && x.mapw && x.gcw->step != x.mapw->step) {
+        vw_error("bins of %lld bp in %s but of %lld bp in %s: use tracks of the same bin size",
+                 (long long)x.gcw->step, x.gc, (long long)x.mapw->step, x.map);
+        goto out;
+    }
+    if (centro && vw_gaps_read(centro, &gaps) < 0)
+        goto out;
+    x.gaps = gaps;
+    if (!x.gcw && !x.fasta)
+        vw_warn("no GC track (--gc) or reference (-f): counts are not GC-corrected");
+    if (n_pon) {
+        if (!(nrm = calloc((size_t)n_pon, sizeof(*nrm))))
+            goto out;
+        for (int k = 0; k < n_pon; k++)
+            if (!(nrm[k] = load(&x, pon_files[k], NULL)))
+                goto out;
+        int r = vw_gpon_build(nrm, n_pon, &pon);
+        if (r == VW_EINPUT) {
+            vw_error("--pon: the normals do not share one bin layout (bin size, contigs)");
+            goto out;
+        } else if (r < 0) {
+            vw_error_code(r, "--pon");
+            goto out;
+        }
+    }
+    for (int k = 0; k < 5; k++) {
+        char *p = vw_cmd_prefixed(prefix, out[k].kind);
+        int r = p ? vw_ofile_open(&out[k].f, p) : -ENOMEM;
+        if (r < 0) {
+            vw_error_code(r, "cannot write '%s'", p ? p : prefix);
+            free(p);
+            goto out;
+        }
+        free(p);
+        opened = k + 1;
+    }
+    int rw = vw_genome_write_summary_header(out[0].f.fp);
+    for (int s = 0; s < n_files && rw == 0; s++) {
+        if (!(g = load(&x, files[s], samples ? samples[s] : NULL)))
+            goto out;
+        if (pon) {
+            int r = vw_genome_apply_pon(g, pon);
+            if (r == VW_EINPUT) {
+                vw_error("%s: not the bins of the normals (--pon): another bin size or contigs, or too few "
+                         "usable bins", files[s]);
+                goto out;
+            } else if (r < 0) {
+                vw_error_code(r, "%s", files[s]);
+                goto out;
+            }
+        }
+        vw_gfit_t fit, alt[4];
+        int n_alt = 0, n_seg = 0, n_arm = 0;
+        int r = vw_genome_fit(g, &opt, &fit, alt, &n_alt);
+        if (r < 0) {
+            vw_error_code(r, "%s: fit", files[s]);
+            goto out;
+        }
+        double fga, wgii;
+        vw_genome_instability(g, fit.neutral, &fga, &wgii);
+        vw_gfocal_t foc[4];
+        vw_build_t b = build != VW_BUILD_UNKNOWN ? build : vw_gwig_build(g->w);
+        if (b == VW_BUILD_UNKNOWN)
+            vw_warn("%s: genome build unknown (give --build): focal gene rows are NA", files[s]);
+        int n_foc = vw_genome_focal(g, gaps, b, fit.neutral, fit.sd, foc);
+        if (vw_genome_segments(g, &segs, &n_seg) < 0 || vw_genome_arms(g, gaps, fit.neutral, &arms, &n_arm) < 0) {
+            vw_error_code(-ENOMEM, "%s", files[s]);
+            goto out;
+        }
+        vw_info("%s: tumour fraction %.3f (%.3f-%.3f), %s, ploidy %.2f", g->sample, fit.tf, fit.tf_lo, fit.tf_hi,
+                fit.detected ? "detected" : "not detected", fit.ploidy);
+        rw = vw_genome_write_summary(out[0].f.fp, g, &fit, fga, wgii, n_alt, alt);
+        rw = rw ? rw : vw_genome_write_bins(out[1].f.fp, g, s == 0);
+        rw = rw ? rw : vw_genome_write_seg(out[2].f.fp, g, segs, n_seg, s == 0);
+        rw = rw ? rw : vw_genome_write_arms(out[3].f.fp, g, arms, n_arm, s == 0);
+        rw = rw ? rw : vw_genome_write_focal(out[4].f.fp, g, foc, n_foc, s == 0);
+        free(segs);
+        free(arms);
+        segs = NULL;
+        arms = NULL;
+        vw_genome_destroy(g);
+        g = NULL;
+    }
+    if (rw < 0) {
+        vw_error_code(rw, "writing the outputs of '%s'", prefix);
+        goto out;
+    }
+    for (int k = 0; k < 5; k++) {
+        int r = vw_ofile_commit(&out[k].f);
+        if (r < 0) {
+            vw_error_code(r, "writing '%s'", out[k].f.path ? out[k].f.path : prefix);
+            for (int j = k + 1; j < 5; j++)
+                vw_ofile_abort(&out[j].f);
+            opened = 0;
+            goto out;
+        }
+    }
+    opened = 0;
+    ret = VW_EXIT_OK;
+out:
+    for (int k = 0; k < opened; k++)
+        vw_ofile_abort(&out[k].f);
+    free(segs);
+    free(arms);
+    vw_genome_destroy(g);
+    for (int k = 0; nrm && k < n_pon; k++)
+        vw_genome_destroy(nrm[k]);
+    free(nrm);
+    vw_gpon_destroy(pon);
+    vw_gaps_destroy(gaps);
+    vw_gwig_destroy(x.gcw);
+    vw_gwig_destroy(x.mapw);
+    free(samples);
+    free(pon_files);
+    return ret;
+}

@@ -1,0 +1,66 @@
+/* genome_calib.c -- runs the genome-wide fit on simulated samples
+ * (tests/unit/genome_sim.h) and prints one line per sample: depth, truth
+ * TF, ploidy, fitted TF with interval, detected, llr, share of bins in the
+ * right state.  Used to calibrate --min-llr and for the accuracy tables of
+ * docs/copy-number.md:
+ *   genome_calib REPS [SEED [MAX_TF]]   (MAX_TF 0: normal-only samples) */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "../unit/genome_sim.h"
+#include "vafwatch/log.h"
+
+static const gs_seg_t seg2[] = {{1, 150, 250, 3}, {3, 0, 90, 1}, {8, 48, 147, 4}, {13, 0, 116, 1},
+                                {17, 0, 24, 1}, {20, 0, 64, 3}, {11, 68, 72, 5}};
+static const gs_seg_t seg3[] = {{1, 150, 250, 4}, {3, 0, 90, 2}, {8, 48, 147, 5}, {13, 0, 116, 2},
+                                {17, 0, 24, 2}, {20, 0, 64, 4}, {5, 0, 181, 2}};
+
+int main(int argc, char **argv)
+{
+    int reps = argc > 1 ? atoi(argv[1]) : 10;
+    uint64_t seed = argc > 2 ? strtoull(argv[2], NULL, 10) : 1;
+    double max_tf = argc > 3 ? atof(argv[3]) : 1;
+    vw_log_set_level(VW_LOG_ERROR);
+    gs_layout_t l;
+    if (gs_layout(&l, 42) < 0)
+        return 1;
+    static const double tfs[] = {0, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5};
+    static const double depths[] = {667, 6667};
+    int *truth = malloc((size_t)l.w->n * sizeof(int));
+    printf("#depth\ttf\tploidy\ttf_hat\tlo\thi\tdetected\tllr\tploidy_hat\tright_state\tsecs\n");
+    for (int d = 0; d < 2; d++)
+        for (int t = 0; t < 7; t++)
+            for (int base = 2; base <= 3; base++)
+                for (int k = 0; k < reps; k++) {
+                    if ((tfs[t] == 0 && base == 3) || tfs[t] > max_tf)
+                        continue;
+                    vw_genome_opt_t opt;
+                    vw_genome_opt_init(&opt);
+                    if (base == 3) {
+                        opt.ploidies[0] = 3;
+                        opt.ploidies[1] = 0;
+                    }
+                    vw_genome_t *g = vw_genome_init("s", gs_bins(&l));
+                    gs_sample(&l, g, seed * 1000003 + (uint64_t)(d * 100000 + t * 1000 + base * 100 + k), tfs[t], base,
+                              base == 2 ? seg2 : seg3, 7, depths[d], 600, 0.005, truth);
+                    vw_genome_mask(g, NULL, &opt, NULL, 0);
+                    clock_t c0 = clock();
+                    vw_gfit_t f;
+                    if (vw_genome_correct(g, &opt) < 0 || vw_genome_fit(g, &opt, &f, NULL, NULL) < 0)
+                        return 1;
+                    double secs = (double)(clock() - c0) / CLOCKS_PER_SEC;
+                    int right = 0, n = 0;
+                    for (int i = 0; i < g->w->n; i++)
+                        if (g->cn[i] == g->cn[i]) {
+                            n++;
+                            right += (int)g->cn[i] == truth[i];
+                        }
+                    printf("%s\t%.2f\t%d\t%.3f\t%.3f\t%.3f\t%d\t%.1f\t%.2f\t%.3f\t%.3f\n", d ? "1x" : "0.1x", tfs[t],
+                           base, f.tf, f.tf_lo, f.tf_hi, f.detected, f.llr, f.ploidy, (double)right / n, secs);
+                    vw_genome_destroy(g);
+                }
+    free(truth);
+    gs_layout_free(&l);
+    return 0;
+}

@@ -1,0 +1,415 @@
+/* test_cnv_genome.c -- genome-wide copy number: the WIG and centromere
+ * parsers, track matching (bin size, naming, build), instability and arm
+ * summaries on hand-made states, and the fit on seeded simulations whose
+ * noise is not the model's own (tests/unit/genome_sim.h).  Expected values
+ * are hand counts or the simulation's truth, noted beside each. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vafwatch/cnv_genome.h"
+#include "vafwatch/log.h"
+#include "vw_test.h"
+#include "genome_sim.h"
+
+static char tmpdir[] = "/tmp/vwgenome.XXXXXX";
+
+static const char *put_file(const char *name, const char *text)
+{
+    static char path[256];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs(text, fp);
+    assert_int_equal(fclose(fp), 0);
+    return path;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    vw_log_set_level(VW_LOG_QUIET);
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    return vw_test_rmtree(tmpdir);
+}
+
+/* Two contigs, 3 + 2 bins of 1000 bp; the -1 is unknown; a track line and
+ * a comment are skipped.  Bins: hand-listed. */
+static void test_wig_read(void **state)
+{
+    (void)state;
+    const char *p = put_file("a.wig", "track type=wiggle_0\n# c\nfixedStep chrom=chr1 start=1 step=1000 span=1000\n"
+                                      "5\n7.5\n-1\nfixedStep chrom=chr2 start=2001 step=1000\n3\n0\n");
+    vw_gwig_t *w = NULL;
+    assert_int_equal(vw_gwig_read(p, &w), 0);
+    assert_int_equal(w->n, 5);
+    assert_int_equal(w->n_chrom, 2);
+    assert_int_equal(w->step, 1000);
+    assert_string_equal(w->chrom[w->cid[3]], "chr2");
+    assert_int_equal(w->beg[0], 0);
+    assert_int_equal(w->end[2], 3000);
+    assert_int_equal(w->beg[3], 2000); /* start=2001 is 1-based */
+    assert_int_equal(w->end[4], 4000);
+    assert_close(w->v[1], 7.5, 1e-12);
+    assert_true(isnan(w->v[2]));
+    assert_close(w->v[4], 0, 0);
+    assert_int_equal(w->chrom_len[0], 3000);
+    vw_gwig_destroy(w);
+}
+
+static void expect_parse_error(const char *text)
+{
+    vw_gwig_t *w = NULL;
+    assert_int_equal(vw_gwig_read(put_file("bad.wig", text), &w), VW_EPARSE);
+    assert_null(w);
+}
+
+static void test_wig_errors(void **state)
+{
+    (void)state;
+    expect_parse_error("");                                                            /* no bins */
+    expect_parse_error("5\n");                                                         /* value first */
+    expect_parse_error("variableStep chrom=1\n1 5\n");                                 /* not fixed bins */
+    expect_parse_error("fixedStep chrom=1 start=1 step=1000 span=500\n1\n");           /* span != step */
+    expect_parse_error("fixedStep chrom=1 start=1 step=1000\n1\nfixedStep chrom=2 start=1 step=500\n1\n");
+    expect_parse_error("fixedStep chrom=1 start=2 step=1000\n1\n");                    /* off the grid */
+    expect_parse_error("fixedStep chrom=1 start=1 step=1000\nx1\n");                   /* not a number */
+    expect_parse_error("fixedStep chrom=1 start=1 step=1000\nnan\n");
+    expect_parse_error("fixedStep chrom=1 start=1 step=1000\n1\nfixedStep chrom=1 start=1 step=1000\n2\n");
+    expect_parse_error("fixedStep chrom=1 start=1 step=0\n1\n");
+    expect_parse_error("fixedStep start=1 step=1000\n1\n");                            /* no chrom */
+    expect_parse_error("fixedStep chrom=1 start=1 step=1000 foo\n1\n");
+    vw_gwig_t *w = NULL;
+    assert_int_equal(vw_gwig_read("/nonexistent/x.wig", &w), -ENOENT);
+}
+
+/* Counts named 1, 2 (3 and 2 bins); GC named chr1, chr2: matched by the
+ * canonical name.  Another bin size: VW_EINPUT; another bin count on a
+ * matched contig (a build difference): VW_EBUILD; nothing in common: VW_EBUILD. */
+static void test_transfer(void **state)
+{
+    (void)state;
+    vw_gwig_t *a = NULL, *b = NULL, *c = NULL, *d = NULL, *e = NULL;
+    assert_int_equal(vw_gwig_read(put_file("a.wig", "fixedStep chrom=1 start=1 step=1000\n1\n2\n3\n"
+                                                    "fixedStep chrom=2 start=1 step=1000\n4\n5\n"), &a), 0);
+    assert_int_equal(vw_gwig_read(put_file("b.wig", "fixedStep chrom=chr2 start=1 step=1000\n0.5\n0.6\n"
+                                                    "fixedStep chrom=chr1 start=1 step=1000\n0.1\n0.2\n0.3\n"), &b), 0);
+    double out[5];
+    assert_int_equal(vw_gwig_transfer(a, "a", b, "b", out), 0);
+    assert_close(out[0], 0.1, 1e-12);
+    assert_close(out[2], 0.3, 1e-12);
+    assert_close(out[3], 0.5, 1e-12);
+    assert_close(out[4], 0.6, 1e-12);
+    assert_int_equal(vw_gwig_read(put_file("c.wig", "fixedStep chrom=1 start=1 step=500\n1\n"), &c), 0);
+    assert_int_equal(vw_gwig_transfer(a, "a", c, "c", out), VW_EINPUT);
+    assert_int_equal(vw_gwig_read(put_file("d.wig", "fixedStep chrom=1 start=1 step=1000\n1\n2\n3\n4\n"), &d), 0);
+    assert_int_equal(vw_gwig_transfer(a, "a", d, "d", out), VW_EBUILD);
+    assert_int_equal(vw_gwig_read(put_file("e.wig", "fixedStep chrom=chrZ start=1 step=1000\n1\n"), &e), 0);
+    assert_int_equal(vw_gwig_transfer(a, "a", e, "e", out), VW_EBUILD);
+    /* a contig of the counts missing from the track: its bins stay NAN */
+    vw_gwig_destroy(c);
+    c = NULL;
+    assert_int_equal(vw_gwig_read(put_file("f.wig", "fixedStep chrom=chr1 start=1 step=1000\n7\n8\n9\n"), &c), 0);
+    assert_int_equal(vw_gwig_transfer(a, "a", c, "f", out), 0);
+    assert_close(out[1], 8, 0);
+    assert_true(isnan(out[3]) && isnan(out[4]));
+    vw_gwig_destroy(c);
+    vw_gwig_destroy(a);
+    vw_gwig_destroy(b);
+    vw_gwig_destroy(d);
+    vw_gwig_destroy(e);
+}
+
+/* The build from contig 1's bin count: GRCh37 chr1 249,250,621 bp -> 250
+ * bins of 1 Mb; GRCh38 248,956,422 bp -> 249. */
+static void test_build(void **state)
+{
+    (void)state;
+    vw_gwig_t *w = vw_gwig_init(1000000);
+    assert_int_equal(vw_gwig_add_contig(w, "chr1", 249250621), 0);
+    assert_int_equal(w->n, 250);
+    assert_int_equal(w->end[249], 249250621);
+    assert_int_equal(vw_gwig_build(w), VW_BUILD_GRCH37);
+    assert_int_equal(vw_gwig_add_contig(w, "chr1", 10), -EINVAL);
+    vw_gwig_destroy(w);
+    w = vw_gwig_init(1000000);
+    assert_int_equal(vw_gwig_add_contig(w, "1", 248956422), 0);
+    assert_int_equal(vw_gwig_build(w), VW_BUILD_GRCH38);
+    vw_gwig_destroy(w);
+}
+
+static void test_gaps(void **state)
+{
+    (void)state;
+    vw_gaps_t *g = NULL;
+    assert_int_equal(vw_gaps_read(put_file("c.txt", "Chr\tStart\tEnd\tGapType\n1\t1500\t2500\tcentromere\n"), &g),
+                     0);
+    assert_int_equal(g->n, 1);
+    assert_int_equal(g->beg[0], 1500);
+    vw_gaps_destroy(g);
+    g = NULL;
+    assert_int_equal(vw_gaps_read(put_file("c2.txt", "1\t10\t20\nchr2\tx\t5\n"), &g), VW_EPARSE);
+    assert_int_equal(vw_gaps_read(put_file("c3.txt", "1\t30\t20\n"), &g), VW_EPARSE);
+    assert_null(g);
+}
+
+/* Masking: contig 1 (4 bins) with a centromere over bins 1-2 (0-based
+ * 1500-2500), map 0.5 on bin 3; contig 2 without reads; contig X not an
+ * autosome.  Left: bin 0 only (hand count). */
+static void test_mask(void **state)
+{
+    (void)state;
+    vw_gwig_t *w = vw_gwig_init(1000);
+    assert_int_equal(vw_gwig_add_contig(w, "1", 4000), 0);
+    assert_int_equal(vw_gwig_add_contig(w, "2", 2000), 0);
+    assert_int_equal(vw_gwig_add_contig(w, "X", 1000), 0);
+    double v[] = {5, 6, 7, 8, 0, 0, 9};
+    memcpy(w->v, v, sizeof v);
+    vw_genome_t *g = vw_genome_init("s", w);
+    g->map[3] = 0.5;
+    vw_gaps_t *gp = NULL;
+    assert_int_equal(vw_gaps_read(put_file("c.txt", "1\t1500\t2500\n"), &gp), 0);
+    vw_genome_opt_t o;
+    vw_genome_opt_init(&o);
+    char empty[64];
+    assert_int_equal(vw_genome_mask(g, gp, &o, empty, sizeof empty), 1);
+    assert_string_equal(empty, "2");
+    assert_int_equal(g->mask[0], 0);
+    assert_int_equal(g->mask[1], VW_GBIN_CENTRO);
+    assert_int_equal(g->mask[2], VW_GBIN_CENTRO);
+    assert_int_equal(g->mask[3], VW_GBIN_LOWMAP);
+    assert_int_equal(g->mask[4], VW_GBIN_NODATA);
+    assert_int_equal(g->mask[6], VW_GBIN_NONAUTO);
+    vw_gaps_destroy(gp);
+    vw_genome_destroy(g);
+}
+
+/* Hand-set states on 3 autosomes of 10 bins: chr1 all 2; chr2 bins 0-4 at 3
+ * (half altered); chr3 bins 0-1 at 1 (a fifth).  FGA = 7/30; wGII = mean of
+ * (0, 0.5, 0.2) = 0.2333.  Arms split at a centromere of chr2 at 5000 bp. */
+static void test_instability_arms(void **state)
+{
+    (void)state;
+    vw_gwig_t *w = vw_gwig_init(1000);
+    for (int c = 1; c <= 3; c++) {
+        char n[4];
+        snprintf(n, sizeof n, "%d", c);
+        assert_int_equal(vw_gwig_add_contig(w, n, 10000), 0);
+    }
+    vw_genome_t *g = vw_genome_init("s", w);
+    for (int i = 0; i < 30; i++) {
+        g->cn[i] = 2;
+        g->log2r[i] = 0;
+    }
+    for (int i = 10; i < 15; i++)
+        g->cn[i] = 3, g->log2r[i] = 0.2;
+    g->cn[20] = g->cn[21] = 1;
+    double fga, wgii;
+    vw_genome_instability(g, 2, &fga, &wgii);
+    assert_close(fga, 7.0 / 30, 1e-12);
+    assert_close(wgii, (0 + 0.5 + 0.2) / 3, 1e-12);
+    vw_gaps_t *gp = NULL;
+    assert_int_equal(vw_gaps_read(put_file("c.txt", "2\t4900\t5100\n"), &gp), 0);
+    vw_garm_t *a = NULL;
+    int n = 0;
+    assert_int_equal(vw_genome_arms(g, gp, 2, &a, &n), 0);
+    assert_int_equal(n, 4); /* 1 all, 2p, 2q, 3 all */
+    assert_string_equal(a[1].arm, "p");
+    assert_int_equal(a[1].n_bins, 5);
+    assert_int_equal(a[1].call, 1);
+    assert_close(a[1].log2r, 0.2, 1e-12);
+    assert_int_equal(a[2].call, 0);
+    assert_string_equal(a[3].arm, "all");
+    assert_int_equal(a[3].call, 0); /* median state of chr3 is 2 */
+    assert_close(a[3].frac_altered, 0.2, 1e-12);
+    vw_gseg_t *s = NULL;
+    assert_int_equal(vw_genome_segments(g, &s, &n), 0);
+    assert_int_equal(n, 5); /* chr1; chr2 3, 2; chr3 1, 2 */
+    assert_int_equal(s[1].cn, 3);
+    assert_int_equal(s[1].n_bins, 5);
+    assert_int_equal(s[1].end, 5000);
+    free(s);
+    free(a);
+    vw_gaps_destroy(gp);
+    vw_genome_destroy(g);
+}
+
+/* Simulated genomes: known segments (arm-sized gains and losses and one
+ * 4 Mb focal gain), in a diploid and a triploid tumour. */
+static const gs_seg_t seg2[] = {{1, 150, 250, 3}, {3, 0, 90, 1}, {8, 48, 147, 4}, {13, 0, 116, 1},
+                                {17, 0, 24, 1}, {20, 0, 64, 3}, {11, 68, 72, 5}};
+static const gs_seg_t seg3[] = {{1, 150, 250, 4}, {3, 0, 90, 2}, {8, 48, 147, 5}, {13, 0, 116, 2},
+                                {17, 0, 24, 2}, {20, 0, 64, 4}, {5, 0, 181, 2}};
+
+typedef struct {
+    gs_layout_t l;
+    int *truth;
+} sim_t;
+
+static vw_gfit_t sim_fit(sim_t *sm, uint64_t seed, double tf, int base, double depth, vw_genome_t **ret_g)
+{
+    vw_genome_opt_t o;
+    vw_genome_opt_init(&o);
+    if (base == 3) { /* read depth alone cannot tell a triploid genome from a diploid one: say it */
+        o.ploidies[0] = 3;
+        o.ploidies[1] = 0;
+    }
+    vw_genome_t *g = vw_genome_init("sim", gs_bins(&sm->l));
+    assert_non_null(g);
+    gs_sample(&sm->l, g, seed, tf, base, base == 2 ? seg2 : seg3, 7, depth, 600, 0.005, sm->truth);
+    assert_true(vw_genome_mask(g, NULL, &o, NULL, 0) > 2500);
+    assert_int_equal(vw_genome_correct(g, &o), 0);
+    vw_gfit_t f;
+    assert_int_equal(vw_genome_fit(g, &o, &f, NULL, NULL), 0);
+    if (ret_g)
+        *ret_g = g;
+    else
+        vw_genome_destroy(g);
+    return f;
+}
+
+/* Every true segment that the data can show -- its expected log2 shift
+ * times sqrt(bins) at least 8 times the sample's sd (a one-copy arm change
+ * at 0.1x and TF 0.1 is near that limit, docs/copy-number.md) -- has the true state
+ * as the median of its fitted bins.  Returns the number checked. */
+static int check_segments(const vw_genome_t *g, const vw_gfit_t *f, int base, double tf, const char *depth)
+{
+    const gs_seg_t *seg = base == 2 ? seg2 : seg3;
+    int checked = 0;
+    for (int k = 0; k < 7; k++) {
+        int cnt[32] = {0}, n = 0;
+        for (int i = 0; i < g->w->n; i++) {
+            int b = (int)(g->w->beg[i] / 1000000);
+            if (g->w->cid[i] + 1 == seg[k].chr && b >= seg[k].b && b < seg[k].e && isfinite(g->cn[i])) {
+                cnt[(int)g->cn[i]]++;
+                n++;
+            }
+        }
+        double shift = fabs(log2((2 * (1 - tf) + seg[k].cn * tf) / (2 * (1 - tf) + base * tf)));
+        if (shift * sqrt(n) < 8 * f->sd)
+            continue;
+        int acc = 0, med = -1;
+        for (int c = 0; c < 32 && med < 0; c++)
+            if ((acc += cnt[c]) * 2 > n)
+                med = c;
+        if (med != seg[k].cn)
+            fail_msg("%s TF %.2f ploidy %d: segment %d:%d-%d Mb has state %d, truth %d", depth, tf, base, seg[k].chr,
+                     seg[k].b, seg[k].e, med, seg[k].cn);
+        checked++;
+    }
+    return checked;
+}
+
+/* Issue check: TF within +/- 0.03 of the truth for TF >= 0.05 at 0.1x
+ * (667 reads per 1 Mb bin) and 1x (6667), ploidy 2 and 3, and every
+ * segment's copy number right. */
+static void test_sim_accuracy(void **state)
+{
+    (void)state;
+    sim_t sm;
+    assert_int_equal(gs_layout(&sm.l, 42), 0);
+    sm.truth = malloc((size_t)sm.l.w->n * sizeof(int));
+    static const double tfs[] = {0.05, 0.1, 0.2, 0.3, 0.5};
+    static const double depth[] = {667, 6667};
+    for (int d = 0; d < 2; d++)
+        for (int t = 0; t < 5; t++)
+            for (int base = 2; base <= 3; base++) {
+                vw_genome_t *g = NULL;
+                vw_gfit_t f = sim_fit(&sm, 1000 + (uint64_t)(d * 100 + t * 10 + base), tfs[t], base, depth[d], &g);
+                if (fabs(f.tf - tfs[t]) > 0.03)
+                    fail_msg("%s TF %.2f ploidy %d: fitted %.3f", d ? "1x" : "0.1x", tfs[t], base, f.tf);
+                assert_true(f.tf_lo <= f.tf && f.tf <= f.tf_hi);
+                if (tfs[t] >= 0.1) {
+                    assert_true(f.detected);
+                    assert_close(f.ploidy, base, 0.1);
+                }
+                int nc = f.detected ? check_segments(g, &f, base, tfs[t], d ? "1x" : "0.1x") : 0;
+                if (tfs[t] >= 0.2)
+                    assert_true(nc >= 5); /* at TF 0.2 the arm-sized changes are visible */
+                vw_genome_destroy(g);
+            }
+    free(sm.truth);
+    gs_layout_free(&sm.l);
+}
+
+/* Issue check: normal-only samples "not detected" in >= 95 % (20 at each
+ * depth; the calibration run of docs/copy-number.md used 420). */
+static void test_sim_normals(void **state)
+{
+    (void)state;
+    sim_t sm;
+    assert_int_equal(gs_layout(&sm.l, 42), 0);
+    sm.truth = malloc((size_t)sm.l.w->n * sizeof(int));
+    int det = 0, n = 0;
+    for (int d = 0; d < 2; d++)
+        for (int k = 0; k < 20; k++) {
+            vw_gfit_t f = sim_fit(&sm, 5000 + (uint64_t)(d * 100 + k), 0, 2, d ? 6667 : 667, NULL);
+            det += f.detected;
+            n++;
+        }
+    if (det * 20 > n)
+        fail_msg("%d of %d normal-only samples detected", det, n);
+    free(sm.truth);
+    gs_layout_free(&sm.l);
+}
+
+/* Real data (../shared/data/cn/ichorcna, skipped when absent): the WIG
+ * holds 3113 bins, 3,052,419 reads, 82 bins on chromosome 17 (hand count:
+ * grep -vc fixedStep; awk sum); ichorCNA's hg19 GC track matches it and
+ * the hg38 one does not (another build). */
+static void test_real_wig(void **state)
+{
+    (void)state;
+    const char *dir = getenv("VW_SHARED_DATA");
+    char p[1024], q[1024];
+    snprintf(p, sizeof p, "%s/cn/ichorcna/MBC_315.ctDNA.reads.wig", dir ? dir : "");
+    if (!dir || access(p, R_OK) != 0)
+        skip();
+    vw_gwig_t *w = NULL, *gc = NULL, *gc38 = NULL;
+    assert_int_equal(vw_gwig_read(p, &w), 0);
+    assert_int_equal(w->n, 3113);
+    double s = 0;
+    int n17 = 0;
+    for (int i = 0; i < w->n; i++) {
+        s += w->v[i];
+        n17 += !strcmp(w->chrom[w->cid[i]], "17");
+    }
+    assert_close(s, 3052419, 0);
+    assert_int_equal(n17, 82);
+    assert_int_equal(vw_gwig_build(w), VW_BUILD_GRCH37);
+    snprintf(q, sizeof q, "%s/cn/ichorcna/gc_hg19_1000kb.wig", dir);
+    assert_int_equal(vw_gwig_read(q, &gc), 0);
+    double *out = malloc((size_t)w->n * sizeof(double));
+    assert_int_equal(vw_gwig_transfer(w, "counts", gc, "gc19", out), 0);
+    snprintf(q, sizeof q, "%s/cn/ichorcna/gc_hg38_1000kb.wig", dir);
+    assert_int_equal(vw_gwig_read(q, &gc38), 0);
+    assert_int_equal(vw_gwig_transfer(w, "counts", gc38, "gc38", out), VW_EBUILD);
+    free(out);
+    vw_gwig_destroy(w);
+    vw_gwig_destroy(gc);
+    vw_gwig_destroy(gc38);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_wig_read),
+        cmocka_unit_test(test_wig_errors),
+        cmocka_unit_test(test_transfer),
+        cmocka_unit_test(test_build),
+        cmocka_unit_test(test_gaps),
+        cmocka_unit_test(test_mask),
+        cmocka_unit_test(test_instability_arms),
+        cmocka_unit_test(test_sim_accuracy),
+        cmocka_unit_test(test_sim_normals),
+        cmocka_unit_test(test_real_wig),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
