@@ -425,6 +425,7 @@ int main_cnv_genome(int argc, char *argv[])
         free(p);
         opened = k + 1;
     }
+    vw_gfit_t prev;
     int rw = vw_genome_write_summary_header(out[0].f.fp);
     for (int s = 0; s < n_files && rw == 0; s++) {
         if (!(g = load(&x, files[s], samples ? samples[s] : NULL)))
@@ -460,7 +461,8 @@ int main_cnv_genome(int argc, char *argv[])
         }
         vw_info("%s: tumour fraction %.3f (%.3f-%.3f), %s, ploidy %.2f", g->sample, fit.tf, fit.tf_lo, fit.tf_hi,
                 fit.detected ? "detected" : "not detected", fit.ploidy);
-        rw = vw_genome_write_summary(out[0].f.fp, g, &fit, fga, wgii, n_alt, alt);
+        rw = vw_genome_write_summary(out[0].f.fp, g, &fit, fga, wgii, n_alt, alt, s ? &prev : NULL);
+        prev = fit;
         rw = rw ? rw : vw_genome_write_bins(out[1].f.fp, g, s == 0);
         rw = rw ? rw : vw_genome_write_seg(out[2].f.fp, g, segs, n_seg, s == 0);
         rw = rw ? rw : vw_genome_write_arms(out[3].f.fp, g, arms, n_arm, s == 0);

@@ -1505,12 +1505,12 @@ static void put(FILE *fp, const char *fmt, double x)
 int vw_genome_write_summary_header(FILE *fp)
 {
     fputs("#sample\ttf\ttf_lo\ttf_hi\tdetected\tllr\tploidy\tneutral_cn\tsd\tn_bins\tfga\tcin_wgii"
-          "\ttf_ploidy2\ttf_ploidy3\n", fp);
+          "\ttf_ploidy2\ttf_ploidy3\ttf_change\trise\n", fp);
     return ferror(fp) ? -EIO : 0;
 }
 
 int vw_genome_write_summary(FILE *fp, const vw_genome_t *g, const vw_gfit_t *f, double fga, double wgii, int n_alt,
-                            const vw_gfit_t *alt)
+                            const vw_gfit_t *alt, const vw_gfit_t *prev)
 {
     fprintf(fp, "%s\t%.3f\t%.3f\t%.3f\t%s\t%.2f\t", g->sample, f->tf, f->tf_lo, f->tf_hi, f->detected ? "yes" : "no",
             f->llr);
@@ -1526,7 +1526,10 @@ int vw_genome_write_summary(FILE *fp, const vw_genome_t *g, const vw_gfit_t *f, 
         fputc('\t', fp);
         put(fp, "%.3f", t);
     }
-    fputc('\n', fp);
+    if (prev)
+        fprintf(fp, "\t%.3f\t%s\n", f->tf - prev->tf, f->detected && f->tf_lo > prev->tf_hi ? "yes" : "no");
+    else
+        fputs("\tNA\tNA\n", fp);
     return ferror(fp) ? -EIO : 0;
 }
 

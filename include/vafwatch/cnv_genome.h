@@ -247,10 +247,12 @@ int vw_genome_focal(const vw_genome_t *g, const vw_gaps_t *gaps, vw_build_t buil
                     vw_gfocal_t *out);
 
 /* Writers (docs/copy-number.md, "Genome-wide outputs").  Return 0 or -EIO. */
-/* Header line of the per-sample summary, then one row per sample. */
+/* Header line of the per-sample summary, then one row per sample; 'prev'
+ * (NULL for the first) is the previous draw's fit: tf_change = tf - its tf,
+ * rise = yes when this draw is detected and its tf_lo exceeds prev's tf_hi. */
 int vw_genome_write_summary_header(FILE *fp) VW_WARN_UNUSED;
 int vw_genome_write_summary(FILE *fp, const vw_genome_t *g, const vw_gfit_t *f, double fga, double wgii,
-                            int n_alt, const vw_gfit_t *alt) VW_WARN_UNUSED;
+                            int n_alt, const vw_gfit_t *alt, const vw_gfit_t *prev) VW_WARN_UNUSED;
 int vw_genome_write_bins(FILE *fp, const vw_genome_t *g, int header) VW_WARN_UNUSED;
 int vw_genome_write_seg(FILE *fp, const vw_genome_t *g, const vw_gseg_t *s, int n, int header) VW_WARN_UNUSED;
 int vw_genome_write_arms(FILE *fp, const vw_genome_t *g, const vw_garm_t *a, int n, int header) VW_WARN_UNUSED;

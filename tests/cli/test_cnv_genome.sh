@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# test_cnv_genome.sh -- vafwatch cnv --genome end to end: a BAM binned against
+# samtools' own counts, bad inputs (exit code and one-line message), and the
+# real shallow-WGS WIGs of ../shared/data/cn/ichorcna (skipped when absent).
+#   test_cnv_genome.sh VAFWATCH SHARED_DATA WORK_DIR
+set -u
+VW=$1 DATA=$2 W=$3
+rm -rf "$W" && mkdir -p "$W" && cd "$W" || exit 1
+export LC_ALL=C
+pass=0 fail=0
+ok() { echo "ok   $1"; pass=$((pass + 1)); }
+ko() { echo "FAIL $1"; fail=$((fail + 1)); }
+check() { if [ "$2" = "$3" ]; then ok "$1"; else ko "$1: got '$3', want '$2'"; fi; }
+# expect NAME CODE PATTERN -- cmd...: exit code and a one-line message matching PATTERN
+expect() {
+    local name=$1 code=$2 pat=$3
+    shift 4
+    "$@" > out.txt 2> err.txt
+    local rc=$?
+    if [ $rc -ne "$code" ]; then ko "$name: exit $rc, want $code ($(head -c 300 err.txt))"
+    elif ! grep -Eq -- "$pat" err.txt; then ko "$name: stderr lacks '$pat': $(head -c 300 err.txt)"
+    else ok "$name"; fi
+}
+
+# A BAM of 22 contigs of 1 Mb (chromosome 5 without reads), single-end reads of 50 bp
+# that never cross a 100 kb bin edge, with duplicates and MAPQ-10 reads mixed in:
+# samtools view -c -q 20 -F 0xF04 per bin is the independent count.
+python3 - <<'EOF' > sim.sam
+import random
+random.seed(7)
+print("@HD\tVN:1.6\tSO:unsorted")
+for c in range(1, 23):
+    print(f"@SQ\tSN:{c}\tLN:1000000")
+print("@RG\tID:g\tSM:GENOME1")
+n = 0
+for c in range(1, 23):
+    if c == 5:
+        continue
+    for b in range(10):
+        k = 300 + (150 if (c == 8 and b >= 5) else 0) + random.randint(-20, 20)
+        for _ in range(k):
+            pos = b * 100000 + random.randint(0, 100000 - 51) + 1
+            flag = 1024 if random.random() < 0.05 else 0
+            mq = 10 if random.random() < 0.05 else 60
+            n += 1
+            print(f"r{n}\t{flag}\t{c}\t{pos}\t{mq}\t50M\t*\t0\t0\t{'A' * 50}\t{'I' * 50}\tRG:Z:g")
+EOF
+samtools sort -o sim.bam sim.sam 2> /dev/null && samtools index sim.bam || { ko "samtools"; exit 1; }
+"$VW" cnv --genome --bin-size 100000 -o bam sim.bam 2> err.txt
+rc=$?
+# 21 contigs x 10 bins = 210 autosomal bins with reads: the fit needs 50, so it runs
+check "BAM: exit 0" 0 $rc
+check "BAM: a warning names the contig without reads" 1 "$(grep -c 'no reads on 5' err.txt)"
+bad=0
+for c in 1 8 22; do
+    for b in 0 5 9; do
+        want=$(samtools view -c -q 20 -F 0xF04 sim.bam "$c:$((b * 100000 + 1))-$(((b + 1) * 100000))")
+        got=$(awk -F '\t' -v c=$c -v s=$((b * 100000 + 1)) '$2 == c && $3 == s {print $5}' bam.vafwatch.genome_bins.tsv)
+        [ "$want" = "$got" ] || { bad=$((bad + 1)); echo "  bin $c:$b: $got vs samtools $want"; }
+    done
+done
+check "BAM: bin counts equal samtools view -c -q 20 -F 0xF04 (9 bins)" 0 $bad
+check "BAM: sample name from @RG SM" GENOME1 "$(awk -F '\t' 'NR == 2 {print $1}' bam.vafwatch.genome.tsv)"
+check "BAM: contig 5 masked as no_data" 10 "$(awk -F '\t' '$2 == 5 && $10 == "no_data" {n++} END {print n + 0}' \
+    bam.vafwatch.genome_bins.tsv)"
+check "five outputs" 5 "$(ls bam.vafwatch.genome* | wc -l | tr -d ' ')"
+
+# Bad input
+printf 'fixedStep chrom=1 start=1 step=500000 span=500000\n0.4\n' > gc500k.wig
+expect "bin size mismatch: exit 1" 1 "bins of 100000 bp in sim.bam but of 500000 bp in gc500k.wig" -- \
+    "$VW" cnv --genome --bin-size 100000 --gc gc500k.wig -o x sim.bam
+printf 'fixedStep chrom=1 start=1 step=1000 span=500\n1\n' > span.wig
+expect "span differs from step: exit 1, file:line" 1 "span.wig:1: span 500 differs from step 1000" -- \
+    "$VW" cnv --genome -o x span.wig
+expect "no prefix: exit 2" 2 "output prefix" -- "$VW" cnv --genome sim.bam
+expect "bad --ploidy: exit 2" 2 "--ploidy takes" -- "$VW" cnv --genome --ploidy 9 -o x sim.bam
+expect "missing file: exit 1" 1 "nope.wig: cannot open" -- "$VW" cnv --genome -o x nope.wig
+check "no output left by the failures" 0 "$(ls x.* 2> /dev/null | wc -l | tr -d ' ')"
+"$VW" cnv --genome --help | grep -q "Usage: vafwatch cnv --genome" && ok "usage" || ko "usage"
+
+# Real data: two draws of one patient (hg19 1 Mb readCounter WIGs, ichorCNA's tracks)
+D=$DATA/cn/ichorcna
+if [ ! -r "$D/MBC_315.ctDNA.reads.wig" ]; then
+    echo "skip real data (absent)"
+else
+    T="--gc $D/gc_hg19_1000kb.wig --map $D/map_hg19_1000kb.wig --centromeres $D/GRCh37.p13_centromere_UCSC-gapTable.txt"
+    # shellcheck disable=SC2086
+    "$VW" cnv --genome $T -s MBC_315,MBC_315_T2 -o real "$D/MBC_315.ctDNA.reads.wig" \
+        "$D/MBC_315_T2.ctDNA.reads.wig" 2> err.txt
+    check "real: exit 0" 0 $?
+    check "real: both draws detected" "yes yes" "$(awk -F '\t' 'NR > 1 {printf "%s%s", s, $5; s = " "}' real.vafwatch.genome.tsv)"
+    # 3113 bins a draw (grep -vc fixedStep of the WIG)
+    check "real: every bin of both draws" 6226 "$(grep -vc '^#' real.vafwatch.genome_bins.tsv)"
+    # chromosome 1 centromere of the table: 121,535,434-124,535,434 (0-based) -> 1 Mb bins 122-125 (1-based starts)
+    check "real: centromere bins of chr1 masked" "121000001 122000001 123000001 124000001" \
+        "$(awk -F '\t' '$1 == "MBC_315" && $2 == 1 && $10 ~ /centromere/ {printf "%s%s", s, $3; s = " "}' \
+           real.vafwatch.genome_bins.tsv)"
+    check "real: the second draw's TF is lower, no rise" "no" "$(awk -F '\t' 'NR == 3 {print ($2 < 0.1 && $16 == "no") ? "no" : "?"}' \
+        real.vafwatch.genome.tsv)"
+    # the hg38 GC track against hg19 counts: another build (chr1 has 250 bins in hg19, 249 in hg38)
+    expect "real: hg38 GC on hg19 counts: exit 1" 1 "another genome build" -- \
+        "$VW" cnv --genome --gc "$D/gc_hg38_1000kb.wig" -o y "$D/MBC_315.ctDNA.reads.wig"
+    # determinism
+    # shellcheck disable=SC2086
+    "$VW" cnv --genome $T -s MBC_315,MBC_315_T2 -o real2 "$D/MBC_315.ctDNA.reads.wig" \
+        "$D/MBC_315_T2.ctDNA.reads.wig" 2> /dev/null
+    same=0
+    for k in genome.tsv genome_bins.tsv genome.seg genome_arms.tsv genome_focal.tsv; do
+        cmp -s "real.vafwatch.$k" "real2.vafwatch.$k" || same=1
+    done
+    check "real: byte-identical outputs on a second run" 0 $same
+fi
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
