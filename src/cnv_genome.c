@@ -1267,8 +1267,10 @@ int vw_genome_fit(vw_genome_t *g, const vw_genome_opt_t *opt, vw_gfit_t *ret, vw
         }
         f.tf_lo = lo;
         f.tf_hi = hi;
-        if (bp == 0) { /* nothing fitted: the interval is the profile from 0 with the neutral path */
-            f.tf_lo = 0;
+        f.tf_ml = f.tf;
+        if (!f.detected) { /* no copy-number signal: TF 0, no upper limit from this fit */
+            f.tf = f.tf_lo = 0;
+            f.tf_hi = NAN;
         }
         alt[n_alt++] = f;
         double total = bs - (pi > 0 ? opt->alt_margin : 0);
@@ -1505,15 +1507,16 @@ static void put(FILE *fp, const char *fmt, double x)
 int vw_genome_write_summary_header(FILE *fp)
 {
     fputs("#sample\ttf\ttf_lo\ttf_hi\tdetected\tllr\tploidy\tneutral_cn\tsd\tn_bins\tfga\tcin_wgii"
-          "\ttf_ploidy2\ttf_ploidy3\ttf_change\trise\n", fp);
+          "\ttf_ploidy2\ttf_ploidy3\ttf_change\trise\ttf_ml\n", fp);
     return ferror(fp) ? -EIO : 0;
 }
 
 int vw_genome_write_summary(FILE *fp, const vw_genome_t *g, const vw_gfit_t *f, double fga, double wgii, int n_alt,
                             const vw_gfit_t *alt, const vw_gfit_t *prev)
 {
-    fprintf(fp, "%s\t%.3f\t%.3f\t%.3f\t%s\t%.2f\t", g->sample, f->tf, f->tf_lo, f->tf_hi, f->detected ? "yes" : "no",
-            f->llr);
+    fprintf(fp, "%s\t%.3f\t%.3f\t", g->sample, f->tf, f->tf_lo);
+    put(fp, "%.3f", f->tf_hi);
+    fprintf(fp, "\t%s\t%.2f\t", f->detected ? "yes" : "no", f->llr);
     fprintf(fp, "%.3f\t%d\t%.4f\t%d\t", f->ploidy, f->neutral, f->sd, f->n_bins);
     put(fp, "%.4f", fga);
     fputc('\t', fp);
@@ -1527,9 +1530,11 @@ int vw_genome_write_summary(FILE *fp, const vw_genome_t *g, const vw_gfit_t *f, 
         put(fp, "%.3f", t);
     }
     if (prev)
-        fprintf(fp, "\t%.3f\t%s\n", f->tf - prev->tf, f->detected && f->tf_lo > prev->tf_hi ? "yes" : "no");
+        fprintf(fp, "\t%.3f\t%s", f->tf - prev->tf,
+                f->detected && (!prev->detected || f->tf_lo > prev->tf_hi) ? "yes" : "no");
     else
-        fputs("\tNA\tNA\n", fp);
+        fputs("\tNA\tNA", fp);
+    fprintf(fp, "\t%.3f\n", f->tf_ml);
     return ferror(fp) ? -EIO : 0;
 }
 

@@ -179,7 +179,9 @@ int vw_genome_apply_pon(vw_genome_t *g, const vw_gpon_t *pon) VW_WARN_UNUSED;
 
 /* One fitted solution. */
 typedef struct {
-    double tf, tf_lo, tf_hi;   /* tumour fraction and 95 % profile-likelihood interval */
+    double tf, tf_lo, tf_hi;   /* tumour fraction and 95 % profile-likelihood interval; not detected:
+                                  0, 0, NAN */
+    double tf_ml;              /* the maximum-likelihood TF, also when not detected (then noise-driven) */
     double ploidy;             /* mean tumour copy number over the fitted bins */
     int neutral;               /* neutral copy state of the solution (2 or 3) */
     double llr;                /* 2 x (log-likelihood at tf - at tf 0) */
@@ -249,7 +251,8 @@ int vw_genome_focal(const vw_genome_t *g, const vw_gaps_t *gaps, vw_build_t buil
 /* Writers (docs/copy-number.md, "Genome-wide outputs").  Return 0 or -EIO. */
 /* Header line of the per-sample summary, then one row per sample; 'prev'
  * (NULL for the first) is the previous draw's fit: tf_change = tf - its tf,
- * rise = yes when this draw is detected and its tf_lo exceeds prev's tf_hi. */
+ * rise = yes when this draw is detected and prev was not, or its tf_lo
+ * exceeds prev's tf_hi. */
 int vw_genome_write_summary_header(FILE *fp) VW_WARN_UNUSED;
 int vw_genome_write_summary(FILE *fp, const vw_genome_t *g, const vw_gfit_t *f, double fga, double wgii,
                             int n_alt, const vw_gfit_t *alt, const vw_gfit_t *prev) VW_WARN_UNUSED;

@@ -57,7 +57,7 @@ int main(int argc, char **argv)
                             right += (int)g->cn[i] == truth[i];
                         }
                     printf("%s\t%.2f\t%d\t%.3f\t%.3f\t%.3f\t%d\t%.1f\t%.2f\t%.3f\t%.3f\n", d ? "1x" : "0.1x", tfs[t],
-                           base, f.tf, f.tf_lo, f.tf_hi, f.detected, f.llr, f.ploidy, (double)right / n, secs);
+                           base, f.tf_ml, f.tf_lo, f.tf_hi, f.detected, f.llr, f.ploidy, (double)right / n, secs);
                     vw_genome_destroy(g);
                 }
     free(truth);
