@@ -64,7 +64,8 @@ static void usage(FILE *fp)
             "                           this (calibrated: docs/copy-number.md) [%g]\n"
             "Output:\n"
             "  -o, --output-prefix STR  writes STR.vafwatch.genome.tsv (per sample), .genome_bins.tsv,\n"
-            "                           .genome.seg (IGV), .genome_arms.tsv, .genome_focal.tsv\n"
+            "                           .genome.seg (IGV), .genome_arms.tsv, .genome_focal.tsv and\n"
+            "                           .genome.html (TF over the draws, a genome plot per draw)\n"
             "  -t, --threads INT        BGZF decompression threads per file [1]\n"
             VW_OPT_COMMON_HELP
             "\n"
@@ -250,8 +251,12 @@ int main_cnv_genome(int argc, char *argv[])
     vw_gpon_t *pon = NULL;
     vw_gseg_t *segs = NULL;
     vw_garm_t *arms = NULL;
-    out_t out[5] = {{{0}, "genome.tsv"}, {{0}, "genome_bins.tsv"}, {{0}, "genome.seg"}, {{0}, "genome_arms.tsv"},
-                    {{0}, "genome_focal.tsv"}};
+    out_t out[6] = {{{0}, "genome.tsv"}, {{0}, "genome_bins.tsv"}, {{0}, "genome.seg"}, {{0}, "genome_arms.tsv"},
+                    {{0}, "genome_focal.tsv"}, {{0}, "genome.html"}};
+    vw_genome_t **all = NULL;  /* every draw, kept for the report */
+    vw_gfit_t *fits = NULL;
+    double *fgas = NULL, *wgiis = NULL;
+    int n_done = 0;
     int opened = 0;
     if (!pon_files)
         return VW_EXIT_DATA;
@@ -414,7 +419,15 @@ int main_cnv_genome(int argc, char *argv[])
             goto out;
         }
     }
-    for (int k = 0; k < 5; k++) {
+    all = calloc((size_t)n_files, sizeof(*all));
+    fits = calloc((size_t)n_files, sizeof(*fits));
+    fgas = calloc((size_t)n_files, sizeof(double));
+    wgiis = calloc((size_t)n_files, sizeof(double));
+    if (!all || !fits || !fgas || !wgiis) {
+        vw_error_code(-ENOMEM, "%s", prefix);
+        goto out;
+    }
+    for (int k = 0; k < 6; k++) {
         char *p = vw_cmd_prefixed(prefix, out[k].kind);
         int r = p ? vw_ofile_open(&out[k].f, p) : -ENOMEM;
         if (r < 0) {
@@ -471,18 +484,22 @@ int main_cnv_genome(int argc, char *argv[])
         free(arms);
         segs = NULL;
         arms = NULL;
-        vw_genome_destroy(g);
+        all[n_done] = g;
+        fits[n_done] = fit;
+        fgas[n_done] = fga;
+        wgiis[n_done++] = wgii;
         g = NULL;
     }
+    rw = rw ? rw : vw_genome_write_html(out[5].f.fp, (const vw_genome_t *const *)all, fits, fgas, wgiis, n_done);
     if (rw < 0) {
         vw_error_code(rw, "writing the outputs of '%s'", prefix);
         goto out;
     }
-    for (int k = 0; k < 5; k++) {
+    for (int k = 0; k < 6; k++) {
         int r = vw_ofile_commit(&out[k].f);
         if (r < 0) {
             vw_error_code(r, "writing '%s'", out[k].f.path ? out[k].f.path : prefix);
-            for (int j = k + 1; j < 5; j++)
+            for (int j = k + 1; j < 6; j++)
                 vw_ofile_abort(&out[j].f);
             opened = 0;
             goto out;
@@ -496,6 +513,12 @@ out:
     free(segs);
     free(arms);
     vw_genome_destroy(g);
+    for (int k = 0; k < n_done; k++)
+        vw_genome_destroy(all[k]);
+    free(all);
+    free(fits);
+    free(fgas);
+    free(wgiis);
     for (int k = 0; nrm && k < n_pon; k++)
         vw_genome_destroy(nrm[k]);
     free(nrm);

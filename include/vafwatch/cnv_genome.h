@@ -261,4 +261,10 @@ int vw_genome_write_seg(FILE *fp, const vw_genome_t *g, const vw_gseg_t *s, int 
 int vw_genome_write_arms(FILE *fp, const vw_genome_t *g, const vw_garm_t *a, int n, int header) VW_WARN_UNUSED;
 int vw_genome_write_focal(FILE *fp, const vw_genome_t *g, const vw_gfocal_t *f, int n, int header) VW_WARN_UNUSED;
 
+/* The report (report_genome.c): one self-contained HTML page with the
+ * summary table, the tumour fraction over the n draws (input order) and a
+ * genome plot per draw (inline SVG).  Returns 0 or -EIO. */
+int vw_genome_write_html(FILE *fp, const vw_genome_t *const *g, const vw_gfit_t *f, const double *fga,
+                         const double *wgii, int n) VW_WARN_UNUSED;
+
 #endif

@@ -63,7 +63,13 @@ check "BAM: bin counts equal samtools view -c -q 20 -F 0xF04 (9 bins)" 0 $bad
 check "BAM: sample name from @RG SM" GENOME1 "$(awk -F '\t' 'NR == 2 {print $1}' bam.vafwatch.genome.tsv)"
 check "BAM: contig 5 masked as no_data" 10 "$(awk -F '\t' '$2 == 5 && $10 == "no_data" {n++} END {print n + 0}' \
     bam.vafwatch.genome_bins.tsv)"
-check "five outputs" 5 "$(ls bam.vafwatch.genome* | wc -l | tr -d ' ')"
+check "six outputs" 6 "$(ls bam.vafwatch.genome* | wc -l | tr -d ' ')"
+check "report: one genome plot per draw, well-formed SVG" 1 "$(python3 -c '
+import re, sys, xml.dom.minidom
+s = open("bam.vafwatch.genome.html").read()
+svgs = re.findall(r"<svg.*?</svg>", s, re.S)
+for x in svgs: xml.dom.minidom.parseString(x)
+print(len(svgs) - 1)')"
 
 # Bad input
 printf 'fixedStep chrom=1 start=1 step=500000 span=500000\n0.4\n' > gc500k.wig
@@ -105,7 +111,7 @@ else
     "$VW" cnv --genome $T -s MBC_315,MBC_315_T2 -o real2 "$D/MBC_315.ctDNA.reads.wig" \
         "$D/MBC_315_T2.ctDNA.reads.wig" 2> /dev/null
     same=0
-    for k in genome.tsv genome_bins.tsv genome.seg genome_arms.tsv genome_focal.tsv; do
+    for k in genome.tsv genome_bins.tsv genome.seg genome_arms.tsv genome_focal.tsv genome.html; do
         cmp -s "real.vafwatch.$k" "real2.vafwatch.$k" || same=1
     done
     check "real: byte-identical outputs on a second run" 0 $same
