@@ -9,8 +9,10 @@ _vafwatch() {
         return
     fi
     if [[ $cur == -* ]]; then
-        local opts
-        opts=$(vafwatch "${COMP_WORDS[1]}" --help 2>/dev/null | grep -oE -- '--[a-zA-Z][a-zA-Z0-9-]*' | sort -u)
+        local opts mode=
+        # cnv --genome has its own options
+        [[ " ${COMP_WORDS[*]} " == *" --genome "* ]] && mode=--genome
+        opts=$(vafwatch "${COMP_WORDS[1]}" $mode --help 2>/dev/null | grep -oE -- '--[a-zA-Z][a-zA-Z0-9-]*' | sort -u)
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
         return
     fi
