@@ -51,7 +51,6 @@ static void usage(FILE *fp)
             "      --bin-size INT       bins for BAM/CRAM input, bp [%d]\n"
             "      --build NAME         GRCh37 or GRCh38, for the focal genes [from contig 1's bins]\n"
             "  -s, --sample LIST        comma-separated sample names, one per file [@RG SM, file name]\n"
-            "      --stream             read BAM/CRAM from start to end, no index needed\n"
             "Filtering (BAM/CRAM):\n"
             "  -q, --min-MQ INT         skip reads with mapping quality < INT [%d]\n"
             "      --excl-flags FLAGS   skip reads with any of these flags [%s]\n"
@@ -239,6 +238,7 @@ int main_cnv_genome(int argc, char *argv[])
     vw_count_opt_t copt;
     vw_genome_opt_init(&opt);
     vw_count_opt_init(&copt);
+    copt.stream = 1; /* every read is wanted: from start to end, no index (faster than per-contig queries) */
     load_ctx_t x = {0};
     const char *centro = NULL, *build_s = NULL, *prefix = NULL;
     char *sample_arg = NULL, **samples = NULL;
@@ -285,7 +285,7 @@ int main_cnv_genome(int argc, char *argv[])
         case OPT_BUILD: build_s = optarg; break;
         case 'f': copt.reference = optarg; break;
         case 's': sample_arg = optarg; break;
-        case OPT_STREAM: copt.stream = 1; break;
+        case OPT_STREAM: break; /* always */
         case 'q':
             if (vw_cmd_long_arg("-q", optarg, 0, 255, &v) < 0) {
                 ret = VW_EXIT_USAGE;

@@ -56,22 +56,22 @@ best() { # best wall-clock seconds of 3 runs of "$@"
     done
     echo "$b"
 }
-"$VW" cnv --genome --stream -o g "$B" 2> /dev/null
+"$VW" cnv --genome -o g "$B" 2> /dev/null
 sum=$(awk -F '\t' 'NR > 1 && $5 != "NA" {s += $5} END {print s}' g.vafwatch.genome_bins.tsv)
 want=$(samtools view -c -q 20 -F 0xF04 "$B")
 [ "$sum" = "$want" ] || { echo "counts differ: vafwatch $sum, samtools $want"; exit 1; }
 reads=$(samtools view -c "$B")
 t_sam=$(best samtools view -c "$B")
-t_str=$(best "$VW" cnv --genome --stream -o g "$B")
-t_idx=$(best "$VW" cnv --genome -o g "$B")
+t_str=$(best "$VW" cnv --genome -o g "$B")
 echo "BAM: $reads reads, counted fragments $sum (= samtools view -c -q 20 -F 0xF04)"
-awk -v r="$reads" -v s="$t_sam" -v a="$t_str" -v b="$t_idx" 'BEGIN {
+awk -v r="$reads" -v s="$t_sam" -v a="$t_str" 'BEGIN {
     printf "samtools view -c          %6.2f s  %5.2f M reads/s\n", s, r / s / 1e6
-    printf "cnv --genome --stream     %6.2f s  %5.2f M reads/s  %.2fx samtools\n", a, r / a / 1e6, s / a
-    printf "cnv --genome (index)      %6.2f s  %5.2f M reads/s  %.2fx samtools\n", b, r / b / 1e6, s / b }'
+    printf "cnv --genome (all steps)  %6.2f s  %5.2f M reads/s  %.2fx samtools\n", a, r / a / 1e6, s / a }'
 D=$DATA/cn/ichorcna
 if [ -r "$D/MBC_315.ctDNA.reads.wig" ]; then
     T=(--gc "$D/gc_hg19_1000kb.wig" --map "$D/map_hg19_1000kb.wig" --centromeres "$D/GRCh37.p13_centromere_UCSC-gapTable.txt")
     t_one=$(best "$VW" cnv --genome "${T[@]}" -o r "$D/MBC_315.ctDNA.reads.wig")
-    echo "one real sample at 1 Mb (read WIG + tracks, correct, fit, write): $t_one s"
+    /usr/bin/time -f "%U" -o cpu.txt "$VW" cnv --genome "${T[@]}" -o r "$D/MBC_315.ctDNA.reads.wig" 2> /dev/null
+    u_one=$(tail -1 cpu.txt)
+    echo "one real sample at 1 Mb (read WIG + tracks, correct, fit, write): $t_one s wall, $u_one s CPU"
 fi
