@@ -16,7 +16,7 @@
 
 enum {
     OPT_GENOME = VW_OPT_CMD_FIRST, OPT_GCW, OPT_MAPW, OPT_CENTRO, OPT_PON, OPT_BIN, OPT_BUILD, OPT_STREAM,
-    OPT_EXCL, OPT_MAX_CN, OPT_PLOIDY, OPT_MIN_LLR, OPT_MIN_MAP
+    OPT_EXCL, OPT_MAX_CN, OPT_PLOIDY, OPT_MIN_LLR, OPT_MIN_MAP, OPT_SHEET
 };
 
 #define DEFAULT_BIN 1000000
@@ -51,6 +51,8 @@ static void usage(FILE *fp)
             "      --bin-size INT       bins for BAM/CRAM input, bp [%d]\n"
             "      --build NAME         GRCh37 or GRCh38, for the focal genes [from contig 1's bins]\n"
             "  -s, --sample LIST        comma-separated sample names, one per file [@RG SM, file name]\n"
+            "      --sheet FILE         cohort sheet (patient, sample, date, ...): the draws of each\n"
+            "                           patient in date order in STR.vafwatch.genome_series.tsv\n"
             "Filtering (BAM/CRAM):\n"
             "  -q, --min-MQ INT         skip reads with mapping quality < INT [%d]\n"
             "      --excl-flags FLAGS   skip reads with any of these flags [%s]\n"
@@ -64,7 +66,8 @@ static void usage(FILE *fp)
             "Output:\n"
             "  -o, --output-prefix STR  writes STR.vafwatch.genome.tsv (per sample), .genome_bins.tsv,\n"
             "                           .genome.seg (IGV), .genome_arms.tsv, .genome_focal.tsv and\n"
-            "                           .genome.html (TF over the draws, a genome plot per draw)\n"
+            "                           .genome.html (TF over the draws, a genome plot per draw);\n"
+            "                           with --sheet also .genome_series.tsv\n"
             "  -t, --threads INT        BGZF decompression threads per file [1]\n"
             VW_OPT_COMMON_HELP
             "\n"
@@ -214,6 +217,7 @@ int main_cnv_genome(int argc, char *argv[])
 {
     static const struct option lopts[] = {
         {"genome", no_argument, NULL, OPT_GENOME},
+        {"sheet", required_argument, NULL, OPT_SHEET},
         {"gc", required_argument, NULL, OPT_GCW},
         {"map", required_argument, NULL, OPT_MAPW},
         {"centromeres", required_argument, NULL, OPT_CENTRO},
@@ -240,7 +244,8 @@ int main_cnv_genome(int argc, char *argv[])
     vw_count_opt_init(&copt);
     copt.stream = 1; /* every read is wanted: from start to end, no index (faster than per-contig queries) */
     load_ctx_t x = {0};
-    const char *centro = NULL, *build_s = NULL, *prefix = NULL;
+    const char *centro = NULL, *build_s = NULL, *prefix = NULL, *sheet = NULL;
+    vw_timeline_t *tl = NULL;
     char *sample_arg = NULL, **samples = NULL;
     const char **pon_files = calloc((size_t)argc + 1, sizeof(char *));
     int n_pon = 0, c, ex, ret = VW_EXIT_DATA, n_files = 0;
@@ -251,8 +256,9 @@ int main_cnv_genome(int argc, char *argv[])
     vw_gpon_t *pon = NULL;
     vw_gseg_t *segs = NULL;
     vw_garm_t *arms = NULL;
-    out_t out[6] = {{{0}, "genome.tsv"}, {{0}, "genome_bins.tsv"}, {{0}, "genome.seg"}, {{0}, "genome_arms.tsv"},
-                    {{0}, "genome_focal.tsv"}, {{0}, "genome.html"}};
+    out_t out[7] = {{{0}, "genome.tsv"}, {{0}, "genome_bins.tsv"}, {{0}, "genome.seg"}, {{0}, "genome_arms.tsv"},
+                    {{0}, "genome_focal.tsv"}, {{0}, "genome.html"}, {{0}, "genome_series.tsv"}};
+    int n_out = 6;
     vw_genome_t **all = NULL;  /* every draw, kept for the report */
     vw_gfit_t *fits = NULL;
     double *fgas = NULL, *wgiis = NULL;
@@ -271,6 +277,7 @@ int main_cnv_genome(int argc, char *argv[])
         }
         switch (c) {
         case OPT_GENOME: break;
+        case OPT_SHEET: sheet = optarg; break;
         case OPT_GCW: x.gc = optarg; break;
         case OPT_MAPW: x.map = optarg; break;
         case OPT_CENTRO: centro = optarg; break;
@@ -401,6 +408,12 @@ int main_cnv_genome(int argc, char *argv[])
     }
     if (centro && vw_gaps_read(centro, &gaps) < 0)
         goto out;
+    if (sheet) {
+        int r = vw_timeline_read_sheet(sheet, VW_TIMELINE_NO_FILE_CHECK, &tl);
+        if (r < 0)
+            goto out; /* logged by the reader */
+        n_out = 7;
+    }
     x.gaps = gaps;
     if (!x.gcw && !x.fasta)
         vw_warn("no GC track (--gc) or reference (-f): counts are not GC-corrected");
@@ -427,7 +440,7 @@ int main_cnv_genome(int argc, char *argv[])
         vw_error_code(-ENOMEM, "%s", prefix);
         goto out;
     }
-    for (int k = 0; k < 6; k++) {
+    for (int k = 0; k < n_out; k++) {
         char *p = vw_cmd_prefixed(prefix, out[k].kind);
         int r = p ? vw_ofile_open(&out[k].f, p) : -ENOMEM;
         if (r < 0) {
@@ -491,15 +504,23 @@ int main_cnv_genome(int argc, char *argv[])
         g = NULL;
     }
     rw = rw ? rw : vw_genome_write_html(out[5].f.fp, (const vw_genome_t *const *)all, fits, fgas, wgiis, n_done);
+    if (tl && rw == 0) {
+        int rows = 0;
+        rw = vw_genome_write_series(out[6].f.fp, tl, (const vw_genome_t *const *)all, fits, fgas, wgiis, n_done,
+                                    &rows);
+        if (rw == 0 && rows < n_done)
+            vw_warn("%d of %d inputs are not plasma draws of the sheet %s (by sample name): left out of the series",
+                    n_done - rows, n_done, sheet);
+    }
     if (rw < 0) {
         vw_error_code(rw, "writing the outputs of '%s'", prefix);
         goto out;
     }
-    for (int k = 0; k < 6; k++) {
+    for (int k = 0; k < n_out; k++) {
         int r = vw_ofile_commit(&out[k].f);
         if (r < 0) {
             vw_error_code(r, "writing '%s'", out[k].f.path ? out[k].f.path : prefix);
-            for (int j = k + 1; j < 6; j++)
+            for (int j = k + 1; j < n_out; j++)
                 vw_ofile_abort(&out[j].f);
             opened = 0;
             goto out;
@@ -524,6 +545,7 @@ out:
     free(nrm);
     vw_gpon_destroy(pon);
     vw_gaps_destroy(gaps);
+    vw_timeline_destroy(tl);
     vw_gwig_destroy(x.gcw);
     vw_gwig_destroy(x.mapw);
     free(samples);

@@ -172,3 +172,85 @@ int vw_genome_write_html(FILE *fp, const vw_genome_t *const *g, const vw_gfit_t 
     fputs("</body></html>\n", fp);
     return ferror(fp) ? -EIO : 0;
 }
+
+/* ------------------------------------------------------------------ */
+/* Serial table                                                        */
+
+/* Index of the draw named 'name' among g[0..n), -1 none. */
+static int find_draw(const vw_genome_t *const *g, int n, const char *name)
+{
+    for (int i = 0; i < n; i++)
+        if (!strcmp(g[i]->sample, name))
+            return i;
+    return -1;
+}
+
+/* A rise at draw b over draw a: b detected and a not, or b's interval
+ * above a's. */
+static int rises(const vw_gfit_t *a, const vw_gfit_t *b)
+{
+    return b->detected && (!a->detected || b->tf_lo > a->tf_hi);
+}
+
+int vw_genome_write_series(FILE *fp, const vw_timeline_t *tl, const vw_genome_t *const *g, const vw_gfit_t *f,
+                           const double *fga, const double *wgii, int n, int *ret_n_rows)
+{
+    int rows = 0;
+    fputs("#patient\tsample\tdate\ttf\ttf_lo\ttf_hi\tdetected\tploidy\tfga\tcin_wgii\ttf_change\trise\tconfirmed"
+          "\tfirst_rise\n", fp);
+    int *idx = malloc(sizeof(int) * (size_t)(n ? n : 1));
+    int32_t *date = malloc(sizeof(int32_t) * (size_t)(n ? n : 1));
+    const char **name = malloc(sizeof(char *) * (size_t)(n ? n : 1));
+    if (!idx || !date || !name) {
+        free(idx);
+        free(date);
+        free(name);
+        return -ENOMEM;
+    }
+    for (size_t p = 0; p < tl->n_patients; p++) {
+        const vw_patient_t *pt = &tl->patients[p];
+        int m = 0;
+        for (size_t k = 0; k < pt->n_samples; k++) {
+            const vw_sample_t *s = &pt->samples[k];
+            if (s->type != VW_SAMPLE_PLASMA)
+                continue;
+            int i = find_draw(g, n, s->sample);
+            if (i < 0 || m >= n)
+                continue;
+            idx[m] = i;
+            date[m] = s->date;
+            name[m++] = s->sample;
+        }
+        char first[VW_DATE_BUFSZ] = "NA";
+        for (int k = 1; k < m && !strcmp(first, "NA"); k++)
+            if (k + 1 < m && rises(&f[idx[k - 1]], &f[idx[k]]) && rises(&f[idx[k - 1]], &f[idx[k + 1]]))
+                vw_date_format(date[k], first);
+        for (int k = 0; k < m; k++) {
+            const vw_gfit_t *x = &f[idx[k]];
+            char d[VW_DATE_BUFSZ];
+            vw_date_format(date[k], d);
+            fputs(pt->id, fp);
+            fprintf(fp, "\t%s\t%s\t%.3f\t%.3f\t", name[k], d, x->tf, x->tf_lo);
+            num(fp, "%.3f", x->tf_hi);
+            fprintf(fp, "\t%s\t%.3f\t", x->detected ? "yes" : "no", x->ploidy);
+            num(fp, "%.4f", fga[idx[k]]);
+            fputc('\t', fp);
+            num(fp, "%.4f", wgii[idx[k]]);
+            if (k == 0) {
+                fputs("\tNA\tNA\tNA", fp);
+            } else {
+                int r = rises(&f[idx[k - 1]], x);
+                fprintf(fp, "\t%.3f\t%s\t%s", x->tf - f[idx[k - 1]].tf, r ? "yes" : "no",
+                        !r ? "no" : k + 1 < m ? (rises(&f[idx[k - 1]], &f[idx[k + 1]]) ? "yes" : "no") : "NA");
+            }
+            fprintf(fp, "\t%s\n", first);
+            rows++;
+        }
+    }
+    free(idx);
+    free(date);
+    free(name);
+    if (ret_n_rows)
+        *ret_n_rows = rows;
+    return ferror(fp) ? -EIO : 0;
+}

@@ -27,6 +27,7 @@
 #include <htslib/hts.h>
 
 #include "vafwatch/catalogue.h"
+#include "vafwatch/timeline.h"
 #include "vafwatch/util.h"
 
 /* One track of fixed-size bins (a WIG file, or bins made from a header). */
@@ -266,5 +267,16 @@ int vw_genome_write_focal(FILE *fp, const vw_genome_t *g, const vw_gfocal_t *f, 
  * genome plot per draw (inline SVG).  Returns 0 or -EIO. */
 int vw_genome_write_html(FILE *fp, const vw_genome_t *const *g, const vw_gfit_t *f, const double *fga,
                          const double *wgii, int n) VW_WARN_UNUSED;
+
+/* The serial table (report_genome.c, docs/copy-number.md "Serial draws"):
+ * per patient of 'tl', its plasma draws found among g[0..n) by sample name,
+ * in date order: TF, interval, ploidy, FGA, wGII, the change from the
+ * previous draw, rise (detected, and the previous not detected or its
+ * tf_hi below this tf_lo), confirmed (the next draw also rises over the
+ * previous one; NA at the last draw) and the patient's first confirmed
+ * rise date.  *ret_n_rows (may be NULL) gets the rows written.
+ * Returns 0, -ENOMEM or -EIO. */
+int vw_genome_write_series(FILE *fp, const vw_timeline_t *tl, const vw_genome_t *const *g, const vw_gfit_t *f,
+                           const double *fga, const double *wgii, int n, int *ret_n_rows) VW_WARN_UNUSED;
 
 #endif

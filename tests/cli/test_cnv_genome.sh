@@ -103,6 +103,13 @@ else
            real.vafwatch.genome_bins.tsv)"
     check "real: the second draw's TF is lower, no rise" "no" "$(awk -F '\t' 'NR == 3 {print ($2 < 0.1 && $16 == "no") ? "no" : "?"}' \
         real.vafwatch.genome.tsv)"
+    # the serial table from a cohort sheet (dates illustrative: the data carry none), inputs in any order
+    printf 'patient\tsample\tdate\tfile\ttype\nMBC\tMBC_315_T2\t2014-06-02\tb.wig\tplasma\nMBC\tMBC_315\t2014-01-06\ta.wig\tplasma\n' > sheet.tsv
+    # shellcheck disable=SC2086
+    "$VW" cnv --genome $T --sheet sheet.tsv -s MBC_315_T2,MBC_315 -o ser "$D/MBC_315_T2.ctDNA.reads.wig" \
+        "$D/MBC_315.ctDNA.reads.wig" 2> err.txt
+    check "real: series in date order, no rise" "MBC_315:NA MBC_315_T2:no " \
+        "$(awk -F '\t' 'NR > 1 {printf "%s:%s ", $2, $12}' ser.vafwatch.genome_series.tsv)"
     # the hg38 GC track against hg19 counts: another build (chr1 has 250 bins in hg19, 249 in hg38)
     expect "real: hg38 GC on hg19 counts: exit 1" 1 "another genome build" -- \
         "$VW" cnv --genome --gc "$D/gc_hg38_1000kb.wig" -o y "$D/MBC_315.ctDNA.reads.wig"

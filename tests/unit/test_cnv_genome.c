@@ -398,6 +398,52 @@ static void test_real_wig(void **state)
     vw_gwig_destroy(gc38);
 }
 
+/* The serial table on hand-set fits: draw 1 not detected, draw 2 TF 0.10
+ * (0.08-0.12), draw 3 TF 0.20 (0.18-0.22); a normal sample and an input
+ * outside the sheet are left out.  Draw 2 rises over draw 1 (not detected
+ * before) and draw 3 also rises over draw 1: confirmed, first rise dated
+ * at draw 2; draw 3 rises over draw 2 (0.18 > 0.12), unconfirmed (last). */
+static void test_series(void **state)
+{
+    (void)state;
+    const char *sp = put_file("sheet.tsv", "patient\tsample\tdate\tfile\ttype\n"
+                                           "P\tD3\t2024-03-01\tc.wig\tplasma\nP\tD1\t2024-01-01\ta.wig\tplasma\n"
+                                           "P\tD2\t2024-02-01\tb.wig\tplasma\nP\tN\t2024-01-01\tn.wig\tnormal\n");
+    vw_timeline_t *tl = NULL;
+    assert_int_equal(vw_timeline_read_sheet(sp, VW_TIMELINE_NO_FILE_CHECK, &tl), 0);
+    const char *names[] = {"D2", "X", "D1", "D3", "N"};
+    vw_genome_t *g[5];
+    vw_gfit_t f[5];
+    double fga[5] = {0.1, 0.1, 0, 0.2, 0}, wgii[5] = {0.1, 0.1, 0, 0.3, 0};
+    for (int i = 0; i < 5; i++) {
+        vw_gwig_t *w = vw_gwig_init(1000);
+        assert_int_equal(vw_gwig_add_contig(w, "1", 1000), 0);
+        g[i] = vw_genome_init(names[i], w);
+        memset(&f[i], 0, sizeof f[i]);
+        f[i].ploidy = 2;
+    }
+    f[0] = (vw_gfit_t){.tf = 0.10, .tf_lo = 0.08, .tf_hi = 0.12, .detected = 1, .ploidy = 2};
+    f[2] = (vw_gfit_t){.tf = 0, .tf_lo = 0, .tf_hi = NAN, .detected = 0, .ploidy = 2};
+    f[3] = (vw_gfit_t){.tf = 0.20, .tf_lo = 0.18, .tf_hi = 0.22, .detected = 1, .ploidy = 2};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    int rows = 0;
+    assert_int_equal(vw_genome_write_series(fp, tl, (const vw_genome_t *const *)g, f, fga, wgii, 5, &rows), 0);
+    assert_int_equal(fclose(fp), 0);
+    assert_int_equal(rows, 3);
+    const char *want =
+        "#patient\tsample\tdate\ttf\ttf_lo\ttf_hi\tdetected\tploidy\tfga\tcin_wgii\ttf_change\trise\tconfirmed\tfirst_rise\n"
+        "P\tD1\t2024-01-01\t0.000\t0.000\tNA\tno\t2.000\t0.0000\t0.0000\tNA\tNA\tNA\t2024-02-01\n"
+        "P\tD2\t2024-02-01\t0.100\t0.080\t0.120\tyes\t2.000\t0.1000\t0.1000\t0.100\tyes\tyes\t2024-02-01\n"
+        "P\tD3\t2024-03-01\t0.200\t0.180\t0.220\tyes\t2.000\t0.2000\t0.3000\t0.100\tyes\tNA\t2024-02-01\n";
+    assert_string_equal(buf, want);
+    free(buf);
+    for (int i = 0; i < 5; i++)
+        vw_genome_destroy(g[i]);
+    vw_timeline_destroy(tl);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -411,6 +457,7 @@ int main(void)
         cmocka_unit_test(test_sim_accuracy),
         cmocka_unit_test(test_sim_normals),
         cmocka_unit_test(test_real_wig),
+        cmocka_unit_test(test_series),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
