@@ -1043,14 +1043,28 @@ typedef struct {
     int K;              /* states 0..K-1 */
     double lsw, lstay;  /* log transition probabilities */
     double nu, lt_c;    /* Student t: df and log normalising constant (with 1/sd) */
+    double *lt_tab;     /* LT_N values of -(nu + 1) / 2 * log1p(u / nu), u = k * LT_STEP */
     double *v, *nv;     /* K scores */
     unsigned char *bp;  /* n x K backpointers: 255 = stay */
     int *path;
 } hmm_t;
 
+/* -(nu + 1) / 2 * log1p(u / nu) tabulated at u = z^2 in steps of LT_STEP up
+ * to LT_MAX (linear interpolation: error below 1e-6 of a unit), computed
+ * directly beyond. */
+#define LT_STEP 0.01
+#define LT_MAX 400.0
+#define LT_N ((int)(LT_MAX / LT_STEP) + 2)
+
 static double lt_pdf(const hmm_t *h, double z)
 {
-    return h->lt_c - 0.5 * (h->nu + 1) * log1p(z * z / h->nu);
+    double u = z * z;
+    if (u < LT_MAX) {
+        double t = u * (1 / LT_STEP);
+        int k = (int)t;
+        return h->lt_c + h->lt_tab[k] + (t - k) * (h->lt_tab[k + 1] - h->lt_tab[k]);
+    }
+    return h->lt_c - 0.5 * (h->nu + 1) * log1p(u / h->nu);
 }
 
 /* Viterbi over the states with levels mu[K] and log prior lp[K] per bin;
@@ -1204,10 +1218,13 @@ int vw_genome_fit(vw_genome_t *g, const vw_genome_opt_t *opt, vw_gfit_t *ret, vw
     h.nv = malloc((size_t)K * sizeof(double));
     h.bp = malloc((size_t)n * (size_t)K);
     h.path = malloc((size_t)n * sizeof(int));
-    if (!h.v || !h.nv || !h.bp || !h.path) {
+    h.lt_tab = malloc(LT_N * sizeof(double));
+    if (!h.v || !h.nv || !h.bp || !h.path || !h.lt_tab) {
         rc = -ENOMEM;
         goto out;
     }
+    for (int k = 0; k < LT_N; k++)
+        h.lt_tab[k] = -0.5 * (h.nu + 1) * log1p(k * LT_STEP / h.nu);
     vw_gfit_t best = {0}, alt[4];
     int n_alt = 0;
     double best_total = -INFINITY;
@@ -1226,14 +1243,16 @@ int vw_genome_fit(vw_genome_t *g, const vw_genome_opt_t *opt, vw_gfit_t *ret, vw
             if (s > bs)
                 bs = s, bp = k * 0.02, bpsi = psi;
         }
-        double c0 = bp;
-        for (int k = -19; k <= 19; k++) {
-            double p = c0 + k * 0.001;
-            if (p <= 0 || p > opt->tf_max || k == 0)
-                continue;
-            double s = score_at(&h, p, neu, lp, &psi);
-            if (s > bs)
-                bs = s, bp = p, bpsi = psi;
+        for (int pass = 0; pass < 2; pass++) { /* 0.002 steps within 0.018, then 0.001 either side */
+            double c0 = bp, st = pass ? 0.001 : 0.002;
+            for (int k = pass ? -1 : -9; k <= (pass ? 1 : 9); k++) {
+                double p = c0 + k * st;
+                if (p <= 0 || p > opt->tf_max || k == 0)
+                    continue;
+                double s = score_at(&h, p, neu, lp, &psi);
+                if (s > bs)
+                    bs = s, bp = p, bpsi = psi;
+            }
         }
         vw_gfit_t f = {0};
         f.neutral = neu;
@@ -1251,16 +1270,16 @@ int vw_genome_fit(vw_genome_t *g, const vw_genome_opt_t *opt, vw_gfit_t *ret, vw
         for (int i = 0; i < n; i++)
             m += h.path[i];
         f.ploidy = m / n;
-        double l0 = path_loglik(&h, bp, bpsi);
+        double l0 = f.detected ? path_loglik(&h, bp, bpsi) : 0;
         double lo = bp, hi = bp;
-        for (double p = bp - 0.001; p > 0; p -= 0.001) {
+        for (double p = bp - 0.001; f.detected && p > 0; p -= 0.001) {
             if (2 * (l0 - path_loglik(&h, p, bpsi)) > 3.841459)
                 break;
             lo = p;
         }
         if (lo < 0.0015)
             lo = 0;
-        for (double p = bp + 0.001; p < 1; p += 0.001) {
+        for (double p = bp + 0.001; f.detected && p < 1; p += 0.001) {
             if (2 * (l0 - path_loglik(&h, p, bpsi)) > 3.841459)
                 break;
             hi = p;
@@ -1305,6 +1324,7 @@ out:
     free(h.nv);
     free(h.bp);
     free(h.path);
+    free(h.lt_tab);
     return rc;
 }
 

@@ -1483,8 +1483,11 @@ static hts_pos_t frag_point(const bam1_t *b)
     return (c->pos + bam_endpos(b)) / 2;
 }
 
-/* Adds the read to the region of [lo,hi) holding its fragment point. */
-static void region_add(const creg_t *r, int lo, int hi, const bam1_t *b, const vw_count_opt_t *opt, int64_t *frag)
+/* Adds the read to the region of [lo,hi) holding its fragment point.
+ * *hint (a region index in [lo,hi), or -1) is tried first and set to the
+ * region found: sorted input hits the same or the next region. */
+static void region_add(const creg_t *r, int lo, int hi, const bam1_t *b, const vw_count_opt_t *opt, int64_t *frag,
+                       int *hint)
 {
     const bam1_core_t *c = &b->core;
     if ((c->flag & opt->excl_flags) || (c->flag & opt->req_flags) != opt->req_flags || c->qual < opt->min_mq)
@@ -1492,6 +1495,12 @@ static void region_add(const creg_t *r, int lo, int hi, const bam1_t *b, const v
     hts_pos_t p = frag_point(b);
     if (p < 0)
         return;
+    for (int h = *hint; h >= lo && h < hi && h <= *hint + 1; h++)
+        if (r[h].tid == c->tid && r[h].beg <= p && p < r[h].end) {
+            frag[r[h].idx]++;
+            *hint = h;
+            return;
+        }
     int hi0 = hi;
     while (lo < hi) { /* first region with end > p */
         int mid = lo + (hi - lo) / 2;
@@ -1500,8 +1509,10 @@ static void region_add(const creg_t *r, int lo, int hi, const bam1_t *b, const v
         else
             hi = mid;
     }
-    if (lo < hi0 && r[lo].tid == c->tid && r[lo].beg <= p && p < r[lo].end)
+    if (lo < hi0 && r[lo].tid == c->tid && r[lo].beg <= p && p < r[lo].end) {
         frag[r[lo].idx]++;
+        *hint = lo;
+    }
 }
 
 int vw_count_regions(const char *path, const char *sample, int n, char *const *chrom, const hts_pos_t *beg,
@@ -1517,6 +1528,7 @@ int vw_count_regions(const char *path, const char *sample, int n, char *const *c
     int64_t *frag = calloc((size_t)(n ? n : 1), sizeof(*frag));
     char *name = NULL;
     int64_t n_reads = 0;
+    int hint = -1; /* region_add's last hit */
     if (!b || !rg || !frag) {
         rc = -ENOMEM;
         goto out;
@@ -1596,7 +1608,7 @@ int vw_count_regions(const char *path, const char *sample, int n, char *const *c
             }
             last_tid = c->tid;
             last_pos = c->pos;
-            region_add(rg, 0, n, b, opt, frag);
+            region_add(rg, 0, n, b, opt, frag, &hint);
         }
     } else {
         if (!(idx = sam_index_load(fp, path))) {
@@ -1625,7 +1637,7 @@ int vw_count_regions(const char *path, const char *sample, int n, char *const *c
             }
             while ((r = sam_itr_next(fp, itr, b)) >= 0) {
                 n_reads++;
-                region_add(rg, lo, i, b, opt, frag);
+                region_add(rg, lo, i, b, opt, frag, &hint);
             }
             hts_itr_destroy(itr);
             if (r < -1)

@@ -12,7 +12,8 @@
 # The BAM: 22 autosomes of hg19 lengths, READS single-end 100 bp reads placed
 # uniformly (MAPQ 60, 2 % flagged duplicates), sorted and indexed; bins of 1 Mb.
 # The counts are checked first: the sum of the bins equals samtools view -c -q 20
-# -F 0xF04 over the same bins' contigs.  Times are the best of 3 wall-clock runs.
+# -F 0xF04 over the same bins' contigs.  Times are CPU time (perf stat task-clock,
+# mean of 5 runs): on a shared machine wall time measures the other users' load.
 set -euo pipefail
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=$(cd "${1:-build}" && pwd)
@@ -45,24 +46,16 @@ PY
     samtools index "bench_$N.bam"
 fi
 B=bench_$N.bam
-best() { # best wall-clock seconds of 3 runs of "$@"
-    local b=999999
-    for _ in 1 2 3; do
-        local t0 t1
-        t0=$(date +%s.%N)
-        "$@" > /dev/null 2>&1
-        t1=$(date +%s.%N)
-        b=$(echo "$t1 $t0 $b" | awk '{d = $1 - $2; print (d < $3 ? d : $3)}')
-    done
-    echo "$b"
+cpu() { # mean CPU seconds of 5 runs of "$@"
+    perf stat -x, -e task-clock -r 5 "$@" 2>&1 > /dev/null | awk -F, '/task-clock/ {printf "%.3f", $1 / 1000}'
 }
 "$VW" cnv --genome -o g "$B" 2> /dev/null
 sum=$(awk -F '\t' 'NR > 1 && $5 != "NA" {s += $5} END {print s}' g.vafwatch.genome_bins.tsv)
 want=$(samtools view -c -q 20 -F 0xF04 "$B")
 [ "$sum" = "$want" ] || { echo "counts differ: vafwatch $sum, samtools $want"; exit 1; }
 reads=$(samtools view -c "$B")
-t_sam=$(best samtools view -c "$B")
-t_str=$(best "$VW" cnv --genome -o g "$B")
+t_sam=$(cpu samtools view -c "$B")
+t_str=$(cpu "$VW" cnv --genome -o g "$B")
 echo "BAM: $reads reads, counted fragments $sum (= samtools view -c -q 20 -F 0xF04)"
 awk -v r="$reads" -v s="$t_sam" -v a="$t_str" 'BEGIN {
     printf "samtools view -c          %6.2f s  %5.2f M reads/s\n", s, r / s / 1e6
@@ -70,8 +63,6 @@ awk -v r="$reads" -v s="$t_sam" -v a="$t_str" 'BEGIN {
 D=$DATA/cn/ichorcna
 if [ -r "$D/MBC_315.ctDNA.reads.wig" ]; then
     T=(--gc "$D/gc_hg19_1000kb.wig" --map "$D/map_hg19_1000kb.wig" --centromeres "$D/GRCh37.p13_centromere_UCSC-gapTable.txt")
-    t_one=$(best "$VW" cnv --genome "${T[@]}" -o r "$D/MBC_315.ctDNA.reads.wig")
-    /usr/bin/time -f "%U" -o cpu.txt "$VW" cnv --genome "${T[@]}" -o r "$D/MBC_315.ctDNA.reads.wig" 2> /dev/null
-    u_one=$(tail -1 cpu.txt)
-    echo "one real sample at 1 Mb (read WIG + tracks, correct, fit, write): $t_one s wall, $u_one s CPU"
+    t_one=$(cpu "$VW" cnv --genome "${T[@]}" -o r "$D/MBC_315.ctDNA.reads.wig")
+    echo "one real sample at 1 Mb (read WIG + tracks, correct, fit, write): $t_one s CPU"
 fi
