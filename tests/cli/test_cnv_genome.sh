@@ -71,6 +71,13 @@ svgs = re.findall(r"<svg.*?</svg>", s, re.S)
 for x in svgs: xml.dom.minidom.parseString(x)
 print(len(svgs) - 1)')"
 
+# A panel of normals made of the sample itself: every fitted log2 ratio is 0 (sample minus the
+# median of three identical normals), so nothing is detected
+"$VW" cnv --genome --bin-size 100000 --pon sim.bam --pon sim.bam --pon sim.bam -o self sim.bam 2> /dev/null
+check "PoN of the sample itself: exit 0, not detected" "0 no" "$? $(awk -F '\t' 'NR == 2 {print $5}' self.vafwatch.genome.tsv)"
+check "PoN of the sample itself: every fitted log2r is 0" 0 \
+    "$(awk -F '\t' '$8 != "NA" && $8 + 0 != 0 {n++} END {print n + 0}' self.vafwatch.genome_bins.tsv)"
+
 # Bad input
 printf 'fixedStep chrom=1 start=1 step=500000 span=500000\n0.4\n' > gc500k.wig
 expect "bin size mismatch: exit 1" 1 "bins of 100000 bp in sim.bam but of 500000 bp in gc500k.wig" -- \

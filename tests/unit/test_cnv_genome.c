@@ -398,6 +398,67 @@ static void test_real_wig(void **state)
     vw_gwig_destroy(gc38);
 }
 
+/* Panel of normals: five simulated normals share the layout's fixed site
+ * effects (log-normal sd 0.03); removing their median must lower the
+ * sample's noise (robust sd) and keep TF within 0.03.  Expected at 1x, in
+ * log2 units: without a PoN sqrt(0.058^2 (over-dispersion) + 0.043^2 (site)
+ * + 0.018^2 (Poisson)) = 0.074; with it the site term goes and the median
+ * of 5 normals adds about 1.2 x 0.058 / sqrt(5) = 0.031: 0.066, so about
+ * 10 % lower (measured 0.078 -> 0.072); asserted: at least 5 % lower.  With 5 normals the
+ * noisiest 5 % of bins are masked.  Normals of another layout: VW_EINPUT. */
+static void test_pon(void **state)
+{
+    (void)state;
+    sim_t sm;
+    assert_int_equal(gs_layout(&sm.l, 42), 0);
+    sm.truth = malloc((size_t)sm.l.w->n * sizeof(int));
+    vw_genome_opt_t o;
+    vw_genome_opt_init(&o);
+    vw_genome_t *nrm[5];
+    for (int k = 0; k < 5; k++) {
+        nrm[k] = vw_genome_init("n", gs_bins(&sm.l));
+        gs_sample(&sm.l, nrm[k], 7000 + (uint64_t)k, 0, 2, seg2, 7, 6667, 600, 0.005, sm.truth);
+        vw_genome_mask(nrm[k], NULL, &o, NULL, 0);
+        assert_int_equal(vw_genome_correct(nrm[k], &o), 0);
+    }
+    vw_gpon_t *pon = NULL;
+    assert_int_equal(vw_gpon_build(nrm, 5, &pon), 0);
+    assert_int_equal(pon->n_normals, 5);
+    vw_genome_t *a = NULL, *b = NULL;
+    vw_gfit_t fa = sim_fit(&sm, 7100, 0.2, 2, 6667, &a);
+    vw_genome_t *g = vw_genome_init("t", gs_bins(&sm.l));
+    gs_sample(&sm.l, g, 7100, 0.2, 2, seg2, 7, 6667, 600, 0.005, sm.truth);
+    vw_genome_mask(g, NULL, &o, NULL, 0);
+    assert_int_equal(vw_genome_correct(g, &o), 0);
+    assert_int_equal(vw_genome_apply_pon(g, pon), 0);
+    int n_pon = 0;
+    for (int i = 0; i < g->w->n; i++)
+        n_pon += (g->mask[i] & VW_GBIN_PON) != 0;
+    assert_true(n_pon >= g->w->n / 25 && n_pon <= g->w->n / 15); /* the top 5 % of bin sd, about 143 of 2853 */
+    vw_gfit_t fb;
+    assert_int_equal(vw_genome_fit(g, &o, &fb, NULL, NULL), 0);
+    if (!(fb.sd < 0.95 * fa.sd))
+        fail_msg("sd with the PoN %.4f, without %.4f", fb.sd, fa.sd);
+    assert_true(fb.detected);
+    assert_close(fb.tf, 0.2, 0.03);
+    /* another layout */
+    vw_gwig_t *w = vw_gwig_init(1000000);
+    assert_int_equal(vw_gwig_add_contig(w, "1", 5000000), 0);
+    b = vw_genome_init("other", w);
+    vw_genome_t *mixed[2] = {nrm[0], b};
+    vw_gpon_t *bad = NULL;
+    assert_int_equal(vw_gpon_build(mixed, 2, &bad), VW_EINPUT);
+    assert_int_equal(vw_genome_apply_pon(b, pon), VW_EINPUT);
+    vw_gpon_destroy(pon);
+    for (int k = 0; k < 5; k++)
+        vw_genome_destroy(nrm[k]);
+    vw_genome_destroy(a);
+    vw_genome_destroy(b);
+    vw_genome_destroy(g);
+    free(sm.truth);
+    gs_layout_free(&sm.l);
+}
+
 /* The serial table on hand-set fits: draw 1 not detected, draw 2 TF 0.10
  * (0.08-0.12), draw 3 TF 0.20 (0.18-0.22); a normal sample and an input
  * outside the sheet are left out.  Draw 2 rises over draw 1 (not detected
@@ -458,6 +519,7 @@ int main(void)
         cmocka_unit_test(test_sim_normals),
         cmocka_unit_test(test_real_wig),
         cmocka_unit_test(test_series),
+        cmocka_unit_test(test_pon),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
