@@ -340,8 +340,9 @@ static void test_sim_accuracy(void **state)
     gs_layout_free(&sm.l);
 }
 
-/* Issue check: normal-only samples "not detected" in >= 95 % (20 at each
- * depth; the calibration run of docs/copy-number.md used 420). */
+/* Issue check: normal-only samples "not detected" in >= 95 % (10 at each
+ * depth, at most 1 of the 20 detected; the calibration of
+ * docs/copy-number.md used 200). */
 static void test_sim_normals(void **state)
 {
     (void)state;
@@ -350,7 +351,7 @@ static void test_sim_normals(void **state)
     sm.truth = malloc((size_t)sm.l.w->n * sizeof(int));
     int det = 0, n = 0;
     for (int d = 0; d < 2; d++)
-        for (int k = 0; k < 20; k++) {
+        for (int k = 0; k < 10; k++) {
             vw_gfit_t f = sim_fit(&sm, 5000 + (uint64_t)(d * 100 + k), 0, 2, d ? 6667 : 667, NULL);
             det += f.detected;
             n++;
