@@ -231,6 +231,11 @@ char *vw_cmd_prefixed(const char *prefix, const char *kind);
 int main_cnv(int argc, char *argv[]);
 /* vafwatch cnv --genome (cmd_cnv_genome.c): genome-wide copy number from shallow WGS. */
 int main_cnv_genome(int argc, char *argv[]);
+/* The genome-wide step of vafwatch run (run_genome.c): reads the n
+ * summaries of cnv --genome (PREFIX.vafwatch.genome.tsv) and writes
+ * OUTDIR/vafwatch.genome_series.tsv for the sheet's plasma draws.  Logs on
+ * failure; returns 0 or -1. */
+int vw_cmd_run_genome(char *const *files, int n, const vw_timeline_t *tl, const char *outdir);
 int main_run(int argc, char *argv[]);
 int main_report(int argc, char *argv[]);
 

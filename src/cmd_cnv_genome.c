@@ -506,8 +506,11 @@ int main_cnv_genome(int argc, char *argv[])
     rw = rw ? rw : vw_genome_write_html(out[5].f.fp, (const vw_genome_t *const *)all, fits, fgas, wgiis, n_done);
     if (tl && rw == 0) {
         int rows = 0;
-        rw = vw_genome_write_series(out[6].f.fp, tl, (const vw_genome_t *const *)all, fits, fgas, wgiis, n_done,
-                                    &rows);
+        const char **names = malloc(sizeof(char *) * (size_t)(n_done ? n_done : 1));
+        for (int k = 0; names && k < n_done; k++)
+            names[k] = all[k]->sample;
+        rw = names ? vw_genome_write_series(out[6].f.fp, tl, names, fits, fgas, wgiis, n_done, &rows) : -ENOMEM;
+        free(names);
         if (rw == 0 && rows < n_done)
             vw_warn("%d of %d inputs are not plasma draws of the sheet %s (by sample name): left out of the series",
                     n_done - rows, n_done, sheet);

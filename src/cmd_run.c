@@ -34,7 +34,7 @@
 #include "cmd.h"
 
 enum { OPT_ALPHA_CALL = VW_OPT_TRACK_LAST + 1, OPT_NO_SELF, OPT_FLANK, OPT_NO_CACHE, OPT_CNV_BED,
-       OPT_CNV_BUILTIN, OPT_CNV_PON, OPT_TF_FROM, OPT_CNV_REF };
+       OPT_CNV_BUILTIN, OPT_CNV_PON, OPT_TF_FROM, OPT_CNV_REF, OPT_GENOME_TSV };
 
 static void usage(FILE *fp)
 {
@@ -91,6 +91,9 @@ static void usage(FILE *fp)
             "                           [the sheet's normal samples]\n"
             "      --tf-from ID         tumour fraction of each draw = 2 x VAF of this truncal target\n"
             "                           (heterozygous, copy-neutral; capped at 1; NA where not detected)\n"
+            "      --genome-tsv FILE    genome-wide summaries of the draws (vafwatch cnv --genome:\n"
+            "                           PREFIX.vafwatch.genome.tsv; repeatable): the tumour fraction of\n"
+            "                           each patient's draws in OUTDIR/vafwatch.genome_series.tsv\n"
             "Output:\n"
             "  -t, --threads INT        files counted at once [1]\n"
             VW_OPT_COMMON_HELP
@@ -351,6 +354,7 @@ int main_run(int argc, char *argv[])
         {"cnv-pon", required_argument, NULL, OPT_CNV_PON},
         {"cnv-ref", required_argument, NULL, OPT_CNV_REF},
         {"tf-from", required_argument, NULL, OPT_TF_FROM},
+        {"genome-tsv", required_argument, NULL, OPT_GENOME_TSV},
         VW_OPT_TRACK_LONG,
         VW_OPT_COUNT_LONG,
         VW_OPT_CALL_LONG,
@@ -378,13 +382,16 @@ int main_run(int argc, char *argv[])
     int n_draws = 0;
     kstring_t fn = {0, 0, NULL}, kopts = {0, 0, NULL};
     vw_run_cnv_opt_t cnvo = {NULL, 0, NULL, NULL, 0, NULL, NULL};
+    char **genome_tsv = calloc((size_t)argc, sizeof(char *)); /* --genome-tsv files */
+    int n_genome_tsv = 0;
     vw_cnv_rows_t *cnv = NULL;
     vw_report_cnv_t *cnv_text = NULL;
     to.targets = calloc((size_t)argc, sizeof(char *));
     cnvo.pon = calloc((size_t)argc, sizeof(char *));
-    if (!to.targets || !cnvo.pon) {
+    if (!to.targets || !cnvo.pon || !genome_tsv) {
         free(to.targets);
         free(cnvo.pon);
+        free(genome_tsv);
         return VW_EXIT_DATA;
     }
     while ((c = getopt_long(argc, argv, "d:T:f:m:q:Q:t:s:e:r:h", lopts, NULL)) >= 0) {
@@ -404,6 +411,7 @@ int main_run(int argc, char *argv[])
         case OPT_CNV_PON: cnvo.pon[cnvo.n_pon++] = optarg; break;
         case OPT_CNV_REF: cnvo.ref_bed = optarg; break;
         case OPT_TF_FROM: cnvo.tf_from = optarg; break;
+        case OPT_GENOME_TSV: genome_tsv[n_genome_tsv++] = optarg; break;
         case OPT_ALPHA_CALL:
             if (vw_parse_double(optarg, &cl.alpha) || !(cl.alpha > 0 && cl.alpha < 1)) {
                 vw_error("--call-alpha takes a number in (0, 1), not '%s'", optarg);
@@ -471,6 +479,9 @@ int main_run(int argc, char *argv[])
         vw_error_code(r, "%s: cannot create", fn.s);
         goto out;
     }
+    /* the genome-wide tumour fraction of the draws (cnv --genome summaries; first, to fail early) */
+    if (n_genome_tsv && vw_cmd_run_genome(genome_tsv, n_genome_tsv, tl, outdir) < 0)
+        goto out;
     /* every sample of the sheet, in patient then date order */
     draws = calloc(tl->n_samples + 1, sizeof(*draws));
     if (!draws)
@@ -660,6 +671,7 @@ out:
     vw_timeline_destroy(tl);
     free(to.targets);
     free(cnvo.pon);
+    free(genome_tsv);
     vw_cnv_rows_destroy(cnv);
     vw_report_cnv_destroy(cnv_text);
     return ret;

@@ -359,11 +359,8 @@ int vw_gwig_transfer(const vw_gwig_t *dst, const char *dst_name, const vw_gwig_t
         }
     }
     if (n_common == 0) {
-        char a[64], b[64];
         vw_error("no contig of %s (e.g. '%s') is in %s (e.g. '%s'): another genome or naming", dst_name,
                  dst->n_chrom ? dst->chrom[0] : "", src_name, src->n_chrom ? src->chrom[0] : "");
-        (void)a;
-        (void)b;
         rc = VW_EBUILD;
         goto out;
     }
@@ -846,7 +843,7 @@ int vw_genome_correct(vw_genome_t *g, const vw_genome_opt_t *opt)
     pt_t *p = malloc((size_t)(n ? n : 1) * sizeof(pt_t));
     double *tmp = malloc((size_t)(n ? n : 1) * sizeof(double));
     double *fit = malloc((size_t)(n ? n : 1) * sizeof(double));
-    double *gx = NULL, *gy = NULL, *gz = NULL;
+    double *gx = NULL, *gz = NULL;
     if (!ratio || !p || !tmp || !fit) {
         rc = -ENOMEM;
         goto out;
@@ -877,10 +874,9 @@ int vw_genome_correct(vw_genome_t *g, const vw_genome_opt_t *opt)
         /* rough fit on a 0.001 grid within the GC range, then a smooth one over the grid */
         int m = 0;
         gx = malloc(1001 * sizeof(double));
-        gy = malloc(1001 * sizeof(double));
         gz = malloc(1001 * sizeof(double));
         pt_t *gp = malloc(1001 * sizeof(pt_t));
-        if (!gx || !gy || !gz || !gp) {
+        if (!gx || !gz || !gp) {
             free(gp);
             rc = -ENOMEM;
             goto out;
@@ -943,7 +939,6 @@ out:
     free(tmp);
     free(fit);
     free(gx);
-    free(gy);
     free(gz);
     return rc;
 }
@@ -1643,4 +1638,166 @@ int vw_genome_write_focal(FILE *fp, const vw_genome_t *g, const vw_gfocal_t *f, 
         fprintf(fp, "\t%s\n", f[i].gain < 0 ? "NA" : f[i].gain ? "yes" : "no");
     }
     return ferror(fp) ? -EIO : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Summary tables read back                                            */
+
+vw_gsum_t *vw_gsum_init(void)
+{
+    vw_gsum_t *s = calloc(1, sizeof(*s));
+    if (!s)
+        errno = ENOMEM;
+    return s;
+}
+
+void vw_gsum_destroy(vw_gsum_t *s)
+{
+    if (!s)
+        return;
+    for (int i = 0; i < s->n; i++)
+        free(s->sample[i]);
+    free(s->sample);
+    free(s->fit);
+    free(s->fga);
+    free(s->wgii);
+    free(s);
+}
+
+/* A number or NA (NAN); returns 0 or -1. */
+static int num_or_na(const char *f, double *v)
+{
+    if (!strcmp(f, "NA")) {
+        *v = NAN;
+        return 0;
+    }
+    return vw_parse_double(f, v) == 0 && isfinite(*v) ? 0 : -1;
+}
+
+int vw_gsum_read_tsv(vw_gsum_t *s, const char *path)
+{
+    enum { C_SAMPLE, C_TF, C_LO, C_HI, C_DET, C_LLR, C_PLOIDY, C_NEUTRAL, C_FGA, C_WGII, N_COLS };
+    static const char *names[N_COLS] = {"sample", "tf", "tf_lo", "tf_hi", "detected", "llr", "ploidy",
+                                        "neutral_cn", "fga", "cin_wgii"};
+    errno = 0;
+    FILE *fp = fopen(path, "r");
+    if (!fp) {
+        int e = errno ? -errno : -EIO;
+        vw_error_code(e, "%s: cannot open", path);
+        return e;
+    }
+    char *line = NULL, *f[64];
+    size_t cap = 0;
+    long ln = 0;
+    int col[N_COLS], rc = 0, have_header = 0;
+    while (rc == 0 && getline(&line, &cap, fp) >= 0) {
+        ln++;
+        vw_chomp(line);
+        if (!line[0])
+            continue;
+        int nf = vw_split_tabs(line, f, 64);
+        if (!have_header) {
+            if (line[0] != '#') {
+                vw_error("%s:%ld: expected the header line '#sample\ttf\t...' of a cnv --genome summary", path, ln);
+                rc = VW_EPARSE;
+                break;
+            }
+            for (int c = 0; c < N_COLS; c++) {
+                col[c] = -1;
+                for (int k = 0; k < nf; k++)
+                    if (!strcmp(f[k] + (k == 0 && f[k][0] == '#'), names[c]))
+                        col[c] = k;
+                if (col[c] < 0) {
+                    vw_error("%s:%ld: no column '%s' (not a cnv --genome summary?)", path, ln, names[c]);
+                    rc = VW_EPARSE;
+                    break;
+                }
+            }
+            have_header = 1;
+            continue;
+        }
+        if (line[0] == '#')
+            continue;
+        double v[N_COLS];
+        int bad = -1;
+        for (int c = 0; c < N_COLS && bad < 0; c++) {
+            if (col[c] >= nf) {
+                bad = c;
+                break;
+            }
+            if (c == C_SAMPLE || c == C_DET)
+                continue;
+            if (num_or_na(f[col[c]], &v[c]) != 0)
+                bad = c;
+        }
+        const char *det = bad < 0 ? f[col[C_DET]] : "";
+        if (bad < 0 && strcmp(det, "yes") && strcmp(det, "no"))
+            bad = C_DET;
+        if (bad < 0 && (!f[col[C_SAMPLE]][0] || !(v[C_TF] >= 0 && v[C_TF] <= 1) || !isfinite(v[C_LO]) ||
+                        !isfinite(v[C_PLOIDY]) || !isfinite(v[C_NEUTRAL])))
+            bad = !f[col[C_SAMPLE]][0] ? C_SAMPLE : !(v[C_TF] >= 0 && v[C_TF] <= 1) ? C_TF : C_LO;
+        if (bad >= 0) {
+            vw_error("%s:%ld: column '%s': missing or not a valid value", path, ln, names[bad]);
+            rc = VW_EPARSE;
+            break;
+        }
+        for (int i = 0; i < s->n; i++)
+            if (!strcmp(s->sample[i], f[col[C_SAMPLE]])) {
+                vw_error("%s:%ld: sample '%s' is already in an earlier row or table", path, ln, s->sample[i]);
+                rc = VW_EINPUT;
+                break;
+            }
+        if (rc)
+            break;
+        if (s->n == s->m) {
+            int m = s->m ? 2 * s->m : 16;
+            char **a = realloc(s->sample, (size_t)m * sizeof(*a));
+            if (a)
+                s->sample = a;
+            vw_gfit_t *b = realloc(s->fit, (size_t)m * sizeof(*b));
+            if (b)
+                s->fit = b;
+            double *c = realloc(s->fga, (size_t)m * sizeof(*c));
+            if (c)
+                s->fga = c;
+            double *d = realloc(s->wgii, (size_t)m * sizeof(*d));
+            if (d)
+                s->wgii = d;
+            if (!a || !b || !c || !d) {
+                rc = -ENOMEM;
+                break;
+            }
+            s->m = m;
+        }
+        if (!(s->sample[s->n] = vw_strdup(f[col[C_SAMPLE]]))) {
+            rc = -ENOMEM;
+            break;
+        }
+        vw_gfit_t *x = &s->fit[s->n];
+        memset(x, 0, sizeof(*x));
+        x->tf = v[C_TF];
+        x->tf_lo = v[C_LO];
+        x->tf_hi = v[C_HI];
+        x->tf_ml = v[C_TF];
+        x->detected = !strcmp(det, "yes");
+        x->llr = v[C_LLR];
+        x->ploidy = v[C_PLOIDY];
+        x->neutral = (int)v[C_NEUTRAL];
+        s->fga[s->n] = v[C_FGA];
+        s->wgii[s->n] = v[C_WGII];
+        s->n++;
+    }
+    if (rc == 0 && ferror(fp)) {
+        vw_error("%s: read error", path);
+        rc = -EIO;
+    }
+    if (rc == 0 && !have_header) {
+        vw_error("%s: empty (expected a cnv --genome summary)", path);
+        rc = VW_EPARSE;
+    }
+    if (rc == -ENOMEM)
+        vw_error_code(rc, "%s", path);
+    free(line);
+    fclose(fp);
+    return rc;
 }

@@ -176,11 +176,11 @@ int vw_genome_write_html(FILE *fp, const vw_genome_t *const *g, const vw_gfit_t 
 /* ------------------------------------------------------------------ */
 /* Serial table                                                        */
 
-/* Index of the draw named 'name' among g[0..n), -1 none. */
-static int find_draw(const vw_genome_t *const *g, int n, const char *name)
+/* Index of the draw named 'name' among names[0..n), -1 none. */
+static int find_draw(const char *const *names, int n, const char *name)
 {
     for (int i = 0; i < n; i++)
-        if (!strcmp(g[i]->sample, name))
+        if (!strcmp(names[i], name))
             return i;
     return -1;
 }
@@ -192,7 +192,7 @@ static int rises(const vw_gfit_t *a, const vw_gfit_t *b)
     return b->detected && (!a->detected || b->tf_lo > a->tf_hi);
 }
 
-int vw_genome_write_series(FILE *fp, const vw_timeline_t *tl, const vw_genome_t *const *g, const vw_gfit_t *f,
+int vw_genome_write_series(FILE *fp, const vw_timeline_t *tl, const char *const *names, const vw_gfit_t *f,
                            const double *fga, const double *wgii, int n, int *ret_n_rows)
 {
     int rows = 0;
@@ -214,7 +214,7 @@ int vw_genome_write_series(FILE *fp, const vw_timeline_t *tl, const vw_genome_t 
             const vw_sample_t *s = &pt->samples[k];
             if (s->type != VW_SAMPLE_PLASMA)
                 continue;
-            int i = find_draw(g, n, s->sample);
+            int i = find_draw(names, n, s->sample);
             if (i < 0 || m >= n)
                 continue;
             idx[m] = i;

@@ -269,14 +269,33 @@ int vw_genome_write_html(FILE *fp, const vw_genome_t *const *g, const vw_gfit_t 
                          const double *wgii, int n) VW_WARN_UNUSED;
 
 /* The serial table (report_genome.c, docs/copy-number.md "Serial draws"):
- * per patient of 'tl', its plasma draws found among g[0..n) by sample name,
+ * per patient of 'tl', its plasma draws found among names[0..n) (fits f,
+ * fga, wgii) by sample name,
  * in date order: TF, interval, ploidy, FGA, wGII, the change from the
  * previous draw, rise (detected, and the previous not detected or its
  * tf_hi below this tf_lo), confirmed (the next draw also rises over the
  * previous one; NA at the last draw) and the patient's first confirmed
  * rise date.  *ret_n_rows (may be NULL) gets the rows written.
  * Returns 0, -ENOMEM or -EIO. */
-int vw_genome_write_series(FILE *fp, const vw_timeline_t *tl, const vw_genome_t *const *g, const vw_gfit_t *f,
+int vw_genome_write_series(FILE *fp, const vw_timeline_t *tl, const char *const *names, const vw_gfit_t *f,
                            const double *fga, const double *wgii, int n, int *ret_n_rows) VW_WARN_UNUSED;
+
+/* The per-sample summaries of earlier runs (PREFIX.vafwatch.genome.tsv), as
+ * vafwatch run reads them. */
+typedef struct {
+    int n, m;
+    char **sample;             /* owned */
+    vw_gfit_t *fit;            /* tf, tf_lo, tf_hi, detected, llr, ploidy, neutral (others 0) */
+    double *fga, *wgii;        /* NAN = NA */
+} vw_gsum_t;
+/* Empty set; caller owns; free with vw_gsum_destroy().  NULL on ENOMEM. */
+vw_gsum_t *vw_gsum_init(void);
+/* Accepts NULL. */
+void vw_gsum_destroy(vw_gsum_t *s);
+/* Appends the rows of a summary table (columns found by header name:
+ * sample tf tf_lo tf_hi detected llr ploidy neutral_cn fga cin_wgii; others
+ * ignored).  A sample already in 's' is an error.  Logs on failure
+ * (file:line).  Returns 0, VW_EPARSE, VW_EINPUT or -errno. */
+int vw_gsum_read_tsv(vw_gsum_t *s, const char *path) VW_WARN_UNUSED;
 
 #endif

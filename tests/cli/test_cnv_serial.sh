@@ -66,8 +66,21 @@ printf 'patient\tdate\tevent\tdetail\nP1\t2024-01-01\ttreatment_start\ttrastuzum
 { printf '%s\n' "$ERBB2" | awk -v OFS='\t' '{print $1, $2 - 1, $3, "ERBB2"}'
   printf '%s\n' "$REFS" | awk -v OFS='\t' '{print $1, $2 - 1, $3, "ref"}'; } > regions.bed
 
-"$VW" run -e events.tsv -d out --cnv-bed regions.bed --tf-from "KRAS_G12D_c.35G>A" cohort.tsv 2> run.err
+# genome-wide summaries of the draws as cnv --genome writes them (values set by hand, in any
+# order, one sample not in the sheet): TF 0.10 0.10 0.09 then 0.15 0.20 0.25, intervals +/- 0.02
+{ printf '#sample\ttf\ttf_lo\ttf_hi\tdetected\tllr\tploidy\tneutral_cn\tsd\tn_bins\tfga\tcin_wgii\n'
+  printf 'P1_d%s\t%s\t%s\t%s\tyes\t100\t2.1\t2\t0.07\t2400\t0.1\t0.1\n' \
+      3 0.15 0.13 0.17  0 0.10 0.08 0.12  4 0.20 0.18 0.22  1 0.10 0.08 0.12  5 0.25 0.23 0.27  2 0.09 0.07 0.11
+  printf 'OTHER\t0.3\t0.28\t0.32\tyes\t100\t2\t2\t0.07\t2400\t0.1\t0.1\n'; } > genome.tsv
+"$VW" run -e events.tsv -d out --cnv-bed regions.bed --tf-from "KRAS_G12D_c.35G>A" --genome-tsv genome.tsv \
+    cohort.tsv 2> run.err
 check "run --cnv-bed exits 0" 0 $?
+# rises by hand: d3 over d2 (0.13 > 0.11), confirmed by d4 over d2 -> first rise 2024-04-01;
+# d4 over d3 (0.18 > 0.17) confirmed by d5 (0.23 > 0.17); d5 over d4 (0.23 > 0.22), last: NA
+check "run --genome-tsv: the series in date order, rises dated" \
+    "P1_d0:NA:NA P1_d1:no:no P1_d2:no:no P1_d3:yes:yes P1_d4:yes:yes P1_d5:yes:NA 2024-04-01" \
+    "$(awk -F '\t' '!/^#/ {printf "%s:%s:%s ", $2, $12, $13; d = $14} END {print d}' out/vafwatch.genome_series.tsv)"
+check "run --genome-tsv: the sample outside the sheet is named in a warning" 1 "$(grep -c '1 of 7 samples' run.err)"
 [ -s out/vafwatch.cnv.tsv ] && ok "writes vafwatch.cnv.tsv" || ko "no vafwatch.cnv.tsv"
 check "one cnv row per plasma draw" 6 "$(grep -vc '^#' out/vafwatch.cnv.tsv)"
 # pCN per draw against the closed formula, within 0.15 (5 sd); amplified exactly from draw 3
@@ -136,6 +149,9 @@ check "--cnv with --cnv-bed: exit 2" 2 $?
 check "--tf-from without copy number: exit 2" 2 $?
 "$VW" run -e events.tsv -d bad --cnv-bed regions.bed --tf-from NOPE cohort.tsv 2> bad.err
 check "--tf-from an unknown id: exit 1" 1 $?
+printf '#sample\ttf\ttf_lo\ttf_hi\tdetected\tllr\tploidy\tneutral_cn\tfga\tcin_wgii\nP1_d0\t1.5\t0\tNA\tno\t0\t2\t2\t0\t0\n' > badg.tsv
+"$VW" run -e events.tsv -d bad --genome-tsv badg.tsv cohort.tsv 2> bad.err
+check "--genome-tsv with a TF above 1: exit 1, file:line and column" "1 1" "$? $(grep -c "badg.tsv:2: column 'tf'" bad.err)"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,5 +1,6 @@
 /* fuzz_wig.c -- vw_gwig_read() (readCounter/HMMcopy fixedStep WIG) on
- * arbitrary text, then vw_gaps_read() on the same bytes, and, when the WIG
+ * arbitrary text, then vw_gaps_read() (centromere tables) and
+ * vw_gsum_read_tsv() (cnv --genome summaries) on the same bytes, and, when the WIG
  * parses, matching it against a fixed track and the masking and
  * correction steps of the genome-wide copy number on its bins. */
 #include <math.h>
@@ -15,6 +16,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
     vw_gaps_t *gp = NULL;
     if (vw_gaps_read(path, &gp) != 0)
         gp = NULL;
+    vw_gsum_t *sum = vw_gsum_init();
+    if (!sum)
+        abort();
+    (void)vw_gsum_read_tsv(sum, path);
+    for (int i = 0; i < sum->n; i++)
+        if (!(sum->fit[i].tf >= 0 && sum->fit[i].tf <= 1))
+            abort();
+    vw_gsum_destroy(sum);
     if (vw_gwig_read(path, &w) == 0) {
         if (w->n > 0 && w->step <= 0)
             abort();

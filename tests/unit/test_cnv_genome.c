@@ -491,7 +491,7 @@ static void test_series(void **state)
     size_t len = 0;
     FILE *fp = open_memstream(&buf, &len);
     int rows = 0;
-    assert_int_equal(vw_genome_write_series(fp, tl, (const vw_genome_t *const *)g, f, fga, wgii, 5, &rows), 0);
+    assert_int_equal(vw_genome_write_series(fp, tl, names, f, fga, wgii, 5, &rows), 0);
     assert_int_equal(fclose(fp), 0);
     assert_int_equal(rows, 3);
     const char *want =
