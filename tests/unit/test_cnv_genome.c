@@ -318,8 +318,9 @@ static void test_sim_accuracy(void **state)
     sm.truth = malloc((size_t)sm.l.w->n * sizeof(int));
     static const double tfs[] = {0.05, 0.1, 0.2, 0.3, 0.5};
     static const double depth[] = {667, 6667};
-    for (int d = 0; d < 2; d++)
-        for (int t = 0; t < 5; t++)
+    int quick = getenv("VW_UNDER_VALGRIND") != NULL; /* memory check: the same paths, fewer repetitions */
+    for (int d = quick; d < 2; d++)
+        for (int t = quick ? 2 : 0; t < (quick ? 3 : 5); t++)
             for (int base = 2; base <= 3; base++) {
                 vw_genome_t *g = NULL;
                 vw_gfit_t f = sim_fit(&sm, 1000 + (uint64_t)(d * 100 + t * 10 + base), tfs[t], base, depth[d], &g);
@@ -349,9 +350,9 @@ static void test_sim_normals(void **state)
     sim_t sm;
     assert_int_equal(gs_layout(&sm.l, 42), 0);
     sm.truth = malloc((size_t)sm.l.w->n * sizeof(int));
-    int det = 0, n = 0;
+    int det = 0, n = 0, reps = getenv("VW_UNDER_VALGRIND") ? 1 : 10;
     for (int d = 0; d < 2; d++)
-        for (int k = 0; k < 10; k++) {
+        for (int k = 0; k < reps; k++) {
             vw_gfit_t f = sim_fit(&sm, 5000 + (uint64_t)(d * 100 + k), 0, 2, d ? 6667 : 667, NULL);
             det += f.detected;
             n++;
