@@ -661,6 +661,11 @@ static int process(engine_t *e, const bam1_t *b, int lo, int hi, uint64_t h)
                     bam_get_qname(b));
         return 0;
     }
+    /* SEQ '*' (legal SAM, l_qseq 0): no base to read, whatever the CIGAR
+     * says; such a read counts for nothing (its CIGAR would index past
+     * the end of an empty sequence) */
+    if (c->l_qseq == 0)
+        return 0;
     e->out->n_used++;
     if (e->sw_hi > e->sw_lo)
         vw_selfbg_add_read(b, e->sw + e->sw_lo, e->sw_hi - e->sw_lo, &e->sw_cur, o->min_bq);

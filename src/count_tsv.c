@@ -488,8 +488,16 @@ void vw_selfbg_add_read(const bam1_t *b, vw_selfwin_t *w, int n, int *cur, int m
     *cur = k;
     if (k == n || w[k].tid != c->tid)
         return;
+    /* SEQ '*' has no base; QUAL '*' (stored 0xff) has quality 0, below any
+     * -Q but 0 */
+    if (c->l_qseq == 0)
+        return;
+    const uint8_t *qual = bam_get_qual(b);
+    int no_qual = qual[0] == 0xff;
+    if (no_qual && min_bq > 0)
+        return;
     const uint32_t *cig = bam_get_cigar(b);
-    const uint8_t *seq = bam_get_seq(b), *qual = bam_get_qual(b);
+    const uint8_t *seq = bam_get_seq(b);
     hts_pos_t rp = c->pos;
     int qp = 0;
     for (uint32_t j = 0; j < c->n_cigar && k < n; j++) {
@@ -501,7 +509,7 @@ void vw_selfbg_add_read(const bam1_t *b, vw_selfwin_t *w, int n, int *cur, int m
                     k++;
                 if (k == n || w[k].tid != c->tid)
                     return;
-                if (rp < w[k].beg || qual[qp] < min_bq)
+                if (rp < w[k].beg || qp >= c->l_qseq || (!no_qual && qual[qp] < min_bq))
                     continue;
                 int bi = nt16_idx[bam_seqi(seq, qp)];
                 if (bi >= 0)
