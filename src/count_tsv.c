@@ -589,6 +589,8 @@ int vw_count_self_bg(const char *path, const vw_targets_t *ts, const vw_count_op
         vw_error_code(rc, "%s: cannot open", path);
         goto out;
     }
+    if ((rc = vw_count_check_eof(fp, path)) < 0 || (rc = vw_count_check_index(path)) < 0)
+        goto out;
     if (opt->reference)
         (void)hts_set_fai_filename(fp, opt->reference);
     if (!(h = sam_hdr_read(fp))) {

@@ -93,7 +93,22 @@ mkdir -p gone && cp ref.fa gone/r.fa && samtools view -C -T gone/r.fa -o good.cr
     && samtools index good.cram && rm -rf gone
 sz=$(stat -c %s good.bam)
 head -c $((sz / 2)) good.bam >trunc.bam && cp good.bam.bai trunc.bam.bai
-head -c $((sz - 28)) good.bam >noeof.bam   # no BGZF EOF marker: htslib warns, data complete
+head -c $((sz - 28)) good.bam >noeof.bam   # no BGZF EOF marker: data complete, but nothing says so
+# cut at a BGZF block boundary halfway (what a killed writer leaves), indexed as it is
+python3 - good.bam cut.bam <<'PY'
+import sys, struct
+d = open(sys.argv[1], 'rb').read()
+offs, off = [], 0
+while off < len(d):
+    offs.append(off)
+    off += struct.unpack('<H', d[off + 16:off + 18])[0] + 1
+open(sys.argv[2], 'wb').write(d[:offs[len(offs) // 2]])
+PY
+samtools index cut.bam 2>/dev/null
+# an index older than its BAM (the BAM rewritten after indexing)
+cp good.bam stale.bam && cp good.bam.bai stale.bam.bai && touch -d '2001-01-01' stale.bam.bai
+# the index of another file: the same records compressed differently
+samtools view -b -1 -o other.bam good.sam && cp good.bam.bai other.bam.bai
 # corrupt: flip bytes inside the compressed data of the second BGZF block
 python3 - good.bam corrupt.bam <<'PY'
 import sys, struct
