@@ -335,8 +335,11 @@ static int count_row(void *ud, char **f, const char *path, long line)
         double v;
         if (strcmp(f[18 + i], "NA") == 0)
             continue;
-        if (vw_parse_double(f[18 + i], &v) != 0 || v < 0) {
-            vw_error("%s:%ld: column '%s': invalid value '%s'", path, line, ev_names[18 + i], f[18 + i]);
+        if (vw_parse_double(f[18 + i], &v) != 0 || v < 0 || v > 255) {
+            /* a quality is a byte: anything else (1e300, inf) is no mean of qualities, and must not reach
+             * the integer conversion below */
+            vw_error("%s:%ld: column '%s': invalid value '%s' (a mean quality, 0 to 255)", path, line,
+                     ev_names[18 + i], f[18 + i]);
             return VW_EPARSE;
         }
         if (i == 0) c->alt_bq_sum = (int64_t)(v * (double)c->alt + 0.5);

@@ -1,5 +1,7 @@
 /* util.c -- error text, atomic output files, small parsing helpers. */
 #include <errno.h>
+#include <float.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,7 +138,12 @@ int vw_parse_double(const char *s, double *ret_v)
         return VW_EPARSE;
     errno = 0;
     double v = strtod(s, &end);
-    if (errno || *end || v != v)
+    /* underflow is not an error: a p-value of 7.9e-310 (subnormal) or
+     * 1e-400 (0 in a double) is read as the nearest double; overflow
+     * (1e400) is, since "inf" is how infinity is written */
+    if (errno == ERANGE && fabs(v) <= DBL_MIN)
+        errno = 0;
+    if (errno || *end || v != v || end == s)
         return VW_EPARSE;
     *ret_v = v;
     return 0;

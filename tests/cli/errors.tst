@@ -109,6 +109,11 @@
 1	-	ev_trunc\.bcf: (no valid VCF header|record 1 .*truncated)	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/ev_trunc.bcf
 1	-	ev_junk\.vcf\.gz: (not a VCF|no valid VCF header)	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/ev_junk.vcf.gz
 1	-	ev_good\.vcf: no sample column named 'S9'	{VW} count --no-builtin -T {F}/t.tsv -s S9 -o {O}/x.tsv {F}/ev_good.vcf
+# --- evidence tables (written by count, read by call and model) -------------------------------
+0	-	-	{VW} call --no-builtin -T {F}/t.tsv -o {O}/p {F}/evt_good.tsv
+# found by review: a mean quality of 1e300 or inf was converted to an integer (undefined behaviour)
+1	-	evt_bq\.tsv:2: column 'alt_mean_bq': invalid value '1e300'	{VW} call --no-builtin -T {F}/t.tsv -o {O}/p {F}/evt_bq.tsv
+1	-	evt_mq\.tsv:2: column 'alt_mean_mq': invalid value 'inf'	{VW} call --no-builtin -T {F}/t.tsv -o {O}/p {F}/evt_mq.tsv
 # --- cohort sheet and events (through tests/tools/vwparse until a subcommand reads them) ---
 0	-	-	{PARSE} sheet {F}/sheet.tsv {F}/events.tsv
 1	-	sheet_nocol\.tsv:1: .*date	{PARSE} sheet {F}/sheet_nocol.tsv

@@ -172,6 +172,11 @@ sz=$(stat -c %s ev_good.vcf.gz); head -c $((sz / 2)) ev_good.vcf.gz >ev_trunc.vc
 bcftools view -Ob -o ev_good.bcf ev_good.vcf 2>/dev/null
 sz=$(stat -c %s ev_good.bcf); head -c $((sz - 40)) ev_good.bcf >ev_trunc.bcf
 printf 'junk\n' | gzip -c >ev_junk.vcf.gz
+# --- evidence tables (the format 'count' writes) ----------------------------------------
+EH='#sample\tchrom\tpos\tref\talt\tid\tgene\tprotein\tcdna\tdepth\tref_count\talt_count\tother_count\tdiscordant\tref_fwd\tref_rev\talt_fwd\talt_rev\talt_mean_bq\talt_mean_mq\tref_median_fraglen\talt_median_fraglen\n'
+printf "$EH"'S1\tsim1\t%s\t%s\t%s\tT1\t.\t.\t.\t100\t80\t20\t0\t0\t40\t40\t10\t10\t37.5\t60.0\t160\t150\n' "$SITE" "$REF1" "$ALT1" >evt_good.tsv
+printf "$EH"'S1\tsim1\t%s\t%s\t%s\tT1\t.\t.\t.\t100\t80\t20\t0\t0\t40\t40\t10\t10\t1e300\t60.0\t160\t150\n' "$SITE" "$REF1" "$ALT1" >evt_bq.tsv
+printf "$EH"'S1\tsim1\t%s\t%s\t%s\tT1\t.\t.\t.\t100\t80\t20\t0\t0\t40\t40\t10\t10\t37.5\tinf\t160\t150\n' "$SITE" "$REF1" "$ALT1" >evt_mq.tsv
 # --- cohort sheets, events, calls ----------------------------------------------------
 printf 'patient\tsample\tdate\tfile\nP1\tS1\t2023-01-05\tgood.bam\nP1\tS2\t2023-03-01\tgood.bam\n' >sheet.tsv
 printf 'patient\tsample\tfile\nP1\tS1\tgood.bam\n' >sheet_nocol.tsv
