@@ -143,91 +143,125 @@ static uint64_t targets_digest(const vw_targets_t *ts)
     return h;
 }
 
-static char *cache_path(const char *dir, const char *sample, const char *ext)
+/* DIR/counts/NAME.vafwatch.counts.tsv, NAME the sample name with every
+ * byte that is not safe in a file name written as %XX ('%' itself too, and
+ * a leading '.'): distinct samples get distinct files ("x/y" is x%2Fy,
+ * "x_y" stays x_y), and so do their temporary names. */
+static char *cache_path(const char *dir, const char *sample)
 {
     kstring_t ks = {0, 0, NULL};
     ksprintf(&ks, "%s/counts/", dir);
-    for (const char *p = sample; *p; p++) /* a safe file name */
-        kputc(strchr("/\\\n\t", *p) || (*p == '.' && p == sample) ? '_' : *p, &ks);
-    kputs(ext, &ks);
+    for (const unsigned char *p = (const unsigned char *)sample; *p; p++) {
+        int safe = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')
+                   || (*p >= 0x80) || (strchr("_-+=,@", *p) && *p) || (*p == '.' && p != (const unsigned char *)sample);
+        if (safe)
+            kputc(*p, &ks);
+        else
+            ksprintf(&ks, "%%%02X", *p);
+    }
+    kputs(".vafwatch.counts.tsv", &ks);
     return ks.s;
 }
 
-/* The key of one draw: input identity plus the options and targets. */
-static char *draw_key(const runjob_t *j, const vw_sample_t *s)
+/* FNV-1a over the first and the last 64 KiB of a regular file (the whole of
+ * a small one): with the inode, size and times in the key, a content
+ * check that costs two reads. */
+static int content_print(const char *path, off_t size, uint64_t *ret)
+{
+    enum { PART = 65536 };
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return -errno;
+    unsigned char *buf = malloc(PART);
+    uint64_t h = 1469598103934665603ULL;
+    int rc = buf ? 0 : -ENOMEM;
+    for (int part = 0; rc == 0 && part < 2; part++) {
+        if (part == 1 && (size <= PART || fseeko(fp, size > 2 * PART ? size - PART : PART, SEEK_SET) != 0))
+            break;
+        size_t n = fread(buf, 1, PART, fp);
+        if (ferror(fp))
+            rc = -EIO;
+        for (size_t i = 0; i < n; i++) {
+            h ^= buf[i];
+            h *= 1099511628211ULL;
+        }
+    }
+    free(buf);
+    fclose(fp);
+    if (rc == 0)
+        *ret = h;
+    return rc;
+}
+
+/* The key of one draw: the input's identity (device, inode, size,
+ * modification and change times to the nanosecond, and a print of its
+ * first and last 64 KiB) plus the options and targets.  A rewrite, even
+ * of the same size within one second, changes the change time; a copy
+ * that keeps the modification time (cp -p, rsync -a) is another inode
+ * with another change time.  Returns 0 and *ret_key (NULL when the input
+ * is not a regular file: a pipe is counted, never cached), or -errno. */
+static int draw_key(const runjob_t *j, const vw_sample_t *s, char **ret_key)
 {
     struct stat st;
-    kstring_t ks = {0, 0, NULL};
+    uint64_t print = 0;
+    *ret_key = NULL;
     if (stat(s->path, &st) != 0)
-        return NULL;
-    ksprintf(&ks, "vafwatch-count-cache\t2\t%s\t%lld\t%lld\t%s", s->path, (long long)st.st_size,
-             (long long)st.st_mtime, j->key_opts);
-    return ks.s;
+        return -errno;
+    if (!S_ISREG(st.st_mode))
+        return 0;
+    int r = content_print(s->path, st.st_size, &print);
+    if (r < 0)
+        return r;
+    kstring_t ks = {0, 0, NULL};
+    ksprintf(&ks, "vafwatch-count-cache 3\t%s\t%llu:%llu\t%lld\t%lld.%09ld\t%lld.%09ld\t%016llx\t%s", s->path,
+             (unsigned long long)st.st_dev, (unsigned long long)st.st_ino, (long long)st.st_size,
+             (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec, (long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec,
+             (unsigned long long)print, j->key_opts);
+    if (!ks.s)
+        return -ENOMEM;
+    for (char *p = ks.s; *p; p++) /* the key is one line */
+        if (*p == '\n' || *p == '\r')
+            *p = ' ';
+    *ret_key = ks.s;
+    return 0;
 }
 
-/* Reads a cache entry: the key file holds the key; the evidence table, in
- * the format of 'vafwatch count' (self background included), is
- * DIR/counts/SAMPLE.vafwatch.counts.tsv.  Returns 1 when valid. */
+/* Takes a draw from the cache when its entry is whole and its key is
+ * 'key'.  A broken entry is said and counted again, not an error.
+ * Returns 1 when taken. */
 static int cache_load(runjob_t *j, draw_t *d, const char *key)
 {
-    char *kp = cache_path(j->dir, d->smp->sample, ".key");
-    char *tp = cache_path(j->dir, d->smp->sample, ".vafwatch.counts.tsv");
-    int ok = 0;
-    FILE *fp = kp ? fopen(kp, "r") : NULL;
-    if (fp) {
-        kstring_t line = {0, 0, NULL};
-        char buf[4096];
-        while (fgets(buf, sizeof(buf), fp)) {
-            kputs(buf, &line);
-            if (strchr(buf, '\n'))
-                break;
-        }
-        vw_chomp(line.s ? line.s : buf);
-        if (line.s && strcmp(line.s, key) == 0) {
-            vw_sample_counts_t **v = NULL;
-            int nv = 0, skipped = 0;
-            /* a broken cache entry is said and recounted, not an error */
-            int r = vw_count_read_tsv(tp, j->ts, &v, &nv, &skipped);
-            int want_self = j->self && !vw_vcfin_is_vcf(d->smp->path);
-            if (r == 0 && nv == 1 && skipped == 0 && v[0]->have_self == want_self) {
-                d->counts = v[0];
-                ok = 1;
-            } else {
-                for (int i = 0; r == 0 && i < nv; i++)
-                    vw_sample_counts_destroy(v[i]);
-                vw_warn("%s: cached counts unusable; counting again", tp);
-            }
-            free(v);
-        }
-        free(line.s);
-        fclose(fp);
+    char *tp = cache_path(j->dir, d->smp->sample);
+    vw_sample_counts_t *c = NULL;
+    int r = tp ? vw_count_read_cache(tp, j->ts, key, &c) : 0;
+    int want_self = j->self && !vw_vcfin_is_vcf(d->smp->path);
+    if (r == 1 && c->have_self != want_self) {
+        vw_sample_counts_destroy(c);
+        r = 0;
     }
-    free(kp);
+    if (r == 1)
+        d->counts = c;
+    else if (r < 0)
+        vw_warn("%s: cached counts unusable; counting again", tp);
     free(tp);
-    return ok;
+    return r == 1;
 }
 
+/* Writes the cache entry: one file (table and key), renamed into place. */
 static int cache_store(runjob_t *j, draw_t *d, const char *key)
 {
-    char *kp = cache_path(j->dir, d->smp->sample, ".key");
-    char *tp = cache_path(j->dir, d->smp->sample, ".vafwatch.counts.tsv");
-    vw_ofile_t of = {0}, ok = {0};
+    char *tp = cache_path(j->dir, d->smp->sample);
+    vw_ofile_t of = {0};
     int r = -ENOMEM;
-    if (kp && tp && (r = vw_ofile_open(&of, tp)) == 0) {
-        vw_sample_counts_t *one[1] = {d->counts};
-        r = vw_count_write_tsv(of.fp, j->ts, one, 1);
+    if (tp && (r = vw_ofile_open(&of, tp)) == 0) {
+        r = vw_count_write_cache(of.fp, j->ts, d->counts, key);
         if (r == 0)
             r = vw_ofile_commit(&of);
         else
             vw_ofile_abort(&of);
     }
-    if (r == 0 && (r = vw_ofile_open(&ok, kp)) == 0) {
-        fprintf(ok.fp, "%s\n", key);
-        r = vw_ofile_commit(&ok);
-    }
     if (r < 0)
         vw_error_code(r, "%s: cannot write the count cache", tp ? tp : j->dir);
-    free(kp);
     free(tp);
     return r;
 }
@@ -236,13 +270,13 @@ static int cache_store(runjob_t *j, draw_t *d, const char *key)
 static int count_draw(runjob_t *j, draw_t *d)
 {
     const vw_sample_t *s = d->smp;
-    char *key = draw_key(j, s);
-    int r = 0;
-    if (!key) {
-        vw_error("%s: cannot read (cohort sheet line %ld)", s->path, s->line);
-        return -ENOENT;
+    char *key = NULL;
+    int r = draw_key(j, s, &key);
+    if (r < 0) {
+        vw_error_code(r, "%s: cannot read (cohort sheet line %ld)", s->path, s->line);
+        return r;
     }
-    if (j->use_cache && cache_load(j, d, key)) {
+    if (key && j->use_cache && cache_load(j, d, key)) {
         d->cached = 1;
         free(key);
         return 0;
@@ -281,7 +315,7 @@ static int count_draw(runjob_t *j, draw_t *d)
             d->counts->self_flank = j->flank;
         }
     }
-    if (r == 0)
+    if (r == 0 && key)
         r = cache_store(j, d, key);
 out:
     free(key);
@@ -487,8 +521,8 @@ int main_run(int argc, char *argv[])
         goto out;
     /* the key of the cached counts: options and targets */
     char *flags = bam_flag2str((int)copt.excl_flags);
-    ksprintf(&kopts, "mq=%d bq=%d excl=%s req=%u unit=%d ref=%s self=%d flank=%ld targets=%016llx",
-             copt.min_mq, copt.min_bq, flags ? flags : "?", copt.req_flags, (int)copt.unit,
+    ksprintf(&kopts, "mq=%d bq=%d excl=%s req=%u unit=%d stream=%d ref=%s self=%d flank=%ld targets=%016llx",
+             copt.min_mq, copt.min_bq, flags ? flags : "?", copt.req_flags, (int)copt.unit, copt.stream,
              copt.reference ? copt.reference : "-", !no_self, flank, (unsigned long long)targets_digest(ts));
     free(flags);
     /* count */
