@@ -174,6 +174,13 @@ int vw_cmd_run_cnv(const vw_run_cnv_opt_t *o, const vw_timeline_t *tl, const vw_
 /* 1 when 'out' names an existing regular file that is also one of the n_in
  * inputs (same device and inode; NULL and "-" entries are skipped). */
 int vw_cmd_output_is_input(const char *out, const char *const *in, int n_in);
+/* Sample names every table reader reads back: not empty, not beginning
+ * with '#', no control character.  Logs "WHERE: ..." and returns
+ * VW_EINPUT when not. */
+int vw_cmd_name_ok(const char *name, const char *where);
+/* vw_cmd_name_ok() for every sample, and no name given twice (two inputs,
+ * or two VCFs with the same columns).  Logs; returns 0 or VW_EINPUT. */
+int vw_cmd_check_names(vw_sample_counts_t *const *s, int n);
 
 int main_catalogue(int argc, char *argv[]);
 int main_model(int argc, char *argv[]);

@@ -271,6 +271,8 @@ int main_count(int argc, char *argv[])
         for (int j = 0; j < vn[i]; j++)
             all[k++] = vres[i][j];
     }
+    if (vw_cmd_check_names(all, n_out) < 0)
+        goto out;
     int r = vw_ofile_open(&of, out);
     if (r < 0) {
         vw_error_code(r, "%s: cannot write", out);

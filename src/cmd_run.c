@@ -513,6 +513,10 @@ int main_run(int argc, char *argv[])
     for (size_t p = 0; p < tl->n_patients; p++)
         for (size_t k = 0; k < tl->patients[p].n_samples; k++) {
             const vw_sample_t *s = &tl->patients[p].samples[k];
+            fn.l = 0;
+            ksprintf(&fn, "%s:%ld", sheet, s->line);
+            if (vw_cmd_name_ok(s->sample, fn.s) < 0)
+                goto out;
             draws[n_draws++].smp = s;
             if (!first && !vw_vcfin_is_vcf(s->path))
                 first = s->path;
@@ -538,6 +542,7 @@ int main_run(int argc, char *argv[])
     job.flank = (int)flank;
     if (job.self)
         copt.self_flank = job.flank;
+    copt.one_sample = 1; /* the sheet names one sample per file */
     job.use_cache = use_cache;
     vw_progress_init(&job.prog, "run", "counted", "draws", n_draws);
     pthread_mutex_init(&job.lock, NULL);

@@ -847,8 +847,10 @@ static int bind_targets(engine_t *e, const sam_hdr_t *h)
     return 0;
 }
 
-/* Read group sample name, or NULL. */
-static char *header_sample(sam_hdr_t *h, const char *path)
+/* Read group sample name, or NULL; *ret_several set when the read groups
+ * name more than one sample (then said as an error when 'as_error', else
+ * warned about). */
+static char *header_sample(sam_hdr_t *h, const char *path, int as_error, int *ret_several)
 {
     int n = sam_hdr_count_lines(h, "RG");
     kstring_t ks = {0, 0, NULL};
@@ -860,8 +862,14 @@ static char *header_sample(sam_hdr_t *h, const char *path)
         if (!first) {
             first = vw_strdup(ks.s);
         } else if (strcmp(first, ks.s) != 0) {
-            vw_warn("%s: read groups name several samples ('%s', '%s'); using '%s' for all reads", path, first,
-                    ks.s, first);
+            if (ret_several)
+                *ret_several = 1;
+            if (as_error)
+                vw_error("%s: read groups name several samples ('%s', '%s'): one file per sample (samtools split)",
+                         path, first, ks.s);
+            else
+                vw_warn("%s: read groups name several samples ('%s', '%s'); using '%s' for all reads", path, first,
+                        ks.s, first);
             break;
         }
     }
@@ -1370,7 +1378,15 @@ int vw_count_file(const char *path, const char *sample, const vw_targets_t *ts, 
         rc = VW_EBUILD;
         goto out;
     }
-    s->sample = sample ? vw_strdup(sample) : header_sample(h, path);
+    if (opt->one_sample) {
+        int several = 0;
+        free(header_sample(h, path, 1, &several));
+        if (several) {
+            rc = VW_EINPUT;
+            goto out;
+        }
+    }
+    s->sample = sample ? vw_strdup(sample) : header_sample(h, path, 0, NULL);
     if (!s->sample)
         s->sample = name_from_path(path);
     if (!s->sample) {
@@ -1673,7 +1689,7 @@ int vw_count_regions(const char *path, const char *sample, int n, char *const *c
     }
     if (n > 1)
         qsort(rg, (size_t)n, sizeof(*rg), creg_cmp);
-    name = sample ? vw_strdup(sample) : header_sample(h, path);
+    name = sample ? vw_strdup(sample) : header_sample(h, path, 0, NULL);
     if (!name)
         name = name_from_path(path);
     if (!name) {

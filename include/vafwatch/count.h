@@ -48,6 +48,8 @@ typedef struct {
     int self_flank;        /* >= 0: vw_count_file also measures the self background over the
                             * targets +- self_flank bp in its counting pass (through the index
                             * only; the same numbers as vw_count_self_bg) [-1: no] */
+    int one_sample;        /* 1: a header whose read groups name several samples is an error
+                            * (else a warning, and the first name is used) [0] */
 } vw_count_opt_t;
 
 /* Sets the documented defaults. */

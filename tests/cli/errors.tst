@@ -51,6 +51,19 @@
 1	-	good\.bam: contig 'chrQ' of target .* not in the header	{VW} count --no-builtin -T {F}/tgt_chrq.tsv -o {O}/x.tsv {F}/good.bam
 1	-	good\.bam: target .* beyond the end of contig 'sim1'	{VW} count --no-builtin -T {F}/tgt_beyond.tsv -o {O}/x.tsv {F}/good.bam
 1	-	good\.bam: cannot tell the genome build	{VW} count -o {O}/x.tsv {F}/good.bam
+# --- sample names: unique, and readable back by every table reader -------------------------
+1	-	good\.bam: sample 's1' is also given by .*good\.bam	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/good.bam {F}/good.bam
+0	-	-	{VW} count --no-builtin -T {F}/t.tsv -s a,b -o {O}/x.tsv {F}/good.bam {F}/good.bam
+1	-	ev_good\.vcf\.gz: sample 'S1' is also given by .*ev_good\.vcf	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/ev_good.vcf {F}/ev_good.vcf.gz
+1	-	ev_good\.vcf\.gz: sample 'S1' is also given by	{VW} call --no-builtin -T {F}/t.tsv -o {O}/p {F}/ev_good.vcf {F}/ev_good.vcf.gz
+1	-	hashsm\.bam: sample name '#s1' begins with '#'	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/hashsm.bam
+1	-	good\.bam: sample name '#x' begins with '#'	{VW} count --no-builtin -T {F}/t.tsv -s '#x' -o {O}/x.tsv {F}/good.bam
+1	-	good\.bam: sample name holds a control character \(byte 0x01	{VW} count --no-builtin -T {F}/t.tsv -s "$(printf 'a\001')" -o {O}/x.tsv {F}/good.bam
+1	-	sheet_hash\.tsv:2: sample name '#S1' begins with '#'	{VW} run --no-builtin -T {F}/t.tsv -e {F}/events.tsv -d {O}/r {F}/sheet_hash.tsv; r=$?; rm -rf {O}/r; exit $r
+1	-	sheet_ctrl\.tsv:2: sample name holds a control character	{VW} run --no-builtin -T {F}/t.tsv -e {F}/events.tsv -d {O}/r {F}/sheet_ctrl.tsv; r=$?; rm -rf {O}/r; exit $r
+# read groups naming two samples: count warns and uses the first; run (one sample per sheet row) refuses
+0	-	rg2\.bam: read groups name several samples	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/rg2.bam
+1	-	rg2\.bam: read groups name several samples .*one file per sample	{VW} run --no-builtin -T {F}/t.tsv -e {F}/events.tsv -d {O}/r {F}/sheet_rg2.tsv; r=$?; rm -rf {O}/r; exit $r
 # --- output locations ----------------------------------------------------------------
 1	-	no/such/dir/x\.tsv: cannot write	{VW} count --no-builtin -T {F}/t.tsv -o {O}/no/such/dir/x.tsv {F}/good.bam
 1	-	t\.tsv/x\.tsv: cannot write	{VW} count --no-builtin -T {F}/t.tsv -o {F}/t.tsv/x.tsv {F}/good.bam
