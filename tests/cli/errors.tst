@@ -64,6 +64,10 @@
 # read groups naming two samples: count warns and uses the first; run (one sample per sheet row) refuses
 0	-	rg2\.bam: read groups name several samples	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/rg2.bam
 1	-	rg2\.bam: read groups name several samples .*one file per sample	{VW} run --no-builtin -T {F}/t.tsv -e {F}/events.tsv -d {O}/r {F}/sheet_rg2.tsv; r=$?; rm -rf {O}/r; exit $r
+# --- contig naming: 'sim1' and 'chrsim1' inputs in one cohort give one naming (the targets'), one
+# VCF record per target holding both draws, not two records of one draw each
+0	-	-	{VW} run --no-builtin -T {F}/t.tsv -e {F}/events.tsv -d {O}/r {F}/sheet_mixed.tsv && test "$(grep -v '^#' {O}/r/vafwatch.calls.tsv | cut -f2 | sort -u)" = sim1 && test "$(gzip -dc {O}/r/vafwatch.calls.vcf.gz | grep -vc '^#')" = 2 && test "$(gzip -dc {O}/r/vafwatch.calls.vcf.gz | grep '^#CHROM' | cut -f10-)" = "S1	S2"; r=$?; rm -rf {O}/r; exit $r
+0	-	-	{VW} count --no-builtin -T {F}/t.tsv -s a,b -o {O}/x.tsv {F}/good.bam {F}/chrgood.bam && {VW} call -o {O}/p {O}/x.tsv && test "$(grep -v '^#' {O}/p.vafwatch.calls.tsv | cut -f2 | sort -u)" = sim1 && test "$(grep -vc '^#' {O}/p.vafwatch.calls.tsv)" = 4
 # --- output locations ----------------------------------------------------------------
 1	-	no/such/dir/x\.tsv: cannot write	{VW} count --no-builtin -T {F}/t.tsv -o {O}/no/such/dir/x.tsv {F}/good.bam
 1	-	t\.tsv/x\.tsv: cannot write	{VW} count --no-builtin -T {F}/t.tsv -o {F}/t.tsv/x.tsv {F}/good.bam

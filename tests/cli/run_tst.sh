@@ -108,6 +108,8 @@ samtools index cut.bam 2>/dev/null
 # read groups: a '#' sample name; two samples in one file
 sed 's/SM:s1/SM:#s1/' good.sam | samtools view -b -o hashsm.bam - && samtools index hashsm.bam
 sed 's/^@RG\tID:rg1\tSM:s1$/@RG\tID:rg1\tSM:s1\n@RG\tID:rg2\tSM:s2/' good.sam | samtools view -b -o rg2.bam - && samtools index rg2.bam
+# the same reads on a contig named chrsim1 (the 'chr' naming of sim1)
+sed 's/\tsim1\t/\tchrsim1\t/; s/SN:sim1/SN:chrsim1/' good.sam | samtools view -b -o chrgood.bam - && samtools index chrgood.bam
 # an index older than its BAM (the BAM rewritten after indexing)
 cp good.bam stale.bam && cp good.bam.bai stale.bam.bai && touch -d '2001-01-01' stale.bam.bai
 # the index of another file: the same records compressed differently
@@ -191,6 +193,7 @@ printf 'patient\tsample\tdate\tfile\ttype\nP1\tS1\t2023-01-05\tgood.bam\tblood\n
 printf 'patient\tsample\tdate\tfile\tcfdna_ng_per_ml\nP1\tS1\t2023-01-05\tgood.bam\t-3\n' >sheet_cfdna.tsv
 printf 'patient\tsample\tdate\tfile\nP1\tS1\t2023-01-05\tnothere.bam\n' >sheet_nofile.tsv
 printf 'patient\tsample\tdate\tfile\nP1\tS1\t2023-01-05\trg2.bam\n' >sheet_rg2.tsv
+printf 'patient\tsample\tdate\tfile\nP1\tS1\t2023-01-05\tgood.bam\nP1\tS2\t2023-03-01\tchrgood.bam\n' >sheet_mixed.tsv
 printf 'patient\tsample\tdate\tfile\nP1\t#S1\t2023-01-05\tgood.bam\n' >sheet_hash.tsv
 printf 'patient\tsample\tdate\tfile\nP1\tS\001\t2023-01-05\tgood.bam\n' >sheet_ctrl.tsv
 printf 'patient\tdate\tevent\tdetail\nP1\t2023-01-01\ttreatment_start\tcetuximab\nP1\t2023-06-01\tscan\tPD\n' >events.tsv
