@@ -100,6 +100,11 @@ int main_leadtime(int argc, char *argv[])
             vw_error_code(-ENOMEM, "output names");
             goto out;
         }
+    if (vw_cmd_track_clash(sheet, events, argv + optind, argc - optind, cnv, n_cnv, (const char *const *)p, 5,
+                           NULL)) {
+        ret = VW_EXIT_USAGE;
+        goto out;
+    }
     if (vw_cmd_write(p[0], w_lead, lt) < 0 || vw_cmd_write(p[1], w_cohort, lt) < 0)
         goto out;
     if (json && vw_cmd_write(p[2], w_json, lt) < 0)

@@ -144,6 +144,11 @@ int main_report(int argc, char *argv[])
         goto out;
     }
     vw_info("CMD: %s", vw_cmd_line());
+    if (vw_cmd_track_clash(sheet, events, argv + optind, argc - optind, (char **)cnv_files, n_cnv, NULL, 0,
+                           outdir)) {
+        ret = VW_EXIT_USAGE;
+        goto out;
+    }
     for (int i = 0; i < n_cnv; i++) {
         vw_report_cnv_t *more = NULL;
         if (vw_report_cnv_read(cnv_files[i], i ? &more : &cnv) < 0)

@@ -349,6 +349,17 @@ static int w_lead(const void *o, FILE *fp) { return vw_leadtime_write_tsv(o, fp)
 static int w_cohort(const void *o, FILE *fp) { return vw_leadtime_write_cohort(o, fp); }
 static int w_lead_json(const void *o, FILE *fp) { return vw_leadtime_write_json(o, vw_cmd_line(), fp); }
 
+/* The files run writes, relative to its outdir. */
+static int is_run_file(const char *rel)
+{
+    size_t n = strlen(rel), k = strlen(".vafwatch.counts.tsv");
+    if (!strchr(rel, '/'))
+        return strncmp(rel, "vafwatch.", 9) == 0;
+    if (strncmp(rel, "report/", 7) == 0)
+        return vw_cmd_is_report_file(rel + 7);
+    return strncmp(rel, "counts/", 7) == 0 && !strchr(rel + 7, '/') && n > k && !strcmp(rel + n - k, ".vafwatch.counts.tsv");
+}
+
 static int mkdir_p(const char *dir)
 {
     char *d = vw_strdup(dir);
@@ -521,6 +532,28 @@ int main_run(int argc, char *argv[])
             if (!first && !vw_vcfin_is_vcf(s->path))
                 first = s->path;
         }
+    /* no output may replace an input (the sheet, events, model, targets, reference, a draw's file) */
+    {
+        const char **ins = calloc((size_t)(n_draws + to.n_targets + cnvo.n_pon + 8), sizeof(char *));
+        if (!ins)
+            goto out;
+        int n_in = 0;
+        const char *fixed[] = {sheet, events, model_path, to.reference, cnvo.bed, cnvo.ref_bed};
+        for (size_t k = 0; k < sizeof(fixed) / sizeof(fixed[0]); k++)
+            ins[n_in++] = fixed[k];
+        for (int k = 0; k < to.n_targets; k++)
+            ins[n_in++] = to.targets[k];
+        for (int k = 0; k < cnvo.n_pon; k++)
+            ins[n_in++] = cnvo.pon[k];
+        for (int k = 0; k < n_draws; k++)
+            ins[n_in++] = draws[k].smp->path;
+        int clash = vw_cmd_dir_clash(outdir, ins, n_in, is_run_file);
+        free(ins);
+        if (clash) {
+            ret = VW_EXIT_USAGE;
+            goto out;
+        }
+    }
     if (!(ts = vw_cmd_targets(&to, first ? first : draws[0].smp->path)))
         goto out;
     /* the key of the cached counts: options and targets */

@@ -168,6 +168,25 @@ int vw_cmd_write(const char *path, int (*write)(const void *, FILE *), const voi
     return 0;
 }
 
+int vw_cmd_track_clash(const char *sheet, const char *events, char **files, int n_files, char **cnv, int n_cnv,
+                       const char *const *outs, int n_out, const char *outdir)
+{
+    const char **ins = calloc((size_t)(2 + n_files + n_cnv), sizeof(char *));
+    if (!ins)
+        return 1;
+    int n = 0;
+    ins[n++] = sheet;
+    ins[n++] = events;
+    for (int i = 0; i < n_files; i++)
+        ins[n++] = files[i];
+    for (int i = 0; i < n_cnv; i++)
+        ins[n++] = cnv[i];
+    int clash = vw_cmd_outputs_clash(outs, n_out, ins, n)
+                || (outdir && vw_cmd_dir_clash(outdir, ins, n, vw_cmd_is_report_file));
+    free(ins);
+    return clash;
+}
+
 char *vw_cmd_prefixed(const char *prefix, const char *kind)
 {
     size_t n = strlen(prefix) + strlen(kind) + 16;
@@ -252,6 +271,11 @@ int main_track(int argc, char *argv[])
     p2 = vw_cmd_prefixed(prefix, "series.tsv");
     if (!p1 || !p2) {
         vw_error_code(-ENOMEM, "output names");
+        goto out;
+    }
+    const char *outs[2] = {p1, p2};
+    if (vw_cmd_track_clash(sheet, events, argv + optind, argc - optind, cnv, n_cnv, outs, 2, NULL)) {
+        ret = VW_EXIT_USAGE;
         goto out;
     }
     if (vw_cmd_write(p1, w_track, tr) < 0 || vw_cmd_write(p2, w_series, tr) < 0)

@@ -168,6 +168,13 @@
 2	-	same file	{VW} count --no-builtin -T {F}/t.tsv --json {O}/x.tsv -o {O}/x.tsv {F}/good.bam
 0	-	-	mkfifo {O}/p && { cat {O}/p > {O}/../fifo.out & } && {VW} count --no-builtin -T {F}/t.tsv -o {O}/p {F}/good.bam && wait && test -p {O}/p && rm {O}/p && test -s {O}/../fifo.out
 0	root	-	mknod -m 666 {O}/null c 1 3 && {VW} count --no-builtin -T {F}/t.tsv -o {O}/null --json {O}/null {F}/good.bam; r=$?; test -c {O}/null && rm {O}/null && exit $r
+# no command overwrites its input (each row checks the input is unchanged afterwards)
+2	-	p\.vafwatch\.calls\.tsv: the output would overwrite an input file	cp {F}/evt_good.tsv {O}/p.vafwatch.calls.tsv && {VW} call --no-builtin -T {F}/t.tsv -o {O}/p {O}/p.vafwatch.calls.tsv; r=$?; cmp -s {F}/evt_good.tsv {O}/p.vafwatch.calls.tsv || r=9; rm -f {O}/p.vafwatch.calls.tsv; exit $r
+2	-	x\.vafwatch\.track\.tsv: the output would overwrite an input file	cp {F}/calls_good.tsv {O}/x.vafwatch.track.tsv && {VW} track -s {F}/sheet.tsv -e {F}/events.tsv -o {O}/x {O}/x.vafwatch.track.tsv; r=$?; cmp -s {F}/calls_good.tsv {O}/x.vafwatch.track.tsv || r=9; rm -f {O}/x.vafwatch.track.tsv; exit $r
+2	-	x\.vafwatch\.cohort\.tsv: the output would overwrite an input file	cp {F}/sheet.tsv {O}/x.vafwatch.cohort.tsv && {VW} leadtime -s {O}/x.vafwatch.cohort.tsv -e {F}/events.tsv -o {O}/x {F}/calls_good.tsv; r=$?; cmp -s {F}/sheet.tsv {O}/x.vafwatch.cohort.tsv || r=9; rm -f {O}/x.vafwatch.cohort.tsv; exit $r
+2	-	vafwatch_mqc\.tsv: the output would overwrite an input file	mkdir {O}/rep && cp {F}/calls_good.tsv {O}/rep/vafwatch_mqc.tsv && {VW} report -s {F}/sheet.tsv -e {F}/events.tsv -O {O}/rep {O}/rep/vafwatch_mqc.tsv; r=$?; cmp -s {F}/calls_good.tsv {O}/rep/vafwatch_mqc.tsv || r=9; rm -rf {O}/rep; exit $r
+2	-	vafwatch\.cohort\.tsv: the output would overwrite an input file	mkdir {O}/r && sed 's#good.bam#{F}/good.bam#' {F}/sheet.tsv >{O}/r/vafwatch.cohort.tsv && cp {O}/r/vafwatch.cohort.tsv {O}/keep && {VW} run --no-builtin -T {F}/t.tsv -e {F}/events.tsv -d {O}/r {O}/r/vafwatch.cohort.tsv; r=$?; cmp -s {O}/keep {O}/r/vafwatch.cohort.tsv || r=9; rm -rf {O}/r {O}/keep; exit $r
+2	-	vafwatch\.track\.tsv: the output would overwrite an input file	mkdir {O}/r && cp {F}/events.tsv {O}/r/vafwatch.track.tsv && {VW} run --no-builtin -T {F}/t.tsv -e {O}/r/vafwatch.track.tsv -d {O}/r {F}/sheet.tsv; r=$?; cmp -s {F}/events.tsv {O}/r/vafwatch.track.tsv || r=9; rm -rf {O}/r; exit $r
 # --- catalogue ------------------------------------------------------------------------------------
 0	-	-	{VW} catalogue --no-builtin -T {F}/t.tsv -o {O}/x.tsv
 2	-	t\.tsv: the output would overwrite an input file	{VW} catalogue --no-builtin -T {F}/t.tsv -o {F}/t.tsv
