@@ -156,6 +156,8 @@ int vw_cmd_write(const char *path, int (*write)(const void *, FILE *), const voi
         return -1;
     }
     rc = write(obj, of.fp);
+    if (rc == -EIO)
+        rc = vw_stream_error(of.fp);
     if (rc < 0) {
         vw_error_code(rc, "writing '%s'", path);
         vw_ofile_abort(&of);

@@ -681,8 +681,10 @@ int vw_count_check_index(const char *path)
     for (int k = 0; rc == 0 && (ip = index_candidate(path, k, &ks)) != NULL; k++) {
         if (!*ip || stat(ip, &si) != 0)
             continue;
-        if (si.st_mtim.tv_sec < sd.st_mtim.tv_sec
-            || (si.st_mtim.tv_sec == sd.st_mtim.tv_sec && si.st_mtim.tv_nsec < sd.st_mtim.tv_nsec)) {
+        /* more than a second older: an index written on the fly (samtools sort --write-index) is saved
+         * just before its file's last block, a few milliseconds older than the file */
+        if (si.st_mtim.tv_sec + 1 < sd.st_mtim.tv_sec
+            || (si.st_mtim.tv_sec + 1 == sd.st_mtim.tv_sec && si.st_mtim.tv_nsec < sd.st_mtim.tv_nsec)) {
             vw_error("%s: the index %s is older than the file (rewritten after indexing?); index it again "
                      "(samtools index), or use --stream", path, ip);
             rc = VW_EINPUT;

@@ -83,17 +83,29 @@ int vw_ofile_open(vw_ofile_t *of, const char *path)
     return 0;
 }
 
+int vw_stream_error(FILE *fp)
+{
+    /* a failed write leaves its bytes in the buffer: flushing them again
+     * fails again, with the reason (ENOSPC, EPIPE ...) that ferror() lost */
+    errno = 0;
+    if (fflush(fp) != 0 && errno != 0)
+        return -errno;
+    return -EIO;
+}
+
 int vw_ofile_commit(vw_ofile_t *of)
 {
     int ret = 0;
     if (!of->fp)
         return -EBADF;
     if (of->fp == stdout) {
-        if (fflush(stdout) != 0)
+        if (ferror(stdout))
+            ret = vw_stream_error(stdout);
+        else if (fflush(stdout) != 0)
             ret = -errno;
     } else {
         if (ferror(of->fp))
-            ret = -EIO;
+            ret = vw_stream_error(of->fp);
         if (fclose(of->fp) != 0 && ret == 0)
             ret = -errno;
         of->fp = NULL;

@@ -42,6 +42,11 @@ typedef struct vw_ofile_s {
     char *tmp;      /* temporary name, NULL for stdout */
 } vw_ofile_t;
 
+/* The reason a stream's write failed: -errno of flushing it again (the
+ * bytes a failed write leaves in the buffer fail again: -ENOSPC, -EPIPE),
+ * or -EIO when that tells nothing. */
+int vw_stream_error(FILE *fp);
+
 /* Opens 'path' for writing under a temporary name.  An existing path that
  * is not a regular file (a device such as /dev/null, a FIFO) is written in
  * place, never replaced; a directory is -EISDIR.  Returns 0 or -errno. */
