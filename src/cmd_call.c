@@ -252,8 +252,8 @@ int main_call(int argc, char *argv[])
         vw_error_code(r, "%s: cannot write", fn.s);
         goto out;
     }
-    if (vw_calls_write_tsv(calls, of.fp) < 0) {
-        vw_error("%s: write failed", fn.s);
+    if ((r = vw_calls_write_tsv(calls, of.fp)) < 0) {
+        vw_error_code(r == -EIO ? vw_stream_error(of.fp) : r, "%s: write failed", fn.s);
         goto out;
     }
     if (json) {
@@ -263,8 +263,8 @@ int main_call(int argc, char *argv[])
             vw_error_code(r, "%s: cannot write", fn.s);
             goto out;
         }
-        if (vw_calls_write_json(calls, oj.fp, vw_cmd_line()) < 0) {
-            vw_error("%s: write failed", fn.s);
+        if ((r = vw_calls_write_json(calls, oj.fp, vw_cmd_line())) < 0) {
+            vw_error_code(r == -EIO ? vw_stream_error(oj.fp) : r, "%s: write failed", fn.s);
             goto out;
         }
     }

@@ -119,6 +119,7 @@ typedef struct {
     const char *dir;
     const char *key_opts;       /* options and targets part of the cache key */
     int self, flank, use_cache;
+    int failed;                 /* a draw failed: the draws not yet started are not read */
     vw_progress_t prog;
     pthread_mutex_t lock;
 } runjob_t;
@@ -327,13 +328,15 @@ static void *count_worker(void *arg)
     runjob_t *j = arg;
     for (;;) {
         pthread_mutex_lock(&j->lock);
-        int i = j->next++;
+        int i = j->failed ? j->n : j->next++;
         pthread_mutex_unlock(&j->lock);
         if (i >= j->n)
             break;
         draw_t *d = &j->d[i];
         d->rc = count_draw(j, d);
         pthread_mutex_lock(&j->lock);
+        if (d->rc < 0)
+            j->failed = 1; /* stop at the first error: one message, not one per bad draw */
         vw_progress_step(&j->prog, d->rc == 0 && !d->cached ? d->counts->n_reads : 0);
         pthread_mutex_unlock(&j->lock);
     }

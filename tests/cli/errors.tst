@@ -68,6 +68,10 @@
 # VCF record per target holding both draws, not two records of one draw each
 0	-	-	{VW} run --no-builtin -T {F}/t.tsv -e {F}/events.tsv -d {O}/r {F}/sheet_mixed.tsv && test "$(grep -v '^#' {O}/r/vafwatch.calls.tsv | cut -f2 | sort -u)" = sim1 && test "$(gzip -dc {O}/r/vafwatch.calls.vcf.gz | grep -vc '^#')" = 2 && test "$(gzip -dc {O}/r/vafwatch.calls.vcf.gz | grep '^#CHROM' | cut -f10-)" = "S1	S2"; r=$?; rm -rf {O}/r; exit $r
 0	-	-	{VW} count --no-builtin -T {F}/t.tsv -s a,b -o {O}/x.tsv {F}/good.bam {F}/chrgood.bam && {VW} call -o {O}/p {O}/x.tsv && test "$(grep -v '^#' {O}/p.vafwatch.calls.tsv | cut -f2 | sort -u)" = sim1 && test "$(grep -vc '^#' {O}/p.vafwatch.calls.tsv)" = 4
+# several bad draws: stop at the first (one line, not one per draw; the harness allows 2 for exit 1)
+1	-	cut\.bam: the BGZF end-of-file marker is missing	{VW} count -t 1 --no-builtin -T {F}/t.tsv -s a,b,c,d,e -o {O}/x.tsv {F}/cut.bam {F}/noeof.bam {F}/trunc.bam {F}/corrupt.bam {F}/stale.bam
+1	-	cut\.bam: the BGZF end-of-file marker is missing	{VW} run -t 1 --no-builtin -T {F}/t.tsv -e {F}/events.tsv -d {O}/r {F}/sheet_bad5.tsv; r=$?; rm -rf {O}/r; exit $r
+1	-	the BGZF end-of-file marker is missing	{VW} run -t 2 --no-builtin -T {F}/t.tsv -e {F}/events.tsv -d {O}/r {F}/sheet_bad5.tsv; r=$?; rm -rf {O}/r; exit $r
 # --- output locations ----------------------------------------------------------------
 1	-	no/such/dir/x\.tsv: cannot write	{VW} count --no-builtin -T {F}/t.tsv -o {O}/no/such/dir/x.tsv {F}/good.bam
 1	-	t\.tsv/x\.tsv: cannot write	{VW} count --no-builtin -T {F}/t.tsv -o {F}/t.tsv/x.tsv {F}/good.bam
@@ -175,6 +179,11 @@
 2	-	vafwatch_mqc\.tsv: the output would overwrite an input file	mkdir {O}/rep && cp {F}/calls_good.tsv {O}/rep/vafwatch_mqc.tsv && {VW} report -s {F}/sheet.tsv -e {F}/events.tsv -O {O}/rep {O}/rep/vafwatch_mqc.tsv; r=$?; cmp -s {F}/calls_good.tsv {O}/rep/vafwatch_mqc.tsv || r=9; rm -rf {O}/rep; exit $r
 2	-	vafwatch\.cohort\.tsv: the output would overwrite an input file	mkdir {O}/r && sed 's#good.bam#{F}/good.bam#' {F}/sheet.tsv >{O}/r/vafwatch.cohort.tsv && cp {O}/r/vafwatch.cohort.tsv {O}/keep && {VW} run --no-builtin -T {F}/t.tsv -e {F}/events.tsv -d {O}/r {O}/r/vafwatch.cohort.tsv; r=$?; cmp -s {O}/keep {O}/r/vafwatch.cohort.tsv || r=9; rm -rf {O}/r {O}/keep; exit $r
 2	-	vafwatch\.track\.tsv: the output would overwrite an input file	mkdir {O}/r && cp {F}/events.tsv {O}/r/vafwatch.track.tsv && {VW} run --no-builtin -T {F}/t.tsv -e {O}/r/vafwatch.track.tsv -d {O}/r {F}/sheet.tsv; r=$?; cmp -s {F}/events.tsv {O}/r/vafwatch.track.tsv || r=9; rm -rf {O}/r; exit $r
+# a full disk and a closed pipe are named as such (a table of track written through a link to /dev/full;
+# a reader that closed the pipe before anything was written, with SIGPIPE ignored as a pipeline may)
+1	-	x\.vafwatch\.track\.tsv.*No space left on device	ln -s /dev/full {O}/x.vafwatch.track.tsv && {VW} track -s {F}/sheet.tsv -e {F}/events.tsv -o {O}/x {F}/calls_good.tsv; r=$?; rm -f {O}/x.vafwatch.track.tsv; exit $r
+1	-	-: write failed: Broken pipe	python3 -c 'import os, subprocess, sys; r, w = os.pipe(); os.close(r); sys.exit(subprocess.run(sys.argv[1:], stdout=w, restore_signals=False).returncode)' {VW} count --no-builtin -T {F}/t.tsv -o - {F}/good.bam
+1	-	-: write failed: Broken pipe	python3 -c 'import os, subprocess, sys; r, w = os.pipe(); os.close(r); sys.exit(subprocess.run(sys.argv[1:], stdout=w, restore_signals=False).returncode)' {VW} catalogue --build GRCh37
 # --- catalogue ------------------------------------------------------------------------------------
 0	-	-	{VW} catalogue --no-builtin -T {F}/t.tsv -o {O}/x.tsv
 2	-	t\.tsv: the output would overwrite an input file	{VW} catalogue --no-builtin -T {F}/t.tsv -o {F}/t.tsv

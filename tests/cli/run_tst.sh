@@ -194,6 +194,7 @@ printf 'patient\tsample\tdate\tfile\tcfdna_ng_per_ml\nP1\tS1\t2023-01-05\tgood.b
 printf 'patient\tsample\tdate\tfile\nP1\tS1\t2023-01-05\tnothere.bam\n' >sheet_nofile.tsv
 printf 'patient\tsample\tdate\tfile\nP1\tS1\t2023-01-05\trg2.bam\n' >sheet_rg2.tsv
 printf 'patient\tsample\tdate\tfile\nP1\tS1\t2023-01-05\tgood.bam\nP1\tS2\t2023-03-01\tchrgood.bam\n' >sheet_mixed.tsv
+printf 'patient\tsample\tdate\tfile\nP1\tS1\t2023-01-05\tcut.bam\nP1\tS2\t2023-02-01\tnoeof.bam\nP1\tS3\t2023-03-01\ttrunc.bam\nP1\tS4\t2023-04-01\tcorrupt.bam\nP1\tS5\t2023-05-01\tstale.bam\n' >sheet_bad5.tsv
 printf 'patient\tsample\tdate\tfile\nP1\t#S1\t2023-01-05\tgood.bam\n' >sheet_hash.tsv
 printf 'patient\tsample\tdate\tfile\nP1\tS\001\t2023-01-05\tgood.bam\n' >sheet_ctrl.tsv
 printf 'patient\tdate\tevent\tdetail\nP1\t2023-01-01\ttreatment_start\tcetuximab\nP1\t2023-06-01\tscan\tPD\n' >events.tsv
