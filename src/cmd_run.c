@@ -415,6 +415,7 @@ int main_run(int argc, char *argv[])
     const char *outdir = NULL, *model_path = NULL, *sheet_opt = NULL, *events = NULL;
     long threads = 1, flank = 50;
     int ret = VW_EXIT_DATA, c, ex, no_self = 0, use_cache = 1;
+    vw_oset_t *os = NULL;
     vw_timeline_t *tl = NULL;
     vw_targets_t *ts = NULL;
     vw_model_t *model = NULL;
@@ -519,6 +520,17 @@ int main_run(int argc, char *argv[])
         vw_error_code(r, "%s: cannot create", fn.s);
         goto out;
     }
+    /* one run at a time in DIR; everything but the count cache is written into a staging directory
+     * and put in place at the end, as one set */
+    if ((r = vw_oset_begin(outdir, &os)) < 0) {
+        if (r == -EBUSY)
+            vw_error("%s: another vafwatch is writing into this directory (lock %s/.vafwatch.lock); wait for it, "
+                     "or give another --outdir", outdir, outdir);
+        else
+            vw_error_code(r, "%s: cannot prepare the output directory", outdir);
+        goto out;
+    }
+    const char *sd = vw_oset_dir(os);
     /* every sample of the sheet, in patient then date order */
     draws = calloc(tl->n_samples + 1, sizeof(*draws));
     if (!draws)
@@ -612,7 +624,7 @@ int main_run(int argc, char *argv[])
                 goto out;
             }
             fn.l = 0;
-            ksprintf(&fn, "%s/vafwatch.model.tsv", outdir);
+            ksprintf(&fn, "%s/vafwatch.model.tsv", sd);
             vw_ofile_t om = {0};
             kstring_t prov = {0, 0, NULL};
             ksprintf(&prov, "command=%s", vw_cmd_line());
@@ -646,10 +658,10 @@ int main_run(int argc, char *argv[])
         vw_info("%d draw x target test(s) used the default background %g", n_default, cl.bg_floor);
     /* copy number of the draws, tracked with the mutations */
     if (cnvo.bed || cnvo.builtin) {
-        if (vw_cmd_run_cnv(&cnvo, tl, calls, &copt, outdir, &cnv) < 0)
+        if (vw_cmd_run_cnv(&cnvo, tl, calls, &copt, sd, &cnv) < 0)
             goto out;
         fn.l = 0;
-        ksprintf(&fn, "%s/vafwatch.cnv.tsv", outdir);
+        ksprintf(&fn, "%s/vafwatch.cnv.tsv", sd);
         if (vw_report_cnv_read(fn.s, &cnv_text) < 0)
             goto out;
     }
@@ -669,12 +681,12 @@ int main_run(int argc, char *argv[])
         {"leadtime.tsv", w_lead, lt}, {"cohort.tsv", w_cohort, lt}, {"leadtime.json", w_lead_json, lt}};
     for (size_t k = 0; k < sizeof(outs) / sizeof(outs[0]); k++) {
         fn.l = 0;
-        ksprintf(&fn, "%s/vafwatch.%s", outdir, outs[k].name);
+        ksprintf(&fn, "%s/vafwatch.%s", sd, outs[k].name);
         if (vw_cmd_write(fn.s, outs[k].w, outs[k].obj) < 0)
             goto out;
     }
     fn.l = 0;
-    ksprintf(&fn, "%s/vafwatch.calls.vcf.gz", outdir);
+    ksprintf(&fn, "%s/vafwatch.calls.vcf.gz", sd);
     if (vw_calls_write_vcf(calls, fn.s, VW_VERSION_LONG, vw_cmd_line()) < 0)
         goto out;
     /* the reports */
@@ -711,15 +723,23 @@ int main_run(int argc, char *argv[])
         vw_report_opt_t ropt;
         vw_report_opt_init(&ropt);
         fn.l = 0;
-        ksprintf(&fn, "%s/report", outdir);
+        ksprintf(&fn, "%s/report", sd);
         if ((r = vw_report_write(&rin, fn.s, &ropt)) < 0) {
             vw_error_code(r, "%s: writing the reports", fn.s);
             goto out;
         }
     }
+    /* the whole set into place, the manifest last, the previous run's leftovers removed */
+    r = vw_oset_commit(os);
+    os = NULL;
+    if (r < 0) {
+        vw_error_code(r, "%s: cannot put the outputs in place", outdir);
+        goto out;
+    }
     vw_info("results in %s (reports: %s/report/index.html)", outdir, outdir);
     ret = VW_EXIT_OK;
 out:
+    vw_oset_abort(os);
     if (draws)
         for (int i = 0; i < n_draws; i++)
             vw_sample_counts_destroy(draws[i].counts);

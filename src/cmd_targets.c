@@ -185,7 +185,8 @@ int vw_cmd_dir_clash(const char *dir, const char *const *ins, int n_in, int (*is
 
 int vw_cmd_is_report_file(const char *rel)
 {
-    if (!strcmp(rel, "index.html") || !strcmp(rel, "vafwatch.report.json") || !strcmp(rel, "vafwatch_mqc.tsv"))
+    if (!strcmp(rel, "index.html") || !strcmp(rel, "vafwatch.report.json") || !strcmp(rel, "vafwatch_mqc.tsv")
+        || !strcmp(rel, VW_OSET_MANIFEST))
         return 1;
     if (strncmp(rel, "patients/", 9) || strchr(rel + 9, '/'))
         return 0;
