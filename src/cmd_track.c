@@ -170,6 +170,39 @@ int vw_cmd_write(const char *path, int (*write)(const void *, FILE *), const voi
     return 0;
 }
 
+int vw_cmd_write_set(const char *const *paths, int (*const *write)(const void *, FILE *), const void *const *objs,
+                     int n)
+{
+    vw_ofile_t *of = calloc((size_t)(n ? n : 1), sizeof(*of));
+    int rc = 0, k = 0;
+    if (!of) {
+        vw_error_code(-ENOMEM, "output files");
+        return -1;
+    }
+    /* every file written and flushed under its temporary name ... */
+    for (k = 0; k < n && rc == 0; k++) {
+        if ((rc = vw_ofile_open(&of[k], paths[k])) < 0) {
+            vw_error_code(rc, "cannot write '%s'", paths[k]);
+            break;
+        }
+        rc = write[k](objs[k], of[k].fp);
+        if (rc == -EIO)
+            rc = vw_stream_error(of[k].fp);
+        else if (rc == 0 && of[k].fp != stdout && fflush(of[k].fp) != 0)
+            rc = errno ? -errno : -EIO;
+        if (rc < 0)
+            vw_error_code(rc, "writing '%s'", paths[k]);
+    }
+    /* ... before the first is renamed into place */
+    for (int i = 0; i < n && rc == 0; i++)
+        if ((rc = vw_ofile_commit(&of[i])) < 0)
+            vw_error_code(rc, "writing '%s'", paths[i]);
+    for (int i = 0; i < n; i++)
+        vw_ofile_abort(&of[i]);
+    free(of);
+    return rc < 0 ? -1 : 0;
+}
+
 int vw_cmd_track_clash(const char *sheet, const char *events, char **files, int n_files, char **cnv, int n_cnv,
                        const char *const *outs, int n_out, const char *outdir)
 {
@@ -280,7 +313,9 @@ int main_track(int argc, char *argv[])
         ret = VW_EXIT_USAGE;
         goto out;
     }
-    if (vw_cmd_write(p1, w_track, tr) < 0 || vw_cmd_write(p2, w_series, tr) < 0)
+    int (*const ws[2])(const void *, FILE *) = {w_track, w_series};
+    const void *const objs[2] = {tr, tr};
+    if (vw_cmd_write_set(outs, ws, objs, 2) < 0)
         goto out;
     ret = VW_EXIT_OK;
 out:

@@ -182,6 +182,9 @@
 # a full disk and a closed pipe are named as such (a table of track written through a link to /dev/full;
 # a reader that closed the pipe before anything was written, with SIGPIPE ignored as a pipeline may)
 1	-	x\.vafwatch\.track\.tsv.*No space left on device	ln -s /dev/full {O}/x.vafwatch.track.tsv && {VW} track -s {F}/sheet.tsv -e {F}/events.tsv -o {O}/x {F}/calls_good.tsv; r=$?; rm -f {O}/x.vafwatch.track.tsv; exit $r
+# track and leadtime write their tables as one set: the second failing, the first is not left behind
+1	-	x\.vafwatch\.series\.tsv.*No space left on device	ln -s /dev/full {O}/x.vafwatch.series.tsv && {VW} track -s {F}/sheet.tsv -e {F}/events.tsv -o {O}/x {F}/calls_good.tsv; r=$?; test ! -e {O}/x.vafwatch.track.tsv || r=9; rm -f {O}/x.vafwatch.series.tsv; exit $r
+1	-	x\.vafwatch\.cohort\.tsv.*No space left on device	ln -s /dev/full {O}/x.vafwatch.cohort.tsv && {VW} leadtime -s {F}/sheet.tsv -e {F}/events.tsv -o {O}/x {F}/calls_good.tsv; r=$?; test ! -e {O}/x.vafwatch.leadtime.tsv || r=9; rm -f {O}/x.vafwatch.cohort.tsv; exit $r
 1	-	-: write failed: Broken pipe	python3 -c 'import os, subprocess, sys; r, w = os.pipe(); os.close(r); sys.exit(subprocess.run(sys.argv[1:], stdout=w, restore_signals=False).returncode)' {VW} count --no-builtin -T {F}/t.tsv -o - {F}/good.bam
 1	-	-: write failed: Broken pipe	python3 -c 'import os, subprocess, sys; r, w = os.pipe(); os.close(r); sys.exit(subprocess.run(sys.argv[1:], stdout=w, restore_signals=False).returncode)' {VW} catalogue --build GRCh37
 # --- catalogue ------------------------------------------------------------------------------------
