@@ -432,6 +432,22 @@ int main_cnv_genome(int argc, char *argv[])
             goto out;
         }
     }
+    { /* no output may replace an input */
+        char *on[7] = {NULL};
+        const char *outs[7], *extra[5] = {x.gc, x.map, centro, sheet, copt.reference};
+        int clash = 0, ok = 1;
+        for (int k = 0; k < n_out; k++)
+            ok &= (outs[k] = on[k] = vw_cmd_prefixed(prefix, out[k].kind)) != NULL;
+        if (ok)
+            clash = vw_cmd_outputs_clash(outs, n_out, (const char *const *)files, n_files) ||
+                    vw_cmd_outputs_clash(outs, n_out, pon_files, n_pon) || vw_cmd_outputs_clash(outs, n_out, extra, 5);
+        for (int k = 0; k < n_out; k++)
+            free(on[k]);
+        if (!ok || clash) {
+            ret = ok ? VW_EXIT_USAGE : VW_EXIT_DATA;
+            goto out;
+        }
+    }
     all = calloc((size_t)n_files, sizeof(*all));
     fits = calloc((size_t)n_files, sizeof(*fits));
     fgas = calloc((size_t)n_files, sizeof(double));

@@ -44,7 +44,8 @@ int vw_cmd_run_genome(char *const *files, int n, const vw_timeline_t *tl, const 
         vw_warn("--genome-tsv: %d of %d samples are not plasma draws of the sheet (by name): left out", s->n - x.rows,
                 s->n);
     if (x.rows == 0)
-        vw_warn("--genome-tsv: no sample matches a plasma draw of the sheet: %s has only its header", path);
+        vw_warn("--genome-tsv: no sample matches a plasma draw of the sheet: vafwatch.genome_series.tsv has only "
+                "its header");
     rc = 0;
 out:
     free(path);

@@ -88,6 +88,8 @@ expect "span differs from step: exit 1, file:line" 1 "span.wig:1: span 500 diffe
 expect "no prefix: exit 2" 2 "output prefix" -- "$VW" cnv --genome sim.bam
 expect "bad --ploidy: exit 2" 2 "--ploidy takes" -- "$VW" cnv --genome --ploidy 9 -o x sim.bam
 expect "missing file: exit 1" 1 "nope.wig: cannot open" -- "$VW" cnv --genome -o x nope.wig
+cp span.wig z.vafwatch.genome.tsv
+expect "an output that is an input: exit 2" 2 "would overwrite an input" -- "$VW" cnv --genome -o z z.vafwatch.genome.tsv
 check "no output left by the failures" 0 "$(ls x.* 2> /dev/null | wc -l | tr -d ' ')"
 "$VW" cnv --genome --help | grep -q "Usage: vafwatch cnv --genome" && ok "usage" || ko "usage"
 
