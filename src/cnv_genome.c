@@ -1546,7 +1546,7 @@ int vw_genome_write_summary(FILE *fp, const vw_genome_t *g, const vw_gfit_t *f, 
     }
     if (prev)
         fprintf(fp, "\t%.3f\t%s", f->tf - prev->tf,
-                f->detected && (!prev->detected || f->tf_lo > prev->tf_hi) ? "yes" : "no");
+                f->detected && prev->detected && f->tf_lo > prev->tf_hi ? "yes" : "no");
     else
         fputs("\tNA\tNA", fp);
     fprintf(fp, "\t%.3f\n", f->tf_ml);

@@ -185,11 +185,12 @@ static int find_draw(const char *const *names, int n, const char *name)
     return -1;
 }
 
-/* A rise at draw b over draw a: b detected and a not, or b's interval
- * above a's. */
+/* A rise at draw b over draw a: both detected, b's interval above a's.  A
+ * first detection after a draw without one is not a rise: near the limit of
+ * detection draws come and go (docs/copy-number.md). */
 static int rises(const vw_gfit_t *a, const vw_gfit_t *b)
 {
-    return b->detected && (!a->detected || b->tf_lo > a->tf_hi);
+    return a->detected && b->detected && b->tf_lo > a->tf_hi;
 }
 
 int vw_genome_write_series(FILE *fp, const vw_timeline_t *tl, const char *const *names, const vw_gfit_t *f,

@@ -252,8 +252,8 @@ int vw_genome_focal(const vw_genome_t *g, const vw_gaps_t *gaps, vw_build_t buil
 /* Writers (docs/copy-number.md, "Genome-wide outputs").  Return 0 or -EIO. */
 /* Header line of the per-sample summary, then one row per sample; 'prev'
  * (NULL for the first) is the previous draw's fit: tf_change = tf - its tf,
- * rise = yes when this draw is detected and prev was not, or its tf_lo
- * exceeds prev's tf_hi. */
+ * rise = yes when both draws are detected and this tf_lo exceeds prev's
+ * tf_hi. */
 int vw_genome_write_summary_header(FILE *fp) VW_WARN_UNUSED;
 int vw_genome_write_summary(FILE *fp, const vw_genome_t *g, const vw_gfit_t *f, double fga, double wgii,
                             int n_alt, const vw_gfit_t *alt, const vw_gfit_t *prev) VW_WARN_UNUSED;
@@ -272,8 +272,8 @@ int vw_genome_write_html(FILE *fp, const vw_genome_t *const *g, const vw_gfit_t 
  * per patient of 'tl', its plasma draws found among names[0..n) (fits f,
  * fga, wgii) by sample name,
  * in date order: TF, interval, ploidy, FGA, wGII, the change from the
- * previous draw, rise (detected, and the previous not detected or its
- * tf_hi below this tf_lo), confirmed (the next draw also rises over the
+ * previous draw, rise (both detected, the previous tf_hi below this
+ * tf_lo), confirmed (the next draw also rises over the
  * previous one; NA at the last draw) and the patient's first confirmed
  * rise date.  *ret_n_rows (may be NULL) gets the rows written.
  * Returns 0, -ENOMEM or -EIO. */

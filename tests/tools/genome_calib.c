@@ -3,9 +3,13 @@
  * TF, ploidy, fitted TF with interval, detected, llr, share of bins in the
  * right state.  Used to calibrate --min-llr and for the accuracy tables of
  * docs/copy-number.md:
- *   genome_calib REPS [SEED [MAX_TF]]   (MAX_TF 0: normal-only samples) */
+ *   genome_calib REPS [SEED [MAX_TF]]   (MAX_TF 0: normal-only samples)
+ *   genome_calib series PATIENTS [SEED] : per depth and TF (0.05, 0.1, 0.2), PATIENTS
+ *       series of 6 draws at a constant TF (each draw its own noise and depth multiplier):
+ *       how many patients get a confirmed rise (a false alarm; rule of docs/copy-number.md) */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "../unit/genome_sim.h"
@@ -16,8 +20,60 @@ static const gs_seg_t seg2[] = {{1, 150, 250, 3}, {3, 0, 90, 1}, {8, 48, 147, 4}
 static const gs_seg_t seg3[] = {{1, 150, 250, 4}, {3, 0, 90, 2}, {8, 48, 147, 5}, {13, 0, 116, 2},
                                 {17, 0, 24, 2}, {20, 0, 64, 4}, {5, 0, 181, 2}};
 
+/* rise of b over a (docs/copy-number.md): both detected, b's interval above a's */
+static int rises(const vw_gfit_t *a, const vw_gfit_t *b)
+{
+    return a->detected && b->detected && b->tf_lo > a->tf_hi;
+}
+
+static int series(int patients, uint64_t seed)
+{
+    gs_layout_t l;
+    if (gs_layout(&l, 42) < 0)
+        return 1;
+    int *truth = malloc((size_t)l.w->n * sizeof(int));
+    static const double tfs[] = {0.05, 0.1, 0.2};
+    static const double depths[] = {667, 6667};
+    printf("#depth\ttf\tpatients\tdraws\tdraw_rises\tpatients_with_confirmed_rise\n");
+    for (int d = 0; d < 2; d++)
+        for (int t = 0; t < 3; t++) {
+            int n_rise = 0, n_conf = 0, n_draws = 0;
+            for (int p = 0; p < patients; p++) {
+                vw_gfit_t f[6];
+                for (int k = 0; k < 6; k++) {
+                    vw_genome_opt_t opt;
+                    vw_genome_opt_init(&opt);
+                    vw_genome_t *g = vw_genome_init("s", gs_bins(&l));
+                    gs_sample(&l, g, seed * 7919 + (uint64_t)(d * 1000000 + t * 10000 + p * 10 + k), tfs[t], 2, seg2, 7,
+                              depths[d], 600, 0.005, truth);
+                    vw_genome_mask(g, NULL, &opt, NULL, 0);
+                    if (vw_genome_correct(g, &opt) < 0 || vw_genome_fit(g, &opt, &f[k], NULL, NULL) < 0)
+                        return 1;
+                    vw_genome_destroy(g);
+                }
+                int conf = 0;
+                for (int k = 1; k < 6; k++) {
+                    n_draws++;
+                    n_rise += rises(&f[k - 1], &f[k]);
+                    if (k + 1 < 6 && rises(&f[k - 1], &f[k]) && rises(&f[k - 1], &f[k + 1]))
+                        conf = 1;
+                }
+                n_conf += conf;
+            }
+            printf("%s\t%.2f\t%d\t%d\t%d\t%d\n", d ? "1x" : "0.1x", tfs[t], patients, n_draws, n_rise, n_conf);
+            fflush(stdout);
+        }
+    free(truth);
+    gs_layout_free(&l);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 1 && !strcmp(argv[1], "series")) {
+        vw_log_set_level(VW_LOG_ERROR);
+        return series(argc > 2 ? atoi(argv[2]) : 20, argc > 3 ? strtoull(argv[3], NULL, 10) : 1);
+    }
     int reps = argc > 1 ? atoi(argv[1]) : 10;
     uint64_t seed = argc > 2 ? strtoull(argv[2], NULL, 10) : 1;
     double max_tf = argc > 3 ? atof(argv[3]) : 1;

@@ -462,23 +462,26 @@ static void test_pon(void **state)
 }
 
 /* The serial table on hand-set fits: draw 1 not detected, draw 2 TF 0.10
- * (0.08-0.12), draw 3 TF 0.20 (0.18-0.22); a normal sample and an input
- * outside the sheet are left out.  Draw 2 rises over draw 1 (not detected
- * before) and draw 3 also rises over draw 1: confirmed, first rise dated
- * at draw 2; draw 3 rises over draw 2 (0.18 > 0.12), unconfirmed (last). */
+ * (0.08-0.12), draw 3 TF 0.20 (0.18-0.22), draw 4 TF 0.25 (0.23-0.27); a
+ * normal sample and an input outside the sheet are left out.  Draw 2 is a
+ * first detection, not a rise (the previous draw is not detected); draw 3
+ * rises over draw 2 (0.18 > 0.12) and draw 4 also rises over draw 2 (0.23 >
+ * 0.12): confirmed, first rise dated at draw 3; draw 4 rises over draw 3
+ * (0.23 > 0.22), unconfirmed (the last draw). */
 static void test_series(void **state)
 {
     (void)state;
     const char *sp = put_file("sheet.tsv", "patient\tsample\tdate\tfile\ttype\n"
                                            "P\tD3\t2024-03-01\tc.wig\tplasma\nP\tD1\t2024-01-01\ta.wig\tplasma\n"
-                                           "P\tD2\t2024-02-01\tb.wig\tplasma\nP\tN\t2024-01-01\tn.wig\tnormal\n");
+                                           "P\tD2\t2024-02-01\tb.wig\tplasma\nP\tN\t2024-01-01\tn.wig\tnormal\n"
+                                           "P\tD4\t2024-04-01\td.wig\tplasma\n");
     vw_timeline_t *tl = NULL;
     assert_int_equal(vw_timeline_read_sheet(sp, VW_TIMELINE_NO_FILE_CHECK, &tl), 0);
-    const char *names[] = {"D2", "X", "D1", "D3", "N"};
-    vw_genome_t *g[5];
-    vw_gfit_t f[5];
-    double fga[5] = {0.1, 0.1, 0, 0.2, 0}, wgii[5] = {0.1, 0.1, 0, 0.3, 0};
-    for (int i = 0; i < 5; i++) {
+    const char *names[] = {"D2", "X", "D1", "D3", "N", "D4"};
+    vw_genome_t *g[6];
+    vw_gfit_t f[6];
+    double fga[6] = {0.1, 0.1, 0, 0.2, 0, 0.25}, wgii[6] = {0.1, 0.1, 0, 0.3, 0, 0.35};
+    for (int i = 0; i < 6; i++) {
         vw_gwig_t *w = vw_gwig_init(1000);
         assert_int_equal(vw_gwig_add_contig(w, "1", 1000), 0);
         g[i] = vw_genome_init(names[i], w);
@@ -488,21 +491,23 @@ static void test_series(void **state)
     f[0] = (vw_gfit_t){.tf = 0.10, .tf_lo = 0.08, .tf_hi = 0.12, .detected = 1, .ploidy = 2};
     f[2] = (vw_gfit_t){.tf = 0, .tf_lo = 0, .tf_hi = NAN, .detected = 0, .ploidy = 2};
     f[3] = (vw_gfit_t){.tf = 0.20, .tf_lo = 0.18, .tf_hi = 0.22, .detected = 1, .ploidy = 2};
+    f[5] = (vw_gfit_t){.tf = 0.25, .tf_lo = 0.23, .tf_hi = 0.27, .detected = 1, .ploidy = 2};
     char *buf = NULL;
     size_t len = 0;
     FILE *fp = open_memstream(&buf, &len);
     int rows = 0;
-    assert_int_equal(vw_genome_write_series(fp, tl, names, f, fga, wgii, 5, &rows), 0);
+    assert_int_equal(vw_genome_write_series(fp, tl, names, f, fga, wgii, 6, &rows), 0);
     assert_int_equal(fclose(fp), 0);
-    assert_int_equal(rows, 3);
+    assert_int_equal(rows, 4);
     const char *want =
         "#patient\tsample\tdate\ttf\ttf_lo\ttf_hi\tdetected\tploidy\tfga\tcin_wgii\ttf_change\trise\tconfirmed\tfirst_rise\n"
-        "P\tD1\t2024-01-01\t0.000\t0.000\tNA\tno\t2.000\t0.0000\t0.0000\tNA\tNA\tNA\t2024-02-01\n"
-        "P\tD2\t2024-02-01\t0.100\t0.080\t0.120\tyes\t2.000\t0.1000\t0.1000\t0.100\tyes\tyes\t2024-02-01\n"
-        "P\tD3\t2024-03-01\t0.200\t0.180\t0.220\tyes\t2.000\t0.2000\t0.3000\t0.100\tyes\tNA\t2024-02-01\n";
+        "P\tD1\t2024-01-01\t0.000\t0.000\tNA\tno\t2.000\t0.0000\t0.0000\tNA\tNA\tNA\t2024-03-01\n"
+        "P\tD2\t2024-02-01\t0.100\t0.080\t0.120\tyes\t2.000\t0.1000\t0.1000\t0.100\tno\tno\t2024-03-01\n"
+        "P\tD3\t2024-03-01\t0.200\t0.180\t0.220\tyes\t2.000\t0.2000\t0.3000\t0.100\tyes\tyes\t2024-03-01\n"
+        "P\tD4\t2024-04-01\t0.250\t0.230\t0.270\tyes\t2.000\t0.2500\t0.3500\t0.050\tyes\tNA\t2024-03-01\n";
     assert_string_equal(buf, want);
     free(buf);
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < 6; i++)
         vw_genome_destroy(g[i]);
     vw_timeline_destroy(tl);
 }
