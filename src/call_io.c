@@ -11,7 +11,8 @@
 #include "vafwatch/log.h"
 
 const char *const vw_flag_names[VW_N_FLAGS] = {
-    "strand_bias", "possible_germline", "noisy_site", "low_depth", "discordant_mates", "not_assessed"
+    "strand_bias", "possible_germline", "noisy_site", "low_depth", "discordant_mates", "not_assessed",
+    "known", "bg_binomial"
 };
 
 static const char *const bg_names[] = {"pon", "self", "default"};

@@ -163,12 +163,21 @@ int main_model(int argc, char *argv[])
     }
     if (ev.n < 20)
         vw_warn("%d normal(s): a panel of at least 20 is advised (docs/calling.md)", ev.n);
+    {
+        int few = 0;
+        for (int i = 0; i < model->n; i++)
+            few += model->s[i].n_normals < 5;
+        if (few)
+            vw_warn("%d site(s) rest on fewer than 5 normals with >= %ld fragments: their over-dispersion "
+                    "is mostly their class's (the n_normals column says how many)", few, mo.min_depth);
+    }
     ksprintf(&o1, "vafwatchVersion=%s", VW_VERSION_LONG);
     ksprintf(&o2, "vafwatchCommand=%s", vw_cmd_line());
-    ksprintf(&o3, "options=vaf_max=%g;pseudo_alt=%g;pseudo_ref=%g;rho_min=%g;rho_max=%g;noisy_frac2=%g;"
-                  "noisy_frac1=%g;min_MQ=%d;min_BQ=%d;count_unit=%s;strand=pooled",
-             mo.fit.vaf_max, mo.fit.pseudo_alt, mo.fit.pseudo_ref, mo.fit.rho_min, mo.fit.rho_max, mo.noisy_frac2,
-             mo.noisy_frac1, opt.min_mq, opt.min_bq, opt.unit == VW_UNIT_READ ? "read" : "fragment");
+    ksprintf(&o3, "options=vaf_max=%g;pseudo_alt=%g;pseudo_ref=%g;rho_rel_min=%g;rho_max=%g;noisy_frac2=%g;"
+                  "noisy_frac1=%g;min_depth=%ld;shrink_n0=%g;min_MQ=%d;min_BQ=%d;count_unit=%s;strand=pooled",
+             mo.fit.vaf_max, mo.fit.pseudo_alt, mo.fit.pseudo_ref, mo.rho_rel_min, mo.fit.rho_max, mo.noisy_frac2,
+             mo.noisy_frac1, mo.min_depth, mo.shrink_n0, opt.min_mq, opt.min_bq,
+             opt.unit == VW_UNIT_READ ? "read" : "fragment");
     const char *prov[4] = {o1.s, o2.s, o3.s, NULL};
     int n_prov = 3;
     if (date) {

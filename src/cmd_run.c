@@ -76,6 +76,7 @@ static void usage(FILE *fp)
             "      --adjust METHOD      holm, bh or none [holm]\n"
             "      --ci METHOD          95 %% VAF interval: cp (Clopper-Pearson) or wilson [cp]\n"
             "      --veto FLAGS         flags that turn a detection into 'no' [none]\n"
+            "      --known [SAMPLE=]ID  a known clone, tested on its own (docs/calling.md); repeatable\n"
             "      --min-depth INT      low_depth flag below this [%ld]\n"
             "      --bg-floor FLOAT     default background error [%g]\n"
             "      --no-self            no self background from the sample's own reads\n"

@@ -15,6 +15,94 @@ void vw_model_opt_init(vw_model_opt_t *opt)
     vw_stats_bbfit_opt_init(&opt->fit);
     opt->noisy_frac2 = 0.2;
     opt->noisy_frac1 = 0.75;
+    opt->min_depth = 100;
+    opt->shrink_n0 = 20;
+    opt->rho_rel_min = 0.04;
+    opt->shrink = 1;
+}
+
+/* Substitution class of a site: 0-5 for SNVs, 6 for anything else. */
+static int site_class(const vw_model_site_t *s)
+{
+    int c = vw_sub_class(s->ref, s->alt);
+    return c < 0 ? VW_N_SUB : c;
+}
+
+static int cmp_dbl(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Median of the relative over-dispersion rho_site / mu of the sites of class
+ * c (c < 0: all sites); NaN with no estimate. */
+static double class_rel_rho(const vw_model_t *m, int c, double *buf)
+{
+    size_t k = 0;
+    for (int i = 0; i < m->n; i++)
+        if ((c < 0 || site_class(&m->s[i]) == c) && isfinite(m->s[i].rel_rho_site))
+            buf[k++] = m->s[i].rel_rho_site;
+    if (k < 3)
+        return NAN;
+    qsort(buf, k, sizeof(double), cmp_dbl);
+    return k % 2 ? buf[k / 2] : 0.5 * (buf[k / 2 - 1] + buf[k / 2]);
+}
+
+/* Empirical-Bayes shrinkage of every site's mu and rho toward its class. */
+static int shrink(vw_model_t *m, const vw_model_opt_t *opt)
+{
+    double *buf = malloc(((size_t)m->n + 1) * sizeof(double));
+    if (!buf)
+        return -ENOMEM;
+    double r_all = opt->shrink ? class_rel_rho(m, -1, buf) : NAN;
+    for (int c = 0; c <= VW_N_SUB; c++) {
+        double r_c = opt->shrink ? class_rel_rho(m, c, buf) : NAN;
+        if (isnan(r_c))
+            r_c = r_all;
+        /* the class's pooled rate and the between-site variance of the rates */
+        double X = 0, N = 0, mean = 0, var = 0, samp = 0;
+        int k = 0;
+        for (int i = 0; i < m->n; i++)
+            if (site_class(&m->s[i]) == c && m->s[i].depth_total > 0) {
+                X += (double)m->s[i].alt_total;
+                N += (double)m->s[i].depth_total;
+                k++;
+            }
+        double A = 0;
+        if (opt->shrink && k >= 3 && X > 0) {
+            double mc = X / N;
+            for (int i = 0; i < m->n; i++)
+                if (site_class(&m->s[i]) == c && m->s[i].depth_total > 0) {
+                    double p = (double)m->s[i].alt_total / (double)m->s[i].depth_total;
+                    mean += p / k;
+                    var += (p - mc) * (p - mc) / (k - 1);
+                    samp += mc * (1 - mc) / (double)m->s[i].depth_total / k;
+                }
+            double v = var - samp;
+            A = v > 0 ? mc * (1 - mc) / v - 1 : 1e7;
+            A = A < 0 ? 0 : A > 1e7 ? 1e7 : A;
+            for (int i = 0; i < m->n; i++) {
+                vw_model_site_t *s = &m->s[i];
+                if (site_class(s) == c && s->depth_total > 0)
+                    s->mu = ((double)s->alt_total + A * mc) / ((double)s->depth_total + A);
+            }
+        }
+        for (int i = 0; i < m->n; i++) {
+            vw_model_site_t *s = &m->s[i];
+            if (site_class(s) != c)
+                continue;
+            double J = isfinite(s->rel_rho_site) ? (double)s->n_normals : 0, r_s = J > 0 ? s->rel_rho_site : 0;
+            double r = isnan(r_c) ? (J > 0 ? r_s : opt->rho_rel_min)
+                                  : (J * r_s + opt->shrink_n0 * r_c) / (J + opt->shrink_n0);
+            if (r < opt->rho_rel_min)
+                r = opt->rho_rel_min;
+            s->rho = r * s->mu;
+            if (s->rho > opt->fit.rho_max)
+                s->rho = opt->fit.rho_max;
+        }
+    }
+    free(buf);
+    return 0;
 }
 
 vw_model_t *vw_model_init(void)
@@ -86,7 +174,7 @@ int vw_model_fit(vw_model_t *m, const vw_targets_t *ts, vw_sample_counts_t *cons
         int n_cov = 0, n1 = 0, n2 = 0;
         for (int j = 0; j < n; j++) {
             const vw_count_t *c = &normals[j]->c[i];
-            if (!c->assessed || c->depth <= 0)
+            if (!c->assessed || c->depth <= 0 || c->depth < opt->min_depth)
                 continue;
             x[k] = (long)c->alt;
             dp[k] = (long)c->depth;
@@ -98,7 +186,9 @@ int vw_model_fit(vw_model_t *m, const vw_targets_t *ts, vw_sample_counts_t *cons
         if (k == 0)
             continue;
         vw_bbfit_t fit;
-        int r = vw_stats_bbfit(x, dp, k, &opt->fit, &fit);
+        vw_bbfit_opt_t fo = opt->fit;
+        fo.rho_min = 0; /* the raw estimate: the floor is relative, after shrinkage */
+        int r = vw_stats_bbfit(x, dp, k, &fo, &fit);
         if (r == VW_EINPUT) /* every normal looks truly variant here */
             continue;
         if (r < 0) {
@@ -116,9 +206,12 @@ int vw_model_fit(vw_model_t *m, const vw_targets_t *ts, vw_sample_counts_t *cons
         s.alt_total = fit.x_sum;
         s.mu = fit.mu;
         s.rho = fit.rho;
+        s.rel_rho_site = fit.rho_estimated && fit.mu > 0 ? fit.rho / fit.mu : NAN;
         s.noisy = n2 >= opt->noisy_frac2 * n_cov || n1 >= opt->noisy_frac1 * n_cov;
         ret = push(m, &s);
     }
+    if (ret == 0)
+        ret = shrink(m, opt);
 out:
     free(x);
     free(dp);
