@@ -28,13 +28,7 @@ static int site_class(const vw_model_site_t *s)
     return c < 0 ? VW_N_SUB : c;
 }
 
-static int cmp_dbl(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* Median of the relative over-dispersion rho_site / mu of the sites of class
+/* Mean of the relative over-dispersion rho_site / mu of the sites of class
  * c (c < 0: all sites); NaN with no estimate. */
 static double class_rel_rho(const vw_model_t *m, int c, double *buf)
 {
@@ -44,8 +38,12 @@ static double class_rel_rho(const vw_model_t *m, int c, double *buf)
             buf[k++] = m->s[i].rel_rho_site;
     if (k < 3)
         return NAN;
-    qsort(buf, k, sizeof(double), cmp_dbl);
-    return k % 2 ? buf[k / 2] : 0.5 * (buf[k / 2 - 1] + buf[k / 2]);
+    /* the mean, not the median: a moment estimate of a variance is skewed to the
+     * right (heavy-tailed rates make it more so), so its median is biased low */
+    double sum = 0;
+    for (size_t i = 0; i < k; i++)
+        sum += buf[i];
+    return sum / (double)k;
 }
 
 /* Empirical-Bayes shrinkage of every site's mu and rho toward its class. */
@@ -96,6 +94,11 @@ static int shrink(vw_model_t *m, const vw_model_opt_t *opt)
                                   : (J * r_s + opt->shrink_n0 * r_c) / (J + opt->shrink_n0);
             if (r < opt->rho_rel_min)
                 r = opt->rho_rel_min;
+            /* a new sample's rate varies around the true mean, which the panel knows only
+             * to a relative variance of about 1/X (counting) + r/J (between normals):
+             * the predictive over-dispersion adds it */
+            if (opt->shrink && s->n_normals > 0)
+                r += 1.0 / ((double)s->alt_total + 0.5) + r / (double)s->n_normals;
             s->rho = r * s->mu;
             if (s->rho > opt->fit.rho_max)
                 s->rho = opt->fit.rho_max;

@@ -78,10 +78,11 @@ void vw_model_destroy(vw_model_t *m);
  * m_c the class's pooled rate and A = m_c (1 - m_c) / v_c - 1 from the
  * between-site variance v_c of the class's rates (method of moments; no
  * shrinkage when the class has < 3 sites); the relative over-dispersion
- * r = rho / mu is shrunk toward the class median r_c of the sites with an
+ * r = rho / mu is shrunk toward the class mean r_c of the sites with an
  * estimate, r = (J r_site + n0 r_c) / (J + n0), J the site's normals
- * (a site without its own estimate takes r_c); rho = max(r, rho_rel_min) mu,
- * at most fit.rho_max.
+ * (a site without its own estimate takes r_c); r = max(r, rho_rel_min),
+ * plus the uncertainty of the panel's mean, 1 / (X + 0.5) + r / J (a
+ * predictive over-dispersion); rho = r mu, at most fit.rho_max.
  * Returns 0, -EINVAL, -ENOMEM or a vw_stats_bbfit() error. */
 int vw_model_fit(vw_model_t *m, const vw_targets_t *ts, vw_sample_counts_t *const *normals, int n,
                  const vw_model_opt_t *opt) VW_WARN_UNUSED;

@@ -144,11 +144,16 @@ static void test_shrink(void **state)
     assert_true(fabs(m->s[0].mu / 0.00117058 - 1) < 1e-5); /* relative */
     assert_true(fabs(m->s[2].mu / ((30 + A * mc) / (5000 + A)) - 1) < 1e-12);
     /* identical normals: no spread, so each site's own rho is 0 and the class
-     * median is 0: rho takes the floor 0.04 mu */
+     * mean is 0: r takes the floor 0.04, plus the panel's uncertainty about
+     * the mean, 1 / (X + 0.5) + 0.04 / 5 normals: for X = 5, 10, 30,
+     * r = 0.229818, 0.143238, 0.080787 */
+    const double X[3] = {5, 10, 30};
     for (int i = 0; i < 3; i++) {
         assert_close(m->s[i].rel_rho_site, 0.0, 0);
-        assert_true(fabs(m->s[i].rho / (0.04 * m->s[i].mu) - 1) < 1e-12);
+        double r = 0.04 + 1 / (X[i] + 0.5) + 0.04 / 5;
+        assert_true(fabs(m->s[i].rho / (r * m->s[i].mu) - 1) < 1e-12);
     }
+    assert_true(fabs(m->s[0].rho / m->s[0].mu / 0.229818 - 1) < 1e-5);
     vw_model_destroy(m);
     vw_targets_destroy(ts);
 }
