@@ -22,7 +22,8 @@ void vw_call_opt_init(vw_call_opt_t *opt)
     opt->strand_p = 0.001;
     opt->strand_min_alt = 5;
     opt->discordant_frac = 0.05;
-    opt->veto = 0;
+    opt->veto = VW_FLAG_STRAND_BIAS | VW_FLAG_LOW_ALT_BQ;
+    opt->min_alt_bq = 25;
     opt->n_known = 0;
 }
 
@@ -113,6 +114,7 @@ int vw_call_sample_known(const vw_call_opt_t *opt, const vw_targets_t *ts, const
         r->ref = t->ref; r->alt = t->alt; r->id = t->id;
         r->gene = t->gene; r->protein = t->protein; r->cdna = t->cdna;
         r->vaf = r->vaf_lo = r->vaf_hi = r->p_value = r->q_value = r->lod95 = r->copies_per_ml = NAN;
+        r->alt_mean_bq = NAN;
         r->background = bg[i].source;
         r->bg_error = bg[i].mu;
         r->detected = -1;
@@ -147,6 +149,11 @@ int vw_call_sample_known(const vw_call_opt_t *opt, const vw_targets_t *ts, const
             goto out;
         if (sp < opt->strand_p && c->alt >= opt->strand_min_alt)
             r->flags |= VW_FLAG_STRAND_BIAS;
+        /* base qualities are known for SNV/MNV support counted from reads (an indel
+         * or a VCF input has none: a sum of 0) */
+        r->alt_mean_bq = c->alt > 0 && c->alt_bq_sum > 0 ? (double)c->alt_bq_sum / (double)c->alt : NAN;
+        if (r->alt_mean_bq < opt->min_alt_bq)
+            r->flags |= VW_FLAG_LOW_ALT_BQ;
         if (c->depth >= opt->germ_min_depth &&
             ((r->vaf >= opt->germ_lo && r->vaf <= opt->germ_hi) || r->vaf > opt->germ_homo))
             r->flags |= VW_FLAG_GERMLINE;
@@ -155,6 +162,8 @@ int vw_call_sample_known(const vw_call_opt_t *opt, const vw_targets_t *ts, const
         if (known && known[i]) { /* tested on its own, at alpha */
             r->q_value = r->p_value;
             r->detected = r->p_value < opt->alpha && !(r->flags & opt->veto);
+            if (r->p_value < opt->alpha && (r->flags & opt->veto))
+                r->flags |= VW_FLAG_FILTERED;
             if (bg[i].mu < 1.0 &&
                 (ret = vw_stats_lod_bb((long)c->depth, bg[i].mu, bg[i].rho, opt->alpha, 1, 0.95, &r->lod95, NULL)) < 0)
                 goto out;
@@ -179,6 +188,8 @@ int vw_call_sample_known(const vw_call_opt_t *opt, const vw_targets_t *ts, const
         const vw_bg_t *b = &bg[idx[k]];
         r->q_value = q[k];
         r->detected = q[k] < opt->alpha && !(r->flags & opt->veto);
+        if (q[k] < opt->alpha && (r->flags & opt->veto))
+            r->flags |= VW_FLAG_FILTERED;
         if (b->mu < 1.0) {
             ret = vw_stats_lod_bb((long)r->depth, b->mu, b->rho, opt->alpha, n_tests, 0.95, &r->lod95, NULL);
             if (ret < 0)

@@ -75,7 +75,7 @@ static void usage(FILE *fp)
             "      --call-alpha FLOAT   detected when q < this [%g]\n"
             "      --adjust METHOD      holm, bh or none [holm]\n"
             "      --ci METHOD          95 %% VAF interval: cp (Clopper-Pearson) or wilson [cp]\n"
-            "      --veto FLAGS         flags that turn a detection into 'no' [none]\n"
+            "      --veto FLAGS         flags that make a detection 'filtered' [strand_bias,low_alt_bq]\n"
             "      --known [SAMPLE=]ID  a known clone, tested on its own (docs/calling.md); repeatable\n"
             "      --min-depth INT      low_depth flag below this [%ld]\n"
             "      --bg-floor FLOAT     default background error [%g]\n"

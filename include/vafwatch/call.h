@@ -32,10 +32,13 @@ typedef enum {
                                      * family of the sample's other targets (hierarchical testing) */
 #define VW_FLAG_BG_BINOMIAL   0x80u /* the background's over-dispersion could not be estimated: the
                                      * test assumes a binomial, which real noise can exceed */
+#define VW_FLAG_LOW_ALT_BQ    0x100u /* mean base quality of the alt support below the minimum */
+#define VW_FLAG_FILTERED      0x200u /* significant, but a flag of the veto set (the reason, also in
+                                      * the flags) made it 'not detected' */
 
 /* Names of the flags, in bit order, as written in the tables ("strand_bias" ...). */
 extern const char *const vw_flag_names[];
-#define VW_N_FLAGS 8
+#define VW_N_FLAGS 10
 
 typedef struct {
     char *sample;        /* sample name */
@@ -45,6 +48,7 @@ typedef struct {
     char *id, *gene, *protein, *cdna;
     int64_t depth, ref_count, alt_count, other_count, discordant;
     int64_t alt_fwd, alt_rev;
+    double alt_mean_bq;  /* mean base quality of the alt support; NaN when unknown (in memory only) */
     double vaf;          /* alt_count / depth; NaN when depth == 0 */
     double vaf_lo, vaf_hi; /* 95 % interval of the VAF */
     double p_value;      /* one-sided P(X >= alt_count) under the background */
@@ -108,7 +112,10 @@ typedef struct {
     double strand_p;         /* strand_bias: two-sided binomial p below this [0.001] ... */
     long strand_min_alt;     /* ... with at least this many alt fragments [5] */
     double discordant_frac;  /* discordant_mates: discordant / (depth + discordant) above this [0.05] */
-    uint32_t veto;           /* flags that turn a detection into "no" [none] */
+    uint32_t veto;           /* flags that turn a detection into "no" with the filtered flag
+                              * [strand_bias,low_alt_bq] */
+    double min_alt_bq;       /* low_alt_bq: mean alt base quality below this (SNV/MNV with base
+                              * qualities known) [25] */
     /* known clones (hierarchical testing): "ID" (every sample) or "SAMPLE=ID";
      * borrowed strings; vw_call_is_known() reads them [none] */
     const char *known[VW_CALL_MAX_KNOWN];

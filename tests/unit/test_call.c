@@ -186,6 +186,12 @@ static void test_holm_flags(void **state)
     assert_false(cs->c[0].flags & (VW_FLAG_LOW_DEPTH | VW_FLAG_DISCORDANT | VW_FLAG_STRAND_BIAS));
     assert_true(cs->c[5].flags & VW_FLAG_STRAND_BIAS);
     assert_true(cs->c[5].flags & VW_FLAG_NOISY_SITE);
+    /* 20/1000 at error 1e-3 is significant, but strand_bias is in the default veto:
+     * not detected, with the filtered flag beside its reason */
+    assert_true(cs->c[5].q_value < 0.05);
+    assert_int_equal(cs->c[5].detected, 0);
+    assert_true(cs->c[5].flags & VW_FLAG_FILTERED);
+    assert_false(cs->c[1].flags & VW_FLAG_FILTERED);
     /* copies per mL = VAF x ng/mL x 303 (SCIENCE.md 4.2) */
     assert_close(cs->c[5].copies_per_ml, 0.02 * 10.0 * 303.0, 1e-12);
     assert_true(isnan(cs->c[2].copies_per_ml));
@@ -246,6 +252,45 @@ static void test_known(void **state)
     cs = vw_calls_init();
     assert_int_equal(vw_call_sample_known(&o, ts, s, bg, NULL, 0, cs), 0);
     assert_close(cs->c[0].q_value, 58 * cs->c[0].p_value, 1e-12);
+    vw_calls_destroy(cs);
+    free(bg);
+    vw_sample_counts_destroy(s);
+    vw_targets_destroy(ts);
+}
+
+/* low_alt_bq: mean alt base quality 20 (< 25) filters a significant call;
+ * 30 does not; a sum of 0 (indel, VCF) means unknown and never flags. */
+static void test_low_bq(void **state)
+{
+    (void)state;
+    vw_targets_t *ts = mk_targets(3);
+    vw_sample_counts_t *s = mk_sample(ts, "S");
+    vw_bg_t *bg = mk_bg(3, 1e-3, 0);
+    for (int i = 0; i < 3; i++)
+        set(&s->c[i], 1000, 20);
+    s->c[0].alt_bq_sum = 20 * 20;
+    s->c[1].alt_bq_sum = 20 * 30;
+    s->c[2].alt_bq_sum = 0;
+    vw_call_opt_t o;
+    vw_call_opt_init(&o);
+    vw_calls_t *cs = vw_calls_init();
+    assert_int_equal(vw_call_sample(&o, ts, s, bg, 0, cs), 0);
+    assert_true(cs->c[0].flags & VW_FLAG_LOW_ALT_BQ);
+    assert_true(cs->c[0].flags & VW_FLAG_FILTERED);
+    assert_int_equal(cs->c[0].detected, 0);
+    assert_false(cs->c[1].flags & (VW_FLAG_LOW_ALT_BQ | VW_FLAG_FILTERED));
+    assert_int_equal(cs->c[1].detected, 1);
+    assert_false(cs->c[2].flags & VW_FLAG_LOW_ALT_BQ);
+    assert_int_equal(cs->c[2].detected, 1);
+    char fb[160];
+    assert_string_equal(vw_flags_str(cs->c[0].flags, fb, sizeof fb), "low_alt_bq,filtered");
+    vw_calls_destroy(cs);
+    /* --veto none: flagged, still detected */
+    assert_int_equal(vw_flags_parse("none", &o.veto), 0);
+    cs = vw_calls_init();
+    assert_int_equal(vw_call_sample(&o, ts, s, bg, 0, cs), 0);
+    assert_int_equal(cs->c[0].detected, 1);
+    assert_false(cs->c[0].flags & VW_FLAG_FILTERED);
     vw_calls_destroy(cs);
     free(bg);
     vw_sample_counts_destroy(s);
@@ -470,6 +515,7 @@ int main(void)
         cmocka_unit_test(test_science_kstar),
         cmocka_unit_test(test_holm_flags),
         cmocka_unit_test(test_known),
+        cmocka_unit_test(test_low_bq),
         cmocka_unit_test(test_strand_p),
         cmocka_unit_test(test_bg_self),
         cmocka_unit_test(test_calibration),
