@@ -205,8 +205,15 @@ def rate(k, n):
     return "%5.1f %% (%d/%d, SE %.1f)" % (100 * p, k, n, 100 * se)
 
 
-def cohort(rnd, w, wd, tag, n_pat, artefact):
-    """Null patients: sheet, events and one evidence table."""
+CLONE_ONSET = 3      # the draw at which a clone appears (scenario 'clone')
+CLONE_VAF0 = 0.001   # its VAF at onset, doubling every 28 days (capped at 5 %)
+
+
+def cohort(rnd, w, wd, tag, n_pat, artefact, clone=False):
+    """Null patients (or, with clone, one growing clone per patient at a random
+    target from draw CLONE_ONSET on): sheet, events and one evidence table.
+    Returns the paths and {patient: target id} of the clones."""
+    clones = {}
     sheet = os.path.join(wd, tag + ".cohort.tsv")
     events = os.path.join(wd, tag + ".events.tsv")
     samples = []
@@ -216,16 +223,31 @@ def cohort(rnd, w, wd, tag, n_pat, artefact):
         for p in range(n_pat):
             pid = "P%04d" % p
             art = (rnd.randrange(1, N_DRAWS), rnd.randrange(len(w.targets))) if artefact else None
+            ct = rnd.randrange(len(w.targets)) if clone else None
+            if clone:
+                clones[pid] = w.targets[ct][4]
             for d in range(N_DRAWS):
                 day = 19723 + d * DRAW_GAP  # 2024-01-01
                 date = "%04d-%02d-%02d" % _civil(day)
                 sname = "%s_d%03d" % (pid, d * DRAW_GAP)
                 fs.write(f"{pid}\t{sname}\t{date}\t{sname}.bam\tplasma\n")
-                samples.append(sample_rows(rnd, w, sname, artefact=art[1] if art and art[0] == d else None))
+                sig = (ct, min(0.05, CLONE_VAF0 * 2 ** (d - CLONE_ONSET))) if clone and d >= CLONE_ONSET else None
+                samples.append(sample_rows(rnd, w, sname, artefact=art[1] if art and art[0] == d else None,
+                                           signal=sig))
             fe.write(f"{pid}\t2024-01-01\ttreatment_start\tcetuximab\n")
     table = os.path.join(wd, tag + ".counts.tsv")
     write_table(table, samples)
-    return sheet, events, table
+    return sheet, events, table, clones
+
+
+def _days(iso):
+    y, m, d = map(int, iso.split("-"))
+    y -= m <= 2
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * (m + (-3 if m > 2 else 9)) + 2) // 5 + d - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
 
 
 def _civil(z):
@@ -279,8 +301,8 @@ def main():
     run([vw, "model", "build", "--quiet", "-o", pon, os.path.join(wd, "normals.tsv")])
 
     rules = ["consecutive", "strict", "cusum"]
-    for scen in ("null", "artefact"):
-        sheet, events, table = cohort(rnd, w, wd, scen, a.patients, scen == "artefact")
+    for scen in ("null", "artefact", "clone"):
+        sheet, events, table, clones = cohort(rnd, w, wd, scen, a.patients, scen == "artefact", scen == "clone")
         for bg in ("pon", "self"):
             pre = os.path.join(wd, f"{scen}.{bg}")
             cmd = [vw, "call", "--quiet", "-o", pre] + (["-m", pon] if bg == "pon" else []) + [table]
@@ -299,8 +321,26 @@ def main():
                 run([vw, "track", "--quiet", "-s", sheet, "-e", events, "-r", rule, "-o", tp,
                      pre + ".vafwatch.calls.tsv"])
                 tr = read_tsv(tp + ".vafwatch.track.tsv")
-                em = {r["patient"] for r in tr if r["status"] == "emerging"}
-                print(f"{scen:8s} {bg:4s} false emergence {rule:11s} {rate(len(em), a.patients)}")
+                if scen != "clone":
+                    em = {r["patient"] for r in tr if r["status"] == "emerging"}
+                    print(f"{scen:8s} {bg:4s} false emergence {rule:11s} {rate(len(em), a.patients)}")
+                    continue
+                # delay from the clone's onset (draw CLONE_ONSET, VAF 0.1 %, doubling per draw)
+                onset = 19723 + CLONE_ONSET * DRAW_GAP
+                found, d_first, d_fire, other = 0, [], [], 0
+                for r in tr:
+                    if r["status"] != "emerging":
+                        continue
+                    if clones.get(r["patient"]) == r["target"]:
+                        found += 1
+                        d_first.append(_days(r["first_detection"]) - onset)
+                        d_fire.append(_days(r["rule_fired"]) - onset)
+                    else:
+                        other += 1
+                med = lambda v: sorted(v)[len(v) // 2] if v else float("nan")
+                print(f"{scen:8s} {bg:4s} {rule:11s} clone found {rate(found, a.patients)}; median delay onset->"
+                      f"first_detection {med(d_first):.0f} d, ->rule_fired {med(d_fire):.0f} d; "
+                      f"other targets emerging: {other}")
             sys.stdout.flush()
 
     if a.no_grid:
