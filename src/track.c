@@ -183,14 +183,17 @@ static int fit_window(const vw_track_draw_t *d, size_t n, int32_t from, int32_t 
     vw_growth_t g;
     if (vw_stats_growth_fit(t, x, nn, m, &g) != 0)
         goto out; /* degenerate window: no fit, not an error */
+    /* the weighted least squares on log(x/n) with the scale phi from the residuals
+     * (never below 1) and Student's t: over-dispersion-aware, unlike the Poisson
+     * GLM's profile interval (statistics.md section 9; coverage in tracking.md) */
     f->ok = 1;
     f->n_draws = (int)m;
-    f->r = g.glm.r;
-    f->r_lo = g.glm.lo;
-    f->r_hi = g.glm.hi;
-    f->td = g.glm.td;
-    f->td_lo = g.glm.td_lo;
-    f->td_hi = g.glm.td_hi;
+    f->r = g.wls.r;
+    f->r_lo = g.wls.lo;
+    f->r_hi = g.wls.hi;
+    f->td = g.wls.td;
+    f->td_lo = g.wls.td_lo;
+    f->td_hi = g.wls.td_hi;
 out:
     free(t);
     free(x);

@@ -235,7 +235,9 @@ static void test_run(void **st)
     assert_int_equal(s->growth.n_draws, 4);
     assert_close(s->growth.r, log(2.0) / 30.0, 1e-8);
     assert_close(s->growth.td, 30.0, 1e-6);
-    assert_true(s->growth.td_lo < 30.0 && s->growth.td_hi > 30.0);
+    /* the over-dispersion-aware WLS interval: no residual on noise-free data,
+     * so it shrinks onto the estimate */
+    assert_true(s->growth.td_lo <= 30.0 + 1e-6 && s->growth.td_hi >= 30.0 - 1e-6);
     /* after the stop on day 120: 80, 40, 20, 10 -> half-life 30 d */
     assert_int_equal(s->stop_date, d0 + 120);
     assert_true(s->decay.ok);
