@@ -21,7 +21,7 @@ void vw_track_opt_init(vw_track_opt_t *opt)
 
 static const char *const rule_names[] = {"consecutive", "strict", "cusum"};
 static const char *const status_names[] = {"pre-existing", "germline?", "emerging",
-                                           "transient", "never", "not_assessed", "unconfirmed"};
+                                           "transient", "never", "not_assessed", "unconfirmed", "CH?"};
 
 const char *vw_track_rule_name(vw_track_rule_t r)
 {
@@ -47,7 +47,7 @@ const char *vw_track_kind_name(vw_track_kind_t k)
 
 const char *vw_track_status_name(vw_track_status_t s)
 {
-    return (unsigned)s < 7 ? status_names[s] : "?";
+    return (unsigned)s < 8 ? status_names[s] : "?";
 }
 
 static int opt_valid(const vw_track_opt_t *o)
@@ -272,7 +272,7 @@ static void set_baseline(vw_track_series_t *s)
  * known, assessable somewhere, not detected at baseline. */
 static int in_discovery(const vw_track_series_t *s)
 {
-    if (s->kind != VW_KIND_MUTATION || s->known)
+    if (s->kind != VW_KIND_MUTATION || s->known || s->wbc)
         return 0;
     if (s->baseline >= 0 && s->draws[s->baseline].state == VW_DRAW_DET)
         return 0;
@@ -339,6 +339,11 @@ static int analyse(vw_track_series_t *s, const vw_track_opt_t *opt)
     if (s->baseline >= 0 && d[s->baseline].state == VW_DRAW_DET) {
         s->status = (d[s->baseline].flags & VW_FLAG_GERMLINE) ? VW_TRACK_GERMLINE : VW_TRACK_PRE_EXISTING;
         s->first_pos = s->baseline;
+    } else if (!amp && s->wbc && first_det >= 0) {
+        /* in the patient's own white cells: germline (near 50 % / 100 % there) or
+         * clonal haematopoiesis, not a resistance clone */
+        s->status = s->wbc == 2 ? VW_TRACK_GERMLINE : VW_TRACK_CH;
+        s->first_pos = first_det;
     } else if (!amp && germline_across(s)) {
         /* near 50 % or 100 % at every detection: not a resistance clone, even when the
          * baseline could not be assessed */
@@ -563,11 +568,13 @@ int vw_track_run_cnv(const vw_timeline_t *tl, const vw_calls_t *calls, const vw_
     vw_calls_t *amp = vw_calls_init();
     int n_all = calls->n + (cnv ? cnv->n : 0);
     cref_t *cr = malloc(((size_t)n_all + 1) * sizeof(cref_t));
+    cref_t *wb = malloc(((size_t)n_all + 1) * sizeof(cref_t)); /* detected white-cell calls */
+    size_t nwb = 0;
     size_t *off = calloc(np + 1, sizeof(size_t));
     long *dmap = NULL, *sidx = NULL;
     unsigned char *seen = NULL;
     vw_track_t *tr = calloc(1, sizeof(*tr));
-    if (!cr || !off || !tr || !amp || cnv_calls(cnv, amp) < 0)
+    if (!cr || !wb || !off || !tr || !amp || cnv_calls(cnv, amp) < 0)
         goto err;
     tr->opt = *opt;
     for (size_t p = 0; p < np; p++)
@@ -591,8 +598,14 @@ int vw_track_run_cnv(const vw_timeline_t *tl, const vw_calls_t *calls, const vw_
             rc = VW_EINPUT;
             goto err;
         }
-        if (s->type != VW_SAMPLE_PLASMA)
+        if (s->type != VW_SAMPLE_PLASMA) {
+            /* a white-cell (normal) call detected: remembered for the patient's series */
+            if (s->type == VW_SAMPLE_NORMAL && !is_cn && c->detected > 0) {
+                wb[nwb].c = c;
+                wb[nwb++].pi = (size_t)(p - tl->patients);
+            }
             continue;
+        }
         cr[nc].c = c;
         cr[nc].cn = is_cn ? &cnv->r[i - calls->n] : NULL;
         cr[nc].pi = (size_t)(p - tl->patients);
@@ -674,8 +687,17 @@ int vw_track_run_cnv(const vw_timeline_t *tl, const vw_calls_t *calls, const vw_
         else
             draw_from_call(&s->draws[k], cr[i].c);
     }
-    for (size_t i = 0; i < tr->n; i++)
-        set_baseline(&tr->s[i]);
+    for (size_t i = 0; i < tr->n; i++) {
+        vw_track_series_t *s = &tr->s[i];
+        set_baseline(s);
+        for (size_t k = 0; k < nwb; k++) {
+            const vw_call_t *c = wb[k].c;
+            if (&tl->patients[wb[k].pi] == s->patient && s->kind == VW_KIND_MUTATION && s->pos1 == c->pos1 &&
+                !strcmp(s->chrom, c->chrom) && !strcmp(s->ref, c->ref) && !strcmp(s->alt, c->alt) &&
+                !strcmp(s->id, c->id ? c->id : "."))
+                s->wbc = (c->flags & VW_FLAG_GERMLINE) ? 2 : (s->wbc ? s->wbc : 1);
+        }
+    }
     /* the discovery family of each patient: its series are tested at alpha / family */
     for (size_t i = 0, j; i < tr->n; i = j) {
         size_t fam = 0;
@@ -699,6 +721,7 @@ int vw_track_run_cnv(const vw_timeline_t *tl, const vw_calls_t *calls, const vw_
         clone_fractions(tr, opt->truncal);
     }
     free(cr);
+    free(wb);
     free(off);
     free(dmap);
     free(sidx);
@@ -708,6 +731,7 @@ int vw_track_run_cnv(const vw_timeline_t *tl, const vw_calls_t *calls, const vw_
     return 0;
 err:
     free(cr);
+    free(wb);
     free(off);
     free(dmap);
     free(sidx);

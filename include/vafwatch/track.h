@@ -41,7 +41,10 @@ typedef enum {
     VW_TRACK_TRANSIENT,        /* detected, the rule never fired, and a later draw cleared it */
     VW_TRACK_NEVER,            /* assessed, never detected */
     VW_TRACK_NOT_ASSESSED,     /* no assessable draw */
-    VW_TRACK_UNCONFIRMED       /* the last assessable draw is positive, the rule awaits the next draw */
+    VW_TRACK_UNCONFIRMED,      /* the last assessable draw is positive, the rule awaits the next draw */
+    VW_TRACK_CH                /* detected in the patient's own white cells (a 'normal' sample of
+                                * the sheet) without looking germline: possible clonal
+                                * haematopoiesis ("CH?"), never an emergence */
 } vw_track_status_t;
 
 /* What a series follows. */
@@ -115,6 +118,8 @@ typedef struct {
     int known;               /* tested on its own: a call of the series has the 'known' flag */
     size_t family;           /* targets the series' level is divided by: 1 when known, else the
                               * patient's discovery targets (not known, not detected at baseline) */
+    int wbc;                 /* detected in a normal (white-cell) sample of the patient: 1, and 2
+                              * when that call has possible_germline; 0 otherwise */
     int32_t stop_date;       /* treatment stop that splits growth and decay, VW_DATE_NONE */
     vw_track_fit_t growth;   /* on-treatment growth from the first detection to the stop */
     vw_track_fit_t decay;    /* after the stop */
@@ -173,7 +178,8 @@ int vw_track_write_series(const vw_track_t *tr, FILE *fp) VW_WARN_UNUSED;
 /* "consecutive", "strict", "cusum"; vw_track_rule_parse() returns 0 or VW_EPARSE. */
 const char *vw_track_rule_name(vw_track_rule_t r);
 int vw_track_rule_parse(const char *s, vw_track_rule_t *ret_rule) VW_WARN_UNUSED;
-/* "pre-existing", "germline?", "emerging", "transient", "never", "not_assessed", "unconfirmed". */
+/* "pre-existing", "germline?", "emerging", "transient", "never", "not_assessed", "unconfirmed",
+ * "CH?". */
 const char *vw_track_status_name(vw_track_status_t s);
 
 /* The emergence decision of one series (vw_track_emergence()). */

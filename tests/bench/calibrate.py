@@ -273,6 +273,9 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--normals", type=int, default=20)
     ap.add_argument("--no-grid", action="store_true")
+    ap.add_argument("--scenarios", default="null,artefact,clone",
+                    help="comma-separated: null, artefact (one artefact draw a patient), clone "
+                         "(a growing clone: detection rate and delay) [all]")
     ap.add_argument("--workdir")
     ap.add_argument("--no-self-disp", action="store_true",
                     help="self background lines without the flank moments (as tables of older versions)")
@@ -301,7 +304,9 @@ def main():
     run([vw, "model", "build", "--quiet", "-o", pon, os.path.join(wd, "normals.tsv")])
 
     rules = ["consecutive", "strict", "cusum"]
-    for scen in ("null", "artefact", "clone"):
+    for scen in a.scenarios.split(","):
+        if scen not in ("null", "artefact", "clone"):
+            sys.exit("calibrate: unknown scenario '%s'" % scen)
         sheet, events, table, clones = cohort(rnd, w, wd, scen, a.patients, scen == "artefact", scen == "clone")
         for bg in ("pon", "self"):
             pre = os.path.join(wd, f"{scen}.{bg}")

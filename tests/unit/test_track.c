@@ -268,7 +268,7 @@ static void test_run(void **st)
     assert_int_equal(s->family, 1);
 
     s = find(tr, "P2", 0);
-    assert_int_equal(s->family, 2); /* KRAS and EGFR; TP53 is never assessable */
+    assert_int_equal(s->family, 1); /* KRAS: EGFR is detected in the white cells, TP53 never assessable */
     assert_int_equal(s->status, VW_TRACK_TRANSIENT); /* detected on day 30, cleared on day 60 */
     assert_int_equal(s->rule_fired, VW_DATE_NONE);
     assert_int_equal(s->first_detection, d0 + 30);
@@ -514,6 +514,48 @@ static void test_statuses(void **st)
     vw_timeline_destroy(tl);
 }
 
+/* White cells of the patient (a 'normal' sample): a variant detected there is
+ * possible CH (or germline when the white-cell call has possible_germline),
+ * never an emergence, even when the plasma shows it at two draws. */
+static void test_wbc(void **st)
+{
+    (void)st;
+    char sheet[1024], events[256], b[VW_DATE_BUFSZ];
+    sheet[0] = events[0] = '\0';
+    fx_cat(sheet, sizeof sheet, "patient\tsample\tdate\tfile\ttype\n");
+    for (int i = 0; i < 4; i++)
+        fx_cat(sheet, sizeof sheet, "P4\tP4_%d\t%s\tx.bam\tplasma\n", i, fx_date(30 * i, b));
+    fx_cat(sheet, sizeof sheet, "P4\tP4_wbc\t%s\tx.bam\tnormal\n", fx_date(0, b));
+    fx_cat(events, sizeof events, "patient\tdate\tevent\tdetail\n");
+    fx_cat(events, sizeof events, "P4\t%s\ttreatment_start\tdrugA\n", fx_date(0, b));
+    vw_timeline_t *tl = fx_timeline(sheet, events);
+    vw_calls_t *cs = vw_calls_init();
+    char s[32];
+    for (int i = 0; i < 4; i++) {
+        snprintf(s, sizeof s, "P4_%d", i);
+        fx_call(cs, s, 0, i >= 2, i >= 2 ? 100 : 0, 10000, i >= 2 ? 1e-20 : 1, 0); /* KRAS days 60, 90 */
+        fx_call(cs, s, 1, i >= 2, i >= 2 ? 100 : 0, 10000, i >= 2 ? 1e-20 : 1, 0); /* T790M days 60, 90 */
+        fx_call(cs, s, 2, i >= 2, i >= 2 ? 100 : 0, 10000, i >= 2 ? 1e-20 : 1, 0); /* TP53 days 60, 90 */
+    }
+    fx_call(cs, "P4_wbc", 0, 1, 200, 10000, 1e-30, 0);                   /* 2 % in white cells */
+    fx_call(cs, "P4_wbc", 1, 1, 5000, 10000, 1e-300, VW_FLAG_GERMLINE);  /* 50 % */
+    fx_call(cs, "P4_wbc", 2, 0, 0, 10000, 1, 0);                         /* absent */
+    vw_track_opt_t o;
+    vw_track_opt_init(&o);
+    vw_track_t *tr = NULL;
+    assert_int_equal(vw_track_run(tl, cs, &o, &tr), 0);
+    const vw_track_series_t *k = find(tr, "P4", 0), *g = find(tr, "P4", 1), *t = find(tr, "P4", 2);
+    assert_int_equal(k->status, VW_TRACK_CH);
+    assert_int_equal(k->first_detection, fx_day0() + 60);
+    assert_int_equal(g->status, VW_TRACK_GERMLINE);
+    assert_int_equal(t->status, VW_TRACK_EMERGING); /* absent from the white cells */
+    assert_int_equal(t->family, 1);                 /* the only discovery series */
+    assert_string_equal(vw_track_status_name(VW_TRACK_CH), "CH?");
+    vw_track_destroy(tr);
+    vw_calls_destroy(cs);
+    vw_timeline_destroy(tl);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -526,6 +568,7 @@ int main(void)
         cmocka_unit_test(test_run_cnv),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_statuses),
+        cmocka_unit_test(test_wbc),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
