@@ -1217,6 +1217,18 @@ static int cusum_pis_ok(double pi0, double pi1)
     return pi0 > 0.0 && pi0 < pi1 && pi1 < 1.0;
 }
 
+int vw_stats_ratio_ci(long x1, long n1, long x2, long n2, double conf, double *ret_lo, double *ret_hi)
+{
+    if (!ret_lo || !ret_hi || x1 <= 0 || x2 <= 0 || x1 > n1 || x2 > n2 || !(conf > 0 && conf < 1))
+        return -EINVAL;
+    double r = ((double)x1 / (double)n1) / ((double)x2 / (double)n2);
+    double se = sqrt(1.0 / (double)x1 - 1.0 / (double)n1 + 1.0 / (double)x2 - 1.0 / (double)n2);
+    double z = gsl_cdf_ugaussian_Qinv((1.0 - conf) / 2.0);
+    *ret_lo = r * exp(-z * se);
+    *ret_hi = r * exp(z * se);
+    return 0;
+}
+
 double vw_stats_zcusum_z(double p)
 {
     if (isnan(p))

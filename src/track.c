@@ -513,8 +513,11 @@ static void clone_fractions(vw_track_t *tr, const char *truncal)
             for (size_t k = 0; k < s->n_draws; k++) {
                 const vw_track_draw_t *t = &tc->draws[k];
                 vw_track_draw_t *d = &s->draws[k];
-                if (t->state != VW_DRAW_NA && d->state != VW_DRAW_NA && t->vaf > 0 && isfinite(d->vaf))
+                if (t->state != VW_DRAW_NA && d->state != VW_DRAW_NA && t->vaf > 0 && isfinite(d->vaf)) {
                     d->clone_fraction = d->vaf / t->vaf;
+                    if (vw_stats_ratio_ci(d->alt, d->depth, t->alt, t->depth, 0.95, &d->cf_lo, &d->cf_hi) != 0)
+                        d->cf_lo = d->cf_hi = NAN; /* no alt fragment: no log interval */
+                }
             }
         }
     }
@@ -673,7 +676,7 @@ int vw_track_run_cnv(const vw_timeline_t *tl, const vw_calls_t *calls, const vw_
                 d->state = VW_DRAW_NA;
                 d->depth = d->alt = -1;
                 d->vaf = d->vaf_lo = d->vaf_hi = d->lod95 = d->p_value = d->bg_error = NAN;
-                d->clone_fraction = NAN;
+                d->clone_fraction = d->cf_lo = d->cf_hi = NAN;
                 d->pcn = d->cn_z = d->tf = d->cn_t = NAN;
             }
         }
@@ -812,7 +815,8 @@ int vw_track_write_series(const vw_track_t *tr, FILE *fp)
     if (!tr || !fp)
         return -EINVAL;
     fputs("#patient\tsample\tdate\tdays_since_start\ttarget\tgene\tprotein\tdepth\talt\tvaf\tvaf_lo"
-          "\tvaf_hi\tlod95\tp_value\tdetected\tclone_fraction\tpcn\tcn_z\ttf\tcn_tumour\n", fp);
+          "\tvaf_hi\tlod95\tp_value\tdetected\tclone_fraction\tpcn\tcn_z\ttf\tcn_tumour"
+          "\tclone_fraction_lo\tclone_fraction_hi\n", fp);
     for (size_t i = 0; i < tr->n; i++) {
         const vw_track_series_t *s = &tr->s[i];
         for (size_t k = 0; k < s->n_draws; k++) {
@@ -839,6 +843,8 @@ int vw_track_write_series(const vw_track_t *tr, FILE *fp)
             put_num(fp, d->cn_z, "%.2f");
             put_num(fp, d->tf, "%.4g");
             put_num(fp, d->cn_t, "%.2f");
+            put_num(fp, d->cf_lo, "%.4g");
+            put_num(fp, d->cf_hi, "%.4g");
             fputc('\n', fp);
         }
     }

@@ -413,6 +413,15 @@ int vw_stats_cusum_choose_h(const long *n, size_t m, double pi0, double pi1, dou
 double vw_stats_zcusum_z(double p);
 
 /*
+ * Confidence interval of a ratio of two proportions (x1/n1) / (x2/n2) by
+ * the log method of Katz et al. (1978): log ratio +- z se, se^2 = 1/x1 -
+ * 1/n1 + 1/x2 - 1/n2, z = Phi^-1(1 - (1 - conf)/2).  Needs x1 > 0, x2 > 0.
+ * Returns 0 or -EINVAL (NULL, x <= 0, x > n, conf not in (0, 1)).
+ */
+int vw_stats_ratio_ci(long x1, long n1, long x2, long n2, double conf, double *ret_lo,
+                      double *ret_hi) VW_WARN_UNUSED;
+
+/*
  * Over-dispersion rho of a beta-binomial from the moments of J groups (the
  * Kleinman 1973 weighted moment estimator of vw_stats_bbfit(), from sums):
  * X = sum x_j, N = sum n_j, sxx = sum x_j^2 / n_j, snn = sum n_j^2.

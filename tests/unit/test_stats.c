@@ -292,6 +292,21 @@ static void test_bb_invalid(void **state)
 /* The moment estimator from sums: the hand example of test_bbfit_hand below
  * (J = 4, X = 20, N = 4000, sum x^2/n = (0 + 100 + 4 + 64)/1000 = 0.168,
  * sum n^2 = 4e6) gives rho = 2123/596403. */
+/* Katz log interval of a ratio of proportions: 10/1000 over 100/1000, ratio
+ * 0.1, se^2 = 1/10 - 1/1000 + 1/100 - 1/1000 = 0.108; 95 %:
+ * [0.05251297564748, 0.19042912492961] (Python, statistics.NormalDist). */
+static void test_ratio_ci(void **state)
+{
+    (void)state;
+    double lo, hi;
+    assert_int_equal(vw_stats_ratio_ci(10, 1000, 100, 1000, 0.95, &lo, &hi), 0);
+    assert_true(fabs(lo / 0.05251297564748 - 1) < 1e-10);
+    assert_true(fabs(hi / 0.19042912492961 - 1) < 1e-10);
+    assert_int_equal(vw_stats_ratio_ci(0, 1000, 100, 1000, 0.95, &lo, &hi), -EINVAL);
+    assert_int_equal(vw_stats_ratio_ci(10, 5, 100, 1000, 0.95, &lo, &hi), -EINVAL);
+    assert_int_equal(vw_stats_ratio_ci(10, 1000, 100, 1000, 1.0, &lo, &hi), -EINVAL);
+}
+
 static void test_bb_rho_moments(void **state)
 {
     (void)state;
@@ -1514,6 +1529,7 @@ int main(void)
         cmocka_unit_test(test_zcusum),
         cmocka_unit_test(test_growth_coverage_overdispersed),
         cmocka_unit_test(test_bb_rho_moments),
+        cmocka_unit_test(test_ratio_ci),
         cmocka_unit_test(test_cusum_choose_h),
         cmocka_unit_test(test_cusum_invalid),
         cmocka_unit_test(test_km_six),

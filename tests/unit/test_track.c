@@ -245,6 +245,11 @@ static void test_run(void **st)
     assert_close(s->decay.td, 30.0, 1e-6);
     /* clone fraction = VAF / truncal VAF = 0.001 / 0.1 on day 30 */
     assert_close(s->draws[1].clone_fraction, 0.01, 1e-12);
+    /* its Katz interval: 10/10000 over 1000/10000, se^2 = 1/10 - 1/10000 + 1/1000
+     * - 1/10000: [0.00536725078425, 0.01863151248557] (Python) */
+    assert_true(fabs(s->draws[1].cf_lo / 0.00536725078425 - 1) < 1e-10);
+    assert_true(fabs(s->draws[1].cf_hi / 0.01863151248557 - 1) < 1e-10);
+    assert_true(isnan(s->draws[0].cf_lo)); /* no alt fragment at baseline */
     assert_close(s->draws[0].clone_fraction, 0.0, 0);
 
     s = find(tr, "P1", 1);
