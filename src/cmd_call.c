@@ -206,6 +206,8 @@ int main_call(int argc, char *argv[])
         opt.self_flank = (int)flank; /* BAM/CRAM inputs: measured in the counting pass */
     if (vw_cmd_evidence(&to, &opt, argv + optind, argc - optind, &ev) < 0)
         goto out;
+    if (model && vw_model_check(model, ev.ts, model_path) < 0)
+        goto out;
     for (int k = 0; k < n_cf; k++) {
         int found = 0;
         for (int j = 0; j < ev.n && !found; j++)

@@ -608,7 +608,8 @@ int main_run(int argc, char *argv[])
     vw_info("%d draws: %d counted, %d from the cache", n_draws, n_draws - n_cached, n_cached);
     /* the background model */
     if (model_path) {
-        if (!(model = vw_model_init()) || vw_model_read_tsv(model, model_path) < 0)
+        if (!(model = vw_model_init()) || vw_model_read_tsv(model, model_path) < 0 ||
+            vw_model_check(model, ts, model_path) < 0)
             goto out;
     } else {
         int n_norm = 0;

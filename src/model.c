@@ -172,6 +172,7 @@ int vw_model_fit(vw_model_t *m, const vw_targets_t *ts, vw_sample_counts_t *cons
         goto out;
     }
     m->n_normals = n;
+    m->build = ts->build;
     for (int i = 0; i < ts->n && ret == 0; i++) {
         size_t k = 0;
         int n_cov = 0, n1 = 0, n2 = 0;
@@ -221,12 +222,33 @@ out:
     return ret;
 }
 
+int vw_model_check(const vw_model_t *m, const vw_targets_t *ts, const char *path)
+{
+    if (!m || !ts)
+        return -EINVAL;
+    if (m->build != VW_BUILD_UNKNOWN && ts->build != VW_BUILD_UNKNOWN && m->build != ts->build) {
+        vw_error("%s: the model's normals are on %s, the inputs on %s", path, vw_build_name(m->build),
+                 vw_build_name(ts->build));
+        return VW_EINPUT;
+    }
+    int shared = 0;
+    for (int i = 0; i < ts->n && !shared; i++)
+        shared = vw_model_find(m, ts->t[i].chrom, ts->t[i].beg + 1, ts->t[i].ref, ts->t[i].alt) >= 0;
+    if (m->n > 0 && !shared) {
+        vw_error("%s: the model has no site at any of the %d targets (normals of another panel?)", path, ts->n);
+        return VW_EINPUT;
+    }
+    return 0;
+}
+
 int vw_model_write_tsv(const vw_model_t *m, FILE *fp, const char *const *prov, int n_prov)
 {
     fprintf(fp, "##vafwatch_model=%d\n", VW_MODEL_VERSION);
     for (int i = 0; i < n_prov; i++)
         fprintf(fp, "##%s\n", prov[i]);
     fprintf(fp, "##n_normals=%d\n", m->n_normals);
+    if (m->build != VW_BUILD_UNKNOWN)
+        fprintf(fp, "##build=%s\n", vw_build_name(m->build));
     fputs("#chrom\tpos\tref\talt\tid\tn_normals\tdepth_total\talt_total\tmu\trho\tnoisy\n", fp);
     for (int i = 0; i < m->n; i++) {
         const vw_model_site_t *s = &m->s[i];
@@ -283,6 +305,12 @@ int vw_model_read_tsv(vw_model_t *m, const char *path)
                     break;
                 }
                 m->n_normals = (int)v;
+            } else if (strncmp(ks.s, "##build=", 8) == 0) {
+                if ((m->build = vw_build_parse(ks.s + 8)) == VW_BUILD_UNKNOWN) {
+                    vw_error("%s:%ld: field 'build': invalid value '%s'", path, line, ks.s + 8);
+                    ret = VW_EPARSE;
+                    break;
+                }
             }
             continue;
         }

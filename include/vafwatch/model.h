@@ -62,6 +62,7 @@ typedef struct {
     int n, m;
     vw_model_site_t *s;
     int n_normals;        /* normals in the panel */
+    vw_build_t build;     /* build of the normals' targets ('##build=' line), UNKNOWN if not said */
 } vw_model_t;
 
 /* Empty model; caller owns; free with vw_model_destroy().  NULL on ENOMEM. */
@@ -96,6 +97,11 @@ int vw_model_write_tsv(const vw_model_t *m, FILE *fp, const char *const *prov, i
  * "##vafwatch_model=1".  Logs on failure (file:line: column).
  * Returns 0, VW_EPARSE or -errno. */
 int vw_model_read_tsv(vw_model_t *m, const char *path) VW_WARN_UNUSED;
+
+/* Refuses a model that cannot be the background of these targets: built on
+ * another build (both known and different), or sharing no site with them
+ * (another panel).  Logs (naming 'path').  Returns 0 or VW_EINPUT. */
+int vw_model_check(const vw_model_t *m, const vw_targets_t *ts, const char *path) VW_WARN_UNUSED;
 
 /* Index of the site chrom (with or without "chr") / pos1 / ref / alt, or -1. */
 int vw_model_find(const vw_model_t *m, const char *chrom, int64_t pos1, const char *ref, const char *alt);

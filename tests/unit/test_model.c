@@ -171,6 +171,7 @@ static void test_round_trip(void **state)
     (void)state;
     vw_targets_t *ts;
     vw_model_t *m = fit_example(&ts);
+    m->build = VW_BUILD_GRCH38; /* written as '##build=GRCh38' and read back */
     char path[] = "test_model_XXXXXX";
     int fd = mkstemp(path);
     assert_true(fd >= 0);
@@ -182,6 +183,24 @@ static void test_round_trip(void **state)
     assert_int_equal(vw_model_read_tsv(r, path), 0);
     assert_int_equal(r->n, m->n);
     assert_int_equal(r->n_normals, 4);
+    assert_int_equal(r->build, VW_BUILD_GRCH38);
+    /* the check: same build and shared sites pass; another build or no shared
+     * site (another panel) is refused */
+    FILE *sink = tmpfile();
+    vw_log_set_sink(sink);
+    ts->build = VW_BUILD_GRCH38;
+    assert_int_equal(vw_model_check(r, ts, "m.tsv"), 0);
+    ts->build = VW_BUILD_GRCH37;
+    assert_int_equal(vw_model_check(r, ts, "m.tsv"), VW_EINPUT);
+    ts->build = VW_BUILD_UNKNOWN;
+    assert_int_equal(vw_model_check(r, ts, "m.tsv"), 0);
+    for (int i = 0; i < ts->n; i++)
+        ts->t[i].beg += 5000; /* other positions */
+    assert_int_equal(vw_model_check(r, ts, "m.tsv"), VW_EINPUT);
+    for (int i = 0; i < ts->n; i++)
+        ts->t[i].beg -= 5000;
+    vw_log_set_sink(NULL);
+    fclose(sink);
     for (int i = 0; i < m->n; i++) {
         assert_string_equal(r->s[i].chrom, m->s[i].chrom);
         assert_int_equal(r->s[i].pos1, m->s[i].pos1);
