@@ -119,6 +119,8 @@ int vw_call_sample(const vw_call_opt_t *opt, const vw_targets_t *ts, const vw_sa
             r->flags |= VW_FLAG_GERMLINE;
         if (cfdna_ng_ml > 0)
             r->copies_per_ml = r->vaf * cfdna_ng_ml * VW_GE_PER_NG;
+        if (t->known) /* a patient's own target: a family of its own */
+            continue;
         p[m] = r->p_value;
         idx[m++] = i;
     }
@@ -143,6 +145,17 @@ int vw_call_sample(const vw_call_opt_t *opt, const vw_targets_t *ts, const vw_sa
             if (ret < 0)
                 goto out;
         }
+    }
+    /* the patient's own targets (known clones): each tested on its own at alpha */
+    for (int i = 0; i < n; i++) {
+        vw_call_t *r = &cs[i];
+        if (!ts->t[i].known || !s->c[i].assessed || s->c[i].depth == 0)
+            continue;
+        r->q_value = r->p_value;
+        r->detected = r->q_value < opt->alpha && !(r->flags & opt->veto);
+        if (bg[i].mu < 1.0
+            && (ret = vw_stats_lod_bb((long)r->depth, bg[i].mu, bg[i].rho, opt->alpha, 1, 0.95, &r->lod95, NULL)) < 0)
+            goto out;
     }
     for (int i = 0; i < n; i++)
         if ((ret = vw_calls_push(out, &cs[i])) < 0)
