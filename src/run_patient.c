@@ -64,7 +64,8 @@ void vw_run_patients_free(vw_run_patients_t *rp)
     if (!rp)
         return;
     for (int p = 0; p < rp->n_patients; p++) {
-        vw_targets_destroy(rp->own[p]);
+        if (rp->own)
+            vw_targets_destroy(rp->own[p]);
         if (rp->mine)
             free(rp->mine[p]);
     }

@@ -373,7 +373,9 @@ static void test_simulation(void **state)
     gsl_rng_set(rng, 20261201);
     int loci[3] = {20, 50, 200};
     double fr[4] = {0, 1e-4, 3e-4, 1e-3};
-    int n_draws = 100;
+    /* 100 draws a setting here; tests/bench/bench_patient.sh runs 1,000 */
+    const char *nd = getenv("VW_PATIENT_SIM_DRAWS");
+    int n_draws = nd && atoi(nd) >= 100 ? atoi(nd) : 100;
     print_message("loci  fraction  patient_detected  best_single_locus  interval_coverage  (of %d draws)\n", n_draws);
     for (int a = 0; a < 3; a++)
         for (int b = 0; b < 4; b++) {
