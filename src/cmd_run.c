@@ -645,6 +645,10 @@ int main_run(int argc, char *argv[])
             goto out;
     }
     if (rp.any) {
+        if ((r = vw_patient_series(prows, tl, 0.5)) < 0) {
+            vw_error_code(r, "patient-level series");
+            goto out;
+        }
         fn.l = 0;
         ksprintf(&fn, "%s/vafwatch.patient.tsv", outdir);
         if (vw_cmd_write(fn.s, w_patient, prows) < 0)

@@ -375,11 +375,63 @@ int vw_patient_rows_push(vw_patient_rows_t *rs, const vw_patient_row_t *row)
     r->patient = vw_strdup(row->patient);
     r->sample = vw_strdup(row->sample);
     r->excluded = vw_strdup(row->excluded && *row->excluded ? row->excluded : ".");
+    r->baseline = 0;
+    r->change = r->lead_days = NAN;
+    r->response = r->rise = -1;
+    r->molecular_progression = VW_DATE_NONE;
     if (!r->patient || !r->sample || !r->excluded) {
         row_free(r);
         return -ENOMEM;
     }
     rs->n++;
+    return 0;
+}
+
+int vw_patient_series(vw_patient_rows_t *rs, const vw_timeline_t *tl, double response_drop)
+{
+    if (!rs || !tl || !(response_drop > 0 && response_drop < 1))
+        return -EINVAL;
+    for (int a = 0, b; a < rs->n; a = b) {
+        for (b = a + 1; b < rs->n && !strcmp(rs->r[b].patient, rs->r[a].patient); b++)
+            ;
+        const vw_patient_t *p = vw_timeline_find_patient(tl, rs->r[a].patient);
+        long bi = p ? vw_timeline_baseline_index(p) : -1;
+        if (bi < 0)
+            continue;
+        int base = -1;
+        for (int i = a; i < b; i++)
+            if (!strcmp(rs->r[i].sample, p->samples[bi].sample))
+                base = i;
+        if (base < 0)
+            continue;
+        vw_patient_row_t *r0 = &rs->r[base];
+        r0->baseline = 1;
+        int nadir = r0->r.detected >= 0 ? base : -1, prev_rise = 0, prog = -1;
+        for (int i = base + 1; i < b; i++) {
+            vw_patient_row_t *r = &rs->r[i];
+            if (r->r.detected < 0)
+                continue; /* not assessable: neither breaks nor extends a pair */
+            if (r0->r.detected == 1 && r0->r.frac > 0) {
+                r->change = r->r.frac / r0->r.frac;
+                r->response = r->r.frac <= (1 - response_drop) * r0->r.frac;
+            }
+            if (nadir >= 0) {
+                r->rise = r->r.detected == 1 && r->r.frac_lo > rs->r[nadir].r.frac_hi;
+                if (r->rise && prev_rise && prog < 0) /* two rising draws in a row */
+                    prog = prev_rise - 1;
+                prev_rise = r->rise ? i + 1 : 0;
+            }
+            if (nadir < 0 || r->r.frac < rs->r[nadir].r.frac)
+                nadir = i;
+        }
+        if (prog >= 0) {
+            for (int i = a; i < b; i++) {
+                rs->r[i].molecular_progression = rs->r[prog].date;
+                if (p->has_progression)
+                    rs->r[i].lead_days = (double)(p->progression_date - rs->r[prog].date);
+            }
+        }
+    }
     return 0;
 }
 
@@ -396,7 +448,8 @@ int vw_patient_write_tsv(const vw_patient_rows_t *rs, FILE *fp)
 {
     char d[VW_DATE_BUFSZ];
     fputs("#patient\tsample\tdate\tn_targets\tloci_used\tloci_excluded\tdepth\talt_count\texpected_alt"
-          "\tfraction\tfraction_lo\tfraction_hi\tlr\tp_value\tdetected\tlod95\texcluded\n", fp);
+          "\tfraction\tfraction_lo\tfraction_hi\tlr\tp_value\tdetected\tlod95\texcluded\tbaseline\tchange"
+          "\tresponse\trise\tmolecular_progression\tlead_time_days\n", fp);
     for (int i = 0; i < rs->n; i++) {
         const vw_patient_row_t *r = &rs->r[i];
         vw_date_format(r->date, d);
@@ -410,7 +463,14 @@ int vw_patient_write_tsv(const vw_patient_rows_t *rs, FILE *fp)
         num(fp, r->r.p_value, "%.4g");
         fprintf(fp, "\t%s", r->r.detected > 0 ? "yes" : r->r.detected == 0 ? "no" : "NA");
         num(fp, r->r.lod95, "%.6g");
-        fprintf(fp, "\t%s\n", r->excluded ? r->excluded : ".");
+        fprintf(fp, "\t%s\t%s", r->excluded ? r->excluded : ".", r->baseline ? "yes" : "no");
+        num(fp, r->change, "%.4g");
+        fprintf(fp, "\t%s\t%s", r->response > 0 ? "yes" : r->response == 0 ? "no" : "NA",
+                r->rise > 0 ? "yes" : r->rise == 0 ? "no" : "NA");
+        vw_date_format(r->molecular_progression, d);
+        fprintf(fp, "\t%s", d);
+        num(fp, r->lead_days, "%.0f");
+        fputc('\n', fp);
     }
     return ferror(fp) ? -EIO : 0;
 }
@@ -450,6 +510,17 @@ int vw_patient_write_json(const vw_patient_rows_t *rs, FILE *fp, const char *com
         jnum(fp, "lod95", r->r.lod95, "%.6g");
         fputs(", \"excluded\": ", fp);
         vw_json_str(fp, r->excluded ? r->excluded : ".");
+        fprintf(fp, ", \"baseline\": %s", r->baseline ? "true" : "false");
+        jnum(fp, "change", r->change, "%.4g");
+        fprintf(fp, ", \"response\": %s, \"rise\": %s", r->response > 0 ? "true" : r->response == 0 ? "false" : "null",
+                r->rise > 0 ? "true" : r->rise == 0 ? "false" : "null");
+        if (r->molecular_progression == VW_DATE_NONE) {
+            fputs(", \"molecular_progression\": null", fp);
+        } else {
+            vw_date_format(r->molecular_progression, d);
+            fprintf(fp, ", \"molecular_progression\": \"%s\"", d);
+        }
+        jnum(fp, "lead_time_days", r->lead_days, "%.0f");
         fputc('}', fp);
     }
     fputs("\n  ]\n}\n", fp);

@@ -38,6 +38,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "vafwatch/timeline.h"
 #include "vafwatch/util.h"
 
 /* One locus of the patient in one draw (all borrowed). */
@@ -95,6 +96,13 @@ typedef struct {
     int n_targets;        /* the patient's own targets */
     vw_patient_res_t r;
     char *excluded;       /* "ID:flag,flag;ID:flag" of the loci left out, "." when none */
+    /* over time (vw_patient_series; NaN / -1 / VW_DATE_NONE until then) */
+    int baseline;         /* 1: the patient's baseline draw */
+    double change;        /* fraction / the baseline's fraction (after the baseline, which was detected) */
+    int response;         /* 1: fraction <= (1 - response_drop) x baseline's; 0: not; -1: NA */
+    int rise;             /* 1: detected and fraction_lo above fraction_hi of the nadir so far; -1 NA */
+    int32_t molecular_progression; /* the patient's confirmed rise (first of two), or VW_DATE_NONE */
+    double lead_days;     /* radiographic progression - molecular_progression, NaN without both */
 } vw_patient_row_t;
 
 typedef struct {
@@ -109,6 +117,18 @@ void vw_patient_rows_destroy(vw_patient_rows_t *rs);
 /* Appends a copy of *row (strings copied; excluded NULL is written "."). 
  * Returns 0 or -ENOMEM. */
 int vw_patient_rows_push(vw_patient_rows_t *rs, const vw_patient_row_t *row) VW_WARN_UNUSED;
+
+/* Over time, per patient (rows of one patient contiguous, in date order, as
+ * vafwatch run writes them): the baseline is the patient's baseline plasma
+ * draw (vw_timeline_baseline_index(): the last on or before the first
+ * treatment start).  After it: 'change' and 'response' (a fall of at least
+ * response_drop, e.g. 0.5, from a detected baseline); 'rise': detected with
+ * the interval's lower end above the upper end of the nadir (the draw of
+ * lowest fraction from the baseline on); molecular progression: the first
+ * of two consecutive rising draws (the 'consecutive' rule of emergence),
+ * with its lead over radiographic progression.  Rows of patients not in
+ * 'tl' are left as they are.  Returns 0 or -EINVAL. */
+int vw_patient_series(vw_patient_rows_t *rs, const vw_timeline_t *tl, double response_drop) VW_WARN_UNUSED;
 
 /* Writes the table (one '#' header line; columns in docs/formats.md).
  * Returns 0 or -EIO. */
