@@ -253,9 +253,16 @@ typedef struct {
  * file and the cohort sheet line); returns 0 or -1. */
 int vw_run_patients_load(const vw_timeline_t *tl, const vw_target_opt_t *to, const char *first_input,
                          vw_targets_t *ts, vw_run_patients_t *rp);
+/* The same for evidence already counted on the patients' targets ('call
+ * --sheet'): 'ts' is not changed; every patient target must be in it (else
+ * an error naming the file).  A row is tested in every patient when no
+ * patient owns it, or it is a built-in (either build) or --targets row. */
+int vw_run_patients_mark(const vw_timeline_t *tl, const vw_target_opt_t *to, const vw_targets_t *ts,
+                         vw_run_patients_t *rp);
 void vw_run_patients_free(vw_run_patients_t *rp);
 /* The targets one patient is tested on (catalogue and --targets rows and
- * its own, marked known) and a sample's counts over them: shallow copies
+ * its own, marked known; patient -1: none of its own) and a sample's
+ * counts over them: shallow copies
  * borrowing from 'ts' and 's'; idx[j] is the index in ts. */
 typedef struct {
     vw_targets_t ts;

@@ -209,6 +209,109 @@ out:
     return ret;
 }
 
+/* Adds the keys of every target of 'ts' to the set 'h' (values unused). */
+static int keys_add(void *h, const vw_targets_t *ts)
+{
+    for (int i = 0; i < ts->n; i++) {
+        char *k = target_key(&ts->t[i]);
+        if (!k)
+            return -ENOMEM;
+        if (khash_str2int_has_key(h, k))
+            free(k);
+        else if (khash_str2int_set(h, k, i) < 0) {
+            free(k);
+            return -ENOMEM;
+        }
+    }
+    return 0;
+}
+
+static int has_key(void *h, const vw_target_t *t)
+{
+    char *k = target_key(t);
+    int r = k && khash_str2int_has_key(h, k);
+    free(k);
+    return r;
+}
+
+int vw_run_patients_mark(const vw_timeline_t *tl, const vw_target_opt_t *to, const vw_targets_t *ts,
+                         vw_run_patients_t *rp)
+{
+    int ret = -1;
+    faidx_t *fai = NULL;
+    void *all = NULL, *owned = NULL, *base = NULL;
+    vw_targets_t *extra = NULL;
+    memset(rp, 0, sizeof(*rp));
+    rp->n_patients = (int)tl->n_patients;
+    for (size_t p = 0; p < tl->n_patients; p++)
+        rp->any += tl->patients[p].targets != NULL;
+    if (!rp->any)
+        return 0;
+    rp->own = calloc(tl->n_patients, sizeof(*rp->own));
+    rp->mine = calloc(tl->n_patients, sizeof(*rp->mine));
+    rp->is_base = calloc((size_t)ts->n + 1, 1);
+    if (!rp->own || !rp->mine || !rp->is_base)
+        goto oom;
+    if (to->reference && !(fai = fai_load(to->reference))) {
+        vw_error("%s: cannot load the reference (missing file or .fai index not writable)", to->reference);
+        goto out;
+    }
+    for (size_t p = 0; p < tl->n_patients; p++)
+        if (tl->patients[p].targets && !(rp->own[p] = load_own(&tl->patients[p], to, fai, ts->build, -1)))
+            goto out;
+    if (!(all = khash_str2int_init()) || !(owned = khash_str2int_init()) || !(base = khash_str2int_init())
+        || keys_add(all, ts) < 0)
+        goto oom;
+    /* the rows every patient is tested on: the built-in catalogue (either
+     * build), --targets, and whatever no patient owns */
+    if (!(extra = vw_targets_init()) || vw_catalogue_builtin(extra, VW_BUILD_GRCH37) < 0
+        || vw_catalogue_builtin(extra, VW_BUILD_GRCH38) < 0)
+        goto oom;
+    for (int i = 0; i < to->n_targets; i++)
+        if (vw_targets_load(extra, to->targets[i], fai) < 0)
+            goto out;
+    if (keys_add(base, extra) < 0)
+        goto oom;
+    for (size_t p = 0; p < tl->n_patients; p++) {
+        const vw_targets_t *own = rp->own[p];
+        if (!own)
+            continue;
+        if (!(rp->mine[p] = calloc((size_t)ts->n + 1, 1)) || keys_add(owned, own) < 0)
+            goto oom;
+        for (int i = 0; i < own->n; i++) {
+            char *k = target_key(&own->t[i]);
+            int idx = -1;
+            if (!k)
+                goto oom;
+            int r = khash_str2int_get(all, k, &idx);
+            free(k);
+            if (r != 0) {
+                vw_error("%s: target %s (%s:%lld %s>%s) of patient '%s' is not in the evidence (count the "
+                         "patient's files with -T %s; cohort sheet line %ld)", tl->patients[p].targets,
+                         own->t[i].id, own->t[i].chrom, (long long)own->t[i].beg + 1, own->t[i].ref, own->t[i].alt,
+                         tl->patients[p].id, tl->patients[p].targets, tl->patients[p].targets_line);
+                goto out;
+            }
+            rp->mine[p][idx] = 1;
+        }
+    }
+    for (int i = 0; i < ts->n; i++)
+        rp->is_base[i] = (uint8_t)(!has_key(owned, &ts->t[i]) || has_key(base, &ts->t[i]));
+    ret = 0;
+    goto out;
+oom:
+    vw_error_code(-ENOMEM, "patient targets");
+out:
+    khash_str2int_destroy_free(all);
+    khash_str2int_destroy_free(owned);
+    khash_str2int_destroy_free(base);
+    vw_targets_destroy(extra);
+    fai_destroy(fai);
+    if (ret < 0)
+        vw_run_patients_free(rp);
+    return ret;
+}
+
 void vw_run_view_free(vw_run_view_t *v)
 {
     free(v->ts.t);
@@ -222,7 +325,7 @@ int vw_run_view(const vw_run_patients_t *rp, int patient, const vw_targets_t *ts
                 vw_run_view_t *v)
 {
     memset(v, 0, sizeof(*v));
-    const uint8_t *mine = rp->mine ? rp->mine[patient] : NULL;
+    const uint8_t *mine = rp->mine && patient >= 0 ? rp->mine[patient] : NULL;
     v->ts.t = calloc((size_t)ts->n + 1, sizeof(vw_target_t));
     v->s.c = calloc((size_t)ts->n + 1, sizeof(vw_count_t));
     v->s.chrom = s->chrom ? calloc((size_t)ts->n + 1, sizeof(char *)) : NULL;
