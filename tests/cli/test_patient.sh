@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # test_patient.sh -- tumour-informed monitoring in vafwatch run, end to end on
 # simulated reads (vwsim, fixed seeds).
-#   test_patient.sh VAFWATCH VWSIM WORK_DIR
+#   test_patient.sh VAFWATCH VWSIM WORK_DIR [SOURCE_DIR]
 #
 # Patient P1 has 20 reporter SNVs of its own (C>T on chr2, a targets TSV in the
 # sheet's 'targets' column); P2 has none.  Every draw: 20 windows of 250 bp,
@@ -15,7 +15,7 @@
 # family: q = p.  Then the errors: a targets TSV with a bad position (file:line),
 # a GRCh38 VCF for GRCh37 reads (build), and --no-builtin with only the column.
 set -u
-VW=$1 SIM=$2 W=$3
+VW=$1 SIM=$2 W=$3 SRC=${4:-}
 rm -rf "$W" && mkdir -p "$W" && cd "$W" || exit 1
 export LC_ALL=C
 pass=0 fail=0
@@ -80,6 +80,20 @@ if "$VW" call --quiet -s cohort.tsv -e events.tsv -o sc p1d0.counts.tsv p1d1.cou
     ok "count -T + call --sheet --events: calls and patient table equal run's byte for byte"
 else
     cat sc.err; diff sc.vafwatch.patient.tsv out/vafwatch.patient.tsv | head -5; ko "scattered path differs from run"
+fi
+# the Snakemake workflow carries the column (skipped without snakemake)
+if [ -n "$SRC" ] && command -v snakemake >/dev/null; then
+    printf 'sheet: %s/cohort.tsv\nevents: %s/events.tsv\noutdir: results\nname: cohort\nvafwatch: %s\nthreads: 1\n' \
+        "$PWD" "$PWD" "$VW" >smk.yaml
+    if snakemake -s "$SRC/docs/workflows/snakemake/Snakefile" --configfile smk.yaml --cores 2 >smk.log 2>&1 \
+        && cmp -s results/cohort.vafwatch.patient.tsv out/vafwatch.patient.tsv \
+        && cmp -s results/cohort.vafwatch.calls.tsv out/vafwatch.calls.tsv; then
+        ok "Snakemake workflow: calls and patient table equal run's"
+    else
+        tail -20 smk.log; ko "Snakemake workflow with a targets column"
+    fi
+else
+    echo "skip Snakemake check (no snakemake or no source dir)"
 fi
 # a table counted without the patient's targets: call --sheet names the file
 "$VW" count --quiet -o bare.counts.tsv p1d0.bam
