@@ -692,6 +692,7 @@ int main_run(int argc, char *argv[])
         rin.version = VW_VERSION_LONG;
         rin.build = ts->build != VW_BUILD_UNKNOWN ? vw_build_name(ts->build) : NULL;
         rin.params = params;
+        rin.patient_tests = rp.any ? prows : NULL;
         rin.n_params = sizeof(params) / sizeof(params[0]);
         vw_report_opt_t ropt;
         vw_report_opt_init(&ropt);

@@ -70,6 +70,14 @@ awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
     $h["id"] ~ /^P1_L/ && $h["p_value"] != "NA" { n++; if ($h["p_value"] != $h["q_value"]) bad++ }
     END { exit !(n > 0 && bad == 0) }' "$C" && ok "own targets: q = p (their own family)" || ko "own targets adjusted"
 grep -q '"patient_tests"' out/vafwatch.patient.json && ok "JSON written" || ko "no JSON"
+# the report: a patient-level panel for P1 (two fractions with intervals, one LoD), none for P2
+panel=$(sed -n '/<svg class="patient-level"/,/<\/svg>/p' out/report/patients/P1.html)
+if [ "$(grep -c '<circle class="det"' <<<"$panel")" = 2 ] && [ "$(grep -c '<line class="ci"' <<<"$panel")" = 2 ] \
+    && [ "$(grep -c '<path class="lod"' <<<"$panel")" = 1 ] && ! grep -q 'class="patient-level"' out/report/patients/P2.html; then
+    ok "report: P1's patient-level panel (2 fractions with intervals, 1 LoD), none for P2"
+else
+    ko "report panel"
+fi
 
 # the scattered path: count each draw with the patient's targets (-T), then
 # call --sheet --events on the tables: the same calls and patient table as run
