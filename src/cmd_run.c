@@ -309,7 +309,8 @@ static int count_draw(runjob_t *j, draw_t *d)
     } else {
         if ((r = vw_count_file(s->path, s->sample, j->ts, j->co, &d->counts)) < 0)
             goto out;
-        if (j->self && !d->counts->have_self) { /* else measured in the counting pass */
+        if (j->self && !d->counts->have_self && !vw_cmd_is_pipe(s->path)) { /* else measured in the counting
+                                                                             * pass, or a pipe: read once */
             if ((r = vw_count_self_bg(s->path, j->ts, j->co, j->flank, &d->counts->self)) < 0)
                 goto out;
             d->counts->have_self = 1;
@@ -544,8 +545,8 @@ int main_run(int argc, char *argv[])
             if (vw_cmd_name_ok(s->sample, fn.s) < 0)
                 goto out;
             draws[n_draws++].smp = s;
-            if (!first && !vw_vcfin_is_vcf(s->path))
-                first = s->path;
+            if (!first && !vw_vcfin_is_vcf(s->path) && !vw_cmd_is_pipe(s->path))
+                first = s->path; /* (a pipe is read once, when it is counted) */
         }
     /* no output may replace an input (the sheet, events, model, targets, reference, a draw's file) */
     {

@@ -72,6 +72,16 @@
 1	-	cut\.bam: the BGZF end-of-file marker is missing	{VW} count -t 1 --no-builtin -T {F}/t.tsv -s a,b,c,d,e -o {O}/x.tsv {F}/cut.bam {F}/noeof.bam {F}/trunc.bam {F}/corrupt.bam {F}/stale.bam
 1	-	cut\.bam: the BGZF end-of-file marker is missing	{VW} run -t 1 --no-builtin -T {F}/t.tsv -e {F}/events.tsv -d {O}/r {F}/sheet_bad5.tsv; r=$?; rm -rf {O}/r; exit $r
 1	-	the BGZF end-of-file marker is missing	{VW} run -t 2 --no-builtin -T {F}/t.tsv -e {F}/events.tsv -d {O}/r {F}/sheet_bad5.tsv; r=$?; rm -rf {O}/r; exit $r
+# --- pipes and standard input: every input is opened once --------------------------------------
+# the build told by the header on standard input; a missing file is 'No such file', not a build problem
+1	-	-: contig '15' of target MAP2K1_.* not in the header	{VW} count -o {O}/x.tsv - < {F}/hdr37.bam
+1	-	nothere\.bam: cannot open: No such file or directory	{VW} count -o {O}/x.tsv {F}/nothere.bam
+1	-	nothere\.bam: cannot open: No such file or directory	{VW} call -o {O}/p {F}/nothere.bam
+# a FIFO, a process substitution, standard input: the same table as the file
+0	-	-	{VW} count --no-builtin -T {F}/t.tsv -s s1 --stream -o {O}/../want.tsv {F}/good.bam && mkfifo {O}/../f.bam && { cat {F}/good.bam > {O}/../f.bam & } && {VW} count --no-builtin -T {F}/t.tsv -s s1 --stream -o {O}/../fifo.tsv {O}/../f.bam && cmp {O}/../want.tsv {O}/../fifo.tsv && {VW} count --no-builtin -T {F}/t.tsv -s s1 --stream -o {O}/../ps.tsv <(cat {F}/good.bam) && cmp {O}/../want.tsv {O}/../ps.tsv && {VW} count --no-builtin -T {F}/t.tsv -s s1 -o {O}/../in.tsv - < {F}/good.bam && cmp {O}/../want.tsv {O}/../in.tsv
+0	-	-	{VW} call --no-builtin -T {F}/t.tsv --stream -o {O}/../c_file {F}/good.bam && {VW} call --no-builtin -T {F}/t.tsv --stream -o {O}/../c_ps <(cat {F}/good.bam) && cmp {O}/../c_file.vafwatch.calls.tsv {O}/../c_ps.vafwatch.calls.tsv
+# a FIFO in the cohort sheet (counted once, never cached), beside a regular file
+0	-	-	mkfifo {O}/../g.bam && { cat {F}/good.bam > {O}/../g.bam & } && printf 'patient\tsample\tdate\tfile\nP1\tS1\t2023-01-05\t{F}/good.bam\nP1\tS2\t2023-03-01\t{O}/../g.bam\n' > {O}/../fifo_sheet.tsv && {VW} run --no-builtin -T {F}/t.tsv -e {F}/events.tsv -d {O}/../fifo_run {O}/../fifo_sheet.tsv && test "$(grep -v '^#' {O}/../fifo_run/vafwatch.calls.tsv | cut -f1 | sort -u | tr '\n' ' ')" = "S1 S2 " && test -z "$(ls {O}/../fifo_run/counts | grep S2)"
 # --- output locations ----------------------------------------------------------------
 1	-	no/such/dir/x\.tsv: cannot write	{VW} count --no-builtin -T {F}/t.tsv -o {O}/no/such/dir/x.tsv {F}/good.bam
 1	-	t\.tsv/x\.tsv: cannot write	{VW} count --no-builtin -T {F}/t.tsv -o {F}/t.tsv/x.tsv {F}/good.bam
