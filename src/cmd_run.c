@@ -5,8 +5,11 @@
  * model (from the sheet's normals, unless --model) -> call -> track ->
  * leadtime, every table written into DIR.  A re-run after adding draws
  * counts only the new (or changed) files: a cached count is used when its
- * key -- the input's size and modification time, the counting options and
- * a digest of the targets -- is unchanged.
+ * key -- the input's identity (device, inode, size, modification and change
+ * times, a print of its first and last 64 KiB), the counting options and a
+ * digest of the targets -- is unchanged.  Everything but the cache is
+ * written into a staging directory and put in place at the end as one set
+ * (vw_oset_*, util.h), one run at a time.
  */
 #include <errno.h>
 #include <math.h>
