@@ -694,13 +694,6 @@ int vw_count_check_index(const char *path)
     return rc;
 }
 
-/* Hint after a read error through the index: an index of another file
- * points into the middle of blocks. */
-static const char *index_hint(int through_index)
-{
-    return through_index ? "; if the file is whole, its index may belong to another file (index it again)" : "";
-}
-
 /* ------------------------------------------------------------------ */
 /* The read loop                                                       */
 
@@ -950,9 +943,13 @@ static int read_error(const engine_t *e, samFile *fp, int r, int through_index)
     else if (hts_get_format(fp)->format == sam)
         vw_error("%s: record %lld is not a valid SAM line (read error %d)", e->out->path,
                  (long long)e->out->n_reads + 1, r);
+    else if (through_index)
+        vw_error("%s: truncated or corrupt, or its index belongs to another file: a record the index points to "
+                 "cannot be read (read error %d after %lld records); check the file and index it again",
+                 e->out->path, r, (long long)e->out->n_reads);
     else
-        vw_error("%s: truncated or corrupt BAM/CRAM after %lld records (read error %d)%s", e->out->path,
-                 (long long)e->out->n_reads, r, index_hint(through_index));
+        vw_error("%s: truncated or corrupt BAM/CRAM after %lld records (read error %d)", e->out->path,
+                 (long long)e->out->n_reads, r);
     return VW_EFORMAT;
 }
 

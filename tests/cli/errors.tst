@@ -29,7 +29,7 @@
 # an index older than its file is refused; the index of another file is named as a suspect
 1	-	stale\.bam: the index .*stale\.bam\.bai is older than the file	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/stale.bam
 0	-	-	{VW} count --no-builtin -T {F}/t.tsv --stream -o {O}/x.tsv {F}/stale.bam
-1	-	other\.bam: .*index may belong to another file	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/other.bam
+1	-	other\.bam: truncated or corrupt, or its index belongs to another file	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/other.bam
 1	-	noidx\.bam: no index .*--stream	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/noidx.bam
 0	-	-	{VW} count --no-builtin -T {F}/t.tsv --stream -o {O}/x.tsv {F}/noidx.bam
 1	-	good\.cram: cannot decode CRAM record .*reference	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/good.cram
