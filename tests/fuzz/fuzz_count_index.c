@@ -25,7 +25,7 @@ static int to_bam(const char *sam, const char *bam)
     int sorted = 1;
     while ((r = sam_read1(in, h, b)) >= 0) {
         int64_t key = b->core.tid < 0 ? INT64_MAX : ((int64_t)b->core.tid << 32) | (b->core.pos & 0xffffffff);
-        if (key < last || b->core.pos < 0 || b->core.pos > 0xffffffffLL)
+        if (key < last || (b->core.tid >= 0 && (b->core.pos < 0 || b->core.pos > 0xffffffffLL)))
             sorted = 0;
         last = key;
         if (sam_write1(out, h, b) < 0)
