@@ -26,6 +26,8 @@
 1	-	-: the BGZF end-of-file marker is missing after [0-9]+ records	cat {F}/cut.bam | {VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv -
 1	-	-: the BGZF end-of-file marker is missing after [0-9]+ records	cat {F}/cut.bam | {VW} count -t 4 --no-builtin -T {F}/t.tsv -o {O}/x.tsv -
 0	-	-	cat {F}/good.bam | {VW} count -t 4 --no-builtin -T {F}/t.tsv -o {O}/x.tsv -
+1	-	cut\.bam: the BGZF end-of-file marker is missing	{VW} cnv -b {F}/cnv.bed --build GRCh38 -o {O}/c {F}/cut.bam
+0	-	-	{VW} cnv -b {F}/cnv.bed --build GRCh38 -o {O}/c {F}/good.bam
 # an index older than its file is refused; the index of another file is named as a suspect
 1	-	stale\.bam: the index .*stale\.bam\.bai is older than the file	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/stale.bam
 0	-	-	{VW} count --no-builtin -T {F}/t.tsv --stream -o {O}/x.tsv {F}/stale.bam

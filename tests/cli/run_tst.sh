@@ -110,6 +110,8 @@ sed 's/SM:s1/SM:#s1/' good.sam | samtools view -b -o hashsm.bam - && samtools in
 sed 's/^@RG\tID:rg1\tSM:s1$/@RG\tID:rg1\tSM:s1\n@RG\tID:rg2\tSM:s2/' good.sam | samtools view -b -o rg2.bam - && samtools index rg2.bam
 # the same reads on a contig named chrsim1 (the 'chr' naming of sim1)
 sed 's/\tsim1\t/\tchrsim1\t/; s/SN:sim1/SN:chrsim1/' good.sam | samtools view -b -o chrgood.bam - && samtools index chrgood.bam
+# copy-number regions (a gene and a reference region)
+printf 'sim1\t100\t900\tG1\nsim1\t1000\t1900\tref\n' >cnv.bed
 # an index older than its BAM (the BAM rewritten after indexing)
 cp good.bam stale.bam && cp good.bam.bai stale.bam.bai && touch -d '2001-01-01' stale.bam.bai
 # the index of another file: the same records compressed differently
