@@ -166,6 +166,9 @@
 # --- calls table (call_io) ------------------------------------------------------------------
 0	-	-	{PARSE} calls {F}/calls_good.tsv
 0	-	-	{PARSE} calls {F}/calls_crlf.tsv
+# a subnormal p-value written by call is read back by every reader (it was refused)
+0	-	-	{PARSE} calls {F}/calls_subnormal.tsv && grep -q 7.9e-310 {F}/calls_subnormal.tsv
+0	-	-	{VW} track -s {F}/sheet.tsv -e {F}/events.tsv -o {O}/x {F}/calls_subnormal.tsv && {VW} leadtime -s {F}/sheet.tsv -e {F}/events.tsv -o {O}/y {F}/calls_subnormal.tsv
 1	-	calls_hdr\.tsv:1: not a vafwatch calls table	{PARSE} calls {F}/calls_hdr.tsv
 1	-	calls_short\.tsv:2: 3 columns	{PARSE} calls {F}/calls_short.tsv
 # a header and no rows is a valid, empty table

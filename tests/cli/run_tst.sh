@@ -216,6 +216,8 @@ printf '%s\n' "$CH" >"$F/calls_empty.tsv"
 CR=$'S1\tsim1\t10\tA\tC\tT1\tG\tp.X\tc.X\t100\t80\t20\t0\t0\t10\t10\t0.2\t0.1\t0.3\t0.001\t0.01\tyes\t0.05\t.\tpon\t0.001\tNA'
 printf '%s\n%s\n' "$CH" "$CR" >"$F/calls_good.tsv"
 printf '%s\n%s\r\n' "$CH" "$CR" >"$F/calls_crlf.tsv"
+# a p-value below DBL_MIN (150 of 5,000 against 1e-4), as call writes it
+printf '%s\n%s\n' "$CH" "${CR/$'\t0.001\t0.01\t'/$'\t7.9e-310\t1.1e-309\t'}" >"$F/calls_subnormal.tsv"
 printf '%s\n%s\n' "$CH" "${CR/pon/martian}" >"$F/calls_bg.tsv"
 printf '%s\n%s\n' "$CH" "${CR/$'\t100\t80'/$'\t1x0\t80'}" >"$F/calls_depth.tsv"
 printf '%s\n%s\n' "$CH" "${CR/$'\t.\tpon'/$'\tweird_flag\tpon'}" >"$F/calls_flag.tsv"
