@@ -632,9 +632,9 @@ static int observe_read(engine_t *e, const bam1_t *b, hts_pos_t end, int lo, int
 /* ------------------------------------------------------------------ */
 /* Input checks shared by every reader of alignment files              */
 
-/* An index file of 'path' that exists: *ret_st is its stat.  'k' walks
- * the candidates htslib may load (.csi, .bai, .crai beside the file or
- * replacing its extension); returns NULL after the last. */
+/* The k-th name an index of 'path' may have (.csi, .bai, .crai added to
+ * the name, then replacing its extension), in ks; "" when there is no such
+ * name, NULL after the last. */
 static const char *index_candidate(const char *path, int k, kstring_t *ks)
 {
     static const char *const ext[] = {".csi", ".bai", ".crai"};
