@@ -578,8 +578,9 @@ int main_run(int argc, char *argv[])
         goto out;
     /* the key of the cached counts: options and targets */
     char *flags = bam_flag2str((int)copt.excl_flags);
-    ksprintf(&kopts, "mq=%d bq=%d excl=%s req=%u unit=%d stream=%d ref=%s self=%d flank=%ld targets=%016llx",
-             copt.min_mq, copt.min_bq, flags ? flags : "?", copt.req_flags, (int)copt.unit, copt.stream,
+    /* the version too: another vafwatch may count or write the table differently */
+    ksprintf(&kopts, "version=%s mq=%d bq=%d excl=%s req=%u unit=%d stream=%d ref=%s self=%d flank=%ld targets=%016llx",
+             VW_VERSION_LONG, copt.min_mq, copt.min_bq, flags ? flags : "?", copt.req_flags, (int)copt.unit, copt.stream,
              copt.reference ? copt.reference : "-", !no_self, flank, (unsigned long long)targets_digest(ts));
     free(flags);
     /* count */
