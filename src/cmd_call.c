@@ -44,7 +44,8 @@ static void usage(FILE *fp)
             "  -Q, --min-BQ INT         skip SNV/MNV bases with base quality < INT [%d]\n"
             "      --excl-flags FLAGS   skip reads with any of these flags [%s]\n"
             "      --proper-pair        count properly paired reads only\n"
-            "      --count-unit UNIT    fragment or read [fragment]\n"
+            "      --count-unit UNIT    fragment, read or molecule [fragment]\n"
+            VW_OPT_MOLECULE_HELP
             "Calling:\n"
             "  -a, --alpha FLOAT        detected when the adjusted p < FLOAT [%g]\n"
             "      --adjust METHOD      holm (family-wise), bh (false discovery rate) or none [holm]\n"

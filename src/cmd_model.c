@@ -42,7 +42,8 @@ static void usage(FILE *fp)
             "  -Q, --min-BQ INT         skip SNV/MNV bases with base quality < INT [%d]\n"
             "      --excl-flags FLAGS   skip reads with any of these flags [%s]\n"
             "      --proper-pair        count properly paired reads only\n"
-            "      --count-unit UNIT    fragment or read [fragment]\n"
+            "      --count-unit UNIT    fragment, read or molecule [fragment]\n"
+            VW_OPT_MOLECULE_HELP
             "Model:\n"
             "      --vaf-max FLOAT      leave out normals with VAF above this [%g]\n"
             "      --noisy-frac2 FLOAT  noisy: share of normals with >= 2 alt [%g]\n"

@@ -69,8 +69,9 @@ static void usage(FILE *fp)
             "  -Q, --min-BQ INT         [%d]\n"
             "      --excl-flags FLAGS   [%s]\n"
             "      --proper-pair        properly paired reads only\n"
-            "      --count-unit UNIT    fragment or read [fragment]\n"
+            "      --count-unit UNIT    fragment, read or molecule [fragment]\n"
             "      --no-cache           count every file again\n"
+            VW_OPT_MOLECULE_HELP
             "Calling:\n"
             "      --call-alpha FLOAT   detected when q < this [%g]\n"
             "      --adjust METHOD      holm, bh or none [holm]\n"
@@ -491,6 +492,9 @@ int main_run(int argc, char *argv[])
              copt.min_mq, copt.min_bq, flags ? flags : "?", copt.req_flags, (int)copt.unit,
              copt.reference ? copt.reference : "-", !no_self, flank, (unsigned long long)targets_digest(ts));
     free(flags);
+    if (copt.unit == VW_UNIT_MOLECULE)
+        ksprintf(&kopts, " umi=%d min_family=%d min_agree=%g duplex_only=%d", copt.umi_source, copt.min_family,
+                 copt.min_agree, copt.duplex_only);
     /* count */
     runjob_t job;
     memset(&job, 0, sizeof(job));

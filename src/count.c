@@ -39,6 +39,10 @@ void vw_count_opt_init(vw_count_opt_t *opt)
     opt->unit = VW_UNIT_FRAGMENT;
     opt->threads = 0;
     opt->self_flank = -1;
+    opt->umi_source = VW_UMI_AUTO;
+    opt->min_family = 1;
+    opt->min_agree = 0.66;
+    opt->duplex_only = 0;
 }
 
 /* Allele codes of one read at one target. */
@@ -125,6 +129,14 @@ typedef struct {
     vw_selfwin_t *sw;
     int n_sw;
     int sw_lo, sw_hi, sw_cur; /* windows of the region being read; cursor (from sw_lo) */
+    /* molecules (opt->unit == VW_UNIT_MOLECULE) */
+    vw_umi_col_t *umi;
+    int32_t *ti_tid;   /* per target index: its tid and the end of its span */
+    hts_pos_t *ti_end;
+    int *active, n_active; /* targets with reads waiting in the collector */
+    uint8_t *is_active;
+    vw_umi_obs_t *uobs;
+    int m_uobs;
 } engine_t;
 
 /* ------------------------------------------------------------------ */
@@ -628,6 +640,165 @@ static int observe_read(engine_t *e, const bam1_t *b, hts_pos_t end, int lo, int
 }
 
 /* ------------------------------------------------------------------ */
+/* Molecules (VW_UNIT_MOLECULE): reads go to the UMI collector, which    */
+/* groups each target's reads once the stream has passed the target     */
+
+int vw_famsize_median(const uint32_t *hist)
+{
+    uint64_t n = 0, c = 0;
+    for (int i = 0; i < VW_FAMSIZE_BINS; i++)
+        n += hist[i];
+    if (n == 0)
+        return -1;
+    for (int i = 0; i < VW_FAMSIZE_BINS; i++)
+        if ((c += hist[i]) >= (n + 1) / 2)
+            return i;
+    return VW_FAMSIZE_BINS - 1;
+}
+
+static int mol_init(engine_t *e)
+{
+    int n = e->ts->n ? e->ts->n : 1;
+    e->umi = vw_umi_col_init(e->ts->n, (vw_umi_source_t)e->opt->umi_source);
+    e->ti_tid = malloc((size_t)n * sizeof(int32_t));
+    e->ti_end = malloc((size_t)n * sizeof(hts_pos_t));
+    e->active = malloc((size_t)n * sizeof(int));
+    e->is_active = calloc((size_t)n, 1);
+    if (!e->umi || !e->ti_tid || !e->ti_end || !e->active || !e->is_active)
+        return -ENOMEM;
+    for (int i = 0; i < e->n_bt; i++) {
+        e->ti_tid[e->bt[i].ti] = e->bt[i].tid;
+        e->ti_end[e->bt[i].ti] = e->bt[i].span_end;
+    }
+    for (int i = 0; i < e->ts->n; i++)
+        if (!(e->out->c[i].mol = calloc(1, sizeof(vw_molcount_t))))
+            return -ENOMEM;
+    return 0;
+}
+
+static void mol_free(engine_t *e)
+{
+    vw_umi_col_destroy(e->umi);
+    free(e->ti_tid);
+    free(e->ti_end);
+    free(e->active);
+    free(e->is_active);
+    free(e->uobs);
+}
+
+/* Groups the reads of target ti into molecules and counts them. */
+static int mol_resolve(engine_t *e, int ti)
+{
+    const vw_umi_mol_t *m;
+    int n, ret = vw_umi_col_resolve(e->umi, ti, e->opt->min_agree, &m, &n, NULL);
+    if (ret < 0)
+        return ret;
+    vw_count_t *c = &e->out->c[ti];
+    vw_molcount_t *mc = c->mol;
+    for (int i = 0; i < n; i++) {
+        mc->families++;
+        mc->fragments += m[i].size;
+        mc->fam_hist[m[i].size < VW_FAMSIZE_BINS ? m[i].size : VW_FAMSIZE_BINS - 1]++;
+        if (m[i].size < e->opt->min_family) {
+            mc->small++;
+            continue;
+        }
+        if (m[i].code == CODE_NONE) {
+            mc->no_consensus++;
+            c->discordant++;
+            continue;
+        }
+        int64_t *k = m[i].code == CODE_REF ? &mc->ref : m[i].code == CODE_ALT ? &mc->alt : &mc->other;
+        (*k)++;
+        if (m[i].duplex)
+            (*(m[i].code == CODE_REF ? &mc->duplex_ref : m[i].code == CODE_ALT ? &mc->duplex_alt
+                                                                                : &mc->duplex_other))++;
+        if (e->opt->duplex_only && !m[i].duplex)
+            continue;
+        obs_t o = {ti, m[i].code, m[i].bq, m[i].strand, m[i].mq};
+        if ((ret = tally(e, &o, m[i].fraglen)) < 0)
+            return ret;
+    }
+    return 0;
+}
+
+/* Counts the targets the stream has passed (a read at tid:pos); tid < 0: all. */
+static int mol_flush(engine_t *e, int tid, hts_pos_t pos)
+{
+    for (int i = 0; i < e->n_active;) {
+        int ti = e->active[i];
+        if (tid >= 0 && e->ti_tid[ti] == tid && e->ti_end[ti] > pos) {
+            i++;
+            continue;
+        }
+        int ret = mol_resolve(e, ti);
+        if (ret < 0)
+            return ret;
+        e->is_active[ti] = 0;
+        e->active[i] = e->active[--e->n_active];
+    }
+    return 0;
+}
+
+/* Hands read b's observations (e->obs) to the collector. */
+static int mol_add(engine_t *e, const bam1_t *b)
+{
+    if (e->n_obs > e->m_uobs) {
+        vw_umi_obs_t *u = realloc(e->uobs, (size_t)e->n_obs * sizeof(*u));
+        if (!u)
+            return -ENOMEM;
+        e->uobs = u;
+        e->m_uobs = e->n_obs;
+    }
+    for (int i = 0; i < e->n_obs; i++) {
+        const obs_t *o = &e->obs[i];
+        e->uobs[i] = (vw_umi_obs_t){o->ti, o->code, o->bq, o->mq};
+    }
+    int r = vw_umi_col_add(e->umi, b, e->uobs, e->n_obs);
+    if (r == 0)
+        for (int i = 0; i < e->n_obs; i++)
+            if (!e->is_active[e->obs[i].ti]) {
+                e->is_active[e->obs[i].ti] = 1;
+                e->active[e->n_active++] = e->obs[i].ti;
+            }
+    if (r == VW_EINPUT) {
+        vw_error("%s: read %s has no UMI: neither an RX tag nor one after the last '_' or ':' of its name "
+                 "(molecules need UMIs; --umi tag|name to choose)", e->out->path, bam_get_qname(b));
+        return r;
+    }
+    return r < 0 ? r : 0; /* 1: skipped, counted in the collector's stats */
+}
+
+/* After the counting: the UMI summary, and an error when no read had a UMI. */
+static int mol_end(engine_t *e)
+{
+    const vw_umi_stats_t *st = vw_umi_col_stats(e->umi);
+    const char *path = e->out->path;
+    e->out->umi = *st;
+    int64_t skipped = st->n_no_umi + st->n_bad + st->n_no_sep;
+    if (st->n_reads > 0 && skipped == st->n_reads) {
+        vw_error("%s: none of the %lld reads at the targets has a usable UMI (%s; %lld without one, %lld "
+                 "malformed, %lld without the duplex separator)", path, (long long)st->n_reads,
+                 st->source == VW_UMI_TAG ? "RX tag" : "read name", (long long)st->n_no_umi,
+                 (long long)st->n_bad, (long long)st->n_no_sep);
+        return VW_EINPUT;
+    }
+    if (st->n_no_umi)
+        vw_warn("%s: %lld of %lld reads at the targets have no UMI (%s); skipped", path,
+                (long long)st->n_no_umi, (long long)st->n_reads, st->source == VW_UMI_TAG ? "no RX tag" : "name");
+    if (st->n_bad)
+        vw_warn("%s: %lld reads have a malformed UMI (not A/C/G/T/N, or an empty half); skipped", path,
+                (long long)st->n_bad);
+    if (st->n_no_sep)
+        vw_warn("%s: %lld reads have a UMI %s the duplex separator '-' that the first UMI %s; skipped", path,
+                (long long)st->n_no_sep, st->duplex ? "without" : "with", st->duplex ? "has" : "has not");
+    if (st->n_other_len)
+        vw_warn("%s: %lld reads have a UMI of another length than the first (%d); they are grouped only "
+                "with UMIs of their own length", path, (long long)st->n_other_len, st->umi_len);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
 /* The read loop                                                       */
 
 /* Paired, with the mate mapped on the same contig. */
@@ -667,12 +838,16 @@ static int process(engine_t *e, const bam1_t *b, int lo, int hi, uint64_t h)
     int ret;
     if (o->unit == VW_UNIT_FRAGMENT && (ret = flush_pending(e, c->tid, c->pos)) < 0)
         return ret;
+    if (o->unit == VW_UNIT_MOLECULE && (ret = mol_flush(e, c->tid, c->pos)) < 0)
+        return ret;
     hts_pos_t end = bam_endpos(b);
     if ((ret = observe_read(e, b, end, lo, hi)) < 0)
         return ret;
     if (e->n_obs == 0)
         return 0;
     e->out->n_informative += e->n_obs;
+    if (o->unit == VW_UNIT_MOLECULE)
+        return mol_add(e, b);
     int fl = fraglen_of(b);
     if (o->unit == VW_UNIT_READ)
         return commit(e, e->obs, e->n_obs, NULL, 0, fl);
@@ -834,6 +1009,7 @@ static void engine_free(engine_t *e)
     for (int k = 0; k < e->n_sw; k++)
         free(e->sw[k].cnt);
     free(e->sw);
+    mol_free(e);
 }
 
 void vw_sample_counts_destroy(vw_sample_counts_t *s)
@@ -844,6 +1020,7 @@ void vw_sample_counts_destroy(vw_sample_counts_t *s)
         for (int i = 0; i < s->n; i++) {
             free(s->c[i].fl_ref);
             free(s->c[i].fl_alt);
+            free(s->c[i].mol);
         }
     free(s->c);
     if (s->chrom)
@@ -989,7 +1166,9 @@ static int stream_end(engine_t *e, samFile *fp, ring_t *q, int ret, int r)
         return ret;
     if (ret == 0 && r < -1)
         return read_error(e, fp, r);
-    return flush_pending(e, -1, 0);
+    if ((ret = flush_pending(e, -1, 0)) < 0)
+        return ret;
+    return e->umi ? mol_flush(e, -1, 0) : 0;
 }
 
 /* Streams the whole file in this thread; needs coordinate order. */
@@ -1197,6 +1376,8 @@ static int run_index(engine_t *e, samFile *fp, sam_hdr_t *h, hts_idx_t *idx)
             break;
         }
         ret = flush_pending(e, -1, 0);
+        if (ret >= 0 && e->umi)
+            ret = mol_flush(e, -1, 0);
     }
     ring_free(&q);
     return ret < 0 ? ret : 0;
@@ -1287,6 +1468,13 @@ int vw_count_file(const char *path, const char *sample, const vw_targets_t *ts, 
     }
     if ((rc = bind_targets(&e, h)) < 0)
         goto out;
+    s->unit = opt->unit;
+    if (opt->unit == VW_UNIT_MOLECULE) {
+        s->min_family = opt->min_family;
+        s->duplex_only = opt->duplex_only;
+        if ((rc = mol_init(&e)) < 0)
+            goto out;
+    }
     if (!stream) {
         idx = sam_index_load(fp, path);
         if (!idx) {
@@ -1320,6 +1508,8 @@ int vw_count_file(const char *path, const char *sample, const vw_targets_t *ts, 
     }
     if (rc == 0)
         vw_ratewarn_summary(&e.warn_cigar);
+    if (rc == 0 && e.umi)
+        rc = mol_end(&e);
 out:
     engine_free(&e);
     if (idx)
@@ -1373,6 +1563,9 @@ int vw_count_write_tsv(FILE *fp, const vw_targets_t *ts, vw_sample_counts_t *con
             fprintf(fp, "\t%lld", (long long)b->x[i]);
         fputc('\n', fp);
     }
+    for (int k = 0; k < n_samples; k++)
+        if (s[k]->unit == VW_UNIT_MOLECULE)
+            fprintf(fp, "#count_unit\t%s\tmolecule\t%d\t%d\n", s[k]->sample, s[k]->min_family, s[k]->duplex_only);
     for (int k = 0; k < n_samples; k++) {
         for (int i = 0; i < ts->n; i++) {
             const vw_target_t *t = &ts->t[i];

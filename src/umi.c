@@ -650,7 +650,7 @@ int vw_umi_col_resolve(vw_umi_col_t *c, int ti, double min_agree, const vw_umi_m
             const ent_t *lead = fam[0];
             /* duplex bundles hold both strands (key strand 0): the larger family's */
             m.strand = c->st.duplex ? m.size_b > m.size_a : lead->key.strand;
-            m.fraglen = lead->key.span > 0 ? lead->key.span : 0;
+            m.fraglen = lead->key.span == -1 ? 0 : lead->key.span < 0 ? -lead->key.span : lead->key.span;
             if (c->n_mol == c->m_mol) {
                 int mm = c->m_mol ? 2 * c->m_mol : 64;
                 vw_umi_mol_t *t = realloc(c->mol, (size_t)mm * sizeof(*t));

@@ -1,0 +1,37 @@
+/* count_mol.c -- the molecule table: family sizes, consensus and duplex
+ * counts per sample x target of the samples counted in molecules. */
+#include <errno.h>
+#include <stdio.h>
+
+#include "vafwatch/count.h"
+
+int vw_count_write_molecules(FILE *fp, const vw_targets_t *ts, vw_sample_counts_t *const *s, int n_samples)
+{
+    fputs("#sample\tchrom\tpos\tref\talt\tid\tmin_family\tfragments\tmolecules\tfamily_median"
+          "\tsingleton_share\tbelow_min_family\tno_consensus\tmol_ref\tmol_alt\tmol_other"
+          "\tduplex_ref\tduplex_alt\tduplex_other\n", fp);
+    for (int k = 0; k < n_samples; k++) {
+        if (s[k]->unit != VW_UNIT_MOLECULE)
+            continue;
+        for (int i = 0; i < ts->n; i++) {
+            const vw_target_t *t = &ts->t[i];
+            const vw_molcount_t *m = s[k]->c[i].mol;
+            fprintf(fp, "%s\t%s\t%lld\t%s\t%s\t%s\t%d", s[k]->sample, s[k]->chrom[i], (long long)t->beg + 1,
+                    t->ref, t->alt, t->id, s[k]->min_family);
+            if (!m) {
+                fputs("\tNA\tNA\tNA\tNA\tNA\tNA\tNA\tNA\tNA\tNA\tNA\tNA\n", fp);
+                continue;
+            }
+            fprintf(fp, "\t%lld\t%lld", (long long)m->fragments, (long long)m->families);
+            int med = vw_famsize_median(m->fam_hist);
+            if (med < 0)
+                fputs("\tNA\tNA", fp);
+            else
+                fprintf(fp, "\t%d\t%.4f", med, (double)m->fam_hist[1] / (double)m->families);
+            fprintf(fp, "\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\n", (long long)m->small,
+                    (long long)m->no_consensus, (long long)m->ref, (long long)m->alt, (long long)m->other,
+                    (long long)m->duplex_ref, (long long)m->duplex_alt, (long long)m->duplex_other);
+        }
+    }
+    return ferror(fp) ? -EIO : 0;
+}
