@@ -1483,7 +1483,9 @@ int vw_count_file(const char *path, const char *sample, const vw_targets_t *ts, 
             rc = VW_EINPUT;
             goto out;
         }
-        if (opt->self_flank >= 0) {
+        /* the self background is read-level: no measure of a molecule background */
+        int self = opt->self_flank >= 0 && opt->unit != VW_UNIT_MOLECULE;
+        if (self) {
             if ((e.n_sw = vw_selfbg_windows(ts, h, opt->self_flank, &e.sw)) < 0) {
                 e.n_sw = 0;
                 rc = -ENOMEM;
@@ -1496,7 +1498,7 @@ int vw_count_file(const char *path, const char *sample, const vw_targets_t *ts, 
                 }
         }
         rc = run_index(&e, fp, h, idx);
-        if (rc == 0 && opt->self_flank >= 0) {
+        if (rc == 0 && self) {
             memset(&s->self, 0, sizeof(s->self));
             for (int k = 0; k < e.n_sw; k++)
                 vw_selfbg_summarise(&s->self, &e.sw[k], ts, h);

@@ -673,7 +673,10 @@ int vw_umi_col_resolve(vw_umi_col_t *c, int ti, double min_agree, const vw_umi_m
 out:
     free(first); free(grp); free(run_beg); free(cnt); free(u); free(fam);
     free(vt.code); free(vt.q); free(vt.mq);
-    v->n = 0;
+    /* a target is resolved once the stream has passed it: give its memory back */
+    free(v->e);
+    v->e = NULL;
+    v->n = v->m = 0;
     if (ret == 0 && ret_entry_mol)
         *ret_entry_mol = emol;
     else

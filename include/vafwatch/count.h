@@ -61,7 +61,8 @@ typedef struct {
     int duplex_only;       /* molecule unit: only duplex molecules count [0] */
     int self_flank;        /* >= 0: vw_count_file also measures the self background over the
                             * targets +- self_flank bp in its counting pass (through the index
-                            * only; the same numbers as vw_count_self_bg) [-1: no] */
+                            * only; the same numbers as vw_count_self_bg; never in the molecule
+                            * unit: a read-level rate overstates a molecule background) [-1: no] */
 } vw_count_opt_t;
 
 /* Sets the documented defaults. */
