@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# vafwatch count --count-unit molecule against the UMI simulator's truth:
+#  1. no errors: molecules, ALT molecules, duplex molecules, families >= 3
+#     and fragments equal the truth exactly (duplex RX UMIs, through the
+#     index, streaming, and streaming with a decoding thread; simplex UMIs
+#     in the read name);
+#  2. with sequencing, PCR, damage and UMI errors: the background at the
+#     sites (no true variant) falls >= 10x for single-strand families >= 3
+#     and >= 100x for duplex molecules against fragment counting;
+#  3. bad input: reads without a UMI (some, all), UMIs of another length, a
+#     duplex UMI without its separator, --molecules without molecules.
+# Usage: test_umi.sh VAFWATCH VWSIM_UMI WORKDIR
+set -u
+VW=$1 SIM=$2 W=$3
+mkdir -p "$W"
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { echo "FAIL $*"; fail=$((fail + 1)); }
+
+# -- 1. exact truth without errors ------------------------------------------
+# truth: id pos ref alt molecules alt_molecules duplex_molecules duplex_alt family3_molecules family3_alt fragments
+# molecule table: sample chrom pos ref alt id min_family fragments molecules family_median singleton_share
+#                 below_min_family no_consensus mol_ref mol_alt mol_other duplex_ref duplex_alt duplex_other
+check_truth() { # prefix label min_family [count args...]
+    local p=$1 label=$2 mf=$3
+    shift 3
+    if ! "$VW" count --no-builtin -T "$p.targets.tsv" --count-unit molecule --min-family "$mf" \
+        --molecules "$p.$label.mol.tsv" "$@" >"$p.$label.tsv" 2>"$p.err"; then
+        bad "$label: vafwatch failed: $(head -1 "$p.err")"; return
+    fi
+    if awk -F'\t' -v mf="$mf" '
+        FNR == NR { if ($0 !~ /^#/) t[$2] = $0; next }
+        /^#/ { next }
+        {
+            split(t[$3], x, "\t")
+            mol = mf >= 3 ? x[9] : x[5]; alt = mf >= 3 ? x[10] : x[6]
+            want = "fragments " x[11] " molecules " x[5] " used " mol " alt " alt
+            got = "fragments " $8 " molecules " $9 " used " ($14 + $15) " alt " $15
+            # (the truth has duplex counts over all molecules, not over families >= 3)
+            if (mf < 3) { want = want " duplex " x[7] " duplex_alt " x[8]; got = got " duplex " ($17 + $18) " duplex_alt " $18 }
+            if (want != got || $13 != 0 || $16 != 0) { print "  site " $6 ": want " want ", got " got; bad++ }
+            n++
+        }
+        END { exit !(n > 0 && bad == 0) }' "$p.truth.tsv" "$p.$label.mol.tsv"; then
+        ok
+    else
+        bad "$label: molecule counts differ from the truth"
+    fi
+}
+p=$W/exact
+"$SIM" -o "$p" --sites 3 --molecules 400 --vaf 0.1 --duplex 0.5 --seed 11 || bad "vwsim_umi exact"
+check_truth "$p" index 1 "$p.bam"
+check_truth "$p" stream 1 --stream "$p.bam"
+check_truth "$p" stream2 1 --stream -t 2 "$p.bam"
+check_truth "$p" fam3 3 "$p.bam"
+# the evidence table counts the same molecules (depth = molecules, alt = ALT molecules)
+if awk -F'\t' 'FNR == NR { if ($0 !~ /^#/) t[$2] = $5 " " $6; next } /^#/ { next }
+        { if (t[$3] != $10 " " $12) bad++; n++ } END { exit !(n == 3 && bad == 0) }' "$p.truth.tsv" "$p.index.tsv"
+then ok; else bad "evidence table depth/alt differ from the molecule truth"; fi
+grep -q '^#count_unit	SIMUMI	molecule	1	0$' "$p.index.tsv" && ok || bad "no #count_unit line"
+p=$W/name
+"$SIM" -o "$p" --sites 2 --molecules 300 --vaf 0.2 --simplex --umi-in-name --seed 12 || bad "vwsim_umi name"
+check_truth "$p" name 1 "$p.bam"
+check_truth "$p" name_explicit 1 --umi name "$p.bam"
+
+# -- 2. background reduction with errors ------------------------------------
+E=(--seq-error 0.005 --pcr-error 0.0002 --damage 0.0001 --umi-error 0.01 --family-mean 4)
+rate() { awk -F'\t' '!/^#/ { d += $10; e += $12 + $13 } END { if (d == 0) print "NA 0 0"; else print e / d, e, d }'; }
+"$SIM" -o "$W/bs" --simplex --sites 4 --molecules 5000 "${E[@]}" --seed 5 || bad "vwsim_umi bs"
+"$SIM" -o "$W/bd" --duplex 1 --sites 4 --molecules 5000 "${E[@]}" --seed 6 || bad "vwsim_umi bd"
+read -r f_s fe_s fd_s < <("$VW" count --no-builtin -T "$W/bs.targets.tsv" "$W/bs.bam" | rate)
+read -r m_s me_s md_s < <("$VW" count --no-builtin -T "$W/bs.targets.tsv" --count-unit molecule --min-family 3 "$W/bs.bam" | rate)
+read -r f_d fe_d fd_d < <("$VW" count --no-builtin -T "$W/bd.targets.tsv" "$W/bd.bam" | rate)
+read -r m_d me_d md_d < <("$VW" count --no-builtin -T "$W/bd.targets.tsv" --count-unit molecule --duplex-only "$W/bd.bam" | rate)
+echo "background: fragments $f_s ($fe_s/$fd_s), single-strand families >= 3: $m_s ($me_s/$md_s)"
+echo "background: fragments $f_d ($fe_d/$fd_d), duplex molecules: $m_d ($me_d/$md_d)"
+awk -v f="$f_s" -v m="$m_s" -v d="$md_s" 'BEGIN { exit !(d > 5000 && f > 0 && m * 10 <= f) }' && ok \
+    || bad "families >= 3: background $m_s is not 10x below fragments $f_s"
+awk -v f="$f_d" -v m="$m_d" -v d="$md_d" 'BEGIN { exit !(d > 10000 && f > 0 && m * 100 <= f) }' && ok \
+    || bad "duplex: background $m_d is not 100x below fragments $f_d"
+
+# -- 3. bad input -------------------------------------------------------------
+p=$W/exact
+samtools view -h "$p.bam" >"$W/all.sam" || bad "samtools view"
+# (a) a third of the reads lose their RX tag: skipped with a count, exit 0
+awk -F'\t' '/^@/ { print; next } { r++; l = $1; for (i = 2; i <= NF; i++) if (r % 3 || $i !~ /^RX:/) l = l "\t" $i; print l }' \
+    "$W/all.sam" >"$W/partial.sam"
+if "$VW" count --no-builtin -T "$p.targets.tsv" --count-unit molecule --stream "$W/partial.sam" >/dev/null 2>"$W/partial.err" \
+    && grep -q 'reads at the targets have no UMI (no RX tag); skipped' "$W/partial.err"; then ok
+else bad "partial RX tags: $(cat "$W/partial.err")"; fi
+# (b) no UMI anywhere (auto): error exit 1 naming the read
+awk -F'\t' -v OFS='\t' '/^@/ { print; next } { NF = 11; print }' "$W/all.sam" >"$W/none.sam"
+"$VW" count --no-builtin -T "$p.targets.tsv" --count-unit molecule --stream "$W/none.sam" >/dev/null 2>"$W/none.err"
+rc=$?
+[ $rc -eq 1 ] && grep -q 'has no UMI: neither an RX tag nor one after' "$W/none.err" && ok \
+    || bad "no UMI: exit $rc, $(cat "$W/none.err")"
+# (c) --umi tag on reads without tags: every read skipped -> error
+"$VW" count --no-builtin -T "$p.targets.tsv" --count-unit molecule --umi tag --stream "$W/none.sam" >/dev/null 2>"$W/none2.err"
+rc=$?
+[ $rc -eq 1 ] && grep -q 'none of the .* reads at the targets has a usable UMI' "$W/none2.err" && ok \
+    || bad "--umi tag without tags: exit $rc, $(cat "$W/none2.err")"
+# (d) UMIs of another length (one base cut from every 5th record) and duplex UMIs without
+#     their separator (every 7th): a warning each, exit 0
+awk -F'\t' -v OFS='\t' '/^@/ { print; next } { r++; for (i = 12; i <= NF; i++) if ($i ~ /^RX:Z:/) {
+        if (r % 7 == 0) sub(/-/, "", $i); else if (r % 5 == 0) $i = substr($i, 1, length($i) - 1) } print }' \
+    "$W/all.sam" >"$W/mixed.sam"
+if "$VW" count --no-builtin -T "$p.targets.tsv" --count-unit molecule --stream "$W/mixed.sam" >/dev/null 2>"$W/mixed.err" \
+    && grep -q 'a UMI of another length than the first (16)' "$W/mixed.err" \
+    && grep -q 'a UMI without the duplex separator' "$W/mixed.err"; then ok
+else bad "mixed UMIs: $(cat "$W/mixed.err")"; fi
+# (e) usage errors
+"$VW" count --no-builtin -T "$p.targets.tsv" --molecules "$W/x.tsv" "$p.bam" >/dev/null 2>"$W/u.err"
+rc=$?
+[ $rc -eq 2 ] && grep -q -- '--molecules needs --count-unit molecule' "$W/u.err" && [ ! -e "$W/x.tsv" ] && ok \
+    || bad "--molecules without molecules: exit $rc"
+"$VW" count --count-unit molecule --umi header "$p.bam" >/dev/null 2>"$W/u.err"
+[ $? -eq 2 ] && grep -q -- "--umi takes 'auto', 'tag' or 'name'" "$W/u.err" && ok || bad "--umi header"
+"$VW" count --count-unit molecule --min-agree 0.5 "$p.bam" >/dev/null 2>"$W/u.err"
+[ $? -eq 2 ] && ok || bad "--min-agree 0.5"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
