@@ -169,7 +169,10 @@ int main_model(int argc, char *argv[])
     ksprintf(&o3, "options=vaf_max=%g;pseudo_alt=%g;pseudo_ref=%g;rho_min=%g;rho_max=%g;noisy_frac2=%g;"
                   "noisy_frac1=%g;min_MQ=%d;min_BQ=%d;count_unit=%s;strand=pooled",
              mo.fit.vaf_max, mo.fit.pseudo_alt, mo.fit.pseudo_ref, mo.fit.rho_min, mo.fit.rho_max, mo.noisy_frac2,
-             mo.noisy_frac1, opt.min_mq, opt.min_bq, opt.unit == VW_UNIT_READ ? "read" : "fragment");
+             mo.noisy_frac1, opt.min_mq, opt.min_bq,
+             opt.unit == VW_UNIT_READ ? "read" : opt.unit == VW_UNIT_MOLECULE ? "molecule" : "fragment");
+    if (opt.unit == VW_UNIT_MOLECULE) /* the evidence class of the background */
+        ksprintf(&o3, ";min_family=%d;duplex_only=%d", opt.min_family, opt.duplex_only);
     const char *prov[4] = {o1.s, o2.s, o3.s, NULL};
     int n_prov = 3;
     if (date) {

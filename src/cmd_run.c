@@ -608,14 +608,14 @@ int main_run(int argc, char *argv[])
         goto out;
     /* the reports */
     {
-        char alpha[32], floor_s[32], mq[16], bq[16];
+        char alpha[32], floor_s[32], mq[16], bq[16], unit[64];
         snprintf(alpha, sizeof(alpha), "%g", cl.alpha);
         snprintf(floor_s, sizeof(floor_s), "%g", cl.bg_floor);
         snprintf(mq, sizeof(mq), "%d", copt.min_mq);
         snprintf(bq, sizeof(bq), "%d", copt.min_bq);
         static const char *adj[] = {"holm", "bh", "none"};
         vw_report_param_t params[] = {
-            {"count unit", copt.unit == VW_UNIT_READ ? "read" : "fragment"},
+            {"count unit", vw_count_class(&copt, unit, sizeof unit)},
             {"minimum mapping quality", mq},
             {"minimum base quality", bq},
             {"call alpha", alpha},

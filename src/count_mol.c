@@ -35,3 +35,16 @@ int vw_count_write_molecules(FILE *fp, const vw_targets_t *ts, vw_sample_counts_
     }
     return ferror(fp) ? -EIO : 0;
 }
+
+const char *vw_count_class(const vw_count_opt_t *opt, char *buf, size_t n)
+{
+    if (opt->unit == VW_UNIT_READ)
+        snprintf(buf, n, "read");
+    else if (opt->unit != VW_UNIT_MOLECULE)
+        snprintf(buf, n, "fragment");
+    else if (opt->duplex_only)
+        snprintf(buf, n, "duplex molecule (families >= %d)", opt->min_family);
+    else
+        snprintf(buf, n, "molecule (families >= %d)", opt->min_family);
+    return buf;
+}

@@ -148,6 +148,11 @@ int vw_famsize_median(const uint32_t *hist);
 int vw_count_write_molecules(FILE *fp, const vw_targets_t *ts, vw_sample_counts_t *const *s, int n_samples)
     VW_WARN_UNUSED;
 
+/* The evidence class the options count: "fragment", "read", "molecule
+ * (families >= N)" or "duplex molecule (families >= N)", written to buf
+ * (n bytes); returns buf. */
+const char *vw_count_class(const vw_count_opt_t *opt, char *buf, size_t n);
+
 /* Median of a fragment-length histogram, or -1 when empty. */
 int vw_fraglen_median(const uint32_t *hist);
 

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Benchmark of vafwatch count --count-unit molecule against fragment counting
+# and the bare decoding cost (samtools view -c), side by side on one
+# simulated duplex-UMI BAM; and the background at the sites (no true
+# variant) per evidence class.
+#
+# Usage: tests/bench/bench_umi.sh [BUILD_DIR] [MOLECULES] [WORKDIR]
+#   BUILD_DIR  meson build directory with src/vafwatch and tests/vwsim_umi [build]
+#   MOLECULES  original molecules per site (10 sites) [20000]
+#   WORKDIR    where the BAM and the outputs go [/tmp/vafwatch-bench-umi]
+#
+# The BAM (tests/tools/vwsim_umi.c): 10 SNV sites 1 kb apart, duplex UMIs
+# (8+8 bases in RX), top-strand families of 1 + geometric copies (mean 4), the
+# bottom strand sequenced for half the molecules, 100-bp reads on 120-220-bp
+# fragments, errors: sequencing 0.5 % per base, first-cycle PCR 0.02 % and
+# template damage 0.01 % per strand family at the site, UMI 1 % per copy.
+set -euo pipefail
+BUILD=$(cd "${1:-build}" && pwd)
+N=${2:-20000}
+W=${3:-/tmp/vafwatch-bench-umi}
+VW=$BUILD/src/vafwatch
+SIM=$BUILD/tests/vwsim_umi
+mkdir -p "$W"
+cd "$W"
+ARGS=(--sites 10 --molecules "$N" --duplex 0.5 --family-mean 4 --seq-error 0.005 --pcr-error 0.0002
+      --damage 0.0001 --umi-error 0.01 --seed 21)
+if [ ! -s umi.bam.bai ] || [ "$(cat umi.args 2>/dev/null)" != "${ARGS[*]}" ]; then
+    echo "simulating ..."
+    "$SIM" -o umi "${ARGS[@]}"
+    echo "${ARGS[*]}" >umi.args
+fi
+REG=$(awk 'NR > 1 { printf "%s:%d-%d ", $1, $2, $2 }' umi.targets.tsv)
+
+declare -A WALL RSS
+measure() {
+    local name=$1; shift
+    local best=""
+    for i in 1 2 3; do
+        /usr/bin/time -f "%e %M" -o time.txt "$@" >"out.$name.tsv" 2>"err.$name.txt" || { cat "err.$name.txt"; exit 1; }
+        read -r t m <time.txt
+        if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; RSS[$name]=$m; fi
+    done
+    WALL[$name]=$best
+    printf '%-34s %8.2f s %9d kB\n' "$name" "$best" "${RSS[$name]}"
+}
+echo "reads: $(samtools view -c umi.bam)"
+# shellcheck disable=SC2086
+measure samtools_regions samtools view -c umi.bam $REG
+measure fragment "$VW" count --no-self --no-builtin -T umi.targets.tsv umi.bam
+measure molecule "$VW" count --no-self --no-builtin -T umi.targets.tsv --count-unit molecule umi.bam
+measure molecule_stream "$VW" count --no-builtin -T umi.targets.tsv --count-unit molecule --stream umi.bam
+measure fragment_stream "$VW" count --no-builtin -T umi.targets.tsv --stream umi.bam
+awk -v f="${WALL[fragment]}" -v m="${WALL[molecule]}" -v r="${RSS[molecule]}" \
+    'BEGIN { printf "molecule / fragment time: %.2fx (goal <= 2x); molecule peak memory %.1f MB (goal <= 64 MB)\n", m / f, r / 1024 }'
+
+# background at the sites (no true variant): (alt + other) / depth per evidence class
+bg() { awk -F'\t' -v n="$1" '!/^#/ { d += $10; e += $12 + $13 } END { printf "%-40s %8d / %9d = %.3g\n", n, e, d, e / d }'; }
+bg "fragments" <out.fragment.tsv
+for c in "" "--min-family 3" "--duplex-only"; do
+    # shellcheck disable=SC2086
+    "$VW" count --no-builtin -T umi.targets.tsv --count-unit molecule $c umi.bam | bg "molecules $c"
+done
