@@ -60,3 +60,18 @@ for c in "" "--min-family 3" "--duplex-only"; do
     # shellcheck disable=SC2086
     "$VW" count --no-builtin -T umi.targets.tsv --count-unit molecule $c umi.bam | bg "molecules $c"
 done
+
+# detection at 0.1 % VAF with 5,000 molecules a site (duplex molecules, the same errors), and
+# the same without any variant: vafwatch call with the binomial background 3e-5 (the 95 % upper
+# bound of the duplex background measured above), Holm over the 40 sites
+E=(--sites 40 --molecules 5000 --duplex 1 --family-mean 4 --seq-error 0.005 --pcr-error 0.0002
+   --damage 0.0001 --umi-error 0.01)
+for v in 0.001 0; do
+    [ -s "det$v.bam.bai" ] || "$SIM" -o "det$v" "${E[@]}" --vaf "$v" --seed 31
+    "$VW" count --no-builtin -T "det$v.targets.tsv" --count-unit molecule --duplex-only "det$v.bam" >"det$v.tsv"
+    "$VW" call --no-self --bg-floor 3e-5 -o "det$v" "det$v.tsv" 2>/dev/null
+    awk -F'\t' -v v="$v" 'NR == FNR { if ($0 !~ /^#/) t += $6; next }
+        /^#/ { next } { n++; d += $22 == "yes"; a += $12 }
+        END { printf "VAF %s: %d of %d sites detected; %d ALT duplex molecules counted, %d in the truth\n", v, d, n, a, t }' \
+        "det$v.truth.tsv" "det$v.vafwatch.calls.tsv"
+done
