@@ -67,6 +67,7 @@ typedef struct {
     uint8_t bq;      /* base quality (min over an MNV), 0 for indels */
     uint8_t rev;     /* fragment strand: 1 reverse */
     uint8_t mq;
+    uint8_t fam;     /* consensus reads (molecule unit): family size (cD, at most 127) | 128 if duplex */
 } obs_t;
 
 #define NAME_INLINE 32
@@ -137,6 +138,9 @@ typedef struct {
     uint8_t *is_active;
     vw_umi_obs_t *uobs;
     int m_uobs;
+    int consensus;     /* molecule unit: -1 not told yet, 1 consensus reads (cD tag), 0 raw UMI reads */
+    uint8_t cur_fam;   /* consensus: the read's family byte (obs_t fam) */
+    const uint8_t *cur_ad, *cur_bd; /* consensus: its per-base ad/bd arrays, or NULL */
 } engine_t;
 
 /* ------------------------------------------------------------------ */
@@ -175,9 +179,13 @@ int vw_fraglen_median(const uint32_t *hist)
 }
 
 /* Counts one fragment (or read) with allele 'o' at its target. */
+static int cons_tally(engine_t *e, const obs_t *o);
+
 static int tally(engine_t *e, const obs_t *o, int fraglen)
 {
     vw_count_t *c = &e->out->c[o->ti];
+    if (e->consensus == 1 && cons_tally(e, o) == 0)
+        return 0;
     c->depth++;
     if (o->code == CODE_REF) {
         c->ref++;
@@ -211,9 +219,19 @@ static int commit(engine_t *e, const obs_t *a, int na, const obs_t *b, int nb, i
             const obs_t *x = &a[i++], *y = &b[j++];
             if (x->code != y->code) {
                 e->out->c[x->ti].discordant++;
+                if (e->consensus == 1) { /* a consensus fragment whose mates disagree */
+                    vw_molcount_t *mc = e->out->c[x->ti].mol;
+                    int sz = (x->fam & 127) > (y->fam & 127) ? x->fam & 127 : y->fam & 127;
+                    mc->families++;
+                    mc->fragments += sz;
+                    mc->fam_hist[sz]++;
+                    if (sz < e->opt->min_family) mc->small++; else mc->no_consensus++;
+                }
                 continue;
             }
             obs_t m = *x;
+            if ((y->fam & 127) > (m.fam & 127)) m.fam = (uint8_t)((m.fam & 128) | (y->fam & 127));
+            m.fam |= y->fam & 128;
             if (y->bq > m.bq) m.bq = y->bq;
             if (y->mq > m.mq) m.mq = y->mq;
             ret = tally(e, &m, fraglen);
@@ -463,6 +481,7 @@ static inline int push_obs(engine_t *e, int32_t ti, uint32_t code, int bq, int r
     o->bq = (uint8_t)(bq > 255 ? 255 : bq);
     o->rev = (uint8_t)rev;
     o->mq = (uint8_t)mq;
+    o->fam = e->cur_fam;
     return 0;
 }
 
@@ -552,6 +571,15 @@ static int observe(engine_t *e, const bam1_t *b, const bound_t *bt, int rev, int
             return 0;
         char base = nt16_upper[bam_seqi(seq, qp)];
         int code = base == t->ref[0] ? CODE_REF : base == t->alt[0] ? CODE_ALT : CODE_BASE0 + bam_seqi(seq, qp);
+        if (e->cur_ad && e->cur_bd) { /* per-base strand depths of a duplex consensus read */
+            uint8_t keep = e->cur_fam;
+            int dup = bam_auxB_len(e->cur_ad) > (uint32_t)qp && bam_auxB_len(e->cur_bd) > (uint32_t)qp
+                      && bam_auxB2i(e->cur_ad, (uint32_t)qp) > 0 && bam_auxB2i(e->cur_bd, (uint32_t)qp) > 0;
+            e->cur_fam = (uint8_t)((keep & 127) | (dup ? 128 : 0));
+            int r = push_obs(e, bt->ti, code, bq, rev, mq);
+            e->cur_fam = keep;
+            return r;
+        }
         return push_obs(e, bt->ti, code, bq, rev, mq);
     }
     if (t->kind == VW_KIND_MNV) {
@@ -715,7 +743,7 @@ static int mol_resolve(engine_t *e, int ti)
                                                                                 : &mc->duplex_other))++;
         if (e->opt->duplex_only && !m[i].duplex)
             continue;
-        obs_t o = {ti, m[i].code, m[i].bq, m[i].strand, m[i].mq};
+        obs_t o = {ti, m[i].code, m[i].bq, m[i].strand, m[i].mq, 0};
         if ((ret = tally(e, &o, m[i].fraglen)) < 0)
             return ret;
     }
@@ -767,6 +795,50 @@ static int mol_add(engine_t *e, const bam1_t *b)
         return r;
     }
     return r < 0 ? r : 0; /* 1: skipped, counted in the collector's stats */
+}
+
+/* Consensus reads (fgbio CallMolecularConsensusReads / CallDuplexConsensusReads): each
+ * fragment is one molecule; its family size is cD (or aD + bD), it is duplex when
+ * both strands had reads (aD and bD >= 1; per base from ad/bd when present). */
+static int64_t aux_int(const bam1_t *b, const char tag[2], int64_t dflt)
+{
+    const uint8_t *p = bam_aux_get(b, tag);
+    if (!p)
+        return dflt;
+    int64_t v = bam_aux2i(p);
+    return errno == EINVAL ? dflt : v;
+}
+
+static void cons_read(engine_t *e, const bam1_t *b)
+{
+    int64_t a = aux_int(b, "aD", 0), bb = aux_int(b, "bD", 0);
+    int64_t n = aux_int(b, "cD", a + bb);
+    if (n < 1) n = 1;
+    if (n > 127) n = 127;
+    e->cur_fam = (uint8_t)(n | (a > 0 && bb > 0 ? 128 : 0));
+    const uint8_t *ad = bam_aux_get(b, "ad"), *bd = bam_aux_get(b, "bd");
+    e->cur_ad = ad && *ad == 'B' ? ad : NULL;
+    e->cur_bd = bd && *bd == 'B' ? bd : NULL;
+}
+
+/* Molecule accounting of a consensus fragment; returns 1 when it also counts in the
+ * evidence columns, 0 when not (too small, or not duplex with --duplex-only). */
+static int cons_tally(engine_t *e, const obs_t *o)
+{
+    vw_molcount_t *mc = e->out->c[o->ti].mol;
+    int sz = o->fam & 127, dup = o->fam >> 7;
+    mc->families++;
+    mc->fragments += sz;
+    mc->fam_hist[sz]++;
+    if (sz < e->opt->min_family) {
+        mc->small++;
+        return 0;
+    }
+    int64_t *k = o->code == CODE_REF ? &mc->ref : o->code == CODE_ALT ? &mc->alt : &mc->other;
+    (*k)++;
+    if (dup)
+        (*(o->code == CODE_REF ? &mc->duplex_ref : o->code == CODE_ALT ? &mc->duplex_alt : &mc->duplex_other))++;
+    return !e->opt->duplex_only || dup;
 }
 
 /* After the counting: the UMI summary, and an error when no read had a UMI. */
@@ -836,9 +908,13 @@ static int process(engine_t *e, const bam1_t *b, int lo, int hi, uint64_t h)
     if (e->sw_hi > e->sw_lo)
         vw_selfbg_add_read(b, e->sw + e->sw_lo, e->sw_hi - e->sw_lo, &e->sw_cur, o->min_bq);
     int ret;
-    if (o->unit == VW_UNIT_FRAGMENT && (ret = flush_pending(e, c->tid, c->pos)) < 0)
+    if (o->unit == VW_UNIT_MOLECULE && e->consensus < 0)
+        e->consensus = bam_aux_get(b, "cD") != NULL;
+    if (e->consensus == 1)
+        cons_read(e, b);
+    if ((o->unit == VW_UNIT_FRAGMENT || e->consensus == 1) && (ret = flush_pending(e, c->tid, c->pos)) < 0)
         return ret;
-    if (o->unit == VW_UNIT_MOLECULE && (ret = mol_flush(e, c->tid, c->pos)) < 0)
+    if (o->unit == VW_UNIT_MOLECULE && e->consensus == 0 && (ret = mol_flush(e, c->tid, c->pos)) < 0)
         return ret;
     hts_pos_t end = bam_endpos(b);
     if ((ret = observe_read(e, b, end, lo, hi)) < 0)
@@ -846,7 +922,7 @@ static int process(engine_t *e, const bam1_t *b, int lo, int hi, uint64_t h)
     if (e->n_obs == 0)
         return 0;
     e->out->n_informative += e->n_obs;
-    if (o->unit == VW_UNIT_MOLECULE)
+    if (o->unit == VW_UNIT_MOLECULE && e->consensus == 0)
         return mol_add(e, b);
     int fl = fraglen_of(b);
     if (o->unit == VW_UNIT_READ)
@@ -1125,7 +1201,7 @@ static inline bam1_t *ring_slot(ring_t *r)
 static inline void ring_push(const engine_t *e, ring_t *r)
 {
     int i = (r->head + r->n) % LOOKAHEAD;
-    if (e->opt->unit == VW_UNIT_FRAGMENT) {
+    if (e->opt->unit != VW_UNIT_READ) { /* the molecule unit pairs the mates of consensus reads */
         r->h[i] = name_hash(bam_get_qname(r->b[i]));
         prefetch_slot(e, r->b[i], r->h[i]);
     }
@@ -1413,6 +1489,7 @@ int vw_count_file(const char *path, const char *sample, const vw_targets_t *ts, 
     if (e.wheel)
         memset(e.wheel, 0xff, WHEEL * sizeof(int)); /* all -1 */
     e.wheel_tid = -1;
+    e.consensus = -1;
     if (!s->path || !s->c || !s->chrom || !e.tab || !e.wheel) {
         rc = -ENOMEM;
         goto out;

@@ -8,7 +8,8 @@
 #     sites (no true variant) falls >= 10x for single-strand families >= 3
 #     and >= 100x for duplex molecules against fragment counting;
 #  3. bad input: reads without a UMI (some, all), UMIs of another length, a
-#     duplex UMI without its separator, --molecules without molecules.
+#     duplex UMI without its separator, --molecules without molecules;
+#  4. consensus reads (fgbio cD/aD/bD and per-base ad/bd), counted by hand.
 # Usage: test_umi.sh VAFWATCH VWSIM_UMI WORKDIR
 set -u
 VW=$1 SIM=$2 W=$3
@@ -117,6 +118,39 @@ rc=$?
 [ $? -eq 2 ] && grep -q -- "--umi takes 'auto', 'tag' or 'name'" "$W/u.err" && ok || bad "--umi header"
 "$VW" count --count-unit molecule --min-agree 0.5 "$p.bam" >/dev/null 2>"$W/u.err"
 [ $? -eq 2 ] && ok || bad "--min-agree 0.5"
+
+# -- 4. consensus reads (cD/aD/bD, per-base ad/bd) ---------------------------
+# Hand count at sim1:20 A>C (read base 6 of reads at 15): c1 duplex ALT (cD 5, aD 3, bD 2);
+# c2 single-strand ALT (cD 4, bD 0); c3 REF, a singleton (cD 1); c4 REF (cD 6, aD 3, bD 3,
+# but bd is 0 at the site: not duplex there); c5 mates disagree (cD 3): no consensus.
+# Families 5, fragments 5+4+1+6+3 = 19, sizes 1 3 4 5 6: median 4, singleton share 0.2.
+S=$'\t'
+{
+    printf '@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:sim1\tLN:200\n@RG\tID:a\tSM:cons\n'
+    R="60${S}10M"
+    printf 'c1\t99\tsim1\t15\t%s\t=\t25\t20\tAAAAACAAAA\tIIIIIIIIII\tcD:i:5\taD:i:3\tbD:i:2\n' "$R"
+    printf 'c2\t99\tsim1\t15\t%s\t=\t25\t20\tAAAAACAAAA\tIIIIIIIIII\tcD:i:4\taD:i:4\tbD:i:0\n' "$R"
+    printf 'c3\t0\tsim1\t15\t%s\t*\t0\t0\tAAAAAAAAAA\tIIIIIIIIII\tcD:i:1\n' "$R"
+    printf 'c4\t0\tsim1\t15\t%s\t*\t0\t0\tAAAAAAAAAA\tIIIIIIIIII\tcD:i:6\taD:i:3\tbD:i:3\tad:B:s,3,3,3,3,3,3,3,3,3,3\tbd:B:s,3,3,3,3,3,0,3,3,3,3\n' "$R"
+    printf 'c5\t99\tsim1\t15\t%s\t=\t18\t13\tAAAAACAAAA\tIIIIIIIIII\tcD:i:3\n' "$R"
+    printf 'c5\t147\tsim1\t18\t%s\t=\t15\t-13\tAAAAAAAAAA\tIIIIIIIIII\tcD:i:3\n' "$R"
+    printf 'c1\t147\tsim1\t25\t%s\t=\t15\t-20\tAAAAAAAAAA\tIIIIIIIIII\tcD:i:5\taD:i:3\tbD:i:2\n' "$R"
+    printf 'c2\t147\tsim1\t25\t%s\t=\t15\t-20\tAAAAAAAAAA\tIIIIIIIIII\tcD:i:4\taD:i:4\tbD:i:0\n' "$R"
+} >"$W/cons.sam"
+printf 'chrom\tpos\tref\talt\tid\nsim1\t20\tA\tC\tt1\n' >"$W/cons.targets.tsv"
+cons() { # label want_molecule_row want_evidence_counts args...
+    local label=$1 wm=$2 we=$3
+    shift 3
+    "$VW" count --no-builtin -T "$W/cons.targets.tsv" --count-unit molecule --stream --molecules "$W/cons.$label.mol" \
+        "$@" "$W/cons.sam" >"$W/cons.$label.tsv" 2>"$W/cons.err" || { bad "consensus $label: $(cat "$W/cons.err")"; return; }
+    local gm ge
+    gm=$(grep -v '^#' "$W/cons.$label.mol" | cut -f7-)
+    ge=$(grep -v '^#' "$W/cons.$label.tsv" | cut -f10-14)
+    [ "$gm" = "$wm" ] && [ "$ge" = "$we" ] && ok || bad "consensus $label: got '$gm' / '$ge', want '$wm' / '$we'"
+}
+cons all "1${S}19${S}5${S}4${S}0.2000${S}0${S}1${S}2${S}2${S}0${S}0${S}1${S}0" "4${S}2${S}2${S}0${S}1"
+cons duplex "1${S}19${S}5${S}4${S}0.2000${S}0${S}1${S}2${S}2${S}0${S}0${S}1${S}0" "1${S}0${S}1${S}0${S}1" --duplex-only
+cons fam2 "2${S}19${S}5${S}4${S}0.2000${S}1${S}1${S}1${S}2${S}0${S}0${S}1${S}0" "3${S}1${S}2${S}0${S}1" --min-family 2
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
