@@ -127,7 +127,7 @@ int vw_umi_key_of(const bam1_t *b, int duplex, vw_umi_key_t *k)
             char *e;
             long len = strtol(p, &e, 10);
             int op = e > p && *e ? bam_cigar_table[(unsigned char)*e] : -1;
-            if (op < 0 || len < 0) {
+            if (op < 0 || len < 0 || len >= (1L << 28)) {
                 mn = -1;
                 break;
             }

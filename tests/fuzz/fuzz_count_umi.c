@@ -1,8 +1,9 @@
 /* fuzz_count_umi.c -- the UMI path: the fuzz input is SAM records after a
  * fixed header (one 200 bp contig), counted in stream mode in the molecule
- * unit with the UMI read automatically, from RX and from the read name, and
- * duplex-only with families of 2 or more.  Checks the documented identities
- * of the counts and of the molecule table. */
+ * unit.  The input's first byte picks the variant (one count a run, to keep
+ * the harness fast): the UMI told by the first read, from RX, from the read
+ * name, or duplex-only with families of 2 or more.  Checks the documented
+ * identities of the counts and of the molecule table. */
 #include "vafwatch/count.h"
 #include "fuzz_util.h"
 
@@ -21,9 +22,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
             abort();
     }
     static const char hdr[] = "@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:sim1\tLN:200\n@RG\tID:a\tSM:s1\n";
-    const char *path = fz_write("in.sam", hdr, data, n);
+    if (n == 0)
+        return 0;
+    int k = data[0] & 3;
+    const char *path = fz_write("in.sam", hdr, data + 1, n - 1);
     static const int src[] = {VW_UMI_AUTO, VW_UMI_TAG, VW_UMI_NAME, VW_UMI_AUTO};
-    for (int k = 0; k < 4; k++) {
+    {
         vw_count_opt_t opt;
         vw_count_opt_init(&opt);
         opt.stream = 1;
@@ -37,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
         }
         vw_sample_counts_t *res = NULL;
         if (vw_count_file(path, NULL, ts, &opt, &res) != 0)
-            continue;
+            return 0;
         for (int i = 0; i < res->n; i++) {
             const vw_count_t *c = &res->c[i];
             const vw_molcount_t *m = c->mol;
