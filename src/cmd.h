@@ -82,7 +82,7 @@ enum {
     {"duplex-only", no_argument, NULL, VW_OPT_CO_DUPLEX}
 /* Help lines of the molecule options (count, call, run). */
 #define VW_OPT_MOLECULE_HELP                                                                  \
-    "Molecules (--count-unit molecule; reads with UMIs, docs/inputs.md):\n"                   \
+    "Molecules (--count-unit molecule; reads with UMIs, docs/umi.md):\n"                      \
     "      --umi SOURCE         auto, tag (RX) or name (after the last '_' or ':') [auto]\n"  \
     "      --min-family INT     families of fewer fragments do not vote [1]\n"               \
     "      --min-agree FLOAT    consensus share of the quality-weighted votes [0.66]\n"      \
