@@ -73,6 +73,32 @@ static void usage(FILE *fp)
 
 typedef struct { char *sample; double ng; } cfdna_t;
 
+/* The evidence class a model file was built from: its '##options=' line
+ * (count_unit, min_family, duplex_only), written to buf. */
+static const char *model_class(const char *path, char *buf, size_t n)
+{
+    vw_count_opt_t o;
+    vw_count_opt_init(&o);
+    FILE *fp = fopen(path, "r");
+    char line[4096];
+    while (fp && fgets(line, sizeof line, fp) && line[0] == '#') {
+        if (strncmp(line, "##options=", 10) != 0)
+            continue;
+        const char *u = strstr(line, "count_unit="), *m = strstr(line, "min_family="), *d = strstr(line, "duplex_only=");
+        if (u && !strncmp(u + 11, "molecule", 8))
+            o.unit = VW_UNIT_MOLECULE;
+        else if (u && !strncmp(u + 11, "read", 4))
+            o.unit = VW_UNIT_READ;
+        if (m)
+            o.min_family = atoi(m + 11);
+        if (d)
+            o.duplex_only = atoi(d + 12) != 0;
+    }
+    if (fp)
+        fclose(fp);
+    return vw_count_class(&o, buf, n);
+}
+
 int main_call(int argc, char *argv[])
 {
     static const struct option lopts[] = {
@@ -190,6 +216,24 @@ int main_call(int argc, char *argv[])
         if (!found) {
             vw_error("--cfdna: no sample named '%s' in the inputs", cf[k].sample);
             goto out;
+        }
+    }
+    if (model_path) {
+        /* a background applies to the evidence class it was measured in (docs/umi.md) */
+        char mc[64], sc[64];
+        model_class(model_path, mc, sizeof mc);
+        for (int j = 0; j < ev.n; j++) {
+            vw_count_opt_t so;
+            vw_count_opt_init(&so);
+            so.unit = ev.s[j]->unit;
+            so.min_family = ev.s[j]->min_family;
+            so.duplex_only = ev.s[j]->duplex_only;
+            vw_count_class(&so, sc, sizeof sc);
+            int mol = so.unit == VW_UNIT_MOLECULE || (strncmp(mc, "fragment", 8) && strncmp(mc, "read", 4));
+            if (mol && strcmp(mc, sc) != 0)
+                vw_warn("sample %s holds %s counts but the model %s was built from %s counts: its "
+                        "background does not match the evidence (docs/umi.md)", ev.s[j]->sample, sc,
+                        model_path, mc);
         }
     }
     if (!(calls = vw_calls_init()) || !(bg = calloc((size_t)ev.ts->n + 1, sizeof(*bg))))

@@ -2,6 +2,11 @@
  * counts per sample x target of the samples counted in molecules. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <htslib/hts.h>
+#include <htslib/kstring.h>
 
 #include "vafwatch/count.h"
 
@@ -47,4 +52,31 @@ const char *vw_count_class(const vw_count_opt_t *opt, char *buf, size_t n)
     else
         snprintf(buf, n, "molecule (families >= %d)", opt->min_family);
     return buf;
+}
+
+int vw_count_tsv_units(const char *path, vw_sample_counts_t *const *s, int n)
+{
+    htsFile *fp = hts_open(path, "r");
+    if (!fp)
+        return errno ? -errno : VW_EFORMAT;
+    kstring_t ks = {0, 0, NULL};
+    int lines = 0;
+    while (hts_getline(fp, '\n', &ks) >= 0 && ks.l > 0 && ks.s[0] == '#') {
+        if (++lines > 1 && strncmp(ks.s, "#count_unit\t", 12) != 0)
+            continue;
+        char *f[6];
+        int nf = vw_split_tabs(ks.s, f, 6);
+        long mf, dup;
+        if (nf != 5 || strcmp(f[2], "molecule") != 0 || vw_parse_long(f[3], &mf) || vw_parse_long(f[4], &dup))
+            continue;
+        for (int i = 0; i < n; i++)
+            if (strcmp(s[i]->sample, f[1]) == 0) {
+                s[i]->unit = VW_UNIT_MOLECULE;
+                s[i]->min_family = (int)mf;
+                s[i]->duplex_only = dup != 0;
+            }
+    }
+    free(ks.s);
+    hts_close(fp);
+    return 0;
 }

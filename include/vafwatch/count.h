@@ -148,6 +148,12 @@ int vw_famsize_median(const uint32_t *hist);
 int vw_count_write_molecules(FILE *fp, const vw_targets_t *ts, vw_sample_counts_t *const *s, int n_samples)
     VW_WARN_UNUSED;
 
+/* Sets unit, min_family and duplex_only of the samples among s[0..n) that
+ * the evidence table 'path' marks with a '#count_unit' line (samples
+ * matched by name; the others are left as they are).  Returns 0 or a
+ * negative code (-errno, VW_EFORMAT) when the file cannot be read. */
+int vw_count_tsv_units(const char *path, vw_sample_counts_t *const *s, int n) VW_WARN_UNUSED;
+
 /* The evidence class the options count: "fragment", "read", "molecule
  * (families >= N)" or "duplex molecule (families >= N)", written to buf
  * (n bytes); returns buf. */

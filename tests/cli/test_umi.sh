@@ -9,7 +9,8 @@
 #     and >= 100x for duplex molecules against fragment counting;
 #  3. bad input: reads without a UMI (some, all), UMIs of another length, a
 #     duplex UMI without its separator, --molecules without molecules;
-#  4. consensus reads (fgbio cD/aD/bD and per-base ad/bd), counted by hand.
+#  4. consensus reads (fgbio cD/aD/bD and per-base ad/bd), counted by hand;
+#  5. a model built from molecules records its class; call warns when the evidence differs.
 # Usage: test_umi.sh VAFWATCH VWSIM_UMI WORKDIR
 set -u
 VW=$1 SIM=$2 W=$3
@@ -151,6 +152,20 @@ cons() { # label want_molecule_row want_evidence_counts args...
 cons all "1${S}19${S}5${S}4${S}0.2000${S}0${S}1${S}2${S}2${S}0${S}0${S}1${S}0" "4${S}2${S}2${S}0${S}1"
 cons duplex "1${S}19${S}5${S}4${S}0.2000${S}0${S}1${S}2${S}2${S}0${S}0${S}1${S}0" "1${S}0${S}1${S}0${S}1" --duplex-only
 cons fam2 "2${S}19${S}5${S}4${S}0.2000${S}1${S}1${S}1${S}2${S}0${S}0${S}1${S}0" "3${S}1${S}2${S}0${S}1" --min-family 2
+
+# -- 5. backgrounds per evidence class: the model records its class, call warns on a mismatch --
+for i in 1 2 3; do "$SIM" -o "$W/n$i" --sites 2 --molecules 200 --seq-error 0.005 --seed $((40 + i)) >/dev/null; done
+"$VW" model build --no-builtin -T "$W/n1.targets.tsv" --count-unit molecule --min-family 2 -o "$W/pon.tsv" \
+    "$W/n1.bam" "$W/n2.bam" "$W/n3.bam" 2>/dev/null || bad "model build --count-unit molecule"
+grep -q '^##options=.*count_unit=molecule.*;min_family=2;duplex_only=0$' "$W/pon.tsv" && ok || bad "model class line"
+"$VW" count --no-builtin -T "$W/n1.targets.tsv" --count-unit molecule "$W/n1.bam" >"$W/n1.mol.tsv"
+"$VW" call -m "$W/pon.tsv" -o "$W/c1" "$W/n1.mol.tsv" 2>"$W/c1.err" \
+    && grep -q 'holds molecule (families >= 1) counts but the model .* was built from molecule (families >= 2) counts' "$W/c1.err" \
+    && ok || bad "call: no warning on a class mismatch (table)"
+"$VW" call -m "$W/pon.tsv" -o "$W/c2" --no-builtin -T "$W/n1.targets.tsv" --count-unit molecule --min-family 2 \
+    "$W/n1.bam" 2>"$W/c2.err" && ! grep -q 'does not match' "$W/c2.err" && ok || bad "call: a warning on the same class"
+"$VW" call -m "$W/pon.tsv" -o "$W/c3" --no-builtin -T "$W/n1.targets.tsv" "$W/n1.bam" 2>"$W/c3.err" \
+    && grep -q 'holds fragment counts but the model' "$W/c3.err" && ok || bad "call: no warning, fragments on a molecule model"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
