@@ -200,6 +200,11 @@ int main_count(int argc, char *argv[])
         ret = VW_EXIT_USAGE;
         goto out;
     }
+    if (moltab && !strcmp(moltab, "-") && (!strcmp(out, "-") || (json && !strcmp(json, "-")))) {
+        vw_error("--molecules -: standard output already holds another table (give --output FILE)");
+        ret = VW_EXIT_USAGE;
+        goto out;
+    }
     if (moltab && strcmp(moltab, "-") && ((strcmp(moltab, out) == 0 && !(stat(moltab, &sj) == 0 && !S_ISREG(sj.st_mode)))
                                           || (json && strcmp(moltab, json) == 0))) {
         vw_error("--molecules names the same file as another output: '%s'", moltab);

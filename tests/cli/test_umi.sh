@@ -119,6 +119,8 @@ rc=$?
 [ $? -eq 2 ] && grep -q -- "--umi takes 'auto', 'tag' or 'name'" "$W/u.err" && ok || bad "--umi header"
 "$VW" count --count-unit molecule --min-agree 0.5 "$p.bam" >/dev/null 2>"$W/u.err"
 [ $? -eq 2 ] && ok || bad "--min-agree 0.5"
+"$VW" count --no-builtin -T "$p.targets.tsv" --count-unit molecule --molecules - "$p.bam" >/dev/null 2>"$W/u.err"
+[ $? -eq 2 ] && grep -q 'standard output already holds another table' "$W/u.err" && ok || bad "--molecules - with -o -"
 
 # -- 4. consensus reads (cD/aD/bD, per-base ad/bd) ---------------------------
 # Hand count at sim1:20 A>C (read base 6 of reads at 15): c1 duplex ALT (cD 5, aD 3, bD 2);
