@@ -1712,6 +1712,8 @@ int vw_count_write_json(FILE *fp, const vw_targets_t *ts, vw_sample_counts_t *co
             if (mr >= 0) fprintf(fp, "%d", mr); else fputs("null", fp);
             fputs(", \"alt_median_fraglen\": ", fp);
             if (ma >= 0) fprintf(fp, "%d", ma); else fputs("null", fp);
+            if (c->mol) /* the molecule table's columns (docs/formats.md) */
+                vw_count_json_molecules(fp, c->mol, s[k]->min_family, s[k]->duplex_only);
             fputc('}', fp);
         }
         fputs("\n    ]}", fp);

@@ -80,3 +80,19 @@ int vw_count_tsv_units(const char *path, vw_sample_counts_t *const *s, int n)
     hts_close(fp);
     return 0;
 }
+
+void vw_count_json_molecules(FILE *fp, const vw_molcount_t *m, int min_family, int duplex_only)
+{
+    fprintf(fp, ", \"molecules\": {\"min_family\": %d, \"duplex_only\": %s, \"fragments\": %lld, \"molecules\": %lld",
+            min_family, duplex_only ? "true" : "false", (long long)m->fragments, (long long)m->families);
+    int med = vw_famsize_median(m->fam_hist);
+    if (med < 0)
+        fputs(", \"family_median\": null, \"singleton_share\": null", fp);
+    else
+        fprintf(fp, ", \"family_median\": %d, \"singleton_share\": %.4f", med,
+                (double)m->fam_hist[1] / (double)m->families);
+    fprintf(fp, ", \"below_min_family\": %lld, \"no_consensus\": %lld, \"mol_ref\": %lld, \"mol_alt\": %lld"
+                ", \"mol_other\": %lld, \"duplex_ref\": %lld, \"duplex_alt\": %lld, \"duplex_other\": %lld}",
+            (long long)m->small, (long long)m->no_consensus, (long long)m->ref, (long long)m->alt,
+            (long long)m->other, (long long)m->duplex_ref, (long long)m->duplex_alt, (long long)m->duplex_other);
+}

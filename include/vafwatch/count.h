@@ -148,6 +148,9 @@ int vw_famsize_median(const uint32_t *hist);
 int vw_count_write_molecules(FILE *fp, const vw_targets_t *ts, vw_sample_counts_t *const *s, int n_samples)
     VW_WARN_UNUSED;
 
+/* Writes ', "molecules": {...}' (the molecule table's columns) for one target. */
+void vw_count_json_molecules(FILE *fp, const vw_molcount_t *m, int min_family, int duplex_only);
+
 /* Sets unit, min_family and duplex_only of the samples among s[0..n) that
  * the evidence table 'path' marks with a '#count_unit' line (samples
  * matched by name; the others are left as they are).  Returns 0 or a

@@ -60,6 +60,21 @@ if awk -F'\t' 'FNR == NR { if ($0 !~ /^#/) t[$2] = $5 " " $6; next } /^#/ { next
         { if (t[$3] != $10 " " $12) bad++; n++ } END { exit !(n == 3 && bad == 0) }' "$p.truth.tsv" "$p.index.tsv"
 then ok; else bad "evidence table depth/alt differ from the molecule truth"; fi
 grep -q '^#count_unit	SIMUMI	molecule	1	0$' "$p.index.tsv" && ok || bad "no #count_unit line"
+# the JSON holds the molecule table's numbers
+"$VW" count --no-builtin -T "$p.targets.tsv" --count-unit molecule --json "$p.json" "$p.bam" >/dev/null
+python3 - "$p.json" "$p.index.mol.tsv" <<'PY' && ok || bad "JSON molecules differ from the molecule table"
+import json, sys
+d = json.load(open(sys.argv[1]))
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[2]) if not l.startswith("#")]
+keys = ["fragments", "molecules", "family_median", "singleton_share", "below_min_family", "no_consensus",
+        "mol_ref", "mol_alt", "mol_other", "duplex_ref", "duplex_alt", "duplex_other"]
+ts = d["samples"][0]["targets"]
+assert len(ts) == len(rows) == 3
+for t, r in zip(ts, rows):
+    m = t["molecules"]
+    got = [str(m[k]) if k != "singleton_share" else "%.4f" % m[k] for k in keys]
+    assert got == r[7:], (got, r[7:])
+PY
 p=$W/name
 "$SIM" -o "$p" --sites 2 --molecules 300 --vaf 0.2 --simplex --umi-in-name --seed 12 || bad "vwsim_umi name"
 check_truth "$p" name 1 "$p.bam"
