@@ -11,6 +11,7 @@
 #include <htslib/sam.h>
 
 #include "vw_test.h"
+#include "vafwatch/count.h"
 #include "vafwatch/log.h"
 #include "vafwatch/umi.h"
 
@@ -255,6 +256,86 @@ static void test_duplex(void **state)
     sam_hdr_destroy(h);
 }
 
+/* The molecule unit through vw_count_file (stream, with and without the
+ * decoding thread).  Target sim1:101 C>T; read base 7 of a read at 95 is
+ * position 101.  Hand count:
+ *   m1 AAAA/CCCC: top strand 2 copies T, bottom strand 1 copy T -> duplex ALT, size 3
+ *   m2 GGGG/TTTT: top strand 3 copies C, C, T (Q40 each) -> REF (2/3), size 3
+ *   m3 ACGT/ACGT: one copy C -> REF, a singleton
+ *   u1: no RX tag -> skipped (counted) */
+static const char *mol_sam =
+    "@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:sim1\tLN:1000\n@RG\tID:a\tSM:mol\n"
+    "a1\t99\tsim1\t95\t60\t10M\t=\t150\t65\tAAAAAATAAA\tIIIIIIIIII\tRX:Z:AAAA-CCCC\tMC:Z:10M\n"
+    "a2\t99\tsim1\t95\t60\t10M\t=\t150\t65\tAAAAAATAAA\tIIIIIIIIII\tRX:Z:AAAA-CCCC\tMC:Z:10M\n"
+    "b1\t163\tsim1\t95\t60\t10M\t=\t150\t65\tAAAAAATAAA\tIIIIIIIIII\tRX:Z:CCCC-AAAA\tMC:Z:10M\n"
+    "c1\t99\tsim1\t96\t60\t10M\t=\t150\t64\tAAAAACAAAA\tIIIIIIIIII\tRX:Z:GGGG-TTTT\tMC:Z:10M\n"
+    "c2\t99\tsim1\t96\t60\t10M\t=\t150\t64\tAAAAACAAAA\tIIIIIIIIII\tRX:Z:GGGG-TTTT\tMC:Z:10M\n"
+    "c3\t99\tsim1\t96\t60\t10M\t=\t150\t64\tAAAAATAAAA\tIIIIIIIIII\tRX:Z:GGGG-TTTT\tMC:Z:10M\n"
+    "d1\t99\tsim1\t97\t60\t10M\t=\t150\t63\tAAAACAAAAA\tIIIIIIIIII\tRX:Z:ACGT-ACGT\tMC:Z:10M\n"
+    "u1\t0\tsim1\t98\t60\t10M\t*\t0\t0\tAAACAAAAAA\tIIIIIIIIII\n"
+    "a1\t147\tsim1\t150\t60\t10M\t=\t95\t-65\tAAAAAAAAAA\tIIIIIIIIII\tRX:Z:AAAA-CCCC\tMC:Z:10M\n"
+    "a2\t147\tsim1\t150\t60\t10M\t=\t95\t-65\tAAAAAAAAAA\tIIIIIIIIII\tRX:Z:AAAA-CCCC\tMC:Z:10M\n"
+    "b1\t83\tsim1\t150\t60\t10M\t=\t95\t-65\tAAAAAAAAAA\tIIIIIIIIII\tRX:Z:CCCC-AAAA\tMC:Z:10M\n"
+    "c1\t147\tsim1\t150\t60\t10M\t=\t96\t-64\tAAAAAAAAAA\tIIIIIIIIII\tRX:Z:GGGG-TTTT\tMC:Z:10M\n"
+    "c2\t147\tsim1\t150\t60\t10M\t=\t96\t-64\tAAAAAAAAAA\tIIIIIIIIII\tRX:Z:GGGG-TTTT\tMC:Z:10M\n"
+    "c3\t147\tsim1\t150\t60\t10M\t=\t96\t-64\tAAAAAAAAAA\tIIIIIIIIII\tRX:Z:GGGG-TTTT\tMC:Z:10M\n"
+    "d1\t147\tsim1\t150\t60\t10M\t=\t97\t-63\tAAAAAAAAAA\tIIIIIIIIII\tRX:Z:ACGT-ACGT\tMC:Z:10M\n";
+
+static void test_count_molecules(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/vw_test_umi_XXXXXX", sam[600], tsv[600];
+    assert_non_null(mkdtemp(dir));
+    snprintf(sam, sizeof sam, "%s/m.sam", dir);
+    snprintf(tsv, sizeof tsv, "%s/t.tsv", dir);
+    FILE *fp = fopen(sam, "w");
+    fputs(mol_sam, fp);
+    fclose(fp);
+    fp = fopen(tsv, "w");
+    fputs("chrom\tpos\tref\talt\tid\nsim1\t101\tC\tT\tsnv\n", fp);
+    fclose(fp);
+    vw_targets_t *ts = vw_targets_init();
+    assert_int_equal(vw_targets_load(ts, tsv, NULL), 0);
+    for (int v = 0; v < 4; v++) {
+        vw_count_opt_t opt;
+        vw_count_opt_init(&opt);
+        opt.stream = 1;
+        opt.unit = VW_UNIT_MOLECULE;
+        opt.threads = v == 1 ? 2 : 0; /* a decoding thread */
+        opt.min_family = v == 2 ? 2 : 1;
+        opt.duplex_only = v == 3;
+        vw_sample_counts_t *s = NULL;
+        assert_int_equal(vw_count_file(sam, NULL, ts, &opt, &s), 0);
+        const vw_count_t *c = &s->c[0];
+        const vw_molcount_t *m = c->mol;
+        assert_non_null(m);
+        assert_int_equal(m->families, 3);
+        assert_int_equal(m->fragments, 7);
+        assert_int_equal(m->alt, 1);
+        assert_int_equal(m->duplex_alt, 1);
+        assert_int_equal(m->ref, v == 2 ? 1 : 2);
+        assert_int_equal(m->small, v == 2 ? 1 : 0);
+        assert_int_equal(m->duplex_ref, 0);
+        assert_int_equal(m->no_consensus, 0);
+        assert_int_equal(m->fam_hist[1], 1);
+        assert_int_equal(m->fam_hist[3], 2);
+        assert_int_equal(vw_famsize_median(m->fam_hist), 3);
+        /* evidence columns: molecules (duplex only: the one duplex molecule) */
+        assert_int_equal(c->alt, 1);
+        assert_int_equal(c->ref, v == 3 ? 0 : v == 2 ? 1 : 2);
+        assert_int_equal(c->depth, c->ref + c->alt);
+        assert_int_equal(c->alt_fwd, 1); /* top strand, read 1 forward, is the larger family */
+        assert_int_equal(vw_fraglen_median(c->fl_alt), 65);
+        assert_int_equal(s->umi.n_no_umi, 1);
+        assert_int_equal(s->umi.source, VW_UMI_TAG);
+        vw_sample_counts_destroy(s);
+    }
+    vw_targets_destroy(ts);
+    unlink(sam);
+    unlink(tsv);
+    rmdir(dir);
+}
+
 /* ------------------------------------------------------------------ */
 /* UMI-tools' grouping, read for read                                  */
 
@@ -432,6 +513,7 @@ int main(void)
         cmocka_unit_test(test_directional),
         cmocka_unit_test(test_vote),
         cmocka_unit_test(test_duplex),
+        cmocka_unit_test(test_count_molecules),
         cmocka_unit_test(test_umitools_single),
         cmocka_unit_test(test_umitools_paired),
     };
