@@ -178,9 +178,9 @@ int vw_fraglen_median(const uint32_t *hist)
     return VW_FRAGLEN_BINS - 1;
 }
 
-/* Counts one fragment (or read) with allele 'o' at its target. */
 static int cons_tally(engine_t *e, const obs_t *o);
 
+/* Counts one fragment (or read) with allele 'o' at its target. */
 static int tally(engine_t *e, const obs_t *o, int fraglen)
 {
     vw_count_t *c = &e->out->c[o->ti];
@@ -218,15 +218,19 @@ static int commit(engine_t *e, const obs_t *a, int na, const obs_t *b, int nb, i
         } else {
             const obs_t *x = &a[i++], *y = &b[j++];
             if (x->code != y->code) {
-                e->out->c[x->ti].discordant++;
                 if (e->consensus == 1) { /* a consensus fragment whose mates disagree */
                     vw_molcount_t *mc = e->out->c[x->ti].mol;
                     int sz = (x->fam & 127) > (y->fam & 127) ? x->fam & 127 : y->fam & 127;
                     mc->families++;
                     mc->fragments += sz;
                     mc->fam_hist[sz]++;
-                    if (sz < e->opt->min_family) mc->small++; else mc->no_consensus++;
+                    if (sz < e->opt->min_family) {
+                        mc->small++;
+                        continue;
+                    }
+                    mc->no_consensus++;
                 }
+                e->out->c[x->ti].discordant++;
                 continue;
             }
             obs_t m = *x;
@@ -805,8 +809,9 @@ static int64_t aux_int(const bam1_t *b, const char tag[2], int64_t dflt)
     const uint8_t *p = bam_aux_get(b, tag);
     if (!p)
         return dflt;
+    errno = 0;
     int64_t v = bam_aux2i(p);
-    return errno == EINVAL ? dflt : v;
+    return errno == EINVAL ? dflt : v; /* not an integer tag */
 }
 
 static void cons_read(engine_t *e, const bam1_t *b)
@@ -857,7 +862,8 @@ static int mol_end(engine_t *e)
     }
     if (st->n_no_umi)
         vw_warn("%s: %lld of %lld reads at the targets have no UMI (%s); skipped", path,
-                (long long)st->n_no_umi, (long long)st->n_reads, st->source == VW_UMI_TAG ? "no RX tag" : "name");
+                (long long)st->n_no_umi, (long long)st->n_reads,
+                st->source == VW_UMI_TAG ? "no RX tag" : "none at the end of the name");
     if (st->n_bad)
         vw_warn("%s: %lld reads have a malformed UMI (not A/C/G/T/N, or an empty half); skipped", path,
                 (long long)st->n_bad);
