@@ -189,7 +189,7 @@ static int cache_load(runjob_t *j, draw_t *d, const char *key)
             int nv = 0, skipped = 0;
             /* a broken cache entry is said and recounted, not an error */
             int r = vw_count_read_tsv(tp, j->ts, &v, &nv, &skipped);
-            int want_self = j->self && !vw_vcfin_is_vcf(d->smp->path);
+            int want_self = j->self && !vw_vcfin_is_vcf(d->smp->path) && j->co->unit != VW_UNIT_MOLECULE;
             if (r == 0 && nv == 1 && skipped == 0 && v[0]->have_self == want_self) {
                 d->counts = v[0];
                 ok = 1;
@@ -275,7 +275,8 @@ static int count_draw(runjob_t *j, draw_t *d)
     } else {
         if ((r = vw_count_file(s->path, s->sample, j->ts, j->co, &d->counts)) < 0)
             goto out;
-        if (j->self && !d->counts->have_self) { /* else measured in the counting pass */
+        /* else measured in the counting pass; never for molecules (a read-level rate, docs/umi.md) */
+        if (j->self && !d->counts->have_self && j->co->unit != VW_UNIT_MOLECULE) {
             if ((r = vw_count_self_bg(s->path, j->ts, j->co, j->flank, &d->counts->self)) < 0)
                 goto out;
             d->counts->have_self = 1;

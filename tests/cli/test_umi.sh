@@ -10,7 +10,8 @@
 #  3. bad input: reads without a UMI (some, all), UMIs of another length, a
 #     duplex UMI without its separator, --molecules without molecules;
 #  4. consensus reads (fgbio cD/aD/bD and per-base ad/bd), counted by hand;
-#  5. a model built from molecules records its class; call warns when the evidence differs.
+#  5. a model built from molecules records its class; call warns when the evidence differs;
+#  6. vafwatch run in molecules (cache, no self background, the class in the report).
 # Usage: test_umi.sh VAFWATCH VWSIM_UMI WORKDIR
 set -u
 VW=$1 SIM=$2 W=$3
@@ -183,6 +184,21 @@ grep -q '^##options=.*count_unit=molecule.*;min_family=2;duplex_only=0$' "$W/pon
     "$W/n1.bam" 2>"$W/c2.err" && ! grep -q 'does not match' "$W/c2.err" && ok || bad "call: a warning on the same class"
 "$VW" call -m "$W/pon.tsv" -o "$W/c3" --no-builtin -T "$W/n1.targets.tsv" "$W/n1.bam" 2>"$W/c3.err" \
     && grep -q 'holds fragment counts but the model' "$W/c3.err" && ok || bad "call: no warning, fragments on a molecule model"
+
+# -- 6. vafwatch run in molecules: counts cached without a self background, class in the report --
+R=$W/run
+mkdir -p "$R"
+for i in 1 2; do "$SIM" -o "$R/d$i" --sites 2 --molecules 300 --vaf 0.02 --seq-error 0.005 --seed $((50 + i)) >/dev/null; done
+printf 'patient\tsample\tdate\tfile\ttype\nP1\tP1_d1\t2023-01-01\t%s\tplasma\nP1\tP1_d2\t2023-02-01\t%s\tplasma\n' \
+    "$R/d1.bam" "$R/d2.bam" >"$R/sheet.tsv"
+printf 'patient\tdate\tevent\tdetail\nP1\t2023-01-01\ttreatment_start\tx\nP1\t2023-03-01\tprogression\tPD\n' >"$R/events.tsv"
+rm -rf "$R/out"
+if "$VW" run -s "$R/sheet.tsv" -e "$R/events.tsv" -d "$R/out" --no-builtin -T "$R/d1.targets.tsv" --count-unit molecule \
+    --min-family 2 >/dev/null 2>"$R/err" && ! grep -q self_background "$R"/out/counts/*.tsv \
+    && grep -q 'count unit</th><td>molecule (families &gt;= 2)' "$R/out/report/index.html" \
+    && "$VW" run -s "$R/sheet.tsv" -e "$R/events.tsv" -d "$R/out" --no-builtin -T "$R/d1.targets.tsv" \
+        --count-unit molecule --min-family 2 --verbosity 3 2>&1 | grep -q '2 draws: 0 counted, 2 from the cache'; then ok
+else bad "run --count-unit molecule: $(head -3 "$R/err")"; fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
