@@ -141,6 +141,7 @@ typedef struct {
     int consensus;     /* molecule unit: -1 not told yet, 1 consensus reads (cD tag), 0 raw UMI reads */
     uint8_t cur_fam;   /* consensus: the read's family byte (obs_t fam) */
     const uint8_t *cur_ad, *cur_bd; /* consensus: its per-base ad/bd arrays, or NULL */
+    int64_t n_dup_skipped; /* molecule unit: duplicate-flagged reads left out by --excl-flags */
 } engine_t;
 
 /* ------------------------------------------------------------------ */
@@ -870,6 +871,10 @@ static int mol_end(engine_t *e)
     if (st->n_no_sep)
         vw_warn("%s: %lld reads have a UMI %s the duplex separator '-' that the first UMI %s; skipped", path,
                 (long long)st->n_no_sep, st->duplex ? "without" : "with", st->duplex ? "has" : "has not");
+    if (e->n_dup_skipped && e->consensus != 1)
+        vw_warn("%s: %lld duplicate-flagged reads were skipped, but in the molecule unit PCR copies make the "
+                "families: count a BAM without duplicate marking, or give --excl-flags "
+                "UNMAP,SECONDARY,QCFAIL,SUPPLEMENTARY", path, (long long)e->n_dup_skipped);
     if (st->n_other_len)
         vw_warn("%s: %lld reads have a UMI of another length than the first (%d); they are grouped only "
                 "with UMIs of their own length", path, (long long)st->n_other_len, st->umi_len);
@@ -903,8 +908,11 @@ static int process(engine_t *e, const bam1_t *b, int lo, int hi, uint64_t h)
     const bam1_core_t *c = &b->core;
     const vw_count_opt_t *o = e->opt;
     if ((c->flag & o->excl_flags) || (c->flag & o->req_flags) != o->req_flags || c->qual < o->min_mq
-        || c->tid < 0)
+        || c->tid < 0) {
+        if (e->umi && (c->flag & o->excl_flags & BAM_FDUP))
+            e->n_dup_skipped++; /* PCR copies are what a family is made of: said at the end */
         return 0;
+    }
     if (c->n_cigar == 0) {
         vw_ratewarn(&e->warn_cigar, "%s: read %s is mapped but has no CIGAR; skipped", e->out->path,
                     bam_get_qname(b));

@@ -126,6 +126,11 @@ if "$VW" count --no-builtin -T "$p.targets.tsv" --count-unit molecule --stream "
     && grep -q 'a UMI of another length than the first (16)' "$W/mixed.err" \
     && grep -q 'a UMI without the duplex separator' "$W/mixed.err"; then ok
 else bad "mixed UMIs: $(cat "$W/mixed.err")"; fi
+# (f) duplicate-flagged copies (every second record): skipped by default, with a warning
+awk -F'\t' -v OFS='\t' '/^@/ { print; next } { r++; if (r % 2 == 0) $2 = $2 + 1024; print }' "$W/all.sam" >"$W/dup.sam"
+if "$VW" count --no-builtin -T "$p.targets.tsv" --count-unit molecule --stream "$W/dup.sam" >/dev/null 2>"$W/dup.err" \
+    && grep -q 'duplicate-flagged reads were skipped, but in the molecule unit' "$W/dup.err"; then ok
+else bad "duplicate-flagged reads: $(cat "$W/dup.err")"; fi
 # (e) usage errors
 "$VW" count --no-builtin -T "$p.targets.tsv" --molecules "$W/x.tsv" "$p.bam" >/dev/null 2>"$W/u.err"
 rc=$?
