@@ -19,6 +19,9 @@
  *  - the top strand family (read 1 forward, RX A-B) has 1 + Geometric copies
  *    (mean --family-mean); the bottom strand family (read 1 reverse, RX B-A)
  *    exists with probability --duplex, with its own size;
+ *  - per site, the three error rates below times a log-normal multiplier
+ *    (--site-sd, mean 1), and damage 100 times higher at a share --artefact
+ *    of the sites;
  *  - errors at the site, each drawn per strand family: --damage (the
  *    strand's template base is another base in every copy), --pcr-error (an
  *    error in the first PCR cycle: each copy carries it with probability
@@ -56,6 +59,11 @@ static uint64_t rng_next(rng_t *r) /* splitmix64 */
 }
 static double rng_unif(rng_t *r) { return (double)(rng_next(r) >> 11) * 0x1.0p-53; }
 static int rng_below(rng_t *r, int n) { return (int)(rng_unif(r) * n); }
+static double rng_normal(rng_t *r) /* Box-Muller */
+{
+    double u = 1.0 - rng_unif(r), v = rng_unif(r);
+    return sqrt(-2.0 * log(u)) * cos(6.283185307179586 * v);
+}
 
 /* 1 + Geometric: mean m >= 1 (P(size = k) = p (1-p)^(k-1), p = 1/m). */
 static int rng_family(rng_t *r, double m)
@@ -70,7 +78,7 @@ static int rng_family(rng_t *r, double m)
 static const char ACGT[] = "ACGT";
 
 typedef struct {
-    double vaf, family_mean, duplex, seq_err, pcr_err, damage, umi_err;
+    double vaf, family_mean, duplex, seq_err, pcr_err, damage, umi_err, site_sd, artefact;
     int sites, molecules, umi_len, in_name, simplex;
     uint64_t seed;
     const char *prefix;
@@ -139,17 +147,20 @@ static void usage(FILE *fp)
             "  --seq-error F       per read base [0]\n"
             "  --pcr-error F       per strand family, first-cycle error at the site [0]\n"
             "  --damage F          per strand, template damage at the site [0]\n"
-            "  --umi-error F       per copy, one UMI base changed [0]\n");
+            "  --umi-error F       per copy, one UMI base changed [0]\n"
+            "  --site-sd F         sd of log per-site multipliers of the three error rates (mean 1) [0]\n"
+            "  --artefact F        share of sites whose damage rate is 100 times higher [0]\n");
 }
 
 int main(int argc, char **argv)
 {
-    opt_t o = {0, 3, 1, 0, 0, 0, 0, 4, 1000, 8, 0, 0, 1, NULL};
+    opt_t o = {0, 3, 1, 0, 0, 0, 0, 0, 0, 4, 1000, 8, 0, 0, 1, NULL};
     static const struct option lo[] = {
         {"seed", 1, NULL, 1}, {"sites", 1, NULL, 2}, {"molecules", 1, NULL, 3}, {"vaf", 1, NULL, 4},
         {"family-mean", 1, NULL, 5}, {"duplex", 1, NULL, 6}, {"umi-len", 1, NULL, 7},
         {"umi-in-name", 0, NULL, 8}, {"seq-error", 1, NULL, 9}, {"pcr-error", 1, NULL, 10},
         {"damage", 1, NULL, 11}, {"umi-error", 1, NULL, 12}, {"simplex", 0, NULL, 13},
+        {"site-sd", 1, NULL, 14}, {"artefact", 1, NULL, 15},
         {"output", 1, NULL, 'o'}, {"help", 0, NULL, 'h'}, {NULL, 0, NULL, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "o:h", lo, NULL)) >= 0) {
@@ -167,6 +178,8 @@ int main(int argc, char **argv)
         case 11: o.damage = atof(optarg); break;
         case 12: o.umi_err = atof(optarg); break;
         case 13: o.simplex = 1; break;
+        case 14: o.site_sd = atof(optarg); break;
+        case 15: o.artefact = atof(optarg); break;
         case 'o': o.prefix = optarg; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
@@ -220,6 +233,10 @@ int main(int argc, char **argv)
         char rb = ref[site], ab = ACGT[(strchr(ACGT, rb) - ACGT + 1) % 4];
         fprintf(tg, "sim1\t%lld\t%c\t%c\tsite%d\n", (long long)site + 1, rb, ab, s + 1);
         truth_t t = {0, 0, 0, 0, 0, 0, 0};
+        /* this site's error rates: a log-normal multiplier (mean 1), and now and then an artefact */
+        double mult = o.site_sd > 0 ? exp(o.site_sd * rng_normal(&rng) - o.site_sd * o.site_sd / 2) : 1.0;
+        double seq_err = fmin(0.5, o.seq_err * mult), pcr_err = fmin(1, o.pcr_err * mult);
+        double damage = fmin(1, o.damage * mult * (o.artefact > 0 && rng_unif(&rng) < o.artefact ? 100 : 1));
         for (int mi = 0; mi < o.molecules; mi++) {
             int alt = rng_unif(&rng) < o.vaf;
             int flen = FL_MIN + rng_below(&rng, FL_MAX - FL_MIN + 1);
@@ -265,13 +282,13 @@ int main(int argc, char **argv)
             for (int st = 0; st < nst && rc == 0; st++) {
                 /* the strand's template base at the site */
                 char tb = alt ? ab : rb;
-                if (rng_unif(&rng) < o.damage) {
+                if (rng_unif(&rng) < damage) {
                     char d;
                     do d = ACGT[rng_below(&rng, 4)]; while (d == tb);
                     tb = d;
                 }
                 char pb = 0;
-                if (rng_unif(&rng) < o.pcr_err)
+                if (rng_unif(&rng) < pcr_err)
                     do pb = ACGT[rng_below(&rng, 4)]; while (pb == tb);
                 char rx[48];
                 if (st == 0 || o.simplex) {
@@ -301,7 +318,7 @@ int main(int argc, char **argv)
                         sr[k] = q == site ? cb : ref[q];
                         for (int r = 0; r < 2; r++) {
                             char *x = r ? &sr[k] : &sl[k];
-                            if (o.seq_err > 0 && rng_unif(&rng) < o.seq_err) {
+                            if (seq_err > 0 && rng_unif(&rng) < seq_err) {
                                 char d;
                                 do d = ACGT[rng_below(&rng, 4)]; while (d == *x);
                                 *x = d;
