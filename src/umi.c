@@ -161,58 +161,131 @@ static int hamming1(const char *a, const char *b)
     return d == 1 && !*a && !*b;
 }
 
+/* Candidate pairs one mismatch apart: all pairs when the UMIs are few or of
+ * several lengths; else, as UMI-tools does for many UMIs, only pairs that
+ * share the first or the second half (one mismatch leaves one half intact). */
+typedef struct { const char *s; int len, i; } half_t;
+
+static int half_cmp(const void *x, const void *y)
+{
+    const half_t *a = x, *b = y;
+    int r = memcmp(a->s, b->s, (size_t)a->len);
+    return r ? r : (a->i > b->i) - (a->i < b->i);
+}
+
+typedef struct { int *e; int64_t n, m; } edges_t; /* pairs (from, to) */
+
+static int edge_add(edges_t *E, int from, int to)
+{
+    if (E->n + 2 > E->m) {
+        int64_t m = E->m ? 2 * E->m : 256;
+        int *t = realloc(E->e, (size_t)m * sizeof(int));
+        if (!t)
+            return -ENOMEM;
+        E->e = t;
+        E->m = m;
+    }
+    E->e[E->n++] = from;
+    E->e[E->n++] = to;
+    return 0;
+}
+
+/* Adds the directed edges between a and b when they are one mismatch apart. */
+static int pair_edges(edges_t *E, const char *const *umi, const int64_t *count, int a, int b)
+{
+    if (!hamming1(umi[a], umi[b]))
+        return 0;
+    if (count[a] >= 2 * count[b] - 1 && edge_add(E, a, b) < 0)
+        return -ENOMEM;
+    if (count[b] >= 2 * count[a] - 1 && edge_add(E, b, a) < 0)
+        return -ENOMEM;
+    return 0;
+}
+
+static int find_edges(edges_t *E, const char *const *umi, const int64_t *count, int n)
+{
+    size_t len = strlen(umi[0]);
+    int same = len >= 2;
+    for (int i = 1; i < n && same; i++)
+        same = strlen(umi[i]) == len;
+    if (n <= 32 || !same) {
+        for (int a = 0; a < n; a++)
+            for (int b = a + 1; b < n; b++)
+                if (pair_edges(E, umi, count, a, b) < 0)
+                    return -ENOMEM;
+        return 0;
+    }
+    half_t *h = malloc((size_t)n * sizeof(*h));
+    if (!h)
+        return -ENOMEM;
+    int hl = (int)len / 2, ret = 0;
+    for (int part = 0; part < 2 && ret == 0; part++) {
+        for (int i = 0; i < n; i++) {
+            h[i].s = umi[i] + (part ? hl : 0);
+            h[i].len = part ? (int)len - hl : hl;
+            h[i].i = i;
+        }
+        qsort(h, (size_t)n, sizeof(*h), half_cmp);
+        for (int r0 = 0; r0 < n && ret == 0;) {
+            int r1 = r0 + 1;
+            while (r1 < n && memcmp(h[r1].s, h[r0].s, (size_t)h[r0].len) == 0)
+                r1++;
+            for (int x = r0; x < r1 && ret == 0; x++)
+                for (int y = x + 1; y < r1 && ret == 0; y++)
+                    ret = pair_edges(E, umi, count, h[x].i, h[y].i);
+            r0 = r1;
+        }
+    }
+    free(h);
+    return ret;
+}
+
+typedef struct { int64_t count; int i; } rank_t;
+
+static int rank_cmp(const void *x, const void *y)
+{
+    const rank_t *a = x, *b = y;
+    if (a->count != b->count)
+        return a->count > b->count ? -1 : 1;
+    return (a->i > b->i) - (a->i < b->i);
+}
+
 int vw_umi_directional(const char *const *umi, const int64_t *count, int n, int *ret_group)
 {
     if (n <= 0)
         return 0;
-    int *order = malloc((size_t)n * sizeof(int)), *adj_n = calloc((size_t)n, sizeof(int));
-    int *adj_off = malloc(((size_t)n + 1) * sizeof(int)), *queue = malloc((size_t)n * sizeof(int));
-    char *seen = malloc((size_t)n);
-    int *adj = NULL, ng = 0;
+    rank_t *order = malloc((size_t)n * sizeof(*order));
+    int *adj_n = calloc((size_t)n, sizeof(int)), *adj_off = malloc(((size_t)n + 1) * sizeof(int));
+    int *queue = malloc((size_t)n * sizeof(int)), *adj = NULL, ng = -ENOMEM;
+    char *seen = calloc((size_t)n, 1);
+    edges_t E = {NULL, 0, 0};
     if (!order || !adj_n || !adj_off || !queue || !seen)
-        goto nomem;
+        goto out;
     /* directed edges a -> b: one mismatch and count(a) >= 2 count(b) - 1 */
-    int64_t n_edges = 0;
-    for (int a = 0; a < n; a++)
-        for (int b = a + 1; b < n; b++)
-            if (hamming1(umi[a], umi[b])) {
-                if (count[a] >= 2 * count[b] - 1)
-                    adj_n[a]++, n_edges++;
-                if (count[b] >= 2 * count[a] - 1)
-                    adj_n[b]++, n_edges++;
-            }
-    adj = malloc((size_t)(n_edges ? n_edges : 1) * sizeof(int));
-    if (!adj)
-        goto nomem;
+    if (find_edges(&E, umi, count, n) < 0)
+        goto out;
+    if (!(adj = malloc((size_t)(E.n ? E.n / 2 : 1) * sizeof(int))))
+        goto out;
+    for (int64_t k = 0; k < E.n; k += 2)
+        adj_n[E.e[k]]++;
     adj_off[0] = 0;
     for (int a = 0; a < n; a++)
         adj_off[a + 1] = adj_off[a] + adj_n[a];
     memset(adj_n, 0, (size_t)n * sizeof(int));
-    for (int a = 0; a < n; a++)
-        for (int b = a + 1; b < n; b++)
-            if (hamming1(umi[a], umi[b])) {
-                if (count[a] >= 2 * count[b] - 1)
-                    adj[adj_off[a] + adj_n[a]++] = b;
-                if (count[b] >= 2 * count[a] - 1)
-                    adj[adj_off[b] + adj_n[b]++] = a;
-            }
-    /* visiting order: decreasing count, ties in first-seen order (insertion sort: stable) */
-    for (int i = 0; i < n; i++) {
-        int j = i;
-        while (j > 0 && count[order[j - 1]] < count[i]) {
-            order[j] = order[j - 1];
-            j--;
-        }
-        order[j] = i;
-    }
+    for (int64_t k = 0; k < E.n; k += 2)
+        adj[adj_off[E.e[k]] + adj_n[E.e[k]]++] = E.e[k + 1];
+    /* visiting order: decreasing count, ties in first-seen order */
+    for (int i = 0; i < n; i++)
+        order[i] = (rank_t){count[i], i};
+    qsort(order, (size_t)n, sizeof(*order), rank_cmp);
     for (int i = 0; i < n; i++)
         ret_group[i] = -1;
+    ng = 0;
     for (int oi = 0; oi < n; oi++) {
-        int s = order[oi];
+        int s = order[oi].i;
         if (ret_group[s] >= 0)
             continue;
         /* everything reachable from s, through taken UMIs too; the untaken ones join s */
-        memset(seen, 0, (size_t)n);
         int qh = 0, qt = 0;
         queue[qt++] = s;
         seen[s] = 1;
@@ -226,13 +299,13 @@ int vw_umi_directional(const char *const *umi, const int64_t *count, int n, int 
                     queue[qt++] = adj[k];
                 }
         }
+        for (int k = 0; k < qt; k++)
+            seen[queue[k]] = 0;
         ng++;
     }
-    free(order); free(adj_n); free(adj_off); free(queue); free(seen); free(adj);
+out:
+    free(order); free(adj_n); free(adj_off); free(queue); free(seen); free(adj); free(E.e);
     return ng;
-nomem:
-    free(order); free(adj_n); free(adj_off); free(queue); free(seen); free(adj);
-    return -ENOMEM;
 }
 
 #define NOQUAL_WEIGHT 30

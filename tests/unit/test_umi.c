@@ -162,6 +162,84 @@ static void test_directional(void **state)
     assert_int_equal(vw_umi_directional(NULL, NULL, 0, g), 0);
 }
 
+/* Many UMIs (the half-index search for neighbours) against a plain
+ * all-pairs reading of the rule written here: same groups. */
+static void test_directional_many(void **state)
+{
+    (void)state;
+    enum { N = 3000, L = 8 };
+    static char buf[N][L + 1];
+    const char *u[N];
+    int64_t c[N];
+    int g[N], want[N];
+    uint64_t x = 12345;
+    int n = 0;
+    while (n < N) {
+        /* a few hundred "true" UMIs, each with one-mismatch offspring of smaller counts */
+        char base[L + 1];
+        for (int k = 0; k < L; k++) {
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            base[k] = "ACGT"[(x >> 33) & 3];
+        }
+        base[L] = '\0';
+        for (int m = 0; m < 8 && n < N; m++) {
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            memcpy(buf[n], base, L + 1);
+            if (m)
+                buf[n][(x >> 20) % L] = "ACGT"[(x >> 40) & 3];
+            int dup = 0;
+            for (int j = 0; j < n && !dup; j++)
+                dup = !strcmp(buf[j], buf[n]);
+            if (dup)
+                continue;
+            u[n] = buf[n];
+            c[n] = m ? 1 + (int64_t)((x >> 50) % 4) : 20 + (int64_t)((x >> 45) % 30);
+            n++;
+        }
+    }
+    int ng = vw_umi_directional(u, c, n, g);
+    assert_true(ng > 0);
+    /* the rule read plainly: visit by count (ties: index), take what is reachable */
+    static char adj[N][N];
+    for (int a = 0; a < n; a++)
+        for (int b = 0; b < n; b++) {
+            int d = 0;
+            for (int k = 0; k < L; k++)
+                d += u[a][k] != u[b][k];
+            adj[a][b] = d == 1 && c[a] >= 2 * c[b] - 1;
+        }
+    int taken = 0, ngw = 0;
+    for (int i = 0; i < n; i++)
+        want[i] = -1;
+    while (taken < n) {
+        int s = -1;
+        for (int i = 0; i < n; i++)
+            if (want[i] < 0 && (s < 0 || c[i] > c[s]))
+                s = i;
+        static int q[N];
+        static char seen[N];
+        memset(seen, 0, sizeof seen);
+        int qh = 0, qt = 0;
+        q[qt++] = s;
+        seen[s] = 1;
+        while (qh < qt) {
+            int v = q[qh++];
+            if (want[v] < 0) {
+                want[v] = ngw;
+                taken++;
+            }
+            for (int w = 0; w < n; w++)
+                if (adj[v][w] && !seen[w]) {
+                    seen[w] = 1;
+                    q[qt++] = w;
+                }
+        }
+        ngw++;
+    }
+    assert_int_equal(ng, ngw);
+    assert_memory_equal(g, want, (size_t)n * sizeof(int));
+}
+
 static void test_vote(void **state)
 {
     (void)state;
@@ -511,6 +589,7 @@ int main(void)
         cmocka_unit_test(test_extract),
         cmocka_unit_test(test_key),
         cmocka_unit_test(test_directional),
+        cmocka_unit_test(test_directional_many),
         cmocka_unit_test(test_vote),
         cmocka_unit_test(test_duplex),
         cmocka_unit_test(test_count_molecules),
