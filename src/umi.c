@@ -661,23 +661,22 @@ int vw_umi_col_resolve(vw_umi_col_t *c, int ti, double min_agree, const vw_umi_m
             i = j;
         }
         run_beg[nu] = b1;
-        /* first-seen order: sort run indices by first[] (insertion sort, small) */
-        int *ord = grp; /* reuse as the order, then as groups below */
-        for (int i = 0; i < nu; i++) {
-            int j = i;
-            while (j > 0 && first[ord[j - 1]] > first[i]) {
-                ord[j] = ord[j - 1];
-                j--;
-            }
-            ord[j] = i;
-        }
-        /* arrays in first-seen order */
+        /* first-seen order: run indices sorted by first[] (distinct values) */
         int64_t *cnt2 = malloc((size_t)nu * sizeof(int64_t));
         int *g2 = malloc((size_t)nu * sizeof(int)), *ordc = malloc((size_t)nu * sizeof(int));
-        if (!cnt2 || !g2 || !ordc) {
-            free(cnt2); free(g2); free(ordc);
+        int *g_off = calloc((size_t)nu + 1, sizeof(int)), *by_g = malloc((size_t)nu * sizeof(int));
+        rank_t *rk = malloc((size_t)nu * sizeof(*rk));
+        if (!cnt2 || !g2 || !ordc || !g_off || !by_g || !rk) {
+            free(cnt2); free(g2); free(ordc); free(g_off); free(by_g); free(rk);
             goto out;
         }
+        for (int i = 0; i < nu; i++)
+            rk[i] = (rank_t){-(int64_t)first[i], i}; /* rank_cmp sorts by decreasing count */
+        qsort(rk, (size_t)nu, sizeof(*rk), rank_cmp);
+        int *ord = grp;
+        for (int i = 0; i < nu; i++)
+            ord[i] = rk[i].i;
+        free(rk);
         for (int i = 0; i < nu; i++) {
             ordc[i] = ord[i];
             u[i] = e[run_beg[ord[i]]].umi;
@@ -685,16 +684,27 @@ int vw_umi_col_resolve(vw_umi_col_t *c, int ti, double min_agree, const vw_umi_m
         }
         int ng = vw_umi_directional(u, cnt2, nu, g2);
         if (ng < 0) {
-            free(cnt2); free(g2); free(ordc);
+            free(cnt2); free(g2); free(ordc); free(g_off); free(by_g);
             goto out;
         }
+        /* the UMIs of each group (a counting sort by group) */
+        for (int i = 0; i < nu; i++)
+            g_off[g2[i] + 1]++;
+        for (int g = 0; g < ng; g++)
+            g_off[g + 1] += g_off[g];
+        for (int i = 0, *fill = g2; i < nu; i++)
+            by_g[g_off[fill[i]]++] = i;
+        for (int g = ng; g > 0; g--)
+            g_off[g] = g_off[g - 1];
+        g_off[0] = 0;
         /* each group: its entries, by strand family and name */
         for (int g = 0; g < ng; g++) {
             int nf = 0;
-            for (int i = 0; i < nu; i++)
-                if (g2[i] == g)
-                    for (int k = run_beg[ordc[i]]; k < run_beg[ordc[i] + 1]; k++)
-                        fam[nf++] = &e[k];
+            for (int j = g_off[g]; j < g_off[g + 1]; j++) {
+                int i = by_g[j];
+                for (int k = run_beg[ordc[i]]; k < run_beg[ordc[i] + 1]; k++)
+                    fam[nf++] = &e[k];
+            }
             qsort(fam, (size_t)nf, sizeof(*fam), fam_cmp);
             int na = 0;
             while (na < nf && !fam[na]->bottom)
@@ -706,7 +716,7 @@ int vw_umi_col_resolve(vw_umi_col_t *c, int ti, double min_agree, const vw_umi_m
             int r1 = na ? family_vote(fam, na, min_agree, &vt, &ca, &m.size_a, &qa, &mqa) : 0;
             int r2 = nf > na ? family_vote(fam + na, nf - na, min_agree, &vt, &cb, &m.size_b, &qb, &mqb) : 0;
             if (r1 < 0 || r2 < 0) {
-                free(cnt2); free(g2); free(ordc);
+                free(cnt2); free(g2); free(ordc); free(g_off); free(by_g);
                 goto out;
             }
             m.size = m.size_a + m.size_b;
@@ -728,7 +738,7 @@ int vw_umi_col_resolve(vw_umi_col_t *c, int ti, double min_agree, const vw_umi_m
                 int mm = c->m_mol ? 2 * c->m_mol : 64;
                 vw_umi_mol_t *t = realloc(c->mol, (size_t)mm * sizeof(*t));
                 if (!t) {
-                    free(cnt2); free(g2); free(ordc);
+                    free(cnt2); free(g2); free(ordc); free(g_off); free(by_g);
                     goto out;
                 }
                 c->mol = t;
@@ -739,7 +749,7 @@ int vw_umi_col_resolve(vw_umi_col_t *c, int ti, double min_agree, const vw_umi_m
                     emol[fam[k]->seq] = c->n_mol;
             c->mol[c->n_mol++] = m;
         }
-        free(cnt2); free(g2); free(ordc);
+        free(cnt2); free(g2); free(ordc); free(g_off); free(by_g);
         b0 = b1;
     }
     ret = 0;

@@ -53,6 +53,33 @@ measure fragment_stream "$VW" count --no-builtin -T umi.targets.tsv --stream umi
 awk -v f="${WALL[fragment]}" -v m="${WALL[molecule]}" -v r="${RSS[molecule]}" \
     'BEGIN { printf "molecule / fragment time: %.2fx (goal <= 2x); molecule peak memory %.1f MB (goal <= 64 MB)\n", m / f, r / 1024 }'
 
+# one amplicon-like position: every read starts at the same place (single-end, 12-base UMIs in
+# RX, 40,000 molecules of 1-4 copies, 2 % UMI errors), so one position holds ~40,000 UMIs
+python3 - <<'PY'
+import random
+r = random.Random(5)
+ref = "".join(r.choice("ACGT") for _ in range(300))
+with open("amp.sam", "w") as f:
+    f.write("@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:sim1\tLN:300\n")
+    n = 0
+    for m in range(40000):
+        u = "".join(r.choice("ACGT") for _ in range(12))
+        for c in range(r.randint(1, 4)):
+            uu = u
+            if r.random() < 0.02:
+                k = r.randrange(12)
+                uu = u[:k] + r.choice("ACGT") + u[k + 1:]
+            f.write(f"a{n}\t0\tsim1\t101\t60\t100M\t*\t0\t0\t{ref[100:200]}\t{'I' * 100}\tRX:Z:{uu}\n")
+            n += 1
+alt = "A" if ref[149] != "A" else "C"
+open("amp.targets.tsv", "w").write(f"chrom\tpos\tref\talt\tid\nsim1\t150\t{ref[149]}\t{alt}\tamp\n")
+PY
+samtools view -b -o amp.bam amp.sam && samtools index amp.bam
+measure amp_fragment "$VW" count --no-self --no-builtin -T amp.targets.tsv amp.bam
+measure amp_molecule "$VW" count --no-self --no-builtin -T amp.targets.tsv --count-unit molecule amp.bam
+awk -v f="${WALL[amp_fragment]}" -v m="${WALL[amp_molecule]}" \
+    'BEGIN { printf "amplicon position: molecule / fragment time: %.2fx\n", m / f }'
+
 # background at the sites (no true variant): (alt + other) / depth per evidence class
 bg() { awk -F'\t' -v n="$1" '!/^#/ { d += $10; e += $12 + $13 } END { printf "%-40s %8d / %9d = %.3g\n", n, e, d, e / d }'; }
 bg "fragments" <out.fragment.tsv
