@@ -247,7 +247,8 @@ int main_call(int argc, char *argv[])
             if (!strcmp(cf[k].sample, ev.s[j]->sample))
                 ng = cf[k].ng;
         vw_sample_counts_t *s = ev.s[j];
-        if (ev.is_bam[j] && !no_self && !(s->have_self && s->self_flank == flank)) {
+        /* (never in molecules: a read-level rate would overstate their background, docs/umi.md) */
+        if (ev.is_bam[j] && !no_self && !(s->have_self && s->self_flank == flank) && s->unit != VW_UNIT_MOLECULE) {
             if (vw_count_self_bg(s->path, ev.ts, &opt, (int)flank, &s->self) < 0)
                 goto out;
             s->have_self = 1;
@@ -282,6 +283,17 @@ int main_call(int argc, char *argv[])
         vw_error("%s: write failed", fn.s);
         goto out;
     }
+    /* which evidence class each sample's calls rest on, where it is not fragments (docs/formats.md) */
+    for (int j = 0; j < ev.n; j++)
+        if (ev.s[j]->unit == VW_UNIT_MOLECULE) {
+            vw_count_opt_t so;
+            char cls[64];
+            vw_count_opt_init(&so);
+            so.unit = VW_UNIT_MOLECULE;
+            so.min_family = ev.s[j]->min_family;
+            so.duplex_only = ev.s[j]->duplex_only;
+            fprintf(of.fp, "#evidence_class\t%s\t%s\n", ev.s[j]->sample, vw_count_class(&so, cls, sizeof cls));
+        }
     if (json) {
         fn.l = 0;
         ksprintf(&fn, "%s.vafwatch.calls.json", out);

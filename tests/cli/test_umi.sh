@@ -189,6 +189,12 @@ grep -q '^##options=.*count_unit=molecule.*;min_family=2;duplex_only=0$' "$W/pon
     "$W/n1.bam" 2>"$W/c2.err" && ! grep -q 'does not match' "$W/c2.err" && ok || bad "call: a warning on the same class"
 "$VW" call -m "$W/pon.tsv" -o "$W/c3" --no-builtin -T "$W/n1.targets.tsv" "$W/n1.bam" 2>"$W/c3.err" \
     && grep -q 'holds fragment counts but the model' "$W/c3.err" && ok || bad "call: no warning, fragments on a molecule model"
+# the calls table says which class each sample's calls rest on; no read-level self background for molecules
+grep -q '^#evidence_class	SIMUMI	molecule (families >= 2)$' "$W/c2.vafwatch.calls.tsv" && ok || bad "no #evidence_class line"
+! grep -q '^#evidence_class' "$W/c3.vafwatch.calls.tsv" && ok || bad "#evidence_class line for fragments"
+"$VW" call -o "$W/c4" --no-builtin -T "$W/n1.targets.tsv" --count-unit molecule "$W/n1.bam" 2>/dev/null
+awk -F'\t' '!/^#/ { n++; if ($25 == "self") s++ } END { exit !(n == 2 && s == 0) }' "$W/c4.vafwatch.calls.tsv" && ok \
+    || bad "call in molecules used a self background"
 
 # -- 6. vafwatch run in molecules: counts cached without a self background, class in the report --
 R=$W/run
