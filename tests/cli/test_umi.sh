@@ -177,7 +177,7 @@ cons duplex "1${S}19${S}5${S}4${S}0.2000${S}0${S}1${S}2${S}2${S}0${S}0${S}1${S}0
 cons fam2 "2${S}19${S}5${S}4${S}0.2000${S}1${S}1${S}1${S}2${S}0${S}0${S}1${S}0" "3${S}1${S}2${S}0${S}1" --min-family 2
 
 # -- 5. backgrounds per evidence class: the model records its class, call warns on a mismatch --
-for i in 1 2 3; do "$SIM" -o "$W/n$i" --sites 2 --molecules 200 --seq-error 0.005 --seed $((40 + i)) >/dev/null; done
+for i in 1 2 3; do "$SIM" -o "$W/n$i" --sites 2 --molecules 200 --seq-error 0.005 --seed $((40 + i)) --sample "N$i" >/dev/null; done
 "$VW" model build --no-builtin -T "$W/n1.targets.tsv" --count-unit molecule --min-family 2 -o "$W/pon.tsv" \
     "$W/n1.bam" "$W/n2.bam" "$W/n3.bam" 2>/dev/null || bad "model build --count-unit molecule"
 grep -q '^##options=.*count_unit=molecule.*;min_family=2;duplex_only=0$' "$W/pon.tsv" && ok || bad "model class line"
@@ -190,7 +190,7 @@ grep -q '^##options=.*count_unit=molecule.*;min_family=2;duplex_only=0$' "$W/pon
 "$VW" call -m "$W/pon.tsv" -o "$W/c3" --no-builtin -T "$W/n1.targets.tsv" "$W/n1.bam" 2>"$W/c3.err" \
     && grep -q 'holds fragment counts but the model' "$W/c3.err" && ok || bad "call: no warning, fragments on a molecule model"
 # the calls table says which class each sample's calls rest on; no read-level self background for molecules
-grep -q '^#evidence_class	SIMUMI	molecule (families >= 2)$' "$W/c2.vafwatch.calls.tsv" && ok || bad "no #evidence_class line"
+grep -q '^#evidence_class	N1	molecule (families >= 2)$' "$W/c2.vafwatch.calls.tsv" && ok || bad "no #evidence_class line"
 ! grep -q '^#evidence_class' "$W/c3.vafwatch.calls.tsv" && ok || bad "#evidence_class line for fragments"
 "$VW" call -o "$W/c4" --no-builtin -T "$W/n1.targets.tsv" --count-unit molecule "$W/n1.bam" 2>/dev/null
 awk -F'\t' '!/^#/ { n++; if ($25 == "self") s++ } END { exit !(n == 2 && s == 0) }' "$W/c4.vafwatch.calls.tsv" && ok \
@@ -199,7 +199,7 @@ awk -F'\t' '!/^#/ { n++; if ($25 == "self") s++ } END { exit !(n == 2 && s == 0)
 # -- 6. vafwatch run in molecules: counts cached without a self background, class in the report --
 R=$W/run
 mkdir -p "$R"
-for i in 1 2; do "$SIM" -o "$R/d$i" --sites 2 --molecules 300 --vaf 0.02 --seq-error 0.005 --seed $((50 + i)) >/dev/null; done
+for i in 1 2; do "$SIM" -o "$R/d$i" --sites 2 --molecules 300 --vaf 0.02 --seq-error 0.005 --seed $((50 + i)) --sample "P1_d$i" >/dev/null; done
 printf 'patient\tsample\tdate\tfile\ttype\nP1\tP1_d1\t2023-01-01\t%s\tplasma\nP1\tP1_d2\t2023-02-01\t%s\tplasma\n' \
     "$R/d1.bam" "$R/d2.bam" >"$R/sheet.tsv"
 printf 'patient\tdate\tevent\tdetail\nP1\t2023-01-01\ttreatment_start\tx\nP1\t2023-03-01\tprogression\tPD\n' >"$R/events.tsv"

@@ -81,7 +81,7 @@ typedef struct {
     double vaf, family_mean, duplex, seq_err, pcr_err, damage, umi_err, site_sd, artefact;
     int sites, molecules, umi_len, in_name, simplex;
     uint64_t seed;
-    const char *prefix;
+    const char *prefix, *sample;
 } opt_t;
 
 typedef struct {
@@ -136,6 +136,7 @@ static void usage(FILE *fp)
     fprintf(fp,
             "Usage: vwsim_umi -o PREFIX [options]\n"
             "  --seed N            [1]\n"
+            "  --sample NAME       read group SM [SIMUMI]\n"
             "  --sites N           SNV sites, one per 1000 bp [4]\n"
             "  --molecules N       original molecules per site [1000]\n"
             "  --vaf F             share of molecules with ALT at every site [0]\n"
@@ -154,13 +155,13 @@ static void usage(FILE *fp)
 
 int main(int argc, char **argv)
 {
-    opt_t o = {0, 3, 1, 0, 0, 0, 0, 0, 0, 4, 1000, 8, 0, 0, 1, NULL};
+    opt_t o = {0, 3, 1, 0, 0, 0, 0, 0, 0, 4, 1000, 8, 0, 0, 1, NULL, "SIMUMI"};
     static const struct option lo[] = {
         {"seed", 1, NULL, 1}, {"sites", 1, NULL, 2}, {"molecules", 1, NULL, 3}, {"vaf", 1, NULL, 4},
         {"family-mean", 1, NULL, 5}, {"duplex", 1, NULL, 6}, {"umi-len", 1, NULL, 7},
         {"umi-in-name", 0, NULL, 8}, {"seq-error", 1, NULL, 9}, {"pcr-error", 1, NULL, 10},
         {"damage", 1, NULL, 11}, {"umi-error", 1, NULL, 12}, {"simplex", 0, NULL, 13},
-        {"site-sd", 1, NULL, 14}, {"artefact", 1, NULL, 15},
+        {"site-sd", 1, NULL, 14}, {"artefact", 1, NULL, 15}, {"sample", 1, NULL, 16},
         {"output", 1, NULL, 'o'}, {"help", 0, NULL, 'h'}, {NULL, 0, NULL, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "o:h", lo, NULL)) >= 0) {
@@ -180,6 +181,7 @@ int main(int argc, char **argv)
         case 13: o.simplex = 1; break;
         case 14: o.site_sd = atof(optarg); break;
         case 15: o.artefact = atof(optarg); break;
+        case 16: o.sample = optarg; break;
         case 'o': o.prefix = optarg; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
@@ -200,7 +202,12 @@ int main(int argc, char **argv)
     ref[clen] = '\0';
 
     kstring_t path = {0, 0, NULL}, hs = {0, 0, NULL};
-    ksprintf(&hs, "@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:sim1\tLN:%lld\n@RG\tID:sim\tSM:SIMUMI\n", (long long)clen);
+    if (!*o.sample || strpbrk(o.sample, "\t\n")) {
+        usage(stderr);
+        return 2;
+    }
+    ksprintf(&hs, "@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:sim1\tLN:%lld\n@RG\tID:sim\tSM:%s\n", (long long)clen,
+             o.sample);
     sam_hdr_t *h = sam_hdr_parse(hs.l, hs.s);
     ksprintf(&path, "%s.bam", o.prefix);
     samFile *out = sam_open(path.s, "wb");
