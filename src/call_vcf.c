@@ -37,6 +37,13 @@ static const char *hdr_lines[] = {
     "##FORMAT=<ID=QV,Number=A,Type=Float,Description=\"p-value adjusted across the targets of the sample\">",
     "##FORMAT=<ID=LOD,Number=A,Type=Float,Description=\"VAF detected with 95% probability at this depth\">",
     "##FORMAT=<ID=DET,Number=A,Type=Integer,Description=\"Detected: 1 yes, 0 no, missing when not assessable\">",
+    "##FORMAT=<ID=FT,Number=1,Type=String,Description=\"Sample filter: PASS, or the flags that made a significant call not detected (--veto)\">",
+    "##FILTER=<ID=strand_bias,Description=\"Alt strands far from the site's strand balance (binomial test)\">",
+    "##FILTER=<ID=low_alt_bq,Description=\"Mean base quality of the alt support below the minimum\">",
+    "##FILTER=<ID=possible_germline,Description=\"VAF near 50 % or 100 %\">",
+    "##FILTER=<ID=noisy_site,Description=\"Alt support in many normals of the panel\">",
+    "##FILTER=<ID=low_depth,Description=\"Depth below the minimum\">",
+    "##FILTER=<ID=discordant_mates,Description=\"Discordant mates above a share of the depth\">",
     NULL
 };
 
@@ -51,6 +58,7 @@ int vw_calls_write_vcf(const vw_calls_t *cs, const char *path, const char *versi
     bcf_hdr_t *h = NULL;
     bcf1_t *rec = bcf_init();
     int32_t *iv = NULL, *dp = NULL, *det = NULL;
+    char *ftbuf = NULL, **ft = NULL;
     float *af = NULL, *pv = NULL, *qv = NULL, *lod = NULL;
     int wrote = 0;
     if (!hs || !hn || !rec || !cs || !path) {
@@ -131,7 +139,9 @@ int vw_calls_write_vcf(const vw_calls_t *cs, const char *path, const char *versi
     qv = malloc(sizeof(float) * (size_t)(n_samples + 1));
     lod = malloc(sizeof(float) * (size_t)(n_samples + 1));
     int *which = malloc(sizeof(int) * (size_t)(n_samples + 1));
-    if (!iv || !dp || !det || !af || !pv || !qv || !lod || !which) {
+    ftbuf = malloc(128 * (size_t)(n_samples + 1));
+    ft = malloc(sizeof(char *) * (size_t)(n_samples + 1));
+    if (!iv || !dp || !det || !af || !pv || !qv || !lod || !which || !ftbuf || !ft) {
         free(which);
         ret = -ENOMEM;
         goto out;
@@ -174,6 +184,19 @@ int vw_calls_write_vcf(const vw_calls_t *cs, const char *path, const char *versi
             iv[2 * j + 1] = ok ? (int32_t)c->alt_count : bcf_int32_missing;
             dp[j] = ok ? (int32_t)c->depth : bcf_int32_missing;
             det[j] = c && c->detected >= 0 ? c->detected : bcf_int32_missing;
+            ft[j] = ftbuf + 128 * (size_t)j;
+            if (!c || c->detected < 0) {
+                strcpy(ft[j], ".");
+            } else if (c->flags & VW_FLAG_FILTERED) { /* the reasons: the vetoable flags it has */
+                (void)vw_flags_str(c->flags & (VW_FLAG_STRAND_BIAS | VW_FLAG_LOW_ALT_BQ | VW_FLAG_GERMLINE |
+                                               VW_FLAG_NOISY_SITE | VW_FLAG_LOW_DEPTH | VW_FLAG_DISCORDANT),
+                                   ft[j], 128);
+                for (char *q = ft[j]; *q; q++)
+                    if (*q == ',')
+                        *q = ';'; /* VCF separates filters with ';' */
+            } else {
+                strcpy(ft[j], "PASS");
+            }
             float *fv[4] = {&af[j], &pv[j], &qv[j], &lod[j]};
             double dv[4] = {c ? c->vaf : NAN, c ? c->p_value : NAN, c ? c->q_value : NAN, c ? c->lod95 : NAN};
             for (int k = 0; k < 4; k++) {
@@ -189,7 +212,8 @@ int vw_calls_write_vcf(const vw_calls_t *cs, const char *path, const char *versi
             bcf_update_format_float(h, rec, "PV", pv, n_samples) < 0 ||
             bcf_update_format_float(h, rec, "QV", qv, n_samples) < 0 ||
             bcf_update_format_float(h, rec, "LOD", lod, n_samples) < 0 ||
-            bcf_update_format_int32(h, rec, "DET", det, n_samples) < 0 || bcf_write(fp, h, rec) < 0) {
+            bcf_update_format_int32(h, rec, "DET", det, n_samples) < 0 ||
+            bcf_update_format_string(h, rec, "FT", (const char **)ft, n_samples) < 0 || bcf_write(fp, h, rec) < 0) {
             vw_error("%s: cannot write the record at %s:%lld", path, c0->chrom, (long long)c0->pos1);
             ret = -EIO;
         }
@@ -242,7 +266,7 @@ out:
         kh_destroy(vw_site, hn);
     bcf_hdr_destroy(h);
     bcf_destroy(rec);
-    free(iv); free(dp); free(det); free(af); free(pv); free(qv); free(lod);
+    free(iv); free(dp); free(det); free(af); free(pv); free(qv); free(lod); free(ftbuf); free(ft);
     free(samples); free(site_call); free(call_site); free(call_sample);
     free(key.s); free(tmp.s); free(val.s);
     return ret;
