@@ -62,7 +62,7 @@ typedef struct {
  * call and run (short letters -T -f -q -Q; long-only ids below). */
 enum {
     VW_OPT_CO_BUILD = 1300, VW_OPT_CO_NO_BUILTIN, VW_OPT_CO_STREAM, VW_OPT_CO_EXCL, VW_OPT_CO_PROPER,
-    VW_OPT_CO_UNIT,
+    VW_OPT_CO_UNIT, VW_OPT_CO_UMI, VW_OPT_CO_MIN_FAMILY, VW_OPT_CO_MIN_AGREE, VW_OPT_CO_DUPLEX,
     VW_OPT_CL_ADJUST = 1320, VW_OPT_CL_CI, VW_OPT_CL_MIN_DEPTH, VW_OPT_CL_FLOOR, VW_OPT_CL_VETO, VW_OPT_CL_KNOWN
 };
 #define VW_OPT_COUNT_LONG                                            \
@@ -75,7 +75,18 @@ enum {
     {"min-BQ", required_argument, NULL, 'Q'},                        \
     {"excl-flags", required_argument, NULL, VW_OPT_CO_EXCL},         \
     {"proper-pair", no_argument, NULL, VW_OPT_CO_PROPER},            \
-    {"count-unit", required_argument, NULL, VW_OPT_CO_UNIT}
+    {"count-unit", required_argument, NULL, VW_OPT_CO_UNIT},         \
+    {"umi", required_argument, NULL, VW_OPT_CO_UMI},                 \
+    {"min-family", required_argument, NULL, VW_OPT_CO_MIN_FAMILY},   \
+    {"min-agree", required_argument, NULL, VW_OPT_CO_MIN_AGREE},     \
+    {"duplex-only", no_argument, NULL, VW_OPT_CO_DUPLEX}
+/* Help lines of the molecule options (count, call, run). */
+#define VW_OPT_MOLECULE_HELP                                                                  \
+    "Molecules (--count-unit molecule; reads with UMIs, docs/umi.md):\n"                      \
+    "      --umi SOURCE         auto, tag (RX) or name (after the last '_' or ':') [auto]\n"  \
+    "      --min-family INT     families of fewer fragments do not vote [1]\n"               \
+    "      --min-agree FLOAT    consensus share of the quality-weighted votes [0.66]\n"      \
+    "      --duplex-only        count only duplex molecules (both strands agree)\n"
 /* The calling options shared by call and run (alpha is named per command). */
 #define VW_OPT_CALL_LONG                                             \
     {"adjust", required_argument, NULL, VW_OPT_CL_ADJUST},           \

@@ -44,7 +44,8 @@ static void usage(FILE *fp)
             "  -Q, --min-BQ INT         skip SNV/MNV bases with base quality < INT [%d]\n"
             "      --excl-flags FLAGS   skip reads with any of these flags [%s]\n"
             "      --proper-pair        count properly paired reads only\n"
-            "      --count-unit UNIT    fragment or read [fragment]\n"
+            "      --count-unit UNIT    fragment, read or molecule [fragment]\n"
+            VW_OPT_MOLECULE_HELP
             "Calling:\n"
             "  -a, --alpha FLOAT        detected when the adjusted p < FLOAT [%g]\n"
             "      --adjust METHOD      holm (family-wise), bh (false discovery rate) or none [holm]\n"
@@ -81,6 +82,32 @@ static void usage(FILE *fp)
 }
 
 typedef struct { char *sample; double ng; } cfdna_t;
+
+/* The evidence class a model file was built from: its '##options=' line
+ * (count_unit, min_family, duplex_only), written to buf. */
+static const char *model_class(const char *path, char *buf, size_t n)
+{
+    vw_count_opt_t o;
+    vw_count_opt_init(&o);
+    FILE *fp = fopen(path, "r");
+    char line[4096];
+    while (fp && fgets(line, sizeof line, fp) && line[0] == '#') {
+        if (strncmp(line, "##options=", 10) != 0)
+            continue;
+        const char *u = strstr(line, "count_unit="), *m = strstr(line, "min_family="), *d = strstr(line, "duplex_only=");
+        if (u && !strncmp(u + 11, "molecule", 8))
+            o.unit = VW_UNIT_MOLECULE;
+        else if (u && !strncmp(u + 11, "read", 4))
+            o.unit = VW_UNIT_READ;
+        if (m)
+            o.min_family = atoi(m + 11);
+        if (d)
+            o.duplex_only = atoi(d + 12) != 0;
+    }
+    if (fp)
+        fclose(fp);
+    return vw_count_class(&o, buf, n);
+}
 
 int main_call(int argc, char *argv[])
 {
@@ -249,6 +276,24 @@ int main_call(int argc, char *argv[])
             goto out;
         }
     }
+    if (model_path) {
+        /* a background applies to the evidence class it was measured in (docs/umi.md) */
+        char mc[64], sc[64];
+        model_class(model_path, mc, sizeof mc);
+        for (int j = 0; j < ev.n; j++) {
+            vw_count_opt_t so;
+            vw_count_opt_init(&so);
+            so.unit = ev.s[j]->unit;
+            so.min_family = ev.s[j]->min_family;
+            so.duplex_only = ev.s[j]->duplex_only;
+            vw_count_class(&so, sc, sizeof sc);
+            int mol = so.unit == VW_UNIT_MOLECULE || (strncmp(mc, "fragment", 8) && strncmp(mc, "read", 4));
+            if (mol && strcmp(mc, sc) != 0)
+                vw_warn("sample %s holds %s counts but the model %s was built from %s counts: its "
+                        "background does not match the evidence (docs/umi.md)", ev.s[j]->sample, sc,
+                        model_path, mc);
+        }
+    }
     if (!(calls = vw_calls_init()) || !(bg = calloc((size_t)ev.ts->n + 1, sizeof(*bg))))
         goto out;
     int n_model = 0, n_default = 0;
@@ -260,7 +305,8 @@ int main_call(int argc, char *argv[])
             if (!strcmp(cf[k].sample, ev.s[j]->sample))
                 ng = cf[k].ng;
         vw_sample_counts_t *s = ev.s[j];
-        if (ev.is_bam[j] && !no_self && !(s->have_self && s->self_flank == flank)) {
+        /* (never in molecules: a read-level rate would overstate their background, docs/umi.md) */
+        if (ev.is_bam[j] && !no_self && !(s->have_self && s->self_flank == flank) && s->unit != VW_UNIT_MOLECULE) {
             if (vw_count_self_bg(s->path, ev.ts, &opt, (int)flank, &s->self) < 0)
                 goto out;
             s->have_self = 1;
@@ -318,6 +364,17 @@ int main_call(int argc, char *argv[])
         vw_error_code(r == -EIO ? vw_stream_error(of.fp) : r, "%s: write failed", fn.s);
         goto out;
     }
+    /* which evidence class each sample's calls rest on, where it is not fragments (docs/formats.md) */
+    for (int j = 0; j < ev.n; j++)
+        if (ev.s[j]->unit == VW_UNIT_MOLECULE) {
+            vw_count_opt_t so;
+            char cls[64];
+            vw_count_opt_init(&so);
+            so.unit = VW_UNIT_MOLECULE;
+            so.min_family = ev.s[j]->min_family;
+            so.duplex_only = ev.s[j]->duplex_only;
+            fprintf(of.fp, "#evidence_class\t%s\t%s\n", ev.s[j]->sample, vw_count_class(&so, cls, sizeof cls));
+        }
     if (json) {
         fn.l = 0;
         ksprintf(&fn, "%s.vafwatch.calls.json", out);

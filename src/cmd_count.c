@@ -16,7 +16,7 @@
 #include "vafwatch/vcfin.h"
 #include "cmd.h"
 
-enum { OPT_JSON = VW_OPT_CMD_FIRST, OPT_NO_SELF, OPT_FLANK };
+enum { OPT_JSON = VW_OPT_CMD_FIRST, OPT_NO_SELF, OPT_FLANK, OPT_MOLECULES };
 
 static void usage(FILE *fp)
 {
@@ -46,13 +46,16 @@ static void usage(FILE *fp)
             "  -Q, --min-BQ INT         skip SNV/MNV bases with base quality < INT [%d]\n"
             "      --excl-flags FLAGS   skip reads with any of these flags [%s]\n"
             "      --proper-pair        count properly paired reads only\n"
-            "      --count-unit UNIT    fragment or read (read: as samtools mpileup -x) [fragment]\n"
+            "      --count-unit UNIT    fragment, read (as samtools mpileup -x) or molecule [fragment]\n"
+            VW_OPT_MOLECULE_HELP
             "Self background (BAM/CRAM with an index; what 'call' uses where no model site is):\n"
             "      --flank INT          bp each side of each target [50]\n"
             "      --no-self            do not measure it (no '#self_background' lines)\n"
             "Output:\n"
             "  -o, --output FILE        evidence table (TSV) ['-' = standard output]\n"
             "      --json FILE          also write the counts as JSON\n"
+            "      --molecules FILE     also write the molecule table (family sizes, duplex;\n"
+            "                           --count-unit molecule)\n"
             "  -t, --threads INT        threads: files counted in parallel; for a single file,\n"
             "                           BGZF decompression threads (through the index), or one\n"
             "                           thread decoding while one counts (streaming) [1]\n"
@@ -132,6 +135,7 @@ int main_count(int argc, char *argv[])
         {"threads", required_argument, NULL, 't'},
         {"no-self", no_argument, NULL, OPT_NO_SELF},
         {"flank", required_argument, NULL, OPT_FLANK},
+        {"molecules", required_argument, NULL, OPT_MOLECULES},
         VW_OPT_COUNT_LONG,
         VW_OPT_COMMON_LONG,
         {NULL, 0, NULL, 0}
@@ -139,7 +143,7 @@ int main_count(int argc, char *argv[])
     vw_count_opt_t opt;
     vw_count_opt_init(&opt);
     vw_target_opt_t to = {NULL, NULL, 0, 0, NULL};
-    const char *out = "-", *json = NULL;
+    const char *out = "-", *json = NULL, *moltab = NULL;
     char *sample_arg = NULL, **samples = NULL;
     long threads = 1, flank = 50;
     int ret = VW_EXIT_DATA, c, ex, no_self = 0;
@@ -148,7 +152,7 @@ int main_count(int argc, char *argv[])
     vw_sample_counts_t **res = NULL;
     int *rcs = NULL, n_files = 0, n_out = 0, *vn = NULL;
     vw_sample_counts_t ***vres = NULL, **all = NULL;
-    vw_ofile_t of = {0}, oj = {0};
+    vw_ofile_t of = {0}, oj = {0}, om = {0};
     to.targets = calloc((size_t)argc, sizeof(char *));
     if (!to.targets)
         return VW_EXIT_DATA;
@@ -164,6 +168,7 @@ int main_count(int argc, char *argv[])
         case 's': sample_arg = optarg; break;
         case 'o': out = optarg; break;
         case OPT_JSON: json = optarg; break;
+        case OPT_MOLECULES: moltab = optarg; break;
         case OPT_NO_SELF: no_self = 1; break;
         case OPT_FLANK:
             if (vw_cmd_long_arg("--flank", optarg, 1, 100000, &flank) < 0) {
@@ -201,8 +206,26 @@ int main_count(int argc, char *argv[])
         ret = VW_EXIT_USAGE;
         goto out;
     }
-    for (int k = 0; k < 2; k++) {
-        const char *o = k ? json : out;
+    if (moltab && opt.unit != VW_UNIT_MOLECULE) {
+        vw_error("--molecules needs --count-unit molecule");
+        ret = VW_EXIT_USAGE;
+        goto out;
+    }
+    if (moltab && !strcmp(moltab, "-") && (!strcmp(out, "-") || (json && !strcmp(json, "-")))) {
+        vw_error("--molecules -: standard output already holds another table (give --output FILE)");
+        ret = VW_EXIT_USAGE;
+        goto out;
+    }
+    if (moltab && strcmp(moltab, "-") && ((strcmp(moltab, out) == 0 && !(stat(moltab, &sj) == 0 && !S_ISREG(sj.st_mode)))
+                                          || (json && strcmp(moltab, json) == 0))) {
+        vw_error("--molecules names the same file as another output: '%s'", moltab);
+        ret = VW_EXIT_USAGE;
+        goto out;
+    }
+    for (int k = 0; k < 3; k++) {
+        const char *o = k == 2 ? moltab : k ? json : out;
+        if (!o)
+            continue;
         const char *ref[1] = {to.reference};
         if (vw_cmd_output_is_input(o, (const char *const *)files, n_files) ||
             vw_cmd_output_is_input(o, to.targets, to.n_targets) || vw_cmd_output_is_input(o, ref, 1)) {
@@ -309,9 +332,19 @@ int main_count(int argc, char *argv[])
             goto out;
         }
     }
-    /* both are complete and flushed before either is renamed into place */
-    vw_ofile_t *both[2] = {&of, json ? &oj : NULL};
-    for (int k = 0; k < 2; k++)
+    if (moltab) {
+        if ((r = vw_ofile_open(&om, moltab)) < 0) {
+            vw_error_code(r, "%s: cannot write", moltab);
+            goto out;
+        }
+        if ((r = vw_count_write_molecules(om.fp, ts, all, n_out)) < 0) {
+            vw_error_code(r, "%s: write failed", moltab);
+            goto out;
+        }
+    }
+    /* all are complete and flushed before any is renamed into place */
+    vw_ofile_t *both[3] = {&of, json ? &oj : NULL, moltab ? &om : NULL};
+    for (int k = 0; k < 3; k++)
         if (both[k] && both[k]->fp != stdout && (fflush(both[k]->fp) != 0 || ferror(both[k]->fp))) {
             vw_error_code(errno ? -errno : -EIO, "%s: write failed", both[k]->path);
             goto out;
@@ -324,6 +357,10 @@ int main_count(int argc, char *argv[])
         vw_error_code(r, "%s: write failed", json);
         goto out;
     }
+    if (moltab && (r = vw_ofile_commit(&om)) < 0) {
+        vw_error_code(r, "%s: write failed", moltab);
+        goto out;
+    }
     for (int i = 0; i < n_out; i++)
         vw_info("%s: sample %s, %lld records read, %lld used, %d targets", all[i]->path, all[i]->sample,
                 (long long)all[i]->n_reads, (long long)all[i]->n_used, ts->n);
@@ -333,6 +370,7 @@ out:
     if (ret != VW_EXIT_OK) {
         vw_ofile_abort(&of);
         vw_ofile_abort(&oj);
+        vw_ofile_abort(&om);
     }
     if (res)
         for (int i = 0; i < n_files; i++)

@@ -42,7 +42,8 @@ static void usage(FILE *fp)
             "  -Q, --min-BQ INT         skip SNV/MNV bases with base quality < INT [%d]\n"
             "      --excl-flags FLAGS   skip reads with any of these flags [%s]\n"
             "      --proper-pair        count properly paired reads only\n"
-            "      --count-unit UNIT    fragment or read [fragment]\n"
+            "      --count-unit UNIT    fragment, read or molecule [fragment]\n"
+            VW_OPT_MOLECULE_HELP
             "Model:\n"
             "      --vaf-max FLOAT      leave out normals with VAF above this [%g]\n"
             "      --noisy-frac2 FLOAT  noisy: share of normals with >= 2 alt [%g]\n"
@@ -197,7 +198,9 @@ int main_model(int argc, char *argv[])
                   "noisy_frac1=%g;min_depth=%ld;shrink_n0=%g;min_MQ=%d;min_BQ=%d;count_unit=%s;strand=pooled",
              mo.fit.vaf_max, mo.fit.pseudo_alt, mo.fit.pseudo_ref, mo.rho_rel_min, mo.fit.rho_max, mo.noisy_frac2,
              mo.noisy_frac1, mo.min_depth, mo.shrink_n0, opt.min_mq, opt.min_bq,
-             opt.unit == VW_UNIT_READ ? "read" : "fragment");
+             opt.unit == VW_UNIT_READ ? "read" : opt.unit == VW_UNIT_MOLECULE ? "molecule" : "fragment");
+    if (opt.unit == VW_UNIT_MOLECULE) /* the evidence class of the background */
+        ksprintf(&o3, ";min_family=%d;duplex_only=%d", opt.min_family, opt.duplex_only);
     const char *prov[4] = {o1.s, o2.s, o3.s, NULL};
     int n_prov = 3;
     if (date) {

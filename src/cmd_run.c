@@ -77,8 +77,9 @@ static void usage(FILE *fp)
             "  -Q, --min-BQ INT         [%d]\n"
             "      --excl-flags FLAGS   [%s]\n"
             "      --proper-pair        properly paired reads only\n"
-            "      --count-unit UNIT    fragment or read [fragment]\n"
+            "      --count-unit UNIT    fragment, read or molecule [fragment]\n"
             "      --no-cache           count every file again\n"
+            VW_OPT_MOLECULE_HELP
             "Calling:\n"
             "      --call-alpha FLOAT   detected when q < this [%g]\n"
             "      --adjust METHOD      holm, bh or none [holm]\n"
@@ -247,7 +248,7 @@ static int cache_load(runjob_t *j, draw_t *d, const char *key)
     char *tp = cache_path(j->dir, d->smp->sample);
     vw_sample_counts_t *c = NULL;
     int r = tp ? vw_count_read_cache(tp, j->ts, key, &c) : 0;
-    int want_self = j->self && !vw_vcfin_is_vcf(d->smp->path);
+    int want_self = j->self && !vw_vcfin_is_vcf(d->smp->path) && j->co->unit != VW_UNIT_MOLECULE;
     if (r == 1 && c->have_self != want_self) {
         vw_sample_counts_destroy(c);
         r = 0;
@@ -321,8 +322,9 @@ static int count_draw(runjob_t *j, draw_t *d)
     } else {
         if ((r = vw_count_file(s->path, s->sample, j->ts, j->co, &d->counts)) < 0)
             goto out;
-        if (j->self && !d->counts->have_self && !vw_cmd_is_pipe(s->path)) { /* else measured in the counting
-                                                                             * pass, or a pipe: read once */
+        /* else measured in the counting pass, or a pipe: read once; never for molecules (a read-level
+         * rate, docs/umi.md) */
+        if (j->self && !d->counts->have_self && !vw_cmd_is_pipe(s->path) && j->co->unit != VW_UNIT_MOLECULE) {
             if ((r = vw_count_self_bg(s->path, j->ts, j->co, j->flank, &d->counts->self)) < 0)
                 goto out;
             d->counts->have_self = 1;
@@ -625,6 +627,9 @@ int main_run(int argc, char *argv[])
              VW_VERSION_LONG, copt.min_mq, copt.min_bq, flags ? flags : "?", copt.req_flags, (int)copt.unit, copt.stream,
              copt.reference ? copt.reference : "-", !no_self, flank, (unsigned long long)targets_digest(ts));
     free(flags);
+    if (copt.unit == VW_UNIT_MOLECULE)
+        ksprintf(&kopts, " umi=%d min_family=%d min_agree=%g duplex_only=%d", copt.umi_source, copt.min_family,
+                 copt.min_agree, copt.duplex_only);
     /* count */
     runjob_t job;
     memset(&job, 0, sizeof(job));
@@ -775,14 +780,14 @@ int main_run(int argc, char *argv[])
         goto out;
     /* the reports */
     {
-        char alpha[32], floor_s[32], mq[16], bq[16];
+        char alpha[32], floor_s[32], mq[16], bq[16], unit[64];
         snprintf(alpha, sizeof(alpha), "%g", cl.alpha);
         snprintf(floor_s, sizeof(floor_s), "%g", cl.bg_floor);
         snprintf(mq, sizeof(mq), "%d", copt.min_mq);
         snprintf(bq, sizeof(bq), "%d", copt.min_bq);
         static const char *adj[] = {"holm", "bh", "none"};
         vw_report_param_t params[] = {
-            {"count unit", copt.unit == VW_UNIT_READ ? "read" : "fragment"},
+            {"count unit", vw_count_class(&copt, unit, sizeof unit)},
             {"minimum mapping quality", mq},
             {"minimum base quality", bq},
             {"call alpha", alpha},

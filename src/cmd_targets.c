@@ -263,11 +263,44 @@ int vw_cmd_count_opt(int c, const char *arg, vw_target_opt_t *to, vw_count_opt_t
             co->unit = VW_UNIT_FRAGMENT;
         } else if (!strcmp(arg, "read")) {
             co->unit = VW_UNIT_READ;
+        } else if (!strcmp(arg, "molecule")) {
+            co->unit = VW_UNIT_MOLECULE;
         } else {
-            vw_error("--count-unit takes 'fragment' or 'read', not '%s'", arg);
+            vw_error("--count-unit takes 'fragment', 'read' or 'molecule', not '%s'", arg);
             *ret_exit = VW_EXIT_USAGE;
         }
         return 1;
+    case VW_OPT_CO_UMI:
+        if (!strcmp(arg, "auto")) {
+            co->umi_source = VW_UMI_AUTO;
+        } else if (!strcmp(arg, "tag")) {
+            co->umi_source = VW_UMI_TAG;
+        } else if (!strcmp(arg, "name")) {
+            co->umi_source = VW_UMI_NAME;
+        } else {
+            vw_error("--umi takes 'auto', 'tag' or 'name', not '%s'", arg);
+            *ret_exit = VW_EXIT_USAGE;
+        }
+        return 1;
+    case VW_OPT_CO_MIN_FAMILY:
+        if (vw_parse_long(arg, &v) || v < 1 || v > 1000000) {
+            vw_error("--min-family takes an integer from 1 to 1000000, not '%s'", arg);
+            *ret_exit = VW_EXIT_USAGE;
+        } else {
+            co->min_family = (int)v;
+        }
+        return 1;
+    case VW_OPT_CO_MIN_AGREE: {
+        double d;
+        if (vw_parse_double(arg, &d) || !(d > 0.5 && d <= 1)) {
+            vw_error("--min-agree takes a share above 0.5 and at most 1, not '%s'", arg);
+            *ret_exit = VW_EXIT_USAGE;
+        } else {
+            co->min_agree = d;
+        }
+        return 1;
+    }
+    case VW_OPT_CO_DUPLEX: co->duplex_only = 1; return 1;
     default:
         return 0;
     }

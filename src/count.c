@@ -41,6 +41,10 @@ void vw_count_opt_init(vw_count_opt_t *opt)
     opt->unit = VW_UNIT_FRAGMENT;
     opt->threads = 0;
     opt->self_flank = -1;
+    opt->umi_source = VW_UMI_AUTO;
+    opt->min_family = 1;
+    opt->min_agree = 0.66;
+    opt->duplex_only = 0;
 }
 
 /* Allele codes of one read at one target. */
@@ -65,6 +69,7 @@ typedef struct {
     uint8_t bq;      /* base quality (min over an MNV), 0 for indels */
     uint8_t rev;     /* fragment strand: 1 reverse */
     uint8_t mq;
+    uint8_t fam;     /* consensus reads (molecule unit): family size (cD, at most 127) | 128 if duplex */
 } obs_t;
 
 #define NAME_INLINE 32
@@ -127,6 +132,18 @@ typedef struct {
     vw_selfwin_t *sw;
     int n_sw;
     int sw_lo, sw_hi, sw_cur; /* windows of the region being read; cursor (from sw_lo) */
+    /* molecules (opt->unit == VW_UNIT_MOLECULE) */
+    vw_umi_col_t *umi;
+    int32_t *ti_tid;   /* per target index: its tid and the end of its span */
+    hts_pos_t *ti_end;
+    int *active, n_active; /* targets with reads waiting in the collector */
+    uint8_t *is_active;
+    vw_umi_obs_t *uobs;
+    int m_uobs;
+    int consensus;     /* molecule unit: -1 not told yet, 1 consensus reads (cD tag), 0 raw UMI reads */
+    uint8_t cur_fam;   /* consensus: the read's family byte (obs_t fam) */
+    const uint8_t *cur_ad, *cur_bd; /* consensus: its per-base ad/bd arrays, or NULL */
+    int64_t n_dup_skipped; /* molecule unit: duplicate-flagged reads left out by --excl-flags */
 } engine_t;
 
 /* ------------------------------------------------------------------ */
@@ -164,10 +181,14 @@ int vw_fraglen_median(const uint32_t *hist)
     return VW_FRAGLEN_BINS - 1;
 }
 
+static int cons_tally(engine_t *e, const obs_t *o);
+
 /* Counts one fragment (or read) with allele 'o' at its target. */
 static int tally(engine_t *e, const obs_t *o, int fraglen)
 {
     vw_count_t *c = &e->out->c[o->ti];
+    if (e->consensus == 1 && cons_tally(e, o) == 0)
+        return 0;
     c->depth++;
     if (o->code == CODE_REF) {
         c->ref++;
@@ -200,10 +221,24 @@ static int commit(engine_t *e, const obs_t *a, int na, const obs_t *b, int nb, i
         } else {
             const obs_t *x = &a[i++], *y = &b[j++];
             if (x->code != y->code) {
+                if (e->consensus == 1) { /* a consensus fragment whose mates disagree */
+                    vw_molcount_t *mc = e->out->c[x->ti].mol;
+                    int sz = (x->fam & 127) > (y->fam & 127) ? x->fam & 127 : y->fam & 127;
+                    mc->families++;
+                    mc->fragments += sz;
+                    mc->fam_hist[sz]++;
+                    if (sz < e->opt->min_family) {
+                        mc->small++;
+                        continue;
+                    }
+                    mc->no_consensus++;
+                }
                 e->out->c[x->ti].discordant++;
                 continue;
             }
             obs_t m = *x;
+            if ((y->fam & 127) > (m.fam & 127)) m.fam = (uint8_t)((m.fam & 128) | (y->fam & 127));
+            m.fam |= y->fam & 128;
             if (y->bq > m.bq) m.bq = y->bq;
             if (y->mq > m.mq) m.mq = y->mq;
             ret = tally(e, &m, fraglen);
@@ -453,6 +488,7 @@ static inline int push_obs(engine_t *e, int32_t ti, uint32_t code, int bq, int r
     o->bq = (uint8_t)(bq > 255 ? 255 : bq);
     o->rev = (uint8_t)rev;
     o->mq = (uint8_t)mq;
+    o->fam = e->cur_fam;
     return 0;
 }
 
@@ -542,6 +578,15 @@ static int observe(engine_t *e, const bam1_t *b, const bound_t *bt, int rev, int
             return 0;
         char base = nt16_upper[bam_seqi(seq, qp)];
         int code = base == t->ref[0] ? CODE_REF : base == t->alt[0] ? CODE_ALT : CODE_BASE0 + bam_seqi(seq, qp);
+        if (e->cur_ad && e->cur_bd) { /* per-base strand depths of a duplex consensus read */
+            uint8_t keep = e->cur_fam;
+            int dup = bam_auxB_len(e->cur_ad) > (uint32_t)qp && bam_auxB_len(e->cur_bd) > (uint32_t)qp
+                      && bam_auxB2i(e->cur_ad, (uint32_t)qp) > 0 && bam_auxB2i(e->cur_bd, (uint32_t)qp) > 0;
+            e->cur_fam = (uint8_t)((keep & 127) | (dup ? 128 : 0));
+            int r = push_obs(e, bt->ti, code, bq, rev, mq);
+            e->cur_fam = keep;
+            return r;
+        }
         return push_obs(e, bt->ti, code, bq, rev, mq);
     }
     if (t->kind == VW_KIND_MNV) {
@@ -626,6 +671,215 @@ static int observe_read(engine_t *e, const bam1_t *b, hts_pos_t end, int lo, int
         if (ret < 0)
             return ret;
     }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Molecules (VW_UNIT_MOLECULE): reads go to the UMI collector, which    */
+/* groups each target's reads once the stream has passed the target     */
+
+int vw_famsize_median(const uint32_t *hist)
+{
+    uint64_t n = 0, c = 0;
+    for (int i = 0; i < VW_FAMSIZE_BINS; i++)
+        n += hist[i];
+    if (n == 0)
+        return -1;
+    for (int i = 0; i < VW_FAMSIZE_BINS; i++)
+        if ((c += hist[i]) >= (n + 1) / 2)
+            return i;
+    return VW_FAMSIZE_BINS - 1;
+}
+
+static int mol_init(engine_t *e)
+{
+    int n = e->ts->n ? e->ts->n : 1;
+    e->umi = vw_umi_col_init(e->ts->n, (vw_umi_source_t)e->opt->umi_source);
+    e->ti_tid = malloc((size_t)n * sizeof(int32_t));
+    e->ti_end = malloc((size_t)n * sizeof(hts_pos_t));
+    e->active = malloc((size_t)n * sizeof(int));
+    e->is_active = calloc((size_t)n, 1);
+    if (!e->umi || !e->ti_tid || !e->ti_end || !e->active || !e->is_active)
+        return -ENOMEM;
+    for (int i = 0; i < e->n_bt; i++) {
+        e->ti_tid[e->bt[i].ti] = e->bt[i].tid;
+        e->ti_end[e->bt[i].ti] = e->bt[i].span_end;
+    }
+    for (int i = 0; i < e->ts->n; i++)
+        if (!(e->out->c[i].mol = calloc(1, sizeof(vw_molcount_t))))
+            return -ENOMEM;
+    return 0;
+}
+
+static void mol_free(engine_t *e)
+{
+    vw_umi_col_destroy(e->umi);
+    free(e->ti_tid);
+    free(e->ti_end);
+    free(e->active);
+    free(e->is_active);
+    free(e->uobs);
+}
+
+/* Groups the reads of target ti into molecules and counts them. */
+static int mol_resolve(engine_t *e, int ti)
+{
+    const vw_umi_mol_t *m;
+    int n, ret = vw_umi_col_resolve(e->umi, ti, e->opt->min_agree, &m, &n, NULL);
+    if (ret < 0)
+        return ret;
+    vw_count_t *c = &e->out->c[ti];
+    vw_molcount_t *mc = c->mol;
+    for (int i = 0; i < n; i++) {
+        mc->families++;
+        mc->fragments += m[i].size;
+        mc->fam_hist[m[i].size < VW_FAMSIZE_BINS ? m[i].size : VW_FAMSIZE_BINS - 1]++;
+        if (m[i].size < e->opt->min_family) {
+            mc->small++;
+            continue;
+        }
+        if (m[i].code == CODE_NONE) {
+            mc->no_consensus++;
+            c->discordant++;
+            continue;
+        }
+        int64_t *k = m[i].code == CODE_REF ? &mc->ref : m[i].code == CODE_ALT ? &mc->alt : &mc->other;
+        (*k)++;
+        if (m[i].duplex)
+            (*(m[i].code == CODE_REF ? &mc->duplex_ref : m[i].code == CODE_ALT ? &mc->duplex_alt
+                                                                                : &mc->duplex_other))++;
+        if (e->opt->duplex_only && !m[i].duplex)
+            continue;
+        obs_t o = {ti, m[i].code, m[i].bq, m[i].strand, m[i].mq, 0};
+        if ((ret = tally(e, &o, m[i].fraglen)) < 0)
+            return ret;
+    }
+    return 0;
+}
+
+/* Counts the targets the stream has passed (a read at tid:pos); tid < 0: all. */
+static int mol_flush(engine_t *e, int tid, hts_pos_t pos)
+{
+    for (int i = 0; i < e->n_active;) {
+        int ti = e->active[i];
+        if (tid >= 0 && e->ti_tid[ti] == tid && e->ti_end[ti] > pos) {
+            i++;
+            continue;
+        }
+        int ret = mol_resolve(e, ti);
+        if (ret < 0)
+            return ret;
+        e->is_active[ti] = 0;
+        e->active[i] = e->active[--e->n_active];
+    }
+    return 0;
+}
+
+/* Hands read b's observations (e->obs) to the collector. */
+static int mol_add(engine_t *e, const bam1_t *b)
+{
+    if (e->n_obs > e->m_uobs) {
+        vw_umi_obs_t *u = realloc(e->uobs, (size_t)e->n_obs * sizeof(*u));
+        if (!u)
+            return -ENOMEM;
+        e->uobs = u;
+        e->m_uobs = e->n_obs;
+    }
+    for (int i = 0; i < e->n_obs; i++) {
+        const obs_t *o = &e->obs[i];
+        e->uobs[i] = (vw_umi_obs_t){o->ti, o->code, o->bq, o->mq};
+    }
+    int r = vw_umi_col_add(e->umi, b, e->uobs, e->n_obs);
+    if (r == 0)
+        for (int i = 0; i < e->n_obs; i++)
+            if (!e->is_active[e->obs[i].ti]) {
+                e->is_active[e->obs[i].ti] = 1;
+                e->active[e->n_active++] = e->obs[i].ti;
+            }
+    if (r == VW_EINPUT) {
+        vw_error("%s: read %s has no UMI: neither an RX tag nor one after the last '_' or ':' of its name "
+                 "(molecules need UMIs; --umi tag|name to choose)", e->out->path, bam_get_qname(b));
+        return r;
+    }
+    return r < 0 ? r : 0; /* 1: skipped, counted in the collector's stats */
+}
+
+/* Consensus reads (fgbio CallMolecularConsensusReads / CallDuplexConsensusReads): each
+ * fragment is one molecule; its family size is cD (or aD + bD), it is duplex when
+ * both strands had reads (aD and bD >= 1; per base from ad/bd when present). */
+static int64_t aux_int(const bam1_t *b, const char tag[2], int64_t dflt)
+{
+    const uint8_t *p = bam_aux_get(b, tag);
+    if (!p)
+        return dflt;
+    errno = 0;
+    int64_t v = bam_aux2i(p);
+    return errno == EINVAL ? dflt : v; /* not an integer tag */
+}
+
+static void cons_read(engine_t *e, const bam1_t *b)
+{
+    int64_t a = aux_int(b, "aD", 0), bb = aux_int(b, "bD", 0);
+    int64_t n = aux_int(b, "cD", a + bb);
+    if (n < 1) n = 1;
+    if (n > 127) n = 127;
+    e->cur_fam = (uint8_t)(n | (a > 0 && bb > 0 ? 128 : 0));
+    const uint8_t *ad = bam_aux_get(b, "ad"), *bd = bam_aux_get(b, "bd");
+    e->cur_ad = ad && *ad == 'B' ? ad : NULL;
+    e->cur_bd = bd && *bd == 'B' ? bd : NULL;
+}
+
+/* Molecule accounting of a consensus fragment; returns 1 when it also counts in the
+ * evidence columns, 0 when not (too small, or not duplex with --duplex-only). */
+static int cons_tally(engine_t *e, const obs_t *o)
+{
+    vw_molcount_t *mc = e->out->c[o->ti].mol;
+    int sz = o->fam & 127, dup = o->fam >> 7;
+    mc->families++;
+    mc->fragments += sz;
+    mc->fam_hist[sz]++;
+    if (sz < e->opt->min_family) {
+        mc->small++;
+        return 0;
+    }
+    int64_t *k = o->code == CODE_REF ? &mc->ref : o->code == CODE_ALT ? &mc->alt : &mc->other;
+    (*k)++;
+    if (dup)
+        (*(o->code == CODE_REF ? &mc->duplex_ref : o->code == CODE_ALT ? &mc->duplex_alt : &mc->duplex_other))++;
+    return !e->opt->duplex_only || dup;
+}
+
+/* After the counting: the UMI summary, and an error when no read had a UMI. */
+static int mol_end(engine_t *e)
+{
+    const vw_umi_stats_t *st = vw_umi_col_stats(e->umi);
+    const char *path = e->out->path;
+    e->out->umi = *st;
+    int64_t skipped = st->n_no_umi + st->n_bad + st->n_no_sep;
+    if (st->n_reads > 0 && skipped == st->n_reads) {
+        vw_error("%s: none of the %lld reads at the targets has a usable UMI (%s; %lld without one, %lld "
+                 "malformed, %lld without the duplex separator)", path, (long long)st->n_reads,
+                 st->source == VW_UMI_TAG ? "RX tag" : "read name", (long long)st->n_no_umi,
+                 (long long)st->n_bad, (long long)st->n_no_sep);
+        return VW_EINPUT;
+    }
+    if (st->n_no_umi)
+        vw_warn("%s: %lld of %lld reads at the targets have no UMI (%s); skipped", path,
+                (long long)st->n_no_umi, (long long)st->n_reads,
+                st->source == VW_UMI_TAG ? "no RX tag" : "none at the end of the name");
+    if (st->n_bad)
+        vw_warn("%s: %lld reads have a malformed UMI (not A/C/G/T/N, or an empty half); skipped", path,
+                (long long)st->n_bad);
+    if (st->n_no_sep)
+        vw_warn("%s: %lld reads have a UMI %s the duplex separator '-' that the first UMI %s; skipped", path,
+                (long long)st->n_no_sep, st->duplex ? "without" : "with", st->duplex ? "has" : "has not");
+    if (e->n_dup_skipped && e->consensus != 1)
+        vw_warn("%s: %lld duplicate-flagged reads were skipped, but in the molecule unit PCR copies make the "
+                "families: count a BAM without duplicate marking, or give --excl-flags "
+                "UNMAP,SECONDARY,QCFAIL,SUPPLEMENTARY", path, (long long)e->n_dup_skipped);
+    if (st->n_other_len)
+        vw_warn("%s: %lld reads have a UMI of another length than the first (%d); they are grouped only "
+                "with UMIs of their own length", path, (long long)st->n_other_len, st->umi_len);
     return 0;
 }
 
@@ -721,8 +975,11 @@ static int process(engine_t *e, const bam1_t *b, int lo, int hi, uint64_t h)
     const bam1_core_t *c = &b->core;
     const vw_count_opt_t *o = e->opt;
     if ((c->flag & o->excl_flags) || (c->flag & o->req_flags) != o->req_flags || c->qual < o->min_mq
-        || c->tid < 0)
+        || c->tid < 0) {
+        if (e->umi && (c->flag & o->excl_flags & BAM_FDUP))
+            e->n_dup_skipped++; /* PCR copies are what a family is made of: said at the end */
         return 0;
+    }
     if (c->n_cigar == 0) {
         vw_ratewarn(&e->warn_cigar, "%s: read %s is mapped but has no CIGAR; skipped", e->out->path,
                     bam_get_qname(b));
@@ -737,7 +994,13 @@ static int process(engine_t *e, const bam1_t *b, int lo, int hi, uint64_t h)
     if (e->sw_hi > e->sw_lo)
         vw_selfbg_add_read(b, e->sw + e->sw_lo, e->sw_hi - e->sw_lo, &e->sw_cur, o->min_bq);
     int ret;
-    if (o->unit == VW_UNIT_FRAGMENT && (ret = flush_pending(e, c->tid, c->pos)) < 0)
+    if (o->unit == VW_UNIT_MOLECULE && e->consensus < 0)
+        e->consensus = bam_aux_get(b, "cD") != NULL;
+    if (e->consensus == 1)
+        cons_read(e, b);
+    if ((o->unit == VW_UNIT_FRAGMENT || e->consensus == 1) && (ret = flush_pending(e, c->tid, c->pos)) < 0)
+        return ret;
+    if (o->unit == VW_UNIT_MOLECULE && e->consensus == 0 && (ret = mol_flush(e, c->tid, c->pos)) < 0)
         return ret;
     hts_pos_t end = bam_endpos(b);
     if ((ret = observe_read(e, b, end, lo, hi)) < 0)
@@ -745,6 +1008,8 @@ static int process(engine_t *e, const bam1_t *b, int lo, int hi, uint64_t h)
     if (e->n_obs == 0)
         return 0;
     e->out->n_informative += e->n_obs;
+    if (o->unit == VW_UNIT_MOLECULE && e->consensus == 0)
+        return mol_add(e, b);
     int fl = fraglen_of(b);
     if (o->unit == VW_UNIT_READ)
         return commit(e, e->obs, e->n_obs, NULL, 0, fl);
@@ -914,6 +1179,7 @@ static void engine_free(engine_t *e)
     for (int k = 0; k < e->n_sw; k++)
         free(e->sw[k].cnt);
     free(e->sw);
+    mol_free(e);
 }
 
 void vw_sample_counts_destroy(vw_sample_counts_t *s)
@@ -924,6 +1190,7 @@ void vw_sample_counts_destroy(vw_sample_counts_t *s)
         for (int i = 0; i < s->n; i++) {
             free(s->c[i].fl_ref);
             free(s->c[i].fl_alt);
+            free(s->c[i].mol);
         }
     free(s->c);
     if (s->chrom)
@@ -1032,7 +1299,7 @@ static inline bam1_t *ring_slot(ring_t *r)
 static inline void ring_push(const engine_t *e, ring_t *r)
 {
     int i = (r->head + r->n) % LOOKAHEAD;
-    if (e->opt->unit == VW_UNIT_FRAGMENT) {
+    if (e->opt->unit != VW_UNIT_READ) { /* the molecule unit pairs the mates of consensus reads */
         r->h[i] = name_hash(bam_get_qname(r->b[i]));
         prefetch_slot(e, r->b[i], r->h[i]);
     }
@@ -1079,7 +1346,9 @@ static int stream_end(engine_t *e, samFile *fp, ring_t *q, int ret, int r)
                  e->out->path, (long long)e->out->n_reads);
         return VW_EFORMAT;
     }
-    return flush_pending(e, -1, 0);
+    if ((ret = flush_pending(e, -1, 0)) < 0)
+        return ret;
+    return e->umi ? mol_flush(e, -1, 0) : 0;
 }
 
 /* Streams the whole file in this thread; needs coordinate order. */
@@ -1287,6 +1556,8 @@ static int run_index(engine_t *e, samFile *fp, sam_hdr_t *h, hts_idx_t *idx)
             break;
         }
         ret = flush_pending(e, -1, 0);
+        if (ret >= 0 && e->umi)
+            ret = mol_flush(e, -1, 0);
     }
     ring_free(&q);
     return ret < 0 ? ret : 0;
@@ -1420,6 +1691,7 @@ int vw_count_in(vw_count_in_t *in, const char *sample, const vw_targets_t *ts, c
     if (e.wheel)
         memset(e.wheel, 0xff, WHEEL * sizeof(int)); /* all -1 */
     e.wheel_tid = -1;
+    e.consensus = -1;
     if (!s->path || !s->c || !s->chrom || !e.tab || !e.wheel) {
         rc = -ENOMEM;
         goto out;
@@ -1451,6 +1723,13 @@ int vw_count_in(vw_count_in_t *in, const char *sample, const vw_targets_t *ts, c
     }
     if ((rc = bind_targets(&e, h)) < 0)
         goto out;
+    s->unit = opt->unit;
+    if (opt->unit == VW_UNIT_MOLECULE) {
+        s->min_family = opt->min_family;
+        s->duplex_only = opt->duplex_only;
+        if ((rc = mol_init(&e)) < 0)
+            goto out;
+    }
     if (!stream) {
         idx = sam_index_load(fp, path);
         if (!idx) {
@@ -1459,7 +1738,9 @@ int vw_count_in(vw_count_in_t *in, const char *sample, const vw_targets_t *ts, c
             rc = VW_EINPUT;
             goto out;
         }
-        if (opt->self_flank >= 0) {
+        /* the self background is read-level: no measure of a molecule background */
+        int self = opt->self_flank >= 0 && opt->unit != VW_UNIT_MOLECULE;
+        if (self) {
             if ((e.n_sw = vw_selfbg_windows(ts, h, opt->self_flank, &e.sw)) < 0) {
                 e.n_sw = 0;
                 rc = -ENOMEM;
@@ -1472,7 +1753,7 @@ int vw_count_in(vw_count_in_t *in, const char *sample, const vw_targets_t *ts, c
                 }
         }
         rc = run_index(&e, fp, h, idx);
-        if (rc == 0 && opt->self_flank >= 0) {
+        if (rc == 0 && self) {
             memset(&s->self, 0, sizeof(s->self));
             for (int k = 0; k < e.n_sw; k++)
                 vw_selfbg_summarise(&s->self, &e.sw[k], ts, h);
@@ -1484,6 +1765,8 @@ int vw_count_in(vw_count_in_t *in, const char *sample, const vw_targets_t *ts, c
     }
     if (rc == 0)
         vw_ratewarn_summary(&e.warn_cigar);
+    if (rc == 0 && e.umi)
+        rc = mol_end(&e);
 out:
     engine_free(&e);
     if (idx)
@@ -1547,6 +1830,9 @@ int vw_count_write_tsv(FILE *fp, const vw_targets_t *ts, vw_sample_counts_t *con
         }
         fputc('\n', fp);
     }
+    for (int k = 0; k < n_samples; k++)
+        if (s[k]->unit == VW_UNIT_MOLECULE)
+            fprintf(fp, "#count_unit\t%s\tmolecule\t%d\t%d\n", s[k]->sample, s[k]->min_family, s[k]->duplex_only);
     for (int k = 0; k < n_samples; k++) {
         for (int i = 0; i < ts->n; i++) {
             const vw_target_t *t = &ts->t[i];
@@ -1614,6 +1900,8 @@ int vw_count_write_json(FILE *fp, const vw_targets_t *ts, vw_sample_counts_t *co
             if (mr >= 0) fprintf(fp, "%d", mr); else fputs("null", fp);
             fputs(", \"alt_median_fraglen\": ", fp);
             if (ma >= 0) fprintf(fp, "%d", ma); else fputs("null", fp);
+            if (c->mol) /* the molecule table's columns (docs/formats.md) */
+                vw_count_json_molecules(fp, c->mol, s[k]->min_family, s[k]->duplex_only);
             fputc('}', fp);
         }
         fputs("\n    ]}", fp);

@@ -7,6 +7,11 @@
  * fragment counts once; when their alleles differ it counts for neither
  * and is reported as 'discordant'.  VW_UNIT_READ counts every read on its
  * own, as samtools mpileup -x (no overlap detection) does.
+ * VW_UNIT_MOLECULE (reads with UMIs, umi.h) counts original molecules: the
+ * reads at a target are grouped into families by position key and UMI,
+ * each family of at least min_family fragments casts one consensus vote
+ * (families without a consensus count as 'discordant'); vw_count_t mol
+ * holds the family sizes and duplex counts.
  *
  * What a read says about a target (its allele):
  *  - SNV/MNV: every REF position must be an aligned base of the read with
@@ -29,8 +34,13 @@
 #include <stdio.h>
 
 #include "vafwatch/catalogue.h"
+#include "vafwatch/umi.h"
 
-typedef enum { VW_UNIT_FRAGMENT = 0, VW_UNIT_READ = 1 } vw_count_unit_t;
+typedef enum { VW_UNIT_FRAGMENT = 0, VW_UNIT_READ = 1, VW_UNIT_MOLECULE = 2 } vw_count_unit_t;
+
+/* Family sizes are kept in a histogram of 0..VW_FAMSIZE_BINS-1 fragments;
+ * larger families fall in the last bin. */
+#define VW_FAMSIZE_BINS 256
 
 /* Fragment lengths are kept in a histogram of 0..VW_FRAGLEN_BINS-1 bp;
  * longer fragments fall in the last bin. */
@@ -45,9 +55,14 @@ typedef struct {
     int threads;           /* BGZF decompression threads for this file [0] */
     const char *reference; /* FASTA for CRAM decoding, NULL if none */
     int stream;            /* 1: read the whole file in order, no index needed (required for "-") */
+    int umi_source;        /* molecule unit: VW_UMI_AUTO, _TAG or _NAME [AUTO] */
+    int min_family;        /* molecule unit: families of fewer fragments do not vote [1] */
+    double min_agree;      /* molecule unit: consensus share of the quality-weighted votes [0.66] */
+    int duplex_only;       /* molecule unit: only duplex molecules count [0] */
     int self_flank;        /* >= 0: vw_count_file also measures the self background over the
                             * targets +- self_flank bp in its counting pass (through the index
-                            * only; the same numbers as vw_count_self_bg) [-1: no] */
+                            * only; the same numbers as vw_count_self_bg; never in the molecule
+                            * unit: a read-level rate overstates a molecule background) [-1: no] */
     int one_sample;        /* 1: a header whose read groups name several samples is an error
                             * (else a warning, and the first name is used) [0] */
 } vw_count_opt_t;
@@ -85,7 +100,19 @@ typedef struct {
     int64_t alt_bq_sum;    /* sum of base quality of alt support (max of the mates) */
     int64_t alt_mq_sum;    /* sum of mapping quality of alt support (max of the mates) */
     uint32_t *fl_ref, *fl_alt; /* fragment-length histograms (NULL until the first length) */
+    struct vw_molcount_s *mol; /* molecule unit only, else NULL */
 } vw_count_t;
+
+/* Molecules at one target (VW_UNIT_MOLECULE). */
+typedef struct vw_molcount_s {
+    int64_t fragments;     /* fragments in all families */
+    int64_t families;      /* molecules (a duplex molecule's two strands are one) */
+    int64_t small;         /* molecules below min_family: no vote */
+    int64_t no_consensus;  /* molecules >= min_family whose votes (or strands) disagree */
+    int64_t ref, alt, other; /* molecules >= min_family by consensus (duplex or not) */
+    int64_t duplex_ref, duplex_alt, duplex_other; /* of those, both strands seen and agreeing */
+    uint32_t fam_hist[VW_FAMSIZE_BINS]; /* family sizes (fragments) of all molecules */
+} vw_molcount_t;
 
 typedef struct {
     char *sample;          /* @RG SM, or the file name without extension */
@@ -97,6 +124,10 @@ typedef struct {
     int64_t n_reads;       /* records read */
     int64_t n_used;        /* records passing the filters */
     int64_t n_informative; /* read-target observations */
+    int unit;              /* vw_count_unit_t the counts are in */
+    int min_family;        /* molecule unit: the minimum family size used */
+    int duplex_only;       /* molecule unit: duplex molecules only */
+    vw_umi_stats_t umi;    /* molecule unit: the UMIs read (skipped reads) */
     int have_self;         /* 1: 'self' is the sample's self background (vw_count_self_bg, its flank
                             * in 'self_flank'); the evidence table carries it (docs/formats.md) */
     int self_flank;
@@ -133,6 +164,28 @@ void vw_count_in_close(vw_count_in_t *in);
 
 /* Accepts NULL. */
 void vw_sample_counts_destroy(vw_sample_counts_t *s);
+
+/* Median (lower) of a family-size histogram, or -1 when empty. */
+int vw_famsize_median(const uint32_t *hist);
+
+/* Writes the molecule table (docs/formats.md): one row per sample x target
+ * of the samples counted in molecules.  Returns 0 or -EIO. */
+int vw_count_write_molecules(FILE *fp, const vw_targets_t *ts, vw_sample_counts_t *const *s, int n_samples)
+    VW_WARN_UNUSED;
+
+/* Writes ', "molecules": {...}' (the molecule table's columns) for one target. */
+void vw_count_json_molecules(FILE *fp, const vw_molcount_t *m, int min_family, int duplex_only);
+
+/* Sets unit, min_family and duplex_only of the samples among s[0..n) that
+ * the evidence table 'path' marks with a '#count_unit' line (samples
+ * matched by name; the others are left as they are).  Returns 0 or a
+ * negative code (-errno, VW_EFORMAT) when the file cannot be read. */
+int vw_count_tsv_units(const char *path, vw_sample_counts_t *const *s, int n) VW_WARN_UNUSED;
+
+/* The evidence class the options count: "fragment", "read", "molecule
+ * (families >= N)" or "duplex molecule (families >= N)", written to buf
+ * (n bytes); returns buf. */
+const char *vw_count_class(const vw_count_opt_t *opt, char *buf, size_t n);
 
 /* Median of a fragment-length histogram, or -1 when empty. */
 int vw_fraglen_median(const uint32_t *hist);

@@ -78,7 +78,9 @@ expect 1 "cannot tell the genome build" -- "$VW" count --stream "$T/tiny.sam"
 expect 1 "nothere.bam: cannot open" -- "$VW" count --build GRCh37 "$T/nothere.bam"
 printf 'chrom\tpos\tref\talt\nchrQ\t3\tG\tA\n' >"$T/q.tsv"
 expect 1 "contig 'chrQ' of target .* not in the header" -- "$VW" count --no-builtin -T "$T/q.tsv" --stream "$T/tiny.sam"
-expect 2 "count-unit" -- "$VW" count --count-unit molecule --build GRCh37 "$T/tiny.sam"
+expect 2 "count-unit" -- "$VW" count --count-unit umi --build GRCh37 "$T/tiny.sam"
+# the molecule unit on reads without UMIs: a data error naming the read
+expect 1 "tiny.sam: read r1 has no UMI" -- "$VW" count --no-builtin -T "$T/t.tsv" --count-unit molecule --stream "$T/tiny.sam"
 expect 2 "one name per input file" -- "$VW" count --no-builtin -T "$T/t.tsv" -s a,b --stream "$T/tiny.sam"
 expect 2 "min-MQ|-q takes" -- "$VW" count -q -1 --build GRCh37 "$T/tiny.sam"
 # output is written atomically: a failed run leaves no file behind

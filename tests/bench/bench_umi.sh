@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Benchmark of vafwatch count --count-unit molecule against fragment counting
+# and the bare decoding cost (samtools view -c), side by side on one
+# simulated duplex-UMI BAM; and the background at the sites (no true
+# variant) per evidence class.
+#
+# Usage: tests/bench/bench_umi.sh [BUILD_DIR] [MOLECULES] [WORKDIR]
+#   BUILD_DIR  meson build directory with src/vafwatch and tests/vwsim_umi [build]
+#   MOLECULES  original molecules per site (10 sites) [20000]
+#   WORKDIR    where the BAM and the outputs go [/tmp/vafwatch-bench-umi]
+#
+# The BAM (tests/tools/vwsim_umi.c): 10 SNV sites 1 kb apart, duplex UMIs
+# (8+8 bases in RX), top-strand families of 1 + geometric copies (mean 4), the
+# bottom strand sequenced for half the molecules, 100-bp reads on 120-220-bp
+# fragments, errors: sequencing 0.5 % per base, first-cycle PCR 0.02 % and
+# template damage 0.01 % per strand family at the site, UMI 1 % per copy.
+set -euo pipefail
+BUILD=$(cd "${1:-build}" && pwd)
+N=${2:-20000}
+W=${3:-/tmp/vafwatch-bench-umi}
+VW=$BUILD/src/vafwatch
+SIM=$BUILD/tests/vwsim_umi
+mkdir -p "$W"
+cd "$W"
+ARGS=(--sites 10 --molecules "$N" --duplex 0.5 --family-mean 4 --seq-error 0.005 --pcr-error 0.0002
+      --damage 0.0001 --umi-error 0.01 --seed 21)
+if [ ! -s umi.bam.bai ] || [ "$(cat umi.args 2>/dev/null)" != "${ARGS[*]}" ]; then
+    echo "simulating ..."
+    "$SIM" -o umi "${ARGS[@]}"
+    echo "${ARGS[*]}" >umi.args
+fi
+REG=$(awk 'NR > 1 { printf "%s:%d-%d ", $1, $2, $2 }' umi.targets.tsv)
+
+declare -A WALL RSS
+measure() {
+    local name=$1; shift
+    local best=""
+    for i in 1 2 3; do
+        /usr/bin/time -f "%e %M" -o time.txt "$@" >"out.$name.tsv" 2>"err.$name.txt" || { cat "err.$name.txt"; exit 1; }
+        read -r t m <time.txt
+        if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; RSS[$name]=$m; fi
+    done
+    WALL[$name]=$best
+    printf '%-34s %8.2f s %9d kB\n' "$name" "$best" "${RSS[$name]}"
+}
+echo "reads: $(samtools view -c umi.bam)"
+# shellcheck disable=SC2086
+measure samtools_regions samtools view -c umi.bam $REG
+measure fragment "$VW" count --no-self --no-builtin -T umi.targets.tsv umi.bam
+measure molecule "$VW" count --no-self --no-builtin -T umi.targets.tsv --count-unit molecule umi.bam
+measure molecule_stream "$VW" count --no-builtin -T umi.targets.tsv --count-unit molecule --stream umi.bam
+measure fragment_stream "$VW" count --no-builtin -T umi.targets.tsv --stream umi.bam
+awk -v f="${WALL[fragment]}" -v m="${WALL[molecule]}" -v r="${RSS[molecule]}" \
+    'BEGIN { printf "molecule / fragment time: %.2fx (goal <= 2x); molecule peak memory %.1f MB (goal <= 64 MB)\n", m / f, r / 1024 }'
+
+# one amplicon-like position: every read starts at the same place (single-end, 12-base UMIs in
+# RX, 40,000 molecules of 1-4 copies, 2 % UMI errors), so one position holds ~40,000 UMIs
+python3 - <<'PY'
+import random
+r = random.Random(5)
+ref = "".join(r.choice("ACGT") for _ in range(300))
+with open("amp.sam", "w") as f:
+    f.write("@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:sim1\tLN:300\n")
+    n = 0
+    for m in range(40000):
+        u = "".join(r.choice("ACGT") for _ in range(12))
+        for c in range(r.randint(1, 4)):
+            uu = u
+            if r.random() < 0.02:
+                k = r.randrange(12)
+                uu = u[:k] + r.choice("ACGT") + u[k + 1:]
+            f.write(f"a{n}\t0\tsim1\t101\t60\t100M\t*\t0\t0\t{ref[100:200]}\t{'I' * 100}\tRX:Z:{uu}\n")
+            n += 1
+alt = "A" if ref[149] != "A" else "C"
+open("amp.targets.tsv", "w").write(f"chrom\tpos\tref\talt\tid\nsim1\t150\t{ref[149]}\t{alt}\tamp\n")
+PY
+samtools view -b -o amp.bam amp.sam && samtools index amp.bam
+measure amp_fragment "$VW" count --no-self --no-builtin -T amp.targets.tsv amp.bam
+measure amp_molecule "$VW" count --no-self --no-builtin -T amp.targets.tsv --count-unit molecule amp.bam
+awk -v f="${WALL[amp_fragment]}" -v m="${WALL[amp_molecule]}" \
+    'BEGIN { printf "amplicon position: molecule / fragment time: %.2fx\n", m / f }'
+
+# background at the sites (no true variant): (alt + other) / depth per evidence class
+bg() { awk -F'\t' -v n="$1" '!/^#/ { d += $10; e += $12 + $13 } END { printf "%-40s %8d / %9d = %.3g\n", n, e, d, e / d }'; }
+bg "fragments" <out.fragment.tsv
+for c in "" "--min-family 3" "--duplex-only"; do
+    # shellcheck disable=SC2086
+    "$VW" count --no-builtin -T umi.targets.tsv --count-unit molecule $c umi.bam | bg "molecules $c"
+done
+
+# detection at 0.1 % VAF with 5,000 molecules a site (duplex molecules, the same errors), and
+# the same without any variant: vafwatch call with the binomial background 3e-5 (the 95 % upper
+# bound of the duplex background measured above), Holm over the 40 sites.  Twice: error rates
+# the same at every site (seed 31), and varying from site to site (log-normal multipliers of sd
+# 0.5, and 5 % of the sites with 100 times the damage: noise that is not the test's own; seed 81).
+E=(--sites 40 --molecules 5000 --duplex 1 --family-mean 4 --seq-error 0.005 --pcr-error 0.0002
+   --damage 0.0001 --umi-error 0.01)
+for design in uniform varying; do
+    X=(--seed 31)
+    [ "$design" = varying ] && X=(--seed 81 --site-sd 0.5 --artefact 0.05)
+    for v in 0.001 0; do
+        p=det.$design.$v
+        [ -s "$p.bam.bai" ] || "$SIM" -o "$p" "${E[@]}" "${X[@]}" --vaf "$v"
+        "$VW" count --no-builtin -T "$p.targets.tsv" --count-unit molecule --duplex-only "$p.bam" >"$p.tsv"
+        "$VW" call --no-self --bg-floor 3e-5 -o "$p" "$p.tsv" 2>/dev/null
+        awk -F'\t' -v v="$v" -v d0="$design" 'NR == FNR { if ($0 !~ /^#/) t += $6; next }
+            /^#/ { next } { n++; d += $22 == "yes"; a += $12; o += $13 }
+            END { printf "%s, VAF %s: %d of %d sites detected; ALT duplex molecules %d (truth %d), other %d\n", d0, v, d, n, a, t, o }' \
+            "$p.truth.tsv" "$p.vafwatch.calls.tsv"
+    done
+done
