@@ -15,7 +15,7 @@
 #include "vafwatch/track.h"
 #include "cmd.h"
 
-enum { OPT_CNV = VW_OPT_TRACK_LAST + 1, OPT_BUILD, OPT_TITLE, OPT_TIMESTAMP, OPT_PARAM };
+enum { OPT_CNV = VW_OPT_TRACK_LAST + 1, OPT_BUILD, OPT_TITLE, OPT_TIMESTAMP, OPT_PARAM, OPT_DATE, OPT_NO_DATE };
 
 #define MAX_PARAMS 32
 
@@ -42,8 +42,11 @@ static void usage(FILE *fp)
             "      --build STR          catalogue build shown under Methods [not recorded]\n"
             "      --param KEY=VALUE    a parameter shown under Methods (e.g. the call stage's\n"
             "                           alpha); repeatable, at most %d\n"
-            "      --timestamp          write the date and time of the run (the output is\n"
-            "                           otherwise byte-identical between runs)\n"
+            "      --report-date DATE   the report date printed on every page and in the JSON\n"
+            "                           (YYYY-MM-DD) [$SOURCE_DATE_EPOCH when set, else today, UTC]\n"
+            "      --no-report-date     print no report date\n"
+            "      --timestamp          also write the date and time of the run (JSON 'generated',\n"
+            "                           Methods)\n"
             VW_OPT_COMMON_HELP
             "\n"
             "Patient file names keep [A-Za-z0-9._-] of the patient id (others become '_') and are\n"
@@ -79,6 +82,8 @@ int main_report(int argc, char *argv[])
         {"build", required_argument, NULL, OPT_BUILD},
         {"param", required_argument, NULL, OPT_PARAM},
         {"timestamp", no_argument, NULL, OPT_TIMESTAMP},
+        {"report-date", required_argument, NULL, OPT_DATE},
+        {"no-report-date", no_argument, NULL, OPT_NO_DATE},
         VW_OPT_COMMON_LONG,
         {NULL, 0, NULL, 0}
     };
@@ -90,7 +95,7 @@ int main_report(int argc, char *argv[])
     vw_report_param_t params[MAX_PARAMS];
     char *pbuf[MAX_PARAMS];
     size_t n_params = 0;
-    int c, ex, ret = VW_EXIT_DATA, rc;
+    int c, ex, ret = VW_EXIT_DATA, rc, date_set = 0;
     vw_timeline_t *tl = NULL;
     vw_track_t *tr = NULL;
     vw_leadtime_t *lt = NULL;
@@ -118,6 +123,18 @@ int main_report(int argc, char *argv[])
         case OPT_TITLE: ropt.title = optarg; break;
         case OPT_BUILD: build = optarg; break;
         case OPT_TIMESTAMP: ropt.timestamp = 1; break;
+        case OPT_DATE:
+            if (vw_date_parse(optarg, &ropt.report_date) != 0) {
+                vw_error("--report-date: '%s' is not a date (YYYY-MM-DD)", optarg);
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            date_set = 1;
+            break;
+        case OPT_NO_DATE:
+            ropt.report_date = VW_DATE_NONE;
+            date_set = 1;
+            break;
         case OPT_PARAM: {
             const char *eq = strchr(optarg, '=');
             if (!eq || eq == optarg || n_params == MAX_PARAMS) {
@@ -140,6 +157,12 @@ int main_report(int argc, char *argv[])
     }
     if (!sheet || !events || !outdir || optind >= argc) {
         vw_error("needs --sheet, --events, --outdir and at least one calls table");
+        ret = VW_EXIT_USAGE;
+        goto out;
+    }
+    if (!date_set && vw_report_default_date(&ropt.report_date) < 0) {
+        vw_error("SOURCE_DATE_EPOCH='%s' is not a number of seconds since 1970 (or use --report-date)",
+                 getenv("SOURCE_DATE_EPOCH"));
         ret = VW_EXIT_USAGE;
         goto out;
     }

@@ -635,6 +635,10 @@ int main_run(int argc, char *argv[])
         rin.n_params = sizeof(params) / sizeof(params[0]);
         vw_report_opt_t ropt;
         vw_report_opt_init(&ropt);
+        if (vw_report_default_date(&ropt.report_date) < 0) {
+            vw_error("SOURCE_DATE_EPOCH='%s' is not a number of seconds since 1970", getenv("SOURCE_DATE_EPOCH"));
+            goto out;
+        }
         fn.l = 0;
         ksprintf(&fn, "%s/report", outdir);
         if ((r = vw_report_write(&rin, fn.s, &ropt)) < 0) {

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "vafwatch/log.h"
+#include "vafwatch/stats.h"
 #include "vafwatch/report.h"
 #include "report_priv.h"
 
@@ -22,6 +23,120 @@ void vw_report_opt_init(vw_report_opt_t *opt)
 {
     opt->timestamp = 0;
     opt->title = "vafwatch cohort report";
+    opt->report_date = VW_DATE_NONE;
+}
+
+int vw_report_default_date(int32_t *ret_days)
+{
+    const char *e = getenv("SOURCE_DATE_EPOCH");
+    long long secs;
+    if (e && *e) {
+        char *end;
+        errno = 0;
+        secs = strtoll(e, &end, 10);
+        if (errno || *end || secs < 0 || !isdigit((unsigned char)*e))
+            return VW_EPARSE;
+    } else {
+        secs = (long long)time(NULL);
+    }
+    *ret_days = (int32_t)(secs / 86400);
+    return 0;
+}
+
+const char *vw_report_date_of(const vw_report_opt_t *opt, char *buf)
+{
+    if (!opt || opt->report_date == VW_DATE_NONE || vw_date_format(opt->report_date, buf) != 0)
+        return NULL;
+    return buf;
+}
+
+const char vw_report_intended_use[] = VW_REPORT_RUO_HEAD " " VW_REPORT_RUO_TAIL;
+
+int vw_report_is_patient(const vw_patient_t *p) { return p && vw_report_n_draws(p) > 0; }
+
+int vw_report_is_emerging(const vw_track_series_t *s)
+{
+    return s && strcmp(vw_track_status_name(s->status), "emerging") == 0;
+}
+
+const char *vw_report_status_label(const vw_track_series_t *s)
+{
+    static const struct { const char *name, *label; } w[] = {
+        {"emerging", "emerging: confirmed by the rule"},
+        {"pre-existing", "pre-existing: present at baseline"},
+        {"germline?", "possibly germline"},
+        {"unconfirmed", "unconfirmed: one detection, awaiting the next draw"},
+        {"transient", "transient: detected, not confirmed by the rule"},
+        {"never", "not detected"},
+        {"not_assessed", "not assessed"},
+    };
+    const char *n = vw_track_status_name(s->status);
+    for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
+        if (strcmp(n, w[i].name) == 0)
+            return w[i].label;
+    return n;
+}
+
+vw_targets_t *vw_report_catalogue(void)
+{
+    vw_targets_t *ts = vw_targets_init();
+    if (ts && vw_catalogue_builtin(ts, VW_BUILD_GRCH38) < 0) {
+        vw_targets_destroy(ts);
+        return NULL;
+    }
+    return ts;
+}
+
+static const char *skip_p(const char *s) { return strncmp(s, "p.", 2) == 0 ? s + 2 : s; }
+
+const char *vw_report_role(const vw_targets_t *cat, const vw_track_series_t *s, const char **ret_context)
+{
+    const char *ctx = NULL;
+    for (int i = 0; cat && s->kind == VW_KIND_MUTATION && i < cat->n && !ctx; i++)
+        if (strcmp(cat->t[i].id, s->id) == 0)
+            ctx = cat->t[i].context;
+    /* a target named otherwise (a user catalogue, a VCF) with the gene and protein of a built-in one */
+    for (int i = 0; cat && s->kind == VW_KIND_MUTATION && i < cat->n && !ctx; i++)
+        if (s->gene && s->protein && strcmp(s->protein, ".") && strcmp(cat->t[i].gene, s->gene) == 0
+            && strcmp(skip_p(cat->t[i].protein), skip_p(s->protein)) == 0)
+            ctx = cat->t[i].context;
+    if (ctx && strcmp(ctx, ".") == 0)
+        ctx = NULL;
+    if (ret_context)
+        *ret_context = ctx;
+    if (!ctx)
+        return "unknown";
+    if (strstr(ctx, "sensitising") || strstr(ctx, "sensitizing"))
+        return "sensitising";
+    if (strstr(ctx, "resistance"))
+        return "resistance";
+    return "other";
+}
+
+double vw_report_copies_per_ml(const vw_patient_t *p, const vw_track_draw_t *d)
+{
+    if (!p || !d || d->state == VW_DRAW_NA || !isfinite(d->vaf))
+        return NAN;
+    for (size_t i = 0; i < p->n_samples; i++)
+        if (p->samples[i].sample == d->sample || strcmp(p->samples[i].sample, d->sample) == 0)
+            return isfinite(p->samples[i].cfdna_ng_per_ml) ? d->vaf * p->samples[i].cfdna_ng_per_ml * VW_GE_PER_NG
+                                                            : NAN;
+    return NAN;
+}
+
+void vw_report_base64(FILE *fp, const void *data, size_t n)
+{
+    static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const unsigned char *p = data;
+    char q[4];
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0) | (i + 2 < n ? p[i + 2] : 0);
+        q[0] = a[v >> 18 & 63];
+        q[1] = a[v >> 12 & 63];
+        q[2] = i + 1 < n ? a[v >> 6 & 63] : '=';
+        q[3] = i + 2 < n ? a[v & 63] : '=';
+        fwrite(q, 1, 4, fp);
+    }
 }
 
 /* ------------------------------------------------------------------------ */
@@ -451,6 +566,8 @@ int vw_report_write_mqc(const vw_report_in_t *in, FILE *fp)
         const vw_patient_t *p = &in->tl->patients[i];
         const vw_lead_t *l = vw_report_lead(in->lt, p, i);
         char d1[VW_DATE_BUFSZ], d2[VW_DATE_BUFSZ];
+        if (!vw_report_is_patient(p))
+            continue;
         tsv_field(fp, p->id);
         fprintf(fp, "\t%s\t%s\t%s\t", l ? vw_lead_status_name(l->status) : "NA",
                 vw_report_date(l ? l->first_detection : VW_DATE_NONE, d1),
@@ -553,6 +670,8 @@ int vw_report_write(const vw_report_in_t *in, const char *outdir, const vw_repor
     }
     job_t j = {in, opt, names, 0, J_PHTML};
     for (size_t i = 0; i < np; i++) {
+        if (!vw_report_is_patient(&in->tl->patients[i]))
+            continue; /* normals only: not a patient */
         j.patient = i;
         j.kind = J_PHTML;
         snprintf(path, cap, "%s/patients/%s.html", outdir, names[i]);

@@ -9,7 +9,7 @@
 #include "vafwatch/report.h"
 #include "report_priv.h"
 
-#define FORMAT_VERSION 1
+#define FORMAT_VERSION 2 /* 2: report_date, intended_use, role, therapy_context, copies_per_ml */
 
 static void jdate(FILE *fp, const char *key, int32_t d)
 {
@@ -45,6 +45,11 @@ static void header(FILE *fp, const vw_report_in_t *in, const vw_report_opt_t *op
     jstr(fp, "command", in->command);
     fputs(",\n  ", fp);
     jstr(fp, "generated", opt && opt->timestamp ? vw_report_now(now, sizeof(now)) : NULL);
+    fputs(",\n  ", fp);
+    char rd[VW_DATE_BUFSZ];
+    jstr(fp, "report_date", vw_report_date_of(opt, rd));
+    fputs(",\n  ", fp);
+    jstr(fp, "intended_use", vw_report_intended_use);
     fputs(",\n  ", fp);
     jstr(fp, "build", in->build);
     fputs(",\n  \"parameters\": {", fp);
@@ -105,8 +110,11 @@ static const char *state_name(vw_draw_state_t s)
     return s == VW_DRAW_DET ? "detected" : s == VW_DRAW_NEG ? "not_detected" : "not_assessed";
 }
 
-static void clone(FILE *fp, const vw_track_series_t *s, const char *ind)
+static void clone(FILE *fp, const vw_patient_t *p, const vw_track_series_t *s, const vw_targets_t *cat,
+                  const char *ind)
 {
+    const char *ctx;
+    const char *role = vw_report_role(cat, s, &ctx);
     fprintf(fp, "{\n%s  ", ind);
     jstr(fp, "id", s->id);
     fputs(", ", fp);
@@ -125,6 +133,9 @@ static void clone(FILE *fp, const vw_track_series_t *s, const char *ind)
     jnum(fp, "max_cn_tumour", s->max_cn_t, "%.4g");
     fprintf(fp, ",\n%s  \"tracked\": %s, \"status\": \"%s\", ", ind, vw_report_is_clone(s) ? "true" : "false",
             vw_track_status_name(s->status));
+    fprintf(fp, "\"role\": \"%s\", ", role);
+    jstr(fp, "therapy_context", ctx);
+    fputs(", ", fp);
     jnum(fp, "baseline_vaf", s->baseline_vaf, "%.6g");
     fputs(", ", fp);
     jdate(fp, "first_detection", s->first_detection);
@@ -166,6 +177,8 @@ static void clone(FILE *fp, const vw_track_series_t *s, const char *ind)
         fputs(", ", fp);
         jnum(fp, "lod95", d->lod95, "%.6g");
         fputs(", ", fp);
+        jnum(fp, "copies_per_ml", s->kind == VW_KIND_MUTATION ? vw_report_copies_per_ml(p, d) : NAN, "%.6g");
+        fputs(", ", fp);
         jnum(fp, "p_value", d->p_value, "%.6g");
         fputs(", ", fp);
         jnum(fp, "clone_fraction", d->clone_fraction, "%.6g");
@@ -196,7 +209,8 @@ static int cnv_row_of(const vw_report_cnv_t *c, int r, const vw_patient_t *p)
     return 0;
 }
 
-static void patient(FILE *fp, const vw_report_in_t *in, size_t i, const char *file, const char *ind)
+static void patient(FILE *fp, const vw_report_in_t *in, size_t i, const char *file, const vw_targets_t *cat,
+                    const char *ind)
 {
     const vw_patient_t *p = &in->tl->patients[i];
     const vw_lead_t *l = vw_report_lead(in->lt, p, i);
@@ -281,7 +295,7 @@ static void patient(FILE *fp, const vw_report_in_t *in, size_t i, const char *fi
     snprintf(ind2, sizeof(ind2), "%s    ", ind);
     for (size_t k = b; k < e; k++) {
         fprintf(fp, "%s\n%s", k > b ? "," : "", ind2);
-        clone(fp, &in->tr->s[k], ind2);
+        clone(fp, p, &in->tr->s[k], cat, ind2);
     }
     fprintf(fp, "],\n%s  \"cnv\": [", ind);
     int nc = 0;
@@ -336,6 +350,11 @@ int vw_report_write_json(const vw_report_in_t *in, const vw_report_opt_t *opt, F
     free(ids);
     if (rc < 0)
         return rc;
+    vw_targets_t *cat = vw_report_catalogue();
+    if (!cat) {
+        vw_report_file_names_free(names, np);
+        return -ENOMEM;
+    }
     header(fp, in, opt);
     fputs("  \"cohort\": {\"groups\": [", fp);
     for (size_t g = 0; g < in->lt->n_groups; g++) {
@@ -343,13 +362,17 @@ int vw_report_write_json(const vw_report_in_t *in, const vw_report_opt_t *opt, F
         group(fp, &in->lt->g[g]);
     }
     fputs("]},\n  \"patients\": [", fp);
+    size_t n_out = 0;
     for (size_t i = 0; i < np; i++) {
         char file[128];
+        if (!vw_report_is_patient(&in->tl->patients[i]))
+            continue;
         snprintf(file, sizeof(file), "patients/%s.html", names[i]);
-        fputs(i ? ",\n    " : "\n    ", fp);
-        patient(fp, in, i, file, "    ");
+        fputs(n_out++ ? ",\n    " : "\n    ", fp);
+        patient(fp, in, i, file, cat, "    ");
     }
     fputs("\n  ]\n}\n", fp);
+    vw_targets_destroy(cat);
     vw_report_file_names_free(names, np);
     return ferror(fp) ? -EIO : 0;
 }
@@ -358,9 +381,13 @@ int vw_report_write_patient_json(const vw_report_in_t *in, const vw_report_opt_t
 {
     if (!in || !in->tl || !in->tr || !in->lt || !fp || i >= in->tl->n_patients)
         return -EINVAL;
+    vw_targets_t *cat = vw_report_catalogue();
+    if (!cat)
+        return -ENOMEM;
     header(fp, in, opt);
     fputs("  \"patient\": ", fp);
-    patient(fp, in, i, NULL, "  ");
+    patient(fp, in, i, NULL, cat, "  ");
+    vw_targets_destroy(cat);
     fputs("\n}\n", fp);
     return ferror(fp) ? -EIO : 0;
 }

@@ -78,9 +78,17 @@ typedef struct {
 typedef struct {
     int timestamp;                  /* 1: write the UTC date and time of the run [0] */
     const char *title;              /* cohort report title ["vafwatch cohort report"] */
+    int32_t report_date;            /* the report date shown on every page and in the JSON
+                                     * (days since 1970-01-01); VW_DATE_NONE: none [VW_DATE_NONE] */
 } vw_report_opt_t;
 
 void vw_report_opt_init(vw_report_opt_t *opt);
+
+/* The default report date: SOURCE_DATE_EPOCH (seconds since 1970, UTC) when
+ * that variable is set (reproducible builds), else today (UTC).  Returns 0,
+ * or VW_EPARSE when SOURCE_DATE_EPOCH is set but not a non-negative integer
+ * (then *ret_days is untouched). */
+int vw_report_default_date(int32_t *ret_days) VW_WARN_UNUSED;
 
 /*
  * Writes into 'outdir' (created if missing, with its 'patients' folder):
