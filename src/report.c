@@ -34,7 +34,7 @@ int vw_report_default_date(int32_t *ret_days)
         char *end;
         errno = 0;
         secs = strtoll(e, &end, 10);
-        if (errno || *end || secs < 0 || !isdigit((unsigned char)*e))
+        if (errno || *end || secs < 0 || !isdigit((unsigned char)*e) || secs / 86400 > INT32_MAX)
             return VW_EPARSE;
     } else {
         secs = (long long)time(NULL);

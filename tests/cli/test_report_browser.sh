@@ -26,7 +26,7 @@ shoot() { # PAGE PNG LOG
         --user-data-dir="$T/profile.$(basename "$2")" --enable-logging=stderr --v=0 \
         --screenshot="$2" --window-size=1200,1600 "file://$1" >"$3" 2>&1
 }
-for page in index.html patients/CRC04.html; do
+for page in index.html patients/CRC04.html patients/LUNG05.html; do
     png="$T/$(basename "$page" .html).png"
     log="$T/$(basename "$page" .html).log"
     if ! shoot "$T/r/$page" "$png" "$log" || [ ! -s "$png" ]; then bad "$page: no screenshot"; sed 's/^/    /' "$log" | tail -5; continue; fi
@@ -48,5 +48,18 @@ for page in index.html patients/CRC04.html; do
         --user-data-dir="$T/profile.dom" --dump-dom "file://$T/r/$page" >"$T/dom.html" 2>/dev/null
     if grep -q '<svg' "$T/dom.html" && ! grep -qi '<script' "$T/dom.html"; then ok "$page: DOM has the SVG, no script"; else bad "$page: DOM"; fi
 done
+# the words a reader sees first, as the browser rendered them (LUNG05: T790M and C797S met the rule)
+timeout 40 "$CHROME" --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
+    --user-data-dir="$T/profile.words" --dump-dom "file://$T/r/patients/LUNG05.html" >"$T/l5.html" 2>/dev/null
+if python3 - "$T/l5.html" <<'PY'
+import re, sys
+h = open(sys.argv[1]).read()
+t = re.sub(r"<[^>]+>", "", re.search(r'<p class="headline">(.*?)</p>', h, re.S).group(1))
+assert t.startswith("At the last draw (2023-10-23, LUNG05_d280): detected EGFR p.T790M at 30 % (resistance mutation), confirmed"), t
+assert "For research use only." in h and re.search(r"Report date: <b>\d{4}-\d\d-\d\d</b>", h)
+assert re.search(r'<details class="nd-targets">\s*<summary>5 other targets not detected', h)  # folded (no "open")
+assert h.count('class="emergence"') == 2 and h.count('download="LUNG05_vaf.') == 2
+PY
+then ok "LUNG05: headline, report date, research use, folded table, two emergence markers"; else bad "LUNG05 words"; fi
 echo "# $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
