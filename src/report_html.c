@@ -878,7 +878,12 @@ static void clone_tables(FILE *fp, const vw_report_in_t *in, const vw_patient_t 
     }
     if (any)
         fputs("</tbody>\n</table>\n", fp);
-    /* draw x clone */
+    /* draw x clone; specimen and assay columns when the sheet gives them */
+    int has_spec = 0, has_assay = 0;
+    for (size_t k = 0; k < p->n_samples; k++) {
+        has_spec |= p->samples[k].specimen_id != NULL;
+        has_assay |= p->samples[k].assay != NULL;
+    }
     fputs("<h2>Draws</h2>\n<p class=\"muted\">VAF in % to 2 significant figures, with mutant/total fragments and "
           "the 95 % confidence interval. A clone that is not detected is reported with the draw's LoD95, the "
           "smallest VAF that would have been detected with 95 % probability.</p>\n", fp);
@@ -890,7 +895,9 @@ static void clone_tables(FILE *fp, const vw_report_in_t *in, const vw_patient_t 
         char name[160];
         fprintf(fp, "<h3><span style=\"color:%s\">&#9679;</span> ", vw_report_colours[ci++ % VW_REPORT_N_COLOURS]);
         esc(fp, clone_name(s, name, sizeof(name)));
-        fputs("</h3>\n<table>\n<thead><tr><th>date</th><th>sample</th><th>depth</th><th>result</th><th>alt/depth</th>"
+        fprintf(fp, "</h3>\n<table>\n<thead><tr><th>date</th><th>sample</th>%s%s", has_spec ? "<th>specimen</th>" : "",
+                has_assay ? "<th>assay</th>" : "");
+        fputs("<th>depth</th><th>result</th><th>alt/depth</th>"
               "<th>VAF</th><th>95 % CI</th><th>LoD95</th><th>mutant copies/mL</th><th>flags</th></tr></thead>\n"
               "<tbody>\n", fp);
         for (size_t di = 0; di < s->n_draws; di++) {
@@ -899,6 +906,20 @@ static void clone_tables(FILE *fp, const vw_report_in_t *in, const vw_patient_t 
             fprintf(fp, "<tr><td>%s</td><td>", vw_report_date(d->date, dd));
             esc(fp, d->sample);
             fputs("</td>", fp);
+            const vw_sample_t *sm = NULL;
+            for (size_t q = 0; q < p->n_samples && !sm; q++)
+                if (strcmp(p->samples[q].sample, d->sample) == 0)
+                    sm = &p->samples[q];
+            if (has_spec) {
+                fputs("<td>", fp);
+                esc(fp, sm && sm->specimen_id ? sm->specimen_id : "NA");
+                fputs("</td>", fp);
+            }
+            if (has_assay) {
+                fputs("<td>", fp);
+                esc(fp, sm && sm->assay ? sm->assay : "NA");
+                fputs("</td>", fp);
+            }
             td_num(fp, d->depth >= 0 ? vw_report_count(d->depth, n, sizeof(n)) : "NA");
             draw_result(fp, d);
             vw_report_pct(d->lod95, lod, sizeof(lod));

@@ -9,7 +9,7 @@
 #include "vafwatch/report.h"
 #include "report_priv.h"
 
-#define FORMAT_VERSION 2 /* 2: report_date, intended_use, role, therapy_context, copies_per_ml */
+#define FORMAT_VERSION 2 /* 2: report_date, intended_use, role, therapy_context, copies_per_ml, specimen_id, assay */
 
 static void jdate(FILE *fp, const char *key, int32_t d)
 {
@@ -286,6 +286,10 @@ static void patient(FILE *fp, const vw_report_in_t *in, size_t i, const char *fi
         jdate(fp, "date", s->date);
         fprintf(fp, ", \"type\": \"%s\", ", vw_timeline_sample_type_name(s->type));
         jnum(fp, "cfdna_ng_per_ml", s->cfdna_ng_per_ml, "%.6g");
+        fputs(", ", fp);
+        jstr(fp, "specimen_id", s->specimen_id);
+        fputs(", ", fp);
+        jstr(fp, "assay", s->assay);
         fputs("}", fp);
     }
     fprintf(fp, "],\n%s  \"clones\": [", ind);

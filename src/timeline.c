@@ -484,6 +484,8 @@ static void free_sample(vw_sample_t *s)
     free(s->patient);
     free(s->sample);
     free(s->path);
+    free(s->specimen_id);
+    free(s->assay);
 }
 
 static void free_events(vw_event_t *ev, size_t n)
@@ -521,12 +523,24 @@ void vw_timeline_destroy(vw_timeline_t *tl)
 /* Cohort sheet                                                              */
 /* ======================================================================== */
 
-enum { SC_PATIENT, SC_SAMPLE, SC_DATE, SC_FILE, SC_TYPE, SC_CFDNA, SC_PLASMA_ML, SC_N };
+enum { SC_PATIENT, SC_SAMPLE, SC_DATE, SC_FILE, SC_TYPE, SC_CFDNA, SC_PLASMA_ML, SC_SPECIMEN, SC_ASSAY, SC_N };
 
 static const colspec_t sheet_cols[SC_N] = {
     {"patient", 1}, {"sample", 1}, {"date", 1}, {"file", 1},
-    {"type", 0}, {"cfdna_ng_per_ml", 0}, {"plasma_ml", 0},
+    {"type", 0}, {"cfdna_ng_per_ml", 0}, {"plasma_ml", 0}, {"specimen_id", 0}, {"assay", 0},
 };
+
+/* An optional text column: NULL when the column is absent, empty or NA;
+ * *ret_oom is set when the copy fails. */
+static char *opt_text(const char *const *f, int c, int *ret_oom)
+{
+    if (c < 0 || !f[c][0] || strcmp(f[c], "NA") == 0)
+        return NULL;
+    char *s = vw_strdup(f[c]);
+    if (!s)
+        *ret_oom = 1;
+    return s;
+}
 
 /* 'file' resolved against the directory of the sheet: absolute paths are
  * kept, leading "./" is dropped, and a sheet without a directory part
@@ -630,7 +644,10 @@ static int parse_sheet_row(const char *path, long line, unsigned flags, const in
     s->patient = vw_strdup(f[col[SC_PATIENT]]);
     s->sample = vw_strdup(f[col[SC_SAMPLE]]);
     s->path = resolve_path(path, f[col[SC_FILE]]);
-    if (!s->patient || !s->sample || !s->path) {
+    int text_oom = 0;
+    s->specimen_id = opt_text((const char *const *)f, col[SC_SPECIMEN], &text_oom);
+    s->assay = opt_text((const char *const *)f, col[SC_ASSAY], &text_oom);
+    if (!s->patient || !s->sample || !s->path || text_oom) {
         free_sample(s);
         return oom(path);
     }

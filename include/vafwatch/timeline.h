@@ -101,6 +101,8 @@ typedef struct {
     vw_sample_type_t type;
     double cfdna_ng_per_ml; /* cfDNA concentration in ng per mL plasma; NaN if absent */
     double plasma_ml;       /* plasma volume in mL; NaN if absent */
+    char *specimen_id;      /* optional 'specimen_id' column (the tube or accession id); NULL if absent/NA */
+    char *assay;            /* optional 'assay' column (panel or assay name and version); NULL if absent/NA */
     long line;              /* 1-based line in the cohort sheet */
 } vw_sample_t;
 

@@ -168,8 +168,14 @@ for r in rows[1:]:
         g[21] = "yes" if last else "no"
         out.append("\t".join(g))
 open(sys.argv[3], "w").write("\n".join(out) + "\n")
-sheet = open(sys.argv[2]).read()
-open(sys.argv[4], "w").write(sheet + "PON1\tPON1_n\t2023-01-02\tpon1.bam\tnormal\tNA\n")
+sheet = open(sys.argv[2]).read().splitlines()
+# optional specimen_id and assay columns (NA for CRC01)
+out = [sheet[0] + "\tspecimen_id\tassay"]
+for l in sheet[1:]:
+    f = l.split("\t")
+    out.append(l + ("\tNA\tNA" if f[0] == "CRC01" else "\tTUBE-%s\tpanel <v2>" % f[1]))
+out.append("PON1\tPON1_n\t2023-01-02\tpon1.bam\tnormal\tNA\tNA\tNA")
+open(sys.argv[4], "w").write("\n".join(out) + "\n")
 PY
 check "report: last-draw detection, normals" -- env SOURCE_DATE_EPOCH=1700000000 "$VW" report -s "$T/words_sheet.tsv" -e "$E" \
     -O "$T/rw" "$T/words_calls.tsv"
@@ -200,6 +206,8 @@ assert m and m.group(1) == "5 other targets not detected at any draw (LoD95 0.15
 assert "For research use only." in h and "Report date: <b>2023-11-14</b>" in h
 # copies/mL of a detected draw: VAF x cfDNA (ng/mL) x 303 = 0.23 x 18 x 303 = 1254.42 (sheet: 18 ng/mL)
 assert "<td class=\"n\">1254.4</td>" in h, "copies/mL"
+# specimen and assay from the sheet, escaped
+assert "<th>specimen</th><th>assay</th>" in h and "<td>TUBE-LUNG05_d280</td><td>panel &lt;v2&gt;</td>" in h
 PY
 check "JSON: roles, statuses, copies/mL, report date, normals left out" -- python3 - "$T/rw/vafwatch.report.json" "$T/words_sheet.tsv" <<'PY'
 import json, sys
@@ -221,6 +229,9 @@ for x in c["EGFR_T790M_c.2369C>T"]["draws"]:
     assert abs(x["copies_per_ml"] - want) <= 1e-5 * want, (x, want)  # written to 6 significant figures
     n += 1
 assert n == 11
+sm = {x["sample"]: x for x in d["patients"][pats.index("LUNG05")]["samples"]}
+assert sm["LUNG05_d280"]["specimen_id"] == "TUBE-LUNG05_d280" and sm["LUNG05_d280"]["assay"] == "panel <v2>"
+assert all(x["specimen_id"] is None and x["assay"] is None for x in d["patients"][pats.index("CRC01")]["samples"])
 PY
 if [ ! -e "$T/rw/patients/PON1.html" ] && ! grep -q "PON1" "$T/rw/index.html" "$T/rw/vafwatch_mqc.tsv" \
    && grep -q "1 sheet entry without a plasma draw (normals only) is not counted" "$T/rw/index.html"; then
