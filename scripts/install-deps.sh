@@ -15,3 +15,6 @@ $SUDO apt-get install -y -qq --no-install-recommends \
 $SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null
 # the workflow test (tests/cli/test_snakemake.sh) runs docs/workflows/snakemake with it
 $SUDO apt-get install -y -qq --no-install-recommends snakemake >/dev/null
+# MultiQC reads the report's custom content (tests/cli/test_multiqc.sh); vcftools gives
+# vcf-validator and cwltool runs the CWL descriptions (docs/workflows/cwl)
+$SUDO apt-get install -y -qq --no-install-recommends multiqc vcftools cwltool >/dev/null

@@ -15,7 +15,7 @@
 #include "vafwatch/track.h"
 #include "cmd.h"
 
-enum { OPT_CNV = VW_OPT_TRACK_LAST + 1, OPT_BUILD, OPT_TITLE, OPT_TIMESTAMP, OPT_PARAM, OPT_DATE, OPT_NO_DATE };
+enum { OPT_CNV = VW_OPT_TRACK_LAST + 1, OPT_BUILD, OPT_TITLE, OPT_TIMESTAMP, OPT_PARAM, OPT_DATE, OPT_NO_DATE, OPT_MARKERS };
 
 #define MAX_PARAMS 32
 
@@ -34,10 +34,13 @@ static void usage(FILE *fp)
     fprintf(fp,
             VW_OPT_TRACK_CNV_HELP
             "                           (its rows are also listed with the patient of their sample)\n"
+            "      --markers FILE       clinical markers (patient, date, marker, value[, unit]: CEA,\n"
+            "                           CA19-9, LDH ...): a panel under the VAF plot, a table, JSON\n"
             "Output:\n"
             "  -O, --outdir DIR         writes DIR/index.html, DIR/patients/<patient>.html,\n"
             "                           DIR/vafwatch.report.json, DIR/patients/<patient>.json and\n"
-            "                           DIR/vafwatch_mqc.tsv (MultiQC custom content) [required]\n"
+            "                           DIR/vafwatch_mqc.tsv, DIR/vafwatch_stats_mqc.tsv and\n"
+            "                           DIR/vafwatch_vaf_mqc.json (MultiQC custom content) [required]\n"
             "      --title STR          title of the cohort report [vafwatch cohort report]\n"
             "      --build STR          catalogue build shown under Methods [not recorded]\n"
             "      --param KEY=VALUE    a parameter shown under Methods (e.g. the call stage's\n"
@@ -77,6 +80,7 @@ int main_report(int argc, char *argv[])
     static const struct option lopts[] = {
         VW_OPT_TRACK_LONG,
         {"cnv", required_argument, NULL, OPT_CNV},
+        {"markers", required_argument, NULL, OPT_MARKERS},
         {"outdir", required_argument, NULL, 'O'},
         {"title", required_argument, NULL, OPT_TITLE},
         {"build", required_argument, NULL, OPT_BUILD},
@@ -91,7 +95,8 @@ int main_report(int argc, char *argv[])
     vw_track_opt_init(&opt);
     vw_report_opt_t ropt;
     vw_report_opt_init(&ropt);
-    const char *sheet = NULL, *events = NULL, *outdir = NULL, *cnv_path = NULL, *build = NULL;
+    const char *sheet = NULL, *events = NULL, *outdir = NULL, *cnv_path = NULL, *build = NULL, *markers_path = NULL;
+    vw_markers_t *markers = NULL;
     vw_report_param_t params[MAX_PARAMS];
     char *pbuf[MAX_PARAMS];
     size_t n_params = 0;
@@ -121,6 +126,7 @@ int main_report(int argc, char *argv[])
             cnv_files[n_cnv++] = optarg;
             break;
         case OPT_TITLE: ropt.title = optarg; break;
+        case OPT_MARKERS: markers_path = optarg; break;
         case OPT_BUILD: build = optarg; break;
         case OPT_TIMESTAMP: ropt.timestamp = 1; break;
         case OPT_DATE:
@@ -181,6 +187,8 @@ int main_report(int argc, char *argv[])
     if (vw_cmd_track_load_calls(sheet, events, argv + optind, argc - optind, cnv_files, n_cnv, &opt, &tl, &tr,
                                 &cs) < 0)
         goto out;
+    if (markers_path && vw_markers_read(tl, markers_path, &markers) < 0)
+        goto out; /* logged */
     if ((rc = vw_leadtime_run(tl, tr, &lt)) < 0) {
         vw_error_code(rc, "lead time");
         goto out;
@@ -188,7 +196,7 @@ int main_report(int argc, char *argv[])
     vw_report_in_t in = {
         .tl = tl, .tr = tr, .lt = lt, .calls = cs, .cnv = cnv, .cnv_path = cnv_path,
         .command = vw_cmd_line(), .version = VW_VERSION_LONG, .build = build,
-        .params = params, .n_params = n_params,
+        .params = params, .n_params = n_params, .markers = markers,
     };
     if (vw_report_write(&in, outdir, &ropt) < 0)
         goto out; /* logged */
@@ -198,6 +206,7 @@ out:
     for (size_t i = 0; i < n_params; i++)
         free(pbuf[i]);
     vw_report_cnv_destroy(cnv);
+    vw_markers_destroy(markers);
     free(cnv_files);
     vw_calls_destroy(cs);
     vw_leadtime_destroy(lt);

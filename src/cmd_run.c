@@ -54,7 +54,7 @@ static void usage(FILE *fp)
             "  vafwatch.series.tsv, vafwatch.leadtime.tsv, vafwatch.cohort.tsv,\n"
             "  vafwatch.leadtime.json, vafwatch.model.tsv (when built from normals),\n"
             "  report/index.html, report/patients/PATIENT.html (and .json), report/vafwatch.report.json,\n"
-            "  report/vafwatch_mqc.tsv (MultiQC),\n"
+            "  report/vafwatch_mqc.tsv, report/vafwatch_stats_mqc.tsv, report/vafwatch_vaf_mqc.json (MultiQC),\n"
             "  counts/SAMPLE.vafwatch.counts.tsv (the per-draw evidence, reused by re-runs).\n\n"
             "Input:\n"
             "  -e, --events FILE        clinical events (treatment, scans, progression) [required]\n"

@@ -124,6 +124,21 @@ double vw_report_copies_per_ml(const vw_patient_t *p, const vw_track_draw_t *d)
     return NAN;
 }
 
+void vw_report_marker_range(const vw_report_in_t *in, size_t pi, size_t *b, size_t *e)
+{
+    *b = *e = 0;
+    const vw_markers_t *m = in->markers;
+    if (!m)
+        return;
+    size_t i = 0;
+    while (i < m->n && m->v[i].patient < pi)
+        i++;
+    *b = i;
+    while (i < m->n && m->v[i].patient == pi)
+        i++;
+    *e = i;
+}
+
 void vw_report_base64(FILE *fp, const void *data, size_t n)
 {
     static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -581,6 +596,165 @@ int vw_report_write_mqc(const vw_report_in_t *in, FILE *fp)
     return ferror(fp) ? -EIO : 0;
 }
 
+static int cmp_long(const void *a, const void *b)
+{
+    long x = *(const long *)a, y = *(const long *)b;
+    return (x > y) - (x < y);
+}
+
+int vw_report_write_mqc_stats(const vw_report_in_t *in, FILE *fp)
+{
+    if (!in || !in->tl || !in->tr || !fp)
+        return -EINVAL;
+    fputs("# id: 'vafwatch_stats'\n"
+          "# plot_type: 'generalstats'\n"
+          "# pconfig:\n"
+          "#     - depth_median:\n"
+          "#         title: 'Hotspot depth'\n"
+          "#         description: 'vafwatch: median depth (fragments) over the tracked hotspots of the draw'\n"
+          "#         namespace: 'vafwatch'\n"
+          "#         format: '{:,.0f}'\n"
+          "#         scale: 'Blues'\n"
+          "#     - max_vaf:\n"
+          "#         title: 'Max VAF'\n"
+          "#         description: 'vafwatch: largest VAF among the mutations detected in the draw (%)'\n"
+          "#         namespace: 'vafwatch'\n"
+          "#         suffix: '%'\n"
+          "#         max: 100\n"
+          "#         min: 0\n"
+          "#         format: '{:,.2f}'\n"
+          "#         scale: 'OrRd'\n"
+          "#     - clones_detected:\n"
+          "#         title: 'Mutations detected'\n"
+          "#         description: 'vafwatch: tracked mutations detected in the draw'\n"
+          "#         namespace: 'vafwatch'\n"
+          "#         format: '{:,.0f}'\n"
+          "#         scale: 'Reds'\n"
+          "#     - tumour_fraction:\n"
+          "#         title: 'Tumour fraction'\n"
+          "#         description: 'vafwatch: tumour fraction used for copy number (%), when known'\n"
+          "#         namespace: 'vafwatch'\n"
+          "#         suffix: '%'\n"
+          "#         max: 100\n"
+          "#         min: 0\n"
+          "#         format: '{:,.1f}'\n"
+          "Sample\tdepth_median\tmax_vaf\tclones_detected\ttumour_fraction\n", fp);
+    for (size_t i = 0; i < in->tl->n_patients; i++) {
+        const vw_patient_t *p = &in->tl->patients[i];
+        size_t b, e;
+        vw_report_series_range(in->tr, p, &b, &e);
+        long *dep = malloc((e - b + 1) * sizeof(long));
+        if (!dep)
+            return -ENOMEM;
+        for (size_t k = 0; k < p->n_samples; k++) {
+            const vw_sample_t *sm = &p->samples[k];
+            if (sm->type != VW_SAMPLE_PLASMA)
+                continue;
+            size_t nd = 0;
+            int ndet = 0, assessed = 0;
+            double vmax = NAN, tf = NAN;
+            for (size_t q = b; q < e; q++) {
+                const vw_track_series_t *s = &in->tr->s[q];
+                for (size_t di = 0; di < s->n_draws; di++) {
+                    const vw_track_draw_t *d = &s->draws[di];
+                    if (strcmp(d->sample, sm->sample) != 0)
+                        continue;
+                    if (s->kind == VW_KIND_AMPLIFICATION) {
+                        if (isfinite(d->tf))
+                            tf = d->tf;
+                        break;
+                    }
+                    if (d->state != VW_DRAW_NA)
+                        assessed = 1;
+                    if (d->depth >= 0)
+                        dep[nd++] = d->depth;
+                    if (d->state == VW_DRAW_DET) {
+                        ndet++;
+                        if (isnan(vmax) || d->vaf > vmax)
+                            vmax = d->vaf;
+                    }
+                    break;
+                }
+            }
+            tsv_field(fp, sm->sample);
+            if (nd) {
+                qsort(dep, nd, sizeof(long), cmp_long);
+                double med = nd % 2 ? (double)dep[nd / 2] : ((double)dep[nd / 2 - 1] + (double)dep[nd / 2]) / 2;
+                fprintf(fp, "\t%.1f", med);
+            } else {
+                fputs("\tNA", fp);
+            }
+            if (isfinite(vmax))
+                fprintf(fp, "\t%.4g", 100 * vmax);
+            else
+                fputs(assessed ? "\t0" : "\tNA", fp);
+            if (assessed)
+                fprintf(fp, "\t%d", ndet);
+            else
+                fputs("\tNA", fp);
+            if (isfinite(tf))
+                fprintf(fp, "\t%.4g\n", 100 * tf);
+            else
+                fputs("\tNA\n", fp);
+        }
+        free(dep);
+    }
+    return ferror(fp) ? -EIO : 0;
+}
+
+int vw_report_write_mqc_vaf(const vw_report_in_t *in, FILE *fp)
+{
+    if (!in || !in->tl || !in->tr || !fp)
+        return -EINVAL;
+    fputs("{\n  \"id\": \"vafwatch_vaf\",\n  \"section_name\": \"vafwatch: VAF of the tracked mutations\",\n"
+          "  \"description\": \"VAF (%) of every mutation detected at least once, one line per patient and "
+          "mutation, at the draws where it was detected; x is days since the patient's first plasma draw. "
+          "Draws where it was not detected are left out (they have an LoD95, not a VAF: see the vafwatch "
+          "report).\",\n  \"plot_type\": \"linegraph\",\n"
+          "  \"pconfig\": {\"id\": \"vafwatch_vaf_plot\", \"title\": \"vafwatch: VAF over time\", "
+          "\"xlab\": \"Days since the first draw\", \"ylab\": \"VAF (%)\", \"ymin\": 0, \"logswitch\": true, "
+          "\"tt_label\": \"day {point.x}: {point.y:.2f} %\"},\n  \"data\": {", fp);
+    int first = 1;
+    for (size_t i = 0; i < in->tl->n_patients; i++) {
+        const vw_patient_t *p = &in->tl->patients[i];
+        if (!vw_report_is_patient(p))
+            continue;
+        int32_t d0 = VW_DATE_NONE;
+        for (size_t k = 0; k < p->n_samples && d0 == VW_DATE_NONE; k++)
+            if (p->samples[k].type == VW_SAMPLE_PLASMA)
+                d0 = p->samples[k].date;
+        size_t b, e;
+        vw_report_series_range(in->tr, p, &b, &e);
+        for (size_t q = b; q < e; q++) {
+            const vw_track_series_t *s = &in->tr->s[q];
+            if (s->kind != VW_KIND_MUTATION || !vw_report_is_clone(s))
+                continue;
+            char name[512];
+            const char *g = s->gene && strcmp(s->gene, ".") ? s->gene : "";
+            const char *pr = s->protein && strcmp(s->protein, ".") ? s->protein : s->id;
+            snprintf(name, sizeof(name), "%s %s%s%s", p->id, g, *g ? " " : "", pr);
+            char *esc = vw_report_html_escaped(name); /* MultiQC puts names into its HTML as they are */
+            if (!esc)
+                return -ENOMEM;
+            fputs(first ? "\n    " : ",\n    ", fp);
+            first = 0;
+            vw_json_str(fp, esc);
+            free(esc);
+            fputs(": {", fp);
+            int n = 0;
+            for (size_t di = 0; di < s->n_draws; di++) {
+                const vw_track_draw_t *d = &s->draws[di];
+                if (d->state != VW_DRAW_DET || !isfinite(d->vaf))
+                    continue;
+                fprintf(fp, "%s\"%ld\": %.4g", n++ ? ", " : "", (long)(d->date - d0), 100 * d->vaf);
+            }
+            fputs("}", fp);
+        }
+    }
+    fputs("\n  }\n}\n", fp);
+    return ferror(fp) ? -EIO : 0;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Writing everything                                                        */
 /* ------------------------------------------------------------------------ */
@@ -606,7 +780,7 @@ typedef struct {
     int kind;
 } job_t;
 
-enum { J_INDEX, J_JSON, J_MQC, J_PHTML, J_PJSON };
+enum { J_INDEX, J_JSON, J_MQC, J_PHTML, J_PJSON, J_MQC_STATS, J_MQC_VAF };
 
 static int write_one(const char *path, const job_t *j)
 {
@@ -620,6 +794,8 @@ static int write_one(const char *path, const job_t *j)
     case J_INDEX: rc = vw_report_write_cohort_html(j->in, j->opt, j->names, of.fp); break;
     case J_JSON: rc = vw_report_write_json(j->in, j->opt, of.fp); break;
     case J_MQC: rc = vw_report_write_mqc(j->in, of.fp); break;
+    case J_MQC_STATS: rc = vw_report_write_mqc_stats(j->in, of.fp); break;
+    case J_MQC_VAF: rc = vw_report_write_mqc_vaf(j->in, of.fp); break;
     case J_PHTML: rc = vw_report_write_patient_html(j->in, j->opt, j->patient, of.fp); break;
     default: rc = vw_report_write_patient_json(j->in, j->opt, j->patient, of.fp); break;
     }
@@ -683,7 +859,8 @@ int vw_report_write(const vw_report_in_t *in, const char *outdir, const vw_repor
             goto out;
     }
     static const struct { int kind; const char *name; } top[] = {
-        {J_JSON, "vafwatch.report.json"}, {J_MQC, "vafwatch_mqc.tsv"}, {J_INDEX, "index.html"}};
+        {J_JSON, "vafwatch.report.json"}, {J_MQC, "vafwatch_mqc.tsv"}, {J_MQC_STATS, "vafwatch_stats_mqc.tsv"},
+        {J_MQC_VAF, "vafwatch_vaf_mqc.json"}, {J_INDEX, "index.html"}};
     for (size_t k = 0; k < sizeof(top) / sizeof(top[0]); k++) {
         j.kind = top[k].kind;
         snprintf(path, cap, "%s/%s", outdir, top[k].name);

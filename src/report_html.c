@@ -677,6 +677,124 @@ static const char pcn_caption[] =
     "line is the plasma threshold pCN 2.4 (with a tumour fraction known the call is on the tumour copy number "
     "CN_t = 2 + (pCN &#8722; 2) / TF instead).";
 
+/* The clinical markers of a patient under the VAF plot, on its date axis:
+ * one panel per marker (linear, from 0), values outside the plotted dates
+ * are only in the table. */
+#define MARKER_PANEL_H 80.0
+#define MARKER_PANEL_GAP 34.0
+static int markers_plot(FILE *fp, FILE *csv, const vw_report_in_t *in, size_t pi, const vw_targets_t *cat)
+{
+    (void)cat;
+    const vw_patient_t *p = &in->tl->patients[pi];
+    size_t b, e;
+    vw_report_marker_range(in, pi, &b, &e);
+    if (b == e)
+        return 0;
+    const vw_marker_value_t *v = in->markers->v;
+    size_t n_mark = 0;
+    for (size_t k = b; k < e; k++)
+        n_mark += k == b || strcmp(v[k].marker, v[k - 1].marker) != 0;
+    vw_report_axes_t ax;
+    vw_report_axes_patient(p, &ax);
+    const double y0 = 24, right = ax.left + ax.width;
+    double bottom = y0 + (double)n_mark * (MARKER_PANEL_H + MARKER_PANEL_GAP) - MARKER_PANEL_GAP;
+    double H = bottom + 60;
+    fprintf(fp, "<svg class=\"markers\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 960 %.0f\" "
+                "width=\"960\" height=\"%.0f\" " SVG_FONT " role=\"img\" "
+                "aria-label=\"clinical markers over time\">\n", H, H);
+    size_t mi = 0;
+    for (size_t k = b; k < e; mi++) {
+        size_t j = k;
+        double hi = 0;
+        while (j < e && strcmp(v[j].marker, v[k].marker) == 0) {
+            if (v[j].value > hi)
+                hi = v[j].value;
+            j++;
+        }
+        /* the top of the axis: 1, 2 or 5 times a power of ten, at or above the largest value */
+        double top = 1;
+        if (hi > 0) {
+            double p10 = pow(10, floor(log10(hi)));
+            top = hi <= p10 ? p10 : hi <= 2 * p10 ? 2 * p10 : hi <= 5 * p10 ? 5 * p10 : 10 * p10;
+        }
+        double py0 = y0 + (double)mi * (MARKER_PANEL_H + MARKER_PANEL_GAP);
+        const char *col = vw_report_colours[(mi + 2) % VW_REPORT_N_COLOURS];
+#define MY(val) (py0 + MARKER_PANEL_H - ((val) < 0 ? 0 : (val)) / top * MARKER_PANEL_H)
+        fprintf(fp, "<g class=\"marker\"><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#fff\" "
+                    "stroke=\"#999\"/>\n", ax.left, py0, ax.width, MARKER_PANEL_H);
+        for (int g = 0; g <= 2; g++) {
+            double gv = top * g / 2, gy = MY(gv);
+            char lab[32];
+            snprintf(lab, sizeof(lab), "%g", gv);
+            fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#eee\"/>\n", ax.left, gy,
+                    right, gy);
+            svg_text(fp, ax.left - 8, gy + 4, "end", "font-size=\"11\"", lab);
+        }
+        char title[200];
+        snprintf(title, sizeof(title), "%s%s%s%s", v[k].marker, *v[k].unit ? " (" : "", v[k].unit,
+                 *v[k].unit ? ")" : "");
+        svg_text(fp, ax.left + 4, py0 - 6, "start", "font-size=\"12\" font-weight=\"bold\"", title);
+        fprintf(fp, "<g stroke=\"%s\" fill=\"%s\">\n", col, col);
+        double px = NAN, pyy = NAN;
+        for (size_t q = k; q < j; q++) {
+            char dd[VW_DATE_BUFSZ];
+            csv_field(csv, p->id);
+            fputc(',', csv);
+            csv_field(csv, v[q].marker);
+            fputc(',', csv);
+            csv_field(csv, v[q].unit);
+            fprintf(csv, ",%s", vw_report_date(v[q].date, dd));
+            csv_num(csv, v[q].value, "%.6g");
+            fputc('\n', csv);
+            if (v[q].date < ax.first_date || v[q].date > ax.last_date)
+                continue;
+            double x = vw_report_x(&ax, v[q].date), y = MY(v[q].value);
+            if (!isnan(px))
+                fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke-width=\"1.5\"/>\n", px, pyy,
+                        x, y);
+            px = x;
+            pyy = y;
+            fprintf(fp, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\"><title>", x, y);
+            esc(fp, v[q].marker);
+            fprintf(fp, " %s: %g ", dd, v[q].value);
+            esc(fp, v[q].unit);
+            fputs("</title></circle>\n", fp);
+        }
+        fputs("</g></g>\n", fp);
+#undef MY
+        k = j;
+    }
+    date_ticks(fp, &ax, bottom);
+    fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>\n", ax.left, bottom, right,
+            bottom);
+    fputs("</svg>\n", fp);
+    return 0;
+}
+
+static const char markers_caption[] =
+    "Clinical markers from the markers file, one panel per marker on a linear axis from 0 in its unit, on the "
+    "dates of the VAF plot above; values measured outside those dates are in the table below only.";
+
+static void markers_table(FILE *fp, const vw_report_in_t *in, size_t pi)
+{
+    size_t b, e;
+    vw_report_marker_range(in, pi, &b, &e);
+    if (b == e)
+        return;
+    fputs("<h2>Clinical markers</h2>\n<table class=\"markers\">\n<thead><tr><th>marker</th><th>date</th><th>value</th>"
+          "<th>unit</th></tr></thead>\n<tbody>\n", fp);
+    for (size_t k = b; k < e; k++) {
+        const vw_marker_value_t *v = &in->markers->v[k];
+        char dd[VW_DATE_BUFSZ];
+        fputs("<tr><td>", fp);
+        esc(fp, v->marker);
+        fprintf(fp, "</td><td>%s</td><td class=\"n\">%g</td><td>", vw_report_date(v->date, dd), v->value);
+        esc(fp, v->unit);
+        fputs("</td></tr>\n", fp);
+    }
+    fputs("</tbody>\n</table>\n", fp);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Patient tables                                                            */
 /* ------------------------------------------------------------------------ */
@@ -1016,6 +1134,11 @@ static void methods(FILE *fp, const vw_report_in_t *in, const vw_report_opt_t *o
         esc(fp, in->params[i].value ? in->params[i].value : "");
         fputs("</td></tr>\n", fp);
     }
+    if (in->markers) {
+        fputs("<tr><th>clinical markers</th><td>", fp);
+        esc(fp, in->markers->path ? in->markers->path : "given");
+        fputs("</td></tr>\n", fp);
+    }
     if (in->cnv) {
         fputs("<tr><th>copy number</th><td>", fp);
         esc(fp, in->cnv_path ? in->cnv_path : "given");
@@ -1224,7 +1347,13 @@ int vw_report_write_patient_html(const vw_report_in_t *in, const vw_report_opt_t
     pcn_plot(f.fs, f.fc, in, pi, cat);
     if ((rc = fig_close(fp, &f, pcn_caption, base, PCN_CSV_HEADER)) < 0)
         goto out;
+    if ((rc = fig_base(p, "markers", base, sizeof(base))) < 0 || (rc = fig_open(&f)) < 0)
+        goto out;
+    markers_plot(f.fs, f.fc, in, pi, cat);
+    if ((rc = fig_close(fp, &f, markers_caption, base, "patient,marker,unit,date,value")) < 0)
+        goto out;
     clone_tables(fp, in, p, cat);
+    markers_table(fp, in, pi);
     cnv_table(fp, in, p);
     fputs("<h2>Clinical events</h2>\n<table>\n<thead><tr><th>date</th><th>event</th><th>detail</th></tr></thead>\n"
           "<tbody>\n", fp);

@@ -9,7 +9,7 @@
 #include "vafwatch/report.h"
 #include "report_priv.h"
 
-#define FORMAT_VERSION 2 /* 2: report_date, intended_use, role, therapy_context, copies_per_ml, specimen_id, assay */
+#define FORMAT_VERSION 2 /* 2: report_date, intended_use, role, therapy_context, copies_per_ml, specimen_id, assay, markers */
 
 static void jdate(FILE *fp, const char *key, int32_t d)
 {
@@ -80,6 +80,8 @@ static void header(FILE *fp, const vw_report_in_t *in, const vw_report_opt_t *op
     }
     fputs(",\n  ", fp);
     jstr(fp, "cnv_source", in->cnv ? (in->cnv_path ? in->cnv_path : "") : NULL);
+    fputs(",\n  ", fp);
+    jstr(fp, "markers_source", in->markers ? (in->markers->path ? in->markers->path : "") : NULL);
     fputs(",\n", fp);
 }
 
@@ -313,6 +315,21 @@ static void patient(FILE *fp, const vw_report_in_t *in, size_t i, const char *fi
             fputs(": ", fp);
             vw_json_str(fp, in->cnv->row[r][j]);
         }
+        fputs("}", fp);
+    }
+    fprintf(fp, "],\n%s  \"markers\": [", ind);
+    size_t mb, me;
+    vw_report_marker_range(in, i, &mb, &me);
+    for (size_t k = mb; k < me; k++) {
+        const vw_marker_value_t *v = &in->markers->v[k];
+        fprintf(fp, "%s\n%s    {", k > mb ? "," : "", ind);
+        jstr(fp, "marker", v->marker);
+        fputs(", ", fp);
+        jstr(fp, "unit", *v->unit ? v->unit : NULL);
+        fputs(", ", fp);
+        jdate(fp, "date", v->date);
+        fputs(", ", fp);
+        jnum(fp, "value", v->value, "%.6g");
         fputs("}", fp);
     }
     fprintf(fp, "]\n%s}", ind);

@@ -72,6 +72,10 @@ void vw_report_base64(FILE *fp, const void *data, size_t n);
  * opt->report_date is VW_DATE_NONE (no date shown). */
 const char *vw_report_date_of(const vw_report_opt_t *opt, char *buf);
 
+/* The clinical-marker values of patient 'pi' are in->markers->v[*b .. *e)
+ * (empty without markers). */
+void vw_report_marker_range(const vw_report_in_t *in, size_t pi, size_t *b, size_t *e);
+
 /* The research-use statement printed on every page and in the JSON. */
 #define VW_REPORT_RUO_HEAD "For research use only."
 #define VW_REPORT_RUO_TAIL                                                                                   \

@@ -73,6 +73,7 @@ typedef struct {
     const char *build;              /* catalogue build; NULL: "not recorded" */
     const vw_report_param_t *params;/* extra parameters (call alpha, adjust ...) in order */
     size_t n_params;
+    const vw_markers_t *markers;    /* optional clinical markers (vw_markers_read() on in->tl) */
 } vw_report_in_t;
 
 typedef struct {
@@ -97,6 +98,8 @@ int vw_report_default_date(int32_t *ret_days) VW_WARN_UNUSED;
  *   vafwatch.report.json       the whole run
  *   patients/<name>.json       one per patient
  *   vafwatch_mqc.tsv           MultiQC custom content, one row per patient
+ *   vafwatch_stats_mqc.tsv     MultiQC General Statistics, one row per plasma draw
+ *   vafwatch_vaf_mqc.json      MultiQC line graph of the VAFs
  * Each file is written under a temporary name and renamed (vw_ofile).
  * Logs the file it fails on.  Returns 0, -EINVAL, -ENOMEM, -errno.
  */
@@ -113,6 +116,14 @@ int vw_report_write_json(const vw_report_in_t *in, const vw_report_opt_t *opt, F
 int vw_report_write_patient_json(const vw_report_in_t *in, const vw_report_opt_t *opt, size_t patient,
                                  FILE *fp) VW_WARN_UNUSED;
 int vw_report_write_mqc(const vw_report_in_t *in, FILE *fp) VW_WARN_UNUSED;
+/* MultiQC General Statistics (custom content, plot_type generalstats): one
+ * row per plasma draw: median depth over the tracked hotspots, max VAF
+ * detected (%), mutations detected, tumour fraction (%) when known. */
+int vw_report_write_mqc_stats(const vw_report_in_t *in, FILE *fp) VW_WARN_UNUSED;
+/* MultiQC line graph (custom content JSON): VAF (%) of every tracked
+ * mutation at its detected draws, x = days since the first draw.  Returns
+ * 0, -EINVAL, -ENOMEM or -EIO. */
+int vw_report_write_mqc_vaf(const vw_report_in_t *in, FILE *fp) VW_WARN_UNUSED;
 
 /* ------------------------------------------------------------------------ */
 /* Plot geometry of the patient plot (docs/reports.md)                       */

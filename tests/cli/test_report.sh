@@ -278,5 +278,40 @@ if grep -q "\"report_date\": \"$today\"" "$T/r1/vafwatch.report.json" || grep -q
     ok "the report date is today by default"; else bad "default report date"; fi
 check "JSON with the new fields validates" -- python3 "$HERE/json_validate.py" "$SCHEMA" "$T/rw/vafwatch.report.json" "$T"/rw/patients/*.json
 
+# --- clinical markers -----------------------------------------------------------------------
+printf 'patient\tdate\tmarker\tvalue\tunit\nLUNG05\t2023-01-16\tCEA\t4.1\tng/mL\nLUNG05\t2023-07-03\tCEA\t9.8\tng/mL\n' >"$T/markers.tsv"
+printf 'LUNG05\t2023-10-23\tCEA\t31\tng/mL\nLUNG05\t2023-02-13\theregulin\t820\tpg/mL\nLUNG05\t2022-01-01\theregulin\t700\tpg/mL\n' >>"$T/markers.tsv"
+check "report --markers" -- "$VW" report --markers "$T/markers.tsv" -s "$S" -e "$E" -O "$T/rm" "$T/calls.tsv"
+check "markers: panel on the VAF plot's dates, table, JSON" -- python3 - "$T/rm/patients/LUNG05.html" "$T/rm/vafwatch.report.json" "$T/rm/patients/CRC01.html" <<'PY'
+import json, re, sys
+h = open(sys.argv[1]).read()
+svg = re.search(r'<svg class="markers".*?</svg>', h, re.S).group(0)
+assert svg.count('<g class="marker">') == 2 and "CEA (ng/mL)" in svg and "heregulin (pg/mL)" in svg
+# the same date axis as the VAF plot: x of a date is the x of a draw on that date
+# (LUNG05_d000 2023-01-16 and the CEA value of that day; 2023-07-03 likewise)
+vaf = re.search(r'<svg xmlns[^>]*aria-label="VAF of each clone over time">.*?</svg>', h, re.S).group(0)
+xs_vaf = set(re.findall(r'<circle class="(?:det|nd)" cx="([0-9.]+)"', vaf))
+xs_m = re.findall(r'<circle cx="([0-9.]+)" cy="[0-9.]+" r="3.5"><title>CEA (\S+)', svg)
+assert [d for x, d in xs_m] == ["2023-01-16:", "2023-07-03:", "2023-10-23:"], xs_m
+assert all(x in xs_vaf for x, d in xs_m), (xs_m, sorted(xs_vaf))
+# the 2022 heregulin value is outside the plotted dates: in the table only
+assert "heregulin 2022-01-01" not in svg and "<td>heregulin</td><td>2022-01-01</td><td class=\"n\">700</td><td>pg/mL</td>" in h
+assert "Clinical markers" in h and 'download="LUNG05_markers.csv"' in h
+assert "<svg class=\"markers\"" not in open(sys.argv[3]).read()
+d = json.load(open(sys.argv[2]))
+assert d["markers_source"].endswith("markers.tsv")
+p = {x["patient"]: x for x in d["patients"]}
+assert p["LUNG05"]["markers"][0] == {"marker": "CEA", "unit": "ng/mL", "date": "2023-01-16", "value": 4.1}, p["LUNG05"]["markers"][0]
+assert len(p["LUNG05"]["markers"]) == 5 and p["CRC01"]["markers"] == []
+PY
+check "markers JSON validates" -- python3 "$HERE/json_validate.py" "$SCHEMA" "$T/rm/vafwatch.report.json" "$T"/rm/patients/*.json
+printf 'patient\tdate\tmarker\tvalue\tunit\nLUNG05\t2023-01-16\tCEA\t4.1\tng/mL\nNOPE\t2023-01-16\tCEA\t4.1\tng/mL\n' >"$T/m_unknown.tsv"
+printf 'patient\tdate\tmarker\tvalue\tunit\nLUNG05\t2023-01-16\tCEA\t4.1\tng/mL\nLUNG05\t2023-02-16\tCEA\t41\tug/L\n' >"$T/m_unit.tsv"
+printf 'patient\tdate\tmarker\tvalue\tunit\nLUNG05\t16/01/2023\tCEA\t4.1\tng/mL\n' >"$T/m_date.tsv"
+expect 1 "m_unknown.tsv:3: column 'patient': unknown patient 'NOPE'" -- "$VW" report --markers "$T/m_unknown.tsv" -s "$S" -e "$E" -O "$T/rme" "$T/calls.tsv"
+expect 1 "m_unit.tsv:3: column 'unit': unit 'ug/L' of marker 'CEA' differs from 'ng/mL' at line 2" -- "$VW" report --markers "$T/m_unit.tsv" -s "$S" -e "$E" -O "$T/rme" "$T/calls.tsv"
+expect 1 "m_date.tsv:2: column 'date': invalid date '16/01/2023'" -- "$VW" report --markers "$T/m_date.tsv" -s "$S" -e "$E" -O "$T/rme" "$T/calls.tsv"
+if [ -e "$T/rme" ]; then bad "output written after a markers error"; else ok "nothing written after a markers error"; fi
+
 echo "# $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

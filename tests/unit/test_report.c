@@ -271,8 +271,9 @@ static void test_write_files(void **state)
     snprintf(path, sizeof(path), "%s/out", dir);
     assert_int_equal(vw_report_write(&f->in, path, NULL), 0);
     const char *const want[] = {"index.html", "vafwatch.report.json", "vafwatch_mqc.tsv",
+                                "vafwatch_stats_mqc.tsv", "vafwatch_vaf_mqc.json",
                                 "patients/P1__script____.html", "patients/P1__script____.json"};
-    for (size_t i = 0; i < 5; i++) {
+    for (size_t i = 0; i < 7; i++) {
         char p[300];
         struct stat st;
         snprintf(p, sizeof(p), "%s/%s", path, want[i]);
@@ -298,6 +299,8 @@ static void test_write_files(void **state)
     assert_int_equal(vw_report_write_patient_html(&f->in, NULL, 1, stdout), -EINVAL);
     assert_int_equal(vw_report_write_patient_json(&f->in, NULL, 1, stdout), -EINVAL);
     assert_int_equal(vw_report_write_mqc(NULL, stdout), -EINVAL);
+    assert_int_equal(vw_report_write_mqc_stats(NULL, stdout), -EINVAL);
+    assert_int_equal(vw_report_write_mqc_vaf(&f->in, NULL), -EINVAL);
 }
 
 static void test_cnv_read(void **state)
