@@ -600,7 +600,8 @@ int main_run(int argc, char *argv[])
     }
     fn.l = 0;
     ksprintf(&fn, "%s/vafwatch.calls.vcf.gz", outdir);
-    if (vw_calls_write_vcf(calls, fn.s, VW_VERSION_LONG, vw_cmd_line()) < 0)
+    vw_calls_vcf_opt_t vo = {VW_VERSION_LONG, vw_cmd_line(), ts->build, copt.reference};
+    if (vw_calls_write_vcf_opt(calls, fn.s, &vo) < 0)
         goto out;
     /* the reports */
     {
