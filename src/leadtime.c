@@ -322,7 +322,8 @@ int vw_leadtime_write_json(const vw_leadtime_t *lt, const char *command, FILE *f
 {
     if (!lt || !fp)
         return -EINVAL;
-    fputs("{\n  \"command\": ", fp);
+    /* format_version: docs/schema/vafwatch-leadtime.schema.json */
+    fputs("{\n  \"format\": \"vafwatch-leadtime\",\n  \"format_version\": 1,\n  \"command\": ", fp);
     vw_json_str(fp, command ? command : "");
     fputs(",\n  \"patients\": [", fp);
     for (size_t i = 0; i < lt->n; i++) {
