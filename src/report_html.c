@@ -1470,6 +1470,10 @@ static int swimmer(FILE *fp, FILE *csv, const vw_report_in_t *in, char *const *f
         snprintf(lab, sizeof(lab), "%.0f", t);
         svg_text(fp, x, yb + 18, "middle", "font-size=\"11\"", lab);
     }
+    /* a small tick at every whole month */
+    for (double t = tmin; step > 1 && t <= tmax + 1e-9; t += 1)
+        fprintf(fp, "<line class=\"month\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#999\"/>\n", SX(t),
+                yb + 4, SX(t), yb + 8);
     svg_text(fp, L + W / 2, yb + 38, "middle", "font-size=\"13\"", "Months since the first treatment start");
     size_t lane = 0;
     for (size_t i = 0; i < tl->n_patients; i++) {

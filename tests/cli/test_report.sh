@@ -264,6 +264,11 @@ svg = re.search(r'<svg[^>]*aria-label="swimmer plot">.*?</svg>', h, re.S).group(
 labs = [int(x) for x in re.findall(r'<text [^>]*font-size="11">(-?[0-9]+)</text>', svg)]
 assert labs[0] <= 0 and 0 in labs and all(b - a == labs[1] - labs[0] for a, b in zip(labs, labs[1:])), labs
 assert all(x % (labs[1] - labs[0]) == 0 for x in labs), labs
+# a small tick at every whole month from the first label to the last: x of month m is that of label m
+xs = [float(x) for x in re.findall(r'<line class="month" x1="([0-9.]+)"', svg)]
+assert len(xs) == labs[-1] - labs[0] + 1, (len(xs), labs)
+lab_x = {int(t): float(x) for x, t in re.findall(r'<text x="([0-9.]+)" y="[0-9.]+" text-anchor="middle" font-size="11">(-?[0-9]+)</text>', svg)}
+assert all(abs(xs[t - labs[0]] - lab_x[t]) < 0.05 for t in labs), (xs, lab_x)
 PY
 expect 2 "SOURCE_DATE_EPOCH" -- env SOURCE_DATE_EPOCH=yesterday "$VW" report -s "$S" -e "$E" -O "$T/rd" "$T/calls.tsv"
 expect 2 "--report-date" -- "$VW" report --report-date 2024-13-01 -s "$S" -e "$E" -O "$T/rd" "$T/calls.tsv"
