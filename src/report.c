@@ -59,6 +59,15 @@ int vw_report_is_emerging(const vw_track_series_t *s)
     return s && strcmp(vw_track_status_name(s->status), "emerging") == 0;
 }
 
+const char *vw_report_status_key(const vw_track_series_t *s)
+{
+    const char *n = vw_track_status_name(s->status);
+    /* one detection, at the last draw: the rule could not have confirmed it yet */
+    if (strcmp(n, "transient") == 0 && s->n_detected == 1 && s->n_draws && s->draws[s->n_draws - 1].state == VW_DRAW_DET)
+        return "unconfirmed";
+    return n;
+}
+
 const char *vw_report_status_label(const vw_track_series_t *s)
 {
     static const struct { const char *name, *label; } w[] = {
@@ -70,7 +79,7 @@ const char *vw_report_status_label(const vw_track_series_t *s)
         {"never", "not detected"},
         {"not_assessed", "not assessed"},
     };
-    const char *n = vw_track_status_name(s->status);
+    const char *n = vw_report_status_key(s);
     for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
         if (strcmp(n, w[i].name) == 0)
             return w[i].label;
@@ -570,8 +579,8 @@ int vw_report_write_mqc(const vw_report_in_t *in, FILE *fp)
         return -EINVAL;
     fputs("# id: 'vafwatch_leadtime'\n"
           "# section_name: 'vafwatch: resistance clones and lead time'\n"
-          "# description: 'Per patient: lead-time status, first molecular detection of a resistance clone "
-          "(emergence), radiographic progression and the lead time in days (positive: blood first).'\n"
+          "# description: 'Per patient: lead-time status, first molecular detection (the first clone to meet "
+          "the emergence rule), radiographic progression and the lead time in days (positive: blood first).'\n"
           "# plot_type: 'table'\n"
           "# pconfig:\n"
           "#     id: 'vafwatch_leadtime_table'\n"

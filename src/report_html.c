@@ -851,7 +851,7 @@ static void draw_result(FILE *fp, const vw_track_draw_t *d)
 static void status_span(FILE *fp, const vw_track_series_t *s)
 {
     fputs("<span class=\"st-", fp);
-    for (const char *c = vw_track_status_name(s->status); *c; c++)
+    for (const char *c = vw_report_status_key(s); *c; c++)
         fputc(isalnum((unsigned char)*c) || *c == '-' ? *c : '_', fp);
     fputs("\">", fp);
     esc(fp, vw_report_status_label(s));
@@ -1176,8 +1176,7 @@ static void confirmation(FILE *fp, const vw_track_series_t *s)
         fputs("<span class=\"st-pre-existing\">present since the baseline draw</span>", fp);
     else if (strcmp(n, "germline?") == 0)
         fputs("possibly germline (present at baseline near 50 % or 100 %)", fp);
-    else if (strcmp(n, "unconfirmed") == 0 || (s->n_detected == 1 && s->n_draws
-                                                 && s->draws[s->n_draws - 1].state == VW_DRAW_DET))
+    else if (strcmp(vw_report_status_key(s), "unconfirmed") == 0)
         fputs("<span class=\"st-unconfirmed\">unconfirmed</span>: a single detection, not yet confirmed by the "
               "emergence rule (awaiting the next draw)", fp);
     else

@@ -49,6 +49,10 @@ int vw_report_is_patient(const vw_patient_t *p);
  * ...), a label for readers and a CSS class suffix ("st-emerging").  Works on
  * the name so that statuses added to track.h are shown by name. */
 const char *vw_report_status_label(const vw_track_series_t *s);
+/* The status name shown: the series' status name, except that a
+ * "transient" series whose one detection is the last draw is "unconfirmed"
+ * (the rule cannot have confirmed it yet). */
+const char *vw_report_status_key(const vw_track_series_t *s);
 /* 1 when the series passed the emergence rule (status "emerging"). */
 int vw_report_is_emerging(const vw_track_series_t *s);
 

@@ -198,6 +198,8 @@ m = re.search(r"<b>Emergence</b>[^<]*:(.*?)</p>", h, re.S)
 assert "L861Q" not in m.group(1) and "T790M" in m.group(1) and "C797S" in m.group(1), m.group(1)
 # roles in the clone table and legend
 assert re.search(r'<td class="role-sensitising">sensitising<br><span class="muted">EGFR-TKI \(NSCLC\): sensitising', h)
+# its status cell says unconfirmed too (amber), whether the tracking stage calls it transient or unconfirmed
+assert re.search(r'EGFR_L861Q_c\.2582T&gt;A</td><td><span class="st-unconfirmed">unconfirmed: one detection, awaiting the next draw</span>', h)
 assert "EGFR p.L861Q (sensitising)</text>" in h and "EGFR p.T790M (resistance)</text>" in h
 # targets never detected: one summary line (5 targets, one LoD95), the table folded
 m = re.search(r'<details class="nd-targets">\n<summary>(.*?)</summary>', h)
