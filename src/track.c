@@ -722,7 +722,7 @@ int vw_track_write_series(const vw_track_t *tr, FILE *fp)
     if (!tr || !fp)
         return -EINVAL;
     fputs("#patient\tsample\tdate\tdays_since_start\ttarget\tgene\tprotein\tdepth\talt\tvaf\tvaf_lo"
-          "\tvaf_hi\tlod95\tp_value\tdetected\tclone_fraction\tpcn\tcn_z\ttf\tcn_tumour\n", fp);
+          "\tvaf_hi\tlod95\tp_value\tdetected\tclone_fraction\tpcn\tcn_z\ttf\tcn_tumour\tcopies_per_ml\n", fp);
     for (size_t i = 0; i < tr->n; i++) {
         const vw_track_series_t *s = &tr->s[i];
         for (size_t k = 0; k < s->n_draws; k++) {
@@ -749,6 +749,14 @@ int vw_track_write_series(const vw_track_t *tr, FILE *fp)
             put_num(fp, d->cn_z, "%.2f");
             put_num(fp, d->tf, "%.4g");
             put_num(fp, d->cn_t, "%.2f");
+            /* mutant copies per mL plasma, as the calls table: VAF x cfDNA ng/mL x VW_GE_PER_NG */
+            double cp = NAN;
+            for (size_t j = 0; s->kind == VW_KIND_MUTATION && d->state != VW_DRAW_NA && j < s->patient->n_samples; j++)
+                if (s->patient->samples[j].sample == d->sample || strcmp(s->patient->samples[j].sample, d->sample) == 0) {
+                    cp = d->vaf * s->patient->samples[j].cfdna_ng_per_ml * VW_GE_PER_NG;
+                    break;
+                }
+            put_num(fp, cp, "%.4g");
             fputc('\n', fp);
         }
     }

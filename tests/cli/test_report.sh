@@ -235,6 +235,23 @@ sm = {x["sample"]: x for x in d["patients"][pats.index("LUNG05")]["samples"]}
 assert sm["LUNG05_d280"]["specimen_id"] == "TUBE-LUNG05_d280" and sm["LUNG05_d280"]["assay"] == "panel <v2>"
 assert all(x["specimen_id"] is None and x["assay"] is None for x in d["patients"][pats.index("CRC01")]["samples"])
 PY
+check "track: series copies_per_ml = VAF x cfDNA x 303" -- "$VW" track -s "$T/words_sheet.tsv" -e "$E" -o "$T/tw" "$T/words_calls.tsv"
+check "series copies_per_ml against the sheet's cfDNA (closed formula)" -- python3 - "$T/tw.vafwatch.series.tsv" "$T/words_sheet.tsv" <<'PY'
+import csv, sys
+cf = {r["sample"]: r["cfdna_ng_per_ml"] for r in csv.DictReader(open(sys.argv[2]), delimiter="\t")}
+rows = list(csv.DictReader((l.lstrip("#") for l in open(sys.argv[1])), delimiter="\t"))
+n = 0
+for r in rows:
+    if r["vaf"] == "NA" or cf.get(r["sample"], "NA") == "NA":
+        assert r["copies_per_ml"] == "NA", r
+        continue
+    want = float(r["vaf"]) * float(cf[r["sample"]]) * 303
+    assert abs(float(r["copies_per_ml"]) - want) <= 5e-4 * want, (r, want)  # written to 4 significant figures
+    n += 1
+l = [r for r in rows if r["sample"] == "LUNG05_d280" and r["protein"] == "p.L861Q"][0]
+assert l["copies_per_ml"] == "1254", l  # 0.23 x 18 x 303 = 1254.42
+assert n > 500, n
+PY
 if [ ! -e "$T/rw/patients/PON1.html" ] && ! grep -q "PON1" "$T/rw/index.html" "$T/rw/vafwatch_mqc.tsv" \
    && grep -q "1 sheet entry without a plasma draw (normals only) is not counted" "$T/rw/index.html"; then
     ok "a normals-only entry is not a patient (no page, no lane, not in the totals)"; else bad "normals-only entry"; fi
