@@ -79,7 +79,7 @@ int vw_call_sample(const vw_call_opt_t *opt, const vw_targets_t *ts, const vw_sa
         const vw_count_t *c = &s->c[i];
         vw_call_t *r = &cs[i];
         r->sample = s->sample;
-        r->chrom = s->chrom ? s->chrom[i] : t->chrom;
+        r->chrom = t->chrom; /* one naming for every sample: the targets' (inputs may differ: chr7 / 7) */
         r->pos1 = t->beg + 1;
         r->ref = t->ref; r->alt = t->alt; r->id = t->id;
         r->gene = t->gene; r->protein = t->protein; r->cdna = t->cdna;

@@ -174,6 +174,22 @@ int vw_cmd_run_cnv(const vw_run_cnv_opt_t *o, const vw_timeline_t *tl, const vw_
 /* 1 when 'out' names an existing regular file that is also one of the n_in
  * inputs (same device and inode; NULL and "-" entries are skipped). */
 int vw_cmd_output_is_input(const char *out, const char *const *in, int n_in);
+/* 1 (after logging "OUT: the output would overwrite an input file") when
+ * one of outs is one of ins (the same file). */
+int vw_cmd_outputs_clash(const char *const *outs, int n_out, const char *const *ins, int n_in);
+/* 1 (after logging) when an input lies in directory 'dir' at a relative
+ * path 'is_output' says the command writes; 0 when none does (or 'dir' is
+ * not there yet). */
+int vw_cmd_dir_clash(const char *dir, const char *const *ins, int n_in, int (*is_output)(const char *rel));
+/* The files 'report -O DIR' writes, relative to DIR. */
+int vw_cmd_is_report_file(const char *rel);
+/* Sample names every table reader reads back: not empty, not beginning
+ * with '#', no control character.  Logs "WHERE: ..." and returns
+ * VW_EINPUT when not. */
+int vw_cmd_name_ok(const char *name, const char *where);
+/* vw_cmd_name_ok() for every sample, and no name given twice (two inputs,
+ * or two VCFs with the same columns).  Logs; returns 0 or VW_EINPUT. */
+int vw_cmd_check_names(vw_sample_counts_t *const *s, int n);
 
 int main_catalogue(int argc, char *argv[]);
 int main_model(int argc, char *argv[]);
@@ -226,8 +242,16 @@ int vw_cmd_track_load_calls(const char *sheet, const char *events, char **files,
                             vw_track_t **ret_tr, vw_calls_t **ret_cs);
 /* Writes one output atomically; logs; returns 0 or -1. */
 int vw_cmd_write(const char *path, int (*write)(const void *, FILE *), const void *obj);
+/* Writes n files as one set: each under a temporary name, all complete and
+ * flushed before the first is renamed into place.  Logs; returns 0 or -1. */
+int vw_cmd_write_set(const char *const *paths, int (*const *write)(const void *, FILE *), const void *const *objs,
+                     int n);
 /* "PREFIX.vafwatch.KIND" (caller frees), NULL on ENOMEM. */
 char *vw_cmd_prefixed(const char *prefix, const char *kind);
+/* 1 (after logging) when an output of track, leadtime or report (outs, or
+ * the report files in outdir when not NULL) is one of their inputs. */
+int vw_cmd_track_clash(const char *sheet, const char *events, char **files, int n_files, char **cnv, int n_cnv,
+                       const char *const *outs, int n_out, const char *outdir);
 int main_cnv(int argc, char *argv[]);
 int main_run(int argc, char *argv[]);
 int main_report(int argc, char *argv[]);

@@ -174,6 +174,25 @@ int main_call(int argc, char *argv[])
         ret = VW_EXIT_USAGE;
         goto out;
     }
+    {
+        static const char *const kinds[4] = {"tsv", "json", "vcf.gz", "vcf.gz.tbi"};
+        kstring_t on[4] = {{0, 0, NULL}, {0, 0, NULL}, {0, 0, NULL}, {0, 0, NULL}};
+        const char *outs[4];
+        const char *extra[2] = {model_path, to.reference};
+        int clash = 0;
+        for (int k = 0; k < 4; k++) {
+            ksprintf(&on[k], "%s.vafwatch.calls.%s", out, kinds[k]);
+            outs[k] = on[k].s;
+        }
+        clash = vw_cmd_outputs_clash(outs, 4, (const char *const *)argv + optind, argc - optind)
+                || vw_cmd_outputs_clash(outs, 4, to.targets, to.n_targets) || vw_cmd_outputs_clash(outs, 4, extra, 2);
+        for (int k = 0; k < 4; k++)
+            free(on[k].s);
+        if (clash) {
+            ret = VW_EXIT_USAGE;
+            goto out;
+        }
+    }
     if (model_path) {
         if (!(model = vw_model_init()) || vw_model_read_tsv(model, model_path) < 0)
             goto out;
@@ -233,8 +252,8 @@ int main_call(int argc, char *argv[])
         vw_error_code(r, "%s: cannot write", fn.s);
         goto out;
     }
-    if (vw_calls_write_tsv(calls, of.fp) < 0) {
-        vw_error("%s: write failed", fn.s);
+    if ((r = vw_calls_write_tsv(calls, of.fp)) < 0) {
+        vw_error_code(r == -EIO ? vw_stream_error(of.fp) : r, "%s: write failed", fn.s);
         goto out;
     }
     if (json) {
@@ -244,8 +263,8 @@ int main_call(int argc, char *argv[])
             vw_error_code(r, "%s: cannot write", fn.s);
             goto out;
         }
-        if (vw_calls_write_json(calls, oj.fp, vw_cmd_line()) < 0) {
-            vw_error("%s: write failed", fn.s);
+        if ((r = vw_calls_write_json(calls, oj.fp, vw_cmd_line())) < 0) {
+            vw_error_code(r == -EIO ? vw_stream_error(oj.fp) : r, "%s: write failed", fn.s);
             goto out;
         }
     }

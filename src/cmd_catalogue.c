@@ -1,4 +1,5 @@
 /* cmd_catalogue.c -- vafwatch catalogue: print (and check) the targets. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +93,8 @@ int main_catalogue(int argc, char *argv[])
         goto out;
     }
     r = vw_targets_write_tsv(ts, of.fp);
+    if (r == -EIO)
+        r = vw_stream_error(of.fp);
     if (r == 0)
         r = vw_ofile_commit(&of);
     if (r < 0) {

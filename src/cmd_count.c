@@ -73,6 +73,7 @@ typedef struct {
     vw_sample_counts_t **res;
     int *rc;
     int next;
+    int failed;        /* a file failed: the others not yet started are not read */
     vw_progress_t prog;
     pthread_mutex_t lock;
 } job_t;
@@ -82,7 +83,7 @@ static void *worker(void *arg)
     job_t *j = arg;
     for (;;) {
         pthread_mutex_lock(&j->lock);
-        int i = j->next++;
+        int i = j->failed ? j->n_files : j->next++;
         pthread_mutex_unlock(&j->lock);
         if (i >= j->n_files)
             break;
@@ -92,6 +93,8 @@ static void *worker(void *arg)
          * self background in this pass */
         j->rc[i] = vw_count_file(j->files[i], j->samples ? j->samples[i] : NULL, j->ts, j->opt, &j->res[i]);
         pthread_mutex_lock(&j->lock);
+        if (j->rc[i] < 0)
+            j->failed = 1; /* stop at the first error: one message, not one per bad file */
         vw_progress_step(&j->prog, j->rc[i] == 0 ? j->res[i]->n_reads : 0);
         pthread_mutex_unlock(&j->lock);
     }
@@ -271,13 +274,15 @@ int main_count(int argc, char *argv[])
         for (int j = 0; j < vn[i]; j++)
             all[k++] = vres[i][j];
     }
+    if (vw_cmd_check_names(all, n_out) < 0)
+        goto out;
     int r = vw_ofile_open(&of, out);
     if (r < 0) {
         vw_error_code(r, "%s: cannot write", out);
         goto out;
     }
     if ((r = vw_count_write_tsv(of.fp, ts, all, n_out)) < 0) {
-        vw_error_code(r, "%s: write failed", out);
+        vw_error_code(r == -EIO ? vw_stream_error(of.fp) : r, "%s: write failed", out);
         goto out;
     }
     if (json) {
@@ -286,7 +291,7 @@ int main_count(int argc, char *argv[])
             goto out;
         }
         if ((r = vw_count_write_json(oj.fp, ts, all, n_out, vw_cmd_line())) < 0) {
-            vw_error_code(r, "%s: write failed", json);
+            vw_error_code(r == -EIO ? vw_stream_error(oj.fp) : r, "%s: write failed", json);
             goto out;
         }
     }

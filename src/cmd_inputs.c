@@ -23,6 +23,42 @@ void vw_cmd_evidence_free(vw_evidence_t *e)
     memset(e, 0, sizeof(*e));
 }
 
+int vw_cmd_name_ok(const char *name, const char *where)
+{
+    if (!*name) {
+        vw_error("%s: empty sample name", where);
+        return VW_EINPUT;
+    }
+    if (name[0] == '#') {
+        vw_error("%s: sample name '%s' begins with '#', which every table reader takes for a comment; rename "
+                 "it", where, name);
+        return VW_EINPUT;
+    }
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        if (*p < 0x20 || *p == 0x7f) {
+            vw_error("%s: sample name holds a control character (byte 0x%02x at offset %d); rename it", where, *p,
+                     (int)(p - (const unsigned char *)name));
+            return VW_EINPUT;
+        }
+    return 0;
+}
+
+int vw_cmd_check_names(vw_sample_counts_t *const *s, int n)
+{
+    for (int i = 0; i < n; i++) {
+        int r = vw_cmd_name_ok(s[i]->sample, s[i]->path);
+        if (r < 0)
+            return r;
+        for (int j = 0; j < i; j++)
+            if (strcmp(s[i]->sample, s[j]->sample) == 0) {
+                vw_error("%s: sample '%s' is also given by %s: outputs would merge them; give each input its own "
+                         "name (--sample)", s[i]->path, s[i]->sample, s[j]->path);
+                return VW_EINPUT;
+            }
+    }
+    return 0;
+}
+
 static int add(vw_evidence_t *e, int *m, vw_sample_counts_t *s, int is_bam)
 {
     if (e->n == *m) {
@@ -101,6 +137,7 @@ int vw_cmd_evidence(const vw_target_opt_t *to, const vw_count_opt_t *co, char **
         if (r < 0)
             goto out;
     }
+    r = vw_cmd_check_names(e.s, e.n);
 out:
     free(kind);
     if (r < 0) {

@@ -100,12 +100,29 @@ int main_leadtime(int argc, char *argv[])
             vw_error_code(-ENOMEM, "output names");
             goto out;
         }
-    if (vw_cmd_write(p[0], w_lead, lt) < 0 || vw_cmd_write(p[1], w_cohort, lt) < 0)
+    if (vw_cmd_track_clash(sheet, events, argv + optind, argc - optind, cnv, n_cnv, (const char *const *)p, 5,
+                           NULL)) {
+        ret = VW_EXIT_USAGE;
         goto out;
-    if (json && vw_cmd_write(p[2], w_json, lt) < 0)
-        goto out;
-    if (track && (vw_cmd_write(p[3], w_track, tr) < 0 || vw_cmd_write(p[4], w_series, tr) < 0))
-        goto out;
+    }
+    {
+        /* the tables asked for, as one set: all written before any is renamed into place */
+        int (*ws[5])(const void *, FILE *) = {w_lead, w_cohort, w_json, w_track, w_series};
+        const void *objs[5] = {lt, lt, lt, tr, tr};
+        const char *paths[5];
+        int n = 0;
+        int (*wsel[5])(const void *, FILE *);
+        const void *osel[5];
+        for (int i = 0; i < 5; i++) {
+            if ((i == 2 && !json) || (i >= 3 && !track))
+                continue;
+            paths[n] = p[i];
+            wsel[n] = ws[i];
+            osel[n++] = objs[i];
+        }
+        if (vw_cmd_write_set(paths, (int (*const *)(const void *, FILE *))wsel, osel, n) < 0)
+            goto out;
+    }
     ret = VW_EXIT_OK;
 out:
     free(cnv);

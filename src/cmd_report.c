@@ -101,6 +101,7 @@ int main_report(int argc, char *argv[])
     char *pbuf[MAX_PARAMS];
     size_t n_params = 0;
     int c, ex, ret = VW_EXIT_DATA, rc, date_set = 0;
+    vw_oset_t *os = NULL;
     vw_timeline_t *tl = NULL;
     vw_track_t *tr = NULL;
     vw_leadtime_t *lt = NULL;
@@ -173,6 +174,13 @@ int main_report(int argc, char *argv[])
         goto out;
     }
     vw_info("CMD: %s", vw_cmd_line());
+    if (markers_path)
+        cnv_files[n_cnv] = (char *)markers_path; /* an input too (one slot beyond the CNV files, not counted) */
+    if (vw_cmd_track_clash(sheet, events, argv + optind, argc - optind, (char **)cnv_files,
+                           n_cnv + (markers_path != NULL), NULL, 0, outdir)) {
+        ret = VW_EXIT_USAGE;
+        goto out;
+    }
     for (int i = 0; i < n_cnv; i++) {
         vw_report_cnv_t *more = NULL;
         if (vw_report_cnv_read(cnv_files[i], i ? &more : &cnv) < 0)
@@ -198,11 +206,26 @@ int main_report(int argc, char *argv[])
         .command = vw_cmd_line(), .version = VW_VERSION_LONG, .build = build,
         .params = params, .n_params = n_params, .markers = markers,
     };
-    if (vw_report_write(&in, outdir, &ropt) < 0)
+    /* written as one set (staged, then put in place, the manifest last), one writer at a time */
+    if ((rc = vw_oset_begin(outdir, &os)) < 0) {
+        if (rc == -EBUSY)
+            vw_error("%s: another vafwatch is writing into this directory (lock %s/.vafwatch.lock)", outdir, outdir);
+        else
+            vw_error_code(rc, "%s: cannot prepare the output directory", outdir);
+        goto out;
+    }
+    if (vw_report_write(&in, vw_oset_dir(os), &ropt) < 0)
         goto out; /* logged */
+    rc = vw_oset_commit(os);
+    os = NULL;
+    if (rc < 0) {
+        vw_error_code(rc, "%s: cannot put the reports in place", outdir);
+        goto out;
+    }
     vw_info("wrote %zu patient reports to '%s'", tl->n_patients, outdir);
     ret = VW_EXIT_OK;
 out:
+    vw_oset_abort(os);
     for (size_t i = 0; i < n_params; i++)
         free(pbuf[i]);
     vw_report_cnv_destroy(cnv);

@@ -119,6 +119,7 @@ typedef struct {
     const char *dir;
     const char *key_opts;       /* options and targets part of the cache key */
     int self, flank, use_cache;
+    int failed;                 /* a draw failed: the draws not yet started are not read */
     vw_progress_t prog;
     pthread_mutex_t lock;
 } runjob_t;
@@ -143,91 +144,125 @@ static uint64_t targets_digest(const vw_targets_t *ts)
     return h;
 }
 
-static char *cache_path(const char *dir, const char *sample, const char *ext)
+/* DIR/counts/NAME.vafwatch.counts.tsv, NAME the sample name with every
+ * byte that is not safe in a file name written as %XX ('%' itself too, and
+ * a leading '.'): distinct samples get distinct files ("x/y" is x%2Fy,
+ * "x_y" stays x_y), and so do their temporary names. */
+static char *cache_path(const char *dir, const char *sample)
 {
     kstring_t ks = {0, 0, NULL};
     ksprintf(&ks, "%s/counts/", dir);
-    for (const char *p = sample; *p; p++) /* a safe file name */
-        kputc(strchr("/\\\n\t", *p) || (*p == '.' && p == sample) ? '_' : *p, &ks);
-    kputs(ext, &ks);
+    for (const unsigned char *p = (const unsigned char *)sample; *p; p++) {
+        int safe = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')
+                   || (*p >= 0x80) || (strchr("_-+=,@", *p) && *p) || (*p == '.' && p != (const unsigned char *)sample);
+        if (safe)
+            kputc(*p, &ks);
+        else
+            ksprintf(&ks, "%%%02X", *p);
+    }
+    kputs(".vafwatch.counts.tsv", &ks);
     return ks.s;
 }
 
-/* The key of one draw: input identity plus the options and targets. */
-static char *draw_key(const runjob_t *j, const vw_sample_t *s)
+/* FNV-1a over the first and the last 64 KiB of a regular file (the whole of
+ * a small one): with the inode, size and times in the key, a content
+ * check that costs two reads. */
+static int content_print(const char *path, off_t size, uint64_t *ret)
+{
+    enum { PART = 65536 };
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return -errno;
+    unsigned char *buf = malloc(PART);
+    uint64_t h = 1469598103934665603ULL;
+    int rc = buf ? 0 : -ENOMEM;
+    for (int part = 0; rc == 0 && part < 2; part++) {
+        if (part == 1 && (size <= PART || fseeko(fp, size > 2 * PART ? size - PART : PART, SEEK_SET) != 0))
+            break;
+        size_t n = fread(buf, 1, PART, fp);
+        if (ferror(fp))
+            rc = -EIO;
+        for (size_t i = 0; i < n; i++) {
+            h ^= buf[i];
+            h *= 1099511628211ULL;
+        }
+    }
+    free(buf);
+    fclose(fp);
+    if (rc == 0)
+        *ret = h;
+    return rc;
+}
+
+/* The key of one draw: the input's identity (device, inode, size,
+ * modification and change times to the nanosecond, and a print of its
+ * first and last 64 KiB) plus the options and targets.  A rewrite, even
+ * of the same size within one second, changes the change time; a copy
+ * that keeps the modification time (cp -p, rsync -a) is another inode
+ * with another change time.  Returns 0 and *ret_key (NULL when the input
+ * is not a regular file: a pipe is counted, never cached), or -errno. */
+static int draw_key(const runjob_t *j, const vw_sample_t *s, char **ret_key)
 {
     struct stat st;
-    kstring_t ks = {0, 0, NULL};
+    uint64_t print = 0;
+    *ret_key = NULL;
     if (stat(s->path, &st) != 0)
-        return NULL;
-    ksprintf(&ks, "vafwatch-count-cache\t2\t%s\t%lld\t%lld\t%s", s->path, (long long)st.st_size,
-             (long long)st.st_mtime, j->key_opts);
-    return ks.s;
+        return -errno;
+    if (!S_ISREG(st.st_mode))
+        return 0;
+    int r = content_print(s->path, st.st_size, &print);
+    if (r < 0)
+        return r;
+    kstring_t ks = {0, 0, NULL};
+    ksprintf(&ks, "vafwatch-count-cache 3\t%s\t%llu:%llu\t%lld\t%lld.%09ld\t%lld.%09ld\t%016llx\t%s", s->path,
+             (unsigned long long)st.st_dev, (unsigned long long)st.st_ino, (long long)st.st_size,
+             (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec, (long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec,
+             (unsigned long long)print, j->key_opts);
+    if (!ks.s)
+        return -ENOMEM;
+    for (char *p = ks.s; *p; p++) /* the key is one line */
+        if (*p == '\n' || *p == '\r')
+            *p = ' ';
+    *ret_key = ks.s;
+    return 0;
 }
 
-/* Reads a cache entry: the key file holds the key; the evidence table, in
- * the format of 'vafwatch count' (self background included), is
- * DIR/counts/SAMPLE.vafwatch.counts.tsv.  Returns 1 when valid. */
+/* Takes a draw from the cache when its entry is whole and its key is
+ * 'key'.  A broken entry is said and counted again, not an error.
+ * Returns 1 when taken. */
 static int cache_load(runjob_t *j, draw_t *d, const char *key)
 {
-    char *kp = cache_path(j->dir, d->smp->sample, ".key");
-    char *tp = cache_path(j->dir, d->smp->sample, ".vafwatch.counts.tsv");
-    int ok = 0;
-    FILE *fp = kp ? fopen(kp, "r") : NULL;
-    if (fp) {
-        kstring_t line = {0, 0, NULL};
-        char buf[4096];
-        while (fgets(buf, sizeof(buf), fp)) {
-            kputs(buf, &line);
-            if (strchr(buf, '\n'))
-                break;
-        }
-        vw_chomp(line.s ? line.s : buf);
-        if (line.s && strcmp(line.s, key) == 0) {
-            vw_sample_counts_t **v = NULL;
-            int nv = 0, skipped = 0;
-            /* a broken cache entry is said and recounted, not an error */
-            int r = vw_count_read_tsv(tp, j->ts, &v, &nv, &skipped);
-            int want_self = j->self && !vw_vcfin_is_vcf(d->smp->path);
-            if (r == 0 && nv == 1 && skipped == 0 && v[0]->have_self == want_self) {
-                d->counts = v[0];
-                ok = 1;
-            } else {
-                for (int i = 0; r == 0 && i < nv; i++)
-                    vw_sample_counts_destroy(v[i]);
-                vw_warn("%s: cached counts unusable; counting again", tp);
-            }
-            free(v);
-        }
-        free(line.s);
-        fclose(fp);
+    char *tp = cache_path(j->dir, d->smp->sample);
+    vw_sample_counts_t *c = NULL;
+    int r = tp ? vw_count_read_cache(tp, j->ts, key, &c) : 0;
+    int want_self = j->self && !vw_vcfin_is_vcf(d->smp->path);
+    if (r == 1 && c->have_self != want_self) {
+        vw_sample_counts_destroy(c);
+        r = 0;
     }
-    free(kp);
+    if (r == 1)
+        d->counts = c;
+    else if (r < 0)
+        vw_warn("%s: cached counts unusable; counting again", tp);
     free(tp);
-    return ok;
+    return r == 1;
 }
 
+/* Writes the cache entry: one file (table and key), renamed into place. */
 static int cache_store(runjob_t *j, draw_t *d, const char *key)
 {
-    char *kp = cache_path(j->dir, d->smp->sample, ".key");
-    char *tp = cache_path(j->dir, d->smp->sample, ".vafwatch.counts.tsv");
-    vw_ofile_t of = {0}, ok = {0};
+    char *tp = cache_path(j->dir, d->smp->sample);
+    vw_ofile_t of = {0};
     int r = -ENOMEM;
-    if (kp && tp && (r = vw_ofile_open(&of, tp)) == 0) {
-        vw_sample_counts_t *one[1] = {d->counts};
-        r = vw_count_write_tsv(of.fp, j->ts, one, 1);
+    if (tp && (r = vw_ofile_open(&of, tp)) == 0) {
+        r = vw_count_write_cache(of.fp, j->ts, d->counts, key);
         if (r == 0)
             r = vw_ofile_commit(&of);
         else
             vw_ofile_abort(&of);
     }
-    if (r == 0 && (r = vw_ofile_open(&ok, kp)) == 0) {
-        fprintf(ok.fp, "%s\n", key);
-        r = vw_ofile_commit(&ok);
-    }
     if (r < 0)
         vw_error_code(r, "%s: cannot write the count cache", tp ? tp : j->dir);
-    free(kp);
     free(tp);
     return r;
 }
@@ -236,13 +271,13 @@ static int cache_store(runjob_t *j, draw_t *d, const char *key)
 static int count_draw(runjob_t *j, draw_t *d)
 {
     const vw_sample_t *s = d->smp;
-    char *key = draw_key(j, s);
-    int r = 0;
-    if (!key) {
-        vw_error("%s: cannot read (cohort sheet line %ld)", s->path, s->line);
-        return -ENOENT;
+    char *key = NULL;
+    int r = draw_key(j, s, &key);
+    if (r < 0) {
+        vw_error_code(r, "%s: cannot read (cohort sheet line %ld)", s->path, s->line);
+        return r;
     }
-    if (j->use_cache && cache_load(j, d, key)) {
+    if (key && j->use_cache && cache_load(j, d, key)) {
         d->cached = 1;
         free(key);
         return 0;
@@ -281,7 +316,7 @@ static int count_draw(runjob_t *j, draw_t *d)
             d->counts->self_flank = j->flank;
         }
     }
-    if (r == 0)
+    if (r == 0 && key)
         r = cache_store(j, d, key);
 out:
     free(key);
@@ -293,13 +328,15 @@ static void *count_worker(void *arg)
     runjob_t *j = arg;
     for (;;) {
         pthread_mutex_lock(&j->lock);
-        int i = j->next++;
+        int i = j->failed ? j->n : j->next++;
         pthread_mutex_unlock(&j->lock);
         if (i >= j->n)
             break;
         draw_t *d = &j->d[i];
         d->rc = count_draw(j, d);
         pthread_mutex_lock(&j->lock);
+        if (d->rc < 0)
+            j->failed = 1; /* stop at the first error: one message, not one per bad draw */
         vw_progress_step(&j->prog, d->rc == 0 && !d->cached ? d->counts->n_reads : 0);
         pthread_mutex_unlock(&j->lock);
     }
@@ -314,6 +351,17 @@ static int w_series(const void *o, FILE *fp) { return vw_track_write_series(o, f
 static int w_lead(const void *o, FILE *fp) { return vw_leadtime_write_tsv(o, fp); }
 static int w_cohort(const void *o, FILE *fp) { return vw_leadtime_write_cohort(o, fp); }
 static int w_lead_json(const void *o, FILE *fp) { return vw_leadtime_write_json(o, vw_cmd_line(), fp); }
+
+/* The files run writes, relative to its outdir. */
+static int is_run_file(const char *rel)
+{
+    size_t n = strlen(rel), k = strlen(".vafwatch.counts.tsv");
+    if (!strchr(rel, '/'))
+        return strncmp(rel, "vafwatch.", 9) == 0;
+    if (strncmp(rel, "report/", 7) == 0)
+        return vw_cmd_is_report_file(rel + 7);
+    return strncmp(rel, "counts/", 7) == 0 && !strchr(rel + 7, '/') && n > k && !strcmp(rel + n - k, ".vafwatch.counts.tsv");
+}
 
 static int mkdir_p(const char *dir)
 {
@@ -367,6 +415,7 @@ int main_run(int argc, char *argv[])
     const char *outdir = NULL, *model_path = NULL, *sheet_opt = NULL, *events = NULL;
     long threads = 1, flank = 50;
     int ret = VW_EXIT_DATA, c, ex, no_self = 0, use_cache = 1;
+    vw_oset_t *os = NULL;
     vw_timeline_t *tl = NULL;
     vw_targets_t *ts = NULL;
     vw_model_t *model = NULL;
@@ -471,6 +520,17 @@ int main_run(int argc, char *argv[])
         vw_error_code(r, "%s: cannot create", fn.s);
         goto out;
     }
+    /* one run at a time in DIR; everything but the count cache is written into a staging directory
+     * and put in place at the end, as one set */
+    if ((r = vw_oset_begin(outdir, &os)) < 0) {
+        if (r == -EBUSY)
+            vw_error("%s: another vafwatch is writing into this directory (lock %s/.vafwatch.lock); wait for it, "
+                     "or give another --outdir", outdir, outdir);
+        else
+            vw_error_code(r, "%s: cannot prepare the output directory", outdir);
+        goto out;
+    }
+    const char *sd = vw_oset_dir(os);
     /* every sample of the sheet, in patient then date order */
     draws = calloc(tl->n_samples + 1, sizeof(*draws));
     if (!draws)
@@ -479,16 +539,42 @@ int main_run(int argc, char *argv[])
     for (size_t p = 0; p < tl->n_patients; p++)
         for (size_t k = 0; k < tl->patients[p].n_samples; k++) {
             const vw_sample_t *s = &tl->patients[p].samples[k];
+            fn.l = 0;
+            ksprintf(&fn, "%s:%ld", sheet, s->line);
+            if (vw_cmd_name_ok(s->sample, fn.s) < 0)
+                goto out;
             draws[n_draws++].smp = s;
             if (!first && !vw_vcfin_is_vcf(s->path))
                 first = s->path;
         }
+    /* no output may replace an input (the sheet, events, model, targets, reference, a draw's file) */
+    {
+        const char **ins = calloc((size_t)(n_draws + to.n_targets + cnvo.n_pon + 8), sizeof(char *));
+        if (!ins)
+            goto out;
+        int n_in = 0;
+        const char *fixed[] = {sheet, events, model_path, to.reference, cnvo.bed, cnvo.ref_bed};
+        for (size_t k = 0; k < sizeof(fixed) / sizeof(fixed[0]); k++)
+            ins[n_in++] = fixed[k];
+        for (int k = 0; k < to.n_targets; k++)
+            ins[n_in++] = to.targets[k];
+        for (int k = 0; k < cnvo.n_pon; k++)
+            ins[n_in++] = cnvo.pon[k];
+        for (int k = 0; k < n_draws; k++)
+            ins[n_in++] = draws[k].smp->path;
+        int clash = vw_cmd_dir_clash(outdir, ins, n_in, is_run_file);
+        free(ins);
+        if (clash) {
+            ret = VW_EXIT_USAGE;
+            goto out;
+        }
+    }
     if (!(ts = vw_cmd_targets(&to, first ? first : draws[0].smp->path)))
         goto out;
     /* the key of the cached counts: options and targets */
     char *flags = bam_flag2str((int)copt.excl_flags);
-    ksprintf(&kopts, "mq=%d bq=%d excl=%s req=%u unit=%d ref=%s self=%d flank=%ld targets=%016llx",
-             copt.min_mq, copt.min_bq, flags ? flags : "?", copt.req_flags, (int)copt.unit,
+    ksprintf(&kopts, "mq=%d bq=%d excl=%s req=%u unit=%d stream=%d ref=%s self=%d flank=%ld targets=%016llx",
+             copt.min_mq, copt.min_bq, flags ? flags : "?", copt.req_flags, (int)copt.unit, copt.stream,
              copt.reference ? copt.reference : "-", !no_self, flank, (unsigned long long)targets_digest(ts));
     free(flags);
     /* count */
@@ -504,6 +590,7 @@ int main_run(int argc, char *argv[])
     job.flank = (int)flank;
     if (job.self)
         copt.self_flank = job.flank;
+    copt.one_sample = 1; /* the sheet names one sample per file */
     job.use_cache = use_cache;
     vw_progress_init(&job.prog, "run", "counted", "draws", n_draws);
     pthread_mutex_init(&job.lock, NULL);
@@ -537,7 +624,7 @@ int main_run(int argc, char *argv[])
                 goto out;
             }
             fn.l = 0;
-            ksprintf(&fn, "%s/vafwatch.model.tsv", outdir);
+            ksprintf(&fn, "%s/vafwatch.model.tsv", sd);
             vw_ofile_t om = {0};
             kstring_t prov = {0, 0, NULL};
             ksprintf(&prov, "command=%s", vw_cmd_line());
@@ -571,10 +658,10 @@ int main_run(int argc, char *argv[])
         vw_info("%d draw x target test(s) used the default background %g", n_default, cl.bg_floor);
     /* copy number of the draws, tracked with the mutations */
     if (cnvo.bed || cnvo.builtin) {
-        if (vw_cmd_run_cnv(&cnvo, tl, calls, &copt, outdir, &cnv) < 0)
+        if (vw_cmd_run_cnv(&cnvo, tl, calls, &copt, sd, &cnv) < 0)
             goto out;
         fn.l = 0;
-        ksprintf(&fn, "%s/vafwatch.cnv.tsv", outdir);
+        ksprintf(&fn, "%s/vafwatch.cnv.tsv", sd);
         if (vw_report_cnv_read(fn.s, &cnv_text) < 0)
             goto out;
     }
@@ -594,12 +681,12 @@ int main_run(int argc, char *argv[])
         {"leadtime.tsv", w_lead, lt}, {"cohort.tsv", w_cohort, lt}, {"leadtime.json", w_lead_json, lt}};
     for (size_t k = 0; k < sizeof(outs) / sizeof(outs[0]); k++) {
         fn.l = 0;
-        ksprintf(&fn, "%s/vafwatch.%s", outdir, outs[k].name);
+        ksprintf(&fn, "%s/vafwatch.%s", sd, outs[k].name);
         if (vw_cmd_write(fn.s, outs[k].w, outs[k].obj) < 0)
             goto out;
     }
     fn.l = 0;
-    ksprintf(&fn, "%s/vafwatch.calls.vcf.gz", outdir);
+    ksprintf(&fn, "%s/vafwatch.calls.vcf.gz", sd);
     vw_calls_vcf_opt_t vo = {VW_VERSION_LONG, vw_cmd_line(), ts->build, copt.reference};
     if (vw_calls_write_vcf_opt(calls, fn.s, &vo) < 0)
         goto out;
@@ -641,15 +728,23 @@ int main_run(int argc, char *argv[])
             goto out;
         }
         fn.l = 0;
-        ksprintf(&fn, "%s/report", outdir);
+        ksprintf(&fn, "%s/report", sd);
         if ((r = vw_report_write(&rin, fn.s, &ropt)) < 0) {
             vw_error_code(r, "%s: writing the reports", fn.s);
             goto out;
         }
     }
+    /* the whole set into place, the manifest last, the previous run's leftovers removed */
+    r = vw_oset_commit(os);
+    os = NULL;
+    if (r < 0) {
+        vw_error_code(r, "%s: cannot put the outputs in place", outdir);
+        goto out;
+    }
     vw_info("results in %s (reports: %s/report/index.html)", outdir, outdir);
     ret = VW_EXIT_OK;
 out:
+    vw_oset_abort(os);
     if (draws)
         for (int i = 0; i < n_draws; i++)
             vw_sample_counts_destroy(draws[i].counts);

@@ -154,6 +154,47 @@ int vw_cmd_output_is_input(const char *out, const char *const *in, int n_in)
     return 0;
 }
 
+int vw_cmd_outputs_clash(const char *const *outs, int n_out, const char *const *ins, int n_in)
+{
+    for (int i = 0; i < n_out; i++)
+        if (vw_cmd_output_is_input(outs[i], ins, n_in)) {
+            vw_error("%s: the output would overwrite an input file", outs[i]);
+            return 1;
+        }
+    return 0;
+}
+
+int vw_cmd_dir_clash(const char *dir, const char *const *ins, int n_in, int (*is_output)(const char *rel))
+{
+    char *rd = realpath(dir, NULL);
+    int clash = 0;
+    if (!rd)
+        return 0; /* not there yet: nothing in it to overwrite */
+    size_t l = strlen(rd);
+    for (int i = 0; i < n_in && !clash; i++) {
+        char *ri = ins[i] && strcmp(ins[i], "-") ? realpath(ins[i], NULL) : NULL;
+        if (ri && strncmp(ri, rd, l) == 0 && ri[l] == '/' && is_output(ri + l + 1)) {
+            vw_error("%s: the output would overwrite an input file (%s/%s)", ins[i], dir, ri + l + 1);
+            clash = 1;
+        }
+        free(ri);
+    }
+    free(rd);
+    return clash;
+}
+
+int vw_cmd_is_report_file(const char *rel)
+{
+    if (!strcmp(rel, "index.html") || !strcmp(rel, "vafwatch.report.json") || !strcmp(rel, "vafwatch_mqc.tsv")
+        || !strcmp(rel, "vafwatch_stats_mqc.tsv") || !strcmp(rel, "vafwatch_vaf_mqc.json")
+        || !strcmp(rel, VW_OSET_MANIFEST))
+        return 1;
+    if (strncmp(rel, "patients/", 9) || strchr(rel + 9, '/'))
+        return 0;
+    size_t n = strlen(rel);
+    return (n > 5 && !strcmp(rel + n - 5, ".html")) || (n > 5 && !strcmp(rel + n - 5, ".json"));
+}
+
 int vw_cmd_count_opt(int c, const char *arg, vw_target_opt_t *to, vw_count_opt_t *co, int *ret_exit)
 {
     long v;

@@ -156,6 +156,8 @@ int vw_cmd_write(const char *path, int (*write)(const void *, FILE *), const voi
         return -1;
     }
     rc = write(obj, of.fp);
+    if (rc == -EIO)
+        rc = vw_stream_error(of.fp);
     if (rc < 0) {
         vw_error_code(rc, "writing '%s'", path);
         vw_ofile_abort(&of);
@@ -166,6 +168,58 @@ int vw_cmd_write(const char *path, int (*write)(const void *, FILE *), const voi
         return -1;
     }
     return 0;
+}
+
+int vw_cmd_write_set(const char *const *paths, int (*const *write)(const void *, FILE *), const void *const *objs,
+                     int n)
+{
+    vw_ofile_t *of = calloc((size_t)(n ? n : 1), sizeof(*of));
+    int rc = 0, k = 0;
+    if (!of) {
+        vw_error_code(-ENOMEM, "output files");
+        return -1;
+    }
+    /* every file written and flushed under its temporary name ... */
+    for (k = 0; k < n && rc == 0; k++) {
+        if ((rc = vw_ofile_open(&of[k], paths[k])) < 0) {
+            vw_error_code(rc, "cannot write '%s'", paths[k]);
+            break;
+        }
+        rc = write[k](objs[k], of[k].fp);
+        if (rc == -EIO)
+            rc = vw_stream_error(of[k].fp);
+        else if (rc == 0 && of[k].fp != stdout && fflush(of[k].fp) != 0)
+            rc = errno ? -errno : -EIO;
+        if (rc < 0)
+            vw_error_code(rc, "writing '%s'", paths[k]);
+    }
+    /* ... before the first is renamed into place */
+    for (int i = 0; i < n && rc == 0; i++)
+        if ((rc = vw_ofile_commit(&of[i])) < 0)
+            vw_error_code(rc, "writing '%s'", paths[i]);
+    for (int i = 0; i < n; i++)
+        vw_ofile_abort(&of[i]);
+    free(of);
+    return rc < 0 ? -1 : 0;
+}
+
+int vw_cmd_track_clash(const char *sheet, const char *events, char **files, int n_files, char **cnv, int n_cnv,
+                       const char *const *outs, int n_out, const char *outdir)
+{
+    const char **ins = calloc((size_t)(2 + n_files + n_cnv), sizeof(char *));
+    if (!ins)
+        return 1;
+    int n = 0;
+    ins[n++] = sheet;
+    ins[n++] = events;
+    for (int i = 0; i < n_files; i++)
+        ins[n++] = files[i];
+    for (int i = 0; i < n_cnv; i++)
+        ins[n++] = cnv[i];
+    int clash = vw_cmd_outputs_clash(outs, n_out, ins, n)
+                || (outdir && vw_cmd_dir_clash(outdir, ins, n, vw_cmd_is_report_file));
+    free(ins);
+    return clash;
 }
 
 char *vw_cmd_prefixed(const char *prefix, const char *kind)
@@ -254,7 +308,14 @@ int main_track(int argc, char *argv[])
         vw_error_code(-ENOMEM, "output names");
         goto out;
     }
-    if (vw_cmd_write(p1, w_track, tr) < 0 || vw_cmd_write(p2, w_series, tr) < 0)
+    const char *outs[2] = {p1, p2};
+    if (vw_cmd_track_clash(sheet, events, argv + optind, argc - optind, cnv, n_cnv, outs, 2, NULL)) {
+        ret = VW_EXIT_USAGE;
+        goto out;
+    }
+    int (*const ws[2])(const void *, FILE *) = {w_track, w_series};
+    const void *const objs[2] = {tr, tr};
+    if (vw_cmd_write_set(outs, ws, objs, 2) < 0)
         goto out;
     ret = VW_EXIT_OK;
 out:

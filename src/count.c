@@ -19,7 +19,9 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include <htslib/bgzf.h>
 #include <htslib/hts.h>
 #include <htslib/kstring.h>
 #include <htslib/sam.h>
@@ -628,6 +630,78 @@ static int observe_read(engine_t *e, const bam1_t *b, hts_pos_t end, int lo, int
 }
 
 /* ------------------------------------------------------------------ */
+/* Input checks shared by every reader of alignment files              */
+
+/* An index file of 'path' that exists: *ret_st is its stat.  'k' walks
+ * the candidates htslib may load (.csi, .bai, .crai beside the file or
+ * replacing its extension); returns NULL after the last. */
+static const char *index_candidate(const char *path, int k, kstring_t *ks)
+{
+    static const char *const ext[] = {".csi", ".bai", ".crai"};
+    if (k >= 6)
+        return NULL;
+    ks->l = 0;
+    const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+    if (k < 3) {
+        kputs(path, ks);
+    } else {
+        if (!dot || (slash && dot < slash))
+            return "";
+        kputsn(path, (int)(dot - path), ks);
+    }
+    kputs(ext[k % 3], ks);
+    return ks->s ? ks->s : "";
+}
+
+int vw_count_check_eof(samFile *fp, const char *path)
+{
+    const htsFormat *fmt = hts_get_format(fp);
+    if (fmt->format != bam && fmt->format != cram)
+        return 0;
+    int r = hts_check_EOF(fp);
+    if (r == 2)
+        return 1; /* unseekable: checked at the end */
+    if (r == 0) {
+        vw_error("%s: the %s end-of-file marker is missing: the file is cut short (its writer stopped before "
+                 "the end?)", path, fmt->format == bam ? "BGZF" : "CRAM");
+        return VW_EFORMAT;
+    }
+    return 0;
+}
+
+int vw_count_check_index(const char *path)
+{
+    struct stat sd, si;
+    if (strcmp(path, "-") == 0 || strstr(path, HTS_IDX_DELIM) || strstr(path, "://") || stat(path, &sd) != 0
+        || !S_ISREG(sd.st_mode))
+        return 0;
+    kstring_t ks = {0, 0, NULL};
+    int rc = 0;
+    const char *ip;
+    for (int k = 0; rc == 0 && (ip = index_candidate(path, k, &ks)) != NULL; k++) {
+        if (!*ip || stat(ip, &si) != 0)
+            continue;
+        /* more than a second older: an index written on the fly (samtools sort --write-index) is saved
+         * just before its file's last block, a few milliseconds older than the file */
+        if (si.st_mtim.tv_sec + 1 < sd.st_mtim.tv_sec
+            || (si.st_mtim.tv_sec + 1 == sd.st_mtim.tv_sec && si.st_mtim.tv_nsec < sd.st_mtim.tv_nsec)) {
+            vw_error("%s: the index %s is older than the file (rewritten after indexing?); index it again "
+                     "(samtools index), or use --stream", path, ip);
+            rc = VW_EINPUT;
+        }
+    }
+    free(ks.s);
+    return rc;
+}
+
+/* Hint after a read error through the index: an index of another file
+ * points into the middle of blocks. */
+static const char *index_hint(int through_index)
+{
+    return through_index ? "; if the file is whole, its index may belong to another file (index it again)" : "";
+}
+
+/* ------------------------------------------------------------------ */
 /* The read loop                                                       */
 
 /* Paired, with the mate mapped on the same contig. */
@@ -661,6 +735,11 @@ static int process(engine_t *e, const bam1_t *b, int lo, int hi, uint64_t h)
                     bam_get_qname(b));
         return 0;
     }
+    /* SEQ '*' (legal SAM, l_qseq 0): no base to read, whatever the CIGAR
+     * says; such a read counts for nothing (its CIGAR would index past
+     * the end of an empty sequence) */
+    if (c->l_qseq == 0)
+        return 0;
     e->out->n_used++;
     if (e->sw_hi > e->sw_lo)
         vw_selfbg_add_read(b, e->sw + e->sw_lo, e->sw_hi - e->sw_lo, &e->sw_cur, o->min_bq);
@@ -770,8 +849,10 @@ static int bind_targets(engine_t *e, const sam_hdr_t *h)
     return 0;
 }
 
-/* Read group sample name, or NULL. */
-static char *header_sample(sam_hdr_t *h, const char *path)
+/* Read group sample name, or NULL; *ret_several set when the read groups
+ * name more than one sample (then said as an error when 'as_error', else
+ * warned about). */
+static char *header_sample(sam_hdr_t *h, const char *path, int as_error, int *ret_several)
 {
     int n = sam_hdr_count_lines(h, "RG");
     kstring_t ks = {0, 0, NULL};
@@ -783,8 +864,14 @@ static char *header_sample(sam_hdr_t *h, const char *path)
         if (!first) {
             first = vw_strdup(ks.s);
         } else if (strcmp(first, ks.s) != 0) {
-            vw_warn("%s: read groups name several samples ('%s', '%s'); using '%s' for all reads", path, first,
-                    ks.s, first);
+            if (ret_several)
+                *ret_several = 1;
+            if (as_error)
+                vw_error("%s: read groups name several samples ('%s', '%s'): one file per sample (samtools split)",
+                         path, first, ks.s);
+            else
+                vw_warn("%s: read groups name several samples ('%s', '%s'); using '%s' for all reads", path, first,
+                        ks.s, first);
             break;
         }
     }
@@ -855,7 +942,7 @@ void vw_sample_counts_destroy(vw_sample_counts_t *s)
     free(s);
 }
 
-static int read_error(const engine_t *e, samFile *fp, int r)
+static int read_error(const engine_t *e, samFile *fp, int r, int through_index)
 {
     if (hts_get_format(fp)->format == cram && !e->opt->reference)
         vw_error("%s: cannot decode CRAM record %lld: give the reference it was compressed against "
@@ -864,8 +951,8 @@ static int read_error(const engine_t *e, samFile *fp, int r)
         vw_error("%s: record %lld is not a valid SAM line (read error %d)", e->out->path,
                  (long long)e->out->n_reads + 1, r);
     else
-        vw_error("%s: truncated or corrupt BAM/CRAM after %lld records (read error %d)", e->out->path,
-                 (long long)e->out->n_reads, r);
+        vw_error("%s: truncated or corrupt BAM/CRAM after %lld records (read error %d)%s", e->out->path,
+                 (long long)e->out->n_reads, r, index_hint(through_index));
     return VW_EFORMAT;
 }
 
@@ -988,7 +1075,13 @@ static int stream_end(engine_t *e, samFile *fp, ring_t *q, int ret, int r)
     if (ret < 0)
         return ret;
     if (ret == 0 && r < -1)
-        return read_error(e, fp, r);
+        return read_error(e, fp, r, 0);
+    if (ret == 0 && r == -1 && hts_get_format(fp)->format == bam && !fp->fp.bgzf->last_block_eof) {
+        /* a pipe cannot be checked before reading: its end must be the marker */
+        vw_error("%s: the BGZF end-of-file marker is missing after %lld records: the input is cut short",
+                 e->out->path, (long long)e->out->n_reads);
+        return VW_EFORMAT;
+    }
     return flush_pending(e, -1, 0);
 }
 
@@ -1193,7 +1286,7 @@ static int run_index(engine_t *e, samFile *fp, sam_hdr_t *h, hts_idx_t *idx)
         if (ret < 0)
             break;
         if (r < -1) {
-            ret = read_error(e, fp, r);
+            ret = read_error(e, fp, r, 1);
             break;
         }
         ret = flush_pending(e, -1, 0);
@@ -1259,9 +1352,18 @@ int vw_count_file(const char *path, const char *sample, const vw_targets_t *ts, 
         }
     }
     int stream = opt->stream || strcmp(path, "-") == 0;
+    int eof_later;
+    if ((eof_later = rc = vw_count_check_eof(fp, path)) < 0
+        || (!stream && (rc = vw_count_check_index(path)) < 0))
+        goto out;
     /* -t N on one file: when streaming, one thread decodes records and the
-     * rest (N - 2) decompress; through the index, N decompress */
+     * rest (N - 2) decompress; through the index, N decompress.  A BAM
+     * pipe is decompressed in the reading thread: only there does htslib
+     * tell whether its last block was the end-of-file marker. */
     int bgzf_threads = stream ? opt->threads - 2 : opt->threads;
+    if (eof_later == 1 && fmt->format == bam)
+        bgzf_threads = 0;
+    rc = 0;
     if (bgzf_threads > 1 && hts_set_threads(fp, bgzf_threads) != 0)
         vw_warn("%s: could not start %d decompression threads", path, bgzf_threads);
     h = sam_hdr_read(fp);
@@ -1278,7 +1380,15 @@ int vw_count_file(const char *path, const char *sample, const vw_targets_t *ts, 
         rc = VW_EBUILD;
         goto out;
     }
-    s->sample = sample ? vw_strdup(sample) : header_sample(h, path);
+    if (opt->one_sample) {
+        int several = 0;
+        free(header_sample(h, path, 1, &several));
+        if (several) {
+            rc = VW_EINPUT;
+            goto out;
+        }
+    }
+    s->sample = sample ? vw_strdup(sample) : header_sample(h, path, 0, NULL);
     if (!s->sample)
         s->sample = name_from_path(path);
     if (!s->sample) {
@@ -1534,12 +1644,19 @@ int vw_count_regions(const char *path, const char *sample, int n, char *const *c
         rc = VW_EFORMAT;
         goto out;
     }
+    int eof_later = vw_count_check_eof(fp, path);
+    if (eof_later < 0) {
+        rc = eof_later;
+        goto out;
+    }
+    if (!(opt->stream || strcmp(path, "-") == 0) && (rc = vw_count_check_index(path)) < 0)
+        goto out;
     if (hts_get_format(fp)->format == cram && opt->reference && hts_set_fai_filename(fp, opt->reference) != 0) {
         vw_error("%s: cannot use reference '%s' (no .fai index?)", path, opt->reference);
         rc = VW_EINPUT;
         goto out;
     }
-    if (opt->threads > 1 && hts_set_threads(fp, opt->threads) != 0)
+    if (opt->threads > 1 && eof_later != 1 && hts_set_threads(fp, opt->threads) != 0)
         vw_warn("%s: could not start %d decompression threads", path, opt->threads);
     if (!(h = sam_hdr_read(fp))) {
         vw_error("%s: no valid header (truncated or not a BAM/CRAM/SAM file)", path);
@@ -1575,7 +1692,7 @@ int vw_count_regions(const char *path, const char *sample, int n, char *const *c
     }
     if (n > 1)
         qsort(rg, (size_t)n, sizeof(*rg), creg_cmp);
-    name = sample ? vw_strdup(sample) : header_sample(h, path);
+    name = sample ? vw_strdup(sample) : header_sample(h, path, 0, NULL);
     if (!name)
         name = name_from_path(path);
     if (!name) {
@@ -1598,6 +1715,12 @@ int vw_count_regions(const char *path, const char *sample, int n, char *const *c
             last_tid = c->tid;
             last_pos = c->pos;
             region_add(rg, 0, n, b, opt, frag);
+        }
+        if (r == -1 && hts_get_format(fp)->format == bam && !fp->fp.bgzf->last_block_eof) {
+            vw_error("%s: the BGZF end-of-file marker is missing after %lld records: the input is cut short",
+                     path, (long long)n_reads);
+            rc = VW_EFORMAT;
+            goto out;
         }
     } else {
         if (!(idx = sam_index_load(fp, path))) {

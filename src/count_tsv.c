@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <htslib/hts.h>
 #include <htslib/kstring.h>
@@ -201,7 +202,14 @@ typedef struct {
     int skipped;
     self_line_t *self;   /* '#self_background' lines, matched to samples at the end */
     int n_self, m_self;
+    long n_rows;         /* data rows read */
+    int have_trailer;    /* a '#cache' line was read (its row count and key below) */
+    int after_trailer;   /* 1: a line followed the trailer */
+    long trailer_rows;
+    char *trailer_key;
 } read_st;
+
+#define CACHE_TAG "#cache\t"
 
 #define SELF_TAG "#self_background\t"
 #define N_SELF_COLS (4 + 2 * VW_N_SUB)
@@ -212,6 +220,25 @@ static int self_row(void *ud, char *line, const char *path, long lineno)
 {
     read_st *st = ud;
     char *f[N_SELF_COLS + 1];
+    if (st->have_trailer)
+        st->after_trailer = 1;
+    if (strncmp(line, CACHE_TAG, strlen(CACHE_TAG)) == 0) {
+        /* '#cache  ROWS  KEY' (the key may hold tabs): the count cache's trailer */
+        char *p = line + strlen(CACHE_TAG), *tab = strchr(p, '\t');
+        long v;
+        if (!tab)
+            return 0;
+        *tab = '\0';
+        if (vw_parse_long(p, &v) != 0 || v < 0 || st->have_trailer)
+            return 0; /* not a trailer: the table is then without one */
+        free(st->trailer_key);
+        if (!(st->trailer_key = vw_strdup(tab + 1)))
+            return -ENOMEM;
+        st->trailer_rows = v;
+        st->have_trailer = 1;
+        st->after_trailer = 0;
+        return 0;
+    }
     if (strncmp(line, SELF_TAG, strlen(SELF_TAG)) != 0)
         return 0;
     int nf = vw_split_tabs(line, f, N_SELF_COLS + 1);
@@ -283,6 +310,9 @@ static int count_row(void *ud, char **f, const char *path, long line)
 {
     read_st *st = ud;
     long pos;
+    st->n_rows++;
+    if (st->have_trailer)
+        st->after_trailer = 1;
     int r = parse_pos(f, path, line, &pos);
     if (r < 0)
         return r;
@@ -335,8 +365,11 @@ static int count_row(void *ud, char **f, const char *path, long line)
         double v;
         if (strcmp(f[18 + i], "NA") == 0)
             continue;
-        if (vw_parse_double(f[18 + i], &v) != 0 || v < 0) {
-            vw_error("%s:%ld: column '%s': invalid value '%s'", path, line, ev_names[18 + i], f[18 + i]);
+        if (vw_parse_double(f[18 + i], &v) != 0 || v < 0 || v > 255) {
+            /* a quality is a byte: anything else (1e300, inf) is no mean of qualities, and must not reach
+             * the integer conversion below */
+            vw_error("%s:%ld: column '%s': invalid value '%s' (a mean quality, 0 to 255)", path, line,
+                     ev_names[18 + i], f[18 + i]);
             return VW_EPARSE;
         }
         if (i == 0) c->alt_bq_sum = (int64_t)(v * (double)c->alt + 0.5);
@@ -359,11 +392,72 @@ static int count_row(void *ud, char **f, const char *path, long line)
     return 0;
 }
 
+static int read_counts(const char *path, const vw_targets_t *ts, read_st *ret_st);
+
 int vw_count_read_tsv(const char *path, const vw_targets_t *ts, vw_sample_counts_t ***ret, int *ret_n,
                       int *ret_n_skipped)
 {
     if (!path || !ts || !ret || !ret_n)
         return -EINVAL;
+    read_st st;
+    int r = read_counts(path, ts, &st);
+    free(st.trailer_key);
+    if (r < 0)
+        return r;
+    *ret = st.s;
+    *ret_n = st.n;
+    if (ret_n_skipped)
+        *ret_n_skipped = st.skipped;
+    return 0;
+}
+
+int vw_count_write_cache(FILE *fp, const vw_targets_t *ts, vw_sample_counts_t *s, const char *key)
+{
+    if (!fp || !ts || !s || !key || strchr(key, '\n'))
+        return -EINVAL;
+    vw_sample_counts_t *one[1] = {s};
+    int r = vw_count_write_tsv(fp, ts, one, 1);
+    if (r < 0)
+        return r;
+    fprintf(fp, "%s%d\t%s\n", CACHE_TAG, ts->n, key);
+    return ferror(fp) ? -EIO : 0;
+}
+
+int vw_count_read_cache(const char *path, const vw_targets_t *ts, const char *key, vw_sample_counts_t **ret)
+{
+    if (!path || !ts || !key || !ret)
+        return -EINVAL;
+    if (access(path, F_OK) != 0)
+        return 0; /* no entry */
+    read_st st;
+    int r = read_counts(path, ts, &st);
+    if (r < 0)
+        return r;
+    if (!st.have_trailer || st.after_trailer || st.trailer_rows != st.n_rows) {
+        vw_warn("%s: cached table incomplete (%ld rows; its last line should be '#cache' with the row count)",
+                path, st.n_rows);
+        r = VW_EFORMAT;
+    } else if (strcmp(st.trailer_key, key) != 0) {
+        r = 0; /* made from another input or with other options: stale */
+    } else if (st.n != 1 || st.skipped != 0 || st.n_rows != ts->n) {
+        vw_warn("%s: cached table does not hold one row per target of one sample", path);
+        r = VW_EFORMAT;
+    } else {
+        *ret = st.s[0];
+        st.s[0] = NULL;
+        r = 1;
+    }
+    for (int i = 0; i < st.n; i++)
+        vw_sample_counts_destroy(st.s[i]);
+    free(st.s);
+    free(st.trailer_key);
+    return r;
+}
+
+/* Reads the table into *ret_st (on failure nothing is left to free but
+ * trailer_key). */
+static int read_counts(const char *path, const vw_targets_t *ts, read_st *ret_st)
+{
     read_st st;
     memset(&st, 0, sizeof(st));
     st.ts = ts;
@@ -382,17 +476,16 @@ int vw_count_read_tsv(const char *path, const vw_targets_t *ts, vw_sample_counts
         free(st.self[k].sample);
     }
     free(st.self);
+    st.self = NULL;
     if (r < 0) {
         for (int i = 0; i < st.n; i++)
             vw_sample_counts_destroy(st.s[i]);
         free(st.s);
-        return r;
+        st.s = NULL;
+        st.n = 0;
     }
-    *ret = st.s;
-    *ret_n = st.n;
-    if (ret_n_skipped)
-        *ret_n_skipped = st.skipped;
-    return 0;
+    *ret_st = st;
+    return r;
 }
 
 /* ------------------------------------------------------------------ */
@@ -488,8 +581,16 @@ void vw_selfbg_add_read(const bam1_t *b, vw_selfwin_t *w, int n, int *cur, int m
     *cur = k;
     if (k == n || w[k].tid != c->tid)
         return;
+    /* SEQ '*' has no base; QUAL '*' (stored 0xff) has quality 0, below any
+     * -Q but 0 */
+    if (c->l_qseq == 0)
+        return;
+    const uint8_t *qual = bam_get_qual(b);
+    int no_qual = qual[0] == 0xff;
+    if (no_qual && min_bq > 0)
+        return;
     const uint32_t *cig = bam_get_cigar(b);
-    const uint8_t *seq = bam_get_seq(b), *qual = bam_get_qual(b);
+    const uint8_t *seq = bam_get_seq(b);
     hts_pos_t rp = c->pos;
     int qp = 0;
     for (uint32_t j = 0; j < c->n_cigar && k < n; j++) {
@@ -501,7 +602,7 @@ void vw_selfbg_add_read(const bam1_t *b, vw_selfwin_t *w, int n, int *cur, int m
                     k++;
                 if (k == n || w[k].tid != c->tid)
                     return;
-                if (rp < w[k].beg || qual[qp] < min_bq)
+                if (rp < w[k].beg || qp >= c->l_qseq || (!no_qual && qual[qp] < min_bq))
                     continue;
                 int bi = nt16_idx[bam_seqi(seq, qp)];
                 if (bi >= 0)
@@ -581,6 +682,8 @@ int vw_count_self_bg(const char *path, const vw_targets_t *ts, const vw_count_op
         vw_error_code(rc, "%s: cannot open", path);
         goto out;
     }
+    if ((rc = vw_count_check_eof(fp, path)) < 0 || (rc = vw_count_check_index(path)) < 0)
+        goto out;
     if (opt->reference)
         (void)hts_set_fai_filename(fp, opt->reference);
     if (!(h = sam_hdr_read(fp))) {

@@ -1,10 +1,17 @@
 /* util.c -- error text, atomic output files, small parsing helpers. */
 #include <errno.h>
+#include <float.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <htslib/kstring.h>
 
 #include "vafwatch/util.h"
 
@@ -81,17 +88,29 @@ int vw_ofile_open(vw_ofile_t *of, const char *path)
     return 0;
 }
 
+int vw_stream_error(FILE *fp)
+{
+    /* a failed write leaves its bytes in the buffer: flushing them again
+     * fails again, with the reason (ENOSPC, EPIPE ...) that ferror() lost */
+    errno = 0;
+    if (fflush(fp) != 0 && errno != 0)
+        return -errno;
+    return -EIO;
+}
+
 int vw_ofile_commit(vw_ofile_t *of)
 {
     int ret = 0;
     if (!of->fp)
         return -EBADF;
     if (of->fp == stdout) {
-        if (fflush(stdout) != 0)
+        if (ferror(stdout))
+            ret = vw_stream_error(stdout);
+        else if (fflush(stdout) != 0)
             ret = -errno;
     } else {
         if (ferror(of->fp))
-            ret = -EIO;
+            ret = vw_stream_error(of->fp);
         if (fclose(of->fp) != 0 && ret == 0)
             ret = -errno;
         of->fp = NULL;
@@ -136,7 +155,12 @@ int vw_parse_double(const char *s, double *ret_v)
         return VW_EPARSE;
     errno = 0;
     double v = strtod(s, &end);
-    if (errno || *end || v != v)
+    /* underflow is not an error: a p-value of 7.9e-310 (subnormal) or
+     * 1e-400 (0 in a double) is read as the nearest double; overflow
+     * (1e400) is, since "inf" is how infinity is written */
+    if (errno == ERANGE && fabs(v) <= DBL_MIN)
+        errno = 0;
+    if (errno || *end || v != v || end == s)
         return VW_EPARSE;
     *ret_v = v;
     return 0;
@@ -189,4 +213,296 @@ void vw_json_str(FILE *fp, const char *s)
         }
     }
     fputc('"', fp);
+}
+
+/* ------------------------------------------------------------------ */
+/* Output sets                                                         */
+
+struct vw_oset_s {
+    char *dir;       /* the destination */
+    char *stage;     /* dir/.vafwatch.staging.PID */
+    int lock_fd;     /* holds flock(LOCK_EX) on dir/.vafwatch.lock */
+    char **old;      /* relative paths of the previous manifest */
+    int n_old;
+};
+
+static char *path_join(const char *a, const char *b)
+{
+    kstring_t ks = {0, 0, NULL};
+    if (ksprintf(&ks, "%s/%s", a, b) < 0)
+        return NULL;
+    return ks.s;
+}
+
+static int mkdir_parents(const char *path) /* every directory above 'path' */
+{
+    char *d = vw_strdup(path);
+    if (!d)
+        return -ENOMEM;
+    for (char *p = d + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(d, 0777) != 0 && errno != EEXIST) {
+            int e = -errno;
+            free(d);
+            return e;
+        }
+        *p = '/';
+    }
+    free(d);
+    return 0;
+}
+
+/* Appends to *v the files under root/rel (rel "" for root), relative to
+ * root; with 'remove', removes them and their directories instead. */
+static int walk(const char *root, const char *rel, int remove, char ***v, int *n, int *m)
+{
+    char *here = *rel ? path_join(root, rel) : vw_strdup(root);
+    if (!here)
+        return -ENOMEM;
+    DIR *d = opendir(here);
+    if (!d) {
+        int e = errno == ENOENT ? 0 : -errno;
+        free(here);
+        return e;
+    }
+    int rc = 0;
+    struct dirent *de;
+    while (rc == 0 && (de = readdir(d)) != NULL) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        char *r = *rel ? path_join(rel, de->d_name) : vw_strdup(de->d_name);
+        char *full = r ? path_join(root, r) : NULL;
+        struct stat st;
+        if (!r || !full) {
+            rc = -ENOMEM;
+        } else if (lstat(full, &st) != 0) {
+            rc = -errno;
+        } else if (S_ISDIR(st.st_mode)) {
+            rc = walk(root, r, remove, v, n, m);
+            if (rc == 0 && remove && rmdir(full) != 0)
+                rc = -errno;
+        } else if (remove) {
+            if (unlink(full) != 0)
+                rc = -errno;
+        } else {
+            if (*n == *m) {
+                int nm = *m ? 2 * *m : 32;
+                char **t = realloc(*v, (size_t)nm * sizeof(*t));
+                if (!t) {
+                    rc = -ENOMEM;
+                } else {
+                    *v = t;
+                    *m = nm;
+                }
+            }
+            if (rc == 0) {
+                (*v)[(*n)++] = r;
+                r = NULL;
+            }
+        }
+        free(r);
+        free(full);
+    }
+    closedir(d);
+    free(here);
+    return rc;
+}
+
+static void free_list(char **v, int n)
+{
+    for (int i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A manifest line names a file inside the set: relative, no '..'. */
+static int safe_rel(const char *r)
+{
+    if (!*r || r[0] == '/' || !strcmp(r, VW_OSET_MANIFEST))
+        return 0;
+    for (const char *p = r; *p; p++)
+        if (p[0] == '.' && p[1] == '.' && (p == r || p[-1] == '/') && (p[2] == '/' || !p[2]))
+            return 0;
+    return 1;
+}
+
+static int read_manifest(vw_oset_t *os)
+{
+    char *mp = path_join(os->dir, VW_OSET_MANIFEST);
+    if (!mp)
+        return -ENOMEM;
+    FILE *fp = fopen(mp, "r");
+    free(mp);
+    if (!fp)
+        return errno == ENOENT ? 0 : -errno;
+    kstring_t line = {0, 0, NULL};
+    int rc = 0, m = 0, c;
+    for (;;) {
+        line.l = 0;
+        while ((c = fgetc(fp)) != EOF && c != '\n')
+            kputc(c, &line);
+        if (line.l == 0 && c == EOF)
+            break;
+        if (!line.s || line.s[0] == '#' || !safe_rel(line.s))
+            continue;
+        if (os->n_old == m) {
+            m = m ? 2 * m : 32;
+            char **t = realloc(os->old, (size_t)m * sizeof(*t));
+            if (!t) {
+                rc = -ENOMEM;
+                break;
+            }
+            os->old = t;
+        }
+        if (!(os->old[os->n_old] = vw_strdup(line.s))) {
+            rc = -ENOMEM;
+            break;
+        }
+        os->n_old++;
+    }
+    free(line.s);
+    fclose(fp);
+    return rc;
+}
+
+static void oset_free(vw_oset_t *os)
+{
+    if (os->lock_fd >= 0)
+        close(os->lock_fd); /* releases the lock */
+    free_list(os->old, os->n_old);
+    free(os->dir);
+    free(os->stage);
+    free(os);
+}
+
+int vw_oset_begin(const char *dir, vw_oset_t **ret)
+{
+    vw_oset_t *os = calloc(1, sizeof(*os));
+    if (!os)
+        return -ENOMEM;
+    os->lock_fd = -1;
+    int rc = 0;
+    char *lp = NULL, *slash_dir = path_join(dir, "x");
+    if (!slash_dir || !(os->dir = vw_strdup(dir)) || !(lp = path_join(dir, ".vafwatch.lock"))) {
+        rc = -ENOMEM;
+        goto out;
+    }
+    if ((rc = mkdir_parents(slash_dir)) < 0)
+        goto out;
+    if ((os->lock_fd = open(lp, O_RDWR | O_CREAT, 0666)) < 0) {
+        rc = -errno;
+        goto out;
+    }
+    if (flock(os->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+        rc = errno == EWOULDBLOCK ? -EBUSY : -errno;
+        goto out;
+    }
+    /* what a killed run left staged: only this process holds the lock now */
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    while (d && rc == 0 && (de = readdir(d)) != NULL)
+        if (strncmp(de->d_name, ".vafwatch.staging.", 18) == 0) {
+            char *sp = path_join(dir, de->d_name);
+            if (!sp)
+                rc = -ENOMEM;
+            else if ((rc = walk(sp, "", 1, NULL, NULL, NULL)) == 0 && rmdir(sp) != 0)
+                rc = -errno;
+            free(sp);
+        }
+    if (d)
+        closedir(d);
+    if (rc < 0)
+        goto out;
+    kstring_t ks = {0, 0, NULL};
+    ksprintf(&ks, "%s/.vafwatch.staging.%ld", dir, (long)getpid());
+    if (!(os->stage = ks.s)) {
+        rc = -ENOMEM;
+        goto out;
+    }
+    if (mkdir(os->stage, 0777) != 0) {
+        rc = -errno;
+        goto out;
+    }
+    rc = read_manifest(os);
+out:
+    free(lp);
+    free(slash_dir);
+    if (rc < 0) {
+        if (os->stage)
+            rmdir(os->stage);
+        oset_free(os);
+        return rc;
+    }
+    *ret = os;
+    return 0;
+}
+
+const char *vw_oset_dir(const vw_oset_t *os)
+{
+    return os->stage;
+}
+
+void vw_oset_abort(vw_oset_t *os)
+{
+    if (!os)
+        return;
+    if (walk(os->stage, "", 1, NULL, NULL, NULL) == 0)
+        rmdir(os->stage);
+    oset_free(os);
+}
+
+int vw_oset_commit(vw_oset_t *os)
+{
+    char **v = NULL;
+    int n = 0, m = 0;
+    int rc = walk(os->stage, "", 0, &v, &n, &m);
+    if (rc == 0 && n > 1)
+        qsort(v, (size_t)n, sizeof(*v), str_cmp);
+    for (int i = 0; rc == 0 && i < n; i++) {
+        char *from = path_join(os->stage, v[i]), *to = path_join(os->dir, v[i]);
+        if (!from || !to)
+            rc = -ENOMEM;
+        else if ((rc = mkdir_parents(to)) == 0 && rename(from, to) != 0)
+            rc = -errno;
+        free(from);
+        free(to);
+    }
+    if (rc == 0) {
+        /* the manifest, last: the set is complete when it names it */
+        char *mp = path_join(os->dir, VW_OSET_MANIFEST);
+        vw_ofile_t of = {0};
+        if (!mp || (rc = vw_ofile_open(&of, mp)) < 0) {
+            rc = rc < 0 ? rc : -ENOMEM;
+        } else {
+            fputs("#files of the last complete vafwatch output in this directory\n", of.fp);
+            for (int i = 0; i < n; i++)
+                fprintf(of.fp, "%s\n", v[i]);
+            rc = vw_ofile_commit(&of);
+        }
+        free(mp);
+    }
+    /* the previous set's files this one no longer has */
+    for (int k = 0; rc == 0 && k < os->n_old; k++) {
+        if (n > 0 && bsearch(&os->old[k], v, (size_t)n, sizeof(*v), str_cmp))
+            continue;
+        char *p = path_join(os->dir, os->old[k]);
+        struct stat st;
+        if (!p)
+            rc = -ENOMEM;
+        else if (lstat(p, &st) == 0 && S_ISREG(st.st_mode) && unlink(p) != 0 && errno != ENOENT)
+            rc = -errno;
+        free(p);
+    }
+    if (walk(os->stage, "", 1, NULL, NULL, NULL) == 0)
+        rmdir(os->stage);
+    free_list(v, n);
+    oset_free(os);
+    return rc;
 }

@@ -48,6 +48,8 @@ typedef struct {
     int self_flank;        /* >= 0: vw_count_file also measures the self background over the
                             * targets +- self_flank bp in its counting pass (through the index
                             * only; the same numbers as vw_count_self_bg) [-1: no] */
+    int one_sample;        /* 1: a header whose read groups name several samples is an error
+                            * (else a warning, and the first name is used) [0] */
 } vw_count_opt_t;
 
 /* Sets the documented defaults. */
@@ -148,6 +150,22 @@ int vw_count_tsv_targets(const char *path, vw_targets_t *ts) VW_WARN_UNUSED;
  * VW_EPARSE / -errno. */
 int vw_count_read_tsv(const char *path, const vw_targets_t *ts, vw_sample_counts_t ***ret, int *ret_n,
                       int *ret_n_skipped) VW_WARN_UNUSED;
+
+/* The count cache of 'vafwatch run': one sample's evidence table followed
+ * by a trailer line '#cache<TAB>ROWS<TAB>KEY' (ROWS the number of data
+ * rows, KEY the caller's identity of the input and options, without a
+ * newline), so that one file holds table and key (one rename commits
+ * both) and a table cut short is seen.  Returns 0, -EINVAL or -EIO. */
+int vw_count_write_cache(FILE *fp, const vw_targets_t *ts, vw_sample_counts_t *s, const char *key) VW_WARN_UNUSED;
+
+/* Reads a cache file written by vw_count_write_cache().  Returns 1 and *ret
+ * (caller owns; free with vw_sample_counts_destroy()) when the file holds
+ * one row per target of 'ts', its trailer is its last line, gives the
+ * right row count and 'key'; 0 when there is no file or its key differs
+ * (stale); negative when the file is broken (logged as a warning or, for a
+ * malformed table, as an error): the caller counts again. */
+int vw_count_read_cache(const char *path, const vw_targets_t *ts, const char *key,
+                        vw_sample_counts_t **ret) VW_WARN_UNUSED;
 
 /* 1 when 'path' looks like an evidence table: its first line starts with
  * "#sample\tchrom\tpos" (plain or bgzipped text). */

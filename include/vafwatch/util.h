@@ -42,6 +42,11 @@ typedef struct vw_ofile_s {
     char *tmp;      /* temporary name, NULL for stdout */
 } vw_ofile_t;
 
+/* The reason a stream's write failed: -errno of flushing it again (the
+ * bytes a failed write leaves in the buffer fail again: -ENOSPC, -EPIPE),
+ * or -EIO when that tells nothing. */
+int vw_stream_error(FILE *fp);
+
 /* Opens 'path' for writing under a temporary name.  An existing path that
  * is not a regular file (a device such as /dev/null, a FIFO) is written in
  * place, never replaced; a directory is -EISDIR.  Returns 0 or -errno. */
@@ -51,6 +56,26 @@ int vw_ofile_open(vw_ofile_t *of, const char *path) VW_WARN_UNUSED;
 int vw_ofile_commit(vw_ofile_t *of) VW_WARN_UNUSED;
 /* Closes and removes the temporary.  Safe on an unopened/committed handle. */
 void vw_ofile_abort(vw_ofile_t *of);
+
+/* An output set: the files a command writes into one directory, committed
+ * together.  vw_oset_begin() creates 'dir', takes its lock (a second
+ * vafwatch writing into 'dir' gets -EBUSY; the lock goes with the process,
+ * so a killed run leaves none), removes what a killed run left staged, and
+ * makes an empty staging directory, vw_oset_dir(), into which the command
+ * writes everything.  vw_oset_commit() renames every staged file into
+ * 'dir', then writes 'dir'/vafwatch.manifest.tsv (the list of the set,
+ * last), then removes the files of the previous manifest that this set no
+ * longer has (a model when there are no normals now, the pages of a patient
+ * dropped from the sheet; nothing else is ever removed).  vw_oset_abort()
+ * removes the staging directory: 'dir' keeps the previous set untouched.
+ * Both release the lock and free the set (NULL accepted).  Return 0 or
+ * -errno. */
+typedef struct vw_oset_s vw_oset_t;
+#define VW_OSET_MANIFEST "vafwatch.manifest.tsv"
+int vw_oset_begin(const char *dir, vw_oset_t **ret) VW_WARN_UNUSED;
+const char *vw_oset_dir(const vw_oset_t *os);
+int vw_oset_commit(vw_oset_t *os) VW_WARN_UNUSED;
+void vw_oset_abort(vw_oset_t *os);
 
 /* Parses a whole decimal integer / double; returns 0 or VW_EPARSE. */
 int vw_parse_long(const char *s, long *ret_v) VW_WARN_UNUSED;

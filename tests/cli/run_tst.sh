@@ -93,7 +93,27 @@ mkdir -p gone && cp ref.fa gone/r.fa && samtools view -C -T gone/r.fa -o good.cr
     && samtools index good.cram && rm -rf gone
 sz=$(stat -c %s good.bam)
 head -c $((sz / 2)) good.bam >trunc.bam && cp good.bam.bai trunc.bam.bai
-head -c $((sz - 28)) good.bam >noeof.bam   # no BGZF EOF marker: htslib warns, data complete
+head -c $((sz - 28)) good.bam >noeof.bam   # no BGZF EOF marker: data complete, but nothing says so
+# cut at a BGZF block boundary halfway (what a killed writer leaves), indexed as it is
+python3 - good.bam cut.bam <<'PY'
+import sys, struct
+d = open(sys.argv[1], 'rb').read()
+offs, off = [], 0
+while off < len(d):
+    offs.append(off)
+    off += struct.unpack('<H', d[off + 16:off + 18])[0] + 1
+open(sys.argv[2], 'wb').write(d[:offs[len(offs) // 2]])
+PY
+samtools index cut.bam 2>/dev/null
+# read groups: a '#' sample name; two samples in one file
+sed 's/SM:s1/SM:#s1/' good.sam | samtools view -b -o hashsm.bam - && samtools index hashsm.bam
+sed 's/^@RG\tID:rg1\tSM:s1$/@RG\tID:rg1\tSM:s1\n@RG\tID:rg2\tSM:s2/' good.sam | samtools view -b -o rg2.bam - && samtools index rg2.bam
+# the same reads on a contig named chrsim1 (the 'chr' naming of sim1)
+sed 's/\tsim1\t/\tchrsim1\t/; s/SN:sim1/SN:chrsim1/' good.sam | samtools view -b -o chrgood.bam - && samtools index chrgood.bam
+# an index older than its BAM (the BAM rewritten after indexing)
+cp good.bam stale.bam && cp good.bam.bai stale.bam.bai && touch -d '2001-01-01' stale.bam.bai
+# the index of another file: the same records compressed differently
+samtools view -b -1 -o other.bam good.sam && cp good.bam.bai other.bam.bai
 # corrupt: flip bytes inside the compressed data of the second BGZF block
 python3 - good.bam corrupt.bam <<'PY'
 import sys, struct
@@ -157,6 +177,11 @@ sz=$(stat -c %s ev_good.vcf.gz); head -c $((sz / 2)) ev_good.vcf.gz >ev_trunc.vc
 bcftools view -Ob -o ev_good.bcf ev_good.vcf 2>/dev/null
 sz=$(stat -c %s ev_good.bcf); head -c $((sz - 40)) ev_good.bcf >ev_trunc.bcf
 printf 'junk\n' | gzip -c >ev_junk.vcf.gz
+# --- evidence tables (the format 'count' writes) ----------------------------------------
+EH='#sample\tchrom\tpos\tref\talt\tid\tgene\tprotein\tcdna\tdepth\tref_count\talt_count\tother_count\tdiscordant\tref_fwd\tref_rev\talt_fwd\talt_rev\talt_mean_bq\talt_mean_mq\tref_median_fraglen\talt_median_fraglen\n'
+printf "$EH"'S1\tsim1\t%s\t%s\t%s\tT1\t.\t.\t.\t100\t80\t20\t0\t0\t40\t40\t10\t10\t37.5\t60.0\t160\t150\n' "$SITE" "$REF1" "$ALT1" >evt_good.tsv
+printf "$EH"'S1\tsim1\t%s\t%s\t%s\tT1\t.\t.\t.\t100\t80\t20\t0\t0\t40\t40\t10\t10\t1e300\t60.0\t160\t150\n' "$SITE" "$REF1" "$ALT1" >evt_bq.tsv
+printf "$EH"'S1\tsim1\t%s\t%s\t%s\tT1\t.\t.\t.\t100\t80\t20\t0\t0\t40\t40\t10\t10\t37.5\tinf\t160\t150\n' "$SITE" "$REF1" "$ALT1" >evt_mq.tsv
 # --- cohort sheets, events, calls ----------------------------------------------------
 printf 'patient\tsample\tdate\tfile\nP1\tS1\t2023-01-05\tgood.bam\nP1\tS2\t2023-03-01\tgood.bam\n' >sheet.tsv
 printf 'patient\tsample\tfile\nP1\tS1\tgood.bam\n' >sheet_nocol.tsv
@@ -167,6 +192,11 @@ printf 'patient\tsample\tdate\tfile\n' >sheet_hdronly.tsv
 printf 'patient\tsample\tdate\tfile\ttype\nP1\tS1\t2023-01-05\tgood.bam\tblood\n' >sheet_type.tsv
 printf 'patient\tsample\tdate\tfile\tcfdna_ng_per_ml\nP1\tS1\t2023-01-05\tgood.bam\t-3\n' >sheet_cfdna.tsv
 printf 'patient\tsample\tdate\tfile\nP1\tS1\t2023-01-05\tnothere.bam\n' >sheet_nofile.tsv
+printf 'patient\tsample\tdate\tfile\nP1\tS1\t2023-01-05\trg2.bam\n' >sheet_rg2.tsv
+printf 'patient\tsample\tdate\tfile\nP1\tS1\t2023-01-05\tgood.bam\nP1\tS2\t2023-03-01\tchrgood.bam\n' >sheet_mixed.tsv
+printf 'patient\tsample\tdate\tfile\nP1\tS1\t2023-01-05\tcut.bam\nP1\tS2\t2023-02-01\tnoeof.bam\nP1\tS3\t2023-03-01\ttrunc.bam\nP1\tS4\t2023-04-01\tcorrupt.bam\nP1\tS5\t2023-05-01\tstale.bam\n' >sheet_bad5.tsv
+printf 'patient\tsample\tdate\tfile\nP1\t#S1\t2023-01-05\tgood.bam\n' >sheet_hash.tsv
+printf 'patient\tsample\tdate\tfile\nP1\tS\001\t2023-01-05\tgood.bam\n' >sheet_ctrl.tsv
 printf 'patient\tdate\tevent\tdetail\nP1\t2023-01-01\ttreatment_start\tcetuximab\nP1\t2023-06-01\tscan\tPD\n' >events.tsv
 printf 'patient\tdate\tevent\tdetail\nP9\t2023-01-01\ttreatment_start\tcetuximab\n' >events_patient.tsv
 printf 'patient\tdate\tevent\tdetail\nP1\t2023-01-01\tlunch\t\n' >events_unknown.tsv

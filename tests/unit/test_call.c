@@ -382,6 +382,58 @@ static void test_bad_args(void **state)
     vw_calls_destroy(cs);
 }
 
+/* Everything the calls writer prints its reader takes back: p-values of
+ * 0, subnormals (7.9e-310 is P(Bin(5000, 1e-4) >= 150), below DBL_MIN) and
+ * 4.9e-324, copies of 1e300 and inf.  Each value read back equals the
+ * written one to the 4 significant digits of the format (relative 5e-4),
+ * 0 and inf exactly. */
+static void test_tsv_extremes(void **state)
+{
+    (void)state;
+    static const double pv[] = {0, 7.9e-310, 4.9406564584124654e-324, 1e-300, 1};
+    static const double cp[] = {1e300, INFINITY, 0, 2.5e-310, 1e-3};
+    vw_calls_t *cs = vw_calls_init(), *back = vw_calls_init();
+    assert_non_null(cs);
+    assert_non_null(back);
+    for (int i = 0; i < 5; i++) {
+        vw_call_t c;
+        memset(&c, 0, sizeof(c));
+        c.sample = "S1"; c.chrom = "chr1"; c.ref = "C"; c.alt = "T"; c.id = "x"; c.gene = "G";
+        c.protein = "p.X"; c.cdna = "c.X";
+        c.pos1 = 100 + i;
+        c.depth = 5000; c.ref_count = 4850; c.alt_count = 150;
+        c.vaf = 0.03; c.vaf_lo = 0.025; c.vaf_hi = 0.035;
+        c.p_value = pv[i]; c.q_value = pv[i];
+        c.detected = 1;
+        c.lod95 = 1e-300;
+        c.bg_error = 1e-4;
+        c.copies_per_ml = cp[i];
+        assert_int_equal(vw_calls_push(cs, &c), 0);
+    }
+    char path[] = "/tmp/vw_test_calls_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *fp = fdopen(fd, "w");
+    assert_non_null(fp);
+    assert_int_equal(vw_calls_write_tsv(cs, fp), 0);
+    assert_int_equal(fclose(fp), 0);
+    assert_int_equal(vw_calls_read_tsv(back, path), 0);
+    assert_int_equal(back->n, 5);
+    for (int i = 0; i < 5; i++) {
+        const double w[3] = {pv[i], cp[i], 1e-300}, g[3] = {back->c[i].p_value, back->c[i].copies_per_ml,
+                                                            back->c[i].lod95};
+        for (int k = 0; k < 3; k++) {
+            if (w[k] == 0 || isinf(w[k]))
+                assert_true(g[k] == w[k]);
+            else
+                assert_true(fabs(g[k] - w[k]) <= 5e-4 * w[k]);
+        }
+    }
+    unlink(path);
+    vw_calls_destroy(cs);
+    vw_calls_destroy(back);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -393,6 +445,7 @@ int main(void)
         cmocka_unit_test(test_calibration),
         cmocka_unit_test(test_vcf),
         cmocka_unit_test(test_bad_args),
+        cmocka_unit_test(test_tsv_extremes),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -7,6 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <htslib/kstring.h>
+#include <htslib/sam.h>
+
 #include "vw_test.h"
 #include "vafwatch/catalogue.h"
 #include "vafwatch/count.h"
@@ -439,6 +442,131 @@ static void test_self_in_pass(void **state)
     unlink(tsv);
 }
 
+/* Writes SAM text to dir/NAME.sam, converts it to dir/NAME.bam with an
+ * index; the BAM path goes to 'bam'. */
+static void sam_text_to_bam(const char *text, const char *name, char *bam, size_t m)
+{
+    char sam[600];
+    snprintf(sam, sizeof sam, "%s/%s.sam", dir, name);
+    snprintf(bam, m, "%s/%s.bam", dir, name);
+    FILE *fp = fopen(sam, "w");
+    assert_non_null(fp);
+    fputs(text, fp);
+    fclose(fp);
+    samFile *in = sam_open(sam, "r"), *out = sam_open(bam, "wb");
+    assert_non_null(in);
+    assert_non_null(out);
+    sam_hdr_t *h = sam_hdr_read(in);
+    assert_non_null(h);
+    assert_int_equal(sam_hdr_write(out, h), 0);
+    bam1_t *b = bam_init1();
+    while (sam_read1(in, h, b) >= 0)
+        assert_true(sam_write1(out, h, b) >= 0);
+    bam_destroy1(b);
+    sam_hdr_destroy(h);
+    assert_int_equal(sam_close(in), 0);
+    assert_int_equal(sam_close(out), 0);
+    assert_int_equal(sam_index_build(bam, 0), 0);
+    unlink(sam);
+}
+
+static void rm_bam(const char *bam)
+{
+    char bai[640];
+    snprintf(bai, sizeof bai, "%s.bai", bam);
+    unlink(bai);
+    unlink(bam);
+}
+
+/* Reads with SEQ '*' (l_qseq 0, legal SAM) carry no base and count for
+ * nothing, whatever their CIGAR; QUAL '*' is quality 0.  Hand count: at
+ * the SNV 101 C>T one read a1 shows T (Q40); q1 shows T with QUAL '*'
+ * (passes only -Q 0); twenty SEQ '*' reads span every target.  At the
+ * deletion 301 ACC>A, g2 is reference. */
+static void test_seq_star(void **state)
+{
+    (void)state;
+    kstring_t ks = {0, 0, NULL};
+    kputs("@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:sim1\tLN:1000\n", &ks);
+    for (int i = 0; i < 20; i++)
+        ksprintf(&ks, "s%02d\t0\tsim1\t%d\t60\t5S220M3I10M\t*\t0\t0\t*\t*\n", i, 90 + i / 10);
+    kputs("a1\t0\tsim1\t95\t60\t10M\t*\t0\t0\tAAAAAATAAA\tIIIIIIIIII\n", &ks);
+    kputs("q1\t0\tsim1\t95\t60\t10M\t*\t0\t0\tAAAAAATAAA\t*\n", &ks);
+    kputs("g2\t0\tsim1\t296\t60\t12M\t*\t0\t0\tAAAAAACCGGGG\tIIIIIIIIIIII\n", &ks);
+    char bam[600];
+    sam_text_to_bam(ks.s, "seqstar", bam, sizeof bam);
+    vw_targets_t *ts = load_targets();
+    for (int mode = 0; mode < 4; mode++) { /* index / stream, -Q 20 / -Q 0 */
+        vw_count_opt_t opt;
+        vw_count_opt_init(&opt);
+        opt.stream = mode & 1;
+        opt.min_bq = mode & 2 ? 0 : 20;
+        vw_sample_counts_t *s = NULL;
+        assert_int_equal(vw_count_file(bam, "x", ts, &opt, &s), 0);
+        const vw_count_t *c = by_id(ts, s, "snv");
+        assert_int_equal(c->depth, mode & 2 ? 2 : 1);
+        assert_int_equal(c->alt, mode & 2 ? 2 : 1);
+        c = by_id(ts, s, "del");
+        assert_int_equal(c->depth, 1);
+        assert_int_equal(c->ref, 1);
+        assert_int_equal(by_id(ts, s, "mnv")->depth, 0);
+        vw_sample_counts_destroy(s);
+    }
+    vw_targets_destroy(ts);
+    rm_bam(bam);
+    free(ks.s);
+}
+
+/* The self background ignores SEQ '*' reads and QUAL '*' bases (below
+ * -Q 20): twelve C reads alone, and the same with twenty SEQ '*' reads and
+ * twenty QUAL '*' reads showing T everywhere, give the same numbers. */
+static void test_seq_star_self(void **state)
+{
+    (void)state;
+    char bam[2][600];
+    for (int k = 0; k < 2; k++) {
+        kstring_t ks = {0, 0, NULL};
+        kputs("@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:sim1\tLN:1000\n", &ks);
+        for (int i = 0; i < 12; i++) {
+            ksprintf(&ks, "c%02d\t0\tsim1\t85\t60\t30M\t*\t0\t0\t%.30s\t%.30s\n", i,
+                     "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "IIIIIIIIIIIIIIIIIIIIIIIIIIIIII");
+            if (k == 1 && i < 10) {
+                ksprintf(&ks, "s%02da\t0\tsim1\t85\t60\t30M\t*\t0\t0\t*\t*\n", i);
+                ksprintf(&ks, "s%02db\t0\tsim1\t85\t60\t5S30M\t*\t0\t0\t*\t*\n", i);
+                ksprintf(&ks, "q%02da\t0\tsim1\t85\t60\t30M\t*\t0\t0\t%.30s\t*\n", i,
+                         "TTTTTTTTTTTTTTTTTTTTTTTTTTTTTT");
+                ksprintf(&ks, "q%02db\t0\tsim1\t85\t60\t30M\t*\t0\t0\t%.30s\t*\n", i,
+                         "TTTTTTTTTTTTTTTTTTTTTTTTTTTTTT");
+            }
+        }
+        sam_text_to_bam(ks.s, k ? "self_star" : "self_plain", bam[k], sizeof bam[k]);
+        free(ks.s);
+    }
+    vw_targets_t *ts = load_targets();
+    vw_count_opt_t opt;
+    vw_count_opt_init(&opt);
+    opt.self_flank = 10;
+    vw_selfbg_t sb[2];
+    for (int k = 0; k < 2; k++) {
+        vw_sample_counts_t *s = NULL;
+        assert_int_equal(vw_count_file(bam[k], "x", ts, &opt, &s), 0);
+        assert_int_equal(s->have_self, 1);
+        sb[k] = s->self;
+        vw_selfbg_t sep;
+        assert_int_equal(vw_count_self_bg(bam[k], ts, &opt, 10, &sep), 0);
+        assert_self_equal(&s->self, &sep);
+        vw_sample_counts_destroy(s);
+    }
+    /* hand count: window [90, 111) minus the target 100: 20 positions
+     * covered by reads 84..113, twelve C reads each */
+    assert_int_equal(sb[0].n_pos, 20);
+    assert_int_equal(sb[0].n[VW_SUB_CT], 20 * 12);
+    assert_self_equal(&sb[1], &sb[0]);
+    vw_targets_destroy(ts);
+    rm_bam(bam[0]);
+    rm_bam(bam[1]);
+}
+
 /* The same on the real BAMs, at the built-in catalogue (hotspots on many
  * contigs and genes): skipped without the shared data. */
 static void test_self_in_pass_real(void **state)
@@ -496,6 +624,8 @@ int main(void)
         cmocka_unit_test(test_extreme_tlen),
         cmocka_unit_test(test_self_in_pass),
         cmocka_unit_test(test_self_in_pass_real),
+        cmocka_unit_test(test_seq_star),
+        cmocka_unit_test(test_seq_star_self),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

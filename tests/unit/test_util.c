@@ -1,6 +1,8 @@
 /* test_util.c -- util.c: JSON string escaping, atomic output files. */
 #include <errno.h>
 #include <fcntl.h>
+#include <float.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,6 +115,38 @@ static void test_ofile_special(void **state)
     assert_int_equal(vw_test_rmtree(dir), 0);
 }
 
+/* Numbers vafwatch writes it reads back: underflow (a subnormal p-value
+ * such as 7.9e-310, or 1e-400, which is 0 in a double) is read as the
+ * nearest double; "inf" is infinity; overflow and junk are errors.
+ * Expected values: the C library's own strtod of the same text. */
+static void test_parse_double_extremes(void **state)
+{
+    (void)state;
+    double v = -1;
+    assert_int_equal(vw_parse_double("7.9e-310", &v), 0);
+    assert_true(v == strtod("7.9e-310", NULL) && v > 0 && v < DBL_MIN);
+    assert_int_equal(vw_parse_double("4.941e-324", &v), 0);
+    assert_true(v == 4.9406564584124654e-324);
+    assert_int_equal(vw_parse_double("1e-400", &v), 0);
+    assert_true(v == 0);
+    assert_int_equal(vw_parse_double("-1e-400", &v), 0);
+    assert_true(v == 0);
+    assert_int_equal(vw_parse_double("0", &v), 0);
+    assert_true(v == 0);
+    assert_int_equal(vw_parse_double("1e300", &v), 0);
+    assert_true(v == 1e300);
+    assert_int_equal(vw_parse_double("inf", &v), 0);
+    assert_true(isinf(v) && v > 0);
+    assert_int_equal(vw_parse_double("-inf", &v), 0);
+    assert_true(isinf(v) && v < 0);
+    v = 42;
+    assert_int_equal(vw_parse_double("1e400", &v), VW_EPARSE);
+    assert_int_equal(vw_parse_double("nan", &v), VW_EPARSE);
+    assert_int_equal(vw_parse_double("1e-5x", &v), VW_EPARSE);
+    assert_int_equal(vw_parse_double("", &v), VW_EPARSE);
+    assert_true(v == 42); /* untouched on failure */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -120,6 +154,7 @@ int main(void)
         cmocka_unit_test(test_json_str_controls),
         cmocka_unit_test(test_ofile),
         cmocka_unit_test(test_ofile_special),
+        cmocka_unit_test(test_parse_double_extremes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
