@@ -127,9 +127,14 @@ double vw_report_copies_per_ml(const vw_patient_t *p, const vw_track_draw_t *d)
     if (!p || !d || d->state == VW_DRAW_NA || !isfinite(d->vaf))
         return NAN;
     for (size_t i = 0; i < p->n_samples; i++)
-        if (p->samples[i].sample == d->sample || strcmp(p->samples[i].sample, d->sample) == 0)
-            return isfinite(p->samples[i].cfdna_ng_per_ml) ? d->vaf * p->samples[i].cfdna_ng_per_ml * VW_GE_PER_NG
+        if (p->samples[i].sample == d->sample || strcmp(p->samples[i].sample, d->sample) == 0) {
+            /* from the VAF as the calls table writes it (%.6g): the same digits from a calls table
+             * read back as from the calls in memory (vafwatch run) */
+            char vb[32];
+            snprintf(vb, sizeof(vb), "%.6g", d->vaf);
+            return isfinite(p->samples[i].cfdna_ng_per_ml) ? strtod(vb, NULL) * p->samples[i].cfdna_ng_per_ml * VW_GE_PER_NG
                                                             : NAN;
+        }
     return NAN;
 }
 

@@ -65,8 +65,9 @@ const char *vw_report_role(const vw_targets_t *cat, const vw_track_series_t *s, 
  * vw_targets_destroy().  NULL on ENOMEM. */
 vw_targets_t *vw_report_catalogue(void);
 
-/* Mutant copies per mL plasma of a draw (VAF x cfDNA ng/mL x VW_GE_PER_NG,
- * as in the calls table), NaN without a concentration or a VAF. */
+/* Mutant copies per mL plasma of a draw (VAF to 6 significant figures x
+ * cfDNA ng/mL x VW_GE_PER_NG, as in the calls table), NaN without a
+ * concentration or a VAF. */
 double vw_report_copies_per_ml(const vw_patient_t *p, const vw_track_draw_t *d);
 
 /* Writes 'n' bytes of 'data' base64-encoded (RFC 4648, no line breaks). */

@@ -749,11 +749,15 @@ int vw_track_write_series(const vw_track_t *tr, FILE *fp)
             put_num(fp, d->cn_z, "%.2f");
             put_num(fp, d->tf, "%.4g");
             put_num(fp, d->cn_t, "%.2f");
-            /* mutant copies per mL plasma, as the calls table: VAF x cfDNA ng/mL x VW_GE_PER_NG */
+            /* mutant copies per mL plasma, as the calls table: VAF x cfDNA ng/mL x VW_GE_PER_NG, from
+             * the VAF as the calls table writes it (6 significant figures), so that a calls table
+             * read back gives the same digits as the calls in memory (run) */
             double cp = NAN;
             for (size_t j = 0; s->kind == VW_KIND_MUTATION && d->state != VW_DRAW_NA && j < s->patient->n_samples; j++)
                 if (s->patient->samples[j].sample == d->sample || strcmp(s->patient->samples[j].sample, d->sample) == 0) {
-                    cp = d->vaf * s->patient->samples[j].cfdna_ng_per_ml * VW_GE_PER_NG;
+                    char vb[32];
+                    snprintf(vb, sizeof(vb), "%.6g", d->vaf);
+                    cp = strtod(vb, NULL) * s->patient->samples[j].cfdna_ng_per_ml * VW_GE_PER_NG;
                     break;
                 }
             put_num(fp, cp, "%.4g");
