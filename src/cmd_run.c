@@ -499,6 +499,13 @@ int main_run(int argc, char *argv[])
         ret = VW_EXIT_USAGE;
         goto out;
     }
+    /* the reports' date: a bad SOURCE_DATE_EPOCH is found before any counting */
+    int32_t report_date = VW_DATE_NONE;
+    if (vw_report_default_date(&report_date) < 0) {
+        vw_error("SOURCE_DATE_EPOCH='%s' is not a number of seconds since 1970", getenv("SOURCE_DATE_EPOCH"));
+        ret = VW_EXIT_USAGE;
+        goto out;
+    }
     /* the cohort */
     int r = vw_timeline_read_sheet(sheet, 0, &tl);
     if (r < 0) {
@@ -723,10 +730,7 @@ int main_run(int argc, char *argv[])
         rin.n_params = sizeof(params) / sizeof(params[0]);
         vw_report_opt_t ropt;
         vw_report_opt_init(&ropt);
-        if (vw_report_default_date(&ropt.report_date) < 0) {
-            vw_error("SOURCE_DATE_EPOCH='%s' is not a number of seconds since 1970", getenv("SOURCE_DATE_EPOCH"));
-            goto out;
-        }
+        ropt.report_date = report_date;
         fn.l = 0;
         ksprintf(&fn, "%s/report", sd);
         if ((r = vw_report_write(&rin, fn.s, &ropt)) < 0) {

@@ -290,6 +290,8 @@ lab_x = {int(t): float(x) for x, t in re.findall(r'<text x="([0-9.]+)" y="[0-9.]
 assert all(abs(xs[t - labs[0]] - lab_x[t]) < 0.05 for t in labs), (xs, lab_x)
 PY
 expect 2 "SOURCE_DATE_EPOCH" -- env SOURCE_DATE_EPOCH=yesterday "$VW" report -s "$S" -e "$E" -O "$T/rd" "$T/calls.tsv"
+expect 2 "SOURCE_DATE_EPOCH" -- env SOURCE_DATE_EPOCH=-1 "$VW" run -e "$E" -d "$T/rd_run" "$S"
+if [ -e "$T/rd_run" ]; then bad "run wrote into -d with a bad SOURCE_DATE_EPOCH"; else ok "run: nothing written with a bad SOURCE_DATE_EPOCH"; fi
 expect 2 "--report-date" -- "$VW" report --report-date 2024-13-01 -s "$S" -e "$E" -O "$T/rd" "$T/calls.tsv"
 check "--report-date" -- "$VW" report --report-date 2024-02-29 -s "$S" -e "$E" -O "$T/rd" "$T/calls.tsv"
 if grep -q '"report_date": "2024-02-29"' "$T/rd/vafwatch.report.json" && grep -q "Report date: <b>2024-02-29</b>" "$T/rd/index.html"; then
