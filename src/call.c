@@ -22,18 +22,42 @@ void vw_call_opt_init(vw_call_opt_t *opt)
     opt->strand_p = 0.001;
     opt->strand_min_alt = 5;
     opt->discordant_frac = 0.05;
-    opt->veto = 0;
+    opt->veto = VW_FLAG_STRAND_BIAS | VW_FLAG_LOW_ALT_BQ;
+    opt->min_alt_bq = 25;
+    opt->n_known = 0;
+}
+
+int vw_call_is_known(const vw_call_opt_t *opt, const char *sample, const char *id)
+{
+    if (!opt || !id)
+        return 0;
+    size_t ls = sample ? strlen(sample) : 0;
+    for (int i = 0; i < opt->n_known; i++) {
+        const char *k = opt->known[i], *eq = strchr(k, '=');
+        if (!eq) {
+            if (strcmp(k, id) == 0)
+                return 1;
+        } else if (sample && (size_t)(eq - k) == ls && strncmp(k, sample, ls) == 0 && strcmp(eq + 1, id) == 0) {
+            return 1;
+        }
+    }
+    return 0;
 }
 
 vw_bg_t vw_call_bg_self(const vw_selfbg_t *sb, const char *ref, const char *alt, double floor)
 {
-    vw_bg_t bg = {floor, 0.0, VW_BG_DEFAULT, 0};
+    vw_bg_t bg = {floor, 0.0, VW_BG_DEFAULT, 0, 1};
     int cl = vw_sub_class(ref, alt);
     if (!sb || cl < 0 || sb->n[cl] < 1000)
         return bg;
-    double mu = ((double)sb->x[cl] + 0.5) / ((double)sb->n[cl] + 1.0);
+    double mu = ((double)sb->x[cl] + 0.5) / ((double)sb->n[cl] + 1.0), rho;
     bg.mu = mu > floor ? mu : floor;
     bg.source = VW_BG_SELF;
+    if (sb->have_disp && vw_stats_bb_rho_moments((long)sb->j[cl], (double)sb->x[cl], (double)sb->n[cl],
+                                                 sb->sxx[cl], sb->snn[cl], 0.1, &rho) == 0) {
+        bg.rho = rho;
+        bg.rho_unknown = 0;
+    }
     return bg;
 }
 
@@ -60,6 +84,12 @@ int vw_call_strand_p(int64_t alt_fwd, int64_t alt_rev, int64_t ref_fwd, int64_t 
 int vw_call_sample(const vw_call_opt_t *opt, const vw_targets_t *ts, const vw_sample_counts_t *s,
                    const vw_bg_t *bg, double cfdna_ng_ml, vw_calls_t *out)
 {
+    return vw_call_sample_known(opt, ts, s, bg, NULL, cfdna_ng_ml, out);
+}
+
+int vw_call_sample_known(const vw_call_opt_t *opt, const vw_targets_t *ts, const vw_sample_counts_t *s,
+                         const vw_bg_t *bg, const unsigned char *known, double cfdna_ng_ml, vw_calls_t *out)
+{
     if (!opt || !ts || !s || !bg || !out || s->n != ts->n || !(opt->alpha > 0 && opt->alpha < 1))
         return -EINVAL;
     int n = ts->n, ret = 0;
@@ -84,11 +114,14 @@ int vw_call_sample(const vw_call_opt_t *opt, const vw_targets_t *ts, const vw_sa
         r->ref = t->ref; r->alt = t->alt; r->id = t->id;
         r->gene = t->gene; r->protein = t->protein; r->cdna = t->cdna;
         r->vaf = r->vaf_lo = r->vaf_hi = r->p_value = r->q_value = r->lod95 = r->copies_per_ml = NAN;
+        r->alt_mean_bq = NAN;
         r->background = bg[i].source;
         r->bg_error = bg[i].mu;
         r->detected = -1;
         if (bg[i].noisy)
             r->flags |= VW_FLAG_NOISY_SITE;
+        if (known && known[i])
+            r->flags |= VW_FLAG_KNOWN;
         if (!c->assessed) {
             r->flags |= VW_FLAG_NOT_ASSESSED;
             continue;
@@ -102,6 +135,8 @@ int vw_call_sample(const vw_call_opt_t *opt, const vw_targets_t *ts, const vw_sa
             r->flags |= VW_FLAG_DISCORDANT;
         if (c->depth == 0)
             continue;
+        if (bg[i].rho_unknown) /* tested under a binomial that real noise can exceed */
+            r->flags |= VW_FLAG_BG_BINOMIAL;
         r->vaf = (double)c->alt / (double)c->depth;
         ret = opt->ci == VW_CI_WILSON ? vw_stats_ci_wilson((long)c->alt, (long)c->depth, 0.95, &r->vaf_lo, &r->vaf_hi)
                                       : vw_stats_ci_cp((long)c->alt, (long)c->depth, 0.95, &r->vaf_lo, &r->vaf_hi);
@@ -114,11 +149,26 @@ int vw_call_sample(const vw_call_opt_t *opt, const vw_targets_t *ts, const vw_sa
             goto out;
         if (sp < opt->strand_p && c->alt >= opt->strand_min_alt)
             r->flags |= VW_FLAG_STRAND_BIAS;
+        /* base qualities are known for SNV/MNV support counted from reads (an indel
+         * or a VCF input has none: a sum of 0) */
+        r->alt_mean_bq = c->alt > 0 && c->alt_bq_sum > 0 ? (double)c->alt_bq_sum / (double)c->alt : NAN;
+        if (r->alt_mean_bq < opt->min_alt_bq)
+            r->flags |= VW_FLAG_LOW_ALT_BQ;
         if (c->depth >= opt->germ_min_depth &&
             ((r->vaf >= opt->germ_lo && r->vaf <= opt->germ_hi) || r->vaf > opt->germ_homo))
             r->flags |= VW_FLAG_GERMLINE;
         if (cfdna_ng_ml > 0)
             r->copies_per_ml = r->vaf * cfdna_ng_ml * VW_GE_PER_NG;
+        if (known && known[i]) { /* tested on its own, at alpha */
+            r->q_value = r->p_value;
+            r->detected = r->p_value < opt->alpha && !(r->flags & opt->veto);
+            if (r->p_value < opt->alpha && (r->flags & opt->veto))
+                r->flags |= VW_FLAG_FILTERED;
+            if (bg[i].mu < 1.0 &&
+                (ret = vw_stats_lod_bb((long)c->depth, bg[i].mu, bg[i].rho, opt->alpha, 1, 0.95, &r->lod95, NULL)) < 0)
+                goto out;
+            continue;
+        }
         p[m] = r->p_value;
         idx[m++] = i;
     }
@@ -138,6 +188,8 @@ int vw_call_sample(const vw_call_opt_t *opt, const vw_targets_t *ts, const vw_sa
         const vw_bg_t *b = &bg[idx[k]];
         r->q_value = q[k];
         r->detected = q[k] < opt->alpha && !(r->flags & opt->veto);
+        if (q[k] < opt->alpha && (r->flags & opt->veto))
+            r->flags |= VW_FLAG_FILTERED;
         if (b->mu < 1.0) {
             ret = vw_stats_lod_bb((long)r->depth, b->mu, b->rho, opt->alpha, n_tests, 0.95, &r->lod95, NULL);
             if (ret < 0)

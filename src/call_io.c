@@ -11,7 +11,8 @@
 #include "vafwatch/log.h"
 
 const char *const vw_flag_names[VW_N_FLAGS] = {
-    "strand_bias", "possible_germline", "noisy_site", "low_depth", "discordant_mates", "not_assessed"
+    "strand_bias", "possible_germline", "noisy_site", "low_depth", "discordant_mates", "not_assessed",
+    "known", "bg_binomial", "low_alt_bq", "filtered"
 };
 
 static const char *const bg_names[] = {"pon", "self", "default"};
@@ -102,7 +103,7 @@ int vw_flags_parse(const char *s, uint32_t *ret_flags)
     uint32_t f = 0;
     if (!s || !*s)
         return VW_EPARSE;
-    if (strcmp(s, ".") == 0) {
+    if (strcmp(s, ".") == 0 || strcmp(s, "none") == 0) {
         *ret_flags = 0;
         return 0;
     }

@@ -29,20 +29,13 @@ static void info_safe(kstring_t *ks, const char *s)
             ks->s[i] = '_';
 }
 
-/* FILTER: PASS when some sample detects the allele with no flag; else the
- * flags of the calls that detect it; not_detected when none does. */
+/* FILTER: PASS when some sample detects the allele; else the reasons (FT)
+ * of the samples whose significant call was vetoed; not_detected when no
+ * sample detects it. */
 static const char *hdr_lines[] = {
-    "##FILTER=<ID=possible_germline,Description=\"VAF near 50% or 100% in a detecting sample: possibly germline\">",
-    "##FILTER=<ID=strand_bias,Description=\"Mutant fragments mostly on one strand in a detecting sample\">",
-    "##FILTER=<ID=noisy_site,Description=\"High background error at this site (panel of normals or the sample itself)\">",
-    "##FILTER=<ID=low_depth,Description=\"Depth below the minimum in a detecting sample\">",
-    "##FILTER=<ID=discordant_mates,Description=\"Many fragments whose mates disagree at the site\">",
-    "##FILTER=<ID=not_assessed,Description=\"No evidence in a sample\">",
-    "##FILTER=<ID=not_detected,Description=\"Not detected in any sample\">",
     "##INFO=<ID=GENE,Number=A,Type=String,Description=\"Gene\">",
     "##INFO=<ID=PROTEIN,Number=A,Type=String,Description=\"HGVS protein change\">",
     "##INFO=<ID=CDNA,Number=A,Type=String,Description=\"HGVS cDNA change\">",
-    "##FORMAT=<ID=FT,Number=1,Type=String,Description=\"Sample filter: PASS, or the call's flags separated by ';'\">",
     "##FORMAT=<ID=AD,Number=R,Type=Integer,Description=\"Fragments with REF and with ALT\">",
     "##FORMAT=<ID=DP,Number=1,Type=Integer,Description=\"Informative fragments (ref + alt + other)\">",
     "##FORMAT=<ID=AF,Number=A,Type=Float,Description=\"Variant allele fraction alt/DP\">",
@@ -50,6 +43,14 @@ static const char *hdr_lines[] = {
     "##FORMAT=<ID=QV,Number=A,Type=Float,Description=\"p-value adjusted across the targets of the sample\">",
     "##FORMAT=<ID=LOD,Number=A,Type=Float,Description=\"VAF detected with 95% probability at this depth\">",
     "##FORMAT=<ID=DET,Number=A,Type=Integer,Description=\"Detected: 1 yes, 0 no, missing when not assessable\">",
+    "##FORMAT=<ID=FT,Number=1,Type=String,Description=\"Sample filter: PASS, or the flags that made a significant call not detected (--veto)\">",
+    "##FILTER=<ID=strand_bias,Description=\"Alt strands far from the site's strand balance (binomial test)\">",
+    "##FILTER=<ID=low_alt_bq,Description=\"Mean base quality of the alt support below the minimum\">",
+    "##FILTER=<ID=possible_germline,Description=\"VAF near 50 % or 100 %\">",
+    "##FILTER=<ID=noisy_site,Description=\"Alt support in many normals of the panel\">",
+    "##FILTER=<ID=low_depth,Description=\"Depth below the minimum\">",
+    "##FILTER=<ID=discordant_mates,Description=\"Discordant mates above a share of the depth\">",
+    "##FILTER=<ID=not_detected,Description=\"Not detected in any sample\">",
     NULL
 };
 
@@ -66,7 +67,6 @@ int vw_calls_write_vcf_opt(const vw_calls_t *cs, const char *path, const vw_call
         o = &none;
     const char *version = o->version, *command = o->command;
     faidx_t *fai = NULL;
-    char **ft = NULL;
     int ret = 0, n_samples = 0, n_sites = 0;
     char **samples = NULL;
     int *site_call = NULL, *call_site = NULL, *call_sample = NULL;
@@ -76,6 +76,7 @@ int vw_calls_write_vcf_opt(const vw_calls_t *cs, const char *path, const vw_call
     bcf_hdr_t *h = NULL;
     bcf1_t *rec = bcf_init();
     int32_t *iv = NULL, *dp = NULL, *det = NULL;
+    char *ftbuf = NULL, **ft = NULL;
     float *af = NULL, *pv = NULL, *qv = NULL, *lod = NULL;
     int wrote = 0;
     if (!hs || !hn || !rec || !cs || !path) {
@@ -176,14 +177,9 @@ int vw_calls_write_vcf_opt(const vw_calls_t *cs, const char *path, const vw_call
     qv = malloc(sizeof(float) * (size_t)(n_samples + 1));
     lod = malloc(sizeof(float) * (size_t)(n_samples + 1));
     int *which = malloc(sizeof(int) * (size_t)(n_samples + 1));
-    ft = calloc((size_t)(n_samples + 1), sizeof(char *));
-    for (int j = 0; ft && j < n_samples; j++)
-        if (!(ft[j] = malloc(160))) { /* "PASS" or the flag names joined by ";" (80 bytes at most) */
-            free(which);
-            ret = -ENOMEM;
-            goto out;
-        }
-    if (!iv || !dp || !det || !af || !pv || !qv || !lod || !which || !ft) {
+    ftbuf = malloc(128 * (size_t)(n_samples + 1));
+    ft = malloc(sizeof(char *) * (size_t)(n_samples + 1));
+    if (!iv || !dp || !det || !af || !pv || !qv || !lod || !which || !ftbuf || !ft) {
         free(which);
         ret = -ENOMEM;
         goto out;
@@ -219,31 +215,33 @@ int vw_calls_write_vcf_opt(const vw_calls_t *cs, const char *path, const vw_call
                 info_safe(&val, info[k]);
                 bcf_update_info_string(h, rec, iname[k], val.s);
             }
-        int clean = 0;
-        uint32_t det_flags = 0;
+        int any_det = 0;
+        uint32_t vetoed = 0; /* the reasons of the significant calls the veto set made not detected */
         for (int j = 0; j < n_samples; j++) {
             const vw_call_t *c = which[j] >= 0 ? &cs->c[which[j]] : NULL;
             int ok = c && !(c->flags & VW_FLAG_NOT_ASSESSED);
-            uint32_t fl = c ? c->flags : VW_FLAG_NOT_ASSESSED;
-            if (c && c->detected > 0) {
-                clean |= c->flags == 0;
-                det_flags |= c->flags;
-            }
-            if (fl == 0) {
-                strcpy(ft[j], "PASS");
-            } else {
-                ft[j][0] = '\0';
-                for (int b = 0; b < VW_N_FLAGS; b++)
-                    if (fl & (1u << b)) {
-                        if (ft[j][0])
-                            strcat(ft[j], ";");
-                        strcat(ft[j], vw_flag_names[b]);
-                    }
-            }
+            if (c && c->detected > 0)
+                any_det = 1;
+            if (c && c->detected >= 0 && (c->flags & VW_FLAG_FILTERED))
+                vetoed |= c->flags & (VW_FLAG_STRAND_BIAS | VW_FLAG_LOW_ALT_BQ | VW_FLAG_GERMLINE | VW_FLAG_NOISY_SITE
+                                      | VW_FLAG_LOW_DEPTH | VW_FLAG_DISCORDANT);
             iv[2 * j] = ok ? (int32_t)c->ref_count : bcf_int32_missing;
             iv[2 * j + 1] = ok ? (int32_t)c->alt_count : bcf_int32_missing;
             dp[j] = ok ? (int32_t)c->depth : bcf_int32_missing;
             det[j] = c && c->detected >= 0 ? c->detected : bcf_int32_missing;
+            ft[j] = ftbuf + 128 * (size_t)j;
+            if (!c || c->detected < 0) {
+                strcpy(ft[j], ".");
+            } else if (c->flags & VW_FLAG_FILTERED) { /* the reasons: the vetoable flags it has */
+                (void)vw_flags_str(c->flags & (VW_FLAG_STRAND_BIAS | VW_FLAG_LOW_ALT_BQ | VW_FLAG_GERMLINE |
+                                               VW_FLAG_NOISY_SITE | VW_FLAG_LOW_DEPTH | VW_FLAG_DISCORDANT),
+                                   ft[j], 128);
+                for (char *q = ft[j]; *q; q++)
+                    if (*q == ',')
+                        *q = ';'; /* VCF separates filters with ';' */
+            } else {
+                strcpy(ft[j], "PASS");
+            }
             float *fv[4] = {&af[j], &pv[j], &qv[j], &lod[j]};
             double dv[4] = {c ? c->vaf : NAN, c ? c->p_value : NAN, c ? c->q_value : NAN, c ? c->lod95 : NAN};
             for (int k = 0; k < 4; k++) {
@@ -253,26 +251,26 @@ int vw_calls_write_vcf_opt(const vw_calls_t *cs, const char *path, const vw_call
                     *fv[k] = (float)dv[k];
             }
         }
-        if (clean) {
+        if (any_det) {
             int id = bcf_hdr_id2int(h, BCF_DT_ID, "PASS");
             bcf_update_filter(h, rec, &id, 1);
         } else {
             int ids[VW_N_FLAGS + 1], n = 0;
             for (int b = 0; b < VW_N_FLAGS; b++)
-                if (det_flags & (1u << b))
+                if (vetoed & (1u << b))
                     ids[n++] = bcf_hdr_id2int(h, BCF_DT_ID, vw_flag_names[b]);
             if (!n)
                 ids[n++] = bcf_hdr_id2int(h, BCF_DT_ID, "not_detected");
             bcf_update_filter(h, rec, ids, n);
         }
         if (bcf_update_format_int32(h, rec, "AD", iv, 2 * n_samples) < 0 ||
-            bcf_update_format_string(h, rec, "FT", (const char **)ft, n_samples) < 0 ||
             bcf_update_format_int32(h, rec, "DP", dp, n_samples) < 0 ||
             bcf_update_format_float(h, rec, "AF", af, n_samples) < 0 ||
             bcf_update_format_float(h, rec, "PV", pv, n_samples) < 0 ||
             bcf_update_format_float(h, rec, "QV", qv, n_samples) < 0 ||
             bcf_update_format_float(h, rec, "LOD", lod, n_samples) < 0 ||
-            bcf_update_format_int32(h, rec, "DET", det, n_samples) < 0 || bcf_write(fp, h, rec) < 0) {
+            bcf_update_format_int32(h, rec, "DET", det, n_samples) < 0 ||
+            bcf_update_format_string(h, rec, "FT", (const char **)ft, n_samples) < 0 || bcf_write(fp, h, rec) < 0) {
             vw_error("%s: cannot write the record at %s:%lld", path, c0->chrom, (long long)c0->pos1);
             ret = -EIO;
         }
@@ -327,10 +325,7 @@ out:
     bcf_destroy(rec);
     if (fai)
         fai_destroy(fai);
-    for (int j = 0; ft && j < n_samples; j++)
-        free(ft[j]);
-    free(ft);
-    free(iv); free(dp); free(det); free(af); free(pv); free(qv); free(lod);
+    free(iv); free(dp); free(det); free(af); free(pv); free(qv); free(lod); free(ftbuf); free(ft);
     free(samples); free(site_call); free(call_site); free(call_sample);
     free(key.s); free(tmp.s); free(val.s);
     return ret;

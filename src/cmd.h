@@ -63,7 +63,7 @@ typedef struct {
 enum {
     VW_OPT_CO_BUILD = 1300, VW_OPT_CO_NO_BUILTIN, VW_OPT_CO_STREAM, VW_OPT_CO_EXCL, VW_OPT_CO_PROPER,
     VW_OPT_CO_UNIT,
-    VW_OPT_CL_ADJUST = 1320, VW_OPT_CL_CI, VW_OPT_CL_MIN_DEPTH, VW_OPT_CL_FLOOR, VW_OPT_CL_VETO
+    VW_OPT_CL_ADJUST = 1320, VW_OPT_CL_CI, VW_OPT_CL_MIN_DEPTH, VW_OPT_CL_FLOOR, VW_OPT_CL_VETO, VW_OPT_CL_KNOWN
 };
 #define VW_OPT_COUNT_LONG                                            \
     {"targets", required_argument, NULL, 'T'},                       \
@@ -82,7 +82,8 @@ enum {
     {"ci", required_argument, NULL, VW_OPT_CL_CI},                   \
     {"min-depth", required_argument, NULL, VW_OPT_CL_MIN_DEPTH},     \
     {"bg-floor", required_argument, NULL, VW_OPT_CL_FLOOR},          \
-    {"veto", required_argument, NULL, VW_OPT_CL_VETO}
+    {"veto", required_argument, NULL, VW_OPT_CL_VETO},               \
+    {"known", required_argument, NULL, VW_OPT_CL_KNOWN}
 /* Handle one option of those groups: return 1 when 'c' was one, with
  * *ret_exit -1 (go on) or VW_EXIT_USAGE (said why).  'to' collects -T into
  * to->targets, which must have room for every argument. */
@@ -203,9 +204,7 @@ int main_leadtime(int argc, char *argv[]);
 #include "vafwatch/track.h"
 enum {
     VW_OPT_TRACK_ALPHA = 1200,
-    VW_OPT_TRACK_CUSUM_VAF,
-    VW_OPT_TRACK_ARL0,
-    VW_OPT_TRACK_SEED,
+    VW_OPT_TRACK_CUSUM_K,
     VW_OPT_TRACK_TRUNCAL,
     VW_OPT_TRACK_CNV,
     VW_OPT_TRACK_LAST
@@ -215,9 +214,7 @@ enum {
     {"events", required_argument, NULL, 'e'},                       \
     {"rule", required_argument, NULL, 'r'},                         \
     {"alpha", required_argument, NULL, VW_OPT_TRACK_ALPHA},         \
-    {"cusum-vaf", required_argument, NULL, VW_OPT_TRACK_CUSUM_VAF}, \
-    {"cusum-arl0", required_argument, NULL, VW_OPT_TRACK_ARL0},     \
-    {"seed", required_argument, NULL, VW_OPT_TRACK_SEED},           \
+    {"cusum-k", required_argument, NULL, VW_OPT_TRACK_CUSUM_K},     \
     {"truncal", required_argument, NULL, VW_OPT_TRACK_TRUNCAL}
 /* Prints the Input and Emergence help sections. */
 void vw_cmd_track_help(FILE *fp);

@@ -55,7 +55,12 @@ static void usage(FILE *fp)
             "      --flank INT          self background: bp each side of each target [50]\n"
             "                           (evidence tables carry the one 'count' measured)\n"
             "      --no-self            no self background: the floor where the model has no site\n"
-            "      --veto FLAGS         flags that turn a detection into 'no' (e.g. strand_bias) [none]\n"
+            "      --veto FLAGS         flags that turn a detection into 'no', adding the flag\n"
+            "                           'filtered' (the flags name the reason); 'none' for none\n"
+            "                           [strand_bias,low_alt_bq]\n"
+            "      --known [SAMPLE=]ID  a clone known in the patient (tumour-informed, pre-existing):\n"
+            "                           tested on its own at --alpha, outside the Holm/BH family of\n"
+            "                           the other targets; without SAMPLE= in every sample; repeatable\n"
             "      --cfdna SAMPLE=NG    cfDNA ng per mL plasma of SAMPLE (copies/mL); repeatable\n"
             "Output:\n"
             "  -o, --output-prefix STR  writes STR.vafwatch.calls.tsv and STR.vafwatch.calls.vcf.gz\n"
@@ -200,6 +205,8 @@ int main_call(int argc, char *argv[])
     if (!no_self)
         opt.self_flank = (int)flank; /* BAM/CRAM inputs: measured in the counting pass */
     if (vw_cmd_evidence(&to, &opt, argv + optind, argc - optind, &ev) < 0)
+        goto out;
+    if (model && vw_model_check(model, ev.ts, model_path) < 0)
         goto out;
     for (int k = 0; k < n_cf; k++) {
         int found = 0;

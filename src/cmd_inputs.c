@@ -162,13 +162,24 @@ int vw_cmd_call_sample(const vw_call_opt_t *co, const vw_model_t *model, const v
             bg[i].rho = model->s[k].rho;
             bg[i].source = VW_BG_PON;
             bg[i].noisy = model->s[k].noisy;
+            bg[i].rho_unknown = 0;
             (*n_model)++;
         } else {
             bg[i] = vw_call_bg_self(sb, t->ref, t->alt, co->bg_floor);
             *n_default += bg[i].source == VW_BG_DEFAULT;
         }
     }
-    int r = vw_call_sample(co, ts, s, bg, cfdna_ng_ml, calls);
+    unsigned char *known = NULL;
+    if (co->n_known > 0) {
+        if (!(known = calloc((size_t)ts->n + 1, 1))) {
+            vw_error_code(-ENOMEM, "%s: calling", s->sample);
+            return -ENOMEM;
+        }
+        for (int i = 0; i < ts->n; i++)
+            known[i] = (unsigned char)vw_call_is_known(co, s->sample, ts->t[i].id);
+    }
+    int r = vw_call_sample_known(co, ts, s, bg, known, cfdna_ng_ml, calls);
+    free(known);
     if (r < 0)
         vw_error_code(r, "%s: calling", s->sample);
     return r;

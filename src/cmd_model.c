@@ -14,7 +14,7 @@
 #include "vafwatch/model.h"
 #include "cmd.h"
 
-enum { OPT_VAFMAX = VW_OPT_CMD_FIRST, OPT_NOISY2, OPT_NOISY1, OPT_DATE };
+enum { OPT_VAFMAX = VW_OPT_CMD_FIRST, OPT_NOISY2, OPT_NOISY1, OPT_DATE, OPT_MIN_NDEPTH, OPT_NO_SHRINK };
 
 static void usage(FILE *fp)
 {
@@ -47,6 +47,9 @@ static void usage(FILE *fp)
             "      --vaf-max FLOAT      leave out normals with VAF above this [%g]\n"
             "      --noisy-frac2 FLOAT  noisy: share of normals with >= 2 alt [%g]\n"
             "      --noisy-frac1 FLOAT  noisy: share of normals with >= 1 alt [%g]\n"
+            "      --min-normal-depth INT  leave out a normal with fewer fragments at a site [%ld]\n"
+            "      --no-shrink          fit each site on its own (no empirical-Bayes shrinkage\n"
+            "                           of mu and rho/mu toward the substitution class)\n"
             "Output:\n"
             "  -o, --output FILE        model file (TSV with '##' provenance lines) [required]\n"
             "      --date               write today's date into the provenance (not reproducible)\n"
@@ -54,7 +57,7 @@ static void usage(FILE *fp)
             VW_OPT_COMMON_HELP
             "\n"
             "The model file format is described in docs/calling.md.\n\n",
-            d.min_mq, d.min_bq, fl ? fl : "", m.fit.vaf_max, m.noisy_frac2, m.noisy_frac1);
+            d.min_mq, d.min_bq, fl ? fl : "", m.fit.vaf_max, m.noisy_frac2, m.noisy_frac1, m.min_depth);
     free(fl);
 }
 
@@ -73,6 +76,8 @@ int main_model(int argc, char *argv[])
         {"vaf-max", required_argument, NULL, OPT_VAFMAX},
         {"noisy-frac2", required_argument, NULL, OPT_NOISY2},
         {"noisy-frac1", required_argument, NULL, OPT_NOISY1},
+        {"min-normal-depth", required_argument, NULL, OPT_MIN_NDEPTH},
+        {"no-shrink", no_argument, NULL, OPT_NO_SHRINK},
         {"output", required_argument, NULL, 'o'},
         {"date", no_argument, NULL, OPT_DATE},
         {"threads", required_argument, NULL, 't'},
@@ -125,6 +130,13 @@ int main_model(int argc, char *argv[])
         case OPT_NOISY1:
             if (parse_frac("noisy-frac1", optarg, 0, 1, &mo.noisy_frac1)) { ret = VW_EXIT_USAGE; goto out; }
             break;
+        case OPT_MIN_NDEPTH:
+            if (vw_cmd_long_arg("--min-normal-depth", optarg, 0, 1000000000L, &mo.min_depth)) {
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            break;
+        case OPT_NO_SHRINK: mo.shrink = 0; break;
         case 'o': out = optarg; break;
         case OPT_DATE: date = 1; break;
         case 't':
@@ -163,12 +175,21 @@ int main_model(int argc, char *argv[])
     }
     if (ev.n < 20)
         vw_warn("%d normal(s): a panel of at least 20 is advised (docs/calling.md)", ev.n);
+    {
+        int few = 0;
+        for (int i = 0; i < model->n; i++)
+            few += model->s[i].n_normals < 5;
+        if (few)
+            vw_warn("%d site(s) rest on fewer than 5 normals with >= %ld fragments: their over-dispersion "
+                    "is mostly their class's (the n_normals column says how many)", few, mo.min_depth);
+    }
     ksprintf(&o1, "vafwatchVersion=%s", VW_VERSION_LONG);
     ksprintf(&o2, "vafwatchCommand=%s", vw_cmd_line());
-    ksprintf(&o3, "options=vaf_max=%g;pseudo_alt=%g;pseudo_ref=%g;rho_min=%g;rho_max=%g;noisy_frac2=%g;"
-                  "noisy_frac1=%g;min_MQ=%d;min_BQ=%d;count_unit=%s;strand=pooled",
-             mo.fit.vaf_max, mo.fit.pseudo_alt, mo.fit.pseudo_ref, mo.fit.rho_min, mo.fit.rho_max, mo.noisy_frac2,
-             mo.noisy_frac1, opt.min_mq, opt.min_bq, opt.unit == VW_UNIT_READ ? "read" : "fragment");
+    ksprintf(&o3, "options=vaf_max=%g;pseudo_alt=%g;pseudo_ref=%g;rho_rel_min=%g;rho_max=%g;noisy_frac2=%g;"
+                  "noisy_frac1=%g;min_depth=%ld;shrink_n0=%g;min_MQ=%d;min_BQ=%d;count_unit=%s;strand=pooled",
+             mo.fit.vaf_max, mo.fit.pseudo_alt, mo.fit.pseudo_ref, mo.rho_rel_min, mo.fit.rho_max, mo.noisy_frac2,
+             mo.noisy_frac1, mo.min_depth, mo.shrink_n0, opt.min_mq, opt.min_bq,
+             opt.unit == VW_UNIT_READ ? "read" : "fragment");
     const char *prov[4] = {o1.s, o2.s, o3.s, NULL};
     int n_prov = 3;
     if (date) {

@@ -75,7 +75,8 @@ static void usage(FILE *fp)
             "      --call-alpha FLOAT   detected when q < this [%g]\n"
             "      --adjust METHOD      holm, bh or none [holm]\n"
             "      --ci METHOD          95 %% VAF interval: cp (Clopper-Pearson) or wilson [cp]\n"
-            "      --veto FLAGS         flags that turn a detection into 'no' [none]\n"
+            "      --veto FLAGS         flags that make a detection 'filtered' [strand_bias,low_alt_bq]\n"
+            "      --known [SAMPLE=]ID  a known clone, tested on its own (docs/calling.md); repeatable\n"
             "      --min-depth INT      low_depth flag below this [%ld]\n"
             "      --bg-floor FLOAT     default background error [%g]\n"
             "      --no-self            no self background from the sample's own reads\n"
@@ -614,7 +615,8 @@ int main_run(int argc, char *argv[])
     vw_info("%d draws: %d counted, %d from the cache", n_draws, n_draws - n_cached, n_cached);
     /* the background model */
     if (model_path) {
-        if (!(model = vw_model_init()) || vw_model_read_tsv(model, model_path) < 0)
+        if (!(model = vw_model_init()) || vw_model_read_tsv(model, model_path) < 0 ||
+            vw_model_check(model, ts, model_path) < 0)
             goto out;
     } else {
         int n_norm = 0;

@@ -277,9 +277,20 @@ int vw_cmd_call_opt(int c, const char *arg, vw_call_opt_t *co, int *ret_exit)
         return 1;
     case VW_OPT_CL_VETO:
         if (vw_flags_parse(arg, &co->veto) != 0) {
-            vw_error("--veto: unknown flag in '%s' (strand_bias, possible_germline, noisy_site, low_depth, "
+            vw_error("--veto: unknown flag in '%s' (none, strand_bias, low_alt_bq, possible_germline, noisy_site, low_depth, "
                      "discordant_mates)", arg);
             *ret_exit = VW_EXIT_USAGE;
+        }
+        return 1;
+    case VW_OPT_CL_KNOWN:
+        if (co->n_known == VW_CALL_MAX_KNOWN) {
+            vw_error("--known: at most %d known clones", VW_CALL_MAX_KNOWN);
+            *ret_exit = VW_EXIT_USAGE;
+        } else if (!*arg || *arg == '=' || arg[strlen(arg) - 1] == '=') {
+            vw_error("--known takes ID or SAMPLE=ID, not '%s'", arg);
+            *ret_exit = VW_EXIT_USAGE;
+        } else {
+            co->known[co->n_known++] = arg;
         }
         return 1;
     default:

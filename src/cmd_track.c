@@ -23,23 +23,21 @@ void vw_cmd_track_help(FILE *fp)
             "                           files are read only by run\n"
             "  -e, --events FILE        events (treatment_start/stop, scan, progression ...)\n"
             "Emergence:\n"
-            "  -r, --rule RULE          consecutive: two consecutive detected draws;\n"
-            "                           strict: one draw with p < alpha / (draws of the patient);\n"
-            "                           cusum: binomial CUSUM alarm [%s]\n"
-            "      --alpha FLOAT        family-wise level of the strict rule [%g]\n"
-            "      --cusum-vaf FLOAT    CUSUM out-of-control VAF pi1 (a fraction) [%g]\n"
-            "      --cusum-arl0 FLOAT   CUSUM in-control average run length, in draws [%g]\n"
-            "      --seed INT           seed of the simulation that chooses the CUSUM h [%lu]\n"
+            "  -r, --rule RULE          every rule needs its signal confirmed at the next draw:\n"
+            "                           consecutive: two consecutive detected draws;\n"
+            "                           strict: p < alpha / (draws x targets), then p < alpha / targets;\n"
+            "                           cusum: CUSUM of the p-values at alpha / targets [%s]\n"
+            "      --alpha FLOAT        strict, cusum: false emergence per patient [%g]\n"
+            "      --cusum-k FLOAT      CUSUM reference value (normal units) [%g]\n"
             "      --truncal ID         target id of a truncal mutation: report clone fraction =\n"
             "                           VAF / truncal VAF per draw [none]\n",
-            vw_track_rule_name(d.rule), d.alpha, d.cusum_vaf, d.cusum_arl0, d.cusum_seed);
+            vw_track_rule_name(d.rule), d.alpha, d.cusum_k);
 }
 
 int vw_cmd_track_opt(int c, const char *arg, vw_track_opt_t *o, const char **sheet,
                      const char **events, int *ret_exit)
 {
     double v;
-    long l;
     *ret_exit = -1;
     switch (c) {
     case 's': *sheet = arg; return 1;
@@ -51,31 +49,19 @@ int vw_cmd_track_opt(int c, const char *arg, vw_track_opt_t *o, const char **she
         }
         return 1;
     case VW_OPT_TRACK_ALPHA:
-    case VW_OPT_TRACK_CUSUM_VAF:
         if (vw_parse_double(arg, &v) != 0 || !(v > 0 && v < 1)) {
-            vw_error("--%s takes a number between 0 and 1, not '%s'",
-                     c == VW_OPT_TRACK_ALPHA ? "alpha" : "cusum-vaf", arg);
+            vw_error("--alpha takes a number between 0 and 1, not '%s'", arg);
             *ret_exit = VW_EXIT_USAGE;
-        } else if (c == VW_OPT_TRACK_ALPHA) {
+        } else {
             o->alpha = v;
-        } else {
-            o->cusum_vaf = v;
         }
         return 1;
-    case VW_OPT_TRACK_ARL0:
-        if (vw_parse_double(arg, &v) != 0 || !(v >= 1 && v <= 1e6)) {
-            vw_error("--cusum-arl0 takes a number from 1 to 1e6, not '%s'", arg);
+    case VW_OPT_TRACK_CUSUM_K:
+        if (vw_parse_double(arg, &v) != 0 || !(v >= 0 && v <= 10)) {
+            vw_error("--cusum-k takes a number from 0 to 10, not '%s'", arg);
             *ret_exit = VW_EXIT_USAGE;
         } else {
-            o->cusum_arl0 = v;
-        }
-        return 1;
-    case VW_OPT_TRACK_SEED:
-        if (vw_parse_long(arg, &l) != 0 || l < 0) {
-            vw_error("--seed takes a non-negative integer, not '%s'", arg);
-            *ret_exit = VW_EXIT_USAGE;
-        } else {
-            o->cusum_seed = (unsigned long)l;
+            o->cusum_k = v;
         }
         return 1;
     case VW_OPT_TRACK_TRUNCAL: o->truncal = arg; return 1;

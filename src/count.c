@@ -1481,6 +1481,14 @@ int vw_count_write_tsv(FILE *fp, const vw_targets_t *ts, vw_sample_counts_t *con
             fprintf(fp, "\t%lld", (long long)b->n[i]);
         for (int i = 0; i < VW_N_SUB; i++)
             fprintf(fp, "\t%lld", (long long)b->x[i]);
+        if (b->have_disp) {
+            for (int i = 0; i < VW_N_SUB; i++)
+                fprintf(fp, "\t%lld", (long long)b->j[i]);
+            for (int i = 0; i < VW_N_SUB; i++)
+                fprintf(fp, "\t%.17g", b->sxx[i]);
+            for (int i = 0; i < VW_N_SUB; i++)
+                fprintf(fp, "\t%.17g", b->snn[i]);
+        }
         fputc('\n', fp);
     }
     for (int k = 0; k < n_samples; k++) {

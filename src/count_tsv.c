@@ -3,6 +3,7 @@
  * positions of the target windows). */
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -213,13 +214,14 @@ typedef struct {
 
 #define SELF_TAG "#self_background\t"
 #define N_SELF_COLS (4 + 2 * VW_N_SUB)
+#define N_SELF_COLS_DISP (4 + 5 * VW_N_SUB) /* + j, sxx, snn per class */
 
-/* '#self_background  SAMPLE  FLANK  N_POS  n[6]  x[6]' (docs/formats.md);
- * other comment lines are ignored. */
+/* '#self_background  SAMPLE  FLANK  N_POS  n[6]  x[6]  [j[6]  sxx[6]  snn[6]]'
+ * (docs/formats.md); other comment lines are ignored. */
 static int self_row(void *ud, char *line, const char *path, long lineno)
 {
     read_st *st = ud;
-    char *f[N_SELF_COLS + 1];
+    char *f[N_SELF_COLS_DISP + 1];
     if (st->have_trailer)
         st->after_trailer = 1;
     if (strncmp(line, CACHE_TAG, strlen(CACHE_TAG)) == 0) {
@@ -241,9 +243,10 @@ static int self_row(void *ud, char *line, const char *path, long lineno)
     }
     if (strncmp(line, SELF_TAG, strlen(SELF_TAG)) != 0)
         return 0;
-    int nf = vw_split_tabs(line, f, N_SELF_COLS + 1);
-    if (nf != N_SELF_COLS) {
-        vw_error("%s:%ld: #self_background: %d fields, expected %d", path, lineno, nf, N_SELF_COLS);
+    int nf = vw_split_tabs(line, f, N_SELF_COLS_DISP + 1);
+    if (nf != N_SELF_COLS && nf != N_SELF_COLS_DISP) {
+        vw_error("%s:%ld: #self_background: %d fields, expected %d or %d", path, lineno, nf, N_SELF_COLS,
+                 N_SELF_COLS_DISP);
         return VW_EPARSE;
     }
     self_line_t sl;
@@ -263,6 +266,24 @@ static int self_row(void *ud, char *line, const char *path, long lineno)
         else
             sl.b.x[i - 4 - VW_N_SUB] = v;
     }
+    for (int i = 0; nf == N_SELF_COLS_DISP && i < 3 * VW_N_SUB; i++) {
+        const char *v = f[N_SELF_COLS + i];
+        double d = 0;
+        long l = 0;
+        if (i < VW_N_SUB ? (vw_parse_long(v, &l) != 0 || l < 0)
+                         : (vw_parse_double(v, &d) != 0 || !(d >= 0) || isinf(d))) {
+            vw_error("%s:%ld: #self_background: field %d: invalid value '%s'", path, lineno,
+                     N_SELF_COLS + i + 1, v);
+            return VW_EPARSE;
+        }
+        if (i < VW_N_SUB)
+            sl.b.j[i] = l;
+        else if (i >= 2 * VW_N_SUB)
+            sl.b.snn[i - 2 * VW_N_SUB] = d;
+        else if (i >= VW_N_SUB)
+            sl.b.sxx[i - VW_N_SUB] = d;
+    }
+    sl.b.have_disp = nf == N_SELF_COLS_DISP;
     for (int i = 0; i < VW_N_SUB; i++)
         if (sl.b.x[i] > sl.b.n[i]) {
             vw_error("%s:%ld: #self_background: %s: %lld alternate of %lld reads", path, lineno, vw_sub_names[i],
@@ -643,11 +664,15 @@ void vw_selfbg_summarise(vw_selfbg_t *r, const vw_selfwin_t *w, const vw_targets
         if (poly)
             continue;
         r->n_pos++;
+        r->have_disp = 1;
         for (int a = 0; a < 4; a++) {
             int cl = sub_class_idx(rb, a);
             if (cl < 0)
                 continue;
             r->x[cl] += cp[a];
+            r->j[cl]++;
+            r->sxx[cl] += (double)cp[a] * (double)cp[a] / (double)tot;
+            r->snn[cl] += (double)tot * (double)tot;
         }
         /* the class's denominator: every read at a REF base of the class */
         for (int cl = 0; cl < VW_N_SUB; cl++) {

@@ -247,7 +247,8 @@ int vw_leadtime_write_tsv(const vw_leadtime_t *lt, FILE *fp)
         return -EINVAL;
     fputs("#patient\tfirst_detection\tprogression\tlead_time_days\tstatus\tlead_time_months"
           "\tlast_negative\ttarget\tgene\tprotein\ttreatment_start\tlast_draw\tdraw_interval_days"
-          "\tdays_to_molecular\tmolecular_event\tdays_to_radiographic\tradiographic_event\tkind\n", fp);
+          "\tdays_to_molecular\tmolecular_event\tdays_to_radiographic\tradiographic_event\tkind"
+          "\trule_fired\tlead_time_rule_days\n", fp);
     for (size_t i = 0; i < lt->n; i++) {
         const vw_lead_t *l = &lt->p[i];
         fprintf(fp, "%s", l->patient->id);
@@ -266,7 +267,12 @@ int vw_leadtime_write_tsv(const vw_leadtime_t *lt, FILE *fp)
         fprintf(fp, "\t%s", isnan(l->t_molecular) ? "NA" : l->molecular_event ? "1" : "0");
         put_num(fp, l->t_radiographic, "%.0f");
         fprintf(fp, "\t%s", isnan(l->t_radiographic) ? "NA" : l->radiographic_event ? "1" : "0");
-        fprintf(fp, "\t%s\n", l->clone ? vw_track_kind_name(l->clone->kind) : "NA");
+        fprintf(fp, "\t%s", l->clone ? vw_track_kind_name(l->clone->kind) : "NA");
+        int32_t fired = l->clone ? l->clone->rule_fired : VW_DATE_NONE;
+        put_date(fp, fired, 0);
+        put_num(fp, fired != VW_DATE_NONE && l->progression != VW_DATE_NONE ? (double)(l->progression - fired) : NAN,
+                "%.0f");
+        fputc('\n', fp);
     }
     return ferror(fp) ? -EIO : 0;
 }

@@ -15,6 +15,97 @@ void vw_model_opt_init(vw_model_opt_t *opt)
     vw_stats_bbfit_opt_init(&opt->fit);
     opt->noisy_frac2 = 0.2;
     opt->noisy_frac1 = 0.75;
+    opt->min_depth = 100;
+    opt->shrink_n0 = 20;
+    opt->rho_rel_min = 0.04;
+    opt->shrink = 1;
+}
+
+/* Substitution class of a site: 0-5 for SNVs, 6 for anything else. */
+static int site_class(const vw_model_site_t *s)
+{
+    int c = vw_sub_class(s->ref, s->alt);
+    return c < 0 ? VW_N_SUB : c;
+}
+
+/* Mean of the relative over-dispersion rho_site / mu of the sites of class
+ * c (c < 0: all sites); NaN with no estimate. */
+static double class_rel_rho(const vw_model_t *m, int c, double *buf)
+{
+    size_t k = 0;
+    for (int i = 0; i < m->n; i++)
+        if ((c < 0 || site_class(&m->s[i]) == c) && isfinite(m->s[i].rel_rho_site))
+            buf[k++] = m->s[i].rel_rho_site;
+    if (k < 3)
+        return NAN;
+    /* the mean, not the median: a moment estimate of a variance is skewed to the
+     * right (heavy-tailed rates make it more so), so its median is biased low */
+    double sum = 0;
+    for (size_t i = 0; i < k; i++)
+        sum += buf[i];
+    return sum / (double)k;
+}
+
+/* Empirical-Bayes shrinkage of every site's mu and rho toward its class. */
+static int shrink(vw_model_t *m, const vw_model_opt_t *opt)
+{
+    double *buf = malloc(((size_t)m->n + 1) * sizeof(double));
+    if (!buf)
+        return -ENOMEM;
+    double r_all = opt->shrink ? class_rel_rho(m, -1, buf) : NAN;
+    for (int c = 0; c <= VW_N_SUB; c++) {
+        double r_c = opt->shrink ? class_rel_rho(m, c, buf) : NAN;
+        if (isnan(r_c))
+            r_c = r_all;
+        /* the class's pooled rate and the between-site variance of the rates */
+        double X = 0, N = 0, mean = 0, var = 0, samp = 0;
+        int k = 0;
+        for (int i = 0; i < m->n; i++)
+            if (site_class(&m->s[i]) == c && m->s[i].depth_total > 0) {
+                X += (double)m->s[i].alt_total;
+                N += (double)m->s[i].depth_total;
+                k++;
+            }
+        double A = 0;
+        if (opt->shrink && k >= 3 && X > 0) {
+            double mc = X / N;
+            for (int i = 0; i < m->n; i++)
+                if (site_class(&m->s[i]) == c && m->s[i].depth_total > 0) {
+                    double p = (double)m->s[i].alt_total / (double)m->s[i].depth_total;
+                    mean += p / k;
+                    var += (p - mc) * (p - mc) / (k - 1);
+                    samp += mc * (1 - mc) / (double)m->s[i].depth_total / k;
+                }
+            double v = var - samp;
+            A = v > 0 ? mc * (1 - mc) / v - 1 : 1e7;
+            A = A < 0 ? 0 : A > 1e7 ? 1e7 : A;
+            for (int i = 0; i < m->n; i++) {
+                vw_model_site_t *s = &m->s[i];
+                if (site_class(s) == c && s->depth_total > 0)
+                    s->mu = ((double)s->alt_total + A * mc) / ((double)s->depth_total + A);
+            }
+        }
+        for (int i = 0; i < m->n; i++) {
+            vw_model_site_t *s = &m->s[i];
+            if (site_class(s) != c)
+                continue;
+            double J = isfinite(s->rel_rho_site) ? (double)s->n_normals : 0, r_s = J > 0 ? s->rel_rho_site : 0;
+            double r = isnan(r_c) ? (J > 0 ? r_s : opt->rho_rel_min)
+                                  : (J * r_s + opt->shrink_n0 * r_c) / (J + opt->shrink_n0);
+            if (r < opt->rho_rel_min)
+                r = opt->rho_rel_min;
+            /* a new sample's rate varies around the true mean, which the panel knows only
+             * to a relative variance of about 1/X (counting) + r/J (between normals):
+             * the predictive over-dispersion adds it */
+            if (opt->shrink && s->n_normals > 0)
+                r += 1.0 / ((double)s->alt_total + 0.5) + r / (double)s->n_normals;
+            s->rho = r * s->mu;
+            if (s->rho > opt->fit.rho_max)
+                s->rho = opt->fit.rho_max;
+        }
+    }
+    free(buf);
+    return 0;
 }
 
 vw_model_t *vw_model_init(void)
@@ -81,12 +172,13 @@ int vw_model_fit(vw_model_t *m, const vw_targets_t *ts, vw_sample_counts_t *cons
         goto out;
     }
     m->n_normals = n;
+    m->build = ts->build;
     for (int i = 0; i < ts->n && ret == 0; i++) {
         size_t k = 0;
         int n_cov = 0, n1 = 0, n2 = 0;
         for (int j = 0; j < n; j++) {
             const vw_count_t *c = &normals[j]->c[i];
-            if (!c->assessed || c->depth <= 0)
+            if (!c->assessed || c->depth <= 0 || c->depth < opt->min_depth)
                 continue;
             x[k] = (long)c->alt;
             dp[k] = (long)c->depth;
@@ -98,7 +190,9 @@ int vw_model_fit(vw_model_t *m, const vw_targets_t *ts, vw_sample_counts_t *cons
         if (k == 0)
             continue;
         vw_bbfit_t fit;
-        int r = vw_stats_bbfit(x, dp, k, &opt->fit, &fit);
+        vw_bbfit_opt_t fo = opt->fit;
+        fo.rho_min = 0; /* the raw estimate: the floor is relative, after shrinkage */
+        int r = vw_stats_bbfit(x, dp, k, &fo, &fit);
         if (r == VW_EINPUT) /* every normal looks truly variant here */
             continue;
         if (r < 0) {
@@ -116,13 +210,35 @@ int vw_model_fit(vw_model_t *m, const vw_targets_t *ts, vw_sample_counts_t *cons
         s.alt_total = fit.x_sum;
         s.mu = fit.mu;
         s.rho = fit.rho;
+        s.rel_rho_site = fit.rho_estimated && fit.mu > 0 ? fit.rho / fit.mu : NAN;
         s.noisy = n2 >= opt->noisy_frac2 * n_cov || n1 >= opt->noisy_frac1 * n_cov;
         ret = push(m, &s);
     }
+    if (ret == 0)
+        ret = shrink(m, opt);
 out:
     free(x);
     free(dp);
     return ret;
+}
+
+int vw_model_check(const vw_model_t *m, const vw_targets_t *ts, const char *path)
+{
+    if (!m || !ts)
+        return -EINVAL;
+    if (m->build != VW_BUILD_UNKNOWN && ts->build != VW_BUILD_UNKNOWN && m->build != ts->build) {
+        vw_error("%s: the model's normals are on %s, the inputs on %s", path, vw_build_name(m->build),
+                 vw_build_name(ts->build));
+        return VW_EINPUT;
+    }
+    int shared = 0;
+    for (int i = 0; i < ts->n && !shared; i++)
+        shared = vw_model_find(m, ts->t[i].chrom, ts->t[i].beg + 1, ts->t[i].ref, ts->t[i].alt) >= 0;
+    if (m->n > 0 && !shared) {
+        vw_error("%s: the model has no site at any of the %d targets (normals of another panel?)", path, ts->n);
+        return VW_EINPUT;
+    }
+    return 0;
 }
 
 int vw_model_write_tsv(const vw_model_t *m, FILE *fp, const char *const *prov, int n_prov)
@@ -131,6 +247,8 @@ int vw_model_write_tsv(const vw_model_t *m, FILE *fp, const char *const *prov, i
     for (int i = 0; i < n_prov; i++)
         fprintf(fp, "##%s\n", prov[i]);
     fprintf(fp, "##n_normals=%d\n", m->n_normals);
+    if (m->build != VW_BUILD_UNKNOWN)
+        fprintf(fp, "##build=%s\n", vw_build_name(m->build));
     fputs("#chrom\tpos\tref\talt\tid\tn_normals\tdepth_total\talt_total\tmu\trho\tnoisy\n", fp);
     for (int i = 0; i < m->n; i++) {
         const vw_model_site_t *s = &m->s[i];
@@ -187,6 +305,12 @@ int vw_model_read_tsv(vw_model_t *m, const char *path)
                     break;
                 }
                 m->n_normals = (int)v;
+            } else if (strncmp(ks.s, "##build=", 8) == 0) {
+                if ((m->build = vw_build_parse(ks.s + 8)) == VW_BUILD_UNKNOWN) {
+                    vw_error("%s:%ld: field 'build': invalid value '%s'", path, line, ks.s + 8);
+                    ret = VW_EPARSE;
+                    break;
+                }
             }
             continue;
         }

@@ -76,6 +76,7 @@ const char *vw_report_status_label(const vw_track_series_t *s)
         {"germline?", "possibly germline"},
         {"unconfirmed", "unconfirmed: one detection, awaiting the next draw"},
         {"transient", "transient: detected, not confirmed by the rule"},
+        {"CH?", "CH?: also in the white cells (clonal haematopoiesis?), never an emergence"},
         {"never", "not detected"},
         {"not_assessed", "not assessed"},
     };
@@ -896,14 +897,10 @@ size_t vw_report_track_params(const vw_track_opt_t *o, const char **keys, char v
     size_t n = 0;
     keys[n] = "rule";
     snprintf(vals[n++], 64, "%s", vw_track_rule_name(o->rule));
-    keys[n] = "alpha (strict rule)";
+    keys[n] = "alpha (strict and cusum rules)";
     snprintf(vals[n++], 64, "%g", o->alpha);
-    keys[n] = "cusum_vaf";
-    snprintf(vals[n++], 64, "%g", o->cusum_vaf);
-    keys[n] = "cusum_arl0";
-    snprintf(vals[n++], 64, "%g", o->cusum_arl0);
-    keys[n] = "seed";
-    snprintf(vals[n++], 64, "%lu", o->cusum_seed);
+    keys[n] = "cusum_k";
+    snprintf(vals[n++], 64, "%g", o->cusum_k);
     keys[n] = "truncal";
     snprintf(vals[n++], 64, "%.63s", o->truncal ? o->truncal : "none");
     return n;

@@ -1217,6 +1217,79 @@ static int cusum_pis_ok(double pi0, double pi1)
     return pi0 > 0.0 && pi0 < pi1 && pi1 < 1.0;
 }
 
+int vw_stats_ratio_ci(long x1, long n1, long x2, long n2, double conf, double *ret_lo, double *ret_hi)
+{
+    if (!ret_lo || !ret_hi || x1 <= 0 || x2 <= 0 || x1 > n1 || x2 > n2 || !(conf > 0 && conf < 1))
+        return -EINVAL;
+    double r = ((double)x1 / (double)n1) / ((double)x2 / (double)n2);
+    double se = sqrt(1.0 / (double)x1 - 1.0 / (double)n1 + 1.0 / (double)x2 - 1.0 / (double)n2);
+    double z = gsl_cdf_ugaussian_Qinv((1.0 - conf) / 2.0);
+    *ret_lo = r * exp(-z * se);
+    *ret_hi = r * exp(z * se);
+    return 0;
+}
+
+double vw_stats_zcusum_z(double p)
+{
+    if (isnan(p))
+        return NAN;
+    if (!(p < 1.0))
+        return -8.0;
+    if (!(p > 0.0))
+        return 8.0;
+    double z = gsl_cdf_ugaussian_Qinv(p);
+    return z < -8.0 ? -8.0 : z > 8.0 ? 8.0 : z;
+}
+
+int vw_stats_bb_rho_moments(long j, double x, double n, double sxx, double snn, double rho_max,
+                            double *ret_rho)
+{
+    if (!ret_rho || j < 0 || !(x >= 0) || !(n >= x) || !(sxx >= 0) || !(snn >= 0) || !(rho_max > 0) ||
+        isinf(n) || isinf(sxx) || isinf(snn))
+        return -EINVAL;
+    if (j < 2 || !(x > 0) || !(x < n))
+        return VW_EINPUT;
+    double p = x / n, den = n - snn / n - (double)(j - 1);
+    if (!(den > 0))
+        return VW_EINPUT;
+    double s = sxx - x * x / n;
+    double rho = (s / (p * (1 - p)) - (double)(j - 1)) / den;
+    *ret_rho = rho < 0 ? 0 : rho > rho_max ? rho_max : rho;
+    return 0;
+}
+
+double vw_stats_zcusum_bound(size_t n_draws, double k, double h)
+{
+    if (n_draws == 0 || !(k >= 0) || !(h >= 0) || isinf(k))
+        return NAN;
+    double b = 0;
+    for (size_t l = 1; l <= n_draws; l++)
+        b += (double)(n_draws - l + 1) * gsl_cdf_ugaussian_Q((h + k * (double)l) / sqrt((double)l));
+    return b;
+}
+
+int vw_stats_zcusum_h(size_t n_draws, double k, double level, double *ret_h)
+{
+    if (!ret_h || n_draws == 0 || !(k >= 0) || isinf(k) || !(level > 0 && level < 1))
+        return -EINVAL;
+    double lo = 0, hi = 1;
+    if (vw_stats_zcusum_bound(n_draws, k, 0) <= level) {
+        *ret_h = 0;
+        return 0;
+    }
+    while (vw_stats_zcusum_bound(n_draws, k, hi) > level)
+        hi *= 2; /* B decreases to 0 as h grows; h < 64 for any D <= 1e6 and level > 1e-300 */
+    while (hi - lo > 1e-9 * hi) {
+        double mid = 0.5 * (lo + hi);
+        if (vw_stats_zcusum_bound(n_draws, k, mid) <= level)
+            hi = mid;
+        else
+            lo = mid;
+    }
+    *ret_h = hi;
+    return 0;
+}
+
 int vw_stats_cusum(const long *x, const long *n, size_t m, double pi0, double pi1, double h,
                    double *ret_s, long *ret_alarm)
 {

@@ -15,16 +15,13 @@ void vw_track_opt_init(vw_track_opt_t *opt)
         return;
     opt->rule = VW_RULE_CONSECUTIVE;
     opt->alpha = 0.05;
-    opt->cusum_vaf = 0.0025;
-    opt->cusum_arl0 = 100.0;
-    opt->cusum_seed = 20120628UL;
-    opt->cusum_nsim = 1000;
+    opt->cusum_k = 1.0;
     opt->truncal = NULL;
 }
 
 static const char *const rule_names[] = {"consecutive", "strict", "cusum"};
 static const char *const status_names[] = {"pre-existing", "germline?", "emerging",
-                                           "transient", "never", "not_assessed"};
+                                           "transient", "never", "not_assessed", "unconfirmed", "CH?"};
 
 const char *vw_track_rule_name(vw_track_rule_t r)
 {
@@ -50,117 +47,108 @@ const char *vw_track_kind_name(vw_track_kind_t k)
 
 const char *vw_track_status_name(vw_track_status_t s)
 {
-    return (unsigned)s < 6 ? status_names[s] : "?";
+    return (unsigned)s < 8 ? status_names[s] : "?";
 }
 
 static int opt_valid(const vw_track_opt_t *o)
 {
-    return (unsigned)o->rule < 3 && o->alpha > 0 && o->alpha < 1 && o->cusum_vaf > 0 &&
-           o->cusum_vaf < 1 && o->cusum_arl0 >= 1 && o->cusum_arl0 <= 1e6 && o->cusum_nsim >= 10;
+    return (unsigned)o->rule < 3 && o->alpha > 0 && o->alpha < 1 && o->cusum_k >= 0 && o->cusum_k <= 10;
 }
 
 /* ------------------------------------------------------------------------ */
 /* Emergence                                                                 */
 /* ------------------------------------------------------------------------ */
 
-static int rule_cusum(const vw_track_draw_t *d, size_t n, size_t start, const vw_track_opt_t *opt,
-                      long *ret_first, double *ret_h)
+/* A draw whose p-value is below 'level' (strict and cusum confirmations). */
+static int p_below(const vw_track_draw_t *d, double level)
 {
-    size_t m = 0;
-    double pi0 = 0;
-    for (size_t i = start; i < n; i++)
-        if (d[i].state != VW_DRAW_NA) {
-            m++;
-            if (isfinite(d[i].bg_error) && d[i].bg_error > pi0)
-                pi0 = d[i].bg_error;
-        }
-    *ret_first = -1;
-    *ret_h = NAN;
-    /* the rule needs 0 < pi0 < pi1; otherwise it cannot fire (docs/tracking.md) */
-    if (m == 0 || !(pi0 > 0) || !(pi0 < opt->cusum_vaf))
-        return 0;
-    long *x = malloc(m * sizeof(long)), *nn = malloc(m * sizeof(long));
-    size_t *at = malloc(m * sizeof(size_t));
-    double *s = malloc(m * sizeof(double));
-    int rc = -ENOMEM;
-    if (!x || !nn || !at || !s)
-        goto out;
-    m = 0;
-    for (size_t i = start; i < n; i++)
-        if (d[i].state != VW_DRAW_NA) {
-            x[m] = d[i].alt;
-            nn[m] = d[i].depth;
-            at[m++] = i;
-        }
-    long alarm;
-    rc = vw_stats_cusum(x, nn, m, pi0, opt->cusum_vaf, INFINITY, s, &alarm);
-    if (rc < 0)
-        goto out;
-    double smax = 0;
-    for (size_t i = 0; i < m; i++)
-        smax = fmax(smax, s[i]);
-    if (smax > 0) { /* only then can any h >= 0 be crossed */
-        double h;
-        rc = vw_stats_cusum_choose_h(nn, m, pi0, opt->cusum_vaf, opt->cusum_arl0, opt->cusum_seed,
-                                     opt->cusum_nsim, &h, NULL);
-        if (rc < 0)
-            goto out;
-        *ret_h = h;
-        for (size_t i = 0; i < m; i++)
-            if (s[i] > h) {
-                *ret_first = (long)at[i];
-                break;
-            }
-    }
-    rc = 0;
-out:
-    free(x);
-    free(nn);
-    free(at);
-    free(s);
-    return rc;
+    return d->state != VW_DRAW_NA && isfinite(d->p_value) && d->p_value < level;
+}
+
+/* The next assessable draw after i, or -1. */
+static long next_assessable(const vw_track_draw_t *d, size_t n, long i)
+{
+    for (size_t k = (size_t)(i + 1); k < n; k++)
+        if (d[k].state != VW_DRAW_NA)
+            return (long)k;
+    return -1;
 }
 
 int vw_track_emergence(const vw_track_draw_t *d, size_t n, long baseline, size_t n_patient_draws,
-                       const vw_track_opt_t *opt, long *ret_first, long *ret_last_neg, double *ret_h)
+                       size_t family, const vw_track_opt_t *opt, vw_emergence_t *ret)
 {
-    if ((!d && n) || !opt || !ret_first || !ret_last_neg || baseline >= (long)n || baseline < -1 ||
-        !opt_valid(opt))
+    if ((!d && n) || !opt || !ret || baseline >= (long)n || baseline < -1 || family == 0 || !opt_valid(opt))
         return -EINVAL;
+    vw_emergence_t e = {-1, -1, -1, -1, NAN};
     size_t start = (size_t)(baseline + 1);
-    long first = -1;
-    double h = NAN;
+    double level = opt->alpha / (double)family; /* the series' share of the patient's level */
     if (opt->rule == VW_RULE_CONSECUTIVE) {
-        long prev = -1; /* the previous assessable draw */
-        for (size_t i = start; i < n && first < 0; i++) {
-            if (d[i].state == VW_DRAW_NA)
+        for (size_t i = start; i < n && e.fire < 0; i++) {
+            if (d[i].state != VW_DRAW_DET)
                 continue;
-            if (d[i].state == VW_DRAW_DET && prev >= 0 && d[prev].state == VW_DRAW_DET)
-                first = prev;
-            prev = (long)i;
+            long nx = next_assessable(d, n, (long)i);
+            if (nx < 0)
+                e.pending = (long)i;
+            else if (d[nx].state == VW_DRAW_DET)
+                e.first = (long)i, e.fire = nx;
         }
     } else if (opt->rule == VW_RULE_STRICT) {
-        double level = opt->alpha / (double)(n_patient_draws ? n_patient_draws : 1);
-        for (size_t i = start; i < n; i++)
-            if (d[i].state != VW_DRAW_NA && isfinite(d[i].p_value) && d[i].p_value < level) {
-                first = (long)i;
-                break;
-            }
+        double sig = level / (double)(n_patient_draws ? n_patient_draws : 1);
+        for (size_t i = start; i < n && e.fire < 0; i++) {
+            if (!p_below(&d[i], sig))
+                continue;
+            long nx = next_assessable(d, n, (long)i);
+            if (nx < 0)
+                e.pending = (long)i;
+            else if (p_below(&d[nx], level))
+                e.first = (long)i, e.fire = nx;
+        }
     } else {
-        int rc = rule_cusum(d, n, start, opt, &first, &h);
-        if (rc < 0)
-            return rc;
+        size_t m = 0;
+        for (size_t i = start; i < n; i++)
+            m += d[i].state != VW_DRAW_NA;
+        if (m > 0) {
+            int rc = vw_stats_zcusum_h(m, opt->cusum_k, level, &e.h);
+            if (rc < 0)
+                return rc;
+            /* the CUSUM runs on, from 0 again, after an alarm that is not confirmed */
+            double S = 0;
+            long run = -1; /* first draw of the current excursion above 0 */
+            for (size_t i = start; i < n && e.fire < 0; i++) {
+                if (d[i].state == VW_DRAW_NA)
+                    continue;
+                double z = vw_stats_zcusum_z(isfinite(d[i].p_value) ? d[i].p_value : 1.0);
+                double s1 = S + z - opt->cusum_k;
+                if (s1 > 0 && !(S > 0))
+                    run = (long)i;
+                S = s1 > 0 ? s1 : 0;
+                if (!(S > e.h))
+                    continue;
+                long nx = next_assessable(d, n, (long)i);
+                if (nx < 0) {
+                    e.pending = (long)i;
+                } else if (p_below(&d[nx], level)) {
+                    /* the emergence is the first draw of the excursion that is itself
+                     * positive at the per-series level, else the alarm draw */
+                    e.first = (long)i;
+                    for (long k = run; k >= 0 && k < (long)i; k++)
+                        if (p_below(&d[k], level)) {
+                            e.first = k;
+                            break;
+                        }
+                    e.fire = nx;
+                } else {
+                    S = 0;
+                }
+            }
+        }
     }
-    long last_neg = -1;
-    for (long i = first - 1; first >= 0 && i >= 0; i--)
+    for (long i = e.first - 1; e.first >= 0 && i >= 0; i--)
         if (d[i].state == VW_DRAW_NEG) {
-            last_neg = i;
+            e.last_neg = i;
             break;
         }
-    *ret_first = first;
-    *ret_last_neg = last_neg;
-    if (ret_h)
-        *ret_h = h;
+    *ret = e;
     return 0;
 }
 
@@ -195,14 +183,17 @@ static int fit_window(const vw_track_draw_t *d, size_t n, int32_t from, int32_t 
     vw_growth_t g;
     if (vw_stats_growth_fit(t, x, nn, m, &g) != 0)
         goto out; /* degenerate window: no fit, not an error */
+    /* the weighted least squares on log(x/n) with the scale phi from the residuals
+     * (never below 1) and Student's t: over-dispersion-aware, unlike the Poisson
+     * GLM's profile interval (statistics.md section 9; coverage in tracking.md) */
     f->ok = 1;
     f->n_draws = (int)m;
-    f->r = g.glm.r;
-    f->r_lo = g.glm.lo;
-    f->r_hi = g.glm.hi;
-    f->td = g.glm.td;
-    f->td_lo = g.glm.td_lo;
-    f->td_hi = g.glm.td_hi;
+    f->r = g.wls.r;
+    f->r_lo = g.wls.lo;
+    f->r_hi = g.wls.hi;
+    f->td = g.wls.td;
+    f->td_lo = g.wls.td_lo;
+    f->td_hi = g.wls.td_hi;
 out:
     free(t);
     free(x);
@@ -255,7 +246,10 @@ static int32_t stop_after(const vw_patient_t *p, int32_t date)
     return best;
 }
 
-static int analyse(vw_track_series_t *s, const vw_track_opt_t *opt)
+/* The baseline draw of a series (the index in the timeline is over all the
+ * patient's samples; it is mapped to the plasma draws), and whether any call
+ * of it carries the 'known' flag. */
+static void set_baseline(vw_track_series_t *s)
 {
     vw_track_draw_t *d = s->draws;
     size_t n = s->n_draws;
@@ -268,6 +262,47 @@ static int analyse(vw_track_series_t *s, const vw_track_opt_t *opt)
             if (d[i].sample == name)
                 s->baseline = (long)i;
     }
+    s->known = 0;
+    for (size_t i = 0; i < n; i++)
+        if (d[i].flags & VW_FLAG_KNOWN)
+            s->known = 1;
+}
+
+/* A series that belongs to its patient's discovery family: a mutation, not
+ * known, assessable somewhere, not detected at baseline. */
+static int in_discovery(const vw_track_series_t *s)
+{
+    if (s->kind != VW_KIND_MUTATION || s->known || s->wbc)
+        return 0;
+    if (s->baseline >= 0 && s->draws[s->baseline].state == VW_DRAW_DET)
+        return 0;
+    for (size_t i = 0; i < s->n_draws; i++)
+        if (s->draws[i].state != VW_DRAW_NA)
+            return 1;
+    return 0;
+}
+
+/* Germline-looking across draws: at least two detected draws after the
+ * baseline, every one of them with the possible_germline flag. */
+static int germline_across(const vw_track_series_t *s)
+{
+    int k = 0;
+    for (size_t i = (size_t)(s->baseline + 1); i < s->n_draws; i++) {
+        if (s->draws[i].state != VW_DRAW_DET)
+            continue;
+        if (!(s->draws[i].flags & VW_FLAG_GERMLINE))
+            return 0;
+        k++;
+    }
+    return k >= 2;
+}
+
+static int analyse(vw_track_series_t *s, const vw_track_opt_t *opt)
+{
+    vw_track_draw_t *d = s->draws;
+    size_t n = s->n_draws;
+    s->fire = -1;
+    s->rule_fired = VW_DATE_NONE;
     s->first_pos = s->last_neg = -1;
     s->first_detection = s->last_negative = s->stop_date = VW_DATE_NONE;
     s->baseline_vaf = s->max_vaf = s->max_pcn = s->max_cn_t = NAN;
@@ -304,45 +339,65 @@ static int analyse(vw_track_series_t *s, const vw_track_opt_t *opt)
     if (s->baseline >= 0 && d[s->baseline].state == VW_DRAW_DET) {
         s->status = (d[s->baseline].flags & VW_FLAG_GERMLINE) ? VW_TRACK_GERMLINE : VW_TRACK_PRE_EXISTING;
         s->first_pos = s->baseline;
+    } else if (!amp && s->wbc && first_det >= 0) {
+        /* in the patient's own white cells: germline (near 50 % / 100 % there) or
+         * clonal haematopoiesis, not a resistance clone */
+        s->status = s->wbc == 2 ? VW_TRACK_GERMLINE : VW_TRACK_CH;
+        s->first_pos = first_det;
+    } else if (!amp && germline_across(s)) {
+        /* near 50 % or 100 % at every detection: not a resistance clone, even when the
+         * baseline could not be assessed */
+        s->status = VW_TRACK_GERMLINE;
+        s->first_pos = first_det;
     } else {
-        long first, last_neg;
-        double h;
+        vw_emergence_t e;
         vw_track_opt_t o = *opt;
         if (amp && o.rule == VW_RULE_STRICT) { /* one amplified draw; the call is the test */
-            first = last_neg = -1;
-            h = NAN;
-            for (long i = s->baseline + 1; i < (long)n && first < 0; i++)
+            e = (vw_emergence_t){-1, -1, -1, -1, NAN};
+            for (long i = s->baseline + 1; i < (long)n && e.first < 0; i++)
                 if (d[i].state == VW_DRAW_DET)
-                    first = i;
-            for (long i = first - 1; first >= 0 && i >= 0; i--)
+                    e.first = e.fire = i;
+            for (long i = e.first - 1; e.first >= 0 && i >= 0; i--)
                 if (d[i].state == VW_DRAW_NEG) {
-                    last_neg = i;
+                    e.last_neg = i;
                     break;
                 }
         } else {
             if (amp)
-                o.rule = VW_RULE_CONSECUTIVE; /* CUSUM needs counts */
-            rc = vw_track_emergence(d, n, s->baseline, n, &o, &first, &last_neg, &h);
+                o.rule = VW_RULE_CONSECUTIVE; /* CUSUM needs p-values */
+            rc = vw_track_emergence(d, n, s->baseline, n, s->family ? s->family : 1, &o, &e);
             if (rc < 0)
                 return rc;
         }
-        s->cusum_h = h;
-        if (first >= 0) {
+        s->cusum_h = e.h;
+        long last_assessed = -1;
+        for (long i = s->baseline + 1; i < (long)n; i++)
+            if (d[i].state != VW_DRAW_NA)
+                last_assessed = i;
+        if (e.fire >= 0) {
             s->status = VW_TRACK_EMERGING;
-            s->first_pos = first;
-            s->last_neg = last_neg;
+            s->first_pos = e.first;
+            s->last_neg = e.last_neg;
+            s->fire = e.fire;
+        } else if (e.pending >= 0 || (last_assessed >= 0 && d[last_assessed].state == VW_DRAW_DET)) {
+            /* positive at the last draw: the rule waits for the next one */
+            s->status = VW_TRACK_UNCONFIRMED;
+            s->first_pos = e.pending >= 0 ? e.pending : last_assessed;
         } else if (first_det >= 0) {
             s->status = VW_TRACK_TRANSIENT;
             s->first_pos = first_det;
-            for (long i = first_det - 1; i >= 0; i--)
+        } else {
+            s->status = VW_TRACK_NEVER;
+        }
+        if (s->status == VW_TRACK_UNCONFIRMED || s->status == VW_TRACK_TRANSIENT)
+            for (long i = s->first_pos - 1; i >= 0; i--)
                 if (d[i].state == VW_DRAW_NEG) {
                     s->last_neg = i;
                     break;
                 }
-        } else {
-            s->status = VW_TRACK_NEVER;
-        }
     }
+    if (s->fire >= 0)
+        s->rule_fired = d[s->fire].date;
     if (s->first_pos >= 0)
         s->first_detection = d[s->first_pos].date;
     if (s->last_neg >= 0)
@@ -458,8 +513,11 @@ static void clone_fractions(vw_track_t *tr, const char *truncal)
             for (size_t k = 0; k < s->n_draws; k++) {
                 const vw_track_draw_t *t = &tc->draws[k];
                 vw_track_draw_t *d = &s->draws[k];
-                if (t->state != VW_DRAW_NA && d->state != VW_DRAW_NA && t->vaf > 0 && isfinite(d->vaf))
+                if (t->state != VW_DRAW_NA && d->state != VW_DRAW_NA && t->vaf > 0 && isfinite(d->vaf)) {
                     d->clone_fraction = d->vaf / t->vaf;
+                    if (vw_stats_ratio_ci(d->alt, d->depth, t->alt, t->depth, 0.95, &d->cf_lo, &d->cf_hi) != 0)
+                        d->cf_lo = d->cf_hi = NAN; /* no alt fragment: no log interval */
+                }
             }
         }
     }
@@ -513,11 +571,13 @@ int vw_track_run_cnv(const vw_timeline_t *tl, const vw_calls_t *calls, const vw_
     vw_calls_t *amp = vw_calls_init();
     int n_all = calls->n + (cnv ? cnv->n : 0);
     cref_t *cr = malloc(((size_t)n_all + 1) * sizeof(cref_t));
+    cref_t *wb = malloc(((size_t)n_all + 1) * sizeof(cref_t)); /* detected white-cell calls */
+    size_t nwb = 0;
     size_t *off = calloc(np + 1, sizeof(size_t));
     long *dmap = NULL, *sidx = NULL;
     unsigned char *seen = NULL;
     vw_track_t *tr = calloc(1, sizeof(*tr));
-    if (!cr || !off || !tr || !amp || cnv_calls(cnv, amp) < 0)
+    if (!cr || !wb || !off || !tr || !amp || cnv_calls(cnv, amp) < 0)
         goto err;
     tr->opt = *opt;
     for (size_t p = 0; p < np; p++)
@@ -541,8 +601,14 @@ int vw_track_run_cnv(const vw_timeline_t *tl, const vw_calls_t *calls, const vw_
             rc = VW_EINPUT;
             goto err;
         }
-        if (s->type != VW_SAMPLE_PLASMA)
+        if (s->type != VW_SAMPLE_PLASMA) {
+            /* a white-cell (normal) call detected: remembered for the patient's series */
+            if (s->type == VW_SAMPLE_NORMAL && !is_cn && c->detected > 0) {
+                wb[nwb].c = c;
+                wb[nwb++].pi = (size_t)(p - tl->patients);
+            }
             continue;
+        }
         cr[nc].c = c;
         cr[nc].cn = is_cn ? &cnv->r[i - calls->n] : NULL;
         cr[nc].pi = (size_t)(p - tl->patients);
@@ -610,7 +676,7 @@ int vw_track_run_cnv(const vw_timeline_t *tl, const vw_calls_t *calls, const vw_
                 d->state = VW_DRAW_NA;
                 d->depth = d->alt = -1;
                 d->vaf = d->vaf_lo = d->vaf_hi = d->lod95 = d->p_value = d->bg_error = NAN;
-                d->clone_fraction = NAN;
+                d->clone_fraction = d->cf_lo = d->cf_hi = NAN;
                 d->pcn = d->cn_z = d->tf = d->cn_t = NAN;
             }
         }
@@ -623,6 +689,25 @@ int vw_track_run_cnv(const vw_timeline_t *tl, const vw_calls_t *calls, const vw_
             draw_from_cnv(&s->draws[k], cr[i].cn);
         else
             draw_from_call(&s->draws[k], cr[i].c);
+    }
+    for (size_t i = 0; i < tr->n; i++) {
+        vw_track_series_t *s = &tr->s[i];
+        set_baseline(s);
+        for (size_t k = 0; k < nwb; k++) {
+            const vw_call_t *c = wb[k].c;
+            if (&tl->patients[wb[k].pi] == s->patient && s->kind == VW_KIND_MUTATION && s->pos1 == c->pos1 &&
+                !strcmp(s->chrom, c->chrom) && !strcmp(s->ref, c->ref) && !strcmp(s->alt, c->alt) &&
+                !strcmp(s->id, c->id ? c->id : "."))
+                s->wbc = (c->flags & VW_FLAG_GERMLINE) ? 2 : (s->wbc ? s->wbc : 1);
+        }
+    }
+    /* the discovery family of each patient: its series are tested at alpha / family */
+    for (size_t i = 0, j; i < tr->n; i = j) {
+        size_t fam = 0;
+        for (j = i; j < tr->n && tr->s[j].patient == tr->s[i].patient; j++)
+            fam += (size_t)in_discovery(&tr->s[j]);
+        for (size_t k = i; k < j; k++)
+            tr->s[k].family = tr->s[k].known || tr->s[k].kind != VW_KIND_MUTATION || fam == 0 ? 1 : fam;
     }
     for (size_t i = 0; i < tr->n; i++)
         if ((rc = analyse(&tr->s[i], opt)) < 0)
@@ -639,6 +724,7 @@ int vw_track_run_cnv(const vw_timeline_t *tl, const vw_calls_t *calls, const vw_
         clone_fractions(tr, opt->truncal);
     }
     free(cr);
+    free(wb);
     free(off);
     free(dmap);
     free(sidx);
@@ -648,6 +734,7 @@ int vw_track_run_cnv(const vw_timeline_t *tl, const vw_calls_t *calls, const vw_
     return 0;
 err:
     free(cr);
+    free(wb);
     free(off);
     free(dmap);
     free(sidx);
@@ -686,7 +773,8 @@ int vw_track_write_tsv(const vw_track_t *tr, FILE *fp)
     fputs("#patient\ttarget\tchrom\tpos\tref\talt\tgene\tprotein\tstatus\tbaseline_vaf"
           "\tfirst_detection\tlast_negative\trule\tn_draws\tn_assessed\tn_detected\tmax_vaf"
           "\ttrend_z\ttrend_p\tglm_p\tdoubling_days\tdoubling_lo\tdoubling_hi"
-          "\ttreatment_stop\thalf_life_days\thalf_life_lo\thalf_life_hi\tkind\tmax_pcn\tmax_cn_tumour\n", fp);
+          "\ttreatment_stop\thalf_life_days\thalf_life_lo\thalf_life_hi\tkind\tmax_pcn\tmax_cn_tumour"
+          "\trule_fired\tfamily\n", fp);
     for (size_t i = 0; i < tr->n; i++) {
         const vw_track_series_t *s = &tr->s[i];
         fprintf(fp, "%s\t%s\t%s\t%" PRId64 "\t%s\t%s\t%s\t%s\t%s", s->patient->id, s->id, s->chrom, s->pos1,
@@ -712,6 +800,11 @@ int vw_track_write_tsv(const vw_track_t *tr, FILE *fp)
         fprintf(fp, "\t%s", vw_track_kind_name(s->kind));
         put_num(fp, s->max_pcn, "%.3f");
         put_num(fp, s->max_cn_t, "%.2f");
+        put_date(fp, s->rule_fired);
+        if (s->known)
+            fputs("\tknown", fp);
+        else
+            fprintf(fp, "\t%zu", s->family);
         fputc('\n', fp);
     }
     return ferror(fp) ? -EIO : 0;
@@ -722,7 +815,8 @@ int vw_track_write_series(const vw_track_t *tr, FILE *fp)
     if (!tr || !fp)
         return -EINVAL;
     fputs("#patient\tsample\tdate\tdays_since_start\ttarget\tgene\tprotein\tdepth\talt\tvaf\tvaf_lo"
-          "\tvaf_hi\tlod95\tp_value\tdetected\tclone_fraction\tpcn\tcn_z\ttf\tcn_tumour\tcopies_per_ml\n", fp);
+          "\tvaf_hi\tlod95\tp_value\tdetected\tclone_fraction\tpcn\tcn_z\ttf\tcn_tumour"
+          "\tclone_fraction_lo\tclone_fraction_hi\tcopies_per_ml\n", fp);
     for (size_t i = 0; i < tr->n; i++) {
         const vw_track_series_t *s = &tr->s[i];
         for (size_t k = 0; k < s->n_draws; k++) {
@@ -749,6 +843,8 @@ int vw_track_write_series(const vw_track_t *tr, FILE *fp)
             put_num(fp, d->cn_z, "%.2f");
             put_num(fp, d->tf, "%.4g");
             put_num(fp, d->cn_t, "%.2f");
+            put_num(fp, d->cf_lo, "%.4g");
+            put_num(fp, d->cf_hi, "%.4g");
             /* mutant copies per mL plasma, as the calls table: VAF x cfDNA ng/mL x VW_GE_PER_NG, from
              * the VAF as the calls table writes it (6 significant figures), so that a calls table
              * read back gives the same digits as the calls in memory (run) */

@@ -15,6 +15,7 @@ _vafwatch() {
     -r | --rule) COMPREPLY=($(compgen -W "consecutive strict cusum" -- "$cur")); return ;;
     --count-unit) COMPREPLY=($(compgen -W "fragment read" -- "$cur")); return ;;
     --adjust) COMPREPLY=($(compgen -W "holm bh none" -- "$cur")); return ;;
+    --ci) COMPREPLY=($(compgen -W "cp wilson" -- "$cur")); return ;;
     --report-date) COMPREPLY=($(compgen -W "$(date -u +%F)" -- "$cur")); return ;;
     esac
     if [[ $cur == -* ]]; then

@@ -28,10 +28,17 @@ typedef enum {
 #define VW_FLAG_LOW_DEPTH     0x08u /* depth below the minimum for a meaningful call */
 #define VW_FLAG_DISCORDANT    0x10u /* discordant mates above a share of the depth */
 #define VW_FLAG_NOT_ASSESSED  0x20u /* no evidence at all (e.g. a VCF that neither called nor covered it) */
+#define VW_FLAG_KNOWN         0x40u /* a clone known in the patient: tested on its own, outside the
+                                     * family of the sample's other targets (hierarchical testing) */
+#define VW_FLAG_BG_BINOMIAL   0x80u /* the background's over-dispersion could not be estimated: the
+                                     * test assumes a binomial, which real noise can exceed */
+#define VW_FLAG_LOW_ALT_BQ    0x100u /* mean base quality of the alt support below the minimum */
+#define VW_FLAG_FILTERED      0x200u /* significant, but a flag of the veto set (the reason, also in
+                                      * the flags) made it 'not detected' */
 
 /* Names of the flags, in bit order, as written in the tables ("strand_bias" ...). */
 extern const char *const vw_flag_names[];
-#define VW_N_FLAGS 6
+#define VW_N_FLAGS 10
 
 typedef struct {
     char *sample;        /* sample name */
@@ -41,6 +48,7 @@ typedef struct {
     char *id, *gene, *protein, *cdna;
     int64_t depth, ref_count, alt_count, other_count, discordant;
     int64_t alt_fwd, alt_rev;
+    double alt_mean_bq;  /* mean base quality of the alt support; NaN when unknown (in memory only) */
     double vaf;          /* alt_count / depth; NaN when depth == 0 */
     double vaf_lo, vaf_hi; /* 95 % interval of the VAF */
     double p_value;      /* one-sided P(X >= alt_count) under the background */
@@ -90,6 +98,8 @@ const char *vw_bg_source_name(vw_bg_source_t s);
 typedef enum { VW_ADJ_HOLM = 0, VW_ADJ_BH = 1, VW_ADJ_NONE = 2 } vw_adjust_t;
 typedef enum { VW_CI_CP = 0, VW_CI_WILSON = 1 } vw_ci_kind_t;
 
+#define VW_CALL_MAX_KNOWN 256
+
 typedef struct {
     double alpha;            /* detected when q_value < alpha [0.05, family-wise with Holm] */
     vw_adjust_t adjust;      /* across the tested targets of a sample [holm] */
@@ -102,8 +112,18 @@ typedef struct {
     double strand_p;         /* strand_bias: two-sided binomial p below this [0.001] ... */
     long strand_min_alt;     /* ... with at least this many alt fragments [5] */
     double discordant_frac;  /* discordant_mates: discordant / (depth + discordant) above this [0.05] */
-    uint32_t veto;           /* flags that turn a detection into "no" [none] */
+    uint32_t veto;           /* flags that turn a detection into "no" with the filtered flag
+                              * [strand_bias,low_alt_bq] */
+    double min_alt_bq;       /* low_alt_bq: mean alt base quality below this (SNV/MNV with base
+                              * qualities known) [25] */
+    /* known clones (hierarchical testing): "ID" (every sample) or "SAMPLE=ID";
+     * borrowed strings; vw_call_is_known() reads them [none] */
+    const char *known[VW_CALL_MAX_KNOWN];
+    int n_known;
 } vw_call_opt_t;
+
+/* 1 when opt->known names target 'id' for every sample or for 'sample'. */
+int vw_call_is_known(const vw_call_opt_t *opt, const char *sample, const char *id);
 
 void vw_call_opt_init(vw_call_opt_t *opt);
 
@@ -112,13 +132,18 @@ typedef struct {
     double mu, rho;
     vw_bg_source_t source;
     int noisy;               /* the model flags the site as noisy */
+    int rho_unknown;         /* the over-dispersion could not be estimated (rho 0 assumed) */
 } vw_bg_t;
 
 /* The self background of an SNV ref>alt from a sample's own counts
  * (vw_count_self_bg()): mu = max((x + 0.5) / (n + 1), floor) of the
- * substitution class, rho = 0, source VW_BG_SELF; when the class has fewer
- * than 1,000 informative reads, or the target is not an SNV, the default:
- * mu = floor, rho = 0, source VW_BG_DEFAULT.  'sb' may be NULL (default). */
+ * substitution class, source VW_BG_SELF, and rho the class's site-to-site
+ * over-dispersion across the flank positions (vw_stats_bb_rho_moments(),
+ * at most 0.1); when it cannot be estimated (no moments, fewer than 2
+ * positions, no alt read) rho = 0 and rho_unknown = 1.  When the class has
+ * fewer than 1,000 informative reads, or the target is not an SNV, the
+ * default: mu = floor, rho = 0, rho_unknown = 1, source VW_BG_DEFAULT.
+ * 'sb' may be NULL (default). */
 vw_bg_t vw_call_bg_self(const vw_selfbg_t *sb, const char *ref, const char *alt, double floor);
 
 /* Two-sided binomial test of the alt strands against the ref strand ratio:
@@ -130,7 +155,8 @@ int vw_call_strand_p(int64_t alt_fwd, int64_t alt_rev, int64_t ref_fwd, int64_t 
 
 /*
  * Calls every target of one sample and appends one record per target (in
- * target order) to 'out'.  bg[i] is the background of target i.  Per
+ * target order) to 'out'.  The same as vw_call_sample_known() with no
+ * known target.  bg[i] is the background of target i.  Per
  * target with depth > 0: p = vw_stats_pvalue(alt, depth, mu, rho); the p
  * of the m tested targets are adjusted together (Holm, BH or none);
  * detected = q < alpha unless a flag of opt->veto is set; VAF interval at
@@ -143,6 +169,20 @@ int vw_call_strand_p(int64_t alt_fwd, int64_t alt_rev, int64_t ref_fwd, int64_t 
  */
 int vw_call_sample(const vw_call_opt_t *opt, const vw_targets_t *ts, const vw_sample_counts_t *s,
                    const vw_bg_t *bg, double cfdna_ng_ml, vw_calls_t *out) VW_WARN_UNUSED;
+
+/*
+ * Hierarchical testing.  known[i] != 0 marks target i as a clone already
+ * known in this sample's patient (pre-existing, confirmed earlier, or one of
+ * the patient's own tumour-informed targets): it is tested on its own,
+ * detected when p < alpha (q_value = p_value, lod95 at alpha with one
+ * test), and carries the VW_FLAG_KNOWN flag, which the tracking stage reads
+ * to give the series a family of one.  The other targets form the
+ * discovery family and are adjusted together as in vw_call_sample().
+ * 'known' may be NULL (no known target).  Returns as vw_call_sample().
+ */
+int vw_call_sample_known(const vw_call_opt_t *opt, const vw_targets_t *ts, const vw_sample_counts_t *s,
+                         const vw_bg_t *bg, const unsigned char *known, double cfdna_ng_ml,
+                         vw_calls_t *out) VW_WARN_UNUSED;
 
 /* Writes the calls as JSON {"command":..., "calls":[{...}]} (NaN as null).
  * Returns 0 or -EIO. */

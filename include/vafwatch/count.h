@@ -66,6 +66,13 @@ typedef struct {
     int64_t n[VW_N_SUB];   /* reads with a REF base of the class's REF (C or G for C>*) */
     int64_t x[VW_N_SUB];   /* reads showing the class's ALT (C>T counts C->T and G->A) */
     int64_t n_pos;         /* positions used */
+    /* Moments across positions, for the over-dispersion of the class's rate from
+     * site to site (docs/calling.md); have_disp 0 when not measured (an evidence
+     * table written before these fields existed). */
+    int have_disp;
+    int64_t j[VW_N_SUB];   /* positions with the class's REF */
+    double sxx[VW_N_SUB];  /* sum over those positions of x_j^2 / n_j */
+    double snn[VW_N_SUB];  /* sum of n_j^2 */
 } vw_selfbg_t;
 
 typedef struct {

@@ -35,6 +35,12 @@ typedef struct {
     vw_bbfit_opt_t fit;   /* vw_stats_bbfit options (defaults of stats.h) */
     double noisy_frac2;   /* share of normals with >= 2 alt making a site noisy [0.2] */
     double noisy_frac1;   /* share of normals with >= 1 alt making a site noisy [0.75] */
+    long min_depth;       /* normals with fewer fragments at a site are left out of its fit [100] */
+    double shrink_n0;     /* empirical Bayes: weight, in normals, of the class's relative
+                           * over-dispersion against the site's own [20] */
+    double rho_rel_min;   /* floor of rho / mu (a 20 % CV of the rate between samples) [0.04] */
+    int shrink;           /* 1: empirical-Bayes shrinkage across sites (below); 0: each site on
+                           * its own (mu as vw_stats_bbfit(), rho = max(own, floor)) [1] */
 } vw_model_opt_t;
 
 void vw_model_opt_init(vw_model_opt_t *opt);
@@ -46,14 +52,17 @@ typedef struct {
     int n_normals;        /* normals used in the fit (depth > 0, VAF <= vaf_max) */
     int64_t depth_total;  /* sum of their depths */
     int64_t alt_total;    /* sum of their alt counts */
-    double mu, rho;       /* beta-binomial background */
+    double mu, rho;       /* beta-binomial background (after shrinkage) */
     int noisy;            /* 1: noisy site */
+    double rel_rho_site;  /* the site's own moment estimate of rho / mu, with the site's own mu
+                           * (NaN: not estimable); in memory only, not saved */
 } vw_model_site_t;
 
 typedef struct {
     int n, m;
     vw_model_site_t *s;
     int n_normals;        /* normals in the panel */
+    vw_build_t build;     /* build of the normals' targets ('##build=' line), UNKNOWN if not said */
 } vw_model_t;
 
 /* Empty model; caller owns; free with vw_model_destroy().  NULL on ENOMEM. */
@@ -62,8 +71,19 @@ vw_model_t *vw_model_init(void);
 void vw_model_destroy(vw_model_t *m);
 
 /* Fits every target of 'ts' on the n normals (each with one vw_count_t per
- * target of ts; not-assessed rows are left out).  A target with no usable
- * normal gets no site.  'opt' may be NULL for the defaults.
+ * target of ts; not-assessed rows and rows below opt->min_depth are left
+ * out).  A target with no usable normal gets no site.  'opt' may be NULL
+ * for the defaults.
+ * Empirical Bayes across sites (docs/calling.md): the mean of a site is
+ * shrunk toward its substitution class, mu = (X + A m_c) / (N + A), with
+ * m_c the class's pooled rate and A = m_c (1 - m_c) / v_c - 1 from the
+ * between-site variance v_c of the class's rates (method of moments; no
+ * shrinkage when the class has < 3 sites); the relative over-dispersion
+ * r = rho / mu is shrunk toward the class mean r_c of the sites with an
+ * estimate, r = (J r_site + n0 r_c) / (J + n0), J the site's normals
+ * (a site without its own estimate takes r_c); r = max(r, rho_rel_min),
+ * plus the uncertainty of the panel's mean, 1 / (X + 0.5) + r / J (a
+ * predictive over-dispersion); rho = r mu, at most fit.rho_max.
  * Returns 0, -EINVAL, -ENOMEM or a vw_stats_bbfit() error. */
 int vw_model_fit(vw_model_t *m, const vw_targets_t *ts, vw_sample_counts_t *const *normals, int n,
                  const vw_model_opt_t *opt) VW_WARN_UNUSED;
@@ -77,6 +97,11 @@ int vw_model_write_tsv(const vw_model_t *m, FILE *fp, const char *const *prov, i
  * "##vafwatch_model=1".  Logs on failure (file:line: column).
  * Returns 0, VW_EPARSE or -errno. */
 int vw_model_read_tsv(vw_model_t *m, const char *path) VW_WARN_UNUSED;
+
+/* Refuses a model that cannot be the background of these targets: built on
+ * another build (both known and different), or sharing no site with them
+ * (another panel).  Logs (naming 'path').  Returns 0 or VW_EINPUT. */
+int vw_model_check(const vw_model_t *m, const vw_targets_t *ts, const char *path) VW_WARN_UNUSED;
 
 /* Index of the site chrom (with or without "chr") / pos1 / ref / alt, or -1. */
 int vw_model_find(const vw_model_t *m, const char *chrom, int64_t pos1, const char *ref, const char *alt);

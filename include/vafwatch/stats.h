@@ -390,6 +390,53 @@ int vw_stats_cusum_choose_h(const long *n, size_t m, double pi0, double pi1, dou
                             unsigned long seed, size_t n_sim, double *ret_h,
                             double *ret_arl) VW_WARN_UNUSED;
 
+/*
+ * CUSUM on p-values (the emergence rule 'cusum' of vafwatch track).
+ * Each draw's one-sided p-value (under its own background) becomes
+ * z_t = Phi^-1(1 - p_t), clamped to [-8, 8];
+ *   S_t = max(0, S_(t-1) + z_t - k),  alarm at the first S_t > h.
+ * Under the null a p-value is uniform (or, being discrete, stochastically
+ * larger), so z_t is N(0, 1) or stochastically smaller: the in-control
+ * model is the background's own (beta-binomial) through its probability
+ * integral transform.
+ *
+ * vw_stats_zcusum_z(p): z of one p-value (p in [0, 1]; NaN for NaN).
+ *
+ * vw_stats_zcusum_h(n_draws, k, level, &h): the smallest h >= 0 (to 1e-9)
+ * with the union bound over every window of consecutive draws
+ *   B(h) = sum_(L=1..D) (D - L + 1) Q((h + k L) / sqrt(L)) <= level,
+ * D = n_draws, Q the standard normal upper tail.  S_t > h within D draws
+ * needs some window sum of (z - k) above h, so B(h) bounds the probability
+ * of any false alarm in D draws (closed form, no simulation).
+ * Returns 0 or -EINVAL (NULL, D == 0, k < 0, level not in (0, 1)).
+ */
+double vw_stats_zcusum_z(double p);
+
+/*
+ * Confidence interval of a ratio of two proportions (x1/n1) / (x2/n2) by
+ * the log method of Katz et al. (1978): log ratio +- z se, se^2 = 1/x1 -
+ * 1/n1 + 1/x2 - 1/n2, z = Phi^-1(1 - (1 - conf)/2).  Needs x1 > 0, x2 > 0.
+ * Returns 0 or -EINVAL (NULL, x <= 0, x > n, conf not in (0, 1)).
+ */
+int vw_stats_ratio_ci(long x1, long n1, long x2, long n2, double conf, double *ret_lo,
+                      double *ret_hi) VW_WARN_UNUSED;
+
+/*
+ * Over-dispersion rho of a beta-binomial from the moments of J groups (the
+ * Kleinman 1973 weighted moment estimator of vw_stats_bbfit(), from sums):
+ * X = sum x_j, N = sum n_j, sxx = sum x_j^2 / n_j, snn = sum n_j^2.
+ * With p = X / N and S = sxx - X^2 / N:
+ *   rho = (S / (p (1 - p)) - (J - 1)) / (N - snn / N - (J - 1)),
+ * clamped to [0, rho_max].  Returns 0 and *ret_rho, or VW_EINPUT when rho
+ * cannot be estimated (J < 2, X == 0 or X == N, denominator <= 0), or
+ * -EINVAL (NULL, negative or inconsistent sums).
+ */
+int vw_stats_bb_rho_moments(long j, double x, double n, double sxx, double snn, double rho_max,
+                            double *ret_rho) VW_WARN_UNUSED;
+int vw_stats_zcusum_h(size_t n_draws, double k, double level, double *ret_h) VW_WARN_UNUSED;
+/* The union bound B(h) above (exposed for tests); NaN for bad arguments. */
+double vw_stats_zcusum_bound(size_t n_draws, double k, double h);
+
 /* ===================================================================== */
 /* Kaplan-Meier with right censoring                                      */
 /* ===================================================================== */

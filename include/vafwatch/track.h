@@ -29,8 +29,8 @@
 /* The emergence rule (SCIENCE.md 3.3). */
 typedef enum {
     VW_RULE_CONSECUTIVE = 0, /* two consecutive detected (assessable) draws; the date is the first */
-    VW_RULE_STRICT,          /* one draw with p_value < alpha / T, T = plasma draws of the patient */
-    VW_RULE_CUSUM            /* Page's binomial CUSUM alarm */
+    VW_RULE_STRICT,          /* one draw with p_value < alpha / (T m), confirmed at the next draw */
+    VW_RULE_CUSUM            /* CUSUM of the draws' p-values (probit), confirmed at the next draw */
 } vw_track_rule_t;
 
 /* Status of a patient x target series. */
@@ -38,9 +38,13 @@ typedef enum {
     VW_TRACK_PRE_EXISTING = 0, /* detected at the baseline draw */
     VW_TRACK_GERMLINE,         /* detected at baseline with the possible_germline flag ("germline?") */
     VW_TRACK_EMERGING,         /* not detected at baseline, the rule fired afterwards */
-    VW_TRACK_TRANSIENT,        /* detected after baseline, but the rule never fired */
+    VW_TRACK_TRANSIENT,        /* detected, the rule never fired, and a later draw cleared it */
     VW_TRACK_NEVER,            /* assessed, never detected */
-    VW_TRACK_NOT_ASSESSED      /* no assessable draw */
+    VW_TRACK_NOT_ASSESSED,     /* no assessable draw */
+    VW_TRACK_UNCONFIRMED,      /* the last assessable draw is positive, the rule awaits the next draw */
+    VW_TRACK_CH                /* detected in the patient's own white cells (a 'normal' sample of
+                                * the sheet) without looking germline: possible clonal
+                                * haematopoiesis ("CH?"), never an emergence */
 } vw_track_status_t;
 
 /* What a series follows. */
@@ -58,11 +62,9 @@ typedef enum {
 
 typedef struct {
     vw_track_rule_t rule;    /* [VW_RULE_CONSECUTIVE] */
-    double alpha;            /* strict rule: family-wise level over the T draws [0.05] */
-    double cusum_vaf;        /* CUSUM pi1, the smallest VAF worth acting on [0.0025] */
-    double cusum_arl0;       /* CUSUM in-control average run length, in draws [100] */
-    unsigned long cusum_seed;/* seed of the simulation that chooses h [20120628] */
-    size_t cusum_nsim;       /* simulated in-control series [1000] */
+    double alpha;            /* strict and cusum: false emergence per patient over its draws and
+                              * the targets of its family [0.05] */
+    double cusum_k;          /* CUSUM reference value, in standard normal units [1] */
     const char *truncal;     /* id of the truncal target for clone fractions, or NULL */
 } vw_track_opt_t;
 
@@ -79,6 +81,7 @@ typedef struct {
     double vaf, vaf_lo, vaf_hi, lod95, p_value, bg_error;
     uint32_t flags;          /* the call's VW_FLAG_* (0 without a call) */
     double clone_fraction;   /* vaf / truncal vaf (--truncal), NaN when not computable */
+    double cf_lo, cf_hi;     /* its 95 % interval (vw_stats_ratio_ci()), NaN when not computable */
     /* amplifications only (NaN for mutations): plasma copy number, its z
      * against the PoN, tumour fraction used and tumour copy number CN_t */
     double pcn, cn_z, tf, cn_t;
@@ -110,7 +113,14 @@ typedef struct {
     double max_vaf;          /* over the assessable draws; NaN if none */
     double trend_z, trend_p; /* Cochran-Armitage, one-sided for rising; NaN if not computable */
     double glm_slope, glm_p; /* logistic GLM slope per day, one-sided LRT p; NaN if not */
-    double cusum_h;          /* CUSUM threshold used (rule cusum), NaN otherwise or if not needed */
+    double cusum_h;          /* CUSUM threshold used (rule cusum), NaN otherwise */
+    long fire;               /* index of the draw at which the rule fired (confirmation), -1 */
+    int32_t rule_fired;      /* date of draws[fire] or VW_DATE_NONE */
+    int known;               /* tested on its own: a call of the series has the 'known' flag */
+    size_t family;           /* targets the series' level is divided by: 1 when known, else the
+                              * patient's discovery targets (not known, not detected at baseline) */
+    int wbc;                 /* detected in a normal (white-cell) sample of the patient: 1, and 2
+                              * when that call has possible_germline; 0 otherwise */
     int32_t stop_date;       /* treatment stop that splits growth and decay, VW_DATE_NONE */
     vw_track_fit_t growth;   /* on-treatment growth from the first detection to the stop */
     vw_track_fit_t decay;    /* after the stop */
@@ -169,16 +179,30 @@ int vw_track_write_series(const vw_track_t *tr, FILE *fp) VW_WARN_UNUSED;
 /* "consecutive", "strict", "cusum"; vw_track_rule_parse() returns 0 or VW_EPARSE. */
 const char *vw_track_rule_name(vw_track_rule_t r);
 int vw_track_rule_parse(const char *s, vw_track_rule_t *ret_rule) VW_WARN_UNUSED;
-/* "pre-existing", "germline?", "emerging", "transient", "never", "not_assessed". */
+/* "pre-existing", "germline?", "emerging", "transient", "never", "not_assessed", "unconfirmed",
+ * "CH?". */
 const char *vw_track_status_name(vw_track_status_t s);
 
+/* The emergence decision of one series (vw_track_emergence()). */
+typedef struct {
+    long first;      /* the first positive draw of the signal that the rule confirmed (the
+                      * emergence date), -1 when the rule did not fire */
+    long fire;       /* the draw at which the rule fired (its confirmation), -1 */
+    long last_neg;   /* last not-detected draw before 'first', -1 */
+    long pending;    /* a signal at the last assessable draw, awaiting its confirmation, -1 */
+    double h;        /* CUSUM threshold (rule cusum), NaN otherwise */
+} vw_emergence_t;
+
 /* The emergence decision on its own, for one series (exposed for tests):
- * given the draws and the baseline index, sets *ret_first (index of the
- * emergence draw or -1), *ret_last_neg (-1 if none) and *ret_h (CUSUM
- * threshold, NaN otherwise; may be NULL).  n_patient_draws is T of the
- * strict rule.  Returns 0, -EINVAL or VW_ESTATS. */
+ * given the draws and the baseline index (rules look only after it),
+ * n_patient_draws (T of the strict rule) and the family size m (>= 1; the
+ * series' level is alpha / m), fills *ret.  Every rule needs a signal
+ * confirmed by the next assessable draw (docs/tracking.md): consecutive, a
+ * detected draw then another; strict, p < alpha / (T m) then p < alpha / m;
+ * cusum, an alarm of the p-value CUSUM at the per-series level alpha / m
+ * over the assessable draws after baseline, then p < alpha / m.
+ * Returns 0, -EINVAL or a stats error. */
 int vw_track_emergence(const vw_track_draw_t *d, size_t n, long baseline, size_t n_patient_draws,
-                       const vw_track_opt_t *opt, long *ret_first, long *ret_last_neg,
-                       double *ret_h) VW_WARN_UNUSED;
+                       size_t family, const vw_track_opt_t *opt, vw_emergence_t *ret) VW_WARN_UNUSED;
 
 #endif

@@ -63,6 +63,14 @@ check "bad model: no output left" test ! -e "$T/x.vafwatch.calls.tsv"
 printf '##vafwatch_model=1\n#chrom\tpos\tref\talt\tid\tn_normals\tdepth_total\talt_total\tmu\trho\tnoisy\nchr7\t100\tC\tT\t.\t3\t300\t1\tx\t0.001\tno\n' >"$T/bad2.model"
 "$VW" call --model "$T/bad2.model" -o "$T/x" "$T/ev.tsv" 2>"$T/err"
 check "bad mu: exit 1 and column named" bash -c "test $? -eq 1 && grep -q \"bad2.model:3: column 'mu'\" '$T/err'"
+# a model of another panel (no site at any target) or another build is refused
+printf '##vafwatch_model=1\n#chrom\tpos\tref\talt\tid\tn_normals\tdepth_total\talt_total\tmu\trho\tnoisy\nchr7\t99999\tC\tT\t.\t3\t300\t1\t0.001\t0.001\tno\n' >"$T/other.model"
+"$VW" call --model "$T/other.model" -o "$T/x" "$T/ev.tsv" 2>"$T/err"
+check "model of another panel: exit 1, said why" bash -c "test $? -eq 1 && grep -q 'other.model: the model has no site' '$T/err'"
+check "model of another panel: no output left" test ! -e "$T/x.vafwatch.calls.tsv"
+printf '##vafwatch_model=1\n##build=GRCh99\n#chrom\tpos\tref\talt\tid\tn_normals\tdepth_total\talt_total\tmu\trho\tnoisy\n' >"$T/bad3.model"
+"$VW" call --model "$T/bad3.model" -o "$T/x" "$T/ev.tsv" 2>"$T/err"
+check "model with an unknown build: exit 1" bash -c "test $? -eq 1 && grep -q \"bad3.model:2: field 'build'\" '$T/err'"
 
 # --- real data --------------------------------------------------------------------
 V=$DATA/reads/vardict/L861Q.bam

@@ -32,15 +32,17 @@ check "completion: --rule values" '[ "$(comp_of vafwatch leadtime --rule "")" = 
 check "completion: -r c" '[ "$(comp_of vafwatch track -r c)" = "consecutive cusum" ]'
 check "completion: --count-unit values" '[ "$(comp_of vafwatch count --count-unit "")" = "fragment read" ]'
 check "completion: --adjust values" '[ "$(comp_of vafwatch call --adjust "")" = "holm bh none" ]'
+check "completion: --ci values" '[ "$(comp_of vafwatch call --ci "")" = "cp wilson" ]'
 check "completion: model build" '[ "$(comp_of vafwatch model b)" = "build" ]'
 # every value offered is one the program documents (no drift from --help)
 check "completion values are in the commands' --help" '
     "$bin" count --help | grep -q -- "--build NAME *GRCh37 or GRCh38" &&
-    "$bin" leadtime --help | grep -A2 -- "--rule RULE" | grep -q "consecutive" &&
-    "$bin" leadtime --help | grep -A2 -- "--rule RULE" | grep -q "strict" &&
-    "$bin" leadtime --help | grep -A2 -- "--rule RULE" | grep -q "cusum" &&
+    "$bin" leadtime --help | grep -A4 -- "--rule RULE" | grep -q "consecutive" &&
+    "$bin" leadtime --help | grep -A4 -- "--rule RULE" | grep -q "strict" &&
+    "$bin" leadtime --help | grep -A4 -- "--rule RULE" | grep -q "cusum" &&
     "$bin" count --help | grep -q -- "--count-unit UNIT *fragment or read" &&
-    "$bin" call --help | grep -q -- "--adjust METHOD *holm (family-wise), bh (false discovery rate) or none"'
+    "$bin" call --help | grep -q -- "--adjust METHOD *holm (family-wise), bh (false discovery rate) or none" &&
+    "$bin" call --help | grep -q -- "--ci METHOD .*cp (Clopper-Pearson) or wilson"'
 # the man pages have the sections of a man page
 for s in NAME SYNOPSIS DESCRIPTION OPTIONS EXAMPLES FILES "EXIT STATUS"; do
     check "man pages: section $s in every page" '! grep -L "^\.SH $s\$" "$man"/vafwatch*.1 | grep -q .'

@@ -94,9 +94,9 @@ assert d["cohort"]["groups"][-1]["group"] == "total" and d["cohort"]["groups"][-
 nd = [x for p in d["patients"] for c in p["clones"] if c["kind"] == "mutation" for x in c["draws"]
       if x["state"] == "not_detected"]
 assert nd and all(x["lod95"] is not None and x["lod95"] > 0 for x in nd)
-# --cnv also tracks the gene: one amplified draw (the last) is a transient amplification, pCN 3.07
+# --cnv also tracks the gene: one amplified draw (the last) awaits its confirmation, pCN 3.07
 amp = [c for c in pat["CRC01"]["clones"] if c["kind"] == "amplification"]
-assert len(amp) == 1 and amp[0]["id"] == "ERBB2_amplification" and amp[0]["status"] == "transient", amp
+assert len(amp) == 1 and amp[0]["id"] == "ERBB2_amplification" and amp[0]["status"] == "unconfirmed", amp
 assert amp[0]["max_pcn"] == 3.07 and amp[0]["n_detected"] == 1 and amp[0]["n_assessed"] == 2, amp
 assert pat["CRC01"]["lead"]["kind"] == "mutation"
 PY

@@ -40,7 +40,7 @@ check "##reference and ##contig lengths of GRCh37 (chr12 133,851,895; chr7 159,1
 check "per-allele INFO is Number=A; FILTER lines for every flag" bash -c "
     bcftools view -h '$V' | grep -q '^##INFO=<ID=PROTEIN,Number=A' &&
     bcftools view -h '$V' | grep -q '^##INFO=<ID=GENE,Number=A' &&
-    for f in possible_germline strand_bias noisy_site low_depth discordant_mates not_assessed not_detected; do
+    for f in possible_germline strand_bias low_alt_bq noisy_site low_depth discordant_mates not_detected; do
         bcftools view -h '$V' | grep -q \"^##FILTER=<ID=\$f,\" || exit 1; done"
 check "FILTER: G12D PASS (clean in S1), G12V not_detected, V600E strand_bias" bash -c "
     bcftools query -f '%ID %FILTER\n' '$V' >'$T/f' && cat '$T/f' &&

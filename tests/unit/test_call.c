@@ -186,6 +186,12 @@ static void test_holm_flags(void **state)
     assert_false(cs->c[0].flags & (VW_FLAG_LOW_DEPTH | VW_FLAG_DISCORDANT | VW_FLAG_STRAND_BIAS));
     assert_true(cs->c[5].flags & VW_FLAG_STRAND_BIAS);
     assert_true(cs->c[5].flags & VW_FLAG_NOISY_SITE);
+    /* 20/1000 at error 1e-3 is significant, but strand_bias is in the default veto:
+     * not detected, with the filtered flag beside its reason */
+    assert_true(cs->c[5].q_value < 0.05);
+    assert_int_equal(cs->c[5].detected, 0);
+    assert_true(cs->c[5].flags & VW_FLAG_FILTERED);
+    assert_false(cs->c[1].flags & VW_FLAG_FILTERED);
     /* copies per mL = VAF x ng/mL x 303 (SCIENCE.md 4.2) */
     assert_close(cs->c[5].copies_per_ml, 0.02 * 10.0 * 303.0, 1e-12);
     assert_true(isnan(cs->c[2].copies_per_ml));
@@ -197,6 +203,94 @@ static void test_holm_flags(void **state)
     cs = vw_calls_init();
     assert_int_equal(vw_call_sample(&o, ts, s, bg, 0, cs), 0);
     assert_int_equal(cs->c[1].detected, 0);
+    vw_calls_destroy(cs);
+    free(bg);
+    vw_sample_counts_destroy(s);
+    vw_targets_destroy(ts);
+}
+
+/* Hierarchical testing: a known target is tested on its own.  58 targets,
+ * error 1e-4, 5,000 fragments, 3 alt at targets 0 (known) and 1: p =
+ * P(Bin(5000, 1e-4) >= 3) = 0.0143820 (exact rational sum in Python).  The
+ * known one is detected at 0.05 with q = p; target 1 is the smallest p of
+ * the 57 others, so Holm gives q = 57 p > 0.05: not detected. */
+static void test_known(void **state)
+{
+    (void)state;
+    vw_targets_t *ts = mk_targets(58);
+    vw_sample_counts_t *s = mk_sample(ts, "S");
+    vw_bg_t *bg = mk_bg(58, 1e-4, 0);
+    for (int i = 0; i < 58; i++)
+        set(&s->c[i], 5000, i < 2 ? 3 : 0);
+    vw_call_opt_t o;
+    vw_call_opt_init(&o);
+    o.known[o.n_known++] = "S=T0";
+    o.known[o.n_known++] = "OTHER=T1";
+    o.known[o.n_known++] = "T57";
+    assert_true(vw_call_is_known(&o, "S", "T0"));
+    assert_false(vw_call_is_known(&o, "S", "T1"));     /* another sample's */
+    assert_true(vw_call_is_known(&o, "OTHER", "T1"));
+    assert_true(vw_call_is_known(&o, "X", "T57"));     /* every sample */
+    assert_false(vw_call_is_known(&o, "S", "T5"));
+    unsigned char known[58] = {0};
+    known[0] = 1;
+    vw_calls_t *cs = vw_calls_init();
+    assert_int_equal(vw_call_sample_known(&o, ts, s, bg, known, 0, cs), 0);
+    assert_true(fabs(cs->c[0].p_value / 0.01438199156 - 1) < 1e-8); /* relative */
+    assert_close(cs->c[0].q_value, cs->c[0].p_value, 0);
+    assert_int_equal(cs->c[0].detected, 1);
+    assert_true(cs->c[0].flags & VW_FLAG_KNOWN);
+    assert_close(cs->c[1].q_value, 57 * cs->c[1].p_value, 1e-12);
+    assert_int_equal(cs->c[1].detected, 0);
+    assert_false(cs->c[1].flags & VW_FLAG_KNOWN);
+    /* the LoD of the known target is at alpha with one test: lower than the family's */
+    assert_true(cs->c[0].lod95 < cs->c[1].lod95);
+    char fb[160];
+    assert_string_equal(vw_flags_str(cs->c[0].flags, fb, sizeof fb), "known");
+    vw_calls_destroy(cs);
+    /* without known targets: the function of vw_call_sample() */
+    cs = vw_calls_init();
+    assert_int_equal(vw_call_sample_known(&o, ts, s, bg, NULL, 0, cs), 0);
+    assert_close(cs->c[0].q_value, 58 * cs->c[0].p_value, 1e-12);
+    vw_calls_destroy(cs);
+    free(bg);
+    vw_sample_counts_destroy(s);
+    vw_targets_destroy(ts);
+}
+
+/* low_alt_bq: mean alt base quality 20 (< 25) filters a significant call;
+ * 30 does not; a sum of 0 (indel, VCF) means unknown and never flags. */
+static void test_low_bq(void **state)
+{
+    (void)state;
+    vw_targets_t *ts = mk_targets(3);
+    vw_sample_counts_t *s = mk_sample(ts, "S");
+    vw_bg_t *bg = mk_bg(3, 1e-3, 0);
+    for (int i = 0; i < 3; i++)
+        set(&s->c[i], 1000, 20);
+    s->c[0].alt_bq_sum = 20 * 20;
+    s->c[1].alt_bq_sum = 20 * 30;
+    s->c[2].alt_bq_sum = 0;
+    vw_call_opt_t o;
+    vw_call_opt_init(&o);
+    vw_calls_t *cs = vw_calls_init();
+    assert_int_equal(vw_call_sample(&o, ts, s, bg, 0, cs), 0);
+    assert_true(cs->c[0].flags & VW_FLAG_LOW_ALT_BQ);
+    assert_true(cs->c[0].flags & VW_FLAG_FILTERED);
+    assert_int_equal(cs->c[0].detected, 0);
+    assert_false(cs->c[1].flags & (VW_FLAG_LOW_ALT_BQ | VW_FLAG_FILTERED));
+    assert_int_equal(cs->c[1].detected, 1);
+    assert_false(cs->c[2].flags & VW_FLAG_LOW_ALT_BQ);
+    assert_int_equal(cs->c[2].detected, 1);
+    char fb[160];
+    assert_string_equal(vw_flags_str(cs->c[0].flags, fb, sizeof fb), "low_alt_bq,filtered");
+    vw_calls_destroy(cs);
+    /* --veto none: flagged, still detected */
+    assert_int_equal(vw_flags_parse("none", &o.veto), 0);
+    cs = vw_calls_init();
+    assert_int_equal(vw_call_sample(&o, ts, s, bg, 0, cs), 0);
+    assert_int_equal(cs->c[0].detected, 1);
+    assert_false(cs->c[0].flags & VW_FLAG_FILTERED);
     vw_calls_destroy(cs);
     free(bg);
     vw_sample_counts_destroy(s);
@@ -230,6 +324,38 @@ static void test_bg_self(void **state)
     assert_int_equal(b.source, VW_BG_SELF);
     assert_close(b.mu, 99.5 / 100000.0, 1e-12);
     assert_true(b.rho == 0);
+    assert_int_equal(b.rho_unknown, 1); /* no flank moments: binomial, said so */
+    /* with the flank moments: the moment estimate of test_stats' hand example
+     * (J = 4 positions, X = 20, N = 4000, sum x^2/n = 0.168, sum n^2 = 4e6):
+     * rho = 2123/596403 */
+    vw_selfbg_t sd;
+    memset(&sd, 0, sizeof(sd));
+    sd.have_disp = 1;
+    sd.n[VW_SUB_CT] = 4000;
+    sd.x[VW_SUB_CT] = 20;
+    sd.j[VW_SUB_CT] = 4;
+    sd.sxx[VW_SUB_CT] = 0.168;
+    sd.snn[VW_SUB_CT] = 4e6;
+    b = vw_call_bg_self(&sd, "C", "T", 1e-5);
+    assert_int_equal(b.rho_unknown, 0);
+    assert_true(fabs(b.mu / (20.5 / 4001.0) - 1) < 1e-12);
+    assert_true(fabs(b.rho / (2123.0 / 596403.0) - 1) < 1e-12);
+    /* the flag on a tested call with that binomial background */
+    vw_targets_t *ts = mk_targets(1);
+    vw_sample_counts_t *s = mk_sample(ts, "S");
+    set(&s->c[0], 1000, 1);
+    vw_call_opt_t o;
+    vw_call_opt_init(&o);
+    vw_bg_t bb[1] = {vw_call_bg_self(&sb, "C", "T", 1e-5)};
+    vw_calls_t *cs = vw_calls_init();
+    assert_int_equal(vw_call_sample(&o, ts, s, bb, 0, cs), 0);
+    assert_true(cs->c[0].flags & VW_FLAG_BG_BINOMIAL);
+    bb[0] = b;
+    assert_int_equal(vw_call_sample(&o, ts, s, bb, 0, cs), 0);
+    assert_false(cs->c[1].flags & VW_FLAG_BG_BINOMIAL);
+    vw_calls_destroy(cs);
+    vw_sample_counts_destroy(s);
+    vw_targets_destroy(ts);
     b = vw_call_bg_self(&sb, "C", "T", 0.01); /* the floor wins */
     assert_close(b.mu, 0.01, 1e-15);
     b = vw_call_bg_self(&sb, "C", "A", 1e-4); /* class without data: default */
@@ -440,6 +566,8 @@ int main(void)
         cmocka_unit_test(test_pvalue_closed_form),
         cmocka_unit_test(test_science_kstar),
         cmocka_unit_test(test_holm_flags),
+        cmocka_unit_test(test_known),
+        cmocka_unit_test(test_low_bq),
         cmocka_unit_test(test_strand_p),
         cmocka_unit_test(test_bg_self),
         cmocka_unit_test(test_calibration),

@@ -262,6 +262,14 @@ static void test_self_line(void **state)
         s->self.n[i] = 1000 + i;
         s->self.x[i] = i;
     }
+    /* the flank moments (site-to-site over-dispersion) travel too; 0.1 + i/3
+     * is not a short decimal, so the round trip tests the %.17g */
+    s->self.have_disp = 1;
+    for (int i = 0; i < VW_N_SUB; i++) {
+        s->self.j[i] = 10 + i;
+        s->self.sxx[i] = 0.1 + i / 3.0;
+        s->self.snn[i] = 1e5 * (i + 1);
+    }
     char ev[600];
     snprintf(ev, sizeof(ev), "%s/ev.tsv", dir);
     FILE *fp = fopen(ev, "w");
@@ -282,15 +290,22 @@ static void test_self_line(void **state)
     for (int i = 0; i < VW_N_SUB; i++) {
         assert_int_equal(v[0]->self.n[i], 1000 + i);
         assert_int_equal(v[0]->self.x[i], i);
+        assert_int_equal(v[0]->self.j[i], 10 + i);
+        assert_true(v[0]->self.sxx[i] == 0.1 + i / 3.0);
+        assert_true(v[0]->self.snn[i] == 1e5 * (i + 1));
     }
+    assert_int_equal(v[0]->self.have_disp, 1);
     assert_int_equal(v[1]->have_self, 0);
     for (int i = 0; i < nv; i++)
         vw_sample_counts_destroy(v[i]);
     free(v);
     /* malformed: too few fields; x > n */
-    const char *bad[2] = {"#self_background\tpatientA_draw1\t50\t1\n",
-                          "#self_background\tpatientA_draw1\t50\t1\t1\t1\t1\t1\t1\t1\t2\t0\t0\t0\t0\t0\n"};
-    for (int k = 0; k < 2; k++) {
+    /* malformed: a negative moment in the 34-field form */
+    const char *bad[3] = {"#self_background\tpatientA_draw1\t50\t1\n",
+                          "#self_background\tpatientA_draw1\t50\t1\t1\t1\t1\t1\t1\t1\t2\t0\t0\t0\t0\t0\n",
+                          "#self_background\tS\t50\t1\t9\t9\t9\t9\t9\t9\t0\t0\t0\t0\t0\t0"
+                          "\t1\t1\t1\t1\t1\t1\t0\t0\t-1\t0\t0\t0\t81\t81\t81\t81\t81\t81\n"};
+    for (int k = 0; k < 3; k++) {
         fp = fopen(ev, "w");
         assert_non_null(fp);
         fputs("#sample\tchrom\tpos\tref\talt\tid\tgene\tprotein\tcdna\tdepth\tref_count\talt_count\tother_count"

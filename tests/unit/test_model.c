@@ -73,7 +73,10 @@ static vw_model_t *fit_example(vw_targets_t **ret_ts)
     for (int j = 0; j < 4; j++)
         n[j] = mk_normal(ts, x[j]);
     vw_model_t *m = vw_model_init();
-    assert_int_equal(vw_model_fit(m, ts, n, 4, NULL), 0);
+    vw_model_opt_t o;
+    vw_model_opt_init(&o);
+    o.shrink = 0; /* each site on its own: the hand values below */
+    assert_int_equal(vw_model_fit(m, ts, n, 4, &o), 0);
     for (int j = 0; j < 4; j++)
         vw_sample_counts_destroy(n[j]);
     *ret_ts = ts;
@@ -95,11 +98,62 @@ static void test_fit(void **state)
     assert_int_equal(m->s[3].n_normals, 3);
     assert_int_equal(m->s[3].depth_total, 3000);
     assert_int_equal(m->s[3].alt_total, 3);
-    for (int i = 0; i < 4; i++)
-        assert_true(m->s[i].rho >= 1e-4 && m->s[i].rho <= 0.1);
+    /* rho: the site's own estimate, floored at 0.04 mu */
+    for (int i = 0; i < 4; i++) {
+        assert_true(m->s[i].rho >= 0.04 * m->s[i].mu * (1 - 1e-12) && m->s[i].rho <= 0.1);
+        if (isfinite(m->s[i].rel_rho_site))
+            assert_close(m->s[i].rho, fmax(m->s[i].rel_rho_site, 0.04) * m->s[i].mu, 1e-12);
+    }
     assert_int_equal(m->s[0].pos1, 1001);
     assert_int_equal(vw_model_find(m, "7", 1004, "G", "A"), 3);
     assert_int_equal(vw_model_find(m, "chr7", 1004, "G", "T"), -1);
+    vw_model_destroy(m);
+    vw_targets_destroy(ts);
+}
+
+/* Empirical Bayes across three sites of one class, five normals of 1,000
+ * fragments each: alt totals 5, 10, 30 (one alt per normal at site 0; 2 at
+ * site 1; 6 at site 2).  By hand: m_c = 45 / 15000 = 0.003; between-site
+ * variance of the rates (0.001, 0.002, 0.006) about m_c with k - 1 = 2:
+ * (4 + 1 + 9)e-6 / 2 = 7e-6, minus the binomial part m_c (1 - m_c) / 5000 =
+ * 5.982e-7: v = 6.4018e-6; A = m_c (1 - m_c) / v - 1 = 466.2123.  So
+ * mu_0 = (5 + 0.003 A) / (5000 + A) = 0.0011705 (pulled up from 0.001). */
+static void test_shrink(void **state)
+{
+    (void)state;
+    vw_targets_t *ts = mk_targets(3);
+    vw_sample_counts_t *n[6];
+    long x[3] = {1, 2, 6};
+    for (int j = 0; j < 5; j++)
+        n[j] = mk_normal(ts, x);
+    /* a sixth normal with 50 fragments: below min_depth, left out */
+    n[5] = mk_normal(ts, x);
+    for (int i = 0; i < 3; i++) {
+        n[5]->c[i].depth = 50;
+        n[5]->c[i].ref = 50 - x[i];
+    }
+    vw_model_t *m = vw_model_init();
+    assert_int_equal(vw_model_fit(m, ts, n, 6, NULL), 0);
+    for (int j = 0; j < 6; j++)
+        vw_sample_counts_destroy(n[j]);
+    assert_int_equal(m->n, 3);
+    assert_int_equal(m->s[0].n_normals, 5);
+    double mc = 0.003, v = 7e-6 - mc * (1 - mc) / 5000, A = mc * (1 - mc) / v - 1;
+    assert_true(fabs(A / 466.2123 - 1) < 1e-6); /* relative */
+    assert_true(fabs(m->s[0].mu / ((5 + A * mc) / (5000 + A)) - 1) < 1e-12);
+    assert_true(fabs(m->s[0].mu / 0.00117058 - 1) < 1e-5); /* relative */
+    assert_true(fabs(m->s[2].mu / ((30 + A * mc) / (5000 + A)) - 1) < 1e-12);
+    /* identical normals: no spread, so each site's own rho is 0 and the class
+     * mean is 0: r takes the floor 0.04, plus the panel's uncertainty about
+     * the mean, 1 / (X + 0.5) + 0.04 / 5 normals: for X = 5, 10, 30,
+     * r = 0.229818, 0.143238, 0.080787 */
+    const double X[3] = {5, 10, 30};
+    for (int i = 0; i < 3; i++) {
+        assert_close(m->s[i].rel_rho_site, 0.0, 0);
+        double r = 0.04 + 1 / (X[i] + 0.5) + 0.04 / 5;
+        assert_true(fabs(m->s[i].rho / (r * m->s[i].mu) - 1) < 1e-12);
+    }
+    assert_true(fabs(m->s[0].rho / m->s[0].mu / 0.229818 - 1) < 1e-5);
     vw_model_destroy(m);
     vw_targets_destroy(ts);
 }
@@ -117,6 +171,7 @@ static void test_round_trip(void **state)
     (void)state;
     vw_targets_t *ts;
     vw_model_t *m = fit_example(&ts);
+    m->build = VW_BUILD_GRCH38; /* written as '##build=GRCh38' and read back */
     char path[] = "test_model_XXXXXX";
     int fd = mkstemp(path);
     assert_true(fd >= 0);
@@ -128,6 +183,24 @@ static void test_round_trip(void **state)
     assert_int_equal(vw_model_read_tsv(r, path), 0);
     assert_int_equal(r->n, m->n);
     assert_int_equal(r->n_normals, 4);
+    assert_int_equal(r->build, VW_BUILD_GRCH38);
+    /* the check: same build and shared sites pass; another build or no shared
+     * site (another panel) is refused */
+    FILE *sink = tmpfile();
+    vw_log_set_sink(sink);
+    ts->build = VW_BUILD_GRCH38;
+    assert_int_equal(vw_model_check(r, ts, "m.tsv"), 0);
+    ts->build = VW_BUILD_GRCH37;
+    assert_int_equal(vw_model_check(r, ts, "m.tsv"), VW_EINPUT);
+    ts->build = VW_BUILD_UNKNOWN;
+    assert_int_equal(vw_model_check(r, ts, "m.tsv"), 0);
+    for (int i = 0; i < ts->n; i++)
+        ts->t[i].beg += 5000; /* other positions */
+    assert_int_equal(vw_model_check(r, ts, "m.tsv"), VW_EINPUT);
+    for (int i = 0; i < ts->n; i++)
+        ts->t[i].beg -= 5000;
+    vw_log_set_sink(NULL);
+    fclose(sink);
     for (int i = 0; i < m->n; i++) {
         assert_string_equal(r->s[i].chrom, m->s[i].chrom);
         assert_int_equal(r->s[i].pos1, m->s[i].pos1);
@@ -247,6 +320,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fit),
+        cmocka_unit_test(test_shrink),
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_count_tsv_round_trip),

@@ -22,42 +22,48 @@ static void mk(vw_track_draw_t *d, size_t n, const int *state, const long *x, lo
     }
 }
 
+/* Runs the rule and checks the signal draw, the confirmation and the last negative. */
+static void expect_em(const vw_track_draw_t *d, size_t n, long baseline, size_t T, size_t fam,
+                      const vw_track_opt_t *o, long first, long fire, long neg, long pending)
+{
+    vw_emergence_t e;
+    assert_int_equal(vw_track_emergence(d, n, baseline, T, fam, o, &e), 0);
+    assert_int_equal(e.first, first);
+    assert_int_equal(e.fire, fire);
+    assert_int_equal(e.last_neg, neg);
+    assert_int_equal(e.pending, pending);
+}
+
 static void test_consecutive(void **st)
 {
     (void)st;
     vw_track_opt_t o;
     vw_track_opt_init(&o);
     vw_track_draw_t d[6];
-    long first, neg;
+    vw_emergence_t e;
     /* baseline 0 negative; 1 detected alone; 2 negative; 3,4 detected:
      * the first pair of consecutive detected draws is (3,4) -> emergence 3,
-     * interval (2, 3] */
+     * the rule fires at 4, interval (2, 3] */
     int s1[6] = {0, 1, 0, 1, 1, 1};
     mk(d, 6, s1, NULL, 5000, NULL);
-    assert_int_equal(vw_track_emergence(d, 6, 0, 6, &o, &first, &neg, NULL), 0);
-    assert_int_equal(first, 3);
-    assert_int_equal(neg, 2);
+    expect_em(d, 6, 0, 6, 1, &o, 3, 4, 2, -1);
     /* a not-assessable draw between two detected ones does not break the pair:
-     * (1, 3) are consecutive among assessable draws -> emergence 1, last negative 0 */
+     * (1, 3) are consecutive among assessable draws -> emergence 1, fired at 3 */
     int s2[4] = {0, 1, -1, 1};
     mk(d, 4, s2, NULL, 5000, NULL);
-    assert_int_equal(vw_track_emergence(d, 4, 0, 4, &o, &first, &neg, NULL), 0);
-    assert_int_equal(first, 1);
-    assert_int_equal(neg, 0);
-    /* one detection only: no emergence */
+    expect_em(d, 4, 0, 4, 1, &o, 1, 3, 0, -1);
+    /* one detection at the last draw: no emergence, awaiting confirmation */
     int s3[4] = {0, 0, 0, 1};
     mk(d, 4, s3, NULL, 5000, NULL);
-    assert_int_equal(vw_track_emergence(d, 4, 0, 4, &o, &first, &neg, NULL), 0);
-    assert_int_equal(first, -1);
-    assert_int_equal(neg, -1);
+    expect_em(d, 4, 0, 4, 1, &o, -1, -1, -1, 3);
     /* the baseline itself is never an emergence draw: baseline 1 detected with 2 */
     int s4[4] = {0, 1, 1, 0};
     mk(d, 4, s4, NULL, 5000, NULL);
-    assert_int_equal(vw_track_emergence(d, 4, 1, 4, &o, &first, &neg, NULL), 0);
-    assert_int_equal(first, -1);
+    expect_em(d, 4, 1, 4, 1, &o, -1, -1, -1, -1);
     /* bad arguments */
-    assert_int_equal(vw_track_emergence(d, 4, 4, 4, &o, &first, &neg, NULL), -EINVAL);
-    assert_int_equal(vw_track_emergence(NULL, 4, 0, 4, &o, &first, &neg, NULL), -EINVAL);
+    assert_int_equal(vw_track_emergence(d, 4, 4, 4, 1, &o, &e), -EINVAL);
+    assert_int_equal(vw_track_emergence(NULL, 4, 0, 4, 1, &o, &e), -EINVAL);
+    assert_int_equal(vw_track_emergence(d, 4, 0, 4, 0, &o, &e), -EINVAL);
 }
 
 static void test_strict(void **st)
@@ -67,20 +73,29 @@ static void test_strict(void **st)
     vw_track_opt_init(&o);
     o.rule = VW_RULE_STRICT;
     vw_track_draw_t d[6];
-    long first, neg;
-    /* T = 6 draws, alpha 0.05: level 0.05 / 6 = 0.008333.  0.01 and 0.009 are
-     * above it, 0.008 is the first below -> emergence at 3, last negative 2. */
+    /* T = 6 draws, one target, alpha 0.05: signal level 0.05 / 6 = 0.008333.
+     * 0.01 and 0.009 are above it, 0.008 is the first below; the next draw
+     * (1e-6 < 0.05) confirms -> emergence 3, fired at 4, last negative 2. */
     int s[6] = {0, 1, 0, 0, 1, 1};
     double p[6] = {0.5, 0.01, 0.009, 0.008, 1e-6, 1e-6};
     mk(d, 6, s, NULL, 5000, p);
-    assert_int_equal(vw_track_emergence(d, 6, 0, 6, &o, &first, &neg, NULL), 0);
-    assert_int_equal(first, 3);
-    assert_int_equal(neg, 2);
-    /* with T = 5 the level is 0.01: 0.009 at draw 2 fires; last negative is 2's
-     * predecessor with state 'no' = 0 (draw 1 is detected) */
-    assert_int_equal(vw_track_emergence(d, 6, 0, 5, &o, &first, &neg, NULL), 0);
-    assert_int_equal(first, 2);
-    assert_int_equal(neg, 0);
+    expect_em(d, 6, 0, 6, 1, &o, 3, 4, 2, -1);
+    /* with T = 5 the level is 0.01: 0.009 at draw 2 is the signal and 0.008
+     * < 0.05 confirms it; the last negative is draw 0 (draw 1 is detected) */
+    expect_em(d, 6, 0, 5, 1, &o, 2, 3, 0, -1);
+    /* 10 targets in the family: signal below 0.005 / 6 = 8.3e-4 (draw 4),
+     * confirmation below 0.005 (draw 5) */
+    expect_em(d, 6, 0, 6, 10, &o, 4, 5, 3, -1);
+    /* one artefact draw (1e-9 at draw 2) not confirmed by draw 3 (p 0.3) */
+    int sa[5] = {0, 0, 1, 0, 0};
+    double pa[5] = {0.5, 0.5, 1e-9, 0.3, 0.5};
+    mk(d, 5, sa, NULL, 5000, pa);
+    expect_em(d, 5, 0, 5, 1, &o, -1, -1, -1, -1);
+    /* a signal at the last draw waits */
+    double pb[5] = {0.5, 0.5, 0.5, 0.5, 1e-9};
+    int sb[5] = {0, 0, 0, 0, 1};
+    mk(d, 5, sb, NULL, 5000, pb);
+    expect_em(d, 5, 0, 5, 1, &o, -1, -1, -1, 4);
 }
 
 static void test_cusum(void **st)
@@ -89,36 +104,39 @@ static void test_cusum(void **st)
     vw_track_opt_t o;
     vw_track_opt_init(&o);
     o.rule = VW_RULE_CUSUM;
-    o.cusum_nsim = 200;
     vw_track_draw_t d[5];
-    long first, neg;
-    double h;
-    /* pi0 = 1e-4, pi1 = 0.0025, n = 6000.  By hand:
-     *   x = 0:  l = 6000 ln(0.9975/0.9999)            = -14.42  (S stays 0)
-     *   x = 3:  l = 3 ln 25 + 5997 ln(0.9975/0.9999)   =  9.66 - 14.41 = -4.76
-     *   x = 36: l = 36 ln 25 + 5964 ln(0.9975/0.9999)  = 115.88 - 14.33 = 101.5
-     * so a path of 0, 3, 0, 3 never leaves 0 (no alarm, no h needed) and a
-     * 36 at draw 3 alarms there for any h < 101.5. */
-    int s1[5] = {0, 0, 0, 0, 0};
-    long x1[5] = {0, 3, 0, 3, 0};
-    mk(d, 5, s1, x1, 6000, NULL);
-    assert_int_equal(vw_track_emergence(d, 5, 0, 5, &o, &first, &neg, &h), 0);
-    assert_int_equal(first, -1);
-    assert_true(isnan(h));
-    int s2[5] = {0, 0, 0, 1, 1};
-    long x2[5] = {0, 3, 0, 36, 60};
-    mk(d, 5, s2, x2, 6000, NULL);
-    assert_int_equal(vw_track_emergence(d, 5, 0, 5, &o, &first, &neg, &h), 0);
-    /* (at n = 6000 an in-control path leaves 0 so rarely that h = 0 already
-     * gives ARL0 >= 100; any h in [0, 101.5) gives the same answer) */
-    assert_true(h >= 0 && h < 101.5);
-    assert_int_equal(first, 3);
-    assert_int_equal(neg, 2);
-    /* background at or above pi1: the rule cannot be applied */
-    for (int i = 0; i < 5; i++)
-        d[i].bg_error = 0.003;
-    assert_int_equal(vw_track_emergence(d, 5, 0, 5, &o, &first, &neg, &h), 0);
-    assert_int_equal(first, -1);
+    vw_emergence_t e;
+    /* D = 4 draws after the baseline, k = 1.  The threshold solves
+     *   4 Q(h+1) + 3 Q((h+2)/sqrt 2) + 2 Q((h+3)/sqrt 3) + Q((h+4)/2) = level:
+     * h = 1.558792 at 0.05 (one target) and 2.515702 at 0.005 (10 targets)
+     * (bisection with the erfc of Python's math module).  z = Phi^-1(1-p):
+     * 0.01 -> 2.326348, 1e-4 -> 3.719016.  Path: 0, 1.326, 4.045 (alarm at
+     * draw 3 for both levels). */
+    int s1[5] = {0, 0, 0, 1, 1};
+    double p1[5] = {0.5, 0.5, 0.01, 1e-4, 1e-3};
+    mk(d, 5, s1, NULL, 6000, p1);
+    assert_int_equal(vw_track_emergence(d, 5, 0, 5, 1, &o, &e), 0);
+    assert_true(fabs(e.h - 1.558792) < 1e-6);
+    /* confirmed by draw 4 (1e-3 < 0.05); the excursion began at draw 2, whose
+     * p 0.01 is itself below 0.05 -> emergence at 2 */
+    expect_em(d, 5, 0, 5, 1, &o, 2, 4, 1, -1);
+    assert_int_equal(vw_track_emergence(d, 5, 0, 5, 10, &o, &e), 0);
+    assert_true(fabs(e.h - 2.515702) < 1e-6);
+    /* at 0.005, draw 2 (0.01) is not positive on its own: emergence at the alarm */
+    expect_em(d, 5, 0, 5, 10, &o, 3, 4, 2, -1);
+    /* one artefact draw: alarm at 3 (S = 3.75), draw 4 (p 0.2) does not confirm */
+    int s2[5] = {0, 0, 0, 1, 0};
+    double p2[5] = {0.5, 0.5, 0.5, 1e-6, 0.2};
+    mk(d, 5, s2, NULL, 6000, p2);
+    expect_em(d, 5, 0, 5, 1, &o, -1, -1, -1, -1);
+    /* an alarm at the last draw waits */
+    double p3[5] = {0.5, 0.5, 0.5, 0.5, 1e-6};
+    mk(d, 5, s2, NULL, 6000, p3);
+    expect_em(d, 5, 0, 5, 1, &o, -1, -1, -1, 4);
+    /* a p of 1 (no alt fragment) is z = -8: the path stays at 0 */
+    double p4[5] = {1, 1, 1, 1, 1};
+    mk(d, 5, s2, NULL, 6000, p4);
+    expect_em(d, 5, 0, 5, 1, &o, -1, -1, -1, -1);
 }
 
 static void test_names(void **st)
@@ -217,7 +235,9 @@ static void test_run(void **st)
     assert_int_equal(s->growth.n_draws, 4);
     assert_close(s->growth.r, log(2.0) / 30.0, 1e-8);
     assert_close(s->growth.td, 30.0, 1e-6);
-    assert_true(s->growth.td_lo < 30.0 && s->growth.td_hi > 30.0);
+    /* the over-dispersion-aware WLS interval: no residual on noise-free data,
+     * so it shrinks onto the estimate */
+    assert_true(s->growth.td_lo <= 30.0 + 1e-6 && s->growth.td_hi >= 30.0 - 1e-6);
     /* after the stop on day 120: 80, 40, 20, 10 -> half-life 30 d */
     assert_int_equal(s->stop_date, d0 + 120);
     assert_true(s->decay.ok);
@@ -225,6 +245,11 @@ static void test_run(void **st)
     assert_close(s->decay.td, 30.0, 1e-6);
     /* clone fraction = VAF / truncal VAF = 0.001 / 0.1 on day 30 */
     assert_close(s->draws[1].clone_fraction, 0.01, 1e-12);
+    /* its Katz interval: 10/10000 over 1000/10000, se^2 = 1/10 - 1/10000 + 1/1000
+     * - 1/10000: [0.00536725078425, 0.01863151248557] (Python) */
+    assert_true(fabs(s->draws[1].cf_lo / 0.00536725078425 - 1) < 1e-10);
+    assert_true(fabs(s->draws[1].cf_hi / 0.01863151248557 - 1) < 1e-10);
+    assert_true(isnan(s->draws[0].cf_lo)); /* no alt fragment at baseline */
     assert_close(s->draws[0].clone_fraction, 0.0, 0);
 
     s = find(tr, "P1", 1);
@@ -241,8 +266,16 @@ static void test_run(void **st)
     assert_true(s->is_truncal);
     assert_close(s->draws[3].clone_fraction, 1.0, 1e-12);
 
+    /* the pair (30, 60): the rule fired on day 60; P1's discovery family is KRAS
+     * alone (T790M and TP53 are detected at baseline) */
+    s = find(tr, "P1", 0);
+    assert_int_equal(s->rule_fired, d0 + 60);
+    assert_int_equal(s->family, 1);
+
     s = find(tr, "P2", 0);
-    assert_int_equal(s->status, VW_TRACK_TRANSIENT);
+    assert_int_equal(s->family, 1); /* KRAS: EGFR is detected in the white cells, TP53 never assessable */
+    assert_int_equal(s->status, VW_TRACK_TRANSIENT); /* detected on day 30, cleared on day 60 */
+    assert_int_equal(s->rule_fired, VW_DATE_NONE);
     assert_int_equal(s->first_detection, d0 + 30);
     assert_int_equal(s->last_negative, d0);
     assert_true(isnan(s->draws[1].clone_fraction)); /* truncal not assessable in P2 */
@@ -358,7 +391,8 @@ static void test_run_cnv(void **st)
     fclose(fp);
     assert_non_null(strstr(buf, "P1\tERBB2_amplification\t17\t37844167\t.\tAMP\tERBB2\tamplification\temerging\tNA"
                                 "\t2023-03-02\t2023-01-31\t"));
-    assert_non_null(strstr(buf, "\tamplification\t3.400\t16.00\n"));
+    /* then rule_fired (the pair's second draw, day 90) and the family (1) */
+    assert_non_null(strstr(buf, "\tamplification\t3.400\t16.00\t2023-04-01\t1\n"));
     free(buf);
     fp = open_memstream(&buf, &len);
     assert_int_equal(vw_track_write_series(tr, fp), 0);
@@ -433,6 +467,100 @@ static void test_errors(void **st)
     vw_timeline_destroy(tl);
 }
 
+/* unconfirmed vs transient, germline across draws, known clones: one patient
+ * P3 with 4 draws (days 0, 30, 60, 90; baseline day 0). */
+static void test_statuses(void **st)
+{
+    (void)st;
+    char sheet[1024], events[256], b[VW_DATE_BUFSZ];
+    sheet[0] = events[0] = '\0';
+    fx_cat(sheet, sizeof sheet, "patient\tsample\tdate\tfile\ttype\n");
+    for (int i = 0; i < 4; i++)
+        fx_cat(sheet, sizeof sheet, "P3\tP3_%d\t%s\tx.bam\tplasma\n", i, fx_date(30 * i, b));
+    fx_cat(events, sizeof events, "patient\tdate\tevent\tdetail\n");
+    fx_cat(events, sizeof events, "P3\t%s\ttreatment_start\tdrugA\n", fx_date(0, b));
+    vw_timeline_t *tl = fx_timeline(sheet, events);
+    vw_calls_t *cs = vw_calls_init();
+    char s[32];
+    for (int i = 0; i < 4; i++) {
+        snprintf(s, sizeof s, "P3_%d", i);
+        /* KRAS: detected only at the last draw -> unconfirmed (awaits the next draw) */
+        fx_call(cs, s, 0, i == 3, i == 3 ? 30 : 0, 10000, i == 3 ? 1e-9 : 1, 0);
+        /* T790M: baseline not assessable, then 50 % at every draw -> germline? */
+        if (i == 0)
+            fx_call(cs, s, 1, -1, 0, 0, NAN, VW_FLAG_NOT_ASSESSED);
+        else
+            fx_call(cs, s, 1, 1, 5000, 10000, 1e-300, VW_FLAG_GERMLINE);
+        /* TP53: a known clone (its own family), never detected */
+        fx_call(cs, s, 2, 0, 0, 10000, 1, VW_FLAG_KNOWN);
+    }
+    vw_track_opt_t o;
+    vw_track_opt_init(&o);
+    for (int r = 0; r < 3; r++) {
+        o.rule = (vw_track_rule_t)r;
+        vw_track_t *tr = NULL;
+        assert_int_equal(vw_track_run(tl, cs, &o, &tr), 0);
+        const vw_track_series_t *k = find(tr, "P3", 0), *g = find(tr, "P3", 1), *t = find(tr, "P3", 2);
+        assert_int_equal(k->status, VW_TRACK_UNCONFIRMED);
+        assert_int_equal(k->first_detection, fx_day0() + 90);
+        assert_int_equal(k->last_negative, fx_day0() + 60);
+        assert_int_equal(g->status, VW_TRACK_GERMLINE);
+        assert_int_equal(g->first_detection, fx_day0() + 30);
+        assert_true(t->known);
+        assert_int_equal(t->family, 1);
+        assert_int_equal(t->status, VW_TRACK_NEVER);
+        /* the discovery family: KRAS and T790M (not detected at a baseline that
+         * was not assessable); TP53 is known and on its own */
+        assert_int_equal(k->family, 2);
+        vw_track_destroy(tr);
+    }
+    assert_string_equal(vw_track_status_name(VW_TRACK_UNCONFIRMED), "unconfirmed");
+    vw_calls_destroy(cs);
+    vw_timeline_destroy(tl);
+}
+
+/* White cells of the patient (a 'normal' sample): a variant detected there is
+ * possible CH (or germline when the white-cell call has possible_germline),
+ * never an emergence, even when the plasma shows it at two draws. */
+static void test_wbc(void **st)
+{
+    (void)st;
+    char sheet[1024], events[256], b[VW_DATE_BUFSZ];
+    sheet[0] = events[0] = '\0';
+    fx_cat(sheet, sizeof sheet, "patient\tsample\tdate\tfile\ttype\n");
+    for (int i = 0; i < 4; i++)
+        fx_cat(sheet, sizeof sheet, "P4\tP4_%d\t%s\tx.bam\tplasma\n", i, fx_date(30 * i, b));
+    fx_cat(sheet, sizeof sheet, "P4\tP4_wbc\t%s\tx.bam\tnormal\n", fx_date(0, b));
+    fx_cat(events, sizeof events, "patient\tdate\tevent\tdetail\n");
+    fx_cat(events, sizeof events, "P4\t%s\ttreatment_start\tdrugA\n", fx_date(0, b));
+    vw_timeline_t *tl = fx_timeline(sheet, events);
+    vw_calls_t *cs = vw_calls_init();
+    char s[32];
+    for (int i = 0; i < 4; i++) {
+        snprintf(s, sizeof s, "P4_%d", i);
+        fx_call(cs, s, 0, i >= 2, i >= 2 ? 100 : 0, 10000, i >= 2 ? 1e-20 : 1, 0); /* KRAS days 60, 90 */
+        fx_call(cs, s, 1, i >= 2, i >= 2 ? 100 : 0, 10000, i >= 2 ? 1e-20 : 1, 0); /* T790M days 60, 90 */
+        fx_call(cs, s, 2, i >= 2, i >= 2 ? 100 : 0, 10000, i >= 2 ? 1e-20 : 1, 0); /* TP53 days 60, 90 */
+    }
+    fx_call(cs, "P4_wbc", 0, 1, 200, 10000, 1e-30, 0);                   /* 2 % in white cells */
+    fx_call(cs, "P4_wbc", 1, 1, 5000, 10000, 1e-300, VW_FLAG_GERMLINE);  /* 50 % */
+    fx_call(cs, "P4_wbc", 2, 0, 0, 10000, 1, 0);                         /* absent */
+    vw_track_opt_t o;
+    vw_track_opt_init(&o);
+    vw_track_t *tr = NULL;
+    assert_int_equal(vw_track_run(tl, cs, &o, &tr), 0);
+    const vw_track_series_t *k = find(tr, "P4", 0), *g = find(tr, "P4", 1), *t = find(tr, "P4", 2);
+    assert_int_equal(k->status, VW_TRACK_CH);
+    assert_int_equal(k->first_detection, fx_day0() + 60);
+    assert_int_equal(g->status, VW_TRACK_GERMLINE);
+    assert_int_equal(t->status, VW_TRACK_EMERGING); /* absent from the white cells */
+    assert_int_equal(t->family, 1);                 /* the only discovery series */
+    assert_string_equal(vw_track_status_name(VW_TRACK_CH), "CH?");
+    vw_track_destroy(tr);
+    vw_calls_destroy(cs);
+    vw_timeline_destroy(tl);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -444,6 +572,8 @@ int main(void)
         cmocka_unit_test(test_run),
         cmocka_unit_test(test_run_cnv),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_statuses),
+        cmocka_unit_test(test_wbc),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
