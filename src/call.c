@@ -120,7 +120,7 @@ int vw_call_sample_known(const vw_call_opt_t *opt, const vw_targets_t *ts, const
         r->detected = -1;
         if (bg[i].noisy)
             r->flags |= VW_FLAG_NOISY_SITE;
-        if (known && known[i])
+        if ((known && known[i]) || t->known)
             r->flags |= VW_FLAG_KNOWN;
         if (!c->assessed) {
             r->flags |= VW_FLAG_NOT_ASSESSED;
@@ -159,7 +159,7 @@ int vw_call_sample_known(const vw_call_opt_t *opt, const vw_targets_t *ts, const
             r->flags |= VW_FLAG_GERMLINE;
         if (cfdna_ng_ml > 0)
             r->copies_per_ml = r->vaf * cfdna_ng_ml * VW_GE_PER_NG;
-        if (known && known[i]) { /* tested on its own, at alpha */
+        if ((known && known[i]) || t->known) { /* tested on its own, at alpha (t->known: a patient's own) */
             r->q_value = r->p_value;
             r->detected = r->p_value < opt->alpha && !(r->flags & opt->veto);
             if (r->p_value < opt->alpha && (r->flags & opt->veto))

@@ -425,6 +425,7 @@ int vw_targets_sort_unique(vw_targets_t *ts)
     int k = 0, removed = 0;
     for (int i = 0; i < ts->n; i++) {
         if (k > 0 && target_cmp(&ts->t[k - 1], &ts->t[i]) == 0) {
+            ts->t[k - 1].known |= ts->t[i].known; /* a patient's own target stays known */
             target_free(&ts->t[i]);
             removed++;
             continue;

@@ -97,6 +97,10 @@ int vw_cmd_call_opt(int c, const char *arg, vw_call_opt_t *co, int *ret_exit);
  * that do not match are an error).  Logs on failure; returns NULL. */
 vw_targets_t *vw_cmd_targets(const vw_target_opt_t *o, const char *first_input);
 
+/* Build of an alignment or VCF/BCF file from its header (@SQ or ##contig
+ * lengths), or UNKNOWN; *ret_chr as vw_build_detect(). */
+vw_build_t vw_cmd_file_build(const char *path, const char *reference, int *ret_chr);
+
 /* Evidence for the model and call stages, from any mix of evidence tables
  * (vafwatch count output), BAM/CRAM and VCF/BCF files. */
 #include "vafwatch/count.h"
@@ -252,5 +256,48 @@ int vw_cmd_track_clash(const char *sheet, const char *events, char **files, int 
 int main_cnv(int argc, char *argv[]);
 int main_run(int argc, char *argv[]);
 int main_report(int argc, char *argv[]);
+
+/* Tumour-informed monitoring in vafwatch run (run_patient.c). */
+#include "vafwatch/patient.h"
+#include "vafwatch/timeline.h"
+typedef struct {
+    int n_patients;          /* as in the timeline */
+    int any;                 /* some patient has its own targets */
+    vw_targets_t **own;      /* per patient: its own targets as loaded (sorted), NULL: none */
+    uint8_t *is_base;        /* per target of the merged set: a catalogue or --targets row */
+    uint8_t **mine;          /* per patient (NULL: none): per merged target, 1 when one of its own */
+} vw_run_patients_t;
+/* Loads every patient's targets file (checks: not empty, the build of a
+ * VCF/BCF, the REF against --reference), adds the targets to 'ts' (sorted,
+ * de-duplicated) and records which are whose.  Nothing happens when no
+ * patient has a targets file (rp->any 0).  Logs on failure (naming the
+ * file and the cohort sheet line); returns 0 or -1. */
+int vw_run_patients_load(const vw_timeline_t *tl, const vw_target_opt_t *to, const char *first_input,
+                         vw_targets_t *ts, vw_run_patients_t *rp);
+/* The same for evidence already counted on the patients' targets ('call
+ * --sheet'): 'ts' is not changed; every patient target must be in it (else
+ * an error naming the file).  A row is tested in every patient when no
+ * patient owns it, or it is a built-in (either build) or --targets row. */
+int vw_run_patients_mark(const vw_timeline_t *tl, const vw_target_opt_t *to, const vw_targets_t *ts,
+                         vw_run_patients_t *rp);
+void vw_run_patients_free(vw_run_patients_t *rp);
+/* The targets one patient is tested on (catalogue and --targets rows and
+ * its own, marked known; patient -1: none of its own) and a sample's
+ * counts over them: shallow copies
+ * borrowing from 'ts' and 's'; idx[j] is the index in ts. */
+typedef struct {
+    vw_targets_t ts;
+    vw_sample_counts_t s;
+    int *idx;
+} vw_run_view_t;
+int vw_run_view(const vw_run_patients_t *rp, int patient, const vw_targets_t *ts, const vw_sample_counts_t *s,
+                vw_run_view_t *v);
+void vw_run_view_free(vw_run_view_t *v);
+/* The patient-level test of one draw over the view's known targets (bg and
+ * calls: the view's, in its order) appended to 'rows'.  Logs on failure;
+ * returns 0 or negative. */
+int vw_run_patient_row(const vw_patient_opt_t *po, const vw_patient_t *p, const vw_sample_t *smp,
+                       const vw_run_view_t *v, const vw_bg_t *bg, const vw_model_t *model,
+                       const vw_selfbg_t *sb, const vw_call_t *calls, vw_patient_rows_t *rows);
 
 #endif

@@ -62,10 +62,15 @@ static void usage(FILE *fp)
             "                           tested on its own at --alpha, outside the Holm/BH family of\n"
             "                           the other targets; without SAMPLE= in every sample; repeatable\n"
             "      --cfdna SAMPLE=NG    cfDNA ng per mL plasma of SAMPLE (copies/mL); repeatable\n"
+            "Tumour-informed (docs/calling.md):\n"
+            "  -s, --sheet FILE         cohort sheet: each patient's own targets (its 'targets' column,\n"
+            "                           counted into the inputs with -T) are called in its samples only,\n"
+            "                           each on its own, and PREFIX.vafwatch.patient.tsv is written\n"
+            "  -e, --events FILE        clinical events, for the patient-level series (with --sheet)\n"
             "Output:\n"
             "  -o, --output-prefix STR  writes STR.vafwatch.calls.tsv and STR.vafwatch.calls.vcf.gz\n"
-            "                           (+ .tbi) [required]\n"
-            "      --json               also write STR.vafwatch.calls.json\n"
+            "                           (+ .tbi), with --sheet STR.vafwatch.patient.tsv [required]\n"
+            "      --json               also write STR.vafwatch.calls.json (and .patient.json)\n"
             "  -t, --threads INT        BGZF decompression threads [1]\n"
             VW_OPT_COMMON_HELP
             "\n"
@@ -87,6 +92,8 @@ int main_call(int argc, char *argv[])
         {"cfdna", required_argument, NULL, OPT_CFDNA},
         {"output-prefix", required_argument, NULL, 'o'},
         {"json", no_argument, NULL, OPT_JSON},
+        {"sheet", required_argument, NULL, 's'},
+        {"events", required_argument, NULL, 'e'},
         {"threads", required_argument, NULL, 't'},
         VW_OPT_COUNT_LONG,
         VW_OPT_CALL_LONG,
@@ -104,7 +111,12 @@ int main_call(int argc, char *argv[])
     vw_bg_t *bg = NULL;
     vw_ofile_t of = {0}, oj = {0};
     kstring_t fn = {0, 0, NULL};
-    const char *out = NULL, *model_path = NULL;
+    const char *out = NULL, *model_path = NULL, *sheet = NULL, *events = NULL;
+    vw_timeline_t *tl = NULL;
+    vw_run_patients_t rp;
+    vw_patient_rows_t *prows = NULL;
+    vw_ofile_t op = {0}, opj = {0};
+    memset(&rp, 0, sizeof(rp));
     int ret = VW_EXIT_DATA, c, ex, json = 0, no_self = 0, n_cf = 0, flank_given = 0;
     long v, flank = 50;
     double dv;
@@ -115,7 +127,7 @@ int main_call(int argc, char *argv[])
         free(to.targets);
         return VW_EXIT_DATA;
     }
-    while ((c = getopt_long(argc, argv, "m:T:f:q:Q:a:o:t:h", lopts, NULL)) >= 0) {
+    while ((c = getopt_long(argc, argv, "m:T:f:q:Q:a:o:t:s:e:h", lopts, NULL)) >= 0) {
         if (vw_cmd_common(c, optarg, usage, &ex) || vw_cmd_count_opt(c, optarg, &to, &opt, &ex) || vw_cmd_call_opt(c, optarg, &co, &ex)) {
             if (ex >= 0) {
                 ret = ex;
@@ -154,6 +166,8 @@ int main_call(int argc, char *argv[])
         }
         case 'o': out = optarg; break;
         case OPT_JSON: json = 1; break;
+        case 's': sheet = optarg; break;
+        case 'e': events = optarg; break;
         case 't':
             if (vw_cmd_long_arg("--threads", optarg, 1, 256, &v) < 0) {
                 ret = VW_EXIT_USAGE;
@@ -174,24 +188,30 @@ int main_call(int argc, char *argv[])
         ret = VW_EXIT_USAGE;
         goto out;
     }
-    if (to.no_builtin && to.n_targets == 0) {
+    if (events && !sheet) {
+        vw_error("--events needs --sheet");
+        ret = VW_EXIT_USAGE;
+        goto out;
+    }
+    if (to.no_builtin && to.n_targets == 0 && !sheet) {
         vw_error("--no-builtin needs --targets");
         ret = VW_EXIT_USAGE;
         goto out;
     }
     {
-        static const char *const kinds[4] = {"tsv", "json", "vcf.gz", "vcf.gz.tbi"};
-        kstring_t on[4] = {{0, 0, NULL}, {0, 0, NULL}, {0, 0, NULL}, {0, 0, NULL}};
-        const char *outs[4];
-        const char *extra[2] = {model_path, to.reference};
+        static const char *const kinds[6] = {"calls.tsv", "calls.json", "calls.vcf.gz", "calls.vcf.gz.tbi",
+                                             "patient.tsv", "patient.json"};
+        kstring_t on[6] = {{0, 0, NULL}, {0, 0, NULL}, {0, 0, NULL}, {0, 0, NULL}, {0, 0, NULL}, {0, 0, NULL}};
+        const char *outs[6];
+        const char *extra[4] = {model_path, to.reference, sheet, events};
         int clash = 0;
-        for (int k = 0; k < 4; k++) {
-            ksprintf(&on[k], "%s.vafwatch.calls.%s", out, kinds[k]);
+        for (int k = 0; k < 6; k++) {
+            ksprintf(&on[k], "%s.vafwatch.%s", out, kinds[k]);
             outs[k] = on[k].s;
         }
-        clash = vw_cmd_outputs_clash(outs, 4, (const char *const *)argv + optind, argc - optind)
-                || vw_cmd_outputs_clash(outs, 4, to.targets, to.n_targets) || vw_cmd_outputs_clash(outs, 4, extra, 2);
-        for (int k = 0; k < 4; k++)
+        clash = vw_cmd_outputs_clash(outs, 6, (const char *const *)argv + optind, argc - optind)
+                || vw_cmd_outputs_clash(outs, 6, to.targets, to.n_targets) || vw_cmd_outputs_clash(outs, 6, extra, 4);
+        for (int k = 0; k < 6; k++)
             free(on[k].s);
         if (clash) {
             ret = VW_EXIT_USAGE;
@@ -208,6 +228,18 @@ int main_call(int argc, char *argv[])
         goto out;
     if (model && vw_model_check(model, ev.ts, model_path) < 0)
         goto out;
+    if (sheet) {
+        int rs = vw_timeline_read_sheet(sheet, VW_TIMELINE_NO_FILE_CHECK, &tl);
+        if (rs == 0 && events)
+            rs = vw_timeline_read_events(tl, events);
+        if (rs < 0) {
+            if (rs == -EINVAL || rs == -ENOMEM)
+                vw_error_code(rs, "reading '%s'", events ? events : sheet);
+            goto out;
+        }
+        if (vw_run_patients_mark(tl, &to, ev.ts, &rp) < 0 || !(prows = vw_patient_rows_init()))
+            goto out;
+    }
     for (int k = 0; k < n_cf; k++) {
         int found = 0;
         for (int j = 0; j < ev.n && !found; j++)
@@ -240,9 +272,32 @@ int main_call(int argc, char *argv[])
         int use_self = s->have_self && !no_self;
         if (use_self)
             vw_info("%s: self background from %lld positions", s->sample, (long long)s->self.n_pos);
-        if (vw_cmd_call_sample(&co, model, ev.ts, s, use_self ? &s->self : NULL, ng, bg, calls, &n_model,
-                               &n_default) < 0)
-            goto out;
+        if (!rp.any) {
+            if (vw_cmd_call_sample(&co, model, ev.ts, s, use_self ? &s->self : NULL, ng, bg, calls, &n_model,
+                                   &n_default) < 0)
+                goto out;
+        } else { /* as in run: the patient's own targets in its samples only */
+            const vw_patient_t *pat = NULL;
+            const vw_sample_t *smp = vw_timeline_find_sample(tl, s->sample, &pat);
+            int pi = pat ? (int)(pat - tl->patients) : -1, n_before = calls->n;
+            vw_run_view_t vv;
+            if (!smp)
+                vw_warn("%s: sample not in the cohort sheet %s: no patient targets", s->sample, sheet);
+            int rv = vw_run_view(&rp, pi, ev.ts, s, &vv);
+            if (rv == 0)
+                rv = vw_cmd_call_sample(&co, model, &vv.ts, &vv.s, use_self ? &s->self : NULL, ng, bg, calls,
+                                        &n_model, &n_default);
+            if (rv == 0 && pat && pat->targets && smp->type == VW_SAMPLE_PLASMA) {
+                vw_patient_opt_t po;
+                vw_patient_opt_init(&po);
+                po.alpha = co.alpha;
+                rv = vw_run_patient_row(&po, pat, smp, &vv, bg, model, use_self ? &s->self : NULL,
+                                        &calls->c[n_before], prows);
+            }
+            vw_run_view_free(&vv);
+            if (rv < 0)
+                goto out;
+        }
         vw_progress_step(&prog, ev.is_bam[j] ? s->n_reads : 0);
     }
     vw_progress_end(&prog);
@@ -282,7 +337,39 @@ int main_call(int argc, char *argv[])
                              to.reference};
     if (vw_calls_write_vcf_opt(calls, fn.s, &vo) < 0)
         goto out;
-    if ((json && (r = vw_ofile_commit(&oj)) < 0) || (r = vw_ofile_commit(&of)) < 0) {
+    if (rp.any) { /* in the order of run: patients in sheet order, draws by date */
+        vw_patient_rows_t *sorted = vw_patient_rows_init();
+        if (!sorted)
+            goto out;
+        for (size_t p = 0; p < tl->n_patients; p++)
+            for (size_t k = 0; k < tl->patients[p].n_samples; k++)
+                for (int i = 0; i < prows->n; i++)
+                    if (!strcmp(prows->r[i].sample, tl->patients[p].samples[k].sample)
+                        && vw_patient_rows_push(sorted, &prows->r[i]) < 0) {
+                        vw_patient_rows_destroy(sorted);
+                        goto out;
+                    }
+        vw_patient_rows_destroy(prows);
+        prows = sorted;
+        if ((r = vw_patient_series(prows, tl, 0.5)) < 0)
+            goto out;
+        fn.l = 0;
+        ksprintf(&fn, "%s.vafwatch.patient.tsv", out);
+        if ((r = vw_ofile_open(&op, fn.s)) < 0 || (r = vw_patient_write_tsv(prows, op.fp)) < 0) {
+            vw_error_code(r, "%s: cannot write", fn.s);
+            goto out;
+        }
+        if (json) {
+            fn.l = 0;
+            ksprintf(&fn, "%s.vafwatch.patient.json", out);
+            if ((r = vw_ofile_open(&opj, fn.s)) < 0 || (r = vw_patient_write_json(prows, opj.fp, vw_cmd_line())) < 0) {
+                vw_error_code(r, "%s: cannot write", fn.s);
+                goto out;
+            }
+        }
+    }
+    if ((rp.any && (r = vw_ofile_commit(&op)) < 0) || (rp.any && json && (r = vw_ofile_commit(&opj)) < 0)
+        || (json && (r = vw_ofile_commit(&oj)) < 0) || (r = vw_ofile_commit(&of)) < 0) {
         vw_error_code(r, "%s: write failed", out);
         goto out;
     }
@@ -295,7 +382,12 @@ out:
     if (ret != VW_EXIT_OK) {
         vw_ofile_abort(&of);
         vw_ofile_abort(&oj);
+        vw_ofile_abort(&op);
+        vw_ofile_abort(&opj);
     }
+    vw_run_patients_free(&rp);
+    vw_patient_rows_destroy(prows);
+    vw_timeline_destroy(tl);
     free(fn.s);
     free(bg);
     vw_calls_destroy(calls);

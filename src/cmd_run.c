@@ -27,6 +27,7 @@
 #include "vafwatch/leadtime.h"
 #include "vafwatch/log.h"
 #include "vafwatch/model.h"
+#include "vafwatch/patient.h"
 #include "vafwatch/report.h"
 #include "vafwatch/timeline.h"
 #include "vafwatch/track.h"
@@ -53,6 +54,7 @@ static void usage(FILE *fp)
             "  vafwatch.calls.tsv, vafwatch.calls.vcf.gz(.tbi), vafwatch.track.tsv,\n"
             "  vafwatch.series.tsv, vafwatch.leadtime.tsv, vafwatch.cohort.tsv,\n"
             "  vafwatch.leadtime.json, vafwatch.model.tsv (when built from normals),\n"
+            "  vafwatch.patient.tsv and .json (when the sheet has a 'targets' column),\n"
             "  report/index.html, report/patients/PATIENT.html (and .json), report/vafwatch.report.json,\n"
             "  report/vafwatch_mqc.tsv, report/vafwatch_stats_mqc.tsv, report/vafwatch_vaf_mqc.json (MultiQC),\n"
             "  counts/SAMPLE.vafwatch.counts.tsv (the per-draw evidence, reused by re-runs).\n\n"
@@ -60,9 +62,12 @@ static void usage(FILE *fp)
             "  -e, --events FILE        clinical events (treatment, scans, progression) [required]\n"
             "  -d, --outdir DIR         output directory (created) [required]\n"
             "  -T, --targets FILE       user targets (VCF/BCF, BED with --reference, or TSV); repeatable\n"
-            "      --no-builtin         only the user targets\n"
+            "      --no-builtin         only the user targets (and the patients' own)\n"
             "      --build NAME         GRCh37 or GRCh38 [told by the first file's header]\n"
             "  -f, --reference FASTA    reference (CRAM; REF check; indels in repeats)\n"
+            "                           The sheet's optional 'targets' column names each patient's\n"
+            "                           own mutations, counted and tested in that patient only, with\n"
+            "                           a patient-level test per draw (docs/calling.md)\n"
             "  -m, --model FILE         background model (vafwatch model build) [from the normals]\n"
             "Counting:\n"
             "  -q, --min-MQ INT         [%d]\n"
@@ -352,6 +357,8 @@ static int w_series(const void *o, FILE *fp) { return vw_track_write_series(o, f
 static int w_lead(const void *o, FILE *fp) { return vw_leadtime_write_tsv(o, fp); }
 static int w_cohort(const void *o, FILE *fp) { return vw_leadtime_write_cohort(o, fp); }
 static int w_lead_json(const void *o, FILE *fp) { return vw_leadtime_write_json(o, vw_cmd_line(), fp); }
+static int w_patient(const void *o, FILE *fp) { return vw_patient_write_tsv(o, fp); }
+static int w_patient_json(const void *o, FILE *fp) { return vw_patient_write_json(o, fp, vw_cmd_line()); }
 
 /* The files run writes, relative to its outdir. */
 static int is_run_file(const char *rel)
@@ -425,6 +432,10 @@ int main_run(int argc, char *argv[])
     vw_leadtime_t *lt = NULL;
     draw_t *draws = NULL;
     vw_bg_t *bg = NULL;
+    int *draw_pat = NULL;
+    vw_run_patients_t rp;
+    vw_patient_rows_t *prows = NULL;
+    memset(&rp, 0, sizeof(rp));
     int n_draws = 0;
     kstring_t fn = {0, 0, NULL}, kopts = {0, 0, NULL};
     vw_run_cnv_opt_t cnvo = {NULL, 0, NULL, NULL, 0, NULL, NULL};
@@ -495,11 +506,6 @@ int main_run(int argc, char *argv[])
         goto out;
     }
     cnvo.build = to.build;
-    if (to.no_builtin && to.n_targets == 0) {
-        vw_error("--no-builtin needs --targets");
-        ret = VW_EXIT_USAGE;
-        goto out;
-    }
     /* the reports' date: a bad SOURCE_DATE_EPOCH is found before any counting */
     int32_t report_date = VW_DATE_NONE;
     if (vw_report_default_date(&report_date) < 0) {
@@ -541,12 +547,16 @@ int main_run(int argc, char *argv[])
     const char *sd = vw_oset_dir(os);
     /* every sample of the sheet, in patient then date order */
     draws = calloc(tl->n_samples + 1, sizeof(*draws));
-    if (!draws)
+    draw_pat = calloc(tl->n_samples + 1, sizeof(*draw_pat));
+    if (!draws || !draw_pat)
         goto out;
     const char *first = NULL;
-    for (size_t p = 0; p < tl->n_patients; p++)
+    int any_own = 0;
+    for (size_t p = 0; p < tl->n_patients; p++) {
+        any_own += tl->patients[p].targets != NULL;
         for (size_t k = 0; k < tl->patients[p].n_samples; k++) {
             const vw_sample_t *s = &tl->patients[p].samples[k];
+            draw_pat[n_draws] = (int)p;
             fn.l = 0;
             ksprintf(&fn, "%s:%ld", sheet, s->line);
             if (vw_cmd_name_ok(s->sample, fn.s) < 0)
@@ -555,9 +565,11 @@ int main_run(int argc, char *argv[])
             if (!first && !vw_vcfin_is_vcf(s->path))
                 first = s->path;
         }
+    }
     /* no output may replace an input (the sheet, events, model, targets, reference, a draw's file) */
     {
-        const char **ins = calloc((size_t)(n_draws + to.n_targets + cnvo.n_pon + 8), sizeof(char *));
+        const char **ins = calloc((size_t)(n_draws + to.n_targets + cnvo.n_pon + (int)tl->n_patients + 8),
+                                  sizeof(char *));
         if (!ins)
             goto out;
         int n_in = 0;
@@ -570,6 +582,9 @@ int main_run(int argc, char *argv[])
             ins[n_in++] = cnvo.pon[k];
         for (int k = 0; k < n_draws; k++)
             ins[n_in++] = draws[k].smp->path;
+        for (size_t k = 0; k < tl->n_patients; k++) /* the patients' own targets */
+            if (tl->patients[k].targets)
+                ins[n_in++] = tl->patients[k].targets;
         int clash = vw_cmd_dir_clash(outdir, ins, n_in, is_run_file);
         free(ins);
         if (clash) {
@@ -577,7 +592,21 @@ int main_run(int argc, char *argv[])
             goto out;
         }
     }
-    if (!(ts = vw_cmd_targets(&to, first ? first : draws[0].smp->path)))
+    if (to.no_builtin && to.n_targets == 0 && !any_own) {
+        vw_error("--no-builtin needs --targets or a 'targets' column in the cohort sheet");
+        ret = VW_EXIT_USAGE;
+        goto out;
+    }
+    if (to.no_builtin && to.n_targets == 0) { /* the patients' own targets only */
+        int chr = -1;
+        if (!(ts = vw_targets_init()))
+            goto out;
+        ts->build = to.build ? vw_build_parse(to.build)
+                             : vw_cmd_file_build(first ? first : draws[0].smp->path, to.reference, &chr);
+    } else if (!(ts = vw_cmd_targets(&to, first ? first : draws[0].smp->path))) {
+        goto out;
+    }
+    if (vw_run_patients_load(tl, &to, first ? first : draws[0].smp->path, ts, &rp) < 0)
         goto out;
     /* the key of the cached counts: options and targets */
     char *flags = bam_flag2str((int)copt.excl_flags);
@@ -654,13 +683,34 @@ int main_run(int argc, char *argv[])
         free(norm);
     }
     /* call */
-    if (!(calls = vw_calls_init()) || !(bg = calloc((size_t)ts->n + 1, sizeof(*bg))))
+    if (!(calls = vw_calls_init()) || !(bg = calloc((size_t)ts->n + 1, sizeof(*bg))) || !(prows = vw_patient_rows_init()))
         goto out;
     int n_model = 0, n_default = 0;
+    vw_patient_opt_t popt;
+    vw_patient_opt_init(&popt);
+    popt.alpha = cl.alpha;
     for (int i = 0; i < n_draws; i++) {
         double ng = draws[i].smp->cfdna_ng_per_ml;
-        if (vw_cmd_call_sample(&cl, model, ts, draws[i].counts, draws[i].counts->have_self ? &draws[i].counts->self : NULL,
-                               isnan(ng) ? 0 : ng, bg, calls, &n_model, &n_default) < 0)
+        const vw_selfbg_t *sb = draws[i].counts->have_self ? &draws[i].counts->self : NULL;
+        if (!rp.any) {
+            if (vw_cmd_call_sample(&cl, model, ts, draws[i].counts, sb, isnan(ng) ? 0 : ng, bg, calls, &n_model,
+                                   &n_default) < 0)
+                goto out;
+            continue;
+        }
+        /* the catalogue's targets and the patient's own (tumour-informed) */
+        vw_run_view_t v;
+        int n_before = calls->n;
+        const vw_patient_t *pat = &tl->patients[draw_pat[i]];
+        if ((r = vw_run_view(&rp, draw_pat[i], ts, draws[i].counts, &v)) < 0) {
+            vw_error_code(r, "calling");
+            goto out;
+        }
+        r = vw_cmd_call_sample(&cl, model, &v.ts, &v.s, sb, isnan(ng) ? 0 : ng, bg, calls, &n_model, &n_default);
+        if (r == 0 && pat->targets && draws[i].smp->type == VW_SAMPLE_PLASMA)
+            r = vw_run_patient_row(&popt, pat, draws[i].smp, &v, bg, model, sb, &calls->c[n_before], prows);
+        vw_run_view_free(&v);
+        if (r < 0)
             goto out;
     }
     if (n_default > 0)
@@ -692,6 +742,20 @@ int main_run(int argc, char *argv[])
         fn.l = 0;
         ksprintf(&fn, "%s/vafwatch.%s", sd, outs[k].name);
         if (vw_cmd_write(fn.s, outs[k].w, outs[k].obj) < 0)
+            goto out;
+    }
+    if (rp.any) {
+        if ((r = vw_patient_series(prows, tl, 0.5)) < 0) {
+            vw_error_code(r, "patient-level series");
+            goto out;
+        }
+        fn.l = 0;
+        ksprintf(&fn, "%s/vafwatch.patient.tsv", sd);
+        if (vw_cmd_write(fn.s, w_patient, prows) < 0)
+            goto out;
+        fn.l = 0;
+        ksprintf(&fn, "%s/vafwatch.patient.json", sd);
+        if (vw_cmd_write(fn.s, w_patient_json, prows) < 0)
             goto out;
     }
     fn.l = 0;
@@ -729,6 +793,7 @@ int main_run(int argc, char *argv[])
         rin.version = VW_VERSION_LONG;
         rin.build = ts->build != VW_BUILD_UNKNOWN ? vw_build_name(ts->build) : NULL;
         rin.params = params;
+        rin.patient_tests = rp.any ? prows : NULL;
         rin.n_params = sizeof(params) / sizeof(params[0]);
         vw_report_opt_t ropt;
         vw_report_opt_init(&ropt);
@@ -755,7 +820,10 @@ out:
         for (int i = 0; i < n_draws; i++)
             vw_sample_counts_destroy(draws[i].counts);
     free(draws);
+    free(draw_pat);
     free(bg);
+    vw_run_patients_free(&rp);
+    vw_patient_rows_destroy(prows);
     free(fn.s);
     free(kopts.s);
     vw_leadtime_destroy(lt);

@@ -45,6 +45,11 @@ static vw_build_t file_build(const char *path, const char *reference, int *ret_c
     return b;
 }
 
+vw_build_t vw_cmd_file_build(const char *path, const char *reference, int *ret_chr)
+{
+    return file_build(path, reference, ret_chr);
+}
+
 vw_targets_t *vw_cmd_targets(const vw_target_opt_t *o, const char *first_input)
 {
     vw_targets_t *ts = vw_targets_init();

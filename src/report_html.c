@@ -795,6 +795,71 @@ static void markers_table(FILE *fp, const vw_report_in_t *in, size_t pi)
     fputs("</tbody>\n</table>\n", fp);
 }
 
+/* The patient-level test of each draw (tumour-informed monitoring): the
+ * fraction with its 95 % interval where detected, the LoD95 where not, on a
+ * log axis from 1e-5 to 1e-1, on the dates of the clone plot. */
+static void patient_level_plot(FILE *fp, const vw_report_in_t *in, size_t pi)
+{
+    const vw_patient_t *p = &in->tl->patients[pi];
+    const vw_patient_rows_t *rs = in->patient_tests;
+    int n = 0;
+    for (int i = 0; rs && i < rs->n; i++)
+        n += !strcmp(rs->r[i].patient, p->id);
+    if (n == 0)
+        return;
+    vw_report_axes_t ax;
+    vw_report_axes_patient(p, &ax);
+    const double y0 = 20, h = 200, bottom = y0 + h, right = ax.left + ax.width, lo = -5, top = -1;
+#define FY(v) (y0 + (top - fmax(lo, fmin(top, log10(v)))) / (top - lo) * h)
+    fprintf(fp, "<figure>\n<svg class=\"patient-level\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 960 %.0f\" "
+                "width=\"960\" height=\"%.0f\" role=\"img\" aria-label=\"patient-level tumour fraction over time\">\n",
+            bottom + 60, bottom + 60);
+    fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#fff\" stroke=\"#999\"/>\n",
+            ax.left, y0, ax.width, h);
+    for (int e = -5; e <= -1; e++) {
+        double y = FY(pow(10, e));
+        char lab[16];
+        snprintf(lab, sizeof(lab), "%g %%", 100 * pow(10, e));
+        fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#eee\"/>\n", ax.left, y, right, y);
+        svg_text(fp, ax.left - 8, y + 4, "end", "font-size=\"12\"", lab);
+    }
+    fprintf(fp, "<text x=\"18\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"13\" transform=\"rotate(-90 18 %.1f)\">"
+                "Tumour fraction (log)</text>\n", y0 + h / 2, y0 + h / 2);
+    date_ticks(fp, &ax, bottom);
+    fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>\n", ax.left, bottom, right,
+            bottom);
+    char dd[VW_DATE_BUFSZ];
+    for (int i = 0; i < rs->n; i++) {
+        const vw_patient_row_t *r = &rs->r[i];
+        if (strcmp(r->patient, p->id) || r->r.detected < 0)
+            continue;
+        double x = vw_report_x(&ax, r->date);
+        if (r->r.detected == 1 && r->r.frac > 0) {
+            double ylo = FY(r->r.frac_lo > 0 ? r->r.frac_lo : 1e-5), yhi = FY(r->r.frac_hi);
+            fprintf(fp, "<line class=\"ci\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>\n", x,
+                    ylo, x, yhi);
+            fprintf(fp, "<circle class=\"det\" cx=\"%.1f\" cy=\"%.1f\" r=\"4.5\" fill=\"" RED "\"><title>", x,
+                    FY(r->r.frac));
+            esc(fp, r->sample);
+            fprintf(fp, " %s: fraction %.3g %% (95 %% CI %.3g-%.3g %%), %d loci, %lld/%lld mutant fragments, "
+                        "p %.3g</title></circle>\n", vw_report_date(r->date, dd), 100 * r->r.frac, 100 * r->r.frac_lo,
+                    100 * r->r.frac_hi, r->r.n_loci, (long long)r->r.alt, (long long)r->r.depth, r->r.p_value);
+        } else if (isfinite(r->r.lod95)) {
+            double y = FY(r->r.lod95);
+            fprintf(fp, "<path class=\"lod\" d=\"M%.1f %.1f l-5 -8 h10 z\" fill=\"#fff\" stroke=\"#555\"><title>", x, y);
+            esc(fp, r->sample);
+            fprintf(fp, " %s: not detected, LoD95 %.3g %% (%d loci, %lld/%lld mutant fragments)</title></path>\n",
+                    vw_report_date(r->date, dd), 100 * r->r.lod95, r->r.n_loci, (long long)r->r.alt,
+                    (long long)r->r.depth);
+        }
+    }
+#undef FY
+    fputs("</svg>\n<figcaption>Patient-level test over the patient's own mutations at each plasma draw "
+          "(docs/calling.md, tumour-informed monitoring): red dots are the tumour-derived fraction where "
+          "detected, with its 95 % interval; open triangles the patient-level LoD95 where not detected.</figcaption>\n"
+          "</figure>\n", fp);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Patient tables                                                            */
 /* ------------------------------------------------------------------------ */
@@ -1341,6 +1406,7 @@ int vw_report_write_patient_html(const vw_report_in_t *in, const vw_report_opt_t
     patient_plot(f.fs, f.fc, in, pi, cat);
     if ((rc = fig_close(fp, &f, vaf_caption, base, VAF_CSV_HEADER)) < 0)
         goto out;
+    patient_level_plot(fp, in, pi);
     if ((rc = fig_base(p, "pcn", base, sizeof(base))) < 0 || (rc = fig_open(&f)) < 0)
         goto out;
     pcn_plot(f.fs, f.fc, in, pi, cat);

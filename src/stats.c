@@ -3,6 +3,7 @@
  * Kaplan-Meier.  The only user of GSL.  See include/vafwatch/stats.h and
  * docs/statistics.md. */
 #include <errno.h>
+#include <limits.h>
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_roots.h>
 #include <gsl/gsl_sf_gamma.h>
+#include <gsl/gsl_sf_psi.h>
 
 #include "vafwatch/stats.h"
 
@@ -1600,5 +1602,54 @@ int vw_stats_median_hist(const long *hist, size_t m, double *ret_median)
             v2 = (double)i;
     }
     *ret_median = 0.5 * (v1 + v2);
+    return 0;
+}
+
+/* ===================================================================== */
+/* Poisson tail (the patient-level limit of detection, patient.c)         */
+/* ===================================================================== */
+
+int vw_stats_poisson_upper(long k, double lambda, double *ret_prob)
+{
+    if (!ret_prob || !(lambda >= 0) || !isfinite(lambda))
+        return -EINVAL;
+    if (k <= 0) {
+        *ret_prob = 1.0;
+        return 0;
+    }
+    if (lambda == 0) {
+        *ret_prob = 0.0;
+        return 0;
+    }
+    if ((unsigned long)(k - 1) > (unsigned long)UINT_MAX)
+        return -EINVAL;
+    double q = gsl_cdf_poisson_Q((unsigned int)(k - 1), lambda);
+    if (!(q >= 0 && q <= 1))
+        return VW_ESTATS;
+    *ret_prob = q;
+    return 0;
+}
+
+/* d/dmu of log BB(x; n, mu, rho): with c = (1-rho)/rho, alpha = mu c and
+ * beta = (1-mu) c, c [psi(x+alpha) - psi(alpha) - psi(n-x+beta) + psi(beta)];
+ * rho == 0: x/mu - (n-x)/(1-mu). */
+int vw_stats_bb_score(long x, long n, double mu, double rho, double *ret_d)
+{
+    if (!ret_d || n < 0 || x < 0 || x > n || !(mu > 0 && mu < 1) || !(rho >= 0 && rho < 1))
+        return -EINVAL;
+    if (rho == 0) {
+        *ret_d = (double)x / mu - (double)(n - x) / (1 - mu);
+        return 0;
+    }
+    double c = (1 - rho) / rho, a = mu * c, b = (1 - mu) * c;
+    double d = 0;
+    if (x > 0)
+        d += gsl_sf_psi((double)x + a) - gsl_sf_psi(a);
+    if (n - x > 0)
+        d -= gsl_sf_psi((double)(n - x) + b) - gsl_sf_psi(b);
+    d *= c;
+    if (!isfinite(d))
+        return VW_ESTATS;
+    *ret_d = d;
     return 0;
 }

@@ -486,6 +486,7 @@ static void free_sample(vw_sample_t *s)
     free(s->path);
     free(s->specimen_id);
     free(s->assay);
+    free(s->targets);
 }
 
 static void free_events(vw_event_t *ev, size_t n)
@@ -523,11 +524,11 @@ void vw_timeline_destroy(vw_timeline_t *tl)
 /* Cohort sheet                                                              */
 /* ======================================================================== */
 
-enum { SC_PATIENT, SC_SAMPLE, SC_DATE, SC_FILE, SC_TYPE, SC_CFDNA, SC_PLASMA_ML, SC_SPECIMEN, SC_ASSAY, SC_N };
+enum { SC_PATIENT, SC_SAMPLE, SC_DATE, SC_FILE, SC_TYPE, SC_CFDNA, SC_PLASMA_ML, SC_TARGETS, SC_SPECIMEN, SC_ASSAY, SC_N };
 
 static const colspec_t sheet_cols[SC_N] = {
     {"patient", 1}, {"sample", 1}, {"date", 1}, {"file", 1},
-    {"type", 0}, {"cfdna_ng_per_ml", 0}, {"plasma_ml", 0}, {"specimen_id", 0}, {"assay", 0},
+    {"type", 0}, {"cfdna_ng_per_ml", 0}, {"plasma_ml", 0}, {"targets", 0}, {"specimen_id", 0}, {"assay", 0},
 };
 
 /* An optional text column: NULL when the column is absent, empty or NA;
@@ -585,16 +586,16 @@ static int parse_amount(const char *s, int strict, double *ret_v)
     return 0;
 }
 
-static int check_file(const char *sheet, long line, const char *path)
+static int check_file(const char *sheet, long line, const char *column, const char *path)
 {
     struct stat st;
     if (access(path, R_OK) != 0) {
         int e = errno;
-        LOG_ERR(sheet, line, "file", "cannot read '%s': %s", path, strerror(e));
+        LOG_ERR(sheet, line, column, "cannot read '%s': %s", path, strerror(e));
         return VW_EINPUT;
     }
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-        LOG_ERR(sheet, line, "file", "'%s' is a directory, not a file", path);
+        LOG_ERR(sheet, line, column, "'%s' is a directory, not a file", path);
         return VW_EINPUT;
     }
     return 0;
@@ -647,12 +648,18 @@ static int parse_sheet_row(const char *path, long line, unsigned flags, const in
     int text_oom = 0;
     s->specimen_id = opt_text((const char *const *)f, col[SC_SPECIMEN], &text_oom);
     s->assay = opt_text((const char *const *)f, col[SC_ASSAY], &text_oom);
-    if (!s->patient || !s->sample || !s->path || text_oom) {
+    const char *tg = col[SC_TARGETS] >= 0 ? f[col[SC_TARGETS]] : "";
+    int has_targets = tg[0] != '\0' && strcmp(tg, "NA") != 0 && strcmp(tg, ".") != 0;
+    if (has_targets)
+        s->targets = resolve_path(path, tg);
+    if (!s->patient || !s->sample || !s->path || text_oom || (has_targets && !s->targets)) {
         free_sample(s);
         return oom(path);
     }
     if (!(flags & VW_TIMELINE_NO_FILE_CHECK)) {
-        int ret = check_file(path, line, s->path);
+        int ret = check_file(path, line, "file", s->path);
+        if (ret == 0 && s->targets)
+            ret = check_file(path, line, "targets", s->targets);
         if (ret < 0) {
             free_sample(s);
             return ret;
@@ -775,6 +782,32 @@ static int check_duplicate_samples(const vw_timeline_t *tl)
     return 0;
 }
 
+/* A patient's 'targets' may repeat on its rows or be left empty on some;
+ * two different values are an error (reported at the later line). */
+static int set_patient_targets(vw_timeline_t *tl)
+{
+    for (size_t i = 0; i < tl->n_patients; i++) {
+        vw_patient_t *p = &tl->patients[i];
+        const vw_sample_t *first = NULL, *bad = NULL;
+        for (size_t j = 0; j < p->n_samples; j++)
+            if (p->samples[j].targets && (!first || p->samples[j].line < first->line))
+                first = &p->samples[j];
+        for (size_t j = 0; first && j < p->n_samples; j++) {
+            const vw_sample_t *s = &p->samples[j];
+            if (s->targets && strcmp(s->targets, first->targets) != 0 && (!bad || s->line < bad->line))
+                bad = s;
+        }
+        if (bad) {
+            LOG_ERR(tl->sheet_path, bad->line, "targets", "patient '%s' has two targets files: '%s' and '%s' (line %ld)",
+                    p->id, bad->targets, first->targets, first->line);
+            return VW_EINPUT;
+        }
+        p->targets = first ? first->targets : NULL;
+        p->targets_line = first ? first->line : 0;
+    }
+    return 0;
+}
+
 /* Two samples of one patient on one date with one type: allowed, warned. */
 static void warn_same_day(const vw_timeline_t *tl)
 {
@@ -853,7 +886,7 @@ int vw_timeline_read_sheet(const char *path, unsigned flags, vw_timeline_t **ret
         ret = oom(path);
         goto out;
     }
-    if ((ret = check_duplicate_samples(tl)) < 0)
+    if ((ret = check_duplicate_samples(tl)) < 0 || (ret = set_patient_targets(tl)) < 0)
         goto out;
     warn_same_day(tl);
     *ret_tl = tl;

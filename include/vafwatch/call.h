@@ -158,7 +158,9 @@ int vw_call_strand_p(int64_t alt_fwd, int64_t alt_rev, int64_t ref_fwd, int64_t 
  * target order) to 'out'.  The same as vw_call_sample_known() with no
  * known target.  bg[i] is the background of target i.  Per
  * target with depth > 0: p = vw_stats_pvalue(alt, depth, mu, rho); the p
- * of the m tested targets are adjusted together (Holm, BH or none);
+ * of the m tested targets are adjusted together (Holm, BH or none), except
+ * those with t->known set (a patient's own targets), each of which is its
+ * own family: q = p, lod95 with n_tests 1;
  * detected = q < alpha unless a flag of opt->veto is set; VAF interval at
  * 95 %; lod95 = vw_stats_lod_bb(depth, mu, rho, alpha, m_eff, 0.95) with
  * m_eff = m for Holm and BH (the strictest per-test level alpha / m) and 1

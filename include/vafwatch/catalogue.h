@@ -54,6 +54,11 @@ typedef struct {
      * span after the anchor base.  Unused for SNV/MNV. */
     hts_pos_t win_beg, win_end;
     char *win_ref, *win_alt; /* REF and ALT haplotypes over [win_beg, win_end) */
+    /* 1: one of the patient's own mutations (tumour-informed, a known
+     * clone): the call stage tests it on its own at alpha, outside the
+     * catalogue's multiple-testing family.  0 for catalogue and --targets
+     * rows; set by the caller for the patient's calls. */
+    int known;
 } vw_target_t;
 
 typedef struct {

@@ -27,6 +27,7 @@
 
 #include "vafwatch/call.h"
 #include "vafwatch/leadtime.h"
+#include "vafwatch/patient.h"
 #include "vafwatch/timeline.h"
 #include "vafwatch/track.h"
 #include "vafwatch/util.h"
@@ -74,6 +75,8 @@ typedef struct {
     const vw_report_param_t *params;/* extra parameters (call alpha, adjust ...) in order */
     size_t n_params;
     const vw_markers_t *markers;    /* optional clinical markers (vw_markers_read() on in->tl) */
+    const vw_patient_rows_t *patient_tests; /* optional: the patient-level tests (tumour-informed),
+                                             * a panel under the clone plot */
 } vw_report_in_t;
 
 typedef struct {

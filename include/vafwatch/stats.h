@@ -488,4 +488,20 @@ int vw_stats_median(const double *v, size_t m, double *ret_median) VW_WARN_UNUSE
  * Returns 0 or -EINVAL (NULL, m == 0, a negative count, total 0). */
 int vw_stats_median_hist(const long *hist, size_t m, double *ret_median) VW_WARN_UNUSED;
 
+/* ===================================================================== */
+/* Poisson tail                                                           */
+/* ===================================================================== */
+
+/* P(X >= k) for X ~ Poisson(lambda): 1 for k <= 0, 0 for lambda == 0 and
+ * k > 0.  Returns 0, -EINVAL (NULL, lambda < 0 or not finite, k above
+ * UINT_MAX) or VW_ESTATS. */
+int vw_stats_poisson_upper(long k, double lambda, double *ret_prob) VW_WARN_UNUSED;
+
+/* The score d/dmu log P(X = x) of X ~ BB(n, mu, rho) (binomial when rho
+ * is 0), for 0 < mu < 1: with c = (1 - rho) / rho,
+ * c [psi(x + mu c) - psi(mu c) - psi(n - x + (1 - mu) c) + psi((1 - mu) c)],
+ * or x / mu - (n - x) / (1 - mu) when rho is 0.  Returns 0, -EINVAL or
+ * VW_ESTATS. */
+int vw_stats_bb_score(long x, long n, double mu, double rho, double *ret_d) VW_WARN_UNUSED;
+
 #endif

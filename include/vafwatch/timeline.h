@@ -5,7 +5,7 @@
  * The formats are specified in docs/inputs.md.  In short:
  *
  *   cohort sheet  TSV, header by name: patient sample date file
- *                 [type] [cfdna_ng_per_ml] [plasma_ml]
+ *                 [type] [cfdna_ng_per_ml] [plasma_ml] [targets]
  *   events file   TSV, header by name: patient date event [detail]
  *
  * Dates are held as days since 1970-01-01 (int32_t) in the proleptic
@@ -103,6 +103,7 @@ typedef struct {
     double plasma_ml;       /* plasma volume in mL; NaN if absent */
     char *specimen_id;      /* optional 'specimen_id' column (the tube or accession id); NULL if absent/NA */
     char *assay;            /* optional 'assay' column (panel or assay name and version); NULL if absent/NA */
+    char *targets;          /* the 'targets' column resolved like 'file'; NULL when absent, empty, NA or . */
     long line;              /* 1-based line in the cohort sheet */
 } vw_sample_t;
 
@@ -133,6 +134,8 @@ typedef struct {
 typedef struct {
     char *id;
     long first_line;              /* sheet line where the patient first appears */
+    const char *targets;          /* the patient's own targets file (borrowed from a sample); NULL: none */
+    long targets_line;            /* the first sheet line giving it; 0 when targets is NULL */
 
     vw_sample_t *samples;         /* sorted by date, then by sheet line */
     size_t n_samples;
@@ -189,7 +192,8 @@ typedef struct {
  * Return values: 0; -EINVAL (NULL argument, unknown flag; not logged);
  * -errno when the sheet cannot be opened or read; -ENOMEM; VW_EPARSE for
  * malformed content (columns, fields, dates, numbers, no data rows);
- * VW_EINPUT for a duplicate sample name or a missing/unreadable file. */
+ * VW_EINPUT for a duplicate sample name, a missing/unreadable file, or two
+ * different 'targets' files for one patient. */
 int vw_timeline_read_sheet(const char *path, unsigned flags, vw_timeline_t **ret_tl) VW_WARN_UNUSED;
 
 /* Reads the events file at 'path' into 'tl' and checks it against the

@@ -12,6 +12,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
         for (size_t i = 0; i < tl->n_patients; i++) {
             const vw_patient_t *p = &tl->patients[i];
             (void)vw_timeline_baseline_index(p);
+            if (p->targets && p->targets_line <= 0) /* a targets file always has its line */
+                abort();
             if (p->n_samples)
                 (void)vw_timeline_find_sample(tl, p->samples[0].sample, NULL);
         }

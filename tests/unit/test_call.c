@@ -209,6 +209,47 @@ static void test_holm_flags(void **state)
     vw_targets_destroy(ts);
 }
 
+/* A patient's own targets (known) are tested each on its own: q = p and
+ * the LoD at alpha with one test, while the catalogue targets' family
+ * shrinks to the others (Holm over 4 instead of 6). */
+static void test_known_family(void **state)
+{
+    (void)state;
+    vw_targets_t *ts = mk_targets(6);
+    vw_sample_counts_t *s = mk_sample(ts, "S");
+    vw_bg_t *bg = mk_bg(6, 1e-3, 0);
+    vw_call_opt_t o;
+    vw_call_opt_init(&o);
+    for (int i = 0; i < 6; i++)
+        set(&s->c[i], 5000, 11);
+    ts->t[1].known = ts->t[3].known = 1;
+    vw_calls_t *cs = vw_calls_init();
+    assert_int_equal(vw_call_sample(&o, ts, s, bg, 0, cs), 0);
+    /* P(Bin(5000, 1e-3) >= 11) = 0.01365 (header) */
+    for (int i = 0; i < 6; i++)
+        assert_close(cs->c[i].p_value, 0.01365, 1e-5);
+    double p = cs->c[0].p_value;
+    /* Holm over the 4 catalogue targets with equal p: all get 4p = 0.0546 */
+    for (int i = 0; i < 6; i += (i == 0 || i == 2) ? 2 : 1) {
+        assert_close(cs->c[i].q_value, 4 * p, 1e-12);
+        assert_int_equal(cs->c[i].detected, 0);
+    }
+    assert_close(cs->c[1].q_value, p, 1e-15);
+    assert_close(cs->c[3].q_value, p, 1e-15);
+    assert_int_equal(cs->c[1].detected, 1);
+    assert_int_equal(cs->c[3].detected, 1);
+    double lod1, lod4;
+    assert_int_equal(vw_stats_lod_bb(5000, 1e-3, 0, o.alpha, 1, 0.95, &lod1, NULL), 0);
+    assert_int_equal(vw_stats_lod_bb(5000, 1e-3, 0, o.alpha, 4, 0.95, &lod4, NULL), 0);
+    assert_close(cs->c[1].lod95, lod1, 1e-15);
+    assert_close(cs->c[0].lod95, lod4, 1e-15);
+    assert_true(lod1 < lod4);
+    vw_calls_destroy(cs);
+    free(bg);
+    vw_sample_counts_destroy(s);
+    vw_targets_destroy(ts);
+}
+
 /* Hierarchical testing: a known target is tested on its own.  58 targets,
  * error 1e-4, 5,000 fragments, 3 alt at targets 0 (known) and 1: p =
  * P(Bin(5000, 1e-4) >= 3) = 0.0143820 (exact rational sum in Python).  The
@@ -566,6 +607,7 @@ int main(void)
         cmocka_unit_test(test_pvalue_closed_form),
         cmocka_unit_test(test_science_kstar),
         cmocka_unit_test(test_holm_flags),
+        cmocka_unit_test(test_known_family),
         cmocka_unit_test(test_known),
         cmocka_unit_test(test_low_bq),
         cmocka_unit_test(test_strand_p),

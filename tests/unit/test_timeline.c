@@ -654,6 +654,37 @@ static void test_sheet_no_file_check(void **state)
     assert_null(tl);
 }
 
+/* The optional 'targets' column: resolved like 'file', repeated or left
+ * empty on a patient's rows, NA and '.' meaning none. */
+static void test_sheet_targets(void **state)
+{
+    (void)state;
+    const char *sp = write_file("targets.tsv", "patient\tsample\tdate\tfile\ttargets\n"
+                                               "P1\tS1\t2023-01-01\ta.bam\t\n"
+                                               "P1\tS2\t2023-02-01\ta.bam\td.vcf.gz\n"
+                                               "P2\tS3\t2023-01-01\ta.bam\tNA\n"
+                                               "P1\tS4\t2023-03-01\ta.bam\t./d.vcf.gz\n"
+                                               "P3\tS5\t2023-01-01\ta.bam\t.\n");
+    vw_timeline_t *tl = NULL;
+    cap_begin();
+    int rc = vw_timeline_read_sheet(sp, 0, &tl);
+    char *log = cap_end();
+    assert_int_equal(rc, 0);
+    assert_int_equal(n_errors(log) + n_warnings(log), 0);
+    free(log);
+    assert_int_equal(tl->n_patients, 3);
+    const vw_patient_t *p1 = vw_timeline_find_patient(tl, "P1");
+    assert_non_null(p1->targets);
+    assert_string_equal(p1->targets, tpath("d.vcf.gz"));
+    assert_int_equal(p1->targets_line, 3);
+    assert_null(p1->samples[0].targets);
+    assert_string_equal(p1->samples[2].targets, tpath("d.vcf.gz"));
+    assert_null(vw_timeline_find_patient(tl, "P2")->targets);
+    assert_int_equal(vw_timeline_find_patient(tl, "P2")->targets_line, 0);
+    assert_null(vw_timeline_find_patient(tl, "P3")->targets);
+    vw_timeline_destroy(tl);
+}
+
 static void test_sheet_same_day_warnings(void **state)
 {
     (void)state;
@@ -758,6 +789,12 @@ static const sheet_error_t sheet_errors[] = {
      ":3: column 'file': cannot read '%s/none.bam': No such file or directory"},
     {"directory as file", HDR "P1\tS1\t2023-01-01\tadir\n", 0, VW_EINPUT,
      ":2: column 'file': '%s/adir' is a directory, not a file"},
+    {"missing targets file", "patient\tsample\tdate\tfile\ttargets\nP1\tS1\t2023-01-01\ta.bam\tnone.vcf\n", 0,
+     VW_EINPUT, ":2: column 'targets': cannot read '%s/none.vcf': No such file or directory"},
+    {"two targets files for one patient",
+     "patient\tsample\tdate\tfile\ttargets\nP1\tS1\t2023-01-01\ta.bam\td.vcf.gz\nP2\tS2\t2023-01-01\ta.bam\te.bcf\n"
+     "P1\tS3\t2023-02-01\ta.bam\t\nP1\tS4\t2023-03-01\ta.bam\te.bcf\n", NC, VW_EINPUT,
+     ":5: column 'targets': patient 'P1' has two targets files: '%s/e.bcf' and '%s/d.vcf.gz' (line 2)"},
     {"header only", HDR, NC, VW_EPARSE, ": no samples: the cohort sheet has a header but no data rows"},
     {"header, comments and blank lines only", HDR "# nothing yet\n\n \t\n", NC, VW_EPARSE,
      ": no samples: the cohort sheet has a header but no data rows"},
@@ -769,7 +806,7 @@ static void run_sheet_error(const sheet_error_t *t)
 {
     char text[4096], msg[4096];
     snprintf(text, sizeof(text), "%s", t->text);
-    snprintf(msg, sizeof(msg), t->msg ? t->msg : "", tmpdir);
+    snprintf(msg, sizeof(msg), t->msg ? t->msg : "", tmpdir, tmpdir);
     const char *sp = write_file("bad_sheet.tsv", text);
     vw_timeline_t *sentinel = (vw_timeline_t *)&sentinel, *tl = sentinel;
     cap_begin();
@@ -1525,6 +1562,7 @@ int main(void)
         cmocka_unit_test(test_sheet_crlf_bom_comments),
         cmocka_unit_test(test_sheet_relative_paths),
         cmocka_unit_test(test_sheet_no_file_check),
+        cmocka_unit_test(test_sheet_targets),
         cmocka_unit_test(test_sheet_same_day_warnings),
         cmocka_unit_test(test_sheet_errors),
         cmocka_unit_test(test_sheet_error_variants),

@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# test_patient.sh -- tumour-informed monitoring in vafwatch run, end to end on
+# simulated reads (vwsim, fixed seeds).
+#   test_patient.sh VAFWATCH VWSIM WORK_DIR [SOURCE_DIR]
+#
+# Patient P1 has 20 reporter SNVs of its own (C>T on chr2, a targets TSV in the
+# sheet's 'targets' column); P2 has none.  Every draw: 20 windows of 250 bp,
+# 3,000 fragments each, per-base error 3e-4 (1e-4 per substitution).
+# P1's mutant fraction per locus: d0 2e-3, d1 5e-4, d2 0.  Expected by hand:
+#   d0: ~120 mutant fragments against ~6 expected: detected, fraction near 2e-3;
+#   d1: ~30 against ~6: detected;  d2: background only: not detected, LoD95
+#   near the pooled-count limit (s* over ~6 expected -> (~12 - 6) / 60,000 ~ 1e-4..3e-4).
+# P2's draws are counted on P1's loci (one target set for the cohort) but never
+# called there: its calls hold no P1 target.  P1's own targets are their own
+# family: q = p.  Then the errors: a targets TSV with a bad position (file:line),
+# a GRCh38 VCF for GRCh37 reads (build), and --no-builtin with only the column.
+set -u
+VW=$1 SIM=$2 W=$3 SRC=${4:-}
+rm -rf "$W" && mkdir -p "$W" && cd "$W" || exit 1
+export LC_ALL=C
+pass=0 fail=0
+ok() { echo "ok   $1"; pass=$((pass + 1)); }
+ko() { echo "FAIL $1"; fail=$((fail + 1)); }
+
+POS=()
+for k in $(seq 0 19); do POS+=($((20000000 + k * 10000))); done
+recipe() { # SEED SAMPLE FRACTION
+    printf 'seed\t%s\nsample\t%s\nbuild\tGRCh37\nnaming\tchr\nfragments\t3000\nerror_rate\t0.0003\n' "$1" "$2"
+    for p in "${POS[@]}"; do
+        printf 'window\tchr2\t%s\t%s\nrefseq\tchr2\t%s\tC\n' $((p - 125)) $((p + 124)) "$p"
+        [ "$3" != 0 ] && printf 'variant\tchr2\t%s\tC\tT\t%s\n' "$p" "$3"
+    done
+    return 0
+}
+printf 'chrom\tpos\tref\talt\tid\n' >P1.targets.tsv
+k=0
+for p in "${POS[@]}"; do printf 'chr2\t%s\tC\tT\tP1_L%02d\n' "$p" "$k" >>P1.targets.tsv; k=$((k + 1)); done
+printf 'patient\tsample\tdate\tfile\ttype\ttargets\n' >cohort.tsv
+FR=(0.002 0.0005 0)
+DATES=(2024-01-01 2024-03-01 2024-05-01)
+for i in 0 1 2; do
+    recipe $((700 + i)) "P1_d$i" "${FR[$i]}" >"p1d$i.recipe"
+    "$SIM" -r "p1d$i.recipe" -o "p1d$i" >/dev/null || exit 1
+    printf 'P1\tP1_d%s\t%s\tp1d%s.bam\tplasma\t%s\n' "$i" "${DATES[$i]}" "$i" "$([ $i = 0 ] && echo P1.targets.tsv)" >>cohort.tsv
+done
+for i in 0 1; do
+    recipe $((800 + i)) "P2_d$i" 0 >"p2d$i.recipe"
+    "$SIM" -r "p2d$i.recipe" -o "p2d$i" >/dev/null || exit 1
+    printf 'P2\tP2_d%s\t%s\tp2d%s.bam\tplasma\t\n' "$i" "${DATES[$i]}" "$i" >>cohort.tsv
+done
+printf 'patient\tdate\tevent\tdetail\nP1\t2024-01-02\ttreatment_start\tx\nP2\t2024-01-02\ttreatment_start\tx\n' >events.tsv
+
+if "$VW" run --quiet -e events.tsv -d out cohort.tsv 2>run.err; then ok "run with a targets column"; else cat run.err; ko "run failed"; fi
+T=out/vafwatch.patient.tsv
+col() { awk -F'\t' -v s="$1" -v c="$2" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; h["patient"] = 1 } $2 == s { print $h[c] }' "$T"; }
+if [ "$(grep -vc '^#' "$T")" = 3 ] && ! grep -q P2 "$T"; then ok "patient table: one row per plasma draw of P1, none for P2"; else cat "$T"; ko "patient table rows"; fi
+[ "$(col P1_d0 loci_used)" = 20 ] && [ "$(col P1_d0 detected)" = yes ] && [ "$(col P1_d1 detected)" = yes ] \
+    && [ "$(col P1_d2 detected)" = no ] && ok "detected at 2e-3 and 5e-4, not at 0" || { cat "$T"; ko "patient-level detections"; }
+awk -F'\t' '$2 == "P1_d0" { exit !($11 <= 0.002 && 0.002 <= $12) }' "$T" && ok "d0: the 95 % interval covers 2e-3" || ko "d0 interval"
+awk -F'\t' '$2 == "P1_d2" { exit !($16 > 5e-5 && $16 < 5e-4 && $10 == 0 || $16 > 5e-5 && $16 < 5e-4 && $10 < $16) }' "$T" \
+    && ok "d2: LoD95 between 5e-5 and 5e-4, estimate below it" || { grep P1_d2 "$T"; ko "d2 LoD"; }
+C=out/vafwatch.calls.tsv
+if ! awk -F'\t' '$1 ~ /^P2_/ && $6 ~ /^P1_L/' "$C" | grep -q . && [ "$(awk -F'\t' '$1 == "P1_d0" && $6 ~ /^P1_L/' "$C" | wc -l)" = 20 ]; then
+    ok "P1's targets are called in P1 only (20 rows per P1 draw, none in P2)"
+else
+    ko "P1 targets leaked to P2 or missing"
+fi
+# q = p for the patient's own targets (columns by name)
+awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+    $h["id"] ~ /^P1_L/ && $h["p_value"] != "NA" { n++; if ($h["p_value"] != $h["q_value"]) bad++ }
+    END { exit !(n > 0 && bad == 0) }' "$C" && ok "own targets: q = p (their own family)" || ko "own targets adjusted"
+grep -q '"patient_tests"' out/vafwatch.patient.json && ok "JSON written" || ko "no JSON"
+# the report: a patient-level panel for P1 (two fractions with intervals, one LoD), none for P2
+panel=$(sed -n '/<svg class="patient-level"/,/<\/svg>/p' out/report/patients/P1.html)
+if [ "$(grep -c '<circle class="det"' <<<"$panel")" = 2 ] && [ "$(grep -c '<line class="ci"' <<<"$panel")" = 2 ] \
+    && [ "$(grep -c '<path class="lod"' <<<"$panel")" = 1 ] && ! grep -q 'class="patient-level"' out/report/patients/P2.html; then
+    ok "report: P1's patient-level panel (2 fractions with intervals, 1 LoD), none for P2"
+else
+    ko "report panel"
+fi
+
+# the scattered path: count each draw with the patient's targets (-T), then
+# call --sheet --events on the tables: the same calls and patient table as run
+for f in p1d0 p1d1 p1d2 p2d0 p2d1; do "$VW" count --quiet -T P1.targets.tsv -o "$f.counts.tsv" "$f.bam" || ko "count $f"; done
+if "$VW" call --quiet -s cohort.tsv -e events.tsv -o sc p1d0.counts.tsv p1d1.counts.tsv p1d2.counts.tsv p2d0.counts.tsv \
+        p2d1.counts.tsv 2>sc.err \
+    && cmp -s sc.vafwatch.calls.tsv out/vafwatch.calls.tsv && cmp -s sc.vafwatch.patient.tsv out/vafwatch.patient.tsv; then
+    ok "count -T + call --sheet --events: calls and patient table equal run's byte for byte"
+else
+    cat sc.err; diff sc.vafwatch.patient.tsv out/vafwatch.patient.tsv | head -5; ko "scattered path differs from run"
+fi
+# the Snakemake workflow carries the column (skipped without snakemake)
+if [ -n "$SRC" ] && command -v snakemake >/dev/null; then
+    printf 'sheet: %s/cohort.tsv\nevents: %s/events.tsv\noutdir: results\nname: cohort\nvafwatch: %s\nthreads: 1\n' \
+        "$PWD" "$PWD" "$VW" >smk.yaml
+    if snakemake -s "$SRC/docs/workflows/snakemake/Snakefile" --configfile smk.yaml --cores 2 >smk.log 2>&1 \
+        && cmp -s results/cohort.vafwatch.patient.tsv out/vafwatch.patient.tsv \
+        && cmp -s results/cohort.vafwatch.calls.tsv out/vafwatch.calls.tsv; then
+        ok "Snakemake workflow: calls and patient table equal run's"
+    else
+        tail -20 smk.log; ko "Snakemake workflow with a targets column"
+    fi
+else
+    echo "skip Snakemake check (no snakemake or no source dir)"
+fi
+# a table counted without the patient's targets: call --sheet names the file
+"$VW" count --quiet -o bare.counts.tsv p1d0.bam
+if "$VW" call --quiet -s cohort.tsv -o bare bare.counts.tsv 2>bare.err; then ko "call --sheet without the targets in the evidence"
+elif grep -q "P1.targets.tsv: target P1_L00 .* is not in the evidence" bare.err; then ok "call --sheet: a patient target missing from the evidence names the file"
+else cat bare.err; ko "missing evidence error"; fi
+
+# --no-builtin: the patients' own targets alone
+if "$VW" run --quiet --no-builtin --build GRCh37 -e events.tsv -d out2 cohort.tsv 2>nb.err \
+    && cmp -s <(cut -f1-16 out/vafwatch.patient.tsv) <(cut -f1-16 out2/vafwatch.patient.tsv); then
+    ok "--no-builtin with only the column: the same patient-level table"
+else
+    cat nb.err; ko "--no-builtin with the column"
+fi
+# errors: one line naming the file and line; nothing written
+printf 'chrom\tpos\tref\talt\nchr2\t20000000\tC\tT\nchr2\tx12\tC\tT\n' >bad.tsv
+sed 's#P1.targets.tsv#bad.tsv#' cohort.tsv >bad_cohort.tsv
+if "$VW" run --quiet -e events.tsv -d out3 bad_cohort.tsv 2>bad.err; then ko "a bad targets file was accepted"
+elif grep -q "bad.tsv:3" bad.err && [ ! -e out3/vafwatch.calls.tsv ]; then ok "bad targets TSV: error names bad.tsv:3, no output"
+else cat bad.err; ko "bad targets TSV error"; fi
+printf '##fileformat=VCFv4.2\n##contig=<ID=chr1,length=248956422>\n##contig=<ID=chr2,length=242193529>\n##contig=<ID=chr7,length=159345973>\n##contig=<ID=chr12,length=133275309>\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\nchr2\t20000000\t.\tC\tT\t.\t.\t.\n' >b38.vcf
+sed 's#P1.targets.tsv#b38.vcf#' cohort.tsv >b38_cohort.tsv
+if "$VW" run --quiet -e events.tsv -d out4 b38_cohort.tsv 2>b38.err; then ko "a GRCh38 targets VCF was accepted"
+elif grep -q "b38.vcf: genome build GRCh38" b38.err && grep -q "cohort sheet line 2" b38.err; then ok "GRCh38 targets for GRCh37 reads: error names the file and sheet line"
+else cat b38.err; ko "build mismatch error"; fi
+printf 'patient\tsample\tdate\tfile\ttargets\nP1\tP1_d0\t2024-01-01\tp1d0.bam\tnone.tsv\n' >missing.tsv
+if "$VW" run --quiet -e events.tsv -d out5 missing.tsv 2>miss.err; then ko "a missing targets file was accepted"
+elif grep -q "missing.tsv:2: column 'targets': cannot read" miss.err; then ok "missing targets file: sheet line named"
+else cat miss.err; ko "missing targets error"; fi
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
