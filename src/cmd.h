@@ -96,6 +96,13 @@ int vw_cmd_call_opt(int c, const char *arg, vw_call_opt_t *co, int *ret_exit);
  * (built-in rows that do not match are dropped with a warning; user rows
  * that do not match are an error).  Logs on failure; returns NULL. */
 vw_targets_t *vw_cmd_targets(const vw_target_opt_t *o, const char *first_input);
+/* The same with the header of the first input already read (an input that
+ * can be opened only once: a pipe, standard input). */
+vw_targets_t *vw_cmd_targets_hdr(const vw_target_opt_t *o, const char *first_input, const sam_hdr_t *first_hdr);
+/* 1 for standard input ("-") and any existing path that is neither a
+ * regular file nor a directory (a FIFO, /dev/fd/N of a process
+ * substitution): such an input can be read once only. */
+int vw_cmd_is_pipe(const char *path);
 
 /* Build of an alignment or VCF/BCF file from its header (@SQ or ##contig
  * lengths), or UNKNOWN; *ret_chr as vw_build_detect(). */

@@ -73,6 +73,7 @@ typedef struct {
     vw_sample_counts_t **res;
     int *rc;
     int next;
+    vw_count_in_t *first;  /* files[0] opened already (a pipe: its header gave the build), or NULL */
     int failed;        /* a file failed: the others not yet started are not read */
     vw_progress_t prog;
     pthread_mutex_t lock;
@@ -91,7 +92,13 @@ static void *worker(void *arg)
             continue; /* read by the main thread */
         /* with opt->self_flank, files read through their index also get their
          * self background in this pass */
-        j->rc[i] = vw_count_file(j->files[i], j->samples ? j->samples[i] : NULL, j->ts, j->opt, &j->res[i]);
+        const char *sample = j->samples ? j->samples[i] : NULL;
+        if (i == 0 && j->first) {
+            j->rc[i] = vw_count_in(j->first, sample, j->ts, j->opt, &j->res[i]);
+            j->first = NULL;
+        } else {
+            j->rc[i] = vw_count_file(j->files[i], sample, j->ts, j->opt, &j->res[i]);
+        }
         pthread_mutex_lock(&j->lock);
         if (j->rc[i] < 0)
             j->failed = 1; /* stop at the first error: one message, not one per bad file */
@@ -137,6 +144,7 @@ int main_count(int argc, char *argv[])
     long threads = 1, flank = 50;
     int ret = VW_EXIT_DATA, c, ex, no_self = 0;
     vw_targets_t *ts = NULL;
+    vw_count_in_t *first = NULL;
     vw_sample_counts_t **res = NULL;
     int *rcs = NULL, n_files = 0, n_out = 0, *vn = NULL;
     vw_sample_counts_t ***vres = NULL, **all = NULL;
@@ -216,7 +224,10 @@ int main_count(int argc, char *argv[])
         ret = VW_EXIT_USAGE;
         goto out;
     }
-    ts = vw_cmd_targets(&to, files[0]);
+    /* a pipe can be read once: its header gives the build, and the same open is counted */
+    if (!vw_vcfin_is_vcf(files[0]) && vw_cmd_is_pipe(files[0]) && vw_count_open(files[0], &opt, &first) < 0)
+        goto out;
+    ts = first ? vw_cmd_targets_hdr(&to, files[0], vw_count_in_header(first)) : vw_cmd_targets(&to, files[0]);
     if (!ts)
         goto out;
     res = calloc((size_t)n_files, sizeof(*res));
@@ -235,6 +246,8 @@ int main_count(int argc, char *argv[])
     job.opt = &opt;
     job.res = res;
     job.rc = rcs;
+    job.first = first;
+    first = NULL;
     if (!no_self)
         opt.self_flank = (int)flank;
     int n_bam = 0;
@@ -245,6 +258,7 @@ int main_count(int argc, char *argv[])
     vw_cmd_run_workers(worker, &job, workers);
     pthread_mutex_destroy(&job.lock);
     vw_progress_end(&job.prog);
+    vw_count_in_close(job.first); /* not counted: an earlier file failed */
     for (int i = 0; i < n_files; i++)
         if (rcs[i] < 0)
             goto out; /* the engine has said why */
@@ -315,6 +329,7 @@ int main_count(int argc, char *argv[])
                 (long long)all[i]->n_reads, (long long)all[i]->n_used, ts->n);
     ret = VW_EXIT_OK;
 out:
+    vw_count_in_close(first);
     if (ret != VW_EXIT_OK) {
         vw_ofile_abort(&of);
         vw_ofile_abort(&oj);

@@ -85,15 +85,19 @@ int vw_cmd_evidence(const vw_target_opt_t *to, const vw_count_opt_t *co, char **
     int m = 0, r = 0;
     int *kind = calloc((size_t)n_files + 1, sizeof(int)); /* 0 BAM, 1 VCF, 2 table */
     const char *first = NULL;
+    vw_count_in_t *in0 = NULL;
     if (!kind)
         return -ENOMEM;
     for (int i = 0; i < n_files; i++) {
-        kind[i] = strcmp(files[i], "-") == 0 ? 0 : vw_vcfin_is_vcf(files[i]) ? 1 : vw_count_is_tsv(files[i]) ? 2 : 0;
+        kind[i] = vw_vcfin_is_vcf(files[i]) ? 1 : vw_cmd_is_pipe(files[i]) ? 0 : vw_count_is_tsv(files[i]) ? 2 : 0;
         if (kind[i] != 2 && !first)
             first = files[i];
     }
+    /* a pipe can be read once: its header gives the build, and the same open is counted */
+    if (first && first == files[0] && kind[0] == 0 && vw_cmd_is_pipe(first) && (r = vw_count_open(first, co, &in0)) < 0)
+        goto out;
     if (first) {
-        if (!(e.ts = vw_cmd_targets(to, first))) {
+        if (!(e.ts = in0 ? vw_cmd_targets_hdr(to, first, vw_count_in_header(in0)) : vw_cmd_targets(to, first))) {
             r = VW_EINPUT;
             goto out;
         }
@@ -112,7 +116,13 @@ int vw_cmd_evidence(const vw_target_opt_t *to, const vw_count_opt_t *co, char **
     for (int i = 0; i < n_files; i++) {
         if (kind[i] == 0) {
             vw_sample_counts_t *s = NULL;
-            if ((r = vw_count_file(files[i], NULL, e.ts, co, &s)) < 0)
+            if (i == 0 && in0) {
+                r = vw_count_in(in0, NULL, e.ts, co, &s);
+                in0 = NULL;
+            } else {
+                r = vw_count_file(files[i], NULL, e.ts, co, &s);
+            }
+            if (r < 0)
                 goto out;
             if ((r = add(&e, &m, s, strcmp(files[i], "-") != 0 && !co->stream)) < 0) {
                 vw_sample_counts_destroy(s);
@@ -139,6 +149,7 @@ int vw_cmd_evidence(const vw_target_opt_t *to, const vw_count_opt_t *co, char **
     }
     r = vw_cmd_check_names(e.s, e.n);
 out:
+    vw_count_in_close(in0);
     free(kind);
     if (r < 0) {
         if (r == -ENOMEM)

@@ -164,6 +164,14 @@ int main_model(int argc, char *argv[])
         ret = VW_EXIT_USAGE;
         goto out;
     }
+    {
+        const char *outs[1] = {out}, *ref[1] = {to.reference};
+        if (vw_cmd_outputs_clash(outs, 1, (const char *const *)argv + optind, argc - optind)
+            || vw_cmd_outputs_clash(outs, 1, to.targets, to.n_targets) || vw_cmd_outputs_clash(outs, 1, ref, 1)) {
+            ret = VW_EXIT_USAGE;
+            goto out;
+        }
+    }
     if (vw_cmd_evidence(&to, &opt, argv + optind, argc - optind, &ev) < 0)
         goto out;
     if (!(model = vw_model_init()))

@@ -5,8 +5,11 @@
  * model (from the sheet's normals, unless --model) -> call -> track ->
  * leadtime, every table written into DIR.  A re-run after adding draws
  * counts only the new (or changed) files: a cached count is used when its
- * key -- the input's size and modification time, the counting options and
- * a digest of the targets -- is unchanged.
+ * key -- the input's identity (device, inode, size, modification and change
+ * times, a print of its first and last 64 KiB), the counting options and a
+ * digest of the targets -- is unchanged.  Everything but the cache is
+ * written into a staging directory and put in place at the end as one set
+ * (vw_oset_*, util.h), one run at a time.
  */
 #include <errno.h>
 #include <math.h>
@@ -315,7 +318,8 @@ static int count_draw(runjob_t *j, draw_t *d)
     } else {
         if ((r = vw_count_file(s->path, s->sample, j->ts, j->co, &d->counts)) < 0)
             goto out;
-        if (j->self && !d->counts->have_self) { /* else measured in the counting pass */
+        if (j->self && !d->counts->have_self && !vw_cmd_is_pipe(s->path)) { /* else measured in the counting
+                                                                             * pass, or a pipe: read once */
             if ((r = vw_count_self_bg(s->path, j->ts, j->co, j->flank, &d->counts->self)) < 0)
                 goto out;
             d->counts->have_self = 1;
@@ -562,8 +566,8 @@ int main_run(int argc, char *argv[])
             if (vw_cmd_name_ok(s->sample, fn.s) < 0)
                 goto out;
             draws[n_draws++].smp = s;
-            if (!first && !vw_vcfin_is_vcf(s->path))
-                first = s->path;
+            if (!first && !vw_vcfin_is_vcf(s->path) && !vw_cmd_is_pipe(s->path))
+                first = s->path; /* (a pipe is read once, when it is counted) */
         }
     }
     /* no output may replace an input (the sheet, events, model, targets, reference, a draw's file) */
@@ -610,8 +614,9 @@ int main_run(int argc, char *argv[])
         goto out;
     /* the key of the cached counts: options and targets */
     char *flags = bam_flag2str((int)copt.excl_flags);
-    ksprintf(&kopts, "mq=%d bq=%d excl=%s req=%u unit=%d stream=%d ref=%s self=%d flank=%ld targets=%016llx",
-             copt.min_mq, copt.min_bq, flags ? flags : "?", copt.req_flags, (int)copt.unit, copt.stream,
+    /* the version too: another vafwatch may count or write the table differently */
+    ksprintf(&kopts, "version=%s mq=%d bq=%d excl=%s req=%u unit=%d stream=%d ref=%s self=%d flank=%ld targets=%016llx",
+             VW_VERSION_LONG, copt.min_mq, copt.min_bq, flags ? flags : "?", copt.req_flags, (int)copt.unit, copt.stream,
              copt.reference ? copt.reference : "-", !no_self, flank, (unsigned long long)targets_digest(ts));
     free(flags);
     /* count */

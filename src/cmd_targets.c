@@ -18,11 +18,26 @@
 
 /* Build of an alignment or VCF/BCF file from its header (@SQ or ##contig
  * lengths), or UNKNOWN. */
-static vw_build_t file_build(const char *path, const char *reference, int *ret_chr)
+int vw_cmd_is_pipe(const char *path)
+{
+    struct stat st;
+    return path && (strcmp(path, "-") == 0 || (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)));
+}
+
+/* ... (a pipe, standard input included, is never opened here: it could not
+ * be opened again to be counted; *ret_errno is set when 'path' cannot be
+ * opened) */
+static vw_build_t file_build(const char *path, const char *reference, int *ret_chr, int *ret_errno)
 {
     *ret_chr = -1;
-    if (!path || strcmp(path, "-") == 0)
+    *ret_errno = 0;
+    if (!path || vw_cmd_is_pipe(path))
         return VW_BUILD_UNKNOWN;
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        *ret_errno = errno;
+        return VW_BUILD_UNKNOWN;
+    }
     if (vw_vcfin_is_vcf(path)) {
         htsFile *vf = hts_open(path, "r");
         if (!vf)
@@ -47,10 +62,16 @@ static vw_build_t file_build(const char *path, const char *reference, int *ret_c
 
 vw_build_t vw_cmd_file_build(const char *path, const char *reference, int *ret_chr)
 {
-    return file_build(path, reference, ret_chr);
+    int e;
+    return file_build(path, reference, ret_chr, &e);
 }
 
 vw_targets_t *vw_cmd_targets(const vw_target_opt_t *o, const char *first_input)
+{
+    return vw_cmd_targets_hdr(o, first_input, NULL);
+}
+
+vw_targets_t *vw_cmd_targets_hdr(const vw_target_opt_t *o, const char *first_input, const sam_hdr_t *first_hdr)
 {
     vw_targets_t *ts = vw_targets_init();
     faidx_t *fai = NULL;
@@ -61,7 +82,13 @@ vw_targets_t *vw_cmd_targets(const vw_target_opt_t *o, const char *first_input)
     }
     vw_build_t build = VW_BUILD_UNKNOWN;
     int chr = -1;
-    vw_build_t fbuild = file_build(first_input, o->reference, &chr);
+    int open_errno = 0;
+    vw_build_t fbuild = first_hdr ? vw_build_detect(first_hdr, &chr)
+                                  : file_build(first_input, o->reference, &chr, &open_errno);
+    if (open_errno) {
+        vw_error_code(-open_errno, "%s: cannot open", first_input);
+        goto fail;
+    }
     if (o->build) {
         build = vw_build_parse(o->build);
         if (build == VW_BUILD_UNKNOWN) {

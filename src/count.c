@@ -632,9 +632,9 @@ static int observe_read(engine_t *e, const bam1_t *b, hts_pos_t end, int lo, int
 /* ------------------------------------------------------------------ */
 /* Input checks shared by every reader of alignment files              */
 
-/* An index file of 'path' that exists: *ret_st is its stat.  'k' walks
- * the candidates htslib may load (.csi, .bai, .crai beside the file or
- * replacing its extension); returns NULL after the last. */
+/* The k-th name an index of 'path' may have (.csi, .bai, .crai added to
+ * the name, then replacing its extension), in ks; "" when there is no such
+ * name, NULL after the last. */
 static const char *index_candidate(const char *path, int k, kstring_t *ks)
 {
     static const char *const ext[] = {".csi", ".bai", ".crai"};
@@ -692,13 +692,6 @@ int vw_count_check_index(const char *path)
     }
     free(ks.s);
     return rc;
-}
-
-/* Hint after a read error through the index: an index of another file
- * points into the middle of blocks. */
-static const char *index_hint(int through_index)
-{
-    return through_index ? "; if the file is whole, its index may belong to another file (index it again)" : "";
 }
 
 /* ------------------------------------------------------------------ */
@@ -950,9 +943,13 @@ static int read_error(const engine_t *e, samFile *fp, int r, int through_index)
     else if (hts_get_format(fp)->format == sam)
         vw_error("%s: record %lld is not a valid SAM line (read error %d)", e->out->path,
                  (long long)e->out->n_reads + 1, r);
+    else if (through_index)
+        vw_error("%s: truncated or corrupt, or its index belongs to another file: a record the index points to "
+                 "cannot be read (read error %d after %lld records); check the file and index it again",
+                 e->out->path, r, (long long)e->out->n_reads);
     else
-        vw_error("%s: truncated or corrupt BAM/CRAM after %lld records (read error %d)%s", e->out->path,
-                 (long long)e->out->n_reads, r, index_hint(through_index));
+        vw_error("%s: truncated or corrupt BAM/CRAM after %lld records (read error %d)", e->out->path,
+                 (long long)e->out->n_reads, r);
     return VW_EFORMAT;
 }
 
@@ -1295,8 +1292,102 @@ static int run_index(engine_t *e, samFile *fp, sam_hdr_t *h, hts_idx_t *idx)
     return ret < 0 ? ret : 0;
 }
 
+struct vw_count_in_s {
+    samFile *fp;
+    sam_hdr_t *h;
+    char *path;
+    int stream;     /* read from start to end (no index) */
+};
+
+void vw_count_in_close(vw_count_in_t *in)
+{
+    if (!in)
+        return;
+    if (in->h)
+        sam_hdr_destroy(in->h);
+    if (in->fp)
+        hts_close(in->fp);
+    free(in->path);
+    free(in);
+}
+
+const sam_hdr_t *vw_count_in_header(const vw_count_in_t *in)
+{
+    return in->h;
+}
+
+int vw_count_open(const char *path, const vw_count_opt_t *opt, vw_count_in_t **ret)
+{
+    int rc = 0;
+    vw_count_in_t *in = calloc(1, sizeof(*in));
+    if (!in || !(in->path = vw_strdup(path))) {
+        free(in);
+        return -ENOMEM;
+    }
+    errno = 0;
+    samFile *fp = in->fp = sam_open(path, "r");
+    if (!fp) {
+        rc = errno ? -errno : VW_EFORMAT;
+        vw_error_code(rc, "%s: cannot open", path);
+        goto out;
+    }
+    const htsFormat *fmt = hts_get_format(fp);
+    if (fmt->category != sequence_data) {
+        vw_error("%s: not a BAM, CRAM or SAM file", path);
+        rc = VW_EFORMAT;
+        goto out;
+    }
+    if (fmt->format == cram && opt->reference) {
+        if (hts_set_fai_filename(fp, opt->reference) != 0) {
+            vw_error("%s: cannot use reference '%s' (no .fai index?)", path, opt->reference);
+            rc = VW_EINPUT;
+            goto out;
+        }
+    }
+    /* standard input and pipes (a FIFO, a process substitution) have no index: streamed */
+    struct stat st;
+    int stream = in->stream = opt->stream || strcmp(path, "-") == 0
+                              || (stat(path, &st) == 0 && !S_ISREG(st.st_mode));
+    int eof_later;
+    if ((eof_later = rc = vw_count_check_eof(fp, path)) < 0
+        || (!stream && (rc = vw_count_check_index(path)) < 0))
+        goto out;
+    /* -t N on one file: when streaming, one thread decodes records and the
+     * rest (N - 2) decompress; through the index, N decompress.  A BAM
+     * pipe is decompressed in the reading thread: only there does htslib
+     * tell whether its last block was the end-of-file marker. */
+    int bgzf_threads = stream ? opt->threads - 2 : opt->threads;
+    if (eof_later == 1 && fmt->format == bam)
+        bgzf_threads = 0;
+    rc = 0;
+    if (bgzf_threads > 1 && hts_set_threads(fp, bgzf_threads) != 0)
+        vw_warn("%s: could not start %d decompression threads", path, bgzf_threads);
+    if (!(in->h = sam_hdr_read(fp))) {
+        vw_error("%s: no valid header (truncated or not a BAM/CRAM/SAM file)", path);
+        rc = VW_EFORMAT;
+        goto out;
+    }
+out:
+    if (rc < 0) {
+        vw_count_in_close(in);
+        return rc;
+    }
+    *ret = in;
+    return 0;
+}
+
 int vw_count_file(const char *path, const char *sample, const vw_targets_t *ts, const vw_count_opt_t *opt,
                   vw_sample_counts_t **ret)
+{
+    vw_count_in_t *in = NULL;
+    int rc = vw_count_open(path, opt, &in);
+    if (rc < 0)
+        return rc;
+    return vw_count_in(in, sample, ts, opt, ret);
+}
+
+int vw_count_in(vw_count_in_t *in, const char *sample, const vw_targets_t *ts, const vw_count_opt_t *opt,
+                vw_sample_counts_t **ret)
 {
     int rc = 0;
     engine_t e;
@@ -1305,12 +1396,16 @@ int vw_count_file(const char *path, const char *sample, const vw_targets_t *ts, 
     e.opt = opt;
     e.warn_cigar.what = "mapped reads without CIGAR";
     e.warn_cigar.limit = 5;
-    samFile *fp = NULL;
-    sam_hdr_t *h = NULL;
+    const char *path = in->path;
+    samFile *fp = in->fp;
+    sam_hdr_t *h = in->h;
+    int stream = in->stream;
     hts_idx_t *idx = NULL;
     vw_sample_counts_t *s = calloc(1, sizeof(*s));
-    if (!s)
+    if (!s) {
+        vw_count_in_close(in);
         return -ENOMEM;
+    }
     s->path = vw_strdup(path);
     s->n = ts->n;
     s->c = calloc((size_t)(ts->n ? ts->n : 1), sizeof(vw_count_t));
@@ -1331,47 +1426,6 @@ int vw_count_file(const char *path, const char *sample, const vw_targets_t *ts, 
     }
     for (int i = 0; i < ts->n; i++)
         s->c[i].assessed = 1; /* a BAM informs on every target, even at depth 0 */
-    errno = 0;
-    fp = sam_open(path, "r");
-    if (!fp) {
-        rc = errno ? -errno : VW_EFORMAT;
-        vw_error_code(rc, "%s: cannot open", path);
-        goto out;
-    }
-    const htsFormat *fmt = hts_get_format(fp);
-    if (fmt->category != sequence_data) {
-        vw_error("%s: not a BAM, CRAM or SAM file", path);
-        rc = VW_EFORMAT;
-        goto out;
-    }
-    if (fmt->format == cram && opt->reference) {
-        if (hts_set_fai_filename(fp, opt->reference) != 0) {
-            vw_error("%s: cannot use reference '%s' (no .fai index?)", path, opt->reference);
-            rc = VW_EINPUT;
-            goto out;
-        }
-    }
-    int stream = opt->stream || strcmp(path, "-") == 0;
-    int eof_later;
-    if ((eof_later = rc = vw_count_check_eof(fp, path)) < 0
-        || (!stream && (rc = vw_count_check_index(path)) < 0))
-        goto out;
-    /* -t N on one file: when streaming, one thread decodes records and the
-     * rest (N - 2) decompress; through the index, N decompress.  A BAM
-     * pipe is decompressed in the reading thread: only there does htslib
-     * tell whether its last block was the end-of-file marker. */
-    int bgzf_threads = stream ? opt->threads - 2 : opt->threads;
-    if (eof_later == 1 && fmt->format == bam)
-        bgzf_threads = 0;
-    rc = 0;
-    if (bgzf_threads > 1 && hts_set_threads(fp, bgzf_threads) != 0)
-        vw_warn("%s: could not start %d decompression threads", path, bgzf_threads);
-    h = sam_hdr_read(fp);
-    if (!h) {
-        vw_error("%s: no valid header (truncated or not a BAM/CRAM/SAM file)", path);
-        rc = VW_EFORMAT;
-        goto out;
-    }
     s->build = vw_build_detect(h, NULL);
     if (ts->build != VW_BUILD_UNKNOWN && s->build != VW_BUILD_UNKNOWN && s->build != ts->build) {
         vw_error("%s: the header is %s (from @SQ lengths) but the targets are %s; use --build %s or "
@@ -1436,16 +1490,18 @@ out:
         hts_idx_destroy(idx);
     if (h)
         sam_hdr_destroy(h);
+    in->h = NULL;
     if (fp && hts_close(fp) != 0 && rc == 0) {
         vw_error("%s: error while closing (truncated file?)", path);
         rc = VW_EFORMAT;
     }
-    if (rc < 0) {
+    in->fp = NULL;
+    if (rc < 0)
         vw_sample_counts_destroy(s);
-        return rc;
-    }
-    *ret = s;
-    return 0;
+    else
+        *ret = s;
+    vw_count_in_close(in); /* (path was in->path: used up to here) */
+    return rc < 0 ? rc : 0;
 }
 
 /* ------------------------------------------------------------------ */

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <htslib/hts.h>
@@ -42,6 +43,9 @@ static int chrom_eq(const char *a, const char *b)
 
 int vw_count_is_tsv(const char *path)
 {
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return 0; /* a pipe is read once, by whoever reads it: never sniffed */
     htsFile *fp = hts_open(path, "r");
     if (!fp)
         return 0;

@@ -401,8 +401,12 @@ int vw_oset_begin(const char *dir, vw_oset_t **ret)
         goto out;
     }
     if (flock(os->lock_fd, LOCK_EX | LOCK_NB) != 0) {
-        rc = errno == EWOULDBLOCK ? -EBUSY : -errno;
-        goto out;
+        if (errno == EWOULDBLOCK) {
+            rc = -EBUSY;
+            goto out;
+        }
+        /* a file system without locks (ENOLCK, EOPNOTSUPP ...): the set is still staged and
+         * committed, only a second writer is not kept out */
     }
     /* what a killed run left staged: only this process holds the lock now */
     DIR *d = opendir(dir);

@@ -115,6 +115,22 @@ typedef struct {
 int vw_count_file(const char *path, const char *sample, const vw_targets_t *ts, const vw_count_opt_t *opt,
                   vw_sample_counts_t **ret) VW_WARN_UNUSED;
 
+/* The same in two steps, so that an input is opened once even when its
+ * header is needed before counting (the genome build of a pipe or of
+ * standard input, which cannot be opened twice).  vw_count_open() opens
+ * 'path', checks it (format, end-of-file marker, index age) and reads its
+ * header; logs on failure; returns 0 and *ret, or a negative code as
+ * vw_count_file().  vw_count_in() counts it and closes it (it takes
+ * ownership of 'in', also on failure).  vw_count_in_close() closes an
+ * input not counted (accepts NULL). */
+typedef struct vw_count_in_s vw_count_in_t;
+int vw_count_open(const char *path, const vw_count_opt_t *opt, vw_count_in_t **ret) VW_WARN_UNUSED;
+/* Borrowed; valid until vw_count_in() or vw_count_in_close(). */
+const sam_hdr_t *vw_count_in_header(const vw_count_in_t *in);
+int vw_count_in(vw_count_in_t *in, const char *sample, const vw_targets_t *ts, const vw_count_opt_t *opt,
+                vw_sample_counts_t **ret) VW_WARN_UNUSED;
+void vw_count_in_close(vw_count_in_t *in);
+
 /* Accepts NULL. */
 void vw_sample_counts_destroy(vw_sample_counts_t *s);
 

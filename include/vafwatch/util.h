@@ -60,7 +60,8 @@ void vw_ofile_abort(vw_ofile_t *of);
 /* An output set: the files a command writes into one directory, committed
  * together.  vw_oset_begin() creates 'dir', takes its lock (a second
  * vafwatch writing into 'dir' gets -EBUSY; the lock goes with the process,
- * so a killed run leaves none), removes what a killed run left staged, and
+ * so a killed run leaves none; on a file system without locks there is
+ * none), removes what a killed run left staged, and
  * makes an empty staging directory, vw_oset_dir(), into which the command
  * writes everything.  vw_oset_commit() renames every staged file into
  * 'dir', then writes 'dir'/vafwatch.manifest.tsv (the list of the set,

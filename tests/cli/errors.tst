@@ -26,10 +26,12 @@
 1	-	-: the BGZF end-of-file marker is missing after [0-9]+ records	cat {F}/cut.bam | {VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv -
 1	-	-: the BGZF end-of-file marker is missing after [0-9]+ records	cat {F}/cut.bam | {VW} count -t 4 --no-builtin -T {F}/t.tsv -o {O}/x.tsv -
 0	-	-	cat {F}/good.bam | {VW} count -t 4 --no-builtin -T {F}/t.tsv -o {O}/x.tsv -
+1	-	cut\.bam: the BGZF end-of-file marker is missing	{VW} cnv -b {F}/cnv.bed --build GRCh38 -o {O}/c {F}/cut.bam
+0	-	-	{VW} cnv -b {F}/cnv.bed --build GRCh38 -o {O}/c {F}/good.bam
 # an index older than its file is refused; the index of another file is named as a suspect
 1	-	stale\.bam: the index .*stale\.bam\.bai is older than the file	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/stale.bam
 0	-	-	{VW} count --no-builtin -T {F}/t.tsv --stream -o {O}/x.tsv {F}/stale.bam
-1	-	other\.bam: .*index may belong to another file	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/other.bam
+1	-	other\.bam: truncated or corrupt, or its index belongs to another file	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/other.bam
 1	-	noidx\.bam: no index .*--stream	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/noidx.bam
 0	-	-	{VW} count --no-builtin -T {F}/t.tsv --stream -o {O}/x.tsv {F}/noidx.bam
 1	-	good\.cram: cannot decode CRAM record .*reference	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/good.cram
@@ -72,6 +74,16 @@
 1	-	cut\.bam: the BGZF end-of-file marker is missing	{VW} count -t 1 --no-builtin -T {F}/t.tsv -s a,b,c,d,e -o {O}/x.tsv {F}/cut.bam {F}/noeof.bam {F}/trunc.bam {F}/corrupt.bam {F}/stale.bam
 1	-	cut\.bam: the BGZF end-of-file marker is missing	{VW} run -t 1 --no-builtin -T {F}/t.tsv -e {F}/events.tsv -d {O}/r {F}/sheet_bad5.tsv; r=$?; rm -rf {O}/r; exit $r
 1	-	the BGZF end-of-file marker is missing	{VW} run -t 2 --no-builtin -T {F}/t.tsv -e {F}/events.tsv -d {O}/r {F}/sheet_bad5.tsv; r=$?; rm -rf {O}/r; exit $r
+# --- pipes and standard input: every input is opened once --------------------------------------
+# the build told by the header on standard input; a missing file is 'No such file', not a build problem
+1	-	-: contig '15' of target MAP2K1_.* not in the header	{VW} count -o {O}/x.tsv - < {F}/hdr37.bam
+1	-	nothere\.bam: cannot open: No such file or directory	{VW} count -o {O}/x.tsv {F}/nothere.bam
+1	-	nothere\.bam: cannot open: No such file or directory	{VW} call -o {O}/p {F}/nothere.bam
+# a FIFO, a process substitution, standard input: the same table as the file
+0	-	-	{VW} count --no-builtin -T {F}/t.tsv -s s1 --stream -o {O}/../want.tsv {F}/good.bam && mkfifo {O}/../f.bam && { cat {F}/good.bam > {O}/../f.bam & } && {VW} count --no-builtin -T {F}/t.tsv -s s1 --stream -o {O}/../fifo.tsv {O}/../f.bam && cmp {O}/../want.tsv {O}/../fifo.tsv && {VW} count --no-builtin -T {F}/t.tsv -s s1 --stream -o {O}/../ps.tsv <(cat {F}/good.bam) && cmp {O}/../want.tsv {O}/../ps.tsv && {VW} count --no-builtin -T {F}/t.tsv -s s1 -o {O}/../in.tsv - < {F}/good.bam && cmp {O}/../want.tsv {O}/../in.tsv
+0	-	-	{VW} call --no-builtin -T {F}/t.tsv --stream -o {O}/../c_file {F}/good.bam && {VW} call --no-builtin -T {F}/t.tsv --stream -o {O}/../c_ps <(cat {F}/good.bam) && cmp {O}/../c_file.vafwatch.calls.tsv {O}/../c_ps.vafwatch.calls.tsv
+# a FIFO in the cohort sheet (counted once, never cached), beside a regular file
+0	-	-	mkfifo {O}/../g.bam && { cat {F}/good.bam > {O}/../g.bam & } && printf 'patient\tsample\tdate\tfile\nP1\tS1\t2023-01-05\t{F}/good.bam\nP1\tS2\t2023-03-01\t{O}/../g.bam\n' > {O}/../fifo_sheet.tsv && {VW} run --no-builtin -T {F}/t.tsv -e {F}/events.tsv -d {O}/../fifo_run {O}/../fifo_sheet.tsv && test "$(grep -v '^#' {O}/../fifo_run/vafwatch.calls.tsv | cut -f1 | sort -u | tr '\n' ' ')" = "S1 S2 " && test -z "$(ls {O}/../fifo_run/counts | grep S2)"
 # --- output locations ----------------------------------------------------------------
 1	-	no/such/dir/x\.tsv: cannot write	{VW} count --no-builtin -T {F}/t.tsv -o {O}/no/such/dir/x.tsv {F}/good.bam
 1	-	t\.tsv/x\.tsv: cannot write	{VW} count --no-builtin -T {F}/t.tsv -o {F}/t.tsv/x.tsv {F}/good.bam
@@ -154,6 +166,9 @@
 # --- calls table (call_io) ------------------------------------------------------------------
 0	-	-	{PARSE} calls {F}/calls_good.tsv
 0	-	-	{PARSE} calls {F}/calls_crlf.tsv
+# a subnormal p-value written by call is read back by every reader (it was refused)
+0	-	-	{PARSE} calls {F}/calls_subnormal.tsv && grep -q 7.9e-310 {F}/calls_subnormal.tsv
+0	-	-	{VW} track -s {F}/sheet.tsv -e {F}/events.tsv -o {O}/x {F}/calls_subnormal.tsv && {VW} leadtime -s {F}/sheet.tsv -e {F}/events.tsv -o {O}/y {F}/calls_subnormal.tsv
 1	-	calls_hdr\.tsv:1: not a vafwatch calls table	{PARSE} calls {F}/calls_hdr.tsv
 1	-	calls_short\.tsv:2: 3 columns	{PARSE} calls {F}/calls_short.tsv
 # a header and no rows is a valid, empty table
@@ -174,6 +189,7 @@
 0	root	-	mknod -m 666 {O}/null c 1 3 && {VW} count --no-builtin -T {F}/t.tsv -o {O}/null --json {O}/null {F}/good.bam; r=$?; test -c {O}/null && rm {O}/null && exit $r
 # no command overwrites its input (each row checks the input is unchanged afterwards)
 2	-	p\.vafwatch\.calls\.tsv: the output would overwrite an input file	cp {F}/evt_good.tsv {O}/p.vafwatch.calls.tsv && {VW} call --no-builtin -T {F}/t.tsv -o {O}/p {O}/p.vafwatch.calls.tsv; r=$?; cmp -s {F}/evt_good.tsv {O}/p.vafwatch.calls.tsv || r=9; rm -f {O}/p.vafwatch.calls.tsv; exit $r
+2	-	e\.tsv: the output would overwrite an input file	cp {F}/evt_good.tsv {O}/e.tsv && {VW} model build --no-builtin -T {F}/t.tsv -o {O}/e.tsv {O}/e.tsv {F}/evt_good.tsv; r=$?; cmp -s {F}/evt_good.tsv {O}/e.tsv || r=9; rm -f {O}/e.tsv; exit $r
 2	-	x\.vafwatch\.track\.tsv: the output would overwrite an input file	cp {F}/calls_good.tsv {O}/x.vafwatch.track.tsv && {VW} track -s {F}/sheet.tsv -e {F}/events.tsv -o {O}/x {O}/x.vafwatch.track.tsv; r=$?; cmp -s {F}/calls_good.tsv {O}/x.vafwatch.track.tsv || r=9; rm -f {O}/x.vafwatch.track.tsv; exit $r
 2	-	x\.vafwatch\.cohort\.tsv: the output would overwrite an input file	cp {F}/sheet.tsv {O}/x.vafwatch.cohort.tsv && {VW} leadtime -s {O}/x.vafwatch.cohort.tsv -e {F}/events.tsv -o {O}/x {F}/calls_good.tsv; r=$?; cmp -s {F}/sheet.tsv {O}/x.vafwatch.cohort.tsv || r=9; rm -f {O}/x.vafwatch.cohort.tsv; exit $r
 2	-	vafwatch_mqc\.tsv: the output would overwrite an input file	mkdir {O}/rep && cp {F}/calls_good.tsv {O}/rep/vafwatch_mqc.tsv && {VW} report -s {F}/sheet.tsv -e {F}/events.tsv -O {O}/rep {O}/rep/vafwatch_mqc.tsv; r=$?; cmp -s {F}/calls_good.tsv {O}/rep/vafwatch_mqc.tsv || r=9; rm -rf {O}/rep; exit $r

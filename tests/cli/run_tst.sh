@@ -110,6 +110,8 @@ sed 's/SM:s1/SM:#s1/' good.sam | samtools view -b -o hashsm.bam - && samtools in
 sed 's/^@RG\tID:rg1\tSM:s1$/@RG\tID:rg1\tSM:s1\n@RG\tID:rg2\tSM:s2/' good.sam | samtools view -b -o rg2.bam - && samtools index rg2.bam
 # the same reads on a contig named chrsim1 (the 'chr' naming of sim1)
 sed 's/\tsim1\t/\tchrsim1\t/; s/SN:sim1/SN:chrsim1/' good.sam | samtools view -b -o chrgood.bam - && samtools index chrgood.bam
+# copy-number regions (a gene and a reference region)
+printf 'sim1\t100\t900\tG1\nsim1\t1000\t1900\tref\n' >cnv.bed
 # an index older than its BAM (the BAM rewritten after indexing)
 cp good.bam stale.bam && cp good.bam.bai stale.bam.bai && touch -d '2001-01-01' stale.bam.bai
 # the index of another file: the same records compressed differently
@@ -214,6 +216,8 @@ printf '%s\n' "$CH" >"$F/calls_empty.tsv"
 CR=$'S1\tsim1\t10\tA\tC\tT1\tG\tp.X\tc.X\t100\t80\t20\t0\t0\t10\t10\t0.2\t0.1\t0.3\t0.001\t0.01\tyes\t0.05\t.\tpon\t0.001\tNA'
 printf '%s\n%s\n' "$CH" "$CR" >"$F/calls_good.tsv"
 printf '%s\n%s\r\n' "$CH" "$CR" >"$F/calls_crlf.tsv"
+# a p-value below DBL_MIN (150 of 5,000 against 1e-4), as call writes it
+printf '%s\n%s\n' "$CH" "${CR/$'\t0.001\t0.01\t'/$'\t7.9e-310\t1.1e-309\t'}" >"$F/calls_subnormal.tsv"
 printf '%s\n%s\n' "$CH" "${CR/pon/martian}" >"$F/calls_bg.tsv"
 printf '%s\n%s\n' "$CH" "${CR/$'\t100\t80'/$'\t1x0\t80'}" >"$F/calls_depth.tsv"
 printf '%s\n%s\n' "$CH" "${CR/$'\t.\tpon'/$'\tweird_flag\tpon'}" >"$F/calls_flag.tsv"

@@ -1,4 +1,5 @@
 /* test_util.c -- util.c: JSON string escaping, atomic output files. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <float.h>
@@ -147,6 +148,76 @@ static void test_parse_double_extremes(void **state)
     assert_true(v == 42); /* untouched on failure */
 }
 
+static void put_file(const char *dir, const char *rel, const char *text)
+{
+    char p[512];
+    snprintf(p, sizeof p, "%s/%s", dir, rel);
+    FILE *fp = fopen(p, "w");
+    assert_non_null(fp);
+    fputs(text, fp);
+    assert_int_equal(fclose(fp), 0);
+}
+
+static int exists(const char *dir, const char *rel)
+{
+    char p[512];
+    snprintf(p, sizeof p, "%s/%s", dir, rel);
+    return access(p, F_OK) == 0;
+}
+
+/* An output set: nothing appears in the directory before the commit; an
+ * aborted set leaves the directory as it was; a second set is refused while
+ * one is open; a commit writes the manifest and removes the files of the
+ * previous manifest it no longer has, and nothing else. */
+static void test_oset(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/vw_test_oset.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char out[300];
+    snprintf(out, sizeof out, "%s/out", dir);
+    vw_oset_t *os = NULL, *os2 = (vw_oset_t *)1;
+    assert_int_equal(vw_oset_begin(out, &os), 0);
+    assert_int_equal(vw_oset_begin(out, &os2), -EBUSY); /* one writer at a time */
+    assert_true(os2 == (vw_oset_t *)1);                   /* untouched on failure */
+    char sub[400];
+    snprintf(sub, sizeof sub, "%s/pages", vw_oset_dir(os));
+    assert_int_equal(mkdir(sub, 0777), 0);
+    put_file(vw_oset_dir(os), "a.tsv", "1\n");
+    put_file(vw_oset_dir(os), "pages/P1.html", "p1\n");
+    put_file(vw_oset_dir(os), "pages/P2.html", "p2\n");
+    assert_false(exists(out, "a.tsv")); /* staged, not yet there */
+    assert_int_equal(vw_oset_commit(os), 0);
+    assert_true(exists(out, "a.tsv") && exists(out, "pages/P2.html") && exists(out, VW_OSET_MANIFEST));
+    put_file(out, "mine.txt", "the user's\n");
+    /* an aborted set changes nothing */
+    assert_int_equal(vw_oset_begin(out, &os), 0);
+    put_file(vw_oset_dir(os), "a.tsv", "2\n");
+    vw_oset_abort(os);
+    FILE *fp = fopen(strcat(strcpy(sub, out), "/a.tsv"), "r");
+    assert_non_null(fp);
+    assert_int_equal(fgetc(fp), '1');
+    fclose(fp);
+    /* the next set without P2: its page goes, the user's file stays */
+    assert_int_equal(vw_oset_begin(out, &os), 0);
+    snprintf(sub, sizeof sub, "%s/pages", vw_oset_dir(os));
+    assert_int_equal(mkdir(sub, 0777), 0);
+    put_file(vw_oset_dir(os), "a.tsv", "3\n");
+    put_file(vw_oset_dir(os), "pages/P1.html", "p1\n");
+    assert_int_equal(vw_oset_commit(os), 0);
+    assert_false(exists(out, "pages/P2.html"));
+    assert_true(exists(out, "pages/P1.html") && exists(out, "mine.txt"));
+    /* no staging directory is left */
+    DIR *d = opendir(out);
+    assert_non_null(d);
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL)
+        assert_null(strstr(de->d_name, "staging"));
+    closedir(d);
+    vw_oset_abort(NULL);
+    assert_int_equal(vw_test_rmtree(dir), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -155,6 +226,7 @@ int main(void)
         cmocka_unit_test(test_ofile),
         cmocka_unit_test(test_ofile_special),
         cmocka_unit_test(test_parse_double_extremes),
+        cmocka_unit_test(test_oset),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
