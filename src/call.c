@@ -219,7 +219,8 @@ static void jnum(FILE *fp, const char *key, double v, const char *fmt)
 int vw_calls_write_json(const vw_calls_t *cs, FILE *fp, const char *command)
 {
     char fb[160];
-    fputs("{\n  \"command\": ", fp);
+    /* format_version: docs/schema/vafwatch-calls.schema.json */
+    fputs("{\n  \"format\": \"vafwatch-calls\",\n  \"format_version\": 1,\n  \"command\": ", fp);
     vw_json_str(fp, command ? command : "");
     fputs(",\n  \"calls\": [", fp);
     for (int i = 0; i < cs->n; i++) {

@@ -11,7 +11,10 @@
 #include <htslib/kstring.h>
 #include <htslib/vcf.h>
 
+#include <htslib/faidx.h>
+
 #include "vafwatch/call.h"
+#include "vafwatch/catalogue.h"
 #include "vafwatch/log.h"
 
 KHASH_MAP_INIT_STR(vw_site, int)
@@ -26,10 +29,13 @@ static void info_safe(kstring_t *ks, const char *s)
             ks->s[i] = '_';
 }
 
+/* FILTER: PASS when some sample detects the allele; else the reasons (FT)
+ * of the samples whose significant call was vetoed; not_detected when no
+ * sample detects it. */
 static const char *hdr_lines[] = {
-    "##INFO=<ID=GENE,Number=1,Type=String,Description=\"Gene\">",
-    "##INFO=<ID=PROTEIN,Number=1,Type=String,Description=\"HGVS protein change\">",
-    "##INFO=<ID=CDNA,Number=1,Type=String,Description=\"HGVS cDNA change\">",
+    "##INFO=<ID=GENE,Number=A,Type=String,Description=\"Gene\">",
+    "##INFO=<ID=PROTEIN,Number=A,Type=String,Description=\"HGVS protein change\">",
+    "##INFO=<ID=CDNA,Number=A,Type=String,Description=\"HGVS cDNA change\">",
     "##FORMAT=<ID=AD,Number=R,Type=Integer,Description=\"Fragments with REF and with ALT\">",
     "##FORMAT=<ID=DP,Number=1,Type=Integer,Description=\"Informative fragments (ref + alt + other)\">",
     "##FORMAT=<ID=AF,Number=A,Type=Float,Description=\"Variant allele fraction alt/DP\">",
@@ -44,11 +50,23 @@ static const char *hdr_lines[] = {
     "##FILTER=<ID=noisy_site,Description=\"Alt support in many normals of the panel\">",
     "##FILTER=<ID=low_depth,Description=\"Depth below the minimum\">",
     "##FILTER=<ID=discordant_mates,Description=\"Discordant mates above a share of the depth\">",
+    "##FILTER=<ID=not_detected,Description=\"Not detected in any sample\">",
     NULL
 };
 
 int vw_calls_write_vcf(const vw_calls_t *cs, const char *path, const char *version, const char *command)
 {
+    vw_calls_vcf_opt_t o = {version, command, VW_BUILD_UNKNOWN, NULL};
+    return vw_calls_write_vcf_opt(cs, path, &o);
+}
+
+int vw_calls_write_vcf_opt(const vw_calls_t *cs, const char *path, const vw_calls_vcf_opt_t *o)
+{
+    static const vw_calls_vcf_opt_t none = {NULL, NULL, VW_BUILD_UNKNOWN, NULL};
+    if (!o)
+        o = &none;
+    const char *version = o->version, *command = o->command;
+    faidx_t *fai = NULL;
     int ret = 0, n_samples = 0, n_sites = 0;
     char **samples = NULL;
     int *site_call = NULL, *call_site = NULL, *call_sample = NULL;
@@ -108,12 +126,32 @@ int vw_calls_write_vcf(const vw_calls_t *cs, const char *path, const char *versi
         if (val.s[i] == '\n' || val.s[i] == '\t')
             val.s[i] = ' ';
     bcf_hdr_append(h, val.s);
+    if (o->reference) {
+        char *abs = realpath(o->reference, NULL);
+        val.l = 0;
+        ksprintf(&val, "##reference=file://%s", abs ? abs : o->reference);
+        free(abs);
+        bcf_hdr_append(h, val.s);
+        fai = fai_load3(o->reference, NULL, NULL, 0); /* lengths; NULL: the build's table */
+    } else if (o->build == VW_BUILD_GRCH37 || o->build == VW_BUILD_GRCH38) {
+        val.l = 0;
+        ksprintf(&val, "##reference=%s", vw_build_name((vw_build_t)o->build));
+        bcf_hdr_append(h, val.s);
+    }
     for (int s = 0; s < n_sites; s++) { /* contigs in order of first appearance */
         const char *chrom = cs->c[site_call[s]].chrom;
         if (bcf_hdr_name2id(h, chrom) >= 0)
             continue;
+        hts_pos_t len = 0;
+        if (fai && faidx_has_seq(fai, chrom))
+            len = faidx_seq_len(fai, chrom);
+        if (len <= 0)
+            len = vw_build_contig_length((vw_build_t)o->build, chrom);
         val.l = 0;
-        ksprintf(&val, "##contig=<ID=%s>", chrom);
+        if (len > 0)
+            ksprintf(&val, "##contig=<ID=%s,length=%lld>", chrom, (long long)len);
+        else
+            ksprintf(&val, "##contig=<ID=%s>", chrom);
         if (bcf_hdr_append(h, val.s) < 0 || bcf_hdr_sync(h) < 0) {
             vw_error("%s: cannot add contig '%s' to the VCF header", path, chrom);
             ret = VW_EFORMAT;
@@ -177,9 +215,16 @@ int vw_calls_write_vcf(const vw_calls_t *cs, const char *path, const char *versi
                 info_safe(&val, info[k]);
                 bcf_update_info_string(h, rec, iname[k], val.s);
             }
+        int any_det = 0;
+        uint32_t vetoed = 0; /* the reasons of the significant calls the veto set made not detected */
         for (int j = 0; j < n_samples; j++) {
             const vw_call_t *c = which[j] >= 0 ? &cs->c[which[j]] : NULL;
             int ok = c && !(c->flags & VW_FLAG_NOT_ASSESSED);
+            if (c && c->detected > 0)
+                any_det = 1;
+            if (c && c->detected >= 0 && (c->flags & VW_FLAG_FILTERED))
+                vetoed |= c->flags & (VW_FLAG_STRAND_BIAS | VW_FLAG_LOW_ALT_BQ | VW_FLAG_GERMLINE | VW_FLAG_NOISY_SITE
+                                      | VW_FLAG_LOW_DEPTH | VW_FLAG_DISCORDANT);
             iv[2 * j] = ok ? (int32_t)c->ref_count : bcf_int32_missing;
             iv[2 * j + 1] = ok ? (int32_t)c->alt_count : bcf_int32_missing;
             dp[j] = ok ? (int32_t)c->depth : bcf_int32_missing;
@@ -205,6 +250,18 @@ int vw_calls_write_vcf(const vw_calls_t *cs, const char *path, const char *versi
                 else
                     *fv[k] = (float)dv[k];
             }
+        }
+        if (any_det) {
+            int id = bcf_hdr_id2int(h, BCF_DT_ID, "PASS");
+            bcf_update_filter(h, rec, &id, 1);
+        } else {
+            int ids[VW_N_FLAGS + 1], n = 0;
+            for (int b = 0; b < VW_N_FLAGS; b++)
+                if (vetoed & (1u << b))
+                    ids[n++] = bcf_hdr_id2int(h, BCF_DT_ID, vw_flag_names[b]);
+            if (!n)
+                ids[n++] = bcf_hdr_id2int(h, BCF_DT_ID, "not_detected");
+            bcf_update_filter(h, rec, ids, n);
         }
         if (bcf_update_format_int32(h, rec, "AD", iv, 2 * n_samples) < 0 ||
             bcf_update_format_int32(h, rec, "DP", dp, n_samples) < 0 ||
@@ -266,6 +323,8 @@ out:
         kh_destroy(vw_site, hn);
     bcf_hdr_destroy(h);
     bcf_destroy(rec);
+    if (fai)
+        fai_destroy(fai);
     free(iv); free(dp); free(det); free(af); free(pv); free(qv); free(lod); free(ftbuf); free(ft);
     free(samples); free(site_call); free(call_site); free(call_sample);
     free(key.s); free(tmp.s); free(val.s);

@@ -218,6 +218,17 @@ static const char *strip_chr(const char *s)
     return strncasecmp(s, "chr", 3) == 0 ? s + 3 : s;
 }
 
+hts_pos_t vw_build_contig_length(vw_build_t b, const char *chrom)
+{
+    if (!chrom || (b != VW_BUILD_GRCH37 && b != VW_BUILD_GRCH38))
+        return 0;
+    const char *c = strip_chr(chrom);
+    for (const known_len_t *k = known_lens; k->name; k++)
+        if (strcmp(k->name, c) == 0)
+            return b == VW_BUILD_GRCH37 ? k->len37 : k->len38;
+    return 0;
+}
+
 typedef struct { int n37, n38, chr; } build_acc_t;
 
 static void build_acc_add(build_acc_t *a, const char *name, hts_pos_t len)

@@ -389,7 +389,10 @@ int main_call(int argc, char *argv[])
     }
     fn.l = 0;
     ksprintf(&fn, "%s.vafwatch.calls.vcf.gz", out);
-    if (vw_calls_write_vcf(calls, fn.s, VW_VERSION_LONG, vw_cmd_line()) < 0)
+    vw_calls_vcf_opt_t vo = {VW_VERSION_LONG, vw_cmd_line(),
+                             ev.ts->build != VW_BUILD_UNKNOWN ? ev.ts->build : to.build ? vw_build_parse(to.build) : 0,
+                             to.reference};
+    if (vw_calls_write_vcf_opt(calls, fn.s, &vo) < 0)
         goto out;
     if (rp.any) { /* in the order of run: patients in sheet order, draws by date */
         vw_patient_rows_t *sorted = vw_patient_rows_init();

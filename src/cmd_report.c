@@ -15,7 +15,7 @@
 #include "vafwatch/track.h"
 #include "cmd.h"
 
-enum { OPT_CNV = VW_OPT_TRACK_LAST + 1, OPT_BUILD, OPT_TITLE, OPT_TIMESTAMP, OPT_PARAM };
+enum { OPT_CNV = VW_OPT_TRACK_LAST + 1, OPT_BUILD, OPT_TITLE, OPT_TIMESTAMP, OPT_PARAM, OPT_DATE, OPT_NO_DATE, OPT_MARKERS };
 
 #define MAX_PARAMS 32
 
@@ -34,16 +34,22 @@ static void usage(FILE *fp)
     fprintf(fp,
             VW_OPT_TRACK_CNV_HELP
             "                           (its rows are also listed with the patient of their sample)\n"
+            "      --markers FILE       clinical markers (patient, date, marker, value[, unit]: CEA,\n"
+            "                           CA19-9, LDH ...): a panel under the VAF plot, a table, JSON\n"
             "Output:\n"
             "  -O, --outdir DIR         writes DIR/index.html, DIR/patients/<patient>.html,\n"
             "                           DIR/vafwatch.report.json, DIR/patients/<patient>.json and\n"
-            "                           DIR/vafwatch_mqc.tsv (MultiQC custom content) [required]\n"
+            "                           DIR/vafwatch_mqc.tsv, DIR/vafwatch_stats_mqc.tsv and\n"
+            "                           DIR/vafwatch_vaf_mqc.json (MultiQC custom content) [required]\n"
             "      --title STR          title of the cohort report [vafwatch cohort report]\n"
             "      --build STR          catalogue build shown under Methods [not recorded]\n"
             "      --param KEY=VALUE    a parameter shown under Methods (e.g. the call stage's\n"
             "                           alpha); repeatable, at most %d\n"
-            "      --timestamp          write the date and time of the run (the output is\n"
-            "                           otherwise byte-identical between runs)\n"
+            "      --report-date DATE   the report date printed on every page and in the JSON\n"
+            "                           (YYYY-MM-DD) [$SOURCE_DATE_EPOCH when set, else today, UTC]\n"
+            "      --no-report-date     print no report date\n"
+            "      --timestamp          also write the date and time of the run (JSON 'generated',\n"
+            "                           Methods)\n"
             VW_OPT_COMMON_HELP
             "\n"
             "Patient file names keep [A-Za-z0-9._-] of the patient id (others become '_') and are\n"
@@ -74,11 +80,14 @@ int main_report(int argc, char *argv[])
     static const struct option lopts[] = {
         VW_OPT_TRACK_LONG,
         {"cnv", required_argument, NULL, OPT_CNV},
+        {"markers", required_argument, NULL, OPT_MARKERS},
         {"outdir", required_argument, NULL, 'O'},
         {"title", required_argument, NULL, OPT_TITLE},
         {"build", required_argument, NULL, OPT_BUILD},
         {"param", required_argument, NULL, OPT_PARAM},
         {"timestamp", no_argument, NULL, OPT_TIMESTAMP},
+        {"report-date", required_argument, NULL, OPT_DATE},
+        {"no-report-date", no_argument, NULL, OPT_NO_DATE},
         VW_OPT_COMMON_LONG,
         {NULL, 0, NULL, 0}
     };
@@ -86,11 +95,12 @@ int main_report(int argc, char *argv[])
     vw_track_opt_init(&opt);
     vw_report_opt_t ropt;
     vw_report_opt_init(&ropt);
-    const char *sheet = NULL, *events = NULL, *outdir = NULL, *cnv_path = NULL, *build = NULL;
+    const char *sheet = NULL, *events = NULL, *outdir = NULL, *cnv_path = NULL, *build = NULL, *markers_path = NULL;
+    vw_markers_t *markers = NULL;
     vw_report_param_t params[MAX_PARAMS];
     char *pbuf[MAX_PARAMS];
     size_t n_params = 0;
-    int c, ex, ret = VW_EXIT_DATA, rc;
+    int c, ex, ret = VW_EXIT_DATA, rc, date_set = 0;
     vw_oset_t *os = NULL;
     vw_timeline_t *tl = NULL;
     vw_track_t *tr = NULL;
@@ -117,8 +127,21 @@ int main_report(int argc, char *argv[])
             cnv_files[n_cnv++] = optarg;
             break;
         case OPT_TITLE: ropt.title = optarg; break;
+        case OPT_MARKERS: markers_path = optarg; break;
         case OPT_BUILD: build = optarg; break;
         case OPT_TIMESTAMP: ropt.timestamp = 1; break;
+        case OPT_DATE:
+            if (vw_date_parse(optarg, &ropt.report_date) != 0) {
+                vw_error("--report-date: '%s' is not a date (YYYY-MM-DD)", optarg);
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            date_set = 1;
+            break;
+        case OPT_NO_DATE:
+            ropt.report_date = VW_DATE_NONE;
+            date_set = 1;
+            break;
         case OPT_PARAM: {
             const char *eq = strchr(optarg, '=');
             if (!eq || eq == optarg || n_params == MAX_PARAMS) {
@@ -144,9 +167,17 @@ int main_report(int argc, char *argv[])
         ret = VW_EXIT_USAGE;
         goto out;
     }
+    if (!date_set && vw_report_default_date(&ropt.report_date) < 0) {
+        vw_error("SOURCE_DATE_EPOCH='%s' is not a number of seconds since 1970 (or use --report-date)",
+                 getenv("SOURCE_DATE_EPOCH"));
+        ret = VW_EXIT_USAGE;
+        goto out;
+    }
     vw_info("CMD: %s", vw_cmd_line());
-    if (vw_cmd_track_clash(sheet, events, argv + optind, argc - optind, (char **)cnv_files, n_cnv, NULL, 0,
-                           outdir)) {
+    if (markers_path)
+        cnv_files[n_cnv] = (char *)markers_path; /* an input too (one slot beyond the CNV files, not counted) */
+    if (vw_cmd_track_clash(sheet, events, argv + optind, argc - optind, (char **)cnv_files,
+                           n_cnv + (markers_path != NULL), NULL, 0, outdir)) {
         ret = VW_EXIT_USAGE;
         goto out;
     }
@@ -164,6 +195,8 @@ int main_report(int argc, char *argv[])
     if (vw_cmd_track_load_calls(sheet, events, argv + optind, argc - optind, cnv_files, n_cnv, &opt, &tl, &tr,
                                 &cs) < 0)
         goto out;
+    if (markers_path && vw_markers_read(tl, markers_path, &markers) < 0)
+        goto out; /* logged */
     if ((rc = vw_leadtime_run(tl, tr, &lt)) < 0) {
         vw_error_code(rc, "lead time");
         goto out;
@@ -171,7 +204,7 @@ int main_report(int argc, char *argv[])
     vw_report_in_t in = {
         .tl = tl, .tr = tr, .lt = lt, .calls = cs, .cnv = cnv, .cnv_path = cnv_path,
         .command = vw_cmd_line(), .version = VW_VERSION_LONG, .build = build,
-        .params = params, .n_params = n_params,
+        .params = params, .n_params = n_params, .markers = markers,
     };
     /* written as one set (staged, then put in place, the manifest last), one writer at a time */
     if ((rc = vw_oset_begin(outdir, &os)) < 0) {
@@ -196,6 +229,7 @@ out:
     for (size_t i = 0; i < n_params; i++)
         free(pbuf[i]);
     vw_report_cnv_destroy(cnv);
+    vw_markers_destroy(markers);
     free(cnv_files);
     vw_calls_destroy(cs);
     vw_leadtime_destroy(lt);

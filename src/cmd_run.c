@@ -59,7 +59,7 @@ static void usage(FILE *fp)
             "  vafwatch.leadtime.json, vafwatch.model.tsv (when built from normals),\n"
             "  vafwatch.patient.tsv and .json (when the sheet has a 'targets' column),\n"
             "  report/index.html, report/patients/PATIENT.html (and .json), report/vafwatch.report.json,\n"
-            "  report/vafwatch_mqc.tsv (MultiQC),\n"
+            "  report/vafwatch_mqc.tsv, report/vafwatch_stats_mqc.tsv, report/vafwatch_vaf_mqc.json (MultiQC),\n"
             "  counts/SAMPLE.vafwatch.counts.tsv (the per-draw evidence, reused by re-runs).\n\n"
             "Input:\n"
             "  -e, --events FILE        clinical events (treatment, scans, progression) [required]\n"
@@ -520,6 +520,13 @@ int main_run(int argc, char *argv[])
         goto out;
     }
     cnvo.build = to.build;
+    /* the reports' date: a bad SOURCE_DATE_EPOCH is found before any counting */
+    int32_t report_date = VW_DATE_NONE;
+    if (vw_report_default_date(&report_date) < 0) {
+        vw_error("SOURCE_DATE_EPOCH='%s' is not a number of seconds since 1970", getenv("SOURCE_DATE_EPOCH"));
+        ret = VW_EXIT_USAGE;
+        goto out;
+    }
     /* the cohort */
     int r = vw_timeline_read_sheet(sheet, 0, &tl);
     if (r < 0) {
@@ -776,7 +783,8 @@ int main_run(int argc, char *argv[])
     }
     fn.l = 0;
     ksprintf(&fn, "%s/vafwatch.calls.vcf.gz", sd);
-    if (vw_calls_write_vcf(calls, fn.s, VW_VERSION_LONG, vw_cmd_line()) < 0)
+    vw_calls_vcf_opt_t vo = {VW_VERSION_LONG, vw_cmd_line(), ts->build, copt.reference};
+    if (vw_calls_write_vcf_opt(calls, fn.s, &vo) < 0)
         goto out;
     /* the reports */
     {
@@ -812,6 +820,7 @@ int main_run(int argc, char *argv[])
         rin.n_params = sizeof(params) / sizeof(params[0]);
         vw_report_opt_t ropt;
         vw_report_opt_init(&ropt);
+        ropt.report_date = report_date;
         fn.l = 0;
         ksprintf(&fn, "%s/report", sd);
         if ((r = vw_report_write(&rin, fn.s, &ropt)) < 0) {

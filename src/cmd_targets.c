@@ -218,6 +218,7 @@ int vw_cmd_dir_clash(const char *dir, const char *const *ins, int n_in, int (*is
 int vw_cmd_is_report_file(const char *rel)
 {
     if (!strcmp(rel, "index.html") || !strcmp(rel, "vafwatch.report.json") || !strcmp(rel, "vafwatch_mqc.tsv")
+        || !strcmp(rel, "vafwatch_stats_mqc.tsv") || !strcmp(rel, "vafwatch_vaf_mqc.json")
         || !strcmp(rel, VW_OSET_MANIFEST))
         return 1;
     if (strncmp(rel, "patients/", 9) || strchr(rel + 9, '/'))

@@ -1860,7 +1860,8 @@ int vw_count_write_tsv(FILE *fp, const vw_targets_t *ts, vw_sample_counts_t *con
 int vw_count_write_json(FILE *fp, const vw_targets_t *ts, vw_sample_counts_t *const *s, int n_samples,
                         const char *command)
 {
-    fputs("{\n  \"command\": ", fp);
+    /* format_version: docs/schema/vafwatch-counts.schema.json */
+    fputs("{\n  \"format\": \"vafwatch-counts\",\n  \"format_version\": 1,\n  \"command\": ", fp);
     vw_json_str(fp, command ? command : "");
     fputs(",\n  \"samples\": [", fp);
     for (int k = 0; k < n_samples; k++) {

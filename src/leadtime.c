@@ -108,7 +108,7 @@ static int km_median(const vw_lead_t *p, size_t n, const char *group, int molecu
     size_t m = 0;
     *med = *lo = *hi = NAN;
     for (size_t i = 0; i < n; i++) {
-        if (group && strcmp(group_of(&p[i]), group) != 0)
+        if ((group && strcmp(group_of(&p[i]), group) != 0) || p[i].last_draw == VW_DATE_NONE)
             continue;
         double v = molecular ? p[i].t_molecular : p[i].t_radiographic;
         if (isnan(v))
@@ -134,8 +134,8 @@ static int fill_group(vw_lead_group_t *g, const vw_lead_t *p, size_t n, const ch
     double lead[n + 1];
     size_t nl = 0;
     for (size_t i = 0; i < n; i++) {
-        if (group && strcmp(group_of(&p[i]), group) != 0)
-            continue;
+        if ((group && strcmp(group_of(&p[i]), group) != 0) || p[i].last_draw == VW_DATE_NONE)
+            continue; /* a sheet entry without a plasma draw (normals only) is not a patient */
         g->n++;
         g->n_progression += p[i].progression != VW_DATE_NONE;
         g->n_emergence += p[i].clone != NULL;
@@ -189,13 +189,15 @@ int vw_leadtime_run(const vw_timeline_t *tl, const vw_track_t *tr, vw_leadtime_t
     if (!lt->p || !names)
         goto err;
     lt->n = tl->n_patients;
+    size_t nn = 0;
     for (size_t i = 0; i < lt->n; i++) {
         one_patient(&tl->patients[i], tr, &lt->p[i]);
-        names[i] = group_of(&lt->p[i]);
+        if (lt->p[i].last_draw != VW_DATE_NONE)
+            names[nn++] = group_of(&lt->p[i]);
     }
-    qsort(names, lt->n, sizeof(char *), cmp_str);
+    qsort(names, nn, sizeof(char *), cmp_str);
     size_t ng = 0;
-    for (size_t i = 0; i < lt->n; i++)
+    for (size_t i = 0; i < nn; i++)
         if (i == 0 || strcmp(names[i], names[i - 1]) != 0)
             names[ng++] = names[i];
     lt->g = calloc(ng + 1, sizeof(vw_lead_group_t));
@@ -326,7 +328,8 @@ int vw_leadtime_write_json(const vw_leadtime_t *lt, const char *command, FILE *f
 {
     if (!lt || !fp)
         return -EINVAL;
-    fputs("{\n  \"command\": ", fp);
+    /* format_version: docs/schema/vafwatch-leadtime.schema.json */
+    fputs("{\n  \"format\": \"vafwatch-leadtime\",\n  \"format_version\": 1,\n  \"command\": ", fp);
     vw_json_str(fp, command ? command : "");
     fputs(",\n  \"patients\": [", fp);
     for (size_t i = 0; i < lt->n; i++) {

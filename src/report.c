@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "vafwatch/log.h"
+#include "vafwatch/stats.h"
 #include "vafwatch/report.h"
 #include "report_priv.h"
 
@@ -22,6 +23,150 @@ void vw_report_opt_init(vw_report_opt_t *opt)
 {
     opt->timestamp = 0;
     opt->title = "vafwatch cohort report";
+    opt->report_date = VW_DATE_NONE;
+}
+
+int vw_report_default_date(int32_t *ret_days)
+{
+    const char *e = getenv("SOURCE_DATE_EPOCH");
+    long long secs;
+    if (e && *e) {
+        char *end;
+        errno = 0;
+        secs = strtoll(e, &end, 10);
+        if (errno || *end || secs < 0 || !isdigit((unsigned char)*e) || secs / 86400 > INT32_MAX)
+            return VW_EPARSE;
+    } else {
+        secs = (long long)time(NULL);
+    }
+    *ret_days = (int32_t)(secs / 86400);
+    return 0;
+}
+
+const char *vw_report_date_of(const vw_report_opt_t *opt, char *buf)
+{
+    if (!opt || opt->report_date == VW_DATE_NONE || vw_date_format(opt->report_date, buf) != 0)
+        return NULL;
+    return buf;
+}
+
+const char vw_report_intended_use[] = VW_REPORT_RUO_HEAD " " VW_REPORT_RUO_TAIL;
+
+int vw_report_is_patient(const vw_patient_t *p) { return p && vw_report_n_draws(p) > 0; }
+
+int vw_report_is_emerging(const vw_track_series_t *s)
+{
+    return s && strcmp(vw_track_status_name(s->status), "emerging") == 0;
+}
+
+const char *vw_report_status_key(const vw_track_series_t *s)
+{
+    const char *n = vw_track_status_name(s->status);
+    /* one detection, at the last draw: the rule could not have confirmed it yet */
+    if (strcmp(n, "transient") == 0 && s->n_detected == 1 && s->n_draws && s->draws[s->n_draws - 1].state == VW_DRAW_DET)
+        return "unconfirmed";
+    return n;
+}
+
+const char *vw_report_status_label(const vw_track_series_t *s)
+{
+    static const struct { const char *name, *label; } w[] = {
+        {"emerging", "emerging: confirmed by the rule"},
+        {"pre-existing", "pre-existing: present at baseline"},
+        {"germline?", "possibly germline"},
+        {"unconfirmed", "unconfirmed: one detection, awaiting the next draw"},
+        {"transient", "transient: detected, not confirmed by the rule"},
+        {"CH?", "CH?: also in the white cells (clonal haematopoiesis?), never an emergence"},
+        {"never", "not detected"},
+        {"not_assessed", "not assessed"},
+    };
+    const char *n = vw_report_status_key(s);
+    for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
+        if (strcmp(n, w[i].name) == 0)
+            return w[i].label;
+    return n;
+}
+
+vw_targets_t *vw_report_catalogue(void)
+{
+    vw_targets_t *ts = vw_targets_init();
+    if (ts && vw_catalogue_builtin(ts, VW_BUILD_GRCH38) < 0) {
+        vw_targets_destroy(ts);
+        return NULL;
+    }
+    return ts;
+}
+
+static const char *skip_p(const char *s) { return strncmp(s, "p.", 2) == 0 ? s + 2 : s; }
+
+const char *vw_report_role(const vw_targets_t *cat, const vw_track_series_t *s, const char **ret_context)
+{
+    const char *ctx = NULL;
+    for (int i = 0; cat && s->kind == VW_KIND_MUTATION && i < cat->n && !ctx; i++)
+        if (strcmp(cat->t[i].id, s->id) == 0)
+            ctx = cat->t[i].context;
+    /* a target named otherwise (a user catalogue, a VCF) with the gene and protein of a built-in one */
+    for (int i = 0; cat && s->kind == VW_KIND_MUTATION && i < cat->n && !ctx; i++)
+        if (s->gene && s->protein && strcmp(s->protein, ".") && strcmp(cat->t[i].gene, s->gene) == 0
+            && strcmp(skip_p(cat->t[i].protein), skip_p(s->protein)) == 0)
+            ctx = cat->t[i].context;
+    if (ctx && strcmp(ctx, ".") == 0)
+        ctx = NULL;
+    if (ret_context)
+        *ret_context = ctx;
+    if (!ctx)
+        return "unknown";
+    if (strstr(ctx, "sensitising") || strstr(ctx, "sensitizing"))
+        return "sensitising";
+    if (strstr(ctx, "resistance"))
+        return "resistance";
+    return "other";
+}
+
+double vw_report_copies_per_ml(const vw_patient_t *p, const vw_track_draw_t *d)
+{
+    if (!p || !d || d->state == VW_DRAW_NA || !isfinite(d->vaf))
+        return NAN;
+    for (size_t i = 0; i < p->n_samples; i++)
+        if (p->samples[i].sample == d->sample || strcmp(p->samples[i].sample, d->sample) == 0) {
+            /* from the VAF as the calls table writes it (%.6g): the same digits from a calls table
+             * read back as from the calls in memory (vafwatch run) */
+            char vb[32];
+            snprintf(vb, sizeof(vb), "%.6g", d->vaf);
+            return isfinite(p->samples[i].cfdna_ng_per_ml) ? strtod(vb, NULL) * p->samples[i].cfdna_ng_per_ml * VW_GE_PER_NG
+                                                            : NAN;
+        }
+    return NAN;
+}
+
+void vw_report_marker_range(const vw_report_in_t *in, size_t pi, size_t *b, size_t *e)
+{
+    *b = *e = 0;
+    const vw_markers_t *m = in->markers;
+    if (!m)
+        return;
+    size_t i = 0;
+    while (i < m->n && m->v[i].patient < pi)
+        i++;
+    *b = i;
+    while (i < m->n && m->v[i].patient == pi)
+        i++;
+    *e = i;
+}
+
+void vw_report_base64(FILE *fp, const void *data, size_t n)
+{
+    static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const unsigned char *p = data;
+    char q[4];
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0) | (i + 2 < n ? p[i + 2] : 0);
+        q[0] = a[v >> 18 & 63];
+        q[1] = a[v >> 12 & 63];
+        q[2] = i + 1 < n ? a[v >> 6 & 63] : '=';
+        q[3] = i + 2 < n ? a[v & 63] : '=';
+        fwrite(q, 1, 4, fp);
+    }
 }
 
 /* ------------------------------------------------------------------------ */
@@ -440,8 +585,8 @@ int vw_report_write_mqc(const vw_report_in_t *in, FILE *fp)
         return -EINVAL;
     fputs("# id: 'vafwatch_leadtime'\n"
           "# section_name: 'vafwatch: resistance clones and lead time'\n"
-          "# description: 'Per patient: lead-time status, first molecular detection of a resistance clone "
-          "(emergence), radiographic progression and the lead time in days (positive: blood first).'\n"
+          "# description: 'Per patient: lead-time status, first molecular detection (the first clone to meet "
+          "the emergence rule), radiographic progression and the lead time in days (positive: blood first).'\n"
           "# plot_type: 'table'\n"
           "# pconfig:\n"
           "#     id: 'vafwatch_leadtime_table'\n"
@@ -451,6 +596,8 @@ int vw_report_write_mqc(const vw_report_in_t *in, FILE *fp)
         const vw_patient_t *p = &in->tl->patients[i];
         const vw_lead_t *l = vw_report_lead(in->lt, p, i);
         char d1[VW_DATE_BUFSZ], d2[VW_DATE_BUFSZ];
+        if (!vw_report_is_patient(p))
+            continue;
         tsv_field(fp, p->id);
         fprintf(fp, "\t%s\t%s\t%s\t", l ? vw_lead_status_name(l->status) : "NA",
                 vw_report_date(l ? l->first_detection : VW_DATE_NONE, d1),
@@ -461,6 +608,165 @@ int vw_report_write_mqc(const vw_report_in_t *in, FILE *fp)
             fputs("NA", fp);
         fprintf(fp, "\t%zu\t%zu\n", vw_report_n_draws(p), vw_report_n_clones(in->tr, p));
     }
+    return ferror(fp) ? -EIO : 0;
+}
+
+static int cmp_long(const void *a, const void *b)
+{
+    long x = *(const long *)a, y = *(const long *)b;
+    return (x > y) - (x < y);
+}
+
+int vw_report_write_mqc_stats(const vw_report_in_t *in, FILE *fp)
+{
+    if (!in || !in->tl || !in->tr || !fp)
+        return -EINVAL;
+    fputs("# id: 'vafwatch_stats'\n"
+          "# plot_type: 'generalstats'\n"
+          "# pconfig:\n"
+          "#     - depth_median:\n"
+          "#         title: 'Hotspot depth'\n"
+          "#         description: 'vafwatch: median depth (fragments) over the tracked hotspots of the draw'\n"
+          "#         namespace: 'vafwatch'\n"
+          "#         format: '{:,.0f}'\n"
+          "#         scale: 'Blues'\n"
+          "#     - max_vaf:\n"
+          "#         title: 'Max VAF'\n"
+          "#         description: 'vafwatch: largest VAF among the mutations detected in the draw (%)'\n"
+          "#         namespace: 'vafwatch'\n"
+          "#         suffix: '%'\n"
+          "#         max: 100\n"
+          "#         min: 0\n"
+          "#         format: '{:,.2f}'\n"
+          "#         scale: 'OrRd'\n"
+          "#     - clones_detected:\n"
+          "#         title: 'Mutations detected'\n"
+          "#         description: 'vafwatch: tracked mutations detected in the draw'\n"
+          "#         namespace: 'vafwatch'\n"
+          "#         format: '{:,.0f}'\n"
+          "#         scale: 'Reds'\n"
+          "#     - tumour_fraction:\n"
+          "#         title: 'Tumour fraction'\n"
+          "#         description: 'vafwatch: tumour fraction used for copy number (%), when known'\n"
+          "#         namespace: 'vafwatch'\n"
+          "#         suffix: '%'\n"
+          "#         max: 100\n"
+          "#         min: 0\n"
+          "#         format: '{:,.1f}'\n"
+          "Sample\tdepth_median\tmax_vaf\tclones_detected\ttumour_fraction\n", fp);
+    for (size_t i = 0; i < in->tl->n_patients; i++) {
+        const vw_patient_t *p = &in->tl->patients[i];
+        size_t b, e;
+        vw_report_series_range(in->tr, p, &b, &e);
+        long *dep = malloc((e - b + 1) * sizeof(long));
+        if (!dep)
+            return -ENOMEM;
+        for (size_t k = 0; k < p->n_samples; k++) {
+            const vw_sample_t *sm = &p->samples[k];
+            if (sm->type != VW_SAMPLE_PLASMA)
+                continue;
+            size_t nd = 0;
+            int ndet = 0, assessed = 0;
+            double vmax = NAN, tf = NAN;
+            for (size_t q = b; q < e; q++) {
+                const vw_track_series_t *s = &in->tr->s[q];
+                for (size_t di = 0; di < s->n_draws; di++) {
+                    const vw_track_draw_t *d = &s->draws[di];
+                    if (strcmp(d->sample, sm->sample) != 0)
+                        continue;
+                    if (s->kind == VW_KIND_AMPLIFICATION) {
+                        if (isfinite(d->tf))
+                            tf = d->tf;
+                        break;
+                    }
+                    if (d->state != VW_DRAW_NA)
+                        assessed = 1;
+                    if (d->depth >= 0)
+                        dep[nd++] = d->depth;
+                    if (d->state == VW_DRAW_DET) {
+                        ndet++;
+                        if (isnan(vmax) || d->vaf > vmax)
+                            vmax = d->vaf;
+                    }
+                    break;
+                }
+            }
+            tsv_field(fp, sm->sample);
+            if (nd) {
+                qsort(dep, nd, sizeof(long), cmp_long);
+                double med = nd % 2 ? (double)dep[nd / 2] : ((double)dep[nd / 2 - 1] + (double)dep[nd / 2]) / 2;
+                fprintf(fp, "\t%.1f", med);
+            } else {
+                fputs("\tNA", fp);
+            }
+            if (isfinite(vmax))
+                fprintf(fp, "\t%.4g", 100 * vmax);
+            else
+                fputs(assessed ? "\t0" : "\tNA", fp);
+            if (assessed)
+                fprintf(fp, "\t%d", ndet);
+            else
+                fputs("\tNA", fp);
+            if (isfinite(tf))
+                fprintf(fp, "\t%.4g\n", 100 * tf);
+            else
+                fputs("\tNA\n", fp);
+        }
+        free(dep);
+    }
+    return ferror(fp) ? -EIO : 0;
+}
+
+int vw_report_write_mqc_vaf(const vw_report_in_t *in, FILE *fp)
+{
+    if (!in || !in->tl || !in->tr || !fp)
+        return -EINVAL;
+    fputs("{\n  \"id\": \"vafwatch_vaf\",\n  \"section_name\": \"vafwatch: VAF of the tracked mutations\",\n"
+          "  \"description\": \"VAF (%) of every mutation detected at least once, one line per patient and "
+          "mutation, at the draws where it was detected; x is days since the patient's first plasma draw. "
+          "Draws where it was not detected are left out (they have an LoD95, not a VAF: see the vafwatch "
+          "report).\",\n  \"plot_type\": \"linegraph\",\n"
+          "  \"pconfig\": {\"id\": \"vafwatch_vaf_plot\", \"title\": \"vafwatch: VAF over time\", "
+          "\"xlab\": \"Days since the first draw\", \"ylab\": \"VAF (%)\", \"ymin\": 0, \"logswitch\": true, "
+          "\"tt_label\": \"day {point.x}: {point.y:.2f} %\"},\n  \"data\": {", fp);
+    int first = 1;
+    for (size_t i = 0; i < in->tl->n_patients; i++) {
+        const vw_patient_t *p = &in->tl->patients[i];
+        if (!vw_report_is_patient(p))
+            continue;
+        int32_t d0 = VW_DATE_NONE;
+        for (size_t k = 0; k < p->n_samples && d0 == VW_DATE_NONE; k++)
+            if (p->samples[k].type == VW_SAMPLE_PLASMA)
+                d0 = p->samples[k].date;
+        size_t b, e;
+        vw_report_series_range(in->tr, p, &b, &e);
+        for (size_t q = b; q < e; q++) {
+            const vw_track_series_t *s = &in->tr->s[q];
+            if (s->kind != VW_KIND_MUTATION || !vw_report_is_clone(s))
+                continue;
+            char name[512];
+            const char *g = s->gene && strcmp(s->gene, ".") ? s->gene : "";
+            const char *pr = s->protein && strcmp(s->protein, ".") ? s->protein : s->id;
+            snprintf(name, sizeof(name), "%s %s%s%s", p->id, g, *g ? " " : "", pr);
+            char *esc = vw_report_html_escaped(name); /* MultiQC puts names into its HTML as they are */
+            if (!esc)
+                return -ENOMEM;
+            fputs(first ? "\n    " : ",\n    ", fp);
+            first = 0;
+            vw_json_str(fp, esc);
+            free(esc);
+            fputs(": {", fp);
+            int n = 0;
+            for (size_t di = 0; di < s->n_draws; di++) {
+                const vw_track_draw_t *d = &s->draws[di];
+                if (d->state != VW_DRAW_DET || !isfinite(d->vaf))
+                    continue;
+                fprintf(fp, "%s\"%ld\": %.4g", n++ ? ", " : "", (long)(d->date - d0), 100 * d->vaf);
+            }
+            fputs("}", fp);
+        }
+    }
+    fputs("\n  }\n}\n", fp);
     return ferror(fp) ? -EIO : 0;
 }
 
@@ -489,7 +795,7 @@ typedef struct {
     int kind;
 } job_t;
 
-enum { J_INDEX, J_JSON, J_MQC, J_PHTML, J_PJSON };
+enum { J_INDEX, J_JSON, J_MQC, J_PHTML, J_PJSON, J_MQC_STATS, J_MQC_VAF };
 
 static int write_one(const char *path, const job_t *j)
 {
@@ -503,6 +809,8 @@ static int write_one(const char *path, const job_t *j)
     case J_INDEX: rc = vw_report_write_cohort_html(j->in, j->opt, j->names, of.fp); break;
     case J_JSON: rc = vw_report_write_json(j->in, j->opt, of.fp); break;
     case J_MQC: rc = vw_report_write_mqc(j->in, of.fp); break;
+    case J_MQC_STATS: rc = vw_report_write_mqc_stats(j->in, of.fp); break;
+    case J_MQC_VAF: rc = vw_report_write_mqc_vaf(j->in, of.fp); break;
     case J_PHTML: rc = vw_report_write_patient_html(j->in, j->opt, j->patient, of.fp); break;
     default: rc = vw_report_write_patient_json(j->in, j->opt, j->patient, of.fp); break;
     }
@@ -553,6 +861,8 @@ int vw_report_write(const vw_report_in_t *in, const char *outdir, const vw_repor
     }
     job_t j = {in, opt, names, 0, J_PHTML};
     for (size_t i = 0; i < np; i++) {
+        if (!vw_report_is_patient(&in->tl->patients[i]))
+            continue; /* normals only: not a patient */
         j.patient = i;
         j.kind = J_PHTML;
         snprintf(path, cap, "%s/patients/%s.html", outdir, names[i]);
@@ -564,7 +874,8 @@ int vw_report_write(const vw_report_in_t *in, const char *outdir, const vw_repor
             goto out;
     }
     static const struct { int kind; const char *name; } top[] = {
-        {J_JSON, "vafwatch.report.json"}, {J_MQC, "vafwatch_mqc.tsv"}, {J_INDEX, "index.html"}};
+        {J_JSON, "vafwatch.report.json"}, {J_MQC, "vafwatch_mqc.tsv"}, {J_MQC_STATS, "vafwatch_stats_mqc.tsv"},
+        {J_MQC_VAF, "vafwatch_vaf_mqc.json"}, {J_INDEX, "index.html"}};
     for (size_t k = 0; k < sizeof(top) / sizeof(top[0]); k++) {
         j.kind = top[k].kind;
         snprintf(path, cap, "%s/%s", outdir, top[k].name);

@@ -4,6 +4,7 @@
  * inline CSS and SVG, no script, nothing loaded (docs/reports.md).  Every
  * user string goes through vw_report_html_escape(); the SVG is well-formed
  * XML. */
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -23,6 +24,8 @@ static const char *const band_fill[4] = {"#dbe7f3", "#f6e3cf", "#dcefe6", "#eedc
 static const char *const drug_fill[6] = {"#9ecae1", "#fdae6b", "#a1d99b", "#bcbddc", "#fdd0a2", "#c7e9c0"};
 
 #define RED "#C0392B"
+/* The font on the root of every SVG, so a saved SVG looks as on the page. */
+#define SVG_FONT "font-family=\"DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif\""
 #define AMP_COL "#E69F00" /* swimmer: first detection is an amplification */
 
 static void page_head(FILE *fp, const char *title_prefix, const char *title)
@@ -44,14 +47,20 @@ static void page_head(FILE *fp, const char *title_prefix, const char *title)
           ".box{border:1px solid #bbb;background:#fafafa;padding:8px 12px;margin:8px 0}\n"
           ".nd{color:#555}.det{font-weight:bold}.flag{color:#8a4b00}\n"
           ".muted{color:#666;font-size:12px}\n"
-          "svg{max-width:100%;height:auto;display:block}\n"
+          "svg{width:100%;height:auto;display:block}\n"
+          ".headline{font-size:15px;margin:0 0 6px}.ruo{border:1px solid #d9b36c;background:#fff8e6;padding:4px 10px;"
+          "margin:6px 0;font-size:12.5px}.rdate{color:#444;font-size:12.5px;margin:0 0 4px}\n"
+          ".st-emerging,.st-pre-existing{color:#9b1c1c;font-weight:bold}.st-unconfirmed{color:#8a4b00;"
+          "background:#fff3cd;font-weight:bold}.st-transient{color:#555}.role-sensitising{color:#1f5f3a}"
+          ".role-resistance{color:#9b1c1c}\n"
+          "details{margin:6px 0 10px}summary{cursor:pointer}.dl{font-size:12px;margin:2px 0 0}\n"
           "svg text{font-family:\"DejaVu Sans\",\"Liberation Sans\",Arial,Helvetica,sans-serif}\n"
           "a{color:#0b5394}\n"
           "@page{size:A4;margin:14mm}\n"
           "@media print{body{max-width:none;margin:0;padding:0;font-size:10.5pt}"
           "h2{page-break-after:avoid}figure,svg,.box{page-break-inside:avoid}"
           "tr{page-break-inside:avoid}thead{display:table-header-group}"
-          "table{font-size:8.5pt}.noprint{display:none}a{color:#222;text-decoration:none}}\n"
+          "table{font-size:8.5pt}.noprint,.dl{display:none}a{color:#222;text-decoration:none}}\n"
           "figure{margin:8px 0}figcaption{font-size:12px;color:#444;margin-top:4px}\n"
           "</style>\n</head>\n<body>\n", fp);
 }
@@ -99,6 +108,83 @@ static void months_text(char *buf, size_t size, double days)
 }
 
 /* ------------------------------------------------------------------------ */
+/* Figures: the SVG inline, a caption, and the SVG and its data to save      */
+/* ------------------------------------------------------------------------ */
+
+/* A figure is drawn into memory first, so that the page can carry it twice:
+ * inline, and as a data: URI behind a download link (no script, nothing
+ * loaded; a link the reader clicks saves the file). */
+typedef struct {
+    char *svg, *csv;
+    size_t n_svg, n_csv;
+    FILE *fs, *fc;
+} fig_t;
+
+static int fig_open(fig_t *f)
+{
+    memset(f, 0, sizeof(*f));
+    f->fs = open_memstream(&f->svg, &f->n_svg);
+    f->fc = f->fs ? open_memstream(&f->csv, &f->n_csv) : NULL;
+    if (!f->fc) {
+        if (f->fs)
+            fclose(f->fs);
+        free(f->svg);
+        return -ENOMEM;
+    }
+    return 0;
+}
+
+/* Closes the streams and writes the figure (nothing when no SVG was drawn):
+ * 'base' names the saved files (<base>.svg, <base>.csv), 'header' is the
+ * CSV header line.  Returns 0 or -ENOMEM. */
+static int fig_close(FILE *fp, fig_t *f, const char *caption, const char *base, const char *header)
+{
+    int bad = ferror(f->fs) || ferror(f->fc);
+    bad |= fclose(f->fs) != 0;
+    bad |= fclose(f->fc) != 0;
+    if (!bad && f->n_svg) {
+        fputs("<figure>\n", fp);
+        fwrite(f->svg, 1, f->n_svg, fp);
+        fprintf(fp, "<figcaption>%s</figcaption>\n<p class=\"dl\">Save: <a download=\"", caption);
+        esc(fp, base);
+        fputs(".svg\" href=\"data:image/svg+xml;base64,", fp);
+        static const char xml[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+        /* the XML declaration goes in front: base64 of the concatenation */
+        size_t n = sizeof(xml) - 1 + f->n_svg;
+        char *all = malloc(n ? n : 1);
+        size_t nh = strlen(header);
+        char *csv = malloc(nh + 1 + f->n_csv + 1);
+        if (!all || !csv) {
+            free(all);
+            free(csv);
+            bad = 1;
+        } else {
+            memcpy(all, xml, sizeof(xml) - 1);
+            memcpy(all + sizeof(xml) - 1, f->svg, f->n_svg);
+            vw_report_base64(fp, all, n);
+            fputs("\">plot (SVG)</a> &#183; <a download=\"", fp);
+            esc(fp, base);
+            fputs(".csv\" href=\"data:text/csv;charset=utf-8;base64,", fp);
+            memcpy(csv, header, nh);
+            csv[nh] = '\n';
+            memcpy(csv + nh + 1, f->csv, f->n_csv);
+            vw_report_base64(fp, csv, nh + 1 + f->n_csv);
+            fputs("\">plotted data (CSV)</a></p>\n</figure>\n", fp);
+            free(all);
+            free(csv);
+        }
+    }
+    free(f->svg);
+    free(f->csv);
+    return bad ? -ENOMEM : 0;
+}
+
+#define VAF_CSV_HEADER "patient,clone,target,role,date,sample,state,depth,alt,vaf,vaf_lo,vaf_hi,lod95,copies_per_ml"
+#define PCN_CSV_HEADER "patient,gene,date,sample,state,pcn,cn_z,tf,cn_tumour"
+#define SWIM_CSV_HEADER "patient,what,date,months,detail"
+#define KM_CSV_HEADER "curve,months,survival,events,censored"
+
+/* ------------------------------------------------------------------------ */
 /* Patient plot                                                              */
 /* ------------------------------------------------------------------------ */
 
@@ -144,7 +230,61 @@ static void date_ticks(FILE *fp, const vw_report_axes_t *ax, double y_axis)
     }
 }
 
-static void patient_plot(FILE *fp, const vw_report_in_t *in, size_t pi)
+/* A CSV field: quoted when it holds a comma, quote or line break (RFC 4180). */
+static void csv_field(FILE *fp, const char *s)
+{
+    if (!s)
+        s = "";
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, fp);
+        return;
+    }
+    fputc('"', fp);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', fp);
+        fputc(*s, fp);
+    }
+    fputc('"', fp);
+}
+
+static void csv_num(FILE *fp, double v, const char *fmt)
+{
+    fputc(',', fp);
+    if (isfinite(v))
+        fprintf(fp, fmt, v);
+    else
+        fputs("NA", fp);
+}
+
+/* The colour index of series k among the VAF clones of [b, k). */
+static size_t clone_index(const vw_track_t *tr, size_t b, size_t k)
+{
+    size_t n = 0;
+    for (size_t j = b; j < k; j++)
+        n += is_vaf_clone(&tr->s[j]) != 0;
+    return n;
+}
+
+/* Later VAF clones of [k+1, e) not detected at draw 'di' with their ring
+ * within 6 units of 'y': this ring is drawn that many steps larger, so
+ * rings that would coincide are concentric and all stay visible. */
+static int ring_rank(const vw_track_t *tr, const vw_report_axes_t *ax, size_t k, size_t e, size_t di, double y)
+{
+    int r = 0;
+    for (size_t j = k + 1; j < e; j++) {
+        const vw_track_series_t *o = &tr->s[j];
+        int open;
+        if (!is_vaf_clone(o) || di >= o->n_draws)
+            continue;
+        double v = vw_report_plot_vaf(&o->draws[di], &open);
+        if (open && fabs(vw_report_y(ax, v) - y) < 6)
+            r++;
+    }
+    return r;
+}
+
+static int patient_plot(FILE *fp, FILE *csv, const vw_report_in_t *in, size_t pi, const vw_targets_t *cat)
 {
     const vw_patient_t *p = &in->tl->patients[pi];
     const vw_lead_t *l = vw_report_lead(in->lt, p, pi);
@@ -155,10 +295,10 @@ static void patient_plot(FILE *fp, const vw_report_in_t *in, size_t pi)
     vw_report_series_range(in->tr, p, &b, &e);
     for (size_t k = b; k < e; k++)
         nclone += is_vaf_clone(&in->tr->s[k]) != 0;
-    double legend_h = 30 + 20.0 * (double)(nclone + 7);
+    double legend_h = 30 + 20.0 * (double)(nclone + 8);
     double H = bottom + 80 > legend_h ? bottom + 80 : legend_h;
-    fprintf(fp, "<figure>\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 960 %.0f\" width=\"960\" "
-                "height=\"%.0f\" role=\"img\" aria-label=\"VAF of each clone over time\">\n", H, H);
+    fprintf(fp, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 960 %.0f\" width=\"960\" "
+                "height=\"%.0f\" " SVG_FONT " role=\"img\" aria-label=\"VAF of each clone over time\">\n", H, H);
     fputs("<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" "
           "markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#333\"/>"
           "</marker></defs>\n", fp);
@@ -236,10 +376,28 @@ static void patient_plot(FILE *fp, const vw_report_in_t *in, size_t pi)
                 x, ax.top - 28, x, bottom);
         svg_text(fp, x + 3, bottom - 6, "start", "font-size=\"11\" fill=\"" RED "\"", "progression");
     }
+    /* one dashed line and marker per clone that passed the emergence rule, in its colour */
+    for (size_t k = b; k < e; k++) {
+        const vw_track_series_t *s = &in->tr->s[k];
+        if (!is_vaf_clone(s) || !vw_report_is_emerging(s) || s->first_detection == VW_DATE_NONE)
+            continue;
+        const char *col = vw_report_colours[clone_index(in->tr, b, k) % VW_REPORT_N_COLOURS];
+        double x = vw_report_x(&ax, s->first_detection);
+        char name[160], dd[VW_DATE_BUFSZ];
+        fprintf(fp, "<g class=\"emergence\"><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+                    "stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/><path d=\"M%.1f,%.1f l-6,-9 h12 z\" fill=\"%s\" "
+                    "stroke=\"#fff\" stroke-width=\"0.8\"/><title>", x, ax.top, x, bottom, col, x, ax.top, col);
+        esc(fp, clone_name(s, name, sizeof(name)));
+        fprintf(fp, " emerged %s</title></g>\n", vw_report_date(s->first_detection, dd));
+    }
     if (l && l->first_detection != VW_DATE_NONE) {
         double x = vw_report_x(&ax, l->first_detection);
-        fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\" stroke-width=\"1.5\" "
-                    "stroke-dasharray=\"6 4\"/>\n", x, ax.top - 28, x, bottom);
+        if (l->clone && l->clone->kind != VW_KIND_MUTATION)
+            fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\" stroke-width=\"1.5\" "
+                        "stroke-dasharray=\"6 4\"/>\n", x, ax.top - 28, x, bottom);
+        else
+            fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\" stroke-width=\"1\"/>\n",
+                    x, ax.top - 28, x, ax.top - 9);
         svg_text(fp, x - 3, bottom - 6, "end", "font-size=\"11\" fill=\"#333\"", "emergence");
         if (isfinite(l->lead_days) && l->progression != VW_DATE_NONE) {
             double xp = vw_report_x(&ax, l->progression);
@@ -267,7 +425,48 @@ static void patient_plot(FILE *fp, const vw_report_in_t *in, size_t pi)
         const char *col = vw_report_colours[ci % VW_REPORT_N_COLOURS];
         char name[160];
         clone_name(s, name, sizeof(name));
+        const char *role = vw_report_role(cat, s, NULL);
         fprintf(fp, "<g stroke=\"%s\" fill=\"%s\">\n", col, col);
+        /* the 95 % interval as a shaded band over each run of detected draws */
+        for (size_t di = 0; di < s->n_draws;) {
+            size_t dj = di;
+            while (dj < s->n_draws && s->draws[dj].state == VW_DRAW_DET && isfinite(s->draws[dj].vaf_lo)
+                   && isfinite(s->draws[dj].vaf_hi))
+                dj++;
+            if (dj - di >= 2) {
+                fputs("<path class=\"band\" stroke=\"none\" fill-opacity=\"0.15\" d=\"", fp);
+                for (size_t q = di; q < dj; q++)
+                    fprintf(fp, "%s%.1f,%.1f", q == di ? "M" : " L", vw_report_x(&ax, s->draws[q].date),
+                            vw_report_y(&ax, s->draws[q].vaf_hi));
+                for (size_t q = dj; q-- > di;)
+                    fprintf(fp, " L%.1f,%.1f", vw_report_x(&ax, s->draws[q].date), vw_report_y(&ax, s->draws[q].vaf_lo));
+                fputs(" Z\"/>\n", fp);
+            }
+            di = dj > di ? dj : di + 1;
+        }
+        for (size_t di = 0; di < s->n_draws; di++) {
+            const vw_track_draw_t *d = &s->draws[di];
+            char dd[VW_DATE_BUFSZ];
+            csv_field(csv, p->id);
+            fputc(',', csv);
+            csv_field(csv, name);
+            fputc(',', csv);
+            csv_field(csv, s->id);
+            fprintf(csv, ",%s,%s,", role, vw_report_date(d->date, dd));
+            csv_field(csv, d->sample);
+            fprintf(csv, ",%s", d->state == VW_DRAW_DET ? "detected" : d->state == VW_DRAW_NEG ? "not_detected"
+                                                                                              : "not_assessed");
+            if (d->depth >= 0)
+                fprintf(csv, ",%ld,%ld", d->depth, d->alt);
+            else
+                fputs(",NA,NA", csv);
+            csv_num(csv, d->vaf, "%.6g");
+            csv_num(csv, d->vaf_lo, "%.6g");
+            csv_num(csv, d->vaf_hi, "%.6g");
+            csv_num(csv, d->lod95, "%.6g");
+            csv_num(csv, vw_report_copies_per_ml(p, d), "%.1f");
+            fputc('\n', csv);
+        }
         double px = NAN, py = NAN;
         int popen = 0;
         for (size_t di = 0; di < s->n_draws; di++) {
@@ -297,7 +496,7 @@ static void patient_plot(FILE *fp, const vw_report_in_t *in, size_t pi)
                 snprintf(t, sizeof(t), "not detected (LoD95 %s %%)", vw_report_pct(d->lod95, lod, sizeof(lod)));
                 /* clones not detected at one LoD overlap: earlier clones get larger rings */
                 fprintf(fp, "<circle class=\"nd\" cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"none\" "
-                            "stroke-width=\"1.5\">", x, y, 4.5 + 2.5 * (double)(nclone - 1 - ci));
+                            "stroke-width=\"1.5\">", x, y, 4.5 + 2.5 * (double)ring_rank(in->tr, &ax, k, e, di, y));
             } else {
                 vaf_text(t, sizeof(t), d);
                 if (isfinite(d->vaf_lo) && isfinite(d->vaf_hi))
@@ -316,7 +515,9 @@ static void patient_plot(FILE *fp, const vw_report_in_t *in, size_t pi)
         fputs("</g>\n", fp);
         fprintf(fp, "<line x1=\"720\" y1=\"%.1f\" x2=\"744\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2\"/>"
                     "<circle cx=\"732\" cy=\"%.1f\" r=\"4.5\" fill=\"%s\"/>\n", ly, ly, col, ly, col);
-        svg_text(fp, 750, ly + 4, "start", "font-size=\"12\"", name);
+        char lab[200];
+        snprintf(lab, sizeof(lab), "%s (%s)", name, strcmp(role, "unknown") ? role : "role not catalogued");
+        svg_text(fp, 750, ly + 4, "start", "font-size=\"12\"", lab);
         ly += 20;
         ci++;
     }
@@ -346,20 +547,26 @@ static void patient_plot(FILE *fp, const vw_report_in_t *in, size_t pi)
     svg_text(fp, 750, ly + 4, "start", "font-size=\"12\"", "progression (PD)");
     ly += 20;
     fprintf(fp, "<line x1=\"720\" y1=\"%.1f\" x2=\"744\" y2=\"%.1f\" stroke=\"#333\" stroke-width=\"1.5\" "
-                "stroke-dasharray=\"6 4\"/>\n", ly, ly);
-    svg_text(fp, 750, ly + 4, "start", "font-size=\"12\"", "molecular emergence");
-    fputs("</svg>\n<figcaption>Each clone's mutant allele fraction (VAF) at each blood draw, on a logarithmic "
-          "axis from 0.01 % to 100 %. Filled circles are detections with their 95 % confidence interval; open "
-          "circles are draws where the clone was <em>not detected</em>, drawn at that draw's limit of detection "
-          "(LoD95): the true VAF is below it, not zero. Shaded bands are treatment lines; triangles under the "
-          "axis are scans (red: progression, PD).</figcaption>\n</figure>\n", fp);
+                "stroke-dasharray=\"6 4\"/><path d=\"M732,%.1f l-6,-9 h12 z\" fill=\"#333\"/>\n", ly, ly, ly + 4);
+    svg_text(fp, 750, ly + 4, "start", "font-size=\"12\"", "emergence (rule met)");
+    fputs("</svg>\n", fp);
+    return 0;
 }
+
+static const char vaf_caption[] =
+    "Each clone's mutant allele fraction (VAF) at each blood draw, on a logarithmic axis from 0.01 % to 100 %. "
+    "Filled circles are detections with their 95 % confidence interval (bar, and a shaded band across "
+    "consecutive detections); open circles are draws where the clone was <em>not detected</em>, drawn at that "
+    "draw's limit of detection (LoD95): the true VAF is below it, not zero. A dashed line with a triangle in the "
+    "clone's colour marks each clone that met the emergence rule. Shaded bands are treatment lines; triangles "
+    "under the axis are scans (red: progression, PD).";
 
 /* The plasma copy number of each amplification series, under the VAF plot
  * on the same date axis: linear from VW_REPORT_PCN_MIN up, the threshold
  * VW_REPORT_PCN_THRESHOLD dashed; filled: amplified, open: not. */
-static void pcn_plot(FILE *fp, const vw_report_in_t *in, size_t pi)
+static int pcn_plot(FILE *fp, FILE *csv, const vw_report_in_t *in, size_t pi, const vw_targets_t *cat)
 {
+    (void)cat;
     const vw_patient_t *p = &in->tl->patients[pi];
     vw_report_axes_t ax;
     vw_report_axes_patient(p, &ax);
@@ -375,14 +582,14 @@ static void pcn_plot(FILE *fp, const vw_report_in_t *in, size_t pi)
             top = ceil(s->max_pcn);
     }
     if (na == 0)
-        return;
+        return 0;
     const double y0 = 20, h = VW_REPORT_PCN_HEIGHT, bottom = y0 + h, right = ax.left + ax.width;
     const double lo = VW_REPORT_PCN_MIN;
 #define PY(v) (y0 + (top - ((v) < lo ? lo : (v) > top ? top : (v))) / (top - lo) * h)
     double H = bottom + 60 > 40 + 20.0 * (double)(na + 3) ? bottom + 60 : 40 + 20.0 * (double)(na + 3);
-    fprintf(fp, "<figure>\n<svg class=\"pcn\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 960 %.0f\" "
-                "width=\"960\" height=\"%.0f\" role=\"img\" aria-label=\"plasma copy number of each gene over time\">\n",
-            H, H);
+    fprintf(fp, "<svg class=\"pcn\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 960 %.0f\" "
+                "width=\"960\" height=\"%.0f\" " SVG_FONT " role=\"img\" "
+                "aria-label=\"plasma copy number of each gene over time\">\n", H, H);
     fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#fff\" stroke=\"#999\"/>\n",
             ax.left, y0, ax.width, h);
     double step = top - lo > 6 ? ceil((top - lo) / 6) : 0.5;
@@ -429,6 +636,17 @@ static void pcn_plot(FILE *fp, const vw_report_in_t *in, size_t pi)
                 continue;
             double x = vw_report_x(&ax, d->date), y = PY(d->pcn);
             char dd[VW_DATE_BUFSZ];
+            csv_field(csv, p->id);
+            fputc(',', csv);
+            csv_field(csv, s->gene);
+            fprintf(csv, ",%s,", vw_report_date(d->date, dd));
+            csv_field(csv, d->sample);
+            fprintf(csv, ",%s", d->state == VW_DRAW_DET ? "amplified" : "not_amplified");
+            csv_num(csv, d->pcn, "%.4g");
+            csv_num(csv, d->cn_z, "%.4g");
+            csv_num(csv, d->tf, "%.4g");
+            csv_num(csv, d->cn_t, "%.4g");
+            fputc('\n', csv);
             fprintf(fp, "<rect class=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"8\" height=\"8\"%s><title>", 
                     d->state == VW_DRAW_DET ? "amp" : "noamp", x - 4, y - 4,
                     d->state == VW_DRAW_DET ? "" : " fill=\"#fff\" stroke-width=\"1.5\"");
@@ -449,10 +667,132 @@ static void pcn_plot(FILE *fp, const vw_report_in_t *in, size_t pi)
         ai++;
     }
 #undef PY
-    fputs("</svg>\n<figcaption>Plasma copy number (pCN) of each tracked gene at each blood draw, on a linear axis "
-          "from 1.5, on the dates of the plot above. Filled squares are draws called amplified, open squares "
-          "not amplified; the dashed red line is the plasma threshold pCN 2.4 (with a tumour fraction known the "
-          "call is on the tumour copy number CN_t = 2 + (pCN &#8722; 2) / TF instead).</figcaption>\n</figure>\n", fp);
+    fputs("</svg>\n", fp);
+    return 0;
+}
+
+static const char pcn_caption[] =
+    "Plasma copy number (pCN) of each tracked gene at each blood draw, on a linear axis from 1.5, on the dates "
+    "of the plot above. Filled squares are draws called amplified, open squares not amplified; the dashed red "
+    "line is the plasma threshold pCN 2.4 (with a tumour fraction known the call is on the tumour copy number "
+    "CN_t = 2 + (pCN &#8722; 2) / TF instead).";
+
+/* The clinical markers of a patient under the VAF plot, on its date axis:
+ * one panel per marker (linear, from 0), values outside the plotted dates
+ * are only in the table. */
+#define MARKER_PANEL_H 80.0
+#define MARKER_PANEL_GAP 34.0
+static int markers_plot(FILE *fp, FILE *csv, const vw_report_in_t *in, size_t pi, const vw_targets_t *cat)
+{
+    (void)cat;
+    const vw_patient_t *p = &in->tl->patients[pi];
+    size_t b, e;
+    vw_report_marker_range(in, pi, &b, &e);
+    if (b == e)
+        return 0;
+    const vw_marker_value_t *v = in->markers->v;
+    size_t n_mark = 0;
+    for (size_t k = b; k < e; k++)
+        n_mark += k == b || strcmp(v[k].marker, v[k - 1].marker) != 0;
+    vw_report_axes_t ax;
+    vw_report_axes_patient(p, &ax);
+    const double y0 = 24, right = ax.left + ax.width;
+    double bottom = y0 + (double)n_mark * (MARKER_PANEL_H + MARKER_PANEL_GAP) - MARKER_PANEL_GAP;
+    double H = bottom + 60;
+    fprintf(fp, "<svg class=\"markers\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 960 %.0f\" "
+                "width=\"960\" height=\"%.0f\" " SVG_FONT " role=\"img\" "
+                "aria-label=\"clinical markers over time\">\n", H, H);
+    size_t mi = 0;
+    for (size_t k = b; k < e; mi++) {
+        size_t j = k;
+        double hi = 0;
+        while (j < e && strcmp(v[j].marker, v[k].marker) == 0) {
+            if (v[j].value > hi)
+                hi = v[j].value;
+            j++;
+        }
+        /* the top of the axis: 1, 2 or 5 times a power of ten, at or above the largest value */
+        double top = 1;
+        if (hi > 0) {
+            double p10 = pow(10, floor(log10(hi)));
+            top = hi <= p10 ? p10 : hi <= 2 * p10 ? 2 * p10 : hi <= 5 * p10 ? 5 * p10 : 10 * p10;
+        }
+        double py0 = y0 + (double)mi * (MARKER_PANEL_H + MARKER_PANEL_GAP);
+        const char *col = vw_report_colours[(mi + 2) % VW_REPORT_N_COLOURS];
+#define MY(val) (py0 + MARKER_PANEL_H - ((val) < 0 ? 0 : (val)) / top * MARKER_PANEL_H)
+        fprintf(fp, "<g class=\"marker\"><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#fff\" "
+                    "stroke=\"#999\"/>\n", ax.left, py0, ax.width, MARKER_PANEL_H);
+        for (int g = 0; g <= 2; g++) {
+            double gv = top * g / 2, gy = MY(gv);
+            char lab[32];
+            snprintf(lab, sizeof(lab), "%g", gv);
+            fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#eee\"/>\n", ax.left, gy,
+                    right, gy);
+            svg_text(fp, ax.left - 8, gy + 4, "end", "font-size=\"11\"", lab);
+        }
+        char title[200];
+        snprintf(title, sizeof(title), "%s%s%s%s", v[k].marker, *v[k].unit ? " (" : "", v[k].unit,
+                 *v[k].unit ? ")" : "");
+        svg_text(fp, ax.left + 4, py0 - 6, "start", "font-size=\"12\" font-weight=\"bold\"", title);
+        fprintf(fp, "<g stroke=\"%s\" fill=\"%s\">\n", col, col);
+        double px = NAN, pyy = NAN;
+        for (size_t q = k; q < j; q++) {
+            char dd[VW_DATE_BUFSZ];
+            csv_field(csv, p->id);
+            fputc(',', csv);
+            csv_field(csv, v[q].marker);
+            fputc(',', csv);
+            csv_field(csv, v[q].unit);
+            fprintf(csv, ",%s", vw_report_date(v[q].date, dd));
+            csv_num(csv, v[q].value, "%.6g");
+            fputc('\n', csv);
+            if (v[q].date < ax.first_date || v[q].date > ax.last_date)
+                continue;
+            double x = vw_report_x(&ax, v[q].date), y = MY(v[q].value);
+            if (!isnan(px))
+                fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke-width=\"1.5\"/>\n", px, pyy,
+                        x, y);
+            px = x;
+            pyy = y;
+            fprintf(fp, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\"><title>", x, y);
+            esc(fp, v[q].marker);
+            fprintf(fp, " %s: %g ", dd, v[q].value);
+            esc(fp, v[q].unit);
+            fputs("</title></circle>\n", fp);
+        }
+        fputs("</g></g>\n", fp);
+#undef MY
+        k = j;
+    }
+    date_ticks(fp, &ax, bottom);
+    fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>\n", ax.left, bottom, right,
+            bottom);
+    fputs("</svg>\n", fp);
+    return 0;
+}
+
+static const char markers_caption[] =
+    "Clinical markers from the markers file, one panel per marker on a linear axis from 0 in its unit, on the "
+    "dates of the VAF plot above; values measured outside those dates are in the table below only.";
+
+static void markers_table(FILE *fp, const vw_report_in_t *in, size_t pi)
+{
+    size_t b, e;
+    vw_report_marker_range(in, pi, &b, &e);
+    if (b == e)
+        return;
+    fputs("<h2>Clinical markers</h2>\n<table class=\"markers\">\n<thead><tr><th>marker</th><th>date</th><th>value</th>"
+          "<th>unit</th></tr></thead>\n<tbody>\n", fp);
+    for (size_t k = b; k < e; k++) {
+        const vw_marker_value_t *v = &in->markers->v[k];
+        char dd[VW_DATE_BUFSZ];
+        fputs("<tr><td>", fp);
+        esc(fp, v->marker);
+        fprintf(fp, "</td><td>%s</td><td class=\"n\">%g</td><td>", vw_report_date(v->date, dd), v->value);
+        esc(fp, v->unit);
+        fputs("</td></tr>\n", fp);
+    }
+    fputs("</tbody>\n</table>\n", fp);
 }
 
 /* The patient-level test of each draw (tumour-informed monitoring): the
@@ -572,11 +912,38 @@ static void draw_result(FILE *fp, const vw_track_draw_t *d)
     }
 }
 
-static void clone_tables(FILE *fp, const vw_report_in_t *in, const vw_patient_t *p)
+/* The status cell of a series: the label, coloured by its class. */
+static void status_span(FILE *fp, const vw_track_series_t *s)
+{
+    fputs("<span class=\"st-", fp);
+    for (const char *c = vw_report_status_key(s); *c; c++)
+        fputc(isalnum((unsigned char)*c) || *c == '-' ? *c : '_', fp);
+    fputs("\">", fp);
+    esc(fp, vw_report_status_label(s));
+    fputs("</span>", fp);
+}
+
+static void role_cell(FILE *fp, const vw_targets_t *cat, const vw_track_series_t *s)
+{
+    const char *ctx;
+    const char *role = vw_report_role(cat, s, &ctx);
+    fprintf(fp, "<td class=\"role-%s\">", role);
+    if (ctx) {
+        fprintf(fp, "%s<br><span class=\"muted\">", role);
+        esc(fp, ctx);
+        fputs("</span>", fp);
+    } else {
+        fputs("not in the catalogue", fp);
+    }
+    fputs("</td>", fp);
+}
+
+static void clone_tables(FILE *fp, const vw_report_in_t *in, const vw_patient_t *p, const vw_targets_t *cat)
 {
     size_t b, e;
     vw_report_series_range(in->tr, p, &b, &e);
-    fputs("<h2>Clones</h2>\n<table>\n<thead><tr><th>clone</th><th>target</th><th>status</th><th>baseline VAF</th>"
+    fputs("<h2>Clones</h2>\n<table>\n<thead><tr><th>clone</th><th>role (therapy context)</th><th>target</th>"
+          "<th>status</th><th>baseline VAF</th>"
           "<th>emergence (first detection)</th><th>last negative</th><th>max VAF</th><th>detected / assessed</th>"
           "<th>trend p</th><th>doubling time (95 % CI)</th><th>half-life (95 % CI)</th></tr></thead>\n<tbody>\n", fp);
     size_t ci = 0;
@@ -587,9 +954,13 @@ static void clone_tables(FILE *fp, const vw_report_in_t *in, const vw_patient_t 
         char name[160], d1[VW_DATE_BUFSZ], d2[VW_DATE_BUFSZ], v1[32], v2[32], pv[32];
         fprintf(fp, "<tr><td><span style=\"color:%s\">&#9679;</span> ", vw_report_colours[ci++ % VW_REPORT_N_COLOURS]);
         esc(fp, clone_name(s, name, sizeof(name)));
-        fputs("</td><td>", fp);
+        fputs("</td>", fp);
+        role_cell(fp, cat, s);
+        fputs("<td>", fp);
         esc(fp, s->id);
-        fprintf(fp, "</td><td>%s</td>", vw_track_status_name(s->status));
+        fputs("</td><td>", fp);
+        status_span(fp, s);
+        fputs("</td>", fp);
         const vw_track_draw_t *bd = s->baseline >= 0 ? &s->draws[s->baseline] : NULL;
         if (bd && bd->state == VW_DRAW_NEG)
             fprintf(fp, "<td class=\"nd\">not detected (LoD95 %s %%)</td>", vw_report_pct(bd->lod95, v1, sizeof(v1)));
@@ -609,17 +980,39 @@ static void clone_tables(FILE *fp, const vw_report_in_t *in, const vw_patient_t 
         fputs("</tr>\n", fp);
     }
     if (ci == 0)
-        fputs("<tr><td colspan=\"11\">No target was detected at any draw.</td></tr>\n", fp);
+        fputs("<tr><td colspan=\"12\">No target was detected at any draw.</td></tr>\n", fp);
     fputs("</tbody>\n</table>\n", fp);
-    /* targets never detected */
-    int any = 0;
+    /* targets never detected: one summary line, the table folded under it */
+    int any = 0, n_nd = 0;
+    double all_lo = INFINITY, all_hi = -INFINITY;
     for (size_t k = b; k < e; k++) {
         const vw_track_series_t *s = &in->tr->s[k];
-        if (is_vaf_clone(s))
+        if (is_vaf_clone(s) || s->kind != VW_KIND_MUTATION)
             continue;
-        if (!any++)
-            fputs("<h3>Targets not detected at any draw</h3>\n<table>\n<thead><tr><th>target</th><th>status</th>"
-                  "<th>draws assessed</th><th>LoD95 at the draws (range)</th></tr></thead>\n<tbody>\n", fp);
+        n_nd++;
+        for (size_t di = 0; di < s->n_draws; di++)
+            if (s->draws[di].state == VW_DRAW_NEG && isfinite(s->draws[di].lod95)) {
+                all_lo = fmin(all_lo, s->draws[di].lod95);
+                all_hi = fmax(all_hi, s->draws[di].lod95);
+            }
+    }
+    for (size_t k = b; k < e; k++) {
+        const vw_track_series_t *s = &in->tr->s[k];
+        if (is_vaf_clone(s) || s->kind != VW_KIND_MUTATION)
+            continue;
+        if (!any++) {
+            char a[32], c[32];
+            fprintf(fp, "<details class=\"nd-targets\">\n<summary>%d other target%s not detected at any draw", n_nd,
+                    n_nd == 1 ? "" : "s");
+            vw_report_pct(all_lo, a, sizeof(a));
+            vw_report_pct(all_hi, c, sizeof(c));
+            if (isfinite(all_lo) && strcmp(a, c))
+                fprintf(fp, " (LoD95 %s&#8211;%s %%)", a, c);
+            else if (isfinite(all_lo))
+                fprintf(fp, " (LoD95 %s %%)", a);
+            fputs("</summary>\n<table>\n<thead><tr><th>target</th><th>role</th><th>status</th><th>draws assessed</th>"
+                  "<th>LoD95 at the draws (range)</th></tr></thead>\n<tbody>\n", fp);
+        }
         double lo = INFINITY, hi = -INFINITY;
         for (size_t di = 0; di < s->n_draws; di++)
             if (s->draws[di].state == VW_DRAW_NEG && isfinite(s->draws[di].lod95)) {
@@ -631,9 +1024,8 @@ static void clone_tables(FILE *fp, const vw_report_in_t *in, const vw_patient_t 
         char name[160], a[32], c[32];
         fputs("<tr><td>", fp);
         esc(fp, clone_name(s, name, sizeof(name)));
-        fprintf(fp, "</td><td>%s</td><td class=\"n\">%d</td><td>", s->status == VW_TRACK_NEVER ? "not detected"
-                                                                                            : vw_track_status_name(s->status),
-                s->n_assessed);
+        fprintf(fp, "</td><td>%s</td><td>%s</td><td class=\"n\">%d</td><td>", vw_report_role(cat, s, NULL),
+                vw_report_status_label(s), s->n_assessed);
         vw_report_pct(lo, a, sizeof(a));
         vw_report_pct(hi, c, sizeof(c));
         if (isfinite(lo) && strcmp(a, c) == 0)
@@ -645,7 +1037,7 @@ static void clone_tables(FILE *fp, const vw_report_in_t *in, const vw_patient_t 
         fputs("</td></tr>\n", fp);
     }
     if (any)
-        fputs("</tbody>\n</table>\n", fp);
+        fputs("</tbody>\n</table>\n</details>\n", fp);
     /* amplifications */
     any = 0;
     for (size_t k = b; k < e; k++) {
@@ -669,7 +1061,12 @@ static void clone_tables(FILE *fp, const vw_report_in_t *in, const vw_patient_t 
     }
     if (any)
         fputs("</tbody>\n</table>\n", fp);
-    /* draw x clone */
+    /* draw x clone; specimen and assay columns when the sheet gives them */
+    int has_spec = 0, has_assay = 0;
+    for (size_t k = 0; k < p->n_samples; k++) {
+        has_spec |= p->samples[k].specimen_id != NULL;
+        has_assay |= p->samples[k].assay != NULL;
+    }
     fputs("<h2>Draws</h2>\n<p class=\"muted\">VAF in % to 2 significant figures, with mutant/total fragments and "
           "the 95 % confidence interval. A clone that is not detected is reported with the draw's LoD95, the "
           "smallest VAF that would have been detected with 95 % probability.</p>\n", fp);
@@ -681,18 +1078,40 @@ static void clone_tables(FILE *fp, const vw_report_in_t *in, const vw_patient_t 
         char name[160];
         fprintf(fp, "<h3><span style=\"color:%s\">&#9679;</span> ", vw_report_colours[ci++ % VW_REPORT_N_COLOURS]);
         esc(fp, clone_name(s, name, sizeof(name)));
-        fputs("</h3>\n<table>\n<thead><tr><th>date</th><th>sample</th><th>depth</th><th>result</th><th>alt/depth</th>"
-              "<th>VAF</th><th>95 % CI</th><th>LoD95</th><th>flags</th></tr></thead>\n<tbody>\n", fp);
+        fprintf(fp, "</h3>\n<table>\n<thead><tr><th>date</th><th>sample</th>%s%s", has_spec ? "<th>specimen</th>" : "",
+                has_assay ? "<th>assay</th>" : "");
+        fputs("<th>depth</th><th>result</th><th>alt/depth</th>"
+              "<th>VAF</th><th>95 % CI</th><th>LoD95</th><th>mutant copies/mL</th><th>flags</th></tr></thead>\n"
+              "<tbody>\n", fp);
         for (size_t di = 0; di < s->n_draws; di++) {
             const vw_track_draw_t *d = &s->draws[di];
             char dd[VW_DATE_BUFSZ], n[32], lod[32], fl[256];
             fprintf(fp, "<tr><td>%s</td><td>", vw_report_date(d->date, dd));
             esc(fp, d->sample);
             fputs("</td>", fp);
+            const vw_sample_t *sm = NULL;
+            for (size_t q = 0; q < p->n_samples && !sm; q++)
+                if (strcmp(p->samples[q].sample, d->sample) == 0)
+                    sm = &p->samples[q];
+            if (has_spec) {
+                fputs("<td>", fp);
+                esc(fp, sm && sm->specimen_id ? sm->specimen_id : "NA");
+                fputs("</td>", fp);
+            }
+            if (has_assay) {
+                fputs("<td>", fp);
+                esc(fp, sm && sm->assay ? sm->assay : "NA");
+                fputs("</td>", fp);
+            }
             td_num(fp, d->depth >= 0 ? vw_report_count(d->depth, n, sizeof(n)) : "NA");
             draw_result(fp, d);
             vw_report_pct(d->lod95, lod, sizeof(lod));
-            fprintf(fp, "<td class=\"n\">%s%s</td><td class=\"flag\">", lod, isfinite(d->lod95) ? " %" : "");
+            fprintf(fp, "<td class=\"n\">%s%s</td>", lod, isfinite(d->lod95) ? " %" : "");
+            double cp = d->state == VW_DRAW_DET ? vw_report_copies_per_ml(p, d) : NAN;
+            if (isfinite(cp))
+                fprintf(fp, "<td class=\"n\">%.1f</td><td class=\"flag\">", cp);
+            else
+                fputs("<td>NA</td><td class=\"flag\">", fp);
             vw_flags_str(d->flags, fl, sizeof(fl));
             esc(fp, strcmp(fl, ".") ? fl : "");
             fputs("</td></tr>\n", fp);
@@ -780,6 +1199,11 @@ static void methods(FILE *fp, const vw_report_in_t *in, const vw_report_opt_t *o
         esc(fp, in->params[i].value ? in->params[i].value : "");
         fputs("</td></tr>\n", fp);
     }
+    if (in->markers) {
+        fputs("<tr><th>clinical markers</th><td>", fp);
+        esc(fp, in->markers->path ? in->markers->path : "given");
+        fputs("</td></tr>\n", fp);
+    }
     if (in->cnv) {
         fputs("<tr><th>copy number</th><td>", fp);
         esc(fp, in->cnv_path ? in->cnv_path : "given");
@@ -796,26 +1220,157 @@ static void methods(FILE *fp, const vw_report_in_t *in, const vw_report_opt_t *o
           "discordant_mates, not_assessed. Definitions: docs/tracking.md and docs/reports.md.</p>\n", fp);
 }
 
+/* The report date and the research-use statement, under the title. */
+static void page_notice(FILE *fp, const vw_report_opt_t *opt)
+{
+    char d[VW_DATE_BUFSZ];
+    if (vw_report_date_of(opt, d))
+        fprintf(fp, "<p class=\"rdate\">Report date: <b>%s</b></p>\n", d);
+    fputs("<p class=\"ruo\"><b>" VW_REPORT_RUO_HEAD "</b> " VW_REPORT_RUO_TAIL "</p>\n", fp);
+}
+
+/* The phrase that says whether a clone detected at the last draw is confirmed. */
+static void confirmation(FILE *fp, const vw_track_series_t *s)
+{
+    char d[VW_DATE_BUFSZ];
+    const char *n = vw_track_status_name(s->status);
+    if (strcmp(n, "emerging") == 0)
+        fprintf(fp, "<span class=\"st-emerging\">confirmed</span> (met the emergence rule; first detected %s)",
+                vw_report_date(s->first_detection, d));
+    else if (strcmp(n, "pre-existing") == 0)
+        fputs("<span class=\"st-pre-existing\">present since the baseline draw</span>", fp);
+    else if (strcmp(n, "germline?") == 0)
+        fputs("possibly germline (present at baseline near 50 % or 100 %)", fp);
+    else if (strcmp(vw_report_status_key(s), "unconfirmed") == 0)
+        fputs("<span class=\"st-unconfirmed\">unconfirmed</span>: a single detection, not yet confirmed by the "
+              "emergence rule (awaiting the next draw)", fp);
+    else
+        fprintf(fp, "<span class=\"st-transient\">not confirmed</span> by the emergence rule (detected at %d of %d "
+                    "draws)", s->n_detected, s->n_assessed);
+}
+
+/* The headline: what was detected at the last draw and whether it is
+ * confirmed; then the clones that met the emergence rule. */
+static void headline(FILE *fp, const vw_report_in_t *in, const vw_patient_t *p, const vw_targets_t *cat)
+{
+    const vw_sample_t *last = NULL;
+    for (size_t k = 0; k < p->n_samples; k++)
+        if (p->samples[k].type == VW_SAMPLE_PLASMA)
+            last = &p->samples[k];
+    char d[VW_DATE_BUFSZ], v[32], name[160];
+    if (!last) {
+        fputs("<p class=\"headline\">No plasma draw.</p>\n", fp);
+        return;
+    }
+    size_t b, e;
+    vw_report_series_range(in->tr, p, &b, &e);
+    fprintf(fp, "<p class=\"headline\"><b>At the last draw</b> (%s, ", vw_report_date(last->date, d));
+    esc(fp, last->sample);
+    fputs("): ", fp);
+    int n_det = 0, n_na = 0;
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t k = b; k < e; k++) {
+        const vw_track_series_t *s = &in->tr->s[k];
+        if (!s->n_draws)
+            continue;
+        const vw_track_draw_t *dr = &s->draws[s->n_draws - 1];
+        if (dr->state == VW_DRAW_NA) {
+            n_na++;
+            continue;
+        }
+        if (dr->state == VW_DRAW_NEG) {
+            if (s->kind == VW_KIND_MUTATION && isfinite(dr->lod95)) {
+                lo = fmin(lo, dr->lod95);
+                hi = fmax(hi, dr->lod95);
+            }
+            continue;
+        }
+        fputs(n_det++ ? "; " : "detected ", fp);
+        fputs("<b>", fp);
+        esc(fp, clone_name(s, name, sizeof(name)));
+        fputs("</b> ", fp);
+        if (s->kind == VW_KIND_MUTATION) {
+            const char *role = vw_report_role(cat, s, NULL);
+            fprintf(fp, "at %s %%", vw_report_pct(dr->vaf, v, sizeof(v)));
+            if (strcmp(role, "resistance") == 0 || strcmp(role, "sensitising") == 0)
+                fprintf(fp, " (<span class=\"role-%s\">%s mutation</span>)", role, role);
+        } else if (isfinite(dr->pcn)) {
+            fprintf(fp, "(pCN %.2f)", dr->pcn);
+        }
+        fputs(", ", fp);
+        confirmation(fp, s);
+    }
+    if (!n_det) {
+        fputs("<b>no tracked mutation detected</b>", fp);
+        if (isfinite(lo)) {
+            char a[32], c[32];
+            vw_report_pct(lo, a, sizeof(a));
+            vw_report_pct(hi, c, sizeof(c));
+            if (strcmp(a, c))
+                fprintf(fp, " (LoD95 %s&#8211;%s %%)", a, c);
+            else
+                fprintf(fp, " (LoD95 %s %%)", a);
+        }
+    }
+    if (n_na)
+        fprintf(fp, "; %d target%s not assessable at this draw", n_na, n_na == 1 ? "" : "s");
+    fputs(".</p>\n<p><b>Emergence</b> (clones that met the emergence rule): ", fp);
+    int n_em = 0;
+    for (size_t k = b; k < e; k++) {
+        const vw_track_series_t *s = &in->tr->s[k];
+        if (!vw_report_is_emerging(s))
+            continue;
+        char d2[VW_DATE_BUFSZ];
+        fputs(n_em++ ? "; " : "", fp);
+        esc(fp, clone_name(s, name, sizeof(name)));
+        if (s->kind == VW_KIND_MUTATION) {
+            const char *role = vw_report_role(cat, s, NULL);
+            if (strcmp(role, "unknown"))
+                fprintf(fp, " (%s)", role);
+        }
+        fprintf(fp, " first detected %s (last negative %s)", vw_report_date(s->first_detection, d),
+                vw_report_date(s->last_negative, d2));
+    }
+    fputs(n_em ? ".</p>\n" : "none so far.</p>\n", fp);
+}
+
+/* The safe base name of the saved plots and data of patient 'pi'. */
+static int fig_base(const vw_patient_t *p, const char *what, char *buf, size_t size)
+{
+    char **nm = NULL;
+    const char *id = p->id;
+    int rc = vw_report_file_names(&id, 1, &nm);
+    if (rc < 0)
+        return rc;
+    snprintf(buf, size, "%s_%s", nm[0], what);
+    vw_report_file_names_free(nm, 1);
+    return 0;
+}
+
 int vw_report_write_patient_html(const vw_report_in_t *in, const vw_report_opt_t *opt, size_t pi, FILE *fp)
 {
     if (!in || !in->tl || !in->tr || !in->lt || !fp || pi >= in->tl->n_patients)
         return -EINVAL;
     const vw_patient_t *p = &in->tl->patients[pi];
     const vw_lead_t *l = vw_report_lead(in->lt, p, pi);
+    vw_targets_t *cat = vw_report_catalogue();
+    if (!cat)
+        return -ENOMEM;
+    int rc = 0;
     page_head(fp, "vafwatch: patient ", p->id);
     fputs("<p class=\"noprint\"><a href=\"../index.html\">&#8592; cohort report</a></p>\n<h1>Patient ", fp);
     esc(fp, p->id);
-    fputs(": resistance clones in plasma</h1>\n<div class=\"box\">\n", fp);
+    fputs(": mutations tracked in plasma</h1>\n", fp);
+    page_notice(fp, opt);
+    fputs("<div class=\"box\">\n", fp);
+    headline(fp, in, p, cat);
     char d1[VW_DATE_BUFSZ], d2[VW_DATE_BUFSZ], m[64], name[160];
     if (l) {
-        fprintf(fp, "<b>Lead-time status:</b> %s. ", vw_lead_status_name(l->status));
+        fprintf(fp, "<p><b>Lead-time status:</b> %s. ", vw_lead_status_name(l->status));
         if (l->clone) {
-            fputs("<b>First emerging clone:</b> ", fp);
+            fputs("<b>First clone to meet the rule:</b> ", fp);
             esc(fp, clone_name(l->clone, name, sizeof(name)));
-            fprintf(fp, ", first detected %s (last negative %s). ", vw_report_date(l->first_detection, d1),
-                    vw_report_date(l->last_negative, d2));
-        } else {
-            fputs("No clone emerged. ", fp);
+            fprintf(fp, ", first detected %s. ", vw_report_date(l->first_detection, d1));
         }
         if (l->progression != VW_DATE_NONE)
             fprintf(fp, "<b>Radiographic progression:</b> %s. ", vw_report_date(l->progression, d1));
@@ -826,8 +1381,9 @@ int vw_report_write_patient_html(const vw_report_in_t *in, const vw_report_opt_t
             months_text(m, sizeof(m), l->lead_days);
             fprintf(fp, "<b>Lead time:</b> %s%s.", m, l->lead_days >= 0 ? ", blood first" : ", scan first");
         }
+        fputs("</p>\n", fp);
     }
-    fputs("<br>\n<b>Treatment:</b> ", fp);
+    fputs("<p><b>Treatment:</b> ", fp);
     for (size_t k = 0; k < p->n_treatments; k++) {
         const vw_treatment_t *t = &p->treatments[k];
         fputs(k ? "; " : "", fp);
@@ -840,13 +1396,29 @@ int vw_report_write_patient_html(const vw_report_in_t *in, const vw_report_opt_t
     }
     if (!p->n_treatments)
         fputs("none recorded", fp);
-    fprintf(fp, ". <b>Plasma draws:</b> %zu; <b>last follow-up:</b> %s.\n</div>\n", vw_report_n_draws(p),
+    fprintf(fp, ". <b>Plasma draws:</b> %zu; <b>last follow-up:</b> %s.</p>\n</div>\n", vw_report_n_draws(p),
             vw_report_date(p->last_followup, d1));
     fputs("<h2>Clones over time</h2>\n", fp);
-    patient_plot(fp, in, pi);
+    char base[160];
+    fig_t f;
+    if ((rc = fig_base(p, "vaf", base, sizeof(base))) < 0 || (rc = fig_open(&f)) < 0)
+        goto out;
+    patient_plot(f.fs, f.fc, in, pi, cat);
+    if ((rc = fig_close(fp, &f, vaf_caption, base, VAF_CSV_HEADER)) < 0)
+        goto out;
     patient_level_plot(fp, in, pi);
-    pcn_plot(fp, in, pi);
-    clone_tables(fp, in, p);
+    if ((rc = fig_base(p, "pcn", base, sizeof(base))) < 0 || (rc = fig_open(&f)) < 0)
+        goto out;
+    pcn_plot(f.fs, f.fc, in, pi, cat);
+    if ((rc = fig_close(fp, &f, pcn_caption, base, PCN_CSV_HEADER)) < 0)
+        goto out;
+    if ((rc = fig_base(p, "markers", base, sizeof(base))) < 0 || (rc = fig_open(&f)) < 0)
+        goto out;
+    markers_plot(f.fs, f.fc, in, pi, cat);
+    if ((rc = fig_close(fp, &f, markers_caption, base, "patient,marker,unit,date,value")) < 0)
+        goto out;
+    clone_tables(fp, in, p, cat);
+    markers_table(fp, in, pi);
     cnv_table(fp, in, p);
     fputs("<h2>Clinical events</h2>\n<table>\n<thead><tr><th>date</th><th>event</th><th>detail</th></tr></thead>\n"
           "<tbody>\n", fp);
@@ -859,7 +1431,10 @@ int vw_report_write_patient_html(const vw_report_in_t *in, const vw_report_opt_t
     fputs("</tbody>\n</table>\n", fp);
     methods(fp, in, opt);
     fputs("</body>\n</html>\n", fp);
-    return ferror(fp) ? -EIO : 0;
+    rc = ferror(fp) ? -EIO : 0;
+out:
+    vw_targets_destroy(cat);
+    return rc;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -876,12 +1451,16 @@ static int32_t lane_origin(const vw_patient_t *p)
 
 static double month_of(const vw_patient_t *p, int32_t d) { return ((double)d - lane_origin(p)) / VW_DAYS_PER_MONTH; }
 
-static void swimmer(FILE *fp, const vw_report_in_t *in, char *const *file)
+static int swimmer(FILE *fp, FILE *csv, const vw_report_in_t *in, char *const *file)
 {
     const vw_timeline_t *tl = in->tl;
     double tmin = 0, tmax = 1;
+    size_t n_lanes = 0;
     for (size_t i = 0; i < tl->n_patients; i++) {
         const vw_patient_t *p = &tl->patients[i];
+        if (!vw_report_is_patient(p))
+            continue;
+        n_lanes++;
         double a = month_of(p, p->last_followup);
         if (a > tmax)
             tmax = a;
@@ -892,11 +1471,11 @@ static void swimmer(FILE *fp, const vw_report_in_t *in, char *const *file)
             if (month_of(p, p->events[k].date) < tmin)
                 tmin = month_of(p, p->events[k].date);
     }
-    tmin = floor(tmin);
     double step = tmax - tmin > 48 ? 12 : tmax - tmin > 24 ? 6 : 3;
+    tmin = floor(tmin / step) * step; /* ticks at whole multiples of 'step' months, 0 among them */
     tmax = ceil(tmax / step) * step;
     const double L = 170, T = 76, W = 680, RH = 22;
-    double H = T + RH * (double)tl->n_patients + 60;
+    double H = T + RH * (double)n_lanes + 60;
 #define SX(t) (L + ((t) - tmin) / (tmax - tmin) * W)
     /* drugs in order of first use */
     const char *drugs[64];
@@ -910,8 +1489,8 @@ static void swimmer(FILE *fp, const vw_report_in_t *in, char *const *file)
             if (j == nd && nd < 64)
                 drugs[nd++] = d;
         }
-    fprintf(fp, "<figure>\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 960 %.0f\" width=\"960\" "
-                "height=\"%.0f\" role=\"img\" aria-label=\"swimmer plot\">\n", H, H);
+    fprintf(fp, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 960 %.0f\" width=\"960\" "
+                "height=\"%.0f\" " SVG_FONT " role=\"img\" aria-label=\"swimmer plot\">\n", H, H);
     /* legend */
     double lx = L;
     fprintf(fp, "<path d=\"M%.1f,14 l6,6 l-6,6 l-6,-6 z\" fill=\"#0072B2\"/>\n", lx + 6);
@@ -947,7 +1526,7 @@ static void swimmer(FILE *fp, const vw_report_in_t *in, char *const *file)
         lx += w;
     }
     /* grid */
-    double yb = T + RH * (double)tl->n_patients;
+    double yb = T + RH * (double)n_lanes;
     for (double t = tmin; t <= tmax + 1e-9; t += step) {
         double x = SX(t);
         fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>\n", x, T - 6, x, yb + 4,
@@ -956,11 +1535,26 @@ static void swimmer(FILE *fp, const vw_report_in_t *in, char *const *file)
         snprintf(lab, sizeof(lab), "%.0f", t);
         svg_text(fp, x, yb + 18, "middle", "font-size=\"11\"", lab);
     }
+    /* a small tick at every whole month */
+    for (double t = tmin; step > 1 && t <= tmax + 1e-9; t += 1)
+        fprintf(fp, "<line class=\"month\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#999\"/>\n", SX(t),
+                yb + 4, SX(t), yb + 8);
     svg_text(fp, L + W / 2, yb + 38, "middle", "font-size=\"13\"", "Months since the first treatment start");
+    size_t lane = 0;
     for (size_t i = 0; i < tl->n_patients; i++) {
         const vw_patient_t *p = &tl->patients[i];
         const vw_lead_t *l = vw_report_lead(in->lt, p, i);
-        double yc = T + RH * (double)i + RH / 2;
+        if (!vw_report_is_patient(p))
+            continue;
+        double yc = T + RH * (double)lane++ + RH / 2;
+        char dd[VW_DATE_BUFSZ];
+#define CSV_ROW(what, date, detail)                                                                             \
+    do {                                                                                                         \
+        csv_field(csv, p->id);                                                                                   \
+        fprintf(csv, ",%s,%s,%.2f,", what, vw_report_date(date, dd), month_of(p, date));                         \
+        csv_field(csv, detail);                                                                                  \
+        fputc('\n', csv);                                                                                        \
+    } while (0)
         if (file)
             fprintf(fp, "<a href=\"patients/%s.html\">", file[i]);
         svg_text(fp, L - 10, yc + 4, "end", "font-size=\"12\" fill=\"#0b5394\"", p->id);
@@ -977,6 +1571,9 @@ static void swimmer(FILE *fp, const vw_report_in_t *in, char *const *file)
             double a = SX(month_of(p, t->start)), c = SX(month_of(p, t->has_stop ? t->stop : p->last_followup));
             fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"12\" fill=\"%s\"><title>", a, yc - 6,
                     c - a > 1 ? c - a : 1, drug_fill[j % 6]);
+            CSV_ROW("treatment_start", t->start, t->drug);
+            if (t->has_stop)
+                CSV_ROW("treatment_stop", t->stop, t->drug);
             esc(fp, *t->drug ? t->drug : "treatment");
             fputs("</title></rect>\n", fp);
         }
@@ -985,7 +1582,9 @@ static void swimmer(FILE *fp, const vw_report_in_t *in, char *const *file)
                 double x = SX(month_of(p, p->samples[k].date));
                 fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#000\"/>\n", x, yc - 8, x,
                         yc + 8);
+                CSV_ROW("draw", p->samples[k].date, p->samples[k].sample);
             }
+        CSV_ROW("last_followup", p->last_followup, "");
         if (!p->has_progression && !p->has_death) {
             double x = SX(month_of(p, p->last_followup));
             fprintf(fp, "<path d=\"M%.1f,%.1f l10,6 l-10,6 z\" fill=\"#555\"/>\n", x + 1, yc - 6);
@@ -994,6 +1593,7 @@ static void swimmer(FILE *fp, const vw_report_in_t *in, char *const *file)
             double x = SX(month_of(p, p->progression_date));
             fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"11\" height=\"11\" fill=\"" RED "\"/>\n", x - 5.5,
                     yc - 5.5);
+            CSV_ROW("progression", p->progression_date, "");
         }
         if (l && l->first_detection != VW_DATE_NONE) {
             double x = SX(month_of(p, l->first_detection));
@@ -1004,6 +1604,7 @@ static void swimmer(FILE *fp, const vw_report_in_t *in, char *const *file)
             char nm[160];
             esc(fp, l->clone ? clone_name(l->clone, nm, sizeof(nm)) : "");
             fputs("</title></path>\n", fp);
+            CSV_ROW("first_molecular_detection", l->first_detection, l->clone ? nm : "");
         }
         if (l && isfinite(l->lead_days)) {
             char lab[48];
@@ -1011,16 +1612,22 @@ static void swimmer(FILE *fp, const vw_report_in_t *in, char *const *file)
             svg_text(fp, x1 + 14, yc + 4, "start", "font-size=\"11\" fill=\"#333\"", lab);
         }
     }
+#undef CSV_ROW
 #undef SX
-    fputs("</svg>\n<figcaption>Swimmer plot: one lane per patient, time in months from the first treatment start. "
-          "Bars are treatment lines, ticks are plasma draws, the blue diamond is the first molecular detection "
-          "of an emerging resistance clone (orange when it is a gene amplification), the red square is radiographic progression, a grey arrow marks "
-          "follow-up without progression. The number after a lane is the lead time in days (positive: blood "
-          "first). Click a patient for the details.</figcaption>\n</figure>\n", fp);
+    fputs("</svg>\n", fp);
+    return 0;
 }
 
-static int km_plot(FILE *fp, const vw_report_in_t *in)
+static const char swimmer_caption[] =
+    "Swimmer plot: one lane per patient, time in months from the first treatment start (ticks at whole months, "
+    "0 = the first treatment start). Bars are treatment lines, ticks are plasma draws, the blue diamond is the "
+    "first molecular detection of a clone that met the emergence rule (orange when it is a gene amplification), "
+    "the red square is radiographic progression, a grey arrow marks follow-up without progression. The number "
+    "after a lane is the lead time in days (positive: blood first). Click a patient for the details.";
+
+static int km_plot(FILE *fp, FILE *csv, const vw_report_in_t *in, char *const *file)
 {
+    (void)file;
     const vw_leadtime_t *lt = in->lt;
     double *tm = calloc(lt->n ? lt->n : 1, sizeof(double)), *tr = calloc(lt->n ? lt->n : 1, sizeof(double));
     int *em = calloc(lt->n ? lt->n : 1, sizeof(int)), *er = calloc(lt->n ? lt->n : 1, sizeof(int));
@@ -1031,6 +1638,8 @@ static int km_plot(FILE *fp, const vw_report_in_t *in)
         goto out;
     for (size_t i = 0; i < lt->n; i++) {
         const vw_lead_t *l = &lt->p[i];
+        if (!vw_report_is_patient(l->patient))
+            continue;
         if (isfinite(l->t_molecular) && l->t_molecular >= 0) {
             tm[nm] = l->t_molecular / VW_DAYS_PER_MONTH;
             em[nm++] = l->molecular_event != 0;
@@ -1054,8 +1663,9 @@ static int km_plot(FILE *fp, const vw_report_in_t *in)
     tmax = ceil(tmax / step) * step;
 #define KX(t) (L + (t) / tmax * W)
 #define KY(s) (T + (1 - (s)) * H)
-    fprintf(fp, "<figure>\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 960 %.0f\" width=\"960\" "
-                "height=\"%.0f\" role=\"img\" aria-label=\"Kaplan-Meier curves\">\n", T + H + 120, T + H + 120);
+    fprintf(fp, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 960 %.0f\" width=\"960\" "
+                "height=\"%.0f\" " SVG_FONT " role=\"img\" aria-label=\"Kaplan-Meier curves\">\n", T + H + 120,
+            T + H + 120);
     fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#fff\" stroke=\"#999\"/>\n", L, T, W,
             H);
     for (int k = 0; k <= 4; k++) {
@@ -1092,6 +1702,9 @@ static int km_plot(FILE *fp, const vw_report_in_t *in)
         }
         fputs("\"/>\n", fp);
         for (size_t i = 0; i < k->n; i++)
+            fprintf(csv, "%s,%.3f,%.6g,%d,%d\n", c ? "radiographic" : "molecular", k->time[i], k->surv[i],
+                    (int)k->n_event[i], (int)k->n_censor[i]);
+        for (size_t i = 0; i < k->n; i++)
             if (k->n_censor[i] > 0)
                 fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2\"/>\n",
                         KX(k->time[i]), KY(k->surv[i]) - 6, KX(k->time[i]), KY(k->surv[i]) + 6, col[c]);
@@ -1110,10 +1723,7 @@ static int km_plot(FILE *fp, const vw_report_in_t *in)
     svg_text(fp, L + 26, ly + 4, "start", "font-size=\"12\"", "censored");
 #undef KX
 #undef KY
-    fputs("</svg>\n<figcaption>Kaplan&#8211;Meier estimates of the time from the first treatment start to "
-          "molecular progression (emergence of a resistance clone in plasma; censored at the last draw) and to "
-          "radiographic progression (censored at the last follow-up). Ticks mark censoring.</figcaption>\n"
-          "</figure>\n", fp);
+    fputs("</svg>\n", fp);
     rc = 0;
 out:
     vw_stats_km_destroy(km[0]);
@@ -1124,6 +1734,11 @@ out:
     free(er);
     return rc;
 }
+
+static const char km_caption[] =
+    "Kaplan&#8211;Meier estimates of the time from the first treatment start to molecular progression (a clone "
+    "meeting the emergence rule in plasma; censored at the last draw) and to radiographic progression (censored "
+    "at the last follow-up). Ticks mark censoring.";
 
 static void range_text(char *buf, size_t size, const vw_lead_group_t *g)
 {
@@ -1142,22 +1757,38 @@ int vw_report_write_cohort_html(const vw_report_in_t *in, const vw_report_opt_t 
     fputs("<h1>", fp);
     esc(fp, title);
     fputs("</h1>\n", fp);
+    page_notice(fp, opt);
     const vw_lead_group_t *tot = in->lt->n_groups ? &in->lt->g[in->lt->n_groups - 1] : NULL;
     char r[128], m[64] = "";
+    /* sheet entries without a plasma draw (normals of a panel ...) are not patients */
+    int n_not = 0;
+    for (size_t i = 0; i < in->tl->n_patients; i++)
+        n_not += !vw_report_is_patient(&in->tl->patients[i]);
+    /* vafwatch leadtime leaves them out of its groups */
     if (tot) {
         range_text(r, sizeof(r), tot);
         if (isfinite(tot->lead_median))
             snprintf(m, sizeof(m), ", %.1f months", vw_date_months(tot->lead_median));
-        fprintf(fp, "<div class=\"box\"><b>%d patients</b>, %d with radiographic progression, %d with an emerging "
-                    "resistance clone. Molecular first: <b>%d</b>; radiographic first: %d; concordant (within one "
-                    "draw interval): %d; progression without emergence: %d; censored: %d.<br>\n"
-                    "<b>Lead time</b> (patients with both events, n = %d): median (range) %s%s.</div>\n",
+        fprintf(fp, "<div class=\"box\"><b>%d patients</b>, %d with radiographic progression, %d with a clone that "
+                    "met the emergence rule. Molecular first: <b>%d</b>; radiographic first: %d; concordant (within "
+                    "one draw interval): %d; progression without emergence: %d; censored: %d.<br>\n"
+                    "<b>Lead time</b> (patients with both events, n = %d): median (range) %s%s.",
                 tot->n, tot->n_progression, tot->n_emergence, tot->n_status[VW_LEAD_MOLECULAR_FIRST],
                 tot->n_status[VW_LEAD_RADIOGRAPHIC_FIRST], tot->n_status[VW_LEAD_CONCORDANT],
                 tot->n_status[VW_LEAD_NO_EMERGENCE], tot->n_status[VW_LEAD_CENSORED], tot->n_both, r, m);
+        if (n_not)
+            fprintf(fp, "<br>\n%d sheet entr%s without a plasma draw (normals only) %s not counted as patients.", n_not,
+                    n_not == 1 ? "y" : "ies", n_not == 1 ? "is" : "are");
+        fputs("</div>\n", fp);
     }
     fputs("<h2>Patients over time</h2>\n", fp);
-    swimmer(fp, in, file);
+    fig_t f;
+    int rc;
+    if ((rc = fig_open(&f)) < 0)
+        return rc;
+    swimmer(f.fs, f.fc, in, file);
+    if ((rc = fig_close(fp, &f, swimmer_caption, "cohort_swimmer", SWIM_CSV_HEADER)) < 0)
+        return rc;
     fputs("<h2>Lead time</h2>\n<table>\n<thead><tr><th>group (gene of the first clone)</th><th>patients</th>"
           "<th>with progression</th><th>molecular first</th><th>radiographic first</th><th>concordant</th>"
           "<th>no emergence</th><th>censored</th><th>lead time, median (range)</th>"
@@ -1182,16 +1813,21 @@ int vw_report_write_cohort_html(const vw_report_in_t *in, const vw_report_opt_t 
             fputs("<td>not reached</td></tr>\n", fp);
     }
     fputs("</tbody>\n</table>\n<h2>Time to molecular and to radiographic progression</h2>\n", fp);
-    int rc = km_plot(fp, in);
-    if (rc < 0)
+    if ((rc = fig_open(&f)) < 0)
         return rc;
-    fputs("<h2>Patients</h2>\n<table>\n<thead><tr><th>patient</th><th>status</th><th>first emerging clone</th>"
+    rc = km_plot(f.fs, f.fc, in, file);
+    int rc2 = fig_close(fp, &f, km_caption, "cohort_kaplan_meier", KM_CSV_HEADER);
+    if (rc < 0 || rc2 < 0)
+        return rc < 0 ? rc : rc2;
+    fputs("<h2>Patients</h2>\n<table>\n<thead><tr><th>patient</th><th>status</th><th>first clone to meet the rule</th>"
           "<th>first detection</th><th>progression</th><th>lead time</th><th>draws</th><th>clones</th></tr></thead>\n"
           "<tbody>\n", fp);
     for (size_t i = 0; i < in->tl->n_patients; i++) {
         const vw_patient_t *p = &in->tl->patients[i];
         const vw_lead_t *l = vw_report_lead(in->lt, p, i);
         char d1[VW_DATE_BUFSZ], d2[VW_DATE_BUFSZ], name[160], m[64];
+        if (!vw_report_is_patient(p))
+            continue;
         fputs("<tr><td>", fp);
         if (file)
             fprintf(fp, "<a href=\"patients/%s.html\">", file[i]);

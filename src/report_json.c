@@ -9,7 +9,7 @@
 #include "vafwatch/report.h"
 #include "report_priv.h"
 
-#define FORMAT_VERSION 1
+#define FORMAT_VERSION 2 /* 2: report_date, intended_use, role, therapy_context, copies_per_ml, specimen_id, assay, markers */
 
 static void jdate(FILE *fp, const char *key, int32_t d)
 {
@@ -46,6 +46,11 @@ static void header(FILE *fp, const vw_report_in_t *in, const vw_report_opt_t *op
     fputs(",\n  ", fp);
     jstr(fp, "generated", opt && opt->timestamp ? vw_report_now(now, sizeof(now)) : NULL);
     fputs(",\n  ", fp);
+    char rd[VW_DATE_BUFSZ];
+    jstr(fp, "report_date", vw_report_date_of(opt, rd));
+    fputs(",\n  ", fp);
+    jstr(fp, "intended_use", vw_report_intended_use);
+    fputs(",\n  ", fp);
     jstr(fp, "build", in->build);
     fputs(",\n  \"parameters\": {", fp);
     const char *keys[VW_REPORT_N_TRACK_PARAMS];
@@ -75,6 +80,8 @@ static void header(FILE *fp, const vw_report_in_t *in, const vw_report_opt_t *op
     }
     fputs(",\n  ", fp);
     jstr(fp, "cnv_source", in->cnv ? (in->cnv_path ? in->cnv_path : "") : NULL);
+    fputs(",\n  ", fp);
+    jstr(fp, "markers_source", in->markers ? (in->markers->path ? in->markers->path : "") : NULL);
     fputs(",\n", fp);
 }
 
@@ -105,8 +112,11 @@ static const char *state_name(vw_draw_state_t s)
     return s == VW_DRAW_DET ? "detected" : s == VW_DRAW_NEG ? "not_detected" : "not_assessed";
 }
 
-static void clone(FILE *fp, const vw_track_series_t *s, const char *ind)
+static void clone(FILE *fp, const vw_patient_t *p, const vw_track_series_t *s, const vw_targets_t *cat,
+                  const char *ind)
 {
+    const char *ctx;
+    const char *role = vw_report_role(cat, s, &ctx);
     fprintf(fp, "{\n%s  ", ind);
     jstr(fp, "id", s->id);
     fputs(", ", fp);
@@ -125,6 +135,9 @@ static void clone(FILE *fp, const vw_track_series_t *s, const char *ind)
     jnum(fp, "max_cn_tumour", s->max_cn_t, "%.4g");
     fprintf(fp, ",\n%s  \"tracked\": %s, \"status\": \"%s\", ", ind, vw_report_is_clone(s) ? "true" : "false",
             vw_track_status_name(s->status));
+    fprintf(fp, "\"role\": \"%s\", ", role);
+    jstr(fp, "therapy_context", ctx);
+    fputs(", ", fp);
     jnum(fp, "baseline_vaf", s->baseline_vaf, "%.6g");
     fputs(", ", fp);
     jdate(fp, "first_detection", s->first_detection);
@@ -166,6 +179,8 @@ static void clone(FILE *fp, const vw_track_series_t *s, const char *ind)
         fputs(", ", fp);
         jnum(fp, "lod95", d->lod95, "%.6g");
         fputs(", ", fp);
+        jnum(fp, "copies_per_ml", s->kind == VW_KIND_MUTATION ? vw_report_copies_per_ml(p, d) : NAN, "%.6g");
+        fputs(", ", fp);
         jnum(fp, "p_value", d->p_value, "%.6g");
         fputs(", ", fp);
         jnum(fp, "clone_fraction", d->clone_fraction, "%.6g");
@@ -196,7 +211,8 @@ static int cnv_row_of(const vw_report_cnv_t *c, int r, const vw_patient_t *p)
     return 0;
 }
 
-static void patient(FILE *fp, const vw_report_in_t *in, size_t i, const char *file, const char *ind)
+static void patient(FILE *fp, const vw_report_in_t *in, size_t i, const char *file, const vw_targets_t *cat,
+                    const char *ind)
 {
     const vw_patient_t *p = &in->tl->patients[i];
     const vw_lead_t *l = vw_report_lead(in->lt, p, i);
@@ -272,6 +288,10 @@ static void patient(FILE *fp, const vw_report_in_t *in, size_t i, const char *fi
         jdate(fp, "date", s->date);
         fprintf(fp, ", \"type\": \"%s\", ", vw_timeline_sample_type_name(s->type));
         jnum(fp, "cfdna_ng_per_ml", s->cfdna_ng_per_ml, "%.6g");
+        fputs(", ", fp);
+        jstr(fp, "specimen_id", s->specimen_id);
+        fputs(", ", fp);
+        jstr(fp, "assay", s->assay);
         fputs("}", fp);
     }
     fprintf(fp, "],\n%s  \"clones\": [", ind);
@@ -281,7 +301,7 @@ static void patient(FILE *fp, const vw_report_in_t *in, size_t i, const char *fi
     snprintf(ind2, sizeof(ind2), "%s    ", ind);
     for (size_t k = b; k < e; k++) {
         fprintf(fp, "%s\n%s", k > b ? "," : "", ind2);
-        clone(fp, &in->tr->s[k], ind2);
+        clone(fp, p, &in->tr->s[k], cat, ind2);
     }
     fprintf(fp, "],\n%s  \"cnv\": [", ind);
     int nc = 0;
@@ -295,6 +315,21 @@ static void patient(FILE *fp, const vw_report_in_t *in, size_t i, const char *fi
             fputs(": ", fp);
             vw_json_str(fp, in->cnv->row[r][j]);
         }
+        fputs("}", fp);
+    }
+    fprintf(fp, "],\n%s  \"markers\": [", ind);
+    size_t mb, me;
+    vw_report_marker_range(in, i, &mb, &me);
+    for (size_t k = mb; k < me; k++) {
+        const vw_marker_value_t *v = &in->markers->v[k];
+        fprintf(fp, "%s\n%s    {", k > mb ? "," : "", ind);
+        jstr(fp, "marker", v->marker);
+        fputs(", ", fp);
+        jstr(fp, "unit", *v->unit ? v->unit : NULL);
+        fputs(", ", fp);
+        jdate(fp, "date", v->date);
+        fputs(", ", fp);
+        jnum(fp, "value", v->value, "%.6g");
         fputs("}", fp);
     }
     fprintf(fp, "]\n%s}", ind);
@@ -336,6 +371,11 @@ int vw_report_write_json(const vw_report_in_t *in, const vw_report_opt_t *opt, F
     free(ids);
     if (rc < 0)
         return rc;
+    vw_targets_t *cat = vw_report_catalogue();
+    if (!cat) {
+        vw_report_file_names_free(names, np);
+        return -ENOMEM;
+    }
     header(fp, in, opt);
     fputs("  \"cohort\": {\"groups\": [", fp);
     for (size_t g = 0; g < in->lt->n_groups; g++) {
@@ -343,13 +383,17 @@ int vw_report_write_json(const vw_report_in_t *in, const vw_report_opt_t *opt, F
         group(fp, &in->lt->g[g]);
     }
     fputs("]},\n  \"patients\": [", fp);
+    size_t n_out = 0;
     for (size_t i = 0; i < np; i++) {
         char file[128];
+        if (!vw_report_is_patient(&in->tl->patients[i]))
+            continue;
         snprintf(file, sizeof(file), "patients/%s.html", names[i]);
-        fputs(i ? ",\n    " : "\n    ", fp);
-        patient(fp, in, i, file, "    ");
+        fputs(n_out++ ? ",\n    " : "\n    ", fp);
+        patient(fp, in, i, file, cat, "    ");
     }
     fputs("\n  ]\n}\n", fp);
+    vw_targets_destroy(cat);
     vw_report_file_names_free(names, np);
     return ferror(fp) ? -EIO : 0;
 }
@@ -358,9 +402,13 @@ int vw_report_write_patient_json(const vw_report_in_t *in, const vw_report_opt_t
 {
     if (!in || !in->tl || !in->tr || !in->lt || !fp || i >= in->tl->n_patients)
         return -EINVAL;
+    vw_targets_t *cat = vw_report_catalogue();
+    if (!cat)
+        return -ENOMEM;
     header(fp, in, opt);
     fputs("  \"patient\": ", fp);
-    patient(fp, in, i, NULL, "  ");
+    patient(fp, in, i, NULL, cat, "  ");
+    vw_targets_destroy(cat);
     fputs("\n}\n", fp);
     return ferror(fp) ? -EIO : 0;
 }

@@ -484,6 +484,8 @@ static void free_sample(vw_sample_t *s)
     free(s->patient);
     free(s->sample);
     free(s->path);
+    free(s->specimen_id);
+    free(s->assay);
     free(s->targets);
 }
 
@@ -522,12 +524,24 @@ void vw_timeline_destroy(vw_timeline_t *tl)
 /* Cohort sheet                                                              */
 /* ======================================================================== */
 
-enum { SC_PATIENT, SC_SAMPLE, SC_DATE, SC_FILE, SC_TYPE, SC_CFDNA, SC_PLASMA_ML, SC_TARGETS, SC_N };
+enum { SC_PATIENT, SC_SAMPLE, SC_DATE, SC_FILE, SC_TYPE, SC_CFDNA, SC_PLASMA_ML, SC_TARGETS, SC_SPECIMEN, SC_ASSAY, SC_N };
 
 static const colspec_t sheet_cols[SC_N] = {
     {"patient", 1}, {"sample", 1}, {"date", 1}, {"file", 1},
-    {"type", 0}, {"cfdna_ng_per_ml", 0}, {"plasma_ml", 0}, {"targets", 0},
+    {"type", 0}, {"cfdna_ng_per_ml", 0}, {"plasma_ml", 0}, {"targets", 0}, {"specimen_id", 0}, {"assay", 0},
 };
+
+/* An optional text column: NULL when the column is absent, empty or NA;
+ * *ret_oom is set when the copy fails. */
+static char *opt_text(const char *const *f, int c, int *ret_oom)
+{
+    if (c < 0 || !f[c][0] || strcmp(f[c], "NA") == 0)
+        return NULL;
+    char *s = vw_strdup(f[c]);
+    if (!s)
+        *ret_oom = 1;
+    return s;
+}
 
 /* 'file' resolved against the directory of the sheet: absolute paths are
  * kept, leading "./" is dropped, and a sheet without a directory part
@@ -631,11 +645,14 @@ static int parse_sheet_row(const char *path, long line, unsigned flags, const in
     s->patient = vw_strdup(f[col[SC_PATIENT]]);
     s->sample = vw_strdup(f[col[SC_SAMPLE]]);
     s->path = resolve_path(path, f[col[SC_FILE]]);
+    int text_oom = 0;
+    s->specimen_id = opt_text((const char *const *)f, col[SC_SPECIMEN], &text_oom);
+    s->assay = opt_text((const char *const *)f, col[SC_ASSAY], &text_oom);
     const char *tg = col[SC_TARGETS] >= 0 ? f[col[SC_TARGETS]] : "";
     int has_targets = tg[0] != '\0' && strcmp(tg, "NA") != 0 && strcmp(tg, ".") != 0;
     if (has_targets)
         s->targets = resolve_path(path, tg);
-    if (!s->patient || !s->sample || !s->path || (has_targets && !s->targets)) {
+    if (!s->patient || !s->sample || !s->path || text_oom || (has_targets && !s->targets)) {
         free_sample(s);
         return oom(path);
     }
@@ -1240,6 +1257,152 @@ out:
     free(events_path);
     reader_close(&r);
     return ret;
+}
+
+/* ======================================================================== */
+/* Clinical markers                                                          */
+/* ======================================================================== */
+
+enum { MC_PATIENT, MC_DATE, MC_MARKER, MC_VALUE, MC_UNIT, MC_N };
+
+static const colspec_t marker_cols[MC_N] = {
+    {"patient", 1}, {"date", 1}, {"marker", 1}, {"value", 1}, {"unit", 0},
+};
+
+void vw_markers_destroy(vw_markers_t *m)
+{
+    if (!m)
+        return;
+    for (size_t i = 0; i < m->n; i++) {
+        free(m->v[i].marker);
+        free(m->v[i].unit);
+    }
+    free(m->v);
+    free(m->path);
+    free(m);
+}
+
+static int cmp_marker_value(const void *a, const void *b)
+{
+    const vw_marker_value_t *x = a, *y = b;
+    if (x->patient != y->patient)
+        return x->patient < y->patient ? -1 : 1;
+    int c = strcmp(x->marker, y->marker);
+    if (c)
+        return c;
+    if (x->date != y->date)
+        return x->date < y->date ? -1 : 1;
+    return (x->line > y->line) - (x->line < y->line);
+}
+
+static int parse_marker_row(const vw_timeline_t *tl, const char *path, long line, const int *col, char **f,
+                            vw_marker_value_t *v)
+{
+    memset(v, 0, sizeof(*v));
+    v->line = line;
+    for (int j = 0; j < MC_N; j++)
+        if (marker_cols[j].required && f[col[j]][0] == '\0') {
+            LOG_ERR(path, line, marker_cols[j].name, "empty value");
+            return VW_EPARSE;
+        }
+    if (vw_date_parse(f[col[MC_DATE]], &v->date) != 0) {
+        LOG_ERR(path, line, "date", "invalid date '%s' (expected YYYY-MM-DD, years %d-%d)", f[col[MC_DATE]],
+                VW_DATE_MIN_YEAR, VW_DATE_MAX_YEAR);
+        return VW_EPARSE;
+    }
+    if (vw_parse_double(f[col[MC_VALUE]], &v->value) != 0 || !isfinite(v->value)) {
+        LOG_ERR(path, line, "value", "invalid value '%s' (expected a number)", f[col[MC_VALUE]]);
+        return VW_EPARSE;
+    }
+    const vw_patient_t *p = vw_timeline_find_patient(tl, f[col[MC_PATIENT]]);
+    if (!p) {
+        LOG_ERR(path, line, "patient", "unknown patient '%s' (not in the cohort sheet '%s')", f[col[MC_PATIENT]],
+                tl->sheet_path);
+        return VW_EINPUT;
+    }
+    v->patient = (size_t)(p - tl->patients);
+    v->marker = vw_strdup(f[col[MC_MARKER]]);
+    v->unit = vw_strdup(col[MC_UNIT] >= 0 ? f[col[MC_UNIT]] : "");
+    if (!v->marker || !v->unit) {
+        free(v->marker);
+        free(v->unit);
+        v->marker = v->unit = NULL;
+        return oom(path);
+    }
+    return 0;
+}
+
+int vw_markers_read(const vw_timeline_t *tl, const char *path, vw_markers_t **ret)
+{
+    reader_t r;
+    char **fields = NULL;
+    int col[MC_N], ncols = 0, rc;
+    if (!tl || !path || !ret || !tl->index_)
+        return -EINVAL;
+    vw_markers_t *m = calloc(1, sizeof(*m));
+    if (!m)
+        return oom(path);
+    size_t m_v = 0;
+    if ((rc = reader_open(&r, path, "markers file")) < 0) {
+        free(m);
+        return rc;
+    }
+    if ((rc = read_header(&r, "markers file", marker_cols, MC_N, col, &ncols)) < 0)
+        goto out;
+    if (!(fields = malloc((size_t)ncols * sizeof(*fields))) || !(m->path = vw_strdup(path))) {
+        rc = oom(path);
+        goto out;
+    }
+    while ((rc = read_row(&r, ncols, fields)) == 1) {
+        if (m->n == m_v) {
+            size_t k = m_v ? 2 * m_v : 16;
+            vw_marker_value_t *t = realloc(m->v, k * sizeof(*t));
+            if (!t) {
+                rc = oom(path);
+                goto out;
+            }
+            m->v = t;
+            m_v = k;
+        }
+        if ((rc = parse_marker_row(tl, path, r.lineno, col, fields, &m->v[m->n])) < 0)
+            goto out;
+        vw_marker_value_t *v = &m->v[m->n++];
+        /* one unit per marker over the whole file: compared with the marker's first row */
+        for (size_t k = 0; k + 1 < m->n; k++)
+            if (strcmp(m->v[k].marker, v->marker) == 0) {
+                if (strcmp(m->v[k].unit, v->unit) != 0) {
+                    LOG_ERR(path, v->line, "unit", "unit '%s' of marker '%s' differs from '%s' at line %ld (one "
+                            "unit per marker; convert the values)", v->unit, v->marker, m->v[k].unit, m->v[k].line);
+                    rc = VW_EPARSE;
+                    goto out;
+                }
+                break;
+            }
+    }
+    if (rc < 0)
+        goto out;
+    if (m->n > 1)
+        qsort(m->v, m->n, sizeof(*m->v), cmp_marker_value);
+    for (size_t k = 1; k < m->n; k++) {
+        const vw_marker_value_t *a = &m->v[k - 1], *b = &m->v[k];
+        if (a->patient == b->patient && a->date == b->date && strcmp(a->marker, b->marker) == 0) {
+            char d[VW_DATE_BUFSZ];
+            LOG_ERR(path, b->line > a->line ? b->line : a->line, NULL,
+                    "a second value of marker '%s' for patient '%s' on %s (the other at line %ld)", a->marker,
+                    tl->patients[a->patient].id, vw_date_format(a->date, d) == 0 ? d : "?",
+                    b->line > a->line ? a->line : b->line);
+            rc = VW_EPARSE;
+            goto out;
+        }
+    }
+    *ret = m;
+    m = NULL;
+    rc = 0;
+out:
+    free(fields);
+    reader_close(&r);
+    vw_markers_destroy(m);
+    return rc;
 }
 
 /* ======================================================================== */

@@ -816,7 +816,7 @@ int vw_track_write_series(const vw_track_t *tr, FILE *fp)
         return -EINVAL;
     fputs("#patient\tsample\tdate\tdays_since_start\ttarget\tgene\tprotein\tdepth\talt\tvaf\tvaf_lo"
           "\tvaf_hi\tlod95\tp_value\tdetected\tclone_fraction\tpcn\tcn_z\ttf\tcn_tumour"
-          "\tclone_fraction_lo\tclone_fraction_hi\n", fp);
+          "\tclone_fraction_lo\tclone_fraction_hi\tcopies_per_ml\n", fp);
     for (size_t i = 0; i < tr->n; i++) {
         const vw_track_series_t *s = &tr->s[i];
         for (size_t k = 0; k < s->n_draws; k++) {
@@ -845,6 +845,18 @@ int vw_track_write_series(const vw_track_t *tr, FILE *fp)
             put_num(fp, d->cn_t, "%.2f");
             put_num(fp, d->cf_lo, "%.4g");
             put_num(fp, d->cf_hi, "%.4g");
+            /* mutant copies per mL plasma, as the calls table: VAF x cfDNA ng/mL x VW_GE_PER_NG, from
+             * the VAF as the calls table writes it (6 significant figures), so that a calls table
+             * read back gives the same digits as the calls in memory (run) */
+            double cp = NAN;
+            for (size_t j = 0; s->kind == VW_KIND_MUTATION && d->state != VW_DRAW_NA && j < s->patient->n_samples; j++)
+                if (s->patient->samples[j].sample == d->sample || strcmp(s->patient->samples[j].sample, d->sample) == 0) {
+                    char vb[32];
+                    snprintf(vb, sizeof(vb), "%.6g", d->vaf);
+                    cp = strtod(vb, NULL) * s->patient->samples[j].cfdna_ng_per_ml * VW_GE_PER_NG;
+                    break;
+                }
+            put_num(fp, cp, "%.4g");
             fputc('\n', fp);
         }
     }

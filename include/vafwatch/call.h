@@ -199,4 +199,18 @@ int vw_calls_write_json(const vw_calls_t *cs, FILE *fp, const char *command) VW_
 int vw_calls_write_vcf(const vw_calls_t *cs, const char *path, const char *version,
                        const char *command) VW_WARN_UNUSED;
 
+/* What the VCF header can say beyond the calls (docs/formats.md). */
+typedef struct {
+    const char *version;     /* vafwatch version (##vafwatchVersion) */
+    const char *command;     /* command line (##vafwatchCommand) */
+    int build;               /* a vw_build_t: ##reference=<build name> and contig lengths [0: unknown] */
+    const char *reference;   /* the FASTA: ##reference=file://<absolute path>, lengths from its .fai [NULL] */
+} vw_calls_vcf_opt_t;
+
+/* vw_calls_write_vcf() with ##reference, ##contig lengths (from the
+ * reference's index, else the build's known lengths; left out when
+ * unknown), FILTER and FORMAT FT from the flags (docs/formats.md).  'o'
+ * may be NULL.  Same returns. */
+int vw_calls_write_vcf_opt(const vw_calls_t *cs, const char *path, const vw_calls_vcf_opt_t *o) VW_WARN_UNUSED;
+
 #endif

@@ -125,6 +125,10 @@ void vw_alleles_trim(char *ref, char *alt, hts_pos_t *beg);
 /* Parses "GRCh37"/"hg19"/"37"/"b37", "GRCh38"/"hg38"/"38".  Returns
  * VW_BUILD_UNKNOWN for anything else. */
 vw_build_t vw_build_parse(const char *s);
+/* The length of contig 'chrom' (with or without "chr") in build 'b' from
+ * the table of known lengths (the chromosomes of the catalogue and a few
+ * more); 0 when not known. */
+hts_pos_t vw_build_contig_length(vw_build_t b, const char *chrom);
 const char *vw_build_name(vw_build_t b);
 
 /* Finds the header id of 'chrom' in 'h', trying the name as given, then

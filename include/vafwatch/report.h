@@ -74,6 +74,7 @@ typedef struct {
     const char *build;              /* catalogue build; NULL: "not recorded" */
     const vw_report_param_t *params;/* extra parameters (call alpha, adjust ...) in order */
     size_t n_params;
+    const vw_markers_t *markers;    /* optional clinical markers (vw_markers_read() on in->tl) */
     const vw_patient_rows_t *patient_tests; /* optional: the patient-level tests (tumour-informed),
                                              * a panel under the clone plot */
 } vw_report_in_t;
@@ -81,9 +82,17 @@ typedef struct {
 typedef struct {
     int timestamp;                  /* 1: write the UTC date and time of the run [0] */
     const char *title;              /* cohort report title ["vafwatch cohort report"] */
+    int32_t report_date;            /* the report date shown on every page and in the JSON
+                                     * (days since 1970-01-01); VW_DATE_NONE: none [VW_DATE_NONE] */
 } vw_report_opt_t;
 
 void vw_report_opt_init(vw_report_opt_t *opt);
+
+/* The default report date: SOURCE_DATE_EPOCH (seconds since 1970, UTC) when
+ * that variable is set (reproducible builds), else today (UTC).  Returns 0,
+ * or VW_EPARSE when SOURCE_DATE_EPOCH is set but not a non-negative integer
+ * (then *ret_days is untouched). */
+int vw_report_default_date(int32_t *ret_days) VW_WARN_UNUSED;
 
 /*
  * Writes into 'outdir' (created if missing, with its 'patients' folder):
@@ -92,6 +101,8 @@ void vw_report_opt_init(vw_report_opt_t *opt);
  *   vafwatch.report.json       the whole run
  *   patients/<name>.json       one per patient
  *   vafwatch_mqc.tsv           MultiQC custom content, one row per patient
+ *   vafwatch_stats_mqc.tsv     MultiQC General Statistics, one row per plasma draw
+ *   vafwatch_vaf_mqc.json      MultiQC line graph of the VAFs
  * Each file is written under a temporary name and renamed (vw_ofile).
  * Logs the file it fails on.  Returns 0, -EINVAL, -ENOMEM, -errno.
  */
@@ -108,6 +119,14 @@ int vw_report_write_json(const vw_report_in_t *in, const vw_report_opt_t *opt, F
 int vw_report_write_patient_json(const vw_report_in_t *in, const vw_report_opt_t *opt, size_t patient,
                                  FILE *fp) VW_WARN_UNUSED;
 int vw_report_write_mqc(const vw_report_in_t *in, FILE *fp) VW_WARN_UNUSED;
+/* MultiQC General Statistics (custom content, plot_type generalstats): one
+ * row per plasma draw: median depth over the tracked hotspots, max VAF
+ * detected (%), mutations detected, tumour fraction (%) when known. */
+int vw_report_write_mqc_stats(const vw_report_in_t *in, FILE *fp) VW_WARN_UNUSED;
+/* MultiQC line graph (custom content JSON): VAF (%) of every tracked
+ * mutation at its detected draws, x = days since the first draw.  Returns
+ * 0, -EINVAL, -ENOMEM or -EIO. */
+int vw_report_write_mqc_vaf(const vw_report_in_t *in, FILE *fp) VW_WARN_UNUSED;
 
 /* ------------------------------------------------------------------------ */
 /* Plot geometry of the patient plot (docs/reports.md)                       */

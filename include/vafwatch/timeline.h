@@ -101,6 +101,8 @@ typedef struct {
     vw_sample_type_t type;
     double cfdna_ng_per_ml; /* cfDNA concentration in ng per mL plasma; NaN if absent */
     double plasma_ml;       /* plasma volume in mL; NaN if absent */
+    char *specimen_id;      /* optional 'specimen_id' column (the tube or accession id); NULL if absent/NA */
+    char *assay;            /* optional 'assay' column (panel or assay name and version); NULL if absent/NA */
     char *targets;          /* the 'targets' column resolved like 'file'; NULL when absent, empty, NA or . */
     long line;              /* 1-based line in the cohort sheet */
 } vw_sample_t;
@@ -210,6 +212,42 @@ int vw_timeline_read_events(vw_timeline_t *tl, const char *path) VW_WARN_UNUSED;
 
 /* Frees everything; accepts NULL. */
 void vw_timeline_destroy(vw_timeline_t *tl);
+
+/* ------------------------------------------------------------------------ */
+/* Clinical markers (serum heregulin, CEA, CA19-9, LDH ...)                  */
+/* ------------------------------------------------------------------------ */
+
+/* One measurement of the markers file.  Strings are owned by the set. */
+typedef struct {
+    size_t patient;          /* index into tl->patients */
+    char *marker;            /* marker name as written, e.g. "CEA" */
+    char *unit;              /* unit as written; "" when the file has no unit for it */
+    int32_t date;            /* days since 1970-01-01 */
+    double value;            /* finite */
+    long line;               /* 1-based line in the markers file */
+} vw_marker_value_t;
+
+/* Caller owns; free with vw_markers_destroy(). */
+typedef struct {
+    vw_marker_value_t *v;    /* sorted by patient (sheet order), marker name, date */
+    size_t n;
+    char *path;              /* the path as given */
+} vw_markers_t;
+
+/*
+ * Reads a markers file: tab-separated with a header (one leading '#'
+ * allowed) naming the columns patient, date (YYYY-MM-DD), marker, value and
+ * optionally unit; blank and '#' lines are skipped.  Errors, logged with
+ * "<path>:<line>: column '<col>': ...": an empty field, a bad date, a value
+ * that is not a finite number, a patient not in the sheet (VW_EINPUT), a
+ * unit that differs from the unit of the marker's first row (names both
+ * units and that line), and a second value of one marker for one patient on
+ * one date.  *ret: caller owns.  Returns 0, -EINVAL, -errno, -ENOMEM,
+ * VW_EPARSE or VW_EINPUT; *ret is untouched on failure.
+ */
+int vw_markers_read(const vw_timeline_t *tl, const char *path, vw_markers_t **ret) VW_WARN_UNUSED;
+/* Accepts NULL. */
+void vw_markers_destroy(vw_markers_t *m);
 
 /* ------------------------------------------------------------------------ */
 /* Queries (never log; borrowed results are valid until destroy)             */

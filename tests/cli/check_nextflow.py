@@ -24,9 +24,11 @@ import shutil
 import subprocess
 import sys
 
+import yaml
+
 SRC, WORK = sys.argv[1], sys.argv[2]
 NF = os.path.join(SRC, "docs", "workflows", "nextflow")
-MODULES = ["count", "model", "call", "track", "leadtime"]
+MODULES = ["count", "model", "call", "track", "leadtime", "cnv", "report"]
 failed = 0
 passed = 0
 
@@ -61,6 +63,12 @@ DEFS = {
     'prefix = task.ext.prefix ?: "${meta.id}"': lambda e: e.__setitem__("prefix", e["meta"]["id"]),
     "def model_arg = model ? \"-m ${model}\" : ''": lambda e: e.__setitem__(
         "model_arg", "-m " + e["model"] if e["model"] else ""),
+    "def reference = fasta ? \"--reference ${fasta}\" : ''": lambda e: e.__setitem__(
+        "reference", "--reference " + e["fasta"] if e.get("fasta") else ""),
+    "def targets_arg = targets ? targets.collect { \"-T ${it}\" }.join(' ') : ''": lambda e: e.__setitem__(
+        "targets_arg", " ".join("-T " + t for t in e.get("targets") or [])),
+    "def cnv_args = cnv ? cnv.collect { \"--cnv ${it}\" }.join(' ') : ''": lambda e: e.__setitem__(
+        "cnv_args", " ".join("--cnv " + t for t in e.get("cnv") or [])),
     'def cfdna = samples.findAll { it.cfdna_ng_per_ml && it.cfdna_ng_per_ml != "NA" && '
     '(it.cfdna_ng_per_ml as double) > 0 }.collect { "--cfdna ${it.id}=${it.cfdna_ng_per_ml}" }.join(" ")':
         lambda e: e.__setitem__("cfdna", cfdna_of(e["samples"])),
@@ -95,8 +103,12 @@ def render(module, env):
 
 
 def norm(cmd):
-    """Tokens, file arguments reduced to base names."""
-    return [os.path.basename(t) if "/" in t else t for t in shlex.split(cmd)]
+    """Tokens, file arguments reduced to base names; a Snakemake rule's log
+    redirection ('2> LOG') is not part of the command."""
+    t = shlex.split(cmd)
+    if len(t) >= 2 and t[-2] == "2>":
+        t = t[:-2]
+    return [os.path.basename(x) if "/" in x else x for x in t]
 
 
 # 1. conventions
@@ -115,26 +127,70 @@ for m in MODULES:
         and t.count("vafwatch --version") == 2,
         "stub: block": "\n    stub:\n" in t,
         "container": re.search(r"\n    container '[^']+'", t) is not None,
-        "conda -> packaging/conda/environment.yml": re.search(
-            r'\n    conda "\$\{moduleDir\}/((?:\.\./)+)packaging/conda/environment.yml"', t) is not None,
+        "conda -> the module's environment.yml": '\n    conda "${moduleDir}/environment.yml"' in t,
         "when: ext.when": "task.ext.when == null || task.ext.when" in t,
     }
-    cm = re.search(r'conda "\$\{moduleDir\}/((?:\.\./)+packaging/conda/environment.yml)"', t)
-    if cm:
-        checks["conda environment file exists"] = os.path.exists(os.path.normpath(os.path.join(os.path.dirname(p), cm.group(1))))
-    if m == "count":
+    d = os.path.dirname(p)
+    # nf-core files beside the module: environment.yml, meta.yml, tests/main.nf.test
+    try:
+        env = yaml.safe_load(open(os.path.join(d, "environment.yml")))
+        checks["environment.yml: channels, vafwatch"] = "conda-forge" in env["channels"] and any(
+            "vafwatch" in x for x in env["dependencies"])
+    except (OSError, KeyError, TypeError, yaml.YAMLError):
+        checks["environment.yml"] = False
+    try:
+        meta = yaml.safe_load(open(os.path.join(d, "meta.yml")))
+        names_in = set()
+        for it in meta["input"]:
+            for e in (it if isinstance(it, list) else [it]):
+                names_in.update(e)
+        names_out = {k for it in meta["output"] for k in it}
+        block = t[t.index("    input:"):t.index("    output:")]
+        decl_in = set(re.findall(r"(?:val|path)\((\w+)\)", block)) | set(re.findall(r"^\s*path (\w+)$", block, re.M))
+        decl_out = set(re.findall(r"emit: (\w+)", t))
+        checks["meta.yml: name, tools, every input and output"] = (
+            meta["name"] == "vafwatch_" + m and "vafwatch" in meta["tools"][0] and decl_in <= names_in
+            and decl_out <= names_out and all(k in meta for k in ("description", "keywords", "authors")))
+        if not checks["meta.yml: name, tools, every input and output"]:
+            print("    meta.yml: inputs %s of %s, outputs %s of %s" % (sorted(decl_in - names_in), sorted(decl_in),
+                                                                       sorted(decl_out - names_out), sorted(decl_out)))
+    except (OSError, KeyError, TypeError, ValueError, yaml.YAMLError) as e:
+        checks["meta.yml (%s)" % e] = False
+    try:
+        nt = open(os.path.join(d, "tests", "main.nf.test")).read()
+        checks["tests/main.nf.test: nf-test process, snapshot, stub"] = (
+            "nextflow_process {" in nt and 'script "../main.nf"' in nt and 'process "VAFWATCH_%s"' % m.upper() in nt
+            and nt.count("snapshot(process.out).match()") == 2 and 'options "-stub"' in nt
+            and "assert process.success" in nt)
+    except OSError:
+        checks["tests/main.nf.test"] = False
+    if m in ("count", "cnv"):
         checks["(meta, bam, bai)"] = "tuple val(meta), path(bam), path(bai)" in t
         checks["task.cpus -> -t"] = "-t $task.cpus" in t
+    if m == "count":
+        checks["reference and targets staged"] = ("tuple val(meta2), path(fasta), path(fai)" in t
+                                                  and "path(targets)" in t)
+    # a .gz output of the stub is a valid gzip, not an empty file
+    stub_txt = t[t.index("\n    stub:\n"):] if "\n    stub:\n" in t else ""
+    for gz in re.findall(r'path\("\$\{prefix\}(\.vafwatch\.[a-z.]+\.gz)"\)', t):
+        checks["stub writes valid gzip (%s)" % gz] = ('echo "" | gzip > ${prefix}' + gz) in stub_txt
     # the stub touches every declared output file
     outs = re.findall(r'path\("\$\{prefix\}(\.vafwatch\.[a-z.]+)"\)', t)
     stub = t[t.index("\n    stub:\n"):] if "\n    stub:\n" in t else ""
-    checks["stub touches every output (%d)" % len(outs)] = bool(outs) and all(
-        "${prefix}" + o in stub.split("touch", 1)[-1].split("\n")[0] for o in outs)
+    checks["stub writes every output (%d)" % len(outs)] = (m == "report" and "touch report/index.html" in stub) or (
+        bool(outs) and all("${prefix}" + o in stub for o in outs))
     bad = [k for k, v in checks.items() if not v]
     if bad:
         ko("%s: %s" % (m, ", ".join(bad)))
     else:
         ok("%s: %s" % (m, ", ".join(checks)))
+
+# the container: no ENTRYPOINT (engines run their own command lines), procps for ps
+df = open(os.path.join(SRC, "docs", "packaging", "Dockerfile")).read()
+if not re.search(r"^ENTRYPOINT", df, re.M) and re.search(r"apt-get install[^\n]*\bprocps\b", df):
+    ok("Dockerfile: no ENTRYPOINT, procps installed")
+else:
+    ko("Dockerfile: ENTRYPOINT or no procps")
 
 # 2. the commands, against the Snakemake rules
 if not shutil.which("snakemake"):
@@ -177,9 +233,10 @@ metas = [dict(id=rows[i]["sample"], patient=rows[i]["patient"], date=rows[i]["da
          for i in order]
 paths = {rows[i]["sample"]: os.path.join(C, rows[i]["file"]) for i in order}
 
-nf_by = {"count": [], "model": [], "call": [], "track": [], "leadtime": []}
+nf_by = {"count": [], "model": [], "call": [], "track": [], "leadtime": [], "report": []}
 for m in metas:
-    env = {"meta": m, "task.cpus": 1, "bam": paths[m["id"]], "bai": paths[m["id"]] + ".bai"}
+    env = {"meta": m, "task.cpus": 1, "bam": paths[m["id"]], "bai": paths[m["id"]] + ".bai", "fasta": [],
+           "targets": []}
     nf_by["count"].append(norm(render("count", env)))
 tables = ["%s.vafwatch.counts.tsv" % m["id"] for m in metas]
 normals = [t for m, t in zip(metas, tables) if m["type"] == "normal"]
@@ -188,11 +245,11 @@ if len(normals) >= 2:
     nf_by["model"].append(norm(render("model", {"meta": cohort, "tables": normals})))
 model = "cohort.vafwatch.model.tsv" if len(normals) >= 2 else ""
 nf_by["call"].append(norm(render("call", {"meta": cohort, "samples": metas, "tables": tables, "model": model})))
-for k in ("track", "leadtime"):
-    nf_by[k].append(norm(render(k, {"meta": cohort, "calls": "cohort.vafwatch.calls.tsv",
+for k in ("track", "leadtime", "report"):
+    nf_by[k].append(norm(render(k, {"meta": cohort, "calls": "cohort.vafwatch.calls.tsv", "cnv": [],
                                     "sheet": os.path.join(C, "cohort.tsv"), "events": os.path.join(C, "events.tsv")})))
 
-for k in ("count", "model", "call", "track", "leadtime"):
+for k in ("count", "model", "call", "track", "leadtime", "report"):
     want = sorted(snk_by.get(k if k != "model" else "model", []))
     got = sorted(nf_by[k])
     if k == "model":  # 'vafwatch model build': keyed by 'model'

@@ -25,5 +25,38 @@ check "completion offers subcommands" \
     '(source "$comp"; COMP_WORDS=(vafwatch co); COMP_CWORD=1; _vafwatch; echo "${COMPREPLY[@]}") | grep -q count'
 check "completion offers count options" \
     '(source "$comp"; COMP_WORDS=(vafwatch count --min); COMP_CWORD=2; _vafwatch; echo "${COMPREPLY[@]}") | grep -q -- --min-MQ'
+comp_of() { (source "$comp"; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _vafwatch; echo "${COMPREPLY[*]}"); }
+check "completion: --build values" '[ "$(comp_of vafwatch count --build "")" = "GRCh37 GRCh38" ]'
+check "completion: --build G prefix" '[ "$(comp_of vafwatch call --build GRCh3)" = "GRCh37 GRCh38" ]'
+check "completion: --rule values" '[ "$(comp_of vafwatch leadtime --rule "")" = "consecutive strict cusum" ]'
+check "completion: -r c" '[ "$(comp_of vafwatch track -r c)" = "consecutive cusum" ]'
+check "completion: --count-unit values" '[ "$(comp_of vafwatch count --count-unit "")" = "fragment read" ]'
+check "completion: --adjust values" '[ "$(comp_of vafwatch call --adjust "")" = "holm bh none" ]'
+check "completion: --ci values" '[ "$(comp_of vafwatch call --ci "")" = "cp wilson" ]'
+check "completion: model build" '[ "$(comp_of vafwatch model b)" = "build" ]'
+# every value offered is one the program documents (no drift from --help)
+check "completion values are in the commands' --help" '
+    "$bin" count --help | grep -q -- "--build NAME *GRCh37 or GRCh38" &&
+    "$bin" leadtime --help | grep -A4 -- "--rule RULE" | grep -q "consecutive" &&
+    "$bin" leadtime --help | grep -A4 -- "--rule RULE" | grep -q "strict" &&
+    "$bin" leadtime --help | grep -A4 -- "--rule RULE" | grep -q "cusum" &&
+    "$bin" count --help | grep -q -- "--count-unit UNIT *fragment or read" &&
+    "$bin" call --help | grep -q -- "--adjust METHOD *holm (family-wise), bh (false discovery rate) or none" &&
+    "$bin" call --help | grep -q -- "--ci METHOD .*cp (Clopper-Pearson) or wilson"'
+# the man pages have the sections of a man page
+for s in NAME SYNOPSIS DESCRIPTION OPTIONS EXAMPLES FILES "EXIT STATUS"; do
+    check "man pages: section $s in every page" '! grep -L "^\.SH $s\$" "$man"/vafwatch*.1 | grep -q .'
+done
+check "man: every option of every --help has an entry" 'python3 - "$bin" "$man" <<"PY"
+import re, subprocess, sys
+b, man = sys.argv[1], sys.argv[2]
+for c in ["catalogue", "count", "model", "call", "track", "leadtime", "cnv", "report", "run"]:
+    h = subprocess.run([b, c, "--help"], capture_output=True, text=True).stdout
+    page = open("%s/vafwatch-%s.1" % (man, c)).read().replace("\\-", "-")
+    entries = set(re.findall(r"^\\fB(.*?)\\fR", page, re.M))
+    flags = {f for e in entries for f in re.findall(r"--[A-Za-z][A-Za-z0-9-]*", e)}
+    opts = set(re.findall(r"^ {2,6}(?:-\w, )?(--[A-Za-z][A-Za-z0-9-]*)", h, re.M))
+    assert opts and opts <= flags, (c, sorted(opts - flags))
+PY'
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

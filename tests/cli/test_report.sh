@@ -10,6 +10,7 @@
 #    file name is sanitised and unique;
 #  - --cnv rows show up with their patient.
 set -u
+unset SOURCE_DATE_EPOCH
 VW=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 COH=$2
 SCHEMA=$3
@@ -145,6 +146,198 @@ d = json.load(open(sys.argv[2]))
 assert d["patients"][0]["patient"] == "<script>alert(1)</script>"
 assert d["patients"][1]["report"] == "patients/_script_alert_1___script_-2.html"
 PY
+
+# --- words and content (docs/reports.md "Per-patient page") ---------------------------------
+# LUNG05 gets EGFR L861Q (a sensitising mutation, catalogue context "EGFR-TKI (NSCLC): sensitising")
+# at 23 % (1,380/6,000) at the last draw only: one detection the rule has not confirmed.  PON1 is a
+# sheet entry with a normal sample only.
+python3 - "$T/calls.tsv" "$S" "$T/words_calls.tsv" "$T/words_sheet.tsv" <<'PY'
+import sys
+rows = open(sys.argv[1]).read().splitlines()
+out = list(rows)
+for r in rows[1:]:
+    f = r.split("\t")
+    if f[0].startswith("LUNG05_") and f[5].startswith("EGFR_T790M"):
+        g = list(f)
+        g[2], g[3], g[4], g[5], g[7], g[8] = "55259524", "T", "A", "EGFR_L861Q_c.2582T>A", "p.L861Q", "c.2582T>A"
+        last = f[0] == "LUNG05_d280"
+        g[10:18] = ["4620", "1380", "0", "0", "690", "690", "0.23", "0.219"] if last else ["6000", "0", "0", "0", "0", "0", "0", "0"]
+        g[18] = "0.241" if last else "0.002"
+        g[19] = "1e-300" if last else "0.5"
+        g[20] = "1e-300" if last else "1"
+        g[21] = "yes" if last else "no"
+        out.append("\t".join(g))
+open(sys.argv[3], "w").write("\n".join(out) + "\n")
+sheet = open(sys.argv[2]).read().splitlines()
+# optional specimen_id and assay columns (NA for CRC01)
+out = [sheet[0] + "\tspecimen_id\tassay"]
+for l in sheet[1:]:
+    f = l.split("\t")
+    out.append(l + ("\tNA\tNA" if f[0] == "CRC01" else "\tTUBE-%s\tpanel <v2>" % f[1]))
+out.append("PON1\tPON1_n\t2023-01-02\tpon1.bam\tnormal\tNA\tNA\tNA")
+open(sys.argv[4], "w").write("\n".join(out) + "\n")
+PY
+check "report: last-draw detection, normals" -- env SOURCE_DATE_EPOCH=1700000000 "$VW" report -s "$T/words_sheet.tsv" -e "$E" \
+    -O "$T/rw" "$T/words_calls.tsv"
+L5="$T/rw/patients/LUNG05.html"
+# the headline names the last draw's detections and says which are confirmed
+check "headline: L861Q at the last draw, unconfirmed, sensitising; T790M confirmed" -- python3 - "$L5" <<'PY'
+import re, sys
+h = open(sys.argv[1]).read()
+m = re.search(r'<p class="headline">(.*?)</p>', h, re.S)
+assert m, "no headline"
+t = re.sub(r"<[^>]+>", "", m.group(1))
+assert t.startswith("At the last draw (2023-10-23, LUNG05_d280): detected"), t
+assert "EGFR p.L861Q at 23 % (sensitising mutation), unconfirmed: a single detection" in t, t
+assert "EGFR p.T790M at 30 % (resistance mutation), confirmed (met the emergence rule; first detected 2023-05-08)" in t, t
+assert "No clone emerged" not in h and "resistance clone" not in t
+# only clones that met the rule have an emergence line, one marker each (T790M and C797S, not L861Q)
+em = re.findall(r'<g class="emergence">.*?<title>(.*?)</title></g>', h)
+assert em == ["EGFR p.T790M emerged 2023-05-08", "EGFR p.C797S emerged 2023-09-25"], em
+m = re.search(r"<b>Emergence</b>[^<]*:(.*?)</p>", h, re.S)
+assert "L861Q" not in m.group(1) and "T790M" in m.group(1) and "C797S" in m.group(1), m.group(1)
+# roles in the clone table and legend
+assert re.search(r'<td class="role-sensitising">sensitising<br><span class="muted">EGFR-TKI \(NSCLC\): sensitising', h)
+# its status cell says unconfirmed too (amber), whether the tracking stage calls it transient or unconfirmed
+assert re.search(r'EGFR_L861Q_c\.2582T&gt;A</td><td><span class="st-unconfirmed">unconfirmed: one detection, awaiting the next draw</span>', h)
+assert "EGFR p.L861Q (sensitising)</text>" in h and "EGFR p.T790M (resistance)</text>" in h
+# targets never detected: one summary line (5 targets, one LoD95), the table folded
+m = re.search(r'<details class="nd-targets">\n<summary>(.*?)</summary>', h)
+assert m and m.group(1) == "5 other targets not detected at any draw (LoD95 0.15 %)", m
+# the research-use statement and the report date (SOURCE_DATE_EPOCH 1700000000 = 2023-11-14 22:13 UTC)
+assert "For research use only." in h and "Report date: <b>2023-11-14</b>" in h
+# copies/mL of a detected draw: VAF x cfDNA (ng/mL) x 303 = 0.23 x 18 x 303 = 1254.42 (sheet: 18 ng/mL)
+assert "<td class=\"n\">1254.4</td>" in h, "copies/mL"
+# specimen and assay from the sheet, escaped
+assert "<th>specimen</th><th>assay</th>" in h and "<td>TUBE-LUNG05_d280</td><td>panel &lt;v2&gt;</td>" in h
+PY
+check "JSON: roles, statuses, copies/mL, report date, normals left out" -- python3 - "$T/rw/vafwatch.report.json" "$T/words_sheet.tsv" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["format_version"] == 2 and d["report_date"] == "2023-11-14" and d["intended_use"].startswith("For research use only.")
+cf = {l.split("\t")[1]: l.split("\t")[5] for l in open(sys.argv[2]).read().splitlines()[1:]}
+pats = [p["patient"] for p in d["patients"]]
+assert "PON1" not in pats and len(pats) == 7, pats
+assert d["cohort"]["groups"][-1]["patients"] == 7
+c = {x["id"]: x for x in d["patients"][pats.index("LUNG05")]["clones"]}
+l861 = c["EGFR_L861Q_c.2582T>A"]
+assert l861["role"] == "sensitising" and l861["therapy_context"] == "EGFR-TKI (NSCLC): sensitising"
+assert l861["status"] in ("transient", "unconfirmed"), l861["status"]
+assert c["EGFR_T790M_c.2369C>T"]["role"] == "resistance" and c["EGFR_T790M_c.2369C>T"]["status"] == "emerging"
+assert c["KRAS_G12D_c.35G>A"]["role"] == "resistance"
+n = 0
+for x in c["EGFR_T790M_c.2369C>T"]["draws"]:
+    want = x["vaf"] * float(cf[x["sample"]]) * 303
+    assert abs(x["copies_per_ml"] - want) <= 1e-5 * want, (x, want)  # written to 6 significant figures
+    n += 1
+assert n == 11
+sm = {x["sample"]: x for x in d["patients"][pats.index("LUNG05")]["samples"]}
+assert sm["LUNG05_d280"]["specimen_id"] == "TUBE-LUNG05_d280" and sm["LUNG05_d280"]["assay"] == "panel <v2>"
+assert all(x["specimen_id"] is None and x["assay"] is None for x in d["patients"][pats.index("CRC01")]["samples"])
+PY
+check "track: series copies_per_ml = VAF x cfDNA x 303" -- "$VW" track -s "$T/words_sheet.tsv" -e "$E" -o "$T/tw" "$T/words_calls.tsv"
+check "series copies_per_ml against the sheet's cfDNA (closed formula)" -- python3 - "$T/tw.vafwatch.series.tsv" "$T/words_sheet.tsv" <<'PY'
+import csv, sys
+cf = {r["sample"]: r["cfdna_ng_per_ml"] for r in csv.DictReader(open(sys.argv[2]), delimiter="\t")}
+rows = list(csv.DictReader((l.lstrip("#") for l in open(sys.argv[1])), delimiter="\t"))
+n = 0
+for r in rows:
+    if r["vaf"] == "NA" or cf.get(r["sample"], "NA") == "NA":
+        assert r["copies_per_ml"] == "NA", r
+        continue
+    want = float(r["vaf"]) * float(cf[r["sample"]]) * 303
+    assert abs(float(r["copies_per_ml"]) - want) <= 5e-4 * want, (r, want)  # written to 4 significant figures
+    n += 1
+l = [r for r in rows if r["sample"] == "LUNG05_d280" and r["protein"] == "p.L861Q"][0]
+assert l["copies_per_ml"] == "1254", l  # 0.23 x 18 x 303 = 1254.42
+assert n > 500, n
+PY
+if [ ! -e "$T/rw/patients/PON1.html" ] && ! grep -q "PON1" "$T/rw/index.html" "$T/rw/vafwatch_mqc.tsv" \
+   && grep -q "1 sheet entry without a plasma draw (normals only) is not counted" "$T/rw/index.html"; then
+    ok "a normals-only entry is not a patient (no page, no lane, not in the totals)"; else bad "normals-only entry"; fi
+check "the saved SVG and CSV decode to the figure and its data" -- python3 - "$L5" "$T/rw/index.html" <<'PY'
+import base64, csv, io, re, sys
+import xml.etree.ElementTree as ET
+h = open(sys.argv[1]).read()
+figs = re.findall(r"<figure>\n(<svg.*?</svg>\n)<figcaption>.*?</figcaption>\n<p class=\"dl\">Save: "
+                  r"<a download=\"(.*?)\" href=\"data:image/svg\+xml;base64,(.*?)\">.*?"
+                  r"<a download=\"(.*?)\" href=\"data:text/csv;charset=utf-8;base64,(.*?)\">", h, re.S)
+assert len(figs) == 1, len(figs)
+svg, fsvg, b64svg, fcsv, b64csv = figs[0]
+assert fsvg == "LUNG05_vaf.svg" and fcsv == "LUNG05_vaf.csv"
+saved = base64.b64decode(b64svg).decode()
+assert saved == '<?xml version="1.0" encoding="UTF-8"?>\n' + svg
+ET.fromstring(saved.split("\n", 1)[1])
+rows = list(csv.DictReader(io.StringIO(base64.b64decode(b64csv).decode())))
+# three clones (T790M, C797S, L861Q) x 11 draws
+assert len(rows) == 33, len(rows)
+r = [x for x in rows if x["target"] == "EGFR_L861Q_c.2582T>A" and x["date"] == "2023-10-23"][0]
+assert r["state"] == "detected" and r["vaf"] == "0.23" and r["alt"] == "1380" and r["role"] == "sensitising"
+c = open(sys.argv[2]).read()
+assert 'download="cohort_swimmer.svg"' in c and 'download="cohort_kaplan_meier.csv"' in c
+PY
+check "swimmer ticks at whole multiples of the step, from 0" -- python3 - "$T/rw/index.html" <<'PY'
+import re, sys
+h = open(sys.argv[1]).read()
+svg = re.search(r'<svg[^>]*aria-label="swimmer plot">.*?</svg>', h, re.S).group(0)
+labs = [int(x) for x in re.findall(r'<text [^>]*font-size="11">(-?[0-9]+)</text>', svg)]
+assert labs[0] <= 0 and 0 in labs and all(b - a == labs[1] - labs[0] for a, b in zip(labs, labs[1:])), labs
+assert all(x % (labs[1] - labs[0]) == 0 for x in labs), labs
+# a small tick at every whole month from the first label to the last: x of month m is that of label m
+xs = [float(x) for x in re.findall(r'<line class="month" x1="([0-9.]+)"', svg)]
+assert len(xs) == labs[-1] - labs[0] + 1, (len(xs), labs)
+lab_x = {int(t): float(x) for x, t in re.findall(r'<text x="([0-9.]+)" y="[0-9.]+" text-anchor="middle" font-size="11">(-?[0-9]+)</text>', svg)}
+assert all(abs(xs[t - labs[0]] - lab_x[t]) < 0.05 for t in labs), (xs, lab_x)
+PY
+expect 2 "SOURCE_DATE_EPOCH" -- env SOURCE_DATE_EPOCH=yesterday "$VW" report -s "$S" -e "$E" -O "$T/rd" "$T/calls.tsv"
+expect 2 "SOURCE_DATE_EPOCH" -- env SOURCE_DATE_EPOCH=-1 "$VW" run -e "$E" -d "$T/rd_run" "$S"
+if [ -e "$T/rd_run" ]; then bad "run wrote into -d with a bad SOURCE_DATE_EPOCH"; else ok "run: nothing written with a bad SOURCE_DATE_EPOCH"; fi
+expect 2 "--report-date" -- "$VW" report --report-date 2024-13-01 -s "$S" -e "$E" -O "$T/rd" "$T/calls.tsv"
+check "--report-date" -- "$VW" report --report-date 2024-02-29 -s "$S" -e "$E" -O "$T/rd" "$T/calls.tsv"
+if grep -q '"report_date": "2024-02-29"' "$T/rd/vafwatch.report.json" && grep -q "Report date: <b>2024-02-29</b>" "$T/rd/index.html"; then
+    ok "--report-date fixes the date"; else bad "--report-date"; fi
+check "--no-report-date" -- "$VW" report --no-report-date -s "$S" -e "$E" -O "$T/rn" "$T/calls.tsv"
+if grep -q '"report_date": null' "$T/rn/vafwatch.report.json" && ! grep -q "Report date" "$T/rn/index.html"; then
+    ok "--no-report-date prints none"; else bad "--no-report-date"; fi
+today=$(date -u +%F)
+if grep -q "\"report_date\": \"$today\"" "$T/r1/vafwatch.report.json" || grep -q "\"report_date\": \"$(date -u +%F)\"" "$T/r1/vafwatch.report.json"; then
+    ok "the report date is today by default"; else bad "default report date"; fi
+check "JSON with the new fields validates" -- python3 "$HERE/json_validate.py" "$SCHEMA" "$T/rw/vafwatch.report.json" "$T"/rw/patients/*.json
+
+# --- clinical markers -----------------------------------------------------------------------
+printf 'patient\tdate\tmarker\tvalue\tunit\nLUNG05\t2023-01-16\tCEA\t4.1\tng/mL\nLUNG05\t2023-07-03\tCEA\t9.8\tng/mL\n' >"$T/markers.tsv"
+printf 'LUNG05\t2023-10-23\tCEA\t31\tng/mL\nLUNG05\t2023-02-13\theregulin\t820\tpg/mL\nLUNG05\t2022-01-01\theregulin\t700\tpg/mL\n' >>"$T/markers.tsv"
+check "report --markers" -- "$VW" report --markers "$T/markers.tsv" -s "$S" -e "$E" -O "$T/rm" "$T/calls.tsv"
+check "markers: panel on the VAF plot's dates, table, JSON" -- python3 - "$T/rm/patients/LUNG05.html" "$T/rm/vafwatch.report.json" "$T/rm/patients/CRC01.html" <<'PY'
+import json, re, sys
+h = open(sys.argv[1]).read()
+svg = re.search(r'<svg class="markers".*?</svg>', h, re.S).group(0)
+assert svg.count('<g class="marker">') == 2 and "CEA (ng/mL)" in svg and "heregulin (pg/mL)" in svg
+# the same date axis as the VAF plot: x of a date is the x of a draw on that date
+# (LUNG05_d000 2023-01-16 and the CEA value of that day; 2023-07-03 likewise)
+vaf = re.search(r'<svg xmlns[^>]*aria-label="VAF of each clone over time">.*?</svg>', h, re.S).group(0)
+xs_vaf = set(re.findall(r'<circle class="(?:det|nd)" cx="([0-9.]+)"', vaf))
+xs_m = re.findall(r'<circle cx="([0-9.]+)" cy="[0-9.]+" r="3.5"><title>CEA (\S+)', svg)
+assert [d for x, d in xs_m] == ["2023-01-16:", "2023-07-03:", "2023-10-23:"], xs_m
+assert all(x in xs_vaf for x, d in xs_m), (xs_m, sorted(xs_vaf))
+# the 2022 heregulin value is outside the plotted dates: in the table only
+assert "heregulin 2022-01-01" not in svg and "<td>heregulin</td><td>2022-01-01</td><td class=\"n\">700</td><td>pg/mL</td>" in h
+assert "Clinical markers" in h and 'download="LUNG05_markers.csv"' in h
+assert "<svg class=\"markers\"" not in open(sys.argv[3]).read()
+d = json.load(open(sys.argv[2]))
+assert d["markers_source"].endswith("markers.tsv")
+p = {x["patient"]: x for x in d["patients"]}
+assert p["LUNG05"]["markers"][0] == {"marker": "CEA", "unit": "ng/mL", "date": "2023-01-16", "value": 4.1}, p["LUNG05"]["markers"][0]
+assert len(p["LUNG05"]["markers"]) == 5 and p["CRC01"]["markers"] == []
+PY
+check "markers JSON validates" -- python3 "$HERE/json_validate.py" "$SCHEMA" "$T/rm/vafwatch.report.json" "$T"/rm/patients/*.json
+printf 'patient\tdate\tmarker\tvalue\tunit\nLUNG05\t2023-01-16\tCEA\t4.1\tng/mL\nNOPE\t2023-01-16\tCEA\t4.1\tng/mL\n' >"$T/m_unknown.tsv"
+printf 'patient\tdate\tmarker\tvalue\tunit\nLUNG05\t2023-01-16\tCEA\t4.1\tng/mL\nLUNG05\t2023-02-16\tCEA\t41\tug/L\n' >"$T/m_unit.tsv"
+printf 'patient\tdate\tmarker\tvalue\tunit\nLUNG05\t16/01/2023\tCEA\t4.1\tng/mL\n' >"$T/m_date.tsv"
+expect 1 "m_unknown.tsv:3: column 'patient': unknown patient 'NOPE'" -- "$VW" report --markers "$T/m_unknown.tsv" -s "$S" -e "$E" -O "$T/rme" "$T/calls.tsv"
+expect 1 "m_unit.tsv:3: column 'unit': unit 'ug/L' of marker 'CEA' differs from 'ng/mL' at line 2" -- "$VW" report --markers "$T/m_unit.tsv" -s "$S" -e "$E" -O "$T/rme" "$T/calls.tsv"
+expect 1 "m_date.tsv:2: column 'date': invalid date '16/01/2023'" -- "$VW" report --markers "$T/m_date.tsv" -s "$S" -e "$E" -O "$T/rme" "$T/calls.tsv"
+if [ -e "$T/rme" ]; then bad "output written after a markers error"; else ok "nothing written after a markers error"; fi
 
 echo "# $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -17,7 +17,10 @@ ok() { echo "ok   $*"; pass=$((pass + 1)); }
 bad() { echo "FAIL $*"; fail=$((fail + 1)); }
 
 python3 "$COH/make_cohort.py" --outdir "$T" --calls "$T/calls.tsv" >/dev/null || bad "make_cohort.py"
-"$VW" report -s "$T/cohort.tsv" -e "$T/events.tsv" -O "$T/r" "$T/calls.tsv" || bad "vafwatch report"
+# clinical markers for LUNG05: a panel under its VAF plot
+printf 'patient\tdate\tmarker\tvalue\tunit\nLUNG05\t2023-01-16\tCEA\t4.1\tng/mL\nLUNG05\t2023-07-03\tCEA\t9.8\tng/mL\n' >"$T/markers.tsv"
+printf 'LUNG05\t2023-10-23\tCEA\t31\tng/mL\nLUNG05\t2023-02-13\theregulin\t820\tpg/mL\n' >>"$T/markers.tsv"
+"$VW" report --markers "$T/markers.tsv" -s "$T/cohort.tsv" -e "$T/events.tsv" -O "$T/r" "$T/calls.tsv" || bad "vafwatch report"
 
 shoot() { # PAGE PNG LOG
     timeout 40 "$CHROME" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
@@ -26,7 +29,7 @@ shoot() { # PAGE PNG LOG
         --user-data-dir="$T/profile.$(basename "$2")" --enable-logging=stderr --v=0 \
         --screenshot="$2" --window-size=1200,1600 "file://$1" >"$3" 2>&1
 }
-for page in index.html patients/CRC04.html; do
+for page in index.html patients/CRC04.html patients/LUNG05.html; do
     png="$T/$(basename "$page" .html).png"
     log="$T/$(basename "$page" .html).log"
     if ! shoot "$T/r/$page" "$png" "$log" || [ ! -s "$png" ]; then bad "$page: no screenshot"; sed 's/^/    /' "$log" | tail -5; continue; fi
@@ -48,5 +51,22 @@ for page in index.html patients/CRC04.html; do
         --user-data-dir="$T/profile.dom" --dump-dom "file://$T/r/$page" >"$T/dom.html" 2>/dev/null
     if grep -q '<svg' "$T/dom.html" && ! grep -qi '<script' "$T/dom.html"; then ok "$page: DOM has the SVG, no script"; else bad "$page: DOM"; fi
 done
+# the words a reader sees first, as the browser rendered them (LUNG05: T790M and C797S met the rule)
+timeout 40 "$CHROME" --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
+    --user-data-dir="$T/profile.words" --dump-dom "file://$T/r/patients/LUNG05.html" >"$T/l5.html" 2>/dev/null
+if python3 - "$T/l5.html" <<'PY'
+import re, sys
+h = open(sys.argv[1]).read()
+t = re.sub(r"<[^>]+>", "", re.search(r'<p class="headline">(.*?)</p>', h, re.S).group(1))
+assert t.startswith("At the last draw (2023-10-23, LUNG05_d280): detected EGFR p.T790M at 30 % (resistance mutation), confirmed"), t
+assert "For research use only." in h and re.search(r"Report date: <b>\d{4}-\d\d-\d\d</b>", h)
+assert re.search(r'<details class="nd-targets">\s*<summary>5 other targets not detected', h)  # folded (no "open")
+assert h.count('class="emergence"') == 2 and h.count('download="LUNG05_vaf.') == 2
+# the markers panel as the browser built it: two panels, labelled, with their points
+m = re.search(r'<svg class="markers".*?</svg>', h, re.S).group(0)
+assert m.count('class="marker"') == 2 and "CEA (ng/mL)" in m and "heregulin (pg/mL)" in m and m.count('r="3.5"') == 4
+assert "<h2>Clinical markers</h2>" in h
+PY
+then ok "LUNG05: headline, report date, research use, folded table, two emergence markers, markers panel"; else bad "LUNG05 words"; fi
 echo "# $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -30,6 +30,7 @@ outdir: results
 name: cohort
 vafwatch: $VW
 threads: 1
+multiqc: $(command -v multiqc >/dev/null && echo true || echo false)
 EOC
 if (cd "$S" && snakemake -s "$SRC/docs/workflows/snakemake/Snakefile" --configfile config.yaml --cores 2 \
         >"$S/log.txt" 2>&1); then
@@ -79,6 +80,35 @@ if command -v bcftools >/dev/null; then
     else
         ko "calls VCF records differ"
     fi
+fi
+# every job has its log and benchmark
+n_log=$(ls "$S"/results/logs/count/*.log 2>/dev/null | wc -l)
+n_bench=$(ls "$S"/results/benchmarks/count/*.tsv 2>/dev/null | wc -l)
+if [ "$n_log" -eq "$n_samples" ] && [ "$n_bench" -eq "$n_samples" ] && [ -f "$S/results/logs/call/cohort.log" ] \
+   && head -1 "$S/results/benchmarks/report/cohort.tsv" | grep -q "^s	h:m:s	max_rss"; then
+    ok "log and benchmark files for every job ($n_log count logs, $n_bench count benchmarks)"
+else
+    ko "logs/benchmarks: $n_log logs, $n_bench benchmarks"
+fi
+if command -v multiqc >/dev/null; then
+    if grep -q 'mqc-module-section-vafwatch_vaf' "$S/results/multiqc/multiqc_report.html" 2>/dev/null; then
+        ok "the multiqc rule: the vafwatch sections in multiqc_report.html"
+    else
+        ko "multiqc rule"
+    fi
+fi
+# the cnv rule (dry run): one cnv job per plasma draw against the saved PoN, the tables into report
+touch "$S/panel.bed" "$S/pon.vafwatch.cnv_pon.tsv"
+sed -e 's/^multiqc: .*/multiqc: false/' "$S/config.yaml" >"$S/cnv.yaml"
+printf 'cnv_bed: %s\ncnv_pon: %s\ncnv_args: "--tf 0.2"\noutdir: cnvres\n' "$S/panel.bed" "$S/pon.vafwatch.cnv_pon.tsv" >>"$S/cnv.yaml"
+sed -i '0,/^outdir: results$/{/^outdir: results$/d}' "$S/cnv.yaml"
+if (cd "$S" && snakemake -s "$SRC/docs/workflows/snakemake/Snakefile" --configfile cnv.yaml --cores 2 -n -p >"$S/cnv.txt" 2>&1); then
+    n_cnv=$(grep -c "cnv -t 1 -b $S/panel.bed --pon $S/pon.vafwatch.cnv_pon.tsv --tf 0.2 -s " "$S/cnv.txt")
+    n_rep=$(grep -E "vafwatch report .*--cnv cnvres/cnv/[A-Z0-9]+_d000.vafwatch.cnv.tsv" "$S/cnv.txt" | grep -o -- "--cnv " | wc -l)
+    [ "$n_cnv" -eq "$n_samples" ] && [ "$n_rep" -eq "$n_samples" ] && ok "cnv rule: $n_cnv cnv jobs, report takes their $n_rep tables" \
+        || ko "cnv dry run: $n_cnv cnv commands, $n_rep --cnv"
+else
+    tail -20 "$S/cnv.txt"; ko "cnv dry run failed"
 fi
 # nothing left to do: a second invocation is a no-op
 if (cd "$S" && snakemake -s "$SRC/docs/workflows/snakemake/Snakefile" --configfile config.yaml --cores 2 -n 2>&1 |

@@ -244,6 +244,19 @@ static void test_dedup_and_naming(void **state)
     vw_targets_destroy(NULL);
 }
 
+/* Contig lengths of the builds (shared data MANIFEST: GRCh37 chr12 133851895, GRCh38 chr7 159345973). */
+static void test_contig_length(void **state)
+{
+    (void)state;
+    assert_int_equal(vw_build_contig_length(VW_BUILD_GRCH37, "12"), 133851895);
+    assert_int_equal(vw_build_contig_length(VW_BUILD_GRCH37, "chr12"), 133851895);
+    assert_int_equal(vw_build_contig_length(VW_BUILD_GRCH38, "chr7"), 159345973);
+    assert_int_equal(vw_build_contig_length(VW_BUILD_GRCH38, "1"), 248956422);
+    assert_int_equal(vw_build_contig_length(VW_BUILD_GRCH38, "chr22"), 0);
+    assert_int_equal(vw_build_contig_length(VW_BUILD_UNKNOWN, "1"), 0);
+    assert_int_equal(vw_build_contig_length(VW_BUILD_GRCH37, NULL), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -253,6 +266,7 @@ int main(void)
         cmocka_unit_test(test_vcf_targets),
         cmocka_unit_test(test_ref_check_and_windows),
         cmocka_unit_test(test_dedup_and_naming),
+        cmocka_unit_test(test_contig_length),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

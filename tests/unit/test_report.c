@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "vafwatch/leadtime.h"
@@ -17,6 +18,7 @@
 #include "vafwatch/track.h"
 #include "vw_test.h"
 #include "track_fixture.h"
+#include "../../src/report_priv.h"
 
 /* One patient P1: plasma draws on days 0, 28, 56, 84, 112; cetuximab from day 0;
  * PD scan on day 112.  KRAS: not detected at 0 and 28 (LoD95 0.1 %), then detected
@@ -269,8 +271,9 @@ static void test_write_files(void **state)
     snprintf(path, sizeof(path), "%s/out", dir);
     assert_int_equal(vw_report_write(&f->in, path, NULL), 0);
     const char *const want[] = {"index.html", "vafwatch.report.json", "vafwatch_mqc.tsv",
+                                "vafwatch_stats_mqc.tsv", "vafwatch_vaf_mqc.json",
                                 "patients/P1__script____.html", "patients/P1__script____.json"};
-    for (size_t i = 0; i < 5; i++) {
+    for (size_t i = 0; i < 7; i++) {
         char p[300];
         struct stat st;
         snprintf(p, sizeof(p), "%s/%s", path, want[i]);
@@ -296,6 +299,8 @@ static void test_write_files(void **state)
     assert_int_equal(vw_report_write_patient_html(&f->in, NULL, 1, stdout), -EINVAL);
     assert_int_equal(vw_report_write_patient_json(&f->in, NULL, 1, stdout), -EINVAL);
     assert_int_equal(vw_report_write_mqc(NULL, stdout), -EINVAL);
+    assert_int_equal(vw_report_write_mqc_stats(NULL, stdout), -EINVAL);
+    assert_int_equal(vw_report_write_mqc_vaf(&f->in, NULL), -EINVAL);
 }
 
 static void test_cnv_read(void **state)
@@ -330,6 +335,92 @@ static void test_cnv_read(void **state)
     vw_report_cnv_destroy(NULL);
 }
 
+/* RFC 4648 section 10 test vectors. */
+static void test_base64(void **state)
+{
+    (void)state;
+    static const char *const in[] = {"", "f", "fo", "foo", "foob", "fooba", "foobar"};
+    static const char *const want[] = {"", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy"};
+    for (size_t i = 0; i < 7; i++) {
+        char *buf = NULL;
+        size_t n = 0;
+        FILE *fp = open_memstream(&buf, &n);
+        assert_non_null(fp);
+        vw_report_base64(fp, in[i], strlen(in[i]));
+        assert_int_equal(fclose(fp), 0);
+        assert_string_equal(buf, want[i]);
+        free(buf);
+    }
+}
+
+/* SOURCE_DATE_EPOCH fixes the report date: 86399 s is still 1970-01-01 (day 0),
+ * 1700000000 s is 2023-11-14 (day 19675 = 1700000000 / 86400, rounded down). */
+static void test_default_date(void **state)
+{
+    (void)state;
+    int32_t d = -7;
+    setenv("SOURCE_DATE_EPOCH", "86399", 1);
+    assert_int_equal(vw_report_default_date(&d), 0);
+    assert_int_equal(d, 0);
+    setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+    assert_int_equal(vw_report_default_date(&d), 0);
+    char b[VW_DATE_BUFSZ];
+    assert_int_equal(vw_date_format(d, b), 0);
+    assert_string_equal(b, "2023-11-14");
+    d = -7;
+    static const char *const bad[] = {"abc", "-5", "12x", " 5", "99999999999999999999999"};
+    for (size_t i = 0; i < 5; i++) {
+        setenv("SOURCE_DATE_EPOCH", bad[i], 1);
+        assert_int_equal(vw_report_default_date(&d), VW_EPARSE);
+        assert_int_equal(d, -7); /* untouched */
+    }
+    unsetenv("SOURCE_DATE_EPOCH");
+    assert_int_equal(vw_report_default_date(&d), 0);
+    long today = (long)(time(NULL) / 86400);
+    assert_true(d == today || d == today - 1);
+    vw_report_opt_t o;
+    vw_report_opt_init(&o);
+    assert_null(vw_report_date_of(&o, b)); /* the library writes no date unless given one */
+}
+
+/* Roles from the built-in catalogue's therapy context (catalogue_builtin.c):
+ * EGFR L861Q and L858R are sensitising, T790M and KRAS G12D resistance. */
+static void test_roles(void **state)
+{
+    (void)state;
+    vw_targets_t *cat = vw_report_catalogue();
+    assert_non_null(cat);
+    vw_track_series_t s;
+    memset(&s, 0, sizeof(s));
+    const char *ctx = NULL;
+    s.kind = VW_KIND_MUTATION;
+    s.id = "EGFR_L861Q_c.2582T>A";
+    s.gene = "EGFR";
+    s.protein = "p.L861Q";
+    assert_string_equal(vw_report_role(cat, &s, &ctx), "sensitising");
+    assert_string_equal(ctx, "EGFR-TKI (NSCLC): sensitising");
+    s.id = "7:55259515:T:G"; /* another naming: found by gene and protein */
+    s.protein = "L858R";
+    assert_string_equal(vw_report_role(cat, &s, NULL), "sensitising");
+    s.id = "EGFR_T790M_c.2369C>T";
+    s.protein = "p.T790M";
+    assert_string_equal(vw_report_role(cat, &s, &ctx), "resistance");
+    s.id = "KRAS_G12D_c.35G>A";
+    s.gene = "KRAS";
+    s.protein = "p.G12D";
+    assert_string_equal(vw_report_role(cat, &s, NULL), "resistance");
+    s.id = "TP53_R175H";
+    s.gene = "TP53";
+    s.protein = "p.R175H";
+    assert_string_equal(vw_report_role(cat, &s, &ctx), "unknown");
+    assert_null(ctx);
+    s.kind = VW_KIND_AMPLIFICATION;
+    s.id = "EGFR_T790M_c.2369C>T";
+    assert_string_equal(vw_report_role(cat, &s, NULL), "unknown");
+    assert_string_equal(vw_report_role(NULL, &s, NULL), "unknown");
+    vw_targets_destroy(cat);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -342,6 +433,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_deterministic, setup, teardown),
         cmocka_unit_test_setup_teardown(test_write_files, setup, teardown),
         cmocka_unit_test(test_cnv_read),
+        cmocka_unit_test(test_base64),
+        cmocka_unit_test(test_default_date),
+        cmocka_unit_test(test_roles),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

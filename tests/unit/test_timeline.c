@@ -1449,6 +1449,104 @@ static void test_sheet_many(void **state)
     vw_timeline_destroy(tl);
 }
 
+/* ======================================================================== */
+/* Clinical markers                                                          */
+/* ======================================================================== */
+
+#define MHDR "patient\tdate\tmarker\tvalue\tunit\n"
+
+static void test_markers_basic(void **state)
+{
+    (void)state;
+    vw_timeline_t *tl = load(ev_sheet, NULL, NULL);
+    /* out of order, two patients, a '#' header, a comment and a blank line; P2 first in the file */
+    const char *mp = write_file("markers.tsv", "#" MHDR "P2\t2023-02-01\tCEA\t5\tng/mL\n"
+                                                "P1\t2023-03-01\tCEA\t12.5\tng/mL\n# a comment\n\n"
+                                                "P1\t2023-01-01\tCEA\t3\tng/mL\n"
+                                                "P1\t2023-01-01\tLDH\t240\tU/L\n");
+    vw_markers_t *m = NULL;
+    cap_begin();
+    assert_int_equal(vw_markers_read(tl, mp, &m), 0);
+    free(cap_end());
+    assert_int_equal(m->n, 4);
+    /* sorted by patient (sheet order: P1 then P2), marker, date */
+    assert_int_equal(m->v[0].patient, 0);
+    assert_string_equal(m->v[0].marker, "CEA");
+    assert_int_equal(m->v[0].date, D("2023-01-01"));
+    assert_true(m->v[0].value == 3.0);
+    assert_int_equal(m->v[0].line, 6);
+    assert_int_equal(m->v[1].date, D("2023-03-01"));
+    assert_true(m->v[1].value == 12.5);
+    assert_string_equal(m->v[2].marker, "LDH");
+    assert_string_equal(m->v[2].unit, "U/L");
+    assert_int_equal(m->v[3].patient, 1);
+    assert_string_equal(m->path, mp);
+    vw_markers_destroy(m);
+    /* without a unit column the unit is "" */
+    m = NULL;
+    cap_begin();
+    assert_int_equal(vw_markers_read(tl, write_file("m2.tsv", "patient\tdate\tmarker\tvalue\nP1\t2023-01-01\tHRG\t1e3\n"), &m), 0);
+    free(cap_end());
+    assert_string_equal(m->v[0].unit, "");
+    assert_true(m->v[0].value == 1000.0);
+    vw_markers_destroy(m);
+    vw_markers_destroy(NULL);
+    assert_int_equal(vw_markers_read(NULL, mp, &m), -EINVAL);
+    assert_int_equal(vw_markers_read(tl, NULL, &m), -EINVAL);
+    assert_int_equal(vw_markers_read(tl, mp, NULL), -EINVAL);
+    vw_timeline_destroy(tl);
+}
+
+static void test_markers_errors(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *what, *text;
+        int code;
+        const char *msg; /* after the path */
+    } t[] = {
+        {"bad date", MHDR "P1\t2023-02-30\tCEA\t5\tng/mL\n", VW_EPARSE,
+         ":2: column 'date': invalid date '2023-02-30'"},
+        {"bad value", MHDR "P1\t2023-02-01\tCEA\t<5\tng/mL\n", VW_EPARSE, ":2: column 'value': invalid value '<5'"},
+        {"infinite value", MHDR "P1\t2023-02-01\tCEA\tinf\tng/mL\n", VW_EPARSE, ":2: column 'value'"},
+        {"empty marker", MHDR "P1\t2023-02-01\t\t5\tng/mL\n", VW_EPARSE, ":2: column 'marker': empty value"},
+        {"unknown patient", MHDR "P9\t2023-02-01\tCEA\t5\tng/mL\n", VW_EINPUT,
+         ":2: column 'patient': unknown patient 'P9'"},
+        {"unit change", MHDR "P1\t2023-02-01\tCEA\t5\tng/mL\nP2\t2023-03-01\tCEA\t7\tug/L\n", VW_EPARSE,
+         ":3: column 'unit': unit 'ug/L' of marker 'CEA' differs from 'ng/mL' at line 2"},
+        {"same day twice", MHDR "P1\t2023-02-01\tCEA\t5\tng/mL\nP1\t2023-02-01\tCEA\t6\tng/mL\n", VW_EPARSE,
+         ":3: a second value of marker 'CEA' for patient 'P1' on 2023-02-01 (the other at line 2)"},
+        {"missing column", "patient\tdate\tmarker\n", VW_EPARSE, ":1: column 'value': required column missing"},
+        {"short row", MHDR "P1\t2023-02-01\tCEA\t5\n", VW_EPARSE, ":2: expected 5 tab-separated fields"},
+        {"empty file", "", VW_EPARSE, ": the markers file is empty"},
+    };
+    vw_timeline_t *tl = load(ev_sheet, NULL, NULL);
+    for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+        const char *mp = write_file("bad_markers.tsv", t[i].text);
+        vw_markers_t *m = (vw_markers_t *)&t; /* must stay untouched */
+        cap_begin();
+        int rc = vw_markers_read(tl, mp, &m);
+        char *log = cap_end();
+        if (rc != t[i].code)
+            fail_msg("%s: returned %d, expected %d\n%s", t[i].what, rc, t[i].code, log);
+        if (n_errors(log) != 1)
+            fail_msg("%s: %d error lines, expected 1:\n%s", t[i].what, n_errors(log), log);
+        char want[1024];
+        snprintf(want, sizeof(want), "%s%s", mp, t[i].msg);
+        if (!strstr(log, want))
+            fail_msg("%s: expected in the log:\n  %s\nlog was:\n%s", t[i].what, want, log);
+        assert_ptr_equal(m, (vw_markers_t *)&t);
+        free(log);
+    }
+    cap_begin();
+    vw_markers_t *m = NULL;
+    assert_true(vw_markers_read(tl, "/nonexistent/markers.tsv", &m) < 0);
+    char *log = cap_end();
+    assert_non_null(strstr(log, "cannot open markers file '/nonexistent/markers.tsv'"));
+    free(log);
+    vw_timeline_destroy(tl);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1477,6 +1575,8 @@ int main(void)
         cmocka_unit_test(test_events_baseline),
         cmocka_unit_test(test_events_last_followup),
         cmocka_unit_test(test_events_errors),
+        cmocka_unit_test(test_markers_basic),
+        cmocka_unit_test(test_markers_errors),
         cmocka_unit_test(test_events_args),
         cmocka_unit_test(test_names),
     };

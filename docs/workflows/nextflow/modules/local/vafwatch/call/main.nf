@@ -4,7 +4,7 @@ process VAFWATCH_CALL {
     tag "$meta.id"
     label 'process_single'
 
-    conda "${moduleDir}/../../../../../../packaging/conda/environment.yml"
+    conda "${moduleDir}/environment.yml"
     container 'vafwatch:0.1.0' // docker build -f docs/packaging/Dockerfile -t vafwatch:0.1.0 .
 
     input:
@@ -36,7 +36,8 @@ process VAFWATCH_CALL {
     stub:
     prefix = task.ext.prefix ?: "${meta.id}"
     """
-    touch ${prefix}.vafwatch.calls.tsv ${prefix}.vafwatch.calls.vcf.gz ${prefix}.vafwatch.calls.vcf.gz.tbi
+    touch ${prefix}.vafwatch.calls.tsv ${prefix}.vafwatch.calls.vcf.gz.tbi
+    echo "" | gzip > ${prefix}.vafwatch.calls.vcf.gz
     cat <<-END_VERSIONS > versions.yml
     "${task.process}":
         vafwatch: \$(vafwatch --version | sed '1!d; s/^vafwatch //; s/ .*//')

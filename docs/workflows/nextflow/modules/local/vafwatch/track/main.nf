@@ -4,7 +4,7 @@ process VAFWATCH_TRACK {
     tag "$meta.id"
     label 'process_single'
 
-    conda "${moduleDir}/../../../../../../packaging/conda/environment.yml"
+    conda "${moduleDir}/environment.yml"
     container 'vafwatch:0.1.0' // docker build -f docs/packaging/Dockerfile -t vafwatch:0.1.0 .
 
     input:

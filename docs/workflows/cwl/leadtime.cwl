@@ -1,0 +1,44 @@
+#!/usr/bin/env cwl-runner
+# vafwatch leadtime (with the tracking tables, --track) on the calls of a cohort
+# (docs/tracking.md).
+cwlVersion: v1.2
+class: CommandLineTool
+label: vafwatch leadtime
+hints:
+  DockerRequirement:
+    dockerPull: vafwatch:0.1.0
+baseCommand: [vafwatch, leadtime, --json, --track]
+arguments:
+  - {prefix: -o, valueFrom: $(inputs.prefix)}
+inputs:
+  calls:
+    type: File
+    inputBinding: {position: 10}
+  sheet:
+    type: File
+    inputBinding: {prefix: -s}
+  events:
+    type: File
+    inputBinding: {prefix: -e}
+  prefix:
+    type: string
+    default: cohort
+  extra_args:
+    type: string[]?
+    inputBinding: {position: 5}
+outputs:
+  leadtime:
+    type: File
+    outputBinding: {glob: $(inputs.prefix).vafwatch.leadtime.tsv}
+  cohort:
+    type: File
+    outputBinding: {glob: $(inputs.prefix).vafwatch.cohort.tsv}
+  leadtime_json:
+    type: File
+    outputBinding: {glob: $(inputs.prefix).vafwatch.leadtime.json}
+  track:
+    type: File
+    outputBinding: {glob: $(inputs.prefix).vafwatch.track.tsv}
+  series:
+    type: File
+    outputBinding: {glob: $(inputs.prefix).vafwatch.series.tsv}

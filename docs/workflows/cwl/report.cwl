@@ -1,0 +1,30 @@
+#!/usr/bin/env cwl-runner
+# vafwatch report: the HTML, JSON and MultiQC reports in a folder (docs/reports.md).
+cwlVersion: v1.2
+class: CommandLineTool
+label: vafwatch report
+hints:
+  DockerRequirement:
+    dockerPull: vafwatch:0.1.0
+baseCommand: [vafwatch, report, -O, report]
+inputs:
+  calls:
+    type: File
+    inputBinding: {position: 10}
+  sheet:
+    type: File
+    inputBinding: {prefix: -s}
+  events:
+    type: File
+    inputBinding: {prefix: -e}
+  report_date:
+    type: string?
+    doc: YYYY-MM-DD (otherwise SOURCE_DATE_EPOCH or the day of the run)
+    inputBinding: {prefix: --report-date}
+  extra_args:
+    type: string[]?
+    inputBinding: {position: 5}
+outputs:
+  report:
+    type: Directory
+    outputBinding: {glob: report}

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# The CWL descriptions (docs/workflows/cwl) run for real with cwltool (no container; the
+# built vafwatch on PATH) on one patient of the example cohort (LUNG05: 11 simulated
+# draws, two clones that emerge), against 'vafwatch run' on the same sheet:
+#  - vafwatch.cwl (count scattered over the draws, then call, leadtime --track, report):
+#    calls, track, series, leadtime, cohort tables and the per-draw evidence tables
+#    byte-identical to run's, leadtime.json but for its command line, the same MultiQC table;
+#  - run.cwl (the sheet and its data folder staged): the same tables.
+# Skips (77) only without cwltool (scripts/install-deps.sh installs it).
+# Usage: test_cwl.sh SOURCE_DIR BUILD_DIR
+set -u
+SRC=$(cd "$1" && pwd)
+B=$(cd "$2" && pwd)
+command -v cwltool >/dev/null || { echo "SKIP: cwltool not installed (scripts/install-deps.sh installs it)"; exit 77; }
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+ok() { echo "ok   $*"; pass=$((pass + 1)); }
+bad() { echo "FAIL $*"; fail=$((fail + 1)); }
+export PATH="$B/src:$PATH" SOURCE_DATE_EPOCH=1700000000
+C=$T/cohort
+mkdir -p "$C/recipes" "$C/sim"
+python3 "$SRC/testdata/cohort/make_cohort.py" --outdir "$C" --recipes "$C/recipes" >/dev/null
+# two patients, the sheet keeps its header and order
+for f in cohort events; do awk -F'\t' 'NR == 1 || $1 == "LUNG05"' "$C/$f.tsv" >"$C/$f.sub" && mv "$C/$f.sub" "$C/$f.tsv"; done
+for s in $(tail -n +2 "$C/cohort.tsv" | cut -f2); do "$B/tests/vwsim" -r "$C/recipes/$s.recipe.tsv" -o "$C/sim/$s" >/dev/null; done
+rm -rf "$C/recipes"
+vafwatch run -e "$C/events.tsv" -d "$T/run" "$C/cohort.tsv" >/dev/null 2>&1 && ok "vafwatch run on the patient" || bad "vafwatch run"
+# the job: draws in sheet order (patients by first appearance, draws by date), as run orders them
+python3 - "$C/cohort.tsv" "$C/events.tsv" "$T/job.yml" <<'PY'
+import csv, json, os, sys
+sheet, events, job = sys.argv[1:]
+rows = list(csv.DictReader(open(sheet), delimiter="\t"))
+first = {}
+for i, r in enumerate(rows):
+    first.setdefault(r["patient"], i)
+rows = [rows[i] for i in sorted(range(len(rows)), key=lambda i: (first[rows[i]["patient"]], rows[i]["date"], i))]
+d = os.path.dirname(sheet)
+j = {"alignments": [{"class": "File", "path": os.path.join(d, r["file"])} for r in rows],
+     "samples": [r["sample"] for r in rows],
+     "cfdna": ["%s=%s" % (r["sample"], r["cfdna_ng_per_ml"]) for r in rows if r.get("cfdna_ng_per_ml", "NA") not in ("", "NA")],
+     "sheet": {"class": "File", "path": sheet}, "events": {"class": "File", "path": events},
+     "report_date": "2023-11-14"}
+json.dump(j, open(job, "w"), indent=1)
+PY
+CW="cwltool --quiet --no-container --preserve-environment PATH --preserve-environment SOURCE_DATE_EPOCH --parallel"
+if (cd "$T" && $CW --outdir "$T/wf" "$SRC/docs/workflows/cwl/vafwatch.cwl" "$T/job.yml" >"$T/wf.json" 2>"$T/wf.log"); then
+    ok "cwltool: vafwatch.cwl (count scattered over 11 draws, call, leadtime, report)"
+else
+    bad "cwltool vafwatch.cwl"; tail -20 "$T/wf.log"
+fi
+n=$(ls "$T"/wf/*.vafwatch.counts.tsv 2>/dev/null | wc -l)
+[ "$n" -eq 11 ] && ok "one count job per draw (11)" || bad "$n evidence tables"
+same=1
+for k in calls track series leadtime cohort; do
+    cmp -s "$T/wf/cohort.vafwatch.$k.tsv" "$T/run/vafwatch.$k.tsv" || { same=0; echo "    differs: $k.tsv"; }
+done
+for t in "$T"/wf/*.vafwatch.counts.tsv; do
+    # (run's cache entry ends with its '#cache' trailer line)
+    grep -v '^#cache'$'\t' "$T/run/counts/$(basename "$t")" | cmp -s "$t" - || { same=0; echo "    differs: $(basename "$t")"; }
+done
+[ $same = 1 ] && ok "workflow: calls, track, series, leadtime, cohort and evidence tables equal vafwatch run's" || bad "workflow tables differ"
+if diff <(grep -v '"command"' "$T/wf/cohort.vafwatch.leadtime.json") <(grep -v '"command"' "$T/run/vafwatch.leadtime.json") >/dev/null \
+   && cmp -s "$T/wf/report/vafwatch_mqc.tsv" "$T/run/report/vafwatch_mqc.tsv" \
+   && grep -q '"report_date": "2023-11-14"' "$T/wf/report/vafwatch.report.json"; then
+    ok "workflow: leadtime.json (but for the command) and the MultiQC table equal run's; report dated"
+else
+    bad "workflow leadtime.json / report"
+fi
+if command -v bcftools >/dev/null && diff <(bcftools view -H "$T/wf/cohort.vafwatch.calls.vcf.gz") <(bcftools view -H "$T/run/vafwatch.calls.vcf.gz") >/dev/null; then
+    ok "workflow: VCF records equal run's"
+else
+    bad "workflow VCF records"
+fi
+# run.cwl: the sheet and its data folder staged
+cat >"$T/run_job.yml" <<EOJ
+sheet: {class: File, path: $C/cohort.tsv}
+data: {class: Directory, path: $C/sim}
+events: {class: File, path: $C/events.tsv}
+threads: 2
+EOJ
+if (cd "$T" && $CW --outdir "$T/r2" "$SRC/docs/workflows/cwl/run.cwl" "$T/run_job.yml" >"$T/r2.json" 2>"$T/r2.log"); then
+    ok "cwltool: run.cwl"
+else
+    bad "cwltool run.cwl"; tail -20 "$T/r2.log"
+fi
+same=1
+for k in calls track series leadtime cohort; do
+    cmp -s "$T/r2/vafwatch-run/vafwatch.$k.tsv" "$T/run/vafwatch.$k.tsv" || { same=0; echo "    differs: $k.tsv"; }
+done
+[ $same = 1 ] && ok "run.cwl: the tables equal vafwatch run's" || bad "run.cwl tables differ"
+echo "# $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
