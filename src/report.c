@@ -608,7 +608,7 @@ int vw_report_write_mqc(const vw_report_in_t *in, FILE *fp)
             fputs("NA", fp);
         fprintf(fp, "\t%zu\t%zu\n", vw_report_n_draws(p), vw_report_n_clones(in->tr, p));
     }
-    return ferror(fp) ? -EIO : 0;
+    return ferror(fp) ? vw_stream_error(fp) : 0;
 }
 
 static int cmp_long(const void *a, const void *b)
@@ -714,7 +714,7 @@ int vw_report_write_mqc_stats(const vw_report_in_t *in, FILE *fp)
         }
         free(dep);
     }
-    return ferror(fp) ? -EIO : 0;
+    return ferror(fp) ? vw_stream_error(fp) : 0;
 }
 
 int vw_report_write_mqc_vaf(const vw_report_in_t *in, FILE *fp)
@@ -767,7 +767,7 @@ int vw_report_write_mqc_vaf(const vw_report_in_t *in, FILE *fp)
         }
     }
     fputs("\n  }\n}\n", fp);
-    return ferror(fp) ? -EIO : 0;
+    return ferror(fp) ? vw_stream_error(fp) : 0;
 }
 
 /* ------------------------------------------------------------------------ */

@@ -170,7 +170,7 @@ int vw_genome_write_html(FILE *fp, const vw_genome_t *const *g, const vw_gfit_t 
         genome_plot(fp, g[i], &f[i]);
     }
     fputs("</body></html>\n", fp);
-    return ferror(fp) ? -EIO : 0;
+    return ferror(fp) ? vw_stream_error(fp) : 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -253,5 +253,5 @@ int vw_genome_write_series(FILE *fp, const vw_timeline_t *tl, const char *const 
     free(name);
     if (ret_n_rows)
         *ret_n_rows = rows;
-    return ferror(fp) ? -EIO : 0;
+    return ferror(fp) ? vw_stream_error(fp) : 0;
 }

@@ -1431,7 +1431,7 @@ int vw_report_write_patient_html(const vw_report_in_t *in, const vw_report_opt_t
     fputs("</tbody>\n</table>\n", fp);
     methods(fp, in, opt);
     fputs("</body>\n</html>\n", fp);
-    rc = ferror(fp) ? -EIO : 0;
+    rc = ferror(fp) ? vw_stream_error(fp) : 0;
 out:
     vw_targets_destroy(cat);
     return rc;
@@ -1853,5 +1853,5 @@ int vw_report_write_cohort_html(const vw_report_in_t *in, const vw_report_opt_t 
           fp);
     methods(fp, in, opt);
     fputs("</body>\n</html>\n", fp);
-    return ferror(fp) ? -EIO : 0;
+    return ferror(fp) ? vw_stream_error(fp) : 0;
 }

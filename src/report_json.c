@@ -395,7 +395,7 @@ int vw_report_write_json(const vw_report_in_t *in, const vw_report_opt_t *opt, F
     fputs("\n  ]\n}\n", fp);
     vw_targets_destroy(cat);
     vw_report_file_names_free(names, np);
-    return ferror(fp) ? -EIO : 0;
+    return ferror(fp) ? vw_stream_error(fp) : 0;
 }
 
 int vw_report_write_patient_json(const vw_report_in_t *in, const vw_report_opt_t *opt, size_t i, FILE *fp)
@@ -410,5 +410,5 @@ int vw_report_write_patient_json(const vw_report_in_t *in, const vw_report_opt_t
     patient(fp, in, i, NULL, cat, "  ");
     vw_targets_destroy(cat);
     fputs("\n}\n", fp);
-    return ferror(fp) ? -EIO : 0;
+    return ferror(fp) ? vw_stream_error(fp) : 0;
 }

@@ -303,6 +303,33 @@ static void test_write_files(void **state)
     assert_int_equal(vw_report_write_mqc_vaf(&f->in, NULL), -EINVAL);
 }
 
+/* A full disk is named as such by every writer (not "Input/output error"):
+ * the device /dev/full fails each write with ENOSPC; a small buffer makes the
+ * writer meet the failure before it returns (a short table may meet it only
+ * when its file is closed, which the output set checks). */
+static FILE *open_full(void)
+{
+    FILE *fp = fopen("/dev/full", "w");
+    if (fp)
+        setvbuf(fp, NULL, _IOFBF, 8);
+    return fp;
+}
+
+static void test_write_enospc(void **state)
+{
+    fx_t *f = *state;
+    FILE *fp[4];
+    for (int i = 0; i < 4; i++)
+        if (!(fp[i] = open_full()))
+            skip();
+    assert_int_equal(vw_report_write_patient_html(&f->in, NULL, 0, fp[0]), -ENOSPC);
+    assert_int_equal(vw_report_write_cohort_html(&f->in, NULL, NULL, fp[1]), -ENOSPC);
+    assert_int_equal(vw_report_write_json(&f->in, NULL, fp[2]), -ENOSPC);
+    assert_int_equal(vw_report_write_patient_json(&f->in, NULL, 0, fp[3]), -ENOSPC);
+    for (int i = 0; i < 4; i++)
+        fclose(fp[i]);
+}
+
 static void test_cnv_read(void **state)
 {
     (void)state;
@@ -432,6 +459,7 @@ int main(void)
         cmocka_unit_test(test_pct),
         cmocka_unit_test_setup_teardown(test_deterministic, setup, teardown),
         cmocka_unit_test_setup_teardown(test_write_files, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_write_enospc, setup, teardown),
         cmocka_unit_test(test_cnv_read),
         cmocka_unit_test(test_base64),
         cmocka_unit_test(test_default_date),
