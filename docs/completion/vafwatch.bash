@@ -13,7 +13,8 @@ _vafwatch() {
     case $prev in
     --build) COMPREPLY=($(compgen -W "GRCh37 GRCh38" -- "$cur")); return ;;
     -r | --rule) COMPREPLY=($(compgen -W "consecutive strict cusum" -- "$cur")); return ;;
-    --count-unit) COMPREPLY=($(compgen -W "fragment read" -- "$cur")); return ;;
+    --count-unit) COMPREPLY=($(compgen -W "fragment read molecule" -- "$cur")); return ;;
+    --umi) COMPREPLY=($(compgen -W "auto tag name" -- "$cur")); return ;;
     --adjust) COMPREPLY=($(compgen -W "holm bh none" -- "$cur")); return ;;
     --ci) COMPREPLY=($(compgen -W "cp wilson" -- "$cur")); return ;;
     --report-date) COMPREPLY=($(compgen -W "$(date -u +%F)" -- "$cur")); return ;;

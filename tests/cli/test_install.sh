@@ -30,7 +30,8 @@ check "completion: --build values" '[ "$(comp_of vafwatch count --build "")" = "
 check "completion: --build G prefix" '[ "$(comp_of vafwatch call --build GRCh3)" = "GRCh37 GRCh38" ]'
 check "completion: --rule values" '[ "$(comp_of vafwatch leadtime --rule "")" = "consecutive strict cusum" ]'
 check "completion: -r c" '[ "$(comp_of vafwatch track -r c)" = "consecutive cusum" ]'
-check "completion: --count-unit values" '[ "$(comp_of vafwatch count --count-unit "")" = "fragment read" ]'
+check "completion: --count-unit values" '[ "$(comp_of vafwatch count --count-unit "")" = "fragment read molecule" ]'
+check "completion: --umi values" '[ "$(comp_of vafwatch count --umi "")" = "auto tag name" ]'
 check "completion: --adjust values" '[ "$(comp_of vafwatch call --adjust "")" = "holm bh none" ]'
 check "completion: --ci values" '[ "$(comp_of vafwatch call --ci "")" = "cp wilson" ]'
 check "completion: model build" '[ "$(comp_of vafwatch model b)" = "build" ]'
@@ -40,7 +41,8 @@ check "completion values are in the commands' --help" '
     "$bin" leadtime --help | grep -A4 -- "--rule RULE" | grep -q "consecutive" &&
     "$bin" leadtime --help | grep -A4 -- "--rule RULE" | grep -q "strict" &&
     "$bin" leadtime --help | grep -A4 -- "--rule RULE" | grep -q "cusum" &&
-    "$bin" count --help | grep -q -- "--count-unit UNIT *fragment or read" &&
+    "$bin" count --help | grep -q -- "--count-unit UNIT *fragment, read (as samtools mpileup -x) or molecule" &&
+    "$bin" count --help | grep -q -- "--umi SOURCE *auto, tag (RX) or name" &&
     "$bin" call --help | grep -q -- "--adjust METHOD *holm (family-wise), bh (false discovery rate) or none" &&
     "$bin" call --help | grep -q -- "--ci METHOD .*cp (Clopper-Pearson) or wilson"'
 # the man pages have the sections of a man page
