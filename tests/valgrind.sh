@@ -12,8 +12,9 @@ rc=0
 echo "valgrind: unit tests"
 meson test -C "$BUILD" --setup valgrind --suite unit --print-errorlogs >/dev/null || { echo "valgrind: unit tests FAILED (see $BUILD/meson-logs/testlog-valgrind.txt)"; rc=1; }
 echo "valgrind: error-contract table"
+# an absolute fixture folder: sheets name their files relative to themselves
 VW_WRAP=$VG bash tests/cli/run_tst.sh tests/cli/errors.tst "$BUILD/src/vafwatch" "$BUILD/tests/vwparse" \
-    "$BUILD/valgrind-errors" | grep -v '^ok' || rc=1
+    "$(cd "$BUILD" && pwd)/valgrind-errors" | grep -v '^ok' || rc=1
 echo "valgrind: example run"
 # vafwatch run on two patients of the example cohort (26 draws: count, self
 # background, call, track, lead time, reports) under memcheck; its tables must
