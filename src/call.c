@@ -207,15 +207,6 @@ out:
     return ret;
 }
 
-static void jnum(FILE *fp, const char *key, double v, const char *fmt)
-{
-    fprintf(fp, ", \"%s\": ", key);
-    if (isnan(v))
-        fputs("null", fp);
-    else
-        fprintf(fp, fmt, v);
-}
-
 int vw_calls_write_json(const vw_calls_t *cs, FILE *fp, const char *command)
 {
     char fb[160];
@@ -246,20 +237,20 @@ int vw_calls_write_json(const vw_calls_t *cs, FILE *fp, const char *command)
                     (long long)c->other_count, (long long)c->discordant, (long long)c->alt_fwd,
                     (long long)c->alt_rev);
         }
-        jnum(fp, "vaf", c->vaf, "%.6g");
-        jnum(fp, "vaf_lo", c->vaf_lo, "%.6g");
-        jnum(fp, "vaf_hi", c->vaf_hi, "%.6g");
-        jnum(fp, "p_value", c->p_value, "%.4g");
-        jnum(fp, "q_value", c->q_value, "%.4g");
+        vw_json_num_field(fp, "vaf", c->vaf, "%.6g");
+        vw_json_num_field(fp, "vaf_lo", c->vaf_lo, "%.6g");
+        vw_json_num_field(fp, "vaf_hi", c->vaf_hi, "%.6g");
+        vw_json_num_field(fp, "p_value", c->p_value, "%.4g");
+        vw_json_num_field(fp, "q_value", c->q_value, "%.4g");
         fprintf(fp, ", \"detected\": %s", c->detected > 0 ? "true" : c->detected == 0 ? "false" : "null");
-        jnum(fp, "lod95", c->lod95, "%.6g");
+        vw_json_num_field(fp, "lod95", c->lod95, "%.6g");
         fputs(", \"flags\": ", fp);
         vw_json_str(fp, vw_flags_str(c->flags, fb, sizeof(fb)));
         fprintf(fp, ", \"background\": \"%s\"", vw_bg_source_name(c->background));
-        jnum(fp, "bg_error", c->bg_error, "%.4g");
-        jnum(fp, "copies_per_ml", c->copies_per_ml, "%.4g");
+        vw_json_num_field(fp, "bg_error", c->bg_error, "%.4g");
+        vw_json_num_field(fp, "copies_per_ml", c->copies_per_ml, "%.4g");
         fputc('}', fp);
     }
     fputs("\n  ]\n}\n", fp);
-    return ferror(fp) ? -EIO : 0;
+    return ferror(fp) ? vw_stream_error(fp) : 0;
 }

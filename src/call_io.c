@@ -170,7 +170,7 @@ int vw_calls_write_tsv(const vw_calls_t *cs, FILE *fp)
         put_num(fp, c->copies_per_ml, "%.4g");
         fputc('\n', fp);
     }
-    return ferror(fp) ? -EIO : 0;
+    return ferror(fp) ? vw_stream_error(fp) : 0;
 }
 
 static int parse_i64(const char *s, int64_t *v)

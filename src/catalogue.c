@@ -867,5 +867,5 @@ int vw_targets_write_tsv(const vw_targets_t *ts, FILE *fp)
                 t->protein, t->cdna, t->chrom, (long long)t->beg + 1, t->ref, t->alt, kinds[t->kind], t->strand,
                 t->verified ? "yes" : "no", ts->build ? vw_build_name(ts->build) : "NA", t->context);
     }
-    return ferror(fp) ? -EIO : 0;
+    return ferror(fp) ? vw_stream_error(fp) : 0;
 }

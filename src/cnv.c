@@ -549,7 +549,7 @@ int vw_cnv_pon_write(FILE *fp, const vw_cnv_regions_t *rs, const vw_cnv_pon_t *p
         put_num(fp, p->sd[g], "%.9g");
         fputc('\n', fp);
     }
-    return ferror(fp) ? -EIO : 0;
+    return ferror(fp) ? vw_stream_error(fp) : 0;
 }
 
 static int parse_na(const char *s, double *v)
@@ -762,7 +762,7 @@ int vw_cnv_write_tsv(FILE *fp, const char *const *samples, vw_cnv_gene_t *const 
             put_tab_num(fp, i > 0 && g < n_calls[0] ? o->pcn - calls[0][g].pcn : NAN, "%.3f");
             fprintf(fp, "\t%s\n", o->flags);
         }
-    return ferror(fp) ? -EIO : 0;
+    return ferror(fp) ? vw_stream_error(fp) : 0;
 }
 
 vw_cnv_rows_t *vw_cnv_rows_init(void) { return calloc(1, sizeof(vw_cnv_rows_t)); }

@@ -1523,7 +1523,7 @@ int vw_genome_write_summary_header(FILE *fp)
 {
     fputs("#sample\ttf\ttf_lo\ttf_hi\tdetected\tllr\tploidy\tneutral_cn\tsd\tn_bins\tfga\tcin_wgii"
           "\ttf_ploidy2\ttf_ploidy3\ttf_change\trise\ttf_ml\n", fp);
-    return ferror(fp) ? -EIO : 0;
+    return ferror(fp) ? vw_stream_error(fp) : 0;
 }
 
 int vw_genome_write_summary(FILE *fp, const vw_genome_t *g, const vw_gfit_t *f, double fga, double wgii, int n_alt,
@@ -1550,7 +1550,7 @@ int vw_genome_write_summary(FILE *fp, const vw_genome_t *g, const vw_gfit_t *f, 
     else
         fputs("\tNA\tNA", fp);
     fprintf(fp, "\t%.3f\n", f->tf_ml);
-    return ferror(fp) ? -EIO : 0;
+    return ferror(fp) ? vw_stream_error(fp) : 0;
 }
 
 static void mask_text(FILE *fp, unsigned m)
@@ -1589,7 +1589,7 @@ int vw_genome_write_bins(FILE *fp, const vw_genome_t *g, int header)
         mask_text(fp, g->mask[i]);
         fputc('\n', fp);
     }
-    return ferror(fp) ? -EIO : 0;
+    return ferror(fp) ? vw_stream_error(fp) : 0;
 }
 
 int vw_genome_write_seg(FILE *fp, const vw_genome_t *g, const vw_gseg_t *s, int n, int header)
@@ -1599,7 +1599,7 @@ int vw_genome_write_seg(FILE *fp, const vw_genome_t *g, const vw_gseg_t *s, int 
     for (int i = 0; i < n; i++)
         fprintf(fp, "%s\t%s\t%lld\t%lld\t%d\t%d\t%.4f\n", g->sample, g->w->chrom[s[i].cid], (long long)s[i].beg + 1,
                 (long long)s[i].end, s[i].n_bins, s[i].cn, s[i].log2r);
-    return ferror(fp) ? -EIO : 0;
+    return ferror(fp) ? vw_stream_error(fp) : 0;
 }
 
 int vw_genome_write_arms(FILE *fp, const vw_genome_t *g, const vw_garm_t *a, int n, int header)
@@ -1617,7 +1617,7 @@ int vw_genome_write_arms(FILE *fp, const vw_genome_t *g, const vw_garm_t *a, int
         put(fp, "%.3f", a[i].frac_altered);
         fprintf(fp, "\t%s\n", calls[a[i].call + 2]);
     }
-    return ferror(fp) ? -EIO : 0;
+    return ferror(fp) ? vw_stream_error(fp) : 0;
 }
 
 int vw_genome_write_focal(FILE *fp, const vw_genome_t *g, const vw_gfocal_t *f, int n, int header)
@@ -1637,7 +1637,7 @@ int vw_genome_write_focal(FILE *fp, const vw_genome_t *g, const vw_gfocal_t *f, 
         put(fp, "%.0f", f[i].cn);
         fprintf(fp, "\t%s\n", f[i].gain < 0 ? "NA" : f[i].gain ? "yes" : "no");
     }
-    return ferror(fp) ? -EIO : 0;
+    return ferror(fp) ? vw_stream_error(fp) : 0;
 }
 
 /* ------------------------------------------------------------------ */

@@ -1854,7 +1854,7 @@ int vw_count_write_tsv(FILE *fp, const vw_targets_t *ts, vw_sample_counts_t *con
             fputc('\n', fp);
         }
     }
-    return ferror(fp) ? -EIO : 0;
+    return ferror(fp) ? vw_stream_error(fp) : 0;
 }
 
 int vw_count_write_json(FILE *fp, const vw_targets_t *ts, vw_sample_counts_t *const *s, int n_samples,
@@ -1908,7 +1908,7 @@ int vw_count_write_json(FILE *fp, const vw_targets_t *ts, vw_sample_counts_t *co
         fputs("\n    ]}", fp);
     }
     fputs("\n  ]\n}\n", fp);
-    return ferror(fp) ? -EIO : 0;
+    return ferror(fp) ? vw_stream_error(fp) : 0;
 }
 
 /* ------------------------------------------------------------------ */

@@ -38,7 +38,7 @@ int vw_count_write_molecules(FILE *fp, const vw_targets_t *ts, vw_sample_counts_
                     (long long)m->duplex_ref, (long long)m->duplex_alt, (long long)m->duplex_other);
         }
     }
-    return ferror(fp) ? -EIO : 0;
+    return ferror(fp) ? vw_stream_error(fp) : 0;
 }
 
 const char *vw_count_class(const vw_count_opt_t *opt, char *buf, size_t n)

@@ -445,7 +445,7 @@ int vw_count_write_cache(FILE *fp, const vw_targets_t *ts, vw_sample_counts_t *s
     if (r < 0)
         return r;
     fprintf(fp, "%s%d\t%s\n", CACHE_TAG, ts->n, key);
-    return ferror(fp) ? -EIO : 0;
+    return ferror(fp) ? vw_stream_error(fp) : 0;
 }
 
 int vw_count_read_cache(const char *path, const vw_targets_t *ts, const char *key, vw_sample_counts_t **ret)

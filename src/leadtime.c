@@ -274,7 +274,7 @@ int vw_leadtime_write_tsv(const vw_leadtime_t *lt, FILE *fp)
                 "%.0f");
         fputc('\n', fp);
     }
-    return ferror(fp) ? -EIO : 0;
+    return ferror(fp) ? vw_stream_error(fp) : 0;
 }
 
 int vw_leadtime_write_cohort(const vw_leadtime_t *lt, FILE *fp)
@@ -302,7 +302,7 @@ int vw_leadtime_write_cohort(const vw_leadtime_t *lt, FILE *fp)
         put_num(fp, g->km_rad_hi, "%.0f");
         fputc('\n', fp);
     }
-    return ferror(fp) ? -EIO : 0;
+    return ferror(fp) ? vw_stream_error(fp) : 0;
 }
 
 static void json_num(FILE *fp, const char *key, double v, const char *fmt)
@@ -387,5 +387,5 @@ int vw_leadtime_write_json(const vw_leadtime_t *lt, const char *command, FILE *f
         fputs("}", fp);
     }
     fputs("\n  ]\n}\n", fp);
-    return ferror(fp) ? -EIO : 0;
+    return ferror(fp) ? vw_stream_error(fp) : 0;
 }

@@ -256,7 +256,7 @@ int vw_model_write_tsv(const vw_model_t *m, FILE *fp, const char *const *prov, i
                 s->alt, s->id, s->n_normals, (long long)s->depth_total, (long long)s->alt_total, s->mu, s->rho,
                 s->noisy ? "yes" : "no");
     }
-    return ferror(fp) ? -EIO : 0;
+    return ferror(fp) ? vw_stream_error(fp) : 0;
 }
 
 #define N_MCOLS 11

@@ -472,16 +472,7 @@ int vw_patient_write_tsv(const vw_patient_rows_t *rs, FILE *fp)
         num(fp, r->lead_days, "%.0f");
         fputc('\n', fp);
     }
-    return ferror(fp) ? -EIO : 0;
-}
-
-static void jnum(FILE *fp, const char *key, double v, const char *fmt)
-{
-    fprintf(fp, ", \"%s\": ", key);
-    if (isnan(v))
-        fputs("null", fp);
-    else
-        fprintf(fp, fmt, v);
+    return ferror(fp) ? vw_stream_error(fp) : 0;
 }
 
 int vw_patient_write_json(const vw_patient_rows_t *rs, FILE *fp, const char *command)
@@ -500,18 +491,18 @@ int vw_patient_write_json(const vw_patient_rows_t *rs, FILE *fp, const char *com
         fprintf(fp, ", \"date\": \"%s\", \"n_targets\": %d, \"loci_used\": %d, \"loci_excluded\": %d"
                     ", \"depth\": %lld, \"alt_count\": %lld", d, r->n_targets, r->r.n_loci, r->r.n_excluded,
                 (long long)r->r.depth, (long long)r->r.alt);
-        jnum(fp, "expected_alt", r->r.expected, "%.4g");
-        jnum(fp, "fraction", r->r.frac, "%.6g");
-        jnum(fp, "fraction_lo", r->r.frac_lo, "%.6g");
-        jnum(fp, "fraction_hi", r->r.frac_hi, "%.6g");
-        jnum(fp, "lr", r->r.lr, "%.4g");
-        jnum(fp, "p_value", r->r.p_value, "%.4g");
+        vw_json_num_field(fp, "expected_alt", r->r.expected, "%.4g");
+        vw_json_num_field(fp, "fraction", r->r.frac, "%.6g");
+        vw_json_num_field(fp, "fraction_lo", r->r.frac_lo, "%.6g");
+        vw_json_num_field(fp, "fraction_hi", r->r.frac_hi, "%.6g");
+        vw_json_num_field(fp, "lr", r->r.lr, "%.4g");
+        vw_json_num_field(fp, "p_value", r->r.p_value, "%.4g");
         fprintf(fp, ", \"detected\": %s", r->r.detected > 0 ? "true" : r->r.detected == 0 ? "false" : "null");
-        jnum(fp, "lod95", r->r.lod95, "%.6g");
+        vw_json_num_field(fp, "lod95", r->r.lod95, "%.6g");
         fputs(", \"excluded\": ", fp);
         vw_json_str(fp, r->excluded ? r->excluded : ".");
         fprintf(fp, ", \"baseline\": %s", r->baseline ? "true" : "false");
-        jnum(fp, "change", r->change, "%.4g");
+        vw_json_num_field(fp, "change", r->change, "%.4g");
         fprintf(fp, ", \"response\": %s, \"rise\": %s", r->response > 0 ? "true" : r->response == 0 ? "false" : "null",
                 r->rise > 0 ? "true" : r->rise == 0 ? "false" : "null");
         if (r->molecular_progression == VW_DATE_NONE) {
@@ -520,9 +511,9 @@ int vw_patient_write_json(const vw_patient_rows_t *rs, FILE *fp, const char *com
             vw_date_format(r->molecular_progression, d);
             fprintf(fp, ", \"molecular_progression\": \"%s\"", d);
         }
-        jnum(fp, "lead_time_days", r->lead_days, "%.0f");
+        vw_json_num_field(fp, "lead_time_days", r->lead_days, "%.0f");
         fputc('}', fp);
     }
     fputs("\n  ]\n}\n", fp);
-    return ferror(fp) ? -EIO : 0;
+    return ferror(fp) ? vw_stream_error(fp) : 0;
 }

@@ -807,7 +807,7 @@ int vw_track_write_tsv(const vw_track_t *tr, FILE *fp)
             fprintf(fp, "\t%zu", s->family);
         fputc('\n', fp);
     }
-    return ferror(fp) ? -EIO : 0;
+    return ferror(fp) ? vw_stream_error(fp) : 0;
 }
 
 int vw_track_write_series(const vw_track_t *tr, FILE *fp)
@@ -860,5 +860,5 @@ int vw_track_write_series(const vw_track_t *tr, FILE *fp)
             fputc('\n', fp);
         }
     }
-    return ferror(fp) ? -EIO : 0;
+    return ferror(fp) ? vw_stream_error(fp) : 0;
 }

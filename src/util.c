@@ -98,6 +98,15 @@ int vw_stream_error(FILE *fp)
     return -EIO;
 }
 
+void vw_json_num_field(FILE *fp, const char *key, double v, const char *fmt)
+{
+    fprintf(fp, ", \"%s\": ", key);
+    if (isnan(v))
+        fputs("null", fp);
+    else
+        fprintf(fp, fmt, v);
+}
+
 int vw_ofile_commit(vw_ofile_t *of)
 {
     int ret = 0;

@@ -47,6 +47,10 @@ typedef struct vw_ofile_s {
  * or -EIO when that tells nothing. */
 int vw_stream_error(FILE *fp);
 
+/* Writes ', "key": value' to a JSON object, the value with 'fmt', or null
+ * when it is NaN. */
+void vw_json_num_field(FILE *fp, const char *key, double v, const char *fmt);
+
 /* Opens 'path' for writing under a temporary name.  An existing path that
  * is not a regular file (a device such as /dev/null, a FIFO) is written in
  * place, never replaced; a directory is -EISDIR.  Returns 0 or -errno. */
