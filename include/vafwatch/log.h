@@ -4,6 +4,12 @@
  *
  * Every message goes to stderr as "vafwatch <cmd>: <message>", after
  * stdout has been flushed.
+ *
+ * Thread safety: vw_error, vw_error_code, vw_warn, vw_info and vw_debug may
+ * be called from any thread; each message is formatted first and written
+ * with one locked write, so lines from threads never interleave.  The
+ * setters (level, command, sink) are for the main thread before workers
+ * start.  A vw_ratewarn_t counter belongs to one thread.
  */
 #ifndef VW_LOG_H
 #define VW_LOG_H
