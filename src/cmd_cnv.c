@@ -7,6 +7,7 @@
 
 #include <htslib/sam.h>
 
+#include "vafwatch/aln.h"
 #include "vafwatch/cnv.h"
 #include "vafwatch/count.h"
 #include "vafwatch/log.h"
@@ -79,15 +80,11 @@ vw_build_t vw_cmd_cnv_build(const char *path, const char *reference)
 {
     if (!path || !strcmp(path, "-"))
         return VW_BUILD_UNKNOWN;
-    samFile *fp = sam_open(path, "r");
-    if (!fp)
+    vw_aln_t *a;
+    if (vw_aln_open(path, reference, 0, VW_ALN_HEADER, &a) < 0)
         return VW_BUILD_UNKNOWN;
-    if (reference)
-        hts_set_fai_filename(fp, reference);
-    sam_hdr_t *h = sam_hdr_read(fp);
-    vw_build_t b = h ? vw_build_detect(h, NULL) : VW_BUILD_UNKNOWN;
-    sam_hdr_destroy(h);
-    hts_close(fp);
+    vw_build_t b = vw_build_detect(a->h, NULL);
+    (void)vw_aln_close(a, 1); /* (a header read: a close error is no concern here) */
     return b;
 }
 

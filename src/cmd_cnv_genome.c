@@ -8,6 +8,7 @@
 
 #include <htslib/sam.h>
 
+#include "vafwatch/aln.h"
 #include "vafwatch/cnv_genome.h"
 #include "vafwatch/count.h"
 #include "vafwatch/log.h"
@@ -101,18 +102,12 @@ static char *wig_name(const char *path)
  * bins of 'step'.  Logs on failure. */
 static vw_gwig_t *bins_from_header(const char *path, const char *reference, hts_pos_t step)
 {
-    samFile *fp = sam_open(path, "r");
-    if (!fp) {
-        vw_error_code(errno ? -errno : VW_EFORMAT, "%s: cannot open", path);
+    vw_aln_t *a;
+    if (vw_aln_open(path, reference, 0, VW_ALN_STREAM, &a) < 0)
         return NULL;
-    }
-    if (reference)
-        hts_set_fai_filename(fp, reference);
-    sam_hdr_t *h = sam_hdr_read(fp);
-    vw_gwig_t *w = h ? vw_gwig_init(step) : NULL;
-    if (!h)
-        vw_error("%s: no valid header (truncated or not a BAM/CRAM/SAM file)", path);
-    for (int t = 0; w && h && t < sam_hdr_nref(h); t++) {
+    const sam_hdr_t *h = a->h;
+    vw_gwig_t *w = vw_gwig_init(step);
+    for (int t = 0; w && t < sam_hdr_nref(h); t++) {
         char b[256];
         const char *c = vw_gwig_canon(sam_hdr_tid2name(h, t), b, sizeof b);
         long v;
@@ -129,8 +124,7 @@ static vw_gwig_t *bins_from_header(const char *path, const char *reference, hts_
         vw_gwig_destroy(w);
         w = NULL;
     }
-    sam_hdr_destroy(h);
-    hts_close(fp);
+    (void)vw_aln_close(a, 1); /* (a header read: a close error is no concern here) */
     return w;
 }
 

@@ -9,6 +9,7 @@
 #include <htslib/sam.h>
 #include <htslib/vcf.h>
 
+#include "vafwatch/aln.h"
 #include "vafwatch/call.h"
 #include "vafwatch/catalogue.h"
 #include "vafwatch/count.h"
@@ -48,15 +49,11 @@ static vw_build_t file_build(const char *path, const char *reference, int *ret_c
         hts_close(vf);
         return vb;
     }
-    samFile *fp = sam_open(path, "r");
-    if (!fp)
+    vw_aln_t *a;
+    if (vw_aln_open(path, reference, 0, VW_ALN_HEADER, &a) < 0)
         return VW_BUILD_UNKNOWN;
-    if (reference)
-        hts_set_fai_filename(fp, reference);
-    sam_hdr_t *h = sam_hdr_read(fp);
-    vw_build_t b = h ? vw_build_detect(h, ret_chr) : VW_BUILD_UNKNOWN;
-    sam_hdr_destroy(h);
-    hts_close(fp);
+    vw_build_t b = vw_build_detect(a->h, ret_chr);
+    (void)vw_aln_close(a, 1); /* (a header read: a close error is no concern here) */
     return b;
 }
 

@@ -26,6 +26,7 @@
 #include <htslib/kstring.h>
 #include <htslib/sam.h>
 
+#include "vafwatch/aln.h"
 #include "vafwatch/count.h"
 #include "vafwatch/log.h"
 #include "selfbg.h"
@@ -103,6 +104,7 @@ typedef struct {
 typedef struct {
     const vw_targets_t *ts;
     const vw_count_opt_t *opt;
+    const vw_aln_t *aln; /* the file being read */
     vw_sample_counts_t *out;
     bound_t *bt;       /* sorted by tid, span_beg */
     int n_bt;
@@ -884,71 +886,6 @@ static int mol_end(engine_t *e)
 }
 
 /* ------------------------------------------------------------------ */
-/* Input checks shared by every reader of alignment files              */
-
-/* The k-th name an index of 'path' may have (.csi, .bai, .crai added to
- * the name, then replacing its extension), in ks; "" when there is no such
- * name, NULL after the last. */
-static const char *index_candidate(const char *path, int k, kstring_t *ks)
-{
-    static const char *const ext[] = {".csi", ".bai", ".crai"};
-    if (k >= 6)
-        return NULL;
-    ks->l = 0;
-    const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
-    if (k < 3) {
-        kputs(path, ks);
-    } else {
-        if (!dot || (slash && dot < slash))
-            return "";
-        kputsn(path, (int)(dot - path), ks);
-    }
-    kputs(ext[k % 3], ks);
-    return ks->s ? ks->s : "";
-}
-
-int vw_count_check_eof(samFile *fp, const char *path)
-{
-    const htsFormat *fmt = hts_get_format(fp);
-    if (fmt->format != bam && fmt->format != cram)
-        return 0;
-    int r = hts_check_EOF(fp);
-    if (r == 2)
-        return 1; /* unseekable: checked at the end */
-    if (r == 0) {
-        vw_error("%s: the %s end-of-file marker is missing: the file is cut short (its writer stopped before "
-                 "the end?)", path, fmt->format == bam ? "BGZF" : "CRAM");
-        return VW_EFORMAT;
-    }
-    return 0;
-}
-
-int vw_count_check_index(const char *path)
-{
-    struct stat sd, si;
-    if (strcmp(path, "-") == 0 || strstr(path, HTS_IDX_DELIM) || strstr(path, "://") || stat(path, &sd) != 0
-        || !S_ISREG(sd.st_mode))
-        return 0;
-    kstring_t ks = {0, 0, NULL};
-    int rc = 0;
-    const char *ip;
-    for (int k = 0; rc == 0 && (ip = index_candidate(path, k, &ks)) != NULL; k++) {
-        if (!*ip || stat(ip, &si) != 0)
-            continue;
-        /* more than a second older: an index written on the fly (samtools sort --write-index) is saved
-         * just before its file's last block, a few milliseconds older than the file */
-        if (si.st_mtim.tv_sec + 1 < sd.st_mtim.tv_sec
-            || (si.st_mtim.tv_sec + 1 == sd.st_mtim.tv_sec && si.st_mtim.tv_nsec < sd.st_mtim.tv_nsec)) {
-            vw_error("%s: the index %s is older than the file (rewritten after indexing?); index it again "
-                     "(samtools index), or use --stream", path, ip);
-            rc = VW_EINPUT;
-        }
-    }
-    free(ks.s);
-    return rc;
-}
-
-/* ------------------------------------------------------------------ */
 /* The read loop                                                       */
 
 /* Paired, with the mate mapped on the same contig. */
@@ -1107,55 +1044,6 @@ static int bind_targets(engine_t *e, const sam_hdr_t *h)
     return 0;
 }
 
-/* Read group sample name, or NULL; *ret_several set when the read groups
- * name more than one sample (then said as an error when 'as_error', else
- * warned about). */
-static char *header_sample(sam_hdr_t *h, const char *path, int as_error, int *ret_several)
-{
-    int n = sam_hdr_count_lines(h, "RG");
-    kstring_t ks = {0, 0, NULL};
-    char *first = NULL;
-    for (int i = 0; i < n; i++) {
-        ks.l = 0;
-        if (sam_hdr_find_tag_pos(h, "RG", i, "SM", &ks) != 0)
-            continue;
-        if (!first) {
-            first = vw_strdup(ks.s);
-        } else if (strcmp(first, ks.s) != 0) {
-            if (ret_several)
-                *ret_several = 1;
-            if (as_error)
-                vw_error("%s: read groups name several samples ('%s', '%s'): one file per sample (samtools split)",
-                         path, first, ks.s);
-            else
-                vw_warn("%s: read groups name several samples ('%s', '%s'); using '%s' for all reads", path, first,
-                        ks.s, first);
-            break;
-        }
-    }
-    free(ks.s);
-    return first;
-}
-
-static char *name_from_path(const char *path)
-{
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
-    char *s = vw_strdup(strcmp(path, "-") == 0 ? "stdin" : base);
-    if (!s)
-        return NULL;
-    static const char *exts[] = {".bam", ".cram", ".sam", ".sam.gz", NULL};
-    size_t l = strlen(s);
-    for (int i = 0; exts[i]; i++) {
-        size_t k = strlen(exts[i]);
-        if (l > k && strcmp(s + l - k, exts[i]) == 0) {
-            s[l - k] = '\0';
-            break;
-        }
-    }
-    return s;
-}
-
 static void engine_free(engine_t *e)
 {
     for (int i = 0; i < e->n_pool; i++) {
@@ -1202,22 +1090,9 @@ void vw_sample_counts_destroy(vw_sample_counts_t *s)
     free(s);
 }
 
-static int read_error(const engine_t *e, samFile *fp, int r, int through_index)
+static int read_error(const engine_t *e, int r, int through_index)
 {
-    if (hts_get_format(fp)->format == cram && !e->opt->reference)
-        vw_error("%s: cannot decode CRAM record %lld: give the reference it was compressed against "
-                 "(--reference FASTA)", e->out->path, (long long)e->out->n_reads + 1);
-    else if (hts_get_format(fp)->format == sam)
-        vw_error("%s: record %lld is not a valid SAM line (read error %d)", e->out->path,
-                 (long long)e->out->n_reads + 1, r);
-    else if (through_index)
-        vw_error("%s: truncated or corrupt, or its index belongs to another file: a record the index points to "
-                 "cannot be read (read error %d after %lld records); check the file and index it again",
-                 e->out->path, r, (long long)e->out->n_reads);
-    else
-        vw_error("%s: truncated or corrupt BAM/CRAM after %lld records (read error %d)", e->out->path,
-                 (long long)e->out->n_reads, r);
-    return VW_EFORMAT;
+    return vw_aln_read_error(e->aln, r, e->out->n_reads, through_index, e->opt->reference);
 }
 
 /* Reads are decoded LOOKAHEAD records ahead of the one being counted, so
@@ -1331,7 +1206,7 @@ static int stream_take(engine_t *e, sam_hdr_t *h, ring_t *q, int *last_tid, hts_
 
 /* Ends a stream: counts what the ring still holds (unless an error
  * stopped it), then reports a read error r or counts the waiting reads. */
-static int stream_end(engine_t *e, samFile *fp, ring_t *q, int ret, int r)
+static int stream_end(engine_t *e, ring_t *q, int ret, int r)
 {
     while (ret >= 0 && q->n > 0)
         ret = ring_pop(e, q, -1, -1);
@@ -1339,13 +1214,9 @@ static int stream_end(engine_t *e, samFile *fp, ring_t *q, int ret, int r)
     if (ret < 0)
         return ret;
     if (ret == 0 && r < -1)
-        return read_error(e, fp, r, 0);
-    if (ret == 0 && r == -1 && hts_get_format(fp)->format == bam && !fp->fp.bgzf->last_block_eof) {
-        /* a pipe cannot be checked before reading: its end must be the marker */
-        vw_error("%s: the BGZF end-of-file marker is missing after %lld records: the input is cut short",
-                 e->out->path, (long long)e->out->n_reads);
-        return VW_EFORMAT;
-    }
+        return read_error(e, r, 0);
+    if (ret == 0 && r == -1 && (ret = vw_aln_check_stream_end(e->aln, e->out->n_reads)) < 0)
+        return ret;
     if ((ret = flush_pending(e, -1, 0)) < 0)
         return ret;
     return e->umi ? mol_flush(e, -1, 0) : 0;
@@ -1364,7 +1235,7 @@ static int run_stream(engine_t *e, samFile *fp, sam_hdr_t *h)
     while ((r = sam_read1(fp, h, ring_slot(&q))) >= 0)
         if ((ret = stream_take(e, h, &q, &last_tid, &last_pos)) != 0)
             break;
-    return stream_end(e, fp, &q, ret, r);
+    return stream_end(e, &q, ret, r);
 }
 
 /* Streaming with a decoding thread: one thread reads and decodes records
@@ -1489,7 +1360,7 @@ static int run_stream_mt(engine_t *e, samFile *fp, sam_hdr_t *h)
     pthread_mutex_destroy(&d->lock);
     pthread_cond_destroy(&d->cv);
     decoder_free(d);
-    return stream_end(e, fp, &q, ret, r);
+    return stream_end(e, &q, ret, r);
 }
 
 /* Visits clusters of targets through the index. */
@@ -1552,7 +1423,7 @@ static int run_index(engine_t *e, samFile *fp, sam_hdr_t *h, hts_idx_t *idx)
         if (ret < 0)
             break;
         if (r < -1) {
-            ret = read_error(e, fp, r, 1);
+            ret = read_error(e, r, 1);
             break;
         }
         ret = flush_pending(e, -1, 0);
@@ -1564,83 +1435,33 @@ static int run_index(engine_t *e, samFile *fp, sam_hdr_t *h, hts_idx_t *idx)
 }
 
 struct vw_count_in_s {
-    samFile *fp;
-    sam_hdr_t *h;
-    char *path;
-    int stream;     /* read from start to end (no index) */
+    vw_aln_t *a;
 };
 
 void vw_count_in_close(vw_count_in_t *in)
 {
     if (!in)
         return;
-    if (in->h)
-        sam_hdr_destroy(in->h);
-    if (in->fp)
-        hts_close(in->fp);
-    free(in->path);
+    (void)vw_aln_close(in->a, 0);
     free(in);
 }
 
 const sam_hdr_t *vw_count_in_header(const vw_count_in_t *in)
 {
-    return in->h;
+    return in->a->h;
 }
 
 int vw_count_open(const char *path, const vw_count_opt_t *opt, vw_count_in_t **ret)
 {
-    int rc = 0;
     vw_count_in_t *in = calloc(1, sizeof(*in));
-    if (!in || !(in->path = vw_strdup(path))) {
-        free(in);
+    if (!in)
         return -ENOMEM;
-    }
-    errno = 0;
-    samFile *fp = in->fp = sam_open(path, "r");
-    if (!fp) {
-        rc = errno ? -errno : VW_EFORMAT;
-        vw_error_code(rc, "%s: cannot open", path);
-        goto out;
-    }
-    const htsFormat *fmt = hts_get_format(fp);
-    if (fmt->category != sequence_data) {
-        vw_error("%s: not a BAM, CRAM or SAM file", path);
-        rc = VW_EFORMAT;
-        goto out;
-    }
-    if (fmt->format == cram && opt->reference) {
-        if (hts_set_fai_filename(fp, opt->reference) != 0) {
-            vw_error("%s: cannot use reference '%s' (no .fai index?)", path, opt->reference);
-            rc = VW_EINPUT;
-            goto out;
-        }
-    }
-    /* standard input and pipes (a FIFO, a process substitution) have no index: streamed */
-    struct stat st;
-    int stream = in->stream = opt->stream || strcmp(path, "-") == 0
-                              || (stat(path, &st) == 0 && !S_ISREG(st.st_mode));
-    int eof_later;
-    if ((eof_later = rc = vw_count_check_eof(fp, path)) < 0
-        || (!stream && (rc = vw_count_check_index(path)) < 0))
-        goto out;
     /* -t N on one file: when streaming, one thread decodes records and the
-     * rest (N - 2) decompress; through the index, N decompress.  A BAM
-     * pipe is decompressed in the reading thread: only there does htslib
-     * tell whether its last block was the end-of-file marker. */
-    int bgzf_threads = stream ? opt->threads - 2 : opt->threads;
-    if (eof_later == 1 && fmt->format == bam)
-        bgzf_threads = 0;
-    rc = 0;
-    if (bgzf_threads > 1 && hts_set_threads(fp, bgzf_threads) != 0)
-        vw_warn("%s: could not start %d decompression threads", path, bgzf_threads);
-    if (!(in->h = sam_hdr_read(fp))) {
-        vw_error("%s: no valid header (truncated or not a BAM/CRAM/SAM file)", path);
-        rc = VW_EFORMAT;
-        goto out;
-    }
-out:
+     * rest (N - 2) decompress; through the index, N decompress */
+    int rc = vw_aln_open(path, opt->reference, opt->threads, (opt->stream ? VW_ALN_STREAM : 0) | VW_ALN_DECODER,
+                         &in->a);
     if (rc < 0) {
-        vw_count_in_close(in);
+        free(in);
         return rc;
     }
     *ret = in;
@@ -1657,133 +1478,138 @@ int vw_count_file(const char *path, const char *sample, const vw_targets_t *ts, 
     return vw_count_in(in, sample, ts, opt, ret);
 }
 
-int vw_count_in(vw_count_in_t *in, const char *sample, const vw_targets_t *ts, const vw_count_opt_t *opt,
-                vw_sample_counts_t **ret)
+/* A new result for 'ts' read from 'path', or NULL (out of memory). */
+static vw_sample_counts_t *counts_new(const char *path, const vw_targets_t *ts)
 {
-    int rc = 0;
-    engine_t e;
-    memset(&e, 0, sizeof(e));
-    e.ts = ts;
-    e.opt = opt;
-    e.warn_cigar.what = "mapped reads without CIGAR";
-    e.warn_cigar.limit = 5;
-    const char *path = in->path;
-    samFile *fp = in->fp;
-    sam_hdr_t *h = in->h;
-    int stream = in->stream;
-    hts_idx_t *idx = NULL;
     vw_sample_counts_t *s = calloc(1, sizeof(*s));
-    if (!s) {
-        vw_count_in_close(in);
-        return -ENOMEM;
-    }
+    if (!s)
+        return NULL;
     s->path = vw_strdup(path);
     s->n = ts->n;
     s->c = calloc((size_t)(ts->n ? ts->n : 1), sizeof(vw_count_t));
     s->chrom = calloc((size_t)(ts->n ? ts->n : 1), sizeof(char *));
-    e.out = s;
-    e.tab_mask = 1023;
-    e.tab = malloc((e.tab_mask + 1) * sizeof(*e.tab));
-    if (e.tab)
-        for (size_t i = 0; i <= e.tab_mask; i++)
-            e.tab[i].idx = -1;
-    e.wheel = malloc(WHEEL * sizeof(int));
-    if (e.wheel)
-        memset(e.wheel, 0xff, WHEEL * sizeof(int)); /* all -1 */
-    e.wheel_tid = -1;
-    e.consensus = -1;
-    if (!s->path || !s->c || !s->chrom || !e.tab || !e.wheel) {
-        rc = -ENOMEM;
-        goto out;
+    if (!s->path || !s->c || !s->chrom) {
+        vw_sample_counts_destroy(s);
+        return NULL;
     }
     for (int i = 0; i < ts->n; i++)
         s->c[i].assessed = 1; /* a BAM informs on every target, even at depth 0 */
-    s->build = vw_build_detect(h, NULL);
-    if (ts->build != VW_BUILD_UNKNOWN && s->build != VW_BUILD_UNKNOWN && s->build != ts->build) {
-        vw_error("%s: the header is %s (from @SQ lengths) but the targets are %s; use --build %s or "
-                 "targets of that build", path, vw_build_name(s->build), vw_build_name(ts->build),
-                 vw_build_name(s->build));
-        rc = VW_EBUILD;
-        goto out;
+    return s;
+}
+
+/* The engine's tables for counting into s.  Returns 0 or -ENOMEM. */
+static int engine_init(engine_t *e, const vw_aln_t *a, const vw_targets_t *ts, const vw_count_opt_t *opt,
+                       vw_sample_counts_t *s)
+{
+    memset(e, 0, sizeof(*e));
+    e->ts = ts;
+    e->opt = opt;
+    e->aln = a;
+    e->out = s;
+    e->warn_cigar.what = "mapped reads without CIGAR";
+    e->warn_cigar.limit = 5;
+    e->tab_mask = 1023;
+    e->tab = malloc((e->tab_mask + 1) * sizeof(*e->tab));
+    if (e->tab)
+        for (size_t i = 0; i <= e->tab_mask; i++)
+            e->tab[i].idx = -1;
+    e->wheel = malloc(WHEEL * sizeof(int));
+    if (e->wheel)
+        memset(e->wheel, 0xff, WHEEL * sizeof(int)); /* all -1 */
+    e->wheel_tid = -1;
+    e->consensus = -1;
+    return e->tab && e->wheel ? 0 : -ENOMEM;
+}
+
+/* The self background's windows, with zeroed counts.  Returns 0 or -ENOMEM. */
+static int self_init(engine_t *e, const sam_hdr_t *h)
+{
+    if ((e->n_sw = vw_selfbg_windows(e->ts, h, e->opt->self_flank, &e->sw)) < 0) {
+        e->n_sw = 0;
+        return -ENOMEM;
     }
-    if (opt->one_sample) {
-        int several = 0;
-        free(header_sample(h, path, 1, &several));
-        if (several) {
-            rc = VW_EINPUT;
-            goto out;
-        }
-    }
-    s->sample = sample ? vw_strdup(sample) : header_sample(h, path, 0, NULL);
-    if (!s->sample)
-        s->sample = name_from_path(path);
-    if (!s->sample) {
-        rc = -ENOMEM;
+    for (int k = 0; k < e->n_sw; k++)
+        if (!(e->sw[k].cnt = calloc((size_t)(e->sw[k].end - e->sw[k].beg), sizeof(*e->sw[k].cnt))))
+            return -ENOMEM;
+    return 0;
+}
+
+/* Counts through the index, with the self background when asked. */
+static int count_index(engine_t *e, vw_aln_t *a)
+{
+    hts_idx_t *idx = NULL;
+    const vw_count_opt_t *opt = e->opt;
+    int rc = vw_aln_index(a, ", or use --stream", &idx);
+    if (rc < 0)
+        return rc;
+    /* the self background is read-level: no measure of a molecule background */
+    int self = opt->self_flank >= 0 && opt->unit != VW_UNIT_MOLECULE;
+    if (self && (rc = self_init(e, a->h)) < 0)
         goto out;
+    rc = run_index(e, a->fp, a->h, idx);
+    if (rc == 0 && self) {
+        vw_sample_counts_t *s = e->out;
+        memset(&s->self, 0, sizeof(s->self));
+        for (int k = 0; k < e->n_sw; k++)
+            vw_selfbg_summarise(&s->self, &e->sw[k], e->ts, a->h);
+        s->have_self = 1;
+        s->self_flank = opt->self_flank;
     }
-    if ((rc = bind_targets(&e, h)) < 0)
-        goto out;
+out:
+    hts_idx_destroy(idx);
+    return rc;
+}
+
+/* The header checks and the sample name of a count. */
+static int count_prologue(engine_t *e, const vw_aln_t *a, const char *sample)
+{
+    vw_sample_counts_t *s = e->out;
+    const vw_count_opt_t *opt = e->opt;
+    int rc;
+    s->build = vw_build_detect(a->h, NULL);
+    if ((rc = vw_aln_check_build(a, e->ts->build, "targets")) < 0)
+        return rc;
+    if (opt->one_sample && (rc = vw_aln_one_sample(a)) < 0)
+        return rc;
+    if (!(s->sample = vw_aln_sample(a, sample)))
+        return -ENOMEM;
+    if ((rc = bind_targets(e, a->h)) < 0)
+        return rc;
     s->unit = opt->unit;
     if (opt->unit == VW_UNIT_MOLECULE) {
         s->min_family = opt->min_family;
         s->duplex_only = opt->duplex_only;
-        if ((rc = mol_init(&e)) < 0)
-            goto out;
+        if ((rc = mol_init(e)) < 0)
+            return rc;
     }
-    if (!stream) {
-        idx = sam_index_load(fp, path);
-        if (!idx) {
-            vw_error("%s: no index (.bai/.csi/.crai) found; run 'samtools index %s', or use --stream", path,
-                     path);
-            rc = VW_EINPUT;
-            goto out;
-        }
-        /* the self background is read-level: no measure of a molecule background */
-        int self = opt->self_flank >= 0 && opt->unit != VW_UNIT_MOLECULE;
-        if (self) {
-            if ((e.n_sw = vw_selfbg_windows(ts, h, opt->self_flank, &e.sw)) < 0) {
-                e.n_sw = 0;
-                rc = -ENOMEM;
-                goto out;
-            }
-            for (int k = 0; k < e.n_sw; k++)
-                if (!(e.sw[k].cnt = calloc((size_t)(e.sw[k].end - e.sw[k].beg), sizeof(*e.sw[k].cnt)))) {
-                    rc = -ENOMEM;
-                    goto out;
-                }
-        }
-        rc = run_index(&e, fp, h, idx);
-        if (rc == 0 && self) {
-            memset(&s->self, 0, sizeof(s->self));
-            for (int k = 0; k < e.n_sw; k++)
-                vw_selfbg_summarise(&s->self, &e.sw[k], ts, h);
-            s->have_self = 1;
-            s->self_flank = opt->self_flank;
-        }
-    } else {
-        rc = opt->threads > 1 ? run_stream_mt(&e, fp, h) : run_stream(&e, fp, h);
+    return 0;
+}
+
+int vw_count_in(vw_count_in_t *in, const char *sample, const vw_targets_t *ts, const vw_count_opt_t *opt,
+                vw_sample_counts_t **ret)
+{
+    engine_t e;
+    vw_aln_t *a = in->a;
+    vw_sample_counts_t *s = counts_new(a->path, ts);
+    int rc = s ? engine_init(&e, a, ts, opt, s) : -ENOMEM;
+    if (rc == 0 && (rc = count_prologue(&e, a, sample)) == 0) {
+        if (!a->stream)
+            rc = count_index(&e, a);
+        else
+            rc = opt->threads > 1 ? run_stream_mt(&e, a->fp, a->h) : run_stream(&e, a->fp, a->h);
+        if (rc == 0)
+            vw_ratewarn_summary(&e.warn_cigar);
+        if (rc == 0 && e.umi)
+            rc = mol_end(&e);
     }
-    if (rc == 0)
-        vw_ratewarn_summary(&e.warn_cigar);
-    if (rc == 0 && e.umi)
-        rc = mol_end(&e);
-out:
-    engine_free(&e);
-    if (idx)
-        hts_idx_destroy(idx);
-    if (h)
-        sam_hdr_destroy(h);
-    in->h = NULL;
-    if (fp && hts_close(fp) != 0 && rc == 0) {
-        vw_error("%s: error while closing (truncated file?)", path);
-        rc = VW_EFORMAT;
-    }
-    in->fp = NULL;
+    if (s)
+        engine_free(&e);
+    rc = vw_aln_close(a, rc);
+    free(in);
     if (rc < 0)
         vw_sample_counts_destroy(s);
     else
         *ret = s;
-    vw_count_in_close(in); /* (path was in->path: used up to here) */
     return rc < 0 ? rc : 0;
 }
 
@@ -1978,76 +1804,44 @@ static void region_add(const creg_t *r, int lo, int hi, const bam1_t *b, const v
     }
 }
 
-int vw_count_regions(const char *path, const char *sample, int n, char *const *chrom, const hts_pos_t *beg,
-                     const hts_pos_t *end, vw_build_t build, const vw_count_opt_t *opt, int64_t *ret_frag,
-                     char **ret_sample)
+/* What the region walk needs per read. */
+typedef struct {
+    const creg_t *rg;
+    int n;
+    const int *lo, *hi; /* per span: its regions [lo, hi) of rg */
+    const vw_count_opt_t *opt;
+    int64_t *frag;
+    int hint;            /* region_add's last hit */
+} creg_walk_t;
+
+static int region_read(void *ud, const bam1_t *b, int span)
 {
-    int rc = 0, r;
-    samFile *fp = NULL;
-    sam_hdr_t *h = NULL;
-    hts_idx_t *idx = NULL;
-    bam1_t *b = bam_init1();
-    creg_t *rg = calloc((size_t)(n ? n : 1), sizeof(*rg));
-    int64_t *frag = calloc((size_t)(n ? n : 1), sizeof(*frag));
-    char *name = NULL;
-    int64_t n_reads = 0;
-    int hint = -1; /* region_add's last hit */
-    if (!b || !rg || !frag) {
-        rc = -ENOMEM;
-        goto out;
-    }
-    errno = 0;
-    fp = sam_open(path, "r");
-    if (!fp) {
-        rc = errno ? -errno : VW_EFORMAT;
-        vw_error_code(rc, "%s: cannot open", path);
-        goto out;
-    }
-    if (hts_get_format(fp)->category != sequence_data) {
-        vw_error("%s: not a BAM, CRAM or SAM file", path);
-        rc = VW_EFORMAT;
-        goto out;
-    }
-    int eof_later = vw_count_check_eof(fp, path);
-    if (eof_later < 0) {
-        rc = eof_later;
-        goto out;
-    }
-    if (!(opt->stream || strcmp(path, "-") == 0) && (rc = vw_count_check_index(path)) < 0)
-        goto out;
-    if (hts_get_format(fp)->format == cram && opt->reference && hts_set_fai_filename(fp, opt->reference) != 0) {
-        vw_error("%s: cannot use reference '%s' (no .fai index?)", path, opt->reference);
-        rc = VW_EINPUT;
-        goto out;
-    }
-    if (opt->threads > 1 && eof_later != 1 && hts_set_threads(fp, opt->threads) != 0)
-        vw_warn("%s: could not start %d decompression threads", path, opt->threads);
-    if (!(h = sam_hdr_read(fp))) {
-        vw_error("%s: no valid header (truncated or not a BAM/CRAM/SAM file)", path);
-        rc = VW_EFORMAT;
-        goto out;
-    }
-    vw_build_t fb = vw_build_detect(h, NULL);
-    if (build != VW_BUILD_UNKNOWN && fb != VW_BUILD_UNKNOWN && fb != build) {
-        vw_error("%s: the header is %s (from @SQ lengths) but the regions are %s; use --build %s or regions "
-                 "of that build", path, vw_build_name(fb), vw_build_name(build), vw_build_name(fb));
-        rc = VW_EBUILD;
-        goto out;
-    }
+    creg_walk_t *w = ud;
+    if (span < 0)
+        region_add(w->rg, 0, w->n, b, w->opt, w->frag, &w->hint);
+    else
+        region_add(w->rg, w->lo[span], w->hi[span], b, w->opt, w->frag, &w->hint);
+    return 0;
+}
+
+/* Binds the regions to the header of a, sorted (rg[i].idx: the caller's
+ * index).  Logs on failure. */
+static int regions_bind(const vw_aln_t *a, int n, char *const *chrom, const hts_pos_t *beg, const hts_pos_t *end,
+                        creg_t *rg)
+{
+    const sam_hdr_t *h = a->h;
     for (int i = 0; i < n; i++) {
         int tid = vw_contig_tid(h, chrom[i]);
         if (tid < 0) {
-            vw_error("%s: contig '%s' of region %s:%lld-%lld is not in the header (wrong build or naming?)", path,
+            vw_error("%s: contig '%s' of region %s:%lld-%lld is not in the header (wrong build or naming?)", a->path,
                      chrom[i], chrom[i], (long long)beg[i] + 1, (long long)end[i]);
-            rc = VW_EBUILD;
-            goto out;
+            return VW_EBUILD;
         }
         if (end[i] > sam_hdr_tid2len(h, tid)) {
-            vw_error("%s: region %s:%lld-%lld lies beyond the end of contig '%s' (%lld bp): wrong build?", path,
+            vw_error("%s: region %s:%lld-%lld lies beyond the end of contig '%s' (%lld bp): wrong build?", a->path,
                      chrom[i], (long long)beg[i] + 1, (long long)end[i], sam_hdr_tid2name(h, tid),
                      (long long)sam_hdr_tid2len(h, tid));
-            rc = VW_EBUILD;
-            goto out;
+            return VW_EBUILD;
         }
         rg[i].tid = tid;
         rg[i].beg = beg[i];
@@ -2056,85 +1850,69 @@ int vw_count_regions(const char *path, const char *sample, int n, char *const *c
     }
     if (n > 1)
         qsort(rg, (size_t)n, sizeof(*rg), creg_cmp);
-    name = sample ? vw_strdup(sample) : header_sample(h, path, 0, NULL);
-    if (!name)
-        name = name_from_path(path);
-    if (!name) {
+    return 0;
+}
+
+/* Index queries over the sorted regions: nearby regions in one query,
+ * each padded so that a fragment whose midpoint is in a region is found
+ * from its leftmost mate.  Returns the number of spans (sp, lo, hi hold
+ * n entries), never more than n. */
+static int regions_spans(const creg_t *rg, int n, vw_aln_span_t *sp, int *lo, int *hi)
+{
+    const hts_pos_t pad = 1000; /* a fragment's leftmost mate starts at most this far before its midpoint */
+    int i = 0, k = 0;
+    while (i < n) {
+        int l = i;
+        hts_pos_t qb = rg[i].beg > pad ? rg[i].beg - pad : 0, qe = rg[i].end;
+        i++;
+        while (i < n && rg[i].tid == rg[l].tid && rg[i].beg < qe + 2 * pad) {
+            if (rg[i].end > qe)
+                qe = rg[i].end;
+            i++;
+        }
+        sp[k] = (vw_aln_span_t){rg[l].tid, qb, qe};
+        lo[k] = l;
+        hi[k++] = i;
+    }
+    return k;
+}
+
+int vw_count_regions(const char *path, const char *sample, int n, char *const *chrom, const hts_pos_t *beg,
+                     const hts_pos_t *end, vw_build_t build, const vw_count_opt_t *opt, int64_t *ret_frag,
+                     char **ret_sample)
+{
+    int rc = 0;
+    vw_aln_t *a = NULL;
+    hts_idx_t *idx = NULL;
+    size_t m = (size_t)(n ? n : 1);
+    creg_t *rg = calloc(m, sizeof(*rg));
+    int64_t *frag = calloc(m, sizeof(*frag));
+    vw_aln_span_t *sp = calloc(m, sizeof(*sp));
+    int *lo = calloc(m, sizeof(*lo)), *hi = calloc(m, sizeof(*hi));
+    char *name = NULL;
+    if (!rg || !frag || !sp || !lo || !hi) {
         rc = -ENOMEM;
         goto out;
     }
-    if (opt->stream || strcmp(path, "-") == 0) {
-        int last_tid = -1;
-        hts_pos_t last_pos = -1;
-        while ((r = sam_read1(fp, h, b)) >= 0) {
-            n_reads++;
-            const bam1_core_t *c = &b->core;
-            if (c->tid < 0)
-                break;
-            if (c->tid < last_tid || (c->tid == last_tid && c->pos < last_pos)) {
-                vw_error("%s: not sorted by coordinate (record %lld); run samtools sort", path, (long long)n_reads);
-                rc = VW_EFORMAT;
-                goto out;
-            }
-            last_tid = c->tid;
-            last_pos = c->pos;
-            region_add(rg, 0, n, b, opt, frag, &hint);
-        }
-        if (r == -1 && hts_get_format(fp)->format == bam && !fp->fp.bgzf->last_block_eof) {
-            vw_error("%s: the BGZF end-of-file marker is missing after %lld records: the input is cut short",
-                     path, (long long)n_reads);
-            rc = VW_EFORMAT;
-            goto out;
-        }
-    } else {
-        if (!(idx = sam_index_load(fp, path))) {
-            vw_error("%s: no index (.bai/.csi/.crai) found; run 'samtools index %s', or use --stream", path, path);
-            rc = VW_EINPUT;
-            goto out;
-        }
-        const hts_pos_t pad = 1000; /* a fragment's leftmost mate starts at most this far before its midpoint */
-        int i = 0;
-        r = -1;
-        while (i < n) {
-            int lo = i;
-            hts_pos_t qb = rg[i].beg > pad ? rg[i].beg - pad : 0, qe = rg[i].end;
-            i++;
-            while (i < n && rg[i].tid == rg[lo].tid && rg[i].beg < qe + 2 * pad) {
-                if (rg[i].end > qe)
-                    qe = rg[i].end;
-                i++;
-            }
-            hts_itr_t *itr = sam_itr_queryi(idx, rg[lo].tid, qb, qe);
-            if (!itr) {
-                vw_error("%s: cannot query region %s:%lld-%lld", path, sam_hdr_tid2name(h, rg[lo].tid),
-                         (long long)qb + 1, (long long)qe);
-                rc = VW_EFORMAT;
-                goto out;
-            }
-            while ((r = sam_itr_next(fp, itr, b)) >= 0) {
-                n_reads++;
-                region_add(rg, lo, i, b, opt, frag, &hint);
-            }
-            hts_itr_destroy(itr);
-            if (r < -1)
-                break;
-        }
-    }
-    if (r < -1) {
-        vw_error("%s: truncated or corrupt BAM/CRAM after %lld records (read error %d)", path, (long long)n_reads, r);
-        rc = VW_EFORMAT;
+    if ((rc = vw_aln_open(path, opt->reference, opt->threads, opt->stream ? VW_ALN_STREAM : 0, &a)) < 0
+        || (rc = vw_aln_check_build(a, build, "regions")) < 0 || (rc = regions_bind(a, n, chrom, beg, end, rg)) < 0)
+        goto out;
+    if (!(name = vw_aln_sample(a, sample))) {
+        rc = -ENOMEM;
         goto out;
     }
+    int n_sp = 0;
+    if (!a->stream) {
+        if ((rc = vw_aln_index(a, ", or use --stream", &idx)) < 0)
+            goto out;
+        n_sp = regions_spans(rg, n, sp, lo, hi);
+    }
+    creg_walk_t w = {rg, n, lo, hi, opt, frag, -1};
+    rc = vw_aln_walk(a, idx, sp, n_sp, opt->reference, region_read, &w, NULL);
 out:
-    bam_destroy1(b);
     if (idx)
         hts_idx_destroy(idx);
-    if (h)
-        sam_hdr_destroy(h);
-    if (fp && hts_close(fp) != 0 && rc == 0) {
-        vw_error("%s: error while closing (truncated file?)", path);
-        rc = VW_EFORMAT;
-    }
+    rc = vw_aln_close(a, rc);
     if (rc == 0) {
         memcpy(ret_frag, frag, (size_t)n * sizeof(*frag));
         *ret_sample = name;
@@ -2143,5 +1921,8 @@ out:
     free(name);
     free(rg);
     free(frag);
+    free(sp);
+    free(lo);
+    free(hi);
     return rc;
 }

@@ -1,6 +1,10 @@
-/* selfbg.h -- internal: the pieces of the self background shared by its
- * own pass (vw_count_self_bg) and the counting pass (vw_count_file with
- * opt->self_flank >= 0), so that both give the same numbers. */
+/* selfbg.h -- internal: the pieces of the self background (selfbg.c)
+ * shared by its own pass (vw_count_self_bg) and the counting pass
+ * (vw_count_file with opt->self_flank >= 0), so that both give the same
+ * numbers.
+ *
+ * Thread safety: the functions keep no state of their own; a window array
+ * belongs to the one thread that fills it. */
 #ifndef VW_SELFBG_H
 #define VW_SELFBG_H
 
@@ -31,14 +35,5 @@ void vw_selfbg_add_read(const bam1_t *b, vw_selfwin_t *w, int n, int *cur, int m
 /* Adds the usable positions of a counted window to r (hotspot positions,
  * positions under 10 reads and polymorphic positions are left out). */
 void vw_selfbg_summarise(vw_selfbg_t *r, const vw_selfwin_t *w, const vw_targets_t *ts, const sam_hdr_t *h);
-
-/* Input checks shared by the readers of alignment files (count.c).
- * vw_count_check_eof: a BAM or CRAM whose end-of-file marker is missing
- * (a file cut short) is refused (VW_EFORMAT); other formats pass (0);
- * unseekable inputs return 1 (the stream must be checked at its end).  vw_count_check_index: an index file
- * of 'path' older than the file itself is refused.  Both log on failure
- * and return 0 or VW_EFORMAT / VW_EINPUT. */
-int vw_count_check_eof(samFile *fp, const char *path);
-int vw_count_check_index(const char *path);
 
 #endif

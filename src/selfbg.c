@@ -1,0 +1,253 @@
+/* selfbg.c -- the self background: a sample's own error rate per
+ * substitution class at the non-hotspot positions of the target windows
+ * (see selfbg.h and vw_count_self_bg() in count.h). */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <htslib/hts.h>
+#include <htslib/sam.h>
+
+#include "vafwatch/aln.h"
+#include "vafwatch/count.h"
+#include "vafwatch/log.h"
+#include "selfbg.h"
+
+/* ------------------------------------------------------------------ */
+/* Self background                                                     */
+
+const char *const vw_sub_names[VW_N_SUB] = {"C>A", "C>G", "C>T", "T>A", "T>C", "T>G"};
+
+static int base_idx(char b)
+{
+    switch (toupper((unsigned char)b)) {
+    case 'A': return 0;
+    case 'C': return 1;
+    case 'G': return 2;
+    case 'T': return 3;
+    default: return -1;
+    }
+}
+
+/* class of ref base index r, alt base index a (0..3 = ACGT), or -1 */
+static int sub_class_idx(int r, int a)
+{
+    if (r < 0 || a < 0 || r == a)
+        return -1;
+    if (r == 0 || r == 2) { /* purine REF: complement both (A<->T, C<->G) */
+        r = 3 - r;
+        a = 3 - a;
+    }
+    /* r is C (1) or T (3) */
+    static const int cls[4][4] = {
+        {-1, -1, -1, -1},
+        {VW_SUB_CA, -1, VW_SUB_CG, VW_SUB_CT},
+        {-1, -1, -1, -1},
+        {VW_SUB_TA, VW_SUB_TC, VW_SUB_TG, -1}};
+    return cls[r][a];
+}
+
+int vw_sub_class(const char *ref, const char *alt)
+{
+    if (!ref || !alt || strlen(ref) != 1 || strlen(alt) != 1)
+        return -1;
+    return sub_class_idx(base_idx(ref[0]), base_idx(alt[0]));
+}
+
+/* base index (0..3 = ACGT, -1 other) of a 4-bit BAM base code */
+static const int8_t nt16_idx[16] = {-1, 0, 1, -1, 2, -1, -1, -1, 3, -1, -1, -1, -1, -1, -1, -1};
+
+static int win_cmp(const void *a, const void *b)
+{
+    const vw_selfwin_t *x = a, *y = b;
+    if (x->tid != y->tid) return x->tid < y->tid ? -1 : 1;
+    return x->beg < y->beg ? -1 : x->beg > y->beg;
+}
+
+int vw_selfbg_windows(const vw_targets_t *ts, const sam_hdr_t *h, int flank, vw_selfwin_t **ret)
+{
+    *ret = NULL;
+    vw_selfwin_t *w = calloc((size_t)(ts->n ? ts->n : 1), sizeof(*w));
+    if (!w)
+        return -ENOMEM;
+    int nw = 0;
+    for (int i = 0; i < ts->n; i++) {
+        int tid = vw_contig_tid(h, ts->t[i].chrom);
+        if (tid < 0)
+            continue;
+        w[nw].tid = tid;
+        w[nw].beg = ts->t[i].beg > flank ? ts->t[i].beg - flank : 0;
+        w[nw].end = ts->t[i].beg + (hts_pos_t)strlen(ts->t[i].ref) + flank;
+        nw++;
+    }
+    qsort(w, (size_t)nw, sizeof(*w), win_cmp);
+    int nm = 0; /* merge overlapping windows */
+    for (int i = 0; i < nw; i++) {
+        if (nm && w[nm - 1].tid == w[i].tid && w[i].beg <= w[nm - 1].end) {
+            if (w[i].end > w[nm - 1].end)
+                w[nm - 1].end = w[i].end;
+        } else {
+            w[nm++] = w[i];
+        }
+    }
+    if (nm == 0)
+        free(w);
+    else
+        *ret = w;
+    return nm;
+}
+
+void vw_selfbg_add_read(const bam1_t *b, vw_selfwin_t *w, int n, int *cur, int min_bq)
+{
+    const bam1_core_t *c = &b->core;
+    int k = *cur;
+    while (k < n && (w[k].tid < c->tid || (w[k].tid == c->tid && w[k].end <= c->pos)))
+        k++;
+    *cur = k;
+    if (k == n || w[k].tid != c->tid)
+        return;
+    /* SEQ '*' has no base; QUAL '*' (stored 0xff) has quality 0, below any
+     * -Q but 0 */
+    if (c->l_qseq == 0)
+        return;
+    const uint8_t *qual = bam_get_qual(b);
+    int no_qual = qual[0] == 0xff;
+    if (no_qual && min_bq > 0)
+        return;
+    const uint32_t *cig = bam_get_cigar(b);
+    const uint8_t *seq = bam_get_seq(b);
+    hts_pos_t rp = c->pos;
+    int qp = 0;
+    for (uint32_t j = 0; j < c->n_cigar && k < n; j++) {
+        int ol = bam_cigar_oplen(cig[j]);
+        int t = bam_cigar_type(bam_cigar_op(cig[j]));
+        if (t == 3) {
+            for (int e = 0; e < ol; e++, rp++, qp++) {
+                while (k < n && w[k].tid == c->tid && w[k].end <= rp)
+                    k++;
+                if (k == n || w[k].tid != c->tid)
+                    return;
+                if (rp < w[k].beg || qp >= c->l_qseq || (!no_qual && qual[qp] < min_bq))
+                    continue;
+                int bi = nt16_idx[bam_seqi(seq, qp)];
+                if (bi >= 0)
+                    w[k].cnt[rp - w[k].beg][bi]++;
+            }
+        } else if (t == 1) {
+            qp += ol;
+        } else if (t == 2) {
+            rp += ol;
+        }
+    }
+}
+
+void vw_selfbg_summarise(vw_selfbg_t *r, const vw_selfwin_t *w, const vw_targets_t *ts, const sam_hdr_t *h)
+{
+    hts_pos_t len = w->end - w->beg;
+    for (hts_pos_t p = 0; p < len; p++) {
+        const uint32_t *cp = w->cnt[p];
+        uint32_t tot = cp[0] + cp[1] + cp[2] + cp[3];
+        if (tot < 10)
+            continue;
+        hts_pos_t gp = w->beg + p;
+        int excluded = 0;
+        for (int i = 0; i < ts->n && !excluded; i++) /* catalogue positions are left out */
+            if (gp >= ts->t[i].beg && gp < ts->t[i].beg + (hts_pos_t)strlen(ts->t[i].ref) &&
+                vw_contig_tid(h, ts->t[i].chrom) == w->tid)
+                excluded = 1;
+        if (excluded)
+            continue;
+        int rb = 0;
+        for (int a = 1; a < 4; a++)
+            if (cp[a] > cp[rb])
+                rb = a;
+        int poly = 0;
+        for (int a = 0; a < 4; a++)
+            if (a != rb && cp[a] > 0.1 * tot)
+                poly = 1;
+        if (poly)
+            continue;
+        r->n_pos++;
+        r->have_disp = 1;
+        for (int a = 0; a < 4; a++) {
+            int cl = sub_class_idx(rb, a);
+            if (cl < 0)
+                continue;
+            r->x[cl] += cp[a];
+            r->j[cl]++;
+            r->sxx[cl] += (double)cp[a] * (double)cp[a] / (double)tot;
+            r->snn[cl] += (double)tot * (double)tot;
+        }
+        /* the class's denominator: every read at a REF base of the class */
+        for (int cl = 0; cl < VW_N_SUB; cl++) {
+            int cr = cl < 3 ? 1 : 3; /* C or T */
+            if (rb == cr || rb == 3 - cr)
+                r->n[cl] += tot;
+        }
+    }
+}
+
+/* What the walk of the windows needs per read. */
+typedef struct {
+    const vw_count_opt_t *opt;
+    vw_selfwin_t *w;
+    int cur;
+} selfbg_walk_t;
+
+static int selfbg_read(void *ud, const bam1_t *b, int span)
+{
+    selfbg_walk_t *x = ud;
+    const bam1_core_t *c = &b->core;
+    const vw_count_opt_t *opt = x->opt;
+    if ((c->flag & opt->excl_flags) || (c->flag & opt->req_flags) != opt->req_flags || c->qual < opt->min_mq)
+        return 0;
+    vw_selfbg_add_read(b, &x->w[span], 1, &x->cur, opt->min_bq);
+    return 0;
+}
+
+/* The self background in a pass of its own, window by window through the
+ * index (vw_count_file computes the same in its counting pass when asked). */
+int vw_count_self_bg(const char *path, const vw_targets_t *ts, const vw_count_opt_t *opt, int flank,
+                     vw_selfbg_t *ret)
+{
+    if (!path || !ts || !opt || !ret || flank < 0)
+        return -EINVAL;
+    int rc, nw = 0;
+    vw_aln_t *a = NULL;
+    hts_idx_t *idx = NULL;
+    vw_selfwin_t *w = NULL;
+    vw_selfbg_t r;
+    memset(&r, 0, sizeof(r));
+    if ((rc = vw_aln_open(path, opt->reference, 0, 0, &a)) < 0 || (rc = vw_aln_index(a, NULL, &idx)) < 0)
+        goto out;
+    if ((nw = vw_selfbg_windows(ts, a->h, flank, &w)) < 0) {
+        rc = nw;
+        nw = 0;
+        goto out;
+    }
+    /* one window at a time: its counts are summarised and freed before the next */
+    for (int k = 0; k < nw && rc == 0; k++) {
+        if (!(w[k].cnt = calloc((size_t)(w[k].end - w[k].beg), sizeof(*w[k].cnt)))) {
+            rc = -ENOMEM;
+            break;
+        }
+        vw_aln_span_t sp = {w[k].tid, w[k].beg, w[k].end};
+        selfbg_walk_t x = {opt, w + k, 0};
+        if ((rc = vw_aln_walk(a, idx, &sp, 1, opt->reference, selfbg_read, &x, NULL)) < 0)
+            break;
+        vw_selfbg_summarise(&r, &w[k], ts, a->h);
+        free(w[k].cnt);
+        w[k].cnt = NULL;
+    }
+out:
+    for (int k = 0; k < nw; k++)
+        free(w[k].cnt);
+    free(w);
+    if (idx)
+        hts_idx_destroy(idx);
+    rc = vw_aln_close(a, rc);
+    if (rc == 0)
+        *ret = r;
+    return rc;
+}
