@@ -1,0 +1,321 @@
+/* count_obs.c -- the alleles one read shows at the targets it spans, and
+ * what becomes of the read (count_process: counted now, merged with its
+ * waiting mate, or left to wait; see count_priv.h for the layers). */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <htslib/hts.h>
+#include <htslib/kstring.h>
+#include <htslib/sam.h>
+
+#include "count_priv.h"
+
+/* Code of an "other" allele sequence (FNV-1a, folded above the fixed codes). */
+static uint32_t seq_code(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (uint8_t)s[i];
+        h *= 16777619u;
+    }
+    return CODE_SEQ0 + h % (UINT32_MAX - CODE_SEQ0);
+}
+
+
+/* ------------------------------------------------------------------ */
+/* Alleles of one read                                                 */
+
+static inline int push_obs(engine_t *e, int32_t ti, uint32_t code, int bq, int rev, int mq)
+{
+    if (e->n_obs == e->m_obs) {
+        int m = e->m_obs ? e->m_obs * 2 : 16;
+        obs_t *o = realloc(e->obs, (size_t)m * sizeof(*o));
+        if (!o)
+            return -ENOMEM;
+        e->obs = o;
+        e->m_obs = m;
+    }
+    obs_t *o = &e->obs[e->n_obs++];
+    o->ti = ti;
+    o->code = code;
+    o->bq = (uint8_t)(bq > 255 ? 255 : bq);
+    o->rev = (uint8_t)rev;
+    o->mq = (uint8_t)mq;
+    o->fam = e->cur_fam;
+    return 0;
+}
+
+/* Maps reference positions [rb, re) to query positions: qpos[i] >= 0 an
+ * aligned base, -2 not aligned (clipped, skipped or outside), <= -3 deleted
+ * (DEL_NEXT() gives the query position of the base after the deletion,
+ * whose quality stands for the deletion's, as in htslib's pileup).
+ * *ret_ins is set when an insertion lies strictly inside the range. */
+static void map_ref_range(const bam1_t *b, hts_pos_t rb, hts_pos_t re, int *qpos, int *ret_ins)
+{
+    const uint32_t *cig = bam_get_cigar(b);
+    hts_pos_t r = b->core.pos;
+    int q = 0;
+    *ret_ins = 0;
+    for (hts_pos_t p = rb; p < re; p++)
+        qpos[p - rb] = -2;
+    for (uint32_t k = 0; k < b->core.n_cigar && r < re; k++) {
+        int op = bam_cigar_op(cig[k]);
+        int len = bam_cigar_oplen(cig[k]);
+        switch (op) {
+        case BAM_CMATCH: case BAM_CEQUAL: case BAM_CDIFF:
+        case BAM_CDEL: {
+            /* the part of [r, r+len) inside [rb, re) */
+            hts_pos_t lo = r > rb ? r : rb, hi = r + len < re ? r + len : re;
+            for (hts_pos_t p = lo; p < hi; p++)
+                qpos[p - rb] = op == BAM_CDEL ? -3 - q : q + (int)(p - r);
+            r += len;
+            if (op != BAM_CDEL)
+                q += len;
+            break;
+        }
+        case BAM_CREF_SKIP:
+            r += len;
+            break;
+        case BAM_CINS:
+            if (r > rb && r < re)
+                *ret_ins = 1;
+            q += len;
+            break;
+        case BAM_CSOFT_CLIP:
+            q += len;
+            break;
+        default: /* H, P */
+            break;
+        }
+    }
+}
+
+#define DEL_NEXT(v) (-(v) - 3)
+
+static const char nt16_upper[] = "=ACMGRSVTWYHKDBN";
+
+/* Base quality at query position q (0 when absent or out of range). */
+static inline int qual_at(const bam1_t *b, int q)
+{
+    const uint8_t *qual = bam_get_qual(b);
+    if (q < 0 || q >= b->core.l_qseq || qual[0] == 0xff)
+        return 0;
+    return qual[q];
+}
+
+/* Appends to e->obs the read's allele at target 'bt'.  Returns 0 or -ENOMEM. */
+static int observe(engine_t *e, const bam1_t *b, const bound_t *bt, int rev, int mq)
+{
+    const vw_target_t *t = &e->ts->t[bt->ti];
+    hts_pos_t rb = bt->span_beg, re = bt->span_end;
+    int n = (int)(re - rb), ins;
+    if (n > e->m_qpos) {
+        int *q = realloc(e->qpos, (size_t)n * sizeof(int));
+        if (!q)
+            return -ENOMEM;
+        e->qpos = q;
+        e->m_qpos = n;
+    }
+    map_ref_range(b, rb, re, e->qpos, &ins);
+    const uint8_t *seq = bam_get_seq(b);
+    if (t->kind == VW_KIND_SNV) {
+        int qp = e->qpos[0];
+        if (qp == -2)
+            return 0;
+        if (qp <= -3) {
+            int bq = qual_at(b, DEL_NEXT(qp));
+            return bq < e->opt->min_bq ? 0 : push_obs(e, bt->ti, CODE_DEL, bq, rev, mq);
+        }
+        int bq = qual_at(b, qp);
+        if (bq < e->opt->min_bq)
+            return 0;
+        char base = nt16_upper[bam_seqi(seq, qp)];
+        int code = base == t->ref[0] ? CODE_REF : base == t->alt[0] ? CODE_ALT : CODE_BASE0 + bam_seqi(seq, qp);
+        if (e->cur_ad && e->cur_bd) { /* per-base strand depths of a duplex consensus read */
+            uint8_t keep = e->cur_fam;
+            int dup = bam_auxB_len(e->cur_ad) > (uint32_t)qp && bam_auxB_len(e->cur_bd) > (uint32_t)qp
+                      && bam_auxB2i(e->cur_ad, (uint32_t)qp) > 0 && bam_auxB2i(e->cur_bd, (uint32_t)qp) > 0;
+            e->cur_fam = (uint8_t)((keep & 127) | (dup ? 128 : 0));
+            int r = push_obs(e, bt->ti, code, bq, rev, mq);
+            e->cur_fam = keep;
+            return r;
+        }
+        return push_obs(e, bt->ti, code, bq, rev, mq);
+    }
+    if (t->kind == VW_KIND_MNV) {
+        int minbq = 255;
+        for (int i = 0; i < n; i++)
+            if (e->qpos[i] == -2)
+                return 0;
+        /* the allele: each position's base, '-' for a deleted one, and the
+         * read's inserted bases where an insertion lies inside */
+        e->allele.l = 0;
+        if (e->allele.s)
+            e->allele.s[0] = '\0';
+        int last_q = -1;
+        for (int i = 0; i < n; i++) {
+            int qp = e->qpos[i];
+            int bq = qual_at(b, qp <= -3 ? DEL_NEXT(qp) : qp);
+            if (bq < minbq)
+                minbq = bq;
+            if (qp <= -3) {
+                if (kputc('-', &e->allele) < 0)
+                    return -ENOMEM;
+                continue;
+            }
+            for (int q = last_q >= 0 ? last_q + 1 : qp; q < qp; q++)
+                if (kputc((char)tolower(nt16_upper[bam_seqi(seq, q)]), &e->allele) < 0)
+                    return -ENOMEM;
+            if (kputc(nt16_upper[bam_seqi(seq, qp)], &e->allele) < 0)
+                return -ENOMEM;
+            last_q = qp;
+        }
+        if (minbq < e->opt->min_bq)
+            return 0;
+        (void)ins;
+        const char *a = e->allele.s;
+        uint32_t code = strcmp(a, t->ref) == 0 ? CODE_REF : strcmp(a, t->alt) == 0 ? CODE_ALT
+                        : seq_code(a, e->allele.l);
+        return push_obs(e, bt->ti, code, minbq, rev, mq);
+    }
+    /* indels and complex: the read sequence between the aligned flanks */
+    int q1 = e->qpos[0], q2 = e->qpos[n - 1];
+    if (q1 < 0 || q2 < 0 || q2 <= q1)
+        return 0;
+    e->allele.l = 0;
+    if (e->allele.s)
+        e->allele.s[0] = '\0';
+    for (int q = q1 + 1; q < q2; q++)
+        if (kputc(nt16_upper[bam_seqi(seq, q)], &e->allele) < 0)
+            return -ENOMEM;
+    if (!e->allele.s && ks_resize(&e->allele, 16) < 0)
+        return -ENOMEM;
+    e->allele.s[e->allele.l] = '\0';
+    const char *a = e->allele.s;
+    uint32_t code = strcmp(a, t->win_ref) == 0 ? CODE_REF : strcmp(a, t->win_alt) == 0 ? CODE_ALT
+                    : seq_code(a, e->allele.l);
+    return push_obs(e, bt->ti, code, 0, rev, mq);
+}
+
+/* Collects the observations of read 'b' at bound targets [lo, hi). */
+static int observe_read(engine_t *e, const bam1_t *b, hts_pos_t end, int lo, int hi)
+{
+    hts_pos_t pos = b->core.pos;
+    e->n_obs = 0;
+    /* first target with span_beg >= pos: a cursor that only moves forward
+     * while reads come in position order within one range [lo, hi) */
+    if (lo != e->cur_lo || hi != e->cur_hi || (e->cur > lo && e->bt[e->cur - 1].span_beg >= pos)) {
+        e->cur_lo = lo;
+        e->cur_hi = hi;
+        e->cur = lo;
+    }
+    while (e->cur < hi && e->bt[e->cur].span_beg < pos)
+        e->cur++;
+    int l = e->cur;
+    uint16_t flag = b->core.flag;
+    int rev = bam_is_rev(b);
+    if ((flag & BAM_FPAIRED) && (flag & BAM_FREAD2))
+        rev = !rev;
+    int mq = b->core.qual;
+    for (int i = l; i < hi && e->bt[i].span_beg < end; i++) {
+        if (e->bt[i].span_end > end)
+            continue;
+        int ret = observe(e, b, &e->bt[i], rev, mq);
+        if (ret < 0)
+            return ret;
+    }
+    return 0;
+}
+
+
+/* ------------------------------------------------------------------ */
+/* What becomes of a read                                             */
+
+
+static int fraglen_of(const bam1_t *b)
+{
+    const bam1_core_t *c = &b->core;
+    if (!is_paired_here(b) || c->isize == 0)
+        return 0;
+    /* isize is a 64-bit field: a hostile SAM may hold INT64_MIN, whose negation overflows */
+    if (c->isize <= -(int64_t)INT32_MAX || c->isize >= INT32_MAX)
+        return INT32_MAX;
+    return c->isize < 0 ? (int)-c->isize : (int)c->isize;
+}
+
+/* Handles one read against bound targets [lo, hi); h is count_name_hash() of its name. */
+int count_process(engine_t *e, const bam1_t *b, int lo, int hi, uint64_t h)
+{
+    const bam1_core_t *c = &b->core;
+    const vw_count_opt_t *o = e->opt;
+    if ((c->flag & o->excl_flags) || (c->flag & o->req_flags) != o->req_flags || c->qual < o->min_mq
+        || c->tid < 0) {
+        if (e->umi && (c->flag & o->excl_flags & BAM_FDUP))
+            e->n_dup_skipped++; /* PCR copies are what a family is made of: said at the end */
+        return 0;
+    }
+    if (c->n_cigar == 0) {
+        vw_ratewarn(&e->warn_cigar, "%s: read %s is mapped but has no CIGAR; skipped", e->out->path,
+                    bam_get_qname(b));
+        return 0;
+    }
+    /* SEQ '*' (legal SAM, l_qseq 0): no base to read, whatever the CIGAR
+     * says; such a read counts for nothing (its CIGAR would index past
+     * the end of an empty sequence) */
+    if (c->l_qseq == 0)
+        return 0;
+    e->out->n_used++;
+    if (e->sw_hi > e->sw_lo)
+        vw_selfbg_add_read(b, e->sw + e->sw_lo, e->sw_hi - e->sw_lo, &e->sw_cur, o->min_bq);
+    int ret;
+    if (o->unit == VW_UNIT_MOLECULE && e->consensus < 0)
+        e->consensus = bam_aux_get(b, "cD") != NULL;
+    if (e->consensus == 1)
+        count_cons_read(e, b);
+    if ((o->unit == VW_UNIT_FRAGMENT || e->consensus == 1) && (ret = count_flush_pending(e, c->tid, c->pos)) < 0)
+        return ret;
+    if (o->unit == VW_UNIT_MOLECULE && e->consensus == 0 && (ret = count_mol_flush(e, c->tid, c->pos)) < 0)
+        return ret;
+    hts_pos_t end = bam_endpos(b);
+    if ((ret = observe_read(e, b, end, lo, hi)) < 0)
+        return ret;
+    if (e->n_obs == 0)
+        return 0;
+    e->out->n_informative += e->n_obs;
+    if (o->unit == VW_UNIT_MOLECULE && e->consensus == 0)
+        return count_mol_add(e, b);
+    int fl = fraglen_of(b);
+    if (o->unit == VW_UNIT_READ)
+        return count_commit(e, e->obs, e->n_obs, NULL, 0, fl);
+    int paired = is_paired_here(b);
+    if (paired && e->tab_n > 0) {
+        const char *name = bam_get_qname(b);
+        long k = count_tab_find(e, name, h);
+        if (k >= 0) {
+            int idx = e->tab[k].idx;
+            pend_t *p = POOL(e, idx);
+            count_tab_delete(e, (size_t)k);
+            p->alive = 0;
+            /* the pool entry stays in its wheel bucket until flushed */
+            return count_commit(e, p->obs, p->n_obs, e->obs, e->n_obs, fl ? fl : p->fraglen);
+        }
+    }
+    if (paired && c->mpos >= c->pos && c->mpos < end && c->mpos - c->pos < WHEEL) {
+        /* targets before the mate's start cannot be covered by the mate:
+         * count them now (obs are in target order, not position order) */
+        int k = 0, n = e->n_obs;
+        for (int i = 0; i < n; i++) {
+            if (e->span_beg[e->obs[i].ti] < c->mpos) {
+                if ((ret = count_commit(e, &e->obs[i], 1, NULL, 0, fl)) < 0)
+                    return ret;
+            } else {
+                e->obs[k++] = e->obs[i];
+            }
+        }
+        e->n_obs = k;
+        return k > 0 ? count_pend_add(e, b, fl, h) : 0;
+    }
+    return count_commit(e, e->obs, e->n_obs, NULL, 0, fl);
+}

@@ -1,0 +1,148 @@
+/* count_priv.h -- internal: the counting engine's state, shared by the
+ * files of the engine.  Layers (each file calls only those below it):
+ *   count.c         vw_count_in and the engine's life cycle
+ *   count_loop.c    the read loops: index, stream, stream with a decoder thread
+ *   count_obs.c     the alleles a read shows at the targets, and its fate (process)
+ *   count_pend.c    reads waiting for their mate (name table + timing wheel)
+ *   count_tally.c   counting fragments, reads and molecules into the result
+ * Region depth (count_regions.c), the writers (count_write.c) and the self
+ * background (selfbg.c) do not use the engine.
+ *
+ * Thread safety: an engine_t belongs to one counting thread (the stream's
+ * decoder thread only fills record batches, see count_loop.c). */
+#ifndef VW_COUNT_PRIV_H
+#define VW_COUNT_PRIV_H
+
+#include <stdint.h>
+
+#include <htslib/kstring.h>
+#include <htslib/sam.h>
+
+#include "vafwatch/aln.h"
+#include "vafwatch/count.h"
+#include "vafwatch/log.h"
+#include "vafwatch/umi.h"
+#include "selfbg.h"
+
+/* Allele codes of one read at one target. */
+enum { CODE_NONE = 0, CODE_REF = 1, CODE_ALT = 2, CODE_OTHER = 3, CODE_DEL = 4, CODE_BASE0 = 8, CODE_SEQ0 = 32 };
+
+typedef struct {
+    int32_t ti;      /* target index */
+    uint32_t code;   /* CODE_* (CODE_BASE0 + nt16 for other SNV bases; for other
+                      * MNV/indel alleles CODE_SEQ0 + a hash of the sequence, so
+                      * that mates showing different other alleles disagree) */
+    uint8_t bq;      /* base quality (min over an MNV), 0 for indels */
+    uint8_t rev;     /* fragment strand: 1 reverse */
+    uint8_t mq;
+    uint8_t fam;     /* consensus reads (molecule unit): family size (cD, at most 127) | 128 if duplex */
+} obs_t;
+
+#define NAME_INLINE 32
+#define OBS_INLINE 4
+#define WHEEL_BITS 16 /* mates starting more than 64 kb after a read are not waited for */
+#define WHEEL (1 << WHEEL_BITS)
+#define CHUNK_BITS 12
+#define POOL(e, i) (&(e)->chunks[(i) >> CHUNK_BITS][(i) & ((1 << CHUNK_BITS) - 1)])
+
+typedef struct {
+    char *qname;       /* name_buf, or allocated when longer */
+    char name_buf[NAME_INLINE];
+    uint64_t hash;     /* of qname */
+    hts_pos_t mpos;
+    int32_t tid;
+    int32_t fraglen;   /* 0 when unknown */
+    int alive;         /* 0 once merged with its mate (and out of the table) */
+    int next;          /* next entry in the same wheel bucket, -1 at the end */
+    int n_obs, m_obs;
+    obs_t *obs;        /* obs_buf, or allocated when a read sees more targets */
+    obs_t obs_buf[OBS_INLINE];
+} pend_t;
+
+/* A target bound to this file's header. */
+typedef struct {
+    int32_t ti;        /* index in the target set */
+    int32_t tid;
+    hts_pos_t span_beg, span_end; /* reference span the read must cover */
+} bound_t;
+
+typedef struct {
+    const vw_targets_t *ts;
+    const vw_count_opt_t *opt;
+    const vw_aln_t *aln; /* the file being read */
+    vw_sample_counts_t *out;
+    bound_t *bt;       /* sorted by tid, span_beg */
+    int n_bt;
+    int *tid_lo, *tid_hi; /* per tid: range in bt */
+    int n_tid;
+    /* pending mates: open addressing on a 64-bit name hash, linear probing,
+     * backward-shift deletion (no tombstones) */
+    struct slot_s { uint64_t h; int idx; } *tab; /* idx -1: empty */
+    size_t tab_mask, tab_n;
+    pend_t **chunks;   /* the pool of waiting reads, in chunks that never move */
+    int n_pool, m_pool;
+    int *free_list, n_free, m_free;
+    int *wheel;        /* WHEEL buckets: head entry index or -1 */
+    int n_waiting;     /* entries in the wheel */
+    int32_t wheel_tid; /* contig of the entries in the wheel */
+    hts_pos_t wheel_pos; /* buckets of positions < wheel_pos have been flushed */
+    hts_pos_t *span_beg; /* per target index: the first reference position a read must cover */
+    int cur_lo, cur_hi, cur; /* reads come in position order: first bound target with span_beg >= pos */
+    /* scratch */
+    obs_t *obs;
+    int n_obs, m_obs;
+    int *qpos;
+    int m_qpos;
+    kstring_t allele;
+    vw_ratewarn_t warn_cigar;
+    /* self background in the counting pass (index mode, opt->self_flank >= 0) */
+    vw_selfwin_t *sw;
+    int n_sw;
+    int sw_lo, sw_hi, sw_cur; /* windows of the region being read; cursor (from sw_lo) */
+    /* molecules (opt->unit == VW_UNIT_MOLECULE) */
+    vw_umi_col_t *umi;
+    int32_t *ti_tid;   /* per target index: its tid and the end of its span */
+    hts_pos_t *ti_end;
+    int *active, n_active; /* targets with reads waiting in the collector */
+    uint8_t *is_active;
+    vw_umi_obs_t *uobs;
+    int m_uobs;
+    int consensus;     /* molecule unit: -1 not told yet, 1 consensus reads (cD tag), 0 raw UMI reads */
+    uint8_t cur_fam;   /* consensus: the read's family byte (obs_t fam) */
+    const uint8_t *cur_ad, *cur_bd; /* consensus: its per-base ad/bd arrays, or NULL */
+    int64_t n_dup_skipped; /* molecule unit: duplicate-flagged reads left out by --excl-flags */
+} engine_t;
+
+/* Paired, with the mate mapped on the same contig. */
+static inline int is_paired_here(const bam1_t *b)
+{
+    const bam1_core_t *c = &b->core;
+    return (c->flag & BAM_FPAIRED) && !(c->flag & BAM_FMUNMAP) && c->mtid == c->tid;
+}
+
+/* count_tally.c */
+int count_commit(engine_t *e, const obs_t *a, int na, const obs_t *b, int nb, int fraglen);
+int count_mol_init(engine_t *e);
+void count_mol_free(engine_t *e);
+int count_mol_flush(engine_t *e, int tid, hts_pos_t pos);
+int count_mol_add(engine_t *e, const bam1_t *b);
+void count_cons_read(engine_t *e, const bam1_t *b);
+int count_mol_end(engine_t *e);
+
+/* count_pend.c */
+uint64_t count_name_hash(const char *s);
+long count_tab_find(const engine_t *e, const char *name, uint64_t h);
+void count_tab_delete(engine_t *e, size_t i);
+void count_name_free(pend_t *p);
+int count_flush_pending(engine_t *e, int tid, hts_pos_t pos);
+int count_pend_add(engine_t *e, const bam1_t *b, int fraglen, uint64_t h);
+
+/* count_obs.c */
+int count_process(engine_t *e, const bam1_t *b, int lo, int hi, uint64_t h);
+
+/* count_loop.c */
+int count_run_stream(engine_t *e, samFile *fp, sam_hdr_t *h);
+int count_run_stream_mt(engine_t *e, samFile *fp, sam_hdr_t *h);
+int count_run_index(engine_t *e, samFile *fp, sam_hdr_t *h, hts_idx_t *idx);
+
+#endif
