@@ -610,6 +610,53 @@ static int family_vote(const ent_t *const *f, int n, double min_agree, votes_t *
     return 0;
 }
 
+/* The molecule of one UMI group's fragments fam[0..nf) (sorted here by
+ * strand family and name), appended to c->mol unless no family votes;
+ * emol (may be NULL) gets its index per entry.  Returns 0 or -ENOMEM. */
+static int group_molecule(vw_umi_col_t *c, const ent_t **fam, int nf, double min_agree, votes_t *vt, int *emol)
+{
+    qsort(fam, (size_t)nf, sizeof(*fam), fam_cmp);
+    int na = 0;
+    while (na < nf && !fam[na]->bottom)
+        na++;
+    vw_umi_mol_t m;
+    memset(&m, 0, sizeof(m));
+    uint32_t ca = 0, cb = 0;
+    uint8_t qa = 0, qb = 0, mqa = 0, mqb = 0;
+    int r1 = na ? family_vote(fam, na, min_agree, vt, &ca, &m.size_a, &qa, &mqa) : 0;
+    int r2 = nf > na ? family_vote(fam + na, nf - na, min_agree, vt, &cb, &m.size_b, &qb, &mqb) : 0;
+    if (r1 < 0 || r2 < 0)
+        return -ENOMEM;
+    m.size = m.size_a + m.size_b;
+    if (m.size_a && m.size_b) {
+        m.duplex = ca && ca == cb;
+        m.code = m.duplex ? ca : 0;
+    } else {
+        m.code = m.size_a ? ca : cb;
+    }
+    m.bq = qa > qb ? qa : qb;
+    m.mq = mqa > mqb ? mqa : mqb;
+    if (!m.size_a && !m.size_b)
+        return 0;
+    const ent_t *lead = fam[0];
+    /* duplex bundles hold both strands (key strand 0): the larger family's */
+    m.strand = c->st.duplex ? m.size_b > m.size_a : lead->key.strand;
+    m.fraglen = lead->key.span == -1 ? 0 : lead->key.span < 0 ? -lead->key.span : lead->key.span;
+    if (c->n_mol == c->m_mol) {
+        int mm = c->m_mol ? 2 * c->m_mol : 64;
+        vw_umi_mol_t *t = realloc(c->mol, (size_t)mm * sizeof(*t));
+        if (!t)
+            return -ENOMEM;
+        c->mol = t;
+        c->m_mol = mm;
+    }
+    if (emol)
+        for (int k = 0; k < nf; k++)
+            emol[fam[k]->seq] = c->n_mol;
+    c->mol[c->n_mol++] = m;
+    return 0;
+}
+
 int vw_umi_col_resolve(vw_umi_col_t *c, int ti, double min_agree, const vw_umi_mol_t **ret_mol, int *ret_n,
                        int **ret_entry_mol)
 {
@@ -705,49 +752,10 @@ int vw_umi_col_resolve(vw_umi_col_t *c, int ti, double min_agree, const vw_umi_m
                 for (int k = run_beg[ordc[i]]; k < run_beg[ordc[i] + 1]; k++)
                     fam[nf++] = &e[k];
             }
-            qsort(fam, (size_t)nf, sizeof(*fam), fam_cmp);
-            int na = 0;
-            while (na < nf && !fam[na]->bottom)
-                na++;
-            vw_umi_mol_t m;
-            memset(&m, 0, sizeof(m));
-            uint32_t ca = 0, cb = 0;
-            uint8_t qa = 0, qb = 0, mqa = 0, mqb = 0;
-            int r1 = na ? family_vote(fam, na, min_agree, &vt, &ca, &m.size_a, &qa, &mqa) : 0;
-            int r2 = nf > na ? family_vote(fam + na, nf - na, min_agree, &vt, &cb, &m.size_b, &qb, &mqb) : 0;
-            if (r1 < 0 || r2 < 0) {
+            if (group_molecule(c, fam, nf, min_agree, &vt, emol) < 0) {
                 free(cnt2); free(g2); free(ordc); free(g_off); free(by_g);
                 goto out;
             }
-            m.size = m.size_a + m.size_b;
-            if (m.size_a && m.size_b) {
-                m.duplex = ca && ca == cb;
-                m.code = m.duplex ? ca : 0;
-            } else {
-                m.code = m.size_a ? ca : cb;
-            }
-            m.bq = qa > qb ? qa : qb;
-            m.mq = mqa > mqb ? mqa : mqb;
-            if (!m.size_a && !m.size_b)
-                continue;
-            const ent_t *lead = fam[0];
-            /* duplex bundles hold both strands (key strand 0): the larger family's */
-            m.strand = c->st.duplex ? m.size_b > m.size_a : lead->key.strand;
-            m.fraglen = lead->key.span == -1 ? 0 : lead->key.span < 0 ? -lead->key.span : lead->key.span;
-            if (c->n_mol == c->m_mol) {
-                int mm = c->m_mol ? 2 * c->m_mol : 64;
-                vw_umi_mol_t *t = realloc(c->mol, (size_t)mm * sizeof(*t));
-                if (!t) {
-                    free(cnt2); free(g2); free(ordc); free(g_off); free(by_g);
-                    goto out;
-                }
-                c->mol = t;
-                c->m_mol = mm;
-            }
-            if (emol)
-                for (int k = 0; k < nf; k++)
-                    emol[fam[k]->seq] = c->n_mol;
-            c->mol[c->n_mol++] = m;
         }
         free(cnt2); free(g2); free(ordc); free(g_off); free(by_g);
         b0 = b1;

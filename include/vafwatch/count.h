@@ -26,6 +26,13 @@
  *    allele.  Base quality is not used for indel alleles.
  *
  * No depth cap is applied.
+ *
+ * Thread safety: the functions keep no global state; distinct files may be
+ * counted on distinct threads at once (vafwatch count and run do), each
+ * with its own vw_count_in_t and result.  One count may use helper threads
+ * of its own (opt->threads); the targets and options are only read, so one
+ * target set and one option set may be shared by all the counting threads.
+ * A vw_sample_counts_t belongs to one thread until it is returned.
  */
 #ifndef VW_COUNT_H
 #define VW_COUNT_H

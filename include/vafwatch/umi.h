@@ -37,6 +37,10 @@
  * make at least 'min_agree' of the total (a vote without a quality, such
  * as an indel allele, weighs 30).  A duplex molecule has a consensus when
  * both strands have one and they agree, or when only one strand was seen.
+ *
+ * Thread safety: no global state; a collector (vw_umi_col_t) belongs to
+ * one thread, the pure functions (vote, directional grouping, UMI parsing)
+ * may be called from any thread.
  */
 #ifndef VW_UMI_H
 #define VW_UMI_H
