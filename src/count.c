@@ -123,7 +123,7 @@ static void engine_free(engine_t *e)
     free(e->qpos);
     free(e->allele.s);
     for (int k = 0; k < e->n_sw; k++)
-        free(e->sw[k].cnt);
+        vw_selfwin_free(&e->sw[k]);
     free(e->sw);
     count_mol_free(e);
 }
@@ -243,7 +243,7 @@ static int self_init(engine_t *e, const sam_hdr_t *h)
         return -ENOMEM;
     }
     for (int k = 0; k < e->n_sw; k++)
-        if (!(e->sw[k].cnt = calloc((size_t)(e->sw[k].end - e->sw[k].beg), sizeof(*e->sw[k].cnt))))
+        if (vw_selfwin_alloc(&e->sw[k]) < 0)
             return -ENOMEM;
     return 0;
 }

@@ -3,6 +3,7 @@
  * (see selfbg.h and vw_count_self_bg() in count.h). */
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,6 +99,128 @@ int vw_selfbg_windows(const vw_targets_t *ts, const sam_hdr_t *h, int flank, vw_
     return nm;
 }
 
+int vw_selfwin_alloc(vw_selfwin_t *w)
+{
+    size_t len = (size_t)(w->end - w->beg);
+    w->cnt = calloc(len ? len : 1, sizeof(*w->cnt));
+    w->ref = calloc(len ? len : 1, 1);
+    w->diff = calloc(len + 1, sizeof(*w->diff));
+    if (!w->cnt || !w->ref || !w->diff) {
+        vw_selfwin_free(w);
+        return -ENOMEM;
+    }
+    return 0;
+}
+
+void vw_selfwin_free(vw_selfwin_t *w)
+{
+    free(w->cnt);
+    free(w->ref);
+    free(w->diff);
+    w->cnt = NULL;
+    w->ref = NULL;
+    w->diff = NULL;
+}
+
+/* The rare base of add_block: one that leaves the coverage (low quality,
+ * N), the first one at a position (it becomes the position's guess), or
+ * one other than the guess (counted in its own column). */
+static void add_odd(uint32_t *cnt, uint8_t *ref, int32_t *diff, int nib, int bad)
+{
+    int bi = nt16_idx[nib];
+    if (bad || bi < 0) {
+        diff[0]--;
+        diff[1]++;
+    } else if (*ref == 0) {
+        *ref = (uint8_t)nib;
+    } else {
+        cnt[bi]++;
+    }
+}
+
+/* Two base codes of one SEQ byte as two bytes, the first base first in
+ * memory (little-endian), so that 4 SEQ bytes compare with 8 guess bytes
+ * as one 64-bit word. */
+static uint16_t unpack2[256];
+static pthread_once_t unpack2_once = PTHREAD_ONCE_INIT;
+
+static void unpack2_init(void)
+{
+    for (int b = 0; b < 256; b++)
+        unpack2[b] = (uint16_t)((b >> 4) | ((b & 15) << 8));
+}
+
+#define ONES8 0x0101010101010101ULL
+#define HIGH8 0x8080808080808080ULL
+
+/* 8 bases from even query position qp (4 SEQ bytes) all equal to the 8
+ * guesses at ref, with qualities all >= minq (qual NULL: no test; minq
+ * must be <= 128). */
+static inline int eight_plain(const uint8_t *seq, const uint8_t *qual, int qp, const uint8_t *ref, int minq)
+{
+    const uint8_t *sb = seq + (qp >> 1);
+    uint64_t rd = (uint64_t)unpack2[sb[0]] | (uint64_t)unpack2[sb[1]] << 16 | (uint64_t)unpack2[sb[2]] << 32
+                  | (uint64_t)unpack2[sb[3]] << 48;
+    uint64_t rf, q;
+    memcpy(&rf, ref, 8);
+    if (rd != rf)
+        return 0;
+    if (!qual)
+        return 1;
+    memcpy(&q, qual + qp, 8);
+    /* per byte: q >= minq when its high bit is set (q >= 128) or when
+     * (q & 127) + 128 - minq reaches 128 (no carry out of a byte) */
+    uint64_t ok = (q | ((q & ~HIGH8) + (uint64_t)(128 - minq) * ONES8)) & HIGH8;
+    return ok == HIGH8;
+}
+
+/* Adds the bases of query [qp, qp + len) at window positions from 'off' on
+ * (one aligned block inside one window).  The block adds 1 to the coverage
+ * of all its positions at once (two updates of the difference array); a
+ * base equal to the position's guess (the first usable base seen there)
+ * needs nothing more.  Eight bases at a time are compared with their
+ * guesses and their qualities tested as 64-bit words; only a word with a
+ * difference is looked at base by base (add_odd).  vw_selfbg_summarise()
+ * turns guesses and coverage back into base counts. */
+static inline void add_block(vw_selfwin_t *w, hts_pos_t off, const uint8_t *seq, const uint8_t *qual, int qp,
+                             int len, int minq)
+{
+    uint8_t *ref = w->ref + off;
+    int32_t *diff = w->diff + off;
+    uint32_t (*cnt)[4] = w->cnt + off;
+    diff[0]++;
+    diff[len]--;
+    int i = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (minq <= 128) {
+        if ((qp & 1) && len > 0) { /* to an even query position: whole SEQ bytes */
+            int nib = bam_seqi(seq, qp), bad = qual && qual[qp] < minq;
+            if (nib != ref[0] || bad)
+                add_odd(cnt[0], ref, diff, nib, bad);
+            i = 1;
+        }
+        for (; i + 8 <= len; i += 8) {
+            if (eight_plain(seq, qual, qp + i, ref + i, minq))
+                continue;
+            for (int k = i; k < i + 8; k++) {
+                int nib = bam_seqi(seq, qp + k), bad = qual && qual[qp + k] < minq;
+                if (nib != ref[k] || bad)
+                    add_odd(cnt[k], ref + k, diff + k, nib, bad);
+            }
+        }
+    }
+#endif
+    for (; i < len; i++) {
+        int nib = bam_seqi(seq, qp + i);
+        int bad = qual && qual[qp + i] < minq;
+        if (__builtin_expect(nib != ref[i] || bad, 0))
+            add_odd(cnt[i], ref + i, diff + i, nib, bad);
+    }
+}
+
+/* One walk of the read's CIGAR: each aligned block is cut at the window
+ * bounds, and the bases of each piece inside a window are added in one
+ * tight loop (add_block). */
 void vw_selfbg_add_read(const bam1_t *b, vw_selfwin_t *w, int n, int *cur, int min_bq)
 {
     const bam1_core_t *c = &b->core;
@@ -115,6 +238,8 @@ void vw_selfbg_add_read(const bam1_t *b, vw_selfwin_t *w, int n, int *cur, int m
     int no_qual = qual[0] == 0xff;
     if (no_qual && min_bq > 0)
         return;
+    const uint8_t *q_or_null = no_qual || min_bq <= 0 ? NULL : qual;
+    (void)pthread_once(&unpack2_once, unpack2_init);
     const uint32_t *cig = bam_get_cigar(b);
     const uint8_t *seq = bam_get_seq(b);
     hts_pos_t rp = c->pos;
@@ -123,17 +248,26 @@ void vw_selfbg_add_read(const bam1_t *b, vw_selfwin_t *w, int n, int *cur, int m
         int ol = bam_cigar_oplen(cig[j]);
         int t = bam_cigar_type(bam_cigar_op(cig[j]));
         if (t == 3) {
-            for (int e = 0; e < ol; e++, rp++, qp++) {
+            hts_pos_t op_end = rp + ol;
+            while (rp < op_end) {
                 while (k < n && w[k].tid == c->tid && w[k].end <= rp)
                     k++;
                 if (k == n || w[k].tid != c->tid)
                     return;
-                if (rp < w[k].beg || qp >= c->l_qseq || (!no_qual && qual[qp] < min_bq))
-                    continue;
-                int bi = nt16_idx[bam_seqi(seq, qp)];
-                if (bi >= 0)
-                    w[k].cnt[rp - w[k].beg][bi]++;
+                if (w[k].beg >= op_end)
+                    break;
+                hts_pos_t a = rp > w[k].beg ? rp : w[k].beg, e = op_end < w[k].end ? op_end : w[k].end;
+                int qa = qp + (int)(a - rp);
+                int len = (int)(e - a);
+                if (len > c->l_qseq - qa) /* a CIGAR longer than SEQ: the bases past its end are not there */
+                    len = c->l_qseq - qa;
+                if (len > 0)
+                    add_block(&w[k], a - w[k].beg, seq, q_or_null, qa, len, min_bq);
+                qp += (int)(e - rp);
+                rp = e;
             }
+            qp += (int)(op_end - rp);
+            rp = op_end;
         } else if (t == 1) {
             qp += ol;
         } else if (t == 2) {
@@ -142,8 +276,26 @@ void vw_selfbg_add_read(const bam1_t *b, vw_selfwin_t *w, int n, int *cur, int m
     }
 }
 
-void vw_selfbg_summarise(vw_selfbg_t *r, const vw_selfwin_t *w, const vw_targets_t *ts, const sam_hdr_t *h)
+/* Base counts from the walk's form: the coverage is the prefix sum of the
+ * difference array, and the guess's column is the coverage less the other
+ * columns. */
+static void win_finish(vw_selfwin_t *w)
 {
+    hts_pos_t len = w->end - w->beg;
+    int64_t cov = 0;
+    for (hts_pos_t p = 0; p < len; p++) {
+        cov += w->diff[p];
+        int g = w->ref[p] ? nt16_idx[w->ref[p]] : -1;
+        if (g < 0)
+            continue; /* no usable base here: cov is 0 */
+        uint32_t *cp = w->cnt[p];
+        cp[g] = (uint32_t)(cov - (int64_t)cp[0] - cp[1] - cp[2] - cp[3]);
+    }
+}
+
+void vw_selfbg_summarise(vw_selfbg_t *r, vw_selfwin_t *w, const vw_targets_t *ts, const sam_hdr_t *h)
+{
+    win_finish(w);
     hts_pos_t len = w->end - w->beg;
     for (hts_pos_t p = 0; p < len; p++) {
         const uint32_t *cp = w->cnt[p];
@@ -228,21 +380,18 @@ int vw_count_self_bg(const char *path, const vw_targets_t *ts, const vw_count_op
     }
     /* one window at a time: its counts are summarised and freed before the next */
     for (int k = 0; k < nw && rc == 0; k++) {
-        if (!(w[k].cnt = calloc((size_t)(w[k].end - w[k].beg), sizeof(*w[k].cnt)))) {
-            rc = -ENOMEM;
+        if ((rc = vw_selfwin_alloc(&w[k])) < 0)
             break;
-        }
         vw_aln_span_t sp = {w[k].tid, w[k].beg, w[k].end};
         selfbg_walk_t x = {opt, w + k, 0};
         if ((rc = vw_aln_walk(a, idx, &sp, 1, opt->reference, selfbg_read, &x, NULL)) < 0)
             break;
         vw_selfbg_summarise(&r, &w[k], ts, a->h);
-        free(w[k].cnt);
-        w[k].cnt = NULL;
+        vw_selfwin_free(&w[k]);
     }
 out:
     for (int k = 0; k < nw; k++)
-        free(w[k].cnt);
+        vw_selfwin_free(&w[k]);
     free(w);
     if (idx)
         hts_idx_destroy(idx);

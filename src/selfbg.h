@@ -14,16 +14,28 @@
 
 #include "vafwatch/count.h"
 
-/* A window of reference positions [beg, end) on contig tid; cnt[i][b] is
- * the number of reads showing base b (0..3 = ACGT) at beg + i. */
+/* A window of reference positions [beg, end) on contig tid.  While reads
+ * are added, position beg + i holds: ref[i], the 4-bit code of the first
+ * usable base seen there (its "guess", 0 before any); cnt[i][b], the reads
+ * showing base b (0..3 = ACGT) other than the guess; and the coverage of
+ * usable bases as the difference array diff[0..len].  After
+ * vw_selfbg_summarise(), cnt[i][b] is the number of reads showing base b
+ * (the guess's column filled in); a window is summarised once. */
 typedef struct {
     hts_pos_t beg, end;
     int tid;
     uint32_t (*cnt)[4];
+    uint8_t *ref;
+    int32_t *diff;
 } vw_selfwin_t;
 
+/* Allocates the zeroed arrays of w (end - beg positions): 0 or -ENOMEM.
+ * vw_selfwin_free() frees them (and sets them NULL). */
+int vw_selfwin_alloc(vw_selfwin_t *w);
+void vw_selfwin_free(vw_selfwin_t *w);
+
 /* The windows of the targets (each target +- flank), sorted and merged,
- * without counts (cnt NULL).  Returns the number of windows (*ret NULL
+ * without counts (arrays NULL).  Returns the number of windows (*ret NULL
  * when 0), or -ENOMEM. */
 int vw_selfbg_windows(const vw_targets_t *ts, const sam_hdr_t *h, int flank, vw_selfwin_t **ret);
 
@@ -34,6 +46,6 @@ void vw_selfbg_add_read(const bam1_t *b, vw_selfwin_t *w, int n, int *cur, int m
 
 /* Adds the usable positions of a counted window to r (hotspot positions,
  * positions under 10 reads and polymorphic positions are left out). */
-void vw_selfbg_summarise(vw_selfbg_t *r, const vw_selfwin_t *w, const vw_targets_t *ts, const sam_hdr_t *h);
+void vw_selfbg_summarise(vw_selfbg_t *r, vw_selfwin_t *w, const vw_targets_t *ts, const sam_hdr_t *h);
 
 #endif
