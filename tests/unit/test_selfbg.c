@@ -105,8 +105,8 @@ static void random_read(bam1_t *b, int tid, hts_pos_t pos, const uint8_t *truth,
 
 static void run_case(int min_bq, int n_reads, int variant)
 {
-    uint8_t truth[600];
-    for (int i = 0; i < 600; i++)
+    uint8_t truth[1000];
+    for (int i = 0; i < 1000; i++)
         truth[i] = (uint8_t)"\1\2\4\x8"[rnd(4)];
     sam_hdr_t *h = sam_hdr_parse(40, "@SQ\tSN:c1\tLN:1000\n@SQ\tSN:c2\tLN:1000\n");
     assert_non_null(h);
