@@ -1,0 +1,214 @@
+/* test_aln.c -- unit tests of the alignment-file prologue and read walk
+ * (aln.c): open errors, the header-only mode, sample names, build check,
+ * the walk through the index and streaming (read counts are hand counts
+ * of the reads written here), an unsorted stream and a stale index. */
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <htslib/sam.h>
+
+#include "vw_test.h"
+#include "vafwatch/aln.h"
+#include "vafwatch/log.h"
+
+static char dir[] = "/tmp/vw_test_aln_XXXXXX";
+static FILE *sink;
+
+/* 40-bp reads on contig sim1 (6000 bp) starting at starts[0..n); a BAM with
+ * its index, or a SAM when 'sam'.  Read group SM 'sm' when not NULL. */
+static void write_reads(const char *path, const int *starts, int n, int sam, const char *sm)
+{
+    samFile *fp = sam_open(path, sam ? "w" : "wb");
+    assert_non_null(fp);
+    char txt[256];
+    snprintf(txt, sizeof txt, "@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:sim1\tLN:6000\n%s%s%s",
+             sm ? "@RG\tID:g1\tSM:" : "", sm ? sm : "", sm ? "\n" : "");
+    sam_hdr_t *h = sam_hdr_parse(strlen(txt), txt);
+    assert_non_null(h);
+    assert_int_equal(sam_hdr_write(fp, h), 0);
+    bam1_t *b = bam_init1();
+    char seq[41], qual[40];
+    memset(seq, 'C', 40);
+    seq[40] = 0;
+    memset(qual, 30, sizeof qual);
+    for (int k = 0; k < n; k++) {
+        char name[32];
+        snprintf(name, sizeof name, "r%d", k);
+        uint32_t cig = bam_cigar_gen(40, BAM_CMATCH);
+        assert_true(bam_set1(b, strlen(name), name, 0, 0, starts[k], 60, 1, &cig, -1, -1, 0, 40, seq, qual, 0) >= 0);
+        assert_true(sam_write1(fp, h, b) >= 0);
+    }
+    bam_destroy1(b);
+    sam_hdr_destroy(h);
+    assert_int_equal(sam_close(fp), 0);
+    if (!sam)
+        assert_int_equal(sam_index_build(path, 0), 0);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    sink = tmpfile();
+    vw_log_set_sink(sink);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    vw_log_set_sink(NULL);
+    fclose(sink);
+    return vw_test_rmtree(dir);
+}
+
+static void test_open_errors(void **state)
+{
+    (void)state;
+    char p[256];
+    vw_aln_t *a = NULL;
+    snprintf(p, sizeof p, "%s/none.bam", dir);
+    assert_int_equal(vw_aln_open(p, NULL, 0, 0, &a), -ENOENT);
+    assert_int_equal(vw_aln_open(p, NULL, 0, VW_ALN_HEADER, &a), -ENOENT);
+    assert_null(a);
+    /* a text file that is no alignment file */
+    snprintf(p, sizeof p, "%s/t.txt", dir);
+    FILE *f = fopen(p, "w");
+    fputs("chrom\tpos\n1\t2\n", f);
+    fclose(f);
+    assert_int_equal(vw_aln_open(p, NULL, 0, 0, &a), VW_EFORMAT);
+    assert_null(a);
+    assert_int_equal(vw_aln_close(NULL, 7), 7);
+}
+
+typedef struct {
+    int n, n_span[4];
+} tally_t;
+
+static int count_read(void *ud, const bam1_t *b, int span)
+{
+    (void)b;
+    tally_t *t = ud;
+    t->n++;
+    if (span >= 0)
+        t->n_span[span]++;
+    return 0;
+}
+
+static int stop_at_3(void *ud, const bam1_t *b, int span)
+{
+    (void)b;
+    (void)span;
+    return ++((tally_t *)ud)->n == 3 ? -EINTR : 0;
+}
+
+static void test_walk(void **state)
+{
+    (void)state;
+    char p[256];
+    snprintf(p, sizeof p, "%s/r.bam", dir);
+    const int starts[] = {100, 150, 200, 1000, 1010, 3000};
+    write_reads(p, starts, 6, 0, "S1");
+    vw_aln_t *a = NULL;
+    assert_int_equal(vw_aln_open(p, NULL, 0, 0, &a), 0);
+    assert_int_equal(a->stream, 0);
+    assert_int_equal(a->format, bam);
+    char *s = vw_aln_sample(a, NULL);
+    assert_string_equal(s, "S1");
+    free(s);
+    s = vw_aln_sample(a, "given");
+    assert_string_equal(s, "given");
+    free(s);
+    assert_int_equal(vw_aln_one_sample(a), 0);
+    assert_int_equal(vw_aln_check_build(a, VW_BUILD_UNKNOWN, "targets"), 0);
+    hts_idx_t *idx = NULL;
+    assert_int_equal(vw_aln_index(a, NULL, &idx), 0);
+    /* [0, 160): reads at 100, 150 (and none at 200); [990, 1005): 1000 (ends 1040), 1010 does not
+     * start before 1005; [2000, 2100): none */
+    vw_aln_span_t sp[3] = {{0, 0, 160}, {0, 990, 1005}, {0, 2000, 2100}};
+    tally_t t = {0, {0}};
+    int64_t n = -1;
+    assert_int_equal(vw_aln_walk(a, idx, sp, 3, NULL, count_read, &t, &n), 0);
+    assert_int_equal(t.n, 3);
+    assert_int_equal(n, 3);
+    assert_int_equal(t.n_span[0], 2);
+    assert_int_equal(t.n_span[1], 1);
+    assert_int_equal(t.n_span[2], 0);
+    /* a callback's error stops the walk with its code */
+    tally_t u = {0, {0}};
+    vw_aln_span_t all = {0, 0, 6000};
+    assert_int_equal(vw_aln_walk(a, idx, &all, 1, NULL, stop_at_3, &u, NULL), -EINTR);
+    assert_int_equal(u.n, 3);
+    hts_idx_destroy(idx);
+    assert_int_equal(vw_aln_close(a, 0), 0);
+    /* streaming: every read, span -1 */
+    assert_int_equal(vw_aln_open(p, NULL, 0, VW_ALN_STREAM, &a), 0);
+    assert_int_equal(a->stream, 1);
+    tally_t v = {0, {0}};
+    assert_int_equal(vw_aln_walk(a, NULL, NULL, 0, NULL, count_read, &v, &n), 0);
+    assert_int_equal(v.n, 6);
+    assert_int_equal(n, 6);
+    assert_int_equal(v.n_span[0], 0);
+    assert_int_equal(vw_aln_close(a, 0), 0);
+    /* header only: the sample from the file name when no read group names one */
+    snprintf(p, sizeof p, "%s/P1_d0.bam", dir);
+    write_reads(p, starts, 2, 0, NULL);
+    assert_int_equal(vw_aln_open(p, NULL, 0, VW_ALN_HEADER, &a), 0);
+    s = vw_aln_sample(a, NULL);
+    assert_string_equal(s, "P1_d0");
+    free(s);
+    assert_int_equal(vw_aln_close(a, 0), 0);
+}
+
+static void test_unsorted(void **state)
+{
+    (void)state;
+    char p[256];
+    snprintf(p, sizeof p, "%s/u.sam", dir);
+    const int starts[] = {100, 300, 200, 400};
+    write_reads(p, starts, 4, 1, NULL);
+    vw_aln_t *a = NULL;
+    assert_int_equal(vw_aln_open(p, NULL, 0, VW_ALN_STREAM, &a), 0);
+    assert_int_equal(a->format, sam);
+    tally_t t = {0, {0}};
+    int64_t n = 0;
+    assert_int_equal(vw_aln_walk(a, NULL, NULL, 0, NULL, count_read, &t, &n), VW_EFORMAT);
+    assert_int_equal(t.n, 2); /* the third record is the first out of order */
+    assert_int_equal(n, 3);
+    assert_int_equal(vw_aln_close(a, 0), 0);
+}
+
+static void test_stale_index(void **state)
+{
+    (void)state;
+    char p[256], ip[280];
+    snprintf(p, sizeof p, "%s/s.bam", dir);
+    const int starts[] = {100};
+    write_reads(p, starts, 1, 0, NULL);
+    snprintf(ip, sizeof ip, "%s.csi", p);
+    struct stat st;
+    if (stat(ip, &st) != 0)
+        snprintf(ip, sizeof ip, "%s.bai", p);
+    struct timeval old[2] = {{1000000000, 0}, {1000000000, 0}};
+    assert_int_equal(utimes(ip, old), 0);
+    vw_aln_t *a = NULL;
+    assert_int_equal(vw_aln_open(p, NULL, 0, 0, &a), VW_EINPUT);
+    assert_null(a);
+    /* streaming does not use the index: no check */
+    assert_int_equal(vw_aln_open(p, NULL, 0, VW_ALN_STREAM, &a), 0);
+    assert_int_equal(vw_aln_close(a, 0), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_open_errors),
+        cmocka_unit_test(test_walk),
+        cmocka_unit_test(test_unsorted),
+        cmocka_unit_test(test_stale_index),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
