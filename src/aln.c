@@ -1,5 +1,6 @@
 /* aln.c -- opening and walking an alignment file (see aln.h). */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -291,67 +292,285 @@ int vw_aln_check_stream_end(const vw_aln_t *a, int64_t n_done)
     return 0;
 }
 
-static int walk_stream(vw_aln_t *a, bam1_t *b, const char *reference, vw_aln_read_fn fn, void *ud, int64_t *n)
+/* Records are decoded AHEAD records ahead of the one handed on, so that a
+ * caller can prefetch what each will need (the pending-mate table slot of
+ * the counting engine) while the records before it are handled. */
+#define AHEAD 16
+
+typedef struct {
+    vw_aln_t *a;
+    const vw_aln_reader_t *rd;
+    const char *reference;
+    bam1_t *b[AHEAD];
+    uint64_t w[AHEAD];
+    int n, head;           /* records held, index of the oldest */
+    int64_t n_reads;
+    int last_tid;
+    hts_pos_t last_pos;
+} walk_t;
+
+static inline bam1_t *ring_slot(walk_t *k)
 {
-    int r, ret = 0, last_tid = -1;
-    hts_pos_t last_pos = -1;
-    while ((r = sam_read1(a->fp, a->h, b)) >= 0) {
-        ++*n;
-        const bam1_core_t *c = &b->core;
-        if (c->tid < 0)
-            return 0; /* unplaced unmapped reads come last */
-        if (c->tid < last_tid || (c->tid == last_tid && c->pos < last_pos)) {
-            vw_error("%s: not sorted by coordinate (record %lld, %s at %s:%lld); run samtools sort", a->path,
-                     (long long)*n, bam_get_qname(b), sam_hdr_tid2name(a->h, c->tid), (long long)c->pos + 1);
-            return VW_EFORMAT;
-        }
-        last_tid = c->tid;
-        last_pos = c->pos;
-        if ((ret = fn(ud, b, -1)) < 0)
-            return ret;
-    }
-    if (r < -1)
-        return vw_aln_read_error(a, r, *n, 0, reference);
-    return vw_aln_check_stream_end(a, *n);
+    return k->b[(k->head + k->n) % AHEAD];
 }
 
-static int walk_index(vw_aln_t *a, hts_idx_t *idx, const vw_aln_span_t *sp, int n_sp, bam1_t *b,
-                      const char *reference, vw_aln_read_fn fn, void *ud, int64_t *n)
+/* Hands the oldest record on. */
+static int ring_pop(walk_t *k, int span)
 {
-    int r, ret;
-    for (int k = 0; k < n_sp; k++) {
-        hts_itr_t *itr = sam_itr_queryi(idx, sp[k].tid, sp[k].beg, sp[k].end);
+    int i = k->head;
+    if (k->rd->peek && k->n > AHEAD / 2) {
+        int j = (i + AHEAD / 2) % AHEAD;
+        k->rd->peek(k->rd->ud, k->b[j], k->w[j]);
+    }
+    k->head = (i + 1) % AHEAD;
+    k->n--;
+    return k->rd->read(k->rd->ud, k->b[i], span, k->w[i]);
+}
+
+/* Takes the record just read into ring_slot(). */
+static int ring_push(walk_t *k, int span)
+{
+    int i = (k->head + k->n) % AHEAD;
+    uint64_t w = 0;
+    if (k->rd->ahead && k->rd->ahead(k->rd->ud, k->b[i], &w))
+        return 0;
+    k->w[i] = w;
+    k->n++;
+    return k->n == AHEAD ? ring_pop(k, span) : 0;
+}
+
+static int ring_drain(walk_t *k, int ret, int span)
+{
+    while (ret >= 0 && k->n > 0)
+        ret = ring_pop(k, span);
+    k->n = 0;
+    return ret;
+}
+
+/* One streamed record: returns 1 to stop (unplaced reads reached), 0 to go
+ * on, < 0 on error. */
+static int stream_take(walk_t *k)
+{
+    const bam1_t *b = ring_slot(k);
+    const bam1_core_t *c = &b->core;
+    k->n_reads++;
+    if (c->tid < 0)
+        return 1; /* unplaced unmapped reads come last */
+    if (c->tid < k->last_tid || (c->tid == k->last_tid && c->pos < k->last_pos)) {
+        vw_error("%s: not sorted by coordinate (record %lld, %s at %s:%lld); run samtools sort", k->a->path,
+                 (long long)k->n_reads, bam_get_qname(b), sam_hdr_tid2name(k->a->h, c->tid),
+                 (long long)c->pos + 1);
+        return VW_EFORMAT;
+    }
+    k->last_tid = c->tid;
+    k->last_pos = c->pos;
+    return ring_push(k, -1);
+}
+
+/* Ends a stream stopped by 'stop' (1: unplaced reads reached, < 0: an
+ * error) after read result r: the records still in the window are handed
+ * on, then a read error or a missing end-of-file marker is reported unless
+ * the stream stopped at the unplaced reads before its end (the decoding
+ * thread then reports r -1 too: the marker is not checked there). */
+static int stream_end(walk_t *k, int stop, int r)
+{
+    int ret = ring_drain(k, stop, -1);
+    if (ret < 0)
+        return ret;
+    if (stop == 0 && r < -1)
+        return vw_aln_read_error(k->a, r, k->n_reads, 0, k->reference);
+    if (stop == 0 && r == -1 && (ret = vw_aln_check_stream_end(k->a, k->n_reads)) < 0)
+        return ret;
+    return k->rd->span_end ? k->rd->span_end(k->rd->ud, -1) : 0;
+}
+
+static int walk_stream(walk_t *k)
+{
+    int r, ret = 0;
+    while ((r = sam_read1(k->a->fp, k->a->h, ring_slot(k))) >= 0)
+        if ((ret = stream_take(k)) != 0)
+            break;
+    return stream_end(k, ret, r);
+}
+
+/* Streaming with a decoding thread: one thread reads and decodes records
+ * into batches while this one hands them on.  Batches travel through a
+ * ring of N_BATCH; the decoder stops at the end of the file, at a read
+ * error (kept for the walk to report after the records before it), at the
+ * first unplaced read, or when the walk asks it to. */
+#define BATCH 2048
+#define N_BATCH 4
+
+typedef struct {
+    bam1_t *b[BATCH];
+    int n;
+    int r; /* after the last record: 0 more to come, -1 end of file, < -1 read error */
+} batch_t;
+
+typedef struct {
+    samFile *fp;
+    sam_hdr_t *h;
+    batch_t bt[N_BATCH];
+    int n_full, wr, rd; /* full batches, next to fill, next to hand on */
+    int stop;
+    pthread_mutex_t lock;
+    pthread_cond_t cv;
+} decoder_t;
+
+static void *decoder_main(void *arg)
+{
+    decoder_t *d = arg;
+    for (int done = 0; !done;) {
+        pthread_mutex_lock(&d->lock);
+        while (d->n_full == N_BATCH && !d->stop)
+            pthread_cond_wait(&d->cv, &d->lock);
+        int stop = d->stop;
+        batch_t *t = &d->bt[d->wr];
+        pthread_mutex_unlock(&d->lock);
+        if (stop)
+            break;
+        t->n = 0;
+        t->r = 0;
+        while (t->n < BATCH) {
+            int r = sam_read1(d->fp, d->h, t->b[t->n]);
+            if (r < 0) {
+                t->r = r;
+                break;
+            }
+            if (t->b[t->n++]->core.tid < 0) {
+                t->r = -1; /* unplaced reads: the walk stops at this one */
+                break;
+            }
+        }
+        done = t->r != 0;
+        pthread_mutex_lock(&d->lock);
+        d->wr = (d->wr + 1) % N_BATCH;
+        d->n_full++;
+        pthread_cond_broadcast(&d->cv);
+        pthread_mutex_unlock(&d->lock);
+    }
+    return NULL;
+}
+
+static void decoder_free(decoder_t *d)
+{
+    for (int i = 0; i < N_BATCH; i++)
+        for (int j = 0; j < BATCH; j++)
+            bam_destroy1(d->bt[i].b[j]);
+    free(d);
+}
+
+/* Hands on the batches of a running decoder; returns the stop code of
+ * stream_take and sets *ret_r to the last batch's read result. */
+static int decoder_consume(walk_t *k, decoder_t *d, int *ret_r)
+{
+    int ret = 0, r = 0;
+    for (;;) {
+        pthread_mutex_lock(&d->lock);
+        while (d->n_full == 0)
+            pthread_cond_wait(&d->cv, &d->lock);
+        batch_t *t = &d->bt[d->rd];
+        pthread_mutex_unlock(&d->lock);
+        for (int i = 0; i < t->n && ret == 0; i++) {
+            /* swap the decoded record into the ring's free slot */
+            bam1_t **slot = &k->b[(k->head + k->n) % AHEAD], *tmp = *slot;
+            *slot = t->b[i];
+            t->b[i] = tmp;
+            ret = stream_take(k);
+        }
+        r = t->r;
+        pthread_mutex_lock(&d->lock);
+        d->rd = (d->rd + 1) % N_BATCH;
+        d->n_full--;
+        if (ret != 0)
+            d->stop = 1;
+        pthread_cond_broadcast(&d->cv);
+        pthread_mutex_unlock(&d->lock);
+        if (ret != 0 || r != 0)
+            break;
+    }
+    *ret_r = r;
+    return ret;
+}
+
+static int walk_stream_mt(walk_t *k)
+{
+    decoder_t *d = calloc(1, sizeof(*d));
+    int ret = 0, r = 0;
+    if (!d)
+        return -ENOMEM;
+    d->fp = k->a->fp;
+    d->h = k->a->h;
+    for (int i = 0; i < N_BATCH; i++)
+        for (int j = 0; j < BATCH; j++)
+            if (!(d->bt[i].b[j] = bam_init1()))
+                ret = -ENOMEM;
+    pthread_t th;
+    if (ret == 0 && (pthread_mutex_init(&d->lock, NULL) != 0 || pthread_cond_init(&d->cv, NULL) != 0
+                     || pthread_create(&th, NULL, decoder_main, d) != 0))
+        ret = -ENOMEM; /* (never on Linux but for resources: not worth a separate message) */
+    if (ret < 0) {
+        decoder_free(d);
+        return ret;
+    }
+    ret = decoder_consume(k, d, &r);
+    pthread_join(th, NULL);
+    pthread_mutex_destroy(&d->lock);
+    pthread_cond_destroy(&d->cv);
+    decoder_free(d);
+    return stream_end(k, ret, r);
+}
+
+static int walk_index(walk_t *k, hts_idx_t *idx, const vw_aln_span_t *sp, int n_sp)
+{
+    int r = -1, ret = 0;
+    for (int s = 0; s < n_sp && ret >= 0; s++) {
+        hts_itr_t *itr = sam_itr_queryi(idx, sp[s].tid, sp[s].beg, sp[s].end);
         if (!itr) {
-            vw_error("%s: cannot query region %s:%lld-%lld", a->path, sam_hdr_tid2name(a->h, sp[k].tid),
-                     (long long)sp[k].beg + 1, (long long)sp[k].end);
+            vw_error("%s: cannot query region %s:%lld-%lld", k->a->path, sam_hdr_tid2name(k->a->h, sp[s].tid),
+                     (long long)sp[s].beg + 1, (long long)sp[s].end);
             return VW_EFORMAT;
         }
-        ret = 0;
-        while ((r = sam_itr_next(a->fp, itr, b)) >= 0) {
-            ++*n;
-            if ((ret = fn(ud, b, k)) < 0)
+        while ((r = sam_itr_next(k->a->fp, itr, ring_slot(k))) >= 0) {
+            k->n_reads++;
+            if ((ret = ring_push(k, s)) < 0)
                 break;
         }
+        ret = ring_drain(k, ret, s);
         hts_itr_destroy(itr);
         if (ret < 0)
             return ret;
         if (r < -1)
-            return vw_aln_read_error(a, r, *n, 1, reference);
+            return vw_aln_read_error(k->a, r, k->n_reads, 1, k->reference);
+        if (k->rd->span_end)
+            ret = k->rd->span_end(k->rd->ud, s);
     }
-    return 0;
+    return ret < 0 ? ret : 0;
 }
 
 int vw_aln_walk(vw_aln_t *a, hts_idx_t *idx, const vw_aln_span_t *spans, int n, const char *reference,
-                vw_aln_read_fn fn, void *ud, int64_t *ret_n)
+                const vw_aln_reader_t *rd, int64_t *ret_n)
 {
-    int64_t n_reads = 0;
-    bam1_t *b = bam_init1();
-    if (!b)
-        return -ENOMEM;
-    int rc = a->stream ? walk_stream(a, b, reference, fn, ud, &n_reads)
-                       : walk_index(a, idx, spans, n, b, reference, fn, ud, &n_reads);
-    bam_destroy1(b);
+    walk_t k;
+    memset(&k, 0, sizeof(k));
+    k.a = a;
+    k.rd = rd;
+    k.reference = reference;
+    k.last_tid = -1;
+    k.last_pos = -1;
+    int rc = 0;
+    for (int i = 0; i < AHEAD; i++)
+        if (!(k.b[i] = bam_init1()))
+            rc = -ENOMEM;
+    if (rc == 0) {
+        if (!a->stream)
+            rc = walk_index(&k, idx, spans, n);
+        else
+            rc = rd->decoder ? walk_stream_mt(&k) : walk_stream(&k);
+    }
+    for (int i = 0; i < AHEAD; i++)
+        bam_destroy1(k.b[i]);
     if (ret_n)
-        *ret_n = n_reads;
+        *ret_n = k.n_reads;
     return rc;
 }

@@ -125,6 +125,7 @@ static void engine_free(engine_t *e)
     for (int k = 0; k < e->n_sw; k++)
         vw_selfwin_free(&e->sw[k]);
     free(e->sw);
+    free(e->rg);
     count_mol_free(e);
 }
 
@@ -260,7 +261,7 @@ int count_index(engine_t *e, vw_aln_t *a)
     int self = opt->self_flank >= 0 && opt->unit != VW_UNIT_MOLECULE;
     if (self && (rc = self_init(e, a->h)) < 0)
         goto out;
-    rc = count_run_index(e, a->fp, a->h, idx);
+    rc = count_run(e, a, idx);
     if (rc == 0 && self) {
         vw_sample_counts_t *s = e->out;
         memset(&s->self, 0, sizeof(s->self));
@@ -310,7 +311,7 @@ int vw_count_in(vw_count_in_t *in, const char *sample, const vw_targets_t *ts, c
         if (!a->stream)
             rc = count_index(&e, a);
         else
-            rc = opt->threads > 1 ? count_run_stream_mt(&e, a->fp, a->h) : count_run_stream(&e, a->fp, a->h);
+            rc = count_run(&e, a, NULL);
         if (rc == 0)
             vw_ratewarn_summary(&e.warn_cigar);
         if (rc == 0 && e.umi)

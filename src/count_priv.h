@@ -1,7 +1,7 @@
 /* count_priv.h -- internal: the counting engine's state, shared by the
  * files of the engine.  Layers (each file calls only those below it):
  *   count.c         vw_count_in and the engine's life cycle
- *   count_loop.c    the read loops: index, stream, stream with a decoder thread
+ *   count_loop.c    the engine on the read walk (aln.c): regions and hooks
  *   count_obs.c     the alleles a read shows at the targets, and its fate (process)
  *   count_pend.c    reads waiting for their mate (name table + timing wheel)
  *   count_tally.c   counting fragments, reads and molecules into the result
@@ -66,6 +66,12 @@ typedef struct {
     hts_pos_t span_beg, span_end; /* reference span the read must cover */
 } bound_t;
 
+/* A region read through the index: its bound targets [lo, hi) and
+ * self-background windows [sw_lo, sw_hi). */
+typedef struct {
+    int lo, hi, sw_lo, sw_hi;
+} region_t;
+
 typedef struct {
     const vw_targets_t *ts;
     const vw_count_opt_t *opt;
@@ -99,6 +105,8 @@ typedef struct {
     vw_selfwin_t *sw;
     int n_sw;
     int sw_lo, sw_hi, sw_cur; /* windows of the region being read; cursor (from sw_lo) */
+    region_t *rg;      /* the regions read through the index */
+    int cur_span;      /* the region being read, -1 before the first */
     /* molecules (opt->unit == VW_UNIT_MOLECULE) */
     vw_umi_col_t *umi;
     int32_t *ti_tid;   /* per target index: its tid and the end of its span */
@@ -140,9 +148,8 @@ int count_pend_add(engine_t *e, const bam1_t *b, int fraglen, uint64_t h);
 /* count_obs.c */
 int count_process(engine_t *e, const bam1_t *b, int lo, int hi, uint64_t h);
 
-/* count_loop.c */
-int count_run_stream(engine_t *e, samFile *fp, sam_hdr_t *h);
-int count_run_stream_mt(engine_t *e, samFile *fp, sam_hdr_t *h);
-int count_run_index(engine_t *e, samFile *fp, sam_hdr_t *h, hts_idx_t *idx);
+/* count_loop.c: counts the reads of a (through idx unless a->stream) into
+ * e->out.  Logs on failure; returns 0 or a negative code. */
+int count_run(engine_t *e, vw_aln_t *a, hts_idx_t *idx);
 
 #endif

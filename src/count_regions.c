@@ -87,8 +87,9 @@ typedef struct {
     int hint;            /* region_add's last hit */
 } creg_walk_t;
 
-static int region_read(void *ud, const bam1_t *b, int span)
+static int region_read(void *ud, const bam1_t *b, int span, uint64_t word)
 {
+    (void)word;
     creg_walk_t *w = ud;
     if (span < 0)
         region_add(w->rg, 0, w->n, b, w->opt, w->frag, &w->hint);
@@ -181,7 +182,8 @@ int vw_count_regions(const char *path, const char *sample, int n, char *const *c
         n_sp = regions_spans(rg, n, sp, lo, hi);
     }
     creg_walk_t w = {rg, n, lo, hi, opt, frag, -1};
-    rc = vw_aln_walk(a, idx, sp, n_sp, opt->reference, region_read, &w, NULL);
+    vw_aln_reader_t rd = {NULL, NULL, region_read, NULL, &w, 0};
+    rc = vw_aln_walk(a, idx, sp, n_sp, opt->reference, &rd, NULL);
 out:
     if (idx)
         hts_idx_destroy(idx);

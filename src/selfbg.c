@@ -347,8 +347,9 @@ typedef struct {
     int cur;
 } selfbg_walk_t;
 
-static int selfbg_read(void *ud, const bam1_t *b, int span)
+static int selfbg_read(void *ud, const bam1_t *b, int span, uint64_t word)
 {
+    (void)word;
     selfbg_walk_t *x = ud;
     const bam1_core_t *c = &b->core;
     const vw_count_opt_t *opt = x->opt;
@@ -384,7 +385,8 @@ int vw_count_self_bg(const char *path, const vw_targets_t *ts, const vw_count_op
             break;
         vw_aln_span_t sp = {w[k].tid, w[k].beg, w[k].end};
         selfbg_walk_t x = {opt, w + k, 0};
-        if ((rc = vw_aln_walk(a, idx, &sp, 1, opt->reference, selfbg_read, &x, NULL)) < 0)
+        vw_aln_reader_t rd = {NULL, NULL, selfbg_read, NULL, &x, 0};
+        if ((rc = vw_aln_walk(a, idx, &sp, 1, opt->reference, &rd, NULL)) < 0)
             break;
         vw_selfbg_summarise(&r, &w[k], ts, a->h);
         vw_selfwin_free(&w[k]);

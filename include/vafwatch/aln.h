@@ -93,18 +93,35 @@ typedef struct {
     hts_pos_t beg, end;
 } vw_aln_span_t;
 
-/* Called for each read; 'span' is the index of the span it was read for
- * (-1 when streaming).  A negative return stops the walk with that code. */
-typedef int (*vw_aln_read_fn)(void *ud, const bam1_t *b, int span);
+/* What a walk does with the reads (every hook but 'read' may be NULL):
+ *  ahead    a record entering the look-ahead window (the next few records
+ *           decoded before the current one is handed on): 1 skips it (it
+ *           is never given to 'read'), 0 keeps it with *word, a value of
+ *           the caller's handed back with the record (a hash to prefetch);
+ *  peek     a kept record halfway through the window (prefetch again);
+ *  read     each kept record in file order; 'span' is the index of the
+ *           span it was read for (-1 when streaming);
+ *  span_end after the last record of each span (-1: of the stream).
+ * A negative return of a hook stops the walk with that code.  The records
+ * are borrowed: valid during the call only. */
+typedef struct {
+    int (*ahead)(void *ud, const bam1_t *b, uint64_t *word);
+    void (*peek)(void *ud, const bam1_t *b, uint64_t word);
+    int (*read)(void *ud, const bam1_t *b, int span, uint64_t word);
+    int (*span_end)(void *ud, int span);
+    void *ud;
+    int decoder; /* streaming: records are decoded on a thread of their own, counted on this one */
+} vw_aln_reader_t;
 
 /* The one read loop: when a->stream, every read from start to end (the
- * coordinate order checked; unmapped reads at the end stop it) and 'idx',
- * 'spans' are not used; else the reads overlapping each of the n spans in
- * turn through 'idx' (a read overlapping two spans is given twice).  Logs
- * on failure.  Returns 0, the callback's negative code, or VW_EFORMAT
- * (unsorted, truncated or corrupt input); *ret_n (may be NULL) is set to
- * the number of records read. */
+ * coordinate order checked; unplaced reads at the end stop it; a BAM pipe's
+ * end-of-file marker checked) and 'idx', 'spans' are not used; else the
+ * reads overlapping each of the n spans in turn through 'idx' (a read
+ * overlapping two spans is given twice).  Logs on failure.  Returns 0, a
+ * hook's negative code, -ENOMEM, or VW_EFORMAT (unsorted, truncated or
+ * corrupt input); *ret_n (may be NULL) is set to the number of records
+ * read. */
 int vw_aln_walk(vw_aln_t *a, hts_idx_t *idx, const vw_aln_span_t *spans, int n, const char *reference,
-                vw_aln_read_fn fn, void *ud, int64_t *ret_n) VW_WARN_UNUSED;
+                const vw_aln_reader_t *rd, int64_t *ret_n) VW_WARN_UNUSED;
 
 #endif
