@@ -163,7 +163,8 @@ static inline int eight_plain(const uint8_t *seq, const uint8_t *qual, int qp, c
                   | (uint64_t)unpack2[sb[3]] << 48;
     uint64_t rf, q;
     memcpy(&rf, ref, 8);
-    if (rd != rf)
+    /* rd == rf, and no base of code 0 ('='): an unset guess is 0 too */
+    if (rd != rf || ((rd - ONES8) & ~rd & HIGH8))
         return 0;
     if (!qual)
         return 1;
@@ -195,7 +196,7 @@ static inline void add_block(vw_selfwin_t *w, hts_pos_t off, const uint8_t *seq,
     if (minq <= 128) {
         if ((qp & 1) && len > 0) { /* to an even query position: whole SEQ bytes */
             int nib = bam_seqi(seq, qp), bad = qual && qual[qp] < minq;
-            if (nib != ref[0] || bad)
+            if (nib != ref[0] || bad || nib == 0)
                 add_odd(cnt[0], ref, diff, nib, bad);
             i = 1;
         }
@@ -204,7 +205,7 @@ static inline void add_block(vw_selfwin_t *w, hts_pos_t off, const uint8_t *seq,
                 continue;
             for (int k = i; k < i + 8; k++) {
                 int nib = bam_seqi(seq, qp + k), bad = qual && qual[qp + k] < minq;
-                if (nib != ref[k] || bad)
+                if (nib != ref[k] || bad || nib == 0)
                     add_odd(cnt[k], ref + k, diff + k, nib, bad);
             }
         }
@@ -213,7 +214,7 @@ static inline void add_block(vw_selfwin_t *w, hts_pos_t off, const uint8_t *seq,
     for (; i < len; i++) {
         int nib = bam_seqi(seq, qp + i);
         int bad = qual && qual[qp + i] < minq;
-        if (__builtin_expect(nib != ref[i] || bad, 0))
+        if (__builtin_expect(nib != ref[i] || bad || nib == 0, 0))
             add_odd(cnt[i], ref + i, diff + i, nib, bad);
     }
 }

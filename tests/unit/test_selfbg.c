@@ -82,7 +82,7 @@ static void random_read(bam1_t *b, int tid, hts_pos_t pos, const uint8_t *truth,
         int t = bam_cigar_type(bam_cigar_op(cig[j])), ol = bam_cigar_oplen(cig[j]);
         for (int e = 0; e < ol && (t & 1); e++) {
             unsigned r = rnd(100);
-            int nib = (t == 3 && r >= 4) ? truth[rp + e] : (int)"\1\2\4\x8\xf"[rnd(5)];
+            int nib = (t == 3 && r >= 4) ? truth[rp + e] : (int)"\1\2\4\x8\xf\0"[rnd(6)]; /* with N and '=' */
             if (variant && t == 3 && r < 30 && (rp + e) % 7 == 0)
                 nib = 8; /* a polymorphic column now and then */
             seq[qp + e] = seq_nt16_str[nib];
