@@ -3,7 +3,6 @@
  * (see selfbg.h and vw_count_self_bg() in count.h). */
 #include <ctype.h>
 #include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,7 +104,9 @@ int vw_selfwin_alloc(vw_selfwin_t *w)
     w->cnt = calloc(len ? len : 1, sizeof(*w->cnt));
     w->ref = calloc(len ? len : 1, 1);
     w->diff = calloc(len + 1, sizeof(*w->diff));
-    if (!w->cnt || !w->ref || !w->diff) {
+    w->pk[0] = calloc(len / 2 + 2, 1);
+    w->pk[1] = calloc(len / 2 + 2, 1);
+    if (!w->cnt || !w->ref || !w->diff || !w->pk[0] || !w->pk[1]) {
         vw_selfwin_free(w);
         return -ENOMEM;
     }
@@ -117,106 +118,102 @@ void vw_selfwin_free(vw_selfwin_t *w)
     free(w->cnt);
     free(w->ref);
     free(w->diff);
+    free(w->pk[0]);
+    free(w->pk[1]);
+    w->pk[0] = w->pk[1] = NULL;
     w->cnt = NULL;
     w->ref = NULL;
     w->diff = NULL;
 }
 
-/* The rare base of add_block: one that leaves the coverage (low quality,
- * N), the first one at a position (it becomes the position's guess), or
- * one other than the guess (counted in its own column). */
-static void add_odd(uint32_t *cnt, uint8_t *ref, int32_t *diff, int nib, int bad)
+/* The rare base of add_block at window position p: one that leaves the
+ * coverage (low quality, N, '='), the first one at a position (it becomes
+ * the position's guess, also in both packed copies), or one other than the
+ * guess (counted in its own column). */
+static void add_odd(vw_selfwin_t *w, hts_pos_t p, int nib, int bad)
 {
     int bi = nt16_idx[nib];
     if (bad || bi < 0) {
-        diff[0]--;
-        diff[1]++;
-    } else if (*ref == 0) {
-        *ref = (uint8_t)nib;
+        w->diff[p]--;
+        w->diff[p + 1]++;
+    } else if (w->ref[p] == 0) {
+        w->ref[p] = (uint8_t)nib;
+        for (int o = 0; o < 2; o++) /* position p at byte (p + o) / 2, high nibble when p + o is even */
+            w->pk[o][(p + o) >> 1] |= (uint8_t)(nib << (((p + o) & 1) ? 0 : 4));
     } else {
-        cnt[bi]++;
+        w->cnt[p][bi]++;
     }
-}
-
-/* Two base codes of one SEQ byte as two bytes, the first base first in
- * memory (little-endian), so that 4 SEQ bytes compare with 8 guess bytes
- * as one 64-bit word. */
-static uint16_t unpack2[256];
-static pthread_once_t unpack2_once = PTHREAD_ONCE_INIT;
-
-static void unpack2_init(void)
-{
-    for (int b = 0; b < 256; b++)
-        unpack2[b] = (uint16_t)((b >> 4) | ((b & 15) << 8));
 }
 
 #define ONES8 0x0101010101010101ULL
 #define HIGH8 0x8080808080808080ULL
 
-/* 8 bases from even query position qp (4 SEQ bytes) all equal to the 8
- * guesses at ref, with qualities all >= minq (qual NULL: no test; minq
- * must be <= 128). */
-static inline int eight_plain(const uint8_t *seq, const uint8_t *qual, int qp, const uint8_t *ref, int minq)
+/* All 8 qualities at q >= minq (minq <= 128): per byte, its high bit is
+ * set (q >= 128), or (q & 127) + 128 - minq reaches 128 (no carry out of a
+ * byte). */
+static inline int quals_pass(const uint8_t *q8, int minq)
 {
-    const uint8_t *sb = seq + (qp >> 1);
-    uint64_t rd = (uint64_t)unpack2[sb[0]] | (uint64_t)unpack2[sb[1]] << 16 | (uint64_t)unpack2[sb[2]] << 32
-                  | (uint64_t)unpack2[sb[3]] << 48;
-    uint64_t rf, q;
-    memcpy(&rf, ref, 8);
-    /* rd == rf, and no base of code 0 ('='): an unset guess is 0 too */
-    if (rd != rf || ((rd - ONES8) & ~rd & HIGH8))
+    uint64_t q;
+    memcpy(&q, q8, 8);
+    return ((q | ((q & ~HIGH8) + (uint64_t)(128 - minq) * ONES8)) & HIGH8) == HIGH8;
+}
+
+/* 16 bases from even query position qp (8 SEQ bytes) all equal to the
+ * guesses of 16 window positions, given as 8 bytes packed the way SEQ is
+ * (pk), none of them '=' (code 0, also the unset guess), with qualities
+ * all >= minq (qual NULL: no test). */
+static inline int sixteen_plain(const uint8_t *seq, const uint8_t *qual, int qp, const uint8_t *pk, int minq)
+{
+    uint64_t rd, rf;
+    memcpy(&rd, seq + (qp >> 1), 8);
+    memcpy(&rf, pk, 8);
+    if (rd != rf || ((rd - 0x1111111111111111ULL) & ~rd & 0x8888888888888888ULL))
         return 0;
-    if (!qual)
-        return 1;
-    memcpy(&q, qual + qp, 8);
-    /* per byte: q >= minq when its high bit is set (q >= 128) or when
-     * (q & 127) + 128 - minq reaches 128 (no carry out of a byte) */
-    uint64_t ok = (q | ((q & ~HIGH8) + (uint64_t)(128 - minq) * ONES8)) & HIGH8;
-    return ok == HIGH8;
+    return !qual || (quals_pass(qual + qp, minq) && quals_pass(qual + qp + 8, minq));
+}
+
+/* The bases of query [qp, qp + len) against window positions [p, p + len),
+ * one at a time. */
+static inline void add_each(vw_selfwin_t *w, hts_pos_t p, const uint8_t *seq, const uint8_t *qual, int qp, int len,
+                            int minq)
+{
+    const uint8_t *ref = w->ref + p;
+    for (int i = 0; i < len; i++) {
+        int nib = bam_seqi(seq, qp + i);
+        int bad = qual && qual[qp + i] < minq;
+        if (__builtin_expect(nib != ref[i] || bad || nib == 0, 0))
+            add_odd(w, p + i, nib, bad);
+    }
 }
 
 /* Adds the bases of query [qp, qp + len) at window positions from 'off' on
  * (one aligned block inside one window).  The block adds 1 to the coverage
  * of all its positions at once (two updates of the difference array); a
  * base equal to the position's guess (the first usable base seen there)
- * needs nothing more.  Eight bases at a time are compared with their
- * guesses and their qualities tested as 64-bit words; only a word with a
- * difference is looked at base by base (add_odd).  vw_selfbg_summarise()
- * turns guesses and coverage back into base counts. */
+ * needs nothing more.  Sixteen bases at a time are compared with their
+ * guesses (packed as SEQ is) and their qualities tested as 64-bit words;
+ * only 16 with a difference are looked at base by base (add_each).
+ * vw_selfbg_summarise() turns guesses and coverage back into base counts. */
 static inline void add_block(vw_selfwin_t *w, hts_pos_t off, const uint8_t *seq, const uint8_t *qual, int qp,
                              int len, int minq)
 {
-    uint8_t *ref = w->ref + off;
-    int32_t *diff = w->diff + off;
-    uint32_t (*cnt)[4] = w->cnt + off;
-    diff[0]++;
-    diff[len]--;
+    w->diff[off]++;
+    w->diff[off + len]--;
     int i = 0;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    if (minq <= 128) {
-        if ((qp & 1) && len > 0) { /* to an even query position: whole SEQ bytes */
-            int nib = bam_seqi(seq, qp), bad = qual && qual[qp] < minq;
-            if (nib != ref[0] || bad || nib == 0)
-                add_odd(cnt[0], ref, diff, nib, bad);
+    if (minq <= 128 && len >= 16) {
+        if (qp & 1) { /* to an even query position: whole SEQ bytes */
+            add_each(w, off, seq, qual, qp, 1, minq);
             i = 1;
         }
-        for (; i + 8 <= len; i += 8) {
-            if (eight_plain(seq, qual, qp + i, ref + i, minq))
-                continue;
-            for (int k = i; k < i + 8; k++) {
-                int nib = bam_seqi(seq, qp + k), bad = qual && qual[qp + k] < minq;
-                if (nib != ref[k] || bad || nib == 0)
-                    add_odd(cnt[k], ref + k, diff + k, nib, bad);
-            }
-        }
+        int o = (int)((off + i) & 1);
+        const uint8_t *pk = w->pk[o] + ((off + i + o) >> 1);
+        for (; i + 16 <= len; i += 16, pk += 8)
+            if (!sixteen_plain(seq, qual, qp + i, pk, minq))
+                add_each(w, off + i, seq, qual, qp + i, 16, minq);
     }
 #endif
-    for (; i < len; i++) {
-        int nib = bam_seqi(seq, qp + i);
-        int bad = qual && qual[qp + i] < minq;
-        if (__builtin_expect(nib != ref[i] || bad || nib == 0, 0))
-            add_odd(cnt[i], ref + i, diff + i, nib, bad);
-    }
+    add_each(w, off + i, seq, qual, qp + i, len - i, minq);
 }
 
 /* One walk of the read's CIGAR: each aligned block is cut at the window
@@ -240,7 +237,6 @@ void vw_selfbg_add_read(const bam1_t *b, vw_selfwin_t *w, int n, int *cur, int m
     if (no_qual && min_bq > 0)
         return;
     const uint8_t *q_or_null = no_qual || min_bq <= 0 ? NULL : qual;
-    (void)pthread_once(&unpack2_once, unpack2_init);
     const uint32_t *cig = bam_get_cigar(b);
     const uint8_t *seq = bam_get_seq(b);
     hts_pos_t rp = c->pos;

@@ -27,6 +27,8 @@ typedef struct {
     uint32_t (*cnt)[4];
     uint8_t *ref;
     int32_t *diff;
+    uint8_t *pk[2]; /* the guesses packed as BAM SEQ (two a byte, the first in the high nibble), position p
+                     * at byte (p + o) / 2 of pk[o]: one copy for each parity of the read's start */
 } vw_selfwin_t;
 
 /* Allocates the zeroed arrays of w (end - beg positions): 0 or -ENOMEM.

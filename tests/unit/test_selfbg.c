@@ -12,8 +12,8 @@
 
 #define N_WIN 4
 
-static const vw_selfwin_t win0[N_WIN] = {{100, 160, 0, NULL, NULL, NULL}, {170, 230, 0, NULL, NULL, NULL},
-                                         {400, 421, 0, NULL, NULL, NULL}, {50, 90, 1, NULL, NULL, NULL}};
+static const vw_selfwin_t win0[N_WIN] = {{.beg = 100, .end = 160, .tid = 0}, {.beg = 170, .end = 230, .tid = 0},
+                                         {.beg = 400, .end = 421, .tid = 0}, {.beg = 50, .end = 90, .tid = 1}};
 
 static uint64_t rng_state = 88172645463325252ULL;
 static unsigned rnd(unsigned n)
