@@ -8,8 +8,9 @@
  * Region depth (count_regions.c), the writers (count_write.c) and the self
  * background (selfbg.c) do not use the engine.
  *
- * Thread safety: an engine_t belongs to one counting thread (the stream's
- * decoder thread only fills record batches, see count_loop.c). */
+ * Thread safety: an engine_t belongs to one counting thread (the walk's
+ * decoding thread, aln.c, only fills record batches; the hooks run on the
+ * counting thread). */
 #ifndef VW_COUNT_PRIV_H
 #define VW_COUNT_PRIV_H
 

@@ -11,7 +11,9 @@
  *
  * Thread safety: a vw_aln_t belongs to one thread at a time (htslib's own
  * decompression threads are internal); distinct files may be read on
- * distinct threads.  The functions keep no global state.
+ * distinct threads.  The functions keep no global state.  With
+ * vw_aln_reader_t.decoder, vw_aln_walk() reads the file on a thread of its
+ * own, which only decodes records; every hook runs on the calling thread.
  */
 #ifndef VW_ALN_H
 #define VW_ALN_H
