@@ -12,14 +12,19 @@
 #include <string.h>
 #include <strings.h>
 
+#include <htslib/bgzf.h>
+#include <htslib/kstring.h>
+
 #include "vafwatch/log.h"
 #include "vafwatch/table.h"
 
 struct vw_table_s {
-    FILE *fp;
-    int own_fp;      /* opened by vw_table_open() */
+    FILE *fp;        /* plain text */
+    int own_fp;      /* fp opened by vw_table_open() */
+    BGZF *bz;        /* gzip or BGZF text (opened by vw_table_open()), or NULL */
+    kstring_t ks;    /* the bgzf_getline() buffer */
     char *path;
-    char *buf;       /* getline() buffer */
+    char *buf;       /* the getline() buffer */
     size_t m_buf;
     long lineno;
     int ncols;       /* fields of the header */
@@ -87,11 +92,33 @@ vw_table_t *vw_table_from_fp(FILE *fp, const char *path)
     return t;
 }
 
+/* 1 when the stream starts with the gzip magic (BGZF is gzip).  The bytes
+ * read are pushed back (glibc allows two), so a pipe is read as it is. */
+static int is_gzip(FILE *fp)
+{
+    int a = getc(fp);
+    if (a == EOF) {
+        clearerr(fp); /* the first read reports its error (a directory) */
+        return 0;
+    }
+    if (a != 0x1f) {
+        ungetc(a, fp);
+        return 0;
+    }
+    int b = getc(fp);
+    if (b != EOF)
+        ungetc(b, fp);
+    ungetc(a, fp);
+    return b == 0x8b;
+}
+
 int vw_table_open(const char *path, const char *what, vw_table_t **ret)
 {
     if (!path || !ret)
         return -EINVAL;
-    FILE *fp = fopen(path, "r");
+    errno = 0;
+    int use_stdin = strcmp(path, "-") == 0;
+    FILE *fp = use_stdin ? stdin : fopen(path, "r");
     if (!fp) {
         int e = errno ? errno : EIO;
         vw_error("cannot open %s '%s': %s", what ? what : "table", path, strerror(e));
@@ -99,10 +126,23 @@ int vw_table_open(const char *path, const char *what, vw_table_t **ret)
     }
     vw_table_t *t = vw_table_from_fp(fp, path);
     if (!t) {
-        fclose(fp);
+        if (!use_stdin)
+            fclose(fp);
         return oom(path);
     }
-    t->own_fp = 1;
+    t->own_fp = !use_stdin;
+    if (!use_stdin && is_gzip(fp)) {
+        fclose(fp);
+        t->fp = NULL;
+        t->own_fp = 0;
+        errno = 0;
+        if (!(t->bz = bgzf_open(path, "r"))) {
+            int e = errno ? errno : EIO;
+            vw_error("cannot open %s '%s': %s", what ? what : "table", path, strerror(e));
+            vw_table_close(t);
+            return -e;
+        }
+    }
     *ret = t;
     return 0;
 }
@@ -111,8 +151,11 @@ void vw_table_close(vw_table_t *t)
 {
     if (!t)
         return;
+    if (t->bz)
+        bgzf_close(t->bz);
     if (t->own_fp && t->fp)
         fclose(t->fp);
+    free(t->ks.s);
     free(t->buf);
     free(t->fields);
     free(t->path);
@@ -134,24 +177,46 @@ int vw_table_ncols(const vw_table_t *t)
     return t ? t->ncols : 0;
 }
 
-int vw_table_next_line(vw_table_t *t, char **ret_line)
+/* Reads one line into the buffer of the backend; returns its length
+ * (ending included), -1 at the end, or -errno (logged). */
+static long read_raw(vw_table_t *t, char **ret_s)
 {
     errno = 0;
-    ssize_t n = getline(&t->buf, &t->m_buf, t->fp);
-    if (n < 0) {
-        if (ferror(t->fp) || errno == ENOMEM) {
-            int e = errno ? errno : EIO;
-            vw_error("%s: read error after line %ld: %s", t->path, t->lineno, strerror(e));
-            return -e;
+    if (t->bz) {
+        int n = bgzf_getline(t->bz, '\n', &t->ks);
+        if (n >= 0) {
+            *ret_s = t->ks.s ? t->ks.s : (char *)"";
+            return (long)t->ks.l;
         }
-        return 0;
+        if (n == -1)
+            return -1;
+    } else {
+        ssize_t n = getline(&t->buf, &t->m_buf, t->fp);
+        if (n >= 0) {
+            *ret_s = t->buf;
+            return (long)n;
+        }
+        if (!ferror(t->fp) && errno != ENOMEM)
+            return -1;
     }
+    int e = errno ? errno : EIO;
+    vw_error("%s: read error after line %ld: %s", t->path, t->lineno, strerror(e));
+    return -e;
+}
+
+int vw_table_next_line(vw_table_t *t, char **ret_line)
+{
+    char *s = NULL;
+    long n = read_raw(t, &s);
+    if (n == -1)
+        return 0;
+    if (n < 0)
+        return (int)n;
     t->lineno++;
-    if ((size_t)n != strlen(t->buf)) {
+    if ((size_t)n != strlen(s)) {
         vw_table_error(t->path, t->lineno, NULL, "line contains a NUL byte (not a text file?)");
         return VW_EPARSE;
     }
-    char *s = t->buf;
     if (t->lineno == 1 && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
         s += 3;
     vw_chomp(s);
@@ -394,6 +459,9 @@ static int add_spelling(char (*out)[VW_CONTIG_NAMESZ], int n, int max, const cha
 {
     char b[VW_CONTIG_NAMESZ];
     if (n >= max || (size_t)snprintf(b, sizeof(b), "%s%s", pre, s) >= sizeof(b))
+        return n;
+    /* only names the rule aliases to out[0] ("chrchrM" is not chrM) */
+    if (n > 0 && !vw_contig_match(out[0], b))
         return n;
     for (int i = 0; i < n; i++)
         if (strcmp(out[i], b) == 0)
