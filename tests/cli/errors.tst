@@ -169,8 +169,8 @@
 # a subnormal p-value written by call is read back by every reader (it was refused)
 0	-	-	{PARSE} calls {F}/calls_subnormal.tsv && grep -q 7.9e-310 {F}/calls_subnormal.tsv
 0	-	-	{VW} track -s {F}/sheet.tsv -e {F}/events.tsv -o {O}/x {F}/calls_subnormal.tsv && {VW} leadtime -s {F}/sheet.tsv -e {F}/events.tsv -o {O}/y {F}/calls_subnormal.tsv
-1	-	calls_hdr\.tsv:1: not a vafwatch calls table	{PARSE} calls {F}/calls_hdr.tsv
-1	-	calls_short\.tsv:2: 3 columns	{PARSE} calls {F}/calls_short.tsv
+1	-	calls_hdr\.tsv:1: column 'sample': required column missing	{PARSE} calls {F}/calls_hdr.tsv
+1	-	calls_short\.tsv:2: expected 27 tab-separated fields as in the header, found 3	{PARSE} calls {F}/calls_short.tsv
 # a header and no rows is a valid, empty table
 0	-	-	{PARSE} calls {F}/calls_empty.tsv
 1	-	calls_bg\.tsv:2: column 'background'	{PARSE} calls {F}/calls_bg.tsv
@@ -179,7 +179,7 @@
 # --- usage errors (exit 2) --------------------------------------------------------------------
 2	-	-	{VW} count --no-builtin -T {F}/t.tsv -t 0 -o {O}/x.tsv {F}/good.bam
 2	-	standard input.*once	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv - -
-1	-	calls_zero\.tsv: empty calls table	{PARSE} calls {F}/calls_zero.tsv
+1	-	calls_zero\.tsv: the calls table is empty	{PARSE} calls {F}/calls_zero.tsv
 # --- outputs never replace what is already there ----------------------------------------------
 2	-	good\.bam: the output would overwrite an input file	{VW} count --no-builtin -T {F}/t.tsv -o {F}/good.bam {F}/good.bam
 2	-	t\.tsv: the output would overwrite an input file	{VW} count --no-builtin -T {F}/t.tsv --json {F}/t.tsv -o {O}/x.tsv {F}/good.bam
