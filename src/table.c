@@ -334,14 +334,20 @@ int vw_table_header(vw_table_t *t, const char *what, const vw_table_col_t *spec,
     return ret;
 }
 
-int vw_table_row(vw_table_t *t, char ***ret_fields)
+int vw_table_next(vw_table_t *t, char ***ret_fields, char **ret_comment)
 {
     char *line;
     int ret;
     if (!t || !ret_fields || t->ncols <= 0)
         return -EINVAL;
-    while ((ret = vw_table_next_line(t, &line)) == 1 && (line[0] == '#' || is_blank(line)))
-        ;
+    while ((ret = vw_table_next_line(t, &line)) == 1) {
+        if (line[0] == '#' && ret_comment) {
+            *ret_comment = line;
+            return VW_TABLE_COMMENT;
+        }
+        if (line[0] != '#' && !is_blank(line))
+            break;
+    }
     if (ret != 1)
         return ret;
     int n = count_fields(line);
@@ -352,7 +358,12 @@ int vw_table_row(vw_table_t *t, char ***ret_fields)
     }
     vw_split_tabs(line, t->fields, t->ncols);
     *ret_fields = t->fields;
-    return 1;
+    return VW_TABLE_ROW;
+}
+
+int vw_table_row(vw_table_t *t, char ***ret_fields)
+{
+    return vw_table_next(t, ret_fields, NULL);
 }
 
 /* ======================================================================== */

@@ -101,6 +101,14 @@ int vw_table_ncols(const vw_table_t *t);
  * Returns 1, 0 at the end, or a negative code.  Logs on failure. */
 int vw_table_row(vw_table_t *t, char ***ret_fields) VW_WARN_UNUSED;
 
+/* As vw_table_row(), but a line starting with '#' after the header is
+ * handed back: VW_TABLE_COMMENT with *ret_comment set (borrowed, whole
+ * line with its '#'), for tables that carry records in comments.  Returns
+ * VW_TABLE_ROW, VW_TABLE_COMMENT, 0 at the end, or a negative code.  Logs
+ * on failure. */
+enum { VW_TABLE_ROW = 1, VW_TABLE_COMMENT = 2 };
+int vw_table_next(vw_table_t *t, char ***ret_fields, char **ret_comment) VW_WARN_UNUSED;
+
 /* Logs "<path>:<line>: column '<col>': <message>" as an error or a
  * warning.  line <= 0 leaves out ":<line>", col NULL the column part. */
 void vw_table_error(const char *path, long line, const char *col, const char *fmt, ...) VW_FORMAT(4, 5);
