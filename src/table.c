@@ -28,6 +28,8 @@ struct vw_table_s {
     size_t m_buf;
     long lineno;
     int ncols;       /* fields of the header */
+    char *hdr_buf;   /* a copy of the header line, split */
+    char **hdr;      /* ncols names into hdr_buf */
     char **fields;   /* ncols slots */
 };
 
@@ -158,6 +160,8 @@ void vw_table_close(vw_table_t *t)
     free(t->ks.s);
     free(t->buf);
     free(t->fields);
+    free(t->hdr);
+    free(t->hdr_buf);
     free(t->path);
     free(t);
 }
@@ -175,6 +179,11 @@ long vw_table_lineno(const vw_table_t *t)
 int vw_table_ncols(const vw_table_t *t)
 {
     return t ? t->ncols : 0;
+}
+
+const char *vw_table_colname(const vw_table_t *t, int i)
+{
+    return t && i >= 0 && i < t->ncols ? t->hdr[i] : NULL;
 }
 
 /* Reads one line into the buffer of the backend; returns its length
@@ -292,6 +301,44 @@ static int map_columns(vw_table_t *t, const vw_table_col_t *spec, int n_spec, in
     return 0;
 }
 
+int vw_table_header_parse(vw_table_t *t, char *line, const vw_table_col_t *spec, int n_spec, unsigned flags,
+                          int *col)
+{
+    int ret;
+    if (!t || !line || (n_spec > 0 && (!spec || !col)))
+        return -EINVAL;
+    if (line[0] == '#' && !(flags & VW_TABLE_HEADER_NO_HASH))
+        line++;
+    int n = count_fields(line);
+    char **f = realloc(t->fields, (size_t)n * sizeof(*f));
+    if (f)
+        t->fields = f;
+    char **h = f ? realloc(t->hdr, (size_t)n * sizeof(*h)) : NULL;
+    if (h)
+        t->hdr = h;
+    free(t->hdr_buf);
+    if (!f || !h || !(t->hdr_buf = vw_strdup(line)))
+        return oom(t->path);
+    t->ncols = n;
+    vw_split_tabs(line, f, n);
+    vw_split_tabs(t->hdr_buf, h, n);
+    if ((ret = map_columns(t, spec, n_spec, col)) < 0)
+        return ret;
+    if (flags & VW_TABLE_UNKNOWN_IGNORE)
+        return 0;
+    char *unknown = unknown_list(f, n, col, n_spec);
+    if (!unknown)
+        return 0;
+    if (flags & VW_TABLE_UNKNOWN_REFUSE) {
+        vw_table_error(t->path, t->lineno, NULL, "unknown column(s) %s", unknown);
+        ret = VW_EPARSE;
+    } else {
+        vw_table_warn(t->path, t->lineno, NULL, "ignoring unknown column(s) %s", unknown);
+    }
+    free(unknown);
+    return ret;
+}
+
 int vw_table_header(vw_table_t *t, const char *what, const vw_table_col_t *spec, int n_spec,
                     unsigned flags, int *col)
 {
@@ -308,30 +355,7 @@ int vw_table_header(vw_table_t *t, const char *what, const vw_table_col_t *spec,
         vw_error("%s: the %s is empty; expected a header line", t->path, what ? what : "table");
         return VW_EPARSE;
     }
-    if (line[0] == '#' && !(flags & VW_TABLE_HEADER_NO_HASH))
-        line++;
-    int n = count_fields(line);
-    char **f = realloc(t->fields, (size_t)n * sizeof(*f));
-    if (!f)
-        return oom(t->path);
-    t->fields = f;
-    t->ncols = n;
-    vw_split_tabs(line, f, n);
-    if ((ret = map_columns(t, spec, n_spec, col)) < 0)
-        return ret;
-    if (flags & VW_TABLE_UNKNOWN_IGNORE)
-        return 0;
-    char *unknown = unknown_list(f, n, col, n_spec);
-    if (!unknown)
-        return 0;
-    if (flags & VW_TABLE_UNKNOWN_REFUSE) {
-        vw_table_error(t->path, t->lineno, NULL, "unknown column(s) %s", unknown);
-        ret = VW_EPARSE;
-    } else {
-        vw_table_warn(t->path, t->lineno, NULL, "ignoring unknown column(s) %s", unknown);
-    }
-    free(unknown);
-    return ret;
+    return vw_table_header_parse(t, line, spec, n_spec, flags, col);
 }
 
 int vw_table_next(vw_table_t *t, char ***ret_fields, char **ret_comment)

@@ -91,8 +91,19 @@ int vw_table_next_line(vw_table_t *t, char **ret_line) VW_WARN_UNUSED;
 int vw_table_header(vw_table_t *t, const char *what, const vw_table_col_t *spec, int n_spec,
                     unsigned flags, int *col) VW_WARN_UNUSED;
 
+/* As vw_table_header(), on a line the caller has read with
+ * vw_table_next_line() (for formats whose lines before the header carry
+ * meaning, such as the model file's '##key=value' lines).  'line' is
+ * copied.  Returns 0 or a negative code.  Logs on failure. */
+int vw_table_header_parse(vw_table_t *t, char *line, const vw_table_col_t *spec, int n_spec, unsigned flags,
+                          int *col) VW_WARN_UNUSED;
+
 /* Number of fields of the header (0 before vw_table_header()). */
 int vw_table_ncols(const vw_table_t *t);
+
+/* The name of header field i (borrowed, valid until vw_table_close()), or
+ * NULL when i is out of range. */
+const char *vw_table_colname(const vw_table_t *t, int i);
 
 /* Reads the next data row, skipping blank lines and lines starting with
  * '#', and splits it at tabs into exactly vw_table_ncols() fields: another
