@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include <htslib/bgzf.h>
 #include <htslib/kstring.h>
@@ -28,6 +29,9 @@ struct vw_table_s {
     size_t m_buf;
     long lineno;
     int ncols;       /* fields of the header */
+    int nf;          /* fields of the last row */
+    unsigned flags;  /* of vw_table_header() */
+    int m_fields;    /* slots of fields */
     char *hdr_buf;   /* a copy of the header line, split */
     char **hdr;      /* ncols names into hdr_buf */
     char **fields;   /* ncols slots */
@@ -121,9 +125,15 @@ int vw_table_open(const char *path, const char *what, vw_table_t **ret)
     errno = 0;
     int use_stdin = strcmp(path, "-") == 0;
     FILE *fp = use_stdin ? stdin : fopen(path, "r");
+    struct stat st;
+    if (fp && !use_stdin && fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(fp);
+        fp = NULL;
+        errno = EISDIR;
+    }
     if (!fp) {
         int e = errno ? errno : EIO;
-        vw_error("cannot open %s '%s': %s", what ? what : "table", path, strerror(e));
+        vw_error("%s: cannot open %s: %s", path, what ? what : "table", strerror(e));
         return -e;
     }
     vw_table_t *t = vw_table_from_fp(fp, path);
@@ -140,7 +150,7 @@ int vw_table_open(const char *path, const char *what, vw_table_t **ret)
         errno = 0;
         if (!(t->bz = bgzf_open(path, "r"))) {
             int e = errno ? errno : EIO;
-            vw_error("cannot open %s '%s': %s", what ? what : "table", path, strerror(e));
+            vw_error("%s: cannot open %s: %s", path, what ? what : "table", strerror(e));
             vw_table_close(t);
             return -e;
         }
@@ -179,6 +189,11 @@ long vw_table_lineno(const vw_table_t *t)
 int vw_table_ncols(const vw_table_t *t)
 {
     return t ? t->ncols : 0;
+}
+
+int vw_table_nfields(const vw_table_t *t)
+{
+    return t ? t->nf : 0;
 }
 
 const char *vw_table_colname(const vw_table_t *t, int i)
@@ -278,11 +293,12 @@ static char *unknown_list(char *const *fields, int n, const int *col, int n_spec
 /* Maps the split header onto the spec.  Returns 0 or VW_EPARSE (logged). */
 static int map_columns(vw_table_t *t, const vw_table_col_t *spec, int n_spec, int *col)
 {
+    int nocase = (t->flags & VW_TABLE_NOCASE) != 0;
     for (int j = 0; j < n_spec; j++)
         col[j] = -1;
     for (int i = 0; i < t->ncols; i++) {
         for (int j = 0; j < n_spec; j++) {
-            if (strcmp(spec[j].name, t->fields[i]) != 0)
+            if ((nocase ? strcasecmp(spec[j].name, t->fields[i]) : strcmp(spec[j].name, t->fields[i])) != 0)
                 continue;
             if (col[j] >= 0) {
                 vw_table_error(t->path, t->lineno, spec[j].name, "duplicate column in the header");
@@ -309,10 +325,13 @@ int vw_table_header_parse(vw_table_t *t, char *line, const vw_table_col_t *spec,
         return -EINVAL;
     if (line[0] == '#' && !(flags & VW_TABLE_HEADER_NO_HASH))
         line++;
+    t->flags = flags;
     int n = count_fields(line);
     char **f = realloc(t->fields, (size_t)n * sizeof(*f));
-    if (f)
+    if (f) {
         t->fields = f;
+        t->m_fields = n;
+    }
     char **h = f ? realloc(t->hdr, (size_t)n * sizeof(*h)) : NULL;
     if (h)
         t->hdr = h;
@@ -375,12 +394,22 @@ int vw_table_next(vw_table_t *t, char ***ret_fields, char **ret_comment)
     if (ret != 1)
         return ret;
     int n = count_fields(line);
-    if (n != t->ncols) {
+    if (n != t->ncols && !(t->flags & VW_TABLE_RAGGED)) {
         vw_table_error(t->path, t->lineno, NULL, "expected %d tab-separated fields as in the header, found %d",
                        t->ncols, n);
         return VW_EPARSE;
     }
-    vw_split_tabs(line, t->fields, t->ncols);
+    if (n > t->m_fields) {
+        char **f = realloc(t->fields, (size_t)n * sizeof(*f));
+        if (!f)
+            return oom(t->path);
+        t->fields = f;
+        t->m_fields = n;
+    }
+    vw_split_tabs(line, t->fields, n);
+    for (int i = n; i < t->ncols; i++)
+        t->fields[i] = NULL;
+    t->nf = n;
     *ret_fields = t->fields;
     return VW_TABLE_ROW;
 }

@@ -50,11 +50,15 @@ enum {
     VW_TABLE_UNKNOWN_WARN   = 0,      /* one warning listing them all */
     VW_TABLE_UNKNOWN_IGNORE = 1 << 0, /* silently */
     VW_TABLE_UNKNOWN_REFUSE = 1 << 1, /* an error (VW_EPARSE) */
-    VW_TABLE_HEADER_NO_HASH = 1 << 2  /* the header has no leading '#' to drop */
+    VW_TABLE_HEADER_NO_HASH = 1 << 2, /* the header has no leading '#' to drop */
+    VW_TABLE_NOCASE         = 1 << 3, /* column names match in any case */
+    VW_TABLE_RAGGED         = 1 << 4  /* rows may have more or fewer fields than the
+                                         header (vw_table_nfields(); the missing are NULL) */
 };
 
-/* Opens 'path' for reading; 'what' names the table in messages ("cohort
- * sheet": "cannot open cohort sheet '<path>': <reason>").  On success
+/* Opens 'path' for reading (plain text, or gzip/BGZF-compressed; "-" is
+ * standard input); 'what' names the table in messages ("cohort sheet":
+ * "<path>: cannot open cohort sheet: <reason>"; a directory is -EISDIR).  On success
  * *ret is the reader (caller owns; free with vw_table_close()).  Returns 0
  * or -errno.  Logs on failure. */
 int vw_table_open(const char *path, const char *what, vw_table_t **ret) VW_WARN_UNUSED;
@@ -100,6 +104,9 @@ int vw_table_header_parse(vw_table_t *t, char *line, const vw_table_col_t *spec,
 
 /* Number of fields of the header (0 before vw_table_header()). */
 int vw_table_ncols(const vw_table_t *t);
+
+/* Number of fields of the last row read (VW_TABLE_RAGGED tables). */
+int vw_table_nfields(const vw_table_t *t);
 
 /* The name of header field i (borrowed, valid until vw_table_close()), or
  * NULL when i is out of range. */
