@@ -15,6 +15,7 @@
 #include "vw_test.h"
 #include <htslib/bgzf.h>
 
+#include "vafwatch/call.h"
 #include "vafwatch/log.h"
 #include "vafwatch/table.h"
 
@@ -248,6 +249,75 @@ static void test_open_gzip(void **state)
     assert_int_equal(vw_test_rmtree(dir), 0);
 }
 
+/* The calls table, a reader ported onto the module: its columns are found
+ * by name, so a table whose columns were reordered (here: reversed, with
+ * CRLF line ends and a byte-order mark) reads back the same calls as the
+ * writer's own order; an extra column is refused. */
+static void test_calls_by_name(void **state)
+{
+    (void)state;
+    vw_calls_t *cs = vw_calls_init();
+    assert_non_null(cs);
+    vw_call_t c = {.sample = "S1", .chrom = "chr7", .pos1 = 140753336, .ref = "A", .alt = "T", .id = "BRAF_V600E",
+                   .gene = "BRAF", .protein = "p.V600E", .cdna = "c.1799T>A", .depth = 1000, .ref_count = 990,
+                   .alt_count = 10, .alt_fwd = 6, .alt_rev = 4, .vaf = 0.01, .vaf_lo = 0.005, .vaf_hi = 0.018,
+                   .p_value = 1.5e-58, .q_value = 3e-57, .detected = 1, .lod95 = 0.002, .bg_error = 1e-4,
+                   .copies_per_ml = NAN};
+    assert_int_equal(vw_calls_push(cs, &c), 0);
+    char dir[] = "/tmp/vwtable.XXXXXX", a[64], b[64], x[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(a, sizeof a, "%s/a.tsv", dir);
+    snprintf(b, sizeof b, "%s/b.tsv", dir);
+    snprintf(x, sizeof x, "%s/x.tsv", dir);
+    FILE *fp = fopen(a, "w");
+    assert_non_null(fp);
+    assert_int_equal(vw_calls_write_tsv(cs, fp), 0);
+    fclose(fp);
+    /* reverse the fields of every line of a into b (CRLF, BOM), and add a column into x */
+    char line[4096];
+    FILE *in = fopen(a, "r"), *out = fopen(b, "w"), *ox = fopen(x, "w");
+    assert_true(in && out && ox);
+    fputs("\xEF\xBB\xBF", out);
+    for (int ln = 0; fgets(line, sizeof line, in); ln++) {
+        vw_chomp(line);
+        char *f[64];
+        int n = vw_split_tabs(line[0] == '#' ? line + 1 : line, f, 64);
+        fprintf(out, "%s", ln == 0 ? "#" : "");
+        for (int i = n - 1; i >= 0; i--)
+            fprintf(out, "%s%s", f[i], i ? "\t" : "\r\n");
+        fprintf(ox, "%s", ln == 0 ? "#" : "");
+        for (int i = 0; i < n; i++)
+            fprintf(ox, "%s\t", f[i]);
+        fprintf(ox, "%s\n", ln == 0 ? "extra" : "1");
+    }
+    fclose(in);
+    fclose(out);
+    fclose(ox);
+    vw_calls_t *back = vw_calls_init();
+    assert_non_null(back);
+    assert_int_equal(vw_calls_read_tsv(back, b), 0);
+    assert_int_equal(back->n, 1);
+    const vw_call_t *r = &back->c[0];
+    assert_string_equal(r->chrom, "chr7");
+    assert_string_equal(r->cdna, "c.1799T>A");
+    assert_int_equal(r->pos1, 140753336);
+    assert_int_equal(r->alt_count, 10);
+    assert_true(r->p_value == 1.5e-58); /* written with %.4g: exact for this value */
+    assert_true(isnan(r->copies_per_ml));
+    assert_int_equal(r->detected, 1);
+    vw_calls_destroy(back);
+    back = vw_calls_init();
+    cap_start();
+    int rc = vw_calls_read_tsv(back, x);
+    char *msg = cap_stop();
+    assert_int_equal(rc, VW_EPARSE);
+    assert_non_null(strstr(msg, "x.tsv:1: unknown column(s) 'extra'"));
+    free(msg);
+    vw_calls_destroy(back);
+    vw_calls_destroy(cs);
+    assert_int_equal(vw_test_rmtree(dir), 0);
+}
+
 static void test_parse_double(void **state)
 {
     (void)state;
@@ -423,6 +493,7 @@ int main(void)
         cmocka_unit_test(test_long_line),
         cmocka_unit_test(test_open_missing),
         cmocka_unit_test(test_open_gzip),
+        cmocka_unit_test(test_calls_by_name),
         cmocka_unit_test(test_parse_double),
         cmocka_unit_test(test_parse_long),
         cmocka_unit_test(test_fmt_double),
