@@ -127,24 +127,32 @@ int vw_flags_parse(const char *s, uint32_t *ret_flags)
     return 0;
 }
 
-static const char *header =
-    "#sample\tchrom\tpos\tref\talt\tid\tgene\tprotein\tcdna\tdepth\tref_count\talt_count\tother_count"
-    "\tdiscordant\talt_fwd\talt_rev\tvaf\tvaf_lo\tvaf_hi\tp_value\tq_value\tdetected\tlod95\tflags"
-    "\tbackground\tbg_error\tcopies_per_ml\n";
+enum {
+    K_SAMPLE, K_CHROM, K_POS, K_REF, K_ALT, K_ID, K_GENE, K_PROTEIN, K_CDNA, K_DEPTH, K_REF_COUNT,
+    K_ALT_COUNT, K_OTHER_COUNT, K_DISCORDANT, K_ALT_FWD, K_ALT_REV, K_VAF, K_VAF_LO, K_VAF_HI, K_P_VALUE,
+    K_Q_VALUE, K_DETECTED, K_LOD95, K_FLAGS, K_BACKGROUND, K_BG_ERROR, K_COPIES, K_N
+};
 
+/* The columns, all required, in the order the writer gives them (the
+ * reader finds them by name; any other column is refused). */
+static const vw_table_col_t call_cols[K_N] = {
+    {"sample", 1}, {"chrom", 1}, {"pos", 1}, {"ref", 1}, {"alt", 1}, {"id", 1}, {"gene", 1},
+    {"protein", 1}, {"cdna", 1}, {"depth", 1}, {"ref_count", 1}, {"alt_count", 1}, {"other_count", 1},
+    {"discordant", 1}, {"alt_fwd", 1}, {"alt_rev", 1}, {"vaf", 1}, {"vaf_lo", 1}, {"vaf_hi", 1},
+    {"p_value", 1}, {"q_value", 1}, {"detected", 1}, {"lod95", 1}, {"flags", 1}, {"background", 1},
+    {"bg_error", 1}, {"copies_per_ml", 1}};
+
+/* A tab, then v with 'fmt' or NA. */
 static void put_num(FILE *fp, double v, const char *fmt)
 {
     fputc('\t', fp);
-    if (isnan(v))
-        fputs("NA", fp);
-    else
-        fprintf(fp, fmt, v);
+    vw_table_put_num(fp, v, fmt);
 }
 
 int vw_calls_write_tsv(const vw_calls_t *cs, FILE *fp)
 {
     char fb[160];
-    fputs(header, fp);
+    (void)vw_table_put_header(fp, call_cols, K_N); /* a stream error is seen below */
     for (int i = 0; i < cs->n; i++) {
         const vw_call_t *c = &cs->c[i];
         fprintf(fp, "%s\t%s\t%lld\t%s\t%s\t%s\t%s\t%s\t%s", c->sample, c->chrom, (long long)c->pos1, c->ref,
@@ -189,21 +197,6 @@ static int parse_num(const char *s, double *v)
 {
     return vw_table_parse_double(s, VW_NUM_NA | VW_NUM_INFINITE, -INFINITY, INFINITY, v);
 }
-
-enum {
-    K_SAMPLE, K_CHROM, K_POS, K_REF, K_ALT, K_ID, K_GENE, K_PROTEIN, K_CDNA, K_DEPTH, K_REF_COUNT,
-    K_ALT_COUNT, K_OTHER_COUNT, K_DISCORDANT, K_ALT_FWD, K_ALT_REV, K_VAF, K_VAF_LO, K_VAF_HI, K_P_VALUE,
-    K_Q_VALUE, K_DETECTED, K_LOD95, K_FLAGS, K_BACKGROUND, K_BG_ERROR, K_COPIES, K_N
-};
-
-/* The columns, all required, in the order the writer gives them (the
- * reader finds them by name; any other column is refused). */
-static const vw_table_col_t call_cols[K_N] = {
-    {"sample", 1}, {"chrom", 1}, {"pos", 1}, {"ref", 1}, {"alt", 1}, {"id", 1}, {"gene", 1},
-    {"protein", 1}, {"cdna", 1}, {"depth", 1}, {"ref_count", 1}, {"alt_count", 1}, {"other_count", 1},
-    {"discordant", 1}, {"alt_fwd", 1}, {"alt_rev", 1}, {"vaf", 1}, {"vaf_lo", 1}, {"vaf_hi", 1},
-    {"p_value", 1}, {"q_value", 1}, {"detected", 1}, {"lod95", 1}, {"flags", 1}, {"background", 1},
-    {"bg_error", 1}, {"copies_per_ml", 1}};
 
 /* Fills *c from a row (strings borrowed from f).  Returns -1, or the K_*
  * column whose value is invalid. */

@@ -525,17 +525,22 @@ fail:
     return ret_code;
 }
 
+enum { PC_KIND, PC_CHROM, PC_START, PC_END, PC_GENE, PC_N_NORMALS, PC_MEDIAN, PC_MEAN, PC_SD, PC_N };
+
+/* The PoN's columns, all required (as vw_cnv_pon_write() writes them). */
+static const vw_table_col_t pon_cols[PC_N] = {
+    {"kind", 1}, {"chrom", 1}, {"start", 1}, {"end", 1}, {"gene", 1}, {"n_normals", 1},
+    {"median_norm_depth", 1}, {"mean_log2r", 1}, {"sd_log2r", 1}};
+
+/* x with 'fmt', or NA when it is not finite. */
 static void put_num(FILE *fp, double x, const char *fmt)
 {
-    if (isfinite(x))
-        fprintf(fp, fmt, x);
-    else
-        fputs("NA", fp);
+    vw_table_put_num(fp, isfinite(x) ? x : NAN, fmt);
 }
 
 int vw_cnv_pon_write(FILE *fp, const vw_cnv_regions_t *rs, const vw_cnv_pon_t *p)
 {
-    fputs("#kind\tchrom\tstart\tend\tgene\tn_normals\tmedian_norm_depth\tmean_log2r\tsd_log2r\n", fp);
+    (void)vw_table_put_header(fp, pon_cols, PC_N); /* a stream error is seen below */
     for (int i = 0; i < rs->n; i++) {
         const vw_cnv_region_t *r = &rs->r[i];
         fprintf(fp, "region\t%s\t%lld\t%lld\t%s\t%d\t", r->chrom, (long long)r->beg + 1, (long long)r->end, r->gene,
@@ -552,13 +557,6 @@ int vw_cnv_pon_write(FILE *fp, const vw_cnv_regions_t *rs, const vw_cnv_pon_t *p
     }
     return ferror(fp) ? vw_stream_error(fp) : 0;
 }
-
-enum { PC_KIND, PC_CHROM, PC_START, PC_END, PC_GENE, PC_N_NORMALS, PC_MEDIAN, PC_MEAN, PC_SD, PC_N };
-
-/* The PoN's columns, all required (as vw_cnv_pon_write() writes them). */
-static const vw_table_col_t pon_cols[PC_N] = {
-    {"kind", 1}, {"chrom", 1}, {"start", 1}, {"end", 1}, {"gene", 1}, {"n_normals", 1},
-    {"median_norm_depth", 1}, {"mean_log2r", 1}, {"sd_log2r", 1}};
 
 static int pon_alloc(const vw_cnv_regions_t *rs, vw_cnv_pon_t **ret)
 {
@@ -752,10 +750,7 @@ int vw_cnv_call(const vw_cnv_regions_t *rs, const vw_cnv_sample_t *s, const vw_c
 static void put_tab_num(FILE *fp, double x, const char *fmt)
 {
     fputc('\t', fp);
-    if (isfinite(x))
-        fprintf(fp, fmt, x);
-    else
-        fputs("NA", fp);
+    put_num(fp, x, fmt);
 }
 
 int vw_cnv_write_tsv(FILE *fp, const char *const *samples, vw_cnv_gene_t *const *calls, const int *n_calls, int n)

@@ -241,6 +241,11 @@ int vw_model_check(const vw_model_t *m, const vw_targets_t *ts, const char *path
     return 0;
 }
 
+#define N_MCOLS 11
+static const vw_table_col_t mcols[N_MCOLS] = {
+    {"chrom", 1}, {"pos", 1}, {"ref", 1}, {"alt", 1}, {"id", 1}, {"n_normals", 1}, {"depth_total", 1},
+    {"alt_total", 1}, {"mu", 1}, {"rho", 1}, {"noisy", 1}};
+
 int vw_model_write_tsv(const vw_model_t *m, FILE *fp, const char *const *prov, int n_prov)
 {
     fprintf(fp, "##vafwatch_model=%d\n", VW_MODEL_VERSION);
@@ -249,7 +254,7 @@ int vw_model_write_tsv(const vw_model_t *m, FILE *fp, const char *const *prov, i
     fprintf(fp, "##n_normals=%d\n", m->n_normals);
     if (m->build != VW_BUILD_UNKNOWN)
         fprintf(fp, "##build=%s\n", vw_build_name(m->build));
-    fputs("#chrom\tpos\tref\talt\tid\tn_normals\tdepth_total\talt_total\tmu\trho\tnoisy\n", fp);
+    (void)vw_table_put_header(fp, mcols, N_MCOLS); /* a stream error is seen below */
     for (int i = 0; i < m->n; i++) {
         const vw_model_site_t *s = &m->s[i];
         fprintf(fp, "%s\t%lld\t%s\t%s\t%s\t%d\t%lld\t%lld\t%.10g\t%.10g\t%s\n", s->chrom, (long long)s->pos1, s->ref,
@@ -258,11 +263,6 @@ int vw_model_write_tsv(const vw_model_t *m, FILE *fp, const char *const *prov, i
     }
     return ferror(fp) ? vw_stream_error(fp) : 0;
 }
-
-#define N_MCOLS 11
-static const vw_table_col_t mcols[N_MCOLS] = {
-    {"chrom", 1}, {"pos", 1}, {"ref", 1}, {"alt", 1}, {"id", 1}, {"n_normals", 1}, {"depth_total", 1},
-    {"alt_total", 1}, {"mu", 1}, {"rho", 1}, {"noisy", 1}};
 
 /* Line 1: '##vafwatch_model=VERSION'.  Returns 0 or VW_EPARSE (logged). */
 static int model_version(const char *path, const char *line)

@@ -497,6 +497,23 @@ int vw_table_put_double(FILE *fp, double v)
     return fputs(vw_table_fmt_double(b, v), fp);
 }
 
+int vw_table_put_header(FILE *fp, const vw_table_col_t *spec, int n_spec)
+{
+    for (int j = 0; j < n_spec; j++) {
+        fputc(j ? '\t' : '#', fp);
+        fputs(spec[j].name, fp);
+    }
+    fputc('\n', fp);
+    return ferror(fp) ? -EIO : 0;
+}
+
+int vw_table_put_num(FILE *fp, double v, const char *fmt)
+{
+    if (isnan(v))
+        return fputs("NA", fp);
+    return fprintf(fp, fmt, v);
+}
+
 /* ======================================================================== */
 /* Contig names                                                              */
 /* ======================================================================== */

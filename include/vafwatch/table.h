@@ -167,6 +167,22 @@ char *vw_table_fmt_double(char *buf, double v);
 int vw_table_put_double(FILE *fp, double v);
 
 /* ------------------------------------------------------------------------ */
+/* Writer                                                                    */
+/* ------------------------------------------------------------------------ */
+
+/* Writes the header line of a table from its spec: '#' and the names,
+ * tab-separated, then a newline (the reader's spec and the writer's
+ * header are then one list).  Returns 0, or -EIO when the stream is in
+ * error (vw_stream_error() tells why). */
+int vw_table_put_header(FILE *fp, const vw_table_col_t *spec, int n_spec);
+
+/* Writes v with the printf format 'fmt' (one double conversion, a fixed
+ * precision such as "%.4g"), or "NA" when v is NaN.  For values that must
+ * read back exactly use vw_table_put_double().  Returns what fprintf or
+ * fputs returns. */
+int vw_table_put_num(FILE *fp, double v, const char *fmt);
+
+/* ------------------------------------------------------------------------ */
 /* Contig names                                                              */
 /* ------------------------------------------------------------------------ */
 
