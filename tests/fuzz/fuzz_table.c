@@ -1,10 +1,15 @@
-/* fuzz_table.c -- the table reader on arbitrary text: the header against a
- * spec of required and optional columns (each unknown-column policy and
- * "##" skipping chosen by the first byte), then every row through the
- * number parsers, and every parsed double through the formatter, which
- * must read back exactly. */
+/* fuzz_table.c -- the table reader on arbitrary text.  The first byte
+ * chooses: bits 0-1 the unknown-column policy (and "##" skipping) of a
+ * generic spec of required and optional columns, whose rows go through the
+ * number parsers, every parsed double through the formatter (which must
+ * read back exactly) and every field through the contig rule; bits 2-3
+ * instead one of the readers ported onto the module that have no harness
+ * of their own (model file, cnv table, report's cnv table). */
 #include <math.h>
 
+#include "vafwatch/cnv.h"
+#include "vafwatch/model.h"
+#include "vafwatch/report.h"
 #include "vafwatch/table.h"
 #include "fuzz_util.h"
 
@@ -41,6 +46,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
                                       VW_TABLE_UNKNOWN_IGNORE | VW_TABLE_SKIP_META};
     unsigned flags = policy[data[0] & 3];
     const char *path = fz_write("table.tsv", NULL, data + 1, n - 1);
+    int reader = (data[0] >> 2) & 3;
+    if (reader == 1) {
+        vw_model_t *m = vw_model_init();
+        if (m && vw_model_read_tsv(m, path) == 0)
+            (void)vw_model_find(m, "chr7", 1, "A", "C");
+        vw_model_destroy(m);
+        return 0;
+    }
+    if (reader == 2) {
+        vw_cnv_rows_t *rs = vw_cnv_rows_init();
+        if (rs)
+            (void)vw_cnv_rows_read_tsv(rs, path);
+        vw_cnv_rows_destroy(rs);
+        return 0;
+    }
+    if (reader == 3) {
+        vw_report_cnv_t *c = NULL;
+        if (vw_report_cnv_read(path, &c) == 0)
+            vw_report_cnv_destroy(c);
+        return 0;
+    }
     vw_table_t *t = NULL;
     int col[4];
     char **f;
