@@ -237,13 +237,14 @@ int vw_table_next_line(vw_table_t *t, char **ret_line)
     if (n < 0)
         return (int)n;
     t->lineno++;
-    if ((size_t)n != strlen(s)) {
+    if (memchr(s, '\0', (size_t)n)) {
         vw_table_error(t->path, t->lineno, NULL, "line contains a NUL byte (not a text file?)");
         return VW_EPARSE;
     }
+    while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r'))
+        s[--n] = '\0';
     if (t->lineno == 1 && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
         s += 3;
-    vw_chomp(s);
     *ret_line = s;
     return 1;
 }
@@ -393,20 +394,33 @@ int vw_table_next(vw_table_t *t, char ***ret_fields, char **ret_comment)
     }
     if (ret != 1)
         return ret;
-    int n = count_fields(line);
+    /* one pass: split into the slots there are, count the rest */
+    int n = 1;
+    t->fields[0] = line;
+    for (char *p = strchr(line, '\t'); p; p = strchr(p + 1, '\t')) {
+        if (n < t->m_fields) {
+            *p = '\0';
+            t->fields[n] = p + 1;
+        }
+        n++;
+    }
     if (n != t->ncols && !(t->flags & VW_TABLE_RAGGED)) {
         vw_table_error(t->path, t->lineno, NULL, "expected %d tab-separated fields as in the header, found %d",
                        t->ncols, n);
         return VW_EPARSE;
     }
-    if (n > t->m_fields) {
+    if (n > t->m_fields) { /* a ragged row longer than any before: split the rest */
         char **f = realloc(t->fields, (size_t)n * sizeof(*f));
         if (!f)
             return oom(t->path);
         t->fields = f;
+        int k = t->m_fields;
         t->m_fields = n;
+        for (char *p = strchr(f[k - 1], '\t'); p && k < n; p = strchr(p + 1, '\t')) {
+            *p = '\0';
+            f[k++] = p + 1;
+        }
     }
-    vw_split_tabs(line, t->fields, n);
     for (int i = n; i < t->ncols; i++)
         t->fields[i] = NULL;
     t->nf = n;

@@ -176,6 +176,39 @@ static void test_row_errors(void **state)
     mem_close(&m);
 }
 
+/* VW_TABLE_RAGGED (the targets TSV): rows shorter or longer than the
+ * header; the missing fields are NULL, a long row is split whole. */
+static void test_ragged(void **state)
+{
+    (void)state;
+    static const char s[] = "A\tB\tc\n1\n1\t2\t3\t4\t5\n6\t7\t8\n";
+    mem_table_t m;
+    int col[2];
+    char **f;
+    mem_open(&m, s, sizeof(s) - 1);
+    assert_int_equal(vw_table_header(m.t, "t", ab_cols, 2, VW_TABLE_RAGGED | VW_TABLE_NOCASE, col), 0);
+    assert_int_equal(col[0], 0);
+    assert_int_equal(col[1], 1);
+    assert_string_equal(vw_table_colname(m.t, 2), "c");
+    assert_null(vw_table_colname(m.t, 3));
+    assert_int_equal(vw_table_row(m.t, &f), 1);
+    assert_int_equal(vw_table_nfields(m.t), 1);
+    assert_string_equal(f[0], "1");
+    assert_null(f[1]);
+    assert_null(f[2]);
+    assert_int_equal(vw_table_row(m.t, &f), 1);
+    assert_int_equal(vw_table_nfields(m.t), 5);
+    for (int i = 0; i < 5; i++) {
+        char e[2] = {(char)('1' + i), 0};
+        assert_string_equal(f[i], e);
+    }
+    assert_int_equal(vw_table_row(m.t, &f), 1);
+    assert_int_equal(vw_table_nfields(m.t), 3);
+    assert_string_equal(f[2], "8");
+    assert_int_equal(vw_table_row(m.t, &f), 0);
+    mem_close(&m);
+}
+
 static void test_long_line(void **state)
 {
     (void)state;
@@ -490,6 +523,7 @@ int main(void)
         cmocka_unit_test(test_header_by_name),
         cmocka_unit_test(test_header_errors),
         cmocka_unit_test(test_row_errors),
+        cmocka_unit_test(test_ragged),
         cmocka_unit_test(test_long_line),
         cmocka_unit_test(test_open_missing),
         cmocka_unit_test(test_open_gzip),
