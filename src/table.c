@@ -453,8 +453,10 @@ int vw_table_parse_double(const char *s, unsigned flags, double lo, double hi, d
         *ret_v = NAN;
         return 0;
     }
-    /* strtod skips leading space and reads hex floats: neither is a table value */
-    if (s[0] == ' ' || s[0] == '\t' || strchr(s, 'x') || strchr(s, 'X'))
+    /* strtod skips leading space and reads hex floats ("0x1p3", "-0X2"):
+     * neither is a table value */
+    const char *q = s + (s[0] == '-' || s[0] == '+');
+    if (s[0] == ' ' || s[0] == '\t' || (q[0] == '0' && (q[1] == 'x' || q[1] == 'X')))
         return VW_EPARSE;
     if (vw_parse_double(s, &v) != 0)
         return VW_EPARSE;
