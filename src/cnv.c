@@ -597,7 +597,7 @@ static int pon_row(char **f, const char *path, long ln, const vw_cnv_regions_t *
     p->n_normals = (int)nn;
     if (!strcmp(f[PC_KIND], "region")) {
         const vw_cnv_region_t *r = *ri < rs->n ? &rs->r[*ri] : NULL;
-        if (!r || vw_parse_long(f[PC_START], &st) || vw_parse_long(f[PC_END], &en) || strcmp(f[PC_CHROM], r->chrom)
+        if (!r || vw_table_parse_long(f[PC_START], 1, LONG_MAX, &st) || vw_table_parse_long(f[PC_END], 1, LONG_MAX, &en) || strcmp(f[PC_CHROM], r->chrom)
             || st != r->beg + 1 || en != r->end || strcmp(f[PC_GENE], r->gene)) {
             vw_error("%s:%ld: the PoN's regions differ from the regions given (built with another BED, gene "
                      "list or --bin-size?)", path, ln);

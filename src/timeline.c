@@ -6,6 +6,7 @@
  * functions, so no time zone or DST can shift a day).
  */
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -375,7 +376,7 @@ static int parse_amount(const char *s, int strict, double *ret_v)
         *ret_v = NAN;
         return 0;
     }
-    if (vw_parse_double(s, &v) != 0 || !isfinite(v) || v < 0 || (strict && v <= 0))
+    if (vw_table_parse_double(s, 0, 0, DBL_MAX, &v) != 0 || (strict && v <= 0))
         return VW_EPARSE;
     *ret_v = v;
     return 0;
@@ -1093,7 +1094,7 @@ static int parse_marker_row(const vw_timeline_t *tl, const char *path, long line
                 VW_DATE_MIN_YEAR, VW_DATE_MAX_YEAR);
         return VW_EPARSE;
     }
-    if (vw_parse_double(f[col[MC_VALUE]], &v->value) != 0 || !isfinite(v->value)) {
+    if (vw_table_parse_double(f[col[MC_VALUE]], 0, -DBL_MAX, DBL_MAX, &v->value) != 0) {
         LOG_ERR(path, line, "value", "invalid value '%s' (expected a number)", f[col[MC_VALUE]]);
         return VW_EPARSE;
     }
