@@ -3,6 +3,7 @@
  * positions of the target windows). */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,8 +84,8 @@ out:
 
 static int parse_pos(char **f, const char *path, long line, long *pos)
 {
-    if (vw_parse_long(f[2], pos) != 0 || *pos < 1) {
-        vw_error("%s:%ld: column 'pos': invalid value '%s'", path, line, f[2]);
+    if (vw_table_parse_long(f[2], 1, LONG_MAX, pos) != 0) {
+        vw_table_error(path, line, "pos", "invalid value '%s'", f[2]);
         return VW_EPARSE;
     }
     for (int i = 3; i <= 4; i++)
@@ -334,8 +335,8 @@ static int count_row(void *ud, char **f, const char *path, long line)
                         &c->alt_fwd, &c->alt_rev};
     for (int i = 0; i < 9; i++) {
         long v;
-        if (vw_parse_long(f[9 + i], &v) != 0 || v < 0) {
-            vw_error("%s:%ld: column '%s': invalid value '%s'", path, line, ev_names[9 + i], f[9 + i]);
+        if (vw_table_parse_long(f[9 + i], 0, LONG_MAX, &v) != 0) {
+            vw_table_error(path, line, ev_names[9 + i], "invalid value '%s'", f[9 + i]);
             return VW_EPARSE;
         }
         *ints[i] = v;
@@ -349,11 +350,11 @@ static int count_row(void *ud, char **f, const char *path, long line)
         double v;
         if (strcmp(f[18 + i], "NA") == 0)
             continue;
-        if (vw_parse_double(f[18 + i], &v) != 0 || v < 0 || v > 255) {
+        if (vw_table_parse_double(f[18 + i], 0, 0, 255, &v) != 0) {
             /* a quality is a byte: anything else (1e300, inf) is no mean of qualities, and must not reach
              * the integer conversion below */
-            vw_error("%s:%ld: column '%s': invalid value '%s' (a mean quality, 0 to 255)", path, line,
-                     ev_names[18 + i], f[18 + i]);
+            vw_table_error(path, line, ev_names[18 + i], "invalid value '%s' (a mean quality, 0 to 255)",
+                           f[18 + i]);
             return VW_EPARSE;
         }
         if (i == 0) c->alt_bq_sum = (int64_t)(v * (double)c->alt + 0.5);
@@ -363,8 +364,8 @@ static int count_row(void *ud, char **f, const char *path, long line)
         long v;
         if (strcmp(f[20 + i], "NA") == 0)
             continue;
-        if (vw_parse_long(f[20 + i], &v) != 0 || v < 0) {
-            vw_error("%s:%ld: column '%s': invalid value '%s'", path, line, ev_names[20 + i], f[20 + i]);
+        if (vw_table_parse_long(f[20 + i], 0, LONG_MAX, &v) != 0) {
+            vw_table_error(path, line, ev_names[20 + i], "invalid value '%s'", f[20 + i]);
             return VW_EPARSE;
         }
         uint32_t **h = i == 0 ? &c->fl_ref : &c->fl_alt;
