@@ -266,29 +266,34 @@ static int count_fields(const char *s)
     return n;
 }
 
-/* Lists the header fields no spec column claimed: 'a', 'b'.  NULL on ENOMEM
- * or when there are none. */
-static char *unknown_list(char *const *fields, int n, const int *col, int n_spec)
+static int is_known(int i, const int *col, int n_spec)
+{
+    for (int j = 0; j < n_spec; j++)
+        if (col[j] == i)
+            return 1;
+    return 0;
+}
+
+/* Lists the header fields no spec column claimed: 'a', 'b' (caller frees).
+ * *ret is NULL when there are none.  Returns 0 or -ENOMEM. */
+static int unknown_list(char *const *fields, int n, const int *col, int n_spec, char **ret)
 {
     size_t len = 0;
+    *ret = NULL;
     for (int i = 0; i < n; i++)
-        len += strlen(fields[i]) + 4;
+        if (!is_known(i, col, n_spec))
+            len += strlen(fields[i]) + 4;
+    if (len == 0)
+        return 0;
     char *s = malloc(len + 1), *p = s;
     if (!s)
-        return NULL;
+        return -ENOMEM;
     *p = '\0';
-    for (int i = 0; i < n; i++) {
-        int known = 0;
-        for (int j = 0; j < n_spec; j++)
-            known |= col[j] == i;
-        if (!known)
+    for (int i = 0; i < n; i++)
+        if (!is_known(i, col, n_spec))
             p += sprintf(p, "%s'%s'", p == s ? "" : ", ", fields[i]);
-    }
-    if (p == s) {
-        free(s);
-        return NULL;
-    }
-    return s;
+    *ret = s;
+    return 0;
 }
 
 /* Maps the split header onto the spec.  Returns 0 or VW_EPARSE (logged). */
@@ -346,7 +351,9 @@ int vw_table_header_parse(vw_table_t *t, char *line, const vw_table_col_t *spec,
         return ret;
     if (flags & VW_TABLE_UNKNOWN_IGNORE)
         return 0;
-    char *unknown = unknown_list(f, n, col, n_spec);
+    char *unknown;
+    if (unknown_list(f, n, col, n_spec, &unknown) < 0)
+        return oom(t->path);
     if (!unknown)
         return 0;
     if (flags & VW_TABLE_UNKNOWN_REFUSE) {
