@@ -16,6 +16,8 @@
 #include <htslib/bgzf.h>
 
 #include "vafwatch/call.h"
+#include "vafwatch/catalogue.h"
+#include "vafwatch/model.h"
 #include "vafwatch/log.h"
 #include "vafwatch/table.h"
 
@@ -516,6 +518,40 @@ static void test_contig(void **state)
     assert_int_equal(vw_contig_spellings(NULL, out, 8), 0);
 }
 
+/* The sites that alias contigs follow the one rule: a BAM header's
+ * mitochondrion "chrM" is found for a target on "MT", "chr7" for "7"; a
+ * model file written with "chr" names is found under bare names. */
+static void test_contig_sites(void **state)
+{
+    (void)state;
+    sam_hdr_t *h = sam_hdr_parse(55, "@SQ\tSN:chr7\tLN:1000\n@SQ\tSN:chrM\tLN:100\n@SQ\tSN:X\tLN:500\n");
+    assert_non_null(h);
+    assert_int_equal(vw_contig_tid(h, "7"), 0);
+    assert_int_equal(vw_contig_tid(h, "MT"), 1);
+    assert_int_equal(vw_contig_tid(h, "M"), 1);
+    assert_int_equal(vw_contig_tid(h, "chrX"), 2);
+    assert_int_equal(vw_contig_tid(h, "17"), -1);
+    sam_hdr_destroy(h);
+
+    char dir[] = "/tmp/vwtable.XXXXXX", path[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/m.tsv", dir);
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs("##vafwatch_model=1\n##n_normals=3\n#chrom\tpos\tref\talt\tid\tn_normals\tdepth_total\talt_total"
+          "\tmu\trho\tnoisy\nchr7\t10\tG\tA\t.\t3\t3000\t3\t0.001\t0.001\tno\n"
+          "chrM\t20\tC\tT\t.\t3\t3000\t3\t0.001\t0.001\tno\n", fp);
+    fclose(fp);
+    vw_model_t *m = vw_model_init();
+    assert_non_null(m);
+    assert_int_equal(vw_model_read_tsv(m, path), 0);
+    assert_int_equal(vw_model_find(m, "7", 10, "G", "A"), 0);
+    assert_int_equal(vw_model_find(m, "MT", 20, "C", "T"), 1);
+    assert_int_equal(vw_model_find(m, "17", 10, "G", "A"), -1);
+    vw_model_destroy(m);
+    assert_int_equal(vw_test_rmtree(dir), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -534,6 +570,7 @@ int main(void)
         cmocka_unit_test(test_fmt_round_trip),
         cmocka_unit_test(test_put_double),
         cmocka_unit_test(test_contig),
+        cmocka_unit_test(test_contig_sites),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
