@@ -657,39 +657,24 @@ out:
     return ret;
 }
 
-/* Reads the next line of a (possibly gzipped) text file into ks. */
-static int next_line(htsFile *fp, kstring_t *ks)
-{
-    int r = hts_getline(fp, '\n', ks);
-    if (r >= 0) {
-        while (ks->l > 0 && (ks->s[ks->l - 1] == '\r' || ks->s[ks->l - 1] == '\n'))
-            ks->s[--ks->l] = '\0';
-    }
-    return r;
-}
-
 static int load_bed(vw_targets_t *ts, const char *path, const faidx_t *fai)
 {
     if (!fai) {
         vw_error("%s: BED targets need --reference to know the reference base at each position", path);
         return VW_EINPUT;
     }
-    htsFile *fp = hts_open(path, "r");
-    if (!fp) {
-        int e = errno ? -errno : VW_EFORMAT;
-        vw_error_code(e, "%s: cannot open", path);
-        return e;
-    }
-    kstring_t ks = {0, 0, NULL};
-    int ret = 0;
-    long line = 0;
-    char vbuf[8][VW_CONTIG_NAMESZ];
-    while (next_line(fp, &ks) >= 0) {
-        line++;
-        if (ks.l == 0 || ks.s[0] == '#' || !strncmp(ks.s, "track", 5) || !strncmp(ks.s, "browser", 7))
+    vw_table_t *t = NULL;
+    int ret = vw_table_open(path, "BED file", &t);
+    if (ret < 0)
+        return ret;
+    char vbuf[8][VW_CONTIG_NAMESZ], *s;
+    while ((ret = vw_table_next_line(t, &s)) == 1) {
+        long line = vw_table_lineno(t);
+        ret = 0;
+        if (!*s || s[0] == '#' || !strncmp(s, "track", 5) || !strncmp(s, "browser", 7))
             continue;
         char *f[8];
-        int nf = vw_split_tabs(ks.s, f, 8);
+        int nf = vw_split_tabs(s, f, 8);
         long b, e;
         if (nf < 3 || vw_parse_long(f[1], &b) || vw_parse_long(f[2], &e) || b < 0 || e <= b) {
             vw_error("%s:%ld: expected 'chrom<TAB>start<TAB>end' with 0 <= start < end", path, line);
@@ -725,9 +710,10 @@ static int load_bed(vw_targets_t *ts, const char *path, const faidx_t *fai)
             }
         }
         free(seq);
+        if (ret < 0)
+            break;
     }
-    free(ks.s);
-    hts_close(fp);
+    vw_table_close(t);
     return ret;
 }
 

@@ -97,45 +97,36 @@ int vw_cnv_regions_add(vw_cnv_regions_t *rs, const char *chrom, hts_pos_t beg, h
 
 int vw_cnv_regions_load_bed(vw_cnv_regions_t *rs, const char *path, int all_ref)
 {
-    FILE *fp = fopen(path, "r");
-    if (!fp) {
-        int e = -errno;
-        vw_error_code(e, "%s: cannot open", path);
-        return e;
-    }
+    vw_table_t *t = NULL;
+    int ret = vw_table_open(path, "BED file", &t);
+    if (ret < 0)
+        return ret;
     char *line = NULL, *f[5];
-    size_t m = 0;
-    int ln = 0, ret = 0;
     long b, e;
-    while (getline(&line, &m, fp) >= 0) {
-        ln++;
-        vw_chomp(line);
+    while ((ret = vw_table_next_line(t, &line)) == 1) {
+        long ln = vw_table_lineno(t);
+        ret = 0;
         if (!*line || *line == '#' || !strncmp(line, "track", 5) || !strncmp(line, "browser", 7))
             continue;
         int nf = vw_split_tabs(line, f, 5);
         if (nf < 3 || vw_parse_long(f[1], &b) || vw_parse_long(f[2], &e) || b < 0 || e <= b) {
-            vw_error("%s:%d: not a BED line (chrom, 0-based start, end > start, tab-separated)", path, ln);
+            vw_error("%s:%ld: not a BED line (chrom, 0-based start, end > start, tab-separated)", path, ln);
             ret = VW_EPARSE;
             break;
         }
         if (!all_ref && (nf < 4 || !*f[3])) {
-            vw_error("%s:%d: a 4th column naming the gene is needed ('.' or 'ref' for a reference region)", path,
+            vw_error("%s:%ld: a 4th column naming the gene is needed ('.' or 'ref' for a reference region)", path,
                      ln);
             ret = VW_EPARSE;
             break;
         }
         int is_ref = all_ref || !strcmp(f[3], ".") || !strcmp(f[3], "ref");
         if ((ret = vw_cnv_regions_add(rs, f[0], b, e, is_ref ? "." : f[3], is_ref)) < 0) {
-            vw_error_code(ret, "%s:%d", path, ln);
+            vw_error_code(ret, "%s:%ld", path, ln);
             break;
         }
     }
-    if (ret == 0 && ferror(fp)) {
-        ret = -EIO;
-        vw_error_code(ret, "%s: read error", path);
-    }
-    free(line);
-    fclose(fp);
+    vw_table_close(t);
     return ret;
 }
 
