@@ -495,21 +495,17 @@ void vw_gaps_destroy(vw_gaps_t *gp)
 
 int vw_gaps_read(const char *path, vw_gaps_t **ret)
 {
-    errno = 0;
-    FILE *fp = fopen(path, "r");
-    if (!fp) {
-        int e = errno ? -errno : -EIO;
-        vw_error_code(e, "%s: cannot open", path);
-        return e;
-    }
+    vw_table_t *t = NULL;
+    int rc = vw_table_open(path, "gaps file", &t);
+    if (rc < 0)
+        return rc;
     vw_gaps_t *gp = calloc(1, sizeof(*gp));
     char *line = NULL;
-    size_t cap = 0;
     long ln = 0;
-    int rc = gp ? 0 : -ENOMEM;
-    while (rc == 0 && getline(&line, &cap, fp) >= 0) {
-        ln++;
-        vw_chomp(line);
+    rc = gp ? 0 : -ENOMEM;
+    while (rc == 0 && (rc = vw_table_next_line(t, &line)) == 1) {
+        ln = vw_table_lineno(t);
+        rc = 0;
         if (!line[0] || line[0] == '#')
             continue;
         char *f[4];
@@ -552,8 +548,7 @@ int vw_gaps_read(const char *path, vw_gaps_t **ret)
         gp->end[gp->n] = e;
         gp->n++;
     }
-    free(line);
-    fclose(fp);
+    vw_table_close(t);
     if (rc == 0 && gp->n == 0) {
         vw_error("%s: no intervals", path);
         rc = VW_EPARSE;
