@@ -151,27 +151,22 @@ static int wig_header(char *line, char *chrom, size_t n_chrom, long *start, long
 
 int vw_gwig_read(const char *path, vw_gwig_t **ret)
 {
-    errno = 0;
-    FILE *fp = fopen(path, "r");
-    if (!fp) {
-        int e = errno ? -errno : -EIO;
-        vw_error_code(e, "%s: cannot open", path);
-        return e;
-    }
+    vw_table_t *t = NULL;
+    int rc = vw_table_open(path, "WIG file", &t), cur = -1;
+    if (rc < 0)
+        return rc;
     vw_gwig_t *w = vw_gwig_init(0);
     char *line = NULL;
-    size_t cap = 0;
     long ln = 0;
-    int rc = 0, cur = -1;
     hts_pos_t pos = 0; /* 0-based start of the next bin of 'cur' */
     char chrom[256];
     if (!w) {
         rc = -ENOMEM;
         goto out;
     }
-    while (getline(&line, &cap, fp) >= 0) {
-        ln++;
-        vw_chomp(line);
+    while ((rc = vw_table_next_line(t, &line)) == 1) {
+        ln = vw_table_lineno(t);
+        rc = 0;
         char *s = line;
         while (*s == ' ' || *s == '\t')
             s++;
@@ -250,19 +245,15 @@ int vw_gwig_read(const char *path, vw_gwig_t **ret)
         pos += w->step;
         w->chrom_len[cur] = pos;
     }
-    if (ferror(fp)) {
-        vw_error("%s: read error", path);
-        rc = -EIO;
+    if (rc < 0)
         goto out;
-    }
     if (w->n == 0) {
         vw_error("%s: no bins (empty, or not a fixedStep WIG)", path);
         rc = VW_EPARSE;
         goto out;
     }
 out:
-    free(line);
-    fclose(fp);
+    vw_table_close(t);
     if (rc < 0) {
         if (rc == -ENOMEM)
             vw_error_code(rc, "%s", path);
