@@ -436,14 +436,15 @@ static void test_fmt_double(void **state)
 
 /* Every finite double the formatter writes reads back bit for bit, through
  * the table's own parser: 40000 pseudo-random bit patterns (all exponents,
- * subnormals and both zeros included) from a fixed-seed xorshift. */
+ * subnormals and both zeros included) from a fixed-seed xorshift (4000
+ * under valgrind). */
 static void test_fmt_round_trip(void **state)
 {
     (void)state;
     uint64_t x = 88172645463325252ull;
     char b[VW_TABLE_NUMSZ];
-    int n = 0;
-    for (int i = 0; i < 40000; i++) {
+    int n = 0, n_draws = getenv("VW_UNDER_VALGRIND") ? 4000 : 40000; /* same paths, fewer draws */
+    for (int i = 0; i < n_draws; i++) {
         x ^= x << 13;
         x ^= x >> 7;
         x ^= x << 17;
@@ -465,7 +466,7 @@ static void test_fmt_round_trip(void **state)
             fail_msg("%a written as '%s' read back as %a", v, b, r);
         n++;
     }
-    assert_true(n > 38000);
+    assert_true(n > n_draws * 95 / 100);
 }
 
 static void test_put_double(void **state)
