@@ -1,14 +1,13 @@
 /* call_io.c -- the call record set and the calls table (read and write). */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <htslib/hts.h>
-#include <htslib/kstring.h>
-
 #include "vafwatch/call.h"
 #include "vafwatch/log.h"
+#include "vafwatch/table.h"
 
 const char *const vw_flag_names[VW_N_FLAGS] = {
     "strand_bias", "possible_germline", "noisy_site", "low_depth", "discordant_mates", "not_assessed",
@@ -128,25 +127,32 @@ int vw_flags_parse(const char *s, uint32_t *ret_flags)
     return 0;
 }
 
-static const char *header =
-    "#sample\tchrom\tpos\tref\talt\tid\tgene\tprotein\tcdna\tdepth\tref_count\talt_count\tother_count"
-    "\tdiscordant\talt_fwd\talt_rev\tvaf\tvaf_lo\tvaf_hi\tp_value\tq_value\tdetected\tlod95\tflags"
-    "\tbackground\tbg_error\tcopies_per_ml\n";
-#define N_COLS 27
+enum {
+    K_SAMPLE, K_CHROM, K_POS, K_REF, K_ALT, K_ID, K_GENE, K_PROTEIN, K_CDNA, K_DEPTH, K_REF_COUNT,
+    K_ALT_COUNT, K_OTHER_COUNT, K_DISCORDANT, K_ALT_FWD, K_ALT_REV, K_VAF, K_VAF_LO, K_VAF_HI, K_P_VALUE,
+    K_Q_VALUE, K_DETECTED, K_LOD95, K_FLAGS, K_BACKGROUND, K_BG_ERROR, K_COPIES, K_N
+};
 
+/* The columns, all required, in the order the writer gives them (the
+ * reader finds them by name; any other column is refused). */
+static const vw_table_col_t call_cols[K_N] = {
+    {"sample", 1}, {"chrom", 1}, {"pos", 1}, {"ref", 1}, {"alt", 1}, {"id", 1}, {"gene", 1},
+    {"protein", 1}, {"cdna", 1}, {"depth", 1}, {"ref_count", 1}, {"alt_count", 1}, {"other_count", 1},
+    {"discordant", 1}, {"alt_fwd", 1}, {"alt_rev", 1}, {"vaf", 1}, {"vaf_lo", 1}, {"vaf_hi", 1},
+    {"p_value", 1}, {"q_value", 1}, {"detected", 1}, {"lod95", 1}, {"flags", 1}, {"background", 1},
+    {"bg_error", 1}, {"copies_per_ml", 1}};
+
+/* A tab, then v with 'fmt' or NA. */
 static void put_num(FILE *fp, double v, const char *fmt)
 {
     fputc('\t', fp);
-    if (isnan(v))
-        fputs("NA", fp);
-    else
-        fprintf(fp, fmt, v);
+    vw_table_put_num(fp, v, fmt);
 }
 
 int vw_calls_write_tsv(const vw_calls_t *cs, FILE *fp)
 {
     char fb[160];
-    fputs(header, fp);
+    (void)vw_table_put_header(fp, call_cols, K_N); /* a stream error is seen below */
     for (int i = 0; i < cs->n; i++) {
         const vw_call_t *c = &cs->c[i];
         fprintf(fp, "%s\t%s\t%lld\t%s\t%s\t%s\t%s\t%s\t%s", c->sample, c->chrom, (long long)c->pos1, c->ref,
@@ -180,123 +186,86 @@ static int parse_i64(const char *s, int64_t *v)
         return 0;
     }
     long x;
-    if (vw_parse_long(s, &x) != 0 || x < 0)
+    if (vw_table_parse_long(s, 0, LONG_MAX, &x) != 0)
         return VW_EPARSE;
     *v = x;
     return 0;
 }
 
+/* NA or any double, underflow read as the nearest (a subnormal p-value). */
 static int parse_num(const char *s, double *v)
 {
-    if (strcmp(s, "NA") == 0) {
-        *v = NAN;
-        return 0;
-    }
-    return vw_parse_double(s, v);
+    return vw_table_parse_double(s, VW_NUM_NA | VW_NUM_INFINITE, -INFINITY, INFINITY, v);
+}
+
+/* Fills *c from a row (strings borrowed from f).  Returns -1, or the K_*
+ * column whose value is invalid. */
+static int parse_call_row(char **f, const int *col, vw_call_t *c)
+{
+#define F(k) f[col[k]]
+    memset(c, 0, sizeof(*c));
+    c->sample = F(K_SAMPLE); c->chrom = F(K_CHROM); c->ref = F(K_REF); c->alt = F(K_ALT);
+    c->id = F(K_ID); c->gene = F(K_GENE); c->protein = F(K_PROTEIN); c->cdna = F(K_CDNA);
+    long pos;
+    int64_t *ints[7] = {&c->depth, &c->ref_count, &c->alt_count, &c->other_count, &c->discordant, &c->alt_fwd,
+                        &c->alt_rev};
+    double *dbls[5] = {&c->vaf, &c->vaf_lo, &c->vaf_hi, &c->p_value, &c->q_value};
+    if (vw_table_parse_long(F(K_POS), 1, LONG_MAX, &pos) != 0)
+        return K_POS;
+    c->pos1 = pos;
+    for (int i = 0; i < 7; i++)
+        if (parse_i64(F(K_DEPTH + i), ints[i]))
+            return K_DEPTH + i;
+    for (int i = 0; i < 5; i++)
+        if (parse_num(F(K_VAF + i), dbls[i]))
+            return K_VAF + i;
+    if (!strcmp(F(K_DETECTED), "yes")) c->detected = 1;
+    else if (!strcmp(F(K_DETECTED), "no")) c->detected = 0;
+    else if (!strcmp(F(K_DETECTED), "NA")) c->detected = -1;
+    else return K_DETECTED;
+    if (parse_num(F(K_LOD95), &c->lod95))
+        return K_LOD95;
+    if (vw_flags_parse(F(K_FLAGS), &c->flags))
+        return K_FLAGS;
+    int k;
+    for (k = 0; k < 3 && strcmp(F(K_BACKGROUND), bg_names[k]); k++)
+        ;
+    if (k == 3)
+        return K_BACKGROUND;
+    c->background = (vw_bg_source_t)k;
+    if (parse_num(F(K_BG_ERROR), &c->bg_error))
+        return K_BG_ERROR;
+    if (parse_num(F(K_COPIES), &c->copies_per_ml))
+        return K_COPIES;
+    if (!isnan(c->vaf) && (c->vaf < 0 || c->vaf > 1))
+        return K_VAF;
+    return -1;
+#undef F
 }
 
 int vw_calls_read_tsv(vw_calls_t *cs, const char *path)
 {
-    htsFile *fp = hts_open(path, "r");
-    if (!fp) {
-        int e = errno ? -errno : VW_EFORMAT;
-        vw_error_code(e, "%s: cannot open", path);
-        return e;
-    }
-    static const char *names[N_COLS] = {
-        "sample", "chrom", "pos", "ref", "alt", "id", "gene", "protein", "cdna", "depth", "ref_count",
-        "alt_count", "other_count", "discordant", "alt_fwd", "alt_rev", "vaf", "vaf_lo", "vaf_hi", "p_value",
-        "q_value", "detected", "lod95", "flags", "background", "bg_error", "copies_per_ml"};
-    kstring_t ks = {0, 0, NULL};
-    char *f[N_COLS + 1];
-    long line = 0;
-    int ret = 0, have_header = 0;
-    while (hts_getline(fp, '\n', &ks) >= 0) {
-        line++;
-        while (ks.l && (ks.s[ks.l - 1] == '\r' || ks.s[ks.l - 1] == '\n'))
-            ks.s[--ks.l] = '\0';
-        if (!have_header) {
-            char *s = ks.s[0] == '#' ? ks.s + 1 : ks.s;
-            int nf = vw_split_tabs(s, f, N_COLS + 1);
-            if (nf != N_COLS) {
-                vw_error("%s:%ld: not a vafwatch calls table (%d columns, expected %d)", path, line, nf, N_COLS);
-                ret = VW_EPARSE;
-                break;
-            }
-            for (int i = 0; i < N_COLS; i++) {
-                if (strcmp(f[i], names[i]) != 0) {
-                    vw_error("%s:%ld: column %d is '%s', expected '%s'", path, line, i + 1, f[i], names[i]);
-                    ret = VW_EPARSE;
-                    goto out;
-                }
-            }
-            have_header = 1;
-            continue;
-        }
-        if (ks.l == 0 || ks.s[0] == '#')
-            continue;
-        int nf = vw_split_tabs(ks.s, f, N_COLS + 1);
-        if (nf != N_COLS) {
-            vw_error("%s:%ld: %d columns, expected %d", path, line, nf, N_COLS);
-            ret = VW_EPARSE;
-            break;
-        }
+    vw_table_t *t = NULL;
+    int col[K_N], ret;
+    char **f;
+    if (!cs || !path)
+        return -EINVAL;
+    if ((ret = vw_table_open(path, "calls table", &t)) < 0)
+        return ret;
+    if ((ret = vw_table_header(t, "calls table", call_cols, K_N, VW_TABLE_UNKNOWN_REFUSE, col)) < 0)
+        goto out;
+    while ((ret = vw_table_row(t, &f)) == 1) {
         vw_call_t c;
-        memset(&c, 0, sizeof(c));
-        c.sample = f[0]; c.chrom = f[1]; c.ref = f[3]; c.alt = f[4];
-        c.id = f[5]; c.gene = f[6]; c.protein = f[7]; c.cdna = f[8];
-        long pos;
-        int bad = -1;
-        int64_t *ints[7] = {&c.depth, &c.ref_count, &c.alt_count, &c.other_count, &c.discordant, &c.alt_fwd,
-                            &c.alt_rev};
-        double *dbls[5] = {&c.vaf, &c.vaf_lo, &c.vaf_hi, &c.p_value, &c.q_value};
-        if (vw_parse_long(f[2], &pos) || pos < 1)
-            bad = 2;
-        c.pos1 = pos;
-        for (int i = 0; i < 7 && bad < 0; i++)
-            if (parse_i64(f[9 + i], ints[i]))
-                bad = 9 + i;
-        for (int i = 0; i < 5 && bad < 0; i++)
-            if (parse_num(f[16 + i], dbls[i]))
-                bad = 16 + i;
-        if (bad < 0) {
-            if (!strcmp(f[21], "yes")) c.detected = 1;
-            else if (!strcmp(f[21], "no")) c.detected = 0;
-            else if (!strcmp(f[21], "NA")) c.detected = -1;
-            else bad = 21;
-        }
-        if (bad < 0 && parse_num(f[22], &c.lod95))
-            bad = 22;
-        if (bad < 0 && vw_flags_parse(f[23], &c.flags))
-            bad = 23;
-        if (bad < 0) {
-            int k;
-            for (k = 0; k < 3 && strcmp(f[24], bg_names[k]); k++)
-                ;
-            if (k == 3)
-                bad = 24;
-            c.background = (vw_bg_source_t)k;
-        }
-        if (bad < 0 && parse_num(f[25], &c.bg_error))
-            bad = 25;
-        if (bad < 0 && parse_num(f[26], &c.copies_per_ml))
-            bad = 26;
-        if (bad < 0 && !isnan(c.vaf) && (c.vaf < 0 || c.vaf > 1))
-            bad = 16;
+        int bad = parse_call_row(f, col, &c);
         if (bad >= 0) {
-            vw_error("%s:%ld: column '%s': invalid value '%s'", path, line, names[bad], f[bad]);
+            vw_table_error(path, vw_table_lineno(t), call_cols[bad].name, "invalid value '%s'", f[col[bad]]);
             ret = VW_EPARSE;
             break;
         }
         if ((ret = vw_calls_push(cs, &c)) < 0)
             break;
     }
-    if (ret == 0 && !have_header) {
-        vw_error("%s: empty calls table", path);
-        ret = VW_EPARSE;
-    }
 out:
-    free(ks.s);
-    hts_close(fp);
+    vw_table_close(t);
     return ret;
 }

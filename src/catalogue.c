@@ -1,6 +1,7 @@
 /* catalogue.c -- built-in hotspots, user targets, REF checks, build detection. */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -11,6 +12,7 @@
 
 #include "vafwatch/catalogue.h"
 #include "vafwatch/log.h"
+#include "vafwatch/table.h"
 #include "catalogue_builtin.h"
 
 /* ------------------------------------------------------------------ */
@@ -291,27 +293,10 @@ const char *vw_build_name(vw_build_t b)
     return b == VW_BUILD_GRCH37 ? "GRCh37" : b == VW_BUILD_GRCH38 ? "GRCh38" : "unknown";
 }
 
-/* Candidate spellings of a contig name: as given, without/with "chr", M/MT. */
-static int contig_variants(const char *chrom, char out[4][256])
-{
-    int n = 0;
-    const char *bare = strip_chr(chrom);
-    snprintf(out[n++], 256, "%s", chrom);
-    if (bare != chrom)
-        snprintf(out[n++], 256, "%s", bare);
-    else
-        snprintf(out[n++], 256, "chr%s", chrom);
-    if (!strcmp(bare, "M") || !strcmp(bare, "MT")) {
-        snprintf(out[n++], 256, "chrM");
-        snprintf(out[n++], 256, "MT");
-    }
-    return n;
-}
-
 int vw_contig_tid(const sam_hdr_t *h, const char *chrom)
 {
-    char v[4][256];
-    int n = contig_variants(chrom, v);
+    char v[8][VW_CONTIG_NAMESZ];
+    int n = vw_contig_spellings(chrom, v, 8);
     for (int i = 0; i < n; i++) {
         int tid = sam_hdr_name2tid((sam_hdr_t *)h, v[i]);
         if (tid >= 0)
@@ -320,9 +305,9 @@ int vw_contig_tid(const sam_hdr_t *h, const char *chrom)
     return -1;
 }
 
-static const char *fai_contig(const faidx_t *fai, const char *chrom, char buf[4][256])
+static const char *fai_contig(const faidx_t *fai, const char *chrom, char buf[8][VW_CONTIG_NAMESZ])
 {
-    int n = contig_variants(chrom, buf);
+    int n = vw_contig_spellings(chrom, buf, 8);
     for (int i = 0; i < n; i++)
         if (faidx_has_seq(fai, buf[i]))
             return buf[i];
@@ -355,14 +340,14 @@ void vw_targets_set_naming(vw_targets_t *ts, int chr)
 
 static long contig_rank(const char *c)
 {
-    const char *b = strip_chr(c);
+    const char *b = vw_contig_bare(c);
     char *end;
     long v = strtol(b, &end, 10);
     if (end != b && *end == '\0' && v > 0)
         return v;
     if (!strcmp(b, "X")) return 1000;
     if (!strcmp(b, "Y")) return 1001;
-    if (!strcmp(b, "M") || !strcmp(b, "MT")) return 1002;
+    if (!strcmp(b, "MT")) return 1002;
     return 2000;
 }
 
@@ -532,7 +517,7 @@ static int indel_window(vw_target_t *t, const char *seq, hts_pos_t sbeg, hts_pos
 int vw_targets_check_ref(vw_targets_t *ts, const faidx_t *fai, const char *fasta_path)
 {
     int bad = 0;
-    char vbuf[4][256];
+    char vbuf[8][VW_CONTIG_NAMESZ];
     for (int i = 0; i < ts->n; i++) {
         vw_target_t *t = &ts->t[i];
         const char *ctg = fai_contig(fai, t->chrom, vbuf);
@@ -672,39 +657,24 @@ out:
     return ret;
 }
 
-/* Reads the next line of a (possibly gzipped) text file into ks. */
-static int next_line(htsFile *fp, kstring_t *ks)
-{
-    int r = hts_getline(fp, '\n', ks);
-    if (r >= 0) {
-        while (ks->l > 0 && (ks->s[ks->l - 1] == '\r' || ks->s[ks->l - 1] == '\n'))
-            ks->s[--ks->l] = '\0';
-    }
-    return r;
-}
-
 static int load_bed(vw_targets_t *ts, const char *path, const faidx_t *fai)
 {
     if (!fai) {
         vw_error("%s: BED targets need --reference to know the reference base at each position", path);
         return VW_EINPUT;
     }
-    htsFile *fp = hts_open(path, "r");
-    if (!fp) {
-        int e = errno ? -errno : VW_EFORMAT;
-        vw_error_code(e, "%s: cannot open", path);
-        return e;
-    }
-    kstring_t ks = {0, 0, NULL};
-    int ret = 0;
-    long line = 0;
-    char vbuf[4][256];
-    while (next_line(fp, &ks) >= 0) {
-        line++;
-        if (ks.l == 0 || ks.s[0] == '#' || !strncmp(ks.s, "track", 5) || !strncmp(ks.s, "browser", 7))
+    vw_table_t *t = NULL;
+    int ret = vw_table_open(path, "BED file", &t);
+    if (ret < 0)
+        return ret;
+    char vbuf[8][VW_CONTIG_NAMESZ], *s;
+    while ((ret = vw_table_next_line(t, &s)) == 1) {
+        long line = vw_table_lineno(t);
+        ret = 0;
+        if (!*s || s[0] == '#' || !strncmp(s, "track", 5) || !strncmp(s, "browser", 7))
             continue;
         char *f[8];
-        int nf = vw_split_tabs(ks.s, f, 8);
+        int nf = vw_split_tabs(s, f, 8);
         long b, e;
         if (nf < 3 || vw_parse_long(f[1], &b) || vw_parse_long(f[2], &e) || b < 0 || e <= b) {
             vw_error("%s:%ld: expected 'chrom<TAB>start<TAB>end' with 0 <= start < end", path, line);
@@ -740,105 +710,90 @@ static int load_bed(vw_targets_t *ts, const char *path, const faidx_t *fai)
             }
         }
         free(seq);
+        if (ret < 0)
+            break;
     }
-    free(ks.s);
-    hts_close(fp);
+    vw_table_close(t);
     return ret;
+}
+
+enum { C_CHROM, C_POS, C_REF, C_ALT, C_ID, C_GENE, C_PROT, C_CDNA, C_TX, C_STRAND, C_CTX, C_CHR, C_N };
+
+/* The columns of a TSV target list, matched in any case; 'chr' is another
+ * name of 'chrom'.  The first four are needed (checked by load_tsv, which
+ * names the missing one). */
+static const vw_table_col_t tsv_cols[C_N] = {
+    {"chrom", 0}, {"pos", 0}, {"ref", 0}, {"alt", 0}, {"id", 0}, {"gene", 0}, {"protein", 0}, {"cdna", 0},
+    {"transcript", 0}, {"strand", 0}, {"context", 0}, {"chr", 0}};
+
+/* Adds the target of one row.  Returns 0 or a negative code (logged). */
+static int tsv_row(vw_targets_t *ts, const char *path, long line, char **f, const int *col)
+{
+    long pos;
+    if (vw_table_parse_long(f[col[C_POS]], 1, LONG_MAX, &pos)) {
+        vw_table_error(path, line, "pos", "'%s' is not a 1-based position", f[col[C_POS]]);
+        return VW_EPARSE;
+    }
+    if (!valid_allele(f[col[C_REF]]) || !valid_allele(f[col[C_ALT]])) {
+        vw_error("%s:%ld: columns 'ref'/'alt': '%s'/'%s' are not DNA sequences", path, line, f[col[C_REF]],
+                 f[col[C_ALT]]);
+        return VW_EPARSE;
+    }
+    if (!strcasecmp(f[col[C_REF]], f[col[C_ALT]])) {
+        vw_error("%s:%ld: ref and alt are the same ('%s')", path, line, f[col[C_REF]]);
+        return VW_EPARSE;
+    }
+#define OPT(c) (col[c] >= 0 ? f[col[c]] : NULL)
+    char strand = '.';
+    if (OPT(C_STRAND) && (OPT(C_STRAND)[0] == '+' || OPT(C_STRAND)[0] == '-'))
+        strand = OPT(C_STRAND)[0];
+    return add_trimmed(ts, OPT(C_ID), OPT(C_GENE), OPT(C_TX), OPT(C_PROT), OPT(C_CDNA), OPT(C_CTX),
+                       f[col[C_CHROM]], pos - 1, f[col[C_REF]], f[col[C_ALT]], strand);
+#undef OPT
 }
 
 static int load_tsv(vw_targets_t *ts, const char *path)
 {
-    htsFile *fp = hts_open(path, "r");
-    if (!fp) {
-        int e = errno ? -errno : VW_EFORMAT;
-        vw_error_code(e, "%s: cannot open", path);
-        return e;
+    vw_table_t *t = NULL;
+    int col[C_N], ret, need = 0;
+    long n_rows = 0;
+    char **f;
+    if ((ret = vw_table_open(path, "targets file", &t)) < 0)
+        return ret;
+    ret = vw_table_header(t, "targets file", tsv_cols, C_N,
+                          VW_TABLE_NOCASE | VW_TABLE_RAGGED | VW_TABLE_UNKNOWN_IGNORE, col);
+    if (ret < 0)
+        goto out;
+    if (col[C_CHROM] < 0)
+        col[C_CHROM] = col[C_CHR];
+    for (int c = 0; c <= C_ALT; c++) {
+        if (col[c] < 0) {
+            vw_error("%s:%ld: header lacks column '%s' (need chrom, pos, ref, alt)", path, vw_table_lineno(t),
+                     tsv_cols[c].name);
+            ret = VW_EPARSE;
+            goto out;
+        }
     }
-    enum { C_CHROM, C_POS, C_REF, C_ALT, C_ID, C_GENE, C_PROT, C_CDNA, C_TX, C_STRAND, C_CTX, C_N };
-    static const char *names[C_N] = {"chrom", "pos", "ref", "alt", "id", "gene", "protein", "cdna",
-                                     "transcript", "strand", "context"};
-    int col[C_N];
-    for (int i = 0; i < C_N; i++)
-        col[i] = -1;
-    kstring_t ks = {0, 0, NULL};
-    int ret = 0, have_header = 0;
-    long line = 0, n_rows = 0;
-    char *f[64];
-    while (next_line(fp, &ks) >= 0) {
-        line++;
-        char *s = ks.s;
-        if (line == 1 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB && (unsigned char)s[2] == 0xBF)
-            s += 3;
-        if (!have_header) {
-            if (*s == '\0')
-                continue;
-            if (*s == '#')
-                s++;
-            int nf = vw_split_tabs(s, f, 64);
-            for (int i = 0; i < nf; i++)
-                for (int c = 0; c < C_N; c++)
-                    if (!strcasecmp(f[i], names[c]) || (c == C_CHROM && !strcasecmp(f[i], "chr")))
-                        col[c] = i;
-            for (int c = 0; c <= C_ALT; c++) {
-                if (col[c] < 0) {
-                    vw_error("%s:%ld: header lacks column '%s' (need chrom, pos, ref, alt)", path, line, names[c]);
-                    ret = VW_EPARSE;
-                    goto out;
-                }
-            }
-            have_header = 1;
-            continue;
-        }
-        if (*s == '\0' || *s == '#')
-            continue;
-        int nf = vw_split_tabs(s, f, 64);
-        int need = 0;
-        for (int c = 0; c < C_N; c++)
-            if (col[c] + 1 > need)
-                need = col[c] + 1;
+    for (int c = 0; c < C_N; c++)
+        if (col[c] + 1 > need)
+            need = col[c] + 1;
+    while ((ret = vw_table_row(t, &f)) == 1) {
+        int nf = vw_table_nfields(t);
         if (nf < need) {
-            vw_error("%s:%ld: %d fields, the header has at least %d", path, line, nf, need);
+            vw_error("%s:%ld: %d fields, the header has at least %d", path, vw_table_lineno(t), nf, need);
             ret = VW_EPARSE;
             goto out;
         }
-        long pos;
-        if (vw_parse_long(f[col[C_POS]], &pos) || pos < 1) {
-            vw_error("%s:%ld: column 'pos': '%s' is not a 1-based position", path, line, f[col[C_POS]]);
-            ret = VW_EPARSE;
-            goto out;
-        }
-        if (!valid_allele(f[col[C_REF]]) || !valid_allele(f[col[C_ALT]])) {
-            vw_error("%s:%ld: columns 'ref'/'alt': '%s'/'%s' are not DNA sequences", path, line,
-                     f[col[C_REF]], f[col[C_ALT]]);
-            ret = VW_EPARSE;
-            goto out;
-        }
-        if (!strcasecmp(f[col[C_REF]], f[col[C_ALT]])) {
-            vw_error("%s:%ld: ref and alt are the same ('%s')", path, line, f[col[C_REF]]);
-            ret = VW_EPARSE;
-            goto out;
-        }
-#define OPT(c) (col[c] >= 0 ? f[col[c]] : NULL)
-        char strand = '.';
-        if (OPT(C_STRAND) && (OPT(C_STRAND)[0] == '+' || OPT(C_STRAND)[0] == '-'))
-            strand = OPT(C_STRAND)[0];
-        ret = add_trimmed(ts, OPT(C_ID), OPT(C_GENE), OPT(C_TX), OPT(C_PROT), OPT(C_CDNA), OPT(C_CTX),
-                          f[col[C_CHROM]], pos - 1, f[col[C_REF]], f[col[C_ALT]], strand);
-#undef OPT
-        if (ret < 0)
+        if ((ret = tsv_row(ts, path, vw_table_lineno(t), f, col)) < 0)
             goto out;
         n_rows++;
     }
-    if (!have_header) {
-        vw_error("%s: empty targets file", path);
-        ret = VW_EPARSE;
-    } else if (n_rows == 0) {
+    if (ret == 0 && n_rows == 0) {
         vw_error("%s: no targets: the file has a header but no data rows", path);
         ret = VW_EPARSE;
     }
 out:
-    free(ks.s);
-    hts_close(fp);
+    vw_table_close(t);
     return ret;
 }
 

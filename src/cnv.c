@@ -2,6 +2,7 @@
  * Method and formulas: include/vafwatch/cnv.h and docs/copy-number.md. */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 
 #include "vafwatch/cnv.h"
 #include "vafwatch/log.h"
+#include "vafwatch/table.h"
 
 #define LOG2R_FLOOR (-10.0) /* log2R of a region without fragments */
 
@@ -95,45 +97,36 @@ int vw_cnv_regions_add(vw_cnv_regions_t *rs, const char *chrom, hts_pos_t beg, h
 
 int vw_cnv_regions_load_bed(vw_cnv_regions_t *rs, const char *path, int all_ref)
 {
-    FILE *fp = fopen(path, "r");
-    if (!fp) {
-        int e = -errno;
-        vw_error_code(e, "%s: cannot open", path);
-        return e;
-    }
+    vw_table_t *t = NULL;
+    int ret = vw_table_open(path, "BED file", &t);
+    if (ret < 0)
+        return ret;
     char *line = NULL, *f[5];
-    size_t m = 0;
-    int ln = 0, ret = 0;
     long b, e;
-    while (getline(&line, &m, fp) >= 0) {
-        ln++;
-        vw_chomp(line);
+    while ((ret = vw_table_next_line(t, &line)) == 1) {
+        long ln = vw_table_lineno(t);
+        ret = 0;
         if (!*line || *line == '#' || !strncmp(line, "track", 5) || !strncmp(line, "browser", 7))
             continue;
         int nf = vw_split_tabs(line, f, 5);
         if (nf < 3 || vw_parse_long(f[1], &b) || vw_parse_long(f[2], &e) || b < 0 || e <= b) {
-            vw_error("%s:%d: not a BED line (chrom, 0-based start, end > start, tab-separated)", path, ln);
+            vw_error("%s:%ld: not a BED line (chrom, 0-based start, end > start, tab-separated)", path, ln);
             ret = VW_EPARSE;
             break;
         }
         if (!all_ref && (nf < 4 || !*f[3])) {
-            vw_error("%s:%d: a 4th column naming the gene is needed ('.' or 'ref' for a reference region)", path,
+            vw_error("%s:%ld: a 4th column naming the gene is needed ('.' or 'ref' for a reference region)", path,
                      ln);
             ret = VW_EPARSE;
             break;
         }
         int is_ref = all_ref || !strcmp(f[3], ".") || !strcmp(f[3], "ref");
         if ((ret = vw_cnv_regions_add(rs, f[0], b, e, is_ref ? "." : f[3], is_ref)) < 0) {
-            vw_error_code(ret, "%s:%d", path, ln);
+            vw_error_code(ret, "%s:%ld", path, ln);
             break;
         }
     }
-    if (ret == 0 && ferror(fp)) {
-        ret = -EIO;
-        vw_error_code(ret, "%s: read error", path);
-    }
-    free(line);
-    fclose(fp);
+    vw_table_close(t);
     return ret;
 }
 
@@ -199,8 +192,7 @@ int vw_cnv_regions_builtin(vw_cnv_regions_t *rs, vw_build_t build, const char *g
 /* Natural contig order: chr-less numbers first by value, then X, Y, M, then by name. */
 static int contig_rank(const char *c, long *num)
 {
-    if (!strncasecmp(c, "chr", 3))
-        c += 3;
+    c = vw_contig_bare(c);
     if (isdigit((unsigned char)*c)) {
         char *end;
         *num = strtol(c, &end, 10);
@@ -210,7 +202,7 @@ static int contig_rank(const char *c, long *num)
     *num = 0;
     if (!strcmp(c, "X")) return 1;
     if (!strcmp(c, "Y")) return 2;
-    if (!strcmp(c, "M") || !strcmp(c, "MT")) return 3;
+    if (!strcmp(c, "MT")) return 3;
     return 4;
 }
 
@@ -269,13 +261,13 @@ int vw_cnv_regions_gc(vw_cnv_regions_t *rs, const char *fasta)
     int ret = 0;
     for (int i = 0; i < rs->n && ret == 0; i++) {
         vw_cnv_region_t *r = &rs->r[i];
-        char alt[256];
-        const char *name = r->chrom;
-        if (!faidx_has_seq(fai, name)) {
-            snprintf(alt, sizeof(alt), "%s%s", strncmp(name, "chr", 3) ? "chr" : "", strncmp(name, "chr", 3) ? name : name + 3);
-            name = alt;
-        }
-        if (!faidx_has_seq(fai, name)) {
+        char alt[8][VW_CONTIG_NAMESZ];
+        const char *name = NULL;
+        int n_alt = vw_contig_spellings(r->chrom, alt, 8);
+        for (int k = 0; k < n_alt && !name; k++)
+            if (faidx_has_seq(fai, alt[k]))
+                name = alt[k];
+        if (!name) {
             vw_error("%s: contig '%s' is not in the reference (wrong build or naming?)", fasta, r->chrom);
             ret = VW_EBUILD;
             break;
@@ -524,17 +516,22 @@ fail:
     return ret_code;
 }
 
+enum { PC_KIND, PC_CHROM, PC_START, PC_END, PC_GENE, PC_N_NORMALS, PC_MEDIAN, PC_MEAN, PC_SD, PC_N };
+
+/* The PoN's columns, all required (as vw_cnv_pon_write() writes them). */
+static const vw_table_col_t pon_cols[PC_N] = {
+    {"kind", 1}, {"chrom", 1}, {"start", 1}, {"end", 1}, {"gene", 1}, {"n_normals", 1},
+    {"median_norm_depth", 1}, {"mean_log2r", 1}, {"sd_log2r", 1}};
+
+/* x with 'fmt', or NA when it is not finite. */
 static void put_num(FILE *fp, double x, const char *fmt)
 {
-    if (isfinite(x))
-        fprintf(fp, fmt, x);
-    else
-        fputs("NA", fp);
+    vw_table_put_num(fp, isfinite(x) ? x : NAN, fmt);
 }
 
 int vw_cnv_pon_write(FILE *fp, const vw_cnv_regions_t *rs, const vw_cnv_pon_t *p)
 {
-    fputs("#kind\tchrom\tstart\tend\tgene\tn_normals\tmedian_norm_depth\tmean_log2r\tsd_log2r\n", fp);
+    (void)vw_table_put_header(fp, pon_cols, PC_N); /* a stream error is seen below */
     for (int i = 0; i < rs->n; i++) {
         const vw_cnv_region_t *r = &rs->r[i];
         fprintf(fp, "region\t%s\t%lld\t%lld\t%s\t%d\t", r->chrom, (long long)r->beg + 1, (long long)r->end, r->gene,
@@ -552,26 +549,8 @@ int vw_cnv_pon_write(FILE *fp, const vw_cnv_regions_t *rs, const vw_cnv_pon_t *p
     return ferror(fp) ? vw_stream_error(fp) : 0;
 }
 
-static int parse_na(const char *s, double *v)
+static int pon_alloc(const vw_cnv_regions_t *rs, vw_cnv_pon_t **ret)
 {
-    if (!strcmp(s, "NA")) {
-        *v = NAN;
-        return 0;
-    }
-    return vw_parse_double(s, v);
-}
-
-int vw_cnv_pon_load(const char *path, const vw_cnv_regions_t *rs, vw_cnv_pon_t **ret)
-{
-    FILE *fp = fopen(path, "r");
-    if (!fp) {
-        int e = -errno;
-        vw_error_code(e, "%s: cannot open", path);
-        return e;
-    }
-    int rc = -ENOMEM, ln = 0, ri = 0, gi = 0;
-    char *line = NULL, *f[10];
-    size_t m = 0;
     vw_cnv_pon_t *p = calloc(1, sizeof(*p));
     if (!p || !(p->median = malloc((size_t)(rs->n ? rs->n : 1) * sizeof(double))))
         goto fail;
@@ -584,58 +563,84 @@ int vw_cnv_pon_load(const char *path, const vw_cnv_regions_t *rs, vw_cnv_pon_t *
     p->sd = malloc((size_t)(ng ? ng : 1) * sizeof(double));
     if (!p->mean || !p->sd)
         goto fail;
-    rc = VW_EPARSE;
-    while (getline(&line, &m, fp) >= 0) {
-        ln++;
-        vw_chomp(line);
-        if (!*line || *line == '#')
-            continue;
-        long st, en, nn;
-        double a, b, c;
-        if (vw_split_tabs(line, f, 10) != 9 || vw_parse_long(f[5], &nn) || nn < 1 || parse_na(f[6], &a) ||
-            parse_na(f[7], &b) || parse_na(f[8], &c)) {
-            vw_error("%s:%d: not a vafwatch PoN line (9 columns: kind chrom start end gene n_normals "
-                     "median_norm_depth mean_log2r sd_log2r)", path, ln);
-            goto fail;
-        }
-        p->n_normals = (int)nn;
-        if (!strcmp(f[0], "region")) {
-            if (ri >= rs->n || vw_parse_long(f[2], &st) || vw_parse_long(f[3], &en) ||
-                strcmp(f[1], rs->r[ri].chrom) || st != rs->r[ri].beg + 1 || en != rs->r[ri].end ||
-                strcmp(f[4], rs->r[ri].gene)) {
-                vw_error("%s:%d: the PoN's regions differ from the regions given (built with another BED, gene "
-                         "list or --bin-size?)", path, ln);
-                rc = VW_EINPUT;
-                goto fail;
-            }
-            p->median[ri++] = a;
-        } else if (!strcmp(f[0], "gene")) {
-            if (gi >= ng || strcmp(f[4], p->gene[gi])) {
-                vw_error("%s:%d: gene '%s' is not the next gene of the regions given", path, ln, f[4]);
-                rc = VW_EINPUT;
-                goto fail;
-            }
-            p->mean[gi] = b;
-            p->sd[gi++] = c;
-        } else {
-            vw_error("%s:%d: kind must be 'region' or 'gene', not '%s'", path, ln, f[0]);
-            goto fail;
-        }
-    }
-    if (ri != rs->n || gi != ng) {
-        vw_error("%s: the PoN has %d regions and %d genes, the regions given %d and %d", path, ri, gi, rs->n, ng);
-        rc = VW_EINPUT;
-        goto fail;
-    }
-    free(line);
-    fclose(fp);
     *ret = p;
     return 0;
 fail:
-    if (rc == -ENOMEM)
+    vw_cnv_pon_destroy(p);
+    return -ENOMEM;
+}
+
+/* One PoN row (fields in pon_cols order) into p; *ri and *gi count the
+ * regions and genes read.  Returns 0 or a negative code (logged). */
+static int pon_row(char **f, const char *path, long ln, const vw_cnv_regions_t *rs, vw_cnv_pon_t *p, int *ri,
+                   int *gi)
+{
+    long st, en, nn;
+    double a, b, c;
+    const unsigned na = VW_NUM_NA | VW_NUM_INFINITE;
+    if (vw_table_parse_long(f[PC_N_NORMALS], 1, INT_MAX, &nn) || vw_table_parse_double(f[PC_MEDIAN], na, -INFINITY, INFINITY, &a)
+        || vw_table_parse_double(f[PC_MEAN], na, -INFINITY, INFINITY, &b)
+        || vw_table_parse_double(f[PC_SD], na, -INFINITY, INFINITY, &c)) {
+        vw_error("%s:%ld: not a vafwatch PoN line (9 columns: kind chrom start end gene n_normals "
+                 "median_norm_depth mean_log2r sd_log2r)", path, ln);
+        return VW_EPARSE;
+    }
+    p->n_normals = (int)nn;
+    if (!strcmp(f[PC_KIND], "region")) {
+        const vw_cnv_region_t *r = *ri < rs->n ? &rs->r[*ri] : NULL;
+        if (!r || vw_table_parse_long(f[PC_START], 1, LONG_MAX, &st) || vw_table_parse_long(f[PC_END], 1, LONG_MAX, &en) || strcmp(f[PC_CHROM], r->chrom)
+            || st != r->beg + 1 || en != r->end || strcmp(f[PC_GENE], r->gene)) {
+            vw_error("%s:%ld: the PoN's regions differ from the regions given (built with another BED, gene "
+                     "list or --bin-size?)", path, ln);
+            return VW_EINPUT;
+        }
+        p->median[(*ri)++] = a;
+    } else if (!strcmp(f[PC_KIND], "gene")) {
+        if (*gi >= p->n_genes || strcmp(f[PC_GENE], p->gene[*gi])) {
+            vw_error("%s:%ld: gene '%s' is not the next gene of the regions given", path, ln, f[PC_GENE]);
+            return VW_EINPUT;
+        }
+        p->mean[*gi] = b;
+        p->sd[(*gi)++] = c;
+    } else {
+        vw_table_error(path, ln, "kind", "must be 'region' or 'gene', not '%s'", f[PC_KIND]);
+        return VW_EPARSE;
+    }
+    return 0;
+}
+
+int vw_cnv_pon_load(const char *path, const vw_cnv_regions_t *rs, vw_cnv_pon_t **ret)
+{
+    vw_table_t *t = NULL;
+    vw_cnv_pon_t *p = NULL;
+    int rc, ri = 0, gi = 0, col[PC_N];
+    char **f, *g[PC_N];
+    if ((rc = vw_table_open(path, "panel of normals", &t)) < 0)
+        return rc;
+    if ((rc = pon_alloc(rs, &p)) < 0) {
         vw_error_code(rc, "%s", path);
-    free(line);
-    fclose(fp);
+        goto out;
+    }
+    if ((rc = vw_table_header(t, "panel of normals", pon_cols, PC_N, VW_TABLE_UNKNOWN_REFUSE, col)) < 0)
+        goto out;
+    while ((rc = vw_table_row(t, &f)) == 1) {
+        for (int k = 0; k < PC_N; k++)
+            g[k] = f[col[k]];
+        if ((rc = pon_row(g, path, vw_table_lineno(t), rs, p, &ri, &gi)) < 0)
+            goto out;
+    }
+    if (rc < 0)
+        goto out;
+    if (ri != rs->n || gi != p->n_genes) {
+        vw_error("%s: the PoN has %d regions and %d genes, the regions given %d and %d", path, ri, gi, rs->n,
+                 p->n_genes);
+        rc = VW_EINPUT;
+        goto out;
+    }
+    *ret = p;
+    p = NULL;
+out:
+    vw_table_close(t);
     vw_cnv_pon_destroy(p);
     return rc;
 }
@@ -736,10 +741,7 @@ int vw_cnv_call(const vw_cnv_regions_t *rs, const vw_cnv_sample_t *s, const vw_c
 static void put_tab_num(FILE *fp, double x, const char *fmt)
 {
     fputc('\t', fp);
-    if (isfinite(x))
-        fprintf(fp, fmt, x);
-    else
-        fputs("NA", fp);
+    put_num(fp, x, fmt);
 }
 
 int vw_cnv_write_tsv(FILE *fp, const char *const *samples, vw_cnv_gene_t *const *calls, const int *n_calls, int n)
@@ -824,113 +826,62 @@ int vw_cnv_rows_add(vw_cnv_rows_t *rs, const char *sample, const vw_cnv_gene_t *
 
 enum { RC_SAMPLE, RC_GENE, RC_CHROM, RC_START, RC_END, RC_DEPTH, RC_LOG2R, RC_Z, RC_PCN, RC_TF, RC_CNT, RC_AMP, RC_N };
 
-static int num_field(const char *s, double *v)
+/* The columns read back (others, such as flags, are ignored). */
+static const vw_table_col_t cnv_cols[RC_N] = {
+    {"sample", 1}, {"gene", 1}, {"chrom", 1}, {"start", 1}, {"end", 1}, {"depth", 1},
+    {"log2r", 1}, {"z", 1}, {"pcn", 1}, {"tf", 1}, {"cn_tumour", 1}, {"amplified", 1}};
+
+/* Fills r from a row; returns -1 or the RC_* column that does not parse. */
+static int cnv_row(char **f, const int *col, vw_cnv_row_t *r)
 {
-    if (!strcmp(s, "NA")) {
-        *v = NAN;
-        return 0;
-    }
-    return vw_parse_double(s, v);
+    const unsigned na = VW_NUM_NA | VW_NUM_INFINITE;
+    double *num[5] = {&r->log2r, &r->z, &r->pcn, &r->tf, &r->cn_t};
+    long a, b, d = -1;
+    const char *amp = f[col[RC_AMP]];
+    if (vw_table_parse_long(f[col[RC_START]], 1, LONG_MAX, &a))
+        return RC_START;
+    if (vw_table_parse_long(f[col[RC_END]], a, LONG_MAX, &b))
+        return RC_END;
+    if (strcmp(f[col[RC_DEPTH]], "NA") && vw_table_parse_long(f[col[RC_DEPTH]], 0, LONG_MAX, &d))
+        return RC_DEPTH;
+    for (int k = 0; k < 5; k++)
+        if (vw_table_parse_double(f[col[RC_LOG2R + k]], na, -INFINITY, INFINITY, num[k]))
+            return RC_LOG2R + k;
+    if (strcmp(amp, "yes") && strcmp(amp, "no") && strcmp(amp, "NA"))
+        return RC_AMP;
+    r->beg = (hts_pos_t)a - 1;
+    r->end = (hts_pos_t)b;
+    r->frag = d;
+    r->amplified = !strcmp(amp, "yes") ? 1 : !strcmp(amp, "no") ? 0 : -1;
+    return -1;
 }
 
 int vw_cnv_rows_read_tsv(vw_cnv_rows_t *rs, const char *path)
 {
-    static const char *const names[RC_N] = {"sample", "gene", "chrom", "start", "end", "depth",
-                                            "log2r", "z", "pcn", "tf", "cn_tumour", "amplified"};
+    vw_table_t *t = NULL;
+    int rc, col[RC_N];
+    char **f;
     if (!rs || !path)
         return -EINVAL;
-    FILE *fp = fopen(path, "r");
-    if (!fp) {
-        int rc = -errno;
-        vw_error_code(rc, "cannot open '%s'", path);
+    if ((rc = vw_table_open(path, "cnv table", &t)) < 0)
         return rc;
-    }
-    char *line = NULL, *f[64];
-    size_t cap = 0;
-    long ln = 0;
-    int rc = 0, col[RC_N], n_cols = 0;
-    for (int j = 0; j < RC_N; j++)
-        col[j] = -1;
-    while (getline(&line, &cap, fp) >= 0) {
-        ln++;
-        vw_chomp(line);
-        if (!n_cols) {
-            if (line[0] != '#') {
-                vw_error("%s:%ld: expected a '#' header line (a vafwatch cnv table)", path, ln);
-                rc = VW_EPARSE;
-                break;
-            }
-            n_cols = vw_split_tabs(line + 1, f, 64);
-            for (int k = 0; k < n_cols; k++)
-                for (int j = 0; j < RC_N; j++)
-                    if (!strcmp(f[k], names[j]))
-                        col[j] = k;
-            for (int j = 0; j < RC_N && !rc; j++)
-                if (col[j] < 0) {
-                    vw_error("%s:%ld: no '%s' column (a vafwatch cnv table?)", path, ln, names[j]);
-                    rc = VW_EPARSE;
-                }
-            if (rc)
-                break;
-            continue;
-        }
-        if (line[0] == '#' || line[0] == '\0')
-            continue;
-        int n = vw_split_tabs(line, f, 64);
-        if (n != n_cols) {
-            vw_error("%s:%ld: %d fields, the header has %d", path, ln, n, n_cols);
-            rc = VW_EPARSE;
-            break;
-        }
+    if ((rc = vw_table_header(t, "cnv table", cnv_cols, RC_N, VW_TABLE_UNKNOWN_IGNORE, col)) < 0)
+        goto out;
+    while ((rc = vw_table_row(t, &f)) == 1) {
         vw_cnv_row_t *r = rows_push(rs, f[col[RC_SAMPLE]], f[col[RC_GENE]], f[col[RC_CHROM]]);
         if (!r) {
             rc = -ENOMEM;
+            vw_error_code(rc, "reading '%s'", path);
             break;
         }
-        long a, b, d = -1;
-        const char *amp = f[col[RC_AMP]];
-        const char *bad = NULL;
-        if (vw_parse_long(f[col[RC_START]], &a) || a < 1)
-            bad = "start";
-        else if (vw_parse_long(f[col[RC_END]], &b) || b < a)
-            bad = "end";
-        else if (strcmp(f[col[RC_DEPTH]], "NA") && (vw_parse_long(f[col[RC_DEPTH]], &d) || d < 0))
-            bad = "depth";
-        else if (num_field(f[col[RC_LOG2R]], &r->log2r))
-            bad = "log2r";
-        else if (num_field(f[col[RC_Z]], &r->z))
-            bad = "z";
-        else if (num_field(f[col[RC_PCN]], &r->pcn))
-            bad = "pcn";
-        else if (num_field(f[col[RC_TF]], &r->tf))
-            bad = "tf";
-        else if (num_field(f[col[RC_CNT]], &r->cn_t))
-            bad = "cn_tumour";
-        else if (strcmp(amp, "yes") && strcmp(amp, "no") && strcmp(amp, "NA"))
-            bad = "amplified";
-        if (bad) {
-            vw_error("%s:%ld: column '%s': cannot parse '%s'", path, ln, bad,
-                     f[col[!strcmp(bad, "start") ? RC_START : !strcmp(bad, "end") ? RC_END
-                           : !strcmp(bad, "depth") ? RC_DEPTH : !strcmp(bad, "log2r") ? RC_LOG2R
-                           : !strcmp(bad, "z") ? RC_Z : !strcmp(bad, "pcn") ? RC_PCN
-                           : !strcmp(bad, "tf") ? RC_TF : !strcmp(bad, "cn_tumour") ? RC_CNT : RC_AMP]]);
+        int bad = cnv_row(f, col, r);
+        if (bad >= 0) {
+            vw_table_error(path, vw_table_lineno(t), cnv_cols[bad].name, "cannot parse '%s'", f[col[bad]]);
             rc = VW_EPARSE;
             break;
         }
-        r->beg = (hts_pos_t)a - 1;
-        r->end = (hts_pos_t)b;
-        r->frag = d;
-        r->amplified = !strcmp(amp, "yes") ? 1 : !strcmp(amp, "no") ? 0 : -1;
     }
-    if (!rc && ferror(fp)) {
-        rc = -EIO;
-        vw_error_code(rc, "reading '%s'", path);
-    }
-    if (!rc && !n_cols) {
-        vw_error("%s: empty (no header line)", path);
-        rc = VW_EPARSE;
-    }
-    free(line);
-    fclose(fp);
+out:
+    vw_table_close(t);
     return rc;
 }

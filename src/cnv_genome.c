@@ -10,6 +10,7 @@
 #include "vafwatch/cnv.h"
 #include "vafwatch/cnv_genome.h"
 #include "vafwatch/log.h"
+#include "vafwatch/table.h"
 
 /* ------------------------------------------------------------------ */
 /* Tracks                                                              */
@@ -150,27 +151,22 @@ static int wig_header(char *line, char *chrom, size_t n_chrom, long *start, long
 
 int vw_gwig_read(const char *path, vw_gwig_t **ret)
 {
-    errno = 0;
-    FILE *fp = fopen(path, "r");
-    if (!fp) {
-        int e = errno ? -errno : -EIO;
-        vw_error_code(e, "%s: cannot open", path);
-        return e;
-    }
+    vw_table_t *t = NULL;
+    int rc = vw_table_open(path, "WIG file", &t), cur = -1;
+    if (rc < 0)
+        return rc;
     vw_gwig_t *w = vw_gwig_init(0);
     char *line = NULL;
-    size_t cap = 0;
     long ln = 0;
-    int rc = 0, cur = -1;
     hts_pos_t pos = 0; /* 0-based start of the next bin of 'cur' */
     char chrom[256];
     if (!w) {
         rc = -ENOMEM;
         goto out;
     }
-    while (getline(&line, &cap, fp) >= 0) {
-        ln++;
-        vw_chomp(line);
+    while ((rc = vw_table_next_line(t, &line)) == 1) {
+        ln = vw_table_lineno(t);
+        rc = 0;
         char *s = line;
         while (*s == ' ' || *s == '\t')
             s++;
@@ -249,19 +245,15 @@ int vw_gwig_read(const char *path, vw_gwig_t **ret)
         pos += w->step;
         w->chrom_len[cur] = pos;
     }
-    if (ferror(fp)) {
-        vw_error("%s: read error", path);
-        rc = -EIO;
+    if (rc < 0)
         goto out;
-    }
     if (w->n == 0) {
         vw_error("%s: no bins (empty, or not a fixedStep WIG)", path);
         rc = VW_EPARSE;
         goto out;
     }
 out:
-    free(line);
-    fclose(fp);
+    vw_table_close(t);
     if (rc < 0) {
         if (rc == -ENOMEM)
             vw_error_code(rc, "%s", path);
@@ -274,7 +266,7 @@ out:
 
 const char *vw_gwig_canon(const char *chrom, char *buf, size_t n)
 {
-    const char *s = strncasecmp(chrom, "chr", 3) == 0 && chrom[3] ? chrom + 3 : chrom;
+    const char *s = vw_contig_bare(chrom); /* the contig rule, with the mitochondrion as "M" */
     if (!strcmp(s, "MT"))
         s = "M";
     snprintf(buf, n, "%s", s);
@@ -444,14 +436,13 @@ int vw_genome_gc_fasta(vw_genome_t *g, const char *fasta)
     int ret = 0;
     const vw_gwig_t *w = g->w;
     for (int i = 0; i < w->n && ret == 0; i++) {
-        const char *name = w->chrom[w->cid[i]];
-        char alt[300];
-        if (!faidx_has_seq(fai, name)) {
-            snprintf(alt, sizeof alt, "%s%s", strncmp(name, "chr", 3) ? "chr" : "",
-                     strncmp(name, "chr", 3) ? name : name + 3);
-            name = alt;
-        }
-        if (!faidx_has_seq(fai, name)) {
+        char alt[8][VW_CONTIG_NAMESZ];
+        const char *name = NULL;
+        int n_alt = vw_contig_spellings(w->chrom[w->cid[i]], alt, 8);
+        for (int k = 0; k < n_alt && !name; k++)
+            if (faidx_has_seq(fai, alt[k]))
+                name = alt[k];
+        if (!name) {
             vw_error("%s: contig '%s' is not in the reference (wrong build or naming?)", fasta, w->chrom[w->cid[i]]);
             ret = VW_EBUILD;
             break;
@@ -495,21 +486,17 @@ void vw_gaps_destroy(vw_gaps_t *gp)
 
 int vw_gaps_read(const char *path, vw_gaps_t **ret)
 {
-    errno = 0;
-    FILE *fp = fopen(path, "r");
-    if (!fp) {
-        int e = errno ? -errno : -EIO;
-        vw_error_code(e, "%s: cannot open", path);
-        return e;
-    }
+    vw_table_t *t = NULL;
+    int rc = vw_table_open(path, "gaps file", &t);
+    if (rc < 0)
+        return rc;
     vw_gaps_t *gp = calloc(1, sizeof(*gp));
     char *line = NULL;
-    size_t cap = 0;
     long ln = 0;
-    int rc = gp ? 0 : -ENOMEM;
-    while (rc == 0 && getline(&line, &cap, fp) >= 0) {
-        ln++;
-        vw_chomp(line);
+    rc = gp ? 0 : -ENOMEM;
+    while (rc == 0 && (rc = vw_table_next_line(t, &line)) == 1) {
+        ln = vw_table_lineno(t);
+        rc = 0;
         if (!line[0] || line[0] == '#')
             continue;
         char *f[4];
@@ -552,8 +539,7 @@ int vw_gaps_read(const char *path, vw_gaps_t **ret)
         gp->end[gp->n] = e;
         gp->n++;
     }
-    free(line);
-    fclose(fp);
+    vw_table_close(t);
     if (rc == 0 && gp->n == 0) {
         vw_error("%s: no intervals", path);
         rc = VW_EPARSE;
@@ -1664,140 +1650,104 @@ void vw_gsum_destroy(vw_gsum_t *s)
     free(s);
 }
 
-/* A number or NA (NAN); returns 0 or -1. */
-static int num_or_na(const char *f, double *v)
+enum { GS_SAMPLE, GS_TF, GS_LO, GS_HI, GS_DET, GS_LLR, GS_PLOIDY, GS_NEUTRAL, GS_FGA, GS_WGII, GS_N };
+
+/* The summary columns read back (others are ignored). */
+static const vw_table_col_t gsum_cols[GS_N] = {
+    {"sample", 1}, {"tf", 1}, {"tf_lo", 1}, {"tf_hi", 1}, {"detected", 1}, {"llr", 1}, {"ploidy", 1},
+    {"neutral_cn", 1}, {"fga", 1}, {"cin_wgii", 1}};
+
+/* Parses one row's values into v[] (fields in gsum_cols order).  Returns
+ * -1 or the column that is missing or invalid. */
+static int gsum_values(char **g, double *v)
 {
-    if (!strcmp(f, "NA")) {
-        *v = NAN;
-        return 0;
+    for (int c = 0; c < GS_N; c++) {
+        if (c == GS_SAMPLE || c == GS_DET)
+            continue;
+        if (vw_table_parse_double(g[c], VW_NUM_NA, -INFINITY, INFINITY, &v[c]) != 0)
+            return c;
     }
-    return vw_parse_double(f, v) == 0 && isfinite(*v) ? 0 : -1;
+    if (strcmp(g[GS_DET], "yes") && strcmp(g[GS_DET], "no"))
+        return GS_DET;
+    if (!g[GS_SAMPLE][0])
+        return GS_SAMPLE;
+    if (!(v[GS_TF] >= 0 && v[GS_TF] <= 1))
+        return GS_TF;
+    if (!isfinite(v[GS_LO]) || !isfinite(v[GS_PLOIDY]) || !isfinite(v[GS_NEUTRAL]))
+        return GS_LO;
+    return -1;
+}
+
+/* Appends one sample; returns 0 or -ENOMEM. */
+static int gsum_push(vw_gsum_t *s, const char *sample, const char *det, const double *v)
+{
+    if (s->n == s->m) {
+        int m = s->m ? 2 * s->m : 16;
+        char **a = realloc(s->sample, (size_t)m * sizeof(*a));
+        if (a)
+            s->sample = a;
+        vw_gfit_t *b = realloc(s->fit, (size_t)m * sizeof(*b));
+        if (b)
+            s->fit = b;
+        double *c = realloc(s->fga, (size_t)m * sizeof(*c));
+        if (c)
+            s->fga = c;
+        double *d = realloc(s->wgii, (size_t)m * sizeof(*d));
+        if (d)
+            s->wgii = d;
+        if (!a || !b || !c || !d)
+            return -ENOMEM;
+        s->m = m;
+    }
+    if (!(s->sample[s->n] = vw_strdup(sample)))
+        return -ENOMEM;
+    vw_gfit_t *x = &s->fit[s->n];
+    memset(x, 0, sizeof(*x));
+    x->tf = v[GS_TF];
+    x->tf_lo = v[GS_LO];
+    x->tf_hi = v[GS_HI];
+    x->tf_ml = v[GS_TF];
+    x->detected = !strcmp(det, "yes");
+    x->llr = v[GS_LLR];
+    x->ploidy = v[GS_PLOIDY];
+    x->neutral = (int)v[GS_NEUTRAL];
+    s->fga[s->n] = v[GS_FGA];
+    s->wgii[s->n] = v[GS_WGII];
+    s->n++;
+    return 0;
 }
 
 int vw_gsum_read_tsv(vw_gsum_t *s, const char *path)
 {
-    enum { C_SAMPLE, C_TF, C_LO, C_HI, C_DET, C_LLR, C_PLOIDY, C_NEUTRAL, C_FGA, C_WGII, N_COLS };
-    static const char *names[N_COLS] = {"sample", "tf", "tf_lo", "tf_hi", "detected", "llr", "ploidy",
-                                        "neutral_cn", "fga", "cin_wgii"};
-    errno = 0;
-    FILE *fp = fopen(path, "r");
-    if (!fp) {
-        int e = errno ? -errno : -EIO;
-        vw_error_code(e, "%s: cannot open", path);
-        return e;
-    }
-    char *line = NULL, *f[64];
-    size_t cap = 0;
-    long ln = 0;
-    int col[N_COLS], rc = 0, have_header = 0;
-    while (rc == 0 && getline(&line, &cap, fp) >= 0) {
-        ln++;
-        vw_chomp(line);
-        if (!line[0])
-            continue;
-        int nf = vw_split_tabs(line, f, 64);
-        if (!have_header) {
-            if (line[0] != '#') {
-                vw_error("%s:%ld: expected the header line '#sample\ttf\t...' of a cnv --genome summary", path, ln);
-                rc = VW_EPARSE;
-                break;
-            }
-            for (int c = 0; c < N_COLS; c++) {
-                col[c] = -1;
-                for (int k = 0; k < nf; k++)
-                    if (!strcmp(f[k] + (k == 0 && f[k][0] == '#'), names[c]))
-                        col[c] = k;
-                if (col[c] < 0) {
-                    vw_error("%s:%ld: no column '%s' (not a cnv --genome summary?)", path, ln, names[c]);
-                    rc = VW_EPARSE;
-                    break;
-                }
-            }
-            have_header = 1;
-            continue;
-        }
-        if (line[0] == '#')
-            continue;
-        double v[N_COLS];
-        int bad = -1;
-        for (int c = 0; c < N_COLS && bad < 0; c++) {
-            if (col[c] >= nf) {
-                bad = c;
-                break;
-            }
-            if (c == C_SAMPLE || c == C_DET)
-                continue;
-            if (num_or_na(f[col[c]], &v[c]) != 0)
-                bad = c;
-        }
-        const char *det = bad < 0 ? f[col[C_DET]] : "";
-        if (bad < 0 && strcmp(det, "yes") && strcmp(det, "no"))
-            bad = C_DET;
-        if (bad < 0 && (!f[col[C_SAMPLE]][0] || !(v[C_TF] >= 0 && v[C_TF] <= 1) || !isfinite(v[C_LO]) ||
-                        !isfinite(v[C_PLOIDY]) || !isfinite(v[C_NEUTRAL])))
-            bad = !f[col[C_SAMPLE]][0] ? C_SAMPLE : !(v[C_TF] >= 0 && v[C_TF] <= 1) ? C_TF : C_LO;
+    vw_table_t *t = NULL;
+    int col[GS_N], rc;
+    char **f, *g[GS_N];
+    double v[GS_N];
+    if ((rc = vw_table_open(path, "cnv --genome summary", &t)) < 0)
+        return rc;
+    if ((rc = vw_table_header(t, "cnv --genome summary", gsum_cols, GS_N, VW_TABLE_UNKNOWN_IGNORE, col)) < 0)
+        goto out;
+    while ((rc = vw_table_row(t, &f)) == 1) {
+        long ln = vw_table_lineno(t);
+        for (int c = 0; c < GS_N; c++)
+            g[c] = f[col[c]];
+        int bad = gsum_values(g, v);
         if (bad >= 0) {
-            vw_error("%s:%ld: column '%s': missing or not a valid value", path, ln, names[bad]);
+            vw_table_error(path, ln, gsum_cols[bad].name, "missing or not a valid value");
             rc = VW_EPARSE;
             break;
         }
-        for (int i = 0; i < s->n; i++)
-            if (!strcmp(s->sample[i], f[col[C_SAMPLE]])) {
+        for (int i = 0; i < s->n && rc == 1; i++)
+            if (!strcmp(s->sample[i], g[GS_SAMPLE])) {
                 vw_error("%s:%ld: sample '%s' is already in an earlier row or table", path, ln, s->sample[i]);
                 rc = VW_EINPUT;
-                break;
             }
-        if (rc)
+        if (rc < 0 || (rc = gsum_push(s, g[GS_SAMPLE], g[GS_DET], v)) < 0)
             break;
-        if (s->n == s->m) {
-            int m = s->m ? 2 * s->m : 16;
-            char **a = realloc(s->sample, (size_t)m * sizeof(*a));
-            if (a)
-                s->sample = a;
-            vw_gfit_t *b = realloc(s->fit, (size_t)m * sizeof(*b));
-            if (b)
-                s->fit = b;
-            double *c = realloc(s->fga, (size_t)m * sizeof(*c));
-            if (c)
-                s->fga = c;
-            double *d = realloc(s->wgii, (size_t)m * sizeof(*d));
-            if (d)
-                s->wgii = d;
-            if (!a || !b || !c || !d) {
-                rc = -ENOMEM;
-                break;
-            }
-            s->m = m;
-        }
-        if (!(s->sample[s->n] = vw_strdup(f[col[C_SAMPLE]]))) {
-            rc = -ENOMEM;
-            break;
-        }
-        vw_gfit_t *x = &s->fit[s->n];
-        memset(x, 0, sizeof(*x));
-        x->tf = v[C_TF];
-        x->tf_lo = v[C_LO];
-        x->tf_hi = v[C_HI];
-        x->tf_ml = v[C_TF];
-        x->detected = !strcmp(det, "yes");
-        x->llr = v[C_LLR];
-        x->ploidy = v[C_PLOIDY];
-        x->neutral = (int)v[C_NEUTRAL];
-        s->fga[s->n] = v[C_FGA];
-        s->wgii[s->n] = v[C_WGII];
-        s->n++;
-    }
-    if (rc == 0 && ferror(fp)) {
-        vw_error("%s: read error", path);
-        rc = -EIO;
-    }
-    if (rc == 0 && !have_header) {
-        vw_error("%s: empty (expected a cnv --genome summary)", path);
-        rc = VW_EPARSE;
     }
     if (rc == -ENOMEM)
         vw_error_code(rc, "%s", path);
-    free(line);
-    fclose(fp);
+out:
+    vw_table_close(t);
     return rc;
 }

@@ -2,6 +2,7 @@
  * selfbg.c). */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,8 @@
 
 #include "vafwatch/count.h"
 #include "vafwatch/log.h"
+#include "vafwatch/table.h"
+#include "selfbg.h"
 
 #define N_EV_COLS 22
 
@@ -21,23 +24,6 @@ static const char *const ev_names[N_EV_COLS] = {
     "sample", "chrom", "pos", "ref", "alt", "id", "gene", "protein", "cdna", "depth", "ref_count", "alt_count",
     "other_count", "discordant", "ref_fwd", "ref_rev", "alt_fwd", "alt_rev", "alt_mean_bq", "alt_mean_mq",
     "ref_median_fraglen", "alt_median_fraglen"};
-
-/* Contig names equal with or without "chr" (and M <-> MT). */
-static const char *strip_chr(const char *s)
-{
-    if (strncmp(s, "chr", 3) == 0)
-        s += 3;
-    return s;
-}
-
-static int chrom_eq(const char *a, const char *b)
-{
-    a = strip_chr(a);
-    b = strip_chr(b);
-    if ((!strcmp(a, "M") || !strcmp(a, "MT")) && (!strcmp(b, "M") || !strcmp(b, "MT")))
-        return 1;
-    return strcmp(a, b) == 0;
-}
 
 int vw_count_is_tsv(const char *path)
 {
@@ -61,69 +47,44 @@ int vw_count_is_tsv(const char *path)
 typedef int (*row_fn)(void *ud, char **f, const char *path, long line);
 typedef int (*comment_fn)(void *ud, char *line, const char *path, long lineno);
 
-/* Reads the table, checks the header, calls fn for every data row and
- * cfn (when not NULL) for every '#' line after the header. */
+static const vw_table_col_t ev_cols[N_EV_COLS] = {
+    {"sample", 1}, {"chrom", 1}, {"pos", 1}, {"ref", 1}, {"alt", 1}, {"id", 1}, {"gene", 1}, {"protein", 1},
+    {"cdna", 1}, {"depth", 1}, {"ref_count", 1}, {"alt_count", 1}, {"other_count", 1}, {"discordant", 1},
+    {"ref_fwd", 1}, {"ref_rev", 1}, {"alt_fwd", 1}, {"alt_rev", 1}, {"alt_mean_bq", 1}, {"alt_mean_mq", 1},
+    {"ref_median_fraglen", 1}, {"alt_median_fraglen", 1}};
+
+/* Reads the table (columns found by name, all required, others refused),
+ * calls fn for every data row with its fields in ev_names order, and cfn
+ * (when not NULL) for every '#' line after the header. */
 static int each_row(const char *path, row_fn fn, comment_fn cfn, void *ud)
 {
-    htsFile *fp = hts_open(path, "r");
-    if (!fp) {
-        int e = errno ? -errno : VW_EFORMAT;
-        vw_error_code(e, "%s: cannot open", path);
-        return e;
-    }
-    kstring_t ks = {0, 0, NULL};
-    char *f[N_EV_COLS + 1];
-    long line = 0;
-    int ret = 0, have_header = 0;
-    while (hts_getline(fp, '\n', &ks) >= 0) {
-        line++;
-        while (ks.l && (ks.s[ks.l - 1] == '\r' || ks.s[ks.l - 1] == '\n'))
-            ks.s[--ks.l] = '\0';
-        if (!have_header) {
-            char *s = ks.s[0] == '#' ? ks.s + 1 : ks.s;
-            int nf = vw_split_tabs(s, f, N_EV_COLS + 1);
-            if (nf != N_EV_COLS) {
-                vw_error("%s:%ld: not a vafwatch evidence table (%d columns, expected %d)", path, line, nf,
-                         N_EV_COLS);
-                ret = VW_EPARSE;
+    vw_table_t *t = NULL;
+    int col[N_EV_COLS], ret;
+    char **f, *comment, *g[N_EV_COLS];
+    if ((ret = vw_table_open(path, "evidence table", &t)) < 0)
+        return ret;
+    if ((ret = vw_table_header(t, "evidence table", ev_cols, N_EV_COLS, VW_TABLE_UNKNOWN_REFUSE, col)) < 0)
+        goto out;
+    while ((ret = vw_table_next(t, &f, &comment)) > 0) {
+        if (ret == VW_TABLE_COMMENT) {
+            if (cfn && (ret = cfn(ud, comment, path, vw_table_lineno(t))) < 0)
                 break;
-            }
-            for (int i = 0; i < N_EV_COLS; i++)
-                if (strcmp(f[i], ev_names[i]) != 0) {
-                    vw_error("%s:%ld: column %d is '%s', expected '%s'", path, line, i + 1, f[i], ev_names[i]);
-                    ret = VW_EPARSE;
-                    goto out;
-                }
-            have_header = 1;
             continue;
         }
-        if (ks.l && ks.s[0] == '#' && cfn && (ret = cfn(ud, ks.s, path, line)) < 0)
+        for (int k = 0; k < N_EV_COLS; k++)
+            g[k] = f[col[k]];
+        if ((ret = fn(ud, g, path, vw_table_lineno(t))) < 0)
             break;
-        if (ks.l == 0 || ks.s[0] == '#')
-            continue;
-        int nf = vw_split_tabs(ks.s, f, N_EV_COLS + 1);
-        if (nf != N_EV_COLS) {
-            vw_error("%s:%ld: %d columns, expected %d", path, line, nf, N_EV_COLS);
-            ret = VW_EPARSE;
-            break;
-        }
-        if ((ret = fn(ud, f, path, line)) < 0)
-            break;
-    }
-    if (ret == 0 && !have_header) {
-        vw_error("%s: empty evidence table", path);
-        ret = VW_EPARSE;
     }
 out:
-    free(ks.s);
-    hts_close(fp);
+    vw_table_close(t);
     return ret;
 }
 
 static int parse_pos(char **f, const char *path, long line, long *pos)
 {
-    if (vw_parse_long(f[2], pos) != 0 || *pos < 1) {
-        vw_error("%s:%ld: column 'pos': invalid value '%s'", path, line, f[2]);
+    if (vw_table_parse_long(f[2], 1, LONG_MAX, pos) != 0) {
+        vw_table_error(path, line, "pos", "invalid value '%s'", f[2]);
         return VW_EPARSE;
     }
     for (int i = 3; i <= 4; i++)
@@ -139,7 +100,7 @@ static int find_target(const vw_targets_t *ts, const char *chrom, long pos1, con
 {
     for (int i = 0; i < ts->n; i++) {
         const vw_target_t *t = &ts->t[i];
-        if (t->beg + 1 == pos1 && !strcmp(t->ref, ref) && !strcmp(t->alt, alt) && chrom_eq(t->chrom, chrom))
+        if (t->beg + 1 == pos1 && !strcmp(t->ref, ref) && !strcmp(t->alt, alt) && vw_contig_match(t->chrom, chrom))
             return i;
     }
     return -1;
@@ -373,8 +334,8 @@ static int count_row(void *ud, char **f, const char *path, long line)
                         &c->alt_fwd, &c->alt_rev};
     for (int i = 0; i < 9; i++) {
         long v;
-        if (vw_parse_long(f[9 + i], &v) != 0 || v < 0) {
-            vw_error("%s:%ld: column '%s': invalid value '%s'", path, line, ev_names[9 + i], f[9 + i]);
+        if (vw_table_parse_long(f[9 + i], 0, LONG_MAX, &v) != 0) {
+            vw_table_error(path, line, ev_names[9 + i], "invalid value '%s'", f[9 + i]);
             return VW_EPARSE;
         }
         *ints[i] = v;
@@ -388,11 +349,11 @@ static int count_row(void *ud, char **f, const char *path, long line)
         double v;
         if (strcmp(f[18 + i], "NA") == 0)
             continue;
-        if (vw_parse_double(f[18 + i], &v) != 0 || v < 0 || v > 255) {
+        if (vw_table_parse_double(f[18 + i], 0, 0, 255, &v) != 0) {
             /* a quality is a byte: anything else (1e300, inf) is no mean of qualities, and must not reach
              * the integer conversion below */
-            vw_error("%s:%ld: column '%s': invalid value '%s' (a mean quality, 0 to 255)", path, line,
-                     ev_names[18 + i], f[18 + i]);
+            vw_table_error(path, line, ev_names[18 + i], "invalid value '%s' (a mean quality, 0 to 255)",
+                           f[18 + i]);
             return VW_EPARSE;
         }
         if (i == 0) c->alt_bq_sum = (int64_t)(v * (double)c->alt + 0.5);
@@ -402,8 +363,8 @@ static int count_row(void *ud, char **f, const char *path, long line)
         long v;
         if (strcmp(f[20 + i], "NA") == 0)
             continue;
-        if (vw_parse_long(f[20 + i], &v) != 0 || v < 0) {
-            vw_error("%s:%ld: column '%s': invalid value '%s'", path, line, ev_names[20 + i], f[20 + i]);
+        if (vw_table_parse_long(f[20 + i], 0, LONG_MAX, &v) != 0) {
+            vw_table_error(path, line, ev_names[20 + i], "invalid value '%s'", f[20 + i]);
             return VW_EPARSE;
         }
         uint32_t **h = i == 0 ? &c->fl_ref : &c->fl_alt;

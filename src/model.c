@@ -1,14 +1,14 @@
 /* model.c -- background error model from a panel of normals. */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <htslib/hts.h>
-#include <htslib/kstring.h>
 
 #include "vafwatch/log.h"
 #include "vafwatch/model.h"
+#include "vafwatch/table.h"
 
 void vw_model_opt_init(vw_model_opt_t *opt)
 {
@@ -241,6 +241,11 @@ int vw_model_check(const vw_model_t *m, const vw_targets_t *ts, const char *path
     return 0;
 }
 
+#define N_MCOLS 11
+static const vw_table_col_t mcols[N_MCOLS] = {
+    {"chrom", 1}, {"pos", 1}, {"ref", 1}, {"alt", 1}, {"id", 1}, {"n_normals", 1}, {"depth_total", 1},
+    {"alt_total", 1}, {"mu", 1}, {"rho", 1}, {"noisy", 1}};
+
 int vw_model_write_tsv(const vw_model_t *m, FILE *fp, const char *const *prov, int n_prov)
 {
     fprintf(fp, "##vafwatch_model=%d\n", VW_MODEL_VERSION);
@@ -249,7 +254,7 @@ int vw_model_write_tsv(const vw_model_t *m, FILE *fp, const char *const *prov, i
     fprintf(fp, "##n_normals=%d\n", m->n_normals);
     if (m->build != VW_BUILD_UNKNOWN)
         fprintf(fp, "##build=%s\n", vw_build_name(m->build));
-    fputs("#chrom\tpos\tref\talt\tid\tn_normals\tdepth_total\talt_total\tmu\trho\tnoisy\n", fp);
+    (void)vw_table_put_header(fp, mcols, N_MCOLS); /* a stream error is seen below */
     for (int i = 0; i < m->n; i++) {
         const vw_model_site_t *s = &m->s[i];
         fprintf(fp, "%s\t%lld\t%s\t%s\t%s\t%d\t%lld\t%lld\t%.10g\t%.10g\t%s\n", s->chrom, (long long)s->pos1, s->ref,
@@ -259,138 +264,136 @@ int vw_model_write_tsv(const vw_model_t *m, FILE *fp, const char *const *prov, i
     return ferror(fp) ? vw_stream_error(fp) : 0;
 }
 
-#define N_MCOLS 11
-static const char *const mnames[N_MCOLS] = {"chrom", "pos", "ref", "alt", "id", "n_normals", "depth_total",
-                                            "alt_total", "mu", "rho", "noisy"};
+/* Line 1: '##vafwatch_model=VERSION'.  Returns 0 or VW_EPARSE (logged). */
+static int model_version(const char *path, const char *line)
+{
+    long v;
+    if (strncmp(line, "##vafwatch_model=", 17) != 0 || vw_parse_long(line + 17, &v) != 0) {
+        vw_error("%s:1: not a vafwatch model file (no '##vafwatch_model=' line)", path);
+        return VW_EPARSE;
+    }
+    if (v != VW_MODEL_VERSION) {
+        vw_error("%s:1: model format version %ld, this vafwatch reads version %d", path, v, VW_MODEL_VERSION);
+        return VW_EPARSE;
+    }
+    return 0;
+}
+
+/* A '##key=value' line: n_normals and build are read, others ignored.
+ * Returns 0 or VW_EPARSE (logged). */
+static int model_meta(vw_model_t *m, const char *path, long line, const char *s)
+{
+    long v;
+    if (strncmp(s, "##n_normals=", 12) == 0) {
+        if (vw_table_parse_long(s + 12, 1, INT_MAX, &v) != 0) {
+            vw_error("%s:%ld: field 'n_normals': invalid value '%s'", path, line, s + 12);
+            return VW_EPARSE;
+        }
+        m->n_normals = (int)v;
+    } else if (strncmp(s, "##build=", 8) == 0) {
+        if ((m->build = vw_build_parse(s + 8)) == VW_BUILD_UNKNOWN) {
+            vw_error("%s:%ld: field 'build': invalid value '%s'", path, line, s + 8);
+            return VW_EPARSE;
+        }
+    }
+    return 0;
+}
+
+/* One site row (fields in mcols order, borrowed into *s).  Returns -1 or
+ * the column whose value is invalid. */
+static int model_row(char **f, vw_model_site_t *s)
+{
+    long v[4];
+    int ic[4] = {1, 5, 6, 7};
+    memset(s, 0, sizeof(*s));
+    s->chrom = f[0]; s->ref = f[2]; s->alt = f[3]; s->id = f[4];
+    for (int i = 0; i < 4; i++)
+        if (vw_table_parse_long(f[ic[i]], i == 0 ? 1 : 0, i == 1 ? INT_MAX : LONG_MAX, &v[i]) != 0)
+            return ic[i];
+    s->pos1 = v[0]; s->n_normals = (int)v[1]; s->depth_total = v[2]; s->alt_total = v[3];
+    if (s->alt_total > s->depth_total)
+        return 7;
+    if (vw_table_parse_double(f[8], 0, 0, 1, &s->mu) != 0 || s->mu >= 1)
+        return 8;
+    if (vw_table_parse_double(f[9], 0, 0, 1, &s->rho) != 0 || s->rho >= 1)
+        return 9;
+    if (!strcmp(f[10], "yes")) s->noisy = 1;
+    else if (!strcmp(f[10], "no")) s->noisy = 0;
+    else return 10;
+    if (!*s->ref || strspn(s->ref, "ACGTN") != strlen(s->ref))
+        return 2;
+    if (!*s->alt || strspn(s->alt, "ACGTN") != strlen(s->alt))
+        return 3;
+    return -1;
+}
+
+/* Reads line 1 and the '##' lines up to the header, then the header.
+ * Returns 0 or a negative code (logged). */
+static int model_head(vw_model_t *m, vw_table_t *t, int *col)
+{
+    const char *path = vw_table_path(t);
+    char *line;
+    int ret;
+    while ((ret = vw_table_next_line(t, &line)) == 1) {
+        long ln = vw_table_lineno(t);
+        if (ln == 1) {
+            if ((ret = model_version(path, line)) < 0)
+                return ret;
+        } else if (strncmp(line, "##", 2) == 0) {
+            if ((ret = model_meta(m, path, ln, line)) < 0)
+                return ret;
+        } else if (line[0] != '\0') {
+            return vw_table_header_parse(t, line, mcols, N_MCOLS, VW_TABLE_UNKNOWN_REFUSE, col);
+        }
+    }
+    if (ret == 0) {
+        vw_error("%s: %s", path, vw_table_lineno(t) == 0 ? "empty model file" : "model file without a header line");
+        ret = VW_EPARSE;
+    }
+    return ret;
+}
 
 int vw_model_read_tsv(vw_model_t *m, const char *path)
 {
+    vw_table_t *t = NULL;
+    char **f, *comment, *g[N_MCOLS];
+    int col[N_MCOLS], ret;
     if (!m || !path)
         return -EINVAL;
-    htsFile *fp = hts_open(path, "r");
-    if (!fp) {
-        int e = errno ? -errno : VW_EFORMAT;
-        vw_error_code(e, "%s: cannot open", path);
-        return e;
-    }
-    kstring_t ks = {0, 0, NULL};
-    char *f[N_MCOLS + 1];
-    long line = 0;
-    int ret = 0, have_header = 0;
-    while (hts_getline(fp, '\n', &ks) >= 0) {
-        line++;
-        while (ks.l && (ks.s[ks.l - 1] == '\r' || ks.s[ks.l - 1] == '\n'))
-            ks.s[--ks.l] = '\0';
-        if (line == 1) {
-            long v;
-            if (strncmp(ks.s, "##vafwatch_model=", 17) != 0 || vw_parse_long(ks.s + 17, &v) != 0) {
-                vw_error("%s:1: not a vafwatch model file (no '##vafwatch_model=' line)", path);
-                ret = VW_EPARSE;
+    if ((ret = vw_table_open(path, "model file", &t)) < 0)
+        return ret;
+    if ((ret = model_head(m, t, col)) < 0)
+        goto out;
+    while ((ret = vw_table_next(t, &f, &comment)) > 0) {
+        if (ret == VW_TABLE_COMMENT) {
+            if (strncmp(comment, "##", 2) == 0 && (ret = model_meta(m, path, vw_table_lineno(t), comment)) < 0)
                 break;
-            }
-            if (v != VW_MODEL_VERSION) {
-                vw_error("%s:1: model format version %ld, this vafwatch reads version %d", path, v,
-                         VW_MODEL_VERSION);
-                ret = VW_EPARSE;
-                break;
-            }
             continue;
         }
-        if (strncmp(ks.s, "##", 2) == 0) {
-            long v;
-            if (strncmp(ks.s, "##n_normals=", 12) == 0) {
-                if (vw_parse_long(ks.s + 12, &v) != 0 || v < 1) {
-                    vw_error("%s:%ld: field 'n_normals': invalid value '%s'", path, line, ks.s + 12);
-                    ret = VW_EPARSE;
-                    break;
-                }
-                m->n_normals = (int)v;
-            } else if (strncmp(ks.s, "##build=", 8) == 0) {
-                if ((m->build = vw_build_parse(ks.s + 8)) == VW_BUILD_UNKNOWN) {
-                    vw_error("%s:%ld: field 'build': invalid value '%s'", path, line, ks.s + 8);
-                    ret = VW_EPARSE;
-                    break;
-                }
-            }
-            continue;
-        }
-        if (!have_header) {
-            int nf = vw_split_tabs(ks.s[0] == '#' ? ks.s + 1 : ks.s, f, N_MCOLS + 1);
-            int bad = nf != N_MCOLS || ks.s[0] != '#';
-            for (int i = 0; i < N_MCOLS && !bad; i++)
-                bad = strcmp(f[i], mnames[i]) != 0;
-            if (bad) {
-                vw_error("%s:%ld: expected the header line '#chrom pos ref alt id n_normals depth_total "
-                         "alt_total mu rho noisy'", path, line);
-                ret = VW_EPARSE;
-                break;
-            }
-            have_header = 1;
-            continue;
-        }
-        if (ks.l == 0)
-            continue;
-        int nf = vw_split_tabs(ks.s, f, N_MCOLS + 1);
-        if (nf != N_MCOLS) {
-            vw_error("%s:%ld: %d columns, expected %d", path, line, nf, N_MCOLS);
-            ret = VW_EPARSE;
-            break;
-        }
-        vw_model_site_t s = {0};
-        long v[4];
-        int bad = -1;
-        s.chrom = f[0]; s.ref = f[2]; s.alt = f[3]; s.id = f[4];
-        int ic[4] = {1, 5, 6, 7};
-        for (int i = 0; i < 4 && bad < 0; i++)
-            if (vw_parse_long(f[ic[i]], &v[i]) != 0 || v[i] < (i == 0 ? 1 : 0))
-                bad = ic[i];
-        if (bad < 0) {
-            s.pos1 = v[0]; s.n_normals = (int)v[1]; s.depth_total = v[2]; s.alt_total = v[3];
-            if (s.alt_total > s.depth_total)
-                bad = 7;
-        }
-        if (bad < 0 && (vw_parse_double(f[8], &s.mu) != 0 || !(s.mu >= 0 && s.mu < 1)))
-            bad = 8;
-        if (bad < 0 && (vw_parse_double(f[9], &s.rho) != 0 || !(s.rho >= 0 && s.rho < 1)))
-            bad = 9;
-        if (bad < 0) {
-            if (!strcmp(f[10], "yes")) s.noisy = 1;
-            else if (!strcmp(f[10], "no")) s.noisy = 0;
-            else bad = 10;
-        }
-        if (bad < 0 && (!*s.ref || !*s.alt || strspn(s.ref, "ACGTN") != strlen(s.ref) ||
-                        strspn(s.alt, "ACGTN") != strlen(s.alt)))
-            bad = !*s.ref || strspn(s.ref, "ACGTN") != strlen(s.ref) ? 2 : 3;
+        for (int k = 0; k < N_MCOLS; k++)
+            g[k] = f[col[k]];
+        vw_model_site_t s;
+        int bad = model_row(g, &s);
         if (bad >= 0) {
-            vw_error("%s:%ld: column '%s': invalid value '%s'", path, line, mnames[bad], f[bad]);
+            vw_table_error(path, vw_table_lineno(t), mcols[bad].name, "invalid value '%s'", g[bad]);
             ret = VW_EPARSE;
             break;
         }
         if ((ret = push(m, &s)) < 0)
             break;
     }
-    if (ret == 0 && !have_header) {
-        vw_error("%s: %s", path, line == 0 ? "empty model file" : "model file without a header line");
-        ret = VW_EPARSE;
-    }
-    free(ks.s);
-    hts_close(fp);
+out:
+    vw_table_close(t);
     return ret;
-}
-
-static const char *strip_chr(const char *s)
-{
-    return strncmp(s, "chr", 3) == 0 ? s + 3 : s;
 }
 
 int vw_model_find(const vw_model_t *m, const char *chrom, int64_t pos1, const char *ref, const char *alt)
 {
     if (!m)
         return -1;
-    const char *c = strip_chr(chrom);
     for (int i = 0; i < m->n; i++) {
         const vw_model_site_t *s = &m->s[i];
-        if (s->pos1 == pos1 && !strcmp(s->ref, ref) && !strcmp(s->alt, alt) && !strcmp(strip_chr(s->chrom), c))
+        if (s->pos1 == pos1 && !strcmp(s->ref, ref) && !strcmp(s->alt, alt) && vw_contig_match(s->chrom, chrom))
             return i;
     }
     return -1;

@@ -8,6 +8,7 @@
 
 #include "vafwatch/call.h"
 #include "vafwatch/patient.h"
+#include "vafwatch/table.h"
 #include "vafwatch/stats.h"
 #include "vafwatch/timeline.h"
 
@@ -438,10 +439,7 @@ int vw_patient_series(vw_patient_rows_t *rs, const vw_timeline_t *tl, double res
 static void num(FILE *fp, double v, const char *fmt)
 {
     fputc('\t', fp);
-    if (isnan(v))
-        fputs("NA", fp);
-    else
-        fprintf(fp, fmt, v);
+    vw_table_put_num(fp, v, fmt);
 }
 
 int vw_patient_write_tsv(const vw_patient_rows_t *rs, FILE *fp)

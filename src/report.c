@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "vafwatch/log.h"
+#include "vafwatch/table.h"
 #include "vafwatch/stats.h"
 #include "vafwatch/report.h"
 #include "report_priv.h"
@@ -472,94 +473,69 @@ void vw_report_cnv_destroy(vw_report_cnv_t *c)
     free(c);
 }
 
-#define CNV_MAX_COLS 64
+/* Copies the header names of t into c; returns 0 or -ENOMEM. */
+static int cnv_copy_header(const vw_table_t *t, vw_report_cnv_t *c)
+{
+    int n = vw_table_ncols(t);
+    if (!(c->col = calloc((size_t)n, sizeof(char *))))
+        return -ENOMEM;
+    c->n_cols = n;
+    for (int j = 0; j < n; j++)
+        if (!(c->col[j] = vw_strdup(vw_table_colname(t, j))))
+            return -ENOMEM;
+    return 0;
+}
+
+/* Appends a copy of the row's n fields to c; returns 0 or -ENOMEM. */
+static int cnv_push_row(vw_report_cnv_t *c, int *m_rows, char **f, int n)
+{
+    if (c->n_rows == *m_rows) {
+        int m = *m_rows ? 2 * *m_rows : 16;
+        char ***r = realloc(c->row, (size_t)m * sizeof(*r));
+        if (!r)
+            return -ENOMEM;
+        c->row = r;
+        *m_rows = m;
+    }
+    char **r = calloc((size_t)n, sizeof(char *));
+    if (!r)
+        return -ENOMEM;
+    c->row[c->n_rows++] = r;
+    for (int j = 0; j < n; j++)
+        if (!(r[j] = vw_strdup(f[j])))
+            return -ENOMEM;
+    return 0;
+}
 
 int vw_report_cnv_read(const char *path, vw_report_cnv_t **ret)
 {
+    static const vw_table_col_t spec[] = {{"sample", 1}};
+    vw_table_t *t = NULL;
+    char **f;
+    int rc, m_rows = 0;
     if (!path || !ret)
         return -EINVAL;
-    FILE *fp = fopen(path, "r");
-    if (!fp) {
-        int rc = -errno;
-        vw_error_code(rc, "cannot open '%s'", path);
+    if ((rc = vw_table_open(path, "cnv table", &t)) < 0)
         return rc;
-    }
     vw_report_cnv_t *c = calloc(1, sizeof(*c));
-    char *line = NULL, *f[CNV_MAX_COLS];
-    size_t cap = 0;
-    long ln = 0;
-    int rc = -ENOMEM, m_rows = 0;
-    if (!c)
-        goto out;
-    c->sample_col = -1;
-    while (getline(&line, &cap, fp) >= 0) {
-        ln++;
-        vw_chomp(line);
-        if (!c->col) {
-            if (line[0] != '#') {
-                vw_error("%s:%ld: expected a '#' header line", path, ln);
-                rc = VW_EPARSE;
-                goto out;
-            }
-            int n = vw_split_tabs(line + 1, f, CNV_MAX_COLS);
-            if (!(c->col = calloc((size_t)n, sizeof(char *))))
-                goto out;
-            c->n_cols = n;
-            for (int j = 0; j < n; j++) {
-                if (!(c->col[j] = vw_strdup(f[j])))
-                    goto out;
-                if (strcmp(f[j], "sample") == 0)
-                    c->sample_col = j;
-            }
-            if (c->sample_col < 0) {
-                vw_error("%s:%ld: no 'sample' column", path, ln);
-                rc = VW_EPARSE;
-                goto out;
-            }
-            continue;
-        }
-        if (line[0] == '#' || line[0] == '\0')
-            continue;
-        int n = vw_split_tabs(line, f, CNV_MAX_COLS);
-        if (n != c->n_cols) {
-            vw_error("%s:%ld: %d fields, the header has %d", path, ln, n, c->n_cols);
-            rc = VW_EPARSE;
-            goto out;
-        }
-        if (c->n_rows == m_rows) {
-            int m = m_rows ? 2 * m_rows : 16;
-            char ***r = realloc(c->row, (size_t)m * sizeof(*r));
-            if (!r)
-                goto out;
-            c->row = r;
-            m_rows = m;
-        }
-        char **r = calloc((size_t)n, sizeof(char *));
-        if (!r)
-            goto out;
-        c->row[c->n_rows++] = r;
-        for (int j = 0; j < n; j++)
-            if (!(r[j] = vw_strdup(f[j])))
-                goto out;
-    }
-    if (ferror(fp)) {
-        rc = -EIO;
-        vw_error_code(rc, "reading '%s'", path);
+    if (!c) {
+        rc = -ENOMEM;
         goto out;
     }
-    if (!c->col) {
-        vw_error("%s: empty file (no header)", path);
-        rc = VW_EPARSE;
+    if ((rc = vw_table_header(t, "cnv table", spec, 1, VW_TABLE_UNKNOWN_IGNORE, &c->sample_col)) < 0
+        || (rc = cnv_copy_header(t, c)) < 0)
         goto out;
+    while ((rc = vw_table_row(t, &f)) == 1)
+        if ((rc = cnv_push_row(c, &m_rows, f, c->n_cols)) < 0)
+            break;
+    if (rc == 0) {
+        *ret = c;
+        c = NULL;
     }
-    *ret = c;
-    c = NULL;
-    rc = 0;
 out:
     if (rc == -ENOMEM)
         vw_error_code(rc, "reading '%s'", path);
-    free(line);
-    fclose(fp);
+    vw_table_close(t);
     vw_report_cnv_destroy(c);
     return rc;
 }

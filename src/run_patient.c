@@ -12,6 +12,7 @@
 #include <htslib/kstring.h>
 
 #include "vafwatch/log.h"
+#include "vafwatch/table.h"
 #include "vafwatch/vcfin.h"
 #include "cmd.h"
 
@@ -19,11 +20,7 @@
 static char *target_key(const vw_target_t *t)
 {
     kstring_t ks = {0, 0, NULL};
-    const char *c = t->chrom;
-    if (!strncmp(c, "chr", 3))
-        c += 3;
-    if (!strcmp(c, "M"))
-        c = "MT";
+    const char *c = vw_contig_bare(t->chrom);
     ksprintf(&ks, "%s:%lld:%s:%s", c, (long long)t->beg, t->ref, t->alt);
     return ks.s;
 }

@@ -6,8 +6,8 @@
  * functions, so no time zone or DST can shift a day).
  */
 #include <errno.h>
+#include <float.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "vafwatch/log.h"
+#include "vafwatch/table.h"
 #include "vafwatch/timeline.h"
 
 /* ======================================================================== */
@@ -169,218 +170,13 @@ static int name_index(const char *const *names, int n, const char *s)
 /* Messages                                                                  */
 /* ======================================================================== */
 
-/* Logs "<path>:<line>: column '<col>': <message>" as an error (warn == 0) or
- * a warning.  line <= 0 leaves out ":<line>", col NULL leaves out the
- * column part. */
-static void VW_FORMAT(5, 6)
-log_at(int warn, const char *path, long line, const char *col, const char *fmt, ...)
-{
-    char lbuf[32] = "", cbuf[16] = "", *msg = NULL;
-    va_list ap, aq;
-    va_start(ap, fmt);
-    va_copy(aq, ap);
-    int n = vsnprintf(NULL, 0, fmt, aq);
-    va_end(aq);
-    if (n >= 0 && (msg = malloc((size_t)n + 1)) != NULL)
-        vsnprintf(msg, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    if (line > 0)
-        snprintf(lbuf, sizeof(lbuf), ":%ld", line);
-    if (col)
-        snprintf(cbuf, sizeof(cbuf), " column '");
-    if (warn)
-        vw_warn("%s%s:%s%s%s %s", path, lbuf, cbuf, col ? col : "", col ? "':" : "",
-                msg ? msg : fmt);
-    else
-        vw_error("%s%s:%s%s%s %s", path, lbuf, cbuf, col ? col : "", col ? "':" : "",
-                 msg ? msg : fmt);
-    free(msg);
-}
-
-#define LOG_ERR(path, line, col, ...) log_at(0, path, line, col, __VA_ARGS__)
-#define LOG_WARN(path, line, col, ...) log_at(1, path, line, col, __VA_ARGS__)
+#define LOG_ERR(path, line, col, ...) vw_table_error(path, line, col, __VA_ARGS__)
+#define LOG_WARN(path, line, col, ...) vw_table_warn(path, line, col, __VA_ARGS__)
 
 static int oom(const char *path)
 {
     vw_error("%s: out of memory", path);
     return -ENOMEM;
-}
-
-/* ======================================================================== */
-/* Line reader and header                                                    */
-/* ======================================================================== */
-
-typedef struct {
-    FILE *fp;
-    const char *path;
-    char *buf;
-    size_t m_buf;
-    long lineno;
-} reader_t;
-
-static int reader_open(reader_t *r, const char *path, const char *what)
-{
-    memset(r, 0, sizeof(*r));
-    r->path = path;
-    r->fp = fopen(path, "r");
-    if (!r->fp) {
-        int e = errno ? errno : EIO;
-        vw_error("cannot open %s '%s': %s", what, path, strerror(e));
-        return -e;
-    }
-    return 0;
-}
-
-static void reader_close(reader_t *r)
-{
-    if (r->fp)
-        fclose(r->fp);
-    free(r->buf);
-    memset(r, 0, sizeof(*r));
-}
-
-/* Reads the next line, with the line ending (LF or CRLF) removed and, on
- * line 1, a UTF-8 byte-order mark.  Returns 1 with *ret_line set, 0 at the
- * end of the file, or a negative code (logged). */
-static int reader_next(reader_t *r, char **ret_line)
-{
-    errno = 0;
-    ssize_t n = getline(&r->buf, &r->m_buf, r->fp);
-    if (n < 0) {
-        if (ferror(r->fp) || errno == ENOMEM) {
-            int e = errno ? errno : EIO;
-            vw_error("%s: read error after line %ld: %s", r->path, r->lineno, strerror(e));
-            return -e;
-        }
-        return 0;
-    }
-    r->lineno++;
-    if ((size_t)n != strlen(r->buf)) {
-        LOG_ERR(r->path, r->lineno, NULL, "line contains a NUL byte (not a text file?)");
-        return VW_EPARSE;
-    }
-    char *s = r->buf;
-    if (r->lineno == 1 && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
-        s += 3;
-    vw_chomp(s);
-    *ret_line = s;
-    return 1;
-}
-
-/* A line of only spaces and tabs (or nothing) is blank. */
-static int is_blank(const char *s)
-{
-    for (; *s; s++)
-        if (*s != ' ' && *s != '\t')
-            return 0;
-    return 1;
-}
-
-static int count_fields(const char *s)
-{
-    int n = 1;
-    for (; *s; s++)
-        n += *s == '\t';
-    return n;
-}
-
-typedef struct {
-    const char *name;
-    int required;
-} colspec_t;
-
-/* Reads the header: the first non-blank line, with one leading '#'
- * dropped.  col[j] is set to the field index of spec[j].name, or -1.
- * Warns once about unknown columns.  Returns 0 or a negative code (logged). */
-static int read_header(reader_t *r, const char *what, const colspec_t *spec, int n_spec,
-                       int *col, int *ret_ncols)
-{
-    char *line = NULL, **fields = NULL, *unknown = NULL;
-    int ret, n;
-    while ((ret = reader_next(r, &line)) == 1 && is_blank(line))
-        ;
-    if (ret < 0)
-        return ret;
-    if (ret == 0) {
-        vw_error("%s: the %s is empty; expected a header line", r->path, what);
-        return VW_EPARSE;
-    }
-    if (line[0] == '#')
-        line++;
-    n = count_fields(line);
-    fields = malloc((size_t)n * sizeof(*fields));
-    if (!fields)
-        return oom(r->path);
-    vw_split_tabs(line, fields, n);
-    for (int j = 0; j < n_spec; j++)
-        col[j] = -1;
-    size_t unknown_len = 0;
-    for (int i = 0; i < n; i++) {
-        int j = 0;
-        while (j < n_spec && strcmp(spec[j].name, fields[i]) != 0)
-            j++;
-        if (j < n_spec) {
-            if (col[j] >= 0) {
-                LOG_ERR(r->path, r->lineno, spec[j].name, "duplicate column in the header");
-                ret = VW_EPARSE;
-                goto out;
-            }
-            col[j] = i;
-        } else {
-            unknown_len += strlen(fields[i]) + 4;
-        }
-    }
-    for (int j = 0; j < n_spec; j++) {
-        if (spec[j].required && col[j] < 0) {
-            LOG_ERR(r->path, r->lineno, spec[j].name, "required column missing from the header");
-            ret = VW_EPARSE;
-            goto out;
-        }
-    }
-    if (unknown_len > 0) {
-        /* One warning listing every ignored column: 'a', 'b'. */
-        unknown = malloc(unknown_len + 1);
-        if (!unknown) {
-            ret = oom(r->path);
-            goto out;
-        }
-        char *p = unknown;
-        for (int i = 0; i < n; i++) {
-            int known = 0;
-            for (int j = 0; j < n_spec; j++)
-                known |= col[j] == i;
-            if (!known)
-                p += sprintf(p, "%s'%s'", p == unknown ? "" : ", ", fields[i]);
-        }
-        LOG_WARN(r->path, r->lineno, NULL, "ignoring unknown column(s) %s", unknown);
-    }
-    *ret_ncols = n;
-    ret = 0;
-out:
-    free(unknown);
-    free(fields);
-    return ret;
-}
-
-/* Reads the next data line, skipping blank and '#' lines, and splits it
- * into exactly ncols fields (fields has room for ncols).  Returns 1, 0 at
- * the end, or a negative code (logged). */
-static int read_row(reader_t *r, int ncols, char **fields)
-{
-    char *line;
-    int ret;
-    while ((ret = reader_next(r, &line)) == 1 && (line[0] == '#' || is_blank(line)))
-        ;
-    if (ret != 1)
-        return ret;
-    int n = count_fields(line);
-    if (n != ncols) {
-        LOG_ERR(r->path, r->lineno, NULL, "expected %d tab-separated fields as in the header, found %d",
-                ncols, n);
-        return VW_EPARSE;
-    }
-    vw_split_tabs(line, fields, ncols);
-    return 1;
 }
 
 /* ======================================================================== */
@@ -526,7 +322,7 @@ void vw_timeline_destroy(vw_timeline_t *tl)
 
 enum { SC_PATIENT, SC_SAMPLE, SC_DATE, SC_FILE, SC_TYPE, SC_CFDNA, SC_PLASMA_ML, SC_TARGETS, SC_SPECIMEN, SC_ASSAY, SC_N };
 
-static const colspec_t sheet_cols[SC_N] = {
+static const vw_table_col_t sheet_cols[SC_N] = {
     {"patient", 1}, {"sample", 1}, {"date", 1}, {"file", 1},
     {"type", 0}, {"cfdna_ng_per_ml", 0}, {"plasma_ml", 0}, {"targets", 0}, {"specimen_id", 0}, {"assay", 0},
 };
@@ -580,7 +376,7 @@ static int parse_amount(const char *s, int strict, double *ret_v)
         *ret_v = NAN;
         return 0;
     }
-    if (vw_parse_double(s, &v) != 0 || !isfinite(v) || v < 0 || (strict && v <= 0))
+    if (vw_table_parse_double(s, 0, 0, DBL_MAX, &v) != 0 || (strict && v <= 0))
         return VW_EPARSE;
     *ret_v = v;
     return 0;
@@ -835,25 +631,20 @@ static void warn_same_day(const vw_timeline_t *tl)
 
 int vw_timeline_read_sheet(const char *path, unsigned flags, vw_timeline_t **ret_tl)
 {
-    reader_t r;
+    vw_table_t *r = NULL;
     vw_timeline_t *tl = NULL;
     vw_sample_t *rows = NULL;
     size_t n_rows = 0, m_rows = 0;
     char **fields = NULL;
-    int col[SC_N], ncols = 0, ret;
+    int col[SC_N], ret;
 
     if (!path || !ret_tl || (flags & ~VW_TIMELINE_NO_FILE_CHECK))
         return -EINVAL;
-    if ((ret = reader_open(&r, path, "cohort sheet")) < 0)
+    if ((ret = vw_table_open(path, "cohort sheet", &r)) < 0)
         return ret;
-    if ((ret = read_header(&r, "cohort sheet", sheet_cols, SC_N, col, &ncols)) < 0)
+    if ((ret = vw_table_header(r, "cohort sheet", sheet_cols, SC_N, VW_TABLE_UNKNOWN_WARN, col)) < 0)
         goto out;
-    fields = malloc((size_t)ncols * sizeof(*fields));
-    if (!fields) {
-        ret = oom(path);
-        goto out;
-    }
-    while ((ret = read_row(&r, ncols, fields)) == 1) {
+    while ((ret = vw_table_row(r, &fields)) == 1) {
         if (n_rows == m_rows) {
             size_t m = m_rows ? 2 * m_rows : 16;
             vw_sample_t *t = realloc(rows, m * sizeof(*rows));
@@ -864,7 +655,7 @@ int vw_timeline_read_sheet(const char *path, unsigned flags, vw_timeline_t **ret
             rows = t;
             m_rows = m;
         }
-        if ((ret = parse_sheet_row(path, r.lineno, flags, col, fields, &rows[n_rows])) < 0)
+        if ((ret = parse_sheet_row(path, vw_table_lineno(r), flags, col, fields, &rows[n_rows])) < 0)
             goto out;
         n_rows++;
     }
@@ -896,8 +687,7 @@ out:
     for (size_t i = 0; i < n_rows; i++)
         free_sample(&rows[i]);
     free(rows);
-    free(fields);
-    reader_close(&r);
+    vw_table_close(r);
     vw_timeline_destroy(tl);
     return ret;
 }
@@ -908,7 +698,7 @@ out:
 
 enum { EC_PATIENT, EC_DATE, EC_EVENT, EC_DETAIL, EC_N };
 
-static const colspec_t event_cols[EC_N] = {
+static const vw_table_col_t event_cols[EC_N] = {
     {"patient", 1}, {"date", 1}, {"event", 1}, {"detail", 0},
 };
 
@@ -1154,25 +944,20 @@ static void warn_overlaps(const vw_patient_t *p, const char *path)
 
 int vw_timeline_read_events(vw_timeline_t *tl, const char *path)
 {
-    reader_t r;
+    vw_table_t *r = NULL;
     event_row_t *rows = NULL;
     size_t n_rows = 0, m_rows = 0;
     vw_patient_t *tmp = NULL;
     char **fields = NULL, *events_path = NULL;
-    int col[EC_N], ncols = 0, ret;
+    int col[EC_N], ret;
 
     if (!tl || !path || tl->events_path || !tl->index_)
         return -EINVAL;
-    if ((ret = reader_open(&r, path, "events file")) < 0)
+    if ((ret = vw_table_open(path, "events file", &r)) < 0)
         return ret;
-    if ((ret = read_header(&r, "events file", event_cols, EC_N, col, &ncols)) < 0)
+    if ((ret = vw_table_header(r, "events file", event_cols, EC_N, VW_TABLE_UNKNOWN_WARN, col)) < 0)
         goto out;
-    fields = malloc((size_t)ncols * sizeof(*fields));
-    if (!fields) {
-        ret = oom(path);
-        goto out;
-    }
-    while ((ret = read_row(&r, ncols, fields)) == 1) {
+    while ((ret = vw_table_row(r, &fields)) == 1) {
         if (n_rows == m_rows) {
             size_t m = m_rows ? 2 * m_rows : 16;
             event_row_t *t = realloc(rows, m * sizeof(*rows));
@@ -1183,7 +968,7 @@ int vw_timeline_read_events(vw_timeline_t *tl, const char *path)
             rows = t;
             m_rows = m;
         }
-        if ((ret = parse_event_row(tl, path, r.lineno, col, fields, &rows[n_rows])) < 0)
+        if ((ret = parse_event_row(tl, path, vw_table_lineno(r), col, fields, &rows[n_rows])) < 0)
             goto out;
         n_rows++;
     }
@@ -1253,9 +1038,8 @@ out:
     for (size_t k = 0; k < n_rows; k++)
         free(rows[k].ev.detail);
     free(rows);
-    free(fields);
     free(events_path);
-    reader_close(&r);
+    vw_table_close(r);
     return ret;
 }
 
@@ -1265,7 +1049,7 @@ out:
 
 enum { MC_PATIENT, MC_DATE, MC_MARKER, MC_VALUE, MC_UNIT, MC_N };
 
-static const colspec_t marker_cols[MC_N] = {
+static const vw_table_col_t marker_cols[MC_N] = {
     {"patient", 1}, {"date", 1}, {"marker", 1}, {"value", 1}, {"unit", 0},
 };
 
@@ -1310,7 +1094,7 @@ static int parse_marker_row(const vw_timeline_t *tl, const char *path, long line
                 VW_DATE_MIN_YEAR, VW_DATE_MAX_YEAR);
         return VW_EPARSE;
     }
-    if (vw_parse_double(f[col[MC_VALUE]], &v->value) != 0 || !isfinite(v->value)) {
+    if (vw_table_parse_double(f[col[MC_VALUE]], 0, -DBL_MAX, DBL_MAX, &v->value) != 0) {
         LOG_ERR(path, line, "value", "invalid value '%s' (expected a number)", f[col[MC_VALUE]]);
         return VW_EPARSE;
     }
@@ -1334,26 +1118,26 @@ static int parse_marker_row(const vw_timeline_t *tl, const char *path, long line
 
 int vw_markers_read(const vw_timeline_t *tl, const char *path, vw_markers_t **ret)
 {
-    reader_t r;
+    vw_table_t *r = NULL;
     char **fields = NULL;
-    int col[MC_N], ncols = 0, rc;
+    int col[MC_N], rc;
     if (!tl || !path || !ret || !tl->index_)
         return -EINVAL;
     vw_markers_t *m = calloc(1, sizeof(*m));
     if (!m)
         return oom(path);
     size_t m_v = 0;
-    if ((rc = reader_open(&r, path, "markers file")) < 0) {
+    if ((rc = vw_table_open(path, "markers file", &r)) < 0) {
         free(m);
         return rc;
     }
-    if ((rc = read_header(&r, "markers file", marker_cols, MC_N, col, &ncols)) < 0)
+    if ((rc = vw_table_header(r, "markers file", marker_cols, MC_N, VW_TABLE_UNKNOWN_WARN, col)) < 0)
         goto out;
-    if (!(fields = malloc((size_t)ncols * sizeof(*fields))) || !(m->path = vw_strdup(path))) {
+    if (!(m->path = vw_strdup(path))) {
         rc = oom(path);
         goto out;
     }
-    while ((rc = read_row(&r, ncols, fields)) == 1) {
+    while ((rc = vw_table_row(r, &fields)) == 1) {
         if (m->n == m_v) {
             size_t k = m_v ? 2 * m_v : 16;
             vw_marker_value_t *t = realloc(m->v, k * sizeof(*t));
@@ -1364,7 +1148,7 @@ int vw_markers_read(const vw_timeline_t *tl, const char *path, vw_markers_t **re
             m->v = t;
             m_v = k;
         }
-        if ((rc = parse_marker_row(tl, path, r.lineno, col, fields, &m->v[m->n])) < 0)
+        if ((rc = parse_marker_row(tl, path, vw_table_lineno(r), col, fields, &m->v[m->n])) < 0)
             goto out;
         vw_marker_value_t *v = &m->v[m->n++];
         /* one unit per marker over the whole file: compared with the marker's first row */
@@ -1399,8 +1183,7 @@ int vw_markers_read(const vw_timeline_t *tl, const char *path, vw_markers_t **re
     m = NULL;
     rc = 0;
 out:
-    free(fields);
-    reader_close(&r);
+    vw_table_close(r);
     vw_markers_destroy(m);
     return rc;
 }

@@ -21,6 +21,7 @@
 #include "vafwatch/catalogue.h"
 #include "vafwatch/count.h"
 #include "vafwatch/log.h"
+#include "vafwatch/table.h"
 #include "vafwatch/vcfin.h"
 
 enum { EV_NONE = 0, EV_SITE = 1, EV_CALL = 2 };
@@ -88,12 +89,10 @@ int vw_vcfin_is_vcf(const char *path)
     return 0;
 }
 
-/* Bare contig name: without "chr"; "M" becomes "MT". */
+/* Bare contig name (the contig rule of table.h): without "chr", "M" as "MT". */
 static char *bare_name(const char *s)
 {
-    if (strncasecmp(s, "chr", 3) == 0 && s[3])
-        s += 3;
-    return vw_strdup(strcmp(s, "M") == 0 ? "MT" : s);
+    return vw_strdup(vw_contig_bare(s));
 }
 
 vw_build_t vw_vcfin_build(const bcf_hdr_t *h, int *ret_chr)
@@ -624,18 +623,15 @@ static char *vcf_contig(const bcf_hdr_t *h, const char *chrom, int chr)
 {
     if (!chrom) /* never; keeps GCC's -Wformat-truncation quiet under -fsanitize=undefined */
         return NULL;
-    const char *bare = strncasecmp(chrom, "chr", 3) == 0 && chrom[3] ? chrom + 3 : chrom;
-    char v[4][256];
-    int n = 0;
-    snprintf(v[n++], 256, "%s", chrom);
-    snprintf(v[n++], 256, "%s", bare);
-    snprintf(v[n++], 256, "chr%s", bare);
-    if (strcmp(bare, "M") == 0 || strcmp(bare, "MT") == 0)
-        snprintf(v[n++], 256, "%s", strcmp(bare, "M") == 0 ? "MT" : "chrM");
+    char v[8][VW_CONTIG_NAMESZ], dflt[VW_CONTIG_NAMESZ];
+    int n = vw_contig_spellings(chrom, v, 8);
     for (int i = 0; i < n; i++)
         if (bcf_hdr_name2id(h, v[i]) >= 0)
             return vw_strdup(v[i]);
-    return vw_strdup(chr == 1 ? v[2] : chr == 0 ? v[1] : chrom);
+    /* not in the header: the naming of the VCF's other contigs */
+    const char *bare = strncasecmp(chrom, "chr", 3) == 0 && chrom[3] ? chrom + 3 : chrom;
+    snprintf(dflt, sizeof dflt, "%s%s", chr == 1 ? "chr" : "", bare);
+    return vw_strdup(chr >= 0 ? dflt : chrom);
 }
 
 static vw_sample_counts_t *result_of(rd_t *r, int s)

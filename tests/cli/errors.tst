@@ -101,10 +101,10 @@
 1	-	tgt_refalt\.tsv:2: ref and alt are the same	{VW} count --no-builtin -T {F}/tgt_refalt.tsv -o {O}/x.tsv {F}/good.bam
 1	-	tgt_nondna\.tsv:2: columns 'ref'/'alt'.*not DNA	{VW} count --no-builtin -T {F}/tgt_nondna.tsv -o {O}/x.tsv {F}/good.bam
 1	-	tgt_short\.tsv:2: 2 fields	{VW} count --no-builtin -T {F}/tgt_short.tsv -o {O}/x.tsv {F}/good.bam
-1	-	tgt_empty\.tsv: empty targets file	{VW} count --no-builtin -T {F}/tgt_empty.tsv -o {O}/x.tsv {F}/good.bam
+1	-	tgt_empty\.tsv: the targets file is empty	{VW} count --no-builtin -T {F}/tgt_empty.tsv -o {O}/x.tsv {F}/good.bam
 1	-	tgt_hdronly\.tsv: no targets: the file has a header but no data rows	{VW} count --no-builtin -T {F}/tgt_hdronly.tsv -o {O}/x.tsv {F}/good.bam
 1	-	tgt_refmismatch\.tsv|do not match the reference	{VW} count --no-builtin -T {F}/tgt_refmismatch.tsv -f {F}/ref.fa -o {O}/x.tsv {F}/good.bam
-1	-	fix: cannot open: Is a directory	{VW} count --no-builtin -T {F} -o {O}/x.tsv {F}/good.bam
+1	-	fix: cannot open( targets file)?: Is a directory	{VW} count --no-builtin -T {F} -o {O}/x.tsv {F}/good.bam
 1	-	nothere\.tsv: cannot open	{VW} count --no-builtin -T {F}/nothere.tsv -o {O}/x.tsv {F}/good.bam
 # --- targets BED ------------------------------------------------------------------------
 1	-	tgt\.bed: BED targets need --reference	{VW} count --no-builtin -T {F}/tgt.bed -o {O}/x.tsv {F}/good.bam
@@ -156,7 +156,7 @@
 1	-	sheet_hdronly\.tsv: no samples	{PARSE} sheet {F}/sheet_hdronly.tsv
 1	-	sheet_type\.tsv:2: column 'type'	{PARSE} sheet {F}/sheet_type.tsv
 1	-	sheet_cfdna\.tsv:2: column 'cfdna_ng_per_ml'	{PARSE} sheet {F}/sheet_cfdna.tsv
-1	-	fix: read error after line 0: Is a directory	{PARSE} sheet {F}
+1	-	fix: cannot open cohort sheet: Is a directory	{PARSE} sheet {F}
 1	-	nothere\.tsv	{PARSE} sheet {F}/nothere.tsv
 1	-	events_patient\.tsv:2: .*P9	{PARSE} sheet {F}/sheet.tsv {F}/events_patient.tsv
 1	-	events_unknown\.tsv:2: column 'event'	{PARSE} sheet {F}/sheet.tsv {F}/events_unknown.tsv
@@ -169,8 +169,8 @@
 # a subnormal p-value written by call is read back by every reader (it was refused)
 0	-	-	{PARSE} calls {F}/calls_subnormal.tsv && grep -q 7.9e-310 {F}/calls_subnormal.tsv
 0	-	-	{VW} track -s {F}/sheet.tsv -e {F}/events.tsv -o {O}/x {F}/calls_subnormal.tsv && {VW} leadtime -s {F}/sheet.tsv -e {F}/events.tsv -o {O}/y {F}/calls_subnormal.tsv
-1	-	calls_hdr\.tsv:1: not a vafwatch calls table	{PARSE} calls {F}/calls_hdr.tsv
-1	-	calls_short\.tsv:2: 3 columns	{PARSE} calls {F}/calls_short.tsv
+1	-	calls_hdr\.tsv:1: column 'sample': required column missing	{PARSE} calls {F}/calls_hdr.tsv
+1	-	calls_short\.tsv:2: expected 27 tab-separated fields as in the header, found 3	{PARSE} calls {F}/calls_short.tsv
 # a header and no rows is a valid, empty table
 0	-	-	{PARSE} calls {F}/calls_empty.tsv
 1	-	calls_bg\.tsv:2: column 'background'	{PARSE} calls {F}/calls_bg.tsv
@@ -179,7 +179,7 @@
 # --- usage errors (exit 2) --------------------------------------------------------------------
 2	-	-	{VW} count --no-builtin -T {F}/t.tsv -t 0 -o {O}/x.tsv {F}/good.bam
 2	-	standard input.*once	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv - -
-1	-	calls_zero\.tsv: empty calls table	{PARSE} calls {F}/calls_zero.tsv
+1	-	calls_zero\.tsv: the calls table is empty	{PARSE} calls {F}/calls_zero.tsv
 # --- outputs never replace what is already there ----------------------------------------------
 2	-	good\.bam: the output would overwrite an input file	{VW} count --no-builtin -T {F}/t.tsv -o {F}/good.bam {F}/good.bam
 2	-	t\.tsv: the output would overwrite an input file	{VW} count --no-builtin -T {F}/t.tsv --json {F}/t.tsv -o {O}/x.tsv {F}/good.bam

@@ -88,7 +88,7 @@ printf 'chr99\t100\t200\tA\nchr1\t1000\t2000\tref\n' > contig.bed
 bad contig "contig 'chr99' .* is not in the header" -- -b contig.bed
 bad build "header is GRCh37 .* regions are GRCh38" -- --build GRCh38 --reference-regions ref.bed
 printf 'region\t1\t2\n' > badpon.tsv
-bad pon "badpon.tsv:1: not a vafwatch PoN line" -- --reference-regions ref.bed --pon badpon.tsv
+bad pon "badpon.tsv:1: column 'kind': required column missing" -- --reference-regions ref.bed --pon badpon.tsv
 bad tf "no input sample" -- --reference-regions ref.bed --genes ERBB2,MET,KRAS --pon pon.vafwatch.cnv_pon.tsv --tf NOBODY=0.1
 
 "$VW" cnv --reference-regions ref.bed T.bam > /dev/null 2>&1

@@ -244,12 +244,12 @@ static void test_malformed(void **state)
     (void)state;
     expect_bad("#chrom\tpos\n", ":1: not a vafwatch model file");
     expect_bad("##vafwatch_model=9\n" HDR, ":1: model format version 9");
-    expect_bad("##vafwatch_model=1\n#chrom\tpos\tref\talt\n", ":2: expected the header line");
+    expect_bad("##vafwatch_model=1\n#chrom\tpos\tref\talt\n", ":2: column 'id': required column missing");
     expect_bad("##vafwatch_model=1\n" HDR "7\t10\tG\tA\t.\t3\t3000\t3\t1.5\t0.001\tno\n", ":3: column 'mu'");
     expect_bad("##vafwatch_model=1\n" HDR "7\t10\tG\tA\t.\t3\t3000\t3\t0.001\t0.001\tmaybe\n", ":3: column 'noisy'");
     expect_bad("##vafwatch_model=1\n" HDR "7\tx\tG\tA\t.\t3\t3000\t3\t0.001\t0.001\tno\n", ":3: column 'pos'");
     expect_bad("##vafwatch_model=1\n" HDR "7\t10\tG\tA\t.\t3\t3000\t4000\t0.001\t0.001\tno\n", ":3: column 'alt_total'");
-    expect_bad("##vafwatch_model=1\n" HDR "7\t10\tG\n", ":3: 3 columns");
+    expect_bad("##vafwatch_model=1\n" HDR "7\t10\tG\n", ":3: expected 11 tab-separated fields as in the header, found 3");
     expect_bad("##vafwatch_model=1\n", "without a header line");
     vw_model_t *m = vw_model_init();
     FILE *sink = tmpfile();
