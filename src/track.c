@@ -19,25 +19,86 @@ void vw_track_opt_init(vw_track_opt_t *opt)
     opt->truncal = NULL;
 }
 
-static const char *const rule_names[] = {"consecutive", "strict", "cusum"};
 static const char *const status_names[] = {"pre-existing", "germline?", "emerging",
                                            "transient", "never", "not_assessed", "unconfirmed", "CH?"};
 
+static int rule_consecutive(const vw_track_draw_t *d, size_t n, long baseline, size_t n_patient_draws,
+                            double level, const vw_track_opt_t *opt, vw_emergence_t *e);
+static int rule_strict(const vw_track_draw_t *d, size_t n, long baseline, size_t n_patient_draws,
+                       double level, const vw_track_opt_t *opt, vw_emergence_t *e);
+static int rule_cusum(const vw_track_draw_t *d, size_t n, long baseline, size_t n_patient_draws,
+                      double level, const vw_track_opt_t *opt, vw_emergence_t *e);
+static int rule_first_detected(const vw_track_draw_t *d, size_t n, long baseline, size_t n_patient_draws,
+                               double level, const vw_track_opt_t *opt, vw_emergence_t *e);
+
+/* The emergence rules (docs/tracking.md).  Amplification draws have no
+ * p-value: strict takes the first amplified draw (the call is itself a
+ * thresholded test) and CUSUM falls back to consecutive. */
+static const vw_rule_t rule_table[] = {
+    {VW_RULE_CONSECUTIVE, "consecutive", rule_consecutive, rule_consecutive, "",
+     "a detected draw confirmed by a detected next draw"},
+    {VW_RULE_STRICT, "strict", rule_strict, rule_first_detected, "alpha",
+     "p < alpha / (T m) at one draw, p < alpha / m at the next"},
+    {VW_RULE_CUSUM, "cusum", rule_cusum, rule_consecutive, "alpha, cusum_k",
+     "a CUSUM alarm over the draws' p-values, p < alpha / m at the next draw"},
+};
+#define N_RULES (sizeof(rule_table) / sizeof(rule_table[0]))
+
+const vw_rule_t *vw_rules(size_t *ret_n)
+{
+    if (ret_n)
+        *ret_n = N_RULES;
+    return rule_table;
+}
+
+const vw_rule_t *vw_rule_find(const char *name)
+{
+    for (size_t i = 0; name && i < N_RULES; i++)
+        if (strcmp(name, rule_table[i].name) == 0)
+            return &rule_table[i];
+    return NULL;
+}
+
+const vw_rule_t *vw_rule_get(vw_track_rule_t id)
+{
+    for (size_t i = 0; i < N_RULES; i++)
+        if (rule_table[i].id == id)
+            return &rule_table[i];
+    return NULL;
+}
+
+int vw_rule_names(char *buf, size_t size, const char *sep)
+{
+    if (!sep || (!buf && size > 0))
+        return -EINVAL;
+    size_t len = 0;
+    for (size_t i = 0; i < N_RULES; i++) {
+        const char *parts[2] = {i ? sep : "", rule_table[i].name};
+        for (int k = 0; k < 2; k++)
+            for (const char *c = parts[k]; *c; c++, len++)
+                if (len + 1 < size)
+                    buf[len] = *c;
+    }
+    if (size > 0)
+        buf[len < size ? len : size - 1] = '\0';
+    return (int)len;
+}
+
 const char *vw_track_rule_name(vw_track_rule_t r)
 {
-    return (unsigned)r < 3 ? rule_names[r] : "?";
+    const vw_rule_t *row = vw_rule_get(r);
+    return row ? row->name : "?";
 }
 
 int vw_track_rule_parse(const char *s, vw_track_rule_t *ret_rule)
 {
     if (!s || !ret_rule)
         return -EINVAL;
-    for (int i = 0; i < 3; i++)
-        if (strcmp(s, rule_names[i]) == 0) {
-            *ret_rule = (vw_track_rule_t)i;
-            return 0;
-        }
-    return VW_EPARSE;
+    const vw_rule_t *row = vw_rule_find(s);
+    if (!row)
+        return VW_EPARSE;
+    *ret_rule = row->id;
+    return 0;
 }
 
 const char *vw_track_kind_name(vw_track_kind_t k)
@@ -52,7 +113,7 @@ const char *vw_track_status_name(vw_track_status_t s)
 
 static int opt_valid(const vw_track_opt_t *o)
 {
-    return (unsigned)o->rule < 3 && o->alpha > 0 && o->alpha < 1 && o->cusum_k >= 0 && o->cusum_k <= 10;
+    return vw_rule_get(o->rule) != NULL && o->alpha > 0 && o->alpha < 1 && o->cusum_k >= 0 && o->cusum_k <= 10;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -74,75 +135,110 @@ static long next_assessable(const vw_track_draw_t *d, size_t n, long i)
     return -1;
 }
 
-int vw_track_emergence(const vw_track_draw_t *d, size_t n, long baseline, size_t n_patient_draws,
-                       size_t family, const vw_track_opt_t *opt, vw_emergence_t *ret)
+/* Rule consecutive: a detected draw, confirmed by the next assessable one. */
+static int rule_consecutive(const vw_track_draw_t *d, size_t n, long baseline, size_t n_patient_draws,
+                            double level, const vw_track_opt_t *opt, vw_emergence_t *e)
 {
-    if ((!d && n) || !opt || !ret || baseline >= (long)n || baseline < -1 || family == 0 || !opt_valid(opt))
-        return -EINVAL;
-    vw_emergence_t e = {-1, -1, -1, -1, NAN};
-    size_t start = (size_t)(baseline + 1);
-    double level = opt->alpha / (double)family; /* the series' share of the patient's level */
-    if (opt->rule == VW_RULE_CONSECUTIVE) {
-        for (size_t i = start; i < n && e.fire < 0; i++) {
-            if (d[i].state != VW_DRAW_DET)
-                continue;
-            long nx = next_assessable(d, n, (long)i);
-            if (nx < 0)
-                e.pending = (long)i;
-            else if (d[nx].state == VW_DRAW_DET)
-                e.first = (long)i, e.fire = nx;
-        }
-    } else if (opt->rule == VW_RULE_STRICT) {
-        double sig = level / (double)(n_patient_draws ? n_patient_draws : 1);
-        for (size_t i = start; i < n && e.fire < 0; i++) {
-            if (!p_below(&d[i], sig))
-                continue;
-            long nx = next_assessable(d, n, (long)i);
-            if (nx < 0)
-                e.pending = (long)i;
-            else if (p_below(&d[nx], level))
-                e.first = (long)i, e.fire = nx;
-        }
-    } else {
-        size_t m = 0;
-        for (size_t i = start; i < n; i++)
-            m += d[i].state != VW_DRAW_NA;
-        if (m > 0) {
-            int rc = vw_stats_zcusum_h(m, opt->cusum_k, level, &e.h);
-            if (rc < 0)
-                return rc;
-            /* the CUSUM runs on, from 0 again, after an alarm that is not confirmed */
-            double S = 0;
-            long run = -1; /* first draw of the current excursion above 0 */
-            for (size_t i = start; i < n && e.fire < 0; i++) {
-                if (d[i].state == VW_DRAW_NA)
-                    continue;
-                double z = vw_stats_zcusum_z(isfinite(d[i].p_value) ? d[i].p_value : 1.0);
-                double s1 = S + z - opt->cusum_k;
-                if (s1 > 0 && !(S > 0))
-                    run = (long)i;
-                S = s1 > 0 ? s1 : 0;
-                if (!(S > e.h))
-                    continue;
-                long nx = next_assessable(d, n, (long)i);
-                if (nx < 0) {
-                    e.pending = (long)i;
-                } else if (p_below(&d[nx], level)) {
-                    /* the emergence is the first draw of the excursion that is itself
-                     * positive at the per-series level, else the alarm draw */
-                    e.first = (long)i;
-                    for (long k = run; k >= 0 && k < (long)i; k++)
-                        if (p_below(&d[k], level)) {
-                            e.first = k;
-                            break;
-                        }
-                    e.fire = nx;
-                } else {
-                    S = 0;
+    (void)n_patient_draws, (void)level, (void)opt;
+    for (size_t i = (size_t)(baseline + 1); i < n && e->fire < 0; i++) {
+        if (d[i].state != VW_DRAW_DET)
+            continue;
+        long nx = next_assessable(d, n, (long)i);
+        if (nx < 0)
+            e->pending = (long)i;
+        else if (d[nx].state == VW_DRAW_DET)
+            e->first = (long)i, e->fire = nx;
+    }
+    return 0;
+}
+
+/* Rule strict: p < level / T at one draw, p < level at the next. */
+static int rule_strict(const vw_track_draw_t *d, size_t n, long baseline, size_t n_patient_draws,
+                       double level, const vw_track_opt_t *opt, vw_emergence_t *e)
+{
+    (void)opt;
+    double sig = level / (double)(n_patient_draws ? n_patient_draws : 1);
+    for (size_t i = (size_t)(baseline + 1); i < n && e->fire < 0; i++) {
+        if (!p_below(&d[i], sig))
+            continue;
+        long nx = next_assessable(d, n, (long)i);
+        if (nx < 0)
+            e->pending = (long)i;
+        else if (p_below(&d[nx], level))
+            e->first = (long)i, e->fire = nx;
+    }
+    return 0;
+}
+
+/* Rule cusum: an alarm of the probit CUSUM of the p-values at threshold h
+ * (vw_stats_zcusum_h() for the assessable draws after baseline), confirmed
+ * by p < level at the next draw. */
+static int rule_cusum(const vw_track_draw_t *d, size_t n, long baseline, size_t n_patient_draws,
+                      double level, const vw_track_opt_t *opt, vw_emergence_t *e)
+{
+    (void)n_patient_draws;
+    size_t start = (size_t)(baseline + 1), m = 0;
+    for (size_t i = start; i < n; i++)
+        m += d[i].state != VW_DRAW_NA;
+    if (m == 0)
+        return 0;
+    int rc = vw_stats_zcusum_h(m, opt->cusum_k, level, &e->h);
+    if (rc < 0)
+        return rc;
+    /* the CUSUM runs on, from 0 again, after an alarm that is not confirmed */
+    double S = 0;
+    long run = -1; /* first draw of the current excursion above 0 */
+    for (size_t i = start; i < n && e->fire < 0; i++) {
+        if (d[i].state == VW_DRAW_NA)
+            continue;
+        double z = vw_stats_zcusum_z(isfinite(d[i].p_value) ? d[i].p_value : 1.0);
+        double s1 = S + z - opt->cusum_k;
+        if (s1 > 0 && !(S > 0))
+            run = (long)i;
+        S = s1 > 0 ? s1 : 0;
+        if (!(S > e->h))
+            continue;
+        long nx = next_assessable(d, n, (long)i);
+        if (nx < 0) {
+            e->pending = (long)i;
+        } else if (p_below(&d[nx], level)) {
+            /* the emergence is the first draw of the excursion that is itself
+             * positive at the per-series level, else the alarm draw */
+            e->first = (long)i;
+            for (long k = run; k >= 0 && k < (long)i; k++)
+                if (p_below(&d[k], level)) {
+                    e->first = k;
+                    break;
                 }
-            }
+            e->fire = nx;
+        } else {
+            S = 0;
         }
     }
+    return 0;
+}
+
+/* Amplifications under rule strict: the first detected draw, with no
+ * confirmation (the call is itself a thresholded test). */
+static int rule_first_detected(const vw_track_draw_t *d, size_t n, long baseline, size_t n_patient_draws,
+                               double level, const vw_track_opt_t *opt, vw_emergence_t *e)
+{
+    (void)n_patient_draws, (void)level, (void)opt;
+    for (long i = baseline + 1; i < (long)n && e->first < 0; i++)
+        if (d[i].state == VW_DRAW_DET)
+            e->first = e->fire = i;
+    return 0;
+}
+
+/* Runs the rule's function 'fn' and derives the last negative draw. */
+static int emergence_run(vw_rule_fn fn, const vw_track_draw_t *d, size_t n, long baseline, size_t n_patient_draws,
+                         size_t family, const vw_track_opt_t *opt, vw_emergence_t *ret)
+{
+    vw_emergence_t e = {-1, -1, -1, -1, NAN};
+    double level = opt->alpha / (double)family; /* the series' share of the patient's level */
+    int rc = fn(d, n, baseline, n_patient_draws, level, opt, &e);
+    if (rc < 0)
+        return rc;
     for (long i = e.first - 1; e.first >= 0 && i >= 0; i--)
         if (d[i].state == VW_DRAW_NEG) {
             e.last_neg = i;
@@ -150,6 +246,17 @@ int vw_track_emergence(const vw_track_draw_t *d, size_t n, long baseline, size_t
         }
     *ret = e;
     return 0;
+}
+
+int vw_track_emergence(const vw_track_draw_t *d, size_t n, long baseline, size_t n_patient_draws,
+                       size_t family, const vw_track_opt_t *opt, vw_emergence_t *ret)
+{
+    if ((!d && n) || !opt || !ret || baseline >= (long)n || baseline < -1 || family == 0 || !opt_valid(opt))
+        return -EINVAL;
+    const vw_rule_t *rule = vw_rule_get(opt->rule);
+    if (!rule || !rule->mutation)
+        return -EINVAL; /* no silent default: a rule without a row or a function is an error */
+    return emergence_run(rule->mutation, d, n, baseline, n_patient_draws, family, opt, ret);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -351,24 +458,13 @@ static int analyse(vw_track_series_t *s, const vw_track_opt_t *opt)
         s->first_pos = first_det;
     } else {
         vw_emergence_t e;
-        vw_track_opt_t o = *opt;
-        if (amp && o.rule == VW_RULE_STRICT) { /* one amplified draw; the call is the test */
-            e = (vw_emergence_t){-1, -1, -1, -1, NAN};
-            for (long i = s->baseline + 1; i < (long)n && e.first < 0; i++)
-                if (d[i].state == VW_DRAW_DET)
-                    e.first = e.fire = i;
-            for (long i = e.first - 1; e.first >= 0 && i >= 0; i--)
-                if (d[i].state == VW_DRAW_NEG) {
-                    e.last_neg = i;
-                    break;
-                }
-        } else {
-            if (amp)
-                o.rule = VW_RULE_CONSECUTIVE; /* CUSUM needs p-values */
-            rc = vw_track_emergence(d, n, s->baseline, n, s->family ? s->family : 1, &o, &e);
-            if (rc < 0)
-                return rc;
-        }
+        const vw_rule_t *rule = vw_rule_get(opt->rule);
+        vw_rule_fn fn = !rule ? NULL : amp ? rule->amplification : rule->mutation;
+        if (!fn)
+            return -EINVAL;
+        rc = emergence_run(fn, d, n, s->baseline, n, s->family ? s->family : 1, opt, &e);
+        if (rc < 0)
+            return rc;
         s->cusum_h = e.h;
         long last_assessed = -1;
         for (long i = s->baseline + 1; i < (long)n; i++)
