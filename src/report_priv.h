@@ -24,6 +24,8 @@ size_t vw_report_n_clones(const vw_track_t *tr, const vw_patient_t *p);
 size_t vw_report_n_draws(const vw_patient_t *p);
 /* "YYYY-MM-DD" or "NA". */
 const char *vw_report_date(int32_t d, char *buf);
+/* The longest file-name stem (bytes) vw_report_file_names() derives from an id. */
+#define VW_REPORT_NAME_MAX_BYTES 80
 /* A count with thousands separators ("5,012"); buf needs 32 bytes. */
 char *vw_report_count(long v, char *buf, size_t size);
 /* Writes a number as JSON (null for NaN/inf) with the printf format. */
