@@ -882,51 +882,51 @@ static void role_cell(FILE *fp, const vw_targets_t *cat, const vw_track_series_t
     fputs("</td>", fp);
 }
 
-static void clone_tables(FILE *fp, const vw_report_in_t *in, const vw_patient_t *p, const vw_targets_t *cat)
+/* One row of the clone table: series s, colour index ci. */
+static void clone_row(FILE *fp, const vw_track_series_t *s, size_t ci, const vw_targets_t *cat)
 {
-    size_t b, e;
-    vw_report_series_range(in->tr, p, &b, &e);
-    fputs("<h2>Clones</h2>\n<table>\n<thead><tr><th>clone</th><th>role (therapy context)</th><th>target</th>"
-          "<th>status</th><th>baseline VAF</th>"
-          "<th>emergence (first detection)</th><th>last negative</th><th>max VAF</th><th>detected / assessed</th>"
-          "<th>trend p</th><th>doubling time (95 % CI)</th><th>half-life (95 % CI)</th></tr></thead>\n<tbody>\n", fp);
-    size_t ci = 0;
-    for (size_t k = b; k < e; k++) {
-        const vw_track_series_t *s = &in->tr->s[k];
-        if (!is_vaf_clone(s))
-            continue;
-        char name[160], d1[VW_DATE_BUFSZ], d2[VW_DATE_BUFSZ], v1[32], v2[32], pv[32];
-        fprintf(fp, "<tr><td><span style=\"color:%s\">&#9679;</span> ", vw_report_colours[ci++ % VW_REPORT_N_COLOURS]);
-        esc(fp, clone_name(s, name, sizeof(name)));
-        fputs("</td>", fp);
-        role_cell(fp, cat, s);
-        fputs("<td>", fp);
-        esc(fp, s->id);
-        fputs("</td><td>", fp);
-        status_span(fp, s);
-        fputs("</td>", fp);
-        const vw_track_draw_t *bd = s->baseline >= 0 ? &s->draws[s->baseline] : NULL;
-        if (bd && bd->state == VW_DRAW_NEG)
-            fprintf(fp, "<td class=\"nd\">not detected (LoD95 %s %%)</td>", vw_report_pct(bd->lod95, v1, sizeof(v1)));
-        else if (bd && bd->state == VW_DRAW_DET)
-            fprintf(fp, "<td class=\"n\">%s %%</td>", vw_report_pct(bd->vaf, v1, sizeof(v1)));
-        else
-            fputs("<td>NA</td>", fp);
-        fprintf(fp, "<td>%s</td><td>%s</td>", vw_report_date(s->first_detection, d1),
-                vw_report_date(s->last_negative, d2));
-        vw_report_pct(s->max_vaf, v2, sizeof(v2));
-        fprintf(fp, "<td class=\"n\">%s%s</td><td class=\"n\">%d / %d</td>", v2, isfinite(s->max_vaf) ? " %" : "",
-                s->n_detected, s->n_assessed);
-        pval(pv, sizeof(pv), s->trend_p);
-        td_num(fp, pv);
-        fit_cell(fp, &s->growth, 1);
-        fit_cell(fp, &s->decay, 0);
-        fputs("</tr>\n", fp);
-    }
-    if (ci == 0)
-        fputs("<tr><td colspan=\"12\">No target was detected at any draw.</td></tr>\n", fp);
-    fputs("</tbody>\n</table>\n", fp);
-    /* targets never detected: one summary line, the table folded under it */
+    char name[160], d1[VW_DATE_BUFSZ], d2[VW_DATE_BUFSZ], v1[32], v2[32], pv[32];
+    fprintf(fp, "<tr><td><span style=\"color:%s\">&#9679;</span> ", vw_report_colours[ci % VW_REPORT_N_COLOURS]);
+    esc(fp, clone_name(s, name, sizeof(name)));
+    fputs("</td>", fp);
+    role_cell(fp, cat, s);
+    fputs("<td>", fp);
+    esc(fp, s->id);
+    fputs("</td><td>", fp);
+    status_span(fp, s);
+    fputs("</td>", fp);
+    const vw_track_draw_t *bd = s->baseline >= 0 ? &s->draws[s->baseline] : NULL;
+    if (bd && bd->state == VW_DRAW_NEG)
+        fprintf(fp, "<td class=\"nd\">not detected (LoD95 %s %%)</td>", vw_report_pct(bd->lod95, v1, sizeof(v1)));
+    else if (bd && bd->state == VW_DRAW_DET)
+        fprintf(fp, "<td class=\"n\">%s %%</td>", vw_report_pct(bd->vaf, v1, sizeof(v1)));
+    else
+        fputs("<td>NA</td>", fp);
+    fprintf(fp, "<td>%s</td><td>%s</td>", vw_report_date(s->first_detection, d1), vw_report_date(s->last_negative, d2));
+    vw_report_pct(s->max_vaf, v2, sizeof(v2));
+    fprintf(fp, "<td class=\"n\">%s%s</td><td class=\"n\">%d / %d</td>", v2, isfinite(s->max_vaf) ? " %" : "",
+            s->n_detected, s->n_assessed);
+    pval(pv, sizeof(pv), s->trend_p);
+    td_num(fp, pv);
+    fit_cell(fp, &s->growth, 1);
+    fit_cell(fp, &s->decay, 0);
+    fputs("</tr>\n", fp);
+}
+
+/* The range [*lo, *hi] of the LoD95 of the not-detected draws of s (kept
+ * when there is none). */
+static void lod_range(const vw_track_series_t *s, double *lo, double *hi)
+{
+    for (size_t di = 0; di < s->n_draws; di++)
+        if (s->draws[di].state == VW_DRAW_NEG && isfinite(s->draws[di].lod95)) {
+            *lo = fmin(*lo, s->draws[di].lod95);
+            *hi = fmax(*hi, s->draws[di].lod95);
+        }
+}
+
+/* Targets never detected: one summary line, the table folded under it. */
+static void undetected_table(FILE *fp, const vw_report_in_t *in, size_t b, size_t e, const vw_targets_t *cat)
+{
     int any = 0, n_nd = 0;
     double all_lo = INFINITY, all_hi = -INFINITY;
     for (size_t k = b; k < e; k++) {
@@ -934,18 +934,14 @@ static void clone_tables(FILE *fp, const vw_report_in_t *in, const vw_patient_t 
         if (is_vaf_clone(s) || s->kind != VW_KIND_MUTATION)
             continue;
         n_nd++;
-        for (size_t di = 0; di < s->n_draws; di++)
-            if (s->draws[di].state == VW_DRAW_NEG && isfinite(s->draws[di].lod95)) {
-                all_lo = fmin(all_lo, s->draws[di].lod95);
-                all_hi = fmax(all_hi, s->draws[di].lod95);
-            }
+        lod_range(s, &all_lo, &all_hi);
     }
     for (size_t k = b; k < e; k++) {
         const vw_track_series_t *s = &in->tr->s[k];
         if (is_vaf_clone(s) || s->kind != VW_KIND_MUTATION)
             continue;
+        char name[160], a[32], c[32];
         if (!any++) {
-            char a[32], c[32];
             fprintf(fp, "<details class=\"nd-targets\">\n<summary>%d other target%s not detected at any draw", n_nd,
                     n_nd == 1 ? "" : "s");
             vw_report_pct(all_lo, a, sizeof(a));
@@ -958,14 +954,7 @@ static void clone_tables(FILE *fp, const vw_report_in_t *in, const vw_patient_t 
                   "<th>LoD95 at the draws (range)</th></tr></thead>\n<tbody>\n", fp);
         }
         double lo = INFINITY, hi = -INFINITY;
-        for (size_t di = 0; di < s->n_draws; di++)
-            if (s->draws[di].state == VW_DRAW_NEG && isfinite(s->draws[di].lod95)) {
-                if (s->draws[di].lod95 < lo)
-                    lo = s->draws[di].lod95;
-                if (s->draws[di].lod95 > hi)
-                    hi = s->draws[di].lod95;
-            }
-        char name[160], a[32], c[32];
+        lod_range(s, &lo, &hi);
         fputs("<tr><td>", fp);
         esc(fp, clone_name(s, name, sizeof(name)));
         fprintf(fp, "</td><td>%s</td><td>%s</td><td class=\"n\">%d</td><td>", vw_report_role(cat, s, NULL),
@@ -982,8 +971,12 @@ static void clone_tables(FILE *fp, const vw_report_in_t *in, const vw_patient_t 
     }
     if (any)
         fputs("</tbody>\n</table>\n</details>\n", fp);
-    /* amplifications */
-    any = 0;
+}
+
+/* The amplification series of the patient, a table when there is one. */
+static void amp_table(FILE *fp, const vw_report_in_t *in, size_t b, size_t e)
+{
+    int any = 0;
     for (size_t k = b; k < e; k++) {
         const vw_track_series_t *s = &in->tr->s[k];
         if (s->kind != VW_KIND_AMPLIFICATION)
@@ -1005,7 +998,46 @@ static void clone_tables(FILE *fp, const vw_report_in_t *in, const vw_patient_t 
     }
     if (any)
         fputs("</tbody>\n</table>\n", fp);
-    /* draw x clone; specimen and assay columns when the sheet gives them */
+}
+
+/* One draw of a clone in the draws table. */
+static void draw_row(FILE *fp, const vw_patient_t *p, const vw_track_draw_t *d, int has_spec, int has_assay)
+{
+    char dd[VW_DATE_BUFSZ], n[32], lod[32], fl[256];
+    fprintf(fp, "<tr><td>%s</td><td>", vw_report_date(d->date, dd));
+    esc(fp, d->sample);
+    fputs("</td>", fp);
+    const vw_sample_t *sm = NULL;
+    for (size_t q = 0; q < p->n_samples && !sm; q++)
+        if (strcmp(p->samples[q].sample, d->sample) == 0)
+            sm = &p->samples[q];
+    if (has_spec) {
+        fputs("<td>", fp);
+        esc(fp, sm && sm->specimen_id ? sm->specimen_id : "NA");
+        fputs("</td>", fp);
+    }
+    if (has_assay) {
+        fputs("<td>", fp);
+        esc(fp, sm && sm->assay ? sm->assay : "NA");
+        fputs("</td>", fp);
+    }
+    td_num(fp, d->depth >= 0 ? vw_report_count(d->depth, n, sizeof(n)) : "NA");
+    draw_result(fp, d);
+    vw_report_pct(d->lod95, lod, sizeof(lod));
+    fprintf(fp, "<td class=\"n\">%s%s</td>", lod, isfinite(d->lod95) ? " %" : "");
+    double cp = d->state == VW_DRAW_DET ? vw_report_copies_per_ml(p, d) : NAN;
+    if (isfinite(cp))
+        fprintf(fp, "<td class=\"n\">%.1f</td><td class=\"flag\">", cp);
+    else
+        fputs("<td>NA</td><td class=\"flag\">", fp);
+    vw_flags_str(d->flags, fl, sizeof(fl));
+    esc(fp, strcmp(fl, ".") ? fl : "");
+    fputs("</td></tr>\n", fp);
+}
+
+/* Draw x clone; specimen and assay columns when the sheet gives them. */
+static void draws_tables(FILE *fp, const vw_report_in_t *in, const vw_patient_t *p, size_t b, size_t e)
+{
     int has_spec = 0, has_assay = 0;
     for (size_t k = 0; k < p->n_samples; k++) {
         has_spec |= p->samples[k].specimen_id != NULL;
@@ -1014,7 +1046,7 @@ static void clone_tables(FILE *fp, const vw_report_in_t *in, const vw_patient_t 
     fputs("<h2>Draws</h2>\n<p class=\"muted\">VAF in % to 2 significant figures, with mutant/total fragments and "
           "the 95 % confidence interval. A clone that is not detected is reported with the draw's LoD95, the "
           "smallest VAF that would have been detected with 95 % probability.</p>\n", fp);
-    ci = 0;
+    size_t ci = 0;
     for (size_t k = b; k < e; k++) {
         const vw_track_series_t *s = &in->tr->s[k];
         if (!is_vaf_clone(s))
@@ -1027,41 +1059,30 @@ static void clone_tables(FILE *fp, const vw_report_in_t *in, const vw_patient_t 
         fputs("<th>depth</th><th>result</th><th>alt/depth</th>"
               "<th>VAF</th><th>95 % CI</th><th>LoD95</th><th>mutant copies/mL</th><th>flags</th></tr></thead>\n"
               "<tbody>\n", fp);
-        for (size_t di = 0; di < s->n_draws; di++) {
-            const vw_track_draw_t *d = &s->draws[di];
-            char dd[VW_DATE_BUFSZ], n[32], lod[32], fl[256];
-            fprintf(fp, "<tr><td>%s</td><td>", vw_report_date(d->date, dd));
-            esc(fp, d->sample);
-            fputs("</td>", fp);
-            const vw_sample_t *sm = NULL;
-            for (size_t q = 0; q < p->n_samples && !sm; q++)
-                if (strcmp(p->samples[q].sample, d->sample) == 0)
-                    sm = &p->samples[q];
-            if (has_spec) {
-                fputs("<td>", fp);
-                esc(fp, sm && sm->specimen_id ? sm->specimen_id : "NA");
-                fputs("</td>", fp);
-            }
-            if (has_assay) {
-                fputs("<td>", fp);
-                esc(fp, sm && sm->assay ? sm->assay : "NA");
-                fputs("</td>", fp);
-            }
-            td_num(fp, d->depth >= 0 ? vw_report_count(d->depth, n, sizeof(n)) : "NA");
-            draw_result(fp, d);
-            vw_report_pct(d->lod95, lod, sizeof(lod));
-            fprintf(fp, "<td class=\"n\">%s%s</td>", lod, isfinite(d->lod95) ? " %" : "");
-            double cp = d->state == VW_DRAW_DET ? vw_report_copies_per_ml(p, d) : NAN;
-            if (isfinite(cp))
-                fprintf(fp, "<td class=\"n\">%.1f</td><td class=\"flag\">", cp);
-            else
-                fputs("<td>NA</td><td class=\"flag\">", fp);
-            vw_flags_str(d->flags, fl, sizeof(fl));
-            esc(fp, strcmp(fl, ".") ? fl : "");
-            fputs("</td></tr>\n", fp);
-        }
+        for (size_t di = 0; di < s->n_draws; di++)
+            draw_row(fp, p, &s->draws[di], has_spec, has_assay);
         fputs("</tbody>\n</table>\n", fp);
     }
+}
+
+static void clone_tables(FILE *fp, const vw_report_in_t *in, const vw_patient_t *p, const vw_targets_t *cat)
+{
+    size_t b, e;
+    vw_report_series_range(in->tr, p, &b, &e);
+    fputs("<h2>Clones</h2>\n<table>\n<thead><tr><th>clone</th><th>role (therapy context)</th><th>target</th>"
+          "<th>status</th><th>baseline VAF</th>"
+          "<th>emergence (first detection)</th><th>last negative</th><th>max VAF</th><th>detected / assessed</th>"
+          "<th>trend p</th><th>doubling time (95 % CI)</th><th>half-life (95 % CI)</th></tr></thead>\n<tbody>\n", fp);
+    size_t ci = 0;
+    for (size_t k = b; k < e; k++)
+        if (is_vaf_clone(&in->tr->s[k]))
+            clone_row(fp, &in->tr->s[k], ci++, cat);
+    if (ci == 0)
+        fputs("<tr><td colspan=\"12\">No target was detected at any draw.</td></tr>\n", fp);
+    fputs("</tbody>\n</table>\n", fp);
+    undetected_table(fp, in, b, e, cat);
+    amp_table(fp, in, b, e);
+    draws_tables(fp, in, p, b, e);
 }
 
 static void cnv_table(FILE *fp, const vw_report_in_t *in, const vw_patient_t *p)

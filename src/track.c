@@ -657,147 +657,190 @@ static int cnv_calls(const vw_cnv_rows_t *cnv, vw_calls_t *out)
     return 0;
 }
 
-int vw_track_run_cnv(const vw_timeline_t *tl, const vw_calls_t *calls, const vw_cnv_rows_t *cnv,
-                     const vw_track_opt_t *opt, vw_track_t **ret_tr)
+/* The state of one vw_track_run_cnv(): the plasma calls (and copy-number
+ * rows as stand-in calls) by series key, the detected white-cell calls,
+ * the plasma draw index of each sheet sample and the series of each
+ * patient x target. */
+typedef struct {
+    const vw_timeline_t *tl;
+    const vw_calls_t *calls;
+    const vw_cnv_rows_t *cnv;
+    vw_calls_t *amp;          /* the copy-number rows as calls */
+    cref_t *cr, *wb;          /* plasma calls; detected white-cell calls */
+    size_t nc, nwb, np, nt;   /* counts of those, patients, targets */
+    size_t *off;              /* first sample of each patient in dmap */
+    long *dmap;               /* plasma draw index of each sample, -1 */
+    long *sidx;               /* series of patient x target, -1 */
+    unsigned char *seen;      /* patient x target has a call */
+} build_t;
+
+static void build_free(build_t *b)
 {
-    if (!tl || !calls || !opt || !ret_tr || !opt_valid(opt))
-        return -EINVAL;
-    int rc = -ENOMEM;
-    size_t nc = 0, nt = 0, np = tl->n_patients;
-    vw_calls_t *amp = vw_calls_init();
-    int n_all = calls->n + (cnv ? cnv->n : 0);
-    cref_t *cr = malloc(((size_t)n_all + 1) * sizeof(cref_t));
-    cref_t *wb = malloc(((size_t)n_all + 1) * sizeof(cref_t)); /* detected white-cell calls */
-    size_t nwb = 0;
-    size_t *off = calloc(np + 1, sizeof(size_t));
-    long *dmap = NULL, *sidx = NULL;
-    unsigned char *seen = NULL;
-    vw_track_t *tr = calloc(1, sizeof(*tr));
-    if (!cr || !wb || !off || !tr || !amp || cnv_calls(cnv, amp) < 0)
-        goto err;
-    tr->opt = *opt;
-    for (size_t p = 0; p < np; p++)
-        off[p + 1] = off[p] + tl->patients[p].n_samples;
-    dmap = malloc((off[np] + 1) * sizeof(long));
-    if (!dmap)
-        goto err;
-    for (size_t p = 0; p < np; p++) {
+    free(b->cr);
+    free(b->wb);
+    free(b->off);
+    free(b->dmap);
+    free(b->sidx);
+    free(b->seen);
+    vw_calls_destroy(b->amp);
+}
+
+/* The plasma draw index of every sheet sample. */
+static int build_draw_map(build_t *b)
+{
+    const vw_timeline_t *tl = b->tl;
+    for (size_t p = 0; p < b->np; p++)
+        b->off[p + 1] = b->off[p] + tl->patients[p].n_samples;
+    if (!(b->dmap = malloc((b->off[b->np] + 1) * sizeof(long))))
+        return -ENOMEM;
+    for (size_t p = 0; p < b->np; p++) {
         long k = 0;
         for (size_t i = 0; i < tl->patients[p].n_samples; i++)
-            dmap[off[p] + i] = tl->patients[p].samples[i].type == VW_SAMPLE_PLASMA ? k++ : -1;
+            b->dmap[b->off[p] + i] = tl->patients[p].samples[i].type == VW_SAMPLE_PLASMA ? k++ : -1;
     }
+    return 0;
+}
+
+/* Links every call and copy-number row to its sample: plasma ones to cr,
+ * detected white-cell calls to wb.  VW_EINPUT (logged) for an unknown sample. */
+static int build_refs(build_t *b)
+{
+    int n_all = b->calls->n + (b->cnv ? b->cnv->n : 0);
     for (int i = 0; i < n_all; i++) {
-        int is_cn = i >= calls->n;
-        const vw_call_t *c = is_cn ? &amp->c[i - calls->n] : &calls->c[i];
+        int is_cn = i >= b->calls->n;
+        const vw_call_t *c = is_cn ? &b->amp->c[i - b->calls->n] : &b->calls->c[i];
         const vw_patient_t *p;
-        const vw_sample_t *s = vw_timeline_find_sample(tl, c->sample, &p);
+        const vw_sample_t *s = vw_timeline_find_sample(b->tl, c->sample, &p);
         if (!s) {
             vw_error("%s of sample '%s' but no such sample in the cohort sheet '%s'",
-                     is_cn ? "copy-number results" : "calls", c->sample, tl->sheet_path ? tl->sheet_path : "");
-            rc = VW_EINPUT;
-            goto err;
+                     is_cn ? "copy-number results" : "calls", c->sample, b->tl->sheet_path ? b->tl->sheet_path : "");
+            return VW_EINPUT;
         }
         if (s->type != VW_SAMPLE_PLASMA) {
             /* a white-cell (normal) call detected: remembered for the patient's series */
             if (s->type == VW_SAMPLE_NORMAL && !is_cn && c->detected > 0) {
-                wb[nwb].c = c;
-                wb[nwb++].pi = (size_t)(p - tl->patients);
+                b->wb[b->nwb].c = c;
+                b->wb[b->nwb++].pi = (size_t)(p - b->tl->patients);
             }
             continue;
         }
-        cr[nc].c = c;
-        cr[nc].cn = is_cn ? &cnv->r[i - calls->n] : NULL;
-        cr[nc].pi = (size_t)(p - tl->patients);
-        cr[nc++].si = (size_t)(s - p->samples);
+        cref_t *r = &b->cr[b->nc++];
+        r->c = c;
+        r->cn = is_cn ? &b->cnv->r[i - b->calls->n] : NULL;
+        r->pi = (size_t)(p - b->tl->patients);
+        r->si = (size_t)(s - p->samples);
     }
-    qsort(cr, nc, sizeof(cref_t), cmp_cref);
-    for (size_t i = 0; i < nc; i++) {
+    return 0;
+}
+
+/* Sorts the plasma calls by key and numbers the targets; two calls of one
+ * sample and target are VW_EINPUT (logged). */
+static int build_keys(build_t *b)
+{
+    cref_t *cr = b->cr;
+    qsort(cr, b->nc, sizeof(cref_t), cmp_cref);
+    for (size_t i = 0; i < b->nc; i++) {
         if (i > 0 && cmp_key(cr[i - 1].c, cr[i].c) != 0)
-            nt++;
-        cr[i].ti = nt;
-        if (i > 0 && cmp_key(cr[i - 1].c, cr[i].c) == 0 && cr[i - 1].pi == cr[i].pi &&
-            cr[i - 1].si == cr[i].si) {
+            b->nt++;
+        cr[i].ti = b->nt;
+        if (i > 0 && cmp_key(cr[i - 1].c, cr[i].c) == 0 && cr[i - 1].pi == cr[i].pi && cr[i - 1].si == cr[i].si) {
             vw_error("sample '%s' has two calls of target %s (%s:%" PRId64 " %s>%s)", cr[i].c->sample,
                      cr[i].c->id, cr[i].c->chrom, cr[i].c->pos1, cr[i].c->ref, cr[i].c->alt);
-            rc = VW_EINPUT;
-            goto err;
+            return VW_EINPUT;
         }
     }
-    if (nc)
-        nt++;
-    sidx = malloc((np * nt + 1) * sizeof(long));
-    seen = calloc(np * nt + 1, 1);
-    if (!sidx || !seen)
-        goto err;
-    for (size_t i = 0; i < nc; i++)
-        seen[cr[i].pi * nt + cr[i].ti] = 1;
+    if (b->nc)
+        b->nt++;
+    return 0;
+}
+
+/* A series of patient pt for the target of call c: its draws, all not
+ * assessable until their calls are filled in. */
+static int series_init(vw_track_series_t *s, const vw_patient_t *pt, const cref_t *first)
+{
+    size_t nd = 0;
+    for (size_t i = 0; i < pt->n_samples; i++)
+        nd += pt->samples[i].type == VW_SAMPLE_PLASMA;
+    s->patient = pt;
+    s->n_draws = nd;
+    s->draws = calloc(nd + 1, sizeof(vw_track_draw_t));
+    if (!s->draws || copy_target(s, first->c) < 0)
+        return -ENOMEM;
+    s->kind = first->cn ? VW_KIND_AMPLIFICATION : VW_KIND_MUTATION;
+    for (size_t i = 0, k = 0; i < pt->n_samples; i++) {
+        if (pt->samples[i].type != VW_SAMPLE_PLASMA)
+            continue;
+        vw_track_draw_t *d = &s->draws[k++];
+        d->sample = pt->samples[i].sample;
+        d->date = pt->samples[i].date;
+        d->state = VW_DRAW_NA;
+        d->depth = d->alt = -1;
+        d->vaf = d->vaf_lo = d->vaf_hi = d->lod95 = d->p_value = d->bg_error = NAN;
+        d->clone_fraction = d->cf_lo = d->cf_hi = NAN;
+        d->pcn = d->cn_z = d->tf = d->cn_t = NAN;
+    }
+    return 0;
+}
+
+/* One series per patient (sheet order) x target (key order) with a call,
+ * its draws filled from the calls. */
+static int build_series(build_t *b, vw_track_t *tr)
+{
+    size_t np = b->np, nt = b->nt;
+    b->sidx = malloc((np * nt + 1) * sizeof(long));
+    b->seen = calloc(np * nt + 1, 1);
+    if (!b->sidx || !b->seen)
+        return -ENOMEM;
+    for (size_t i = 0; i < b->nc; i++)
+        b->seen[b->cr[i].pi * nt + b->cr[i].ti] = 1;
     size_t ns = 0;
     for (size_t i = 0; i < np * nt; i++)
-        ns += seen[i];
-    tr->s = calloc(ns + 1, sizeof(vw_track_series_t));
-    if (!tr->s)
-        goto err;
-    /* one series per patient (sheet order) x target (key order) */
+        ns += b->seen[i];
     const cref_t **first = calloc(nt + 1, sizeof(*first));
-    if (!first)
-        goto err;
-    for (size_t i = 0; i < nc; i++)
-        if (!first[cr[i].ti])
-            first[cr[i].ti] = &cr[i];
-    for (size_t p = 0; p < np; p++) {
-        const vw_patient_t *pt = &tl->patients[p];
-        size_t nd = 0;
-        for (size_t i = 0; i < pt->n_samples; i++)
-            nd += pt->samples[i].type == VW_SAMPLE_PLASMA;
-        for (size_t t = 0; t < nt; t++) {
-            sidx[p * nt + t] = -1;
-            if (!seen[p * nt + t])
+    if (!(tr->s = calloc(ns + 1, sizeof(vw_track_series_t))) || !first) {
+        free(first);
+        return -ENOMEM;
+    }
+    for (size_t i = 0; i < b->nc; i++)
+        if (!first[b->cr[i].ti])
+            first[b->cr[i].ti] = &b->cr[i];
+    int rc = 0;
+    for (size_t p = 0; p < np && rc == 0; p++)
+        for (size_t t = 0; t < nt && rc == 0; t++) {
+            b->sidx[p * nt + t] = -1;
+            if (!b->seen[p * nt + t])
                 continue;
-            vw_track_series_t *s = &tr->s[tr->n];
-            sidx[p * nt + t] = (long)tr->n++;
-            s->patient = pt;
-            s->n_draws = nd;
-            s->draws = calloc(nd + 1, sizeof(vw_track_draw_t));
-            if (!s->draws || copy_target(s, first[t]->c) < 0) {
-                free(first);
-                goto err;
-            }
-            s->kind = first[t]->cn ? VW_KIND_AMPLIFICATION : VW_KIND_MUTATION;
-            for (size_t i = 0, k = 0; i < pt->n_samples; i++) {
-                if (pt->samples[i].type != VW_SAMPLE_PLASMA)
-                    continue;
-                vw_track_draw_t *d = &s->draws[k++];
-                d->sample = pt->samples[i].sample;
-                d->date = pt->samples[i].date;
-                d->state = VW_DRAW_NA;
-                d->depth = d->alt = -1;
-                d->vaf = d->vaf_lo = d->vaf_hi = d->lod95 = d->p_value = d->bg_error = NAN;
-                d->clone_fraction = d->cf_lo = d->cf_hi = NAN;
-                d->pcn = d->cn_z = d->tf = d->cn_t = NAN;
-            }
+            b->sidx[p * nt + t] = (long)tr->n;
+            rc = series_init(&tr->s[tr->n++], &b->tl->patients[p], first[t]);
         }
-    }
     free(first);
-    for (size_t i = 0; i < nc; i++) {
-        vw_track_series_t *s = &tr->s[sidx[cr[i].pi * nt + cr[i].ti]];
-        long k = dmap[off[cr[i].pi] + cr[i].si];
-        if (cr[i].cn)
-            draw_from_cnv(&s->draws[k], cr[i].cn);
+    for (size_t i = 0; i < b->nc && rc == 0; i++) {
+        const cref_t *r = &b->cr[i];
+        vw_track_series_t *s = &tr->s[b->sidx[r->pi * nt + r->ti]];
+        long k = b->dmap[b->off[r->pi] + r->si];
+        if (r->cn)
+            draw_from_cnv(&s->draws[k], r->cn);
         else
-            draw_from_call(&s->draws[k], cr[i].c);
+            draw_from_call(&s->draws[k], r->c);
     }
+    return rc;
+}
+
+/* Baselines, white-cell detections and the discovery family of each
+ * patient (its series are tested at alpha / family). */
+static void build_context(const build_t *b, vw_track_t *tr)
+{
     for (size_t i = 0; i < tr->n; i++) {
         vw_track_series_t *s = &tr->s[i];
         set_baseline(s);
-        for (size_t k = 0; k < nwb; k++) {
-            const vw_call_t *c = wb[k].c;
-            if (&tl->patients[wb[k].pi] == s->patient && s->kind == VW_KIND_MUTATION && s->pos1 == c->pos1 &&
+        for (size_t k = 0; k < b->nwb; k++) {
+            const vw_call_t *c = b->wb[k].c;
+            if (&b->tl->patients[b->wb[k].pi] == s->patient && s->kind == VW_KIND_MUTATION && s->pos1 == c->pos1 &&
                 !strcmp(s->chrom, c->chrom) && !strcmp(s->ref, c->ref) && !strcmp(s->alt, c->alt) &&
                 !strcmp(s->id, c->id ? c->id : "."))
                 s->wbc = (c->flags & VW_FLAG_GERMLINE) ? 2 : (s->wbc ? s->wbc : 1);
         }
     }
-    /* the discovery family of each patient: its series are tested at alpha / family */
     for (size_t i = 0, j; i < tr->n; i = j) {
         size_t fam = 0;
         for (j = i; j < tr->n && tr->s[j].patient == tr->s[i].patient; j++)
@@ -805,39 +848,56 @@ int vw_track_run_cnv(const vw_timeline_t *tl, const vw_calls_t *calls, const vw_
         for (size_t k = i; k < j; k++)
             tr->s[k].family = tr->s[k].known || tr->s[k].kind != VW_KIND_MUTATION || fam == 0 ? 1 : fam;
     }
+}
+
+/* Every series' decision, then the clone fractions against --truncal
+ * (VW_EINPUT, logged, when no call has that id). */
+static int build_analyse(vw_track_t *tr, const vw_track_opt_t *opt)
+{
+    int rc;
     for (size_t i = 0; i < tr->n; i++)
         if ((rc = analyse(&tr->s[i], opt)) < 0)
-            goto err;
-    if (opt->truncal) {
-        int found = 0;
-        for (size_t i = 0; i < tr->n && !found; i++)
-            found = strcmp(tr->s[i].id, opt->truncal) == 0;
-        if (!found) {
-            vw_error("--truncal: no call has the target id '%s'", opt->truncal);
-            rc = VW_EINPUT;
-            goto err;
-        }
-        clone_fractions(tr, opt->truncal);
+            return rc;
+    if (!opt->truncal)
+        return 0;
+    int found = 0;
+    for (size_t i = 0; i < tr->n && !found; i++)
+        found = strcmp(tr->s[i].id, opt->truncal) == 0;
+    if (!found) {
+        vw_error("--truncal: no call has the target id '%s'", opt->truncal);
+        return VW_EINPUT;
     }
-    free(cr);
-    free(wb);
-    free(off);
-    free(dmap);
-    free(sidx);
-    free(seen);
-    vw_calls_destroy(amp);
+    clone_fractions(tr, opt->truncal);
+    return 0;
+}
+
+int vw_track_run_cnv(const vw_timeline_t *tl, const vw_calls_t *calls, const vw_cnv_rows_t *cnv,
+                     const vw_track_opt_t *opt, vw_track_t **ret_tr)
+{
+    if (!tl || !calls || !opt || !ret_tr || !opt_valid(opt))
+        return -EINVAL;
+    build_t b = {.tl = tl, .calls = calls, .cnv = cnv, .np = tl->n_patients};
+    size_t n_all = (size_t)calls->n + (size_t)(cnv ? cnv->n : 0);
+    b.amp = vw_calls_init();
+    b.cr = malloc((n_all + 1) * sizeof(cref_t));
+    b.wb = malloc((n_all + 1) * sizeof(cref_t));
+    b.off = calloc(b.np + 1, sizeof(size_t));
+    vw_track_t *tr = calloc(1, sizeof(*tr));
+    int rc = -ENOMEM;
+    if (b.cr && b.wb && b.off && tr && b.amp && cnv_calls(cnv, b.amp) == 0 && build_draw_map(&b) == 0) {
+        tr->opt = *opt;
+        if ((rc = build_refs(&b)) == 0 && (rc = build_keys(&b)) == 0 && (rc = build_series(&b, tr)) == 0) {
+            build_context(&b, tr);
+            rc = build_analyse(tr, opt);
+        }
+    }
+    build_free(&b);
+    if (rc < 0) {
+        vw_track_destroy(tr);
+        return rc;
+    }
     *ret_tr = tr;
     return 0;
-err:
-    free(cr);
-    free(wb);
-    free(off);
-    free(dmap);
-    free(sidx);
-    free(seen);
-    vw_calls_destroy(amp);
-    vw_track_destroy(tr);
-    return rc;
 }
 
 /* ------------------------------------------------------------------------ */
