@@ -846,6 +846,86 @@ static void reader_free(rd_t *r)
     ks_free(&r->hap);
 }
 
+/* Reads and checks the header (format, samples, build) and picks the
+ * sample columns.  Returns 0 or an error code (logged). */
+static int reader_open(rd_t *r, htsFile *fp, const char *only_sample)
+{
+    const char *path = r->path;
+    if (hts_get_format(fp)->category != variant_data) {
+        vw_error("%s: not a VCF or BCF file", path);
+        return VW_EFORMAT;
+    }
+    if (!(r->h = bcf_hdr_read(fp))) {
+        vw_error("%s: no valid VCF header", path);
+        return VW_EFORMAT;
+    }
+    if ((r->n_smp = bcf_hdr_nsamples(r->h)) == 0) {
+        vw_error("%s: no sample columns (a sites-only VCF carries no counts)", path);
+        return VW_EINPUT;
+    }
+    vw_build_t b = vw_vcfin_build(r->h, NULL);
+    if (r->ts->build != VW_BUILD_UNKNOWN && b != VW_BUILD_UNKNOWN && b != r->ts->build) {
+        vw_error("%s: the ##contig lengths are %s but the targets are %s; use --build %s or targets of that build",
+                 path, vw_build_name(b), vw_build_name(r->ts->build), vw_build_name(b));
+        return VW_EBUILD;
+    }
+    if (!(r->smp = malloc((size_t)r->n_smp * sizeof(int))))
+        return -ENOMEM;
+    if (only_sample) {
+        int id = bcf_hdr_id2int(r->h, BCF_DT_SAMPLE, only_sample);
+        if (id < 0) {
+            vw_error("%s: no sample column named '%s'", path, only_sample);
+            return VW_EINPUT;
+        }
+        r->smp[0] = id;
+        r->n_out = 1;
+    } else {
+        for (int i = 0; i < r->n_smp; i++)
+            r->smp[i] = i;
+        r->n_out = r->n_smp;
+    }
+    r->ev = calloc((size_t)r->n_out * (size_t)(r->ts->n ? r->ts->n : 1), sizeof(ev_t));
+    r->rec = bcf_init();
+    if (!r->ev || !r->rec || spans_build(r) < 0)
+        return -ENOMEM;
+    return 0;
+}
+
+/* Reads every record.  Returns 0 or an error code (logged). */
+static int reader_records(rd_t *r, htsFile *fp)
+{
+    int k, rc;
+    while ((k = bcf_read(fp, r->h, r->rec)) == 0) {
+        r->nrec++;
+        if (r->rec->errcode & ~(BCF_ERR_CTG_UNDEF | BCF_ERR_TAG_UNDEF))
+            return bad_record(r, "malformed record");
+        if (bcf_unpack(r->rec, BCF_UN_ALL) < 0 || r->rec->n_allele < 1 || r->rec->pos < 0 ||
+            r->rec->pos >= HTS_POS_MAX)
+            return bad_record(r, "malformed record");
+        if (r->n_smp > 0 && r->rec->n_fmt == 0) /* htslib accepts a line cut short */
+            return bad_record(r, "no FORMAT column (fewer than 10 columns: line cut short?)");
+        fmt_fetch(r);
+        if ((rc = fmt_validate(r)) < 0 || (rc = take_record(r)) < 0)
+            return rc;
+    }
+    if (k < -1 || (r->rec->errcode & ~(BCF_ERR_CTG_UNDEF | BCF_ERR_TAG_UNDEF))) {
+        r->nrec++;
+        return bad_record(r, "malformed record (or truncated file)");
+    }
+    vw_ratewarn_summary(&r->w_missing);
+    vw_ratewarn_summary(&r->w_adsum);
+    return 0;
+}
+
+static void results_free(vw_sample_counts_t **out, int n)
+{
+    if (!out)
+        return;
+    for (int s = 0; s < n; s++)
+        vw_sample_counts_destroy(out[s]);
+    free(out);
+}
+
 int vw_vcfin_read(const char *path, const vw_targets_t *ts, const char *only_sample, vw_sample_counts_t ***ret,
                   int *ret_n)
 {
@@ -867,103 +947,15 @@ int vw_vcfin_read(const char *path, const vw_targets_t *ts, const char *only_sam
     if (!fp) {
         rc = errno ? -errno : VW_EFORMAT;
         vw_error_code(rc, "%s: cannot open", path);
-        goto out;
-    }
-    if (hts_get_format(fp)->category != variant_data) {
-        vw_error("%s: not a VCF or BCF file", path);
-        rc = VW_EFORMAT;
-        goto out;
-    }
-    r.h = bcf_hdr_read(fp);
-    if (!r.h) {
-        vw_error("%s: no valid VCF header", path);
-        rc = VW_EFORMAT;
-        goto out;
-    }
-    r.n_smp = bcf_hdr_nsamples(r.h);
-    if (r.n_smp == 0) {
-        vw_error("%s: no sample columns (a sites-only VCF carries no counts)", path);
-        rc = VW_EINPUT;
-        goto out;
-    }
-    vw_build_t b = vw_vcfin_build(r.h, NULL);
-    if (ts->build != VW_BUILD_UNKNOWN && b != VW_BUILD_UNKNOWN && b != ts->build) {
-        vw_error("%s: the ##contig lengths are %s but the targets are %s; use --build %s or targets of that build",
-                 path, vw_build_name(b), vw_build_name(ts->build), vw_build_name(b));
-        rc = VW_EBUILD;
-        goto out;
-    }
-    r.smp = malloc((size_t)r.n_smp * sizeof(int));
-    if (!r.smp) {
-        rc = -ENOMEM;
-        goto out;
-    }
-    if (only_sample) {
-        int id = bcf_hdr_id2int(r.h, BCF_DT_SAMPLE, only_sample);
-        if (id < 0) {
-            vw_error("%s: no sample column named '%s'", path, only_sample);
-            rc = VW_EINPUT;
-            goto out;
-        }
-        r.smp[0] = id;
-        r.n_out = 1;
-    } else {
-        for (int i = 0; i < r.n_smp; i++)
-            r.smp[i] = i;
-        r.n_out = r.n_smp;
-    }
-    r.ev = calloc((size_t)r.n_out * (size_t)(ts->n ? ts->n : 1), sizeof(ev_t));
-    r.rec = bcf_init();
-    if (!r.ev || !r.rec || (rc = spans_build(&r)) < 0) {
-        rc = -ENOMEM;
-        goto out;
-    }
-    int k;
-    while ((k = bcf_read(fp, r.h, r.rec)) == 0) {
-        r.nrec++;
-        if (r.rec->errcode & ~(BCF_ERR_CTG_UNDEF | BCF_ERR_TAG_UNDEF)) {
-            rc = bad_record(&r, "malformed record");
-            goto out;
-        }
-        if (bcf_unpack(r.rec, BCF_UN_ALL) < 0 || r.rec->n_allele < 1 || r.rec->pos < 0 ||
-            r.rec->pos >= HTS_POS_MAX) {
-            rc = bad_record(&r, "malformed record");
-            goto out;
-        }
-        if (r.n_smp > 0 && r.rec->n_fmt == 0) { /* htslib accepts a line cut short */
-            rc = bad_record(&r, "no FORMAT column (fewer than 10 columns: line cut short?)");
-            goto out;
-        }
-        fmt_fetch(&r);
-        if ((rc = fmt_validate(&r)) < 0 || (rc = take_record(&r)) < 0)
-            goto out;
-    }
-    if (k < -1 || (r.rec->errcode & ~(BCF_ERR_CTG_UNDEF | BCF_ERR_TAG_UNDEF))) {
-        r.nrec++;
-        rc = bad_record(&r, "malformed record (or truncated file)");
-        goto out;
-    }
-    vw_ratewarn_summary(&r.w_missing);
-    vw_ratewarn_summary(&r.w_adsum);
-    out = calloc((size_t)r.n_out, sizeof(*out));
-    if (!out) {
-        rc = -ENOMEM;
-        goto out;
-    }
-    for (int s = 0; s < r.n_out; s++)
-        if (!(out[s] = result_of(&r, s))) {
+    } else if ((rc = reader_open(&r, fp, only_sample)) == 0 && (rc = reader_records(&r, fp)) == 0) {
+        if (!(out = calloc((size_t)r.n_out, sizeof(*out))))
             rc = -ENOMEM;
-            goto out;
-        }
-out:
+        for (int s = 0; out && s < r.n_out && rc == 0; s++)
+            if (!(out[s] = result_of(&r, s)))
+                rc = -ENOMEM;
+    }
     if (rc == -ENOMEM)
         vw_error_code(rc, "%s", path);
-    if (rc < 0 && out) {
-        for (int s = 0; s < r.n_out; s++)
-            vw_sample_counts_destroy(out[s]);
-        free(out);
-        out = NULL;
-    }
     if (r.rec)
         bcf_destroy(r.rec);
     if (r.h)
@@ -975,11 +967,7 @@ out:
     int n_out = r.n_out;
     reader_free(&r);
     if (rc < 0) {
-        if (out) {
-            for (int s = 0; s < n_out; s++)
-                vw_sample_counts_destroy(out[s]);
-            free(out);
-        }
+        results_free(out, n_out);
         return rc;
     }
     *ret = out;
