@@ -1,5 +1,7 @@
-/* report_priv.h -- helpers shared by the report writers (report*.c); not
- * installed. */
+/* report_priv.h -- helpers shared by the report writers (report*.c),
+ * defined in report_util.c, which depends on no other report file; not
+ * installed.  Thread safety: the helpers keep no state (the palette and
+ * texts are constant); vw_report_now() reads the clock only. */
 #ifndef VW_REPORT_PRIV_H
 #define VW_REPORT_PRIV_H
 

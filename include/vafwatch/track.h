@@ -13,6 +13,10 @@
  * (not logged), -ENOMEM, VW_EINPUT for calls that contradict the sheet
  * (logged: the sample or target is named) and VW_ESTATS when a statistic
  * fails.  Output parameters are left untouched on failure.
+ *
+ * Thread safety: no global state; the rule table and the name tables are
+ * constant.  Calls on different inputs may run on different threads at
+ * once; a vw_track_t may be read from several threads once built.
  */
 #ifndef VW_TRACK_H
 #define VW_TRACK_H
