@@ -38,7 +38,9 @@ char *vw_report_now(char *buf, size_t size);
 
 
 /* The tracking parameters as key/value text: fills keys[] and vals[] (at
- * most VW_REPORT_N_TRACK_PARAMS, 64 bytes each) and returns the count. */
+ * most VW_REPORT_N_TRACK_PARAMS - 1 pairs, 64 bytes each) and returns the
+ * count.  The last slot of vals holds the text of the alpha key, which
+ * names the rules of the rule table that read alpha. */
 #define VW_REPORT_N_TRACK_PARAMS 6
 size_t vw_report_track_params(const vw_track_opt_t *o, const char **keys, char vals[][64]);
 /* Counts the calls by background source (pon, self, default). */

@@ -428,12 +428,30 @@ size_t vw_report_n_draws(const vw_patient_t *p)
     return n;
 }
 
+/* "alpha (strict and cusum rules)": the rules of the rule table that read alpha. */
+static const char *alpha_key(char *buf, size_t size)
+{
+    size_t n, m = 0, k = 0;
+    const vw_rule_t *r = vw_rules(&n);
+    for (size_t i = 0; i < n; i++)
+        m += strstr(r[i].parameters, "alpha") != NULL;
+    size_t len = (size_t)snprintf(buf, size, "alpha (");
+    for (size_t i = 0; i < n && len < size; i++)
+        if (strstr(r[i].parameters, "alpha")) {
+            k++;
+            len += (size_t)snprintf(buf + len, size - len, "%s%s", k == 1 ? "" : k == m ? " and " : ", ", r[i].name);
+        }
+    if (len < size)
+        snprintf(buf + len, size - len, " rule%s)", m == 1 ? "" : "s");
+    return buf;
+}
+
 size_t vw_report_track_params(const vw_track_opt_t *o, const char **keys, char vals[][64])
 {
     size_t n = 0;
     keys[n] = "rule";
     snprintf(vals[n++], 64, "%s", vw_track_rule_name(o->rule));
-    keys[n] = "alpha (strict and cusum rules)";
+    keys[n] = alpha_key(vals[VW_REPORT_N_TRACK_PARAMS - 1], 64);
     snprintf(vals[n++], 64, "%g", o->alpha);
     keys[n] = "cusum_k";
     snprintf(vals[n++], 64, "%g", o->cusum_k);

@@ -512,6 +512,11 @@ static void test_errors(void **st)
     assert_int_equal(vw_track_run(NULL, cs, &o, &tr), -EINVAL);
     o.alpha = 0;
     assert_int_equal(vw_track_run(tl, cs, &o, &tr), -EINVAL);
+    /* a rule with no row in the rule table: refused, never run as another rule */
+    vw_track_opt_init(&o);
+    o.rule = (vw_track_rule_t)3;
+    assert_int_equal(vw_track_run(tl, cs, &o, &tr), -EINVAL);
+    assert_null(tr);
     vw_track_destroy(NULL);
     vw_calls_destroy(cs);
     vw_timeline_destroy(tl);
