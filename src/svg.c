@@ -214,8 +214,10 @@ void vw_svg_date_axis(vw_svg_t *s, const vw_report_axes_t *ax, double y_axis)
 
 void vw_svg_poly_to(vw_svg_t *s, vw_svg_poly_t *p, double x, double y, const char *attrs)
 {
-    if (p->have)
-        vw_svg_line(s, NULL, p->x, p->y, x, y, NULL, "%s", attrs ? attrs : "");
+    if (p->have && attrs)
+        vw_svg_line(s, NULL, p->x, p->y, x, y, NULL, "%s", attrs);
+    else if (p->have)
+        vw_svg_line(s, NULL, p->x, p->y, x, y, NULL, NULL);
     p->x = x;
     p->y = y;
     p->have = 1;
