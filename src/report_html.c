@@ -1760,16 +1760,9 @@ static void range_text(char *buf, size_t size, const vw_lead_group_t *g)
         snprintf(buf, size, "NA");
 }
 
-int vw_report_write_cohort_html(const vw_report_in_t *in, const vw_report_opt_t *opt, char *const *file, FILE *fp)
+/* The cohort summary box: counts by lead-time status and the lead time. */
+static void cohort_summary(FILE *fp, const vw_report_in_t *in)
 {
-    if (!in || !in->tl || !in->tr || !in->lt || !fp)
-        return -EINVAL;
-    const char *title = opt && opt->title ? opt->title : "vafwatch cohort report";
-    page_head(fp, "", title);
-    fputs("<h1>", fp);
-    esc(fp, title);
-    fputs("</h1>\n", fp);
-    page_notice(fp, opt);
     const vw_lead_group_t *tot = in->lt->n_groups ? &in->lt->g[in->lt->n_groups - 1] : NULL;
     char r[128], m[64] = "";
     /* sheet entries without a plasma draw (normals of a panel ...) are not patients */
@@ -1793,14 +1786,12 @@ int vw_report_write_cohort_html(const vw_report_in_t *in, const vw_report_opt_t 
                     n_not == 1 ? "y" : "ies", n_not == 1 ? "is" : "are");
         fputs("</div>\n", fp);
     }
-    fputs("<h2>Patients over time</h2>\n", fp);
-    fig_t f;
-    int rc;
-    if ((rc = fig_open(&f)) < 0)
-        return rc;
-    swimmer(f.fs, f.fc, in, file);
-    if ((rc = fig_close(fp, &f, swimmer_caption, "cohort_swimmer", SWIM_CSV_HEADER)) < 0)
-        return rc;
+}
+
+/* The lead-time table, one row per group, the total last (left open). */
+static void lead_groups(FILE *fp, const vw_report_in_t *in)
+{
+    char r[128];
     fputs("<h2>Lead time</h2>\n<table>\n<thead><tr><th>group (gene of the first clone)</th><th>patients</th>"
           "<th>with progression</th><th>molecular first</th><th>radiographic first</th><th>concordant</th>"
           "<th>no emergence</th><th>censored</th><th>lead time, median (range)</th>"
@@ -1824,13 +1815,11 @@ int vw_report_write_cohort_html(const vw_report_in_t *in, const vw_report_opt_t 
         else
             fputs("<td>not reached</td></tr>\n", fp);
     }
-    fputs("</tbody>\n</table>\n<h2>Time to molecular and to radiographic progression</h2>\n", fp);
-    if ((rc = fig_open(&f)) < 0)
-        return rc;
-    rc = km_plot(f.fs, f.fc, in, file);
-    int rc2 = fig_close(fp, &f, km_caption, "cohort_kaplan_meier", KM_CSV_HEADER);
-    if (rc < 0 || rc2 < 0)
-        return rc < 0 ? rc : rc2;
+}
+
+/* The patient list, linked to their pages (left open). */
+static void patient_list(FILE *fp, const vw_report_in_t *in, char *const *file)
+{
     fputs("<h2>Patients</h2>\n<table>\n<thead><tr><th>patient</th><th>status</th><th>first clone to meet the rule</th>"
           "<th>first detection</th><th>progression</th><th>lead time</th><th>draws</th><th>clones</th></tr></thead>\n"
           "<tbody>\n", fp);
@@ -1860,6 +1849,36 @@ int vw_report_write_cohort_html(const vw_report_in_t *in, const vw_report_opt_t 
         fprintf(fp, "<td class=\"n\">%zu</td><td class=\"n\">%zu</td></tr>\n", vw_report_n_draws(p),
                 vw_report_n_clones(in->tr, p));
     }
+}
+
+int vw_report_write_cohort_html(const vw_report_in_t *in, const vw_report_opt_t *opt, char *const *file, FILE *fp)
+{
+    if (!in || !in->tl || !in->tr || !in->lt || !fp)
+        return -EINVAL;
+    const char *title = opt && opt->title ? opt->title : "vafwatch cohort report";
+    page_head(fp, "", title);
+    fputs("<h1>", fp);
+    esc(fp, title);
+    fputs("</h1>\n", fp);
+    page_notice(fp, opt);
+    cohort_summary(fp, in);
+    fputs("<h2>Patients over time</h2>\n", fp);
+    fig_t f;
+    int rc;
+    if ((rc = fig_open(&f)) < 0)
+        return rc;
+    swimmer(f.fs, f.fc, in, file);
+    if ((rc = fig_close(fp, &f, swimmer_caption, "cohort_swimmer", SWIM_CSV_HEADER)) < 0)
+        return rc;
+    lead_groups(fp, in);
+    fputs("</tbody>\n</table>\n<h2>Time to molecular and to radiographic progression</h2>\n", fp);
+    if ((rc = fig_open(&f)) < 0)
+        return rc;
+    rc = km_plot(f.fs, f.fc, in, file);
+    int rc2 = fig_close(fp, &f, km_caption, "cohort_kaplan_meier", KM_CSV_HEADER);
+    if (rc < 0 || rc2 < 0)
+        return rc < 0 ? rc : rc2;
+    patient_list(fp, in, file);
     fputs("</tbody>\n</table>\n<p class=\"muted\">Also written: vafwatch.report.json (this report as JSON, schema in "
           "docs/schema/vafwatch-report.schema.json) and vafwatch_mqc.tsv (a MultiQC custom-content table).</p>\n",
           fp);
