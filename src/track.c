@@ -404,10 +404,11 @@ static int germline_across(const vw_track_series_t *s)
     return k >= 2;
 }
 
-static int analyse(vw_track_series_t *s, const vw_track_opt_t *opt)
+/* Resets the results of s and counts its assessed and detected draws, the
+ * maxima and the baseline VAF.  Returns the first detected draw, -1. */
+static long summarise(vw_track_series_t *s)
 {
     vw_track_draw_t *d = s->draws;
-    size_t n = s->n_draws;
     s->fire = -1;
     s->rule_fired = VW_DATE_NONE;
     s->first_pos = s->last_neg = -1;
@@ -417,7 +418,7 @@ static int analyse(vw_track_series_t *s, const vw_track_opt_t *opt)
     vw_track_fit_t none = {0, 0, NAN, NAN, NAN, NAN, NAN, NAN};
     s->growth = s->decay = none;
     long first_det = -1;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < s->n_draws; i++) {
         if (d[i].state == VW_DRAW_NA)
             continue;
         s->n_assessed++;
@@ -435,6 +436,58 @@ static int analyse(vw_track_series_t *s, const vw_track_opt_t *opt)
     }
     if (s->baseline >= 0 && d[s->baseline].state != VW_DRAW_NA)
         s->baseline_vaf = d[s->baseline].vaf;
+    return first_det;
+}
+
+/* The status of a series not detected at baseline nor in white cells: the
+ * emergence rule of the table (for mutations or amplifications), then
+ * unconfirmed, transient or never.  -EINVAL for a rule with no row. */
+static int decide(vw_track_series_t *s, const vw_track_opt_t *opt, long first_det)
+{
+    vw_track_draw_t *d = s->draws;
+    size_t n = s->n_draws;
+    vw_emergence_t e;
+    const vw_rule_t *rule = vw_rule_get(opt->rule);
+    vw_rule_fn fn = !rule ? NULL : s->kind == VW_KIND_AMPLIFICATION ? rule->amplification : rule->mutation;
+    if (!fn)
+        return -EINVAL;
+    int rc = emergence_run(fn, d, n, s->baseline, n, s->family ? s->family : 1, opt, &e);
+    if (rc < 0)
+        return rc;
+    s->cusum_h = e.h;
+    long last_assessed = -1;
+    for (long i = s->baseline + 1; i < (long)n; i++)
+        if (d[i].state != VW_DRAW_NA)
+            last_assessed = i;
+    if (e.fire >= 0) {
+        s->status = VW_TRACK_EMERGING;
+        s->first_pos = e.first;
+        s->last_neg = e.last_neg;
+        s->fire = e.fire;
+    } else if (e.pending >= 0 || (last_assessed >= 0 && d[last_assessed].state == VW_DRAW_DET)) {
+        /* positive at the last draw: the rule waits for the next one */
+        s->status = VW_TRACK_UNCONFIRMED;
+        s->first_pos = e.pending >= 0 ? e.pending : last_assessed;
+    } else if (first_det >= 0) {
+        s->status = VW_TRACK_TRANSIENT;
+        s->first_pos = first_det;
+    } else {
+        s->status = VW_TRACK_NEVER;
+    }
+    if (s->status == VW_TRACK_UNCONFIRMED || s->status == VW_TRACK_TRANSIENT)
+        for (long i = s->first_pos - 1; i >= 0; i--)
+            if (d[i].state == VW_DRAW_NEG) {
+                s->last_neg = i;
+                break;
+            }
+    return 0;
+}
+
+static int analyse(vw_track_series_t *s, const vw_track_opt_t *opt)
+{
+    vw_track_draw_t *d = s->draws;
+    size_t n = s->n_draws;
+    long first_det = summarise(s);
     int amp = s->kind == VW_KIND_AMPLIFICATION;
     int rc = amp ? 0 : trend(s);
     if (rc < 0)
@@ -456,41 +509,8 @@ static int analyse(vw_track_series_t *s, const vw_track_opt_t *opt)
          * baseline could not be assessed */
         s->status = VW_TRACK_GERMLINE;
         s->first_pos = first_det;
-    } else {
-        vw_emergence_t e;
-        const vw_rule_t *rule = vw_rule_get(opt->rule);
-        vw_rule_fn fn = !rule ? NULL : amp ? rule->amplification : rule->mutation;
-        if (!fn)
-            return -EINVAL;
-        rc = emergence_run(fn, d, n, s->baseline, n, s->family ? s->family : 1, opt, &e);
-        if (rc < 0)
-            return rc;
-        s->cusum_h = e.h;
-        long last_assessed = -1;
-        for (long i = s->baseline + 1; i < (long)n; i++)
-            if (d[i].state != VW_DRAW_NA)
-                last_assessed = i;
-        if (e.fire >= 0) {
-            s->status = VW_TRACK_EMERGING;
-            s->first_pos = e.first;
-            s->last_neg = e.last_neg;
-            s->fire = e.fire;
-        } else if (e.pending >= 0 || (last_assessed >= 0 && d[last_assessed].state == VW_DRAW_DET)) {
-            /* positive at the last draw: the rule waits for the next one */
-            s->status = VW_TRACK_UNCONFIRMED;
-            s->first_pos = e.pending >= 0 ? e.pending : last_assessed;
-        } else if (first_det >= 0) {
-            s->status = VW_TRACK_TRANSIENT;
-            s->first_pos = first_det;
-        } else {
-            s->status = VW_TRACK_NEVER;
-        }
-        if (s->status == VW_TRACK_UNCONFIRMED || s->status == VW_TRACK_TRANSIENT)
-            for (long i = s->first_pos - 1; i >= 0; i--)
-                if (d[i].state == VW_DRAW_NEG) {
-                    s->last_neg = i;
-                    break;
-                }
+    } else if ((rc = decide(s, opt, first_det)) < 0) {
+        return rc;
     }
     if (s->fire >= 0)
         s->rule_fired = d[s->fire].date;
