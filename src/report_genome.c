@@ -9,6 +9,7 @@
 
 #include "vafwatch/cnv_genome.h"
 #include "vafwatch/report.h"
+#include "svg.h"
 
 #define esc vw_report_html_escape
 
@@ -29,38 +30,70 @@ static void tf_plot(FILE *fp, const vw_genome_t *const *g, const vw_gfit_t *f, i
     for (int i = 0; i < n; i++)
         ymax = fmax(ymax, isfinite(f[i].tf_hi) ? f[i].tf_hi : f[i].tf);
     ymax = ceil(ymax * 10) / 10;
-    fprintf(fp, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" role=\"img\" "
-                "aria-label=\"tumour fraction over the draws\">\n", W, H);
+#define TY(v) (T + (H - T - B) * (1 - (v) / ymax))
+    vw_svg_t sv;
+    vw_svg_init(&sv, fp);
+    vw_svg_open(&sv, NULL, W, H, 0, "tumour fraction over the draws");
+    char lab[96];
     for (int k = 0; k <= 4; k++) {
-        double v = ymax * k / 4, y = T + (H - T - B) * (1 - v / ymax);
-        fprintf(fp, "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>"
-                    "<text x=\"%.0f\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\">%.2f</text>\n",
-                L, W - R, y, y, L - 5, y + 4, v);
+        double v = ymax * k / 4, y = TY(v);
+        snprintf(lab, sizeof(lab), "%.2f", v);
+        vw_svg_line(&sv, NULL, L, y, W - R, y, NULL, "stroke=\"#ddd\"");
+        vw_svg_text(&sv, L - 5, y + 4, "end", "font-size=\"11\"", lab);
     }
-    fprintf(fp, "<text x=\"12\" y=\"%.0f\" font-size=\"12\" transform=\"rotate(-90 12 %.0f)\" "
-                "text-anchor=\"middle\">tumour fraction</text>\n", (H - B + T) / 2, (H - B + T) / 2);
-    double px = 0, py = 0;
+    snprintf(lab, sizeof(lab), "font-size=\"12\" transform=\"rotate(-90 12 %.1f)\"", (H - B + T) / 2);
+    vw_svg_text(&sv, 12, (H - B + T) / 2, "middle", lab, "tumour fraction");
+    vw_svg_poly_t pl = {0, 0, 0};
     for (int i = 0; i < n; i++) {
-        double x = L + (W - L - R) * (n > 1 ? (double)i / (n - 1) : 0.5);
-        double y = T + (H - T - B) * (1 - f[i].tf / ymax);
-        if (i)
-            fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#555\"/>\n", px, py, x, y);
-        if (f[i].detected) {
-            double y0 = T + (H - T - B) * (1 - f[i].tf_lo / ymax), y1 = T + (H - T - B) * (1 - f[i].tf_hi / ymax);
-            fprintf(fp, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#b2182b\"/>\n", x, x, y0, y1);
-        }
-        fprintf(fp, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\" stroke=\"#b2182b\"><title>", x, y,
-                f[i].detected ? "#b2182b" : "white");
-        esc(fp, g[i]->sample);
-        fprintf(fp, ": TF %.3f%s</title></circle>\n", f[i].tf, f[i].detected ? "" : " (not detected)");
-        fprintf(fp, "<text x=\"%.1f\" y=\"%.0f\" font-size=\"11\" text-anchor=\"end\" transform=\"rotate(-30 %.1f %.0f)\">",
-                x, H - B + 15, x, H - B + 15);
-        esc(fp, g[i]->sample);
-        fputs("</text>\n", fp);
-        px = x;
-        py = y;
+        double x = L + (W - L - R) * (n > 1 ? (double)i / (n - 1) : 0.5), y = TY(f[i].tf);
+        char title[512];
+        vw_svg_poly_to(&sv, &pl, x, y, "stroke=\"#555\"");
+        if (f[i].detected)
+            vw_svg_line(&sv, NULL, x, TY(f[i].tf_lo), x, TY(f[i].tf_hi), NULL, "stroke=\"#b2182b\"");
+        snprintf(title, sizeof(title), "%s: TF %.3f%s", g[i]->sample, f[i].tf, f[i].detected ? "" : " (not detected)");
+        vw_svg_circle(&sv, NULL, x, y, 4, title, "fill=\"%s\" stroke=\"#b2182b\"", f[i].detected ? "#b2182b" : "white");
+        char rot[64];
+        snprintf(rot, sizeof(rot), "font-size=\"11\" transform=\"rotate(-30 %.1f %.1f)\"", x, H - B + 15);
+        vw_svg_text(&sv, x, H - B + 15, "end", rot, g[i]->sample);
     }
-    fputs("</svg>\n", fp);
+#undef TY
+    vw_svg_close(&sv);
+}
+
+/* The genome plot's geometry: bp 0 .. total over the plot width, log2r
+ * -lim .. lim over its height. */
+typedef struct {
+    double W, H, L, R, T, B, lim, total;
+    double offs[1024];        /* contig offsets in bp */
+} gplot_t;
+
+static double gp_x(const gplot_t *p, int cid, double bp) { return p->L + (p->W - p->L - p->R) * (p->offs[cid] + bp) / p->total; }
+static double gp_y(const gplot_t *p, double v)
+{
+    v = fmax(-p->lim, fmin(p->lim, v));
+    return p->T + (p->H - p->T - p->B) * (1 - (v + p->lim) / (2 * p->lim));
+}
+
+/* Alternate contig shading, contig names, and the log2r grid. */
+static void genome_axes(vw_svg_t *sv, const vw_gwig_t *w, const gplot_t *p)
+{
+    double off = 0;
+    for (int c = 0; c < w->n_chrom; c++) {
+        double x0 = p->L + (p->W - p->L - p->R) * off / p->total;
+        double x1 = p->L + (p->W - p->L - p->R) * (off + (double)w->chrom_len[c]) / p->total;
+        if (c % 2)
+            vw_svg_rect(sv, NULL, x0, p->T, x1 - x0, p->H - p->T - p->B, NULL, "fill=\"#f3f3f3\"");
+        if (x1 - x0 > 12)
+            vw_svg_text(sv, (x0 + x1) / 2, p->H - p->B + 13, "middle", "font-size=\"10\"", w->chrom[c]);
+        off += (double)w->chrom_len[c];
+    }
+    for (int k = -2; k <= 2; k++) {
+        char lab[16];
+        snprintf(lab, sizeof(lab), "%.1f", k * 0.5);
+        double y = p->T + (p->H - p->T - p->B) * (1 - (k * 0.5 + p->lim) / (2 * p->lim));
+        vw_svg_line(sv, NULL, p->L, y, p->W - p->R, y, NULL, "stroke=\"%s\"", k ? "#ddd" : "#999");
+        vw_svg_text(sv, p->L - 4, y + 3, "end", "font-size=\"10\"", lab);
+    }
 }
 
 /* One draw: log2r of the fitted autosomal bins along the genome, coloured
@@ -68,72 +101,43 @@ static void tf_plot(FILE *fp, const vw_genome_t *const *g, const vw_gfit_t *f, i
 static void genome_plot(FILE *fp, const vw_genome_t *g, const vw_gfit_t *f)
 {
     const vw_gwig_t *w = g->w;
-    const double W = 1000, H = 200, L = 40, R = 10, T = 10, B = 25, lim = 1.0;
-    double total = 0;
-    for (int c = 0; c < w->n_chrom; c++)
-        total += (double)w->chrom_len[c];
-    if (!(total > 0))
-        return;
-    fprintf(fp, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" role=\"img\" "
-                "aria-label=\"log2 ratio along the genome\">\n", W, H);
-    double off = 0;
+    gplot_t gp = {.W = 1000, .H = 200, .L = 40, .R = 10, .T = 10, .B = 25, .lim = 1.0, .total = 0}, *p = &gp;
     for (int c = 0; c < w->n_chrom; c++) {
-        double x0 = L + (W - L - R) * off / total, x1 = L + (W - L - R) * (off + (double)w->chrom_len[c]) / total;
-        if (c % 2)
-            fprintf(fp, "<rect x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" height=\"%.0f\" fill=\"#f3f3f3\"/>\n", x0, T,
-                    x1 - x0, H - T - B);
-        if (x1 - x0 > 12) {
-            fprintf(fp, "<text x=\"%.1f\" y=\"%.0f\" font-size=\"10\" text-anchor=\"middle\">", (x0 + x1) / 2,
-                    H - B + 13);
-            esc(fp, w->chrom[c]);
-            fputs("</text>\n", fp);
-        }
-        off += (double)w->chrom_len[c];
+        if (c < 1024)
+            p->offs[c] = p->total;
+        p->total += (double)w->chrom_len[c];
     }
-    for (int k = -2; k <= 2; k++) {
-        double y = T + (H - T - B) * (1 - (k * 0.5 + lim) / (2 * lim));
-        fprintf(fp, "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>"
-                    "<text x=\"%.0f\" y=\"%.1f\" font-size=\"10\" text-anchor=\"end\">%.1f</text>\n",
-                L, W - R, y, y, k ? "#ddd" : "#999", L - 4, y + 3, k * 0.5);
-    }
-    /* contig offsets in bp */
-    double offs[1024];
-    off = 0;
-    for (int c = 0; c < w->n_chrom && c < 1024; c++) {
-        offs[c] = off;
-        off += (double)w->chrom_len[c];
-    }
-    fputs("<g>\n", fp);
+    if (!(p->total > 0))
+        return;
+    vw_svg_t sv;
+    vw_svg_init(&sv, fp);
+    vw_svg_open(&sv, NULL, p->W, p->H, 0, "log2 ratio along the genome");
+    genome_axes(&sv, w, p);
+    vw_svg_group(&sv, NULL, NULL);
     for (int i = 0; i < w->n; i++) {
         if (!isfinite(g->cn[i]) || w->cid[i] >= 1024)
             continue;
-        double x = L + (W - L - R) * (offs[w->cid[i]] + (double)(w->beg[i] + w->end[i]) / 2) / total;
-        double v = fmax(-lim, fmin(lim, g->log2r[i]));
-        double y = T + (H - T - B) * (1 - (v + lim) / (2 * lim));
         int d = (int)g->cn[i] - f->neutral;
-        fprintf(fp, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"1.3\" fill=\"%s\"/>\n", x, y,
-                d > 0 ? "#b2182b" : d < 0 ? "#2166ac" : "#888");
+        vw_svg_circle(&sv, NULL, gp_x(p, w->cid[i], (double)(w->beg[i] + w->end[i]) / 2), gp_y(p, g->log2r[i]), 1.3,
+                      NULL, "fill=\"%s\"", d > 0 ? "#b2182b" : d < 0 ? "#2166ac" : "#888");
     }
-    fputs("</g>\n", fp);
+    vw_svg_group_end(&sv, NULL);
     vw_gseg_t *s = NULL;
     int ns = 0;
     if (vw_genome_segments(g, &s, &ns) == 0) {
         for (int k = 0; k < ns; k++) {
             if (s[k].cid >= 1024)
                 continue;
-            double x0 = L + (W - L - R) * (offs[s[k].cid] + (double)s[k].beg) / total;
-            double x1 = L + (W - L - R) * (offs[s[k].cid] + (double)s[k].end) / total;
-            double v = fmax(-lim, fmin(lim, s[k].log2r));
-            double y = T + (H - T - B) * (1 - (v + lim) / (2 * lim));
-            fprintf(fp, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#000\" stroke-width=\"2\">"
-                        "<title>", x0, x1, y, y);
-            esc(fp, w->chrom[s[k].cid]);
-            fprintf(fp, ":%lld-%lld copy number %d</title></line>\n", (long long)s[k].beg + 1, (long long)s[k].end,
-                    s[k].cn);
+            char title[256];
+            snprintf(title, sizeof(title), "%s:%lld-%lld copy number %d", w->chrom[s[k].cid], (long long)s[k].beg + 1,
+                     (long long)s[k].end, s[k].cn);
+            double y = gp_y(p, s[k].log2r);
+            vw_svg_line(&sv, NULL, gp_x(p, s[k].cid, (double)s[k].beg), y, gp_x(p, s[k].cid, (double)s[k].end), y,
+                        title, "stroke=\"#000\" stroke-width=\"2\"");
         }
         free(s);
     }
-    fputs("</svg>\n", fp);
+    vw_svg_close(&sv);
 }
 
 int vw_genome_write_html(FILE *fp, const vw_genome_t *const *g, const vw_gfit_t *f, const double *fga,

@@ -13,19 +13,16 @@
 #include "vafwatch/report.h"
 #include "vafwatch/stats.h"
 #include "report_priv.h"
+#include "svg.h"
 
 #define esc vw_report_html_escape
 
-static const char *const month_abbr[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 /* Treatment band fills (light), cycled by line. */
 static const char *const band_fill[4] = {"#dbe7f3", "#f6e3cf", "#dcefe6", "#eedcea"};
 /* Swimmer treatment bar colours, cycled by drug in order of first use. */
 static const char *const drug_fill[6] = {"#9ecae1", "#fdae6b", "#a1d99b", "#bcbddc", "#fdd0a2", "#c7e9c0"};
 
 #define RED "#C0392B"
-/* The font on the root of every SVG, so a saved SVG looks as on the page. */
-#define SVG_FONT "font-family=\"DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif\""
 #define AMP_COL "#E69F00" /* swimmer: first detection is an amplification */
 
 static void page_head(FILE *fp, const char *title_prefix, const char *title)
@@ -63,13 +60,6 @@ static void page_head(FILE *fp, const char *title_prefix, const char *title)
           "table{font-size:8.5pt}.noprint,.dl{display:none}a{color:#222;text-decoration:none}}\n"
           "figure{margin:8px 0}figcaption{font-size:12px;color:#444;margin-top:4px}\n"
           "</style>\n</head>\n<body>\n", fp);
-}
-
-static void svg_text(FILE *fp, double x, double y, const char *anchor, const char *attrs, const char *s)
-{
-    fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" %s>", x, y, anchor, attrs ? attrs : "");
-    esc(fp, s);
-    fputs("</text>\n", fp);
 }
 
 /* "0.34 % (17/5,012)" for a detected draw. */
@@ -188,48 +178,6 @@ static int fig_close(FILE *fp, fig_t *f, const char *caption, const char *base, 
 /* Patient plot                                                              */
 /* ------------------------------------------------------------------------ */
 
-static void date_ticks(FILE *fp, const vw_report_axes_t *ax, double y_axis)
-{
-    int y0, m0, d0, y1, m1, d1;
-    if (vw_date_to_ymd(ax->first_date, &y0, &m0, &d0) != 0 || vw_date_to_ymd(ax->last_date, &y1, &m1, &d1) != 0)
-        return;
-    int span_m = (y1 - y0) * 12 + (m1 - m0) + 1;
-    static const int steps[] = {1, 2, 3, 6, 12, 24, 60};
-    int step = 60;
-    for (size_t k = 0; k < sizeof(steps) / sizeof(steps[0]); k++)
-        if (span_m / steps[k] <= 9) {
-            step = steps[k];
-            break;
-        }
-    int y = y0, m = m0 + 1; /* the first month start after first_date */
-    if (m > 12) {
-        m = 1;
-        y++;
-    }
-    int first = 1;
-    for (; y < y1 || (y == y1 && m <= m1);) {
-        int32_t d;
-        if (((y * 12 + m - 1) % step) == 0 && vw_date_from_ymd(y, m, 1, &d) == 0 && d <= ax->last_date) {
-            double x = vw_report_x(ax, d);
-            fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#eee\"/>\n", x, ax->top, x,
-                    y_axis);
-            fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>\n", x, y_axis, x,
-                    y_axis + 4);
-            char lab[16];
-            if (m == 1 || step >= 12 || first)
-                snprintf(lab, sizeof(lab), "%s %d", month_abbr[m - 1], y);
-            else
-                snprintf(lab, sizeof(lab), "%s", month_abbr[m - 1]);
-            svg_text(fp, x, y_axis + 44, "middle", "font-size=\"11\"", lab);
-            first = 0;
-        }
-        if (++m > 12) {
-            m = 1;
-            y++;
-        }
-    }
-}
-
 /* A CSV field: quoted when it holds a comma, quote or line break (RFC 4180). */
 static void csv_field(FILE *fp, const char *s)
 {
@@ -284,272 +232,280 @@ static int ring_rank(const vw_track_t *tr, const vw_report_axes_t *ax, size_t k,
     return r;
 }
 
-static int patient_plot(FILE *fp, FILE *csv, const vw_report_in_t *in, size_t pi, const vw_targets_t *cat)
+/* The VAF axes: frame, treatment bands, decades (log), dates, titles and
+ * the treatments' names. */
+static void vaf_axes(vw_svg_t *sv, const vw_patient_t *p, const vw_report_axes_t *ax)
 {
-    const vw_patient_t *p = &in->tl->patients[pi];
-    const vw_lead_t *l = vw_report_lead(in->lt, p, pi);
-    vw_report_axes_t ax;
-    vw_report_axes_patient(p, &ax);
-    double bottom = ax.top + ax.height, right = ax.left + ax.width;
-    size_t b, e, nclone = 0;
-    vw_report_series_range(in->tr, p, &b, &e);
-    for (size_t k = b; k < e; k++)
-        nclone += is_vaf_clone(&in->tr->s[k]) != 0;
-    double legend_h = 30 + 20.0 * (double)(nclone + 8);
-    double H = bottom + 80 > legend_h ? bottom + 80 : legend_h;
-    fprintf(fp, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 960 %.0f\" width=\"960\" "
-                "height=\"%.0f\" " SVG_FONT " role=\"img\" aria-label=\"VAF of each clone over time\">\n", H, H);
-    fputs("<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" "
-          "markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#333\"/>"
-          "</marker></defs>\n", fp);
-    fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#fff\" stroke=\"#999\"/>\n",
-            ax.left, ax.top, ax.width, ax.height);
-    /* treatment lines */
+    double bottom = ax->top + ax->height, right = ax->left + ax->width;
+    vw_svg_frame(sv, ax->left, ax->top, ax->width, ax->height);
     for (size_t k = 0; k < p->n_treatments; k++) {
         const vw_treatment_t *t = &p->treatments[k];
-        double x0 = vw_report_x(&ax, t->start);
-        double x1 = vw_report_x(&ax, t->has_stop ? t->stop : p->last_followup);
+        double x0 = vw_report_x(ax, t->start);
+        double x1 = vw_report_x(ax, t->has_stop ? t->stop : p->last_followup);
         if (x1 - x0 < 2)
             x1 = x0 + 2;
-        fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\" fill-opacity=\"0.75\">"
-                    "<title>", x0, ax.top, x1 - x0, ax.height, band_fill[k % 4]);
-        esc(fp, *t->drug ? t->drug : "treatment");
-        fputs("</title></rect>\n", fp);
+        vw_svg_rect(sv, NULL, x0, ax->top, x1 - x0, ax->height, *t->drug ? t->drug : "treatment",
+                    "fill=\"%s\" fill-opacity=\"0.75\"", band_fill[k % 4]);
     }
-    /* y axis: decades */
+    static const char *const lab[] = {"100 %", "10 %", "1 %", "0.1 %", "0.01 %"};
     for (int dec = 0; dec <= 4; dec++) {
-        double v = pow(10.0, -dec), y = vw_report_y(&ax, v);
-        fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ccc\"/>\n", ax.left, y, right, y);
-        fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>\n", ax.left - 5, y,
-                ax.left, y);
-        static const char *const lab[] = {"100 %", "10 %", "1 %", "0.1 %", "0.01 %"};
-        svg_text(fp, ax.left - 8, y + 4, "end", "font-size=\"12\"", lab[dec]);
+        double v = pow(10.0, -dec), y = vw_report_y(ax, v);
+        vw_svg_line(sv, NULL, ax->left, y, right, y, NULL, "stroke=\"#ccc\"");
+        vw_svg_line(sv, NULL, ax->left - 5, y, ax->left, y, NULL, "stroke=\"#333\"");
+        vw_svg_text(sv, ax->left - 8, y + 4, "end", "font-size=\"12\"", lab[dec]);
         for (int mnr = 2; dec < 4 && mnr <= 9; mnr++) {
-            double ym = vw_report_y(&ax, v / 10.0 * mnr);
-            fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>\n", ax.left - 3, ym,
-                    ax.left, ym);
+            double ym = vw_report_y(ax, v / 10.0 * mnr);
+            vw_svg_line(sv, NULL, ax->left - 3, ym, ax->left, ym, NULL, "stroke=\"#333\"");
         }
     }
-    fprintf(fp, "<text x=\"18\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"13\" transform=\"rotate(-90 18 %.1f)\">"
-                "Mutant allele fraction (VAF, %%, log scale)</text>\n", ax.top + ax.height / 2, ax.top + ax.height / 2);
-    /* x axis */
-    date_ticks(fp, &ax, bottom);
-    fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>\n", ax.left, bottom, right,
-            bottom);
-    svg_text(fp, ax.left + ax.width / 2, bottom + 64, "middle", "font-size=\"13\"",
-             "Date (blood draws; scans marked under the axis)");
+    vw_svg_ylabel(sv, 18, ax->top + ax->height / 2, "Mutant allele fraction (VAF, %, log scale)");
+    vw_svg_date_axis(sv, ax, bottom);
+    vw_svg_axis(sv, ax->left, right, bottom);
+    vw_svg_text(sv, ax->left + ax->width / 2, bottom + 64, "middle", "font-size=\"13\"",
+                "Date (blood draws; scans marked under the axis)");
     for (size_t k = 0; k < p->n_treatments; k++) {
         const vw_treatment_t *t = &p->treatments[k];
-        char lab[160];
-        snprintf(lab, sizeof(lab), "%s%s", *t->drug ? t->drug : "treatment", t->has_stop ? "" : " (ongoing)");
-        svg_text(fp, vw_report_x(&ax, t->start) + 4, ax.top + 16 + 14.0 * (double)(k % 3), "start",
-                 "font-size=\"12\" font-style=\"italic\" fill=\"#123\" stroke=\"#fff\" stroke-width=\"3\" "
-                 "paint-order=\"stroke\"", lab);
+        char lab2[160];
+        snprintf(lab2, sizeof(lab2), "%s%s", *t->drug ? t->drug : "treatment", t->has_stop ? "" : " (ongoing)");
+        vw_svg_text(sv, vw_report_x(ax, t->start) + 4, ax->top + 16 + 14.0 * (double)(k % 3), "start",
+                    "font-size=\"12\" font-style=\"italic\" fill=\"#123\" stroke=\"#fff\" stroke-width=\"3\" "
+                    "paint-order=\"stroke\"", lab2);
     }
-    /* scans and progression events under the axis, death */
+}
+
+/* Scans and progression events under the axis (triangles), deaths (crosses). */
+static void vaf_events(vw_svg_t *sv, const vw_patient_t *p, const vw_report_axes_t *ax)
+{
+    double bottom = ax->top + ax->height;
     for (size_t k = 0; k < p->n_events; k++) {
         const vw_event_t *ev = &p->events[k];
-        double x = vw_report_x(&ax, ev->date);
-        char d[VW_DATE_BUFSZ];
+        double x = vw_report_x(ax, ev->date);
+        char d[VW_DATE_BUFSZ], title[512];
         vw_report_date(ev->date, d);
         int pd = (ev->type == VW_EVENT_SCAN && ev->response == VW_RECIST_PD) || ev->type == VW_EVENT_PROGRESSION;
         if (ev->type == VW_EVENT_SCAN || ev->type == VW_EVENT_PROGRESSION) {
-            fprintf(fp, "<path d=\"M%.1f,%.1f l-5,9 h10 z\" fill=\"%s\"><title>%s: ", x, bottom + 4,
-                    pd ? RED : "#888", d);
-            esc(fp, ev->type == VW_EVENT_SCAN ? "scan " : "progression ");
-            esc(fp, ev->detail);
-            fputs("</title></path>\n", fp);
+            snprintf(title, sizeof(title), "%s: %s%s", d, ev->type == VW_EVENT_SCAN ? "scan " : "progression ",
+                     ev->detail);
+            vw_svg_marker(sv, VW_SVG_UP, NULL, x, bottom + 4, title, "fill=\"%s\"", pd ? RED : "#888");
             const char *lab = ev->type == VW_EVENT_SCAN ? vw_timeline_recist_name(ev->response) : "PD";
-            svg_text(fp, x, bottom + 26, "middle",
-                     pd ? "font-size=\"11\" font-weight=\"bold\" fill=\"" RED "\"" : "font-size=\"10\" fill=\"#666\"",
-                     lab);
+            vw_svg_text(sv, x, bottom + 26, "middle",
+                        pd ? "font-size=\"11\" font-weight=\"bold\" fill=\"" RED "\"" : "font-size=\"10\" fill=\"#666\"",
+                        lab);
         } else if (ev->type == VW_EVENT_DEATH) {
-            fprintf(fp, "<path d=\"M%.1f,%.1f l8,8 m0,-8 l-8,8\" stroke=\"#000\" stroke-width=\"2\"/>\n", x - 4,
-                    bottom + 5);
-            svg_text(fp, x, bottom + 26, "middle", "font-size=\"10\"", "death");
+            vw_svg_marker(sv, VW_SVG_CROSS, NULL, x - 4, bottom + 5, NULL, "stroke=\"#000\" stroke-width=\"2\"");
+            vw_svg_text(sv, x, bottom + 26, "middle", "font-size=\"10\"", "death");
         }
     }
-    /* progression line, emergence line, lead time */
+}
+
+/* The progression line, one dashed line and marker per clone that passed the
+ * emergence rule (in its colour), and the lead time between them. */
+static void vaf_emergence(vw_svg_t *sv, const vw_report_in_t *in, const vw_patient_t *p, const vw_lead_t *l,
+                          const vw_report_axes_t *ax, size_t b, size_t e)
+{
+    double bottom = ax->top + ax->height, right = ax->left + ax->width;
     if (p->has_progression) {
-        double x = vw_report_x(&ax, p->progression_date);
-        fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"" RED "\" stroke-width=\"1.5\"/>\n",
-                x, ax.top - 28, x, bottom);
-        svg_text(fp, x + 3, bottom - 6, "start", "font-size=\"11\" fill=\"" RED "\"", "progression");
+        double x = vw_report_x(ax, p->progression_date);
+        vw_svg_line(sv, NULL, x, ax->top - 28, x, bottom, NULL, "stroke=\"" RED "\" stroke-width=\"1.5\"");
+        vw_svg_text(sv, x + 3, bottom - 6, "start", "font-size=\"11\" fill=\"" RED "\"", "progression");
     }
-    /* one dashed line and marker per clone that passed the emergence rule, in its colour */
     for (size_t k = b; k < e; k++) {
         const vw_track_series_t *s = &in->tr->s[k];
         if (!is_vaf_clone(s) || !vw_report_is_emerging(s) || s->first_detection == VW_DATE_NONE)
             continue;
         const char *col = vw_report_colours[clone_index(in->tr, b, k) % VW_REPORT_N_COLOURS];
-        double x = vw_report_x(&ax, s->first_detection);
-        char name[160], dd[VW_DATE_BUFSZ];
-        fprintf(fp, "<g class=\"emergence\"><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
-                    "stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/><path d=\"M%.1f,%.1f l-6,-9 h12 z\" fill=\"%s\" "
-                    "stroke=\"#fff\" stroke-width=\"0.8\"/><title>", x, ax.top, x, bottom, col, x, ax.top, col);
-        esc(fp, clone_name(s, name, sizeof(name)));
-        fprintf(fp, " emerged %s</title></g>\n", vw_report_date(s->first_detection, dd));
+        double x = vw_report_x(ax, s->first_detection);
+        char name[160], dd[VW_DATE_BUFSZ], title[256];
+        snprintf(title, sizeof(title), "%s emerged %s", clone_name(s, name, sizeof(name)),
+                 vw_report_date(s->first_detection, dd));
+        sv->nl = ""; /* one line: <g><line/><path/><title/></g> */
+        vw_svg_group(sv, "emergence", NULL);
+        vw_svg_line(sv, NULL, x, ax->top, x, bottom, NULL, "stroke=\"%s\" stroke-width=\"1.5\" "
+                    "stroke-dasharray=\"6 4\"", col);
+        vw_svg_marker(sv, VW_SVG_DOWN, NULL, x, ax->top, NULL, "fill=\"%s\" stroke=\"#fff\" stroke-width=\"0.8\"",
+                      col);
+        sv->nl = "\n";
+        vw_svg_group_end(sv, title);
     }
-    if (l && l->first_detection != VW_DATE_NONE) {
-        double x = vw_report_x(&ax, l->first_detection);
-        if (l->clone && l->clone->kind != VW_KIND_MUTATION)
-            fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\" stroke-width=\"1.5\" "
-                        "stroke-dasharray=\"6 4\"/>\n", x, ax.top - 28, x, bottom);
+    if (!l || l->first_detection == VW_DATE_NONE)
+        return;
+    double x = vw_report_x(ax, l->first_detection);
+    if (l->clone && l->clone->kind != VW_KIND_MUTATION)
+        vw_svg_line(sv, NULL, x, ax->top - 28, x, bottom, NULL,
+                    "stroke=\"#333\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"");
+    else
+        vw_svg_line(sv, NULL, x, ax->top - 28, x, ax->top - 9, NULL, "stroke=\"#333\" stroke-width=\"1\"");
+    vw_svg_text(sv, x - 3, bottom - 6, "end", "font-size=\"11\" fill=\"#333\"", "emergence");
+    if (isfinite(l->lead_days) && l->progression != VW_DATE_NONE) {
+        double xp = vw_report_x(ax, l->progression);
+        char t[96], m[64];
+        months_text(m, sizeof(m), l->lead_days);
+        snprintf(t, sizeof(t), "lead time %s", m);
+        vw_svg_line(sv, NULL, x, ax->top - 18, xp, ax->top - 18, NULL,
+                    "stroke=\"#333\" stroke-width=\"1.5\" marker-end=\"url(#arrow)\"");
+        double xm = (x + xp) / 2;
+        if (xm < ax->left + 130)
+            xm = ax->left + 130;
+        if (xm > right - 130)
+            xm = right - 130;
+        vw_svg_text(sv, xm, ax->top - 26, "middle", "font-size=\"13\" font-weight=\"bold\"", t);
+    }
+}
+
+/* The plotted data of one clone, one CSV row per draw. */
+static void vaf_csv(FILE *csv, const vw_patient_t *p, const vw_track_series_t *s, const char *name, const char *role)
+{
+    for (size_t di = 0; di < s->n_draws; di++) {
+        const vw_track_draw_t *d = &s->draws[di];
+        char dd[VW_DATE_BUFSZ];
+        csv_field(csv, p->id);
+        fputc(',', csv);
+        csv_field(csv, name);
+        fputc(',', csv);
+        csv_field(csv, s->id);
+        fprintf(csv, ",%s,%s,", role, vw_report_date(d->date, dd));
+        csv_field(csv, d->sample);
+        fprintf(csv, ",%s", d->state == VW_DRAW_DET ? "detected" : d->state == VW_DRAW_NEG ? "not_detected"
+                                                                                          : "not_assessed");
+        if (d->depth >= 0)
+            fprintf(csv, ",%ld,%ld", d->depth, d->alt);
         else
-            fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\" stroke-width=\"1\"/>\n",
-                    x, ax.top - 28, x, ax.top - 9);
-        svg_text(fp, x - 3, bottom - 6, "end", "font-size=\"11\" fill=\"#333\"", "emergence");
-        if (isfinite(l->lead_days) && l->progression != VW_DATE_NONE) {
-            double xp = vw_report_x(&ax, l->progression);
-            char t[96], m[64];
-            months_text(m, sizeof(m), l->lead_days);
-            snprintf(t, sizeof(t), "lead time %s", m);
-            fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\" stroke-width=\"1.5\" "
-                        "marker-end=\"url(#arrow)\"/>\n", x, ax.top - 18, xp, ax.top - 18);
-            double xm = (x + xp) / 2;
-            if (xm < ax.left + 130)
-                xm = ax.left + 130;
-            if (xm > right - 130)
-                xm = right - 130;
-            svg_text(fp, xm, ax.top - 26, "middle", "font-size=\"13\" font-weight=\"bold\"", t);
-        }
+            fputs(",NA,NA", csv);
+        csv_num(csv, d->vaf, "%.6g");
+        csv_num(csv, d->vaf_lo, "%.6g");
+        csv_num(csv, d->vaf_hi, "%.6g");
+        csv_num(csv, d->lod95, "%.6g");
+        csv_num(csv, vw_report_copies_per_ml(p, d), "%.1f");
+        fputc('\n', csv);
     }
-    /* clones */
+}
+
+/* The 95 % interval of a clone as a shaded band over each run of >= 2
+ * detected draws. */
+static void vaf_bands(vw_svg_t *sv, const vw_track_series_t *s, const vw_report_axes_t *ax)
+{
+    double *x = malloc((s->n_draws + 1) * sizeof(double)), *hi = malloc((s->n_draws + 1) * sizeof(double)),
+           *lo = malloc((s->n_draws + 1) * sizeof(double));
+    for (size_t di = 0; x && hi && lo && di < s->n_draws;) {
+        size_t dj = di;
+        while (dj < s->n_draws && s->draws[dj].state == VW_DRAW_DET && isfinite(s->draws[dj].vaf_lo)
+               && isfinite(s->draws[dj].vaf_hi)) {
+            x[dj - di] = vw_report_x(ax, s->draws[dj].date);
+            hi[dj - di] = vw_report_y(ax, s->draws[dj].vaf_hi);
+            lo[dj - di] = vw_report_y(ax, s->draws[dj].vaf_lo);
+            dj++;
+        }
+        if (dj - di >= 2)
+            vw_svg_band(sv, x, hi, lo, dj - di);
+        di = dj > di ? dj : di + 1;
+    }
+    free(x);
+    free(hi);
+    free(lo);
+}
+
+/* One clone: its bands, the line through its draws (dashed to and from a
+ * not-detected draw) and a marker per draw: filled with its interval where
+ * detected, a ring at the LoD95 where not. */
+static void vaf_clone(vw_svg_t *sv, const vw_report_in_t *in, const vw_report_axes_t *ax, size_t k, size_t e,
+                      const char *col, const char *name)
+{
+    const vw_track_series_t *s = &in->tr->s[k];
+    vw_svg_group(sv, NULL, "stroke=\"%s\" fill=\"%s\"", col, col);
+    vaf_bands(sv, s, ax);
+    vw_svg_poly_t pl = {0, 0, 0};
+    int popen = 0;
+    for (size_t di = 0; di < s->n_draws; di++) {
+        int open;
+        double v = vw_report_plot_vaf(&s->draws[di], &open);
+        if (isnan(v))
+            continue;
+        vw_svg_poly_to(sv, &pl, vw_report_x(ax, s->draws[di].date), vw_report_y(ax, v),
+                       open || popen ? "stroke-width=\"1.5\" stroke-dasharray=\"3 3\"" : "stroke-width=\"1.5\"");
+        popen = open;
+    }
+    for (size_t di = 0; di < s->n_draws; di++) {
+        const vw_track_draw_t *d = &s->draws[di];
+        int open;
+        double v = vw_report_plot_vaf(d, &open);
+        if (isnan(v))
+            continue;
+        double x = vw_report_x(ax, d->date), y = vw_report_y(ax, v);
+        char dd[VW_DATE_BUFSZ], t[128], lod[32], title[1024];
+        if (open)
+            snprintf(t, sizeof(t), "not detected (LoD95 %s %%)", vw_report_pct(d->lod95, lod, sizeof(lod)));
+        else
+            vaf_text(t, sizeof(t), d);
+        snprintf(title, sizeof(title), "%s %s: %s: %s", name, vw_report_date(d->date, dd), d->sample, t);
+        if (open) { /* clones not detected at one LoD overlap: earlier clones get larger rings */
+            vw_svg_circle(sv, "nd", x, y, 4.5 + 2.5 * (double)ring_rank(in->tr, ax, k, e, di, y), title,
+                          "fill=\"none\" stroke-width=\"1.5\"");
+            continue;
+        }
+        if (isfinite(d->vaf_lo) && isfinite(d->vaf_hi))
+            vw_svg_line(sv, NULL, x, vw_report_y(ax, d->vaf_lo), x, vw_report_y(ax, d->vaf_hi), NULL,
+                        "stroke-width=\"1.2\"");
+        vw_svg_circle(sv, "det", x, y, 4.5, title, NULL);
+    }
+    vw_svg_group_end(sv, NULL);
+}
+
+/* The key of the VAF plot, from legend row ly down. */
+static void vaf_key(vw_svg_t *sv, double ly)
+{
+    vw_svg_text(sv, 720, ly, "start", "font-size=\"12\" font-weight=\"bold\"", "Key");
+    ly += 18;
+    vw_svg_legend(sv, 732, ly, VW_SVG_SW_BAR_DOT, "#333", "detected (bar: 95 % CI)");
+    vw_svg_legend(sv, 732, ly += 20, VW_SVG_SW_OPEN_DOT, "#333", "not detected, drawn at LoD95");
+    vw_svg_legend(sv, 732, ly += 20, VW_SVG_SW_BOX, band_fill[0], "treatment (drug named)");
+    vw_svg_legend(sv, 732, ly += 20, VW_SVG_SW_UP, "#888", "scan (RECIST response)");
+    vw_svg_legend(sv, 732, ly += 20, VW_SVG_SW_UP, RED, "progression (PD)");
+    vw_svg_legend(sv, 732, ly += 20, VW_SVG_SW_DASH_DOWN, "#333", "emergence (rule met)");
+}
+
+static int patient_plot(FILE *fp, FILE *csv, const vw_report_in_t *in, size_t pi, const vw_targets_t *cat)
+{
+    const vw_patient_t *p = &in->tl->patients[pi];
+    vw_report_axes_t ax;
+    vw_report_axes_patient(p, &ax);
+    size_t b, e, nclone = 0;
+    vw_report_series_range(in->tr, p, &b, &e);
+    for (size_t k = b; k < e; k++)
+        nclone += is_vaf_clone(&in->tr->s[k]) != 0;
+    double bottom = ax.top + ax.height, legend_h = 30 + 20.0 * (double)(nclone + 8);
+    vw_svg_t sv;
+    vw_svg_init(&sv, fp);
+    vw_svg_open(&sv, NULL, 960, bottom + 80 > legend_h ? bottom + 80 : legend_h, 1, "VAF of each clone over time");
+    vw_svg_defs_arrow(&sv);
+    vaf_axes(&sv, p, &ax);
+    vaf_events(&sv, p, &ax);
+    vaf_emergence(&sv, in, p, vw_report_lead(in->lt, p, pi), &ax, b, e);
     size_t ci = 0;
     double ly = 40;
-    svg_text(fp, 720, ly - 16, "start", "font-size=\"12\" font-weight=\"bold\"", "Clones");
+    vw_svg_text(&sv, 720, ly - 16, "start", "font-size=\"12\" font-weight=\"bold\"", "Clones");
     for (size_t k = b; k < e; k++) {
         const vw_track_series_t *s = &in->tr->s[k];
         if (!is_vaf_clone(s))
             continue;
         const char *col = vw_report_colours[ci % VW_REPORT_N_COLOURS];
-        char name[160];
+        char name[160], lab[200];
         clone_name(s, name, sizeof(name));
         const char *role = vw_report_role(cat, s, NULL);
-        fprintf(fp, "<g stroke=\"%s\" fill=\"%s\">\n", col, col);
-        /* the 95 % interval as a shaded band over each run of detected draws */
-        for (size_t di = 0; di < s->n_draws;) {
-            size_t dj = di;
-            while (dj < s->n_draws && s->draws[dj].state == VW_DRAW_DET && isfinite(s->draws[dj].vaf_lo)
-                   && isfinite(s->draws[dj].vaf_hi))
-                dj++;
-            if (dj - di >= 2) {
-                fputs("<path class=\"band\" stroke=\"none\" fill-opacity=\"0.15\" d=\"", fp);
-                for (size_t q = di; q < dj; q++)
-                    fprintf(fp, "%s%.1f,%.1f", q == di ? "M" : " L", vw_report_x(&ax, s->draws[q].date),
-                            vw_report_y(&ax, s->draws[q].vaf_hi));
-                for (size_t q = dj; q-- > di;)
-                    fprintf(fp, " L%.1f,%.1f", vw_report_x(&ax, s->draws[q].date), vw_report_y(&ax, s->draws[q].vaf_lo));
-                fputs(" Z\"/>\n", fp);
-            }
-            di = dj > di ? dj : di + 1;
-        }
-        for (size_t di = 0; di < s->n_draws; di++) {
-            const vw_track_draw_t *d = &s->draws[di];
-            char dd[VW_DATE_BUFSZ];
-            csv_field(csv, p->id);
-            fputc(',', csv);
-            csv_field(csv, name);
-            fputc(',', csv);
-            csv_field(csv, s->id);
-            fprintf(csv, ",%s,%s,", role, vw_report_date(d->date, dd));
-            csv_field(csv, d->sample);
-            fprintf(csv, ",%s", d->state == VW_DRAW_DET ? "detected" : d->state == VW_DRAW_NEG ? "not_detected"
-                                                                                              : "not_assessed");
-            if (d->depth >= 0)
-                fprintf(csv, ",%ld,%ld", d->depth, d->alt);
-            else
-                fputs(",NA,NA", csv);
-            csv_num(csv, d->vaf, "%.6g");
-            csv_num(csv, d->vaf_lo, "%.6g");
-            csv_num(csv, d->vaf_hi, "%.6g");
-            csv_num(csv, d->lod95, "%.6g");
-            csv_num(csv, vw_report_copies_per_ml(p, d), "%.1f");
-            fputc('\n', csv);
-        }
-        double px = NAN, py = NAN;
-        int popen = 0;
-        for (size_t di = 0; di < s->n_draws; di++) {
-            const vw_track_draw_t *d = &s->draws[di];
-            int open;
-            double v = vw_report_plot_vaf(d, &open);
-            if (isnan(v))
-                continue;
-            double x = vw_report_x(&ax, d->date), y = vw_report_y(&ax, v);
-            if (!isnan(px))
-                fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke-width=\"1.5\"%s/>\n", px,
-                        py, x, y, open || popen ? " stroke-dasharray=\"3 3\"" : "");
-            px = x;
-            py = y;
-            popen = open;
-        }
-        for (size_t di = 0; di < s->n_draws; di++) {
-            const vw_track_draw_t *d = &s->draws[di];
-            int open;
-            double v = vw_report_plot_vaf(d, &open);
-            if (isnan(v))
-                continue;
-            double x = vw_report_x(&ax, d->date), y = vw_report_y(&ax, v);
-            char dd[VW_DATE_BUFSZ], t[128], lod[32];
-            vw_report_date(d->date, dd);
-            if (open) {
-                snprintf(t, sizeof(t), "not detected (LoD95 %s %%)", vw_report_pct(d->lod95, lod, sizeof(lod)));
-                /* clones not detected at one LoD overlap: earlier clones get larger rings */
-                fprintf(fp, "<circle class=\"nd\" cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"none\" "
-                            "stroke-width=\"1.5\">", x, y, 4.5 + 2.5 * (double)ring_rank(in->tr, &ax, k, e, di, y));
-            } else {
-                vaf_text(t, sizeof(t), d);
-                if (isfinite(d->vaf_lo) && isfinite(d->vaf_hi))
-                    fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke-width=\"1.2\"/>\n", x,
-                            vw_report_y(&ax, d->vaf_lo), x, vw_report_y(&ax, d->vaf_hi));
-                fprintf(fp, "<circle class=\"det\" cx=\"%.1f\" cy=\"%.1f\" r=\"4.5\">", x, y);
-            }
-            fputs("<title>", fp);
-            esc(fp, name);
-            fprintf(fp, " %s: ", dd);
-            esc(fp, d->sample);
-            fputs(": ", fp);
-            esc(fp, t);
-            fputs("</title></circle>\n", fp);
-        }
-        fputs("</g>\n", fp);
-        fprintf(fp, "<line x1=\"720\" y1=\"%.1f\" x2=\"744\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2\"/>"
-                    "<circle cx=\"732\" cy=\"%.1f\" r=\"4.5\" fill=\"%s\"/>\n", ly, ly, col, ly, col);
-        char lab[200];
+        vaf_csv(csv, p, s, name, role);
+        vaf_clone(&sv, in, &ax, k, e, col, name);
         snprintf(lab, sizeof(lab), "%s (%s)", name, strcmp(role, "unknown") ? role : "role not catalogued");
-        svg_text(fp, 750, ly + 4, "start", "font-size=\"12\"", lab);
+        vw_svg_legend(&sv, 732, ly, VW_SVG_SW_LINE_DOT, col, lab);
         ly += 20;
         ci++;
     }
     if (ci == 0) {
-        svg_text(fp, 720, ly + 4, "start", "font-size=\"12\" fill=\"#666\"", "none detected");
-        svg_text(fp, ax.left + ax.width / 2, ax.top + ax.height / 2, "middle", "font-size=\"14\" fill=\"#666\"",
-                 "No mutation detected at any draw");
+        vw_svg_text(&sv, 720, ly + 4, "start", "font-size=\"12\" fill=\"#666\"", "none detected");
+        vw_svg_text(&sv, ax.left + ax.width / 2, ax.top + ax.height / 2, "middle", "font-size=\"14\" fill=\"#666\"",
+                    "No mutation detected at any draw");
         ly += 20;
     }
-    ly += 12;
-    svg_text(fp, 720, ly, "start", "font-size=\"12\" font-weight=\"bold\"", "Key");
-    ly += 18;
-    fprintf(fp, "<line x1=\"732\" y1=\"%.1f\" x2=\"732\" y2=\"%.1f\" stroke=\"#333\"/><circle cx=\"732\" cy=\"%.1f\" "
-                "r=\"4.5\" fill=\"#333\"/>\n", ly - 8, ly + 8, ly);
-    svg_text(fp, 750, ly + 4, "start", "font-size=\"12\"", "detected (bar: 95 % CI)");
-    ly += 20;
-    fprintf(fp, "<circle cx=\"732\" cy=\"%.1f\" r=\"4.5\" fill=\"#fff\" stroke=\"#333\" stroke-width=\"1.5\"/>\n", ly);
-    svg_text(fp, 750, ly + 4, "start", "font-size=\"12\"", "not detected, drawn at LoD95");
-    ly += 20;
-    fprintf(fp, "<rect x=\"722\" y=\"%.1f\" width=\"20\" height=\"12\" fill=\"%s\"/>\n", ly - 6, band_fill[0]);
-    svg_text(fp, 750, ly + 4, "start", "font-size=\"12\"", "treatment (drug named)");
-    ly += 20;
-    fprintf(fp, "<path d=\"M732,%.1f l-5,9 h10 z\" fill=\"#888\"/>\n", ly - 5);
-    svg_text(fp, 750, ly + 4, "start", "font-size=\"12\"", "scan (RECIST response)");
-    ly += 20;
-    fprintf(fp, "<path d=\"M732,%.1f l-5,9 h10 z\" fill=\"" RED "\"/>\n", ly - 5);
-    svg_text(fp, 750, ly + 4, "start", "font-size=\"12\"", "progression (PD)");
-    ly += 20;
-    fprintf(fp, "<line x1=\"720\" y1=\"%.1f\" x2=\"744\" y2=\"%.1f\" stroke=\"#333\" stroke-width=\"1.5\" "
-                "stroke-dasharray=\"6 4\"/><path d=\"M732,%.1f l-6,-9 h12 z\" fill=\"#333\"/>\n", ly, ly, ly + 4);
-    svg_text(fp, 750, ly + 4, "start", "font-size=\"12\"", "emergence (rule met)");
-    fputs("</svg>\n", fp);
+    vaf_key(&sv, ly + 12);
+    vw_svg_close(&sv);
     return 0;
 }
 
@@ -564,6 +520,55 @@ static const char vaf_caption[] =
 /* The plasma copy number of each amplification series, under the VAF plot
  * on the same date axis: linear from VW_REPORT_PCN_MIN up, the threshold
  * VW_REPORT_PCN_THRESHOLD dashed; filled: amplified, open: not. */
+typedef struct {
+    double y0, h, lo, top;    /* the panel and its pCN range */
+} pcn_scale_t;
+
+static double pcn_y(const pcn_scale_t *sc, double v)
+{
+    return sc->y0 + (sc->top - (v < sc->lo ? sc->lo : v > sc->top ? sc->top : v)) / (sc->top - sc->lo) * sc->h;
+}
+
+/* The draws of one amplification series: line, CSV rows and squares. */
+static void pcn_series(vw_svg_t *sv, FILE *csv, const vw_patient_t *p, const vw_track_series_t *s,
+                       const vw_report_axes_t *ax, const pcn_scale_t *sc, const char *col)
+{
+    vw_svg_group(sv, NULL, "stroke=\"%s\" fill=\"%s\"", col, col);
+    vw_svg_poly_t pl = {0, 0, 0};
+    for (size_t di = 0; di < s->n_draws; di++) {
+        const vw_track_draw_t *d = &s->draws[di];
+        if (d->state != VW_DRAW_NA && isfinite(d->pcn))
+            vw_svg_poly_to(sv, &pl, vw_report_x(ax, d->date), pcn_y(sc, d->pcn), "stroke-width=\"1.5\"");
+    }
+    for (size_t di = 0; di < s->n_draws; di++) {
+        const vw_track_draw_t *d = &s->draws[di];
+        if (d->state == VW_DRAW_NA || !isfinite(d->pcn))
+            continue;
+        double x = vw_report_x(ax, d->date), y = pcn_y(sc, d->pcn);
+        char dd[VW_DATE_BUFSZ], title[1024], cnt[96] = "";
+        csv_field(csv, p->id);
+        fputc(',', csv);
+        csv_field(csv, s->gene);
+        fprintf(csv, ",%s,", vw_report_date(d->date, dd));
+        csv_field(csv, d->sample);
+        fprintf(csv, ",%s", d->state == VW_DRAW_DET ? "amplified" : "not_amplified");
+        csv_num(csv, d->pcn, "%.4g");
+        csv_num(csv, d->cn_z, "%.4g");
+        csv_num(csv, d->tf, "%.4g");
+        csv_num(csv, d->cn_t, "%.4g");
+        fputc('\n', csv);
+        if (isfinite(d->cn_t))
+            snprintf(cnt, sizeof(cnt), ", CN_t %.1f (TF %.3g %%)", d->cn_t, 100 * d->tf);
+        snprintf(title, sizeof(title), "%s %s: %s: pCN %.2f%s%s", s->gene, dd, d->sample, d->pcn,
+                 d->state == VW_DRAW_DET ? ", amplified" : ", not amplified", cnt);
+        if (d->state == VW_DRAW_DET)
+            vw_svg_rect(sv, "amp", x - 4, y - 4, 8, 8, title, NULL);
+        else
+            vw_svg_rect(sv, "noamp", x - 4, y - 4, 8, 8, title, "fill=\"#fff\" stroke-width=\"1.5\"");
+    }
+    vw_svg_group_end(sv, NULL);
+}
+
 static int pcn_plot(FILE *fp, FILE *csv, const vw_report_in_t *in, size_t pi, const vw_targets_t *cat)
 {
     (void)cat;
@@ -571,103 +576,52 @@ static int pcn_plot(FILE *fp, FILE *csv, const vw_report_in_t *in, size_t pi, co
     vw_report_axes_t ax;
     vw_report_axes_patient(p, &ax);
     size_t b, e, na = 0;
-    double top = VW_REPORT_PCN_MAX;
+    pcn_scale_t sc = {20, VW_REPORT_PCN_HEIGHT, VW_REPORT_PCN_MIN, VW_REPORT_PCN_MAX};
     vw_report_series_range(in->tr, p, &b, &e);
     for (size_t k = b; k < e; k++) {
         const vw_track_series_t *s = &in->tr->s[k];
         if (!is_amp(s))
             continue;
         na++;
-        if (isfinite(s->max_pcn) && s->max_pcn > top)
-            top = ceil(s->max_pcn);
+        if (isfinite(s->max_pcn) && s->max_pcn > sc.top)
+            sc.top = ceil(s->max_pcn);
     }
     if (na == 0)
         return 0;
-    const double y0 = 20, h = VW_REPORT_PCN_HEIGHT, bottom = y0 + h, right = ax.left + ax.width;
-    const double lo = VW_REPORT_PCN_MIN;
-#define PY(v) (y0 + (top - ((v) < lo ? lo : (v) > top ? top : (v))) / (top - lo) * h)
+    const double bottom = sc.y0 + sc.h, right = ax.left + ax.width;
     double H = bottom + 60 > 40 + 20.0 * (double)(na + 3) ? bottom + 60 : 40 + 20.0 * (double)(na + 3);
-    fprintf(fp, "<svg class=\"pcn\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 960 %.0f\" "
-                "width=\"960\" height=\"%.0f\" " SVG_FONT " role=\"img\" "
-                "aria-label=\"plasma copy number of each gene over time\">\n", H, H);
-    fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#fff\" stroke=\"#999\"/>\n",
-            ax.left, y0, ax.width, h);
-    double step = top - lo > 6 ? ceil((top - lo) / 6) : 0.5;
-    for (double v = 2.0; v <= top + 1e-9; v += step) {
-        double y = PY(v);
+    vw_svg_t sv;
+    vw_svg_init(&sv, fp);
+    vw_svg_open(&sv, "pcn", 960, H, 1, "plasma copy number of each gene over time");
+    vw_svg_frame(&sv, ax.left, sc.y0, ax.width, sc.h);
+    double step = sc.top - sc.lo > 6 ? ceil((sc.top - sc.lo) / 6) : 0.5;
+    for (double v = 2.0; v <= sc.top + 1e-9; v += step) {
         char lab[16];
         snprintf(lab, sizeof(lab), "%g", v);
-        fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#eee\"/>\n", ax.left, y, right, y);
-        svg_text(fp, ax.left - 8, y + 4, "end", "font-size=\"12\"", lab);
+        vw_svg_ytick(&sv, ax.left, right, pcn_y(&sc, v), "#eee", 12, lab);
     }
-    double yt = PY(VW_REPORT_PCN_THRESHOLD);
-    fprintf(fp, "<line class=\"threshold\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"" RED "\" "
-                "stroke-dasharray=\"5 4\"/>\n", ax.left, yt, right, yt);
-    svg_text(fp, right - 4, yt - 4, "end", "font-size=\"11\" fill=\"" RED "\"", "amplification threshold pCN 2.4");
-    fprintf(fp, "<text x=\"18\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"13\" transform=\"rotate(-90 18 %.1f)\">"
-                "Plasma copy number (pCN)</text>\n", y0 + h / 2, y0 + h / 2);
-    date_ticks(fp, &ax, bottom);
-    fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>\n", ax.left, bottom, right,
-            bottom);
+    double yt = pcn_y(&sc, VW_REPORT_PCN_THRESHOLD);
+    vw_svg_line(&sv, "threshold", ax.left, yt, right, yt, NULL, "stroke=\"" RED "\" stroke-dasharray=\"5 4\"");
+    vw_svg_text(&sv, right - 4, yt - 4, "end", "font-size=\"11\" fill=\"" RED "\"", "amplification threshold pCN 2.4");
+    vw_svg_ylabel(&sv, 18, sc.y0 + sc.h / 2, "Plasma copy number (pCN)");
+    vw_svg_date_axis(&sv, &ax, bottom);
+    vw_svg_axis(&sv, ax.left, right, bottom);
     size_t ai = 0;
     double ly = 40;
-    svg_text(fp, 720, ly - 16, "start", "font-size=\"12\" font-weight=\"bold\"", "Amplifications");
+    vw_svg_text(&sv, 720, ly - 16, "start", "font-size=\"12\" font-weight=\"bold\"", "Amplifications");
     for (size_t k = b; k < e; k++) {
         const vw_track_series_t *s = &in->tr->s[k];
         if (!is_amp(s))
             continue;
         const char *col = vw_report_colours[(VW_REPORT_N_COLOURS - 1 - ai) % VW_REPORT_N_COLOURS];
-        fprintf(fp, "<g stroke=\"%s\" fill=\"%s\">\n", col, col);
-        double px = NAN, py = NAN;
-        for (size_t di = 0; di < s->n_draws; di++) {
-            const vw_track_draw_t *d = &s->draws[di];
-            if (d->state == VW_DRAW_NA || !isfinite(d->pcn))
-                continue;
-            double x = vw_report_x(&ax, d->date), y = PY(d->pcn);
-            if (!isnan(px))
-                fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke-width=\"1.5\"/>\n", px, py,
-                        x, y);
-            px = x;
-            py = y;
-        }
-        for (size_t di = 0; di < s->n_draws; di++) {
-            const vw_track_draw_t *d = &s->draws[di];
-            if (d->state == VW_DRAW_NA || !isfinite(d->pcn))
-                continue;
-            double x = vw_report_x(&ax, d->date), y = PY(d->pcn);
-            char dd[VW_DATE_BUFSZ];
-            csv_field(csv, p->id);
-            fputc(',', csv);
-            csv_field(csv, s->gene);
-            fprintf(csv, ",%s,", vw_report_date(d->date, dd));
-            csv_field(csv, d->sample);
-            fprintf(csv, ",%s", d->state == VW_DRAW_DET ? "amplified" : "not_amplified");
-            csv_num(csv, d->pcn, "%.4g");
-            csv_num(csv, d->cn_z, "%.4g");
-            csv_num(csv, d->tf, "%.4g");
-            csv_num(csv, d->cn_t, "%.4g");
-            fputc('\n', csv);
-            fprintf(fp, "<rect class=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"8\" height=\"8\"%s><title>", 
-                    d->state == VW_DRAW_DET ? "amp" : "noamp", x - 4, y - 4,
-                    d->state == VW_DRAW_DET ? "" : " fill=\"#fff\" stroke-width=\"1.5\"");
-            esc(fp, s->gene);
-            fprintf(fp, " %s: ", vw_report_date(d->date, dd));
-            esc(fp, d->sample);
-            fprintf(fp, ": pCN %.2f%s", d->pcn, d->state == VW_DRAW_DET ? ", amplified" : ", not amplified");
-            if (isfinite(d->cn_t))
-                fprintf(fp, ", CN_t %.1f (TF %.3g %%)", d->cn_t, 100 * d->tf);
-            fputs("</title></rect>\n", fp);
-        }
-        fputs("</g>\n", fp);
-        fprintf(fp, "<rect x=\"728\" y=\"%.1f\" width=\"8\" height=\"8\" fill=\"%s\"/>\n", ly - 4, col);
+        pcn_series(&sv, csv, p, s, &ax, &sc, col);
         char lab[96];
         snprintf(lab, sizeof(lab), "%s amplification (%s)", s->gene, vw_track_status_name(s->status));
-        svg_text(fp, 750, ly + 4, "start", "font-size=\"12\"", lab);
+        vw_svg_legend(&sv, 732, ly, VW_SVG_SW_SQUARE, col, lab);
         ly += 20;
         ai++;
     }
-#undef PY
-    fputs("</svg>\n", fp);
+    vw_svg_close(&sv);
     return 0;
 }
 
@@ -682,6 +636,57 @@ static const char pcn_caption[] =
  * are only in the table. */
 #define MARKER_PANEL_H 80.0
 #define MARKER_PANEL_GAP 34.0
+
+/* One marker's panel: values v[k, j) (one marker), panel top py0. */
+static void marker_panel(vw_svg_t *sv, FILE *csv, const vw_patient_t *p, const vw_marker_value_t *v, size_t k,
+                         size_t j, const vw_report_axes_t *ax, double py0, const char *col)
+{
+    double hi = 0;
+    for (size_t q = k; q < j; q++)
+        if (v[q].value > hi)
+            hi = v[q].value;
+    /* the top of the axis: 1, 2 or 5 times a power of ten, at or above the largest value */
+    double top = 1;
+    if (hi > 0) {
+        double p10 = pow(10, floor(log10(hi)));
+        top = hi <= p10 ? p10 : hi <= 2 * p10 ? 2 * p10 : hi <= 5 * p10 ? 5 * p10 : 10 * p10;
+    }
+#define MY(val) (py0 + MARKER_PANEL_H - ((val) < 0 ? 0 : (val)) / top * MARKER_PANEL_H)
+    vw_svg_group(sv, "marker", NULL);
+    vw_svg_frame(sv, ax->left, py0, ax->width, MARKER_PANEL_H);
+    for (int g = 0; g <= 2; g++) {
+        double gv = top * g / 2;
+        char lab[32];
+        snprintf(lab, sizeof(lab), "%g", gv);
+        vw_svg_ytick(sv, ax->left, ax->left + ax->width, MY(gv), "#eee", 11, lab);
+    }
+    char title[200];
+    snprintf(title, sizeof(title), "%s%s%s%s", v[k].marker, *v[k].unit ? " (" : "", v[k].unit, *v[k].unit ? ")" : "");
+    vw_svg_text(sv, ax->left + 4, py0 - 6, "start", "font-size=\"12\" font-weight=\"bold\"", title);
+    vw_svg_group(sv, NULL, "stroke=\"%s\" fill=\"%s\"", col, col);
+    vw_svg_poly_t pl = {0, 0, 0};
+    for (size_t q = k; q < j; q++) {
+        char dd[VW_DATE_BUFSZ], t[512];
+        csv_field(csv, p->id);
+        fputc(',', csv);
+        csv_field(csv, v[q].marker);
+        fputc(',', csv);
+        csv_field(csv, v[q].unit);
+        fprintf(csv, ",%s", vw_report_date(v[q].date, dd));
+        csv_num(csv, v[q].value, "%.6g");
+        fputc('\n', csv);
+        if (v[q].date < ax->first_date || v[q].date > ax->last_date)
+            continue;
+        double x = vw_report_x(ax, v[q].date), y = MY(v[q].value);
+        vw_svg_poly_to(sv, &pl, x, y, "stroke-width=\"1.5\"");
+        snprintf(t, sizeof(t), "%s %s: %g %s", v[q].marker, dd, v[q].value, v[q].unit);
+        vw_svg_circle(sv, NULL, x, y, 3.5, t, NULL);
+    }
+#undef MY
+    vw_svg_group_end(sv, NULL);
+    vw_svg_group_end(sv, NULL);
+}
+
 static int markers_plot(FILE *fp, FILE *csv, const vw_report_in_t *in, size_t pi, const vw_targets_t *cat)
 {
     (void)cat;
@@ -696,78 +701,23 @@ static int markers_plot(FILE *fp, FILE *csv, const vw_report_in_t *in, size_t pi
         n_mark += k == b || strcmp(v[k].marker, v[k - 1].marker) != 0;
     vw_report_axes_t ax;
     vw_report_axes_patient(p, &ax);
-    const double y0 = 24, right = ax.left + ax.width;
+    const double y0 = 24;
     double bottom = y0 + (double)n_mark * (MARKER_PANEL_H + MARKER_PANEL_GAP) - MARKER_PANEL_GAP;
-    double H = bottom + 60;
-    fprintf(fp, "<svg class=\"markers\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 960 %.0f\" "
-                "width=\"960\" height=\"%.0f\" " SVG_FONT " role=\"img\" "
-                "aria-label=\"clinical markers over time\">\n", H, H);
+    vw_svg_t sv;
+    vw_svg_init(&sv, fp);
+    vw_svg_open(&sv, "markers", 960, bottom + 60, 1, "clinical markers over time");
     size_t mi = 0;
     for (size_t k = b; k < e; mi++) {
         size_t j = k;
-        double hi = 0;
-        while (j < e && strcmp(v[j].marker, v[k].marker) == 0) {
-            if (v[j].value > hi)
-                hi = v[j].value;
+        while (j < e && strcmp(v[j].marker, v[k].marker) == 0)
             j++;
-        }
-        /* the top of the axis: 1, 2 or 5 times a power of ten, at or above the largest value */
-        double top = 1;
-        if (hi > 0) {
-            double p10 = pow(10, floor(log10(hi)));
-            top = hi <= p10 ? p10 : hi <= 2 * p10 ? 2 * p10 : hi <= 5 * p10 ? 5 * p10 : 10 * p10;
-        }
-        double py0 = y0 + (double)mi * (MARKER_PANEL_H + MARKER_PANEL_GAP);
-        const char *col = vw_report_colours[(mi + 2) % VW_REPORT_N_COLOURS];
-#define MY(val) (py0 + MARKER_PANEL_H - ((val) < 0 ? 0 : (val)) / top * MARKER_PANEL_H)
-        fprintf(fp, "<g class=\"marker\"><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#fff\" "
-                    "stroke=\"#999\"/>\n", ax.left, py0, ax.width, MARKER_PANEL_H);
-        for (int g = 0; g <= 2; g++) {
-            double gv = top * g / 2, gy = MY(gv);
-            char lab[32];
-            snprintf(lab, sizeof(lab), "%g", gv);
-            fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#eee\"/>\n", ax.left, gy,
-                    right, gy);
-            svg_text(fp, ax.left - 8, gy + 4, "end", "font-size=\"11\"", lab);
-        }
-        char title[200];
-        snprintf(title, sizeof(title), "%s%s%s%s", v[k].marker, *v[k].unit ? " (" : "", v[k].unit,
-                 *v[k].unit ? ")" : "");
-        svg_text(fp, ax.left + 4, py0 - 6, "start", "font-size=\"12\" font-weight=\"bold\"", title);
-        fprintf(fp, "<g stroke=\"%s\" fill=\"%s\">\n", col, col);
-        double px = NAN, pyy = NAN;
-        for (size_t q = k; q < j; q++) {
-            char dd[VW_DATE_BUFSZ];
-            csv_field(csv, p->id);
-            fputc(',', csv);
-            csv_field(csv, v[q].marker);
-            fputc(',', csv);
-            csv_field(csv, v[q].unit);
-            fprintf(csv, ",%s", vw_report_date(v[q].date, dd));
-            csv_num(csv, v[q].value, "%.6g");
-            fputc('\n', csv);
-            if (v[q].date < ax.first_date || v[q].date > ax.last_date)
-                continue;
-            double x = vw_report_x(&ax, v[q].date), y = MY(v[q].value);
-            if (!isnan(px))
-                fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke-width=\"1.5\"/>\n", px, pyy,
-                        x, y);
-            px = x;
-            pyy = y;
-            fprintf(fp, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\"><title>", x, y);
-            esc(fp, v[q].marker);
-            fprintf(fp, " %s: %g ", dd, v[q].value);
-            esc(fp, v[q].unit);
-            fputs("</title></circle>\n", fp);
-        }
-        fputs("</g></g>\n", fp);
-#undef MY
+        marker_panel(&sv, csv, p, v, k, j, &ax, y0 + (double)mi * (MARKER_PANEL_H + MARKER_PANEL_GAP),
+                     vw_report_colours[(mi + 2) % VW_REPORT_N_COLOURS]);
         k = j;
     }
-    date_ticks(fp, &ax, bottom);
-    fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>\n", ax.left, bottom, right,
-            bottom);
-    fputs("</svg>\n", fp);
+    vw_svg_date_axis(&sv, &ax, bottom);
+    vw_svg_axis(&sv, ax.left, ax.left + ax.width, bottom);
+    vw_svg_close(&sv);
     return 0;
 }
 
@@ -798,6 +748,27 @@ static void markers_table(FILE *fp, const vw_report_in_t *in, size_t pi)
 /* The patient-level test of each draw (tumour-informed monitoring): the
  * fraction with its 95 % interval where detected, the LoD95 where not, on a
  * log axis from 1e-5 to 1e-1, on the dates of the clone plot. */
+static double frac_y(double v) { return 20 + (-1 - fmax(-5, fmin(-1, log10(v)))) / 4 * 200; }
+
+static void patient_level_point(vw_svg_t *sv, const vw_patient_row_t *r, const vw_report_axes_t *ax)
+{
+    char dd[VW_DATE_BUFSZ], t[1024];
+    double x = vw_report_x(ax, r->date);
+    vw_report_date(r->date, dd);
+    if (r->r.detected == 1 && r->r.frac > 0) {
+        vw_svg_line(sv, "ci", x, frac_y(r->r.frac_lo > 0 ? r->r.frac_lo : 1e-5), x, frac_y(r->r.frac_hi), NULL,
+                    "stroke=\"#333\"");
+        snprintf(t, sizeof(t), "%s %s: fraction %.3g %% (95 %% CI %.3g-%.3g %%), %d loci, %lld/%lld mutant "
+                 "fragments, p %.3g", r->sample, dd, 100 * r->r.frac, 100 * r->r.frac_lo, 100 * r->r.frac_hi,
+                 r->r.n_loci, (long long)r->r.alt, (long long)r->r.depth, r->r.p_value);
+        vw_svg_circle(sv, "det", x, frac_y(r->r.frac), 4.5, t, "fill=\"" RED "\"");
+    } else if (isfinite(r->r.lod95)) {
+        snprintf(t, sizeof(t), "%s %s: not detected, LoD95 %.3g %% (%d loci, %lld/%lld mutant fragments)", r->sample,
+                 dd, 100 * r->r.lod95, r->r.n_loci, (long long)r->r.alt, (long long)r->r.depth);
+        vw_svg_marker(sv, VW_SVG_LOD, "lod", x, frac_y(r->r.lod95), t, "fill=\"#fff\" stroke=\"#555\"");
+    }
+}
+
 static void patient_level_plot(FILE *fp, const vw_report_in_t *in, size_t pi)
 {
     const vw_patient_t *p = &in->tl->patients[pi];
@@ -809,52 +780,25 @@ static void patient_level_plot(FILE *fp, const vw_report_in_t *in, size_t pi)
         return;
     vw_report_axes_t ax;
     vw_report_axes_patient(p, &ax);
-    const double y0 = 20, h = 200, bottom = y0 + h, right = ax.left + ax.width, lo = -5, top = -1;
-#define FY(v) (y0 + (top - fmax(lo, fmin(top, log10(v)))) / (top - lo) * h)
-    fprintf(fp, "<figure>\n<svg class=\"patient-level\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 960 %.0f\" "
-                "width=\"960\" height=\"%.0f\" role=\"img\" aria-label=\"patient-level tumour fraction over time\">\n",
-            bottom + 60, bottom + 60);
-    fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#fff\" stroke=\"#999\"/>\n",
-            ax.left, y0, ax.width, h);
+    const double y0 = 20, h = 200, bottom = y0 + h, right = ax.left + ax.width;
+    vw_svg_t sv;
+    vw_svg_init(&sv, fp);
+    fputs("<figure>\n", fp);
+    vw_svg_open(&sv, "patient-level", 960, bottom + 60, 0, "patient-level tumour fraction over time");
+    vw_svg_frame(&sv, ax.left, y0, ax.width, h);
     for (int e = -5; e <= -1; e++) {
-        double y = FY(pow(10, e));
         char lab[16];
         snprintf(lab, sizeof(lab), "%g %%", 100 * pow(10, e));
-        fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#eee\"/>\n", ax.left, y, right, y);
-        svg_text(fp, ax.left - 8, y + 4, "end", "font-size=\"12\"", lab);
+        vw_svg_ytick(&sv, ax.left, right, frac_y(pow(10, e)), "#eee", 12, lab);
     }
-    fprintf(fp, "<text x=\"18\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"13\" transform=\"rotate(-90 18 %.1f)\">"
-                "Tumour fraction (log)</text>\n", y0 + h / 2, y0 + h / 2);
-    date_ticks(fp, &ax, bottom);
-    fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>\n", ax.left, bottom, right,
-            bottom);
-    char dd[VW_DATE_BUFSZ];
-    for (int i = 0; i < rs->n; i++) {
-        const vw_patient_row_t *r = &rs->r[i];
-        if (strcmp(r->patient, p->id) || r->r.detected < 0)
-            continue;
-        double x = vw_report_x(&ax, r->date);
-        if (r->r.detected == 1 && r->r.frac > 0) {
-            double ylo = FY(r->r.frac_lo > 0 ? r->r.frac_lo : 1e-5), yhi = FY(r->r.frac_hi);
-            fprintf(fp, "<line class=\"ci\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>\n", x,
-                    ylo, x, yhi);
-            fprintf(fp, "<circle class=\"det\" cx=\"%.1f\" cy=\"%.1f\" r=\"4.5\" fill=\"" RED "\"><title>", x,
-                    FY(r->r.frac));
-            esc(fp, r->sample);
-            fprintf(fp, " %s: fraction %.3g %% (95 %% CI %.3g-%.3g %%), %d loci, %lld/%lld mutant fragments, "
-                        "p %.3g</title></circle>\n", vw_report_date(r->date, dd), 100 * r->r.frac, 100 * r->r.frac_lo,
-                    100 * r->r.frac_hi, r->r.n_loci, (long long)r->r.alt, (long long)r->r.depth, r->r.p_value);
-        } else if (isfinite(r->r.lod95)) {
-            double y = FY(r->r.lod95);
-            fprintf(fp, "<path class=\"lod\" d=\"M%.1f %.1f l-5 -8 h10 z\" fill=\"#fff\" stroke=\"#555\"><title>", x, y);
-            esc(fp, r->sample);
-            fprintf(fp, " %s: not detected, LoD95 %.3g %% (%d loci, %lld/%lld mutant fragments)</title></path>\n",
-                    vw_report_date(r->date, dd), 100 * r->r.lod95, r->r.n_loci, (long long)r->r.alt,
-                    (long long)r->r.depth);
-        }
-    }
-#undef FY
-    fputs("</svg>\n<figcaption>Patient-level test over the patient's own mutations at each plasma draw "
+    vw_svg_ylabel(&sv, 18, y0 + h / 2, "Tumour fraction (log)");
+    vw_svg_date_axis(&sv, &ax, bottom);
+    vw_svg_axis(&sv, ax.left, right, bottom);
+    for (int i = 0; i < rs->n; i++)
+        if (!strcmp(rs->r[i].patient, p->id) && rs->r[i].r.detected >= 0)
+            patient_level_point(&sv, &rs->r[i], &ax);
+    vw_svg_close(&sv);
+    fputs("<figcaption>Patient-level test over the patient's own mutations at each plasma draw "
           "(docs/calling.md, tumour-informed monitoring): red dots are the tumour-derived fraction where "
           "detected, with its 95 % interval; open triangles the patient-level LoD95 where not detected.</figcaption>\n"
           "</figure>\n", fp);
@@ -938,51 +882,51 @@ static void role_cell(FILE *fp, const vw_targets_t *cat, const vw_track_series_t
     fputs("</td>", fp);
 }
 
-static void clone_tables(FILE *fp, const vw_report_in_t *in, const vw_patient_t *p, const vw_targets_t *cat)
+/* One row of the clone table: series s, colour index ci. */
+static void clone_row(FILE *fp, const vw_track_series_t *s, size_t ci, const vw_targets_t *cat)
 {
-    size_t b, e;
-    vw_report_series_range(in->tr, p, &b, &e);
-    fputs("<h2>Clones</h2>\n<table>\n<thead><tr><th>clone</th><th>role (therapy context)</th><th>target</th>"
-          "<th>status</th><th>baseline VAF</th>"
-          "<th>emergence (first detection)</th><th>last negative</th><th>max VAF</th><th>detected / assessed</th>"
-          "<th>trend p</th><th>doubling time (95 % CI)</th><th>half-life (95 % CI)</th></tr></thead>\n<tbody>\n", fp);
-    size_t ci = 0;
-    for (size_t k = b; k < e; k++) {
-        const vw_track_series_t *s = &in->tr->s[k];
-        if (!is_vaf_clone(s))
-            continue;
-        char name[160], d1[VW_DATE_BUFSZ], d2[VW_DATE_BUFSZ], v1[32], v2[32], pv[32];
-        fprintf(fp, "<tr><td><span style=\"color:%s\">&#9679;</span> ", vw_report_colours[ci++ % VW_REPORT_N_COLOURS]);
-        esc(fp, clone_name(s, name, sizeof(name)));
-        fputs("</td>", fp);
-        role_cell(fp, cat, s);
-        fputs("<td>", fp);
-        esc(fp, s->id);
-        fputs("</td><td>", fp);
-        status_span(fp, s);
-        fputs("</td>", fp);
-        const vw_track_draw_t *bd = s->baseline >= 0 ? &s->draws[s->baseline] : NULL;
-        if (bd && bd->state == VW_DRAW_NEG)
-            fprintf(fp, "<td class=\"nd\">not detected (LoD95 %s %%)</td>", vw_report_pct(bd->lod95, v1, sizeof(v1)));
-        else if (bd && bd->state == VW_DRAW_DET)
-            fprintf(fp, "<td class=\"n\">%s %%</td>", vw_report_pct(bd->vaf, v1, sizeof(v1)));
-        else
-            fputs("<td>NA</td>", fp);
-        fprintf(fp, "<td>%s</td><td>%s</td>", vw_report_date(s->first_detection, d1),
-                vw_report_date(s->last_negative, d2));
-        vw_report_pct(s->max_vaf, v2, sizeof(v2));
-        fprintf(fp, "<td class=\"n\">%s%s</td><td class=\"n\">%d / %d</td>", v2, isfinite(s->max_vaf) ? " %" : "",
-                s->n_detected, s->n_assessed);
-        pval(pv, sizeof(pv), s->trend_p);
-        td_num(fp, pv);
-        fit_cell(fp, &s->growth, 1);
-        fit_cell(fp, &s->decay, 0);
-        fputs("</tr>\n", fp);
-    }
-    if (ci == 0)
-        fputs("<tr><td colspan=\"12\">No target was detected at any draw.</td></tr>\n", fp);
-    fputs("</tbody>\n</table>\n", fp);
-    /* targets never detected: one summary line, the table folded under it */
+    char name[160], d1[VW_DATE_BUFSZ], d2[VW_DATE_BUFSZ], v1[32], v2[32], pv[32];
+    fprintf(fp, "<tr><td><span style=\"color:%s\">&#9679;</span> ", vw_report_colours[ci % VW_REPORT_N_COLOURS]);
+    esc(fp, clone_name(s, name, sizeof(name)));
+    fputs("</td>", fp);
+    role_cell(fp, cat, s);
+    fputs("<td>", fp);
+    esc(fp, s->id);
+    fputs("</td><td>", fp);
+    status_span(fp, s);
+    fputs("</td>", fp);
+    const vw_track_draw_t *bd = s->baseline >= 0 ? &s->draws[s->baseline] : NULL;
+    if (bd && bd->state == VW_DRAW_NEG)
+        fprintf(fp, "<td class=\"nd\">not detected (LoD95 %s %%)</td>", vw_report_pct(bd->lod95, v1, sizeof(v1)));
+    else if (bd && bd->state == VW_DRAW_DET)
+        fprintf(fp, "<td class=\"n\">%s %%</td>", vw_report_pct(bd->vaf, v1, sizeof(v1)));
+    else
+        fputs("<td>NA</td>", fp);
+    fprintf(fp, "<td>%s</td><td>%s</td>", vw_report_date(s->first_detection, d1), vw_report_date(s->last_negative, d2));
+    vw_report_pct(s->max_vaf, v2, sizeof(v2));
+    fprintf(fp, "<td class=\"n\">%s%s</td><td class=\"n\">%d / %d</td>", v2, isfinite(s->max_vaf) ? " %" : "",
+            s->n_detected, s->n_assessed);
+    pval(pv, sizeof(pv), s->trend_p);
+    td_num(fp, pv);
+    fit_cell(fp, &s->growth, 1);
+    fit_cell(fp, &s->decay, 0);
+    fputs("</tr>\n", fp);
+}
+
+/* The range [*lo, *hi] of the LoD95 of the not-detected draws of s (kept
+ * when there is none). */
+static void lod_range(const vw_track_series_t *s, double *lo, double *hi)
+{
+    for (size_t di = 0; di < s->n_draws; di++)
+        if (s->draws[di].state == VW_DRAW_NEG && isfinite(s->draws[di].lod95)) {
+            *lo = fmin(*lo, s->draws[di].lod95);
+            *hi = fmax(*hi, s->draws[di].lod95);
+        }
+}
+
+/* Targets never detected: one summary line, the table folded under it. */
+static void undetected_table(FILE *fp, const vw_report_in_t *in, size_t b, size_t e, const vw_targets_t *cat)
+{
     int any = 0, n_nd = 0;
     double all_lo = INFINITY, all_hi = -INFINITY;
     for (size_t k = b; k < e; k++) {
@@ -990,18 +934,14 @@ static void clone_tables(FILE *fp, const vw_report_in_t *in, const vw_patient_t 
         if (is_vaf_clone(s) || s->kind != VW_KIND_MUTATION)
             continue;
         n_nd++;
-        for (size_t di = 0; di < s->n_draws; di++)
-            if (s->draws[di].state == VW_DRAW_NEG && isfinite(s->draws[di].lod95)) {
-                all_lo = fmin(all_lo, s->draws[di].lod95);
-                all_hi = fmax(all_hi, s->draws[di].lod95);
-            }
+        lod_range(s, &all_lo, &all_hi);
     }
     for (size_t k = b; k < e; k++) {
         const vw_track_series_t *s = &in->tr->s[k];
         if (is_vaf_clone(s) || s->kind != VW_KIND_MUTATION)
             continue;
+        char name[160], a[32], c[32];
         if (!any++) {
-            char a[32], c[32];
             fprintf(fp, "<details class=\"nd-targets\">\n<summary>%d other target%s not detected at any draw", n_nd,
                     n_nd == 1 ? "" : "s");
             vw_report_pct(all_lo, a, sizeof(a));
@@ -1014,14 +954,7 @@ static void clone_tables(FILE *fp, const vw_report_in_t *in, const vw_patient_t 
                   "<th>LoD95 at the draws (range)</th></tr></thead>\n<tbody>\n", fp);
         }
         double lo = INFINITY, hi = -INFINITY;
-        for (size_t di = 0; di < s->n_draws; di++)
-            if (s->draws[di].state == VW_DRAW_NEG && isfinite(s->draws[di].lod95)) {
-                if (s->draws[di].lod95 < lo)
-                    lo = s->draws[di].lod95;
-                if (s->draws[di].lod95 > hi)
-                    hi = s->draws[di].lod95;
-            }
-        char name[160], a[32], c[32];
+        lod_range(s, &lo, &hi);
         fputs("<tr><td>", fp);
         esc(fp, clone_name(s, name, sizeof(name)));
         fprintf(fp, "</td><td>%s</td><td>%s</td><td class=\"n\">%d</td><td>", vw_report_role(cat, s, NULL),
@@ -1038,8 +971,12 @@ static void clone_tables(FILE *fp, const vw_report_in_t *in, const vw_patient_t 
     }
     if (any)
         fputs("</tbody>\n</table>\n</details>\n", fp);
-    /* amplifications */
-    any = 0;
+}
+
+/* The amplification series of the patient, a table when there is one. */
+static void amp_table(FILE *fp, const vw_report_in_t *in, size_t b, size_t e)
+{
+    int any = 0;
     for (size_t k = b; k < e; k++) {
         const vw_track_series_t *s = &in->tr->s[k];
         if (s->kind != VW_KIND_AMPLIFICATION)
@@ -1061,7 +998,46 @@ static void clone_tables(FILE *fp, const vw_report_in_t *in, const vw_patient_t 
     }
     if (any)
         fputs("</tbody>\n</table>\n", fp);
-    /* draw x clone; specimen and assay columns when the sheet gives them */
+}
+
+/* One draw of a clone in the draws table. */
+static void draw_row(FILE *fp, const vw_patient_t *p, const vw_track_draw_t *d, int has_spec, int has_assay)
+{
+    char dd[VW_DATE_BUFSZ], n[32], lod[32], fl[256];
+    fprintf(fp, "<tr><td>%s</td><td>", vw_report_date(d->date, dd));
+    esc(fp, d->sample);
+    fputs("</td>", fp);
+    const vw_sample_t *sm = NULL;
+    for (size_t q = 0; q < p->n_samples && !sm; q++)
+        if (strcmp(p->samples[q].sample, d->sample) == 0)
+            sm = &p->samples[q];
+    if (has_spec) {
+        fputs("<td>", fp);
+        esc(fp, sm && sm->specimen_id ? sm->specimen_id : "NA");
+        fputs("</td>", fp);
+    }
+    if (has_assay) {
+        fputs("<td>", fp);
+        esc(fp, sm && sm->assay ? sm->assay : "NA");
+        fputs("</td>", fp);
+    }
+    td_num(fp, d->depth >= 0 ? vw_report_count(d->depth, n, sizeof(n)) : "NA");
+    draw_result(fp, d);
+    vw_report_pct(d->lod95, lod, sizeof(lod));
+    fprintf(fp, "<td class=\"n\">%s%s</td>", lod, isfinite(d->lod95) ? " %" : "");
+    double cp = d->state == VW_DRAW_DET ? vw_report_copies_per_ml(p, d) : NAN;
+    if (isfinite(cp))
+        fprintf(fp, "<td class=\"n\">%.1f</td><td class=\"flag\">", cp);
+    else
+        fputs("<td>NA</td><td class=\"flag\">", fp);
+    vw_flags_str(d->flags, fl, sizeof(fl));
+    esc(fp, strcmp(fl, ".") ? fl : "");
+    fputs("</td></tr>\n", fp);
+}
+
+/* Draw x clone; specimen and assay columns when the sheet gives them. */
+static void draws_tables(FILE *fp, const vw_report_in_t *in, const vw_patient_t *p, size_t b, size_t e)
+{
     int has_spec = 0, has_assay = 0;
     for (size_t k = 0; k < p->n_samples; k++) {
         has_spec |= p->samples[k].specimen_id != NULL;
@@ -1070,7 +1046,7 @@ static void clone_tables(FILE *fp, const vw_report_in_t *in, const vw_patient_t 
     fputs("<h2>Draws</h2>\n<p class=\"muted\">VAF in % to 2 significant figures, with mutant/total fragments and "
           "the 95 % confidence interval. A clone that is not detected is reported with the draw's LoD95, the "
           "smallest VAF that would have been detected with 95 % probability.</p>\n", fp);
-    ci = 0;
+    size_t ci = 0;
     for (size_t k = b; k < e; k++) {
         const vw_track_series_t *s = &in->tr->s[k];
         if (!is_vaf_clone(s))
@@ -1083,41 +1059,30 @@ static void clone_tables(FILE *fp, const vw_report_in_t *in, const vw_patient_t 
         fputs("<th>depth</th><th>result</th><th>alt/depth</th>"
               "<th>VAF</th><th>95 % CI</th><th>LoD95</th><th>mutant copies/mL</th><th>flags</th></tr></thead>\n"
               "<tbody>\n", fp);
-        for (size_t di = 0; di < s->n_draws; di++) {
-            const vw_track_draw_t *d = &s->draws[di];
-            char dd[VW_DATE_BUFSZ], n[32], lod[32], fl[256];
-            fprintf(fp, "<tr><td>%s</td><td>", vw_report_date(d->date, dd));
-            esc(fp, d->sample);
-            fputs("</td>", fp);
-            const vw_sample_t *sm = NULL;
-            for (size_t q = 0; q < p->n_samples && !sm; q++)
-                if (strcmp(p->samples[q].sample, d->sample) == 0)
-                    sm = &p->samples[q];
-            if (has_spec) {
-                fputs("<td>", fp);
-                esc(fp, sm && sm->specimen_id ? sm->specimen_id : "NA");
-                fputs("</td>", fp);
-            }
-            if (has_assay) {
-                fputs("<td>", fp);
-                esc(fp, sm && sm->assay ? sm->assay : "NA");
-                fputs("</td>", fp);
-            }
-            td_num(fp, d->depth >= 0 ? vw_report_count(d->depth, n, sizeof(n)) : "NA");
-            draw_result(fp, d);
-            vw_report_pct(d->lod95, lod, sizeof(lod));
-            fprintf(fp, "<td class=\"n\">%s%s</td>", lod, isfinite(d->lod95) ? " %" : "");
-            double cp = d->state == VW_DRAW_DET ? vw_report_copies_per_ml(p, d) : NAN;
-            if (isfinite(cp))
-                fprintf(fp, "<td class=\"n\">%.1f</td><td class=\"flag\">", cp);
-            else
-                fputs("<td>NA</td><td class=\"flag\">", fp);
-            vw_flags_str(d->flags, fl, sizeof(fl));
-            esc(fp, strcmp(fl, ".") ? fl : "");
-            fputs("</td></tr>\n", fp);
-        }
+        for (size_t di = 0; di < s->n_draws; di++)
+            draw_row(fp, p, &s->draws[di], has_spec, has_assay);
         fputs("</tbody>\n</table>\n", fp);
     }
+}
+
+static void clone_tables(FILE *fp, const vw_report_in_t *in, const vw_patient_t *p, const vw_targets_t *cat)
+{
+    size_t b, e;
+    vw_report_series_range(in->tr, p, &b, &e);
+    fputs("<h2>Clones</h2>\n<table>\n<thead><tr><th>clone</th><th>role (therapy context)</th><th>target</th>"
+          "<th>status</th><th>baseline VAF</th>"
+          "<th>emergence (first detection)</th><th>last negative</th><th>max VAF</th><th>detected / assessed</th>"
+          "<th>trend p</th><th>doubling time (95 % CI)</th><th>half-life (95 % CI)</th></tr></thead>\n<tbody>\n", fp);
+    size_t ci = 0;
+    for (size_t k = b; k < e; k++)
+        if (is_vaf_clone(&in->tr->s[k]))
+            clone_row(fp, &in->tr->s[k], ci++, cat);
+    if (ci == 0)
+        fputs("<tr><td colspan=\"12\">No target was detected at any draw.</td></tr>\n", fp);
+    fputs("</tbody>\n</table>\n", fp);
+    undetected_table(fp, in, b, e, cat);
+    amp_table(fp, in, b, e);
+    draws_tables(fp, in, p, b, e);
 }
 
 static void cnv_table(FILE *fp, const vw_report_in_t *in, const vw_patient_t *p)
@@ -1451,170 +1416,197 @@ static int32_t lane_origin(const vw_patient_t *p)
 
 static double month_of(const vw_patient_t *p, int32_t d) { return ((double)d - lane_origin(p)) / VW_DAYS_PER_MONTH; }
 
-static int swimmer(FILE *fp, FILE *csv, const vw_report_in_t *in, char *const *file)
+/* The swimmer plot's layout: months [tmin, tmax] in ticks of 'step' over
+ * W units from L; lanes of RH from T; the drugs in order of first use. */
+typedef struct {
+    double tmin, tmax, step, L, T, W, RH;
+    size_t n_lanes, nd;
+    const char *drugs[64];
+} swim_t;
+
+static double swim_x(const swim_t *g, double t) { return g->L + (t - g->tmin) / (g->tmax - g->tmin) * g->W; }
+
+static void swim_layout(const vw_timeline_t *tl, swim_t *g)
 {
-    const vw_timeline_t *tl = in->tl;
-    double tmin = 0, tmax = 1;
-    size_t n_lanes = 0;
+    memset(g, 0, sizeof(*g));
+    g->tmax = 1;
     for (size_t i = 0; i < tl->n_patients; i++) {
         const vw_patient_t *p = &tl->patients[i];
         if (!vw_report_is_patient(p))
             continue;
-        n_lanes++;
+        g->n_lanes++;
         double a = month_of(p, p->last_followup);
-        if (a > tmax)
-            tmax = a;
+        if (a > g->tmax)
+            g->tmax = a;
         for (size_t k = 0; k < p->n_samples; k++)
-            if (month_of(p, p->samples[k].date) < tmin)
-                tmin = month_of(p, p->samples[k].date);
+            if (month_of(p, p->samples[k].date) < g->tmin)
+                g->tmin = month_of(p, p->samples[k].date);
         for (size_t k = 0; k < p->n_events; k++)
-            if (month_of(p, p->events[k].date) < tmin)
-                tmin = month_of(p, p->events[k].date);
+            if (month_of(p, p->events[k].date) < g->tmin)
+                g->tmin = month_of(p, p->events[k].date);
     }
-    double step = tmax - tmin > 48 ? 12 : tmax - tmin > 24 ? 6 : 3;
-    tmin = floor(tmin / step) * step; /* ticks at whole multiples of 'step' months, 0 among them */
-    tmax = ceil(tmax / step) * step;
-    const double L = 170, T = 76, W = 680, RH = 22;
-    double H = T + RH * (double)n_lanes + 60;
-#define SX(t) (L + ((t) - tmin) / (tmax - tmin) * W)
-    /* drugs in order of first use */
-    const char *drugs[64];
-    size_t nd = 0;
+    g->step = g->tmax - g->tmin > 48 ? 12 : g->tmax - g->tmin > 24 ? 6 : 3;
+    g->tmin = floor(g->tmin / g->step) * g->step; /* ticks at whole multiples of 'step' months, 0 among them */
+    g->tmax = ceil(g->tmax / g->step) * g->step;
+    g->L = 170, g->T = 76, g->W = 680, g->RH = 22;
     for (size_t i = 0; i < tl->n_patients; i++)
         for (size_t k = 0; k < tl->patients[i].n_treatments; k++) {
             const char *d = tl->patients[i].treatments[k].drug;
             size_t j = 0;
-            while (j < nd && strcmp(drugs[j], d))
+            while (j < g->nd && strcmp(g->drugs[j], d))
                 j++;
-            if (j == nd && nd < 64)
-                drugs[nd++] = d;
+            if (j == g->nd && g->nd < 64)
+                g->drugs[g->nd++] = d;
         }
-    fprintf(fp, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 960 %.0f\" width=\"960\" "
-                "height=\"%.0f\" " SVG_FONT " role=\"img\" aria-label=\"swimmer plot\">\n", H, H);
-    /* legend */
-    double lx = L;
-    fprintf(fp, "<path d=\"M%.1f,14 l6,6 l-6,6 l-6,-6 z\" fill=\"#0072B2\"/>\n", lx + 6);
-    svg_text(fp, lx + 16, 24, "start", "font-size=\"12\"", "first molecular detection");
+}
+
+static size_t swim_drug(const swim_t *g, const char *drug)
+{
+    size_t j = 0;
+    while (j < g->nd && strcmp(g->drugs[j], drug))
+        j++;
+    return j;
+}
+
+/* The legend: the symbols on a first row, the drugs on a second (colours
+ * repeat after six). */
+static void swim_legend(vw_svg_t *sv, const swim_t *g)
+{
+    double lx = g->L;
+    vw_svg_marker(sv, VW_SVG_DIAMOND, NULL, lx + 6, 14, NULL, "fill=\"#0072B2\"");
+    vw_svg_text(sv, lx + 16, 24, "start", "font-size=\"12\"", "first molecular detection");
     lx += 180;
-    fprintf(fp, "<rect x=\"%.1f\" y=\"14\" width=\"11\" height=\"11\" fill=\"" RED "\"/>\n", lx);
-    svg_text(fp, lx + 16, 24, "start", "font-size=\"12\"", "progression (PD)");
+    vw_svg_rect(sv, NULL, lx, 14, 11, 11, NULL, "fill=\"" RED "\"");
+    vw_svg_text(sv, lx + 16, 24, "start", "font-size=\"12\"", "progression (PD)");
     lx += 125;
-    fprintf(fp, "<path d=\"M%.1f,14 l10,6 l-10,6 z\" fill=\"#555\"/>\n", lx);
-    svg_text(fp, lx + 14, 24, "start", "font-size=\"12\"", "censored (no PD)");
+    vw_svg_marker(sv, VW_SVG_RIGHT, NULL, lx, 14, NULL, "fill=\"#555\"");
+    vw_svg_text(sv, lx + 14, 24, "start", "font-size=\"12\"", "censored (no PD)");
     lx += 122;
-    fprintf(fp, "<line x1=\"%.1f\" y1=\"13\" x2=\"%.1f\" y2=\"27\" stroke=\"#000\" stroke-width=\"1.5\"/>\n", lx + 3,
-            lx + 3);
-    svg_text(fp, lx + 10, 24, "start", "font-size=\"12\"", "blood draw");
+    vw_svg_line(sv, NULL, lx + 3, 13, lx + 3, 27, NULL, "stroke=\"#000\" stroke-width=\"1.5\"");
+    vw_svg_text(sv, lx + 10, 24, "start", "font-size=\"12\"", "blood draw");
     lx += 90;
-    fprintf(fp, "<path d=\"M%.1f,14 l6,6 l-6,6 l-6,-6 z\" fill=\"" AMP_COL "\"/>\n", lx + 6);
-    svg_text(fp, lx + 16, 24, "start", "font-size=\"12\"", "first detection: amplification");
-    /* the drugs on a second row (colours repeat after six) */
-    lx = L;
+    vw_svg_marker(sv, VW_SVG_DIAMOND, NULL, lx + 6, 14, NULL, "fill=\"" AMP_COL "\"");
+    vw_svg_text(sv, lx + 16, 24, "start", "font-size=\"12\"", "first detection: amplification");
+    lx = g->L;
     double dy = 44;
-    svg_text(fp, lx - 10, dy + 10, "end", "font-size=\"12\"", "treatment:");
-    for (size_t j = 0; j < nd; j++) {
+    vw_svg_text(sv, lx - 10, dy + 10, "end", "font-size=\"12\"", "treatment:");
+    for (size_t j = 0; j < g->nd; j++) {
         char lab[80];
-        snprintf(lab, sizeof(lab), "%.60s", *drugs[j] ? drugs[j] : "treatment");
+        snprintf(lab, sizeof(lab), "%.60s", *g->drugs[j] ? g->drugs[j] : "treatment");
         double w = 32 + 7.6 * (double)strlen(lab);
         if (lx + w > 950) {
-            svg_text(fp, lx, dy + 10, "start", "font-size=\"12\"", "...");
+            vw_svg_text(sv, lx, dy + 10, "start", "font-size=\"12\"", "...");
             break;
         }
-        fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"16\" height=\"10\" fill=\"%s\"/>\n", lx, dy + 1,
-                drug_fill[j % 6]);
-        svg_text(fp, lx + 20, dy + 10, "start", "font-size=\"12\"", lab);
+        vw_svg_rect(sv, NULL, lx, dy + 1, 16, 10, NULL, "fill=\"%s\"", drug_fill[j % 6]);
+        vw_svg_text(sv, lx + 20, dy + 10, "start", "font-size=\"12\"", lab);
         lx += w;
     }
-    /* grid */
-    double yb = T + RH * (double)n_lanes;
-    for (double t = tmin; t <= tmax + 1e-9; t += step) {
-        double x = SX(t);
-        fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>\n", x, T - 6, x, yb + 4,
-                t == 0 ? "#999" : "#e4e4e4");
+}
+
+/* Month grid lines and labels, a small tick at every whole month. */
+static void swim_grid(vw_svg_t *sv, const swim_t *g)
+{
+    double yb = g->T + g->RH * (double)g->n_lanes;
+    for (double t = g->tmin; t <= g->tmax + 1e-9; t += g->step) {
+        double x = swim_x(g, t);
         char lab[16];
         snprintf(lab, sizeof(lab), "%.0f", t);
-        svg_text(fp, x, yb + 18, "middle", "font-size=\"11\"", lab);
+        vw_svg_line(sv, NULL, x, g->T - 6, x, yb + 4, NULL, "stroke=\"%s\"", t == 0 ? "#999" : "#e4e4e4");
+        vw_svg_text(sv, x, yb + 18, "middle", "font-size=\"11\"", lab);
     }
-    /* a small tick at every whole month */
-    for (double t = tmin; step > 1 && t <= tmax + 1e-9; t += 1)
-        fprintf(fp, "<line class=\"month\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#999\"/>\n", SX(t),
-                yb + 4, SX(t), yb + 8);
-    svg_text(fp, L + W / 2, yb + 38, "middle", "font-size=\"13\"", "Months since the first treatment start");
+    for (double t = g->tmin; g->step > 1 && t <= g->tmax + 1e-9; t += 1)
+        vw_svg_line(sv, "month", swim_x(g, t), yb + 4, swim_x(g, t), yb + 8, NULL, "stroke=\"#999\"");
+    vw_svg_text(sv, g->L + g->W / 2, yb + 38, "middle", "font-size=\"13\"", "Months since the first treatment start");
+}
+
+static void swim_csv(FILE *csv, const vw_patient_t *p, const char *what, int32_t date, const char *detail)
+{
+    char dd[VW_DATE_BUFSZ];
+    csv_field(csv, p->id);
+    fprintf(csv, ",%s,%s,%.2f,", what, vw_report_date(date, dd), month_of(p, date));
+    csv_field(csv, detail);
+    fputc('\n', csv);
+}
+
+/* The treatments and plasma draws of a lane centred on yc. */
+static void swim_course(vw_svg_t *sv, FILE *csv, const swim_t *g, const vw_patient_t *p, double yc)
+{
+    for (size_t k = 0; k < p->n_treatments; k++) {
+        const vw_treatment_t *t = &p->treatments[k];
+        double a = swim_x(g, month_of(p, t->start)), c = swim_x(g, month_of(p, t->has_stop ? t->stop : p->last_followup));
+        swim_csv(csv, p, "treatment_start", t->start, t->drug);
+        if (t->has_stop)
+            swim_csv(csv, p, "treatment_stop", t->stop, t->drug);
+        vw_svg_rect(sv, NULL, a, yc - 6, c - a > 1 ? c - a : 1, 12, *t->drug ? t->drug : "treatment", "fill=\"%s\"",
+                    drug_fill[swim_drug(g, t->drug) % 6]);
+    }
+    for (size_t k = 0; k < p->n_samples; k++)
+        if (p->samples[k].type == VW_SAMPLE_PLASMA) {
+            double x = swim_x(g, month_of(p, p->samples[k].date));
+            vw_svg_line(sv, NULL, x, yc - 8, x, yc + 8, NULL, "stroke=\"#000\"");
+            swim_csv(csv, p, "draw", p->samples[k].date, p->samples[k].sample);
+        }
+    swim_csv(csv, p, "last_followup", p->last_followup, "");
+}
+
+/* One patient's lane: name (linked to its page), follow-up line, course,
+ * censoring or progression, first molecular detection and lead time. */
+static void swim_lane(vw_svg_t *sv, FILE *csv, const swim_t *g, const vw_patient_t *p, const vw_lead_t *l,
+                      const char *file, double yc)
+{
+    if (file)
+        fprintf(sv->fp, "<a href=\"patients/%s.html\">", file);
+    vw_svg_text(sv, g->L - 10, yc + 4, "end", "font-size=\"12\" fill=\"#0b5394\"", p->id);
+    if (file)
+        fputs("</a>\n", sv->fp);
+    double x0 = swim_x(g, month_of(p, p->n_samples ? p->samples[0].date : lane_origin(p)));
+    double x1 = swim_x(g, month_of(p, p->last_followup));
+    vw_svg_line(sv, NULL, x0, yc, x1, yc, NULL, "stroke=\"#bbb\"");
+    swim_course(sv, csv, g, p, yc);
+    if (!p->has_progression && !p->has_death)
+        vw_svg_marker(sv, VW_SVG_RIGHT, NULL, x1 + 1, yc - 6, NULL, "fill=\"#555\"");
+    if (p->has_progression) {
+        double x = swim_x(g, month_of(p, p->progression_date));
+        vw_svg_rect(sv, NULL, x - 5.5, yc - 5.5, 11, 11, NULL, "fill=\"" RED "\"");
+        swim_csv(csv, p, "progression", p->progression_date, "");
+    }
+    if (l && l->first_detection != VW_DATE_NONE) {
+        double x = swim_x(g, month_of(p, l->first_detection));
+        int amp = l->clone && l->clone->kind == VW_KIND_AMPLIFICATION;
+        char nm[160] = "";
+        if (l->clone)
+            clone_name(l->clone, nm, sizeof(nm));
+        vw_svg_marker(sv, VW_SVG_DIAMOND, amp ? "first-amp" : "first-mut", x, yc - 6, nm,
+                      "fill=\"%s\" stroke=\"#fff\" stroke-width=\"0.8\"", amp ? AMP_COL : "#0072B2");
+        swim_csv(csv, p, "first_molecular_detection", l->first_detection, nm);
+    }
+    if (l && isfinite(l->lead_days)) {
+        char lab[48];
+        snprintf(lab, sizeof(lab), "%+.0f d", l->lead_days);
+        vw_svg_text(sv, x1 + 14, yc + 4, "start", "font-size=\"11\" fill=\"#333\"", lab);
+    }
+}
+
+static int swimmer(FILE *fp, FILE *csv, const vw_report_in_t *in, char *const *file)
+{
+    const vw_timeline_t *tl = in->tl;
+    swim_t g;
+    swim_layout(tl, &g);
+    vw_svg_t sv;
+    vw_svg_init(&sv, fp);
+    vw_svg_open(&sv, NULL, 960, g.T + g.RH * (double)g.n_lanes + 60, 1, "swimmer plot");
+    swim_legend(&sv, &g);
+    swim_grid(&sv, &g);
     size_t lane = 0;
     for (size_t i = 0; i < tl->n_patients; i++) {
         const vw_patient_t *p = &tl->patients[i];
-        const vw_lead_t *l = vw_report_lead(in->lt, p, i);
         if (!vw_report_is_patient(p))
             continue;
-        double yc = T + RH * (double)lane++ + RH / 2;
-        char dd[VW_DATE_BUFSZ];
-#define CSV_ROW(what, date, detail)                                                                             \
-    do {                                                                                                         \
-        csv_field(csv, p->id);                                                                                   \
-        fprintf(csv, ",%s,%s,%.2f,", what, vw_report_date(date, dd), month_of(p, date));                         \
-        csv_field(csv, detail);                                                                                  \
-        fputc('\n', csv);                                                                                        \
-    } while (0)
-        if (file)
-            fprintf(fp, "<a href=\"patients/%s.html\">", file[i]);
-        svg_text(fp, L - 10, yc + 4, "end", "font-size=\"12\" fill=\"#0b5394\"", p->id);
-        if (file)
-            fputs("</a>\n", fp);
-        double x0 = SX(month_of(p, p->n_samples ? p->samples[0].date : lane_origin(p)));
-        double x1 = SX(month_of(p, p->last_followup));
-        fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#bbb\"/>\n", x0, yc, x1, yc);
-        for (size_t k = 0; k < p->n_treatments; k++) {
-            const vw_treatment_t *t = &p->treatments[k];
-            size_t j = 0;
-            while (j < nd && strcmp(drugs[j], t->drug))
-                j++;
-            double a = SX(month_of(p, t->start)), c = SX(month_of(p, t->has_stop ? t->stop : p->last_followup));
-            fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"12\" fill=\"%s\"><title>", a, yc - 6,
-                    c - a > 1 ? c - a : 1, drug_fill[j % 6]);
-            CSV_ROW("treatment_start", t->start, t->drug);
-            if (t->has_stop)
-                CSV_ROW("treatment_stop", t->stop, t->drug);
-            esc(fp, *t->drug ? t->drug : "treatment");
-            fputs("</title></rect>\n", fp);
-        }
-        for (size_t k = 0; k < p->n_samples; k++)
-            if (p->samples[k].type == VW_SAMPLE_PLASMA) {
-                double x = SX(month_of(p, p->samples[k].date));
-                fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#000\"/>\n", x, yc - 8, x,
-                        yc + 8);
-                CSV_ROW("draw", p->samples[k].date, p->samples[k].sample);
-            }
-        CSV_ROW("last_followup", p->last_followup, "");
-        if (!p->has_progression && !p->has_death) {
-            double x = SX(month_of(p, p->last_followup));
-            fprintf(fp, "<path d=\"M%.1f,%.1f l10,6 l-10,6 z\" fill=\"#555\"/>\n", x + 1, yc - 6);
-        }
-        if (p->has_progression) {
-            double x = SX(month_of(p, p->progression_date));
-            fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"11\" height=\"11\" fill=\"" RED "\"/>\n", x - 5.5,
-                    yc - 5.5);
-            CSV_ROW("progression", p->progression_date, "");
-        }
-        if (l && l->first_detection != VW_DATE_NONE) {
-            double x = SX(month_of(p, l->first_detection));
-            int amp = l->clone && l->clone->kind == VW_KIND_AMPLIFICATION;
-            fprintf(fp, "<path class=\"%s\" d=\"M%.1f,%.1f l6,6 l-6,6 l-6,-6 z\" fill=\"%s\" stroke=\"#fff\" "
-                        "stroke-width=\"0.8\"><title>", amp ? "first-amp" : "first-mut", x, yc - 6,
-                    amp ? AMP_COL : "#0072B2");
-            char nm[160];
-            esc(fp, l->clone ? clone_name(l->clone, nm, sizeof(nm)) : "");
-            fputs("</title></path>\n", fp);
-            CSV_ROW("first_molecular_detection", l->first_detection, l->clone ? nm : "");
-        }
-        if (l && isfinite(l->lead_days)) {
-            char lab[48];
-            snprintf(lab, sizeof(lab), "%+.0f d", l->lead_days);
-            svg_text(fp, x1 + 14, yc + 4, "start", "font-size=\"11\" fill=\"#333\"", lab);
-        }
+        swim_lane(&sv, csv, &g, p, vw_report_lead(in->lt, p, i), file ? file[i] : NULL,
+                  g.T + g.RH * (double)lane++ + g.RH / 2);
     }
-#undef CSV_ROW
-#undef SX
-    fputs("</svg>\n", fp);
+    vw_svg_close(&sv);
     return 0;
 }
 
@@ -1625,113 +1617,133 @@ static const char swimmer_caption[] =
     "the red square is radiographic progression, a grey arrow marks follow-up without progression. The number "
     "after a lane is the lead time in days (positive: blood first). Click a patient for the details.";
 
-static int km_plot(FILE *fp, FILE *csv, const vw_report_in_t *in, char *const *file)
+/* Kaplan-Meier plot geometry: months [0, tmax] over W units from L, survival
+ * [0, 1] over H units down from T. */
+typedef struct {
+    double L, T, W, H, tmax, step;
+} km_geom_t;
+
+static double km_x(const km_geom_t *g, double t) { return g->L + t / g->tmax * g->W; }
+static double km_y(const km_geom_t *g, double s) { return g->T + (1 - s) * g->H; }
+
+static void km_axes(vw_svg_t *sv, const km_geom_t *g)
 {
-    (void)file;
-    const vw_leadtime_t *lt = in->lt;
-    double *tm = calloc(lt->n ? lt->n : 1, sizeof(double)), *tr = calloc(lt->n ? lt->n : 1, sizeof(double));
-    int *em = calloc(lt->n ? lt->n : 1, sizeof(int)), *er = calloc(lt->n ? lt->n : 1, sizeof(int));
-    vw_km_t *km[2] = {NULL, NULL};
-    size_t nm = 0, nr = 0;
-    int rc = -ENOMEM;
-    if (!tm || !tr || !em || !er)
-        goto out;
+    vw_svg_frame(sv, g->L, g->T, g->W, g->H);
+    for (int k = 0; k <= 4; k++) {
+        char lab[16];
+        snprintf(lab, sizeof(lab), "%.0f %%", k / 4.0 * 100);
+        vw_svg_ytick(sv, g->L, g->L + g->W, km_y(g, k / 4.0), "#e4e4e4", 12, lab);
+    }
+    for (double t = 0; t <= g->tmax + 1e-9; t += g->step) {
+        char lab[16];
+        snprintf(lab, sizeof(lab), "%.0f", t);
+        vw_svg_xtick(sv, km_x(g, t), g->T + g->H, 5, 20, 12, lab);
+    }
+    vw_svg_text(sv, g->L + g->W / 2, g->T + g->H + 42, "middle", "font-size=\"13\"",
+                "Months since the first treatment start");
+    vw_svg_ylabel(sv, 18, g->T + g->H / 2, "Patients without progression");
+}
+
+/* One curve c (0 molecular, 1 radiographic) of n patients: the steps, the
+ * censoring ticks, its CSV rows and its legend row at ly. */
+static int km_curve(vw_svg_t *sv, FILE *csv, const km_geom_t *g, const vw_km_t *k, int c, size_t n, double ly)
+{
+    static const char *const col[2] = {"#0072B2", RED};
+    static const char *const lab[2] = {"molecular (clone emergence in plasma)", "radiographic (RECIST PD)"};
+    double *x = malloc((k->n + 1) * sizeof(double)), *y = malloc((k->n + 1) * sizeof(double));
+    if (!x || !y) {
+        free(x);
+        free(y);
+        return -ENOMEM;
+    }
+    for (size_t i = 0; i < k->n; i++) {
+        x[i] = km_x(g, k->time[i]);
+        y[i] = km_y(g, k->surv[i]);
+    }
+    char attrs[64], t[160];
+    snprintf(attrs, sizeof(attrs), "stroke=\"%s\" stroke-width=\"2\"", col[c]);
+    vw_svg_steps(sv, km_x(g, 0.0), km_y(g, 1.0), x, y, k->n, attrs);
+    for (size_t i = 0; i < k->n; i++)
+        fprintf(csv, "%s,%.3f,%.6g,%d,%d\n", c ? "radiographic" : "molecular", k->time[i], k->surv[i],
+                (int)k->n_event[i], (int)k->n_censor[i]);
+    for (size_t i = 0; i < k->n; i++)
+        if (k->n_censor[i] > 0)
+            vw_svg_line(sv, NULL, x[i], y[i] - 6, x[i], y[i] + 6, NULL, "%s", attrs);
+    if (isfinite(k->median))
+        snprintf(t, sizeof(t), "%s: median %.1f months (n = %zu)", lab[c], k->median, n);
+    else
+        snprintf(t, sizeof(t), "%s: median not reached (n = %zu)", lab[c], n);
+    vw_svg_line(sv, NULL, g->L, ly, g->L + 20, ly, NULL, "%s", attrs);
+    vw_svg_text(sv, g->L + 26, ly + 4, "start", "font-size=\"12\"", t);
+    free(x);
+    free(y);
+    return 0;
+}
+
+/* The times to molecular (c = 0) and radiographic (c = 1) progression in
+ * months, and their events, of the patients; *ret_n[c] of each. */
+static void km_times(const vw_leadtime_t *lt, double *t[2], int *ev[2], size_t ret_n[2])
+{
+    ret_n[0] = ret_n[1] = 0;
     for (size_t i = 0; i < lt->n; i++) {
         const vw_lead_t *l = &lt->p[i];
         if (!vw_report_is_patient(l->patient))
             continue;
         if (isfinite(l->t_molecular) && l->t_molecular >= 0) {
-            tm[nm] = l->t_molecular / VW_DAYS_PER_MONTH;
-            em[nm++] = l->molecular_event != 0;
+            t[0][ret_n[0]] = l->t_molecular / VW_DAYS_PER_MONTH;
+            ev[0][ret_n[0]++] = l->molecular_event != 0;
         }
         if (isfinite(l->t_radiographic) && l->t_radiographic >= 0) {
-            tr[nr] = l->t_radiographic / VW_DAYS_PER_MONTH;
-            er[nr++] = l->radiographic_event != 0;
+            t[1][ret_n[1]] = l->t_radiographic / VW_DAYS_PER_MONTH;
+            ev[1][ret_n[1]++] = l->radiographic_event != 0;
         }
     }
-    if (nm && (rc = vw_stats_km(tm, em, nm, 0.95, &km[0])) < 0)
+}
+
+static int km_plot(FILE *fp, FILE *csv, const vw_report_in_t *in, char *const *file)
+{
+    (void)file;
+    const vw_leadtime_t *lt = in->lt;
+    size_t m = lt->n ? lt->n : 1, n[2];
+    double *t[2] = {calloc(m, sizeof(double)), calloc(m, sizeof(double))};
+    int *ev[2] = {calloc(m, sizeof(int)), calloc(m, sizeof(int))};
+    vw_km_t *km[2] = {NULL, NULL};
+    int rc = -ENOMEM;
+    if (!t[0] || !t[1] || !ev[0] || !ev[1])
         goto out;
-    if (nr && (rc = vw_stats_km(tr, er, nr, 0.95, &km[1])) < 0)
-        goto out;
-    const double L = 80, T = 20, W = 600, H = 280;
-    double tmax = 1;
+    km_times(lt, t, ev, n);
+    for (int c = 0; c < 2; c++)
+        if (n[c] && (rc = vw_stats_km(t[c], ev[c], n[c], 0.95, &km[c])) < 0)
+            goto out;
+    km_geom_t g = {80, 20, 600, 280, 1, 0};
     for (int c = 0; c < 2; c++)
         for (size_t i = 0; km[c] && i < km[c]->n; i++)
-            if (km[c]->time[i] > tmax)
-                tmax = km[c]->time[i];
-    double step = tmax > 48 ? 12 : tmax > 24 ? 6 : 3;
-    tmax = ceil(tmax / step) * step;
-#define KX(t) (L + (t) / tmax * W)
-#define KY(s) (T + (1 - (s)) * H)
-    fprintf(fp, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 960 %.0f\" width=\"960\" "
-                "height=\"%.0f\" " SVG_FONT " role=\"img\" aria-label=\"Kaplan-Meier curves\">\n", T + H + 120,
-            T + H + 120);
-    fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#fff\" stroke=\"#999\"/>\n", L, T, W,
-            H);
-    for (int k = 0; k <= 4; k++) {
-        double s = k / 4.0, y = KY(s);
-        fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e4e4e4\"/>\n", L, y, L + W, y);
-        char lab[16];
-        snprintf(lab, sizeof(lab), "%.0f %%", s * 100);
-        svg_text(fp, L - 8, y + 4, "end", "font-size=\"12\"", lab);
-    }
-    for (double t = 0; t <= tmax + 1e-9; t += step) {
-        char lab[16];
-        snprintf(lab, sizeof(lab), "%.0f", t);
-        fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>\n", KX(t), T + H, KX(t),
-                T + H + 5);
-        svg_text(fp, KX(t), T + H + 20, "middle", "font-size=\"12\"", lab);
-    }
-    svg_text(fp, L + W / 2, T + H + 42, "middle", "font-size=\"13\"", "Months since the first treatment start");
-    fprintf(fp, "<text x=\"18\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"13\" transform=\"rotate(-90 18 %.1f)\">"
-                "Patients without progression</text>\n", T + H / 2, T + H / 2);
-    static const char *const col[2] = {"#0072B2", RED};
-    static const char *const lab[2] = {"molecular (clone emergence in plasma)", "radiographic (RECIST PD)"};
-    double ly = T + H + 66;
-    for (int c = 0; c < 2; c++) {
-        const vw_km_t *k = km[c];
-        if (!k)
-            continue;
-        fprintf(fp, "<path fill=\"none\" stroke=\"%s\" stroke-width=\"2\" d=\"M%.1f,%.1f", col[c], KX(0.0), KY(1.0));
-        double s = 1;
-        for (size_t i = 0; i < k->n; i++) {
-            fprintf(fp, " H%.1f", KX(k->time[i]));
-            if (k->surv[i] != s)
-                fprintf(fp, " V%.1f", KY(k->surv[i]));
-            s = k->surv[i];
+            if (km[c]->time[i] > g.tmax)
+                g.tmax = km[c]->time[i];
+    g.step = g.tmax > 48 ? 12 : g.tmax > 24 ? 6 : 3;
+    g.tmax = ceil(g.tmax / g.step) * g.step;
+    vw_svg_t sv;
+    vw_svg_init(&sv, fp);
+    vw_svg_open(&sv, NULL, 960, g.T + g.H + 120, 1, "Kaplan-Meier curves");
+    km_axes(&sv, &g);
+    double ly = g.T + g.H + 66;
+    for (int c = 0; c < 2; c++)
+        if (km[c]) {
+            if ((rc = km_curve(&sv, csv, &g, km[c], c, n[c], ly)) < 0)
+                goto out;
+            ly += 20;
         }
-        fputs("\"/>\n", fp);
-        for (size_t i = 0; i < k->n; i++)
-            fprintf(csv, "%s,%.3f,%.6g,%d,%d\n", c ? "radiographic" : "molecular", k->time[i], k->surv[i],
-                    (int)k->n_event[i], (int)k->n_censor[i]);
-        for (size_t i = 0; i < k->n; i++)
-            if (k->n_censor[i] > 0)
-                fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2\"/>\n",
-                        KX(k->time[i]), KY(k->surv[i]) - 6, KX(k->time[i]), KY(k->surv[i]) + 6, col[c]);
-        char t[160];
-        if (isfinite(k->median))
-            snprintf(t, sizeof(t), "%s: median %.1f months (n = %zu)", lab[c], k->median, c ? nr : nm);
-        else
-            snprintf(t, sizeof(t), "%s: median not reached (n = %zu)", lab[c], c ? nr : nm);
-        fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2\"/>\n",
-                L, ly, L + 20, ly, col[c]);
-        svg_text(fp, L + 26, ly + 4, "start", "font-size=\"12\"", t);
-        ly += 20;
-    }
-    fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\" stroke-width=\"2\"/>\n",
-            L + 10, ly - 6, L + 10, ly + 6);
-    svg_text(fp, L + 26, ly + 4, "start", "font-size=\"12\"", "censored");
-#undef KX
-#undef KY
-    fputs("</svg>\n", fp);
+    vw_svg_line(&sv, NULL, g.L + 10, ly - 6, g.L + 10, ly + 6, NULL, "stroke=\"#333\" stroke-width=\"2\"");
+    vw_svg_text(&sv, g.L + 26, ly + 4, "start", "font-size=\"12\"", "censored");
+    vw_svg_close(&sv);
     rc = 0;
 out:
     vw_stats_km_destroy(km[0]);
     vw_stats_km_destroy(km[1]);
-    free(tm);
-    free(tr);
-    free(em);
-    free(er);
+    free(t[0]);
+    free(t[1]);
+    free(ev[0]);
+    free(ev[1]);
     return rc;
 }
 
@@ -1748,16 +1760,9 @@ static void range_text(char *buf, size_t size, const vw_lead_group_t *g)
         snprintf(buf, size, "NA");
 }
 
-int vw_report_write_cohort_html(const vw_report_in_t *in, const vw_report_opt_t *opt, char *const *file, FILE *fp)
+/* The cohort summary box: counts by lead-time status and the lead time. */
+static void cohort_summary(FILE *fp, const vw_report_in_t *in)
 {
-    if (!in || !in->tl || !in->tr || !in->lt || !fp)
-        return -EINVAL;
-    const char *title = opt && opt->title ? opt->title : "vafwatch cohort report";
-    page_head(fp, "", title);
-    fputs("<h1>", fp);
-    esc(fp, title);
-    fputs("</h1>\n", fp);
-    page_notice(fp, opt);
     const vw_lead_group_t *tot = in->lt->n_groups ? &in->lt->g[in->lt->n_groups - 1] : NULL;
     char r[128], m[64] = "";
     /* sheet entries without a plasma draw (normals of a panel ...) are not patients */
@@ -1781,14 +1786,12 @@ int vw_report_write_cohort_html(const vw_report_in_t *in, const vw_report_opt_t 
                     n_not == 1 ? "y" : "ies", n_not == 1 ? "is" : "are");
         fputs("</div>\n", fp);
     }
-    fputs("<h2>Patients over time</h2>\n", fp);
-    fig_t f;
-    int rc;
-    if ((rc = fig_open(&f)) < 0)
-        return rc;
-    swimmer(f.fs, f.fc, in, file);
-    if ((rc = fig_close(fp, &f, swimmer_caption, "cohort_swimmer", SWIM_CSV_HEADER)) < 0)
-        return rc;
+}
+
+/* The lead-time table, one row per group, the total last (left open). */
+static void lead_groups(FILE *fp, const vw_report_in_t *in)
+{
+    char r[128];
     fputs("<h2>Lead time</h2>\n<table>\n<thead><tr><th>group (gene of the first clone)</th><th>patients</th>"
           "<th>with progression</th><th>molecular first</th><th>radiographic first</th><th>concordant</th>"
           "<th>no emergence</th><th>censored</th><th>lead time, median (range)</th>"
@@ -1812,13 +1815,11 @@ int vw_report_write_cohort_html(const vw_report_in_t *in, const vw_report_opt_t 
         else
             fputs("<td>not reached</td></tr>\n", fp);
     }
-    fputs("</tbody>\n</table>\n<h2>Time to molecular and to radiographic progression</h2>\n", fp);
-    if ((rc = fig_open(&f)) < 0)
-        return rc;
-    rc = km_plot(f.fs, f.fc, in, file);
-    int rc2 = fig_close(fp, &f, km_caption, "cohort_kaplan_meier", KM_CSV_HEADER);
-    if (rc < 0 || rc2 < 0)
-        return rc < 0 ? rc : rc2;
+}
+
+/* The patient list, linked to their pages (left open). */
+static void patient_list(FILE *fp, const vw_report_in_t *in, char *const *file)
+{
     fputs("<h2>Patients</h2>\n<table>\n<thead><tr><th>patient</th><th>status</th><th>first clone to meet the rule</th>"
           "<th>first detection</th><th>progression</th><th>lead time</th><th>draws</th><th>clones</th></tr></thead>\n"
           "<tbody>\n", fp);
@@ -1848,6 +1849,36 @@ int vw_report_write_cohort_html(const vw_report_in_t *in, const vw_report_opt_t 
         fprintf(fp, "<td class=\"n\">%zu</td><td class=\"n\">%zu</td></tr>\n", vw_report_n_draws(p),
                 vw_report_n_clones(in->tr, p));
     }
+}
+
+int vw_report_write_cohort_html(const vw_report_in_t *in, const vw_report_opt_t *opt, char *const *file, FILE *fp)
+{
+    if (!in || !in->tl || !in->tr || !in->lt || !fp)
+        return -EINVAL;
+    const char *title = opt && opt->title ? opt->title : "vafwatch cohort report";
+    page_head(fp, "", title);
+    fputs("<h1>", fp);
+    esc(fp, title);
+    fputs("</h1>\n", fp);
+    page_notice(fp, opt);
+    cohort_summary(fp, in);
+    fputs("<h2>Patients over time</h2>\n", fp);
+    fig_t f;
+    int rc;
+    if ((rc = fig_open(&f)) < 0)
+        return rc;
+    swimmer(f.fs, f.fc, in, file);
+    if ((rc = fig_close(fp, &f, swimmer_caption, "cohort_swimmer", SWIM_CSV_HEADER)) < 0)
+        return rc;
+    lead_groups(fp, in);
+    fputs("</tbody>\n</table>\n<h2>Time to molecular and to radiographic progression</h2>\n", fp);
+    if ((rc = fig_open(&f)) < 0)
+        return rc;
+    rc = km_plot(f.fs, f.fc, in, file);
+    int rc2 = fig_close(fp, &f, km_caption, "cohort_kaplan_meier", KM_CSV_HEADER);
+    if (rc < 0 || rc2 < 0)
+        return rc < 0 ? rc : rc2;
+    patient_list(fp, in, file);
     fputs("</tbody>\n</table>\n<p class=\"muted\">Also written: vafwatch.report.json (this report as JSON, schema in "
           "docs/schema/vafwatch-report.schema.json) and vafwatch_mqc.tsv (a MultiQC custom-content table).</p>\n",
           fp);

@@ -211,25 +211,9 @@ static int cnv_row_of(const vw_report_cnv_t *c, int r, const vw_patient_t *p)
     return 0;
 }
 
-static void patient(FILE *fp, const vw_report_in_t *in, size_t i, const char *file, const vw_targets_t *cat,
-                    const char *ind)
+/* The patient's lead-time record, or null. */
+static void lead_obj(FILE *fp, const vw_lead_t *l, const char *ind)
 {
-    const vw_patient_t *p = &in->tl->patients[i];
-    const vw_lead_t *l = vw_report_lead(in->lt, p, i);
-    fprintf(fp, "{\n%s  ", ind);
-    jstr(fp, "patient", p->id);
-    fputs(", ", fp);
-    jstr(fp, "report", file);
-    fprintf(fp, ",\n%s  ", ind);
-    jdate(fp, "first_treatment_start", p->has_treatment_start ? p->first_treatment_start : VW_DATE_NONE);
-    fputs(", ", fp);
-    jdate(fp, "progression", p->has_progression ? p->progression_date : VW_DATE_NONE);
-    fputs(", ", fp);
-    jdate(fp, "death", p->has_death ? p->death_date : VW_DATE_NONE);
-    fputs(", ", fp);
-    jdate(fp, "last_followup", p->last_followup);
-    fprintf(fp, ", \"n_draws\": %zu, \"n_clones\": %zu,\n%s  \"lead\": ", vw_report_n_draws(p),
-            vw_report_n_clones(in->tr, p), ind);
     if (l) {
         fprintf(fp, "{\"status\": \"%s\", ", vw_lead_status_name(l->status));
         jstr(fp, "clone", l->clone ? l->clone->id : NULL);
@@ -259,6 +243,11 @@ static void patient(FILE *fp, const vw_report_in_t *in, size_t i, const char *fi
     } else {
         fputs("null", fp);
     }
+}
+
+/* ,"treatments": [...], "events": [...], "samples": [...  (left open). */
+static void course(FILE *fp, const vw_patient_t *p, const char *ind)
+{
     fprintf(fp, ",\n%s  \"treatments\": [", ind);
     for (size_t k = 0; k < p->n_treatments; k++) {
         const vw_treatment_t *t = &p->treatments[k];
@@ -294,15 +283,11 @@ static void patient(FILE *fp, const vw_report_in_t *in, size_t i, const char *fi
         jstr(fp, "assay", s->assay);
         fputs("}", fp);
     }
-    fprintf(fp, "],\n%s  \"clones\": [", ind);
-    size_t b, e;
-    vw_report_series_range(in->tr, p, &b, &e);
-    char ind2[64];
-    snprintf(ind2, sizeof(ind2), "%s    ", ind);
-    for (size_t k = b; k < e; k++) {
-        fprintf(fp, "%s\n%s", k > b ? "," : "", ind2);
-        clone(fp, p, &in->tr->s[k], cat, ind2);
-    }
+}
+
+/* ], "cnv": [...], "markers": [...  (left open). */
+static void extras(FILE *fp, const vw_report_in_t *in, size_t i, const vw_patient_t *p, const char *ind)
+{
     fprintf(fp, "],\n%s  \"cnv\": [", ind);
     int nc = 0;
     for (int r = 0; in->cnv && r < in->cnv->n_rows; r++) {
@@ -332,6 +317,39 @@ static void patient(FILE *fp, const vw_report_in_t *in, size_t i, const char *fi
         jnum(fp, "value", v->value, "%.6g");
         fputs("}", fp);
     }
+}
+
+static void patient(FILE *fp, const vw_report_in_t *in, size_t i, const char *file, const vw_targets_t *cat,
+                    const char *ind)
+{
+    const vw_patient_t *p = &in->tl->patients[i];
+    const vw_lead_t *l = vw_report_lead(in->lt, p, i);
+    fprintf(fp, "{\n%s  ", ind);
+    jstr(fp, "patient", p->id);
+    fputs(", ", fp);
+    jstr(fp, "report", file);
+    fprintf(fp, ",\n%s  ", ind);
+    jdate(fp, "first_treatment_start", p->has_treatment_start ? p->first_treatment_start : VW_DATE_NONE);
+    fputs(", ", fp);
+    jdate(fp, "progression", p->has_progression ? p->progression_date : VW_DATE_NONE);
+    fputs(", ", fp);
+    jdate(fp, "death", p->has_death ? p->death_date : VW_DATE_NONE);
+    fputs(", ", fp);
+    jdate(fp, "last_followup", p->last_followup);
+    fprintf(fp, ", \"n_draws\": %zu, \"n_clones\": %zu,\n%s  \"lead\": ", vw_report_n_draws(p),
+            vw_report_n_clones(in->tr, p), ind);
+    lead_obj(fp, l, ind);
+    course(fp, p, ind);
+    fprintf(fp, "],\n%s  \"clones\": [", ind);
+    size_t b, e;
+    vw_report_series_range(in->tr, p, &b, &e);
+    char ind2[64];
+    snprintf(ind2, sizeof(ind2), "%s    ", ind);
+    for (size_t k = b; k < e; k++) {
+        fprintf(fp, "%s\n%s", k > b ? "," : "", ind2);
+        clone(fp, p, &in->tr->s[k], cat, ind2);
+    }
+    extras(fp, in, i, p, ind);
     fprintf(fp, "]\n%s}", ind);
 }
 

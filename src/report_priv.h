@@ -1,5 +1,7 @@
-/* report_priv.h -- helpers shared by the report writers (report*.c); not
- * installed. */
+/* report_priv.h -- helpers shared by the report writers (report*.c),
+ * defined in report_util.c, which depends on no other report file; not
+ * installed.  Thread safety: the helpers keep no state (the palette and
+ * texts are constant); vw_report_now() reads the clock only. */
 #ifndef VW_REPORT_PRIV_H
 #define VW_REPORT_PRIV_H
 
@@ -24,6 +26,8 @@ size_t vw_report_n_clones(const vw_track_t *tr, const vw_patient_t *p);
 size_t vw_report_n_draws(const vw_patient_t *p);
 /* "YYYY-MM-DD" or "NA". */
 const char *vw_report_date(int32_t d, char *buf);
+/* The longest file-name stem (bytes) vw_report_file_names() derives from an id. */
+#define VW_REPORT_NAME_MAX_BYTES 80
 /* A count with thousands separators ("5,012"); buf needs 32 bytes. */
 char *vw_report_count(long v, char *buf, size_t size);
 /* Writes a number as JSON (null for NaN/inf) with the printf format. */
@@ -34,7 +38,9 @@ char *vw_report_now(char *buf, size_t size);
 
 
 /* The tracking parameters as key/value text: fills keys[] and vals[] (at
- * most VW_REPORT_N_TRACK_PARAMS, 64 bytes each) and returns the count. */
+ * most VW_REPORT_N_TRACK_PARAMS - 1 pairs, 64 bytes each) and returns the
+ * count.  The last slot of vals holds the text of the alpha key, which
+ * names the rules of the rule table that read alpha. */
 #define VW_REPORT_N_TRACK_PARAMS 6
 size_t vw_report_track_params(const vw_track_opt_t *o, const char **keys, char vals[][64]);
 /* Counts the calls by background source (pon, self, default). */

@@ -19,25 +19,86 @@ void vw_track_opt_init(vw_track_opt_t *opt)
     opt->truncal = NULL;
 }
 
-static const char *const rule_names[] = {"consecutive", "strict", "cusum"};
 static const char *const status_names[] = {"pre-existing", "germline?", "emerging",
                                            "transient", "never", "not_assessed", "unconfirmed", "CH?"};
 
+static int rule_consecutive(const vw_track_draw_t *d, size_t n, long baseline, size_t n_patient_draws,
+                            double level, const vw_track_opt_t *opt, vw_emergence_t *e);
+static int rule_strict(const vw_track_draw_t *d, size_t n, long baseline, size_t n_patient_draws,
+                       double level, const vw_track_opt_t *opt, vw_emergence_t *e);
+static int rule_cusum(const vw_track_draw_t *d, size_t n, long baseline, size_t n_patient_draws,
+                      double level, const vw_track_opt_t *opt, vw_emergence_t *e);
+static int rule_first_detected(const vw_track_draw_t *d, size_t n, long baseline, size_t n_patient_draws,
+                               double level, const vw_track_opt_t *opt, vw_emergence_t *e);
+
+/* The emergence rules (docs/tracking.md).  Amplification draws have no
+ * p-value: strict takes the first amplified draw (the call is itself a
+ * thresholded test) and CUSUM falls back to consecutive. */
+static const vw_rule_t rule_table[] = {
+    {VW_RULE_CONSECUTIVE, "consecutive", rule_consecutive, rule_consecutive, "",
+     "a detected draw confirmed by a detected next draw"},
+    {VW_RULE_STRICT, "strict", rule_strict, rule_first_detected, "alpha",
+     "p < alpha / (T m) at one draw, p < alpha / m at the next"},
+    {VW_RULE_CUSUM, "cusum", rule_cusum, rule_consecutive, "alpha, cusum_k",
+     "a CUSUM alarm over the draws' p-values, p < alpha / m at the next draw"},
+};
+#define N_RULES (sizeof(rule_table) / sizeof(rule_table[0]))
+
+const vw_rule_t *vw_rules(size_t *ret_n)
+{
+    if (ret_n)
+        *ret_n = N_RULES;
+    return rule_table;
+}
+
+const vw_rule_t *vw_rule_find(const char *name)
+{
+    for (size_t i = 0; name && i < N_RULES; i++)
+        if (strcmp(name, rule_table[i].name) == 0)
+            return &rule_table[i];
+    return NULL;
+}
+
+const vw_rule_t *vw_rule_get(vw_track_rule_t id)
+{
+    for (size_t i = 0; i < N_RULES; i++)
+        if (rule_table[i].id == id)
+            return &rule_table[i];
+    return NULL;
+}
+
+int vw_rule_names(char *buf, size_t size, const char *sep)
+{
+    if (!sep || (!buf && size > 0))
+        return -EINVAL;
+    size_t len = 0;
+    for (size_t i = 0; i < N_RULES; i++) {
+        const char *parts[2] = {i ? sep : "", rule_table[i].name};
+        for (int k = 0; k < 2; k++)
+            for (const char *c = parts[k]; *c; c++, len++)
+                if (len + 1 < size)
+                    buf[len] = *c;
+    }
+    if (size > 0)
+        buf[len < size ? len : size - 1] = '\0';
+    return (int)len;
+}
+
 const char *vw_track_rule_name(vw_track_rule_t r)
 {
-    return (unsigned)r < 3 ? rule_names[r] : "?";
+    const vw_rule_t *row = vw_rule_get(r);
+    return row ? row->name : "?";
 }
 
 int vw_track_rule_parse(const char *s, vw_track_rule_t *ret_rule)
 {
     if (!s || !ret_rule)
         return -EINVAL;
-    for (int i = 0; i < 3; i++)
-        if (strcmp(s, rule_names[i]) == 0) {
-            *ret_rule = (vw_track_rule_t)i;
-            return 0;
-        }
-    return VW_EPARSE;
+    const vw_rule_t *row = vw_rule_find(s);
+    if (!row)
+        return VW_EPARSE;
+    *ret_rule = row->id;
+    return 0;
 }
 
 const char *vw_track_kind_name(vw_track_kind_t k)
@@ -52,7 +113,7 @@ const char *vw_track_status_name(vw_track_status_t s)
 
 static int opt_valid(const vw_track_opt_t *o)
 {
-    return (unsigned)o->rule < 3 && o->alpha > 0 && o->alpha < 1 && o->cusum_k >= 0 && o->cusum_k <= 10;
+    return vw_rule_get(o->rule) != NULL && o->alpha > 0 && o->alpha < 1 && o->cusum_k >= 0 && o->cusum_k <= 10;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -74,75 +135,110 @@ static long next_assessable(const vw_track_draw_t *d, size_t n, long i)
     return -1;
 }
 
-int vw_track_emergence(const vw_track_draw_t *d, size_t n, long baseline, size_t n_patient_draws,
-                       size_t family, const vw_track_opt_t *opt, vw_emergence_t *ret)
+/* Rule consecutive: a detected draw, confirmed by the next assessable one. */
+static int rule_consecutive(const vw_track_draw_t *d, size_t n, long baseline, size_t n_patient_draws,
+                            double level, const vw_track_opt_t *opt, vw_emergence_t *e)
 {
-    if ((!d && n) || !opt || !ret || baseline >= (long)n || baseline < -1 || family == 0 || !opt_valid(opt))
-        return -EINVAL;
-    vw_emergence_t e = {-1, -1, -1, -1, NAN};
-    size_t start = (size_t)(baseline + 1);
-    double level = opt->alpha / (double)family; /* the series' share of the patient's level */
-    if (opt->rule == VW_RULE_CONSECUTIVE) {
-        for (size_t i = start; i < n && e.fire < 0; i++) {
-            if (d[i].state != VW_DRAW_DET)
-                continue;
-            long nx = next_assessable(d, n, (long)i);
-            if (nx < 0)
-                e.pending = (long)i;
-            else if (d[nx].state == VW_DRAW_DET)
-                e.first = (long)i, e.fire = nx;
-        }
-    } else if (opt->rule == VW_RULE_STRICT) {
-        double sig = level / (double)(n_patient_draws ? n_patient_draws : 1);
-        for (size_t i = start; i < n && e.fire < 0; i++) {
-            if (!p_below(&d[i], sig))
-                continue;
-            long nx = next_assessable(d, n, (long)i);
-            if (nx < 0)
-                e.pending = (long)i;
-            else if (p_below(&d[nx], level))
-                e.first = (long)i, e.fire = nx;
-        }
-    } else {
-        size_t m = 0;
-        for (size_t i = start; i < n; i++)
-            m += d[i].state != VW_DRAW_NA;
-        if (m > 0) {
-            int rc = vw_stats_zcusum_h(m, opt->cusum_k, level, &e.h);
-            if (rc < 0)
-                return rc;
-            /* the CUSUM runs on, from 0 again, after an alarm that is not confirmed */
-            double S = 0;
-            long run = -1; /* first draw of the current excursion above 0 */
-            for (size_t i = start; i < n && e.fire < 0; i++) {
-                if (d[i].state == VW_DRAW_NA)
-                    continue;
-                double z = vw_stats_zcusum_z(isfinite(d[i].p_value) ? d[i].p_value : 1.0);
-                double s1 = S + z - opt->cusum_k;
-                if (s1 > 0 && !(S > 0))
-                    run = (long)i;
-                S = s1 > 0 ? s1 : 0;
-                if (!(S > e.h))
-                    continue;
-                long nx = next_assessable(d, n, (long)i);
-                if (nx < 0) {
-                    e.pending = (long)i;
-                } else if (p_below(&d[nx], level)) {
-                    /* the emergence is the first draw of the excursion that is itself
-                     * positive at the per-series level, else the alarm draw */
-                    e.first = (long)i;
-                    for (long k = run; k >= 0 && k < (long)i; k++)
-                        if (p_below(&d[k], level)) {
-                            e.first = k;
-                            break;
-                        }
-                    e.fire = nx;
-                } else {
-                    S = 0;
+    (void)n_patient_draws, (void)level, (void)opt;
+    for (size_t i = (size_t)(baseline + 1); i < n && e->fire < 0; i++) {
+        if (d[i].state != VW_DRAW_DET)
+            continue;
+        long nx = next_assessable(d, n, (long)i);
+        if (nx < 0)
+            e->pending = (long)i;
+        else if (d[nx].state == VW_DRAW_DET)
+            e->first = (long)i, e->fire = nx;
+    }
+    return 0;
+}
+
+/* Rule strict: p < level / T at one draw, p < level at the next. */
+static int rule_strict(const vw_track_draw_t *d, size_t n, long baseline, size_t n_patient_draws,
+                       double level, const vw_track_opt_t *opt, vw_emergence_t *e)
+{
+    (void)opt;
+    double sig = level / (double)(n_patient_draws ? n_patient_draws : 1);
+    for (size_t i = (size_t)(baseline + 1); i < n && e->fire < 0; i++) {
+        if (!p_below(&d[i], sig))
+            continue;
+        long nx = next_assessable(d, n, (long)i);
+        if (nx < 0)
+            e->pending = (long)i;
+        else if (p_below(&d[nx], level))
+            e->first = (long)i, e->fire = nx;
+    }
+    return 0;
+}
+
+/* Rule cusum: an alarm of the probit CUSUM of the p-values at threshold h
+ * (vw_stats_zcusum_h() for the assessable draws after baseline), confirmed
+ * by p < level at the next draw. */
+static int rule_cusum(const vw_track_draw_t *d, size_t n, long baseline, size_t n_patient_draws,
+                      double level, const vw_track_opt_t *opt, vw_emergence_t *e)
+{
+    (void)n_patient_draws;
+    size_t start = (size_t)(baseline + 1), m = 0;
+    for (size_t i = start; i < n; i++)
+        m += d[i].state != VW_DRAW_NA;
+    if (m == 0)
+        return 0;
+    int rc = vw_stats_zcusum_h(m, opt->cusum_k, level, &e->h);
+    if (rc < 0)
+        return rc;
+    /* the CUSUM runs on, from 0 again, after an alarm that is not confirmed */
+    double S = 0;
+    long run = -1; /* first draw of the current excursion above 0 */
+    for (size_t i = start; i < n && e->fire < 0; i++) {
+        if (d[i].state == VW_DRAW_NA)
+            continue;
+        double z = vw_stats_zcusum_z(isfinite(d[i].p_value) ? d[i].p_value : 1.0);
+        double s1 = S + z - opt->cusum_k;
+        if (s1 > 0 && !(S > 0))
+            run = (long)i;
+        S = s1 > 0 ? s1 : 0;
+        if (!(S > e->h))
+            continue;
+        long nx = next_assessable(d, n, (long)i);
+        if (nx < 0) {
+            e->pending = (long)i;
+        } else if (p_below(&d[nx], level)) {
+            /* the emergence is the first draw of the excursion that is itself
+             * positive at the per-series level, else the alarm draw */
+            e->first = (long)i;
+            for (long k = run; k >= 0 && k < (long)i; k++)
+                if (p_below(&d[k], level)) {
+                    e->first = k;
+                    break;
                 }
-            }
+            e->fire = nx;
+        } else {
+            S = 0;
         }
     }
+    return 0;
+}
+
+/* Amplifications under rule strict: the first detected draw, with no
+ * confirmation (the call is itself a thresholded test). */
+static int rule_first_detected(const vw_track_draw_t *d, size_t n, long baseline, size_t n_patient_draws,
+                               double level, const vw_track_opt_t *opt, vw_emergence_t *e)
+{
+    (void)n_patient_draws, (void)level, (void)opt;
+    for (long i = baseline + 1; i < (long)n && e->first < 0; i++)
+        if (d[i].state == VW_DRAW_DET)
+            e->first = e->fire = i;
+    return 0;
+}
+
+/* Runs the rule's function 'fn' and derives the last negative draw. */
+static int emergence_run(vw_rule_fn fn, const vw_track_draw_t *d, size_t n, long baseline, size_t n_patient_draws,
+                         size_t family, const vw_track_opt_t *opt, vw_emergence_t *ret)
+{
+    vw_emergence_t e = {-1, -1, -1, -1, NAN};
+    double level = opt->alpha / (double)family; /* the series' share of the patient's level */
+    int rc = fn(d, n, baseline, n_patient_draws, level, opt, &e);
+    if (rc < 0)
+        return rc;
     for (long i = e.first - 1; e.first >= 0 && i >= 0; i--)
         if (d[i].state == VW_DRAW_NEG) {
             e.last_neg = i;
@@ -150,6 +246,17 @@ int vw_track_emergence(const vw_track_draw_t *d, size_t n, long baseline, size_t
         }
     *ret = e;
     return 0;
+}
+
+int vw_track_emergence(const vw_track_draw_t *d, size_t n, long baseline, size_t n_patient_draws,
+                       size_t family, const vw_track_opt_t *opt, vw_emergence_t *ret)
+{
+    if ((!d && n) || !opt || !ret || baseline >= (long)n || baseline < -1 || family == 0 || !opt_valid(opt))
+        return -EINVAL;
+    const vw_rule_t *rule = vw_rule_get(opt->rule);
+    if (!rule || !rule->mutation)
+        return -EINVAL; /* no silent default: a rule without a row or a function is an error */
+    return emergence_run(rule->mutation, d, n, baseline, n_patient_draws, family, opt, ret);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -297,10 +404,11 @@ static int germline_across(const vw_track_series_t *s)
     return k >= 2;
 }
 
-static int analyse(vw_track_series_t *s, const vw_track_opt_t *opt)
+/* Resets the results of s and counts its assessed and detected draws, the
+ * maxima and the baseline VAF.  Returns the first detected draw, -1. */
+static long summarise(vw_track_series_t *s)
 {
     vw_track_draw_t *d = s->draws;
-    size_t n = s->n_draws;
     s->fire = -1;
     s->rule_fired = VW_DATE_NONE;
     s->first_pos = s->last_neg = -1;
@@ -310,7 +418,7 @@ static int analyse(vw_track_series_t *s, const vw_track_opt_t *opt)
     vw_track_fit_t none = {0, 0, NAN, NAN, NAN, NAN, NAN, NAN};
     s->growth = s->decay = none;
     long first_det = -1;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < s->n_draws; i++) {
         if (d[i].state == VW_DRAW_NA)
             continue;
         s->n_assessed++;
@@ -328,6 +436,58 @@ static int analyse(vw_track_series_t *s, const vw_track_opt_t *opt)
     }
     if (s->baseline >= 0 && d[s->baseline].state != VW_DRAW_NA)
         s->baseline_vaf = d[s->baseline].vaf;
+    return first_det;
+}
+
+/* The status of a series not detected at baseline nor in white cells: the
+ * emergence rule of the table (for mutations or amplifications), then
+ * unconfirmed, transient or never.  -EINVAL for a rule with no row. */
+static int decide(vw_track_series_t *s, const vw_track_opt_t *opt, long first_det)
+{
+    vw_track_draw_t *d = s->draws;
+    size_t n = s->n_draws;
+    vw_emergence_t e;
+    const vw_rule_t *rule = vw_rule_get(opt->rule);
+    vw_rule_fn fn = !rule ? NULL : s->kind == VW_KIND_AMPLIFICATION ? rule->amplification : rule->mutation;
+    if (!fn)
+        return -EINVAL;
+    int rc = emergence_run(fn, d, n, s->baseline, n, s->family ? s->family : 1, opt, &e);
+    if (rc < 0)
+        return rc;
+    s->cusum_h = e.h;
+    long last_assessed = -1;
+    for (long i = s->baseline + 1; i < (long)n; i++)
+        if (d[i].state != VW_DRAW_NA)
+            last_assessed = i;
+    if (e.fire >= 0) {
+        s->status = VW_TRACK_EMERGING;
+        s->first_pos = e.first;
+        s->last_neg = e.last_neg;
+        s->fire = e.fire;
+    } else if (e.pending >= 0 || (last_assessed >= 0 && d[last_assessed].state == VW_DRAW_DET)) {
+        /* positive at the last draw: the rule waits for the next one */
+        s->status = VW_TRACK_UNCONFIRMED;
+        s->first_pos = e.pending >= 0 ? e.pending : last_assessed;
+    } else if (first_det >= 0) {
+        s->status = VW_TRACK_TRANSIENT;
+        s->first_pos = first_det;
+    } else {
+        s->status = VW_TRACK_NEVER;
+    }
+    if (s->status == VW_TRACK_UNCONFIRMED || s->status == VW_TRACK_TRANSIENT)
+        for (long i = s->first_pos - 1; i >= 0; i--)
+            if (d[i].state == VW_DRAW_NEG) {
+                s->last_neg = i;
+                break;
+            }
+    return 0;
+}
+
+static int analyse(vw_track_series_t *s, const vw_track_opt_t *opt)
+{
+    vw_track_draw_t *d = s->draws;
+    size_t n = s->n_draws;
+    long first_det = summarise(s);
     int amp = s->kind == VW_KIND_AMPLIFICATION;
     int rc = amp ? 0 : trend(s);
     if (rc < 0)
@@ -349,52 +509,8 @@ static int analyse(vw_track_series_t *s, const vw_track_opt_t *opt)
          * baseline could not be assessed */
         s->status = VW_TRACK_GERMLINE;
         s->first_pos = first_det;
-    } else {
-        vw_emergence_t e;
-        vw_track_opt_t o = *opt;
-        if (amp && o.rule == VW_RULE_STRICT) { /* one amplified draw; the call is the test */
-            e = (vw_emergence_t){-1, -1, -1, -1, NAN};
-            for (long i = s->baseline + 1; i < (long)n && e.first < 0; i++)
-                if (d[i].state == VW_DRAW_DET)
-                    e.first = e.fire = i;
-            for (long i = e.first - 1; e.first >= 0 && i >= 0; i--)
-                if (d[i].state == VW_DRAW_NEG) {
-                    e.last_neg = i;
-                    break;
-                }
-        } else {
-            if (amp)
-                o.rule = VW_RULE_CONSECUTIVE; /* CUSUM needs p-values */
-            rc = vw_track_emergence(d, n, s->baseline, n, s->family ? s->family : 1, &o, &e);
-            if (rc < 0)
-                return rc;
-        }
-        s->cusum_h = e.h;
-        long last_assessed = -1;
-        for (long i = s->baseline + 1; i < (long)n; i++)
-            if (d[i].state != VW_DRAW_NA)
-                last_assessed = i;
-        if (e.fire >= 0) {
-            s->status = VW_TRACK_EMERGING;
-            s->first_pos = e.first;
-            s->last_neg = e.last_neg;
-            s->fire = e.fire;
-        } else if (e.pending >= 0 || (last_assessed >= 0 && d[last_assessed].state == VW_DRAW_DET)) {
-            /* positive at the last draw: the rule waits for the next one */
-            s->status = VW_TRACK_UNCONFIRMED;
-            s->first_pos = e.pending >= 0 ? e.pending : last_assessed;
-        } else if (first_det >= 0) {
-            s->status = VW_TRACK_TRANSIENT;
-            s->first_pos = first_det;
-        } else {
-            s->status = VW_TRACK_NEVER;
-        }
-        if (s->status == VW_TRACK_UNCONFIRMED || s->status == VW_TRACK_TRANSIENT)
-            for (long i = s->first_pos - 1; i >= 0; i--)
-                if (d[i].state == VW_DRAW_NEG) {
-                    s->last_neg = i;
-                    break;
-                }
+    } else if ((rc = decide(s, opt, first_det)) < 0) {
+        return rc;
     }
     if (s->fire >= 0)
         s->rule_fired = d[s->fire].date;
@@ -561,147 +677,190 @@ static int cnv_calls(const vw_cnv_rows_t *cnv, vw_calls_t *out)
     return 0;
 }
 
-int vw_track_run_cnv(const vw_timeline_t *tl, const vw_calls_t *calls, const vw_cnv_rows_t *cnv,
-                     const vw_track_opt_t *opt, vw_track_t **ret_tr)
+/* The state of one vw_track_run_cnv(): the plasma calls (and copy-number
+ * rows as stand-in calls) by series key, the detected white-cell calls,
+ * the plasma draw index of each sheet sample and the series of each
+ * patient x target. */
+typedef struct {
+    const vw_timeline_t *tl;
+    const vw_calls_t *calls;
+    const vw_cnv_rows_t *cnv;
+    vw_calls_t *amp;          /* the copy-number rows as calls */
+    cref_t *cr, *wb;          /* plasma calls; detected white-cell calls */
+    size_t nc, nwb, np, nt;   /* counts of those, patients, targets */
+    size_t *off;              /* first sample of each patient in dmap */
+    long *dmap;               /* plasma draw index of each sample, -1 */
+    long *sidx;               /* series of patient x target, -1 */
+    unsigned char *seen;      /* patient x target has a call */
+} build_t;
+
+static void build_free(build_t *b)
 {
-    if (!tl || !calls || !opt || !ret_tr || !opt_valid(opt))
-        return -EINVAL;
-    int rc = -ENOMEM;
-    size_t nc = 0, nt = 0, np = tl->n_patients;
-    vw_calls_t *amp = vw_calls_init();
-    int n_all = calls->n + (cnv ? cnv->n : 0);
-    cref_t *cr = malloc(((size_t)n_all + 1) * sizeof(cref_t));
-    cref_t *wb = malloc(((size_t)n_all + 1) * sizeof(cref_t)); /* detected white-cell calls */
-    size_t nwb = 0;
-    size_t *off = calloc(np + 1, sizeof(size_t));
-    long *dmap = NULL, *sidx = NULL;
-    unsigned char *seen = NULL;
-    vw_track_t *tr = calloc(1, sizeof(*tr));
-    if (!cr || !wb || !off || !tr || !amp || cnv_calls(cnv, amp) < 0)
-        goto err;
-    tr->opt = *opt;
-    for (size_t p = 0; p < np; p++)
-        off[p + 1] = off[p] + tl->patients[p].n_samples;
-    dmap = malloc((off[np] + 1) * sizeof(long));
-    if (!dmap)
-        goto err;
-    for (size_t p = 0; p < np; p++) {
+    free(b->cr);
+    free(b->wb);
+    free(b->off);
+    free(b->dmap);
+    free(b->sidx);
+    free(b->seen);
+    vw_calls_destroy(b->amp);
+}
+
+/* The plasma draw index of every sheet sample. */
+static int build_draw_map(build_t *b)
+{
+    const vw_timeline_t *tl = b->tl;
+    for (size_t p = 0; p < b->np; p++)
+        b->off[p + 1] = b->off[p] + tl->patients[p].n_samples;
+    if (!(b->dmap = malloc((b->off[b->np] + 1) * sizeof(long))))
+        return -ENOMEM;
+    for (size_t p = 0; p < b->np; p++) {
         long k = 0;
         for (size_t i = 0; i < tl->patients[p].n_samples; i++)
-            dmap[off[p] + i] = tl->patients[p].samples[i].type == VW_SAMPLE_PLASMA ? k++ : -1;
+            b->dmap[b->off[p] + i] = tl->patients[p].samples[i].type == VW_SAMPLE_PLASMA ? k++ : -1;
     }
+    return 0;
+}
+
+/* Links every call and copy-number row to its sample: plasma ones to cr,
+ * detected white-cell calls to wb.  VW_EINPUT (logged) for an unknown sample. */
+static int build_refs(build_t *b)
+{
+    int n_all = b->calls->n + (b->cnv ? b->cnv->n : 0);
     for (int i = 0; i < n_all; i++) {
-        int is_cn = i >= calls->n;
-        const vw_call_t *c = is_cn ? &amp->c[i - calls->n] : &calls->c[i];
+        int is_cn = i >= b->calls->n;
+        const vw_call_t *c = is_cn ? &b->amp->c[i - b->calls->n] : &b->calls->c[i];
         const vw_patient_t *p;
-        const vw_sample_t *s = vw_timeline_find_sample(tl, c->sample, &p);
+        const vw_sample_t *s = vw_timeline_find_sample(b->tl, c->sample, &p);
         if (!s) {
             vw_error("%s of sample '%s' but no such sample in the cohort sheet '%s'",
-                     is_cn ? "copy-number results" : "calls", c->sample, tl->sheet_path ? tl->sheet_path : "");
-            rc = VW_EINPUT;
-            goto err;
+                     is_cn ? "copy-number results" : "calls", c->sample, b->tl->sheet_path ? b->tl->sheet_path : "");
+            return VW_EINPUT;
         }
         if (s->type != VW_SAMPLE_PLASMA) {
             /* a white-cell (normal) call detected: remembered for the patient's series */
             if (s->type == VW_SAMPLE_NORMAL && !is_cn && c->detected > 0) {
-                wb[nwb].c = c;
-                wb[nwb++].pi = (size_t)(p - tl->patients);
+                b->wb[b->nwb].c = c;
+                b->wb[b->nwb++].pi = (size_t)(p - b->tl->patients);
             }
             continue;
         }
-        cr[nc].c = c;
-        cr[nc].cn = is_cn ? &cnv->r[i - calls->n] : NULL;
-        cr[nc].pi = (size_t)(p - tl->patients);
-        cr[nc++].si = (size_t)(s - p->samples);
+        cref_t *r = &b->cr[b->nc++];
+        r->c = c;
+        r->cn = is_cn ? &b->cnv->r[i - b->calls->n] : NULL;
+        r->pi = (size_t)(p - b->tl->patients);
+        r->si = (size_t)(s - p->samples);
     }
-    qsort(cr, nc, sizeof(cref_t), cmp_cref);
-    for (size_t i = 0; i < nc; i++) {
+    return 0;
+}
+
+/* Sorts the plasma calls by key and numbers the targets; two calls of one
+ * sample and target are VW_EINPUT (logged). */
+static int build_keys(build_t *b)
+{
+    cref_t *cr = b->cr;
+    qsort(cr, b->nc, sizeof(cref_t), cmp_cref);
+    for (size_t i = 0; i < b->nc; i++) {
         if (i > 0 && cmp_key(cr[i - 1].c, cr[i].c) != 0)
-            nt++;
-        cr[i].ti = nt;
-        if (i > 0 && cmp_key(cr[i - 1].c, cr[i].c) == 0 && cr[i - 1].pi == cr[i].pi &&
-            cr[i - 1].si == cr[i].si) {
+            b->nt++;
+        cr[i].ti = b->nt;
+        if (i > 0 && cmp_key(cr[i - 1].c, cr[i].c) == 0 && cr[i - 1].pi == cr[i].pi && cr[i - 1].si == cr[i].si) {
             vw_error("sample '%s' has two calls of target %s (%s:%" PRId64 " %s>%s)", cr[i].c->sample,
                      cr[i].c->id, cr[i].c->chrom, cr[i].c->pos1, cr[i].c->ref, cr[i].c->alt);
-            rc = VW_EINPUT;
-            goto err;
+            return VW_EINPUT;
         }
     }
-    if (nc)
-        nt++;
-    sidx = malloc((np * nt + 1) * sizeof(long));
-    seen = calloc(np * nt + 1, 1);
-    if (!sidx || !seen)
-        goto err;
-    for (size_t i = 0; i < nc; i++)
-        seen[cr[i].pi * nt + cr[i].ti] = 1;
+    if (b->nc)
+        b->nt++;
+    return 0;
+}
+
+/* A series of patient pt for the target of call c: its draws, all not
+ * assessable until their calls are filled in. */
+static int series_init(vw_track_series_t *s, const vw_patient_t *pt, const cref_t *first)
+{
+    size_t nd = 0;
+    for (size_t i = 0; i < pt->n_samples; i++)
+        nd += pt->samples[i].type == VW_SAMPLE_PLASMA;
+    s->patient = pt;
+    s->n_draws = nd;
+    s->draws = calloc(nd + 1, sizeof(vw_track_draw_t));
+    if (!s->draws || copy_target(s, first->c) < 0)
+        return -ENOMEM;
+    s->kind = first->cn ? VW_KIND_AMPLIFICATION : VW_KIND_MUTATION;
+    for (size_t i = 0, k = 0; i < pt->n_samples; i++) {
+        if (pt->samples[i].type != VW_SAMPLE_PLASMA)
+            continue;
+        vw_track_draw_t *d = &s->draws[k++];
+        d->sample = pt->samples[i].sample;
+        d->date = pt->samples[i].date;
+        d->state = VW_DRAW_NA;
+        d->depth = d->alt = -1;
+        d->vaf = d->vaf_lo = d->vaf_hi = d->lod95 = d->p_value = d->bg_error = NAN;
+        d->clone_fraction = d->cf_lo = d->cf_hi = NAN;
+        d->pcn = d->cn_z = d->tf = d->cn_t = NAN;
+    }
+    return 0;
+}
+
+/* One series per patient (sheet order) x target (key order) with a call,
+ * its draws filled from the calls. */
+static int build_series(build_t *b, vw_track_t *tr)
+{
+    size_t np = b->np, nt = b->nt;
+    b->sidx = malloc((np * nt + 1) * sizeof(long));
+    b->seen = calloc(np * nt + 1, 1);
+    if (!b->sidx || !b->seen)
+        return -ENOMEM;
+    for (size_t i = 0; i < b->nc; i++)
+        b->seen[b->cr[i].pi * nt + b->cr[i].ti] = 1;
     size_t ns = 0;
     for (size_t i = 0; i < np * nt; i++)
-        ns += seen[i];
-    tr->s = calloc(ns + 1, sizeof(vw_track_series_t));
-    if (!tr->s)
-        goto err;
-    /* one series per patient (sheet order) x target (key order) */
+        ns += b->seen[i];
     const cref_t **first = calloc(nt + 1, sizeof(*first));
-    if (!first)
-        goto err;
-    for (size_t i = 0; i < nc; i++)
-        if (!first[cr[i].ti])
-            first[cr[i].ti] = &cr[i];
-    for (size_t p = 0; p < np; p++) {
-        const vw_patient_t *pt = &tl->patients[p];
-        size_t nd = 0;
-        for (size_t i = 0; i < pt->n_samples; i++)
-            nd += pt->samples[i].type == VW_SAMPLE_PLASMA;
-        for (size_t t = 0; t < nt; t++) {
-            sidx[p * nt + t] = -1;
-            if (!seen[p * nt + t])
+    if (!(tr->s = calloc(ns + 1, sizeof(vw_track_series_t))) || !first) {
+        free(first);
+        return -ENOMEM;
+    }
+    for (size_t i = 0; i < b->nc; i++)
+        if (!first[b->cr[i].ti])
+            first[b->cr[i].ti] = &b->cr[i];
+    int rc = 0;
+    for (size_t p = 0; p < np && rc == 0; p++)
+        for (size_t t = 0; t < nt && rc == 0; t++) {
+            b->sidx[p * nt + t] = -1;
+            if (!b->seen[p * nt + t])
                 continue;
-            vw_track_series_t *s = &tr->s[tr->n];
-            sidx[p * nt + t] = (long)tr->n++;
-            s->patient = pt;
-            s->n_draws = nd;
-            s->draws = calloc(nd + 1, sizeof(vw_track_draw_t));
-            if (!s->draws || copy_target(s, first[t]->c) < 0) {
-                free(first);
-                goto err;
-            }
-            s->kind = first[t]->cn ? VW_KIND_AMPLIFICATION : VW_KIND_MUTATION;
-            for (size_t i = 0, k = 0; i < pt->n_samples; i++) {
-                if (pt->samples[i].type != VW_SAMPLE_PLASMA)
-                    continue;
-                vw_track_draw_t *d = &s->draws[k++];
-                d->sample = pt->samples[i].sample;
-                d->date = pt->samples[i].date;
-                d->state = VW_DRAW_NA;
-                d->depth = d->alt = -1;
-                d->vaf = d->vaf_lo = d->vaf_hi = d->lod95 = d->p_value = d->bg_error = NAN;
-                d->clone_fraction = d->cf_lo = d->cf_hi = NAN;
-                d->pcn = d->cn_z = d->tf = d->cn_t = NAN;
-            }
+            b->sidx[p * nt + t] = (long)tr->n;
+            rc = series_init(&tr->s[tr->n++], &b->tl->patients[p], first[t]);
         }
-    }
     free(first);
-    for (size_t i = 0; i < nc; i++) {
-        vw_track_series_t *s = &tr->s[sidx[cr[i].pi * nt + cr[i].ti]];
-        long k = dmap[off[cr[i].pi] + cr[i].si];
-        if (cr[i].cn)
-            draw_from_cnv(&s->draws[k], cr[i].cn);
+    for (size_t i = 0; i < b->nc && rc == 0; i++) {
+        const cref_t *r = &b->cr[i];
+        vw_track_series_t *s = &tr->s[b->sidx[r->pi * nt + r->ti]];
+        long k = b->dmap[b->off[r->pi] + r->si];
+        if (r->cn)
+            draw_from_cnv(&s->draws[k], r->cn);
         else
-            draw_from_call(&s->draws[k], cr[i].c);
+            draw_from_call(&s->draws[k], r->c);
     }
+    return rc;
+}
+
+/* Baselines, white-cell detections and the discovery family of each
+ * patient (its series are tested at alpha / family). */
+static void build_context(const build_t *b, vw_track_t *tr)
+{
     for (size_t i = 0; i < tr->n; i++) {
         vw_track_series_t *s = &tr->s[i];
         set_baseline(s);
-        for (size_t k = 0; k < nwb; k++) {
-            const vw_call_t *c = wb[k].c;
-            if (&tl->patients[wb[k].pi] == s->patient && s->kind == VW_KIND_MUTATION && s->pos1 == c->pos1 &&
+        for (size_t k = 0; k < b->nwb; k++) {
+            const vw_call_t *c = b->wb[k].c;
+            if (&b->tl->patients[b->wb[k].pi] == s->patient && s->kind == VW_KIND_MUTATION && s->pos1 == c->pos1 &&
                 !strcmp(s->chrom, c->chrom) && !strcmp(s->ref, c->ref) && !strcmp(s->alt, c->alt) &&
                 !strcmp(s->id, c->id ? c->id : "."))
                 s->wbc = (c->flags & VW_FLAG_GERMLINE) ? 2 : (s->wbc ? s->wbc : 1);
         }
     }
-    /* the discovery family of each patient: its series are tested at alpha / family */
     for (size_t i = 0, j; i < tr->n; i = j) {
         size_t fam = 0;
         for (j = i; j < tr->n && tr->s[j].patient == tr->s[i].patient; j++)
@@ -709,39 +868,56 @@ int vw_track_run_cnv(const vw_timeline_t *tl, const vw_calls_t *calls, const vw_
         for (size_t k = i; k < j; k++)
             tr->s[k].family = tr->s[k].known || tr->s[k].kind != VW_KIND_MUTATION || fam == 0 ? 1 : fam;
     }
+}
+
+/* Every series' decision, then the clone fractions against --truncal
+ * (VW_EINPUT, logged, when no call has that id). */
+static int build_analyse(vw_track_t *tr, const vw_track_opt_t *opt)
+{
+    int rc;
     for (size_t i = 0; i < tr->n; i++)
         if ((rc = analyse(&tr->s[i], opt)) < 0)
-            goto err;
-    if (opt->truncal) {
-        int found = 0;
-        for (size_t i = 0; i < tr->n && !found; i++)
-            found = strcmp(tr->s[i].id, opt->truncal) == 0;
-        if (!found) {
-            vw_error("--truncal: no call has the target id '%s'", opt->truncal);
-            rc = VW_EINPUT;
-            goto err;
-        }
-        clone_fractions(tr, opt->truncal);
+            return rc;
+    if (!opt->truncal)
+        return 0;
+    int found = 0;
+    for (size_t i = 0; i < tr->n && !found; i++)
+        found = strcmp(tr->s[i].id, opt->truncal) == 0;
+    if (!found) {
+        vw_error("--truncal: no call has the target id '%s'", opt->truncal);
+        return VW_EINPUT;
     }
-    free(cr);
-    free(wb);
-    free(off);
-    free(dmap);
-    free(sidx);
-    free(seen);
-    vw_calls_destroy(amp);
+    clone_fractions(tr, opt->truncal);
+    return 0;
+}
+
+int vw_track_run_cnv(const vw_timeline_t *tl, const vw_calls_t *calls, const vw_cnv_rows_t *cnv,
+                     const vw_track_opt_t *opt, vw_track_t **ret_tr)
+{
+    if (!tl || !calls || !opt || !ret_tr || !opt_valid(opt))
+        return -EINVAL;
+    build_t b = {.tl = tl, .calls = calls, .cnv = cnv, .np = tl->n_patients};
+    size_t n_all = (size_t)calls->n + (size_t)(cnv ? cnv->n : 0);
+    b.amp = vw_calls_init();
+    b.cr = malloc((n_all + 1) * sizeof(cref_t));
+    b.wb = malloc((n_all + 1) * sizeof(cref_t));
+    b.off = calloc(b.np + 1, sizeof(size_t));
+    vw_track_t *tr = calloc(1, sizeof(*tr));
+    int rc = -ENOMEM;
+    if (b.cr && b.wb && b.off && tr && b.amp && cnv_calls(cnv, b.amp) == 0 && build_draw_map(&b) == 0) {
+        tr->opt = *opt;
+        if ((rc = build_refs(&b)) == 0 && (rc = build_keys(&b)) == 0 && (rc = build_series(&b, tr)) == 0) {
+            build_context(&b, tr);
+            rc = build_analyse(tr, opt);
+        }
+    }
+    build_free(&b);
+    if (rc < 0) {
+        vw_track_destroy(tr);
+        return rc;
+    }
     *ret_tr = tr;
     return 0;
-err:
-    free(cr);
-    free(wb);
-    free(off);
-    free(dmap);
-    free(sidx);
-    free(seen);
-    vw_calls_destroy(amp);
-    vw_track_destroy(tr);
-    return rc;
 }
 
 /* ------------------------------------------------------------------------ */

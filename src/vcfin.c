@@ -41,18 +41,31 @@ typedef struct {
     int lr;                   /* length of REF */
 } tspan_t;
 
+/* One integer FORMAT field of the current record, all samples. */
+typedef struct {
+    const char *tag;
+    int32_t *v;
+    int n, m;                 /* values per sample (0 when absent), allocated */
+} ifield_t;
+
+/* The integer fields read besides those of the dialects: AD[0] and DP,
+ * MIN_DP give the depth of reference blocks. */
+enum { F_AD, F_DP, F_MINDP, N_BASE_TAGS };
+static const char *const base_tags[N_BASE_TAGS] = {"AD", "DP", "MIN_DP"};
+#define MAX_TAGS 24
+#define MAX_DIALECTS 16
+#define MAX_DIALECT_TAGS 4
+
 /* FORMAT values of the current record, all samples. */
 typedef struct {
-    int32_t *ad, *dp, *mindp, *rd, *au, *cu, *gu, *tu, *tar, *tir;
-    int n_ad, n_dp, n_mindp, n_rd, n_au, n_cu, n_gu, n_tu, n_tar, n_tir;
-    int m_ad, m_dp, m_mindp, m_rd, m_au, m_cu, m_gu, m_tu, m_tar, m_tir;
+    ifield_t i[MAX_TAGS];     /* base_tags, then the dialects' tags, each once */
+    int n_i;
     float *af;
     int n_af, m_af;
     char **freq;
     int n_freq, m_freq;
     int32_t *idp;             /* INFO/DP */
     int n_idp, m_idp;
-    int ad_is_varscan;        /* AD declared Number=1 and RD present: AD = alt count */
     const char *af_tag;       /* which frequency field was read, NULL if none */
 } fmt_t;
 
@@ -74,6 +87,7 @@ typedef struct {
     int warned_other;
     vw_ratewarn_t w_missing, w_adsum;
     fmt_t f;
+    int dfield[MAX_DIALECTS][MAX_DIALECT_TAGS]; /* per dialect, its tags' index in f.i */
     kstring_t r, a, hap;
 } rd_t;
 
@@ -229,22 +243,13 @@ static void get_int(rd_t *r, const char *tag, int32_t **v, int *n, int *m)
 static void fmt_fetch(rd_t *r)
 {
     fmt_t *f = &r->f;
-    get_int(r, "AD", &f->ad, &f->n_ad, &f->m_ad);
-    get_int(r, "DP", &f->dp, &f->n_dp, &f->m_dp);
-    get_int(r, "MIN_DP", &f->mindp, &f->n_mindp, &f->m_mindp);
-    get_int(r, "RD", &f->rd, &f->n_rd, &f->m_rd);
-    get_int(r, "AU", &f->au, &f->n_au, &f->m_au);
-    get_int(r, "CU", &f->cu, &f->n_cu, &f->m_cu);
-    get_int(r, "GU", &f->gu, &f->n_gu, &f->m_gu);
-    get_int(r, "TU", &f->tu, &f->n_tu, &f->m_tu);
-    get_int(r, "TAR", &f->tar, &f->n_tar, &f->m_tar);
-    get_int(r, "TIR", &f->tir, &f->n_tir, &f->m_tir);
+    for (int k = 0; k < f->n_i; k++)
+        get_int(r, f->i[k].tag, &f->i[k].v, &f->i[k].n, &f->i[k].m);
     f->n_idp = 0;
     if (r->n_smp == 1) {
         int k = bcf_get_info_int32(r->h, r->rec, "DP", &f->idp, &f->m_idp);
         f->n_idp = k > 0 ? k : 0;
     }
-    f->ad_is_varscan = f->n_rd > 0 && fmt_len(r->h, "AD") == 1;
     f->n_af = f->n_freq = 0;
     f->af_tag = NULL;
     static const char *af_tags[] = {"AF", "FA", "VF", "FREQ", NULL};
@@ -280,6 +285,12 @@ static int64_t ival(const int32_t *v, int n, int s, int j)
     return is_missing(x) ? -1 : x;
 }
 
+/* Value j of sample s of integer field f, or -1 when missing. */
+static int64_t fval(const ifield_t *f, int s, int j)
+{
+    return ival(f->v, f->n, s, j);
+}
+
 static int bad_record(rd_t *r, const char *what)
 {
     /* POS may be out of range (htslib stores INT64_MAX on overflow): no +1 then */
@@ -296,16 +307,13 @@ static int bad_record(rd_t *r, const char *what)
 static int fmt_validate(rd_t *r)
 {
     const fmt_t *f = &r->f;
-    struct { const int32_t *v; int n; const char *tag; } iv[] = {
-        {f->ad, f->n_ad, "AD"}, {f->dp, f->n_dp, "DP"}, {f->mindp, f->n_mindp, "MIN_DP"}, {f->rd, f->n_rd, "RD"},
-        {f->au, f->n_au, "AU"}, {f->cu, f->n_cu, "CU"}, {f->gu, f->n_gu, "GU"}, {f->tu, f->n_tu, "TU"},
-        {f->tar, f->n_tar, "TAR"}, {f->tir, f->n_tir, "TIR"}, {f->idp, f->n_idp ? 1 : 0, "INFO/DP"}};
     char msg[96];
-    for (size_t k = 0; k < sizeof(iv) / sizeof(iv[0]); k++) {
-        int m = iv[k].n * (k + 1 == sizeof(iv) / sizeof(iv[0]) ? 1 : r->n_smp);
+    for (int k = 0; k <= f->n_i; k++) { /* every integer field, then INFO/DP */
+        const int32_t *v = k < f->n_i ? f->i[k].v : f->idp;
+        int m = k < f->n_i ? f->i[k].n * r->n_smp : (f->n_idp ? 1 : 0);
         for (int i = 0; i < m; i++)
-            if (!is_missing(iv[k].v[i]) && iv[k].v[i] < 0) {
-                snprintf(msg, sizeof(msg), "negative %s (%d)", iv[k].tag, (int)iv[k].v[i]);
+            if (!is_missing(v[i]) && v[i] < 0) {
+                snprintf(msg, sizeof(msg), "negative %s (%d)", k < f->n_i ? f->i[k].tag : "INFO/DP", (int)v[i]);
                 return bad_record(r, msg);
             }
     }
@@ -356,7 +364,7 @@ static int freq_of(rd_t *r, int s, int allele, double *ret)
 
 static int64_t depth_of(const rd_t *r, int s)
 {
-    int64_t dp = ival(r->f.dp, r->f.n_dp, s, 0);
+    int64_t dp = fval(&r->f.i[F_DP], s, 0);
     if (dp < 0 && r->f.n_idp > 0 && !is_missing(r->f.idp[0]))
         dp = r->f.idp[0];
     return dp;
@@ -373,6 +381,197 @@ static int base_idx(char c)
     }
 }
 
+/* ------------------------------------------------------------------ */
+/* Dialects: how each caller writes its counts                          */
+
+/* The allele asked for: ALT 'allele' (1-based), or no listed ALT (0: alt =
+ * 0, or the count of 'alt_base' where the caller counts every base); 'snv'
+ * when it is the single-base substitution of 'ref_base' by 'alt_base'. */
+typedef struct {
+    int allele, snv;
+    char ref_base, alt_base;
+    int64_t dp;               /* depth_of() the sample, -1 when missing */
+} want_t;
+
+/* An extractor fills *depth, *ref and *alt of sample s from its dialect's
+ * fields f[] (in the order of its row; all present in the record) and
+ * returns 0, 1 when they do not apply or are missing (the next dialect is
+ * tried), or VW_EPARSE (logged). */
+typedef int (*extract_fn)(rd_t *r, int s, const want_t *w, const ifield_t *const *f, int64_t *depth,
+                          int64_t *ref, int64_t *alt);
+
+/* AD declared Number=1 next to RD: VarScan's alt count, not Number=R. */
+static int field_index(const rd_t *r, const char *tag);
+
+static int ad_is_varscan(const rd_t *r)
+{
+    int rd = field_index(r, "RD");
+    return rd >= 0 && r->f.i[rd].n > 0 && fmt_len(r->h, "AD") == 1;
+}
+
+/* AD, one value per allele; depth = DP when >= sum(AD), else sum(AD). */
+static int ex_ad(rd_t *r, int s, const want_t *w, const ifield_t *const *f, int64_t *depth, int64_t *ref,
+                 int64_t *alt)
+{
+    const ifield_t *ad = f[0];
+    if (ad_is_varscan(r))
+        return 1;
+    int64_t a0 = fval(ad, s, 0), ax = w->allele > 0 ? fval(ad, s, w->allele) : 0;
+    if (a0 < 0 || ax < 0 || ad->n < r->rec->n_allele)
+        return 1;
+    int64_t sum = 0;
+    for (int j = 0; j < ad->n; j++) {
+        int64_t v = fval(ad, s, j);
+        sum += v > 0 ? v : 0;
+    }
+    if (w->dp >= 0 && w->dp < sum)
+        vw_ratewarn(&r->w_adsum, "%s: record %ld (%s:%lld): sum of AD (%lld) exceeds DP (%lld); depth = "
+                    "sum of AD", r->path, r->nrec, bcf_seqname_safe(r->h, r->rec),
+                    (long long)r->rec->pos + 1, (long long)sum, (long long)w->dp);
+    *depth = w->dp >= sum ? w->dp : sum;
+    *ref = a0;
+    *alt = ax;
+    return 0;
+}
+
+/* Strelka SNV: tier-1 counts of each base (AU, CU, GU, TU). */
+static int ex_strelka_snv(rd_t *r, int s, const want_t *w, const ifield_t *const *f, int64_t *depth,
+                          int64_t *ref, int64_t *alt)
+{
+    (void)r;
+    if (!w->snv)
+        return 1;
+    int64_t b[4] = {fval(f[0], s, 0), fval(f[1], s, 0), fval(f[2], s, 0), fval(f[3], s, 0)};
+    int ir = base_idx(w->ref_base), ia = base_idx(w->alt_base);
+    if (ir < 0 || ia < 0 || b[ir] < 0 || b[ia] < 0)
+        return 1;
+    int64_t sum = 0;
+    for (int j = 0; j < 4; j++)
+        sum += b[j] > 0 ? b[j] : 0;
+    *depth = w->dp >= 0 ? w->dp : sum;
+    *ref = b[ir];
+    *alt = b[ia];
+    return 0;
+}
+
+/* Strelka indel: tier-1 TAR (ref) and TIR (alt). */
+static int ex_strelka_indel(rd_t *r, int s, const want_t *w, const ifield_t *const *f, int64_t *depth,
+                            int64_t *ref, int64_t *alt)
+{
+    (void)r;
+    int64_t tr = fval(f[0], s, 0), ti = fval(f[1], s, 0);
+    if (tr < 0 || ti < 0)
+        return 1;
+    *depth = w->dp >= 0 ? w->dp : tr + ti;
+    *ref = tr;
+    *alt = w->allele > 0 ? ti : 0;
+    return 0;
+}
+
+/* VarScan: RD = ref, AD (Number=1) = alt. */
+static int ex_varscan(rd_t *r, int s, const want_t *w, const ifield_t *const *f, int64_t *depth,
+                      int64_t *ref, int64_t *alt)
+{
+    if (!ad_is_varscan(r))
+        return 1;
+    int64_t rd = fval(f[0], s, 0), ad = fval(f[1], s, 0);
+    if (rd < 0 || ad < 0)
+        return 1;
+    *depth = w->dp >= 0 ? w->dp : rd + ad;
+    *ref = rd;
+    *alt = w->allele == 1 ? ad : 0;
+    return 0;
+}
+
+/* A frequency (AF, FA, VF or FREQ) and a depth: alt = round(AF x DP). */
+static int ex_frequency(rd_t *r, int s, const want_t *w, const ifield_t *const *f, int64_t *depth,
+                        int64_t *ref, int64_t *alt)
+{
+    (void)f;
+    if (w->dp < 0)
+        return 1;
+    double x = 0.0, sum = 0.0;
+    int any = 0;
+    for (int j = 1; j < r->rec->n_allele; j++) {
+        int fr = freq_of(r, s, j, &x);
+        if (fr < 0)
+            return fr;
+        if (fr == 0) {
+            sum += x;
+            any = 1;
+        }
+    }
+    if (!any)
+        return 1;
+    if (w->allele > 0) {
+        int fr = freq_of(r, s, w->allele, &x);
+        if (fr != 0)
+            return fr;
+        *alt = (int64_t)floor(x * (double)w->dp + 0.5);
+        *ref = w->dp - *alt;
+    } else {
+        *alt = 0;
+        *ref = w->dp - (int64_t)floor((sum > 1.0 ? 1.0 : sum) * (double)w->dp + 0.5);
+    }
+    *depth = w->dp;
+    return 0;
+}
+
+/* The dialects, tried in this order for every sample of every record; the
+ * first whose integer FORMAT tags are all in the record and whose extractor
+ * applies gives the counts (vcfin.h, docs/inputs.md).  A new caller: one
+ * row and its extractor, the docs and a test. */
+typedef struct {
+    const char *name;
+    const char *tags[MAX_DIALECT_TAGS]; /* integer FORMAT tags it needs, NULL-ended */
+    extract_fn extract;
+} dialect_t;
+
+static const dialect_t dialects[] = {
+    {"AD", {"AD"}, ex_ad},                                /* Number=R: GATK, FreeBayes, bcftools, ... */
+    {"strelka_snv", {"AU", "CU", "GU", "TU"}, ex_strelka_snv},
+    {"strelka_indel", {"TAR", "TIR"}, ex_strelka_indel},
+    {"varscan", {"RD", "AD"}, ex_varscan},
+    {"frequency", {NULL}, ex_frequency},                   /* AF/FA/VF/FREQ + DP: LoFreq, Pisces, ... */
+};
+#define N_DIALECTS ((int)(sizeof(dialects) / sizeof(dialects[0])))
+_Static_assert(sizeof(dialects) / sizeof(dialects[0]) <= MAX_DIALECTS, "raise MAX_DIALECTS");
+
+const char *vw_vcfin_dialect_name(int i)
+{
+    return i >= 0 && i < N_DIALECTS ? dialects[i].name : NULL;
+}
+
+static int field_index(const rd_t *r, const char *tag)
+{
+    for (int k = 0; k < r->f.n_i; k++)
+        if (strcmp(r->f.i[k].tag, tag) == 0)
+            return k;
+    return -1;
+}
+
+/* The integer fields to read: base_tags, then every dialect's tags (each
+ * once); and each dialect's fields by index. */
+static void fields_init(rd_t *r)
+{
+    fmt_t *f = &r->f;
+    for (int k = 0; k < N_BASE_TAGS; k++)
+        f->i[f->n_i++].tag = base_tags[k];
+    for (int d = 0; d < N_DIALECTS; d++)
+        for (int j = 0; j < MAX_DIALECT_TAGS; j++) {
+            const char *tag = dialects[d].tags[j];
+            r->dfield[d][j] = -1;
+            if (!tag)
+                break;
+            int k = field_index(r, tag);
+            if (k < 0 && f->n_i < MAX_TAGS) {
+                k = f->n_i++;
+                f->i[k].tag = tag;
+            }
+            r->dfield[d][j] = k;
+        }
+}
+
 /* Counts of sample s for ALT 'allele' (1-based), or for no listed ALT
  * (allele = 0: alt = 0, or the tier-1 count of 'alt_base' for Strelka).
  * 'snv' = 1 when the allele is a single-base substitution of REF base
@@ -381,90 +580,19 @@ static int base_idx(char c)
 static int counts_of(rd_t *r, int s, int allele, int snv, char ref_base, char alt_base, int64_t *depth,
                      int64_t *ref, int64_t *alt)
 {
-    const fmt_t *f = &r->f;
-    int64_t dp = depth_of(r, s);
-    /* AD, one value per allele */
-    if (f->n_ad > 0 && !f->ad_is_varscan) {
-        int64_t a0 = ival(f->ad, f->n_ad, s, 0);
-        int64_t ax = allele > 0 ? ival(f->ad, f->n_ad, s, allele) : 0;
-        if (a0 >= 0 && ax >= 0 && f->n_ad >= r->rec->n_allele) {
-            int64_t sum = 0;
-            for (int j = 0; j < f->n_ad; j++) {
-                int64_t v = ival(f->ad, f->n_ad, s, j);
-                sum += v > 0 ? v : 0;
-            }
-            if (dp >= 0 && dp < sum)
-                vw_ratewarn(&r->w_adsum, "%s: record %ld (%s:%lld): sum of AD (%lld) exceeds DP (%lld); depth = "
-                            "sum of AD", r->path, r->nrec, bcf_seqname_safe(r->h, r->rec),
-                            (long long)r->rec->pos + 1, (long long)sum, (long long)dp);
-            *depth = dp >= sum ? dp : sum;
-            *ref = a0;
-            *alt = ax;
-            return 0;
+    want_t w = {allele, snv, ref_base, alt_base, depth_of(r, s)};
+    for (int d = 0; d < N_DIALECTS; d++) {
+        const ifield_t *f[MAX_DIALECT_TAGS] = {NULL};
+        int present = 1;
+        for (int j = 0; j < MAX_DIALECT_TAGS && dialects[d].tags[j] && present; j++) {
+            f[j] = r->dfield[d][j] >= 0 ? &r->f.i[r->dfield[d][j]] : NULL;
+            present = f[j] && f[j]->n > 0;
         }
-    }
-    /* Strelka SNV tier-1 base counts */
-    if (snv && f->n_au > 0 && f->n_cu > 0 && f->n_gu > 0 && f->n_tu > 0) {
-        int64_t b[4] = {ival(f->au, f->n_au, s, 0), ival(f->cu, f->n_cu, s, 0), ival(f->gu, f->n_gu, s, 0),
-                        ival(f->tu, f->n_tu, s, 0)};
-        int ir = base_idx(ref_base), ia = base_idx(alt_base);
-        if (ir >= 0 && ia >= 0 && b[ir] >= 0 && b[ia] >= 0) {
-            int64_t sum = 0;
-            for (int j = 0; j < 4; j++)
-                sum += b[j] > 0 ? b[j] : 0;
-            *depth = dp >= 0 ? dp : sum;
-            *ref = b[ir];
-            *alt = b[ia];
-            return 0;
-        }
-    }
-    /* Strelka indel tier-1 counts */
-    if (f->n_tar > 0 && f->n_tir > 0) {
-        int64_t tr = ival(f->tar, f->n_tar, s, 0), ti = ival(f->tir, f->n_tir, s, 0);
-        if (tr >= 0 && ti >= 0) {
-            *depth = dp >= 0 ? dp : tr + ti;
-            *ref = tr;
-            *alt = allele > 0 ? ti : 0;
-            return 0;
-        }
-    }
-    /* VarScan: RD = ref, AD = alt (one value) */
-    if (f->n_rd > 0 && f->ad_is_varscan) {
-        int64_t rd = ival(f->rd, f->n_rd, s, 0), ad = ival(f->ad, f->n_ad, s, 0);
-        if (rd >= 0 && ad >= 0) {
-            *depth = dp >= 0 ? dp : rd + ad;
-            *ref = rd;
-            *alt = allele == 1 ? ad : 0;
-            return 0;
-        }
-    }
-    /* a frequency and a depth */
-    if (dp >= 0) {
-        double x = 0.0, sum = 0.0;
-        int any = 0;
-        for (int j = 1; j < r->rec->n_allele; j++) {
-            int fr = freq_of(r, s, j, &x);
-            if (fr < 0)
-                return fr;
-            if (fr == 0) {
-                sum += x;
-                any = 1;
-            }
-        }
-        if (any) {
-            if (allele > 0) {
-                int fr = freq_of(r, s, allele, &x);
-                if (fr != 0)
-                    return fr;
-                *alt = (int64_t)floor(x * (double)dp + 0.5);
-                *ref = dp - *alt;
-            } else {
-                *alt = 0;
-                *ref = dp - (int64_t)floor((sum > 1.0 ? 1.0 : sum) * (double)dp + 0.5);
-            }
-            *depth = dp;
-            return 0;
-        }
+        if (!present)
+            continue;
+        int rc = dialects[d].extract(r, s, &w, f, depth, ref, alt);
+        if (rc <= 0)
+            return rc;
     }
     return 1;
 }
@@ -520,8 +648,8 @@ static void take_block(rd_t *r, int lo, const char *bare, hts_pos_t rb, hts_pos_
             ev_t *e = &r->ev[(size_t)s * (size_t)ts->n + (size_t)r->sp[k].ti];
             int64_t d = depth_of(r, col);
             if (d < 0)
-                d = ival(r->f.mindp, r->f.n_mindp, col, 0);
-            int64_t a0 = ival(r->f.ad, r->f.n_ad, col, 0);
+                d = fval(&r->f.i[F_MINDP], col, 0);
+            int64_t a0 = fval(&r->f.i[F_AD], col, 0);
             if (d < 0)
                 d = a0;
             if (d < 0)
@@ -692,8 +820,10 @@ fail:
 static void reader_free(rd_t *r)
 {
     fmt_t *f = &r->f;
-    free(f->ad); free(f->dp); free(f->mindp); free(f->rd); free(f->au); free(f->cu); free(f->gu);
-    free(f->tu); free(f->tar); free(f->tir); free(f->af); free(f->idp);
+    for (int k = 0; k < f->n_i; k++)
+        free(f->i[k].v);
+    free(f->af);
+    free(f->idp);
     if (f->freq) {
         free(f->freq[0]);
         free(f->freq);
@@ -712,6 +842,86 @@ static void reader_free(rd_t *r)
     ks_free(&r->hap);
 }
 
+/* Reads and checks the header (format, samples, build) and picks the
+ * sample columns.  Returns 0 or an error code (logged). */
+static int reader_open(rd_t *r, htsFile *fp, const char *only_sample)
+{
+    const char *path = r->path;
+    if (hts_get_format(fp)->category != variant_data) {
+        vw_error("%s: not a VCF or BCF file", path);
+        return VW_EFORMAT;
+    }
+    if (!(r->h = bcf_hdr_read(fp))) {
+        vw_error("%s: no valid VCF header", path);
+        return VW_EFORMAT;
+    }
+    if ((r->n_smp = bcf_hdr_nsamples(r->h)) == 0) {
+        vw_error("%s: no sample columns (a sites-only VCF carries no counts)", path);
+        return VW_EINPUT;
+    }
+    vw_build_t b = vw_vcfin_build(r->h, NULL);
+    if (r->ts->build != VW_BUILD_UNKNOWN && b != VW_BUILD_UNKNOWN && b != r->ts->build) {
+        vw_error("%s: the ##contig lengths are %s but the targets are %s; use --build %s or targets of that build",
+                 path, vw_build_name(b), vw_build_name(r->ts->build), vw_build_name(b));
+        return VW_EBUILD;
+    }
+    if (!(r->smp = malloc((size_t)r->n_smp * sizeof(int))))
+        return -ENOMEM;
+    if (only_sample) {
+        int id = bcf_hdr_id2int(r->h, BCF_DT_SAMPLE, only_sample);
+        if (id < 0) {
+            vw_error("%s: no sample column named '%s'", path, only_sample);
+            return VW_EINPUT;
+        }
+        r->smp[0] = id;
+        r->n_out = 1;
+    } else {
+        for (int i = 0; i < r->n_smp; i++)
+            r->smp[i] = i;
+        r->n_out = r->n_smp;
+    }
+    r->ev = calloc((size_t)r->n_out * (size_t)(r->ts->n ? r->ts->n : 1), sizeof(ev_t));
+    r->rec = bcf_init();
+    if (!r->ev || !r->rec || spans_build(r) < 0)
+        return -ENOMEM;
+    return 0;
+}
+
+/* Reads every record.  Returns 0 or an error code (logged). */
+static int reader_records(rd_t *r, htsFile *fp)
+{
+    int k, rc;
+    while ((k = bcf_read(fp, r->h, r->rec)) == 0) {
+        r->nrec++;
+        if (r->rec->errcode & ~(BCF_ERR_CTG_UNDEF | BCF_ERR_TAG_UNDEF))
+            return bad_record(r, "malformed record");
+        if (bcf_unpack(r->rec, BCF_UN_ALL) < 0 || r->rec->n_allele < 1 || r->rec->pos < 0 ||
+            r->rec->pos >= HTS_POS_MAX)
+            return bad_record(r, "malformed record");
+        if (r->n_smp > 0 && r->rec->n_fmt == 0) /* htslib accepts a line cut short */
+            return bad_record(r, "no FORMAT column (fewer than 10 columns: line cut short?)");
+        fmt_fetch(r);
+        if ((rc = fmt_validate(r)) < 0 || (rc = take_record(r)) < 0)
+            return rc;
+    }
+    if (k < -1 || (r->rec->errcode & ~(BCF_ERR_CTG_UNDEF | BCF_ERR_TAG_UNDEF))) {
+        r->nrec++;
+        return bad_record(r, "malformed record (or truncated file)");
+    }
+    vw_ratewarn_summary(&r->w_missing);
+    vw_ratewarn_summary(&r->w_adsum);
+    return 0;
+}
+
+static void results_free(vw_sample_counts_t **out, int n)
+{
+    if (!out)
+        return;
+    for (int s = 0; s < n; s++)
+        vw_sample_counts_destroy(out[s]);
+    free(out);
+}
+
 int vw_vcfin_read(const char *path, const vw_targets_t *ts, const char *only_sample, vw_sample_counts_t ***ret,
                   int *ret_n)
 {
@@ -720,6 +930,7 @@ int vw_vcfin_read(const char *path, const vw_targets_t *ts, const char *only_sam
     int rc = 0;
     rd_t r;
     memset(&r, 0, sizeof(r));
+    fields_init(&r);
     r.path = path;
     r.ts = ts;
     r.w_missing.what = "called targets without usable counts";
@@ -732,103 +943,15 @@ int vw_vcfin_read(const char *path, const vw_targets_t *ts, const char *only_sam
     if (!fp) {
         rc = errno ? -errno : VW_EFORMAT;
         vw_error_code(rc, "%s: cannot open", path);
-        goto out;
-    }
-    if (hts_get_format(fp)->category != variant_data) {
-        vw_error("%s: not a VCF or BCF file", path);
-        rc = VW_EFORMAT;
-        goto out;
-    }
-    r.h = bcf_hdr_read(fp);
-    if (!r.h) {
-        vw_error("%s: no valid VCF header", path);
-        rc = VW_EFORMAT;
-        goto out;
-    }
-    r.n_smp = bcf_hdr_nsamples(r.h);
-    if (r.n_smp == 0) {
-        vw_error("%s: no sample columns (a sites-only VCF carries no counts)", path);
-        rc = VW_EINPUT;
-        goto out;
-    }
-    vw_build_t b = vw_vcfin_build(r.h, NULL);
-    if (ts->build != VW_BUILD_UNKNOWN && b != VW_BUILD_UNKNOWN && b != ts->build) {
-        vw_error("%s: the ##contig lengths are %s but the targets are %s; use --build %s or targets of that build",
-                 path, vw_build_name(b), vw_build_name(ts->build), vw_build_name(b));
-        rc = VW_EBUILD;
-        goto out;
-    }
-    r.smp = malloc((size_t)r.n_smp * sizeof(int));
-    if (!r.smp) {
-        rc = -ENOMEM;
-        goto out;
-    }
-    if (only_sample) {
-        int id = bcf_hdr_id2int(r.h, BCF_DT_SAMPLE, only_sample);
-        if (id < 0) {
-            vw_error("%s: no sample column named '%s'", path, only_sample);
-            rc = VW_EINPUT;
-            goto out;
-        }
-        r.smp[0] = id;
-        r.n_out = 1;
-    } else {
-        for (int i = 0; i < r.n_smp; i++)
-            r.smp[i] = i;
-        r.n_out = r.n_smp;
-    }
-    r.ev = calloc((size_t)r.n_out * (size_t)(ts->n ? ts->n : 1), sizeof(ev_t));
-    r.rec = bcf_init();
-    if (!r.ev || !r.rec || (rc = spans_build(&r)) < 0) {
-        rc = -ENOMEM;
-        goto out;
-    }
-    int k;
-    while ((k = bcf_read(fp, r.h, r.rec)) == 0) {
-        r.nrec++;
-        if (r.rec->errcode & ~(BCF_ERR_CTG_UNDEF | BCF_ERR_TAG_UNDEF)) {
-            rc = bad_record(&r, "malformed record");
-            goto out;
-        }
-        if (bcf_unpack(r.rec, BCF_UN_ALL) < 0 || r.rec->n_allele < 1 || r.rec->pos < 0 ||
-            r.rec->pos >= HTS_POS_MAX) {
-            rc = bad_record(&r, "malformed record");
-            goto out;
-        }
-        if (r.n_smp > 0 && r.rec->n_fmt == 0) { /* htslib accepts a line cut short */
-            rc = bad_record(&r, "no FORMAT column (fewer than 10 columns: line cut short?)");
-            goto out;
-        }
-        fmt_fetch(&r);
-        if ((rc = fmt_validate(&r)) < 0 || (rc = take_record(&r)) < 0)
-            goto out;
-    }
-    if (k < -1 || (r.rec->errcode & ~(BCF_ERR_CTG_UNDEF | BCF_ERR_TAG_UNDEF))) {
-        r.nrec++;
-        rc = bad_record(&r, "malformed record (or truncated file)");
-        goto out;
-    }
-    vw_ratewarn_summary(&r.w_missing);
-    vw_ratewarn_summary(&r.w_adsum);
-    out = calloc((size_t)r.n_out, sizeof(*out));
-    if (!out) {
-        rc = -ENOMEM;
-        goto out;
-    }
-    for (int s = 0; s < r.n_out; s++)
-        if (!(out[s] = result_of(&r, s))) {
+    } else if ((rc = reader_open(&r, fp, only_sample)) == 0 && (rc = reader_records(&r, fp)) == 0) {
+        if (!(out = calloc((size_t)r.n_out, sizeof(*out))))
             rc = -ENOMEM;
-            goto out;
-        }
-out:
+        for (int s = 0; out && s < r.n_out && rc == 0; s++)
+            if (!(out[s] = result_of(&r, s)))
+                rc = -ENOMEM;
+    }
     if (rc == -ENOMEM)
         vw_error_code(rc, "%s", path);
-    if (rc < 0 && out) {
-        for (int s = 0; s < r.n_out; s++)
-            vw_sample_counts_destroy(out[s]);
-        free(out);
-        out = NULL;
-    }
     if (r.rec)
         bcf_destroy(r.rec);
     if (r.h)
@@ -840,11 +963,7 @@ out:
     int n_out = r.n_out;
     reader_free(&r);
     if (rc < 0) {
-        if (out) {
-            for (int s = 0; s < n_out; s++)
-                vw_sample_counts_destroy(out[s]);
-            free(out);
-        }
+        results_free(out, n_out);
         return rc;
     }
     *ret = out;

@@ -13,6 +13,10 @@
  * (not logged), -ENOMEM, VW_EINPUT for calls that contradict the sheet
  * (logged: the sample or target is named) and VW_ESTATS when a statistic
  * fails.  Output parameters are left untouched on failure.
+ *
+ * Thread safety: no global state; the rule table and the name tables are
+ * constant.  Calls on different inputs may run on different threads at
+ * once; a vw_track_t may be read from several threads once built.
  */
 #ifndef VW_TRACK_H
 #define VW_TRACK_H
@@ -176,7 +180,8 @@ int vw_track_write_tsv(const vw_track_t *tr, FILE *fp) VW_WARN_UNUSED;
 /* Writes the per-draw table (PREFIX.vafwatch.series.tsv).  Returns 0 or -EIO. */
 int vw_track_write_series(const vw_track_t *tr, FILE *fp) VW_WARN_UNUSED;
 
-/* "consecutive", "strict", "cusum"; vw_track_rule_parse() returns 0 or VW_EPARSE. */
+/* The rule's name ("?" for a value with no row in the rule table);
+ * vw_track_rule_parse() returns 0 or VW_EPARSE (a name with no row). */
 const char *vw_track_rule_name(vw_track_rule_t r);
 int vw_track_rule_parse(const char *s, vw_track_rule_t *ret_rule) VW_WARN_UNUSED;
 /* "pre-existing", "germline?", "emerging", "transient", "never", "not_assessed", "unconfirmed",
@@ -204,5 +209,38 @@ typedef struct {
  * Returns 0, -EINVAL or a stats error. */
 int vw_track_emergence(const vw_track_draw_t *d, size_t n, long baseline, size_t n_patient_draws,
                        size_t family, const vw_track_opt_t *opt, vw_emergence_t *ret) VW_WARN_UNUSED;
+
+/*
+ * The emergence rules, one row each (track.c: rule_table).  A rule's
+ * function gets a series' draws, its baseline index (look only after it),
+ * n_patient_draws (T) and the series' level alpha / m, and fills 'first',
+ * 'fire', 'pending' and 'h' of *e (set to {-1, -1, -1, -1, NaN} before the
+ * call; 'last_neg' is derived by the caller).  It returns 0 or a stats
+ * error.  'amplification' is the function used for copy-number series,
+ * whose draws have no p-value.  Adding a rule: a vw_track_rule_t value, its
+ * row and its function, docs/tracking.md and a test (docs/HACKING.md).
+ * The table is constant: every function here is thread-safe.
+ */
+typedef int (*vw_rule_fn)(const vw_track_draw_t *d, size_t n, long baseline, size_t n_patient_draws,
+                          double level, const vw_track_opt_t *opt, vw_emergence_t *e);
+typedef struct {
+    vw_track_rule_t id;
+    const char *name;             /* as given to --rule */
+    vw_rule_fn mutation;          /* the decision on a mutation (counts and p-values) */
+    vw_rule_fn amplification;     /* the decision on an amplification (detected or not) */
+    const char *parameters;       /* the options it reads, e.g. "alpha, cusum_k", or "" */
+    const char *description;      /* one line for --help and the docs */
+} vw_rule_t;
+
+/* The rule table and its length. */
+const vw_rule_t *vw_rules(size_t *ret_n);
+/* The row named 'name' (exact, case-sensitive), or NULL (also for NULL). */
+const vw_rule_t *vw_rule_find(const char *name);
+/* The row of rule 'id', or NULL when the table has none. */
+const vw_rule_t *vw_rule_get(vw_track_rule_t id);
+/* The rule names joined by 'sep' ("consecutive, strict, cusum" with ", ")
+ * into buf.  Returns the length the full text needs (as snprintf does; it
+ * is truncated when >= size), or -EINVAL for a NULL sep or buf with size > 0. */
+int vw_rule_names(char *buf, size_t size, const char *sep);
 
 #endif

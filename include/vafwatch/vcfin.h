@@ -24,6 +24,9 @@
  *                       depth = DP, else TAR + TIR;
  *   RD + AD (Number=1)  (VarScan) ref = RD, alt = AD, depth = DP, else RD + AD;
  *   AF/FA/VF/FREQ + DP  alt = round(AF * DP), ref = DP - alt ("20.4%" allowed).
+ * These are the dialects of vcfin.c's table, tried in this order; adding a
+ * caller is one row (its name, the integer FORMAT tags it needs) and its
+ * extractor function (docs/inputs.md, docs/HACKING.md).
  * DP is FORMAT/DP, or INFO/DP when the file has a single sample column.
  * other = depth - ref - alt (clamped at 0 with one warning per file).
  *
@@ -38,6 +41,10 @@
  * assessed (vw_count_t.assessed = 0; the writers print NA).
  *
  * No fragment lengths, strands or qualities are known: those stay 0/NULL.
+ *
+ * Thread safety: vw_vcfin_read() keeps all its state in the call; calls on
+ * different files may run on different threads at once.  The dialect table
+ * is constant.
  */
 #ifndef VW_VCFIN_H
 #define VW_VCFIN_H
@@ -46,6 +53,11 @@
 
 #include "vafwatch/catalogue.h"
 #include "vafwatch/count.h"
+
+/* The name of dialect i (0-based, in the order they are tried: "AD",
+ * "strelka_snv", "strelka_indel", "varscan", "frequency"), NULL past the
+ * last. */
+const char *vw_vcfin_dialect_name(int i);
 
 /* 1 when 'path' names a VCF/BCF input (.vcf, .vcf.gz, .vcf.bgz, .bcf). */
 int vw_vcfin_is_vcf(const char *path);

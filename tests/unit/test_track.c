@@ -152,6 +152,56 @@ static void test_names(void **st)
     assert_string_equal(vw_track_status_name(VW_TRACK_NOT_ASSESSED), "not_assessed");
 }
 
+/* The rule table: every row has a name, both functions and a description,
+ * names and ids are unique and round-trip; an unknown name or a rule value
+ * with no row is an error, never a silent CUSUM (or any other) default. */
+static void test_rule_table(void **st)
+{
+    (void)st;
+    size_t n = 0;
+    const vw_rule_t *t = vw_rules(&n);
+    assert_int_equal(n, 3); /* consecutive, strict, cusum (docs/tracking.md) */
+    for (size_t i = 0; i < n; i++) {
+        assert_non_null(t[i].name);
+        assert_non_null(t[i].mutation);
+        assert_non_null(t[i].amplification);
+        assert_non_null(t[i].parameters);
+        assert_true(t[i].description && *t[i].description);
+        assert_ptr_equal(vw_rule_find(t[i].name), &t[i]);
+        assert_ptr_equal(vw_rule_get(t[i].id), &t[i]);
+        assert_string_equal(vw_track_rule_name(t[i].id), t[i].name);
+    }
+    assert_null(vw_rule_find("bogus"));
+    assert_null(vw_rule_find("Consecutive"));
+    assert_null(vw_rule_find(NULL));
+    assert_null(vw_rule_get((vw_track_rule_t)3));
+    assert_string_equal(vw_track_rule_name((vw_track_rule_t)3), "?");
+    vw_track_rule_t r = VW_RULE_STRICT;
+    assert_int_equal(vw_track_rule_parse("bogus", &r), VW_EPARSE);
+    assert_int_equal(r, VW_RULE_STRICT); /* untouched on failure */
+
+    char buf[64];
+    assert_int_equal(vw_rule_names(buf, sizeof(buf), ", "), 26); /* strlen of the text below */
+    assert_string_equal(buf, "consecutive, strict, cusum");
+    assert_int_equal(vw_rule_names(buf, 8, "|"), 24);             /* truncated, needs 24 */
+    assert_string_equal(buf, "consecu");
+    assert_int_equal(vw_rule_names(NULL, 0, "|"), 24);
+    assert_int_equal(vw_rule_names(NULL, 4, "|"), -EINVAL);
+
+    /* a rule value with no row: the decision is refused, not run as CUSUM */
+    vw_track_draw_t d[4];
+    int state[4] = {0, 1, 1, 1};
+    mk(d, 4, state, NULL, 1000, NULL);
+    vw_track_opt_t o;
+    vw_track_opt_init(&o);
+    o.rule = (vw_track_rule_t)3;
+    vw_emergence_t e = {7, 7, 7, 7, 7};
+    assert_int_equal(vw_track_emergence(d, 4, 0, 4, 1, &o, &e), -EINVAL);
+    assert_int_equal(e.first, 7); /* untouched */
+    o.rule = (vw_track_rule_t)-1;
+    assert_int_equal(vw_track_emergence(d, 4, 0, 4, 1, &o, &e), -EINVAL);
+}
+
 /* P1: draws every 30 days from day 0 (treatment start) to day 210, stop on
  * day 120.  P2: draws on days 0..120. */
 static vw_timeline_t *cohort(void)
@@ -462,6 +512,11 @@ static void test_errors(void **st)
     assert_int_equal(vw_track_run(NULL, cs, &o, &tr), -EINVAL);
     o.alpha = 0;
     assert_int_equal(vw_track_run(tl, cs, &o, &tr), -EINVAL);
+    /* a rule with no row in the rule table: refused, never run as another rule */
+    vw_track_opt_init(&o);
+    o.rule = (vw_track_rule_t)3;
+    assert_int_equal(vw_track_run(tl, cs, &o, &tr), -EINVAL);
+    assert_null(tr);
     vw_track_destroy(NULL);
     vw_calls_destroy(cs);
     vw_timeline_destroy(tl);
@@ -569,6 +624,7 @@ int main(void)
         cmocka_unit_test(test_strict),
         cmocka_unit_test(test_cusum),
         cmocka_unit_test(test_names),
+        cmocka_unit_test(test_rule_table),
         cmocka_unit_test(test_run),
         cmocka_unit_test(test_run_cnv),
         cmocka_unit_test(test_errors),

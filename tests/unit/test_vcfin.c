@@ -185,6 +185,36 @@ static void test_varscan_af(void **state)
     free_all(s, n);
 }
 
+/* The dialect table: its names in the order they are tried, and that order
+ * decides a record carrying the fields of two dialects. */
+static void test_dialects(void **state)
+{
+    (void)state;
+    const char *want[] = {"AD", "strelka_snv", "strelka_indel", "varscan", "frequency"};
+    for (int i = 0; i < 5; i++)
+        assert_string_equal(vw_vcfin_dialect_name(i), want[i]);
+    assert_null(vw_vcfin_dialect_name(5));
+    assert_null(vw_vcfin_dialect_name(-1));
+    vw_sample_counts_t **s;
+    int n;
+    const char *v = HDR FMT_AD FMT_DP FMT_AF
+        "##FORMAT=<ID=AU,Number=2,Type=Integer,Description=\"x\">\n"
+        "##FORMAT=<ID=CU,Number=2,Type=Integer,Description=\"x\">\n"
+        "##FORMAT=<ID=GU,Number=2,Type=Integer,Description=\"x\">\n"
+        "##FORMAT=<ID=TU,Number=2,Type=Integer,Description=\"x\">\n" COLS1
+        /* AD (70, 20) beats the Strelka counts (C 5, T 5) and AF: depth DP 95, other 5 */
+        "sim1\t101\t.\tC\tT\t.\t.\t.\tAD:DP:AU:CU:GU:TU:AF\t70,20:95:0,0:5,5:0,0:5,5:0.5\n"
+        /* AD missing: Strelka tier 1 (G 40, A 8), depth DP 50, other 2 */
+        "sim1\t201\t.\tG\tA\t.\t.\t.\tAD:DP:AU:CU:GU:TU:AF\t.:50:8,8:0,0:40,41:0,0:0.5\n"
+        /* neither: AF 0.25 x DP 40 = alt 10, ref 30 */
+        "sim1\t301\t.\tA\tG\t.\t.\t.\tDP:AF\t40:0.25\n";
+    assert_int_equal(read_vcf(v, NULL, &s, &n), 0);
+    CHECK(s[0], "s1", 95, 70, 20, 5);
+    CHECK(s[0], "s2", 50, 40, 8, 2);
+    CHECK(s[0], "s3", 40, 30, 10, 0);
+    free_all(s, n);
+}
+
 static void test_gvcf_blocks(void **state)
 {
     (void)state;
@@ -275,6 +305,7 @@ int main(void)
         cmocka_unit_test(test_ad_multiallelic_normalised),
         cmocka_unit_test(test_strelka),
         cmocka_unit_test(test_varscan_af),
+        cmocka_unit_test(test_dialects),
         cmocka_unit_test(test_gvcf_blocks),
         cmocka_unit_test(test_multisample_select),
         cmocka_unit_test(test_errors),
