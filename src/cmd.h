@@ -3,6 +3,10 @@
 #define VW_CMD_H
 
 #include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <htslib/sam.h>
 
 /* Exit codes (documented in the README). */
 #define VW_EXIT_OK 0
@@ -14,6 +18,8 @@ enum {
     VW_OPT_VERBOSITY = 1000,
     VW_OPT_VERSION,
     VW_OPT_QUIET,
+    VW_OPT_OUTPUT_PREFIX,   /* --output-prefix STR (call, track, leadtime, cnv) */
+    VW_OPT_JSON,            /* --json FILE (count, call, leadtime) */
     VW_OPT_CMD_FIRST = 1100 /* first id free for a subcommand */
 };
 
@@ -43,8 +49,20 @@ void vw_cmd_run_workers(void *(*fn)(void *), void *arg, int workers);
  * *ret_exit set to -1 to go on or to an exit code to stop with. */
 int vw_cmd_common(int c, const char *arg, void (*usage)(FILE *), int *ret_exit);
 
-/* The full command line, for provenance (set by main). */
+/* The full command line, for provenance (set by main with
+ * vw_cmd_set_line(); vw_cmd_free_line() releases it).  Not thread-safe:
+ * set once before any worker starts. */
 const char *vw_cmd_line(void);
+void vw_cmd_set_line(int argc, char *argv[]);
+void vw_cmd_free_line(void);
+/* The running command's name (borrowed; it must outlive the command), used
+ * in log lines and in the "Try 'vafwatch NAME --help'." hint. */
+void vw_cmd_set_name(const char *name);
+
+/* -@/--threads (and -t, where it meant threads before): one validator.
+ * Returns 0 with *ret_threads set, or -1 after logging. */
+#define VW_OPT_THREADS_LONG {"threads", required_argument, NULL, '@'}
+int vw_cmd_threads_arg(const char *arg, int *ret_threads);
 
 /* Target selection shared by catalogue, count and the later stages. */
 #include "vafwatch/catalogue.h"
@@ -54,7 +72,24 @@ typedef struct {
     int n_targets;
     int no_builtin;          /* --no-builtin */
     const char *reference;   /* --reference */
+    const char **regions;    /* -r/--region arguments (REG[,REG...]) */
+    int n_regions;
+    const char *regions_file; /* -R/--regions-file BED, or NULL */
 } vw_target_opt_t;
+/* -r/--region and -R/--regions-file (count, model, call): keeps the
+ * targets that overlap a region (contigs matched with or without "chr").
+ * Nothing happens when neither was given.  Logs on failure; returns 0,
+ * VW_EINPUT (a bad region, or no target left), VW_EPARSE or -errno. */
+int vw_cmd_region_filter(const vw_target_opt_t *o, vw_targets_t *ts);
+/* Checks one -r argument; logs and returns VW_EINPUT when it cannot be read. */
+int vw_cmd_region_check(const char *arg);
+#define VW_OPT_REGION_LONG                                           \
+    {"region", required_argument, NULL, 'r'},                        \
+    {"regions-file", required_argument, NULL, 'R'}
+#define VW_OPT_REGION_HELP                                                                    \
+    "  -r, --region REG         only the targets in REG: CHR, CHR:POS or CHR:BEG-END\n"       \
+    "                           (1-based); comma-separated or repeated\n"                     \
+    "  -R, --regions-file BED   only the targets in the regions of BED (0-based starts)\n"
 
 #include "vafwatch/call.h"
 #include "vafwatch/count.h"
@@ -97,7 +132,8 @@ enum {
     {"known", required_argument, NULL, VW_OPT_CL_KNOWN}
 /* Handle one option of those groups: return 1 when 'c' was one, with
  * *ret_exit -1 (go on) or VW_EXIT_USAGE (said why).  'to' collects -T into
- * to->targets, which must have room for every argument. */
+ * to->targets and -r into to->regions, which must have room for every
+ * argument. */
 int vw_cmd_count_opt(int c, const char *arg, vw_target_opt_t *to, vw_count_opt_t *co, int *ret_exit);
 int vw_cmd_call_opt(int c, const char *arg, vw_call_opt_t *co, int *ret_exit);
 
@@ -178,7 +214,7 @@ vw_cnv_sample_t *vw_cmd_cnv_load_sample(const char *path, const char *name, cons
 /* The copy-number step of vafwatch run (run_cnv.c). */
 typedef struct {
     const char *bed;         /* --cnv-bed: regions with gene names, or NULL */
-    int builtin;             /* --cnv: the built-in gene spans */
+    int builtin;             /* --cnv-builtin: the built-in gene spans */
     const char *ref_bed;     /* --cnv-ref: reference regions (every line), or NULL */
     const char **pon;        /* --cnv-pon files (BAM/CRAM normals, or one PoN TSV) */
     int n_pon;
@@ -204,7 +240,7 @@ int vw_cmd_outputs_clash(const char *const *outs, int n_out, const char *const *
  * path 'is_output' says the command writes; 0 when none does (or 'dir' is
  * not there yet). */
 int vw_cmd_dir_clash(const char *dir, const char *const *ins, int n_in, int (*is_output)(const char *rel));
-/* The files 'report -O DIR' writes, relative to DIR. */
+/* The files 'report -d DIR' writes, relative to DIR. */
 int vw_cmd_is_report_file(const char *rel);
 /* Sample names every table reader reads back: not empty, not beginning
  * with '#', no control character.  Logs "WHERE: ..." and returns
@@ -229,13 +265,15 @@ enum {
     VW_OPT_TRACK_CUSUM_K,
     VW_OPT_TRACK_TRUNCAL,
     VW_OPT_TRACK_CNV,
+    VW_OPT_TRACK_SHEET,
+    VW_OPT_TRACK_RULE,
     VW_OPT_TRACK_LAST
 };
 #define VW_OPT_TRACK_LONG                                           \
-    {"sheet", required_argument, NULL, 's'},                        \
+    {"sheet", required_argument, NULL, VW_OPT_TRACK_SHEET},         \
     {"events", required_argument, NULL, 'e'},                       \
-    {"rule", required_argument, NULL, 'r'},                         \
-    {"alpha", required_argument, NULL, VW_OPT_TRACK_ALPHA},         \
+    {"rule", required_argument, NULL, VW_OPT_TRACK_RULE},           \
+    {"emergence-alpha", required_argument, NULL, VW_OPT_TRACK_ALPHA}, \
     {"cusum-k", required_argument, NULL, VW_OPT_TRACK_CUSUM_K},     \
     {"truncal", required_argument, NULL, VW_OPT_TRACK_TRUNCAL}
 /* Prints the Input and Emergence help sections. */

@@ -14,7 +14,7 @@
 #include "vafwatch/model.h"
 #include "cmd.h"
 
-enum { OPT_FLANK = VW_OPT_CMD_FIRST, OPT_NO_SELF, OPT_CFDNA, OPT_JSON };
+enum { OPT_FLANK = VW_OPT_CMD_FIRST, OPT_NO_SELF, OPT_CFDNA, OPT_SHEET };
 
 static void usage(FILE *fp)
 {
@@ -25,7 +25,7 @@ static void usage(FILE *fp)
     char *fl = bam_flag2str((int)d.excl_flags);
     fprintf(fp,
             "\n"
-            "Usage: vafwatch call [options] -o PREFIX <in.bam|in.cram|in.vcf[.gz]|counts.tsv> [...]\n\n"
+            "Usage: vafwatch call [options] --output-prefix STR <in.bam|in.cram|in.vcf[.gz]|counts.tsv> [...]\n\n"
             "Decides for every sample x target whether mutant fragments exceed the background:\n"
             "one-sided p = P(X >= alt) under a beta-binomial (panel of normals, --model) or binomial\n"
             "(the sample's own error rate of the same substitution class around the targets, or the\n"
@@ -38,6 +38,7 @@ static void usage(FILE *fp)
             "      --no-builtin         only the user targets\n"
             "      --build NAME         GRCh37 or GRCh38 [told by the first file's header]\n"
             "  -f, --reference FASTA    reference (CRAM; REF checks)\n"
+            VW_OPT_REGION_HELP
             "      --stream             read BAM/CRAM from start to end (no self background)\n"
             "Filtering (BAM/CRAM, as in 'count'):\n"
             "  -q, --min-MQ INT         skip reads with mapping quality < INT [%d]\n"
@@ -47,7 +48,7 @@ static void usage(FILE *fp)
             "      --count-unit UNIT    fragment, read or molecule [fragment]\n"
             VW_OPT_MOLECULE_HELP
             "Calling:\n"
-            "  -a, --alpha FLOAT        detected when the adjusted p < FLOAT [%g]\n"
+            "  -a, --call-alpha FLOAT   detected when the adjusted p < FLOAT [%g]\n"
             "      --adjust METHOD      holm (family-wise), bh (false discovery rate) or none [holm]\n"
             "      --ci METHOD          95%% VAF interval: cp (Clopper-Pearson) or wilson [cp]\n"
             "      --min-depth INT      flag low_depth below INT fragments [%ld]\n"
@@ -60,19 +61,20 @@ static void usage(FILE *fp)
             "                           'filtered' (the flags name the reason); 'none' for none\n"
             "                           [strand_bias,low_alt_bq]\n"
             "      --known [SAMPLE=]ID  a clone known in the patient (tumour-informed, pre-existing):\n"
-            "                           tested on its own at --alpha, outside the Holm/BH family of\n"
+            "                           tested on its own at --call-alpha, outside the Holm/BH family of\n"
             "                           the other targets; without SAMPLE= in every sample; repeatable\n"
             "      --cfdna SAMPLE=NG    cfDNA ng per mL plasma of SAMPLE (copies/mL); repeatable\n"
             "Tumour-informed (docs/calling.md):\n"
-            "  -s, --sheet FILE         cohort sheet: each patient's own targets (its 'targets' column,\n"
+            "      --sheet FILE         cohort sheet: each patient's own targets (its 'targets' column,\n"
             "                           counted into the inputs with -T) are called in its samples only,\n"
             "                           each on its own, and PREFIX.vafwatch.patient.tsv is written\n"
             "  -e, --events FILE        clinical events, for the patient-level series (with --sheet)\n"
             "Output:\n"
-            "  -o, --output-prefix STR  writes STR.vafwatch.calls.tsv and STR.vafwatch.calls.vcf.gz\n"
+            "      --output-prefix STR  writes STR.vafwatch.calls.tsv and STR.vafwatch.calls.vcf.gz\n"
             "                           (+ .tbi), with --sheet STR.vafwatch.patient.tsv [required]\n"
-            "      --json               also write STR.vafwatch.calls.json (and .patient.json)\n"
-            "  -t, --threads INT        BGZF decompression threads [1]\n"
+            "      --json FILE          also write the calls as JSON to FILE (with --sheet also\n"
+            "                           STR.vafwatch.patient.json)\n"
+            "  -@, --threads INT        BGZF decompression threads (-t is the same) [1]\n"
             VW_OPT_COMMON_HELP
             "\n"
             "A progress line is shown when standard error is a terminal (not with --quiet).\n"
@@ -113,16 +115,17 @@ int main_call(int argc, char *argv[])
 {
     static const struct option lopts[] = {
         {"model", required_argument, NULL, 'm'},
-        {"alpha", required_argument, NULL, 'a'},
+        {"call-alpha", required_argument, NULL, 'a'},
         {"flank", required_argument, NULL, OPT_FLANK},
         {"no-self", no_argument, NULL, OPT_NO_SELF},
         {"cfdna", required_argument, NULL, OPT_CFDNA},
-        {"output-prefix", required_argument, NULL, 'o'},
-        {"json", no_argument, NULL, OPT_JSON},
-        {"sheet", required_argument, NULL, 's'},
+        {"output-prefix", required_argument, NULL, VW_OPT_OUTPUT_PREFIX},
+        {"json", required_argument, NULL, VW_OPT_JSON},
+        {"sheet", required_argument, NULL, OPT_SHEET},
         {"events", required_argument, NULL, 'e'},
-        {"threads", required_argument, NULL, 't'},
+        VW_OPT_THREADS_LONG,
         VW_OPT_COUNT_LONG,
+        VW_OPT_REGION_LONG,
         VW_OPT_CALL_LONG,
         VW_OPT_COMMON_LONG,
         {NULL, 0, NULL, 0}
@@ -131,30 +134,33 @@ int main_call(int argc, char *argv[])
     vw_call_opt_t co;
     vw_count_opt_init(&opt);
     vw_call_opt_init(&co);
-    vw_target_opt_t to = {NULL, NULL, 0, 0, NULL};
+    vw_target_opt_t to = {0};
     vw_evidence_t ev = {0};
     vw_model_t *model = NULL;
     vw_calls_t *calls = NULL;
     vw_bg_t *bg = NULL;
     vw_ofile_t of = {0}, oj = {0};
     kstring_t fn = {0, 0, NULL};
-    const char *out = NULL, *model_path = NULL, *sheet = NULL, *events = NULL;
+    const char *out = NULL, *model_path = NULL, *sheet = NULL, *events = NULL, *json = NULL;
     vw_timeline_t *tl = NULL;
     vw_run_patients_t rp;
     vw_patient_rows_t *prows = NULL;
     vw_ofile_t op = {0}, opj = {0};
     memset(&rp, 0, sizeof(rp));
-    int ret = VW_EXIT_DATA, c, ex, json = 0, no_self = 0, n_cf = 0, flank_given = 0;
-    long v, flank = 50;
+    int ret = VW_EXIT_DATA, c, ex, no_self = 0, n_cf = 0, flank_given = 0;
+    long flank = 50;
+    int nt = 1;
     double dv;
     cfdna_t *cf = calloc((size_t)argc + 1, sizeof(cfdna_t));
     to.targets = calloc((size_t)argc + 1, sizeof(char *));
-    if (!to.targets || !cf) {
+    to.regions = calloc((size_t)argc + 1, sizeof(char *));
+    if (!to.targets || !to.regions || !cf) {
         free(cf);
         free(to.targets);
+        free(to.regions);
         return VW_EXIT_DATA;
     }
-    while ((c = getopt_long(argc, argv, "m:T:f:q:Q:a:o:t:s:e:h", lopts, NULL)) >= 0) {
+    while ((c = getopt_long(argc, argv, "m:T:f:r:R:q:Q:a:t:@:e:h", lopts, NULL)) >= 0) {
         if (vw_cmd_common(c, optarg, usage, &ex) || vw_cmd_count_opt(c, optarg, &to, &opt, &ex) || vw_cmd_call_opt(c, optarg, &co, &ex)) {
             if (ex >= 0) {
                 ret = ex;
@@ -166,7 +172,7 @@ int main_call(int argc, char *argv[])
         case 'm': model_path = optarg; break;
         case 'a':
             if (vw_parse_double(optarg, &co.alpha) || !(co.alpha > 0 && co.alpha < 1)) {
-                vw_error("--alpha takes a number in (0, 1), not '%s'", optarg);
+                vw_error("--call-alpha takes a number in (0, 1), not '%s'", optarg);
                 ret = VW_EXIT_USAGE;
                 goto out;
             }
@@ -191,22 +197,23 @@ int main_call(int argc, char *argv[])
             cf[n_cf++].ng = dv;
             break;
         }
-        case 'o': out = optarg; break;
-        case OPT_JSON: json = 1; break;
-        case 's': sheet = optarg; break;
+        case VW_OPT_OUTPUT_PREFIX: out = optarg; break;
+        case VW_OPT_JSON: json = optarg; break;
+        case OPT_SHEET: sheet = optarg; break;
         case 'e': events = optarg; break;
         case 't':
-            if (vw_cmd_long_arg("--threads", optarg, 1, 256, &v) < 0) {
+        case '@':
+            if (vw_cmd_threads_arg(optarg, &nt) < 0) {
                 ret = VW_EXIT_USAGE;
                 goto out;
             }
-            opt.threads = v > 1 ? (int)v : 0;
+            opt.threads = nt > 1 ? nt : 0;
             break;
         default: usage(stderr); ret = VW_EXIT_USAGE; goto out;
         }
     }
     if (!out || !*out || !strcmp(out, "-")) {
-        vw_error("give an output prefix with -o");
+        vw_error("give an output prefix with --output-prefix");
         ret = VW_EXIT_USAGE;
         goto out;
     }
@@ -233,7 +240,10 @@ int main_call(int argc, char *argv[])
         const char *extra[4] = {model_path, to.reference, sheet, events};
         int clash = 0;
         for (int k = 0; k < 6; k++) {
-            ksprintf(&on[k], "%s.vafwatch.%s", out, kinds[k]);
+            if (k == 1 && json)
+                kputs(json, &on[k]);
+            else
+                ksprintf(&on[k], "%s.vafwatch.%s", out, kinds[k]);
             outs[k] = on[k].s;
         }
         clash = vw_cmd_outputs_clash(outs, 6, (const char *const *)argv + optind, argc - optind)
@@ -377,7 +387,7 @@ int main_call(int argc, char *argv[])
         }
     if (json) {
         fn.l = 0;
-        ksprintf(&fn, "%s.vafwatch.calls.json", out);
+        kputs(json, &fn);
         if ((r = vw_ofile_open(&oj, fn.s)) < 0) {
             vw_error_code(r, "%s: cannot write", fn.s);
             goto out;
@@ -452,5 +462,6 @@ out:
     vw_cmd_evidence_free(&ev);
     free(cf);
     free(to.targets);
+    free(to.regions);
     return ret;
 }

@@ -15,7 +15,7 @@
 
 enum {
     OPT_REFREG = VW_OPT_CMD_FIRST, OPT_GENES, OPT_BIN, OPT_BUILD, OPT_GC, OPT_PON, OPT_BUILD_PON, OPT_TF,
-    OPT_PRESET, OPT_MIN_Z, OPT_MIN_CN, OPT_MIN_PCN, OPT_MIN_SD, OPT_EXCL, OPT_STREAM
+    OPT_PRESET, OPT_MIN_Z, OPT_MIN_CN, OPT_MIN_PCN, OPT_MIN_SD
 };
 
 #define DEFAULT_BIN 5000
@@ -29,9 +29,9 @@ static void usage(FILE *fp)
     char *fl = bam_flag2str((int)c.excl_flags);
     fprintf(fp,
             "\n"
-            "Usage: vafwatch cnv [options] -o PREFIX <in.bam|in.cram> [...]\n"
-            "       vafwatch cnv --build-pon [options] -o PREFIX <normal.bam> [...]\n"
-            "       vafwatch cnv --genome [options] -o PREFIX <in.wig|in.bam> [...]  (genome-wide copy\n"
+            "Usage: vafwatch cnv [options] --output-prefix STR <in.bam|in.cram> [...]\n"
+            "       vafwatch cnv --build-pon [options] --output-prefix STR <normal.bam> [...]\n"
+            "       vafwatch cnv --genome [options] --output-prefix STR <in.wig|in.bam> [...]  (genome-wide copy\n"
             "                number and tumour fraction from shallow WGS: 'vafwatch cnv --genome --help')\n\n"
             "Gene copy number from depth: fragments per region (duplicates excluded), normalised to\n"
             "the sample's reference regions, log2 ratio to a panel of normals (PoN), per gene the\n"
@@ -50,7 +50,7 @@ static void usage(FILE *fp)
             "      --tf [SAMPLE=]FLOAT  tumour fraction of a sample (or of all); repeatable\n"
             "  -f, --reference FASTA    reference (CRAM, and --gc)\n"
             "      --gc                 GC correction (binned median on the reference regions; needs -f)\n"
-            "  -s, --sample LIST        comma-separated sample names, one per file [@RG SM]\n"
+            "  -s, --samples LIST       comma-separated sample names, one per file [@RG SM]\n"
             "      --stream             read files from start to end, no index needed\n"
             "Filtering:\n"
             "  -q, --min-MQ INT         skip reads with mapping quality < INT [%d]\n"
@@ -63,11 +63,11 @@ static void usage(FILE *fp)
             "      --preset heracles    amplified when pCN >= 2.4 (Siravegna 2019, plasma ERBB2); flags\n"
             "                           CN_t >= 25.82 (their adjusted-pCN cut-off) when TF is known\n"
             "Output:\n"
-            "  -o, --output-prefix STR  writes STR.vafwatch.cnv.tsv (per sample x gene) and\n"
+            "      --output-prefix STR  writes STR.vafwatch.cnv.tsv (per sample x gene) and\n"
             "                           STR.vafwatch.cnv_regions.tsv (per sample x region);\n"
             "                           with --build-pon: STR.vafwatch.cnv_pon.tsv\n"
             "      --build-pon          the inputs are normals: write the PoN and stop\n"
-            "  -t, --threads INT        BGZF decompression threads per file [1]\n"
+            "  -@, --threads INT        BGZF decompression threads per file (-t is the same) [1]\n"
             VW_OPT_COMMON_HELP
             "\n"
             "Method, formulas and columns: docs/copy-number.md.\n\n",
@@ -172,12 +172,12 @@ int main_cnv(int argc, char *argv[])
         {"min-pcn", required_argument, NULL, OPT_MIN_PCN},
         {"min-sd", required_argument, NULL, OPT_MIN_SD},
         {"reference", required_argument, NULL, 'f'},
-        {"sample", required_argument, NULL, 's'},
-        {"stream", no_argument, NULL, OPT_STREAM},
+        {"samples", required_argument, NULL, 's'},
+        {"stream", no_argument, NULL, VW_OPT_CO_STREAM},
         {"min-MQ", required_argument, NULL, 'q'},
-        {"excl-flags", required_argument, NULL, OPT_EXCL},
-        {"output-prefix", required_argument, NULL, 'o'},
-        {"threads", required_argument, NULL, 't'},
+        {"excl-flags", required_argument, NULL, VW_OPT_CO_EXCL},
+        {"output-prefix", required_argument, NULL, VW_OPT_OUTPUT_PREFIX},
+        VW_OPT_THREADS_LONG,
         VW_OPT_COMMON_LONG,
         {NULL, 0, NULL, 0}
     };
@@ -185,11 +185,12 @@ int main_cnv(int argc, char *argv[])
     vw_count_opt_t copt;
     vw_cnv_opt_init(&opt);
     vw_count_opt_init(&copt);
+    vw_target_opt_t to = {0}; /* only its reference is set (by -f) */
     const char *bed = NULL, *refreg = NULL, *genes = NULL, *build_s = NULL, *prefix = NULL;
     char *sample_arg = NULL, **samples = NULL;
     const char **pon_files = calloc((size_t)argc + 1, sizeof(char *)), **tf_args = calloc((size_t)argc + 1, sizeof(char *));
     int n_pon = 0, n_tf = 0, gc = 0, build_pon = 0, c, ex, ret = VW_EXIT_DATA, n_files = 0, n_normals = 0;
-    long bin = DEFAULT_BIN, v;
+    long bin = DEFAULT_BIN;
     double dv;
     vw_cnv_regions_t *rs = NULL;
     vw_cnv_sample_t **smp = NULL, **nrm = NULL;
@@ -210,8 +211,9 @@ int main_cnv(int argc, char *argv[])
         free(tf_args);
         return VW_EXIT_DATA;
     }
-    while ((c = getopt_long(argc, argv, "b:f:s:q:o:t:h", lopts, NULL)) >= 0) {
-        if (vw_cmd_common(c, optarg, usage, &ex)) {
+    while ((c = getopt_long(argc, argv, "b:f:s:q:t:@:h", lopts, NULL)) >= 0) {
+        /* -f, -q, --stream, --excl-flags: the reading options count shares */
+        if (vw_cmd_common(c, optarg, usage, &ex) || vw_cmd_count_opt(c, optarg, &to, &copt, &ex)) {
             if (ex >= 0) {
                 ret = ex;
                 goto out;
@@ -252,33 +254,14 @@ int main_cnv(int argc, char *argv[])
             *(c == OPT_MIN_Z ? &opt.min_z : c == OPT_MIN_CN ? &opt.min_cn : c == OPT_MIN_PCN ? &opt.min_pcn
                                                                                               : &opt.min_sd) = dv;
             break;
-        case 'f': copt.reference = optarg; break;
         case 's': sample_arg = optarg; break;
-        case OPT_STREAM: copt.stream = 1; break;
-        case 'q':
-            if (vw_cmd_long_arg("-q", optarg, 0, 255, &v) < 0) {
-                ret = VW_EXIT_USAGE;
-                goto out;
-            }
-            copt.min_mq = (int)v;
-            break;
-        case OPT_EXCL: {
-            int f = bam_str2flag(optarg);
-            if (f < 0) {
-                vw_error("--excl-flags: cannot parse '%s' (e.g. UNMAP,SECONDARY or 0x904)", optarg);
-                ret = VW_EXIT_USAGE;
-                goto out;
-            }
-            copt.excl_flags = (uint32_t)f;
-            break;
-        }
-        case 'o': prefix = optarg; break;
+        case VW_OPT_OUTPUT_PREFIX: prefix = optarg; break;
         case 't':
-            if (vw_cmd_long_arg("--threads", optarg, 1, 256, &v) < 0) {
+        case '@':
+            if (vw_cmd_threads_arg(optarg, &copt.threads) < 0) {
                 ret = VW_EXIT_USAGE;
                 goto out;
             }
-            copt.threads = (int)v;
             break;
         default: usage(stderr); ret = VW_EXIT_USAGE; goto out;
         }
@@ -287,7 +270,7 @@ int main_cnv(int argc, char *argv[])
     char **files = argv + optind;
     if (n_files < 1 || !prefix || !*prefix) {
         if (n_files >= 1)
-            vw_error("an output prefix (-o) is needed");
+            vw_error("an output prefix (--output-prefix) is needed");
         else
             usage(stderr);
         ret = VW_EXIT_USAGE;

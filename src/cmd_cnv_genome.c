@@ -16,7 +16,7 @@
 
 enum {
     OPT_GENOME = VW_OPT_CMD_FIRST, OPT_GCW, OPT_MAPW, OPT_CENTRO, OPT_PON, OPT_BIN, OPT_BUILD, OPT_STREAM,
-    OPT_EXCL, OPT_MAX_CN, OPT_PLOIDY, OPT_MIN_LLR, OPT_MIN_MAP, OPT_SHEET
+    OPT_MAX_CN, OPT_PLOIDY, OPT_MIN_LLR, OPT_MIN_MAP, OPT_SHEET
 };
 
 #define DEFAULT_BIN 1000000
@@ -30,7 +30,7 @@ static void usage(FILE *fp)
     char *fl = bam_flag2str((int)c.excl_flags);
     fprintf(fp,
             "\n"
-            "Usage: vafwatch cnv --genome [options] -o PREFIX <in.wig|in.bam|in.cram> [...]\n\n"
+            "Usage: vafwatch cnv --genome [options] --output-prefix STR <in.wig|in.bam|in.cram> [...]\n\n"
             "Genome-wide copy number from shallow whole-genome sequencing (0.1-1x): read counts in\n"
             "fixed bins (readCounter/HMMcopy WIG, or counted here from BAM/CRAM), GC and mappability\n"
             "correction by local regression, masking, an optional panel of normals, and a hidden\n"
@@ -50,7 +50,7 @@ static void usage(FILE *fp)
             "                           of the normals removed, bins noisy in them masked\n"
             "      --bin-size INT       bins for BAM/CRAM input, bp [%d]\n"
             "      --build NAME         GRCh37 or GRCh38, for the focal genes [from contig 1's bins]\n"
-            "  -s, --sample LIST        comma-separated sample names, one per file [@RG SM, file name]\n"
+            "  -s, --samples LIST       comma-separated sample names, one per file [@RG SM, file name]\n"
             "      --sheet FILE         cohort sheet (patient, sample, date, ...): the draws of each\n"
             "                           patient in date order in STR.vafwatch.genome_series.tsv\n"
             "Filtering (BAM/CRAM):\n"
@@ -64,11 +64,11 @@ static void usage(FILE *fp)
             "      --min-llr FLOAT      detected when 2 x log-likelihood ratio against TF 0 exceeds\n"
             "                           this (calibrated: docs/copy-number.md) [%g]\n"
             "Output:\n"
-            "  -o, --output-prefix STR  writes STR.vafwatch.genome.tsv (per sample), .genome_bins.tsv,\n"
+            "      --output-prefix STR  writes STR.vafwatch.genome.tsv (per sample), .genome_bins.tsv,\n"
             "                           .genome.seg (IGV), .genome_arms.tsv, .genome_focal.tsv and\n"
             "                           .genome.html (TF over the draws, a genome plot per draw);\n"
             "                           with --sheet also .genome_series.tsv\n"
-            "  -t, --threads INT        BGZF decompression threads per file [1]\n"
+            "  -@, --threads INT        BGZF decompression threads per file (-t is the same) [1]\n"
             VW_OPT_COMMON_HELP
             "\n"
             "Method, formulas and columns: docs/copy-number.md (\"Genome-wide\").\n\n",
@@ -225,16 +225,16 @@ int main_cnv_genome(int argc, char *argv[])
         {"bin-size", required_argument, NULL, OPT_BIN},
         {"build", required_argument, NULL, OPT_BUILD},
         {"reference", required_argument, NULL, 'f'},
-        {"sample", required_argument, NULL, 's'},
+        {"samples", required_argument, NULL, 's'},
         {"stream", no_argument, NULL, OPT_STREAM},
         {"min-MQ", required_argument, NULL, 'q'},
-        {"excl-flags", required_argument, NULL, OPT_EXCL},
+        {"excl-flags", required_argument, NULL, VW_OPT_CO_EXCL},
         {"min-map", required_argument, NULL, OPT_MIN_MAP},
         {"max-cn", required_argument, NULL, OPT_MAX_CN},
         {"ploidy", required_argument, NULL, OPT_PLOIDY},
         {"min-llr", required_argument, NULL, OPT_MIN_LLR},
-        {"output-prefix", required_argument, NULL, 'o'},
-        {"threads", required_argument, NULL, 't'},
+        {"output-prefix", required_argument, NULL, VW_OPT_OUTPUT_PREFIX},
+        VW_OPT_THREADS_LONG,
         VW_OPT_COMMON_LONG,
         {NULL, 0, NULL, 0}
     };
@@ -267,8 +267,9 @@ int main_cnv_genome(int argc, char *argv[])
     if (!pon_files)
         return VW_EXIT_DATA;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "f:s:q:o:t:h", lopts, NULL)) >= 0) {
-        if (vw_cmd_common(c, optarg, usage, &ex)) {
+    vw_target_opt_t to = {0}; /* only its reference is set (by -f) */
+    while ((c = getopt_long(argc, argv, "f:s:q:t:@:h", lopts, NULL)) >= 0) {
+        if (vw_cmd_common(c, optarg, usage, &ex) || vw_cmd_count_opt(c, optarg, &to, &copt, &ex)) {
             if (ex >= 0) {
                 ret = ex;
                 goto out;
@@ -290,26 +291,8 @@ int main_cnv_genome(int argc, char *argv[])
             }
             break;
         case OPT_BUILD: build_s = optarg; break;
-        case 'f': copt.reference = optarg; break;
         case 's': sample_arg = optarg; break;
         case OPT_STREAM: break; /* always */
-        case 'q':
-            if (vw_cmd_long_arg("-q", optarg, 0, 255, &v) < 0) {
-                ret = VW_EXIT_USAGE;
-                goto out;
-            }
-            copt.min_mq = (int)v;
-            break;
-        case OPT_EXCL: {
-            int f = bam_str2flag(optarg);
-            if (f < 0) {
-                vw_error("--excl-flags: cannot parse '%s' (e.g. UNMAP,SECONDARY or 0x904)", optarg);
-                ret = VW_EXIT_USAGE;
-                goto out;
-            }
-            copt.excl_flags = (uint32_t)f;
-            break;
-        }
         case OPT_MIN_MAP: case OPT_MIN_LLR:
             if (vw_parse_double(optarg, &dv) || !isfinite(dv) || dv < 0 || (c == OPT_MIN_MAP && dv > 1)) {
                 vw_error("%s takes a number %s, not '%s'", c == OPT_MIN_MAP ? "--min-map" : "--min-llr",
@@ -343,13 +326,13 @@ int main_cnv_genome(int argc, char *argv[])
             }
             break;
         }
-        case 'o': prefix = optarg; break;
+        case VW_OPT_OUTPUT_PREFIX: prefix = optarg; break;
         case 't':
-            if (vw_cmd_long_arg("--threads", optarg, 1, 256, &v) < 0) {
+        case '@':
+            if (vw_cmd_threads_arg(optarg, &copt.threads) < 0) {
                 ret = VW_EXIT_USAGE;
                 goto out;
             }
-            copt.threads = (int)v;
             break;
         default: usage(stderr); ret = VW_EXIT_USAGE; goto out;
         }
@@ -358,7 +341,7 @@ int main_cnv_genome(int argc, char *argv[])
     char **files = argv + optind;
     if (n_files < 1 || !prefix || !*prefix) {
         if (n_files >= 1)
-            vw_error("an output prefix (-o) is needed");
+            vw_error("an output prefix (--output-prefix) is needed");
         else
             usage(stderr);
         ret = VW_EXIT_USAGE;

@@ -38,7 +38,8 @@ static void usage(FILE *fp)
             "      --build NAME         GRCh37 or GRCh38 [told by the first file's @SQ lengths]\n"
             "  -f, --reference FASTA    reference: needed for CRAM; checks every target's REF and\n"
             "                           matches indels anywhere in their repeat\n"
-            "  -s, --sample LIST        comma-separated sample names, one per file [@RG SM]; for a\n"
+            VW_OPT_REGION_HELP
+            "  -s, --samples LIST       comma-separated sample names, one per file [@RG SM]; for a\n"
             "                           VCF the sample column to read [all columns]\n"
             "      --stream             read files from start to end, no index needed ('-' implies it)\n"
             "Filtering:\n"
@@ -56,7 +57,7 @@ static void usage(FILE *fp)
             "      --json FILE          also write the counts as JSON\n"
             "      --molecules FILE     also write the molecule table (family sizes, duplex;\n"
             "                           --count-unit molecule)\n"
-            "  -t, --threads INT        threads: files counted in parallel; for a single file,\n"
+            "  -@, --threads INT        threads (-t is the same): files counted in parallel; for a single file,\n"
             "                           BGZF decompression threads (through the index), or one\n"
             "                           thread decoding while one counts (streaming) [1]\n"
             VW_OPT_COMMON_HELP
@@ -129,10 +130,11 @@ static int split_commas(char *s, char **out, int m)
 int main_count(int argc, char *argv[])
 {
     static const struct option lopts[] = {
-        {"sample", required_argument, NULL, 's'},
+        {"samples", required_argument, NULL, 's'},
         {"output", required_argument, NULL, 'o'},
         {"json", required_argument, NULL, OPT_JSON},
-        {"threads", required_argument, NULL, 't'},
+        VW_OPT_THREADS_LONG,
+        VW_OPT_REGION_LONG,
         {"no-self", no_argument, NULL, OPT_NO_SELF},
         {"flank", required_argument, NULL, OPT_FLANK},
         {"molecules", required_argument, NULL, OPT_MOLECULES},
@@ -142,10 +144,11 @@ int main_count(int argc, char *argv[])
     };
     vw_count_opt_t opt;
     vw_count_opt_init(&opt);
-    vw_target_opt_t to = {NULL, NULL, 0, 0, NULL};
+    vw_target_opt_t to = {0};
     const char *out = "-", *json = NULL, *moltab = NULL;
     char *sample_arg = NULL, **samples = NULL;
-    long threads = 1, flank = 50;
+    long flank = 50;
+    int threads = 1;
     int ret = VW_EXIT_DATA, c, ex, no_self = 0;
     vw_targets_t *ts = NULL;
     vw_count_in_t *first = NULL;
@@ -154,9 +157,13 @@ int main_count(int argc, char *argv[])
     vw_sample_counts_t ***vres = NULL, **all = NULL;
     vw_ofile_t of = {0}, oj = {0}, om = {0};
     to.targets = calloc((size_t)argc, sizeof(char *));
-    if (!to.targets)
+    to.regions = calloc((size_t)argc, sizeof(char *));
+    if (!to.targets || !to.regions) {
+        free(to.targets);
+        free(to.regions);
         return VW_EXIT_DATA;
-    while ((c = getopt_long(argc, argv, "T:f:s:q:Q:o:t:h", lopts, NULL)) >= 0) {
+    }
+    while ((c = getopt_long(argc, argv, "T:f:r:R:s:q:Q:o:t:@:h", lopts, NULL)) >= 0) {
         if (vw_cmd_common(c, optarg, usage, &ex) || vw_cmd_count_opt(c, optarg, &to, &opt, &ex)) {
             if (ex >= 0) {
                 ret = ex;
@@ -177,7 +184,8 @@ int main_count(int argc, char *argv[])
             }
             break;
         case 't':
-            if (vw_cmd_long_arg("--threads", optarg, 1, 256, &threads) < 0) {
+        case '@':
+            if (vw_cmd_threads_arg(optarg, &threads) < 0) {
                 ret = VW_EXIT_USAGE;
                 goto out;
             }
@@ -389,5 +397,6 @@ out:
     free(samples);
     vw_targets_destroy(ts);
     free(to.targets);
+    free(to.regions);
     return ret;
 }

@@ -36,6 +36,7 @@ static void usage(FILE *fp)
             "      --no-builtin         only the user targets\n"
             "      --build NAME         GRCh37 or GRCh38 [told by the first file's header]\n"
             "  -f, --reference FASTA    reference (CRAM; REF checks)\n"
+            VW_OPT_REGION_HELP
             "      --stream             read BAM/CRAM from start to end, no index needed\n"
             "Filtering (BAM/CRAM, as in 'count'):\n"
             "  -q, --min-MQ INT         skip reads with mapping quality < INT [%d]\n"
@@ -54,7 +55,7 @@ static void usage(FILE *fp)
             "Output:\n"
             "  -o, --output FILE        model file (TSV with '##' provenance lines) [required]\n"
             "      --date               write today's date into the provenance (not reproducible)\n"
-            "  -t, --threads INT        BGZF decompression threads [1]\n"
+            "  -@, --threads INT        BGZF decompression threads (-t is the same) [1]\n"
             VW_OPT_COMMON_HELP
             "\n"
             "The model file format is described in docs/calling.md.\n\n",
@@ -81,8 +82,9 @@ int main_model(int argc, char *argv[])
         {"no-shrink", no_argument, NULL, OPT_NO_SHRINK},
         {"output", required_argument, NULL, 'o'},
         {"date", no_argument, NULL, OPT_DATE},
-        {"threads", required_argument, NULL, 't'},
+        VW_OPT_THREADS_LONG,
         VW_OPT_COUNT_LONG,
+        VW_OPT_REGION_LONG,
         VW_OPT_COMMON_LONG,
         {NULL, 0, NULL, 0}
     };
@@ -90,14 +92,13 @@ int main_model(int argc, char *argv[])
     vw_model_opt_t mo;
     vw_count_opt_init(&opt);
     vw_model_opt_init(&mo);
-    vw_target_opt_t to = {NULL, NULL, 0, 0, NULL};
+    vw_target_opt_t to = {0};
     vw_evidence_t ev = {0};
     vw_model_t *model = NULL;
     vw_ofile_t of = {0};
     kstring_t o1 = {0, 0, NULL}, o2 = {0, 0, NULL}, o3 = {0, 0, NULL}, o4 = {0, 0, NULL};
     const char *out = NULL;
-    int ret = VW_EXIT_DATA, c, ex, date = 0;
-    long v;
+    int ret = VW_EXIT_DATA, c, ex, date = 0, nt = 1;
     if (argc < 2 || strcmp(argv[1], "build") != 0) {
         if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
             usage(stdout);
@@ -111,9 +112,13 @@ int main_model(int argc, char *argv[])
     argc--;
     argv++;
     to.targets = calloc((size_t)argc, sizeof(char *));
-    if (!to.targets)
+    to.regions = calloc((size_t)argc, sizeof(char *));
+    if (!to.targets || !to.regions) {
+        free(to.targets);
+        free(to.regions);
         return VW_EXIT_DATA;
-    while ((c = getopt_long(argc, argv, "T:f:q:Q:o:t:h", lopts, NULL)) >= 0) {
+    }
+    while ((c = getopt_long(argc, argv, "T:f:r:R:q:Q:o:t:@:h", lopts, NULL)) >= 0) {
         if (vw_cmd_common(c, optarg, usage, &ex) || vw_cmd_count_opt(c, optarg, &to, &opt, &ex)) {
             if (ex >= 0) {
                 ret = ex;
@@ -141,11 +146,12 @@ int main_model(int argc, char *argv[])
         case 'o': out = optarg; break;
         case OPT_DATE: date = 1; break;
         case 't':
-            if (vw_cmd_long_arg("--threads", optarg, 1, 256, &v) < 0) {
+        case '@':
+            if (vw_cmd_threads_arg(optarg, &nt) < 0) {
                 ret = VW_EXIT_USAGE;
                 goto out;
             }
-            opt.threads = v > 1 ? (int)v : 0;
+            opt.threads = nt > 1 ? nt : 0;
             break;
         default: usage(stderr); ret = VW_EXIT_USAGE; goto out;
         }
@@ -232,5 +238,6 @@ out:
     vw_cmd_evidence_free(&ev);
     free(o1.s); free(o2.s); free(o3.s); free(o4.s);
     free(to.targets);
+    free(to.regions);
     return ret;
 }

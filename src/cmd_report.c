@@ -23,7 +23,7 @@ static void usage(FILE *fp)
 {
     fprintf(fp,
             "\n"
-            "Usage: vafwatch report [options] -s COHORT.tsv -e EVENTS.tsv -O DIR CALLS.tsv [...]\n\n"
+            "Usage: vafwatch report [options] --sheet COHORT.tsv -e EVENTS.tsv -d DIR CALLS.tsv [...]\n\n"
             "Runs the tracking and lead-time stages on the calls tables and writes reports to read:\n"
             "a cohort page (swimmer plot, lead-time summary, Kaplan-Meier curves of time to\n"
             "molecular and to radiographic progression) and one page per patient (each clone's VAF\n"
@@ -37,7 +37,7 @@ static void usage(FILE *fp)
             "      --markers FILE       clinical markers (patient, date, marker, value[, unit]: CEA,\n"
             "                           CA19-9, LDH ...): a panel under the VAF plot, a table, JSON\n"
             "Output:\n"
-            "  -O, --outdir DIR         writes DIR/index.html, DIR/patients/<patient>.html,\n"
+            "  -d, --outdir DIR         writes DIR/index.html, DIR/patients/<patient>.html,\n"
             "                           DIR/vafwatch.report.json, DIR/patients/<patient>.json and\n"
             "                           DIR/vafwatch_mqc.tsv, DIR/vafwatch_stats_mqc.tsv and\n"
             "                           DIR/vafwatch_vaf_mqc.json (MultiQC custom content) [required]\n"
@@ -81,7 +81,7 @@ int main_report(int argc, char *argv[])
         VW_OPT_TRACK_LONG,
         {"cnv", required_argument, NULL, OPT_CNV},
         {"markers", required_argument, NULL, OPT_MARKERS},
-        {"outdir", required_argument, NULL, 'O'},
+        {"outdir", required_argument, NULL, 'd'},
         {"title", required_argument, NULL, OPT_TITLE},
         {"build", required_argument, NULL, OPT_BUILD},
         {"param", required_argument, NULL, OPT_PARAM},
@@ -111,7 +111,7 @@ int main_report(int argc, char *argv[])
     int n_cnv = 0;
     if (!cnv_files)
         return VW_EXIT_DATA;
-    while ((c = getopt_long(argc, argv, "s:e:r:O:h", lopts, NULL)) >= 0) {
+    while ((c = getopt_long(argc, argv, "e:d:h", lopts, NULL)) >= 0) {
         if (vw_cmd_common(c, optarg, usage, &ex) || vw_cmd_track_opt(c, optarg, &opt, &sheet, &events, &ex)) {
             if (ex >= 0) {
                 ret = ex;
@@ -120,7 +120,7 @@ int main_report(int argc, char *argv[])
             continue;
         }
         switch (c) {
-        case 'O': outdir = optarg; break;
+        case 'd': outdir = optarg; break;
         case OPT_CNV:
             if (!cnv_path)
                 cnv_path = optarg;

@@ -95,8 +95,8 @@ static void usage(FILE *fp)
     fprintf(fp,
             "Copy number (docs/copy-number.md; writes OUTDIR/vafwatch.cnv.tsv and tracks amplifications):\n"
             "      --cnv-bed BED        regions, 4th column the gene ('.' or 'ref': reference region)\n"
-            "      --cnv                the built-in gene spans (ERBB2, MET, KRAS, EGFR) instead\n"
-            "      --cnv-ref BED        reference regions (every line; needed with --cnv)\n"
+            "      --cnv-builtin        the built-in gene spans (ERBB2, MET, KRAS, EGFR) instead\n"
+            "      --cnv-ref BED        reference regions (every line; needed with --cnv-builtin)\n"
             "      --cnv-pon FILE       panel of normals: BAM/CRAM (repeatable) or a PoN TSV\n"
             "                           [the sheet's normal samples]\n"
             "      --tf-from ID         tumour fraction of each draw = 2 x VAF of this truncal target\n"
@@ -105,7 +105,7 @@ static void usage(FILE *fp)
             "                           PREFIX.vafwatch.genome.tsv; repeatable): the tumour fraction of\n"
             "                           each patient's draws in OUTDIR/vafwatch.genome_series.tsv\n"
             "Output:\n"
-            "  -t, --threads INT        files counted at once [1]\n"
+            "  -@, --threads INT        files counted at once (-t is the same) [1]\n"
             VW_OPT_COMMON_HELP
             "\n"
             "A progress line is shown on a terminal (not with --quiet).  Columns: docs/formats.md,\n"
@@ -410,9 +410,9 @@ int main_run(int argc, char *argv[])
         {"call-alpha", required_argument, NULL, OPT_ALPHA_CALL},
         {"no-self", no_argument, NULL, OPT_NO_SELF},
         {"flank", required_argument, NULL, OPT_FLANK},
-        {"threads", required_argument, NULL, 't'},
+        VW_OPT_THREADS_LONG,
         {"cnv-bed", required_argument, NULL, OPT_CNV_BED},
-        {"cnv", no_argument, NULL, OPT_CNV_BUILTIN},
+        {"cnv-builtin", no_argument, NULL, OPT_CNV_BUILTIN},
         {"cnv-pon", required_argument, NULL, OPT_CNV_PON},
         {"cnv-ref", required_argument, NULL, OPT_CNV_REF},
         {"tf-from", required_argument, NULL, OPT_TF_FROM},
@@ -429,9 +429,10 @@ int main_run(int argc, char *argv[])
     vw_count_opt_init(&copt);
     vw_call_opt_init(&cl);
     vw_track_opt_init(&topt);
-    vw_target_opt_t to = {NULL, NULL, 0, 0, NULL};
+    vw_target_opt_t to = {0};
     const char *outdir = NULL, *model_path = NULL, *sheet_opt = NULL, *events = NULL;
-    long threads = 1, flank = 50;
+    long flank = 50;
+    int threads = 1;
     int ret = VW_EXIT_DATA, c, ex, no_self = 0, use_cache = 1;
     vw_oset_t *os = NULL;
     vw_timeline_t *tl = NULL;
@@ -461,7 +462,7 @@ int main_run(int argc, char *argv[])
         free(genome_tsv);
         return VW_EXIT_DATA;
     }
-    while ((c = getopt_long(argc, argv, "d:T:f:m:q:Q:t:s:e:r:h", lopts, NULL)) >= 0) {
+    while ((c = getopt_long(argc, argv, "d:T:f:m:q:Q:t:@:e:h", lopts, NULL)) >= 0) {
         if (vw_cmd_common(c, optarg, usage, &ex) || vw_cmd_count_opt(c, optarg, &to, &copt, &ex) || vw_cmd_call_opt(c, optarg, &cl, &ex) || vw_cmd_track_opt(c, optarg, &topt, &sheet_opt, &events, &ex)) {
             if (ex >= 0) {
                 ret = ex;
@@ -494,7 +495,8 @@ int main_run(int argc, char *argv[])
             }
             break;
         case 't':
-            if (vw_cmd_long_arg("--threads", optarg, 1, 256, &threads) < 0) {
+        case '@':
+            if (vw_cmd_threads_arg(optarg, &threads) < 0) {
                 ret = VW_EXIT_USAGE;
                 goto out;
             }
@@ -514,8 +516,8 @@ int main_run(int argc, char *argv[])
         goto out;
     }
     if ((cnvo.bed && cnvo.builtin) || ((cnvo.n_pon || cnvo.tf_from || cnvo.ref_bed) && !cnvo.bed && !cnvo.builtin)) {
-        vw_error(cnvo.bed && cnvo.builtin ? "give --cnv-bed or --cnv, not both"
-                                          : "--cnv-pon, --cnv-ref and --tf-from need --cnv-bed or --cnv");
+        vw_error(cnvo.bed && cnvo.builtin ? "give --cnv-bed or --cnv-builtin, not both"
+                                          : "--cnv-pon, --cnv-ref and --tf-from need --cnv-bed or --cnv-builtin");
         ret = VW_EXIT_USAGE;
         goto out;
     }

@@ -40,10 +40,10 @@ open(T + "/s.sam", "w").write(hdr + "\n".join(recs) + "\n")
 open(T + "/t.tsv", "w").write("chrom\tpos\tref\talt\tid\nc1\t61\t%s\t%s\tt1\nc1\t300\t%s\tA\tt2\n" % (seq[site], alt, seq[299]))
 PY
 check "count --json" "$VW" count --no-builtin -T "$T/t.tsv" --stream --json "$T/counts.json" -o "$T/counts.tsv" "$T/s.sam"
-check "call --json" "$VW" call --build GRCh38 --bg-floor 1e-3 --json -o "$T/c" "$T/counts.tsv"
+check "call --json" "$VW" call --build GRCh38 --bg-floor 1e-3 --json "$T/c.vafwatch.calls.json" --output-prefix "$T/c" "$T/counts.tsv"
 python3 "$COH/make_cohort.py" --outdir "$T" --calls "$T/calls.tsv" >/dev/null
-check "leadtime --json" "$VW" leadtime --json -s "$T/cohort.tsv" -e "$T/events.tsv" -o "$T/l" "$T/calls.tsv"
-check "report" "$VW" report -s "$T/cohort.tsv" -e "$T/events.tsv" -O "$T/r" "$T/calls.tsv"
+check "leadtime --json" "$VW" leadtime --json "$T/l.vafwatch.leadtime.json" --sheet "$T/cohort.tsv" -e "$T/events.tsv" --output-prefix "$T/l" "$T/calls.tsv"
+check "report" "$VW" report --sheet "$T/cohort.tsv" -e "$T/events.tsv" -d "$T/r" "$T/calls.tsv"
 J=("counts:$T/counts.json" "calls:$T/c.vafwatch.calls.json" "leadtime:$T/l.vafwatch.leadtime.json"
    "report:$T/r/vafwatch.report.json" "report:$T/r/patients/LUNG05.json")
 for j in "${J[@]}"; do

@@ -74,7 +74,7 @@ echo keep >out/notes.txt
 run -e events_one.tsv one.tsv || ko "re-run"
 [ -s out/notes.txt ] && ok "a file of the user's in the directory is left alone" || ko "a user's file was removed"
 # report -O: the same set semantics
-"$VW" report -s two.tsv -e events.tsv -O rep out/vafwatch.calls.tsv 2>err.txt || { cat err.txt; ko "report"; }
+"$VW" report --sheet two.tsv -e events.tsv -d rep out/vafwatch.calls.tsv 2>err.txt || { cat err.txt; ko "report"; }
 [ -s rep/index.html ] && [ -s rep/vafwatch.manifest.tsv ] && [ -z "$(ls -A rep | grep staging)" ] \
     && ok "report -O writes its set and a manifest" || { ls -la rep; ko "report set"; }
 echo "$pass passed, $fail failed"

@@ -82,7 +82,7 @@ fi
 # the scattered path: count each draw with the patient's targets (-T), then
 # call --sheet --events on the tables: the same calls and patient table as run
 for f in p1d0 p1d1 p1d2 p2d0 p2d1; do "$VW" count --quiet -T P1.targets.tsv -o "$f.counts.tsv" "$f.bam" || ko "count $f"; done
-if "$VW" call --quiet -s cohort.tsv -e events.tsv -o sc p1d0.counts.tsv p1d1.counts.tsv p1d2.counts.tsv p2d0.counts.tsv \
+if "$VW" call --quiet --sheet cohort.tsv -e events.tsv --output-prefix sc p1d0.counts.tsv p1d1.counts.tsv p1d2.counts.tsv p2d0.counts.tsv \
         p2d1.counts.tsv 2>sc.err \
     && cmp -s sc.vafwatch.calls.tsv out/vafwatch.calls.tsv && cmp -s sc.vafwatch.patient.tsv out/vafwatch.patient.tsv; then
     ok "count -T + call --sheet --events: calls and patient table equal run's byte for byte"
@@ -105,7 +105,7 @@ else
 fi
 # a table counted without the patient's targets: call --sheet names the file
 "$VW" count --quiet -o bare.counts.tsv p1d0.bam
-if "$VW" call --quiet -s cohort.tsv -o bare bare.counts.tsv 2>bare.err; then ko "call --sheet without the targets in the evidence"
+if "$VW" call --quiet --sheet cohort.tsv --output-prefix bare bare.counts.tsv 2>bare.err; then ko "call --sheet without the targets in the evidence"
 elif grep -q "P1.targets.tsv: target P1_L00 .* is not in the evidence" bare.err; then ok "call --sheet: a patient target missing from the evidence names the file"
 else cat bare.err; ko "missing evidence error"; fi
 
