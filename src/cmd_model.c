@@ -72,6 +72,52 @@ static int parse_frac(const char *name, const char *arg, double lo_excl, double 
     return 0;
 }
 
+/* Writes the model with its provenance lines.  Logs; returns 0 or -1. */
+static int write_model(const vw_model_t *model, const vw_model_opt_t *mo, const vw_count_opt_t *opt, int date,
+                       const char *out)
+{
+    vw_ofile_t of = {0};
+    kstring_t o1 = {0, 0, NULL}, o2 = {0, 0, NULL}, o3 = {0, 0, NULL}, o4 = {0, 0, NULL};
+    int r, ok = 0;
+    ksprintf(&o1, "vafwatchVersion=%s", VW_VERSION_LONG);
+    ksprintf(&o2, "vafwatchCommand=%s", vw_cmd_line());
+    ksprintf(&o3, "options=vaf_max=%g;pseudo_alt=%g;pseudo_ref=%g;rho_rel_min=%g;rho_max=%g;noisy_frac2=%g;"
+                  "noisy_frac1=%g;min_depth=%ld;shrink_n0=%g;min_MQ=%d;min_BQ=%d;count_unit=%s;strand=pooled",
+             mo->fit.vaf_max, mo->fit.pseudo_alt, mo->fit.pseudo_ref, mo->rho_rel_min, mo->fit.rho_max, mo->noisy_frac2,
+             mo->noisy_frac1, mo->min_depth, mo->shrink_n0, opt->min_mq, opt->min_bq,
+             opt->unit == VW_UNIT_READ ? "read" : opt->unit == VW_UNIT_MOLECULE ? "molecule" : "fragment");
+    if (opt->unit == VW_UNIT_MOLECULE) /* the evidence class of the background */
+        ksprintf(&o3, ";min_family=%d;duplex_only=%d", opt->min_family, opt->duplex_only);
+    const char *prov[4] = {o1.s, o2.s, o3.s, NULL};
+    int n_prov = 3;
+    if (date) {
+        time_t now = time(NULL);
+        struct tm tmv;
+        char buf[16];
+        if (gmtime_r(&now, &tmv) && strftime(buf, sizeof(buf), "%Y-%m-%d", &tmv)) {
+            ksprintf(&o4, "date=%s", buf);
+            prov[n_prov++] = o4.s;
+        }
+    }
+    if ((r = vw_ofile_open(&of, out)) < 0) {
+        vw_error_code(r, "%s: cannot write", out);
+        goto fail;
+    }
+    if (vw_model_write_tsv(model, of.fp, prov, n_prov) < 0 || (r = vw_ofile_commit(&of)) < 0) {
+        vw_error("%s: write failed", out);
+        goto fail;
+    }
+    ok = 1;
+fail:
+    if (!ok)
+        vw_ofile_abort(&of);
+    free(o1.s);
+    free(o2.s);
+    free(o3.s);
+    free(o4.s);
+    return ok ? 0 : -1;
+}
+
 int main_model(int argc, char *argv[])
 {
     static const struct option lopts[] = {
@@ -95,8 +141,6 @@ int main_model(int argc, char *argv[])
     vw_target_opt_t to = {0};
     vw_evidence_t ev = {0};
     vw_model_t *model = NULL;
-    vw_ofile_t of = {0};
-    kstring_t o1 = {0, 0, NULL}, o2 = {0, 0, NULL}, o3 = {0, 0, NULL}, o4 = {0, 0, NULL};
     const char *out = NULL;
     int ret = VW_EXIT_DATA, c, ex, date = 0, nt = 1;
     if (argc < 2 || strcmp(argv[1], "build") != 0) {
@@ -198,45 +242,16 @@ int main_model(int argc, char *argv[])
             vw_warn("%d site(s) rest on fewer than 5 normals with >= %ld fragments: their over-dispersion "
                     "is mostly their class's (the n_normals column says how many)", few, mo.min_depth);
     }
-    ksprintf(&o1, "vafwatchVersion=%s", VW_VERSION_LONG);
-    ksprintf(&o2, "vafwatchCommand=%s", vw_cmd_line());
-    ksprintf(&o3, "options=vaf_max=%g;pseudo_alt=%g;pseudo_ref=%g;rho_rel_min=%g;rho_max=%g;noisy_frac2=%g;"
-                  "noisy_frac1=%g;min_depth=%ld;shrink_n0=%g;min_MQ=%d;min_BQ=%d;count_unit=%s;strand=pooled",
-             mo.fit.vaf_max, mo.fit.pseudo_alt, mo.fit.pseudo_ref, mo.rho_rel_min, mo.fit.rho_max, mo.noisy_frac2,
-             mo.noisy_frac1, mo.min_depth, mo.shrink_n0, opt.min_mq, opt.min_bq,
-             opt.unit == VW_UNIT_READ ? "read" : opt.unit == VW_UNIT_MOLECULE ? "molecule" : "fragment");
-    if (opt.unit == VW_UNIT_MOLECULE) /* the evidence class of the background */
-        ksprintf(&o3, ";min_family=%d;duplex_only=%d", opt.min_family, opt.duplex_only);
-    const char *prov[4] = {o1.s, o2.s, o3.s, NULL};
-    int n_prov = 3;
-    if (date) {
-        time_t now = time(NULL);
-        struct tm tmv;
-        char buf[16];
-        if (gmtime_r(&now, &tmv) && strftime(buf, sizeof(buf), "%Y-%m-%d", &tmv)) {
-            ksprintf(&o4, "date=%s", buf);
-            prov[n_prov++] = o4.s;
-        }
-    }
-    if ((r = vw_ofile_open(&of, out)) < 0) {
-        vw_error_code(r, "%s: cannot write", out);
+    if (write_model(model, &mo, &opt, date, out) < 0)
         goto out;
-    }
-    if (vw_model_write_tsv(model, of.fp, prov, n_prov) < 0 || (r = vw_ofile_commit(&of)) < 0) {
-        vw_error("%s: write failed", out);
-        goto out;
-    }
     int n_noisy = 0;
     for (int i = 0; i < model->n; i++)
         n_noisy += model->s[i].noisy;
     vw_info("%d normal(s), %d target(s), %d site(s) fitted, %d noisy", ev.n, ev.ts->n, model->n, n_noisy);
     ret = VW_EXIT_OK;
 out:
-    if (ret != VW_EXIT_OK)
-        vw_ofile_abort(&of);
     vw_model_destroy(model);
     vw_cmd_evidence_free(&ev);
-    free(o1.s); free(o2.s); free(o3.s); free(o4.s);
     free(to.targets);
     free(to.regions);
     return ret;

@@ -75,6 +75,47 @@ static int cnv_merge(vw_report_cnv_t *a, vw_report_cnv_t *b)
     return 0;
 }
 
+/* The CNV tables, merged into one (*ret, caller owns).  Logs; returns 0 or -1. */
+static int read_cnv(char **cnv_files, int n_cnv, vw_report_cnv_t **ret)
+{
+    for (int i = 0; i < n_cnv; i++) {
+        vw_report_cnv_t *more = NULL;
+        if (vw_report_cnv_read(cnv_files[i], i ? &more : ret) < 0)
+            return -1;
+        if (more && cnv_merge(*ret, more) < 0) {
+            vw_error("%s: not the columns of %s", cnv_files[i], cnv_files[0]);
+            vw_report_cnv_destroy(more);
+            return -1;
+        }
+        vw_report_cnv_destroy(more);
+    }
+    return 0;
+}
+
+/* The reports, written as one set (staged, then put in place, the manifest
+ * last), one writer at a time.  Logs; returns 0 or -1. */
+static int write_set(const vw_report_in_t *in, const char *outdir, const vw_report_opt_t *ropt)
+{
+    vw_oset_t *os = NULL;
+    int rc = vw_oset_begin(outdir, &os);
+    if (rc < 0) {
+        if (rc == -EBUSY)
+            vw_error("%s: another vafwatch is writing into this directory (lock %s/.vafwatch.lock)", outdir, outdir);
+        else
+            vw_error_code(rc, "%s: cannot prepare the output directory", outdir);
+        return -1;
+    }
+    if (vw_report_write(in, vw_oset_dir(os), ropt) < 0) {
+        vw_oset_abort(os);
+        return -1; /* logged */
+    }
+    if ((rc = vw_oset_commit(os)) < 0) {
+        vw_error_code(rc, "%s: cannot put the reports in place", outdir);
+        return -1;
+    }
+    return 0;
+}
+
 int main_report(int argc, char *argv[])
 {
     static const struct option lopts[] = {
@@ -101,7 +142,6 @@ int main_report(int argc, char *argv[])
     char *pbuf[MAX_PARAMS];
     size_t n_params = 0;
     int c, ex, ret = VW_EXIT_DATA, rc, date_set = 0;
-    vw_oset_t *os = NULL;
     vw_timeline_t *tl = NULL;
     vw_track_t *tr = NULL;
     vw_leadtime_t *lt = NULL;
@@ -181,17 +221,8 @@ int main_report(int argc, char *argv[])
         ret = VW_EXIT_USAGE;
         goto out;
     }
-    for (int i = 0; i < n_cnv; i++) {
-        vw_report_cnv_t *more = NULL;
-        if (vw_report_cnv_read(cnv_files[i], i ? &more : &cnv) < 0)
-            goto out;
-        if (more && cnv_merge(cnv, more) < 0) {
-            vw_error("%s: not the columns of %s", cnv_files[i], cnv_files[0]);
-            vw_report_cnv_destroy(more);
-            goto out;
-        }
-        vw_report_cnv_destroy(more);
-    }
+    if (read_cnv(cnv_files, n_cnv, &cnv) < 0)
+        goto out;
     if (vw_cmd_track_load_calls(sheet, events, argv + optind, argc - optind, cnv_files, n_cnv, &opt, &tl, &tr,
                                 &cs) < 0)
         goto out;
@@ -206,26 +237,11 @@ int main_report(int argc, char *argv[])
         .command = vw_cmd_line(), .version = VW_VERSION_LONG, .build = build,
         .params = params, .n_params = n_params, .markers = markers,
     };
-    /* written as one set (staged, then put in place, the manifest last), one writer at a time */
-    if ((rc = vw_oset_begin(outdir, &os)) < 0) {
-        if (rc == -EBUSY)
-            vw_error("%s: another vafwatch is writing into this directory (lock %s/.vafwatch.lock)", outdir, outdir);
-        else
-            vw_error_code(rc, "%s: cannot prepare the output directory", outdir);
+    if (write_set(&in, outdir, &ropt) < 0)
         goto out;
-    }
-    if (vw_report_write(&in, vw_oset_dir(os), &ropt) < 0)
-        goto out; /* logged */
-    rc = vw_oset_commit(os);
-    os = NULL;
-    if (rc < 0) {
-        vw_error_code(rc, "%s: cannot put the reports in place", outdir);
-        goto out;
-    }
     vw_info("wrote %zu patient reports to '%s'", tl->n_patients, outdir);
     ret = VW_EXIT_OK;
 out:
-    vw_oset_abort(os);
     for (size_t i = 0; i < n_params; i++)
         free(pbuf[i]);
     vw_report_cnv_destroy(cnv);
