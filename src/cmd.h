@@ -204,6 +204,10 @@ void vw_progress_step(vw_progress_t *p, int64_t reads);
 void vw_progress_end(vw_progress_t *p);
 /* Copy number (cmd_cnv.c, run_cnv.c). */
 #include "vafwatch/cnv.h"
+/* One name per input file from a comma-separated list (split in place):
+ * *ret (caller frees the array).  Returns 0, -1 (ENOMEM) or -2 (not one
+ * name per file; logged). */
+int vw_cmd_split_names(char *sample_arg, int n_files, char ***ret);
 /* The build told by a BAM/CRAM header (@SQ lengths), or VW_BUILD_UNKNOWN. */
 vw_build_t vw_cmd_cnv_build(const char *path, const char *reference);
 /* Counts fragments per region of one file ('name' NULL: @RG SM) and

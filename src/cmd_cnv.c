@@ -153,9 +153,7 @@ static char *out_name(const char *prefix, const char *kind)
     return s;
 }
 
-/* One name per input file from a comma-separated list (split in place):
- * *ret (caller frees the array).  Returns 0, -1 or -2 (usage, said). */
-static int split_names(char *sample_arg, int n_files, char ***ret)
+int vw_cmd_split_names(char *sample_arg, int n_files, char ***ret)
 {
     char **samples = calloc((size_t)n_files, sizeof(char *));
     int k = 0;
@@ -510,7 +508,7 @@ int main_cnv(int argc, char *argv[])
         ret = ex;
         goto out;
     }
-    if (A.sample_arg && (r = split_names(A.sample_arg, n_files, &samples)) < 0) {
+    if (A.sample_arg && (r = vw_cmd_split_names(A.sample_arg, n_files, &samples)) < 0) {
         ret = r == -2 ? VW_EXIT_USAGE : VW_EXIT_DATA;
         goto out;
     }
