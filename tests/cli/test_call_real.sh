@@ -3,14 +3,11 @@
 # bcftools with the right AD, and real data (skipped when ../shared/data is
 # absent).  Usage: test_call_real.sh VAFWATCH SHARED_DATA_DIR
 set -u
+. "$(dirname "$0")/lib.sh"
 VW=$1
 DATA=${2:-}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { echo "ok   $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL $*"; fail=$((fail + 1)); }
 check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
 
 # --- usage --------------------------------------------------------------------
@@ -130,5 +127,4 @@ else
     fi
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

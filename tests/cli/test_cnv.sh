@@ -7,13 +7,11 @@
 # median reference region (the sample's and the PoN's medians add their own noise; the
 # factor 2 covers the PoN side generously).
 set -u
+. "$(dirname "$0")/lib.sh"
 VW=$1 SIM=$2 DATA=$3 W=$4
 rm -rf "$W" && mkdir -p "$W" && cd "$W" || exit 1
 export LC_ALL=C
-pass=0 fail=0
-ok() { echo "ok   $1"; pass=$((pass + 1)); }
-ko() { echo "FAIL $1"; fail=$((fail + 1)); }
-check() { if [ "$2" = "$3" ]; then ok "$1"; else ko "$1: got '$3', want '$2'"; fi; }
+check() { check_eq "$@"; }
 
 "$SIM" -r "$DATA/cnv_tumour.recipe.tsv" -o T || exit 1
 "$SIM" -r "$DATA/cnv_tumour_met.recipe.tsv" -o M || exit 1
@@ -98,5 +96,4 @@ check "--tf 2 exits 2" 2 $?
 "$VW" cnv --gc --reference-regions ref.bed --output-prefix x T.bam > /dev/null 2>&1
 check "--gc without -f exits 2" 2 $?
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -4,13 +4,11 @@
 # real shallow-WGS WIGs of ../shared/data/cn/ichorcna (skipped when absent).
 #   test_cnv_genome.sh VAFWATCH SHARED_DATA WORK_DIR
 set -u
+. "$(dirname "$0")/lib.sh"
 VW=$1 DATA=$2 W=$3
 rm -rf "$W" && mkdir -p "$W" && cd "$W" || exit 1
 export LC_ALL=C
-pass=0 fail=0
-ok() { echo "ok   $1"; pass=$((pass + 1)); }
-ko() { echo "FAIL $1"; fail=$((fail + 1)); }
-check() { if [ "$2" = "$3" ]; then ok "$1"; else ko "$1: got '$3', want '$2'"; fi; }
+check() { check_eq "$@"; }
 # expect NAME CODE PATTERN -- cmd...: exit code and a one-line message matching PATTERN
 expect() {
     local name=$1 code=$2 pat=$3
@@ -132,5 +130,4 @@ else
     done
     check "real: byte-identical outputs on a second run" 0 $same
 fi
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -19,13 +19,11 @@
 # molecular detection: lead time = 2024-07-01 - 2024-04-01 = 91 days, molecular_first,
 # kind amplification; CN_t = 2 + (pCN - 2) / TF near 8 at the amplified draws.
 set -u
+. "$(dirname "$0")/lib.sh"
 VW=$1 SIM=$2 JV=$3 SCHEMA=$4 W=$5
 rm -rf "$W" && mkdir -p "$W" && cd "$W" || exit 1
 export LC_ALL=C
-pass=0 fail=0
-ok() { echo "ok   $1"; pass=$((pass + 1)); }
-ko() { echo "FAIL $1"; fail=$((fail + 1)); }
-check() { if [ "$2" = "$3" ]; then ok "$1"; else ko "$1: got '$3', want '$2'"; fi; }
+check() { check_eq "$@"; }
 
 ERBB2="chr17	37850001	37860000"
 REFS="chr1	20000001	20010000
@@ -153,5 +151,4 @@ printf '#sample\ttf\ttf_lo\ttf_hi\tdetected\tllr\tploidy\tneutral_cn\tfga\tcin_w
 "$VW" run -e events.tsv -d bad --genome-tsv badg.tsv cohort.tsv 2> bad.err
 check "--genome-tsv with a TF above 1: exit 1, file:line and column" "1 1" "$? $(grep -c "badg.tsv:2: column 'tf'" bad.err)"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -5,6 +5,7 @@
 # wrong type or a missing field is rejected by both.  Skips (77) only without python3-jsonschema.
 # Usage: test_json_schemas.sh VAFWATCH COHORT_DIR SCHEMA_DIR
 set -u
+. "$(dirname "$0")/lib.sh"
 VW=$1
 COH=$2
 SD=$3
@@ -12,10 +13,6 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 python3 -c 'import jsonschema' 2>/dev/null || { echo "SKIP: python3-jsonschema not installed"; exit 77; }
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { echo "ok   $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL $*"; fail=$((fail + 1)); }
 check() { local what=$1; shift; if "$@" >"$T/out" 2>&1; then ok "$what"; else bad "$what"; sed 's/^/    /' "$T/out" | head -8; fi; }
 
 # count: three read pairs over a user target (one with the ALT), one target without reads

@@ -9,10 +9,8 @@
 # touched.  Inputs: small evidence VCFs.
 # Usage: test_outset.sh VAFWATCH WORKDIR
 set -u
+. "$(dirname "$0")/lib.sh"
 VW=$1 W=$2
-pass=0 fail=0
-ok() { echo "ok   $1"; pass=$((pass + 1)); }
-ko() { echo "FAIL $1"; fail=$((fail + 1)); }
 rm -rf "$W"
 mkdir -p "$W"
 cd "$W" || exit 1
@@ -77,5 +75,4 @@ run -e events_one.tsv one.tsv || ko "re-run"
 "$VW" report --sheet two.tsv -e events.tsv -d rep out/vafwatch.calls.tsv 2>err.txt || { cat err.txt; ko "report"; }
 [ -s rep/index.html ] && [ -s rep/vafwatch.manifest.tsv ] && [ -z "$(ls -A rep | grep staging)" ] \
     && ok "report -O writes its set and a manifest" || { ls -la rep; ko "report set"; }
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

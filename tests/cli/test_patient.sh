@@ -15,12 +15,10 @@
 # family: q = p.  Then the errors: a targets TSV with a bad position (file:line),
 # a GRCh38 VCF for GRCh37 reads (build), and --no-builtin with only the column.
 set -u
+. "$(dirname "$0")/lib.sh"
 VW=$1 SIM=$2 W=$3 SRC=${4:-}
 rm -rf "$W" && mkdir -p "$W" && cd "$W" || exit 1
 export LC_ALL=C
-pass=0 fail=0
-ok() { echo "ok   $1"; pass=$((pass + 1)); }
-ko() { echo "FAIL $1"; fail=$((fail + 1)); }
 
 POS=()
 for k in $(seq 0 19); do POS+=($((20000000 + k * 10000))); done
@@ -131,5 +129,4 @@ printf 'patient\tsample\tdate\tfile\ttargets\nP1\tP1_d0\t2024-01-01\tp1d0.bam\tn
 if "$VW" run --quiet -e events.tsv -d out5 missing.tsv 2>miss.err; then ko "a missing targets file was accepted"
 elif grep -q "missing.tsv:2: column 'targets': cannot read" miss.err; then ok "missing targets file: sheet line named"
 else cat miss.err; ko "missing targets error"; fi
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -10,6 +10,7 @@
 #    file name is sanitised and unique;
 #  - --cnv rows show up with their patient.
 set -u
+. "$(dirname "$0")/lib.sh"
 unset SOURCE_DATE_EPOCH
 VW=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 COH=$2
@@ -17,23 +18,10 @@ SCHEMA=$3
 HERE=$(cd "$(dirname "$0")" && pwd)
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { echo "ok   $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL $*"; fail=$((fail + 1)); }
 check() { # DESCRIPTION -- command...
     local d=$1
     shift 2
     if "$@" >"$T/out" 2>"$T/err"; then ok "$d"; else bad "$d"; sed 's/^/    /' "$T/err" | head -10; fi
-}
-expect() { # EXIT STDERR_REGEX -- command...
-    local want=$1 re=$2
-    shift 3
-    "$@" >"$T/out" 2>"$T/err"
-    local got=$?
-    if [ "$got" -ne "$want" ]; then bad "(exit $got, want $want): $*"; sed 's/^/    /' "$T/err" | head -5; return; fi
-    if [ -n "$re" ] && ! grep -Eq -- "$re" "$T/err"; then bad "(stderr lacks /$re/): $*"; sed 's/^/    /' "$T/err"; return; fi
-    ok "$*"
 }
 
 if "$VW" report --help | grep -q "^Usage: vafwatch report"; then ok "report --help"; else bad "report --help"; fi

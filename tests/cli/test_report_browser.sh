@@ -4,6 +4,7 @@
 # logged no console error.  Skips (77) when chromium is absent.
 # Usage: test_report_browser.sh VAFWATCH COHORT_DIR
 set -u
+. "$(dirname "$0")/lib.sh"
 VW=$1
 COH=$2
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -11,10 +12,6 @@ CHROME=$(command -v chromium || command -v chromium-browser || true)
 if [ -z "$CHROME" ]; then echo "SKIP: chromium not installed (scripts/install-deps.sh installs it)"; exit 77; fi
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { echo "ok   $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL $*"; fail=$((fail + 1)); }
 
 python3 "$COH/make_cohort.py" --outdir "$T" --calls "$T/calls.tsv" >/dev/null || bad "make_cohort.py"
 # clinical markers for LUNG05: a panel under its VAF plot

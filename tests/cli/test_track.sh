@@ -7,24 +7,12 @@
 #    every rule recovers every emergence date, last negative, status and lead time
 #    of truth.tsv exactly.
 set -u
+. "$(dirname "$0")/lib.sh"
 VW=$1
 COH=$2
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { echo "ok   $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL $*"; fail=$((fail + 1)); }
 
-expect() { # EXIT STDERR_REGEX -- command...
-    local want=$1 re=$2
-    shift 3
-    "$@" >"$T/out" 2>"$T/err"
-    local got=$?
-    if [ "$got" -ne "$want" ]; then bad "(exit $got, want $want): $*"; sed 's/^/    /' "$T/err" | head -5; return; fi
-    if [ -n "$re" ] && ! grep -Eq -- "$re" "$T/err"; then bad "(stderr lacks /$re/): $*"; sed 's/^/    /' "$T/err"; return; fi
-    ok "$*"
-}
 
 for cmd in track leadtime; do
     if "$VW" $cmd --help | grep -q "^Usage: vafwatch $cmd"; then ok "$cmd --help"; else bad "$cmd --help"; fi
@@ -91,5 +79,4 @@ if awk -F'\t' '$1=="CRC07" && $9=="emerging" {exit !($25=="28" && $21=="28")}' "
 "$VW" track --sheet "$T/cohort.tsv" -e "$T/events.tsv" --output-prefix "$T/again" "$T/calls.tsv" 2>/dev/null
 if cmp -s "$T/again.vafwatch.series.tsv" "$T/consecutive.vafwatch.series.tsv"; then ok "deterministic"; else bad "series differ between runs"; fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -14,11 +14,10 @@
 #  6. vafwatch run in molecules (cache, no self background, the class in the report).
 # Usage: test_umi.sh VAFWATCH VWSIM_UMI WORKDIR
 set -u
+. "$(dirname "$0")/lib.sh"
 VW=$1 SIM=$2 W=$3
 mkdir -p "$W"
-pass=0 fail=0
 ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL $*"; fail=$((fail + 1)); }
 
 # -- 1. exact truth without errors ------------------------------------------
 # truth: id pos ref alt molecules alt_molecules duplex_molecules duplex_alt family3_molecules family3_alt fragments
@@ -211,5 +210,4 @@ if "$VW" run --sheet "$R/sheet.tsv" -e "$R/events.tsv" -d "$R/out" --no-builtin 
         --count-unit molecule --min-family 2 --verbosity 3 2>&1 | grep -q '2 draws: 0 counted, 2 from the cache'; then ok
 else bad "run --count-unit molecule: $(head -3 "$R/err")"; fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

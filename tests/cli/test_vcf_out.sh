@@ -4,16 +4,13 @@
 # Skips (77) only when bcftools or vcf-validator is not installed (scripts/install-deps.sh
 # installs both).  Usage: test_vcf_out.sh VAFWATCH
 set -u
+. "$(dirname "$0")/lib.sh"
 VW=$1
 for t in bcftools vcf-validator samtools; do
     command -v $t >/dev/null || { echo "SKIP: $t not installed (scripts/install-deps.sh installs it)"; exit 77; }
 done
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { echo "ok   $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL $*"; fail=$((fail + 1)); }
 check() { local what=$1; shift; if "$@" >"$T/out" 2>&1; then ok "$what"; else bad "$what"; sed 's/^/    /' "$T/out" | head -8; fi; }
 
 # Two alleles at one site (KRAS G12D C>T and G12V C>A, GRCh37 12:25398284), two samples:
