@@ -1,4 +1,9 @@
-/* cmd.h -- subcommand entry points and the options every subcommand shares. */
+/* cmd.h -- subcommand entry points and the options every subcommand shares.
+ *
+ * Thread safety: everything here runs on the main thread, except what
+ * vw_cmd_run_workers() hands to its workers; vw_cmd_line() may be read from
+ * any thread once main has set it.  Functions that log do so through log.h.
+ */
 #ifndef VW_CMD_H
 #define VW_CMD_H
 

@@ -153,28 +153,6 @@ static char *out_name(const char *prefix, const char *kind)
     return s;
 }
 
-int vw_cmd_split_names(char *sample_arg, int n_files, char ***ret)
-{
-    char **samples = calloc((size_t)n_files, sizeof(char *));
-    int k = 0;
-    for (char *p = sample_arg; samples && p && k < n_files + 1; k++) {
-        char *q = strchr(p, ',');
-        if (q)
-            *q++ = '\0';
-        if (k < n_files)
-            samples[k] = p;
-        p = q;
-    }
-    *ret = samples;
-    if (!samples)
-        return -1;
-    if (k != n_files) {
-        vw_error("--samples: give exactly one name per input file (%d)", n_files);
-        return -2;
-    }
-    return 0;
-}
-
 /* The regions: a BED (--bed) or the built-in spans in the build (--build,
  * else told by 'first'), plus --reference-regions, sorted, with their GC
  * when 'gc'.  Returns 0, -1 or -2 (usage, said). */

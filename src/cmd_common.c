@@ -1,6 +1,7 @@
 /* cmd_common.c -- what every subcommand shares: the generic options, the
  * threads option, the command line kept for provenance and the name of
- * the running command (for the "Try 'vafwatch CMD --help'" hint). */
+ * the running command (for the "Try 'vafwatch CMD --help'" hint), and the
+ * split of a per-file names list (-s/--samples). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,5 +92,27 @@ int vw_cmd_threads_arg(const char *arg, int *ret_threads)
     if (vw_cmd_long_arg("--threads", arg, 1, 256, &v) < 0)
         return -1;
     *ret_threads = (int)v;
+    return 0;
+}
+
+int vw_cmd_split_names(char *sample_arg, int n_files, char ***ret)
+{
+    char **samples = calloc((size_t)n_files, sizeof(char *));
+    int k = 0;
+    for (char *p = sample_arg; samples && p && k < n_files + 1; k++) {
+        char *q = strchr(p, ',');
+        if (q)
+            *q++ = '\0';
+        if (k < n_files)
+            samples[k] = p;
+        p = q;
+    }
+    *ret = samples;
+    if (!samples)
+        return -1;
+    if (k != n_files) {
+        vw_error("--samples: give exactly one name per input file (%d)", n_files);
+        return -2;
+    }
     return 0;
 }

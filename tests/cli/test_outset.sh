@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The outputs of 'vafwatch run' (and 'report -O') are one set: written into a
+# The outputs of 'vafwatch run' (and 'report -d') are one set: written into a
 # staging directory and put in place at the end, with a manifest written
 # last.  A run that fails late (here: a file-size limit makes the report
 # fail after every table is made) leaves the previous set untouched; a second writer into the directory is refused while the
@@ -71,8 +71,8 @@ fi
 echo keep >out/notes.txt
 run -e events_one.tsv one.tsv || ko "re-run"
 [ -s out/notes.txt ] && ok "a file of the user's in the directory is left alone" || ko "a user's file was removed"
-# report -O: the same set semantics
+# report -d: the same set semantics
 "$VW" report --sheet two.tsv -e events.tsv -d rep out/vafwatch.calls.tsv 2>err.txt || { cat err.txt; ko "report"; }
 [ -s rep/index.html ] && [ -s rep/vafwatch.manifest.tsv ] && [ -z "$(ls -A rep | grep staging)" ] \
-    && ok "report -O writes its set and a manifest" || { ls -la rep; ko "report set"; }
+    && ok "report -d writes its set and a manifest" || { ls -la rep; ko "report set"; }
 finish
