@@ -120,6 +120,15 @@ enum {
     {"min-family", required_argument, NULL, VW_OPT_CO_MIN_FAMILY},   \
     {"min-agree", required_argument, NULL, VW_OPT_CO_MIN_AGREE},     \
     {"duplex-only", no_argument, NULL, VW_OPT_CO_DUPLEX}
+/* Help lines of the read filters (count, model, call); the format takes
+ * the minimum mapping quality (int), base quality (int) and the excluded
+ * flags (string), in this order. */
+#define VW_OPT_FILTER_HELP                                                                    \
+    "  -q, --min-MQ INT         skip reads with mapping quality < INT [%d]\n"               \
+    "  -Q, --min-BQ INT         skip SNV/MNV bases with base quality < INT [%d]\n"          \
+    "      --excl-flags FLAGS   skip reads with any of these flags [%s]\n"                  \
+    "      --proper-pair        count properly paired reads only\n"                         \
+    "      --count-unit UNIT    fragment, read (as samtools mpileup -x) or molecule [fragment]\n"
 /* Help lines of the molecule options (count, call, run). */
 #define VW_OPT_MOLECULE_HELP                                                                  \
     "Molecules (--count-unit molecule; reads with UMIs, docs/umi.md):\n"                      \

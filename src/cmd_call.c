@@ -41,11 +41,7 @@ static void usage(FILE *fp)
             VW_OPT_REGION_HELP
             "      --stream             read BAM/CRAM from start to end (no self background)\n"
             "Filtering (BAM/CRAM, as in 'count'):\n"
-            "  -q, --min-MQ INT         skip reads with mapping quality < INT [%d]\n"
-            "  -Q, --min-BQ INT         skip SNV/MNV bases with base quality < INT [%d]\n"
-            "      --excl-flags FLAGS   skip reads with any of these flags [%s]\n"
-            "      --proper-pair        count properly paired reads only\n"
-            "      --count-unit UNIT    fragment, read or molecule [fragment]\n"
+            VW_OPT_FILTER_HELP /* (three arguments: min MQ, min BQ, the flags) */
             VW_OPT_MOLECULE_HELP
             "Calling:\n"
             "  -a, --call-alpha FLOAT   detected when the adjusted p < FLOAT [%g]\n"

@@ -43,11 +43,7 @@ static void usage(FILE *fp)
             "                           VCF the sample column to read [all columns]\n"
             "      --stream             read files from start to end, no index needed ('-' implies it)\n"
             "Filtering:\n"
-            "  -q, --min-MQ INT         skip reads with mapping quality < INT [%d]\n"
-            "  -Q, --min-BQ INT         skip SNV/MNV bases with base quality < INT [%d]\n"
-            "      --excl-flags FLAGS   skip reads with any of these flags [%s]\n"
-            "      --proper-pair        count properly paired reads only\n"
-            "      --count-unit UNIT    fragment, read (as samtools mpileup -x) or molecule [fragment]\n"
+            VW_OPT_FILTER_HELP /* (three arguments: min MQ, min BQ, the flags) */
             VW_OPT_MOLECULE_HELP
             "Self background (BAM/CRAM with an index; what 'call' uses where no model site is):\n"
             "      --flank INT          bp each side of each target [50]\n"
