@@ -68,6 +68,10 @@ void vw_cmd_set_name(const char *name);
  * Returns 0 with *ret_threads set, or -1 after logging. */
 #define VW_OPT_THREADS_LONG {"threads", required_argument, NULL, '@'}
 int vw_cmd_threads_arg(const char *arg, int *ret_threads);
+/* A FILE option value that looks like an option ('--json --track': the
+ * option once was a flag): logs "NAME takes a FILE, not the option 'ARG'"
+ * and returns -1; else 0. */
+int vw_cmd_file_arg(const char *name, const char *arg);
 
 /* Target selection shared by catalogue, count and the later stages. */
 #include "vafwatch/catalogue.h"

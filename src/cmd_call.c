@@ -159,7 +159,11 @@ static int call_opt(call_t *C, int c, char *arg)
         break;
     }
     case VW_OPT_OUTPUT_PREFIX: C->out = arg; break;
-    case VW_OPT_JSON: C->json = arg; break;
+    case VW_OPT_JSON:
+        if (vw_cmd_file_arg("--json", arg) < 0)
+            return VW_EXIT_USAGE;
+        C->json = arg;
+        break;
     case OPT_SHEET: C->sheet = arg; break;
     case 'e': C->events = arg; break;
     case 't':

@@ -86,6 +86,15 @@ int vw_cmd_common(int c, const char *arg, void (*cmd_usage)(FILE *), int *ret_ex
     }
 }
 
+int vw_cmd_file_arg(const char *name, const char *arg)
+{
+    if (arg[0] == '-' && arg[1] == '-') {
+        vw_error("%s takes a FILE, not the option '%s'", name, arg);
+        return -1;
+    }
+    return 0;
+}
+
 int vw_cmd_threads_arg(const char *arg, int *ret_threads)
 {
     long v;

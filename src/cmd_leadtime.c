@@ -77,7 +77,13 @@ int main_leadtime(int argc, char *argv[])
         }
         switch (c) {
         case VW_OPT_OUTPUT_PREFIX: prefix = optarg; break;
-        case VW_OPT_JSON: json = optarg; break;
+        case VW_OPT_JSON:
+            if (vw_cmd_file_arg("--json", optarg) < 0) {
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            json = optarg;
+            break;
         case OPT_TRACK: track = 1; break;
         case VW_OPT_TRACK_CNV: cnv[n_cnv++] = optarg; break;
         default: usage(stderr); ret = VW_EXIT_USAGE; goto out;

@@ -22,6 +22,14 @@ for cmd in catalogue count model call track leadtime cnv run; do
     expect 2 "Try 'vafwatch $cmd --help'" -- "$VW" "$cmd" $sub --no-such-option
 done
 
+# old spellings that changed meaning stop with a usage error (NEWS.md), never run
+expect 2 "--json takes a FILE, not the option '--track'" -- "$VW" leadtime --json --track --sheet a -e b --output-prefix c d
+expect 2 "--json takes a FILE, not the option '--sheet'" -- "$VW" call --json --sheet a --output-prefix c d
+expect 2 "unrecognized option '--alpha'" -- "$VW" call --alpha 0.01 --output-prefix c d
+expect 2 "invalid option -- 'O'" -- "$VW" report -O out --sheet a -e b c
+expect 2 "invalid option -- 'o'" -- "$VW" track -o p --sheet a -e b c
+expect 2 "option '--cnv' is ambiguous" -- "$VW" run --cnv -e b -d out a
+
 # --- catalogue ----------------------------------------------------------------
 stdout_has "^KRAS_G12D_c.35G>A.*	12	25398284	C	T	snv	-	yes	GRCh37" -- "$VW" catalogue --build GRCh37
 stdout_has "^KRAS_G12D_c.35G>A.*	12	25245350	C	T	snv	-	yes	GRCh38" -- "$VW" catalogue --build GRCh38
