@@ -111,17 +111,10 @@ static int overlaps(const vw_cnv_regions_t *rs, const vw_target_t *t)
     return 0;
 }
 
-int vw_region_filter_targets(vw_targets_t *ts, const vw_cnv_regions_t *rs, int *ret_n_keep)
+int vw_region_mark_targets(const vw_targets_t *ts, const vw_cnv_regions_t *rs, uint8_t *keep)
 {
-    uint8_t *keep = malloc((size_t)ts->n + 1);
     int n_keep = 0;
-    if (!keep)
-        return -ENOMEM;
     for (int i = 0; i < ts->n; i++)
         n_keep += keep[i] = (uint8_t)overlaps(rs, &ts->t[i]);
-    if (n_keep > 0)
-        vw_targets_filter(ts, keep);
-    free(keep);
-    *ret_n_keep = n_keep;
-    return 0;
+    return n_keep;
 }

@@ -28,9 +28,9 @@ int vw_region_parse(const char *arg, vw_cnv_regions_t *rs) VW_WARN_UNUSED;
 /* 1 when contig names a and b name one contig ("chr" prefix, M = MT). */
 int vw_region_same_contig(const char *a, const char *b);
 
-/* Keeps the targets of ts that overlap a region of rs (a target spans its
- * REF allele; an empty REF spans one base).  *ret_n_keep: how many are
- * left (ts is not changed when none is).  Returns 0 or -ENOMEM. */
-int vw_region_filter_targets(vw_targets_t *ts, const vw_cnv_regions_t *rs, int *ret_n_keep) VW_WARN_UNUSED;
+/* Marks the targets of ts that overlap a region of rs (a target spans its
+ * REF allele; an empty REF spans one base): keep[i] = 1 or 0, for
+ * vw_targets_filter().  Returns how many are marked. */
+int vw_region_mark_targets(const vw_targets_t *ts, const vw_cnv_regions_t *rs, uint8_t *keep);
 
 #endif

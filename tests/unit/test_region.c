@@ -79,15 +79,14 @@ static void test_filter(void **state)
     assert_non_null(rs);
     assert_int_equal(vw_targets_load(ts, path, NULL), 0);
     assert_int_equal(ts->n, 3);
-    int n_keep = -1;
+    uint8_t keep[3];
     /* 7:202 touches only the deletion's last REF base; 7:101-199 lies between the two chr7 targets */
     assert_int_equal(vw_region_parse("7:101-199", rs), 0);
-    assert_int_equal(vw_region_filter_targets(ts, rs, &n_keep), 0);
-    assert_int_equal(n_keep, 0);
-    assert_int_equal(ts->n, 3); /* unchanged when none is kept */
+    assert_int_equal(vw_region_mark_targets(ts, rs, keep), 0);
+    assert_true(keep[0] == 0 && keep[1] == 0 && keep[2] == 0);
     assert_int_equal(vw_region_parse("7:202", rs), 0);
-    assert_int_equal(vw_region_filter_targets(ts, rs, &n_keep), 0);
-    assert_int_equal(n_keep, 1);
+    assert_int_equal(vw_region_mark_targets(ts, rs, keep), 1);
+    vw_targets_filter(ts, keep);
     assert_int_equal(ts->n, 1);
     assert_string_equal(ts->t[0].chrom, "chr7");
     assert_true(ts->t[0].beg == 199);
