@@ -320,10 +320,10 @@ int vw_cmd_track_load_calls(const char *sheet, const char *events, char **files,
                             char *const *cnv_files, int n_cnv, const vw_track_opt_t *opt, vw_timeline_t **ret_tl,
                             vw_track_t **ret_tr, vw_calls_t **ret_cs);
 /* Writes one output atomically; logs; returns 0 or -1. */
-int vw_cmd_write(const char *path, int (*write)(const void *, FILE *), const void *obj);
+int vw_cmd_write(const char *path, int (*write)(FILE *, const void *), const void *obj);
 /* Writes n files as one set: each under a temporary name, all complete and
  * flushed before the first is renamed into place.  Logs; returns 0 or -1. */
-int vw_cmd_write_set(const char *const *paths, int (*const *write)(const void *, FILE *), const void *const *objs,
+int vw_cmd_write_set(const char *const *paths, int (*const *write)(FILE *, const void *), const void *const *objs,
                      int n);
 /* "PREFIX.vafwatch.KIND" (caller frees), NULL on ENOMEM. */
 char *vw_cmd_prefixed(const char *prefix, const char *kind);

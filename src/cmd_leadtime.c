@@ -37,11 +37,11 @@ static void usage(FILE *fp)
             "Statuses and columns are described in docs/tracking.md.\n\n");
 }
 
-static int w_lead(const void *o, FILE *fp) { return vw_leadtime_write_tsv(o, fp); }
-static int w_cohort(const void *o, FILE *fp) { return vw_leadtime_write_cohort(o, fp); }
-static int w_json(const void *o, FILE *fp) { return vw_leadtime_write_json(o, vw_cmd_line(), fp); }
-static int w_track(const void *o, FILE *fp) { return vw_track_write_tsv(o, fp); }
-static int w_series(const void *o, FILE *fp) { return vw_track_write_series(o, fp); }
+static int w_lead(FILE *fp, const void *o) { return vw_leadtime_write_tsv(o, fp); }
+static int w_cohort(FILE *fp, const void *o) { return vw_leadtime_write_cohort(o, fp); }
+static int w_json(FILE *fp, const void *o) { return vw_leadtime_write_json(o, vw_cmd_line(), fp); }
+static int w_track(FILE *fp, const void *o) { return vw_track_write_tsv(o, fp); }
+static int w_series(FILE *fp, const void *o) { return vw_track_write_series(o, fp); }
 
 int main_leadtime(int argc, char *argv[])
 {
@@ -114,11 +114,11 @@ int main_leadtime(int argc, char *argv[])
     }
     {
         /* the tables asked for, as one set: all written before any is renamed into place */
-        int (*ws[5])(const void *, FILE *) = {w_lead, w_cohort, w_json, w_track, w_series};
+        int (*ws[5])(FILE *, const void *) = {w_lead, w_cohort, w_json, w_track, w_series};
         const void *objs[5] = {lt, lt, lt, tr, tr};
         const char *paths[5];
         int n = 0;
-        int (*wsel[5])(const void *, FILE *);
+        int (*wsel[5])(FILE *, const void *);
         const void *osel[5];
         for (int i = 0; i < 5; i++) {
             if ((i == 2 && !json) || (i >= 3 && !track))
@@ -127,7 +127,7 @@ int main_leadtime(int argc, char *argv[])
             wsel[n] = ws[i];
             osel[n++] = objs[i];
         }
-        if (vw_cmd_write_set(paths, (int (*const *)(const void *, FILE *))wsel, osel, n) < 0)
+        if (vw_cmd_write_set(paths, (int (*const *)(FILE *, const void *))wsel, osel, n) < 0)
             goto out;
     }
     ret = VW_EXIT_OK;

@@ -133,7 +133,7 @@ err:
 }
 
 /* Writes one output through vw_ofile; logs and returns -1 on failure. */
-int vw_cmd_write(const char *path, int (*write)(const void *, FILE *), const void *obj)
+int vw_cmd_write(const char *path, int (*write)(FILE *, const void *), const void *obj)
 {
     vw_ofile_t of = {0};
     int rc = vw_ofile_open(&of, path);
@@ -141,7 +141,7 @@ int vw_cmd_write(const char *path, int (*write)(const void *, FILE *), const voi
         vw_error_code(rc, "cannot write '%s'", path);
         return -1;
     }
-    rc = write(obj, of.fp);
+    rc = write(of.fp, obj);
     if (rc == -EIO)
         rc = vw_stream_error(of.fp);
     if (rc < 0) {
@@ -156,7 +156,7 @@ int vw_cmd_write(const char *path, int (*write)(const void *, FILE *), const voi
     return 0;
 }
 
-int vw_cmd_write_set(const char *const *paths, int (*const *write)(const void *, FILE *), const void *const *objs,
+int vw_cmd_write_set(const char *const *paths, int (*const *write)(FILE *, const void *), const void *const *objs,
                      int n)
 {
     vw_ofile_t *of = calloc((size_t)(n ? n : 1), sizeof(*of));
@@ -171,7 +171,7 @@ int vw_cmd_write_set(const char *const *paths, int (*const *write)(const void *,
             vw_error_code(rc, "cannot write '%s'", paths[k]);
             break;
         }
-        rc = write[k](objs[k], of[k].fp);
+        rc = write[k](of[k].fp, objs[k]);
         if (rc == -EIO)
             rc = vw_stream_error(of[k].fp);
         else if (rc == 0 && of[k].fp != stdout && fflush(of[k].fp) != 0)
@@ -237,8 +237,8 @@ static void usage(FILE *fp)
             "Rules, statuses and columns are described in docs/tracking.md.\n\n");
 }
 
-static int w_track(const void *o, FILE *fp) { return vw_track_write_tsv(o, fp); }
-static int w_series(const void *o, FILE *fp) { return vw_track_write_series(o, fp); }
+static int w_track(FILE *fp, const void *o) { return vw_track_write_tsv(o, fp); }
+static int w_series(FILE *fp, const void *o) { return vw_track_write_series(o, fp); }
 
 int main_track(int argc, char *argv[])
 {
@@ -299,7 +299,7 @@ int main_track(int argc, char *argv[])
         ret = VW_EXIT_USAGE;
         goto out;
     }
-    int (*const ws[2])(const void *, FILE *) = {w_track, w_series};
+    int (*const ws[2])(FILE *, const void *) = {w_track, w_series};
     const void *const objs[2] = {tr, tr};
     if (vw_cmd_write_set(outs, ws, objs, 2) < 0)
         goto out;

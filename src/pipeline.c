@@ -285,14 +285,14 @@ static void *count_worker(void *arg)
 
 /* ------------------------------------------------------------------ */
 
-static int w_calls(const void *o, FILE *fp) { return vw_calls_write_tsv(o, fp); }
-static int w_track(const void *o, FILE *fp) { return vw_track_write_tsv(o, fp); }
-static int w_series(const void *o, FILE *fp) { return vw_track_write_series(o, fp); }
-static int w_lead(const void *o, FILE *fp) { return vw_leadtime_write_tsv(o, fp); }
-static int w_cohort(const void *o, FILE *fp) { return vw_leadtime_write_cohort(o, fp); }
-static int w_lead_json(const void *o, FILE *fp) { return vw_leadtime_write_json(o, vw_cmd_line(), fp); }
-static int w_patient(const void *o, FILE *fp) { return vw_patient_write_tsv(o, fp); }
-static int w_patient_json(const void *o, FILE *fp) { return vw_patient_write_json(o, fp, vw_cmd_line()); }
+static int w_calls(FILE *fp, const void *o) { return vw_calls_write_tsv(o, fp); }
+static int w_track(FILE *fp, const void *o) { return vw_track_write_tsv(o, fp); }
+static int w_series(FILE *fp, const void *o) { return vw_track_write_series(o, fp); }
+static int w_lead(FILE *fp, const void *o) { return vw_leadtime_write_tsv(o, fp); }
+static int w_cohort(FILE *fp, const void *o) { return vw_leadtime_write_cohort(o, fp); }
+static int w_lead_json(FILE *fp, const void *o) { return vw_leadtime_write_json(o, vw_cmd_line(), fp); }
+static int w_patient(FILE *fp, const void *o) { return vw_patient_write_tsv(o, fp); }
+static int w_patient_json(FILE *fp, const void *o) { return vw_patient_write_json(o, fp, vw_cmd_line()); }
 
 /* The files run writes, relative to its outdir. */
 static int is_run_file(const char *rel)
@@ -664,7 +664,7 @@ static int stage_track(run_t *R)
 static int stage_tables(run_t *R)
 {
     int r;
-    struct { const char *name; int (*w)(const void *, FILE *); const void *obj; } outs[] = {
+    struct { const char *name; int (*w)(FILE *, const void *); const void *obj; } outs[] = {
         {"calls.tsv", w_calls, R->calls}, {"track.tsv", w_track, R->tr}, {"series.tsv", w_series, R->tr},
         {"leadtime.tsv", w_lead, R->lt}, {"cohort.tsv", w_cohort, R->lt}, {"leadtime.json", w_lead_json, R->lt},
         {"patient.tsv", w_patient, R->prows}, {"patient.json", w_patient_json, R->prows}};
