@@ -425,8 +425,9 @@ static int call_patient_rows(call_t *C)
     return vw_patient_series(C->prows, tl, 0.5) < 0 ? -1 : 0;
 }
 
-/* Writes every output, all complete before any is put in place.  Logs;
- * returns 0 or -1 (nothing left behind). */
+/* Writes every output, all complete before any is put in place (the VCF,
+ * which its writer renames into place, once the others are complete).
+ * Logs; returns 0 or -1 (nothing left behind). */
 static int call_write(call_t *C)
 {
     vw_ofile_t of = {0}, oj = {0}, op = {0}, opj = {0};
@@ -441,14 +442,6 @@ static int call_write(call_t *C)
                       oj.fp ? "write failed" : "cannot write");
         goto out;
     }
-    fn.l = 0;
-    ksprintf(&fn, "%s.vafwatch.calls.vcf.gz", C->out);
-    vw_calls_vcf_opt_t vo = {VW_VERSION_LONG, vw_cmd_line(),
-                             C->ev.ts->build != VW_BUILD_UNKNOWN ? C->ev.ts->build
-                             : C->to.build                       ? vw_build_parse(C->to.build) : 0,
-                             C->to.reference};
-    if (vw_calls_write_vcf_opt(C->calls, fn.s, &vo) < 0)
-        goto out;
     if (pat) {
         if (call_patient_rows(C) < 0)
             goto out;
@@ -465,6 +458,24 @@ static int call_write(call_t *C)
             goto out;
         }
     }
+    /* the VCF (and its index) is put in place by its writer: last, when every other output is
+     * complete and flushed, so that a failure before leaves nothing behind */
+    vw_ofile_t *all[4] = {&of, &oj, &op, &opj};
+    for (int k = 0; k < 4; k++) {
+        errno = 0;
+        if (all[k]->fp && all[k]->fp != stdout && (fflush(all[k]->fp) != 0 || ferror(all[k]->fp))) {
+            vw_error_code(errno ? -errno : -EIO, "%s: write failed", all[k]->path);
+            goto out;
+        }
+    }
+    fn.l = 0;
+    ksprintf(&fn, "%s.vafwatch.calls.vcf.gz", C->out);
+    vw_calls_vcf_opt_t vo = {VW_VERSION_LONG, vw_cmd_line(),
+                             C->ev.ts->build != VW_BUILD_UNKNOWN ? C->ev.ts->build
+                             : C->to.build                       ? vw_build_parse(C->to.build) : 0,
+                             C->to.reference};
+    if (vw_calls_write_vcf_opt(C->calls, fn.s, &vo) < 0)
+        goto out;
     if ((pat && (r = vw_ofile_commit(&op)) < 0) || (pat && json && (r = vw_ofile_commit(&opj)) < 0)
         || (json && (r = vw_ofile_commit(&oj)) < 0) || (r = vw_ofile_commit(&of)) < 0) {
         vw_error_code(r, "%s: write failed", C->out);

@@ -201,6 +201,8 @@
 # track and leadtime write their tables as one set: the second failing, the first is not left behind
 1	-	x\.vafwatch\.series\.tsv.*No space left on device	ln -s /dev/full {O}/x.vafwatch.series.tsv && {VW} track --sheet {F}/sheet.tsv -e {F}/events.tsv --output-prefix {O}/x {F}/calls_good.tsv; r=$?; test ! -e {O}/x.vafwatch.track.tsv || r=9; rm -f {O}/x.vafwatch.series.tsv; exit $r
 1	-	x\.vafwatch\.cohort\.tsv.*No space left on device	ln -s /dev/full {O}/x.vafwatch.cohort.tsv && {VW} leadtime --sheet {F}/sheet.tsv -e {F}/events.tsv --output-prefix {O}/x {F}/calls_good.tsv; r=$?; test ! -e {O}/x.vafwatch.leadtime.tsv || r=9; rm -f {O}/x.vafwatch.cohort.tsv; exit $r
+# call too: its calls table failing, the VCF (which its writer renames into place) is not left behind
+1	-	p\.vafwatch\.calls\.tsv.*No space left on device	ln -s /dev/full {O}/p.vafwatch.calls.tsv && {VW} call --quiet --no-builtin -T {F}/t.tsv --output-prefix {O}/p {F}/evt_good.tsv; r=$?; test ! -e {O}/p.vafwatch.calls.vcf.gz || r=9; rm -f {O}/p.vafwatch.calls.tsv; exit $r
 1	-	-: write failed: Broken pipe	python3 -c 'import os, subprocess, sys; r, w = os.pipe(); os.close(r); sys.exit(subprocess.run(sys.argv[1:], stdout=w, restore_signals=False).returncode)' {VW} count --no-builtin -T {F}/t.tsv -o - {F}/good.bam
 1	-	-: write failed: Broken pipe	python3 -c 'import os, subprocess, sys; r, w = os.pipe(); os.close(r); sys.exit(subprocess.run(sys.argv[1:], stdout=w, restore_signals=False).returncode)' {VW} catalogue --build GRCh37
 # --- catalogue ------------------------------------------------------------------------------------
