@@ -109,15 +109,19 @@ enum {
     VW_OPT_CO_UNIT, VW_OPT_CO_UMI, VW_OPT_CO_MIN_FAMILY, VW_OPT_CO_MIN_AGREE, VW_OPT_CO_DUPLEX,
     VW_OPT_CL_ADJUST = 1320, VW_OPT_CL_CI, VW_OPT_CL_MIN_DEPTH, VW_OPT_CL_FLOOR, VW_OPT_CL_VETO, VW_OPT_CL_KNOWN
 };
-#define VW_OPT_COUNT_LONG                                            \
-    {"targets", required_argument, NULL, 'T'},                       \
-    {"no-builtin", no_argument, NULL, VW_OPT_CO_NO_BUILTIN},         \
-    {"build", required_argument, NULL, VW_OPT_CO_BUILD},             \
+/* The reading options of every command that reads alignments (count,
+ * model, call, run, cnv, cnv --genome): -f, --stream, -q, --excl-flags. */
+#define VW_OPT_READ_LONG                                             \
     {"reference", required_argument, NULL, 'f'},                     \
     {"stream", no_argument, NULL, VW_OPT_CO_STREAM},                 \
     {"min-MQ", required_argument, NULL, 'q'},                        \
+    {"excl-flags", required_argument, NULL, VW_OPT_CO_EXCL}
+#define VW_OPT_COUNT_LONG                                            \
+    VW_OPT_READ_LONG,                                                \
+    {"targets", required_argument, NULL, 'T'},                       \
+    {"no-builtin", no_argument, NULL, VW_OPT_CO_NO_BUILTIN},         \
+    {"build", required_argument, NULL, VW_OPT_CO_BUILD},             \
     {"min-BQ", required_argument, NULL, 'Q'},                        \
-    {"excl-flags", required_argument, NULL, VW_OPT_CO_EXCL},         \
     {"proper-pair", no_argument, NULL, VW_OPT_CO_PROPER},            \
     {"count-unit", required_argument, NULL, VW_OPT_CO_UNIT},         \
     {"umi", required_argument, NULL, VW_OPT_CO_UMI},                 \

@@ -15,7 +15,7 @@
 #include "cmd.h"
 
 enum {
-    OPT_GENOME = VW_OPT_CMD_FIRST, OPT_GCW, OPT_MAPW, OPT_CENTRO, OPT_PON, OPT_BIN, OPT_BUILD, OPT_STREAM,
+    OPT_GENOME = VW_OPT_CMD_FIRST, OPT_GCW, OPT_MAPW, OPT_CENTRO, OPT_PON, OPT_BIN, OPT_BUILD,
     OPT_MAX_CN, OPT_PLOIDY, OPT_MIN_LLR, OPT_MIN_MAP, OPT_SHEET
 };
 
@@ -365,7 +365,6 @@ static int genome_opt(gargs_t *a, int c, char *arg)
         break;
     case OPT_BUILD: a->build_s = arg; break;
     case 's': a->sample_arg = arg; break;
-    case OPT_STREAM: break; /* always */
     case OPT_MIN_MAP: case OPT_MIN_LLR:
         if (vw_parse_double(arg, &dv) || !isfinite(dv) || dv < 0 || (c == OPT_MIN_MAP && dv > 1)) {
             vw_error("%s takes a number %s, not '%s'", c == OPT_MIN_MAP ? "--min-map" : "--min-llr",
@@ -496,11 +495,8 @@ int main_cnv_genome(int argc, char *argv[])
         {"pon", required_argument, NULL, OPT_PON},
         {"bin-size", required_argument, NULL, OPT_BIN},
         {"build", required_argument, NULL, OPT_BUILD},
-        {"reference", required_argument, NULL, 'f'},
         {"samples", required_argument, NULL, 's'},
-        {"stream", no_argument, NULL, OPT_STREAM},
-        {"min-MQ", required_argument, NULL, 'q'},
-        {"excl-flags", required_argument, NULL, VW_OPT_CO_EXCL},
+        VW_OPT_READ_LONG, /* --stream: always (copt.stream is set) */
         {"min-map", required_argument, NULL, OPT_MIN_MAP},
         {"max-cn", required_argument, NULL, OPT_MAX_CN},
         {"ploidy", required_argument, NULL, OPT_PLOIDY},
