@@ -1,8 +1,17 @@
-/* cmd.h -- subcommand entry points and the options every subcommand shares. */
+/* cmd.h -- subcommand entry points and the options every subcommand shares.
+ *
+ * Thread safety: everything here runs on the main thread, except what
+ * vw_cmd_run_workers() hands to its workers; vw_cmd_line() may be read from
+ * any thread once main has set it.  Functions that log do so through log.h.
+ */
 #ifndef VW_CMD_H
 #define VW_CMD_H
 
 #include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <htslib/sam.h>
 
 /* Exit codes (documented in the README). */
 #define VW_EXIT_OK 0
@@ -14,6 +23,8 @@ enum {
     VW_OPT_VERBOSITY = 1000,
     VW_OPT_VERSION,
     VW_OPT_QUIET,
+    VW_OPT_OUTPUT_PREFIX,   /* --output-prefix STR (call, track, leadtime, cnv) */
+    VW_OPT_JSON,            /* --json FILE (count, call, leadtime) */
     VW_OPT_CMD_FIRST = 1100 /* first id free for a subcommand */
 };
 
@@ -43,8 +54,24 @@ void vw_cmd_run_workers(void *(*fn)(void *), void *arg, int workers);
  * *ret_exit set to -1 to go on or to an exit code to stop with. */
 int vw_cmd_common(int c, const char *arg, void (*usage)(FILE *), int *ret_exit);
 
-/* The full command line, for provenance (set by main). */
+/* The full command line, for provenance (set by main with
+ * vw_cmd_set_line(); vw_cmd_free_line() releases it).  Not thread-safe:
+ * set once before any worker starts. */
 const char *vw_cmd_line(void);
+void vw_cmd_set_line(int argc, char *argv[]);
+void vw_cmd_free_line(void);
+/* The running command's name (borrowed; it must outlive the command), used
+ * in log lines and in the "Try 'vafwatch NAME --help'." hint. */
+void vw_cmd_set_name(const char *name);
+
+/* -@/--threads (and -t, where it meant threads before): one validator.
+ * Returns 0 with *ret_threads set, or -1 after logging. */
+#define VW_OPT_THREADS_LONG {"threads", required_argument, NULL, '@'}
+int vw_cmd_threads_arg(const char *arg, int *ret_threads);
+/* A FILE option value that looks like an option ('--json --track': the
+ * option once was a flag): logs "NAME takes a FILE, not the option 'ARG'"
+ * and returns -1; else 0. */
+int vw_cmd_file_arg(const char *name, const char *arg);
 
 /* Target selection shared by catalogue, count and the later stages. */
 #include "vafwatch/catalogue.h"
@@ -54,7 +81,24 @@ typedef struct {
     int n_targets;
     int no_builtin;          /* --no-builtin */
     const char *reference;   /* --reference */
+    const char **regions;    /* -r/--region arguments (REG[,REG...]) */
+    int n_regions;
+    const char *regions_file; /* -R/--regions-file BED, or NULL */
 } vw_target_opt_t;
+/* -r/--region and -R/--regions-file (count, model, call): keeps the
+ * targets that overlap a region (contigs matched with or without "chr").
+ * Nothing happens when neither was given.  Logs on failure; returns 0,
+ * VW_EINPUT (a bad region, or no target left), VW_EPARSE or -errno. */
+int vw_cmd_region_filter(const vw_target_opt_t *o, vw_targets_t *ts);
+/* Checks one -r argument; logs and returns VW_EINPUT when it cannot be read. */
+int vw_cmd_region_check(const char *arg);
+#define VW_OPT_REGION_LONG                                           \
+    {"region", required_argument, NULL, 'r'},                        \
+    {"regions-file", required_argument, NULL, 'R'}
+#define VW_OPT_REGION_HELP                                                                    \
+    "  -r, --region REG         only the targets in REG: CHR, CHR:POS or CHR:BEG-END\n"       \
+    "                           (1-based); comma-separated or repeated\n"                     \
+    "  -R, --regions-file BED   only the targets in the regions of BED (0-based starts)\n"
 
 #include "vafwatch/call.h"
 #include "vafwatch/count.h"
@@ -65,21 +109,34 @@ enum {
     VW_OPT_CO_UNIT, VW_OPT_CO_UMI, VW_OPT_CO_MIN_FAMILY, VW_OPT_CO_MIN_AGREE, VW_OPT_CO_DUPLEX,
     VW_OPT_CL_ADJUST = 1320, VW_OPT_CL_CI, VW_OPT_CL_MIN_DEPTH, VW_OPT_CL_FLOOR, VW_OPT_CL_VETO, VW_OPT_CL_KNOWN
 };
-#define VW_OPT_COUNT_LONG                                            \
-    {"targets", required_argument, NULL, 'T'},                       \
-    {"no-builtin", no_argument, NULL, VW_OPT_CO_NO_BUILTIN},         \
-    {"build", required_argument, NULL, VW_OPT_CO_BUILD},             \
+/* The reading options of every command that reads alignments (count,
+ * model, call, run, cnv, cnv --genome): -f, --stream, -q, --excl-flags. */
+#define VW_OPT_READ_LONG                                             \
     {"reference", required_argument, NULL, 'f'},                     \
     {"stream", no_argument, NULL, VW_OPT_CO_STREAM},                 \
     {"min-MQ", required_argument, NULL, 'q'},                        \
+    {"excl-flags", required_argument, NULL, VW_OPT_CO_EXCL}
+#define VW_OPT_COUNT_LONG                                            \
+    VW_OPT_READ_LONG,                                                \
+    {"targets", required_argument, NULL, 'T'},                       \
+    {"no-builtin", no_argument, NULL, VW_OPT_CO_NO_BUILTIN},         \
+    {"build", required_argument, NULL, VW_OPT_CO_BUILD},             \
     {"min-BQ", required_argument, NULL, 'Q'},                        \
-    {"excl-flags", required_argument, NULL, VW_OPT_CO_EXCL},         \
     {"proper-pair", no_argument, NULL, VW_OPT_CO_PROPER},            \
     {"count-unit", required_argument, NULL, VW_OPT_CO_UNIT},         \
     {"umi", required_argument, NULL, VW_OPT_CO_UMI},                 \
     {"min-family", required_argument, NULL, VW_OPT_CO_MIN_FAMILY},   \
     {"min-agree", required_argument, NULL, VW_OPT_CO_MIN_AGREE},     \
     {"duplex-only", no_argument, NULL, VW_OPT_CO_DUPLEX}
+/* Help lines of the read filters (count, model, call); the format takes
+ * the minimum mapping quality (int), base quality (int) and the excluded
+ * flags (string), in this order. */
+#define VW_OPT_FILTER_HELP                                                                    \
+    "  -q, --min-MQ INT         skip reads with mapping quality < INT [%d]\n"               \
+    "  -Q, --min-BQ INT         skip SNV/MNV bases with base quality < INT [%d]\n"          \
+    "      --excl-flags FLAGS   skip reads with any of these flags [%s]\n"                  \
+    "      --proper-pair        count properly paired reads only\n"                         \
+    "      --count-unit UNIT    fragment, read (as samtools mpileup -x) or molecule [fragment]\n"
 /* Help lines of the molecule options (count, call, run). */
 #define VW_OPT_MOLECULE_HELP                                                                  \
     "Molecules (--count-unit molecule; reads with UMIs, docs/umi.md):\n"                      \
@@ -97,7 +154,8 @@ enum {
     {"known", required_argument, NULL, VW_OPT_CL_KNOWN}
 /* Handle one option of those groups: return 1 when 'c' was one, with
  * *ret_exit -1 (go on) or VW_EXIT_USAGE (said why).  'to' collects -T into
- * to->targets, which must have room for every argument. */
+ * to->targets and -r into to->regions, which must have room for every
+ * argument. */
 int vw_cmd_count_opt(int c, const char *arg, vw_target_opt_t *to, vw_count_opt_t *co, int *ret_exit);
 int vw_cmd_call_opt(int c, const char *arg, vw_call_opt_t *co, int *ret_exit);
 
@@ -168,6 +226,10 @@ void vw_progress_step(vw_progress_t *p, int64_t reads);
 void vw_progress_end(vw_progress_t *p);
 /* Copy number (cmd_cnv.c, run_cnv.c). */
 #include "vafwatch/cnv.h"
+/* One name per input file from a comma-separated list (split in place):
+ * *ret (caller frees the array).  Returns 0, -1 (ENOMEM) or -2 (not one
+ * name per file; logged). */
+int vw_cmd_split_names(char *sample_arg, int n_files, char ***ret);
 /* The build told by a BAM/CRAM header (@SQ lengths), or VW_BUILD_UNKNOWN. */
 vw_build_t vw_cmd_cnv_build(const char *path, const char *reference);
 /* Counts fragments per region of one file ('name' NULL: @RG SM) and
@@ -178,7 +240,7 @@ vw_cnv_sample_t *vw_cmd_cnv_load_sample(const char *path, const char *name, cons
 /* The copy-number step of vafwatch run (run_cnv.c). */
 typedef struct {
     const char *bed;         /* --cnv-bed: regions with gene names, or NULL */
-    int builtin;             /* --cnv: the built-in gene spans */
+    int builtin;             /* --cnv-builtin: the built-in gene spans */
     const char *ref_bed;     /* --cnv-ref: reference regions (every line), or NULL */
     const char **pon;        /* --cnv-pon files (BAM/CRAM normals, or one PoN TSV) */
     int n_pon;
@@ -204,7 +266,7 @@ int vw_cmd_outputs_clash(const char *const *outs, int n_out, const char *const *
  * path 'is_output' says the command writes; 0 when none does (or 'dir' is
  * not there yet). */
 int vw_cmd_dir_clash(const char *dir, const char *const *ins, int n_in, int (*is_output)(const char *rel));
-/* The files 'report -O DIR' writes, relative to DIR. */
+/* The files 'report -d DIR' writes, relative to DIR. */
 int vw_cmd_is_report_file(const char *rel);
 /* Sample names every table reader reads back: not empty, not beginning
  * with '#', no control character.  Logs "WHERE: ..." and returns
@@ -229,13 +291,15 @@ enum {
     VW_OPT_TRACK_CUSUM_K,
     VW_OPT_TRACK_TRUNCAL,
     VW_OPT_TRACK_CNV,
+    VW_OPT_TRACK_SHEET,
+    VW_OPT_TRACK_RULE,
     VW_OPT_TRACK_LAST
 };
 #define VW_OPT_TRACK_LONG                                           \
-    {"sheet", required_argument, NULL, 's'},                        \
+    {"sheet", required_argument, NULL, VW_OPT_TRACK_SHEET},         \
     {"events", required_argument, NULL, 'e'},                       \
-    {"rule", required_argument, NULL, 'r'},                         \
-    {"alpha", required_argument, NULL, VW_OPT_TRACK_ALPHA},         \
+    {"rule", required_argument, NULL, VW_OPT_TRACK_RULE},           \
+    {"emergence-alpha", required_argument, NULL, VW_OPT_TRACK_ALPHA}, \
     {"cusum-k", required_argument, NULL, VW_OPT_TRACK_CUSUM_K},     \
     {"truncal", required_argument, NULL, VW_OPT_TRACK_TRUNCAL}
 /* Prints the Input and Emergence help sections. */
@@ -260,10 +324,10 @@ int vw_cmd_track_load_calls(const char *sheet, const char *events, char **files,
                             char *const *cnv_files, int n_cnv, const vw_track_opt_t *opt, vw_timeline_t **ret_tl,
                             vw_track_t **ret_tr, vw_calls_t **ret_cs);
 /* Writes one output atomically; logs; returns 0 or -1. */
-int vw_cmd_write(const char *path, int (*write)(const void *, FILE *), const void *obj);
+int vw_cmd_write(const char *path, int (*write)(FILE *, const void *), const void *obj);
 /* Writes n files as one set: each under a temporary name, all complete and
  * flushed before the first is renamed into place.  Logs; returns 0 or -1. */
-int vw_cmd_write_set(const char *const *paths, int (*const *write)(const void *, FILE *), const void *const *objs,
+int vw_cmd_write_set(const char *const *paths, int (*const *write)(FILE *, const void *), const void *const *objs,
                      int n);
 /* "PREFIX.vafwatch.KIND" (caller frees), NULL on ENOMEM. */
 char *vw_cmd_prefixed(const char *prefix, const char *kind);

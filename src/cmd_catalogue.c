@@ -41,7 +41,7 @@ int main_catalogue(int argc, char *argv[])
         VW_OPT_COMMON_LONG,
         {NULL, 0, NULL, 0}
     };
-    vw_target_opt_t to = {"GRCh38", NULL, 0, 0, NULL};
+    vw_target_opt_t to = {.build = "GRCh38"};
     const char *out = "-";
     int ret = VW_EXIT_DATA, c, ex;
     vw_targets_t *ts = NULL;

@@ -16,8 +16,8 @@
 #include "cmd.h"
 
 enum {
-    OPT_GENOME = VW_OPT_CMD_FIRST, OPT_GCW, OPT_MAPW, OPT_CENTRO, OPT_PON, OPT_BIN, OPT_BUILD, OPT_STREAM,
-    OPT_EXCL, OPT_MAX_CN, OPT_PLOIDY, OPT_MIN_LLR, OPT_MIN_MAP, OPT_SHEET
+    OPT_GENOME = VW_OPT_CMD_FIRST, OPT_GCW, OPT_MAPW, OPT_CENTRO, OPT_PON, OPT_BIN, OPT_BUILD,
+    OPT_MAX_CN, OPT_PLOIDY, OPT_MIN_LLR, OPT_MIN_MAP, OPT_SHEET
 };
 
 #define DEFAULT_BIN 1000000
@@ -31,7 +31,7 @@ static void usage(FILE *fp)
     char *fl = bam_flag2str((int)c.excl_flags);
     fprintf(fp,
             "\n"
-            "Usage: vafwatch cnv --genome [options] -o PREFIX <in.wig|in.bam|in.cram> [...]\n\n"
+            "Usage: vafwatch cnv --genome [options] --output-prefix STR <in.wig|in.bam|in.cram> [...]\n\n"
             "Genome-wide copy number from shallow whole-genome sequencing (0.1-1x): read counts in\n"
             "fixed bins (readCounter/HMMcopy WIG, or counted here from BAM/CRAM), GC and mappability\n"
             "correction by local regression, masking, an optional panel of normals, and a hidden\n"
@@ -51,7 +51,7 @@ static void usage(FILE *fp)
             "                           of the normals removed, bins noisy in them masked\n"
             "      --bin-size INT       bins for BAM/CRAM input, bp [%d]\n"
             "      --build NAME         GRCh37 or GRCh38, for the focal genes [from contig 1's bins]\n"
-            "  -s, --sample LIST        comma-separated sample names, one per file [@RG SM, file name]\n"
+            "  -s, --samples LIST       comma-separated sample names, one per file [@RG SM, file name]\n"
             "      --sheet FILE         cohort sheet (patient, sample, date, ...): the draws of each\n"
             "                           patient in date order in STR.vafwatch.genome_series.tsv\n"
             "Filtering (BAM/CRAM):\n"
@@ -65,11 +65,11 @@ static void usage(FILE *fp)
             "      --min-llr FLOAT      detected when 2 x log-likelihood ratio against TF 0 exceeds\n"
             "                           this (calibrated: docs/copy-number.md) [%g]\n"
             "Output:\n"
-            "  -o, --output-prefix STR  writes STR.vafwatch.genome.tsv (per sample), .genome_bins.tsv,\n"
+            "      --output-prefix STR  writes STR.vafwatch.genome.tsv (per sample), .genome_bins.tsv,\n"
             "                           .genome.seg (IGV), .genome_arms.tsv, .genome_focal.tsv and\n"
             "                           .genome.html (TF over the draws, a genome plot per draw);\n"
             "                           with --sheet also .genome_series.tsv\n"
-            "  -t, --threads INT        BGZF decompression threads per file [1]\n"
+            "  -@, --threads INT        BGZF decompression threads per file (-t is the same) [1]\n"
             VW_OPT_COMMON_HELP
             "\n"
             "Method, formulas and columns: docs/copy-number.md (\"Genome-wide\").\n\n",
@@ -207,6 +207,277 @@ typedef struct {
     const char *kind;
 } out_t;
 
+/* --ploidy LIST into opt->ploidies; logs and returns -1 when it is not
+ * up to 3 comma-separated integers from 1 to 6. */
+static int parse_ploidy(char *arg, vw_genome_opt_t *opt)
+{
+    int k = 0;
+    long v;
+    memset(opt->ploidies, 0, sizeof opt->ploidies);
+    for (char *p = arg; p;) {
+        char *q = strchr(p, ',');
+        if (q)
+            *q++ = '\0';
+        if (k >= 3 || vw_parse_long(p, &v) || v < 1 || v > 6) {
+            vw_error("--ploidy takes up to 3 comma-separated integers from 1 to 6, not '%s'", p);
+            return -1;
+        }
+        opt->ploidies[k++] = (int)v;
+        p = q;
+    }
+    return 0;
+}
+
+/* The draws done so far, kept for the report and the series. */
+typedef struct {
+    vw_genome_t **all;
+    vw_gfit_t *fits;
+    double *fgas, *wgiis;
+    int n_done;
+} done_t;
+
+/* Loads, normalises (pon), fits and writes one input into the open tables;
+ * appends it to 'd'.  *rw: the first write error.  Logs; returns 0 or -1. */
+static int one_input(const load_ctx_t *x, const char *file, const char *sample, const vw_gpon_t *pon,
+                     vw_build_t build, const vw_gaps_t *gaps, out_t *out, done_t *d, int *rw)
+{
+    const vw_genome_opt_t *opt = x->opt;
+    vw_gseg_t *segs = NULL;
+    vw_garm_t *arms = NULL;
+    int s = d->n_done, ok = 0, r;
+    vw_genome_t *g = load(x, file, sample);
+    if (!g)
+        return -1;
+    if (pon && (r = vw_genome_apply_pon(g, pon)) < 0) {
+        if (r == VW_EINPUT)
+            vw_error("%s: not the bins of the normals (--pon): another bin size or contigs, or too few "
+                     "usable bins", file);
+        else
+            vw_error_code(r, "%s", file);
+        goto out;
+    }
+    vw_gfit_t fit, alt[4];
+    int n_alt = 0, n_seg = 0, n_arm = 0;
+    if ((r = vw_genome_fit(g, opt, &fit, alt, &n_alt)) < 0) {
+        vw_error_code(r, "%s: fit", file);
+        goto out;
+    }
+    double fga, wgii;
+    vw_genome_instability(g, fit.neutral, &fga, &wgii);
+    vw_gfocal_t foc[4];
+    vw_build_t b = build != VW_BUILD_UNKNOWN ? build : vw_gwig_build(g->w);
+    if (b == VW_BUILD_UNKNOWN)
+        vw_warn("%s: genome build unknown (give --build): focal gene rows are NA", file);
+    int n_foc = vw_genome_focal(g, gaps, b, fit.neutral, fit.sd, foc);
+    if (vw_genome_segments(g, &segs, &n_seg) < 0 || vw_genome_arms(g, gaps, fit.neutral, &arms, &n_arm) < 0) {
+        vw_error_code(-ENOMEM, "%s", file);
+        goto out;
+    }
+    vw_info("%s: tumour fraction %.3f (%.3f-%.3f), %s, ploidy %.2f", g->sample, fit.tf, fit.tf_lo, fit.tf_hi,
+            fit.detected ? "detected" : "not detected", fit.ploidy);
+    int w = vw_genome_write_summary(out[0].f.fp, g, &fit, fga, wgii, n_alt, alt, s ? &d->fits[s - 1] : NULL);
+    w = w ? w : vw_genome_write_bins(out[1].f.fp, g, s == 0);
+    w = w ? w : vw_genome_write_seg(out[2].f.fp, g, segs, n_seg, s == 0);
+    w = w ? w : vw_genome_write_arms(out[3].f.fp, g, arms, n_arm, s == 0);
+    w = w ? w : vw_genome_write_focal(out[4].f.fp, g, foc, n_foc, s == 0);
+    *rw = w;
+    d->all[s] = g;
+    d->fits[s] = fit;
+    d->fgas[s] = fga;
+    d->wgiis[s] = wgii;
+    d->n_done++;
+    g = NULL;
+    ok = 1;
+out:
+    free(segs);
+    free(arms);
+    vw_genome_destroy(g);
+    return ok ? 0 : -1;
+}
+
+/* 1 (after logging) when an output would replace an input; -1 on ENOMEM. */
+static int genome_clash(const char *prefix, const out_t *out, int n_out, char **files, int n_files,
+                        const char **pon_files, int n_pon, const char *const extra[5])
+{
+    char *on[7] = {NULL};
+    const char *outs[7];
+    int clash = 0, ok = 1;
+    for (int k = 0; k < n_out; k++)
+        ok &= (outs[k] = on[k] = vw_cmd_prefixed(prefix, out[k].kind)) != NULL;
+    if (ok)
+        clash = vw_cmd_outputs_clash(outs, n_out, (const char *const *)files, n_files) ||
+                vw_cmd_outputs_clash(outs, n_out, pon_files, n_pon) || vw_cmd_outputs_clash(outs, n_out, extra, 5);
+    for (int k = 0; k < n_out; k++)
+        free(on[k]);
+    return ok ? clash : -1;
+}
+
+/* The series of the sheet's plasma draws (--sheet) into fp. */
+static int write_series(FILE *fp, const vw_timeline_t *tl, const done_t *d, const char *sheet)
+{
+    int rows = 0, rw;
+    const char **names = malloc(sizeof(char *) * (size_t)(d->n_done ? d->n_done : 1));
+    for (int k = 0; names && k < d->n_done; k++)
+        names[k] = d->all[k]->sample;
+    rw = names ? vw_genome_write_series(fp, tl, names, d->fits, d->fgas, d->wgiis, d->n_done, &rows) : -ENOMEM;
+    free(names);
+    if (rw == 0 && rows < d->n_done)
+        vw_warn("%d of %d inputs are not plasma draws of the sheet %s (by sample name): left out of the series",
+                d->n_done - rows, d->n_done, sheet);
+    return rw;
+}
+
+/* The options of cnv --genome besides the shared ones. */
+typedef struct {
+    vw_genome_opt_t opt;
+    vw_count_opt_t copt;
+    load_ctx_t x;            /* its gc and map paths */
+    const char *centro, *build_s, *prefix, *sheet;
+    char *sample_arg;
+    const char **pon_files;  /* room for every argument */
+    int n_pon;
+    long bin;
+} gargs_t;
+
+/* One option of cnv --genome's own; returns -1 to go on or an exit code. */
+static int genome_opt(gargs_t *a, int c, char *arg)
+{
+    long v;
+    double dv;
+    switch (c) {
+    case OPT_GENOME: break;
+    case OPT_SHEET: a->sheet = arg; break;
+    case OPT_GCW: a->x.gc = arg; break;
+    case OPT_MAPW: a->x.map = arg; break;
+    case OPT_CENTRO: a->centro = arg; break;
+    case OPT_PON: a->pon_files[a->n_pon++] = arg; break;
+    case OPT_BIN:
+        if (vw_parse_long(arg, &a->bin) || a->bin < 1000 || a->bin > 100000000) {
+            vw_error("--bin-size takes an integer from 1000 to 1e8, not '%s'", arg);
+            return VW_EXIT_USAGE;
+        }
+        break;
+    case OPT_BUILD: a->build_s = arg; break;
+    case 's': a->sample_arg = arg; break;
+    case OPT_MIN_MAP: case OPT_MIN_LLR:
+        if (vw_parse_double(arg, &dv) || !isfinite(dv) || dv < 0 || (c == OPT_MIN_MAP && dv > 1)) {
+            vw_error("%s takes a number %s, not '%s'", c == OPT_MIN_MAP ? "--min-map" : "--min-llr",
+                     c == OPT_MIN_MAP ? "from 0 to 1" : ">= 0", arg);
+            return VW_EXIT_USAGE;
+        }
+        *(c == OPT_MIN_MAP ? &a->opt.min_map : &a->opt.min_llr) = dv;
+        break;
+    case OPT_MAX_CN:
+        if (vw_cmd_long_arg("--max-cn", arg, 3, 20, &v) < 0)
+            return VW_EXIT_USAGE;
+        a->opt.max_cn = (int)v;
+        break;
+    case OPT_PLOIDY:
+        if (parse_ploidy(arg, &a->opt) < 0)
+            return VW_EXIT_USAGE;
+        break;
+    case VW_OPT_OUTPUT_PREFIX: a->prefix = arg; break;
+    case 't':
+    case '@':
+        if (vw_cmd_threads_arg(arg, &a->copt.threads) < 0)
+            return VW_EXIT_USAGE;
+        break;
+    default: usage(stderr); return VW_EXIT_USAGE;
+    }
+    return -1;
+}
+
+/* The options that need each other; *ret_build from --build.  Returns -1
+ * to go on or an exit code. */
+static int genome_check(const gargs_t *a, int n_files, vw_build_t *ret_build)
+{
+    if (n_files < 1 || !a->prefix || !*a->prefix) {
+        if (n_files >= 1)
+            vw_error("an output prefix (--output-prefix) is needed");
+        else
+            usage(stderr);
+        return VW_EXIT_USAGE;
+    }
+    for (int k = 0; k < 4 && a->opt.ploidies[k]; k++)
+        if (a->opt.ploidies[k] > a->opt.max_cn) {
+            vw_error("--ploidy %d is above --max-cn %d", a->opt.ploidies[k], a->opt.max_cn);
+            return VW_EXIT_USAGE;
+        }
+    *ret_build = VW_BUILD_UNKNOWN;
+    if (a->build_s && (*ret_build = vw_build_parse(a->build_s)) == VW_BUILD_UNKNOWN) {
+        vw_error("--build: unknown genome build '%s' (use GRCh37 or GRCh38)", a->build_s);
+        return VW_EXIT_USAGE;
+    }
+    return -1;
+}
+
+/* The GC and mappability tracks (same bin size) and the centromeres.
+ * Logs; returns 0 or -1. */
+static int load_tracks(load_ctx_t *x, const char *centro, vw_gaps_t **gaps)
+{
+    if (x->gc && vw_gwig_read(x->gc, &x->gcw) < 0)
+        return -1;
+    if (x->map && vw_gwig_read(x->map, &x->mapw) < 0)
+        return -1;
+    if (x->gcw && x->mapw && x->gcw->step != x->mapw->step) {
+        vw_error("bins of %lld bp in %s but of %lld bp in %s: use tracks of the same bin size",
+                 (long long)x->gcw->step, x->gc, (long long)x->mapw->step, x->map);
+        return -1;
+    }
+    return centro && vw_gaps_read(centro, gaps) < 0 ? -1 : 0;
+}
+
+/* The panel of the normals (*nrm: n_pon slots, caller destroys).  Logs;
+ * returns 0 or -1. */
+static int build_normals(const load_ctx_t *x, const char **pon_files, int n_pon, vw_genome_t ***nrm,
+                         vw_gpon_t **pon)
+{
+    if (!(*nrm = calloc((size_t)n_pon, sizeof(**nrm))))
+        return -1;
+    for (int k = 0; k < n_pon; k++)
+        if (!((*nrm)[k] = load(x, pon_files[k], NULL)))
+            return -1;
+    int r = vw_gpon_build(*nrm, n_pon, pon);
+    if (r == VW_EINPUT)
+        vw_error("--pon: the normals do not share one bin layout (bin size, contigs)");
+    else if (r < 0)
+        vw_error_code(r, "--pon");
+    return r < 0 ? -1 : 0;
+}
+
+/* Opens the n outputs (*opened: how many).  Logs; returns 0 or -1. */
+static int open_outputs(out_t *out, int n, const char *prefix, int *opened)
+{
+    for (int k = 0; k < n; k++) {
+        char *p = vw_cmd_prefixed(prefix, out[k].kind);
+        int r = p ? vw_ofile_open(&out[k].f, p) : -ENOMEM;
+        if (r < 0) {
+            vw_error_code(r, "cannot write '%s'", p ? p : prefix);
+            free(p);
+            return -1;
+        }
+        free(p);
+        *opened = k + 1;
+    }
+    return 0;
+}
+
+/* Puts the n outputs in place (the rest dropped after a failure).  Logs;
+ * returns 0 or -1. */
+static int commit_outputs(out_t *out, int n, const char *prefix)
+{
+    for (int k = 0; k < n; k++) {
+        int r = vw_ofile_commit(&out[k].f);
+        if (r < 0) {
+            vw_error_code(r, "writing '%s'", out[k].f.path ? out[k].f.path : prefix);
+            for (int j = k + 1; j < n; j++)
+                vw_ofile_abort(&out[j].f);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int main_cnv_genome(int argc, char *argv[])
 {
     static const struct option lopts[] = {
@@ -218,189 +489,70 @@ int main_cnv_genome(int argc, char *argv[])
         {"pon", required_argument, NULL, OPT_PON},
         {"bin-size", required_argument, NULL, OPT_BIN},
         {"build", required_argument, NULL, OPT_BUILD},
-        {"reference", required_argument, NULL, 'f'},
-        {"sample", required_argument, NULL, 's'},
-        {"stream", no_argument, NULL, OPT_STREAM},
-        {"min-MQ", required_argument, NULL, 'q'},
-        {"excl-flags", required_argument, NULL, OPT_EXCL},
+        {"samples", required_argument, NULL, 's'},
+        VW_OPT_READ_LONG, /* --stream: always (copt.stream is set) */
         {"min-map", required_argument, NULL, OPT_MIN_MAP},
         {"max-cn", required_argument, NULL, OPT_MAX_CN},
         {"ploidy", required_argument, NULL, OPT_PLOIDY},
         {"min-llr", required_argument, NULL, OPT_MIN_LLR},
-        {"output-prefix", required_argument, NULL, 'o'},
-        {"threads", required_argument, NULL, 't'},
+        {"output-prefix", required_argument, NULL, VW_OPT_OUTPUT_PREFIX},
+        VW_OPT_THREADS_LONG,
         VW_OPT_COMMON_LONG,
         {NULL, 0, NULL, 0}
     };
-    vw_genome_opt_t opt;
-    vw_count_opt_t copt;
-    vw_genome_opt_init(&opt);
-    vw_count_opt_init(&copt);
-    copt.stream = 1; /* every read is wanted: from start to end, no index (faster than per-contig queries) */
-    load_ctx_t x = {0};
-    const char *centro = NULL, *build_s = NULL, *prefix = NULL, *sheet = NULL;
+    gargs_t A;
+    memset(&A, 0, sizeof(A));
+    vw_genome_opt_init(&A.opt);
+    vw_count_opt_init(&A.copt);
+    A.copt.stream = 1; /* every read is wanted: from start to end, no index (faster than per-contig queries) */
+    A.bin = DEFAULT_BIN;
     vw_timeline_t *tl = NULL;
-    char *sample_arg = NULL, **samples = NULL;
-    const char **pon_files = calloc((size_t)argc + 1, sizeof(char *));
-    int n_pon = 0, c, ex, ret = VW_EXIT_DATA, n_files = 0;
-    long bin = DEFAULT_BIN, v;
-    double dv;
+    char **samples = NULL;
+    int c, ex, ret = VW_EXIT_DATA, n_files = 0, r;
+    long v;
     vw_gaps_t *gaps = NULL;
-    vw_genome_t **nrm = NULL, *g = NULL;
+    vw_genome_t **nrm = NULL;
     vw_gpon_t *pon = NULL;
-    vw_gseg_t *segs = NULL;
-    vw_garm_t *arms = NULL;
     out_t out[7] = {{{0}, "genome.tsv"}, {{0}, "genome_bins.tsv"}, {{0}, "genome.seg"}, {{0}, "genome_arms.tsv"},
                     {{0}, "genome_focal.tsv"}, {{0}, "genome.html"}, {{0}, "genome_series.tsv"}};
     int n_out = 6;
-    vw_genome_t **all = NULL;  /* every draw, kept for the report */
-    vw_gfit_t *fits = NULL;
-    double *fgas = NULL, *wgiis = NULL;
-    int n_done = 0;
+    done_t d = {NULL, NULL, NULL, NULL, 0}; /* every draw, kept for the report */
     int opened = 0;
-    if (!pon_files)
+    if (!(A.pon_files = calloc((size_t)argc + 1, sizeof(char *))))
         return VW_EXIT_DATA;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "f:s:q:o:t:h", lopts, NULL)) >= 0) {
-        if (vw_cmd_common(c, optarg, usage, &ex)) {
-            if (ex >= 0) {
-                ret = ex;
-                goto out;
-            }
-            continue;
-        }
-        switch (c) {
-        case OPT_GENOME: break;
-        case OPT_SHEET: sheet = optarg; break;
-        case OPT_GCW: x.gc = optarg; break;
-        case OPT_MAPW: x.map = optarg; break;
-        case OPT_CENTRO: centro = optarg; break;
-        case OPT_PON: pon_files[n_pon++] = optarg; break;
-        case OPT_BIN:
-            if (vw_parse_long(optarg, &bin) || bin < 1000 || bin > 100000000) {
-                vw_error("--bin-size takes an integer from 1000 to 1e8, not '%s'", optarg);
-                ret = VW_EXIT_USAGE;
-                goto out;
-            }
-            break;
-        case OPT_BUILD: build_s = optarg; break;
-        case 'f': copt.reference = optarg; break;
-        case 's': sample_arg = optarg; break;
-        case OPT_STREAM: break; /* always */
-        case 'q':
-            if (vw_cmd_long_arg("-q", optarg, 0, 255, &v) < 0) {
-                ret = VW_EXIT_USAGE;
-                goto out;
-            }
-            copt.min_mq = (int)v;
-            break;
-        case OPT_EXCL: {
-            int f = bam_str2flag(optarg);
-            if (f < 0) {
-                vw_error("--excl-flags: cannot parse '%s' (e.g. UNMAP,SECONDARY or 0x904)", optarg);
-                ret = VW_EXIT_USAGE;
-                goto out;
-            }
-            copt.excl_flags = (uint32_t)f;
-            break;
-        }
-        case OPT_MIN_MAP: case OPT_MIN_LLR:
-            if (vw_parse_double(optarg, &dv) || !isfinite(dv) || dv < 0 || (c == OPT_MIN_MAP && dv > 1)) {
-                vw_error("%s takes a number %s, not '%s'", c == OPT_MIN_MAP ? "--min-map" : "--min-llr",
-                         c == OPT_MIN_MAP ? "from 0 to 1" : ">= 0", optarg);
-                ret = VW_EXIT_USAGE;
-                goto out;
-            }
-            *(c == OPT_MIN_MAP ? &opt.min_map : &opt.min_llr) = dv;
-            break;
-        case OPT_MAX_CN:
-            if (vw_cmd_long_arg("--max-cn", optarg, 3, 20, &v) < 0) {
-                ret = VW_EXIT_USAGE;
-                goto out;
-            }
-            opt.max_cn = (int)v;
-            break;
-        case OPT_PLOIDY: {
-            int k = 0;
-            memset(opt.ploidies, 0, sizeof opt.ploidies);
-            for (char *p = optarg; p;) {
-                char *q = strchr(p, ',');
-                if (q)
-                    *q++ = '\0';
-                if (k >= 3 || vw_parse_long(p, &v) || v < 1 || v > 6) {
-                    vw_error("--ploidy takes up to 3 comma-separated integers from 1 to 6, not '%s'", p);
-                    ret = VW_EXIT_USAGE;
-                    goto out;
-                }
-                opt.ploidies[k++] = (int)v;
-                p = q;
-            }
-            break;
-        }
-        case 'o': prefix = optarg; break;
-        case 't':
-            if (vw_cmd_long_arg("--threads", optarg, 1, 256, &v) < 0) {
-                ret = VW_EXIT_USAGE;
-                goto out;
-            }
-            copt.threads = (int)v;
-            break;
-        default: usage(stderr); ret = VW_EXIT_USAGE; goto out;
+    vw_target_opt_t to = {0}; /* only its reference is set (by -f) */
+    while ((c = getopt_long(argc, argv, "f:s:q:t:@:h", lopts, NULL)) >= 0) {
+        if (!(vw_cmd_common(c, optarg, usage, &ex) || vw_cmd_count_opt(c, optarg, &to, &A.copt, &ex)))
+            ex = genome_opt(&A, c, optarg);
+        if (ex >= 0) {
+            free(A.pon_files);
+            return ex;
         }
     }
+    vw_build_t build;
     n_files = argc - optind;
+    if ((ex = genome_check(&A, n_files, &build)) >= 0) {
+        free(A.pon_files);
+        return ex;
+    }
+    vw_genome_opt_t opt = A.opt;
+    vw_count_opt_t copt = A.copt;
+    load_ctx_t x = A.x;
+    const char *centro = A.centro, *prefix = A.prefix, *sheet = A.sheet;
+    char *sample_arg = A.sample_arg;
+    const char **pon_files = A.pon_files;
+    int n_pon = A.n_pon;
     char **files = argv + optind;
-    if (n_files < 1 || !prefix || !*prefix) {
-        if (n_files >= 1)
-            vw_error("an output prefix (-o) is needed");
-        else
-            usage(stderr);
-        ret = VW_EXIT_USAGE;
+    if (sample_arg && (v = vw_cmd_split_names(sample_arg, n_files, &samples)) < 0) {
+        ret = v == -2 ? VW_EXIT_USAGE : VW_EXIT_DATA;
         goto out;
-    }
-    for (int k = 0; k < 4 && opt.ploidies[k]; k++)
-        if (opt.ploidies[k] > opt.max_cn) {
-            vw_error("--ploidy %d is above --max-cn %d", opt.ploidies[k], opt.max_cn);
-            ret = VW_EXIT_USAGE;
-            goto out;
-        }
-    vw_build_t build = VW_BUILD_UNKNOWN;
-    if (build_s && (build = vw_build_parse(build_s)) == VW_BUILD_UNKNOWN) {
-        vw_error("--build: unknown genome build '%s' (use GRCh37 or GRCh38)", build_s);
-        ret = VW_EXIT_USAGE;
-        goto out;
-    }
-    if (sample_arg) {
-        samples = calloc((size_t)n_files, sizeof(char *));
-        int k = 0;
-        for (char *p = sample_arg; samples && p && k < n_files + 1; k++) {
-            char *q = strchr(p, ',');
-            if (q)
-                *q++ = '\0';
-            if (k < n_files)
-                samples[k] = p;
-            p = q;
-        }
-        if (!samples || k != n_files) {
-            vw_error("--sample: give exactly one name per input file (%d)", n_files);
-            ret = VW_EXIT_USAGE;
-            goto out;
-        }
     }
     x.opt = &opt;
     x.copt = &copt;
-    x.bin = bin;
+    x.bin = A.bin;
     x.fasta = copt.reference;
-    if (x.gc && vw_gwig_read(x.gc, &x.gcw) < 0)
-        goto out;
-    if (x.map && vw_gwig_read(x.map, &x.mapw) < 0)
-        goto out;
-    if (x.gcw && x.mapw && x.gcw->step != x.mapw->step) {
-        vw_error("bins of %lld bp in %s but of %lld bp in %s: use tracks of the same bin size",
-                 (long long)x.gcw->step, x.gc, (long long)x.mapw->step, x.map);
-        goto out;
-    }
-    if (centro && vw_gaps_read(centro, &gaps) < 0)
+    if (load_tracks(&x, centro, &gaps) < 0)
         goto out;
     if (sheet) {
         int r = vw_timeline_read_sheet(sheet, VW_TIMELINE_NO_FILE_CHECK, &tl);
@@ -411,148 +563,52 @@ int main_cnv_genome(int argc, char *argv[])
     x.gaps = gaps;
     if (!x.gcw && !x.fasta)
         vw_warn("no GC track (--gc) or reference (-f): counts are not GC-corrected");
-    if (n_pon) {
-        if (!(nrm = calloc((size_t)n_pon, sizeof(*nrm))))
-            goto out;
-        for (int k = 0; k < n_pon; k++)
-            if (!(nrm[k] = load(&x, pon_files[k], NULL)))
-                goto out;
-        int r = vw_gpon_build(nrm, n_pon, &pon);
-        if (r == VW_EINPUT) {
-            vw_error("--pon: the normals do not share one bin layout (bin size, contigs)");
-            goto out;
-        } else if (r < 0) {
-            vw_error_code(r, "--pon");
-            goto out;
-        }
-    }
+    if (n_pon && build_normals(&x, pon_files, n_pon, &nrm, &pon) < 0)
+        goto out;
     { /* no output may replace an input */
-        char *on[7] = {NULL};
-        const char *outs[7], *extra[5] = {x.gc, x.map, centro, sheet, copt.reference};
-        int clash = 0, ok = 1;
-        for (int k = 0; k < n_out; k++)
-            ok &= (outs[k] = on[k] = vw_cmd_prefixed(prefix, out[k].kind)) != NULL;
-        if (ok)
-            clash = vw_cmd_outputs_clash(outs, n_out, (const char *const *)files, n_files) ||
-                    vw_cmd_outputs_clash(outs, n_out, pon_files, n_pon) || vw_cmd_outputs_clash(outs, n_out, extra, 5);
-        for (int k = 0; k < n_out; k++)
-            free(on[k]);
-        if (!ok || clash) {
-            ret = ok ? VW_EXIT_USAGE : VW_EXIT_DATA;
+        const char *const extra[5] = {x.gc, x.map, centro, sheet, copt.reference};
+        int clash = genome_clash(prefix, out, n_out, files, n_files, pon_files, n_pon, extra);
+        if (clash) {
+            ret = clash > 0 ? VW_EXIT_USAGE : VW_EXIT_DATA;
             goto out;
         }
     }
-    all = calloc((size_t)n_files, sizeof(*all));
-    fits = calloc((size_t)n_files, sizeof(*fits));
-    fgas = calloc((size_t)n_files, sizeof(double));
-    wgiis = calloc((size_t)n_files, sizeof(double));
-    if (!all || !fits || !fgas || !wgiis) {
+    d.all = calloc((size_t)n_files, sizeof(*d.all));
+    d.fits = calloc((size_t)n_files, sizeof(*d.fits));
+    d.fgas = calloc((size_t)n_files, sizeof(double));
+    d.wgiis = calloc((size_t)n_files, sizeof(double));
+    if (!d.all || !d.fits || !d.fgas || !d.wgiis) {
         vw_error_code(-ENOMEM, "%s", prefix);
         goto out;
     }
-    for (int k = 0; k < n_out; k++) {
-        char *p = vw_cmd_prefixed(prefix, out[k].kind);
-        int r = p ? vw_ofile_open(&out[k].f, p) : -ENOMEM;
-        if (r < 0) {
-            vw_error_code(r, "cannot write '%s'", p ? p : prefix);
-            free(p);
-            goto out;
-        }
-        free(p);
-        opened = k + 1;
-    }
-    vw_gfit_t prev;
+    if (open_outputs(out, n_out, prefix, &opened) < 0)
+        goto out;
     int rw = vw_genome_write_summary_header(out[0].f.fp);
-    for (int s = 0; s < n_files && rw == 0; s++) {
-        if (!(g = load(&x, files[s], samples ? samples[s] : NULL)))
+    for (int s = 0; s < n_files && rw == 0; s++)
+        if (one_input(&x, files[s], samples ? samples[s] : NULL, pon, build, gaps, out, &d, &rw) < 0)
             goto out;
-        if (pon) {
-            int r = vw_genome_apply_pon(g, pon);
-            if (r == VW_EINPUT) {
-                vw_error("%s: not the bins of the normals (--pon): another bin size or contigs, or too few "
-                         "usable bins", files[s]);
-                goto out;
-            } else if (r < 0) {
-                vw_error_code(r, "%s", files[s]);
-                goto out;
-            }
-        }
-        vw_gfit_t fit, alt[4];
-        int n_alt = 0, n_seg = 0, n_arm = 0;
-        int r = vw_genome_fit(g, &opt, &fit, alt, &n_alt);
-        if (r < 0) {
-            vw_error_code(r, "%s: fit", files[s]);
-            goto out;
-        }
-        double fga, wgii;
-        vw_genome_instability(g, fit.neutral, &fga, &wgii);
-        vw_gfocal_t foc[4];
-        vw_build_t b = build != VW_BUILD_UNKNOWN ? build : vw_gwig_build(g->w);
-        if (b == VW_BUILD_UNKNOWN)
-            vw_warn("%s: genome build unknown (give --build): focal gene rows are NA", files[s]);
-        int n_foc = vw_genome_focal(g, gaps, b, fit.neutral, fit.sd, foc);
-        if (vw_genome_segments(g, &segs, &n_seg) < 0 || vw_genome_arms(g, gaps, fit.neutral, &arms, &n_arm) < 0) {
-            vw_error_code(-ENOMEM, "%s", files[s]);
-            goto out;
-        }
-        vw_info("%s: tumour fraction %.3f (%.3f-%.3f), %s, ploidy %.2f", g->sample, fit.tf, fit.tf_lo, fit.tf_hi,
-                fit.detected ? "detected" : "not detected", fit.ploidy);
-        rw = vw_genome_write_summary(out[0].f.fp, g, &fit, fga, wgii, n_alt, alt, s ? &prev : NULL);
-        prev = fit;
-        rw = rw ? rw : vw_genome_write_bins(out[1].f.fp, g, s == 0);
-        rw = rw ? rw : vw_genome_write_seg(out[2].f.fp, g, segs, n_seg, s == 0);
-        rw = rw ? rw : vw_genome_write_arms(out[3].f.fp, g, arms, n_arm, s == 0);
-        rw = rw ? rw : vw_genome_write_focal(out[4].f.fp, g, foc, n_foc, s == 0);
-        free(segs);
-        free(arms);
-        segs = NULL;
-        arms = NULL;
-        all[n_done] = g;
-        fits[n_done] = fit;
-        fgas[n_done] = fga;
-        wgiis[n_done++] = wgii;
-        g = NULL;
-    }
-    rw = rw ? rw : vw_genome_write_html(out[5].f.fp, (const vw_genome_t *const *)all, fits, fgas, wgiis, n_done);
-    if (tl && rw == 0) {
-        int rows = 0;
-        const char **names = malloc(sizeof(char *) * (size_t)(n_done ? n_done : 1));
-        for (int k = 0; names && k < n_done; k++)
-            names[k] = all[k]->sample;
-        rw = names ? vw_genome_write_series(out[6].f.fp, tl, names, fits, fgas, wgiis, n_done, &rows) : -ENOMEM;
-        free(names);
-        if (rw == 0 && rows < n_done)
-            vw_warn("%d of %d inputs are not plasma draws of the sheet %s (by sample name): left out of the series",
-                    n_done - rows, n_done, sheet);
-    }
+    rw = rw ? rw : vw_genome_write_html(out[5].f.fp, (const vw_genome_t *const *)d.all, d.fits, d.fgas, d.wgiis,
+                                        d.n_done);
+    if (tl && rw == 0)
+        rw = write_series(out[6].f.fp, tl, &d, sheet);
     if (rw < 0) {
         vw_error_code(rw, "writing the outputs of '%s'", prefix);
         goto out;
     }
-    for (int k = 0; k < n_out; k++) {
-        int r = vw_ofile_commit(&out[k].f);
-        if (r < 0) {
-            vw_error_code(r, "writing '%s'", out[k].f.path ? out[k].f.path : prefix);
-            for (int j = k + 1; j < n_out; j++)
-                vw_ofile_abort(&out[j].f);
-            opened = 0;
-            goto out;
-        }
-    }
+    r = commit_outputs(out, n_out, prefix);
     opened = 0;
+    if (r < 0)
+        goto out;
     ret = VW_EXIT_OK;
 out:
     for (int k = 0; k < opened; k++)
         vw_ofile_abort(&out[k].f);
-    free(segs);
-    free(arms);
-    vw_genome_destroy(g);
-    for (int k = 0; k < n_done; k++)
-        vw_genome_destroy(all[k]);
-    free(all);
-    free(fits);
-    free(fgas);
-    free(wgiis);
+    for (int k = 0; k < d.n_done; k++)
+        vw_genome_destroy(d.all[k]);
+    free(d.all);
+    free(d.fits);
+    free(d.fgas);
+    free(d.wgiis);
     for (int k = 0; nrm && k < n_pon; k++)
         vw_genome_destroy(nrm[k]);
     free(nrm);
@@ -562,6 +618,6 @@ out:
     vw_gwig_destroy(x.gcw);
     vw_gwig_destroy(x.mapw);
     free(samples);
-    free(pon_files);
+    free(A.pon_files);
     return ret;
 }

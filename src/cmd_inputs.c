@@ -112,6 +112,8 @@ int vw_cmd_evidence(const vw_target_opt_t *to, const vw_count_opt_t *co, char **
             if ((r = vw_count_tsv_targets(files[i], e.ts)) < 0)
                 goto out;
         vw_targets_sort_unique(e.ts);
+        if ((r = vw_cmd_region_filter(to, e.ts)) < 0)
+            goto out;
     }
     for (int i = 0; i < n_files; i++) {
         if (kind[i] == 0) {
@@ -138,7 +140,9 @@ int vw_cmd_evidence(const vw_target_opt_t *to, const vw_count_opt_t *co, char **
             vw_warn("%s: cannot read its '#count_unit' lines again; taken as fragment counts", files[i]);
         if (r < 0)
             goto out;
-        if (skipped)
+        if (skipped && (to->n_regions || to->regions_file))
+            vw_info("%s: %d row(s) outside the regions given; skipped", files[i], skipped);
+        else if (skipped)
             vw_warn("%s: %d row(s) name targets that are not in the target set; skipped", files[i], skipped);
         for (int j = 0; j < nv; j++) {
             if (r == 0 && (r = add(&e, &m, v[j], 0)) == 0)

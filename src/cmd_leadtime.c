@@ -12,13 +12,13 @@
 #include "vafwatch/track.h"
 #include "cmd.h"
 
-enum { OPT_JSON = VW_OPT_TRACK_LAST + 1, OPT_TRACK };
+enum { OPT_TRACK = VW_OPT_TRACK_LAST + 1 };
 
 static void usage(FILE *fp)
 {
     fprintf(fp,
             "\n"
-            "Usage: vafwatch leadtime [options] -s COHORT.tsv -e EVENTS.tsv -o PREFIX CALLS.tsv [...]\n\n"
+            "Usage: vafwatch leadtime [options] --sheet COHORT.tsv -e EVENTS.tsv --output-prefix STR CALLS.tsv [...]\n\n"
             "Runs the tracking of 'vafwatch track' on the calls tables, then gives per patient the\n"
             "first emerging clone, the radiographic progression date and the lead time (positive:\n"
             "blood first), and per cohort the counts, median (range) lead time and Kaplan-Meier\n"
@@ -27,29 +27,29 @@ static void usage(FILE *fp)
     fprintf(fp,
             VW_OPT_TRACK_CNV_HELP
             "Output:\n"
-            "  -o, --output-prefix STR  writes PREFIX.vafwatch.leadtime.tsv (per patient) and\n"
-            "                           PREFIX.vafwatch.cohort.tsv (summary; ends with 'total') [required]\n"
-            "      --json               also write PREFIX.vafwatch.leadtime.json\n"
-            "      --track              also write the track outputs (PREFIX.vafwatch.track.tsv,\n"
-            "                           PREFIX.vafwatch.series.tsv)\n"
+            "      --output-prefix STR  writes STR.vafwatch.leadtime.tsv (per patient) and\n"
+            "                           STR.vafwatch.cohort.tsv (summary; ends with 'total') [required]\n"
+            "      --json FILE          also write the lead times as JSON to FILE\n"
+            "      --track              also write the track outputs (STR.vafwatch.track.tsv,\n"
+            "                           STR.vafwatch.series.tsv)\n"
             VW_OPT_COMMON_HELP
             "\n"
             "Statuses and columns are described in docs/tracking.md.\n\n");
 }
 
-static int w_lead(const void *o, FILE *fp) { return vw_leadtime_write_tsv(o, fp); }
-static int w_cohort(const void *o, FILE *fp) { return vw_leadtime_write_cohort(o, fp); }
-static int w_json(const void *o, FILE *fp) { return vw_leadtime_write_json(o, vw_cmd_line(), fp); }
-static int w_track(const void *o, FILE *fp) { return vw_track_write_tsv(o, fp); }
-static int w_series(const void *o, FILE *fp) { return vw_track_write_series(o, fp); }
+static int w_lead(FILE *fp, const void *o) { return vw_leadtime_write_tsv(o, fp); }
+static int w_cohort(FILE *fp, const void *o) { return vw_leadtime_write_cohort(o, fp); }
+static int w_json(FILE *fp, const void *o) { return vw_leadtime_write_json(o, vw_cmd_line(), fp); }
+static int w_track(FILE *fp, const void *o) { return vw_track_write_tsv(o, fp); }
+static int w_series(FILE *fp, const void *o) { return vw_track_write_series(o, fp); }
 
 int main_leadtime(int argc, char *argv[])
 {
     static const struct option lopts[] = {
         VW_OPT_TRACK_LONG,
         {"cnv", required_argument, NULL, VW_OPT_TRACK_CNV},
-        {"output-prefix", required_argument, NULL, 'o'},
-        {"json", no_argument, NULL, OPT_JSON},
+        {"output-prefix", required_argument, NULL, VW_OPT_OUTPUT_PREFIX},
+        {"json", required_argument, NULL, VW_OPT_JSON},
         {"track", no_argument, NULL, OPT_TRACK},
         VW_OPT_COMMON_LONG,
         {NULL, 0, NULL, 0}
@@ -57,7 +57,8 @@ int main_leadtime(int argc, char *argv[])
     vw_track_opt_t opt;
     vw_track_opt_init(&opt);
     const char *sheet = NULL, *events = NULL, *prefix = NULL;
-    int c, ex, ret = VW_EXIT_DATA, json = 0, track = 0, rc;
+    int c, ex, ret = VW_EXIT_DATA, track = 0, rc;
+    const char *json = NULL;
     vw_timeline_t *tl = NULL;
     vw_track_t *tr = NULL;
     vw_leadtime_t *lt = NULL;
@@ -66,7 +67,7 @@ int main_leadtime(int argc, char *argv[])
     int n_cnv = 0;
     if (!cnv)
         return VW_EXIT_DATA;
-    while ((c = getopt_long(argc, argv, "s:e:r:o:h", lopts, NULL)) >= 0) {
+    while ((c = getopt_long(argc, argv, "e:h", lopts, NULL)) >= 0) {
         if (vw_cmd_common(c, optarg, usage, &ex) || vw_cmd_track_opt(c, optarg, &opt, &sheet, &events, &ex)) {
             if (ex >= 0) {
                 ret = ex;
@@ -75,8 +76,14 @@ int main_leadtime(int argc, char *argv[])
             continue;
         }
         switch (c) {
-        case 'o': prefix = optarg; break;
-        case OPT_JSON: json = 1; break;
+        case VW_OPT_OUTPUT_PREFIX: prefix = optarg; break;
+        case VW_OPT_JSON:
+            if (vw_cmd_file_arg("--json", optarg) < 0) {
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            json = optarg;
+            break;
         case OPT_TRACK: track = 1; break;
         case VW_OPT_TRACK_CNV: cnv[n_cnv++] = optarg; break;
         default: usage(stderr); ret = VW_EXIT_USAGE; goto out;
@@ -96,7 +103,7 @@ int main_leadtime(int argc, char *argv[])
     }
     const char *kinds[5] = {"leadtime.tsv", "cohort.tsv", "leadtime.json", "track.tsv", "series.tsv"};
     for (int i = 0; i < 5; i++)
-        if (!(p[i] = vw_cmd_prefixed(prefix, kinds[i]))) {
+        if (!(p[i] = i == 2 && json ? strdup(json) : vw_cmd_prefixed(prefix, kinds[i]))) {
             vw_error_code(-ENOMEM, "output names");
             goto out;
         }
@@ -107,11 +114,11 @@ int main_leadtime(int argc, char *argv[])
     }
     {
         /* the tables asked for, as one set: all written before any is renamed into place */
-        int (*ws[5])(const void *, FILE *) = {w_lead, w_cohort, w_json, w_track, w_series};
+        int (*ws[5])(FILE *, const void *) = {w_lead, w_cohort, w_json, w_track, w_series};
         const void *objs[5] = {lt, lt, lt, tr, tr};
         const char *paths[5];
         int n = 0;
-        int (*wsel[5])(const void *, FILE *);
+        int (*wsel[5])(FILE *, const void *);
         const void *osel[5];
         for (int i = 0; i < 5; i++) {
             if ((i == 2 && !json) || (i >= 3 && !track))
@@ -120,7 +127,7 @@ int main_leadtime(int argc, char *argv[])
             wsel[n] = ws[i];
             osel[n++] = objs[i];
         }
-        if (vw_cmd_write_set(paths, (int (*const *)(const void *, FILE *))wsel, osel, n) < 0)
+        if (vw_cmd_write_set(paths, (int (*const *)(FILE *, const void *))wsel, osel, n) < 0)
             goto out;
     }
     ret = VW_EXIT_OK;

@@ -36,13 +36,10 @@ static void usage(FILE *fp)
             "      --no-builtin         only the user targets\n"
             "      --build NAME         GRCh37 or GRCh38 [told by the first file's header]\n"
             "  -f, --reference FASTA    reference (CRAM; REF checks)\n"
+            VW_OPT_REGION_HELP
             "      --stream             read BAM/CRAM from start to end, no index needed\n"
             "Filtering (BAM/CRAM, as in 'count'):\n"
-            "  -q, --min-MQ INT         skip reads with mapping quality < INT [%d]\n"
-            "  -Q, --min-BQ INT         skip SNV/MNV bases with base quality < INT [%d]\n"
-            "      --excl-flags FLAGS   skip reads with any of these flags [%s]\n"
-            "      --proper-pair        count properly paired reads only\n"
-            "      --count-unit UNIT    fragment, read or molecule [fragment]\n"
+            VW_OPT_FILTER_HELP /* (three arguments: min MQ, min BQ, the flags) */
             VW_OPT_MOLECULE_HELP
             "Model:\n"
             "      --vaf-max FLOAT      leave out normals with VAF above this [%g]\n"
@@ -54,7 +51,7 @@ static void usage(FILE *fp)
             "Output:\n"
             "  -o, --output FILE        model file (TSV with '##' provenance lines) [required]\n"
             "      --date               write today's date into the provenance (not reproducible)\n"
-            "  -t, --threads INT        BGZF decompression threads [1]\n"
+            "  -@, --threads INT        BGZF decompression threads (-t is the same) [1]\n"
             VW_OPT_COMMON_HELP
             "\n"
             "The model file format is described in docs/calling.md.\n\n",
@@ -71,6 +68,52 @@ static int parse_frac(const char *name, const char *arg, double lo_excl, double 
     return 0;
 }
 
+/* Writes the model with its provenance lines.  Logs; returns 0 or -1. */
+static int write_model(const vw_model_t *model, const vw_model_opt_t *mo, const vw_count_opt_t *opt, int date,
+                       const char *out)
+{
+    vw_ofile_t of = {0};
+    kstring_t o1 = {0, 0, NULL}, o2 = {0, 0, NULL}, o3 = {0, 0, NULL}, o4 = {0, 0, NULL};
+    int r, ok = 0;
+    ksprintf(&o1, "vafwatchVersion=%s", VW_VERSION_LONG);
+    ksprintf(&o2, "vafwatchCommand=%s", vw_cmd_line());
+    ksprintf(&o3, "options=vaf_max=%g;pseudo_alt=%g;pseudo_ref=%g;rho_rel_min=%g;rho_max=%g;noisy_frac2=%g;"
+                  "noisy_frac1=%g;min_depth=%ld;shrink_n0=%g;min_MQ=%d;min_BQ=%d;count_unit=%s;strand=pooled",
+             mo->fit.vaf_max, mo->fit.pseudo_alt, mo->fit.pseudo_ref, mo->rho_rel_min, mo->fit.rho_max, mo->noisy_frac2,
+             mo->noisy_frac1, mo->min_depth, mo->shrink_n0, opt->min_mq, opt->min_bq,
+             opt->unit == VW_UNIT_READ ? "read" : opt->unit == VW_UNIT_MOLECULE ? "molecule" : "fragment");
+    if (opt->unit == VW_UNIT_MOLECULE) /* the evidence class of the background */
+        ksprintf(&o3, ";min_family=%d;duplex_only=%d", opt->min_family, opt->duplex_only);
+    const char *prov[4] = {o1.s, o2.s, o3.s, NULL};
+    int n_prov = 3;
+    if (date) {
+        time_t now = time(NULL);
+        struct tm tmv;
+        char buf[16];
+        if (gmtime_r(&now, &tmv) && strftime(buf, sizeof(buf), "%Y-%m-%d", &tmv)) {
+            ksprintf(&o4, "date=%s", buf);
+            prov[n_prov++] = o4.s;
+        }
+    }
+    if ((r = vw_ofile_open(&of, out)) < 0) {
+        vw_error_code(r, "%s: cannot write", out);
+        goto fail;
+    }
+    if (vw_model_write_tsv(model, of.fp, prov, n_prov) < 0 || (r = vw_ofile_commit(&of)) < 0) {
+        vw_error("%s: write failed", out);
+        goto fail;
+    }
+    ok = 1;
+fail:
+    if (!ok)
+        vw_ofile_abort(&of);
+    free(o1.s);
+    free(o2.s);
+    free(o3.s);
+    free(o4.s);
+    return ok ? 0 : -1;
+}
+
 int main_model(int argc, char *argv[])
 {
     static const struct option lopts[] = {
@@ -81,8 +124,9 @@ int main_model(int argc, char *argv[])
         {"no-shrink", no_argument, NULL, OPT_NO_SHRINK},
         {"output", required_argument, NULL, 'o'},
         {"date", no_argument, NULL, OPT_DATE},
-        {"threads", required_argument, NULL, 't'},
+        VW_OPT_THREADS_LONG,
         VW_OPT_COUNT_LONG,
+        VW_OPT_REGION_LONG,
         VW_OPT_COMMON_LONG,
         {NULL, 0, NULL, 0}
     };
@@ -90,14 +134,11 @@ int main_model(int argc, char *argv[])
     vw_model_opt_t mo;
     vw_count_opt_init(&opt);
     vw_model_opt_init(&mo);
-    vw_target_opt_t to = {NULL, NULL, 0, 0, NULL};
+    vw_target_opt_t to = {0};
     vw_evidence_t ev = {0};
     vw_model_t *model = NULL;
-    vw_ofile_t of = {0};
-    kstring_t o1 = {0, 0, NULL}, o2 = {0, 0, NULL}, o3 = {0, 0, NULL}, o4 = {0, 0, NULL};
     const char *out = NULL;
-    int ret = VW_EXIT_DATA, c, ex, date = 0;
-    long v;
+    int ret = VW_EXIT_DATA, c, ex, date = 0, nt = 1;
     if (argc < 2 || strcmp(argv[1], "build") != 0) {
         if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
             usage(stdout);
@@ -111,9 +152,13 @@ int main_model(int argc, char *argv[])
     argc--;
     argv++;
     to.targets = calloc((size_t)argc, sizeof(char *));
-    if (!to.targets)
+    to.regions = calloc((size_t)argc, sizeof(char *));
+    if (!to.targets || !to.regions) {
+        free(to.targets);
+        free(to.regions);
         return VW_EXIT_DATA;
-    while ((c = getopt_long(argc, argv, "T:f:q:Q:o:t:h", lopts, NULL)) >= 0) {
+    }
+    while ((c = getopt_long(argc, argv, "T:f:r:R:q:Q:o:t:@:h", lopts, NULL)) >= 0) {
         if (vw_cmd_common(c, optarg, usage, &ex) || vw_cmd_count_opt(c, optarg, &to, &opt, &ex)) {
             if (ex >= 0) {
                 ret = ex;
@@ -141,11 +186,12 @@ int main_model(int argc, char *argv[])
         case 'o': out = optarg; break;
         case OPT_DATE: date = 1; break;
         case 't':
-            if (vw_cmd_long_arg("--threads", optarg, 1, 256, &v) < 0) {
+        case '@':
+            if (vw_cmd_threads_arg(optarg, &nt) < 0) {
                 ret = VW_EXIT_USAGE;
                 goto out;
             }
-            opt.threads = v > 1 ? (int)v : 0;
+            opt.threads = nt > 1 ? nt : 0;
             break;
         default: usage(stderr); ret = VW_EXIT_USAGE; goto out;
         }
@@ -192,45 +238,17 @@ int main_model(int argc, char *argv[])
             vw_warn("%d site(s) rest on fewer than 5 normals with >= %ld fragments: their over-dispersion "
                     "is mostly their class's (the n_normals column says how many)", few, mo.min_depth);
     }
-    ksprintf(&o1, "vafwatchVersion=%s", VW_VERSION_LONG);
-    ksprintf(&o2, "vafwatchCommand=%s", vw_cmd_line());
-    ksprintf(&o3, "options=vaf_max=%g;pseudo_alt=%g;pseudo_ref=%g;rho_rel_min=%g;rho_max=%g;noisy_frac2=%g;"
-                  "noisy_frac1=%g;min_depth=%ld;shrink_n0=%g;min_MQ=%d;min_BQ=%d;count_unit=%s;strand=pooled",
-             mo.fit.vaf_max, mo.fit.pseudo_alt, mo.fit.pseudo_ref, mo.rho_rel_min, mo.fit.rho_max, mo.noisy_frac2,
-             mo.noisy_frac1, mo.min_depth, mo.shrink_n0, opt.min_mq, opt.min_bq,
-             opt.unit == VW_UNIT_READ ? "read" : opt.unit == VW_UNIT_MOLECULE ? "molecule" : "fragment");
-    if (opt.unit == VW_UNIT_MOLECULE) /* the evidence class of the background */
-        ksprintf(&o3, ";min_family=%d;duplex_only=%d", opt.min_family, opt.duplex_only);
-    const char *prov[4] = {o1.s, o2.s, o3.s, NULL};
-    int n_prov = 3;
-    if (date) {
-        time_t now = time(NULL);
-        struct tm tmv;
-        char buf[16];
-        if (gmtime_r(&now, &tmv) && strftime(buf, sizeof(buf), "%Y-%m-%d", &tmv)) {
-            ksprintf(&o4, "date=%s", buf);
-            prov[n_prov++] = o4.s;
-        }
-    }
-    if ((r = vw_ofile_open(&of, out)) < 0) {
-        vw_error_code(r, "%s: cannot write", out);
+    if (write_model(model, &mo, &opt, date, out) < 0)
         goto out;
-    }
-    if (vw_model_write_tsv(model, of.fp, prov, n_prov) < 0 || (r = vw_ofile_commit(&of)) < 0) {
-        vw_error("%s: write failed", out);
-        goto out;
-    }
     int n_noisy = 0;
     for (int i = 0; i < model->n; i++)
         n_noisy += model->s[i].noisy;
     vw_info("%d normal(s), %d target(s), %d site(s) fitted, %d noisy", ev.n, ev.ts->n, model->n, n_noisy);
     ret = VW_EXIT_OK;
 out:
-    if (ret != VW_EXIT_OK)
-        vw_ofile_abort(&of);
     vw_model_destroy(model);
     vw_cmd_evidence_free(&ev);
-    free(o1.s); free(o2.s); free(o3.s); free(o4.s);
     free(to.targets);
+    free(to.regions);
     return ret;
 }

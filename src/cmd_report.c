@@ -23,7 +23,7 @@ static void usage(FILE *fp)
 {
     fprintf(fp,
             "\n"
-            "Usage: vafwatch report [options] -s COHORT.tsv -e EVENTS.tsv -O DIR CALLS.tsv [...]\n\n"
+            "Usage: vafwatch report [options] --sheet COHORT.tsv -e EVENTS.tsv -d DIR CALLS.tsv [...]\n\n"
             "Runs the tracking and lead-time stages on the calls tables and writes reports to read:\n"
             "a cohort page (swimmer plot, lead-time summary, Kaplan-Meier curves of time to\n"
             "molecular and to radiographic progression) and one page per patient (each clone's VAF\n"
@@ -37,7 +37,7 @@ static void usage(FILE *fp)
             "      --markers FILE       clinical markers (patient, date, marker, value[, unit]: CEA,\n"
             "                           CA19-9, LDH ...): a panel under the VAF plot, a table, JSON\n"
             "Output:\n"
-            "  -O, --outdir DIR         writes DIR/index.html, DIR/patients/<patient>.html,\n"
+            "  -d, --outdir DIR         writes DIR/index.html, DIR/patients/<patient>.html,\n"
             "                           DIR/vafwatch.report.json, DIR/patients/<patient>.json and\n"
             "                           DIR/vafwatch_mqc.tsv, DIR/vafwatch_stats_mqc.tsv and\n"
             "                           DIR/vafwatch_vaf_mqc.json (MultiQC custom content) [required]\n"
@@ -75,13 +75,54 @@ static int cnv_merge(vw_report_cnv_t *a, vw_report_cnv_t *b)
     return 0;
 }
 
+/* The CNV tables, merged into one (*ret, caller owns).  Logs; returns 0 or -1. */
+static int read_cnv(char **cnv_files, int n_cnv, vw_report_cnv_t **ret)
+{
+    for (int i = 0; i < n_cnv; i++) {
+        vw_report_cnv_t *more = NULL;
+        if (vw_report_cnv_read(cnv_files[i], i ? &more : ret) < 0)
+            return -1;
+        if (more && cnv_merge(*ret, more) < 0) {
+            vw_error("%s: not the columns of %s", cnv_files[i], cnv_files[0]);
+            vw_report_cnv_destroy(more);
+            return -1;
+        }
+        vw_report_cnv_destroy(more);
+    }
+    return 0;
+}
+
+/* The reports, written as one set (staged, then put in place, the manifest
+ * last), one writer at a time.  Logs; returns 0 or -1. */
+static int write_set(const vw_report_in_t *in, const char *outdir, const vw_report_opt_t *ropt)
+{
+    vw_oset_t *os = NULL;
+    int rc = vw_oset_begin(outdir, &os);
+    if (rc < 0) {
+        if (rc == -EBUSY)
+            vw_error("%s: another vafwatch is writing into this directory (lock %s/.vafwatch.lock)", outdir, outdir);
+        else
+            vw_error_code(rc, "%s: cannot prepare the output directory", outdir);
+        return -1;
+    }
+    if (vw_report_write(in, vw_oset_dir(os), ropt) < 0) {
+        vw_oset_abort(os);
+        return -1; /* logged */
+    }
+    if ((rc = vw_oset_commit(os)) < 0) {
+        vw_error_code(rc, "%s: cannot put the reports in place", outdir);
+        return -1;
+    }
+    return 0;
+}
+
 int main_report(int argc, char *argv[])
 {
     static const struct option lopts[] = {
         VW_OPT_TRACK_LONG,
         {"cnv", required_argument, NULL, OPT_CNV},
         {"markers", required_argument, NULL, OPT_MARKERS},
-        {"outdir", required_argument, NULL, 'O'},
+        {"outdir", required_argument, NULL, 'd'},
         {"title", required_argument, NULL, OPT_TITLE},
         {"build", required_argument, NULL, OPT_BUILD},
         {"param", required_argument, NULL, OPT_PARAM},
@@ -101,7 +142,6 @@ int main_report(int argc, char *argv[])
     char *pbuf[MAX_PARAMS];
     size_t n_params = 0;
     int c, ex, ret = VW_EXIT_DATA, rc, date_set = 0;
-    vw_oset_t *os = NULL;
     vw_timeline_t *tl = NULL;
     vw_track_t *tr = NULL;
     vw_leadtime_t *lt = NULL;
@@ -111,7 +151,7 @@ int main_report(int argc, char *argv[])
     int n_cnv = 0;
     if (!cnv_files)
         return VW_EXIT_DATA;
-    while ((c = getopt_long(argc, argv, "s:e:r:O:h", lopts, NULL)) >= 0) {
+    while ((c = getopt_long(argc, argv, "e:d:h", lopts, NULL)) >= 0) {
         if (vw_cmd_common(c, optarg, usage, &ex) || vw_cmd_track_opt(c, optarg, &opt, &sheet, &events, &ex)) {
             if (ex >= 0) {
                 ret = ex;
@@ -120,7 +160,7 @@ int main_report(int argc, char *argv[])
             continue;
         }
         switch (c) {
-        case 'O': outdir = optarg; break;
+        case 'd': outdir = optarg; break;
         case OPT_CNV:
             if (!cnv_path)
                 cnv_path = optarg;
@@ -181,17 +221,8 @@ int main_report(int argc, char *argv[])
         ret = VW_EXIT_USAGE;
         goto out;
     }
-    for (int i = 0; i < n_cnv; i++) {
-        vw_report_cnv_t *more = NULL;
-        if (vw_report_cnv_read(cnv_files[i], i ? &more : &cnv) < 0)
-            goto out;
-        if (more && cnv_merge(cnv, more) < 0) {
-            vw_error("%s: not the columns of %s", cnv_files[i], cnv_files[0]);
-            vw_report_cnv_destroy(more);
-            goto out;
-        }
-        vw_report_cnv_destroy(more);
-    }
+    if (read_cnv(cnv_files, n_cnv, &cnv) < 0)
+        goto out;
     if (vw_cmd_track_load_calls(sheet, events, argv + optind, argc - optind, cnv_files, n_cnv, &opt, &tl, &tr,
                                 &cs) < 0)
         goto out;
@@ -206,26 +237,11 @@ int main_report(int argc, char *argv[])
         .command = vw_cmd_line(), .version = VW_VERSION_LONG, .build = build,
         .params = params, .n_params = n_params, .markers = markers,
     };
-    /* written as one set (staged, then put in place, the manifest last), one writer at a time */
-    if ((rc = vw_oset_begin(outdir, &os)) < 0) {
-        if (rc == -EBUSY)
-            vw_error("%s: another vafwatch is writing into this directory (lock %s/.vafwatch.lock)", outdir, outdir);
-        else
-            vw_error_code(rc, "%s: cannot prepare the output directory", outdir);
+    if (write_set(&in, outdir, &ropt) < 0)
         goto out;
-    }
-    if (vw_report_write(&in, vw_oset_dir(os), &ropt) < 0)
-        goto out; /* logged */
-    rc = vw_oset_commit(os);
-    os = NULL;
-    if (rc < 0) {
-        vw_error_code(rc, "%s: cannot put the reports in place", outdir);
-        goto out;
-    }
     vw_info("wrote %zu patient reports to '%s'", tl->n_patients, outdir);
     ret = VW_EXIT_OK;
 out:
-    vw_oset_abort(os);
     for (size_t i = 0; i < n_params; i++)
         free(pbuf[i]);
     vw_report_cnv_destroy(cnv);

@@ -157,6 +157,8 @@ vw_targets_t *vw_cmd_targets_hdr(const vw_target_opt_t *o, const char *first_inp
         }
         vw_targets_filter(ts, keep);
     }
+    if (vw_cmd_region_filter(o, ts) < 0)
+        goto fail;
     int dup = vw_targets_sort_unique(ts);
     if (dup > 0)
         vw_info("%d duplicate target(s) removed", dup);
@@ -230,6 +232,13 @@ int vw_cmd_count_opt(int c, const char *arg, vw_target_opt_t *to, vw_count_opt_t
     *ret_exit = -1;
     switch (c) {
     case 'T': to->targets[to->n_targets++] = arg; return 1;
+    case 'r':
+        if (vw_cmd_region_check(arg) < 0)
+            *ret_exit = VW_EXIT_USAGE;
+        else
+            to->regions[to->n_regions++] = arg;
+        return 1;
+    case 'R': to->regions_file = arg; return 1;
     case VW_OPT_CO_NO_BUILTIN: to->no_builtin = 1; return 1;
     case VW_OPT_CO_BUILD: to->build = arg; return 1;
     case 'f': to->reference = co->reference = arg; return 1;

@@ -19,15 +19,15 @@ void vw_cmd_track_help(FILE *fp)
     vw_track_opt_init(&d);
     fprintf(fp,
             "Input:\n"
-            "  -s, --sheet FILE         cohort sheet (patient sample date file ...); the 'file'\n"
+            "      --sheet FILE         cohort sheet (patient sample date file ...); the 'file'\n"
             "                           files are read only by run\n"
             "  -e, --events FILE        events (treatment_start/stop, scan, progression ...)\n"
             "Emergence:\n"
-            "  -r, --rule RULE          every rule needs its signal confirmed at the next draw:\n"
+            "      --rule RULE          every rule needs its signal confirmed at the next draw:\n"
             "                           consecutive: two consecutive detected draws;\n"
             "                           strict: p < alpha / (draws x targets), then p < alpha / targets;\n"
             "                           cusum: CUSUM of the p-values at alpha / targets [%s]\n"
-            "      --alpha FLOAT        strict, cusum: false emergence per patient [%g]\n"
+            "      --emergence-alpha FLOAT  strict, cusum: false emergence per patient [%g]\n"
             "      --cusum-k FLOAT      CUSUM reference value (normal units) [%g]\n"
             "      --truncal ID         target id of a truncal mutation: report clone fraction =\n"
             "                           VAF / truncal VAF per draw [none]\n",
@@ -40,9 +40,9 @@ int vw_cmd_track_opt(int c, const char *arg, vw_track_opt_t *o, const char **she
     double v;
     *ret_exit = -1;
     switch (c) {
-    case 's': *sheet = arg; return 1;
+    case VW_OPT_TRACK_SHEET: *sheet = arg; return 1;
     case 'e': *events = arg; return 1;
-    case 'r':
+    case VW_OPT_TRACK_RULE:
         if (vw_track_rule_parse(arg, &o->rule) != 0) {
             vw_error("--rule takes consecutive, strict or cusum, not '%s'", arg);
             *ret_exit = VW_EXIT_USAGE;
@@ -50,7 +50,7 @@ int vw_cmd_track_opt(int c, const char *arg, vw_track_opt_t *o, const char **she
         return 1;
     case VW_OPT_TRACK_ALPHA:
         if (vw_parse_double(arg, &v) != 0 || !(v > 0 && v < 1)) {
-            vw_error("--alpha takes a number between 0 and 1, not '%s'", arg);
+            vw_error("--emergence-alpha takes a number between 0 and 1, not '%s'", arg);
             *ret_exit = VW_EXIT_USAGE;
         } else {
             o->alpha = v;
@@ -133,7 +133,7 @@ err:
 }
 
 /* Writes one output through vw_ofile; logs and returns -1 on failure. */
-int vw_cmd_write(const char *path, int (*write)(const void *, FILE *), const void *obj)
+int vw_cmd_write(const char *path, int (*write)(FILE *, const void *), const void *obj)
 {
     vw_ofile_t of = {0};
     int rc = vw_ofile_open(&of, path);
@@ -141,7 +141,7 @@ int vw_cmd_write(const char *path, int (*write)(const void *, FILE *), const voi
         vw_error_code(rc, "cannot write '%s'", path);
         return -1;
     }
-    rc = write(obj, of.fp);
+    rc = write(of.fp, obj);
     if (rc == -EIO)
         rc = vw_stream_error(of.fp);
     if (rc < 0) {
@@ -156,7 +156,7 @@ int vw_cmd_write(const char *path, int (*write)(const void *, FILE *), const voi
     return 0;
 }
 
-int vw_cmd_write_set(const char *const *paths, int (*const *write)(const void *, FILE *), const void *const *objs,
+int vw_cmd_write_set(const char *const *paths, int (*const *write)(FILE *, const void *), const void *const *objs,
                      int n)
 {
     vw_ofile_t *of = calloc((size_t)(n ? n : 1), sizeof(*of));
@@ -171,7 +171,7 @@ int vw_cmd_write_set(const char *const *paths, int (*const *write)(const void *,
             vw_error_code(rc, "cannot write '%s'", paths[k]);
             break;
         }
-        rc = write[k](objs[k], of[k].fp);
+        rc = write[k](of[k].fp, objs[k]);
         if (rc == -EIO)
             rc = vw_stream_error(of[k].fp);
         else if (rc == 0 && of[k].fp != stdout && fflush(of[k].fp) != 0)
@@ -221,7 +221,7 @@ static void usage(FILE *fp)
 {
     fprintf(fp,
             "\n"
-            "Usage: vafwatch track [options] -s COHORT.tsv -e EVENTS.tsv -o PREFIX CALLS.tsv [...]\n\n"
+            "Usage: vafwatch track [options] --sheet COHORT.tsv -e EVENTS.tsv --output-prefix STR CALLS.tsv [...]\n\n"
             "Follows every target of the calls tables over each patient's plasma draws: status\n"
             "(pre-existing, germline?, emerging, transient, never, not_assessed), the emergence\n"
             "date with the last negative draw before it, trend tests and the doubling time\n"
@@ -230,22 +230,22 @@ static void usage(FILE *fp)
     fprintf(fp,
             VW_OPT_TRACK_CNV_HELP
             "Output:\n"
-            "  -o, --output-prefix STR  writes PREFIX.vafwatch.track.tsv (per patient x target) and\n"
-            "                           PREFIX.vafwatch.series.tsv (per draw) [required]\n"
+            "      --output-prefix STR  writes STR.vafwatch.track.tsv (per patient x target) and\n"
+            "                           STR.vafwatch.series.tsv (per draw) [required]\n"
             VW_OPT_COMMON_HELP
             "\n"
             "Rules, statuses and columns are described in docs/tracking.md.\n\n");
 }
 
-static int w_track(const void *o, FILE *fp) { return vw_track_write_tsv(o, fp); }
-static int w_series(const void *o, FILE *fp) { return vw_track_write_series(o, fp); }
+static int w_track(FILE *fp, const void *o) { return vw_track_write_tsv(o, fp); }
+static int w_series(FILE *fp, const void *o) { return vw_track_write_series(o, fp); }
 
 int main_track(int argc, char *argv[])
 {
     static const struct option lopts[] = {
         VW_OPT_TRACK_LONG,
         {"cnv", required_argument, NULL, VW_OPT_TRACK_CNV},
-        {"output-prefix", required_argument, NULL, 'o'},
+        {"output-prefix", required_argument, NULL, VW_OPT_OUTPUT_PREFIX},
         VW_OPT_COMMON_LONG,
         {NULL, 0, NULL, 0}
     };
@@ -260,7 +260,7 @@ int main_track(int argc, char *argv[])
     int n_cnv = 0;
     if (!cnv)
         return VW_EXIT_DATA;
-    while ((c = getopt_long(argc, argv, "s:e:r:o:h", lopts, NULL)) >= 0) {
+    while ((c = getopt_long(argc, argv, "e:h", lopts, NULL)) >= 0) {
         if (vw_cmd_common(c, optarg, usage, &ex) || vw_cmd_track_opt(c, optarg, &opt, &sheet, &events, &ex)) {
             if (ex >= 0) {
                 ret = ex;
@@ -268,7 +268,7 @@ int main_track(int argc, char *argv[])
             }
             continue;
         }
-        if (c == 'o') {
+        if (c == VW_OPT_OUTPUT_PREFIX) {
             prefix = optarg;
             continue;
         }
@@ -299,7 +299,7 @@ int main_track(int argc, char *argv[])
         ret = VW_EXIT_USAGE;
         goto out;
     }
-    int (*const ws[2])(const void *, FILE *) = {w_track, w_series};
+    int (*const ws[2])(FILE *, const void *) = {w_track, w_series};
     const void *const objs[2] = {tr, tr};
     if (vw_cmd_write_set(outs, ws, objs, 2) < 0)
         goto out;

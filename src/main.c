@@ -28,10 +28,6 @@ static const vw_command_t commands[] = {
     {NULL, NULL, NULL}
 };
 
-static char *cmd_line = NULL;
-
-const char *vw_cmd_line(void) { return cmd_line ? cmd_line : "vafwatch"; }
-
 static void usage(FILE *fp)
 {
     fprintf(fp,
@@ -48,58 +44,6 @@ static void usage(FILE *fp)
             "  version      print the version\n\n"
             "'vafwatch <command> --help' describes a command's options.\n"
             "Exit status: 0 success, 1 data or runtime error, 2 usage error.\n\n");
-}
-
-int vw_cmd_common(int c, const char *arg, void (*cmd_usage)(FILE *), int *ret_exit)
-{
-    long v;
-    *ret_exit = -1;
-    switch (c) {
-    case VW_OPT_VERBOSITY:
-        if (vw_parse_long(arg, &v) != 0 || v < 0 || v > 4) {
-            vw_error("--verbosity takes an integer from 0 to 4, not '%s'", arg);
-            *ret_exit = VW_EXIT_USAGE;
-        } else {
-            vw_log_set_level((int)v);
-        }
-        return 1;
-    case VW_OPT_QUIET:
-        vw_log_set_level(VW_LOG_ERROR);
-        return 1;
-    case VW_OPT_VERSION:
-        printf("vafwatch %s\n", VW_VERSION_LONG);
-        *ret_exit = VW_EXIT_OK;
-        return 1;
-    case 'h':
-        cmd_usage(stdout);
-        *ret_exit = VW_EXIT_OK;
-        return 1;
-    case '?':
-        fprintf(stderr, "Try 'vafwatch %s --help'.\n", "<command>");
-        *ret_exit = VW_EXIT_USAGE;
-        return 1;
-    default:
-        return 0;
-    }
-}
-
-static char *join_args(int argc, char *argv[])
-{
-    size_t n = 1;
-    for (int i = 0; i < argc; i++)
-        n += strlen(argv[i]) + 1;
-    char *s = malloc(n), *p = s;
-    if (!s)
-        return NULL;
-    for (int i = 0; i < argc; i++) {
-        size_t l = strlen(argv[i]);
-        memcpy(p, argv[i], l);
-        p += l;
-        *p++ = i + 1 < argc ? ' ' : '\0';
-    }
-    if (argc == 0)
-        *p = '\0';
-    return s;
 }
 
 static const vw_command_t *find(const char *name)
@@ -119,18 +63,18 @@ int main(int argc, char *argv[])
         usage(stderr);
         return VW_EXIT_USAGE;
     }
-    cmd_line = join_args(argc, argv);
+    vw_cmd_set_line(argc, argv);
     const char *name = argv[1];
     if (strcmp(name, "help") == 0 || strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
         if (argc > 2 && strcmp(name, "help") == 0) {
             const vw_command_t *c = find(argv[2]);
             if (!c) {
                 fprintf(stderr, "vafwatch: unknown command '%s'\n", argv[2]);
-                free(cmd_line);
+                vw_cmd_free_line();
                 return VW_EXIT_USAGE;
             }
             char *hargv[] = {(char *)c->name, "--help", NULL};
-            vw_log_set_cmd(c->name);
+            vw_cmd_set_name(c->name);
             ret = c->func(2, hargv);
         } else {
             usage(stdout);
@@ -144,13 +88,13 @@ int main(int argc, char *argv[])
         if (!c) {
             fprintf(stderr, "vafwatch: unknown command '%s'\n", name);
             usage(stderr);
-            free(cmd_line);
+            vw_cmd_free_line();
             return VW_EXIT_USAGE;
         }
-        vw_log_set_cmd(c->name);
+        vw_cmd_set_name(c->name);
         ret = c->func(argc - 1, argv + 1);
     }
-    free(cmd_line);
+    vw_cmd_free_line();
     if (fclose(stdout) != 0 && ret == VW_EXIT_OK) {
         fprintf(stderr, "vafwatch: closing standard output: %s\n", strerror(errno));
         ret = VW_EXIT_DATA;

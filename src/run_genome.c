@@ -16,7 +16,7 @@ typedef struct {
     int rows;
 } series_t;
 
-static int w_series(const void *obj, FILE *fp)
+static int w_series(FILE *fp, const void *obj)
 {
     series_t *x = (series_t *)obj;
     return vw_genome_write_series(fp, x->tl, (const char *const *)x->s->sample, x->s->fit, x->s->fga, x->s->wgii,

@@ -12,7 +12,7 @@ _vafwatch() {
     # option values (tests/cli/test_install.sh checks each against the command's --help)
     case $prev in
     --build) COMPREPLY=($(compgen -W "GRCh37 GRCh38" -- "$cur")); return ;;
-    -r | --rule) COMPREPLY=($(compgen -W "consecutive strict cusum" -- "$cur")); return ;;
+    --rule) COMPREPLY=($(compgen -W "consecutive strict cusum" -- "$cur")); return ;;
     --count-unit) COMPREPLY=($(compgen -W "fragment read molecule" -- "$cur")); return ;;
     --umi) COMPREPLY=($(compgen -W "auto tag name" -- "$cur")); return ;;
     --adjust) COMPREPLY=($(compgen -W "holm bh none" -- "$cur")); return ;;

@@ -49,13 +49,13 @@ B=bench_$N.bam
 cpu() { # mean CPU seconds of 5 runs of "$@"
     perf stat -x, -e task-clock -r 5 "$@" 2>&1 > /dev/null | awk -F, '/task-clock/ {printf "%.3f", $1 / 1000}'
 }
-"$VW" cnv --genome -o g "$B" 2> /dev/null
+"$VW" cnv --genome --output-prefix g "$B" 2> /dev/null
 sum=$(awk -F '\t' 'NR > 1 && $5 != "NA" {s += $5} END {print s}' g.vafwatch.genome_bins.tsv)
 want=$(samtools view -c -q 20 -F 0xF04 "$B")
 [ "$sum" = "$want" ] || { echo "counts differ: vafwatch $sum, samtools $want"; exit 1; }
 reads=$(samtools view -c "$B")
 t_sam=$(cpu samtools view -c "$B")
-t_str=$(cpu "$VW" cnv --genome -o g "$B")
+t_str=$(cpu "$VW" cnv --genome --output-prefix g "$B")
 echo "BAM: $reads reads, counted fragments $sum (= samtools view -c -q 20 -F 0xF04)"
 awk -v r="$reads" -v s="$t_sam" -v a="$t_str" 'BEGIN {
     printf "samtools view -c          %6.2f s  %5.2f M reads/s\n", s, r / s / 1e6
@@ -63,6 +63,6 @@ awk -v r="$reads" -v s="$t_sam" -v a="$t_str" 'BEGIN {
 D=$DATA/cn/ichorcna
 if [ -r "$D/MBC_315.ctDNA.reads.wig" ]; then
     T=(--gc "$D/gc_hg19_1000kb.wig" --map "$D/map_hg19_1000kb.wig" --centromeres "$D/GRCh37.p13_centromere_UCSC-gapTable.txt")
-    t_one=$(cpu "$VW" cnv --genome "${T[@]}" -o r "$D/MBC_315.ctDNA.reads.wig")
+    t_one=$(cpu "$VW" cnv --genome "${T[@]}" --output-prefix r "$D/MBC_315.ctDNA.reads.wig")
     echo "one real sample at 1 Mb (read WIG + tracks, correct, fit, write): $t_one s CPU"
 fi

@@ -31,8 +31,8 @@ best() { # command... -> best wall seconds of 3
     done
     printf '%.2f' "$b"
 }
-tl=$(best "$VW" leadtime -s "$W/cohort.tsv" -e "$W/events.tsv" -o "$W/lt" "$W/calls.tsv")
-tr=$(best "$VW" report -s "$W/cohort.tsv" -e "$W/events.tsv" -O "$W/out" "$W/calls.tsv")
+tl=$(best "$VW" leadtime --sheet "$W/cohort.tsv" -e "$W/events.tsv" --output-prefix "$W/lt" "$W/calls.tsv")
+tr=$(best "$VW" report --sheet "$W/cohort.tsv" -e "$W/events.tsv" -d "$W/out" "$W/calls.tsv")
 echo "vafwatch leadtime (load + track + lead time): ${tl} s"
 echo "vafwatch report   (the same + all reports):   ${tr} s"
 sz() { du -b "$@" | awk '{s += $1} END {printf "%.1f MB", s / 1e6}'; }

@@ -102,7 +102,7 @@ for design in uniform varying; do
         p=det.$design.$v
         [ -s "$p.bam.bai" ] || "$SIM" -o "$p" "${E[@]}" "${X[@]}" --vaf "$v"
         "$VW" count --no-builtin -T "$p.targets.tsv" --count-unit molecule --duplex-only "$p.bam" >"$p.tsv"
-        "$VW" call --no-self --bg-floor 3e-5 -o "$p" "$p.tsv" 2>/dev/null
+        "$VW" call --no-self --bg-floor 3e-5 --output-prefix "$p" "$p.tsv" 2>/dev/null
         awk -F'\t' -v v="$v" -v d0="$design" 'NR == FNR { if ($0 !~ /^#/) t += $6; next }
             /^#/ { next } { n++; d += $22 == "yes"; a += $12; o += $13 }
             END { printf "%s, VAF %s: %d of %d sites detected; ALT duplex molecules %d (truth %d), other %d\n", d0, v, d, n, a, t, o }' \

@@ -310,7 +310,7 @@ def main():
         sheet, events, table, clones = cohort(rnd, w, wd, scen, a.patients, scen == "artefact", scen == "clone")
         for bg in ("pon", "self"):
             pre = os.path.join(wd, f"{scen}.{bg}")
-            cmd = [vw, "call", "--quiet", "-o", pre] + (["-m", pon] if bg == "pon" else []) + [table]
+            cmd = [vw, "call", "--quiet", "--output-prefix", pre] + (["-m", pon] if bg == "pon" else []) + [table]
             run(cmd)
             calls = read_tsv(pre + ".vafwatch.calls.tsv")
             if scen == "null":
@@ -323,7 +323,7 @@ def main():
                 print(f"{scen:8s} {bg:4s} per-sample FWER          {rate(sum(by_sample.values()), len(by_sample))}")
             for rule in rules:
                 tp = os.path.join(wd, f"{scen}.{bg}.{rule}")
-                run([vw, "track", "--quiet", "-s", sheet, "-e", events, "-r", rule, "-o", tp,
+                run([vw, "track", "--quiet", "--sheet", sheet, "-e", events, "--rule", rule, "--output-prefix", tp,
                      pre + ".vafwatch.calls.tsv"])
                 tr = read_tsv(tp + ".vafwatch.track.tsv")
                 if scen != "clone":
@@ -366,7 +366,7 @@ def main():
             res = []
             for known in (False, True):
                 pre = os.path.join(wd, name + (".known" if known else ".cat"))
-                run([vw, "call", "--quiet", "-m", pon, "-o", pre] + (["--known", ids[ti]] if known else []) + [table])
+                run([vw, "call", "--quiet", "-m", pon, "--output-prefix", pre] + (["--known", ids[ti]] if known else []) + [table])
                 det = sum(c["detected"] == "yes" for c in read_tsv(pre + ".vafwatch.calls.tsv") if c["id"] == ids[ti])
                 res.append(det / a.grid_samples)
             err = w.mean_err(ti)

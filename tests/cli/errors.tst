@@ -26,8 +26,8 @@
 1	-	-: the BGZF end-of-file marker is missing after [0-9]+ records	cat {F}/cut.bam | {VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv -
 1	-	-: the BGZF end-of-file marker is missing after [0-9]+ records	cat {F}/cut.bam | {VW} count -t 4 --no-builtin -T {F}/t.tsv -o {O}/x.tsv -
 0	-	-	cat {F}/good.bam | {VW} count -t 4 --no-builtin -T {F}/t.tsv -o {O}/x.tsv -
-1	-	cut\.bam: the BGZF end-of-file marker is missing	{VW} cnv -b {F}/cnv.bed --build GRCh38 -o {O}/c {F}/cut.bam
-0	-	-	{VW} cnv -b {F}/cnv.bed --build GRCh38 -o {O}/c {F}/good.bam
+1	-	cut\.bam: the BGZF end-of-file marker is missing	{VW} cnv -b {F}/cnv.bed --build GRCh38 --output-prefix {O}/c {F}/cut.bam
+0	-	-	{VW} cnv -b {F}/cnv.bed --build GRCh38 --output-prefix {O}/c {F}/good.bam
 # an index older than its file is refused; the index of another file is named as a suspect
 1	-	stale\.bam: the index .*stale\.bam\.bai is older than the file	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/stale.bam
 0	-	-	{VW} count --no-builtin -T {F}/t.tsv --stream -o {O}/x.tsv {F}/stale.bam
@@ -57,7 +57,7 @@
 1	-	good\.bam: sample 's1' is also given by .*good\.bam	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/good.bam {F}/good.bam
 0	-	-	{VW} count --no-builtin -T {F}/t.tsv -s a,b -o {O}/x.tsv {F}/good.bam {F}/good.bam
 1	-	ev_good\.vcf\.gz: sample 'S1' is also given by .*ev_good\.vcf	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/ev_good.vcf {F}/ev_good.vcf.gz
-1	-	ev_good\.vcf\.gz: sample 'S1' is also given by	{VW} call --no-builtin -T {F}/t.tsv -o {O}/p {F}/ev_good.vcf {F}/ev_good.vcf.gz
+1	-	ev_good\.vcf\.gz: sample 'S1' is also given by	{VW} call --no-builtin -T {F}/t.tsv --output-prefix {O}/p {F}/ev_good.vcf {F}/ev_good.vcf.gz
 1	-	hashsm\.bam: sample name '#s1' begins with '#'	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/hashsm.bam
 1	-	good\.bam: sample name '#x' begins with '#'	{VW} count --no-builtin -T {F}/t.tsv -s '#x' -o {O}/x.tsv {F}/good.bam
 1	-	good\.bam: sample name holds a control character \(byte 0x01	{VW} count --no-builtin -T {F}/t.tsv -s "$(printf 'a\001')" -o {O}/x.tsv {F}/good.bam
@@ -69,7 +69,7 @@
 # --- contig naming: 'sim1' and 'chrsim1' inputs in one cohort give one naming (the targets'), one
 # VCF record per target holding both draws, not two records of one draw each
 0	-	-	{VW} run --no-builtin -T {F}/t.tsv -e {F}/events.tsv -d {O}/r {F}/sheet_mixed.tsv && test "$(grep -v '^#' {O}/r/vafwatch.calls.tsv | cut -f2 | sort -u)" = sim1 && test "$(gzip -dc {O}/r/vafwatch.calls.vcf.gz | grep -vc '^#')" = 2 && test "$(gzip -dc {O}/r/vafwatch.calls.vcf.gz | grep '^#CHROM' | cut -f10-)" = "S1	S2"; r=$?; rm -rf {O}/r; exit $r
-0	-	-	{VW} count --no-builtin -T {F}/t.tsv -s a,b -o {O}/x.tsv {F}/good.bam {F}/chrgood.bam && {VW} call -o {O}/p {O}/x.tsv && test "$(grep -v '^#' {O}/p.vafwatch.calls.tsv | cut -f2 | sort -u)" = sim1 && test "$(grep -vc '^#' {O}/p.vafwatch.calls.tsv)" = 4
+0	-	-	{VW} count --no-builtin -T {F}/t.tsv -s a,b -o {O}/x.tsv {F}/good.bam {F}/chrgood.bam && {VW} call --output-prefix {O}/p {O}/x.tsv && test "$(grep -v '^#' {O}/p.vafwatch.calls.tsv | cut -f2 | sort -u)" = sim1 && test "$(grep -vc '^#' {O}/p.vafwatch.calls.tsv)" = 4
 # several bad draws: stop at the first (one line, not one per draw; the harness allows 2 for exit 1)
 1	-	cut\.bam: the BGZF end-of-file marker is missing	{VW} count -t 1 --no-builtin -T {F}/t.tsv -s a,b,c,d,e -o {O}/x.tsv {F}/cut.bam {F}/noeof.bam {F}/trunc.bam {F}/corrupt.bam {F}/stale.bam
 1	-	cut\.bam: the BGZF end-of-file marker is missing	{VW} run -t 1 --no-builtin -T {F}/t.tsv -e {F}/events.tsv -d {O}/r {F}/sheet_bad5.tsv; r=$?; rm -rf {O}/r; exit $r
@@ -78,10 +78,10 @@
 # the build told by the header on standard input; a missing file is 'No such file', not a build problem
 1	-	-: contig '15' of target MAP2K1_.* not in the header	{VW} count -o {O}/x.tsv - < {F}/hdr37.bam
 1	-	nothere\.bam: cannot open: No such file or directory	{VW} count -o {O}/x.tsv {F}/nothere.bam
-1	-	nothere\.bam: cannot open: No such file or directory	{VW} call -o {O}/p {F}/nothere.bam
+1	-	nothere\.bam: cannot open: No such file or directory	{VW} call --output-prefix {O}/p {F}/nothere.bam
 # a FIFO, a process substitution, standard input: the same table as the file
 0	-	-	{VW} count --no-builtin -T {F}/t.tsv -s s1 --stream -o {O}/../want.tsv {F}/good.bam && mkfifo {O}/../f.bam && { cat {F}/good.bam > {O}/../f.bam & } && {VW} count --no-builtin -T {F}/t.tsv -s s1 --stream -o {O}/../fifo.tsv {O}/../f.bam && cmp {O}/../want.tsv {O}/../fifo.tsv && {VW} count --no-builtin -T {F}/t.tsv -s s1 --stream -o {O}/../ps.tsv <(cat {F}/good.bam) && cmp {O}/../want.tsv {O}/../ps.tsv && {VW} count --no-builtin -T {F}/t.tsv -s s1 -o {O}/../in.tsv - < {F}/good.bam && cmp {O}/../want.tsv {O}/../in.tsv
-0	-	-	{VW} call --no-builtin -T {F}/t.tsv --stream -o {O}/../c_file {F}/good.bam && {VW} call --no-builtin -T {F}/t.tsv --stream -o {O}/../c_ps <(cat {F}/good.bam) && cmp {O}/../c_file.vafwatch.calls.tsv {O}/../c_ps.vafwatch.calls.tsv
+0	-	-	{VW} call --no-builtin -T {F}/t.tsv --stream --output-prefix {O}/../c_file {F}/good.bam && {VW} call --no-builtin -T {F}/t.tsv --stream --output-prefix {O}/../c_ps <(cat {F}/good.bam) && cmp {O}/../c_file.vafwatch.calls.tsv {O}/../c_ps.vafwatch.calls.tsv
 # a FIFO in the cohort sheet (counted once, never cached), beside a regular file
 0	-	-	mkfifo {O}/../g.bam && { cat {F}/good.bam > {O}/../g.bam & } && printf 'patient\tsample\tdate\tfile\nP1\tS1\t2023-01-05\t{F}/good.bam\nP1\tS2\t2023-03-01\t{O}/../g.bam\n' > {O}/../fifo_sheet.tsv && {VW} run --no-builtin -T {F}/t.tsv -e {F}/events.tsv -d {O}/../fifo_run {O}/../fifo_sheet.tsv && test "$(grep -v '^#' {O}/../fifo_run/vafwatch.calls.tsv | cut -f1 | sort -u | tr '\n' ' ')" = "S1 S2 " && test -z "$(ls {O}/../fifo_run/counts | grep S2)"
 # --- output locations ----------------------------------------------------------------
@@ -143,10 +143,10 @@
 1	-	ev_junk\.vcf\.gz: (not a VCF|no valid VCF header)	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/ev_junk.vcf.gz
 1	-	ev_good\.vcf: no sample column named 'S9'	{VW} count --no-builtin -T {F}/t.tsv -s S9 -o {O}/x.tsv {F}/ev_good.vcf
 # --- evidence tables (written by count, read by call and model) -------------------------------
-0	-	-	{VW} call --no-builtin -T {F}/t.tsv -o {O}/p {F}/evt_good.tsv
+0	-	-	{VW} call --no-builtin -T {F}/t.tsv --output-prefix {O}/p {F}/evt_good.tsv
 # found by review: a mean quality of 1e300 or inf was converted to an integer (undefined behaviour)
-1	-	evt_bq\.tsv:2: column 'alt_mean_bq': invalid value '1e300'	{VW} call --no-builtin -T {F}/t.tsv -o {O}/p {F}/evt_bq.tsv
-1	-	evt_mq\.tsv:2: column 'alt_mean_mq': invalid value 'inf'	{VW} call --no-builtin -T {F}/t.tsv -o {O}/p {F}/evt_mq.tsv
+1	-	evt_bq\.tsv:2: column 'alt_mean_bq': invalid value '1e300'	{VW} call --no-builtin -T {F}/t.tsv --output-prefix {O}/p {F}/evt_bq.tsv
+1	-	evt_mq\.tsv:2: column 'alt_mean_mq': invalid value 'inf'	{VW} call --no-builtin -T {F}/t.tsv --output-prefix {O}/p {F}/evt_mq.tsv
 # --- cohort sheet and events (through tests/tools/vwparse until a subcommand reads them) ---
 0	-	-	{PARSE} sheet {F}/sheet.tsv {F}/events.tsv
 1	-	sheet_nocol\.tsv:1: .*date	{PARSE} sheet {F}/sheet_nocol.tsv
@@ -168,7 +168,7 @@
 0	-	-	{PARSE} calls {F}/calls_crlf.tsv
 # a subnormal p-value written by call is read back by every reader (it was refused)
 0	-	-	{PARSE} calls {F}/calls_subnormal.tsv && grep -q 7.9e-310 {F}/calls_subnormal.tsv
-0	-	-	{VW} track -s {F}/sheet.tsv -e {F}/events.tsv -o {O}/x {F}/calls_subnormal.tsv && {VW} leadtime -s {F}/sheet.tsv -e {F}/events.tsv -o {O}/y {F}/calls_subnormal.tsv
+0	-	-	{VW} track --sheet {F}/sheet.tsv -e {F}/events.tsv --output-prefix {O}/x {F}/calls_subnormal.tsv && {VW} leadtime --sheet {F}/sheet.tsv -e {F}/events.tsv --output-prefix {O}/y {F}/calls_subnormal.tsv
 1	-	calls_hdr\.tsv:1: column 'sample': required column missing	{PARSE} calls {F}/calls_hdr.tsv
 1	-	calls_short\.tsv:2: expected 27 tab-separated fields as in the header, found 3	{PARSE} calls {F}/calls_short.tsv
 # a header and no rows is a valid, empty table
@@ -188,19 +188,21 @@
 0	-	-	mkfifo {O}/p && { cat {O}/p > {O}/../fifo.out & } && {VW} count --no-builtin -T {F}/t.tsv -o {O}/p {F}/good.bam && wait && test -p {O}/p && rm {O}/p && test -s {O}/../fifo.out
 0	root	-	mknod -m 666 {O}/null c 1 3 && {VW} count --no-builtin -T {F}/t.tsv -o {O}/null --json {O}/null {F}/good.bam; r=$?; test -c {O}/null && rm {O}/null && exit $r
 # no command overwrites its input (each row checks the input is unchanged afterwards)
-2	-	p\.vafwatch\.calls\.tsv: the output would overwrite an input file	cp {F}/evt_good.tsv {O}/p.vafwatch.calls.tsv && {VW} call --no-builtin -T {F}/t.tsv -o {O}/p {O}/p.vafwatch.calls.tsv; r=$?; cmp -s {F}/evt_good.tsv {O}/p.vafwatch.calls.tsv || r=9; rm -f {O}/p.vafwatch.calls.tsv; exit $r
+2	-	p\.vafwatch\.calls\.tsv: the output would overwrite an input file	cp {F}/evt_good.tsv {O}/p.vafwatch.calls.tsv && {VW} call --no-builtin -T {F}/t.tsv --output-prefix {O}/p {O}/p.vafwatch.calls.tsv; r=$?; cmp -s {F}/evt_good.tsv {O}/p.vafwatch.calls.tsv || r=9; rm -f {O}/p.vafwatch.calls.tsv; exit $r
 2	-	e\.tsv: the output would overwrite an input file	cp {F}/evt_good.tsv {O}/e.tsv && {VW} model build --no-builtin -T {F}/t.tsv -o {O}/e.tsv {O}/e.tsv {F}/evt_good.tsv; r=$?; cmp -s {F}/evt_good.tsv {O}/e.tsv || r=9; rm -f {O}/e.tsv; exit $r
-2	-	x\.vafwatch\.track\.tsv: the output would overwrite an input file	cp {F}/calls_good.tsv {O}/x.vafwatch.track.tsv && {VW} track -s {F}/sheet.tsv -e {F}/events.tsv -o {O}/x {O}/x.vafwatch.track.tsv; r=$?; cmp -s {F}/calls_good.tsv {O}/x.vafwatch.track.tsv || r=9; rm -f {O}/x.vafwatch.track.tsv; exit $r
-2	-	x\.vafwatch\.cohort\.tsv: the output would overwrite an input file	cp {F}/sheet.tsv {O}/x.vafwatch.cohort.tsv && {VW} leadtime -s {O}/x.vafwatch.cohort.tsv -e {F}/events.tsv -o {O}/x {F}/calls_good.tsv; r=$?; cmp -s {F}/sheet.tsv {O}/x.vafwatch.cohort.tsv || r=9; rm -f {O}/x.vafwatch.cohort.tsv; exit $r
-2	-	vafwatch_mqc\.tsv: the output would overwrite an input file	mkdir {O}/rep && cp {F}/calls_good.tsv {O}/rep/vafwatch_mqc.tsv && {VW} report -s {F}/sheet.tsv -e {F}/events.tsv -O {O}/rep {O}/rep/vafwatch_mqc.tsv; r=$?; cmp -s {F}/calls_good.tsv {O}/rep/vafwatch_mqc.tsv || r=9; rm -rf {O}/rep; exit $r
+2	-	x\.vafwatch\.track\.tsv: the output would overwrite an input file	cp {F}/calls_good.tsv {O}/x.vafwatch.track.tsv && {VW} track --sheet {F}/sheet.tsv -e {F}/events.tsv --output-prefix {O}/x {O}/x.vafwatch.track.tsv; r=$?; cmp -s {F}/calls_good.tsv {O}/x.vafwatch.track.tsv || r=9; rm -f {O}/x.vafwatch.track.tsv; exit $r
+2	-	x\.vafwatch\.cohort\.tsv: the output would overwrite an input file	cp {F}/sheet.tsv {O}/x.vafwatch.cohort.tsv && {VW} leadtime --sheet {O}/x.vafwatch.cohort.tsv -e {F}/events.tsv --output-prefix {O}/x {F}/calls_good.tsv; r=$?; cmp -s {F}/sheet.tsv {O}/x.vafwatch.cohort.tsv || r=9; rm -f {O}/x.vafwatch.cohort.tsv; exit $r
+2	-	vafwatch_mqc\.tsv: the output would overwrite an input file	mkdir {O}/rep && cp {F}/calls_good.tsv {O}/rep/vafwatch_mqc.tsv && {VW} report --sheet {F}/sheet.tsv -e {F}/events.tsv -d {O}/rep {O}/rep/vafwatch_mqc.tsv; r=$?; cmp -s {F}/calls_good.tsv {O}/rep/vafwatch_mqc.tsv || r=9; rm -rf {O}/rep; exit $r
 2	-	vafwatch\.cohort\.tsv: the output would overwrite an input file	mkdir {O}/r && sed 's#good.bam#{F}/good.bam#' {F}/sheet.tsv >{O}/r/vafwatch.cohort.tsv && cp {O}/r/vafwatch.cohort.tsv {O}/keep && {VW} run --no-builtin -T {F}/t.tsv -e {F}/events.tsv -d {O}/r {O}/r/vafwatch.cohort.tsv; r=$?; cmp -s {O}/keep {O}/r/vafwatch.cohort.tsv || r=9; rm -rf {O}/r {O}/keep; exit $r
 2	-	vafwatch\.track\.tsv: the output would overwrite an input file	mkdir {O}/r && cp {F}/events.tsv {O}/r/vafwatch.track.tsv && {VW} run --no-builtin -T {F}/t.tsv -e {O}/r/vafwatch.track.tsv -d {O}/r {F}/sheet.tsv; r=$?; cmp -s {F}/events.tsv {O}/r/vafwatch.track.tsv || r=9; rm -rf {O}/r; exit $r
 # a full disk and a closed pipe are named as such (a table of track written through a link to /dev/full;
 # a reader that closed the pipe before anything was written, with SIGPIPE ignored as a pipeline may)
-1	-	x\.vafwatch\.track\.tsv.*No space left on device	ln -s /dev/full {O}/x.vafwatch.track.tsv && {VW} track -s {F}/sheet.tsv -e {F}/events.tsv -o {O}/x {F}/calls_good.tsv; r=$?; rm -f {O}/x.vafwatch.track.tsv; exit $r
+1	-	x\.vafwatch\.track\.tsv.*No space left on device	ln -s /dev/full {O}/x.vafwatch.track.tsv && {VW} track --sheet {F}/sheet.tsv -e {F}/events.tsv --output-prefix {O}/x {F}/calls_good.tsv; r=$?; rm -f {O}/x.vafwatch.track.tsv; exit $r
 # track and leadtime write their tables as one set: the second failing, the first is not left behind
-1	-	x\.vafwatch\.series\.tsv.*No space left on device	ln -s /dev/full {O}/x.vafwatch.series.tsv && {VW} track -s {F}/sheet.tsv -e {F}/events.tsv -o {O}/x {F}/calls_good.tsv; r=$?; test ! -e {O}/x.vafwatch.track.tsv || r=9; rm -f {O}/x.vafwatch.series.tsv; exit $r
-1	-	x\.vafwatch\.cohort\.tsv.*No space left on device	ln -s /dev/full {O}/x.vafwatch.cohort.tsv && {VW} leadtime -s {F}/sheet.tsv -e {F}/events.tsv -o {O}/x {F}/calls_good.tsv; r=$?; test ! -e {O}/x.vafwatch.leadtime.tsv || r=9; rm -f {O}/x.vafwatch.cohort.tsv; exit $r
+1	-	x\.vafwatch\.series\.tsv.*No space left on device	ln -s /dev/full {O}/x.vafwatch.series.tsv && {VW} track --sheet {F}/sheet.tsv -e {F}/events.tsv --output-prefix {O}/x {F}/calls_good.tsv; r=$?; test ! -e {O}/x.vafwatch.track.tsv || r=9; rm -f {O}/x.vafwatch.series.tsv; exit $r
+1	-	x\.vafwatch\.cohort\.tsv.*No space left on device	ln -s /dev/full {O}/x.vafwatch.cohort.tsv && {VW} leadtime --sheet {F}/sheet.tsv -e {F}/events.tsv --output-prefix {O}/x {F}/calls_good.tsv; r=$?; test ! -e {O}/x.vafwatch.leadtime.tsv || r=9; rm -f {O}/x.vafwatch.cohort.tsv; exit $r
+# call too: its calls table failing, the VCF (which its writer renames into place) is not left behind
+1	-	p\.vafwatch\.calls\.tsv.*No space left on device	ln -s /dev/full {O}/p.vafwatch.calls.tsv && {VW} call --quiet --no-builtin -T {F}/t.tsv --output-prefix {O}/p {F}/evt_good.tsv; r=$?; test ! -e {O}/p.vafwatch.calls.vcf.gz || r=9; rm -f {O}/p.vafwatch.calls.tsv; exit $r
 1	-	-: write failed: Broken pipe	python3 -c 'import os, subprocess, sys; r, w = os.pipe(); os.close(r); sys.exit(subprocess.run(sys.argv[1:], stdout=w, restore_signals=False).returncode)' {VW} count --no-builtin -T {F}/t.tsv -o - {F}/good.bam
 1	-	-: write failed: Broken pipe	python3 -c 'import os, subprocess, sys; r, w = os.pipe(); os.close(r); sys.exit(subprocess.run(sys.argv[1:], stdout=w, restore_signals=False).returncode)' {VW} catalogue --build GRCh37
 # --- catalogue ------------------------------------------------------------------------------------

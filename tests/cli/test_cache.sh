@@ -9,10 +9,8 @@
 # expected counts are the AD values written below.
 # Usage: test_cache.sh VAFWATCH WORKDIR
 set -u
+. "$(dirname "$0")/lib.sh"
 VW=$1 W=$2
-pass=0 fail=0
-ok() { echo "ok   $1"; pass=$((pass + 1)); }
-ko() { echo "FAIL $1"; fail=$((fail + 1)); }
 rm -rf "$W"
 mkdir -p "$W"
 cd "$W" || exit 1
@@ -80,5 +78,4 @@ cp "$(grep -l $'^S2\t' out/counts/*.tsv)" "$e"
 run || ko "run after the swap"
 grep -q "1 counted, 3 from the cache" err.txt && [ "$(alt_of S1)" = 80 ] \
     && ok "another draw's entry under this name is counted again" || { cat err.txt; ko "swapped entry used"; }
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

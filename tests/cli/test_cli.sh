@@ -7,40 +7,7 @@ VW=$1
 DATA=${2:-}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-
-# expect EXIT STDERR_REGEX -- command...
-expect() {
-    local want=$1 re=$2
-    shift 3
-    "$@" >"$T/out" 2>"$T/err"
-    local got=$?
-    if [ "$got" -ne "$want" ]; then
-        echo "FAIL (exit $got, want $want): $*"; sed 's/^/    /' "$T/err" | head -5
-        fail=$((fail + 1)); return
-    fi
-    if [ -n "$re" ] && ! grep -Eq -- "$re" "$T/err"; then
-        echo "FAIL (stderr lacks /$re/): $*"; sed 's/^/    /' "$T/err" | head -5
-        fail=$((fail + 1)); return
-    fi
-    if [ "$want" -eq 1 ] && [ "$(wc -l <"$T/err")" -gt 2 ]; then
-        echo "FAIL (more than 2 lines of error): $*"; fail=$((fail + 1)); return
-    fi
-    echo "ok   $*"
-    pass=$((pass + 1))
-}
-
-# stdout_has REGEX -- command...
-stdout_has() {
-    local re=$1
-    shift 2
-    if "$@" 2>/dev/null | grep -Eq -- "$re"; then
-        echo "ok   $* (stdout has /$re/)"; pass=$((pass + 1))
-    else
-        echo "FAIL stdout lacks /$re/: $*"; fail=$((fail + 1))
-    fi
-}
+. "$(dirname "$0")/lib.sh"
 
 # --- usage and dispatch -------------------------------------------------------
 expect 0 "" -- "$VW" --help
@@ -51,8 +18,17 @@ stdout_has "^vafwatch [0-9]" -- "$VW" --version
 for cmd in catalogue count model call track leadtime cnv run; do
     stdout_has "^Usage: vafwatch $cmd" -- "$VW" "$cmd" --help
     stdout_has "^Usage: vafwatch $cmd" -- "$VW" help "$cmd"
-    expect 2 "" -- "$VW" "$cmd" --no-such-option
+    sub=; [ "$cmd" = model ] && sub=build
+    expect 2 "Try 'vafwatch $cmd --help'" -- "$VW" "$cmd" $sub --no-such-option
 done
+
+# old spellings that changed meaning stop with a usage error (NEWS.md), never run
+expect 2 "--json takes a FILE, not the option '--track'" -- "$VW" leadtime --json --track --sheet a -e b --output-prefix c d
+expect 2 "--json takes a FILE, not the option '--sheet'" -- "$VW" call --json --sheet a --output-prefix c d
+expect 2 "unrecognized option '--alpha'" -- "$VW" call --alpha 0.01 --output-prefix c d
+expect 2 "invalid option -- 'O'" -- "$VW" report -O out --sheet a -e b c
+expect 2 "invalid option -- 'o'" -- "$VW" track -o p --sheet a -e b c
+expect 2 "option '--cnv' is ambiguous" -- "$VW" run --cnv -e b -d out a
 
 # --- catalogue ----------------------------------------------------------------
 stdout_has "^KRAS_G12D_c.35G>A.*	12	25398284	C	T	snv	-	yes	GRCh37" -- "$VW" catalogue --build GRCh37
@@ -86,9 +62,9 @@ expect 2 "min-MQ|-q takes" -- "$VW" count -q -1 --build GRCh37 "$T/tiny.sam"
 # output is written atomically: a failed run leaves no file behind
 expect 1 "" -- "$VW" count --no-builtin -T "$T/q.tsv" --stream -o "$T/never.tsv" "$T/tiny.sam"
 if [ ! -e "$T/never.tsv" ] && [ -z "$(ls "$T" | grep never)" ]; then
-    echo "ok   no partial output after a failure"; pass=$((pass + 1))
+    ok "no partial output after a failure"
 else
-    echo "FAIL a failed run left output behind"; fail=$((fail + 1))
+    ko "a failed run left output behind"
 fi
 expect 1 "cannot write" -- "$VW" count --no-builtin -T "$T/t.tsv" --stream -o /nonexistent-dir/x.tsv "$T/tiny.sam"
 # a header-less, not-a-BAM file
@@ -109,22 +85,22 @@ if [ -n "$DATA" ] && [ -f "$DATA/reads/vardict/L861Q.bam" ]; then
     "$VW" count "$R/L861Q.bam" 2>/dev/null | grep -v '^#self_background' >"$T/a.tsv"
     "$VW" count --build GRCh37 - <"$R/L861Q.bam" | sed 's/^stdin/B1500741_422861A1_DNA/' >"$T/b.tsv" 2>/dev/null
     if cmp -s "$T/a.tsv" "$T/b.tsv"; then
-        echo "ok   index and stdin streaming give identical tables"; pass=$((pass + 1))
+        ok "index and stdin streaming give identical tables"
     else
-        echo "FAIL index and streaming differ"; diff "$T/a.tsv" "$T/b.tsv" | head -5; fail=$((fail + 1))
+        ko "index and streaming differ"; diff "$T/a.tsv" "$T/b.tsv" | head -5
     fi
     # L861Q at about 23 % (VarDict reports AF 0.2333); L858R wild type
     "$VW" count "$R/L861Q.bam" | awk -F'\t' '
         $6 == "EGFR_L861Q_c.2582T>A" { v = $12 / $10; if (v > 0.20 && v < 0.26) ok1 = 1 }
         $6 == "EGFR_L858R_c.2573T>G" { if ($10 > 400 && $12 <= 1) ok2 = 1 }
         END { exit !(ok1 && ok2) }' \
-        && { echo "ok   L861Q about 23 %, L858R wild type"; pass=$((pass + 1)); } \
-        || { echo "FAIL L861Q/L858R expectations"; fail=$((fail + 1)); }
+        && { ok "L861Q about 23 %, L858R wild type"; } \
+        || { ko "L861Q/L858R expectations"; }
     # JSON output parses
     "$VW" count --json "$T/c.json" -o "$T/c.tsv" "$R/L861Q.bam" \
         && python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["samples"][0]["targets"]' "$T/c.json" \
-        && { echo "ok   JSON output is valid"; pass=$((pass + 1)); } \
-        || { echo "FAIL JSON output"; fail=$((fail + 1)); }
+        && { ok "JSON output is valid"; } \
+        || { ko "JSON output"; }
     # several files, in parallel, keep their order and match single runs
     "$VW" count -t 2 "$R/L861Q.bam" "$R/ArgumentNA_Tumor.bam" "$R/ArgumentNA_Normal.bam" >"$T/m.tsv"
     { "$VW" count "$R/L861Q.bam"; "$VW" count "$R/ArgumentNA_Tumor.bam" | tail -n +2;
@@ -132,13 +108,12 @@ if [ -n "$DATA" ] && [ -f "$DATA/reads/vardict/L861Q.bam" ]; then
     # the self background lines come first, one per file, then the rows
     { head -1 "$T/s.tsv"; grep '^#self_background' "$T/s.tsv"; grep -v '^#' "$T/s.tsv"; } >"$T/s2.tsv"
     if [ "$(grep -c '^#self_background' "$T/m.tsv")" = 3 ] && cmp -s "$T/m.tsv" "$T/s2.tsv"; then
-        echo "ok   parallel multi-file run equals single runs"; pass=$((pass + 1))
+        ok "parallel multi-file run equals single runs"
     else
-        echo "FAIL parallel multi-file run differs"; fail=$((fail + 1))
+        ko "parallel multi-file run differs"
     fi
 else
     echo "skip real-data checks: shared data not found"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

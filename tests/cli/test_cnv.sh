@@ -7,13 +7,11 @@
 # median reference region (the sample's and the PoN's medians add their own noise; the
 # factor 2 covers the PoN side generously).
 set -u
+. "$(dirname "$0")/lib.sh"
 VW=$1 SIM=$2 DATA=$3 W=$4
 rm -rf "$W" && mkdir -p "$W" && cd "$W" || exit 1
 export LC_ALL=C
-pass=0 fail=0
-ok() { echo "ok   $1"; pass=$((pass + 1)); }
-ko() { echo "FAIL $1"; fail=$((fail + 1)); }
-check() { if [ "$2" = "$3" ]; then ok "$1"; else ko "$1: got '$3', want '$2'"; fi; }
+check() { check_eq "$@"; }
 
 "$SIM" -r "$DATA/cnv_tumour.recipe.tsv" -o T || exit 1
 "$SIM" -r "$DATA/cnv_tumour_met.recipe.tsv" -o M || exit 1
@@ -24,7 +22,7 @@ check "six reference regions" 6 "$(wc -l < ref.bed | tr -d ' ')"
 PON="--pon N1.bam --pon N2.bam --pon N3.bam --pon N4.bam --pon N5.bam"
 
 # shellcheck disable=SC2086
-"$VW" cnv --reference-regions ref.bed --genes ERBB2,MET,KRAS $PON --tf TUMOUR=0.2 --tf TUMOUR_MET=0.1 -o out \
+"$VW" cnv --reference-regions ref.bed --genes ERBB2,MET,KRAS $PON --tf TUMOUR=0.2 --tf TUMOUR_MET=0.1 --output-prefix out \
     T.bam M.bam 2> err.txt
 check "cnv exits 0" 0 $?
 check "one row per sample x gene" 6 "$(grep -vc '^#' out.vafwatch.cnv.tsv)"
@@ -49,21 +47,21 @@ check "regions table: sample x region rows (9 ERBB2 + 27 MET + 10 KRAS bins + 6 
 
 # a saved PoN gives the same table; streaming gives the same table
 # shellcheck disable=SC2086
-"$VW" cnv --build-pon --reference-regions ref.bed --genes ERBB2,MET,KRAS -o pon N1.bam N2.bam N3.bam N4.bam N5.bam
+"$VW" cnv --build-pon --reference-regions ref.bed --genes ERBB2,MET,KRAS --output-prefix pon N1.bam N2.bam N3.bam N4.bam N5.bam
 check "--build-pon exits 0" 0 $?
 "$VW" cnv --reference-regions ref.bed --genes ERBB2,MET,KRAS --pon pon.vafwatch.cnv_pon.tsv --tf TUMOUR=0.2 \
-    --tf TUMOUR_MET=0.1 -o saved T.bam M.bam
+    --tf TUMOUR_MET=0.1 --output-prefix saved T.bam M.bam
 if cmp -s out.vafwatch.cnv.tsv saved.vafwatch.cnv.tsv; then ok "saved PoN = PoN from BAMs"; else ko "saved PoN differs"; fi
 # shellcheck disable=SC2086
 "$VW" cnv --stream --reference-regions ref.bed --genes ERBB2,MET,KRAS $PON --tf TUMOUR=0.2 --tf TUMOUR_MET=0.1 \
-    -o stream T.bam M.bam
+    --output-prefix stream T.bam M.bam
 if cmp -s out.vafwatch.cnv.tsv stream.vafwatch.cnv.tsv; then ok "--stream = index"; else ko "--stream differs"; fi
-"$VW" cnv --reference-regions ref.bed --genes ERBB2,MET,KRAS --pon pon.vafwatch.cnv_pon.tsv --preset heracles -o her T.bam M.bam
+"$VW" cnv --reference-regions ref.bed --genes ERBB2,MET,KRAS --pon pon.vafwatch.cnv_pon.tsv --preset heracles --output-prefix her T.bam M.bam
 check "heracles preset: pCN >= 2.4 calls ERBB2 and MET" "TUMOUR:ERBB2 TUMOUR_MET:MET " \
     "$(awk -F '\t' '$13 == "yes" {printf "%s:%s ", $1, $2}' her.vafwatch.cnv.tsv)"
 
 # no PoN: z is NA, flagged, warned
-"$VW" cnv --reference-regions ref.bed --genes ERBB2 -o nopon T.bam 2> nopon.err
+"$VW" cnv --reference-regions ref.bed --genes ERBB2 --output-prefix nopon T.bam 2> nopon.err
 check "no PoN exits 0" 0 $?
 check "no PoN: z NA, flag no_pon" "NA no_pon,no_tf" "$(awk -F '\t' '!/^#/ {print $9, $15}' nopon.vafwatch.cnv.tsv)"
 if grep -q "no panel of normals" nopon.err; then ok "no PoN warned"; else ko "no PoN not warned"; fi
@@ -71,7 +69,7 @@ if grep -q "no panel of normals" nopon.err; then ok "no PoN warned"; else ko "no
 # bad input: one line, exit 1, no output left
 bad() { # NAME REGEX -- args
     local name=$1 re=$2; shift 3
-    "$VW" cnv "$@" -o "bad_$name" T.bam > /dev/null 2> "bad_$name.err"
+    "$VW" cnv "$@" --output-prefix "bad_$name" T.bam > /dev/null 2> "bad_$name.err"
     local rc=$?
     if [ $rc -eq 1 ] && [ "$(wc -l < "bad_$name.err")" -eq 1 ] && grep -Eq -- "$re" "bad_$name.err" &&
        ! ls "bad_$name".vafwatch.* > /dev/null 2>&1; then
@@ -93,10 +91,9 @@ bad tf "no input sample" -- --reference-regions ref.bed --genes ERBB2,MET,KRAS -
 
 "$VW" cnv --reference-regions ref.bed T.bam > /dev/null 2>&1
 check "missing -o exits 2" 2 $?
-"$VW" cnv --tf 2 --reference-regions ref.bed -o x T.bam > /dev/null 2>&1
+"$VW" cnv --tf 2 --reference-regions ref.bed --output-prefix x T.bam > /dev/null 2>&1
 check "--tf 2 exits 2" 2 $?
-"$VW" cnv --gc --reference-regions ref.bed -o x T.bam > /dev/null 2>&1
+"$VW" cnv --gc --reference-regions ref.bed --output-prefix x T.bam > /dev/null 2>&1
 check "--gc without -f exits 2" 2 $?
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

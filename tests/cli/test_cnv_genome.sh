@@ -4,13 +4,11 @@
 # real shallow-WGS WIGs of ../shared/data/cn/ichorcna (skipped when absent).
 #   test_cnv_genome.sh VAFWATCH SHARED_DATA WORK_DIR
 set -u
+. "$(dirname "$0")/lib.sh"
 VW=$1 DATA=$2 W=$3
 rm -rf "$W" && mkdir -p "$W" && cd "$W" || exit 1
 export LC_ALL=C
-pass=0 fail=0
-ok() { echo "ok   $1"; pass=$((pass + 1)); }
-ko() { echo "FAIL $1"; fail=$((fail + 1)); }
-check() { if [ "$2" = "$3" ]; then ok "$1"; else ko "$1: got '$3', want '$2'"; fi; }
+check() { check_eq "$@"; }
 # expect NAME CODE PATTERN -- cmd...: exit code and a one-line message matching PATTERN
 expect() {
     local name=$1 code=$2 pat=$3
@@ -46,7 +44,7 @@ for c in range(1, 23):
             print(f"r{n}\t{flag}\t{c}\t{pos}\t{mq}\t50M\t*\t0\t0\t{'A' * 50}\t{'I' * 50}\tRG:Z:g")
 EOF
 samtools sort -o sim.bam sim.sam 2> /dev/null && samtools index sim.bam || { ko "samtools"; exit 1; }
-"$VW" cnv --genome --bin-size 100000 -o bam sim.bam 2> err.txt
+"$VW" cnv --genome --bin-size 100000 --output-prefix bam sim.bam 2> err.txt
 rc=$?
 # 21 contigs x 10 bins = 210 autosomal bins with reads: the fit needs 50, so it runs
 check "BAM: exit 0" 0 $rc
@@ -73,7 +71,7 @@ print(len(svgs) - 1)')"
 
 # A panel of normals made of the sample itself: every fitted log2 ratio is 0 (sample minus the
 # median of three identical normals), so nothing is detected
-"$VW" cnv --genome --bin-size 100000 --pon sim.bam --pon sim.bam --pon sim.bam -o self sim.bam 2> /dev/null
+"$VW" cnv --genome --bin-size 100000 --pon sim.bam --pon sim.bam --pon sim.bam --output-prefix self sim.bam 2> /dev/null
 check "PoN of the sample itself: exit 0, not detected" "0 no" "$? $(awk -F '\t' 'NR == 2 {print $5}' self.vafwatch.genome.tsv)"
 check "PoN of the sample itself: every fitted log2r is 0" 0 \
     "$(awk -F '\t' '$8 != "NA" && $8 + 0 != 0 {n++} END {print n + 0}' self.vafwatch.genome_bins.tsv)"
@@ -81,15 +79,15 @@ check "PoN of the sample itself: every fitted log2r is 0" 0 \
 # Bad input
 printf 'fixedStep chrom=1 start=1 step=500000 span=500000\n0.4\n' > gc500k.wig
 expect "bin size mismatch: exit 1" 1 "bins of 100000 bp in sim.bam but of 500000 bp in gc500k.wig" -- \
-    "$VW" cnv --genome --bin-size 100000 --gc gc500k.wig -o x sim.bam
+    "$VW" cnv --genome --bin-size 100000 --gc gc500k.wig --output-prefix x sim.bam
 printf 'fixedStep chrom=1 start=1 step=1000 span=500\n1\n' > span.wig
 expect "span differs from step: exit 1, file:line" 1 "span.wig:1: span 500 differs from step 1000" -- \
-    "$VW" cnv --genome -o x span.wig
+    "$VW" cnv --genome --output-prefix x span.wig
 expect "no prefix: exit 2" 2 "output prefix" -- "$VW" cnv --genome sim.bam
-expect "bad --ploidy: exit 2" 2 "--ploidy takes" -- "$VW" cnv --genome --ploidy 9 -o x sim.bam
-expect "missing file: exit 1" 1 "nope.wig: cannot open" -- "$VW" cnv --genome -o x nope.wig
+expect "bad --ploidy: exit 2" 2 "--ploidy takes" -- "$VW" cnv --genome --ploidy 9 --output-prefix x sim.bam
+expect "missing file: exit 1" 1 "nope.wig: cannot open" -- "$VW" cnv --genome --output-prefix x nope.wig
 cp span.wig z.vafwatch.genome.tsv
-expect "an output that is an input: exit 2" 2 "would overwrite an input" -- "$VW" cnv --genome -o z z.vafwatch.genome.tsv
+expect "an output that is an input: exit 2" 2 "would overwrite an input" -- "$VW" cnv --genome --output-prefix z z.vafwatch.genome.tsv
 check "no output left by the failures" 0 "$(ls x.* 2> /dev/null | wc -l | tr -d ' ')"
 "$VW" cnv --genome --help | grep -q "Usage: vafwatch cnv --genome" && ok "usage" || ko "usage"
 
@@ -100,7 +98,7 @@ if [ ! -r "$D/MBC_315.ctDNA.reads.wig" ]; then
 else
     T="--gc $D/gc_hg19_1000kb.wig --map $D/map_hg19_1000kb.wig --centromeres $D/GRCh37.p13_centromere_UCSC-gapTable.txt"
     # shellcheck disable=SC2086
-    "$VW" cnv --genome $T -s MBC_315,MBC_315_T2 -o real "$D/MBC_315.ctDNA.reads.wig" \
+    "$VW" cnv --genome $T -s MBC_315,MBC_315_T2 --output-prefix real "$D/MBC_315.ctDNA.reads.wig" \
         "$D/MBC_315_T2.ctDNA.reads.wig" 2> err.txt
     check "real: exit 0" 0 $?
     check "real: both draws detected" "yes yes" "$(awk -F '\t' 'NR > 1 {printf "%s%s", s, $5; s = " "}' real.vafwatch.genome.tsv)"
@@ -115,16 +113,16 @@ else
     # the serial table from a cohort sheet (dates illustrative: the data carry none), inputs in any order
     printf 'patient\tsample\tdate\tfile\ttype\nMBC\tMBC_315_T2\t2014-06-02\tb.wig\tplasma\nMBC\tMBC_315\t2014-01-06\ta.wig\tplasma\n' > sheet.tsv
     # shellcheck disable=SC2086
-    "$VW" cnv --genome $T --sheet sheet.tsv -s MBC_315_T2,MBC_315 -o ser "$D/MBC_315_T2.ctDNA.reads.wig" \
+    "$VW" cnv --genome $T --sheet sheet.tsv -s MBC_315_T2,MBC_315 --output-prefix ser "$D/MBC_315_T2.ctDNA.reads.wig" \
         "$D/MBC_315.ctDNA.reads.wig" 2> err.txt
     check "real: series in date order, no rise" "MBC_315:NA MBC_315_T2:no " \
         "$(awk -F '\t' 'NR > 1 {printf "%s:%s ", $2, $12}' ser.vafwatch.genome_series.tsv)"
     # the hg38 GC track against hg19 counts: another build (chr1 has 250 bins in hg19, 249 in hg38)
     expect "real: hg38 GC on hg19 counts: exit 1" 1 "another genome build" -- \
-        "$VW" cnv --genome --gc "$D/gc_hg38_1000kb.wig" -o y "$D/MBC_315.ctDNA.reads.wig"
+        "$VW" cnv --genome --gc "$D/gc_hg38_1000kb.wig" --output-prefix y "$D/MBC_315.ctDNA.reads.wig"
     # determinism
     # shellcheck disable=SC2086
-    "$VW" cnv --genome $T -s MBC_315,MBC_315_T2 -o real2 "$D/MBC_315.ctDNA.reads.wig" \
+    "$VW" cnv --genome $T -s MBC_315,MBC_315_T2 --output-prefix real2 "$D/MBC_315.ctDNA.reads.wig" \
         "$D/MBC_315_T2.ctDNA.reads.wig" 2> /dev/null
     same=0
     for k in genome.tsv genome_bins.tsv genome.seg genome_arms.tsv genome_focal.tsv genome.html; do
@@ -132,5 +130,4 @@ else
     done
     check "real: byte-identical outputs on a second run" 0 $same
 fi
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

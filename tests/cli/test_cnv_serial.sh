@@ -19,13 +19,11 @@
 # molecular detection: lead time = 2024-07-01 - 2024-04-01 = 91 days, molecular_first,
 # kind amplification; CN_t = 2 + (pCN - 2) / TF near 8 at the amplified draws.
 set -u
+. "$(dirname "$0")/lib.sh"
 VW=$1 SIM=$2 JV=$3 SCHEMA=$4 W=$5
 rm -rf "$W" && mkdir -p "$W" && cd "$W" || exit 1
 export LC_ALL=C
-pass=0 fail=0
-ok() { echo "ok   $1"; pass=$((pass + 1)); }
-ko() { echo "FAIL $1"; fail=$((fail + 1)); }
-check() { if [ "$2" = "$3" ]; then ok "$1"; else ko "$1: got '$3', want '$2'"; fi; }
+check() { check_eq "$@"; }
 
 ERBB2="chr17	37850001	37860000"
 REFS="chr1	20000001	20010000
@@ -124,26 +122,26 @@ if grep -q 'class="first-amp"' out/report/index.html; then ok "swimmer marks an 
 python3 "$JV" "$SCHEMA" out/report/vafwatch.report.json > /dev/null && ok "report JSON valid" || ko "report JSON invalid"
 
 # the same from the tables: track --cnv on the written cnv table gives the same tracking
-"$VW" track -s cohort.tsv -e events.tsv --cnv out/vafwatch.cnv.tsv -o again out/vafwatch.calls.tsv
+"$VW" track --sheet cohort.tsv -e events.tsv --cnv out/vafwatch.cnv.tsv --output-prefix again out/vafwatch.calls.tsv
 if cmp -s again.vafwatch.track.tsv out/vafwatch.track.tsv; then ok "track --cnv = run"; else ko "track --cnv differs from run"; fi
-"$VW" leadtime -s cohort.tsv -e events.tsv --cnv out/vafwatch.cnv.tsv -o again out/vafwatch.calls.tsv
+"$VW" leadtime --sheet cohort.tsv -e events.tsv --cnv out/vafwatch.cnv.tsv --output-prefix again out/vafwatch.calls.tsv
 if cmp -s again.vafwatch.leadtime.tsv out/vafwatch.leadtime.tsv; then ok "leadtime --cnv = run"; else ko "leadtime --cnv differs"; fi
 # without --cnv the first detection is the mutation, a month later
-"$VW" leadtime -s cohort.tsv -e events.tsv -o nocnv out/vafwatch.calls.tsv
+"$VW" leadtime --sheet cohort.tsv -e events.tsv --output-prefix nocnv out/vafwatch.calls.tsv
 check "without copy number: KRAS G12V first, 61 days" "KRAS_G12V_c.35G>T 61 mutation" \
     "$(awk -F '\t' '$1 == "P1" {print $8, $4, $18}' nocnv.vafwatch.leadtime.tsv)"
 # the built-in gene spans (5 kb bins) with the reference windows as --cnv-ref: the bins the
 # simulation covers carry the same ratios, so ERBB2 is dated the same
 grep -v ERBB2 regions.bed | cut -f1-3 > refs.bed
-"$VW" run -e events.tsv -d builtin --cnv --cnv-ref refs.bed --tf-from "KRAS_G12D_c.35G>A" cohort.tsv 2> /dev/null
+"$VW" run -e events.tsv -d builtin --cnv-builtin --cnv-ref refs.bed --tf-from "KRAS_G12D_c.35G>A" cohort.tsv 2> /dev/null
 check "run --cnv --cnv-ref exits 0" 0 $?
 check "built-in spans: ERBB2 amplified from draw 3, emerging 2024-04-01" \
     "no no no yes yes yes|emerging 2024-04-01 2024-03-01" \
     "$(awk -F '\t' '$2 == "ERBB2" {printf "%s%s", s, $13; s = " "}' builtin/vafwatch.cnv.tsv)|$(awk -F '\t' '$2 == "ERBB2_amplification" {print $9, $11, $12}' builtin/vafwatch.track.tsv)"
-"$VW" run -e events.tsv -d bad --cnv cohort.tsv 2> bad.err
+"$VW" run -e events.tsv -d bad --cnv-builtin cohort.tsv 2> bad.err
 check "--cnv without reference regions: exit 1" 1 $?
 # usage errors
-"$VW" run -e events.tsv -d bad --cnv --cnv-bed regions.bed cohort.tsv 2> /dev/null
+"$VW" run -e events.tsv -d bad --cnv-builtin --cnv-bed regions.bed cohort.tsv 2> /dev/null
 check "--cnv with --cnv-bed: exit 2" 2 $?
 "$VW" run -e events.tsv -d bad --tf-from "KRAS_G12D_c.35G>A" cohort.tsv 2> /dev/null
 check "--tf-from without copy number: exit 2" 2 $?
@@ -153,5 +151,4 @@ printf '#sample\ttf\ttf_lo\ttf_hi\tdetected\tllr\tploidy\tneutral_cn\tfga\tcin_w
 "$VW" run -e events.tsv -d bad --genome-tsv badg.tsv cohort.tsv 2> bad.err
 check "--genome-tsv with a TF above 1: exit 1, file:line and column" "1 1" "$? $(grep -c "badg.tsv:2: column 'tf'" bad.err)"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -9,15 +9,12 @@
 # Skips (77) only without cwltool (scripts/install-deps.sh installs it).
 # Usage: test_cwl.sh SOURCE_DIR BUILD_DIR
 set -u
+. "$(dirname "$0")/lib.sh"
 SRC=$(cd "$1" && pwd)
 B=$(cd "$2" && pwd)
 command -v cwltool >/dev/null || { echo "SKIP: cwltool not installed (scripts/install-deps.sh installs it)"; exit 77; }
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { echo "ok   $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL $*"; fail=$((fail + 1)); }
 export PATH="$B/src:$PATH" SOURCE_DATE_EPOCH=1700000000
 C=$T/cohort
 mkdir -p "$C/recipes" "$C/sim"

@@ -29,7 +29,7 @@ comp_of() { (source "$comp"; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _vafwatc
 check "completion: --build values" '[ "$(comp_of vafwatch count --build "")" = "GRCh37 GRCh38" ]'
 check "completion: --build G prefix" '[ "$(comp_of vafwatch call --build GRCh3)" = "GRCh37 GRCh38" ]'
 check "completion: --rule values" '[ "$(comp_of vafwatch leadtime --rule "")" = "consecutive strict cusum" ]'
-check "completion: -r c" '[ "$(comp_of vafwatch track -r c)" = "consecutive cusum" ]'
+check "completion: --rule c" '[ "$(comp_of vafwatch track --rule c)" = "consecutive cusum" ]'
 check "completion: --count-unit values" '[ "$(comp_of vafwatch count --count-unit "")" = "fragment read molecule" ]'
 check "completion: --umi values" '[ "$(comp_of vafwatch count --umi "")" = "auto tag name" ]'
 check "completion: --adjust values" '[ "$(comp_of vafwatch call --adjust "")" = "holm bh none" ]'

@@ -5,6 +5,7 @@
 # wrong type or a missing field is rejected by both.  Skips (77) only without python3-jsonschema.
 # Usage: test_json_schemas.sh VAFWATCH COHORT_DIR SCHEMA_DIR
 set -u
+. "$(dirname "$0")/lib.sh"
 VW=$1
 COH=$2
 SD=$3
@@ -12,10 +13,6 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 python3 -c 'import jsonschema' 2>/dev/null || { echo "SKIP: python3-jsonschema not installed"; exit 77; }
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { echo "ok   $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL $*"; fail=$((fail + 1)); }
 check() { local what=$1; shift; if "$@" >"$T/out" 2>&1; then ok "$what"; else bad "$what"; sed 's/^/    /' "$T/out" | head -8; fi; }
 
 # count: three read pairs over a user target (one with the ALT), one target without reads
@@ -40,10 +37,10 @@ open(T + "/s.sam", "w").write(hdr + "\n".join(recs) + "\n")
 open(T + "/t.tsv", "w").write("chrom\tpos\tref\talt\tid\nc1\t61\t%s\t%s\tt1\nc1\t300\t%s\tA\tt2\n" % (seq[site], alt, seq[299]))
 PY
 check "count --json" "$VW" count --no-builtin -T "$T/t.tsv" --stream --json "$T/counts.json" -o "$T/counts.tsv" "$T/s.sam"
-check "call --json" "$VW" call --build GRCh38 --bg-floor 1e-3 --json -o "$T/c" "$T/counts.tsv"
+check "call --json" "$VW" call --build GRCh38 --bg-floor 1e-3 --json "$T/c.vafwatch.calls.json" --output-prefix "$T/c" "$T/counts.tsv"
 python3 "$COH/make_cohort.py" --outdir "$T" --calls "$T/calls.tsv" >/dev/null
-check "leadtime --json" "$VW" leadtime --json -s "$T/cohort.tsv" -e "$T/events.tsv" -o "$T/l" "$T/calls.tsv"
-check "report" "$VW" report -s "$T/cohort.tsv" -e "$T/events.tsv" -O "$T/r" "$T/calls.tsv"
+check "leadtime --json" "$VW" leadtime --json "$T/l.vafwatch.leadtime.json" --sheet "$T/cohort.tsv" -e "$T/events.tsv" --output-prefix "$T/l" "$T/calls.tsv"
+check "report" "$VW" report --sheet "$T/cohort.tsv" -e "$T/events.tsv" -d "$T/r" "$T/calls.tsv"
 J=("counts:$T/counts.json" "calls:$T/c.vafwatch.calls.json" "leadtime:$T/l.vafwatch.leadtime.json"
    "report:$T/r/vafwatch.report.json" "report:$T/r/patients/LUNG05.json")
 for j in "${J[@]}"; do

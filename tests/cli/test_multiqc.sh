@@ -10,19 +10,16 @@
 # Skips (77) only when multiqc is not installed.
 # Usage: test_multiqc.sh VAFWATCH COHORT_DIR
 set -u
+. "$(dirname "$0")/lib.sh"
 VW=$1
 COH=$2
 if ! command -v multiqc >/dev/null; then echo "SKIP: multiqc not installed (scripts/install-deps.sh installs it)"; exit 77; fi
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { echo "ok   $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL $*"; fail=$((fail + 1)); }
 python3 "$COH/make_cohort.py" --outdir "$T" --calls "$T/calls.tsv" >/dev/null || bad "make_cohort.py"
 printf '#sample\tgene\tchrom\tstart\tend\tn_regions\tdepth\tlog2r\tz\tpcn\ttf\tcn_tumour\tamplified\tpcn_change\tflags\n' >"$T/cnv.tsv"
 printf 'CRC01_d336\tERBB2\t17\t37844167\t37886679\t4\t9000\t0.62\t9.1\t3.07\t0.2\t7.35\tyes\t1.06\t.\n' >>"$T/cnv.tsv"
-"$VW" report --report-date 2024-01-01 -s "$T/cohort.tsv" -e "$T/events.tsv" --cnv "$T/cnv.tsv" -O "$T/r" "$T/calls.tsv" \
+"$VW" report --report-date 2024-01-01 --sheet "$T/cohort.tsv" -e "$T/events.tsv" --cnv "$T/cnv.tsv" -d "$T/r" "$T/calls.tsv" \
     || bad "vafwatch report"
 # MultiQC writes its cache and font cache under HOME: keep it in the scratch folder
 if HOME="$T" MPLCONFIGDIR="$T/mpl" timeout 300 multiqc -q -f --no-ansi -o "$T/mq" "$T/r" >"$T/mq.log" 2>&1; then

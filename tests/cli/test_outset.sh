@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The outputs of 'vafwatch run' (and 'report -O') are one set: written into a
+# The outputs of 'vafwatch run' (and 'report -d') are one set: written into a
 # staging directory and put in place at the end, with a manifest written
 # last.  A run that fails late (here: a file-size limit makes the report
 # fail after every table is made) leaves the previous set untouched; a second writer into the directory is refused while the
@@ -9,10 +9,8 @@
 # touched.  Inputs: small evidence VCFs.
 # Usage: test_outset.sh VAFWATCH WORKDIR
 set -u
+. "$(dirname "$0")/lib.sh"
 VW=$1 W=$2
-pass=0 fail=0
-ok() { echo "ok   $1"; pass=$((pass + 1)); }
-ko() { echo "FAIL $1"; fail=$((fail + 1)); }
 rm -rf "$W"
 mkdir -p "$W"
 cd "$W" || exit 1
@@ -73,9 +71,8 @@ fi
 echo keep >out/notes.txt
 run -e events_one.tsv one.tsv || ko "re-run"
 [ -s out/notes.txt ] && ok "a file of the user's in the directory is left alone" || ko "a user's file was removed"
-# report -O: the same set semantics
-"$VW" report -s two.tsv -e events.tsv -O rep out/vafwatch.calls.tsv 2>err.txt || { cat err.txt; ko "report"; }
+# report -d: the same set semantics
+"$VW" report --sheet two.tsv -e events.tsv -d rep out/vafwatch.calls.tsv 2>err.txt || { cat err.txt; ko "report"; }
 [ -s rep/index.html ] && [ -s rep/vafwatch.manifest.tsv ] && [ -z "$(ls -A rep | grep staging)" ] \
-    && ok "report -O writes its set and a manifest" || { ls -la rep; ko "report set"; }
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+    && ok "report -d writes its set and a manifest" || { ls -la rep; ko "report set"; }
+finish

@@ -15,12 +15,10 @@
 # family: q = p.  Then the errors: a targets TSV with a bad position (file:line),
 # a GRCh38 VCF for GRCh37 reads (build), and --no-builtin with only the column.
 set -u
+. "$(dirname "$0")/lib.sh"
 VW=$1 SIM=$2 W=$3 SRC=${4:-}
 rm -rf "$W" && mkdir -p "$W" && cd "$W" || exit 1
 export LC_ALL=C
-pass=0 fail=0
-ok() { echo "ok   $1"; pass=$((pass + 1)); }
-ko() { echo "FAIL $1"; fail=$((fail + 1)); }
 
 POS=()
 for k in $(seq 0 19); do POS+=($((20000000 + k * 10000))); done
@@ -82,7 +80,7 @@ fi
 # the scattered path: count each draw with the patient's targets (-T), then
 # call --sheet --events on the tables: the same calls and patient table as run
 for f in p1d0 p1d1 p1d2 p2d0 p2d1; do "$VW" count --quiet -T P1.targets.tsv -o "$f.counts.tsv" "$f.bam" || ko "count $f"; done
-if "$VW" call --quiet -s cohort.tsv -e events.tsv -o sc p1d0.counts.tsv p1d1.counts.tsv p1d2.counts.tsv p2d0.counts.tsv \
+if "$VW" call --quiet --sheet cohort.tsv -e events.tsv --output-prefix sc p1d0.counts.tsv p1d1.counts.tsv p1d2.counts.tsv p2d0.counts.tsv \
         p2d1.counts.tsv 2>sc.err \
     && cmp -s sc.vafwatch.calls.tsv out/vafwatch.calls.tsv && cmp -s sc.vafwatch.patient.tsv out/vafwatch.patient.tsv; then
     ok "count -T + call --sheet --events: calls and patient table equal run's byte for byte"
@@ -105,7 +103,7 @@ else
 fi
 # a table counted without the patient's targets: call --sheet names the file
 "$VW" count --quiet -o bare.counts.tsv p1d0.bam
-if "$VW" call --quiet -s cohort.tsv -o bare bare.counts.tsv 2>bare.err; then ko "call --sheet without the targets in the evidence"
+if "$VW" call --quiet --sheet cohort.tsv --output-prefix bare bare.counts.tsv 2>bare.err; then ko "call --sheet without the targets in the evidence"
 elif grep -q "P1.targets.tsv: target P1_L00 .* is not in the evidence" bare.err; then ok "call --sheet: a patient target missing from the evidence names the file"
 else cat bare.err; ko "missing evidence error"; fi
 
@@ -131,5 +129,4 @@ printf 'patient\tsample\tdate\tfile\ttargets\nP1\tP1_d0\t2024-01-01\tp1d0.bam\tn
 if "$VW" run --quiet -e events.tsv -d out5 missing.tsv 2>miss.err; then ko "a missing targets file was accepted"
 elif grep -q "missing.tsv:2: column 'targets': cannot read" miss.err; then ok "missing targets file: sheet line named"
 else cat miss.err; ko "missing targets error"; fi
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -11,6 +11,7 @@
 # runs, the panel is the background, and the patient-level row of each draw
 # adds up the calls of the loci it used (docs/calling.md).
 set -u
+. "$(dirname "$0")/lib.sh"
 VW=$1 DATA=${2:-} W=$3
 C=$DATA/reads/ctdnatools
 if [ -z "$DATA" ] || [ ! -r "$C/T1.bam" ] || ! command -v samtools >/dev/null; then
@@ -19,9 +20,6 @@ if [ -z "$DATA" ] || [ ! -r "$C/T1.bam" ] || ! command -v samtools >/dev/null; t
 fi
 rm -rf "$W" && mkdir -p "$W" && cd "$W" || exit 1
 export LC_ALL=C
-pass=0 fail=0
-ok() { echo "ok   $1"; pass=$((pass + 1)); }
-ko() { echo "FAIL $1"; fail=$((fail + 1)); }
 samtools mpileup -B -Q 20 -q 20 -r chr14:106327322-106328049 "$C/T1.bam" "$C/T2.bam" 2>/dev/null |
 awk -F'\t' 'BEGIN{OFS="\t"} {
     s = toupper($5 $8); gsub(/\^./, "", s); gsub(/[$]/, "", s)
@@ -61,5 +59,4 @@ for s in T1 T2; do
 done
 echo "    patient-level rows:"
 sed 's/^/    /' "$T"
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

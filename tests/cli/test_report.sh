@@ -10,6 +10,7 @@
 #    file name is sanitised and unique;
 #  - --cnv rows show up with their patient.
 set -u
+. "$(dirname "$0")/lib.sh"
 unset SOURCE_DATE_EPOCH
 VW=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 COH=$2
@@ -17,37 +18,24 @@ SCHEMA=$3
 HERE=$(cd "$(dirname "$0")" && pwd)
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { echo "ok   $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL $*"; fail=$((fail + 1)); }
 check() { # DESCRIPTION -- command...
     local d=$1
     shift 2
     if "$@" >"$T/out" 2>"$T/err"; then ok "$d"; else bad "$d"; sed 's/^/    /' "$T/err" | head -10; fi
 }
-expect() { # EXIT STDERR_REGEX -- command...
-    local want=$1 re=$2
-    shift 3
-    "$@" >"$T/out" 2>"$T/err"
-    local got=$?
-    if [ "$got" -ne "$want" ]; then bad "(exit $got, want $want): $*"; sed 's/^/    /' "$T/err" | head -5; return; fi
-    if [ -n "$re" ] && ! grep -Eq -- "$re" "$T/err"; then bad "(stderr lacks /$re/): $*"; sed 's/^/    /' "$T/err"; return; fi
-    ok "$*"
-}
 
 if "$VW" report --help | grep -q "^Usage: vafwatch report"; then ok "report --help"; else bad "report --help"; fi
 if "$VW" help report | grep -q "^Usage: vafwatch report"; then ok "help report"; else bad "help report"; fi
 expect 2 "" -- "$VW" report --no-such-option
-expect 2 "needs --sheet" -- "$VW" report -s a -e b x.tsv
-expect 2 "--param takes" -- "$VW" report --param novalue -s a -e b -O c d
+expect 2 "needs --sheet" -- "$VW" report --sheet a -e b x.tsv
+expect 2 "--param takes" -- "$VW" report --param novalue --sheet a -e b -d c d
 
 python3 "$COH/make_cohort.py" --outdir "$T" --calls "$T/calls.tsv" || bad "make_cohort.py"
 S="$T/cohort.tsv"
 E="$T/events.tsv"
 
-expect 1 "" -- "$VW" report -s "$S" -e "$E" -O "$T/calls.tsv" "$T/calls.tsv"
-expect 1 "nonexistent.tsv" -- "$VW" report -s "$S" -e "$E" --cnv "$T/nonexistent.tsv" -O "$T/x" "$T/calls.tsv"
+expect 1 "" -- "$VW" report --sheet "$S" -e "$E" -d "$T/calls.tsv" "$T/calls.tsv"
+expect 1 "nonexistent.tsv" -- "$VW" report --sheet "$S" -e "$E" --cnv "$T/nonexistent.tsv" -d "$T/x" "$T/calls.tsv"
 if [ -e "$T/x/index.html" ]; then bad "outputs written after an error"; else ok "nothing written on error"; fi
 
 # a small CNV table for two CRC01 draws
@@ -55,8 +43,8 @@ printf '#sample\tgene\tchrom\tstart\tend\tn_regions\tdepth\tlog2r\tz\tpcn\ttf\tc
 printf 'CRC01_d000\tERBB2\t17\t37844167\t37886679\t4\t5000\t0.01\t0.2\t2.01\tNA\tNA\tno\tNA\tno_tf\n' >>"$T/cnv.tsv"
 printf 'CRC01_d336\tERBB2\t17\t37844167\t37886679\t4\t9000\t0.62\t9.1\t3.07\tNA\tNA\tyes\t1.06\tno_tf\n' >>"$T/cnv.tsv"
 
-check "report on the example cohort" -- "$VW" report -s "$S" -e "$E" --cnv "$T/cnv.tsv" --build GRCh37 \
-    --param "call alpha=0.05" -O "$T/r1" "$T/calls.tsv"
+check "report on the example cohort" -- "$VW" report --sheet "$S" -e "$E" --cnv "$T/cnv.tsv" --build GRCh37 \
+    --param "call alpha=0.05" -d "$T/r1" "$T/calls.tsv"
 missing=0
 for f in index.html vafwatch.report.json vafwatch_mqc.tsv; do [ -s "$T/r1/$f" ] || { missing=1; echo "    missing $f"; }; done
 for p in $(tail -n +2 "$S" | cut -f1 | sort -u); do
@@ -119,10 +107,10 @@ PY
 # the command line is part of the output: run twice with the same one, in two folders
 mkdir -p "$T/d1" "$T/d2"
 for d in d1 d2; do
-    (cd "$T/$d" && "$VW" report -s "$S" -e "$E" --cnv "$T/cnv.tsv" -O out "$T/calls.tsv") || bad "run in $d"
+    (cd "$T/$d" && "$VW" report --sheet "$S" -e "$E" --cnv "$T/cnv.tsv" -d out "$T/calls.tsv") || bad "run in $d"
 done
 if diff -r "$T/d1/out" "$T/d2/out" >/dev/null; then ok "deterministic: two runs byte-identical"; else bad "two runs differ"; fi
-check "--timestamp run" -- "$VW" report -s "$S" -e "$E" --timestamp -O "$T/r3" "$T/calls.tsv"
+check "--timestamp run" -- "$VW" report --sheet "$S" -e "$E" --timestamp -d "$T/r3" "$T/calls.tsv"
 if grep -Eq '"generated": "[0-9]{4}-[0-9]{2}-[0-9]{2}T' "$T/r3/vafwatch.report.json"; then ok "--timestamp writes the time"; else bad "--timestamp"; fi
 
 # hostile names: CRC01 becomes <script>alert(1)</script>, CRC02 a name that sanitises to the same file
@@ -130,7 +118,7 @@ X='<script>alert(1)</script>'
 awk -F'\t' -v OFS='\t' -v x="$X" '$1=="CRC01"{$1=x} $1=="CRC02"{$1="_script_alert_1___script_"} {print}' "$S" >"$T/xss.tsv"
 awk -F'\t' -v OFS='\t' -v x="$X" '$1=="CRC01"{$1=x} $1=="CRC02"{$1="_script_alert_1___script_"}
      $3=="treatment_start" && $1==x {$4="<b>cetux</b> & \"co\" '"'"'x'"'"'"} {print}' "$E" >"$T/xss_events.tsv"
-check "report with hostile names" -- "$VW" report -s "$T/xss.tsv" -e "$T/xss_events.tsv" -O "$T/rx" "$T/calls.tsv"
+check "report with hostile names" -- "$VW" report --sheet "$T/xss.tsv" -e "$T/xss_events.tsv" -d "$T/rx" "$T/calls.tsv"
 f1="$T/rx/patients/_script_alert_1___script_.html"
 f2="$T/rx/patients/_script_alert_1___script_-2.html"
 if [ -s "$f1" ] && [ -s "$f2" ]; then ok "file names sanitised and unique"; else bad "sanitised names"; ls "$T/rx/patients"; fi
@@ -177,8 +165,8 @@ for l in sheet[1:]:
 out.append("PON1\tPON1_n\t2023-01-02\tpon1.bam\tnormal\tNA\tNA\tNA")
 open(sys.argv[4], "w").write("\n".join(out) + "\n")
 PY
-check "report: last-draw detection, normals" -- env SOURCE_DATE_EPOCH=1700000000 "$VW" report -s "$T/words_sheet.tsv" -e "$E" \
-    -O "$T/rw" "$T/words_calls.tsv"
+check "report: last-draw detection, normals" -- env SOURCE_DATE_EPOCH=1700000000 "$VW" report --sheet "$T/words_sheet.tsv" -e "$E" \
+    -d "$T/rw" "$T/words_calls.tsv"
 L5="$T/rw/patients/LUNG05.html"
 # the headline names the last draw's detections and says which are confirmed
 check "headline: L861Q at the last draw, unconfirmed, sensitising; T790M confirmed" -- python3 - "$L5" <<'PY'
@@ -235,7 +223,7 @@ sm = {x["sample"]: x for x in d["patients"][pats.index("LUNG05")]["samples"]}
 assert sm["LUNG05_d280"]["specimen_id"] == "TUBE-LUNG05_d280" and sm["LUNG05_d280"]["assay"] == "panel <v2>"
 assert all(x["specimen_id"] is None and x["assay"] is None for x in d["patients"][pats.index("CRC01")]["samples"])
 PY
-check "track: series copies_per_ml = VAF x cfDNA x 303" -- "$VW" track -s "$T/words_sheet.tsv" -e "$E" -o "$T/tw" "$T/words_calls.tsv"
+check "track: series copies_per_ml = VAF x cfDNA x 303" -- "$VW" track --sheet "$T/words_sheet.tsv" -e "$E" --output-prefix "$T/tw" "$T/words_calls.tsv"
 check "series copies_per_ml against the sheet's cfDNA (closed formula)" -- python3 - "$T/tw.vafwatch.series.tsv" "$T/words_sheet.tsv" <<'PY'
 import csv, sys
 cf = {r["sample"]: r["cfdna_ng_per_ml"] for r in csv.DictReader(open(sys.argv[2]), delimiter="\t")}
@@ -289,14 +277,14 @@ assert len(xs) == labs[-1] - labs[0] + 1, (len(xs), labs)
 lab_x = {int(t): float(x) for x, t in re.findall(r'<text x="([0-9.]+)" y="[0-9.]+" text-anchor="middle" font-size="11">(-?[0-9]+)</text>', svg)}
 assert all(abs(xs[t - labs[0]] - lab_x[t]) < 0.05 for t in labs), (xs, lab_x)
 PY
-expect 2 "SOURCE_DATE_EPOCH" -- env SOURCE_DATE_EPOCH=yesterday "$VW" report -s "$S" -e "$E" -O "$T/rd" "$T/calls.tsv"
+expect 2 "SOURCE_DATE_EPOCH" -- env SOURCE_DATE_EPOCH=yesterday "$VW" report --sheet "$S" -e "$E" -d "$T/rd" "$T/calls.tsv"
 expect 2 "SOURCE_DATE_EPOCH" -- env SOURCE_DATE_EPOCH=-1 "$VW" run -e "$E" -d "$T/rd_run" "$S"
 if [ -e "$T/rd_run" ]; then bad "run wrote into -d with a bad SOURCE_DATE_EPOCH"; else ok "run: nothing written with a bad SOURCE_DATE_EPOCH"; fi
-expect 2 "--report-date" -- "$VW" report --report-date 2024-13-01 -s "$S" -e "$E" -O "$T/rd" "$T/calls.tsv"
-check "--report-date" -- "$VW" report --report-date 2024-02-29 -s "$S" -e "$E" -O "$T/rd" "$T/calls.tsv"
+expect 2 "--report-date" -- "$VW" report --report-date 2024-13-01 --sheet "$S" -e "$E" -d "$T/rd" "$T/calls.tsv"
+check "--report-date" -- "$VW" report --report-date 2024-02-29 --sheet "$S" -e "$E" -d "$T/rd" "$T/calls.tsv"
 if grep -q '"report_date": "2024-02-29"' "$T/rd/vafwatch.report.json" && grep -q "Report date: <b>2024-02-29</b>" "$T/rd/index.html"; then
     ok "--report-date fixes the date"; else bad "--report-date"; fi
-check "--no-report-date" -- "$VW" report --no-report-date -s "$S" -e "$E" -O "$T/rn" "$T/calls.tsv"
+check "--no-report-date" -- "$VW" report --no-report-date --sheet "$S" -e "$E" -d "$T/rn" "$T/calls.tsv"
 if grep -q '"report_date": null' "$T/rn/vafwatch.report.json" && ! grep -q "Report date" "$T/rn/index.html"; then
     ok "--no-report-date prints none"; else bad "--no-report-date"; fi
 today=$(date -u +%F)
@@ -307,7 +295,7 @@ check "JSON with the new fields validates" -- python3 "$HERE/json_validate.py" "
 # --- clinical markers -----------------------------------------------------------------------
 printf 'patient\tdate\tmarker\tvalue\tunit\nLUNG05\t2023-01-16\tCEA\t4.1\tng/mL\nLUNG05\t2023-07-03\tCEA\t9.8\tng/mL\n' >"$T/markers.tsv"
 printf 'LUNG05\t2023-10-23\tCEA\t31\tng/mL\nLUNG05\t2023-02-13\theregulin\t820\tpg/mL\nLUNG05\t2022-01-01\theregulin\t700\tpg/mL\n' >>"$T/markers.tsv"
-check "report --markers" -- "$VW" report --markers "$T/markers.tsv" -s "$S" -e "$E" -O "$T/rm" "$T/calls.tsv"
+check "report --markers" -- "$VW" report --markers "$T/markers.tsv" --sheet "$S" -e "$E" -d "$T/rm" "$T/calls.tsv"
 check "markers: panel on the VAF plot's dates, table, JSON" -- python3 - "$T/rm/patients/LUNG05.html" "$T/rm/vafwatch.report.json" "$T/rm/patients/CRC01.html" <<'PY'
 import json, re, sys
 h = open(sys.argv[1]).read()
@@ -334,9 +322,9 @@ check "markers JSON validates" -- python3 "$HERE/json_validate.py" "$SCHEMA" "$T
 printf 'patient\tdate\tmarker\tvalue\tunit\nLUNG05\t2023-01-16\tCEA\t4.1\tng/mL\nNOPE\t2023-01-16\tCEA\t4.1\tng/mL\n' >"$T/m_unknown.tsv"
 printf 'patient\tdate\tmarker\tvalue\tunit\nLUNG05\t2023-01-16\tCEA\t4.1\tng/mL\nLUNG05\t2023-02-16\tCEA\t41\tug/L\n' >"$T/m_unit.tsv"
 printf 'patient\tdate\tmarker\tvalue\tunit\nLUNG05\t16/01/2023\tCEA\t4.1\tng/mL\n' >"$T/m_date.tsv"
-expect 1 "m_unknown.tsv:3: column 'patient': unknown patient 'NOPE'" -- "$VW" report --markers "$T/m_unknown.tsv" -s "$S" -e "$E" -O "$T/rme" "$T/calls.tsv"
-expect 1 "m_unit.tsv:3: column 'unit': unit 'ug/L' of marker 'CEA' differs from 'ng/mL' at line 2" -- "$VW" report --markers "$T/m_unit.tsv" -s "$S" -e "$E" -O "$T/rme" "$T/calls.tsv"
-expect 1 "m_date.tsv:2: column 'date': invalid date '16/01/2023'" -- "$VW" report --markers "$T/m_date.tsv" -s "$S" -e "$E" -O "$T/rme" "$T/calls.tsv"
+expect 1 "m_unknown.tsv:3: column 'patient': unknown patient 'NOPE'" -- "$VW" report --markers "$T/m_unknown.tsv" --sheet "$S" -e "$E" -d "$T/rme" "$T/calls.tsv"
+expect 1 "m_unit.tsv:3: column 'unit': unit 'ug/L' of marker 'CEA' differs from 'ng/mL' at line 2" -- "$VW" report --markers "$T/m_unit.tsv" --sheet "$S" -e "$E" -d "$T/rme" "$T/calls.tsv"
+expect 1 "m_date.tsv:2: column 'date': invalid date '16/01/2023'" -- "$VW" report --markers "$T/m_date.tsv" --sheet "$S" -e "$E" -d "$T/rme" "$T/calls.tsv"
 if [ -e "$T/rme" ]; then bad "output written after a markers error"; else ok "nothing written after a markers error"; fi
 
 echo "# $pass passed, $fail failed"

@@ -4,6 +4,7 @@
 # logged no console error.  Skips (77) when chromium is absent.
 # Usage: test_report_browser.sh VAFWATCH COHORT_DIR
 set -u
+. "$(dirname "$0")/lib.sh"
 VW=$1
 COH=$2
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -11,16 +12,12 @@ CHROME=$(command -v chromium || command -v chromium-browser || true)
 if [ -z "$CHROME" ]; then echo "SKIP: chromium not installed (scripts/install-deps.sh installs it)"; exit 77; fi
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { echo "ok   $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL $*"; fail=$((fail + 1)); }
 
 python3 "$COH/make_cohort.py" --outdir "$T" --calls "$T/calls.tsv" >/dev/null || bad "make_cohort.py"
 # clinical markers for LUNG05: a panel under its VAF plot
 printf 'patient\tdate\tmarker\tvalue\tunit\nLUNG05\t2023-01-16\tCEA\t4.1\tng/mL\nLUNG05\t2023-07-03\tCEA\t9.8\tng/mL\n' >"$T/markers.tsv"
 printf 'LUNG05\t2023-10-23\tCEA\t31\tng/mL\nLUNG05\t2023-02-13\theregulin\t820\tpg/mL\n' >>"$T/markers.tsv"
-"$VW" report --markers "$T/markers.tsv" -s "$T/cohort.tsv" -e "$T/events.tsv" -O "$T/r" "$T/calls.tsv" || bad "vafwatch report"
+"$VW" report --markers "$T/markers.tsv" --sheet "$T/cohort.tsv" -e "$T/events.tsv" -d "$T/r" "$T/calls.tsv" || bad "vafwatch report"
 
 shoot() { # PAGE PNG LOG
     timeout 40 "$CHROME" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \

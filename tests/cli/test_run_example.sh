@@ -6,10 +6,8 @@
 # draws counts only the new ones.
 # Usage: test_run_example.sh SOURCE_DIR BUILD_DIR WORKDIR
 set -u
+. "$(dirname "$0")/lib.sh"
 SRC=$1 B=$2 W=$3
-pass=0 fail=0
-ok() { echo "ok   $1"; pass=$((pass + 1)); }
-ko() { echo "FAIL $1"; fail=$((fail + 1)); }
 mkdir -p "$W"
 if ! "$SRC/scripts/run-example.sh" "$B" "$W" >"$W/log.txt" 2>&1; then
     cat "$W/log.txt"; ko "run-example.sh failed"; echo "$pass passed, $fail failed"; exit 1
@@ -74,5 +72,4 @@ elif grep -q "bad.tsv:2" "$W/bad.err" && [ ! -e "$W/bad-out/vafwatch.calls.tsv" 
 else
     cat "$W/bad.err"; ko "missing file error"
 fi
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -6,13 +6,11 @@
 # Skips (exit 77) without snakemake.
 # Usage: test_snakemake.sh SOURCE_DIR BUILD_DIR WORKDIR
 set -u
+. "$(dirname "$0")/lib.sh"
 SRC=$1 B=$2 W=$3
 if ! command -v snakemake >/dev/null; then
     echo "skip: snakemake not installed (apt-get install snakemake)"; exit 77
 fi
-pass=0 fail=0
-ok() { echo "ok   $1"; pass=$((pass + 1)); }
-ko() { echo "FAIL $1"; fail=$((fail + 1)); }
 mkdir -p "$W"
 W=$(cd "$W" && pwd)
 VW=$(cd "$B/src" && pwd)/vafwatch
@@ -117,5 +115,4 @@ if (cd "$S" && snakemake -s "$SRC/docs/workflows/snakemake/Snakefile" --configfi
 else
     ko "a re-run would run jobs again"
 fi
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

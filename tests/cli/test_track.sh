@@ -7,31 +7,19 @@
 #    every rule recovers every emergence date, last negative, status and lead time
 #    of truth.tsv exactly.
 set -u
+. "$(dirname "$0")/lib.sh"
 VW=$1
 COH=$2
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { echo "ok   $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL $*"; fail=$((fail + 1)); }
 
-expect() { # EXIT STDERR_REGEX -- command...
-    local want=$1 re=$2
-    shift 3
-    "$@" >"$T/out" 2>"$T/err"
-    local got=$?
-    if [ "$got" -ne "$want" ]; then bad "(exit $got, want $want): $*"; sed 's/^/    /' "$T/err" | head -5; return; fi
-    if [ -n "$re" ] && ! grep -Eq -- "$re" "$T/err"; then bad "(stderr lacks /$re/): $*"; sed 's/^/    /' "$T/err"; return; fi
-    ok "$*"
-}
 
 for cmd in track leadtime; do
     if "$VW" $cmd --help | grep -q "^Usage: vafwatch $cmd"; then ok "$cmd --help"; else bad "$cmd --help"; fi
     if "$VW" help $cmd | grep -q "^Usage: vafwatch $cmd"; then ok "help $cmd"; else bad "help $cmd"; fi
     expect 2 "" -- "$VW" $cmd --no-such-option
-    expect 2 "needs --sheet" -- "$VW" $cmd -o "$T/x"
-    expect 2 "--rule takes" -- "$VW" $cmd --rule sometimes -s a -e b -o c d
+    expect 2 "needs --sheet" -- "$VW" $cmd --output-prefix "$T/x"
+    expect 2 "--rule takes" -- "$VW" $cmd --rule sometimes --sheet a -e b --output-prefix c d
 done
 
 python3 "$COH/make_cohort.py" --outdir "$T" --calls "$T/calls.tsv" || bad "make_cohort.py"
@@ -41,11 +29,11 @@ done
 
 # a calls sample that the sheet lacks: exit 1, naming it
 sed 's/^CRC01_d084\t/CRC99_d084\t/' "$T/calls.tsv" >"$T/calls_bad.tsv"
-expect 1 "sample 'CRC99_d084'" -- "$VW" track -s "$T/cohort.tsv" -e "$T/events.tsv" -o "$T/bad" "$T/calls_bad.tsv"
+expect 1 "sample 'CRC99_d084'" -- "$VW" track --sheet "$T/cohort.tsv" -e "$T/events.tsv" --output-prefix "$T/bad" "$T/calls_bad.tsv"
 if ls "$T"/bad.* >/dev/null 2>&1; then bad "outputs left behind after an error"; else ok "nothing written on error"; fi
 
 for rule in consecutive strict cusum; do
-    if ! "$VW" leadtime --rule $rule --track --json -s "$T/cohort.tsv" -e "$T/events.tsv" -o "$T/$rule" "$T/calls.tsv" 2>"$T/err"; then
+    if ! "$VW" leadtime --rule $rule --track --json "$T/$rule.vafwatch.leadtime.json" --sheet "$T/cohort.tsv" -e "$T/events.tsv" --output-prefix "$T/$rule" "$T/calls.tsv" 2>"$T/err"; then
         bad "leadtime --rule $rule"; cat "$T/err"; continue
     fi
     python3 - "$T/truth.tsv" "$T/$rule.vafwatch.track.tsv" "$T/$rule.vafwatch.leadtime.tsv" "$T/$rule.vafwatch.cohort.tsv" <<'PY' && ok "truth recovered, rule $rule" || bad "truth not recovered, rule $rule"
@@ -88,8 +76,7 @@ if python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$T/consecutive.va
 if awk -F'\t' '$1=="CRC07" && $9=="emerging" {exit !($25=="28" && $21=="28")}' "$T/consecutive.vafwatch.track.tsv"; then
     ok "CRC07 doubling time and half-life 28 days"; else bad "CRC07 doubling/half-life"; fi
 # deterministic output
-"$VW" track -s "$T/cohort.tsv" -e "$T/events.tsv" -o "$T/again" "$T/calls.tsv" 2>/dev/null
+"$VW" track --sheet "$T/cohort.tsv" -e "$T/events.tsv" --output-prefix "$T/again" "$T/calls.tsv" 2>/dev/null
 if cmp -s "$T/again.vafwatch.series.tsv" "$T/consecutive.vafwatch.series.tsv"; then ok "deterministic"; else bad "series differ between runs"; fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

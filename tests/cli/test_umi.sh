@@ -14,11 +14,10 @@
 #  6. vafwatch run in molecules (cache, no self background, the class in the report).
 # Usage: test_umi.sh VAFWATCH VWSIM_UMI WORKDIR
 set -u
+. "$(dirname "$0")/lib.sh"
 VW=$1 SIM=$2 W=$3
 mkdir -p "$W"
-pass=0 fail=0
 ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL $*"; fail=$((fail + 1)); }
 
 # -- 1. exact truth without errors ------------------------------------------
 # truth: id pos ref alt molecules alt_molecules duplex_molecules duplex_alt family3_molecules family3_alt fragments
@@ -182,17 +181,17 @@ for i in 1 2 3; do "$SIM" -o "$W/n$i" --sites 2 --molecules 200 --seq-error 0.00
     "$W/n1.bam" "$W/n2.bam" "$W/n3.bam" 2>/dev/null || bad "model build --count-unit molecule"
 grep -q '^##options=.*count_unit=molecule.*;min_family=2;duplex_only=0$' "$W/pon.tsv" && ok || bad "model class line"
 "$VW" count --no-builtin -T "$W/n1.targets.tsv" --count-unit molecule "$W/n1.bam" >"$W/n1.mol.tsv"
-"$VW" call -m "$W/pon.tsv" -o "$W/c1" "$W/n1.mol.tsv" 2>"$W/c1.err" \
+"$VW" call -m "$W/pon.tsv" --output-prefix "$W/c1" "$W/n1.mol.tsv" 2>"$W/c1.err" \
     && grep -q 'holds molecule (families >= 1) counts but the model .* was built from molecule (families >= 2) counts' "$W/c1.err" \
     && ok || bad "call: no warning on a class mismatch (table)"
-"$VW" call -m "$W/pon.tsv" -o "$W/c2" --no-builtin -T "$W/n1.targets.tsv" --count-unit molecule --min-family 2 \
+"$VW" call -m "$W/pon.tsv" --output-prefix "$W/c2" --no-builtin -T "$W/n1.targets.tsv" --count-unit molecule --min-family 2 \
     "$W/n1.bam" 2>"$W/c2.err" && ! grep -q 'does not match' "$W/c2.err" && ok || bad "call: a warning on the same class"
-"$VW" call -m "$W/pon.tsv" -o "$W/c3" --no-builtin -T "$W/n1.targets.tsv" "$W/n1.bam" 2>"$W/c3.err" \
+"$VW" call -m "$W/pon.tsv" --output-prefix "$W/c3" --no-builtin -T "$W/n1.targets.tsv" "$W/n1.bam" 2>"$W/c3.err" \
     && grep -q 'holds fragment counts but the model' "$W/c3.err" && ok || bad "call: no warning, fragments on a molecule model"
 # the calls table says which class each sample's calls rest on; no read-level self background for molecules
 grep -q '^#evidence_class	N1	molecule (families >= 2)$' "$W/c2.vafwatch.calls.tsv" && ok || bad "no #evidence_class line"
 ! grep -q '^#evidence_class' "$W/c3.vafwatch.calls.tsv" && ok || bad "#evidence_class line for fragments"
-"$VW" call -o "$W/c4" --no-builtin -T "$W/n1.targets.tsv" --count-unit molecule "$W/n1.bam" 2>/dev/null
+"$VW" call --output-prefix "$W/c4" --no-builtin -T "$W/n1.targets.tsv" --count-unit molecule "$W/n1.bam" 2>/dev/null
 awk -F'\t' '!/^#/ { n++; if ($25 == "self") s++ } END { exit !(n == 2 && s == 0) }' "$W/c4.vafwatch.calls.tsv" && ok \
     || bad "call in molecules used a self background"
 
@@ -204,12 +203,11 @@ printf 'patient\tsample\tdate\tfile\ttype\nP1\tP1_d1\t2023-01-01\t%s\tplasma\nP1
     "$R/d1.bam" "$R/d2.bam" >"$R/sheet.tsv"
 printf 'patient\tdate\tevent\tdetail\nP1\t2023-01-01\ttreatment_start\tx\nP1\t2023-03-01\tprogression\tPD\n' >"$R/events.tsv"
 rm -rf "$R/out"
-if "$VW" run -s "$R/sheet.tsv" -e "$R/events.tsv" -d "$R/out" --no-builtin -T "$R/d1.targets.tsv" --count-unit molecule \
+if "$VW" run --sheet "$R/sheet.tsv" -e "$R/events.tsv" -d "$R/out" --no-builtin -T "$R/d1.targets.tsv" --count-unit molecule \
     --min-family 2 >/dev/null 2>"$R/err" && ! grep -q self_background "$R"/out/counts/*.tsv \
     && grep -q 'count unit</th><td>molecule (families &gt;= 2)' "$R/out/report/index.html" \
-    && "$VW" run -s "$R/sheet.tsv" -e "$R/events.tsv" -d "$R/out" --no-builtin -T "$R/d1.targets.tsv" \
+    && "$VW" run --sheet "$R/sheet.tsv" -e "$R/events.tsv" -d "$R/out" --no-builtin -T "$R/d1.targets.tsv" \
         --count-unit molecule --min-family 2 --verbosity 3 2>&1 | grep -q '2 draws: 0 counted, 2 from the cache'; then ok
 else bad "run --count-unit molecule: $(head -3 "$R/err")"; fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -4,16 +4,13 @@
 # Skips (77) only when bcftools or vcf-validator is not installed (scripts/install-deps.sh
 # installs both).  Usage: test_vcf_out.sh VAFWATCH
 set -u
+. "$(dirname "$0")/lib.sh"
 VW=$1
 for t in bcftools vcf-validator samtools; do
     command -v $t >/dev/null || { echo "SKIP: $t not installed (scripts/install-deps.sh installs it)"; exit 77; }
 done
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { echo "ok   $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL $*"; fail=$((fail + 1)); }
 check() { local what=$1; shift; if "$@" >"$T/out" 2>&1; then ok "$what"; else bad "$what"; sed 's/^/    /' "$T/out" | head -8; fi; }
 
 # Two alleles at one site (KRAS G12D C>T and G12V C>A, GRCh37 12:25398284), two samples:
@@ -30,7 +27,7 @@ H='#sample\tchrom\tpos\tref\talt\tid\tgene\tprotein\tcdna\tdepth\tref_count\talt
     printf 'S2\t12\t25398284\tC\tA\tKRAS_G12V_c.35G>T\tKRAS\tp.G12V\tc.35G>T\t5000\t4900\t0\t100\t0\t2450\t2450\t0\t0\tNA\tNA\t167\tNA\n'
     printf 'S2\t7\t140453136\tA\tT\tBRAF_V600E_c.1799T>A\tBRAF\tp.V600E\tc.1799T>A\t4000\t3920\t80\t0\t0\t1960\t1960\t80\t0\t30.0\t60.0\t167\t145\n'
 } >"$T/ev.tsv"
-check "call with --build GRCh37" "$VW" call --build GRCh37 --bg-floor 1e-3 --adjust none -o "$T/c" "$T/ev.tsv"
+check "call with --build GRCh37" "$VW" call --build GRCh37 --bg-floor 1e-3 --adjust none --output-prefix "$T/c" "$T/ev.tsv"
 V="$T/c.vafwatch.calls.vcf.gz"
 check "vcf-validator accepts the VCF" bash -c "vcf-validator '$V' 2>&1 | tee '$T/vv'; ! grep -q . '$T/vv'"
 check "##reference and ##contig lengths of GRCh37 (chr12 133,851,895; chr7 159,138,663)" bash -c "
@@ -64,7 +61,7 @@ samtools faidx "$T/ref.fa"
     printf "$H"
     printf 'S1\tchr7\t100\tC\tT\tt1\tG1\tp.A1V\tc.1C>T\t5000\t4988\t12\t0\t0\t2494\t2494\t6\t6\t30.0\t60.0\t167\t145\n'
 } >"$T/ev2.tsv"
-check "call with --reference" "$VW" call -f "$T/ref.fa" --bg-floor 1e-3 -o "$T/d" "$T/ev2.tsv"
+check "call with --reference" "$VW" call -f "$T/ref.fa" --bg-floor 1e-3 --output-prefix "$T/d" "$T/ev2.tsv"
 check "##reference=file:// and the FASTA's contig length" bash -c "
     bcftools view -h '$T/d.vafwatch.calls.vcf.gz' | grep -qx \"##reference=file://\$(cd '$T' && pwd -P)/ref.fa\" &&
     bcftools view -h '$T/d.vafwatch.calls.vcf.gz' | grep -qx '##contig=<ID=chr7,length=300>'"

@@ -3,14 +3,12 @@
 # expected numbers are those of the records themselves (MANIFEST.md).
 # Usage: test_vcfin_real.sh VAFWATCH SHARED_DATA_DIR.  Exit 77 (skip) without the data.
 set -u
+. "$(dirname "$0")/lib.sh"
 VW=$1
 D=${2:-}/vcf
 [ -d "$D" ] || { echo "skip: $D absent"; exit 77; }
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
-ok() { echo "ok   $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL $1"; fail=$((fail + 1)); }
 
 # row SAMPLE POS ALT in $T/out.tsv -> "depth ref alt other"
 row() { awk -v s="$1" -v p="$2" -v a="$3" '$1==s && $3==p && $5==a {print $10, $11, $12, $13}' "$T/out.tsv"; }
@@ -50,5 +48,4 @@ check "--sample TUMOR selects one column" "$(awk '!/^#/ {print $1}' "$T/out.tsv"
 "$VW" count --build GRCh37 -s PLASMA -o "$T/out.tsv" "$D/vcf2maf/test_strelka.vcf" 2>"$T/err"
 [ $? -eq 1 ] && grep -q "no sample column named 'PLASMA'" "$T/err" && ok "unknown sample: exit 1" || bad "unknown sample"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

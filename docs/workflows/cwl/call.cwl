@@ -8,7 +8,7 @@ hints:
     dockerPull: vafwatch:0.1.0
 baseCommand: [vafwatch, call]
 arguments:
-  - {prefix: -o, valueFrom: $(inputs.prefix)}
+  - {prefix: --output-prefix, valueFrom: $(inputs.prefix)}
 inputs:
   tables:
     type: File[]

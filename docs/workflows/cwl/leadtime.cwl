@@ -7,16 +7,17 @@ label: vafwatch leadtime
 hints:
   DockerRequirement:
     dockerPull: vafwatch:0.1.0
-baseCommand: [vafwatch, leadtime, --json, --track]
+baseCommand: [vafwatch, leadtime, --track]
 arguments:
-  - {prefix: -o, valueFrom: $(inputs.prefix)}
+  - {prefix: --output-prefix, valueFrom: $(inputs.prefix)}
+  - {prefix: --json, valueFrom: $(inputs.prefix).vafwatch.leadtime.json}
 inputs:
   calls:
     type: File
     inputBinding: {position: 10}
   sheet:
     type: File
-    inputBinding: {prefix: -s}
+    inputBinding: {prefix: --sheet}
   events:
     type: File
     inputBinding: {prefix: -e}

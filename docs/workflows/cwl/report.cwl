@@ -6,14 +6,14 @@ label: vafwatch report
 hints:
   DockerRequirement:
     dockerPull: vafwatch:0.1.0
-baseCommand: [vafwatch, report, -O, report]
+baseCommand: [vafwatch, report, -d, report]
 inputs:
   calls:
     type: File
     inputBinding: {position: 10}
   sheet:
     type: File
-    inputBinding: {prefix: -s}
+    inputBinding: {prefix: --sheet}
   events:
     type: File
     inputBinding: {prefix: -e}

@@ -25,7 +25,7 @@ process VAFWATCH_CALL {
     def model_arg = model ? "-m ${model}" : ''
     def cfdna = samples.findAll { it.cfdna_ng_per_ml && it.cfdna_ng_per_ml != "NA" && (it.cfdna_ng_per_ml as double) > 0 }.collect { "--cfdna ${it.id}=${it.cfdna_ng_per_ml}" }.join(" ")
     """
-    vafwatch call $model_arg $cfdna $args -o ${prefix} $tables
+    vafwatch call $model_arg $cfdna $args --output-prefix ${prefix} $tables
 
     cat <<-END_VERSIONS > versions.yml
     "${task.process}":

@@ -25,7 +25,7 @@ process VAFWATCH_CNV {
     def args = task.ext.args ?: ''
     prefix = task.ext.prefix ?: "${meta.id}"
     """
-    vafwatch cnv -t $task.cpus -b $bed --pon $pon $args -s ${meta.id} -o ${prefix} $bam
+    vafwatch cnv -t $task.cpus -b $bed --pon $pon $args -s ${meta.id} --output-prefix ${prefix} $bam
 
     cat <<-END_VERSIONS > versions.yml
     "${task.process}":

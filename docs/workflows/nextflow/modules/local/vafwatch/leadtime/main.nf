@@ -25,7 +25,7 @@ process VAFWATCH_LEADTIME {
     def args = task.ext.args ?: ''
     prefix = task.ext.prefix ?: "${meta.id}"
     """
-    vafwatch leadtime --json $args -s $sheet -e $events -o ${prefix} $calls
+    vafwatch leadtime --json ${prefix}.vafwatch.leadtime.json $args --sheet $sheet -e $events --output-prefix ${prefix} $calls
 
     cat <<-END_VERSIONS > versions.yml
     "${task.process}":

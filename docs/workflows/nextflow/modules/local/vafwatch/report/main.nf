@@ -27,7 +27,7 @@ process VAFWATCH_REPORT {
     prefix = task.ext.prefix ?: "${meta.id}"
     def cnv_args = cnv ? cnv.collect { "--cnv ${it}" }.join(' ') : ''
     """
-    vafwatch report $args $cnv_args -s $sheet -e $events -O report $calls
+    vafwatch report $args $cnv_args --sheet $sheet -e $events -d report $calls
 
     cat <<-END_VERSIONS > versions.yml
     "${task.process}":

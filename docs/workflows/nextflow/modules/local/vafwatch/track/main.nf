@@ -24,7 +24,7 @@ process VAFWATCH_TRACK {
     def args = task.ext.args ?: ''
     prefix = task.ext.prefix ?: "${meta.id}"
     """
-    vafwatch track $args -s $sheet -e $events -o ${prefix} $calls
+    vafwatch track $args --sheet $sheet -e $events --output-prefix ${prefix} $calls
 
     cat <<-END_VERSIONS > versions.yml
     "${task.process}":

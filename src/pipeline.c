@@ -1,0 +1,765 @@
+/*
+ * pipeline.c -- the chain of vafwatch run, from one cohort sheet.
+ *
+ * count (every file of the sheet, in parallel, cached in DIR/counts/) ->
+ * model (from the sheet's normals, unless --model) -> call -> track ->
+ * leadtime, every table written into DIR.  A re-run after adding draws
+ * counts only the new (or changed) files: a cached count is used when its
+ * key -- the input's identity (device, inode, size, modification and change
+ * times, a print of its first and last 64 KiB), the counting options and a
+ * digest of the targets -- is unchanged.  Everything but the cache is
+ * written into a staging directory and put in place at the end as one set
+ * (vw_oset_*, util.h), one run at a time.
+ */
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <htslib/kstring.h>
+#include <htslib/sam.h>
+
+#include "vw_config.h"
+#include "vafwatch/call.h"
+#include "vafwatch/count.h"
+#include "vafwatch/leadtime.h"
+#include "vafwatch/log.h"
+#include "vafwatch/model.h"
+#include "vafwatch/patient.h"
+#include "vafwatch/report.h"
+#include "vafwatch/timeline.h"
+#include "vafwatch/track.h"
+#include "vafwatch/vcfin.h"
+#include "cmd.h"
+#include "pipeline.h"
+
+/* ------------------------------------------------------------------ */
+/* Counting with a cache                                               */
+
+typedef struct {
+    const vw_sample_t *smp;     /* the sheet row */
+    vw_sample_counts_t *counts; /* result, with its self background (have_self) */
+    int cached;                 /* 1: taken from the cache */
+    int rc;
+} draw_t;
+
+typedef struct {
+    draw_t *d;
+    int n;
+    int next;
+    const vw_targets_t *ts;
+    const vw_count_opt_t *co;
+    const char *dir;
+    const char *key_opts;       /* options and targets part of the cache key */
+    int self, flank, use_cache;
+    int failed;                 /* a draw failed: the draws not yet started are not read */
+    vw_progress_t prog;
+    pthread_mutex_t lock;
+} runjob_t;
+
+static uint64_t targets_digest(const vw_targets_t *ts)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (int i = 0; i < ts->n; i++) {
+        const vw_target_t *t = &ts->t[i];
+        char buf[64];
+        const char *parts[4] = {t->chrom, t->ref, t->alt, buf};
+        snprintf(buf, sizeof(buf), "%lld", (long long)t->beg);
+        for (int k = 0; k < 4; k++) {
+            for (const char *p = parts[k]; *p; p++) {
+                h ^= (uint8_t)*p;
+                h *= 1099511628211ULL;
+            }
+            h ^= 0xff;
+            h *= 1099511628211ULL;
+        }
+    }
+    return h;
+}
+
+/* DIR/counts/NAME.vafwatch.counts.tsv, NAME the sample name with every
+ * byte that is not safe in a file name written as %XX ('%' itself too, and
+ * a leading '.'): distinct samples get distinct files ("x/y" is x%2Fy,
+ * "x_y" stays x_y), and so do their temporary names. */
+static char *cache_path(const char *dir, const char *sample)
+{
+    kstring_t ks = {0, 0, NULL};
+    ksprintf(&ks, "%s/counts/", dir);
+    for (const unsigned char *p = (const unsigned char *)sample; *p; p++) {
+        int safe = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')
+                   || (*p >= 0x80) || (strchr("_-+=,@", *p) && *p) || (*p == '.' && p != (const unsigned char *)sample);
+        if (safe)
+            kputc(*p, &ks);
+        else
+            ksprintf(&ks, "%%%02X", *p);
+    }
+    kputs(".vafwatch.counts.tsv", &ks);
+    return ks.s;
+}
+
+/* FNV-1a over the first and the last 64 KiB of a regular file (the whole of
+ * a small one): with the inode, size and times in the key, a content
+ * check that costs two reads. */
+static int content_print(const char *path, off_t size, uint64_t *ret)
+{
+    enum { PART = 65536 };
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return -errno;
+    unsigned char *buf = malloc(PART);
+    uint64_t h = 1469598103934665603ULL;
+    int rc = buf ? 0 : -ENOMEM;
+    for (int part = 0; rc == 0 && part < 2; part++) {
+        if (part == 1 && (size <= PART || fseeko(fp, size > 2 * PART ? size - PART : PART, SEEK_SET) != 0))
+            break;
+        size_t n = fread(buf, 1, PART, fp);
+        if (ferror(fp))
+            rc = -EIO;
+        for (size_t i = 0; i < n; i++) {
+            h ^= buf[i];
+            h *= 1099511628211ULL;
+        }
+    }
+    free(buf);
+    fclose(fp);
+    if (rc == 0)
+        *ret = h;
+    return rc;
+}
+
+/* The key of one draw: the input's identity (device, inode, size,
+ * modification and change times to the nanosecond, and a print of its
+ * first and last 64 KiB) plus the options and targets.  A rewrite, even
+ * of the same size within one second, changes the change time; a copy
+ * that keeps the modification time (cp -p, rsync -a) is another inode
+ * with another change time.  Returns 0 and *ret_key (NULL when the input
+ * is not a regular file: a pipe is counted, never cached), or -errno. */
+static int draw_key(const runjob_t *j, const vw_sample_t *s, char **ret_key)
+{
+    struct stat st;
+    uint64_t print = 0;
+    *ret_key = NULL;
+    if (stat(s->path, &st) != 0)
+        return -errno;
+    if (!S_ISREG(st.st_mode))
+        return 0;
+    int r = content_print(s->path, st.st_size, &print);
+    if (r < 0)
+        return r;
+    kstring_t ks = {0, 0, NULL};
+    ksprintf(&ks, "vafwatch-count-cache 3\t%s\t%llu:%llu\t%lld\t%lld.%09ld\t%lld.%09ld\t%016llx\t%s", s->path,
+             (unsigned long long)st.st_dev, (unsigned long long)st.st_ino, (long long)st.st_size,
+             (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec, (long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec,
+             (unsigned long long)print, j->key_opts);
+    if (!ks.s)
+        return -ENOMEM;
+    for (char *p = ks.s; *p; p++) /* the key is one line */
+        if (*p == '\n' || *p == '\r')
+            *p = ' ';
+    *ret_key = ks.s;
+    return 0;
+}
+
+/* Takes a draw from the cache when its entry is whole and its key is
+ * 'key'.  A broken entry is said and counted again, not an error.
+ * Returns 1 when taken. */
+static int cache_load(runjob_t *j, draw_t *d, const char *key)
+{
+    char *tp = cache_path(j->dir, d->smp->sample);
+    vw_sample_counts_t *c = NULL;
+    int r = tp ? vw_count_read_cache(tp, j->ts, key, &c) : 0;
+    int want_self = j->self && !vw_vcfin_is_vcf(d->smp->path) && j->co->unit != VW_UNIT_MOLECULE;
+    if (r == 1 && c->have_self != want_self) {
+        vw_sample_counts_destroy(c);
+        r = 0;
+    }
+    if (r == 1)
+        d->counts = c;
+    else if (r < 0)
+        vw_warn("%s: cached counts unusable; counting again", tp);
+    free(tp);
+    return r == 1;
+}
+
+/* Writes the cache entry: one file (table and key), renamed into place. */
+static int cache_store(runjob_t *j, draw_t *d, const char *key)
+{
+    char *tp = cache_path(j->dir, d->smp->sample);
+    vw_ofile_t of = {0};
+    int r = -ENOMEM;
+    if (tp && (r = vw_ofile_open(&of, tp)) == 0) {
+        r = vw_count_write_cache(of.fp, j->ts, d->counts, key);
+        if (r == 0)
+            r = vw_ofile_commit(&of);
+        else
+            vw_ofile_abort(&of);
+    }
+    if (r < 0)
+        vw_error_code(r, "%s: cannot write the count cache", tp ? tp : j->dir);
+    free(tp);
+    return r;
+}
+
+/* Counts one draw (BAM/CRAM or VCF), or takes it from the cache. */
+static int count_draw(runjob_t *j, draw_t *d)
+{
+    const vw_sample_t *s = d->smp;
+    char *key = NULL;
+    int r = draw_key(j, s, &key);
+    if (r < 0) {
+        vw_error_code(r, "%s: cannot read (cohort sheet line %ld)", s->path, s->line);
+        return r;
+    }
+    if (key && j->use_cache && cache_load(j, d, key)) {
+        d->cached = 1;
+        free(key);
+        return 0;
+    }
+    if (vw_vcfin_is_vcf(s->path)) {
+        vw_sample_counts_t **v = NULL;
+        int nv = 0;
+        if ((r = vw_vcfin_read(s->path, j->ts, NULL, &v, &nv)) < 0)
+            goto out;
+        int pick = -1;
+        for (int i = 0; i < nv; i++)
+            if (nv == 1 || strcmp(v[i]->sample, s->sample) == 0)
+                pick = i;
+        if (pick < 0) {
+            vw_error("%s: several sample columns and none named '%s' (cohort sheet line %ld)", s->path,
+                     s->sample, s->line);
+            r = VW_EINPUT;
+        } else {
+            free(v[pick]->sample);
+            v[pick]->sample = vw_strdup(s->sample);
+            d->counts = v[pick];
+            v[pick] = NULL;
+            if (!d->counts->sample)
+                r = -ENOMEM;
+        }
+        for (int i = 0; i < nv; i++)
+            vw_sample_counts_destroy(v[i]);
+        free(v);
+    } else {
+        if ((r = vw_count_file(s->path, s->sample, j->ts, j->co, &d->counts)) < 0)
+            goto out;
+        /* else measured in the counting pass, or a pipe: read once; never for molecules (a read-level
+         * rate, docs/umi.md) */
+        if (j->self && !d->counts->have_self && !vw_cmd_is_pipe(s->path) && j->co->unit != VW_UNIT_MOLECULE) {
+            if ((r = vw_count_self_bg(s->path, j->ts, j->co, j->flank, &d->counts->self)) < 0)
+                goto out;
+            d->counts->have_self = 1;
+            d->counts->self_flank = j->flank;
+        }
+    }
+    if (r == 0 && key)
+        r = cache_store(j, d, key);
+out:
+    free(key);
+    return r;
+}
+
+static void *count_worker(void *arg)
+{
+    runjob_t *j = arg;
+    for (;;) {
+        pthread_mutex_lock(&j->lock);
+        int i = j->failed ? j->n : j->next++;
+        pthread_mutex_unlock(&j->lock);
+        if (i >= j->n)
+            break;
+        draw_t *d = &j->d[i];
+        d->rc = count_draw(j, d);
+        pthread_mutex_lock(&j->lock);
+        if (d->rc < 0)
+            j->failed = 1; /* stop at the first error: one message, not one per bad draw */
+        vw_progress_step(&j->prog, d->rc == 0 && !d->cached ? d->counts->n_reads : 0);
+        pthread_mutex_unlock(&j->lock);
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+
+static int w_calls(FILE *fp, const void *o) { return vw_calls_write_tsv(o, fp); }
+static int w_track(FILE *fp, const void *o) { return vw_track_write_tsv(o, fp); }
+static int w_series(FILE *fp, const void *o) { return vw_track_write_series(o, fp); }
+static int w_lead(FILE *fp, const void *o) { return vw_leadtime_write_tsv(o, fp); }
+static int w_cohort(FILE *fp, const void *o) { return vw_leadtime_write_cohort(o, fp); }
+static int w_lead_json(FILE *fp, const void *o) { return vw_leadtime_write_json(o, vw_cmd_line(), fp); }
+static int w_patient(FILE *fp, const void *o) { return vw_patient_write_tsv(o, fp); }
+static int w_patient_json(FILE *fp, const void *o) { return vw_patient_write_json(o, fp, vw_cmd_line()); }
+
+/* The files run writes, relative to its outdir. */
+static int is_run_file(const char *rel)
+{
+    size_t n = strlen(rel), k = strlen(".vafwatch.counts.tsv");
+    if (!strchr(rel, '/'))
+        return strncmp(rel, "vafwatch.", 9) == 0;
+    if (strncmp(rel, "report/", 7) == 0)
+        return vw_cmd_is_report_file(rel + 7);
+    return strncmp(rel, "counts/", 7) == 0 && !strchr(rel + 7, '/') && n > k && !strcmp(rel + n - k, ".vafwatch.counts.tsv");
+}
+
+static int mkdir_p(const char *dir)
+{
+    char *d = vw_strdup(dir);
+    if (!d)
+        return -ENOMEM;
+    for (char *p = d + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(d, 0777) != 0 && errno != EEXIST) {
+            int e = -errno;
+            free(d);
+            return e;
+        }
+        *p = '/';
+    }
+    int r = mkdir(d, 0777) != 0 && errno != EEXIST ? -errno : 0;
+    free(d);
+    return r;
+}
+
+/* ------------------------------------------------------------------ */
+/* The stages                                                          */
+
+/* What the stages hand on; freed by run_free(). */
+typedef struct {
+    const vw_pipeline_opt_t *o;
+    vw_count_opt_t copt;        /* o->copt with the pipeline's settings */
+    vw_oset_t *os;
+    const char *sd;             /* the staging directory */
+    vw_timeline_t *tl;
+    draw_t *draws;              /* every sample of the sheet, in patient then date order */
+    int *draw_pat;              /* per draw: its patient */
+    int n_draws;
+    const char *first;          /* the first draw's file that can be opened twice, or NULL */
+    int any_own;                /* some patient has its own targets */
+    vw_targets_t *ts;
+    vw_run_patients_t rp;
+    vw_model_t *model;
+    vw_calls_t *calls;
+    vw_bg_t *bg;
+    vw_patient_rows_t *prows;
+    vw_cnv_rows_t *cnv;
+    vw_report_cnv_t *cnv_text;
+    vw_track_t *tr;
+    vw_leadtime_t *lt;
+    int32_t report_date;
+    kstring_t fn;
+} run_t;
+
+/* Stage results: 0 go on, STAGE_DATA (said why), STAGE_USAGE (said why). */
+enum { STAGE_DATA = -1, STAGE_USAGE = -2 };
+
+static void run_free(run_t *R)
+{
+    vw_oset_abort(R->os);
+    if (R->draws)
+        for (int i = 0; i < R->n_draws; i++)
+            vw_sample_counts_destroy(R->draws[i].counts);
+    free(R->draws);
+    free(R->draw_pat);
+    free(R->bg);
+    vw_run_patients_free(&R->rp);
+    vw_patient_rows_destroy(R->prows);
+    free(R->fn.s);
+    vw_leadtime_destroy(R->lt);
+    vw_track_destroy(R->tr);
+    vw_calls_destroy(R->calls);
+    vw_model_destroy(R->model);
+    vw_targets_destroy(R->ts);
+    vw_timeline_destroy(R->tl);
+    vw_cnv_rows_destroy(R->cnv);
+    vw_report_cnv_destroy(R->cnv_text);
+}
+
+/* The cohort, the output directory (locked, staged) and the draws. */
+static int stage_cohort(run_t *R)
+{
+    const vw_pipeline_opt_t *o = R->o;
+    /* the reports' date: a bad SOURCE_DATE_EPOCH is found before any counting */
+    R->report_date = VW_DATE_NONE;
+    if (vw_report_default_date(&R->report_date) < 0) {
+        vw_error("SOURCE_DATE_EPOCH='%s' is not a number of seconds since 1970", getenv("SOURCE_DATE_EPOCH"));
+        return STAGE_USAGE;
+    }
+    int r = vw_timeline_read_sheet(o->sheet, 0, &R->tl);
+    if (r < 0) {
+        if (r == -EINVAL || r == -ENOMEM)
+            vw_error_code(r, "reading '%s'", o->sheet);
+        return STAGE_DATA;
+    }
+    if ((r = vw_timeline_read_events(R->tl, o->events)) < 0) {
+        if (r == -EINVAL || r == -ENOMEM)
+            vw_error_code(r, "reading '%s'", o->events);
+        return STAGE_DATA;
+    }
+    if ((r = mkdir_p(o->outdir)) < 0) {
+        vw_error_code(r, "%s: cannot create the output directory", o->outdir);
+        return STAGE_DATA;
+    }
+    R->fn.l = 0;
+    ksprintf(&R->fn, "%s/counts", o->outdir);
+    if ((r = mkdir_p(R->fn.s)) < 0) {
+        vw_error_code(r, "%s: cannot create", R->fn.s);
+        return STAGE_DATA;
+    }
+    /* one run at a time in DIR; everything but the count cache is written into a staging directory
+     * and put in place at the end, as one set */
+    if ((r = vw_oset_begin(o->outdir, &R->os)) < 0) {
+        if (r == -EBUSY)
+            vw_error("%s: another vafwatch is writing into this directory (lock %s/.vafwatch.lock); wait for it, "
+                     "or give another --outdir", o->outdir, o->outdir);
+        else
+            vw_error_code(r, "%s: cannot prepare the output directory", o->outdir);
+        return STAGE_DATA;
+    }
+    R->sd = vw_oset_dir(R->os);
+    const vw_timeline_t *tl = R->tl;
+    R->draws = calloc(tl->n_samples + 1, sizeof(*R->draws));
+    R->draw_pat = calloc(tl->n_samples + 1, sizeof(*R->draw_pat));
+    if (!R->draws || !R->draw_pat)
+        return STAGE_DATA;
+    for (size_t p = 0; p < tl->n_patients; p++) {
+        R->any_own += tl->patients[p].targets != NULL;
+        for (size_t k = 0; k < tl->patients[p].n_samples; k++) {
+            const vw_sample_t *s = &tl->patients[p].samples[k];
+            R->draw_pat[R->n_draws] = (int)p;
+            R->fn.l = 0;
+            ksprintf(&R->fn, "%s:%ld", o->sheet, s->line);
+            if (vw_cmd_name_ok(s->sample, R->fn.s) < 0)
+                return STAGE_DATA;
+            R->draws[R->n_draws++].smp = s;
+            if (!R->first && !vw_vcfin_is_vcf(s->path) && !vw_cmd_is_pipe(s->path))
+                R->first = s->path; /* (a pipe is read once, when it is counted) */
+        }
+    }
+    return 0;
+}
+
+/* No output may replace an input (the sheet, events, model, targets,
+ * reference, a draw's file, a patient's own targets). */
+static int stage_clash(run_t *R)
+{
+    const vw_pipeline_opt_t *o = R->o;
+    const vw_timeline_t *tl = R->tl;
+    const char **ins = calloc((size_t)(R->n_draws + o->to.n_targets + o->cnvo.n_pon + o->n_genome_tsv
+                                       + (int)tl->n_patients + 8), sizeof(char *));
+    if (!ins)
+        return STAGE_DATA;
+    int n_in = 0;
+    const char *fixed[] = {o->sheet, o->events, o->model_path, o->to.reference, o->cnvo.bed, o->cnvo.ref_bed};
+    for (size_t k = 0; k < sizeof(fixed) / sizeof(fixed[0]); k++)
+        ins[n_in++] = fixed[k];
+    for (int k = 0; k < o->to.n_targets; k++)
+        ins[n_in++] = o->to.targets[k];
+    for (int k = 0; k < o->cnvo.n_pon; k++)
+        ins[n_in++] = o->cnvo.pon[k];
+    for (int k = 0; k < o->n_genome_tsv; k++)
+        ins[n_in++] = o->genome_tsv[k];
+    for (int k = 0; k < R->n_draws; k++)
+        ins[n_in++] = R->draws[k].smp->path;
+    for (size_t k = 0; k < tl->n_patients; k++)
+        if (tl->patients[k].targets)
+            ins[n_in++] = tl->patients[k].targets;
+    int clash = vw_cmd_dir_clash(o->outdir, ins, n_in, is_run_file);
+    free(ins);
+    return clash ? STAGE_USAGE : 0;
+}
+
+/* The target set: the catalogue, --targets and the patients' own. */
+static int stage_targets(run_t *R)
+{
+    const vw_pipeline_opt_t *o = R->o;
+    const char *first = R->first ? R->first : R->draws[0].smp->path;
+    if (o->to.no_builtin && o->to.n_targets == 0 && !R->any_own) {
+        vw_error("--no-builtin needs --targets or a 'targets' column in the cohort sheet");
+        return STAGE_USAGE;
+    }
+    if (o->to.no_builtin && o->to.n_targets == 0) { /* the patients' own targets only */
+        int chr = -1;
+        if (!(R->ts = vw_targets_init()))
+            return STAGE_DATA;
+        R->ts->build = o->to.build ? vw_build_parse(o->to.build) : vw_cmd_file_build(first, o->to.reference, &chr);
+    } else if (!(R->ts = vw_cmd_targets(&o->to, first))) {
+        return STAGE_DATA;
+    }
+    return vw_run_patients_load(R->tl, &o->to, first, R->ts, &R->rp) < 0 ? STAGE_DATA : 0;
+}
+
+/* Counts every draw (in parallel; cached in DIR/counts/). */
+static int stage_count(run_t *R)
+{
+    const vw_pipeline_opt_t *o = R->o;
+    vw_count_opt_t *copt = &R->copt;
+    kstring_t kopts = {0, 0, NULL};
+    /* the key of the cached counts: options and targets */
+    char *flags = bam_flag2str((int)copt->excl_flags);
+    /* the version too: another vafwatch may count or write the table differently */
+    ksprintf(&kopts, "version=%s mq=%d bq=%d excl=%s req=%u unit=%d stream=%d ref=%s self=%d flank=%ld targets=%016llx",
+             VW_VERSION_LONG, copt->min_mq, copt->min_bq, flags ? flags : "?", copt->req_flags, (int)copt->unit,
+             copt->stream, copt->reference ? copt->reference : "-", !o->no_self, o->flank,
+             (unsigned long long)targets_digest(R->ts));
+    free(flags);
+    if (copt->unit == VW_UNIT_MOLECULE)
+        ksprintf(&kopts, " umi=%d min_family=%d min_agree=%g duplex_only=%d", copt->umi_source, copt->min_family,
+                 copt->min_agree, copt->duplex_only);
+    runjob_t job;
+    memset(&job, 0, sizeof(job));
+    job.d = R->draws;
+    job.n = R->n_draws;
+    job.ts = R->ts;
+    job.co = copt;
+    job.dir = o->outdir;
+    job.key_opts = kopts.s;
+    job.self = !o->no_self;
+    job.flank = (int)o->flank;
+    if (job.self)
+        copt->self_flank = job.flank;
+    copt->one_sample = 1; /* the sheet names one sample per file */
+    job.use_cache = o->use_cache;
+    vw_progress_init(&job.prog, "run", "counted", "draws", R->n_draws);
+    pthread_mutex_init(&job.lock, NULL);
+    int workers = o->threads < R->n_draws ? o->threads : R->n_draws;
+    vw_cmd_run_workers(count_worker, &job, workers);
+    pthread_mutex_destroy(&job.lock);
+    vw_progress_end(&job.prog);
+    free(kopts.s);
+    int n_cached = 0;
+    for (int i = 0; i < R->n_draws; i++) {
+        if (R->draws[i].rc < 0)
+            return STAGE_DATA; /* said why */
+        n_cached += R->draws[i].cached;
+    }
+    vw_info("%d draws: %d counted, %d from the cache", R->n_draws, R->n_draws - n_cached, n_cached);
+    return 0;
+}
+
+/* Fits the model on the sheet's normals (two or more) into DIR/vafwatch.model.tsv. */
+static int fit_model(run_t *R, vw_sample_counts_t **norm, int n_norm)
+{
+    int r = 0;
+    if (!(R->model = vw_model_init()) || (r = vw_model_fit(R->model, R->ts, norm, n_norm, NULL)) < 0) {
+        vw_error_code(r, "fitting the background on the sheet's %d normals", n_norm);
+        return STAGE_DATA;
+    }
+    R->fn.l = 0;
+    ksprintf(&R->fn, "%s/vafwatch.model.tsv", R->sd);
+    vw_ofile_t om = {0};
+    kstring_t prov = {0, 0, NULL};
+    ksprintf(&prov, "command=%s", vw_cmd_line());
+    const char *pv[2] = {"source=normal samples of the cohort sheet", prov.s};
+    if ((r = vw_ofile_open(&om, R->fn.s)) < 0 || vw_model_write_tsv(R->model, om.fp, pv, 2) < 0
+        || (r = vw_ofile_commit(&om)) < 0) {
+        vw_ofile_abort(&om);
+        vw_error_code(r, "%s: cannot write", R->fn.s);
+        free(prov.s);
+        return STAGE_DATA;
+    }
+    free(prov.s);
+    vw_info("background model from %d normal samples: %s", n_norm, R->fn.s);
+    return 0;
+}
+
+/* The background model: --model, else fitted on the sheet's normals. */
+static int stage_model(run_t *R)
+{
+    const char *model_path = R->o->model_path;
+    if (model_path) {
+        if (!(R->model = vw_model_init()) || vw_model_read_tsv(R->model, model_path) < 0 ||
+            vw_model_check(R->model, R->ts, model_path) < 0)
+            return STAGE_DATA;
+        return 0;
+    }
+    int n_norm = 0, r = 0;
+    vw_sample_counts_t **norm = calloc((size_t)R->n_draws + 1, sizeof(*norm));
+    if (!norm)
+        return STAGE_DATA;
+    for (int i = 0; i < R->n_draws; i++)
+        if (R->draws[i].smp->type == VW_SAMPLE_NORMAL)
+            norm[n_norm++] = R->draws[i].counts;
+    if (n_norm >= 2)
+        r = fit_model(R, norm, n_norm);
+    else if (n_norm == 1)
+        vw_warn("one normal sample is not a panel: the self background is used");
+    free(norm);
+    return r;
+}
+
+/* Calls every draw: the catalogue's targets, and each patient's own. */
+static int stage_call(run_t *R)
+{
+    const vw_call_opt_t *cl = &R->o->cl;
+    if (!(R->calls = vw_calls_init()) || !(R->bg = calloc((size_t)R->ts->n + 1, sizeof(*R->bg)))
+        || !(R->prows = vw_patient_rows_init()))
+        return STAGE_DATA;
+    int n_model = 0, n_default = 0, r;
+    vw_patient_opt_t popt;
+    vw_patient_opt_init(&popt);
+    popt.alpha = cl->alpha;
+    for (int i = 0; i < R->n_draws; i++) {
+        const draw_t *d = &R->draws[i];
+        double ng = d->smp->cfdna_ng_per_ml;
+        const vw_selfbg_t *sb = d->counts->have_self ? &d->counts->self : NULL;
+        if (!R->rp.any) {
+            if (vw_cmd_call_sample(cl, R->model, R->ts, d->counts, sb, isnan(ng) ? 0 : ng, R->bg, R->calls,
+                                   &n_model, &n_default) < 0)
+                return STAGE_DATA;
+            continue;
+        }
+        /* the catalogue's targets and the patient's own (tumour-informed) */
+        vw_run_view_t v;
+        int n_before = R->calls->n;
+        const vw_patient_t *pat = &R->tl->patients[R->draw_pat[i]];
+        if ((r = vw_run_view(&R->rp, R->draw_pat[i], R->ts, d->counts, &v)) < 0) {
+            vw_error_code(r, "calling");
+            return STAGE_DATA;
+        }
+        r = vw_cmd_call_sample(cl, R->model, &v.ts, &v.s, sb, isnan(ng) ? 0 : ng, R->bg, R->calls, &n_model,
+                               &n_default);
+        if (r == 0 && pat->targets && d->smp->type == VW_SAMPLE_PLASMA)
+            r = vw_run_patient_row(&popt, pat, d->smp, &v, R->bg, R->model, sb, &R->calls->c[n_before], R->prows);
+        vw_run_view_free(&v);
+        if (r < 0)
+            return STAGE_DATA;
+    }
+    if (n_default > 0)
+        vw_info("%d draw x target test(s) used the default background %g", n_default, cl->bg_floor);
+    return 0;
+}
+
+/* Copy number of the draws (tracked with the mutations), tracking and lead time. */
+static int stage_track(run_t *R)
+{
+    const vw_pipeline_opt_t *o = R->o;
+    int r;
+    if (o->cnvo.bed || o->cnvo.builtin) {
+        if (vw_cmd_run_cnv(&o->cnvo, R->tl, R->calls, &R->copt, R->sd, &R->cnv) < 0)
+            return STAGE_DATA;
+        R->fn.l = 0;
+        ksprintf(&R->fn, "%s/vafwatch.cnv.tsv", R->sd);
+        if (vw_report_cnv_read(R->fn.s, &R->cnv_text) < 0)
+            return STAGE_DATA;
+    }
+    if ((r = vw_track_run_cnv(R->tl, R->calls, R->cnv, &o->topt, &R->tr)) < 0) {
+        if (r != VW_EINPUT)
+            vw_error_code(r, "tracking");
+        return STAGE_DATA;
+    }
+    if ((r = vw_leadtime_run(R->tl, R->tr, &R->lt)) < 0) {
+        vw_error_code(r, "lead time");
+        return STAGE_DATA;
+    }
+    return 0;
+}
+
+/* The tables, the patient-level tables and the VCF into the staging directory. */
+static int stage_tables(run_t *R)
+{
+    int r;
+    struct { const char *name; int (*w)(FILE *, const void *); const void *obj; } outs[] = {
+        {"calls.tsv", w_calls, R->calls}, {"track.tsv", w_track, R->tr}, {"series.tsv", w_series, R->tr},
+        {"leadtime.tsv", w_lead, R->lt}, {"cohort.tsv", w_cohort, R->lt}, {"leadtime.json", w_lead_json, R->lt},
+        {"patient.tsv", w_patient, R->prows}, {"patient.json", w_patient_json, R->prows}};
+    size_t n_out = sizeof(outs) / sizeof(outs[0]) - (R->rp.any ? 0 : 2);
+    if (R->rp.any && (r = vw_patient_series(R->prows, R->tl, 0.5)) < 0) {
+        vw_error_code(r, "patient-level series");
+        return STAGE_DATA;
+    }
+    for (size_t k = 0; k < n_out; k++) {
+        R->fn.l = 0;
+        ksprintf(&R->fn, "%s/vafwatch.%s", R->sd, outs[k].name);
+        if (vw_cmd_write(R->fn.s, outs[k].w, outs[k].obj) < 0)
+            return STAGE_DATA;
+    }
+    R->fn.l = 0;
+    ksprintf(&R->fn, "%s/vafwatch.calls.vcf.gz", R->sd);
+    vw_calls_vcf_opt_t vo = {VW_VERSION_LONG, vw_cmd_line(), R->ts->build, R->copt.reference};
+    return vw_calls_write_vcf_opt(R->calls, R->fn.s, &vo) < 0 ? STAGE_DATA : 0;
+}
+
+/* The cohort and patient reports into DIR/report. */
+static int stage_report(run_t *R)
+{
+    const vw_pipeline_opt_t *o = R->o;
+    const vw_call_opt_t *cl = &o->cl;
+    char alpha[32], floor_s[32], mq[16], bq[16], unit[64];
+    snprintf(alpha, sizeof(alpha), "%g", cl->alpha);
+    snprintf(floor_s, sizeof(floor_s), "%g", cl->bg_floor);
+    snprintf(mq, sizeof(mq), "%d", R->copt.min_mq);
+    snprintf(bq, sizeof(bq), "%d", R->copt.min_bq);
+    static const char *adj[] = {"holm", "bh", "none"};
+    vw_report_param_t params[] = {
+        {"count unit", vw_count_class(&R->copt, unit, sizeof unit)},
+        {"minimum mapping quality", mq},
+        {"minimum base quality", bq},
+        {"call alpha", alpha},
+        {"multiple-testing adjustment", adj[cl->adjust]},
+        {"background model", o->model_path ? o->model_path : R->model ? "fitted on the sheet's normal samples"
+                                                                        : "self (each sample's own error rate)"},
+        {"background floor", floor_s},
+    };
+    vw_report_in_t rin;
+    memset(&rin, 0, sizeof(rin));
+    rin.tl = R->tl;
+    rin.tr = R->tr;
+    rin.lt = R->lt;
+    rin.calls = R->calls;
+    rin.cnv = R->cnv_text;
+    rin.cnv_path = R->cnv_text ? "vafwatch.cnv.tsv" : NULL;
+    rin.command = vw_cmd_line();
+    rin.version = VW_VERSION_LONG;
+    rin.build = R->ts->build != VW_BUILD_UNKNOWN ? vw_build_name(R->ts->build) : NULL;
+    rin.params = params;
+    rin.patient_tests = R->rp.any ? R->prows : NULL;
+    rin.n_params = sizeof(params) / sizeof(params[0]);
+    vw_report_opt_t ropt;
+    vw_report_opt_init(&ropt);
+    ropt.report_date = R->report_date;
+    R->fn.l = 0;
+    ksprintf(&R->fn, "%s/report", R->sd);
+    int r = vw_report_write(&rin, R->fn.s, &ropt);
+    if (r < 0) {
+        vw_error_code(r, "%s: writing the reports", R->fn.s);
+        return STAGE_DATA;
+    }
+    return 0;
+}
+
+int vw_pipeline_run(const vw_pipeline_opt_t *o)
+{
+    run_t R;
+    memset(&R, 0, sizeof(R));
+    R.o = o;
+    R.copt = o->copt;
+    int r = stage_cohort(&R);
+    if (r == 0)
+        r = stage_clash(&R);
+    /* the genome-wide tumour fraction of the draws (cnv --genome summaries; before counting, to fail early) */
+    if (r == 0 && o->n_genome_tsv && vw_cmd_run_genome(o->genome_tsv, o->n_genome_tsv, R.tl, R.sd) < 0)
+        r = STAGE_DATA;
+    int (*const stages[])(run_t *) = {stage_targets, stage_count, stage_model, stage_call, stage_track,
+                                      stage_tables, stage_report};
+    for (size_t k = 0; r == 0 && k < sizeof(stages) / sizeof(stages[0]); k++)
+        r = stages[k](&R);
+    if (r == 0) {
+        /* the whole set into place, the manifest last, the previous run's leftovers removed */
+        r = vw_oset_commit(R.os);
+        R.os = NULL;
+        if (r < 0) {
+            vw_error_code(r, "%s: cannot put the outputs in place", o->outdir);
+            r = STAGE_DATA;
+        } else {
+            vw_info("results in %s (reports: %s/report/index.html)", o->outdir, o->outdir);
+        }
+    }
+    run_free(&R);
+    return r == 0 ? VW_EXIT_OK : r == STAGE_USAGE ? VW_EXIT_USAGE : VW_EXIT_DATA;
+}
