@@ -44,7 +44,9 @@ int vw_cmd_track_opt(int c, const char *arg, vw_track_opt_t *o, const char **she
     case 'e': *events = arg; return 1;
     case VW_OPT_TRACK_RULE:
         if (vw_track_rule_parse(arg, &o->rule) != 0) {
-            vw_error("--rule takes consecutive, strict or cusum, not '%s'", arg);
+            char names[128];
+            vw_rule_names(names, sizeof names, ", ");
+            vw_error("--rule takes one of %s, not '%s'", names, arg);
             *ret_exit = VW_EXIT_USAGE;
         }
         return 1;
