@@ -601,6 +601,16 @@ static void test_tsv_extremes(void **state)
     vw_calls_destroy(back);
 }
 
+/* The background column's values, as docs/formats.md lists them. */
+static void test_bg_source_name(void **state)
+{
+    (void)state;
+    assert_string_equal(vw_bg_source_name(VW_BG_PON), "pon");
+    assert_string_equal(vw_bg_source_name(VW_BG_SELF), "self");
+    assert_string_equal(vw_bg_source_name(VW_BG_DEFAULT), "default");
+    assert_string_equal(vw_bg_source_name((vw_bg_source_t)7), "unknown");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -616,6 +626,7 @@ int main(void)
         cmocka_unit_test(test_vcf),
         cmocka_unit_test(test_bad_args),
         cmocka_unit_test(test_tsv_extremes),
+        cmocka_unit_test(test_bg_source_name),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -512,6 +512,25 @@ static void test_series(void **state)
     vw_timeline_destroy(tl);
 }
 
+/* Contig names for matching: "chr" of any case dropped (not when nothing
+ * follows it), MT -> M, the result cut to the buffer. */
+static void test_gwig_canon(void **state)
+{
+    (void)state;
+    char b[16], tiny[3];
+    assert_string_equal(vw_gwig_canon("chr7", b, sizeof b), "7");
+    assert_string_equal(vw_gwig_canon("CHRX", b, sizeof b), "X");
+    assert_string_equal(vw_gwig_canon("7", b, sizeof b), "7");
+    assert_string_equal(vw_gwig_canon("chrM", b, sizeof b), "M");
+    assert_string_equal(vw_gwig_canon("MT", b, sizeof b), "M");
+    assert_string_equal(vw_gwig_canon("chrMT", b, sizeof b), "M");
+    assert_string_equal(vw_gwig_canon("chr", b, sizeof b), "chr");
+    assert_string_equal(vw_gwig_canon("sim1", b, sizeof b), "sim1");
+    assert_ptr_equal(vw_gwig_canon("chr12", tiny, sizeof tiny), tiny);
+    assert_string_equal(tiny, "12");
+    assert_string_equal(vw_gwig_canon("chr123", tiny, sizeof tiny), "12");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -527,6 +546,7 @@ int main(void)
         cmocka_unit_test(test_real_wig),
         cmocka_unit_test(test_series),
         cmocka_unit_test(test_pon),
+        cmocka_unit_test(test_gwig_canon),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -2,6 +2,7 @@
  *
  * Every expected number below is a hand count of the records written in
  * the fixture (the comment beside each record says what it shows). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -627,6 +628,74 @@ static void test_self_in_pass_real(void **state)
     assert_true(n_pos > 100); /* (T1 alone has no usable position: too shallow) */
 }
 
+/* vw_count_regions: fragments per region, hand count.  Regions on sim1:
+ * [0,100) [100,200) [200,300).  p1: pair at 11/61 (1-based), TLEN 100:
+ * leftmost start 10 + 50 = midpoint 60 -> region 0, counted once (its mate
+ * is not the leftmost).  p2: pair at 91/111, TLEN 40: 90 + 20 = 110 -> region
+ * 1 (the fragment starts in region 0: the midpoint decides).  s1: single
+ * read at 151, 20M: 150 + 10 = 160 -> region 1.  d1 duplicate, m1 MAPQ 5
+ * (< 20), u1 secondary: skipped.  s2: 251, 10M: 255 -> region 2.  s3: 401,
+ * in no region.  Expected 1, 2, 1; sample from @RG SM. */
+static void test_count_regions(void **state)
+{
+    (void)state;
+    kstring_t ks = {0, 0, NULL};
+    kputs("@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:sim1\tLN:1000\n@RG\tID:g\tSM:donor7\n", &ks);
+    const char *r40 = "ACGTACGTACGTACGTACGTACGTACGTACGTACGTACGT", *q40 = "IIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIII";
+    ksprintf(&ks, "p1\t99\tsim1\t11\t60\t40M\t=\t61\t100\t%s\t%s\tRG:Z:g\n", r40, q40);
+    ksprintf(&ks, "p1\t147\tsim1\t61\t60\t40M\t=\t11\t-100\t%s\t%s\tRG:Z:g\n", r40, q40);
+    ksprintf(&ks, "p2\t99\tsim1\t91\t60\t20M\t=\t111\t40\t%.20s\t%.20s\tRG:Z:g\n", r40, q40);
+    ksprintf(&ks, "p2\t147\tsim1\t111\t60\t20M\t=\t91\t-40\t%.20s\t%.20s\tRG:Z:g\n", r40, q40);
+    ksprintf(&ks, "s1\t0\tsim1\t151\t60\t20M\t*\t0\t0\t%.20s\t%.20s\tRG:Z:g\n", r40, q40);
+    ksprintf(&ks, "d1\t1024\tsim1\t161\t60\t20M\t*\t0\t0\t%.20s\t%.20s\tRG:Z:g\n", r40, q40);
+    ksprintf(&ks, "m1\t0\tsim1\t171\t5\t20M\t*\t0\t0\t%.20s\t%.20s\tRG:Z:g\n", r40, q40);
+    ksprintf(&ks, "u1\t256\tsim1\t181\t60\t10M\t*\t0\t0\t%.10s\t%.10s\tRG:Z:g\n", r40, q40);
+    ksprintf(&ks, "s2\t0\tsim1\t251\t60\t10M\t*\t0\t0\t%.10s\t%.10s\tRG:Z:g\n", r40, q40);
+    ksprintf(&ks, "s3\t0\tsim1\t401\t60\t10M\t*\t0\t0\t%.10s\t%.10s\tRG:Z:g\n", r40, q40);
+    char bam[600];
+    sam_text_to_bam(ks.s, "regions", bam, sizeof bam);
+    ks_free(&ks);
+    char *chrom[] = {"sim1", "sim1", "sim1"};
+    hts_pos_t beg[] = {0, 100, 200}, end[] = {100, 200, 300};
+    for (int stream = 0; stream < 2; stream++) {
+        vw_count_opt_t opt;
+        vw_count_opt_init(&opt);
+        opt.stream = stream;
+        int64_t frag[3] = {-1, -1, -1};
+        char *sample = NULL;
+        assert_int_equal(vw_count_regions(bam, NULL, 3, chrom, beg, end, VW_BUILD_UNKNOWN, &opt, frag, &sample), 0);
+        assert_int_equal(frag[0], 1);
+        assert_int_equal(frag[1], 2);
+        assert_int_equal(frag[2], 1);
+        assert_string_equal(sample, "donor7");
+        free(sample);
+        /* MAPQ 0 allowed: m1 joins region 1 */
+        opt.min_mq = 0;
+        assert_int_equal(vw_count_regions(bam, NULL, 3, chrom, beg, end, VW_BUILD_UNKNOWN, &opt, frag, &sample), 0);
+        assert_int_equal(frag[1], 3);
+        free(sample);
+    }
+    /* a contig the file does not have, and a region past its end */
+    vw_count_opt_t opt;
+    vw_count_opt_init(&opt);
+    int64_t frag[1];
+    char *sample = NULL;
+    char *other[] = {"sim9"};
+    hts_pos_t b1[] = {0}, e1[] = {10}, e2[] = {5000};
+    int lvl = vw_log_get_level();
+    vw_log_set_level(VW_LOG_QUIET);
+    int rc1 = vw_count_regions(bam, NULL, 1, other, b1, e1, VW_BUILD_UNKNOWN, &opt, frag, &sample);
+    assert_int_equal(rc1, VW_EBUILD);  /* contig not in the file */
+    int rc2 = vw_count_regions(bam, NULL, 1, chrom, b1, e2, VW_BUILD_UNKNOWN, &opt, frag, &sample);
+    assert_int_equal(rc2, VW_EBUILD);  /* region past the contig end */
+    char missing[640];
+    snprintf(missing, sizeof missing, "%s/none.bam", dir);
+    assert_int_equal(vw_count_regions(missing, NULL, 1, chrom, b1, e1, VW_BUILD_UNKNOWN, &opt, frag, &sample), -ENOENT);
+    vw_log_set_level(lvl);
+    assert_null(sample);
+    rm_bam(bam);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -641,6 +710,7 @@ int main(void)
         cmocka_unit_test(test_self_in_pass_real),
         cmocka_unit_test(test_seq_star),
         cmocka_unit_test(test_seq_star_self),
+        cmocka_unit_test(test_count_regions),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

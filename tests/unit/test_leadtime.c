@@ -155,12 +155,25 @@ static void test_cohort(void **st)
     vw_timeline_destroy(tl);
 }
 
+/* The status column's values, as docs/tracking.md lists them. */
+static void test_lead_status_name(void **state)
+{
+    (void)state;
+    assert_string_equal(vw_lead_status_name(VW_LEAD_MOLECULAR_FIRST), "molecular_first");
+    assert_string_equal(vw_lead_status_name(VW_LEAD_RADIOGRAPHIC_FIRST), "radiographic_first");
+    assert_string_equal(vw_lead_status_name(VW_LEAD_CONCORDANT), "concordant");
+    assert_string_equal(vw_lead_status_name(VW_LEAD_NO_EMERGENCE), "no_emergence");
+    assert_string_equal(vw_lead_status_name(VW_LEAD_CENSORED), "censored");
+    assert_string_equal(vw_lead_status_name((vw_lead_status_t)9), "?");
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_patients),
         cmocka_unit_test(test_cohort),
+        cmocka_unit_test(test_lead_status_name),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -561,6 +561,14 @@ static void test_wbc(void **st)
     vw_timeline_destroy(tl);
 }
 
+static void test_track_kind_name(void **state)
+{
+    (void)state;
+    assert_string_equal(vw_track_kind_name(VW_KIND_MUTATION), "mutation");
+    assert_string_equal(vw_track_kind_name(VW_KIND_AMPLIFICATION), "amplification");
+    assert_string_equal(vw_track_kind_name((vw_track_kind_t)9), "?");
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -574,6 +582,7 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_statuses),
         cmocka_unit_test(test_wbc),
+        cmocka_unit_test(test_track_kind_name),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

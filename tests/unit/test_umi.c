@@ -582,6 +582,26 @@ static void test_umitools_paired(void **state)
     free_map(want);
 }
 
+/* The evidence class written into tables and reports (docs/umi.md). */
+static void test_count_class(void **state)
+{
+    (void)state;
+    char b[64];
+    vw_count_opt_t opt;
+    vw_count_opt_init(&opt);
+    assert_string_equal(vw_count_class(&opt, b, sizeof b), "fragment");
+    opt.unit = VW_UNIT_READ;
+    assert_string_equal(vw_count_class(&opt, b, sizeof b), "read");
+    opt.unit = VW_UNIT_MOLECULE;
+    opt.min_family = 3;
+    opt.duplex_only = 0;
+    assert_string_equal(vw_count_class(&opt, b, sizeof b), "molecule (families >= 3)");
+    opt.duplex_only = 1;
+    assert_string_equal(vw_count_class(&opt, b, sizeof b), "duplex molecule (families >= 3)");
+    char small[8];
+    assert_string_equal(vw_count_class(&opt, small, sizeof small), "duplex ");
+}
+
 int main(void)
 {
     vw_log_set_level(VW_LOG_ERROR);
@@ -595,6 +615,7 @@ int main(void)
         cmocka_unit_test(test_count_molecules),
         cmocka_unit_test(test_umitools_single),
         cmocka_unit_test(test_umitools_paired),
+        cmocka_unit_test(test_count_class),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
