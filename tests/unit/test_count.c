@@ -696,6 +696,105 @@ static void test_count_regions(void **state)
     rm_bam(bam);
 }
 
+/* vw_count_open + vw_count_in give what vw_count_file gives (the hand count
+ * of test_fragments), and the header is readable in between;
+ * vw_count_in_close closes an input not counted (and accepts NULL). */
+static void test_count_open_in(void **state)
+{
+    (void)state;
+    vw_targets_t *ts = load_targets();
+    vw_count_opt_t opt;
+    vw_count_opt_init(&opt);
+    opt.stream = 1;
+    vw_count_in_t *in = NULL;
+    assert_int_equal(vw_count_open(sam_path, &opt, &in), 0);
+    const sam_hdr_t *h = vw_count_in_header(in);
+    assert_non_null(h);
+    assert_int_equal(sam_hdr_nref(h), 1);
+    assert_string_equal(sam_hdr_tid2name(h, 0), "sim1");
+    vw_sample_counts_t *s = NULL;
+    assert_int_equal(vw_count_in(in, NULL, ts, &opt, &s), 0);
+    assert_string_equal(s->sample, "patientA_draw1");
+    const vw_count_t *c = by_id(ts, s, "snv");
+    assert_int_equal(c->ref, 1);
+    assert_int_equal(c->alt, 3);
+    assert_int_equal(c->discordant, 1);
+    vw_sample_counts_destroy(s);
+    in = NULL;
+    assert_int_equal(vw_count_open(sam_path, &opt, &in), 0);
+    vw_count_in_close(in);
+    vw_count_in_close(NULL);
+    char missing[640];
+    snprintf(missing, sizeof missing, "%s/none.sam", dir);
+    in = NULL;
+    assert_int_equal(vw_count_open(missing, &opt, &in), -ENOENT);
+    assert_null(in);
+    vw_targets_destroy(ts);
+}
+
+/* The count cache: a written cache reads back with the same counts under
+ * its key (1); another key is stale (0); no file is 0; a cache cut short
+ * (trailer gone) or with a wrong row count is broken (< 0). */
+static void test_count_cache(void **state)
+{
+    (void)state;
+    vw_targets_t *ts = load_targets();
+    vw_count_opt_t opt;
+    vw_count_opt_init(&opt);
+    opt.stream = 1;
+    vw_sample_counts_t *s = NULL, *back = NULL;
+    assert_int_equal(vw_count_file(sam_path, NULL, ts, &opt, &s), 0);
+    char path[640];
+    snprintf(path, sizeof path, "%s/c.cache", dir);
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    assert_int_equal(vw_count_write_cache(fp, ts, s, "key-1"), 0);
+    assert_int_equal(fclose(fp), 0);
+    assert_int_equal(vw_count_read_cache(path, ts, "key-1", &back), 1);
+    assert_non_null(back);
+    assert_string_equal(back->sample, s->sample);
+    for (int i = 0; i < ts->n; i++) {
+        assert_int_equal(back->c[i].ref, s->c[i].ref);
+        assert_int_equal(back->c[i].alt, s->c[i].alt);
+        assert_int_equal(back->c[i].depth, s->c[i].depth);
+        assert_int_equal(back->c[i].alt_fwd, s->c[i].alt_fwd);
+        assert_int_equal(back->c[i].discordant, s->c[i].discordant);
+    }
+    vw_sample_counts_destroy(back);
+    back = NULL;
+    assert_int_equal(vw_count_read_cache(path, ts, "key-2", &back), 0);
+    assert_null(back);
+    char none[640];
+    snprintf(none, sizeof none, "%s/none.cache", dir);
+    assert_int_equal(vw_count_read_cache(none, ts, "key-1", &back), 0);
+    /* cut short: everything but the trailer line */
+    fp = fopen(path, "r");
+    assert_non_null(fp);
+    char text[8192];
+    size_t n = fread(text, 1, sizeof text - 1, fp);
+    fclose(fp);
+    text[n] = '\0';
+    char *trailer = strstr(text, "#cache\t");
+    assert_non_null(trailer);
+    fp = fopen(path, "w");
+    fwrite(text, 1, (size_t)(trailer - text), fp);
+    fclose(fp);
+    int lvl = vw_log_get_level();
+    vw_log_set_level(VW_LOG_QUIET);
+    assert_true(vw_count_read_cache(path, ts, "key-1", &back) < 0);
+    /* a trailer that claims one row more than the table holds */
+    fp = fopen(path, "w");
+    fwrite(text, 1, (size_t)(trailer - text), fp);
+    fprintf(fp, "#cache\t%d\tkey-1\n", ts->n + 1);
+    fclose(fp);
+    assert_true(vw_count_read_cache(path, ts, "key-1", &back) < 0);
+    vw_log_set_level(lvl);
+    assert_null(back);
+    unlink(path);
+    vw_sample_counts_destroy(s);
+    vw_targets_destroy(ts);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -711,6 +810,8 @@ int main(void)
         cmocka_unit_test(test_seq_star),
         cmocka_unit_test(test_seq_star_self),
         cmocka_unit_test(test_count_regions),
+        cmocka_unit_test(test_count_open_in),
+        cmocka_unit_test(test_count_cache),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
