@@ -9,7 +9,7 @@
  *
  * A site is "noisy" when, among the normals with depth > 0, at least
  * noisy_frac2 (20 %) show >= 2 alt fragments, or at least noisy_frac1
- * (75 %) show >= 1 (the ctDNAtools black-list rules, SCIENCE.md 3.1).
+ * (75 %) show >= 1 (the black-list rules of ctDNAtools: Alkodsi et al., bioRxiv 2020).
  *
  * Model file (text, '##' provenance lines, then one '#' header line):
  *   ##vafwatch_model=1

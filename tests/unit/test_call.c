@@ -1,6 +1,6 @@
 /* test_call.c -- unit tests of the call computation (call.c) and the VCF
  * writer.  Expected numbers: closed forms evaluated here with libm, the
- * SCIENCE.md 3.2 table (critical count 12 at error 1e-3, 5,000 fragments,
+ * exact binomial critical count (12 at error 1e-3, 5,000 fragments,
  * alpha 0.01; also P(Bin(5000,1e-3) >= 12) = 0.00543 and >= 11 = 0.01365
  * by exact sums with Python's math.comb), and simulations with gsl_rng
  * mt19937 and fixed seeds. */
@@ -104,8 +104,8 @@ static void test_pvalue_closed_form(void **state)
         assert_int_equal(vw_call_sample(&o, ts, s, bg, 0, cs), 0);
         assert_int_equal(cs->n, 1);
         double want = -expm1((double)ns[k] * log1p(-1e-3)); /* 1 - (1-e)^n */
-        assert_rel(cs->c[0].p_value, want, 1e-9);
-        assert_rel(cs->c[0].q_value, want, 1e-9);
+        assert_rel(cs->c[0].p_value, want, 1e-13);
+        assert_rel(cs->c[0].q_value, want, 1e-13);
         assert_rel(cs->c[0].vaf, 1.0 / (double)ns[k], 1e-12);
         assert_int_equal(cs->c[0].background, VW_BG_DEFAULT);
         assert_rel(cs->c[0].bg_error, 1e-3, 1e-15);
@@ -123,8 +123,8 @@ static void test_pvalue_closed_form(void **state)
     vw_targets_destroy(ts);
 }
 
-/* SCIENCE.md 3.2: error 1e-3, 5,000 fragments, alpha 0.01 -> critical count 12. */
-static void test_science_kstar(void **state)
+/* Exact binomial sums (mpmath): error 1e-3, 5,000 fragments, alpha 0.01 -> critical count 12. */
+static void test_exact_kstar(void **state)
 {
     (void)state;
     vw_targets_t *ts = mk_targets(1);
@@ -192,7 +192,7 @@ static void test_holm_flags(void **state)
     assert_int_equal(cs->c[5].detected, 0);
     assert_true(cs->c[5].flags & VW_FLAG_FILTERED);
     assert_false(cs->c[1].flags & VW_FLAG_FILTERED);
-    /* copies per mL = VAF x ng/mL x 303 (SCIENCE.md 4.2) */
+    /* copies per mL = VAF x ng/mL x 303 (one haploid genome ~3.3 pg: 303 genome equivalents per ng) */
     assert_rel(cs->c[5].copies_per_ml, 0.02 * 10.0 * 303.0, 1e-12);
     assert_true(isnan(cs->c[2].copies_per_ml));
     /* Clopper-Pearson at 50/100 is symmetric around 0.5 */
@@ -615,7 +615,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pvalue_closed_form),
-        cmocka_unit_test(test_science_kstar),
+        cmocka_unit_test(test_exact_kstar),
         cmocka_unit_test(test_holm_flags),
         cmocka_unit_test(test_known_family),
         cmocka_unit_test(test_known),

@@ -58,7 +58,8 @@ static void test_builtin(void **state)
     /* 53 rows of the resistance catalogue + G719S, L861Q, ERBB2 S310F/L755S/V777L */
     assert_int_equal(ts->n, 58);
     assert_int_equal(vw_catalogue_builtin_size(), 58);
-    /* KRAS G12D c.35G>A: GRCh37 12:25398284 C>T (SCIENCE.md §2.1, verified) */
+    /* KRAS G12D c.35G>A: GRCh37 12:25398284 C>T (KRAS is on the minus strand: c.35G is
+     * a C on the genome; the GRCh38 position is 152,934 lower, as the catalogue's GRCh38 table) */
     const vw_target_t *t = find(ts, "KRAS_G12D_c.35G>A");
     assert_non_null(t);
     assert_int_equal(t->beg, 25398284 - 1);

@@ -11,7 +11,9 @@
 #include "vafwatch/log.h"
 #include "vw_test.h"
 
-/* SCIENCE.md 1.3 T6 / 3.7: TF 5 %, CN 10 -> pCN 2 + 0.05 x 8 = 2.4, and back. */
+/* pCN = 2 + TF (CN - 2) (the ichorCNA mixture, Adalsteinsson et al. 2017): TF 5 %, CN 10 ->
+ * pCN 2 + 0.05 x 8 = 2.4, the observed plasma ERBB2 threshold of HERACLES-A (Siravegna et al.
+ * 2019), and back. */
 static void test_conversions(void **state)
 {
     (void)state;
@@ -29,7 +31,7 @@ static void test_conversions(void **state)
     assert_true(isnan(vw_cnv_pcn_from_log2r(NAN)));
 }
 
-/* TF from a truncal heterozygous diploid mutation (SCIENCE.md 3.6, m = 1,
+/* TF from a truncal heterozygous diploid mutation (VAF = TF m / (TF CN_t + 2 (1 - TF)), m = 1,
  * CN_t = 2): TF = 2 VAF, capped at 1.  VAF 2.5 % -> TF 5 %, and with that
  * TF a pCN of 2.4 is CN_t = 2 + 0.4 / 0.05 = 10 (HERACLES, T6). */
 static void test_tf_from_truncal(void **state)
@@ -106,7 +108,8 @@ static void test_builtin(void **state)
     assert_int_equal(rs->r[8].end, 37886679);
     assert_int_equal(rs->r[8].end - rs->r[8].beg, 2513);
     assert_int_equal(rs->approx, 0);
-    /* GRCh38 ERBB2 = GRCh37 + 1,843,747 (SCIENCE.md 2.2) */
+    /* GRCh38 ERBB2 = GRCh37 + 1,843,747 (the offset of the ERBB2 hotspots S310, L755, V842
+     * between the catalogue's two builds) */
     vw_cnv_regions_t *r38 = vw_cnv_regions_init();
     assert_int_equal(vw_cnv_regions_builtin(r38, VW_BUILD_GRCH38, "ERBB2", 5000), 0);
     assert_int_equal(r38->r[0].beg - rs->r[0].beg, 1843747);

@@ -21,17 +21,6 @@
 #include "vafwatch/patient.h"
 #include "vafwatch/stats.h"
 
-#define assert_rel(a, b, tol) do {                                            \
-    double a_ = (a), b_ = (b);                                                \
-    if (!(fabs(a_ - b_) <= (tol) * fabs(b_)))                                 \
-        fail_msg("%s = %.17g, expected %.17g (relative %g)", #a, a_, b_, (double)(tol)); \
-} while (0)
-#define assert_abs(a, b, tol) do {                                            \
-    double a_ = (a), b_ = (b);                                                \
-    if (!(fabs(a_ - b_) <= (tol)))                                            \
-        fail_msg("%s = %.17g, expected %.17g (absolute %g)", #a, a_, b_, (double)(tol)); \
-} while (0)
-
 static int setup(void **state)
 {
     (void)state;
