@@ -2,6 +2,8 @@
  * parsing, normalisation, PoN, calls.  Expected values are closed formulas
  * worked by hand (noted beside each). */
 #include <errno.h>
+#include <htslib/faidx.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -290,6 +292,52 @@ static void test_normalise_call(void **state)
     vw_cnv_regions_destroy(rs);
 }
 
+/* A 40-base contig chr1 in four 10-base pieces, GC counted by hand over the
+ * A/C/G/T bases only:
+ *   [0,10)  GGGGCCCCAA  8/10 = 0.8
+ *   [10,20) ATATATATGC  2/10 = 0.2
+ *   [20,30) NNNNNNACGT  2/4 (6 N)
+ *   [30,40) NNNNACGTAC  3/6 = 0.5 (4 N) */
+static const char *gc_fasta = ">chr1\nGGGGCCCCAAATATATATGCNNNNNNACGTNNNNACGTAC\n";
+
+static void test_regions_gc(void **state)
+{
+    (void)state;
+    char *fa = write_tmp(gc_fasta);
+    assert_int_equal(fai_build(fa), 0);
+    vw_cnv_regions_t *rs = vw_cnv_regions_init();
+    assert_int_equal(vw_cnv_regions_add(rs, "1", 0, 10, "G1", 0), 0);    /* "1" finds chr1 */
+    assert_int_equal(vw_cnv_regions_add(rs, "chr1", 10, 20, ".", 1), 0);
+    assert_int_equal(vw_cnv_regions_add(rs, "chr1", 20, 30, ".", 1), 0);
+    assert_int_equal(vw_cnv_regions_add(rs, "chr1", 0, 40, "G2", 0), 0);
+    assert_int_equal(vw_cnv_regions_add(rs, "chr1", 20, 24, "G3", 0), 0); /* all N */
+    assert_int_equal(vw_cnv_regions_gc(rs, fa), 0);
+    assert_rel(rs->r[0].gc, 0.8, 1e-15);
+    assert_rel(rs->r[1].gc, 0.2, 1e-15);
+    assert_rel(rs->r[2].gc, 0.5, 1e-15);
+    assert_rel(rs->r[3].gc, 15.0 / 30.0, 1e-15); /* (8 + 2 + 2 + 3) / (10 + 10 + 4 + 6) */
+    assert_true(isnan(rs->r[4].gc));
+    vw_cnv_regions_destroy(rs);
+    /* a contig the FASTA does not have; a region past its end */
+    int lvl = vw_log_get_level();
+    vw_log_set_level(VW_LOG_QUIET);
+    rs = vw_cnv_regions_init();
+    assert_int_equal(vw_cnv_regions_add(rs, "chr2", 0, 10, "G1", 0), 0);
+    assert_int_equal(vw_cnv_regions_gc(rs, fa), VW_EBUILD);
+    vw_cnv_regions_destroy(rs);
+    rs = vw_cnv_regions_init();
+    assert_int_equal(vw_cnv_regions_add(rs, "chr1", 30, 50, "G1", 0), 0);
+    assert_int_equal(vw_cnv_regions_gc(rs, fa), VW_EBUILD);
+    assert_int_equal(vw_cnv_regions_gc(rs, "/nonexistent/ref.fa"), VW_EINPUT);
+    vw_log_set_level(lvl);
+    vw_cnv_regions_destroy(rs);
+    char fai[600];
+    snprintf(fai, sizeof fai, "%s.fai", fa);
+    unlink(fai);
+    unlink(fa);
+    free(fa);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -299,6 +347,7 @@ int main(void)
         cmocka_unit_test(test_builtin),
         cmocka_unit_test(test_bed),
         cmocka_unit_test(test_normalise_call),
+        cmocka_unit_test(test_regions_gc),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,6 +4,8 @@
  * noise is not the model's own (tests/unit/genome_sim.h).  Expected values
  * are hand counts or the simulation's truth, noted beside each. */
 #include <errno.h>
+#include <htslib/faidx.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -531,6 +533,83 @@ static void test_gwig_canon(void **state)
     assert_string_equal(vw_gwig_canon("chr123", tiny, sizeof tiny), "12");
 }
 
+/* A 40-base contig chr1 in four 10-base pieces, GC counted by hand over the
+ * A/C/G/T bases only:
+ *   [0,10)  GGGGCCCCAA  8/10 = 0.8
+ *   [10,20) ATATATATGC  2/10 = 0.2
+ *   [20,30) NNNNNNACGT  2/4 (6 N)
+ *   [30,40) NNNNACGTAC  3/6 = 0.5 (4 N) */
+static const char *gc_fasta = ">chr1\nGGGGCCCCAAATATATATGCNNNNNNACGTNNNNACGTAC\n";
+
+/* vw_genome_gc_fasta: bins of 10 on contig "1" (found as chr1); a bin more
+ * than half N is NAN, one with 4 N of 10 counts its 6 bases. */
+static void test_genome_gc_fasta(void **state)
+{
+    (void)state;
+    const char *fa = put_file("gc.fa", gc_fasta);
+    assert_int_equal(fai_build(fa), 0);
+    vw_gwig_t *w = vw_gwig_init(10);
+    assert_non_null(w);
+    assert_int_equal(vw_gwig_add_contig(w, "1", 40), 0);
+    vw_genome_t *g = vw_genome_init("s", w);
+    assert_non_null(g);
+    assert_int_equal(vw_genome_gc_fasta(g, fa), 0);
+    assert_rel(g->gc[0], 0.8, 1e-15);
+    assert_rel(g->gc[1], 0.2, 1e-15);
+    assert_true(isnan(g->gc[2]));
+    assert_rel(g->gc[3], 0.5, 1e-15);
+    vw_genome_destroy(g);
+    /* a contig the FASTA does not have */
+    w = vw_gwig_init(10);
+    assert_int_equal(vw_gwig_add_contig(w, "chr9", 20), 0);
+    g = vw_genome_init("s", w);
+    int lvl = vw_log_get_level();
+    vw_log_set_level(VW_LOG_QUIET);
+    assert_int_equal(vw_genome_gc_fasta(g, fa), VW_EBUILD);
+    vw_log_set_level(lvl);
+    vw_genome_destroy(g);
+}
+
+/* vw_gsum_read_tsv: columns found by name (in any order, extra ones
+ * ignored), NA as NaN; a sample twice is VW_EINPUT; a bad number VW_EPARSE. */
+static void test_gsum_read(void **state)
+{
+    (void)state;
+    const char *p = put_file("sum.tsv",
+        "#sample\textra\ttf\ttf_lo\ttf_hi\tdetected\tllr\tploidy\tneutral_cn\tfga\tcin_wgii\n"
+        "D1\tx\t0.12\t0.08\t0.15\tyes\t35.5\t2\t2\t0.31\t0.27\n"
+        "D2\ty\t0\t0\t0.02\tno\t0.4\t2\t2\tNA\tNA\n");
+    vw_gsum_t *s = vw_gsum_init();
+    assert_non_null(s);
+    assert_int_equal(vw_gsum_read_tsv(s, p), 0);
+    assert_int_equal(s->n, 2);
+    assert_string_equal(s->sample[0], "D1");
+    assert_rel(s->fit[0].tf, 0.12, 1e-15);
+    assert_rel(s->fit[0].tf_lo, 0.08, 1e-15);
+    assert_rel(s->fit[0].tf_hi, 0.15, 1e-15);
+    assert_int_equal(s->fit[0].detected, 1);
+    assert_rel(s->fit[0].llr, 35.5, 1e-15);
+    assert_rel(s->fga[0], 0.31, 1e-15);
+    assert_rel(s->wgii[0], 0.27, 1e-15);
+    assert_string_equal(s->sample[1], "D2");
+    assert_int_equal(s->fit[1].detected, 0);
+    assert_abs(s->fit[1].tf, 0.0, 0.0);
+    assert_true(isnan(s->fga[1]));
+    assert_true(isnan(s->wgii[1]));
+    int lvl = vw_log_get_level();
+    vw_log_set_level(VW_LOG_QUIET);
+    assert_int_equal(vw_gsum_read_tsv(s, p), VW_EINPUT);    /* D1 again */
+    vw_gsum_t *t = vw_gsum_init();
+    assert_int_equal(vw_gsum_read_tsv(t, put_file("bad.tsv",
+        "#sample\ttf\ttf_lo\ttf_hi\tdetected\tllr\tploidy\tneutral_cn\tfga\tcin_wgii\n"
+        "D1\t0.1x\t0\t0.2\tyes\t1\t2\t2\t0\t0\n")), VW_EPARSE);
+    assert_int_equal(vw_gsum_read_tsv(t, "/nonexistent/sum.tsv"), -ENOENT);
+    vw_log_set_level(lvl);
+    vw_gsum_destroy(t);
+    vw_gsum_destroy(s);
+    vw_gsum_destroy(NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -547,6 +626,8 @@ int main(void)
         cmocka_unit_test(test_series),
         cmocka_unit_test(test_pon),
         cmocka_unit_test(test_gwig_canon),
+        cmocka_unit_test(test_genome_gc_fasta),
+        cmocka_unit_test(test_gsum_read),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
