@@ -611,6 +611,114 @@ static void test_bg_source_name(void **state)
     assert_string_equal(vw_bg_source_name((vw_bg_source_t)7), "unknown");
 }
 
+/* Two samples x two SNVs on chr1, as the call stage would give them. */
+static vw_calls_t *two_by_two(void)
+{
+    vw_calls_t *cs = vw_calls_init();
+    assert_non_null(cs);
+    const char *samples[] = {"S1", "S2"};
+    for (int site = 0; site < 2; site++) {
+        for (int j = 0; j < 2; j++) {
+            vw_call_t c;
+            memset(&c, 0, sizeof c);
+            c.sample = (char *)samples[j]; c.chrom = "chr1"; c.id = site ? "B_site" : "A_site";
+            c.gene = "GENE"; c.protein = "p.X1Y"; c.cdna = "c.1A>B";
+            c.ref = site ? "G" : "C"; c.alt = site ? "A" : "T";
+            c.pos1 = site ? 200 : 100;
+            c.depth = 5000; c.alt_count = (site == 0 && j == 0) ? 150 : 2;
+            c.ref_count = c.depth - c.alt_count;
+            c.vaf = (double)c.alt_count / c.depth; c.vaf_lo = c.vaf / 2; c.vaf_hi = c.vaf * 2;
+            c.p_value = (site == 0 && j == 0) ? 1e-40 : 0.3;
+            c.q_value = (site == 0 && j == 0) ? 1e-39 : NAN;
+            c.detected = (site == 0 && j == 0);
+            c.lod95 = 0.0026; c.bg_error = 1e-4;
+            c.copies_per_ml = NAN;
+            assert_int_equal(vw_calls_push(cs, &c), 0);
+        }
+    }
+    return cs;
+}
+
+/* The calls VCF read back by htslib: header lines of the build, one record
+ * per site with both samples, AD/DP/DET per sample, FILTER not_detected
+ * where no sample is detected. */
+static void test_calls_vcf_read_back(void **state)
+{
+    (void)state;
+    vw_calls_t *cs = two_by_two();
+    char dir[] = "/tmp/vw_test_vcf_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[256];
+    snprintf(path, sizeof path, "%s/c.vcf.gz", dir);
+    vw_calls_vcf_opt_t o = {"9.9.9", "vafwatch call x", VW_BUILD_GRCH37, NULL};
+    assert_int_equal(vw_calls_write_vcf_opt(cs, path, &o), 0);
+    htsFile *fp = bcf_open(path, "r");
+    assert_non_null(fp);
+    bcf_hdr_t *h = bcf_hdr_read(fp);
+    assert_non_null(h);
+    assert_int_equal(bcf_hdr_nsamples(h), 2);
+    assert_string_equal(h->samples[0], "S1");
+    assert_string_equal(h->samples[1], "S2");
+    kstring_t ks = {0, 0, NULL};
+    assert_int_equal(bcf_hdr_format(h, 0, &ks), 0);
+    assert_non_null(strstr(ks.s, "##reference=GRCh37"));
+    assert_non_null(strstr(ks.s, "##contig=<ID=chr1,length=249250621>"));
+    assert_non_null(strstr(ks.s, "##vafwatchVersion=9.9.9"));
+    free(ks.s);
+    bcf1_t *r = bcf_init();
+    int32_t *ad = NULL, *dp = NULL, *det = NULL;
+    int n_ad = 0, n_dp = 0, n_det = 0, nrec = 0;
+    while (bcf_read(fp, h, r) == 0) {
+        assert_int_equal(bcf_unpack(r, BCF_UN_ALL), 0);
+        assert_string_equal(bcf_hdr_id2name(h, r->rid), "chr1");
+        assert_int_equal(r->pos + 1, nrec ? 200 : 100);
+        assert_string_equal(r->d.allele[0], nrec ? "G" : "C");
+        assert_string_equal(r->d.allele[1], nrec ? "A" : "T");
+        assert_int_equal(bcf_get_format_int32(h, r, "AD", &ad, &n_ad), 4);
+        assert_int_equal(bcf_get_format_int32(h, r, "DP", &dp, &n_dp), 2);
+        assert_int_equal(bcf_get_format_int32(h, r, "DET", &det, &n_det), 2);
+        assert_int_equal(ad[0], nrec ? 4998 : 4850);
+        assert_int_equal(ad[1], nrec ? 2 : 150);
+        assert_int_equal(ad[2], 4998);
+        assert_int_equal(ad[3], 2);
+        assert_int_equal(dp[0], 5000);
+        assert_int_equal(det[0], nrec ? 0 : 1);
+        assert_int_equal(det[1], 0);
+        assert_int_equal(bcf_has_filter(h, r, "not_detected"), nrec ? 1 : 0);
+        nrec++;
+    }
+    assert_int_equal(nrec, 2);
+    free(ad); free(dp); free(det);
+    bcf_destroy(r);
+    bcf_hdr_destroy(h);
+    assert_int_equal(hts_close(fp), 0);
+    vw_calls_destroy(cs);
+    assert_int_equal(vw_test_rmtree(dir), 0);
+}
+
+/* The calls JSON: the command, one object per call, NaN as null. */
+static void test_calls_json(void **state)
+{
+    (void)state;
+    vw_calls_t *cs = two_by_two();
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    assert_non_null(fp);
+    assert_int_equal(vw_calls_write_json(cs, fp, "vafwatch call -o x"), 0);
+    assert_int_equal(fclose(fp), 0);
+    assert_non_null(strstr(buf, "\"command\": \"vafwatch call -o x\""));
+    assert_non_null(strstr(buf, "\"calls\": ["));
+    int n = 0;
+    for (const char *q = buf; (q = strstr(q, "\"sample\": \"S")) != NULL; q++)
+        n++;
+    assert_int_equal(n, 4);
+    assert_non_null(strstr(buf, "\"q_value\": null"));
+    assert_null(strstr(buf, "nan"));
+    free(buf);
+    vw_calls_destroy(cs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -627,6 +735,8 @@ int main(void)
         cmocka_unit_test(test_bad_args),
         cmocka_unit_test(test_tsv_extremes),
         cmocka_unit_test(test_bg_source_name),
+        cmocka_unit_test(test_calls_vcf_read_back),
+        cmocka_unit_test(test_calls_json),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
