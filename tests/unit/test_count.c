@@ -795,6 +795,77 @@ static void test_count_cache(void **state)
     vw_targets_destroy(ts);
 }
 
+/* The counts as JSON carry the hand count of test_fragments (snv: depth 5,
+ * ref 1, alt 3, other 1, discordant 1; fragment medians 68 ref, 13 alt). */
+static void test_count_json(void **state)
+{
+    (void)state;
+    vw_targets_t *ts = load_targets();
+    vw_count_opt_t opt;
+    vw_count_opt_init(&opt);
+    opt.stream = 1;
+    vw_sample_counts_t *s = NULL;
+    assert_int_equal(vw_count_file(sam_path, NULL, ts, &opt, &s), 0);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    assert_non_null(fp);
+    assert_int_equal(vw_count_write_json(fp, ts, &s, 1, "vafwatch count x"), 0);
+    assert_int_equal(fclose(fp), 0);
+    assert_non_null(strstr(buf, "\"format\": \"vafwatch-counts\""));
+    assert_non_null(strstr(buf, "\"command\": \"vafwatch count x\""));
+    assert_non_null(strstr(buf, "\"sample\": \"patientA_draw1\""));
+    const char *snv = strstr(buf, "{\"id\": \"snv\"");
+    assert_non_null(snv);
+    const char *end = strchr(snv, '}');
+    assert_non_null(end);
+    char obj[1024];
+    snprintf(obj, sizeof obj, "%.*s", (int)(end - snv), snv);
+    assert_non_null(strstr(obj, "\"depth\": 5,"));
+    assert_non_null(strstr(obj, "\"ref_count\": 1,"));
+    assert_non_null(strstr(obj, "\"alt_count\": 3,"));
+    assert_non_null(strstr(obj, "\"other_count\": 1,"));
+    assert_non_null(strstr(obj, "\"discordant\": 1,"));
+    assert_non_null(strstr(obj, "\"ref_median_fraglen\": 68"));
+    assert_non_null(strstr(obj, "\"alt_median_fraglen\": 13"));
+    free(buf);
+    vw_sample_counts_destroy(s);
+    vw_targets_destroy(ts);
+}
+
+/* '#count_unit' lines: a sample counted in molecules gets its unit, minimum
+ * family and duplex setting back from the table; samples without a line, or
+ * with a malformed one, are left as they are. */
+static void test_count_tsv_units(void **state)
+{
+    (void)state;
+    char path[640];
+    snprintf(path, sizeof path, "%s/units.tsv", dir);
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs("#sample\tchrom\tpos\n"
+          "#count_unit\tA\tmolecule\t3\t1\n"
+          "#count_unit\tB\tfragment\t1\t0\n"
+          "#count_unit\tC\tmolecule\tx\t0\n"
+          "A\tsim1\t101\n"
+          "#count_unit\tD\tmolecule\t2\t0\n", fp);   /* after the data: not read */
+    assert_int_equal(fclose(fp), 0);
+    vw_sample_counts_t a = {0}, b = {0}, c = {0}, d = {0};
+    a.sample = "A"; b.sample = "B"; c.sample = "C"; d.sample = "D";
+    vw_sample_counts_t *s[] = {&a, &b, &c, &d};
+    assert_int_equal(vw_count_tsv_units(path, s, 4), 0);
+    assert_int_equal(a.unit, VW_UNIT_MOLECULE);
+    assert_int_equal(a.min_family, 3);
+    assert_int_equal(a.duplex_only, 1);
+    assert_int_equal(b.unit, 0);   /* untouched: 0 as initialised */
+    assert_int_equal(c.unit, 0);
+    assert_int_equal(d.unit, 0);
+    char missing[640];
+    snprintf(missing, sizeof missing, "%s/none.tsv", dir);
+    assert_int_equal(vw_count_tsv_units(missing, s, 4), -ENOENT);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -812,6 +883,8 @@ int main(void)
         cmocka_unit_test(test_count_regions),
         cmocka_unit_test(test_count_open_in),
         cmocka_unit_test(test_count_cache),
+        cmocka_unit_test(test_count_json),
+        cmocka_unit_test(test_count_tsv_units),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
