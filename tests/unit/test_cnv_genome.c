@@ -610,6 +610,82 @@ static void test_gsum_read(void **state)
     vw_gsum_destroy(NULL);
 }
 
+/* The summary table written for two draws reads back through
+ * vw_gsum_read_tsv; tf_change and rise follow the header's rule (rise: both
+ * detected and this tf_lo above the previous tf_hi); the best fit of each
+ * ploidy goes to tf_ploidy2/3. */
+static void test_genome_summary_round_trip(void **state)
+{
+    (void)state;
+    vw_gwig_t *w1 = vw_gwig_init(1000), *w2 = vw_gwig_init(1000);
+    assert_int_equal(vw_gwig_add_contig(w1, "1", 5000), 0);
+    assert_int_equal(vw_gwig_add_contig(w2, "1", 5000), 0);
+    vw_genome_t *g1 = vw_genome_init("D1", w1), *g2 = vw_genome_init("D2", w2);
+    assert_non_null(g1);
+    assert_non_null(g2);
+    vw_gfit_t f1, f2, alt[2];
+    memset(&f1, 0, sizeof f1);
+    memset(alt, 0, sizeof alt);
+    f1.tf = 0.05; f1.tf_lo = 0.03; f1.tf_hi = 0.07; f1.tf_ml = 0.05; f1.ploidy = 2.0; f1.neutral = 2;
+    f1.llr = 20.0; f1.sd = 0.1; f1.detected = 1; f1.n_bins = 100;
+    f2 = f1;
+    f2.tf = 0.2; f2.tf_lo = 0.15; f2.tf_hi = 0.25; f2.tf_ml = 0.2; f2.neutral = 3; f2.ploidy = 3.1;
+    alt[0].neutral = 2; alt[0].tf = 0.18;
+    alt[1].neutral = 3; alt[1].tf = 0.2;
+    const char *p = put_file("summary.tsv", "");
+    FILE *fp = fopen(p, "w");
+    assert_non_null(fp);
+    assert_int_equal(vw_genome_write_summary_header(fp), 0);
+    assert_int_equal(vw_genome_write_summary(fp, g1, &f1, 0.1, 0.12, 0, NULL, NULL), 0);
+    assert_int_equal(vw_genome_write_summary(fp, g2, &f2, 0.3, NAN, 2, alt, &f1), 0);
+    assert_int_equal(fclose(fp), 0);
+    vw_gsum_t *sum = vw_gsum_init();
+    assert_int_equal(vw_gsum_read_tsv(sum, p), 0);
+    assert_int_equal(sum->n, 2);
+    assert_string_equal(sum->sample[1], "D2");
+    assert_rel(sum->fit[0].tf, 0.05, 1e-12);   /* written to 3 decimals: exact here */
+    assert_rel(sum->fit[1].tf_lo, 0.15, 1e-12);
+    assert_rel(sum->fit[1].tf_hi, 0.25, 1e-12);
+    assert_int_equal(sum->fit[1].detected, 1);
+    assert_int_equal(sum->fit[1].neutral, 3);
+    assert_rel(sum->fit[1].ploidy, 3.1, 1e-12);
+    assert_rel(sum->fga[1], 0.3, 1e-12);
+    assert_true(isnan(sum->wgii[1]));
+    vw_gsum_destroy(sum);
+    /* the columns vw_gsum_read_tsv does not read, by name */
+    fp = fopen(p, "r");
+    char line[3][1024];
+    for (int i = 0; i < 3; i++)
+        assert_non_null(fgets(line[i], sizeof line[i], fp));
+    fclose(fp);
+    char *hf[32], *r1[32], *r2[32];
+    int nh = vw_split_tabs(line[0], hf, 32);
+    vw_chomp(line[1]);
+    vw_chomp(line[2]);
+    assert_int_equal(vw_split_tabs(line[1], r1, 32), nh);
+    assert_int_equal(vw_split_tabs(line[2], r2, 32), nh);
+    int seen = 0;
+    for (int i = 0; i < nh; i++) {
+        vw_chomp(hf[i]);
+        if (!strcmp(hf[i], "tf_change")) { assert_string_equal(r1[i], "NA"); assert_string_equal(r2[i], "0.150"); seen++; }
+        if (!strcmp(hf[i], "rise")) { assert_string_equal(r1[i], "NA"); assert_string_equal(r2[i], "yes"); seen++; }
+        if (!strcmp(hf[i], "tf_ploidy2")) { assert_string_equal(r1[i], "NA"); assert_string_equal(r2[i], "0.180"); seen++; }
+        if (!strcmp(hf[i], "tf_ploidy3")) { assert_string_equal(r2[i], "0.200"); seen++; }
+    }
+    assert_int_equal(seen, 4);
+    /* not a rise when the intervals overlap */
+    f2.tf_lo = 0.06;
+    fp = fopen(p, "w");
+    assert_int_equal(vw_genome_write_summary(fp, g2, &f2, 0.3, 0.2, 0, NULL, &f1), 0);
+    fclose(fp);
+    fp = fopen(p, "r");
+    assert_non_null(fgets(line[0], sizeof line[0], fp));
+    fclose(fp);
+    assert_non_null(strstr(line[0], "\t0.150\tno\t"));
+    vw_genome_destroy(g1);
+    vw_genome_destroy(g2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -628,6 +704,7 @@ int main(void)
         cmocka_unit_test(test_gwig_canon),
         cmocka_unit_test(test_genome_gc_fasta),
         cmocka_unit_test(test_gsum_read),
+        cmocka_unit_test(test_genome_summary_round_trip),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
