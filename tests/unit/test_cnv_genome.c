@@ -686,6 +686,44 @@ static void test_genome_summary_round_trip(void **state)
     vw_genome_destroy(g2);
 }
 
+/* The segment, arm and focal tables of hand-made records: 0-based starts
+ * written 1-based (the seg format of DNAcopy/ichorCNA: ID chrom loc.start
+ * loc.end num.mark ... seg.mean), NA for unknown values, calls by name. */
+static void test_genome_region_writers(void **state)
+{
+    (void)state;
+    vw_gwig_t *w = vw_gwig_init(1000000);
+    assert_int_equal(vw_gwig_add_contig(w, "chr1", 5000000), 0);
+    vw_genome_t *g = vw_genome_init("D1", w);
+    assert_non_null(g);
+    vw_gseg_t seg = {0, 0, 3000000, 3, 3, 0.25};
+    vw_garm_t arms[2] = {{0, "p", 0, 1000000, 1, NAN, NAN, NAN, -2},
+                         {0, "q", 1000000, 5000000, 4, -0.3, 1.0, 0.75, -1}};
+    vw_gfocal_t foc[2] = {{"ERBB2", -1, 0, 0, NAN, NAN, NAN, -1},
+                          {"MET", 0, 2000000, 3000000, 0.5, 4.2, 5.0, 1}};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    assert_non_null(fp);
+    assert_int_equal(vw_genome_write_seg(fp, g, &seg, 1, 1), 0);
+    assert_int_equal(vw_genome_write_arms(fp, g, arms, 2, 1), 0);
+    assert_int_equal(vw_genome_write_focal(fp, g, foc, 2, 1), 0);
+    assert_int_equal(vw_genome_write_seg(fp, g, &seg, 1, 0), 0);   /* no header */
+    assert_int_equal(fclose(fp), 0);
+    assert_string_equal(buf,
+        "ID\tchrom\tloc.start\tloc.end\tnum.mark\tcopy_number\tseg.mean\n"
+        "D1\tchr1\t1\t3000000\t3\t3\t0.2500\n"
+        "#sample\tchrom\tarm\tstart\tend\tn_bins\tlog2r\tcn\tfrac_altered\tcall\n"
+        "D1\tchr1\tp\t1\t1000000\t1\tNA\tNA\tNA\tNA\n"
+        "D1\tchr1\tq\t1000001\t5000000\t4\t-0.3000\t1.0\t0.750\tloss\n"
+        "#sample\tgene\tchrom\tbin_start\tbin_end\tlog2r\tz\tcn\tfocal_gain\n"
+        "D1\tERBB2\tNA\tNA\tNA\tNA\tNA\tNA\tNA\n"
+        "D1\tMET\tchr1\t2000001\t3000000\t0.5000\t4.20\t5\tyes\n"
+        "D1\tchr1\t1\t3000000\t3\t3\t0.2500\n");
+    free(buf);
+    vw_genome_destroy(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -705,6 +743,7 @@ int main(void)
         cmocka_unit_test(test_genome_gc_fasta),
         cmocka_unit_test(test_gsum_read),
         cmocka_unit_test(test_genome_summary_round_trip),
+        cmocka_unit_test(test_genome_region_writers),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
