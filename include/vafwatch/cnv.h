@@ -1,8 +1,8 @@
 /*
  * cnv.h -- gene copy number from depth: fragments per region, normalised to
  * the sample's own reference regions, compared with a panel of normals
- * (PoN), and turned into plasma and tumour copy number (the mixture of ichorCNA:
- * Adalsteinsson et al., Nat Commun 2017).
+ * (PoN), and turned into plasma and tumour copy number (the mixture of
+ * ichorCNA: Adalsteinsson et al., Nat Commun 2017).
  *
  * Coordinates: regions are 0-based half-open inside (beg, end); the BED
  * parser reads BED (0-based start); the TSV writers print 1-based
@@ -15,6 +15,10 @@
  *   z_g      = (log2R_g - mean_PoN) / max(sd_PoN, min_sd)   (normals: leave-one-out)
  *   pCN      = 2 * 2^log2R_g
  *   CN_t     = 2 + (pCN - 2) / TF     and back   pCN = 2 + TF * (CN_t - 2)
+ *
+ * Thread safety: no shared state; functions on different objects may run
+ * concurrently, one object is used by one thread at a time.  Logging goes
+ * through log.h.
  */
 #ifndef VW_CNV_H
 #define VW_CNV_H

@@ -23,6 +23,10 @@
  *     by the report writers.
  *
  * docs/statistics.md explains each method in prose.
+ *
+ * Thread safety: no shared state; every function may run on several threads
+ * at once (GSL's error handler is switched off once, by main, before any
+ * thread starts).
  */
 #ifndef VW_STATS_H
 #define VW_STATS_H

@@ -13,6 +13,10 @@
  * (not logged), -ENOMEM, VW_EINPUT for calls that contradict the sheet
  * (logged: the sample or target is named) and VW_ESTATS when a statistic
  * fails.  Output parameters are left untouched on failure.
+ *
+ * Thread safety: no shared state; functions on different objects may run
+ * concurrently, one object is used by one thread at a time.  Logging goes
+ * through log.h.
  */
 #ifndef VW_TRACK_H
 #define VW_TRACK_H
