@@ -83,8 +83,9 @@ static void test_error_code(void **state)
     vw_error_code(-ENOENT, "%s", "x.tsv");
     vw_error_code(VW_EPARSE, "x.tsv:3: column '%s'", "pos");
     char expect[256];
-    snprintf(expect, sizeof expect, "vafwatch count: x.tsv: %s\nvafwatch count: x.tsv:3: column 'pos': malformed input\n",
-             strerror(ENOENT));
+    snprintf(expect, sizeof expect,
+             "vafwatch count: x.tsv: %s\n"
+             "vafwatch count: x.tsv:3: column 'pos': malformed input\n", strerror(ENOENT));
     assert_string_equal(logged(), expect);
 }
 
