@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "vafwatch/cnv_genome.h"
@@ -731,6 +732,136 @@ static void test_genome_region_writers(void **state)
     vw_genome_destroy(g);
 }
 
+/* vw_genome_focal: the bin holding a built-in gene's midpoint against the
+ * rest of its arm.  chr17 of GRCh37 in 1-Mb bins; ERBB2 (17:37,844,167-
+ * 37,886,679, midpoint in bin [37 Mb, 38 Mb)) at log2r 0.8, state 5; every
+ * other bin log2r 0, state 2.  No centromere given: the whole contig is the
+ * arm, median 0, so z = 0.8 / sd.  EGFR, MET, KRAS (chr7, chr12) are not in
+ * the bins: NA. */
+static void test_genome_focal(void **state)
+{
+    (void)state;
+    vw_gwig_t *w = vw_gwig_init(1000000);
+    assert_int_equal(vw_gwig_add_contig(w, "chr17", 81195210), 0);
+    vw_genome_t *g = vw_genome_init("D1", w);
+    assert_non_null(g);
+    for (int i = 0; i < g->w->n; i++) {
+        g->log2r[i] = 0.0;
+        g->cn[i] = 2.0;
+    }
+    g->log2r[37] = 0.8;
+    g->cn[37] = 5.0;
+    vw_gfocal_t f[4];
+    assert_int_equal(vw_genome_focal(g, NULL, VW_BUILD_GRCH37, 2, 0.2, f), 4);
+    int seen = 0;
+    for (int k = 0; k < 4; k++) {
+        if (strcmp(f[k].gene, "ERBB2") != 0) {
+            assert_int_equal(f[k].cid, -1);
+            assert_int_equal(f[k].gain, -1);
+            continue;
+        }
+        seen = 1;
+        assert_int_equal(f[k].cid, 0);
+        assert_int_equal(f[k].beg, 37000000);
+        assert_int_equal(f[k].end, 38000000);
+        assert_rel(f[k].log2r, 0.8, 1e-15);
+        assert_rel(f[k].z, 4.0, 1e-12);
+        assert_rel(f[k].cn, 5.0, 1e-15);
+        assert_int_equal(f[k].gain, 1);
+    }
+    assert_true(seen);
+    /* z = 0.8 / 0.5 = 1.6 < 3: no gain */
+    assert_int_equal(vw_genome_focal(g, NULL, VW_BUILD_GRCH37, 2, 0.5, f), 4);
+    for (int k = 0; k < 4; k++)
+        if (!strcmp(f[k].gene, "ERBB2")) {
+            assert_rel(f[k].z, 1.6, 1e-12);
+            assert_int_equal(f[k].gain, 0);
+        }
+    /* an unknown build: every row NA */
+    assert_int_equal(vw_genome_focal(g, NULL, VW_BUILD_UNKNOWN, 2, 0.2, f), 4);
+    for (int k = 0; k < 4; k++) {
+        assert_int_equal(f[k].cid, -1);
+        assert_int_equal(f[k].gain, -1);
+        assert_true(isnan(f[k].z));
+    }
+    vw_genome_destroy(g);
+}
+
+/* The bins table: 1-based starts, the last bin of a contig short, NA for
+ * unknown values, the mask as names (docs/copy-number.md). */
+static void test_genome_write_bins(void **state)
+{
+    (void)state;
+    vw_gwig_t *w = vw_gwig_init(1000);
+    assert_int_equal(vw_gwig_add_contig(w, "chr1", 2500), 0);
+    w->v[0] = 120; w->v[1] = 98; w->v[2] = NAN;
+    vw_genome_t *g = vw_genome_init("D1", w);
+    assert_non_null(g);
+    g->gc[0] = 0.41; g->gc[1] = 0.5;
+    g->log2r[0] = -0.05; g->cn[0] = 2;
+    g->mask[1] = VW_GBIN_LOWMAP | VW_GBIN_OUTLIER;
+    g->mask[2] = VW_GBIN_NODATA;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    assert_non_null(fp);
+    assert_int_equal(vw_genome_write_bins(fp, g, 1), 0);
+    assert_int_equal(fclose(fp), 0);
+    assert_string_equal(buf, "#sample\tchrom\tstart\tend\treads\tgc\tmap\tlog2r\tcn\tmask\n"
+                             "D1\tchr1\t1\t1000\t120\t0.4100\tNA\t-0.0500\t2\t.\n"
+                             "D1\tchr1\t1001\t2000\t98\t0.5000\tNA\tNA\tNA\tlow_map,outlier\n"
+                             "D1\tchr1\t2001\t2500\tNA\tNA\tNA\tNA\tNA\tno_data\n");
+    free(buf);
+    vw_genome_destroy(g);
+}
+
+/* The genome report page of two draws: one self-contained HTML document
+ * (no external resource), sample names escaped, the tumour fraction over
+ * the draws and one genome plot per draw as inline SVG. */
+static void test_genome_write_html(void **state)
+{
+    (void)state;
+    vw_genome_t *g[2];
+    vw_gfit_t f[2];
+    double fga[2] = {0.1, NAN}, wgii[2] = {0.12, NAN};
+    const char *names[2] = {"D<1>", "D2"};
+    for (int k = 0; k < 2; k++) {
+        vw_gwig_t *w = vw_gwig_init(1000000);
+        assert_int_equal(vw_gwig_add_contig(w, "chr1", 10000000), 0);
+        g[k] = vw_genome_init(names[k], w);
+        assert_non_null(g[k]);
+        for (int i = 0; i < g[k]->w->n; i++) {
+            g[k]->log2r[i] = i < 5 ? 0.0 : 0.3;
+            g[k]->cn[i] = i < 5 ? 2 : 3;
+        }
+        memset(&f[k], 0, sizeof f[k]);
+        f[k].tf = k ? 0.2 : 0.1; f[k].tf_lo = f[k].tf - 0.03; f[k].tf_hi = f[k].tf + 0.03;
+        f[k].neutral = 2; f[k].ploidy = 2.5; f[k].detected = 1; f[k].n_bins = 10;
+    }
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    assert_non_null(fp);
+    assert_int_equal(vw_genome_write_html(fp, (const vw_genome_t *const *)g, f, fga, wgii, 2), 0);
+    assert_int_equal(fclose(fp), 0);
+    assert_int_equal(strncasecmp(buf, "<!DOCTYPE html>", 15), 0);
+    assert_non_null(strstr(buf, "</html>"));
+    assert_null(strstr(buf, "D<1>"));
+    assert_non_null(strstr(buf, "D&lt;1&gt;"));
+    assert_null(strstr(buf, "src=\"http"));
+    assert_null(strstr(buf, "href=\"http"));
+    int svg = 0, end = 0;
+    for (const char *q = buf; (q = strstr(q, "<svg")) != NULL; q++)
+        svg++;
+    for (const char *q = buf; (q = strstr(q, "</svg>")) != NULL; q++)
+        end++;
+    assert_int_equal(svg, end);
+    assert_int_equal(svg, 1 + 2);   /* the TF over the draws, and one genome plot per draw */
+    free(buf);
+    for (int k = 0; k < 2; k++)
+        vw_genome_destroy(g[k]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -751,6 +882,9 @@ int main(void)
         cmocka_unit_test(test_gsum_read),
         cmocka_unit_test(test_genome_summary_round_trip),
         cmocka_unit_test(test_genome_region_writers),
+        cmocka_unit_test(test_genome_focal),
+        cmocka_unit_test(test_genome_write_bins),
+        cmocka_unit_test(test_genome_write_html),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
