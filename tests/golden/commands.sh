@@ -12,7 +12,10 @@ SHEET=(-s)              # the cohort sheet of track/leadtime/report
 RULE=(-r)               # the emergence rule
 REPORT_DIR=(-O)         # the report's output directory
 # --json: a FILE in count, a flag (PREFIX.vafwatch.<kind>.json) in call and
-# leadtime.  json_arg PREFIX KIND prints the arguments for call/leadtime.
+# leadtime.  json_arg PREFIX KIND prints the arguments for call/leadtime;
+# when --json takes a FILE there too, it becomes
+#   json_arg() { printf '%s\n' --json "$1.vafwatch.$2.json"; }
+# (the same file names, so the goldens stay as they are).
 json_arg() { printf '%s\n' --json; }
 
 # The patients and draws of the golden cohort (testdata/cohort/make_cohort.py):
