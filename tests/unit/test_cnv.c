@@ -110,7 +110,7 @@ static void test_builtin(void **state)
     assert_int_equal(rs->r[8].end, 37886679);
     assert_int_equal(rs->r[8].end - rs->r[8].beg, 2513);
     assert_int_equal(rs->approx, 0);
-    /* GRCh38 ERBB2 = GRCh37 + 1,843,747 (the offset of the ERBB2 hotspots S310, L755, V842
+    /* GRCh38 ERBB2 = GRCh37 + 1,843,747 (the offset of the ERBB2 hotspots S310, L755, V777
      * between the catalogue's two builds) */
     vw_cnv_regions_t *r38 = vw_cnv_regions_init();
     assert_int_equal(vw_cnv_regions_builtin(r38, VW_BUILD_GRCH38, "ERBB2", 5000), 0);
