@@ -19,3 +19,5 @@ $SUDO apt-get install -y -qq --no-install-recommends snakemake >/dev/null
 # MultiQC reads the report's custom content (tests/cli/test_multiqc.sh); vcftools gives
 # vcf-validator and cwltool runs the CWL descriptions (docs/workflows/cwl)
 $SUDO apt-get install -y -qq --no-install-recommends multiqc vcftools cwltool >/dev/null
+# tests/list_untested.sh (public functions without a unit test) reads the headers with ctags
+$SUDO apt-get install -y -qq --no-install-recommends universal-ctags >/dev/null

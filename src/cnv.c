@@ -16,7 +16,7 @@
 #define LOG2R_FLOOR (-10.0) /* log2R of a region without fragments */
 
 /* ------------------------------------------------------------------ */
-/* Conversions (SCIENCE.md 3.7)                                        */
+/* Conversions (docs/copy-number.md)                                    */
 
 double vw_cnv_pcn_from_cn(double cn_t, double tf) { return 2.0 + tf * (cn_t - 2.0); }
 
@@ -130,7 +130,7 @@ int vw_cnv_regions_load_bed(vw_cnv_regions_t *rs, const char *path, int all_ref)
     return ret;
 }
 
-/* SCIENCE.md 2.2: 1-based inclusive spans.  MET is approximate there. */
+/* 1-based inclusive gene spans (docs/copy-number.md).  MET is approximate. */
 static const struct {
     const char *gene, *chrom;
     hts_pos_t beg37, end37, beg38, end38;

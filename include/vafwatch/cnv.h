@@ -1,7 +1,8 @@
 /*
  * cnv.h -- gene copy number from depth: fragments per region, normalised to
  * the sample's own reference regions, compared with a panel of normals
- * (PoN), and turned into plasma and tumour copy number (SCIENCE.md 3.7).
+ * (PoN), and turned into plasma and tumour copy number (the mixture of
+ * ichorCNA: Adalsteinsson et al., Nat Commun 2017).
  *
  * Coordinates: regions are 0-based half-open inside (beg, end); the BED
  * parser reads BED (0-based start); the TSV writers print 1-based
@@ -14,6 +15,10 @@
  *   z_g      = (log2R_g - mean_PoN) / max(sd_PoN, min_sd)   (normals: leave-one-out)
  *   pCN      = 2 * 2^log2R_g
  *   CN_t     = 2 + (pCN - 2) / TF     and back   pCN = 2 + TF * (CN_t - 2)
+ *
+ * Thread safety: no shared state; functions on different objects may run
+ * concurrently, one object is used by one thread at a time.  Logging goes
+ * through log.h.
  */
 #ifndef VW_CNV_H
 #define VW_CNV_H
@@ -35,7 +40,7 @@ double vw_cnv_cn_from_pcn(double pcn, double tf);
 /* Plasma copy number from a log2 ratio: 2 * 2^log2r. */
 double vw_cnv_pcn_from_log2r(double log2r);
 /* Tumour fraction from the VAF of a truncal, heterozygous, copy-neutral
- * (diploid) mutation: TF = 2 * VAF (SCIENCE.md 3.6 with m = 1, CN_t = 2),
+ * (diploid) mutation: TF = 2 * VAF (VAF = TF m / (TF CN_t + 2 (1 - TF)), m = 1, CN_t = 2),
  * capped at 1; NAN when vaf is not finite or <= 0. */
 double vw_cnv_tf_from_vaf(double vaf);
 
@@ -71,7 +76,7 @@ int vw_cnv_regions_add(vw_cnv_regions_t *rs, const char *chrom, hts_pos_t beg, h
  * Logs on failure (file:line).  Returns 0, VW_EPARSE or -errno. */
 int vw_cnv_regions_load_bed(vw_cnv_regions_t *rs, const char *path, int all_ref) VW_WARN_UNUSED;
 
-/* Appends the built-in gene spans (ERBB2, MET, KRAS, EGFR; SCIENCE.md 2.2)
+/* Appends the built-in gene spans (ERBB2, MET, KRAS, EGFR; docs/copy-number.md)
  * of 'build', tiled into bins of 'bin_size' bp (the last bin of a gene is
  * shorter).  'genes' is a comma-separated subset or NULL for all.
  * Returns 0, -EINVAL (unknown build or gene, bin_size < 1), -ENOMEM. */

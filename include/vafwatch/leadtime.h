@@ -2,9 +2,13 @@
  * leadtime.h -- per patient: first molecular emergence against radiographic
  * progression (lead time); per cohort: counts, median (range) and
  * Kaplan-Meier of time to molecular and to radiographic progression
- * (SCIENCE.md 4.1).  docs/tracking.md gives every definition.
+ * (RECIST 1.1: Eisenhauer et al., Eur J Cancer 2009).  docs/tracking.md
+ * gives every definition.
  *
  * Return convention as in track.h.  Nothing here logs.
+ *
+ * Thread safety: no shared state; functions on different objects may run
+ * concurrently, one object is used by one thread at a time.
  */
 #ifndef VW_LEADTIME_H
 #define VW_LEADTIME_H

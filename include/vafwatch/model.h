@@ -9,7 +9,8 @@
  *
  * A site is "noisy" when, among the normals with depth > 0, at least
  * noisy_frac2 (20 %) show >= 2 alt fragments, or at least noisy_frac1
- * (75 %) show >= 1 (the ctDNAtools black-list rules, SCIENCE.md 3.1).
+ * (75 %) show >= 1 (the black-list rules of ctDNAtools: Alkodsi et al.,
+ * bioRxiv 2020).
  *
  * Model file (text, '##' provenance lines, then one '#' header line):
  *   ##vafwatch_model=1
@@ -18,6 +19,10 @@
  *   #chrom pos ref alt id n_normals depth_total alt_total mu rho noisy
  * pos is 1-based; n_normals counts the normals used in the fit; noisy is
  * yes/no.
+ *
+ * Thread safety: no shared state; functions on different objects may run
+ * concurrently, one object is used by one thread at a time.  Logging goes
+ * through log.h.
  */
 #ifndef VW_MODEL_H
 #define VW_MODEL_H

@@ -23,6 +23,10 @@
  *     by the report writers.
  *
  * docs/statistics.md explains each method in prose.
+ *
+ * Thread safety: no shared state; every function may run on several threads
+ * at once (GSL's error handler is switched off once, by main, before any
+ * thread starts).
  */
 #ifndef VW_STATS_H
 #define VW_STATS_H
@@ -32,10 +36,11 @@
 #include "vafwatch/util.h"
 
 /* Genome equivalents per nanogram of human DNA: one haploid genome weighs
- * about 3.3 pg, so 1 ng / 3.3 pg = 303 GE (SCIENCE.md 3.2). */
+ * about 3.3 pg (3.1e9 bp x 650 g/mol per bp / 6.022e23 per mol), so 1 ng / 3.3 pg = 303 GE. */
 #define VW_GE_PER_NG 303.0
 
-/* Defaults of the background fit (SCIENCE.md 3.1, shearwater conventions). */
+/* Defaults of the background fit (the conventions of shearwater: Gerstung et al.,
+ * Bioinformatics 2014). */
 #define VW_STATS_VAF_MAX_NORMAL 0.1  /* normals with x/n above this are excluded */
 #define VW_STATS_RHO_MIN 1e-4        /* lower bound of the over-dispersion rho */
 #define VW_STATS_RHO_MAX 0.1         /* upper bound of rho */
@@ -127,8 +132,8 @@ typedef struct {
 /*
  * Fits the background (mu, rho) of one site from 'm' normals (x[j], n[j]).
  *
- * Samples with n_j == 0 or x_j / n_j > opt->vaf_max (truly variant, SCIENCE
- * 3.1) are skipped.  With X = sum x_j, N = sum n_j and J samples used:
+ * Samples with n_j == 0 or x_j / n_j > opt->vaf_max (truly variant; the 0.1 of
+ * shearwater and ctDNAtools) are skipped.  With X = sum x_j, N = sum n_j and J samples used:
  *
  *   mu = (X + a) / (N + a + b)                          (pseudocounts a, b)
  *
@@ -203,7 +208,7 @@ int vw_stats_ci_cp(long x, long n, double conf, double *ret_lo, double *ret_hi) 
 int vw_stats_ci_wilson(long x, long n, double conf, double *ret_lo, double *ret_hi) VW_WARN_UNUSED;
 
 /* ===================================================================== */
-/* Limits of detection (SCIENCE.md 3.2)                                   */
+/* Limits of detection (docs/statistics.md section 7)                     */
 /* ===================================================================== */
 
 /* Critical count k* = min{k : P(Bin(n, eps) >= k) <= alpha}: a sample with
@@ -259,7 +264,7 @@ int vw_stats_lod_bb(long n, double mu, double rho, double alpha, long n_tests, d
 int vw_stats_lod_molecules(double ge, double power, double *ret_f) VW_WARN_UNUSED;
 
 /* ===================================================================== */
-/* Trend over time (SCIENCE.md 3.4)                                       */
+/* Trend over time (docs/statistics.md section 8)                         */
 /* ===================================================================== */
 
 /* Cochran-Armitage test for a trend in proportions with scores t_i over m
@@ -308,7 +313,7 @@ int vw_stats_logit_trend(const long *x, const long *n, const double *t, size_t m
                          vw_trend_t *ret_fit) VW_WARN_UNUSED;
 
 /* ===================================================================== */
-/* Growth and decay (SCIENCE.md 3.5)                                      */
+/* Growth and decay (docs/statistics.md section 9)                        */
 /* ===================================================================== */
 
 typedef struct {
@@ -354,7 +359,7 @@ int vw_stats_growth_fit(const double *t, const long *x, const long *n, size_t m,
                         vw_growth_t *ret_fit) VW_WARN_UNUSED;
 
 /* ===================================================================== */
-/* Page's CUSUM for a binomial series (SCIENCE.md 3.4)                    */
+/* Page's CUSUM for a binomial series (Page, Biometrika 1954)             */
 /* ===================================================================== */
 
 /*

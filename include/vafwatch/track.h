@@ -1,6 +1,6 @@
 /*
  * track.h -- per patient x target series of plasma draws, and the decision
- * of whether and when a resistance clone emerged (SCIENCE.md 3.3-3.6, 4.1).
+ * of whether and when a resistance clone emerged (docs/tracking.md).
  *
  * Input: a timeline (cohort sheet + events; vw_timeline_t) and the calls of
  * the cohort (vw_calls_t, from the call stage or its table).  A call is
@@ -30,7 +30,7 @@
 #include "vafwatch/timeline.h"
 #include "vafwatch/util.h"
 
-/* The emergence rule (SCIENCE.md 3.3). */
+/* The emergence rule (docs/tracking.md). */
 typedef enum {
     VW_RULE_CONSECUTIVE = 0, /* two consecutive detected (assessable) draws; the date is the first */
     VW_RULE_STRICT,          /* one draw with p_value < alpha / (T m), confirmed at the next draw */

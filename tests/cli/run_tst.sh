@@ -32,7 +32,10 @@ export REF_PATH="$F/no-such-ref-dir/%s" REF_CACHE="$F/no-such-ref-dir/%s"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
 
-command -v samtools >/dev/null || { echo "samtools not found"; exit 77; }
+# The fixtures are written by tests/tools/vwfix (htslib; built beside vwparse),
+# not samtools: the table needs no samtools.
+FIX=${VWFIX:-$(dirname "$PARSE")/vwfix}
+[ -x "$FIX" ] || { echo "fixture writer $FIX not found"; exit 1; }
 command -v python3 >/dev/null || { echo "python3 not found"; exit 77; }
 
 # --- fixtures -------------------------------------------------------------------
@@ -83,14 +86,14 @@ PY
 read -r SITE REF1 ALT1 <"$F/site.txt"
 (
 cd "$F" || exit 1
-samtools faidx ref.fa
-samtools view -b -o good.bam good.sam && samtools index good.bam
-samtools view -b -o empty.bam hdr.sam && samtools index empty.bam
+"$FIX" faidx ref.fa
+"$FIX" view -b -o good.bam good.sam && "$FIX" index good.bam
+"$FIX" view -b -o empty.bam hdr.sam && "$FIX" index empty.bam
 cp good.bam noidx.bam
-samtools view -b -o unsorted.bam unsorted.sam
+"$FIX" view -b -o unsorted.bam unsorted.sam
 # CRAM against a reference that is then removed (its M5 is not in any cache)
-mkdir -p gone && cp ref.fa gone/r.fa && samtools view -C -T gone/r.fa -o good.cram good.sam \
-    && samtools index good.cram && rm -rf gone
+mkdir -p gone && cp ref.fa gone/r.fa && "$FIX" view -C -T gone/r.fa -o good.cram good.sam \
+    && "$FIX" index good.cram && rm -rf gone
 sz=$(stat -c %s good.bam)
 head -c $((sz / 2)) good.bam >trunc.bam && cp good.bam.bai trunc.bam.bai
 head -c $((sz - 28)) good.bam >noeof.bam   # no BGZF EOF marker: data complete, but nothing says so
@@ -104,18 +107,18 @@ while off < len(d):
     off += struct.unpack('<H', d[off + 16:off + 18])[0] + 1
 open(sys.argv[2], 'wb').write(d[:offs[len(offs) // 2]])
 PY
-samtools index cut.bam 2>/dev/null
+"$FIX" index cut.bam 2>/dev/null
 # read groups: a '#' sample name; two samples in one file
-sed 's/SM:s1/SM:#s1/' good.sam | samtools view -b -o hashsm.bam - && samtools index hashsm.bam
-sed 's/^@RG\tID:rg1\tSM:s1$/@RG\tID:rg1\tSM:s1\n@RG\tID:rg2\tSM:s2/' good.sam | samtools view -b -o rg2.bam - && samtools index rg2.bam
+sed 's/SM:s1/SM:#s1/' good.sam | "$FIX" view -b -o hashsm.bam - && "$FIX" index hashsm.bam
+sed 's/^@RG\tID:rg1\tSM:s1$/@RG\tID:rg1\tSM:s1\n@RG\tID:rg2\tSM:s2/' good.sam | "$FIX" view -b -o rg2.bam - && "$FIX" index rg2.bam
 # the same reads on a contig named chrsim1 (the 'chr' naming of sim1)
-sed 's/\tsim1\t/\tchrsim1\t/; s/SN:sim1/SN:chrsim1/' good.sam | samtools view -b -o chrgood.bam - && samtools index chrgood.bam
+sed 's/\tsim1\t/\tchrsim1\t/; s/SN:sim1/SN:chrsim1/' good.sam | "$FIX" view -b -o chrgood.bam - && "$FIX" index chrgood.bam
 # copy-number regions (a gene and a reference region)
 printf 'sim1\t100\t900\tG1\nsim1\t1000\t1900\tref\n' >cnv.bed
 # an index older than its BAM (the BAM rewritten after indexing)
 cp good.bam stale.bam && cp good.bam.bai stale.bam.bai && touch -d '2001-01-01' stale.bam.bai
 # the index of another file: the same records compressed differently
-samtools view -b -1 -o other.bam good.sam && cp good.bam.bai other.bam.bai
+"$FIX" view -b -1 -o other.bam good.sam && cp good.bam.bai other.bam.bai
 # corrupt: flip bytes inside the compressed data of the second BGZF block
 python3 - good.bam corrupt.bam <<'PY'
 import sys, struct
@@ -131,7 +134,7 @@ printf 'hello, I am not a BAM\n' >junk.bam
 : >zero.bam
 # a header-only BAM of GRCh37 (chr1, chr7, chr12 lengths)
 printf '@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:1\tLN:249250621\n@SQ\tSN:7\tLN:159138663\n@SQ\tSN:12\tLN:133851895\n' \
-    | samtools view -b -o hdr37.bam - && samtools index hdr37.bam
+    | "$FIX" view -b -o hdr37.bam - && "$FIX" index hdr37.bam
 gzip -c good.sam >gzip.bam   # gzip, not BGZF
 # --- targets files -----------------------------------------------------------
 t=$'\t'

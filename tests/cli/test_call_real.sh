@@ -32,7 +32,7 @@ H='#sample\tchrom\tpos\tref\talt\tid\tgene\tprotein\tcdna\tdepth\tref_count\talt
 } >"$T/ev.tsv"
 "$VW" call --bg-floor 1e-3 --call-alpha 0.01 --adjust none --cfdna S1=10 --json "$T/c.vafwatch.calls.json" --output-prefix "$T/c" "$T/ev.tsv" 2>"$T/err"
 check "call on a table exit 0" test $? -eq 0
-check "12/5000 at error 1e-3, alpha 0.01: detected (SCIENCE 3.2 k*=12)" \
+check "12/5000 at error 1e-3, alpha 0.01: detected (exact binomial k*=12)" \
     bash -c "awk -F'\t' '\$1==\"S1\" && \$3==100 {print \$22, \$25}' '$T/c.vafwatch.calls.tsv' | grep -qx 'yes default'"
 check "50/100: possible_germline" \
     bash -c "awk -F'\t' '\$1==\"S1\" && \$3==200 {print \$24}' '$T/c.vafwatch.calls.tsv' | grep -q possible_germline"

@@ -11,7 +11,7 @@
 #   ERBB2 tumour CN       = 2    2    2    8    8    8     (the amplification appears at draw 3)
 #   truncal KRAS G12D     = TF_i / 2 (heterozygous, copy-neutral: --tf-from gives TF = 2 VAF)
 #   KRAS G12V             = 0 0 0 0 0.05 0.08            (an emerging mutation one draw later)
-# Expected plasma copy number by the closed formula pCN = 2 + TF (CN - 2) (SCIENCE.md 3.7):
+# Expected plasma copy number by the closed formula pCN = 2 + TF (CN - 2) (the ichorCNA mixture):
 #   2, 2, 2, 2.9, 3.2, 3.5 -- so ERBB2 is amplified from draw 3 on and never before
 # (ERBB2 window 10 kb at 2,000 fragments/kb: ~20,000 fragments, Poisson sd of pCN ~0.03).
 # Expected: ERBB2_amplification emerging, first detection 2024-04-01, last negative

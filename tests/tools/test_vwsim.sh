@@ -437,7 +437,7 @@ check_bam "$WORK/wt.bam" 100
 check_eq "wt: truth is only the header" "1" "$(wc -l < "$WORK/wt.truth.tsv" | tr -d ' ')"
 
 # copy number: each window's reads in the BAM equal 2 x its truth fragments, and
-# pCN = 2 + TF x (CN - 2) (ERBB2 CN 10 at TF 0.2: 3.6, SCIENCE.md 3.7)
+# pCN = 2 + TF x (CN - 2) (ERBB2 CN 10 at TF 0.2: 3.6)
 C=$WORK/cnv
 "$VWSIM" -r "$DATA/cnv_tumour.recipe.tsv" -o "$C"
 check_eq "cnv: exit 0" 0 $?

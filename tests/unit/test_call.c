@@ -1,6 +1,6 @@
 /* test_call.c -- unit tests of the call computation (call.c) and the VCF
  * writer.  Expected numbers: closed forms evaluated here with libm, the
- * SCIENCE.md 3.2 table (critical count 12 at error 1e-3, 5,000 fragments,
+ * exact binomial critical count (12 at error 1e-3, 5,000 fragments,
  * alpha 0.01; also P(Bin(5000,1e-3) >= 12) = 0.00543 and >= 11 = 0.01365
  * by exact sums with Python's math.comb), and simulations with gsl_rng
  * mt19937 and fixed seeds. */
@@ -104,11 +104,11 @@ static void test_pvalue_closed_form(void **state)
         assert_int_equal(vw_call_sample(&o, ts, s, bg, 0, cs), 0);
         assert_int_equal(cs->n, 1);
         double want = -expm1((double)ns[k] * log1p(-1e-3)); /* 1 - (1-e)^n */
-        assert_close(cs->c[0].p_value, want, 1e-9);
-        assert_close(cs->c[0].q_value, want, 1e-9);
-        assert_close(cs->c[0].vaf, 1.0 / (double)ns[k], 1e-12);
+        assert_rel(cs->c[0].p_value, want, 1e-13);
+        assert_rel(cs->c[0].q_value, want, 1e-13);
+        assert_rel(cs->c[0].vaf, 1.0 / (double)ns[k], 1e-12);
         assert_int_equal(cs->c[0].background, VW_BG_DEFAULT);
-        assert_close(cs->c[0].bg_error, 1e-3, 1e-15);
+        assert_rel(cs->c[0].bg_error, 1e-3, 1e-15);
         vw_calls_destroy(cs);
     }
     /* x = 0 gives p = 1 exactly */
@@ -123,8 +123,8 @@ static void test_pvalue_closed_form(void **state)
     vw_targets_destroy(ts);
 }
 
-/* SCIENCE.md 3.2: error 1e-3, 5,000 fragments, alpha 0.01 -> critical count 12. */
-static void test_science_kstar(void **state)
+/* Exact binomial sums (mpmath): error 1e-3, 5,000 fragments, alpha 0.01 -> critical count 12. */
+static void test_exact_kstar(void **state)
 {
     (void)state;
     vw_targets_t *ts = mk_targets(1);
@@ -139,8 +139,8 @@ static void test_science_kstar(void **state)
         set(&s->c[0], 5000, x);
         assert_int_equal(vw_call_sample(&o, ts, s, bg, 0, cs), 0);
         assert_int_equal(cs->c[0].detected, x >= 12);
-        if (x == 11) assert_close(cs->c[0].p_value, 0.013649952524186881, 1e-6);
-        if (x == 12) assert_close(cs->c[0].p_value, 0.0054283873818096184, 1e-6);
+        if (x == 11) assert_rel(cs->c[0].p_value, 0.013649952524186881, 1e-6);
+        if (x == 12) assert_rel(cs->c[0].p_value, 0.0054283873818096184, 1e-6);
         vw_calls_destroy(cs);
     }
     free(bg);
@@ -173,7 +173,7 @@ static void test_holm_flags(void **state)
     /* four tested targets (0, 1, 4, 5): Holm multiplies the smallest p by 4 */
     double pmin = fmin(fmin(cs->c[0].p_value, cs->c[1].p_value), fmin(cs->c[4].p_value, cs->c[5].p_value));
     double qmin = fmin(fmin(cs->c[0].q_value, cs->c[1].q_value), fmin(cs->c[4].q_value, cs->c[5].q_value));
-    assert_close(qmin, fmin(1.0, 4 * pmin), 1e-12);
+    assert_rel(qmin, fmin(1.0, 4 * pmin), 1e-12);
     assert_true(cs->c[1].flags & VW_FLAG_GERMLINE);
     assert_false(cs->c[0].flags & VW_FLAG_GERMLINE);
     assert_int_equal(cs->c[1].detected, 1);
@@ -192,11 +192,11 @@ static void test_holm_flags(void **state)
     assert_int_equal(cs->c[5].detected, 0);
     assert_true(cs->c[5].flags & VW_FLAG_FILTERED);
     assert_false(cs->c[1].flags & VW_FLAG_FILTERED);
-    /* copies per mL = VAF x ng/mL x 303 (SCIENCE.md 4.2) */
-    assert_close(cs->c[5].copies_per_ml, 0.02 * 10.0 * 303.0, 1e-12);
+    /* copies per mL = VAF x ng/mL x 303 (one haploid genome ~3.3 pg: 303 genome equivalents per ng) */
+    assert_rel(cs->c[5].copies_per_ml, 0.02 * 10.0 * 303.0, 1e-12);
     assert_true(isnan(cs->c[2].copies_per_ml));
     /* Clopper-Pearson at 50/100 is symmetric around 0.5 */
-    assert_close(cs->c[1].vaf_lo + cs->c[1].vaf_hi, 1.0, 1e-9);
+    assert_rel(cs->c[1].vaf_lo + cs->c[1].vaf_hi, 1.0, 1e-9);
     vw_calls_destroy(cs);
     /* a vetoed flag turns the detection into no */
     o.veto = VW_FLAG_GERMLINE;
@@ -227,22 +227,22 @@ static void test_known_family(void **state)
     assert_int_equal(vw_call_sample(&o, ts, s, bg, 0, cs), 0);
     /* P(Bin(5000, 1e-3) >= 11) = 0.01365 (header) */
     for (int i = 0; i < 6; i++)
-        assert_close(cs->c[i].p_value, 0.01365, 1e-5);
+        assert_rel(cs->c[i].p_value, 0.01365, 1e-5);
     double p = cs->c[0].p_value;
     /* Holm over the 4 catalogue targets with equal p: all get 4p = 0.0546 */
     for (int i = 0; i < 6; i += (i == 0 || i == 2) ? 2 : 1) {
-        assert_close(cs->c[i].q_value, 4 * p, 1e-12);
+        assert_rel(cs->c[i].q_value, 4 * p, 1e-12);
         assert_int_equal(cs->c[i].detected, 0);
     }
-    assert_close(cs->c[1].q_value, p, 1e-15);
-    assert_close(cs->c[3].q_value, p, 1e-15);
+    assert_rel(cs->c[1].q_value, p, 1e-15);
+    assert_rel(cs->c[3].q_value, p, 1e-15);
     assert_int_equal(cs->c[1].detected, 1);
     assert_int_equal(cs->c[3].detected, 1);
     double lod1, lod4;
     assert_int_equal(vw_stats_lod_bb(5000, 1e-3, 0, o.alpha, 1, 0.95, &lod1, NULL), 0);
     assert_int_equal(vw_stats_lod_bb(5000, 1e-3, 0, o.alpha, 4, 0.95, &lod4, NULL), 0);
-    assert_close(cs->c[1].lod95, lod1, 1e-15);
-    assert_close(cs->c[0].lod95, lod4, 1e-15);
+    assert_rel(cs->c[1].lod95, lod1, 1e-15);
+    assert_rel(cs->c[0].lod95, lod4, 1e-15);
     assert_true(lod1 < lod4);
     vw_calls_destroy(cs);
     free(bg);
@@ -278,10 +278,10 @@ static void test_known(void **state)
     vw_calls_t *cs = vw_calls_init();
     assert_int_equal(vw_call_sample_known(&o, ts, s, bg, known, 0, cs), 0);
     assert_true(fabs(cs->c[0].p_value / 0.01438199156 - 1) < 1e-8); /* relative */
-    assert_close(cs->c[0].q_value, cs->c[0].p_value, 0);
+    assert_rel(cs->c[0].q_value, cs->c[0].p_value, 0);
     assert_int_equal(cs->c[0].detected, 1);
     assert_true(cs->c[0].flags & VW_FLAG_KNOWN);
-    assert_close(cs->c[1].q_value, 57 * cs->c[1].p_value, 1e-12);
+    assert_rel(cs->c[1].q_value, 57 * cs->c[1].p_value, 1e-12);
     assert_int_equal(cs->c[1].detected, 0);
     assert_false(cs->c[1].flags & VW_FLAG_KNOWN);
     /* the LoD of the known target is at alpha with one test: lower than the family's */
@@ -292,7 +292,7 @@ static void test_known(void **state)
     /* without known targets: the function of vw_call_sample() */
     cs = vw_calls_init();
     assert_int_equal(vw_call_sample_known(&o, ts, s, bg, NULL, 0, cs), 0);
-    assert_close(cs->c[0].q_value, 58 * cs->c[0].p_value, 1e-12);
+    assert_rel(cs->c[0].q_value, 58 * cs->c[0].p_value, 1e-12);
     vw_calls_destroy(cs);
     free(bg);
     vw_sample_counts_destroy(s);
@@ -345,7 +345,7 @@ static void test_strand_p(void **state)
     (void)state;
     double p = -1;
     assert_int_equal(vw_call_strand_p(20, 0, 500, 500, &p), 0);
-    assert_close(p, 2 * pow(0.5, 20), 1e-9);
+    assert_rel(p, 2 * pow(0.5, 20), 1e-9);
     assert_int_equal(vw_call_strand_p(0, 0, 5, 5, &p), 0);
     assert_true(p == 1.0);
     assert_int_equal(vw_call_strand_p(10, 10, 500, 500, &p), 0);
@@ -363,7 +363,7 @@ static void test_bg_self(void **state)
     sb.x[VW_SUB_CT] = 99;
     vw_bg_t b = vw_call_bg_self(&sb, "G", "A", 1e-5);
     assert_int_equal(b.source, VW_BG_SELF);
-    assert_close(b.mu, 99.5 / 100000.0, 1e-12);
+    assert_rel(b.mu, 99.5 / 100000.0, 1e-12);
     assert_true(b.rho == 0);
     assert_int_equal(b.rho_unknown, 1); /* no flank moments: binomial, said so */
     /* with the flank moments: the moment estimate of test_stats' hand example
@@ -398,7 +398,7 @@ static void test_bg_self(void **state)
     vw_sample_counts_destroy(s);
     vw_targets_destroy(ts);
     b = vw_call_bg_self(&sb, "C", "T", 0.01); /* the floor wins */
-    assert_close(b.mu, 0.01, 1e-15);
+    assert_rel(b.mu, 0.01, 1e-15);
     b = vw_call_bg_self(&sb, "C", "A", 1e-4); /* class without data: default */
     assert_int_equal(b.source, VW_BG_DEFAULT);
     b = vw_call_bg_self(&sb, "CA", "TT", 1e-4);
@@ -601,11 +601,129 @@ static void test_tsv_extremes(void **state)
     vw_calls_destroy(back);
 }
 
+/* The background column's values, as docs/formats.md lists them. */
+static void test_bg_source_name(void **state)
+{
+    (void)state;
+    assert_string_equal(vw_bg_source_name(VW_BG_PON), "pon");
+    assert_string_equal(vw_bg_source_name(VW_BG_SELF), "self");
+    assert_string_equal(vw_bg_source_name(VW_BG_DEFAULT), "default");
+    assert_string_equal(vw_bg_source_name((vw_bg_source_t)7), "unknown");
+}
+
+/* Two samples x two SNVs on chr1, as the call stage would give them. */
+static vw_calls_t *two_by_two(void)
+{
+    vw_calls_t *cs = vw_calls_init();
+    assert_non_null(cs);
+    const char *samples[] = {"S1", "S2"};
+    for (int site = 0; site < 2; site++) {
+        for (int j = 0; j < 2; j++) {
+            vw_call_t c;
+            memset(&c, 0, sizeof c);
+            c.sample = (char *)samples[j]; c.chrom = "chr1"; c.id = site ? "B_site" : "A_site";
+            c.gene = "GENE"; c.protein = "p.X1Y"; c.cdna = "c.1A>B";
+            c.ref = site ? "G" : "C"; c.alt = site ? "A" : "T";
+            c.pos1 = site ? 200 : 100;
+            c.depth = 5000; c.alt_count = (site == 0 && j == 0) ? 150 : 2;
+            c.ref_count = c.depth - c.alt_count;
+            c.vaf = (double)c.alt_count / c.depth; c.vaf_lo = c.vaf / 2; c.vaf_hi = c.vaf * 2;
+            c.p_value = (site == 0 && j == 0) ? 1e-40 : 0.3;
+            c.q_value = (site == 0 && j == 0) ? 1e-39 : NAN;
+            c.detected = (site == 0 && j == 0);
+            c.lod95 = 0.0026; c.bg_error = 1e-4;
+            c.copies_per_ml = NAN;
+            assert_int_equal(vw_calls_push(cs, &c), 0);
+        }
+    }
+    return cs;
+}
+
+/* The calls VCF read back by htslib: header lines of the build, one record
+ * per site with both samples, AD/DP/DET per sample, FILTER not_detected
+ * where no sample is detected. */
+static void test_calls_vcf_read_back(void **state)
+{
+    (void)state;
+    vw_calls_t *cs = two_by_two();
+    char dir[] = "/tmp/vw_test_vcf_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[256];
+    snprintf(path, sizeof path, "%s/c.vcf.gz", dir);
+    vw_calls_vcf_opt_t o = {"9.9.9", "vafwatch call x", VW_BUILD_GRCH37, NULL};
+    assert_int_equal(vw_calls_write_vcf_opt(cs, path, &o), 0);
+    htsFile *fp = bcf_open(path, "r");
+    assert_non_null(fp);
+    bcf_hdr_t *h = bcf_hdr_read(fp);
+    assert_non_null(h);
+    assert_int_equal(bcf_hdr_nsamples(h), 2);
+    assert_string_equal(h->samples[0], "S1");
+    assert_string_equal(h->samples[1], "S2");
+    kstring_t ks = {0, 0, NULL};
+    assert_int_equal(bcf_hdr_format(h, 0, &ks), 0);
+    assert_non_null(strstr(ks.s, "##reference=GRCh37"));
+    assert_non_null(strstr(ks.s, "##contig=<ID=chr1,length=249250621>"));
+    assert_non_null(strstr(ks.s, "##vafwatchVersion=9.9.9"));
+    free(ks.s);
+    bcf1_t *r = bcf_init();
+    int32_t *ad = NULL, *dp = NULL, *det = NULL;
+    int n_ad = 0, n_dp = 0, n_det = 0, nrec = 0;
+    while (bcf_read(fp, h, r) == 0) {
+        assert_int_equal(bcf_unpack(r, BCF_UN_ALL), 0);
+        assert_string_equal(bcf_hdr_id2name(h, r->rid), "chr1");
+        assert_int_equal(r->pos + 1, nrec ? 200 : 100);
+        assert_string_equal(r->d.allele[0], nrec ? "G" : "C");
+        assert_string_equal(r->d.allele[1], nrec ? "A" : "T");
+        assert_int_equal(bcf_get_format_int32(h, r, "AD", &ad, &n_ad), 4);
+        assert_int_equal(bcf_get_format_int32(h, r, "DP", &dp, &n_dp), 2);
+        assert_int_equal(bcf_get_format_int32(h, r, "DET", &det, &n_det), 2);
+        assert_int_equal(ad[0], nrec ? 4998 : 4850);
+        assert_int_equal(ad[1], nrec ? 2 : 150);
+        assert_int_equal(ad[2], 4998);
+        assert_int_equal(ad[3], 2);
+        assert_int_equal(dp[0], 5000);
+        assert_int_equal(det[0], nrec ? 0 : 1);
+        assert_int_equal(det[1], 0);
+        assert_int_equal(bcf_has_filter(h, r, "not_detected"), nrec ? 1 : 0);
+        nrec++;
+    }
+    assert_int_equal(nrec, 2);
+    free(ad); free(dp); free(det);
+    bcf_destroy(r);
+    bcf_hdr_destroy(h);
+    assert_int_equal(hts_close(fp), 0);
+    vw_calls_destroy(cs);
+    assert_int_equal(vw_test_rmtree(dir), 0);
+}
+
+/* The calls JSON: the command, one object per call, NaN as null. */
+static void test_calls_json(void **state)
+{
+    (void)state;
+    vw_calls_t *cs = two_by_two();
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    assert_non_null(fp);
+    assert_int_equal(vw_calls_write_json(cs, fp, "vafwatch call -o x"), 0);
+    assert_int_equal(fclose(fp), 0);
+    assert_non_null(strstr(buf, "\"command\": \"vafwatch call -o x\""));
+    assert_non_null(strstr(buf, "\"calls\": ["));
+    int n = 0;
+    for (const char *q = buf; (q = strstr(q, "\"sample\": \"S")) != NULL; q++)
+        n++;
+    assert_int_equal(n, 4);
+    assert_non_null(strstr(buf, "\"q_value\": null"));
+    assert_null(strstr(buf, "nan"));
+    free(buf);
+    vw_calls_destroy(cs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pvalue_closed_form),
-        cmocka_unit_test(test_science_kstar),
+        cmocka_unit_test(test_exact_kstar),
         cmocka_unit_test(test_holm_flags),
         cmocka_unit_test(test_known_family),
         cmocka_unit_test(test_known),
@@ -616,6 +734,9 @@ int main(void)
         cmocka_unit_test(test_vcf),
         cmocka_unit_test(test_bad_args),
         cmocka_unit_test(test_tsv_extremes),
+        cmocka_unit_test(test_bg_source_name),
+        cmocka_unit_test(test_calls_vcf_read_back),
+        cmocka_unit_test(test_calls_json),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

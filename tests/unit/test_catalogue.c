@@ -1,4 +1,6 @@
 /* test_catalogue.c -- built-in table, user targets, REF check, builds. */
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,7 +58,8 @@ static void test_builtin(void **state)
     /* 53 rows of the resistance catalogue + G719S, L861Q, ERBB2 S310F/L755S/V777L */
     assert_int_equal(ts->n, 58);
     assert_int_equal(vw_catalogue_builtin_size(), 58);
-    /* KRAS G12D c.35G>A: GRCh37 12:25398284 C>T (SCIENCE.md §2.1, verified) */
+    /* KRAS G12D c.35G>A: GRCh37 12:25398284 C>T (KRAS is on the minus strand: c.35G is
+     * a C on the genome; the GRCh38 position is 152,934 lower, as the catalogue's GRCh38 table) */
     const vw_target_t *t = find(ts, "KRAS_G12D_c.35G>A");
     assert_non_null(t);
     assert_int_equal(t->beg, 25398284 - 1);
@@ -257,6 +260,112 @@ static void test_contig_length(void **state)
     assert_int_equal(vw_build_contig_length(VW_BUILD_GRCH37, NULL), 0);
 }
 
+/* vw_alleles_trim, by hand: shared suffix first (one base kept each), then
+ * the shared prefix: all of it for equal lengths (beg moves), down to one
+ * anchor base for indels. */
+static void test_alleles_trim(void **state)
+{
+    (void)state;
+    struct { const char *ref, *alt; hts_pos_t beg; const char *eref, *ealt; hts_pos_t ebeg; } c[] = {
+        {"C", "T", 100, "C", "T", 100},          /* SNV: nothing to trim */
+        {"ACG", "ATG", 100, "C", "T", 101},      /* MNV-shaped SNV: G suffix, A prefix */
+        {"GGC", "GAT", 10, "GC", "AT", 11},      /* codon change, two bases differ */
+        {"ACCT", "AT", 50, "ACC", "A", 50},      /* deletion: suffix T off, anchor A kept */
+        {"AT", "ACCT", 50, "A", "ACC", 50},      /* insertion, the mirror */
+        {"TTACC", "TTA", 7, "ACC", "A", 9},      /* prefix down to the anchor A: beg + 2 */
+        {"AAAA", "AAAA", 5, "A", "A", 5},        /* identical: one base each, beg kept */
+    };
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        char ref[16], alt[16];
+        hts_pos_t beg = c[i].beg;
+        strcpy(ref, c[i].ref);
+        strcpy(alt, c[i].alt);
+        vw_alleles_trim(ref, alt, &beg);
+        assert_string_equal(ref, c[i].eref);
+        assert_string_equal(alt, c[i].ealt);
+        assert_int_equal(beg, c[i].ebeg);
+    }
+}
+
+/* vw_build_from_lengths: the GRCh37 and GRCh38 lengths of chromosomes 1 and
+ * 7 (the assemblies' published sequence lengths; the same as the @SQ lines
+ * of test_build_detect). */
+static void test_build_from_lengths(void **state)
+{
+    (void)state;
+    const char *n37[] = {"chr1", "chr7"}, *n38[] = {"1", "7"}, *nx[] = {"sim1"};
+    const hts_pos_t l37[] = {249250621, 159138663}, l38[] = {248956422, 159345973}, lx[] = {1000};
+    int chr = 9;
+    assert_int_equal(vw_build_from_lengths(2, n37, l37, &chr), VW_BUILD_GRCH37);
+    assert_int_equal(chr, 1);
+    assert_int_equal(vw_build_from_lengths(2, n38, l38, &chr), VW_BUILD_GRCH38);
+    assert_int_equal(chr, 0);
+    assert_int_equal(vw_build_from_lengths(1, nx, lx, NULL), VW_BUILD_UNKNOWN);
+    /* lengths unknown (0 or no array): names alone do not give a build */
+    assert_int_equal(vw_build_from_lengths(2, n37, NULL, &chr), VW_BUILD_UNKNOWN);
+    assert_int_equal(vw_build_from_lengths(0, NULL, NULL, NULL), VW_BUILD_UNKNOWN);
+    assert_string_equal(vw_build_name(VW_BUILD_GRCH37), "GRCh37");
+    assert_string_equal(vw_build_name(VW_BUILD_GRCH38), "GRCh38");
+    assert_string_equal(vw_build_name(VW_BUILD_UNKNOWN), "unknown");
+    assert_int_equal(vw_build_parse(vw_build_name(VW_BUILD_GRCH38)), VW_BUILD_GRCH38);
+}
+
+/* vw_targets_filter keeps the marked rows in order; vw_targets_write_tsv
+ * writes a table vw_targets_load reads back to the same targets. */
+static void test_targets_filter_write(void **state)
+{
+    (void)state;
+    vw_targets_t *ts = vw_targets_init();
+    assert_int_equal(vw_catalogue_builtin(ts, VW_BUILD_GRCH37), 0);
+    int n = ts->n;
+    uint8_t *keep = calloc((size_t)n, 1);
+    assert_non_null(keep);
+    char first[128], last[128];
+    int k = 0;
+    for (int i = 0; i < n; i += 5, k++)
+        keep[i] = 1;
+    snprintf(first, sizeof first, "%s", ts->t[0].id);
+    snprintf(last, sizeof last, "%s", ts->t[(k - 1) * 5].id);
+    vw_targets_filter(ts, keep);
+    free(keep);
+    assert_int_equal(ts->n, k);
+    assert_string_equal(ts->t[0].id, first);
+    assert_string_equal(ts->t[k - 1].id, last);
+
+    char path[700];
+    snprintf(path, sizeof path, "%s/written.tsv", dir);
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    assert_int_equal(vw_targets_write_tsv(ts, fp), 0);
+    assert_int_equal(fclose(fp), 0);
+    vw_targets_t *back = vw_targets_init();
+    assert_int_equal(vw_targets_load(back, path, NULL), 0);
+    assert_int_equal(back->n, ts->n);
+    for (int i = 0; i < ts->n; i++) {
+        assert_string_equal(back->t[i].id, ts->t[i].id);
+        assert_string_equal(back->t[i].chrom, ts->t[i].chrom);
+        assert_int_equal(back->t[i].beg, ts->t[i].beg);
+        assert_string_equal(back->t[i].ref, ts->t[i].ref);
+        assert_string_equal(back->t[i].alt, ts->t[i].alt);
+        assert_int_equal(back->t[i].kind, ts->t[i].kind);
+        assert_string_equal(back->t[i].gene, ts->t[i].gene);
+    }
+    vw_targets_destroy(back);
+    /* keep nothing */
+    uint8_t none[64] = {0};
+    vw_targets_filter(ts, none);
+    assert_int_equal(ts->n, 0);
+    fp = fopen("/dev/full", "w");
+    if (fp) {
+        vw_targets_destroy(ts);
+        ts = vw_targets_init();
+        assert_int_equal(vw_catalogue_builtin(ts, VW_BUILD_GRCH37), 0);
+        assert_int_equal(vw_targets_write_tsv(ts, fp), -ENOSPC);
+        fclose(fp);
+    }
+    vw_targets_destroy(ts);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -267,6 +376,9 @@ int main(void)
         cmocka_unit_test(test_ref_check_and_windows),
         cmocka_unit_test(test_dedup_and_naming),
         cmocka_unit_test(test_contig_length),
+        cmocka_unit_test(test_alleles_trim),
+        cmocka_unit_test(test_build_from_lengths),
+        cmocka_unit_test(test_targets_filter_write),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -2,6 +2,8 @@
  * parsing, normalisation, PoN, calls.  Expected values are closed formulas
  * worked by hand (noted beside each). */
 #include <errno.h>
+#include <htslib/faidx.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,36 +13,38 @@
 #include "vafwatch/log.h"
 #include "vw_test.h"
 
-/* SCIENCE.md 1.3 T6 / 3.7: TF 5 %, CN 10 -> pCN 2 + 0.05 x 8 = 2.4, and back. */
+/* pCN = 2 + TF (CN - 2) (the ichorCNA mixture, Adalsteinsson et al. 2017): TF 5 %, CN 10 ->
+ * pCN 2 + 0.05 x 8 = 2.4, the observed plasma ERBB2 threshold of HERACLES-A (Siravegna et al.
+ * 2019), and back. */
 static void test_conversions(void **state)
 {
     (void)state;
-    assert_close(vw_cnv_pcn_from_cn(10, 0.05), 2.4, 1e-12);
-    assert_close(vw_cnv_cn_from_pcn(2.4, 0.05), 10.0, 1e-12);
+    assert_rel(vw_cnv_pcn_from_cn(10, 0.05), 2.4, 1e-12);
+    assert_rel(vw_cnv_cn_from_pcn(2.4, 0.05), 10.0, 1e-12);
     /* ERBB2 CN 10 at TF 0.2: 2 + 0.2 x 8 = 3.6; MET CN 6 at TF 0.1: 2.4 */
-    assert_close(vw_cnv_pcn_from_cn(10, 0.2), 3.6, 1e-12);
-    assert_close(vw_cnv_pcn_from_cn(6, 0.1), 2.4, 1e-12);
+    assert_rel(vw_cnv_pcn_from_cn(10, 0.2), 3.6, 1e-12);
+    assert_rel(vw_cnv_pcn_from_cn(6, 0.1), 2.4, 1e-12);
     /* log2R 0 -> pCN 2; log2R 1 -> 4; log2(1.2) -> 2.4 */
-    assert_close(vw_cnv_pcn_from_log2r(0), 2.0, 1e-12);
-    assert_close(vw_cnv_pcn_from_log2r(1), 4.0, 1e-12);
-    assert_close(vw_cnv_pcn_from_log2r(log2(1.2)), 2.4, 1e-12);
+    assert_rel(vw_cnv_pcn_from_log2r(0), 2.0, 1e-12);
+    assert_rel(vw_cnv_pcn_from_log2r(1), 4.0, 1e-12);
+    assert_rel(vw_cnv_pcn_from_log2r(log2(1.2)), 2.4, 1e-12);
     assert_true(isnan(vw_cnv_cn_from_pcn(2.4, 0)));
     assert_true(isnan(vw_cnv_cn_from_pcn(2.4, NAN)));
     assert_true(isnan(vw_cnv_pcn_from_log2r(NAN)));
 }
 
-/* TF from a truncal heterozygous diploid mutation (SCIENCE.md 3.6, m = 1,
+/* TF from a truncal heterozygous diploid mutation (VAF = TF m / (TF CN_t + 2 (1 - TF)), m = 1,
  * CN_t = 2): TF = 2 VAF, capped at 1.  VAF 2.5 % -> TF 5 %, and with that
  * TF a pCN of 2.4 is CN_t = 2 + 0.4 / 0.05 = 10 (HERACLES, T6). */
 static void test_tf_from_truncal(void **state)
 {
     (void)state;
-    assert_close(vw_cnv_tf_from_vaf(0.025), 0.05, 1e-15);
-    assert_close(vw_cnv_cn_from_pcn(2.4, vw_cnv_tf_from_vaf(0.025)), 10.0, 1e-12);
-    assert_close(vw_cnv_tf_from_vaf(0.1), 0.2, 1e-15);
-    assert_close(vw_cnv_cn_from_pcn(3.6, vw_cnv_tf_from_vaf(0.1)), 10.0, 1e-12);
-    assert_close(vw_cnv_tf_from_vaf(0.5), 1.0, 0);   /* the cap */
-    assert_close(vw_cnv_tf_from_vaf(0.7), 1.0, 0);
+    assert_rel(vw_cnv_tf_from_vaf(0.025), 0.05, 1e-15);
+    assert_rel(vw_cnv_cn_from_pcn(2.4, vw_cnv_tf_from_vaf(0.025)), 10.0, 1e-12);
+    assert_rel(vw_cnv_tf_from_vaf(0.1), 0.2, 1e-15);
+    assert_rel(vw_cnv_cn_from_pcn(3.6, vw_cnv_tf_from_vaf(0.1)), 10.0, 1e-12);
+    assert_rel(vw_cnv_tf_from_vaf(0.5), 1.0, 0);   /* the cap */
+    assert_rel(vw_cnv_tf_from_vaf(0.7), 1.0, 0);
     assert_true(isnan(vw_cnv_tf_from_vaf(0)));
     assert_true(isnan(vw_cnv_tf_from_vaf(-0.1)));
     assert_true(isnan(vw_cnv_tf_from_vaf(NAN)));
@@ -74,8 +78,8 @@ static void test_rows_roundtrip(void **state)
     assert_int_equal(rs->r[0].beg, 99);
     assert_int_equal(rs->r[0].end, 200);
     assert_int_equal(rs->r[0].frag, 1234);
-    assert_close(rs->r[0].pcn, 2.6, 1e-9);
-    assert_close(rs->r[0].cn_t, 14, 1e-9);
+    assert_rel(rs->r[0].pcn, 2.6, 1e-9);
+    assert_rel(rs->r[0].cn_t, 14, 1e-9);
     assert_int_equal(rs->r[0].amplified, 1);
     assert_int_equal(rs->r[1].amplified, -1);
     assert_true(isnan(rs->r[1].z) && isnan(rs->r[1].tf));
@@ -106,7 +110,8 @@ static void test_builtin(void **state)
     assert_int_equal(rs->r[8].end, 37886679);
     assert_int_equal(rs->r[8].end - rs->r[8].beg, 2513);
     assert_int_equal(rs->approx, 0);
-    /* GRCh38 ERBB2 = GRCh37 + 1,843,747 (SCIENCE.md 2.2) */
+    /* GRCh38 ERBB2 = GRCh37 + 1,843,747 (the offset of the ERBB2 hotspots S310, L755, V777
+     * between the catalogue's two builds) */
     vw_cnv_regions_t *r38 = vw_cnv_regions_init();
     assert_int_equal(vw_cnv_regions_builtin(r38, VW_BUILD_GRCH38, "ERBB2", 5000), 0);
     assert_int_equal(r38->r[0].beg - rs->r[0].beg, 1843747);
@@ -208,7 +213,7 @@ static void test_normalise_call(void **state)
     vw_cnv_regions_t *rs = toy_regions();
     /* reference depths 100 and 300 per kb: median 0.2/bp; gene 240, 240 -> norm 1.2 */
     vw_cnv_sample_t *s = toy_sample(rs, 100, 300, 240, 240);
-    assert_close(s->norm[2], 1.2, 1e-12);
+    assert_rel(s->norm[2], 1.2, 1e-12);
     vw_cnv_opt_t opt;
     vw_cnv_opt_init(&opt);
     vw_cnv_gene_t *g = NULL;
@@ -216,8 +221,8 @@ static void test_normalise_call(void **state)
     /* no PoN: log2R = log2(1.2), pCN 2.4, with TF 0.05 CN_t 10 -> amplified (z NA) */
     assert_int_equal(vw_cnv_call(rs, s, NULL, 0.05, &opt, NULL, &g, &ng), 0);
     assert_int_equal(ng, 1);
-    assert_close(g[0].pcn, 2.4, 1e-12);
-    assert_close(g[0].cn_t, 10.0, 1e-9);
+    assert_rel(g[0].pcn, 2.4, 1e-12);
+    assert_rel(g[0].cn_t, 10.0, 1e-9);
     assert_true(isnan(g[0].z));
     assert_int_equal(g[0].amplified, 1);
     assert_int_equal(g[0].frag, 480);
@@ -229,17 +234,17 @@ static void test_normalise_call(void **state)
     vw_cnv_pon_t *pon = NULL;
     assert_int_equal(vw_cnv_pon_build(rs, n, 4, &pon), 0);
     /* medians: (1.0, 1.0, 1.1, 0.9) -> 1.0 */
-    assert_close(pon->median[2], 1.0, 1e-12);
+    assert_rel(pon->median[2], 1.0, 1e-12);
     /* leave-one-out: normal 1 vs median(1.0,1.1,0.9)=1.0 -> 0; normal 2 same -> 0;
      * normal 3 vs median(1,1,0.9)=1 -> log2 1.1; normal 4 vs median(1,1,1.1)=1 -> log2 0.9 */
     double l[4] = {0, 0, log2(1.1), log2(0.9)}, mu = (l[2] + l[3]) / 4, ss = 0;
     for (int i = 0; i < 4; i++) ss += (l[i] - mu) * (l[i] - mu);
-    assert_close(pon->mean[0], mu, 1e-12);
-    assert_close(pon->sd[0], sqrt(ss / 3), 1e-12);
+    assert_rel(pon->mean[0], mu, 1e-12);
+    assert_rel(pon->sd[0], sqrt(ss / 3), 1e-12);
     assert_int_equal(vw_cnv_call(rs, s, pon, NAN, &opt, NULL, &g, &ng), 0);
-    assert_close(g[0].z, (log2(1.2) - mu) / sqrt(ss / 3), 1e-9);
+    assert_rel(g[0].z, (log2(1.2) - mu) / sqrt(ss / 3), 1e-9);
     /* sd = 0.1183, z = (0.2630 + 0.0036) / 0.1183 = 2.25: not above 3 */
-    assert_close(g[0].z, 2.254, 1e-3);
+    assert_rel(g[0].z, 2.254, 1e-3);
     assert_int_equal(g[0].amplified, 0);
     assert_non_null(strstr(g[0].flags, "no_tf"));
     free(g);
@@ -251,7 +256,7 @@ static void test_normalise_call(void **state)
     /* TF 0.2: CN_t = 2 + 0.4/0.2 = 4 -> still amplified at the default 4; at --min-cn 5 not */
     opt.min_cn = 5;
     assert_int_equal(vw_cnv_call(rs, s, pon, 0.2, &opt, NULL, &g, &ng), 0);
-    assert_close(g[0].cn_t, 4.0, 1e-9);
+    assert_rel(g[0].cn_t, 4.0, 1e-9);
     assert_int_equal(g[0].amplified, 0);
     free(g);
     /* PoN round trip through the TSV */
@@ -262,8 +267,8 @@ static void test_normalise_call(void **state)
     fclose(fp);
     vw_cnv_pon_t *p2 = NULL;
     assert_int_equal(vw_cnv_pon_load(p, rs, &p2), 0);
-    assert_close(p2->median[2], pon->median[2], 1e-8);
-    assert_close(p2->sd[0], pon->sd[0], 1e-8);
+    assert_rel(p2->median[2], pon->median[2], 1e-8);
+    assert_rel(p2->sd[0], pon->sd[0], 1e-8);
     vw_cnv_pon_destroy(p2);
     /* other regions -> VW_EINPUT */
     vw_cnv_regions_t *other = vw_cnv_regions_init();
@@ -287,6 +292,52 @@ static void test_normalise_call(void **state)
     vw_cnv_regions_destroy(rs);
 }
 
+/* A 40-base contig chr1 in four 10-base pieces, GC counted by hand over the
+ * A/C/G/T bases only:
+ *   [0,10)  GGGGCCCCAA  8/10 = 0.8
+ *   [10,20) ATATATATGC  2/10 = 0.2
+ *   [20,30) NNNNNNACGT  2/4 (6 N)
+ *   [30,40) NNNNACGTAC  3/6 = 0.5 (4 N) */
+static const char *gc_fasta = ">chr1\nGGGGCCCCAAATATATATGCNNNNNNACGTNNNNACGTAC\n";
+
+static void test_regions_gc(void **state)
+{
+    (void)state;
+    char *fa = write_tmp(gc_fasta);
+    assert_int_equal(fai_build(fa), 0);
+    vw_cnv_regions_t *rs = vw_cnv_regions_init();
+    assert_int_equal(vw_cnv_regions_add(rs, "1", 0, 10, "G1", 0), 0);    /* "1" finds chr1 */
+    assert_int_equal(vw_cnv_regions_add(rs, "chr1", 10, 20, ".", 1), 0);
+    assert_int_equal(vw_cnv_regions_add(rs, "chr1", 20, 30, ".", 1), 0);
+    assert_int_equal(vw_cnv_regions_add(rs, "chr1", 0, 40, "G2", 0), 0);
+    assert_int_equal(vw_cnv_regions_add(rs, "chr1", 20, 24, "G3", 0), 0); /* all N */
+    assert_int_equal(vw_cnv_regions_gc(rs, fa), 0);
+    assert_rel(rs->r[0].gc, 0.8, 1e-15);
+    assert_rel(rs->r[1].gc, 0.2, 1e-15);
+    assert_rel(rs->r[2].gc, 0.5, 1e-15);
+    assert_rel(rs->r[3].gc, 15.0 / 30.0, 1e-15); /* (8 + 2 + 2 + 3) / (10 + 10 + 4 + 6) */
+    assert_true(isnan(rs->r[4].gc));
+    vw_cnv_regions_destroy(rs);
+    /* a contig the FASTA does not have; a region past its end */
+    int lvl = vw_log_get_level();
+    vw_log_set_level(VW_LOG_QUIET);
+    rs = vw_cnv_regions_init();
+    assert_int_equal(vw_cnv_regions_add(rs, "chr2", 0, 10, "G1", 0), 0);
+    assert_int_equal(vw_cnv_regions_gc(rs, fa), VW_EBUILD);
+    vw_cnv_regions_destroy(rs);
+    rs = vw_cnv_regions_init();
+    assert_int_equal(vw_cnv_regions_add(rs, "chr1", 30, 50, "G1", 0), 0);
+    assert_int_equal(vw_cnv_regions_gc(rs, fa), VW_EBUILD);
+    assert_int_equal(vw_cnv_regions_gc(rs, "/nonexistent/ref.fa"), VW_EINPUT);
+    vw_log_set_level(lvl);
+    vw_cnv_regions_destroy(rs);
+    char fai[600];
+    snprintf(fai, sizeof fai, "%s.fai", fa);
+    unlink(fai);
+    unlink(fa);
+    free(fa);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -296,6 +347,7 @@ int main(void)
         cmocka_unit_test(test_builtin),
         cmocka_unit_test(test_bed),
         cmocka_unit_test(test_normalise_call),
+        cmocka_unit_test(test_regions_gc),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,9 +4,12 @@
  * noise is not the model's own (tests/unit/genome_sim.h).  Expected values
  * are hand counts or the simulation's truth, noted beside each. */
 #include <errno.h>
+#include <htslib/faidx.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "vafwatch/cnv_genome.h"
@@ -57,9 +60,9 @@ static void test_wig_read(void **state)
     assert_int_equal(w->end[2], 3000);
     assert_int_equal(w->beg[3], 2000); /* start=2001 is 1-based */
     assert_int_equal(w->end[4], 4000);
-    assert_close(w->v[1], 7.5, 1e-12);
+    assert_rel(w->v[1], 7.5, 1e-12);
     assert_true(isnan(w->v[2]));
-    assert_close(w->v[4], 0, 0);
+    assert_abs(w->v[4], 0, 0);
     assert_int_equal(w->chrom_len[0], 3000);
     vw_gwig_destroy(w);
 }
@@ -103,10 +106,10 @@ static void test_transfer(void **state)
                                                     "fixedStep chrom=chr1 start=1 step=1000\n0.1\n0.2\n0.3\n"), &b), 0);
     double out[5];
     assert_int_equal(vw_gwig_transfer(a, "a", b, "b", out), 0);
-    assert_close(out[0], 0.1, 1e-12);
-    assert_close(out[2], 0.3, 1e-12);
-    assert_close(out[3], 0.5, 1e-12);
-    assert_close(out[4], 0.6, 1e-12);
+    assert_rel(out[0], 0.1, 1e-12);
+    assert_rel(out[2], 0.3, 1e-12);
+    assert_rel(out[3], 0.5, 1e-12);
+    assert_rel(out[4], 0.6, 1e-12);
     assert_int_equal(vw_gwig_read(put_file("c.wig", "fixedStep chrom=1 start=1 step=500\n1\n"), &c), 0);
     assert_int_equal(vw_gwig_transfer(a, "a", c, "c", out), VW_EINPUT);
     assert_int_equal(vw_gwig_read(put_file("d.wig", "fixedStep chrom=1 start=1 step=1000\n1\n2\n3\n4\n"), &d), 0);
@@ -118,7 +121,7 @@ static void test_transfer(void **state)
     c = NULL;
     assert_int_equal(vw_gwig_read(put_file("f.wig", "fixedStep chrom=chr1 start=1 step=1000\n7\n8\n9\n"), &c), 0);
     assert_int_equal(vw_gwig_transfer(a, "a", c, "f", out), 0);
-    assert_close(out[1], 8, 0);
+    assert_rel(out[1], 8, 0);
     assert_true(isnan(out[3]) && isnan(out[4]));
     vw_gwig_destroy(c);
     vw_gwig_destroy(a);
@@ -213,8 +216,8 @@ static void test_instability_arms(void **state)
     g->cn[20] = g->cn[21] = 1;
     double fga, wgii;
     vw_genome_instability(g, 2, &fga, &wgii);
-    assert_close(fga, 7.0 / 30, 1e-12);
-    assert_close(wgii, (0 + 0.5 + 0.2) / 3, 1e-12);
+    assert_rel(fga, 7.0 / 30, 1e-12);
+    assert_rel(wgii, (0 + 0.5 + 0.2) / 3, 1e-12);
     vw_gaps_t *gp = NULL;
     assert_int_equal(vw_gaps_read(put_file("c.txt", "2\t4900\t5100\n"), &gp), 0);
     vw_garm_t *a = NULL;
@@ -224,11 +227,11 @@ static void test_instability_arms(void **state)
     assert_string_equal(a[1].arm, "p");
     assert_int_equal(a[1].n_bins, 5);
     assert_int_equal(a[1].call, 1);
-    assert_close(a[1].log2r, 0.2, 1e-12);
+    assert_rel(a[1].log2r, 0.2, 1e-12);
     assert_int_equal(a[2].call, 0);
     assert_string_equal(a[3].arm, "all");
     assert_int_equal(a[3].call, 0); /* median state of chr3 is 2 */
-    assert_close(a[3].frac_altered, 0.2, 1e-12);
+    assert_rel(a[3].frac_altered, 0.2, 1e-12);
     vw_gseg_t *s = NULL;
     assert_int_equal(vw_genome_segments(g, &s, &n), 0);
     assert_int_equal(n, 5); /* chr1; chr2 3, 2; chr3 1, 2 */
@@ -330,7 +333,7 @@ static void test_sim_accuracy(void **state)
                 assert_true(f.detected ? f.tf_lo <= f.tf && f.tf <= f.tf_hi : f.tf == 0 && isnan(f.tf_hi));
                 if (tfs[t] >= 0.1) {
                     assert_true(f.detected);
-                    assert_close(f.ploidy, base, 0.1);
+                    assert_rel(f.ploidy, base, 0.1);
                 }
                 int nc = f.detected ? check_segments(g, &f, base, tfs[t], d ? "1x" : "0.1x") : 0;
                 if (tfs[t] >= 0.2)
@@ -384,7 +387,7 @@ static void test_real_wig(void **state)
         s += w->v[i];
         n17 += !strcmp(w->chrom[w->cid[i]], "17");
     }
-    assert_close(s, 3052419, 0);
+    assert_rel(s, 3052419, 0);
     assert_int_equal(n17, 82);
     assert_int_equal(vw_gwig_build(w), VW_BUILD_GRCH37);
     snprintf(q, sizeof q, "%s/cn/ichorcna/gc_hg19_1000kb.wig", dir);
@@ -442,7 +445,7 @@ static void test_pon(void **state)
     if (!(fb.sd < 0.95 * fa.sd))
         fail_msg("sd with the PoN %.4f, without %.4f", fb.sd, fa.sd);
     assert_true(fb.detected);
-    assert_close(fb.tf, 0.2, 0.03);
+    assert_rel(fb.tf, 0.2, 0.03);
     /* another layout */
     vw_gwig_t *w = vw_gwig_init(1000000);
     assert_int_equal(vw_gwig_add_contig(w, "1", 5000000), 0);
@@ -512,6 +515,353 @@ static void test_series(void **state)
     vw_timeline_destroy(tl);
 }
 
+/* Contig names for matching: "chr" of any case dropped (not when nothing
+ * follows it), MT -> M, the result cut to the buffer. */
+static void test_gwig_canon(void **state)
+{
+    (void)state;
+    char b[16], tiny[3];
+    assert_string_equal(vw_gwig_canon("chr7", b, sizeof b), "7");
+    assert_string_equal(vw_gwig_canon("CHRX", b, sizeof b), "X");
+    assert_string_equal(vw_gwig_canon("7", b, sizeof b), "7");
+    assert_string_equal(vw_gwig_canon("chrM", b, sizeof b), "M");
+    assert_string_equal(vw_gwig_canon("MT", b, sizeof b), "M");
+    assert_string_equal(vw_gwig_canon("chrMT", b, sizeof b), "M");
+    assert_string_equal(vw_gwig_canon("chr", b, sizeof b), "chr");
+    assert_string_equal(vw_gwig_canon("sim1", b, sizeof b), "sim1");
+    assert_ptr_equal(vw_gwig_canon("chr12", tiny, sizeof tiny), tiny);
+    assert_string_equal(tiny, "12");
+    assert_string_equal(vw_gwig_canon("chr123", tiny, sizeof tiny), "12");
+}
+
+/* A 40-base contig chr1 in four 10-base pieces, GC counted by hand over the
+ * A/C/G/T bases only:
+ *   [0,10)  GGGGCCCCAA  8/10 = 0.8
+ *   [10,20) ATATATATGC  2/10 = 0.2
+ *   [20,30) NNNNNNACGT  2/4 (6 N)
+ *   [30,40) NNNNACGTAC  3/6 = 0.5 (4 N) */
+static const char *gc_fasta = ">chr1\nGGGGCCCCAAATATATATGCNNNNNNACGTNNNNACGTAC\n";
+
+/* vw_genome_gc_fasta: bins of 10 on contig "1" (found as chr1); a bin more
+ * than half N is NAN, one with 4 N of 10 counts its 6 bases. */
+static void test_genome_gc_fasta(void **state)
+{
+    (void)state;
+    const char *fa = put_file("gc.fa", gc_fasta);
+    assert_int_equal(fai_build(fa), 0);
+    vw_gwig_t *w = vw_gwig_init(10);
+    assert_non_null(w);
+    assert_int_equal(vw_gwig_add_contig(w, "1", 40), 0);
+    vw_genome_t *g = vw_genome_init("s", w);
+    assert_non_null(g);
+    assert_int_equal(vw_genome_gc_fasta(g, fa), 0);
+    assert_rel(g->gc[0], 0.8, 1e-15);
+    assert_rel(g->gc[1], 0.2, 1e-15);
+    assert_true(isnan(g->gc[2]));
+    assert_rel(g->gc[3], 0.5, 1e-15);
+    vw_genome_destroy(g);
+    /* a contig the FASTA does not have */
+    w = vw_gwig_init(10);
+    assert_int_equal(vw_gwig_add_contig(w, "chr9", 20), 0);
+    g = vw_genome_init("s", w);
+    int lvl = vw_log_get_level();
+    vw_log_set_level(VW_LOG_QUIET);
+    assert_int_equal(vw_genome_gc_fasta(g, fa), VW_EBUILD);
+    vw_log_set_level(lvl);
+    vw_genome_destroy(g);
+}
+
+/* vw_gsum_read_tsv: columns found by name (in any order, extra ones
+ * ignored), NA as NaN; a sample twice is VW_EINPUT; a bad number VW_EPARSE. */
+static void test_gsum_read(void **state)
+{
+    (void)state;
+    const char *p = put_file("sum.tsv",
+        "#sample\textra\ttf\ttf_lo\ttf_hi\tdetected\tllr\tploidy\tneutral_cn\tfga\tcin_wgii\n"
+        "D1\tx\t0.12\t0.08\t0.15\tyes\t35.5\t2\t2\t0.31\t0.27\n"
+        "D2\ty\t0\t0\t0.02\tno\t0.4\t2\t2\tNA\tNA\n");
+    vw_gsum_t *s = vw_gsum_init();
+    assert_non_null(s);
+    assert_int_equal(vw_gsum_read_tsv(s, p), 0);
+    assert_int_equal(s->n, 2);
+    assert_string_equal(s->sample[0], "D1");
+    assert_rel(s->fit[0].tf, 0.12, 1e-15);
+    assert_rel(s->fit[0].tf_lo, 0.08, 1e-15);
+    assert_rel(s->fit[0].tf_hi, 0.15, 1e-15);
+    assert_int_equal(s->fit[0].detected, 1);
+    assert_rel(s->fit[0].llr, 35.5, 1e-15);
+    assert_rel(s->fga[0], 0.31, 1e-15);
+    assert_rel(s->wgii[0], 0.27, 1e-15);
+    assert_string_equal(s->sample[1], "D2");
+    assert_int_equal(s->fit[1].detected, 0);
+    assert_abs(s->fit[1].tf, 0.0, 0.0);
+    assert_true(isnan(s->fga[1]));
+    assert_true(isnan(s->wgii[1]));
+    int lvl = vw_log_get_level();
+    vw_log_set_level(VW_LOG_QUIET);
+    assert_int_equal(vw_gsum_read_tsv(s, p), VW_EINPUT);    /* D1 again */
+    vw_gsum_t *t = vw_gsum_init();
+    assert_int_equal(vw_gsum_read_tsv(t, put_file("bad.tsv",
+        "#sample\ttf\ttf_lo\ttf_hi\tdetected\tllr\tploidy\tneutral_cn\tfga\tcin_wgii\n"
+        "D1\t0.1x\t0\t0.2\tyes\t1\t2\t2\t0\t0\n")), VW_EPARSE);
+    assert_int_equal(vw_gsum_read_tsv(t, "/nonexistent/sum.tsv"), -ENOENT);
+    vw_log_set_level(lvl);
+    vw_gsum_destroy(t);
+    vw_gsum_destroy(s);
+    vw_gsum_destroy(NULL);
+}
+
+/* The summary table written for two draws reads back through
+ * vw_gsum_read_tsv; tf_change and rise follow the header's rule (rise: both
+ * detected and this tf_lo above the previous tf_hi); the best fit of each
+ * ploidy goes to tf_ploidy2/3. */
+static void test_genome_summary_round_trip(void **state)
+{
+    (void)state;
+    vw_gwig_t *w1 = vw_gwig_init(1000), *w2 = vw_gwig_init(1000);
+    assert_int_equal(vw_gwig_add_contig(w1, "1", 5000), 0);
+    assert_int_equal(vw_gwig_add_contig(w2, "1", 5000), 0);
+    vw_genome_t *g1 = vw_genome_init("D1", w1), *g2 = vw_genome_init("D2", w2);
+    assert_non_null(g1);
+    assert_non_null(g2);
+    vw_gfit_t f1, f2, alt[2];
+    memset(&f1, 0, sizeof f1);
+    memset(alt, 0, sizeof alt);
+    f1.tf = 0.05; f1.tf_lo = 0.03; f1.tf_hi = 0.07; f1.tf_ml = 0.05; f1.ploidy = 2.0; f1.neutral = 2;
+    f1.llr = 20.0; f1.sd = 0.1; f1.detected = 1; f1.n_bins = 100;
+    f2 = f1;
+    f2.tf = 0.2; f2.tf_lo = 0.15; f2.tf_hi = 0.25; f2.tf_ml = 0.2; f2.neutral = 3; f2.ploidy = 3.1;
+    alt[0].neutral = 2; alt[0].tf = 0.18;
+    alt[1].neutral = 3; alt[1].tf = 0.2;
+    const char *p = put_file("summary.tsv", "");
+    FILE *fp = fopen(p, "w");
+    assert_non_null(fp);
+    assert_int_equal(vw_genome_write_summary_header(fp), 0);
+    assert_int_equal(vw_genome_write_summary(fp, g1, &f1, 0.1, 0.12, 0, NULL, NULL), 0);
+    assert_int_equal(vw_genome_write_summary(fp, g2, &f2, 0.3, NAN, 2, alt, &f1), 0);
+    assert_int_equal(fclose(fp), 0);
+    vw_gsum_t *sum = vw_gsum_init();
+    assert_int_equal(vw_gsum_read_tsv(sum, p), 0);
+    assert_int_equal(sum->n, 2);
+    assert_string_equal(sum->sample[1], "D2");
+    assert_rel(sum->fit[0].tf, 0.05, 1e-12);   /* written to 3 decimals: exact here */
+    assert_rel(sum->fit[1].tf_lo, 0.15, 1e-12);
+    assert_rel(sum->fit[1].tf_hi, 0.25, 1e-12);
+    assert_int_equal(sum->fit[1].detected, 1);
+    assert_int_equal(sum->fit[1].neutral, 3);
+    assert_rel(sum->fit[1].ploidy, 3.1, 1e-12);
+    assert_rel(sum->fga[1], 0.3, 1e-12);
+    assert_true(isnan(sum->wgii[1]));
+    vw_gsum_destroy(sum);
+    /* the columns vw_gsum_read_tsv does not read, by name */
+    fp = fopen(p, "r");
+    char line[3][1024];
+    for (int i = 0; i < 3; i++)
+        assert_non_null(fgets(line[i], sizeof line[i], fp));
+    fclose(fp);
+    char *hf[32], *r1[32], *r2[32];
+    int nh = vw_split_tabs(line[0], hf, 32);
+    vw_chomp(line[1]);
+    vw_chomp(line[2]);
+    assert_int_equal(vw_split_tabs(line[1], r1, 32), nh);
+    assert_int_equal(vw_split_tabs(line[2], r2, 32), nh);
+    int seen = 0;
+    for (int i = 0; i < nh; i++) {
+        vw_chomp(hf[i]);
+        /* column, its value in the first draw (NULL: not checked), in the second */
+        static const char *want[][3] = {{"tf_change", "NA", "0.150"}, {"rise", "NA", "yes"},
+                                        {"tf_ploidy2", "NA", "0.180"}, {"tf_ploidy3", NULL, "0.200"}};
+        for (int k = 0; k < 4; k++) {
+            if (strcmp(hf[i], want[k][0]) != 0)
+                continue;
+            if (want[k][1])
+                assert_string_equal(r1[i], want[k][1]);
+            assert_string_equal(r2[i], want[k][2]);
+            seen++;
+        }
+    }
+    assert_int_equal(seen, 4);
+    /* not a rise when the intervals overlap */
+    f2.tf_lo = 0.06;
+    fp = fopen(p, "w");
+    assert_int_equal(vw_genome_write_summary(fp, g2, &f2, 0.3, 0.2, 0, NULL, &f1), 0);
+    fclose(fp);
+    fp = fopen(p, "r");
+    assert_non_null(fgets(line[0], sizeof line[0], fp));
+    fclose(fp);
+    assert_non_null(strstr(line[0], "\t0.150\tno\t"));
+    vw_genome_destroy(g1);
+    vw_genome_destroy(g2);
+}
+
+/* The segment, arm and focal tables of hand-made records: 0-based starts
+ * written 1-based (the seg format of DNAcopy/ichorCNA: ID chrom loc.start
+ * loc.end num.mark ... seg.mean), NA for unknown values, calls by name. */
+static void test_genome_region_writers(void **state)
+{
+    (void)state;
+    vw_gwig_t *w = vw_gwig_init(1000000);
+    assert_int_equal(vw_gwig_add_contig(w, "chr1", 5000000), 0);
+    vw_genome_t *g = vw_genome_init("D1", w);
+    assert_non_null(g);
+    vw_gseg_t seg = {0, 0, 3000000, 3, 3, 0.25};
+    vw_garm_t arms[2] = {{0, "p", 0, 1000000, 1, NAN, NAN, NAN, -2},
+                         {0, "q", 1000000, 5000000, 4, -0.3, 1.0, 0.75, -1}};
+    vw_gfocal_t foc[2] = {{"ERBB2", -1, 0, 0, NAN, NAN, NAN, -1},
+                          {"MET", 0, 2000000, 3000000, 0.5, 4.2, 5.0, 1}};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    assert_non_null(fp);
+    assert_int_equal(vw_genome_write_seg(fp, g, &seg, 1, 1), 0);
+    assert_int_equal(vw_genome_write_arms(fp, g, arms, 2, 1), 0);
+    assert_int_equal(vw_genome_write_focal(fp, g, foc, 2, 1), 0);
+    assert_int_equal(vw_genome_write_seg(fp, g, &seg, 1, 0), 0);   /* no header */
+    assert_int_equal(fclose(fp), 0);
+    assert_string_equal(buf,
+        "ID\tchrom\tloc.start\tloc.end\tnum.mark\tcopy_number\tseg.mean\n"
+        "D1\tchr1\t1\t3000000\t3\t3\t0.2500\n"
+        "#sample\tchrom\tarm\tstart\tend\tn_bins\tlog2r\tcn\tfrac_altered\tcall\n"
+        "D1\tchr1\tp\t1\t1000000\t1\tNA\tNA\tNA\tNA\n"
+        "D1\tchr1\tq\t1000001\t5000000\t4\t-0.3000\t1.0\t0.750\tloss\n"
+        "#sample\tgene\tchrom\tbin_start\tbin_end\tlog2r\tz\tcn\tfocal_gain\n"
+        "D1\tERBB2\tNA\tNA\tNA\tNA\tNA\tNA\tNA\n"
+        "D1\tMET\tchr1\t2000001\t3000000\t0.5000\t4.20\t5\tyes\n"
+        "D1\tchr1\t1\t3000000\t3\t3\t0.2500\n");
+    free(buf);
+    vw_genome_destroy(g);
+}
+
+/* vw_genome_focal: the bin holding a built-in gene's midpoint against the
+ * rest of its arm.  chr17 of GRCh37 in 1-Mb bins; ERBB2 (17:37,844,167-
+ * 37,886,679, midpoint in bin [37 Mb, 38 Mb)) at log2r 0.8, state 5; every
+ * other bin log2r 0, state 2.  No centromere given: the whole contig is the
+ * arm, median 0, so z = 0.8 / sd.  EGFR, MET, KRAS (chr7, chr12) are not in
+ * the bins: NA. */
+static void test_genome_focal(void **state)
+{
+    (void)state;
+    vw_gwig_t *w = vw_gwig_init(1000000);
+    assert_int_equal(vw_gwig_add_contig(w, "chr17", 81195210), 0);
+    vw_genome_t *g = vw_genome_init("D1", w);
+    assert_non_null(g);
+    for (int i = 0; i < g->w->n; i++) {
+        g->log2r[i] = 0.0;
+        g->cn[i] = 2.0;
+    }
+    g->log2r[37] = 0.8;
+    g->cn[37] = 5.0;
+    vw_gfocal_t f[4];
+    assert_int_equal(vw_genome_focal(g, NULL, VW_BUILD_GRCH37, 2, 0.2, f), 4);
+    int seen = 0;
+    for (int k = 0; k < 4; k++) {
+        if (strcmp(f[k].gene, "ERBB2") != 0) {
+            assert_int_equal(f[k].cid, -1);
+            assert_int_equal(f[k].gain, -1);
+            continue;
+        }
+        seen = 1;
+        assert_int_equal(f[k].cid, 0);
+        assert_int_equal(f[k].beg, 37000000);
+        assert_int_equal(f[k].end, 38000000);
+        assert_rel(f[k].log2r, 0.8, 1e-15);
+        assert_rel(f[k].z, 4.0, 1e-12);
+        assert_rel(f[k].cn, 5.0, 1e-15);
+        assert_int_equal(f[k].gain, 1);
+    }
+    assert_true(seen);
+    /* z = 0.8 / 0.5 = 1.6 < 3: no gain */
+    assert_int_equal(vw_genome_focal(g, NULL, VW_BUILD_GRCH37, 2, 0.5, f), 4);
+    for (int k = 0; k < 4; k++)
+        if (!strcmp(f[k].gene, "ERBB2")) {
+            assert_rel(f[k].z, 1.6, 1e-12);
+            assert_int_equal(f[k].gain, 0);
+        }
+    /* an unknown build: every row NA */
+    assert_int_equal(vw_genome_focal(g, NULL, VW_BUILD_UNKNOWN, 2, 0.2, f), 4);
+    for (int k = 0; k < 4; k++) {
+        assert_int_equal(f[k].cid, -1);
+        assert_int_equal(f[k].gain, -1);
+        assert_true(isnan(f[k].z));
+    }
+    vw_genome_destroy(g);
+}
+
+/* The bins table: 1-based starts, the last bin of a contig short, NA for
+ * unknown values, the mask as names (docs/copy-number.md). */
+static void test_genome_write_bins(void **state)
+{
+    (void)state;
+    vw_gwig_t *w = vw_gwig_init(1000);
+    assert_int_equal(vw_gwig_add_contig(w, "chr1", 2500), 0);
+    w->v[0] = 120; w->v[1] = 98; w->v[2] = NAN;
+    vw_genome_t *g = vw_genome_init("D1", w);
+    assert_non_null(g);
+    g->gc[0] = 0.41; g->gc[1] = 0.5;
+    g->log2r[0] = -0.05; g->cn[0] = 2;
+    g->mask[1] = VW_GBIN_LOWMAP | VW_GBIN_OUTLIER;
+    g->mask[2] = VW_GBIN_NODATA;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    assert_non_null(fp);
+    assert_int_equal(vw_genome_write_bins(fp, g, 1), 0);
+    assert_int_equal(fclose(fp), 0);
+    assert_string_equal(buf, "#sample\tchrom\tstart\tend\treads\tgc\tmap\tlog2r\tcn\tmask\n"
+                             "D1\tchr1\t1\t1000\t120\t0.4100\tNA\t-0.0500\t2\t.\n"
+                             "D1\tchr1\t1001\t2000\t98\t0.5000\tNA\tNA\tNA\tlow_map,outlier\n"
+                             "D1\tchr1\t2001\t2500\tNA\tNA\tNA\tNA\tNA\tno_data\n");
+    free(buf);
+    vw_genome_destroy(g);
+}
+
+/* The genome report page of two draws: one self-contained HTML document
+ * (no external resource), sample names escaped, the tumour fraction over
+ * the draws and one genome plot per draw as inline SVG. */
+static void test_genome_write_html(void **state)
+{
+    (void)state;
+    vw_genome_t *g[2];
+    vw_gfit_t f[2];
+    double fga[2] = {0.1, NAN}, wgii[2] = {0.12, NAN};
+    const char *names[2] = {"D<1>", "D2"};
+    for (int k = 0; k < 2; k++) {
+        vw_gwig_t *w = vw_gwig_init(1000000);
+        assert_int_equal(vw_gwig_add_contig(w, "chr1", 10000000), 0);
+        g[k] = vw_genome_init(names[k], w);
+        assert_non_null(g[k]);
+        for (int i = 0; i < g[k]->w->n; i++) {
+            g[k]->log2r[i] = i < 5 ? 0.0 : 0.3;
+            g[k]->cn[i] = i < 5 ? 2 : 3;
+        }
+        memset(&f[k], 0, sizeof f[k]);
+        f[k].tf = k ? 0.2 : 0.1; f[k].tf_lo = f[k].tf - 0.03; f[k].tf_hi = f[k].tf + 0.03;
+        f[k].neutral = 2; f[k].ploidy = 2.5; f[k].detected = 1; f[k].n_bins = 10;
+    }
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    assert_non_null(fp);
+    assert_int_equal(vw_genome_write_html(fp, (const vw_genome_t *const *)g, f, fga, wgii, 2), 0);
+    assert_int_equal(fclose(fp), 0);
+    assert_int_equal(strncasecmp(buf, "<!DOCTYPE html>", 15), 0);
+    assert_non_null(strstr(buf, "</html>"));
+    assert_null(strstr(buf, "D<1>"));
+    assert_non_null(strstr(buf, "D&lt;1&gt;"));
+    assert_null(strstr(buf, "src=\"http"));
+    assert_null(strstr(buf, "href=\"http"));
+    int svg = 0, end = 0;
+    for (const char *q = buf; (q = strstr(q, "<svg")) != NULL; q++)
+        svg++;
+    for (const char *q = buf; (q = strstr(q, "</svg>")) != NULL; q++)
+        end++;
+    assert_int_equal(svg, end);
+    assert_int_equal(svg, 1 + 2);   /* the TF over the draws, and one genome plot per draw */
+    free(buf);
+    for (int k = 0; k < 2; k++)
+        vw_genome_destroy(g[k]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -527,6 +877,14 @@ int main(void)
         cmocka_unit_test(test_real_wig),
         cmocka_unit_test(test_series),
         cmocka_unit_test(test_pon),
+        cmocka_unit_test(test_gwig_canon),
+        cmocka_unit_test(test_genome_gc_fasta),
+        cmocka_unit_test(test_gsum_read),
+        cmocka_unit_test(test_genome_summary_round_trip),
+        cmocka_unit_test(test_genome_region_writers),
+        cmocka_unit_test(test_genome_focal),
+        cmocka_unit_test(test_genome_write_bins),
+        cmocka_unit_test(test_genome_write_html),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -2,6 +2,7 @@
  *
  * Every expected number below is a hand count of the records written in
  * the fixture (the comment beside each record says what it shows). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -627,6 +628,244 @@ static void test_self_in_pass_real(void **state)
     assert_true(n_pos > 100); /* (T1 alone has no usable position: too shallow) */
 }
 
+/* vw_count_regions: fragments per region, hand count.  Regions on sim1:
+ * [0,100) [100,200) [200,300).  p1: pair at 11/61 (1-based), TLEN 100:
+ * leftmost start 10 + 50 = midpoint 60 -> region 0, counted once (its mate
+ * is not the leftmost).  p2: pair at 91/111, TLEN 40: 90 + 20 = 110 -> region
+ * 1 (the fragment starts in region 0: the midpoint decides).  s1: single
+ * read at 151, 20M: 150 + 10 = 160 -> region 1.  d1 duplicate, m1 MAPQ 5
+ * (< 20), u1 secondary: skipped.  s2: 251, 10M: 255 -> region 2.  s3: 401,
+ * in no region.  Expected 1, 2, 1; sample from @RG SM. */
+static void test_count_regions(void **state)
+{
+    (void)state;
+    kstring_t ks = {0, 0, NULL};
+    kputs("@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:sim1\tLN:1000\n@RG\tID:g\tSM:donor7\n", &ks);
+    const char *r40 = "ACGTACGTACGTACGTACGTACGTACGTACGTACGTACGT", *q40 = "IIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIII";
+    ksprintf(&ks, "p1\t99\tsim1\t11\t60\t40M\t=\t61\t100\t%s\t%s\tRG:Z:g\n", r40, q40);
+    ksprintf(&ks, "p1\t147\tsim1\t61\t60\t40M\t=\t11\t-100\t%s\t%s\tRG:Z:g\n", r40, q40);
+    ksprintf(&ks, "p2\t99\tsim1\t91\t60\t20M\t=\t111\t40\t%.20s\t%.20s\tRG:Z:g\n", r40, q40);
+    ksprintf(&ks, "p2\t147\tsim1\t111\t60\t20M\t=\t91\t-40\t%.20s\t%.20s\tRG:Z:g\n", r40, q40);
+    ksprintf(&ks, "s1\t0\tsim1\t151\t60\t20M\t*\t0\t0\t%.20s\t%.20s\tRG:Z:g\n", r40, q40);
+    ksprintf(&ks, "d1\t1024\tsim1\t161\t60\t20M\t*\t0\t0\t%.20s\t%.20s\tRG:Z:g\n", r40, q40);
+    ksprintf(&ks, "m1\t0\tsim1\t171\t5\t20M\t*\t0\t0\t%.20s\t%.20s\tRG:Z:g\n", r40, q40);
+    ksprintf(&ks, "u1\t256\tsim1\t181\t60\t10M\t*\t0\t0\t%.10s\t%.10s\tRG:Z:g\n", r40, q40);
+    ksprintf(&ks, "s2\t0\tsim1\t251\t60\t10M\t*\t0\t0\t%.10s\t%.10s\tRG:Z:g\n", r40, q40);
+    ksprintf(&ks, "s3\t0\tsim1\t401\t60\t10M\t*\t0\t0\t%.10s\t%.10s\tRG:Z:g\n", r40, q40);
+    char bam[600];
+    sam_text_to_bam(ks.s, "regions", bam, sizeof bam);
+    ks_free(&ks);
+    char *chrom[] = {"sim1", "sim1", "sim1"};
+    hts_pos_t beg[] = {0, 100, 200}, end[] = {100, 200, 300};
+    for (int stream = 0; stream < 2; stream++) {
+        vw_count_opt_t opt;
+        vw_count_opt_init(&opt);
+        opt.stream = stream;
+        int64_t frag[3] = {-1, -1, -1};
+        char *sample = NULL;
+        assert_int_equal(vw_count_regions(bam, NULL, 3, chrom, beg, end, VW_BUILD_UNKNOWN, &opt, frag, &sample), 0);
+        assert_int_equal(frag[0], 1);
+        assert_int_equal(frag[1], 2);
+        assert_int_equal(frag[2], 1);
+        assert_string_equal(sample, "donor7");
+        free(sample);
+        /* MAPQ 0 allowed: m1 joins region 1 */
+        opt.min_mq = 0;
+        assert_int_equal(vw_count_regions(bam, NULL, 3, chrom, beg, end, VW_BUILD_UNKNOWN, &opt, frag, &sample), 0);
+        assert_int_equal(frag[1], 3);
+        free(sample);
+    }
+    /* a contig the file does not have, and a region past its end */
+    vw_count_opt_t opt;
+    vw_count_opt_init(&opt);
+    int64_t frag[1];
+    char *sample = NULL;
+    char *other[] = {"sim9"};
+    hts_pos_t b1[] = {0}, e1[] = {10}, e2[] = {5000};
+    int lvl = vw_log_get_level();
+    vw_log_set_level(VW_LOG_QUIET);
+    int rc1 = vw_count_regions(bam, NULL, 1, other, b1, e1, VW_BUILD_UNKNOWN, &opt, frag, &sample);
+    assert_int_equal(rc1, VW_EBUILD);  /* contig not in the file */
+    int rc2 = vw_count_regions(bam, NULL, 1, chrom, b1, e2, VW_BUILD_UNKNOWN, &opt, frag, &sample);
+    assert_int_equal(rc2, VW_EBUILD);  /* region past the contig end */
+    char missing[640];
+    snprintf(missing, sizeof missing, "%s/none.bam", dir);
+    assert_int_equal(vw_count_regions(missing, NULL, 1, chrom, b1, e1, VW_BUILD_UNKNOWN, &opt, frag, &sample), -ENOENT);
+    vw_log_set_level(lvl);
+    assert_null(sample);
+    rm_bam(bam);
+}
+
+/* vw_count_open + vw_count_in give what vw_count_file gives (the hand count
+ * of test_fragments), and the header is readable in between;
+ * vw_count_in_close closes an input not counted (and accepts NULL). */
+static void test_count_open_in(void **state)
+{
+    (void)state;
+    vw_targets_t *ts = load_targets();
+    vw_count_opt_t opt;
+    vw_count_opt_init(&opt);
+    opt.stream = 1;
+    vw_count_in_t *in = NULL;
+    assert_int_equal(vw_count_open(sam_path, &opt, &in), 0);
+    const sam_hdr_t *h = vw_count_in_header(in);
+    assert_non_null(h);
+    assert_int_equal(sam_hdr_nref(h), 1);
+    assert_string_equal(sam_hdr_tid2name(h, 0), "sim1");
+    vw_sample_counts_t *s = NULL;
+    assert_int_equal(vw_count_in(in, NULL, ts, &opt, &s), 0);
+    assert_string_equal(s->sample, "patientA_draw1");
+    const vw_count_t *c = by_id(ts, s, "snv");
+    assert_int_equal(c->ref, 1);
+    assert_int_equal(c->alt, 3);
+    assert_int_equal(c->discordant, 1);
+    vw_sample_counts_destroy(s);
+    in = NULL;
+    assert_int_equal(vw_count_open(sam_path, &opt, &in), 0);
+    vw_count_in_close(in);
+    vw_count_in_close(NULL);
+    char missing[640];
+    snprintf(missing, sizeof missing, "%s/none.sam", dir);
+    in = NULL;
+    assert_int_equal(vw_count_open(missing, &opt, &in), -ENOENT);
+    assert_null(in);
+    vw_targets_destroy(ts);
+}
+
+/* The count cache: a written cache reads back with the same counts under
+ * its key (1); another key is stale (0); no file is 0; a cache cut short
+ * (trailer gone) or with a wrong row count is broken (< 0). */
+static void test_count_cache(void **state)
+{
+    (void)state;
+    vw_targets_t *ts = load_targets();
+    vw_count_opt_t opt;
+    vw_count_opt_init(&opt);
+    opt.stream = 1;
+    vw_sample_counts_t *s = NULL, *back = NULL;
+    assert_int_equal(vw_count_file(sam_path, NULL, ts, &opt, &s), 0);
+    char path[640];
+    snprintf(path, sizeof path, "%s/c.cache", dir);
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    assert_int_equal(vw_count_write_cache(fp, ts, s, "key-1"), 0);
+    assert_int_equal(fclose(fp), 0);
+    assert_int_equal(vw_count_read_cache(path, ts, "key-1", &back), 1);
+    assert_non_null(back);
+    assert_string_equal(back->sample, s->sample);
+    for (int i = 0; i < ts->n; i++) {
+        assert_int_equal(back->c[i].ref, s->c[i].ref);
+        assert_int_equal(back->c[i].alt, s->c[i].alt);
+        assert_int_equal(back->c[i].depth, s->c[i].depth);
+        assert_int_equal(back->c[i].alt_fwd, s->c[i].alt_fwd);
+        assert_int_equal(back->c[i].discordant, s->c[i].discordant);
+    }
+    vw_sample_counts_destroy(back);
+    back = NULL;
+    assert_int_equal(vw_count_read_cache(path, ts, "key-2", &back), 0);
+    assert_null(back);
+    char none[640];
+    snprintf(none, sizeof none, "%s/none.cache", dir);
+    assert_int_equal(vw_count_read_cache(none, ts, "key-1", &back), 0);
+    /* cut short: everything but the trailer line */
+    fp = fopen(path, "r");
+    assert_non_null(fp);
+    char text[8192];
+    size_t n = fread(text, 1, sizeof text - 1, fp);
+    fclose(fp);
+    text[n] = '\0';
+    char *trailer = strstr(text, "#cache\t");
+    assert_non_null(trailer);
+    fp = fopen(path, "w");
+    fwrite(text, 1, (size_t)(trailer - text), fp);
+    fclose(fp);
+    int lvl = vw_log_get_level();
+    vw_log_set_level(VW_LOG_QUIET);
+    assert_true(vw_count_read_cache(path, ts, "key-1", &back) < 0);
+    /* a trailer that claims one row more than the table holds */
+    fp = fopen(path, "w");
+    fwrite(text, 1, (size_t)(trailer - text), fp);
+    fprintf(fp, "#cache\t%d\tkey-1\n", ts->n + 1);
+    fclose(fp);
+    assert_true(vw_count_read_cache(path, ts, "key-1", &back) < 0);
+    vw_log_set_level(lvl);
+    assert_null(back);
+    unlink(path);
+    vw_sample_counts_destroy(s);
+    vw_targets_destroy(ts);
+}
+
+/* The counts as JSON carry the hand count of test_fragments (snv: depth 5,
+ * ref 1, alt 3, other 1, discordant 1; fragment medians 68 ref, 13 alt). */
+static void test_count_json(void **state)
+{
+    (void)state;
+    vw_targets_t *ts = load_targets();
+    vw_count_opt_t opt;
+    vw_count_opt_init(&opt);
+    opt.stream = 1;
+    vw_sample_counts_t *s = NULL;
+    assert_int_equal(vw_count_file(sam_path, NULL, ts, &opt, &s), 0);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    assert_non_null(fp);
+    assert_int_equal(vw_count_write_json(fp, ts, &s, 1, "vafwatch count x"), 0);
+    assert_int_equal(fclose(fp), 0);
+    assert_non_null(strstr(buf, "\"format\": \"vafwatch-counts\""));
+    assert_non_null(strstr(buf, "\"command\": \"vafwatch count x\""));
+    assert_non_null(strstr(buf, "\"sample\": \"patientA_draw1\""));
+    const char *snv = strstr(buf, "{\"id\": \"snv\"");
+    assert_non_null(snv);
+    const char *end = strchr(snv, '}');
+    assert_non_null(end);
+    char obj[1024];
+    snprintf(obj, sizeof obj, "%.*s", (int)(end - snv), snv);
+    assert_non_null(strstr(obj, "\"depth\": 5,"));
+    assert_non_null(strstr(obj, "\"ref_count\": 1,"));
+    assert_non_null(strstr(obj, "\"alt_count\": 3,"));
+    assert_non_null(strstr(obj, "\"other_count\": 1,"));
+    assert_non_null(strstr(obj, "\"discordant\": 1,"));
+    assert_non_null(strstr(obj, "\"ref_median_fraglen\": 68"));
+    assert_non_null(strstr(obj, "\"alt_median_fraglen\": 13"));
+    free(buf);
+    vw_sample_counts_destroy(s);
+    vw_targets_destroy(ts);
+}
+
+/* '#count_unit' lines: a sample counted in molecules gets its unit, minimum
+ * family and duplex setting back from the table; samples without a line, or
+ * with a malformed one, are left as they are. */
+static void test_count_tsv_units(void **state)
+{
+    (void)state;
+    char path[640];
+    snprintf(path, sizeof path, "%s/units.tsv", dir);
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs("#sample\tchrom\tpos\n"
+          "#count_unit\tA\tmolecule\t3\t1\n"
+          "#count_unit\tB\tfragment\t1\t0\n"
+          "#count_unit\tC\tmolecule\tx\t0\n"
+          "A\tsim1\t101\n"
+          "#count_unit\tD\tmolecule\t2\t0\n", fp);   /* after the data: not read */
+    assert_int_equal(fclose(fp), 0);
+    vw_sample_counts_t a = {0}, b = {0}, c = {0}, d = {0};
+    a.sample = "A"; b.sample = "B"; c.sample = "C"; d.sample = "D";
+    vw_sample_counts_t *s[] = {&a, &b, &c, &d};
+    assert_int_equal(vw_count_tsv_units(path, s, 4), 0);
+    assert_int_equal(a.unit, VW_UNIT_MOLECULE);
+    assert_int_equal(a.min_family, 3);
+    assert_int_equal(a.duplex_only, 1);
+    assert_int_equal(b.unit, 0);   /* untouched: 0 as initialised */
+    assert_int_equal(c.unit, 0);
+    assert_int_equal(d.unit, 0);
+    char missing[640];
+    snprintf(missing, sizeof missing, "%s/none.tsv", dir);
+    assert_int_equal(vw_count_tsv_units(missing, s, 4), -ENOENT);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -641,6 +880,11 @@ int main(void)
         cmocka_unit_test(test_self_in_pass_real),
         cmocka_unit_test(test_seq_star),
         cmocka_unit_test(test_seq_star_self),
+        cmocka_unit_test(test_count_regions),
+        cmocka_unit_test(test_count_open_in),
+        cmocka_unit_test(test_count_cache),
+        cmocka_unit_test(test_count_json),
+        cmocka_unit_test(test_count_tsv_units),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

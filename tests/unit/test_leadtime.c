@@ -72,23 +72,23 @@ static void test_patients(void **st)
     assert_int_equal(a->first_detection, d0 + 30);
     assert_int_equal(a->last_negative, d0);
     assert_int_equal(a->progression, d0 + 150);
-    assert_close(a->lead_days, 120.0, 0);
-    assert_close(a->lead_months, 120.0 / 30.4375, 1e-12);
-    assert_close(a->draw_interval, 30.0, 0);
+    assert_rel(a->lead_days, 120.0, 0);
+    assert_rel(a->lead_months, 120.0 / 30.4375, 1e-12);
+    assert_rel(a->draw_interval, 30.0, 0);
     assert_int_equal(a->status, VW_LEAD_MOLECULAR_FIRST);
-    assert_close(lt->p[1].lead_days, -30.0, 0);
+    assert_rel(lt->p[1].lead_days, -30.0, 0);
     assert_int_equal(lt->p[1].status, VW_LEAD_CONCORDANT);
-    assert_close(lt->p[2].lead_days, -90.0, 0);
+    assert_rel(lt->p[2].lead_days, -90.0, 0);
     assert_int_equal(lt->p[2].status, VW_LEAD_RADIOGRAPHIC_FIRST);
     assert_int_equal(lt->p[3].status, VW_LEAD_CENSORED);
     assert_true(isnan(lt->p[3].lead_days));
-    assert_close(lt->p[3].t_molecular, 60.0, 0);       /* still reported */
+    assert_rel(lt->p[3].t_molecular, 60.0, 0);       /* still reported */
     assert_int_equal(lt->p[3].molecular_event, 1);
-    assert_close(lt->p[3].t_radiographic, 200.0, 0);   /* censored at last follow-up */
+    assert_rel(lt->p[3].t_radiographic, 200.0, 0);   /* censored at last follow-up */
     assert_int_equal(lt->p[3].radiographic_event, 0);
     assert_int_equal(lt->p[4].status, VW_LEAD_NO_EMERGENCE);
     assert_null(lt->p[4].clone);
-    assert_close(lt->p[4].t_molecular, 120.0, 0);      /* censored at the last draw */
+    assert_rel(lt->p[4].t_molecular, 120.0, 0);      /* censored at the last draw */
     assert_int_equal(lt->p[4].molecular_event, 0);
     vw_leadtime_destroy(lt);
     vw_track_destroy(tr);
@@ -118,15 +118,15 @@ static void test_cohort(void **st)
     assert_int_equal(g->n_status[VW_LEAD_NO_EMERGENCE], 1);
     assert_int_equal(g->n_status[VW_LEAD_CENSORED], 1);
     /* lead times 120, -30, -90: median -30, range -90 .. 120 */
-    assert_close(g->lead_median, -30.0, 0);
-    assert_close(g->lead_min, -90.0, 0);
-    assert_close(g->lead_max, 120.0, 0);
+    assert_rel(g->lead_median, -30.0, 0);
+    assert_rel(g->lead_min, -90.0, 0);
+    assert_rel(g->lead_max, 120.0, 0);
     /* KM, molecular: events at 30 (A), 60 (D), 90 (B), 120 (C), E censored at 120.
      * S(30) = 4/5 = 0.8, S(60) = 0.8 * 3/4 = 0.6, S(90) = 0.6 * 2/3 = 0.4 <= 0.5
      * -> median 90.  Radiographic: events 30 (C), 60 (B), 100 (E), 150 (A), D
      * censored at 200: S = 0.8, 0.6, 0.4 at 100 -> median 100. */
-    assert_close(g->km_mol_median, 90.0, 0);
-    assert_close(g->km_rad_median, 100.0, 0);
+    assert_rel(g->km_mol_median, 90.0, 0);
+    assert_rel(g->km_rad_median, 100.0, 0);
 
     char *buf = NULL;
     size_t len = 0;
@@ -155,12 +155,25 @@ static void test_cohort(void **st)
     vw_timeline_destroy(tl);
 }
 
+/* The status column's values, as docs/tracking.md lists them. */
+static void test_lead_status_name(void **state)
+{
+    (void)state;
+    assert_string_equal(vw_lead_status_name(VW_LEAD_MOLECULAR_FIRST), "molecular_first");
+    assert_string_equal(vw_lead_status_name(VW_LEAD_RADIOGRAPHIC_FIRST), "radiographic_first");
+    assert_string_equal(vw_lead_status_name(VW_LEAD_CONCORDANT), "concordant");
+    assert_string_equal(vw_lead_status_name(VW_LEAD_NO_EMERGENCE), "no_emergence");
+    assert_string_equal(vw_lead_status_name(VW_LEAD_CENSORED), "censored");
+    assert_string_equal(vw_lead_status_name((vw_lead_status_t)9), "?");
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_patients),
         cmocka_unit_test(test_cohort),
+        cmocka_unit_test(test_lead_status_name),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

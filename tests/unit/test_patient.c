@@ -21,17 +21,6 @@
 #include "vafwatch/patient.h"
 #include "vafwatch/stats.h"
 
-#define assert_rel(a, b, tol) do {                                            \
-    double a_ = (a), b_ = (b);                                                \
-    if (!(fabs(a_ - b_) <= (tol) * fabs(b_)))                                 \
-        fail_msg("%s = %.17g, expected %.17g (relative %g)", #a, a_, b_, (double)(tol)); \
-} while (0)
-#define assert_abs(a, b, tol) do {                                            \
-    double a_ = (a), b_ = (b);                                                \
-    if (!(fabs(a_ - b_) <= (tol)))                                            \
-        fail_msg("%s = %.17g, expected %.17g (absolute %g)", #a, a_, b_, (double)(tol)); \
-} while (0)
-
 static int setup(void **state)
 {
     (void)state;
@@ -482,6 +471,88 @@ static void test_simulation(void **state)
     gsl_rng_free(rng);
 }
 
+/* The patient table and its JSON: the columns of docs/formats.md in order,
+ * dates as YYYY-MM-DD, the documented number formats, NA (null in JSON)
+ * for a draw without a usable locus, "." for no excluded locus. */
+static void test_patient_writers(void **state)
+{
+    (void)state;
+    vw_patient_rows_t *rs = vw_patient_rows_init();
+    assert_non_null(rs);
+    vw_patient_row_t row;
+    memset(&row, 0, sizeof row);
+    row.patient = "P1";
+    row.sample = "P1_d0";
+    assert_int_equal(vw_date_parse("2023-01-09", &row.date), 0);
+    row.n_targets = 12;
+    row.r.n_loci = 10; row.r.n_excluded = 2; row.r.depth = 50000; row.r.alt = 40;
+    row.r.expected = 5.0; row.r.dispersion = 1.0; row.r.lr = 55.25; row.r.p_value = 1.5e-12;
+    row.r.detected = 1; row.r.frac = 7e-4; row.r.frac_lo = 5e-4; row.r.frac_hi = 9e-4; row.r.lod95 = 2e-4;
+    row.excluded = "T1:possible_germline;T2:noisy_site";
+    assert_int_equal(vw_patient_rows_push(rs, &row), 0);
+    row.sample = "P1_d28";
+    assert_int_equal(vw_date_parse("2023-02-06", &row.date), 0);
+    memset(&row.r, 0, sizeof row.r);
+    row.r.detected = -1;
+    row.r.p_value = row.r.frac = row.r.frac_lo = row.r.frac_hi = row.r.lod95 = row.r.lr = NAN;
+    row.r.expected = row.r.dispersion = NAN;
+    row.excluded = NULL;
+    assert_int_equal(vw_patient_rows_push(rs, &row), 0);
+    /* push resets the over-time fields (vw_patient_series sets them) */
+    assert_int_equal(rs->r[0].baseline, 0);
+    rs->r[0].baseline = 1;
+
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    assert_non_null(fp);
+    assert_int_equal(vw_patient_write_tsv(rs, fp), 0);
+    assert_int_equal(fclose(fp), 0);
+    const char *want_header = "#patient\tsample\tdate\tn_targets\tloci_used\tloci_excluded\tdepth\talt_count\t"
+                              "expected_alt\tfraction\tfraction_lo\tfraction_hi\tlr\tp_value\tdetected\tlod95\t"
+                              "excluded\tbaseline\tchange\tresponse\trise\tmolecular_progression\tlead_time_days\n";
+    assert_int_equal(strncmp(buf, want_header, strlen(want_header)), 0);
+    char *l1 = buf + strlen(want_header), *l2 = strchr(l1, '\n');
+    assert_non_null(l2);
+    *l2++ = '\0';
+    char *f1[32], *f2[32];
+    assert_int_equal(vw_split_tabs(l1, f1, 32), 23);
+    vw_chomp(l2);
+    assert_int_equal(vw_split_tabs(l2, f2, 32), 23);
+    assert_string_equal(f1[2], "2023-01-09");
+    assert_string_equal(f1[4], "10");
+    assert_string_equal(f1[5], "2");
+    assert_string_equal(f1[6], "50000");
+    assert_string_equal(f1[7], "40");
+    assert_string_equal(f1[8], "5");          /* %.4g */
+    assert_string_equal(f1[9], "0.0007");     /* %.6g */
+    assert_string_equal(f1[12], "55.25");     /* %.4g */
+    assert_string_equal(f1[13], "1.5e-12");   /* %.4g */
+    assert_string_equal(f1[14], "yes");
+    assert_string_equal(f1[16], "T1:possible_germline;T2:noisy_site");
+    assert_string_equal(f1[17], "yes");
+    assert_string_equal(f1[21], "NA");
+    assert_string_equal(f2[2], "2023-02-06");
+    assert_string_equal(f2[9], "NA");
+    assert_string_equal(f2[13], "NA");
+    assert_string_equal(f2[14], "NA");
+    assert_string_equal(f2[16], ".");
+    assert_string_equal(f2[17], "no");
+    free(buf);
+
+    buf = NULL;
+    fp = open_memstream(&buf, &len);
+    assert_int_equal(vw_patient_write_json(rs, fp, "vafwatch run x"), 0);
+    assert_int_equal(fclose(fp), 0);
+    assert_non_null(strstr(buf, "\"command\": \"vafwatch run x\""));
+    assert_non_null(strstr(buf, "\"patient_tests\": ["));
+    assert_non_null(strstr(buf, "\"detected\": true"));
+    assert_non_null(strstr(buf, "\"detected\": null"));
+    assert_null(strstr(buf, "nan"));
+    free(buf);
+    vw_patient_rows_destroy(rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -495,6 +566,7 @@ int main(void)
         cmocka_unit_test(test_series),
         cmocka_unit_test(test_bad_args),
         cmocka_unit_test(test_simulation),
+        cmocka_unit_test(test_patient_writers),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -108,17 +108,17 @@ static void test_geometry_formulas(void **state)
     ax.first_date = 1000;
     ax.last_date = 1100;
     /* x = left + (date - first) / (last - first) * width */
-    assert_close(vw_report_x(&ax, 1000), VW_REPORT_PLOT_LEFT, 1e-12);
-    assert_close(vw_report_x(&ax, 1100), VW_REPORT_PLOT_LEFT + VW_REPORT_PLOT_WIDTH, 1e-12);
-    assert_close(vw_report_x(&ax, 1025), VW_REPORT_PLOT_LEFT + 0.25 * VW_REPORT_PLOT_WIDTH, 1e-12);
+    assert_rel(vw_report_x(&ax, 1000), VW_REPORT_PLOT_LEFT, 1e-12);
+    assert_rel(vw_report_x(&ax, 1100), VW_REPORT_PLOT_LEFT + VW_REPORT_PLOT_WIDTH, 1e-12);
+    assert_rel(vw_report_x(&ax, 1025), VW_REPORT_PLOT_LEFT + 0.25 * VW_REPORT_PLOT_WIDTH, 1e-12);
     /* y: 100 % at the top, 0.01 % at the bottom, one decade = height / 4 */
-    assert_close(vw_report_y(&ax, 1.0), VW_REPORT_PLOT_TOP, 1e-12);
-    assert_close(vw_report_y(&ax, 1e-4), VW_REPORT_PLOT_TOP + VW_REPORT_PLOT_HEIGHT, 1e-12);
-    assert_close(vw_report_y(&ax, 0.01), VW_REPORT_PLOT_TOP + 0.5 * VW_REPORT_PLOT_HEIGHT, 1e-12);
-    assert_close(vw_report_y(&ax, 0.001) - vw_report_y(&ax, 0.01), VW_REPORT_PLOT_HEIGHT / 4, 1e-9);
+    assert_rel(vw_report_y(&ax, 1.0), VW_REPORT_PLOT_TOP, 1e-12);
+    assert_rel(vw_report_y(&ax, 1e-4), VW_REPORT_PLOT_TOP + VW_REPORT_PLOT_HEIGHT, 1e-12);
+    assert_rel(vw_report_y(&ax, 0.01), VW_REPORT_PLOT_TOP + 0.5 * VW_REPORT_PLOT_HEIGHT, 1e-12);
+    assert_rel(vw_report_y(&ax, 0.001) - vw_report_y(&ax, 0.01), VW_REPORT_PLOT_HEIGHT / 4, 1e-9);
     /* clamped, never off the plot; NaN stays NaN */
-    assert_close(vw_report_y(&ax, 0.0), VW_REPORT_PLOT_TOP + VW_REPORT_PLOT_HEIGHT, 1e-12);
-    assert_close(vw_report_y(&ax, 3.0), VW_REPORT_PLOT_TOP, 1e-12);
+    assert_rel(vw_report_y(&ax, 0.0), VW_REPORT_PLOT_TOP + VW_REPORT_PLOT_HEIGHT, 1e-12);
+    assert_rel(vw_report_y(&ax, 3.0), VW_REPORT_PLOT_TOP, 1e-12);
     assert_true(isnan(vw_report_y(&ax, NAN)));
     /* a later date is further right, a larger VAF higher up */
     assert_true(vw_report_x(&ax, 1050) < vw_report_x(&ax, 1051));
@@ -142,13 +142,13 @@ static void test_geometry_patient(void **state)
     int open = -1;
     double v = vw_report_plot_vaf(&s->draws[0], &open);
     assert_int_equal(open, 1);
-    assert_close(v, 0.001, 1e-12); /* at its LoD, not at zero */
+    assert_rel(v, 0.001, 1e-12); /* at its LoD, not at zero */
     double y_nd = vw_report_y(&ax, v);
-    assert_close(y_nd, VW_REPORT_PLOT_TOP + 0.75 * VW_REPORT_PLOT_HEIGHT, 1e-9);
+    assert_rel(y_nd, VW_REPORT_PLOT_TOP + 0.75 * VW_REPORT_PLOT_HEIGHT, 1e-9);
     assert_true(y_nd < VW_REPORT_PLOT_TOP + VW_REPORT_PLOT_HEIGHT - 10);
     v = vw_report_plot_vaf(&s->draws[4], &open);
     assert_int_equal(open, 0);
-    assert_close(v, 120.0 / 5000, 1e-12);
+    assert_rel(v, 120.0 / 5000, 1e-12);
     vw_track_draw_t na = s->draws[0];
     na.state = VW_DRAW_NA;
     assert_true(isnan(vw_report_plot_vaf(&na, &open)));
@@ -163,7 +163,7 @@ static void test_geometry_patient(void **state)
              vw_report_y(&ax, 60.0 / 5000));
     assert_non_null(strstr(html, want));
     /* x follows the date: 28 days apart on a 140-day axis */
-    assert_close(vw_report_x(&ax, s->draws[3].date) - vw_report_x(&ax, s->draws[2].date),
+    assert_rel(vw_report_x(&ax, s->draws[3].date) - vw_report_x(&ax, s->draws[2].date),
                  28.0 / 140.0 * VW_REPORT_PLOT_WIDTH, 1e-9);
     free(html);
 }

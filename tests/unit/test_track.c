@@ -277,44 +277,44 @@ static void test_run(void **st)
     assert_int_equal(s->first_detection, d0 + 30);   /* pair (30, 60) */
     assert_int_equal(s->last_negative, d0);          /* interval (day 0, day 30] */
     assert_int_equal(s->n_detected, 7);
-    assert_close(s->max_vaf, 0.008, 1e-12);
-    assert_close(s->baseline_vaf, 0.0, 0);
+    assert_rel(s->max_vaf, 0.008, 1e-12);
+    assert_abs(s->baseline_vaf, 0.0, 0);
     /* noise-free exponential: x = 10 * 2^(t/30) at n = 10000 on days 30..120,
      * so the Poisson MLE reproduces the data: r = ln 2 / 30, doubling 30 d */
     assert_true(s->growth.ok);
     assert_int_equal(s->growth.n_draws, 4);
-    assert_close(s->growth.r, log(2.0) / 30.0, 1e-8);
-    assert_close(s->growth.td, 30.0, 1e-6);
+    assert_rel(s->growth.r, log(2.0) / 30.0, 1e-8);
+    assert_rel(s->growth.td, 30.0, 1e-6);
     /* the over-dispersion-aware WLS interval: no residual on noise-free data,
      * so it shrinks onto the estimate */
     assert_true(s->growth.td_lo <= 30.0 + 1e-6 && s->growth.td_hi >= 30.0 - 1e-6);
     /* after the stop on day 120: 80, 40, 20, 10 -> half-life 30 d */
     assert_int_equal(s->stop_date, d0 + 120);
     assert_true(s->decay.ok);
-    assert_close(s->decay.r, -log(2.0) / 30.0, 1e-8);
-    assert_close(s->decay.td, 30.0, 1e-6);
+    assert_rel(s->decay.r, -log(2.0) / 30.0, 1e-8);
+    assert_rel(s->decay.td, 30.0, 1e-6);
     /* clone fraction = VAF / truncal VAF = 0.001 / 0.1 on day 30 */
-    assert_close(s->draws[1].clone_fraction, 0.01, 1e-12);
+    assert_rel(s->draws[1].clone_fraction, 0.01, 1e-12);
     /* its Katz interval: 10/10000 over 1000/10000, se^2 = 1/10 - 1/10000 + 1/1000
      * - 1/10000: [0.00536725078425, 0.01863151248557] (Python) */
     assert_true(fabs(s->draws[1].cf_lo / 0.00536725078425 - 1) < 1e-10);
     assert_true(fabs(s->draws[1].cf_hi / 0.01863151248557 - 1) < 1e-10);
     assert_true(isnan(s->draws[0].cf_lo)); /* no alt fragment at baseline */
-    assert_close(s->draws[0].clone_fraction, 0.0, 0);
+    assert_abs(s->draws[0].clone_fraction, 0.0, 0);
 
     s = find(tr, "P1", 1);
     assert_int_equal(s->status, VW_TRACK_GERMLINE);
-    assert_close(s->baseline_vaf, 0.5, 1e-12);
+    assert_rel(s->baseline_vaf, 0.5, 1e-12);
     assert_int_equal(s->first_detection, d0);
     assert_false(s->growth.ok);
     /* constant 5000/10000: every x_i = n_i pbar, so Z = 0 and p = 1 - Phi(0) = 0.5 */
-    assert_close(s->trend_z, 0.0, 1e-12);
-    assert_close(s->trend_p, 0.5, 1e-12);
+    assert_abs(s->trend_z, 0.0, 1e-12);
+    assert_rel(s->trend_p, 0.5, 1e-12);
 
     s = find(tr, "P1", 2);
     assert_int_equal(s->status, VW_TRACK_PRE_EXISTING);
     assert_true(s->is_truncal);
-    assert_close(s->draws[3].clone_fraction, 1.0, 1e-12);
+    assert_rel(s->draws[3].clone_fraction, 1.0, 1e-12);
 
     /* the pair (30, 60): the rule fired on day 60; P1's discovery family is KRAS
      * alone (T790M and TP53 are detected at baseline) */
@@ -334,7 +334,7 @@ static void test_run(void **st)
     assert_int_equal(s->status, VW_TRACK_NEVER);
     assert_int_equal(s->n_draws, 5); /* the normal sample is not a draw */
     assert_int_equal(s->first_detection, VW_DATE_NONE);
-    assert_close(s->trend_p, 1.0, 0); /* pbar = 0: p = 1 by definition */
+    assert_rel(s->trend_p, 1.0, 0); /* pbar = 0: p = 1 by definition */
 
     s = find(tr, "P2", 2);
     assert_int_equal(s->status, VW_TRACK_NOT_ASSESSED);
@@ -419,13 +419,13 @@ static void test_run_cnv(void **st)
     assert_int_equal(a->last_negative, d0 + 30);
     assert_int_equal(a->n_assessed, 7);
     assert_int_equal(a->n_detected, 5);
-    assert_close(a->max_pcn, 3.4, 1e-12);
-    assert_close(a->max_cn_t, 2 + 1.4 / 0.1, 1e-9);   /* CN_t = 2 + (pCN - 2) / TF */
+    assert_rel(a->max_pcn, 3.4, 1e-12);
+    assert_rel(a->max_cn_t, 2 + 1.4 / 0.1, 1e-9);   /* CN_t = 2 + (pCN - 2) / TF */
     assert_true(isnan(a->max_vaf));
     assert_true(isnan(a->trend_p));
     assert_false(a->growth.ok);
     assert_int_equal(a->draws[4].state, VW_DRAW_NA);
-    assert_close(a->draws[2].pcn, 2.8, 1e-12);
+    assert_rel(a->draws[2].pcn, 2.8, 1e-12);
     assert_int_equal(b->status, VW_TRACK_TRANSIENT);
     assert_int_equal(b->first_detection, d0 + 30);
     /* mutation series are unchanged and carry no copy number */
@@ -616,6 +616,14 @@ static void test_wbc(void **st)
     vw_timeline_destroy(tl);
 }
 
+static void test_track_kind_name(void **state)
+{
+    (void)state;
+    assert_string_equal(vw_track_kind_name(VW_KIND_MUTATION), "mutation");
+    assert_string_equal(vw_track_kind_name(VW_KIND_AMPLIFICATION), "amplification");
+    assert_string_equal(vw_track_kind_name((vw_track_kind_t)9), "?");
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -630,6 +638,7 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_statuses),
         cmocka_unit_test(test_wbc),
+        cmocka_unit_test(test_track_kind_name),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,6 +11,7 @@
 #include <htslib/sam.h>
 
 #include "vw_test.h"
+#include "vafwatch/catalogue.h"
 #include "vafwatch/count.h"
 #include "vafwatch/log.h"
 #include "vafwatch/umi.h"
@@ -582,6 +583,105 @@ static void test_umitools_paired(void **state)
     free_map(want);
 }
 
+/* The evidence class written into tables and reports (docs/umi.md). */
+static void test_count_class(void **state)
+{
+    (void)state;
+    char b[64];
+    vw_count_opt_t opt;
+    vw_count_opt_init(&opt);
+    assert_string_equal(vw_count_class(&opt, b, sizeof b), "fragment");
+    opt.unit = VW_UNIT_READ;
+    assert_string_equal(vw_count_class(&opt, b, sizeof b), "read");
+    opt.unit = VW_UNIT_MOLECULE;
+    opt.min_family = 3;
+    opt.duplex_only = 0;
+    assert_string_equal(vw_count_class(&opt, b, sizeof b), "molecule (families >= 3)");
+    opt.duplex_only = 1;
+    assert_string_equal(vw_count_class(&opt, b, sizeof b), "duplex molecule (families >= 3)");
+    char small[8];
+    assert_string_equal(vw_count_class(&opt, small, sizeof small), "duplex ");
+}
+
+/* A molecule count worked out by hand: five families of sizes 1, 1, 3, 3, 7
+ * (15 fragments; lower median 3; singleton share 2/5), two below
+ * --min-family 3, two ref and one alt by consensus, one duplex ref and one
+ * duplex alt. */
+static vw_molcount_t hand_mol(void)
+{
+    vw_molcount_t m;
+    memset(&m, 0, sizeof m);
+    m.fam_hist[1] = 2;
+    m.fam_hist[3] = 2;
+    m.fam_hist[7] = 1;
+    m.fragments = 15;
+    m.families = 5;
+    m.small = 2;
+    m.ref = 2;
+    m.alt = 1;
+    m.duplex_ref = 1;
+    m.duplex_alt = 1;
+    return m;
+}
+
+static void test_molecule_writers(void **state)
+{
+    (void)state;
+    vw_molcount_t m = hand_mol();
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    assert_non_null(fp);
+    vw_count_json_molecules(fp, &m, 3, 1);
+    assert_int_equal(fclose(fp), 0);
+    assert_string_equal(buf, ", \"molecules\": {\"min_family\": 3, \"duplex_only\": true, \"fragments\": 15, "
+                             "\"molecules\": 5, \"family_median\": 3, \"singleton_share\": 0.4000, "
+                             "\"below_min_family\": 2, \"no_consensus\": 0, \"mol_ref\": 2, \"mol_alt\": 1, "
+                             "\"mol_other\": 0, \"duplex_ref\": 1, \"duplex_alt\": 1, \"duplex_other\": 0}");
+    free(buf);
+
+    /* the table: one row per target of the molecule sample only; a target
+     * without molecules is NA */
+    vw_targets_t *ts = vw_targets_init();
+    assert_int_equal(vw_catalogue_builtin(ts, VW_BUILD_GRCH37), 0);
+    vw_count_t *cm = calloc((size_t)ts->n, sizeof *cm), *cf = calloc((size_t)ts->n, sizeof *cf);
+    char **chrom = calloc((size_t)ts->n, sizeof *chrom);
+    assert_non_null(cm);
+    assert_non_null(cf);
+    assert_non_null(chrom);
+    for (int i = 0; i < ts->n; i++)
+        chrom[i] = ts->t[i].chrom;
+    cm[0].mol = &m;
+    vw_sample_counts_t mol = {0}, frag = {0};
+    mol.sample = "M"; mol.n = ts->n; mol.c = cm; mol.chrom = chrom;
+    mol.unit = VW_UNIT_MOLECULE; mol.min_family = 3;
+    frag.sample = "F"; frag.n = ts->n; frag.c = cf; frag.chrom = chrom;
+    vw_sample_counts_t *ss[] = {&frag, &mol};
+    buf = NULL;
+    fp = open_memstream(&buf, &len);
+    assert_int_equal(vw_count_write_molecules(fp, ts, ss, 2), 0);
+    assert_int_equal(fclose(fp), 0);
+    int lines = 0;
+    for (const char *q = buf; *q; q++)
+        lines += *q == '\n';
+    assert_int_equal(lines, 1 + ts->n);
+    assert_null(strstr(buf, "\nF\t"));
+    char want[512];
+    const vw_target_t *t = &ts->t[0];
+    snprintf(want, sizeof want, "\nM\t%s\t%lld\t%s\t%s\t%s\t3\t15\t5\t3\t0.4000\t2\t0\t2\t1\t0\t1\t1\t0\n", t->chrom,
+             (long long)t->beg + 1, t->ref, t->alt, t->id);
+    assert_non_null(strstr(buf, want));
+    t = &ts->t[1];
+    snprintf(want, sizeof want, "\nM\t%s\t%lld\t%s\t%s\t%s\t3\tNA\tNA\tNA\tNA\tNA\tNA\tNA\tNA\tNA\tNA\tNA\tNA\n",
+             t->chrom, (long long)t->beg + 1, t->ref, t->alt, t->id);
+    assert_non_null(strstr(buf, want));
+    free(buf);
+    free(cm);
+    free(cf);
+    free(chrom);
+    vw_targets_destroy(ts);
+}
+
 int main(void)
 {
     vw_log_set_level(VW_LOG_ERROR);
@@ -595,6 +695,8 @@ int main(void)
         cmocka_unit_test(test_count_molecules),
         cmocka_unit_test(test_umitools_single),
         cmocka_unit_test(test_umitools_paired),
+        cmocka_unit_test(test_count_class),
+        cmocka_unit_test(test_molecule_writers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

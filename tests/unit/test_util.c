@@ -1,4 +1,5 @@
-/* test_util.c -- util.c: JSON string escaping, atomic output files. */
+/* test_util.c -- util.c: JSON string escaping, atomic output files, number
+ * parsing, line and string helpers, error texts, stream errors. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -218,6 +219,128 @@ static void test_oset(void **state)
     assert_int_equal(vw_test_rmtree(dir), 0);
 }
 
+/* vw_parse_long: the whole text is one decimal integer (strtol semantics:
+ * leading white space is skipped, nothing may follow); the limits of a
+ * 64-bit long are 2^63 - 1 and -2^63; *ret_v is untouched on failure. */
+static void test_parse_long(void **state)
+{
+    (void)state;
+    long v = 0;
+    assert_int_equal(vw_parse_long("42", &v), 0);
+    assert_int_equal(v, 42);
+    assert_int_equal(vw_parse_long("-7", &v), 0);
+    assert_int_equal(v, -7);
+    assert_int_equal(vw_parse_long("+0012", &v), 0);
+    assert_int_equal(v, 12);
+    assert_int_equal(vw_parse_long(" 3", &v), 0);
+    assert_int_equal(v, 3);
+    if (sizeof(long) == 8) {
+        assert_int_equal(vw_parse_long("9223372036854775807", &v), 0);
+        assert_true(v == 9223372036854775807L);
+        assert_int_equal(vw_parse_long("-9223372036854775808", &v), 0);
+        assert_true(v == -9223372036854775807L - 1);
+        v = 5;
+        assert_int_equal(vw_parse_long("9223372036854775808", &v), VW_EPARSE);
+        assert_int_equal(v, 5);
+    }
+    v = 5;
+    const char *bad[] = {"", "x", "3x", "3 ", "1.5", "1e3", "--1", "0x10", "12\t"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(vw_parse_long(bad[i], &v), VW_EPARSE);
+        assert_int_equal(v, 5);
+    }
+    assert_int_equal(vw_parse_long(NULL, &v), VW_EPARSE);
+}
+
+/* vw_chomp strips every trailing CR and LF and returns the new length. */
+static void test_chomp(void **state)
+{
+    (void)state;
+    char a[] = "abc\r\n", b[] = "abc", c[] = "\n", d[] = "", e[] = "a\tb\n\n", f[] = "x\ry";
+    assert_int_equal(vw_chomp(a), 3);
+    assert_string_equal(a, "abc");
+    assert_int_equal(vw_chomp(b), 3);
+    assert_string_equal(b, "abc");
+    assert_int_equal(vw_chomp(c), 0);
+    assert_string_equal(c, "");
+    assert_int_equal(vw_chomp(d), 0);
+    assert_int_equal(vw_chomp(e), 3);
+    assert_string_equal(e, "a\tb");
+    assert_int_equal(vw_chomp(f), 3);   /* an inner CR stays */
+    assert_string_equal(f, "x\ry");
+}
+
+static void test_strdup(void **state)
+{
+    (void)state;
+    const char *src = "KRAS\tG12D";
+    char *d = vw_strdup(src);
+    assert_non_null(d);
+    assert_ptr_not_equal(d, src);
+    assert_string_equal(d, src);
+    free(d);
+    d = vw_strdup("");
+    assert_non_null(d);
+    assert_string_equal(d, "");
+    free(d);
+}
+
+/* The domain codes have their own text; -errno gives strerror's; anything
+ * else still gives text (never NULL). */
+static void test_strerror(void **state)
+{
+    (void)state;
+    assert_string_equal(vw_strerror(0), "success");
+    assert_string_equal(vw_strerror(VW_EPARSE), "malformed input");
+    assert_string_equal(vw_strerror(VW_EFORMAT), "invalid or truncated file");
+    assert_string_equal(vw_strerror(VW_EINPUT), "inconsistent input");
+    assert_string_equal(vw_strerror(VW_EBUILD), "genome build or contig names do not match");
+    assert_string_equal(vw_strerror(VW_ESTATS), "numerical failure");
+    assert_string_equal(vw_strerror(-ENOENT), strerror(ENOENT));
+    assert_string_equal(vw_strerror(-ENOSPC), strerror(ENOSPC));
+    assert_non_null(vw_strerror(-9999));
+    assert_non_null(vw_strerror(7));
+    assert_true(strlen(vw_strerror(-9999)) > 0);
+}
+
+/* ', "key": value' with the caller's format, null for NaN. */
+static void test_json_num_field(void **state)
+{
+    (void)state;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    assert_non_null(fp);
+    vw_json_num_field(fp, "vaf", 0.00341, "%.4g");
+    vw_json_num_field(fp, "p", NAN, "%.4g");
+    vw_json_num_field(fp, "n", 12.0, "%.0f");
+    vw_json_num_field(fp, "tiny", -1.5e-300, "%.3g");
+    assert_int_equal(fclose(fp), 0);
+    assert_string_equal(buf, ", \"vaf\": 0.00341, \"p\": null, \"n\": 12, \"tiny\": -1.5e-300");
+    free(buf);
+}
+
+/* The cause of a failed write: /dev/full fails every flush with ENOSPC. */
+static void test_stream_error(void **state)
+{
+    (void)state;
+    FILE *fp = fopen("/dev/full", "w");
+    if (!fp) {
+        skip();
+        return;
+    }
+    fputs("x", fp);
+    assert_true(fflush(fp) != 0);
+    fputs("more", fp);
+    assert_int_equal(vw_stream_error(fp), -ENOSPC);
+    fclose(fp);
+    /* a stream with nothing pending to fail tells nothing: -EIO */
+    fp = tmpfile();
+    assert_non_null(fp);
+    assert_int_equal(vw_stream_error(fp), -EIO);
+    fclose(fp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -227,6 +350,12 @@ int main(void)
         cmocka_unit_test(test_ofile_special),
         cmocka_unit_test(test_parse_double_extremes),
         cmocka_unit_test(test_oset),
+        cmocka_unit_test(test_parse_long),
+        cmocka_unit_test(test_chomp),
+        cmocka_unit_test(test_strdup),
+        cmocka_unit_test(test_strerror),
+        cmocka_unit_test(test_json_num_field),
+        cmocka_unit_test(test_stream_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

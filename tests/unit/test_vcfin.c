@@ -1,6 +1,7 @@
 /* test_vcfin.c -- evidence records from hand-written VCF fixtures.
  *
  * Every expected number is read off the fixture record beside it. */
+#include <htslib/vcf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -299,6 +300,36 @@ static void test_is_vcf(void **state)
     assert_false(vw_vcfin_is_vcf(NULL));
 }
 
+/* vw_vcfin_build: the ##contig lengths of chromosomes 1 and 7 tell the build
+ * (the assemblies' lengths, as test_build_detect in test_catalogue.c);
+ * no lengths, no build. */
+static void test_vcfin_build(void **state)
+{
+    (void)state;
+    const char *h37 = "##fileformat=VCFv4.2\n##contig=<ID=chr1,length=249250621>\n"
+                      "##contig=<ID=chr7,length=159138663>\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n";
+    const char *h38 = "##fileformat=VCFv4.2\n##contig=<ID=1,length=248956422>\n"
+                      "##contig=<ID=7,length=159345973>\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n";
+    const char *hno = "##fileformat=VCFv4.2\n##contig=<ID=chr1>\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n";
+    const char *txt[] = {h37, h38, hno};
+    const vw_build_t want[] = {VW_BUILD_GRCH37, VW_BUILD_GRCH38, VW_BUILD_UNKNOWN};
+    const int want_chr[] = {1, 0, -2};
+    for (int i = 0; i < 3; i++) {
+        bcf_hdr_t *h = bcf_hdr_init("r");
+        assert_non_null(h);
+        char *copy = strdup(txt[i]); /* bcf_hdr_parse may write into its text */
+        assert_non_null(copy);
+        assert_int_equal(bcf_hdr_parse(h, copy), 0);
+        free(copy);
+        int chr = -9;
+        assert_int_equal(vw_vcfin_build(h, &chr), want[i]);
+        if (want_chr[i] != -2)
+            assert_int_equal(chr, want_chr[i]);
+        assert_int_equal(vw_vcfin_build(h, NULL), want[i]);
+        bcf_hdr_destroy(h);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -310,6 +341,7 @@ int main(void)
         cmocka_unit_test(test_multisample_select),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_is_vcf),
+        cmocka_unit_test(test_vcfin_build),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -39,12 +39,29 @@ static inline int vw_test_rmtree(const char *path)
     return rmdir(path) == 0 ? rc : -1;
 }
 
-/* cmocka 1.1.5 has no assert_double_equal: relative-or-absolute tolerance. */
-#define assert_close(a, b, tol) do {                                          \
-    double a_ = (a), b_ = (b), t_ = (tol);                                    \
-    double d_ = fabs(a_ - b_), s_ = fmax(fabs(a_), fabs(b_));                 \
-    if (!(d_ <= t_ || d_ <= t_ * s_))                                         \
-        fail_msg("%s = %.17g, expected %.17g (tolerance %g)", #a, a_, b_, t_); \
+/* cmocka 1.1.5 has no assert_double_equal.  Two checks, chosen per
+ * expectation (never "either"):
+ *   assert_rel(x, expect, rtol)  |x - expect| <= rtol * |expect|; use it for
+ *                                every value that has a scale, tails included
+ *                                (expect 0 then demands x == 0 exactly);
+ *   assert_abs(x, expect, atol)  |x - expect| <= atol; use it for values whose
+ *                                natural error is absolute (a probability near
+ *                                0 or 1 from a root finder, a difference that
+ *                                should vanish).
+ * A NaN on either side fails both. */
+#define assert_rel(x, expect, rtol) do {                                      \
+    double x_ = (x), e_ = (expect), t_ = (rtol);                              \
+    if (!(fabs(x_ - e_) <= t_ * fabs(e_)))                                    \
+        fail_msg("%s = %.17g, expected %.17g (relative tolerance %g, "        \
+                 "relative error %.3g)", #x, x_, e_, t_,                      \
+                 e_ != 0 ? fabs(x_ - e_) / fabs(e_) : HUGE_VAL);              \
+} while (0)
+
+#define assert_abs(x, expect, atol) do {                                      \
+    double x_ = (x), e_ = (expect), t_ = (atol);                              \
+    if (!(fabs(x_ - e_) <= t_))                                               \
+        fail_msg("%s = %.17g, expected %.17g (absolute tolerance %g, "        \
+                 "difference %.3g)", #x, x_, e_, t_, fabs(x_ - e_));          \
 } while (0)
 
 #endif
