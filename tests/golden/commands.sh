@@ -6,16 +6,13 @@
 # that outputs record ("command" in JSON, ##vafwatchCommand in VCF) do not
 # depend on where the test runs.
 #
-# Option spellings that are being renamed are variables here, so that
-# respelling them is a change of one line each:
-SHEET=(--sheet)              # the cohort sheet of track/leadtime/report
-RULE=(--rule)               # the emergence rule
-REPORT_DIR=(-d)         # the report's output directory
-# --json: a FILE in count, a flag (PREFIX.vafwatch.<kind>.json) in call and
-# leadtime.  json_arg PREFIX KIND prints the arguments for call/leadtime;
-# when --json takes a FILE there too, it becomes
-#   json_arg() { printf '%s\n' --json "$1.vafwatch.$2.json"; }
-# (the same file names, so the goldens stay as they are).
+# Option spellings shared by several command lines (NEWS.md lists the
+# spellings before the options were given one meaning each):
+SHEET=(--sheet)     # the cohort sheet of track/leadtime/report
+RULE=(--rule)       # the emergence rule
+REPORT_DIR=(-d)     # the report's output directory
+# --json FILE: json_arg PREFIX KIND prints the arguments for call/leadtime
+# (PREFIX.vafwatch.<KIND>.json, the names the goldens hold).
 json_arg() { printf '%s\n' --json "$1.vafwatch.$2.json"; }
 
 # The patients and draws of the golden cohort (testdata/cohort/make_cohort.py):
