@@ -305,27 +305,6 @@ static int is_run_file(const char *rel)
     return strncmp(rel, "counts/", 7) == 0 && !strchr(rel + 7, '/') && n > k && !strcmp(rel + n - k, ".vafwatch.counts.tsv");
 }
 
-static int mkdir_p(const char *dir)
-{
-    char *d = vw_strdup(dir);
-    if (!d)
-        return -ENOMEM;
-    for (char *p = d + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(d, 0777) != 0 && errno != EEXIST) {
-            int e = -errno;
-            free(d);
-            return e;
-        }
-        *p = '/';
-    }
-    int r = mkdir(d, 0777) != 0 && errno != EEXIST ? -errno : 0;
-    free(d);
-    return r;
-}
-
 /* ------------------------------------------------------------------ */
 /* The stages                                                          */
 
@@ -401,13 +380,13 @@ static int stage_cohort(run_t *R)
             vw_error_code(r, "reading '%s'", o->events);
         return STAGE_DATA;
     }
-    if ((r = mkdir_p(o->outdir)) < 0) {
+    if ((r = vw_mkdir_p(o->outdir, 1)) < 0) {
         vw_error_code(r, "%s: cannot create the output directory", o->outdir);
         return STAGE_DATA;
     }
     R->fn.l = 0;
     ksprintf(&R->fn, "%s/counts", o->outdir);
-    if ((r = mkdir_p(R->fn.s)) < 0) {
+    if ((r = vw_mkdir_p(R->fn.s, 1)) < 0) {
         vw_error_code(r, "%s: cannot create", R->fn.s);
         return STAGE_DATA;
     }

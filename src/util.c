@@ -243,7 +243,7 @@ static char *path_join(const char *a, const char *b)
     return ks.s;
 }
 
-static int mkdir_parents(const char *path) /* every directory above 'path' */
+int vw_mkdir_p(const char *path, int self)
 {
     char *d = vw_strdup(path);
     if (!d)
@@ -259,8 +259,9 @@ static int mkdir_parents(const char *path) /* every directory above 'path' */
         }
         *p = '/';
     }
+    int r = self && mkdir(d, 0777) != 0 && errno != EEXIST ? -errno : 0;
     free(d);
-    return 0;
+    return r;
 }
 
 /* Appends to *v the files under root/rel (rel "" for root), relative to
@@ -403,7 +404,7 @@ int vw_oset_begin(const char *dir, vw_oset_t **ret)
         rc = -ENOMEM;
         goto out;
     }
-    if ((rc = mkdir_parents(slash_dir)) < 0)
+    if ((rc = vw_mkdir_p(slash_dir, 0)) < 0)
         goto out;
     if ((os->lock_fd = open(lp, O_RDWR | O_CREAT, 0666)) < 0) {
         rc = -errno;
@@ -482,7 +483,7 @@ int vw_oset_commit(vw_oset_t *os)
         char *from = path_join(os->stage, v[i]), *to = path_join(os->dir, v[i]);
         if (!from || !to)
             rc = -ENOMEM;
-        else if ((rc = mkdir_parents(to)) == 0 && rename(from, to) != 0)
+        else if ((rc = vw_mkdir_p(to, 0)) == 0 && rename(from, to) != 0)
             rc = -errno;
         free(from);
         free(to);

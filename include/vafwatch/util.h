@@ -80,6 +80,11 @@ typedef struct vw_oset_s vw_oset_t;
 int vw_oset_begin(const char *dir, vw_oset_t **ret) VW_WARN_UNUSED;
 const char *vw_oset_dir(const vw_oset_t *os);
 int vw_oset_commit(vw_oset_t *os) VW_WARN_UNUSED;
+
+/* Creates every directory above 'path' (the part before its last '/'),
+ * and 'path' itself when 'self' is non-zero, as 'mkdir -p' does; existing
+ * directories are fine.  Returns 0 or -errno (the first mkdir that failed). */
+int vw_mkdir_p(const char *path, int self) VW_WARN_UNUSED;
 void vw_oset_abort(vw_oset_t *os);
 
 /* Parses a whole decimal integer / double; returns 0 or VW_EPARSE. */

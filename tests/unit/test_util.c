@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "vw_test.h"
 #include "vafwatch/util.h"
@@ -341,6 +342,37 @@ static void test_stream_error(void **state)
     fclose(fp);
 }
 
+/* vw_mkdir_p: the directories above a path, and the path itself only with
+ * 'self'; an existing directory is fine; a file in the way is -ENOTDIR
+ * (mkdir -p's answer). */
+static void test_mkdir_p(void **state)
+{
+    (void)state;
+    char root[] = "/tmp/vw_mkdir_XXXXXX";
+    assert_non_null(mkdtemp(root));
+    char p[256], q[256];
+    struct stat st;
+    snprintf(p, sizeof p, "%s/a/b/c.txt", root);
+    assert_int_equal(vw_mkdir_p(p, 0), 0);
+    snprintf(q, sizeof q, "%s/a/b", root);
+    assert_int_equal(stat(q, &st), 0);
+    assert_true(S_ISDIR(st.st_mode));
+    assert_int_equal(stat(p, &st), -1); /* not the path itself */
+    assert_int_equal(vw_mkdir_p(p, 1), 0);
+    assert_int_equal(stat(p, &st), 0);
+    assert_true(S_ISDIR(st.st_mode));
+    assert_int_equal(vw_mkdir_p(p, 1), 0); /* exists: fine */
+    snprintf(q, sizeof q, "%s/f", root);
+    FILE *fp = fopen(q, "w");
+    assert_non_null(fp);
+    fclose(fp);
+    snprintf(p, sizeof p, "%s/f/x", root);
+    assert_int_equal(vw_mkdir_p(p, 1), -ENOTDIR);
+    remove(q);
+    snprintf(p, sizeof p, "rm -rf '%s'", root);
+    assert_int_equal(system(p), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -356,6 +388,7 @@ int main(void)
         cmocka_unit_test(test_strerror),
         cmocka_unit_test(test_json_num_field),
         cmocka_unit_test(test_stream_error),
+        cmocka_unit_test(test_mkdir_p),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
