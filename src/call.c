@@ -207,7 +207,7 @@ out:
     return ret;
 }
 
-int vw_calls_write_json(const vw_calls_t *cs, FILE *fp, const char *command)
+int vw_calls_write_json(FILE *fp, const vw_calls_t *cs, const char *command)
 {
     char fb[160];
     /* format_version: docs/schema/vafwatch-calls.schema.json */

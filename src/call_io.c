@@ -149,7 +149,7 @@ static void put_num(FILE *fp, double v, const char *fmt)
     vw_table_put_num(fp, v, fmt);
 }
 
-int vw_calls_write_tsv(const vw_calls_t *cs, FILE *fp)
+int vw_calls_write_tsv(FILE *fp, const vw_calls_t *cs)
 {
     char fb[160];
     (void)vw_table_put_header(fp, call_cols, K_N); /* a stream error is seen below */

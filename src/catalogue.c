@@ -811,7 +811,7 @@ int vw_targets_load(vw_targets_t *ts, const char *path, const faidx_t *fai)
 /* ------------------------------------------------------------------ */
 /* Output                                                              */
 
-int vw_targets_write_tsv(const vw_targets_t *ts, FILE *fp)
+int vw_targets_write_tsv(FILE *fp, const vw_targets_t *ts)
 {
     fputs("#id\tgene\ttranscript\tprotein\tcdna\tchrom\tpos\tref\talt\tkind\tgene_strand\tverified\tbuild\tcontext\n",
           fp);

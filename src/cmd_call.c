@@ -386,7 +386,7 @@ static int call_write_tsv(const call_t *C, vw_ofile_t *of, const char *path)
         vw_error_code(r, "%s: cannot write", path);
         return -1;
     }
-    if ((r = vw_calls_write_tsv(C->calls, of->fp)) < 0) {
+    if ((r = vw_calls_write_tsv(of->fp, C->calls)) < 0) {
         vw_error_code(r == -EIO ? vw_stream_error(of->fp) : r, "%s: write failed", path);
         return -1;
     }
@@ -437,7 +437,7 @@ static int call_write(call_t *C)
     ksprintf(&fn, "%s.vafwatch.calls.tsv", C->out);
     if (call_write_tsv(C, &of, fn.s) < 0)
         goto out;
-    if (json && ((r = vw_ofile_open(&oj, C->json)) < 0 || (r = vw_calls_write_json(C->calls, oj.fp, vw_cmd_line())) < 0)) {
+    if (json && ((r = vw_ofile_open(&oj, C->json)) < 0 || (r = vw_calls_write_json(oj.fp, C->calls, vw_cmd_line())) < 0)) {
         vw_error_code(r == -EIO && oj.fp ? vw_stream_error(oj.fp) : r, "%s: %s", C->json,
                       oj.fp ? "write failed" : "cannot write");
         goto out;
@@ -447,13 +447,13 @@ static int call_write(call_t *C)
             goto out;
         fn.l = 0;
         ksprintf(&fn, "%s.vafwatch.patient.tsv", C->out);
-        if ((r = vw_ofile_open(&op, fn.s)) < 0 || (r = vw_patient_write_tsv(C->prows, op.fp)) < 0) {
+        if ((r = vw_ofile_open(&op, fn.s)) < 0 || (r = vw_patient_write_tsv(op.fp, C->prows)) < 0) {
             vw_error_code(r, "%s: cannot write", fn.s);
             goto out;
         }
         fn.l = 0;
         ksprintf(&fn, "%s.vafwatch.patient.json", C->out);
-        if (json && ((r = vw_ofile_open(&opj, fn.s)) < 0 || (r = vw_patient_write_json(C->prows, opj.fp, vw_cmd_line())) < 0)) {
+        if (json && ((r = vw_ofile_open(&opj, fn.s)) < 0 || (r = vw_patient_write_json(opj.fp, C->prows, vw_cmd_line())) < 0)) {
             vw_error_code(r, "%s: cannot write", fn.s);
             goto out;
         }

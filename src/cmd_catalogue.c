@@ -92,7 +92,7 @@ int main_catalogue(int argc, char *argv[])
         vw_error_code(r, "%s: cannot write", out);
         goto out;
     }
-    r = vw_targets_write_tsv(ts, of.fp);
+    r = vw_targets_write_tsv(of.fp, ts);
     if (r == -EIO)
         r = vw_stream_error(of.fp);
     if (r == 0)

@@ -37,11 +37,11 @@ static void usage(FILE *fp)
             "Statuses and columns are described in docs/tracking.md.\n\n");
 }
 
-static int w_lead(FILE *fp, const void *o) { return vw_leadtime_write_tsv(o, fp); }
-static int w_cohort(FILE *fp, const void *o) { return vw_leadtime_write_cohort(o, fp); }
-static int w_json(FILE *fp, const void *o) { return vw_leadtime_write_json(o, vw_cmd_line(), fp); }
-static int w_track(FILE *fp, const void *o) { return vw_track_write_tsv(o, fp); }
-static int w_series(FILE *fp, const void *o) { return vw_track_write_series(o, fp); }
+static int w_lead(FILE *fp, const void *o) { return vw_leadtime_write_tsv(fp, o); }
+static int w_cohort(FILE *fp, const void *o) { return vw_leadtime_write_cohort(fp, o); }
+static int w_json(FILE *fp, const void *o) { return vw_leadtime_write_json(fp, o, vw_cmd_line()); }
+static int w_track(FILE *fp, const void *o) { return vw_track_write_tsv(fp, o); }
+static int w_series(FILE *fp, const void *o) { return vw_track_write_series(fp, o); }
 
 int main_leadtime(int argc, char *argv[])
 {

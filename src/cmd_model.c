@@ -99,7 +99,7 @@ static int write_model(const vw_model_t *model, const vw_model_opt_t *mo, const 
         vw_error_code(r, "%s: cannot write", out);
         goto fail;
     }
-    if (vw_model_write_tsv(model, of.fp, prov, n_prov) < 0 || (r = vw_ofile_commit(&of)) < 0) {
+    if (vw_model_write_tsv(of.fp, model, prov, n_prov) < 0 || (r = vw_ofile_commit(&of)) < 0) {
         vw_error("%s: write failed", out);
         goto fail;
     }

@@ -239,8 +239,8 @@ static void usage(FILE *fp)
             "Rules, statuses and columns are described in docs/tracking.md.\n\n");
 }
 
-static int w_track(FILE *fp, const void *o) { return vw_track_write_tsv(o, fp); }
-static int w_series(FILE *fp, const void *o) { return vw_track_write_series(o, fp); }
+static int w_track(FILE *fp, const void *o) { return vw_track_write_tsv(fp, o); }
+static int w_series(FILE *fp, const void *o) { return vw_track_write_series(fp, o); }
 
 int main_track(int argc, char *argv[])
 {

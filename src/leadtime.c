@@ -241,7 +241,7 @@ static void put_date(FILE *fp, int32_t d, int first)
     fprintf(fp, first ? "%s" : "\t%s", b);
 }
 
-int vw_leadtime_write_tsv(const vw_leadtime_t *lt, FILE *fp)
+int vw_leadtime_write_tsv(FILE *fp, const vw_leadtime_t *lt)
 {
     if (!lt || !fp)
         return -EINVAL;
@@ -277,7 +277,7 @@ int vw_leadtime_write_tsv(const vw_leadtime_t *lt, FILE *fp)
     return ferror(fp) ? vw_stream_error(fp) : 0;
 }
 
-int vw_leadtime_write_cohort(const vw_leadtime_t *lt, FILE *fp)
+int vw_leadtime_write_cohort(FILE *fp, const vw_leadtime_t *lt)
 {
     if (!lt || !fp)
         return -EINVAL;
@@ -324,7 +324,7 @@ static void json_date(FILE *fp, const char *key, int32_t d)
         fputs("null", fp);
 }
 
-int vw_leadtime_write_json(const vw_leadtime_t *lt, const char *command, FILE *fp)
+int vw_leadtime_write_json(FILE *fp, const vw_leadtime_t *lt, const char *command)
 {
     if (!lt || !fp)
         return -EINVAL;

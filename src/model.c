@@ -246,7 +246,7 @@ static const vw_table_col_t mcols[N_MCOLS] = {
     {"chrom", 1}, {"pos", 1}, {"ref", 1}, {"alt", 1}, {"id", 1}, {"n_normals", 1}, {"depth_total", 1},
     {"alt_total", 1}, {"mu", 1}, {"rho", 1}, {"noisy", 1}};
 
-int vw_model_write_tsv(const vw_model_t *m, FILE *fp, const char *const *prov, int n_prov)
+int vw_model_write_tsv(FILE *fp, const vw_model_t *m, const char *const *prov, int n_prov)
 {
     fprintf(fp, "##vafwatch_model=%d\n", VW_MODEL_VERSION);
     for (int i = 0; i < n_prov; i++)

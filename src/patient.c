@@ -442,7 +442,7 @@ static void num(FILE *fp, double v, const char *fmt)
     vw_table_put_num(fp, v, fmt);
 }
 
-int vw_patient_write_tsv(const vw_patient_rows_t *rs, FILE *fp)
+int vw_patient_write_tsv(FILE *fp, const vw_patient_rows_t *rs)
 {
     char d[VW_DATE_BUFSZ];
     fputs("#patient\tsample\tdate\tn_targets\tloci_used\tloci_excluded\tdepth\talt_count\texpected_alt"
@@ -473,7 +473,7 @@ int vw_patient_write_tsv(const vw_patient_rows_t *rs, FILE *fp)
     return ferror(fp) ? vw_stream_error(fp) : 0;
 }
 
-int vw_patient_write_json(const vw_patient_rows_t *rs, FILE *fp, const char *command)
+int vw_patient_write_json(FILE *fp, const vw_patient_rows_t *rs, const char *command)
 {
     char d[VW_DATE_BUFSZ];
     fputs("{\n  \"command\": ", fp);

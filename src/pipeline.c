@@ -285,14 +285,14 @@ static void *count_worker(void *arg)
 
 /* ------------------------------------------------------------------ */
 
-static int w_calls(FILE *fp, const void *o) { return vw_calls_write_tsv(o, fp); }
-static int w_track(FILE *fp, const void *o) { return vw_track_write_tsv(o, fp); }
-static int w_series(FILE *fp, const void *o) { return vw_track_write_series(o, fp); }
-static int w_lead(FILE *fp, const void *o) { return vw_leadtime_write_tsv(o, fp); }
-static int w_cohort(FILE *fp, const void *o) { return vw_leadtime_write_cohort(o, fp); }
-static int w_lead_json(FILE *fp, const void *o) { return vw_leadtime_write_json(o, vw_cmd_line(), fp); }
-static int w_patient(FILE *fp, const void *o) { return vw_patient_write_tsv(o, fp); }
-static int w_patient_json(FILE *fp, const void *o) { return vw_patient_write_json(o, fp, vw_cmd_line()); }
+static int w_calls(FILE *fp, const void *o) { return vw_calls_write_tsv(fp, o); }
+static int w_track(FILE *fp, const void *o) { return vw_track_write_tsv(fp, o); }
+static int w_series(FILE *fp, const void *o) { return vw_track_write_series(fp, o); }
+static int w_lead(FILE *fp, const void *o) { return vw_leadtime_write_tsv(fp, o); }
+static int w_cohort(FILE *fp, const void *o) { return vw_leadtime_write_cohort(fp, o); }
+static int w_lead_json(FILE *fp, const void *o) { return vw_leadtime_write_json(fp, o, vw_cmd_line()); }
+static int w_patient(FILE *fp, const void *o) { return vw_patient_write_tsv(fp, o); }
+static int w_patient_json(FILE *fp, const void *o) { return vw_patient_write_json(fp, o, vw_cmd_line()); }
 
 /* The files run writes, relative to its outdir. */
 static int is_run_file(const char *rel)
@@ -535,7 +535,7 @@ static int fit_model(run_t *R, vw_sample_counts_t **norm, int n_norm)
     kstring_t prov = {0, 0, NULL};
     ksprintf(&prov, "command=%s", vw_cmd_line());
     const char *pv[2] = {"source=normal samples of the cohort sheet", prov.s};
-    if ((r = vw_ofile_open(&om, R->fn.s)) < 0 || vw_model_write_tsv(R->model, om.fp, pv, 2) < 0
+    if ((r = vw_ofile_open(&om, R->fn.s)) < 0 || vw_model_write_tsv(om.fp, R->model, pv, 2) < 0
         || (r = vw_ofile_commit(&om)) < 0) {
         vw_ofile_abort(&om);
         vw_error_code(r, "%s: cannot write", R->fn.s);

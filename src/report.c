@@ -143,7 +143,7 @@ static void tsv_field(FILE *fp, const char *s)
     free(e);
 }
 
-int vw_report_write_mqc(const vw_report_in_t *in, FILE *fp)
+int vw_report_write_mqc(FILE *fp, const vw_report_in_t *in)
 {
     if (!in || !in->tl || !in->tr || !in->lt || !fp)
         return -EINVAL;
@@ -181,7 +181,7 @@ static int cmp_long(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-int vw_report_write_mqc_stats(const vw_report_in_t *in, FILE *fp)
+int vw_report_write_mqc_stats(FILE *fp, const vw_report_in_t *in)
 {
     if (!in || !in->tl || !in->tr || !fp)
         return -EINVAL;
@@ -281,7 +281,7 @@ int vw_report_write_mqc_stats(const vw_report_in_t *in, FILE *fp)
     return ferror(fp) ? vw_stream_error(fp) : 0;
 }
 
-int vw_report_write_mqc_vaf(const vw_report_in_t *in, FILE *fp)
+int vw_report_write_mqc_vaf(FILE *fp, const vw_report_in_t *in)
 {
     if (!in || !in->tl || !in->tr || !fp)
         return -EINVAL;
@@ -370,13 +370,13 @@ static int write_one(const char *path, const job_t *j)
         return rc;
     }
     switch (j->kind) {
-    case J_INDEX: rc = vw_report_write_cohort_html(j->in, j->opt, j->names, of.fp); break;
-    case J_JSON: rc = vw_report_write_json(j->in, j->opt, of.fp); break;
-    case J_MQC: rc = vw_report_write_mqc(j->in, of.fp); break;
-    case J_MQC_STATS: rc = vw_report_write_mqc_stats(j->in, of.fp); break;
-    case J_MQC_VAF: rc = vw_report_write_mqc_vaf(j->in, of.fp); break;
-    case J_PHTML: rc = vw_report_write_patient_html(j->in, j->opt, j->patient, of.fp); break;
-    default: rc = vw_report_write_patient_json(j->in, j->opt, j->patient, of.fp); break;
+    case J_INDEX: rc = vw_report_write_cohort_html(of.fp, j->in, j->opt, j->names); break;
+    case J_JSON: rc = vw_report_write_json(of.fp, j->in, j->opt); break;
+    case J_MQC: rc = vw_report_write_mqc(of.fp, j->in); break;
+    case J_MQC_STATS: rc = vw_report_write_mqc_stats(of.fp, j->in); break;
+    case J_MQC_VAF: rc = vw_report_write_mqc_vaf(of.fp, j->in); break;
+    case J_PHTML: rc = vw_report_write_patient_html(of.fp, j->in, j->opt, j->patient); break;
+    default: rc = vw_report_write_patient_json(of.fp, j->in, j->opt, j->patient); break;
     }
     if (rc < 0) {
         vw_error_code(rc, "writing '%s'", path);

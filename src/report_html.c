@@ -1312,7 +1312,7 @@ static int fig_base(const vw_patient_t *p, const char *what, char *buf, size_t s
     return 0;
 }
 
-int vw_report_write_patient_html(const vw_report_in_t *in, const vw_report_opt_t *opt, size_t pi, FILE *fp)
+int vw_report_write_patient_html(FILE *fp, const vw_report_in_t *in, const vw_report_opt_t *opt, size_t pi)
 {
     if (!in || !in->tl || !in->tr || !in->lt || !fp || pi >= in->tl->n_patients)
         return -EINVAL;
@@ -1851,7 +1851,7 @@ static void patient_list(FILE *fp, const vw_report_in_t *in, char *const *file)
     }
 }
 
-int vw_report_write_cohort_html(const vw_report_in_t *in, const vw_report_opt_t *opt, char *const *file, FILE *fp)
+int vw_report_write_cohort_html(FILE *fp, const vw_report_in_t *in, const vw_report_opt_t *opt, char *const *file)
 {
     if (!in || !in->tl || !in->tr || !in->lt || !fp)
         return -EINVAL;

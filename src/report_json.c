@@ -374,7 +374,7 @@ static void group(FILE *fp, const vw_lead_group_t *g)
     fputs("}", fp);
 }
 
-int vw_report_write_json(const vw_report_in_t *in, const vw_report_opt_t *opt, FILE *fp)
+int vw_report_write_json(FILE *fp, const vw_report_in_t *in, const vw_report_opt_t *opt)
 {
     if (!in || !in->tl || !in->tr || !in->lt || !fp)
         return -EINVAL;
@@ -416,7 +416,7 @@ int vw_report_write_json(const vw_report_in_t *in, const vw_report_opt_t *opt, F
     return ferror(fp) ? vw_stream_error(fp) : 0;
 }
 
-int vw_report_write_patient_json(const vw_report_in_t *in, const vw_report_opt_t *opt, size_t i, FILE *fp)
+int vw_report_write_patient_json(FILE *fp, const vw_report_in_t *in, const vw_report_opt_t *opt, size_t i)
 {
     if (!in || !in->tl || !in->tr || !in->lt || !fp || i >= in->tl->n_patients)
         return -EINVAL;

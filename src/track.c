@@ -942,7 +942,7 @@ static void put_date(FILE *fp, int32_t d)
     fprintf(fp, "\t%s", b);
 }
 
-int vw_track_write_tsv(const vw_track_t *tr, FILE *fp)
+int vw_track_write_tsv(FILE *fp, const vw_track_t *tr)
 {
     if (!tr || !fp)
         return -EINVAL;
@@ -986,7 +986,7 @@ int vw_track_write_tsv(const vw_track_t *tr, FILE *fp)
     return ferror(fp) ? vw_stream_error(fp) : 0;
 }
 
-int vw_track_write_series(const vw_track_t *tr, FILE *fp)
+int vw_track_write_series(FILE *fp, const vw_track_t *tr)
 {
     if (!tr || !fp)
         return -EINVAL;

@@ -75,7 +75,7 @@ int vw_calls_push(vw_calls_t *cs, const vw_call_t *c) VW_WARN_UNUSED;
 
 /* Writes the calls table (one '#' header line; columns in docs/formats.md).
  * Returns 0 or -EIO. */
-int vw_calls_write_tsv(const vw_calls_t *cs, FILE *fp) VW_WARN_UNUSED;
+int vw_calls_write_tsv(FILE *fp, const vw_calls_t *cs) VW_WARN_UNUSED;
 
 /* Reads a calls table written by vw_calls_write_tsv() and appends its rows.
  * Logs on failure (file:line: column).  Returns 0, VW_EPARSE or -errno. */
@@ -188,7 +188,7 @@ int vw_call_sample_known(const vw_call_opt_t *opt, const vw_targets_t *ts, const
 
 /* Writes the calls as JSON {"command":..., "calls":[{...}]} (NaN as null).
  * Returns 0 or -EIO. */
-int vw_calls_write_json(const vw_calls_t *cs, FILE *fp, const char *command) VW_WARN_UNUSED;
+int vw_calls_write_json(FILE *fp, const vw_calls_t *cs, const char *command) VW_WARN_UNUSED;
 
 /* Writes a bgzipped multi-sample VCF (one column per sample, one record per
  * target in the order of the calls' first sample; FORMAT AD, DP, AF, PV,

@@ -139,6 +139,6 @@ int vw_contig_tid(const sam_hdr_t *h, const char *chrom);
 void vw_targets_set_naming(vw_targets_t *ts, int chr);
 
 /* Writes the set as TSV (with a '#' header line) to fp.  Returns 0 or -EIO. */
-int vw_targets_write_tsv(const vw_targets_t *ts, FILE *fp) VW_WARN_UNUSED;
+int vw_targets_write_tsv(FILE *fp, const vw_targets_t *ts) VW_WARN_UNUSED;
 
 #endif

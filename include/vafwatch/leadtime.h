@@ -69,10 +69,10 @@ int vw_leadtime_run(const vw_timeline_t *tl, const vw_track_t *tr, vw_leadtime_t
 void vw_leadtime_destroy(vw_leadtime_t *lt);
 
 /* Writers (docs/tracking.md).  Return 0 or -EIO. */
-int vw_leadtime_write_tsv(const vw_leadtime_t *lt, FILE *fp) VW_WARN_UNUSED;
-int vw_leadtime_write_cohort(const vw_leadtime_t *lt, FILE *fp) VW_WARN_UNUSED;
+int vw_leadtime_write_tsv(FILE *fp, const vw_leadtime_t *lt) VW_WARN_UNUSED;
+int vw_leadtime_write_cohort(FILE *fp, const vw_leadtime_t *lt) VW_WARN_UNUSED;
 /* JSON with "command", "patients" and "cohort"; command may be NULL. */
-int vw_leadtime_write_json(const vw_leadtime_t *lt, const char *command, FILE *fp) VW_WARN_UNUSED;
+int vw_leadtime_write_json(FILE *fp, const vw_leadtime_t *lt, const char *command) VW_WARN_UNUSED;
 
 /* "molecular_first", "radiographic_first", "concordant", "no_emergence", "censored". */
 const char *vw_lead_status_name(vw_lead_status_t s);

@@ -96,7 +96,7 @@ int vw_model_fit(vw_model_t *m, const vw_targets_t *ts, vw_sample_counts_t *cons
 /* Writes the model file; 'prov' are n_prov extra '##key=value' lines
  * (without the '##' and newline) written after the version line.
  * Returns 0 or -EIO. */
-int vw_model_write_tsv(const vw_model_t *m, FILE *fp, const char *const *prov, int n_prov) VW_WARN_UNUSED;
+int vw_model_write_tsv(FILE *fp, const vw_model_t *m, const char *const *prov, int n_prov) VW_WARN_UNUSED;
 
 /* Reads a model file and appends its sites.  The first line must be
  * "##vafwatch_model=1".  Logs on failure (file:line: column).

@@ -132,8 +132,8 @@ int vw_patient_series(vw_patient_rows_t *rs, const vw_timeline_t *tl, double res
 
 /* Writes the table (one '#' header line; columns in docs/formats.md).
  * Returns 0 or -EIO. */
-int vw_patient_write_tsv(const vw_patient_rows_t *rs, FILE *fp) VW_WARN_UNUSED;
+int vw_patient_write_tsv(FILE *fp, const vw_patient_rows_t *rs) VW_WARN_UNUSED;
 /* The same as JSON {"command":..., "patient_tests":[{...}]} (NaN as null). */
-int vw_patient_write_json(const vw_patient_rows_t *rs, FILE *fp, const char *command) VW_WARN_UNUSED;
+int vw_patient_write_json(FILE *fp, const vw_patient_rows_t *rs, const char *command) VW_WARN_UNUSED;
 
 #endif

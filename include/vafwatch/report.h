@@ -111,22 +111,22 @@ int vw_report_write(const vw_report_in_t *in, const char *outdir, const vw_repor
 /* The single writers, for callers that want one file (each returns 0, -EINVAL or -EIO).
  * 'file' names the patient files (from vw_report_file_names()); may be NULL
  * for the cohort writers, then no links are written. */
-int vw_report_write_cohort_html(const vw_report_in_t *in, const vw_report_opt_t *opt,
-                                char *const *file, FILE *fp) VW_WARN_UNUSED;
-int vw_report_write_patient_html(const vw_report_in_t *in, const vw_report_opt_t *opt, size_t patient,
-                                 FILE *fp) VW_WARN_UNUSED;
-int vw_report_write_json(const vw_report_in_t *in, const vw_report_opt_t *opt, FILE *fp) VW_WARN_UNUSED;
-int vw_report_write_patient_json(const vw_report_in_t *in, const vw_report_opt_t *opt, size_t patient,
-                                 FILE *fp) VW_WARN_UNUSED;
-int vw_report_write_mqc(const vw_report_in_t *in, FILE *fp) VW_WARN_UNUSED;
+int vw_report_write_cohort_html(FILE *fp, const vw_report_in_t *in, const vw_report_opt_t *opt,
+                                char *const *file) VW_WARN_UNUSED;
+int vw_report_write_patient_html(FILE *fp, const vw_report_in_t *in, const vw_report_opt_t *opt,
+                                 size_t patient) VW_WARN_UNUSED;
+int vw_report_write_json(FILE *fp, const vw_report_in_t *in, const vw_report_opt_t *opt) VW_WARN_UNUSED;
+int vw_report_write_patient_json(FILE *fp, const vw_report_in_t *in, const vw_report_opt_t *opt,
+                                 size_t patient) VW_WARN_UNUSED;
+int vw_report_write_mqc(FILE *fp, const vw_report_in_t *in) VW_WARN_UNUSED;
 /* MultiQC General Statistics (custom content, plot_type generalstats): one
  * row per plasma draw: median depth over the tracked hotspots, max VAF
  * detected (%), mutations detected, tumour fraction (%) when known. */
-int vw_report_write_mqc_stats(const vw_report_in_t *in, FILE *fp) VW_WARN_UNUSED;
+int vw_report_write_mqc_stats(FILE *fp, const vw_report_in_t *in) VW_WARN_UNUSED;
 /* MultiQC line graph (custom content JSON): VAF (%) of every tracked
  * mutation at its detected draws, x = days since the first draw.  Returns
  * 0, -EINVAL, -ENOMEM or -EIO. */
-int vw_report_write_mqc_vaf(const vw_report_in_t *in, FILE *fp) VW_WARN_UNUSED;
+int vw_report_write_mqc_vaf(FILE *fp, const vw_report_in_t *in) VW_WARN_UNUSED;
 
 /* ------------------------------------------------------------------------ */
 /* Plot geometry of the patient plot (docs/reports.md)                       */

@@ -176,9 +176,9 @@ void vw_track_destroy(vw_track_t *tr);
 
 /* Writes the per-series table (PREFIX.vafwatch.track.tsv; docs/tracking.md).
  * Returns 0 or -EIO. */
-int vw_track_write_tsv(const vw_track_t *tr, FILE *fp) VW_WARN_UNUSED;
+int vw_track_write_tsv(FILE *fp, const vw_track_t *tr) VW_WARN_UNUSED;
 /* Writes the per-draw table (PREFIX.vafwatch.series.tsv).  Returns 0 or -EIO. */
-int vw_track_write_series(const vw_track_t *tr, FILE *fp) VW_WARN_UNUSED;
+int vw_track_write_series(FILE *fp, const vw_track_t *tr) VW_WARN_UNUSED;
 
 /* The rule's name ("?" for a value with no row in the rule table);
  * vw_track_rule_parse() returns 0 or VW_EPARSE (a name with no row). */

@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
         FILE *fp = fopen(p2, "w");
         if (!fp)
             abort();
-        if (vw_calls_write_tsv(cs, fp) != 0)
+        if (vw_calls_write_tsv(fp, cs) != 0)
             abort();
         fclose(fp);
         vw_calls_t *cs2 = vw_calls_init();

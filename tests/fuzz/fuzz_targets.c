@@ -32,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
         vw_targets_sort_unique(ts);
         FILE *null = fopen("/dev/null", "r+"); /* never create it */
         if (null) {
-            int w = vw_targets_write_tsv(ts, null);
+            int w = vw_targets_write_tsv(null, ts);
             (void)w;
             fclose(null);
         }

@@ -582,7 +582,7 @@ static void test_tsv_extremes(void **state)
     assert_true(fd >= 0);
     FILE *fp = fdopen(fd, "w");
     assert_non_null(fp);
-    assert_int_equal(vw_calls_write_tsv(cs, fp), 0);
+    assert_int_equal(vw_calls_write_tsv(fp, cs), 0);
     assert_int_equal(fclose(fp), 0);
     assert_int_equal(vw_calls_read_tsv(back, path), 0);
     assert_int_equal(back->n, 5);
@@ -705,7 +705,7 @@ static void test_calls_json(void **state)
     size_t len = 0;
     FILE *fp = open_memstream(&buf, &len);
     assert_non_null(fp);
-    assert_int_equal(vw_calls_write_json(cs, fp, "vafwatch call -o x"), 0);
+    assert_int_equal(vw_calls_write_json(fp, cs, "vafwatch call -o x"), 0);
     assert_int_equal(fclose(fp), 0);
     assert_non_null(strstr(buf, "\"command\": \"vafwatch call -o x\""));
     assert_non_null(strstr(buf, "\"calls\": ["));

@@ -336,7 +336,7 @@ static void test_targets_filter_write(void **state)
     snprintf(path, sizeof path, "%s/written.tsv", dir);
     FILE *fp = fopen(path, "w");
     assert_non_null(fp);
-    assert_int_equal(vw_targets_write_tsv(ts, fp), 0);
+    assert_int_equal(vw_targets_write_tsv(fp, ts), 0);
     assert_int_equal(fclose(fp), 0);
     vw_targets_t *back = vw_targets_init();
     assert_int_equal(vw_targets_load(back, path, NULL), 0);
@@ -360,7 +360,7 @@ static void test_targets_filter_write(void **state)
         vw_targets_destroy(ts);
         ts = vw_targets_init();
         assert_int_equal(vw_catalogue_builtin(ts, VW_BUILD_GRCH37), 0);
-        assert_int_equal(vw_targets_write_tsv(ts, fp), -ENOSPC);
+        assert_int_equal(vw_targets_write_tsv(fp, ts), -ENOSPC);
         fclose(fp);
     }
     vw_targets_destroy(ts);

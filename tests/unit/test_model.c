@@ -177,7 +177,7 @@ static void test_round_trip(void **state)
     assert_true(fd >= 0);
     FILE *fp = fdopen(fd, "w");
     const char *prov[] = {"vafwatchVersion=test", "options=x"};
-    assert_int_equal(vw_model_write_tsv(m, fp, prov, 2), 0);
+    assert_int_equal(vw_model_write_tsv(fp, m, prov, 2), 0);
     fclose(fp);
     vw_model_t *r = vw_model_init();
     assert_int_equal(vw_model_read_tsv(r, path), 0);

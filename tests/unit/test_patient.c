@@ -506,7 +506,7 @@ static void test_patient_writers(void **state)
     size_t len = 0;
     FILE *fp = open_memstream(&buf, &len);
     assert_non_null(fp);
-    assert_int_equal(vw_patient_write_tsv(rs, fp), 0);
+    assert_int_equal(vw_patient_write_tsv(fp, rs), 0);
     assert_int_equal(fclose(fp), 0);
     const char *want_header = "#patient\tsample\tdate\tn_targets\tloci_used\tloci_excluded\tdepth\talt_count\t"
                               "expected_alt\tfraction\tfraction_lo\tfraction_hi\tlr\tp_value\tdetected\tlod95\t"
@@ -542,7 +542,7 @@ static void test_patient_writers(void **state)
 
     buf = NULL;
     fp = open_memstream(&buf, &len);
-    assert_int_equal(vw_patient_write_json(rs, fp, "vafwatch run x"), 0);
+    assert_int_equal(vw_patient_write_json(fp, rs, "vafwatch run x"), 0);
     assert_int_equal(fclose(fp), 0);
     assert_non_null(strstr(buf, "\"command\": \"vafwatch run x\""));
     assert_non_null(strstr(buf, "\"patient_tests\": ["));

@@ -80,7 +80,7 @@ static char *capture_patient(const fx_t *f)
     size_t n = 0;
     FILE *fp = open_memstream(&buf, &n);
     assert_non_null(fp);
-    assert_int_equal(vw_report_write_patient_html(&f->in, NULL, 0, fp), 0);
+    assert_int_equal(vw_report_write_patient_html(fp, &f->in, NULL, 0), 0);
     fclose(fp);
     return buf;
 }
@@ -91,11 +91,11 @@ static char *capture_all(const fx_t *f)
     size_t n = 0;
     FILE *fp = open_memstream(&buf, &n);
     assert_non_null(fp);
-    assert_int_equal(vw_report_write_cohort_html(&f->in, NULL, NULL, fp), 0);
-    assert_int_equal(vw_report_write_patient_html(&f->in, NULL, 0, fp), 0);
-    assert_int_equal(vw_report_write_json(&f->in, NULL, fp), 0);
-    assert_int_equal(vw_report_write_patient_json(&f->in, NULL, 0, fp), 0);
-    assert_int_equal(vw_report_write_mqc(&f->in, fp), 0);
+    assert_int_equal(vw_report_write_cohort_html(fp, &f->in, NULL, NULL), 0);
+    assert_int_equal(vw_report_write_patient_html(fp, &f->in, NULL, 0), 0);
+    assert_int_equal(vw_report_write_json(fp, &f->in, NULL), 0);
+    assert_int_equal(vw_report_write_patient_json(fp, &f->in, NULL, 0), 0);
+    assert_int_equal(vw_report_write_mqc(fp, &f->in), 0);
     fclose(fp);
     return buf;
 }
@@ -257,7 +257,7 @@ static void test_deterministic(void **state)
     char *buf = NULL;
     size_t n = 0;
     FILE *fp = open_memstream(&buf, &n);
-    assert_int_equal(vw_report_write_json(&f->in, &o, fp), 0);
+    assert_int_equal(vw_report_write_json(fp, &f->in, &o), 0);
     fclose(fp);
     assert_null(strstr(buf, "\"generated\": null"));
     free(buf);
@@ -296,11 +296,11 @@ static void test_write_files(void **state)
     assert_int_equal(vw_report_write(NULL, path, NULL), -EINVAL);
     assert_int_equal(vw_report_write(&f->in, NULL, NULL), -EINVAL);
     assert_int_equal(vw_report_write(&f->in, "", NULL), -EINVAL);
-    assert_int_equal(vw_report_write_patient_html(&f->in, NULL, 1, stdout), -EINVAL);
-    assert_int_equal(vw_report_write_patient_json(&f->in, NULL, 1, stdout), -EINVAL);
-    assert_int_equal(vw_report_write_mqc(NULL, stdout), -EINVAL);
-    assert_int_equal(vw_report_write_mqc_stats(NULL, stdout), -EINVAL);
-    assert_int_equal(vw_report_write_mqc_vaf(&f->in, NULL), -EINVAL);
+    assert_int_equal(vw_report_write_patient_html(stdout, &f->in, NULL, 1), -EINVAL);
+    assert_int_equal(vw_report_write_patient_json(stdout, &f->in, NULL, 1), -EINVAL);
+    assert_int_equal(vw_report_write_mqc(stdout, NULL), -EINVAL);
+    assert_int_equal(vw_report_write_mqc_stats(stdout, NULL), -EINVAL);
+    assert_int_equal(vw_report_write_mqc_vaf(NULL, &f->in), -EINVAL);
 }
 
 /* A full disk is named as such by every writer (not "Input/output error"):
@@ -322,10 +322,10 @@ static void test_write_enospc(void **state)
     for (int i = 0; i < 4; i++)
         if (!(fp[i] = open_full()))
             skip();
-    assert_int_equal(vw_report_write_patient_html(&f->in, NULL, 0, fp[0]), -ENOSPC);
-    assert_int_equal(vw_report_write_cohort_html(&f->in, NULL, NULL, fp[1]), -ENOSPC);
-    assert_int_equal(vw_report_write_json(&f->in, NULL, fp[2]), -ENOSPC);
-    assert_int_equal(vw_report_write_patient_json(&f->in, NULL, 0, fp[3]), -ENOSPC);
+    assert_int_equal(vw_report_write_patient_html(fp[0], &f->in, NULL, 0), -ENOSPC);
+    assert_int_equal(vw_report_write_cohort_html(fp[1], &f->in, NULL, NULL), -ENOSPC);
+    assert_int_equal(vw_report_write_json(fp[2], &f->in, NULL), -ENOSPC);
+    assert_int_equal(vw_report_write_patient_json(fp[3], &f->in, NULL, 0), -ENOSPC);
     for (int i = 0; i < 4; i++)
         fclose(fp[i]);
 }

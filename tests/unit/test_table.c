@@ -306,7 +306,7 @@ static void test_calls_by_name(void **state)
     snprintf(x, sizeof x, "%s/x.tsv", dir);
     FILE *fp = fopen(a, "w");
     assert_non_null(fp);
-    assert_int_equal(vw_calls_write_tsv(cs, fp), 0);
+    assert_int_equal(vw_calls_write_tsv(fp, cs), 0);
     fclose(fp);
     /* reverse the fields of every line of a into b (CRLF, BOM), and add a column into x */
     char line[4096];

@@ -344,13 +344,13 @@ static void test_run(void **st)
     char *buf = NULL;
     size_t len = 0;
     FILE *fp = open_memstream(&buf, &len);
-    assert_int_equal(vw_track_write_tsv(tr, fp), 0);
+    assert_int_equal(vw_track_write_tsv(fp, tr), 0);
     fclose(fp);
     assert_non_null(strstr(buf, "P1\tKRAS_G12D\t12\t25398284\tC\tT\tKRAS\tp.X\temerging\t0\t2023-01-31\t2023-01-01\tconsecutive\t8\t8\t7"));
     assert_non_null(strstr(buf, "P2\tTP53_R175H"));
     free(buf);
     fp = open_memstream(&buf, &len);
-    assert_int_equal(vw_track_write_series(tr, fp), 0);
+    assert_int_equal(vw_track_write_series(fp, tr), 0);
     fclose(fp);
     assert_non_null(strstr(buf, "P1\tP1_1\t2023-01-31\t30\tKRAS_G12D\tKRAS\tp.X\t10000\t10\t0.001\t"));
     assert_non_null(strstr(buf, "P2\tP2_4\t2023-05-01\t120\tTP53_R175H\tTP53\tp.X\tNA\tNA\tNA"));
@@ -437,7 +437,7 @@ static void test_run_cnv(void **st)
     char *buf = NULL;
     size_t len = 0;
     FILE *fp = open_memstream(&buf, &len);
-    assert_int_equal(vw_track_write_tsv(tr, fp), 0);
+    assert_int_equal(vw_track_write_tsv(fp, tr), 0);
     fclose(fp);
     assert_non_null(strstr(buf, "P1\tERBB2_amplification\t17\t37844167\t.\tAMP\tERBB2\tamplification\temerging\tNA"
                                 "\t2023-03-02\t2023-01-31\t"));
@@ -445,7 +445,7 @@ static void test_run_cnv(void **st)
     assert_non_null(strstr(buf, "\tamplification\t3.400\t16.00\t2023-04-01\t1\n"));
     free(buf);
     fp = open_memstream(&buf, &len);
-    assert_int_equal(vw_track_write_series(tr, fp), 0);
+    assert_int_equal(vw_track_write_series(fp, tr), 0);
     fclose(fp);
     assert_non_null(strstr(buf, "P1\tP1_2\t2023-03-02\t60\tERBB2_amplification\tERBB2\tamplification\tNA\tNA\tNA"
                                 "\tNA\tNA\tNA\tNA\tyes\tNA\t2.800\t"));
