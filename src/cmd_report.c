@@ -56,39 +56,17 @@ static void usage(FILE *fp)
             "made unique.  The reports are described in docs/reports.md.\n\n", MAX_PARAMS);
 }
 
-/* Moves the rows of 'b' to the end of 'a' when the columns are the same;
- * returns 0 or -1. */
-static int cnv_merge(vw_report_cnv_t *a, vw_report_cnv_t *b)
+/* The CNV tables, read into one set (*ret, caller owns; NULL when there are
+ * none).  Logs; returns 0 or -1. */
+static int read_cnv(char **cnv_files, int n_cnv, vw_cnv_rows_t **ret)
 {
-    if (a->n_cols != b->n_cols)
+    if (n_cnv > 0 && !(*ret = vw_cnv_rows_init())) {
+        vw_error_code(-ENOMEM, "reading the cnv tables");
         return -1;
-    for (int j = 0; j < a->n_cols; j++)
-        if (strcmp(a->col[j], b->col[j]))
-            return -1;
-    char ***r = realloc(a->row, (size_t)(a->n_rows + b->n_rows + 1) * sizeof(*r));
-    if (!r)
-        return -1;
-    a->row = r;
-    for (int i = 0; i < b->n_rows; i++)
-        a->row[a->n_rows++] = b->row[i];
-    b->n_rows = 0;
-    return 0;
-}
-
-/* The CNV tables, merged into one (*ret, caller owns).  Logs; returns 0 or -1. */
-static int read_cnv(char **cnv_files, int n_cnv, vw_report_cnv_t **ret)
-{
-    for (int i = 0; i < n_cnv; i++) {
-        vw_report_cnv_t *more = NULL;
-        if (vw_report_cnv_read(cnv_files[i], i ? &more : ret) < 0)
-            return -1;
-        if (more && cnv_merge(*ret, more) < 0) {
-            vw_error("%s: not the columns of %s", cnv_files[i], cnv_files[0]);
-            vw_report_cnv_destroy(more);
-            return -1;
-        }
-        vw_report_cnv_destroy(more);
     }
+    for (int i = 0; i < n_cnv; i++)
+        if (vw_cnv_rows_read_tsv(*ret, cnv_files[i]) < 0)
+            return -1;
     return 0;
 }
 
@@ -146,7 +124,7 @@ int main_report(int argc, char *argv[])
     vw_track_t *tr = NULL;
     vw_leadtime_t *lt = NULL;
     vw_calls_t *cs = NULL;
-    vw_report_cnv_t *cnv = NULL;
+    vw_cnv_rows_t *cnv = NULL;
     char **cnv_files = calloc((size_t)argc + 1, sizeof(char *));
     int n_cnv = 0;
     if (!cnv_files)
@@ -244,7 +222,7 @@ int main_report(int argc, char *argv[])
 out:
     for (size_t i = 0; i < n_params; i++)
         free(pbuf[i]);
-    vw_report_cnv_destroy(cnv);
+    vw_cnv_rows_destroy(cnv);
     vw_markers_destroy(markers);
     free(cnv_files);
     vw_calls_destroy(cs);

@@ -773,9 +773,17 @@ void vw_cnv_rows_destroy(vw_cnv_rows_t *rs)
 {
     if (!rs)
         return;
-    for (int i = 0; i < rs->n; i++)
-        free(rs->r[i].sample), free(rs->r[i].gene), free(rs->r[i].chrom);
+    for (int i = 0; i < rs->n; i++) {
+        vw_cnv_row_t *r = &rs->r[i];
+        free(r->sample), free(r->gene), free(r->chrom);
+        for (int j = 0; r->field && j < rs->n_cols; j++)
+            free(r->field[j]);
+        free(r->field);
+    }
     free(rs->r);
+    for (int j = 0; j < rs->n_cols; j++)
+        free(rs->col[j]);
+    free(rs->col);
     free(rs);
 }
 
@@ -856,6 +864,50 @@ static int cnv_row(char **f, const int *col, vw_cnv_row_t *r)
     return -1;
 }
 
+/* Takes the column names of t into rs (the first table read) or checks
+ * that they are those of the tables read before.  Returns 0, -ENOMEM or
+ * VW_EPARSE (logged). */
+static int rows_columns(vw_cnv_rows_t *rs, const vw_table_t *t, const char *path)
+{
+    int n = vw_table_ncols(t);
+    if (rs->n_cols) {
+        int same = n == rs->n_cols;
+        for (int j = 0; same && j < n; j++)
+            same = strcmp(rs->col[j], vw_table_colname(t, j)) == 0;
+        if (same)
+            return 0;
+        vw_table_error(path, 0, NULL, "not the columns of the cnv table read before it");
+        return VW_EPARSE;
+    }
+    char **col = calloc((size_t)n, sizeof(*col));
+    if (!col)
+        return -ENOMEM;
+    for (int j = 0; j < n; j++)
+        if (!(col[j] = vw_strdup(vw_table_colname(t, j)))) {
+            while (j--)
+                free(col[j]);
+            free(col);
+            return -ENOMEM;
+        }
+    rs->col = col;
+    rs->n_cols = n;
+    return 0;
+}
+
+/* A copy of the n fields f, or NULL on ENOMEM. */
+static char **fields_dup(char **f, int n)
+{
+    char **c = calloc((size_t)n, sizeof(*c));
+    for (int j = 0; c && j < n; j++)
+        if (!(c[j] = vw_strdup(f[j]))) {
+            while (j--)
+                free(c[j]);
+            free(c);
+            return NULL;
+        }
+    return c;
+}
+
 int vw_cnv_rows_read_tsv(vw_cnv_rows_t *rs, const char *path)
 {
     vw_table_t *t = NULL;
@@ -865,13 +917,13 @@ int vw_cnv_rows_read_tsv(vw_cnv_rows_t *rs, const char *path)
         return -EINVAL;
     if ((rc = vw_table_open(path, "cnv table", &t)) < 0)
         return rc;
-    if ((rc = vw_table_header(t, "cnv table", cnv_cols, RC_N, VW_TABLE_UNKNOWN_IGNORE, col)) < 0)
+    if ((rc = vw_table_header(t, "cnv table", cnv_cols, RC_N, VW_TABLE_UNKNOWN_IGNORE, col)) < 0
+        || (rc = rows_columns(rs, t, path)) < 0)
         goto out;
     while ((rc = vw_table_row(t, &f)) == 1) {
         vw_cnv_row_t *r = rows_push(rs, f[col[RC_SAMPLE]], f[col[RC_GENE]], f[col[RC_CHROM]]);
-        if (!r) {
+        if (!r || !(r->field = fields_dup(f, rs->n_cols))) {
             rc = -ENOMEM;
-            vw_error_code(rc, "reading '%s'", path);
             break;
         }
         int bad = cnv_row(f, col, r);
@@ -882,6 +934,8 @@ int vw_cnv_rows_read_tsv(vw_cnv_rows_t *rs, const char *path)
         }
     }
 out:
+    if (rc == -ENOMEM)
+        vw_error_code(rc, "reading '%s'", path);
     vw_table_close(t);
     return rc;
 }

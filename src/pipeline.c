@@ -327,7 +327,7 @@ typedef struct {
     vw_bg_t *bg;
     vw_patient_rows_t *prows;
     vw_cnv_rows_t *cnv;
-    vw_report_cnv_t *cnv_text;
+    vw_cnv_rows_t *cnv_text;
     vw_track_t *tr;
     vw_leadtime_t *lt;
     int32_t report_date;
@@ -356,7 +356,7 @@ static void run_free(run_t *R)
     vw_targets_destroy(R->ts);
     vw_timeline_destroy(R->tl);
     vw_cnv_rows_destroy(R->cnv);
-    vw_report_cnv_destroy(R->cnv_text);
+    vw_cnv_rows_destroy(R->cnv_text);
 }
 
 /* The cohort, the output directory (locked, staged) and the draws. */
@@ -624,7 +624,7 @@ static int stage_track(run_t *R)
             return STAGE_DATA;
         R->fn.l = 0;
         ksprintf(&R->fn, "%s/vafwatch.cnv.tsv", R->sd);
-        if (vw_report_cnv_read(R->fn.s, &R->cnv_text) < 0)
+        if (!(R->cnv_text = vw_cnv_rows_init()) || vw_cnv_rows_read_tsv(R->cnv_text, R->fn.s) < 0)
             return STAGE_DATA;
     }
     if ((r = vw_track_run_cnv(R->tl, R->calls, R->cnv, &o->topt, &R->tr)) < 0) {

@@ -1089,12 +1089,14 @@ static void cnv_table(FILE *fp, const vw_report_in_t *in, const vw_patient_t *p)
 {
     if (!in->cnv)
         return;
-    const vw_report_cnv_t *c = in->cnv;
+    const vw_cnv_rows_t *c = in->cnv;
     fputs("<h2>Copy number</h2>\n", fp);
     int any = 0;
-    for (int r = 0; r < c->n_rows; r++) {
-        const char *smp = c->row[r][c->sample_col];
+    for (int r = 0; r < c->n; r++) {
+        const char *smp = c->r[r].sample;
         int mine = 0;
+        if (!c->r[r].field) /* a row not read from a table: no text to show */
+            continue;
         for (size_t i = 0; i < p->n_samples && !mine; i++)
             mine = strcmp(p->samples[i].sample, smp) == 0;
         if (!mine)
@@ -1111,7 +1113,7 @@ static void cnv_table(FILE *fp, const vw_report_in_t *in, const vw_patient_t *p)
         fputs("<tr>", fp);
         for (int j = 0; j < c->n_cols; j++) {
             fputs("<td>", fp);
-            esc(fp, c->row[r][j]);
+            esc(fp, c->r[r].field[j]);
             fputs("</td>", fp);
         }
         fputs("</tr>\n", fp);

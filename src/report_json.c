@@ -202,9 +202,11 @@ static void clone(FILE *fp, const vw_patient_t *p, const vw_track_series_t *s, c
     fprintf(fp, "\n%s  ]\n%s}", ind, ind);
 }
 
-static int cnv_row_of(const vw_report_cnv_t *c, int r, const vw_patient_t *p)
+static int cnv_row_of(const vw_cnv_rows_t *c, int r, const vw_patient_t *p)
 {
-    const char *s = c->row[r][c->sample_col];
+    const char *s = c->r[r].sample;
+    if (!c->r[r].field) /* a row not read from a table: no text to show */
+        return 0;
     for (size_t i = 0; i < p->n_samples; i++)
         if (strcmp(p->samples[i].sample, s) == 0)
             return 1;
@@ -290,7 +292,7 @@ static void extras(FILE *fp, const vw_report_in_t *in, size_t i, const vw_patien
 {
     fprintf(fp, "],\n%s  \"cnv\": [", ind);
     int nc = 0;
-    for (int r = 0; in->cnv && r < in->cnv->n_rows; r++) {
+    for (int r = 0; in->cnv && r < in->cnv->n; r++) {
         if (!cnv_row_of(in->cnv, r, p))
             continue;
         fprintf(fp, "%s\n%s    {", nc++ ? "," : "", ind);
@@ -298,7 +300,7 @@ static void extras(FILE *fp, const vw_report_in_t *in, size_t i, const vw_patien
             fputs(j ? ", " : "", fp);
             vw_json_str(fp, in->cnv->col[j]);
             fputs(": ", fp);
-            vw_json_str(fp, in->cnv->row[r][j]);
+            vw_json_str(fp, in->cnv->r[r].field[j]);
         }
         fputs("}", fp);
     }

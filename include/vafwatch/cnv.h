@@ -180,11 +180,17 @@ typedef struct {
     int64_t frag;                 /* fragments in the gene's regions ('depth' column), -1 NA */
     double log2r, z, pcn, tf, cn_t; /* NAN = NA */
     int amplified;                /* 1 yes, 0 no, -1 NA */
+    char **field;                 /* owned: the row as read, n_cols strings of the set ("NA" when
+                                   * missing); NULL for a row from vw_cnv_rows_add() */
 } vw_cnv_row_t;
 
+/* The rows, and the column names of the table(s) they were read from (the
+ * report shows every column as it is in the file). */
 typedef struct {
     int n, m;
     vw_cnv_row_t *r;
+    int n_cols;                   /* 0 until a table is read */
+    char **col;                   /* owned: n_cols column names, the leading '#' removed */
 } vw_cnv_rows_t;
 
 /* Empty set; caller owns; free with vw_cnv_rows_destroy().  NULL on ENOMEM. */
@@ -195,8 +201,12 @@ void vw_cnv_rows_destroy(vw_cnv_rows_t *rs);
 int vw_cnv_rows_add(vw_cnv_rows_t *rs, const char *sample, const vw_cnv_gene_t *g) VW_WARN_UNUSED;
 /* Reads a table written by vw_cnv_write_tsv() (columns found by header
  * name: sample gene chrom start end depth log2r z pcn tf cn_tumour
- * amplified; others ignored) and appends its rows.  The TSV start is
- * 1-based.  Logs on failure (file:line).  Returns 0, VW_EPARSE or -errno. */
+ * amplified; others are not parsed) and appends its rows.  The TSV start is
+ * 1-based.  Every row also keeps all its fields as text (field), and the set
+ * the column names (col) of the first table read; a later table must have
+ * the same columns.  Logs on failure (file:line).  Returns 0, -EINVAL,
+ * -ENOMEM, VW_EPARSE or -errno; on failure the rows of 'path' read so far
+ * stay in 'rs'. */
 int vw_cnv_rows_read_tsv(vw_cnv_rows_t *rs, const char *path) VW_WARN_UNUSED;
 
 #endif

@@ -13,10 +13,8 @@
  * no date or time is written unless opt->timestamp is set.
  *
  * Return convention: 0 on success, -EINVAL for a NULL or invalid argument,
- * -ENOMEM, -errno for file-system errors, VW_EPARSE for a malformed CNV
- * table.  Nothing here logs except vw_report_cnv_read() (a parser, it logs
- * file:line detail) and vw_report_write(), which logs the file it could not
- * write.
+ * -ENOMEM, -errno for file-system errors.  Nothing here logs except
+ * vw_report_write(), which logs the file it could not write.
  */
 #ifndef VW_REPORT_H
 #define VW_REPORT_H
@@ -26,6 +24,7 @@
 #include <stdio.h>
 
 #include "vafwatch/call.h"
+#include "vafwatch/cnv.h"
 #include "vafwatch/leadtime.h"
 #include "vafwatch/patient.h"
 #include "vafwatch/timeline.h"
@@ -35,24 +34,6 @@
 /* ------------------------------------------------------------------------ */
 /* Inputs                                                                    */
 /* ------------------------------------------------------------------------ */
-
-/* A copy-number table (PREFIX.vafwatch.cnv.tsv, docs/copy-number.md) held
- * as text: the column names and the rows.  Rows are shown for the patients
- * whose draws have the row's 'sample'. */
-typedef struct {
-    int n_cols;
-    char **col;          /* column names, the leading '#' removed */
-    int n_rows;
-    char ***row;         /* row[i][j], n_cols strings each ("NA" when missing) */
-    int sample_col;      /* index of the 'sample' column */
-} vw_report_cnv_t;
-
-/* Reads a CNV table with a '#'-prefixed header that has a 'sample' column.
- * Logs on failure ("<path>:<line>: ...").  *ret: caller owns; free with
- * vw_report_cnv_destroy().  Returns 0, -EINVAL, -errno, -ENOMEM or VW_EPARSE. */
-int vw_report_cnv_read(const char *path, vw_report_cnv_t **ret) VW_WARN_UNUSED;
-/* Accepts NULL. */
-void vw_report_cnv_destroy(vw_report_cnv_t *c);
 
 /* One parameter shown under "Methods and parameters" and in the JSON
  * "parameters" object. */
@@ -67,7 +48,8 @@ typedef struct {
     const vw_track_t *tr;           /* required */
     const vw_leadtime_t *lt;        /* required */
     const vw_calls_t *calls;        /* optional: the background sources used are counted from it */
-    const vw_report_cnv_t *cnv;     /* optional copy-number table */
+    const vw_cnv_rows_t *cnv;       /* optional copy-number table (vw_cnv_rows_read_tsv(); rows
+                                     * without text fields are not shown) */
     const char *cnv_path;           /* optional: shown as the CNV source */
     const char *command;            /* the command line; NULL: not shown */
     const char *version;            /* vafwatch version; NULL: "unknown" */

@@ -42,6 +42,11 @@ if [ -e "$T/x/index.html" ]; then bad "outputs written after an error"; else ok 
 printf '#sample\tgene\tchrom\tstart\tend\tn_regions\tdepth\tlog2r\tz\tpcn\ttf\tcn_tumour\tamplified\tpcn_change\tflags\n' >"$T/cnv.tsv"
 printf 'CRC01_d000\tERBB2\t17\t37844167\t37886679\t4\t5000\t0.01\t0.2\t2.01\tNA\tNA\tno\tNA\tno_tf\n' >>"$T/cnv.tsv"
 printf 'CRC01_d336\tERBB2\t17\t37844167\t37886679\t4\t9000\t0.62\t9.1\t3.07\tNA\tNA\tyes\t1.06\tno_tf\n' >>"$T/cnv.tsv"
+# a second table with other columns (no flags): one line naming it, nothing written
+cut -f1-14 "$T/cnv.tsv" >"$T/cnv_other.tsv"
+expect 1 "cnv_other.tsv: not the columns of the cnv table read before it" -- "$VW" report --sheet "$S" -e "$E" \
+    --cnv "$T/cnv.tsv" --cnv "$T/cnv_other.tsv" -d "$T/x" "$T/calls.tsv"
+if [ -e "$T/x" ]; then bad "outputs written after a cnv column error"; else ok "nothing written on a cnv column error"; fi
 
 check "report on the example cohort" -- "$VW" report --sheet "$S" -e "$E" --cnv "$T/cnv.tsv" --build GRCh37 \
     --param "call alpha=0.05" -d "$T/r1" "$T/calls.tsv"

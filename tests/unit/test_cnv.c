@@ -98,6 +98,82 @@ static void test_rows_roundtrip(void **state)
     unlink(path);
 }
 
+/* The text view the report shows: every column name and field as in the
+ * file (the header below is written by hand, 15 columns, the order of
+ * vw_cnv_write_tsv's); a second table with the same columns appends, one
+ * with other columns is refused; rows added from calls have no text. */
+static void test_rows_text(void **state)
+{
+    (void)state;
+    static const char *hdr = "#sample\tgene\tchrom\tstart\tend\tn_regions\tdepth\tlog2r\tz\tpcn\ttf\tcn_tumour"
+                             "\tamplified\tpcn_change\tflags\n";
+    char path[] = "/tmp/vw_cnv_textXXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *fp = fdopen(fd, "w");
+    fputs(hdr, fp);
+    fputs("S0\tERBB2\t17\t37844167\t37886679\t4\t5000\t0.01\t0.2\t2.01\tNA\tNA\tno\tNA\tno_tf\n"
+          "S9\tMET\t7\t116312444\t116438440\t3\t9000\t0.62\t9.1\t3.07\t0.2\t7.35\tyes\t1.06\t.\n", fp);
+    fclose(fp);
+    vw_cnv_rows_t *rs = vw_cnv_rows_init();
+    assert_int_equal(rs->n_cols, 0);
+    assert_int_equal(vw_cnv_rows_read_tsv(rs, path), 0);
+    assert_int_equal(rs->n, 2);
+    assert_int_equal(rs->n_cols, 15);
+    assert_string_equal(rs->col[0], "sample"); /* the '#' removed */
+    assert_string_equal(rs->col[5], "n_regions");
+    assert_string_equal(rs->col[14], "flags");
+    assert_string_equal(rs->r[0].field[10], "NA");
+    assert_string_equal(rs->r[1].field[1], "MET");
+    assert_string_equal(rs->r[1].field[7], "0.62"); /* as written, not reformatted */
+    assert_string_equal(rs->r[1].field[14], ".");
+    assert_rel(rs->r[1].pcn, 3.07, 1e-12);
+    assert_int_equal(rs->r[1].beg, 116312443); /* 1-based start in the file */
+    /* the same table again: appended, same columns */
+    assert_int_equal(vw_cnv_rows_read_tsv(rs, path), 0);
+    assert_int_equal(rs->n, 4);
+    assert_string_equal(rs->r[3].sample, "S9");
+    assert_string_equal(rs->r[3].field[13], "1.06");
+    /* a row from calls has no text */
+    vw_cnv_gene_t g;
+    memset(&g, 0, sizeof(g));
+    g.gene = "KRAS", g.chrom = "12", g.beg = 0, g.end = 10, g.frag = 7, g.amplified = 0;
+    assert_int_equal(vw_cnv_rows_add(rs, "S5", &g), 0);
+    assert_int_equal(rs->n, 5);
+    assert_null(rs->r[4].field);
+    /* other columns (no flags column): refused, nothing appended */
+    fp = fopen(path, "w");
+    fputs("#sample\tgene\tchrom\tstart\tend\tdepth\tlog2r\tz\tpcn\ttf\tcn_tumour\tamplified\n"
+          "S1\tERBB2\t17\t1\t10\t5\t0\t0\t2\tNA\tNA\tno\n", fp);
+    fclose(fp);
+    int lvl = vw_log_get_level();
+    vw_log_set_level(VW_LOG_QUIET);
+    assert_int_equal(vw_cnv_rows_read_tsv(rs, path), VW_EPARSE);
+    assert_int_equal(rs->n, 5);
+    /* a short row; no sample column; empty file; absent file */
+    fp = fopen(path, "w");
+    fputs(hdr, fp);
+    fputs("S0\tERBB2\n", fp);
+    fclose(fp);
+    vw_cnv_rows_t *r2 = vw_cnv_rows_init();
+    assert_int_equal(vw_cnv_rows_read_tsv(r2, path), VW_EPARSE);
+    fp = fopen(path, "w");
+    fprintf(fp, "#%s", hdr + 8); /* "#gene\tchrom...": no sample column */
+    fclose(fp);
+    assert_int_equal(vw_cnv_rows_read_tsv(r2, path), VW_EPARSE);
+    fp = fopen(path, "w");
+    fclose(fp);
+    assert_int_equal(vw_cnv_rows_read_tsv(r2, path), VW_EPARSE);
+    unlink(path);
+    assert_int_equal(vw_cnv_rows_read_tsv(r2, path), -ENOENT);
+    vw_log_set_level(lvl);
+    assert_int_equal(vw_cnv_rows_read_tsv(r2, NULL), -EINVAL);
+    assert_int_equal(r2->n, 0);
+    vw_cnv_rows_destroy(r2);
+    vw_cnv_rows_destroy(rs);
+    vw_cnv_rows_destroy(NULL);
+}
+
 static void test_builtin(void **state)
 {
     (void)state;
@@ -344,6 +420,7 @@ int main(void)
         cmocka_unit_test(test_conversions),
         cmocka_unit_test(test_tf_from_truncal),
         cmocka_unit_test(test_rows_roundtrip),
+        cmocka_unit_test(test_rows_text),
         cmocka_unit_test(test_builtin),
         cmocka_unit_test(test_bed),
         cmocka_unit_test(test_normalise_call),

@@ -330,38 +330,6 @@ static void test_write_enospc(void **state)
         fclose(fp[i]);
 }
 
-static void test_cnv_read(void **state)
-{
-    (void)state;
-    vw_report_cnv_t *c = NULL;
-    char *p = fx_write("#sample\tgene\tpcn\nS0\tERBB2\t3.1\nS9\tMET\t2.0\n");
-    assert_int_equal(vw_report_cnv_read(p, &c), 0);
-    assert_int_equal(c->n_cols, 3);
-    assert_int_equal(c->n_rows, 2);
-    assert_int_equal(c->sample_col, 0);
-    assert_string_equal(c->row[1][1], "MET");
-    vw_report_cnv_destroy(c);
-    unlink(p);
-    free(p);
-    vw_log_set_level(VW_LOG_QUIET);
-    p = fx_write("#gene\tpcn\nERBB2\t3.1\n");
-    assert_int_equal(vw_report_cnv_read(p, &c), VW_EPARSE); /* no sample column */
-    unlink(p);
-    free(p);
-    p = fx_write("#sample\tgene\nS0\n");
-    assert_int_equal(vw_report_cnv_read(p, &c), VW_EPARSE); /* short row */
-    unlink(p);
-    free(p);
-    p = fx_write("");
-    assert_int_equal(vw_report_cnv_read(p, &c), VW_EPARSE);
-    unlink(p);
-    free(p);
-    assert_int_equal(vw_report_cnv_read("/nonexistent/cnv.tsv", &c), -ENOENT);
-    vw_log_set_level(VW_LOG_WARN);
-    assert_int_equal(vw_report_cnv_read(NULL, &c), -EINVAL);
-    vw_report_cnv_destroy(NULL);
-}
-
 /* RFC 4648 section 10 test vectors. */
 static void test_base64(void **state)
 {
@@ -460,7 +428,6 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_deterministic, setup, teardown),
         cmocka_unit_test_setup_teardown(test_write_files, setup, teardown),
         cmocka_unit_test_setup_teardown(test_write_enospc, setup, teardown),
-        cmocka_unit_test(test_cnv_read),
         cmocka_unit_test(test_base64),
         cmocka_unit_test(test_default_date),
         cmocka_unit_test(test_roles),
