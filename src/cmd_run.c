@@ -11,7 +11,7 @@
 #include "vafwatch/track.h"
 #include "vafwatch/util.h"
 #include "cmd.h"
-#include "pipeline.h"
+#include "vafwatch/pipeline.h"
 
 enum { OPT_ALPHA_CALL = VW_OPT_TRACK_LAST + 1, OPT_NO_SELF, OPT_FLANK, OPT_NO_CACHE, OPT_CNV_BED,
        OPT_CNV_BUILTIN, OPT_CNV_PON, OPT_TF_FROM, OPT_CNV_REF, OPT_GENOME_TSV };

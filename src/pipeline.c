@@ -36,7 +36,7 @@
 #include "vafwatch/track.h"
 #include "vafwatch/vcfin.h"
 #include "cmd.h"
-#include "pipeline.h"
+#include "vafwatch/pipeline.h"
 
 /* ------------------------------------------------------------------ */
 /* Counting with a cache                                               */
