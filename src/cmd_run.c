@@ -89,6 +89,12 @@ static void usage(FILE *fp)
     free(fl);
 }
 
+/* The progress line of the counting stage (cmd_progress.c), handed to the
+ * pipeline as its callbacks. */
+static void progress_start(void *ctx, int n) { vw_progress_init(ctx, "run", "counted", "draws", n); }
+static void progress_step(void *ctx, int64_t reads) { vw_progress_step(ctx, reads); }
+static void progress_end(void *ctx) { vw_progress_end(ctx); }
+
 int main_run(int argc, char *argv[])
 {
     static const struct option lopts[] = {
@@ -193,8 +199,10 @@ int main_run(int argc, char *argv[])
         goto out;
     }
     cnvo.build = to.build;
+    vw_progress_t prog;
     vw_pipeline_opt_t po = {sheet, events, outdir, model_path, to, copt, cl, topt, cnvo, genome_tsv, n_genome_tsv,
-                            threads, flank, no_self, use_cache};
+                            threads, flank, no_self, use_cache, vw_cmd_line(),
+                            {progress_start, progress_step, progress_end, &prog}};
     ret = vw_pipeline_run(&po);
 out:
     free(to.targets);

@@ -15,11 +15,12 @@
 #include "vafwatch/count.h"
 #include "vafwatch/log.h"
 #include "vafwatch/vcfin.h"
-#include "cmd.h"
+#include "vafwatch/inputs.h"
+#include "vafwatch/util.h"
 
 /* Build of an alignment or VCF/BCF file from its header (@SQ or ##contig
  * lengths), or UNKNOWN. */
-int vw_cmd_is_pipe(const char *path)
+int vw_input_is_pipe(const char *path)
 {
     struct stat st;
     return path && (strcmp(path, "-") == 0 || (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)));
@@ -32,7 +33,7 @@ static vw_build_t file_build(const char *path, const char *reference, int *ret_c
 {
     *ret_chr = -1;
     *ret_errno = 0;
-    if (!path || vw_cmd_is_pipe(path))
+    if (!path || vw_input_is_pipe(path))
         return VW_BUILD_UNKNOWN;
     struct stat st;
     if (stat(path, &st) != 0) {
@@ -57,18 +58,18 @@ static vw_build_t file_build(const char *path, const char *reference, int *ret_c
     return b;
 }
 
-vw_build_t vw_cmd_file_build(const char *path, const char *reference, int *ret_chr)
+vw_build_t vw_input_build(const char *path, const char *reference, int *ret_chr)
 {
     int e;
     return file_build(path, reference, ret_chr, &e);
 }
 
-vw_targets_t *vw_cmd_targets(const vw_target_opt_t *o, const char *first_input)
+vw_targets_t *vw_targets_build(const vw_target_opt_t *o, const char *first_input)
 {
-    return vw_cmd_targets_hdr(o, first_input, NULL);
+    return vw_targets_build_hdr(o, first_input, NULL);
 }
 
-vw_targets_t *vw_cmd_targets_hdr(const vw_target_opt_t *o, const char *first_input, const sam_hdr_t *first_hdr)
+vw_targets_t *vw_targets_build_hdr(const vw_target_opt_t *o, const char *first_input, const sam_hdr_t *first_hdr)
 {
     vw_targets_t *ts = vw_targets_init();
     faidx_t *fai = NULL;
@@ -157,7 +158,7 @@ vw_targets_t *vw_cmd_targets_hdr(const vw_target_opt_t *o, const char *first_inp
         }
         vw_targets_filter(ts, keep);
     }
-    if (vw_cmd_region_filter(o, ts) < 0)
+    if (vw_targets_region_filter(o, ts) < 0)
         goto fail;
     int dup = vw_targets_sort_unique(ts);
     if (dup > 0)
@@ -174,7 +175,7 @@ fail:
 
 /* 1 when 'out' names an existing regular file that is also one of the
  * inputs (same device and inode): writing it would destroy the input. */
-int vw_cmd_output_is_input(const char *out, const char *const *in, int n_in)
+int vw_output_is_input(const char *out, const char *const *in, int n_in)
 {
     struct stat so, si;
     if (!out || strcmp(out, "-") == 0 || stat(out, &so) != 0 || !S_ISREG(so.st_mode))
@@ -185,17 +186,17 @@ int vw_cmd_output_is_input(const char *out, const char *const *in, int n_in)
     return 0;
 }
 
-int vw_cmd_outputs_clash(const char *const *outs, int n_out, const char *const *ins, int n_in)
+int vw_outputs_clash(const char *const *outs, int n_out, const char *const *ins, int n_in)
 {
     for (int i = 0; i < n_out; i++)
-        if (vw_cmd_output_is_input(outs[i], ins, n_in)) {
+        if (vw_output_is_input(outs[i], ins, n_in)) {
             vw_error("%s: the output would overwrite an input file", outs[i]);
             return 1;
         }
     return 0;
 }
 
-int vw_cmd_dir_clash(const char *dir, const char *const *ins, int n_in, int (*is_output)(const char *rel))
+int vw_dir_clash(const char *dir, const char *const *ins, int n_in, int (*is_output)(const char *rel))
 {
     char *rd = realpath(dir, NULL);
     int clash = 0;
@@ -214,7 +215,7 @@ int vw_cmd_dir_clash(const char *dir, const char *const *ins, int n_in, int (*is
     return clash;
 }
 
-int vw_cmd_is_report_file(const char *rel)
+int vw_report_is_output(const char *rel)
 {
     if (!strcmp(rel, "index.html") || !strcmp(rel, "vafwatch.report.json") || !strcmp(rel, "vafwatch_mqc.tsv")
         || !strcmp(rel, "vafwatch_stats_mqc.tsv") || !strcmp(rel, "vafwatch_vaf_mqc.json")
@@ -226,161 +227,7 @@ int vw_cmd_is_report_file(const char *rel)
     return (n > 5 && !strcmp(rel + n - 5, ".html")) || (n > 5 && !strcmp(rel + n - 5, ".json"));
 }
 
-int vw_cmd_count_opt(int c, const char *arg, vw_target_opt_t *to, vw_count_opt_t *co, int *ret_exit)
-{
-    long v;
-    *ret_exit = -1;
-    switch (c) {
-    case 'T': to->targets[to->n_targets++] = arg; return 1;
-    case 'r':
-        if (vw_cmd_region_check(arg) < 0)
-            *ret_exit = VW_EXIT_USAGE;
-        else
-            to->regions[to->n_regions++] = arg;
-        return 1;
-    case 'R': to->regions_file = arg; return 1;
-    case VW_OPT_CO_NO_BUILTIN: to->no_builtin = 1; return 1;
-    case VW_OPT_CO_BUILD: to->build = arg; return 1;
-    case 'f': to->reference = co->reference = arg; return 1;
-    case VW_OPT_CO_STREAM: co->stream = 1; return 1;
-    case 'q':
-    case 'Q':
-        if (vw_parse_long(arg, &v) || v < 0 || v > 255) {
-            vw_error("-%c takes an integer from 0 to 255, not '%s'", c, arg);
-            *ret_exit = VW_EXIT_USAGE;
-        } else if (c == 'q') {
-            co->min_mq = (int)v;
-        } else {
-            co->min_bq = (int)v;
-        }
-        return 1;
-    case VW_OPT_CO_EXCL: {
-        int f = bam_str2flag(arg);
-        if (f < 0) {
-            vw_error("--excl-flags: cannot parse '%s' (e.g. UNMAP,SECONDARY or 0x904)", arg);
-            *ret_exit = VW_EXIT_USAGE;
-        } else {
-            co->excl_flags = (uint32_t)f;
-        }
-        return 1;
-    }
-    case VW_OPT_CO_PROPER: co->req_flags |= BAM_FPROPER_PAIR; return 1;
-    case VW_OPT_CO_UNIT:
-        if (!strcmp(arg, "fragment")) {
-            co->unit = VW_UNIT_FRAGMENT;
-        } else if (!strcmp(arg, "read")) {
-            co->unit = VW_UNIT_READ;
-        } else if (!strcmp(arg, "molecule")) {
-            co->unit = VW_UNIT_MOLECULE;
-        } else {
-            vw_error("--count-unit takes 'fragment', 'read' or 'molecule', not '%s'", arg);
-            *ret_exit = VW_EXIT_USAGE;
-        }
-        return 1;
-    case VW_OPT_CO_UMI:
-        if (!strcmp(arg, "auto")) {
-            co->umi_source = VW_UMI_AUTO;
-        } else if (!strcmp(arg, "tag")) {
-            co->umi_source = VW_UMI_TAG;
-        } else if (!strcmp(arg, "name")) {
-            co->umi_source = VW_UMI_NAME;
-        } else {
-            vw_error("--umi takes 'auto', 'tag' or 'name', not '%s'", arg);
-            *ret_exit = VW_EXIT_USAGE;
-        }
-        return 1;
-    case VW_OPT_CO_MIN_FAMILY:
-        if (vw_parse_long(arg, &v) || v < 1 || v > 1000000) {
-            vw_error("--min-family takes an integer from 1 to 1000000, not '%s'", arg);
-            *ret_exit = VW_EXIT_USAGE;
-        } else {
-            co->min_family = (int)v;
-        }
-        return 1;
-    case VW_OPT_CO_MIN_AGREE: {
-        double d;
-        if (vw_parse_double(arg, &d) || !(d > 0.5 && d <= 1)) {
-            vw_error("--min-agree takes a share above 0.5 and at most 1, not '%s'", arg);
-            *ret_exit = VW_EXIT_USAGE;
-        } else {
-            co->min_agree = d;
-        }
-        return 1;
-    }
-    case VW_OPT_CO_DUPLEX: co->duplex_only = 1; return 1;
-    default:
-        return 0;
-    }
-}
-
-int vw_cmd_call_opt(int c, const char *arg, vw_call_opt_t *co, int *ret_exit)
-{
-    *ret_exit = -1;
-    switch (c) {
-    case VW_OPT_CL_ADJUST:
-        if (!strcmp(arg, "holm")) co->adjust = VW_ADJ_HOLM;
-        else if (!strcmp(arg, "bh")) co->adjust = VW_ADJ_BH;
-        else if (!strcmp(arg, "none")) co->adjust = VW_ADJ_NONE;
-        else {
-            vw_error("--adjust takes holm, bh or none, not '%s'", arg);
-            *ret_exit = VW_EXIT_USAGE;
-        }
-        return 1;
-    case VW_OPT_CL_CI:
-        if (!strcmp(arg, "cp")) co->ci = VW_CI_CP;
-        else if (!strcmp(arg, "wilson")) co->ci = VW_CI_WILSON;
-        else {
-            vw_error("--ci takes cp or wilson, not '%s'", arg);
-            *ret_exit = VW_EXIT_USAGE;
-        }
-        return 1;
-    case VW_OPT_CL_MIN_DEPTH:
-        if (vw_parse_long(arg, &co->min_depth) || co->min_depth < 0) {
-            vw_error("--min-depth takes a non-negative integer, not '%s'", arg);
-            *ret_exit = VW_EXIT_USAGE;
-        }
-        return 1;
-    case VW_OPT_CL_FLOOR:
-        if (vw_parse_double(arg, &co->bg_floor) || !(co->bg_floor > 0 && co->bg_floor < 1)) {
-            vw_error("--bg-floor takes a number in (0, 1), not '%s'", arg);
-            *ret_exit = VW_EXIT_USAGE;
-        }
-        return 1;
-    case VW_OPT_CL_VETO:
-        if (vw_flags_parse(arg, &co->veto) != 0) {
-            vw_error("--veto: unknown flag in '%s' (none, strand_bias, low_alt_bq, possible_germline, noisy_site, low_depth, "
-                     "discordant_mates)", arg);
-            *ret_exit = VW_EXIT_USAGE;
-        }
-        return 1;
-    case VW_OPT_CL_KNOWN:
-        if (co->n_known == VW_CALL_MAX_KNOWN) {
-            vw_error("--known: at most %d known clones", VW_CALL_MAX_KNOWN);
-            *ret_exit = VW_EXIT_USAGE;
-        } else if (!*arg || *arg == '=' || arg[strlen(arg) - 1] == '=') {
-            vw_error("--known takes ID or SAMPLE=ID, not '%s'", arg);
-            *ret_exit = VW_EXIT_USAGE;
-        } else {
-            co->known[co->n_known++] = arg;
-        }
-        return 1;
-    default:
-        return 0;
-    }
-}
-
-int vw_cmd_long_arg(const char *name, const char *arg, long lo, long hi, long *ret)
-{
-    long v;
-    if (vw_parse_long(arg, &v) || v < lo || v > hi) {
-        vw_error("%s takes an integer from %ld to %ld, not '%s'", name, lo, hi, arg);
-        return -1;
-    }
-    *ret = v;
-    return 0;
-}
-
-void vw_cmd_run_workers(void *(*fn)(void *), void *arg, int workers)
+void vw_run_workers(void *(*fn)(void *), void *arg, int workers)
 {
     pthread_t *tids = workers > 1 ? calloc((size_t)workers, sizeof(pthread_t)) : NULL;
     int started = 0;
