@@ -369,8 +369,7 @@ static void test_mkdir_p(void **state)
     snprintf(p, sizeof p, "%s/f/x", root);
     assert_int_equal(vw_mkdir_p(p, 1), -ENOTDIR);
     remove(q);
-    snprintf(p, sizeof p, "rm -rf '%s'", root);
-    assert_int_equal(system(p), 0);
+    assert_int_equal(vw_test_rmtree(root), 0);
 }
 
 int main(void)
