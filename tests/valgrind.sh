@@ -5,16 +5,17 @@
 #   tests/valgrind.sh [BUILD_DIR]      (a normal, non-sanitizer build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BUILD=${1:-build}
+BUILD=$(cd "${1:-build}" && pwd) # absolute: the error table runs in its fixture folder
 command -v valgrind >/dev/null || { echo "valgrind not found"; exit 1; }
 VG="valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite"
 rc=0
 echo "valgrind: unit tests"
 meson test -C "$BUILD" --setup valgrind --suite unit --print-errorlogs >/dev/null || { echo "valgrind: unit tests FAILED (see $BUILD/meson-logs/testlog-valgrind.txt)"; rc=1; }
 echo "valgrind: error-contract table"
-# an absolute fixture folder: sheets name their files relative to themselves
+# an absolute fixture folder (sheets name their files relative to themselves)
+# and absolute tools (the fixture writer is found beside vwparse)
 VW_WRAP=$VG bash tests/cli/run_tst.sh tests/cli/errors.tst "$BUILD/src/vafwatch" "$BUILD/tests/vwparse" \
-    "$(cd "$BUILD" && pwd)/valgrind-errors" | grep -v '^ok' || rc=1
+    "$BUILD/valgrind-errors" | grep -v '^ok' || rc=1
 echo "valgrind: example run"
 # vafwatch run on two patients of the example cohort (26 draws: count, self
 # background, call, track, lead time, reports) under memcheck; its tables must
