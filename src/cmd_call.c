@@ -13,6 +13,7 @@
 #include "vafwatch/log.h"
 #include "vafwatch/model.h"
 #include "cmd.h"
+#include "vafwatch/pipeline.h"
 
 enum { OPT_FLANK = VW_OPT_CMD_FIRST, OPT_NO_SELF, OPT_CFDNA, OPT_SHEET };
 
@@ -244,9 +245,9 @@ static int call_clash(const call_t *C)
             ksprintf(&on[k], "%s.vafwatch.%s", C->out, kinds[k]);
         outs[k] = on[k].s;
     }
-    int clash = vw_cmd_outputs_clash(outs, 6, (const char *const *)C->files, C->n_files)
-                || vw_cmd_outputs_clash(outs, 6, C->to.targets, C->to.n_targets)
-                || vw_cmd_outputs_clash(outs, 6, extra, 4);
+    int clash = vw_outputs_clash(outs, 6, (const char *const *)C->files, C->n_files)
+                || vw_outputs_clash(outs, 6, C->to.targets, C->to.n_targets)
+                || vw_outputs_clash(outs, 6, extra, 4);
     for (int k = 0; k < 6; k++)
         free(on[k].s);
     return clash;
@@ -279,7 +280,7 @@ static int call_load(call_t *C)
         return -1;
     if (!C->no_self)
         C->opt.self_flank = (int)C->flank; /* BAM/CRAM inputs: measured in the counting pass */
-    if (vw_cmd_evidence(&C->to, &C->opt, C->files, C->n_files, &C->ev) < 0)
+    if (vw_evidence_load(&C->to, &C->opt, C->files, C->n_files, &C->ev) < 0)
         return -1;
     if (C->model && vw_model_check(C->model, C->ev.ts, C->model_path) < 0)
         return -1;
@@ -332,7 +333,7 @@ static int call_sample(call_t *C, int j, int *n_model, int *n_default)
     if (sb)
         vw_info("%s: self background from %lld positions", s->sample, (long long)s->self.n_pos);
     if (!C->rp.any)
-        return vw_cmd_call_sample(&C->co, C->model, C->ev.ts, s, sb, ng, C->bg, C->calls, n_model, n_default);
+        return vw_call_one_sample(&C->co, C->model, C->ev.ts, s, sb, ng, C->bg, C->calls, n_model, n_default);
     /* as in run: the patient's own targets in its samples only */
     const vw_patient_t *pat = NULL;
     const vw_sample_t *smp = vw_timeline_find_sample(C->tl, s->sample, &pat);
@@ -342,7 +343,7 @@ static int call_sample(call_t *C, int j, int *n_model, int *n_default)
         vw_warn("%s: sample not in the cohort sheet %s: no patient targets", s->sample, C->sheet);
     int rv = vw_run_view(&C->rp, pi, C->ev.ts, s, &vv);
     if (rv == 0)
-        rv = vw_cmd_call_sample(&C->co, C->model, &vv.ts, &vv.s, sb, ng, C->bg, C->calls, n_model, n_default);
+        rv = vw_call_one_sample(&C->co, C->model, &vv.ts, &vv.s, sb, ng, C->bg, C->calls, n_model, n_default);
     if (rv == 0 && pat && pat->targets && smp->type == VW_SAMPLE_PLASMA) {
         vw_patient_opt_t po;
         vw_patient_opt_init(&po);
@@ -524,7 +525,7 @@ int main_call(int argc, char *argv[])
     free(C.bg);
     vw_calls_destroy(C.calls);
     vw_model_destroy(C.model);
-    vw_cmd_evidence_free(&C.ev);
+    vw_evidence_free(&C.ev);
     free(C.cf);
     free(C.to.targets);
     free(C.to.regions);

@@ -79,12 +79,12 @@ int main_catalogue(int argc, char *argv[])
     if (to.no_builtin && to.build == NULL)
         to.build = NULL;
     const char *ref[1] = {to.reference};
-    if (vw_cmd_output_is_input(out, to.targets, to.n_targets) || vw_cmd_output_is_input(out, ref, 1)) {
+    if (vw_output_is_input(out, to.targets, to.n_targets) || vw_output_is_input(out, ref, 1)) {
         vw_error("%s: the output would overwrite an input file", out);
         ret = VW_EXIT_USAGE;
         goto out;
     }
-    ts = vw_cmd_targets(&to, NULL);
+    ts = vw_targets_build(&to, NULL);
     if (!ts)
         goto out;
     int r = vw_ofile_open(&of, out);

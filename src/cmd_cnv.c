@@ -76,57 +76,6 @@ static void usage(FILE *fp)
     free(fl);
 }
 
-vw_build_t vw_cmd_cnv_build(const char *path, const char *reference)
-{
-    if (!path || !strcmp(path, "-"))
-        return VW_BUILD_UNKNOWN;
-    vw_aln_t *a;
-    if (vw_aln_open(path, reference, 0, VW_ALN_HEADER, &a) < 0)
-        return VW_BUILD_UNKNOWN;
-    vw_build_t b = vw_build_detect(a->h, NULL);
-    (void)vw_aln_close(a, 1); /* (a header read: a close error is no concern here) */
-    return b;
-}
-
-vw_cnv_sample_t *vw_cmd_cnv_load_sample(const char *path, const char *name, const vw_cnv_regions_t *rs,
-                                    const vw_count_opt_t *copt, int gc)
-{
-    vw_cnv_sample_t *s = calloc(1, sizeof(*s));
-    char **chrom = calloc((size_t)rs->n, sizeof(char *));
-    hts_pos_t *beg = calloc((size_t)rs->n, sizeof(hts_pos_t)), *end = calloc((size_t)rs->n, sizeof(hts_pos_t));
-    if (!s || !chrom || !beg || !end || !(s->frag = calloc((size_t)rs->n, sizeof(int64_t))) ||
-        !(s->path = vw_strdup(path))) {
-        vw_error_code(-ENOMEM, "%s", path);
-        goto fail;
-    }
-    s->n = rs->n;
-    for (int i = 0; i < rs->n; i++) {
-        chrom[i] = rs->r[i].chrom;
-        beg[i] = rs->r[i].beg;
-        end[i] = rs->r[i].end;
-    }
-    if (vw_count_regions(path, name, rs->n, chrom, beg, end, rs->build, copt, s->frag, &s->sample) < 0)
-        goto fail;
-    int r = vw_cnv_normalise(s, rs, gc);
-    if (r == VW_EINPUT) {
-        vw_error("%s: no fragments in the reference regions (wrong regions, or every read filtered?)", path);
-        goto fail;
-    } else if (r < 0) {
-        vw_error_code(r, "%s", path);
-        goto fail;
-    }
-    free(chrom);
-    free(beg);
-    free(end);
-    return s;
-fail:
-    free(chrom);
-    free(beg);
-    free(end);
-    vw_cnv_sample_destroy(s);
-    return NULL;
-}
-
 static int ends_with(const char *s, const char *suf)
 {
     size_t l = strlen(s), k = strlen(suf);
@@ -164,7 +113,7 @@ static int load_regions(vw_cnv_regions_t *rs, const char *bed, const char *refre
             return -2;
         }
     } else {
-        vw_build_t b = build_s ? vw_build_parse(build_s) : vw_cmd_cnv_build(first, reference);
+        vw_build_t b = build_s ? vw_build_parse(build_s) : vw_cnv_file_build(first, reference);
         if (b == VW_BUILD_UNKNOWN) {
             if (build_s) {
                 vw_error("--build: unknown genome build '%s' (use GRCh37 or GRCh38)", build_s);
@@ -207,7 +156,7 @@ static int load_pon(const char **pon_files, int n_pon, const vw_cnv_regions_t *r
             vw_error("%s: a saved PoN is given alone, not with other --pon files", pon_files[j]);
             return -2;
         }
-        if (!((*nrm)[j] = vw_cmd_cnv_load_sample(pon_files[j], NULL, rs, copt, gc)))
+        if (!((*nrm)[j] = vw_cnv_load_sample(pon_files[j], NULL, rs, copt, gc)))
             return -1;
     }
     int r = vw_cnv_pon_build(rs, *nrm, n_pon, pon);
@@ -495,7 +444,7 @@ int main_cnv(int argc, char *argv[])
     if (!(smp = calloc((size_t)n_files, sizeof(*smp))))
         goto out;
     for (int i = 0; i < n_files; i++)
-        if (!(smp[i] = vw_cmd_cnv_load_sample(files[i], samples ? samples[i] : NULL, rs, &A.copt, A.gc)))
+        if (!(smp[i] = vw_cnv_load_sample(files[i], samples ? samples[i] : NULL, rs, &A.copt, A.gc)))
             goto out;
     if (A.build_pon) {
         if (write_pon(A.prefix, rs, smp, n_files) == 0)

@@ -305,8 +305,8 @@ static int genome_clash(const char *prefix, const out_t *out, int n_out, char **
     for (int k = 0; k < n_out; k++)
         ok &= (outs[k] = on[k] = vw_cmd_prefixed(prefix, out[k].kind)) != NULL;
     if (ok)
-        clash = vw_cmd_outputs_clash(outs, n_out, (const char *const *)files, n_files) ||
-                vw_cmd_outputs_clash(outs, n_out, pon_files, n_pon) || vw_cmd_outputs_clash(outs, n_out, extra, 5);
+        clash = vw_outputs_clash(outs, n_out, (const char *const *)files, n_files) ||
+                vw_outputs_clash(outs, n_out, pon_files, n_pon) || vw_outputs_clash(outs, n_out, extra, 5);
     for (int k = 0; k < n_out; k++)
         free(on[k]);
     return ok ? clash : -1;

@@ -159,8 +159,8 @@ static int check_outputs(const char *out, const char *json, const char *moltab, 
         if (!o)
             continue;
         const char *ref[1] = {to->reference};
-        if (vw_cmd_output_is_input(o, (const char *const *)files, n_files) ||
-            vw_cmd_output_is_input(o, to->targets, to->n_targets) || vw_cmd_output_is_input(o, ref, 1)) {
+        if (vw_output_is_input(o, (const char *const *)files, n_files) ||
+            vw_output_is_input(o, to->targets, to->n_targets) || vw_output_is_input(o, ref, 1)) {
             vw_error("%s: the output would overwrite an input file", o);
             return -1;
         }
@@ -255,7 +255,7 @@ static int count_files(char **files, char **samples, int n_files, const vw_targe
         n_bam += !vw_vcfin_is_vcf(files[i]);
     vw_progress_init(&job.prog, "count", "counted", "files", n_bam);
     pthread_mutex_init(&job.lock, NULL);
-    vw_cmd_run_workers(worker, &job, workers);
+    vw_run_workers(worker, &job, workers);
     pthread_mutex_destroy(&job.lock);
     vw_progress_end(&job.prog);
     vw_count_in_close(job.first); /* not counted: an earlier file failed */
@@ -295,7 +295,7 @@ static int gather(char **files, int n_files, const vw_targets_t *ts, char **samp
     }
     *ret_all = all;
     *ret_n = n_out;
-    return vw_cmd_check_names(all, n_out) < 0 ? -1 : 0;
+    return vw_sample_names_check(all, n_out) < 0 ? -1 : 0;
 }
 
 int main_count(int argc, char *argv[])
@@ -388,9 +388,9 @@ int main_count(int argc, char *argv[])
         goto out;
     }
     /* a pipe can be read once: its header gives the build, and the same open is counted */
-    if (!vw_vcfin_is_vcf(files[0]) && vw_cmd_is_pipe(files[0]) && vw_count_open(files[0], &opt, &first) < 0)
+    if (!vw_vcfin_is_vcf(files[0]) && vw_input_is_pipe(files[0]) && vw_count_open(files[0], &opt, &first) < 0)
         goto out;
-    ts = first ? vw_cmd_targets_hdr(&to, files[0], vw_count_in_header(first)) : vw_cmd_targets(&to, files[0]);
+    ts = first ? vw_targets_build_hdr(&to, files[0], vw_count_in_header(first)) : vw_targets_build(&to, files[0]);
     if (!ts)
         goto out;
     res = calloc((size_t)n_files, sizeof(*res));

@@ -127,7 +127,7 @@ int main_leadtime(int argc, char *argv[])
             wsel[n] = ws[i];
             osel[n++] = objs[i];
         }
-        if (vw_cmd_write_set(paths, (int (*const *)(FILE *, const void *))wsel, osel, n) < 0)
+        if (vw_write_set(paths, (int (*const *)(FILE *, const void *))wsel, osel, n) < 0)
             goto out;
     }
     ret = VW_EXIT_OK;

@@ -213,13 +213,13 @@ int main_model(int argc, char *argv[])
     }
     {
         const char *outs[1] = {out}, *ref[1] = {to.reference};
-        if (vw_cmd_outputs_clash(outs, 1, (const char *const *)argv + optind, argc - optind)
-            || vw_cmd_outputs_clash(outs, 1, to.targets, to.n_targets) || vw_cmd_outputs_clash(outs, 1, ref, 1)) {
+        if (vw_outputs_clash(outs, 1, (const char *const *)argv + optind, argc - optind)
+            || vw_outputs_clash(outs, 1, to.targets, to.n_targets) || vw_outputs_clash(outs, 1, ref, 1)) {
             ret = VW_EXIT_USAGE;
             goto out;
         }
     }
-    if (vw_cmd_evidence(&to, &opt, argv + optind, argc - optind, &ev) < 0)
+    if (vw_evidence_load(&to, &opt, argv + optind, argc - optind, &ev) < 0)
         goto out;
     if (!(model = vw_model_init()))
         goto out;
@@ -247,7 +247,7 @@ int main_model(int argc, char *argv[])
     ret = VW_EXIT_OK;
 out:
     vw_model_destroy(model);
-    vw_cmd_evidence_free(&ev);
+    vw_evidence_free(&ev);
     free(to.targets);
     free(to.regions);
     return ret;

@@ -11,7 +11,7 @@
 #include "vafwatch/track.h"
 #include "vafwatch/util.h"
 #include "cmd.h"
-#include "pipeline.h"
+#include "vafwatch/pipeline.h"
 
 enum { OPT_ALPHA_CALL = VW_OPT_TRACK_LAST + 1, OPT_NO_SELF, OPT_FLANK, OPT_NO_CACHE, OPT_CNV_BED,
        OPT_CNV_BUILTIN, OPT_CNV_PON, OPT_TF_FROM, OPT_CNV_REF, OPT_GENOME_TSV };
@@ -88,6 +88,12 @@ static void usage(FILE *fp)
             "docs/calling.md, docs/tracking.md.\n\n");
     free(fl);
 }
+
+/* The progress line of the counting stage (cmd_progress.c), handed to the
+ * pipeline as its callbacks. */
+static void progress_start(void *ctx, int n) { vw_progress_init(ctx, "run", "counted", "draws", n); }
+static void progress_step(void *ctx, int64_t reads) { vw_progress_step(ctx, reads); }
+static void progress_end(void *ctx) { vw_progress_end(ctx); }
 
 int main_run(int argc, char *argv[])
 {
@@ -193,8 +199,10 @@ int main_run(int argc, char *argv[])
         goto out;
     }
     cnvo.build = to.build;
+    vw_progress_t prog;
     vw_pipeline_opt_t po = {sheet, events, outdir, model_path, to, copt, cl, topt, cnvo, genome_tsv, n_genome_tsv,
-                            threads, flank, no_self, use_cache};
+                            threads, flank, no_self, use_cache, vw_cmd_line(),
+                            {progress_start, progress_step, progress_end, &prog}};
     ret = vw_pipeline_run(&po);
 out:
     free(to.targets);

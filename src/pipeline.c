@@ -35,8 +35,15 @@
 #include "vafwatch/timeline.h"
 #include "vafwatch/track.h"
 #include "vafwatch/vcfin.h"
-#include "cmd.h"
-#include "pipeline.h"
+#include "vafwatch/inputs.h"
+#include "vafwatch/pipeline.h"
+#include "vafwatch/util.h"
+#include "pipeline_priv.h"
+
+/* The command line recorded in the outputs (o->command of the running
+ * call: the writers handed to vw_write_file() take no context). */
+static const char *run_cmd;
+static const char *run_command(void) { return run_cmd ? run_cmd : "vafwatch"; }
 
 /* ------------------------------------------------------------------ */
 /* Counting with a cache                                               */
@@ -58,7 +65,7 @@ typedef struct {
     const char *key_opts;       /* options and targets part of the cache key */
     int self, flank, use_cache;
     int failed;                 /* a draw failed: the draws not yet started are not read */
-    vw_progress_t prog;
+    const vw_pipeline_progress_t *prog;
     pthread_mutex_t lock;
 } runjob_t;
 
@@ -249,7 +256,7 @@ static int count_draw(runjob_t *j, draw_t *d)
             goto out;
         /* else measured in the counting pass, or a pipe: read once; never for molecules (a read-level
          * rate, docs/umi.md) */
-        if (j->self && !d->counts->have_self && !vw_cmd_is_pipe(s->path) && j->co->unit != VW_UNIT_MOLECULE) {
+        if (j->self && !d->counts->have_self && !vw_input_is_pipe(s->path) && j->co->unit != VW_UNIT_MOLECULE) {
             if ((r = vw_count_self_bg(s->path, j->ts, j->co, j->flank, &d->counts->self)) < 0)
                 goto out;
             d->counts->have_self = 1;
@@ -277,7 +284,8 @@ static void *count_worker(void *arg)
         pthread_mutex_lock(&j->lock);
         if (d->rc < 0)
             j->failed = 1; /* stop at the first error: one message, not one per bad draw */
-        vw_progress_step(&j->prog, d->rc == 0 && !d->cached ? d->counts->n_reads : 0);
+        if (j->prog->step)
+            j->prog->step(j->prog->ctx, d->rc == 0 && !d->cached ? d->counts->n_reads : 0);
         pthread_mutex_unlock(&j->lock);
     }
     return NULL;
@@ -290,9 +298,9 @@ static int w_track(FILE *fp, const void *o) { return vw_track_write_tsv(fp, o); 
 static int w_series(FILE *fp, const void *o) { return vw_track_write_series(fp, o); }
 static int w_lead(FILE *fp, const void *o) { return vw_leadtime_write_tsv(fp, o); }
 static int w_cohort(FILE *fp, const void *o) { return vw_leadtime_write_cohort(fp, o); }
-static int w_lead_json(FILE *fp, const void *o) { return vw_leadtime_write_json(fp, o, vw_cmd_line()); }
+static int w_lead_json(FILE *fp, const void *o) { return vw_leadtime_write_json(fp, o, run_command()); }
 static int w_patient(FILE *fp, const void *o) { return vw_patient_write_tsv(fp, o); }
-static int w_patient_json(FILE *fp, const void *o) { return vw_patient_write_json(fp, o, vw_cmd_line()); }
+static int w_patient_json(FILE *fp, const void *o) { return vw_patient_write_json(fp, o, run_command()); }
 
 /* The files run writes, relative to its outdir. */
 static int is_run_file(const char *rel)
@@ -301,7 +309,7 @@ static int is_run_file(const char *rel)
     if (!strchr(rel, '/'))
         return strncmp(rel, "vafwatch.", 9) == 0;
     if (strncmp(rel, "report/", 7) == 0)
-        return vw_cmd_is_report_file(rel + 7);
+        return vw_report_is_output(rel + 7);
     return strncmp(rel, "counts/", 7) == 0 && !strchr(rel + 7, '/') && n > k && !strcmp(rel + n - k, ".vafwatch.counts.tsv");
 }
 
@@ -413,10 +421,10 @@ static int stage_cohort(run_t *R)
             R->draw_pat[R->n_draws] = (int)p;
             R->fn.l = 0;
             ksprintf(&R->fn, "%s:%ld", o->sheet, s->line);
-            if (vw_cmd_name_ok(s->sample, R->fn.s) < 0)
+            if (vw_sample_name_ok(s->sample, R->fn.s) < 0)
                 return STAGE_DATA;
             R->draws[R->n_draws++].smp = s;
-            if (!R->first && !vw_vcfin_is_vcf(s->path) && !vw_cmd_is_pipe(s->path))
+            if (!R->first && !vw_vcfin_is_vcf(s->path) && !vw_input_is_pipe(s->path))
                 R->first = s->path; /* (a pipe is read once, when it is counted) */
         }
     }
@@ -448,7 +456,7 @@ static int stage_clash(run_t *R)
     for (size_t k = 0; k < tl->n_patients; k++)
         if (tl->patients[k].targets)
             ins[n_in++] = tl->patients[k].targets;
-    int clash = vw_cmd_dir_clash(o->outdir, ins, n_in, is_run_file);
+    int clash = vw_dir_clash(o->outdir, ins, n_in, is_run_file);
     free(ins);
     return clash ? STAGE_USAGE : 0;
 }
@@ -466,8 +474,8 @@ static int stage_targets(run_t *R)
         int chr = -1;
         if (!(R->ts = vw_targets_init()))
             return STAGE_DATA;
-        R->ts->build = o->to.build ? vw_build_parse(o->to.build) : vw_cmd_file_build(first, o->to.reference, &chr);
-    } else if (!(R->ts = vw_cmd_targets(&o->to, first))) {
+        R->ts->build = o->to.build ? vw_build_parse(o->to.build) : vw_input_build(first, o->to.reference, &chr);
+    } else if (!(R->ts = vw_targets_build(&o->to, first))) {
         return STAGE_DATA;
     }
     return vw_run_patients_load(R->tl, &o->to, first, R->ts, &R->rp) < 0 ? STAGE_DATA : 0;
@@ -504,12 +512,15 @@ static int stage_count(run_t *R)
         copt->self_flank = job.flank;
     copt->one_sample = 1; /* the sheet names one sample per file */
     job.use_cache = o->use_cache;
-    vw_progress_init(&job.prog, "run", "counted", "draws", R->n_draws);
+    job.prog = &o->progress;
+    if (o->progress.start)
+        o->progress.start(o->progress.ctx, R->n_draws);
     pthread_mutex_init(&job.lock, NULL);
     int workers = o->threads < R->n_draws ? o->threads : R->n_draws;
-    vw_cmd_run_workers(count_worker, &job, workers);
+    vw_run_workers(count_worker, &job, workers);
     pthread_mutex_destroy(&job.lock);
-    vw_progress_end(&job.prog);
+    if (o->progress.end)
+        o->progress.end(o->progress.ctx);
     free(kopts.s);
     int n_cached = 0;
     for (int i = 0; i < R->n_draws; i++) {
@@ -533,7 +544,7 @@ static int fit_model(run_t *R, vw_sample_counts_t **norm, int n_norm)
     ksprintf(&R->fn, "%s/vafwatch.model.tsv", R->sd);
     vw_ofile_t om = {0};
     kstring_t prov = {0, 0, NULL};
-    ksprintf(&prov, "command=%s", vw_cmd_line());
+    ksprintf(&prov, "command=%s", run_command());
     const char *pv[2] = {"source=normal samples of the cohort sheet", prov.s};
     if ((r = vw_ofile_open(&om, R->fn.s)) < 0 || vw_model_write_tsv(om.fp, R->model, pv, 2) < 0
         || (r = vw_ofile_commit(&om)) < 0) {
@@ -588,7 +599,7 @@ static int stage_call(run_t *R)
         double ng = d->smp->cfdna_ng_per_ml;
         const vw_selfbg_t *sb = d->counts->have_self ? &d->counts->self : NULL;
         if (!R->rp.any) {
-            if (vw_cmd_call_sample(cl, R->model, R->ts, d->counts, sb, isnan(ng) ? 0 : ng, R->bg, R->calls,
+            if (vw_call_one_sample(cl, R->model, R->ts, d->counts, sb, isnan(ng) ? 0 : ng, R->bg, R->calls,
                                    &n_model, &n_default) < 0)
                 return STAGE_DATA;
             continue;
@@ -601,7 +612,7 @@ static int stage_call(run_t *R)
             vw_error_code(r, "calling");
             return STAGE_DATA;
         }
-        r = vw_cmd_call_sample(cl, R->model, &v.ts, &v.s, sb, isnan(ng) ? 0 : ng, R->bg, R->calls, &n_model,
+        r = vw_call_one_sample(cl, R->model, &v.ts, &v.s, sb, isnan(ng) ? 0 : ng, R->bg, R->calls, &n_model,
                                &n_default);
         if (r == 0 && pat->targets && d->smp->type == VW_SAMPLE_PLASMA)
             r = vw_run_patient_row(&popt, pat, d->smp, &v, R->bg, R->model, sb, &R->calls->c[n_before], R->prows);
@@ -620,7 +631,7 @@ static int stage_track(run_t *R)
     const vw_pipeline_opt_t *o = R->o;
     int r;
     if (o->cnvo.bed || o->cnvo.builtin) {
-        if (vw_cmd_run_cnv(&o->cnvo, R->tl, R->calls, &R->copt, R->sd, &R->cnv) < 0)
+        if (vw_pipeline_cnv(&o->cnvo, R->tl, R->calls, &R->copt, R->sd, &R->cnv) < 0)
             return STAGE_DATA;
         R->fn.l = 0;
         ksprintf(&R->fn, "%s/vafwatch.cnv.tsv", R->sd);
@@ -655,12 +666,12 @@ static int stage_tables(run_t *R)
     for (size_t k = 0; k < n_out; k++) {
         R->fn.l = 0;
         ksprintf(&R->fn, "%s/vafwatch.%s", R->sd, outs[k].name);
-        if (vw_cmd_write(R->fn.s, outs[k].w, outs[k].obj) < 0)
+        if (vw_write_file(R->fn.s, outs[k].w, outs[k].obj) < 0)
             return STAGE_DATA;
     }
     R->fn.l = 0;
     ksprintf(&R->fn, "%s/vafwatch.calls.vcf.gz", R->sd);
-    vw_calls_vcf_opt_t vo = {VW_VERSION_LONG, vw_cmd_line(), R->ts->build, R->copt.reference};
+    vw_calls_vcf_opt_t vo = {VW_VERSION_LONG, run_command(), R->ts->build, R->copt.reference};
     return vw_calls_write_vcf_opt(R->calls, R->fn.s, &vo) < 0 ? STAGE_DATA : 0;
 }
 
@@ -693,7 +704,7 @@ static int stage_report(run_t *R)
     rin.calls = R->calls;
     rin.cnv = R->cnv_text;
     rin.cnv_path = R->cnv_text ? "vafwatch.cnv.tsv" : NULL;
-    rin.command = vw_cmd_line();
+    rin.command = run_command();
     rin.version = VW_VERSION_LONG;
     rin.build = R->ts->build != VW_BUILD_UNKNOWN ? vw_build_name(R->ts->build) : NULL;
     rin.params = params;
@@ -718,11 +729,12 @@ int vw_pipeline_run(const vw_pipeline_opt_t *o)
     memset(&R, 0, sizeof(R));
     R.o = o;
     R.copt = o->copt;
+    run_cmd = o->command;
     int r = stage_cohort(&R);
     if (r == 0)
         r = stage_clash(&R);
     /* the genome-wide tumour fraction of the draws (cnv --genome summaries; before counting, to fail early) */
-    if (r == 0 && o->n_genome_tsv && vw_cmd_run_genome(o->genome_tsv, o->n_genome_tsv, R.tl, R.sd) < 0)
+    if (r == 0 && o->n_genome_tsv && vw_pipeline_genome(o->genome_tsv, o->n_genome_tsv, R.tl, R.sd) < 0)
         r = STAGE_DATA;
     int (*const stages[])(run_t *) = {stage_targets, stage_count, stage_model, stage_call, stage_track,
                                       stage_tables, stage_report};
@@ -740,5 +752,6 @@ int vw_pipeline_run(const vw_pipeline_opt_t *o)
         }
     }
     run_free(&R);
-    return r == 0 ? VW_EXIT_OK : r == STAGE_USAGE ? VW_EXIT_USAGE : VW_EXIT_DATA;
+    run_cmd = NULL;
+    return r == 0 ? VW_PIPELINE_OK : r == STAGE_USAGE ? VW_PIPELINE_USAGE : VW_PIPELINE_DATA;
 }

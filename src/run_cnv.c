@@ -11,7 +11,8 @@
 #include "vafwatch/cnv.h"
 #include "vafwatch/log.h"
 #include "vafwatch/vcfin.h"
-#include "cmd.h"
+#include "vafwatch/inputs.h"
+#include "pipeline_priv.h"
 
 #define RUN_CNV_BIN 5000
 
@@ -33,7 +34,7 @@ static double draw_tf(const vw_calls_t *calls, const char *sample, const char *i
     return NAN;
 }
 
-int vw_cmd_run_cnv(const vw_run_cnv_opt_t *o, const vw_timeline_t *tl, const vw_calls_t *calls,
+int vw_pipeline_cnv(const vw_run_cnv_opt_t *o, const vw_timeline_t *tl, const vw_calls_t *calls,
                    const vw_count_opt_t *copt, const char *outdir, vw_cnv_rows_t **ret)
 {
     int rc = -1, n = 0, n_nrm = 0;
@@ -81,7 +82,7 @@ int vw_cmd_run_cnv(const vw_run_cnv_opt_t *o, const vw_timeline_t *tl, const vw_
         if (vw_cnv_regions_load_bed(rs, o->bed, 0) < 0)
             goto out;
     } else {
-        vw_build_t b = o->build ? vw_build_parse(o->build) : vw_cmd_cnv_build(first, copt->reference);
+        vw_build_t b = o->build ? vw_build_parse(o->build) : vw_cnv_file_build(first, copt->reference);
         if (b == VW_BUILD_UNKNOWN) {
             vw_error("%s: cannot tell the genome build for the built-in gene spans; give --build", first);
             goto out;
@@ -105,7 +106,7 @@ int vw_cmd_run_cnv(const vw_run_cnv_opt_t *o, const vw_timeline_t *tl, const vw_
                 vw_error("%s: a saved PoN is given alone, not with other --cnv-pon files", o->pon[j]);
                 goto out;
             }
-            if (!(nrm[n_nrm] = vw_cmd_cnv_load_sample(o->pon[j], NULL, rs, copt, 0)))
+            if (!(nrm[n_nrm] = vw_cnv_load_sample(o->pon[j], NULL, rs, copt, 0)))
                 goto out;
             n_nrm++;
         }
@@ -114,7 +115,7 @@ int vw_cmd_run_cnv(const vw_run_cnv_opt_t *o, const vw_timeline_t *tl, const vw_
                 const vw_sample_t *s = &tl->patients[p].samples[k];
                 if (s->type != VW_SAMPLE_NORMAL || vw_vcfin_is_vcf(s->path))
                     continue;
-                if (!(nrm[n_nrm] = vw_cmd_cnv_load_sample(s->path, s->sample, rs, copt, 0)))
+                if (!(nrm[n_nrm] = vw_cnv_load_sample(s->path, s->sample, rs, copt, 0)))
                     goto out;
                 n_nrm++;
             }
@@ -137,7 +138,7 @@ int vw_cmd_run_cnv(const vw_run_cnv_opt_t *o, const vw_timeline_t *tl, const vw_
             const vw_sample_t *s = &tl->patients[p].samples[k];
             if (s->type != VW_SAMPLE_PLASMA || vw_vcfin_is_vcf(s->path))
                 continue;
-            if (!(smp[n] = vw_cmd_cnv_load_sample(s->path, s->sample, rs, copt, 0)))
+            if (!(smp[n] = vw_cnv_load_sample(s->path, s->sample, rs, copt, 0)))
                 goto out;
             double tf = o->tf_from ? draw_tf(calls, s->sample, o->tf_from) : NAN;
             names[n] = s->sample;

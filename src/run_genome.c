@@ -8,7 +8,8 @@
 
 #include "vafwatch/cnv_genome.h"
 #include "vafwatch/log.h"
-#include "cmd.h"
+#include "vafwatch/inputs.h"
+#include "pipeline_priv.h"
 
 typedef struct {
     const vw_timeline_t *tl;
@@ -23,7 +24,7 @@ static int w_series(FILE *fp, const void *obj)
                                   x->s->n, &x->rows);
 }
 
-int vw_cmd_run_genome(char *const *files, int n, const vw_timeline_t *tl, const char *outdir)
+int vw_pipeline_genome(char *const *files, int n, const vw_timeline_t *tl, const char *outdir)
 {
     int rc = -1;
     vw_gsum_t *s = vw_gsum_init();
@@ -38,7 +39,7 @@ int vw_cmd_run_genome(char *const *files, int n, const vw_timeline_t *tl, const 
             goto out;
     snprintf(path, len, "%s/vafwatch.genome_series.tsv", outdir);
     series_t x = {tl, s, 0};
-    if (vw_cmd_write(path, w_series, &x) < 0)
+    if (vw_write_file(path, w_series, &x) < 0)
         goto out;
     if (x.rows < s->n)
         vw_warn("--genome-tsv: %d of %d samples are not plasma draws of the sheet (by name): left out", s->n - x.rows,

@@ -14,7 +14,8 @@
 #include "vafwatch/log.h"
 #include "vafwatch/table.h"
 #include "vafwatch/vcfin.h"
-#include "cmd.h"
+#include "vafwatch/inputs.h"
+#include "vafwatch/pipeline.h"
 
 /* "chrom:pos:ref:alt" with the contig's "chr" dropped (and M as MT). */
 static char *target_key(const vw_target_t *t)
@@ -90,7 +91,7 @@ static vw_targets_t *load_own(const vw_patient_t *p, const vw_target_opt_t *to, 
     }
     if (vw_vcfin_is_vcf(p->targets)) {
         int fchr = -1;
-        vw_build_t fb = vw_cmd_file_build(p->targets, NULL, &fchr);
+        vw_build_t fb = vw_input_build(p->targets, NULL, &fchr);
         if (fb != VW_BUILD_UNKNOWN && build != VW_BUILD_UNKNOWN && fb != build) {
             vw_error("%s: genome build %s (##contig lengths), but the cohort is in %s (targets of patient '%s', "
                      "cohort sheet line %ld)", p->targets, vw_build_name(fb), vw_build_name(build), p->id,
@@ -140,7 +141,7 @@ int vw_run_patients_load(const vw_timeline_t *tl, const vw_target_opt_t *to, con
         goto out;
     }
     int chr = -1;
-    vw_build_t fb = first_input ? vw_cmd_file_build(first_input, to->reference, &chr) : VW_BUILD_UNKNOWN;
+    vw_build_t fb = first_input ? vw_input_build(first_input, to->reference, &chr) : VW_BUILD_UNKNOWN;
     vw_build_t build = ts->build != VW_BUILD_UNKNOWN ? ts->build : fb;
     for (size_t p = 0; p < tl->n_patients; p++)
         if (tl->patients[p].targets && !(rp->own[p] = load_own(&tl->patients[p], to, fai, build, chr)))

@@ -9,9 +9,10 @@
 #include "vafwatch/model.h"
 #include "vafwatch/log.h"
 #include "vafwatch/vcfin.h"
-#include "cmd.h"
+#include "vafwatch/inputs.h"
+#include "vafwatch/util.h"
 
-void vw_cmd_evidence_free(vw_evidence_t *e)
+void vw_evidence_free(vw_evidence_t *e)
 {
     if (!e)
         return;
@@ -23,7 +24,7 @@ void vw_cmd_evidence_free(vw_evidence_t *e)
     memset(e, 0, sizeof(*e));
 }
 
-int vw_cmd_name_ok(const char *name, const char *where)
+int vw_sample_name_ok(const char *name, const char *where)
 {
     if (!*name) {
         vw_error("%s: empty sample name", where);
@@ -43,10 +44,10 @@ int vw_cmd_name_ok(const char *name, const char *where)
     return 0;
 }
 
-int vw_cmd_check_names(vw_sample_counts_t *const *s, int n)
+int vw_sample_names_check(vw_sample_counts_t *const *s, int n)
 {
     for (int i = 0; i < n; i++) {
-        int r = vw_cmd_name_ok(s[i]->sample, s[i]->path);
+        int r = vw_sample_name_ok(s[i]->sample, s[i]->path);
         if (r < 0)
             return r;
         for (int j = 0; j < i; j++)
@@ -78,7 +79,7 @@ static int add(vw_evidence_t *e, int *m, vw_sample_counts_t *s, int is_bam)
     return 0;
 }
 
-int vw_cmd_evidence(const vw_target_opt_t *to, const vw_count_opt_t *co, char **files, int n_files,
+int vw_evidence_load(const vw_target_opt_t *to, const vw_count_opt_t *co, char **files, int n_files,
                     vw_evidence_t *ret)
 {
     vw_evidence_t e = {0};
@@ -89,15 +90,15 @@ int vw_cmd_evidence(const vw_target_opt_t *to, const vw_count_opt_t *co, char **
     if (!kind)
         return -ENOMEM;
     for (int i = 0; i < n_files; i++) {
-        kind[i] = vw_vcfin_is_vcf(files[i]) ? 1 : vw_cmd_is_pipe(files[i]) ? 0 : vw_count_is_tsv(files[i]) ? 2 : 0;
+        kind[i] = vw_vcfin_is_vcf(files[i]) ? 1 : vw_input_is_pipe(files[i]) ? 0 : vw_count_is_tsv(files[i]) ? 2 : 0;
         if (kind[i] != 2 && !first)
             first = files[i];
     }
     /* a pipe can be read once: its header gives the build, and the same open is counted */
-    if (first && first == files[0] && kind[0] == 0 && vw_cmd_is_pipe(first) && (r = vw_count_open(first, co, &in0)) < 0)
+    if (first && first == files[0] && kind[0] == 0 && vw_input_is_pipe(first) && (r = vw_count_open(first, co, &in0)) < 0)
         goto out;
     if (first) {
-        if (!(e.ts = in0 ? vw_cmd_targets_hdr(to, first, vw_count_in_header(in0)) : vw_cmd_targets(to, first))) {
+        if (!(e.ts = in0 ? vw_targets_build_hdr(to, first, vw_count_in_header(in0)) : vw_targets_build(to, first))) {
             r = VW_EINPUT;
             goto out;
         }
@@ -112,7 +113,7 @@ int vw_cmd_evidence(const vw_target_opt_t *to, const vw_count_opt_t *co, char **
             if ((r = vw_count_tsv_targets(files[i], e.ts)) < 0)
                 goto out;
         vw_targets_sort_unique(e.ts);
-        if ((r = vw_cmd_region_filter(to, e.ts)) < 0)
+        if ((r = vw_targets_region_filter(to, e.ts)) < 0)
             goto out;
     }
     for (int i = 0; i < n_files; i++) {
@@ -153,21 +154,21 @@ int vw_cmd_evidence(const vw_target_opt_t *to, const vw_count_opt_t *co, char **
         if (r < 0)
             goto out;
     }
-    r = vw_cmd_check_names(e.s, e.n);
+    r = vw_sample_names_check(e.s, e.n);
 out:
     vw_count_in_close(in0);
     free(kind);
     if (r < 0) {
         if (r == -ENOMEM)
             vw_error_code(r, "loading the inputs");
-        vw_cmd_evidence_free(&e);
+        vw_evidence_free(&e);
         return r;
     }
     *ret = e;
     return 0;
 }
 
-int vw_cmd_call_sample(const vw_call_opt_t *co, const vw_model_t *model, const vw_targets_t *ts,
+int vw_call_one_sample(const vw_call_opt_t *co, const vw_model_t *model, const vw_targets_t *ts,
                        const vw_sample_counts_t *s, const vw_selfbg_t *sb, double cfdna_ng_ml, vw_bg_t *bg,
                        vw_calls_t *calls, int *n_model, int *n_default)
 {

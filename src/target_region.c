@@ -7,14 +7,14 @@
 #include "vafwatch/cnv.h"
 #include "vafwatch/log.h"
 #include "vafwatch/region.h"
-#include "cmd.h"
+#include "vafwatch/inputs.h"
 
-int vw_cmd_region_check(const char *arg)
+int vw_region_arg_check(const char *arg)
 {
     return vw_region_parse(arg, NULL);
 }
 
-int vw_cmd_region_filter(const vw_target_opt_t *o, vw_targets_t *ts)
+int vw_targets_region_filter(const vw_target_opt_t *o, vw_targets_t *ts)
 {
     if (!o->n_regions && !o->regions_file)
         return 0;
