@@ -97,7 +97,8 @@ int vw_umi_key_of(const bam1_t *b, int duplex, vw_umi_key_t *k)
     int rev = !!(c->flag & BAM_FREVERSE);
     int paired = (c->flag & BAM_FPAIRED) && !(c->flag & BAM_FMUNMAP) && c->mtid == c->tid && c->isize != 0;
     int r2 = (c->flag & BAM_FPAIRED) && (c->flag & BAM_FREAD2);
-    int64_t t = c->isize < 0 ? -c->isize : c->isize;
+    /* |isize| clamped to int32 without negating INT64_MIN (a fuzzed record may hold it) */
+    int64_t t = c->isize < -INT32_MAX ? INT32_MAX : c->isize < 0 ? -c->isize : c->isize;
     if (t > INT32_MAX)
         t = INT32_MAX;
     k->tid = c->tid;
