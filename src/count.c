@@ -37,6 +37,7 @@ void vw_count_opt_init(vw_count_opt_t *opt)
     opt->min_family = 1;
     opt->min_agree = 0.66;
     opt->duplex_only = 0;
+    opt->mate_buffer = VW_MATE_BUFFER;
 }
 
 static int bound_cmp(const void *a, const void *b)
@@ -127,6 +128,7 @@ static void engine_free(engine_t *e)
     free(e->sw);
     free(e->rg);
     count_mol_free(e);
+    count_pend_free(e);
 }
 
 void vw_sample_counts_destroy(vw_sample_counts_t *s)
@@ -232,6 +234,9 @@ static int engine_init(engine_t *e, const vw_aln_t *a, const vw_targets_t *ts, c
     if (e->wheel)
         memset(e->wheel, 0xff, WHEEL * sizeof(int)); /* all -1 */
     e->wheel_tid = -1;
+    e->pend_max = opt->mate_buffer;
+    e->spill_at = opt->mate_buffer;
+    e->over_tid = -1;
     e->consensus = -1;
     return e->tab && e->wheel ? 0 : -ENOMEM;
 }
@@ -312,8 +317,10 @@ int vw_count_in(vw_count_in_t *in, const char *sample, const vw_targets_t *ts, c
             rc = count_index(&e, a);
         else
             rc = count_run(&e, a, NULL);
-        if (rc == 0)
+        if (rc == 0) {
             vw_ratewarn_summary(&e.warn_cigar);
+            count_pend_report(&e);
+        }
         if (rc == 0 && e.umi)
             rc = count_mol_end(&e);
     }

@@ -141,17 +141,21 @@ static int flush_bucket(engine_t *e, int slot)
     return 0;
 }
 
+static int spill_reload(engine_t *e, hts_pos_t pos);
+
 /* Counts alone every waiting read whose mate can no longer come before
- * (tid, pos); with tid < 0, all of them. */
+ * (tid, pos); with tid < 0, all of them.  Then the reads on disk whose
+ * mates start at pos come back to the table. */
 int count_flush_pending(engine_t *e, int tid, hts_pos_t pos)
 {
     int ret;
-    if (e->n_waiting == 0) {
+    if (e->n_waiting == 0 && e->n_runs == 0) {
         e->wheel_tid = tid;
         e->wheel_pos = pos;
         return 0;
     }
-    if (tid < 0 || tid != e->wheel_tid || pos - e->wheel_pos >= WHEEL) {
+    int all = tid < 0 || tid != e->wheel_tid || pos - e->wheel_pos >= WHEEL;
+    if (all) {
         for (int i = 0; i < WHEEL && e->n_waiting > 0; i++)
             if (e->wheel[i] >= 0 && (ret = flush_bucket(e, i)) < 0)
                 return ret;
@@ -164,10 +168,15 @@ int count_flush_pending(engine_t *e, int tid, hts_pos_t pos)
     }
     e->wheel_tid = tid;
     e->wheel_pos = pos;
+    if (e->n_runs > 0 && (all || e->spill_next <= pos))
+        return spill_reload(e, all ? HTS_POS_MAX : pos);
     return 0;
 }
 
-int count_pend_add(engine_t *e, const bam1_t *b, int fraglen, uint64_t h)
+/* A new entry in the table and the wheel: a read named 'name' whose mate
+ * starts at mpos, with observations obs[0, n_obs). */
+static int pend_insert(engine_t *e, const char *name, size_t nl, hts_pos_t mpos, int32_t tid, int fraglen,
+                       uint64_t h, const obs_t *obs, int n_obs)
 {
     int idx;
     if (e->n_free > 0) {
@@ -195,32 +204,34 @@ int count_pend_add(engine_t *e, const bam1_t *b, int fraglen, uint64_t h)
         idx = e->n_pool++;
     }
     pend_t *p = POOL(e, idx);
-    const char *name = bam_get_qname(b);
-    size_t nl = strlen(name);
     if (nl < NAME_INLINE) {
-        memcpy(p->name_buf, name, nl + 1);
+        memcpy(p->name_buf, name, nl);
+        p->name_buf[nl] = '\0';
         p->qname = p->name_buf;
-    } else if (!(p->qname = vw_strdup(name))) {
+    } else if (!(p->qname = malloc(nl + 1))) {
         return -ENOMEM;
+    } else {
+        memcpy(p->qname, name, nl);
+        p->qname[nl] = '\0';
     }
-    p->mpos = b->core.mpos;
-    p->tid = b->core.tid;
+    p->mpos = mpos;
+    p->tid = tid;
     p->fraglen = fraglen;
     p->alive = 1;
     if (!p->obs) {
         p->obs = p->obs_buf;
         p->m_obs = OBS_INLINE;
     }
-    if (p->m_obs < e->n_obs) {
-        obs_t *o = p->obs == p->obs_buf ? malloc((size_t)e->n_obs * sizeof(obs_t))
-                                         : realloc(p->obs, (size_t)e->n_obs * sizeof(obs_t));
+    if (p->m_obs < n_obs) {
+        obs_t *o = p->obs == p->obs_buf ? malloc((size_t)n_obs * sizeof(obs_t))
+                                         : realloc(p->obs, (size_t)n_obs * sizeof(obs_t));
         if (!o)
             return -ENOMEM;
         p->obs = o;
-        p->m_obs = e->n_obs;
+        p->m_obs = n_obs;
     }
-    memcpy(p->obs, e->obs, (size_t)e->n_obs * sizeof(obs_t));
-    p->n_obs = e->n_obs;
+    memcpy(p->obs, obs, (size_t)n_obs * sizeof(obs_t));
+    p->n_obs = n_obs;
     p->hash = h;
     /* the caller has looked the name up and not found it: a record with
      * this name that is waiting would have been merged instead */
@@ -230,5 +241,158 @@ int count_pend_add(engine_t *e, const bam1_t *b, int fraglen, uint64_t h)
     p->next = e->wheel[slot];
     e->wheel[slot] = idx;
     e->n_waiting++;
+    if (mpos > e->wheel_hi)
+        e->wheel_hi = mpos;
+    if (e->pend_max > 0 && (size_t)e->n_waiting > e->pend_max && (size_t)e->n_waiting > e->over_n) {
+        e->over_n = (size_t)e->n_waiting;
+        e->over_tid = e->wheel_tid;
+        e->over_pos = e->wheel_pos;
+    }
     return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The bound: waiting reads on disk                                    */
+
+/* Smallest mate start at the heads of the runs; closes finished runs. */
+static void spill_heads(engine_t *e)
+{
+    int k = 0;
+    e->spill_next = HTS_POS_MAX;
+    for (int i = 0; i < e->n_runs; i++) {
+        if (!e->runs[i].have) {
+            count_spill_close(&e->runs[i]);
+            continue;
+        }
+        e->runs[k++] = e->runs[i];
+        if (e->runs[k - 1].rec.mpos < e->spill_next)
+            e->spill_next = e->runs[k - 1].rec.mpos;
+    }
+    e->n_runs = k;
+}
+
+/* Writes the waiting reads whose mates start in [from, wheel_pos + WHEEL)
+ * to a new run, in order of the mate's start, and frees their entries
+ * (those already merged are only freed). */
+static int spill_range(engine_t *e, hts_pos_t from)
+{
+    if (e->n_runs == e->m_runs) {
+        int m = e->m_runs ? 2 * e->m_runs : 8;
+        spill_run_t *r = realloc(e->runs, (size_t)m * sizeof(*r));
+        if (!r)
+            return -ENOMEM;
+        e->runs = r;
+        e->m_runs = m;
+    }
+    spill_run_t *r = &e->runs[e->n_runs];
+    int ret = count_spill_open(r, e->out->path);
+    if (ret < 0)
+        return ret;
+    e->n_runs++;
+    hts_pos_t hi = e->wheel_hi < e->wheel_pos + WHEEL ? e->wheel_hi : e->wheel_pos + WHEEL - 1;
+    for (hts_pos_t p = from; p <= hi; p++) {
+        int slot = (int)(p & (WHEEL - 1)), idx = e->wheel[slot];
+        e->wheel[slot] = -1;
+        while (idx >= 0) {
+            pend_t *q = POOL(e, idx);
+            int next = q->next;
+            if (q->alive && ret == 0) {
+                spill_rec_t h = {q->mpos, q->hash, q->tid, q->fraglen, q->n_obs, (uint32_t)strlen(q->qname)};
+                ret = count_spill_write(r, &h, q->qname, q->obs);
+                e->n_spilled++;
+            }
+            pend_release(e, idx);
+            e->n_waiting--;
+            idx = next;
+        }
+    }
+    e->wheel_hi = from - 1;
+    if (ret == 0)
+        ret = count_spill_rewind(r);
+    if (ret == 0 && e->n_runs >= SPILL_MAX_RUNS) {
+        spill_run_t one;
+        ret = count_spill_merge(e->runs, e->n_runs, &one, e->out->path);
+        e->runs[0] = one;
+        e->n_runs = 1;
+    }
+    if (ret == 0)
+        spill_heads(e);
+    else
+        vw_error("%s: cannot write the temporary file of waiting mates: %s", e->out->path, vw_strerror(ret));
+    return ret;
+}
+
+/* The table is full: about half of the waiting reads, those whose mates
+ * start farthest ahead, go to disk.  Reads whose mate starts at the
+ * current position stay (they are needed now). */
+static int pend_spill(engine_t *e)
+{
+    size_t want = (size_t)e->n_waiting / 2, got = 0;
+    hts_pos_t p = e->wheel_hi < e->wheel_pos + WHEEL ? e->wheel_hi : e->wheel_pos + WHEEL - 1;
+    for (; p > e->wheel_pos && got < want; p--)
+        for (int idx = e->wheel[p & (WHEEL - 1)]; idx >= 0; idx = POOL(e, idx)->next)
+            got++;
+    int ret = got > 0 ? spill_range(e, p + 1) : 0;
+    /* when little could go (many reads share the current mate start) the
+     * next attempt waits for half a bound more */
+    e->spill_at = (size_t)e->n_waiting + e->pend_max / 2;
+    if (e->spill_at < e->pend_max)
+        e->spill_at = e->pend_max;
+    return ret;
+}
+
+/* The runs' reads whose mates start at or before pos: those before pos are
+ * counted alone (their mates have passed), those at pos wait again in the
+ * table; with pos HTS_POS_MAX all are counted alone. */
+static int spill_reload(engine_t *e, hts_pos_t pos)
+{
+    int ret = 0;
+    for (int i = 0; i < e->n_runs && ret == 0; i++) {
+        spill_run_t *r = &e->runs[i];
+        while (ret == 0 && r->have && r->rec.mpos <= pos) {
+            if (r->rec.mpos < pos || pos == HTS_POS_MAX)
+                ret = count_commit(e, r->obs, r->rec.n_obs, NULL, 0, r->rec.fraglen);
+            else
+                ret = pend_insert(e, r->name.s, r->rec.name_len, r->rec.mpos, r->rec.tid, r->rec.fraglen,
+                                  r->rec.hash, r->obs, r->rec.n_obs);
+            if (ret == 0)
+                ret = count_spill_next(r);
+        }
+    }
+    if (ret == -EIO)
+        vw_error("%s: cannot read back the temporary file of waiting mates", e->out->path);
+    spill_heads(e);
+    return ret;
+}
+
+void count_pend_free(engine_t *e)
+{
+    for (int i = 0; i < e->n_runs; i++)
+        count_spill_close(&e->runs[i]);
+    free(e->runs);
+    e->runs = NULL;
+    e->n_runs = e->m_runs = 0;
+}
+
+void count_pend_report(const engine_t *e)
+{
+    e->out->n_mates_on_disk = e->n_spilled;
+    e->out->mates_over = (int64_t)e->over_n;
+    if (e->n_spilled > 0)
+        vw_info("%s: %lld reads waited for their mates on disk (the table's bound is %zu reads)", e->out->path,
+                (long long)e->n_spilled, e->pend_max);
+    if (e->over_n > 0)
+        vw_warn("%s: %zu reads waited at once for mates that start at one position (near %s:%lld), more "
+                "than the bound of %zu: memory grew past it (the counts are exact)",
+                e->out->path, e->over_n, e->over_tid >= 0 ? sam_hdr_tid2name(e->aln->h, e->over_tid) : "?",
+                (long long)e->over_pos + 1, e->pend_max);
+}
+
+int count_pend_add(engine_t *e, const bam1_t *b, int fraglen, uint64_t h)
+{
+    int ret;
+    if (e->pend_max > 0 && (size_t)e->n_waiting >= e->spill_at && (ret = pend_spill(e)) < 0)
+        return ret;
+    const char *name = bam_get_qname(b);
+    return pend_insert(e, name, strlen(name), b->core.mpos, b->core.tid, fraglen, h, e->obs, e->n_obs);
 }

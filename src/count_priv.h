@@ -3,7 +3,9 @@
  *   count.c         vw_count_in and the engine's life cycle
  *   count_loop.c    the engine on the read walk (aln.c): regions and hooks
  *   count_obs.c     the alleles a read shows at the targets, and its fate (process)
- *   count_pend.c    reads waiting for their mate (name table + timing wheel)
+ *   count_pend.c    reads waiting for their mate (name table + timing wheel,
+ *                   bounded: the farthest go to disk)
+ *   count_spill.c   the waiting reads on disk (sorted runs in temporary files)
  *   count_tally.c   counting fragments, reads and molecules into the result
  * Region depth (count_regions.c), the writers (count_write.c) and the self
  * background (selfbg.c) do not use the engine.
@@ -15,6 +17,7 @@
 #define VW_COUNT_PRIV_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include <htslib/kstring.h>
 #include <htslib/sam.h>
@@ -60,6 +63,27 @@ typedef struct {
     obs_t obs_buf[OBS_INLINE];
 } pend_t;
 
+/* A waiting read written to disk (count_spill.c): this header, then the
+ * name (name_len bytes, no NUL) and n_obs obs_t. */
+typedef struct {
+    hts_pos_t mpos;    /* the mate's start: runs are sorted by it */
+    uint64_t hash;     /* count_name_hash of the name */
+    int32_t tid, fraglen, n_obs;
+    uint32_t name_len;
+} spill_rec_t;
+
+/* A run of spilled reads being read back: the file and its head record. */
+typedef struct {
+    FILE *f;
+    int have;          /* 1: rec, name and obs hold the next record */
+    spill_rec_t rec;
+    kstring_t name;
+    obs_t *obs;
+    int m_obs;
+} spill_run_t;
+
+#define SPILL_MAX_RUNS 32 /* more runs are merged into one */
+
 /* A target bound to this file's header. */
 typedef struct {
     int32_t ti;        /* index in the target set */
@@ -93,6 +117,19 @@ typedef struct {
     int n_waiting;     /* entries in the wheel */
     int32_t wheel_tid; /* contig of the entries in the wheel */
     hts_pos_t wheel_pos; /* buckets of positions < wheel_pos have been flushed */
+    /* the bound (opt->mate_buffer): past it the waiting reads whose mates
+     * start farthest ahead go to disk, and come back when the stream
+     * reaches their mates' start (count_pend.c) */
+    size_t pend_max;   /* 0: no bound */
+    hts_pos_t wheel_hi; /* no entry in the wheel has a mate start above it */
+    size_t spill_at;   /* n_waiting that triggers the next spill */
+    spill_run_t *runs;
+    int n_runs, m_runs;
+    hts_pos_t spill_next; /* smallest mate start at the runs' heads */
+    int64_t n_spilled; /* reads written to disk */
+    size_t over_n;     /* the most reads waiting at once beyond pend_max (reads sharing one mate start) */
+    int32_t over_tid;
+    hts_pos_t over_pos;
     hts_pos_t *span_beg; /* per target index: the first reference position a read must cover */
     int cur_lo, cur_hi, cur; /* reads come in position order: first bound target with span_beg >= pos */
     /* scratch */
@@ -145,6 +182,16 @@ void count_tab_delete(engine_t *e, size_t i);
 void count_name_free(pend_t *p);
 int count_flush_pending(engine_t *e, int tid, hts_pos_t pos);
 int count_pend_add(engine_t *e, const bam1_t *b, int fraglen, uint64_t h);
+void count_pend_free(engine_t *e);
+void count_pend_report(const engine_t *e);
+
+/* count_spill.c: each returns 0 or a negative code (open logs its failure) */
+int count_spill_open(spill_run_t *r, const char *path);
+int count_spill_write(spill_run_t *r, const spill_rec_t *h, const char *name, const obs_t *obs);
+int count_spill_next(spill_run_t *r);
+int count_spill_rewind(spill_run_t *r);
+void count_spill_close(spill_run_t *r);
+int count_spill_merge(spill_run_t *runs, int n, spill_run_t *out, const char *path);
 
 /* count_obs.c */
 int count_process(engine_t *e, const bam1_t *b, int lo, int hi, uint64_t h);

@@ -72,7 +72,14 @@ typedef struct {
                             * unit: a read-level rate overstates a molecule background) [-1: no] */
     int one_sample;        /* 1: a header whose read groups name several samples is an error
                             * (else a warning, and the first name is used) [0] */
+    size_t mate_buffer;    /* fragment unit: reads waiting for their mates kept in memory; past it
+                            * those whose mates start farthest ahead wait in a temporary file
+                            * ($TMPDIR) until the stream reaches their mates; the counts are the
+                            * same (docs/benchmarks.md) [VW_MATE_BUFFER; 0: no bound] */
 } vw_count_opt_t;
+
+/* The default bound on reads waiting for their mates: about 26 MB of table. */
+#define VW_MATE_BUFFER ((size_t)1 << 17)
 
 /* Sets the documented defaults. */
 void vw_count_opt_init(vw_count_opt_t *opt);
@@ -131,6 +138,10 @@ typedef struct {
     int64_t n_reads;       /* records read */
     int64_t n_used;        /* records passing the filters */
     int64_t n_informative; /* read-target observations */
+    int64_t n_mates_on_disk; /* fragment unit: reads that waited for their mates in a temporary
+                            * file (opt->mate_buffer reached); 0 when the table held them all */
+    int64_t mates_over;    /* the most reads that waited at once beyond opt->mate_buffer (reads
+                            * sharing one mate start, which cannot go to disk); 0 when never */
     int unit;              /* vw_count_unit_t the counts are in */
     int min_family;        /* molecule unit: the minimum family size used */
     int duplex_only;       /* molecule unit: duplex molecules only */
