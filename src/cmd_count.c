@@ -16,7 +16,7 @@
 #include "vafwatch/vcfin.h"
 #include "cmd.h"
 
-enum { OPT_JSON = VW_OPT_CMD_FIRST, OPT_NO_SELF, OPT_FLANK, OPT_MOLECULES };
+enum { OPT_JSON = VW_OPT_CMD_FIRST, OPT_NO_SELF, OPT_FLANK, OPT_MOLECULES, OPT_MATE_BUFFER };
 
 static void usage(FILE *fp)
 {
@@ -42,6 +42,9 @@ static void usage(FILE *fp)
             "  -s, --samples LIST       comma-separated sample names, one per file [@RG SM]; for a\n"
             "                           VCF the sample column to read [all columns]\n"
             "      --stream             read files from start to end, no index needed ('-' implies it)\n"
+            "      --mate-buffer INT    reads waiting for their mates kept in memory (~200 bytes each);\n"
+            "                           past it the farthest wait in a temporary file ($TMPDIR):\n"
+            "                           same counts, bounded memory; 0 = no bound [131072]\n"
             "Filtering:\n"
             VW_OPT_FILTER_HELP /* (three arguments: min MQ, min BQ, the flags) */
             VW_OPT_MOLECULE_HELP
@@ -309,6 +312,7 @@ int main_count(int argc, char *argv[])
         {"no-self", no_argument, NULL, OPT_NO_SELF},
         {"flank", required_argument, NULL, OPT_FLANK},
         {"molecules", required_argument, NULL, OPT_MOLECULES},
+        {"mate-buffer", required_argument, NULL, OPT_MATE_BUFFER},
         VW_OPT_COUNT_LONG,
         VW_OPT_COMMON_LONG,
         {NULL, 0, NULL, 0}
@@ -353,6 +357,15 @@ int main_count(int argc, char *argv[])
                 goto out;
             }
             break;
+        case OPT_MATE_BUFFER: {
+            long mb;
+            if (vw_cmd_long_arg("--mate-buffer", optarg, 0, 1L << 30, &mb) < 0) {
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            opt.mate_buffer = (size_t)mb;
+            break;
+        }
         case 't':
         case '@':
             if (vw_cmd_threads_arg(optarg, &threads) < 0) {

@@ -74,6 +74,8 @@
 1	-	cut\.bam: the BGZF end-of-file marker is missing	{VW} count -t 1 --no-builtin -T {F}/t.tsv -s a,b,c,d,e -o {O}/x.tsv {F}/cut.bam {F}/noeof.bam {F}/trunc.bam {F}/corrupt.bam {F}/stale.bam
 1	-	cut\.bam: the BGZF end-of-file marker is missing	{VW} run -t 1 --no-builtin -T {F}/t.tsv -e {F}/events.tsv -d {O}/r {F}/sheet_bad5.tsv; r=$?; rm -rf {O}/r; exit $r
 1	-	the BGZF end-of-file marker is missing	{VW} run -t 2 --no-builtin -T {F}/t.tsv -e {F}/events.tsv -d {O}/r {F}/sheet_bad5.tsv; r=$?; rm -rf {O}/r; exit $r
+# the pending-mate table bounded at one read: its temporary files cannot be made
+1	-	good\.bam: cannot create a temporary file for waiting mates in .*/absent	TMPDIR={O}/absent {VW} count --no-builtin -T {F}/t.tsv --mate-buffer 1 -o {O}/x.tsv {F}/good.bam
 # --- pipes and standard input: every input is opened once --------------------------------------
 # the build told by the header on standard input; a missing file is 'No such file', not a build problem
 1	-	-: contig '15' of target MAP2K1_.* not in the header	{VW} count -o {O}/x.tsv - < {F}/hdr37.bam
@@ -179,6 +181,7 @@
 # --- usage errors (exit 2) --------------------------------------------------------------------
 2	-	-	{VW} count --no-builtin -T {F}/t.tsv -t 0 -o {O}/x.tsv {F}/good.bam
 2	-	standard input.*once	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv - -
+2	-	--mate-buffer takes an integer from 0	{VW} count --no-builtin -T {F}/t.tsv --mate-buffer -1 -o {O}/x.tsv {F}/good.bam
 1	-	calls_zero\.tsv: the calls table is empty	{PARSE} calls {F}/calls_zero.tsv
 # --- outputs never replace what is already there ----------------------------------------------
 2	-	good\.bam: the output would overwrite an input file	{VW} count --no-builtin -T {F}/t.tsv -o {F}/good.bam {F}/good.bam

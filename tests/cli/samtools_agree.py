@@ -13,7 +13,12 @@ positions spread over the file) the script writes TSV targets REF = the majority
     one name with one distinct base is one fragment of that base; a name with two
     different bases is discordant.  ref, alt, other and discordant must be equal.
 
+With --mate-buffer N, fragment mode runs with that bound on the reads waiting for their
+mates (a small N sends most of them through the temporary file); the script then also
+requires that some file did use the disk (vafwatch's info line says how many reads did).
+
 Usage: samtools_agree.py VAFWATCH BAM [BAM...] [--min-MQ Q] [--min-BQ Q] [--positions N]
+                         [--mate-buffer N]
 Prints 'N passed, N failed' last; exit 1 on any mismatch.
 """
 import argparse
@@ -98,8 +103,10 @@ def main():
     ap.add_argument("--min-MQ", type=int, default=20)
     ap.add_argument("--min-BQ", type=int, default=13)
     ap.add_argument("--positions", type=int, default=300)
+    ap.add_argument("--mate-buffer", type=int, default=None)
     a = ap.parse_args()
     passed = failed = 0
+    on_disk = 0
     if not any(os.path.exists(b) for b in a.bams):
         print("skip: none of the BAMs exists (shared data absent)")
         return 77
@@ -138,7 +145,12 @@ def main():
         base = [a.vafwatch, "count", "--no-builtin", "-T", tsv, "-q", str(a.min_MQ), "-Q", str(a.min_BQ),
                 "--excl-flags", FLAGS]
         for unit in ("read", "fragment"):
-            res = subprocess.run(base + ["--count-unit", unit, bam], capture_output=True, text=True)
+            extra = []
+            if unit == "fragment" and a.mate_buffer is not None:
+                extra = ["--mate-buffer", str(a.mate_buffer), "--verbosity", "3"]
+            res = subprocess.run(base + extra + ["--count-unit", unit, bam], capture_output=True, text=True)
+            m = re.search(r"(\d+) reads waited for their mates on disk", res.stderr)
+            on_disk += int(m.group(1)) if m else 0
             if res.returncode != 0:
                 print(f"FAIL {bam} {unit}: vafwatch exited {res.returncode}: {res.stderr.strip()}")
                 failed += 1
@@ -172,6 +184,11 @@ def main():
             else:
                 passed += 1
                 print(f"ok   {os.path.basename(bam)} {unit}: {len(rows)} targets at {len(chosen)} positions agree")
+    if a.mate_buffer is not None:
+        print(f"{on_disk} reads waited for their mates on disk (--mate-buffer {a.mate_buffer})")
+        if on_disk == 0:
+            print("FAIL: the bound was never reached: the test does not exercise it")
+            failed += 1
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 
