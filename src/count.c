@@ -11,8 +11,11 @@
  * A waiting read whose mate cannot come any more (the stream has passed
  * the mate's start) is counted alone.  Waiting reads hang in a ring of
  * per-position buckets keyed by the mate's start (a timing wheel): mates
- * start within one read span, so the ring advances in step with the stream
- * and memory is bounded by the reads of one read length of depth.
+ * start within one read span, so the ring advances in step with the stream.
+ * The table is bounded (opt->mate_buffer): when it is full, the waiting
+ * reads whose mates start farthest ahead are written to a temporary file
+ * in order of their mates' start, and come back to the table when the
+ * stream reaches that start (count_pend.c, count_spill.c).
  */
 #include <errno.h>
 #include <stdlib.h>

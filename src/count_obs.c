@@ -118,10 +118,17 @@ static int observe(engine_t *e, const bam1_t *b, const bound_t *bt, int rev, int
         e->qpos = q;
         e->m_qpos = n;
     }
-    map_ref_range(b, rb, re, e->qpos, &ins);
     const uint8_t *seq = bam_get_seq(b);
     if (t->kind == VW_KIND_SNV) {
-        int qp = e->qpos[0];
+        /* a read aligned in one block (soft clips aside): the query position
+         * follows from the reference position; else the CIGAR walk */
+        int qp;
+        if (e->cur_qoff >= 0) {
+            qp = (int)(rb - b->core.pos) + e->cur_qoff;
+        } else {
+            map_ref_range(b, rb, re, e->qpos, &ins);
+            qp = e->qpos[0];
+        }
         if (qp == -2)
             return 0;
         if (qp <= -3) {
@@ -144,6 +151,7 @@ static int observe(engine_t *e, const bam1_t *b, const bound_t *bt, int rev, int
         }
         return push_obs(e, bt->ti, code, bq, rev, mq);
     }
+    map_ref_range(b, rb, re, e->qpos, &ins);
     if (t->kind == VW_KIND_MNV) {
         int minbq = 255;
         for (int i = 0; i < n; i++)
@@ -199,6 +207,25 @@ static int observe(engine_t *e, const bam1_t *b, const bound_t *bt, int rev, int
     return push_obs(e, bt->ti, code, 0, rev, mq);
 }
 
+/* The query position of the read's first aligned base when its CIGAR is one
+ * M/=/X block between optional soft clips, else -1. */
+static int one_block_offset(const bam1_t *b)
+{
+    const uint32_t *cig = bam_get_cigar(b);
+    uint32_t n = b->core.n_cigar, k = 0;
+    int qoff = 0;
+    if (n > 0 && bam_cigar_op(cig[0]) == BAM_CSOFT_CLIP) {
+        qoff = (int)bam_cigar_oplen(cig[0]);
+        k = 1;
+    }
+    if (k >= n || (bam_cigar_type(bam_cigar_op(cig[k])) & 3) != 3) /* consumes query and reference */
+        return -1;
+    k++;
+    if (k < n && bam_cigar_op(cig[k]) == BAM_CSOFT_CLIP)
+        k++;
+    return k == n ? qoff : -1;
+}
+
 /* Collects the observations of read 'b' at bound targets [lo, hi). */
 static int observe_read(engine_t *e, const bam1_t *b, hts_pos_t end, int lo, int hi)
 {
@@ -219,6 +246,7 @@ static int observe_read(engine_t *e, const bam1_t *b, hts_pos_t end, int lo, int
     if ((flag & BAM_FPAIRED) && (flag & BAM_FREAD2))
         rev = !rev;
     int mq = b->core.qual;
+    e->cur_qoff = one_block_offset(b);
     for (int i = l; i < hi && e->bt[i].span_beg < end; i++) {
         if (e->bt[i].span_end > end)
             continue;

@@ -132,6 +132,7 @@ typedef struct {
     hts_pos_t over_pos;
     hts_pos_t *span_beg; /* per target index: the first reference position a read must cover */
     int cur_lo, cur_hi, cur; /* reads come in position order: first bound target with span_beg >= pos */
+    int cur_qoff;      /* the read being observed: its query offset when aligned in one block, else -1 */
     /* scratch */
     obs_t *obs;
     int n_obs, m_obs;

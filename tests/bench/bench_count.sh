@@ -6,7 +6,8 @@
 #   BUILD_DIR  meson build directory with src/vafwatch and tests/vwsim [build]
 #   FRAGMENTS  read pairs in all (spread over 13 hotspot-sized windows) [5000000]
 #   WORKDIR    where the BAM and the outputs go [/tmp/vafwatch-bench]
-#   MAX_DEPTH  memory against depth: reads per site from 1,000 up to this [1000000]
+#   MAX_DEPTH  memory against depth: reads per site from 1,000 up to this (1,000 to
+#              3,000,000 in steps) [1000000]
 #
 # Every read of the BAM lies in a target window, so decoding the whole file
 # once (samtools view -c, one thread) is the floor of any counter; the ratios
@@ -197,10 +198,14 @@ awk -v s="${CPU[samtools view -c (whole file)]}" -v f="${CPU[vafwatch count (def
 # --- memory against depth ---------------------------------------------------------------
 # One 300-bp window holding one target; 5/6 of a read pair per read wanted at the
 # site is simulated (fragments of 167 bp, reads of 100 bp: about 1.2 reads of a
-# pair cover the site); the table shows the depth counted.
+# pair cover the site); the table shows the depth counted.  The pending-mate table
+# is bounded (--mate-buffer, 131072 reads by default): past it reads wait on disk
+# ("on disk": how many did); "unbounded" is --mate-buffer 0, whose evidence table
+# must be byte-identical.
 MAXD=${4:-1000000}
-printf '\n%-12s %-12s %12s %12s %12s\n' "reads/site" "fragments" "index (kB)" "stream (kB)" "-t 2 (kB)"
-for d in 1000 10000 100000 1000000; do
+printf '\n%-12s %-12s %12s %12s %12s %12s %10s\n' "reads/site" "fragments" "index (kB)" "stream (kB)" \
+    "-t 2 (kB)" "unbounded" "on disk"
+for d in 1000 10000 100000 1000000 3000000; do
     [ "$d" -le "$MAXD" ] || break
     dd=depth$d
     if [ ! -s $dd.bam.bai ]; then
@@ -211,12 +216,17 @@ for d in 1000 10000 100000 1000000; do
     fi
     printf 'chrom\tpos\tref\talt\ndepth1\t1150\tC\tT\n' >$dd.targets.tsv
     "$VW" count --no-builtin -T $dd.targets.tsv --count-unit read $dd.bam -o $dd.reads.tsv
-    "$VW" count --no-builtin -T $dd.targets.tsv $dd.bam -o $dd.frags.tsv
+    "$VW" count --verbosity 3 --no-builtin -T $dd.targets.tsv $dd.bam -o $dd.frags.tsv 2>$dd.log
+    disk=$(sed -n 's/.*: \([0-9]*\) reads waited for their mates on disk.*/\1/p' $dd.log)
     mi=$( { /usr/bin/time -f %M "$VW" count --no-builtin -T $dd.targets.tsv $dd.bam -o /dev/null; } 2>&1 | tail -1)
     ms=$( { /usr/bin/time -f %M sh -c "'$VW' count --no-builtin -T $dd.targets.tsv - -o /dev/null < $dd.bam"; } 2>&1 | tail -1)
     mt=$( { /usr/bin/time -f %M sh -c "'$VW' count -t 2 --no-builtin -T $dd.targets.tsv - -o /dev/null < $dd.bam"; } 2>&1 | tail -1)
-    printf '%-12s %-12s %12s %12s %12s\n' "$(awk -F'\t' '!/^#/ {print $10}' $dd.reads.tsv)" \
-        "$(awk -F'\t' '!/^#/ {print $10}' $dd.frags.tsv)" "$mi" "$ms" "$mt"
+    mu=$( { /usr/bin/time -f %M "$VW" count --mate-buffer 0 --no-builtin -T $dd.targets.tsv $dd.bam -o $dd.unb.tsv; } 2>&1 | tail -1)
+    if ! cmp -s <(grep -v '^##' $dd.frags.tsv) <(grep -v '^##' $dd.unb.tsv); then
+        echo "count mismatch at $d reads/site: bounded and unbounded tables differ"; exit 1
+    fi
+    printf '%-12s %-12s %12s %12s %12s %12s %10s\n' "$(awk -F'\t' '!/^#/ {print $10}' $dd.reads.tsv)" \
+        "$(awk -F'\t' '!/^#/ {print $10}' $dd.frags.tsv)" "$mi" "$ms" "$mt" "$mu" "${disk:-0}"
 done
 
 # --- vafwatch run on a cohort -----------------------------------------------------------

@@ -494,6 +494,41 @@ static void rm_bam(const char *bam)
     unlink(bam);
 }
 
+/* Reads aligned in one block between soft clips take the SNV's query
+ * position from their start; other CIGARs are walked.  Hand count at the
+ * SNV 101 C>T (each read starts at 96, so 101 is its 6th aligned base):
+ * s1 3S10M2S shows T (query 8), s2 5=1X4= shows T, s3 10X shows C, s4
+ * 2H3S10M shows T (hard clip first: walked), s5 4S6M shows T (query 9);
+ * alt 4, ref 1, in both units and through the index or streaming. */
+static void test_one_block(void **state)
+{
+    (void)state;
+    const char *text = "@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:sim1\tLN:1000\n"
+                       "s1\t0\tsim1\t96\t60\t3S10M2S\t*\t0\t0\tGGGAAAAATAAAAGG\tIIIIIIIIIIIIIII\n"
+                       "s2\t0\tsim1\t96\t60\t5=1X4=\t*\t0\t0\tAAAAATAAAA\tIIIIIIIIII\n"
+                       "s3\t0\tsim1\t96\t60\t10X\t*\t0\t0\tAAAAACAAAA\tIIIIIIIIII\n"
+                       "s4\t0\tsim1\t96\t60\t2H3S10M\t*\t0\t0\tGGGAAAAATAAAA\tIIIIIIIIIIIII\n"
+                       "s5\t0\tsim1\t96\t60\t4S6M\t*\t0\t0\tGGGGAAAAAT\tIIIIIIIIII\n";
+    char bam[600];
+    sam_text_to_bam(text, "oneblock", bam, sizeof bam);
+    vw_targets_t *ts = load_targets();
+    for (int mode = 0; mode < 4; mode++) {
+        vw_count_opt_t opt;
+        vw_count_opt_init(&opt);
+        opt.stream = mode & 1;
+        opt.unit = mode & 2 ? VW_UNIT_READ : VW_UNIT_FRAGMENT;
+        vw_sample_counts_t *s = NULL;
+        assert_int_equal(vw_count_file(bam, "x", ts, &opt, &s), 0);
+        const vw_count_t *c = by_id(ts, s, "snv");
+        assert_int_equal(c->alt, 4);
+        assert_int_equal(c->ref, 1);
+        assert_int_equal(c->other, 0);
+        vw_sample_counts_destroy(s);
+    }
+    vw_targets_destroy(ts);
+    rm_bam(bam);
+}
+
 /* Reads with SEQ '*' (l_qseq 0, legal SAM) carry no base and count for
  * nothing, whatever their CIGAR; QUAL '*' is quality 0.  Hand count: at
  * the SNV 101 C>T one read a1 shows T (Q40); q1 shows T with QUAL '*'
@@ -885,6 +920,7 @@ int main(void)
         cmocka_unit_test(test_count_cache),
         cmocka_unit_test(test_count_json),
         cmocka_unit_test(test_count_tsv_units),
+        cmocka_unit_test(test_one_block),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
