@@ -17,7 +17,10 @@
  *   class 5  read 1 T, read 2 at MAPQ 0 (filtered) -> alt, read 1 alone (its
  *            mate never comes; the latest of them are still on disk when the
  *            region ends)
- * Read 2 starts at or after read 1 (some at the same position).  A second
+ * Read 2 starts at or after read 1 (some at the same position); about 60
+ * pairs share each mate start, more than the small bounds, so the case of
+ * reads that cannot go to disk (their mates start at the current position)
+ * is exercised too.  A second
  * contig holds the same pairs again, so that the contig change also ends
  * the waiting of reads on disk. */
 #include <errno.h>
@@ -248,10 +251,15 @@ static void test_bounded_equals_unbounded(void **state)
                 assert_counts_equal(&s->c[k], &ref->c[k]);
             assert_int_equal(s->n_used, ref->n_used);
             assert_int_equal(s->n_informative, ref->n_informative);
-            if (bounds[b] < 100) /* hundreds of reads wait at once: the bound is exercised */
+            if (bounds[b] < 100) { /* hundreds of reads wait at once: the bound is exercised */
                 assert_true(s->n_mates_on_disk > 1000);
-            else
+                /* about 60 pairs share each mate start (3,000 over 50 positions): more than
+                 * the bound wait at once for mates at the current position */
+                assert_true(s->mates_over > (int64_t)bounds[b]);
+            } else {
                 assert_int_equal(s->n_mates_on_disk, 0);
+                assert_int_equal(s->mates_over, 0);
+            }
             vw_sample_counts_destroy(s);
         }
         vw_sample_counts_destroy(ref);
