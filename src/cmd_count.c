@@ -44,7 +44,8 @@ static void usage(FILE *fp)
             "      --stream             read files from start to end, no index needed ('-' implies it)\n"
             "      --mate-buffer INT    reads waiting for their mates kept in memory (~200 bytes each);\n"
             "                           past it the farthest wait in a temporary file ($TMPDIR):\n"
-            "                           same counts, bounded memory; 0 = no bound [131072]\n"
+            "                           same counts, bounded memory (a small bound is slow: each\n"
+            "                           spill is one file); 0 = no bound [131072]\n"
             "Filtering:\n"
             VW_OPT_FILTER_HELP /* (three arguments: min MQ, min BQ, the flags) */
             VW_OPT_MOLECULE_HELP
