@@ -243,11 +243,6 @@ static int pend_insert(engine_t *e, const char *name, size_t nl, hts_pos_t mpos,
     e->n_waiting++;
     if (mpos > e->wheel_hi)
         e->wheel_hi = mpos;
-    if (e->pend_max > 0 && (size_t)e->n_waiting > e->pend_max && (size_t)e->n_waiting > e->over_n) {
-        e->over_n = (size_t)e->n_waiting;
-        e->over_tid = e->wheel_tid;
-        e->over_pos = e->wheel_pos;
-    }
     return 0;
 }
 
@@ -333,6 +328,11 @@ static int pend_spill(engine_t *e)
         for (int idx = e->wheel[p & (WHEEL - 1)]; idx >= 0; idx = POOL(e, idx)->next)
             got++;
     int ret = got > 0 ? spill_range(e, p + 1) : 0;
+    if ((size_t)e->n_waiting > e->pend_max && (size_t)e->n_waiting > e->over_n) {
+        e->over_n = (size_t)e->n_waiting; /* what could not go: mates starting here */
+        e->over_tid = e->wheel_tid;
+        e->over_pos = e->wheel_pos;
+    }
     /* when little could go (many reads share the current mate start) the
      * next attempt waits for half a bound more */
     e->spill_at = (size_t)e->n_waiting + e->pend_max / 2;
@@ -362,6 +362,9 @@ static int spill_reload(engine_t *e, hts_pos_t pos)
     if (ret == -EIO)
         vw_error("%s: cannot read back the temporary file of waiting mates", e->out->path);
     spill_heads(e);
+    /* the reads back may fill the table: those waiting farther go again */
+    if (ret == 0 && e->pend_max > 0 && pos != HTS_POS_MAX && (size_t)e->n_waiting >= e->spill_at)
+        ret = pend_spill(e);
     return ret;
 }
 
