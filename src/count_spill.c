@@ -35,11 +35,18 @@ int count_spill_open(spill_run_t *r, const char *path)
     return r->f ? 0 : -err;
 }
 
+/* The code of a failed write: errno (ENOSPC for a full disk), else -EIO. */
+static int write_err(void)
+{
+    return errno > 0 ? -errno : -EIO;
+}
+
 int count_spill_write(spill_run_t *r, const spill_rec_t *h, const char *name, const obs_t *obs)
 {
+    errno = 0;
     if (fwrite(h, sizeof(*h), 1, r->f) != 1 || fwrite(name, 1, h->name_len, r->f) != h->name_len
         || fwrite(obs, sizeof(obs_t), (size_t)h->n_obs, r->f) != (size_t)h->n_obs)
-        return -EIO;
+        return write_err();
     return 0;
 }
 
@@ -70,8 +77,9 @@ int count_spill_next(spill_run_t *r)
 /* After the last write: back to the start, the first record in the head. */
 int count_spill_rewind(spill_run_t *r)
 {
+    errno = 0;
     if (fflush(r->f) != 0 || fseek(r->f, 0, SEEK_SET) != 0)
-        return -EIO;
+        return write_err();
     return count_spill_next(r);
 }
 
