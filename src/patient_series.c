@@ -5,7 +5,6 @@
  * lead-time table (docs/patient-series.md). */
 #include <errno.h>
 #include <math.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -199,7 +198,7 @@ static int parse_row(char **f, const int *col, vw_patient_row_t *r)
     if (vw_date_parse(f[col[PC_DATE]], &r->date) < 0)
         return PC_DATE;
     for (int k = 0; k < 5; k++)
-        if (vw_table_parse_long(f[col[ic[k]]], 0, k < 3 ? 100000000L : INT64_MAX, &v[k]) < 0)
+        if (vw_table_parse_long(f[col[ic[k]]], 0, k < 3 ? 100000000L : 1000000000000000L, &v[k]) < 0)
             return ic[k];
     r->n_targets = (int)v[0];
     r->r.n_loci = (int)v[1];
@@ -211,8 +210,8 @@ static int parse_row(char **f, const int *col, vw_patient_row_t *r)
     for (int k = 0; k < 7; k++)
         if (vw_table_parse_double(f[col[dc[k]]], VW_NUM_NA, 0, 1e308, d[k]) < 0)
             return dc[k];
-    if (isnan(r->r.expected))
-        return PC_EXPECTED;
+    if (isnan(r->r.expected) || r->r.expected > (double)r->r.depth)
+        return PC_EXPECTED; /* the background's mutant fragments are among the fragments */
     r->r.inflation = NAN; /* absent from older tables: the rise test takes 1 */
     if (col[PC_INFL] >= 0 && vw_table_parse_double(f[col[PC_INFL]], VW_NUM_NA, 0, 1e308, &r->r.inflation) < 0)
         return PC_INFL;
@@ -306,4 +305,27 @@ out:
         vw_error_code(rc, "reading '%s'", path);
     vw_table_close(t);
     return rc;
+}
+
+int vw_patient_rows_load(const char *path, const vw_timeline_t *tl, vw_patient_rows_t **ret)
+{
+    if (!path || !tl || !ret)
+        return -EINVAL;
+    vw_patient_rows_t *rs = vw_patient_rows_init();
+    int rc = rs ? vw_patient_rows_read_tsv(rs, path) : -ENOMEM;
+    if (rc == -ENOMEM && !rs)
+        vw_error_code(rc, "reading '%s'", path);
+    const char *unknown = rc == 0 ? vw_patient_rows_unknown(rs, tl) : NULL;
+    if (unknown) {
+        vw_error("%s: patient '%s' is not in the cohort sheet", path, unknown);
+        rc = VW_EINPUT;
+    }
+    if (rc == 0 && (rc = vw_patient_series(rs, tl, 0.5)) < 0)
+        vw_error_code(rc, "%s: the patient-level series", path);
+    if (rc < 0) {
+        vw_patient_rows_destroy(rs);
+        return rc;
+    }
+    *ret = rs;
+    return 0;
 }

@@ -170,6 +170,12 @@ int vw_patient_series(vw_patient_rows_t *rs, const vw_timeline_t *tl, double res
  * Returns 0, -EINVAL, -ENOMEM or a table error.  Logs on failure. */
 int vw_patient_rows_read_tsv(vw_patient_rows_t *rs, const char *path) VW_WARN_UNUSED;
 
+/* vw_patient_rows_read_tsv() of 'path' into a new set (*ret: caller owns;
+ * free with vw_patient_rows_destroy()), every patient checked against the
+ * cohort sheet (one not in it is VW_EINPUT), then vw_patient_series().
+ * Returns 0 or a negative code.  Logs on failure. */
+int vw_patient_rows_load(const char *path, const vw_timeline_t *tl, vw_patient_rows_t **ret) VW_WARN_UNUSED;
+
 /* The first patient of rs that 'tl' does not have (borrowed), or NULL. */
 const char *vw_patient_rows_unknown(const vw_patient_rows_t *rs, const vw_timeline_t *tl);
 
