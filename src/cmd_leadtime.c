@@ -120,7 +120,7 @@ int main_leadtime(int argc, char *argv[])
         }
     cnv[n_cnv] = (char *)ptests; /* an input too (one slot beyond the CNV files, not counted) */
     if (vw_cmd_track_clash(sheet, events, argv + optind, argc - optind, cnv, n_cnv + (ptests != NULL),
-                           (const char *const *)p, 6, NULL)) {
+                           (const char *const *)p, track && ptests ? 6 : 5, NULL)) {
         ret = VW_EXIT_USAGE;
         goto out;
     }

@@ -138,8 +138,10 @@ if [ -n "$SRC" ] && command -v snakemake >/dev/null; then
         "$PWD" "$PWD" "$VW" >smk.yaml
     if snakemake -s "$SRC/docs/workflows/snakemake/Snakefile" --configfile smk.yaml --cores 2 >smk.log 2>&1 \
         && cmp -s results/cohort.vafwatch.patient.tsv out/vafwatch.patient.tsv \
-        && cmp -s results/cohort.vafwatch.calls.tsv out/vafwatch.calls.tsv; then
-        ok "Snakemake workflow: calls and patient table equal run's"
+        && cmp -s results/cohort.vafwatch.calls.tsv out/vafwatch.calls.tsv \
+        && cmp -s results/cohort.vafwatch.leadtime.tsv out/vafwatch.leadtime.tsv \
+        && grep -q 'class="patient-level"' results/report/patients/P1.html; then
+        ok "Snakemake workflow: calls, patient and lead-time tables equal run's; the report's patient-level panel"
     else
         tail -20 smk.log; ko "Snakemake workflow with a targets column"
     fi
