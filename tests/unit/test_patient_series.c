@@ -239,6 +239,27 @@ static void test_read_and_lead(void **state)
     free(buf);
     assert_int_equal(vw_patient_lead(NULL, back), -EINVAL);
     vw_leadtime_destroy(lt);
+    /* the loader: read, checked against the sheet, the series computed */
+    vw_patient_rows_t *loaded = NULL;
+    assert_int_equal(vw_patient_rows_load(path, tl, &loaded), 0);
+    assert_int_equal(loaded->n, 8);
+    assert_int_equal(loaded->r[3].rise, 1);
+    assert_int_equal(loaded->r[6].molecular_progression, d5);
+    vw_patient_rows_destroy(loaded);
+    loaded = NULL;
+    assert_int_equal(vw_patient_rows_load(NULL, tl, &loaded), -EINVAL);
+    /* a patient not in the sheet: VW_EINPUT from the loader, nothing returned */
+    vw_patient_rows_t *r_only = vw_patient_rows_init();
+    vw_patient_row_t rr = counts(1000, 1, 0.1);
+    rr.patient = "R";
+    assert_int_equal(vw_patient_rows_push(r_only, &rr), 0);
+    fp = fopen(path, "w");
+    assert_int_equal(vw_patient_write_tsv(fp, r_only), 0);
+    fclose(fp);
+    assert_int_equal(vw_patient_rows_load(path, tl, &loaded), VW_EINPUT);
+    assert_null(loaded);
+    assert_string_equal(vw_patient_rows_unknown(r_only, tl), "R");
+    vw_patient_rows_destroy(r_only);
     /* errors: a bad 'detected', a sample twice, a missing column */
     const char *bad[3] = {"yes\t", "dup", "nocol"};
     for (int k = 0; k < 3; k++) {
