@@ -139,7 +139,8 @@ static void test_series(void **state)
         assert_rel(rs->r[1].change, 0.3, 1e-12); /* (4 - 1) / (11 - 1) */
         assert_int_equal(rs->r[1].response, 1);
         assert_int_equal(rs->r[6].response, 0); /* 11 / 10 of the baseline */
-        assert_rel(rs->r[1].rise_p, 32192.0 / 32768, 1e-10); /* against the baseline (x 11): P(Bin(15, 1/2) >= 4) = 1 - 576 / 2^15 */
+        /* against the baseline (x 11): P(Bin(15, 1/2) >= 4) = 1 - 576 / 2^15 */
+        assert_rel(rs->r[1].rise_p, 32192.0 / 32768, 1e-10);
         assert_rel(rs->r[3].rise_p, (x3 + 2) / pow(2, (double)x3 + 1), 1e-10);
         assert_rel(rs->r[5].rise_p, 12.0 / 2048, 1e-10);
         int want_rise[7] = {-1, 0, 0, 1, 0, 1, 1};
