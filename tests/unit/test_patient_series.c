@@ -112,7 +112,7 @@ static vw_patient_rows_t *hand_rows(long x3, int n)
     vw_patient_rows_t *rs = vw_patient_rows_init();
     for (int i = 0; i < n; i++) {
         vw_patient_row_t row = counts(10000, x[i], 1);
-        char name[16], d[16];
+        char name[16], d[32];
         snprintf(name, sizeof(name), "P_d%d", i);
         snprintf(d, sizeof d, "2024-0%d-01", i + 1);
         row.sample = name;
@@ -421,10 +421,8 @@ static void test_null_series(void **state)
             int n_mp = 0, delays[n_pat];
             for (int k = 0; k < n_pat; k++) {
                 int mp = sim_patient(rng, loci[a], &sc[s], tl);
-                if (mp >= 0 && (sc[s].onset < 0 || mp >= sc[s].onset))
+                if (mp >= 0 && (sc[s].onset < 0 || mp >= sc[s].onset)) /* before the onset: not found */
                     delays[n_mp++] = mp - sc[s].onset;
-                else if (mp >= 0)
-                    n_mp++, delays[n_mp - 1] = -1; /* before the onset: a false alarm */
             }
             int med = -1;
             if (sc[s].onset >= 0 && n_mp) {
