@@ -115,6 +115,15 @@ if "$VW" leadtime --quiet --sheet cohort.tsv -e ev_pd.tsv --track --patient-test
 else
     cat rise.err rise.vafwatch.leadtime.tsv; ko "patient-level molecular progression in leadtime"
 fi
+if "$VW" report --quiet --sheet cohort.tsv -e ev_pd.tsv --patient-tests rise.tsv --no-report-date -d rep_rise \
+        out/vafwatch.calls.tsv 2>rep_rise.err \
+    && sed -n '/<svg class="patient-level"/,/<\/svg>/p' rep_rise/patients/P1.html \
+        | grep -q '<line class="mp".*molecular progression (patient level) 2024-03-01' \
+    && ! grep -q 'class="mp"' rep/patients/P1.html; then
+    ok "report --patient-tests: the panel marks the molecular progression (2024-03-01), none without one"
+else
+    cat rep_rise.err; ko "report: molecular progression marker"
+fi
 sed 's/^P1\t/P9\t/' rise.tsv >unknown.tsv
 if "$VW" leadtime --quiet --sheet cohort.tsv -e events.tsv --patient-tests unknown.tsv --output-prefix unk \
         out/vafwatch.calls.tsv 2>unk.err; then ko "a patient table with a patient not in the sheet was accepted"
