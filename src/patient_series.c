@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <htslib/khash_str2int.h>
+
 #include "vafwatch/leadtime.h"
 #include "vafwatch/log.h"
 #include "vafwatch/patient.h"
@@ -245,17 +247,22 @@ static int cmp_keyed(const void *a, const void *b)
 static int sort_rows(vw_patient_rows_t *rs)
 {
     keyed_t *k = malloc(((size_t)rs->n + 1) * sizeof(*k));
-    if (!k)
+    void *first = khash_str2int_init(); /* patient -> its first row (keys borrowed from the rows) */
+    if (!k || !first) {
+        free(k);
+        khash_str2int_destroy(first);
         return -ENOMEM;
-    for (int i = 0; i < rs->n; i++) {
-        int first = i;
-        for (int j = 0; j < i; j++)
-            if (!strcmp(rs->r[j].patient, rs->r[i].patient)) {
-                first = k[j].first;
-                break;
-            }
-        k[i] = (keyed_t){first, i, rs->r[i]};
     }
+    for (int i = 0; i < rs->n; i++) {
+        int f = i;
+        if (khash_str2int_get(first, rs->r[i].patient, &f) != 0 && khash_str2int_set(first, rs->r[i].patient, i) < 0) {
+            free(k);
+            khash_str2int_destroy(first);
+            return -ENOMEM;
+        }
+        k[i] = (keyed_t){f, i, rs->r[i]};
+    }
+    khash_str2int_destroy(first);
     qsort(k, (size_t)rs->n, sizeof(*k), cmp_keyed);
     for (int i = 0; i < rs->n; i++)
         rs->r[i] = k[i].row;
