@@ -157,6 +157,19 @@ if [ -n "$SRC" ] && command -v snakemake >/dev/null; then
 else
     echo "skip Snakemake check (no snakemake or no source dir)"
 fi
+# the CWL leadtime tool with its optional patient_tests input (skipped without cwltool)
+if [ -n "$SRC" ] && command -v cwltool >/dev/null; then
+    if PATH="$(cd "$(dirname "$VW")" && pwd):$PATH" cwltool --quiet --no-container --outdir cwlout \
+            "$SRC/docs/workflows/cwl/leadtime.cwl" --calls out/vafwatch.calls.tsv --sheet cohort.tsv \
+            --events events.tsv --patient_tests "$T" >cwl.json 2>cwl.err \
+        && cmp -s cwlout/cohort.vafwatch.patient.tsv "$T" && cmp -s cwlout/cohort.vafwatch.leadtime.tsv out/vafwatch.leadtime.tsv; then
+        ok "CWL leadtime.cwl with patient_tests: run's lead-time and patient tables"
+    else
+        tail -5 cwl.err; ko "CWL leadtime.cwl with patient_tests"
+    fi
+else
+    echo "skip CWL check (no cwltool or no source dir)"
+fi
 # a table counted without the patient's targets: call --sheet names the file
 "$VW" count --quiet -o bare.counts.tsv p1d0.bam
 if "$VW" call --quiet --sheet cohort.tsv --output-prefix bare bare.counts.tsv 2>bare.err; then ko "call --sheet without the targets in the evidence"
