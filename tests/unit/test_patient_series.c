@@ -400,11 +400,12 @@ static void test_null_series(void **state)
     vw_timeline_t *tl = NULL;
     assert_int_equal(vw_timeline_read_sheet(sheet, VW_TIMELINE_NO_FILE_CHECK, &tl), 0);
     assert_int_equal((int)tl->patients[0].n_samples, N_DRAWS);
-    static const scenario_t sc[4] = {
+    static const scenario_t sc[5] = {
         {"null (no tumour DNA)", {0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, -1},
         {"stable 3e-4", {3e-4, 3e-4, 3e-4, 3e-4, 3e-4, 3e-4, 3e-4, 3e-4, 3e-4, 3e-4}, -1},
         {"response 1e-3 -> 2e-4", {1e-3, 2e-4, 2e-4, 2e-4, 2e-4, 2e-4, 2e-4, 2e-4, 2e-4, 2e-4}, -1},
         {"rise from draw 5 (x2 a draw)", {1e-3, 1e-4, 1e-4, 1e-4, 1e-4, 2e-4, 4e-4, 8e-4, 1.6e-3, 3.2e-3}, 5},
+        {"one draw at 2e-3 (draw 6), else 0", {0, 0, 0, 0, 0, 0, 2e-3, 0, 0, 0}, -1},
     };
     /* 100 patients a setting here; tests/bench/bench_patient.sh runs more */
     const char *np = getenv("VW_PATIENT_SERIES_PATIENTS");
@@ -420,7 +421,7 @@ static void test_null_series(void **state)
     for (int a = 0; a < 3; a++) {
         if (!np && a != 1)
             continue; /* the unit test: 50 loci */
-        for (int s = 0; s < 4; s++) {
+        for (int s = 0; s < 5; s++) {
             int n_mp = 0, delays[n_pat];
             for (int k = 0; k < n_pat; k++) {
                 int mp = sim_patient(rng, loci[a], &sc[s], tl);
@@ -437,7 +438,7 @@ static void test_null_series(void **state)
                     }
                 med = delays[n_mp / 2];
             }
-            print_message("%4d  %-30s %21.3f  %24d\n", loci[a], sc[s].name, n_mp / (double)n_pat, med);
+            print_message("%4d  %-34s %17.3f  %24d\n", loci[a], sc[s].name, n_mp / (double)n_pat, med);
             if (quick)
                 continue;
             if (sc[s].onset < 0 && n_mp > n_pat * 5 / 100)
