@@ -119,8 +119,10 @@ if "$VW" report --quiet --sheet cohort.tsv -e ev_pd.tsv --patient-tests rise.tsv
         out/vafwatch.calls.tsv 2>rep_rise.err \
     && sed -n '/<svg class="patient-level"/,/<\/svg>/p' rep_rise/patients/P1.html \
         | grep -q '<line class="mp".*molecular progression (patient level) 2024-03-01' \
-    && ! grep -q 'class="mp"' rep/patients/P1.html; then
-    ok "report --patient-tests: the panel marks the molecular progression (2024-03-01), none without one"
+    && ! grep -q 'class="mp"' rep/patients/P1.html \
+    && grep -q "^P1	.*	2024-03-01	122$" rep_rise/vafwatch_mqc.tsv \
+    && grep -q "	patient_molecular_progression	patient_lead_time_days$" rep_rise/vafwatch_mqc.tsv; then
+    ok "report --patient-tests: the panel marks the molecular progression (2024-03-01), none without one; MultiQC columns"
 else
     cat rep_rise.err; ko "report: molecular progression marker"
 fi
