@@ -164,9 +164,9 @@ int vw_patient_series_run(vw_patient_rows_t *rs, const vw_timeline_t *tl,
 int vw_patient_series(vw_patient_rows_t *rs, const vw_timeline_t *tl, double response_drop) VW_WARN_UNUSED;
 
 /* Reads DIR/vafwatch.patient.tsv (the columns up to 'excluded' are
- * required, 'inflation' is read when present; the over-time columns are ignored: vw_patient_series_run()
- * computes them) into rs, rows sorted by patient (in order of first
- * appearance) then date.  A sample given twice for a patient is an error.
+ * required, 'inflation' is read when present; the over-time columns are
+ * ignored: vw_patient_series_run() computes them) into rs, rows sorted by
+ * patient (in order of first appearance) then date.  A sample given twice for a patient is an error.
  * Returns 0, -EINVAL, -ENOMEM or a table error.  Logs on failure. */
 int vw_patient_rows_read_tsv(vw_patient_rows_t *rs, const char *path) VW_WARN_UNUSED;
 
