@@ -8,11 +8,12 @@
 
 #include "vafwatch/leadtime.h"
 #include "vafwatch/log.h"
+#include "vafwatch/patient.h"
 #include "vafwatch/timeline.h"
 #include "vafwatch/track.h"
 #include "cmd.h"
 
-enum { OPT_TRACK = VW_OPT_TRACK_LAST + 1 };
+enum { OPT_TRACK = VW_OPT_TRACK_LAST + 1, OPT_PATIENT_TESTS };
 
 static void usage(FILE *fp)
 {
@@ -26,12 +27,16 @@ static void usage(FILE *fp)
     vw_cmd_track_help(fp);
     fprintf(fp,
             VW_OPT_TRACK_CNV_HELP
+            "      --patient-tests FILE the patient-level tests (a vafwatch.patient.tsv of run or\n"
+            "                           call --sheet): their molecular progression in the\n"
+            "                           patient_* columns, recomputed over time from this sheet\n"
             "Output:\n"
             "      --output-prefix STR  writes STR.vafwatch.leadtime.tsv (per patient) and\n"
             "                           STR.vafwatch.cohort.tsv (summary; ends with 'total') [required]\n"
             "      --json FILE          also write the lead times as JSON to FILE\n"
             "      --track              also write the track outputs (STR.vafwatch.track.tsv,\n"
-            "                           STR.vafwatch.series.tsv)\n"
+            "                           STR.vafwatch.series.tsv; with --patient-tests also\n"
+            "                           STR.vafwatch.patient.tsv, the patient-level series)\n"
             VW_OPT_COMMON_HELP
             "\n"
             "Statuses and columns are described in docs/tracking.md.\n\n");
@@ -42,6 +47,7 @@ static int w_cohort(FILE *fp, const void *o) { return vw_leadtime_write_cohort(f
 static int w_json(FILE *fp, const void *o) { return vw_leadtime_write_json(fp, o, vw_cmd_line()); }
 static int w_track(FILE *fp, const void *o) { return vw_track_write_tsv(fp, o); }
 static int w_series(FILE *fp, const void *o) { return vw_track_write_series(fp, o); }
+static int w_patient(FILE *fp, const void *o) { return vw_patient_write_tsv(fp, o); }
 
 int main_leadtime(int argc, char *argv[])
 {
@@ -51,6 +57,7 @@ int main_leadtime(int argc, char *argv[])
         {"output-prefix", required_argument, NULL, VW_OPT_OUTPUT_PREFIX},
         {"json", required_argument, NULL, VW_OPT_JSON},
         {"track", no_argument, NULL, OPT_TRACK},
+        {"patient-tests", required_argument, NULL, OPT_PATIENT_TESTS},
         VW_OPT_COMMON_LONG,
         {NULL, 0, NULL, 0}
     };
@@ -58,11 +65,12 @@ int main_leadtime(int argc, char *argv[])
     vw_track_opt_init(&opt);
     const char *sheet = NULL, *events = NULL, *prefix = NULL;
     int c, ex, ret = VW_EXIT_DATA, track = 0, rc;
-    const char *json = NULL;
+    const char *json = NULL, *ptests = NULL;
+    vw_patient_rows_t *prows = NULL;
     vw_timeline_t *tl = NULL;
     vw_track_t *tr = NULL;
     vw_leadtime_t *lt = NULL;
-    char *p[5] = {NULL, NULL, NULL, NULL, NULL};
+    char *p[6] = {NULL, NULL, NULL, NULL, NULL, NULL};
     char **cnv = calloc((size_t)argc + 1, sizeof(char *));
     int n_cnv = 0;
     if (!cnv)
@@ -85,6 +93,7 @@ int main_leadtime(int argc, char *argv[])
             json = optarg;
             break;
         case OPT_TRACK: track = 1; break;
+        case OPT_PATIENT_TESTS: ptests = optarg; break;
         case VW_OPT_TRACK_CNV: cnv[n_cnv++] = optarg; break;
         default: usage(stderr); ret = VW_EXIT_USAGE; goto out;
         }
@@ -101,27 +110,30 @@ int main_leadtime(int argc, char *argv[])
         vw_error_code(rc, "lead time");
         goto out;
     }
-    const char *kinds[5] = {"leadtime.tsv", "cohort.tsv", "leadtime.json", "track.tsv", "series.tsv"};
-    for (int i = 0; i < 5; i++)
+    if (ptests && (vw_patient_rows_load(ptests, tl, &prows) < 0 || vw_patient_lead(lt, prows) < 0))
+        goto out; /* logged */
+    const char *kinds[6] = {"leadtime.tsv", "cohort.tsv", "leadtime.json", "track.tsv", "series.tsv", "patient.tsv"};
+    for (int i = 0; i < 6; i++)
         if (!(p[i] = i == 2 && json ? strdup(json) : vw_cmd_prefixed(prefix, kinds[i]))) {
             vw_error_code(-ENOMEM, "output names");
             goto out;
         }
-    if (vw_cmd_track_clash(sheet, events, argv + optind, argc - optind, cnv, n_cnv, (const char *const *)p, 5,
-                           NULL)) {
+    cnv[n_cnv] = (char *)ptests; /* an input too (one slot beyond the CNV files, not counted) */
+    if (vw_cmd_track_clash(sheet, events, argv + optind, argc - optind, cnv, n_cnv + (ptests != NULL),
+                           (const char *const *)p, track && ptests ? 6 : 5, NULL)) {
         ret = VW_EXIT_USAGE;
         goto out;
     }
     {
         /* the tables asked for, as one set: all written before any is renamed into place */
-        int (*ws[5])(FILE *, const void *) = {w_lead, w_cohort, w_json, w_track, w_series};
-        const void *objs[5] = {lt, lt, lt, tr, tr};
-        const char *paths[5];
+        int (*ws[6])(FILE *, const void *) = {w_lead, w_cohort, w_json, w_track, w_series, w_patient};
+        const void *objs[6] = {lt, lt, lt, tr, tr, prows};
+        const char *paths[6];
         int n = 0;
-        int (*wsel[5])(FILE *, const void *);
-        const void *osel[5];
-        for (int i = 0; i < 5; i++) {
-            if ((i == 2 && !json) || (i >= 3 && !track))
+        int (*wsel[6])(FILE *, const void *);
+        const void *osel[6];
+        for (int i = 0; i < 6; i++) {
+            if ((i == 2 && !json) || (i >= 3 && !track) || (i == 5 && !prows))
                 continue;
             paths[n] = p[i];
             wsel[n] = ws[i];
@@ -133,8 +145,9 @@ int main_leadtime(int argc, char *argv[])
     ret = VW_EXIT_OK;
 out:
     free(cnv);
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < 6; i++)
         free(p[i]);
+    vw_patient_rows_destroy(prows);
     vw_leadtime_destroy(lt);
     vw_track_destroy(tr);
     vw_timeline_destroy(tl);

@@ -10,12 +10,14 @@
 #include "vafwatch/call.h"
 #include "vafwatch/leadtime.h"
 #include "vafwatch/log.h"
+#include "vafwatch/patient.h"
 #include "vafwatch/report.h"
 #include "vafwatch/timeline.h"
 #include "vafwatch/track.h"
 #include "cmd.h"
 
-enum { OPT_CNV = VW_OPT_TRACK_LAST + 1, OPT_BUILD, OPT_TITLE, OPT_TIMESTAMP, OPT_PARAM, OPT_DATE, OPT_NO_DATE, OPT_MARKERS };
+enum { OPT_CNV = VW_OPT_TRACK_LAST + 1, OPT_BUILD, OPT_TITLE, OPT_TIMESTAMP, OPT_PARAM, OPT_DATE, OPT_NO_DATE, OPT_MARKERS,
+       OPT_PATIENT_TESTS };
 
 #define MAX_PARAMS 32
 
@@ -36,6 +38,9 @@ static void usage(FILE *fp)
             "                           (its rows are also listed with the patient of their sample)\n"
             "      --markers FILE       clinical markers (patient, date, marker, value[, unit]: CEA,\n"
             "                           CA19-9, LDH ...): a panel under the VAF plot, a table, JSON\n"
+            "      --patient-tests FILE the patient-level tests (a vafwatch.patient.tsv of run or\n"
+            "                           call --sheet): the patient-level panel under the clone plot\n"
+            "                           and the patient-level molecular progression, as in run\n"
             "Output:\n"
             "  -d, --outdir DIR         writes DIR/index.html, DIR/patients/<patient>.html,\n"
             "                           DIR/vafwatch.report.json, DIR/patients/<patient>.json and\n"
@@ -100,6 +105,7 @@ int main_report(int argc, char *argv[])
         VW_OPT_TRACK_LONG,
         {"cnv", required_argument, NULL, OPT_CNV},
         {"markers", required_argument, NULL, OPT_MARKERS},
+        {"patient-tests", required_argument, NULL, OPT_PATIENT_TESTS},
         {"outdir", required_argument, NULL, 'd'},
         {"title", required_argument, NULL, OPT_TITLE},
         {"build", required_argument, NULL, OPT_BUILD},
@@ -115,6 +121,8 @@ int main_report(int argc, char *argv[])
     vw_report_opt_t ropt;
     vw_report_opt_init(&ropt);
     const char *sheet = NULL, *events = NULL, *outdir = NULL, *cnv_path = NULL, *build = NULL, *markers_path = NULL;
+    const char *ptests = NULL;
+    vw_patient_rows_t *prows = NULL;
     vw_markers_t *markers = NULL;
     vw_report_param_t params[MAX_PARAMS];
     char *pbuf[MAX_PARAMS];
@@ -146,6 +154,7 @@ int main_report(int argc, char *argv[])
             break;
         case OPT_TITLE: ropt.title = optarg; break;
         case OPT_MARKERS: markers_path = optarg; break;
+        case OPT_PATIENT_TESTS: ptests = optarg; break;
         case OPT_BUILD: build = optarg; break;
         case OPT_TIMESTAMP: ropt.timestamp = 1; break;
         case OPT_DATE:
@@ -192,10 +201,13 @@ int main_report(int argc, char *argv[])
         goto out;
     }
     vw_info("CMD: %s", vw_cmd_line());
+    int n_more = 0; /* inputs too (slots beyond the CNV files, not counted) */
     if (markers_path)
-        cnv_files[n_cnv] = (char *)markers_path; /* an input too (one slot beyond the CNV files, not counted) */
-    if (vw_cmd_track_clash(sheet, events, argv + optind, argc - optind, (char **)cnv_files,
-                           n_cnv + (markers_path != NULL), NULL, 0, outdir)) {
+        cnv_files[n_cnv + n_more++] = (char *)markers_path;
+    if (ptests)
+        cnv_files[n_cnv + n_more++] = (char *)ptests;
+    if (vw_cmd_track_clash(sheet, events, argv + optind, argc - optind, (char **)cnv_files, n_cnv + n_more, NULL,
+                           0, outdir)) {
         ret = VW_EXIT_USAGE;
         goto out;
     }
@@ -210,10 +222,12 @@ int main_report(int argc, char *argv[])
         vw_error_code(rc, "lead time");
         goto out;
     }
+    if (ptests && (vw_patient_rows_load(ptests, tl, &prows) < 0 || vw_patient_lead(lt, prows) < 0))
+        goto out; /* logged */
     vw_report_in_t in = {
         .tl = tl, .tr = tr, .lt = lt, .calls = cs, .cnv = cnv, .cnv_path = cnv_path,
         .command = vw_cmd_line(), .version = VW_VERSION_LONG, .build = build,
-        .params = params, .n_params = n_params, .markers = markers,
+        .params = params, .n_params = n_params, .markers = markers, .patient_tests = prows,
     };
     if (write_set(&in, outdir, &ropt) < 0)
         goto out;
@@ -224,6 +238,7 @@ out:
         free(pbuf[i]);
     vw_cnv_rows_destroy(cnv);
     vw_markers_destroy(markers);
+    vw_patient_rows_destroy(prows);
     free(cnv_files);
     vw_calls_destroy(cs);
     vw_leadtime_destroy(lt);

@@ -49,6 +49,8 @@ static void one_patient(const vw_patient_t *p, const vw_track_t *tr, vw_lead_t *
     l->progression = p->has_progression ? p->progression_date : VW_DATE_NONE;
     l->start = p->has_treatment_start ? p->first_treatment_start : VW_DATE_NONE;
     l->lead_days = l->lead_months = l->t_molecular = l->t_radiographic = NAN;
+    l->patient_progression = l->patient_fired = VW_DATE_NONE; /* vw_patient_lead() */
+    l->patient_lead_days = NAN;
     for (size_t i = 0; i < p->n_samples; i++)
         if (p->samples[i].type == VW_SAMPLE_PLASMA)
             l->last_draw = p->samples[i].date;
@@ -248,7 +250,8 @@ int vw_leadtime_write_tsv(FILE *fp, const vw_leadtime_t *lt)
     fputs("#patient\tfirst_detection\tprogression\tlead_time_days\tstatus\tlead_time_months"
           "\tlast_negative\ttarget\tgene\tprotein\ttreatment_start\tlast_draw\tdraw_interval_days"
           "\tdays_to_molecular\tmolecular_event\tdays_to_radiographic\tradiographic_event\tkind"
-          "\trule_fired\tlead_time_rule_days\n", fp);
+          "\trule_fired\tlead_time_rule_days\tpatient_molecular_progression\tpatient_lead_time_days"
+          "\tpatient_rule_fired\n", fp);
     for (size_t i = 0; i < lt->n; i++) {
         const vw_lead_t *l = &lt->p[i];
         fprintf(fp, "%s", l->patient->id);
@@ -272,6 +275,9 @@ int vw_leadtime_write_tsv(FILE *fp, const vw_leadtime_t *lt)
         put_date(fp, fired, 0);
         put_num(fp, fired != VW_DATE_NONE && l->progression != VW_DATE_NONE ? (double)(l->progression - fired) : NAN,
                 "%.0f");
+        put_date(fp, l->patient_progression, 0);
+        put_num(fp, l->patient_lead_days, "%.0f");
+        put_date(fp, l->patient_fired, 0);
         fputc('\n', fp);
     }
     return ferror(fp) ? vw_stream_error(fp) : 0;
@@ -362,6 +368,12 @@ int vw_leadtime_write_json(FILE *fp, const vw_leadtime_t *lt, const char *comman
             vw_json_str(fp, vw_track_kind_name(l->clone->kind));
         else
             fputs("null", fp);
+        fprintf(fp, ", \"patient_test\": %s, ", l->has_patient_test ? "true" : "false");
+        json_date(fp, "patient_molecular_progression", l->patient_progression);
+        fputs(", ", fp);
+        json_num(fp, "patient_lead_time_days", l->patient_lead_days, "%.0f");
+        fputs(", ", fp);
+        json_date(fp, "patient_rule_fired", l->patient_fired);
         fputs("}", fp);
     }
     fputs("\n  ],\n  \"cohort\": [", fp);

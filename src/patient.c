@@ -120,6 +120,21 @@ static double dispersion(const vw_patient_locus_t *loci, int n, double f)
     return d > 1 ? d : 1;
 }
 
+/* The variance of the pooled count over its Poisson variance at f:
+ * D sum_i n_i p_i (1 - p_i) (1 + (n_i - 1) r_i) / sum_i n_i p_i (1 when
+ * the loci expect no mutant fragment). */
+static double inflation(const vw_patient_locus_t *loci, int n, double f, double d)
+{
+    double v = 0, e = 0;
+    for (int i = 0; i < n; i++) {
+        const vw_patient_locus_t *l = &loci[i];
+        double p = l->mu + f * (1 - l->mu), nn = (double)l->depth;
+        v += nn * p * (1 - p) * (1 + (nn - 1) * l->rho);
+        e += nn * p;
+    }
+    return e > 0 && v > 0 ? d * v / e : 1;
+}
+
 /* P(S >= s) for S = sum X_i, X_i ~ BB(n_i, mu_i, r_i): the "exact
  * aggregate".  Up to EXACT_MAX the distribution of S below s is convolved
  * from each locus's pmf (cut above its mean where the remaining tail, or
@@ -244,7 +259,7 @@ int vw_patient_test(const vw_patient_opt_t *opt, const vw_patient_locus_t *loci,
             return -EINVAL;
     vw_patient_res_t res;
     memset(&res, 0, sizeof(res));
-    res.lr = res.p_value = res.frac = res.frac_lo = res.frac_hi = res.lod95 = NAN;
+    res.lr = res.p_value = res.frac = res.frac_lo = res.frac_hi = res.lod95 = res.inflation = NAN;
     res.detected = -1;
     vw_patient_locus_t *use = malloc(((size_t)n + 1) * sizeof(*use));
     if (!use)
@@ -295,6 +310,7 @@ int vw_patient_test(const vw_patient_opt_t *opt, const vw_patient_locus_t *loci,
         }
         res.frac = fh;
         res.dispersion = dispersion(use, m, fh);
+        res.inflation = inflation(use, m, fh, res.dispersion);
         res.lr = 2 * (lh - l0) / res.dispersion;
         if (res.lr < 0)
             res.lr = 0;
@@ -377,62 +393,14 @@ int vw_patient_rows_push(vw_patient_rows_t *rs, const vw_patient_row_t *row)
     r->sample = vw_strdup(row->sample);
     r->excluded = vw_strdup(row->excluded && *row->excluded ? row->excluded : ".");
     r->baseline = 0;
-    r->change = r->lead_days = NAN;
+    r->change = r->lead_days = r->rise_p = NAN;
     r->response = r->rise = -1;
-    r->molecular_progression = VW_DATE_NONE;
+    r->molecular_progression = r->progression_fired = VW_DATE_NONE;
     if (!r->patient || !r->sample || !r->excluded) {
         row_free(r);
         return -ENOMEM;
     }
     rs->n++;
-    return 0;
-}
-
-int vw_patient_series(vw_patient_rows_t *rs, const vw_timeline_t *tl, double response_drop)
-{
-    if (!rs || !tl || !(response_drop > 0 && response_drop < 1))
-        return -EINVAL;
-    for (int a = 0, b; a < rs->n; a = b) {
-        for (b = a + 1; b < rs->n && !strcmp(rs->r[b].patient, rs->r[a].patient); b++)
-            ;
-        const vw_patient_t *p = vw_timeline_find_patient(tl, rs->r[a].patient);
-        long bi = p ? vw_timeline_baseline_index(p) : -1;
-        if (bi < 0)
-            continue;
-        int base = -1;
-        for (int i = a; i < b; i++)
-            if (!strcmp(rs->r[i].sample, p->samples[bi].sample))
-                base = i;
-        if (base < 0)
-            continue;
-        vw_patient_row_t *r0 = &rs->r[base];
-        r0->baseline = 1;
-        int nadir = r0->r.detected >= 0 ? base : -1, prev_rise = 0, prog = -1;
-        for (int i = base + 1; i < b; i++) {
-            vw_patient_row_t *r = &rs->r[i];
-            if (r->r.detected < 0)
-                continue; /* not assessable: neither breaks nor extends a pair */
-            if (r0->r.detected == 1 && r0->r.frac > 0) {
-                r->change = r->r.frac / r0->r.frac;
-                r->response = r->r.frac <= (1 - response_drop) * r0->r.frac;
-            }
-            if (nadir >= 0) {
-                r->rise = r->r.detected == 1 && r->r.frac_lo > rs->r[nadir].r.frac_hi;
-                if (r->rise && prev_rise && prog < 0) /* two rising draws in a row */
-                    prog = prev_rise - 1;
-                prev_rise = r->rise ? i + 1 : 0;
-            }
-            if (nadir < 0 || r->r.frac < rs->r[nadir].r.frac)
-                nadir = i;
-        }
-        if (prog >= 0) {
-            for (int i = a; i < b; i++) {
-                rs->r[i].molecular_progression = rs->r[prog].date;
-                if (p->has_progression)
-                    rs->r[i].lead_days = (double)(p->progression_date - rs->r[prog].date);
-            }
-        }
-    }
     return 0;
 }
 
@@ -447,7 +415,7 @@ int vw_patient_write_tsv(FILE *fp, const vw_patient_rows_t *rs)
     char d[VW_DATE_BUFSZ];
     fputs("#patient\tsample\tdate\tn_targets\tloci_used\tloci_excluded\tdepth\talt_count\texpected_alt"
           "\tfraction\tfraction_lo\tfraction_hi\tlr\tp_value\tdetected\tlod95\texcluded\tbaseline\tchange"
-          "\tresponse\trise\tmolecular_progression\tlead_time_days\n", fp);
+          "\tresponse\trise\tmolecular_progression\tlead_time_days\tinflation\trise_p\tprogression_confirmed\n", fp);
     for (int i = 0; i < rs->n; i++) {
         const vw_patient_row_t *r = &rs->r[i];
         vw_date_format(r->date, d);
@@ -468,7 +436,10 @@ int vw_patient_write_tsv(FILE *fp, const vw_patient_rows_t *rs)
         vw_date_format(r->molecular_progression, d);
         fprintf(fp, "\t%s", d);
         num(fp, r->lead_days, "%.0f");
-        fputc('\n', fp);
+        num(fp, r->r.inflation, "%.6g");
+        num(fp, r->rise_p, "%.4g");
+        vw_date_format(r->progression_fired, d);
+        fprintf(fp, "\t%s\n", d);
     }
     return ferror(fp) ? vw_stream_error(fp) : 0;
 }
@@ -510,6 +481,14 @@ int vw_patient_write_json(FILE *fp, const vw_patient_rows_t *rs, const char *com
             fprintf(fp, ", \"molecular_progression\": \"%s\"", d);
         }
         vw_json_num_field(fp, "lead_time_days", r->lead_days, "%.0f");
+        vw_json_num_field(fp, "inflation", r->r.inflation, "%.6g");
+        vw_json_num_field(fp, "rise_p", r->rise_p, "%.4g");
+        if (r->progression_fired == VW_DATE_NONE) {
+            fputs(", \"progression_confirmed\": null", fp);
+        } else {
+            vw_date_format(r->progression_fired, d);
+            fprintf(fp, ", \"progression_confirmed\": \"%s\"", d);
+        }
         fputc('}', fp);
     }
     fputs("\n  ]\n}\n", fp);

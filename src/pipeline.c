@@ -659,7 +659,8 @@ static int stage_tables(run_t *R)
         {"leadtime.tsv", w_lead, R->lt}, {"cohort.tsv", w_cohort, R->lt}, {"leadtime.json", w_lead_json, R->lt},
         {"patient.tsv", w_patient, R->prows}, {"patient.json", w_patient_json, R->prows}};
     size_t n_out = sizeof(outs) / sizeof(outs[0]) - (R->rp.any ? 0 : 2);
-    if (R->rp.any && (r = vw_patient_series(R->prows, R->tl, 0.5)) < 0) {
+    if (R->rp.any
+        && ((r = vw_patient_series(R->prows, R->tl, 0.5)) < 0 || (r = vw_patient_lead(R->lt, R->prows)) < 0)) {
         vw_error_code(r, "patient-level series");
         return STAGE_DATA;
     }

@@ -68,7 +68,9 @@ int vw_report_write_mqc(FILE *fp, const vw_report_in_t *in)
           "# pconfig:\n"
           "#     id: 'vafwatch_leadtime_table'\n"
           "#     namespace: 'vafwatch'\n"
-          "patient\tstatus\tfirst_detection\tprogression\tlead_time_days\tn_draws\tn_clones\n", fp);
+          "patient\tstatus\tfirst_detection\tprogression\tlead_time_days\tn_draws\tn_clones", fp);
+    /* with the patient-level tests: their molecular progression (docs/patient-series.md) */
+    fputs(in->patient_tests ? "\tpatient_molecular_progression\tpatient_lead_time_days\n" : "\n", fp);
     for (size_t i = 0; i < in->tl->n_patients; i++) {
         const vw_patient_t *p = &in->tl->patients[i];
         const vw_lead_t *l = vw_report_lead(in->lt, p, i);
@@ -83,7 +85,15 @@ int vw_report_write_mqc(FILE *fp, const vw_report_in_t *in)
             fprintf(fp, "%.0f", l->lead_days);
         else
             fputs("NA", fp);
-        fprintf(fp, "\t%zu\t%zu\n", vw_report_n_draws(p), vw_report_n_clones(in->tr, p));
+        fprintf(fp, "\t%zu\t%zu", vw_report_n_draws(p), vw_report_n_clones(in->tr, p));
+        if (in->patient_tests) {
+            fprintf(fp, "\t%s\t", vw_report_date(l ? l->patient_progression : VW_DATE_NONE, d1));
+            if (l && isfinite(l->patient_lead_days))
+                fprintf(fp, "%.0f", l->patient_lead_days);
+            else
+                fputs("NA", fp);
+        }
+        fputc('\n', fp);
     }
     return ferror(fp) ? vw_stream_error(fp) : 0;
 }

@@ -794,13 +794,26 @@ static void patient_level_plot(FILE *fp, const vw_report_in_t *in, size_t pi)
     vw_svg_ylabel(&sv, 18, y0 + h / 2, "Tumour fraction (log)");
     vw_svg_date_axis(&sv, &ax, bottom);
     vw_svg_axis(&sv, ax.left, right, bottom);
+    int32_t mp = VW_DATE_NONE;
     for (int i = 0; i < rs->n; i++)
-        if (!strcmp(rs->r[i].patient, p->id) && rs->r[i].r.detected >= 0)
-            patient_level_point(&sv, &rs->r[i], &ax);
+        if (!strcmp(rs->r[i].patient, p->id)) {
+            mp = rs->r[i].molecular_progression;
+            if (rs->r[i].r.detected >= 0)
+                patient_level_point(&sv, &rs->r[i], &ax);
+        }
+    if (mp != VW_DATE_NONE) { /* the patient-level molecular progression (docs/patient-series.md) */
+        char dd[VW_DATE_BUFSZ], t[64];
+        vw_report_date(mp, dd);
+        snprintf(t, sizeof t, "molecular progression (patient level) %s", dd);
+        double x = vw_report_x(&ax, mp);
+        vw_svg_line(&sv, "mp", x, y0, x, bottom, t, "stroke=\"" RED "\" stroke-dasharray=\"4 3\"");
+        vw_svg_text(&sv, x + 3, y0 + 12, "start", "font-size=\"11\"", "molecular progression");
+    }
     vw_svg_close(&sv);
     fputs("<figcaption>Patient-level test over the patient's own mutations at each plasma draw "
           "(docs/calling.md, tumour-informed monitoring): red dots are the tumour-derived fraction where "
-          "detected, with its 95 % interval; open triangles the patient-level LoD95 where not detected.</figcaption>\n"
+          "detected, with its 95 % interval; open triangles the patient-level LoD95 where not detected; a "
+          "dashed line the patient-level molecular progression (docs/patient-series.md).</figcaption>\n"
           "</figure>\n", fp);
 }
 

@@ -44,6 +44,11 @@ typedef struct {
     double t_radiographic;             /* days start -> progression, or -> last follow-up; NaN */
     int radiographic_event;
     vw_lead_status_t status;
+    /* the patient-level test (tumour-informed; vw_patient_lead() fills them) */
+    int has_patient_test;              /* 1: the patient has patient-level rows */
+    int32_t patient_progression;       /* its molecular progression, VW_DATE_NONE */
+    int32_t patient_fired;             /* the draw that confirmed it, VW_DATE_NONE */
+    double patient_lead_days;          /* progression - patient_progression; NaN unless both */
 } vw_lead_t;
 
 /* Summary of a group of patients (a row of the cohort table). */
@@ -56,7 +61,7 @@ typedef struct {
     double km_rad_median, km_rad_lo, km_rad_hi;
 } vw_lead_group_t;
 
-typedef struct {
+typedef struct vw_leadtime_s {
     vw_lead_t *p;                      /* one per patient, sheet order */
     size_t n;
     vw_lead_group_t *g;                /* by the gene of the first emerging clone, then "total" last */

@@ -73,6 +73,9 @@ typedef struct {
     double frac;          /* maximum-likelihood tumour-derived mutant fraction f^ */
     double frac_lo, frac_hi; /* its 95 % profile-likelihood interval */
     double lod95;         /* patient-level LoD95 of this draw (a fraction) */
+    double inflation;     /* variance of the pooled count over its Poisson variance at f^:
+                           * dispersion x sum of the loci's beta-binomial variances / sum n_i p_i(f^)
+                           * (>= about 1; NaN when no locus was used) */
 } vw_patient_res_t;
 
 /* Runs the patient-level test over loci[0..n-1].  With no usable locus,
@@ -96,12 +99,14 @@ typedef struct {
     int n_targets;        /* the patient's own targets */
     vw_patient_res_t r;
     char *excluded;       /* "ID:flag,flag;ID:flag" of the loci left out, "." when none */
-    /* over time (vw_patient_series; NaN / -1 / VW_DATE_NONE until then) */
+    /* over time (vw_patient_series_run; NaN / -1 / VW_DATE_NONE until then) */
     int baseline;         /* 1: the patient's baseline draw */
     double change;        /* fraction / the baseline's fraction (after the baseline, which was detected) */
     int response;         /* 1: fraction <= (1 - response_drop) x baseline's; 0: not; -1: NA */
-    int rise;             /* 1: detected and fraction_lo above fraction_hi of the nadir so far; -1 NA */
-    int32_t molecular_progression; /* the patient's confirmed rise (first of two), or VW_DATE_NONE */
+    double rise_p;        /* the rise test against the nadir so far (vw_patient_rise_p), NaN */
+    int rise;             /* 1: detected and rise_p < alpha; 0: not; -1: NA */
+    int32_t molecular_progression; /* the patient's confirmed rise (its signal draw), or VW_DATE_NONE */
+    int32_t progression_fired;     /* the draw that confirmed it, or VW_DATE_NONE */
     double lead_days;     /* radiographic progression - molecular_progression, NaN without both */
 } vw_patient_row_t;
 
@@ -118,17 +123,68 @@ void vw_patient_rows_destroy(vw_patient_rows_t *rs);
  * Returns 0 or -ENOMEM. */
 int vw_patient_rows_push(vw_patient_rows_t *rs, const vw_patient_row_t *row) VW_WARN_UNUSED;
 
+/* ------------------------------------------------------------------ */
+/* Over time (patient_series.c; docs/patient-series.md)                */
+
+typedef struct {
+    double response_drop; /* molecular response: a fall of at least this share [0.5] */
+    double alpha;         /* level of the rise test [0.05]; the signal's is alpha / T */
+} vw_patient_series_opt_t;
+
+void vw_patient_series_opt_init(vw_patient_series_opt_t *opt);
+
+/* The rise test of draw t against the nadir n, on the pooled counts: with
+ * f~ = max(0, (x_t + x_n - E_t - E_n) / (N_t + N_n)) the common fraction
+ * under "no rise" and lambda = E + f~ N each draw's expected mutant
+ * fragments (N: 'depth', x: 'alt', E: 'expected'), the p-value is
+ * P(Bin(x_t + x_n, lambda_t / (lambda_t + lambda_n)) >= x_t) (the
+ * conditional test of two Poisson counts), with every count divided by
+ * phi, the lambda-weighted mean of the two draws' 'inflation' (1 where NaN
+ * or below 1; quasi-Poisson), rounded to the nearest integer.  NaN when
+ * either draw has no fragment.  Returns 0, -EINVAL or a stats error. */
+int vw_patient_rise_p(const vw_patient_row_t *t, const vw_patient_row_t *n, double *ret_p) VW_WARN_UNUSED;
+
 /* Over time, per patient (rows of one patient contiguous, in date order, as
- * vafwatch run writes them): the baseline is the patient's baseline plasma
- * draw (vw_timeline_baseline_index(): the last on or before the first
- * treatment start).  After it: 'change' and 'response' (a fall of at least
- * response_drop, e.g. 0.5, from a detected baseline); 'rise': detected with
- * the interval's lower end above the upper end of the nadir (the draw of
- * lowest fraction from the baseline on); molecular progression: the first
- * of two consecutive rising draws (the 'consecutive' rule of emergence),
- * with its lead over radiographic progression.  Rows of patients not in
- * 'tl' are left as they are.  Returns 0 or -EINVAL. */
+ * vafwatch run writes them and vw_patient_rows_read_tsv() sorts them): the
+ * baseline is the patient's baseline plasma draw
+ * (vw_timeline_baseline_index(): the last on or before the first treatment
+ * start).  After it: 'change' and 'response' (a fall of at least
+ * response_drop from a detected baseline); 'rise_p' against the nadir (the
+ * assessable draw of lowest fraction from the baseline on) and 'rise'
+ * (detected and rise_p < alpha); molecular progression: a signal (a rise
+ * with rise_p < alpha / T, T the assessable draws after the baseline)
+ * confirmed by the next assessable draw being a rise, dated at the signal
+ * (as an emergence under the 'strict' rule), with its lead over
+ * radiographic progression.  The over-time fields are reset first; rows of
+ * patients not in 'tl' keep them unset.  Returns 0, -EINVAL or a stats
+ * error. */
+int vw_patient_series_run(vw_patient_rows_t *rs, const vw_timeline_t *tl,
+                          const vw_patient_series_opt_t *opt) VW_WARN_UNUSED;
+/* The same with alpha 0.05. */
 int vw_patient_series(vw_patient_rows_t *rs, const vw_timeline_t *tl, double response_drop) VW_WARN_UNUSED;
+
+/* Reads DIR/vafwatch.patient.tsv (the columns up to 'excluded' are
+ * required, 'inflation' is read when present; the over-time columns are
+ * ignored: vw_patient_series_run() computes them) into rs, rows sorted by
+ * patient (in order of first appearance) then date.  A sample given twice for a patient is an error.
+ * Returns 0, -EINVAL, -ENOMEM or a table error.  Logs on failure. */
+int vw_patient_rows_read_tsv(vw_patient_rows_t *rs, const char *path) VW_WARN_UNUSED;
+
+/* vw_patient_rows_read_tsv() of 'path' into a new set (*ret: caller owns;
+ * free with vw_patient_rows_destroy()), every patient checked against the
+ * cohort sheet (one not in it is VW_EINPUT), then vw_patient_series().
+ * Returns 0 or a negative code.  Logs on failure. */
+int vw_patient_rows_load(const char *path, const vw_timeline_t *tl, vw_patient_rows_t **ret) VW_WARN_UNUSED;
+
+/* The first patient of rs that 'tl' does not have (borrowed), or NULL. */
+const char *vw_patient_rows_unknown(const vw_patient_rows_t *rs, const vw_timeline_t *tl);
+
+/* The patient-level molecular progression into the lead-time table: each
+ * patient of lt with rows in rs gets has_patient_test, patient_progression,
+ * patient_fired and patient_lead_days from its rows (after
+ * vw_patient_series_run()).  Returns 0 or -EINVAL. */
+struct vw_leadtime_s;
+int vw_patient_lead(struct vw_leadtime_s *lt, const vw_patient_rows_t *rs) VW_WARN_UNUSED;
 
 /* Writes the table (one '#' header line; columns in docs/formats.md).
  * Returns 0 or -EIO. */

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # bench_patient.sh -- tumour-informed monitoring: (1) the patient-level
-# test's simulation with 1,000 draws a setting (the unit test runs 100);
+# test's simulation with 1,000 draws a setting (the unit test runs 100),
+# and the series' false molecular progression on null series (SERIES=400
+# patients a setting; the unit test runs 100 at 50 loci);
 # (2) the time of 'vafwatch run' with 200 patient loci x 20 draws against
 # the catalogue-only run of the same draws and against the same 200 loci
 # given with -T (counted and called as catalogue rows), beside samtools
@@ -13,6 +15,8 @@ mkdir -p "$W" && cd "$W"
 export LC_ALL=C
 echo "== simulation: $DRAWS draws a setting (fixed seed)"
 VW_PATIENT_SIM_DRAWS=$DRAWS "$B/tests/test_patient" 2>&1 | sed -n '/^loci/,/^ *200 .*1e-03/p'
+echo "== series over time: false molecular progression on null series, ${SERIES:=400} patients a setting (fixed seed)"
+VW_PATIENT_SERIES_PATIENTS=$SERIES "$B/tests/test_patient_series" 2>&1 | sed -n '/^loci/,/^ *200 .*rise/p'
 
 echo "== run: 200 patient loci x 20 draws"
 POS=()

@@ -69,6 +69,10 @@ DEFS = {
         "targets_arg", " ".join("-T " + t for t in e.get("targets") or [])),
     "def cnv_args = cnv ? cnv.collect { \"--cnv ${it}\" }.join(' ') : ''": lambda e: e.__setitem__(
         "cnv_args", " ".join("--cnv " + t for t in e.get("cnv") or [])),
+    "def sheet_arg = patient_targets ? \"--sheet ${sheet} -e ${events}\" : ''": lambda e: e.__setitem__(
+        "sheet_arg", "--sheet %s -e %s" % (e["sheet"], e["events"]) if e.get("patient_targets") else ""),
+    "def ptests = patient ? \"--patient-tests ${patient}\" : ''": lambda e: e.__setitem__(
+        "ptests", "--patient-tests " + e["patient"] if e.get("patient") else ""),
     'def cfdna = samples.findAll { it.cfdna_ng_per_ml && it.cfdna_ng_per_ml != "NA" && '
     '(it.cfdna_ng_per_ml as double) > 0 }.collect { "--cfdna ${it.id}=${it.cfdna_ng_per_ml}" }.join(" ")':
         lambda e: e.__setitem__("cfdna", cfdna_of(e["samples"])),
@@ -185,6 +189,23 @@ for m in MODULES:
     else:
         ok("%s: %s" % (m, ", ".join(checks)))
 
+# main.nf carries the patients' own targets: counted in every draw, the call task
+# given the staged sheet, events and files, the patient table on to leadtime and report
+mt = open(os.path.join(NF, "main.nf")).read()
+mchecks = {
+    "targets in the meta map": "targets: r.targets" in mt,
+    "patient targets counted": "Channel.value(user_targets + patient_targets)" in mt,
+    "call: staged sheet, events, files": "VAFWATCH_CALL(ch_gathered, ch_model, ch_call_sheet[0], ch_call_sheet[1], "
+                                         "ch_call_sheet[2])" in mt,
+    "leadtime and report: the patient table": "VAFWATCH_LEADTIME(VAFWATCH_CALL.out.calls, sheet, events, ch_patient)" in mt
+    and "VAFWATCH_REPORT(VAFWATCH_CALL.out.calls, sheet, events, ch_cnv, ch_patient)" in mt,
+}
+bad = [k for k, v in mchecks.items() if not v]
+if bad:
+    ko("main.nf: " + ", ".join(bad))
+else:
+    ok("main.nf: " + ", ".join(mchecks))
+
 # the container: no ENTRYPOINT (engines run their own command lines), procps for ps
 df = open(os.path.join(SRC, "docs", "packaging", "Dockerfile")).read()
 if not re.search(r"^ENTRYPOINT", df, re.M) and re.search(r"apt-get install[^\n]*\bprocps\b", df):
@@ -244,9 +265,10 @@ cohort = {"id": "cohort"}
 if len(normals) >= 2:
     nf_by["model"].append(norm(render("model", {"meta": cohort, "tables": normals})))
 model = "cohort.vafwatch.model.tsv" if len(normals) >= 2 else ""
-nf_by["call"].append(norm(render("call", {"meta": cohort, "samples": metas, "tables": tables, "model": model})))
+nf_by["call"].append(norm(render("call", {"meta": cohort, "samples": metas, "tables": tables, "model": model,
+                                          "sheet": [], "events": [], "patient_targets": []})))
 for k in ("track", "leadtime", "report"):
-    nf_by[k].append(norm(render(k, {"meta": cohort, "calls": "cohort.vafwatch.calls.tsv", "cnv": [],
+    nf_by[k].append(norm(render(k, {"meta": cohort, "calls": "cohort.vafwatch.calls.tsv", "cnv": [], "patient": [],
                                     "sheet": os.path.join(C, "cohort.tsv"), "events": os.path.join(C, "events.tsv")})))
 
 for k in ("count", "model", "call", "track", "leadtime", "report"):
@@ -264,5 +286,52 @@ for k in ("count", "model", "call", "track", "leadtime", "report"):
                 print("  nextflow : " + " ".join(a))
                 print("  snakemake: " + " ".join(b))
         print("  %d nextflow, %d snakemake" % (len(got), len(want)))
+
+# 3. tumour-informed monitoring: the first patient gets its own targets (the
+# sheet's 'targets' column); the same commands as the Snakemake rules: -T in every
+# count, call --sheet -e, leadtime and report --patient-tests
+tfile = os.path.join(C, "P.targets.tsv")
+open(tfile, "w").write("chrom\tpos\tref\talt\n")
+tsheet = os.path.join(C, "cohort_t.tsv")
+with open(tsheet, "w") as fh:
+    cols = list(rows[0].keys()) + ["targets"]
+    fh.write("\t".join(cols) + "\n")
+    for r in rows:
+        fh.write("\t".join([r[c] or "" for c in cols[:-1]] + ["P.targets.tsv" if r["patient"] == rows[0]["patient"]
+                                                               else ""]) + "\n")
+with open(os.path.join(S, "config_t.yaml"), "w") as fh:
+    fh.write("sheet: %s\nevents: %s\noutdir: results\nname: cohort\nvafwatch: vafwatch\nthreads: 1\n"
+             % (tsheet, os.path.join(C, "events.tsv")))
+res = subprocess.run(["snakemake", "-s", os.path.join(SRC, "docs", "workflows", "snakemake", "Snakefile"),
+                      "--configfile", "config_t.yaml", "--cores", "2", "--dry-run", "--printshellcmds", "--forceall"],
+                     cwd=S, capture_output=True, text=True)
+if res.returncode != 0:
+    print(res.stdout[-2000:], res.stderr[-2000:])
+    ko("snakemake --dry-run with a targets column failed")
+    sys.exit(1)
+snk_by = {}
+for c in [l.strip() for l in (res.stdout + res.stderr).splitlines() if l.strip().startswith("vafwatch ")]:
+    snk_by.setdefault(shlex.split(c)[1], []).append(norm(c))
+nf_by = {"count": [], "call": [], "leadtime": [], "report": []}
+for m in metas:
+    env = {"meta": m, "task.cpus": 1, "bam": paths[m["id"]], "bai": paths[m["id"]] + ".bai", "fasta": [],
+           "targets": [tfile]}
+    nf_by["count"].append(norm(render("count", env)))
+nf_by["call"].append(norm(render("call", {"meta": cohort, "samples": metas, "tables": tables, "model": model,
+                                          "sheet": "cohort_t.tsv", "events": "events.tsv",
+                                          "patient_targets": ["P.targets.tsv"]})))
+for k in ("leadtime", "report"):
+    nf_by[k].append(norm(render(k, {"meta": cohort, "calls": "cohort.vafwatch.calls.tsv", "cnv": [],
+                                    "patient": "cohort.vafwatch.patient.tsv", "sheet": tsheet,
+                                    "events": os.path.join(C, "events.tsv")})))
+for k in ("count", "call", "leadtime", "report"):
+    got, want = sorted(nf_by[k]), sorted(snk_by.get(k, []))
+    if got == want and got:
+        ok("with patient targets, %s: %d command(s) identical to the Snakemake rule's" % (k, len(got)))
+    else:
+        ko("with patient targets, %s: the commands differ" % k)
+        for a, b in list(zip(got, want))[:2]:
+            print("  nextflow : " + " ".join(a))
+            print("  snakemake: " + " ".join(b))
 print("%d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)

@@ -77,6 +77,62 @@ else
     ko "report panel"
 fi
 
+# standalone leadtime and report read the patient table (--patient-tests): the
+# run's lead-time table and patient series again, and the report's panel
+if "$VW" leadtime --quiet --sheet cohort.tsv -e events.tsv --track --patient-tests "$T" --output-prefix sl \
+        out/vafwatch.calls.tsv 2>sl.err \
+    && cmp -s sl.vafwatch.leadtime.tsv out/vafwatch.leadtime.tsv && cmp -s sl.vafwatch.patient.tsv "$T"; then
+    ok "leadtime --patient-tests: run's lead-time table and patient series byte for byte"
+else
+    cat sl.err; diff sl.vafwatch.patient.tsv "$T" | head -5; ko "leadtime --patient-tests differs from run"
+fi
+if "$VW" report --quiet --sheet cohort.tsv -e events.tsv --patient-tests "$T" --no-report-date -d rep \
+        out/vafwatch.calls.tsv 2>rep.err \
+    && [ "$(sed -n '/<svg class="patient-level"/,/<\/svg>/p' rep/patients/P1.html | grep -c '<circle class="det"')" = 2 ] \
+    && ! grep -q 'class="patient-level"' rep/patients/P2.html; then
+    ok "report --patient-tests: P1's patient-level panel, none for P2"
+else
+    cat rep.err; ko "report --patient-tests"
+fi
+# a rising series by hand (60,000 fragments, 6 expected each draw; 12, 40, 60
+# mutant): the rise of d1 against the baseline d0 has p = P(Bin(52, 1/2) >= 40)
+# ~ 5e-5 < 0.05 / 2 (a signal), d2 confirms (P(Bin(72, 1/2) >= 60) against the
+# nadir d0); molecular progression 2024-03-01, confirmed 2024-05-01, 122 days
+# before the progression scan of 2024-07-01
+printf '#patient\tsample\tdate\tn_targets\tloci_used\tloci_excluded\tdepth\talt_count\texpected_alt\tfraction\tfraction_lo\tfraction_hi\tlr\tp_value\tdetected\tlod95\texcluded\n' >rise.tsv
+for r in "P1_d2 2024-05-01 60 0.0009" "P1_d0 2024-01-01 12 0.0001" "P1_d1 2024-03-01 40 0.00057"; do
+    set -- $r
+    printf 'P1\t%s\t%s\t20\t20\t0\t60000\t%s\t6\t%s\t0\t0.01\t10\t1e-6\tyes\t1e-4\t.\n' "$1" "$2" "$3" "$4" >>rise.tsv
+done
+cp events.tsv ev_pd.tsv && printf 'P1\t2024-07-01\tprogression\tPD\n' >>ev_pd.tsv
+if "$VW" leadtime --quiet --sheet cohort.tsv -e ev_pd.tsv --track --patient-tests rise.tsv --output-prefix rise \
+        out/vafwatch.calls.tsv 2>rise.err \
+    && awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next } $1 == "P1" {
+        exit !($h["patient_molecular_progression"] == "2024-03-01" && $h["patient_lead_time_days"] == 122 \
+               && $h["patient_rule_fired"] == "2024-05-01") }' rise.vafwatch.leadtime.tsv \
+    && [ "$(awk -F'\t' '$2 == "P1_d1" { print $21 }' rise.vafwatch.patient.tsv)" = yes ]; then
+    ok "leadtime --patient-tests: a rising series by hand gives molecular progression 2024-03-01, lead 122 days"
+else
+    cat rise.err rise.vafwatch.leadtime.tsv; ko "patient-level molecular progression in leadtime"
+fi
+if "$VW" report --quiet --sheet cohort.tsv -e ev_pd.tsv --patient-tests rise.tsv --no-report-date -d rep_rise \
+        out/vafwatch.calls.tsv 2>rep_rise.err \
+    && sed -n '/<svg class="patient-level"/,/<\/svg>/p' rep_rise/patients/P1.html \
+        | grep -q '<line class="mp".*molecular progression (patient level) 2024-03-01' \
+    && ! grep -q 'class="mp"' rep/patients/P1.html \
+    && grep -q "^P1	.*	2024-03-01	122$" rep_rise/vafwatch_mqc.tsv \
+    && grep -q "	patient_molecular_progression	patient_lead_time_days$" rep_rise/vafwatch_mqc.tsv; then
+    ok "report --patient-tests: the panel marks the molecular progression (2024-03-01), none without one; MultiQC columns"
+else
+    cat rep_rise.err; ko "report: molecular progression marker"
+fi
+sed 's/^P1\t/P9\t/' rise.tsv >unknown.tsv
+if "$VW" leadtime --quiet --sheet cohort.tsv -e events.tsv --patient-tests unknown.tsv --output-prefix unk \
+        out/vafwatch.calls.tsv 2>unk.err; then ko "a patient table with a patient not in the sheet was accepted"
+elif [ $? = 1 ] && grep -q "unknown.tsv: patient 'P9' is not in the cohort sheet" unk.err && [ ! -e unk.vafwatch.leadtime.tsv ]; then
+    ok "leadtime --patient-tests: a patient not in the sheet is an error naming the file, nothing written"
+else cat unk.err; ko "unknown patient error"; fi
+
 # the scattered path: count each draw with the patient's targets (-T), then
 # call --sheet --events on the tables: the same calls and patient table as run
 for f in p1d0 p1d1 p1d2 p2d0 p2d1; do "$VW" count --quiet -T P1.targets.tsv -o "$f.counts.tsv" "$f.bam" || ko "count $f"; done
@@ -93,13 +149,28 @@ if [ -n "$SRC" ] && command -v snakemake >/dev/null; then
         "$PWD" "$PWD" "$VW" >smk.yaml
     if snakemake -s "$SRC/docs/workflows/snakemake/Snakefile" --configfile smk.yaml --cores 2 >smk.log 2>&1 \
         && cmp -s results/cohort.vafwatch.patient.tsv out/vafwatch.patient.tsv \
-        && cmp -s results/cohort.vafwatch.calls.tsv out/vafwatch.calls.tsv; then
-        ok "Snakemake workflow: calls and patient table equal run's"
+        && cmp -s results/cohort.vafwatch.calls.tsv out/vafwatch.calls.tsv \
+        && cmp -s results/cohort.vafwatch.leadtime.tsv out/vafwatch.leadtime.tsv \
+        && grep -q 'class="patient-level"' results/report/patients/P1.html; then
+        ok "Snakemake workflow: calls, patient and lead-time tables equal run's; the report's patient-level panel"
     else
         tail -20 smk.log; ko "Snakemake workflow with a targets column"
     fi
 else
     echo "skip Snakemake check (no snakemake or no source dir)"
+fi
+# the CWL leadtime tool with its optional patient_tests input (skipped without cwltool)
+if [ -n "$SRC" ] && command -v cwltool >/dev/null; then
+    if PATH="$(cd "$(dirname "$VW")" && pwd):$PATH" cwltool --quiet --no-container --outdir cwlout \
+            "$SRC/docs/workflows/cwl/leadtime.cwl" --calls out/vafwatch.calls.tsv --sheet cohort.tsv \
+            --events events.tsv --patient_tests "$T" >cwl.json 2>cwl.err \
+        && cmp -s cwlout/cohort.vafwatch.patient.tsv "$T" && cmp -s cwlout/cohort.vafwatch.leadtime.tsv out/vafwatch.leadtime.tsv; then
+        ok "CWL leadtime.cwl with patient_tests: run's lead-time and patient tables"
+    else
+        tail -5 cwl.err; ko "CWL leadtime.cwl with patient_tests"
+    fi
+else
+    echo "skip CWL check (no cwltool or no source dir)"
 fi
 # a table counted without the patient's targets: call --sheet names the file
 "$VW" count --quiet -o bare.counts.tsv p1d0.bam

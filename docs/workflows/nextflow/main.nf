@@ -6,7 +6,8 @@
 //   counts/{sample}.vafwatch.counts.tsv, {name}.vafwatch.model.tsv (>= 2 normals),
 //   {name}.vafwatch.calls.tsv/.calls.vcf.gz(.tbi), {name}.vafwatch.track.tsv/.series.tsv,
 //   {name}.vafwatch.leadtime.tsv/.cohort.tsv/.leadtime.json, report/ (HTML, JSON, MultiQC
-//   custom content), cnv/{sample}.vafwatch.cnv.tsv (with --cnv_bed and --cnv_pon)
+//   custom content), cnv/{sample}.vafwatch.cnv.tsv (with --cnv_bed and --cnv_pon),
+//   {name}.vafwatch.patient.tsv (when the sheet has a 'targets' column: tumour-informed monitoring)
 // Every file a task reads is a staged input (the reference, its .fai, the targets, the
 // panel BED and PoN): no shared file system is assumed.
 nextflow.enable.dsl = 2
@@ -23,6 +24,17 @@ include { VAFWATCH_REPORT   } from './modules/local/vafwatch/report/main'
 def sheet_path(sheet, f) {
     f = f.startsWith('./') ? f.substring(2) : f
     return f.startsWith('/') ? file(f) : file(sheet).parent.resolve(f)
+}
+
+// The sheet as the call task sees it: the 'targets' column by base name, the
+// files staged beside it (two patients' files must differ in base name).
+def staged_sheet(sheet, rows) {
+    def out = file("${workflow.workDir}/vafwatch-sheet/${sheet.name}")
+    out.parent.mkdirs()
+    def cols = rows[0].keySet() as List
+    def cell = { r, c -> c == 'targets' && r[c] && !(r[c] in ['NA', '.']) ? file(r[c]).name : (r[c] ?: '') }
+    out.text = cols.join('\t') + '\n' + rows.collect { r -> cols.collect { c -> cell(r, c) }.join('\t') }.join('\n') + '\n'
+    return out
 }
 
 // The index beside a BAM/CRAM ([] when there is none).
@@ -50,7 +62,7 @@ workflow {
             rows.eachWithIndex { r, i -> if (!first.containsKey(r.patient)) first[r.patient] = i }
             rows.withIndex().collect { r, i ->
                 def meta = [id: r.sample, patient: r.patient, date: r.date, type: r.type ?: 'plasma',
-                            cfdna_ng_per_ml: r.cfdna_ng_per_ml ?: '',
+                            cfdna_ng_per_ml: r.cfdna_ng_per_ml ?: '', targets: r.targets ?: '',
                             order: String.format('%09d %s %09d', first[r.patient], r.date, i)]
                 def p = sheet_path(sheet.toString(), r.file)
                 [meta, p, index_of(p)]
@@ -62,9 +74,16 @@ workflow {
         ? Channel.value([[id: file(params.fasta).baseName], file(params.fasta, checkIfExists: true),
                          file(params.fasta + '.fai', checkIfExists: true)])
         : Channel.value([[:], [], []])
-    def ch_targets = params.targets
-        ? Channel.value(params.targets.tokenize(',').collect { file(it, checkIfExists: true) })
-        : Channel.value([])
+    // tumour-informed monitoring: each patient's own targets (the sheet's 'targets'
+    // column), counted in every draw as 'run' does and called in that patient only
+    def sheet_rows = sheet.splitCsv(sep: '\t', header: true)
+    def patient_targets = sheet_rows.collect { it.targets ?: '' }.findAll { it && !(it in ['NA', '.']) }.unique()
+        .collect { sheet_path(sheet.toString(), it) }
+    def user_targets = params.targets ? params.targets.tokenize(',').collect { file(it, checkIfExists: true) } : []
+    def ch_targets = Channel.value(user_targets + patient_targets)
+    def ch_call_sheet = patient_targets
+        ? [staged_sheet(sheet, sheet_rows), events, patient_targets]
+        : [[], [], []]
 
     // scatter: one evidence table per sample
     VAFWATCH_COUNT(ch_samples, ch_fasta, ch_targets)
@@ -83,10 +102,12 @@ workflow {
     ch_gathered = ch_tables
         .toSortedList { a, b -> a[0].order <=> b[0].order }
         .map { l -> [cohort, l.collect { it[0] }, l.collect { it[1] }] }
-    VAFWATCH_CALL(ch_gathered, ch_model)
+    VAFWATCH_CALL(ch_gathered, ch_model, ch_call_sheet[0], ch_call_sheet[1], ch_call_sheet[2])
+    // the patient-level table (or [] without patient targets) for leadtime and report
+    ch_patient = VAFWATCH_CALL.out.patient.map { meta, t -> t }.ifEmpty([])
 
     VAFWATCH_TRACK(VAFWATCH_CALL.out.calls, sheet, events)
-    VAFWATCH_LEADTIME(VAFWATCH_CALL.out.calls, sheet, events)
+    VAFWATCH_LEADTIME(VAFWATCH_CALL.out.calls, sheet, events, ch_patient)
 
     // copy number of each plasma draw against a saved panel of normals (optional)
     ch_cnv = Channel.value([])
@@ -97,5 +118,5 @@ workflow {
     }
 
     // the reports, and their MultiQC custom content for a MultiQC step downstream
-    VAFWATCH_REPORT(VAFWATCH_CALL.out.calls, sheet, events, ch_cnv)
+    VAFWATCH_REPORT(VAFWATCH_CALL.out.calls, sheet, events, ch_cnv, ch_patient)
 }

@@ -1,5 +1,8 @@
 // vafwatch call (docs/workflows.md).  nf-core module conventions: a meta map,
-// task.ext.args for extra options, versions.yml, a stub.
+// task.ext.args for extra options, versions.yml, a stub.  With the patients' own
+// targets (tumour-informed monitoring), the sheet (its 'targets' column by base
+// name), the events and those files are staged: call --sheet calls each patient's
+// targets in its samples only and writes the patient-level table.
 process VAFWATCH_CALL {
     tag "$meta.id"
     label 'process_single'
@@ -10,10 +13,14 @@ process VAFWATCH_CALL {
     input:
     tuple val(meta), val(samples), path(tables)
     path model
+    path sheet
+    path events
+    path patient_targets
 
     output:
     tuple val(meta), path("${prefix}.vafwatch.calls.tsv"), emit: calls
     tuple val(meta), path("${prefix}.vafwatch.calls.vcf.gz"), path("${prefix}.vafwatch.calls.vcf.gz.tbi"), emit: vcf
+    tuple val(meta), path("${prefix}.vafwatch.patient.tsv"), emit: patient, optional: true
     path "versions.yml", emit: versions
 
     when:
@@ -23,9 +30,10 @@ process VAFWATCH_CALL {
     def args = task.ext.args ?: ''
     prefix = task.ext.prefix ?: "${meta.id}"
     def model_arg = model ? "-m ${model}" : ''
+    def sheet_arg = patient_targets ? "--sheet ${sheet} -e ${events}" : ''
     def cfdna = samples.findAll { it.cfdna_ng_per_ml && it.cfdna_ng_per_ml != "NA" && (it.cfdna_ng_per_ml as double) > 0 }.collect { "--cfdna ${it.id}=${it.cfdna_ng_per_ml}" }.join(" ")
     """
-    vafwatch call $model_arg $cfdna $args --output-prefix ${prefix} $tables
+    vafwatch call $model_arg $cfdna $sheet_arg $args --output-prefix ${prefix} $tables
 
     cat <<-END_VERSIONS > versions.yml
     "${task.process}":
@@ -37,6 +45,7 @@ process VAFWATCH_CALL {
     prefix = task.ext.prefix ?: "${meta.id}"
     """
     touch ${prefix}.vafwatch.calls.tsv ${prefix}.vafwatch.calls.vcf.gz.tbi
+    ${patient_targets ? "touch ${prefix}.vafwatch.patient.tsv" : ''}
     echo "" | gzip > ${prefix}.vafwatch.calls.vcf.gz
     cat <<-END_VERSIONS > versions.yml
     "${task.process}":

@@ -1,5 +1,6 @@
 // vafwatch leadtime (docs/workflows.md).  nf-core module conventions: a meta map,
-// task.ext.args for extra options, versions.yml, a stub.
+// task.ext.args for extra options, versions.yml, a stub.  'patient': the
+// patient-level table of call --sheet ([] without patient targets).
 process VAFWATCH_LEADTIME {
     tag "$meta.id"
     label 'process_single'
@@ -11,6 +12,7 @@ process VAFWATCH_LEADTIME {
     tuple val(meta), path(calls)
     path sheet
     path events
+    path patient
 
     output:
     tuple val(meta), path("${prefix}.vafwatch.leadtime.tsv"), emit: leadtime
@@ -24,8 +26,9 @@ process VAFWATCH_LEADTIME {
     script:
     def args = task.ext.args ?: ''
     prefix = task.ext.prefix ?: "${meta.id}"
+    def ptests = patient ? "--patient-tests ${patient}" : ''
     """
-    vafwatch leadtime --json ${prefix}.vafwatch.leadtime.json $args --sheet $sheet -e $events --output-prefix ${prefix} $calls
+    vafwatch leadtime --json ${prefix}.vafwatch.leadtime.json $args $ptests --sheet $sheet -e $events --output-prefix ${prefix} $calls
 
     cat <<-END_VERSIONS > versions.yml
     "${task.process}":

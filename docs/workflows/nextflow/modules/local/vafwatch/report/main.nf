@@ -12,6 +12,7 @@ process VAFWATCH_REPORT {
     path sheet
     path events
     path cnv
+    path patient
 
     output:
     tuple val(meta), path("report/index.html"), path("report/patients"), emit: html
@@ -26,8 +27,9 @@ process VAFWATCH_REPORT {
     def args = task.ext.args ?: ''
     prefix = task.ext.prefix ?: "${meta.id}"
     def cnv_args = cnv ? cnv.collect { "--cnv ${it}" }.join(' ') : ''
+    def ptests = patient ? "--patient-tests ${patient}" : ''
     """
-    vafwatch report $args $cnv_args --sheet $sheet -e $events -d report $calls
+    vafwatch report $args $cnv_args $ptests --sheet $sheet -e $events -d report $calls
 
     cat <<-END_VERSIONS > versions.yml
     "${task.process}":
