@@ -133,6 +133,9 @@ typedef struct {
     vw_bg_source_t source;
     int noisy;               /* the model flags the site as noisy */
     int rho_unknown;         /* the over-dispersion could not be estimated (rho 0 assumed) */
+    double scale_var;        /* > 0: a model fitted on normals scaled by their own error level
+                              * (vw_model_t.scale_var); the call rescales mu and rho by the
+                              * sample's level (vw_call_sample_known()); 0: used as given */
 } vw_bg_t;
 
 /* The self background of an SNV ref>alt from a sample's own counts
@@ -145,6 +148,19 @@ typedef struct {
  * default: mu = floor, rho = 0, rho_unknown = 1, source VW_BG_DEFAULT.
  * 'sb' may be NULL (default). */
 vw_bg_t vw_call_bg_self(const vw_selfbg_t *sb, const char *ref, const char *alt, double floor);
+
+/* A sample's error level: the rates of one library share a multiplier.
+ * For every bg[i] with scale_var > 0 (a model fitted on level-scaled
+ * normals), the level L of the sample is estimated from its other targets
+ * j (scaled sites, assessed, not known -- known[j] or t->known --, VAF <=
+ * 0.1 and x_j <= 10 n_j mu_j + 5): with X = sum x_j and E = sum n_j mu_j
+ * over them, leaving target i out, and a gamma prior of mean 1 and
+ * variance scale_var, L = (X + a) / (E + a) with a = 1 / scale_var, of
+ * relative variance v = 1 / (X + a).  Then mu = min(mu L, 0.5) and
+ * rho / mu grows from r to r + v + r v (at most rho 0.1); scale_var is
+ * set to 0 (done).  'known' may be NULL.  Returns 0 or -EINVAL. */
+int vw_call_bg_scale(const vw_targets_t *ts, const vw_sample_counts_t *s, const unsigned char *known,
+                     vw_bg_t *bg) VW_WARN_UNUSED;
 
 /* Two-sided binomial test of the alt strands against the ref strand ratio:
  * X = alt_fwd ~ Bin(alt_fwd + alt_rev, p0), p0 = (ref_fwd + 0.5) /
