@@ -7,6 +7,7 @@
 
 #include "vafwatch/call.h"
 #include "vafwatch/stats.h"
+#include "vafwatch/therapy.h"
 
 /* weight, in flank positions, of the mean of a sample's classes in the
  * shrinkage of one class's relative over-dispersion (self background) */
@@ -29,6 +30,30 @@ void vw_call_opt_init(vw_call_opt_t *opt)
     opt->veto = VW_FLAG_STRAND_BIAS | VW_FLAG_LOW_ALT_BQ;
     opt->min_alt_bq = 25;
     opt->n_known = 0;
+    opt->therapy_map = NULL;
+    opt->n_therapy = 0;
+    opt->off_share = 0.1;
+}
+
+/* Weights of the m discovery tests idx[] (sum m): therapy-relevant targets
+ * share 1 - off_share of alpha, the others off_share; 1 each when the
+ * sample has no therapy class or either group is empty.  Returns 1 when
+ * weighted. */
+static int therapy_weights(const vw_call_opt_t *opt, const vw_targets_t *ts, const int *idx, size_t m, double *w)
+{
+    size_t n_rel = 0;
+    for (size_t k = 0; k < m; k++) {
+        int rel = 0;
+        for (int c = 0; c < opt->n_therapy && !rel && opt->therapy_map; c++)
+            rel = vw_therapy_relevant(opt->therapy_map, opt->therapy[c], &ts->t[idx[k]]);
+        w[k] = rel;
+        n_rel += (size_t)rel;
+    }
+    int on = n_rel > 0 && n_rel < m && opt->off_share > 0 && opt->off_share < 1;
+    for (size_t k = 0; k < m; k++)
+        w[k] = !on ? 1.0 : w[k] > 0 ? (1 - opt->off_share) * (double)m / (double)n_rel
+                                    : opt->off_share * (double)m / (double)(m - n_rel);
+    return on;
 }
 
 int vw_call_is_known(const vw_call_opt_t *opt, const char *sample, const char *id)
@@ -176,10 +201,11 @@ int vw_call_sample_known(const vw_call_opt_t *opt, const vw_targets_t *ts, const
         scale |= bg[i].scale_var > 0;
     vw_call_t *cs = calloc((size_t)n, sizeof(*cs));
     double *p = malloc((size_t)n * sizeof(double)), *q = malloc((size_t)n * sizeof(double));
+    double *w = malloc((size_t)n * sizeof(double));
     int *idx = malloc((size_t)n * sizeof(int));
     vw_bg_t *bs = scale ? malloc((size_t)n * sizeof(*bs)) : NULL;
     size_t m = 0;
-    if (!cs || !p || !q || !idx || (scale && !bs)) {
+    if (!cs || !p || !q || !w || !idx || (scale && !bs)) {
         ret = -ENOMEM;
         goto out;
     }
@@ -258,12 +284,15 @@ int vw_call_sample_known(const vw_call_opt_t *opt, const vw_targets_t *ts, const
         p[m] = r->p_value;
         idx[m++] = i;
     }
+    int weighted = m > 0 && opt->adjust != VW_ADJ_NONE && therapy_weights(opt, ts, idx, m, w);
     if (m > 0) {
         if (opt->adjust == VW_ADJ_HOLM)
-            ret = vw_stats_holm(p, m, q);
-        else if (opt->adjust == VW_ADJ_BH)
-            ret = vw_stats_bh(p, m, q);
-        else
+            ret = weighted ? vw_stats_holm_weighted(p, w, m, q) : vw_stats_holm(p, m, q);
+        else if (opt->adjust == VW_ADJ_BH) { /* weighted BH: the p / w (Genovese et al. 2006) */
+            for (size_t k = 0; k < m && weighted; k++)
+                q[k] = p[k] / w[k] < 1 ? p[k] / w[k] : 1;
+            ret = vw_stats_bh(weighted ? q : p, m, q);
+        } else
             memcpy(q, p, m * sizeof(double));
         if (ret < 0)
             goto out;
@@ -277,7 +306,9 @@ int vw_call_sample_known(const vw_call_opt_t *opt, const vw_targets_t *ts, const
         if (q[k] < opt->alpha && (r->flags & opt->veto))
             r->flags |= VW_FLAG_FILTERED;
         if (b->mu < 1.0) {
-            ret = vw_stats_lod_bb((long)r->depth, b->mu, b->rho, opt->alpha, n_tests, 0.95, &r->lod95, NULL);
+            /* the strictest per-test level: alpha w / m (alpha / m unweighted) */
+            ret = vw_stats_lod_bb((long)r->depth, b->mu, b->rho, weighted ? opt->alpha * w[k] / (double)m : opt->alpha,
+                                  weighted ? 1 : n_tests, 0.95, &r->lod95, NULL);
             if (ret < 0)
                 goto out;
         }
@@ -291,6 +322,7 @@ out:
     free(q);
     free(idx);
     free(bs);
+    free(w);
     return ret;
 }
 

@@ -563,6 +563,38 @@ int vw_stats_holm(const double *p, size_t m, double *ret_adj)
     return 0;
 }
 
+int vw_stats_holm_weighted(const double *p, const double *w, size_t m, double *ret_adj)
+{
+    if (!p || !w || !ret_adj || m == 0)
+        return -EINVAL;
+    double wsum = 0;
+    for (size_t i = 0; i < m; i++) {
+        if (!is_prob(p[i]) || !(w[i] > 0) || isinf(w[i]))
+            return -EINVAL;
+        wsum += w[i];
+    }
+    pidx_t *s = malloc(m * sizeof(*s));
+    if (!s)
+        return -ENOMEM;
+    for (size_t i = 0; i < m; i++) {
+        s[i].p = p[i] / w[i];
+        s[i].i = i;
+    }
+    qsort(s, m, sizeof(*s), pidx_cmp);
+    double run = 0.0, rest = wsum;
+    for (size_t k = 0; k < m; k++) {
+        double v = s[k].p * rest;
+        rest -= w[s[k].i];
+        if (v > 1.0) v = 1.0;
+        if (v > run) run = v;
+        s[k].p = run;
+    }
+    for (size_t k = 0; k < m; k++)
+        ret_adj[s[k].i] = s[k].p;
+    free(s);
+    return 0;
+}
+
 int vw_stats_bh(const double *p, size_t m, double *ret_q)
 {
     pidx_t *s = NULL;

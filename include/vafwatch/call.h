@@ -99,6 +99,8 @@ typedef enum { VW_ADJ_HOLM = 0, VW_ADJ_BH = 1, VW_ADJ_NONE = 2 } vw_adjust_t;
 typedef enum { VW_CI_CP = 0, VW_CI_WILSON = 1 } vw_ci_kind_t;
 
 #define VW_CALL_MAX_KNOWN 256
+#define VW_CALL_MAX_THERAPY 16
+struct vw_therapy_map_s;
 
 typedef struct {
     double alpha;            /* detected when q_value < alpha [0.05, family-wise with Holm] */
@@ -120,6 +122,15 @@ typedef struct {
      * borrowed strings; vw_call_is_known() reads them [none] */
     const char *known[VW_CALL_MAX_KNOWN];
     int n_known;
+    /* therapy relevance (docs/calling.md): with a map and the classes of the
+     * sample's therapy, the discovery family is a weighted Holm (weighted BH)
+     * that spends 1 - off_share of alpha on the targets the map makes
+     * relevant to one of the classes and off_share on the others (equal
+     * weights when either group is empty); borrowed [none, 0.1] */
+    const struct vw_therapy_map_s *therapy_map;
+    const char *therapy[VW_CALL_MAX_THERAPY];
+    int n_therapy;
+    double off_share;
 } vw_call_opt_t;
 
 /* 1 when opt->known names target 'id' for every sample or for 'sample'. */

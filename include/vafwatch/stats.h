@@ -181,6 +181,16 @@ int vw_stats_pvalue(long x, long n, double mu, double rho, double *ret_p) VW_WAR
  * or NaN) or -ENOMEM. */
 int vw_stats_holm(const double *p, size_t m, double *ret_adj) VW_WARN_UNUSED;
 
+/* Weighted Holm (Holm 1979, section 5): weights w_i > 0; with the ratios
+ * p_i / w_i sorted ascending (ties in input order) and W_(j) the sum of the
+ * weights of the ratios from the j-th on,
+ *   adj_(i) = max_{j <= i} min(1, W_(j) p_(j) / w_(j)).
+ * Rejecting adj < alpha keeps the family-wise error at alpha; equal weights
+ * give vw_stats_holm().  Weights summing to m spend alpha w_i / m on test
+ * i at the first step.  Returns 0, -EINVAL (NULL, m == 0, a p outside
+ * [0,1], a weight not > 0 or infinite) or -ENOMEM. */
+int vw_stats_holm_weighted(const double *p, const double *w, size_t m, double *ret_adj) VW_WARN_UNUSED;
+
 /* Benjamini-Hochberg (1995) q-values (false discovery rate):
  *   q_(i) = min_{j >= i} min(1, m p_(j) / j),
  * monotone in p and capped at 1; same conventions as vw_stats_holm(). */

@@ -563,6 +563,31 @@ static void test_holm_bh(void **state)
     }
 }
 
+/* Weighted Holm, by hand: p = {.01, .04, .03, .005}, w = {2, 1, .5, .5}
+ * (sum 4).  Ratios p/w: .005(0) .04(1) .06(2) .01(3); sorted 0, 3, 1, 2.
+ * Step 1: W = 4: .005 * 4 = .02; step 2: W = 2 (weights of 3, 1, 2):
+ * .01 * 2 = .02; step 3: W = 1.5: .04 * 1.5 = .06; step 4: W = .5:
+ * .06 * .5 = .03 -> running max .06.  -> {.02, .06, .06, .02}.  Equal
+ * weights give Holm (test_holm_bh's values). */
+static void test_holm_weighted(void **state)
+{
+    (void)state;
+    const double p[] = {0.01, 0.04, 0.03, 0.005}, w[] = {2, 1, 0.5, 0.5}, one[] = {1, 1, 1, 1};
+    const double want[] = {0.02, 0.06, 0.06, 0.02}, holm[] = {0.03, 0.06, 0.06, 0.02};
+    double out[4];
+    assert_int_equal(vw_stats_holm_weighted(p, w, 4, out), 0);
+    for (int i = 0; i < 4; i++)
+        assert_rel(out[i], want[i], 1e-15);
+    assert_int_equal(vw_stats_holm_weighted(p, one, 4, out), 0);
+    for (int i = 0; i < 4; i++)
+        assert_rel(out[i], holm[i], 1e-15);
+    const double bad_w[] = {1, 0, 1, 1}, bad_p[] = {0.1, 1.5, 0.1, 0.1};
+    assert_int_equal(vw_stats_holm_weighted(p, bad_w, 4, out), -EINVAL);
+    assert_int_equal(vw_stats_holm_weighted(bad_p, one, 4, out), -EINVAL);
+    assert_int_equal(vw_stats_holm_weighted(p, one, 0, out), -EINVAL);
+    assert_int_equal(vw_stats_holm_weighted(p, NULL, 4, out), -EINVAL);
+}
+
 static void test_holm_bh_invalid(void **state)
 {
     (void)state;
@@ -1535,6 +1560,7 @@ int main(void)
         cmocka_unit_test(test_bbfit_invalid),
         cmocka_unit_test(test_pvalue),
         cmocka_unit_test(test_holm_bh),
+        cmocka_unit_test(test_holm_weighted),
         cmocka_unit_test(test_holm_bh_invalid),
         cmocka_unit_test(test_ci_cp),
         cmocka_unit_test(test_ci_wilson),
