@@ -1063,6 +1063,82 @@ static int growth_wls(const double *t, const long *x, const long *n, size_t m, i
     return 0;
 }
 
+int vw_stats_growth_quasi(const double *t, const long *x, const long *n, const double *bg, size_t m,
+                          vw_growth_est_t *ret)
+{
+    if (!t || !x || !n || !ret || m == 0)
+        return -EINVAL;
+    double *y = malloc(m * sizeof(double));
+    if (!y)
+        return -ENOMEM;
+    double tb = 0, N = 0, Y = 0;
+    int k = 0, pos = 0, rc = -EINVAL;
+    for (size_t i = 0; i < m; i++) {
+        double b = bg ? bg[i] : 0;
+        if (x[i] < 0 || n[i] < 0 || x[i] > n[i] || !isfinite(t[i]) || !(b >= 0 && b < 1))
+            goto out;
+        y[i] = n[i] > 0 ? fmax((double)x[i] - (double)n[i] * b, 0.0) : 0;
+        if (n[i] == 0)
+            continue;
+        k++;
+        pos += y[i] > 0;
+        tb += t[i];
+        N += (double)n[i];
+        Y += y[i];
+    }
+    if (pos < 3 || k < 3)
+        goto out;
+    tb /= k;
+    /* Newton on the Poisson log-likelihood of y (real counts), centred t */
+    double a = log(Y / N), r = 0, haa = 0, har = 0, hrr = 0;
+    for (int it = 0; it < 200; it++) {
+        double ga = 0, gr = 0;
+        haa = har = hrr = 0;
+        for (size_t i = 0; i < m; i++) {
+            if (n[i] == 0)
+                continue;
+            double u = t[i] - tb, mu = (double)n[i] * exp(a + r * u);
+            ga += y[i] - mu;
+            gr += (y[i] - mu) * u;
+            haa += mu;
+            har += mu * u;
+            hrr += mu * u * u;
+        }
+        double det = haa * hrr - har * har;
+        if (!(det > 0)) {
+            rc = VW_ESTATS;
+            goto out;
+        }
+        double da = (hrr * ga - har * gr) / det, dr = (haa * gr - har * ga) / det;
+        a += da;
+        r += dr;
+        if (fabs(dr) <= 1e-13 * (1 + fabs(r)) && fabs(da) <= 1e-12)
+            break;
+    }
+    double phi = 0, var_r = haa / (haa * hrr - har * har);
+    for (size_t i = 0; i < m; i++)
+        if (n[i] > 0) {
+            double mu = (double)n[i] * exp(a + r * (t[i] - tb));
+            phi += (y[i] - mu) * (y[i] - mu) / mu;
+        }
+    phi /= (double)(k - 2);
+    double se = sqrt(var_r * (phi > 1 ? phi : 1)), tq = gsl_cdf_tdist_Pinv(0.975, (double)(k - 2));
+    if (!isfinite(r) || !isfinite(a) || !isfinite(se) || !isfinite(tq)) {
+        rc = VW_ESTATS;
+        goto out;
+    }
+    ret->a = a - r * tb;
+    ret->r = r;
+    ret->se = se;
+    ret->lo = r - tq * se;
+    ret->hi = r + tq * se;
+    growth_td(ret);
+    rc = 0;
+out:
+    free(y);
+    return rc;
+}
+
 typedef struct {
     const double *u;    /* centred times */
     const long *x, *n;

@@ -368,6 +368,22 @@ typedef struct {
 int vw_stats_growth_fit(const double *t, const long *x, const long *n, size_t m,
                         vw_growth_t *ret_fit) VW_WARN_UNUSED;
 
+/*
+ * Quasi-Poisson growth fit with the background subtracted (the fit `track`
+ * reports, docs/tracking.md): y_i = max(x_i - n_i bg_i, 0) (bg may be NULL:
+ * 0), log E[y_i] = log n_i + a + r t_i over the points with n_i > 0
+ * (zeros count), fitted by Newton on the Poisson likelihood of the real
+ * y_i; the Pearson scale phi = sum (y - mu)^2 / mu / (k - 2), k the points
+ * with n > 0, widens the Wald standard error by sqrt(max(phi, 1)); the CI
+ * is r +- t_(0.975, k - 2) se.  A multiplicative per-draw noise shifts the
+ * intercept, not the slope, so r is unbiased where log(x/n) regressions
+ * (and a background left in) are not.  Needs 3 points with y > 0 and 3
+ * with n > 0.  Returns 0, -EINVAL (NULL, m == 0, bad counts, a bg outside
+ * [0,1), too few points), -ENOMEM or VW_ESTATS.
+ */
+int vw_stats_growth_quasi(const double *t, const long *x, const long *n, const double *bg, size_t m,
+                          vw_growth_est_t *ret_fit) VW_WARN_UNUSED;
+
 /* ===================================================================== */
 /* Page's CUSUM for a binomial series (Page, Biometrika 1954)             */
 /* ===================================================================== */
