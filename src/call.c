@@ -87,7 +87,7 @@ static double self_rel_rho(const vw_selfbg_t *sb, int cl, double *ret_j)
 
 vw_bg_t vw_call_bg_self(const vw_selfbg_t *sb, const char *ref, const char *alt, double floor)
 {
-    vw_bg_t bg = {floor, 0.0, VW_BG_DEFAULT, 0, 1, 0.0};
+    vw_bg_t bg = {floor, 0.0, VW_BG_DEFAULT, 0, 1, 0, 0.0};
     int cl = vw_sub_class(ref, alt);
     if (!sb || cl < 0 || sb->n[cl] < 1000)
         return bg;
@@ -229,6 +229,7 @@ int vw_call_sample_known(const vw_call_opt_t *opt, const vw_targets_t *ts, const
         r->alt_mean_bq = NAN;
         r->background = bg[i].source;
         r->bg_error = bg[i].mu;
+        r->bg_normals = bg[i].source == VW_BG_PON ? bg[i].n_normals : 0;
         r->detected = -1;
         if (bg[i].noisy)
             r->flags |= VW_FLAG_NOISY_SITE;
@@ -367,6 +368,7 @@ int vw_calls_write_json(FILE *fp, const vw_calls_t *cs, const char *command)
         vw_json_str(fp, vw_flags_str(c->flags, fb, sizeof(fb)));
         fprintf(fp, ", \"background\": \"%s\"", vw_bg_source_name(c->background));
         vw_json_num_field(fp, "bg_error", c->bg_error, "%.4g");
+        vw_json_num_field(fp, "bg_normals", c->bg_normals > 0 ? (double)c->bg_normals : NAN, "%.0f");
         vw_json_num_field(fp, "copies_per_ml", c->copies_per_ml, "%.4g");
         fputc('}', fp);
     }

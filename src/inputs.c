@@ -182,6 +182,7 @@ int vw_call_one_sample(const vw_call_opt_t *co, const vw_model_t *model, const v
             bg[i].noisy = model->s[k].noisy;
             bg[i].rho_unknown = 0;
             bg[i].scale_var = model->scale_var;
+            bg[i].n_normals = model->s[k].n_normals;
             (*n_model)++;
         } else {
             bg[i] = vw_call_bg_self(sb, t->ref, t->alt, co->bg_floor);

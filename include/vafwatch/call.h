@@ -58,6 +58,7 @@ typedef struct {
     uint32_t flags;      /* VW_FLAG_* */
     vw_bg_source_t background;
     double bg_error;     /* background error rate used (mu) */
+    int bg_normals;      /* normals the panel's site rests on (background pon); 0: not a panel */
     double copies_per_ml; /* mutant copies per mL plasma, NaN without cfDNA concentration */
 } vw_call_t;
 
@@ -144,6 +145,7 @@ typedef struct {
     vw_bg_source_t source;
     int noisy;               /* the model flags the site as noisy */
     int rho_unknown;         /* the over-dispersion could not be estimated (rho 0 assumed) */
+    int n_normals;           /* normals the model's site rests on (pon), else 0 */
     double scale_var;        /* > 0: a model fitted on normals scaled by their own error level
                               * (vw_model_t.scale_var); the call rescales mu and rho by the
                               * sample's level (vw_call_sample_known()); 0: used as given */

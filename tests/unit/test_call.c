@@ -484,6 +484,14 @@ static void test_bg_scale(void **state)
     assert_int_equal(vw_stats_pvalue(20, 10000, 1e-3 * L0, (0.1 + v0 + 0.1 * v0) * 1e-3 * L0, &p), 0);
     assert_rel(cs->c[0].p_value, p, 1e-12);
     assert_rel(cs->c[0].bg_error, 1e-3 * L0, 1e-12);
+    assert_int_equal(cs->c[0].bg_normals, 0); /* not a panel background (source default) */
+    /* a panel site's normals reach the call's bg_normals */
+    memcpy(bg, b0, sizeof(b0));
+    bg[2].source = VW_BG_PON;
+    bg[2].n_normals = 17;
+    assert_int_equal(vw_call_sample_known(&o, ts, s, bg, NULL, 0, cs), 0);
+    assert_int_equal(cs->c[4 + 2].bg_normals, 17);
+    assert_int_equal(cs->c[4 + 1].bg_normals, 0);
     /* not scaled (scale_var 0): as given */
     memcpy(bg, b0, sizeof(b0));
     bg[0].scale_var = 0;
@@ -660,6 +668,8 @@ static void test_tsv_extremes(void **state)
         c.lod95 = 1e-300;
         c.bg_error = 1e-4;
         c.copies_per_ml = cp[i];
+        c.background = i < 2 ? VW_BG_PON : VW_BG_SELF;
+        c.bg_normals = i < 2 ? 20 - i : 0; /* bg_normals: 20, 19, then NA */
         assert_int_equal(vw_calls_push(cs, &c), 0);
     }
     char path[] = "/tmp/vw_test_calls_XXXXXX";
@@ -671,6 +681,8 @@ static void test_tsv_extremes(void **state)
     assert_int_equal(fclose(fp), 0);
     assert_int_equal(vw_calls_read_tsv(back, path), 0);
     assert_int_equal(back->n, 5);
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(back->c[i].bg_normals, i < 2 ? 20 - i : 0);
     for (int i = 0; i < 5; i++) {
         const double w[3] = {pv[i], cp[i], 1e-300}, g[3] = {back->c[i].p_value, back->c[i].copies_per_ml,
                                                             back->c[i].lod95};
