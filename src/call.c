@@ -7,6 +7,11 @@
 
 #include "vafwatch/call.h"
 #include "vafwatch/stats.h"
+#include "vafwatch/therapy.h"
+
+/* weight, in flank positions, of the mean of a sample's classes in the
+ * shrinkage of one class's relative over-dispersion (self background) */
+#define VW_SELF_SHRINK_N0 120.0
 
 void vw_call_opt_init(vw_call_opt_t *opt)
 {
@@ -25,6 +30,30 @@ void vw_call_opt_init(vw_call_opt_t *opt)
     opt->veto = VW_FLAG_STRAND_BIAS | VW_FLAG_LOW_ALT_BQ;
     opt->min_alt_bq = 25;
     opt->n_known = 0;
+    opt->therapy_map = NULL;
+    opt->n_therapy = 0;
+    opt->off_share = 0.1;
+}
+
+/* Weights of the m discovery tests idx[] (sum m): therapy-relevant targets
+ * share 1 - off_share of alpha, the others off_share; 1 each when the
+ * sample has no therapy class or either group is empty.  Returns 1 when
+ * weighted. */
+static int therapy_weights(const vw_call_opt_t *opt, const vw_targets_t *ts, const int *idx, size_t m, double *w)
+{
+    size_t n_rel = 0;
+    for (size_t k = 0; k < m; k++) {
+        int rel = 0;
+        for (int c = 0; c < opt->n_therapy && !rel && opt->therapy_map; c++)
+            rel = vw_therapy_relevant(opt->therapy_map, opt->therapy[c], &ts->t[idx[k]]);
+        w[k] = rel;
+        n_rel += (size_t)rel;
+    }
+    int on = n_rel > 0 && n_rel < m && opt->off_share > 0 && opt->off_share < 1;
+    for (size_t k = 0; k < m; k++)
+        w[k] = !on ? 1.0 : w[k] > 0 ? (1 - opt->off_share) * (double)m / (double)n_rel
+                                    : opt->off_share * (double)m / (double)(m - n_rel);
+    return on;
 }
 
 int vw_call_is_known(const vw_call_opt_t *opt, const char *sample, const char *id)
@@ -44,20 +73,47 @@ int vw_call_is_known(const vw_call_opt_t *opt, const char *sample, const char *i
     return 0;
 }
 
+/* Relative over-dispersion rho / mu of class cl from the flank moments
+ * (NaN when not estimable); *ret_j its positions. */
+static double self_rel_rho(const vw_selfbg_t *sb, int cl, double *ret_j)
+{
+    double rho, mu = (double)sb->x[cl] / (double)sb->n[cl];
+    *ret_j = (double)sb->j[cl];
+    if (sb->n[cl] < 1000 || vw_stats_bb_rho_moments((long)sb->j[cl], (double)sb->x[cl], (double)sb->n[cl],
+                                                    sb->sxx[cl], sb->snn[cl], 1.0, &rho) != 0)
+        return NAN;
+    return rho / mu;
+}
+
 vw_bg_t vw_call_bg_self(const vw_selfbg_t *sb, const char *ref, const char *alt, double floor)
 {
-    vw_bg_t bg = {floor, 0.0, VW_BG_DEFAULT, 0, 1};
+    vw_bg_t bg = {floor, 0.0, VW_BG_DEFAULT, 0, 1, 0, 0.0};
     int cl = vw_sub_class(ref, alt);
     if (!sb || cl < 0 || sb->n[cl] < 1000)
         return bg;
-    double mu = ((double)sb->x[cl] + 0.5) / ((double)sb->n[cl] + 1.0), rho;
+    double mu = ((double)sb->x[cl] + 0.5) / ((double)sb->n[cl] + 1.0);
     bg.mu = mu > floor ? mu : floor;
     bg.source = VW_BG_SELF;
-    if (sb->have_disp && vw_stats_bb_rho_moments((long)sb->j[cl], (double)sb->x[cl], (double)sb->n[cl],
-                                                 sb->sxx[cl], sb->snn[cl], 0.1, &rho) == 0) {
-        bg.rho = rho;
-        bg.rho_unknown = 0;
+    if (!sb->have_disp)
+        return bg;
+    /* the class's estimate rests on ~40 positions and varies several-fold from
+     * sample to sample: shrink it toward the mean of the sample's classes
+     * (weights: positions), then add the uncertainty of the class mean (a new
+     * site: 1 / J of the between-site variance; counting: 1 / x) */
+    double jc, r_c = self_rel_rho(sb, cl, &jc), sum = 0, wsum = 0;
+    for (int c = 0; c < VW_N_SUB; c++) {
+        double j, r = self_rel_rho(sb, c, &j);
+        if (isfinite(r)) {
+            sum += j * r;
+            wsum += j;
+        }
     }
+    if (!isfinite(r_c) || !(wsum > 0))
+        return bg;
+    double r = (jc * r_c + VW_SELF_SHRINK_N0 * (sum / wsum)) / (jc + VW_SELF_SHRINK_N0);
+    r = r * (1.0 + 1.0 / jc) + 1.0 / ((double)sb->x[cl] + 0.5);
+    bg.rho = r * bg.mu < 0.1 ? r * bg.mu : 0.1;
+    bg.rho_unknown = 0;
     return bg;
 }
 
@@ -81,6 +137,52 @@ int vw_call_strand_p(int64_t alt_fwd, int64_t alt_rev, int64_t ref_fwd, int64_t 
     return 0;
 }
 
+/* 1 when target j of the sample informs its error level: a scaled model
+ * site, assessed, not a known clone, and not itself an outlier (VAF above
+ * 0.1, or more than 10 times the expected count plus 5: a real variant). */
+static int level_site(const vw_targets_t *ts, const vw_sample_counts_t *s, const unsigned char *known,
+                      const vw_bg_t *bg, int j)
+{
+    const vw_count_t *c = &s->c[j];
+    if (!(bg[j].scale_var > 0) || !c->assessed || c->depth <= 0 || (known && known[j]) || ts->t[j].known)
+        return 0;
+    double e = (double)c->depth * bg[j].mu;
+    return (double)c->alt <= 0.1 * (double)c->depth && (double)c->alt <= 10.0 * e + 5.0;
+}
+
+int vw_call_bg_scale(const vw_targets_t *ts, const vw_sample_counts_t *s, const unsigned char *known, vw_bg_t *bg)
+{
+    if (!ts || !s || !bg || s->n != ts->n)
+        return -EINVAL;
+    double X = 0, E = 0;
+    for (int j = 0; j < ts->n; j++)
+        if (level_site(ts, s, known, bg, j)) {
+            X += (double)s->c[j].alt;
+            E += (double)s->c[j].depth * bg[j].mu;
+        }
+    for (int i = 0; i < ts->n; i++) {
+        vw_bg_t *b = &bg[i];
+        if (!(b->scale_var > 0))
+            continue;
+        /* leave-one-out: the site's own count never sets its background */
+        double xi = X, ei = E;
+        if (level_site(ts, s, known, bg, i)) {
+            xi -= (double)s->c[i].alt;
+            ei -= (double)s->c[i].depth * b->mu;
+        }
+        /* gamma prior of mean 1 and variance scale_var (the panel's spread of
+         * levels), Poisson counts: posterior mean (x + a) / (e + a), relative
+         * variance 1 / (x + a), a = 1 / scale_var */
+        double a = 1.0 / b->scale_var, lvl = (xi + a) / (ei + a), v = 1.0 / (xi + a);
+        double rel = b->mu > 0 ? b->rho / b->mu : 0;
+        b->mu = b->mu * lvl < 0.5 ? b->mu * lvl : 0.5;
+        rel = rel + v + rel * v;
+        b->rho = rel * b->mu < 0.1 ? rel * b->mu : 0.1;
+        b->scale_var = 0;
+    }
+    return 0;
+}
+
 int vw_call_sample(const vw_call_opt_t *opt, const vw_targets_t *ts, const vw_sample_counts_t *s,
                    const vw_bg_t *bg, double cfdna_ng_ml, vw_calls_t *out)
 {
@@ -92,16 +194,26 @@ int vw_call_sample_known(const vw_call_opt_t *opt, const vw_targets_t *ts, const
 {
     if (!opt || !ts || !s || !bg || !out || s->n != ts->n || !(opt->alpha > 0 && opt->alpha < 1))
         return -EINVAL;
-    int n = ts->n, ret = 0;
+    int n = ts->n, ret = 0, scale = 0;
     if (n == 0)
         return 0;
+    for (int i = 0; i < n; i++)
+        scale |= bg[i].scale_var > 0;
     vw_call_t *cs = calloc((size_t)n, sizeof(*cs));
     double *p = malloc((size_t)n * sizeof(double)), *q = malloc((size_t)n * sizeof(double));
+    double *w = malloc((size_t)n * sizeof(double));
     int *idx = malloc((size_t)n * sizeof(int));
+    vw_bg_t *bs = scale ? malloc((size_t)n * sizeof(*bs)) : NULL;
     size_t m = 0;
-    if (!cs || !p || !q || !idx) {
+    if (!cs || !p || !q || !w || !idx || (scale && !bs)) {
         ret = -ENOMEM;
         goto out;
+    }
+    if (scale) { /* backgrounds not yet scaled to this sample's error level */
+        memcpy(bs, bg, (size_t)n * sizeof(*bs));
+        if ((ret = vw_call_bg_scale(ts, s, known, bs)) < 0)
+            goto out;
+        bg = bs;
     }
     /* pass 1: p-values and everything that does not need the family */
     for (int i = 0; i < n; i++) {
@@ -117,6 +229,7 @@ int vw_call_sample_known(const vw_call_opt_t *opt, const vw_targets_t *ts, const
         r->alt_mean_bq = NAN;
         r->background = bg[i].source;
         r->bg_error = bg[i].mu;
+        r->bg_normals = bg[i].source == VW_BG_PON ? bg[i].n_normals : 0;
         r->detected = -1;
         if (bg[i].noisy)
             r->flags |= VW_FLAG_NOISY_SITE;
@@ -172,12 +285,15 @@ int vw_call_sample_known(const vw_call_opt_t *opt, const vw_targets_t *ts, const
         p[m] = r->p_value;
         idx[m++] = i;
     }
+    int weighted = m > 0 && opt->adjust != VW_ADJ_NONE && therapy_weights(opt, ts, idx, m, w);
     if (m > 0) {
         if (opt->adjust == VW_ADJ_HOLM)
-            ret = vw_stats_holm(p, m, q);
-        else if (opt->adjust == VW_ADJ_BH)
-            ret = vw_stats_bh(p, m, q);
-        else
+            ret = weighted ? vw_stats_holm_weighted(p, w, m, q) : vw_stats_holm(p, m, q);
+        else if (opt->adjust == VW_ADJ_BH) { /* weighted BH: the p / w (Genovese et al. 2006) */
+            for (size_t k = 0; k < m && weighted; k++)
+                q[k] = p[k] / w[k] < 1 ? p[k] / w[k] : 1;
+            ret = vw_stats_bh(weighted ? q : p, m, q);
+        } else
             memcpy(q, p, m * sizeof(double));
         if (ret < 0)
             goto out;
@@ -191,7 +307,9 @@ int vw_call_sample_known(const vw_call_opt_t *opt, const vw_targets_t *ts, const
         if (q[k] < opt->alpha && (r->flags & opt->veto))
             r->flags |= VW_FLAG_FILTERED;
         if (b->mu < 1.0) {
-            ret = vw_stats_lod_bb((long)r->depth, b->mu, b->rho, opt->alpha, n_tests, 0.95, &r->lod95, NULL);
+            /* the strictest per-test level: alpha w / m (alpha / m unweighted) */
+            ret = vw_stats_lod_bb((long)r->depth, b->mu, b->rho, weighted ? opt->alpha * w[k] / (double)m : opt->alpha,
+                                  weighted ? 1 : n_tests, 0.95, &r->lod95, NULL);
             if (ret < 0)
                 goto out;
         }
@@ -204,6 +322,8 @@ out:
     free(p);
     free(q);
     free(idx);
+    free(bs);
+    free(w);
     return ret;
 }
 
@@ -248,6 +368,7 @@ int vw_calls_write_json(FILE *fp, const vw_calls_t *cs, const char *command)
         vw_json_str(fp, vw_flags_str(c->flags, fb, sizeof(fb)));
         fprintf(fp, ", \"background\": \"%s\"", vw_bg_source_name(c->background));
         vw_json_num_field(fp, "bg_error", c->bg_error, "%.4g");
+        vw_json_num_field(fp, "bg_normals", c->bg_normals > 0 ? (double)c->bg_normals : NAN, "%.0f");
         vw_json_num_field(fp, "copies_per_ml", c->copies_per_ml, "%.4g");
         fputc('}', fp);
     }

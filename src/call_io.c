@@ -130,17 +130,18 @@ int vw_flags_parse(const char *s, uint32_t *ret_flags)
 enum {
     K_SAMPLE, K_CHROM, K_POS, K_REF, K_ALT, K_ID, K_GENE, K_PROTEIN, K_CDNA, K_DEPTH, K_REF_COUNT,
     K_ALT_COUNT, K_OTHER_COUNT, K_DISCORDANT, K_ALT_FWD, K_ALT_REV, K_VAF, K_VAF_LO, K_VAF_HI, K_P_VALUE,
-    K_Q_VALUE, K_DETECTED, K_LOD95, K_FLAGS, K_BACKGROUND, K_BG_ERROR, K_COPIES, K_N
+    K_Q_VALUE, K_DETECTED, K_LOD95, K_FLAGS, K_BACKGROUND, K_BG_ERROR, K_COPIES, K_BG_NORMALS, K_N
 };
 
-/* The columns, all required, in the order the writer gives them (the
- * reader finds them by name; any other column is refused). */
+/* The columns in the order the writer gives them (the reader finds them by
+ * name; any other column is refused); all required but bg_normals, which
+ * tables of earlier versions lack. */
 static const vw_table_col_t call_cols[K_N] = {
     {"sample", 1}, {"chrom", 1}, {"pos", 1}, {"ref", 1}, {"alt", 1}, {"id", 1}, {"gene", 1},
     {"protein", 1}, {"cdna", 1}, {"depth", 1}, {"ref_count", 1}, {"alt_count", 1}, {"other_count", 1},
     {"discordant", 1}, {"alt_fwd", 1}, {"alt_rev", 1}, {"vaf", 1}, {"vaf_lo", 1}, {"vaf_hi", 1},
     {"p_value", 1}, {"q_value", 1}, {"detected", 1}, {"lod95", 1}, {"flags", 1}, {"background", 1},
-    {"bg_error", 1}, {"copies_per_ml", 1}};
+    {"bg_error", 1}, {"copies_per_ml", 1}, {"bg_normals", 0}};
 
 /* A tab, then v with 'fmt' or NA. */
 static void put_num(FILE *fp, double v, const char *fmt)
@@ -174,6 +175,7 @@ int vw_calls_write_tsv(FILE *fp, const vw_calls_t *cs)
         fprintf(fp, "\t%s\t%s", vw_flags_str(c->flags, fb, sizeof(fb)), vw_bg_source_name(c->background));
         put_num(fp, c->bg_error, "%.4g");
         put_num(fp, c->copies_per_ml, "%.4g");
+        put_num(fp, c->bg_normals > 0 ? (double)c->bg_normals : NAN, "%.0f");
         fputc('\n', fp);
     }
     return ferror(fp) ? vw_stream_error(fp) : 0;
@@ -237,6 +239,11 @@ static int parse_call_row(char **f, const int *col, vw_call_t *c)
         return K_BG_ERROR;
     if (parse_num(F(K_COPIES), &c->copies_per_ml))
         return K_COPIES;
+    long nn = 0;
+    if (col[K_BG_NORMALS] >= 0 && strcmp(F(K_BG_NORMALS), "NA") != 0 &&
+        (vw_table_parse_long(F(K_BG_NORMALS), 1, INT_MAX, &nn) != 0 || c->background != VW_BG_PON))
+        return K_BG_NORMALS;
+    c->bg_normals = (int)nn;
     if (!isnan(c->vaf) && (c->vaf < 0 || c->vaf > 1))
         return K_VAF;
     return -1;

@@ -12,10 +12,11 @@
 #include "vafwatch/call.h"
 #include "vafwatch/log.h"
 #include "vafwatch/model.h"
+#include "vafwatch/therapy.h"
 #include "cmd.h"
 #include "vafwatch/pipeline.h"
 
-enum { OPT_FLANK = VW_OPT_CMD_FIRST, OPT_NO_SELF, OPT_CFDNA, OPT_SHEET };
+enum { OPT_FLANK = VW_OPT_CMD_FIRST, OPT_NO_SELF, OPT_CFDNA, OPT_SHEET, OPT_THERAPY, OPT_THERAPY_MAP };
 
 static void usage(FILE *fp)
 {
@@ -61,6 +62,12 @@ static void usage(FILE *fp)
             "                           tested on its own at --call-alpha, outside the Holm/BH family of\n"
             "                           the other targets; without SAMPLE= in every sample; repeatable\n"
             "      --cfdna SAMPLE=NG    cfDNA ng per mL plasma of SAMPLE (copies/mL); repeatable\n"
+            "      --therapy NAME       the therapy (a drug or class of the therapy map) of every sample:\n"
+            "                           90 %% of --call-alpha goes to the targets relevant to it, 10 %%\n"
+            "                           to the others (weighted Holm/BH); repeatable [with --events:\n"
+            "                           each patient's treatment_start drugs]\n"
+            "      --therapy-map FILE   therapy-relevance map (class, kind, value) instead of the\n"
+            "                           built-in one (docs/calling.md)\n"
             "Tumour-informed (docs/calling.md):\n"
             "      --sheet FILE         cohort sheet: each patient's own targets (its 'targets' column,\n"
             "                           counted into the inputs with -T) are called in its samples only,\n"
@@ -127,6 +134,9 @@ typedef struct {
     vw_timeline_t *tl;
     vw_run_patients_t rp;
     vw_patient_rows_t *prows;
+    const char *therapy_arg[VW_CALL_MAX_THERAPY], *therapy_map_path;
+    int n_therapy_arg, n_unknown_drug;
+    vw_therapy_map_t *tmap;
 } call_t;
 
 /* One option of call's own; returns -1 to go on or an exit code. */
@@ -166,6 +176,14 @@ static int call_opt(call_t *C, int c, char *arg)
         C->json = arg;
         break;
     case OPT_SHEET: C->sheet = arg; break;
+    case OPT_THERAPY:
+        if (C->n_therapy_arg == VW_CALL_MAX_THERAPY) {
+            vw_error("--therapy: at most %d", VW_CALL_MAX_THERAPY);
+            return VW_EXIT_USAGE;
+        }
+        C->therapy_arg[C->n_therapy_arg++] = arg;
+        break;
+    case OPT_THERAPY_MAP: C->therapy_map_path = arg; break;
     case 'e': C->events = arg; break;
     case 't':
     case '@':
@@ -190,6 +208,8 @@ static int call_parse(call_t *C, int argc, char *argv[])
         {"output-prefix", required_argument, NULL, VW_OPT_OUTPUT_PREFIX},
         {"json", required_argument, NULL, VW_OPT_JSON},
         {"sheet", required_argument, NULL, OPT_SHEET},
+        {"therapy", required_argument, NULL, OPT_THERAPY},
+        {"therapy-map", required_argument, NULL, OPT_THERAPY_MAP},
         {"events", required_argument, NULL, 'e'},
         VW_OPT_THREADS_LONG,
         VW_OPT_COUNT_LONG,
@@ -273,6 +293,60 @@ static void call_check_class(const call_t *C)
     }
 }
 
+/* The therapy map (when a therapy can be known: --therapy or --events)
+ * and the check of the --therapy names.  Logs; returns 0, -1 (data) or
+ * VW_EXIT_USAGE. */
+static int call_therapy_load(call_t *C)
+{
+    if (C->n_therapy_arg == 0 && !C->events)
+        return 0;
+    if (C->therapy_map_path ? vw_therapy_map_read(C->therapy_map_path, &C->tmap) < 0
+                            : !(C->tmap = vw_therapy_map_builtin()))
+        return -1;
+    for (int k = 0; k < C->n_therapy_arg; k++)
+        if (!vw_therapy_class(C->tmap, C->therapy_arg[k])) {
+            vw_error("--therapy: '%s' is neither a class nor a drug of the therapy map%s%s", C->therapy_arg[k],
+                     C->therapy_map_path ? " " : " (built-in; docs/calling.md)",
+                     C->therapy_map_path ? C->therapy_map_path : "");
+            return VW_EXIT_USAGE;
+        }
+    C->co.therapy_map = C->tmap;
+    return 0;
+}
+
+/* The classes of one sample's therapy into C->co: --therapy, else the
+ * drugs of its patient's treatment_start events (a detail of several
+ * drugs split at '+', ',', ';', '/' or space; drugs the map does not know
+ * are skipped, counted for one warning). */
+static void call_therapy(call_t *C, const char *sample)
+{
+    vw_call_opt_t *co = &C->co;
+    co->n_therapy = 0;
+    if (!C->tmap)
+        return;
+    for (int k = 0; k < C->n_therapy_arg; k++)
+        co->therapy[co->n_therapy++] = vw_therapy_class(C->tmap, C->therapy_arg[k]);
+    const vw_patient_t *pat = NULL;
+    if (co->n_therapy > 0 || !C->tl || !vw_timeline_find_sample(C->tl, sample, &pat) || !pat)
+        return;
+    for (size_t e = 0; e < pat->n_events; e++) {
+        if (pat->events[e].type != VW_EVENT_TREATMENT_START)
+            continue;
+        char buf[256], *save = NULL;
+        snprintf(buf, sizeof buf, "%s", pat->events[e].detail);
+        for (char *tok = strtok_r(buf, "+,;/ ", &save); tok; tok = strtok_r(NULL, "+,;/ ", &save)) {
+            const char *cls = vw_therapy_class(C->tmap, tok);
+            int seen = 0;
+            for (int k = 0; k < co->n_therapy && cls; k++)
+                seen |= co->therapy[k] == cls;
+            if (!cls)
+                C->n_unknown_drug++;
+            else if (!seen && co->n_therapy < VW_CALL_MAX_THERAPY)
+                co->therapy[co->n_therapy++] = cls;
+        }
+    }
+}
+
 /* The model, the evidence and the sheet.  Logs; returns 0 or -1. */
 static int call_load(call_t *C)
 {
@@ -329,6 +403,7 @@ static int call_sample(call_t *C, int j, int *n_model, int *n_default)
         vw_warn("%s: the self background of the evidence table was measured with --flank %d, not %ld",
                 s->sample, s->self_flank, flank);
     }
+    call_therapy(C, s->sample);
     const vw_selfbg_t *sb = s->have_self && !C->no_self ? &s->self : NULL;
     if (sb)
         vw_info("%s: self background from %lld positions", s->sample, (long long)s->self.n_pos);
@@ -369,6 +444,9 @@ static int call_all(call_t *C)
         vw_progress_step(&prog, ev->is_bam[j] ? ev->s[j]->n_reads : 0);
     }
     vw_progress_end(&prog);
+    if (C->n_unknown_drug > 0)
+        vw_warn("%d treatment_start drug(s) of %s are not in the therapy map: those samples' discovery is "
+                "not restricted by them", C->n_unknown_drug, C->events);
     n_model /= ev->n > 0 ? ev->n : 1;
     if (C->model && n_model < ev->ts->n)
         vw_warn("%s: %d of %d targets have no site in the model (self or default background used)", C->model_path,
@@ -511,6 +589,8 @@ int main_call(int argc, char *argv[])
             ret = ex;
         else if (call_clash(&C))
             ret = VW_EXIT_USAGE;
+        else if ((ex = call_therapy_load(&C)) != 0)
+            ret = ex > 0 ? ex : VW_EXIT_DATA;
         else if (call_load(&C) == 0 && call_all(&C) == 0 && call_write(&C) == 0) {
             int n_det = 0;
             for (int i = 0; i < C.calls->n; i++)
@@ -525,6 +605,7 @@ int main_call(int argc, char *argv[])
     free(C.bg);
     vw_calls_destroy(C.calls);
     vw_model_destroy(C.model);
+    vw_therapy_map_destroy(C.tmap);
     vw_evidence_free(&C.ev);
     free(C.cf);
     free(C.to.targets);

@@ -14,7 +14,7 @@
 #include "vafwatch/model.h"
 #include "cmd.h"
 
-enum { OPT_VAFMAX = VW_OPT_CMD_FIRST, OPT_NOISY2, OPT_NOISY1, OPT_DATE, OPT_MIN_NDEPTH, OPT_NO_SHRINK };
+enum { OPT_VAFMAX = VW_OPT_CMD_FIRST, OPT_NOISY2, OPT_NOISY1, OPT_DATE, OPT_MIN_NDEPTH, OPT_NO_SHRINK, OPT_NO_SCALE };
 
 static void usage(FILE *fp)
 {
@@ -48,6 +48,9 @@ static void usage(FILE *fp)
             "      --min-normal-depth INT  leave out a normal with fewer fragments at a site [%ld]\n"
             "      --no-shrink          fit each site on its own (no empirical-Bayes shrinkage\n"
             "                           of mu and rho/mu toward the substitution class)\n"
+            "      --no-scale           no error level per normal (with 8 normals or more each\n"
+            "                           normal's level is divided out and 'call' rescales each\n"
+            "                           sample by its own: docs/calling.md)\n"
             "Output:\n"
             "  -o, --output FILE        model file (TSV with '##' provenance lines) [required]\n"
             "      --date               write today's date into the provenance (not reproducible)\n"
@@ -122,6 +125,7 @@ int main_model(int argc, char *argv[])
         {"noisy-frac1", required_argument, NULL, OPT_NOISY1},
         {"min-normal-depth", required_argument, NULL, OPT_MIN_NDEPTH},
         {"no-shrink", no_argument, NULL, OPT_NO_SHRINK},
+        {"no-scale", no_argument, NULL, OPT_NO_SCALE},
         {"output", required_argument, NULL, 'o'},
         {"date", no_argument, NULL, OPT_DATE},
         VW_OPT_THREADS_LONG,
@@ -183,6 +187,7 @@ int main_model(int argc, char *argv[])
             }
             break;
         case OPT_NO_SHRINK: mo.shrink = 0; break;
+        case OPT_NO_SCALE: mo.scale = 0; break;
         case 'o': out = optarg; break;
         case OPT_DATE: date = 1; break;
         case 't':

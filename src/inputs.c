@@ -181,6 +181,8 @@ int vw_call_one_sample(const vw_call_opt_t *co, const vw_model_t *model, const v
             bg[i].source = VW_BG_PON;
             bg[i].noisy = model->s[k].noisy;
             bg[i].rho_unknown = 0;
+            bg[i].scale_var = model->scale_var;
+            bg[i].n_normals = model->s[k].n_normals;
             (*n_model)++;
         } else {
             bg[i] = vw_call_bg_self(sb, t->ref, t->alt, co->bg_floor);
@@ -196,7 +198,9 @@ int vw_call_one_sample(const vw_call_opt_t *co, const vw_model_t *model, const v
         for (int i = 0; i < ts->n; i++)
             known[i] = (unsigned char)vw_call_is_known(co, s->sample, ts->t[i].id);
     }
-    int r = vw_call_sample_known(co, ts, s, bg, known, cfdna_ng_ml, calls);
+    int r = vw_call_bg_scale(ts, s, known, bg); /* bg: the sample's own level (the patient test reads it) */
+    if (r == 0)
+        r = vw_call_sample_known(co, ts, s, bg, known, cfdna_ng_ml, calls);
     free(known);
     if (r < 0)
         vw_error_code(r, "%s: calling", s->sample);

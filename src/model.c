@@ -19,6 +19,86 @@ void vw_model_opt_init(vw_model_opt_t *opt)
     opt->shrink_n0 = 20;
     opt->rho_rel_min = 0.04;
     opt->shrink = 1;
+    opt->scale = 1;
+}
+
+/* 1 when normal j's count at target i enters the error levels: assessed,
+ * deep enough, VAF <= vaf_max, and not above 10 times its expected count
+ * plus 5 (e: n mu L; NaN: not known yet). */
+static int level_row(const vw_count_t *c, const vw_model_opt_t *opt, double e)
+{
+    if (!c->assessed || c->depth <= 0 || c->depth < opt->min_depth ||
+        (double)c->alt > opt->fit.vaf_max * (double)c->depth)
+        return 0;
+    return !((double)c->alt > 10.0 * e + 5.0);
+}
+
+/* Error level L_j of every normal (docs: vw_model_fit()) into lvl[] and
+ * their between-sample variance into *ret_var (0: not scaled, fewer than
+ * VW_MODEL_SCALE_MIN_NORMALS normals or fewer than 2 targets).  Returns 0 or -ENOMEM. */
+static int normal_levels(const vw_targets_t *ts, vw_sample_counts_t *const *normals, int n,
+                         const vw_model_opt_t *opt, double *lvl, double *ret_var)
+{
+    for (int j = 0; j < n; j++)
+        lvl[j] = 1.0;
+    *ret_var = 0;
+    if (!opt->scale || n < VW_MODEL_SCALE_MIN_NORMALS || ts->n < 2)
+        return 0;
+    double *mu = malloc((size_t)ts->n * sizeof(double)), *ex = malloc((size_t)n * sizeof(double));
+    if (!mu || !ex) {
+        free(mu);
+        free(ex);
+        return -ENOMEM;
+    }
+    for (int i = 0; i < ts->n; i++)
+        mu[i] = NAN;
+    for (int it = 0; it < 20; it++) {
+        for (int i = 0; i < ts->n; i++) {
+            double X = 0, D = 0;
+            for (int j = 0; j < n; j++) {
+                const vw_count_t *c = &normals[j]->c[i];
+                if (level_row(c, opt, (double)c->depth * mu[i] * lvl[j])) {
+                    X += (double)c->alt;
+                    D += (double)c->depth * lvl[j];
+                }
+            }
+            mu[i] = D > 0 ? (X + 0.5) / (D + 1.0) : NAN;
+        }
+        double sum = 0;
+        int k = 0;
+        for (int j = 0; j < n; j++) {
+            double X = 0, E = 0;
+            for (int i = 0; i < ts->n; i++) {
+                const vw_count_t *c = &normals[j]->c[i];
+                double e = (double)c->depth * mu[i];
+                if (isfinite(mu[i]) && level_row(c, opt, e * lvl[j])) {
+                    X += (double)c->alt;
+                    E += e;
+                }
+            }
+            ex[j] = E; /* a normal with no usable site keeps level 1 */
+            lvl[j] = E > 0 ? (X + 0.5) / (E + 0.5) : 1.0;
+            sum += E > 0 ? lvl[j] : 0;
+            k += E > 0;
+        }
+        for (int j = 0; j < n && k > 0; j++)
+            if (ex[j] > 0)
+                lvl[j] *= (double)k / sum;
+    }
+    /* the spread of the levels less their counting variance L / E */
+    double v = 0, cnt = 0;
+    int k = 0;
+    for (int j = 0; j < n; j++)
+        k += ex[j] > 0;
+    for (int j = 0; j < n && k >= 3; j++)
+        if (ex[j] > 0) {
+            v += (lvl[j] - 1.0) * (lvl[j] - 1.0) / (double)(k - 1);
+            cnt += lvl[j] / (ex[j] + 0.5) / (double)k;
+        }
+    *ret_var = k < 3 ? 0 : v - cnt > 1e-3 ? v - cnt : 1e-3;
+    free(mu);
+    free(ex);
+    return 0;
 }
 
 /* Substitution class of a site: 0-5 for SNVs, 6 for anything else. */
@@ -166,13 +246,16 @@ int vw_model_fit(vw_model_t *m, const vw_targets_t *ts, vw_sample_counts_t *cons
         opt = &d;
     }
     long *x = malloc((size_t)n * sizeof(long)), *dp = malloc((size_t)n * sizeof(long));
+    double *lvl = malloc((size_t)n * sizeof(double));
     int ret = 0;
-    if (!x || !dp) {
+    if (!x || !dp || !lvl) {
         ret = -ENOMEM;
         goto out;
     }
     m->n_normals = n;
     m->build = ts->build;
+    if ((ret = normal_levels(ts, normals, n, opt, lvl, &m->scale_var)) < 0)
+        goto out;
     for (int i = 0; i < ts->n && ret == 0; i++) {
         size_t k = 0;
         int n_cov = 0, n1 = 0, n2 = 0;
@@ -181,7 +264,9 @@ int vw_model_fit(vw_model_t *m, const vw_targets_t *ts, vw_sample_counts_t *cons
             if (!c->assessed || c->depth <= 0 || c->depth < opt->min_depth)
                 continue;
             x[k] = (long)c->alt;
-            dp[k] = (long)c->depth;
+            dp[k] = lround((double)c->depth * lvl[j]); /* the depth of a sample of level 1 */
+            if (dp[k] < x[k] || dp[k] < 1)
+                dp[k] = x[k] > 1 ? (long)x[k] : 1;
             k++;
             n_cov++;
             n1 += c->alt >= 1;
@@ -219,6 +304,7 @@ int vw_model_fit(vw_model_t *m, const vw_targets_t *ts, vw_sample_counts_t *cons
 out:
     free(x);
     free(dp);
+    free(lvl);
     return ret;
 }
 
@@ -254,6 +340,8 @@ int vw_model_write_tsv(FILE *fp, const vw_model_t *m, const char *const *prov, i
     fprintf(fp, "##n_normals=%d\n", m->n_normals);
     if (m->build != VW_BUILD_UNKNOWN)
         fprintf(fp, "##build=%s\n", vw_build_name(m->build));
+    if (m->scale_var > 0)
+        fprintf(fp, "##sample_scale_var=%.10g\n", m->scale_var);
     (void)vw_table_put_header(fp, mcols, N_MCOLS); /* a stream error is seen below */
     for (int i = 0; i < m->n; i++) {
         const vw_model_site_t *s = &m->s[i];
@@ -290,6 +378,11 @@ static int model_meta(vw_model_t *m, const char *path, long line, const char *s)
             return VW_EPARSE;
         }
         m->n_normals = (int)v;
+    } else if (strncmp(s, "##sample_scale_var=", 19) == 0) {
+        if (vw_table_parse_double(s + 19, 0, 0, 1e6, &m->scale_var) != 0) {
+            vw_error("%s:%ld: field 'sample_scale_var': invalid value '%s'", path, line, s + 19);
+            return VW_EPARSE;
+        }
     } else if (strncmp(s, "##build=", 8) == 0) {
         if ((m->build = vw_build_parse(s + 8)) == VW_BUILD_UNKNOWN) {
             vw_error("%s:%ld: field 'build': invalid value '%s'", path, line, s + 8);

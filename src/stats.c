@@ -563,6 +563,38 @@ int vw_stats_holm(const double *p, size_t m, double *ret_adj)
     return 0;
 }
 
+int vw_stats_holm_weighted(const double *p, const double *w, size_t m, double *ret_adj)
+{
+    if (!p || !w || !ret_adj || m == 0)
+        return -EINVAL;
+    double wsum = 0;
+    for (size_t i = 0; i < m; i++) {
+        if (!is_prob(p[i]) || !(w[i] > 0) || isinf(w[i]))
+            return -EINVAL;
+        wsum += w[i];
+    }
+    pidx_t *s = malloc(m * sizeof(*s));
+    if (!s)
+        return -ENOMEM;
+    for (size_t i = 0; i < m; i++) {
+        s[i].p = p[i] / w[i];
+        s[i].i = i;
+    }
+    qsort(s, m, sizeof(*s), pidx_cmp);
+    double run = 0.0, rest = wsum;
+    for (size_t k = 0; k < m; k++) {
+        double v = s[k].p * rest;
+        rest -= w[s[k].i];
+        if (v > 1.0) v = 1.0;
+        if (v > run) run = v;
+        s[k].p = run;
+    }
+    for (size_t k = 0; k < m; k++)
+        ret_adj[s[k].i] = s[k].p;
+    free(s);
+    return 0;
+}
+
 int vw_stats_bh(const double *p, size_t m, double *ret_q)
 {
     pidx_t *s = NULL;
@@ -1029,6 +1061,82 @@ static int growth_wls(const double *t, const long *x, const long *n, size_t m, i
     e->hi = r + tq * se;
     growth_td(e);
     return 0;
+}
+
+int vw_stats_growth_quasi(const double *t, const long *x, const long *n, const double *bg, size_t m,
+                          vw_growth_est_t *ret)
+{
+    if (!t || !x || !n || !ret || m == 0)
+        return -EINVAL;
+    double *y = malloc(m * sizeof(double));
+    if (!y)
+        return -ENOMEM;
+    double tb = 0, N = 0, Y = 0;
+    int k = 0, pos = 0, rc = -EINVAL;
+    for (size_t i = 0; i < m; i++) {
+        double b = bg ? bg[i] : 0;
+        if (x[i] < 0 || n[i] < 0 || x[i] > n[i] || !isfinite(t[i]) || !(b >= 0 && b < 1))
+            goto out;
+        y[i] = n[i] > 0 ? fmax((double)x[i] - (double)n[i] * b, 0.0) : 0;
+        if (n[i] == 0)
+            continue;
+        k++;
+        pos += y[i] > 0;
+        tb += t[i];
+        N += (double)n[i];
+        Y += y[i];
+    }
+    if (pos < 3 || k < 3)
+        goto out;
+    tb /= k;
+    /* Newton on the Poisson log-likelihood of y (real counts), centred t */
+    double a = log(Y / N), r = 0, haa = 0, har = 0, hrr = 0;
+    for (int it = 0; it < 200; it++) {
+        double ga = 0, gr = 0;
+        haa = har = hrr = 0;
+        for (size_t i = 0; i < m; i++) {
+            if (n[i] == 0)
+                continue;
+            double u = t[i] - tb, mu = (double)n[i] * exp(a + r * u);
+            ga += y[i] - mu;
+            gr += (y[i] - mu) * u;
+            haa += mu;
+            har += mu * u;
+            hrr += mu * u * u;
+        }
+        double det = haa * hrr - har * har;
+        if (!(det > 0)) {
+            rc = VW_ESTATS;
+            goto out;
+        }
+        double da = (hrr * ga - har * gr) / det, dr = (haa * gr - har * ga) / det;
+        a += da;
+        r += dr;
+        if (fabs(dr) <= 1e-13 * (1 + fabs(r)) && fabs(da) <= 1e-12)
+            break;
+    }
+    double phi = 0, var_r = haa / (haa * hrr - har * har);
+    for (size_t i = 0; i < m; i++)
+        if (n[i] > 0) {
+            double mu = (double)n[i] * exp(a + r * (t[i] - tb));
+            phi += (y[i] - mu) * (y[i] - mu) / mu;
+        }
+    phi /= (double)(k - 2);
+    double se = sqrt(var_r * (phi > 1 ? phi : 1)), tq = gsl_cdf_tdist_Pinv(0.975, (double)(k - 2));
+    if (!isfinite(r) || !isfinite(a) || !isfinite(se) || !isfinite(tq)) {
+        rc = VW_ESTATS;
+        goto out;
+    }
+    ret->a = a - r * tb;
+    ret->r = r;
+    ret->se = se;
+    ret->lo = r - tq * se;
+    ret->hi = r + tq * se;
+    growth_td(ret);
+    rc = 0;
+out:
+    free(y);
+    return rc;
 }
 
 typedef struct {

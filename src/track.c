@@ -269,10 +269,10 @@ static int fit_window(const vw_track_draw_t *d, size_t n, int32_t from, int32_t 
 {
     memset(f, 0, sizeof(*f));
     f->r = f->r_lo = f->r_hi = f->td = f->td_lo = f->td_hi = NAN;
-    double *t = malloc((n ? n : 1) * sizeof(double));
+    double *t = malloc((n ? n : 1) * sizeof(double)), *bg = malloc((n ? n : 1) * sizeof(double));
     long *x = malloc((n ? n : 1) * sizeof(long)), *nn = malloc((n ? n : 1) * sizeof(long));
     int rc = -ENOMEM;
-    if (!t || !x || !nn)
+    if (!t || !x || !nn || !bg)
         goto out;
     size_t m = 0;
     int det = 0;
@@ -281,27 +281,29 @@ static int fit_window(const vw_track_draw_t *d, size_t n, int32_t from, int32_t 
             continue;
         t[m] = (double)(d[i].date - d[0].date);
         x[m] = d[i].alt;
+        bg[m] = d[i].bg_error >= 0 && d[i].bg_error < 1 ? d[i].bg_error : 0; /* NaN: none known */
         nn[m++] = d[i].depth;
         det += d[i].state == VW_DRAW_DET;
     }
     rc = 0;
     if (det < 3)
         goto out;
-    vw_growth_t g;
-    if (vw_stats_growth_fit(t, x, nn, m, &g) != 0)
+    vw_growth_est_t g;
+    /* the quasi-Poisson fit with each draw's expected background count
+     * subtracted: unbiased under per-draw noise, its interval widened by the
+     * Pearson scale (statistics.md section 9; coverage in tracking.md) */
+    if (vw_stats_growth_quasi(t, x, nn, bg, m, &g) != 0)
         goto out; /* degenerate window: no fit, not an error */
-    /* the weighted least squares on log(x/n) with the scale phi from the residuals
-     * (never below 1) and Student's t: over-dispersion-aware, unlike the Poisson
-     * GLM's profile interval (statistics.md section 9; coverage in tracking.md) */
     f->ok = 1;
     f->n_draws = (int)m;
-    f->r = g.wls.r;
-    f->r_lo = g.wls.lo;
-    f->r_hi = g.wls.hi;
-    f->td = g.wls.td;
-    f->td_lo = g.wls.td_lo;
-    f->td_hi = g.wls.td_hi;
+    f->r = g.r;
+    f->r_lo = g.lo;
+    f->r_hi = g.hi;
+    f->td = g.td;
+    f->td_lo = g.td_lo;
+    f->td_hi = g.td_hi;
 out:
+    free(bg);
     free(t);
     free(x);
     free(nn);

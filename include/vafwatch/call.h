@@ -58,6 +58,7 @@ typedef struct {
     uint32_t flags;      /* VW_FLAG_* */
     vw_bg_source_t background;
     double bg_error;     /* background error rate used (mu) */
+    int bg_normals;      /* normals the panel's site rests on (background pon); 0: not a panel */
     double copies_per_ml; /* mutant copies per mL plasma, NaN without cfDNA concentration */
 } vw_call_t;
 
@@ -99,6 +100,8 @@ typedef enum { VW_ADJ_HOLM = 0, VW_ADJ_BH = 1, VW_ADJ_NONE = 2 } vw_adjust_t;
 typedef enum { VW_CI_CP = 0, VW_CI_WILSON = 1 } vw_ci_kind_t;
 
 #define VW_CALL_MAX_KNOWN 256
+#define VW_CALL_MAX_THERAPY 16
+struct vw_therapy_map_s;
 
 typedef struct {
     double alpha;            /* detected when q_value < alpha [0.05, family-wise with Holm] */
@@ -120,6 +123,15 @@ typedef struct {
      * borrowed strings; vw_call_is_known() reads them [none] */
     const char *known[VW_CALL_MAX_KNOWN];
     int n_known;
+    /* therapy relevance (docs/calling.md): with a map and the classes of the
+     * sample's therapy, the discovery family is a weighted Holm (weighted BH)
+     * that spends 1 - off_share of alpha on the targets the map makes
+     * relevant to one of the classes and off_share on the others (equal
+     * weights when either group is empty); borrowed [none, 0.1] */
+    const struct vw_therapy_map_s *therapy_map;
+    const char *therapy[VW_CALL_MAX_THERAPY];
+    int n_therapy;
+    double off_share;
 } vw_call_opt_t;
 
 /* 1 when opt->known names target 'id' for every sample or for 'sample'. */
@@ -133,6 +145,10 @@ typedef struct {
     vw_bg_source_t source;
     int noisy;               /* the model flags the site as noisy */
     int rho_unknown;         /* the over-dispersion could not be estimated (rho 0 assumed) */
+    int n_normals;           /* normals the model's site rests on (pon), else 0 */
+    double scale_var;        /* > 0: a model fitted on normals scaled by their own error level
+                              * (vw_model_t.scale_var); the call rescales mu and rho by the
+                              * sample's level (vw_call_sample_known()); 0: used as given */
 } vw_bg_t;
 
 /* The self background of an SNV ref>alt from a sample's own counts
@@ -145,6 +161,19 @@ typedef struct {
  * default: mu = floor, rho = 0, rho_unknown = 1, source VW_BG_DEFAULT.
  * 'sb' may be NULL (default). */
 vw_bg_t vw_call_bg_self(const vw_selfbg_t *sb, const char *ref, const char *alt, double floor);
+
+/* A sample's error level: the rates of one library share a multiplier.
+ * For every bg[i] with scale_var > 0 (a model fitted on level-scaled
+ * normals), the level L of the sample is estimated from its other targets
+ * j (scaled sites, assessed, not known -- known[j] or t->known --, VAF <=
+ * 0.1 and x_j <= 10 n_j mu_j + 5): with X = sum x_j and E = sum n_j mu_j
+ * over them, leaving target i out, and a gamma prior of mean 1 and
+ * variance scale_var, L = (X + a) / (E + a) with a = 1 / scale_var, of
+ * relative variance v = 1 / (X + a).  Then mu = min(mu L, 0.5) and
+ * rho / mu grows from r to r + v + r v (at most rho 0.1); scale_var is
+ * set to 0 (done).  'known' may be NULL.  Returns 0 or -EINVAL. */
+int vw_call_bg_scale(const vw_targets_t *ts, const vw_sample_counts_t *s, const unsigned char *known,
+                     vw_bg_t *bg) VW_WARN_UNUSED;
 
 /* Two-sided binomial test of the alt strands against the ref strand ratio:
  * X = alt_fwd ~ Bin(alt_fwd + alt_rev, p0), p0 = (ref_fwd + 0.5) /

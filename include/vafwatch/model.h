@@ -16,6 +16,7 @@
  *   ##vafwatch_model=1
  *   ##vafwatchVersion=..., ##vafwatchCommand=..., ##n_normals=N,
  *   ##options=vaf_max=0.1;pseudo_alt=0.5;...  (##date=YYYY-MM-DD when asked)
+ *   ##sample_scale_var=V  (a model fitted on level-scaled normals, below)
  *   #chrom pos ref alt id n_normals depth_total alt_total mu rho noisy
  * pos is 1-based; n_normals counts the normals used in the fit; noisy is
  * yes/no.
@@ -35,6 +36,8 @@
 #include "vafwatch/util.h"
 
 #define VW_MODEL_VERSION 1
+/* fewer normals than this: no error levels (their spread would be a guess) */
+#define VW_MODEL_SCALE_MIN_NORMALS 8
 
 typedef struct {
     vw_bbfit_opt_t fit;   /* vw_stats_bbfit options (defaults of stats.h) */
@@ -44,6 +47,8 @@ typedef struct {
     double shrink_n0;     /* empirical Bayes: weight, in normals, of the class's relative
                            * over-dispersion against the site's own [20] */
     double rho_rel_min;   /* floor of rho / mu (a 20 % CV of the rate between samples) [0.04] */
+    int scale;            /* 1: each normal's error level (below) is estimated and divided out
+                           * before the sites are fitted [1] */
     int shrink;           /* 1: empirical-Bayes shrinkage across sites (below); 0: each site on
                            * its own (mu as vw_stats_bbfit(), rho = max(own, floor)) [1] */
 } vw_model_opt_t;
@@ -68,6 +73,10 @@ typedef struct {
     vw_model_site_t *s;
     int n_normals;        /* normals in the panel */
     vw_build_t build;     /* build of the normals' targets ('##build=' line), UNKNOWN if not said */
+    double scale_var;     /* > 0: the sites were fitted on normals scaled by their error level
+                           * (one multiplier of every site's rate per sample), and this is the
+                           * between-sample variance of that level ('##sample_scale_var=');
+                           * 0: not scaled (a model of older versions) */
 } vw_model_t;
 
 /* Empty model; caller owns; free with vw_model_destroy().  NULL on ENOMEM. */
@@ -89,6 +98,16 @@ void vw_model_destroy(vw_model_t *m);
  * (a site without its own estimate takes r_c); r = max(r, rho_rel_min),
  * plus the uncertainty of the panel's mean, 1 / (X + 0.5) + r / J (a
  * predictive over-dispersion); rho = r mu, at most fit.rho_max.
+ * Error level (opt->scale): the rates of one sample share a multiplier
+ * (library, run); normal j's level is L_j = sum_i x_ij / sum_i n_ij mu_i
+ * over its sites with VAF <= vaf_max (iterated with the sites' pooled
+ * rates, mean level 1), and site i is fitted on the depths n_ij L_j, so
+ * mu and rho describe a sample of level 1; scale_var = the variance of
+ * the L_j less their counting variance (at least 1e-3).  With fewer than
+ * VW_MODEL_SCALE_MIN_NORMALS normals (or with opt->scale 0) nothing is
+ * scaled and scale_var = 0.  The call
+ * estimates a sample's own level from its other targets
+ * (vw_call_sample_known()).
  * Returns 0, -EINVAL, -ENOMEM or a vw_stats_bbfit() error. */
 int vw_model_fit(vw_model_t *m, const vw_targets_t *ts, vw_sample_counts_t *const *normals, int n,
                  const vw_model_opt_t *opt) VW_WARN_UNUSED;

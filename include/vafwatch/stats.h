@@ -181,6 +181,16 @@ int vw_stats_pvalue(long x, long n, double mu, double rho, double *ret_p) VW_WAR
  * or NaN) or -ENOMEM. */
 int vw_stats_holm(const double *p, size_t m, double *ret_adj) VW_WARN_UNUSED;
 
+/* Weighted Holm (Holm 1979, section 5): weights w_i > 0; with the ratios
+ * p_i / w_i sorted ascending (ties in input order) and W_(j) the sum of the
+ * weights of the ratios from the j-th on,
+ *   adj_(i) = max_{j <= i} min(1, W_(j) p_(j) / w_(j)).
+ * Rejecting adj < alpha keeps the family-wise error at alpha; equal weights
+ * give vw_stats_holm().  Weights summing to m spend alpha w_i / m on test
+ * i at the first step.  Returns 0, -EINVAL (NULL, m == 0, a p outside
+ * [0,1], a weight not > 0 or infinite) or -ENOMEM. */
+int vw_stats_holm_weighted(const double *p, const double *w, size_t m, double *ret_adj) VW_WARN_UNUSED;
+
 /* Benjamini-Hochberg (1995) q-values (false discovery rate):
  *   q_(i) = min_{j >= i} min(1, m p_(j) / j),
  * monotone in p and capped at 1; same conventions as vw_stats_holm(). */
@@ -357,6 +367,22 @@ typedef struct {
  */
 int vw_stats_growth_fit(const double *t, const long *x, const long *n, size_t m,
                         vw_growth_t *ret_fit) VW_WARN_UNUSED;
+
+/*
+ * Quasi-Poisson growth fit with the background subtracted (the fit `track`
+ * reports, docs/tracking.md): y_i = max(x_i - n_i bg_i, 0) (bg may be NULL:
+ * 0), log E[y_i] = log n_i + a + r t_i over the points with n_i > 0
+ * (zeros count), fitted by Newton on the Poisson likelihood of the real
+ * y_i; the Pearson scale phi = sum (y - mu)^2 / mu / (k - 2), k the points
+ * with n > 0, widens the Wald standard error by sqrt(max(phi, 1)); the CI
+ * is r +- t_(0.975, k - 2) se.  A multiplicative per-draw noise shifts the
+ * intercept, not the slope, so r is unbiased where log(x/n) regressions
+ * (and a background left in) are not.  Needs 3 points with y > 0 and 3
+ * with n > 0.  Returns 0, -EINVAL (NULL, m == 0, bad counts, a bg outside
+ * [0,1), too few points), -ENOMEM or VW_ESTATS.
+ */
+int vw_stats_growth_quasi(const double *t, const long *x, const long *n, const double *bg, size_t m,
+                          vw_growth_est_t *ret_fit) VW_WARN_UNUSED;
 
 /* ===================================================================== */
 /* Page's CUSUM for a binomial series (Page, Biometrika 1954)             */

@@ -25,10 +25,13 @@ binary (model build, call, track with every rule) and prints:
     background;
   * the per-patient false emergence of every rule and background (null
     patients, 10 draws 28 days apart, no mutant), and with one artefact draw;
+  * the per-sample family-wise error with a therapy (--therapy cetuximab,
+    osimertinib: the weighted discovery family of docs/calling.md);
   * a sensitivity grid (VAF 0.1/0.25/0.5/1 % x 1,000/2,000/5,000/20,000
-    fragments) for one target tested with the catalogue and tested on its own
-    (--known), beside the exact binomial oracle (true mean error known) at the
-    same level.
+    fragments) for one target (KRAS G12D) tested with the catalogue, with the
+    catalogue under --therapy cetuximab and on its own (--known), beside the
+    exact binomial oracle (true mean error known) at the same level; and
+    EGFR T790M at 5,000 fragments under --therapy osimertinib.
 
 Usage: tests/bench/calibrate.py [--vafwatch build/src/vafwatch] [--patients N]
                                 [--grid-samples N] [--full] [--seed S] [--workdir DIR]
@@ -57,7 +60,8 @@ N_DRAWS = 10
 DRAW_GAP = 28
 ARTEFACT_ERR = 4e-3
 ALPHA = 0.05
-SELF_DISP = True  # write the flank moments of the self background (--no-self-disp: the older 16 fields)
+SELF_DISP = True
+THERAPIES = ("cetuximab", "osimertinib")  # write the flank moments of the self background (--no-self-disp: the older 16 fields)
 
 
 def sub_class(ref, alt):
@@ -321,6 +325,15 @@ def main():
                     by_sample[c["sample"]] = by_sample.get(c["sample"], False) or c["detected"] == "yes"
                 print(f"{scen:8s} {bg:4s} per-test p < 0.01       {rate(fp, len(tested))}")
                 print(f"{scen:8s} {bg:4s} per-sample FWER          {rate(sum(by_sample.values()), len(by_sample))}")
+                for drug in THERAPIES:  # the weighted discovery family of a therapy (docs/calling.md)
+                    tpre = pre + "." + drug
+                    run([vw, "call", "--quiet", "--output-prefix", tpre, "--therapy", drug]
+                        + (["-m", pon] if bg == "pon" else []) + [table])
+                    by_sample = {}
+                    for c in read_tsv(tpre + ".vafwatch.calls.tsv"):
+                        by_sample[c["sample"]] = by_sample.get(c["sample"], False) or c["detected"] == "yes"
+                    print(f"{scen:8s} {bg:4s} per-sample FWER --therapy {drug:11s} "
+                          f"{rate(sum(by_sample.values()), len(by_sample))}")
             for rule in rules:
                 tp = os.path.join(wd, f"{scen}.{bg}.{rule}")
                 run([vw, "track", "--quiet", "--sheet", sheet, "-e", events, "--rule", rule, "--output-prefix", tp,
@@ -353,25 +366,34 @@ def main():
     # sensitivity grid: target 0 carries the mutant, the others are null
     ti = next(i for i, t in enumerate(targets) if t[4].startswith("KRAS_G12D"))
     ids = [t[4] for t in targets]
+    grid(a, rnd, w, wd, vw, pon, ids, ti, "cetuximab", (1000, 2000, 5000, 20000), (0.001, 0.0025, 0.005, 0.01))
+    # an EGFR inhibitor makes T790M one of few relevant targets
+    ti = next(i for i, t in enumerate(targets) if t[4].startswith("EGFR_T790M"))
+    grid(a, rnd, w, wd, vw, pon, ids, ti, "osimertinib", (5000,), (0.001, 0.0025, 0.005))
+
+
+def grid(a, rnd, w, wd, vw, pon, ids, ti, drug, depths, vafs):
+    """Detection of target ti in the catalogue call, with --therapy drug and
+    with --known, beside the binomial oracles at alpha / #targets and alpha."""
     print("# sensitivity of %s (site mean error %.2e), %d samples per cell, panel background"
           % (ids[ti], w.mean_err(ti), a.grid_samples))
-    print("#vaf\tdepth\tcatalogue\toracle_alpha/%d\tknown\toracle_alpha" % len(targets))
-    for depth in (1000, 2000, 5000, 20000):
-        for f in (0.001, 0.0025, 0.005, 0.01):
-            name = f"grid_{depth}_{f}"
+    print("#vaf\tdepth\tcatalogue\toracle_alpha/%d\t%s\tknown\toracle_alpha" % (len(ids), drug))
+    for depth in depths:
+        for f in vafs:
+            name = f"grid_{ids[ti][:10]}_{depth}_{f}"
             samples = [sample_rows(rnd, w, "%s_%04d" % (name, k), depth=depth, signal=(ti, f))
                        for k in range(a.grid_samples)]
             table = os.path.join(wd, name + ".counts.tsv")
             write_table(table, samples)
             res = []
-            for known in (False, True):
-                pre = os.path.join(wd, name + (".known" if known else ".cat"))
-                run([vw, "call", "--quiet", "-m", pon, "--output-prefix", pre] + (["--known", ids[ti]] if known else []) + [table])
+            for mode, extra in (("cat", []), ("therapy", ["--therapy", drug]), ("known", ["--known", ids[ti]])):
+                pre = os.path.join(wd, name + "." + mode)
+                run([vw, "call", "--quiet", "-m", pon, "--output-prefix", pre] + extra + [table])
                 det = sum(c["detected"] == "yes" for c in read_tsv(pre + ".vafwatch.calls.tsv") if c["id"] == ids[ti])
                 res.append(det / a.grid_samples)
             err = w.mean_err(ti)
-            print("%.4g\t%d\t%.3f\t%.3f\t%.3f\t%.3f" % (f, depth, res[0], oracle_power(depth, f, err, ALPHA / len(targets)),
-                                                    res[1], oracle_power(depth, f, err, ALPHA)))
+            print("%.4g\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f" % (f, depth, res[0], oracle_power(depth, f, err, ALPHA / len(ids)),
+                                                         res[1], res[2], oracle_power(depth, f, err, ALPHA)))
             sys.stdout.flush()
 
 

@@ -146,6 +146,11 @@
 1	-	ev_good\.vcf: no sample column named 'S9'	{VW} count --no-builtin -T {F}/t.tsv -s S9 -o {O}/x.tsv {F}/ev_good.vcf
 # --- evidence tables (written by count, read by call and model) -------------------------------
 0	-	-	{VW} call --no-builtin -T {F}/t.tsv --output-prefix {O}/p {F}/evt_good.tsv
+# the therapy-relevance map (docs/calling.md): an unknown therapy is a usage error, a bad map a data error
+2	-	--therapy: 'nodrug' is neither a class nor a drug	{VW} call --no-builtin -T {F}/t.tsv --therapy nodrug --output-prefix {O}/p {F}/evt_good.tsv
+1	-	tm\.tsv:2: column 'kind': unknown kind 'pathway'	printf 'class\tkind\tvalue\nx\tpathway\tMAPK\n' > {O}/tm.tsv && {VW} call --no-builtin -T {F}/t.tsv --therapy-map {O}/tm.tsv --therapy x --output-prefix {O}/p {F}/evt_good.tsv; r=$?; rm -f {O}/tm.tsv; exit $r
+1	-	tm\.tsv:2: column 'value': invalid value 'p\.T790M' \(GENE:p\.CHANGE\)	printf 'class\tkind\tvalue\nx\tprotein\tp.T790M\n' > {O}/tm.tsv && {VW} call --no-builtin -T {F}/t.tsv --therapy-map {O}/tm.tsv --therapy x --output-prefix {O}/p {F}/evt_good.tsv; r=$?; rm -f {O}/tm.tsv; exit $r
+0	-	-	printf 'class\tkind\tvalue\nx\tgene\tKRAS\n' > {O}/tm.tsv && {VW} call --no-builtin -T {F}/t.tsv --therapy-map {O}/tm.tsv --therapy x --output-prefix {O}/p {F}/evt_good.tsv; r=$?; rm -f {O}/tm.tsv; exit $r
 # found by review: a mean quality of 1e300 or inf was converted to an integer (undefined behaviour)
 1	-	evt_bq\.tsv:2: column 'alt_mean_bq': invalid value '1e300'	{VW} call --no-builtin -T {F}/t.tsv --output-prefix {O}/p {F}/evt_bq.tsv
 1	-	evt_mq\.tsv:2: column 'alt_mean_mq': invalid value 'inf'	{VW} call --no-builtin -T {F}/t.tsv --output-prefix {O}/p {F}/evt_mq.tsv

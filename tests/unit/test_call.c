@@ -380,7 +380,29 @@ static void test_bg_self(void **state)
     b = vw_call_bg_self(&sd, "C", "T", 1e-5);
     assert_int_equal(b.rho_unknown, 0);
     assert_true(fabs(b.mu / (20.5 / 4001.0) - 1) < 1e-12);
-    assert_true(fabs(b.rho / (2123.0 / 596403.0) - 1) < 1e-12);
+    /* one class: its relative rho r = (2123/596403) / (20/4000), grown by the
+     * uncertainty of a new site, r (1 + 1/J), and of the class mean, 1 / (x + 0.5) */
+    double r1 = 2123.0 / 596403.0 / 0.005, rp = r1 * 1.25 + 1 / 20.5;
+    assert_rel(b.rho, rp * 20.5 / 4001.0, 1e-12);
+    /* a second class (C>A) of 200 positions with half of that relative rho
+     * (the same moments with x^2/n shrunk: S = sxx - X^2/N): C>T is shrunk
+     * toward the positions' mean, r = (4 r1 + 120 rbar) / 124, rbar = (4 r1 +
+     * 200 r1/2) / 204 */
+    sd.have_disp = 1;
+    sd.n[VW_SUB_CA] = 200000;
+    sd.x[VW_SUB_CA] = 1000;
+    sd.j[VW_SUB_CA] = 200;
+    sd.snn[VW_SUB_CA] = 200 * 1e6;
+    double p_ca = 0.005, den = 200000 - 200e6 / 200000 - 199;
+    sd.sxx[VW_SUB_CA] = (r1 / 2 * p_ca * den + 199) * p_ca * (1 - p_ca) + 1000.0 * 1000 / 200000;
+    double rbar = (4 * r1 + 200 * r1 / 2) / 204, rs = (4 * r1 + 120 * rbar) / 124;
+    b = vw_call_bg_self(&sd, "C", "T", 1e-5);
+    assert_rel(b.rho, (rs * 1.25 + 1 / 20.5) * 20.5 / 4001.0, 1e-9);
+    b = vw_call_bg_self(&sd, "C", "A", 1e-5);
+    rs = (200 * r1 / 2 + 120 * rbar) / 320;
+    assert_rel(b.rho, (rs * 1.005 + 1 / 1000.5) * 1000.5 / 200001.0, 1e-9);
+    sd.j[VW_SUB_CA] = 0;
+    b = vw_call_bg_self(&sd, "C", "T", 1e-5);
     /* the flag on a tested call with that binomial background */
     vw_targets_t *ts = mk_targets(1);
     vw_sample_counts_t *s = mk_sample(ts, "S");
@@ -409,6 +431,77 @@ static void test_bg_self(void **state)
     assert_int_equal(vw_sub_class("T", "G"), VW_SUB_TG);
     assert_int_equal(vw_sub_class("G", "T"), VW_SUB_CA);
     assert_int_equal(vw_sub_class("A", "A"), -1);
+}
+
+/* A sample's error level (vw_call_bg_scale), by hand: four targets of
+ * mu 1e-3, rho 1e-4 (r = 0.1), scale_var 0.25 (a = 4), 10,000 fragments,
+ * alt 20, 30, 10 and 500 (VAF 5 %: more than 10 x 10 + 5, not a level
+ * site).  Target 0: the others that count are 1 and 2, X = 40, E = 20:
+ * L = 44 / 24, v = 1 / 44; target 3: X = 60, E = 30: L = 64 / 34, v = 1/64.
+ * mu = 1e-3 L and rho = (r + v + r v) mu; scale_var 0 after (done). */
+static void test_bg_scale(void **state)
+{
+    (void)state;
+    vw_targets_t *ts = mk_targets(4);
+    vw_sample_counts_t *s = mk_sample(ts, "S");
+    long alt[4] = {20, 30, 10, 500};
+    for (int i = 0; i < 4; i++)
+        set(&s->c[i], 10000, alt[i]);
+    vw_bg_t *bg = mk_bg(4, 1e-3, 1e-4);
+    for (int i = 0; i < 4; i++)
+        bg[i].scale_var = 0.25;
+    vw_bg_t b0[4];
+    memcpy(b0, bg, sizeof(b0));
+    assert_int_equal(vw_call_bg_scale(ts, s, NULL, bg), 0);
+    double L0 = 44.0 / 24, v0 = 1 / 44.0, L3 = 64.0 / 34, v3 = 1 / 64.0;
+    assert_rel(bg[0].mu, 1e-3 * L0, 1e-12);
+    assert_rel(bg[0].rho, (0.1 + v0 + 0.1 * v0) * 1e-3 * L0, 1e-12);
+    assert_rel(bg[1].mu, 1e-3 * (34.0 / 24), 1e-12); /* X = 30, E = 20 */
+    assert_rel(bg[3].mu, 1e-3 * L3, 1e-12);
+    assert_rel(bg[3].rho, (0.1 + v3 + 0.1 * v3) * 1e-3 * L3, 1e-12);
+    for (int i = 0; i < 4; i++)
+        assert_true(bg[i].scale_var == 0);
+    /* done: a second call leaves them as they are */
+    vw_bg_t b1[4];
+    memcpy(b1, bg, sizeof(b1));
+    assert_int_equal(vw_call_bg_scale(ts, s, NULL, bg), 0);
+    assert_memory_equal(b1, bg, sizeof(b1));
+    /* a known clone (target 1) does not set the others' level: target 0
+     * rests on target 2 alone, X = 10, E = 10, L = 1 */
+    unsigned char known[4] = {0, 1, 0, 0};
+    memcpy(bg, b0, sizeof(b0));
+    assert_int_equal(vw_call_bg_scale(ts, s, known, bg), 0);
+    assert_rel(bg[0].mu, 1e-3, 1e-12);
+    assert_rel(bg[0].rho, (0.1 + 1 / 14.0 + 0.1 / 14) * 1e-3, 1e-12);
+    /* vw_call_sample_known scales a copy: the same p-value as the scaled bg */
+    vw_call_opt_t o;
+    vw_call_opt_init(&o);
+    vw_calls_t *cs = vw_calls_init();
+    memcpy(bg, b0, sizeof(b0));
+    assert_int_equal(vw_call_sample_known(&o, ts, s, bg, NULL, 0, cs), 0);
+    assert_true(bg[0].scale_var == 0.25); /* the caller's array untouched */
+    double p;
+    assert_int_equal(vw_stats_pvalue(20, 10000, 1e-3 * L0, (0.1 + v0 + 0.1 * v0) * 1e-3 * L0, &p), 0);
+    assert_rel(cs->c[0].p_value, p, 1e-12);
+    assert_rel(cs->c[0].bg_error, 1e-3 * L0, 1e-12);
+    assert_int_equal(cs->c[0].bg_normals, 0); /* not a panel background (source default) */
+    /* a panel site's normals reach the call's bg_normals */
+    memcpy(bg, b0, sizeof(b0));
+    bg[2].source = VW_BG_PON;
+    bg[2].n_normals = 17;
+    assert_int_equal(vw_call_sample_known(&o, ts, s, bg, NULL, 0, cs), 0);
+    assert_int_equal(cs->c[4 + 2].bg_normals, 17);
+    assert_int_equal(cs->c[4 + 1].bg_normals, 0);
+    /* not scaled (scale_var 0): as given */
+    memcpy(bg, b0, sizeof(b0));
+    bg[0].scale_var = 0;
+    assert_int_equal(vw_call_bg_scale(ts, s, NULL, bg), 0);
+    assert_true(bg[0].mu == 1e-3 && bg[0].rho == 1e-4);
+    assert_int_equal(vw_call_bg_scale(NULL, s, NULL, bg), -EINVAL);
+    vw_calls_destroy(cs);
+    free(bg);
+    vw_sample_counts_destroy(s);
+    vw_targets_destroy(ts);
 }
 
 /* Calibration by simulation: under the null, the per-test false-positive
@@ -575,6 +668,8 @@ static void test_tsv_extremes(void **state)
         c.lod95 = 1e-300;
         c.bg_error = 1e-4;
         c.copies_per_ml = cp[i];
+        c.background = i < 2 ? VW_BG_PON : VW_BG_SELF;
+        c.bg_normals = i < 2 ? 20 - i : 0; /* bg_normals: 20, 19, then NA */
         assert_int_equal(vw_calls_push(cs, &c), 0);
     }
     char path[] = "/tmp/vw_test_calls_XXXXXX";
@@ -586,6 +681,8 @@ static void test_tsv_extremes(void **state)
     assert_int_equal(fclose(fp), 0);
     assert_int_equal(vw_calls_read_tsv(back, path), 0);
     assert_int_equal(back->n, 5);
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(back->c[i].bg_normals, i < 2 ? 20 - i : 0);
     for (int i = 0; i < 5; i++) {
         const double w[3] = {pv[i], cp[i], 1e-300}, g[3] = {back->c[i].p_value, back->c[i].copies_per_ml,
                                                             back->c[i].lod95};
@@ -733,6 +830,7 @@ int main(void)
         cmocka_unit_test(test_calibration),
         cmocka_unit_test(test_vcf),
         cmocka_unit_test(test_bad_args),
+        cmocka_unit_test(test_bg_scale),
         cmocka_unit_test(test_tsv_extremes),
         cmocka_unit_test(test_bg_source_name),
         cmocka_unit_test(test_calls_vcf_read_back),

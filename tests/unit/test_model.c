@@ -76,6 +76,7 @@ static vw_model_t *fit_example(vw_targets_t **ret_ts)
     vw_model_opt_t o;
     vw_model_opt_init(&o);
     o.shrink = 0; /* each site on its own: the hand values below */
+    o.scale = 0;  /* no error levels (test_levels) */
     assert_int_equal(vw_model_fit(m, ts, n, 4, &o), 0);
     for (int j = 0; j < 4; j++)
         vw_sample_counts_destroy(n[j]);
@@ -158,6 +159,64 @@ static void test_shrink(void **state)
     vw_targets_destroy(ts);
 }
 
+/* Error levels: 12 normals of 10,000 fragments at 10 sites of rates
+ * r_i = 1e-3 * (i + 1), normal j at level L_j = 0.5, 1, 1.5 (j mod 3), with
+ * the expected counts x_ij = 10,000 r_i L_j exactly (5 ... 150, no noise).
+ * The levels are a fixed point of the fit (mean 1), so every site's rate of
+ * a level-1 sample comes back, mu_i = (sum_j x_ij + 0.5) / (sum_j 10,000
+ * L_j + 1) = (12 x_i1 + 0.5) / 120,001 with x_i1 = 10 (i + 1); the spread
+ * of the normals is all level, so no site has over-dispersion left (its own
+ * moment estimate 0); and scale_var = var(L) - mean(L / (E_j + 0.5)).  With
+ * E_j = sum_i 10,000 mu_i = 550 (level-1 rates, up to the pseudocounts) the
+ * estimated levels are (550 L_j + 0.5) / 550.5 = 275.5, 550.5, 825.5 over
+ * 550.5 (the pseudocount 0.5 of the level), of variance 8 (275 / 550.5)^2 / 11
+ * (4 normals at each level, k - 1 = 11), and mean(L) = 1:
+ * 0.181488 - 1 / 550.5 = 0.179672 (to 1e-5). */
+static void test_levels(void **state)
+{
+    (void)state;
+    vw_targets_t *ts = mk_targets(10);
+    vw_sample_counts_t *n[12];
+    for (int j = 0; j < 12; j++) {
+        double L = 0.5 * (1 + j % 3);
+        long x[10];
+        for (int i = 0; i < 10; i++)
+            x[i] = lround(10000 * 1e-3 * (i + 1) * L);
+        n[j] = mk_normal(ts, x);
+        for (int i = 0; i < 10; i++) {
+            n[j]->c[i].depth = 10000;
+            n[j]->c[i].ref = 10000 - x[i];
+        }
+    }
+    vw_model_t *m = vw_model_init();
+    vw_model_opt_t o;
+    vw_model_opt_init(&o);
+    o.shrink = 0;
+    assert_int_equal(vw_model_fit(m, ts, n, 12, &o), 0);
+    for (int i = 0; i < 10; i++) {
+        assert_rel(m->s[i].mu, (12.0 * 10 * (i + 1) + 0.5) / 120001.0, 2e-3);
+        assert_true(m->s[i].rel_rho_site < 1e-3); /* the levels explain the spread */
+    }
+    assert_abs(m->scale_var, 8 * (275 / 550.5) * (275 / 550.5) / 11 - 1.0 / 550.5, 1e-5);
+    vw_model_destroy(m);
+    /* not scaled: the same normals leave a large over-dispersion at every site */
+    m = vw_model_init();
+    o.scale = 0;
+    assert_int_equal(vw_model_fit(m, ts, n, 12, &o), 0);
+    assert_true(m->scale_var == 0);
+    for (int i = 0; i < 10; i++)
+        assert_true(m->s[i].rel_rho_site > 0.05);
+    /* site 0 by hand (stats.md 3): p = 120 / 120000, S = 8 * 5^2 / 10000 = 0.02,
+     * rho = (S / (p (1 - p)) - 11) / (120000 - 12e8 / 120000 - 11), over
+     * mu = 120.5 / 120001 */
+    double p0 = 1e-3, rho0 = (0.02 / (p0 * (1 - p0)) - 11) / (120000.0 - 1e4 - 11);
+    assert_rel(m->s[0].rel_rho_site, rho0 / (120.5 / 120001), 1e-9);
+    vw_model_destroy(m);
+    for (int j = 0; j < 12; j++)
+        vw_sample_counts_destroy(n[j]);
+    vw_targets_destroy(ts);
+}
+
 static void write_file(const char *path, const char *text)
 {
     FILE *fp = fopen(path, "w");
@@ -172,6 +231,7 @@ static void test_round_trip(void **state)
     vw_targets_t *ts;
     vw_model_t *m = fit_example(&ts);
     m->build = VW_BUILD_GRCH38; /* written as '##build=GRCh38' and read back */
+    m->scale_var = 0.2756858054; /* '##sample_scale_var=' */
     char path[] = "test_model_XXXXXX";
     int fd = mkstemp(path);
     assert_true(fd >= 0);
@@ -184,6 +244,7 @@ static void test_round_trip(void **state)
     assert_int_equal(r->n, m->n);
     assert_int_equal(r->n_normals, 4);
     assert_int_equal(r->build, VW_BUILD_GRCH38);
+    assert_rel(r->scale_var, 0.2756858054, 1e-15);
     /* the check: same build and shared sites pass; another build or no shared
      * site (another panel) is refused */
     FILE *sink = tmpfile();
@@ -321,6 +382,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fit),
         cmocka_unit_test(test_shrink),
+        cmocka_unit_test(test_levels),
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_count_tsv_round_trip),
