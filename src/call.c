@@ -25,6 +25,7 @@ void vw_call_opt_init(vw_call_opt_t *opt)
     opt->veto = VW_FLAG_STRAND_BIAS | VW_FLAG_LOW_ALT_BQ;
     opt->min_alt_bq = 25;
     opt->n_known = 0;
+    opt->ev_class = NULL;
 }
 
 int vw_call_is_known(const vw_call_opt_t *opt, const char *sample, const char *id)
@@ -210,8 +211,8 @@ out:
 int vw_calls_write_json(FILE *fp, const vw_calls_t *cs, const char *command)
 {
     char fb[160];
-    /* format_version: docs/schema/vafwatch-calls.schema.json */
-    fputs("{\n  \"format\": \"vafwatch-calls\",\n  \"format_version\": 1,\n  \"command\": ", fp);
+    /* format_version: docs/schema/vafwatch-calls.schema.json (2: the class of each call) */
+    fputs("{\n  \"format\": \"vafwatch-calls\",\n  \"format_version\": 2,\n  \"command\": ", fp);
     vw_json_str(fp, command ? command : "");
     fputs(",\n  \"calls\": [", fp);
     for (int i = 0; i < cs->n; i++) {
@@ -249,6 +250,7 @@ int vw_calls_write_json(FILE *fp, const vw_calls_t *cs, const char *command)
         fprintf(fp, ", \"background\": \"%s\"", vw_bg_source_name(c->background));
         vw_json_num_field(fp, "bg_error", c->bg_error, "%.4g");
         vw_json_num_field(fp, "copies_per_ml", c->copies_per_ml, "%.4g");
+        fprintf(fp, ", \"class\": \"%s\"", c->ev_class ? c->ev_class : "fragment");
         fputc('}', fp);
     }
     fputs("\n  ]\n}\n", fp);

@@ -59,6 +59,8 @@ typedef struct {
     vw_bg_source_t background;
     double bg_error;     /* background error rate used (mu) */
     double copies_per_ml; /* mutant copies per mL plasma, NaN without cfDNA concentration */
+    char *ev_class;      /* evidence class the call rests on (evclass.h: "duplex", ...); NULL is
+                          * written as "fragment" */
 } vw_call_t;
 
 typedef struct {
@@ -120,6 +122,8 @@ typedef struct {
      * borrowed strings; vw_call_is_known() reads them [none] */
     const char *known[VW_CALL_MAX_KNOWN];
     int n_known;
+    const char *ev_class;    /* the evidence class of the model's background (evclass.h; borrowed);
+                              * NULL: each sample's own [NULL] */
 } vw_call_opt_t;
 
 /* 1 when opt->known names target 'id' for every sample or for 'sample'. */

@@ -144,6 +144,8 @@
 1	-	ev_good\.vcf: no sample column named 'S9'	{VW} count --no-builtin -T {F}/t.tsv -s S9 -o {O}/x.tsv {F}/ev_good.vcf
 # --- evidence tables (written by count, read by call and model) -------------------------------
 0	-	-	{VW} call --no-builtin -T {F}/t.tsv --output-prefix {O}/p {F}/evt_good.tsv
+2	-	--class takes an evidence class \(fragment, read, molecule, molecule_fN, duplex, duplex_fN\), not 'duplx'	{VW} call --class duplx --no-builtin -T {F}/t.tsv --output-prefix {O}/p {F}/evt_good.tsv
+2	-	--class takes an evidence class .*not 'molecule_f1'	{VW} call --class molecule_f1 --no-builtin -T {F}/t.tsv --output-prefix {O}/p {F}/evt_good.tsv
 # found by review: a mean quality of 1e300 or inf was converted to an integer (undefined behaviour)
 1	-	evt_bq\.tsv:2: column 'alt_mean_bq': invalid value '1e300'	{VW} call --no-builtin -T {F}/t.tsv --output-prefix {O}/p {F}/evt_bq.tsv
 1	-	evt_mq\.tsv:2: column 'alt_mean_mq': invalid value 'inf'	{VW} call --no-builtin -T {F}/t.tsv --output-prefix {O}/p {F}/evt_mq.tsv
