@@ -17,6 +17,12 @@
 /* ------------------------------------------------------------------ */
 /* Reading a UMI                                                       */
 
+/* 1-5 for A, C, G, T, N in either case, 6 for '-' and '+', 0 otherwise. */
+static const uint8_t base_code[256] = {
+    ['A'] = 1, ['C'] = 2, ['G'] = 3, ['T'] = 4, ['N'] = 5,
+    ['a'] = 1, ['c'] = 2, ['g'] = 3, ['t'] = 4, ['n'] = 5, ['-'] = 6, ['+'] = 6,
+};
+
 /* Checks and copies s[0..n) as a UMI; returns VW_UMI_OK or VW_UMI_BAD. */
 static int umi_copy(const char *s, size_t n, char buf[VW_UMI_MAX], int *ret_sep)
 {
@@ -24,18 +30,15 @@ static int umi_copy(const char *s, size_t n, char buf[VW_UMI_MAX], int *ret_sep)
     if (n == 0 || n >= VW_UMI_MAX)
         return VW_UMI_BAD;
     for (size_t i = 0; i < n; i++) {
-        char ch = s[i];
-        if (ch >= 'a' && ch <= 'z')
-            ch = (char)(ch - 'a' + 'A');
-        if (ch == '-' || ch == '+') {
+        int code = base_code[(unsigned char)s[i]];
+        if (code == 6) {
             if (sep >= 0 || i == 0 || i + 1 == n)
                 return VW_UMI_BAD;
             sep = (int)i;
-            ch = '-';
-        } else if (!strchr("ACGTN", ch) || ch == '\0') {
+        } else if (code == 0) {
             return VW_UMI_BAD;
         }
-        buf[i] = ch;
+        buf[i] = "?ACGTN-"[code];
     }
     buf[n] = '\0';
     *ret_sep = sep;
@@ -162,16 +165,40 @@ static int hamming1(const char *a, const char *b)
     return d == 1 && !*a && !*b;
 }
 
+/* A UMI of at most 21 characters as one integer, 3 bits a character (A 1,
+ * C 2, G 3, T 4, N 5, '-' 6); 0 when longer.  One-to-one for the UMIs of one
+ * length, so that sorting and comparing them needs no string compare. */
+#define PACK_MAX 21
+
+static uint64_t umi_pack(const char *s, int len)
+{
+    if (len > PACK_MAX)
+        return 0;
+    uint64_t v = 0;
+    for (int i = 0; i < len; i++)
+        v = v << 3 | base_code[(unsigned char)s[i]]; /* (a checked UMI: codes 1-6) */
+    return v;
+}
+
+/* 1 when two packed UMIs of one length differ at exactly one character. */
+static int packed_hamming1(uint64_t a, uint64_t b)
+{
+    uint64_t x = a ^ b;
+    x = (x | x >> 1 | x >> 2) & 0x1249249249249249ULL; /* one bit per character that differs */
+    return x && !(x & (x - 1));
+}
+
 /* Candidate pairs one mismatch apart: all pairs when the UMIs are few or of
  * several lengths; else, as UMI-tools does for many UMIs, only pairs that
  * share the first or the second half (one mismatch leaves one half intact). */
-typedef struct { const char *s; int len, i; } half_t;
+typedef struct { uint64_t h; int i; } half_t; /* a packed half, its UMI */
 
 static int half_cmp(const void *x, const void *y)
 {
     const half_t *a = x, *b = y;
-    int r = memcmp(a->s, b->s, (size_t)a->len);
-    return r ? r : (a->i > b->i) - (a->i < b->i);
+    if (a->h != b->h)
+        return a->h < b->h ? -1 : 1;
+    return (a->i > b->i) - (a->i < b->i);
 }
 
 typedef struct { int *e; int64_t n, m; } edges_t; /* pairs (from, to) */
@@ -203,42 +230,64 @@ static int pair_edges(edges_t *E, const char *const *umi, const int64_t *count, 
     return 0;
 }
 
+/* Adds the directed edges between packed UMIs a and b one mismatch apart. */
+static int packed_edges(edges_t *E, const uint64_t *pk, const int64_t *count, int a, int b)
+{
+    if (!packed_hamming1(pk[a], pk[b]))
+        return 0;
+    if (count[a] >= 2 * count[b] - 1 && edge_add(E, a, b) < 0)
+        return -ENOMEM;
+    if (count[b] >= 2 * count[a] - 1 && edge_add(E, b, a) < 0)
+        return -ENOMEM;
+    return 0;
+}
+
+/* Many UMIs of one length (at most PACK_MAX): pairs within the groups of
+ * UMIs that share their first half, then their second half, each UMI and
+ * half packed into an integer (one sort of integers a half). */
+static int half_edges(edges_t *E, const char *const *umi, const int64_t *count, int n, int len)
+{
+    half_t *h = malloc((size_t)n * sizeof(*h));
+    uint64_t *pk = malloc((size_t)n * sizeof(*pk));
+    int hl = len / 2, ret = h && pk ? 0 : -ENOMEM;
+    for (int i = 0; i < n && ret == 0; i++)
+        pk[i] = umi_pack(umi[i], len);
+    for (int part = 0; part < 2 && ret == 0; part++) {
+        /* the half of the packed UMI: the high (first) or the low (second) characters */
+        int lo_chars = len - hl, shift = part ? 0 : 3 * lo_chars;
+        uint64_t mask = part ? (1ULL << (3 * lo_chars)) - 1 : ~0ULL; /* lo_chars <= 11 */
+        for (int i = 0; i < n; i++)
+            h[i] = (half_t){(pk[i] >> shift) & mask, i};
+        qsort(h, (size_t)n, sizeof(*h), half_cmp);
+        for (int r0 = 0; r0 < n && ret == 0;) {
+            int r1 = r0 + 1;
+            while (r1 < n && h[r1].h == h[r0].h)
+                r1++;
+            for (int x = r0; x < r1 && ret == 0; x++)
+                for (int y = x + 1; y < r1 && ret == 0; y++)
+                    ret = packed_edges(E, pk, count, h[x].i, h[y].i);
+            r0 = r1;
+        }
+    }
+    free(h);
+    free(pk);
+    return ret;
+}
+
 static int find_edges(edges_t *E, const char *const *umi, const int64_t *count, int n)
 {
     size_t len = strlen(umi[0]);
     int same = len >= 2;
     for (int i = 1; i < n && same; i++)
         same = strlen(umi[i]) == len;
-    if (n <= 32 || !same) {
-        for (int a = 0; a < n; a++)
-            for (int b = a + 1; b < n; b++)
-                if (pair_edges(E, umi, count, a, b) < 0)
-                    return -ENOMEM;
-        return 0;
-    }
-    half_t *h = malloc((size_t)n * sizeof(*h));
-    if (!h)
-        return -ENOMEM;
-    int hl = (int)len / 2, ret = 0;
-    for (int part = 0; part < 2 && ret == 0; part++) {
-        for (int i = 0; i < n; i++) {
-            h[i].s = umi[i] + (part ? hl : 0);
-            h[i].len = part ? (int)len - hl : hl;
-            h[i].i = i;
-        }
-        qsort(h, (size_t)n, sizeof(*h), half_cmp);
-        for (int r0 = 0; r0 < n && ret == 0;) {
-            int r1 = r0 + 1;
-            while (r1 < n && memcmp(h[r1].s, h[r0].s, (size_t)h[r0].len) == 0)
-                r1++;
-            for (int x = r0; x < r1 && ret == 0; x++)
-                for (int y = x + 1; y < r1 && ret == 0; y++)
-                    ret = pair_edges(E, umi, count, h[x].i, h[y].i);
-            r0 = r1;
-        }
-    }
-    free(h);
-    return ret;
+    if (n > 32 && same && len <= PACK_MAX)
+        return half_edges(E, umi, count, n, (int)len);
+    /* few UMIs, several lengths, or UMIs too long to pack: all pairs */
+    for (int a = 0; a < n; a++)
+        for (int b = a + 1; b < n; b++)
+            if (pair_edges(E, umi, count, a, b) < 0)
+                return -ENOMEM;
+    return 0;
 }
 
 typedef struct { int64_t count; int i; } rank_t;
@@ -345,6 +394,7 @@ uint32_t vw_umi_vote(const uint32_t *code, const uint8_t *qual, int n, double mi
 typedef struct {
     vw_umi_key_t key;
     uint64_t name_h;
+    uint64_t packed;   /* umi_pack(umi): 0 when longer than PACK_MAX */
     int32_t seq;       /* insertion order at its target */
     uint32_t code;
     uint8_t bq, mq;
@@ -463,7 +513,7 @@ int vw_umi_col_add(vw_umi_col_t *c, const bam1_t *b, const vw_umi_obs_t *obs, in
         memcpy(umi, sw, (size_t)len + 1);
         bottom = 1;
     }
-    uint64_t h = hash_name(bam_get_qname(b));
+    uint64_t h = hash_name(bam_get_qname(b)), packed = umi_pack(umi, len);
     for (int i = 0; i < n_obs; i++) {
         tvec_t *v = &c->tv[obs[i].ti];
         if (v->n == v->m) {
@@ -484,6 +534,7 @@ int vw_umi_col_add(vw_umi_col_t *c, const bam1_t *b, const vw_umi_obs_t *obs, in
         e->bq = obs[i].bq;
         e->mq = obs[i].mq;
         e->len = (uint8_t)len;
+        e->packed = packed;
         e->bottom = (uint8_t)bottom;
         e->r2 = (uint8_t)r2;
         memcpy(e->umi, umi, (size_t)len + 1);
@@ -544,7 +595,9 @@ static int ent_cmp(const void *x, const void *y)
     int r = key_cmp(&a->key, &b->key);
     if (r) return r;
     if (a->len != b->len) return a->len < b->len ? -1 : 1;
-    if ((r = strcmp(a->umi, b->umi)) != 0) return r;
+    /* (the same length: both packed, or neither) */
+    if (a->packed != b->packed) return a->packed < b->packed ? -1 : 1;
+    if (!a->packed && (r = strcmp(a->umi, b->umi)) != 0) return r;
     if (a->name_h != b->name_h) return a->name_h < b->name_h ? -1 : 1;
     return (a->seq > b->seq) - (a->seq < b->seq);
 }
@@ -697,7 +750,7 @@ int vw_umi_col_resolve(vw_umi_col_t *c, int ti, double min_agree, const vw_umi_m
         for (int i = b0; i < b1;) {
             int j = i + 1, mn = e[i].seq;
             int64_t names = 1;
-            while (j < b1 && strcmp(e[j].umi, e[i].umi) == 0) {
+            while (j < b1 && e[j].packed == e[i].packed && (e[i].packed || strcmp(e[j].umi, e[i].umi) == 0)) {
                 if (e[j].name_h != e[j - 1].name_h) names++;
                 if (e[j].seq < mn) mn = e[j].seq;
                 j++;

@@ -163,13 +163,13 @@ static void test_directional(void **state)
     assert_int_equal(vw_umi_directional(NULL, NULL, 0, g), 0);
 }
 
-/* Many UMIs (the half-index search for neighbours) against a plain
- * all-pairs reading of the rule written here: same groups. */
-static void test_directional_many(void **state)
+/* Many UMIs (the half-index search for neighbours, on packed UMIs) against
+ * a plain all-pairs reading of the rule written here: same groups.  UMIs of
+ * L characters from the first 'na' letters of "ACGTN-". */
+static void directional_many(int L, int na)
 {
-    (void)state;
-    enum { N = 3000, L = 8 };
-    static char buf[N][L + 1];
+    enum { N = 3000, LM = 21 };
+    static char buf[N][LM + 1];
     const char *u[N];
     int64_t c[N];
     int g[N], want[N];
@@ -177,17 +177,17 @@ static void test_directional_many(void **state)
     int n = 0;
     while (n < N) {
         /* a few hundred "true" UMIs, each with one-mismatch offspring of smaller counts */
-        char base[L + 1];
+        char base[LM + 1];
         for (int k = 0; k < L; k++) {
             x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-            base[k] = "ACGT"[(x >> 33) & 3];
+            base[k] = "ACGTN-"[((x >> 33) & 0xffff) % (uint64_t)na];
         }
         base[L] = '\0';
         for (int m = 0; m < 8 && n < N; m++) {
             x = x * 6364136223846793005ULL + 1442695040888963407ULL;
             memcpy(buf[n], base, L + 1);
             if (m)
-                buf[n][(x >> 20) % L] = "ACGT"[(x >> 40) & 3];
+                buf[n][(x >> 20) % (uint64_t)L] = "ACGTN-"[((x >> 40) & 0xffff) % (uint64_t)na];
             int dup = 0;
             for (int j = 0; j < n && !dup; j++)
                 dup = !strcmp(buf[j], buf[n]);
@@ -239,6 +239,14 @@ static void test_directional_many(void **state)
     }
     assert_int_equal(ng, ngw);
     assert_memory_equal(g, want, (size_t)n * sizeof(int));
+}
+
+static void test_directional_many(void **state)
+{
+    (void)state;
+    directional_many(8, 4);   /* even length, ACGT */
+    directional_many(13, 6);  /* odd length, N and the duplex separator too */
+    directional_many(21, 4);  /* the longest packed UMI */
 }
 
 static void test_vote(void **state)
