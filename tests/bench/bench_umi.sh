@@ -79,6 +79,13 @@ measure amp_fragment "$VW" count --no-self --no-builtin -T amp.targets.tsv amp.b
 measure amp_molecule "$VW" count --no-self --no-builtin -T amp.targets.tsv --count-unit molecule amp.bam
 awk -v f="${WALL[amp_fragment]}" -v m="${WALL[amp_molecule]}" \
     'BEGIN { printf "amplicon position: molecule / fragment time: %.2fx\n", m / f }'
+# the same in instructions (callgrind), which a shared machine's load does not change
+if command -v valgrind >/dev/null; then
+    ir() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null | awk '/Collected/ { print $4 }'; }
+    fi=$(ir "$VW" count --no-self --no-builtin -T amp.targets.tsv amp.bam)
+    mi=$(ir "$VW" count --no-self --no-builtin -T amp.targets.tsv --count-unit molecule amp.bam)
+    awk -v f="$fi" -v m="$mi" 'BEGIN { printf "amplicon position, instructions: fragments %.0f M, molecules %.0f M: %.2fx\n", f / 1e6, m / 1e6, m / f }'
+fi
 
 # background at the sites (no true variant): (alt + other) / depth per evidence class
 bg() { awk -F'\t' -v n="$1" '!/^#/ { d += $10; e += $12 + $13 } END { printf "%-40s %8d / %9d = %.3g\n", n, e, d, e / d }'; }
