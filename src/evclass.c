@@ -115,6 +115,6 @@ int vw_evclass_check(const vw_model_t *m, const char *path, const char *cls, con
         if (m->s[i].ev_class && !strcmp(m->s[i].ev_class, cls))
             return 1;
     vw_error("%s: the model has no background of evidence class %s (sample %s); it holds: %s "
-             "(choose one with --class)", path, cls, sample, list);
+             "(count the sample in one of them, or choose one with call --class)", path, cls, sample, list);
     return VW_EINPUT;
 }

@@ -177,6 +177,8 @@ int vw_call_one_sample(const vw_call_opt_t *co, const vw_model_t *model, const v
     char cbuf[VW_EVCLASS_MAX];
     const char *cls = co->ev_class ? co->ev_class : vw_evclass_of_sample(s, cbuf, sizeof cbuf);
     int n0 = calls->n;
+    if (model && vw_evclass_check(model, "--model", cls, s->sample) < 0)
+        return VW_EINPUT; /* a model of several classes, none of them this one */
     for (int i = 0; i < ts->n; i++) {
         const vw_target_t *t = &ts->t[i];
         int k = model ? vw_evclass_find(model, cls, t->chrom, t->beg + 1, t->ref, t->alt) : -1;

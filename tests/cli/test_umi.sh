@@ -222,7 +222,7 @@ grep -q '"class": "duplex"' "$W/c1.json" && ok || bad "JSON class"
 # a class the model does not hold: an error naming the classes, exit 1, nothing written; --class chooses one
 rm -f "$W/c3".*
 "$VW" call -m "$W/pon.tsv" --output-prefix "$W/c3" --no-builtin -T "$W/n1.targets.tsv" "$W/n1.bam" 2>"$W/c3.err"
-[ $? = 1 ] && grep -q "pon.tsv: the model has no background of evidence class fragment (sample N1); it holds: molecule_f2, molecule, molecule_f3, duplex (choose one with --class)" "$W/c3.err" \
+[ $? = 1 ] && grep -q "pon.tsv: the model has no background of evidence class fragment (sample N1); it holds: molecule_f2, molecule, molecule_f3, duplex (count the sample in one of them, or choose one with call --class)" "$W/c3.err" \
     && [ ! -e "$W/c3.vafwatch.calls.tsv" ] && ok || bad "call: fragments on a molecule model: $(head -1 "$W/c3.err")"
 "$VW" call -m "$W/pon.tsv" --class molecule --output-prefix "$W/c3" --no-builtin -T "$W/n1.targets.tsv" "$W/n1.bam" \
     2>"$W/c3.err" && grep -q 'sample N1 holds fragment counts; --class molecule takes the background of another class' "$W/c3.err" \
@@ -259,6 +259,18 @@ if "$VW" run --sheet "$R/sheet.tsv" -e "$R/events.tsv" -d "$R/out" --no-builtin 
     && "$VW" run --sheet "$R/sheet.tsv" -e "$R/events.tsv" -d "$R/out" --no-builtin -T "$R/d1.targets.tsv" \
         --count-unit molecule --min-family 2 --verbosity 3 2>&1 | grep -q '2 draws: 0 counted, 2 from the cache'; then ok
 else bad "run --count-unit molecule: $(head -3 "$R/err")"; fi
+# run -m with a model of several classes: the rows of the run's class; a class it lacks stops the run
+"$VW" model build --no-builtin -T "$R/d1.targets.tsv" --count-unit molecule --min-normal-depth 0 -o "$R/pon.tsv" \
+    "$R/d1.bam" "$R/d2.bam" 2>/dev/null || bad "model build for run"
+rm -rf "$R/out2"
+"$VW" run --sheet "$R/sheet.tsv" -e "$R/events.tsv" -d "$R/out2" --no-builtin -T "$R/d1.targets.tsv" -m "$R/pon.tsv" \
+    >/dev/null 2>"$R/err2"
+[ $? = 1 ] && grep -q -- '--model: the model has no background of evidence class fragment (sample P1_d1); it holds: molecule, molecule_f3, duplex' \
+    "$R/err2" && [ ! -e "$R/out2/vafwatch.calls.tsv" ] && ok || bad "run: fragments on a molecule model: $(head -1 "$R/err2")"
+"$VW" run --sheet "$R/sheet.tsv" -e "$R/events.tsv" -d "$R/out2" --no-builtin -T "$R/d1.targets.tsv" -m "$R/pon.tsv" \
+    --count-unit molecule --duplex-only >/dev/null 2>"$R/err2" \
+    && awk -F'\t' '!/^#/ { n++; k += $28 == "duplex" && $25 == "pon" } END { exit !(n == 4 && k == 4) }' "$R/out2/vafwatch.calls.tsv" \
+    && ok || bad "run --duplex-only on a model of several classes: $(head -1 "$R/err2")"
 # the calls rest on the run's class, also when taken from the cache; the report labels them
 awk -F'\t' '!/^#/ { n++; k += $28 == "molecule_f2" } END { exit !(n == 4 && k == 4) }' "$R/out/vafwatch.calls.tsv" \
     && [ "$(grep -c '<span class="evclass"[^>]*>molecule_f2</span>' "$R/out/report/patients/P1.html")" -ge 4 ] \
