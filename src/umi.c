@@ -201,6 +201,40 @@ static int half_cmp(const void *x, const void *y)
     return (a->i > b->i) - (a->i < b->i);
 }
 
+/* Sorts a[0..n) by (h, i), the entries given in increasing i: a stable LSD
+ * radix sort on the bytes of h that are not the same in all (qsort when few).
+ * Returns 0 or -ENOMEM. */
+static int half_sort(half_t *a, int n)
+{
+    if (n < 64) {
+        qsort(a, (size_t)n, sizeof(*a), half_cmp);
+        return 0;
+    }
+    half_t *tmp = malloc((size_t)n * sizeof(*tmp));
+    if (!tmp)
+        return -ENOMEM;
+    uint64_t or_ = 0, and_ = ~0ULL;
+    for (int k = 0; k < n; k++)
+        or_ |= a[k].h, and_ &= a[k].h;
+    for (int sh = 0; sh < 64; sh += 8) {
+        if ((((or_ ^ and_) >> sh) & 0xff) == 0)
+            continue;
+        uint32_t c[256] = {0}, off = 0;
+        for (int k = 0; k < n; k++)
+            c[(a[k].h >> sh) & 0xff]++;
+        for (int d = 0; d < 256; d++) {
+            uint32_t t = c[d];
+            c[d] = off;
+            off += t;
+        }
+        for (int k = 0; k < n; k++)
+            tmp[c[(a[k].h >> sh) & 0xff]++] = a[k];
+        memcpy(a, tmp, (size_t)n * sizeof(*a));
+    }
+    free(tmp);
+    return 0;
+}
+
 typedef struct { int *e; int64_t n, m; } edges_t; /* pairs (from, to) */
 
 static int edge_add(edges_t *E, int from, int to)
@@ -258,7 +292,8 @@ static int half_edges(edges_t *E, const char *const *umi, const int64_t *count, 
         uint64_t mask = part ? (1ULL << (3 * lo_chars)) - 1 : ~0ULL; /* lo_chars <= 11 */
         for (int i = 0; i < n; i++)
             h[i] = (half_t){(pk[i] >> shift) & mask, i};
-        qsort(h, (size_t)n, sizeof(*h), half_cmp);
+        if ((ret = half_sort(h, n)) < 0)
+            break;
         for (int r0 = 0; r0 < n && ret == 0;) {
             int r1 = r0 + 1;
             while (r1 < n && h[r1].h == h[r0].h)
@@ -290,21 +325,11 @@ static int find_edges(edges_t *E, const char *const *umi, const int64_t *count, 
     return 0;
 }
 
-typedef struct { int64_t count; int i; } rank_t;
-
-static int rank_cmp(const void *x, const void *y)
-{
-    const rank_t *a = x, *b = y;
-    if (a->count != b->count)
-        return a->count > b->count ? -1 : 1;
-    return (a->i > b->i) - (a->i < b->i);
-}
-
 int vw_umi_directional(const char *const *umi, const int64_t *count, int n, int *ret_group)
 {
     if (n <= 0)
         return 0;
-    rank_t *order = malloc((size_t)n * sizeof(*order));
+    half_t *order = malloc((size_t)n * sizeof(*order));
     int *adj_n = calloc((size_t)n, sizeof(int)), *adj_off = malloc(((size_t)n + 1) * sizeof(int));
     int *queue = malloc((size_t)n * sizeof(int)), *adj = NULL, ng = -ENOMEM;
     char *seen = calloc((size_t)n, 1);
@@ -325,9 +350,12 @@ int vw_umi_directional(const char *const *umi, const int64_t *count, int n, int 
     for (int64_t k = 0; k < E.n; k += 2)
         adj[adj_off[E.e[k]] + adj_n[E.e[k]]++] = E.e[k + 1];
     /* visiting order: decreasing count, ties in first-seen order */
-    for (int i = 0; i < n; i++)
-        order[i] = (rank_t){count[i], i};
-    qsort(order, (size_t)n, sizeof(*order), rank_cmp);
+    for (int i = 0; i < n; i++) /* (counts are >= 0: ~count sorts them decreasing) */
+        order[i] = (half_t){~(uint64_t)count[i], i};
+    if (half_sort(order, n) < 0) {
+        ng = -ENOMEM;
+        goto out;
+    }
     for (int i = 0; i < n; i++)
         ret_group[i] = -1;
     ng = 0;
@@ -602,6 +630,116 @@ static int ent_cmp(const void *x, const void *y)
     return (a->seq > b->seq) - (a->seq < b->seq);
 }
 
+/* ent_cmp's order by a radix sort: the bundle key and UMI length packed into
+ * one integer (offsets from their smallest values at the target), the packed
+ * UMI into a second; the sort is stable (entries are in insertion order), so
+ * only runs of one key and UMI are then ordered by name.  Targets whose keys
+ * do not pack (UMIs over PACK_MAX characters, keys spread over more than 64
+ * bits) are sorted with qsort.  Returns 0 or -ENOMEM. */
+typedef struct { uint64_t hi, lo, nm; uint32_t i; } skey_t;
+
+static int bits_of(uint64_t x)
+{
+    int b = 0;
+    for (; x; x >>= 1)
+        b++;
+    return b;
+}
+
+static int skey_name_cmp(const void *x, const void *y)
+{
+    const skey_t *a = x, *b = y;
+    if (a->nm != b->nm) return a->nm < b->nm ? -1 : 1;
+    return (a->i > b->i) - (a->i < b->i);
+}
+
+static void skey_radix(skey_t *r, skey_t *tmp, int n)
+{
+    uint64_t or_[2] = {0, 0}, and_[2] = {~0ULL, ~0ULL};
+    for (int k = 0; k < n; k++) {
+        or_[0] |= r[k].lo; and_[0] &= r[k].lo;
+        or_[1] |= r[k].hi; and_[1] &= r[k].hi;
+    }
+    for (int byte = 0; byte < 16; byte++) {
+        int w = byte / 8, sh = 8 * (byte % 8);
+        if ((((or_[w] ^ and_[w]) >> sh) & 0xff) == 0)
+            continue; /* the same in every entry */
+        uint32_t c[256] = {0}, off = 0;
+        for (int k = 0; k < n; k++)
+            c[((w ? r[k].hi : r[k].lo) >> sh) & 0xff]++;
+        for (int d = 0; d < 256; d++) {
+            uint32_t t = c[d];
+            c[d] = off;
+            off += t;
+        }
+        for (int k = 0; k < n; k++)
+            tmp[c[((w ? r[k].hi : r[k].lo) >> sh) & 0xff]++] = r[k];
+        memcpy(r, tmp, (size_t)n * sizeof(*r));
+    }
+}
+
+static int sort_entries(tvec_t *v)
+{
+    int n = v->n;
+    ent_t *e = v->e;
+    uint64_t lo[5], hi[5]; /* tid, pos, span, strand, length */
+    for (int f = 0; f < 5; f++)
+        lo[f] = ~0ULL, hi[f] = 0;
+    int packed = 1;
+    for (int k = 0; k < n && packed; k++) {
+        const ent_t *x = &e[k];
+        uint64_t val[5] = {(uint64_t)(int64_t)x->key.tid ^ (1ULL << 63), (uint64_t)x->key.pos ^ (1ULL << 63),
+                           (uint64_t)(int64_t)x->key.span ^ (1ULL << 63), x->key.strand, x->len};
+        for (int f = 0; f < 5; f++) {
+            if (val[f] < lo[f]) lo[f] = val[f];
+            if (val[f] > hi[f]) hi[f] = val[f];
+        }
+        packed = x->packed != 0;
+    }
+    int width[5], total = 0;
+    for (int f = 0; f < 5; f++)
+        total += width[f] = bits_of(hi[f] - lo[f]);
+    if (!packed || total > 64) {
+        qsort(e, (size_t)n, sizeof(ent_t), ent_cmp);
+        return 0;
+    }
+    skey_t *r = malloc((size_t)n * sizeof(*r)), *tmp = malloc((size_t)n * sizeof(*tmp));
+    ent_t *s = malloc((size_t)n * sizeof(*s));
+    if (!r || !tmp || !s) {
+        free(r); free(tmp); free(s);
+        return -ENOMEM;
+    }
+    for (int k = 0; k < n; k++) {
+        const ent_t *x = &e[k];
+        uint64_t val[5] = {(uint64_t)(int64_t)x->key.tid ^ (1ULL << 63), (uint64_t)x->key.pos ^ (1ULL << 63),
+                           (uint64_t)(int64_t)x->key.span ^ (1ULL << 63), x->key.strand, x->len};
+        uint64_t h = 0;
+        for (int f = 0; f < 5; f++)
+            if (width[f]) /* (a shift by 64 would be undefined) */
+                h = (width[f] < 64 ? h << width[f] : 0) | (val[f] - lo[f]);
+        r[k] = (skey_t){h, x->packed, x->name_h, (uint32_t)k};
+    }
+    skey_radix(r, tmp, n);
+    for (int a = 0; a < n;) {
+        int b = a + 1;
+        while (b < n && r[b].hi == r[a].hi && r[b].lo == r[a].lo)
+            b++;
+        int sorted = 1; /* (insertion order already; names seldom out of order) */
+        for (int k = a + 1; k < b && sorted; k++)
+            sorted = r[k - 1].nm <= r[k].nm;
+        if (!sorted)
+            qsort(r + a, (size_t)(b - a), sizeof(*r), skey_name_cmp);
+        a = b;
+    }
+    for (int k = 0; k < n; k++)
+        s[k] = e[r[k].i];
+    free(r); free(tmp);
+    free(v->e);
+    v->e = s;
+    v->m = n;
+    return 0;
+}
+
 /* Strand family, name, insertion order. */
 static int fam_cmp(const void *x, const void *y)
 {
@@ -669,7 +807,16 @@ static int family_vote(const ent_t *const *f, int n, double min_agree, votes_t *
  * emol (may be NULL) gets its index per entry.  Returns 0 or -ENOMEM. */
 static int group_molecule(vw_umi_col_t *c, const ent_t **fam, int nf, double min_agree, votes_t *vt, int *emol)
 {
-    qsort(fam, (size_t)nf, sizeof(*fam), fam_cmp);
+    if (nf > 16) {
+        qsort(fam, (size_t)nf, sizeof(*fam), fam_cmp);
+    } else {
+        for (int k = 1; k < nf; k++) /* few: an insertion sort */
+            for (int j = k; j > 0 && fam_cmp(&fam[j - 1], &fam[j]) > 0; j--) {
+                const ent_t *t = fam[j];
+                fam[j] = fam[j - 1];
+                fam[j - 1] = t;
+            }
+    }
     int na = 0;
     while (na < nf && !fam[na]->bottom)
         na++;
@@ -731,7 +878,9 @@ int vw_umi_col_resolve(vw_umi_col_t *c, int ti, double min_agree, const vw_umi_m
     }
     if (join_mates(e, n) < 0)
         goto out;
-    qsort(e, (size_t)n, sizeof(ent_t), ent_cmp);
+    if (sort_entries(v) < 0)
+        goto out;
+    e = v->e;
     first = malloc((size_t)n * sizeof(int));
     grp = malloc((size_t)n * sizeof(int));
     run_beg = malloc(((size_t)n + 1) * sizeof(int));
@@ -766,14 +915,17 @@ int vw_umi_col_resolve(vw_umi_col_t *c, int ti, double min_agree, const vw_umi_m
         int64_t *cnt2 = malloc((size_t)nu * sizeof(int64_t));
         int *g2 = malloc((size_t)nu * sizeof(int)), *ordc = malloc((size_t)nu * sizeof(int));
         int *g_off = calloc((size_t)nu + 1, sizeof(int)), *by_g = malloc((size_t)nu * sizeof(int));
-        rank_t *rk = malloc((size_t)nu * sizeof(*rk));
+        half_t *rk = malloc((size_t)nu * sizeof(*rk));
         if (!cnt2 || !g2 || !ordc || !g_off || !by_g || !rk) {
             free(cnt2); free(g2); free(ordc); free(g_off); free(by_g); free(rk);
             goto out;
         }
         for (int i = 0; i < nu; i++)
-            rk[i] = (rank_t){-(int64_t)first[i], i}; /* rank_cmp sorts by decreasing count */
-        qsort(rk, (size_t)nu, sizeof(*rk), rank_cmp);
+            rk[i] = (half_t){(uint64_t)first[i], i}; /* (first[] >= 0) */
+        if (half_sort(rk, nu) < 0) {
+            free(cnt2); free(g2); free(ordc); free(g_off); free(by_g); free(rk);
+            goto out;
+        }
         int *ord = grp;
         for (int i = 0; i < nu; i++)
             ord[i] = rk[i].i;
