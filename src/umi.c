@@ -704,9 +704,8 @@ static int sort_entries(tvec_t *v)
         return 0;
     }
     skey_t *r = malloc((size_t)n * sizeof(*r)), *tmp = malloc((size_t)n * sizeof(*tmp));
-    ent_t *s = malloc((size_t)n * sizeof(*s));
-    if (!r || !tmp || !s) {
-        free(r); free(tmp); free(s);
+    if (!r || !tmp) {
+        free(r); free(tmp);
         return -ENOMEM;
     }
     for (int k = 0; k < n; k++) {
@@ -731,12 +730,23 @@ static int sort_entries(tvec_t *v)
             qsort(r + a, (size_t)(b - a), sizeof(*r), skey_name_cmp);
         a = b;
     }
-    for (int k = 0; k < n; k++)
-        s[k] = e[r[k].i];
-    free(r); free(tmp);
-    free(v->e);
-    v->e = s;
-    v->m = n;
+    free(tmp);
+    /* e[k] = old e[r[k].i], in place along the permutation's cycles (no second copy) */
+    for (int k = 0; k < n; k++) {
+        if (r[k].i == (uint32_t)k)
+            continue;
+        ent_t hold = e[k];
+        int j = k;
+        while (r[j].i != (uint32_t)k) {
+            int src = (int)r[j].i;
+            e[j] = e[src];
+            r[j].i = (uint32_t)j;
+            j = src;
+        }
+        e[j] = hold;
+        r[j].i = (uint32_t)j;
+    }
+    free(r);
     return 0;
 }
 
