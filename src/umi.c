@@ -180,6 +180,15 @@ static uint64_t umi_pack(const char *s, int len)
     return v;
 }
 
+/* The string of a packed UMI of 'len' characters, written to buf (len + 1 bytes). */
+static const char *umi_unpack(uint64_t v, int len, char *buf)
+{
+    for (int i = len - 1; i >= 0; i--, v >>= 3)
+        buf[i] = "?ACGTN-"[v & 7];
+    buf[len] = '\0';
+    return buf;
+}
+
 /* 1 when two packed UMIs of one length differ at exactly one character. */
 static int packed_hamming1(uint64_t a, uint64_t b)
 {
@@ -429,12 +438,17 @@ typedef struct {
     uint8_t len;       /* UMI length, separator included */
     uint8_t bottom;    /* duplex: 1 for the bottom strand (read 1 reverse) */
     uint8_t r2;        /* read 2 of a pair keyed by read 1 (takes read 1's key when both are here) */
-    char umi[VW_UMI_MAX]; /* in the top strand's order */
+    union {            /* a UMI too long to pack, in the top strand's order: */
+        size_t off;    /* its offset in the target's pool while collecting */
+        const char *s; /* the string itself while resolving */
+    } u;
 } ent_t;
 
 typedef struct {
     ent_t *e;
     int32_t n, m;
+    char *pool; /* the UMIs too long to pack, each with its '\0' */
+    size_t pool_n, pool_m;
 } tvec_t;
 
 struct vw_umi_col_s {
@@ -466,8 +480,10 @@ void vw_umi_col_destroy(vw_umi_col_t *c)
 {
     if (!c)
         return;
-    for (int i = 0; i < c->n_targets; i++)
+    for (int i = 0; i < c->n_targets; i++) {
         free(c->tv[i].e);
+        free(c->tv[i].pool);
+    }
     free(c->tv);
     free(c->mol);
     free(c);
@@ -553,6 +569,22 @@ int vw_umi_col_add(vw_umi_col_t *c, const bam1_t *b, const vw_umi_obs_t *obs, in
             v->m = m;
         }
         ent_t *e = &v->e[v->n];
+        e->u.off = 0;
+        if (!packed) {
+            if (v->pool_n + (size_t)len + 1 > v->pool_m) {
+                size_t m = v->pool_m ? 2 * v->pool_m : 1024;
+                while (m < v->pool_n + (size_t)len + 1)
+                    m *= 2;
+                char *t = realloc(v->pool, m);
+                if (!t)
+                    return -ENOMEM;
+                v->pool = t;
+                v->pool_m = m;
+            }
+            e->u.off = v->pool_n;
+            memcpy(v->pool + v->pool_n, umi, (size_t)len + 1);
+            v->pool_n += (size_t)len + 1;
+        }
         e->key = key;
         if (sep >= 0)
             e->key.strand = 0; /* both strands in one bundle */
@@ -565,7 +597,6 @@ int vw_umi_col_add(vw_umi_col_t *c, const bam1_t *b, const vw_umi_obs_t *obs, in
         e->packed = packed;
         e->bottom = (uint8_t)bottom;
         e->r2 = (uint8_t)r2;
-        memcpy(e->umi, umi, (size_t)len + 1);
     }
     return 0;
 }
@@ -625,7 +656,7 @@ static int ent_cmp(const void *x, const void *y)
     if (a->len != b->len) return a->len < b->len ? -1 : 1;
     /* (the same length: both packed, or neither) */
     if (a->packed != b->packed) return a->packed < b->packed ? -1 : 1;
-    if (!a->packed && (r = strcmp(a->umi, b->umi)) != 0) return r;
+    if (!a->packed && (r = strcmp(a->u.s, b->u.s)) != 0) return r;
     if (a->name_h != b->name_h) return a->name_h < b->name_h ? -1 : 1;
     return (a->seq > b->seq) - (a->seq < b->seq);
 }
@@ -888,6 +919,9 @@ int vw_umi_col_resolve(vw_umi_col_t *c, int ti, double min_agree, const vw_umi_m
     }
     if (join_mates(e, n) < 0)
         goto out;
+    for (int k = 0; k < n; k++)
+        if (!e[k].packed)
+            e[k].u.s = v->pool + e[k].u.off;
     if (sort_entries(v) < 0)
         goto out;
     e = v->e;
@@ -909,7 +943,7 @@ int vw_umi_col_resolve(vw_umi_col_t *c, int ti, double min_agree, const vw_umi_m
         for (int i = b0; i < b1;) {
             int j = i + 1, mn = e[i].seq;
             int64_t names = 1;
-            while (j < b1 && e[j].packed == e[i].packed && (e[i].packed || strcmp(e[j].umi, e[i].umi) == 0)) {
+            while (j < b1 && e[j].packed == e[i].packed && (e[i].packed || strcmp(e[j].u.s, e[i].u.s) == 0)) {
                 if (e[j].name_h != e[j - 1].name_h) names++;
                 if (e[j].seq < mn) mn = e[j].seq;
                 j++;
@@ -940,12 +974,20 @@ int vw_umi_col_resolve(vw_umi_col_t *c, int ti, double min_agree, const vw_umi_m
         for (int i = 0; i < nu; i++)
             ord[i] = rk[i].i;
         free(rk);
+        int ulen = e[b0].len;
+        char *ubuf = e[b0].packed ? malloc((size_t)nu * (size_t)(ulen + 1)) : NULL;
+        if (e[b0].packed && !ubuf) {
+            free(cnt2); free(g2); free(ordc); free(g_off); free(by_g);
+            goto out;
+        }
         for (int i = 0; i < nu; i++) {
+            const ent_t *x = &e[run_beg[ord[i]]];
             ordc[i] = ord[i];
-            u[i] = e[run_beg[ord[i]]].umi;
+            u[i] = ubuf ? umi_unpack(x->packed, ulen, ubuf + (size_t)i * (size_t)(ulen + 1)) : x->u.s;
             cnt2[i] = cnt[ord[i]];
         }
         int ng = vw_umi_directional(u, cnt2, nu, g2);
+        free(ubuf);
         if (ng < 0) {
             free(cnt2); free(g2); free(ordc); free(g_off); free(by_g);
             goto out;
@@ -982,8 +1024,11 @@ out:
     free(vt.code); free(vt.q); free(vt.mq);
     /* a target is resolved once the stream has passed it: give its memory back */
     free(v->e);
+    free(v->pool);
     v->e = NULL;
+    v->pool = NULL;
     v->n = v->m = 0;
+    v->pool_n = v->pool_m = 0;
     if (ret == 0 && ret_entry_mol)
         *ret_entry_mol = emol;
     else
