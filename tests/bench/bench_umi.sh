@@ -31,43 +31,52 @@ if [ ! -s umi.bam.bai ] || [ "$(cat umi.args 2>/dev/null)" != "${ARGS[*]}" ]; th
 fi
 REG=$(awk 'NR > 1 { printf "%s:%d-%d ", $1, $2, $2 }' umi.targets.tsv)
 
-declare -A WALL CPU RSS
-# measure NAME RUNS COMMAND...: runs COMMAND RUNS times (stdout to out.NAME.tsv) and keeps the
-# run of least CPU time (user + sys of the command alone, from wait4, to the microsecond; a
-# loaded machine stretches wall time far more than CPU time), its wall time and peak memory
-measure() {
-    local name=$1 runs=$2; shift 2
-    local r
-    r=$(python3 - "$name" "$runs" "$@" <<'PY'
+declare -A CPU RSS
+# measure RUNS NAME COMMAND... [--- NAME COMMAND...]...: runs the commands in turn, RUNS rounds
+# (so that a pair to compare meets the same load), each command's stdout to out.NAME.tsv, and
+# keeps for each its run of least CPU time (user + sys of the command alone, from wait4, to the
+# microsecond; a loaded machine stretches wall time far more than CPU time), with that run's
+# wall time and peak memory
+cat >measure.py <<'PY'
 import os, subprocess, sys, time
-name, runs, cmd = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
-best = None
+runs, argv, cmds = int(sys.argv[1]), sys.argv[2:], []
+while argv:
+    k = argv.index("---") if "---" in argv else len(argv)
+    cmds.append((argv[0], argv[1:k]))
+    argv = argv[k + 1:]
+best = {}
 for _ in range(runs):
-    with open(f"out.{name}.tsv", "w") as out, open(f"err.{name}.txt", "w") as err:
-        t0 = time.perf_counter()
-        p = subprocess.Popen(cmd, stdout=out, stderr=err)
-        _, status, ru = os.wait4(p.pid, 0)
-        wall = time.perf_counter() - t0
-    if status != 0:
-        sys.stderr.write(open(f"err.{name}.txt").read())
-        sys.exit(1)
-    cpu = ru.ru_utime + ru.ru_stime
-    if best is None or cpu < best[0]:
-        best = (cpu, wall, ru.ru_maxrss)
-print("%.4f %.4f %d" % best)
+    for name, cmd in cmds:
+        with open(f"out.{name}.tsv", "w") as out, open(f"err.{name}.txt", "w") as err:
+            t0 = time.perf_counter()
+            p = subprocess.Popen(cmd, stdout=out, stderr=err)
+            _, status, ru = os.wait4(p.pid, 0)
+            wall = time.perf_counter() - t0
+        if status != 0:
+            sys.stderr.write(open(f"err.{name}.txt").read())
+            sys.exit(1)
+        cpu = ru.ru_utime + ru.ru_stime
+        if name not in best or cpu < best[name][0]:
+            best[name] = (cpu, wall, ru.ru_maxrss)
+for name, _ in cmds:
+    print(name, "%.4f %.4f %d" % best[name])
 PY
-) || exit 1
-    read -r CPU[$name] WALL[$name] RSS[$name] <<<"$r"
-    printf '%-34s CPU %8.3f s  wall %8.3f s %9d kB\n' "$name" "${CPU[$name]}" "${WALL[$name]}" "${RSS[$name]}"
+measure() {
+    local out name c w m
+    out=$(python3 measure.py "$@") || exit 1
+    while read -r name c w m; do
+        CPU[$name]=$c; RSS[$name]=$m
+        printf '%-20s CPU %8.3f s  wall %8.3f s %9d kB\n' "$name" "$c" "$w" "$m"
+    done <<<"$out"
 }
 echo "reads: $(samtools view -c umi.bam)"
 # shellcheck disable=SC2086
-measure samtools_regions 5 samtools view -c umi.bam $REG
-measure fragment 5 "$VW" count --no-self --no-builtin -T umi.targets.tsv umi.bam
-measure molecule 5 "$VW" count --no-self --no-builtin -T umi.targets.tsv --count-unit molecule umi.bam
-# (the molecule unit has no self background: --no-self in both for the same work)
-measure fragment_stream 5 "$VW" count --no-self --no-builtin -T umi.targets.tsv --stream umi.bam
-measure molecule_stream 5 "$VW" count --no-self --no-builtin -T umi.targets.tsv --count-unit molecule --stream umi.bam
+measure 3 samtools_regions samtools view -c umi.bam $REG
+# (the molecule unit has no self background: --no-self in all four for the same work)
+measure 5 fragment "$VW" count --no-self --no-builtin -T umi.targets.tsv umi.bam \
+    --- molecule "$VW" count --no-self --no-builtin -T umi.targets.tsv --count-unit molecule umi.bam \
+    --- fragment_stream "$VW" count --no-self --no-builtin -T umi.targets.tsv --stream umi.bam \
+    --- molecule_stream "$VW" count --no-self --no-builtin -T umi.targets.tsv --count-unit molecule --stream umi.bam
 awk -v f="${CPU[fragment]}" -v m="${CPU[molecule]}" -v fs="${CPU[fragment_stream]}" -v ms="${CPU[molecule_stream]}" \
     -v r="${RSS[molecule]}" -v rs="${RSS[molecule_stream]}" \
     'BEGIN { printf "molecule / fragment CPU time: %.2fx through the index, %.2fx streaming (goal <= 2x)\n", m / f, ms / fs
@@ -95,8 +104,8 @@ alt = "A" if ref[149] != "A" else "C"
 open("amp.targets.tsv", "w").write(f"chrom\tpos\tref\talt\tid\nsim1\t150\t{ref[149]}\t{alt}\tamp\n")
 PY
 samtools view -b -o amp.bam amp.sam && samtools index amp.bam
-measure amp_fragment 15 "$VW" count --no-self --no-builtin -T amp.targets.tsv amp.bam
-measure amp_molecule 15 "$VW" count --no-self --no-builtin -T amp.targets.tsv --count-unit molecule amp.bam
+measure 15 amp_fragment "$VW" count --no-self --no-builtin -T amp.targets.tsv amp.bam \
+    --- amp_molecule "$VW" count --no-self --no-builtin -T amp.targets.tsv --count-unit molecule amp.bam
 awk -v f="${CPU[amp_fragment]}" -v m="${CPU[amp_molecule]}" -v r="${RSS[amp_molecule]}" \
     'BEGIN { printf "amplicon position: molecule / fragment CPU time: %.2fx; molecule peak memory %.1f MB\n", m / f, r / 1024 }'
 # the same in instructions (callgrind), which a shared machine's load does not change
