@@ -114,6 +114,14 @@ if command -v valgrind >/dev/null; then
     fi=$(ir "$VW" count --no-self --no-builtin -T amp.targets.tsv amp.bam)
     mi=$(ir "$VW" count --no-self --no-builtin -T amp.targets.tsv --count-unit molecule amp.bam)
     awk -v f="$fi" -v m="$mi" 'BEGIN { printf "amplicon position, instructions: fragments %.0f M, molecules %.0f M: %.2fx\n", f / 1e6, m / 1e6, m / f }'
+    # and the first layout at a tenth of the depth (callgrind is slow): ARGS[3] is --molecules' value
+    SMALL=("${ARGS[@]}")
+    SMALL[3]=$((N / 10))
+    [ -s small.bam.bai ] && [ "$(cat small.args 2>/dev/null)" = "${SMALL[*]}" ] || {
+        "$SIM" -o small "${SMALL[@]}" >/dev/null && echo "${SMALL[*]}" >small.args; }
+    fi=$(ir "$VW" count --no-self --no-builtin -T small.targets.tsv small.bam)
+    mi=$(ir "$VW" count --no-self --no-builtin -T small.targets.tsv --count-unit molecule small.bam)
+    awk -v f="$fi" -v m="$mi" 'BEGIN { printf "a tenth of the molecules a site, instructions: fragments %.0f M, molecules %.0f M: %.2fx\n", f / 1e6, m / 1e6, m / f }'
 fi
 
 # background at the sites (no true variant): (alt + other) / depth per evidence class
