@@ -33,6 +33,7 @@ void vw_call_opt_init(vw_call_opt_t *opt)
     opt->therapy_map = NULL;
     opt->n_therapy = 0;
     opt->off_share = 0.1;
+    opt->ev_class = NULL;
 }
 
 /* Weights of the m discovery tests idx[] (sum m): therapy-relevant targets
@@ -330,8 +331,8 @@ out:
 int vw_calls_write_json(FILE *fp, const vw_calls_t *cs, const char *command)
 {
     char fb[160];
-    /* format_version: docs/schema/vafwatch-calls.schema.json */
-    fputs("{\n  \"format\": \"vafwatch-calls\",\n  \"format_version\": 1,\n  \"command\": ", fp);
+    /* format_version: docs/schema/vafwatch-calls.schema.json (2: the class of each call) */
+    fputs("{\n  \"format\": \"vafwatch-calls\",\n  \"format_version\": 2,\n  \"command\": ", fp);
     vw_json_str(fp, command ? command : "");
     fputs(",\n  \"calls\": [", fp);
     for (int i = 0; i < cs->n; i++) {
@@ -370,6 +371,7 @@ int vw_calls_write_json(FILE *fp, const vw_calls_t *cs, const char *command)
         vw_json_num_field(fp, "bg_error", c->bg_error, "%.4g");
         vw_json_num_field(fp, "bg_normals", c->bg_normals > 0 ? (double)c->bg_normals : NAN, "%.0f");
         vw_json_num_field(fp, "copies_per_ml", c->copies_per_ml, "%.4g");
+        fprintf(fp, ", \"class\": \"%s\"", c->ev_class ? c->ev_class : "fragment");
         fputc('}', fp);
     }
     fputs("\n  ]\n}\n", fp);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "vafwatch/call.h"
+#include "vafwatch/evclass.h"
 #include "vafwatch/log.h"
 #include "vafwatch/table.h"
 
@@ -32,7 +33,7 @@ vw_calls_t *vw_calls_init(void)
 static void call_free(vw_call_t *c)
 {
     free(c->sample); free(c->chrom); free(c->ref); free(c->alt);
-    free(c->id); free(c->gene); free(c->protein); free(c->cdna);
+    free(c->id); free(c->gene); free(c->protein); free(c->cdna); free(c->ev_class);
 }
 
 void vw_calls_destroy(vw_calls_t *cs)
@@ -70,7 +71,9 @@ int vw_calls_push(vw_calls_t *cs, const vw_call_t *c)
     d->gene = dup_str(c->gene);
     d->protein = dup_str(c->protein);
     d->cdna = dup_str(c->cdna);
-    if (!d->sample || !d->chrom || !d->ref || !d->alt || !d->id || !d->gene || !d->protein || !d->cdna) {
+    d->ev_class = c->ev_class ? vw_strdup(c->ev_class) : NULL;
+    if (!d->sample || !d->chrom || !d->ref || !d->alt || !d->id || !d->gene || !d->protein || !d->cdna
+        || (c->ev_class && !d->ev_class)) {
         call_free(d);
         return -ENOMEM;
     }
@@ -130,18 +133,18 @@ int vw_flags_parse(const char *s, uint32_t *ret_flags)
 enum {
     K_SAMPLE, K_CHROM, K_POS, K_REF, K_ALT, K_ID, K_GENE, K_PROTEIN, K_CDNA, K_DEPTH, K_REF_COUNT,
     K_ALT_COUNT, K_OTHER_COUNT, K_DISCORDANT, K_ALT_FWD, K_ALT_REV, K_VAF, K_VAF_LO, K_VAF_HI, K_P_VALUE,
-    K_Q_VALUE, K_DETECTED, K_LOD95, K_FLAGS, K_BACKGROUND, K_BG_ERROR, K_COPIES, K_BG_NORMALS, K_N
+    K_Q_VALUE, K_DETECTED, K_LOD95, K_FLAGS, K_BACKGROUND, K_BG_ERROR, K_COPIES, K_BG_NORMALS, K_CLASS, K_N
 };
 
 /* The columns in the order the writer gives them (the reader finds them by
- * name; any other column is refused); all required but bg_normals, which
- * tables of earlier versions lack. */
+ * name; any other column is refused); all required but bg_normals and
+ * class, which tables of earlier versions lack (class then reads NULL). */
 static const vw_table_col_t call_cols[K_N] = {
     {"sample", 1}, {"chrom", 1}, {"pos", 1}, {"ref", 1}, {"alt", 1}, {"id", 1}, {"gene", 1},
     {"protein", 1}, {"cdna", 1}, {"depth", 1}, {"ref_count", 1}, {"alt_count", 1}, {"other_count", 1},
     {"discordant", 1}, {"alt_fwd", 1}, {"alt_rev", 1}, {"vaf", 1}, {"vaf_lo", 1}, {"vaf_hi", 1},
     {"p_value", 1}, {"q_value", 1}, {"detected", 1}, {"lod95", 1}, {"flags", 1}, {"background", 1},
-    {"bg_error", 1}, {"copies_per_ml", 1}, {"bg_normals", 0}};
+    {"bg_error", 1}, {"copies_per_ml", 1}, {"bg_normals", 0}, {"class", 0}};
 
 /* A tab, then v with 'fmt' or NA. */
 static void put_num(FILE *fp, double v, const char *fmt)
@@ -176,7 +179,7 @@ int vw_calls_write_tsv(FILE *fp, const vw_calls_t *cs)
         put_num(fp, c->bg_error, "%.4g");
         put_num(fp, c->copies_per_ml, "%.4g");
         put_num(fp, c->bg_normals > 0 ? (double)c->bg_normals : NAN, "%.0f");
-        fputc('\n', fp);
+        fprintf(fp, "\t%s\n", c->ev_class ? c->ev_class : "fragment");
     }
     return ferror(fp) ? vw_stream_error(fp) : 0;
 }
@@ -246,6 +249,10 @@ static int parse_call_row(char **f, const int *col, vw_call_t *c)
     c->bg_normals = (int)nn;
     if (!isnan(c->vaf) && (c->vaf < 0 || c->vaf > 1))
         return K_VAF;
+    int u, mf, dx;
+    if (col[K_CLASS] >= 0 && vw_evclass_parse(F(K_CLASS), &u, &mf, &dx) != 0)
+        return K_CLASS;
+    c->ev_class = col[K_CLASS] >= 0 ? F(K_CLASS) : NULL;
     return -1;
 #undef F
 }

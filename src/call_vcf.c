@@ -44,6 +44,7 @@ static const char *hdr_lines[] = {
     "##FORMAT=<ID=LOD,Number=A,Type=Float,Description=\"VAF detected with 95% probability at this depth\">",
     "##FORMAT=<ID=DET,Number=A,Type=Integer,Description=\"Detected: 1 yes, 0 no, missing when not assessable\">",
     "##FORMAT=<ID=FT,Number=1,Type=String,Description=\"Sample filter: PASS, or the flags that made a significant call not detected (--veto)\">",
+    "##FORMAT=<ID=EC,Number=1,Type=String,Description=\"Evidence class the call rests on: fragment, read, molecule, molecule_fN (families >= N), duplex, duplex_fN\">",
     "##FILTER=<ID=strand_bias,Description=\"Alt strands far from the site's strand balance (binomial test)\">",
     "##FILTER=<ID=low_alt_bq,Description=\"Mean base quality of the alt support below the minimum\">",
     "##FILTER=<ID=possible_germline,Description=\"VAF near 50 % or 100 %\">",
@@ -234,13 +235,14 @@ typedef struct {
     int32_t *iv, *dp, *det;
     float *af, *pv, *qv, *lod;
     char *ftbuf, **ft;
+    const char **ec;          /* evidence class (evclass.h) */
     int *which;               /* the call of each sample at the site, -1 */
 } fmtbuf_t;
 
 static void fmtbuf_free(fmtbuf_t *b)
 {
     free(b->iv); free(b->dp); free(b->det); free(b->af); free(b->pv); free(b->qv); free(b->lod);
-    free(b->ftbuf); free(b->ft); free(b->which);
+    free(b->ftbuf); free(b->ft); free(b->which); free(b->ec);
 }
 
 static int fmtbuf_alloc(fmtbuf_t *b, int n_samples)
@@ -256,7 +258,8 @@ static int fmtbuf_alloc(fmtbuf_t *b, int n_samples)
     b->which = malloc(sizeof(int) * n);
     b->ftbuf = malloc(128 * n);
     b->ft = malloc(sizeof(char *) * n);
-    return b->iv && b->dp && b->det && b->af && b->pv && b->qv && b->lod && b->which && b->ftbuf && b->ft
+    b->ec = malloc(sizeof(char *) * n);
+    return b->iv && b->dp && b->det && b->af && b->pv && b->qv && b->lod && b->which && b->ftbuf && b->ft && b->ec
                ? 0 : -ENOMEM;
 }
 
@@ -272,6 +275,7 @@ static void sample_fields(fmtbuf_t *b, int j, const vw_call_t *c)
     b->dp[j] = ok ? (int32_t)c->depth : bcf_int32_missing;
     b->det[j] = c && c->detected >= 0 ? c->detected : bcf_int32_missing;
     char *ft = b->ft[j] = b->ftbuf + 128 * (size_t)j;
+    b->ec[j] = !c ? "." : c->ev_class ? c->ev_class : "fragment";
     if (!c || c->detected < 0) {
         strcpy(ft, ".");
     } else if (c->flags & VW_FLAG_FILTERED) { /* the reasons: the vetoable flags it has */
@@ -356,7 +360,8 @@ static int record_write(htsFile *fp, bcf_hdr_t *h, bcf1_t *rec, const vw_calls_t
         bcf_update_format_float(h, rec, "AF", b->af, n) < 0 || bcf_update_format_float(h, rec, "PV", b->pv, n) < 0 ||
         bcf_update_format_float(h, rec, "QV", b->qv, n) < 0 || bcf_update_format_float(h, rec, "LOD", b->lod, n) < 0 ||
         bcf_update_format_int32(h, rec, "DET", b->det, n) < 0 ||
-        bcf_update_format_string(h, rec, "FT", (const char **)b->ft, n) < 0 || bcf_write(fp, h, rec) < 0) {
+        bcf_update_format_string(h, rec, "FT", (const char **)b->ft, n) < 0 ||
+        bcf_update_format_string(h, rec, "EC", b->ec, n) < 0 || bcf_write(fp, h, rec) < 0) {
         vw_error("%s: cannot write the record at %s:%lld", path, c0->chrom, (long long)c0->pos1);
         return -EIO;
     }

@@ -10,13 +10,14 @@
 
 #include "vw_config.h"
 #include "vafwatch/call.h"
+#include "vafwatch/evclass.h"
 #include "vafwatch/log.h"
 #include "vafwatch/model.h"
 #include "vafwatch/therapy.h"
 #include "cmd.h"
 #include "vafwatch/pipeline.h"
 
-enum { OPT_FLANK = VW_OPT_CMD_FIRST, OPT_NO_SELF, OPT_CFDNA, OPT_SHEET, OPT_THERAPY, OPT_THERAPY_MAP };
+enum { OPT_FLANK = VW_OPT_CMD_FIRST, OPT_NO_SELF, OPT_CFDNA, OPT_SHEET, OPT_THERAPY, OPT_THERAPY_MAP, OPT_CLASS };
 
 static void usage(FILE *fp)
 {
@@ -36,6 +37,8 @@ static void usage(FILE *fp)
             "evidence tables written by 'vafwatch count'.\n\n"
             "Input:\n"
             "  -m, --model FILE         background model from 'vafwatch model build'\n"
+            "      --class NAME         the model's evidence class to use (molecule, molecule_f3,\n"
+            "                           duplex, ...: docs/umi.md) [each sample's own]\n"
             "  -T, --targets FILE       user targets (VCF/BCF, BED with --reference, or TSV); repeatable\n"
             "      --no-builtin         only the user targets\n"
             "      --build NAME         GRCh37 or GRCh38 [told by the first file's header]\n"
@@ -184,6 +187,16 @@ static int call_opt(call_t *C, int c, char *arg)
         C->therapy_arg[C->n_therapy_arg++] = arg;
         break;
     case OPT_THERAPY_MAP: C->therapy_map_path = arg; break;
+    case OPT_CLASS: {
+        int u, mf, dx;
+        if (vw_evclass_parse(arg, &u, &mf, &dx) != 0) {
+            vw_error("--class takes an evidence class (fragment, read, molecule, molecule_fN, duplex, duplex_fN), "
+                     "not '%s'", arg);
+            return VW_EXIT_USAGE;
+        }
+        C->co.ev_class = arg;
+        break;
+    }
     case 'e': C->events = arg; break;
     case 't':
     case '@':
@@ -210,6 +223,7 @@ static int call_parse(call_t *C, int argc, char *argv[])
         {"sheet", required_argument, NULL, OPT_SHEET},
         {"therapy", required_argument, NULL, OPT_THERAPY},
         {"therapy-map", required_argument, NULL, OPT_THERAPY_MAP},
+        {"class", required_argument, NULL, OPT_CLASS},
         {"events", required_argument, NULL, 'e'},
         VW_OPT_THREADS_LONG,
         VW_OPT_COUNT_LONG,
@@ -273,12 +287,24 @@ static int call_clash(const call_t *C)
     return clash;
 }
 
-/* Warns about samples whose evidence class is not the model's (docs/umi.md). */
-static void call_check_class(const call_t *C)
+/* Refuses a model of several evidence classes without the class of a
+ * sample (or of --class); warns about samples whose evidence class is not
+ * that of a one-class model (docs/umi.md).  Returns 0 or -1 (logged). */
+static int call_check_class(const call_t *C)
 {
-    char mc[64], sc[64];
+    char mc[64], sc[64], ec[VW_EVCLASS_MAX];
     model_class(C->model_path, mc, sizeof mc);
     for (int j = 0; j < C->ev.n; j++) {
+        const char *own = vw_evclass_of_sample(C->ev.s[j], ec, sizeof ec);
+        const char *cls = C->co.ev_class ? C->co.ev_class : own;
+        int rc = vw_evclass_check(C->model, C->model_path, cls, C->ev.s[j]->sample);
+        if (rc < 0)
+            return -1;
+        if (strcmp(cls, own) != 0)
+            vw_warn("sample %s holds %s counts; --class %s takes the background of another class",
+                    C->ev.s[j]->sample, own, cls);
+        if (rc > 0 || C->co.ev_class)
+            continue;
         vw_count_opt_t so;
         vw_count_opt_init(&so);
         so.unit = C->ev.s[j]->unit;
@@ -291,6 +317,7 @@ static void call_check_class(const call_t *C)
                     "background does not match the evidence (docs/umi.md)", C->ev.s[j]->sample, sc,
                     C->model_path, mc);
     }
+    return 0;
 }
 
 /* The therapy map (when a therapy can be known: --therapy or --events)
@@ -379,8 +406,8 @@ static int call_load(call_t *C)
             return -1;
         }
     }
-    if (C->model_path)
-        call_check_class(C);
+    if (C->model_path && call_check_class(C) < 0)
+        return -1;
     return 0;
 }
 

@@ -10,6 +10,7 @@
 #include <htslib/sam.h>
 
 #include "vw_config.h"
+#include "vafwatch/evclass.h"
 #include "vafwatch/log.h"
 #include "vafwatch/model.h"
 #include "cmd.h"
@@ -30,7 +31,9 @@ static void usage(FILE *fp)
             "(mean mu, over-dispersion rho) per site x substitution, strands pooled. Normals whose\n"
             "VAF at a target exceeds --vaf-max are left out of that target's fit. A site is noisy\n"
             "when >= 2 alt fragments show in at least --noisy-frac2 of the normals, or >= 1 in at\n"
-            "least --noisy-frac1. Inputs: evidence tables of 'vafwatch count', BAM/CRAM, VCF/BCF.\n\n"
+            "least --noisy-frac1. Inputs: evidence tables of 'vafwatch count', BAM/CRAM, VCF/BCF.\n"
+            "With --count-unit molecule the file holds one fit per evidence class (the options' own,\n"
+            "molecule, molecule_f3 and duplex; BAM/CRAM counted once per class: docs/umi.md).\n\n"
             "Input:\n"
             "  -T, --targets FILE       user targets (VCF/BCF, BED with --reference, or TSV); repeatable\n"
             "      --no-builtin         only the user targets\n"
@@ -224,12 +227,15 @@ int main_model(int argc, char *argv[])
             goto out;
         }
     }
-    if (vw_evidence_load(&to, &opt, argv + optind, argc - optind, &ev) < 0)
-        goto out;
     if (!(model = vw_model_init()))
         goto out;
-    int r = vw_model_fit(model, ev.ts, ev.s, ev.n, &mo);
-    if (r < 0) {
+    int r;
+    if (opt.unit == VW_UNIT_MOLECULE) { /* every evidence class in one model (docs/umi.md) */
+        if (vw_evclass_build(&to, &opt, argv + optind, argc - optind, &mo, model, &ev) < 0)
+            goto out;
+    } else if (vw_evidence_load(&to, &opt, argv + optind, argc - optind, &ev) < 0) {
+        goto out;
+    } else if ((r = vw_model_fit(model, ev.ts, ev.s, ev.n, &mo)) < 0) {
         vw_error_code(r, "model fit");
         goto out;
     }

@@ -426,6 +426,8 @@ int vw_count_read_cache(const char *path, const vw_targets_t *ts, const char *ke
     } else if (st.n != 1 || st.skipped != 0 || st.n_rows != ts->n) {
         vw_warn("%s: cached table does not hold one row per target of one sample", path);
         r = VW_EFORMAT;
+    } else if (vw_count_tsv_units(path, st.s, 1) < 0) { /* molecule counts keep their class */
+        r = VW_EFORMAT;
     } else {
         *ret = st.s[0];
         st.s[0] = NULL;

@@ -7,6 +7,7 @@
 #include "vafwatch/call.h"
 #include "vafwatch/count.h"
 #include "vafwatch/model.h"
+#include "vafwatch/evclass.h"
 #include "vafwatch/log.h"
 #include "vafwatch/vcfin.h"
 #include "vafwatch/inputs.h"
@@ -172,9 +173,15 @@ int vw_call_one_sample(const vw_call_opt_t *co, const vw_model_t *model, const v
                        const vw_sample_counts_t *s, const vw_selfbg_t *sb, double cfdna_ng_ml, vw_bg_t *bg,
                        vw_calls_t *calls, int *n_model, int *n_default)
 {
+    /* the class of the sample's counts, or the one asked for: its rows of a model of several classes */
+    char cbuf[VW_EVCLASS_MAX];
+    const char *cls = co->ev_class ? co->ev_class : vw_evclass_of_sample(s, cbuf, sizeof cbuf);
+    int n0 = calls->n;
+    if (model && vw_evclass_check(model, "--model", cls, s->sample) < 0)
+        return VW_EINPUT; /* a model of several classes, none of them this one */
     for (int i = 0; i < ts->n; i++) {
         const vw_target_t *t = &ts->t[i];
-        int k = model ? vw_model_find(model, t->chrom, t->beg + 1, t->ref, t->alt) : -1;
+        int k = model ? vw_evclass_find(model, cls, t->chrom, t->beg + 1, t->ref, t->alt) : -1;
         if (k >= 0) {
             bg[i].mu = model->s[k].mu;
             bg[i].rho = model->s[k].rho;
@@ -202,6 +209,9 @@ int vw_call_one_sample(const vw_call_opt_t *co, const vw_model_t *model, const v
     if (r == 0)
         r = vw_call_sample_known(co, ts, s, bg, known, cfdna_ng_ml, calls);
     free(known);
+    for (int i = n0; r == 0 && i < calls->n; i++)
+        if (!(calls->c[i].ev_class = vw_strdup(cls)))
+            r = -ENOMEM;
     if (r < 0)
         vw_error_code(r, "%s: calling", s->sample);
     return r;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 
+#include "vafwatch/evclass.h"
 #include "vafwatch/log.h"
 #include "vafwatch/model.h"
 #include "vafwatch/table.h"
@@ -198,7 +199,7 @@ vw_model_t *vw_model_init(void)
 
 static void site_free(vw_model_site_t *s)
 {
-    free(s->chrom); free(s->ref); free(s->alt); free(s->id);
+    free(s->chrom); free(s->ref); free(s->alt); free(s->id); free(s->ev_class);
 }
 
 void vw_model_destroy(vw_model_t *m)
@@ -227,7 +228,8 @@ static int push(vw_model_t *m, const vw_model_site_t *src)
     d->ref = vw_strdup(src->ref);
     d->alt = vw_strdup(src->alt);
     d->id = vw_strdup(src->id ? src->id : ".");
-    if (!d->chrom || !d->ref || !d->alt || !d->id) {
+    d->ev_class = src->ev_class ? vw_strdup(src->ev_class) : NULL;
+    if (!d->chrom || !d->ref || !d->alt || !d->id || (src->ev_class && !d->ev_class)) {
         site_free(d);
         return -ENOMEM;
     }
@@ -327,10 +329,10 @@ int vw_model_check(const vw_model_t *m, const vw_targets_t *ts, const char *path
     return 0;
 }
 
-#define N_MCOLS 11
+#define N_MCOLS 12
 static const vw_table_col_t mcols[N_MCOLS] = {
     {"chrom", 1}, {"pos", 1}, {"ref", 1}, {"alt", 1}, {"id", 1}, {"n_normals", 1}, {"depth_total", 1},
-    {"alt_total", 1}, {"mu", 1}, {"rho", 1}, {"noisy", 1}};
+    {"alt_total", 1}, {"mu", 1}, {"rho", 1}, {"noisy", 1}, {"class", 0}};
 
 int vw_model_write_tsv(FILE *fp, const vw_model_t *m, const char *const *prov, int n_prov)
 {
@@ -342,12 +344,18 @@ int vw_model_write_tsv(FILE *fp, const vw_model_t *m, const char *const *prov, i
         fprintf(fp, "##build=%s\n", vw_build_name(m->build));
     if (m->scale_var > 0)
         fprintf(fp, "##sample_scale_var=%.10g\n", m->scale_var);
-    (void)vw_table_put_header(fp, mcols, N_MCOLS); /* a stream error is seen below */
+    int cls = 0; /* the class column: only in a model of several evidence classes (evclass.h) */
+    for (int i = 0; i < m->n && !cls; i++)
+        cls = m->s[i].ev_class != NULL;
+    (void)vw_table_put_header(fp, mcols, N_MCOLS - !cls); /* a stream error is seen below */
     for (int i = 0; i < m->n; i++) {
         const vw_model_site_t *s = &m->s[i];
-        fprintf(fp, "%s\t%lld\t%s\t%s\t%s\t%d\t%lld\t%lld\t%.10g\t%.10g\t%s\n", s->chrom, (long long)s->pos1, s->ref,
+        fprintf(fp, "%s\t%lld\t%s\t%s\t%s\t%d\t%lld\t%lld\t%.10g\t%.10g\t%s", s->chrom, (long long)s->pos1, s->ref,
                 s->alt, s->id, s->n_normals, (long long)s->depth_total, (long long)s->alt_total, s->mu, s->rho,
                 s->noisy ? "yes" : "no");
+        if (cls)
+            fprintf(fp, "\t%s", s->ev_class ? s->ev_class : "NA");
+        fputc('\n', fp);
     }
     return ferror(fp) ? vw_stream_error(fp) : 0;
 }
@@ -417,6 +425,10 @@ static int model_row(char **f, vw_model_site_t *s)
         return 2;
     if (!*s->alt || strspn(s->alt, "ACGTN") != strlen(s->alt))
         return 3;
+    int u, mf, dx;
+    if (f[11] && vw_evclass_parse(f[11], &u, &mf, &dx) != 0)
+        return 11;
+    s->ev_class = f[11];
     return -1;
 }
 
@@ -464,7 +476,7 @@ int vw_model_read_tsv(vw_model_t *m, const char *path)
             continue;
         }
         for (int k = 0; k < N_MCOLS; k++)
-            g[k] = f[col[k]];
+            g[k] = col[k] >= 0 ? f[col[k]] : NULL;
         vw_model_site_t s;
         int bad = model_row(g, &s);
         if (bad >= 0) {

@@ -1045,6 +1045,12 @@ static void draw_row(FILE *fp, const vw_patient_t *p, const vw_track_draw_t *d, 
         fputs("<td>NA</td><td class=\"flag\">", fp);
     vw_flags_str(d->flags, fl, sizeof(fl));
     esc(fp, strcmp(fl, ".") ? fl : "");
+    if (d->ev_class[0]) { /* the evidence class of a molecule call (docs/umi.md) */
+        fputs(" <span class=\"evclass\" title=\"evidence class of the call\" "
+              "style=\"border:1px solid #99a;border-radius:3px;padding:0 3px;color:#334;font-size:11px\">", fp);
+        esc(fp, d->ev_class);
+        fputs("</span>", fp);
+    }
     fputs("</td></tr>\n", fp);
 }
 

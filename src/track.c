@@ -594,6 +594,8 @@ static void draw_from_call(vw_track_draw_t *d, const vw_call_t *c)
     d->p_value = c->p_value;
     d->bg_error = c->bg_error;
     d->flags = c->flags;
+    snprintf(d->ev_class, sizeof d->ev_class, "%s",
+             c->ev_class && strcmp(c->ev_class, "fragment") ? c->ev_class : "");
 }
 
 static void draw_from_cnv(vw_track_draw_t *d, const vw_cnv_row_t *r)

@@ -17,6 +17,12 @@
 /* ------------------------------------------------------------------ */
 /* Reading a UMI                                                       */
 
+/* 1-5 for A, C, G, T, N in either case, 6 for '-' and '+', 0 otherwise. */
+static const uint8_t base_code[256] = {
+    ['A'] = 1, ['C'] = 2, ['G'] = 3, ['T'] = 4, ['N'] = 5,
+    ['a'] = 1, ['c'] = 2, ['g'] = 3, ['t'] = 4, ['n'] = 5, ['-'] = 6, ['+'] = 6,
+};
+
 /* Checks and copies s[0..n) as a UMI; returns VW_UMI_OK or VW_UMI_BAD. */
 static int umi_copy(const char *s, size_t n, char buf[VW_UMI_MAX], int *ret_sep)
 {
@@ -24,18 +30,15 @@ static int umi_copy(const char *s, size_t n, char buf[VW_UMI_MAX], int *ret_sep)
     if (n == 0 || n >= VW_UMI_MAX)
         return VW_UMI_BAD;
     for (size_t i = 0; i < n; i++) {
-        char ch = s[i];
-        if (ch >= 'a' && ch <= 'z')
-            ch = (char)(ch - 'a' + 'A');
-        if (ch == '-' || ch == '+') {
+        int code = base_code[(unsigned char)s[i]];
+        if (code == 6) {
             if (sep >= 0 || i == 0 || i + 1 == n)
                 return VW_UMI_BAD;
             sep = (int)i;
-            ch = '-';
-        } else if (!strchr("ACGTN", ch) || ch == '\0') {
+        } else if (code == 0) {
             return VW_UMI_BAD;
         }
-        buf[i] = ch;
+        buf[i] = "?ACGTN-"[code];
     }
     buf[n] = '\0';
     *ret_sep = sep;
@@ -162,16 +165,83 @@ static int hamming1(const char *a, const char *b)
     return d == 1 && !*a && !*b;
 }
 
+/* A UMI of at most 21 characters as one integer, 3 bits a character (A 1,
+ * C 2, G 3, T 4, N 5, '-' 6); 0 when longer.  One-to-one for the UMIs of one
+ * length, so that sorting and comparing them needs no string compare. */
+#define PACK_MAX 21
+
+static uint64_t umi_pack(const char *s, int len)
+{
+    if (len > PACK_MAX)
+        return 0;
+    uint64_t v = 0;
+    for (int i = 0; i < len; i++)
+        v = v << 3 | base_code[(unsigned char)s[i]]; /* (a checked UMI: codes 1-6) */
+    return v;
+}
+
+/* The string of a packed UMI of 'len' characters, written to buf (len + 1 bytes). */
+static const char *umi_unpack(uint64_t v, int len, char *buf)
+{
+    for (int i = len - 1; i >= 0; i--, v >>= 3)
+        buf[i] = "?ACGTN-"[v & 7];
+    buf[len] = '\0';
+    return buf;
+}
+
+/* 1 when two packed UMIs of one length differ at exactly one character. */
+static int packed_hamming1(uint64_t a, uint64_t b)
+{
+    uint64_t x = a ^ b;
+    x = (x | x >> 1 | x >> 2) & 0x1249249249249249ULL; /* one bit per character that differs */
+    return x && !(x & (x - 1));
+}
+
 /* Candidate pairs one mismatch apart: all pairs when the UMIs are few or of
  * several lengths; else, as UMI-tools does for many UMIs, only pairs that
  * share the first or the second half (one mismatch leaves one half intact). */
-typedef struct { const char *s; int len, i; } half_t;
+typedef struct { uint64_t h; int i; } half_t; /* a packed half, its UMI */
 
 static int half_cmp(const void *x, const void *y)
 {
     const half_t *a = x, *b = y;
-    int r = memcmp(a->s, b->s, (size_t)a->len);
-    return r ? r : (a->i > b->i) - (a->i < b->i);
+    if (a->h != b->h)
+        return a->h < b->h ? -1 : 1;
+    return (a->i > b->i) - (a->i < b->i);
+}
+
+/* Sorts a[0..n) by (h, i), the entries given in increasing i: a stable LSD
+ * radix sort on the bytes of h that are not the same in all (qsort when few).
+ * Returns 0 or -ENOMEM. */
+static int half_sort(half_t *a, int n)
+{
+    if (n < 64) {
+        qsort(a, (size_t)n, sizeof(*a), half_cmp);
+        return 0;
+    }
+    half_t *tmp = malloc((size_t)n * sizeof(*tmp));
+    if (!tmp)
+        return -ENOMEM;
+    uint64_t or_ = 0, and_ = ~0ULL;
+    for (int k = 0; k < n; k++)
+        or_ |= a[k].h, and_ &= a[k].h;
+    for (int sh = 0; sh < 64; sh += 8) {
+        if ((((or_ ^ and_) >> sh) & 0xff) == 0)
+            continue;
+        uint32_t c[256] = {0}, off = 0;
+        for (int k = 0; k < n; k++)
+            c[(a[k].h >> sh) & 0xff]++;
+        for (int d = 0; d < 256; d++) {
+            uint32_t t = c[d];
+            c[d] = off;
+            off += t;
+        }
+        for (int k = 0; k < n; k++)
+            tmp[c[(a[k].h >> sh) & 0xff]++] = a[k];
+        memcpy(a, tmp, (size_t)n * sizeof(*a));
+    }
+    free(tmp);
+    return 0;
 }
 
 typedef struct { int *e; int64_t n, m; } edges_t; /* pairs (from, to) */
@@ -203,59 +273,72 @@ static int pair_edges(edges_t *E, const char *const *umi, const int64_t *count, 
     return 0;
 }
 
+/* Adds the directed edges between packed UMIs a and b one mismatch apart. */
+static int packed_edges(edges_t *E, const uint64_t *pk, const int64_t *count, int a, int b)
+{
+    if (!packed_hamming1(pk[a], pk[b]))
+        return 0;
+    if (count[a] >= 2 * count[b] - 1 && edge_add(E, a, b) < 0)
+        return -ENOMEM;
+    if (count[b] >= 2 * count[a] - 1 && edge_add(E, b, a) < 0)
+        return -ENOMEM;
+    return 0;
+}
+
+/* Many UMIs of one length (at most PACK_MAX): pairs within the groups of
+ * UMIs that share their first half, then their second half, each UMI and
+ * half packed into an integer (one sort of integers a half). */
+static int half_edges(edges_t *E, const char *const *umi, const int64_t *count, int n, int len)
+{
+    half_t *h = malloc((size_t)n * sizeof(*h));
+    uint64_t *pk = malloc((size_t)n * sizeof(*pk));
+    int hl = len / 2, ret = h && pk ? 0 : -ENOMEM;
+    for (int i = 0; i < n && ret == 0; i++)
+        pk[i] = umi_pack(umi[i], len);
+    for (int part = 0; part < 2 && ret == 0; part++) {
+        /* the half of the packed UMI: the high (first) or the low (second) characters */
+        int lo_chars = len - hl, shift = part ? 0 : 3 * lo_chars;
+        uint64_t mask = part ? (1ULL << (3 * lo_chars)) - 1 : ~0ULL; /* lo_chars <= 11 */
+        for (int i = 0; i < n; i++)
+            h[i] = (half_t){(pk[i] >> shift) & mask, i};
+        if ((ret = half_sort(h, n)) < 0)
+            break;
+        for (int r0 = 0; r0 < n && ret == 0;) {
+            int r1 = r0 + 1;
+            while (r1 < n && h[r1].h == h[r0].h)
+                r1++;
+            for (int x = r0; x < r1 && ret == 0; x++)
+                for (int y = x + 1; y < r1 && ret == 0; y++)
+                    ret = packed_edges(E, pk, count, h[x].i, h[y].i);
+            r0 = r1;
+        }
+    }
+    free(h);
+    free(pk);
+    return ret;
+}
+
 static int find_edges(edges_t *E, const char *const *umi, const int64_t *count, int n)
 {
     size_t len = strlen(umi[0]);
     int same = len >= 2;
     for (int i = 1; i < n && same; i++)
         same = strlen(umi[i]) == len;
-    if (n <= 32 || !same) {
-        for (int a = 0; a < n; a++)
-            for (int b = a + 1; b < n; b++)
-                if (pair_edges(E, umi, count, a, b) < 0)
-                    return -ENOMEM;
-        return 0;
-    }
-    half_t *h = malloc((size_t)n * sizeof(*h));
-    if (!h)
-        return -ENOMEM;
-    int hl = (int)len / 2, ret = 0;
-    for (int part = 0; part < 2 && ret == 0; part++) {
-        for (int i = 0; i < n; i++) {
-            h[i].s = umi[i] + (part ? hl : 0);
-            h[i].len = part ? (int)len - hl : hl;
-            h[i].i = i;
-        }
-        qsort(h, (size_t)n, sizeof(*h), half_cmp);
-        for (int r0 = 0; r0 < n && ret == 0;) {
-            int r1 = r0 + 1;
-            while (r1 < n && memcmp(h[r1].s, h[r0].s, (size_t)h[r0].len) == 0)
-                r1++;
-            for (int x = r0; x < r1 && ret == 0; x++)
-                for (int y = x + 1; y < r1 && ret == 0; y++)
-                    ret = pair_edges(E, umi, count, h[x].i, h[y].i);
-            r0 = r1;
-        }
-    }
-    free(h);
-    return ret;
-}
-
-typedef struct { int64_t count; int i; } rank_t;
-
-static int rank_cmp(const void *x, const void *y)
-{
-    const rank_t *a = x, *b = y;
-    if (a->count != b->count)
-        return a->count > b->count ? -1 : 1;
-    return (a->i > b->i) - (a->i < b->i);
+    if (n > 32 && same && len <= PACK_MAX)
+        return half_edges(E, umi, count, n, (int)len);
+    /* few UMIs, several lengths, or UMIs too long to pack: all pairs */
+    for (int a = 0; a < n; a++)
+        for (int b = a + 1; b < n; b++)
+            if (pair_edges(E, umi, count, a, b) < 0)
+                return -ENOMEM;
+    return 0;
 }
 
 int vw_umi_directional(const char *const *umi, const int64_t *count, int n, int *ret_group)
 {
     if (n <= 0)
         return 0;
-    rank_t *order = malloc((size_t)n * sizeof(*order));
+    half_t *order = malloc((size_t)n * sizeof(*order));
     int *adj_n = calloc((size_t)n, sizeof(int)), *adj_off = malloc(((size_t)n + 1) * sizeof(int));
     int *queue = malloc((size_t)n * sizeof(int)), *adj = NULL, ng = -ENOMEM;
     char *seen = calloc((size_t)n, 1);
@@ -276,9 +359,12 @@ int vw_umi_directional(const char *const *umi, const int64_t *count, int n, int 
     for (int64_t k = 0; k < E.n; k += 2)
         adj[adj_off[E.e[k]] + adj_n[E.e[k]]++] = E.e[k + 1];
     /* visiting order: decreasing count, ties in first-seen order */
-    for (int i = 0; i < n; i++)
-        order[i] = (rank_t){count[i], i};
-    qsort(order, (size_t)n, sizeof(*order), rank_cmp);
+    for (int i = 0; i < n; i++) /* (counts are >= 0: ~count sorts them decreasing) */
+        order[i] = (half_t){~(uint64_t)count[i], i};
+    if (half_sort(order, n) < 0) {
+        ng = -ENOMEM;
+        goto out;
+    }
     for (int i = 0; i < n; i++)
         ret_group[i] = -1;
     ng = 0;
@@ -345,18 +431,24 @@ uint32_t vw_umi_vote(const uint32_t *code, const uint8_t *qual, int n, double mi
 typedef struct {
     vw_umi_key_t key;
     uint64_t name_h;
+    uint64_t packed;   /* umi_pack(umi): 0 when longer than PACK_MAX */
     int32_t seq;       /* insertion order at its target */
     uint32_t code;
     uint8_t bq, mq;
     uint8_t len;       /* UMI length, separator included */
     uint8_t bottom;    /* duplex: 1 for the bottom strand (read 1 reverse) */
     uint8_t r2;        /* read 2 of a pair keyed by read 1 (takes read 1's key when both are here) */
-    char umi[VW_UMI_MAX]; /* in the top strand's order */
+    union {            /* a UMI too long to pack, in the top strand's order: */
+        size_t off;    /* its offset in the target's pool while collecting */
+        const char *s; /* the string itself while resolving */
+    } u;
 } ent_t;
 
 typedef struct {
     ent_t *e;
     int32_t n, m;
+    char *pool; /* the UMIs too long to pack, each with its '\0' */
+    size_t pool_n, pool_m;
 } tvec_t;
 
 struct vw_umi_col_s {
@@ -388,8 +480,10 @@ void vw_umi_col_destroy(vw_umi_col_t *c)
 {
     if (!c)
         return;
-    for (int i = 0; i < c->n_targets; i++)
+    for (int i = 0; i < c->n_targets; i++) {
         free(c->tv[i].e);
+        free(c->tv[i].pool);
+    }
     free(c->tv);
     free(c->mol);
     free(c);
@@ -463,7 +557,7 @@ int vw_umi_col_add(vw_umi_col_t *c, const bam1_t *b, const vw_umi_obs_t *obs, in
         memcpy(umi, sw, (size_t)len + 1);
         bottom = 1;
     }
-    uint64_t h = hash_name(bam_get_qname(b));
+    uint64_t h = hash_name(bam_get_qname(b)), packed = umi_pack(umi, len);
     for (int i = 0; i < n_obs; i++) {
         tvec_t *v = &c->tv[obs[i].ti];
         if (v->n == v->m) {
@@ -475,6 +569,22 @@ int vw_umi_col_add(vw_umi_col_t *c, const bam1_t *b, const vw_umi_obs_t *obs, in
             v->m = m;
         }
         ent_t *e = &v->e[v->n];
+        e->u.off = 0;
+        if (!packed) {
+            if (v->pool_n + (size_t)len + 1 > v->pool_m) {
+                size_t m = v->pool_m ? 2 * v->pool_m : 1024;
+                while (m < v->pool_n + (size_t)len + 1)
+                    m *= 2;
+                char *t = realloc(v->pool, m);
+                if (!t)
+                    return -ENOMEM;
+                v->pool = t;
+                v->pool_m = m;
+            }
+            e->u.off = v->pool_n;
+            memcpy(v->pool + v->pool_n, umi, (size_t)len + 1);
+            v->pool_n += (size_t)len + 1;
+        }
         e->key = key;
         if (sep >= 0)
             e->key.strand = 0; /* both strands in one bundle */
@@ -484,9 +594,9 @@ int vw_umi_col_add(vw_umi_col_t *c, const bam1_t *b, const vw_umi_obs_t *obs, in
         e->bq = obs[i].bq;
         e->mq = obs[i].mq;
         e->len = (uint8_t)len;
+        e->packed = packed;
         e->bottom = (uint8_t)bottom;
         e->r2 = (uint8_t)r2;
-        memcpy(e->umi, umi, (size_t)len + 1);
     }
     return 0;
 }
@@ -544,9 +654,131 @@ static int ent_cmp(const void *x, const void *y)
     int r = key_cmp(&a->key, &b->key);
     if (r) return r;
     if (a->len != b->len) return a->len < b->len ? -1 : 1;
-    if ((r = strcmp(a->umi, b->umi)) != 0) return r;
+    /* (the same length: both packed, or neither) */
+    if (a->packed != b->packed) return a->packed < b->packed ? -1 : 1;
+    if (!a->packed && (r = strcmp(a->u.s, b->u.s)) != 0) return r;
     if (a->name_h != b->name_h) return a->name_h < b->name_h ? -1 : 1;
     return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+/* ent_cmp's order by a radix sort: the bundle key and UMI length packed into
+ * one integer (offsets from their smallest values at the target), the packed
+ * UMI into a second; the sort is stable (entries are in insertion order), so
+ * only runs of one key and UMI are then ordered by name.  Targets whose keys
+ * do not pack (UMIs over PACK_MAX characters, keys spread over more than 64
+ * bits) are sorted with qsort.  Returns 0 or -ENOMEM. */
+typedef struct { uint64_t hi, lo, nm; uint32_t i; } skey_t;
+
+static int bits_of(uint64_t x)
+{
+    int b = 0;
+    for (; x; x >>= 1)
+        b++;
+    return b;
+}
+
+static int skey_name_cmp(const void *x, const void *y)
+{
+    const skey_t *a = x, *b = y;
+    if (a->nm != b->nm) return a->nm < b->nm ? -1 : 1;
+    return (a->i > b->i) - (a->i < b->i);
+}
+
+static void skey_radix(skey_t *r, skey_t *tmp, int n)
+{
+    uint64_t or_[2] = {0, 0}, and_[2] = {~0ULL, ~0ULL};
+    for (int k = 0; k < n; k++) {
+        or_[0] |= r[k].lo; and_[0] &= r[k].lo;
+        or_[1] |= r[k].hi; and_[1] &= r[k].hi;
+    }
+    for (int byte = 0; byte < 16; byte++) {
+        int w = byte / 8, sh = 8 * (byte % 8);
+        if ((((or_[w] ^ and_[w]) >> sh) & 0xff) == 0)
+            continue; /* the same in every entry */
+        uint32_t c[256] = {0}, off = 0;
+        for (int k = 0; k < n; k++)
+            c[((w ? r[k].hi : r[k].lo) >> sh) & 0xff]++;
+        for (int d = 0; d < 256; d++) {
+            uint32_t t = c[d];
+            c[d] = off;
+            off += t;
+        }
+        for (int k = 0; k < n; k++)
+            tmp[c[((w ? r[k].hi : r[k].lo) >> sh) & 0xff]++] = r[k];
+        memcpy(r, tmp, (size_t)n * sizeof(*r));
+    }
+}
+
+static int sort_entries(tvec_t *v)
+{
+    int n = v->n;
+    ent_t *e = v->e;
+    uint64_t lo[5], hi[5]; /* tid, pos, span, strand, length */
+    for (int f = 0; f < 5; f++)
+        lo[f] = ~0ULL, hi[f] = 0;
+    int packed = 1;
+    for (int k = 0; k < n && packed; k++) {
+        const ent_t *x = &e[k];
+        uint64_t val[5] = {(uint64_t)(int64_t)x->key.tid ^ (1ULL << 63), (uint64_t)x->key.pos ^ (1ULL << 63),
+                           (uint64_t)(int64_t)x->key.span ^ (1ULL << 63), x->key.strand, x->len};
+        for (int f = 0; f < 5; f++) {
+            if (val[f] < lo[f]) lo[f] = val[f];
+            if (val[f] > hi[f]) hi[f] = val[f];
+        }
+        packed = x->packed != 0;
+    }
+    int width[5], total = 0;
+    for (int f = 0; f < 5; f++)
+        total += width[f] = bits_of(hi[f] - lo[f]);
+    if (!packed || total > 64) {
+        qsort(e, (size_t)n, sizeof(ent_t), ent_cmp);
+        return 0;
+    }
+    skey_t *r = malloc((size_t)n * sizeof(*r)), *tmp = malloc((size_t)n * sizeof(*tmp));
+    if (!r || !tmp) {
+        free(r); free(tmp);
+        return -ENOMEM;
+    }
+    for (int k = 0; k < n; k++) {
+        const ent_t *x = &e[k];
+        uint64_t val[5] = {(uint64_t)(int64_t)x->key.tid ^ (1ULL << 63), (uint64_t)x->key.pos ^ (1ULL << 63),
+                           (uint64_t)(int64_t)x->key.span ^ (1ULL << 63), x->key.strand, x->len};
+        uint64_t h = 0;
+        for (int f = 0; f < 5; f++)
+            if (width[f]) /* (a shift by 64 would be undefined) */
+                h = (width[f] < 64 ? h << width[f] : 0) | (val[f] - lo[f]);
+        r[k] = (skey_t){h, x->packed, x->name_h, (uint32_t)k};
+    }
+    skey_radix(r, tmp, n);
+    for (int a = 0; a < n;) {
+        int b = a + 1;
+        while (b < n && r[b].hi == r[a].hi && r[b].lo == r[a].lo)
+            b++;
+        int sorted = 1; /* (insertion order already; names seldom out of order) */
+        for (int k = a + 1; k < b && sorted; k++)
+            sorted = r[k - 1].nm <= r[k].nm;
+        if (!sorted)
+            qsort(r + a, (size_t)(b - a), sizeof(*r), skey_name_cmp);
+        a = b;
+    }
+    free(tmp);
+    /* e[k] = old e[r[k].i], in place along the permutation's cycles (no second copy) */
+    for (int k = 0; k < n; k++) {
+        if (r[k].i == (uint32_t)k)
+            continue;
+        ent_t hold = e[k];
+        int j = k;
+        while (r[j].i != (uint32_t)k) {
+            int src = (int)r[j].i;
+            e[j] = e[src];
+            r[j].i = (uint32_t)j;
+            j = src;
+        }
+        e[j] = hold;
+        r[j].i = (uint32_t)j;
+    }
+    free(r);
+    return 0;
 }
 
 /* Strand family, name, insertion order. */
@@ -616,7 +848,16 @@ static int family_vote(const ent_t *const *f, int n, double min_agree, votes_t *
  * emol (may be NULL) gets its index per entry.  Returns 0 or -ENOMEM. */
 static int group_molecule(vw_umi_col_t *c, const ent_t **fam, int nf, double min_agree, votes_t *vt, int *emol)
 {
-    qsort(fam, (size_t)nf, sizeof(*fam), fam_cmp);
+    if (nf > 16) {
+        qsort(fam, (size_t)nf, sizeof(*fam), fam_cmp);
+    } else {
+        for (int k = 1; k < nf; k++) /* few: an insertion sort */
+            for (int j = k; j > 0 && fam_cmp(&fam[j - 1], &fam[j]) > 0; j--) {
+                const ent_t *t = fam[j];
+                fam[j] = fam[j - 1];
+                fam[j - 1] = t;
+            }
+    }
     int na = 0;
     while (na < nf && !fam[na]->bottom)
         na++;
@@ -678,7 +919,12 @@ int vw_umi_col_resolve(vw_umi_col_t *c, int ti, double min_agree, const vw_umi_m
     }
     if (join_mates(e, n) < 0)
         goto out;
-    qsort(e, (size_t)n, sizeof(ent_t), ent_cmp);
+    for (int k = 0; k < n; k++)
+        if (!e[k].packed)
+            e[k].u.s = v->pool + e[k].u.off;
+    if (sort_entries(v) < 0)
+        goto out;
+    e = v->e;
     first = malloc((size_t)n * sizeof(int));
     grp = malloc((size_t)n * sizeof(int));
     run_beg = malloc(((size_t)n + 1) * sizeof(int));
@@ -697,7 +943,7 @@ int vw_umi_col_resolve(vw_umi_col_t *c, int ti, double min_agree, const vw_umi_m
         for (int i = b0; i < b1;) {
             int j = i + 1, mn = e[i].seq;
             int64_t names = 1;
-            while (j < b1 && strcmp(e[j].umi, e[i].umi) == 0) {
+            while (j < b1 && e[j].packed == e[i].packed && (e[i].packed || strcmp(e[j].u.s, e[i].u.s) == 0)) {
                 if (e[j].name_h != e[j - 1].name_h) names++;
                 if (e[j].seq < mn) mn = e[j].seq;
                 j++;
@@ -713,24 +959,35 @@ int vw_umi_col_resolve(vw_umi_col_t *c, int ti, double min_agree, const vw_umi_m
         int64_t *cnt2 = malloc((size_t)nu * sizeof(int64_t));
         int *g2 = malloc((size_t)nu * sizeof(int)), *ordc = malloc((size_t)nu * sizeof(int));
         int *g_off = calloc((size_t)nu + 1, sizeof(int)), *by_g = malloc((size_t)nu * sizeof(int));
-        rank_t *rk = malloc((size_t)nu * sizeof(*rk));
+        half_t *rk = malloc((size_t)nu * sizeof(*rk));
         if (!cnt2 || !g2 || !ordc || !g_off || !by_g || !rk) {
             free(cnt2); free(g2); free(ordc); free(g_off); free(by_g); free(rk);
             goto out;
         }
         for (int i = 0; i < nu; i++)
-            rk[i] = (rank_t){-(int64_t)first[i], i}; /* rank_cmp sorts by decreasing count */
-        qsort(rk, (size_t)nu, sizeof(*rk), rank_cmp);
+            rk[i] = (half_t){(uint64_t)first[i], i}; /* (first[] >= 0) */
+        if (half_sort(rk, nu) < 0) {
+            free(cnt2); free(g2); free(ordc); free(g_off); free(by_g); free(rk);
+            goto out;
+        }
         int *ord = grp;
         for (int i = 0; i < nu; i++)
             ord[i] = rk[i].i;
         free(rk);
+        int ulen = e[b0].len;
+        char *ubuf = e[b0].packed ? malloc((size_t)nu * (size_t)(ulen + 1)) : NULL;
+        if (e[b0].packed && !ubuf) {
+            free(cnt2); free(g2); free(ordc); free(g_off); free(by_g);
+            goto out;
+        }
         for (int i = 0; i < nu; i++) {
+            const ent_t *x = &e[run_beg[ord[i]]];
             ordc[i] = ord[i];
-            u[i] = e[run_beg[ord[i]]].umi;
+            u[i] = ubuf ? umi_unpack(x->packed, ulen, ubuf + (size_t)i * (size_t)(ulen + 1)) : x->u.s;
             cnt2[i] = cnt[ord[i]];
         }
         int ng = vw_umi_directional(u, cnt2, nu, g2);
+        free(ubuf);
         if (ng < 0) {
             free(cnt2); free(g2); free(ordc); free(g_off); free(by_g);
             goto out;
@@ -767,8 +1024,11 @@ out:
     free(vt.code); free(vt.q); free(vt.mq);
     /* a target is resolved once the stream has passed it: give its memory back */
     free(v->e);
+    free(v->pool);
     v->e = NULL;
+    v->pool = NULL;
     v->n = v->m = 0;
+    v->pool_n = v->pool_m = 0;
     if (ret == 0 && ret_entry_mol)
         *ret_entry_mol = emol;
     else

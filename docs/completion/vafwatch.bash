@@ -17,6 +17,7 @@ _vafwatch() {
     --umi) COMPREPLY=($(compgen -W "auto tag name" -- "$cur")); return ;;
     --adjust) COMPREPLY=($(compgen -W "holm bh none" -- "$cur")); return ;;
     --ci) COMPREPLY=($(compgen -W "cp wilson" -- "$cur")); return ;;
+    --class) COMPREPLY=($(compgen -W "molecule molecule_f3 duplex fragment read" -- "$cur")); return ;;
     --report-date) COMPREPLY=($(compgen -W "$(date -u +%F)" -- "$cur")); return ;;
     esac
     if [[ $cur == -* ]]; then

@@ -60,6 +60,8 @@ typedef struct {
     double bg_error;     /* background error rate used (mu) */
     int bg_normals;      /* normals the panel's site rests on (background pon); 0: not a panel */
     double copies_per_ml; /* mutant copies per mL plasma, NaN without cfDNA concentration */
+    char *ev_class;      /* evidence class the call rests on (evclass.h: "duplex", ...); NULL is
+                          * written as "fragment" */
 } vw_call_t;
 
 typedef struct {
@@ -132,6 +134,8 @@ typedef struct {
     const char *therapy[VW_CALL_MAX_THERAPY];
     int n_therapy;
     double off_share;
+    const char *ev_class;    /* the evidence class of the model's background (evclass.h; borrowed);
+                              * NULL: each sample's own [NULL] */
 } vw_call_opt_t;
 
 /* 1 when opt->known names target 'id' for every sample or for 'sample'. */

@@ -90,9 +90,11 @@ int vw_sample_name_ok(const char *name, const char *where);
 int vw_sample_names_check(vw_sample_counts_t *const *s, int n);
 
 /* Chooses the background of every target of one sample -- the model's
- * site (pon), else the sample's own substitution class ('sb', may be NULL:
+ * site (pon; in a model of several evidence classes the rows of co->ev_class,
+ * else of the sample's own class, which the model must hold: VW_EINPUT
+ * otherwise), else the sample's own substitution class ('sb', may be NULL:
  * self), else the floor (default) -- into bg[0..ts->n-1] and appends the
- * sample's calls.  Adds to *n_model / *n_default the targets that used
+ * sample's calls, each naming the class (evclass.h).  Adds to *n_model / *n_default the targets that used
  * each.  Logs on failure; returns 0 or negative. */
 int vw_call_one_sample(const vw_call_opt_t *co, const vw_model_t *model, const vw_targets_t *ts,
                        const vw_sample_counts_t *s, const vw_selfbg_t *sb, double cfdna_ng_ml, vw_bg_t *bg,

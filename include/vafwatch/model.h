@@ -17,9 +17,10 @@
  *   ##vafwatchVersion=..., ##vafwatchCommand=..., ##n_normals=N,
  *   ##options=vaf_max=0.1;pseudo_alt=0.5;...  (##date=YYYY-MM-DD when asked)
  *   ##sample_scale_var=V  (a model fitted on level-scaled normals, below)
- *   #chrom pos ref alt id n_normals depth_total alt_total mu rho noisy
+ *   #chrom pos ref alt id n_normals depth_total alt_total mu rho noisy [class]
  * pos is 1-based; n_normals counts the normals used in the fit; noisy is
- * yes/no.
+ * yes/no; class (evclass.h), written when a site has one, names the
+ * evidence class of the row in a model of several classes.
  *
  * Thread safety: no shared state; functions on different objects may run
  * concurrently, one object is used by one thread at a time.  Logging goes
@@ -66,6 +67,8 @@ typedef struct {
     int noisy;            /* 1: noisy site */
     double rel_rho_site;  /* the site's own moment estimate of rho / mu, with the site's own mu
                            * (NaN: not estimable); in memory only, not saved */
+    char *ev_class;       /* evidence class of the row (evclass.h), owned; NULL: the file's one
+                           * class (no 'class' column) */
 } vw_model_site_t;
 
 typedef struct {

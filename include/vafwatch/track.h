@@ -84,6 +84,7 @@ typedef struct {
     long depth, alt;
     double vaf, vaf_lo, vaf_hi, lod95, p_value, bg_error;
     uint32_t flags;          /* the call's VW_FLAG_* (0 without a call) */
+    char ev_class[24];       /* the call's evidence class (evclass.h) when not fragments, else "" */
     double clone_fraction;   /* vaf / truncal vaf (--truncal), NaN when not computable */
     double cf_lo, cf_hi;     /* its 95 % interval (vw_stats_ratio_ci()), NaN when not computable */
     /* amplifications only (NaN for mutations): plasma copy number, its z

@@ -31,27 +31,56 @@ if [ ! -s umi.bam.bai ] || [ "$(cat umi.args 2>/dev/null)" != "${ARGS[*]}" ]; th
 fi
 REG=$(awk 'NR > 1 { printf "%s:%d-%d ", $1, $2, $2 }' umi.targets.tsv)
 
-declare -A WALL RSS
+declare -A CPU RSS
+# measure RUNS NAME COMMAND... [--- NAME COMMAND...]...: runs the commands in turn, RUNS rounds
+# (so that a pair to compare meets the same load), each command's stdout to out.NAME.tsv, and
+# keeps for each its run of least CPU time (user + sys of the command alone, from wait4, to the
+# microsecond; a loaded machine stretches wall time far more than CPU time), with that run's
+# wall time and peak memory
+cat >measure.py <<'PY'
+import os, subprocess, sys, time
+runs, argv, cmds = int(sys.argv[1]), sys.argv[2:], []
+while argv:
+    k = argv.index("---") if "---" in argv else len(argv)
+    cmds.append((argv[0], argv[1:k]))
+    argv = argv[k + 1:]
+best = {}
+for _ in range(runs):
+    for name, cmd in cmds:
+        with open(f"out.{name}.tsv", "w") as out, open(f"err.{name}.txt", "w") as err:
+            t0 = time.perf_counter()
+            p = subprocess.Popen(cmd, stdout=out, stderr=err)
+            _, status, ru = os.wait4(p.pid, 0)
+            wall = time.perf_counter() - t0
+        if status != 0:
+            sys.stderr.write(open(f"err.{name}.txt").read())
+            sys.exit(1)
+        cpu = ru.ru_utime + ru.ru_stime
+        if name not in best or cpu < best[name][0]:
+            best[name] = (cpu, wall, ru.ru_maxrss)
+for name, _ in cmds:
+    print(name, "%.4f %.4f %d" % best[name])
+PY
 measure() {
-    local name=$1; shift
-    local best=""
-    for i in 1 2 3; do
-        /usr/bin/time -f "%e %M" -o time.txt "$@" >"out.$name.tsv" 2>"err.$name.txt" || { cat "err.$name.txt"; exit 1; }
-        read -r t m <time.txt
-        if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; RSS[$name]=$m; fi
-    done
-    WALL[$name]=$best
-    printf '%-34s %8.2f s %9d kB\n' "$name" "$best" "${RSS[$name]}"
+    local out name c w m
+    out=$(python3 measure.py "$@") || exit 1
+    while read -r name c w m; do
+        CPU[$name]=$c; RSS[$name]=$m
+        printf '%-20s CPU %8.3f s  wall %8.3f s %9d kB\n' "$name" "$c" "$w" "$m"
+    done <<<"$out"
 }
 echo "reads: $(samtools view -c umi.bam)"
 # shellcheck disable=SC2086
-measure samtools_regions samtools view -c umi.bam $REG
-measure fragment "$VW" count --no-self --no-builtin -T umi.targets.tsv umi.bam
-measure molecule "$VW" count --no-self --no-builtin -T umi.targets.tsv --count-unit molecule umi.bam
-measure molecule_stream "$VW" count --no-builtin -T umi.targets.tsv --count-unit molecule --stream umi.bam
-measure fragment_stream "$VW" count --no-builtin -T umi.targets.tsv --stream umi.bam
-awk -v f="${WALL[fragment]}" -v m="${WALL[molecule]}" -v r="${RSS[molecule]}" \
-    'BEGIN { printf "molecule / fragment time: %.2fx (goal <= 2x); molecule peak memory %.1f MB (goal <= 64 MB)\n", m / f, r / 1024 }'
+measure 3 samtools_regions samtools view -c umi.bam $REG
+# (the molecule unit has no self background: --no-self in all four for the same work)
+measure 5 fragment "$VW" count --no-self --no-builtin -T umi.targets.tsv umi.bam \
+    --- molecule "$VW" count --no-self --no-builtin -T umi.targets.tsv --count-unit molecule umi.bam \
+    --- fragment_stream "$VW" count --no-self --no-builtin -T umi.targets.tsv --stream umi.bam \
+    --- molecule_stream "$VW" count --no-self --no-builtin -T umi.targets.tsv --count-unit molecule --stream umi.bam
+awk -v f="${CPU[fragment]}" -v m="${CPU[molecule]}" -v fs="${CPU[fragment_stream]}" -v ms="${CPU[molecule_stream]}" \
+    -v r="${RSS[molecule]}" -v rs="${RSS[molecule_stream]}" \
+    'BEGIN { printf "molecule / fragment CPU time: %.2fx through the index, %.2fx streaming (goal <= 2x)\n", m / f, ms / fs
+             printf "molecule peak memory: %.1f MB, %.1f MB streaming (goal <= 64 MB)\n", r / 1024, rs / 1024 }'
 
 # one amplicon-like position: every read starts at the same place (single-end, 12-base UMIs in
 # RX, 40,000 molecules of 1-4 copies, 2 % UMI errors), so one position holds ~40,000 UMIs
@@ -75,10 +104,25 @@ alt = "A" if ref[149] != "A" else "C"
 open("amp.targets.tsv", "w").write(f"chrom\tpos\tref\talt\tid\nsim1\t150\t{ref[149]}\t{alt}\tamp\n")
 PY
 samtools view -b -o amp.bam amp.sam && samtools index amp.bam
-measure amp_fragment "$VW" count --no-self --no-builtin -T amp.targets.tsv amp.bam
-measure amp_molecule "$VW" count --no-self --no-builtin -T amp.targets.tsv --count-unit molecule amp.bam
-awk -v f="${WALL[amp_fragment]}" -v m="${WALL[amp_molecule]}" \
-    'BEGIN { printf "amplicon position: molecule / fragment time: %.2fx\n", m / f }'
+measure 15 amp_fragment "$VW" count --no-self --no-builtin -T amp.targets.tsv amp.bam \
+    --- amp_molecule "$VW" count --no-self --no-builtin -T amp.targets.tsv --count-unit molecule amp.bam
+awk -v f="${CPU[amp_fragment]}" -v m="${CPU[amp_molecule]}" -v r="${RSS[amp_molecule]}" \
+    'BEGIN { printf "amplicon position: molecule / fragment CPU time: %.2fx; molecule peak memory %.1f MB\n", m / f, r / 1024 }'
+# the same in instructions (callgrind), which a shared machine's load does not change
+if command -v valgrind >/dev/null; then
+    ir() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null | awk '/Collected/ { print $4 }'; }
+    fi=$(ir "$VW" count --no-self --no-builtin -T amp.targets.tsv amp.bam)
+    mi=$(ir "$VW" count --no-self --no-builtin -T amp.targets.tsv --count-unit molecule amp.bam)
+    awk -v f="$fi" -v m="$mi" 'BEGIN { printf "amplicon position, instructions: fragments %.0f M, molecules %.0f M: %.2fx\n", f / 1e6, m / 1e6, m / f }'
+    # and the first layout at a tenth of the depth (callgrind is slow): ARGS[3] is --molecules' value
+    SMALL=("${ARGS[@]}")
+    SMALL[3]=$((N / 10))
+    [ -s small.bam.bai ] && [ "$(cat small.args 2>/dev/null)" = "${SMALL[*]}" ] || {
+        "$SIM" -o small "${SMALL[@]}" >/dev/null && echo "${SMALL[*]}" >small.args; }
+    fi=$(ir "$VW" count --no-self --no-builtin -T small.targets.tsv small.bam)
+    mi=$(ir "$VW" count --no-self --no-builtin -T small.targets.tsv --count-unit molecule small.bam)
+    awk -v f="$fi" -v m="$mi" 'BEGIN { printf "a tenth of the molecules a site, instructions: fragments %.0f M, molecules %.0f M: %.2fx\n", f / 1e6, m / 1e6, m / f }'
+fi
 
 # background at the sites (no true variant): (alt + other) / depth per evidence class
 bg() { awk -F'\t' -v n="$1" '!/^#/ { d += $10; e += $12 + $13 } END { printf "%-40s %8d / %9d = %.3g\n", n, e, d, e / d }'; }

@@ -151,6 +151,8 @@
 1	-	tm\.tsv:2: column 'kind': unknown kind 'pathway'	printf 'class\tkind\tvalue\nx\tpathway\tMAPK\n' > {O}/tm.tsv && {VW} call --no-builtin -T {F}/t.tsv --therapy-map {O}/tm.tsv --therapy x --output-prefix {O}/p {F}/evt_good.tsv; r=$?; rm -f {O}/tm.tsv; exit $r
 1	-	tm\.tsv:2: column 'value': invalid value 'p\.T790M' \(GENE:p\.CHANGE\)	printf 'class\tkind\tvalue\nx\tprotein\tp.T790M\n' > {O}/tm.tsv && {VW} call --no-builtin -T {F}/t.tsv --therapy-map {O}/tm.tsv --therapy x --output-prefix {O}/p {F}/evt_good.tsv; r=$?; rm -f {O}/tm.tsv; exit $r
 0	-	-	printf 'class\tkind\tvalue\nx\tgene\tKRAS\n' > {O}/tm.tsv && {VW} call --no-builtin -T {F}/t.tsv --therapy-map {O}/tm.tsv --therapy x --output-prefix {O}/p {F}/evt_good.tsv; r=$?; rm -f {O}/tm.tsv; exit $r
+2	-	--class takes an evidence class \(fragment, read, molecule, molecule_fN, duplex, duplex_fN\), not 'duplx'	{VW} call --class duplx --no-builtin -T {F}/t.tsv --output-prefix {O}/p {F}/evt_good.tsv
+2	-	--class takes an evidence class .*not 'molecule_f1'	{VW} call --class molecule_f1 --no-builtin -T {F}/t.tsv --output-prefix {O}/p {F}/evt_good.tsv
 # found by review: a mean quality of 1e300 or inf was converted to an integer (undefined behaviour)
 1	-	evt_bq\.tsv:2: column 'alt_mean_bq': invalid value '1e300'	{VW} call --no-builtin -T {F}/t.tsv --output-prefix {O}/p {F}/evt_bq.tsv
 1	-	evt_mq\.tsv:2: column 'alt_mean_mq': invalid value 'inf'	{VW} call --no-builtin -T {F}/t.tsv --output-prefix {O}/p {F}/evt_mq.tsv

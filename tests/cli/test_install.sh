@@ -34,6 +34,7 @@ check "completion: --count-unit values" '[ "$(comp_of vafwatch count --count-uni
 check "completion: --umi values" '[ "$(comp_of vafwatch count --umi "")" = "auto tag name" ]'
 check "completion: --adjust values" '[ "$(comp_of vafwatch call --adjust "")" = "holm bh none" ]'
 check "completion: --ci values" '[ "$(comp_of vafwatch call --ci "")" = "cp wilson" ]'
+check "completion: --class values" '[ "$(comp_of vafwatch call --class "")" = "molecule molecule_f3 duplex fragment read" ]'
 check "completion: model build" '[ "$(comp_of vafwatch model b)" = "build" ]'
 # every value offered is one the program documents (no drift from --help)
 check "completion values are in the commands' --help" '
@@ -44,7 +45,9 @@ check "completion values are in the commands' --help" '
     "$bin" count --help | grep -q -- "--count-unit UNIT *fragment, read (as samtools mpileup -x) or molecule" &&
     "$bin" count --help | grep -q -- "--umi SOURCE *auto, tag (RX) or name" &&
     "$bin" call --help | grep -q -- "--adjust METHOD *holm (family-wise), bh (false discovery rate) or none" &&
-    "$bin" call --help | grep -q -- "--ci METHOD .*cp (Clopper-Pearson) or wilson"'
+    "$bin" call --help | grep -q -- "--ci METHOD .*cp (Clopper-Pearson) or wilson" &&
+    "$bin" call --help | grep -A1 -- "--class NAME" | grep -q "molecule, molecule_f3,\$" &&
+    "$bin" call --help | grep -A1 -- "--class NAME" | grep -q "duplex, \.\.\.: docs/umi.md)"'
 # the man pages have the sections of a man page
 for s in NAME SYNOPSIS DESCRIPTION OPTIONS EXAMPLES FILES "EXIT STATUS"; do
     check "man pages: section $s in every page" '! grep -L "^\.SH $s\$" "$man"/vafwatch*.1 | grep -q .'

@@ -10,7 +10,8 @@
 #  3. bad input: reads without a UMI (some, all), UMIs of another length, a
 #     duplex UMI without its separator, --molecules without molecules;
 #  4. consensus reads (fgbio cD/aD/bD and per-base ad/bd), counted by hand;
-#  5. a model built from molecules records its class; call warns when the evidence differs;
+#  5. model build fits every evidence class into one file (each class's totals = its counts);
+#     call takes the sample's class (or --class) and names it; an older one-class model still loads;
 #  6. vafwatch run in molecules (cache, no self background, the class in the report).
 # Usage: test_umi.sh VAFWATCH VWSIM_UMI WORKDIR
 set -u
@@ -175,22 +176,71 @@ cons all "1${S}19${S}5${S}4${S}0.2000${S}0${S}1${S}2${S}2${S}0${S}0${S}1${S}0" "
 cons duplex "1${S}19${S}5${S}4${S}0.2000${S}0${S}1${S}2${S}2${S}0${S}0${S}1${S}0" "1${S}0${S}1${S}0${S}1" --duplex-only
 cons fam2 "2${S}19${S}5${S}4${S}0.2000${S}1${S}1${S}1${S}2${S}0${S}0${S}1${S}0" "3${S}1${S}2${S}0${S}1" --min-family 2
 
-# -- 5. backgrounds per evidence class: the model records its class, call warns on a mismatch --
-for i in 1 2 3; do "$SIM" -o "$W/n$i" --sites 2 --molecules 200 --seq-error 0.005 --seed $((40 + i)) --sample "N$i" >/dev/null; done
-"$VW" model build --no-builtin -T "$W/n1.targets.tsv" --count-unit molecule --min-family 2 -o "$W/pon.tsv" \
-    "$W/n1.bam" "$W/n2.bam" "$W/n3.bam" 2>/dev/null || bad "model build --count-unit molecule"
+# -- 5. backgrounds per evidence class: one model file holds every class; call picks the sample's --
+# normals with duplex UMIs (half the molecules with both strands), families of 1 + geometric (mean 2)
+for i in 1 2 3; do "$SIM" -o "$W/n$i" --sites 2 --molecules 300 --vaf 0 --duplex 0.5 --family-mean 2 --seq-error 0.02 \
+    --seed $((40 + i)) --sample "N$i" >/dev/null; done
+NB=("$W/n1.bam" "$W/n2.bam" "$W/n3.bam")
+"$VW" model build --no-builtin -T "$W/n1.targets.tsv" --count-unit molecule --min-family 2 --min-normal-depth 0 \
+    -o "$W/pon.tsv" "${NB[@]}" 2>/dev/null || bad "model build --count-unit molecule"
 grep -q '^##options=.*count_unit=molecule.*;min_family=2;duplex_only=0$' "$W/pon.tsv" && ok || bad "model class line"
-"$VW" count --no-builtin -T "$W/n1.targets.tsv" --count-unit molecule "$W/n1.bam" >"$W/n1.mol.tsv"
-"$VW" call -m "$W/pon.tsv" --output-prefix "$W/c1" "$W/n1.mol.tsv" 2>"$W/c1.err" \
-    && grep -q 'holds molecule (families >= 1) counts but the model .* was built from molecule (families >= 2) counts' "$W/c1.err" \
-    && ok || bad "call: no warning on a class mismatch (table)"
+# the classes: the options' own (families >= 2), then all molecules, families >= 3 and duplex
+[ "$(awk -F'\t' '!/^#/ && !s[$12]++ { printf "%s ", $12 }' "$W/pon.tsv")" = "molecule_f2 molecule molecule_f3 duplex " ] \
+    && ok || bad "model classes: $(awk -F'\t' '!/^#/ { printf "%s ", $12 }' "$W/pon.tsv")"
+# each class's totals are the sums of the normals counted in that class by 'count' (an independent path),
+# over the normals the fit keeps (VAF <= 0.1: each simulated normal has its own reference, so one of them
+# shows the ALT of another's site in every molecule)
+for c in "molecule_f2:--min-family 2" "molecule:" "molecule_f3:--min-family 3" "duplex:--duplex-only"; do
+    cls=${c%%:*}
+    # shellcheck disable=SC2086
+    for b in "${NB[@]}"; do "$VW" count --no-builtin -T "$W/n1.targets.tsv" --count-unit molecule ${c#*:} "$b"; done \
+        >"$W/n.$cls.tsv" 2>/dev/null
+    want=$(awk -F'\t' '!/^#/ && $12 <= 0.1 * $10 { d[$6] += $10; a[$6] += $12 } END { for (k in d) print k, d[k], a[k] }' "$W/n.$cls.tsv" | sort)
+    got=$(awk -F'\t' -v c="$cls" '!/^#/ && $12 == c { print $5, $7, $8 }' "$W/pon.tsv" | sort)
+    [ -n "$want" ] && [ "$want" = "$got" ] && ok || bad "model class $cls: totals '$got', counted '$want'"
+done
+# the classes differ (families >= 3 and duplex molecules are fewer than all molecules)
+awk -F'\t' '!/^#/ && $5 == "site1" { d[$12] = $7 } END { exit !(d["molecule_f3"] < d["molecule"] && d["duplex"] < d["molecule"]) }' \
+    "$W/pon.tsv" && ok || bad "model classes with the same depth"
+mu() { awk -F'\t' -v c="$1" -v id="$2" '!/^#/ && $12 == c && $5 == id { print $9 }' "$W/pon.tsv"; }
+# call: the class of the evidence (tables, BAM) picks its rows; the class column, VCF EC and JSON say it
+"$VW" count --no-builtin -T "$W/n1.targets.tsv" --count-unit molecule --duplex-only "$W/n1.bam" >"$W/n1.dx.tsv"
+"$VW" call -m "$W/pon.tsv" --output-prefix "$W/c1" --json "$W/c1.json" "$W/n1.dx.tsv" 2>"$W/c1.err" \
+    && ! grep -q 'does not match' "$W/c1.err" && ok || bad "call on a duplex table: $(head -1 "$W/c1.err")"
+awk -F'\t' -v m1="$(mu duplex site1)" -v m2="$(mu duplex site2)" '!/^#/ { n++; want = $6 == "site1" ? m1 : m2
+        if ($28 == "duplex" && $25 == "pon" && $26 + 0 > 0 && ($26 - want) / want < 1e-3 && (want - $26) / want < 1e-3) k++ }
+    END { exit !(n == 2 && k == 2) }' "$W/c1.vafwatch.calls.tsv" && ok || bad "duplex calls: not the duplex background"
+[ "$(head -1 "$W/c1.vafwatch.calls.tsv" | awk -F'\t' '{ print $28 }')" = class ] && ok || bad "no class column"
+zcat "$W/c1.vafwatch.calls.vcf.gz" | grep -q '^##FORMAT=<ID=EC,' && [ "$(zcat "$W/c1.vafwatch.calls.vcf.gz" | grep -v '^#' \
+    | awk -F'\t' '{ split($9, k, ":"); split($10, v, ":"); for (i in k) if (k[i] == "EC") print v[i] }' | sort -u)" = duplex ] \
+    && ok || bad "VCF FORMAT EC"
+grep -q '"class": "duplex"' "$W/c1.json" && ok || bad "JSON class"
 "$VW" call -m "$W/pon.tsv" --output-prefix "$W/c2" --no-builtin -T "$W/n1.targets.tsv" --count-unit molecule --min-family 2 \
-    "$W/n1.bam" 2>"$W/c2.err" && ! grep -q 'does not match' "$W/c2.err" && ok || bad "call: a warning on the same class"
-"$VW" call -m "$W/pon.tsv" --output-prefix "$W/c3" --no-builtin -T "$W/n1.targets.tsv" "$W/n1.bam" 2>"$W/c3.err" \
-    && grep -q 'holds fragment counts but the model' "$W/c3.err" && ok || bad "call: no warning, fragments on a molecule model"
+    "$W/n1.bam" 2>"$W/c2.err" && ! grep -q 'does not match' "$W/c2.err" \
+    && awk -F'\t' '!/^#/ { n++; k += $28 == "molecule_f2" } END { exit !(n == 2 && k == 2) }' "$W/c2.vafwatch.calls.tsv" \
+    && ok || bad "call: a BAM in families >= 2 on its class"
+# a class the model does not hold: an error naming the classes, exit 1, nothing written; --class chooses one
+rm -f "$W/c3".*
+"$VW" call -m "$W/pon.tsv" --output-prefix "$W/c3" --no-builtin -T "$W/n1.targets.tsv" "$W/n1.bam" 2>"$W/c3.err"
+[ $? = 1 ] && grep -q "pon.tsv: the model has no background of evidence class fragment (sample N1); it holds: molecule_f2, molecule, molecule_f3, duplex (count the sample in one of them, or choose one with call --class)" "$W/c3.err" \
+    && [ ! -e "$W/c3.vafwatch.calls.tsv" ] && ok || bad "call: fragments on a molecule model: $(head -1 "$W/c3.err")"
+"$VW" call -m "$W/pon.tsv" --class molecule --output-prefix "$W/c3" --no-builtin -T "$W/n1.targets.tsv" "$W/n1.bam" \
+    2>"$W/c3.err" && grep -q 'sample N1 holds fragment counts; --class molecule takes the background of another class' "$W/c3.err" \
+    && awk -F'\t' '!/^#/ { n++; k += $28 == "molecule" } END { exit !(n == 2 && k == 2) }' "$W/c3.vafwatch.calls.tsv" \
+    && ok || bad "call --class molecule"
+"$VW" call -m "$W/pon.tsv" --class duplex_fx --output-prefix "$W/c3" "$W/n1.dx.tsv" 2>/dev/null
+[ $? = 2 ] && ok || bad "call --class duplex_fx: not a usage error"
+# a one-class model file (no class column, as written before classes): loads, and call warns on a mismatch
+awk -F'\t' -v OFS='\t' '/^##/ { print; next } /^#/ || $12 == "molecule_f2" { NF = 11; print }' "$W/pon.tsv" >"$W/pon1.tsv"
+"$VW" call -m "$W/pon1.tsv" --output-prefix "$W/c5" "$W/n1.dx.tsv" 2>"$W/c5.err" \
+    && grep -q 'holds duplex molecule (families >= 1) counts but the model .* was built from molecule (families >= 2) counts' "$W/c5.err" \
+    && awk -F'\t' -v m1="$(mu molecule_f2 site1)" '!/^#/ && $6 == "site1" { exit !($28 == "duplex" && $25 == "pon" && ($26 - m1) / m1 < 1e-3 && (m1 - $26) / m1 < 1e-3) }' \
+        "$W/c5.vafwatch.calls.tsv" && ok || bad "call on a one-class model: $(head -1 "$W/c5.err")"
 # the calls table says which class each sample's calls rest on; no read-level self background for molecules
 grep -q '^#evidence_class	N1	molecule (families >= 2)$' "$W/c2.vafwatch.calls.tsv" && ok || bad "no #evidence_class line"
-! grep -q '^#evidence_class' "$W/c3.vafwatch.calls.tsv" && ok || bad "#evidence_class line for fragments"
+"$VW" call --output-prefix "$W/c4" --no-builtin -T "$W/n1.targets.tsv" "$W/n1.bam" 2>/dev/null
+! grep -q '^#evidence_class' "$W/c4.vafwatch.calls.tsv" && awk -F'\t' '!/^#/ { n++; k += $28 == "fragment" } END { exit !(n == 2 && k == 2) }' \
+    "$W/c4.vafwatch.calls.tsv" && ok || bad "fragment calls: #evidence_class line or class column"
 "$VW" call --output-prefix "$W/c4" --no-builtin -T "$W/n1.targets.tsv" --count-unit molecule "$W/n1.bam" 2>/dev/null
 awk -F'\t' '!/^#/ { n++; if ($25 == "self") s++ } END { exit !(n == 2 && s == 0) }' "$W/c4.vafwatch.calls.tsv" && ok \
     || bad "call in molecules used a self background"
@@ -209,5 +259,22 @@ if "$VW" run --sheet "$R/sheet.tsv" -e "$R/events.tsv" -d "$R/out" --no-builtin 
     && "$VW" run --sheet "$R/sheet.tsv" -e "$R/events.tsv" -d "$R/out" --no-builtin -T "$R/d1.targets.tsv" \
         --count-unit molecule --min-family 2 --verbosity 3 2>&1 | grep -q '2 draws: 0 counted, 2 from the cache'; then ok
 else bad "run --count-unit molecule: $(head -3 "$R/err")"; fi
+# run -m with a model of several classes: the rows of the run's class; a class it lacks stops the run
+"$VW" model build --no-builtin -T "$R/d1.targets.tsv" --count-unit molecule --min-normal-depth 0 -o "$R/pon.tsv" \
+    "$R/d1.bam" "$R/d2.bam" 2>/dev/null || bad "model build for run"
+rm -rf "$R/out2"
+"$VW" run --sheet "$R/sheet.tsv" -e "$R/events.tsv" -d "$R/out2" --no-builtin -T "$R/d1.targets.tsv" -m "$R/pon.tsv" \
+    >/dev/null 2>"$R/err2"
+[ $? = 1 ] && grep -q -- '--model: the model has no background of evidence class fragment (sample P1_d1); it holds: molecule, molecule_f3, duplex' \
+    "$R/err2" && [ ! -e "$R/out2/vafwatch.calls.tsv" ] && ok || bad "run: fragments on a molecule model: $(head -1 "$R/err2")"
+"$VW" run --sheet "$R/sheet.tsv" -e "$R/events.tsv" -d "$R/out2" --no-builtin -T "$R/d1.targets.tsv" -m "$R/pon.tsv" \
+    --count-unit molecule --duplex-only >/dev/null 2>"$R/err2" \
+    && awk -F'\t' '!/^#/ { n++; k += $28 == "duplex" && $25 == "pon" } END { exit !(n == 4 && k == 4) }' "$R/out2/vafwatch.calls.tsv" \
+    && ok || bad "run --duplex-only on a model of several classes: $(head -1 "$R/err2")"
+# the calls rest on the run's class, also when taken from the cache; the report labels them
+awk -F'\t' '!/^#/ { n++; k += $28 == "molecule_f2" } END { exit !(n == 4 && k == 4) }' "$R/out/vafwatch.calls.tsv" \
+    && [ "$(grep -c '<span class="evclass"[^>]*>molecule_f2</span>' "$R/out/report/patients/P1.html")" -ge 4 ] \
+    && ok || bad "run: calls or report without the class molecule_f2"
+
 
 finish

@@ -9,6 +9,7 @@
 #include <math.h>
 
 #include "vafwatch/cnv.h"
+#include "vafwatch/evclass.h"
 #include "vafwatch/model.h"
 #include "vafwatch/table.h"
 #include "fuzz_util.h"
@@ -49,8 +50,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
     int reader = (data[0] >> 2) & 3;
     if (reader == 1) {
         vw_model_t *m = vw_model_init();
-        if (m && vw_model_read_tsv(m, path) == 0)
-            (void)vw_model_find(m, "chr7", 1, "A", "C");
+        if (m && vw_model_read_tsv(m, path) == 0) {
+            char list[64];
+            int k = vw_model_find(m, "chr7", 1, "A", "C"), kc = vw_evclass_find(m, NULL, "chr7", 1, "A", "C");
+            if (k != kc || vw_evclass_list(m, list, sizeof list) < 0 || strlen(list) >= sizeof list)
+                abort(); /* the first site there, whatever its class; the list fits its buffer */
+            (void)vw_evclass_find(m, "duplex", "chr7", 1, "A", "C");
+        }
         vw_model_destroy(m);
         return 0;
     }

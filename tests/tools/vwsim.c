@@ -4,6 +4,8 @@
  *
  *   vwsim -r RECIPE.tsv -o PREFIX [--seed N] [--fragments N] [--sample NAME]
  *         [--format bam|sam|cram] [--single-end] [--error-rate F] [--dup-rate F]
+ *   vwsim umi -o PREFIX [options]   the UMI simulator (vwsim_umi.c: original
+ *         molecules, PCR families, duplex strands; PREFIX.truth.tsv per site)
  *
  * Writes PREFIX.bam (+ .bai; or .cram + .crai, or .sam), PREFIX.truth.tsv,
  * PREFIX.cn_truth.tsv when a copy-number key is used, and,
@@ -1861,6 +1863,7 @@ static void usage(FILE *fp)
 "\n"
 "Program: vwsim (the vafwatch read simulator, version %s)\n"
 "Usage:   vwsim -r RECIPE.tsv -o PREFIX [options]\n"
+"         vwsim umi -o PREFIX [options]   (UMI families and duplex molecules: vwsim umi -h)\n"
 "\n"
 "Simulates cfDNA read pairs in windows of a random reference, with variants on\n"
 "a known fraction of fragments, and writes the exact truth of the reads written.\n"
@@ -1934,8 +1937,13 @@ static int usage_error(const char *fmt, ...)
     return EXIT_USAGE;
 }
 
+/* The UMI mode, 'vwsim umi ...' (vwsim_umi.c). */
+int vwsim_umi_main(int argc, char **argv);
+
 int main(int argc, char *argv[])
 {
+    if (argc > 1 && strcmp(argv[1], "umi") == 0)
+        return vwsim_umi_main(argc - 1, argv + 1);
     static const struct option lopts[] = {
         {"recipe", required_argument, NULL, 'r'},
         {"output-prefix", required_argument, NULL, 'o'},

@@ -3,7 +3,15 @@
  * DNA molecules tagged with duplex UMIs, amplified into families, with the
  * exact truth of the molecules it wrote.
  *
- *   vwsim_umi -o PREFIX [options]   (vwsim_umi -h lists them)
+ *   vwsim umi -o PREFIX [options]   (vwsim umi -h lists them)
+ *   vwsim_umi -o PREFIX [options]   (the same program on its own)
+ *
+ * The UMI mode of vwsim: vwsim.c hands 'vwsim umi ...' to vwsim_umi_main()
+ * (this file built with VWSIM_UMI_NO_MAIN); built alone it is vwsim_umi.
+ * Both write the same files from the same options.  It is a mode of its
+ * own rather than a recipe key of vwsim because its unit is the original
+ * molecule (families of copies, strand families, UMI errors), not the
+ * fragment of vwsim's windows, and its truth is per molecule class.
  *
  * Writes PREFIX.bam (+ .bai), PREFIX.targets.tsv (one SNV target per site)
  * and PREFIX.truth.tsv (per site: the molecules and their alleles).
@@ -134,7 +142,8 @@ typedef struct {
 static void usage(FILE *fp)
 {
     fprintf(fp,
-            "Usage: vwsim_umi -o PREFIX [options]\n"
+            "Usage: vwsim umi -o PREFIX [options]   (or vwsim_umi -o PREFIX [options])\n"
+            "Writes PREFIX.bam (+ .bai), PREFIX.targets.tsv and PREFIX.truth.tsv (testdata/sim/README.md).\n"
             "  --seed N            [1]\n"
             "  --sample NAME       read group SM [SIMUMI]\n"
             "  --sites N           SNV sites, one per 1000 bp [4]\n"
@@ -153,7 +162,9 @@ static void usage(FILE *fp)
             "  --artefact F        share of sites whose damage rate is 100 times higher [0]\n");
 }
 
-int main(int argc, char **argv)
+int vwsim_umi_main(int argc, char **argv);
+
+int vwsim_umi_main(int argc, char **argv)
 {
     opt_t o = {0, 3, 1, 0, 0, 0, 0, 0, 0, 4, 1000, 8, 0, 0, 1, NULL, "SIMUMI"};
     static const struct option lo[] = {
@@ -375,3 +386,10 @@ int main(int argc, char **argv)
     free(hs.s);
     return rc;
 }
+
+#ifndef VWSIM_UMI_NO_MAIN
+int main(int argc, char **argv)
+{
+    return vwsim_umi_main(argc, argv);
+}
+#endif

@@ -163,13 +163,13 @@ static void test_directional(void **state)
     assert_int_equal(vw_umi_directional(NULL, NULL, 0, g), 0);
 }
 
-/* Many UMIs (the half-index search for neighbours) against a plain
- * all-pairs reading of the rule written here: same groups. */
-static void test_directional_many(void **state)
+/* Many UMIs (the half-index search for neighbours, on packed UMIs) against
+ * a plain all-pairs reading of the rule written here: same groups.  UMIs of
+ * L characters from the first 'na' letters of "ACGTN-". */
+static void directional_many(int L, int na)
 {
-    (void)state;
-    enum { N = 3000, L = 8 };
-    static char buf[N][L + 1];
+    enum { N = 3000, LM = 21 };
+    static char buf[N][LM + 1];
     const char *u[N];
     int64_t c[N];
     int g[N], want[N];
@@ -177,17 +177,17 @@ static void test_directional_many(void **state)
     int n = 0;
     while (n < N) {
         /* a few hundred "true" UMIs, each with one-mismatch offspring of smaller counts */
-        char base[L + 1];
+        char base[LM + 1];
         for (int k = 0; k < L; k++) {
             x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-            base[k] = "ACGT"[(x >> 33) & 3];
+            base[k] = "ACGTN-"[((x >> 33) & 0xffff) % (uint64_t)na];
         }
         base[L] = '\0';
         for (int m = 0; m < 8 && n < N; m++) {
             x = x * 6364136223846793005ULL + 1442695040888963407ULL;
             memcpy(buf[n], base, L + 1);
             if (m)
-                buf[n][(x >> 20) % L] = "ACGT"[(x >> 40) & 3];
+                buf[n][(x >> 20) % (uint64_t)L] = "ACGTN-"[((x >> 40) & 0xffff) % (uint64_t)na];
             int dup = 0;
             for (int j = 0; j < n && !dup; j++)
                 dup = !strcmp(buf[j], buf[n]);
@@ -239,6 +239,14 @@ static void test_directional_many(void **state)
     }
     assert_int_equal(ng, ngw);
     assert_memory_equal(g, want, (size_t)n * sizeof(int));
+}
+
+static void test_directional_many(void **state)
+{
+    (void)state;
+    directional_many(8, 4);   /* even length, ACGT */
+    directional_many(13, 6);  /* odd length, N and the duplex separator too */
+    directional_many(21, 4);  /* the longest packed UMI */
 }
 
 static void test_vote(void **state)
@@ -332,6 +340,76 @@ static void test_duplex(void **state)
     add(col, h, "plain\t0\tc1\t100\t60\t10M\t*\t0\t0\tAAAAAAAAAA\tIIIIIIIIII", 1, VW_EINPUT);
     vw_umi_col_destroy(col);
     vw_umi_col_destroy(NULL);
+    sam_hdr_destroy(h);
+}
+
+/* The collector's two sorts give the same molecules: UMIs of 10 bases are
+ * packed into integers and radix-sorted; the same UMIs with 14 more bases
+ * (the same in every read, so the distances do not change) are too long to
+ * pack and go through qsort and the all-pairs neighbour search.  One
+ * amplicon-like position holds a few hundred UMIs (the radix sorts of the
+ * neighbour search), others a few; random alleles, names, strands, UMI errors. */
+static uint64_t xorshift(uint64_t *x)
+{
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+    return *x;
+}
+
+static void collect_random(vw_umi_col_t *col, sam_hdr_t *h, const char *suffix)
+{
+    uint64_t x = 88172645463325252ULL;
+#define NEXT() xorshift(&x)
+    char line[512], umi[64];
+    int nr = 0;
+    for (int mol = 0; mol < 600; mol++) {
+        char u[11];
+        for (int k = 0; k < 10; k++)
+            u[k] = "ACGT"[NEXT() % 4];
+        u[10] = '\0';
+        int pos = mol < 400 ? 1000 : 1000 + (int)(NEXT() % 5) * 37;
+        int flag = mol < 400 ? 0 : (NEXT() % 2) * 16, copies = 1 + (int)(NEXT() % 5);
+        for (int c = 0; c < copies; c++) {
+            snprintf(umi, sizeof umi, "%s%s", u, suffix);
+            if (NEXT() % 10 == 0) {
+                int k = (int)(NEXT() % 10);
+                umi[k] = "ACGT"[NEXT() % 4]; /* a UMI error (or none) */
+            }
+            snprintf(line, sizeof line, "r%d\t%d\tc1\t%d\t60\t10M\t*\t0\t0\tAAAAAAAAAA\tIIIIIIIIII\tRX:Z:%s",
+                     nr++, flag, pos, umi);
+            add(col, h, line, 1 + (uint32_t)(NEXT() % 8 == 0), 0);
+        }
+    }
+#undef NEXT
+}
+
+static void test_sort_paths(void **state)
+{
+    (void)state;
+    sam_hdr_t *h = hdr();
+    vw_umi_col_t *c1 = vw_umi_col_init(1, VW_UMI_TAG), *c2 = vw_umi_col_init(1, VW_UMI_TAG);
+    collect_random(c1, h, "");
+    collect_random(c2, h, "ACGTACGTACGTAC");
+    int64_t n = vw_umi_col_pending(c1, 0);
+    assert_true(n > 1000);
+    assert_int_equal(vw_umi_col_pending(c2, 0), n);
+    const vw_umi_mol_t *m1, *m2;
+    int n1, n2, *e1 = NULL, *e2 = NULL;
+    assert_int_equal(vw_umi_col_resolve(c1, 0, 0.66, &m1, &n1, &e1), 0);
+    assert_int_equal(vw_umi_col_resolve(c2, 0, 0.66, &m2, &n2, &e2), 0);
+    assert_true(n1 > 500 && n1 < 600); /* some UMI errors merged back */
+    assert_int_equal(n1, n2);
+    for (int i = 0; i < n1; i++) {
+        assert_int_equal(m1[i].size, m2[i].size);
+        assert_int_equal(m1[i].code, m2[i].code);
+        assert_int_equal(m1[i].strand, m2[i].strand);
+    }
+    assert_memory_equal(e1, e2, (size_t)n * sizeof(int));
+    free(e1);
+    free(e2);
+    vw_umi_col_destroy(c1);
+    vw_umi_col_destroy(c2);
     sam_hdr_destroy(h);
 }
 
@@ -692,6 +770,7 @@ int main(void)
         cmocka_unit_test(test_directional_many),
         cmocka_unit_test(test_vote),
         cmocka_unit_test(test_duplex),
+        cmocka_unit_test(test_sort_paths),
         cmocka_unit_test(test_count_molecules),
         cmocka_unit_test(test_umitools_single),
         cmocka_unit_test(test_umitools_paired),
