@@ -21,11 +21,23 @@
 int vw_pipeline_cnv(const vw_run_cnv_opt_t *o, const vw_timeline_t *tl, const vw_calls_t *calls,
                    const vw_count_opt_t *copt, const char *outdir, vw_cnv_rows_t **ret);
 
-/* The genome-wide step of vafwatch run (run_genome.c): reads the n
- * summaries of cnv --genome (PREFIX.vafwatch.genome.tsv) and writes
- * OUTDIR/vafwatch.genome_series.tsv for the sheet's plasma draws.  Logs on
- * failure; returns 0 or -1. */
-int vw_pipeline_genome(char *const *files, int n, const vw_timeline_t *tl, const char *outdir);
+/* The genome-wide step of vafwatch run (run_genome.c): the sheet's 'swgs'
+ * files fitted (o->genome; the sheet's normals with one are the panel of
+ * normals when it has none; BAM/CRAM bins cached in o->outdir/counts/)
+ * into the staging directory sd (vafwatch.genome.tsv, .genome_bins.tsv,
+ * .genome.seg, .genome_arms.tsv, .genome_focal.tsv, .genome.html), and,
+ * with those or --genome-tsv summaries, sd/vafwatch.genome_series.tsv.
+ * Nothing is written when there are neither.  Logs on failure; returns 0
+ * or -1. */
+int vw_pipeline_genome(const vw_pipeline_opt_t *o, const vw_timeline_t *tl, const char *sd);
 
+/* The cache key of an input file (pipeline.c): 'kind', the path, its
+ * identity (device, inode, size, times, a print of its first and last 64
+ * KiB) and 'opts'.  *ret_key: caller frees; NULL when the input is not a
+ * regular file (never cached).  Returns 0 or -errno. */
+int vw_pipeline_file_key(const char *path, const char *kind, const char *opts, char **ret_key);
+/* DIR/counts/NAME + suffix, NAME the sample name with unsafe bytes written
+ * as %XX.  Caller frees; NULL on ENOMEM. */
+char *vw_pipeline_cache_path(const char *dir, const char *sample, const char *suffix);
 
 #endif
