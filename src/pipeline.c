@@ -270,6 +270,7 @@ typedef struct {
     vw_cnv_rows_t *cnv_text;
     vw_track_t *tr;
     vw_leadtime_t *lt;
+    vw_run_genome_t genome;     /* the genome-wide fits of the sheet's swgs files */
     int32_t report_date;
     kstring_t fn;
 } run_t;
@@ -297,6 +298,7 @@ static void run_free(run_t *R)
     vw_timeline_destroy(R->tl);
     vw_cnv_rows_destroy(R->cnv);
     vw_cnv_rows_destroy(R->cnv_text);
+    vw_run_genome_free(&R->genome);
 }
 
 /* The cohort, the output directory (locked, staged) and the draws. */
@@ -652,6 +654,7 @@ static int stage_report(run_t *R)
     rin.build = R->ts->build != VW_BUILD_UNKNOWN ? vw_build_name(R->ts->build) : NULL;
     rin.params = params;
     rin.patient_tests = R->rp.any ? R->prows : NULL;
+    rin.genome = R->genome.n ? &R->genome.panel : NULL;
     rin.n_params = sizeof(params) / sizeof(params[0]);
     vw_report_opt_t ropt;
     vw_report_opt_init(&ropt);
@@ -678,7 +681,7 @@ int vw_pipeline_run(const vw_pipeline_opt_t *o)
         r = stage_clash(&R);
     /* the genome-wide copy number of the draws (the sheet's swgs files, cnv --genome summaries; before
      * counting, to fail early) */
-    if (r == 0 && vw_pipeline_genome(o, R.tl, R.sd) < 0)
+    if (r == 0 && vw_pipeline_genome(o, R.tl, R.sd, &R.genome) < 0)
         r = STAGE_DATA;
     int (*const stages[])(run_t *) = {stage_targets, stage_count, stage_model, stage_call, stage_track,
                                       stage_tables, stage_report};

@@ -7,6 +7,7 @@
 
 #include "vafwatch/call.h"
 #include "vafwatch/cnv.h"
+#include "vafwatch/cnv_genome.h"
 #include "vafwatch/count.h"
 #include "vafwatch/inputs.h"
 #include "vafwatch/pipeline.h"
@@ -27,9 +28,19 @@ int vw_pipeline_cnv(const vw_run_cnv_opt_t *o, const vw_timeline_t *tl, const vw
  * into the staging directory sd (vafwatch.genome.tsv, .genome_bins.tsv,
  * .genome.seg, .genome_arms.tsv, .genome_focal.tsv, .genome.html), and,
  * with those or --genome-tsv summaries, sd/vafwatch.genome_series.tsv.
- * Nothing is written when there are neither.  Logs on failure; returns 0
- * or -1. */
-int vw_pipeline_genome(const vw_pipeline_opt_t *o, const vw_timeline_t *tl, const char *sd);
+ * Nothing is written when there are neither.  The fits are handed over in
+ * *rg (zeroed by the caller; free with vw_run_genome_free()).  Logs on
+ * failure; returns 0 or -1. */
+typedef struct {
+    vw_genome_t **g;            /* the fitted draws, patient then date order */
+    vw_gfit_t *fit;
+    double *fga, *wgii;
+    int n;
+    vw_genome_panel_t panel;    /* the same, for the report (borrows the above) */
+} vw_run_genome_t;
+int vw_pipeline_genome(const vw_pipeline_opt_t *o, const vw_timeline_t *tl, const char *sd, vw_run_genome_t *rg);
+/* Frees what rg holds and zeroes it. */
+void vw_run_genome_free(vw_run_genome_t *rg);
 
 /* The cache key of an input file (pipeline.c): 'kind', the path, its
  * identity (device, inode, size, times, a print of its first and last 64

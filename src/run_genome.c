@@ -239,8 +239,20 @@ static int open_tables(fitted_t *F, const char *sd)
     return vw_genome_write_summary_header(F->f[0].fp) < 0 ? -1 : 0;
 }
 
-/* Fits every draw with a 'swgs' file into sd.  Logs; returns 0 or -1. */
-static int fit_draws(const vw_pipeline_opt_t *o, const vw_timeline_t *tl, const char *sd)
+void vw_run_genome_free(vw_run_genome_t *rg)
+{
+    for (int i = 0; i < rg->n; i++)
+        vw_genome_destroy(rg->g[i]);
+    free(rg->g);
+    free(rg->fit);
+    free(rg->fga);
+    free(rg->wgii);
+    memset(rg, 0, sizeof(*rg));
+}
+
+/* Fits every draw with a 'swgs' file into sd; the fits handed over in rg.
+ * Logs; returns 1 (fitted), 0 (no draw has a 'swgs' file) or -1. */
+static int fit_draws(const vw_pipeline_opt_t *o, const vw_timeline_t *tl, const char *sd, vw_run_genome_t *rg)
 {
     const char **nrm = calloc(tl->n_samples + 1, sizeof(*nrm));
     const vw_sample_t **drw = calloc(tl->n_samples + 1, sizeof(*drw));
@@ -290,6 +302,13 @@ static int fit_draws(const vw_pipeline_opt_t *o, const vw_timeline_t *tl, const 
         }
     F.opened = 0;
     vw_info("genome-wide copy number of %d draws: %s/vafwatch.genome.tsv", n_drw, o->outdir);
+    rg->g = F.g;
+    rg->fit = F.fit;
+    rg->fga = F.fga;
+    rg->wgii = F.wgii;
+    rg->n = F.n;
+    rg->panel = (vw_genome_panel_t){F.n, (const vw_genome_t *const *)F.g, F.fit, F.fga, F.wgii, io.opt.min_llr};
+    memset(&F, 0, sizeof(F));
     rc = 1;
 out:
     fitted_free(&F);
@@ -299,9 +318,9 @@ out:
     return rc;
 }
 
-int vw_pipeline_genome(const vw_pipeline_opt_t *o, const vw_timeline_t *tl, const char *sd)
+int vw_pipeline_genome(const vw_pipeline_opt_t *o, const vw_timeline_t *tl, const char *sd, vw_run_genome_t *rg)
 {
-    int fitted = fit_draws(o, tl, sd);
+    int fitted = fit_draws(o, tl, sd, rg);
     if (fitted < 0)
         return -1;
     if (!fitted && o->n_genome_tsv == 0)

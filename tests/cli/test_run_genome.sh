@@ -68,6 +68,19 @@ check "sim: series in date order, a confirmed rise dated 2024-02-01; P2's first 
     "D1:NA:NA:2024-02-01 D2:yes:yes:2024-02-01 D3:yes:NA:2024-02-01 D4:NA:NA:NA D5:no:no:NA " \
     "$(awk -F '\t' '!/^#/ {printf "%s:%s:%s:%s ", $2, $12, $13, $14}' out/vafwatch.genome_series.tsv)"
 check "sim: the page has a genome plot per draw" 5 "$(grep -c '<h3>' out/vafwatch.genome.html)"
+# the report: a genome panel on each patient page (TF over time, one genome plot per draw), valid SVG
+r=$(python3 -c '
+import re, sys, xml.dom.minidom
+out = []
+for p, n in (("P1", 3), ("P2", 2)):
+    s = open("out/report/patients/%s.html" % p).read()
+    for x in re.findall(r"<svg.*?</svg>", s, re.S):
+        xml.dom.minidom.parseString(x)
+    panel = s[s.index("<h2>Genome-wide copy number"):]
+    out.append("%s:%d:%d:%d" % (p, panel.count("class=\"genome-tf\""), panel.count("<h3>"),
+                                panel.count("fill=\"white\" stroke=\"#b2182b\"")))
+print(" ".join(out))')
+check "report: genome panels (TF plot, a genome plot per draw, the not-detected draw hollow)" "P1:1:3:0 P2:1:2:1" "$r"
 grep -q 'vafwatch.genome.tsv' out/vafwatch.manifest.tsv && ok "sim: the genome outputs are in the manifest" \
     || ko "sim: genome outputs not in the manifest"
 

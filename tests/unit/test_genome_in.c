@@ -186,6 +186,39 @@ static void test_wig_fit(void **state)
     assert_int_equal(strncmp(buf[1], "#", 1), 0); /* the bins' header */
     for (int k = 0; k < 5; k++)
         free(buf[k]);
+    /* the report panel of a patient whose one draw is this sample, and of one without it */
+    vw_sample_t smp[2];
+    memset(smp, 0, sizeof smp);
+    smp[0].sample = (char *)"D7";
+    smp[1].sample = (char *)"other";
+    assert_int_equal(vw_date_parse("2024-02-01", &smp[0].date), 0);
+    vw_patient_t pat;
+    memset(&pat, 0, sizeof pat);
+    pat.id = (char *)"P";
+    pat.samples = smp;
+    pat.n_samples = 1;
+    pat.last_followup = smp[0].date;
+    const vw_genome_t *gs[1] = {r.g};
+    vw_genome_panel_t panel = {1, gs, &r.fit, &r.fga, &r.wgii, 30};
+    char *html = NULL;
+    size_t hl = 0;
+    FILE *hp = open_memstream(&html, &hl);
+    assert_non_null(hp);
+    assert_int_equal(vw_genome_write_panel(hp, &panel, &pat), 0);
+    fclose(hp);
+    assert_non_null(strstr(html, "<h2>Genome-wide copy number"));
+    assert_non_null(strstr(html, "<h3>2024-02-01 &mdash; D7"));
+    int n_svg = 0;
+    for (const char *q = html; (q = strstr(q, "<svg")); q++)
+        n_svg++;
+    assert_int_equal(n_svg, 2); /* TF over time, one genome plot */
+    free(html);
+    pat.samples = &smp[1];
+    hp = open_memstream(&html, &hl);
+    assert_int_equal(vw_genome_write_panel(hp, &panel, &pat), 0);
+    fclose(hp);
+    assert_int_equal(hl, 0); /* none of its draws fitted: nothing */
+    free(html);
     vw_genome_res_free(&r);
     assert_null(r.g);
     vw_genome_in_close(x);
