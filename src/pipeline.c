@@ -588,6 +588,8 @@ static int stage_track(run_t *R)
             vw_error_code(r, "tracking");
         return STAGE_DATA;
     }
+    if (R->genome.n)
+        (void)vw_run_genome_clone_fractions(R->tr, &R->genome);
     if ((r = vw_leadtime_run(R->tl, R->tr, &R->lt)) < 0) {
         vw_error_code(r, "lead time");
         return STAGE_DATA;

@@ -12,6 +12,7 @@
 #include "vafwatch/inputs.h"
 #include "vafwatch/pipeline.h"
 #include "vafwatch/timeline.h"
+#include "vafwatch/track.h"
 
 /* Runs cnv over the sheet's plasma draws (BAM/CRAM; VCF draws are skipped)
  * against the PoN (--cnv-pon, else the sheet's normal samples, else none),
@@ -41,6 +42,13 @@ typedef struct {
 int vw_pipeline_genome(const vw_pipeline_opt_t *o, const vw_timeline_t *tl, const char *sd, vw_run_genome_t *rg);
 /* Frees what rg holds and zeroes it. */
 void vw_run_genome_free(vw_run_genome_t *rg);
+/* Clone fractions where no truncal mutation is known (no --truncal series
+ * in the patient): for each mutation draw whose sample's genome-wide TF was
+ * detected, clone_fraction = VAF / (TF / 2) (a heterozygous clonal mutation
+ * in a diploid region has VAF TF / 2), its interval 2 vaf_lo / tf_hi to
+ * 2 vaf_hi / tf_lo, and the draw's tf set to the TF used.  Returns the
+ * number of draws set. */
+int vw_run_genome_clone_fractions(vw_track_t *tr, const vw_run_genome_t *rg);
 
 /* The cache key of an input file (pipeline.c): 'kind', the path, its
  * identity (device, inode, size, times, a print of its first and last 64

@@ -5,6 +5,7 @@
  * --genome-tsv added, and the tumour fraction of each patient's draws
  * written as a series.  Every output goes into the staging directory. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "vafwatch/genome_in.h"
 #include "vafwatch/inputs.h"
 #include "vafwatch/log.h"
+#include "vafwatch/track.h"
 #include "vafwatch/util.h"
 #include "pipeline_priv.h"
 
@@ -354,4 +356,45 @@ out:
     free(path.s);
     vw_gsum_destroy(s);
     return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Clone fractions from the genome-wide tumour fraction                */
+
+/* The fit of sample 'name' when its TF was detected, else NULL. */
+static const vw_gfit_t *detected_fit(const vw_run_genome_t *rg, const char *name)
+{
+    for (int i = 0; i < rg->n; i++)
+        if (!strcmp(rg->g[i]->sample, name))
+            return rg->fit[i].detected && rg->fit[i].tf > 0 ? &rg->fit[i] : NULL;
+    return NULL;
+}
+
+int vw_run_genome_clone_fractions(vw_track_t *tr, const vw_run_genome_t *rg)
+{
+    int n_set = 0;
+    for (size_t i = 0; i < tr->n; i++) {
+        vw_track_series_t *s = &tr->s[i];
+        int has_truncal = 0;
+        for (size_t j = 0; j < tr->n && !has_truncal; j++)
+            has_truncal = tr->s[j].patient == s->patient && tr->s[j].is_truncal;
+        if (has_truncal || s->kind != VW_KIND_MUTATION)
+            continue;
+        for (size_t k = 0; k < s->n_draws; k++) {
+            vw_track_draw_t *d = &s->draws[k];
+            const vw_gfit_t *f = d->state != VW_DRAW_NA && isfinite(d->vaf) ? detected_fit(rg, d->sample) : NULL;
+            if (!f)
+                continue;
+            /* a heterozygous clonal mutation in a diploid region has VAF TF / 2 */
+            d->clone_fraction = 2 * d->vaf / f->tf;
+            d->cf_lo = isfinite(d->vaf_lo) && f->tf_hi > 0 ? 2 * d->vaf_lo / f->tf_hi : NAN;
+            d->cf_hi = isfinite(d->vaf_hi) && f->tf_lo > 0 ? 2 * d->vaf_hi / f->tf_lo : NAN;
+            d->tf = f->tf;
+            n_set++;
+        }
+    }
+    if (n_set)
+        vw_info("clone fractions of %d draw x target pairs from the genome-wide tumour fraction (2 VAF / TF: "
+                "patients without a truncal target)", n_set);
+    return n_set;
 }

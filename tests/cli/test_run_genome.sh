@@ -23,21 +23,25 @@ expect() { # NAME CODE PATTERN -- cmd...: exit code and a one-line message match
     elif [ "$(grep -vc 'warning:' err.txt)" -ne 1 ]; then ko "$name: not one error line: $(cat err.txt)"
     else ok "$name"; fi
 }
-vcf() { # vcf FILE SAMPLE: a draw's evidence (one target, 10 of 100 fragments)
-    printf '##fileformat=VCFv4.2\n##contig=<ID=sim1,length=2000>\n##FORMAT=<ID=AD,Number=R,Type=Integer,Description="d">\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\t%s\nsim1\t1000\t.\tC\tT\t.\tPASS\t.\tAD\t90,10\n' "$2" > "$1"
+vcf() { # vcf FILE SAMPLE [REF ALT]: a draw's evidence (one target; 90 and 10 fragments by default)
+    printf '##fileformat=VCFv4.2\n##contig=<ID=sim1,length=2000>\n##FORMAT=<ID=AD,Number=R,Type=Integer,Description="d">\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\t%s\nsim1\t1000\t.\tC\tT\t.\tPASS\t.\tAD\t%s,%s\n' "$2" "${3:-90}" "${4:-10}" > "$1"
 }
 printf 'chrom\tpos\tref\talt\tid\nsim1\t1000\tC\tT\tT1\n' > t.tsv
 printf 'patient\tdate\tevent\tdetail\nP1\t2023-12-01\ttreatment_start\tx\nP2\t2023-12-01\ttreatment_start\tx\n' > events.tsv
 
 # Simulated draws (1 Mb bins of hg19 autosomes, ~6,700 reads a bin = 1x; the simulator's
 # noise is not the model's: gamma-Poisson counts, site effects, GC bias, a genome wave,
-# artefact bins).  P1: TF 0.05, 0.15, 0.30; P2: TF 0, then 0.20.
+# artefact bins).  P1: TF 0.05, 0.15, 0.30; P2: TF 0, then 0.20.  The mutation of each draw is
+# clonal and heterozygous at VAF TF / 2 (alt of 2,000 fragments: 50, 150, 300, 0, 200), so its
+# clone fraction VAF / (TF / 2) is 1 up to the noise of the two estimates.
 tfs="0.05 0.15 0.30 0 0.20"
+alts="50 150 300 0 200"
 i=0
 for tf in $tfs; do
     i=$((i + 1))
     "$SIM" wig d$i.wig $((100 + i)) "$tf" 6667 gc.wig || { ko "simulator"; exit 1; }
-    vcf v$i.vcf D$i
+    a=$(echo "$alts" | cut -d' ' -f$i)
+    vcf v$i.vcf D$i $((2000 - a)) "$a"
 done
 { printf 'patient\tsample\tdate\tfile\tswgs\n'
   printf 'P1\tD1\t2024-01-01\tv1.vcf\td1.wig\nP1\tD3\t2024-03-01\tv3.vcf\td3.wig\nP1\tD2\t2024-02-01\tv2.vcf\td2.wig\n'
@@ -68,6 +72,14 @@ check "sim: series in date order, a confirmed rise dated 2024-02-01; P2's first 
     "D1:NA:NA:2024-02-01 D2:yes:yes:2024-02-01 D3:yes:NA:2024-02-01 D4:NA:NA:NA D5:no:no:NA " \
     "$(awk -F '\t' '!/^#/ {printf "%s:%s:%s:%s ", $2, $12, $13, $14}' out/vafwatch.genome_series.tsv)"
 check "sim: the page has a genome plot per draw" 5 "$(grep -c '<h3>' out/vafwatch.genome.html)"
+# clone fractions from the genome-wide TF (no truncal target): 2 VAF / TF with the series' own tf
+# column (to its 4 digits), the interval 2 vaf_lo / tf_hi .. 2 vaf_hi / tf_lo around 1 (the
+# simulated clone fraction), NA where TF was not detected (D4)
+r=$(awk -F '\t' '!/^#/ { if ($19 == "NA") { printf "%s:%s ", $2, $16; next }
+    d = $16 - 2 * $10 / $19; if (d < 0) d = -d
+    printf "%s:%s ", $2, (d <= 1e-3 * $16 && $21 <= 1 && $22 >= 1 ? "ok" : $16 "[" $21 "," $22 "]") }' out/vafwatch.series.tsv)
+check "sim: clone fraction = 2 VAF / TF, its interval holds 1; NA without a detected TF" \
+    "D1:ok D2:ok D3:ok D4:NA D5:ok " "$r"
 # the report: a genome panel on each patient page (TF over time, one genome plot per draw), valid SVG
 r=$(python3 -c '
 import re, sys, xml.dom.minidom
