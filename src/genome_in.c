@@ -210,6 +210,18 @@ static int build_normals(vw_genome_in_t *x)
     return r;
 }
 
+int vw_genome_in_set_pon(vw_genome_in_t *x, vw_genome_t *const *normals, int n)
+{
+    if (x->pon || n < 1)
+        return -EINVAL;
+    int r = vw_gpon_build(normals, n, &x->pon);
+    if (r == VW_EINPUT)
+        vw_error("panel of normals: the normals do not share one bin layout (bin size, contigs)");
+    else if (r < 0)
+        vw_error_code(r, "panel of normals");
+    return r;
+}
+
 int vw_genome_in_open(const vw_genome_in_opt_t *o, vw_genome_in_t **ret)
 {
     vw_genome_in_t *x = calloc(1, sizeof(*x));

@@ -206,7 +206,7 @@ static int fit_draw(const vw_genome_in_t *x, const vw_sample_t *s, const vw_gfit
 /* The sheet's normal samples with a 'swgs' file (the panel of normals when
  * the options give none) and the other draws that have one, in patient
  * then date order. */
-static int collect(const vw_timeline_t *tl, const char **nrm, int *n_nrm, const vw_sample_t **drw, int *n_drw)
+static int collect(const vw_timeline_t *tl, const vw_sample_t **nrm, int *n_nrm, const vw_sample_t **drw, int *n_drw)
 {
     *n_nrm = *n_drw = 0;
     for (size_t p = 0; p < tl->n_patients; p++)
@@ -215,11 +215,34 @@ static int collect(const vw_timeline_t *tl, const char **nrm, int *n_nrm, const 
             if (!s->swgs)
                 continue;
             if (s->type == VW_SAMPLE_NORMAL)
-                nrm[(*n_nrm)++] = s->swgs;
+                nrm[(*n_nrm)++] = s;
             else
                 drw[(*n_drw)++] = s;
         }
     return *n_drw;
+}
+
+/* The panel of normals from the sheet's normal rows with a 'swgs' file
+ * (binned through the cache like the draws).  Logs; returns 0 or -1. */
+static int sheet_pon(vw_genome_in_t *x, const vw_sample_t *const *nrm, int n, const char *outdir, int use_cache)
+{
+    vw_genome_t **g = calloc((size_t)n, sizeof(*g));
+    int r = g ? 0 : -ENOMEM;
+    for (int k = 0; k < n && r == 0; k++) {
+        vw_gwig_t *w = NULL;
+        if ((r = draw_counts(x, nrm[k], outdir, use_cache, &w)) == 0)
+            r = vw_genome_in_prepare(x, nrm[k]->swgs, nrm[k]->sample, w, &g[k]);
+    }
+    if (r == 0)
+        r = vw_genome_in_set_pon(x, g, n);
+    else if (r == -ENOMEM && !g)
+        vw_error_code(r, "panel of normals");
+    for (int k = 0; g && k < n; k++)
+        vw_genome_destroy(g[k]);
+    free(g);
+    if (r == 0)
+        vw_info("genome-wide panel of normals: the 'swgs' files of %d normal rows of the sheet", n);
+    return r < 0 ? -1 : 0;
 }
 
 /* Opens the tables in the staging directory sd.  Logs; returns 0 or -1. */
@@ -256,7 +279,7 @@ void vw_run_genome_free(vw_run_genome_t *rg)
  * Logs; returns 1 (fitted), 0 (no draw has a 'swgs' file) or -1. */
 static int fit_draws(const vw_pipeline_opt_t *o, const vw_timeline_t *tl, const char *sd, vw_run_genome_t *rg)
 {
-    const char **nrm = calloc(tl->n_samples + 1, sizeof(*nrm));
+    const vw_sample_t **nrm = calloc(tl->n_samples + 1, sizeof(*nrm));
     const vw_sample_t **drw = calloc(tl->n_samples + 1, sizeof(*drw));
     fitted_t F;
     memset(&F, 0, sizeof(F));
@@ -273,10 +296,6 @@ static int fit_draws(const vw_pipeline_opt_t *o, const vw_timeline_t *tl, const 
         io = *o->genome;
     else
         vw_genome_in_opt_init(&io);
-    if (io.n_pon == 0 && n_nrm > 0) { /* the sheet's normals */
-        io.pon = nrm;
-        io.n_pon = n_nrm;
-    }
     if (!io.copt.reference)
         io.copt.reference = o->to.reference;
     F.g = calloc((size_t)n_drw, sizeof(*F.g));
@@ -284,6 +303,8 @@ static int fit_draws(const vw_pipeline_opt_t *o, const vw_timeline_t *tl, const 
     F.fga = calloc((size_t)n_drw, sizeof(double));
     F.wgii = calloc((size_t)n_drw, sizeof(double));
     if (!F.g || !F.fit || !F.fga || !F.wgii || vw_genome_in_open(&io, &x) < 0 || open_tables(&F, sd) < 0)
+        goto out;
+    if (io.n_pon == 0 && n_nrm > 0 && sheet_pon(x, nrm, n_nrm, o->outdir, o->use_cache) < 0)
         goto out;
     for (int i = 0; i < n_drw; i++) {
         const vw_gfit_t *prev = i > 0 && !strcmp(drw[i - 1]->patient, drw[i]->patient) ? &F.fit[F.n - 1] : NULL;
@@ -325,6 +346,9 @@ int vw_pipeline_genome(const vw_pipeline_opt_t *o, const vw_timeline_t *tl, cons
     int fitted = fit_draws(o, tl, sd, rg);
     if (fitted < 0)
         return -1;
+    const vw_genome_in_opt_t *go = o->genome;
+    if (!fitted && go && (go->gc || go->map || go->centromeres || go->n_pon))
+        vw_warn("genome-wide options given but no draw of the sheet has a 'swgs' file: nothing fitted");
     if (!fitted && o->n_genome_tsv == 0)
         return 0;
     int rc = -1;

@@ -52,6 +52,13 @@ void vw_genome_in_close(vw_genome_in_t *x);
 /* The options the context was opened with (borrowed). */
 const vw_genome_in_opt_t *vw_genome_in_opt(const vw_genome_in_t *x);
 
+/* The panel of normals from n prepared normals (vw_genome_in_prepare() on
+ * a context without one) when the options named none: the normals are
+ * only read (the caller keeps them).  Logs; returns 0, -EINVAL (the
+ * context has a panel already, n < 1), VW_EINPUT (not one bin layout) or
+ * -ENOMEM. */
+int vw_genome_in_set_pon(vw_genome_in_t *x, vw_genome_t *const *normals, int n) VW_WARN_UNUSED;
+
 /* 1 when 'path' is a WIG by its name (.wig), else 0 (BAM/CRAM). */
 int vw_genome_in_is_wig(const char *path);
 

@@ -96,6 +96,24 @@ check "report: genome panels (TF plot, a genome plot per draw, the not-detected 
 grep -q 'vafwatch.genome.tsv' out/vafwatch.manifest.tsv && ok "sim: the genome outputs are in the manifest" \
     || ko "sim: genome outputs not in the manifest"
 
+# The sheet's normal rows with a swgs file are the panel of normals: the same numbers as
+# cnv --genome --pon with those files (three simulated normal-only samples)
+for j in 1 2 3; do "$SIM" wig n$j.wig $((200 + j)) 0 6667; vcf nv$j.vcf N$j; done
+{ cat sheet.tsv; printf 'P1\tN%s\t2023-12-0%s\tnv%s.vcf\tn%s.wig\tnormal\n' 1 1 1 1 2 2 2 2 3 3 3 3; } |
+    awk -F '\t' -v OFS='\t' 'NR == 1 {$6 = "type"} NR > 1 && NF == 5 {$6 = "plasma"} {print}' > sheet_pon.tsv
+$RUN --verbosity 3 -d pon sheet_pon.tsv 2> err.txt
+check "PoN from the sheet: run exits 0, says so" "0 1" "$? $(grep -c 'panel of normals: the .swgs. files of 3 normal rows' err.txt)"
+"$VW" cnv --genome --gc gc.wig --pon n1.wig --pon n2.wig --pon n3.wig -s D1,D2,D3 --output-prefix cp d1.wig d2.wig \
+    d3.wig 2> /dev/null
+check "PoN from the sheet: P1's summary equals cnv --genome --pon's" 0 \
+    "$(cmp -s cp.vafwatch.genome.tsv <(head -4 pon/vafwatch.genome.tsv); echo $?)"
+check "PoN from the sheet: the fits differ from those without it" 1 \
+    "$(cmp -s out/vafwatch.genome.tsv pon/vafwatch.genome.tsv; echo $?)"
+sed 's/\td[0-9].wig//; s/\tswgs//; s/\tn[0-9].wig//' sheet_pon.tsv > sheet_noswgs.tsv
+"$VW" run --no-builtin -T t.tsv -e events.tsv --genome-gc gc.wig -d noswgs sheet_noswgs.tsv 2> err.txt
+check "genome options without a swgs column: a warning, no genome output" "1 0" \
+    "$(grep -c "no draw of the sheet has a 'swgs' file" err.txt) $(ls noswgs/vafwatch.genome* 2> /dev/null | wc -l | tr -d ' ')"
+
 # Bad inputs: one error line naming the file and line, exit 1, the previous outputs untouched
 sum0=$(cat out/vafwatch.* | cksum)
 printf 'fixedStep chrom=1 start=1 step=1000000 span=1000000\n12\nabc\n' > bad.wig
