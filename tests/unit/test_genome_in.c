@@ -4,6 +4,7 @@
  * prepared and fitted against the simulation's truth, the tables written,
  * and the errors of tracks of two bin sizes and a missing file. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -221,6 +222,31 @@ static void test_wig_fit(void **state)
     free(html);
     vw_genome_res_free(&r);
     assert_null(r.g);
+    /* a panel of normals made of the sample itself (twice): every fitted log2 ratio of the
+     * sample is then 0 (itself minus the median of two copies of itself) */
+    vw_genome_t *nn[2] = {NULL, NULL};
+    for (int k = 0; k < 2; k++) {
+        assert_int_equal(vw_genome_in_counts(x, cp, NULL, &w, &s), 0);
+        assert_int_equal(vw_genome_in_prepare(x, cp, s, w, &nn[k]), 0);
+        free(s);
+    }
+    assert_int_equal(vw_genome_in_set_pon(x, nn, 0), -EINVAL);
+    assert_int_equal(vw_genome_in_set_pon(x, nn, 2), 0);
+    assert_int_equal(vw_genome_in_set_pon(x, nn, 2), -EINVAL); /* one panel */
+    assert_int_equal(vw_genome_in_counts(x, cp, "again", &w, &s), 0);
+    assert_string_equal(s, "again");
+    assert_int_equal(vw_genome_in_prepare(x, cp, s, w, &gn), 0);
+    free(s);
+    int n_fit = 0;
+    for (int i = 0; i < gn->w->n; i++)
+        if (isfinite(gn->log2r[i])) {
+            n_fit++;
+            assert_abs(gn->log2r[i], 0, 1e-9);
+        }
+    assert_true(n_fit > 2000);
+    vw_genome_destroy(gn);
+    for (int k = 0; k < 2; k++)
+        vw_genome_destroy(nn[k]);
     vw_genome_in_close(x);
     free(truth);
     gs_layout_free(&l);
