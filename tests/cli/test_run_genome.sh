@@ -117,13 +117,13 @@ check "genome options without a swgs column: a warning, no genome output" "1 0" 
 # Bad inputs: one error line naming the file and line, exit 1, the previous outputs untouched
 sum0=$(cat out/vafwatch.* | cksum)
 printf 'fixedStep chrom=1 start=1 step=1000000 span=1000000\n12\nabc\n' > bad.wig
-sed 's/d5.wig/bad.wig/' sheet.tsv > sheet_bad.tsv
+sed 's/d1.wig/bad.wig/' sheet.tsv > sheet_bad.tsv   # (the first draw fitted: fails at once)
 expect "bad WIG: exit 1, file:line" 1 "bad.wig:3" -- $RUN -d out sheet_bad.tsv
 sed 's/d5.wig/none.wig/' sheet.tsv > sheet_none.tsv
 expect "missing swgs file: exit 1, sheet line and column" 1 "sheet_none.tsv:6: column 'swgs'" -- $RUN -d out sheet_none.tsv
 printf 'fixedStep chrom=1 start=1 step=1000000 span=1000000\n' > few.wig
 for k in $(seq 30); do echo 100 >> few.wig; done
-sed 's/d5.wig/few.wig/' sheet.tsv > sheet_few.tsv
+sed 's/d1.wig/few.wig/' sheet.tsv > sheet_few.tsv
 expect "too few bins: exit 1" 1 "few.wig: fewer than 50 usable" -- \
     "$VW" run --no-builtin -T t.tsv -e events.tsv -d out sheet_few.tsv
 printf 'fixedStep chrom=1 start=1 step=500000 span=500000\n0.4\n' > gc500k.wig
