@@ -315,9 +315,9 @@ static int fit_draws(const vw_pipeline_opt_t *o, const vw_timeline_t *tl, const 
         vw_error("writing the genome-wide page");
         goto out;
     }
-    for (int k = 0; k <= N_TAB; k++) /* into the staging directory; in place with the run's set */
-        if (vw_ofile_commit(&F.f[k]) < 0) {
-            vw_error_code(-EIO, "writing '%s'", F.f[k].path ? F.f[k].path : sd);
+    for (int k = 0, r; k <= N_TAB; k++) /* into the staging directory; in place with the run's set */
+        if ((r = vw_ofile_commit(&F.f[k])) < 0) {
+            vw_error_code(r, "writing '%s'", F.f[k].path ? F.f[k].path : sd);
             for (int j = k + 1; j <= N_TAB; j++)
                 vw_ofile_abort(&F.f[j]);
             F.opened = 0;
