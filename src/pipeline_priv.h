@@ -44,8 +44,10 @@ int vw_pipeline_genome(const vw_pipeline_opt_t *o, const vw_timeline_t *tl, cons
 void vw_run_genome_free(vw_run_genome_t *rg);
 /* Clone fractions where no truncal mutation is known (no --truncal series
  * in the patient): for each mutation draw whose sample's genome-wide TF was
- * detected, clone_fraction = VAF / (TF / 2) (a heterozygous clonal mutation
- * in a diploid region has VAF TF / 2), its interval 2 vaf_lo / tf_hi to
+ * detected and whose locus is at two tumour copies in that fit (the bin
+ * holding it, or the nearest fitted one within 5 bins; a locus outside the
+ * bins is taken as two copies), clone_fraction = VAF / (TF / 2) (a
+ * heterozygous clonal mutation in a two-copy region has VAF TF / 2), its interval 2 vaf_lo / tf_hi to
  * 2 vaf_hi / tf_lo, and the draw's tf set to the TF used.  Returns the
  * number of draws set. */
 int vw_run_genome_clone_fractions(vw_track_t *tr, const vw_run_genome_t *rg);

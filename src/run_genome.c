@@ -385,18 +385,40 @@ out:
 /* ------------------------------------------------------------------ */
 /* Clone fractions from the genome-wide tumour fraction                */
 
-/* The fit of sample 'name' when its TF was detected, else NULL. */
-static const vw_gfit_t *detected_fit(const vw_run_genome_t *rg, const char *name)
+/* The draw of sample 'name' when its TF was detected, else -1. */
+static int detected_draw(const vw_run_genome_t *rg, const char *name)
 {
     for (int i = 0; i < rg->n; i++)
         if (!strcmp(rg->g[i]->sample, name))
-            return rg->fit[i].detected && rg->fit[i].tf > 0 ? &rg->fit[i] : NULL;
-    return NULL;
+            return rg->fit[i].detected && rg->fit[i].tf > 0 ? i : -1;
+    return -1;
+}
+
+/* The fitted tumour copy number at chrom:pos1 in g: the bin holding it,
+ * else the nearest fitted bin of the contig within 5 bins; -1 when the
+ * contig is not in the bins or no bin near is fitted (then not known). */
+static int locus_state(const vw_genome_t *g, const char *chrom, int64_t pos1)
+{
+    char a[256], b[256];
+    const vw_gwig_t *w = g->w;
+    vw_gwig_canon(chrom, a, sizeof a);
+    for (int i = 0; i < w->n; i++) {
+        if (!(w->beg[i] < pos1 && pos1 <= w->end[i]) || strcmp(vw_gwig_canon(w->chrom[w->cid[i]], b, sizeof b), a))
+            continue;
+        for (int d = 0; d <= 5; d++)
+            for (int sgn = -1; sgn <= 1; sgn += 2) {
+                int j = i + sgn * d;
+                if (j >= 0 && j < w->n && w->cid[j] == w->cid[i] && isfinite(g->cn[j]))
+                    return (int)g->cn[j];
+            }
+        return -1;
+    }
+    return -1;
 }
 
 int vw_run_genome_clone_fractions(vw_track_t *tr, const vw_run_genome_t *rg)
 {
-    int n_set = 0;
+    int n_set = 0, n_skip = 0;
     for (size_t i = 0; i < tr->n; i++) {
         vw_track_series_t *s = &tr->s[i];
         int has_truncal = 0;
@@ -406,9 +428,15 @@ int vw_run_genome_clone_fractions(vw_track_t *tr, const vw_run_genome_t *rg)
             continue;
         for (size_t k = 0; k < s->n_draws; k++) {
             vw_track_draw_t *d = &s->draws[k];
-            const vw_gfit_t *f = d->state != VW_DRAW_NA && isfinite(d->vaf) ? detected_fit(rg, d->sample) : NULL;
-            if (!f)
+            int gi = d->state != VW_DRAW_NA && isfinite(d->vaf) ? detected_draw(rg, d->sample) : -1;
+            if (gi < 0)
                 continue;
+            const vw_gfit_t *f = &rg->fit[gi];
+            int cn = locus_state(rg->g[gi], s->chrom, s->pos1);
+            if (cn >= 0 && cn != 2) { /* not a two-copy region in this draw's fit: the formula does not hold */
+                n_skip++;
+                continue;
+            }
             /* a heterozygous clonal mutation in a diploid region has VAF TF / 2 */
             d->clone_fraction = 2 * d->vaf / f->tf;
             d->cf_lo = isfinite(d->vaf_lo) && f->tf_hi > 0 ? 2 * d->vaf_lo / f->tf_hi : NAN;
@@ -420,5 +448,8 @@ int vw_run_genome_clone_fractions(vw_track_t *tr, const vw_run_genome_t *rg)
     if (n_set)
         vw_info("clone fractions of %d draw x target pairs from the genome-wide tumour fraction (2 VAF / TF: "
                 "patients without a truncal target)", n_set);
+    if (n_skip)
+        vw_info("%d draw x target pairs without a clone fraction: their locus is not at two copies in the draw's "
+                "genome-wide fit", n_skip);
     return n_set;
 }
