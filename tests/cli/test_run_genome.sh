@@ -144,6 +144,9 @@ expect "GC track of another bin size: exit 1" 1 "another bin size|bins of" -- \
     "$VW" run --no-builtin -T t.tsv -e events.tsv --genome-gc gc500k.wig -d out sheet.tsv
 check "bad inputs: the output directory unchanged" "$sum0" "$(cat out/vafwatch.* | cksum)"
 expect "bad --genome-bin-size: exit 2" 2 "genome-bin-size" -- $RUN --genome-bin-size 5 -d out sheet.tsv
+expect "a sample both fitted from swgs and in --genome-tsv: exit 1" 1 "sample 'D1' is already in an earlier" -- \
+    $RUN --genome-tsv c.vafwatch.genome.tsv -d out sheet.tsv
+check "bad inputs: the output directory still unchanged" "$sum0" "$(cat out/vafwatch.* | cksum)"
 
 # A BAM (22 contigs of 1 Mb, contig 5 without reads, duplicates and MAPQ-10 reads mixed in):
 # bins of 100 kb counted as cnv --genome counts them, cached, taken from the cache
