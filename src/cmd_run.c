@@ -7,6 +7,7 @@
 
 #include "vafwatch/call.h"
 #include "vafwatch/count.h"
+#include "vafwatch/genome_in.h"
 #include "vafwatch/log.h"
 #include "vafwatch/track.h"
 #include "vafwatch/util.h"
@@ -14,7 +15,8 @@
 #include "vafwatch/pipeline.h"
 
 enum { OPT_ALPHA_CALL = VW_OPT_TRACK_LAST + 1, OPT_NO_SELF, OPT_FLANK, OPT_NO_CACHE, OPT_CNV_BED,
-       OPT_CNV_BUILTIN, OPT_CNV_PON, OPT_TF_FROM, OPT_CNV_REF, OPT_GENOME_TSV };
+       OPT_CNV_BUILTIN, OPT_CNV_PON, OPT_TF_FROM, OPT_CNV_REF, OPT_GENOME_TSV, OPT_G_GC, OPT_G_MAP, OPT_G_CENTRO,
+       OPT_G_PON, OPT_G_BIN, OPT_G_MIN_LLR };
 
 static void usage(FILE *fp)
 {
@@ -22,6 +24,8 @@ static void usage(FILE *fp)
     vw_call_opt_t co;
     vw_count_opt_init(&d);
     vw_call_opt_init(&co);
+    vw_genome_opt_t gopt;
+    vw_genome_opt_init(&gopt);
     char *fl = bam_flag2str((int)d.excl_flags);
     fprintf(fp,
             "\n"
@@ -80,12 +84,22 @@ static void usage(FILE *fp)
             "      --genome-tsv FILE    genome-wide summaries of the draws (vafwatch cnv --genome:\n"
             "                           PREFIX.vafwatch.genome.tsv; repeatable): the tumour fraction of\n"
             "                           each patient's draws in OUTDIR/vafwatch.genome_series.tsv\n"
+            "Genome-wide copy number of the sheet's 'swgs' column (shallow WGS of each draw: readCounter\n"
+            "WIG or BAM/CRAM; as vafwatch cnv --genome; writes OUTDIR/vafwatch.genome*.tsv, .genome.seg,\n"
+            "vafwatch.genome.html and the series; BAM/CRAM bins cached in OUTDIR/counts/):\n"
+            "      --genome-gc WIG      GC fraction per bin [from -f, else no GC correction]\n"
+            "      --genome-map WIG     mappability per bin\n"
+            "      --genome-centromeres FILE  centromere/gap table (chrom, 0-based start, end)\n"
+            "      --genome-pon FILE    a normal (WIG or BAM/CRAM; repeatable) [the sheet's normals'\n"
+            "                           'swgs' files]\n"
+            "      --genome-bin-size INT  bins of BAM/CRAM input, bp [1000000]\n"
+            "      --genome-min-llr FLOAT  detection threshold on 2 x log-likelihood ratio [%g]\n"
             "Output:\n"
             "  -@, --threads INT        files counted at once (-t is the same) [1]\n"
             VW_OPT_COMMON_HELP
             "\n"
             "A progress line is shown on a terminal (not with --quiet).  Columns: docs/formats.md,\n"
-            "docs/calling.md, docs/tracking.md.\n\n");
+            "docs/calling.md, docs/tracking.md, docs/copy-number.md.\n\n", gopt.min_llr);
     free(fl);
 }
 
@@ -111,6 +125,12 @@ int main_run(int argc, char *argv[])
         {"cnv-ref", required_argument, NULL, OPT_CNV_REF},
         {"tf-from", required_argument, NULL, OPT_TF_FROM},
         {"genome-tsv", required_argument, NULL, OPT_GENOME_TSV},
+        {"genome-gc", required_argument, NULL, OPT_G_GC},
+        {"genome-map", required_argument, NULL, OPT_G_MAP},
+        {"genome-centromeres", required_argument, NULL, OPT_G_CENTRO},
+        {"genome-pon", required_argument, NULL, OPT_G_PON},
+        {"genome-bin-size", required_argument, NULL, OPT_G_BIN},
+        {"genome-min-llr", required_argument, NULL, OPT_G_MIN_LLR},
         VW_OPT_TRACK_LONG,
         VW_OPT_COUNT_LONG,
         VW_OPT_CALL_LONG,
@@ -131,12 +151,17 @@ int main_run(int argc, char *argv[])
     vw_run_cnv_opt_t cnvo = {NULL, 0, NULL, NULL, 0, NULL, NULL};
     char **genome_tsv = calloc((size_t)argc, sizeof(char *)); /* --genome-tsv files */
     int n_genome_tsv = 0;
+    const char **gpon = calloc((size_t)argc, sizeof(char *)); /* --genome-pon files */
+    vw_genome_in_opt_t gio;
+    vw_genome_in_opt_init(&gio);
+    gio.pon = gpon;
     to.targets = calloc((size_t)argc, sizeof(char *));
     cnvo.pon = calloc((size_t)argc, sizeof(char *));
-    if (!to.targets || !cnvo.pon || !genome_tsv) {
+    if (!to.targets || !cnvo.pon || !genome_tsv || !gpon) {
         free(to.targets);
         free(cnvo.pon);
         free(genome_tsv);
+        free(gpon);
         return VW_EXIT_DATA;
     }
     while ((c = getopt_long(argc, argv, "d:T:f:m:q:Q:t:@:e:h", lopts, NULL)) >= 0) {
@@ -157,6 +182,23 @@ int main_run(int argc, char *argv[])
         case OPT_CNV_REF: cnvo.ref_bed = optarg; break;
         case OPT_TF_FROM: cnvo.tf_from = optarg; break;
         case OPT_GENOME_TSV: genome_tsv[n_genome_tsv++] = optarg; break;
+        case OPT_G_GC: gio.gc = optarg; break;
+        case OPT_G_MAP: gio.map = optarg; break;
+        case OPT_G_CENTRO: gio.centromeres = optarg; break;
+        case OPT_G_PON: gpon[gio.n_pon++] = optarg; break;
+        case OPT_G_BIN:
+            if (vw_cmd_long_arg("--genome-bin-size", optarg, 1000, 100000000, &gio.bin) < 0) {
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            break;
+        case OPT_G_MIN_LLR:
+            if (vw_parse_double(optarg, &gio.opt.min_llr) || !(gio.opt.min_llr >= 0 && gio.opt.min_llr < 1e9)) {
+                vw_error("--genome-min-llr takes a number >= 0, not '%s'", optarg);
+                ret = VW_EXIT_USAGE;
+                goto out;
+            }
+            break;
         case OPT_ALPHA_CALL:
             if (vw_parse_double(optarg, &cl.alpha) || !(cl.alpha > 0 && cl.alpha < 1)) {
                 vw_error("--call-alpha takes a number in (0, 1), not '%s'", optarg);
@@ -199,14 +241,21 @@ int main_run(int argc, char *argv[])
         goto out;
     }
     cnvo.build = to.build;
+    /* the genome-wide fit reads BAM/CRAM with the counting filters */
+    gio.copt.min_mq = copt.min_mq;
+    gio.copt.excl_flags = copt.excl_flags;
+    gio.copt.req_flags = copt.req_flags;
+    gio.copt.reference = to.reference;
+    gio.build = to.build ? vw_build_parse(to.build) : VW_BUILD_UNKNOWN; /* (a bad one is said by the targets stage) */
     vw_progress_t prog;
     vw_pipeline_opt_t po = {sheet, events, outdir, model_path, to, copt, cl, topt, cnvo, genome_tsv, n_genome_tsv,
                             threads, flank, no_self, use_cache, vw_cmd_line(),
-                            {progress_start, progress_step, progress_end, &prog}};
+                            {progress_start, progress_step, progress_end, &prog}, &gio};
     ret = vw_pipeline_run(&po);
 out:
     free(to.targets);
     free(cnvo.pon);
     free(genome_tsv);
+    free(gpon);
     return ret;
 }

@@ -89,56 +89,6 @@ static uint64_t targets_digest(const vw_targets_t *ts)
     return h;
 }
 
-/* DIR/counts/NAME.vafwatch.counts.tsv, NAME the sample name with every
- * byte that is not safe in a file name written as %XX ('%' itself too, and
- * a leading '.'): distinct samples get distinct files ("x/y" is x%2Fy,
- * "x_y" stays x_y), and so do their temporary names. */
-static char *cache_path(const char *dir, const char *sample)
-{
-    kstring_t ks = {0, 0, NULL};
-    ksprintf(&ks, "%s/counts/", dir);
-    for (const unsigned char *p = (const unsigned char *)sample; *p; p++) {
-        int safe = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')
-                   || (*p >= 0x80) || (strchr("_-+=,@", *p) && *p) || (*p == '.' && p != (const unsigned char *)sample);
-        if (safe)
-            kputc(*p, &ks);
-        else
-            ksprintf(&ks, "%%%02X", *p);
-    }
-    kputs(".vafwatch.counts.tsv", &ks);
-    return ks.s;
-}
-
-/* FNV-1a over the first and the last 64 KiB of a regular file (the whole of
- * a small one): with the inode, size and times in the key, a content
- * check that costs two reads. */
-static int content_print(const char *path, off_t size, uint64_t *ret)
-{
-    enum { PART = 65536 };
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return -errno;
-    unsigned char *buf = malloc(PART);
-    uint64_t h = 1469598103934665603ULL;
-    int rc = buf ? 0 : -ENOMEM;
-    for (int part = 0; rc == 0 && part < 2; part++) {
-        if (part == 1 && (size <= PART || fseeko(fp, size > 2 * PART ? size - PART : PART, SEEK_SET) != 0))
-            break;
-        size_t n = fread(buf, 1, PART, fp);
-        if (ferror(fp))
-            rc = -EIO;
-        for (size_t i = 0; i < n; i++) {
-            h ^= buf[i];
-            h *= 1099511628211ULL;
-        }
-    }
-    free(buf);
-    fclose(fp);
-    if (rc == 0)
-        *ret = h;
-    return rc;
-}
-
 /* The key of one draw: the input's identity (device, inode, size,
  * modification and change times to the nanosecond, and a print of its
  * first and last 64 KiB) plus the options and targets.  A rewrite, even
@@ -148,28 +98,7 @@ static int content_print(const char *path, off_t size, uint64_t *ret)
  * is not a regular file: a pipe is counted, never cached), or -errno. */
 static int draw_key(const runjob_t *j, const vw_sample_t *s, char **ret_key)
 {
-    struct stat st;
-    uint64_t print = 0;
-    *ret_key = NULL;
-    if (stat(s->path, &st) != 0)
-        return -errno;
-    if (!S_ISREG(st.st_mode))
-        return 0;
-    int r = content_print(s->path, st.st_size, &print);
-    if (r < 0)
-        return r;
-    kstring_t ks = {0, 0, NULL};
-    ksprintf(&ks, "vafwatch-count-cache 3\t%s\t%llu:%llu\t%lld\t%lld.%09ld\t%lld.%09ld\t%016llx\t%s", s->path,
-             (unsigned long long)st.st_dev, (unsigned long long)st.st_ino, (long long)st.st_size,
-             (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec, (long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec,
-             (unsigned long long)print, j->key_opts);
-    if (!ks.s)
-        return -ENOMEM;
-    for (char *p = ks.s; *p; p++) /* the key is one line */
-        if (*p == '\n' || *p == '\r')
-            *p = ' ';
-    *ret_key = ks.s;
-    return 0;
+    return vw_pipeline_file_key(s->path, "vafwatch-count-cache 3", j->key_opts, ret_key);
 }
 
 /* Takes a draw from the cache when its entry is whole and its key is
@@ -177,7 +106,7 @@ static int draw_key(const runjob_t *j, const vw_sample_t *s, char **ret_key)
  * Returns 1 when taken. */
 static int cache_load(runjob_t *j, draw_t *d, const char *key)
 {
-    char *tp = cache_path(j->dir, d->smp->sample);
+    char *tp = vw_pipeline_cache_path(j->dir, d->smp->sample, ".vafwatch.counts.tsv");
     vw_sample_counts_t *c = NULL;
     int r = tp ? vw_count_read_cache(tp, j->ts, key, &c) : 0;
     int want_self = j->self && !vw_vcfin_is_vcf(d->smp->path) && j->co->unit != VW_UNIT_MOLECULE;
@@ -196,7 +125,7 @@ static int cache_load(runjob_t *j, draw_t *d, const char *key)
 /* Writes the cache entry: one file (table and key), renamed into place. */
 static int cache_store(runjob_t *j, draw_t *d, const char *key)
 {
-    char *tp = cache_path(j->dir, d->smp->sample);
+    char *tp = vw_pipeline_cache_path(j->dir, d->smp->sample, ".vafwatch.counts.tsv");
     vw_ofile_t of = {0};
     int r = -ENOMEM;
     if (tp && (r = vw_ofile_open(&of, tp)) == 0) {
@@ -310,7 +239,10 @@ static int is_run_file(const char *rel)
         return strncmp(rel, "vafwatch.", 9) == 0;
     if (strncmp(rel, "report/", 7) == 0)
         return vw_report_is_output(rel + 7);
-    return strncmp(rel, "counts/", 7) == 0 && !strchr(rel + 7, '/') && n > k && !strcmp(rel + n - k, ".vafwatch.counts.tsv");
+    size_t kg = strlen(".vafwatch.genome.wig");
+    return strncmp(rel, "counts/", 7) == 0 && !strchr(rel + 7, '/')
+           && ((n > k && !strcmp(rel + n - k, ".vafwatch.counts.tsv"))
+               || (n > kg && !strcmp(rel + n - kg, ".vafwatch.genome.wig")));
 }
 
 /* ------------------------------------------------------------------ */
@@ -338,6 +270,7 @@ typedef struct {
     vw_cnv_rows_t *cnv_text;
     vw_track_t *tr;
     vw_leadtime_t *lt;
+    vw_run_genome_t genome;     /* the genome-wide fits of the sheet's swgs files */
     int32_t report_date;
     kstring_t fn;
 } run_t;
@@ -365,6 +298,7 @@ static void run_free(run_t *R)
     vw_timeline_destroy(R->tl);
     vw_cnv_rows_destroy(R->cnv);
     vw_cnv_rows_destroy(R->cnv_text);
+    vw_run_genome_free(&R->genome);
 }
 
 /* The cohort, the output directory (locked, staged) and the draws. */
@@ -437,8 +371,9 @@ static int stage_clash(run_t *R)
 {
     const vw_pipeline_opt_t *o = R->o;
     const vw_timeline_t *tl = R->tl;
-    const char **ins = calloc((size_t)(R->n_draws + o->to.n_targets + o->cnvo.n_pon + o->n_genome_tsv
-                                       + (int)tl->n_patients + 8), sizeof(char *));
+    int n_gpon = o->genome ? o->genome->n_pon : 0;
+    const char **ins = calloc((size_t)(2 * R->n_draws + o->to.n_targets + o->cnvo.n_pon + o->n_genome_tsv + n_gpon
+                                       + (int)tl->n_patients + 12), sizeof(char *));
     if (!ins)
         return STAGE_DATA;
     int n_in = 0;
@@ -451,8 +386,18 @@ static int stage_clash(run_t *R)
         ins[n_in++] = o->cnvo.pon[k];
     for (int k = 0; k < o->n_genome_tsv; k++)
         ins[n_in++] = o->genome_tsv[k];
-    for (int k = 0; k < R->n_draws; k++)
+    for (int k = 0; k < R->n_draws; k++) {
         ins[n_in++] = R->draws[k].smp->path;
+        if (R->draws[k].smp->swgs)
+            ins[n_in++] = R->draws[k].smp->swgs;
+    }
+    if (o->genome) {
+        const char *g[3] = {o->genome->gc, o->genome->map, o->genome->centromeres};
+        for (int k = 0; k < 3; k++)
+            ins[n_in++] = g[k];
+        for (int k = 0; k < n_gpon; k++)
+            ins[n_in++] = o->genome->pon[k];
+    }
     for (size_t k = 0; k < tl->n_patients; k++)
         if (tl->patients[k].targets)
             ins[n_in++] = tl->patients[k].targets;
@@ -643,6 +588,8 @@ static int stage_track(run_t *R)
             vw_error_code(r, "tracking");
         return STAGE_DATA;
     }
+    if (R->genome.n)
+        (void)vw_run_genome_clone_fractions(R->tr, &R->genome);
     if ((r = vw_leadtime_run(R->tl, R->tr, &R->lt)) < 0) {
         vw_error_code(r, "lead time");
         return STAGE_DATA;
@@ -710,6 +657,7 @@ static int stage_report(run_t *R)
     rin.build = R->ts->build != VW_BUILD_UNKNOWN ? vw_build_name(R->ts->build) : NULL;
     rin.params = params;
     rin.patient_tests = R->rp.any ? R->prows : NULL;
+    rin.genome = R->genome.n ? &R->genome.panel : NULL;
     rin.n_params = sizeof(params) / sizeof(params[0]);
     vw_report_opt_t ropt;
     vw_report_opt_init(&ropt);
@@ -734,8 +682,9 @@ int vw_pipeline_run(const vw_pipeline_opt_t *o)
     int r = stage_cohort(&R);
     if (r == 0)
         r = stage_clash(&R);
-    /* the genome-wide tumour fraction of the draws (cnv --genome summaries; before counting, to fail early) */
-    if (r == 0 && o->n_genome_tsv && vw_pipeline_genome(o->genome_tsv, o->n_genome_tsv, R.tl, R.sd) < 0)
+    /* the genome-wide copy number of the draws (the sheet's swgs files, cnv --genome summaries; before
+     * counting, to fail early) */
+    if (r == 0 && vw_pipeline_genome(o, R.tl, R.sd, &R.genome) < 0)
         r = STAGE_DATA;
     int (*const stages[])(run_t *) = {stage_targets, stage_count, stage_model, stage_call, stage_track,
                                       stage_tables, stage_report};

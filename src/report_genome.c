@@ -178,6 +178,125 @@ int vw_genome_write_html(FILE *fp, const vw_genome_t *const *g, const vw_gfit_t 
 }
 
 /* ------------------------------------------------------------------ */
+/* The panel of a patient's page in the run's report                    */
+
+/* The patient's fitted draws in date order (indices into gp); returns their count. */
+static int panel_draws(const vw_genome_panel_t *gp, const vw_patient_t *p, int *idx, int32_t *date)
+{
+    int m = 0;
+    for (size_t k = 0; k < p->n_samples && m < gp->n; k++)
+        for (int i = 0; i < gp->n; i++)
+            if (!strcmp(gp->g[i]->sample, p->samples[k].sample)) {
+                idx[m] = i;
+                date[m++] = p->samples[k].date;
+                break;
+            }
+    return m;
+}
+
+/* TF over calendar time (the x axis of the clone plot above it): 95 %
+ * bars, hollow at 0 when not detected. */
+static void tf_time_plot(FILE *fp, const vw_genome_panel_t *gp, const vw_patient_t *p, const int *idx,
+                         const int32_t *date, int m)
+{
+    vw_report_axes_t ax;
+    vw_report_axes_patient(p, &ax);
+    ax.top = 15;
+    ax.height = 170;
+    double ymax = 0.1;
+    for (int k = 0; k < m; k++) {
+        const vw_gfit_t *f = &gp->fit[idx[k]];
+        ymax = fmax(ymax, isfinite(f->tf_hi) ? f->tf_hi : f->tf);
+    }
+    double step = ymax <= 0.2 ? 0.05 : ymax <= 0.4 ? 0.1 : 0.2; /* round ticks */
+    int n_tick = (int)ceil(ymax / step - 1e-9);
+    ymax = n_tick * step;
+#define TY(v) (ax.top + ax.height * (1 - (v) / ymax))
+    vw_svg_t sv;
+    vw_svg_init(&sv, fp);
+    vw_svg_open(&sv, "genome-tf", 960, ax.top + ax.height + 45, 1, "genome-wide tumour fraction over time");
+    vw_svg_frame(&sv, ax.left, ax.top, ax.width, ax.height);
+    char lab[64];
+    for (int k = 0; k <= n_tick; k++) {
+        snprintf(lab, sizeof(lab), "%.2f", step * k);
+        vw_svg_ytick(&sv, ax.left, ax.left + ax.width, TY(step * k), "#eee", 11, lab);
+    }
+    vw_svg_date_axis(&sv, &ax, ax.top + ax.height);
+    snprintf(lab, sizeof(lab), "font-size=\"12\" transform=\"rotate(-90 20 %.1f)\"", ax.top + ax.height / 2);
+    vw_svg_text(&sv, 20, ax.top + ax.height / 2, "middle", lab, "tumour fraction");
+    vw_svg_poly_t pl = {0, 0, 0};
+    for (int k = 0; k < m; k++) {
+        const vw_gfit_t *f = &gp->fit[idx[k]];
+        double x = vw_report_x(&ax, date[k]), y = TY(f->tf);
+        char title[512], d[VW_DATE_BUFSZ];
+        vw_date_format(date[k], d);
+        vw_svg_poly_to(&sv, &pl, x, y, "stroke=\"#555\"");
+        if (f->detected)
+            vw_svg_line(&sv, NULL, x, TY(f->tf_lo), x, TY(f->tf_hi), NULL, "stroke=\"#b2182b\"");
+        if (f->detected)
+            snprintf(title, sizeof(title), "%s %s: TF %.3f (%.3f-%.3f), 2xLLR %.1f", gp->g[idx[k]]->sample, d, f->tf,
+                     f->tf_lo, f->tf_hi, f->llr);
+        else
+            snprintf(title, sizeof(title), "%s %s: not detected (2xLLR %.1f <= %g)", gp->g[idx[k]]->sample, d, f->llr,
+                     gp->min_llr);
+        vw_svg_circle(&sv, NULL, x, y, 4, title, "fill=\"%s\" stroke=\"#b2182b\"", f->detected ? "#b2182b" : "white");
+    }
+#undef TY
+    vw_svg_close(&sv);
+}
+
+int vw_genome_write_panel(FILE *fp, const vw_genome_panel_t *gp, const vw_patient_t *p)
+{
+    if (!gp || gp->n == 0)
+        return 0;
+    int *idx = malloc(sizeof(int) * (size_t)gp->n);
+    int32_t *date = malloc(sizeof(int32_t) * (size_t)gp->n);
+    if (!idx || !date) {
+        free(idx);
+        free(date);
+        return -ENOMEM;
+    }
+    int m = panel_draws(gp, p, idx, date);
+    if (m > 0) {
+        fprintf(fp, "<h2>Genome-wide copy number (shallow WGS)</h2>\n<p>Tumour fraction (TF) of each draw from its "
+                    "genome-wide copy number, with its 95 %% interval; a hollow circle at 0 is a draw where TF was not "
+                    "detected (2 &times; log-likelihood ratio against TF 0 at most %g; docs/copy-number.md). Same "
+                    "time axis as the clone plot.</p>\n", gp->min_llr);
+        tf_time_plot(fp, gp, p, idx, date, m);
+        fputs("<table>\n<thead><tr><th>date</th><th>sample</th><th>TF</th><th>95 % interval</th><th>detected</th>"
+              "<th>2&times;LLR</th><th>ploidy</th><th>FGA</th><th>wGII</th></tr></thead>\n<tbody>\n", fp);
+        for (int k = 0; k < m; k++) {
+            const vw_gfit_t *f = &gp->fit[idx[k]];
+            char d[VW_DATE_BUFSZ];
+            vw_date_format(date[k], d);
+            fprintf(fp, "<tr><td>%s</td><td>", d);
+            esc(fp, gp->g[idx[k]]->sample);
+            fprintf(fp, "</td><td class=\"n\">%.3f</td><td class=\"n\">%.3f&ndash;", f->tf, f->tf_lo);
+            num(fp, "%.3f", f->tf_hi);
+            fprintf(fp, "</td><td>%s</td><td class=\"n\">%.1f</td><td class=\"n\">%.2f</td><td class=\"n\">",
+                    f->detected ? "yes" : "no", f->llr, f->ploidy);
+            num(fp, "%.3f", gp->fga[idx[k]]);
+            fputs("</td><td class=\"n\">", fp);
+            num(fp, "%.3f", gp->wgii[idx[k]]);
+            fputs("</td></tr>\n", fp);
+        }
+        fputs("</tbody>\n</table>\n<p>log2 ratio of each fitted bin (autosomes; clipped to &plusmn;1), red above and "
+              "blue below the neutral copy number of the draw's solution, black lines the segments.</p>\n", fp);
+        for (int k = 0; k < m; k++) {
+            char d[VW_DATE_BUFSZ];
+            vw_date_format(date[k], d);
+            fprintf(fp, "<h3>%s &mdash; ", d);
+            esc(fp, gp->g[idx[k]]->sample);
+            fprintf(fp, " &mdash; TF %.3f%s</h3>\n", gp->fit[idx[k]].tf, gp->fit[idx[k]].detected ? "" : " (not detected)");
+            genome_plot(fp, gp->g[idx[k]], &gp->fit[idx[k]]);
+        }
+    }
+    free(idx);
+    free(date);
+    return ferror(fp) ? vw_stream_error(fp) : 0;
+}
+
+/* ------------------------------------------------------------------ */
 /* Serial table                                                        */
 
 /* Index of the draw named 'name' among names[0..n), -1 none. */

@@ -1406,6 +1406,8 @@ int vw_report_write_patient_html(FILE *fp, const vw_report_in_t *in, const vw_re
     clone_tables(fp, in, p, cat);
     markers_table(fp, in, pi);
     cnv_table(fp, in, p);
+    if (in->genome && (rc = vw_genome_write_panel(fp, in->genome, p)) < 0)
+        goto out;
     fputs("<h2>Clinical events</h2>\n<table>\n<thead><tr><th>date</th><th>event</th><th>detail</th></tr></thead>\n"
           "<tbody>\n", fp);
     for (size_t k = 0; k < p->n_events; k++) {

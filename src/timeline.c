@@ -283,6 +283,7 @@ static void free_sample(vw_sample_t *s)
     free(s->specimen_id);
     free(s->assay);
     free(s->targets);
+    free(s->swgs);
 }
 
 static void free_events(vw_event_t *ev, size_t n)
@@ -320,11 +321,12 @@ void vw_timeline_destroy(vw_timeline_t *tl)
 /* Cohort sheet                                                              */
 /* ======================================================================== */
 
-enum { SC_PATIENT, SC_SAMPLE, SC_DATE, SC_FILE, SC_TYPE, SC_CFDNA, SC_PLASMA_ML, SC_TARGETS, SC_SPECIMEN, SC_ASSAY, SC_N };
+enum { SC_PATIENT, SC_SAMPLE, SC_DATE, SC_FILE, SC_TYPE, SC_CFDNA, SC_PLASMA_ML, SC_TARGETS, SC_SPECIMEN, SC_ASSAY, SC_SWGS, SC_N };
 
 static const vw_table_col_t sheet_cols[SC_N] = {
     {"patient", 1}, {"sample", 1}, {"date", 1}, {"file", 1},
     {"type", 0}, {"cfdna_ng_per_ml", 0}, {"plasma_ml", 0}, {"targets", 0}, {"specimen_id", 0}, {"assay", 0},
+    {"swgs", 0},
 };
 
 /* An optional text column: NULL when the column is absent, empty or NA;
@@ -448,7 +450,12 @@ static int parse_sheet_row(const char *path, long line, unsigned flags, const in
     int has_targets = tg[0] != '\0' && strcmp(tg, "NA") != 0 && strcmp(tg, ".") != 0;
     if (has_targets)
         s->targets = resolve_path(path, tg);
-    if (!s->patient || !s->sample || !s->path || text_oom || (has_targets && !s->targets)) {
+    const char *sw = col[SC_SWGS] >= 0 ? f[col[SC_SWGS]] : "";
+    int has_swgs = sw[0] != '\0' && strcmp(sw, "NA") != 0 && strcmp(sw, ".") != 0;
+    if (has_swgs)
+        s->swgs = resolve_path(path, sw);
+    if (!s->patient || !s->sample || !s->path || text_oom || (has_targets && !s->targets)
+        || (has_swgs && !s->swgs)) {
         free_sample(s);
         return oom(path);
     }
@@ -456,6 +463,8 @@ static int parse_sheet_row(const char *path, long line, unsigned flags, const in
         int ret = check_file(path, line, "file", s->path);
         if (ret == 0 && s->targets)
             ret = check_file(path, line, "targets", s->targets);
+        if (ret == 0 && s->swgs)
+            ret = check_file(path, line, "swgs", s->swgs);
         if (ret < 0) {
             free_sample(s);
             return ret;

@@ -268,6 +268,21 @@ int vw_genome_write_focal(FILE *fp, const vw_genome_t *g, const vw_gfocal_t *f, 
 int vw_genome_write_html(FILE *fp, const vw_genome_t *const *g, const vw_gfit_t *f, const double *fga,
                          const double *wgii, int n) VW_WARN_UNUSED;
 
+/* The genome-wide panel of a patient's page in the report of vafwatch run
+ * (report_genome.c): the fitted draws, borrowed. */
+typedef struct {
+    int n;
+    const vw_genome_t *const *g;   /* per draw (g[i]->sample matched to the sheet's names) */
+    const vw_gfit_t *fit;
+    const double *fga, *wgii;
+    double min_llr;                /* the detection threshold used */
+} vw_genome_panel_t;
+/* The panel of patient p (nothing when none of its draws is fitted): TF
+ * over calendar time (the clone plot's axis) with 95 % bars and the draws
+ * not detected hollow at 0, a table, and a genome plot per draw.  Returns 0,
+ * -ENOMEM or -EIO. */
+int vw_genome_write_panel(FILE *fp, const vw_genome_panel_t *gp, const vw_patient_t *p) VW_WARN_UNUSED;
+
 /* The serial table (report_genome.c, docs/copy-number.md "Serial draws"):
  * per patient of 'tl', its plasma draws found among names[0..n) (fits f,
  * fga, wgii) by sample name,

@@ -19,6 +19,7 @@
 
 #include "vafwatch/call.h"
 #include "vafwatch/count.h"
+#include "vafwatch/genome_in.h"
 #include "vafwatch/inputs.h"
 #include "vafwatch/model.h"
 #include "vafwatch/patient.h"
@@ -66,6 +67,8 @@ typedef struct {
     int use_cache;             /* 0: count every file again */
     const char *command;       /* the command line recorded in the outputs (NULL: "vafwatch") */
     vw_pipeline_progress_t progress; /* optional */
+    const vw_genome_in_opt_t *genome; /* the fit of the sheet's 'swgs' files (NULL: defaults; its
+                                         copt.reference: -f when NULL) */
 } vw_pipeline_opt_t;
 
 /* Exit codes of vw_pipeline_run() (the same values as the program's). */

@@ -25,6 +25,7 @@
 
 #include "vafwatch/call.h"
 #include "vafwatch/cnv.h"
+#include "vafwatch/cnv_genome.h"
 #include "vafwatch/leadtime.h"
 #include "vafwatch/patient.h"
 #include "vafwatch/timeline.h"
@@ -59,6 +60,8 @@ typedef struct {
     const vw_markers_t *markers;    /* optional clinical markers (vw_markers_read() on in->tl) */
     const vw_patient_rows_t *patient_tests; /* optional: the patient-level tests (tumour-informed),
                                              * a panel under the clone plot */
+    const vw_genome_panel_t *genome; /* optional: the genome-wide fits of the draws (a panel per
+                                      * patient page, report_genome.c) */
 } vw_report_in_t;
 
 typedef struct {

@@ -5,7 +5,7 @@
  * The formats are specified in docs/inputs.md.  In short:
  *
  *   cohort sheet  TSV, header by name: patient sample date file
- *                 [type] [cfdna_ng_per_ml] [plasma_ml] [targets]
+ *                 [type] [cfdna_ng_per_ml] [plasma_ml] [targets] [swgs]
  *   events file   TSV, header by name: patient date event [detail]
  *
  * Dates are held as days since 1970-01-01 (int32_t) in the proleptic
@@ -105,6 +105,8 @@ typedef struct {
     char *assay;            /* optional 'assay' column (panel or assay name and version); NULL if absent/NA */
     char *targets;          /* the 'targets' column resolved like 'file'; NULL when absent, empty, NA or . */
     long line;              /* 1-based line in the cohort sheet */
+    char *swgs;             /* the 'swgs' column (shallow WGS of the draw: readCounter WIG or BAM/CRAM)
+                               resolved like 'file'; NULL when absent, empty, NA or . */
 } vw_sample_t;
 
 /* One row of the events file.  Strings are owned by the timeline. */

@@ -66,3 +66,14 @@ if [ -r "$D/MBC_315.ctDNA.reads.wig" ]; then
     t_one=$(cpu "$VW" cnv --genome "${T[@]}" --output-prefix r "$D/MBC_315.ctDNA.reads.wig")
     echo "one real sample at 1 Mb (read WIG + tracks, correct, fit, write): $t_one s CPU"
 fi
+# vafwatch run with the BAM in the sheet's swgs column: the first run bins it (and writes the bin
+# cache), a re-run takes the bins from OUTDIR/counts/ (the draw's evidence is a one-record VCF,
+# so the rest of the run costs little)
+printf '##fileformat=VCFv4.2\n##contig=<ID=1,length=250000000>\n##FORMAT=<ID=AD,Number=R,Type=Integer,Description="d">\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tBENCH\n1\t1000\t.\tC\tT\t.\tPASS\t.\tAD\t90,10\n' > run.vcf
+printf 'chrom\tpos\tref\talt\tid\n1\t1000\tC\tT\tT1\n' > run_t.tsv
+printf 'patient\tsample\tdate\tfile\tswgs\nP\tBENCH\t2024-01-01\trun.vcf\t%s\n' "$B" > run_sheet.tsv
+printf 'patient\tdate\tevent\tdetail\nP\t2023-12-01\ttreatment_start\tx\n' > run_events.tsv
+RUNC=("$VW" run --no-builtin -T run_t.tsv -e run_events.tsv -d run_out run_sheet.tsv)
+t_first=$(cpu "${RUNC[@]}" --no-cache)
+t_cached=$(cpu "${RUNC[@]}")
+echo "run, swgs BAM: binned $t_first s CPU, from the bin cache $t_cached s CPU"

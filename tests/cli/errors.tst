@@ -194,6 +194,8 @@
 2	-	good\.bam: the output would overwrite an input file	{VW} count --no-builtin -T {F}/t.tsv -o {F}/good.bam {F}/good.bam
 2	-	t\.tsv: the output would overwrite an input file	{VW} count --no-builtin -T {F}/t.tsv --json {F}/t.tsv -o {O}/x.tsv {F}/good.bam
 2	-	ref\.fa: the output would overwrite an input file	{VW} count --no-builtin -T {F}/t.tsv -f {F}/ref.fa -o {F}/ref.fa {F}/good.bam
+2	-	--genome-bin-size takes	{VW} run --no-builtin -T {F}/t.tsv -e {F}/events.tsv -d {O}/r --genome-bin-size 5 {F}/sheet_mixed.tsv
+2	-	--genome-min-llr takes a number	{VW} run --no-builtin -T {F}/t.tsv -e {F}/events.tsv -d {O}/r --genome-min-llr x {F}/sheet_mixed.tsv
 2	-	same file	{VW} count --no-builtin -T {F}/t.tsv --json {O}/x.tsv -o {O}/x.tsv {F}/good.bam
 0	-	-	mkfifo {O}/p && { cat {O}/p > {O}/../fifo.out & } && {VW} count --no-builtin -T {F}/t.tsv -o {O}/p {F}/good.bam && wait && test -p {O}/p && rm {O}/p && test -s {O}/../fifo.out
 0	root	-	mknod -m 666 {O}/null c 1 3 && {VW} count --no-builtin -T {F}/t.tsv -o {O}/null --json {O}/null {F}/good.bam; r=$?; test -c {O}/null && rm {O}/null && exit $r

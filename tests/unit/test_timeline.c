@@ -685,6 +685,31 @@ static void test_sheet_targets(void **state)
     vw_timeline_destroy(tl);
 }
 
+/* The optional 'swgs' column (a draw's shallow WGS): resolved like 'file'
+ * per row; empty, NA and '.' mean none. */
+static void test_sheet_swgs(void **state)
+{
+    (void)state;
+    const char *sp = write_file("swgs.tsv", "patient\tsample\tdate\tfile\tswgs\n"
+                                            "P1\tS1\t2023-01-01\ta.bam\t./a.bam\n"
+                                            "P1\tS2\t2023-02-01\ta.bam\t\n"
+                                            "P2\tS3\t2023-01-01\ta.bam\tNA\n"
+                                            "P3\tS5\t2023-01-01\ta.bam\t.\n");
+    vw_timeline_t *tl = NULL;
+    cap_begin();
+    int rc = vw_timeline_read_sheet(sp, 0, &tl);
+    char *log = cap_end();
+    assert_int_equal(rc, 0);
+    assert_int_equal(n_errors(log) + n_warnings(log), 0);
+    free(log);
+    const vw_patient_t *p1 = vw_timeline_find_patient(tl, "P1");
+    assert_string_equal(p1->samples[0].swgs, tpath("a.bam"));
+    assert_null(p1->samples[1].swgs);
+    assert_null(vw_timeline_find_patient(tl, "P2")->samples[0].swgs);
+    assert_null(vw_timeline_find_patient(tl, "P3")->samples[0].swgs);
+    vw_timeline_destroy(tl);
+}
+
 static void test_sheet_same_day_warnings(void **state)
 {
     (void)state;
@@ -791,6 +816,8 @@ static const sheet_error_t sheet_errors[] = {
      ":2: column 'file': '%s/adir' is a directory, not a file"},
     {"missing targets file", "patient\tsample\tdate\tfile\ttargets\nP1\tS1\t2023-01-01\ta.bam\tnone.vcf\n", 0,
      VW_EINPUT, ":2: column 'targets': cannot read '%s/none.vcf': No such file or directory"},
+    {"missing swgs file", "patient\tsample\tdate\tfile\tswgs\nP1\tS1\t2023-01-01\ta.bam\tnone.wig\n", 0,
+     VW_EINPUT, ":2: column 'swgs': cannot read '%s/none.wig': No such file or directory"},
     {"two targets files for one patient",
      "patient\tsample\tdate\tfile\ttargets\nP1\tS1\t2023-01-01\ta.bam\td.vcf.gz\nP2\tS2\t2023-01-01\ta.bam\te.bcf\n"
      "P1\tS3\t2023-02-01\ta.bam\t\nP1\tS4\t2023-03-01\ta.bam\te.bcf\n", NC, VW_EINPUT,
@@ -1563,6 +1590,7 @@ int main(void)
         cmocka_unit_test(test_sheet_relative_paths),
         cmocka_unit_test(test_sheet_no_file_check),
         cmocka_unit_test(test_sheet_targets),
+        cmocka_unit_test(test_sheet_swgs),
         cmocka_unit_test(test_sheet_same_day_warnings),
         cmocka_unit_test(test_sheet_errors),
         cmocka_unit_test(test_sheet_error_variants),
