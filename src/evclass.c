@@ -1,5 +1,6 @@
-/* evclass.c -- evidence classes: names, and the background of one class in
- * a model file that holds several (evclass.h). */
+/* evclass.c -- evidence classes: names, the background of one class in
+ * a model file that holds several, and the class checks of call and run
+ * (evclass.h). */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
