@@ -66,6 +66,10 @@ void vw_cmd_set_name(const char *name);
  * Returns 0 with *ret_threads set, or -1 after logging. */
 #define VW_OPT_THREADS_LONG {"threads", required_argument, NULL, '@'}
 int vw_cmd_threads_arg(const char *arg, int *ret_threads);
+
+/* --class NAME of call and run: an evidence class (evclass.h).  Returns 0
+ * with *ret_class = arg (borrowed), or -1 after logging. */
+int vw_cmd_class_arg(const char *arg, const char **ret_class);
 /* A FILE option value that looks like an option ('--json --track': the
  * option once was a flag): logs "NAME takes a FILE, not the option 'ARG'"
  * and returns -1; else 0. */

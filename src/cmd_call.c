@@ -92,32 +92,6 @@ static void usage(FILE *fp)
 
 typedef struct { char *sample; double ng; } cfdna_t;
 
-/* The evidence class a model file was built from: its '##options=' line
- * (count_unit, min_family, duplex_only), written to buf. */
-static const char *model_class(const char *path, char *buf, size_t n)
-{
-    vw_count_opt_t o;
-    vw_count_opt_init(&o);
-    FILE *fp = fopen(path, "r");
-    char line[4096];
-    while (fp && fgets(line, sizeof line, fp) && line[0] == '#') {
-        if (strncmp(line, "##options=", 10) != 0)
-            continue;
-        const char *u = strstr(line, "count_unit="), *m = strstr(line, "min_family="), *d = strstr(line, "duplex_only=");
-        if (u && !strncmp(u + 11, "molecule", 8))
-            o.unit = VW_UNIT_MOLECULE;
-        else if (u && !strncmp(u + 11, "read", 4))
-            o.unit = VW_UNIT_READ;
-        if (m)
-            o.min_family = atoi(m + 11);
-        if (d)
-            o.duplex_only = atoi(d + 12) != 0;
-    }
-    if (fp)
-        fclose(fp);
-    return vw_count_class(&o, buf, n);
-}
-
 /* Options and state of one 'vafwatch call'. */
 typedef struct {
     vw_count_opt_t opt;
@@ -187,16 +161,10 @@ static int call_opt(call_t *C, int c, char *arg)
         C->therapy_arg[C->n_therapy_arg++] = arg;
         break;
     case OPT_THERAPY_MAP: C->therapy_map_path = arg; break;
-    case OPT_CLASS: {
-        int u, mf, dx;
-        if (vw_evclass_parse(arg, &u, &mf, &dx) != 0) {
-            vw_error("--class takes an evidence class (fragment, read, molecule, molecule_fN, duplex, duplex_fN), "
-                     "not '%s'", arg);
+    case OPT_CLASS:
+        if (vw_cmd_class_arg(arg, &C->co.ev_class) < 0)
             return VW_EXIT_USAGE;
-        }
-        C->co.ev_class = arg;
         break;
-    }
     case 'e': C->events = arg; break;
     case 't':
     case '@':
@@ -292,31 +260,9 @@ static int call_clash(const call_t *C)
  * that of a one-class model (docs/umi.md).  Returns 0 or -1 (logged). */
 static int call_check_class(const call_t *C)
 {
-    char mc[64], sc[64], ec[VW_EVCLASS_MAX];
-    model_class(C->model_path, mc, sizeof mc);
-    for (int j = 0; j < C->ev.n; j++) {
-        const char *own = vw_evclass_of_sample(C->ev.s[j], ec, sizeof ec);
-        const char *cls = C->co.ev_class ? C->co.ev_class : own;
-        int rc = vw_evclass_check(C->model, C->model_path, cls, C->ev.s[j]->sample);
-        if (rc < 0)
+    for (int j = 0; j < C->ev.n; j++)
+        if (vw_evclass_check_sample(C->model, C->model_path, C->co.ev_class, C->ev.s[j]) < 0)
             return -1;
-        if (strcmp(cls, own) != 0)
-            vw_warn("sample %s holds %s counts; --class %s takes the background of another class",
-                    C->ev.s[j]->sample, own, cls);
-        if (rc > 0 || C->co.ev_class)
-            continue;
-        vw_count_opt_t so;
-        vw_count_opt_init(&so);
-        so.unit = C->ev.s[j]->unit;
-        so.min_family = C->ev.s[j]->min_family;
-        so.duplex_only = C->ev.s[j]->duplex_only;
-        vw_count_class(&so, sc, sizeof sc);
-        int mol = so.unit == VW_UNIT_MOLECULE || (strncmp(mc, "fragment", 8) && strncmp(mc, "read", 4));
-        if (mol && strcmp(mc, sc) != 0)
-            vw_warn("sample %s holds %s counts but the model %s was built from %s counts: its "
-                    "background does not match the evidence (docs/umi.md)", C->ev.s[j]->sample, sc,
-                    C->model_path, mc);
-    }
     return 0;
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "vw_config.h"
+#include "vafwatch/evclass.h"
 #include "vafwatch/log.h"
 #include "vafwatch/util.h"
 #include "cmd.h"
@@ -101,6 +102,18 @@ int vw_cmd_threads_arg(const char *arg, int *ret_threads)
     if (vw_cmd_long_arg("--threads", arg, 1, 256, &v) < 0)
         return -1;
     *ret_threads = (int)v;
+    return 0;
+}
+
+int vw_cmd_class_arg(const char *arg, const char **ret_class)
+{
+    int u, mf, dx;
+    if (vw_evclass_parse(arg, &u, &mf, &dx) != 0) {
+        vw_error("--class takes an evidence class (fragment, read, molecule, molecule_fN, duplex, duplex_fN), "
+                 "not '%s'", arg);
+        return -1;
+    }
+    *ret_class = arg;
     return 0;
 }
 

@@ -16,7 +16,7 @@
 
 enum { OPT_ALPHA_CALL = VW_OPT_TRACK_LAST + 1, OPT_NO_SELF, OPT_FLANK, OPT_NO_CACHE, OPT_CNV_BED,
        OPT_CNV_BUILTIN, OPT_CNV_PON, OPT_TF_FROM, OPT_CNV_REF, OPT_GENOME_TSV, OPT_G_GC, OPT_G_MAP, OPT_G_CENTRO,
-       OPT_G_PON, OPT_G_BIN, OPT_G_MIN_LLR };
+       OPT_G_PON, OPT_G_BIN, OPT_G_MIN_LLR, OPT_CLASS };
 
 static void usage(FILE *fp)
 {
@@ -52,6 +52,8 @@ static void usage(FILE *fp)
             "                           own mutations, counted and tested in that patient only, with\n"
             "                           a patient-level test per draw (docs/calling.md)\n"
             "  -m, --model FILE         background model (vafwatch model build) [from the normals]\n"
+            "      --class NAME         the model's evidence class to use (molecule, molecule_f3,\n"
+            "                           duplex, ...: docs/umi.md; needs --model) [the run's own]\n"
             "Counting:\n"
             "  -q, --min-MQ INT         [%d]\n"
             "  -Q, --min-BQ INT         [%d]\n"
@@ -109,11 +111,36 @@ static void progress_start(void *ctx, int n) { vw_progress_init(ctx, "run", "cou
 static void progress_step(void *ctx, int64_t reads) { vw_progress_step(ctx, reads); }
 static void progress_end(void *ctx) { vw_progress_end(ctx); }
 
+/* The options of run whose value is checked: -1 (said why) or 0. */
+static int run_opt_value(int c, const char *arg, vw_genome_in_opt_t *gio, vw_call_opt_t *cl, long *flank,
+                         int *threads)
+{
+    switch (c) {
+    case OPT_G_BIN: return vw_cmd_long_arg("--genome-bin-size", arg, 1000, 100000000, &gio->bin);
+    case OPT_G_MIN_LLR:
+        if (vw_parse_double(arg, &gio->opt.min_llr) || !(gio->opt.min_llr >= 0 && gio->opt.min_llr < 1e9)) {
+            vw_error("--genome-min-llr takes a number >= 0, not '%s'", arg);
+            return -1;
+        }
+        return 0;
+    case OPT_ALPHA_CALL:
+        if (vw_parse_double(arg, &cl->alpha) || !(cl->alpha > 0 && cl->alpha < 1)) {
+            vw_error("--call-alpha takes a number in (0, 1), not '%s'", arg);
+            return -1;
+        }
+        return 0;
+    case OPT_CLASS: return vw_cmd_class_arg(arg, &cl->ev_class);
+    case OPT_FLANK: return vw_cmd_long_arg("--flank", arg, 1, 100000, flank);
+    default: return vw_cmd_threads_arg(arg, threads); /* -t, -@ */
+    }
+}
+
 int main_run(int argc, char *argv[])
 {
     static const struct option lopts[] = {
         {"outdir", required_argument, NULL, 'd'},
         {"model", required_argument, NULL, 'm'},
+        {"class", required_argument, NULL, OPT_CLASS},
         {"no-cache", no_argument, NULL, OPT_NO_CACHE},
         {"call-alpha", required_argument, NULL, OPT_ALPHA_CALL},
         {"no-self", no_argument, NULL, OPT_NO_SELF},
@@ -186,36 +213,15 @@ int main_run(int argc, char *argv[])
         case OPT_G_MAP: gio.map = optarg; break;
         case OPT_G_CENTRO: gio.centromeres = optarg; break;
         case OPT_G_PON: gpon[gio.n_pon++] = optarg; break;
-        case OPT_G_BIN:
-            if (vw_cmd_long_arg("--genome-bin-size", optarg, 1000, 100000000, &gio.bin) < 0) {
-                ret = VW_EXIT_USAGE;
-                goto out;
-            }
-            break;
-        case OPT_G_MIN_LLR:
-            if (vw_parse_double(optarg, &gio.opt.min_llr) || !(gio.opt.min_llr >= 0 && gio.opt.min_llr < 1e9)) {
-                vw_error("--genome-min-llr takes a number >= 0, not '%s'", optarg);
-                ret = VW_EXIT_USAGE;
-                goto out;
-            }
-            break;
-        case OPT_ALPHA_CALL:
-            if (vw_parse_double(optarg, &cl.alpha) || !(cl.alpha > 0 && cl.alpha < 1)) {
-                vw_error("--call-alpha takes a number in (0, 1), not '%s'", optarg);
-                ret = VW_EXIT_USAGE;
-                goto out;
-            }
-            break;
         case OPT_NO_SELF: no_self = 1; break;
+        case OPT_G_BIN:
+        case OPT_G_MIN_LLR:
+        case OPT_ALPHA_CALL:
+        case OPT_CLASS:
         case OPT_FLANK:
-            if (vw_cmd_long_arg("--flank", optarg, 1, 100000, &flank) < 0) {
-                ret = VW_EXIT_USAGE;
-                goto out;
-            }
-            break;
         case 't':
         case '@':
-            if (vw_cmd_threads_arg(optarg, &threads) < 0) {
+            if (run_opt_value(c, optarg, &gio, &cl, &flank, &threads) < 0) {
                 ret = VW_EXIT_USAGE;
                 goto out;
             }
@@ -237,6 +243,12 @@ int main_run(int argc, char *argv[])
     if ((cnvo.bed && cnvo.builtin) || ((cnvo.n_pon || cnvo.tf_from || cnvo.ref_bed) && !cnvo.bed && !cnvo.builtin)) {
         vw_error(cnvo.bed && cnvo.builtin ? "give --cnv-bed or --cnv-builtin, not both"
                                           : "--cnv-pon, --cnv-ref and --tf-from need --cnv-bed or --cnv-builtin");
+        ret = VW_EXIT_USAGE;
+        goto out;
+    }
+    if (cl.ev_class && !model_path) {
+        /* the model fitted from the sheet's normals holds the run's own class only */
+        vw_error("--class chooses the background of a model of several evidence classes: give it with --model");
         ret = VW_EXIT_USAGE;
         goto out;
     }

@@ -1,5 +1,6 @@
-/* evclass.c -- evidence classes: names, and the background of one class in
- * a model file that holds several (evclass.h). */
+/* evclass.c -- evidence classes: names, the background of one class in
+ * a model file that holds several, and the class checks of call and run
+ * (evclass.h). */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -115,6 +116,59 @@ int vw_evclass_check(const vw_model_t *m, const char *path, const char *cls, con
         if (m->s[i].ev_class && !strcmp(m->s[i].ev_class, cls))
             return 1;
     vw_error("%s: the model has no background of evidence class %s (sample %s); it holds: %s "
-             "(count the sample in one of them, or choose one with call --class)", path, cls, sample, list);
+             "(count the sample in one of them, or choose one with --class)", path, cls, sample, list);
     return VW_EINPUT;
+}
+
+/* The class a one-class model file was built from: its '##options=' line
+ * (count_unit, min_family, duplex_only), as vw_count_class() names it. */
+static const char *options_class(const char *path, char *buf, size_t n)
+{
+    vw_count_opt_t o;
+    vw_count_opt_init(&o);
+    FILE *fp = fopen(path, "r");
+    char line[4096];
+    while (fp && fgets(line, sizeof line, fp) && line[0] == '#') {
+        if (strncmp(line, "##options=", 10) != 0)
+            continue;
+        const char *u = strstr(line, "count_unit="), *m = strstr(line, "min_family="), *d = strstr(line, "duplex_only=");
+        if (u && !strncmp(u + 11, "molecule", 8))
+            o.unit = VW_UNIT_MOLECULE;
+        else if (u && !strncmp(u + 11, "read", 4))
+            o.unit = VW_UNIT_READ;
+        if (m)
+            o.min_family = atoi(m + 11);
+        if (d)
+            o.duplex_only = atoi(d + 12) != 0;
+    }
+    if (fp)
+        fclose(fp);
+    return vw_count_class(&o, buf, n);
+}
+
+int vw_evclass_check_sample(const vw_model_t *m, const char *path, const char *cls, const vw_sample_counts_t *s)
+{
+    char mc[64], sc[64], ec[VW_EVCLASS_MAX];
+    const char *own = vw_evclass_of_sample(s, ec, sizeof ec);
+    const char *c = cls ? cls : own;
+    int rc = vw_evclass_check(m, path, c, s->sample);
+    if (rc < 0)
+        return rc;
+    if (strcmp(c, own) != 0)
+        vw_warn("sample %s holds %s counts; --class %s takes the background of another class", s->sample, own, c);
+    if (rc > 0 || cls)
+        return 0;
+    /* a one-class model (no class column): its '##options=' line against the sample's counts */
+    options_class(path, mc, sizeof mc);
+    vw_count_opt_t so;
+    vw_count_opt_init(&so);
+    so.unit = s->unit;
+    so.min_family = s->min_family;
+    so.duplex_only = s->duplex_only;
+    vw_count_class(&so, sc, sizeof sc);
+    int mol = so.unit == VW_UNIT_MOLECULE || (strncmp(mc, "fragment", 8) && strncmp(mc, "read", 4));
+    if (mol && strcmp(mc, sc) != 0)
+        vw_warn("sample %s holds %s counts but the model %s was built from %s counts: its "
+                "background does not match the evidence (docs/umi.md)", s->sample, sc, path, mc);
+    return 0;
 }

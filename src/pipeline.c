@@ -27,6 +27,7 @@
 #include "vw_config.h"
 #include "vafwatch/call.h"
 #include "vafwatch/count.h"
+#include "vafwatch/evclass.h"
 #include "vafwatch/leadtime.h"
 #include "vafwatch/log.h"
 #include "vafwatch/model.h"
@@ -511,6 +512,10 @@ static int stage_model(run_t *R)
         if (!(R->model = vw_model_init()) || vw_model_read_tsv(R->model, model_path) < 0 ||
             vw_model_check(R->model, R->ts, model_path) < 0)
             return STAGE_DATA;
+        /* each draw's class (or --class) in the model, as call checks it */
+        for (int i = 0; i < R->n_draws; i++)
+            if (vw_evclass_check_sample(R->model, model_path, R->o->cl.ev_class, R->draws[i].counts) < 0)
+                return STAGE_DATA;
         return 0;
     }
     int n_norm = 0, r = 0;

@@ -13,7 +13,7 @@
  * column: one class, named by its '##options=' line) serves every class.
  *
  * Thread safety: no shared state.  vw_evclass_build() logs; the others do
- * not, except vw_evclass_check(), which says so.
+ * not, except vw_evclass_check() and vw_evclass_check_sample(), which say so.
  */
 #ifndef VW_EVCLASS_H
 #define VW_EVCLASS_H
@@ -56,6 +56,15 @@ int vw_evclass_list(const vw_model_t *m, char *buf, size_t n);
  * naming the file, the sample and the classes it holds) when it holds
  * classes but not this one. */
 int vw_evclass_check(const vw_model_t *m, const char *path, const char *cls, const char *sample) VW_WARN_UNUSED;
+
+/* The checks of call and run before calling sample s on the model 'path'
+ * (read by vw_model_read_tsv() into m) in class 'cls' (--class; NULL: the
+ * sample's own): VW_EINPUT (logged by vw_evclass_check()) when the model
+ * holds classes but not this one; else 0, after a warning when cls is not
+ * the sample's own class, or when a one-class model's '##options=' line
+ * (read from 'path') names another molecule class than the sample's. */
+int vw_evclass_check_sample(const vw_model_t *m, const char *path, const char *cls,
+                            const vw_sample_counts_t *s) VW_WARN_UNUSED;
 
 /*
  * model build in the molecule unit: one fit per evidence class from the

@@ -56,7 +56,7 @@ typedef struct {
     const char *model_path;    /* -m FILE, or NULL: fitted on the sheet's normals (two or more) */
     vw_target_opt_t to;        /* targets (borrowed arrays) */
     vw_count_opt_t copt;       /* counting; the pipeline sets self_flank and one_sample */
-    vw_call_opt_t cl;          /* calling */
+    vw_call_opt_t cl;          /* calling (cl.ev_class: --class, the rows of model_path to use) */
     vw_track_opt_t topt;       /* emergence */
     vw_run_cnv_opt_t cnvo;     /* copy number (cnvo.bed or cnvo.builtin: on) */
     char **genome_tsv;         /* --genome-tsv files */

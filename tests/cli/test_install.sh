@@ -35,6 +35,7 @@ check "completion: --umi values" '[ "$(comp_of vafwatch count --umi "")" = "auto
 check "completion: --adjust values" '[ "$(comp_of vafwatch call --adjust "")" = "holm bh none" ]'
 check "completion: --ci values" '[ "$(comp_of vafwatch call --ci "")" = "cp wilson" ]'
 check "completion: --class values" '[ "$(comp_of vafwatch call --class "")" = "molecule molecule_f3 duplex fragment read" ]'
+check "completion: run --class values" '[ "$(comp_of vafwatch run --class "")" = "molecule molecule_f3 duplex fragment read" ]'
 check "completion: model build" '[ "$(comp_of vafwatch model b)" = "build" ]'
 # every value offered is one the program documents (no drift from --help)
 check "completion values are in the commands' --help" '
@@ -47,7 +48,9 @@ check "completion values are in the commands' --help" '
     "$bin" call --help | grep -q -- "--adjust METHOD *holm (family-wise), bh (false discovery rate) or none" &&
     "$bin" call --help | grep -q -- "--ci METHOD .*cp (Clopper-Pearson) or wilson" &&
     "$bin" call --help | grep -A1 -- "--class NAME" | grep -q "molecule, molecule_f3,\$" &&
-    "$bin" call --help | grep -A1 -- "--class NAME" | grep -q "duplex, \.\.\.: docs/umi.md)"'
+    "$bin" call --help | grep -A1 -- "--class NAME" | grep -q "duplex, \.\.\.: docs/umi.md)" &&
+    "$bin" run --help | grep -A1 -- "--class NAME" | grep -q "molecule, molecule_f3,\$" &&
+    "$bin" run --help | grep -A1 -- "--class NAME" | grep -q "duplex, \.\.\.: docs/umi.md; needs --model)"'
 # the man pages have the sections of a man page
 for s in NAME SYNOPSIS DESCRIPTION OPTIONS EXAMPLES FILES "EXIT STATUS"; do
     check "man pages: section $s in every page" '! grep -L "^\.SH $s\$" "$man"/vafwatch*.1 | grep -q .'

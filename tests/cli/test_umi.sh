@@ -222,7 +222,7 @@ grep -q '"class": "duplex"' "$W/c1.json" && ok || bad "JSON class"
 # a class the model does not hold: an error naming the classes, exit 1, nothing written; --class chooses one
 rm -f "$W/c3".*
 "$VW" call -m "$W/pon.tsv" --output-prefix "$W/c3" --no-builtin -T "$W/n1.targets.tsv" "$W/n1.bam" 2>"$W/c3.err"
-[ $? = 1 ] && grep -q "pon.tsv: the model has no background of evidence class fragment (sample N1); it holds: molecule_f2, molecule, molecule_f3, duplex (count the sample in one of them, or choose one with call --class)" "$W/c3.err" \
+[ $? = 1 ] && grep -q "pon.tsv: the model has no background of evidence class fragment (sample N1); it holds: molecule_f2, molecule, molecule_f3, duplex (count the sample in one of them, or choose one with --class)" "$W/c3.err" \
     && [ ! -e "$W/c3.vafwatch.calls.tsv" ] && ok || bad "call: fragments on a molecule model: $(head -1 "$W/c3.err")"
 "$VW" call -m "$W/pon.tsv" --class molecule --output-prefix "$W/c3" --no-builtin -T "$W/n1.targets.tsv" "$W/n1.bam" \
     2>"$W/c3.err" && grep -q 'sample N1 holds fragment counts; --class molecule takes the background of another class' "$W/c3.err" \
@@ -265,12 +265,42 @@ else bad "run --count-unit molecule: $(head -3 "$R/err")"; fi
 rm -rf "$R/out2"
 "$VW" run --sheet "$R/sheet.tsv" -e "$R/events.tsv" -d "$R/out2" --no-builtin -T "$R/d1.targets.tsv" -m "$R/pon.tsv" \
     >/dev/null 2>"$R/err2"
-[ $? = 1 ] && grep -q -- '--model: the model has no background of evidence class fragment (sample P1_d1); it holds: molecule, molecule_f3, duplex' \
+[ $? = 1 ] && grep -q -- "$R/pon.tsv: the model has no background of evidence class fragment (sample P1_d1); it holds: molecule, molecule_f3, duplex" \
     "$R/err2" && [ ! -e "$R/out2/vafwatch.calls.tsv" ] && ok || bad "run: fragments on a molecule model: $(head -1 "$R/err2")"
 "$VW" run --sheet "$R/sheet.tsv" -e "$R/events.tsv" -d "$R/out2" --no-builtin -T "$R/d1.targets.tsv" -m "$R/pon.tsv" \
     --count-unit molecule --duplex-only >/dev/null 2>"$R/err2" \
     && awk -F'\t' '!/^#/ { n++; k += $29 == "duplex" && $25 == "pon" } END { exit !(n == 4 && k == 4) }' "$R/out2/vafwatch.calls.tsv" \
     && ok || bad "run --duplex-only on a model of several classes: $(head -1 "$R/err2")"
+# run --class duplex on molecule counts (half the molecules duplex, strand damage that duplex consensus
+# removes, so that the classes' backgrounds differ): the duplex rows of the model, a warning per draw, and the
+# same calls as call --class duplex on the same counts (the evidence tables run cached)
+for i in 3 4; do "$SIM" -o "$R/d$i" --sites 2 --molecules 300 --vaf 0.02 --duplex 0.5 --family-mean 2 --damage 0.02 \
+    --seq-error 0.005 --seed $((50 + i)) --sample "P2_d$i" >/dev/null; done
+printf 'patient\tsample\tdate\tfile\ttype\nP2\tP2_d3\t2023-01-01\t%s\tplasma\nP2\tP2_d4\t2023-02-01\t%s\tplasma\n' \
+    "$R/d3.bam" "$R/d4.bam" >"$R/sheet2.tsv"
+sed 's/^P1/P2/' "$R/events.tsv" >"$R/events2.tsv"
+"$VW" model build --no-builtin -T "$R/d3.targets.tsv" --count-unit molecule --min-normal-depth 0 -o "$R/pon2.tsv" \
+    "$R/d3.bam" "$R/d4.bam" 2>/dev/null || bad "model build for run --class"
+mu2() { awk -F'\t' -v c="$1" '!/^#/ && $12 == c && $5 == "site1" { print $9 }' "$R/pon2.tsv"; }
+[ -n "$(mu2 duplex)" ] && [ "$(mu2 duplex)" != "$(mu2 molecule)" ] && ok || bad "fixture: duplex and molecule backgrounds alike"
+rm -rf "$R/out3"
+"$VW" run --sheet "$R/sheet2.tsv" -e "$R/events2.tsv" -d "$R/out3" --no-builtin -T "$R/d3.targets.tsv" -m "$R/pon2.tsv" \
+    --count-unit molecule --class duplex >/dev/null 2>"$R/err3" \
+    && [ "$(grep -c 'warning: sample P2_d[34] holds molecule counts; --class duplex takes the background of another class' "$R/err3")" = 2 ] \
+    && ok || bad "run --class duplex: $(head -1 "$R/err3")"
+"$VW" call -m "$R/pon2.tsv" --class duplex --no-builtin -T "$R/d3.targets.tsv" --output-prefix "$R/c3" \
+    "$R/out3/counts/P2_d3.vafwatch.counts.tsv" "$R/out3/counts/P2_d4.vafwatch.counts.tsv" 2>/dev/null || bad "call --class duplex on run's counts"
+# every row alike, all columns; the site1 rows on the duplex background of the model (mu)
+check_rows() { grep -v '^#' "$1" | sort; }
+if [ "$(check_rows "$R/out3/vafwatch.calls.tsv")" = "$(check_rows "$R/c3.vafwatch.calls.tsv")" ] \
+    && awk -F'\t' -v d1="$(mu2 duplex)" \
+        '!/^#/ { n++; k += $29 == "duplex" && $25 == "pon" && ($6 != "site1" || (d1 > 0 && ($26 - d1) / d1 < 1e-3 && (d1 - $26) / d1 < 1e-3)) }
+         END { exit !(n == 4 && k == 4) }' "$R/out3/vafwatch.calls.tsv"; then ok
+else bad "run --class duplex: not the calls of call --class duplex, or not the duplex background"; fi
+# --class without --model (the normals' model holds the run's class only), a bad name: usage errors
+"$VW" run --sheet "$R/sheet.tsv" -e "$R/events.tsv" -d "$R/out4" --no-builtin -T "$R/d1.targets.tsv" --class duplex 2>"$R/err4"
+[ $? = 2 ] && grep -q -- '--class chooses the background of a model of several evidence classes: give it with --model' "$R/err4" \
+    && [ ! -e "$R/out4" ] && ok || bad "run --class without --model: $(head -1 "$R/err4")"
 # the calls rest on the run's class, also when taken from the cache; the report labels them
 awk -F'\t' '!/^#/ { n++; k += $29 == "molecule_f2" } END { exit !(n == 4 && k == 4) }' "$R/out/vafwatch.calls.tsv" \
     && [ "$(grep -c '<span class="evclass"[^>]*>molecule_f2</span>' "$R/out/report/patients/P1.html")" -ge 4 ] \

@@ -132,6 +132,79 @@ static void test_model_classes(void **state)
     unlink(path);
 }
 
+/* The messages vw_evclass_check_sample() logs for sample s in class cls
+ * (NULL: its own), into buf; returns its result. */
+static int check_sample_log(const vw_model_t *m, const char *path, const char *cls, const vw_sample_counts_t *s,
+                            char *buf, size_t n)
+{
+    FILE *sink = tmpfile();
+    assert_non_null(sink);
+    vw_log_set_level(VW_LOG_WARN);
+    vw_log_set_sink(sink);
+    int r = vw_evclass_check_sample(m, path, cls, s);
+    vw_log_set_sink(NULL);
+    rewind(sink);
+    size_t k = fread(buf, 1, n - 1, sink);
+    buf[k] = '\0';
+    fclose(sink);
+    return r;
+}
+
+/* The checks of call and run: the class asked for in a model of several
+ * classes, the warning when it is not the sample's own; a one-class model
+ * against its '##options=' line. */
+static void test_check_sample(void **state)
+{
+    (void)state;
+    char path[] = "test_evclass_chk_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    write_file(path, MODEL_HEAD "\tclass\n"
+               "chr7\t100\tG\tA\tT0\t3\t3000\t3\t0.001\t0.0001\tno\tmolecule\n"
+               "chr7\t100\tG\tA\tT0\t3\t1500\t0\t0.0002\t0.0001\tno\tduplex\n");
+    vw_model_t *m = vw_model_init();
+    assert_int_equal(vw_model_read_tsv(m, path), 0);
+    vw_sample_counts_t s;
+    memset(&s, 0, sizeof s);
+    s.sample = "S1";
+    s.unit = VW_UNIT_MOLECULE;
+    s.min_family = 1;
+    char log[1024];
+    /* its own class (molecule): nothing said */
+    assert_int_equal(check_sample_log(m, path, NULL, &s, log, sizeof log), 0);
+    assert_string_equal(log, "");
+    /* --class duplex: held, with a warning that it is not the sample's class */
+    assert_int_equal(check_sample_log(m, path, "duplex", &s, log, sizeof log), 0);
+    assert_non_null(strstr(log, "warning: sample S1 holds molecule counts; --class duplex takes the background of another class"));
+    /* a class the model lacks: an error naming the file and the classes */
+    assert_int_equal(check_sample_log(m, path, "molecule_f3", &s, log, sizeof log), VW_EINPUT);
+    assert_non_null(strstr(log, ": the model has no background of evidence class molecule_f3 (sample S1); it holds: "
+                                "molecule, duplex (count the sample in one of them, or choose one with --class)"));
+    assert_non_null(strstr(log, path));
+    s.unit = VW_UNIT_FRAGMENT;
+    assert_int_equal(check_sample_log(m, path, NULL, &s, log, sizeof log), VW_EINPUT);
+    vw_model_destroy(m);
+    /* one class, families >= 2 by its options line: a molecule sample of families >= 1 is warned about */
+    write_file(path, "##vafwatch_model=1\n##options=vaf_max=0.1;count_unit=molecule;min_family=2;duplex_only=0\n"
+               "#chrom\tpos\tref\talt\tid\tn_normals\tdepth_total\talt_total\tmu\trho\tnoisy\n"
+               "chr7\t100\tG\tA\tT0\t3\t3000\t3\t0.001\t0.0001\tno\n");
+    m = vw_model_init();
+    assert_int_equal(vw_model_read_tsv(m, path), 0);
+    s.unit = VW_UNIT_MOLECULE;
+    assert_int_equal(check_sample_log(m, path, NULL, &s, log, sizeof log), 0);
+    assert_non_null(strstr(log, "sample S1 holds molecule (families >= 1) counts but the model"));
+    assert_non_null(strstr(log, "was built from molecule (families >= 2) counts"));
+    s.min_family = 2; /* the same class: nothing said */
+    assert_int_equal(check_sample_log(m, path, NULL, &s, log, sizeof log), 0);
+    assert_string_equal(log, "");
+    s.min_family = 1; /* --class given: the options line is not compared */
+    assert_int_equal(check_sample_log(m, path, "molecule", &s, log, sizeof log), 0);
+    assert_string_equal(log, "");
+    vw_model_destroy(m);
+    unlink(path);
+}
+
 /* The calls table's class column: written ("fragment" for none), read back;
  * an older table without the column reads as NULL. */
 static void test_calls_class(void **state)
@@ -317,6 +390,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_model_classes),
+        cmocka_unit_test(test_check_sample),
         cmocka_unit_test(test_calls_class),
         cmocka_unit_test(test_build_tables),
     };
