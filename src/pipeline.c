@@ -32,6 +32,7 @@
 #include "vafwatch/model.h"
 #include "vafwatch/patient.h"
 #include "vafwatch/report.h"
+#include "vafwatch/therapy.h"
 #include "vafwatch/timeline.h"
 #include "vafwatch/track.h"
 #include "vafwatch/vcfin.h"
@@ -271,6 +272,7 @@ typedef struct {
     vw_track_t *tr;
     vw_leadtime_t *lt;
     vw_run_genome_t genome;     /* the genome-wide fits of the sheet's swgs files */
+    vw_therapy_map_t *tmap;     /* the therapy-relevance map (built-in or --therapy-map) */
     int32_t report_date;
     kstring_t fn;
 } run_t;
@@ -299,6 +301,7 @@ static void run_free(run_t *R)
     vw_cnv_rows_destroy(R->cnv);
     vw_cnv_rows_destroy(R->cnv_text);
     vw_run_genome_free(&R->genome);
+    vw_therapy_map_destroy(R->tmap);
 }
 
 /* The cohort, the output directory (locked, staged) and the draws. */
@@ -377,7 +380,8 @@ static int stage_clash(run_t *R)
     if (!ins)
         return STAGE_DATA;
     int n_in = 0;
-    const char *fixed[] = {o->sheet, o->events, o->model_path, o->to.reference, o->cnvo.bed, o->cnvo.ref_bed};
+    const char *fixed[] = {o->sheet, o->events, o->model_path, o->to.reference, o->cnvo.bed, o->cnvo.ref_bed,
+                           o->therapy_map};
     for (size_t k = 0; k < sizeof(fixed) / sizeof(fixed[0]); k++)
         ins[n_in++] = fixed[k];
     for (int k = 0; k < o->to.n_targets; k++)
@@ -528,10 +532,30 @@ static int stage_model(run_t *R)
     return r;
 }
 
-/* Calls every draw: the catalogue's targets, and each patient's own. */
+/* The therapy-relevance map (--therapy-map, else the built-in one) and the
+ * check of the --therapy names: before counting, to fail early. */
+static int stage_therapy(run_t *R)
+{
+    const vw_pipeline_opt_t *o = R->o;
+    if (o->therapy_map ? vw_therapy_map_read(o->therapy_map, &R->tmap) < 0 : !(R->tmap = vw_therapy_map_builtin()))
+        return STAGE_DATA; /* said why (or out of memory) */
+    for (int k = 0; k < o->n_therapy; k++)
+        if (!vw_therapy_class(R->tmap, o->therapy[k])) {
+            vw_error("--therapy: '%s' is neither a class nor a drug of the therapy map%s%s", o->therapy[k],
+                     o->therapy_map ? " " : " (built-in; docs/calling.md)", o->therapy_map ? o->therapy_map : "");
+            return STAGE_USAGE;
+        }
+    return 0;
+}
+
+/* Calls every draw: the catalogue's targets, and each patient's own;
+ * discovery restricted by the therapy of the draw's patient. */
 static int stage_call(run_t *R)
 {
-    const vw_call_opt_t *cl = &R->o->cl;
+    vw_call_opt_t cl_draw = R->o->cl;
+    const vw_call_opt_t *cl = &cl_draw;
+    int n_unknown_drug = 0;
+    cl_draw.therapy_map = R->tmap;
     if (!(R->calls = vw_calls_init()) || !(R->bg = calloc((size_t)R->ts->n + 1, sizeof(*R->bg)))
         || !(R->prows = vw_patient_rows_init()))
         return STAGE_DATA;
@@ -543,6 +567,9 @@ static int stage_call(run_t *R)
         const draw_t *d = &R->draws[i];
         double ng = d->smp->cfdna_ng_per_ml;
         const vw_selfbg_t *sb = d->counts->have_self ? &d->counts->self : NULL;
+        cl_draw.n_therapy = vw_therapy_sample_classes(R->tmap, R->o->therapy, R->o->n_therapy,
+                                                      &R->tl->patients[R->draw_pat[i]], cl_draw.therapy,
+                                                      VW_CALL_MAX_THERAPY, &n_unknown_drug);
         if (!R->rp.any) {
             if (vw_call_one_sample(cl, R->model, R->ts, d->counts, sb, isnan(ng) ? 0 : ng, R->bg, R->calls,
                                    &n_model, &n_default) < 0)
@@ -567,6 +594,9 @@ static int stage_call(run_t *R)
     }
     if (n_default > 0)
         vw_info("%d draw x target test(s) used the default background %g", n_default, cl->bg_floor);
+    if (n_unknown_drug > 0)
+        vw_warn("%d treatment_start drug(s) of %s are not in the therapy map: those draws' discovery is not "
+                "restricted by them", n_unknown_drug, R->o->events);
     return 0;
 }
 
@@ -679,7 +709,9 @@ int vw_pipeline_run(const vw_pipeline_opt_t *o)
     R.o = o;
     R.copt = o->copt;
     run_cmd = o->command;
-    int r = stage_cohort(&R);
+    int r = stage_therapy(&R); /* before the output directory is made */
+    if (r == 0)
+        r = stage_cohort(&R);
     if (r == 0)
         r = stage_clash(&R);
     /* the genome-wide copy number of the draws (the sheet's swgs files, cnv --genome summaries; before
