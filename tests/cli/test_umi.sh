@@ -208,16 +208,16 @@ mu() { awk -F'\t' -v c="$1" -v id="$2" '!/^#/ && $12 == c && $5 == id { print $9
 "$VW" call -m "$W/pon.tsv" --output-prefix "$W/c1" --json "$W/c1.json" "$W/n1.dx.tsv" 2>"$W/c1.err" \
     && ! grep -q 'does not match' "$W/c1.err" && ok || bad "call on a duplex table: $(head -1 "$W/c1.err")"
 awk -F'\t' -v m1="$(mu duplex site1)" -v m2="$(mu duplex site2)" '!/^#/ { n++; want = $6 == "site1" ? m1 : m2
-        if ($28 == "duplex" && $25 == "pon" && $26 + 0 > 0 && ($26 - want) / want < 1e-3 && (want - $26) / want < 1e-3) k++ }
+        if ($29 == "duplex" && $25 == "pon" && $26 + 0 > 0 && ($26 - want) / want < 1e-3 && (want - $26) / want < 1e-3) k++ }
     END { exit !(n == 2 && k == 2) }' "$W/c1.vafwatch.calls.tsv" && ok || bad "duplex calls: not the duplex background"
-[ "$(head -1 "$W/c1.vafwatch.calls.tsv" | awk -F'\t' '{ print $28 }')" = class ] && ok || bad "no class column"
+[ "$(head -1 "$W/c1.vafwatch.calls.tsv" | awk -F'\t' '{ print $29 }')" = class ] && ok || bad "no class column"
 zcat "$W/c1.vafwatch.calls.vcf.gz" | grep -q '^##FORMAT=<ID=EC,' && [ "$(zcat "$W/c1.vafwatch.calls.vcf.gz" | grep -v '^#' \
     | awk -F'\t' '{ split($9, k, ":"); split($10, v, ":"); for (i in k) if (k[i] == "EC") print v[i] }' | sort -u)" = duplex ] \
     && ok || bad "VCF FORMAT EC"
 grep -q '"class": "duplex"' "$W/c1.json" && ok || bad "JSON class"
 "$VW" call -m "$W/pon.tsv" --output-prefix "$W/c2" --no-builtin -T "$W/n1.targets.tsv" --count-unit molecule --min-family 2 \
     "$W/n1.bam" 2>"$W/c2.err" && ! grep -q 'does not match' "$W/c2.err" \
-    && awk -F'\t' '!/^#/ { n++; k += $28 == "molecule_f2" } END { exit !(n == 2 && k == 2) }' "$W/c2.vafwatch.calls.tsv" \
+    && awk -F'\t' '!/^#/ { n++; k += $29 == "molecule_f2" } END { exit !(n == 2 && k == 2) }' "$W/c2.vafwatch.calls.tsv" \
     && ok || bad "call: a BAM in families >= 2 on its class"
 # a class the model does not hold: an error naming the classes, exit 1, nothing written; --class chooses one
 rm -f "$W/c3".*
@@ -226,7 +226,7 @@ rm -f "$W/c3".*
     && [ ! -e "$W/c3.vafwatch.calls.tsv" ] && ok || bad "call: fragments on a molecule model: $(head -1 "$W/c3.err")"
 "$VW" call -m "$W/pon.tsv" --class molecule --output-prefix "$W/c3" --no-builtin -T "$W/n1.targets.tsv" "$W/n1.bam" \
     2>"$W/c3.err" && grep -q 'sample N1 holds fragment counts; --class molecule takes the background of another class' "$W/c3.err" \
-    && awk -F'\t' '!/^#/ { n++; k += $28 == "molecule" } END { exit !(n == 2 && k == 2) }' "$W/c3.vafwatch.calls.tsv" \
+    && awk -F'\t' '!/^#/ { n++; k += $29 == "molecule" } END { exit !(n == 2 && k == 2) }' "$W/c3.vafwatch.calls.tsv" \
     && ok || bad "call --class molecule"
 "$VW" call -m "$W/pon.tsv" --class duplex_fx --output-prefix "$W/c3" "$W/n1.dx.tsv" 2>/dev/null
 [ $? = 2 ] && ok || bad "call --class duplex_fx: not a usage error"
@@ -234,12 +234,12 @@ rm -f "$W/c3".*
 awk -F'\t' -v OFS='\t' '/^##/ { print; next } /^#/ || $12 == "molecule_f2" { NF = 11; print }' "$W/pon.tsv" >"$W/pon1.tsv"
 "$VW" call -m "$W/pon1.tsv" --output-prefix "$W/c5" "$W/n1.dx.tsv" 2>"$W/c5.err" \
     && grep -q 'holds duplex molecule (families >= 1) counts but the model .* was built from molecule (families >= 2) counts' "$W/c5.err" \
-    && awk -F'\t' -v m1="$(mu molecule_f2 site1)" '!/^#/ && $6 == "site1" { exit !($28 == "duplex" && $25 == "pon" && ($26 - m1) / m1 < 1e-3 && (m1 - $26) / m1 < 1e-3) }' \
+    && awk -F'\t' -v m1="$(mu molecule_f2 site1)" '!/^#/ && $6 == "site1" { exit !($29 == "duplex" && $25 == "pon" && ($26 - m1) / m1 < 1e-3 && (m1 - $26) / m1 < 1e-3) }' \
         "$W/c5.vafwatch.calls.tsv" && ok || bad "call on a one-class model: $(head -1 "$W/c5.err")"
 # the calls table says which class each sample's calls rest on; no read-level self background for molecules
 grep -q '^#evidence_class	N1	molecule (families >= 2)$' "$W/c2.vafwatch.calls.tsv" && ok || bad "no #evidence_class line"
 "$VW" call --output-prefix "$W/c4" --no-builtin -T "$W/n1.targets.tsv" "$W/n1.bam" 2>/dev/null
-! grep -q '^#evidence_class' "$W/c4.vafwatch.calls.tsv" && awk -F'\t' '!/^#/ { n++; k += $28 == "fragment" } END { exit !(n == 2 && k == 2) }' \
+! grep -q '^#evidence_class' "$W/c4.vafwatch.calls.tsv" && awk -F'\t' '!/^#/ { n++; k += $29 == "fragment" } END { exit !(n == 2 && k == 2) }' \
     "$W/c4.vafwatch.calls.tsv" && ok || bad "fragment calls: #evidence_class line or class column"
 "$VW" call --output-prefix "$W/c4" --no-builtin -T "$W/n1.targets.tsv" --count-unit molecule "$W/n1.bam" 2>/dev/null
 awk -F'\t' '!/^#/ { n++; if ($25 == "self") s++ } END { exit !(n == 2 && s == 0) }' "$W/c4.vafwatch.calls.tsv" && ok \
@@ -269,10 +269,10 @@ rm -rf "$R/out2"
     "$R/err2" && [ ! -e "$R/out2/vafwatch.calls.tsv" ] && ok || bad "run: fragments on a molecule model: $(head -1 "$R/err2")"
 "$VW" run --sheet "$R/sheet.tsv" -e "$R/events.tsv" -d "$R/out2" --no-builtin -T "$R/d1.targets.tsv" -m "$R/pon.tsv" \
     --count-unit molecule --duplex-only >/dev/null 2>"$R/err2" \
-    && awk -F'\t' '!/^#/ { n++; k += $28 == "duplex" && $25 == "pon" } END { exit !(n == 4 && k == 4) }' "$R/out2/vafwatch.calls.tsv" \
+    && awk -F'\t' '!/^#/ { n++; k += $29 == "duplex" && $25 == "pon" } END { exit !(n == 4 && k == 4) }' "$R/out2/vafwatch.calls.tsv" \
     && ok || bad "run --duplex-only on a model of several classes: $(head -1 "$R/err2")"
 # the calls rest on the run's class, also when taken from the cache; the report labels them
-awk -F'\t' '!/^#/ { n++; k += $28 == "molecule_f2" } END { exit !(n == 4 && k == 4) }' "$R/out/vafwatch.calls.tsv" \
+awk -F'\t' '!/^#/ { n++; k += $29 == "molecule_f2" } END { exit !(n == 4 && k == 4) }' "$R/out/vafwatch.calls.tsv" \
     && [ "$(grep -c '<span class="evclass"[^>]*>molecule_f2</span>' "$R/out/report/patients/P1.html")" -ge 4 ] \
     && ok || bad "run: calls or report without the class molecule_f2"
 
