@@ -267,6 +267,7 @@ typedef struct {
     vw_model_t **pmodel;        /* per patient with normals of its own (no --model): the panel of the
                                    other patients' normals, NULL when they are fewer than two */
     uint8_t *own_panel;         /* per patient: 1 when pmodel[p] replaces model */
+    int n_own_panel;            /* patients with own_panel set */
     vw_calls_t *calls;
     vw_bg_t *bg;
     vw_patient_rows_t *prows;
@@ -543,6 +544,7 @@ static int fit_patient_models(run_t *R, vw_sample_counts_t **norm, const int *np
         if (n_other == n_norm || !has_plasma)
             continue; /* no normal of its own, or normals only (a panel in the sheet): the cohort's panel */
         R->own_panel[p] = 1;
+        R->n_own_panel++;
         if (n_other < 2) {
             vw_warn("patient '%s': fewer than two other patients' normals: its draws use the self background "
                     "(its own normal samples are a filter, not its background)", R->tl->patients[p].id);
@@ -735,7 +737,7 @@ static int stage_report(run_t *R)
         {"call alpha", alpha},
         {"multiple-testing adjustment", adj[cl->adjust]},
         {"background model", o->model_path ? o->model_path
-                             : R->own_panel ? "fitted on the sheet's normal samples (a patient's own left out)"
+                             : R->n_own_panel ? "fitted on the sheet's normal samples (a patient's own left out)"
                              : R->model ? "fitted on the sheet's normal samples" : "self (each sample's own error rate)"},
         {"background floor", floor_s},
     };
