@@ -550,9 +550,13 @@ static int fit_patient_models(run_t *R, vw_sample_counts_t **norm, const int *np
                     "(its own normal samples are a filter, not its background)", R->tl->patients[p].id);
             continue;
         }
-        if (!(R->pmodel[p] = vw_model_init()) || (r = vw_model_fit(R->pmodel[p], R->ts, other, n_other, NULL)) < 0)
-            vw_error_code(r ? r : -ENOMEM, "fitting the background of patient '%s' on %d other normals",
-                          R->tl->patients[p].id, n_other);
+        if (!(R->pmodel[p] = vw_model_init()))
+            r = -ENOMEM;
+        else
+            r = vw_model_fit(R->pmodel[p], R->ts, other, n_other, NULL);
+        if (r < 0)
+            vw_error_code(r, "fitting the background of patient '%s' on %d other normals", R->tl->patients[p].id,
+                          n_other);
     }
     free(other);
     return r < 0 ? STAGE_DATA : 0;
