@@ -288,36 +288,16 @@ static int call_therapy_load(call_t *C)
 }
 
 /* The classes of one sample's therapy into C->co: --therapy, else the
- * drugs of its patient's treatment_start events (a detail of several
- * drugs split at '+', ',', ';', '/' or space; drugs the map does not know
- * are skipped, counted for one warning). */
+ * drugs of its patient's treatment_start events (therapy.h; drugs the map
+ * does not know are counted for one warning). */
 static void call_therapy(call_t *C, const char *sample)
 {
     vw_call_opt_t *co = &C->co;
-    co->n_therapy = 0;
-    if (!C->tmap)
-        return;
-    for (int k = 0; k < C->n_therapy_arg; k++)
-        co->therapy[co->n_therapy++] = vw_therapy_class(C->tmap, C->therapy_arg[k]);
     const vw_patient_t *pat = NULL;
-    if (co->n_therapy > 0 || !C->tl || !vw_timeline_find_sample(C->tl, sample, &pat) || !pat)
-        return;
-    for (size_t e = 0; e < pat->n_events; e++) {
-        if (pat->events[e].type != VW_EVENT_TREATMENT_START)
-            continue;
-        char buf[256], *save = NULL;
-        snprintf(buf, sizeof buf, "%s", pat->events[e].detail);
-        for (char *tok = strtok_r(buf, "+,;/ ", &save); tok; tok = strtok_r(NULL, "+,;/ ", &save)) {
-            const char *cls = vw_therapy_class(C->tmap, tok);
-            int seen = 0;
-            for (int k = 0; k < co->n_therapy && cls; k++)
-                seen |= co->therapy[k] == cls;
-            if (!cls)
-                C->n_unknown_drug++;
-            else if (!seen && co->n_therapy < VW_CALL_MAX_THERAPY)
-                co->therapy[co->n_therapy++] = cls;
-        }
-    }
+    if (C->tl && !vw_timeline_find_sample(C->tl, sample, &pat))
+        pat = NULL;
+    co->n_therapy = vw_therapy_sample_classes(C->tmap, C->therapy_arg, C->n_therapy_arg, pat, co->therapy,
+                                              VW_CALL_MAX_THERAPY, &C->n_unknown_drug);
 }
 
 /* The model, the evidence and the sheet.  Logs; returns 0 or -1. */
@@ -331,6 +311,11 @@ static int call_load(call_t *C)
         return -1;
     if (C->model && vw_model_check(C->model, C->ev.ts, C->model_path) < 0)
         return -1;
+    /* the catalogue's therapy contexts, which a counts table does not carry (the map's context rules) */
+    if (C->tmap && vw_therapy_fill_context(C->ev.ts) < 0) {
+        vw_error_code(-ENOMEM, "therapy contexts");
+        return -1;
+    }
     if (C->sheet) {
         int rs = vw_timeline_read_sheet(C->sheet, VW_TIMELINE_NO_FILE_CHECK, &C->tl);
         if (rs == 0 && C->events)

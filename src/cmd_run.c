@@ -16,7 +16,7 @@
 
 enum { OPT_ALPHA_CALL = VW_OPT_TRACK_LAST + 1, OPT_NO_SELF, OPT_FLANK, OPT_NO_CACHE, OPT_CNV_BED,
        OPT_CNV_BUILTIN, OPT_CNV_PON, OPT_TF_FROM, OPT_CNV_REF, OPT_GENOME_TSV, OPT_G_GC, OPT_G_MAP, OPT_G_CENTRO,
-       OPT_G_PON, OPT_G_BIN, OPT_G_MIN_LLR, OPT_CLASS };
+       OPT_G_PON, OPT_G_BIN, OPT_G_MIN_LLR, OPT_CLASS, OPT_THERAPY, OPT_THERAPY_MAP };
 
 static void usage(FILE *fp)
 {
@@ -71,7 +71,13 @@ static void usage(FILE *fp)
             "      --min-depth INT      low_depth flag below this [%ld]\n"
             "      --bg-floor FLOAT     default background error [%g]\n"
             "      --no-self            no self background from the sample's own reads\n"
-            "      --flank INT          bp around each target for the self background [50]\n",
+            "      --flank INT          bp around each target for the self background [50]\n"
+            "      --therapy NAME       the therapy (a drug or class of the therapy map) of every draw:\n"
+            "                           90 %% of --call-alpha goes to the targets relevant to it, 10 %%\n"
+            "                           to the others (weighted Holm/BH); repeatable [each patient's\n"
+            "                           treatment_start drugs of the events file]\n"
+            "      --therapy-map FILE   therapy-relevance map (class, kind, value) instead of the\n"
+            "                           built-in one (docs/calling.md)\n",
             d.min_mq, d.min_bq, fl ? fl : "", co.alpha, co.min_depth, co.bg_floor);
     vw_cmd_track_help(fp);
     fprintf(fp,
@@ -135,6 +141,27 @@ static int run_opt_value(int c, const char *arg, vw_genome_in_opt_t *gio, vw_cal
     }
 }
 
+/* The copy-number options checked and the options the copy-number and
+ * genome-wide steps take from the others.  Logs; returns 0 or -1 (usage). */
+static int run_copy_opt(vw_run_cnv_opt_t *cnvo, vw_genome_in_opt_t *gio, const vw_target_opt_t *to,
+                        const vw_count_opt_t *copt)
+{
+    int any_cnv = cnvo->n_pon || cnvo->tf_from || cnvo->ref_bed;
+    if ((cnvo->bed && cnvo->builtin) || (any_cnv && !cnvo->bed && !cnvo->builtin)) {
+        vw_error(cnvo->bed && cnvo->builtin ? "give --cnv-bed or --cnv-builtin, not both"
+                                            : "--cnv-pon, --cnv-ref and --tf-from need --cnv-bed or --cnv-builtin");
+        return -1;
+    }
+    cnvo->build = to->build;
+    /* the genome-wide fit reads BAM/CRAM with the counting filters */
+    gio->copt.min_mq = copt->min_mq;
+    gio->copt.excl_flags = copt->excl_flags;
+    gio->copt.req_flags = copt->req_flags;
+    gio->copt.reference = to->reference;
+    gio->build = to->build ? vw_build_parse(to->build) : VW_BUILD_UNKNOWN; /* (a bad one: the targets stage) */
+    return 0;
+}
+
 int main_run(int argc, char *argv[])
 {
     static const struct option lopts[] = {
@@ -145,6 +172,8 @@ int main_run(int argc, char *argv[])
         {"call-alpha", required_argument, NULL, OPT_ALPHA_CALL},
         {"no-self", no_argument, NULL, OPT_NO_SELF},
         {"flank", required_argument, NULL, OPT_FLANK},
+        {"therapy", required_argument, NULL, OPT_THERAPY},
+        {"therapy-map", required_argument, NULL, OPT_THERAPY_MAP},
         VW_OPT_THREADS_LONG,
         {"cnv-bed", required_argument, NULL, OPT_CNV_BED},
         {"cnv-builtin", no_argument, NULL, OPT_CNV_BUILTIN},
@@ -171,24 +200,26 @@ int main_run(int argc, char *argv[])
     vw_call_opt_init(&cl);
     vw_track_opt_init(&topt);
     vw_target_opt_t to = {0};
-    const char *outdir = NULL, *model_path = NULL, *sheet_opt = NULL, *events = NULL;
+    const char *outdir = NULL, *model_path = NULL, *sheet_opt = NULL, *events = NULL, *therapy_map = NULL;
     long flank = 50;
     int threads = 1;
-    int ret = VW_EXIT_DATA, c, ex, no_self = 0, use_cache = 1;
+    int ret = VW_EXIT_DATA, c, ex, no_self = 0, use_cache = 1, n_therapy = 0;
     vw_run_cnv_opt_t cnvo = {NULL, 0, NULL, NULL, 0, NULL, NULL};
     char **genome_tsv = calloc((size_t)argc, sizeof(char *)); /* --genome-tsv files */
     int n_genome_tsv = 0;
     const char **gpon = calloc((size_t)argc, sizeof(char *)); /* --genome-pon files */
+    const char **therapy = calloc((size_t)argc, sizeof(char *)); /* --therapy names */
     vw_genome_in_opt_t gio;
     vw_genome_in_opt_init(&gio);
     gio.pon = gpon;
     to.targets = calloc((size_t)argc, sizeof(char *));
     cnvo.pon = calloc((size_t)argc, sizeof(char *));
-    if (!to.targets || !cnvo.pon || !genome_tsv || !gpon) {
+    if (!to.targets || !cnvo.pon || !genome_tsv || !gpon || !therapy) {
         free(to.targets);
         free(cnvo.pon);
         free(genome_tsv);
         free(gpon);
+        free(therapy);
         return VW_EXIT_DATA;
     }
     while ((c = getopt_long(argc, argv, "d:T:f:m:q:Q:t:@:e:h", lopts, NULL)) >= 0) {
@@ -213,6 +244,8 @@ int main_run(int argc, char *argv[])
         case OPT_G_MAP: gio.map = optarg; break;
         case OPT_G_CENTRO: gio.centromeres = optarg; break;
         case OPT_G_PON: gpon[gio.n_pon++] = optarg; break;
+        case OPT_THERAPY: therapy[n_therapy++] = optarg; break;
+        case OPT_THERAPY_MAP: therapy_map = optarg; break;
         case OPT_NO_SELF: no_self = 1; break;
         case OPT_G_BIN:
         case OPT_G_MIN_LLR:
@@ -240,9 +273,7 @@ int main_run(int argc, char *argv[])
         ret = VW_EXIT_USAGE;
         goto out;
     }
-    if ((cnvo.bed && cnvo.builtin) || ((cnvo.n_pon || cnvo.tf_from || cnvo.ref_bed) && !cnvo.bed && !cnvo.builtin)) {
-        vw_error(cnvo.bed && cnvo.builtin ? "give --cnv-bed or --cnv-builtin, not both"
-                                          : "--cnv-pon, --cnv-ref and --tf-from need --cnv-bed or --cnv-builtin");
+    if (run_copy_opt(&cnvo, &gio, &to, &copt) < 0) {
         ret = VW_EXIT_USAGE;
         goto out;
     }
@@ -252,22 +283,17 @@ int main_run(int argc, char *argv[])
         ret = VW_EXIT_USAGE;
         goto out;
     }
-    cnvo.build = to.build;
-    /* the genome-wide fit reads BAM/CRAM with the counting filters */
-    gio.copt.min_mq = copt.min_mq;
-    gio.copt.excl_flags = copt.excl_flags;
-    gio.copt.req_flags = copt.req_flags;
-    gio.copt.reference = to.reference;
-    gio.build = to.build ? vw_build_parse(to.build) : VW_BUILD_UNKNOWN; /* (a bad one is said by the targets stage) */
     vw_progress_t prog;
     vw_pipeline_opt_t po = {sheet, events, outdir, model_path, to, copt, cl, topt, cnvo, genome_tsv, n_genome_tsv,
                             threads, flank, no_self, use_cache, vw_cmd_line(),
-                            {progress_start, progress_step, progress_end, &prog}, &gio};
+                            {progress_start, progress_step, progress_end, &prog}, &gio, therapy, n_therapy,
+                            therapy_map};
     ret = vw_pipeline_run(&po);
 out:
     free(to.targets);
     free(cnvo.pon);
     free(genome_tsv);
     free(gpon);
+    free(therapy);
     return ret;
 }

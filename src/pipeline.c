@@ -33,6 +33,7 @@
 #include "vafwatch/model.h"
 #include "vafwatch/patient.h"
 #include "vafwatch/report.h"
+#include "vafwatch/therapy.h"
 #include "vafwatch/timeline.h"
 #include "vafwatch/track.h"
 #include "vafwatch/vcfin.h"
@@ -264,6 +265,10 @@ typedef struct {
     vw_targets_t *ts;
     vw_run_patients_t rp;
     vw_model_t *model;
+    vw_model_t **pmodel;        /* per patient with normals of its own (no --model): the panel of the
+                                   other patients' normals, NULL when they are fewer than two */
+    uint8_t *own_panel;         /* per patient: 1 when pmodel[p] replaces model */
+    int n_own_panel;            /* patients with own_panel set */
     vw_calls_t *calls;
     vw_bg_t *bg;
     vw_patient_rows_t *prows;
@@ -272,6 +277,7 @@ typedef struct {
     vw_track_t *tr;
     vw_leadtime_t *lt;
     vw_run_genome_t genome;     /* the genome-wide fits of the sheet's swgs files */
+    vw_therapy_map_t *tmap;     /* the therapy-relevance map (built-in or --therapy-map) */
     int32_t report_date;
     kstring_t fn;
 } run_t;
@@ -295,11 +301,17 @@ static void run_free(run_t *R)
     vw_track_destroy(R->tr);
     vw_calls_destroy(R->calls);
     vw_model_destroy(R->model);
+    if (R->pmodel)
+        for (size_t p = 0; p < R->tl->n_patients; p++)
+            vw_model_destroy(R->pmodel[p]);
+    free(R->pmodel);
+    free(R->own_panel);
     vw_targets_destroy(R->ts);
     vw_timeline_destroy(R->tl);
     vw_cnv_rows_destroy(R->cnv);
     vw_cnv_rows_destroy(R->cnv_text);
     vw_run_genome_free(&R->genome);
+    vw_therapy_map_destroy(R->tmap);
 }
 
 /* The cohort, the output directory (locked, staged) and the draws. */
@@ -378,7 +390,8 @@ static int stage_clash(run_t *R)
     if (!ins)
         return STAGE_DATA;
     int n_in = 0;
-    const char *fixed[] = {o->sheet, o->events, o->model_path, o->to.reference, o->cnvo.bed, o->cnvo.ref_bed};
+    const char *fixed[] = {o->sheet, o->events, o->model_path, o->to.reference, o->cnvo.bed, o->cnvo.ref_bed,
+                           o->therapy_map};
     for (size_t k = 0; k < sizeof(fixed) / sizeof(fixed[0]); k++)
         ins[n_in++] = fixed[k];
     for (int k = 0; k < o->to.n_targets; k++)
@@ -504,7 +517,54 @@ static int fit_model(run_t *R, vw_sample_counts_t **norm, int n_norm)
     return 0;
 }
 
-/* The background model: --model, else fitted on the sheet's normals. */
+/* The panels of the patients with normals of their own: each is fitted
+ * on the other patients' normals (at least two), so that a patient's own
+ * white cells are a filter of its calls (track: CH?, germline?) and never
+ * its background.  A "patient" of normal samples only (a panel of normals
+ * written into the sheet) keeps the cohort's panel.  norm[k] belongs to
+ * patient npat[k]. */
+static int fit_patient_models(run_t *R, vw_sample_counts_t **norm, const int *npat, int n_norm)
+{
+    size_t np = R->tl->n_patients;
+    vw_sample_counts_t **other = calloc((size_t)n_norm + 1, sizeof(*other));
+    R->pmodel = calloc(np + 1, sizeof(*R->pmodel));
+    R->own_panel = calloc(np + 1, 1);
+    if (!other || !R->pmodel || !R->own_panel) {
+        free(other);
+        return STAGE_DATA;
+    }
+    int r = 0;
+    for (size_t p = 0; p < np && r == 0; p++) {
+        int n_other = 0;
+        for (int k = 0; k < n_norm; k++)
+            if (npat[k] != (int)p)
+                other[n_other++] = norm[k];
+        int has_plasma = 0;
+        for (size_t k = 0; k < R->tl->patients[p].n_samples; k++)
+            has_plasma |= R->tl->patients[p].samples[k].type == VW_SAMPLE_PLASMA;
+        if (n_other == n_norm || !has_plasma)
+            continue; /* no normal of its own, or normals only (a panel in the sheet): the cohort's panel */
+        R->own_panel[p] = 1;
+        R->n_own_panel++;
+        if (n_other < 2) {
+            vw_warn("patient '%s': fewer than two other patients' normals: its draws use the self background "
+                    "(its own normal samples are a filter, not its background)", R->tl->patients[p].id);
+            continue;
+        }
+        if (!(R->pmodel[p] = vw_model_init()))
+            r = -ENOMEM;
+        else
+            r = vw_model_fit(R->pmodel[p], R->ts, other, n_other, NULL);
+        if (r < 0)
+            vw_error_code(r, "fitting the background of patient '%s' on %d other normals", R->tl->patients[p].id,
+                          n_other);
+    }
+    free(other);
+    return r < 0 ? STAGE_DATA : 0;
+}
+
+/* The background model: --model, else fitted on the sheet's normals (and,
+ * for a patient with normals of its own, on the other patients'). */
 static int stage_model(run_t *R)
 {
     const char *model_path = R->o->model_path;
@@ -520,23 +580,52 @@ static int stage_model(run_t *R)
     }
     int n_norm = 0, r = 0;
     vw_sample_counts_t **norm = calloc((size_t)R->n_draws + 1, sizeof(*norm));
-    if (!norm)
+    int *npat = calloc((size_t)R->n_draws + 1, sizeof(*npat));
+    if (!norm || !npat) {
+        free(norm);
+        free(npat);
         return STAGE_DATA;
+    }
     for (int i = 0; i < R->n_draws; i++)
-        if (R->draws[i].smp->type == VW_SAMPLE_NORMAL)
+        if (R->draws[i].smp->type == VW_SAMPLE_NORMAL) {
+            npat[n_norm] = R->draw_pat[i];
             norm[n_norm++] = R->draws[i].counts;
+        }
     if (n_norm >= 2)
         r = fit_model(R, norm, n_norm);
     else if (n_norm == 1)
         vw_warn("one normal sample is not a panel: the self background is used");
+    if (r == 0 && n_norm >= 2)
+        r = fit_patient_models(R, norm, npat, n_norm);
     free(norm);
+    free(npat);
     return r;
 }
 
-/* Calls every draw: the catalogue's targets, and each patient's own. */
+/* The therapy-relevance map (--therapy-map, else the built-in one) and the
+ * check of the --therapy names: before counting, to fail early. */
+static int stage_therapy(run_t *R)
+{
+    const vw_pipeline_opt_t *o = R->o;
+    if (o->therapy_map ? vw_therapy_map_read(o->therapy_map, &R->tmap) < 0 : !(R->tmap = vw_therapy_map_builtin()))
+        return STAGE_DATA; /* said why (or out of memory) */
+    for (int k = 0; k < o->n_therapy; k++)
+        if (!vw_therapy_class(R->tmap, o->therapy[k])) {
+            vw_error("--therapy: '%s' is neither a class nor a drug of the therapy map%s%s", o->therapy[k],
+                     o->therapy_map ? " " : " (built-in; docs/calling.md)", o->therapy_map ? o->therapy_map : "");
+            return STAGE_USAGE;
+        }
+    return 0;
+}
+
+/* Calls every draw: the catalogue's targets, and each patient's own;
+ * discovery restricted by the therapy of the draw's patient. */
 static int stage_call(run_t *R)
 {
-    const vw_call_opt_t *cl = &R->o->cl;
+    vw_call_opt_t cl_draw = R->o->cl;
+    const vw_call_opt_t *cl = &cl_draw;
+    int n_unknown_drug = 0;
+    cl_draw.therapy_map = R->tmap;
     if (!(R->calls = vw_calls_init()) || !(R->bg = calloc((size_t)R->ts->n + 1, sizeof(*R->bg)))
         || !(R->prows = vw_patient_rows_init()))
         return STAGE_DATA;
@@ -548,8 +637,12 @@ static int stage_call(run_t *R)
         const draw_t *d = &R->draws[i];
         double ng = d->smp->cfdna_ng_per_ml;
         const vw_selfbg_t *sb = d->counts->have_self ? &d->counts->self : NULL;
+        const vw_model_t *model = R->own_panel && R->own_panel[R->draw_pat[i]] ? R->pmodel[R->draw_pat[i]] : R->model;
+        cl_draw.n_therapy = vw_therapy_sample_classes(R->tmap, R->o->therapy, R->o->n_therapy,
+                                                      &R->tl->patients[R->draw_pat[i]], cl_draw.therapy,
+                                                      VW_CALL_MAX_THERAPY, &n_unknown_drug);
         if (!R->rp.any) {
-            if (vw_call_one_sample(cl, R->model, R->ts, d->counts, sb, isnan(ng) ? 0 : ng, R->bg, R->calls,
+            if (vw_call_one_sample(cl, model, R->ts, d->counts, sb, isnan(ng) ? 0 : ng, R->bg, R->calls,
                                    &n_model, &n_default) < 0)
                 return STAGE_DATA;
             continue;
@@ -562,16 +655,23 @@ static int stage_call(run_t *R)
             vw_error_code(r, "calling");
             return STAGE_DATA;
         }
-        r = vw_call_one_sample(cl, R->model, &v.ts, &v.s, sb, isnan(ng) ? 0 : ng, R->bg, R->calls, &n_model,
+        r = vw_call_one_sample(cl, model, &v.ts, &v.s, sb, isnan(ng) ? 0 : ng, R->bg, R->calls, &n_model,
                                &n_default);
         if (r == 0 && pat->targets && d->smp->type == VW_SAMPLE_PLASMA)
-            r = vw_run_patient_row(&popt, pat, d->smp, &v, R->bg, R->model, sb, &R->calls->c[n_before], R->prows);
+            r = vw_run_patient_row(&popt, pat, d->smp, &v, R->bg, model, sb, &R->calls->c[n_before], R->prows);
         vw_run_view_free(&v);
         if (r < 0)
             return STAGE_DATA;
     }
     if (n_default > 0)
         vw_info("%d draw x target test(s) used the default background %g", n_default, cl->bg_floor);
+    /* a warning with the user's map; with the built-in one (not asked for), other drugs are common */
+    if (n_unknown_drug > 0 && R->o->therapy_map)
+        vw_warn("%d treatment_start drug(s) of %s are not in the therapy map %s: those draws' discovery is not "
+                "restricted by them", n_unknown_drug, R->o->events, R->o->therapy_map);
+    else if (n_unknown_drug > 0)
+        vw_info("%d treatment_start drug(s) of %s are not in the built-in therapy map: those draws' discovery "
+                "is not restricted by them", n_unknown_drug, R->o->events);
     return 0;
 }
 
@@ -645,8 +745,9 @@ static int stage_report(run_t *R)
         {"minimum base quality", bq},
         {"call alpha", alpha},
         {"multiple-testing adjustment", adj[cl->adjust]},
-        {"background model", o->model_path ? o->model_path : R->model ? "fitted on the sheet's normal samples"
-                                                                        : "self (each sample's own error rate)"},
+        {"background model", o->model_path ? o->model_path
+                             : R->n_own_panel ? "fitted on the sheet's normal samples (a patient's own left out)"
+                             : R->model ? "fitted on the sheet's normal samples" : "self (each sample's own error rate)"},
         {"background floor", floor_s},
     };
     vw_report_in_t rin;
@@ -684,7 +785,9 @@ int vw_pipeline_run(const vw_pipeline_opt_t *o)
     R.o = o;
     R.copt = o->copt;
     run_cmd = o->command;
-    int r = stage_cohort(&R);
+    int r = stage_therapy(&R); /* before the output directory is made */
+    if (r == 0)
+        r = stage_cohort(&R);
     if (r == 0)
         r = stage_clash(&R);
     /* the genome-wide copy number of the draws (the sheet's swgs files, cnv --genome summaries; before

@@ -1,5 +1,6 @@
 /* therapy.c -- the therapy-relevance map (therapy.h). */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -197,4 +198,74 @@ int vw_therapy_relevant(const vw_therapy_map_t *m, const char *cls, const vw_tar
         }
     }
     return 0;
+}
+
+/* Appends cls to out[0..*n) unless there (same text: each rule holds its own copy) or full. */
+static void add_class(const char *cls, const char **out, int max, int *n)
+{
+    for (int k = 0; k < *n; k++)
+        if (!strcmp(out[k], cls))
+            return;
+    if (*n < max)
+        out[(*n)++] = cls;
+}
+
+int vw_therapy_sample_classes(const vw_therapy_map_t *m, const char *const *names, int n_names,
+                              const vw_patient_t *pat, const char **out, int max, int *n_unknown)
+{
+    int n = 0;
+    if (!m)
+        return 0;
+    for (int k = 0; k < n_names; k++) {
+        const char *cls = vw_therapy_class(m, names[k]);
+        if (cls)
+            add_class(cls, out, max, &n);
+    }
+    if (n_names > 0 || !pat)
+        return n;
+    for (size_t e = 0; e < pat->n_events; e++) {
+        if (pat->events[e].type != VW_EVENT_TREATMENT_START || !pat->events[e].detail)
+            continue;
+        char buf[256], *save = NULL;
+        snprintf(buf, sizeof buf, "%s", pat->events[e].detail);
+        for (char *tok = strtok_r(buf, "+,;/ ", &save); tok; tok = strtok_r(NULL, "+,;/ ", &save)) {
+            const char *cls = vw_therapy_class(m, tok);
+            if (cls)
+                add_class(cls, out, max, &n);
+            else if (n_unknown)
+                (*n_unknown)++;
+        }
+    }
+    return n;
+}
+
+int vw_therapy_fill_context(vw_targets_t *ts)
+{
+    vw_targets_t *cat = vw_targets_init();
+    int n = 0;
+    if (!cat || vw_catalogue_builtin(cat, VW_BUILD_GRCH38) < 0) {
+        vw_targets_destroy(cat);
+        return -ENOMEM;
+    }
+    for (int i = 0; i < ts->n && n >= 0; i++) {
+        vw_target_t *t = &ts->t[i];
+        if ((t->context && strcmp(t->context, ".") != 0) || !t->id)
+            continue;
+        for (int k = 0; k < cat->n; k++) {
+            const vw_target_t *c = &cat->t[k];
+            if (strcmp(c->id, t->id) != 0 || strcmp(c->ref, t->ref) != 0 || strcmp(c->alt, t->alt) != 0)
+                continue;
+            char *ctx = vw_strdup(c->context);
+            if (!ctx) {
+                n = -ENOMEM;
+                break;
+            }
+            free(t->context);
+            t->context = ctx;
+            n++;
+            break;
+        }
+    }
+    vw_targets_destroy(cat);
+    return n;
 }

@@ -498,14 +498,15 @@ static int analyse(vw_track_series_t *s, const vw_track_opt_t *opt)
         s->status = VW_TRACK_NOT_ASSESSED;
         return 0;
     }
-    if (s->baseline >= 0 && d[s->baseline].state == VW_DRAW_DET) {
-        s->status = (d[s->baseline].flags & VW_FLAG_GERMLINE) ? VW_TRACK_GERMLINE : VW_TRACK_PRE_EXISTING;
-        s->first_pos = s->baseline;
-    } else if (!amp && s->wbc && first_det >= 0) {
+    if (!amp && s->wbc && first_det >= 0) {
         /* in the patient's own white cells: germline (near 50 % / 100 % there) or
-         * clonal haematopoiesis, not a resistance clone */
+         * clonal haematopoiesis, not a resistance clone (also when the baseline
+         * draw has it: the white cells tell where it comes from) */
         s->status = s->wbc == 2 ? VW_TRACK_GERMLINE : VW_TRACK_CH;
         s->first_pos = first_det;
+    } else if (s->baseline >= 0 && d[s->baseline].state == VW_DRAW_DET) {
+        s->status = (d[s->baseline].flags & VW_FLAG_GERMLINE) ? VW_TRACK_GERMLINE : VW_TRACK_PRE_EXISTING;
+        s->first_pos = s->baseline;
     } else if (!amp && germline_across(s)) {
         /* near 50 % or 100 % at every detection: not a resistance clone, even when the
          * baseline could not be assessed */

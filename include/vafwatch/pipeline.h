@@ -69,6 +69,12 @@ typedef struct {
     vw_pipeline_progress_t progress; /* optional */
     const vw_genome_in_opt_t *genome; /* the fit of the sheet's 'swgs' files (NULL: defaults; its
                                          copt.reference: -f when NULL) */
+    const char *const *therapy; /* --therapy: the therapy of every draw (drugs or classes of the map;
+                                   an unknown name is a usage error); n_therapy 0: each patient's
+                                   treatment_start drugs of the events file */
+    int n_therapy;
+    const char *therapy_map;   /* --therapy-map FILE, or NULL: the built-in map (therapy.h); cl's
+                                  therapy fields are set by the pipeline */
 } vw_pipeline_opt_t;
 
 /* Exit codes of vw_pipeline_run() (the same values as the program's). */

@@ -19,6 +19,7 @@
 #define VW_THERAPY_H
 
 #include "vafwatch/catalogue.h"
+#include "vafwatch/timeline.h"
 #include "vafwatch/util.h"
 
 typedef enum {
@@ -61,5 +62,22 @@ const char *vw_therapy_class(const vw_therapy_map_t *m, const char *name);
 
 /* 1 when a rule of class 'cls' selects target t, else 0. */
 int vw_therapy_relevant(const vw_therapy_map_t *m, const char *cls, const vw_target_t *t);
+
+/* Gives every target of 'ts' without a therapy context ("." or NULL: a
+ * counts table does not carry it) the context of the built-in catalogue
+ * row with the same id, REF and ALT, so that the map's 'context' rules
+ * select the same targets whatever the evidence was read from.  Returns
+ * the number of targets set, or -ENOMEM. */
+int vw_therapy_fill_context(vw_targets_t *ts) VW_WARN_UNUSED;
+
+/* The therapy classes of one sample into out[0..max-1] (borrowed from the
+ * map; each class once): the classes of names[0..n_names-1] (--therapy;
+ * every name must be known: vw_therapy_class()), else, when n_names is 0,
+ * the drugs of the patient's treatment_start events (a detail of several
+ * drugs split at '+', ',', ';', '/' or space; 'pat' may be NULL).  A drug
+ * the map does not know is skipped and counted in *n_unknown (may be
+ * NULL).  Returns the number of classes. */
+int vw_therapy_sample_classes(const vw_therapy_map_t *m, const char *const *names, int n_names,
+                              const vw_patient_t *pat, const char **out, int max, int *n_unknown);
 
 #endif

@@ -69,8 +69,8 @@ DEFS = {
         "targets_arg", " ".join("-T " + t for t in e.get("targets") or [])),
     "def cnv_args = cnv ? cnv.collect { \"--cnv ${it}\" }.join(' ') : ''": lambda e: e.__setitem__(
         "cnv_args", " ".join("--cnv " + t for t in e.get("cnv") or [])),
-    "def sheet_arg = patient_targets ? \"--sheet ${sheet} -e ${events}\" : ''": lambda e: e.__setitem__(
-        "sheet_arg", "--sheet %s -e %s" % (e["sheet"], e["events"]) if e.get("patient_targets") else ""),
+    "def sheet_arg = events ? \"--sheet ${sheet} -e ${events}\" : ''": lambda e: e.__setitem__(
+        "sheet_arg", "--sheet %s -e %s" % (e["sheet"], e["events"]) if e.get("events") else ""),
     "def ptests = patient ? \"--patient-tests ${patient}\" : ''": lambda e: e.__setitem__(
         "ptests", "--patient-tests " + e["patient"] if e.get("patient") else ""),
     'def cfdna = samples.findAll { it.cfdna_ng_per_ml && it.cfdna_ng_per_ml != "NA" && '
@@ -266,7 +266,7 @@ if len(normals) >= 2:
     nf_by["model"].append(norm(render("model", {"meta": cohort, "tables": normals})))
 model = "cohort.vafwatch.model.tsv" if len(normals) >= 2 else ""
 nf_by["call"].append(norm(render("call", {"meta": cohort, "samples": metas, "tables": tables, "model": model,
-                                          "sheet": [], "events": [], "patient_targets": []})))
+                                          "sheet": "cohort.tsv", "events": "events.tsv", "patient_targets": []})))
 for k in ("track", "leadtime", "report"):
     nf_by[k].append(norm(render(k, {"meta": cohort, "calls": "cohort.vafwatch.calls.tsv", "cnv": [], "patient": [],
                                     "sheet": os.path.join(C, "cohort.tsv"), "events": os.path.join(C, "events.tsv")})))

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test_patient_real.sh -- tumour-informed monitoring on real reads: the
 # ctDNAtools follow-up plasmas T1 and T2 (one patient) with N1..N3 as the
-# sheet's normals (the panel), and user reporter targets in the IGH window
+# sheet's normals (the panel: unrelated people, so an entry 'PON' of normals
+# only, not the patient's own), and user reporter targets in the IGH window
 # the files cover (skipped when ../shared/data or samtools is absent).
 #   test_patient_real.sh VAFWATCH SHARED_DATA_DIR WORK_DIR
 # The package's own 10 reporter mutations are not distributed, so the
@@ -34,9 +35,9 @@ awk 'BEGIN{OFS="\t"; print "chrom","pos","ref","alt","id"} {print $1,$2,$3,$4,"R
 [ "$(wc -l <reporters.tsv)" -eq 11 ] && ok "10 reporter targets from mpileup" || ko "reporters"
 {
     printf 'patient\tsample\tdate\tfile\ttype\ttargets\n'
-    printf 'CT\tN1\t2020-01-01\t%s\tnormal\t\n' "$C/N1.bam"
-    printf 'CT\tN2\t2020-01-01\t%s\tnormal\t\n' "$C/N2.bam"
-    printf 'CT\tN3\t2020-01-01\t%s\tnormal\t\n' "$C/N3.bam"
+    printf 'PON\tN1\t2020-01-01\t%s\tnormal\t\n' "$C/N1.bam"
+    printf 'PON\tN2\t2020-01-01\t%s\tnormal\t\n' "$C/N2.bam"
+    printf 'PON\tN3\t2020-01-01\t%s\tnormal\t\n' "$C/N3.bam"
     printf 'CT\tT1\t2020-03-01\t%s\tplasma\treporters.tsv\n' "$C/T1.bam"
     printf 'CT\tT2\t2020-06-01\t%s\tplasma\treporters.tsv\n' "$C/T2.bam"
 } >cohort.tsv

@@ -181,12 +181,86 @@ static void test_call_weights(void **state)
     vw_targets_destroy(ts);
 }
 
+/* The classes of a sample: --therapy names, else the patient's
+ * treatment_start drugs (several in one detail; unknown ones counted). */
+static void test_sample_classes(void **state)
+{
+    (void)state;
+    vw_therapy_map_t *m = vw_therapy_map_builtin();
+    assert_non_null(m);
+    const char *out[VW_CALL_MAX_THERAPY];
+    int n_unknown = 0;
+    /* two names of one class give it once */
+    const char *names[] = {"cetuximab", "PANITUMUMAB"};
+    assert_int_equal(vw_therapy_sample_classes(m, names, 2, NULL, out, VW_CALL_MAX_THERAPY, &n_unknown), 1);
+    assert_string_equal(out[0], "anti_egfr_mab");
+    /* events: "Osimertinib + drugX", then "cetuximab", a stop and a scan (not therapies) */
+    vw_event_t ev[4];
+    memset(ev, 0, sizeof(ev));
+    ev[0].type = VW_EVENT_TREATMENT_START; ev[0].detail = "Osimertinib + drugX";
+    ev[1].type = VW_EVENT_TREATMENT_STOP; ev[1].detail = "panitumumab";
+    ev[2].type = VW_EVENT_SCAN; ev[2].detail = "PD";
+    ev[3].type = VW_EVENT_TREATMENT_START; ev[3].detail = "cetuximab";
+    vw_patient_t pat;
+    memset(&pat, 0, sizeof(pat));
+    pat.events = ev;
+    pat.n_events = 4;
+    assert_int_equal(vw_therapy_sample_classes(m, NULL, 0, &pat, out, VW_CALL_MAX_THERAPY, &n_unknown), 2);
+    assert_string_equal(out[0], "egfr_tki");
+    assert_string_equal(out[1], "anti_egfr_mab");
+    assert_int_equal(n_unknown, 1); /* drugX */
+    /* --therapy wins over the events; at most 'max' classes */
+    assert_int_equal(vw_therapy_sample_classes(m, names, 1, &pat, out, VW_CALL_MAX_THERAPY, NULL), 1);
+    assert_string_equal(out[0], "anti_egfr_mab");
+    assert_int_equal(vw_therapy_sample_classes(m, NULL, 0, &pat, out, 1, NULL), 1);
+    assert_string_equal(out[0], "egfr_tki");
+    assert_int_equal(vw_therapy_sample_classes(NULL, names, 2, &pat, out, VW_CALL_MAX_THERAPY, NULL), 0);
+    vw_therapy_map_destroy(m);
+}
+
+/* A counts table's targets have no context: the catalogue's is filled in
+ * by id, REF and ALT, and the map's context rule then selects them. */
+static void test_fill_context(void **state)
+{
+    (void)state;
+    vw_targets_t *cat = vw_targets_init();
+    assert_non_null(cat);
+    assert_int_equal(vw_catalogue_builtin(cat, VW_BUILD_GRCH37), 0);
+    int k = 0;
+    while (k < cat->n && strcmp(cat->t[k].id, "EGFR_S492R_c.1474A>C") != 0)
+        k++;
+    assert_true(k < cat->n);
+    vw_targets_t *ts = vw_targets_init();
+    ts->t = calloc(3, sizeof(vw_target_t));
+    ts->m = ts->n = 3;
+    mk_target(&ts->t[0], "EGFR_S492R_c.1474A>C", "EGFR", "p.S492R", ".");
+    free(ts->t[0].ref); free(ts->t[0].alt);
+    ts->t[0].ref = strdup(cat->t[k].ref);
+    ts->t[0].alt = strdup(cat->t[k].alt);
+    mk_target(&ts->t[1], "EGFR_S492R_c.1474A>C", "EGFR", "p.S492R", "."); /* another allele: not the row */
+    free(ts->t[1].alt);
+    ts->t[1].alt = strdup(strcmp(cat->t[k].alt, "G") ? "G" : "T");
+    mk_target(&ts->t[2], "MY_ROW", "EGFR", "p.S492R", "mine");
+    vw_therapy_map_t *m = vw_therapy_map_builtin();
+    assert_int_equal(vw_therapy_relevant(m, "anti_egfr_mab", &ts->t[0]), 0);
+    assert_int_equal(vw_therapy_fill_context(ts), 1);
+    assert_string_equal(ts->t[0].context, cat->t[k].context);
+    assert_string_equal(ts->t[1].context, ".");
+    assert_string_equal(ts->t[2].context, "mine");
+    assert_int_equal(vw_therapy_relevant(m, "anti_egfr_mab", &ts->t[0]), 1); /* "EGFR ectodomain" */
+    vw_therapy_map_destroy(m);
+    vw_targets_destroy(ts);
+    vw_targets_destroy(cat);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_builtin),
         cmocka_unit_test(test_read),
         cmocka_unit_test(test_call_weights),
+        cmocka_unit_test(test_sample_classes),
+        cmocka_unit_test(test_fill_context),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

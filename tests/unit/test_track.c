@@ -576,7 +576,8 @@ static void test_statuses(void **st)
 
 /* White cells of the patient (a 'normal' sample): a variant detected there is
  * possible CH (or germline when the white-cell call has possible_germline),
- * never an emergence, even when the plasma shows it at two draws. */
+ * never an emergence, even when the plasma shows it at two draws; and CH,
+ * not pre-existing, when the baseline draw has it too (P5). */
 static void test_wbc(void **st)
 {
     (void)st;
@@ -586,8 +587,12 @@ static void test_wbc(void **st)
     for (int i = 0; i < 4; i++)
         fx_cat(sheet, sizeof sheet, "P4\tP4_%d\t%s\tx.bam\tplasma\n", i, fx_date(30 * i, b));
     fx_cat(sheet, sizeof sheet, "P4\tP4_wbc\t%s\tx.bam\tnormal\n", fx_date(0, b));
+    for (int i = 0; i < 2; i++)
+        fx_cat(sheet, sizeof sheet, "P5\tP5_%d\t%s\tx.bam\tplasma\n", i, fx_date(30 * i, b));
+    fx_cat(sheet, sizeof sheet, "P5\tP5_wbc\t%s\tx.bam\tnormal\n", fx_date(0, b));
     fx_cat(events, sizeof events, "patient\tdate\tevent\tdetail\n");
     fx_cat(events, sizeof events, "P4\t%s\ttreatment_start\tdrugA\n", fx_date(0, b));
+    fx_cat(events, sizeof events, "P5\t%s\ttreatment_start\tdrugA\n", fx_date(0, b));
     vw_timeline_t *tl = fx_timeline(sheet, events);
     vw_calls_t *cs = vw_calls_init();
     char s[32];
@@ -600,6 +605,9 @@ static void test_wbc(void **st)
     fx_call(cs, "P4_wbc", 0, 1, 200, 10000, 1e-30, 0);                   /* 2 % in white cells */
     fx_call(cs, "P4_wbc", 1, 1, 5000, 10000, 1e-300, VW_FLAG_GERMLINE);  /* 50 % */
     fx_call(cs, "P4_wbc", 2, 0, 0, 10000, 1, 0);                         /* absent */
+    fx_call(cs, "P5_0", 0, 1, 200, 10000, 1e-30, 0); /* KRAS at baseline (day 0) and day 30 */
+    fx_call(cs, "P5_1", 0, 1, 200, 10000, 1e-30, 0);
+    fx_call(cs, "P5_wbc", 0, 1, 200, 10000, 1e-30, 0);
     vw_track_opt_t o;
     vw_track_opt_init(&o);
     vw_track_t *tr = NULL;
@@ -611,6 +619,9 @@ static void test_wbc(void **st)
     assert_int_equal(t->status, VW_TRACK_EMERGING); /* absent from the white cells */
     assert_int_equal(t->family, 1);                 /* the only discovery series */
     assert_string_equal(vw_track_status_name(VW_TRACK_CH), "CH?");
+    const vw_track_series_t *k5 = find(tr, "P5", 0);
+    assert_int_equal(k5->status, VW_TRACK_CH);
+    assert_int_equal(k5->first_detection, fx_day0());
     vw_track_destroy(tr);
     vw_calls_destroy(cs);
     vw_timeline_destroy(tl);

@@ -28,6 +28,14 @@ inputs:
         items: string
         inputBinding: {prefix: --cfdna}
     doc: SAMPLE=NG_PER_ML for each draw with a known cfDNA concentration, each given with --cfdna
+  sheet:
+    type: File?
+    doc: "the cohort sheet (with events, each patient's therapy from its treatment_start drugs)"
+    inputBinding: {prefix: --sheet}
+  events:
+    type: File?
+    doc: "clinical events (the treatment_start drugs, for the therapy-relevance map of docs/calling.md)"
+    inputBinding: {prefix: -e}
   extra_args:
     type: string[]?
     inputBinding: {position: 5}

@@ -41,6 +41,8 @@ steps:
     in:
       tables: count/counts
       cfdna: cfdna
+      sheet: sheet
+      events: events
       prefix: prefix
     out: [calls, vcf]
   leadtime:

@@ -81,9 +81,8 @@ workflow {
         .collect { sheet_path(sheet.toString(), it) }
     def user_targets = params.targets ? params.targets.tokenize(',').collect { file(it, checkIfExists: true) } : []
     def ch_targets = Channel.value(user_targets + patient_targets)
-    def ch_call_sheet = patient_targets
-        ? [staged_sheet(sheet, sheet_rows), events, patient_targets]
-        : [[], [], []]
+    // the sheet and events always: call takes each patient's therapy from its treatment_start drugs
+    def ch_call_sheet = [staged_sheet(sheet, sheet_rows), events, patient_targets]
 
     // scatter: one evidence table per sample
     VAFWATCH_COUNT(ch_samples, ch_fasta, ch_targets)

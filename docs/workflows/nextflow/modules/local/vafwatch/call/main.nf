@@ -1,8 +1,9 @@
 // vafwatch call (docs/workflows.md).  nf-core module conventions: a meta map,
-// task.ext.args for extra options, versions.yml, a stub.  With the patients' own
-// targets (tumour-informed monitoring), the sheet (its 'targets' column by base
-// name), the events and those files are staged: call --sheet calls each patient's
-// targets in its samples only and writes the patient-level table.
+// task.ext.args for extra options, versions.yml, a stub.  The sheet (its 'targets'
+// column by base name) and the events are staged: call --sheet -e takes each
+// patient's therapy from its treatment_start drugs (the therapy-relevance map)
+// and, with the patients' own targets (tumour-informed monitoring, staged too),
+// calls them in that patient's samples only and writes the patient-level table.
 process VAFWATCH_CALL {
     tag "$meta.id"
     label 'process_single'
@@ -30,7 +31,7 @@ process VAFWATCH_CALL {
     def args = task.ext.args ?: ''
     prefix = task.ext.prefix ?: "${meta.id}"
     def model_arg = model ? "-m ${model}" : ''
-    def sheet_arg = patient_targets ? "--sheet ${sheet} -e ${events}" : ''
+    def sheet_arg = events ? "--sheet ${sheet} -e ${events}" : ''
     def cfdna = samples.findAll { it.cfdna_ng_per_ml && it.cfdna_ng_per_ml != "NA" && (it.cfdna_ng_per_ml as double) > 0 }.collect { "--cfdna ${it.id}=${it.cfdna_ng_per_ml}" }.join(" ")
     """
     vafwatch call $model_arg $cfdna $sheet_arg $args --output-prefix ${prefix} $tables
