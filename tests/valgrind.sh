@@ -14,7 +14,10 @@ meson test -C "$BUILD" --setup valgrind --suite unit --print-errorlogs >/dev/nul
 echo "valgrind: error-contract table"
 # an absolute fixture folder (sheets name their files relative to themselves)
 # and absolute tools (the fixture writer is found beside vwparse)
-VW_WRAP=$VG bash tests/cli/run_tst.sh tests/cli/errors.tst "$BUILD/src/vafwatch" "$BUILD/tests/vwparse" \
+# Rows that point TMPDIR at a missing folder are left out here (valgrind keeps
+# its own files in TMPDIR, so it cannot start there); the sanitizer pass runs them.
+grep -v 'TMPDIR=' tests/cli/errors.tst >"$BUILD/valgrind-errors.tst"
+VW_WRAP=$VG bash tests/cli/run_tst.sh "$BUILD/valgrind-errors.tst" "$BUILD/src/vafwatch" "$BUILD/tests/vwparse" \
     "$BUILD/valgrind-errors" | grep -v '^ok' || rc=1
 echo "valgrind: example run"
 # vafwatch run on two patients of the example cohort (26 draws: count, self
