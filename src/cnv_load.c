@@ -15,14 +15,8 @@
 
 vw_build_t vw_cnv_file_build(const char *path, const char *reference)
 {
-    if (!path || !strcmp(path, "-"))
-        return VW_BUILD_UNKNOWN;
-    vw_aln_t *a;
-    if (vw_aln_open(path, reference, 0, VW_ALN_HEADER, &a) < 0)
-        return VW_BUILD_UNKNOWN;
-    vw_build_t b = vw_build_detect(a->h, NULL);
-    (void)vw_aln_close(a, 1); /* (a header read: a close error is no concern here) */
-    return b;
+    int chr;
+    return vw_input_build(path, reference, &chr); /* the one header reader of targets.c */
 }
 
 vw_cnv_sample_t *vw_cnv_load_sample(const char *path, const char *name, const vw_cnv_regions_t *rs,
