@@ -253,6 +253,13 @@ typedef struct {
 
 enum { FMT_BAM = 0, FMT_SAM, FMT_CRAM };
 
+/* read_style: plain (constant qualities, short names, RG and MC only), or
+ * like a bwa-mem BAM of Illumina reads: instrument names, qualities from
+ * the model of illumina_quals() (full range, or binned to 2/12/23/37 as
+ * NovaSeq writes them), errors drawn from those qualities, and the tags
+ * NM, MD, MC, AS, XS, RG. */
+enum { STYLE_PLAIN = 0, STYLE_ILLUMINA, STYLE_ILLUMINA_BINNED };
+
 typedef struct {
     /* settings (recipe, then command line) */
     uint64_t seed;
@@ -270,6 +277,7 @@ typedef struct {
     double tumour_fraction; /* TF of copy_number segments [0] */
     int poisson;            /* fragment_count poisson: draw each window's count from a Poisson law */
     int cn_truth;           /* write PREFIX.cn_truth.tsv (any of the copy-number keys was used) */
+    int read_style;         /* STYLE_PLAIN, or an Illumina-like style (names, qualities, bwa-mem tags) */
 
     const char *recipe;
     char *cmdline;
@@ -397,12 +405,13 @@ static char *xstrdup(const char *s)
 
 enum { K_SEED, K_SAMPLE, K_BUILD, K_NAMING, K_READ_LENGTH, K_FRAGMENTS, K_FRAG_MEAN,
        K_FRAG_SD, K_MUT_MEAN, K_MUT_SD, K_ERROR_RATE, K_BASE_QUALITY, K_MAPQ,
-       K_DUP_RATE, K_WRITE_FASTA, K_FRAG_PER_KB, K_TUMOUR_FRACTION, K_FRAGMENT_COUNT, K_N_SCALAR };
+       K_DUP_RATE, K_WRITE_FASTA, K_FRAG_PER_KB, K_TUMOUR_FRACTION, K_FRAGMENT_COUNT, K_READ_STYLE,
+       K_N_SCALAR };
 
 static const char *scalar_keys[K_N_SCALAR] = {
     "seed", "sample", "build", "naming", "read_length", "fragments", "frag_mean",
     "frag_sd", "mut_frag_mean", "mut_frag_sd", "error_rate", "base_quality", "mapq",
-    "dup_rate", "write_fasta", "fragments_per_kb", "tumour_fraction", "fragment_count"
+    "dup_rate", "write_fasta", "fragments_per_kb", "tumour_fraction", "fragment_count", "read_style"
 };
 
 /* Parses one scalar setting; returns 0 or -1 (logged). */
@@ -502,6 +511,15 @@ static int parse_scalar(sim_t *S, int k, char *val, const char *path, int ln)
         }
         recipe_error(path, ln, "fragment_count must be fixed or poisson, not '%s'", val);
         return -1;
+    case K_READ_STYLE:
+        if (strcmp(val, "plain") == 0) S->read_style = STYLE_PLAIN;
+        else if (strcmp(val, "illumina") == 0) S->read_style = STYLE_ILLUMINA;
+        else if (strcmp(val, "illumina_binned") == 0) S->read_style = STYLE_ILLUMINA_BINNED;
+        else {
+            recipe_error(path, ln, "read_style must be plain, illumina or illumina_binned, not '%s'", val);
+            return -1;
+        }
+        return 0;
     default:
         return -1;
     }
@@ -1131,9 +1149,11 @@ static int setup_variants(sim_t *S)
 typedef struct {
     hts_pos_t pos, mpos, tlen;
     uint64_t serial;
+    uint64_t cluster;   /* Illumina styles: lane, tile, x, y of the read's name (cluster_name()) */
     uint32_t win, frag;
     uint16_t flag, n_cigar, n_mcigar, l_seq;
-    uint32_t data[];    /* cigar[n_cigar], mate cigar[n_mcigar], then l_seq bases */
+    uint8_t xs;         /* Illumina styles: the XS tag */
+    uint32_t data[];    /* cigar[n_cigar], mate cigar[n_mcigar], l_seq bases, then (Illumina styles) l_seq qualities */
 } pread_t;
 
 typedef struct {
@@ -1143,8 +1163,11 @@ typedef struct {
     pread_t **heap; size_t n, m;
     uint64_t serial;
     char *qual;
-    kstring_t name, mc;
+    kstring_t name, mc, md;
     int mapq, tid;
+    int style;          /* read_style */
+    const char *ref;    /* the bases of the window being written, from ref_beg */
+    hts_pos_t ref_beg;
     const char *sample;
     uint64_t n_reads, n_dup_reads;
 } writer_t;
@@ -1198,23 +1221,84 @@ static void cigar_str(kstring_t *s, const uint32_t *c, int n)
     }
 }
 
+/* A cluster's place on the flow cell, packed: lane (4 bits), tile (16), x, y (16 each). */
+static uint64_t draw_cluster(rng_t *r)
+{
+    static const int surf[4] = {1101, 1201, 2101, 2201};
+    uint64_t lane = 1 + rng_below(r, 4), tile = (uint64_t)surf[rng_below(r, 4)] + rng_below(r, 78);
+    uint64_t x = 1000 + rng_below(r, 31000), y = 1000 + rng_below(r, 36000);
+    return lane << 48 | tile << 32 | x << 16 | y;
+}
+
+/* instrument:run:flowcell:lane:tile:x:y, as Illumina names reads */
+static void cluster_name(kstring_t *s, uint64_t c)
+{
+    ksprintf(s, "VW00731:214:HVWSIMDSX:%u:%u:%u:%u", (unsigned)(c >> 48), (unsigned)(c >> 32 & 0xffff),
+             (unsigned)(c >> 16 & 0xffff), (unsigned)(c & 0xffff));
+}
+
+/* The tags bwa mem writes, from the read against the window's bases:
+ * NM and MD as samtools calmd computes them, AS with bwa's default scores
+ * (match 1, mismatch 4, a gap of k bases 6 + k), XS, RG. */
+static int bwa_tags(writer_t *W, const pread_t *r, const uint32_t *cig, const char *seq)
+{
+    const char *ref = W->ref + (r->pos - W->ref_beg);
+    int nm = 0, as = 0, run = 0, qi = 0;
+    kstring_t *md = &W->md;
+    ks_clear(md);
+    for (int i = 0; i < r->n_cigar; i++) {
+        int op = bam_cigar_op(cig[i]), len = (int)bam_cigar_oplen(cig[i]);
+        if (op == BAM_CMATCH) {
+            for (int j = 0; j < len; j++, qi++, ref++) {
+                if (seq[qi] == *ref) { run++; as++; continue; }
+                kputw(run, md); kputc(*ref, md);
+                run = 0; nm++; as -= 4;
+            }
+        } else if (op == BAM_CINS) {
+            qi += len; nm += len; as -= 6 + len;
+        } else if (op == BAM_CDEL) {
+            kputw(run, md); kputc('^', md); kputsn(ref, (size_t)len, md);
+            ref += len; run = 0; nm += len; as -= 6 + len;
+        }
+    }
+    kputw(run, md);
+    int32_t nm32 = nm, as32 = as < 0 ? 0 : as, xs32 = r->xs;
+    if (bam_aux_update_int(W->b, "NM", nm32) < 0
+        || bam_aux_append(W->b, "MD", 'Z', (int)md->l + 1, (const uint8_t *)md->s) < 0)
+        return -1;
+    if (r->flag & BAM_FPAIRED) {
+        cigar_str(&W->mc, cig + r->n_cigar, r->n_mcigar);
+        if (bam_aux_append(W->b, "MC", 'Z', (int)W->mc.l + 1, (const uint8_t *)W->mc.s) < 0)
+            return -1;
+    }
+    if (bam_aux_update_int(W->b, "AS", as32) < 0 || bam_aux_update_int(W->b, "XS", xs32) < 0)
+        return -1;
+    return bam_aux_append(W->b, "RG", 'Z', (int)strlen(W->sample) + 1, (const uint8_t *)W->sample);
+}
+
 static int write_read(writer_t *W, const pread_t *r)
 {
     const uint32_t *cig = r->data, *mcig = r->data + r->n_cigar;
     const char *seq = (const char *)(r->data + r->n_cigar + r->n_mcigar);
+    const char *qual = W->style == STYLE_PLAIN ? W->qual : seq + r->l_seq;
     int paired = (r->flag & BAM_FPAIRED) != 0;
     ks_clear(&W->name);
-    ksprintf(&W->name, "%s:%u:%u", (r->flag & BAM_FDUP) ? "dup" : "sim", r->win, r->frag);
+    if (W->style == STYLE_PLAIN) ksprintf(&W->name, "%s:%u:%u", (r->flag & BAM_FDUP) ? "dup" : "sim", r->win, r->frag);
+    else cluster_name(&W->name, r->cluster);
     if (bam_set1(W->b, W->name.l, W->name.s, r->flag, W->tid, r->pos, (uint8_t)W->mapq,
                  r->n_cigar, cig, paired ? W->tid : -1, paired ? r->mpos : -1, r->tlen,
-                 r->l_seq, seq, W->qual, 64 + strlen(W->sample)) < 0)
+                 r->l_seq, seq, qual, 64 + strlen(W->sample)) < 0)
         return -1;
-    if (bam_aux_append(W->b, "RG", 'Z', (int)strlen(W->sample) + 1, (const uint8_t *)W->sample) < 0)
-        return -1;
-    if (paired) {
-        cigar_str(&W->mc, mcig, r->n_mcigar);
-        if (bam_aux_append(W->b, "MC", 'Z', (int)W->mc.l + 1, (const uint8_t *)W->mc.s) < 0)
+    if (W->style != STYLE_PLAIN) {
+        if (bwa_tags(W, r, cig, seq) < 0) return -1;
+    } else {
+        if (bam_aux_append(W->b, "RG", 'Z', (int)strlen(W->sample) + 1, (const uint8_t *)W->sample) < 0)
             return -1;
+        if (paired) {
+            cigar_str(&W->mc, mcig, r->n_mcigar);
+            if (bam_aux_append(W->b, "MC", 'Z', (int)W->mc.l + 1, (const uint8_t *)W->mc.s) < 0)
+                return -1;
+        }
     }
     if (sam_write1(W->fp, W->hdr, W->b) < 0) return -1;
     W->n_reads++;
@@ -1294,6 +1378,7 @@ typedef struct {
     double log_q;          /* log(1 - error_rate) */
     char *mseq; int32_t *morig;   /* the fragment's molecule: bases, window offsets (-1: inserted) */
     char *rseq[4];         /* read bases after errors: pair and its duplicate */
+    char *rqual[4];        /* Illumina styles: their qualities (raw Phred, SEQ order) */
     edit_t *ed;
     kstring_t al[2];
     uint32_t frag;
@@ -1351,6 +1436,99 @@ static void apply_errors(gen_t *G, const char *in, char *out, int n)
         out[i] = others[b][rng_below(&G->rng, 3)];
         j += 1;
     }
+}
+
+/* ------------------------------------------------------------------------
+ * Illumina styles: base qualities and the errors they state.
+ *
+ * The model (shaped after HiSeq 2500 and NovaSeq runs of 100-150 cycles,
+ * e.g. the VarDict and ctDNAtools test BAMs): the mean quality per cycle
+ * c of n rises over the first cycles and falls towards the end,
+ *   m(c) = 39.5 - 8 exp(-c/4) - 7 (c/n)^2.5;
+ * each read has a level of its own (normal, sd 1.5; one read in 20 is 8
+ * lower), each base an autocorrelated deviation e_c = 0.5 e_(c-1) + 2.5 z;
+ * the result is rounded into [2, 41]; one read in 12 ends in a run of Q2
+ * (Illumina's quality masking of a failing tail; geometric, mean 15
+ * bases).  The binned style then maps 2 / 3-14 / 15-30 / 31+ to 2, 12, 23,
+ * 37 as NovaSeq's binning does.  Each base is then wrong (one of the three
+ * other bases, uniformly) with the probability its quality states, 10^(-q/10).
+ * ------------------------------------------------------------------------ */
+
+#define ILL_TOP 41       /* the model's parameters (see above) */
+#define ILL_FALL 7.0
+#define ILL_LEVEL_SD 1.5
+#define ILL_AR 0.5
+#define ILL_SD 1.0
+static double ill_normal[4096];   /* normal quantiles: a fast z for the per-base deviation */
+static double ill_perr[64];       /* 10^(-q/10) */
+
+static void illumina_init(void)
+{
+    for (int i = 0; i < 4096; i++) {
+        /* inverse normal CDF by bisection on erfc (once, 4096 values) */
+        double p = (i + 0.5) / 4096, lo = -8, hi = 8;
+        for (int it = 0; it < 60; it++) {
+            double mid = (lo + hi) / 2;
+            if (0.5 * erfc(-mid / sqrt(2.0)) < p) lo = mid;
+            else hi = mid;
+        }
+        ill_normal[i] = (lo + hi) / 2;
+    }
+    for (int q = 0; q < 64; q++) ill_perr[q] = pow(10.0, -q / 10.0);
+}
+
+/* Qualities of a read of n bases into q (SEQ order: a reverse read's first
+ * cycle is its last base). */
+static void illumina_quals(rng_t *r, int style, char *q, int n, int rev)
+{
+    static double mean[READ_MAX];
+    static int mean_n = 0;
+    if (mean_n != n) {
+        for (int c = 0; c < n; c++)
+            mean[c] = ILL_TOP - 8 * exp(-c / 4.0) - ILL_FALL * pow((double)c / n, 2.5);
+        mean_n = n;
+    }
+    double lvl = ILL_LEVEL_SD * rng_normal(r), e = 0;
+    if (rng_unif(r) < 0.05) lvl -= 8;
+    int tail = n;
+    if (rng_unif(r) < 1.0 / 12) {
+        int k = 1 + (int)floor(log(rng_unif_pos(r)) / log(1.0 - 1.0 / 15));
+        tail = n - k < 0 ? 0 : n - k;
+    }
+    for (int c = 0; c < n; c++) {
+        e = ILL_AR * e + ILL_SD * ill_normal[rng_next(r) >> 52];
+        int v = (int)floor(mean[c] + lvl + e + 0.5);
+        v = v < 2 ? 2 : v > 41 ? 41 : v;
+        if (c >= tail) v = 2;
+        if (style == STYLE_ILLUMINA_BINNED) v = v <= 2 ? 2 : v <= 14 ? 12 : v <= 30 ? 23 : 37;
+        q[rev ? n - 1 - c : c] = (char)v;
+    }
+}
+
+/* Copies n molecule bases into out, each wrong with the probability its
+ * quality states. */
+static void apply_errors_q(rng_t *r, const char *in, char *out, const char *q, int n)
+{
+    static const char others[4][3] = {{'C', 'G', 'T'}, {'A', 'G', 'T'}, {'A', 'C', 'T'}, {'A', 'C', 'G'}};
+    memcpy(out, in, (size_t)n);
+    for (int i = 0; i < n; i++) {
+        if (rng_unif(r) >= ill_perr[(int)q[i]]) continue;
+        int b;
+        switch (out[i]) { case 'A': b = 0; break; case 'C': b = 1; break; case 'G': b = 2; break; default: b = 3; }
+        out[i] = others[b][rng_below(r, 3)];
+    }
+}
+
+/* The bases (and, in the Illumina styles, qualities) of one read: molecule
+ * slice 'in' of n bases into out / qout. */
+static void draw_read(gen_t *G, const char *in, char *out, char *qout, int n, int rev)
+{
+    if (G->S->read_style == STYLE_PLAIN) {
+        apply_errors(G, in, out, n);
+        return;
+    }
+    illumina_quals(&G->rng, G->S->read_style, qout, n, rev);
+    apply_errors_q(&G->rng, in, out, qout, n);
 }
 
 /* CIGAR of molecule slice [j0,j0+n): returns the number of ops, sets pos
@@ -1485,7 +1663,7 @@ static void add_truth(gen_t *G, hts_pos_t start, hts_pos_t end, int n_reads,
 
 static pread_t *new_read(int n_cigar, int n_mcigar, int l_seq)
 {
-    pread_t *r = malloc(sizeof(pread_t) + sizeof(uint32_t) * (size_t)(n_cigar + n_mcigar) + (size_t)l_seq);
+    pread_t *r = malloc(sizeof(pread_t) + sizeof(uint32_t) * (size_t)(n_cigar + n_mcigar) + 2 * (size_t)l_seq);
     if (!r) return NULL;
     r->n_cigar = (uint16_t)n_cigar; r->n_mcigar = (uint16_t)n_mcigar; r->l_seq = (uint16_t)l_seq;
     return r;
@@ -1549,7 +1727,7 @@ static int emit_fragment(gen_t *G, hts_pos_t start, int len, int cls)
         o[k] = G->morig + jbeg[k];
         nn[k] = rl;
         is_rev[k] = e;
-        apply_errors(G, G->mseq + jbeg[k], G->rseq[k], rl);
+        draw_read(G, G->mseq + jbeg[k], G->rseq[k], G->rqual[k], rl, is_rev[k]);
         sq[k] = G->rseq[k];
         nc[k] = make_cigar(o[k], rl, cig[k], &first[k]);
     }
@@ -1564,11 +1742,13 @@ static int emit_fragment(gen_t *G, hts_pos_t start, int len, int cls)
         tlen = (hts_pos_t)last + 1 - first[0];
     }
     for (int copy = 0; copy <= dup; copy++) {
+        uint64_t cluster = S->read_style != STYLE_PLAIN ? draw_cluster(&G->rng) : 0;
         for (int k = 0; k < n_reads; k++) {
-            const char *bases = sq[k];
+            const char *bases = sq[k], *quals = G->rqual[k];
             if (copy) {
-                apply_errors(G, G->mseq + jbeg[k], G->rseq[2 + k], rl);
+                draw_read(G, G->mseq + jbeg[k], G->rseq[2 + k], G->rqual[2 + k], rl, is_rev[k]);
                 bases = G->rseq[2 + k];
+                quals = G->rqual[2 + k];
             }
             pread_t *r = new_read(nc[k], n_reads == 2 ? nc[1 - k] : 0, rl);
             if (!r) { error_msg("out of memory"); return -1; }
@@ -1593,6 +1773,12 @@ static int emit_fragment(gen_t *G, hts_pos_t start, int len, int cls)
             r->frag = G->frag;
             memcpy(r->data, cig[k], sizeof(uint32_t) * (size_t)nc[k]);
             memcpy((char *)(r->data + nc[k] + r->n_mcigar), bases, (size_t)rl);
+            r->cluster = cluster;
+            r->xs = 0;
+            if (S->read_style != STYLE_PLAIN) {
+                memcpy((char *)(r->data + nc[k] + r->n_mcigar) + rl, quals, (size_t)rl);
+                r->xs = rng_unif(&G->rng) < 0.8 ? 0 : (uint8_t)(19 + rng_below(&G->rng, 21));
+            }
             if (heap_push(W, r) < 0) { free(r); error_msg("out of memory"); return -1; }
         }
     }
@@ -1616,15 +1802,21 @@ static int simulate_window(sim_t *S, window_t *w, writer_t *W)
     size_t mcap = (size_t)FRAG_MAX + (size_t)w->max_ins + 16;
     G.mseq = malloc(mcap);
     G.morig = malloc(mcap * sizeof(int32_t));
-    for (int k = 0; k < 4; k++) G.rseq[k] = malloc((size_t)READ_MAX + 1);
+    for (int k = 0; k < 4; k++) {
+        G.rseq[k] = malloc((size_t)READ_MAX + 1);
+        G.rqual[k] = malloc((size_t)READ_MAX + 1);
+    }
     G.ed = malloc(sizeof(edit_t) * (size_t)(w->n_site + 1));
     cnt = calloc(2 * (size_t)(lcap + 1), sizeof(uint64_t));
     h = malloc(2 * (size_t)(lcap + 1) * sizeof(fstream_t));
-    if (!G.mseq || !G.morig || !G.rseq[0] || !G.rseq[1] || !G.rseq[2] || !G.rseq[3] || !G.ed || !cnt || !h) {
+    if (!G.mseq || !G.morig || !G.rseq[0] || !G.rseq[1] || !G.rseq[2] || !G.rseq[3] || !G.rqual[0] || !G.rqual[1]
+        || !G.rqual[2] || !G.rqual[3] || !G.ed || !cnt || !h) {
         error_msg("out of memory");
         goto out;
     }
     W->tid = w->tid;
+    W->ref = w->seq;
+    W->ref_beg = w->beg;
 
     /* 1. class (carries a variant or not) and length of every fragment */
     for (int64_t i = 0; i < w->n_frag; i++) {
@@ -1655,7 +1847,7 @@ static int simulate_window(sim_t *S, window_t *w, writer_t *W)
     ret = 0;
 out:
     free(G.mseq); free(G.morig); free(G.ed);
-    for (int k = 0; k < 4; k++) free(G.rseq[k]);
+    for (int k = 0; k < 4; k++) { free(G.rseq[k]); free(G.rqual[k]); }
     free(G.al[0].s); free(G.al[1].s);
     free(cnt); free(h);
     return ret;
@@ -1786,7 +1978,8 @@ static sam_hdr_t *make_header(const sim_t *S)
     kputs("@HD\tVN:1.6\tSO:coordinate\n", &s);
     for (int i = 0; i < S->n_ctg; i++)
         ksprintf(&s, "@SQ\tSN:%s\tLN:%" PRId64 "\n", S->ctg[i].name, (int64_t)S->ctg[i].len);
-    ksprintf(&s, "@RG\tID:%s\tSM:%s\n", S->sample, S->sample);
+    if (S->read_style == STYLE_PLAIN) ksprintf(&s, "@RG\tID:%s\tSM:%s\n", S->sample, S->sample);
+    else ksprintf(&s, "@RG\tID:%s\tSM:%s\tLB:%s-lib1\tPL:ILLUMINA\tPU:HVWSIMDSX.1\n", S->sample, S->sample, S->sample);
     ksprintf(&s, "@PG\tID:vwsim\tPN:vwsim\tVN:%s\tCL:%s\n", VWSIM_VERSION, S->cmdline);
     if (s.s) h = sam_hdr_parse(s.l, s.s);
     free(s.s);
@@ -1824,6 +2017,8 @@ static int simulate(sim_t *S, const char *prefix)
     memset(W.qual, S->base_quality, READ_MAX);
     W.mapq = S->mapq;
     W.sample = S->sample;
+    W.style = S->read_style;
+    if (S->read_style != STYLE_PLAIN) illumina_init();
 
     for (i = 0; i < S->n_win; i++)
         if (simulate_window(S, &S->win[i], &W) < 0) {
@@ -1845,7 +2040,7 @@ static int simulate(sim_t *S, const char *prefix)
 out:
     if (W.fp) hts_close(W.fp);
     while (W.n > 0) free(heap_pop(&W));
-    free(W.heap); free(W.qual); free(W.name.s); free(W.mc.s);
+    free(W.heap); free(W.qual); free(W.name.s); free(W.mc.s); free(W.md.s);
     if (W.b) bam_destroy1(W.b);
     if (W.hdr) sam_hdr_destroy(W.hdr);
     if (ret < 0) outset_abort(&os);
@@ -1896,6 +2091,11 @@ static void usage(FILE *fp)
 "  build GRCh37|GRCh38|custom | naming chr|nochr [chr] | contig NAME LENGTH (custom)\n"
 "  frag_mean F [167] | frag_sd F [20] | mut_frag_mean F [145] | mut_frag_sd F [15]\n"
 "  error_rate F [0] | base_quality N [37] | mapq N [60] | dup_rate F [0]\n"
+"  read_style plain|illumina|illumina_binned [plain]: illumina writes Illumina\n"
+"                                    names, qualities from a per-cycle model (binned:\n"
+"                                    2/12/23/37), errors drawn from the qualities\n"
+"                                    (error_rate and base_quality unused) and the\n"
+"                                    bwa-mem tags NM, MD, MC, AS, XS, RG\n"
 "  write_fasta 0|1 [0] (custom builds only)\n"
 "  window CONTIG START END           fragments lie inside; windows must not overlap\n"
 "  refseq CONTIG POS BASES           force reference bases (else random)\n"
