@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <htslib/bgzf.h>
 #include <htslib/hts.h>
@@ -116,10 +117,10 @@ static int open_checks(vw_aln_t *a, const char *reference, int threads, unsigned
         return rc;
     /* a BAM pipe is decompressed in the reading thread: only there does
      * htslib tell whether its last block was the end-of-file marker */
-    int bgzf_threads = a->stream && (flags & VW_ALN_DECODER) ? threads - 2 : threads;
+    int bgzf_threads = a->stream && (flags & VW_ALN_DECODER) ? threads - 2 : threads > 1 ? threads : 0;
     if (a->eof_later && fmt->format == bam)
         bgzf_threads = 0;
-    if (bgzf_threads > 1 && hts_set_threads(a->fp, bgzf_threads) != 0)
+    if (bgzf_threads > 0 && hts_set_threads(a->fp, bgzf_threads) != 0)
         vw_warn("%s: could not start %d decompression threads", a->path, bgzf_threads);
     return 0;
 }
@@ -300,10 +301,13 @@ int vw_aln_check_stream_end(const vw_aln_t *a, int64_t n_done)
 typedef struct {
     vw_aln_t *a;
     const vw_aln_reader_t *rd;
+    vw_aln_prepare_f prepare;
     const char *reference;
     bam1_t *b[AHEAD];
     uint64_t w[AHEAD];
     int n, head;           /* records held, index of the oldest */
+    int have_pre, pre_skip; /* the record entering was prepared on the decoding thread: its result */
+    uint64_t pre_w;
     int64_t n_reads;
     int last_tid;
     hts_pos_t last_pos;
@@ -332,6 +336,13 @@ static int ring_push(walk_t *k, int span)
 {
     int i = (k->head + k->n) % AHEAD;
     uint64_t w = 0;
+    if (k->have_pre) {
+        if (k->pre_skip)
+            return 0;
+        w = k->pre_w;
+    } else if (k->prepare && k->prepare(k->rd->ud, k->b[i], &w)) {
+        return 0;
+    }
     if (k->rd->ahead && k->rd->ahead(k->rd->ud, k->b[i], &w))
         return 0;
     k->w[i] = w;
@@ -397,25 +408,45 @@ static int walk_stream(walk_t *k)
  * into batches while this one hands them on.  Batches travel through a
  * ring of N_BATCH; the decoder stops at the end of the file, at a read
  * error (kept for the walk to report after the records before it), at the
- * first unplaced read, or when the walk asks it to. */
-#define BATCH 2048
+ * first unplaced read, or when the walk asks it to.
+ *
+ * The two threads are balanced by the reader's 'prepare' hook (for the
+ * counting engine: the filters and the name's hash): the decoder runs it on
+ * a batch when it starts the batch with at least N_BATCH / 2 batches waiting
+ * (the hooks' thread is the slower one), else leaves it to the hooks'
+ * thread.  Which thread runs it changes no result (the hook only reads
+ * what the walk does not change). */
+#define BATCH 512
 #define N_BATCH 4
 
 typedef struct {
     bam1_t *b[BATCH];
+    uint64_t w[BATCH];   /* prepared: prepare's word */
+    unsigned char skip[BATCH];
     int n;
+    int prepared;        /* 1: the decoder ran 'prepare' on every record */
     int r; /* after the last record: 0 more to come, -1 end of file, < -1 read error */
 } batch_t;
 
 typedef struct {
     samFile *fp;
     sam_hdr_t *h;
+    vw_aln_prepare_f prepare;
+    const void *ud;
+    int64_t n_prepared;
+    double cpu;          /* the decoding thread's CPU seconds (for the debug log) */  /* batches the decoder prepared (for the debug log) */
     batch_t bt[N_BATCH];
     int n_full, wr, rd; /* full batches, next to fill, next to hand on */
     int stop;
     pthread_mutex_t lock;
     pthread_cond_t cv;
 } decoder_t;
+
+static double thread_cpu(void)
+{
+    struct timespec ts;
+    return clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0 ? (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec : 0;
+}
 
 static void *decoder_main(void *arg)
 {
@@ -426,16 +457,22 @@ static void *decoder_main(void *arg)
             pthread_cond_wait(&d->cv, &d->lock);
         int stop = d->stop;
         batch_t *t = &d->bt[d->wr];
+        t->prepared = d->prepare && d->n_full >= N_BATCH / 2;
         pthread_mutex_unlock(&d->lock);
         if (stop)
             break;
         t->n = 0;
         t->r = 0;
+        d->n_prepared += t->prepared;
         while (t->n < BATCH) {
             int r = sam_read1(d->fp, d->h, t->b[t->n]);
             if (r < 0) {
                 t->r = r;
                 break;
+            }
+            if (t->prepared) {
+                t->w[t->n] = 0;
+                t->skip[t->n] = t->b[t->n]->core.tid >= 0 && d->prepare(d->ud, t->b[t->n], &t->w[t->n]);
             }
             if (t->b[t->n++]->core.tid < 0) {
                 t->r = -1; /* unplaced reads: the walk stops at this one */
@@ -449,6 +486,7 @@ static void *decoder_main(void *arg)
         pthread_cond_broadcast(&d->cv);
         pthread_mutex_unlock(&d->lock);
     }
+    d->cpu = thread_cpu();
     return NULL;
 }
 
@@ -476,8 +514,12 @@ static int decoder_consume(walk_t *k, decoder_t *d, int *ret_r)
             bam1_t **slot = &k->b[(k->head + k->n) % AHEAD], *tmp = *slot;
             *slot = t->b[i];
             t->b[i] = tmp;
+            k->have_pre = t->prepared;
+            k->pre_skip = t->skip[i];
+            k->pre_w = t->w[i];
             ret = stream_take(k);
         }
+        k->have_pre = 0;
         r = t->r;
         pthread_mutex_lock(&d->lock);
         d->rd = (d->rd + 1) % N_BATCH;
@@ -501,6 +543,8 @@ static int walk_stream_mt(walk_t *k)
         return -ENOMEM;
     d->fp = k->a->fp;
     d->h = k->a->h;
+    d->prepare = k->prepare;
+    d->ud = k->rd->ud;
     for (int i = 0; i < N_BATCH; i++)
         for (int j = 0; j < BATCH; j++)
             if (!(d->bt[i].b[j] = bam_init1()))
@@ -513,8 +557,12 @@ static int walk_stream_mt(walk_t *k)
         decoder_free(d);
         return ret;
     }
+    double cpu0 = thread_cpu();
     ret = decoder_consume(k, d, &r);
+    double cpu1 = thread_cpu();
     pthread_join(th, NULL);
+    vw_debug("%s: decoding thread %.3f s CPU, counting thread %.3f s CPU; the decoder prepared %lld batches "
+             "of %d records", k->a->path, d->cpu, cpu1 - cpu0, (long long)d->n_prepared, BATCH);
     pthread_mutex_destroy(&d->lock);
     pthread_cond_destroy(&d->cv);
     decoder_free(d);
@@ -551,10 +599,17 @@ static int walk_index(walk_t *k, hts_idx_t *idx, const vw_aln_span_t *sp, int n_
 int vw_aln_walk(vw_aln_t *a, hts_idx_t *idx, const vw_aln_span_t *spans, int n, const char *reference,
                 const vw_aln_reader_t *rd, int64_t *ret_n)
 {
+    return vw_aln_walk_prep(a, idx, spans, n, reference, rd, NULL, ret_n);
+}
+
+int vw_aln_walk_prep(vw_aln_t *a, hts_idx_t *idx, const vw_aln_span_t *spans, int n, const char *reference,
+                     const vw_aln_reader_t *rd, vw_aln_prepare_f prepare, int64_t *ret_n)
+{
     walk_t k;
     memset(&k, 0, sizeof(k));
     k.a = a;
     k.rd = rd;
+    k.prepare = prepare;
     k.reference = reference;
     k.last_tid = -1;
     k.last_pos = -1;

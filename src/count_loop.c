@@ -12,23 +12,36 @@
 
 #include "count_priv.h"
 
-/* A record entering the look-ahead window: its name's hash, and the
- * prefetch of its table slot (at depths where the table no longer fits the
- * cache, the lookup of a read's mate is otherwise a memory stall; the
- * prefetches are hints only).  Reads on contigs without targets are
- * skipped. */
-static int hook_ahead(void *ud, const bam1_t *b, uint64_t *word)
+/* The first look at a record, on the decoding thread when it is ahead
+ * (vw_aln_walk_prep: it reads only the options and the targets'
+ * contigs, which the walk does not change): reads on contigs without
+ * targets, and reads the filters refuse, are skipped (count_process would
+ * drop them first; the molecule unit keeps the duplicates it reports
+ * having skipped); a kept read gets its name's hash. */
+static int hook_prepare(const void *ud, const bam1_t *b, uint64_t *word)
 {
     const engine_t *e = ud;
     const bam1_core_t *c = &b->core;
-    if (c->tid >= e->n_tid || e->tid_hi[c->tid] == 0)
+    const vw_count_opt_t *o = e->opt;
+    if (c->tid < 0 || c->tid >= e->n_tid || e->tid_hi[c->tid] == 0)
         return 1;
-    if (e->opt->unit != VW_UNIT_READ) { /* the molecule unit pairs the mates of consensus reads */
-        uint64_t h = count_name_hash(bam_get_qname(b));
-        *word = h;
-        if (e->opt->unit == VW_UNIT_FRAGMENT && e->tab && is_paired_here(b))
-            __builtin_prefetch(&e->tab[h & e->tab_mask]);
-    }
+    if (((c->flag & o->excl_flags) || (c->flag & o->req_flags) != o->req_flags || c->qual < o->min_mq)
+        && !(e->umi && (c->flag & o->excl_flags & BAM_FDUP)))
+        return 1;
+    if (o->unit != VW_UNIT_READ) /* the molecule unit pairs the mates of consensus reads */
+        *word = count_name_hash(bam_get_qname(b));
+    return 0;
+}
+
+/* A record entering the look-ahead window: the prefetch of its table slot
+ * (at depths where the table no longer fits the cache, the lookup of a
+ * read's mate is otherwise a memory stall; the prefetches are hints
+ * only). */
+static int hook_ahead(void *ud, const bam1_t *b, uint64_t *word)
+{
+    const engine_t *e = ud;
+    if (e->opt->unit == VW_UNIT_FRAGMENT && e->tab && is_paired_here(b))
+        __builtin_prefetch(&e->tab[*word & e->tab_mask]);
     return 0;
 }
 
@@ -134,7 +147,7 @@ int count_run(engine_t *e, vw_aln_t *a, hts_idx_t *idx)
     vw_aln_reader_t rd = {hook_ahead, hook_peek, hook_read, hook_span_end, e,
                           a->stream && e->opt->threads > 1};
     int64_t n_reads = 0;
-    int ret = vw_aln_walk(a, idx, sp, n, e->opt->reference, &rd, &n_reads);
+    int ret = vw_aln_walk_prep(a, idx, sp, n, e->opt->reference, &rd, hook_prepare, &n_reads);
     e->out->n_reads = n_reads;
     free(sp);
     return ret;

@@ -13,7 +13,8 @@
  * decompression threads are internal); distinct files may be read on
  * distinct threads.  The functions keep no global state.  With
  * vw_aln_reader_t.decoder, vw_aln_walk() reads the file on a thread of its
- * own, which only decodes records; every hook runs on the calling thread.
+ * own, which decodes records (and runs the 'prepare' hook while it is ahead);
+ * every other hook runs on the calling thread.
  */
 #ifndef VW_ALN_H
 #define VW_ALN_H
@@ -40,7 +41,7 @@ typedef struct {
 enum {
     VW_ALN_STREAM = 1,  /* read from start to end even from a regular file (no index, no index check) */
     VW_ALN_DECODER = 2, /* when streaming, one of 'threads' decodes records on a thread of the caller's:
-                         * htslib gets threads - 2 for decompression */
+                         * htslib gets threads - 2 for decompression (one from -t 3) */
     VW_ALN_HEADER = 4,  /* only the header is wanted: no format, end-of-file or index check, no threads, and
                          * nothing logged (the caller says what failed) */
 };
@@ -98,8 +99,9 @@ typedef struct {
 /* What a walk does with the reads (every hook but 'read' may be NULL):
  *  ahead    a record entering the look-ahead window (the next few records
  *           decoded before the current one is handed on): 1 skips it (it
- *           is never given to 'read'), 0 keeps it with *word, a value of
- *           the caller's handed back with the record (a hash to prefetch);
+ *           is never given to 'read'), 0 keeps it with *word (on entry the
+ *           word of vw_aln_walk_prep()'s 'prepare', or 0), a value of the
+ *           caller's handed back with the record (a hash to prefetch);
  *  peek     a kept record halfway through the window (prefetch again);
  *  read     each kept record in file order; 'span' is the index of the
  *           span it was read for (-1 when streaming);
@@ -125,5 +127,19 @@ typedef struct {
  * read. */
 int vw_aln_walk(vw_aln_t *a, hts_idx_t *idx, const vw_aln_span_t *spans, int n, const char *reference,
                 const vw_aln_reader_t *rd, int64_t *ret_n) VW_WARN_UNUSED;
+
+/* The first look at a record (see vw_aln_walk_prep): 1 skips the record (no
+ * other hook sees it), 0 keeps it with *word, handed to 'ahead' and on. */
+typedef int (*vw_aln_prepare_f)(const void *ud, const bam1_t *b, uint64_t *word);
+
+/* vw_aln_walk() with a first look at each record, 'prepare' (may be NULL),
+ * called with rd->ud before 'ahead'.  It must read only what stays
+ * constant during the walk: with a decoder (rd->decoder) the decoding
+ * thread runs it, concurrently with the other hooks, on the batches it
+ * starts while the hooks' thread is behind (half the batches or more
+ * waiting); otherwise the hooks' thread runs it.  Which thread does changes
+ * no result.  Returns as vw_aln_walk(). */
+int vw_aln_walk_prep(vw_aln_t *a, hts_idx_t *idx, const vw_aln_span_t *spans, int n, const char *reference,
+                     const vw_aln_reader_t *rd, vw_aln_prepare_f prepare, int64_t *ret_n) VW_WARN_UNUSED;
 
 #endif

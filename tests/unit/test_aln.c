@@ -1,8 +1,11 @@
 /* test_aln.c -- unit tests of the alignment-file prologue and read walk
  * (aln.c): open errors, the header-only mode, sample names, build check,
  * the walk through the index and streaming (read counts are hand counts
- * of the reads written here), an unsorted stream and a stale index. */
+ * of the reads written here), an unsorted stream, a stale index, and the
+ * 'prepare' hook on either thread. */
 #include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -226,6 +229,96 @@ static void test_decoder_unplaced(void **state)
     }
 }
 
+/* vw_aln_walk_prep: a record the 'prepare' hook skips reaches no other
+ * hook, a kept one arrives with prepare's word; the same records and words
+ * in the same order on one thread, through the index and with the decoding
+ * thread; with a slow 'read' hook the decoding thread runs 'prepare' (the
+ * records are 6,000: about a dozen batches). */
+typedef struct {
+    pthread_t main;
+    int n_read, n_ahead, n_off_main, bad_word, skipped_seen, slow;
+    uint64_t sum; /* order-dependent checksum of the words handed to 'read' */
+} prep_t;
+
+static int prep_hook(const void *ud, const bam1_t *b, uint64_t *word)
+{
+    prep_t *t = (prep_t *)(uintptr_t)ud; /* (the test's own counter: atomic enough as it is only compared > 0) */
+    if (!pthread_equal(pthread_self(), t->main))
+        __atomic_add_fetch(&t->n_off_main, 1, __ATOMIC_RELAXED);
+    if (b->core.pos % 3 == 0)
+        return 1;
+    *word = (uint64_t)b->core.pos * 7919u + 1;
+    return 0;
+}
+
+static int prep_ahead(void *ud, const bam1_t *b, uint64_t *word)
+{
+    prep_t *t = ud;
+    t->n_ahead++;
+    if (*word != (uint64_t)b->core.pos * 7919u + 1)
+        t->bad_word++;
+    return 0;
+}
+
+static int prep_read(void *ud, const bam1_t *b, int span, uint64_t word)
+{
+    (void)span;
+    prep_t *t = ud;
+    if (b->core.pos % 3 == 0)
+        t->skipped_seen++;
+    if (word != (uint64_t)b->core.pos * 7919u + 1)
+        t->bad_word++;
+    t->sum = t->sum * 31 + word;
+    t->n_read++;
+    if (t->slow && t->n_read < 200)
+        usleep(2000); /* the hooks' thread behind: batches wait, the decoder prepares */
+    return 0;
+}
+
+static void test_walk_prep(void **state)
+{
+    (void)state;
+    char p[256];
+    snprintf(p, sizeof p, "%s/prep.bam", dir);
+    enum { N = 6000 };
+    int *starts = malloc(N * sizeof(int));
+    assert_non_null(starts);
+    for (int k = 0; k < N; k++)
+        starts[k] = k / 2; /* two reads a position, positions 0..2999 */
+    write_reads(p, starts, N, 0, NULL);
+    free(starts);
+    int expect_kept = 0; /* hand count: positions not divisible by 3, two reads each */
+    for (int pos = 0; pos < N / 2; pos++)
+        expect_kept += pos % 3 ? 2 : 0;
+    uint64_t sum0 = 0;
+    for (int mode = 0; mode < 4; mode++) { /* one thread; decoder; decoder with a slow reader; index */
+        vw_aln_t *a = NULL;
+        assert_int_equal(vw_aln_open(p, NULL, 2, mode == 3 ? 0 : VW_ALN_STREAM | VW_ALN_DECODER, &a), 0);
+        hts_idx_t *idx = NULL;
+        vw_aln_span_t sp = {0, 0, 6000};
+        if (mode == 3)
+            assert_int_equal(vw_aln_index(a, NULL, &idx), 0);
+        prep_t t = {pthread_self(), 0, 0, 0, 0, 0, mode == 2, 0};
+        vw_aln_reader_t rd = {prep_ahead, NULL, prep_read, NULL, &t, mode == 1 || mode == 2};
+        int64_t n = 0;
+        assert_int_equal(vw_aln_walk_prep(a, idx, mode == 3 ? &sp : NULL, mode == 3, NULL, &rd, prep_hook, &n), 0);
+        assert_int_equal(n, N);
+        assert_int_equal(t.n_read, expect_kept);
+        assert_int_equal(t.n_ahead, expect_kept);
+        assert_int_equal(t.skipped_seen, 0);
+        assert_int_equal(t.bad_word, 0);
+        if (mode == 0)
+            sum0 = t.sum;
+        assert_true(t.sum == sum0);
+        if (mode == 0 || mode == 3)
+            assert_int_equal(t.n_off_main, 0);
+        if (mode == 2)
+            assert_true(t.n_off_main > 0);
+        hts_idx_destroy(idx);
+        assert_int_equal(vw_aln_close(a, 0), 0);
+    }
+}
+
 static void test_stale_index(void **state)
 {
     (void)state;
@@ -255,6 +348,7 @@ int main(void)
         cmocka_unit_test(test_unsorted),
         cmocka_unit_test(test_stale_index),
         cmocka_unit_test(test_decoder_unplaced),
+        cmocka_unit_test(test_walk_prep),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
