@@ -244,6 +244,62 @@ def cohort(rnd, w, wd, tag, n_pat, artefact, clone=False):
     return sheet, events, table, clones
 
 
+def recurrent_cohort(rnd, w, wd, n_pat, ti):
+    """Scenario 'recurrent': target ti emerges (onset at draw 2-6, 0.1 % doubling
+    per draw, capped at 5 %) in half of the patients, is CH in a tenth (a VAF
+    drawn from 0.3-1.5 % once, at every draw from the baseline: binomial noise
+    only) and pre-existing and rising in another tenth (0.2 % at baseline,
+    doubling per draw); the rest are null.  Returns the paths and {patient: kind}."""
+    kind = {}
+    sheet = os.path.join(wd, "recurrent.cohort.tsv")
+    events = os.path.join(wd, "recurrent.events.tsv")
+    samples = []
+    with open(sheet, "w") as fs, open(events, "w") as fe:
+        fs.write("patient\tsample\tdate\tfile\ttype\n")
+        fe.write("patient\tdate\tevent\tdetail\n")
+        for p in range(n_pat):
+            pid = "R%04d" % p
+            u = p % 10
+            k = "emerge" if u < 5 else "ch" if u == 5 else "rising" if u == 6 else "null"
+            kind[pid] = k
+            onset, ch_vaf = rnd.randrange(2, 7), rnd.uniform(0.003, 0.015)
+            for d in range(N_DRAWS):
+                day = 19723 + d * DRAW_GAP
+                sname = "%s_d%03d" % (pid, d * DRAW_GAP)
+                fs.write("%s\t%s\t%04d-%02d-%02d\t%s.bam\tplasma\n" % ((pid, sname) + _civil(day) + (sname,)))
+                f = {"emerge": min(0.05, CLONE_VAF0 * 2 ** (d - onset)) if d >= onset else 0,
+                     "ch": ch_vaf, "rising": min(0.05, 0.002 * 2 ** d), "null": 0}[k]
+                samples.append(sample_rows(rnd, w, sname, signal=(ti, f) if f else None))
+            fe.write(f"{pid}\t2024-01-01\ttreatment_start\tcetuximab\n")
+    table = os.path.join(wd, "recurrent.counts.tsv")
+    write_table(table, samples)
+    return sheet, events, table, kind
+
+
+def recurrent(a, rnd, w, wd, vw, pon, targets):
+    """Prints what the cohort rule of possible CH keeps and removes."""
+    ti = next(i for i, t in enumerate(targets) if t[4].startswith("KRAS_G12D"))
+    tid = targets[ti][4]
+    sheet, events, table, kind = recurrent_cohort(rnd, w, wd, a.patients, ti)
+    pre = os.path.join(wd, "recurrent.pon")
+    run([vw, "call", "--quiet", "--output-prefix", pre, "-m", pon, table])
+    n = {k: sum(v == k for v in kind.values()) for k in ("emerge", "ch", "rising", "null")}
+    for rule in ("consecutive", "strict", "cusum"):
+        for chp in ("3", "0"):
+            tp = os.path.join(wd, f"recurrent.{rule}.ch{chp}")
+            run([vw, "track", "--quiet", "--sheet", sheet, "-e", events, "--rule", rule, "--ch-patients", chp,
+                 "--output-prefix", tp, pre + ".vafwatch.calls.tsv"])
+            st = {r["patient"]: r["status"] for r in read_tsv(tp + ".vafwatch.track.tsv") if r["target"] == tid}
+            em = sum(st.get(p) == "emerging" for p, k in kind.items() if k == "emerge")
+            ch = sum(st.get(p) == "CH?" for p, k in kind.items() if k == "ch")
+            ri = sum(st.get(p) == "CH?" for p, k in kind.items() if k == "rising")
+            ot = sum(st.get(p) == "CH?" for p, k in kind.items() if k in ("emerge", "null"))
+            print(f"recurrent pon  {rule:11s} --ch-patients {chp}: emerging kept {rate(em, n['emerge'])}; "
+                  f"CH made CH? {rate(ch, n['ch'])}; rising made CH? {rate(ri, n['rising'])}; "
+                  f"emerging/null made CH? {ot}")
+    sys.stdout.flush()
+
+
 def _days(iso):
     y, m, d = map(int, iso.split("-"))
     y -= m <= 2
@@ -277,9 +333,10 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--normals", type=int, default=20)
     ap.add_argument("--no-grid", action="store_true")
-    ap.add_argument("--scenarios", default="null,artefact,clone",
+    ap.add_argument("--scenarios", default="null,artefact,clone,recurrent",
                     help="comma-separated: null, artefact (one artefact draw a patient), clone "
-                         "(a growing clone: detection rate and delay) [all]")
+                         "(a growing clone: detection rate and delay), recurrent (one hotspot emerging in "
+                         "many patients, CH in some: the cohort rule of possible CH) [all]")
     ap.add_argument("--workdir")
     ap.add_argument("--no-self-disp", action="store_true",
                     help="self background lines without the flank moments (as tables of older versions)")
@@ -309,8 +366,11 @@ def main():
 
     rules = ["consecutive", "strict", "cusum"]
     for scen in a.scenarios.split(","):
-        if scen not in ("null", "artefact", "clone"):
+        if scen not in ("null", "artefact", "clone", "recurrent"):
             sys.exit("calibrate: unknown scenario '%s'" % scen)
+        if scen == "recurrent":
+            recurrent(a, rnd, w, wd, vw, pon, targets)
+            continue
         sheet, events, table, clones = cohort(rnd, w, wd, scen, a.patients, scen == "artefact", scen == "clone")
         for bg in ("pon", "self"):
             pre = os.path.join(wd, f"{scen}.{bg}")

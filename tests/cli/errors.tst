@@ -182,6 +182,8 @@
 # a subnormal p-value written by call is read back by every reader (it was refused)
 0	-	-	{PARSE} calls {F}/calls_subnormal.tsv && grep -q 7.9e-310 {F}/calls_subnormal.tsv
 0	-	-	{VW} track --sheet {F}/sheet.tsv -e {F}/events.tsv --output-prefix {O}/x {F}/calls_subnormal.tsv && {VW} leadtime --sheet {F}/sheet.tsv -e {F}/events.tsv --output-prefix {O}/y {F}/calls_subnormal.tsv
+2	-	--ch-patients takes a whole number from 0 \(off\) up, not '-1'	{VW} track --ch-patients -1 --sheet {F}/sheet.tsv -e {F}/events.tsv --output-prefix {O}/x {F}/calls_good.tsv
+2	-	--ch-max-vaf takes a fraction in \(0, 1\], not '0'	{VW} run --ch-max-vaf 0 --no-builtin -T {F}/t.tsv -d {O}/r {F}/sheet.tsv
 1	-	calls_hdr\.tsv:1: column 'sample': required column missing	{PARSE} calls {F}/calls_hdr.tsv
 1	-	calls_short\.tsv:2: expected 27 tab-separated fields as in the header, found 3	{PARSE} calls {F}/calls_short.tsv
 # a header and no rows is a valid, empty table
