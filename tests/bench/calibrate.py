@@ -199,7 +199,10 @@ def run(cmd):
 
 def read_tsv(path):
     with open(path) as f:
-        head = f.readline().lstrip("#").rstrip("\n").split("\t")
+        head = f.readline()
+        while head.startswith("##"):  # provenance lines (the model file)
+            head = f.readline()
+        head = head.lstrip("#").rstrip("\n").split("\t")
         return [dict(zip(head, l.rstrip("\n").split("\t"))) for l in f if not l.startswith("#")]
 
 
@@ -300,6 +303,28 @@ def recurrent(a, rnd, w, wd, vw, pon, targets):
     sys.stdout.flush()
 
 
+def per_site(tested, pon, w, scen, bg):
+    """Per-test p < 0.05 at the 5 sites of highest true mean error and at the 5
+    with the highest rate, with the model's mu and r = rho / mu (panel)."""
+    model = {}
+    if pon:
+        for r in read_tsv(pon):
+            model[r["id"]] = (float(r["mu"]), float(r["rho"]) / float(r["mu"]) if float(r["mu"]) > 0 else float("nan"))
+    by = {}
+    for c in tested:
+        k = by.setdefault(c["id"], [0, 0])
+        k[0] += 1
+        k[1] += float(c["p_value"]) < 0.05
+    err = {t[4]: w.mean_err(i) for i, t in enumerate(w.targets)}
+    hot = sorted(by, key=lambda i: -err[i])[:5]
+    worst = sorted(by, key=lambda i: -by[i][1] / by[i][0])[:5]
+    for tag, ids in (("hottest", hot), ("highest", worst)):
+        for i in ids:
+            mu, r = model.get(i, (float("nan"), float("nan")))
+            print(f"{scen:8s} {bg:4s} per-site p < 0.05 {tag:7s} {i:24s} true mean {err[i]:.2e} model mu {mu:.2e}"
+                  f" r {r:.3f}: {rate(by[i][1], by[i][0])}")
+
+
 def _days(iso):
     y, m, d = map(int, iso.split("-"))
     y -= m <= 2
@@ -363,6 +388,10 @@ def main():
     write_table(os.path.join(wd, "normals.tsv"), normals)
     pon = os.path.join(wd, "pon.tsv")
     run([vw, "model", "build", "--quiet", "-o", pon, os.path.join(wd, "normals.tsv")])
+    with open(pon) as f:
+        n_out = sum(l.startswith("##normal_outlier=") for l in f)
+    print("panel: normal x site counts left out as a normal's own variant: %d of %d"
+          % (n_out, a.normals * len(targets)))
 
     rules = ["consecutive", "strict", "cusum"]
     for scen in a.scenarios.split(","):
@@ -384,6 +413,7 @@ def main():
                 for c in calls:
                     by_sample[c["sample"]] = by_sample.get(c["sample"], False) or c["detected"] == "yes"
                 print(f"{scen:8s} {bg:4s} per-test p < 0.01       {rate(fp, len(tested))}")
+                per_site(tested, pon if bg == "pon" else None, w, scen, bg)
                 print(f"{scen:8s} {bg:4s} per-sample FWER          {rate(sum(by_sample.values()), len(by_sample))}")
                 for drug in THERAPIES:  # the weighted discovery family of a therapy (docs/calling.md)
                     tpre = pre + "." + drug
