@@ -25,6 +25,8 @@ binary (model build, call, track with every rule) and prints:
     background;
   * the per-patient false emergence of every rule and background (null
     patients, 10 draws 28 days apart, no mutant), and with one artefact draw;
+  * with --scenarios panels: the per-test rate at the hottest sites over 10
+    independent panels (not only the one panel of the other scenarios);
   * the per-sample family-wise error with a therapy (--therapy cetuximab,
     osimertinib: the weighted discovery family of docs/calling.md);
   * a sensitivity grid (VAF 0.1/0.25/0.5/1 % x 1,000/2,000/5,000/20,000
@@ -325,6 +327,34 @@ def per_site(tested, pon, w, scen, bg):
                   f" r {r:.3f}: {rate(by[i][1], by[i][0])}")
 
 
+def panels(a, rnd, w, wd, vw, targets, k_panels=10, n_samples=300):
+    """Scenario 'panels': the per-test rate p < 0.05 of the hottest sites over
+    k_panels independent panels of a.normals normals (the same sites), each
+    calling the same n_samples null samples: the rate a site has over panels,
+    beside the one panel of the other scenarios."""
+    table = os.path.join(wd, "panels.null.tsv")
+    write_table(table, [sample_rows(rnd, w, "S%04d" % k) for k in range(n_samples)])
+    err = {t[4]: w.mean_err(i) for i, t in enumerate(targets)}
+    tot = {i: [0, 0] for i in err}
+    for k in range(k_panels):
+        nt, pk = os.path.join(wd, "panels.n%d.tsv" % k), os.path.join(wd, "panels.pon%d.tsv" % k)
+        write_table(nt, [sample_rows(rnd, w, "N%02d" % j) for j in range(a.normals)])
+        run([vw, "model", "build", "--quiet", "-o", pk, nt])
+        pre = os.path.join(wd, "panels.c%d" % k)
+        run([vw, "call", "--quiet", "-m", pk, "--output-prefix", pre, table])
+        for c in read_tsv(pre + ".vafwatch.calls.tsv"):
+            if c["p_value"] != "NA":
+                tot[c["id"]][0] += 1
+                tot[c["id"]][1] += float(c["p_value"]) < 0.05
+    n_all = sum(v[0] for v in tot.values())
+    print("panels   pon  per-test p < 0.05 over %d panels, all sites %s"
+          % (k_panels, rate(sum(v[1] for v in tot.values()), n_all)))
+    for i in sorted(err, key=lambda i: -err[i])[:5]:
+        print(f"panels   pon  per-site p < 0.05 over {k_panels} panels {i:24s} true mean {err[i]:.2e}: "
+              f"{rate(tot[i][1], tot[i][0])}")
+    sys.stdout.flush()
+
+
 def _days(iso):
     y, m, d = map(int, iso.split("-"))
     y -= m <= 2
@@ -361,7 +391,9 @@ def main():
     ap.add_argument("--scenarios", default="null,artefact,clone,recurrent",
                     help="comma-separated: null, artefact (one artefact draw a patient), clone "
                          "(a growing clone: detection rate and delay), recurrent (one hotspot emerging in "
-                         "many patients, CH in some: the cohort rule of possible CH) [all]")
+                         "many patients, CH in some: the cohort rule of possible CH), panels (the hottest sites' "
+                         "false positives over 10 independent panels; not in the default list) "
+                         "[null,artefact,clone,recurrent]")
     ap.add_argument("--workdir")
     ap.add_argument("--no-self-disp", action="store_true",
                     help="self background lines without the flank moments (as tables of older versions)")
@@ -395,10 +427,13 @@ def main():
 
     rules = ["consecutive", "strict", "cusum"]
     for scen in a.scenarios.split(","):
-        if scen not in ("null", "artefact", "clone", "recurrent"):
+        if scen not in ("null", "artefact", "clone", "recurrent", "panels"):
             sys.exit("calibrate: unknown scenario '%s'" % scen)
-        if scen == "recurrent":
-            recurrent(a, rnd, w, wd, vw, pon, targets)
+        if scen == "panels":
+            panels(a, random.Random(a.seed + 2000), w, wd, vw, targets)
+            continue
+        if scen == "recurrent":  # its own stream: the other scenarios and the grid draw as before
+            recurrent(a, random.Random(a.seed + 1000), w, wd, vw, pon, targets)
             continue
         sheet, events, table, clones = cohort(rnd, w, wd, scen, a.patients, scen == "artefact", scen == "clone")
         for bg in ("pon", "self"):
