@@ -77,6 +77,15 @@ static int parse_frac(const char *name, const char *arg, double lo_excl, double 
     return 0;
 }
 
+static int parse_outlier_p(const char *arg, double *v)
+{
+    if (vw_parse_double(arg, v) != 0 || !(*v >= 0 && *v < 1)) {
+        vw_error("--normal-outlier-p takes a number in [0, 1), not '%s'", arg);
+        return -1;
+    }
+    return 0;
+}
+
 /* Writes the model with its provenance lines.  Logs; returns 0 or -1. */
 static int write_model(const vw_model_t *model, const vw_model_opt_t *mo, const vw_count_opt_t *opt, int date,
                        const char *out)
@@ -196,11 +205,7 @@ int main_model(int argc, char *argv[])
         case OPT_NO_SHRINK: mo.shrink = 0; break;
         case OPT_NO_SCALE: mo.scale = 0; break;
         case OPT_OUTLIER_P:
-            if (vw_parse_double(optarg, &mo.outlier_p) != 0 || !(mo.outlier_p >= 0 && mo.outlier_p < 1)) {
-                vw_error("--normal-outlier-p takes a number in [0, 1), not '%s'", optarg);
-                ret = VW_EXIT_USAGE;
-                goto out;
-            }
+            if (parse_outlier_p(optarg, &mo.outlier_p)) { ret = VW_EXIT_USAGE; goto out; }
             break;
         case 'o': out = optarg; break;
         case OPT_DATE: date = 1; break;
