@@ -461,7 +461,10 @@ size_t vw_report_track_params(const vw_track_opt_t *o, const char **keys, char v
     keys[n] = "truncal";
     snprintf(vals[n++], 64, "%.63s", o->truncal ? o->truncal : "none");
     keys[n] = "CH: patients low and flat from baseline";
-    snprintf(vals[n++], 64, o->ch_patients > 0 ? "%d" : "off", o->ch_patients);
+    if (o->ch_patients > 0)
+        snprintf(vals[n++], 64, "%d", o->ch_patients);
+    else
+        snprintf(vals[n++], 64, "off");
     keys[n] = "CH: highest VAF";
     snprintf(vals[n++], 64, "%g", o->ch_max_vaf);
     return n;
