@@ -123,7 +123,7 @@ static int observe(engine_t *e, const bam1_t *b, const bound_t *bt, int rev, int
         /* a read aligned in one block (soft clips aside): the query position
          * follows from the reference position; else the CIGAR walk */
         int qp;
-        if (e->cur_qoff >= 0) {
+        if (e->cur_qoff >= 0 && !count_general_only) {
             qp = (int)(rb - b->core.pos) + e->cur_qoff;
         } else {
             map_ref_range(b, rb, re, e->qpos, &ins);
@@ -207,9 +207,12 @@ static int observe(engine_t *e, const bam1_t *b, const bound_t *bt, int rev, int
     return push_obs(e, bt->ti, code, 0, rev, mq);
 }
 
+int count_general_only = 0;
+
 /* The query position of the read's first aligned base when its CIGAR is one
- * M/=/X block between optional soft clips, else -1. */
-static int one_block_offset(const bam1_t *b)
+ * M/=/X block between optional soft clips (then *end is set to the end of
+ * the block), else -1. */
+static int one_block_offset(const bam1_t *b, hts_pos_t *end)
 {
     const uint32_t *cig = bam_get_cigar(b);
     uint32_t n = b->core.n_cigar, k = 0;
@@ -220,16 +223,36 @@ static int one_block_offset(const bam1_t *b)
     }
     if (k >= n || (bam_cigar_type(bam_cigar_op(cig[k])) & 3) != 3) /* consumes query and reference */
         return -1;
+    hts_pos_t len = bam_cigar_oplen(cig[k]);
+    if (len == 0 || (b->core.flag & BAM_FUNMAP)) /* bam_endpos() says pos + 1 for these */
+        return -1;
     k++;
     if (k < n && bam_cigar_op(cig[k]) == BAM_CSOFT_CLIP)
         k++;
-    return k == n ? qoff : -1;
+    if (k != n)
+        return -1;
+    *end = b->core.pos + len;
+    return qoff;
 }
 
-/* Collects the observations of read 'b' at bound targets [lo, hi). */
-static int observe_read(engine_t *e, const bam1_t *b, hts_pos_t end, int lo, int hi)
+/* The allele of a read aligned in one block at SNV 'bt' (query position
+ * qp, from the block's start): the same observation as observe() makes,
+ * without its per-target setup.  Returns 0 or -ENOMEM. */
+static inline int observe_snv(engine_t *e, const bam1_t *b, const bound_t *bt, int qp, int rev, int mq)
 {
-    hts_pos_t pos = b->core.pos;
+    int bq = qual_at(b, qp);
+    if (bq < e->opt->min_bq)
+        return 0;
+    int nib = bam_seqi(bam_get_seq(b), qp);
+    uint32_t code = nib == bt->ref_nib ? CODE_REF : nib == bt->alt_nib ? CODE_ALT : (uint32_t)(CODE_BASE0 + nib);
+    return push_obs(e, bt->ti, code, bq, rev, mq);
+}
+
+/* Collects the observations of read 'b' at bound targets [lo, hi); sets
+ * *ret_end to the read's reference end. */
+static int observe_read(engine_t *e, const bam1_t *b, hts_pos_t *ret_end, int lo, int hi)
+{
+    hts_pos_t pos = b->core.pos, end;
     e->n_obs = 0;
     /* first target with span_beg >= pos: a cursor that only moves forward
      * while reads come in position order within one range [lo, hi) */
@@ -246,11 +269,19 @@ static int observe_read(engine_t *e, const bam1_t *b, hts_pos_t end, int lo, int
     if ((flag & BAM_FPAIRED) && (flag & BAM_FREAD2))
         rev = !rev;
     int mq = b->core.qual;
-    e->cur_qoff = one_block_offset(b);
+    e->cur_qoff = one_block_offset(b, &end);
+    if (e->cur_qoff < 0)
+        end = bam_endpos(b);
+    *ret_end = end;
+    /* the usual read (one block, not a duplex consensus with per-base
+     * depths) at an SNV: the query position follows from the start */
+    int fast = e->cur_qoff >= 0 && !(e->cur_ad && e->cur_bd) && !count_general_only;
     for (int i = l; i < hi && e->bt[i].span_beg < end; i++) {
-        if (e->bt[i].span_end > end)
+        const bound_t *bt = &e->bt[i];
+        if (bt->span_end > end)
             continue;
-        int ret = observe(e, b, &e->bt[i], rev, mq);
+        int ret = fast && bt->snv ? observe_snv(e, b, bt, (int)(bt->span_beg - pos) + e->cur_qoff, rev, mq)
+                                  : observe(e, b, bt, rev, mq);
         if (ret < 0)
             return ret;
     }
@@ -306,8 +337,8 @@ int count_process(engine_t *e, const bam1_t *b, int lo, int hi, uint64_t h)
         return ret;
     if (o->unit == VW_UNIT_MOLECULE && e->consensus == 0 && (ret = count_mol_flush(e, c->tid, c->pos)) < 0)
         return ret;
-    hts_pos_t end = bam_endpos(b);
-    if ((ret = observe_read(e, b, end, lo, hi)) < 0)
+    hts_pos_t end;
+    if ((ret = observe_read(e, b, &end, lo, hi)) < 0)
         return ret;
     if (e->n_obs == 0)
         return 0;

@@ -89,6 +89,8 @@ typedef struct {
     int32_t ti;        /* index in the target set */
     int32_t tid;
     hts_pos_t span_beg, span_end; /* reference span the read must cover */
+    uint8_t snv;       /* 1: an SNV, whose allele a read in one block gives without a CIGAR walk */
+    uint8_t ref_nib, alt_nib; /* SNV: the 4-bit BAM codes of REF and ALT (16: no code spells it) */
 } bound_t;
 
 /* A region read through the index: its bound targets [lo, hi) and
@@ -196,6 +198,9 @@ int count_spill_merge(spill_run_t *runs, int n, spill_run_t *out, const char *pa
 
 /* count_obs.c */
 int count_process(engine_t *e, const bam1_t *b, int lo, int hi, uint64_t h);
+/* 1: every read takes the general path (CIGAR walk per target), for tests
+ * that compare it with the fast paths; 0 (the default): fast paths on. */
+extern int count_general_only;
 
 /* count_loop.c: counts the reads of a (through idx unless a->stream) into
  * e->out.  Logs on failure; returns 0 or a negative code. */
