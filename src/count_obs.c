@@ -123,7 +123,7 @@ static int observe(engine_t *e, const bam1_t *b, const bound_t *bt, int rev, int
         /* a read aligned in one block (soft clips aside): the query position
          * follows from the reference position; else the CIGAR walk */
         int qp;
-        if (e->cur_qoff >= 0 && !count_general_only) {
+        if (e->cur_qoff >= 0) {
             qp = (int)(rb - b->core.pos) + e->cur_qoff;
         } else {
             map_ref_range(b, rb, re, e->qpos, &ins);
@@ -207,8 +207,6 @@ static int observe(engine_t *e, const bam1_t *b, const bound_t *bt, int rev, int
     return push_obs(e, bt->ti, code, 0, rev, mq);
 }
 
-int count_general_only = 0;
-
 /* The query position of the read's first aligned base when its CIGAR is one
  * M/=/X block between optional soft clips (then *end is set to the end of
  * the block), else -1. */
@@ -269,13 +267,13 @@ static int observe_read(engine_t *e, const bam1_t *b, hts_pos_t *ret_end, int lo
     if ((flag & BAM_FPAIRED) && (flag & BAM_FREAD2))
         rev = !rev;
     int mq = b->core.qual;
-    e->cur_qoff = one_block_offset(b, &end);
+    e->cur_qoff = count_general_only ? -1 : one_block_offset(b, &end);
     if (e->cur_qoff < 0)
         end = bam_endpos(b);
     *ret_end = end;
     /* the usual read (one block, not a duplex consensus with per-base
      * depths) at an SNV: the query position follows from the start */
-    int fast = e->cur_qoff >= 0 && !(e->cur_ad && e->cur_bd) && !count_general_only;
+    int fast = e->cur_qoff >= 0 && !(e->cur_ad && e->cur_bd);
     for (int i = l; i < hi && e->bt[i].span_beg < end; i++) {
         const bound_t *bt = &e->bt[i];
         if (bt->span_end > end)

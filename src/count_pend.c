@@ -150,7 +150,8 @@ int count_flush_pending(engine_t *e, int tid, hts_pos_t pos)
 {
     int ret;
     /* the usual case: the stream has not moved since the last read */
-    if (tid == e->wheel_tid && pos == e->wheel_pos && tid >= 0 && (e->n_runs == 0 || e->spill_next > pos))
+    if (tid == e->wheel_tid && pos == e->wheel_pos && tid >= 0 && (e->n_runs == 0 || e->spill_next > pos)
+        && !count_general_only)
         return 0;
     if (e->n_waiting == 0 && e->n_runs == 0) {
         e->wheel_tid = tid;
