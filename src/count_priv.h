@@ -198,7 +198,7 @@ int count_spill_merge(spill_run_t *runs, int n, spill_run_t *out, const char *pa
 
 /* count_obs.c */
 int count_process(engine_t *e, const bam1_t *b, int lo, int hi, uint64_t h);
-/* 1: every read takes the general paths (a CIGAR walk per target, the
+/* (count_tally.c) 1: every read takes the general paths (a CIGAR walk per target, the
  * merge for a read alone, the wheel checked at every read), for tests that
  * compare them with the fast paths; 0 (the default): fast paths on.  Set
  * it only while no count runs. */
