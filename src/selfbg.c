@@ -250,9 +250,31 @@ static inline void add_block(vw_selfwin_t *w, hts_pos_t off, const uint8_t *seq,
     add_each(w, off + i, seq, qual, qp + i, len - i, minq);
 }
 
+/* The query position of the first base of a read aligned in one M/=/X
+ * block between optional soft clips, and the block's reference end in
+ * *end; -1 for other CIGARs (and an empty block). */
+static inline int one_block(const bam1_t *b, hts_pos_t *end)
+{
+    const uint32_t *cig = bam_get_cigar(b);
+    uint32_t n = b->core.n_cigar, k = 0;
+    int q0 = 0;
+    if (n > 0 && bam_cigar_op(cig[0]) == BAM_CSOFT_CLIP) {
+        q0 = (int)bam_cigar_oplen(cig[0]);
+        k = 1;
+    }
+    if (k >= n || bam_cigar_type(bam_cigar_op(cig[k])) != 3 || bam_cigar_oplen(cig[k]) == 0)
+        return -1;
+    *end = b->core.pos + bam_cigar_oplen(cig[k]);
+    k++;
+    if (k < n && bam_cigar_op(cig[k]) == BAM_CSOFT_CLIP)
+        k++;
+    return k == n ? q0 : -1;
+}
+
 /* One walk of the read's CIGAR: each aligned block is cut at the window
  * bounds, and the bases of each piece inside a window are added in one
- * tight loop (add_block). */
+ * tight loop (add_block).  A read in one block (nearly all) goes straight
+ * to the windows its block meets. */
 void vw_selfbg_add_read(const bam1_t *b, vw_selfwin_t *w, int n, int *cur, int min_bq)
 {
     const bam1_core_t *c = &b->core;
@@ -271,8 +293,23 @@ void vw_selfbg_add_read(const bam1_t *b, vw_selfwin_t *w, int n, int *cur, int m
     if (no_qual && min_bq > 0)
         return;
     const uint8_t *q_or_null = no_qual || min_bq <= 0 ? NULL : qual;
-    const uint32_t *cig = bam_get_cigar(b);
     const uint8_t *seq = bam_get_seq(b);
+    hts_pos_t re;
+    int q0 = one_block(b, &re);
+    if (q0 >= 0) { /* windows are sorted and apart: those from k on that begin before re */
+        for (; k < n && w[k].tid == c->tid && w[k].beg < re; k++) {
+            hts_pos_t a = c->pos > w[k].beg ? c->pos : w[k].beg, e = re < w[k].end ? re : w[k].end;
+            int qa = q0 + (int)(a - c->pos), len = (int)(e - a);
+            if (len > c->l_qseq - qa) /* a CIGAR longer than SEQ */
+                len = c->l_qseq - qa;
+            if (len > 0)
+                add_block(&w[k], a - w[k].beg, seq, q_or_null, qa, len, min_bq);
+            if (w[k].end >= re)
+                break;
+        }
+        return;
+    }
+    const uint32_t *cig = bam_get_cigar(b);
     hts_pos_t rp = c->pos;
     int qp = 0;
     for (uint32_t j = 0; j < c->n_cigar && k < n; j++) {
