@@ -267,7 +267,7 @@ static int observe_read(engine_t *e, const bam1_t *b, hts_pos_t *ret_end, int lo
     if ((flag & BAM_FPAIRED) && (flag & BAM_FREAD2))
         rev = !rev;
     int mq = b->core.qual;
-    e->cur_qoff = count_general_only ? -1 : one_block_offset(b, &end);
+    e->cur_qoff = __builtin_expect(count_general_only, 0) ? -1 : one_block_offset(b, &end);
     if (e->cur_qoff < 0)
         end = bam_endpos(b);
     *ret_end = end;

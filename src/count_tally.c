@@ -80,7 +80,7 @@ static int tally(engine_t *e, const obs_t *o, int fraglen)
 int count_commit(engine_t *e, const obs_t *a, int na, const obs_t *b, int nb, int fraglen)
 {
     int i = 0, j = 0, ret = 0;
-    if (nb == 0 && !count_general_only) { /* one read alone */
+    if (nb == 0) { /* one read alone (the loop below, without its merge tests) */
         for (; i < na && ret == 0; i++)
             ret = tally(e, &a[i], fraglen);
         return ret;
