@@ -331,7 +331,8 @@ int count_process(engine_t *e, const bam1_t *b, int lo, int hi, uint64_t h)
         e->consensus = bam_aux_get(b, "cD") != NULL;
     if (e->consensus == 1)
         count_cons_read(e, b);
-    if ((o->unit == VW_UNIT_FRAGMENT || e->consensus == 1) && (ret = count_flush_pending(e, c->tid, c->pos)) < 0)
+    if ((o->unit == VW_UNIT_FRAGMENT || e->consensus == 1) && !count_wheel_still(e, c->tid, c->pos)
+        && (ret = count_flush_pending(e, c->tid, c->pos)) < 0)
         return ret;
     if (o->unit == VW_UNIT_MOLECULE && e->consensus == 0 && (ret = count_mol_flush(e, c->tid, c->pos)) < 0)
         return ret;
@@ -361,18 +362,18 @@ int count_process(engine_t *e, const bam1_t *b, int lo, int hi, uint64_t h)
     }
     if (paired && c->mpos >= c->pos && c->mpos < end && c->mpos - c->pos < WHEEL) {
         /* targets before the mate's start cannot be covered by the mate:
-         * count them now (obs are in target order, not position order) */
+         * count them now (obs follow the bound targets, in order of the
+         * first position they span: those are the first ones) */
         int k = 0, n = e->n_obs;
-        for (int i = 0; i < n; i++) {
-            if (e->span_beg[e->obs[i].ti] < c->mpos) {
-                if ((ret = count_commit(e, &e->obs[i], 1, NULL, 0, fl)) < 0)
-                    return ret;
-            } else {
-                e->obs[k++] = e->obs[i];
-            }
+        while (k < n && e->span_beg[e->obs[k].ti] < c->mpos)
+            k++;
+        if (k > 0) {
+            if ((ret = count_commit(e, e->obs, k, NULL, 0, fl)) < 0)
+                return ret;
+            memmove(e->obs, e->obs + k, (size_t)(n - k) * sizeof(obs_t));
         }
-        e->n_obs = k;
-        return k > 0 ? count_pend_add(e, b, fl, h) : 0;
+        e->n_obs = n - k;
+        return n > k ? count_pend_add(e, b, fl, h) : 0;
     }
     return count_commit(e, e->obs, e->n_obs, NULL, 0, fl);
 }

@@ -155,9 +155,7 @@ static int spill_reload(engine_t *e, hts_pos_t pos);
 int count_flush_pending(engine_t *e, int tid, hts_pos_t pos)
 {
     int ret;
-    /* the usual case: the stream has not moved since the last read */
-    if (tid == e->wheel_tid && pos == e->wheel_pos && tid >= 0 && (e->n_runs == 0 || e->spill_next > pos)
-        && !count_general_only)
+    if (count_wheel_still(e, tid, pos))
         return 0;
     if (e->n_waiting == 0 && e->n_runs == 0) {
         e->wheel_tid = tid;

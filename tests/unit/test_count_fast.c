@@ -1,8 +1,8 @@
 /* test_count_fast.c -- the counting engine's fast paths (the SNV allele of
- * a read aligned in one block, a read committed alone, the wheel left alone
- * while the stream stands still) against its general paths (a CIGAR walk
- * per target, the merge, the wheel checked at every read), which the other
- * count tests check against hand counts and samtools.
+ * a read aligned in one block, the wheel left alone while the stream
+ * stands still) against its general paths (a CIGAR walk per target, the
+ * wheel checked at every read), which the other count tests check against
+ * hand counts and samtools.
  *
  * Random reads, seeded: pairs with overlapping and distant mates, soft and
  * hard clips, insertions, deletions, skips, =/X blocks, N bases, low and
