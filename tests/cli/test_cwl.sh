@@ -139,6 +139,27 @@ done
     || bad "targets + swgs: tables differ from run's"
 grep -q 'class="patient-level"' "$O/report/patients/P1.html" && ok "the report's patient-level panel (call's patient table)" \
     || bad "no patient-level panel"
+# run.cwl on the same sheet with its files under tc/ (the data folder staged beside it): the
+# targets and swgs columns read by run itself
+awk -F'\t' -v OFS='\t' 'NR > 1 { $4 = "tc/" $4; if ($6 != "") $6 = "tc/" $6; $7 = "tc/" $7 } { print }' "$T/tc/cohort.tsv" >"$T/tc_sheet.tsv"
+# (files inside the staged data folder are not given again as File inputs: cwltool stages them twice)
+cp "$T/tc/events.tsv" "$T/tc_events.tsv" && cp "$T/tc/gc.wig" "$T/tc_gc.wig"
+cat >"$T/tc_run.yml" <<EOJ
+sheet: {class: File, path: $T/tc_sheet.tsv}
+data: {class: Directory, path: $T/tc}
+events: {class: File, path: $T/tc_events.tsv}
+genome_gc: {class: File, path: $T/tc_gc.wig}
+EOJ
+if (cd "$T" && $CW --outdir "$T/tcr" "$SRC/docs/workflows/cwl/run.cwl" tc_run.yml >tcr.json 2>tcr.log); then
+    same=1
+    for k in calls.tsv patient.tsv series.tsv leadtime.tsv genome.tsv genome_series.tsv; do
+        cmp -s "$T/tcr/vafwatch-run/vafwatch.$k" "$R/vafwatch.$k" || { same=0; echo "    differs: $k"; }
+    done
+    [ $same = 1 ] && ok "run.cwl with targets and swgs columns: calls, patient, series, leadtime, genome tables equal run's" \
+        || bad "run.cwl with targets and swgs: tables differ"
+else
+    bad "cwltool run.cwl with targets and swgs"; tail -5 "$T/tcr.log"
+fi
 # molecules: count_args, a model of every class and --class duplex, as run -m MODEL --class duplex
 U=$T/umi
 cat >"$U/job.yml" <<EOJ
@@ -158,6 +179,23 @@ if (cd "$U" && $CW --outdir "$U/wf" "$SRC/docs/workflows/cwl/vafwatch.cwl" job.y
     ok "molecules, model and evidence_class duplex: the calls (but for call's #evidence_class lines) and series equal run --class duplex's"
 else
     bad "vafwatch.cwl with evidence_class"; tail -5 "$U/wf.log"
+fi
+# run.cwl with model and evidence_class (the sheet's files under umi/)
+awk -F'\t' -v OFS='\t' 'NR > 1 { $4 = "umi/" $4 } { print }' "$U/sheet.tsv" >"$T/umi_sheet.tsv"
+cp "$U/events.tsv" "$T/umi_events.tsv" && cp "$U/pon.tsv" "$T/umi_pon.tsv"
+cat >"$T/umi_run.yml" <<EOJ
+sheet: {class: File, path: $T/umi_sheet.tsv}
+data: {class: Directory, path: $U}
+events: {class: File, path: $T/umi_events.tsv}
+model: {class: File, path: $T/umi_pon.tsv}
+evidence_class: duplex
+extra_args: [--no-builtin, -T, $U/d3.targets.tsv, --count-unit, molecule]
+EOJ
+if (cd "$T" && $CW --outdir "$T/umr" "$SRC/docs/workflows/cwl/run.cwl" umi_run.yml >umr.json 2>umr.log) \
+    && cmp -s "$T/umr/vafwatch-run/vafwatch.calls.tsv" "$U/run.out/vafwatch.calls.tsv"; then
+    ok "run.cwl with model and evidence_class duplex: the calls of run --class duplex"
+else
+    bad "run.cwl with evidence_class"; tail -5 "$T/umr.log"
 fi
 echo "# $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
