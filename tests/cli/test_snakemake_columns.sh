@@ -21,8 +21,9 @@ if ! command -v snakemake >/dev/null; then
 fi
 mkdir -p "$W"
 W=$(cd "$W" && pwd)
-VW=$(cd "$(dirname "$VW")" && pwd)/$(basename "$VW")
-bash "$SRC/tests/cli/snakemake_cwl_cohort.sh" "$VW" "$SIM" "$GSIM" "$W" || { ko "the cohorts"; finish; }
+abs() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
+VW=$(abs "$VW") SIM=$(abs "$SIM") GSIM=$(abs "$GSIM")
+bash "$SRC/tests/cli/snakemake_cwl_cohort.sh" "$VW" "$SIM" "$GSIM" "$W" || { ko "the cohorts"; finish; exit 1; }
 SMK="snakemake -s $SRC/docs/workflows/snakemake/Snakefile --cores 2"
 
 # -- the sheet's targets and swgs columns ---------------------------------------------------
@@ -35,7 +36,7 @@ printf 'sheet: %s\nevents: %s\noutdir: results\nname: cohort\nvafwatch: %s\nthre
 if (cd "$C/smk" && $SMK --configfile config.yaml -p >log.txt 2>&1); then
     ok "snakemake on a sheet with targets and swgs columns"
 else
-    tail -20 "$C/smk/log.txt"; ko "snakemake failed"; finish
+    tail -20 "$C/smk/log.txt"; ko "snakemake failed"; finish; exit 1
 fi
 O=$C/smk/results
 n=$(grep -cE "cnv --genome -t 1 --gc $C/gc.wig +--sheet $C/cohort.tsv -s " "$C/smk/log.txt")
@@ -72,6 +73,15 @@ for x, y in zip(a[1:], b[1:]):
 assert n_tf > 0
 PY
 else ko "series differs beyond the TF clone fractions"; fi
+# normal rows with a swgs file are the genome-wide panel of normals of every patient's job (as run;
+# cnv --genome --pon against run: tests/cli/test_run_genome.sh), and are not fitted themselves
+cp "$C/cohort.tsv" "$C/normals.tsv"
+printf 'P1\tN1\t2023-12-01\tP1_d0.bam\tnormal\t\tP2_d0.wig\nP2\tN2\t2023-12-01\tP2_d0.bam\tnormal\t\tP1_d2.wig\n' >>"$C/normals.tsv"
+sed "s|^sheet: .*|sheet: $C/normals.tsv|; s|^outdir: .*|outdir: normals|" "$C/smk/config.yaml" >"$C/smk/normals.yaml"
+(cd "$C/smk" && $SMK --configfile normals.yaml -n -p >normals.txt 2>&1)
+n=$(grep -cE -- "--pon $C/P2_d0.wig --pon $C/P1_d2.wig +--sheet $C/normals.tsv -s P[12]_d0,P[12]_d1(,P1_d2)? " "$C/smk/normals.txt")
+[ "$n" = 2 ] && ! grep -qE -- "cnv --genome .*-s [^ ]*N[12]" "$C/smk/normals.txt" && ok "the normal rows' swgs files: --pon of each genome job" \
+    || ko "genome PoN from the normal rows: $n jobs"
 if (cd "$C/smk" && $SMK --configfile config.yaml -n 2>&1 | grep -q "Nothing to be done"); then
     ok "a re-run has nothing to do"
 else
@@ -87,7 +97,7 @@ printf 'count_args: "--no-builtin -T %s --count-unit molecule"\n' "$U/d3.targets
 if (cd "$U/smk" && $SMK --configfile config.yaml -p >log.txt 2>&1); then
     ok "snakemake with model and class"
 else
-    tail -20 "$U/smk/log.txt"; ko "snakemake with class failed"; finish
+    tail -20 "$U/smk/log.txt"; ko "snakemake with class failed"; finish; exit 1
 fi
 O=$U/smk/results
 R=$U/run.out
