@@ -20,6 +20,11 @@ command -v cwltool >/dev/null || { echo "SKIP: cwltool not installed (scripts/in
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 export PATH="$B/src:$PATH" SOURCE_DATE_EPOCH=1700000000
+valid=1
+for f in "$SRC"/docs/workflows/cwl/*.cwl; do
+    cwltool --validate "$f" >"$T/validate.log" 2>&1 || { valid=0; echo "    invalid: $(basename "$f")"; tail -3 "$T/validate.log"; }
+done
+[ $valid = 1 ] && ok "cwltool --validate: every CWL description" || bad "cwltool --validate"
 C=$T/cohort
 mkdir -p "$C/recipes" "$C/sim"
 python3 "$SRC/testdata/cohort/make_cohort.py" --outdir "$C" --recipes "$C/recipes" >/dev/null
