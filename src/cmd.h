@@ -189,6 +189,8 @@ enum {
     VW_OPT_TRACK_CNV,
     VW_OPT_TRACK_SHEET,
     VW_OPT_TRACK_RULE,
+    VW_OPT_TRACK_CH_PATIENTS,
+    VW_OPT_TRACK_CH_MAX_VAF,
     VW_OPT_TRACK_LAST
 };
 #define VW_OPT_TRACK_LONG                                           \
@@ -197,7 +199,9 @@ enum {
     {"rule", required_argument, NULL, VW_OPT_TRACK_RULE},           \
     {"emergence-alpha", required_argument, NULL, VW_OPT_TRACK_ALPHA}, \
     {"cusum-k", required_argument, NULL, VW_OPT_TRACK_CUSUM_K},     \
-    {"truncal", required_argument, NULL, VW_OPT_TRACK_TRUNCAL}
+    {"truncal", required_argument, NULL, VW_OPT_TRACK_TRUNCAL},     \
+    {"ch-patients", required_argument, NULL, VW_OPT_TRACK_CH_PATIENTS}, \
+    {"ch-max-vaf", required_argument, NULL, VW_OPT_TRACK_CH_MAX_VAF}
 /* Prints the Input and Emergence help sections. */
 void vw_cmd_track_help(FILE *fp);
 /* Handles one shared option; returns 1 if it was one, *ret_exit as vw_cmd_common(). */

@@ -15,7 +15,7 @@
 #include "vafwatch/model.h"
 #include "cmd.h"
 
-enum { OPT_VAFMAX = VW_OPT_CMD_FIRST, OPT_NOISY2, OPT_NOISY1, OPT_DATE, OPT_MIN_NDEPTH, OPT_NO_SHRINK, OPT_NO_SCALE };
+enum { OPT_VAFMAX = VW_OPT_CMD_FIRST, OPT_NOISY2, OPT_NOISY1, OPT_DATE, OPT_MIN_NDEPTH, OPT_NO_SHRINK, OPT_NO_SCALE, OPT_OUTLIER_P };
 
 static void usage(FILE *fp)
 {
@@ -54,6 +54,9 @@ static void usage(FILE *fp)
             "      --no-scale           no error level per normal (with 8 normals or more each\n"
             "                           normal's level is divided out and 'call' rescales each\n"
             "                           sample by its own: docs/calling.md)\n"
+            "      --normal-outlier-p FLOAT  leave a normal out of a site where its count is above\n"
+            "                           the site's other normals at p < FLOAT / normals (its own\n"
+            "                           variant: CH, germline); 0: never [%g]\n"
             "Output:\n"
             "  -o, --output FILE        model file (TSV with '##' provenance lines) [required]\n"
             "      --date               write today's date into the provenance (not reproducible)\n"
@@ -61,7 +64,7 @@ static void usage(FILE *fp)
             VW_OPT_COMMON_HELP
             "\n"
             "The model file format is described in docs/calling.md.\n\n",
-            d.min_mq, d.min_bq, fl ? fl : "", m.fit.vaf_max, m.noisy_frac2, m.noisy_frac1, m.min_depth);
+            d.min_mq, d.min_bq, fl ? fl : "", m.fit.vaf_max, m.noisy_frac2, m.noisy_frac1, m.min_depth, m.outlier_p);
     free(fl);
 }
 
@@ -69,6 +72,15 @@ static int parse_frac(const char *name, const char *arg, double lo_excl, double 
 {
     if (vw_parse_double(arg, v) != 0 || !(*v > lo_excl && *v <= hi)) {
         vw_error("--%s takes a number in (%g, %g], not '%s'", name, lo_excl, hi, arg);
+        return -1;
+    }
+    return 0;
+}
+
+static int parse_outlier_p(const char *arg, double *v)
+{
+    if (vw_parse_double(arg, v) != 0 || !(*v >= 0 && *v < 1)) {
+        vw_error("--normal-outlier-p takes a number in [0, 1), not '%s'", arg);
         return -1;
     }
     return 0;
@@ -129,6 +141,7 @@ int main_model(int argc, char *argv[])
         {"min-normal-depth", required_argument, NULL, OPT_MIN_NDEPTH},
         {"no-shrink", no_argument, NULL, OPT_NO_SHRINK},
         {"no-scale", no_argument, NULL, OPT_NO_SCALE},
+        {"normal-outlier-p", required_argument, NULL, OPT_OUTLIER_P},
         {"output", required_argument, NULL, 'o'},
         {"date", no_argument, NULL, OPT_DATE},
         VW_OPT_THREADS_LONG,
@@ -191,6 +204,9 @@ int main_model(int argc, char *argv[])
             break;
         case OPT_NO_SHRINK: mo.shrink = 0; break;
         case OPT_NO_SCALE: mo.scale = 0; break;
+        case OPT_OUTLIER_P:
+            if (parse_outlier_p(optarg, &mo.outlier_p)) { ret = VW_EXIT_USAGE; goto out; }
+            break;
         case 'o': out = optarg; break;
         case OPT_DATE: date = 1; break;
         case 't':

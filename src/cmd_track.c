@@ -30,8 +30,11 @@ void vw_cmd_track_help(FILE *fp)
             "      --emergence-alpha FLOAT  strict, cusum: false emergence per patient [%g]\n"
             "      --cusum-k FLOAT      CUSUM reference value (normal units) [%g]\n"
             "      --truncal ID         target id of a truncal mutation: report clone fraction =\n"
-            "                           VAF / truncal VAF per draw [none]\n",
-            vw_track_rule_name(d.rule), d.alpha, d.cusum_k);
+            "                           VAF / truncal VAF per draw [none]\n"
+            "      --ch-patients INT    a variant low and flat from the baseline draw in at least INT\n"
+            "                           patients is CH? in each of them (0: off) [%d]\n"
+            "      --ch-max-vaf FLOAT   'low' of that rule: VAF <= FLOAT at every draw [%g]\n",
+            vw_track_rule_name(d.rule), d.alpha, d.cusum_k, d.ch_patients, d.ch_max_vaf);
 }
 
 int vw_cmd_track_opt(int c, const char *arg, vw_track_opt_t *o, const char **sheet,
@@ -67,6 +70,24 @@ int vw_cmd_track_opt(int c, const char *arg, vw_track_opt_t *o, const char **she
         }
         return 1;
     case VW_OPT_TRACK_TRUNCAL: o->truncal = arg; return 1;
+    case VW_OPT_TRACK_CH_PATIENTS: {
+        long n;
+        if (vw_parse_long(arg, &n) != 0 || n < 0 || n > 1000000) {
+            vw_error("--ch-patients takes a whole number from 0 (off) up, not '%s'", arg);
+            *ret_exit = VW_EXIT_USAGE;
+        } else {
+            o->ch_patients = (int)n;
+        }
+        return 1;
+    }
+    case VW_OPT_TRACK_CH_MAX_VAF:
+        if (vw_parse_double(arg, &v) != 0 || !(v > 0 && v <= 1)) {
+            vw_error("--ch-max-vaf takes a fraction in (0, 1], not '%s'", arg);
+            *ret_exit = VW_EXIT_USAGE;
+        } else {
+            o->ch_max_vaf = v;
+        }
+        return 1;
     default: return 0;
     }
 }

@@ -53,6 +53,17 @@ static int bound_cmp(const void *a, const void *b)
     return (x->ti > y->ti) - (x->ti < y->ti);
 }
 
+/* The 4-bit BAM code whose upper-case letter is c (the one the allele of a
+ * read is compared with), or 16 when none is. */
+static uint8_t nt16_of(char c)
+{
+    static const char nt16_upper[] = "=ACMGRSVTWYHKDBN";
+    for (int i = 0; i < 16; i++)
+        if (nt16_upper[i] == c)
+            return (uint8_t)i;
+    return 16;
+}
+
 /* Binds targets to the header: tids, spans, per-tid ranges. */
 static int bind_targets(engine_t *e, const sam_hdr_t *h)
 {
@@ -85,6 +96,9 @@ static int bind_targets(engine_t *e, const sam_hdr_t *h)
         bound_t *b = &e->bt[i];
         b->ti = i;
         b->tid = tid;
+        b->snv = t->kind == VW_KIND_SNV;
+        b->ref_nib = b->snv ? nt16_of(t->ref[0]) : 16;
+        b->alt_nib = b->snv ? nt16_of(t->alt[0]) : 16;
         if (t->kind == VW_KIND_SNV || t->kind == VW_KIND_MNV) {
             b->span_beg = t->beg;
             b->span_end = t->beg + (hts_pos_t)strlen(t->ref);

@@ -208,8 +208,9 @@ static int observe(engine_t *e, const bam1_t *b, const bound_t *bt, int rev, int
 }
 
 /* The query position of the read's first aligned base when its CIGAR is one
- * M/=/X block between optional soft clips, else -1. */
-static int one_block_offset(const bam1_t *b)
+ * M/=/X block between optional soft clips (then *end is set to the end of
+ * the block), else -1. */
+static int one_block_offset(const bam1_t *b, hts_pos_t *end)
 {
     const uint32_t *cig = bam_get_cigar(b);
     uint32_t n = b->core.n_cigar, k = 0;
@@ -220,16 +221,36 @@ static int one_block_offset(const bam1_t *b)
     }
     if (k >= n || (bam_cigar_type(bam_cigar_op(cig[k])) & 3) != 3) /* consumes query and reference */
         return -1;
+    hts_pos_t len = bam_cigar_oplen(cig[k]);
+    if (len == 0 || (b->core.flag & BAM_FUNMAP)) /* bam_endpos() says pos + 1 for these */
+        return -1;
     k++;
     if (k < n && bam_cigar_op(cig[k]) == BAM_CSOFT_CLIP)
         k++;
-    return k == n ? qoff : -1;
+    if (k != n)
+        return -1;
+    *end = b->core.pos + len;
+    return qoff;
 }
 
-/* Collects the observations of read 'b' at bound targets [lo, hi). */
-static int observe_read(engine_t *e, const bam1_t *b, hts_pos_t end, int lo, int hi)
+/* The allele of a read aligned in one block at SNV 'bt' (query position
+ * qp, from the block's start): the same observation as observe() makes,
+ * without its per-target setup.  Returns 0 or -ENOMEM. */
+static inline int observe_snv(engine_t *e, const bam1_t *b, const bound_t *bt, int qp, int rev, int mq)
 {
-    hts_pos_t pos = b->core.pos;
+    int bq = qual_at(b, qp);
+    if (bq < e->opt->min_bq)
+        return 0;
+    int nib = bam_seqi(bam_get_seq(b), qp);
+    uint32_t code = nib == bt->ref_nib ? CODE_REF : nib == bt->alt_nib ? CODE_ALT : (uint32_t)(CODE_BASE0 + nib);
+    return push_obs(e, bt->ti, code, bq, rev, mq);
+}
+
+/* Collects the observations of read 'b' at bound targets [lo, hi); sets
+ * *ret_end to the read's reference end. */
+static int observe_read(engine_t *e, const bam1_t *b, hts_pos_t *ret_end, int lo, int hi)
+{
+    hts_pos_t pos = b->core.pos, end;
     e->n_obs = 0;
     /* first target with span_beg >= pos: a cursor that only moves forward
      * while reads come in position order within one range [lo, hi) */
@@ -246,11 +267,19 @@ static int observe_read(engine_t *e, const bam1_t *b, hts_pos_t end, int lo, int
     if ((flag & BAM_FPAIRED) && (flag & BAM_FREAD2))
         rev = !rev;
     int mq = b->core.qual;
-    e->cur_qoff = one_block_offset(b);
+    e->cur_qoff = __builtin_expect(count_general_only, 0) ? -1 : one_block_offset(b, &end);
+    if (e->cur_qoff < 0)
+        end = bam_endpos(b);
+    *ret_end = end;
+    /* the usual read (one block, not a duplex consensus with per-base
+     * depths) at an SNV: the query position follows from the start */
+    int fast = e->cur_qoff >= 0 && !(e->cur_ad && e->cur_bd);
     for (int i = l; i < hi && e->bt[i].span_beg < end; i++) {
-        if (e->bt[i].span_end > end)
+        const bound_t *bt = &e->bt[i];
+        if (bt->span_end > end)
             continue;
-        int ret = observe(e, b, &e->bt[i], rev, mq);
+        int ret = fast && bt->snv ? observe_snv(e, b, bt, (int)(bt->span_beg - pos) + e->cur_qoff, rev, mq)
+                                  : observe(e, b, bt, rev, mq);
         if (ret < 0)
             return ret;
     }
@@ -302,12 +331,13 @@ int count_process(engine_t *e, const bam1_t *b, int lo, int hi, uint64_t h)
         e->consensus = bam_aux_get(b, "cD") != NULL;
     if (e->consensus == 1)
         count_cons_read(e, b);
-    if ((o->unit == VW_UNIT_FRAGMENT || e->consensus == 1) && (ret = count_flush_pending(e, c->tid, c->pos)) < 0)
+    if ((o->unit == VW_UNIT_FRAGMENT || e->consensus == 1) && !count_wheel_still(e, c->tid, c->pos)
+        && (ret = count_flush_pending(e, c->tid, c->pos)) < 0)
         return ret;
     if (o->unit == VW_UNIT_MOLECULE && e->consensus == 0 && (ret = count_mol_flush(e, c->tid, c->pos)) < 0)
         return ret;
-    hts_pos_t end = bam_endpos(b);
-    if ((ret = observe_read(e, b, end, lo, hi)) < 0)
+    hts_pos_t end;
+    if ((ret = observe_read(e, b, &end, lo, hi)) < 0)
         return ret;
     if (e->n_obs == 0)
         return 0;
@@ -332,18 +362,18 @@ int count_process(engine_t *e, const bam1_t *b, int lo, int hi, uint64_t h)
     }
     if (paired && c->mpos >= c->pos && c->mpos < end && c->mpos - c->pos < WHEEL) {
         /* targets before the mate's start cannot be covered by the mate:
-         * count them now (obs are in target order, not position order) */
+         * count them now (obs follow the bound targets, in order of the
+         * first position they span: those are the first ones) */
         int k = 0, n = e->n_obs;
-        for (int i = 0; i < n; i++) {
-            if (e->span_beg[e->obs[i].ti] < c->mpos) {
-                if ((ret = count_commit(e, &e->obs[i], 1, NULL, 0, fl)) < 0)
-                    return ret;
-            } else {
-                e->obs[k++] = e->obs[i];
-            }
+        while (k < n && e->span_beg[e->obs[k].ti] < c->mpos)
+            k++;
+        if (k > 0) {
+            if ((ret = count_commit(e, e->obs, k, NULL, 0, fl)) < 0)
+                return ret;
+            memmove(e->obs, e->obs + k, (size_t)(n - k) * sizeof(obs_t));
         }
-        e->n_obs = k;
-        return k > 0 ? count_pend_add(e, b, fl, h) : 0;
+        e->n_obs = n - k;
+        return n > k ? count_pend_add(e, b, fl, h) : 0;
     }
     return count_commit(e, e->obs, e->n_obs, NULL, 0, fl);
 }

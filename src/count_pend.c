@@ -14,18 +14,24 @@
 /* ------------------------------------------------------------------ */
 /* Pending mates                                                       */
 
-/* Hash of a read name, 8 bytes at a time (multiply-xorshift mixing). */
+/* Hash of a read name, 8 bytes at a time (multiply-xorshift mixing); the
+ * last 8 bytes of a name of 8 or more are read as one word, overlapping
+ * the word before (no copy of a variable length). */
 uint64_t count_name_hash(const char *s)
 {
     size_t n = strlen(s);
-    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
-    for (; n >= 8; n -= 8, s += 8) {
-        memcpy(&w, s, 8);
-        h = (h ^ w) * 0xff51afd7ed558ccdULL;
-        h ^= h >> 32;
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w = 0;
+    if (n >= 8) {
+        const char *last = s + n - 8;
+        for (; s < last; s += 8) {
+            memcpy(&w, s, 8);
+            h = (h ^ w) * 0xff51afd7ed558ccdULL;
+            h ^= h >> 32;
+        }
+        memcpy(&w, last, 8);
+    } else {
+        memcpy(&w, s, n);
     }
-    w = 0;
-    memcpy(&w, s, n);
     h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
     /* final avalanche (MurmurHash3's fmix64): the table index takes the low
      * bits, which a multiply alone leaves dependent on the low input bits */
@@ -149,6 +155,8 @@ static int spill_reload(engine_t *e, hts_pos_t pos);
 int count_flush_pending(engine_t *e, int tid, hts_pos_t pos)
 {
     int ret;
+    if (count_wheel_still(e, tid, pos))
+        return 0;
     if (e->n_waiting == 0 && e->n_runs == 0) {
         e->wheel_tid = tid;
         e->wheel_pos = pos;

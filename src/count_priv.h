@@ -89,6 +89,8 @@ typedef struct {
     int32_t ti;        /* index in the target set */
     int32_t tid;
     hts_pos_t span_beg, span_end; /* reference span the read must cover */
+    uint8_t snv;       /* 1: an SNV, whose allele a read in one block gives without a CIGAR walk */
+    uint8_t ref_nib, alt_nib; /* SNV: the 4-bit BAM codes of REF and ALT (16: no code spells it) */
 } bound_t;
 
 /* A region read through the index: its bound targets [lo, hi) and
@@ -176,7 +178,21 @@ int count_mol_add(engine_t *e, const bam1_t *b);
 void count_cons_read(engine_t *e, const bam1_t *b);
 int count_mol_end(engine_t *e);
 
+/* (defined in count_tally.c) 1: every read takes the general paths (a
+ * CIGAR walk per target, the wheel checked at every read), for tests that
+ * compare them with the fast paths; 0 (the default): fast paths on.  Set
+ * it only while no count runs. */
+extern int count_general_only;
+
 /* count_pend.c */
+/* 1 when count_flush_pending(e, tid, pos) has nothing to do because the
+ * stream has not moved since the last read (the usual case, tested before
+ * the call). */
+static inline int count_wheel_still(const engine_t *e, int tid, hts_pos_t pos)
+{
+    return tid == e->wheel_tid && pos == e->wheel_pos && tid >= 0 && (e->n_runs == 0 || e->spill_next > pos)
+           && !__builtin_expect(count_general_only, 0);
+}
 uint64_t count_name_hash(const char *s);
 long count_tab_find(const engine_t *e, const char *name, uint64_t h);
 void count_tab_delete(engine_t *e, size_t i);

@@ -11,6 +11,8 @@
 
 #include "count_priv.h"
 
+int count_general_only = 0; /* (defined here, the lowest layer that reads it) */
+
 /* ------------------------------------------------------------------ */
 /* Tallying                                                            */
 
@@ -78,6 +80,11 @@ static int tally(engine_t *e, const obs_t *o, int fraglen)
 int count_commit(engine_t *e, const obs_t *a, int na, const obs_t *b, int nb, int fraglen)
 {
     int i = 0, j = 0, ret = 0;
+    if (nb == 0) { /* one read alone (the loop below, without its merge tests) */
+        for (; i < na && ret == 0; i++)
+            ret = tally(e, &a[i], fraglen);
+        return ret;
+    }
     while ((i < na || j < nb) && ret == 0) {
         if (j >= nb || (i < na && a[i].ti < b[j].ti)) {
             ret = tally(e, &a[i++], fraglen);

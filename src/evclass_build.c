@@ -38,6 +38,16 @@ static int take_sites(vw_model_t *model, vw_model_t *part, const char *cls)
     for (int i = 0; i < part->n; i++)
         if (!(part->s[i].ev_class = vw_strdup(cls)))
             return -ENOMEM;
+    /* the normals left out of a site (model.h), their site renumbered */
+    vw_model_outlier_t *o = realloc(model->out, ((size_t)model->n_out + (size_t)part->n_out + 1) * sizeof(*o));
+    if (!o)
+        return -ENOMEM;
+    model->out = o;
+    for (int i = 0; i < part->n_out; i++, model->n_out++, model->m_out = model->n_out) {
+        o[model->n_out] = part->out[i];
+        o[model->n_out].site += model->n;
+    }
+    part->n_out = 0;
     memcpy(model->s + model->n, part->s, (size_t)part->n * sizeof(*part->s));
     model->n += part->n;
     part->n = 0;

@@ -21,6 +21,7 @@ void vw_model_opt_init(vw_model_opt_t *opt)
     opt->rho_rel_min = 0.04;
     opt->shrink = 1;
     opt->scale = 1;
+    opt->outlier_p = 1e-6;
 }
 
 /* 1 when normal j's count at target i enters the error levels: assessed,
@@ -36,9 +37,10 @@ static int level_row(const vw_count_t *c, const vw_model_opt_t *opt, double e)
 
 /* Error level L_j of every normal (docs: vw_model_fit()) into lvl[] and
  * their between-sample variance into *ret_var (0: not scaled, fewer than
- * VW_MODEL_SCALE_MIN_NORMALS normals or fewer than 2 targets).  Returns 0 or -ENOMEM. */
+ * VW_MODEL_SCALE_MIN_NORMALS normals or fewer than 2 targets); keep[j * ts->n + i] == 0
+ * leaves normal j's count at site i out (a variant of that normal).  Returns 0 or -ENOMEM. */
 static int normal_levels(const vw_targets_t *ts, vw_sample_counts_t *const *normals, int n,
-                         const vw_model_opt_t *opt, double *lvl, double *ret_var)
+                         const vw_model_opt_t *opt, const char *keep, double *lvl, double *ret_var)
 {
     for (int j = 0; j < n; j++)
         lvl[j] = 1.0;
@@ -58,7 +60,7 @@ static int normal_levels(const vw_targets_t *ts, vw_sample_counts_t *const *norm
             double X = 0, D = 0;
             for (int j = 0; j < n; j++) {
                 const vw_count_t *c = &normals[j]->c[i];
-                if (level_row(c, opt, (double)c->depth * mu[i] * lvl[j])) {
+                if (keep[(size_t)j * (size_t)ts->n + (size_t)i] && level_row(c, opt, (double)c->depth * mu[i] * lvl[j])) {
                     X += (double)c->alt;
                     D += (double)c->depth * lvl[j];
                 }
@@ -72,7 +74,7 @@ static int normal_levels(const vw_targets_t *ts, vw_sample_counts_t *const *norm
             for (int i = 0; i < ts->n; i++) {
                 const vw_count_t *c = &normals[j]->c[i];
                 double e = (double)c->depth * mu[i];
-                if (isfinite(mu[i]) && level_row(c, opt, e * lvl[j])) {
+                if (isfinite(mu[i]) && keep[(size_t)j * (size_t)ts->n + (size_t)i] && level_row(c, opt, e * lvl[j])) {
                     X += (double)c->alt;
                     E += e;
                 }
@@ -208,6 +210,9 @@ void vw_model_destroy(vw_model_t *m)
         return;
     for (int i = 0; i < m->n; i++)
         site_free(&m->s[i]);
+    for (int i = 0; i < m->n_out; i++)
+        free(m->out[i].sample);
+    free(m->out);
     free(m->s);
     free(m);
 }
@@ -237,6 +242,165 @@ static int push(vw_model_t *m, const vw_model_site_t *src)
     return 0;
 }
 
+/* The upper tail of normal q's count at a site against the beta-binomial
+ * of the other kept normals (use[] != 0); 1 when it cannot be tested. */
+static int outlier_tail(const long *x, const long *dp, const char *use, size_t k, size_t q,
+                        const vw_model_opt_t *opt, long *bx, long *bn, double *ret_p)
+{
+    size_t o = 0;
+    for (size_t j = 0; j < k; j++)
+        if (use[j] && j != q)
+            bx[o] = x[j], bn[o++] = dp[j];
+    *ret_p = 1;
+    vw_bbfit_opt_t fo = opt->fit;
+    fo.rho_min = 0;
+    vw_bbfit_t f;
+    int r = vw_stats_bbfit(bx, bn, o, &fo, &f);
+    if (r == VW_EINPUT || (r == 0 && !((double)x[q] > (double)dp[q] * f.mu)))
+        return 0; /* no other normal left, or not above their mean */
+    if (r < 0)
+        return r;
+    double rho = f.rho > opt->rho_rel_min * f.mu ? f.rho : opt->rho_rel_min * f.mu;
+    return vw_stats_bb_upper(x[q], dp[q], f.mu, rho, ret_p) < 0 ? VW_ESTATS : 0;
+}
+
+/* Leaves a normal's own variant out of a site (vw_model_fit(), outlier_p):
+ * clears use[] of each normal left out and records it in m.  Returns 0 or
+ * a negative code. */
+static int site_outliers(vw_model_t *m, const vw_targets_t *ts, int i, vw_sample_counts_t *const *normals,
+                         const int *who, const long *x, const long *dp, char *use, size_t k,
+                         const vw_model_opt_t *opt)
+{
+    if (!(opt->outlier_p > 0) || k < 4)
+        return 0;
+    long *bx = malloc(k * sizeof(long)), *bn = malloc(k * sizeof(long));
+    int rc = bx && bn ? 0 : -ENOMEM;
+    for (size_t left = k; rc == 0 && left >= 4; left--) {
+        size_t worst = k;
+        double pw = 1, p;
+        for (size_t q = 0; q < k && rc == 0; q++)
+            if (use[q] && !((double)x[q] > opt->fit.vaf_max * (double)dp[q]) /* VAF > vaf_max: left out anyway */
+                && (rc = outlier_tail(x, dp, use, k, q, opt, bx, bn, &p)) == 0 && p < pw)
+                pw = p, worst = q;
+        if (rc < 0 || worst == k || !(pw < opt->outlier_p / (double)left))
+            break;
+        use[worst] = 0;
+        if (m->n_out == m->m_out) {
+            int mm = m->m_out ? 2 * m->m_out : 8;
+            vw_model_outlier_t *t = realloc(m->out, (size_t)mm * sizeof(*t));
+            if (!t) {
+                rc = -ENOMEM;
+                break;
+            }
+            m->out = t, m->m_out = mm;
+        }
+        const vw_sample_counts_t *nj = normals[who[worst]];
+        vw_model_outlier_t *o = &m->out[m->n_out];
+        if (!(o->sample = vw_strdup(nj->sample ? nj->sample : "."))) {
+            rc = -ENOMEM;
+            break;
+        }
+        o->site = i; /* the target, made the site's index by vw_model_fit() */
+        o->alt = nj->c[i].alt;
+        o->depth = nj->c[i].depth;
+        o->p = pw;
+        m->n_out++;
+        vw_warn("model: normal '%s' left out of the fit of %s (%s:%lld %s>%s): %ld alt of %ld fragments, "
+                "p = %.3g against the site's %zu other normals (a variant of that normal: CH or germline?)",
+                o->sample, ts->t[i].id, ts->t[i].chrom, (long long)ts->t[i].beg + 1, ts->t[i].ref, ts->t[i].alt,
+                o->alt, o->depth, pw, left - 1);
+    }
+    free(bx);
+    free(bn);
+    return rc;
+}
+
+/* The usable normals of target i into x, dp (depths times lvl), who; the
+ * count.  use[] is set from keep (NULL: all). */
+static size_t site_rows(const vw_targets_t *ts, int i, vw_sample_counts_t *const *normals, int n, const double *lvl,
+                        const char *keep, const vw_model_opt_t *opt, long *x, long *dp, int *who, char *use)
+{
+    size_t k = 0;
+    for (int j = 0; j < n; j++) {
+        const vw_count_t *c = &normals[j]->c[i];
+        if (!c->assessed || c->depth <= 0 || c->depth < opt->min_depth)
+            continue;
+        x[k] = (long)c->alt;
+        dp[k] = lround((double)c->depth * lvl[j]); /* the depth of a sample of level 1 */
+        if (dp[k] < x[k] || dp[k] < 1)
+            dp[k] = x[k] > 1 ? (long)x[k] : 1;
+        who[k] = j;
+        use[k++] = keep ? keep[(size_t)j * (size_t)ts->n + (size_t)i] : 1;
+    }
+    return k;
+}
+
+/* The fit of target i on its usable normals less those keep[] leaves out
+ * (a normal's own variant), the noisy flag; pushed into m (nothing when no
+ * normal is usable).  x, dp, who, use: scratch of n entries. */
+static int fit_site(vw_model_t *m, const vw_targets_t *ts, int i, vw_sample_counts_t *const *normals, int n,
+                    const double *lvl, const char *keep, const vw_model_opt_t *opt, long *x, long *dp, int *who,
+                    char *use)
+{
+    size_t k = site_rows(ts, i, normals, n, lvl, keep, opt, x, dp, who, use), u = 0;
+    int n_cov = 0, n1 = 0, n2 = 0;
+    for (size_t j = 0; j < k; j++)
+        if (use[j]) {
+            const vw_count_t *c = &normals[who[j]]->c[i];
+            x[u] = x[j], dp[u++] = dp[j];
+            n_cov++;
+            n1 += c->alt >= 1;
+            n2 += c->alt >= 2;
+        }
+    if (u == 0)
+        return 0;
+    vw_bbfit_t fit;
+    vw_bbfit_opt_t fo = opt->fit;
+    fo.rho_min = 0; /* the raw estimate: the floor is relative, after shrinkage */
+    int r = vw_stats_bbfit(x, dp, u, &fo, &fit);
+    if (r == VW_EINPUT) /* every normal looks truly variant here */
+        return 0;
+    if (r < 0)
+        return r;
+    vw_model_site_t s = {0};
+    s.chrom = normals[0]->chrom ? normals[0]->chrom[i] : ts->t[i].chrom;
+    s.pos1 = ts->t[i].beg + 1;
+    s.ref = ts->t[i].ref;
+    s.alt = ts->t[i].alt;
+    s.id = ts->t[i].id;
+    s.n_normals = fit.n_used;
+    s.depth_total = fit.n_sum;
+    s.alt_total = fit.x_sum;
+    s.mu = fit.mu;
+    s.rho = fit.rho;
+    s.rel_rho_site = fit.rho_estimated && fit.mu > 0 ? fit.rho / fit.mu : NAN;
+    s.noisy = n2 >= opt->noisy_frac2 * n_cov || n1 >= opt->noisy_frac1 * n_cov;
+    return push(m, &s);
+}
+
+/* The normals' own variants (opt->outlier_p) on the unscaled counts, before
+ * the error levels (a variant would raise its site's pooled rate there):
+ * keep[j * ts->n + i] = 0 for each one.  Returns 0 or a negative code. */
+static int find_outliers(vw_model_t *m, const vw_targets_t *ts, vw_sample_counts_t *const *normals, int n,
+                         const vw_model_opt_t *opt, char *keep, long *x, long *dp, int *who, char *use)
+{
+    double *one = malloc((size_t)n * sizeof(double));
+    if (!one)
+        return -ENOMEM;
+    for (int j = 0; j < n; j++)
+        one[j] = 1.0;
+    int rc = 0;
+    for (int i = 0; i < ts->n && rc == 0; i++) {
+        size_t k = site_rows(ts, i, normals, n, one, NULL, opt, x, dp, who, use);
+        if ((rc = site_outliers(m, ts, i, normals, who, x, dp, use, k, opt)) == 0)
+            for (size_t q = 0; q < k; q++)
+                if (!use[q])
+                    keep[(size_t)who[q] * (size_t)ts->n + (size_t)i] = 0;
+    }
+    free(one);
+    return rc;
+}
+
 int vw_model_fit(vw_model_t *m, const vw_targets_t *ts, vw_sample_counts_t *const *normals, int n,
                  const vw_model_opt_t *opt)
 {
@@ -249,64 +413,36 @@ int vw_model_fit(vw_model_t *m, const vw_targets_t *ts, vw_sample_counts_t *cons
     }
     long *x = malloc((size_t)n * sizeof(long)), *dp = malloc((size_t)n * sizeof(long));
     double *lvl = malloc((size_t)n * sizeof(double));
-    int ret = 0;
-    if (!x || !dp || !lvl) {
+    int *who = malloc((size_t)n * sizeof(int)), *site_of = malloc(((size_t)ts->n + 1) * sizeof(int));
+    char *use = malloc((size_t)n), *keep = malloc((size_t)n * (size_t)ts->n + 1);
+    int ret = 0, n_out0 = m->n_out;
+    if (!x || !dp || !lvl || !who || !use || !keep || !site_of) {
         ret = -ENOMEM;
         goto out;
     }
+    memset(keep, 1, (size_t)n * (size_t)ts->n + 1);
     m->n_normals = n;
     m->build = ts->build;
-    if ((ret = normal_levels(ts, normals, n, opt, lvl, &m->scale_var)) < 0)
+    if ((ret = find_outliers(m, ts, normals, n, opt, keep, x, dp, who, use)) < 0 ||
+        (ret = normal_levels(ts, normals, n, opt, keep, lvl, &m->scale_var)) < 0)
         goto out;
     for (int i = 0; i < ts->n && ret == 0; i++) {
-        size_t k = 0;
-        int n_cov = 0, n1 = 0, n2 = 0;
-        for (int j = 0; j < n; j++) {
-            const vw_count_t *c = &normals[j]->c[i];
-            if (!c->assessed || c->depth <= 0 || c->depth < opt->min_depth)
-                continue;
-            x[k] = (long)c->alt;
-            dp[k] = lround((double)c->depth * lvl[j]); /* the depth of a sample of level 1 */
-            if (dp[k] < x[k] || dp[k] < 1)
-                dp[k] = x[k] > 1 ? (long)x[k] : 1;
-            k++;
-            n_cov++;
-            n1 += c->alt >= 1;
-            n2 += c->alt >= 2;
-        }
-        if (k == 0)
-            continue;
-        vw_bbfit_t fit;
-        vw_bbfit_opt_t fo = opt->fit;
-        fo.rho_min = 0; /* the raw estimate: the floor is relative, after shrinkage */
-        int r = vw_stats_bbfit(x, dp, k, &fo, &fit);
-        if (r == VW_EINPUT) /* every normal looks truly variant here */
-            continue;
-        if (r < 0) {
-            ret = r;
-            break;
-        }
-        vw_model_site_t s = {0};
-        s.chrom = normals[0]->chrom ? normals[0]->chrom[i] : ts->t[i].chrom;
-        s.pos1 = ts->t[i].beg + 1;
-        s.ref = ts->t[i].ref;
-        s.alt = ts->t[i].alt;
-        s.id = ts->t[i].id;
-        s.n_normals = fit.n_used;
-        s.depth_total = fit.n_sum;
-        s.alt_total = fit.x_sum;
-        s.mu = fit.mu;
-        s.rho = fit.rho;
-        s.rel_rho_site = fit.rho_estimated && fit.mu > 0 ? fit.rho / fit.mu : NAN;
-        s.noisy = n2 >= opt->noisy_frac2 * n_cov || n1 >= opt->noisy_frac1 * n_cov;
-        ret = push(m, &s);
+        int before = m->n;
+        ret = fit_site(m, ts, i, normals, n, lvl, keep, opt, x, dp, who, use);
+        site_of[i] = m->n > before ? before : -1;
     }
+    for (int o = n_out0; o < m->n_out && ret == 0; o++)
+        m->out[o].site = site_of[m->out[o].site];
     if (ret == 0)
         ret = shrink(m, opt);
 out:
+    free(site_of);
+    free(keep);
     free(x);
     free(dp);
     free(lvl);
+    free(who);
+    free(use);
     return ret;
 }
 
@@ -344,6 +480,12 @@ int vw_model_write_tsv(FILE *fp, const vw_model_t *m, const char *const *prov, i
         fprintf(fp, "##build=%s\n", vw_build_name(m->build));
     if (m->scale_var > 0)
         fprintf(fp, "##sample_scale_var=%.10g\n", m->scale_var);
+    for (int i = 0; i < m->n_out; i++) {
+        const vw_model_outlier_t *o = &m->out[i];
+        const vw_model_site_t *s = o->site >= 0 && o->site < m->n ? &m->s[o->site] : NULL;
+        fprintf(fp, "##normal_outlier=%s;site=%s;chrom=%s;pos=%lld;alt=%ld;depth=%ld;p=%.3g\n", o->sample,
+                s ? s->id : ".", s ? s->chrom : ".", s ? (long long)s->pos1 : 0LL, o->alt, o->depth, o->p);
+    }
     int cls = 0; /* the class column: only in a model of several evidence classes (evclass.h) */
     for (int i = 0; i < m->n && !cls; i++)
         cls = m->s[i].ev_class != NULL;

@@ -878,6 +878,9 @@ static void status_span(FILE *fp, const vw_track_series_t *s)
     fputs("\">", fp);
     esc(fp, vw_report_status_label(s));
     fputs("</span>", fp);
+    if (s->recurrent_patients > 0 && !s->ch_cohort)
+        fprintf(fp, " <small>(low and flat from baseline in %d other patient%s: CH or an artefact there)</small>",
+                s->recurrent_patients, s->recurrent_patients == 1 ? "" : "s");
 }
 
 static void role_cell(FILE *fp, const vw_targets_t *cat, const vw_track_series_t *s)

@@ -135,6 +135,11 @@ static void clone(FILE *fp, const vw_patient_t *p, const vw_track_series_t *s, c
     jnum(fp, "max_cn_tumour", s->max_cn_t, "%.4g");
     fprintf(fp, ",\n%s  \"tracked\": %s, \"status\": \"%s\", ", ind, vw_report_is_clone(s) ? "true" : "false",
             vw_track_status_name(s->status));
+    fprintf(fp, "\"ch_source\": \"%s\", ", s->status != VW_TRACK_CH ? "none" : s->ch_cohort ? "cohort" : "white_cells");
+    if (s->recurrent_patients >= 0)
+        fprintf(fp, "\"recurrent_patients\": %d, ", s->recurrent_patients);
+    else
+        fputs("\"recurrent_patients\": null, ", fp);
     fprintf(fp, "\"role\": \"%s\", ", role);
     jstr(fp, "therapy_context", ctx);
     fputs(", ", fp);

@@ -41,7 +41,7 @@ char *vw_report_now(char *buf, size_t size);
  * most VW_REPORT_N_TRACK_PARAMS - 1 pairs, 64 bytes each) and returns the
  * count.  The last slot of vals holds the text of the alpha key, which
  * names the rules of the rule table that read alpha. */
-#define VW_REPORT_N_TRACK_PARAMS 6
+#define VW_REPORT_N_TRACK_PARAMS 8
 size_t vw_report_track_params(const vw_track_opt_t *o, const char **keys, char vals[][64]);
 /* Counts the calls by background source (pon, self, default). */
 void vw_report_bg_counts(const vw_calls_t *cs, long ret[3]);

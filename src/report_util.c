@@ -58,6 +58,9 @@ const char *vw_report_status_label(const vw_track_series_t *s)
         {"not_assessed", "not assessed"},
     };
     const char *n = vw_report_status_key(s);
+    if (s->ch_cohort)
+        return "CH?: low and flat from the baseline in several patients (clonal haematopoiesis or a "
+               "recurrent artefact?), never an emergence";
     for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
         if (strcmp(n, w[i].name) == 0)
             return w[i].label;
@@ -457,6 +460,13 @@ size_t vw_report_track_params(const vw_track_opt_t *o, const char **keys, char v
     snprintf(vals[n++], 64, "%g", o->cusum_k);
     keys[n] = "truncal";
     snprintf(vals[n++], 64, "%.63s", o->truncal ? o->truncal : "none");
+    keys[n] = "CH: patients low and flat from baseline";
+    if (o->ch_patients > 0)
+        snprintf(vals[n++], 64, "%d", o->ch_patients);
+    else
+        snprintf(vals[n++], 64, "off");
+    keys[n] = "CH: highest VAF";
+    snprintf(vals[n++], 64, "%g", o->ch_max_vaf);
     return n;
 }
 

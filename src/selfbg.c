@@ -8,6 +8,9 @@
 
 #include <htslib/hts.h>
 #include <htslib/sam.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "vafwatch/aln.h"
 #include "vafwatch/count.h"
@@ -158,6 +161,19 @@ static inline int quals_pass(const uint8_t *q8, int minq)
     return ((q | ((q & ~HIGH8) + (uint64_t)(128 - minq) * ONES8)) & HIGH8) == HIGH8;
 }
 
+/* 16 qualities from q8 all >= minq (minq <= 128): one SSE2 comparison
+ * where there is SSE2, else two 64-bit words. */
+static inline int quals16_pass(const uint8_t *q8, int minq)
+{
+#if defined(__SSE2__)
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)q8);
+    __m128i m = _mm_set1_epi8((char)(uint8_t)minq);
+    return _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_max_epu8(v, m), v)) == 0xffff; /* max(q, minq) == q */
+#else
+    return quals_pass(q8, minq) && quals_pass(q8 + 8, minq);
+#endif
+}
+
 /* 16 bases from even query position qp (8 SEQ bytes) all equal to the
  * guesses of 16 window positions, given as 8 bytes packed the way SEQ is
  * (pk), none of them '=' (code 0, also the unset guess), with qualities
@@ -167,9 +183,17 @@ static inline int sixteen_plain(const uint8_t *seq, const uint8_t *qual, int qp,
     uint64_t rd, rf;
     memcpy(&rd, seq + (qp >> 1), 8);
     memcpy(&rf, pk, 8);
-    if (rd != rf || ((rd - 0x1111111111111111ULL) & ~rd & 0x8888888888888888ULL))
+    if ((rd ^ rf) | ((rd - 0x1111111111111111ULL) & ~rd & 0x8888888888888888ULL))
         return 0;
-    return !qual || (quals_pass(qual + qp, minq) && quals_pass(qual + qp + 8, minq));
+    return !qual || quals16_pass(qual + qp, minq);
+}
+
+/* The packed guesses of window position p onwards, for a read base at an
+ * even query position (the high nibble of a SEQ byte). */
+static inline const uint8_t *pk_at(const vw_selfwin_t *w, hts_pos_t p)
+{
+    int o = (int)(p & 1);
+    return w->pk[o] + ((p + o) >> 1);
 }
 
 /* The bases of query [qp, qp + len) against window positions [p, p + len),
@@ -191,8 +215,12 @@ static inline void add_each(vw_selfwin_t *w, hts_pos_t p, const uint8_t *seq, co
  * of all its positions at once (two updates of the difference array); a
  * base equal to the position's guess (the first usable base seen there)
  * needs nothing more.  Sixteen bases at a time are compared with their
- * guesses (packed as SEQ is) and their qualities tested as 64-bit words;
- * only 16 with a difference are looked at base by base (add_each).
+ * guesses (packed as SEQ is) and their qualities tested as one vector;
+ * only 16 with a difference are looked at base by base (add_each).  The
+ * last bases of a block are tested as the 16 (from an even query position)
+ * that end it, overlapping some already passed: the test only reads, so
+ * passing a base twice changes nothing, and only the bases not yet passed
+ * are looked at one by one when it fails.
  * vw_selfbg_summarise() turns guesses and coverage back into base counts. */
 static inline void add_block(vw_selfwin_t *w, hts_pos_t off, const uint8_t *seq, const uint8_t *qual, int qp,
                              int len, int minq)
@@ -201,24 +229,52 @@ static inline void add_block(vw_selfwin_t *w, hts_pos_t off, const uint8_t *seq,
     w->diff[off + len]--;
     int i = 0;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    if (minq <= 128 && len >= 16) {
+    if (minq <= 128 && len >= 17) {
         if (qp & 1) { /* to an even query position: whole SEQ bytes */
             add_each(w, off, seq, qual, qp, 1, minq);
             i = 1;
         }
-        int o = (int)((off + i) & 1);
-        const uint8_t *pk = w->pk[o] + ((off + i + o) >> 1);
+        const uint8_t *pk = pk_at(w, off + i);
         for (; i + 16 <= len; i += 16, pk += 8)
             if (!sixteen_plain(seq, qual, qp + i, pk, minq))
                 add_each(w, off + i, seq, qual, qp + i, 16, minq);
+        if (i < len) {
+            int s = len - 16; /* >= 1 */
+            s -= (qp + s) & 1;
+            if (!sixteen_plain(seq, qual, qp + s, pk_at(w, off + s), minq))
+                add_each(w, off + i, seq, qual, qp + i, s + 16 - i, minq);
+            i = s + 16; /* len, or len - 1 when s had to move back */
+        }
     }
 #endif
     add_each(w, off + i, seq, qual, qp + i, len - i, minq);
 }
 
+/* The query position of the first base of a read aligned in one M/=/X
+ * block between optional soft clips, and the block's reference end in
+ * *end; -1 for other CIGARs (and an empty block). */
+static inline int one_block(const bam1_t *b, hts_pos_t *end)
+{
+    const uint32_t *cig = bam_get_cigar(b);
+    uint32_t n = b->core.n_cigar, k = 0;
+    int q0 = 0;
+    if (n > 0 && bam_cigar_op(cig[0]) == BAM_CSOFT_CLIP) {
+        q0 = (int)bam_cigar_oplen(cig[0]);
+        k = 1;
+    }
+    if (k >= n || bam_cigar_type(bam_cigar_op(cig[k])) != 3 || bam_cigar_oplen(cig[k]) == 0)
+        return -1;
+    *end = b->core.pos + bam_cigar_oplen(cig[k]);
+    k++;
+    if (k < n && bam_cigar_op(cig[k]) == BAM_CSOFT_CLIP)
+        k++;
+    return k == n ? q0 : -1;
+}
+
 /* One walk of the read's CIGAR: each aligned block is cut at the window
  * bounds, and the bases of each piece inside a window are added in one
- * tight loop (add_block). */
+ * tight loop (add_block).  A read in one block (nearly all) goes straight
+ * to the windows its block meets. */
 void vw_selfbg_add_read(const bam1_t *b, vw_selfwin_t *w, int n, int *cur, int min_bq)
 {
     const bam1_core_t *c = &b->core;
@@ -237,8 +293,23 @@ void vw_selfbg_add_read(const bam1_t *b, vw_selfwin_t *w, int n, int *cur, int m
     if (no_qual && min_bq > 0)
         return;
     const uint8_t *q_or_null = no_qual || min_bq <= 0 ? NULL : qual;
-    const uint32_t *cig = bam_get_cigar(b);
     const uint8_t *seq = bam_get_seq(b);
+    hts_pos_t re;
+    int q0 = one_block(b, &re);
+    if (q0 >= 0) { /* windows are sorted and apart: those from k on that begin before re */
+        for (; k < n && w[k].tid == c->tid && w[k].beg < re; k++) {
+            hts_pos_t a = c->pos > w[k].beg ? c->pos : w[k].beg, e = re < w[k].end ? re : w[k].end;
+            int qa = q0 + (int)(a - c->pos), len = (int)(e - a);
+            if (len > c->l_qseq - qa) /* a CIGAR longer than SEQ */
+                len = c->l_qseq - qa;
+            if (len > 0)
+                add_block(&w[k], a - w[k].beg, seq, q_or_null, qa, len, min_bq);
+            if (w[k].end >= re)
+                break;
+        }
+        return;
+    }
+    const uint32_t *cig = bam_get_cigar(b);
     hts_pos_t rp = c->pos;
     int qp = 0;
     for (uint32_t j = 0; j < c->n_cigar && k < n; j++) {

@@ -17,6 +17,8 @@ void vw_track_opt_init(vw_track_opt_t *opt)
     opt->alpha = 0.05;
     opt->cusum_k = 1.0;
     opt->truncal = NULL;
+    opt->ch_patients = 3;
+    opt->ch_max_vaf = 0.02;
 }
 
 static const char *const status_names[] = {"pre-existing", "germline?", "emerging",
@@ -113,7 +115,8 @@ const char *vw_track_status_name(vw_track_status_t s)
 
 static int opt_valid(const vw_track_opt_t *o)
 {
-    return vw_rule_get(o->rule) != NULL && o->alpha > 0 && o->alpha < 1 && o->cusum_k >= 0 && o->cusum_k <= 10;
+    return vw_rule_get(o->rule) != NULL && o->alpha > 0 && o->alpha < 1 && o->cusum_k >= 0 && o->cusum_k <= 10 &&
+           o->ch_patients >= 0 && o->ch_max_vaf >= 0 && o->ch_max_vaf <= 1;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -504,6 +507,11 @@ static int analyse(vw_track_series_t *s, const vw_track_opt_t *opt)
          * draw has it: the white cells tell where it comes from) */
         s->status = s->wbc == 2 ? VW_TRACK_GERMLINE : VW_TRACK_CH;
         s->first_pos = first_det;
+    } else if (s->ch_cohort) {
+        /* low and flat from the baseline in several patients of the cohort: CH (or a recurrent
+         * artefact), present before the therapy and not under its pressure */
+        s->status = VW_TRACK_CH;
+        s->first_pos = s->baseline;
     } else if (s->baseline >= 0 && d[s->baseline].state == VW_DRAW_DET) {
         s->status = (d[s->baseline].flags & VW_FLAG_GERMLINE) ? VW_TRACK_GERMLINE : VW_TRACK_PRE_EXISTING;
         s->first_pos = s->baseline;
@@ -875,6 +883,85 @@ static void build_context(const build_t *b, vw_track_t *tr)
     }
 }
 
+/* The cohort rule's carrier: a mutation detected at the baseline draw at VAF
+ * <= max_vaf without the germline flag, every later assessable draw at VAF
+ * <= max_vaf, and none whose 95 % interval lies above the baseline's (a rise
+ * under therapy is a clone, not CH).  A series CH? by the patient's own white
+ * cells is a carrier too; a known (tumour-informed) one never is. */
+static int ch_flat(const vw_track_series_t *s, double max_vaf)
+{
+    if (s->kind != VW_KIND_MUTATION || s->known)
+        return 0; /* a target known in the patient (its tumour's) is not CH */
+    if (s->wbc == 1)
+        for (size_t i = 0; i < s->n_draws; i++)
+            if (s->draws[i].state == VW_DRAW_DET)
+                return 1;
+    if (s->baseline < 0)
+        return 0;
+    const vw_track_draw_t *b = &s->draws[s->baseline];
+    if (b->state != VW_DRAW_DET || (b->flags & VW_FLAG_GERMLINE) || !(b->vaf <= max_vaf))
+        return 0;
+    for (size_t i = (size_t)s->baseline + 1; i < s->n_draws; i++) {
+        const vw_track_draw_t *d = &s->draws[i];
+        if (d->state == VW_DRAW_NA)
+            continue;
+        if (d->vaf > max_vaf || (isfinite(d->vaf_lo) && isfinite(b->vaf_hi) && d->vaf_lo > b->vaf_hi))
+            return 0;
+    }
+    return 1;
+}
+
+static int same_target(const vw_track_series_t *a, const vw_track_series_t *b)
+{
+    return a->pos1 == b->pos1 && !strcmp(a->chrom, b->chrom) && !strcmp(a->ref, b->ref) && !strcmp(a->alt, b->alt) &&
+           !strcmp(a->id, b->id);
+}
+
+static int cmp_series_key(const void *pa, const void *pb)
+{
+    const vw_track_series_t *a = *(const vw_track_series_t *const *)pa, *b = *(const vw_track_series_t *const *)pb;
+    int r = strcmp(a->chrom, b->chrom);
+    if (r)
+        return r;
+    if (a->pos1 != b->pos1)
+        return a->pos1 < b->pos1 ? -1 : 1;
+    if ((r = strcmp(a->ref, b->ref)) || (r = strcmp(a->alt, b->alt)) || (r = strcmp(a->id, b->id)))
+        return r;
+    return a < b ? -1 : a > b; /* a stable order: the sort does not depend on qsort's */
+}
+
+/* The cohort rule of possible CH (docs/tracking.md): per target, the patients
+ * whose series is low and flat from the baseline; when there are at least
+ * opt->ch_patients of them, their series are CH?.  Every mutation series gets
+ * recurrent_patients, the number of such other patients. */
+static int cohort_ch(vw_track_t *tr, const vw_track_opt_t *opt)
+{
+    vw_track_series_t **ix = malloc((tr->n + 1) * sizeof(*ix));
+    if (!ix)
+        return -ENOMEM;
+    for (size_t i = 0; i < tr->n; i++) {
+        ix[i] = &tr->s[i];
+        ix[i]->ch_flat = ch_flat(ix[i], opt->ch_max_vaf);
+        ix[i]->ch_cohort = 0;
+        ix[i]->recurrent_patients = ix[i]->kind == VW_KIND_MUTATION ? 0 : -1;
+    }
+    qsort(ix, tr->n, sizeof(*ix), cmp_series_key);
+    for (size_t i = 0, j; i < tr->n; i = j) {
+        int carriers = 0;
+        for (j = i; j < tr->n && same_target(ix[i], ix[j]); j++)
+            carriers += ix[j]->ch_flat;
+        for (size_t k = i; k < j; k++) {
+            vw_track_series_t *s = ix[k];
+            if (s->kind != VW_KIND_MUTATION)
+                continue;
+            s->recurrent_patients = carriers - s->ch_flat;
+            s->ch_cohort = opt->ch_patients > 0 && s->ch_flat && carriers >= opt->ch_patients && s->wbc == 0;
+        }
+    }
+    free(ix);
+    return 0;
+}
+
 /* Every series' decision, then the clone fractions against --truncal
  * (VW_EINPUT, logged, when no call has that id). */
 static int build_analyse(vw_track_t *tr, const vw_track_opt_t *opt)
@@ -913,7 +1000,8 @@ int vw_track_run_cnv(const vw_timeline_t *tl, const vw_calls_t *calls, const vw_
         tr->opt = *opt;
         if ((rc = build_refs(&b)) == 0 && (rc = build_keys(&b)) == 0 && (rc = build_series(&b, tr)) == 0) {
             build_context(&b, tr);
-            rc = build_analyse(tr, opt);
+            if ((rc = cohort_ch(tr, opt)) == 0)
+                rc = build_analyse(tr, opt);
         }
     }
     build_free(&b);
@@ -955,7 +1043,7 @@ int vw_track_write_tsv(FILE *fp, const vw_track_t *tr)
           "\tfirst_detection\tlast_negative\trule\tn_draws\tn_assessed\tn_detected\tmax_vaf"
           "\ttrend_z\ttrend_p\tglm_p\tdoubling_days\tdoubling_lo\tdoubling_hi"
           "\ttreatment_stop\thalf_life_days\thalf_life_lo\thalf_life_hi\tkind\tmax_pcn\tmax_cn_tumour"
-          "\trule_fired\tfamily\n", fp);
+          "\trule_fired\tfamily\trecurrent_patients\n", fp);
     for (size_t i = 0; i < tr->n; i++) {
         const vw_track_series_t *s = &tr->s[i];
         fprintf(fp, "%s\t%s\t%s\t%" PRId64 "\t%s\t%s\t%s\t%s\t%s", s->patient->id, s->id, s->chrom, s->pos1,
@@ -986,6 +1074,10 @@ int vw_track_write_tsv(FILE *fp, const vw_track_t *tr)
             fputs("\tknown", fp);
         else
             fprintf(fp, "\t%zu", s->family);
+        if (s->recurrent_patients >= 0)
+            fprintf(fp, "\t%d", s->recurrent_patients);
+        else
+            fputs("\tNA", fp);
         fputc('\n', fp);
     }
     return ferror(fp) ? vw_stream_error(fp) : 0;

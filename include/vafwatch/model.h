@@ -17,6 +17,8 @@
  *   ##vafwatchVersion=..., ##vafwatchCommand=..., ##n_normals=N,
  *   ##options=vaf_max=0.1;pseudo_alt=0.5;...  (##date=YYYY-MM-DD when asked)
  *   ##sample_scale_var=V  (a model fitted on level-scaled normals, below)
+ *   ##normal_outlier=SAMPLE;site=ID;chrom=C;pos=P;alt=X;depth=N;p=P  (one per normal left
+ *   out of a site's fit as carrying a variant there; ignored when read)
  *   #chrom pos ref alt id n_normals depth_total alt_total mu rho noisy [class]
  * pos is 1-based; n_normals counts the normals used in the fit; noisy is
  * yes/no; class (evclass.h), written when a site has one, names the
@@ -52,6 +54,10 @@ typedef struct {
                            * before the sites are fitted [1] */
     int shrink;           /* 1: empirical-Bayes shrinkage across sites (below); 0: each site on
                            * its own (mu as vw_stats_bbfit(), rho = max(own, floor)) [1] */
+    double outlier_p;     /* a normal whose count at a site is above the beta-binomial of the
+                           * site's other normals at p < outlier_p / J (J normals at the site)
+                           * carries a variant there (CH, germline): left out of that site's
+                           * fit [1e-6]; 0: none left out */
 } vw_model_opt_t;
 
 void vw_model_opt_init(vw_model_opt_t *opt);
@@ -71,9 +77,19 @@ typedef struct {
                            * class (no 'class' column) */
 } vw_model_site_t;
 
+/* A normal left out of one site's fit as carrying a variant there. */
+typedef struct {
+    char *sample;         /* the normal's sample name, owned */
+    int site;             /* index in vw_model_t.s */
+    long alt, depth;      /* its counts there */
+    double p;             /* upper tail against the site's other normals */
+} vw_model_outlier_t;
+
 typedef struct {
     int n, m;
     vw_model_site_t *s;
+    vw_model_outlier_t *out; /* normals left out of a site's fit (opt->outlier_p), owned */
+    int n_out, m_out;
     int n_normals;        /* normals in the panel */
     vw_build_t build;     /* build of the normals' targets ('##build=' line), UNKNOWN if not said */
     double scale_var;     /* > 0: the sites were fitted on normals scaled by their error level
@@ -111,6 +127,13 @@ void vw_model_destroy(vw_model_t *m);
  * scaled and scale_var = 0.  The call
  * estimates a sample's own level from its other targets
  * (vw_call_sample_known()).
+ * A normal's own variant (opt->outlier_p): at each site with J >= 4
+ * normals, each normal's count is tested against the beta-binomial fitted
+ * on the site's other normals (their mean and moment rho, rho at least
+ * rho_rel_min mu): the upper tail P(X >= x_j); the normal with the smallest
+ * tail below outlier_p / J is left out of the site (fit, n_normals, noisy
+ * counts), recorded in m->out and warned about (naming the normal and the
+ * site), and the test repeats on the rest while at least 3 stay.
  * Returns 0, -EINVAL, -ENOMEM or a vw_stats_bbfit() error. */
 int vw_model_fit(vw_model_t *m, const vw_targets_t *ts, vw_sample_counts_t *const *normals, int n,
                  const vw_model_opt_t *opt) VW_WARN_UNUSED;

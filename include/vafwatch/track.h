@@ -47,8 +47,10 @@ typedef enum {
     VW_TRACK_NOT_ASSESSED,     /* no assessable draw */
     VW_TRACK_UNCONFIRMED,      /* the last assessable draw is positive, the rule awaits the next draw */
     VW_TRACK_CH                /* detected in the patient's own white cells (a 'normal' sample of
-                                * the sheet) without looking germline: possible clonal
-                                * haematopoiesis ("CH?"), never an emergence */
+                                * the sheet) without looking germline, or low and flat from the
+                                * baseline draw in this and at least opt->ch_patients - 1 other
+                                * patients (the cohort rule): possible clonal haematopoiesis
+                                * ("CH?"), never an emergence */
 } vw_track_status_t;
 
 /* What a series follows. */
@@ -70,6 +72,10 @@ typedef struct {
                               * the targets of its family [0.05] */
     double cusum_k;          /* CUSUM reference value, in standard normal units [1] */
     const char *truncal;     /* id of the truncal target for clone fractions, or NULL */
+    int ch_patients;         /* the cohort rule of possible CH: a variant low and flat from the
+                              * baseline draw in at least this many patients makes those patients'
+                              * series CH? [3]; 0 turns the rule off */
+    double ch_max_vaf;       /* "low" of that rule: every assessable draw at VAF <= this [0.02] */
 } vw_track_opt_t;
 
 /* Fills 'opt' with the defaults above. */
@@ -126,6 +132,10 @@ typedef struct {
                               * patient's discovery targets (not known, not detected at baseline) */
     int wbc;                 /* detected in a normal (white-cell) sample of the patient: 1, and 2
                               * when that call has possible_germline; 0 otherwise */
+    int ch_flat;             /* low and flat from the baseline draw (the cohort rule's carrier) */
+    int ch_cohort;           /* CH? by the cohort rule (not by the patient's own white cells) */
+    int recurrent_patients;  /* other patients of the cohort whose series of this target is low and
+                              * flat from baseline (or CH? by their white cells); -1 for amplifications */
     int32_t stop_date;       /* treatment stop that splits growth and decay, VW_DATE_NONE */
     vw_track_fit_t growth;   /* on-treatment growth from the first detection to the stop */
     vw_track_fit_t decay;    /* after the stop */

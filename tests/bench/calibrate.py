@@ -25,6 +25,8 @@ binary (model build, call, track with every rule) and prints:
     background;
   * the per-patient false emergence of every rule and background (null
     patients, 10 draws 28 days apart, no mutant), and with one artefact draw;
+  * with --scenarios panels: the per-test rate at the hottest sites over 10
+    independent panels (not only the one panel of the other scenarios);
   * the per-sample family-wise error with a therapy (--therapy cetuximab,
     osimertinib: the weighted discovery family of docs/calling.md);
   * a sensitivity grid (VAF 0.1/0.25/0.5/1 % x 1,000/2,000/5,000/20,000
@@ -199,7 +201,10 @@ def run(cmd):
 
 def read_tsv(path):
     with open(path) as f:
-        head = f.readline().lstrip("#").rstrip("\n").split("\t")
+        head = f.readline()
+        while head.startswith("##"):  # provenance lines (the model file)
+            head = f.readline()
+        head = head.lstrip("#").rstrip("\n").split("\t")
         return [dict(zip(head, l.rstrip("\n").split("\t"))) for l in f if not l.startswith("#")]
 
 
@@ -244,6 +249,112 @@ def cohort(rnd, w, wd, tag, n_pat, artefact, clone=False):
     return sheet, events, table, clones
 
 
+def recurrent_cohort(rnd, w, wd, n_pat, ti):
+    """Scenario 'recurrent': target ti emerges (onset at draw 2-6, 0.1 % doubling
+    per draw, capped at 5 %) in half of the patients, is CH in a tenth (a VAF
+    drawn from 0.3-1.5 % once, at every draw from the baseline: binomial noise
+    only) and pre-existing and rising in another tenth (0.2 % at baseline,
+    doubling per draw); the rest are null.  Returns the paths and {patient: kind}."""
+    kind = {}
+    sheet = os.path.join(wd, "recurrent.cohort.tsv")
+    events = os.path.join(wd, "recurrent.events.tsv")
+    samples = []
+    with open(sheet, "w") as fs, open(events, "w") as fe:
+        fs.write("patient\tsample\tdate\tfile\ttype\n")
+        fe.write("patient\tdate\tevent\tdetail\n")
+        for p in range(n_pat):
+            pid = "R%04d" % p
+            u = p % 10
+            k = "emerge" if u < 5 else "ch" if u == 5 else "rising" if u == 6 else "null"
+            kind[pid] = k
+            onset, ch_vaf = rnd.randrange(2, 7), rnd.uniform(0.003, 0.015)
+            for d in range(N_DRAWS):
+                day = 19723 + d * DRAW_GAP
+                sname = "%s_d%03d" % (pid, d * DRAW_GAP)
+                fs.write("%s\t%s\t%04d-%02d-%02d\t%s.bam\tplasma\n" % ((pid, sname) + _civil(day) + (sname,)))
+                f = {"emerge": min(0.05, CLONE_VAF0 * 2 ** (d - onset)) if d >= onset else 0,
+                     "ch": ch_vaf, "rising": min(0.05, 0.002 * 2 ** d), "null": 0}[k]
+                samples.append(sample_rows(rnd, w, sname, signal=(ti, f) if f else None))
+            fe.write(f"{pid}\t2024-01-01\ttreatment_start\tcetuximab\n")
+    table = os.path.join(wd, "recurrent.counts.tsv")
+    write_table(table, samples)
+    return sheet, events, table, kind
+
+
+def recurrent(a, rnd, w, wd, vw, pon, targets):
+    """Prints what the cohort rule of possible CH keeps and removes."""
+    ti = next(i for i, t in enumerate(targets) if t[4].startswith("KRAS_G12D"))
+    tid = targets[ti][4]
+    sheet, events, table, kind = recurrent_cohort(rnd, w, wd, a.patients, ti)
+    pre = os.path.join(wd, "recurrent.pon")
+    run([vw, "call", "--quiet", "--output-prefix", pre, "-m", pon, table])
+    n = {k: sum(v == k for v in kind.values()) for k in ("emerge", "ch", "rising", "null")}
+    for rule in ("consecutive", "strict", "cusum"):
+        for chp in ("3", "0"):
+            tp = os.path.join(wd, f"recurrent.{rule}.ch{chp}")
+            run([vw, "track", "--quiet", "--sheet", sheet, "-e", events, "--rule", rule, "--ch-patients", chp,
+                 "--output-prefix", tp, pre + ".vafwatch.calls.tsv"])
+            st = {r["patient"]: r["status"] for r in read_tsv(tp + ".vafwatch.track.tsv") if r["target"] == tid}
+            em = sum(st.get(p) == "emerging" for p, k in kind.items() if k == "emerge")
+            ch = sum(st.get(p) == "CH?" for p, k in kind.items() if k == "ch")
+            ri = sum(st.get(p) == "CH?" for p, k in kind.items() if k == "rising")
+            ot = sum(st.get(p) == "CH?" for p, k in kind.items() if k in ("emerge", "null"))
+            print(f"recurrent pon  {rule:11s} --ch-patients {chp}: emerging kept {rate(em, n['emerge'])}; "
+                  f"CH made CH? {rate(ch, n['ch'])}; rising made CH? {rate(ri, n['rising'])}; "
+                  f"emerging/null made CH? {ot}")
+    sys.stdout.flush()
+
+
+def per_site(tested, pon, w, scen, bg):
+    """Per-test p < 0.05 at the 5 sites of highest true mean error and at the 5
+    with the highest rate, with the model's mu and r = rho / mu (panel)."""
+    model = {}
+    if pon:
+        for r in read_tsv(pon):
+            model[r["id"]] = (float(r["mu"]), float(r["rho"]) / float(r["mu"]) if float(r["mu"]) > 0 else float("nan"))
+    by = {}
+    for c in tested:
+        k = by.setdefault(c["id"], [0, 0])
+        k[0] += 1
+        k[1] += float(c["p_value"]) < 0.05
+    err = {t[4]: w.mean_err(i) for i, t in enumerate(w.targets)}
+    hot = sorted(by, key=lambda i: -err[i])[:5]
+    worst = sorted(by, key=lambda i: -by[i][1] / by[i][0])[:5]
+    for tag, ids in (("hottest", hot), ("highest", worst)):
+        for i in ids:
+            mu, r = model.get(i, (float("nan"), float("nan")))
+            print(f"{scen:8s} {bg:4s} per-site p < 0.05 {tag:7s} {i:24s} true mean {err[i]:.2e} model mu {mu:.2e}"
+                  f" r {r:.3f}: {rate(by[i][1], by[i][0])}")
+
+
+def panels(a, rnd, w, wd, vw, targets, k_panels=10, n_samples=300):
+    """Scenario 'panels': the per-test rate p < 0.05 of the hottest sites over
+    k_panels independent panels of a.normals normals (the same sites), each
+    calling the same n_samples null samples: the rate a site has over panels,
+    beside the one panel of the other scenarios."""
+    table = os.path.join(wd, "panels.null.tsv")
+    write_table(table, [sample_rows(rnd, w, "S%04d" % k) for k in range(n_samples)])
+    err = {t[4]: w.mean_err(i) for i, t in enumerate(targets)}
+    tot = {i: [0, 0] for i in err}
+    for k in range(k_panels):
+        nt, pk = os.path.join(wd, "panels.n%d.tsv" % k), os.path.join(wd, "panels.pon%d.tsv" % k)
+        write_table(nt, [sample_rows(rnd, w, "N%02d" % j) for j in range(a.normals)])
+        run([vw, "model", "build", "--quiet", "-o", pk, nt])
+        pre = os.path.join(wd, "panels.c%d" % k)
+        run([vw, "call", "--quiet", "-m", pk, "--output-prefix", pre, table])
+        for c in read_tsv(pre + ".vafwatch.calls.tsv"):
+            if c["p_value"] != "NA":
+                tot[c["id"]][0] += 1
+                tot[c["id"]][1] += float(c["p_value"]) < 0.05
+    n_all = sum(v[0] for v in tot.values())
+    print("panels   pon  per-test p < 0.05 over %d panels, all sites %s"
+          % (k_panels, rate(sum(v[1] for v in tot.values()), n_all)))
+    for i in sorted(err, key=lambda i: -err[i])[:5]:
+        print(f"panels   pon  per-site p < 0.05 over {k_panels} panels {i:24s} true mean {err[i]:.2e}: "
+              f"{rate(tot[i][1], tot[i][0])}")
+    sys.stdout.flush()
+
+
 def _days(iso):
     y, m, d = map(int, iso.split("-"))
     y -= m <= 2
@@ -277,9 +388,12 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--normals", type=int, default=20)
     ap.add_argument("--no-grid", action="store_true")
-    ap.add_argument("--scenarios", default="null,artefact,clone",
+    ap.add_argument("--scenarios", default="null,artefact,clone,recurrent",
                     help="comma-separated: null, artefact (one artefact draw a patient), clone "
-                         "(a growing clone: detection rate and delay) [all]")
+                         "(a growing clone: detection rate and delay), recurrent (one hotspot emerging in "
+                         "many patients, CH in some: the cohort rule of possible CH), panels (the hottest sites' "
+                         "false positives over 10 independent panels; not in the default list) "
+                         "[null,artefact,clone,recurrent]")
     ap.add_argument("--workdir")
     ap.add_argument("--no-self-disp", action="store_true",
                     help="self background lines without the flank moments (as tables of older versions)")
@@ -306,11 +420,21 @@ def main():
     write_table(os.path.join(wd, "normals.tsv"), normals)
     pon = os.path.join(wd, "pon.tsv")
     run([vw, "model", "build", "--quiet", "-o", pon, os.path.join(wd, "normals.tsv")])
+    with open(pon) as f:
+        n_out = sum(l.startswith("##normal_outlier=") for l in f)
+    print("panel: normal x site counts left out as a normal's own variant: %d of %d"
+          % (n_out, a.normals * len(targets)))
 
     rules = ["consecutive", "strict", "cusum"]
     for scen in a.scenarios.split(","):
-        if scen not in ("null", "artefact", "clone"):
+        if scen not in ("null", "artefact", "clone", "recurrent", "panels"):
             sys.exit("calibrate: unknown scenario '%s'" % scen)
+        if scen == "panels":
+            panels(a, random.Random(a.seed + 2000), w, wd, vw, targets)
+            continue
+        if scen == "recurrent":  # its own stream: the other scenarios and the grid draw as before
+            recurrent(a, random.Random(a.seed + 1000), w, wd, vw, pon, targets)
+            continue
         sheet, events, table, clones = cohort(rnd, w, wd, scen, a.patients, scen == "artefact", scen == "clone")
         for bg in ("pon", "self"):
             pre = os.path.join(wd, f"{scen}.{bg}")
@@ -324,6 +448,7 @@ def main():
                 for c in calls:
                     by_sample[c["sample"]] = by_sample.get(c["sample"], False) or c["detected"] == "yes"
                 print(f"{scen:8s} {bg:4s} per-test p < 0.01       {rate(fp, len(tested))}")
+                per_site(tested, pon if bg == "pon" else None, w, scen, bg)
                 print(f"{scen:8s} {bg:4s} per-sample FWER          {rate(sum(by_sample.values()), len(by_sample))}")
                 for drug in THERAPIES:  # the weighted discovery family of a therapy (docs/calling.md)
                     tpre = pre + "." + drug

@@ -182,6 +182,8 @@
 # a subnormal p-value written by call is read back by every reader (it was refused)
 0	-	-	{PARSE} calls {F}/calls_subnormal.tsv && grep -q 7.9e-310 {F}/calls_subnormal.tsv
 0	-	-	{VW} track --sheet {F}/sheet.tsv -e {F}/events.tsv --output-prefix {O}/x {F}/calls_subnormal.tsv && {VW} leadtime --sheet {F}/sheet.tsv -e {F}/events.tsv --output-prefix {O}/y {F}/calls_subnormal.tsv
+2	-	--ch-patients takes a whole number from 0 \(off\) up, not '-1'	{VW} track --ch-patients -1 --sheet {F}/sheet.tsv -e {F}/events.tsv --output-prefix {O}/x {F}/calls_good.tsv
+2	-	--ch-max-vaf takes a fraction in \(0, 1\], not '0'	{VW} run --ch-max-vaf 0 --no-builtin -T {F}/t.tsv -d {O}/r {F}/sheet.tsv
 1	-	calls_hdr\.tsv:1: column 'sample': required column missing	{PARSE} calls {F}/calls_hdr.tsv
 1	-	calls_short\.tsv:2: expected 27 tab-separated fields as in the header, found 3	{PARSE} calls {F}/calls_short.tsv
 # a header and no rows is a valid, empty table
@@ -206,6 +208,7 @@
 # no command overwrites its input (each row checks the input is unchanged afterwards)
 2	-	p\.vafwatch\.calls\.tsv: the output would overwrite an input file	cp {F}/evt_good.tsv {O}/p.vafwatch.calls.tsv && {VW} call --no-builtin -T {F}/t.tsv --output-prefix {O}/p {O}/p.vafwatch.calls.tsv; r=$?; cmp -s {F}/evt_good.tsv {O}/p.vafwatch.calls.tsv || r=9; rm -f {O}/p.vafwatch.calls.tsv; exit $r
 2	-	e\.tsv: the output would overwrite an input file	cp {F}/evt_good.tsv {O}/e.tsv && {VW} model build --no-builtin -T {F}/t.tsv -o {O}/e.tsv {O}/e.tsv {F}/evt_good.tsv; r=$?; cmp -s {F}/evt_good.tsv {O}/e.tsv || r=9; rm -f {O}/e.tsv; exit $r
+2	-	--normal-outlier-p takes a number in \[0, 1\), not '1'	{VW} model build --normal-outlier-p 1 --no-builtin -T {F}/t.tsv -o {O}/m.tsv {F}/evt_good.tsv
 2	-	x\.vafwatch\.track\.tsv: the output would overwrite an input file	cp {F}/calls_good.tsv {O}/x.vafwatch.track.tsv && {VW} track --sheet {F}/sheet.tsv -e {F}/events.tsv --output-prefix {O}/x {O}/x.vafwatch.track.tsv; r=$?; cmp -s {F}/calls_good.tsv {O}/x.vafwatch.track.tsv || r=9; rm -f {O}/x.vafwatch.track.tsv; exit $r
 2	-	x\.vafwatch\.cohort\.tsv: the output would overwrite an input file	cp {F}/sheet.tsv {O}/x.vafwatch.cohort.tsv && {VW} leadtime --sheet {O}/x.vafwatch.cohort.tsv -e {F}/events.tsv --output-prefix {O}/x {F}/calls_good.tsv; r=$?; cmp -s {F}/sheet.tsv {O}/x.vafwatch.cohort.tsv || r=9; rm -f {O}/x.vafwatch.cohort.tsv; exit $r
 2	-	vafwatch_mqc\.tsv: the output would overwrite an input file	mkdir {O}/rep && cp {F}/calls_good.tsv {O}/rep/vafwatch_mqc.tsv && {VW} report --sheet {F}/sheet.tsv -e {F}/events.tsv -d {O}/rep {O}/rep/vafwatch_mqc.tsv; r=$?; cmp -s {F}/calls_good.tsv {O}/rep/vafwatch_mqc.tsv || r=9; rm -rf {O}/rep; exit $r

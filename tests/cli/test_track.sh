@@ -82,4 +82,48 @@ if awk -F'\t' '$1=="CRC07" && $9=="emerging" {exit !($25=="27.89" && $21=="27.89
 "$VW" track --sheet "$T/cohort.tsv" -e "$T/events.tsv" --output-prefix "$T/again" "$T/calls.tsv" 2>/dev/null
 if cmp -s "$T/again.vafwatch.series.tsv" "$T/consecutive.vafwatch.series.tsv"; then ok "deterministic"; else bad "series differ between runs"; fi
 
+# the cohort rule of possible CH (docs/tracking.md), by hand: KRAS G12D at 0.5 % (30 of 6,000)
+# from the baseline draw in H1-H3 (low and flat: CH? in all three, recurrent_patients 2); the same
+# variant from 0 to 1 % and 3 % in H4 (still emerging, recurrent_patients 3, and its lead time
+# counted); with --ch-patients 4 the three are pre-existing again
+python3 - "$T" <<'PY' || bad "cohort CH fixture"
+import sys
+t = sys.argv[1]
+head = ("#sample\tchrom\tpos\tref\talt\tid\tgene\tprotein\tcdna\tdepth\tref_count\talt_count\tother_count"
+        "\tdiscordant\talt_fwd\talt_rev\tvaf\tvaf_lo\tvaf_hi\tp_value\tq_value\tdetected\tlod95\tflags"
+        "\tbackground\tbg_error\tcopies_per_ml\n")
+# Wilson 95 % intervals of x / 6000 (by hand from the closed form)
+ci = {0: ("0", "0.00064"), 30: ("0.0035", "0.0071"), 60: ("0.0078", "0.0129"), 180: ("0.026", "0.0346")}
+with open(t + "/ch.cohort.tsv", "w") as fs, open(t + "/ch.events.tsv", "w") as fe, open(t + "/ch.calls.tsv", "w") as fc:
+    fs.write("patient\tsample\tdate\tfile\ttype\n")
+    fe.write("patient\tdate\tevent\tdetail\n")
+    fc.write(head)
+    for p in range(1, 5):
+        fe.write(f"H{p}\t2023-01-01\ttreatment_start\tcetuximab\nH{p}\t2023-06-01\tprogression\tRECIST\n")
+        for d, date in enumerate(("2023-01-01", "2023-02-01", "2023-03-01", "2023-04-01")):
+            s = f"H{p}_{d}"
+            fs.write(f"H{p}\t{s}\t{date}\t{s}.bam\tplasma\n")
+            x = 30 if p <= 3 else (0, 0, 60, 180)[d]
+            lo, hi = ci[x]
+            fc.write(f"{s}\t12\t25398284\tC\tT\tKRAS_G12D_c.35G>A\tKRAS\tp.G12D\t.\t6000\t{6000 - x}\t{x}\t0\t0"
+                     f"\t{x // 2}\t{x - x // 2}\t{x / 6000:.6g}\t{lo}\t{hi}\t{1e-12 if x else 0.5}\t{1e-12 if x else 1}"
+                     f"\t{'yes' if x else 'no'}\t0.0015\t.\tpon\t0.0001\tNA\n")
+PY
+if "$VW" leadtime --track --sheet "$T/ch.cohort.tsv" -e "$T/ch.events.tsv" --output-prefix "$T/ch" "$T/ch.calls.tsv" 2>"$T/err" &&
+    awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+        $1 ~ /^H[123]$/ { n += $c["status"] == "CH?" && $c["recurrent_patients"] == 2 }
+        $1 == "H4" { n += $c["status"] == "emerging" && $c["recurrent_patients"] == 3 && $c["first_detection"] == "2023-03-01" }
+        END { exit n != 4 }' "$T/ch.vafwatch.track.tsv" &&
+    awk -F'\t' '$1 == "H4" { h4 = $4 } $1 ~ /^H[123]$/ && $4 != "NA" { bad = 1 } END { exit !(h4 == 92 && !bad) }' "$T/ch.vafwatch.leadtime.tsv"; then
+    ok "cohort rule: flat low from baseline in 3 patients -> CH? (no lead time), the emergence elsewhere kept"
+else
+    bad "cohort rule of possible CH"; cat "$T/err"
+fi
+"$VW" track --ch-patients 4 --sheet "$T/ch.cohort.tsv" -e "$T/ch.events.tsv" --output-prefix "$T/ch4" "$T/ch.calls.tsv" 2>/dev/null
+if awk -F'\t' '$1 ~ /^H[123]$/ { n += $9 == "pre-existing" } END { exit n != 3 }' "$T/ch4.vafwatch.track.tsv"; then
+    ok "--ch-patients 4: three carriers are not enough"
+else
+    bad "--ch-patients 4"
+fi
+
 finish

@@ -276,6 +276,130 @@ static void test_round_trip(void **state)
     vw_targets_destroy(ts);
 }
 
+/* A panel of 20 normals of 5,000 fragments at 4 sites of one class, alt
+ * counts 4-8 (x = 4 + (7 j + 3 i) mod 5, about 1.2e-3); normal N07 carries a
+ * 2 % variant at site T2 (100 more alt fragments).  Against the beta-binomial
+ * of the other 19 (mu about 1.2e-3, rho floored at 0.04 mu) its 104 alt of
+ * 5,000 has an upper tail far below 1e-6 / 20, so it is left out: every site's
+ * mu, rho, counts, noisy flag and LoD95 equal those of the panel fitted
+ * without N07's count at T2 (the reference, which leaves nothing out), and a
+ * warning names N07 and T2.  With outlier_p 0 the variant raises T2's mu (the failure the
+ * rule prevents). */
+static void panel20(vw_targets_t *ts, vw_sample_counts_t **n, int carrier)
+{
+    for (int j = 0; j < 20; j++) {
+        long x[4];
+        for (int i = 0; i < 4; i++)
+            x[i] = 4 + (7 * j + 3 * i) % 5 + (j == carrier && i == 2 ? 100 : 0);
+        n[j] = mk_normal(ts, x);
+        free(n[j]->sample);
+        char name[8];
+        snprintf(name, sizeof name, "N%02d", j);
+        n[j]->sample = strdup(name);
+        for (int i = 0; i < 4; i++) {
+            n[j]->c[i].depth = 5000;
+            n[j]->c[i].ref = 5000 - x[i];
+        }
+    }
+}
+
+static void test_normal_outlier(void **state)
+{
+    (void)state;
+    vw_targets_t *ts = mk_targets(4);
+    vw_sample_counts_t *n[20];
+    panel20(ts, n, 7);
+    vw_sample_counts_t *without[20]; /* the same panel, N07's count at T2 not assessed */
+    panel20(ts, without, 7);
+    without[7]->c[2].assessed = 0;
+    for (int scale = 0; scale <= 1; scale++) {
+        vw_model_opt_t o;
+        vw_model_opt_init(&o);
+        assert_rel(o.outlier_p, 1e-6, 0);
+        o.scale = scale;
+        char *log = NULL;
+        size_t loglen = 0;
+        FILE *sink = open_memstream(&log, &loglen);
+        vw_log_set_sink(sink);
+        vw_model_t *a = vw_model_init(), *b = vw_model_init();
+        assert_int_equal(vw_model_fit(a, ts, n, 20, &o), 0);
+        assert_int_equal(vw_model_fit(b, ts, without, 20, &o), 0);
+        vw_log_set_sink(NULL);
+        fclose(sink);
+        assert_int_equal(a->n_out, 1);
+        assert_int_equal(b->n_out, 0);
+        assert_string_equal(a->out[0].sample, "N07");
+        assert_int_equal(a->out[0].site, 2);
+        assert_int_equal(a->out[0].alt, 104); /* 4 + (49 + 6) mod 5 = 4, + 100 */
+        assert_true(a->out[0].p < 1e-6 / 20);
+        assert_non_null(strstr(log, "normal 'N07' left out of the fit of T2 (chr7:1003 G>A): 104 alt of 5000"));
+        free(log);
+        /* N07's level leaves out its T2 count either way (VAF above 10 times the
+         * expected count), so the two fits agree to rounding with levels too */
+        double tol = 1e-12;
+        for (int i = 0; i < 4; i++) {
+            assert_int_equal(a->s[i].n_normals, 19 + (i != 2));
+            assert_int_equal(a->s[i].n_normals, b->s[i].n_normals);
+            assert_int_equal(a->s[i].alt_total, b->s[i].alt_total);
+            assert_rel(a->s[i].mu, b->s[i].mu, tol);
+            assert_rel(a->s[i].rho, b->s[i].rho, tol);
+            assert_int_equal(a->s[i].noisy, b->s[i].noisy);
+        }
+        /* by hand (no shrinkage, no levels): mu = (sum of the 19 others' counts + 0.5) /
+         * (95,000 + 1); those counts are 4 + (7 j + 6) mod 5, j != 7: 4 of each
+         * residue 0-4 less N07's 0, so 19 * 4 + 4 * 10 - 0 = 116 */
+        if (!scale) {
+            vw_model_opt_t o1 = o;
+            o1.shrink = 0;
+            vw_model_t *h = vw_model_init();
+            FILE *quiet = tmpfile();
+            vw_log_set_sink(quiet);
+            assert_int_equal(vw_model_fit(h, ts, n, 20, &o1), 0);
+            vw_log_set_sink(NULL);
+            fclose(quiet);
+            assert_rel(h->s[2].mu, 116.5 / 95001.0, 1e-12);
+            vw_model_destroy(h);
+        }
+        double la, lb;
+        assert_int_equal(vw_stats_lod_bb(5000, a->s[2].mu, a->s[2].rho, 0.05, 1, 0.95, &la, NULL), 0);
+        assert_int_equal(vw_stats_lod_bb(5000, b->s[2].mu, b->s[2].rho, 0.05, 1, 0.95, &lb, NULL), 0);
+        assert_rel(la, lb, tol);
+        /* without the rule the variant raises the site's mean: 106 more alt of 100,000 */
+        vw_model_t *c = vw_model_init();
+        o.outlier_p = 0;
+        assert_int_equal(vw_model_fit(c, ts, n, 20, &o), 0);
+        assert_int_equal(c->n_out, 0);
+        assert_true(c->s[2].mu > 1.5 * b->s[2].mu);
+        vw_model_destroy(c);
+        /* the model file names it; a reader skips the line */
+        char path[] = "test_model_XXXXXX";
+        int fd = mkstemp(path);
+        assert_true(fd >= 0);
+        FILE *fp = fdopen(fd, "w");
+        assert_int_equal(vw_model_write_tsv(fp, a, NULL, 0), 0);
+        fclose(fp);
+        char text[4096];
+        fp = fopen(path, "r");
+        size_t len = fread(text, 1, sizeof text - 1, fp);
+        text[len] = '\0';
+        fclose(fp);
+        assert_non_null(strstr(text, "\n##normal_outlier=N07;site=T2;chrom=chr7;pos=1003;alt=104;depth=5000;p="));
+        vw_model_t *r = vw_model_init();
+        assert_int_equal(vw_model_read_tsv(r, path), 0);
+        assert_int_equal(r->n, 4);
+        assert_rel(r->s[2].mu, a->s[2].mu, 1e-9);
+        vw_model_destroy(r);
+        remove(path);
+        vw_model_destroy(a);
+        vw_model_destroy(b);
+    }
+    for (int j = 0; j < 20; j++) {
+        vw_sample_counts_destroy(n[j]);
+        vw_sample_counts_destroy(without[j]);
+    }
+    vw_targets_destroy(ts);
+}
+
 static void expect_bad(const char *text, const char *msg)
 {
     char path[] = "test_model_bad_XXXXXX";
@@ -384,6 +508,7 @@ int main(void)
         cmocka_unit_test(test_shrink),
         cmocka_unit_test(test_levels),
         cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_normal_outlier),
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_count_tsv_round_trip),
     };

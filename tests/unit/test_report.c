@@ -416,6 +416,32 @@ static void test_roles(void **state)
     vw_targets_destroy(cat);
 }
 
+/* The CH? label says where it comes from (white cells or the cohort rule),
+ * and the tracking parameters carry the cohort rule's two options. */
+static void test_ch_label(void **state)
+{
+    (void)state;
+    vw_track_series_t s;
+    memset(&s, 0, sizeof(s));
+    s.status = VW_TRACK_CH;
+    assert_string_equal(vw_report_status_label(&s),
+                        "CH?: also in the white cells (clonal haematopoiesis?), never an emergence");
+    s.ch_cohort = 1;
+    assert_non_null(strstr(vw_report_status_label(&s), "low and flat from the baseline in several patients"));
+    vw_track_opt_t o;
+    vw_track_opt_init(&o);
+    const char *keys[VW_REPORT_N_TRACK_PARAMS];
+    char vals[VW_REPORT_N_TRACK_PARAMS][64];
+    size_t n = vw_report_track_params(&o, keys, vals);
+    assert_int_equal(n, VW_REPORT_N_TRACK_PARAMS - 2);
+    assert_string_equal(keys[n - 2], "CH: patients low and flat from baseline");
+    assert_string_equal(vals[n - 2], "3");
+    assert_string_equal(vals[n - 1], "0.02");
+    o.ch_patients = 0;
+    n = vw_report_track_params(&o, keys, vals);
+    assert_string_equal(vals[n - 2], "off");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -431,6 +457,7 @@ int main(void)
         cmocka_unit_test(test_base64),
         cmocka_unit_test(test_default_date),
         cmocka_unit_test(test_roles),
+        cmocka_unit_test(test_ch_label),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,8 @@
 /* test_selfbg.c -- the self background's read walk (selfbg.c) against a
  * plain per-base count written here: random reads (soft clips, insertions,
  * deletions, N bases, low, missing and out-of-range base qualities, odd
- * and even query offsets) over several windows on two contigs. */
+ * and even query offsets) over several windows on two contigs; and long
+ * clean reads, whose bases mostly pass 16 at a time. */
 #include <stdlib.h>
 
 #include <htslib/sam.h>
@@ -53,13 +54,18 @@ static void naive_add(const bam1_t *b, uint32_t (*cnt[N_WIN])[4], int min_bq)
     }
 }
 
+/* 1: long blocks (17 to 156 bases), few errors and few low qualities, as in
+ * real reads: most 16-base words pass whole, and the last bases of a block
+ * are tested as the 16 that end it. */
+static int clean;
+
 /* A random read at tid:pos over a reference 'truth' (4-bit codes). */
 static void random_read(bam1_t *b, int tid, hts_pos_t pos, const uint8_t *truth, int variant)
 {
     uint32_t cig[8];
     int nc = 0, ql = 0;
-    char seq[300];
-    uint8_t qual[300];
+    char seq[600];
+    uint8_t qual[600];
     if (rnd(4) == 0) {
         int s = 1 + (int)rnd(5);
         cig[nc++] = bam_cigar_gen(s, BAM_CSOFT_CLIP);
@@ -67,7 +73,7 @@ static void random_read(bam1_t *b, int tid, hts_pos_t pos, const uint8_t *truth,
     }
     int n_blocks = 1 + (int)rnd(3);
     for (int k = 0; k < n_blocks; k++) {
-        int m = 1 + (int)rnd(60);
+        int m = clean ? 17 + (int)rnd(140) : 1 + (int)rnd(60);
         cig[nc++] = bam_cigar_gen(m, k == 1 && rnd(2) ? BAM_CEQUAL : BAM_CMATCH);
         ql += m;
         if (k + 1 < n_blocks) {
@@ -81,12 +87,12 @@ static void random_read(bam1_t *b, int tid, hts_pos_t pos, const uint8_t *truth,
     for (int j = 0; j < nc; j++) {
         int t = bam_cigar_type(bam_cigar_op(cig[j])), ol = bam_cigar_oplen(cig[j]);
         for (int e = 0; e < ol && (t & 1); e++) {
-            unsigned r = rnd(100);
+            unsigned r = clean ? (rnd(500) == 0 ? 0 : 99) : rnd(100);
             int nib = (t == 3 && r >= 4) ? truth[rp + e] : (int)"\1\2\4\x8\xf\0"[rnd(6)]; /* with N and '=' */
             if (variant && t == 3 && r < 30 && (rp + e) % 7 == 0)
                 nib = 8; /* a polymorphic column now and then */
             seq[qp + e] = seq_nt16_str[nib];
-            unsigned qr = rnd(100);
+            unsigned qr = clean ? (rnd(300) == 0 ? 0 : 99) : rnd(100);
             qual[qp + e] = qr < 10 ? (uint8_t)rnd(20) : qr < 12 ? (uint8_t)(130 + rnd(100)) : (uint8_t)(30 + rnd(10));
         }
         if (t & 1)
@@ -171,12 +177,13 @@ static void test_walk_q0(void **state) { (void)state; run_case(0, 4000, 0); }
 static void test_walk_q1_variant(void **state) { (void)state; run_case(1, 4000, 1); }
 static void test_walk_q37(void **state) { (void)state; run_case(37, 4000, 1); }
 static void test_walk_q200(void **state) { (void)state; run_case(200, 2000, 0); }
+static void test_walk_clean(void **state) { (void)state; clean = 1; run_case(20, 4000, 0); clean = 0; }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_walk_q20), cmocka_unit_test(test_walk_q0), cmocka_unit_test(test_walk_q1_variant),
-        cmocka_unit_test(test_walk_q37), cmocka_unit_test(test_walk_q200),
+        cmocka_unit_test(test_walk_q37), cmocka_unit_test(test_walk_q200), cmocka_unit_test(test_walk_clean),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -442,7 +442,7 @@ static void test_run_cnv(void **st)
     assert_non_null(strstr(buf, "P1\tERBB2_amplification\t17\t37844167\t.\tAMP\tERBB2\tamplification\temerging\tNA"
                                 "\t2023-03-02\t2023-01-31\t"));
     /* then rule_fired (the pair's second draw, day 90) and the family (1) */
-    assert_non_null(strstr(buf, "\tamplification\t3.400\t16.00\t2023-04-01\t1\n"));
+    assert_non_null(strstr(buf, "\tamplification\t3.400\t16.00\t2023-04-01\t1\tNA\n"));
     free(buf);
     fp = open_memstream(&buf, &len);
     assert_int_equal(vw_track_write_series(fp, tr), 0);
@@ -627,6 +627,100 @@ static void test_wbc(void **st)
     vw_timeline_destroy(tl);
 }
 
+/* One call of the cohort test, with its Wilson 95 % interval (as call writes it). */
+static void ch_call(vw_calls_t *cs, const char *sample, long x, int det)
+{
+    fx_call(cs, sample, 0, det, x, 10000, det ? 1e-12 : 0.5, 0);
+    vw_call_t *c = &cs->c[cs->n - 1];
+    if (vw_stats_ci_wilson(x, 10000, 0.95, &c->vaf_lo, &c->vaf_hi) != 0)
+        abort();
+}
+
+/* The cohort rule of possible CH (docs/tracking.md), by hand: KRAS at 0.5 %
+ * (50/10,000) at every draw from the baseline in C1-C3 (low and flat: CH? in
+ * all three, 2 other carriers each); the same variant emerging from 0 in C4-C7
+ * (0, 0, 1 %, 3 %: consecutive fires at day 90, still emerging, 3 carriers
+ * elsewhere); C8 has it at baseline at 0.3 % rising to 1.8 % (the 1.2 % draw's
+ * Wilson interval [0.100 %, 0.144 %] lies above the baseline's [0.18 %, 0.49 %]):
+ * a clone under therapy pressure, pre-existing.  With --ch-patients 4 the three
+ * carriers are below the count: pre-existing; 0 turns the rule off. */
+static void test_cohort_ch(void **st)
+{
+    (void)st;
+    char sheet[4096], events[1024], b[VW_DATE_BUFSZ], s[32];
+    sheet[0] = events[0] = '\0';
+    fx_cat(sheet, sizeof sheet, "patient\tsample\tdate\tfile\ttype\n");
+    fx_cat(events, sizeof events, "patient\tdate\tevent\tdetail\n");
+    for (int p = 1; p <= 8; p++) {
+        for (int i = 0; i < 4; i++)
+            fx_cat(sheet, sizeof sheet, "C%d\tC%d_%d\t%s\tx.bam\tplasma\n", p, p, i, fx_date(30 * i, b));
+        fx_cat(events, sizeof events, "C%d\t%s\ttreatment_start\tanti-EGFR\n", p, fx_date(0, b));
+    }
+    vw_timeline_t *tl = fx_timeline(sheet, events);
+    vw_calls_t *cs = vw_calls_init();
+    static const long rise[4] = {0, 0, 100, 300}, up[4] = {30, 60, 120, 180};
+    for (int p = 1; p <= 8; p++)
+        for (int i = 0; i < 4; i++) {
+            snprintf(s, sizeof s, "C%d_%d", p, i);
+            long x = p <= 3 ? 50 : p <= 7 ? rise[i] : up[i];
+            ch_call(cs, s, x, x > 0);
+        }
+    vw_track_opt_t o;
+    vw_track_opt_init(&o);
+    assert_int_equal(o.ch_patients, 3);
+    assert_abs(o.ch_max_vaf, 0.02, 0);
+    vw_track_t *tr = NULL;
+    assert_int_equal(vw_track_run(tl, cs, &o, &tr), 0);
+    for (int p = 1; p <= 8; p++) {
+        snprintf(s, sizeof s, "C%d", p);
+        const vw_track_series_t *k = find(tr, s, 0);
+        if (p <= 3) {
+            assert_int_equal(k->status, VW_TRACK_CH);
+            assert_int_equal(k->ch_cohort, 1);
+            assert_int_equal(k->recurrent_patients, 2);
+            assert_int_equal(k->first_detection, fx_day0());
+        } else if (p <= 7) {
+            assert_int_equal(k->status, VW_TRACK_EMERGING);
+            assert_int_equal(k->first_detection, fx_day0() + 60);
+            assert_int_equal(k->rule_fired, fx_day0() + 90);
+            assert_int_equal(k->recurrent_patients, 3);
+            assert_int_equal(k->ch_cohort, 0);
+        } else {
+            assert_int_equal(k->status, VW_TRACK_PRE_EXISTING);
+            assert_int_equal(k->recurrent_patients, 3);
+        }
+    }
+    /* the track table carries the count */
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    assert_int_equal(vw_track_write_tsv(fp, tr), 0);
+    fclose(fp);
+    assert_non_null(strstr(buf, "\tfamily\trecurrent_patients\n"));
+    assert_non_null(strstr(buf, "C1\tKRAS_G12D\t12\t25398284\tC\tT\tKRAS\tp.X\tCH?\t0.005\t"));
+    free(buf);
+    vw_track_destroy(tr);
+    for (int n = 4; n >= 0; n -= 4) { /* 4: below the count; 0: off */
+        o.ch_patients = n;
+        assert_int_equal(vw_track_run(tl, cs, &o, &tr), 0);
+        const vw_track_series_t *k = find(tr, "C1", 0);
+        assert_int_equal(k->status, VW_TRACK_PRE_EXISTING);
+        assert_int_equal(k->recurrent_patients, 2);
+        assert_int_equal(find(tr, "C4", 0)->status, VW_TRACK_EMERGING);
+        vw_track_destroy(tr);
+    }
+    o.ch_patients = 3;
+    o.ch_max_vaf = 0.004; /* 0.5 % is no longer "low" */
+    assert_int_equal(vw_track_run(tl, cs, &o, &tr), 0);
+    assert_int_equal(find(tr, "C1", 0)->status, VW_TRACK_PRE_EXISTING);
+    assert_int_equal(find(tr, "C1", 0)->recurrent_patients, 0);
+    vw_track_destroy(tr);
+    o.ch_max_vaf = -0.1;
+    assert_int_equal(vw_track_run(tl, cs, &o, &tr), -EINVAL);
+    vw_calls_destroy(cs);
+    vw_timeline_destroy(tl);
+}
+
 static void test_track_kind_name(void **state)
 {
     (void)state;
@@ -649,6 +743,7 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_statuses),
         cmocka_unit_test(test_wbc),
+        cmocka_unit_test(test_cohort_ch),
         cmocka_unit_test(test_track_kind_name),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
