@@ -218,11 +218,14 @@ int vw_cmd_track_load(const char *sheet, const char *events, char **files, int n
     "                           PREFIX.vafwatch.cnv.tsv): each patient x gene becomes an\n"   \
     "                           amplification series (emergence, lead time); repeatable\n"
 /* As vw_cmd_track_load(), also handing over the calls read (*ret_cs: caller
- * owns, free with vw_calls_destroy()) when ret_cs is not NULL. */
+ * owns, free with vw_calls_destroy()) when ret_cs is not NULL, and the
+ * copy-number rows read (*ret_cnv: NULL without cnv_files; caller owns,
+ * free with vw_cnv_rows_destroy()) when ret_cnv is not NULL: each file is
+ * read once. */
 #include "vafwatch/call.h"
 int vw_cmd_track_load_calls(const char *sheet, const char *events, char **files, int n_files,
                             char *const *cnv_files, int n_cnv, const vw_track_opt_t *opt, vw_timeline_t **ret_tl,
-                            vw_track_t **ret_tr, vw_calls_t **ret_cs);
+                            vw_track_t **ret_tr, vw_calls_t **ret_cs, vw_cnv_rows_t **ret_cnv);
 /* "PREFIX.vafwatch.KIND" (caller frees), NULL on ENOMEM. */
 char *vw_cmd_prefixed(const char *prefix, const char *kind);
 /* 1 (after logging) when an output of track, leadtime or report (outs, or

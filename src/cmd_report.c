@@ -61,20 +61,6 @@ static void usage(FILE *fp)
             "made unique.  The reports are described in docs/reports.md.\n\n", MAX_PARAMS);
 }
 
-/* The CNV tables, read into one set (*ret, caller owns; NULL when there are
- * none).  Logs; returns 0 or -1. */
-static int read_cnv(char **cnv_files, int n_cnv, vw_cnv_rows_t **ret)
-{
-    if (n_cnv > 0 && !(*ret = vw_cnv_rows_init())) {
-        vw_error_code(-ENOMEM, "reading the cnv tables");
-        return -1;
-    }
-    for (int i = 0; i < n_cnv; i++)
-        if (vw_cnv_rows_read_tsv(*ret, cnv_files[i]) < 0)
-            return -1;
-    return 0;
-}
-
 /* The reports, written as one set (staged, then put in place, the manifest
  * last), one writer at a time.  Logs; returns 0 or -1. */
 static int write_set(const vw_report_in_t *in, const char *outdir, const vw_report_opt_t *ropt)
@@ -211,10 +197,9 @@ int main_report(int argc, char *argv[])
         ret = VW_EXIT_USAGE;
         goto out;
     }
-    if (read_cnv(cnv_files, n_cnv, &cnv) < 0)
-        goto out;
+    /* the CNV tables are read once: for the amplification series and for the report's rows */
     if (vw_cmd_track_load_calls(sheet, events, argv + optind, argc - optind, cnv_files, n_cnv, &opt, &tl, &tr,
-                                &cs) < 0)
+                                &cs, &cnv) < 0)
         goto out;
     if (markers_path && vw_markers_read(tl, markers_path, &markers) < 0)
         goto out; /* logged */

@@ -96,12 +96,12 @@ int vw_cmd_track_load(const char *sheet, const char *events, char **files, int n
                       char *const *cnv_files, int n_cnv, const vw_track_opt_t *opt, vw_timeline_t **ret_tl,
                       vw_track_t **ret_tr)
 {
-    return vw_cmd_track_load_calls(sheet, events, files, n_files, cnv_files, n_cnv, opt, ret_tl, ret_tr, NULL);
+    return vw_cmd_track_load_calls(sheet, events, files, n_files, cnv_files, n_cnv, opt, ret_tl, ret_tr, NULL, NULL);
 }
 
 int vw_cmd_track_load_calls(const char *sheet, const char *events, char **files, int n_files,
                             char *const *cnv_files, int n_cnv, const vw_track_opt_t *opt, vw_timeline_t **ret_tl,
-                            vw_track_t **ret_tr, vw_calls_t **ret_cs)
+                            vw_track_t **ret_tr, vw_calls_t **ret_cs, vw_cnv_rows_t **ret_cnv)
 {
     vw_timeline_t *tl = NULL;
     vw_calls_t *cs = NULL;
@@ -134,13 +134,15 @@ int vw_cmd_track_load_calls(const char *sheet, const char *events, char **files,
         if ((rc = vw_cnv_rows_read_tsv(cnv, cnv_files[i])) < 0)
             goto err; /* logged by the reader */
     rc = vw_track_run_cnv(tl, cs, cnv, opt, &tr);
-    vw_cnv_rows_destroy(cnv);
-    cnv = NULL;
     if (rc < 0) {
         if (rc != VW_EINPUT)
             vw_error_code(rc, "tracking");
         goto err;
     }
+    if (ret_cnv)
+        *ret_cnv = cnv;
+    else
+        vw_cnv_rows_destroy(cnv);
     if (ret_cs)
         *ret_cs = cs;
     else

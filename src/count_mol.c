@@ -5,10 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <htslib/bgzf.h>
-#include <htslib/hts.h>
-#include <htslib/kstring.h>
-
 #include "vafwatch/count.h"
 
 int vw_count_write_molecules(FILE *fp, const vw_targets_t *ts, vw_sample_counts_t *const *s, int n_samples)
@@ -53,35 +49,6 @@ const char *vw_count_class(const vw_count_opt_t *opt, char *buf, size_t n)
     else
         snprintf(buf, n, "molecule (families >= %d)", opt->min_family);
     return buf;
-}
-
-int vw_count_tsv_units(const char *path, vw_sample_counts_t *const *s, int n)
-{
-    /* bgzf reads plain and gzip text alike without sniffing the format
-     * (hts_open takes a table whose names hold control bytes for binary) */
-    BGZF *fp = bgzf_open(path, "r");
-    if (!fp)
-        return errno ? -errno : VW_EFORMAT;
-    kstring_t ks = {0, 0, NULL};
-    int lines = 0;
-    while (bgzf_getline(fp, '\n', &ks) >= 0 && ks.l > 0 && ks.s[0] == '#') {
-        if (++lines > 1 && strncmp(ks.s, "#count_unit\t", 12) != 0)
-            continue;
-        char *f[6];
-        int nf = vw_split_tabs(ks.s, f, 6);
-        long mf, dup;
-        if (nf != 5 || strcmp(f[2], "molecule") != 0 || vw_parse_long(f[3], &mf) || vw_parse_long(f[4], &dup))
-            continue;
-        for (int i = 0; i < n; i++)
-            if (strcmp(s[i]->sample, f[1]) == 0) {
-                s[i]->unit = VW_UNIT_MOLECULE;
-                s[i]->min_family = (int)mf;
-                s[i]->duplex_only = dup != 0;
-            }
-    }
-    free(ks.s);
-    bgzf_close(fp);
-    return 0;
 }
 
 void vw_count_json_molecules(FILE *fp, const vw_molcount_t *m, int min_family, int duplex_only)

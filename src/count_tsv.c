@@ -160,12 +160,19 @@ typedef struct {
 } self_line_t;
 
 typedef struct {
+    char *sample;
+    int min_family, duplex_only;
+} unit_line_t;
+
+typedef struct {
     const vw_targets_t *ts;
     vw_sample_counts_t **s;
     int n, m;
     int skipped;
     self_line_t *self;   /* '#self_background' lines, matched to samples at the end */
     int n_self, m_self;
+    unit_line_t *unit;   /* '#count_unit' lines before the first row, matched likewise */
+    int n_unit, m_unit;
     long n_rows;         /* data rows read */
     int have_trailer;    /* a '#cache' line was read (its row count and key below) */
     int after_trailer;   /* 1: a line followed the trailer */
@@ -176,11 +183,41 @@ typedef struct {
 #define CACHE_TAG "#cache\t"
 
 #define SELF_TAG "#self_background\t"
+#define UNIT_TAG "#count_unit\t"
 #define N_SELF_COLS (4 + 2 * VW_N_SUB)
 #define N_SELF_COLS_DISP (4 + 5 * VW_N_SUB) /* + j, sxx, snn per class */
 
+/* '#count_unit  SAMPLE  molecule  MIN_FAMILY  DUPLEX_ONLY' between the header
+ * and the first data row (as vw_count_write_tsv() writes it): the sample's
+ * counts are molecules of that class.  A line of another form, or after the
+ * first row, is a plain comment. */
+static int unit_row(read_st *st, char *line)
+{
+    char *f[6];
+    long mf, dup;
+    if (st->n_rows > 0 || vw_split_tabs(line, f, 6) != 5 || strcmp(f[2], "molecule") != 0
+        || vw_parse_long(f[3], &mf) != 0 || vw_parse_long(f[4], &dup) != 0)
+        return 0;
+    if (st->n_unit == st->m_unit) {
+        int m = st->m_unit ? 2 * st->m_unit : 4;
+        unit_line_t *t = realloc(st->unit, (size_t)m * sizeof(*t));
+        if (!t)
+            return -ENOMEM;
+        st->unit = t;
+        st->m_unit = m;
+    }
+    unit_line_t *u = &st->unit[st->n_unit];
+    if (!(u->sample = vw_strdup(f[1])))
+        return -ENOMEM;
+    u->min_family = (int)mf;
+    u->duplex_only = dup != 0;
+    st->n_unit++;
+    return 0;
+}
+
 /* '#self_background  SAMPLE  FLANK  N_POS  n[6]  x[6]  [j[6]  sxx[6]  snn[6]]'
- * (docs/formats.md); other comment lines are ignored. */
+ * (docs/formats.md), '#count_unit' lines (unit_row) and the count cache's
+ * '#cache' trailer; other comment lines are ignored. */
 static int self_row(void *ud, char *line, const char *path, long lineno)
 {
     read_st *st = ud;
@@ -204,6 +241,8 @@ static int self_row(void *ud, char *line, const char *path, long lineno)
         st->after_trailer = 0;
         return 0;
     }
+    if (strncmp(line, UNIT_TAG, strlen(UNIT_TAG)) == 0)
+        return unit_row(st, line);
     if (strncmp(line, SELF_TAG, strlen(SELF_TAG)) != 0)
         return 0;
     int nf = vw_split_tabs(line, f, N_SELF_COLS_DISP + 1);
@@ -426,8 +465,6 @@ int vw_count_read_cache(const char *path, const vw_targets_t *ts, const char *ke
     } else if (st.n != 1 || st.skipped != 0 || st.n_rows != ts->n) {
         vw_warn("%s: cached table does not hold one row per target of one sample", path);
         r = VW_EFORMAT;
-    } else if (vw_count_tsv_units(path, st.s, 1) < 0) { /* molecule counts keep their class */
-        r = VW_EFORMAT;
     } else {
         *ret = st.s[0];
         st.s[0] = NULL;
@@ -463,6 +500,17 @@ static int read_counts(const char *path, const vw_targets_t *ts, read_st *ret_st
     }
     free(st.self);
     st.self = NULL;
+    for (int k = 0; k < st.n_unit; k++) { /* molecule counts keep their class; the last line of a sample wins */
+        for (int i = 0; r == 0 && i < st.n; i++)
+            if (!strcmp(st.s[i]->sample, st.unit[k].sample)) {
+                st.s[i]->unit = VW_UNIT_MOLECULE;
+                st.s[i]->min_family = st.unit[k].min_family;
+                st.s[i]->duplex_only = st.unit[k].duplex_only;
+            }
+        free(st.unit[k].sample);
+    }
+    free(st.unit);
+    st.unit = NULL;
     if (r < 0) {
         for (int i = 0; i < st.n; i++)
             vw_sample_counts_destroy(st.s[i]);

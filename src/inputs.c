@@ -138,8 +138,6 @@ int vw_evidence_load(const vw_target_opt_t *to, const vw_count_opt_t *co, char *
         int nv = 0, skipped = 0;
         r = kind[i] == 1 ? vw_vcfin_read(files[i], e.ts, NULL, &v, &nv)
                          : vw_count_read_tsv(files[i], e.ts, &v, &nv, &skipped);
-        if (r == 0 && kind[i] != 1 && vw_count_tsv_units(files[i], v, nv) < 0) /* molecule tables */
-            vw_warn("%s: cannot read its '#count_unit' lines again; taken as fragment counts", files[i]);
         if (r < 0)
             goto out;
         if (skipped && (to->n_regions || to->regions_file))

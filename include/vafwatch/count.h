@@ -194,12 +194,6 @@ int vw_count_write_molecules(FILE *fp, const vw_targets_t *ts, vw_sample_counts_
 /* Writes ', "molecules": {...}' (the molecule table's columns) for one target. */
 void vw_count_json_molecules(FILE *fp, const vw_molcount_t *m, int min_family, int duplex_only);
 
-/* Sets unit, min_family and duplex_only of the samples among s[0..n) that
- * the evidence table 'path' marks with a '#count_unit' line (samples
- * matched by name; the others are left as they are).  Returns 0 or a
- * negative code (-errno, VW_EFORMAT) when the file cannot be read. */
-int vw_count_tsv_units(const char *path, vw_sample_counts_t *const *s, int n) VW_WARN_UNUSED;
-
 /* The evidence class the options count: "fragment", "read", "molecule
  * (families >= N)" or "duplex molecule (families >= N)", written to buf
  * (n bytes); returns buf. */
@@ -234,7 +228,9 @@ int vw_count_tsv_targets(const char *path, vw_targets_t *ts) VW_WARN_UNUSED;
  * by chrom -- with or without "chr" --, pos, ref and alt).  Targets of
  * 'ts' without a row, and rows whose counts are NA, are not assessed.
  * '#self_background' lines after the header fill have_self, self_flank and
- * self of their sample.
+ * self of their sample; '#count_unit SAMPLE molecule MIN_FAMILY DUPLEX_ONLY'
+ * lines between the header and the first row set its unit (molecule),
+ * min_family and duplex_only (read in the same pass as the rows).
  * Rows naming a target not in 'ts' are skipped (counted in
  * *ret_n_skipped, which may be NULL).  Fragment-length medians are kept
  * as a one-value histogram; strands, qualities as written.

@@ -13,6 +13,12 @@
    the template's values are evaluated by the Python twins in DEFS below;
    a module line this checker does not know is a failure, so the two cannot
    drift apart silently.
+3. With a 'targets' column: -T in every count, call --sheet -e, --patient-tests.
+4. An evidence class and a model made elsewhere (--evidence_class, --model): the
+   call task's ext.args closure in nextflow.config (evaluated by its Python twin
+   in CONFIG_ARGS, an unknown closure a failure) gives 'call --class NAME', and
+   main.nf stages the model instead of building one: the call command equals the
+   Snakemake rule's with 'class' and 'model' set.
 
 Usage: check_nextflow.py SOURCE_DIR WORKDIR   (exit 77 without snakemake)
 """
@@ -77,6 +83,30 @@ DEFS = {
     '(it.cfdna_ng_per_ml as double) > 0 }.collect { "--cfdna ${it.id}=${it.cfdna_ng_per_ml}" }.join(" ")':
         lambda e: e.__setitem__("cfdna", cfdna_of(e["samples"])),
 }
+
+
+# Python twins of the ext.args closures of nextflow.config (exact text), by process.
+CONFIG_ARGS = {
+    "VAFWATCH_CALL": {
+        """ext.args = { params.evidence_class ? "--class ${params.evidence_class}" : '' }""":
+            lambda params: "--class " + params["evidence_class"] if params.get("evidence_class") else "",
+    },
+}
+
+
+def config_args(process, params):
+    """task.ext.args of a process for params, from nextflow.config: the
+    closure of its withName block, evaluated by its twin (None: none set)."""
+    cfg = open(os.path.join(NF, "nextflow.config")).read()
+    m = re.search(r"withName: '%s' \{(.*?)\n    \}" % process, cfg, re.S)
+    if not m:
+        return None
+    lines = [l.strip() for l in m.group(1).splitlines() if l.strip().startswith("ext.args")]
+    if not lines:
+        return None
+    if len(lines) != 1 or lines[0] not in CONFIG_ARGS.get(process, {}):
+        raise ValueError("nextflow.config: %s: ext.args unknown to the checker: %s" % (process, lines))
+    return CONFIG_ARGS[process][lines[0]](params)
 
 
 def value(env, expr):
@@ -266,7 +296,8 @@ if len(normals) >= 2:
     nf_by["model"].append(norm(render("model", {"meta": cohort, "tables": normals})))
 model = "cohort.vafwatch.model.tsv" if len(normals) >= 2 else ""
 nf_by["call"].append(norm(render("call", {"meta": cohort, "samples": metas, "tables": tables, "model": model,
-                                          "sheet": "cohort.tsv", "events": "events.tsv", "patient_targets": []})))
+                                          "sheet": "cohort.tsv", "events": "events.tsv", "patient_targets": [],
+                                          "task.ext.args": config_args("VAFWATCH_CALL", {})})))
 for k in ("track", "leadtime", "report"):
     nf_by[k].append(norm(render(k, {"meta": cohort, "calls": "cohort.vafwatch.calls.tsv", "cnv": [], "patient": [],
                                     "sheet": os.path.join(C, "cohort.tsv"), "events": os.path.join(C, "events.tsv")})))
@@ -333,5 +364,46 @@ for k in ("count", "call", "leadtime", "report"):
         for a, b in list(zip(got, want))[:2]:
             print("  nextflow : " + " ".join(a))
             print("  snakemake: " + " ".join(b))
+
+# 4. an evidence class and a model made elsewhere: nextflow.config's params and the
+# call task's ext.args, main.nf's staged model; the call command equals the Snakemake
+# rule's with 'class' and 'model' set
+cfg = open(os.path.join(NF, "nextflow.config")).read()
+cchecks = {
+    "params.model, params.evidence_class": re.search(r"^\s*model\s*= null", cfg, re.M) is not None
+    and re.search(r"^\s*evidence_class\s*= null", cfg, re.M) is not None,
+    "main.nf stages --model into call, no model build then":
+        "params.model ? Channel.value(file(params.model, checkIfExists: true))" in mt
+        and "VAFWATCH_MODEL(params.model ? Channel.empty() : ch_normals)" in mt,
+    "call: --class from ext.args": config_args("VAFWATCH_CALL", {"evidence_class": "duplex"}) == "--class duplex"
+    and config_args("VAFWATCH_CALL", {}) == "",
+}
+bad = [k for k, v in cchecks.items() if not v]
+if bad:
+    ko("evidence class: " + ", ".join(bad))
+else:
+    ok("evidence class: " + ", ".join(cchecks))
+pon = os.path.join(C, "pon.tsv")
+open(pon, "w").close()
+with open(os.path.join(S, "config_c.yaml"), "w") as fh:
+    fh.write("sheet: %s\nevents: %s\noutdir: results\nname: cohort\nvafwatch: vafwatch\nthreads: 1\n"
+             "model: %s\nclass: duplex\n" % (os.path.join(C, "cohort.tsv"), os.path.join(C, "events.tsv"), pon))
+res = subprocess.run(["snakemake", "-s", os.path.join(SRC, "docs", "workflows", "snakemake", "Snakefile"),
+                      "--configfile", "config_c.yaml", "--cores", "2", "--dry-run", "--printshellcmds", "--forceall"],
+                     cwd=S, capture_output=True, text=True)
+if res.returncode != 0:
+    print(res.stdout[-2000:], res.stderr[-2000:])
+    ko("snakemake --dry-run with class and model failed")
+    sys.exit(1)
+want = [norm(l.strip()) for l in (res.stdout + res.stderr).splitlines() if l.strip().startswith("vafwatch call ")]
+got = [norm(render("call", {"meta": cohort, "samples": metas, "tables": tables, "model": "pon.tsv",
+                            "sheet": "cohort.tsv", "events": "events.tsv", "patient_targets": [],
+                            "task.ext.args": config_args("VAFWATCH_CALL", {"evidence_class": "duplex"})}))]
+if got == want and "--class" in got[0]:
+    ok("with --evidence_class duplex and --model: the call command equals the Snakemake rule's (call -m pon.tsv --class duplex)")
+else:
+    ko("with an evidence class: the call commands differ")
+    print("  nextflow : " + " ".join(got[0]))
+    print("  snakemake: " + " ".join(want[0] if want else []))
 print("%d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)

@@ -5,7 +5,11 @@
 #  - vafwatch.cwl (count scattered over the draws, then call, leadtime --track, report):
 #    calls, track, series, leadtime, cohort tables and the per-draw evidence tables
 #    byte-identical to run's, leadtime.json but for its command line, the same MultiQC table;
-#  - run.cwl (the sheet and its data folder staged): the same tables.
+#  - run.cwl (the sheet and its data folder staged): the same tables;
+#  - vafwatch.cwl on the small cohorts of snakemake_cwl_cohort.sh: a sheet with 'targets' and
+#    'swgs' columns (the targets files to count and call, one cnv --genome job per patient:
+#    every table equal to run's, the genome tables put together in patient order), and
+#    molecules with a model of every class and evidence_class duplex (as run --class duplex).
 # Skips (77) only without cwltool (scripts/install-deps.sh installs it).
 # Usage: test_cwl.sh SOURCE_DIR BUILD_DIR
 set -u
@@ -16,6 +20,11 @@ command -v cwltool >/dev/null || { echo "SKIP: cwltool not installed (scripts/in
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 export PATH="$B/src:$PATH" SOURCE_DATE_EPOCH=1700000000
+valid=1
+for f in "$SRC"/docs/workflows/cwl/*.cwl; do
+    cwltool --validate "$f" >"$T/validate.log" 2>&1 || { valid=0; echo "    invalid: $(basename "$f")"; tail -3 "$T/validate.log"; }
+done
+[ $valid = 1 ] && ok "cwltool --validate: every CWL description" || bad "cwltool --validate"
 C=$T/cohort
 mkdir -p "$C/recipes" "$C/sim"
 python3 "$SRC/testdata/cohort/make_cohort.py" --outdir "$C" --recipes "$C/recipes" >/dev/null
@@ -87,5 +96,111 @@ for k in calls track series leadtime cohort; do
     cmp -s "$T/r2/vafwatch-run/vafwatch.$k.tsv" "$T/run/vafwatch.$k.tsv" || { same=0; echo "    differs: $k.tsv"; }
 done
 [ $same = 1 ] && ok "run.cwl: the tables equal vafwatch run's" || bad "run.cwl tables differ"
+
+# -- the sheet's targets and swgs columns, model and evidence class (snakemake_cwl_cohort.sh) --
+bash "$SRC/tests/cli/snakemake_cwl_cohort.sh" "$B/src/vafwatch" "$B/tests/vwsim" "$B/tests/genome_calib" "$T" \
+    || bad "the small cohorts"
+# the job of a sheet: draws in run's order; the targets column's files in sheet order; the swgs files
+# of each patient's plasma draws by date, one list per patient
+python3 - "$T/tc/cohort.tsv" "$T/tc/events.tsv" "$T/tc/job.yml" <<'PY'
+import csv, json, os, sys
+sheet, events, job = sys.argv[1:]
+rows = list(csv.DictReader(open(sheet), delimiter="\t"))
+first = {}
+for i, r in enumerate(rows):
+    first.setdefault(r["patient"], i)
+rows = [rows[i] for i in sorted(range(len(rows)), key=lambda i: (first[rows[i]["patient"]], rows[i]["date"], i))]
+d = os.path.dirname(sheet)
+F = lambda p: {"class": "File", "path": os.path.join(d, p)}
+has = lambda v: v not in (None, "", "NA", ".")
+pats = list(dict.fromkeys(r["patient"] for r in rows if has(r.get("swgs")) and r.get("type") != "normal"))
+sw = [[r for r in rows if r["patient"] == p and has(r.get("swgs")) and r.get("type") != "normal"] for p in pats]
+j = {"alignments": [F(r["file"]) for r in rows], "samples": [r["sample"] for r in rows],
+     "sheet": F(os.path.basename(sheet)), "events": F(os.path.basename(events)),
+     "targets": [F(t) for t in dict.fromkeys(r["targets"] for r in rows if has(r.get("targets")))],
+     "swgs": [[F(r["swgs"]) for r in x] for x in sw], "swgs_samples": [[r["sample"] for r in x] for x in sw],
+     "swgs_patients": pats, "genome_gc": F("gc.wig")}
+json.dump(j, open(job, "w"), indent=1)
+PY
+R=$T/tc/run.out O=$T/tc/wf
+if [ -s "$R/vafwatch.patient.tsv" ] && (cd "$T/tc" && $CW --outdir "$O" "$SRC/docs/workflows/cwl/vafwatch.cwl" job.yml >wf.json 2>wf.log); then
+    ok "cwltool: vafwatch.cwl with targets and swgs (5 count jobs, 2 cnv --genome jobs)"
+else
+    bad "cwltool vafwatch.cwl with targets and swgs"; tail -20 "$T/tc/wf.log"
+fi
+same=1
+for k in calls patient track leadtime cohort; do
+    cmp -s "$O/cohort.vafwatch.$k.tsv" "$R/vafwatch.$k.tsv" || { same=0; echo "    differs: $k.tsv"; }
+done
+for t in "$O"/*.vafwatch.counts.tsv; do
+    grep -v '^#cache'$'\t' "$R/counts/$(basename "$t")" | cmp -s "$t" - || { same=0; echo "    differs: $(basename "$t")"; }
+done
+[ "$(ls "$O"/*.vafwatch.counts.tsv | wc -l)" = 5 ] || same=0
+for k in genome.tsv genome_bins.tsv genome.seg genome_arms.tsv genome_focal.tsv genome_series.tsv; do
+    { head -1 "$O/P1.vafwatch.$k"; tail -q -n +2 "$O/P1.vafwatch.$k" "$O/P2.vafwatch.$k"; } | cmp -s - "$R/vafwatch.$k" \
+        || { same=0; echo "    differs: $k"; }
+done
+[ $same = 1 ] && ok "targets + swgs: calls, patient, track, leadtime, cohort, evidence tables and the per-patient genome tables (put together) equal run's" \
+    || bad "targets + swgs: tables differ from run's"
+grep -q 'class="patient-level"' "$O/report/patients/P1.html" && ok "the report's patient-level panel (call's patient table)" \
+    || bad "no patient-level panel"
+# run.cwl on the same sheet with its files under tc/ (the data folder staged beside it): the
+# targets and swgs columns read by run itself
+awk -F'\t' -v OFS='\t' 'NR > 1 { $4 = "tc/" $4; if ($6 != "") $6 = "tc/" $6; $7 = "tc/" $7 } { print }' "$T/tc/cohort.tsv" >"$T/tc_sheet.tsv"
+# (files inside the staged data folder are not given again as File inputs: cwltool stages them twice)
+cp "$T/tc/events.tsv" "$T/tc_events.tsv" && cp "$T/tc/gc.wig" "$T/tc_gc.wig"
+cat >"$T/tc_run.yml" <<EOJ
+sheet: {class: File, path: $T/tc_sheet.tsv}
+data: {class: Directory, path: $T/tc}
+events: {class: File, path: $T/tc_events.tsv}
+genome_gc: {class: File, path: $T/tc_gc.wig}
+EOJ
+if (cd "$T" && $CW --outdir "$T/tcr" "$SRC/docs/workflows/cwl/run.cwl" tc_run.yml >tcr.json 2>tcr.log); then
+    same=1
+    for k in calls.tsv patient.tsv series.tsv leadtime.tsv genome.tsv genome_series.tsv; do
+        cmp -s "$T/tcr/vafwatch-run/vafwatch.$k" "$R/vafwatch.$k" || { same=0; echo "    differs: $k"; }
+    done
+    [ $same = 1 ] && ok "run.cwl with targets and swgs columns: calls, patient, series, leadtime, genome tables equal run's" \
+        || bad "run.cwl with targets and swgs: tables differ"
+else
+    bad "cwltool run.cwl with targets and swgs"; tail -5 "$T/tcr.log"
+fi
+# molecules: count_args, a model of every class and --class duplex, as run -m MODEL --class duplex
+U=$T/umi
+cat >"$U/job.yml" <<EOJ
+alignments: [{class: File, path: $U/d3.bam}, {class: File, path: $U/d4.bam}]
+samples: [P2_d3, P2_d4]
+sheet: {class: File, path: $U/sheet.tsv}
+events: {class: File, path: $U/events.tsv}
+targets: [{class: File, path: $U/d3.targets.tsv}]
+count_args: [--no-builtin, --count-unit, molecule]
+model: {class: File, path: $U/pon.tsv}
+evidence_class: duplex
+EOJ
+if (cd "$U" && $CW --outdir "$U/wf" "$SRC/docs/workflows/cwl/vafwatch.cwl" job.yml >wf.json 2>wf.log) \
+    && cmp -s <(grep -v '^#evidence_class' "$U/wf/cohort.vafwatch.calls.tsv") "$U/run.out/vafwatch.calls.tsv" \
+    && cmp -s "$U/wf/cohort.vafwatch.series.tsv" "$U/run.out/vafwatch.series.tsv" \
+    && awk -F'\t' '!/^#/ { n++; k += $29 == "duplex" } END { exit !(n == 4 && k == 4) }' "$U/wf/cohort.vafwatch.calls.tsv"; then
+    ok "molecules, model and evidence_class duplex: the calls (but for call's #evidence_class lines) and series equal run --class duplex's"
+else
+    bad "vafwatch.cwl with evidence_class"; tail -5 "$U/wf.log"
+fi
+# run.cwl with model and evidence_class (the sheet's files under umi/)
+awk -F'\t' -v OFS='\t' 'NR > 1 { $4 = "umi/" $4 } { print }' "$U/sheet.tsv" >"$T/umi_sheet.tsv"
+cp "$U/events.tsv" "$T/umi_events.tsv" && cp "$U/pon.tsv" "$T/umi_pon.tsv"
+cat >"$T/umi_run.yml" <<EOJ
+sheet: {class: File, path: $T/umi_sheet.tsv}
+data: {class: Directory, path: $U}
+events: {class: File, path: $T/umi_events.tsv}
+model: {class: File, path: $T/umi_pon.tsv}
+evidence_class: duplex
+extra_args: [--no-builtin, -T, $U/d3.targets.tsv, --count-unit, molecule]
+EOJ
+if (cd "$T" && $CW --outdir "$T/umr" "$SRC/docs/workflows/cwl/run.cwl" umi_run.yml >umr.json 2>umr.log) \
+    && cmp -s "$T/umr/vafwatch-run/vafwatch.calls.tsv" "$U/run.out/vafwatch.calls.tsv"; then
+    ok "run.cwl with model and evidence_class duplex: the calls of run --class duplex"
+else
+    bad "run.cwl with evidence_class"; tail -5 "$T/umr.log"
+fi
 echo "# $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

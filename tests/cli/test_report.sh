@@ -115,6 +115,14 @@ for d in d1 d2; do
     (cd "$T/$d" && "$VW" report --sheet "$S" -e "$E" --cnv "$T/cnv.tsv" -d out "$T/calls.tsv") || bad "run in $d"
 done
 if diff -r "$T/d1/out" "$T/d2/out" >/dev/null; then ok "deterministic: two runs byte-identical"; else bad "two runs differ"; fi
+# each --cnv table is read once (the amplification series and the report's rows alike): a pipe, readable once,
+# gives the CRC01 amplification of the file above, in the JSON and on the patient page
+if "$VW" report --sheet "$S" -e "$E" --cnv <(cat "$T/cnv.tsv") -d "$T/r4" "$T/calls.tsv" 2>"$T/err" \
+    && python3 -c 'import json, sys; p = {x["patient"]: x for x in json.load(open(sys.argv[1]))["patients"]}
+a = [c for c in p["CRC01"]["clones"] if c["kind"] == "amplification"]
+assert len(a) == 1 and a[0]["max_pcn"] == 3.07 and a[0]["n_assessed"] == 2, a' "$T/r4/vafwatch.report.json" \
+    && grep -q "ERBB2" "$T/r4/patients/CRC01.html"; then ok "--cnv from a pipe: read once"
+else bad "--cnv from a pipe: $(head -1 "$T/err")"; fi
 check "--timestamp run" -- "$VW" report --sheet "$S" -e "$E" --timestamp -d "$T/r3" "$T/calls.tsv"
 if grep -Eq '"generated": "[0-9]{4}-[0-9]{2}-[0-9]{2}T' "$T/r3/vafwatch.report.json"; then ok "--timestamp writes the time"; else bad "--timestamp"; fi
 

@@ -12,6 +12,9 @@ static void same_counts(const vw_sample_counts_t *a, const vw_sample_counts_t *b
 {
     if (a->n != b->n || strcmp(a->sample, b->sample) != 0 || a->have_self != b->have_self)
         abort();
+    if (a->unit != b->unit || (a->unit == VW_UNIT_MOLECULE && (a->min_family != b->min_family
+                                                               || a->duplex_only != b->duplex_only)))
+        abort(); /* the '#count_unit' line written back gives the same class */
     for (int i = 0; i < a->n; i++) {
         const vw_count_t *x = &a->c[i], *y = &b->c[i];
         if (x->assessed != y->assessed)

@@ -868,39 +868,6 @@ static void test_count_json(void **state)
     vw_targets_destroy(ts);
 }
 
-/* '#count_unit' lines: a sample counted in molecules gets its unit, minimum
- * family and duplex setting back from the table; samples without a line, or
- * with a malformed one, are left as they are. */
-static void test_count_tsv_units(void **state)
-{
-    (void)state;
-    char path[640];
-    snprintf(path, sizeof path, "%s/units.tsv", dir);
-    FILE *fp = fopen(path, "w");
-    assert_non_null(fp);
-    fputs("#sample\tchrom\tpos\n"
-          "#count_unit\tA\tmolecule\t3\t1\n"
-          "#count_unit\tB\tfragment\t1\t0\n"
-          "#count_unit\tC\tmolecule\tx\t0\n"
-          "A\tsim1\t101\n"
-          "#count_unit\tD\tmolecule\t2\t0\n", fp);   /* after the data: not read */
-    assert_int_equal(fclose(fp), 0);
-    vw_sample_counts_t a = {0}, b = {0}, c = {0}, d = {0};
-    a.sample = "A"; b.sample = "B"; c.sample = "C"; d.sample = "D";
-    vw_sample_counts_t *s[] = {&a, &b, &c, &d};
-    assert_int_equal(vw_count_tsv_units(path, s, 4), 0);
-    assert_int_equal(a.unit, VW_UNIT_MOLECULE);
-    assert_int_equal(a.min_family, 3);
-    assert_int_equal(a.duplex_only, 1);
-    assert_int_equal(b.unit, 0);   /* untouched: 0 as initialised */
-    assert_int_equal(c.unit, 0);
-    assert_int_equal(d.unit, 0);
-    char missing[640];
-    snprintf(missing, sizeof missing, "%s/none.tsv", dir);
-    assert_int_equal(vw_count_tsv_units(missing, s, 4), -ENOENT);
-    unlink(path);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -919,7 +886,6 @@ int main(void)
         cmocka_unit_test(test_count_open_in),
         cmocka_unit_test(test_count_cache),
         cmocka_unit_test(test_count_json),
-        cmocka_unit_test(test_count_tsv_units),
         cmocka_unit_test(test_one_block),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,8 +1,15 @@
 #!/usr/bin/env cwl-runner
-# vafwatch call on the evidence tables of a cohort (docs/calling.md).
+# vafwatch call on the evidence tables of a cohort (docs/calling.md).  The sheet and
+# the patients' own targets files (its 'targets' column, which names each file by its
+# base name) are staged side by side, so that call --sheet finds them.
 cwlVersion: v1.2
 class: CommandLineTool
 label: vafwatch call
+requirements:
+  InitialWorkDirRequirement:
+    listing:
+      - $(inputs.sheet)
+      - $(inputs.patient_targets)
 hints:
   DockerRequirement:
     dockerPull: vafwatch:0.1.0
@@ -36,6 +43,14 @@ inputs:
     type: File?
     doc: "clinical events (the treatment_start drugs, for the therapy-relevance map of docs/calling.md)"
     inputBinding: {prefix: -e}
+  patient_targets:
+    type: File[]
+    default: []
+    doc: "the files of the sheet's 'targets' column (base names distinct), staged beside the sheet: tumour-informed calls and PREFIX.vafwatch.patient.tsv"
+  evidence_class:
+    type: string?
+    doc: the model's evidence class to use (molecule, molecule_f3, duplex, fragment, read; docs/umi.md)
+    inputBinding: {prefix: --class}
   extra_args:
     type: string[]?
     inputBinding: {position: 5}
@@ -47,3 +62,7 @@ outputs:
     type: File
     secondaryFiles: [.tbi]
     outputBinding: {glob: $(inputs.prefix).vafwatch.calls.vcf.gz}
+  patient:
+    type: File?
+    doc: the patient-level tests (with a sheet that has a 'targets' column)
+    outputBinding: {glob: $(inputs.prefix).vafwatch.patient.tsv}

@@ -1,7 +1,8 @@
 #!/usr/bin/env cwl-runner
 # vafwatch run: the whole chain on a cohort sheet in one step.  The sheet names its
-# files relative to its own folder (e.g. sim/P1_d000.bam): give that folder's
-# sub-folder as 'data' and it is staged under its own name beside the sheet.
+# files relative to its own folder (e.g. sim/P1_d000.bam, and so its 'targets' and
+# 'swgs' columns): give that folder's sub-folder as 'data' and it is staged under its
+# own name beside the sheet.
 cwlVersion: v1.2
 class: CommandLineTool
 label: vafwatch run
@@ -36,6 +37,31 @@ inputs:
     type: int
     default: 1
     inputBinding: {prefix: -t}
+  model:
+    type: File?
+    doc: a background model (vafwatch model build)
+    inputBinding: {prefix: --model}
+  evidence_class:
+    type: string?
+    doc: the model's evidence class to use (molecule, molecule_f3, duplex ...; needs model)
+    inputBinding: {prefix: --class}
+  genome_gc:
+    type: File?
+    doc: GC per bin of the sheet's 'swgs' files (WIG)
+    inputBinding: {prefix: --genome-gc}
+  genome_map:
+    type: File?
+    inputBinding: {prefix: --genome-map}
+  genome_centromeres:
+    type: File?
+    inputBinding: {prefix: --genome-centromeres}
+  genome_pon:
+    type:
+      - 'null'
+      - type: array
+        items: File
+        inputBinding: {prefix: --genome-pon}
+    doc: the genome-wide panel of normals [the 'swgs' files of the sheet's normal rows]
   extra_args:
     type: string[]?
     inputBinding: {position: 5}

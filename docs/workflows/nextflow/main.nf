@@ -8,6 +8,8 @@
 //   {name}.vafwatch.leadtime.tsv/.cohort.tsv/.leadtime.json, report/ (HTML, JSON, MultiQC
 //   custom content), cnv/{sample}.vafwatch.cnv.tsv (with --cnv_bed and --cnv_pon),
 //   {name}.vafwatch.patient.tsv (when the sheet has a 'targets' column: tumour-informed monitoring)
+// --model FILE calls against a model made elsewhere; --evidence_class NAME its class
+// (call --class, through the call task's ext.args in nextflow.config).
 // Every file a task reads is a staged input (the reference, its .fai, the targets, the
 // panel BED and PoN): no shared file system is assumed.
 nextflow.enable.dsl = 2
@@ -94,8 +96,10 @@ workflow {
         .toSortedList { a, b -> a[0].order <=> b[0].order }
         .filter { it.size() >= 2 }
         .map { l -> [cohort, l.collect { it[1] }] }
-    VAFWATCH_MODEL(ch_normals)
-    ch_model = VAFWATCH_MODEL.out.model.map { meta, m -> m }.ifEmpty([])
+    VAFWATCH_MODEL(params.model ? Channel.empty() : ch_normals)
+    // a model given (--model) is staged into call as it is (as 'run --model')
+    ch_model = params.model ? Channel.value(file(params.model, checkIfExists: true))
+                            : VAFWATCH_MODEL.out.model.map { meta, m -> m }.ifEmpty([])
 
     // gather: every sample's table, in vafwatch's order
     ch_gathered = ch_tables
