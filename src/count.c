@@ -123,7 +123,7 @@ static int bind_targets(engine_t *e, const sam_hdr_t *h)
 static void engine_free(engine_t *e)
 {
     for (int i = 0; i < e->n_pool; i++) {
-        count_name_free(POOL(e, i));
+        free(POOL(e, i)->heap_name);
         if (POOL(e, i)->obs != POOL(e, i)->obs_buf)
             free(POOL(e, i)->obs);
     }

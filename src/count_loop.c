@@ -52,10 +52,11 @@ static void hook_peek(void *ud, const bam1_t *b, uint64_t h)
     if (e->opt->unit != VW_UNIT_FRAGMENT || !e->tab || e->tab_n == 0 || !is_paired_here(b))
         return;
     const struct slot_s *t = &e->tab[h & e->tab_mask];
-    if (t->idx >= 0 && t->h == h) {
+    if (t->idx >= 0 && t->h == (uint32_t)h) {
         const pend_t *p = POOL(e, t->idx);
-        __builtin_prefetch(p);
-        __builtin_prefetch((const char *)p + 64);
+        __builtin_prefetch(p);                    /* hash, name pointer */
+        __builtin_prefetch((const char *)p + 64); /* the name */
+        __builtin_prefetch((const char *)p + 128); /* the observations */
     }
 }
 
@@ -75,6 +76,13 @@ static int hook_read(void *ud, const bam1_t *b, int span, uint64_t h)
         }
         lo = e->rg[span].lo;
         hi = e->rg[span].hi;
+    }
+    /* the record a waiting read would take (the top of the free stack) */
+    if (e->n_free > 0 && is_paired_here(b)) {
+        const pend_t *p = POOL(e, e->free_list[e->n_free - 1]);
+        __builtin_prefetch(p, 1);
+        __builtin_prefetch((const char *)p + 64, 1);
+        __builtin_prefetch((const char *)p + 128, 1);
     }
     return count_process(e, b, lo, hi, h);
 }

@@ -42,13 +42,18 @@ uint64_t count_name_hash(const char *s)
     return h ^ (h >> 33);
 }
 
-/* Slot of 'name' in the table, or -1. */
+/* Slot of 'name' in the table, or -1: the slot's 32 bits of the hash,
+ * then the record's 64, then the name itself decide. */
 long count_tab_find(const engine_t *e, const char *name, uint64_t h)
 {
     size_t i = h & e->tab_mask;
+    uint32_t h32 = (uint32_t)h;
     while (e->tab[i].idx >= 0) {
-        if (e->tab[i].h == h && strcmp(POOL(e, e->tab[i].idx)->qname, name) == 0)
-            return (long)i;
+        if (e->tab[i].h == h32) {
+            const pend_t *p = POOL(e, e->tab[i].idx);
+            if (p->hash == h && strcmp(pend_name(p), name) == 0)
+                return (long)i;
+        }
         i = (i + 1) & e->tab_mask;
     }
     return -1;
@@ -80,6 +85,8 @@ static int tab_insert(engine_t *e, uint64_t h, int idx)
 {
     if ((e->tab_n + 1) * 2 > e->tab_mask + 1) {
         size_t m = (e->tab_mask + 1) * 2;
+        if (m > ((size_t)1 << 32)) /* the slots' 32 bits of the hash give the home slot */
+            return -ENOMEM;
         struct slot_s *t = malloc(m * sizeof(*t));
         if (!t)
             return -ENOMEM;
@@ -100,30 +107,24 @@ static int tab_insert(engine_t *e, uint64_t h, int idx)
     size_t i = h & e->tab_mask;
     while (e->tab[i].idx >= 0)
         i = (i + 1) & e->tab_mask;
-    e->tab[i].h = h;
+    e->tab[i].h = (uint32_t)h;
     e->tab[i].idx = idx;
     e->tab_n++;
     return 0;
-}
-
-void count_name_free(pend_t *p)
-{
-    if (p->qname && p->qname != p->name_buf)
-        free(p->qname);
-    p->qname = NULL;
 }
 
 static void pend_release(engine_t *e, int idx)
 {
     pend_t *p = POOL(e, idx);
     if (p->alive) {
-        long k = count_tab_find(e, p->qname, p->hash);
+        long k = count_tab_find(e, pend_name(p), p->hash);
         if (k >= 0 && e->tab[k].idx == idx)
             count_tab_delete(e, (size_t)k);
     }
-    count_name_free(p);
     p->alive = 0;
     p->n_obs = 0;
+    /* the free list is a stack: the record freed last, still in the
+     * cache, is the next one used */
     e->free_list[e->n_free++] = idx; /* m_free >= m_pool always */
 }
 
@@ -196,9 +197,11 @@ static int pend_insert(engine_t *e, const char *name, size_t nl, hts_pos_t mpos,
             if (!c)
                 return -ENOMEM;
             e->chunks = c;
-            c[nc] = calloc((size_t)1 << CHUNK_BITS, sizeof(pend_t));
+            /* aligned to a cache line: each record spans exactly three */
+            c[nc] = aligned_alloc(64, ((size_t)1 << CHUNK_BITS) * sizeof(pend_t));
             if (!c[nc])
                 return -ENOMEM;
+            memset(c[nc], 0, ((size_t)1 << CHUNK_BITS) * sizeof(pend_t));
             int m = e->m_pool + (1 << CHUNK_BITS);
             int *f = realloc(e->free_list, (size_t)m * sizeof(int));
             if (!f) {
@@ -212,16 +215,20 @@ static int pend_insert(engine_t *e, const char *name, size_t nl, hts_pos_t mpos,
         idx = e->n_pool++;
     }
     pend_t *p = POOL(e, idx);
-    if (nl < NAME_INLINE) {
-        memcpy(p->name_buf, name, nl);
-        p->name_buf[nl] = '\0';
-        p->qname = p->name_buf;
-    } else if (!(p->qname = malloc(nl + 1))) {
-        return -ENOMEM;
-    } else {
-        memcpy(p->qname, name, nl);
-        p->qname[nl] = '\0';
+    char *dst = p->name_buf;
+    p->long_name = nl >= NAME_INLINE;
+    if (p->long_name) {
+        if (p->m_name < nl + 1) {
+            char *s = realloc(p->heap_name, nl + 1);
+            if (!s)
+                return -ENOMEM;
+            p->heap_name = s;
+            p->m_name = (uint32_t)(nl + 1);
+        }
+        dst = p->heap_name;
     }
+    memcpy(dst, name, nl);
+    dst[nl] = '\0';
     p->mpos = mpos;
     p->tid = tid;
     p->fraglen = fraglen;
@@ -300,8 +307,9 @@ static int spill_range(engine_t *e, hts_pos_t from)
             pend_t *q = POOL(e, idx);
             int next = q->next;
             if (q->alive && ret == 0) {
-                spill_rec_t h = {q->mpos, q->hash, q->tid, q->fraglen, q->n_obs, (uint32_t)strlen(q->qname)};
-                ret = count_spill_write(r, &h, q->qname, q->obs);
+                const char *nm = pend_name(q);
+                spill_rec_t h = {q->mpos, q->hash, q->tid, q->fraglen, q->n_obs, (uint32_t)strlen(nm)};
+                ret = count_spill_write(r, &h, nm, q->obs);
                 e->n_spilled++;
             }
             pend_release(e, idx);

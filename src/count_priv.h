@@ -42,26 +42,39 @@ typedef struct {
     uint8_t fam;     /* consensus reads (molecule unit): family size (cD, at most 127) | 128 if duplex */
 } obs_t;
 
-#define NAME_INLINE 32
+#define NAME_INLINE 80 /* instrument names (about 40-60 characters) fit: no allocation per waiting read */
 #define OBS_INLINE 4
 #define WHEEL_BITS 16 /* mates starting more than 64 kb after a read are not waited for */
 #define WHEEL (1 << WHEEL_BITS)
 #define CHUNK_BITS 12
 #define POOL(e, i) (&(e)->chunks[(i) >> CHUNK_BITS][(i) & ((1 << CHUNK_BITS) - 1)])
 
+/* A read waiting for its mate: 192 bytes, three cache lines in chunks
+ * aligned to 64 bytes; what the lookup of a mate reads first (the hash,
+ * the wheel link, the name pointer) is in the first line, the name
+ * follows, then the observations. */
 typedef struct {
-    char *qname;       /* name_buf, or allocated when longer */
-    char name_buf[NAME_INLINE];
-    uint64_t hash;     /* of qname */
+    uint64_t hash;     /* of the name */
     hts_pos_t mpos;
     int32_t tid;
     int32_t fraglen;   /* 0 when unknown */
-    int alive;         /* 0 once merged with its mate (and out of the table) */
     int next;          /* next entry in the same wheel bucket, -1 at the end */
-    int n_obs, m_obs;
+    int n_obs;
+    int m_obs;
+    uint8_t alive;     /* 0 once merged with its mate (and out of the table) */
+    uint8_t long_name; /* 1: the name is at heap_name, 0: in name_buf (pend_name) */
+    uint32_t m_name;   /* bytes allocated at heap_name (0: none) */
+    char *heap_name;   /* for names of NAME_INLINE or more, kept for the next use of the record */
     obs_t *obs;        /* obs_buf, or allocated when a read sees more targets */
+    char name_buf[NAME_INLINE];
     obs_t obs_buf[OBS_INLINE];
 } pend_t;
+_Static_assert(sizeof(pend_t) == 192, "pend_t: three cache lines");
+
+static inline const char *pend_name(const pend_t *p)
+{
+    return p->long_name ? p->heap_name : p->name_buf;
+}
 
 /* A waiting read written to disk (count_spill.c): this header, then the
  * name (name_len bytes, no NUL) and n_obs obs_t. */
@@ -109,8 +122,10 @@ typedef struct {
     int *tid_lo, *tid_hi; /* per tid: range in bt */
     int n_tid;
     /* pending mates: open addressing on a 64-bit name hash, linear probing,
-     * backward-shift deletion (no tombstones) */
-    struct slot_s { uint64_t h; int idx; } *tab; /* idx -1: empty */
+     * backward-shift deletion (no tombstones); a slot keeps the hash's low
+     * 32 bits (the table has fewer than 2^32 slots: they give the home
+     * slot), the record the whole hash, and the name decides */
+    struct slot_s { uint32_t h; int32_t idx; } *tab; /* idx -1: empty */
     size_t tab_mask, tab_n;
     pend_t **chunks;   /* the pool of waiting reads, in chunks that never move */
     int n_pool, m_pool;
@@ -196,7 +211,6 @@ static inline int count_wheel_still(const engine_t *e, int tid, hts_pos_t pos)
 uint64_t count_name_hash(const char *s);
 long count_tab_find(const engine_t *e, const char *name, uint64_t h);
 void count_tab_delete(engine_t *e, size_t i);
-void count_name_free(pend_t *p);
 int count_flush_pending(engine_t *e, int tid, hts_pos_t pos);
 int count_pend_add(engine_t *e, const bam1_t *b, int fraglen, uint64_t h);
 void count_pend_free(engine_t *e);

@@ -11,7 +11,13 @@
  * (SNV, MNV, deletion, insertion).  Every field of every count, the
  * fragment-length histograms and the self background must be equal, in
  * both units, through the index and streaming, with the pending-mate table
- * unbounded, bounded at 4 reads (spills) and at the default. */
+ * unbounded, bounded at 4 reads (spills) and at the default.
+ *
+ * The pending-mate table: the same reads under names of every length
+ * (1 to 250 characters: in the waiting record, at its limit, allocated)
+ * give the same counts as under short names; and its lookup, on two names
+ * whose hashes share the 32 bits a slot keeps, and on two names given one
+ * hash, finds each waiting read by its name alone. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,6 +134,23 @@ static void add_read(rec_t *r, int *n, const char *name, int flag, int tid, int 
     free(cig.s);
 }
 
+/* Read names: 0 "p<i>"; 1 "p<i>" padded to a length drawn (by i, not from
+ * the reads' random stream) from lengths around the waiting record's
+ * inline name (NAME_INLINE) and far past it. */
+static int name_style;
+
+static void pair_name(char *name, size_t size, int i)
+{
+    static const int lens[] = {1, 12, NAME_INLINE - 2, NAME_INLINE - 1, NAME_INLINE, NAME_INLINE + 1, 150, 250};
+    int n = snprintf(name, size, "p%d", i);
+    if (name_style == 0)
+        return;
+    int want = lens[((unsigned)i * 2654435761u >> 7) % (sizeof lens / sizeof lens[0])];
+    for (; n < want && n + 1 < (int)size; n++)
+        name[n] = (char)('a' + (i + n) % 26);
+    name[n] = '\0';
+}
+
 /* Writes dir/r.bam (indexed) with about 2 * n_pairs random reads. */
 static void write_bam(int n_pairs)
 {
@@ -135,8 +158,8 @@ static void write_bam(int n_pairs)
     assert_non_null(r);
     int n = 0;
     for (int i = 0; i < n_pairs; i++) {
-        char name[32];
-        snprintf(name, sizeof name, "p%d", i);
+        char name[256];
+        pair_name(name, sizeof name, i);
         int tid = rnd(10) == 0 ? 1 : 0, len = tid ? LEN2 : LEN1;
         int p1 = 50 + (int)rnd((unsigned)len - 400), frag = 60 + (int)rnd(250), p2 = p1 + frag - 100;
         if (p2 < p1 - 20)
@@ -326,11 +349,147 @@ static void test_fast_equals_general_deep(void **state)
     run(12000);
 }
 
+/* The same reads under long and short names: every count equal, in every
+ * mode (the waiting records take names of every length in turn). */
+static void test_name_lengths(void **state)
+{
+    (void)state;
+    int n_pairs = getenv("VW_UNDER_VALGRIND") ? 1500 : 6000;
+    uint64_t seed = rng;
+    name_style = 0;
+    write_bam(n_pairs);
+    write_targets();
+    vw_targets_t *ts = vw_targets_init();
+    assert_non_null(ts);
+    assert_int_equal(vw_targets_load(ts, tsv, NULL), 0);
+    vw_targets_sort_unique(ts);
+    vw_sample_counts_t *short_names[12];
+    for (int mode = 0; mode < 12; mode++)
+        short_names[mode] = count(ts, mode, 0);
+    rng = seed;
+    name_style = 1;
+    write_bam(n_pairs);
+    name_style = 0;
+    for (int mode = 0; mode < 12; mode++) {
+        vw_sample_counts_t *long_names = count(ts, mode, mode & 1);
+        assert_counts_equal(short_names[mode], long_names);
+        vw_sample_counts_destroy(long_names);
+        vw_sample_counts_destroy(short_names[mode]);
+    }
+    vw_targets_destroy(ts);
+}
+
+typedef struct {
+    uint64_t h;
+    int i;
+} hn_t;
+
+static int hn_cmp(const void *a, const void *b)
+{
+    uint32_t x = (uint32_t)((const hn_t *)a)->h, y = (uint32_t)((const hn_t *)b)->h;
+    return (x > y) - (x < y);
+}
+
+/* A read named 'name' with hash h waiting in e (at mate start 1000). */
+static void wait_read(engine_t *e, const char *name, uint64_t h)
+{
+    bam1_t *b = bam_init1();
+    assert_non_null(b);
+    assert_true(bam_set1(b, strlen(name), name, 0x1 | 0x40, 0, 900, 60, 0, NULL, 0, 1000, 200, 0, NULL, NULL, 0)
+                >= 0);
+    assert_int_equal(count_pend_add(e, b, 200, h), 0);
+    bam_destroy1(b);
+}
+
+static int waiting_idx(const engine_t *e, const char *name, uint64_t h)
+{
+    long k = count_tab_find(e, name, h);
+    return k < 0 ? -1 : e->tab[k].idx;
+}
+
+static void test_table_lookup_exact(void **state)
+{
+    (void)state;
+    /* two names whose hashes agree in the low 32 bits (a slot's) and not
+     * in the high: found by a search over 2^18 names (about 8 such pairs
+     * expected) */
+    enum { N = 1 << 18 };
+    hn_t *hn = malloc(N * sizeof(*hn));
+    assert_non_null(hn);
+    char a[32], b[32];
+    for (int i = 0; i < N; i++) {
+        snprintf(a, sizeof a, "HWI:%d", i);
+        hn[i] = (hn_t){count_name_hash(a), i};
+    }
+    qsort(hn, N, sizeof(*hn), hn_cmp);
+    int ia = -1, ib = -1;
+    for (int i = 1; i < N && ia < 0; i++)
+        if ((uint32_t)hn[i].h == (uint32_t)hn[i - 1].h && hn[i].h != hn[i - 1].h) {
+            ia = hn[i - 1].i;
+            ib = hn[i].i;
+        }
+    free(hn);
+    assert_true(ia >= 0);
+    snprintf(a, sizeof a, "HWI:%d", ia);
+    snprintf(b, sizeof b, "HWI:%d", ib);
+    uint64_t ha = count_name_hash(a), hb = count_name_hash(b);
+    assert_true((uint32_t)ha == (uint32_t)hb && ha != hb);
+
+    engine_t e;
+    memset(&e, 0, sizeof e);
+    obs_t o = {0, CODE_ALT, 30, 0, 60, 0};
+    e.obs = &o;
+    e.n_obs = 1;
+    e.tab_mask = 15;
+    e.tab = malloc(16 * sizeof(*e.tab));
+    e.wheel = malloc(WHEEL * sizeof(int));
+    assert_non_null(e.tab);
+    assert_non_null(e.wheel);
+    for (int i = 0; i < 16; i++)
+        e.tab[i].idx = -1;
+    for (int i = 0; i < WHEEL; i++)
+        e.wheel[i] = -1;
+    char lng[200];
+    memset(lng, 'L', sizeof lng - 1);
+    lng[sizeof lng - 1] = '\0';
+    wait_read(&e, a, ha);
+    wait_read(&e, b, hb);
+    wait_read(&e, "same-hash-1", 42); /* two names given one hash: the names decide */
+    wait_read(&e, "same-hash-2", 42);
+    wait_read(&e, lng, count_name_hash(lng));
+    assert_int_equal(e.tab_n, 5);
+    assert_int_equal(waiting_idx(&e, a, ha), 0);
+    assert_int_equal(waiting_idx(&e, b, hb), 1);
+    assert_int_equal(waiting_idx(&e, a, hb), -1);
+    assert_int_equal(waiting_idx(&e, "same-hash-1", 42), 2);
+    assert_int_equal(waiting_idx(&e, "same-hash-2", 42), 3);
+    assert_int_equal(waiting_idx(&e, "same-hash-3", 42), -1);
+    assert_int_equal(waiting_idx(&e, lng, count_name_hash(lng)), 4);
+    lng[150] = 'M';
+    assert_int_equal(waiting_idx(&e, lng, count_name_hash(lng)), -1);
+    assert_string_equal(pend_name(POOL(&e, 1)), b);
+    assert_int_equal(POOL(&e, 1)->mpos, 1000);
+    /* deleting one of the names sharing a hash leaves the other found */
+    count_tab_delete(&e, (size_t)count_tab_find(&e, "same-hash-1", 42));
+    assert_int_equal(waiting_idx(&e, "same-hash-1", 42), -1);
+    assert_int_equal(waiting_idx(&e, "same-hash-2", 42), 3);
+    assert_int_equal(waiting_idx(&e, b, hb), 1);
+    for (int i = 0; i < e.n_pool; i++)
+        free(POOL(&e, i)->heap_name);
+    free(e.chunks[0]);
+    free(e.chunks);
+    free(e.free_list);
+    free(e.tab);
+    free(e.wheel);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fast_equals_general),
         cmocka_unit_test(test_fast_equals_general_deep),
+        cmocka_unit_test(test_name_lengths),
+        cmocka_unit_test(test_table_lookup_exact),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
