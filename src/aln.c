@@ -410,14 +410,23 @@ static int walk_stream(walk_t *k)
  * error (kept for the walk to report after the records before it), at the
  * first unplaced read, or when the walk asks it to.
  *
+ * Hand-offs are coarse: a thread that finds nothing to do sleeps until
+ * WAKE batches are ready for it (the counting thread: WAKE full batches, or
+ * the last one; the decoder: WAKE free ones), and is woken only then, by a
+ * signal the other thread sends only when it sleeps.  Waking the other
+ * thread on every batch cost a futex call each time and, on a busy
+ * machine, a preemption of the waking thread by the woken one.
+ *
  * The two threads are balanced by the reader's 'prepare' hook (for the
  * counting engine: the filters and the name's hash): the decoder runs it on
- * a batch when it starts the batch with at least N_BATCH / 2 batches waiting
- * (the hooks' thread is the slower one), else leaves it to the hooks'
+ * a batch when it starts the batch with more than N_BATCH / 2 batches
+ * waiting (the hooks' thread is the slower one: a faster one takes the
+ * batches when WAKE = N_BATCH / 2 are full), else leaves it to the hooks'
  * thread.  Which thread runs it changes no result (the hook only reads
  * what the walk does not change). */
-#define BATCH 512
-#define N_BATCH 4
+#define BATCH 256
+#define N_BATCH 8
+#define WAKE (N_BATCH / 2)
 
 typedef struct {
     bam1_t *b[BATCH];
@@ -433,13 +442,16 @@ typedef struct {
     sam_hdr_t *h;
     vw_aln_prepare_f prepare;
     const void *ud;
-    int64_t n_prepared;
-    double cpu;          /* the decoding thread's CPU seconds (for the debug log) */  /* batches the decoder prepared (for the debug log) */
+    int64_t n_prepared;  /* batches the decoder prepared (for the debug log) */
+    int64_t n_wait[2];   /* times the decoder [0] and the walk [1] slept (for the debug log) */
+    double cpu;          /* the decoding thread's CPU seconds (for the debug log) */
     batch_t bt[N_BATCH];
     int n_full, wr, rd; /* full batches, next to fill, next to hand on */
+    int last;           /* the decoder filled its last batch */
     int stop;
+    int sleeping[2];    /* the decoder [0], the walk [1] waits on cv[i] */
     pthread_mutex_t lock;
-    pthread_cond_t cv;
+    pthread_cond_t cv[2];
 } decoder_t;
 
 static double thread_cpu(void)
@@ -448,43 +460,59 @@ static double thread_cpu(void)
     return clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0 ? (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec : 0;
 }
 
+/* Fills batch t from the file (prepared or not). */
+static void decoder_fill(decoder_t *d, batch_t *t)
+{
+    t->n = 0;
+    t->r = 0;
+    while (t->n < BATCH) {
+        bam1_t *b = t->b[t->n];
+        int r = sam_read1(d->fp, d->h, b);
+        if (r < 0) {
+            t->r = r;
+            break;
+        }
+        if (t->prepared) {
+            t->w[t->n] = 0;
+            t->skip[t->n] = b->core.tid >= 0 && d->prepare(d->ud, b, &t->w[t->n]);
+        }
+        t->n++;
+        if (b->core.tid < 0) {
+            t->r = -1; /* unplaced reads: the walk stops at this one */
+            break;
+        }
+    }
+}
+
 static void *decoder_main(void *arg)
 {
     decoder_t *d = arg;
     for (int done = 0; !done;) {
         pthread_mutex_lock(&d->lock);
-        while (d->n_full == N_BATCH && !d->stop)
-            pthread_cond_wait(&d->cv, &d->lock);
+        if (d->n_full == N_BATCH && !d->stop) {
+            d->n_wait[0]++;
+            d->sleeping[0] = 1;
+            while (d->n_full > N_BATCH - WAKE && !d->stop)
+                pthread_cond_wait(&d->cv[0], &d->lock);
+            d->sleeping[0] = 0;
+        }
         int stop = d->stop;
         batch_t *t = &d->bt[d->wr];
-        t->prepared = d->prepare && d->n_full >= N_BATCH / 2;
+        t->prepared = d->prepare && d->n_full > N_BATCH / 2;
         pthread_mutex_unlock(&d->lock);
         if (stop)
             break;
-        t->n = 0;
-        t->r = 0;
         d->n_prepared += t->prepared;
-        while (t->n < BATCH) {
-            int r = sam_read1(d->fp, d->h, t->b[t->n]);
-            if (r < 0) {
-                t->r = r;
-                break;
-            }
-            if (t->prepared) {
-                t->w[t->n] = 0;
-                t->skip[t->n] = t->b[t->n]->core.tid >= 0 && d->prepare(d->ud, t->b[t->n], &t->w[t->n]);
-            }
-            if (t->b[t->n++]->core.tid < 0) {
-                t->r = -1; /* unplaced reads: the walk stops at this one */
-                break;
-            }
-        }
+        decoder_fill(d, t);
         done = t->r != 0;
         pthread_mutex_lock(&d->lock);
         d->wr = (d->wr + 1) % N_BATCH;
         d->n_full++;
-        pthread_cond_broadcast(&d->cv);
+        d->last = done;
+        int wake = d->sleeping[1] && (d->n_full >= WAKE || done);
         pthread_mutex_unlock(&d->lock);
+        if (wake) /* after the unlock: the woken thread finds the lock free */
+            pthread_cond_signal(&d->cv[1]);
     }
     d->cpu = thread_cpu();
     return NULL;
@@ -505,8 +533,13 @@ static int decoder_consume(walk_t *k, decoder_t *d, int *ret_r)
     int ret = 0, r = 0;
     for (;;) {
         pthread_mutex_lock(&d->lock);
-        while (d->n_full == 0)
-            pthread_cond_wait(&d->cv, &d->lock);
+        if (d->n_full == 0) {
+            d->n_wait[1]++;
+            d->sleeping[1] = 1;
+            while (d->n_full < WAKE && !d->last)
+                pthread_cond_wait(&d->cv[1], &d->lock);
+            d->sleeping[1] = 0;
+        }
         batch_t *t = &d->bt[d->rd];
         pthread_mutex_unlock(&d->lock);
         for (int i = 0; i < t->n && ret == 0; i++) {
@@ -526,8 +559,10 @@ static int decoder_consume(walk_t *k, decoder_t *d, int *ret_r)
         d->n_full--;
         if (ret != 0)
             d->stop = 1;
-        pthread_cond_broadcast(&d->cv);
+        int wake = d->sleeping[0] && (d->n_full <= N_BATCH - WAKE || d->stop);
         pthread_mutex_unlock(&d->lock);
+        if (wake)
+            pthread_cond_signal(&d->cv[0]);
         if (ret != 0 || r != 0)
             break;
     }
@@ -550,8 +585,8 @@ static int walk_stream_mt(walk_t *k)
             if (!(d->bt[i].b[j] = bam_init1()))
                 ret = -ENOMEM;
     pthread_t th;
-    if (ret == 0 && (pthread_mutex_init(&d->lock, NULL) != 0 || pthread_cond_init(&d->cv, NULL) != 0
-                     || pthread_create(&th, NULL, decoder_main, d) != 0))
+    if (ret == 0 && (pthread_mutex_init(&d->lock, NULL) != 0 || pthread_cond_init(&d->cv[0], NULL) != 0
+                     || pthread_cond_init(&d->cv[1], NULL) != 0 || pthread_create(&th, NULL, decoder_main, d) != 0))
         ret = -ENOMEM; /* (never on Linux but for resources: not worth a separate message) */
     if (ret < 0) {
         decoder_free(d);
@@ -562,9 +597,11 @@ static int walk_stream_mt(walk_t *k)
     double cpu1 = thread_cpu();
     pthread_join(th, NULL);
     vw_debug("%s: decoding thread %.3f s CPU, counting thread %.3f s CPU; the decoder prepared %lld batches "
-             "of %d records", k->a->path, d->cpu, cpu1 - cpu0, (long long)d->n_prepared, BATCH);
+             "of %d records; the decoder waited %lld times, the counting thread %lld", k->a->path, d->cpu,
+             cpu1 - cpu0, (long long)d->n_prepared, BATCH, (long long)d->n_wait[0], (long long)d->n_wait[1]);
     pthread_mutex_destroy(&d->lock);
-    pthread_cond_destroy(&d->cv);
+    pthread_cond_destroy(&d->cv[0]);
+    pthread_cond_destroy(&d->cv[1]);
     decoder_free(d);
     return stream_end(k, ret, r);
 }

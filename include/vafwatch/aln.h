@@ -136,7 +136,7 @@ typedef int (*vw_aln_prepare_f)(const void *ud, const bam1_t *b, uint64_t *word)
  * called with rd->ud before 'ahead'.  It must read only what stays
  * constant during the walk: with a decoder (rd->decoder) the decoding
  * thread runs it, concurrently with the other hooks, on the batches it
- * starts while the hooks' thread is behind (half the batches or more
+ * starts while the hooks' thread is behind (more than half the batches
  * waiting); otherwise the hooks' thread runs it.  Which thread does changes
  * no result.  Returns as vw_aln_walk(). */
 int vw_aln_walk_prep(vw_aln_t *a, hts_idx_t *idx, const vw_aln_span_t *spans, int n, const char *reference,

@@ -229,18 +229,24 @@ done
 # samtools 1.16 view -c -@ 1 starts no thread pool (one thread: checked below), so the
 # goal's "samtools -@ 1" throughput is its one-thread CPU time.  vafwatch count -t 2 -:
 # a decoding thread and a counting thread; on two free cores its time is the slower
-# thread's CPU time (the debug log gives both).  Wall times are printed too (meaningless
-# under load).  The evidence tables of -t 1, -t 2 and -t 3 must be byte-identical.
+# thread's CPU time (the debug log gives both).  Seven rounds, each running samtools, -t 2
+# and -t 3 one after the other so that the three meet the same load; the figure is the
+# median over the rounds of each round's ratio (samtools CPU / slower thread's CPU), with
+# its range, and the median CPU of each thread (a best-of-N of separate runs moved by 20-30
+# points under load).  Wall times are printed too (meaningless under load).  The evidence
+# tables of -t 1, -t 2 and -t 3 must be byte-identical.
+med() { sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 for st in $STYLES; do
     f=$(bam_of $st)
-    echo "== streaming, two threads ($st; best of 5)"
+    echo "== streaming, two threads ($st; 7 rounds in turn, medians)"
     samtools view -@ 1 -c "$f" >/dev/null & sp=$!
     sleep 0.1
     echo "  threads of samtools view -@ 1 -c while it runs: $(ls /proc/$sp/task 2>/dev/null | wc -l)"
     wait $sp
-    sc="" sw="" d2="" c2="" w2="" d3="" c3="" w3=""
-    for i in 1 2 3 4 5; do
-        cpu sh -c "samtools view -@ 1 -c - < $f"; sc=$(min "$sc" "$LASTC"); sw=$(min "$sw" "$LASTW")
+    : >rounds.txt
+    for i in 1 2 3 4 5 6 7; do
+        cpu sh -c "samtools view -@ 1 -c - < $f"
+        line="$LASTC $LASTW"
         for t in 2 3; do
             # -t 3 reads the file by name (--stream): from standard input or a pipe the BGZF
             # blocks are inflated on the decoding thread, where htslib checks the end-of-file marker
@@ -248,10 +254,12 @@ for st in $STYLES; do
             [ $t = 3 ] && in="--stream $f"
             /usr/bin/time -f "%e" -o time.txt sh -c "'$VW' count -t $t --verbosity 4 ${TGT[*]} ${FILT_VW[*]} $in -o s$t.$st.tsv" 2>dbg.txt
             read -r wl <time.txt
-            dc=$(sed -n 's/.*decoding thread \([0-9.]*\) s CPU, counting thread \([0-9.]*\) s CPU.*/\1 \2/p' dbg.txt)
-            if [ $t = 2 ]; then d2=$(min "$d2" "${dc% *}"); c2=$(min "$c2" "${dc#* }"); w2=$(min "$w2" "$wl")
-            else d3=$(min "$d3" "${dc% *}"); c3=$(min "$c3" "${dc#* }"); w3=$(min "$w3" "$wl"); fi
+            # decoding thread CPU, counting thread CPU, percentage of the records the decoder prepared
+            dc=$(sed -n 's/.*decoding thread \([0-9.]*\) s CPU, counting thread \([0-9.]*\) s CPU; the decoder prepared \([0-9]*\) batches of \([0-9]*\) records.*/\1 \2 \3 \4/p' dbg.txt \
+                 | awk -v n="${NREADS[$st]}" '{print $1, $2, 100 * $3 * $4 / n}')
+            line="$line $dc $wl"
         done
+        echo "$line" >>rounds.txt # samtools cpu wall; -t 2: dec cnt prepared wall; -t 3: the same
     done
     "$VW" count "${TGT[@]}" "${FILT_VW[@]}" - -o s1.$st.tsv <"$f"
     for t in 2 3; do
@@ -259,11 +267,17 @@ for st in $STYLES; do
             || { echo "  evidence tables differ: -t 1 and -t $t streaming ($st)"; exit 1; }
     done
     echo "  evidence tables of -t 1, -t 2, -t 3 (streaming): byte-identical"
-    awk -v sc="$sc" -v sw="$sw" -v d2="$d2" -v c2="$c2" -v w2="$w2" -v d3="$d3" -v c3="$c3" -v w3="$w3" 'BEGIN {
-        m2 = d2 > c2 ? d2 : c2; m3 = d3 > c3 ? d3 : c3
+    col() { awk -v c="$1" '{print $c}' rounds.txt | med; }
+    rat() { awk -v d="$1" -v c="$2" '{m = $d > $c ? $d : $c; print 100 * $1 / m}' rounds.txt; }
+    r2=$(rat 3 4 | med) r3=$(rat 7 8 | med)
+    lo2=$(rat 3 4 | sort -g | head -1) hi2=$(rat 3 4 | sort -g | tail -1)
+    lo3=$(rat 7 8 | sort -g | head -1) hi3=$(rat 7 8 | sort -g | tail -1)
+    awk -v sc="$(col 1)" -v sw="$(col 2)" -v d2="$(col 3)" -v c2="$(col 4)" -v p2="$(col 5)" -v w2="$(col 6)" \
+        -v d3="$(col 7)" -v c3="$(col 8)" -v w3="$(col 10)" -v r2="$r2" -v r3="$r3" -v lo2="$lo2" -v hi2="$hi2" \
+        -v lo3="$lo3" -v hi3="$hi3" 'BEGIN {
         printf "  samtools view -@ 1 -c -:  %.2f s CPU (%.2f s wall)\n", sc, sw
-        printf "  vafwatch count -t 2 -:    decoding thread %.2f s, counting thread %.2f s CPU (%.2f s wall): %.0f %% of samtools throughput (slower thread)\n", d2, c2, w2, 100 * sc / m2
-        printf "  vafwatch count -t 3 --stream: decoding thread %.2f s, counting thread %.2f s CPU (%.2f s wall; one BGZF thread inflates): %.0f %%\n", d3, c3, w3, 100 * sc / m3
+        printf "  vafwatch count -t 2 -:    decoding thread %.2f s, counting thread %.2f s CPU (%.2f s wall; the decoder prepared %.0f %% of the reads): %.0f %% of samtools throughput (slower thread; rounds %.0f-%.0f %%)\n", d2, c2, w2, p2, r2, lo2, hi2
+        printf "  vafwatch count -t 3 --stream: decoding thread %.2f s, counting thread %.2f s CPU (%.2f s wall; one BGZF thread inflates): %.0f %% (rounds %.0f-%.0f %%)\n", d3, c3, w3, r3, lo3, hi3
     }'
 done
 

@@ -1,8 +1,9 @@
 /* test_aln.c -- unit tests of the alignment-file prologue and read walk
  * (aln.c): open errors, the header-only mode, sample names, build check,
  * the walk through the index and streaming (read counts are hand counts
- * of the reads written here), an unsorted stream, a stale index, and the
- * 'prepare' hook on either thread. */
+ * of the reads written here), an unsorted stream, a stale index, the
+ * hand-offs of the decoding thread, and the 'prepare' hook on either
+ * thread. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -319,6 +320,64 @@ static void test_walk_prep(void **state)
     }
 }
 
+/* The hand-offs between the decoding thread and the walk: files of 1 to 6,000
+ * records, around the batch sizes (256 records, woken per 4 batches, 8 in
+ * the ring), give every record once and in order (positions k / 2: the
+ * last position handed on, by hand); a walk that stops while the decoder
+ * sleeps on a full ring (the first 50 reads slow, a stop at the 40th) or
+ * later returns the hook's code and does not hang. */
+typedef struct {
+    int n, slow, stop_at;
+    int64_t last_pos, disorder;
+} handoff_t;
+
+static int handoff_read(void *ud, const bam1_t *b, int span, uint64_t word)
+{
+    (void)span;
+    (void)word;
+    handoff_t *t = ud;
+    if (b->core.pos < t->last_pos)
+        t->disorder++;
+    t->last_pos = b->core.pos;
+    if (++t->n < t->slow)
+        usleep(1000); /* the ring fills: the decoder sleeps */
+    return t->n == t->stop_at ? -EINTR : 0;
+}
+
+static void test_decoder_handoff(void **state)
+{
+    (void)state;
+    char p[256];
+    snprintf(p, sizeof p, "%s/handoff.bam", dir);
+    static const int sizes[] = {1, 255, 256, 257, 1024, 2048, 2049, 6000};
+    int *starts = malloc(6000 * sizeof(int));
+    assert_non_null(starts);
+    for (int k = 0; k < 6000; k++)
+        starts[k] = k / 2;
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+        int n = sizes[i];
+        write_reads(p, starts, n, 0, NULL);
+        static const int stops[] = {-1, 40, 4000}; /* none; while the decoder sleeps; later */
+        for (int j = 0; j < 3 && (j == 0 || n == 6000); j++) {
+            int stop = stops[j];
+            vw_aln_t *a = NULL;
+            assert_int_equal(vw_aln_open(p, NULL, 2, VW_ALN_STREAM | VW_ALN_DECODER, &a), 0);
+            handoff_t t = {0, stop > 0 ? 50 : 0, stop, -1, 0};
+            int64_t got = 0;
+            int rc = vw_aln_walk(a, NULL, NULL, 0, NULL, &(vw_aln_reader_t){NULL, NULL, handoff_read, NULL, &t, 1},
+                                 &got);
+            assert_int_equal(rc, stop > 0 ? -EINTR : 0);
+            assert_int_equal(t.n, stop > 0 ? stop : n);
+            assert_int_equal(t.disorder, 0);
+            assert_int_equal(t.last_pos, ((stop > 0 ? stop : n) - 1) / 2);
+            if (stop < 0)
+                assert_int_equal(got, n);
+            assert_int_equal(vw_aln_close(a, 0), 0);
+        }
+    }
+    free(starts);
+}
+
 static void test_stale_index(void **state)
 {
     (void)state;
@@ -348,6 +407,7 @@ int main(void)
         cmocka_unit_test(test_unsorted),
         cmocka_unit_test(test_stale_index),
         cmocka_unit_test(test_decoder_unplaced),
+        cmocka_unit_test(test_decoder_handoff),
         cmocka_unit_test(test_walk_prep),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
