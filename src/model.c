@@ -315,8 +315,8 @@ static int site_outliers(vw_model_t *m, const vw_targets_t *ts, int i, vw_sample
     return rc;
 }
 
-/* The usable normals of target i into x, dp (depths times lvl), who; the
- * count.  use[] is set from keep (NULL: all). */
+/* The usable normals of target i into x, dp (depths times lvl; NULL: the
+ * unscaled depths), who; the count.  use[] is set from keep (NULL: all). */
 static size_t site_rows(const vw_targets_t *ts, int i, vw_sample_counts_t *const *normals, int n, const double *lvl,
                         const char *keep, const vw_model_opt_t *opt, long *x, long *dp, int *who, char *use)
 {
@@ -326,7 +326,7 @@ static size_t site_rows(const vw_targets_t *ts, int i, vw_sample_counts_t *const
         if (!c->assessed || c->depth <= 0 || c->depth < opt->min_depth)
             continue;
         x[k] = (long)c->alt;
-        dp[k] = lround((double)c->depth * lvl[j]); /* the depth of a sample of level 1 */
+        dp[k] = lround((double)c->depth * (lvl ? lvl[j] : 1.0)); /* the depth of a sample of level 1 */
         if (dp[k] < x[k] || dp[k] < 1)
             dp[k] = x[k] > 1 ? (long)x[k] : 1;
         who[k] = j;
@@ -384,20 +384,14 @@ static int fit_site(vw_model_t *m, const vw_targets_t *ts, int i, vw_sample_coun
 static int find_outliers(vw_model_t *m, const vw_targets_t *ts, vw_sample_counts_t *const *normals, int n,
                          const vw_model_opt_t *opt, char *keep, long *x, long *dp, int *who, char *use)
 {
-    double *one = malloc((size_t)n * sizeof(double));
-    if (!one)
-        return -ENOMEM;
-    for (int j = 0; j < n; j++)
-        one[j] = 1.0;
     int rc = 0;
     for (int i = 0; i < ts->n && rc == 0; i++) {
-        size_t k = site_rows(ts, i, normals, n, one, NULL, opt, x, dp, who, use);
+        size_t k = site_rows(ts, i, normals, n, NULL, NULL, opt, x, dp, who, use);
         if ((rc = site_outliers(m, ts, i, normals, who, x, dp, use, k, opt)) == 0)
             for (size_t q = 0; q < k; q++)
                 if (!use[q])
                     keep[(size_t)who[q] * (size_t)ts->n + (size_t)i] = 0;
     }
-    free(one);
     return rc;
 }
 

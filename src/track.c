@@ -911,23 +911,24 @@ static int ch_flat(const vw_track_series_t *s, double max_vaf)
     return 1;
 }
 
-static int same_target(const vw_track_series_t *a, const vw_track_series_t *b)
+/* The order of two series by target (chrom, pos, ref, alt, id); 0: the same target. */
+static int target_cmp(const vw_track_series_t *a, const vw_track_series_t *b)
 {
-    return a->pos1 == b->pos1 && !strcmp(a->chrom, b->chrom) && !strcmp(a->ref, b->ref) && !strcmp(a->alt, b->alt) &&
-           !strcmp(a->id, b->id);
-}
-
-static int cmp_series_key(const void *pa, const void *pb)
-{
-    const vw_track_series_t *a = *(const vw_track_series_t *const *)pa, *b = *(const vw_track_series_t *const *)pb;
     int r = strcmp(a->chrom, b->chrom);
     if (r)
         return r;
     if (a->pos1 != b->pos1)
         return a->pos1 < b->pos1 ? -1 : 1;
-    if ((r = strcmp(a->ref, b->ref)) || (r = strcmp(a->alt, b->alt)) || (r = strcmp(a->id, b->id)))
+    if ((r = strcmp(a->ref, b->ref)) || (r = strcmp(a->alt, b->alt)))
         return r;
-    return a < b ? -1 : a > b; /* a stable order: the sort does not depend on qsort's */
+    return strcmp(a->id, b->id);
+}
+
+static int cmp_series_key(const void *pa, const void *pb)
+{
+    const vw_track_series_t *a = *(const vw_track_series_t *const *)pa, *b = *(const vw_track_series_t *const *)pb;
+    int r = target_cmp(a, b);
+    return r ? r : (a < b ? -1 : a > b); /* a stable order: the sort does not depend on qsort's */
 }
 
 /* The cohort rule of possible CH (docs/tracking.md): per target, the patients
@@ -948,7 +949,7 @@ static int cohort_ch(vw_track_t *tr, const vw_track_opt_t *opt)
     qsort(ix, tr->n, sizeof(*ix), cmp_series_key);
     for (size_t i = 0, j; i < tr->n; i = j) {
         int carriers = 0;
-        for (j = i; j < tr->n && same_target(ix[i], ix[j]); j++)
+        for (j = i; j < tr->n && target_cmp(ix[i], ix[j]) == 0; j++)
             carriers += ix[j]->ch_flat;
         for (size_t k = i; k < j; k++) {
             vw_track_series_t *s = ix[k];
