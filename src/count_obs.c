@@ -27,16 +27,9 @@ static uint32_t seq_code(const char *s, size_t n)
 /* ------------------------------------------------------------------ */
 /* Alleles of one read                                                 */
 
+/* Appends an observation; e->obs has room (observe_read). */
 static inline int push_obs(engine_t *e, int32_t ti, uint32_t code, int bq, int rev, int mq)
 {
-    if (e->n_obs == e->m_obs) {
-        int m = e->m_obs ? e->m_obs * 2 : 16;
-        obs_t *o = realloc(e->obs, (size_t)m * sizeof(*o));
-        if (!o)
-            return -ENOMEM;
-        e->obs = o;
-        e->m_obs = m;
-    }
     obs_t *o = &e->obs[e->n_obs++];
     o->ti = ti;
     o->code = code;
@@ -233,17 +226,37 @@ static int one_block_offset(const bam1_t *b, hts_pos_t *end)
     return qoff;
 }
 
-/* The allele of a read aligned in one block at SNV 'bt' (query position
- * qp, from the block's start): the same observation as observe() makes,
- * without its per-target setup.  Returns 0 or -ENOMEM. */
-static inline int observe_snv(engine_t *e, const bam1_t *b, const bound_t *bt, int qp, int rev, int mq)
+/* The alleles of a read aligned in one block [pos, end) at the SNVs among
+ * bound targets i, i+1, ... < hi (query position = reference position -
+ * base), when its qualities are present and the block lies inside its
+ * sequence: an SNV's query position then needs no range check and its
+ * quality no test for absence (what qual_at() does per target is done
+ * once per read by the caller).  Stops at the first target past the read
+ * or of another kind, and returns its index: the caller takes the rest
+ * through observe().  e->obs has room for every target (observe_read);
+ * nothing here is called, so that the loop keeps its state in registers. */
+static inline int observe_block(engine_t *e, const bam1_t *b, int i, int hi, hts_pos_t end, hts_pos_t base,
+                                int rev, int mq)
 {
-    int bq = qual_at(b, qp);
-    if (bq < e->opt->min_bq)
-        return 0;
-    int nib = bam_seqi(bam_get_seq(b), qp);
-    uint32_t code = nib == bt->ref_nib ? CODE_REF : nib == bt->alt_nib ? CODE_ALT : (uint32_t)(CODE_BASE0 + nib);
-    return push_obs(e, bt->ti, code, bq, rev, mq);
+    const uint8_t *seq = bam_get_seq(b), *qual = bam_get_qual(b);
+    const bound_t *bts = e->bt;
+    const int min_bq = e->opt->min_bq;
+    const uint8_t fam = e->cur_fam;
+    obs_t *o = e->obs + e->n_obs;
+    for (; i < hi; i++) {
+        const bound_t *bt = &bts[i];
+        if (bt->span_beg >= end || !bt->snv)
+            break;
+        int qp = (int)(bt->span_beg - base);
+        int bq = qual[qp];
+        if (bq < min_bq)
+            continue;
+        int nib = bam_seqi(seq, qp);
+        uint32_t code = nib == bt->ref_nib ? CODE_REF : nib == bt->alt_nib ? CODE_ALT : (uint32_t)(CODE_BASE0 + nib);
+        *o++ = (obs_t){bt->ti, code, (uint8_t)bq, (uint8_t)rev, (uint8_t)mq, fam};
+    }
+    e->n_obs = (int)(o - e->obs);
+    return i;
 }
 
 /* Collects the observations of read 'b' at bound targets [lo, hi); sets
@@ -262,6 +275,15 @@ static int observe_read(engine_t *e, const bam1_t *b, hts_pos_t *ret_end, int lo
     while (e->cur < hi && e->bt[e->cur].span_beg < pos)
         e->cur++;
     int l = e->cur;
+    /* a read observes each target once: room for all of them here, so
+     * that no observation checks for room */
+    if (__builtin_expect(hi - l > e->m_obs, 0)) {
+        obs_t *o = realloc(e->obs, (size_t)(hi - l) * sizeof(*o));
+        if (!o)
+            return -ENOMEM;
+        e->obs = o;
+        e->m_obs = hi - l;
+    }
     uint16_t flag = b->core.flag;
     int rev = bam_is_rev(b);
     if ((flag & BAM_FPAIRED) && (flag & BAM_FREAD2))
@@ -271,15 +293,16 @@ static int observe_read(engine_t *e, const bam1_t *b, hts_pos_t *ret_end, int lo
     if (e->cur_qoff < 0)
         end = bam_endpos(b);
     *ret_end = end;
-    /* the usual read (one block, not a duplex consensus with per-base
-     * depths) at an SNV: the query position follows from the start */
-    int fast = e->cur_qoff >= 0 && !(e->cur_ad && e->cur_bd);
+    /* the usual read: one block inside its sequence, qualities present, not
+     * a duplex consensus with per-base depths */
+    if (e->cur_qoff >= 0 && end - pos + e->cur_qoff <= b->core.l_qseq && bam_get_qual(b)[0] != 0xff
+        && !(e->cur_ad && e->cur_bd))
+        l = observe_block(e, b, l, hi, end, pos - e->cur_qoff, rev, mq);
     for (int i = l; i < hi && e->bt[i].span_beg < end; i++) {
         const bound_t *bt = &e->bt[i];
         if (bt->span_end > end)
             continue;
-        int ret = fast && bt->snv ? observe_snv(e, b, bt, (int)(bt->span_beg - pos) + e->cur_qoff, rev, mq)
-                                  : observe(e, b, bt, rev, mq);
+        int ret = observe(e, b, bt, rev, mq);
         if (ret < 0)
             return ret;
     }
