@@ -51,11 +51,11 @@ int vw_fraglen_median(const uint32_t *hist)
 static int cons_tally(engine_t *e, const obs_t *o);
 
 /* Counts one fragment (or read) with allele 'o' at its target. */
-static int tally(engine_t *e, const obs_t *o, int fraglen)
+static inline int tally(engine_t *e, const obs_t *o, int fraglen)
 {
-    vw_count_t *c = &e->out->c[o->ti];
-    if (e->consensus == 1 && cons_tally(e, o) == 0)
+    if (__builtin_expect(e->consensus == 1, 0) && cons_tally(e, o) == 0)
         return 0;
+    vw_count_t *c = &e->out->c[o->ti];
     c->depth++;
     if (o->code == CODE_REF) {
         c->ref++;
@@ -75,48 +75,60 @@ static int tally(engine_t *e, const obs_t *o, int fraglen)
     return 0;
 }
 
+/* Mates x and y that show different alleles at one target: the fragment
+ * is discordant (a consensus fragment also counts as a molecule). */
+static void discordant(engine_t *e, const obs_t *x, const obs_t *y)
+{
+    if (e->consensus == 1) {
+        vw_molcount_t *mc = e->out->c[x->ti].mol;
+        int sz = (x->fam & 127) > (y->fam & 127) ? x->fam & 127 : y->fam & 127;
+        mc->families++;
+        mc->fragments += sz;
+        mc->fam_hist[sz]++;
+        if (sz < e->opt->min_family) {
+            mc->small++;
+            return;
+        }
+        mc->no_consensus++;
+    }
+    e->out->c[x->ti].discordant++;
+}
+
 /* Counts a fragment from the observations of one or two reads, both
  * sorted by target index. */
 int count_commit(engine_t *e, const obs_t *a, int na, const obs_t *b, int nb, int fraglen)
 {
-    int i = 0, j = 0, ret = 0;
+    int i = 0, j = 0;
     if (nb == 0) { /* one read alone (the loop below, without its merge tests) */
-        for (; i < na && ret == 0; i++)
-            ret = tally(e, &a[i], fraglen);
-        return ret;
+        for (; i < na; i++)
+            if (tally(e, &a[i], fraglen) < 0)
+                return -ENOMEM;
+        return 0;
     }
-    while ((i < na || j < nb) && ret == 0) {
+    while (i < na || j < nb) {
+        const obs_t *o;
+        obs_t m;
         if (j >= nb || (i < na && a[i].ti < b[j].ti)) {
-            ret = tally(e, &a[i++], fraglen);
+            o = &a[i++];
         } else if (i >= na || b[j].ti < a[i].ti) {
-            ret = tally(e, &b[j++], fraglen);
-        } else {
+            o = &b[j++];
+        } else { /* both mates: one allele with the better qualities, or discordant */
             const obs_t *x = &a[i++], *y = &b[j++];
             if (x->code != y->code) {
-                if (e->consensus == 1) { /* a consensus fragment whose mates disagree */
-                    vw_molcount_t *mc = e->out->c[x->ti].mol;
-                    int sz = (x->fam & 127) > (y->fam & 127) ? x->fam & 127 : y->fam & 127;
-                    mc->families++;
-                    mc->fragments += sz;
-                    mc->fam_hist[sz]++;
-                    if (sz < e->opt->min_family) {
-                        mc->small++;
-                        continue;
-                    }
-                    mc->no_consensus++;
-                }
-                e->out->c[x->ti].discordant++;
+                discordant(e, x, y);
                 continue;
             }
-            obs_t m = *x;
+            m = *x;
             if ((y->fam & 127) > (m.fam & 127)) m.fam = (uint8_t)((m.fam & 128) | (y->fam & 127));
             m.fam |= y->fam & 128;
             if (y->bq > m.bq) m.bq = y->bq;
             if (y->mq > m.mq) m.mq = y->mq;
-            ret = tally(e, &m, fraglen);
+            o = &m;
         }
+        if (tally(e, o, fraglen) < 0) /* one call: inlined once */
+            return -ENOMEM;
     }
-    return ret;
+    return 0;
 }
 
 
