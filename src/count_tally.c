@@ -118,12 +118,17 @@ int count_commit(engine_t *e, const obs_t *a, int na, const obs_t *b, int nb, in
                 discordant(e, x, y);
                 continue;
             }
-            m = *x;
-            if ((y->fam & 127) > (m.fam & 127)) m.fam = (uint8_t)((m.fam & 128) | (y->fam & 127));
-            m.fam |= y->fam & 128;
-            if (y->bq > m.bq) m.bq = y->bq;
-            if (y->mq > m.mq) m.mq = y->mq;
-            o = &m;
+            o = x;
+            /* tally reads the qualities of ALT only, the family byte of
+             * consensus reads only: else x alone is the merged allele */
+            if (x->code == CODE_ALT || e->consensus == 1) {
+                m = *x;
+                if ((y->fam & 127) > (m.fam & 127)) m.fam = (uint8_t)((m.fam & 128) | (y->fam & 127));
+                m.fam |= y->fam & 128;
+                if (y->bq > m.bq) m.bq = y->bq;
+                if (y->mq > m.mq) m.mq = y->mq;
+                o = &m;
+            }
         }
         if (tally(e, o, fraglen) < 0) /* one call: inlined once */
             return -ENOMEM;
