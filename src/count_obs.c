@@ -1,6 +1,7 @@
 /* count_obs.c -- the alleles one read shows at the targets it spans, and
  * what becomes of the read (count_process: counted now, merged with its
  * waiting mate, or left to wait; see count_priv.h for the layers). */
+#include <assert.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -235,14 +236,14 @@ static int one_block_offset(const bam1_t *b, hts_pos_t *end)
  * or of another kind, and returns its index: the caller takes the rest
  * through observe().  e->obs has room for every target (observe_read);
  * nothing here is called, so that the loop keeps its state in registers. */
-static inline int observe_block(engine_t *e, const bam1_t *b, int i, int hi, hts_pos_t end, hts_pos_t base,
-                                int rev, int mq)
+static inline int observe_block(engine_t *e, const uint8_t *seq, const uint8_t *qual, int i, int hi, hts_pos_t end,
+                                hts_pos_t base, int rev, int mq)
 {
-    const uint8_t *seq = bam_get_seq(b), *qual = bam_get_qual(b);
     const bound_t *bts = e->bt;
     const int min_bq = e->opt->min_bq;
     const uint8_t fam = e->cur_fam;
-    obs_t *o = e->obs + e->n_obs;
+    obs_t *o = e->obs;
+    int n = e->n_obs;
     for (; i < hi; i++) {
         const bound_t *bt = &bts[i];
         if (bt->span_beg >= end || !bt->snv)
@@ -253,10 +254,28 @@ static inline int observe_block(engine_t *e, const bam1_t *b, int i, int hi, hts
             continue;
         int nib = bam_seqi(seq, qp);
         uint32_t code = nib == bt->ref_nib ? CODE_REF : nib == bt->alt_nib ? CODE_ALT : (uint32_t)(CODE_BASE0 + nib);
-        *o++ = (obs_t){bt->ti, code, (uint8_t)bq, (uint8_t)rev, (uint8_t)mq, fam};
+        o[n++] = (obs_t){bt->ti, code, (uint8_t)bq, (uint8_t)rev, (uint8_t)mq, fam};
     }
-    e->n_obs = (int)(o - e->obs);
+    e->n_obs = n;
     return i;
+}
+
+/* The observations of read 'b' (reference end 'end') at bound targets
+ * from i on, through observe(): the reads and targets observe_block does
+ * not take.  Kept out of line, so that the usual read does not pay for its
+ * setup.  Returns 0 or -ENOMEM. */
+static __attribute__((noinline)) int observe_rest(engine_t *e, const bam1_t *b, int i, int hi, hts_pos_t end,
+                                                  int rev, int mq)
+{
+    for (; i < hi && e->bt[i].span_beg < end; i++) {
+        const bound_t *bt = &e->bt[i];
+        if (bt->span_end > end)
+            continue;
+        int ret = observe(e, b, bt, rev, mq);
+        if (ret < 0)
+            return ret;
+    }
+    return 0;
 }
 
 /* Collects the observations of read 'b' at bound targets [lo, hi); sets
@@ -295,18 +314,10 @@ static int observe_read(engine_t *e, const bam1_t *b, hts_pos_t *ret_end, int lo
     *ret_end = end;
     /* the usual read: one block inside its sequence, qualities present, not
      * a duplex consensus with per-base depths */
-    if (e->cur_qoff >= 0 && end - pos + e->cur_qoff <= b->core.l_qseq && bam_get_qual(b)[0] != 0xff
-        && !(e->cur_ad && e->cur_bd))
-        l = observe_block(e, b, l, hi, end, pos - e->cur_qoff, rev, mq);
-    for (int i = l; i < hi && e->bt[i].span_beg < end; i++) {
-        const bound_t *bt = &e->bt[i];
-        if (bt->span_end > end)
-            continue;
-        int ret = observe(e, b, bt, rev, mq);
-        if (ret < 0)
-            return ret;
-    }
-    return 0;
+    const uint8_t *seq = bam_get_seq(b), *qual = bam_get_qual(b);
+    if (e->cur_qoff >= 0 && end - pos + e->cur_qoff <= b->core.l_qseq && qual[0] != 0xff && !(e->cur_ad && e->cur_bd))
+        l = observe_block(e, seq, qual, l, hi, end, pos - e->cur_qoff, rev, mq);
+    return l < hi && e->bt[l].span_beg < end ? observe_rest(e, b, l, hi, end, rev, mq) : 0;
 }
 
 
@@ -325,14 +336,38 @@ static int fraglen_of(const bam1_t *b)
     return c->isize < 0 ? (int)-c->isize : (int)c->isize;
 }
 
-/* Handles one read against bound targets [lo, hi); h is count_name_hash() of its name. */
+/* The molecule unit's first steps with a read: whether the file holds
+ * consensus reads (told by the first read), the family of a consensus
+ * read, and the targets the stream has passed.  Returns 0 or a negative
+ * code. */
+static int molecule_read(engine_t *e, const bam1_t *b)
+{
+    const bam1_core_t *c = &b->core;
+    if (e->consensus < 0)
+        e->consensus = bam_aux_get(b, "cD") != NULL;
+    if (e->consensus == 0)
+        return count_mol_flush(e, c->tid, c->pos);
+    count_cons_read(e, b); /* consensus reads are paired as fragments are */
+    return count_wheel_still(e, c->tid, c->pos) ? 0 : count_flush_pending(e, c->tid, c->pos);
+}
+
+/* 1 when the read filters (flags, mapping quality) refuse the read. */
+static inline int filtered_out(const bam1_core_t *c, const vw_count_opt_t *o)
+{
+    return (c->flag & o->excl_flags) || (c->flag & o->req_flags) != o->req_flags || c->qual < o->min_mq;
+}
+
+/* Handles one read against bound targets [lo, hi); h is count_name_hash() of its name.
+ * The read has passed hook_prepare (count_loop.c), the walk's first look
+ * at every read: it lies on a contig with targets, and the read filters
+ * keep it, unless it is a duplicate the molecule unit counts as left out. */
 int count_process(engine_t *e, const bam1_t *b, int lo, int hi, uint64_t h)
 {
     const bam1_core_t *c = &b->core;
     const vw_count_opt_t *o = e->opt;
-    if ((c->flag & o->excl_flags) || (c->flag & o->req_flags) != o->req_flags || c->qual < o->min_mq
-        || c->tid < 0) {
-        if (e->umi && (c->flag & o->excl_flags & BAM_FDUP))
+    assert(c->tid >= 0 && (e->umi || !filtered_out(c, o)));
+    if (__builtin_expect(e->umi != NULL, 0) && filtered_out(c, o)) {
+        if (c->flag & o->excl_flags & BAM_FDUP)
             e->n_dup_skipped++; /* PCR copies are what a family is made of: said at the end */
         return 0;
     }
@@ -350,15 +385,13 @@ int count_process(engine_t *e, const bam1_t *b, int lo, int hi, uint64_t h)
     if (e->sw_hi > e->sw_lo)
         vw_selfbg_add_read(b, e->sw + e->sw_lo, e->sw_hi - e->sw_lo, &e->sw_cur, o->min_bq);
     int ret;
-    if (o->unit == VW_UNIT_MOLECULE && e->consensus < 0)
-        e->consensus = bam_aux_get(b, "cD") != NULL;
-    if (e->consensus == 1)
-        count_cons_read(e, b);
-    if ((o->unit == VW_UNIT_FRAGMENT || e->consensus == 1) && !count_wheel_still(e, c->tid, c->pos)
-        && (ret = count_flush_pending(e, c->tid, c->pos)) < 0)
+    if (__builtin_expect(o->unit == VW_UNIT_MOLECULE, 0)) {
+        if ((ret = molecule_read(e, b)) < 0)
+            return ret;
+    } else if (o->unit == VW_UNIT_FRAGMENT && !count_wheel_still(e, c->tid, c->pos)
+               && (ret = count_flush_pending(e, c->tid, c->pos)) < 0) {
         return ret;
-    if (o->unit == VW_UNIT_MOLECULE && e->consensus == 0 && (ret = count_mol_flush(e, c->tid, c->pos)) < 0)
-        return ret;
+    }
     hts_pos_t end;
     if ((ret = observe_read(e, b, &end, lo, hi)) < 0)
         return ret;
