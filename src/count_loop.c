@@ -15,9 +15,10 @@
 /* The first look at a record, on the decoding thread when it is ahead
  * (vw_aln_walk_prep: it reads only the options and the targets'
  * contigs, which the walk does not change): reads on contigs without
- * targets, and reads the filters refuse, are skipped (count_process would
- * drop them first; the molecule unit keeps the duplicates it reports
- * having skipped); a kept read gets its name's hash. */
+ * targets, and reads the filters refuse, are skipped (count_process
+ * relies on it and does not test the filters again; the molecule unit
+ * keeps the duplicates it reports having skipped); a kept read gets its
+ * name's hash. */
 static int hook_prepare(const void *ud, const bam1_t *b, uint64_t *word)
 {
     const engine_t *e = ud;
