@@ -94,8 +94,18 @@ static void discordant(engine_t *e, const obs_t *x, const obs_t *y)
     e->out->c[x->ti].discordant++;
 }
 
-/* Counts a fragment from the observations of one or two reads, both
- * sorted by target index. */
+/* 1 when observation x comes before y in the order of the bound targets
+ * (by the first position a read must cover, then by target index): the
+ * order of a read's observations.  The target index alone is not that
+ * order: an indel's window may start before an SNV listed ahead of it. */
+static inline int obs_before(const engine_t *e, const obs_t *x, const obs_t *y)
+{
+    hts_pos_t bx = e->span_beg[x->ti], by = e->span_beg[y->ti];
+    return bx < by || (bx == by && x->ti < y->ti);
+}
+
+/* Counts a fragment from the observations of one or two reads (of one
+ * contig), each in the order of the bound targets. */
 int count_commit(engine_t *e, const obs_t *a, int na, const obs_t *b, int nb, int fraglen)
 {
     int i = 0, j = 0;
@@ -108,9 +118,9 @@ int count_commit(engine_t *e, const obs_t *a, int na, const obs_t *b, int nb, in
     while (i < na || j < nb) {
         const obs_t *o;
         obs_t m;
-        if (j >= nb || (i < na && a[i].ti < b[j].ti)) {
+        if (j >= nb || (i < na && a[i].ti != b[j].ti && obs_before(e, &a[i], &b[j]))) {
             o = &a[i++];
-        } else if (i >= na || b[j].ti < a[i].ti) {
+        } else if (i >= na || b[j].ti != a[i].ti) {
             o = &b[j++];
         } else { /* both mates: one allele with the better qualities, or discordant */
             const obs_t *x = &a[i++], *y = &b[j++];

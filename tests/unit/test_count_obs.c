@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <htslib/faidx.h>
 #include <htslib/kstring.h>
 #include <htslib/sam.h>
 
@@ -332,6 +333,63 @@ static void test_mates_merge(void **state)
     vw_targets_destroy(ts);
 }
 
+/* A deletion in a run, whose window (checked against the reference)
+ * starts before an SNV of a lower target index: the reads' observations
+ * follow the bound targets (window starts), not the target indexes.
+ * Reference (0-based) C at 499, AAAAA at 500-504, G at 505; SNV A>C at
+ * 501; deletion of one A (1-based 504 AA>A) with window [500, 505).  Read
+ * 1 (490, 50M) shows both as REF; its mate (495, 8M) ends at 502: it
+ * shows the SNV, not the deletion (its window's flanks end at 505).  Hand
+ * count, fragments: one fragment at each target, REF (its mates agree at
+ * the SNV); reads: the SNV twice, the deletion once. */
+static void test_window_order(void **state)
+{
+    (void)state;
+    char seq[LEN + 1], path[640], fa[640];
+    memcpy(seq, ref, LEN + 1);
+    memcpy(seq + 499, "CAAAAAG", 7);
+    snprintf(fa, sizeof fa, "%s/w.fa", dir);
+    FILE *fp = fopen(fa, "w");
+    assert_non_null(fp);
+    fprintf(fp, ">c1\n%s\n", seq);
+    fclose(fp);
+    assert_int_equal(fai_build(fa), 0);
+    faidx_t *fai = fai_load(fa);
+    assert_non_null(fai);
+    snprintf(path, sizeof path, "%s/w.tsv", dir);
+    fp = fopen(path, "w");
+    assert_non_null(fp);
+    fprintf(fp, "chrom\tpos\tref\talt\tid\nc1\t502\tA\tC\tsnv\nc1\t504\tAA\tA\tdel\n");
+    fclose(fp);
+    vw_targets_t *ts = vw_targets_init();
+    assert_non_null(ts);
+    assert_int_equal(vw_targets_load(ts, path, fai), 0);
+    assert_int_equal(vw_targets_check_ref(ts, fai, fa), 0);
+    vw_targets_sort_unique(ts);
+    fai_destroy(fai);
+    assert_string_equal(ts->t[0].id, "snv");
+    assert_int_equal(ts->t[1].win_beg, 500);
+
+    kstring_t ks = {0, 0, NULL};
+    char q[64];
+    memset(q, 'I', 50);
+    q[50] = '\0';
+    ksprintf(&ks, "f\t%d\tc1\t491\t60\t50M\t=\t496\t50\t%.50s\t%s\n", 0x1 | 0x2 | 0x20 | 0x40, seq + 490, q);
+    ksprintf(&ks, "f\t%d\tc1\t496\t60\t8M\t=\t491\t-50\t%.8s\t%.8s\n", 0x1 | 0x2 | 0x10 | 0x80, seq + 495, q);
+    sam_to_bam(ks.s);
+    free(ks.s);
+    for (int mode = 0; mode < 4; mode++) {
+        vw_sample_counts_t *x = count(ts, mode, 20, 0);
+        const vw_count_t *c = by_id(ts, x, "snv"), *d = by_id(ts, x, "del");
+        assert_int_equal(c->depth, mode < 2 ? 1 : 2);
+        assert_int_equal(c->ref, mode < 2 ? 1 : 2);
+        assert_int_equal(d->depth, 1);
+        assert_int_equal(d->ref, 1);
+        vw_sample_counts_destroy(x);
+    }
+    vw_targets_destroy(ts);
+}
+
 /* ------------------------------------------------------------------ */
 /* Fast against general on random reads at the edges                   */
 
@@ -520,6 +578,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hand_count),
         cmocka_unit_test(test_mates_merge),
+        cmocka_unit_test(test_window_order),
         cmocka_unit_test(test_fast_equals_general),
         cmocka_unit_test(test_fast_equals_general_consensus),
     };
