@@ -209,6 +209,11 @@ static int one_block_offset(const bam1_t *b, hts_pos_t *end)
     const uint32_t *cig = bam_get_cigar(b);
     uint32_t n = b->core.n_cigar, k = 0;
     int qoff = 0;
+    if (n == 1 && (bam_cigar_type(bam_cigar_op(cig[0])) & 3) == 3 && bam_cigar_oplen(cig[0]) > 0
+        && !(b->core.flag & BAM_FUNMAP)) { /* the usual CIGAR: one M */
+        *end = b->core.pos + bam_cigar_oplen(cig[0]);
+        return 0;
+    }
     if (n > 0 && bam_cigar_op(cig[0]) == BAM_CSOFT_CLIP) {
         qoff = (int)bam_cigar_oplen(cig[0]);
         k = 1;
