@@ -165,16 +165,14 @@ static inline void add_each(vw_selfwin_t *w, hts_pos_t p, const uint8_t *seq, co
 
 #if defined(__SSE2__) && !defined(VW_SELFBG_PORTABLE)
 #define SELFBG_SSE2 1
-/* minq as the vector test wants it: 255 - minq in each of 16 bytes (q +
- * 255 - minq saturates at 255 exactly when q >= minq) */
-typedef __m128i minq_t;
-#define MINQ_SET(q) _mm_set1_epi8((char)(uint8_t)(255 - (q)))
+typedef __m128i minq_t; /* minq in each of 16 bytes */
+#define MINQ_SET(q) _mm_set1_epi8((char)(uint8_t)(q))
 static inline __m128i load16(const uint8_t *p) { return _mm_loadu_si128((const __m128i *)(const void *)p); }
 /* what the test of chunks gathers (chunk_acc): bits left set by a base
  * other than its guess (bad), the zero-nibble test before its mask 0x88..
- * (zn), and bytes left below 255 by a low quality (qok) */
+ * (zn), and the least quality seen in each byte lane (qmin) */
 typedef struct {
-    __m128i bad, zn, qok;
+    __m128i bad, zn, qmin;
 } acc_t;
 #define ACC0 {_mm_setzero_si128(), _mm_setzero_si128(), _mm_set1_epi8(-1)}
 #else
@@ -198,7 +196,8 @@ static inline void chunk_acc(acc_t *a, const uint8_t *s8, const uint8_t *q, cons
 {
 #if SELFBG_SSE2
     __m128i s = load16(s8);
-    a->qok = _mm_and_si128(a->qok, _mm_and_si128(_mm_adds_epu8(load16(q), mq), _mm_adds_epu8(load16(q + 16), mq)));
+    (void)mq; /* (applied once, to the least quality: acc_plain) */
+    a->qmin = _mm_min_epu8(a->qmin, _mm_min_epu8(load16(q), load16(q + 16)));
     a->bad = _mm_or_si128(a->bad, _mm_xor_si128(s, load16(g8)));
     /* a zero nibble in a 64-bit lane leaves a high bit of (x - 0x11..) & ~x & 0x88.. set (exact as a yes/no) */
     a->zn = _mm_or_si128(a->zn, _mm_andnot_si128(s, _mm_sub_epi64(s, _mm_set1_epi8(0x11))));
@@ -215,14 +214,15 @@ static inline void chunk_acc(acc_t *a, const uint8_t *s8, const uint8_t *q, cons
 #endif
 }
 
-static inline int acc_plain(acc_t a)
+static inline int acc_plain(acc_t a, minq_t mq)
 {
 #if SELFBG_SSE2
-    __m128i ones = _mm_set1_epi8(-1);
-    __m128i x = _mm_or_si128(_mm_or_si128(a.bad, _mm_xor_si128(a.qok, ones)),
+    /* minq - q saturates to 0 exactly when q >= minq */
+    __m128i x = _mm_or_si128(_mm_or_si128(a.bad, _mm_subs_epu8(mq, a.qmin)),
                              _mm_and_si128(a.zn, _mm_set1_epi8((char)0x88)));
     return _mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_setzero_si128())) == 0xffff;
 #else
+    (void)mq; /* (applied in chunk_acc) */
     return !(a.bad | (a.zn & 0x8888888888888888ULL));
 #endif
 }
@@ -231,7 +231,7 @@ static inline int chunk_plain(const uint8_t *s8, const uint8_t *q, const uint8_t
 {
     acc_t a = ACC0;
     chunk_acc(&a, s8, q, g8, mq);
-    return acc_plain(a);
+    return acc_plain(a, mq);
 }
 
 /* The bases of a chunk that is not plain, at window positions from p,
@@ -245,14 +245,15 @@ static void chunk_fix(vw_selfwin_t *w, hts_pos_t p, const uint8_t *s8, const uin
     uint64_t low = 0; /* bit i: base i is below minq */
     uint32_t odd = 0; /* bit i: base i differs from its guess or is '=' */
 #if SELFBG_SSE2
-    __m128i mq = MINQ_SET(minq), ones = _mm_set1_epi8(-1), zero = _mm_setzero_si128();
-    low = ~(uint64_t)((uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_adds_epu8(load16(q), mq), ones))
-                      | (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_adds_epu8(load16(q + 16), mq), ones)) << 16)
+    __m128i mq = MINQ_SET(minq), zero = _mm_setzero_si128(), q0 = load16(q), q1 = load16(q + 16);
+    low = ~(uint64_t)((uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_max_epu8(q0, mq), q0))
+                      | (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_max_epu8(q1, mq), q1)) << 16)
           & 0xffffffffULL;
-    __m128i s = load16(s8), x = _mm_xor_si128(s, load16(g8)), hi = _mm_set1_epi8((char)0xf0), lo = _mm_set1_epi8(0x0f);
-    /* per nibble, all ones when it equals its guess and is not 0 */
-    __m128i ok_hi = _mm_andnot_si128(_mm_cmpeq_epi8(_mm_and_si128(s, hi), zero), _mm_cmpeq_epi8(_mm_and_si128(x, hi), zero));
-    __m128i ok_lo = _mm_andnot_si128(_mm_cmpeq_epi8(_mm_and_si128(s, lo), zero), _mm_cmpeq_epi8(_mm_and_si128(x, lo), zero));
+    __m128i s = load16(s8), x = _mm_xor_si128(s, load16(g8));
+    /* per nibble (those of mask m), all ones when it equals its guess and is not 0 */
+#define NIB_OK(m) _mm_andnot_si128(_mm_cmpeq_epi8(_mm_and_si128(s, m), zero), _mm_cmpeq_epi8(_mm_and_si128(x, m), zero))
+    __m128i ok_hi = NIB_OK(_mm_set1_epi8((char)0xf0)), ok_lo = NIB_OK(_mm_set1_epi8(0x0f));
+#undef NIB_OK
     /* in base order (the high nibble of a SEQ byte comes first) */
     odd = ~((uint32_t)_mm_movemask_epi8(_mm_unpacklo_epi8(ok_hi, ok_lo))
             | (uint32_t)_mm_movemask_epi8(_mm_unpackhi_epi8(ok_hi, ok_lo)) << 16);
@@ -327,17 +328,20 @@ static inline void add_block(vw_selfwin_t *w, hts_pos_t off, const uint8_t *seq,
     int i = qp & 1;
     if (i) /* to an even query position: whole SEQ bytes */
         add_each(w, off, seq, qual, qp, 1, minq);
-    int last = len - 32 - ((qp + len) & 1); /* the chunk that ends the block, from an even query position (>= i) */
-    size_t nbb = (size_t)(last - i) / 2;    /* SEQ bytes before it */
-    const uint8_t *g8 = pk_at(w, off + i), *s8 = seq + ((qp + i) >> 1), *q = qual + qp + i;
+    /* the chunk that ends the block starts at an even query position too:
+     * one base before the end when qp + len is odd (that base is added
+     * alone) */
+    int odd_end = (qp + len) & 1;
+    size_t nbb = (size_t)(len - 32 - odd_end - i) / 2; /* SEQ bytes before the last chunk */
+    const uint8_t *g8 = pk_at(w, off + i), *s8 = seq + ((qp + 1) >> 1), *q = qual + qp + i;
     minq_t mq = MINQ_SET(minq);
     acc_t a = ACC0;
     for (size_t j = 0; j < nbb; j += 16)
         chunk_acc(&a, s8 + j, q + 2 * j, g8 + j, mq);
     chunk_acc(&a, s8 + nbb, q + 2 * nbb, g8 + nbb, mq);
-    if (!acc_plain(a))
-        block_fix(w, off + i, seq, qual, qp + i, last - i, minq);
-    if (last + 32 < len) /* the last chunk had to move back one base */
+    if (!acc_plain(a, mq))
+        block_fix(w, off + i, seq, qual, qp + i, (int)nbb * 2, minq);
+    if (odd_end)
         add_each(w, off + len - 1, seq, qual, qp + len - 1, 1, minq);
 }
 
@@ -408,43 +412,49 @@ static __attribute__((noinline)) void add_cigar(const bam1_t *b, vw_selfwin_t *w
     }
 }
 
-/* A read in one block (nearly all) goes straight to the windows its block
- * meets; any other takes the general walk of its CIGAR (add_cigar). */
-void vw_selfbg_add_read(const bam1_t *b, vw_selfwin_t *w, int n, int *cur, int min_bq)
+/* A read in one block from window w on (we: past the last window): the
+ * piece of the block inside each window it meets. */
+static inline void add_one_block(const bam1_t *b, vw_selfwin_t *w, const vw_selfwin_t *we, const uint8_t *seq,
+                                 const uint8_t *qual, int q0, hts_pos_t re, int minq)
 {
     const bam1_core_t *c = &b->core;
-    int k = *cur;
-    while (k < n && (w[k].tid < c->tid || (w[k].tid == c->tid && w[k].end <= c->pos)))
-        k++;
-    *cur = k;
-    if (k == n || w[k].tid != c->tid)
-        return;
-    /* SEQ '*' has no base; QUAL '*' (stored 0xff) has quality 0, below any
-     * -Q but 0 */
-    if (c->l_qseq == 0)
-        return;
-    const uint8_t *qual = bam_get_qual(b);
-    if (min_bq > 255 || (min_bq > 0 && qual[0] == 0xff))
-        return; /* no base passes (a quality is at most 255) */
-    int minq = min_bq > 0 ? min_bq : 0;
-    const uint8_t *seq = bam_get_seq(b);
-    hts_pos_t re;
-    int q0 = one_block(b, &re);
-    if (q0 < 0) {
-        add_cigar(b, w, n, k, seq, qual, minq);
-        return;
-    }
-    /* windows are sorted and apart: those from k on that begin before re */
-    for (; k < n && w[k].tid == c->tid && w[k].beg < re; k++) {
-        hts_pos_t a = c->pos > w[k].beg ? c->pos : w[k].beg, e = re < w[k].end ? re : w[k].end;
+    /* windows are sorted and apart: those from w on that begin before re */
+    for (; w < we && w->tid == c->tid && w->beg < re; w++) {
+        hts_pos_t a = c->pos > w->beg ? c->pos : w->beg, e = re < w->end ? re : w->end;
         int qa = q0 + (int)(a - c->pos), len = (int)(e - a);
         if (len > c->l_qseq - qa) /* a CIGAR longer than SEQ */
             len = c->l_qseq - qa;
         if (len > 0)
-            add_block(&w[k], a - w[k].beg, seq, qual, qa, len, minq);
-        if (w[k].end >= re)
+            add_block(w, a - w->beg, seq, qual, qa, len, minq);
+        if (w->end >= re)
             break;
     }
+}
+
+/* A read in one block (nearly all) goes straight to the windows its block
+ * meets (add_one_block); any other takes the general walk of its CIGAR
+ * (add_cigar). */
+void vw_selfbg_add_read(const bam1_t *b, vw_selfwin_t *w, int n, int *cur, int min_bq)
+{
+    const bam1_core_t *c = &b->core;
+    vw_selfwin_t *wk = w + *cur, *we = w + n;
+    while (wk < we && (wk->tid < c->tid || (wk->tid == c->tid && wk->end <= c->pos)))
+        wk++;
+    *cur = (int)(wk - w);
+    /* SEQ '*' has no base; QUAL '*' (stored 0xff) has quality 0, below any
+     * -Q but 0; no quality reaches -Q 256 */
+    if (wk == we || wk->tid != c->tid || c->l_qseq == 0 || min_bq > 255)
+        return;
+    const uint8_t *seq = bam_get_seq(b), *qual = seq + ((c->l_qseq + 1) >> 1);
+    if (min_bq > 0 && qual[0] == 0xff)
+        return;
+    int minq = min_bq > 0 ? min_bq : 0;
+    hts_pos_t re;
+    int q0 = one_block(b, &re);
+    if (q0 < 0)
+        add_cigar(b, wk, (int)(we - wk), 0, seq, qual, minq);
+    else
+        add_one_block(b, wk, we, seq, qual, q0, re, minq);
 }
 
 /* Base counts from the walk's form: the coverage is the prefix sum of the
