@@ -149,8 +149,9 @@ static void add_odd(vw_selfwin_t *w, hts_pos_t p, int nib, int bad)
 }
 
 /* The bases of query [qp, qp + len) against window positions [p, p + len),
- * one at a time (short blocks, and the first base of a block at an odd
- * query position). */
+ * one at a time: blocks under 33 bases, and in longer ones a first base at
+ * an odd query position and a last base the chunks do not reach
+ * (add_block). */
 static inline void add_each(vw_selfwin_t *w, hts_pos_t p, const uint8_t *seq, const uint8_t *qual, int qp, int len,
                             int minq)
 {
