@@ -17,7 +17,8 @@
  * contigs, which the walk does not change): reads on contigs without
  * targets, and reads the filters refuse, are skipped (count_process would
  * drop them first; the molecule unit keeps the duplicates it reports
- * having skipped); a kept read gets its name's hash. */
+ * having skipped); a kept read that may look its mate up or wait for it
+ * gets its name's hash (count_hash_early). */
 static int hook_prepare(const void *ud, const bam1_t *b, uint64_t *word)
 {
     const engine_t *e = ud;
@@ -28,8 +29,8 @@ static int hook_prepare(const void *ud, const bam1_t *b, uint64_t *word)
     if (((c->flag & o->excl_flags) || (c->flag & o->req_flags) != o->req_flags || c->qual < o->min_mq)
         && !(e->umi && (c->flag & o->excl_flags & BAM_FDUP)))
         return 1;
-    if (o->unit != VW_UNIT_READ) /* the molecule unit pairs the mates of consensus reads */
-        *word = count_name_hash(bam_get_qname(b));
+    if (o->unit != VW_UNIT_READ && count_hash_early(b)) /* the molecule unit pairs the mates of consensus reads */
+        *word = count_read_hash(b);
     return 0;
 }
 
@@ -40,7 +41,7 @@ static int hook_prepare(const void *ud, const bam1_t *b, uint64_t *word)
 static int hook_ahead(void *ud, const bam1_t *b, uint64_t *word)
 {
     const engine_t *e = ud;
-    if (e->opt->unit == VW_UNIT_FRAGMENT && e->tab && is_paired_here(b))
+    if (e->opt->unit == VW_UNIT_FRAGMENT && e->tab && may_find_mate(b))
         __builtin_prefetch(&e->tab[*word & e->tab_mask]);
     return 0;
 }
@@ -49,7 +50,7 @@ static int hook_ahead(void *ud, const bam1_t *b, uint64_t *word)
 static void hook_peek(void *ud, const bam1_t *b, uint64_t h)
 {
     const engine_t *e = ud;
-    if (e->opt->unit != VW_UNIT_FRAGMENT || !e->tab || e->tab_n == 0 || !is_paired_here(b))
+    if (e->opt->unit != VW_UNIT_FRAGMENT || !e->tab || e->tab_n == 0 || !may_find_mate(b))
         return;
     const struct slot_s *t = &e->tab[h & e->tab_mask];
     if (t->idx >= 0 && t->h == (uint32_t)h) {

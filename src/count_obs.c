@@ -302,7 +302,8 @@ static int fraglen_of(const bam1_t *b)
     return c->isize < 0 ? (int)-c->isize : (int)c->isize;
 }
 
-/* Handles one read against bound targets [lo, hi); h is count_name_hash() of its name. */
+/* Handles one read against bound targets [lo, hi); h is count_name_hash() of
+ * its name when count_hash_early(b) (else 0: hashed here if needed). */
 int count_process(engine_t *e, const bam1_t *b, int lo, int hi, uint64_t h)
 {
     const bam1_core_t *c = &b->core;
@@ -348,9 +349,14 @@ int count_process(engine_t *e, const bam1_t *b, int lo, int hi, uint64_t h)
     if (o->unit == VW_UNIT_READ)
         return count_commit(e, e->obs, e->n_obs, NULL, 0, fl);
     int paired = is_paired_here(b);
-    if (paired && e->tab_n > 0) {
-        const char *name = bam_get_qname(b);
-        long k = count_tab_find(e, name, h);
+    int hashed = paired && count_hash_early(b);
+    /* the general path (tests) looks every paired read up */
+    if (paired && e->tab_n > 0 && (may_find_mate(b) || __builtin_expect(count_general_only, 0))) {
+        if (!hashed) {
+            h = count_read_hash(b);
+            hashed = 1;
+        }
+        long k = count_tab_find(e, bam_get_qname(b), h);
         if (k >= 0) {
             int idx = e->tab[k].idx;
             pend_t *p = POOL(e, idx);
@@ -373,6 +379,8 @@ int count_process(engine_t *e, const bam1_t *b, int lo, int hi, uint64_t h)
             memmove(e->obs, e->obs + k, (size_t)(n - k) * sizeof(obs_t));
         }
         e->n_obs = n - k;
+        if (n > k && !hashed) /* a read whose mate starts past its length (rare) */
+            h = count_read_hash(b);
         return n > k ? count_pend_add(e, b, fl, h) : 0;
     }
     return count_commit(e, e->obs, e->n_obs, NULL, 0, fl);

@@ -184,6 +184,26 @@ static inline int is_paired_here(const bam1_t *b)
     return (c->flag & BAM_FPAIRED) && !(c->flag & BAM_FMUNMAP) && c->mtid == c->tid;
 }
 
+/* Whether a read can find its mate waiting: a read whose mate starts after
+ * it (on its contig) comes first of the two, so its mate cannot be in the
+ * table yet.  (With mate fields that contradict each other, or a third
+ * record of one name kept, such a read no longer meets an earlier record of
+ * its name: it waits itself, and the mate takes the first that waited.) */
+static inline int may_find_mate(const bam1_t *b)
+{
+    return is_paired_here(b) && b->core.mpos <= b->core.pos;
+}
+
+/* Whether the walk's first look (count_loop.c hook_prepare, on the decoding
+ * thread when it is ahead) hashes the read's name: the reads that look
+ * their mate up, and those that will likely wait (the mate starts within
+ * the read's length); count_process hashes the others when they come to
+ * wait.  Which reads are hashed early changes no result. */
+static inline int count_hash_early(const bam1_t *b)
+{
+    return is_paired_here(b) && (b->core.mpos <= b->core.pos || b->core.mpos - b->core.pos < b->core.l_qseq);
+}
+
 /* count_tally.c */
 int count_commit(engine_t *e, const obs_t *a, int na, const obs_t *b, int nb, int fraglen);
 int count_mol_init(engine_t *e);
@@ -209,6 +229,22 @@ static inline int count_wheel_still(const engine_t *e, int tid, hts_pos_t pos)
            && !__builtin_expect(count_general_only, 0);
 }
 uint64_t count_name_hash(const char *s);
+uint64_t count_name_hash_n(const char *s, size_t n);
+/* The length of the read's name, from the record (no strlen). */
+static inline size_t count_qname_len(const bam1_t *b)
+{
+    const char *s = bam_get_qname(b);
+    size_t n = b->core.l_qname > b->core.l_extranul ? (size_t)b->core.l_qname - 1 - b->core.l_extranul : 0;
+    while (n > 0 && s[n - 1] == '\0') /* (a record whose padding is not counted in l_extranul) */
+        n--;
+    return n;
+}
+
+/* count_name_hash() of the read's name. */
+static inline uint64_t count_read_hash(const bam1_t *b)
+{
+    return count_name_hash_n(bam_get_qname(b), count_qname_len(b));
+}
 long count_tab_find(const engine_t *e, const char *name, uint64_t h);
 void count_tab_delete(engine_t *e, size_t i);
 int count_flush_pending(engine_t *e, int tid, hts_pos_t pos);
