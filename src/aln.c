@@ -297,6 +297,7 @@ int vw_aln_check_stream_end(const vw_aln_t *a, int64_t n_done)
  * caller can prefetch what each will need (the pending-mate table slot of
  * the counting engine) while the records before it are handled. */
 #define AHEAD 16
+_Static_assert((AHEAD & (AHEAD - 1)) == 0, "AHEAD: a power of two (ring indices are masked)");
 
 typedef struct {
     vw_aln_t *a;
@@ -305,7 +306,7 @@ typedef struct {
     const char *reference;
     bam1_t *b[AHEAD];
     uint64_t w[AHEAD];
-    int n, head;           /* records held, index of the oldest */
+    unsigned n, head;      /* records held, index of the oldest */
     int have_pre, pre_skip; /* the record entering was prepared on the decoding thread: its result */
     uint64_t pre_w;
     int64_t n_reads;
@@ -315,18 +316,18 @@ typedef struct {
 
 static inline bam1_t *ring_slot(walk_t *k)
 {
-    return k->b[(k->head + k->n) % AHEAD];
+    return k->b[(k->head + k->n) & (AHEAD - 1)];
 }
 
 /* Hands the oldest record on. */
 static int ring_pop(walk_t *k, int span)
 {
-    int i = k->head;
+    unsigned i = k->head;
     if (k->rd->peek && k->n > AHEAD / 2) {
-        int j = (i + AHEAD / 2) % AHEAD;
+        unsigned j = (i + AHEAD / 2) & (AHEAD - 1);
         k->rd->peek(k->rd->ud, k->b[j], k->w[j]);
     }
-    k->head = (i + 1) % AHEAD;
+    k->head = (i + 1) & (AHEAD - 1);
     k->n--;
     return k->rd->read(k->rd->ud, k->b[i], span, k->w[i]);
 }
@@ -334,7 +335,7 @@ static int ring_pop(walk_t *k, int span)
 /* Takes the record just read into ring_slot(). */
 static int ring_push(walk_t *k, int span)
 {
-    int i = (k->head + k->n) % AHEAD;
+    unsigned i = (k->head + k->n) & (AHEAD - 1);
     uint64_t w = 0;
     if (k->have_pre) {
         if (k->pre_skip)
@@ -544,7 +545,7 @@ static int decoder_consume(walk_t *k, decoder_t *d, int *ret_r)
         pthread_mutex_unlock(&d->lock);
         for (int i = 0; i < t->n && ret == 0; i++) {
             /* swap the decoded record into the ring's free slot */
-            bam1_t **slot = &k->b[(k->head + k->n) % AHEAD], *tmp = *slot;
+            bam1_t **slot = &k->b[(k->head + k->n) & (AHEAD - 1)], *tmp = *slot;
             *slot = t->b[i];
             t->b[i] = tmp;
             k->have_pre = t->prepared;

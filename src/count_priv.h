@@ -47,6 +47,7 @@ typedef struct {
 #define WHEEL_BITS 16 /* mates starting more than 64 kb after a read are not waited for */
 #define WHEEL (1 << WHEEL_BITS)
 #define CHUNK_BITS 12
+#define PF_LAG 8 /* reads between the prefetch of a read's table slot and that of its waiting mate */
 #define POOL(e, i) (&(e)->chunks[(i) >> CHUNK_BITS][(i) & ((1 << CHUNK_BITS) - 1)])
 
 /* A read waiting for its mate: 192 bytes, three cache lines in chunks
@@ -144,6 +145,13 @@ typedef struct {
     int n_runs, m_runs;
     hts_pos_t spill_next; /* smallest mate start at the runs' heads */
     int64_t n_spilled; /* reads written to disk */
+    /* the words (name hashes) of the last PF_LAG reads to enter the walk's
+     * look-ahead window, and whether each may look its mate up (count_loop.c
+     * hook_ahead: their table slots were prefetched, their waiting mates
+     * are next) */
+    uint64_t pf_word[PF_LAG];
+    uint8_t pf_look[PF_LAG];
+    unsigned pf_n;
     size_t over_n;     /* the most reads waiting at once beyond pend_max (reads sharing one mate start) */
     int32_t over_tid;
     hts_pos_t over_pos;
