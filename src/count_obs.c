@@ -346,12 +346,13 @@ int count_process(engine_t *e, const bam1_t *b, int lo, int hi, uint64_t h)
     if (o->unit == VW_UNIT_MOLECULE && e->consensus == 0)
         return count_mol_add(e, b);
     int fl = fraglen_of(b);
-    if (o->unit == VW_UNIT_READ)
+    if (o->unit == VW_UNIT_READ || !is_paired_here(b))
         return count_commit(e, e->obs, e->n_obs, NULL, 0, fl);
-    int paired = is_paired_here(b);
-    int hashed = paired && count_hash_early(b);
-    /* the general path (tests) looks every paired read up */
-    if (paired && e->tab_n > 0 && (may_find_mate(b) || __builtin_expect(count_general_only, 0))) {
+    hts_pos_t pos = c->pos, mpos = c->mpos;
+    int hashed = hash_early_at(pos, mpos, c->l_qseq);
+    /* a read whose mate starts after it comes first (may_find_mate); the
+     * general path (tests) looks every paired read up */
+    if (e->tab_n > 0 && (mpos <= pos || __builtin_expect(count_general_only, 0))) {
         if (!hashed) {
             h = count_read_hash(b);
             hashed = 1;
@@ -366,12 +367,12 @@ int count_process(engine_t *e, const bam1_t *b, int lo, int hi, uint64_t h)
             return count_commit(e, p->obs, p->n_obs, e->obs, e->n_obs, fl ? fl : p->fraglen);
         }
     }
-    if (paired && c->mpos >= c->pos && c->mpos < end && c->mpos - c->pos < WHEEL) {
+    if (mpos >= pos && mpos < end && mpos - pos < WHEEL) {
         /* targets before the mate's start cannot be covered by the mate:
          * count them now (obs follow the bound targets, in order of the
          * first position they span: those are the first ones) */
         int k = 0, n = e->n_obs;
-        while (k < n && e->span_beg[e->obs[k].ti] < c->mpos)
+        while (k < n && e->span_beg[e->obs[k].ti] < mpos)
             k++;
         if (k > 0) {
             if ((ret = count_commit(e, e->obs, k, NULL, 0, fl)) < 0)

@@ -207,9 +207,14 @@ static inline int may_find_mate(const bam1_t *b)
  * their mate up, and those that will likely wait (the mate starts within
  * the read's length); count_process hashes the others when they come to
  * wait.  Which reads are hashed early changes no result. */
+/* (count_hash_early for a paired read at pos, its mate at mpos) */
+static inline int hash_early_at(hts_pos_t pos, hts_pos_t mpos, int l_qseq)
+{
+    return mpos <= pos || mpos - pos < l_qseq;
+}
 static inline int count_hash_early(const bam1_t *b)
 {
-    return is_paired_here(b) && (b->core.mpos <= b->core.pos || b->core.mpos - b->core.pos < b->core.l_qseq);
+    return is_paired_here(b) && hash_early_at(b->core.pos, b->core.mpos, b->core.l_qseq);
 }
 
 /* count_tally.c */
