@@ -374,15 +374,11 @@ int count_process(engine_t *e, const bam1_t *b, int lo, int hi, uint64_t h)
         int k = 0, n = e->n_obs;
         while (k < n && e->span_beg[e->obs[k].ti] < mpos)
             k++;
-        if (k > 0) {
-            if ((ret = count_commit(e, e->obs, k, NULL, 0, fl)) < 0)
-                return ret;
-            memmove(e->obs, e->obs + k, (size_t)(n - k) * sizeof(obs_t));
-        }
-        e->n_obs = n - k;
+        if (k > 0 && (ret = count_commit(e, e->obs, k, NULL, 0, fl)) < 0)
+            return ret;
         if (n > k && !hashed) /* a read whose mate starts past its length (rare) */
             h = count_read_hash(b);
-        return n > k ? count_pend_add(e, b, fl, h) : 0;
+        return n > k ? count_pend_add(e, b, fl, h, e->obs + k, n - k) : 0;
     }
     return count_commit(e, e->obs, e->n_obs, NULL, 0, fl);
 }

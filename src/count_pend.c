@@ -435,11 +435,10 @@ void count_pend_report(const engine_t *e)
                 (long long)e->over_pos + 1, e->pend_max);
 }
 
-int count_pend_add(engine_t *e, const bam1_t *b, int fraglen, uint64_t h)
+int count_pend_add(engine_t *e, const bam1_t *b, int fraglen, uint64_t h, const obs_t *obs, int n_obs)
 {
     int ret;
     if (e->pend_max > 0 && (size_t)e->n_waiting >= e->spill_at && (ret = pend_spill(e)) < 0)
         return ret;
-    return pend_insert(e, bam_get_qname(b), count_qname_len(b), b->core.mpos, b->core.tid, fraglen, h, e->obs,
-                       e->n_obs);
+    return pend_insert(e, bam_get_qname(b), count_qname_len(b), b->core.mpos, b->core.tid, fraglen, h, obs, n_obs);
 }

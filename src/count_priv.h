@@ -261,7 +261,9 @@ static inline uint64_t count_read_hash(const bam1_t *b)
 long count_tab_find(const engine_t *e, const char *name, uint64_t h);
 void count_tab_delete(engine_t *e, size_t i);
 int count_flush_pending(engine_t *e, int tid, hts_pos_t pos);
-int count_pend_add(engine_t *e, const bam1_t *b, int fraglen, uint64_t h);
+/* Read b (h: count_name_hash() of its name) waits for its mate with
+ * observations obs[0, n_obs) (copied). */
+int count_pend_add(engine_t *e, const bam1_t *b, int fraglen, uint64_t h, const obs_t *obs, int n_obs);
 void count_pend_free(engine_t *e);
 void count_pend_report(const engine_t *e);
 
