@@ -36,29 +36,23 @@ static int hook_prepare(const void *ud, const bam1_t *b, uint64_t *word)
 
 /* A record entering the look-ahead window: the prefetch of its table slot
  * (at depths where the table no longer fits the cache, the lookup of a
- * read's mate is otherwise a memory stall), and that of the waiting mate
- * of the read that entered PF_LAG reads before, whose slot is in the cache
- * by now (its turn comes about PF_LAG reads later).  One call a read does
- * both steps; the prefetches are hints only (a stale word points to a slot
- * of the table all the same). */
+ * read's mate is otherwise a memory stall), and that of the waiting read
+ * in the slot of the read that entered PF_LAG reads before, whose slot is
+ * in the cache by now (its turn comes about PF_LAG reads later).  One call
+ * a read does both steps; the prefetches are hints only (the table only
+ * grows: a slot kept from before a growth is still in it). */
 static int hook_ahead(void *ud, const bam1_t *b, uint64_t *word)
 {
     engine_t *e = ud;
-    if (e->opt->unit != VW_UNIT_FRAGMENT || !e->tab)
+    if (e->opt->unit != VW_UNIT_FRAGMENT)
         return 0;
-    int look = may_find_mate(b);
-    if (look)
-        __builtin_prefetch(&e->tab[*word & e->tab_mask]);
     unsigned i = e->pf_n++ & (PF_LAG - 1);
-    uint64_t h = e->pf_word[i];
-    int look_then = e->pf_look[i];
-    e->pf_word[i] = *word;
-    e->pf_look[i] = (uint8_t)look;
-    if (!look_then || e->tab_n == 0)
-        return 0;
-    const struct slot_s *t = &e->tab[h & e->tab_mask];
-    if (t->idx >= 0 && t->h == (uint32_t)h) {
-        const pend_t *p = POOL(e, t->idx);
+    size_t then = e->pf_slot[i], slot = may_find_mate(b) ? (size_t)(*word & e->tab_mask) : PF_NONE;
+    e->pf_slot[i] = slot;
+    if (slot != PF_NONE)
+        __builtin_prefetch(&e->tab[slot]);
+    if (then != PF_NONE && e->tab[then].idx >= 0) {
+        const pend_t *p = POOL(e, e->tab[then].idx);
         __builtin_prefetch(p);                     /* hash, name pointer */
         __builtin_prefetch((const char *)p + 64);  /* the name */
         __builtin_prefetch((const char *)p + 128); /* the observations */
@@ -158,6 +152,8 @@ int count_run(engine_t *e, vw_aln_t *a, hts_idx_t *idx)
     if (!a->stream && (n = index_regions(e, &sp)) < 0)
         return n;
     e->cur_span = -1;
+    for (int i = 0; i < PF_LAG; i++)
+        e->pf_slot[i] = PF_NONE;
     vw_aln_reader_t rd = {hook_ahead, NULL, hook_read, hook_span_end, e,
                           a->stream && e->opt->threads > 1};
     int64_t n_reads = 0;

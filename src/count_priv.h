@@ -48,6 +48,7 @@ typedef struct {
 #define WHEEL (1 << WHEEL_BITS)
 #define CHUNK_BITS 12
 #define PF_LAG 8 /* reads between the prefetch of a read's table slot and that of its waiting mate */
+#define PF_NONE SIZE_MAX
 #define POOL(e, i) (&(e)->chunks[(i) >> CHUNK_BITS][(i) & ((1 << CHUNK_BITS) - 1)])
 
 /* A read waiting for its mate: 192 bytes, three cache lines in chunks
@@ -145,12 +146,11 @@ typedef struct {
     int n_runs, m_runs;
     hts_pos_t spill_next; /* smallest mate start at the runs' heads */
     int64_t n_spilled; /* reads written to disk */
-    /* the words (name hashes) of the last PF_LAG reads to enter the walk's
-     * look-ahead window, and whether each may look its mate up (count_loop.c
-     * hook_ahead: their table slots were prefetched, their waiting mates
-     * are next) */
-    uint64_t pf_word[PF_LAG];
-    uint8_t pf_look[PF_LAG];
+    /* the table slots of the last PF_LAG reads to enter the walk's
+     * look-ahead window, PF_NONE for those that will not look their mate
+     * up (count_loop.c hook_ahead: the slots were prefetched, the waiting
+     * reads they point to are next) */
+    size_t pf_slot[PF_LAG];
     unsigned pf_n;
     size_t over_n;     /* the most reads waiting at once beyond pend_max (reads sharing one mate start) */
     int32_t over_tid;
