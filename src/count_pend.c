@@ -14,54 +14,9 @@
 /* ------------------------------------------------------------------ */
 /* Pending mates                                                       */
 
-/* The 128-bit product of a and b folded to 64 bits (its halves xored):
- * every bit of the result depends on every bit of both inputs.  The same
- * value without a 128-bit type (from 32-bit halves). */
-static inline uint64_t fold_mul(uint64_t a, uint64_t b)
-{
-#ifdef __SIZEOF_INT128__
-    __uint128_t r = (__uint128_t)a * b;
-    return (uint64_t)r ^ (uint64_t)(r >> 64);
-#else
-    uint64_t a0 = (uint32_t)a, a1 = a >> 32, b0 = (uint32_t)b, b1 = b >> 32;
-    uint64_t p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
-    uint64_t mid = (p00 >> 32) + (uint32_t)p01 + (uint32_t)p10;
-    return (a * b) ^ (p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32));
-#endif
-}
-
 uint64_t count_name_hash(const char *s)
 {
     return count_name_hash_n(s, strlen(s));
-}
-
-/* Hash of a read name, 16 bytes at a time (two words mixed by one folded
- * 128-bit product, as wyhash does; an instrument name of about 40
- * characters takes three); the last 16 bytes of a name of 16 or more are
- * read as two words, overlapping the words before (no copy of a variable
- * length).  A collision costs only a comparison of names. */
-uint64_t count_name_hash_n(const char *s, size_t n)
-{
-    const uint64_t k0 = 0xa0761d6478bd642fULL, k1 = 0xe7037ed1a0b428dbULL, k2 = 0x8ebc6af09c88c6e3ULL;
-    uint64_t h = k0 ^ n, a = 0, b = 0;
-    if (n >= 16) {
-        const char *last = s + n - 16;
-        for (; s < last; s += 16) {
-            memcpy(&a, s, 8);
-            memcpy(&b, s + 8, 8);
-            h = fold_mul(a ^ k1, b ^ h);
-        }
-        memcpy(&a, last, 8);
-        memcpy(&b, last + 8, 8);
-    } else if (n >= 8) {
-        memcpy(&a, s, 8);
-        memcpy(&b, s + n - 8, 8);
-    } else {
-        memcpy(&a, s, n);
-    }
-    /* the table's home slot takes the low bits: a last product spreads
-     * the high ones down */
-    return fold_mul(fold_mul(a ^ k1, b ^ h) ^ k2, k0 ^ n);
 }
 
 /* Slot of 'name' in the table, or -1: the slot's 32 bits of the hash,
