@@ -148,44 +148,136 @@ static void add_odd(vw_selfwin_t *w, hts_pos_t p, int nib, int bad)
     }
 }
 
-#define ONES8 0x0101010101010101ULL
-#define HIGH8 0x8080808080808080ULL
-
-/* All 8 qualities at q >= minq (minq <= 128): per byte, its high bit is
- * set (q >= 128), or (q & 127) + 128 - minq reaches 128 (no carry out of a
- * byte). */
-static inline int quals_pass(const uint8_t *q8, int minq)
+/* The bases of query [qp, qp + len) against window positions [p, p + len),
+ * one at a time: blocks under 33 bases, and in longer ones a first base at
+ * an odd query position and a last base the chunks do not reach
+ * (add_block). */
+static inline void add_each(vw_selfwin_t *w, hts_pos_t p, const uint8_t *seq, const uint8_t *qual, int qp, int len,
+                            int minq)
 {
-    uint64_t q;
-    memcpy(&q, q8, 8);
-    return ((q | ((q & ~HIGH8) + (uint64_t)(128 - minq) * ONES8)) & HIGH8) == HIGH8;
+    const uint8_t *ref = w->ref + p;
+    for (int i = 0; i < len; i++) {
+        int nib = bam_seqi(seq, qp + i);
+        int bad = qual[qp + i] < minq;
+        if (__builtin_expect(nib != ref[i] || bad || nib == 0, 0))
+            add_odd(w, p + i, nib, bad);
+    }
 }
 
-/* 16 qualities from q8 all >= minq (minq <= 128): one SSE2 comparison
- * where there is SSE2, else two 64-bit words. */
-static inline int quals16_pass(const uint8_t *q8, int minq)
-{
-#if defined(__SSE2__)
-    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)q8);
-    __m128i m = _mm_set1_epi8((char)(uint8_t)minq);
-    return _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_max_epu8(v, m), v)) == 0xffff; /* max(q, minq) == q */
+#if defined(__SSE2__) && !defined(VW_SELFBG_PORTABLE)
+#define SELFBG_SSE2 1
+typedef __m128i minq_t; /* minq in each of 16 bytes */
+#define MINQ_SET(q) _mm_set1_epi8((char)(uint8_t)(q))
+static inline __m128i load16(const uint8_t *p) { return _mm_loadu_si128((const __m128i *)(const void *)p); }
+/* what the test of chunks gathers (chunk_acc): bits left set by a base
+ * other than its guess (bad), the zero-nibble test before its mask 0x88..
+ * (zn), and the least quality seen in each byte lane (qmin) */
+typedef struct {
+    __m128i bad, zn, qmin;
+} acc_t;
+#define ACC0 {_mm_setzero_si128(), _mm_setzero_si128(), _mm_set1_epi8(-1)}
 #else
-    return quals_pass(q8, minq) && quals_pass(q8 + 8, minq);
+#define SELFBG_SSE2 0
+typedef int minq_t;
+#define MINQ_SET(q) (q)
+typedef struct {
+    uint64_t bad, zn;
+} acc_t;
+#define ACC0 {0, 0}
+#endif
+
+/* A chunk is 32 bases: 16 SEQ bytes s8 (from an even query position),
+ * their 32 qualities q and the 16 bytes of their positions' guesses packed
+ * the same way (g8).  A chunk is plain when its 32 bases need nothing
+ * beyond the block's coverage: each equal to its guess, none '=' (code 0,
+ * also the unset guess), every quality >= minq (0 <= minq <= 255).
+ * chunk_acc() adds a chunk's test to a; acc_plain() says whether all the
+ * chunks added were plain. */
+static inline void chunk_acc(acc_t *a, const uint8_t *s8, const uint8_t *q, const uint8_t *g8, minq_t mq)
+{
+#if SELFBG_SSE2
+    __m128i s = load16(s8);
+    (void)mq; /* (applied once, to the least quality: acc_plain) */
+    a->qmin = _mm_min_epu8(a->qmin, _mm_min_epu8(load16(q), load16(q + 16)));
+    a->bad = _mm_or_si128(a->bad, _mm_xor_si128(s, load16(g8)));
+    /* a zero nibble in a 64-bit lane leaves a high bit of (x - 0x11..) & ~x & 0x88.. set (exact as a yes/no) */
+    a->zn = _mm_or_si128(a->zn, _mm_andnot_si128(s, _mm_sub_epi64(s, _mm_set1_epi8(0x11))));
+#else
+    uint64_t rd[2], rf[2];
+    memcpy(rd, s8, 16);
+    memcpy(rf, g8, 16);
+    for (int k = 0; k < 2; k++) {
+        a->bad |= rd[k] ^ rf[k];
+        a->zn |= (rd[k] - 0x1111111111111111ULL) & ~rd[k];
+    }
+    for (int i = 0; i < 32; i++)
+        a->bad |= q[i] < mq;
 #endif
 }
 
-/* 16 bases from even query position qp (8 SEQ bytes) all equal to the
- * guesses of 16 window positions, given as 8 bytes packed the way SEQ is
- * (pk), none of them '=' (code 0, also the unset guess), with qualities
- * all >= minq (qual NULL: no test). */
-static inline int sixteen_plain(const uint8_t *seq, const uint8_t *qual, int qp, const uint8_t *pk, int minq)
+static inline int acc_plain(acc_t a, minq_t mq)
 {
-    uint64_t rd, rf;
-    memcpy(&rd, seq + (qp >> 1), 8);
-    memcpy(&rf, pk, 8);
-    if ((rd ^ rf) | ((rd - 0x1111111111111111ULL) & ~rd & 0x8888888888888888ULL))
-        return 0;
-    return !qual || quals16_pass(qual + qp, minq);
+#if SELFBG_SSE2
+    /* minq - q saturates to 0 exactly when q >= minq */
+    __m128i x = _mm_or_si128(_mm_or_si128(a.bad, _mm_subs_epu8(mq, a.qmin)),
+                             _mm_and_si128(a.zn, _mm_set1_epi8((char)0x88)));
+    return _mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_setzero_si128())) == 0xffff;
+#else
+    (void)mq; /* (applied in chunk_acc) */
+    return !(a.bad | (a.zn & 0x8888888888888888ULL));
+#endif
+}
+
+static inline int chunk_plain(const uint8_t *s8, const uint8_t *q, const uint8_t *g8, minq_t mq)
+{
+    acc_t a = ACC0;
+    chunk_acc(&a, s8, q, g8, mq);
+    return acc_plain(a, mq);
+}
+
+/* The bases of a chunk that is not plain, at window positions from p,
+ * leaving out its first 'from' (passed by the chunk before): the
+ * low-quality ones leave the coverage, each run of them as one pair of
+ * updates of the difference array; any other that differs from its guess,
+ * or is '=', goes to add_odd(). */
+static void chunk_fix(vw_selfwin_t *w, hts_pos_t p, const uint8_t *s8, const uint8_t *q, const uint8_t *g8, int minq,
+                      int from)
+{
+    uint64_t low = 0; /* bit i: base i is below minq */
+    uint32_t odd = 0; /* bit i: base i differs from its guess or is '=' */
+#if SELFBG_SSE2
+    __m128i mq = MINQ_SET(minq), zero = _mm_setzero_si128(), q0 = load16(q), q1 = load16(q + 16);
+    low = ~(uint64_t)((uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_max_epu8(q0, mq), q0))
+                      | (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_max_epu8(q1, mq), q1)) << 16)
+          & 0xffffffffULL;
+    __m128i s = load16(s8), x = _mm_xor_si128(s, load16(g8));
+    /* per nibble (those of mask m), all ones when it equals its guess and is not 0 */
+#define NIB_OK(m) _mm_andnot_si128(_mm_cmpeq_epi8(_mm_and_si128(s, m), zero), _mm_cmpeq_epi8(_mm_and_si128(x, m), zero))
+    __m128i ok_hi = NIB_OK(_mm_set1_epi8((char)0xf0)), ok_lo = NIB_OK(_mm_set1_epi8(0x0f));
+#undef NIB_OK
+    /* in base order (the high nibble of a SEQ byte comes first) */
+    odd = ~((uint32_t)_mm_movemask_epi8(_mm_unpacklo_epi8(ok_hi, ok_lo))
+            | (uint32_t)_mm_movemask_epi8(_mm_unpackhi_epi8(ok_hi, ok_lo)) << 16);
+#else
+    for (int i = 0; i < 32; i++) {
+        int sh = i & 1 ? 0 : 4, nib = s8[i >> 1] >> sh & 15;
+        low |= (uint64_t)(q[i] < minq) << i;
+        odd |= (uint32_t)(nib == 0 || nib != (g8[i >> 1] >> sh & 15)) << i;
+    }
+#endif
+    low &= ~0ULL << from;
+    odd &= (uint32_t)~low & (~0u << from);
+    while (odd) {
+        int i = __builtin_ctz(odd);
+        odd &= odd - 1;
+        add_odd(w, p + i, i & 1 ? s8[i >> 1] & 15 : s8[i >> 1] >> 4, 0);
+    }
+    while (low) { /* runs of low qualities */
+        int a = __builtin_ctzll(low), r = __builtin_ctzll(~(low >> a));
+        w->diff[p + a]--;
+        w->diff[p + a + r]++;
+        low &= ~(((1ULL << r) - 1) << a);
+    }
 }
 
 /* The packed guesses of window position p onwards, for a read base at an
@@ -196,58 +288,62 @@ static inline const uint8_t *pk_at(const vw_selfwin_t *w, hts_pos_t p)
     return w->pk[o] + ((p + o) >> 1);
 }
 
-/* The bases of query [qp, qp + len) against window positions [p, p + len),
- * one at a time. */
-static inline void add_each(vw_selfwin_t *w, hts_pos_t p, const uint8_t *seq, const uint8_t *qual, int qp, int len,
-                            int minq)
+/* The chunks of bases [0, nb + 32) (nb even) from even query position qp
+ * at window positions from p, for a block that is not all plain, one by
+ * one: those at 0, 32, .. below nb, then the one at nb; a chunk's changes
+ * to the guesses are seen by the next.  Out of line: most blocks do not
+ * come here. */
+static __attribute__((noinline)) void block_fix(vw_selfwin_t *w, hts_pos_t p, const uint8_t *seq, const uint8_t *qual,
+                                                int qp, int nb, int minq)
 {
-    const uint8_t *ref = w->ref + p;
-    for (int i = 0; i < len; i++) {
-        int nib = bam_seqi(seq, qp + i);
-        int bad = qual && qual[qp + i] < minq;
-        if (__builtin_expect(nib != ref[i] || bad || nib == 0, 0))
-            add_odd(w, p + i, nib, bad);
-    }
+    minq_t mq = MINQ_SET(minq);
+    const uint8_t *s8 = seq + (qp >> 1), *q = qual + qp, *g8 = pk_at(w, p);
+    int j = 0;
+    for (; j < nb; j += 32)
+        if (!chunk_plain(s8 + j / 2, q + j, g8 + j / 2, mq))
+            chunk_fix(w, p + j, s8 + j / 2, q + j, g8 + j / 2, minq, 0);
+    if (!chunk_plain(s8 + nb / 2, q + nb, g8 + nb / 2, mq)) /* its first j - nb bases were passed above */
+        chunk_fix(w, p + nb, s8 + nb / 2, q + nb, g8 + nb / 2, minq, j - nb);
 }
 
 /* Adds the bases of query [qp, qp + len) at window positions from 'off' on
- * (one aligned block inside one window).  The block adds 1 to the coverage
- * of all its positions at once (two updates of the difference array); a
- * base equal to the position's guess (the first usable base seen there)
- * needs nothing more.  Sixteen bases at a time are compared with their
- * guesses (packed as SEQ is) and their qualities tested as one vector;
- * only 16 with a difference are looked at base by base (add_each).  The
- * last bases of a block are tested as the 16 (from an even query position)
- * that end it, overlapping some already passed: the test only reads, so
- * passing a base twice changes nothing, and only the bases not yet passed
- * are looked at one by one when it fails.
+ * (one aligned block inside one window), with qualities >= minq (0 to
+ * 255).  The block adds 1 to the coverage of all its positions at once
+ * (two updates of the difference array); a base equal to the position's
+ * guess (the first usable base seen there) needs nothing more.  The block
+ * is tested as chunks of 32 bases compared with their guesses (packed as
+ * SEQ is), their qualities tested as vectors: the chunks from its first
+ * even query position on, the last one ending the block and overlapping
+ * the one before (the test only reads).  Only when a chunk is not plain
+ * are the chunks looked at closer (block_fix).
  * vw_selfbg_summarise() turns guesses and coverage back into base counts. */
 static inline void add_block(vw_selfwin_t *w, hts_pos_t off, const uint8_t *seq, const uint8_t *qual, int qp,
                              int len, int minq)
 {
     w->diff[off]++;
     w->diff[off + len]--;
-    int i = 0;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    if (minq <= 128 && len >= 17) {
-        if (qp & 1) { /* to an even query position: whole SEQ bytes */
-            add_each(w, off, seq, qual, qp, 1, minq);
-            i = 1;
-        }
-        const uint8_t *pk = pk_at(w, off + i);
-        for (; i + 16 <= len; i += 16, pk += 8)
-            if (!sixteen_plain(seq, qual, qp + i, pk, minq))
-                add_each(w, off + i, seq, qual, qp + i, 16, minq);
-        if (i < len) {
-            int s = len - 16; /* >= 1 */
-            s -= (qp + s) & 1;
-            if (!sixteen_plain(seq, qual, qp + s, pk_at(w, off + s), minq))
-                add_each(w, off + i, seq, qual, qp + i, s + 16 - i, minq);
-            i = s + 16; /* len, or len - 1 when s had to move back */
-        }
+    if (len < 33) {
+        add_each(w, off, seq, qual, qp, len, minq);
+        return;
     }
-#endif
-    add_each(w, off + i, seq, qual, qp + i, len - i, minq);
+    int i = qp & 1;
+    if (i) /* to an even query position: whole SEQ bytes */
+        add_each(w, off, seq, qual, qp, 1, minq);
+    /* the chunk that ends the block starts at an even query position too:
+     * one base before the end when qp + len is odd (that base is added
+     * alone) */
+    int odd_end = (qp + len) & 1;
+    size_t nbb = (size_t)(len - 32 - odd_end - i) / 2; /* SEQ bytes before the last chunk */
+    const uint8_t *g8 = pk_at(w, off + i), *s8 = seq + ((qp + 1) >> 1), *q = qual + qp + i;
+    minq_t mq = MINQ_SET(minq);
+    acc_t a = ACC0;
+    for (size_t j = 0; j < nbb; j += 16)
+        chunk_acc(&a, s8 + j, q + 2 * j, g8 + j, mq);
+    chunk_acc(&a, s8 + nbb, q + 2 * nbb, g8 + nbb, mq);
+    if (!acc_plain(a, mq))
+        block_fix(w, off + i, seq, qual, qp + i, (int)nbb * 2, minq);
+    if (odd_end)
+        add_each(w, off + len - 1, seq, qual, qp + len - 1, 1, minq);
 }
 
 /* The query position of the first base of a read aligned in one M/=/X
@@ -257,6 +353,10 @@ static inline int one_block(const bam1_t *b, hts_pos_t *end)
 {
     const uint32_t *cig = bam_get_cigar(b);
     uint32_t n = b->core.n_cigar, k = 0;
+    if (n == 1 && (0x181u >> bam_cigar_op(cig[0]) & 1) && bam_cigar_oplen(cig[0]) > 0) { /* M, = or X alone */
+        *end = b->core.pos + bam_cigar_oplen(cig[0]);
+        return 0;
+    }
     int q0 = 0;
     if (n > 0 && bam_cigar_op(cig[0]) == BAM_CSOFT_CLIP) {
         q0 = (int)bam_cigar_oplen(cig[0]);
@@ -271,44 +371,13 @@ static inline int one_block(const bam1_t *b, hts_pos_t *end)
     return k == n ? q0 : -1;
 }
 
-/* One walk of the read's CIGAR: each aligned block is cut at the window
- * bounds, and the bases of each piece inside a window are added in one
- * tight loop (add_block).  A read in one block (nearly all) goes straight
- * to the windows its block meets. */
-void vw_selfbg_add_read(const bam1_t *b, vw_selfwin_t *w, int n, int *cur, int min_bq)
+/* The general walk of a read's CIGAR from window k on: each aligned block
+ * is cut at the window bounds, and the piece inside each window is added
+ * (add_block).  Kept out of line: reads in one block do not come here. */
+static __attribute__((noinline)) void add_cigar(const bam1_t *b, vw_selfwin_t *w, int n, int k, const uint8_t *seq,
+                                                const uint8_t *qual, int minq)
 {
     const bam1_core_t *c = &b->core;
-    int k = *cur;
-    while (k < n && (w[k].tid < c->tid || (w[k].tid == c->tid && w[k].end <= c->pos)))
-        k++;
-    *cur = k;
-    if (k == n || w[k].tid != c->tid)
-        return;
-    /* SEQ '*' has no base; QUAL '*' (stored 0xff) has quality 0, below any
-     * -Q but 0 */
-    if (c->l_qseq == 0)
-        return;
-    const uint8_t *qual = bam_get_qual(b);
-    int no_qual = qual[0] == 0xff;
-    if (no_qual && min_bq > 0)
-        return;
-    const uint8_t *q_or_null = no_qual || min_bq <= 0 ? NULL : qual;
-    const uint8_t *seq = bam_get_seq(b);
-    hts_pos_t re;
-    int q0 = one_block(b, &re);
-    if (q0 >= 0) { /* windows are sorted and apart: those from k on that begin before re */
-        for (; k < n && w[k].tid == c->tid && w[k].beg < re; k++) {
-            hts_pos_t a = c->pos > w[k].beg ? c->pos : w[k].beg, e = re < w[k].end ? re : w[k].end;
-            int qa = q0 + (int)(a - c->pos), len = (int)(e - a);
-            if (len > c->l_qseq - qa) /* a CIGAR longer than SEQ */
-                len = c->l_qseq - qa;
-            if (len > 0)
-                add_block(&w[k], a - w[k].beg, seq, q_or_null, qa, len, min_bq);
-            if (w[k].end >= re)
-                break;
-        }
-        return;
-    }
     const uint32_t *cig = bam_get_cigar(b);
     hts_pos_t rp = c->pos;
     int qp = 0;
@@ -330,7 +399,7 @@ void vw_selfbg_add_read(const bam1_t *b, vw_selfwin_t *w, int n, int *cur, int m
                 if (len > c->l_qseq - qa) /* a CIGAR longer than SEQ: the bases past its end are not there */
                     len = c->l_qseq - qa;
                 if (len > 0)
-                    add_block(&w[k], a - w[k].beg, seq, q_or_null, qa, len, min_bq);
+                    add_block(&w[k], a - w[k].beg, seq, qual, qa, len, minq);
                 qp += (int)(e - rp);
                 rp = e;
             }
@@ -342,6 +411,51 @@ void vw_selfbg_add_read(const bam1_t *b, vw_selfwin_t *w, int n, int *cur, int m
             rp += ol;
         }
     }
+}
+
+/* A read in one block from window w on (we: past the last window): the
+ * piece of the block inside each window it meets. */
+static inline void add_one_block(const bam1_t *b, vw_selfwin_t *w, const vw_selfwin_t *we, const uint8_t *seq,
+                                 const uint8_t *qual, int q0, hts_pos_t re, int minq)
+{
+    const bam1_core_t *c = &b->core;
+    /* windows are sorted and apart: those from w on that begin before re */
+    for (; w < we && w->tid == c->tid && w->beg < re; w++) {
+        hts_pos_t a = c->pos > w->beg ? c->pos : w->beg, e = re < w->end ? re : w->end;
+        int qa = q0 + (int)(a - c->pos), len = (int)(e - a);
+        if (len > c->l_qseq - qa) /* a CIGAR longer than SEQ */
+            len = c->l_qseq - qa;
+        if (len > 0)
+            add_block(w, a - w->beg, seq, qual, qa, len, minq);
+        if (w->end >= re)
+            break;
+    }
+}
+
+/* A read in one block (nearly all) goes straight to the windows its block
+ * meets (add_one_block); any other takes the general walk of its CIGAR
+ * (add_cigar). */
+void vw_selfbg_add_read(const bam1_t *b, vw_selfwin_t *w, int n, int *cur, int min_bq)
+{
+    const bam1_core_t *c = &b->core;
+    vw_selfwin_t *wk = w + *cur, *we = w + n;
+    while (wk < we && (wk->tid < c->tid || (wk->tid == c->tid && wk->end <= c->pos)))
+        wk++;
+    *cur = (int)(wk - w);
+    /* SEQ '*' has no base; QUAL '*' (stored 0xff) has quality 0, below any
+     * -Q but 0; no quality reaches -Q 256 */
+    if (wk == we || wk->tid != c->tid || c->l_qseq == 0 || min_bq > 255)
+        return;
+    const uint8_t *seq = bam_get_seq(b), *qual = seq + ((c->l_qseq + 1) >> 1);
+    if (min_bq > 0 && qual[0] == 0xff)
+        return;
+    int minq = min_bq > 0 ? min_bq : 0;
+    hts_pos_t re;
+    int q0 = one_block(b, &re);
+    if (q0 < 0)
+        add_cigar(b, wk, (int)(we - wk), 0, seq, qual, minq);
+    else
+        add_one_block(b, wk, we, seq, qual, q0, re, minq);
 }
 
 /* Base counts from the walk's form: the coverage is the prefix sum of the
