@@ -297,15 +297,21 @@ int vw_aln_check_stream_end(const vw_aln_t *a, int64_t n_done)
  * caller can prefetch what each will need (the pending-mate table slot of
  * the counting engine) while the records before it are handled. */
 #define AHEAD 16
+_Static_assert((AHEAD & (AHEAD - 1)) == 0, "AHEAD: a power of two (ring indices are masked)");
 
 typedef struct {
     vw_aln_t *a;
     const vw_aln_reader_t *rd;
     vw_aln_prepare_f prepare;
+    /* rd's hooks and their argument, copied: one load each a record */
+    int (*ahead)(void *ud, const bam1_t *b, uint64_t *word);
+    void (*peek)(void *ud, const bam1_t *b, uint64_t word);
+    int (*read)(void *ud, const bam1_t *b, int span, uint64_t word);
+    void *ud;
     const char *reference;
     bam1_t *b[AHEAD];
     uint64_t w[AHEAD];
-    int n, head;           /* records held, index of the oldest */
+    unsigned in, out;      /* records taken in and handed on (free-running: slot = count & (AHEAD - 1)) */
     int have_pre, pre_skip; /* the record entering was prepared on the decoding thread: its result */
     uint64_t pre_w;
     int64_t n_reads;
@@ -315,46 +321,43 @@ typedef struct {
 
 static inline bam1_t *ring_slot(walk_t *k)
 {
-    return k->b[(k->head + k->n) % AHEAD];
+    return k->b[k->in & (AHEAD - 1)];
 }
 
 /* Hands the oldest record on. */
 static int ring_pop(walk_t *k, int span)
 {
-    int i = k->head;
-    if (k->rd->peek && k->n > AHEAD / 2) {
-        int j = (i + AHEAD / 2) % AHEAD;
-        k->rd->peek(k->rd->ud, k->b[j], k->w[j]);
+    unsigned i = k->out++ & (AHEAD - 1);
+    if (k->peek && k->in - k->out >= AHEAD / 2) {
+        unsigned j = (i + AHEAD / 2) & (AHEAD - 1);
+        k->peek(k->ud, k->b[j], k->w[j]);
     }
-    k->head = (i + 1) % AHEAD;
-    k->n--;
-    return k->rd->read(k->rd->ud, k->b[i], span, k->w[i]);
+    return k->read(k->ud, k->b[i], span, k->w[i]);
 }
 
 /* Takes the record just read into ring_slot(). */
 static int ring_push(walk_t *k, int span)
 {
-    int i = (k->head + k->n) % AHEAD;
+    unsigned i = k->in & (AHEAD - 1);
     uint64_t w = 0;
     if (k->have_pre) {
         if (k->pre_skip)
             return 0;
         w = k->pre_w;
-    } else if (k->prepare && k->prepare(k->rd->ud, k->b[i], &w)) {
+    } else if (k->prepare && k->prepare(k->ud, k->b[i], &w)) {
         return 0;
     }
-    if (k->rd->ahead && k->rd->ahead(k->rd->ud, k->b[i], &w))
+    if (k->ahead && k->ahead(k->ud, k->b[i], &w))
         return 0;
     k->w[i] = w;
-    k->n++;
-    return k->n == AHEAD ? ring_pop(k, span) : 0;
+    return ++k->in - k->out == AHEAD ? ring_pop(k, span) : 0;
 }
 
 static int ring_drain(walk_t *k, int ret, int span)
 {
-    while (ret >= 0 && k->n > 0)
+    while (ret >= 0 && k->in != k->out)
         ret = ring_pop(k, span);
-    k->n = 0;
+    k->out = k->in;
     return ret;
 }
 
@@ -544,7 +547,7 @@ static int decoder_consume(walk_t *k, decoder_t *d, int *ret_r)
         pthread_mutex_unlock(&d->lock);
         for (int i = 0; i < t->n && ret == 0; i++) {
             /* swap the decoded record into the ring's free slot */
-            bam1_t **slot = &k->b[(k->head + k->n) % AHEAD], *tmp = *slot;
+            bam1_t **slot = &k->b[k->in & (AHEAD - 1)], *tmp = *slot;
             *slot = t->b[i];
             t->b[i] = tmp;
             k->have_pre = t->prepared;
@@ -647,6 +650,10 @@ int vw_aln_walk_prep(vw_aln_t *a, hts_idx_t *idx, const vw_aln_span_t *spans, in
     k.a = a;
     k.rd = rd;
     k.prepare = prepare;
+    k.ahead = rd->ahead;
+    k.peek = rd->peek;
+    k.read = rd->read;
+    k.ud = rd->ud;
     k.reference = reference;
     k.last_tid = -1;
     k.last_pos = -1;

@@ -17,8 +17,8 @@
  * contigs, which the walk does not change): reads on contigs without
  * targets, and reads the filters refuse, are skipped (count_process
  * relies on it and does not test the filters again; the molecule unit
- * keeps the duplicates it reports having skipped); a kept read gets its
- * name's hash. */
+ * keeps the duplicates it reports having skipped); a kept read that may
+ * look its mate up or wait for it gets its name's hash (count_hash_early). */
 static int hook_prepare(const void *ud, const bam1_t *b, uint64_t *word)
 {
     const engine_t *e = ud;
@@ -29,36 +29,35 @@ static int hook_prepare(const void *ud, const bam1_t *b, uint64_t *word)
     if (((c->flag & o->excl_flags) || (c->flag & o->req_flags) != o->req_flags || c->qual < o->min_mq)
         && !(e->umi && (c->flag & o->excl_flags & BAM_FDUP)))
         return 1;
-    if (o->unit != VW_UNIT_READ) /* the molecule unit pairs the mates of consensus reads */
-        *word = count_name_hash(bam_get_qname(b));
+    if (o->unit != VW_UNIT_READ && count_hash_early(b)) /* the molecule unit pairs the mates of consensus reads */
+        *word = count_read_hash(b);
     return 0;
 }
 
 /* A record entering the look-ahead window: the prefetch of its table slot
  * (at depths where the table no longer fits the cache, the lookup of a
- * read's mate is otherwise a memory stall; the prefetches are hints
- * only). */
+ * read's mate is otherwise a memory stall), and that of the waiting read
+ * in the slot of the read that entered PF_LAG reads before, whose slot is
+ * in the cache by now (its turn comes about PF_LAG reads later).  One call
+ * a read does both steps; the prefetches are hints only (the table only
+ * grows: a slot kept from before a growth is still in it). */
 static int hook_ahead(void *ud, const bam1_t *b, uint64_t *word)
 {
-    const engine_t *e = ud;
-    if (e->opt->unit == VW_UNIT_FRAGMENT && e->tab && is_paired_here(b))
-        __builtin_prefetch(&e->tab[*word & e->tab_mask]);
-    return 0;
-}
-
-/* Halfway to its turn: the waiting mate the slot points to. */
-static void hook_peek(void *ud, const bam1_t *b, uint64_t h)
-{
-    const engine_t *e = ud;
-    if (e->opt->unit != VW_UNIT_FRAGMENT || !e->tab || e->tab_n == 0 || !is_paired_here(b))
-        return;
-    const struct slot_s *t = &e->tab[h & e->tab_mask];
-    if (t->idx >= 0 && t->h == (uint32_t)h) {
-        const pend_t *p = POOL(e, t->idx);
-        __builtin_prefetch(p);                    /* hash, name pointer */
-        __builtin_prefetch((const char *)p + 64); /* the name */
+    engine_t *e = ud;
+    if (e->opt->unit != VW_UNIT_FRAGMENT)
+        return 0;
+    unsigned i = e->pf_n++ & (PF_LAG - 1);
+    size_t then = e->pf_slot[i], slot = may_find_mate(b) ? (size_t)(*word & e->tab_mask) : PF_NONE;
+    e->pf_slot[i] = slot;
+    if (slot != PF_NONE)
+        __builtin_prefetch(&e->tab[slot]);
+    if (then != PF_NONE && e->tab[then].idx >= 0) {
+        const pend_t *p = POOL(e, e->tab[then].idx);
+        __builtin_prefetch(p);                     /* hash, name pointer */
+        __builtin_prefetch((const char *)p + 64);  /* the name */
         __builtin_prefetch((const char *)p + 128); /* the observations */
     }
+    return 0;
 }
 
 static int hook_read(void *ud, const bam1_t *b, int span, uint64_t h)
@@ -153,7 +152,9 @@ int count_run(engine_t *e, vw_aln_t *a, hts_idx_t *idx)
     if (!a->stream && (n = index_regions(e, &sp)) < 0)
         return n;
     e->cur_span = -1;
-    vw_aln_reader_t rd = {hook_ahead, hook_peek, hook_read, hook_span_end, e,
+    for (int i = 0; i < PF_LAG; i++)
+        e->pf_slot[i] = PF_NONE;
+    vw_aln_reader_t rd = {hook_ahead, NULL, hook_read, hook_span_end, e,
                           a->stream && e->opt->threads > 1};
     int64_t n_reads = 0;
     int ret = vw_aln_walk_prep(a, idx, sp, n, e->opt->reference, &rd, hook_prepare, &n_reads);

@@ -362,7 +362,8 @@ static inline int filtered_out(const bam1_core_t *c, const vw_count_opt_t *o)
     return (c->flag & o->excl_flags) || (c->flag & o->req_flags) != o->req_flags || c->qual < o->min_mq;
 }
 
-/* Handles one read against bound targets [lo, hi); h is count_name_hash() of its name.
+/* Handles one read against bound targets [lo, hi); h is count_name_hash() of
+ * its name when count_hash_early(b) (else 0: hashed here if needed).
  * The read has passed hook_prepare (count_loop.c), the walk's first look
  * at every read: it lies on a contig with targets, and the read filters
  * keep it, unless it is a duplicate the molecule unit counts as left out. */
@@ -406,12 +407,18 @@ int count_process(engine_t *e, const bam1_t *b, int lo, int hi, uint64_t h)
     if (o->unit == VW_UNIT_MOLECULE && e->consensus == 0)
         return count_mol_add(e, b);
     int fl = fraglen_of(b);
-    if (o->unit == VW_UNIT_READ)
+    if (o->unit == VW_UNIT_READ || !is_paired_here(b))
         return count_commit(e, e->obs, e->n_obs, NULL, 0, fl);
-    int paired = is_paired_here(b);
-    if (paired && e->tab_n > 0) {
-        const char *name = bam_get_qname(b);
-        long k = count_tab_find(e, name, h);
+    hts_pos_t pos = c->pos, mpos = c->mpos;
+    int hashed = hash_early_at(pos, mpos, c->l_qseq);
+    /* a read whose mate starts after it comes first (may_find_mate); the
+     * general path (tests) looks every paired read up */
+    if (e->tab_n > 0 && (mpos <= pos || __builtin_expect(count_general_only, 0))) {
+        if (!hashed) {
+            h = count_read_hash(b);
+            hashed = 1;
+        }
+        long k = count_tab_find(e, bam_get_qname(b), h);
         if (k >= 0) {
             int idx = e->tab[k].idx;
             pend_t *p = POOL(e, idx);
@@ -421,20 +428,18 @@ int count_process(engine_t *e, const bam1_t *b, int lo, int hi, uint64_t h)
             return count_commit(e, p->obs, p->n_obs, e->obs, e->n_obs, fl ? fl : p->fraglen);
         }
     }
-    if (paired && c->mpos >= c->pos && c->mpos < end && c->mpos - c->pos < WHEEL) {
+    if (mpos >= pos && mpos < end && mpos - pos < WHEEL) {
         /* targets before the mate's start cannot be covered by the mate:
          * count them now (obs follow the bound targets, in order of the
          * first position they span: those are the first ones) */
         int k = 0, n = e->n_obs;
-        while (k < n && e->span_beg[e->obs[k].ti] < c->mpos)
+        while (k < n && e->span_beg[e->obs[k].ti] < mpos)
             k++;
-        if (k > 0) {
-            if ((ret = count_commit(e, e->obs, k, NULL, 0, fl)) < 0)
-                return ret;
-            memmove(e->obs, e->obs + k, (size_t)(n - k) * sizeof(obs_t));
-        }
-        e->n_obs = n - k;
-        return n > k ? count_pend_add(e, b, fl, h) : 0;
+        if (k > 0 && (ret = count_commit(e, e->obs, k, NULL, 0, fl)) < 0)
+            return ret;
+        if (n > k && !hashed) /* a read whose mate starts past its length (rare) */
+            h = count_read_hash(b);
+        return n > k ? count_pend_add(e, b, fl, h, e->obs + k, n - k) : 0;
     }
     return count_commit(e, e->obs, e->n_obs, NULL, 0, fl);
 }

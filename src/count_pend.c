@@ -14,32 +14,9 @@
 /* ------------------------------------------------------------------ */
 /* Pending mates                                                       */
 
-/* Hash of a read name, 8 bytes at a time (multiply-xorshift mixing); the
- * last 8 bytes of a name of 8 or more are read as one word, overlapping
- * the word before (no copy of a variable length). */
 uint64_t count_name_hash(const char *s)
 {
-    size_t n = strlen(s);
-    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w = 0;
-    if (n >= 8) {
-        const char *last = s + n - 8;
-        for (; s < last; s += 8) {
-            memcpy(&w, s, 8);
-            h = (h ^ w) * 0xff51afd7ed558ccdULL;
-            h ^= h >> 32;
-        }
-        memcpy(&w, last, 8);
-    } else {
-        memcpy(&w, s, n);
-    }
-    h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
-    /* final avalanche (MurmurHash3's fmix64): the table index takes the low
-     * bits, which a multiply alone leaves dependent on the low input bits */
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    return h ^ (h >> 33);
+    return count_name_hash_n(s, strlen(s));
 }
 
 /* Slot of 'name' in the table, or -1: the slot's 32 bits of the hash,
@@ -117,9 +94,14 @@ static void pend_release(engine_t *e, int idx)
 {
     pend_t *p = POOL(e, idx);
     if (p->alive) {
-        long k = count_tab_find(e, pend_name(p), p->hash);
-        if (k >= 0 && e->tab[k].idx == idx)
-            count_tab_delete(e, (size_t)k);
+        /* its slot, found by the record's index rather than its name: no
+         * name compared, and of two waiting reads of one name (mate fields
+         * that contradict each other) the right one goes */
+        size_t k = p->hash & e->tab_mask;
+        while (e->tab[k].idx >= 0 && e->tab[k].idx != idx)
+            k = (k + 1) & e->tab_mask;
+        if (e->tab[k].idx == idx)
+            count_tab_delete(e, k);
     }
     p->alive = 0;
     p->n_obs = 0;
@@ -197,11 +179,11 @@ static int pend_insert(engine_t *e, const char *name, size_t nl, hts_pos_t mpos,
             if (!c)
                 return -ENOMEM;
             e->chunks = c;
-            /* aligned to a cache line: each record spans exactly three */
+            /* aligned to a cache line: each record spans exactly three;
+             * left uninitialised (a record is set up when first used) */
             c[nc] = aligned_alloc(64, ((size_t)1 << CHUNK_BITS) * sizeof(pend_t));
             if (!c[nc])
                 return -ENOMEM;
-            memset(c[nc], 0, ((size_t)1 << CHUNK_BITS) * sizeof(pend_t));
             int m = e->m_pool + (1 << CHUNK_BITS);
             int *f = realloc(e->free_list, (size_t)m * sizeof(int));
             if (!f) {
@@ -213,6 +195,11 @@ static int pend_insert(engine_t *e, const char *name, size_t nl, hts_pos_t mpos,
             e->m_pool = m;
         }
         idx = e->n_pool++;
+        pend_t *p = POOL(e, idx); /* first use: no name or observations allocated */
+        p->m_name = 0;
+        p->heap_name = NULL;
+        p->obs = p->obs_buf;
+        p->m_obs = OBS_INLINE;
     }
     pend_t *p = POOL(e, idx);
     char *dst = p->name_buf;
@@ -233,10 +220,6 @@ static int pend_insert(engine_t *e, const char *name, size_t nl, hts_pos_t mpos,
     p->tid = tid;
     p->fraglen = fraglen;
     p->alive = 1;
-    if (!p->obs) {
-        p->obs = p->obs_buf;
-        p->m_obs = OBS_INLINE;
-    }
     if (p->m_obs < n_obs) {
         obs_t *o = p->obs == p->obs_buf ? malloc((size_t)n_obs * sizeof(obs_t))
                                          : realloc(p->obs, (size_t)n_obs * sizeof(obs_t));
@@ -407,11 +390,10 @@ void count_pend_report(const engine_t *e)
                 (long long)e->over_pos + 1, e->pend_max);
 }
 
-int count_pend_add(engine_t *e, const bam1_t *b, int fraglen, uint64_t h)
+int count_pend_add(engine_t *e, const bam1_t *b, int fraglen, uint64_t h, const obs_t *obs, int n_obs)
 {
     int ret;
     if (e->pend_max > 0 && (size_t)e->n_waiting >= e->spill_at && (ret = pend_spill(e)) < 0)
         return ret;
-    const char *name = bam_get_qname(b);
-    return pend_insert(e, name, strlen(name), b->core.mpos, b->core.tid, fraglen, h, e->obs, e->n_obs);
+    return pend_insert(e, bam_get_qname(b), count_qname_len(b), b->core.mpos, b->core.tid, fraglen, h, obs, n_obs);
 }

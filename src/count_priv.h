@@ -18,6 +18,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <htslib/kstring.h>
 #include <htslib/sam.h>
@@ -47,6 +48,8 @@ typedef struct {
 #define WHEEL_BITS 16 /* mates starting more than 64 kb after a read are not waited for */
 #define WHEEL (1 << WHEEL_BITS)
 #define CHUNK_BITS 12
+#define PF_LAG 8 /* reads between the prefetch of a read's table slot and that of its waiting mate */
+#define PF_NONE SIZE_MAX
 #define POOL(e, i) (&(e)->chunks[(i) >> CHUNK_BITS][(i) & ((1 << CHUNK_BITS) - 1)])
 
 /* A read waiting for its mate: 192 bytes, three cache lines in chunks
@@ -144,6 +147,12 @@ typedef struct {
     int n_runs, m_runs;
     hts_pos_t spill_next; /* smallest mate start at the runs' heads */
     int64_t n_spilled; /* reads written to disk */
+    /* the table slots of the last PF_LAG reads to enter the walk's
+     * look-ahead window, PF_NONE for those that will not look their mate
+     * up (count_loop.c hook_ahead: the slots were prefetched, the waiting
+     * reads they point to are next) */
+    size_t pf_slot[PF_LAG];
+    unsigned pf_n;
     size_t over_n;     /* the most reads waiting at once beyond pend_max (reads sharing one mate start) */
     int32_t over_tid;
     hts_pos_t over_pos;
@@ -184,6 +193,31 @@ static inline int is_paired_here(const bam1_t *b)
     return (c->flag & BAM_FPAIRED) && !(c->flag & BAM_FMUNMAP) && c->mtid == c->tid;
 }
 
+/* Whether a read can find its mate waiting: a read whose mate starts after
+ * it (on its contig) comes first of the two, so its mate cannot be in the
+ * table yet.  (With mate fields that contradict each other, or a third
+ * record of one name kept, such a read no longer meets an earlier record of
+ * its name: it waits itself, and the mate takes the first that waited.) */
+static inline int may_find_mate(const bam1_t *b)
+{
+    return is_paired_here(b) && b->core.mpos <= b->core.pos;
+}
+
+/* Whether the walk's first look (count_loop.c hook_prepare, on the decoding
+ * thread when it is ahead) hashes the read's name: the reads that look
+ * their mate up, and those that will likely wait (the mate starts within
+ * the read's length); count_process hashes the others when they come to
+ * wait.  Which reads are hashed early changes no result. */
+/* (count_hash_early for a paired read at pos, its mate at mpos) */
+static inline int hash_early_at(hts_pos_t pos, hts_pos_t mpos, int l_qseq)
+{
+    return mpos <= pos || mpos - pos < l_qseq;
+}
+static inline int count_hash_early(const bam1_t *b)
+{
+    return is_paired_here(b) && hash_early_at(b->core.pos, b->core.mpos, b->core.l_qseq);
+}
+
 /* count_tally.c */
 int count_commit(engine_t *e, const obs_t *a, int na, const obs_t *b, int nb, int fraglen);
 int count_mol_init(engine_t *e);
@@ -208,11 +242,74 @@ static inline int count_wheel_still(const engine_t *e, int tid, hts_pos_t pos)
     return tid == e->wheel_tid && pos == e->wheel_pos && tid >= 0 && (e->n_runs == 0 || e->spill_next > pos)
            && !__builtin_expect(count_general_only, 0);
 }
-uint64_t count_name_hash(const char *s);
+uint64_t count_name_hash(const char *s); /* count_name_hash_n(s, strlen(s)) */
+
+/* The 128-bit product of a and b folded to 64 bits (its halves xored):
+ * every bit of the result depends on every bit of both inputs.  The same
+ * value without a 128-bit type (from 32-bit halves). */
+static inline uint64_t count_fold_mul(uint64_t a, uint64_t b)
+{
+#ifdef __SIZEOF_INT128__
+    __uint128_t r = (__uint128_t)a * b;
+    return (uint64_t)r ^ (uint64_t)(r >> 64);
+#else
+    uint64_t a0 = (uint32_t)a, a1 = a >> 32, b0 = (uint32_t)b, b1 = b >> 32;
+    uint64_t p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+    uint64_t mid = (p00 >> 32) + (uint32_t)p01 + (uint32_t)p10;
+    return (a * b) ^ (p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32));
+#endif
+}
+
+/* Hash of a read name, 16 bytes at a time (two words mixed by one folded
+ * 128-bit product, as wyhash does; an instrument name of about 40
+ * characters takes three); the last 16 bytes of a name of 16 or more are
+ * read as two words, overlapping the words before (no copy of a variable
+ * length).  A collision costs only a comparison of names. */
+static inline uint64_t count_name_hash_n(const char *s, size_t n)
+{
+    const uint64_t k0 = 0xa0761d6478bd642fULL, k1 = 0xe7037ed1a0b428dbULL, k2 = 0x8ebc6af09c88c6e3ULL;
+    uint64_t h = k0 ^ n, a = 0, b = 0;
+    if (n >= 16) {
+        const char *last = s + n - 16;
+        for (; s < last; s += 16) {
+            memcpy(&a, s, 8);
+            memcpy(&b, s + 8, 8);
+            h = count_fold_mul(a ^ k1, b ^ h);
+        }
+        memcpy(&a, last, 8);
+        memcpy(&b, last + 8, 8);
+    } else if (n >= 8) {
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+    } else {
+        memcpy(&a, s, n);
+    }
+    /* the table's home slot takes the low bits: a last product spreads
+     * the high ones down */
+    return count_fold_mul(count_fold_mul(a ^ k1, b ^ h) ^ k2, k0 ^ n);
+}
+
+/* The length of the read's name, from the record (no strlen). */
+static inline size_t count_qname_len(const bam1_t *b)
+{
+    const char *s = bam_get_qname(b);
+    size_t n = b->core.l_qname > b->core.l_extranul ? (size_t)b->core.l_qname - 1 - b->core.l_extranul : 0;
+    while (n > 0 && s[n - 1] == '\0') /* (a record whose padding is not counted in l_extranul) */
+        n--;
+    return n;
+}
+
+/* count_name_hash() of the read's name. */
+static inline uint64_t count_read_hash(const bam1_t *b)
+{
+    return count_name_hash_n(bam_get_qname(b), count_qname_len(b));
+}
 long count_tab_find(const engine_t *e, const char *name, uint64_t h);
 void count_tab_delete(engine_t *e, size_t i);
 int count_flush_pending(engine_t *e, int tid, hts_pos_t pos);
-int count_pend_add(engine_t *e, const bam1_t *b, int fraglen, uint64_t h);
+/* Read b (h: count_name_hash() of its name) waits for its mate with
+ * observations obs[0, n_obs) (copied). */
+int count_pend_add(engine_t *e, const bam1_t *b, int fraglen, uint64_t h, const obs_t *obs, int n_obs);
 void count_pend_free(engine_t *e);
 void count_pend_report(const engine_t *e);
 

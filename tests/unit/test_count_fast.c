@@ -397,7 +397,7 @@ static void wait_read(engine_t *e, const char *name, uint64_t h)
     assert_non_null(b);
     assert_true(bam_set1(b, strlen(name), name, 0x1 | 0x40, 0, 900, 60, 0, NULL, 0, 1000, 200, 0, NULL, NULL, 0)
                 >= 0);
-    assert_int_equal(count_pend_add(e, b, 200, h), 0);
+    assert_int_equal(count_pend_add(e, b, 200, h, e->obs, e->n_obs), 0);
     bam_destroy1(b);
 }
 
