@@ -201,37 +201,6 @@ static int observe(engine_t *e, const bam1_t *b, const bound_t *bt, int rev, int
     return push_obs(e, bt->ti, code, 0, rev, mq);
 }
 
-/* The query position of the read's first aligned base when its CIGAR is one
- * M/=/X block between optional soft clips (then *end is set to the end of
- * the block), else -1. */
-static int one_block_offset(const bam1_t *b, hts_pos_t *end)
-{
-    const uint32_t *cig = bam_get_cigar(b);
-    uint32_t n = b->core.n_cigar, k = 0;
-    int qoff = 0;
-    if (n == 1 && (bam_cigar_type(bam_cigar_op(cig[0])) & 3) == 3 && bam_cigar_oplen(cig[0]) > 0
-        && !(b->core.flag & BAM_FUNMAP)) { /* the usual CIGAR: one M */
-        *end = b->core.pos + bam_cigar_oplen(cig[0]);
-        return 0;
-    }
-    if (n > 0 && bam_cigar_op(cig[0]) == BAM_CSOFT_CLIP) {
-        qoff = (int)bam_cigar_oplen(cig[0]);
-        k = 1;
-    }
-    if (k >= n || (bam_cigar_type(bam_cigar_op(cig[k])) & 3) != 3) /* consumes query and reference */
-        return -1;
-    hts_pos_t len = bam_cigar_oplen(cig[k]);
-    if (len == 0 || (b->core.flag & BAM_FUNMAP)) /* bam_endpos() says pos + 1 for these */
-        return -1;
-    k++;
-    if (k < n && bam_cigar_op(cig[k]) == BAM_CSOFT_CLIP)
-        k++;
-    if (k != n)
-        return -1;
-    *end = b->core.pos + len;
-    return qoff;
-}
-
 /* The alleles of a read aligned in one block [pos, end) at the SNVs among
  * bound targets i, i+1, ... < hi (query position = reference position -
  * base), when its qualities are present and the block lies inside its
@@ -283,11 +252,12 @@ static __attribute__((noinline)) int observe_rest(engine_t *e, const bam1_t *b, 
     return 0;
 }
 
-/* Collects the observations of read 'b' at bound targets [lo, hi); sets
+/* Collects the observations of read 'b' at bound targets [lo, hi), given
+ * its vw_selfbg_one_block() q0 (and block end *ret_end when q0 >= 0); sets
  * *ret_end to the read's reference end. */
-static int observe_read(engine_t *e, const bam1_t *b, hts_pos_t *ret_end, int lo, int hi)
+static int observe_read(engine_t *e, const bam1_t *b, int q0, hts_pos_t *ret_end, int lo, int hi)
 {
-    hts_pos_t pos = b->core.pos, end;
+    hts_pos_t pos = b->core.pos, end = *ret_end;
     e->n_obs = 0;
     /* first target with span_beg >= pos: a cursor that only moves forward
      * while reads come in position order within one range [lo, hi) */
@@ -313,7 +283,8 @@ static int observe_read(engine_t *e, const bam1_t *b, hts_pos_t *ret_end, int lo
     if ((flag & BAM_FPAIRED) && (flag & BAM_FREAD2))
         rev = !rev;
     int mq = b->core.qual;
-    e->cur_qoff = __builtin_expect(count_general_only, 0) ? -1 : one_block_offset(b, &end);
+    /* an unmapped read's end is pos + 1 (bam_endpos()), whatever its CIGAR */
+    e->cur_qoff = __builtin_expect(count_general_only, 0) || (flag & BAM_FUNMAP) ? -1 : q0;
     if (e->cur_qoff < 0)
         end = bam_endpos(b);
     *ret_end = end;
@@ -388,8 +359,11 @@ int count_process(engine_t *e, const bam1_t *b, int lo, int hi, uint64_t h)
     if (c->l_qseq == 0)
         return 0;
     e->out->n_used++;
+    /* the read's CIGAR parsed once, for the self background and the alleles */
+    hts_pos_t end = 0;
+    int q0 = vw_selfbg_one_block(b, &end);
     if (e->sw_hi > e->sw_lo)
-        vw_selfbg_add_read(b, e->sw + e->sw_lo, e->sw_hi - e->sw_lo, &e->sw_cur, o->min_bq);
+        vw_selfbg_add_parsed(b, e->sw + e->sw_lo, e->sw_hi - e->sw_lo, &e->sw_cur, o->min_bq, q0, end);
     int ret;
     if (__builtin_expect(o->unit == VW_UNIT_MOLECULE, 0)) {
         if ((ret = molecule_read(e, b)) < 0)
@@ -398,8 +372,7 @@ int count_process(engine_t *e, const bam1_t *b, int lo, int hi, uint64_t h)
                && (ret = count_flush_pending(e, c->tid, c->pos)) < 0) {
         return ret;
     }
-    hts_pos_t end;
-    if ((ret = observe_read(e, b, &end, lo, hi)) < 0)
+    if ((ret = observe_read(e, b, q0, &end, lo, hi)) < 0)
         return ret;
     if (e->n_obs == 0)
         return 0;

@@ -346,31 +346,6 @@ static inline void add_block(vw_selfwin_t *w, hts_pos_t off, const uint8_t *seq,
         add_each(w, off + len - 1, seq, qual, qp + len - 1, 1, minq);
 }
 
-/* The query position of the first base of a read aligned in one M/=/X
- * block between optional soft clips, and the block's reference end in
- * *end; -1 for other CIGARs (and an empty block). */
-static inline int one_block(const bam1_t *b, hts_pos_t *end)
-{
-    const uint32_t *cig = bam_get_cigar(b);
-    uint32_t n = b->core.n_cigar, k = 0;
-    if (n == 1 && (0x181u >> bam_cigar_op(cig[0]) & 1) && bam_cigar_oplen(cig[0]) > 0) { /* M, = or X alone */
-        *end = b->core.pos + bam_cigar_oplen(cig[0]);
-        return 0;
-    }
-    int q0 = 0;
-    if (n > 0 && bam_cigar_op(cig[0]) == BAM_CSOFT_CLIP) {
-        q0 = (int)bam_cigar_oplen(cig[0]);
-        k = 1;
-    }
-    if (k >= n || bam_cigar_type(bam_cigar_op(cig[k])) != 3 || bam_cigar_oplen(cig[k]) == 0)
-        return -1;
-    *end = b->core.pos + bam_cigar_oplen(cig[k]);
-    k++;
-    if (k < n && bam_cigar_op(cig[k]) == BAM_CSOFT_CLIP)
-        k++;
-    return k == n ? q0 : -1;
-}
-
 /* The general walk of a read's CIGAR from window k on: each aligned block
  * is cut at the window bounds, and the piece inside each window is added
  * (add_block).  Kept out of line: reads in one block do not come here. */
@@ -434,10 +409,22 @@ static inline void add_one_block(const bam1_t *b, vw_selfwin_t *w, const vw_self
 
 /* A read in one block (nearly all) goes straight to the windows its block
  * meets (add_one_block); any other takes the general walk of its CIGAR
- * (add_cigar). */
-void vw_selfbg_add_read(const bam1_t *b, vw_selfwin_t *w, int n, int *cur, int min_bq)
+ * (add_cigar).  The usual read at depth, one block inside the window at
+ * the cursor with its qualities present, is added with no window search
+ * (what add_one_block would do with it, checked before). */
+void vw_selfbg_add_parsed(const bam1_t *b, vw_selfwin_t *w, int n, int *cur, int min_bq, int q0, hts_pos_t re)
 {
     const bam1_core_t *c = &b->core;
+    const uint8_t *seq = bam_get_seq(b), *qual = seq + ((c->l_qseq + 1) >> 1);
+    if (__builtin_expect(q0 >= 0 && *cur < n, 1)) {
+        vw_selfwin_t *wk = w + *cur;
+        /* (the block is not empty: re > pos, so the cursor stays; l_qseq 0 fails the length test) */
+        if (wk->tid == c->tid && wk->beg <= c->pos && re <= wk->end && re - c->pos <= c->l_qseq - q0
+            && min_bq <= 255 && (min_bq <= 0 || qual[0] != 0xff)) {
+            add_block(wk, c->pos - wk->beg, seq, qual, q0, (int)(re - c->pos), min_bq > 0 ? min_bq : 0);
+            return;
+        }
+    }
     vw_selfwin_t *wk = w + *cur, *we = w + n;
     while (wk < we && (wk->tid < c->tid || (wk->tid == c->tid && wk->end <= c->pos)))
         wk++;
@@ -446,16 +433,20 @@ void vw_selfbg_add_read(const bam1_t *b, vw_selfwin_t *w, int n, int *cur, int m
      * -Q but 0; no quality reaches -Q 256 */
     if (wk == we || wk->tid != c->tid || c->l_qseq == 0 || min_bq > 255)
         return;
-    const uint8_t *seq = bam_get_seq(b), *qual = seq + ((c->l_qseq + 1) >> 1);
     if (min_bq > 0 && qual[0] == 0xff)
         return;
     int minq = min_bq > 0 ? min_bq : 0;
-    hts_pos_t re;
-    int q0 = one_block(b, &re);
     if (q0 < 0)
         add_cigar(b, wk, (int)(we - wk), 0, seq, qual, minq);
     else
         add_one_block(b, wk, we, seq, qual, q0, re, minq);
+}
+
+void vw_selfbg_add_read(const bam1_t *b, vw_selfwin_t *w, int n, int *cur, int min_bq)
+{
+    hts_pos_t re = 0;
+    int q0 = vw_selfbg_one_block(b, &re);
+    vw_selfbg_add_parsed(b, w, n, cur, min_bq, q0, re);
 }
 
 /* Base counts from the walk's form: the coverage is the prefix sum of the

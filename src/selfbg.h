@@ -46,6 +46,37 @@ int vw_selfbg_windows(const vw_targets_t *ts, const sam_hdr_t *h, int flank, vw_
  * the read: reads must come in position order for one cursor). */
 void vw_selfbg_add_read(const bam1_t *b, vw_selfwin_t *w, int n, int *cur, int min_bq);
 
+/* The query position of the first base of a read aligned in one M/=/X
+ * block between optional soft clips, and the block's reference end in
+ * *end; -1 for other CIGARs (and an empty block; *end is then
+ * meaningless).  The flags are not looked at.  Inline: the counting pass
+ * parses each read once for its alleles and the self background. */
+static inline int vw_selfbg_one_block(const bam1_t *b, hts_pos_t *end)
+{
+    const uint32_t *cig = bam_get_cigar(b);
+    uint32_t n = b->core.n_cigar, k = 0;
+    if (n == 1 && (0x181u >> bam_cigar_op(cig[0]) & 1) && bam_cigar_oplen(cig[0]) > 0) { /* M, = or X alone */
+        *end = b->core.pos + bam_cigar_oplen(cig[0]);
+        return 0;
+    }
+    int q0 = 0;
+    if (n > 0 && bam_cigar_op(cig[0]) == BAM_CSOFT_CLIP) {
+        q0 = (int)bam_cigar_oplen(cig[0]);
+        k = 1;
+    }
+    if (k >= n || bam_cigar_type(bam_cigar_op(cig[k])) != 3 || bam_cigar_oplen(cig[k]) == 0)
+        return -1;
+    *end = b->core.pos + bam_cigar_oplen(cig[k]);
+    k++;
+    if (k < n && bam_cigar_op(cig[k]) == BAM_CSOFT_CLIP)
+        k++;
+    return k == n ? q0 : -1;
+}
+
+/* vw_selfbg_add_read() of a read whose vw_selfbg_one_block() is q0 (and
+ * re, its *end, when q0 >= 0). */
+void vw_selfbg_add_parsed(const bam1_t *b, vw_selfwin_t *w, int n, int *cur, int min_bq, int q0, hts_pos_t re);
+
 /* Adds the usable positions of a counted window to r (hotspot positions,
  * positions under 10 reads and polymorphic positions are left out). */
 void vw_selfbg_summarise(vw_selfbg_t *r, vw_selfwin_t *w, const vw_targets_t *ts, const sam_hdr_t *h);
