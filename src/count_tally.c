@@ -104,12 +104,47 @@ static inline int obs_before(const engine_t *e, const obs_t *x, const obs_t *y)
     return bx < by || (bx == by && x->ti < y->ti);
 }
 
+/* One read alone, not a consensus read, with a known fragment length
+ * (nearly all reads counted without their mate): tally() of each
+ * observation with the tests that are the same for all of them (the
+ * consensus, the length and its bin) made once.  Returns 0 or -ENOMEM. */
+static int tally_read(engine_t *e, const obs_t *a, int na, int fraglen)
+{
+    vw_count_t *cs = e->out->c;
+    int bin = fraglen < VW_FRAGLEN_BINS ? fraglen : VW_FRAGLEN_BINS - 1;
+    for (const obs_t *o = a, *oe = a + na; o < oe; o++) {
+        vw_count_t *c = &cs[o->ti];
+        c->depth++;
+        uint32_t **h;
+        if (o->code == CODE_REF) {
+            c->ref++;
+            if (o->rev) c->ref_rev++; else c->ref_fwd++;
+            h = &c->fl_ref;
+        } else if (o->code == CODE_ALT) {
+            c->alt++;
+            if (o->rev) c->alt_rev++; else c->alt_fwd++;
+            c->alt_bq_sum += o->bq;
+            c->alt_mq_sum += o->mq;
+            h = &c->fl_alt;
+        } else {
+            c->other++;
+            continue;
+        }
+        if (__builtin_expect(!*h, 0) && !(*h = calloc(VW_FRAGLEN_BINS, sizeof(uint32_t))))
+            return -ENOMEM;
+        (*h)[bin]++;
+    }
+    return 0;
+}
+
 /* Counts a fragment from the observations of one or two reads (of one
  * contig), each in the order of the bound targets. */
 int count_commit(engine_t *e, const obs_t *a, int na, const obs_t *b, int nb, int fraglen)
 {
     int i = 0, j = 0;
     if (nb == 0) { /* one read alone (the loop below, without its merge tests) */
+        if (__builtin_expect(e->consensus != 1, 1) && fraglen > 0)
+            return tally_read(e, a, na, fraglen);
         for (; i < na; i++)
             if (tally(e, &a[i], fraglen) < 0)
                 return -ENOMEM;

@@ -573,6 +573,89 @@ static void test_fast_equals_general_consensus(void **state)
     compare_all();
 }
 
+/* ------------------------------------------------------------------ */
+/* One read's tally against the merge's                                */
+
+/* The observations of one read go through count_commit's one-read path
+ * (count_tally.c tally_read: the fragment length and its bin taken once);
+ * the same observations split between two "mates" at distinct targets go
+ * through the merge, which tallies each alone (tally).  Both must leave
+ * every column and both histograms equal, for REF, ALT and other alleles
+ * on both strands, fragment lengths below, at and past the last bin, the
+ * first length at a target (the histogram allocated) and the next ones. */
+static void test_commit_one_read(void **state)
+{
+    (void)state;
+    enum { NT = 12, NR = 400 };
+    static const int lens[] = {1, 167, VW_FRAGLEN_BINS - 2, VW_FRAGLEN_BINS - 1, VW_FRAGLEN_BINS, 5000};
+    vw_count_opt_t opt;
+    vw_count_opt_init(&opt);
+    hts_pos_t span_beg[NT];
+    vw_count_t one[NT], two[NT];
+    memset(one, 0, sizeof one);
+    memset(two, 0, sizeof two);
+    for (int t = 0; t < NT; t++)
+        span_beg[t] = 100 + t;
+    vw_sample_counts_t out1 = {.n = NT, .c = one}, out2 = {.n = NT, .c = two};
+    engine_t e1, e2;
+    memset(&e1, 0, sizeof e1);
+    e1.opt = &opt;
+    e1.span_beg = span_beg;
+    e2 = e1;
+    e1.out = &out1;
+    e2.out = &out2;
+    for (int r = 0; r < NR; r++) {
+        obs_t o[NT], a[NT], b[NT];
+        int n = 0, na = 0, nb = 0;
+        for (int t = 0; t < NT; t++) {
+            if (rnd(3) == 0)
+                continue;
+            unsigned k = rnd(10);
+            uint32_t code = k < 5 ? CODE_REF : k < 8 ? CODE_ALT : k < 9 ? CODE_BASE0 + 15 : CODE_SEQ0 + 7;
+            o[n] = (obs_t){t, code, (uint8_t)rnd(42), (uint8_t)rnd(2), (uint8_t)rnd(61), 0};
+            if (n & 1)
+                b[nb++] = o[n];
+            else
+                a[na++] = o[n];
+            n++;
+        }
+        int fl = r < 2 ? 0 : lens[rnd(6)]; /* (0: no length, the general loop) */
+        assert_int_equal(count_commit(&e1, o, n, NULL, 0, fl), 0);
+        /* a read with no observation at an odd place: the merge tallies a alone */
+        assert_int_equal(nb ? count_commit(&e2, a, na, b, nb, fl) : count_commit(&e2, a, na, NULL, 0, fl), 0);
+    }
+    for (int t = 0; t < NT; t++) {
+        const vw_count_t *x = &one[t], *y = &two[t];
+        assert_int_equal(x->depth, y->depth);
+        assert_true(x->depth > 0);
+        assert_int_equal(x->ref, y->ref);
+        assert_int_equal(x->alt, y->alt);
+        assert_int_equal(x->other, y->other);
+        assert_int_equal(x->discordant, 0);
+        assert_int_equal(x->ref_fwd, y->ref_fwd);
+        assert_int_equal(x->ref_rev, y->ref_rev);
+        assert_int_equal(x->alt_fwd, y->alt_fwd);
+        assert_int_equal(x->alt_rev, y->alt_rev);
+        assert_int_equal(x->alt_bq_sum, y->alt_bq_sum);
+        assert_int_equal(x->alt_mq_sum, y->alt_mq_sum);
+        assert_int_equal(x->depth, x->ref + x->alt + x->other);
+        assert_non_null(x->fl_ref);
+        assert_non_null(x->fl_alt);
+        uint64_t nref = 0;
+        for (int i = 0; i < VW_FRAGLEN_BINS; i++) {
+            assert_int_equal(x->fl_ref[i], y->fl_ref[i]);
+            assert_int_equal(x->fl_alt[i], y->fl_alt[i]);
+            nref += x->fl_ref[i];
+        }
+        assert_true(nref > 0 && nref <= (uint64_t)x->ref); /* (reads without a length add none) */
+        assert_true(x->fl_ref[VW_FRAGLEN_BINS - 1] > 0); /* the last bin: 1023, 1024 and 5000 */
+        free(x->fl_ref);
+        free(x->fl_alt);
+        free(y->fl_ref);
+        free(y->fl_alt);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -581,6 +664,7 @@ int main(void)
         cmocka_unit_test(test_window_order),
         cmocka_unit_test(test_fast_equals_general),
         cmocka_unit_test(test_fast_equals_general_consensus),
+        cmocka_unit_test(test_commit_one_read),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
