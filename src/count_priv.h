@@ -293,10 +293,12 @@ static inline uint64_t count_name_hash_n(const char *s, size_t n)
 static inline size_t count_qname_len(const bam1_t *b)
 {
     const char *s = bam_get_qname(b);
-    size_t n = b->core.l_qname > b->core.l_extranul ? (size_t)b->core.l_qname - 1 - b->core.l_extranul : 0;
+    int n = (int)b->core.l_qname - 1 - (int)b->core.l_extranul;
+    if (__builtin_expect(n > 0 && s[n - 1] != '\0', 1)) /* the usual record: one test */
+        return (size_t)n;
     while (n > 0 && s[n - 1] == '\0') /* (a record whose padding is not counted in l_extranul) */
         n--;
-    return n;
+    return n > 0 ? (size_t)n : 0;
 }
 
 /* count_name_hash() of the read's name. */
