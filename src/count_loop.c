@@ -33,6 +33,7 @@ static inline int prepare_read(const engine_t *e, const bam1_t *b, uint64_t *wor
     return 0;
 }
 
+/* The first look alone: with a decoding thread, which may run it. */
 static int hook_prepare(const void *ud, const bam1_t *b, uint64_t *word)
 {
     return prepare_read(ud, b, word);
@@ -63,6 +64,7 @@ static inline int ahead_read(engine_t *e, const bam1_t *b, uint64_t *word)
     return 0;
 }
 
+/* The look-ahead alone: with a decoding thread (after hook_prepare). */
 static int hook_ahead(void *ud, const bam1_t *b, uint64_t *word)
 {
     return ahead_read(ud, b, word);

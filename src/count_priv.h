@@ -149,7 +149,7 @@ typedef struct {
     int64_t n_spilled; /* reads written to disk */
     /* the table slots of the last PF_LAG reads to enter the walk's
      * look-ahead window, PF_NONE for those that will not look their mate
-     * up (count_loop.c hook_ahead: the slots were prefetched, the waiting
+     * up (count_loop.c ahead_read: the slots were prefetched, the waiting
      * reads they point to are next) */
     size_t pf_slot[PF_LAG];
     unsigned pf_n;
@@ -203,7 +203,7 @@ static inline int may_find_mate(const bam1_t *b)
     return is_paired_here(b) && b->core.mpos <= b->core.pos;
 }
 
-/* Whether the walk's first look (count_loop.c hook_prepare, on the decoding
+/* Whether the walk's first look (count_loop.c prepare_read, on the decoding
  * thread when it is ahead) hashes the read's name: the reads that look
  * their mate up, and those that will likely wait (the mate starts within
  * the read's length); count_process hashes the others when they come to
