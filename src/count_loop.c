@@ -96,10 +96,11 @@ static int hook_read(void *ud, const bam1_t *b, int span, uint64_t h)
         lo = e->rg[span].lo;
         hi = e->rg[span].hi;
     }
-    /* the record a waiting read would take (the top of the free stack);
-     * not worth a test of whether this read may wait: a prefetch is a
-     * hint, and most reads are paired */
-    if (e->n_free > 0) {
+    /* the record a waiting read would take (the top of the free stack),
+     * for a read whose mate starts at or after it (only such a read
+     * waits; its other mate fields are not worth a test: a prefetch is a
+     * hint) */
+    if (e->n_free > 0 && b->core.mpos >= b->core.pos) {
         const pend_t *p = POOL(e, e->free_list[e->n_free - 1]);
         __builtin_prefetch(p, 1);
         __builtin_prefetch((const char *)p + 64, 1);
