@@ -19,9 +19,8 @@
  * relies on it and does not test the filters again; the molecule unit
  * keeps the duplicates it reports having skipped); a kept read that may
  * look its mate up or wait for it gets its name's hash (count_hash_early). */
-static int hook_prepare(const void *ud, const bam1_t *b, uint64_t *word)
+static inline int prepare_read(const engine_t *e, const bam1_t *b, uint64_t *word)
 {
-    const engine_t *e = ud;
     const bam1_core_t *c = &b->core;
     const vw_count_opt_t *o = e->opt;
     if (c->tid < 0 || c->tid >= e->n_tid || e->tid_hi[c->tid] == 0)
@@ -34,6 +33,12 @@ static int hook_prepare(const void *ud, const bam1_t *b, uint64_t *word)
     return 0;
 }
 
+/* The first look alone: with a decoding thread, which may run it. */
+static int hook_prepare(const void *ud, const bam1_t *b, uint64_t *word)
+{
+    return prepare_read(ud, b, word);
+}
+
 /* A record entering the look-ahead window: the prefetch of its table slot
  * (at depths where the table no longer fits the cache, the lookup of a
  * read's mate is otherwise a memory stall), and that of the waiting read
@@ -41,9 +46,8 @@ static int hook_prepare(const void *ud, const bam1_t *b, uint64_t *word)
  * in the cache by now (its turn comes about PF_LAG reads later).  One call
  * a read does both steps; the prefetches are hints only (the table only
  * grows: a slot kept from before a growth is still in it). */
-static int hook_ahead(void *ud, const bam1_t *b, uint64_t *word)
+static inline int ahead_read(engine_t *e, const bam1_t *b, uint64_t *word)
 {
-    engine_t *e = ud;
     if (e->opt->unit != VW_UNIT_FRAGMENT)
         return 0;
     unsigned i = e->pf_n++ & (PF_LAG - 1);
@@ -58,6 +62,21 @@ static int hook_ahead(void *ud, const bam1_t *b, uint64_t *word)
         __builtin_prefetch((const char *)p + 128); /* the observations */
     }
     return 0;
+}
+
+/* The look-ahead alone: with a decoding thread (after hook_prepare). */
+static int hook_ahead(void *ud, const bam1_t *b, uint64_t *word)
+{
+    return ahead_read(ud, b, word);
+}
+
+/* Both looks in one call, when the hooks' thread prepares every record
+ * itself (no decoding thread): one call a record fewer, and what the two
+ * test of the record is loaded once. */
+static int hook_first(void *ud, const bam1_t *b, uint64_t *word)
+{
+    engine_t *e = ud;
+    return prepare_read(e, b, word) || ahead_read(e, b, word);
 }
 
 static int hook_read(void *ud, const bam1_t *b, int span, uint64_t h)
@@ -77,8 +96,11 @@ static int hook_read(void *ud, const bam1_t *b, int span, uint64_t h)
         lo = e->rg[span].lo;
         hi = e->rg[span].hi;
     }
-    /* the record a waiting read would take (the top of the free stack) */
-    if (e->n_free > 0 && is_paired_here(b)) {
+    /* the record a waiting read would take (the top of the free stack),
+     * for a read whose mate starts at or after it (only such a read
+     * waits; its other mate fields are not worth a test: a prefetch is a
+     * hint) */
+    if (e->n_free > 0 && b->core.mpos >= b->core.pos) {
         const pend_t *p = POOL(e, e->free_list[e->n_free - 1]);
         __builtin_prefetch(p, 1);
         __builtin_prefetch((const char *)p + 64, 1);
@@ -154,10 +176,10 @@ int count_run(engine_t *e, vw_aln_t *a, hts_idx_t *idx)
     e->cur_span = -1;
     for (int i = 0; i < PF_LAG; i++)
         e->pf_slot[i] = PF_NONE;
-    vw_aln_reader_t rd = {hook_ahead, NULL, hook_read, hook_span_end, e,
-                          a->stream && e->opt->threads > 1};
+    int decoder = a->stream && e->opt->threads > 1;
+    vw_aln_reader_t rd = {decoder ? hook_ahead : hook_first, NULL, hook_read, hook_span_end, e, decoder};
     int64_t n_reads = 0;
-    int ret = vw_aln_walk_prep(a, idx, sp, n, e->opt->reference, &rd, hook_prepare, &n_reads);
+    int ret = vw_aln_walk_prep(a, idx, sp, n, e->opt->reference, &rd, decoder ? hook_prepare : NULL, &n_reads);
     e->out->n_reads = n_reads;
     free(sp);
     return ret;

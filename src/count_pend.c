@@ -164,10 +164,11 @@ int count_flush_pending(engine_t *e, int tid, hts_pos_t pos)
     return 0;
 }
 
-/* A new entry in the table and the wheel: a read named 'name' whose mate
- * starts at mpos, with observations obs[0, n_obs). */
-static int pend_insert(engine_t *e, const char *name, size_t nl, hts_pos_t mpos, int32_t tid, int fraglen,
-                       uint64_t h, const obs_t *obs, int n_obs)
+/* A new entry in the table and the wheel: a read named 'name' (nl bytes;
+ * 'room' bytes may be read from it) whose mate starts at mpos, with
+ * observations obs[0, n_obs). */
+static int pend_insert(engine_t *e, const char *name, size_t nl, size_t room, hts_pos_t mpos, int32_t tid,
+                       int fraglen, uint64_t h, const obs_t *obs, int n_obs)
 {
     int idx;
     if (e->n_free > 0) {
@@ -214,7 +215,14 @@ static int pend_insert(engine_t *e, const char *name, size_t nl, hts_pos_t mpos,
         }
         dst = p->heap_name;
     }
-    memcpy(dst, name, nl);
+    /* a short name whose record holds a whole buffer's worth after its
+     * start (the usual case: the CIGAR, sequence and qualities follow it)
+     * is copied with the buffer's fixed length, a few moves instead of a
+     * call; the bytes past the name are never read */
+    if (!p->long_name && room >= NAME_INLINE)
+        memcpy(dst, name, NAME_INLINE);
+    else
+        memcpy(dst, name, nl);
     dst[nl] = '\0';
     p->mpos = mpos;
     p->tid = tid;
@@ -352,7 +360,7 @@ static int spill_reload(engine_t *e, hts_pos_t pos)
             if (r->rec.mpos < pos || pos == HTS_POS_MAX)
                 ret = count_commit(e, r->obs, r->rec.n_obs, NULL, 0, r->rec.fraglen);
             else
-                ret = pend_insert(e, r->name.s, r->rec.name_len, r->rec.mpos, r->rec.tid, r->rec.fraglen,
+                ret = pend_insert(e, r->name.s, r->rec.name_len, r->rec.name_len + 1, r->rec.mpos, r->rec.tid, r->rec.fraglen,
                                   r->rec.hash, r->obs, r->rec.n_obs);
             if (ret == 0)
                 ret = count_spill_next(r);
@@ -395,5 +403,5 @@ int count_pend_add(engine_t *e, const bam1_t *b, int fraglen, uint64_t h, const 
     int ret;
     if (e->pend_max > 0 && (size_t)e->n_waiting >= e->spill_at && (ret = pend_spill(e)) < 0)
         return ret;
-    return pend_insert(e, bam_get_qname(b), count_qname_len(b), b->core.mpos, b->core.tid, fraglen, h, obs, n_obs);
+    return pend_insert(e, bam_get_qname(b), count_qname_len(b), (size_t)b->l_data, b->core.mpos, b->core.tid, fraglen, h, obs, n_obs);
 }

@@ -149,7 +149,7 @@ typedef struct {
     int64_t n_spilled; /* reads written to disk */
     /* the table slots of the last PF_LAG reads to enter the walk's
      * look-ahead window, PF_NONE for those that will not look their mate
-     * up (count_loop.c hook_ahead: the slots were prefetched, the waiting
+     * up (count_loop.c ahead_read: the slots were prefetched, the waiting
      * reads they point to are next) */
     size_t pf_slot[PF_LAG];
     unsigned pf_n;
@@ -203,7 +203,7 @@ static inline int may_find_mate(const bam1_t *b)
     return is_paired_here(b) && b->core.mpos <= b->core.pos;
 }
 
-/* Whether the walk's first look (count_loop.c hook_prepare, on the decoding
+/* Whether the walk's first look (count_loop.c prepare_read, on the decoding
  * thread when it is ahead) hashes the read's name: the reads that look
  * their mate up, and those that will likely wait (the mate starts within
  * the read's length); count_process hashes the others when they come to
@@ -293,10 +293,12 @@ static inline uint64_t count_name_hash_n(const char *s, size_t n)
 static inline size_t count_qname_len(const bam1_t *b)
 {
     const char *s = bam_get_qname(b);
-    size_t n = b->core.l_qname > b->core.l_extranul ? (size_t)b->core.l_qname - 1 - b->core.l_extranul : 0;
+    int n = (int)b->core.l_qname - 1 - (int)b->core.l_extranul;
+    if (__builtin_expect(n > 0 && s[n - 1] != '\0', 1)) /* the usual record: one test */
+        return (size_t)n;
     while (n > 0 && s[n - 1] == '\0') /* (a record whose padding is not counted in l_extranul) */
         n--;
-    return n;
+    return n > 0 ? (size_t)n : 0;
 }
 
 /* count_name_hash() of the read's name. */
