@@ -305,7 +305,6 @@ typedef struct {
     vw_aln_prepare_f prepare;
     /* rd's hooks and their argument, copied: one load each a record */
     int (*ahead)(void *ud, const bam1_t *b, uint64_t *word);
-    void (*peek)(void *ud, const bam1_t *b, uint64_t word);
     int (*read)(void *ud, const bam1_t *b, int span, uint64_t word);
     void *ud;
     const char *reference;
@@ -328,10 +327,6 @@ static inline bam1_t *ring_slot(walk_t *k)
 static int ring_pop(walk_t *k, int span)
 {
     unsigned i = k->out++ & (AHEAD - 1);
-    if (k->peek && k->in - k->out >= AHEAD / 2) {
-        unsigned j = (i + AHEAD / 2) & (AHEAD - 1);
-        k->peek(k->ud, k->b[j], k->w[j]);
-    }
     return k->read(k->ud, k->b[i], span, k->w[i]);
 }
 
@@ -651,7 +646,6 @@ int vw_aln_walk_prep(vw_aln_t *a, hts_idx_t *idx, const vw_aln_span_t *spans, in
     k.rd = rd;
     k.prepare = prepare;
     k.ahead = rd->ahead;
-    k.peek = rd->peek;
     k.read = rd->read;
     k.ud = rd->ud;
     k.reference = reference;

@@ -177,7 +177,8 @@ int count_run(engine_t *e, vw_aln_t *a, hts_idx_t *idx)
     for (int i = 0; i < PF_LAG; i++)
         e->pf_slot[i] = PF_NONE;
     int decoder = a->stream && e->opt->threads > 1;
-    vw_aln_reader_t rd = {decoder ? hook_ahead : hook_first, NULL, hook_read, hook_span_end, e, decoder};
+    vw_aln_reader_t rd = {.ahead = decoder ? hook_ahead : hook_first, .read = hook_read, .span_end = hook_span_end,
+                          .ud = e, .decoder = decoder};
     int64_t n_reads = 0;
     int ret = vw_aln_walk_prep(a, idx, sp, n, e->opt->reference, &rd, decoder ? hook_prepare : NULL, &n_reads);
     e->out->n_reads = n_reads;

@@ -182,7 +182,7 @@ int vw_count_regions(const char *path, const char *sample, int n, char *const *c
         n_sp = regions_spans(rg, n, sp, lo, hi);
     }
     creg_walk_t w = {rg, n, lo, hi, opt, frag, -1};
-    vw_aln_reader_t rd = {NULL, NULL, region_read, NULL, &w, 0};
+    vw_aln_reader_t rd = {.read = region_read, .ud = &w};
     rc = vw_aln_walk(a, idx, sp, n_sp, opt->reference, &rd, NULL);
 out:
     if (idx)

@@ -558,7 +558,7 @@ int vw_count_self_bg(const char *path, const vw_targets_t *ts, const vw_count_op
             break;
         vw_aln_span_t sp = {w[k].tid, w[k].beg, w[k].end};
         selfbg_walk_t x = {opt, w + k, 0};
-        vw_aln_reader_t rd = {NULL, NULL, selfbg_read, NULL, &x, 0};
+        vw_aln_reader_t rd = {.read = selfbg_read, .ud = &x};
         if ((rc = vw_aln_walk(a, idx, &sp, 1, opt->reference, &rd, NULL)) < 0)
             break;
         vw_selfbg_summarise(&r, &w[k], ts, a->h);

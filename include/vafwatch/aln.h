@@ -102,7 +102,6 @@ typedef struct {
  *           is never given to 'read'), 0 keeps it with *word (on entry the
  *           word of vw_aln_walk_prep()'s 'prepare', or 0), a value of the
  *           caller's handed back with the record (a hash to prefetch);
- *  peek     a kept record halfway through the window (prefetch again);
  *  read     each kept record in file order; 'span' is the index of the
  *           span it was read for (-1 when streaming);
  *  span_end after the last record of each span (-1: of the stream).
@@ -110,7 +109,6 @@ typedef struct {
  * are borrowed: valid during the call only. */
 typedef struct {
     int (*ahead)(void *ud, const bam1_t *b, uint64_t *word);
-    void (*peek)(void *ud, const bam1_t *b, uint64_t word);
     int (*read)(void *ud, const bam1_t *b, int span, uint64_t word);
     int (*span_end)(void *ud, int span);
     void *ud;

@@ -137,7 +137,7 @@ static void test_walk(void **state)
     vw_aln_span_t sp[3] = {{0, 0, 160}, {0, 990, 1005}, {0, 2000, 2100}};
     tally_t t = {0, {0}};
     int64_t n = -1;
-    assert_int_equal(vw_aln_walk(a, idx, sp, 3, NULL, &(vw_aln_reader_t){NULL, NULL, count_read, NULL, &t, 0}, &n), 0);
+    assert_int_equal(vw_aln_walk(a, idx, sp, 3, NULL, &(vw_aln_reader_t){.read = count_read, .ud = &t}, &n), 0);
     assert_int_equal(t.n, 3);
     assert_int_equal(n, 3);
     assert_int_equal(t.n_span[0], 2);
@@ -146,7 +146,7 @@ static void test_walk(void **state)
     /* a callback's error stops the walk with its code */
     tally_t u = {0, {0}};
     vw_aln_span_t all = {0, 0, 6000};
-    assert_int_equal(vw_aln_walk(a, idx, &all, 1, NULL, &(vw_aln_reader_t){NULL, NULL, stop_at_3, NULL, &u, 0}, NULL), -EINTR);
+    assert_int_equal(vw_aln_walk(a, idx, &all, 1, NULL, &(vw_aln_reader_t){.read = stop_at_3, .ud = &u}, NULL), -EINTR);
     assert_int_equal(u.n, 3);
     hts_idx_destroy(idx);
     assert_int_equal(vw_aln_close(a, 0), 0);
@@ -154,7 +154,7 @@ static void test_walk(void **state)
     assert_int_equal(vw_aln_open(p, NULL, 0, VW_ALN_STREAM, &a), 0);
     assert_int_equal(a->stream, 1);
     tally_t v = {0, {0}};
-    assert_int_equal(vw_aln_walk(a, NULL, NULL, 0, NULL, &(vw_aln_reader_t){NULL, NULL, count_read, NULL, &v, 0}, &n), 0);
+    assert_int_equal(vw_aln_walk(a, NULL, NULL, 0, NULL, &(vw_aln_reader_t){.read = count_read, .ud = &v}, &n), 0);
     assert_int_equal(v.n, 6);
     assert_int_equal(n, 6);
     assert_int_equal(v.n_span[0], 0);
@@ -181,7 +181,8 @@ static void test_unsorted(void **state)
     assert_int_equal(a->format, sam);
     tally_t t = {0, {0}};
     int64_t n = 0;
-    assert_int_equal(vw_aln_walk(a, NULL, NULL, 0, NULL, &(vw_aln_reader_t){NULL, NULL, count_read, NULL, &t, 0}, &n), VW_EFORMAT);
+    assert_int_equal(vw_aln_walk(a, NULL, NULL, 0, NULL, &(vw_aln_reader_t){.read = count_read, .ud = &t}, &n),
+                     VW_EFORMAT);
     assert_int_equal(n, 3); /* the third record is the first out of order */
     assert_true(t.n <= 2);  /* (records in the look-ahead window when it stops are not handed on) */
     assert_int_equal(vw_aln_close(a, 0), 0);
@@ -222,8 +223,8 @@ static void test_decoder_unplaced(void **state)
         assert_int_equal(vw_aln_open(p, NULL, 3, VW_ALN_STREAM | VW_ALN_DECODER, &a), 0);
         tally_t t = {0, {0}};
         int64_t n = 0;
-        assert_int_equal(vw_aln_walk(a, NULL, NULL, 0, NULL, &(vw_aln_reader_t){NULL, NULL, count_read, NULL, &t, dec},
-                                     &n), 0);
+        vw_aln_reader_t rd = {.read = count_read, .ud = &t, .decoder = dec};
+        assert_int_equal(vw_aln_walk(a, NULL, NULL, 0, NULL, &rd, &n), 0);
         assert_int_equal(t.n, 50);
         assert_int_equal(n, 51);
         assert_int_equal(vw_aln_close(a, 0), 0);
@@ -300,7 +301,7 @@ static void test_walk_prep(void **state)
         if (mode == 3)
             assert_int_equal(vw_aln_index(a, NULL, &idx), 0);
         prep_t t = {pthread_self(), 0, 0, 0, 0, 0, mode == 2, 0};
-        vw_aln_reader_t rd = {prep_ahead, NULL, prep_read, NULL, &t, mode == 1 || mode == 2};
+        vw_aln_reader_t rd = {.ahead = prep_ahead, .read = prep_read, .ud = &t, .decoder = mode == 1 || mode == 2};
         int64_t n = 0;
         assert_int_equal(vw_aln_walk_prep(a, idx, mode == 3 ? &sp : NULL, mode == 3, NULL, &rd, prep_hook, &n), 0);
         assert_int_equal(n, N);
@@ -364,8 +365,8 @@ static void test_decoder_handoff(void **state)
             assert_int_equal(vw_aln_open(p, NULL, 2, VW_ALN_STREAM | VW_ALN_DECODER, &a), 0);
             handoff_t t = {0, stop > 0 ? 50 : 0, stop, -1, 0};
             int64_t got = 0;
-            int rc = vw_aln_walk(a, NULL, NULL, 0, NULL, &(vw_aln_reader_t){NULL, NULL, handoff_read, NULL, &t, 1},
-                                 &got);
+            vw_aln_reader_t rd = {.read = handoff_read, .ud = &t, .decoder = 1};
+            int rc = vw_aln_walk(a, NULL, NULL, 0, NULL, &rd, &got);
             assert_int_equal(rc, stop > 0 ? -EINTR : 0);
             assert_int_equal(t.n, stop > 0 ? stop : n);
             assert_int_equal(t.disorder, 0);
