@@ -604,9 +604,60 @@ static int walk_stream_mt(walk_t *k)
     return stream_end(k, ret, r);
 }
 
+/* The end of a read as htslib's iterator tests it (bam_endpos): an
+ * unmapped read, or one whose CIGAR consumes no reference, covers one
+ * base. */
+static inline hts_pos_t read_end(const bam1_t *b)
+{
+    const bam1_core_t *c = &b->core;
+    hts_pos_t rlen = c->flag & BAM_FUNMAP ? 0 : bam_cigar2rlen(c->n_cigar, bam_get_cigar(b));
+    return c->pos + (rlen > 0 ? rlen : 1);
+}
+
+/* The reads of span s of a BAM through the chunks of its index query
+ * 'itr', with the tests of htslib's iterator (hts_itr_next, htslib 1.16)
+ * but without its per-record overhead: a chunk is read from its start
+ * (sought unless it follows on from the one before) to its end virtual
+ * offset; the query stops at a read on another contig or at or past the
+ * span's end; a read ending at or before the span's start is skipped (its
+ * end is needed only when it starts before the span).  The record check of
+ * sam_read1 (contig ids within the header: else -3) is kept.  Returns the
+ * last read result (-1: the span is done, < -1: read error) and sets *ret
+ * to a hook's negative code. */
+static int read_chunks(walk_t *k, const hts_itr_t *itr, int s, int *ret)
+{
+    BGZF *fp = k->a->fp->fp.bgzf;
+    const int n_targets = k->a->h->n_targets, tid = itr->tid;
+    const hts_pos_t beg = itr->beg, end = itr->end;
+    if (itr->finished)
+        return -1;
+    for (int i = 0; i < itr->n_off; i++) {
+        if ((i == 0 || itr->off[i - 1].v != itr->off[i].u) && bgzf_seek(fp, (int64_t)itr->off[i].u, SEEK_SET) < 0)
+            return -2; /* (htslib's code for a failed seek) */
+        do {
+            bam1_t *b = ring_slot(k);
+            const bam1_core_t *c = &b->core;
+            int r = bam_read1(fp, b);
+            if (r < 0)
+                return r;
+            if (c->tid >= n_targets || c->tid < -1 || c->mtid >= n_targets || c->mtid < -1)
+                return -3;
+            if (c->tid != tid || c->pos >= end)
+                return -1;
+            if (c->pos < beg && read_end(b) <= beg)
+                continue;
+            k->n_reads++;
+            if ((*ret = ring_push(k, s)) < 0)
+                return -1;
+        } while ((uint64_t)bgzf_tell(fp) < itr->off[i].v);
+    }
+    return -1;
+}
+
 static int walk_index(walk_t *k, hts_idx_t *idx, const vw_aln_span_t *sp, int n_sp)
 {
-    int r = -1, ret = 0;
+    /* CRAM and SAM text keep htslib's iterator */
+    int own = k->a->format == bam, r = -1, ret = 0;
     for (int s = 0; s < n_sp && ret >= 0; s++) {
         hts_itr_t *itr = sam_itr_queryi(idx, sp[s].tid, sp[s].beg, sp[s].end);
         if (!itr) {
@@ -614,10 +665,14 @@ static int walk_index(walk_t *k, hts_idx_t *idx, const vw_aln_span_t *sp, int n_
                      (long long)sp[s].beg + 1, (long long)sp[s].end);
             return VW_EFORMAT;
         }
-        while ((r = sam_itr_next(k->a->fp, itr, ring_slot(k))) >= 0) {
-            k->n_reads++;
-            if ((ret = ring_push(k, s)) < 0)
-                break;
+        if (own && !itr->read_rest && !itr->multi) {
+            r = read_chunks(k, itr, s, &ret);
+        } else {
+            while ((r = sam_itr_next(k->a->fp, itr, ring_slot(k))) >= 0) {
+                k->n_reads++;
+                if ((ret = ring_push(k, s)) < 0)
+                    break;
+            }
         }
         ret = ring_drain(k, ret, s);
         hts_itr_destroy(itr);

@@ -12,6 +12,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <htslib/bgzf.h>
 #include <htslib/sam.h>
 
 #include "vw_test.h"
@@ -400,6 +401,256 @@ static void test_stale_index(void **state)
     assert_int_equal(vw_aln_close(a, 0), 0);
 }
 
+/* ------------------------------------------------------------------ */
+/* The walk through the index against htslib's iterator                */
+
+/* Contigs of the edge BAM: c1 has reads everywhere, c2 a gap [20000,
+ * 36000) with no read starting in it, c3 is short (reads at both ends). */
+static const int edge_len[3] = {300000, 70000, 40000};
+
+/* The k-th kind of read: its CIGAR (n_cigar 0: none) and flag. */
+static int edge_cigar(int kind, uint32_t *cig, uint16_t *flag)
+{
+    *flag = 0;
+    switch (kind) {
+    case 0: /* 100M */
+        cig[0] = bam_cigar_gen(100, BAM_CMATCH);
+        return 1;
+    case 1: /* an intron spanning kb */
+        cig[0] = bam_cigar_gen(30, BAM_CMATCH), cig[1] = bam_cigar_gen(2000, BAM_CREF_SKIP);
+        cig[2] = bam_cigar_gen(70, BAM_CMATCH);
+        return 3;
+    case 2: /* a deletion */
+        cig[0] = bam_cigar_gen(40, BAM_CMATCH), cig[1] = bam_cigar_gen(50, BAM_CDEL);
+        cig[2] = bam_cigar_gen(60, BAM_CMATCH);
+        return 3;
+    case 3: /* clipped, inserted */
+        cig[0] = bam_cigar_gen(10, BAM_CSOFT_CLIP), cig[1] = bam_cigar_gen(20, BAM_CMATCH);
+        cig[2] = bam_cigar_gen(5, BAM_CINS), cig[3] = bam_cigar_gen(65, BAM_CMATCH);
+        return 4;
+    case 4: /* a long read: a high-level bin */
+        cig[0] = bam_cigar_gen(70, BAM_CMATCH), cig[1] = bam_cigar_gen(40000, BAM_CREF_SKIP);
+        cig[2] = bam_cigar_gen(30, BAM_CMATCH);
+        return 3;
+    case 5: /* mapped without CIGAR (written unmapped, the flag cleared after): ends at pos + 1 */
+        *flag = BAM_FUNMAP;
+        return 0;
+    case 6: /* unmapped, placed at its mate: ends at pos + 1 */
+        *flag = BAM_FUNMAP;
+        return 0;
+    case 7: /* unmapped with a CIGAR left over: still ends at pos + 1 */
+        *flag = BAM_FUNMAP;
+        cig[0] = bam_cigar_gen(100, BAM_CMATCH);
+        return 1;
+    default: /* a CIGAR consuming no reference: ends at pos + 1 */
+        cig[0] = bam_cigar_gen(100, BAM_CSOFT_CLIP);
+        return 1;
+    }
+}
+
+typedef struct {
+    int tid, pos, kind;
+} edge_read_t;
+
+static int edge_cmp(const void *x, const void *y)
+{
+    const edge_read_t *a = x, *b = y;
+    return a->tid != b->tid ? a->tid - b->tid : a->pos - b->pos;
+}
+
+static uint64_t edge_rng = 88172645463325252ULL;
+static uint32_t edge_rand(uint32_t n)
+{
+    edge_rng ^= edge_rng << 13, edge_rng ^= edge_rng >> 7, edge_rng ^= edge_rng << 17;
+    return (uint32_t)(edge_rng % n);
+}
+
+/* Writes the edge BAM (read i named "e<i>" in file order) with small BGZF
+ * blocks (flushed every few reads, so that spans kb apart share blocks and
+ * chunks) and its index; returns the reads in *ret (caller frees). */
+static int write_edge_bam(const char *path, edge_read_t **ret)
+{
+    int n = 0, cap = 20000;
+    edge_read_t *r = malloc((size_t)cap * sizeof(*r));
+    assert_non_null(r);
+    for (int tid = 0; tid < 3; tid++) {
+        for (int pos = 0; pos < edge_len[tid]; pos += 1 + (int)edge_rand(tid == 2 ? 60 : 120)) {
+            if (tid == 1 && pos >= 20000 && pos < 36000)
+                continue;
+            uint32_t u = edge_rand(100);
+            int kind = u < 50 ? 0 : u < 90 ? 1 + (int)(u - 50) / 10 : 5 + (int)(u - 90) / 3;
+            if (kind == 4 && edge_rand(8) != 0)
+                kind = 0; /* long reads rarer */
+            if (pos + 42200 > edge_len[tid] && (kind == 1 || kind == 4))
+                kind = 0;  /* nothing past a contig's end */
+            if (pos + 100 > edge_len[tid] && kind == 0)
+                kind = 5;
+            r[n++] = (edge_read_t){tid, pos, kind};
+            if (n == cap)
+                assert_non_null(r = realloc(r, (size_t)(cap *= 2) * sizeof(*r)));
+        }
+        r[n++] = (edge_read_t){tid, edge_len[tid] - 1, 5}; /* the contig's last base */
+    }
+    qsort(r, (size_t)n, sizeof(*r), edge_cmp);
+    samFile *fp = sam_open(path, "wb");
+    assert_non_null(fp);
+    const char *txt = "@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:c1\tLN:300000\n@SQ\tSN:c2\tLN:70000\n"
+                      "@SQ\tSN:c3\tLN:40000\n";
+    sam_hdr_t *h = sam_hdr_parse(strlen(txt), txt);
+    assert_non_null(h);
+    assert_int_equal(sam_hdr_write(fp, h), 0);
+    bam1_t *b = bam_init1();
+    char seq[101], qual[100];
+    memset(seq, 'A', 100);
+    seq[100] = 0;
+    memset(qual, 30, sizeof qual);
+    for (int i = 0, next_flush = 7; i < n; i++) {
+        char name[32];
+        uint32_t cig[4];
+        uint16_t flag;
+        snprintf(name, sizeof name, "e%d", i);
+        int nc = edge_cigar(r[i].kind, cig, &flag);
+        assert_true(bam_set1(b, strlen(name), name, flag, r[i].tid, r[i].pos, flag ? 0 : 60, (size_t)nc, cig,
+                             -1, -1, 0, 100, seq, qual, 0) >= 0);
+        if (r[i].kind == 5)
+            b->core.flag = 0; /* (bam_set1 refuses a mapped read without CIGAR; a BAM may hold one) */
+        assert_true(sam_write1(fp, h, b) >= 0);
+        if (i == next_flush) {
+            assert_int_equal(bgzf_flush(fp->fp.bgzf), 0);
+            next_flush += 3 + (int)edge_rand(60);
+        }
+    }
+    bam_destroy1(b);
+    sam_hdr_destroy(h);
+    assert_int_equal(sam_close(fp), 0);
+    assert_int_equal(sam_index_build(path, 0), 0);
+    *ret = r;
+    return n;
+}
+
+/* A span from edges: the start or end of a read, a position near it, the
+ * contig's ends; of width 1 to 20 kb. */
+static vw_aln_span_t edge_span(const edge_read_t *r, int n)
+{
+    const edge_read_t *e = &r[edge_rand((uint32_t)n)];
+    uint32_t cig[4];
+    uint16_t flag;
+    int nc = edge_cigar(e->kind, cig, &flag);
+    hts_pos_t len = flag & BAM_FUNMAP ? 0 : bam_cigar2rlen(nc, cig), end = e->pos + (len > 0 ? len : 1);
+    hts_pos_t w = 1 + (hts_pos_t)edge_rand(edge_rand(4) == 0 ? 20000 : 600), beg;
+    switch (edge_rand(6)) {
+    case 0: beg = end; break;                     /* the read ends at the span's start */
+    case 1: beg = e->pos - w; break;              /* the read starts at the span's end */
+    case 2: beg = e->pos + (hts_pos_t)edge_rand(200) - 100; break;
+    case 3: beg = edge_rand(2) ? 0 : edge_len[e->tid] - w; break; /* a contig's ends */
+    case 4: beg = e->tid == 1 ? 20000 + (hts_pos_t)edge_rand(15000) : end - 1; break; /* an empty span */
+    default: beg = end - 1; break;
+    }
+    if (beg < 0)
+        beg = 0;
+    if (beg + w > edge_len[e->tid])
+        w = edge_len[e->tid] - beg;
+    return (vw_aln_span_t){e->tid, beg, beg + (w > 0 ? w : 1)};
+}
+
+static int span_cmp(const void *x, const void *y)
+{
+    const vw_aln_span_t *a = x, *b = y;
+    return a->tid != b->tid ? a->tid - b->tid : a->beg < b->beg ? -1 : a->beg > b->beg;
+}
+
+typedef struct {
+    int n, cap;
+    int64_t *rec; /* (span << 32) | the read's number in its name */
+} seen_t;
+
+static void seen_add(seen_t *t, const bam1_t *b, int span)
+{
+    if (t->n == t->cap)
+        assert_non_null(t->rec = realloc(t->rec, (size_t)(t->cap = t->cap ? 2 * t->cap : 4096) * sizeof(*t->rec)));
+    t->rec[t->n++] = ((int64_t)span << 32) | atoi(bam_get_qname(b) + 1);
+}
+
+static int seen_read(void *ud, const bam1_t *b, int span, uint64_t word)
+{
+    (void)word;
+    seen_add(ud, b, span);
+    return 0;
+}
+
+/* The reads of each span in turn as htslib's iterator gives them. */
+static void iterator_reads(const char *path, hts_idx_t *idx, const vw_aln_span_t *sp, int n, seen_t *t)
+{
+    samFile *fp = sam_open(path, "r");
+    assert_non_null(fp);
+    sam_hdr_t *h = sam_hdr_read(fp);
+    assert_non_null(h);
+    bam1_t *b = bam_init1();
+    for (int s = 0; s < n; s++) {
+        hts_itr_t *itr = sam_itr_queryi(idx, sp[s].tid, sp[s].beg, sp[s].end);
+        assert_non_null(itr);
+        int r;
+        while ((r = sam_itr_next(fp, itr, b)) >= 0)
+            seen_add(t, b, s);
+        assert_int_equal(r, -1);
+        hts_itr_destroy(itr);
+    }
+    bam_destroy1(b);
+    sam_hdr_destroy(h);
+    sam_close(fp);
+}
+
+/* vw_aln_walk's own chunk loop for a BAM hands on the reads htslib's
+ * iterator gives, span by span in the same order (a read overlapping
+ * two spans twice), on spans whose edges are reads' starts and ends, in
+ * file order and shuffled (seeks back into the loaded block and past it),
+ * single- and multi-threaded decompression. */
+static void test_walk_chunks(void **state)
+{
+    (void)state;
+    char p[256];
+    snprintf(p, sizeof p, "%s/edges.bam", dir);
+    edge_read_t *r = NULL;
+    int n = write_edge_bam(p, &r);
+    enum { N_SP = 400 };
+    vw_aln_span_t *sp = malloc(N_SP * sizeof(*sp));
+    assert_non_null(sp);
+    for (int i = 0; i < N_SP; i++)
+        sp[i] = edge_span(r, n);
+    for (int order = 0; order < 2; order++) {
+        if (order == 0) {
+            qsort(sp, N_SP, sizeof(*sp), span_cmp);
+        } else {
+            for (int i = N_SP - 1; i > 0; i--) {
+                int j = (int)edge_rand((uint32_t)i + 1);
+                vw_aln_span_t x = sp[i];
+                sp[i] = sp[j], sp[j] = x;
+            }
+        }
+        for (int threads = 0; threads <= 2; threads += 2) {
+            vw_aln_t *a = NULL;
+            hts_idx_t *idx = NULL;
+            assert_int_equal(vw_aln_open(p, NULL, threads, 0, &a), 0);
+            assert_int_equal(vw_aln_index(a, NULL, &idx), 0);
+            seen_t want = {0, 0, NULL}, got = {0, 0, NULL};
+            iterator_reads(p, idx, sp, N_SP, &want);
+            int64_t n_read = -1;
+            assert_int_equal(vw_aln_walk(a, idx, sp, N_SP, NULL, &(vw_aln_reader_t){.read = seen_read, .ud = &got},
+                                         &n_read), 0);
+            assert_true(want.n > 10 * N_SP); /* (the spans are not mostly empty) */
+            assert_int_equal(got.n, want.n);
+            assert_int_equal(n_read, want.n);
+            assert_memory_equal(got.rec, want.rec, (size_t)want.n * sizeof(*want.rec));
+            free(want.rec);
+            free(got.rec);
+            hts_idx_destroy(idx);
+            assert_int_equal(vw_aln_close(a, 0), 0);
+        }
+    }
+    free(sp);
+    free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -410,6 +661,7 @@ int main(void)
         cmocka_unit_test(test_decoder_unplaced),
         cmocka_unit_test(test_decoder_handoff),
         cmocka_unit_test(test_walk_prep),
+        cmocka_unit_test(test_walk_chunks),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
