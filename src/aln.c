@@ -299,6 +299,21 @@ int vw_aln_check_stream_end(const vw_aln_t *a, int64_t n_done)
 #define AHEAD 16
 _Static_assert((AHEAD & (AHEAD - 1)) == 0, "AHEAD: a power of two (ring indices are masked)");
 
+/* What the index walk of a BAM knows of the records it has read on a
+ * contig: every record starting at a virtual offset in [lo, hi) lies on
+ * contig tid and ends at or before 'bound'.  A later span of that contig
+ * starting at or after 'bound' has no read there that htslib's iterator
+ * would hand on or stop at, so its chunks are read from hi on.  Spans a
+ * few kb apart share an index tile, whose linear-index offset starts
+ * every span's first chunk where the tile's first read is: without the
+ * zone each span would read (and inflate) again the blocks the one before
+ * it had read. */
+typedef struct {
+    int tid; /* -1: none */
+    hts_pos_t bound;
+    uint64_t lo, hi;
+} zone_t;
+
 typedef struct {
     vw_aln_t *a;
     const vw_aln_reader_t *rd;
@@ -316,6 +331,7 @@ typedef struct {
     int64_t n_reads;
     int last_tid;
     hts_pos_t last_pos;
+    zone_t zone;
 } walk_t;
 
 static inline bam1_t *ring_slot(walk_t *k)
@@ -330,8 +346,10 @@ static int ring_pop(walk_t *k, int span)
     return k->read(k->ud, k->b[i], span, k->w[i]);
 }
 
-/* Takes the record just read into ring_slot(). */
-static int ring_push(walk_t *k, int span)
+/* Takes the record just read into ring_slot().  Always inlined: left to
+ * the compiler, the index loop (read_chunks) grew past its limit and the
+ * call cost 13 instructions a record. */
+static inline __attribute__((always_inline)) int ring_push(walk_t *k, int span)
 {
     unsigned i = k->in & (AHEAD - 1);
     uint64_t w = 0;
@@ -610,8 +628,72 @@ static int walk_stream_mt(walk_t *k)
 static inline hts_pos_t read_end(const bam1_t *b)
 {
     const bam1_core_t *c = &b->core;
-    hts_pos_t rlen = c->flag & BAM_FUNMAP ? 0 : bam_cigar2rlen(c->n_cigar, bam_get_cigar(b));
+    hts_pos_t rlen = 0;
+    if (c->flag & BAM_FUNMAP) {
+        rlen = 0;
+    } else if (c->n_cigar == 1) { /* the usual read: one operation, no call */
+        uint32_t op = bam_get_cigar(b)[0];
+        rlen = bam_cigar_type(bam_cigar_op(op)) & 2 ? bam_cigar_oplen(op) : 0;
+    } else {
+        rlen = bam_cigar2rlen(c->n_cigar, bam_get_cigar(b));
+    }
     return c->pos + (rlen > 0 ? rlen : 1);
+}
+
+/* Moves the reader of 'fp' to virtual offset 'voff'.  bgzf_seek() always
+ * drops the block it has loaded, so a chunk starting in that very block
+ * (the next span's, on the same or the next contig, usually does) would
+ * inflate it a second time: when the block is still loaded, whole, and
+ * the reader is single-threaded, only the offset inside it moves (the file
+ * itself is already past the block, where the next block load expects
+ * it).  Returns 0 or -2 (htslib's read error code for a failed seek). */
+static int seek_chunk(BGZF *fp, uint64_t voff)
+{
+    int64_t addr = (int64_t)(voff >> 16);
+    int in_block = (int)(voff & 0xffff);
+    if (!fp->mt && fp->block_length > 0 && fp->block_address == addr && in_block < fp->block_length) {
+        fp->block_offset = in_block;
+        return 0;
+    }
+    return bgzf_seek(fp, (int64_t)voff, SEEK_SET) < 0 ? -2 : 0;
+}
+
+/* The first chunk of 'itr' to read and, in *from, where to start it: past
+ * the zone when the span may use it (on its contig, at or after its
+ * bound, its first chunk starting inside it), else at the first chunk,
+ * where a new zone starts.  Returns the chunk's index (n_off: nothing to
+ * read). */
+static int zone_start(zone_t *z, const hts_itr_t *itr, uint64_t *from)
+{
+    int i = 0;
+    *from = itr->off[0].u;
+    if (z->tid == itr->tid && itr->beg >= z->bound && z->lo <= *from && *from <= z->hi) {
+        while (i < itr->n_off && itr->off[i].v <= z->hi)
+            i++;
+        if (i == itr->n_off)
+            return i;
+        if (itr->off[i].u <= z->hi) {
+            *from = z->hi;
+            return i; /* the zone grows on from hi */
+        }
+        *from = itr->off[i].u;
+    }
+    *z = (zone_t){itr->tid, 0, *from, *from};
+    return i;
+}
+
+/* Takes the record just read, b, into the zone when it lies on the zone's
+ * contig and ends at or before next_beg; returns 1 then (the zone may
+ * grow on), else 0.  Out of line: the loop of read_chunks stays small for
+ * the files of one span a contig, where it is not called. */
+static __attribute__((noinline)) int zone_grow(zone_t *z, BGZF *fp, const bam1_t *b, hts_pos_t next_beg)
+{
+    if (b->core.tid != z->tid || read_end(b) > next_beg)
+        return 0;
+    z->hi = (uint64_t)bgzf_tell(fp);
+    if (next_beg > z->bound)
+        z->bound = next_beg;
+    return 1;
 }
 
 /* The reads of span s of a BAM through the chunks of its index query
@@ -621,27 +703,42 @@ static inline hts_pos_t read_end(const bam1_t *b)
  * offset; the query stops at a read on another contig or at or past the
  * span's end; a read ending at or before the span's start is skipped (its
  * end is needed only when it starts before the span).  The record check of
- * sam_read1 (contig ids within the header: else -3) is kept.  Returns the
- * last read result (-1: the span is done, < -1: read error) and sets *ret
- * to a hook's negative code. */
-static int read_chunks(walk_t *k, const hts_itr_t *itr, int s, int *ret)
+ * sam_read1 (contig ids within the header: else -3) is kept.  The part of
+ * the chunks inside the walk's zone is not read again; 'next_beg' (-1:
+ * none) is the start of the next span when it is on the same contig: the
+ * zone grows while the reads end at or before it.  Returns the last read
+ * result (-1: the span is done, < -1: read error) and sets *ret to a
+ * hook's negative code. */
+static int read_chunks(walk_t *k, const hts_itr_t *itr, int s, hts_pos_t next_beg, int *ret)
 {
     BGZF *fp = k->a->fp->fp.bgzf;
-    const int n_targets = k->a->h->n_targets, tid = itr->tid;
+    zone_t *z = &k->zone;
+    const uint32_t n_targets = (uint32_t)k->a->h->n_targets;
+    const int tid = itr->tid;
     const hts_pos_t beg = itr->beg, end = itr->end;
     if (itr->finished)
         return -1;
-    for (int i = 0; i < itr->n_off; i++) {
-        if ((i == 0 || itr->off[i - 1].v != itr->off[i].u) && bgzf_seek(fp, (int64_t)itr->off[i].u, SEEK_SET) < 0)
-            return -2; /* (htslib's code for a failed seek) */
+    uint64_t from;
+    int grow = next_beg >= 0;
+    const int first = zone_start(z, itr, &from);
+    for (int i = first; i < itr->n_off; i++) {
+        if (i == first || itr->off[i - 1].v != itr->off[i].u) {
+            uint64_t to = i == first ? from : itr->off[i].u;
+            grow &= to == z->hi; /* (a jump: the zone no longer follows the reads) */
+            if (seek_chunk(fp, to) < 0)
+                return -2;
+        }
         do {
             bam1_t *b = ring_slot(k);
             const bam1_core_t *c = &b->core;
             int r = bam_read1(fp, b);
             if (r < 0)
                 return r;
-            if (c->tid >= n_targets || c->tid < -1 || c->mtid >= n_targets || c->mtid < -1)
+            /* tid and mtid in [-1, n_targets): two unsigned tests */
+            if ((uint32_t)c->tid + 1 > n_targets || (uint32_t)c->mtid + 1 > n_targets)
                 return -3;
+            if (grow)
+                grow = zone_grow(z, fp, b, next_beg);
             if (c->tid != tid || c->pos >= end)
                 return -1;
             if (c->pos < beg && read_end(b) <= beg)
@@ -666,7 +763,8 @@ static int walk_index(walk_t *k, hts_idx_t *idx, const vw_aln_span_t *sp, int n_
             return VW_EFORMAT;
         }
         if (own && !itr->read_rest && !itr->multi) {
-            r = read_chunks(k, itr, s, &ret);
+            hts_pos_t next_beg = s + 1 < n_sp && sp[s + 1].tid == sp[s].tid ? sp[s + 1].beg : -1;
+            r = read_chunks(k, itr, s, next_beg, &ret);
         } else {
             while ((r = sam_itr_next(k->a->fp, itr, ring_slot(k))) >= 0) {
                 k->n_reads++;
@@ -706,6 +804,7 @@ int vw_aln_walk_prep(vw_aln_t *a, hts_idx_t *idx, const vw_aln_span_t *spans, in
     k.reference = reference;
     k.last_tid = -1;
     k.last_pos = -1;
+    k.zone.tid = -1;
     int rc = 0;
     for (int i = 0; i < AHEAD; i++)
         if (!(k.b[i] = bam_init1()))
