@@ -119,7 +119,11 @@ typedef struct {
  * coordinate order checked; unplaced reads at the end stop it; a BAM pipe's
  * end-of-file marker checked) and 'idx', 'spans' are not used; else the
  * reads overlapping each of the n spans in turn through 'idx' (a read
- * overlapping two spans is given twice).  Logs on failure.  Returns 0, a
+ * overlapping two spans is given twice; the reads, spans and order of
+ * htslib's iterator).  A BAM's sorted spans on a contig are read on from
+ * where the span before stopped, so that a BGZF block is inflated again
+ * only for a read reaching from before that point into the next span, or
+ * with decompression threads.  Logs on failure.  Returns 0, a
  * hook's negative code, -ENOMEM, or VW_EFORMAT (unsorted, truncated or
  * corrupt input); *ret_n (may be NULL) is set to the number of records
  * read. */
