@@ -467,8 +467,9 @@ static uint32_t edge_rand(uint32_t n)
 
 /* Writes the edge BAM (read i named "e<i>" in file order) with small BGZF
  * blocks (flushed every few reads, so that spans kb apart share blocks and
- * chunks) and its index; returns the reads in *ret (caller frees). */
-static int write_edge_bam(const char *path, edge_read_t **ret)
+ * chunks) and its index (min_shift 0: BAI, else CSI); returns the reads in
+ * *ret (caller frees). */
+static int write_edge_bam(const char *path, int min_shift, edge_read_t **ret)
 {
     int n = 0, cap = 20000;
     edge_read_t *r = malloc((size_t)cap * sizeof(*r));
@@ -523,7 +524,7 @@ static int write_edge_bam(const char *path, edge_read_t **ret)
     bam_destroy1(b);
     sam_hdr_destroy(h);
     assert_int_equal(sam_close(fp), 0);
-    assert_int_equal(sam_index_build(path, 0), 0);
+    assert_int_equal(sam_index_build(path, min_shift), 0);
     *ret = r;
     return n;
 }
@@ -604,14 +605,14 @@ static void iterator_reads(const char *path, hts_idx_t *idx, const vw_aln_span_t
  * iterator gives, span by span in the same order (a read overlapping
  * two spans twice), on spans whose edges are reads' starts and ends, in
  * file order and shuffled (seeks back into the loaded block and past it),
- * single- and multi-threaded decompression. */
-static void test_walk_chunks(void **state)
+ * single- and multi-threaded decompression; BAM 'name' indexed with
+ * 'min_shift' (see write_edge_bam). */
+static void walk_chunks_check(const char *name, int min_shift)
 {
-    (void)state;
     char p[256];
-    snprintf(p, sizeof p, "%s/edges.bam", dir);
+    snprintf(p, sizeof p, "%s/%s", dir, name);
     edge_read_t *r = NULL;
-    int n = write_edge_bam(p, &r);
+    int n = write_edge_bam(p, min_shift, &r);
     enum { N_SP = 400 };
     vw_aln_span_t *sp = malloc(N_SP * sizeof(*sp));
     assert_non_null(sp);
@@ -649,6 +650,13 @@ static void test_walk_chunks(void **state)
     }
     free(sp);
     free(r);
+}
+
+static void test_walk_chunks(void **state)
+{
+    (void)state;
+    walk_chunks_check("edges.bam", 0);
+    walk_chunks_check("edges_csi.bam", 14);
 }
 
 int main(void)
