@@ -682,20 +682,6 @@ static int zone_start(zone_t *z, const hts_itr_t *itr, uint64_t *from)
     return i;
 }
 
-/* Takes the record just read, b, into the zone when it lies on the zone's
- * contig and ends at or before next_beg; returns 1 then (the zone may
- * grow on), else 0.  Out of line: the loop of read_chunks stays small for
- * the files of one span a contig, where it is not called. */
-static __attribute__((noinline)) int zone_grow(zone_t *z, BGZF *fp, const bam1_t *b, hts_pos_t next_beg)
-{
-    if (b->core.tid != z->tid || read_end(b) > next_beg)
-        return 0;
-    z->hi = (uint64_t)bgzf_tell(fp);
-    if (next_beg > z->bound)
-        z->bound = next_beg;
-    return 1;
-}
-
 /* The reads of span s of a BAM through the chunks of its index query
  * 'itr', with the tests of htslib's iterator (hts_itr_next, htslib 1.16)
  * but without its per-record overhead: a chunk is read from its start
@@ -721,6 +707,8 @@ static int read_chunks(walk_t *k, const hts_itr_t *itr, int s, hts_pos_t next_be
     uint64_t from;
     int grow = next_beg >= 0;
     const int first = zone_start(z, itr, &from);
+    if (grow && next_beg > z->bound)
+        z->bound = next_beg; /* (before any record is taken: a bound too high only keeps spans out) */
     for (int i = first; i < itr->n_off; i++) {
         if (i == first || itr->off[i - 1].v != itr->off[i].u) {
             uint64_t to = i == first ? from : itr->off[i].u;
@@ -737,8 +725,10 @@ static int read_chunks(walk_t *k, const hts_itr_t *itr, int s, hts_pos_t next_be
             /* tid and mtid in [-1, n_targets): two unsigned tests */
             if ((uint32_t)c->tid + 1 > n_targets || (uint32_t)c->mtid + 1 > n_targets)
                 return -3;
-            if (grow)
-                grow = zone_grow(z, fp, b, next_beg);
+            if (grow) { /* the zone takes the record, or grows no more in this span */
+                if ((grow = c->tid == tid && read_end(b) <= next_beg))
+                    z->hi = (uint64_t)bgzf_tell(fp);
+            }
             if (c->tid != tid || c->pos >= end)
                 return -1;
             if (c->pos < beg && read_end(b) <= beg)
