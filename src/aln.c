@@ -629,9 +629,9 @@ static inline hts_pos_t read_end(const bam1_t *b)
 {
     const bam1_core_t *c = &b->core;
     hts_pos_t rlen = 0;
-    if (c->flag & BAM_FUNMAP) {
-        rlen = 0;
-    } else if (c->n_cigar == 1) { /* the usual read: one operation, no call */
+    if (c->flag & BAM_FUNMAP)
+        return c->pos + 1;
+    if (c->n_cigar == 1) { /* the usual read: one operation, no call */
         uint32_t op = bam_get_cigar(b)[0];
         rlen = bam_cigar_type(bam_cigar_op(op)) & 2 ? bam_cigar_oplen(op) : 0;
     } else {
