@@ -334,7 +334,7 @@ static inline int filtered_out(const bam1_core_t *c, const vw_count_opt_t *o)
 }
 
 /* Handles one read against bound targets [lo, hi); h is count_name_hash() of
- * its name when count_hash_early(b) (else 0: hashed here if needed).
+ * its name, or 0 when not hashed yet (hashed here if needed: count_priv.h).
  * The read has passed hook_prepare (count_loop.c), the walk's first look
  * at every read: it lies on a contig with targets, and the read filters
  * keep it, unless it is a duplicate the molecule unit counts as left out. */
@@ -383,14 +383,11 @@ int count_process(engine_t *e, const bam1_t *b, int lo, int hi, uint64_t h)
     if (o->unit == VW_UNIT_READ || !is_paired_here(b))
         return count_commit(e, e->obs, e->n_obs, NULL, 0, fl);
     hts_pos_t pos = c->pos, mpos = c->mpos;
-    int hashed = hash_early_at(pos, mpos, c->l_qseq);
     /* a read whose mate starts after it comes first (may_find_mate); the
      * general path (tests) looks every paired read up */
     if (e->tab_n > 0 && (mpos <= pos || __builtin_expect(count_general_only, 0))) {
-        if (!hashed) {
+        if (h == 0)
             h = count_read_hash(b);
-            hashed = 1;
-        }
         long k = count_tab_find(e, bam_get_qname(b), h);
         if (k >= 0) {
             int idx = e->tab[k].idx;
@@ -410,7 +407,7 @@ int count_process(engine_t *e, const bam1_t *b, int lo, int hi, uint64_t h)
             k++;
         if (k > 0 && (ret = count_commit(e, e->obs, k, NULL, 0, fl)) < 0)
             return ret;
-        if (n > k && !hashed) /* a read whose mate starts past its length (rare) */
+        if (n > k && h == 0)
             h = count_read_hash(b);
         return n > k ? count_pend_add(e, b, fl, h, e->obs + k, n - k) : 0;
     }

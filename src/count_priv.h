@@ -203,19 +203,20 @@ static inline int may_find_mate(const bam1_t *b)
     return is_paired_here(b) && b->core.mpos <= b->core.pos;
 }
 
-/* Whether the walk's first look (count_loop.c prepare_read, on the decoding
- * thread when it is ahead) hashes the read's name: the reads that look
- * their mate up, and those that will likely wait (the mate starts within
- * the read's length); count_process hashes the others when they come to
+/* The name hashes handed from the walk's first look (count_loop.c
+ * prepare_read) to count_process: 0 means "not hashed yet" (count_process
+ * hashes the read when it needs the hash; a name whose hash is 0 is only
+ * hashed twice).  With a decoding thread the first look, on that thread
+ * when it is ahead, hashes the reads that look their mate up and those
+ * that will likely wait (the mate starts within the read's length:
+ * count_hash_early), which balances the two threads; with none, it hashes
+ * only the reads whose table slot the look-ahead prefetches (those that
+ * may find their mate waiting), and count_process the reads that come to
  * wait.  Which reads are hashed early changes no result. */
-/* (count_hash_early for a paired read at pos, its mate at mpos) */
-static inline int hash_early_at(hts_pos_t pos, hts_pos_t mpos, int l_qseq)
-{
-    return mpos <= pos || mpos - pos < l_qseq;
-}
 static inline int count_hash_early(const bam1_t *b)
 {
-    return is_paired_here(b) && hash_early_at(b->core.pos, b->core.mpos, b->core.l_qseq);
+    const bam1_core_t *c = &b->core;
+    return is_paired_here(b) && (c->mpos <= c->pos || c->mpos - c->pos < c->l_qseq);
 }
 
 /* count_tally.c */
