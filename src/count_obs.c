@@ -261,13 +261,17 @@ static int observe_read(engine_t *e, const bam1_t *b, int q0, hts_pos_t *ret_end
     e->n_obs = 0;
     /* first target with span_beg >= pos: a cursor that only moves forward
      * while reads come in position order within one range [lo, hi) */
-    if (lo != e->cur_lo || hi != e->cur_hi || (e->cur > lo && e->bt[e->cur - 1].span_beg >= pos)) {
+    if (lo != e->cur_lo || hi != e->cur_hi || e->cur_prev >= pos) {
         e->cur_lo = lo;
         e->cur_hi = hi;
         e->cur = lo;
+        e->cur_prev = -1;
+        e->cur_next = lo < hi ? e->bt[lo].span_beg : HTS_POS_MAX;
     }
-    while (e->cur < hi && e->bt[e->cur].span_beg < pos)
-        e->cur++;
+    while (e->cur_next < pos) {
+        e->cur_prev = e->cur_next;
+        e->cur_next = ++e->cur < hi ? e->bt[e->cur].span_beg : HTS_POS_MAX;
+    }
     int l = e->cur;
     /* a read observes each target once: room for all of them here, so
      * that no observation checks for room */
@@ -301,10 +305,11 @@ static int observe_read(engine_t *e, const bam1_t *b, int q0, hts_pos_t *ret_end
 /* What becomes of a read                                             */
 
 
+/* The fragment length of a read that is_paired_here(), 0 when unknown. */
 static int fraglen_of(const bam1_t *b)
 {
     const bam1_core_t *c = &b->core;
-    if (!is_paired_here(b) || c->isize == 0)
+    if (c->isize == 0)
         return 0;
     /* isize is a 64-bit field: a hostile SAM may hold INT64_MIN, whose negation overflows */
     if (c->isize <= -(int64_t)INT32_MAX || c->isize >= INT32_MAX)
@@ -379,8 +384,8 @@ int count_process(engine_t *e, const bam1_t *b, int lo, int hi, uint64_t h)
     e->out->n_informative += e->n_obs;
     if (o->unit == VW_UNIT_MOLECULE && e->consensus == 0)
         return count_mol_add(e, b);
-    int fl = fraglen_of(b);
-    if (o->unit == VW_UNIT_READ || !is_paired_here(b))
+    int paired = is_paired_here(b), fl = paired ? fraglen_of(b) : 0;
+    if (o->unit == VW_UNIT_READ || !paired)
         return count_commit(e, e->obs, e->n_obs, NULL, 0, fl);
     hts_pos_t pos = c->pos, mpos = c->mpos;
     /* a read whose mate starts after it comes first (may_find_mate); the

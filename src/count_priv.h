@@ -158,6 +158,8 @@ typedef struct {
     hts_pos_t over_pos;
     hts_pos_t *span_beg; /* per target index: the first reference position a read must cover */
     int cur_lo, cur_hi, cur; /* reads come in position order: first bound target with span_beg >= pos */
+    hts_pos_t cur_prev, cur_next; /* span_beg of the bound targets cur - 1 and cur (-1 and HTS_POS_MAX
+                                   * past the range's ends): a read tests the cursor without a lookup */
     int cur_qoff;      /* the read being observed: its query offset when aligned in one block, else -1 */
     /* scratch */
     obs_t *obs;
