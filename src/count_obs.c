@@ -226,9 +226,7 @@ static inline int observe_block(engine_t *e, const uint8_t *seq, const uint8_t *
         int bq = qual[qp];
         if (bq < min_bq)
             continue;
-        int nib = bam_seqi(seq, qp);
-        uint32_t code = nib == bt->ref_nib ? CODE_REF : nib == bt->alt_nib ? CODE_ALT : (uint32_t)(CODE_BASE0 + nib);
-        o[n++] = (obs_t){bt->ti, code, (uint8_t)bq, (uint8_t)rev, (uint8_t)mq, fam};
+        o[n++] = (obs_t){bt->ti, bt->code[bam_seqi(seq, qp)], (uint8_t)bq, (uint8_t)rev, (uint8_t)mq, fam};
     }
     e->n_obs = n;
     return i;

@@ -106,8 +106,17 @@ typedef struct {
     int32_t tid;
     hts_pos_t span_beg, span_end; /* reference span the read must cover */
     uint8_t snv;       /* 1: an SNV, whose allele a read in one block gives without a CIGAR walk */
-    uint8_t ref_nib, alt_nib; /* SNV: the 4-bit BAM codes of REF and ALT (16: no code spells it) */
+    uint8_t code[16];  /* SNV: the allele code (CODE_*) of each 4-bit BAM base (count_bound_codes) */
 } bound_t;
+
+/* Fills b->code for an SNV whose REF and ALT have the 4-bit BAM codes
+ * ref_nib and alt_nib (16: no code spells it): a read's base is then
+ * classified by one lookup. */
+static inline void count_bound_codes(bound_t *b, int ref_nib, int alt_nib)
+{
+    for (int nib = 0; nib < 16; nib++)
+        b->code[nib] = (uint8_t)(nib == ref_nib ? CODE_REF : nib == alt_nib ? CODE_ALT : CODE_BASE0 + nib);
+}
 
 /* A region read through the index: its bound targets [lo, hi) and
  * self-background windows [sw_lo, sw_hi). */
