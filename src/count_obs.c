@@ -213,23 +213,21 @@ static int observe(engine_t *e, const bam1_t *b, const bound_t *bt, int rev, int
 static inline int observe_block(engine_t *e, const uint8_t *seq, const uint8_t *qual, int i, int hi, hts_pos_t end,
                                 hts_pos_t base, int rev, int mq)
 {
-    const bound_t *bts = e->bt;
+    const bound_t *bt = e->bt + i, *bt_hi = e->bt + hi;
     const int min_bq = e->opt->min_bq;
     const uint8_t fam = e->cur_fam;
-    obs_t *o = e->obs;
-    int n = e->n_obs;
-    for (; i < hi; i++) {
-        const bound_t *bt = &bts[i];
+    obs_t *o = e->obs + e->n_obs;
+    for (; bt < bt_hi; bt++) {
         if (bt->span_beg >= end || !bt->snv)
             break;
         int qp = (int)(bt->span_beg - base);
         int bq = qual[qp];
         if (bq < min_bq)
             continue;
-        o[n++] = (obs_t){bt->ti, bt->code[bam_seqi(seq, qp)], (uint8_t)bq, (uint8_t)rev, (uint8_t)mq, fam};
+        *o++ = (obs_t){bt->ti, bt->code[bam_seqi(seq, qp)], (uint8_t)bq, (uint8_t)rev, (uint8_t)mq, fam};
     }
-    e->n_obs = n;
-    return i;
+    e->n_obs = (int)(o - e->obs);
+    return (int)(bt - e->bt);
 }
 
 /* The observations of read 'b' (reference end 'end') at bound targets
