@@ -382,7 +382,7 @@ int count_process(engine_t *e, const bam1_t *b, int lo, int hi, uint64_t h)
         return count_mol_add(e, b);
     int paired = is_paired_here(b), fl = paired ? fraglen_of(b) : 0;
     if (o->unit == VW_UNIT_READ || !paired)
-        return count_commit(e, e->obs, e->n_obs, NULL, 0, fl);
+        return count_commit_one(e, e->obs, e->n_obs, fl);
     hts_pos_t pos = c->pos, mpos = c->mpos;
     /* a read whose mate starts after it comes first (may_find_mate); the
      * general path (tests) looks every paired read up */
@@ -406,11 +406,11 @@ int count_process(engine_t *e, const bam1_t *b, int lo, int hi, uint64_t h)
         int k = 0, n = e->n_obs;
         while (k < n && e->span_beg[e->obs[k].ti] < mpos)
             k++;
-        if (k > 0 && (ret = count_commit(e, e->obs, k, NULL, 0, fl)) < 0)
+        if (k > 0 && (ret = count_commit_one(e, e->obs, k, fl)) < 0)
             return ret;
         if (n > k && h == 0)
             h = count_read_hash(b);
         return n > k ? count_pend_add(e, b, fl, h, e->obs + k, n - k) : 0;
     }
-    return count_commit(e, e->obs, e->n_obs, NULL, 0, fl);
+    return count_commit_one(e, e->obs, e->n_obs, fl);
 }

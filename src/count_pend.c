@@ -119,7 +119,7 @@ static int flush_bucket(engine_t *e, int slot)
         pend_t *q = POOL(e, idx);
         int next = q->next;
         if (q->alive) {
-            int ret = count_commit(e, q->obs, q->n_obs, NULL, 0, q->fraglen);
+            int ret = count_commit_one(e, q->obs, q->n_obs, q->fraglen);
             if (ret < 0)
                 return ret;
         }
@@ -358,7 +358,7 @@ static int spill_reload(engine_t *e, hts_pos_t pos)
         spill_run_t *r = &e->runs[i];
         while (ret == 0 && r->have && r->rec.mpos <= pos) {
             if (r->rec.mpos < pos || pos == HTS_POS_MAX)
-                ret = count_commit(e, r->obs, r->rec.n_obs, NULL, 0, r->rec.fraglen);
+                ret = count_commit_one(e, r->obs, r->rec.n_obs, r->rec.fraglen);
             else
                 ret = pend_insert(e, r->name.s, r->rec.name_len, r->rec.name_len + 1, r->rec.mpos, r->rec.tid, r->rec.fraglen,
                                   r->rec.hash, r->obs, r->rec.n_obs);

@@ -232,6 +232,9 @@ static inline int count_hash_early(const bam1_t *b)
 
 /* count_tally.c */
 int count_commit(engine_t *e, const obs_t *a, int na, const obs_t *b, int nb, int fraglen);
+/* count_commit(e, a, na, NULL, 0, fraglen): one read alone (a call with
+ * the setup of one read's tally only, not the merge's). */
+int count_commit_one(engine_t *e, const obs_t *a, int na, int fraglen);
 int count_mol_init(engine_t *e);
 void count_mol_free(engine_t *e);
 int count_mol_flush(engine_t *e, int tid, hts_pos_t pos);

@@ -178,19 +178,23 @@ static int tally_same(engine_t *e, const obs_t *a, const obs_t *b, int n, int fr
     return i;
 }
 
+int count_commit_one(engine_t *e, const obs_t *a, int na, int fraglen)
+{
+    if (__builtin_expect(e->consensus != 1, 1) && fraglen > 0)
+        return tally_read(e, a, na, fraglen);
+    for (int i = 0; i < na; i++)
+        if (tally(e, &a[i], fraglen) < 0)
+            return -ENOMEM;
+    return 0;
+}
+
 /* Counts a fragment from the observations of one or two reads (of one
  * contig), each in the order of the bound targets. */
 int count_commit(engine_t *e, const obs_t *a, int na, const obs_t *b, int nb, int fraglen)
 {
     int i = 0, j = 0;
-    if (nb == 0) { /* one read alone (the loop below, without its merge tests) */
-        if (__builtin_expect(e->consensus != 1, 1) && fraglen > 0)
-            return tally_read(e, a, na, fraglen);
-        for (; i < na; i++)
-            if (tally(e, &a[i], fraglen) < 0)
-                return -ENOMEM;
-        return 0;
-    }
+    if (nb == 0) /* one read alone (the loop below, without its merge tests) */
+        return count_commit_one(e, a, na, fraglen);
     /* the mates' common first targets, then the rest of the mate that
      * observes more when the other has none left (as the loop below
      * would take them; the general path takes them all there) */
