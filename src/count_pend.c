@@ -19,23 +19,6 @@ uint64_t count_name_hash(const char *s)
     return count_name_hash_n(s, strlen(s));
 }
 
-/* Slot of 'name' in the table, or -1: the slot's 32 bits of the hash,
- * then the record's 64, then the name itself decide. */
-long count_tab_find(const engine_t *e, const char *name, uint64_t h)
-{
-    size_t i = h & e->tab_mask;
-    uint32_t h32 = (uint32_t)h;
-    while (e->tab[i].idx >= 0) {
-        if (e->tab[i].h == h32) {
-            const pend_t *p = POOL(e, e->tab[i].idx);
-            if (p->hash == h && strcmp(pend_name(p), name) == 0)
-                return (long)i;
-        }
-        i = (i + 1) & e->tab_mask;
-    }
-    return -1;
-}
-
 void count_tab_delete(engine_t *e, size_t i)
 {
     size_t j = i;

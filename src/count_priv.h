@@ -321,7 +321,23 @@ static inline uint64_t count_read_hash(const bam1_t *b)
 {
     return count_name_hash_n(bam_get_qname(b), count_qname_len(b));
 }
-long count_tab_find(const engine_t *e, const char *name, uint64_t h);
+/* Slot of 'name' (h: its count_name_hash) in the table, or -1: the slot's
+ * 32 bits of the hash, then the record's 64, then the name itself decide.
+ * Inline: the lookup of a read's mate. */
+static inline long count_tab_find(const engine_t *e, const char *name, uint64_t h)
+{
+    size_t i = h & e->tab_mask;
+    uint32_t h32 = (uint32_t)h;
+    while (e->tab[i].idx >= 0) {
+        if (e->tab[i].h == h32) {
+            const pend_t *p = POOL(e, e->tab[i].idx);
+            if (p->hash == h && strcmp(pend_name(p), name) == 0)
+                return (long)i;
+        }
+        i = (i + 1) & e->tab_mask;
+    }
+    return -1;
+}
 void count_tab_delete(engine_t *e, size_t i);
 int count_flush_pending(engine_t *e, int tid, hts_pos_t pos);
 /* Read b (h: count_name_hash() of its name) waits for its mate with
