@@ -407,6 +407,31 @@ static inline void add_one_block(const bam1_t *b, vw_selfwin_t *w, const vw_self
     }
 }
 
+/* vw_selfbg_add_parsed() of any read, from a search of the window the
+ * read starts in.  Out of line: the usual read does not come here, and
+ * does not pay for its registers. */
+static __attribute__((noinline)) void add_searched(const bam1_t *b, vw_selfwin_t *w, int n, int *cur, int min_bq,
+                                                   int q0, hts_pos_t re)
+{
+    const bam1_core_t *c = &b->core;
+    const uint8_t *seq = bam_get_seq(b), *qual = seq + ((c->l_qseq + 1) >> 1);
+    vw_selfwin_t *wk = w + *cur, *we = w + n;
+    while (wk < we && (wk->tid < c->tid || (wk->tid == c->tid && wk->end <= c->pos)))
+        wk++;
+    *cur = (int)(wk - w);
+    /* SEQ '*' has no base; QUAL '*' (stored 0xff) has quality 0, below any
+     * -Q but 0; no quality reaches -Q 256 */
+    if (wk == we || wk->tid != c->tid || c->l_qseq == 0 || min_bq > 255)
+        return;
+    if (min_bq > 0 && qual[0] == 0xff)
+        return;
+    int minq = min_bq > 0 ? min_bq : 0;
+    if (q0 < 0)
+        add_cigar(b, wk, (int)(we - wk), 0, seq, qual, minq);
+    else
+        add_one_block(b, wk, we, seq, qual, q0, re, minq);
+}
+
 /* A read in one block (nearly all) goes straight to the windows its block
  * meets (add_one_block); any other takes the general walk of its CIGAR
  * (add_cigar).  The usual read at depth, one block that meets no window
@@ -433,21 +458,7 @@ void vw_selfbg_add_parsed(const bam1_t *b, vw_selfwin_t *w, int n, int *cur, int
             return;
         }
     }
-    vw_selfwin_t *wk = w + *cur, *we = w + n;
-    while (wk < we && (wk->tid < c->tid || (wk->tid == c->tid && wk->end <= c->pos)))
-        wk++;
-    *cur = (int)(wk - w);
-    /* SEQ '*' has no base; QUAL '*' (stored 0xff) has quality 0, below any
-     * -Q but 0; no quality reaches -Q 256 */
-    if (wk == we || wk->tid != c->tid || c->l_qseq == 0 || min_bq > 255)
-        return;
-    if (min_bq > 0 && qual[0] == 0xff)
-        return;
-    int minq = min_bq > 0 ? min_bq : 0;
-    if (q0 < 0)
-        add_cigar(b, wk, (int)(we - wk), 0, seq, qual, minq);
-    else
-        add_one_block(b, wk, we, seq, qual, q0, re, minq);
+    add_searched(b, w, n, cur, min_bq, q0, re);
 }
 
 void vw_selfbg_add_read(const bam1_t *b, vw_selfwin_t *w, int n, int *cur, int min_bq)
