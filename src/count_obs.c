@@ -284,15 +284,16 @@ static int observe_read(engine_t *e, const bam1_t *b, int q0, hts_pos_t *ret_end
         rev = !rev;
     int mq = b->core.qual;
     /* an unmapped read's end is pos + 1 (bam_endpos()), whatever its CIGAR */
-    e->cur_qoff = __builtin_expect(count_general_only, 0) || (flag & BAM_FUNMAP) ? -1 : q0;
-    if (e->cur_qoff < 0)
+    int qoff = __builtin_expect(count_general_only, 0) || (flag & BAM_FUNMAP) ? -1 : q0;
+    e->cur_qoff = qoff; /* (for observe) */
+    if (qoff < 0)
         end = bam_endpos(b);
     *ret_end = end;
     /* the usual read: one block inside its sequence, qualities present, not
      * a duplex consensus with per-base depths */
     const uint8_t *seq = bam_get_seq(b), *qual = bam_get_qual(b);
-    if (e->cur_qoff >= 0 && end - pos + e->cur_qoff <= b->core.l_qseq && qual[0] != 0xff && !(e->cur_ad && e->cur_bd))
-        l = observe_block(e, seq, qual, l, hi, end, pos - e->cur_qoff, rev, mq);
+    if (qoff >= 0 && end - pos + qoff <= b->core.l_qseq && qual[0] != 0xff && !(e->cur_ad && e->cur_bd))
+        l = observe_block(e, seq, qual, l, hi, end, pos - qoff, rev, mq);
     return l < hi && e->bt[l].span_beg < end ? observe_rest(e, b, l, hi, end, rev, mq) : 0;
 }
 
