@@ -27,6 +27,7 @@
 #include <htslib/sam.h>
 
 #include "vw_test.h"
+#include "vw_test_bam.h"
 #include "vafwatch/catalogue.h"
 #include "vafwatch/count.h"
 #include "vafwatch/log.h"
@@ -182,32 +183,17 @@ static void write_bam(int n_pairs)
         }
     }
     qsort(r, (size_t)n, sizeof(*r), rec_cmp);
-    char sam[640];
-    snprintf(sam, sizeof sam, "%s/r.sam", dir);
-    FILE *fp = fopen(sam, "w");
-    assert_non_null(fp);
-    fprintf(fp, "@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:c1\tLN:%d\n@SQ\tSN:c2\tLN:%d\n", LEN1, LEN2);
+    kstring_t header = {0, 0, NULL}, reads = {0, 0, NULL};
+    ksprintf(&header, "@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:c1\tLN:%d\n@SQ\tSN:c2\tLN:%d\n", LEN1, LEN2);
     for (int i = 0; i < n; i++) {
-        fprintf(fp, "%s\n", r[i].line);
+        kputs(r[i].line, &reads);
+        kputc('\n', &reads);
         free(r[i].line);
     }
-    fclose(fp);
     free(r);
-    samFile *in = sam_open(sam, "r"), *out = sam_open(bam_path, "wb");
-    assert_non_null(in);
-    assert_non_null(out);
-    sam_hdr_t *h = sam_hdr_read(in);
-    assert_non_null(h);
-    assert_int_equal(sam_hdr_write(out, h), 0);
-    bam1_t *b = bam_init1();
-    while (sam_read1(in, h, b) >= 0)
-        assert_true(sam_write1(out, h, b) >= 0);
-    bam_destroy1(b);
-    sam_hdr_destroy(h);
-    assert_int_equal(sam_close(in), 0);
-    assert_int_equal(sam_close(out), 0);
-    assert_int_equal(sam_index_build(bam_path, 0), 0);
-    unlink(sam);
+    vw_test_sam_to_bam(header.s, reads.s, bam_path, 1);
+    free(header.s);
+    free(reads.s);
 }
 
 /* Targets: SNVs every 37 bp on c1 and every 53 bp on c2 (REF from the
@@ -249,10 +235,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    char bai[640];
-    snprintf(bai, sizeof bai, "%s.bai", bam_path);
-    unlink(bai);
-    unlink(bam_path);
+    vw_test_rm_bam(bam_path);
     unlink(tsv);
     rmdir(dir);
     return 0;

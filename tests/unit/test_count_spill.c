@@ -33,6 +33,7 @@
 #include <htslib/sam.h>
 
 #include "vw_test.h"
+#include "vw_test_bam.h"
 #include "vafwatch/catalogue.h"
 #include "vafwatch/count.h"
 #include "vafwatch/log.h"
@@ -126,38 +127,18 @@ static int setup(void **state)
         return -1;
     vw_log_set_level(VW_LOG_ERROR);
     kstring_t ks = {0, 0, NULL};
-    kputs("@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:sim1\tLN:3000\n@SQ\tSN:sim2\tLN:3000\n", &ks);
     contig_pairs(&ks, "sim1", 1);
     contig_pairs(&ks, "sim2", 0);
-    char sam[600];
-    snprintf(sam, sizeof sam, "%s/pairs.sam", dir);
     snprintf(bam_path, sizeof bam_path, "%s/pairs.bam", dir);
     snprintf(tsv, sizeof tsv, "%s/targets.tsv", dir);
-    FILE *fp = fopen(sam, "w");
-    if (!fp)
-        return -1;
-    fputs(ks.s, fp);
-    fclose(fp);
+    vw_test_sam_to_bam("@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:sim1\tLN:3000\n@SQ\tSN:sim2\tLN:3000\n", ks.s,
+                       bam_path, 1);
     free(ks.s);
-    if (!(fp = fopen(tsv, "w")))
+    FILE *fp = fopen(tsv, "w");
+    if (!fp)
         return -1;
     fprintf(fp, "chrom\tpos\tref\talt\tid\nsim1\t%d\tC\tT\tone\nsim2\t%d\tC\tT\ttwo\n", SITE, SITE);
     fclose(fp);
-    samFile *in = sam_open(sam, "r"), *out = sam_open(bam_path, "wb");
-    if (!in || !out)
-        return -1;
-    sam_hdr_t *h = sam_hdr_read(in);
-    if (!h || sam_hdr_write(out, h) < 0)
-        return -1;
-    bam1_t *b = bam_init1();
-    while (sam_read1(in, h, b) >= 0)
-        if (sam_write1(out, h, b) < 0)
-            return -1;
-    bam_destroy1(b);
-    sam_hdr_destroy(h);
-    if (sam_close(in) != 0 || sam_close(out) != 0 || sam_index_build(bam_path, 0) != 0)
-        return -1;
-    unlink(sam);
     return 0;
 }
 

@@ -1,0 +1,25 @@
+/* vw_test_bam.h -- alignment fixtures shared by the unit tests
+ * (tests/unit/vw_test_bam.c, linked into every unit test): SAM text to an
+ * indexed BAM, and two evidence counts compared field by field.  Failures
+ * are cmocka assertions: the helpers return only when they succeeded. */
+#ifndef VW_TEST_BAM_H
+#define VW_TEST_BAM_H
+
+#include "vafwatch/count.h"
+
+/* Writes 'header' then 'reads' (SAM text, either may be NULL; a part that
+ * does not end in a newline gets one) to "<bam>.sam", converts it to the
+ * BAM file 'bam' with htslib, indexes it (bam.bai) when 'index' is
+ * non-zero, and removes the SAM file.  The records are copied as they
+ * are: sorting them is the caller's. */
+void vw_test_sam_to_bam(const char *header, const char *reads, const char *bam, int index);
+
+/* Removes 'bam' and its index bam.bai (either may be absent). */
+void vw_test_rm_bam(const char *bam);
+
+/* Asserts that two targets' counts are equal: depth, the allele counts,
+ * discordant, the strands, the ALT quality sums and both fragment-length
+ * histograms (present in both or in neither, and then equal). */
+void vw_test_assert_count_equal(const vw_count_t *a, const vw_count_t *b);
+
+#endif
