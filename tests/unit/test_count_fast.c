@@ -241,35 +241,14 @@ static int teardown(void **state)
     return 0;
 }
 
-static void assert_hist_equal(const uint32_t *a, const uint32_t *b)
-{
-    assert_true((a == NULL) == (b == NULL));
-    if (a)
-        assert_memory_equal(a, b, VW_FRAGLEN_BINS * sizeof(uint32_t));
-}
-
 static void assert_counts_equal(const vw_sample_counts_t *x, const vw_sample_counts_t *y)
 {
     assert_int_equal(x->n, y->n);
     assert_int_equal(x->n_reads, y->n_reads);
     assert_int_equal(x->n_used, y->n_used);
     assert_int_equal(x->n_informative, y->n_informative);
-    for (int i = 0; i < x->n; i++) {
-        const vw_count_t *a = &x->c[i], *b = &y->c[i];
-        assert_int_equal(a->depth, b->depth);
-        assert_int_equal(a->ref, b->ref);
-        assert_int_equal(a->alt, b->alt);
-        assert_int_equal(a->other, b->other);
-        assert_int_equal(a->discordant, b->discordant);
-        assert_int_equal(a->ref_fwd, b->ref_fwd);
-        assert_int_equal(a->ref_rev, b->ref_rev);
-        assert_int_equal(a->alt_fwd, b->alt_fwd);
-        assert_int_equal(a->alt_rev, b->alt_rev);
-        assert_int_equal(a->alt_bq_sum, b->alt_bq_sum);
-        assert_int_equal(a->alt_mq_sum, b->alt_mq_sum);
-        assert_hist_equal(a->fl_ref, b->fl_ref);
-        assert_hist_equal(a->fl_alt, b->fl_alt);
-    }
+    for (int i = 0; i < x->n; i++)
+        vw_test_assert_count_equal(&x->c[i], &y->c[i]);
     assert_int_equal(x->have_self, y->have_self);
     assert_memory_equal(&x->self, &y->self, sizeof(x->self));
 }

@@ -169,30 +169,6 @@ static vw_sample_counts_t *count(const vw_targets_t *ts, int stream, size_t boun
     return s;
 }
 
-static void assert_hist_equal(const uint32_t *a, const uint32_t *b)
-{
-    assert_int_equal(a == NULL, b == NULL);
-    if (a)
-        assert_memory_equal(a, b, VW_FRAGLEN_BINS * sizeof(uint32_t));
-}
-
-static void assert_counts_equal(const vw_count_t *a, const vw_count_t *b)
-{
-    assert_int_equal(a->depth, b->depth);
-    assert_int_equal(a->ref, b->ref);
-    assert_int_equal(a->alt, b->alt);
-    assert_int_equal(a->other, b->other);
-    assert_int_equal(a->discordant, b->discordant);
-    assert_int_equal(a->ref_fwd, b->ref_fwd);
-    assert_int_equal(a->ref_rev, b->ref_rev);
-    assert_int_equal(a->alt_fwd, b->alt_fwd);
-    assert_int_equal(a->alt_rev, b->alt_rev);
-    assert_int_equal(a->alt_bq_sum, b->alt_bq_sum);
-    assert_int_equal(a->alt_mq_sum, b->alt_mq_sum);
-    assert_hist_equal(a->fl_ref, b->fl_ref);
-    assert_hist_equal(a->fl_alt, b->fl_alt);
-}
-
 static int64_t hist_sum(const uint32_t *h)
 {
     int64_t n = 0;
@@ -229,7 +205,7 @@ static void test_bounded_equals_unbounded(void **state)
         for (int b = 0; b < 3; b++) {
             vw_sample_counts_t *s = count(ts, stream, bounds[b]);
             for (int k = 0; k < 2; k++)
-                assert_counts_equal(&s->c[k], &ref->c[k]);
+                vw_test_assert_count_equal(&s->c[k], &ref->c[k]);
             assert_int_equal(s->n_used, ref->n_used);
             assert_int_equal(s->n_informative, ref->n_informative);
             if (bounds[b] < 100) { /* hundreds of reads wait at once: the bound is exercised */
