@@ -104,6 +104,7 @@ static void usage(FILE *fp)
             "      --genome-min-llr FLOAT  detection threshold on 2 x log-likelihood ratio [%g]\n"
             "Output:\n"
             "  -@, --threads INT        files counted at once (-t is the same) [1]\n"
+            VW_OPT_REPORT_DATE_HELP
             VW_OPT_COMMON_HELP
             "\n"
             "A progress line is shown on a terminal (not with --quiet).  Columns: docs/formats.md,\n"
@@ -190,6 +191,7 @@ int main_run(int argc, char *argv[])
         VW_OPT_TRACK_LONG,
         VW_OPT_COUNT_LONG,
         VW_OPT_CALL_LONG,
+        VW_OPT_REPORT_DATE_LONG,
         VW_OPT_COMMON_LONG,
         {NULL, 0, NULL, 0}
     };
@@ -204,6 +206,7 @@ int main_run(int argc, char *argv[])
     long flank = 50;
     int threads = 1;
     int ret = VW_EXIT_DATA, c, ex, no_self = 0, use_cache = 1, n_therapy = 0;
+    vw_cmd_date_t date = {0, VW_DATE_NONE};
     vw_run_cnv_opt_t cnvo = {NULL, 0, NULL, NULL, 0, NULL, NULL};
     char **genome_tsv = calloc((size_t)argc, sizeof(char *)); /* --genome-tsv files */
     int n_genome_tsv = 0;
@@ -223,7 +226,9 @@ int main_run(int argc, char *argv[])
         return VW_EXIT_DATA;
     }
     while ((c = getopt_long(argc, argv, "d:T:f:m:q:Q:t:@:e:h", lopts, NULL)) >= 0) {
-        if (vw_cmd_common(c, optarg, usage, &ex) || vw_cmd_count_opt(c, optarg, &to, &copt, &ex) || vw_cmd_call_opt(c, optarg, &cl, &ex) || vw_cmd_track_opt(c, optarg, &topt, &sheet_opt, &events, &ex)) {
+        if (vw_cmd_common(c, optarg, usage, &ex) || vw_cmd_count_opt(c, optarg, &to, &copt, &ex) ||
+            vw_cmd_call_opt(c, optarg, &cl, &ex) || vw_cmd_track_opt(c, optarg, &topt, &sheet_opt, &events, &ex) ||
+            vw_cmd_report_date_opt(c, optarg, &date, &ex)) {
             if (ex >= 0) {
                 ret = ex;
                 goto out;
@@ -273,7 +278,7 @@ int main_run(int argc, char *argv[])
         ret = VW_EXIT_USAGE;
         goto out;
     }
-    if (run_copy_opt(&cnvo, &gio, &to, &copt) < 0) {
+    if (run_copy_opt(&cnvo, &gio, &to, &copt) < 0 || vw_cmd_report_date_final(&date) < 0) {
         ret = VW_EXIT_USAGE;
         goto out;
     }
@@ -284,10 +289,13 @@ int main_run(int argc, char *argv[])
         goto out;
     }
     vw_progress_t prog;
-    vw_pipeline_opt_t po = {sheet, events, outdir, model_path, to, copt, cl, topt, cnvo, genome_tsv, n_genome_tsv,
-                            threads, flank, no_self, use_cache, vw_cmd_line(),
-                            {progress_start, progress_step, progress_end, &prog}, &gio, therapy, n_therapy,
-                            therapy_map};
+    vw_pipeline_opt_t po = {.sheet = sheet, .events = events, .outdir = outdir, .model_path = model_path, .to = to,
+                            .copt = copt, .cl = cl, .topt = topt, .cnvo = cnvo, .genome_tsv = genome_tsv,
+                            .n_genome_tsv = n_genome_tsv, .threads = threads, .flank = flank, .no_self = no_self,
+                            .use_cache = use_cache, .command = vw_cmd_line(),
+                            .progress = {progress_start, progress_step, progress_end, &prog}, .genome = &gio,
+                            .therapy = therapy, .n_therapy = n_therapy, .therapy_map = therapy_map,
+                            .report_date_set = date.set, .report_date = date.days};
     ret = vw_pipeline_run(&po);
 out:
     free(to.targets);
