@@ -76,8 +76,6 @@ int main_catalogue(int argc, char *argv[])
         ret = VW_EXIT_USAGE;
         goto out;
     }
-    if (to.no_builtin && to.build == NULL)
-        to.build = NULL;
     const char *ref[1] = {to.reference};
     if (vw_output_is_input(out, to.targets, to.n_targets) || vw_output_is_input(out, ref, 1)) {
         vw_error("%s: the output would overwrite an input file", out);

@@ -112,21 +112,6 @@ static void *worker(void *arg)
     return NULL;
 }
 
-/* Splits a comma-separated list in place. */
-static int split_commas(char *s, char **out, int m)
-{
-    int n = 0;
-    char *p = s;
-    while (n < m) {
-        out[n++] = p;
-        p = strchr(p, ',');
-        if (!p)
-            break;
-        *p++ = '\0';
-    }
-    return p ? -1 : n;
-}
-
 /* The outputs: standard input read once, no two outputs in one file
  * (except a device), --molecules only with molecules, no output that is an
  * input.  Logs; returns 0 or -1 (a usage error). */
@@ -388,13 +373,9 @@ int main_count(int argc, char *argv[])
         ret = VW_EXIT_USAGE;
         goto out;
     }
-    if (sample_arg) {
-        samples = calloc((size_t)n_files, sizeof(char *));
-        if (!samples || split_commas(sample_arg, samples, n_files) != n_files) {
-            vw_error("--samples: give exactly one name per input file (%d)", n_files);
-            ret = VW_EXIT_USAGE;
-            goto out;
-        }
+    if (sample_arg && (r = vw_cmd_split_names(sample_arg, n_files, &samples)) < 0) {
+        ret = r == -2 ? VW_EXIT_USAGE : VW_EXIT_DATA;
+        goto out;
     }
     if (to.no_builtin && to.n_targets == 0) {
         vw_error("--no-builtin needs --targets");
