@@ -60,6 +60,9 @@ static void usage(FILE *fp)
             "      --excl-flags FLAGS   [%s]\n"
             "      --proper-pair        properly paired reads only\n"
             "      --count-unit UNIT    fragment, read or molecule [fragment]\n"
+            "      --stream             count reading each file from start to end (the self\n"
+            "                           background still reads through the index: give --no-self\n"
+            "                           for files without one)\n"
             "      --no-cache           count every file again\n"
             VW_OPT_MOLECULE_HELP
             "Calling:\n"

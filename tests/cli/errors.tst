@@ -34,6 +34,9 @@
 1	-	other\.bam: truncated or corrupt, or its index belongs to another file	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/other.bam
 1	-	noidx\.bam: no index .*--stream	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/noidx.bam
 0	-	-	{VW} count --no-builtin -T {F}/t.tsv --stream -o {O}/x.tsv {F}/noidx.bam
+# run --stream counts without the index; the self background still reads through it (--no-self: none needed)
+1	-	noidx\.bam: no index \(\.bai/\.csi/\.crai\) found; run 'samtools index [^']*noidx\.bam'$	printf 'patient\tsample\tdate\tfile\nP1\tS1\t2023-01-05\t{F}/noidx.bam\n' > {O}/../noidx_sheet.tsv && {VW} run --stream --no-builtin -T {F}/t.tsv -e {F}/events.tsv -d {O}/r {O}/../noidx_sheet.tsv; r=$?; rm -rf {O}/r; exit $r
+0	-	-	printf 'patient\tsample\tdate\tfile\nP1\tS1\t2023-01-05\t{F}/noidx.bam\n' > {O}/../noidx_sheet.tsv && {VW} run --stream --no-self --no-builtin -T {F}/t.tsv -e {F}/events.tsv -d {O}/../noidx_run {O}/../noidx_sheet.tsv && test "$(grep -v '^#' {O}/../noidx_run/vafwatch.calls.tsv | cut -f1 | sort -u)" = S1
 1	-	good\.cram: cannot decode CRAM record .*reference	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/good.cram
 1	-	good\.cram: cannot decode CRAM record .*reference	{VW} count --no-builtin -T {F}/t.tsv --stream -o {O}/x.tsv {F}/good.cram
 0	-	-	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/empty.bam
