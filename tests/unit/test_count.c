@@ -105,6 +105,17 @@ static vw_targets_t *load_targets(void)
     return ts;
 }
 
+/* The fixture SAM counted by streaming, 'opt' set to the defaults and
+ * stream (for the caller to change and count again). */
+static vw_sample_counts_t *count_sam(const vw_targets_t *ts, vw_count_opt_t *opt)
+{
+    vw_count_opt_init(opt);
+    opt->stream = 1;
+    vw_sample_counts_t *s = NULL;
+    assert_int_equal(vw_count_file(sam_path, NULL, ts, opt, &s), 0);
+    return s;
+}
+
 static const vw_count_t *by_id(const vw_targets_t *ts, const vw_sample_counts_t *s, const char *id)
 {
     for (int i = 0; i < ts->n; i++)
@@ -119,10 +130,7 @@ static void test_fragments(void **state)
     (void)state;
     vw_targets_t *ts = load_targets();
     vw_count_opt_t opt;
-    vw_count_opt_init(&opt);
-    opt.stream = 1;
-    vw_sample_counts_t *s = NULL;
-    assert_int_equal(vw_count_file(sam_path, NULL, ts, &opt, &s), 0);
+    vw_sample_counts_t *s = count_sam(ts, &opt);
     assert_string_equal(s->sample, "patientA_draw1");
     const vw_count_t *c = by_id(ts, s, "snv");
     /* hand count: f3 ref; f1, f4, f5 alt; f8 other; f2 discordant */
@@ -178,10 +186,7 @@ static void test_mnv_and_deletion(void **state)
     (void)state;
     vw_targets_t *ts = load_targets();
     vw_count_opt_t opt;
-    vw_count_opt_init(&opt);
-    opt.stream = 1;
-    vw_sample_counts_t *s = NULL;
-    assert_int_equal(vw_count_file(sam_path, NULL, ts, &opt, &s), 0);
+    vw_sample_counts_t *s = count_sam(ts, &opt);
     const vw_count_t *m = by_id(ts, s, "mnv");
     assert_int_equal(m->alt, 1);   /* m1 */
     assert_int_equal(m->ref, 1);   /* m3 */
@@ -252,10 +257,7 @@ static void test_self_line(void **state)
     (void)state;
     vw_targets_t *ts = load_targets();
     vw_count_opt_t opt;
-    vw_count_opt_init(&opt);
-    opt.stream = 1;
-    vw_sample_counts_t *s = NULL, *none = NULL;
-    assert_int_equal(vw_count_file(sam_path, NULL, ts, &opt, &s), 0);
+    vw_sample_counts_t *s = count_sam(ts, &opt), *none = NULL;
     assert_int_equal(vw_count_file(sam_path, "no_self", ts, &opt, &none), 0);
     s->have_self = 1;
     s->self_flank = 25;
@@ -745,10 +747,7 @@ static void test_count_cache(void **state)
     (void)state;
     vw_targets_t *ts = load_targets();
     vw_count_opt_t opt;
-    vw_count_opt_init(&opt);
-    opt.stream = 1;
-    vw_sample_counts_t *s = NULL, *back = NULL;
-    assert_int_equal(vw_count_file(sam_path, NULL, ts, &opt, &s), 0);
+    vw_sample_counts_t *s = count_sam(ts, &opt), *back = NULL;
     char path[640];
     snprintf(path, sizeof path, "%s/c.cache", dir);
     FILE *fp = fopen(path, "w");
@@ -807,10 +806,7 @@ static void test_count_json(void **state)
     (void)state;
     vw_targets_t *ts = load_targets();
     vw_count_opt_t opt;
-    vw_count_opt_init(&opt);
-    opt.stream = 1;
-    vw_sample_counts_t *s = NULL;
-    assert_int_equal(vw_count_file(sam_path, NULL, ts, &opt, &s), 0);
+    vw_sample_counts_t *s = count_sam(ts, &opt);
     char *buf = NULL;
     size_t len = 0;
     FILE *fp = open_memstream(&buf, &len);

@@ -13,6 +13,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "vw_test.h"
+#include "vw_test_bam.h"
 #include "vafwatch/call.h"
 #include "vafwatch/evclass.h"
 #include "vafwatch/log.h"
@@ -274,25 +275,8 @@ static void test_calls_class(void **state)
     unlink(path);
 }
 
-static vw_targets_t *mk_targets(int n)
-{
-    vw_targets_t *ts = vw_targets_init();
-    ts->t = calloc((size_t)n, sizeof(vw_target_t));
-    ts->m = ts->n = n;
-    for (int i = 0; i < n; i++) {
-        vw_target_t *t = &ts->t[i];
-        char id[16];
-        snprintf(id, sizeof(id), "T%d", i);
-        t->id = strdup(id); t->gene = strdup("."); t->transcript = strdup(".");
-        t->protein = strdup("."); t->cdna = strdup("."); t->context = strdup(".");
-        t->chrom = strdup("chr7");
-        t->beg = 1000 + i;
-        t->ref = strdup("G");
-        t->alt = strdup("A");
-        vw_target_classify(t);
-    }
-    return ts;
-}
+/* n SNVs T0 .. at chr7:1001 + i, G>A */
+static vw_targets_t *mk_targets(int n) { return vw_test_targets(n, "chr7", 1000, "G", "A"); }
 
 /* A normal counted in class (min_family, duplex_only): alt[i] of depth[i] molecules. */
 static vw_sample_counts_t *mk_normal(const vw_targets_t *ts, const char *name, int mf, int dx, const long *alt,

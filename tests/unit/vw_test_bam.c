@@ -64,6 +64,34 @@ void vw_test_rm_bam(const char *bam)
     free(bai);
 }
 
+vw_targets_t *vw_test_targets(int n, const char *chrom, int64_t beg0, const char *ref, const char *alt)
+{
+    vw_targets_t *ts = vw_targets_init();
+    assert_non_null(ts);
+    ts->t = calloc((size_t)n, sizeof(vw_target_t));
+    assert_non_null(ts->t);
+    ts->m = ts->n = n;
+    for (int i = 0; i < n; i++) {
+        vw_target_t *t = &ts->t[i];
+        char id[24];
+        snprintf(id, sizeof(id), "T%d", i);
+        t->id = strdup(id);
+        t->gene = strdup(".");
+        t->transcript = strdup(".");
+        t->protein = strdup(".");
+        t->cdna = strdup(".");
+        t->context = strdup(".");
+        t->chrom = strdup(chrom);
+        t->beg = beg0 + i;
+        t->ref = strdup(ref);
+        t->alt = strdup(alt);
+        assert_true(t->id && t->gene && t->transcript && t->protein && t->cdna && t->context && t->chrom && t->ref &&
+                    t->alt);
+        vw_target_classify(t);
+    }
+    return ts;
+}
+
 static void assert_hist_equal(const uint32_t *a, const uint32_t *b)
 {
     assert_int_equal(a == NULL, b == NULL);
