@@ -18,6 +18,9 @@ enum { OPT_ALPHA_CALL = VW_OPT_TRACK_LAST + 1, OPT_NO_SELF, OPT_FLANK, OPT_NO_CA
        OPT_CNV_BUILTIN, OPT_CNV_PON, OPT_TF_FROM, OPT_CNV_REF, OPT_GENOME_TSV, OPT_G_GC, OPT_G_MAP, OPT_G_CENTRO,
        OPT_G_PON, OPT_G_BIN, OPT_G_MIN_LLR, OPT_CLASS, OPT_THERAPY, OPT_THERAPY_MAP };
 
+/* The defaults of run's own options, printed by the help from here. */
+enum { RUN_FLANK = 50, RUN_THREADS = 1 };
+
 static void usage(FILE *fp)
 {
     vw_count_opt_t d;
@@ -74,14 +77,14 @@ static void usage(FILE *fp)
             "      --min-depth INT      low_depth flag below this [%ld]\n"
             "      --bg-floor FLOAT     default background error [%g]\n"
             "      --no-self            no self background from the sample's own reads\n"
-            "      --flank INT          bp around each target for the self background [50]\n"
+            "      --flank INT          bp around each target for the self background [%d]\n"
             "      --therapy NAME       the therapy (a drug or class of the therapy map) of every draw:\n"
             "                           90 %% of --call-alpha goes to the targets relevant to it, 10 %%\n"
             "                           to the others (weighted Holm/BH); repeatable [each patient's\n"
             "                           treatment_start drugs of the events file]\n"
             "      --therapy-map FILE   therapy-relevance map (class, kind, value) instead of the\n"
             "                           built-in one (docs/calling.md)\n",
-            d.min_mq, d.min_bq, fl ? fl : "", co.alpha, co.min_depth, co.bg_floor);
+            d.min_mq, d.min_bq, fl ? fl : "", co.alpha, co.min_depth, co.bg_floor, RUN_FLANK);
     vw_cmd_track_help(fp);
     fprintf(fp,
             "Copy number (docs/copy-number.md; writes OUTDIR/vafwatch.cnv.tsv and tracks amplifications):\n"
@@ -106,12 +109,12 @@ static void usage(FILE *fp)
             "      --genome-bin-size INT  bins of BAM/CRAM input, bp [1000000]\n"
             "      --genome-min-llr FLOAT  detection threshold on 2 x log-likelihood ratio [%g]\n"
             "Output:\n"
-            "  -@, --threads INT        files counted at once (-t is the same) [1]\n"
+            "  -@, --threads INT        files counted at once (-t is the same) [%d]\n"
             VW_OPT_REPORT_DATE_HELP
             VW_OPT_COMMON_HELP
             "\n"
             "A progress line is shown on a terminal (not with --quiet).  Columns: docs/formats.md,\n"
-            "docs/calling.md, docs/tracking.md, docs/copy-number.md.\n\n", gopt.min_llr);
+            "docs/calling.md, docs/tracking.md, docs/copy-number.md.\n\n", gopt.min_llr, RUN_THREADS);
     free(fl);
 }
 
@@ -206,8 +209,8 @@ int main_run(int argc, char *argv[])
     vw_track_opt_init(&topt);
     vw_target_opt_t to = {0};
     const char *outdir = NULL, *model_path = NULL, *sheet_opt = NULL, *events = NULL, *therapy_map = NULL;
-    long flank = 50;
-    int threads = 1;
+    long flank = RUN_FLANK;
+    int threads = RUN_THREADS;
     int ret = VW_EXIT_DATA, c, ex, no_self = 0, use_cache = 1, n_therapy = 0;
     vw_cmd_date_t date = {0, VW_DATE_NONE};
     vw_run_cnv_opt_t cnvo = {NULL, 0, NULL, NULL, 0, NULL, NULL};
