@@ -92,6 +92,15 @@ int vw_cmd_report_date_opt(int c, const char *arg, vw_cmd_date_t *d, int *ret_ex
  * not read when an option gave the date. */
 int vw_cmd_report_date_final(vw_cmd_date_t *d);
 
+/* --flank INT of count, call and run: the self background's bp each side of
+ * each target.  Its default (VW_CMD_FLANK_STR for help text) and one
+ * validator: returns 0 with *ret_flank set, or -1 after logging. */
+#define VW_CMD_FLANK 50
+#define VW_CMD_STR_(x) #x
+#define VW_CMD_STR(x) VW_CMD_STR_(x)
+#define VW_CMD_FLANK_STR VW_CMD_STR(VW_CMD_FLANK)
+int vw_cmd_flank_arg(const char *arg, long *ret_flank);
+
 /* --class NAME of call and run: an evidence class (evclass.h).  Returns 0
  * with *ret_class = arg (borrowed), or -1 after logging. */
 int vw_cmd_class_arg(const char *arg, const char **ret_class);

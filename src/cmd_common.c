@@ -108,6 +108,11 @@ int vw_cmd_threads_arg(const char *arg, int *ret_threads)
     return 0;
 }
 
+int vw_cmd_flank_arg(const char *arg, long *ret_flank)
+{
+    return vw_cmd_long_arg("--flank", arg, 1, 100000, ret_flank);
+}
+
 int vw_cmd_class_arg(const char *arg, const char **ret_class)
 {
     int u, mf, dx;

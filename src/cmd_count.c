@@ -50,7 +50,7 @@ static void usage(FILE *fp)
             VW_OPT_FILTER_HELP /* (three arguments: min MQ, min BQ, the flags) */
             VW_OPT_MOLECULE_HELP
             "Self background (BAM/CRAM with an index; what 'call' uses where no model site is):\n"
-            "      --flank INT          bp each side of each target [50]\n"
+            "      --flank INT          bp each side of each target [" VW_CMD_FLANK_STR "]\n"
             "      --no-self            do not measure it (no '#self_background' lines)\n"
             "Output:\n"
             "  -o, --output FILE        evidence table (TSV) ['-' = standard output]\n"
@@ -308,7 +308,7 @@ int main_count(int argc, char *argv[])
     vw_target_opt_t to = {0};
     const char *out = "-", *json = NULL, *moltab = NULL;
     char *sample_arg = NULL, **samples = NULL;
-    long flank = 50;
+    long flank = VW_CMD_FLANK;
     int threads = 1;
     int ret = VW_EXIT_DATA, c, ex, no_self = 0, r;
     vw_targets_t *ts = NULL;
@@ -338,7 +338,7 @@ int main_count(int argc, char *argv[])
         case OPT_MOLECULES: moltab = optarg; break;
         case OPT_NO_SELF: no_self = 1; break;
         case OPT_FLANK:
-            if (vw_cmd_long_arg("--flank", optarg, 1, 100000, &flank) < 0) {
+            if (vw_cmd_flank_arg(optarg, &flank) < 0) {
                 ret = VW_EXIT_USAGE;
                 goto out;
             }

@@ -18,8 +18,8 @@ enum { OPT_ALPHA_CALL = VW_OPT_TRACK_LAST + 1, OPT_NO_SELF, OPT_FLANK, OPT_NO_CA
        OPT_CNV_BUILTIN, OPT_CNV_PON, OPT_TF_FROM, OPT_CNV_REF, OPT_GENOME_TSV, OPT_G_GC, OPT_G_MAP, OPT_G_CENTRO,
        OPT_G_PON, OPT_G_BIN, OPT_G_MIN_LLR, OPT_CLASS, OPT_THERAPY, OPT_THERAPY_MAP };
 
-/* The defaults of run's own options, printed by the help from here. */
-enum { RUN_FLANK = 50, RUN_THREADS = 1 };
+/* The default of run's own -@, printed by the help from here. */
+enum { RUN_THREADS = 1 };
 
 static void usage(FILE *fp)
 {
@@ -84,7 +84,7 @@ static void usage(FILE *fp)
             "                           treatment_start drugs of the events file]\n"
             "      --therapy-map FILE   therapy-relevance map (class, kind, value) instead of the\n"
             "                           built-in one (docs/calling.md)\n",
-            d.min_mq, d.min_bq, fl ? fl : "", co.alpha, co.min_depth, co.bg_floor, RUN_FLANK);
+            d.min_mq, d.min_bq, fl ? fl : "", co.alpha, co.min_depth, co.bg_floor, VW_CMD_FLANK);
     vw_cmd_track_help(fp);
     fprintf(fp,
             "Copy number (docs/copy-number.md; writes OUTDIR/vafwatch.cnv.tsv and tracks amplifications):\n"
@@ -143,7 +143,7 @@ static int run_opt_value(int c, const char *arg, vw_genome_in_opt_t *gio, vw_cal
         }
         return 0;
     case OPT_CLASS: return vw_cmd_class_arg(arg, &cl->ev_class);
-    case OPT_FLANK: return vw_cmd_long_arg("--flank", arg, 1, 100000, flank);
+    case OPT_FLANK: return vw_cmd_flank_arg(arg, flank);
     default: return vw_cmd_threads_arg(arg, threads); /* -t, -@ */
     }
 }
@@ -209,7 +209,7 @@ int main_run(int argc, char *argv[])
     vw_track_opt_init(&topt);
     vw_target_opt_t to = {0};
     const char *outdir = NULL, *model_path = NULL, *sheet_opt = NULL, *events = NULL, *therapy_map = NULL;
-    long flank = RUN_FLANK;
+    long flank = VW_CMD_FLANK;
     int threads = RUN_THREADS;
     int ret = VW_EXIT_DATA, c, ex, no_self = 0, use_cache = 1, n_therapy = 0;
     vw_cmd_date_t date = {0, VW_DATE_NONE};
