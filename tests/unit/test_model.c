@@ -124,10 +124,10 @@ static void test_shrink(void **state)
     assert_int_equal(m->n, 3);
     assert_int_equal(m->s[0].n_normals, 5);
     double mc = 0.003, v = 7e-6 - mc * (1 - mc) / 5000, A = mc * (1 - mc) / v - 1;
-    assert_true(fabs(A / 466.2123 - 1) < 1e-6); /* relative */
-    assert_true(fabs(m->s[0].mu / ((5 + A * mc) / (5000 + A)) - 1) < 1e-12);
-    assert_true(fabs(m->s[0].mu / 0.00117058 - 1) < 1e-5); /* relative */
-    assert_true(fabs(m->s[2].mu / ((30 + A * mc) / (5000 + A)) - 1) < 1e-12);
+    assert_rel(A, 466.2123, 1e-6);
+    assert_rel(m->s[0].mu, (5 + A * mc) / (5000 + A), 1e-12);
+    assert_rel(m->s[0].mu, 0.00117058, 1e-5);
+    assert_rel(m->s[2].mu, (30 + A * mc) / (5000 + A), 1e-12);
     /* identical normals: no spread, so each site's own rho is 0 and the class
      * mean is 0: r takes the floor 0.04, plus the panel's uncertainty about
      * the mean, 1 / (X + 0.5) + 0.04 / 5 normals: for X = 5, 10, 30,
@@ -136,9 +136,9 @@ static void test_shrink(void **state)
     for (int i = 0; i < 3; i++) {
         assert_abs(m->s[i].rel_rho_site, 0.0, 0);
         double r = 0.04 + 1 / (X[i] + 0.5) + 0.04 / 5;
-        assert_true(fabs(m->s[i].rho / (r * m->s[i].mu) - 1) < 1e-12);
+        assert_rel(m->s[i].rho, r * m->s[i].mu, 1e-12);
     }
-    assert_true(fabs(m->s[0].rho / m->s[0].mu / 0.229818 - 1) < 1e-5);
+    assert_rel(m->s[0].rho / m->s[0].mu, 0.229818, 1e-5);
     vw_model_destroy(m);
     vw_targets_destroy(ts);
 }
