@@ -32,10 +32,7 @@ static const char *path_of(const char *name)
 static const char *put_file(const char *name, const char *text)
 {
     const char *p = path_of(name);
-    FILE *fp = fopen(p, "w");
-    assert_non_null(fp);
-    fputs(text, fp);
-    assert_int_equal(fclose(fp), 0);
+    vw_test_put(p, text);
     return p;
 }
 

@@ -201,14 +201,6 @@ static void test_levels(void **state)
     vw_targets_destroy(ts);
 }
 
-static void write_file(const char *path, const char *text)
-{
-    FILE *fp = fopen(path, "w");
-    assert_non_null(fp);
-    fputs(text, fp);
-    fclose(fp);
-}
-
 static void test_round_trip(void **state)
 {
     (void)state;
@@ -390,7 +382,7 @@ static void expect_bad(const char *text, const char *msg)
     int fd = mkstemp(path);
     assert_true(fd >= 0);
     close(fd);
-    write_file(path, text);
+    vw_test_put(path, text);
     FILE *sink = tmpfile();
     vw_log_set_sink(sink);
     vw_model_t *m = vw_model_init();
@@ -465,7 +457,7 @@ static void test_count_tsv_round_trip(void **state)
     vw_sample_counts_destroy(r[0]);
     free(r);
     /* a malformed row names the file, line and column */
-    write_file(path, "#sample\tchrom\tpos\tref\talt\tid\tgene\tprotein\tcdna\tdepth\tref_count\talt_count\tother_count"
+    vw_test_put(path, "#sample\tchrom\tpos\tref\talt\tid\tgene\tprotein\tcdna\tdepth\tref_count\talt_count\tother_count"
                      "\tdiscordant\tref_fwd\tref_rev\talt_fwd\talt_rev\talt_mean_bq\talt_mean_mq"
                      "\tref_median_fraglen\talt_median_fraglen\n"
                      "S\tchr7\t1001\tG\tA\tT0\t.\t.\t.\t10\t9\tx\t0\t0\t0\t0\t0\t0\tNA\tNA\tNA\tNA\n");

@@ -24,10 +24,7 @@ static void put(const char *dir, const char *name, const char *text)
 {
     char p[512];
     snprintf(p, sizeof(p), "%s/%s", dir, name);
-    FILE *fp = fopen(p, "w");
-    assert_non_null(fp);
-    fputs(text, fp);
-    assert_int_equal(fclose(fp), 0);
+    vw_test_put(p, text);
 }
 
 /* the one-site VCF of a draw with 'ref' and 'alt' reads */
