@@ -175,6 +175,9 @@ enum {
  * to->targets and -r into to->regions, which must have room for every
  * argument. */
 int vw_cmd_count_opt(int c, const char *arg, vw_target_opt_t *to, vw_count_opt_t *co, int *ret_exit);
+/* --no-builtin without any -T: logs "--no-builtin needs --targets" and
+ * returns -1 (a usage error); else 0. */
+int vw_cmd_need_targets(const vw_target_opt_t *to);
 int vw_cmd_call_opt(int c, const char *arg, vw_call_opt_t *co, int *ret_exit);
 
 

@@ -225,10 +225,8 @@ static int call_parse(call_t *C, int argc, char *argv[])
         vw_error("--events needs --sheet");
         return VW_EXIT_USAGE;
     }
-    if (C->to.no_builtin && C->to.n_targets == 0 && !C->sheet) {
-        vw_error("--no-builtin needs --targets");
+    if (!C->sheet && vw_cmd_need_targets(&C->to) < 0)
         return VW_EXIT_USAGE;
-    }
     return -1;
 }
 

@@ -377,8 +377,7 @@ int main_count(int argc, char *argv[])
         ret = r == -2 ? VW_EXIT_USAGE : VW_EXIT_DATA;
         goto out;
     }
-    if (to.no_builtin && to.n_targets == 0) {
-        vw_error("--no-builtin needs --targets");
+    if (vw_cmd_need_targets(&to) < 0) {
         ret = VW_EXIT_USAGE;
         goto out;
     }

@@ -96,6 +96,12 @@
 1	-	nodir/x\.json: cannot write	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv --json {O}/nodir/x.json {F}/good.bam
 1	-	-: write failed: No space left	{VW} count --no-builtin -T {F}/t.tsv -o - {F}/good.bam > /dev/full
 # --- targets TSV ------------------------------------------------------------------------
+# --no-builtin leaves no target unless -T gives some (run: or the sheet's 'targets' column): a usage error
+2	-	^vafwatch catalogue: --no-builtin needs --targets$	{VW} catalogue --no-builtin -o {O}/c.tsv
+2	-	^vafwatch count: --no-builtin needs --targets$	{VW} count --no-builtin -o {O}/x.tsv {F}/good.bam
+2	-	^vafwatch model: --no-builtin needs --targets$	{VW} model build --no-builtin -o {O}/m.tsv {F}/good.bam {F}/good.bam
+2	-	^vafwatch call: --no-builtin needs --targets$	{VW} call --no-builtin --output-prefix {O}/p {F}/good.bam
+2	-	^vafwatch run: --no-builtin needs --targets or a 'targets' column in the cohort sheet$	{VW} run --no-builtin -e {F}/events.tsv -d {O}/r {F}/sheet.tsv; r=$?; rm -rf {O}/r; exit $r
 1	-	tgt_nocol\.tsv:1: header lacks column 'alt'	{VW} count --no-builtin -T {F}/tgt_nocol.tsv -o {O}/x.tsv {F}/good.bam
 0	-	-	{VW} count --no-builtin -T {F}/tgt_crlf.tsv -o {O}/x.tsv {F}/good.bam
 0	-	-	{VW} count --no-builtin -T {F}/tgt_bom.tsv -o {O}/x.tsv {F}/good.bam
