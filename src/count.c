@@ -97,8 +97,7 @@ static int bind_targets(engine_t *e, const sam_hdr_t *h)
         b->ti = i;
         b->tid = tid;
         b->snv = t->kind == VW_KIND_SNV;
-        b->ref_nib = b->snv ? nt16_of(t->ref[0]) : 16;
-        b->alt_nib = b->snv ? nt16_of(t->alt[0]) : 16;
+        count_bound_codes(b, b->snv ? nt16_of(t->ref[0]) : 16, b->snv ? nt16_of(t->alt[0]) : 16);
         if (t->kind == VW_KIND_SNV || t->kind == VW_KIND_MNV) {
             b->span_beg = t->beg;
             b->span_end = t->beg + (hts_pos_t)strlen(t->ref);

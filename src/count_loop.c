@@ -17,9 +17,13 @@
  * contigs, which the walk does not change): reads on contigs without
  * targets, and reads the filters refuse, are skipped (count_process
  * relies on it and does not test the filters again; the molecule unit
- * keeps the duplicates it reports having skipped); a kept read that may
- * look its mate up or wait for it gets its name's hash (count_hash_early). */
-static inline int prepare_read(const engine_t *e, const bam1_t *b, uint64_t *word)
+ * keeps the duplicates it reports having skipped).  A kept read gets its
+ * name's hash in *word when it may look its mate up or wait for it
+ * (count_hash_early), for the decoding thread to take that work from the
+ * counting thread; with 'lazy' (no decoding thread) only when its table
+ * slot will be prefetched (ahead_read): count_process hashes the others
+ * if they come to wait (see count_priv.h). */
+static inline int prepare_read(const engine_t *e, const bam1_t *b, uint64_t *word, int lazy)
 {
     const bam1_core_t *c = &b->core;
     const vw_count_opt_t *o = e->opt;
@@ -28,7 +32,8 @@ static inline int prepare_read(const engine_t *e, const bam1_t *b, uint64_t *wor
     if (((c->flag & o->excl_flags) || (c->flag & o->req_flags) != o->req_flags || c->qual < o->min_mq)
         && !(e->umi && (c->flag & o->excl_flags & BAM_FDUP)))
         return 1;
-    if (o->unit != VW_UNIT_READ && count_hash_early(b)) /* the molecule unit pairs the mates of consensus reads */
+    /* (the molecule unit pairs the mates of consensus reads) */
+    if (lazy ? o->unit == VW_UNIT_FRAGMENT && may_find_mate(b) : o->unit != VW_UNIT_READ && count_hash_early(b))
         *word = count_read_hash(b);
     return 0;
 }
@@ -36,7 +41,7 @@ static inline int prepare_read(const engine_t *e, const bam1_t *b, uint64_t *wor
 /* The first look alone: with a decoding thread, which may run it. */
 static int hook_prepare(const void *ud, const bam1_t *b, uint64_t *word)
 {
-    return prepare_read(ud, b, word);
+    return prepare_read(ud, b, word, 0);
 }
 
 /* A record entering the look-ahead window: the prefetch of its table slot
@@ -76,7 +81,7 @@ static int hook_ahead(void *ud, const bam1_t *b, uint64_t *word)
 static int hook_first(void *ud, const bam1_t *b, uint64_t *word)
 {
     engine_t *e = ud;
-    return prepare_read(e, b, word) || ahead_read(e, b, word);
+    return prepare_read(e, b, word, 1) || ahead_read(e, b, word);
 }
 
 static int hook_read(void *ud, const bam1_t *b, int span, uint64_t h)

@@ -213,25 +213,21 @@ static int observe(engine_t *e, const bam1_t *b, const bound_t *bt, int rev, int
 static inline int observe_block(engine_t *e, const uint8_t *seq, const uint8_t *qual, int i, int hi, hts_pos_t end,
                                 hts_pos_t base, int rev, int mq)
 {
-    const bound_t *bts = e->bt;
+    const bound_t *bt = e->bt + i, *bt_hi = e->bt + hi;
     const int min_bq = e->opt->min_bq;
     const uint8_t fam = e->cur_fam;
-    obs_t *o = e->obs;
-    int n = e->n_obs;
-    for (; i < hi; i++) {
-        const bound_t *bt = &bts[i];
+    obs_t *o = e->obs + e->n_obs;
+    for (; bt < bt_hi; bt++) {
         if (bt->span_beg >= end || !bt->snv)
             break;
         int qp = (int)(bt->span_beg - base);
         int bq = qual[qp];
         if (bq < min_bq)
             continue;
-        int nib = bam_seqi(seq, qp);
-        uint32_t code = nib == bt->ref_nib ? CODE_REF : nib == bt->alt_nib ? CODE_ALT : (uint32_t)(CODE_BASE0 + nib);
-        o[n++] = (obs_t){bt->ti, code, (uint8_t)bq, (uint8_t)rev, (uint8_t)mq, fam};
+        *o++ = (obs_t){bt->ti, bt->code[bam_seqi(seq, qp)], (uint8_t)bq, (uint8_t)rev, (uint8_t)mq, fam};
     }
-    e->n_obs = n;
-    return i;
+    e->n_obs = (int)(o - e->obs);
+    return (int)(bt - e->bt);
 }
 
 /* The observations of read 'b' (reference end 'end') at bound targets
@@ -261,13 +257,17 @@ static int observe_read(engine_t *e, const bam1_t *b, int q0, hts_pos_t *ret_end
     e->n_obs = 0;
     /* first target with span_beg >= pos: a cursor that only moves forward
      * while reads come in position order within one range [lo, hi) */
-    if (lo != e->cur_lo || hi != e->cur_hi || (e->cur > lo && e->bt[e->cur - 1].span_beg >= pos)) {
+    if (lo != e->cur_lo || hi != e->cur_hi || e->cur_prev >= pos) {
         e->cur_lo = lo;
         e->cur_hi = hi;
         e->cur = lo;
+        e->cur_prev = -1;
+        e->cur_next = lo < hi ? e->bt[lo].span_beg : HTS_POS_MAX;
     }
-    while (e->cur < hi && e->bt[e->cur].span_beg < pos)
-        e->cur++;
+    while (e->cur_next < pos) {
+        e->cur_prev = e->cur_next;
+        e->cur_next = ++e->cur < hi ? e->bt[e->cur].span_beg : HTS_POS_MAX;
+    }
     int l = e->cur;
     /* a read observes each target once: room for all of them here, so
      * that no observation checks for room */
@@ -284,15 +284,16 @@ static int observe_read(engine_t *e, const bam1_t *b, int q0, hts_pos_t *ret_end
         rev = !rev;
     int mq = b->core.qual;
     /* an unmapped read's end is pos + 1 (bam_endpos()), whatever its CIGAR */
-    e->cur_qoff = __builtin_expect(count_general_only, 0) || (flag & BAM_FUNMAP) ? -1 : q0;
-    if (e->cur_qoff < 0)
+    int qoff = __builtin_expect(count_general_only, 0) || (flag & BAM_FUNMAP) ? -1 : q0;
+    e->cur_qoff = qoff; /* (for observe) */
+    if (qoff < 0)
         end = bam_endpos(b);
     *ret_end = end;
     /* the usual read: one block inside its sequence, qualities present, not
      * a duplex consensus with per-base depths */
     const uint8_t *seq = bam_get_seq(b), *qual = bam_get_qual(b);
-    if (e->cur_qoff >= 0 && end - pos + e->cur_qoff <= b->core.l_qseq && qual[0] != 0xff && !(e->cur_ad && e->cur_bd))
-        l = observe_block(e, seq, qual, l, hi, end, pos - e->cur_qoff, rev, mq);
+    if (qoff >= 0 && end - pos + qoff <= b->core.l_qseq && qual[0] != 0xff && !(e->cur_ad && e->cur_bd))
+        l = observe_block(e, seq, qual, l, hi, end, pos - qoff, rev, mq);
     return l < hi && e->bt[l].span_beg < end ? observe_rest(e, b, l, hi, end, rev, mq) : 0;
 }
 
@@ -301,10 +302,11 @@ static int observe_read(engine_t *e, const bam1_t *b, int q0, hts_pos_t *ret_end
 /* What becomes of a read                                             */
 
 
+/* The fragment length of a read that is_paired_here(), 0 when unknown. */
 static int fraglen_of(const bam1_t *b)
 {
     const bam1_core_t *c = &b->core;
-    if (!is_paired_here(b) || c->isize == 0)
+    if (c->isize == 0)
         return 0;
     /* isize is a 64-bit field: a hostile SAM may hold INT64_MIN, whose negation overflows */
     if (c->isize <= -(int64_t)INT32_MAX || c->isize >= INT32_MAX)
@@ -334,7 +336,7 @@ static inline int filtered_out(const bam1_core_t *c, const vw_count_opt_t *o)
 }
 
 /* Handles one read against bound targets [lo, hi); h is count_name_hash() of
- * its name when count_hash_early(b) (else 0: hashed here if needed).
+ * its name, or 0 when not hashed yet (hashed here if needed: count_priv.h).
  * The read has passed hook_prepare (count_loop.c), the walk's first look
  * at every read: it lies on a contig with targets, and the read filters
  * keep it, unless it is a duplicate the molecule unit counts as left out. */
@@ -379,18 +381,15 @@ int count_process(engine_t *e, const bam1_t *b, int lo, int hi, uint64_t h)
     e->out->n_informative += e->n_obs;
     if (o->unit == VW_UNIT_MOLECULE && e->consensus == 0)
         return count_mol_add(e, b);
-    int fl = fraglen_of(b);
-    if (o->unit == VW_UNIT_READ || !is_paired_here(b))
-        return count_commit(e, e->obs, e->n_obs, NULL, 0, fl);
+    int paired = is_paired_here(b), fl = paired ? fraglen_of(b) : 0;
+    if (o->unit == VW_UNIT_READ || !paired)
+        return count_commit_one(e, e->obs, e->n_obs, fl);
     hts_pos_t pos = c->pos, mpos = c->mpos;
-    int hashed = hash_early_at(pos, mpos, c->l_qseq);
     /* a read whose mate starts after it comes first (may_find_mate); the
      * general path (tests) looks every paired read up */
     if (e->tab_n > 0 && (mpos <= pos || __builtin_expect(count_general_only, 0))) {
-        if (!hashed) {
+        if (h == 0)
             h = count_read_hash(b);
-            hashed = 1;
-        }
         long k = count_tab_find(e, bam_get_qname(b), h);
         if (k >= 0) {
             int idx = e->tab[k].idx;
@@ -408,11 +407,11 @@ int count_process(engine_t *e, const bam1_t *b, int lo, int hi, uint64_t h)
         int k = 0, n = e->n_obs;
         while (k < n && e->span_beg[e->obs[k].ti] < mpos)
             k++;
-        if (k > 0 && (ret = count_commit(e, e->obs, k, NULL, 0, fl)) < 0)
+        if (k > 0 && (ret = count_commit_one(e, e->obs, k, fl)) < 0)
             return ret;
-        if (n > k && !hashed) /* a read whose mate starts past its length (rare) */
+        if (n > k && h == 0)
             h = count_read_hash(b);
         return n > k ? count_pend_add(e, b, fl, h, e->obs + k, n - k) : 0;
     }
-    return count_commit(e, e->obs, e->n_obs, NULL, 0, fl);
+    return count_commit_one(e, e->obs, e->n_obs, fl);
 }

@@ -19,23 +19,6 @@ uint64_t count_name_hash(const char *s)
     return count_name_hash_n(s, strlen(s));
 }
 
-/* Slot of 'name' in the table, or -1: the slot's 32 bits of the hash,
- * then the record's 64, then the name itself decide. */
-long count_tab_find(const engine_t *e, const char *name, uint64_t h)
-{
-    size_t i = h & e->tab_mask;
-    uint32_t h32 = (uint32_t)h;
-    while (e->tab[i].idx >= 0) {
-        if (e->tab[i].h == h32) {
-            const pend_t *p = POOL(e, e->tab[i].idx);
-            if (p->hash == h && strcmp(pend_name(p), name) == 0)
-                return (long)i;
-        }
-        i = (i + 1) & e->tab_mask;
-    }
-    return -1;
-}
-
 void count_tab_delete(engine_t *e, size_t i)
 {
     size_t j = i;
@@ -119,7 +102,7 @@ static int flush_bucket(engine_t *e, int slot)
         pend_t *q = POOL(e, idx);
         int next = q->next;
         if (q->alive) {
-            int ret = count_commit(e, q->obs, q->n_obs, NULL, 0, q->fraglen);
+            int ret = count_commit_one(e, q->obs, q->n_obs, q->fraglen);
             if (ret < 0)
                 return ret;
         }
@@ -358,7 +341,7 @@ static int spill_reload(engine_t *e, hts_pos_t pos)
         spill_run_t *r = &e->runs[i];
         while (ret == 0 && r->have && r->rec.mpos <= pos) {
             if (r->rec.mpos < pos || pos == HTS_POS_MAX)
-                ret = count_commit(e, r->obs, r->rec.n_obs, NULL, 0, r->rec.fraglen);
+                ret = count_commit_one(e, r->obs, r->rec.n_obs, r->rec.fraglen);
             else
                 ret = pend_insert(e, r->name.s, r->rec.name_len, r->rec.name_len + 1, r->rec.mpos, r->rec.tid, r->rec.fraglen,
                                   r->rec.hash, r->obs, r->rec.n_obs);

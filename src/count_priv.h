@@ -106,8 +106,17 @@ typedef struct {
     int32_t tid;
     hts_pos_t span_beg, span_end; /* reference span the read must cover */
     uint8_t snv;       /* 1: an SNV, whose allele a read in one block gives without a CIGAR walk */
-    uint8_t ref_nib, alt_nib; /* SNV: the 4-bit BAM codes of REF and ALT (16: no code spells it) */
+    uint8_t code[16];  /* SNV: the allele code (CODE_*) of each 4-bit BAM base (count_bound_codes) */
 } bound_t;
+
+/* Fills b->code for an SNV whose REF and ALT have the 4-bit BAM codes
+ * ref_nib and alt_nib (16: no code spells it): a read's base is then
+ * classified by one lookup. */
+static inline void count_bound_codes(bound_t *b, int ref_nib, int alt_nib)
+{
+    for (int nib = 0; nib < 16; nib++)
+        b->code[nib] = (uint8_t)(nib == ref_nib ? CODE_REF : nib == alt_nib ? CODE_ALT : CODE_BASE0 + nib);
+}
 
 /* A region read through the index: its bound targets [lo, hi) and
  * self-background windows [sw_lo, sw_hi). */
@@ -158,6 +167,8 @@ typedef struct {
     hts_pos_t over_pos;
     hts_pos_t *span_beg; /* per target index: the first reference position a read must cover */
     int cur_lo, cur_hi, cur; /* reads come in position order: first bound target with span_beg >= pos */
+    hts_pos_t cur_prev, cur_next; /* span_beg of the bound targets cur - 1 and cur (-1 and HTS_POS_MAX
+                                   * past the range's ends): a read tests the cursor without a lookup */
     int cur_qoff;      /* the read being observed: its query offset when aligned in one block, else -1 */
     /* scratch */
     obs_t *obs;
@@ -203,23 +214,27 @@ static inline int may_find_mate(const bam1_t *b)
     return is_paired_here(b) && b->core.mpos <= b->core.pos;
 }
 
-/* Whether the walk's first look (count_loop.c prepare_read, on the decoding
- * thread when it is ahead) hashes the read's name: the reads that look
- * their mate up, and those that will likely wait (the mate starts within
- * the read's length); count_process hashes the others when they come to
+/* The name hashes handed from the walk's first look (count_loop.c
+ * prepare_read) to count_process: 0 means "not hashed yet" (count_process
+ * hashes the read when it needs the hash; a name whose hash is 0 is only
+ * hashed twice).  With a decoding thread the first look, on that thread
+ * when it is ahead, hashes the reads that look their mate up and those
+ * that will likely wait (the mate starts within the read's length:
+ * count_hash_early), which balances the two threads; with none, it hashes
+ * only the reads whose table slot the look-ahead prefetches (those that
+ * may find their mate waiting), and count_process the reads that come to
  * wait.  Which reads are hashed early changes no result. */
-/* (count_hash_early for a paired read at pos, its mate at mpos) */
-static inline int hash_early_at(hts_pos_t pos, hts_pos_t mpos, int l_qseq)
-{
-    return mpos <= pos || mpos - pos < l_qseq;
-}
 static inline int count_hash_early(const bam1_t *b)
 {
-    return is_paired_here(b) && hash_early_at(b->core.pos, b->core.mpos, b->core.l_qseq);
+    const bam1_core_t *c = &b->core;
+    return is_paired_here(b) && (c->mpos <= c->pos || c->mpos - c->pos < c->l_qseq);
 }
 
 /* count_tally.c */
 int count_commit(engine_t *e, const obs_t *a, int na, const obs_t *b, int nb, int fraglen);
+/* count_commit(e, a, na, NULL, 0, fraglen): one read alone (a call with
+ * the setup of one read's tally only, not the merge's). */
+int count_commit_one(engine_t *e, const obs_t *a, int na, int fraglen);
 int count_mol_init(engine_t *e);
 void count_mol_free(engine_t *e);
 int count_mol_flush(engine_t *e, int tid, hts_pos_t pos);
@@ -306,7 +321,23 @@ static inline uint64_t count_read_hash(const bam1_t *b)
 {
     return count_name_hash_n(bam_get_qname(b), count_qname_len(b));
 }
-long count_tab_find(const engine_t *e, const char *name, uint64_t h);
+/* Slot of 'name' (h: its count_name_hash) in the table, or -1: the slot's
+ * 32 bits of the hash, then the record's 64, then the name itself decide.
+ * Inline: the lookup of a read's mate. */
+static inline long count_tab_find(const engine_t *e, const char *name, uint64_t h)
+{
+    size_t i = h & e->tab_mask;
+    uint32_t h32 = (uint32_t)h;
+    while (e->tab[i].idx >= 0) {
+        if (e->tab[i].h == h32) {
+            const pend_t *p = POOL(e, e->tab[i].idx);
+            if (p->hash == h && strcmp(pend_name(p), name) == 0)
+                return (long)i;
+        }
+        i = (i + 1) & e->tab_mask;
+    }
+    return -1;
+}
 void count_tab_delete(engine_t *e, size_t i);
 int count_flush_pending(engine_t *e, int tid, hts_pos_t pos);
 /* Read b (h: count_name_hash() of its name) waits for its mate with

@@ -108,7 +108,7 @@ static inline int obs_before(const engine_t *e, const obs_t *x, const obs_t *y)
  * (nearly all reads counted without their mate): tally() of each
  * observation with the tests that are the same for all of them (the
  * consensus, the length and its bin) made once.  Returns 0 or -ENOMEM. */
-static int tally_read(engine_t *e, const obs_t *a, int na, int fraglen)
+static inline __attribute__((always_inline)) int tally_read(engine_t *e, const obs_t *a, int na, int fraglen)
 {
     vw_count_t *cs = e->out->c;
     int bin = fraglen < VW_FRAGLEN_BINS ? fraglen : VW_FRAGLEN_BINS - 1;
@@ -137,18 +137,73 @@ static int tally_read(engine_t *e, const obs_t *a, int na, int fraglen)
     return 0;
 }
 
+/* The first n observations of two mates of a fragment that is not a
+ * consensus read, with a known length, as far as both mates observe the
+ * same targets in the same order (the usual overlapping mates): what the
+ * merge of count_commit does with each such pair (one allele with the
+ * better qualities, or discordant), without its tests of order.  Returns
+ * the number of pairs taken (the first target where they part), or
+ * -ENOMEM. */
+static int tally_same(engine_t *e, const obs_t *a, const obs_t *b, int n, int fraglen)
+{
+    vw_count_t *cs = e->out->c;
+    int bin = fraglen < VW_FRAGLEN_BINS ? fraglen : VW_FRAGLEN_BINS - 1, i = 0;
+    for (; i < n && a[i].ti == b[i].ti; i++) {
+        const obs_t *x = &a[i], *y = &b[i];
+        vw_count_t *c = &cs[x->ti];
+        if (x->code != y->code) {
+            c->discordant++;
+            continue;
+        }
+        c->depth++;
+        uint32_t **h;
+        if (x->code == CODE_REF) {
+            c->ref++;
+            if (x->rev) c->ref_rev++; else c->ref_fwd++;
+            h = &c->fl_ref;
+        } else if (x->code == CODE_ALT) {
+            c->alt++;
+            if (x->rev) c->alt_rev++; else c->alt_fwd++;
+            c->alt_bq_sum += y->bq > x->bq ? y->bq : x->bq;
+            c->alt_mq_sum += y->mq > x->mq ? y->mq : x->mq;
+            h = &c->fl_alt;
+        } else {
+            c->other++;
+            continue;
+        }
+        if (__builtin_expect(!*h, 0) && !(*h = calloc(VW_FRAGLEN_BINS, sizeof(uint32_t))))
+            return -ENOMEM;
+        (*h)[bin]++;
+    }
+    return i;
+}
+
+int count_commit_one(engine_t *e, const obs_t *a, int na, int fraglen)
+{
+    if (__builtin_expect(e->consensus != 1, 1) && fraglen > 0)
+        return tally_read(e, a, na, fraglen);
+    for (int i = 0; i < na; i++)
+        if (tally(e, &a[i], fraglen) < 0)
+            return -ENOMEM;
+    return 0;
+}
+
 /* Counts a fragment from the observations of one or two reads (of one
  * contig), each in the order of the bound targets. */
 int count_commit(engine_t *e, const obs_t *a, int na, const obs_t *b, int nb, int fraglen)
 {
     int i = 0, j = 0;
-    if (nb == 0) { /* one read alone (the loop below, without its merge tests) */
-        if (__builtin_expect(e->consensus != 1, 1) && fraglen > 0)
-            return tally_read(e, a, na, fraglen);
-        for (; i < na; i++)
-            if (tally(e, &a[i], fraglen) < 0)
-                return -ENOMEM;
-        return 0;
+    if (nb == 0) /* one read alone (the loop below, without its merge tests) */
+        return count_commit_one(e, a, na, fraglen);
+    /* the mates' common first targets, then the rest of the mate that
+     * observes more when the other has none left (as the loop below
+     * would take them; the general path takes them all there) */
+    if (__builtin_expect(e->consensus != 1, 1) && fraglen > 0 && !__builtin_expect(count_general_only, 0)) {
+        if ((i = tally_same(e, a, b, na < nb ? na : nb, fraglen)) < 0)
+            return i;
+        if (i == na || i == nb)
+            return i == na ? tally_read(e, b + i, nb - i, fraglen) : tally_read(e, a + i, na - i, fraglen);
+        j = i;
     }
     while (i < na || j < nb) {
         const obs_t *o;

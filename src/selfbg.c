@@ -407,24 +407,14 @@ static inline void add_one_block(const bam1_t *b, vw_selfwin_t *w, const vw_self
     }
 }
 
-/* A read in one block (nearly all) goes straight to the windows its block
- * meets (add_one_block); any other takes the general walk of its CIGAR
- * (add_cigar).  The usual read at depth, one block inside the window at
- * the cursor with its qualities present, is added with no window search
- * (what add_one_block would do with it, checked before). */
-void vw_selfbg_add_parsed(const bam1_t *b, vw_selfwin_t *w, int n, int *cur, int min_bq, int q0, hts_pos_t re)
+/* vw_selfbg_add_parsed() of any read, from a search of the window the
+ * read starts in.  Out of line: the usual read does not come here, and
+ * does not pay for its registers. */
+static __attribute__((noinline)) void add_searched(const bam1_t *b, vw_selfwin_t *w, int n, int *cur, int min_bq,
+                                                   int q0, hts_pos_t re)
 {
     const bam1_core_t *c = &b->core;
     const uint8_t *seq = bam_get_seq(b), *qual = seq + ((c->l_qseq + 1) >> 1);
-    if (__builtin_expect(q0 >= 0 && *cur < n, 1)) {
-        vw_selfwin_t *wk = w + *cur;
-        /* (the block is not empty: re > pos, so the cursor stays; l_qseq 0 fails the length test) */
-        if (wk->tid == c->tid && wk->beg <= c->pos && re <= wk->end && re - c->pos <= c->l_qseq - q0
-            && min_bq <= 255 && (min_bq <= 0 || qual[0] != 0xff)) {
-            add_block(wk, c->pos - wk->beg, seq, qual, q0, (int)(re - c->pos), min_bq > 0 ? min_bq : 0);
-            return;
-        }
-    }
     vw_selfwin_t *wk = w + *cur, *we = w + n;
     while (wk < we && (wk->tid < c->tid || (wk->tid == c->tid && wk->end <= c->pos)))
         wk++;
@@ -440,6 +430,35 @@ void vw_selfbg_add_parsed(const bam1_t *b, vw_selfwin_t *w, int n, int *cur, int
         add_cigar(b, wk, (int)(we - wk), 0, seq, qual, minq);
     else
         add_one_block(b, wk, we, seq, qual, q0, re, minq);
+}
+
+/* A read in one block (nearly all) goes straight to the windows its block
+ * meets (add_one_block); any other takes the general walk of its CIGAR
+ * (add_cigar).  The usual read at depth, one block that meets no window
+ * past the one at the cursor and does not end that one's turn (it ends
+ * after the read starts), with its qualities present, is added with no
+ * window search: the piece of it inside that window, often all of it
+ * (what the search and add_one_block would do with it, checked before). */
+void vw_selfbg_add_parsed(const bam1_t *b, vw_selfwin_t *w, int n, int *cur, int min_bq, int q0, hts_pos_t re)
+{
+    const bam1_core_t *c = &b->core;
+    const uint8_t *seq = bam_get_seq(b), *qual = seq + ((c->l_qseq + 1) >> 1);
+    if (__builtin_expect(q0 >= 0 && *cur < n, 1)) {
+        vw_selfwin_t *wk = w + *cur;
+        /* (the cursor stays: the window ends after pos; no later window
+         * begins before re on this contig; SEQ '*' has no QUAL to test) */
+        if (wk->tid == c->tid && wk->end > c->pos && (*cur + 1 == n || wk[1].beg >= re || wk[1].tid != c->tid)
+            && c->l_qseq > 0 && min_bq <= 255 && (min_bq <= 0 || qual[0] != 0xff)) {
+            hts_pos_t a = c->pos > wk->beg ? c->pos : wk->beg, e = re < wk->end ? re : wk->end;
+            int qa = q0 + (int)(a - c->pos), len = (int)(e - a);
+            if (len > c->l_qseq - qa) /* a CIGAR longer than SEQ */
+                len = c->l_qseq - qa;
+            if (len > 0)
+                add_block(wk, a - wk->beg, seq, qual, qa, len, min_bq > 0 ? min_bq : 0);
+            return;
+        }
+    }
+    add_searched(b, w, n, cur, min_bq, q0, re);
 }
 
 void vw_selfbg_add_read(const bam1_t *b, vw_selfwin_t *w, int n, int *cur, int min_bq)

@@ -639,6 +639,91 @@ static void test_commit_one_read(void **state)
     }
 }
 
+/* Two mates' observations through the merge's fast path (count_tally.c
+ * tally_same: the targets both observe first, in the same order, then the
+ * rest of the mate that observes more) and through the general merge
+ * (count_general_only): every column and both histograms equal, for mates
+ * that agree (REF, ALT with the better qualities of the two, other) and
+ * disagree, mates of which either observes more, mates that part at a
+ * target only one observes (the general loop takes over), fragment
+ * lengths unknown, below, at and past the last bin. */
+static void test_commit_mates_fast(void **state)
+{
+    (void)state;
+    enum { NT = 10, NR = 600 };
+    static const int lens[] = {0, 1, 167, VW_FRAGLEN_BINS - 1, VW_FRAGLEN_BINS, 5000};
+    vw_count_opt_t opt;
+    vw_count_opt_init(&opt);
+    hts_pos_t span_beg[NT];
+    vw_count_t fast[NT], gen[NT];
+    memset(fast, 0, sizeof fast);
+    memset(gen, 0, sizeof gen);
+    for (int t = 0; t < NT; t++)
+        span_beg[t] = 100 + t;
+    vw_sample_counts_t out1 = {.n = NT, .c = fast}, out2 = {.n = NT, .c = gen};
+    engine_t e1, e2;
+    memset(&e1, 0, sizeof e1);
+    e1.opt = &opt;
+    e1.span_beg = span_beg;
+    e2 = e1;
+    e1.out = &out1;
+    e2.out = &out2;
+    int n_parted = 0, n_disc = 0;
+    for (int r = 0; r < NR; r++) {
+        obs_t a[NT], b[NT];
+        int na = 0, nb = 0, t0 = (int)rnd(4), common = (int)rnd(4);
+        for (int t = t0; t < NT && na < common; t++) { /* the targets both observe first */
+            unsigned k = rnd(10);
+            uint32_t code = k < 5 ? CODE_REF : k < 8 ? CODE_ALT : CODE_BASE0 + 4;
+            a[na++] = (obs_t){t, code, (uint8_t)rnd(42), (uint8_t)rnd(2), (uint8_t)rnd(61), 0};
+            b[nb] = (obs_t){t, rnd(8) ? code : CODE_REF + CODE_ALT - code, (uint8_t)rnd(42), (uint8_t)rnd(2),
+                            (uint8_t)rnd(61), 0};
+            n_disc += b[nb].code != code;
+            nb++;
+        }
+        /* then one mate alone, or each at targets of its own */
+        int t = na ? a[na - 1].ti + 1 : t0, how = (int)rnd(3);
+        for (; t < NT; t++) {
+            if (rnd(3) == 0)
+                continue;
+            obs_t o = {t, rnd(2) ? CODE_REF : CODE_ALT, (uint8_t)rnd(42), (uint8_t)rnd(2), (uint8_t)rnd(61), 0};
+            if (how == 0 || (how == 2 && rnd(2)))
+                a[na++] = o;
+            else
+                b[nb++] = o;
+        }
+        n_parted += how == 2 && na > common && nb > common;
+        int fl = lens[rnd(6)];
+        count_general_only = 0;
+        assert_int_equal(count_commit(&e1, a, na, b, nb, fl), 0);
+        count_general_only = 1;
+        assert_int_equal(count_commit(&e2, a, na, b, nb, fl), 0);
+        count_general_only = 0;
+    }
+    assert_true(n_parted > 20 && n_disc > 20);
+    for (int t = 0; t < NT; t++) {
+        const vw_count_t *x = &fast[t], *y = &gen[t];
+        assert_true(x->depth > 0);
+        assert_int_equal(x->depth, y->depth);
+        assert_int_equal(x->ref, y->ref);
+        assert_int_equal(x->alt, y->alt);
+        assert_int_equal(x->other, y->other);
+        assert_int_equal(x->discordant, y->discordant);
+        assert_int_equal(x->ref_fwd, y->ref_fwd);
+        assert_int_equal(x->ref_rev, y->ref_rev);
+        assert_int_equal(x->alt_fwd, y->alt_fwd);
+        assert_int_equal(x->alt_rev, y->alt_rev);
+        assert_int_equal(x->alt_bq_sum, y->alt_bq_sum);
+        assert_int_equal(x->alt_mq_sum, y->alt_mq_sum);
+        assert_hist_equal(x->fl_ref, y->fl_ref);
+        assert_hist_equal(x->fl_alt, y->fl_alt);
+        free(x->fl_ref);
+        free(x->fl_alt);
+        free(y->fl_ref);
+        free(y->fl_alt);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -648,6 +733,7 @@ int main(void)
         cmocka_unit_test(test_fast_equals_general),
         cmocka_unit_test(test_fast_equals_general_consensus),
         cmocka_unit_test(test_commit_one_read),
+        cmocka_unit_test(test_commit_mates_fast),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
