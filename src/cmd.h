@@ -67,6 +67,40 @@ void vw_cmd_set_name(const char *name);
 #define VW_OPT_THREADS_LONG {"threads", required_argument, NULL, '@'}
 int vw_cmd_threads_arg(const char *arg, int *ret_threads);
 
+/* The reports' date, of report and run (docs/reports.md): --report-date
+ * DATE (YYYY-MM-DD), --no-report-date (none), else SOURCE_DATE_EPOCH
+ * (seconds since 1970, UTC) when set, else today (UTC). */
+enum { VW_OPT_RD_DATE = 1400, VW_OPT_RD_NONE };
+#define VW_OPT_REPORT_DATE_LONG                                      \
+    {"report-date", required_argument, NULL, VW_OPT_RD_DATE},        \
+    {"no-report-date", no_argument, NULL, VW_OPT_RD_NONE}
+#define VW_OPT_REPORT_DATE_HELP                                                               \
+    "      --report-date DATE   the report date printed on every page and in the JSON\n"     \
+    "                           (YYYY-MM-DD) [$SOURCE_DATE_EPOCH when set, else today, UTC]\n" \
+    "      --no-report-date     print no report date\n"
+typedef struct {
+    int set;       /* 1: given by an option (days may be VW_DATE_NONE: no date) */
+    int32_t days;  /* days since 1970-01-01 */
+} vw_cmd_date_t;
+/* Handles --report-date and --no-report-date (the last one given wins):
+ * returns 1 if 'c' was one of them, with *ret_exit as vw_cmd_common()
+ * (VW_EXIT_USAGE, logged with the option's name, for a malformed date). */
+int vw_cmd_report_date_opt(int c, const char *arg, vw_cmd_date_t *d, int *ret_exit);
+/* After the options: the date given, else the default (SOURCE_DATE_EPOCH,
+ * else today) into d->days, d->set 1.  Returns 0, or -1 after logging
+ * when SOURCE_DATE_EPOCH is not a number of seconds (a usage error); it is
+ * not read when an option gave the date. */
+int vw_cmd_report_date_final(vw_cmd_date_t *d);
+
+/* --flank INT of count, call and run: the self background's bp each side of
+ * each target.  Its default (VW_CMD_FLANK_STR for help text) and one
+ * validator: returns 0 with *ret_flank set, or -1 after logging. */
+#define VW_CMD_FLANK 50
+#define VW_CMD_STR_(x) #x
+#define VW_CMD_STR(x) VW_CMD_STR_(x)
+#define VW_CMD_FLANK_STR VW_CMD_STR(VW_CMD_FLANK)
+int vw_cmd_flank_arg(const char *arg, long *ret_flank);
+
 /* --class NAME of call and run: an evidence class (evclass.h).  Returns 0
  * with *ret_class = arg (borrowed), or -1 after logging. */
 int vw_cmd_class_arg(const char *arg, const char **ret_class);
@@ -141,6 +175,9 @@ enum {
  * to->targets and -r into to->regions, which must have room for every
  * argument. */
 int vw_cmd_count_opt(int c, const char *arg, vw_target_opt_t *to, vw_count_opt_t *co, int *ret_exit);
+/* --no-builtin without any -T: logs "--no-builtin needs --targets" and
+ * returns -1 (a usage error); else 0. */
+int vw_cmd_need_targets(const vw_target_opt_t *to);
 int vw_cmd_call_opt(int c, const char *arg, vw_call_opt_t *co, int *ret_exit);
 
 

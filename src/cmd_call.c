@@ -55,7 +55,7 @@ static void usage(FILE *fp)
             "      --min-depth INT      flag low_depth below INT fragments [%ld]\n"
             "      --bg-floor FLOAT     background without model or self estimate, and the lowest\n"
             "                           self estimate, per substitution [%g]\n"
-            "      --flank INT          self background: bp each side of each target [50]\n"
+            "      --flank INT          self background: bp each side of each target [" VW_CMD_FLANK_STR "]\n"
             "                           (evidence tables carry the one 'count' measured)\n"
             "      --no-self            no self background: the floor where the model has no site\n"
             "      --veto FLAGS         flags that turn a detection into 'no', adding the flag\n"
@@ -130,7 +130,7 @@ static int call_opt(call_t *C, int c, char *arg)
         }
         break;
     case OPT_FLANK:
-        if (vw_cmd_long_arg("--flank", arg, 1, 100000, &C->flank) < 0)
+        if (vw_cmd_flank_arg(arg, &C->flank) < 0)
             return VW_EXIT_USAGE;
         C->flank_given = 1;
         break;
@@ -225,10 +225,8 @@ static int call_parse(call_t *C, int argc, char *argv[])
         vw_error("--events needs --sheet");
         return VW_EXIT_USAGE;
     }
-    if (C->to.no_builtin && C->to.n_targets == 0 && !C->sheet) {
-        vw_error("--no-builtin needs --targets");
+    if (!C->sheet && vw_cmd_need_targets(&C->to) < 0)
         return VW_EXIT_USAGE;
-    }
     return -1;
 }
 
@@ -536,7 +534,7 @@ int main_call(int argc, char *argv[])
     memset(&C, 0, sizeof(C));
     vw_count_opt_init(&C.opt);
     vw_call_opt_init(&C.co);
-    C.flank = 50;
+    C.flank = VW_CMD_FLANK;
     int ret = VW_EXIT_DATA;
     C.cf = calloc((size_t)argc + 1, sizeof(cfdna_t));
     C.to.targets = calloc((size_t)argc + 1, sizeof(char *));

@@ -71,13 +71,10 @@ int main_catalogue(int argc, char *argv[])
         ret = VW_EXIT_USAGE;
         goto out;
     }
-    if (to.no_builtin && to.n_targets == 0) {
-        vw_error("--no-builtin needs --targets");
+    if (vw_cmd_need_targets(&to) < 0) {
         ret = VW_EXIT_USAGE;
         goto out;
     }
-    if (to.no_builtin && to.build == NULL)
-        to.build = NULL;
     const char *ref[1] = {to.reference};
     if (vw_output_is_input(out, to.targets, to.n_targets) || vw_output_is_input(out, ref, 1)) {
         vw_error("%s: the output would overwrite an input file", out);

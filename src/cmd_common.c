@@ -1,7 +1,8 @@
 /* cmd_common.c -- what every subcommand shares: the generic options, the
  * threads option, the command line kept for provenance and the name of
- * the running command (for the "Try 'vafwatch CMD --help'" hint), and the
- * split of a per-file names list (-s/--samples). */
+ * the running command (for the "Try 'vafwatch CMD --help'" hint), the
+ * reports' date (report, run) and the split of a per-file names list
+ * (-s/--samples). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,8 @@
 #include "vw_config.h"
 #include "vafwatch/evclass.h"
 #include "vafwatch/log.h"
+#include "vafwatch/report.h"
+#include "vafwatch/timeline.h"
 #include "vafwatch/util.h"
 #include "cmd.h"
 
@@ -105,6 +108,11 @@ int vw_cmd_threads_arg(const char *arg, int *ret_threads)
     return 0;
 }
 
+int vw_cmd_flank_arg(const char *arg, long *ret_flank)
+{
+    return vw_cmd_long_arg("--flank", arg, 1, 100000, ret_flank);
+}
+
 int vw_cmd_class_arg(const char *arg, const char **ret_class)
 {
     int u, mf, dx;
@@ -114,6 +122,39 @@ int vw_cmd_class_arg(const char *arg, const char **ret_class)
         return -1;
     }
     *ret_class = arg;
+    return 0;
+}
+
+int vw_cmd_report_date_opt(int c, const char *arg, vw_cmd_date_t *d, int *ret_exit)
+{
+    *ret_exit = -1;
+    switch (c) {
+    case VW_OPT_RD_DATE:
+        if (vw_date_parse(arg, &d->days) != 0) {
+            vw_error("--report-date: '%s' is not a date (YYYY-MM-DD)", arg);
+            *ret_exit = VW_EXIT_USAGE;
+        }
+        d->set = 1;
+        return 1;
+    case VW_OPT_RD_NONE:
+        d->days = VW_DATE_NONE;
+        d->set = 1;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+int vw_cmd_report_date_final(vw_cmd_date_t *d)
+{
+    if (d->set)
+        return 0;
+    if (vw_report_default_date(&d->days) < 0) {
+        vw_error("SOURCE_DATE_EPOCH='%s' is not a number of seconds since 1970 (or use --report-date)",
+                 getenv("SOURCE_DATE_EPOCH"));
+        return -1;
+    }
+    d->set = 1;
     return 0;
 }
 

@@ -50,7 +50,7 @@ static void usage(FILE *fp)
             VW_OPT_FILTER_HELP /* (three arguments: min MQ, min BQ, the flags) */
             VW_OPT_MOLECULE_HELP
             "Self background (BAM/CRAM with an index; what 'call' uses where no model site is):\n"
-            "      --flank INT          bp each side of each target [50]\n"
+            "      --flank INT          bp each side of each target [" VW_CMD_FLANK_STR "]\n"
             "      --no-self            do not measure it (no '#self_background' lines)\n"
             "Output:\n"
             "  -o, --output FILE        evidence table (TSV) ['-' = standard output]\n"
@@ -110,21 +110,6 @@ static void *worker(void *arg)
         pthread_mutex_unlock(&j->lock);
     }
     return NULL;
-}
-
-/* Splits a comma-separated list in place. */
-static int split_commas(char *s, char **out, int m)
-{
-    int n = 0;
-    char *p = s;
-    while (n < m) {
-        out[n++] = p;
-        p = strchr(p, ',');
-        if (!p)
-            break;
-        *p++ = '\0';
-    }
-    return p ? -1 : n;
 }
 
 /* The outputs: standard input read once, no two outputs in one file
@@ -323,7 +308,7 @@ int main_count(int argc, char *argv[])
     vw_target_opt_t to = {0};
     const char *out = "-", *json = NULL, *moltab = NULL;
     char *sample_arg = NULL, **samples = NULL;
-    long flank = 50;
+    long flank = VW_CMD_FLANK;
     int threads = 1;
     int ret = VW_EXIT_DATA, c, ex, no_self = 0, r;
     vw_targets_t *ts = NULL;
@@ -353,7 +338,7 @@ int main_count(int argc, char *argv[])
         case OPT_MOLECULES: moltab = optarg; break;
         case OPT_NO_SELF: no_self = 1; break;
         case OPT_FLANK:
-            if (vw_cmd_long_arg("--flank", optarg, 1, 100000, &flank) < 0) {
+            if (vw_cmd_flank_arg(optarg, &flank) < 0) {
                 ret = VW_EXIT_USAGE;
                 goto out;
             }
@@ -388,16 +373,11 @@ int main_count(int argc, char *argv[])
         ret = VW_EXIT_USAGE;
         goto out;
     }
-    if (sample_arg) {
-        samples = calloc((size_t)n_files, sizeof(char *));
-        if (!samples || split_commas(sample_arg, samples, n_files) != n_files) {
-            vw_error("--samples: give exactly one name per input file (%d)", n_files);
-            ret = VW_EXIT_USAGE;
-            goto out;
-        }
+    if (sample_arg && (r = vw_cmd_split_names(sample_arg, n_files, &samples)) < 0) {
+        ret = r == -2 ? VW_EXIT_USAGE : VW_EXIT_DATA;
+        goto out;
     }
-    if (to.no_builtin && to.n_targets == 0) {
-        vw_error("--no-builtin needs --targets");
+    if (vw_cmd_need_targets(&to) < 0) {
         ret = VW_EXIT_USAGE;
         goto out;
     }

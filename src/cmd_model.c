@@ -230,8 +230,7 @@ int main_model(int argc, char *argv[])
         ret = VW_EXIT_USAGE;
         goto out;
     }
-    if (to.no_builtin && to.n_targets == 0) {
-        vw_error("--no-builtin needs --targets");
+    if (vw_cmd_need_targets(&to) < 0) {
         ret = VW_EXIT_USAGE;
         goto out;
     }

@@ -16,8 +16,7 @@
 #include "vafwatch/track.h"
 #include "cmd.h"
 
-enum { OPT_CNV = VW_OPT_TRACK_LAST + 1, OPT_BUILD, OPT_TITLE, OPT_TIMESTAMP, OPT_PARAM, OPT_DATE, OPT_NO_DATE, OPT_MARKERS,
-       OPT_PATIENT_TESTS };
+enum { OPT_CNV = VW_OPT_TRACK_LAST + 1, OPT_BUILD, OPT_TITLE, OPT_TIMESTAMP, OPT_PARAM, OPT_MARKERS, OPT_PATIENT_TESTS };
 
 #define MAX_PARAMS 32
 
@@ -50,9 +49,7 @@ static void usage(FILE *fp)
             "      --build STR          catalogue build shown under Methods [not recorded]\n"
             "      --param KEY=VALUE    a parameter shown under Methods (e.g. the call stage's\n"
             "                           alpha); repeatable, at most %d\n"
-            "      --report-date DATE   the report date printed on every page and in the JSON\n"
-            "                           (YYYY-MM-DD) [$SOURCE_DATE_EPOCH when set, else today, UTC]\n"
-            "      --no-report-date     print no report date\n"
+            VW_OPT_REPORT_DATE_HELP
             "      --timestamp          also write the date and time of the run (JSON 'generated',\n"
             "                           Methods)\n"
             VW_OPT_COMMON_HELP
@@ -97,8 +94,7 @@ int main_report(int argc, char *argv[])
         {"build", required_argument, NULL, OPT_BUILD},
         {"param", required_argument, NULL, OPT_PARAM},
         {"timestamp", no_argument, NULL, OPT_TIMESTAMP},
-        {"report-date", required_argument, NULL, OPT_DATE},
-        {"no-report-date", no_argument, NULL, OPT_NO_DATE},
+        VW_OPT_REPORT_DATE_LONG,
         VW_OPT_COMMON_LONG,
         {NULL, 0, NULL, 0}
     };
@@ -113,7 +109,8 @@ int main_report(int argc, char *argv[])
     vw_report_param_t params[MAX_PARAMS];
     char *pbuf[MAX_PARAMS];
     size_t n_params = 0;
-    int c, ex, ret = VW_EXIT_DATA, rc, date_set = 0;
+    int c, ex, ret = VW_EXIT_DATA, rc;
+    vw_cmd_date_t date = {0, VW_DATE_NONE};
     vw_timeline_t *tl = NULL;
     vw_track_t *tr = NULL;
     vw_leadtime_t *lt = NULL;
@@ -124,7 +121,8 @@ int main_report(int argc, char *argv[])
     if (!cnv_files)
         return VW_EXIT_DATA;
     while ((c = getopt_long(argc, argv, "e:d:h", lopts, NULL)) >= 0) {
-        if (vw_cmd_common(c, optarg, usage, &ex) || vw_cmd_track_opt(c, optarg, &opt, &sheet, &events, &ex)) {
+        if (vw_cmd_common(c, optarg, usage, &ex) || vw_cmd_track_opt(c, optarg, &opt, &sheet, &events, &ex) ||
+            vw_cmd_report_date_opt(c, optarg, &date, &ex)) {
             if (ex >= 0) {
                 ret = ex;
                 goto out;
@@ -143,18 +141,6 @@ int main_report(int argc, char *argv[])
         case OPT_PATIENT_TESTS: ptests = optarg; break;
         case OPT_BUILD: build = optarg; break;
         case OPT_TIMESTAMP: ropt.timestamp = 1; break;
-        case OPT_DATE:
-            if (vw_date_parse(optarg, &ropt.report_date) != 0) {
-                vw_error("--report-date: '%s' is not a date (YYYY-MM-DD)", optarg);
-                ret = VW_EXIT_USAGE;
-                goto out;
-            }
-            date_set = 1;
-            break;
-        case OPT_NO_DATE:
-            ropt.report_date = VW_DATE_NONE;
-            date_set = 1;
-            break;
         case OPT_PARAM: {
             const char *eq = strchr(optarg, '=');
             if (!eq || eq == optarg || n_params == MAX_PARAMS) {
@@ -180,12 +166,11 @@ int main_report(int argc, char *argv[])
         ret = VW_EXIT_USAGE;
         goto out;
     }
-    if (!date_set && vw_report_default_date(&ropt.report_date) < 0) {
-        vw_error("SOURCE_DATE_EPOCH='%s' is not a number of seconds since 1970 (or use --report-date)",
-                 getenv("SOURCE_DATE_EPOCH"));
+    if (vw_cmd_report_date_final(&date) < 0) {
         ret = VW_EXIT_USAGE;
         goto out;
     }
+    ropt.report_date = date.days;
     vw_info("CMD: %s", vw_cmd_line());
     int n_more = 0; /* inputs too (slots beyond the CNV files, not counted) */
     if (markers_path)

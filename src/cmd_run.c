@@ -18,6 +18,9 @@ enum { OPT_ALPHA_CALL = VW_OPT_TRACK_LAST + 1, OPT_NO_SELF, OPT_FLANK, OPT_NO_CA
        OPT_CNV_BUILTIN, OPT_CNV_PON, OPT_TF_FROM, OPT_CNV_REF, OPT_GENOME_TSV, OPT_G_GC, OPT_G_MAP, OPT_G_CENTRO,
        OPT_G_PON, OPT_G_BIN, OPT_G_MIN_LLR, OPT_CLASS, OPT_THERAPY, OPT_THERAPY_MAP };
 
+/* The default of run's own -@, printed by the help from here. */
+enum { RUN_THREADS = 1 };
+
 static void usage(FILE *fp)
 {
     vw_count_opt_t d;
@@ -60,6 +63,9 @@ static void usage(FILE *fp)
             "      --excl-flags FLAGS   [%s]\n"
             "      --proper-pair        properly paired reads only\n"
             "      --count-unit UNIT    fragment, read or molecule [fragment]\n"
+            "      --stream             count reading each file from start to end (the self\n"
+            "                           background still reads through the index: give --no-self\n"
+            "                           for files without one)\n"
             "      --no-cache           count every file again\n"
             VW_OPT_MOLECULE_HELP
             "Calling:\n"
@@ -71,14 +77,14 @@ static void usage(FILE *fp)
             "      --min-depth INT      low_depth flag below this [%ld]\n"
             "      --bg-floor FLOAT     default background error [%g]\n"
             "      --no-self            no self background from the sample's own reads\n"
-            "      --flank INT          bp around each target for the self background [50]\n"
+            "      --flank INT          bp around each target for the self background [%d]\n"
             "      --therapy NAME       the therapy (a drug or class of the therapy map) of every draw:\n"
             "                           90 %% of --call-alpha goes to the targets relevant to it, 10 %%\n"
             "                           to the others (weighted Holm/BH); repeatable [each patient's\n"
             "                           treatment_start drugs of the events file]\n"
             "      --therapy-map FILE   therapy-relevance map (class, kind, value) instead of the\n"
             "                           built-in one (docs/calling.md)\n",
-            d.min_mq, d.min_bq, fl ? fl : "", co.alpha, co.min_depth, co.bg_floor);
+            d.min_mq, d.min_bq, fl ? fl : "", co.alpha, co.min_depth, co.bg_floor, VW_CMD_FLANK);
     vw_cmd_track_help(fp);
     fprintf(fp,
             "Copy number (docs/copy-number.md; writes OUTDIR/vafwatch.cnv.tsv and tracks amplifications):\n"
@@ -103,11 +109,12 @@ static void usage(FILE *fp)
             "      --genome-bin-size INT  bins of BAM/CRAM input, bp [1000000]\n"
             "      --genome-min-llr FLOAT  detection threshold on 2 x log-likelihood ratio [%g]\n"
             "Output:\n"
-            "  -@, --threads INT        files counted at once (-t is the same) [1]\n"
+            "  -@, --threads INT        files counted at once (-t is the same) [%d]\n"
+            VW_OPT_REPORT_DATE_HELP
             VW_OPT_COMMON_HELP
             "\n"
             "A progress line is shown on a terminal (not with --quiet).  Columns: docs/formats.md,\n"
-            "docs/calling.md, docs/tracking.md, docs/copy-number.md.\n\n", gopt.min_llr);
+            "docs/calling.md, docs/tracking.md, docs/copy-number.md.\n\n", gopt.min_llr, RUN_THREADS);
     free(fl);
 }
 
@@ -136,7 +143,7 @@ static int run_opt_value(int c, const char *arg, vw_genome_in_opt_t *gio, vw_cal
         }
         return 0;
     case OPT_CLASS: return vw_cmd_class_arg(arg, &cl->ev_class);
-    case OPT_FLANK: return vw_cmd_long_arg("--flank", arg, 1, 100000, flank);
+    case OPT_FLANK: return vw_cmd_flank_arg(arg, flank);
     default: return vw_cmd_threads_arg(arg, threads); /* -t, -@ */
     }
 }
@@ -190,6 +197,7 @@ int main_run(int argc, char *argv[])
         VW_OPT_TRACK_LONG,
         VW_OPT_COUNT_LONG,
         VW_OPT_CALL_LONG,
+        VW_OPT_REPORT_DATE_LONG,
         VW_OPT_COMMON_LONG,
         {NULL, 0, NULL, 0}
     };
@@ -201,9 +209,10 @@ int main_run(int argc, char *argv[])
     vw_track_opt_init(&topt);
     vw_target_opt_t to = {0};
     const char *outdir = NULL, *model_path = NULL, *sheet_opt = NULL, *events = NULL, *therapy_map = NULL;
-    long flank = 50;
-    int threads = 1;
+    long flank = VW_CMD_FLANK;
+    int threads = RUN_THREADS;
     int ret = VW_EXIT_DATA, c, ex, no_self = 0, use_cache = 1, n_therapy = 0;
+    vw_cmd_date_t date = {0, VW_DATE_NONE};
     vw_run_cnv_opt_t cnvo = {NULL, 0, NULL, NULL, 0, NULL, NULL};
     char **genome_tsv = calloc((size_t)argc, sizeof(char *)); /* --genome-tsv files */
     int n_genome_tsv = 0;
@@ -223,7 +232,9 @@ int main_run(int argc, char *argv[])
         return VW_EXIT_DATA;
     }
     while ((c = getopt_long(argc, argv, "d:T:f:m:q:Q:t:@:e:h", lopts, NULL)) >= 0) {
-        if (vw_cmd_common(c, optarg, usage, &ex) || vw_cmd_count_opt(c, optarg, &to, &copt, &ex) || vw_cmd_call_opt(c, optarg, &cl, &ex) || vw_cmd_track_opt(c, optarg, &topt, &sheet_opt, &events, &ex)) {
+        if (vw_cmd_common(c, optarg, usage, &ex) || vw_cmd_count_opt(c, optarg, &to, &copt, &ex) ||
+            vw_cmd_call_opt(c, optarg, &cl, &ex) || vw_cmd_track_opt(c, optarg, &topt, &sheet_opt, &events, &ex) ||
+            vw_cmd_report_date_opt(c, optarg, &date, &ex)) {
             if (ex >= 0) {
                 ret = ex;
                 goto out;
@@ -273,7 +284,7 @@ int main_run(int argc, char *argv[])
         ret = VW_EXIT_USAGE;
         goto out;
     }
-    if (run_copy_opt(&cnvo, &gio, &to, &copt) < 0) {
+    if (run_copy_opt(&cnvo, &gio, &to, &copt) < 0 || vw_cmd_report_date_final(&date) < 0) {
         ret = VW_EXIT_USAGE;
         goto out;
     }
@@ -284,10 +295,13 @@ int main_run(int argc, char *argv[])
         goto out;
     }
     vw_progress_t prog;
-    vw_pipeline_opt_t po = {sheet, events, outdir, model_path, to, copt, cl, topt, cnvo, genome_tsv, n_genome_tsv,
-                            threads, flank, no_self, use_cache, vw_cmd_line(),
-                            {progress_start, progress_step, progress_end, &prog}, &gio, therapy, n_therapy,
-                            therapy_map};
+    vw_pipeline_opt_t po = {.sheet = sheet, .events = events, .outdir = outdir, .model_path = model_path, .to = to,
+                            .copt = copt, .cl = cl, .topt = topt, .cnvo = cnvo, .genome_tsv = genome_tsv,
+                            .n_genome_tsv = n_genome_tsv, .threads = threads, .flank = flank, .no_self = no_self,
+                            .use_cache = use_cache, .command = vw_cmd_line(),
+                            .progress = {progress_start, progress_step, progress_end, &prog}, .genome = &gio,
+                            .therapy = therapy, .n_therapy = n_therapy, .therapy_map = therapy_map,
+                            .report_date_set = date.set, .report_date = date.days};
     ret = vw_pipeline_run(&po);
 out:
     free(to.targets);

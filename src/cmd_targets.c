@@ -99,6 +99,15 @@ int vw_cmd_count_opt(int c, const char *arg, vw_target_opt_t *to, vw_count_opt_t
     }
 }
 
+int vw_cmd_need_targets(const vw_target_opt_t *to)
+{
+    if (to->no_builtin && to->n_targets == 0) {
+        vw_error("--no-builtin needs --targets");
+        return -1;
+    }
+    return 0;
+}
+
 int vw_cmd_call_opt(int c, const char *arg, vw_call_opt_t *co, int *ret_exit)
 {
     *ret_exit = -1;

@@ -319,8 +319,8 @@ static int stage_cohort(run_t *R)
 {
     const vw_pipeline_opt_t *o = R->o;
     /* the reports' date: a bad SOURCE_DATE_EPOCH is found before any counting */
-    R->report_date = VW_DATE_NONE;
-    if (vw_report_default_date(&R->report_date) < 0) {
+    R->report_date = o->report_date_set ? o->report_date : VW_DATE_NONE;
+    if (!o->report_date_set && vw_report_default_date(&R->report_date) < 0) {
         vw_error("SOURCE_DATE_EPOCH='%s' is not a number of seconds since 1970", getenv("SOURCE_DATE_EPOCH"));
         return STAGE_USAGE;
     }

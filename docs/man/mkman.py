@@ -68,7 +68,7 @@ FILES = {
 
 ENVIRONMENT = {
     "report": [("SOURCE_DATE_EPOCH", "seconds since 1970-01-01 UTC: the report date when --report-date is not given")],
-    "run": [("SOURCE_DATE_EPOCH", "seconds since 1970-01-01 UTC: the report date (else today)")],
+    "run": [("SOURCE_DATE_EPOCH", "seconds since 1970-01-01 UTC: the reports' date when --report-date and --no-report-date are not given (else today)")],
 }
 
 

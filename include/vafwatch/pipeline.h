@@ -75,6 +75,9 @@ typedef struct {
     int n_therapy;
     const char *therapy_map;   /* --therapy-map FILE, or NULL: the built-in map (therapy.h); cl's
                                   therapy fields are set by the pipeline */
+    int report_date_set;       /* 1: report_date is the reports' date (--report-date; VW_DATE_NONE:
+                                  --no-report-date, none); 0: SOURCE_DATE_EPOCH when set, else today */
+    int32_t report_date;       /* days since 1970-01-01, with report_date_set */
 } vw_pipeline_opt_t;
 
 /* Exit codes of vw_pipeline_run() (the same values as the program's). */
@@ -85,7 +88,8 @@ typedef struct {
 /* Runs the whole chain.  Logs on failure; returns VW_PIPELINE_OK,
  * VW_PIPELINE_DATA (bad or unreadable input, a write failure: nothing in
  * outdir changed) or VW_PIPELINE_USAGE (an output that would replace an
- * input, --no-builtin without targets, a bad SOURCE_DATE_EPOCH).  'o' is
+ * input, --no-builtin without targets, a bad SOURCE_DATE_EPOCH when
+ * report_date_set is 0).  'o' is
  * not changed. */
 int vw_pipeline_run(const vw_pipeline_opt_t *o);
 

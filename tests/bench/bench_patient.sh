@@ -10,6 +10,7 @@
 # tumour-informed panel), so the catalogue-only run reads almost nothing.  A benchmark, not a test (docs/benchmarks.md).
 #   tests/bench/bench_patient.sh BUILD_DIR WORK_DIR [DRAWS]
 set -eu
+. "$(dirname "$0")/../cli/lib.sh"
 B=$(cd "$1" && pwd) W=$2 DRAWS=${3:-1000}
 mkdir -p "$W" && cd "$W"
 export LC_ALL=C
@@ -21,23 +22,14 @@ VW_PATIENT_SERIES_PATIENTS=$SERIES "$B/tests/test_patient_series" 2>&1 | sed -n 
 echo "== run: 200 patient loci x 20 draws"
 POS=()
 for k in $(seq 0 199); do POS+=($((30000000 + k * 5000))); done
-recipe() { # SEED SAMPLE FRACTION
-    printf 'seed\t%s\nsample\t%s\nbuild\tGRCh37\nnaming\tchr\nfragments\t1000\nerror_rate\t0.0003\n' "$1" "$2"
-    for p in "${POS[@]}"; do
-        printf 'window\tchr3\t%s\t%s\nrefseq\tchr3\t%s\tC\n' $((p - 150)) $((p + 149)) "$p"
-        [ "$3" != 0 ] && printf 'variant\tchr3\t%s\tC\tT\t%s\n' "$p" "$3"
-    done
-    return 0
-}
-printf 'chrom\tpos\tref\talt\tid\n' >P1.targets.tsv
-k=0
-for p in "${POS[@]}"; do printf 'chr3\t%s\tC\tT\tR%03d\n' "$p" "$k" >>P1.targets.tsv; k=$((k + 1)); done
+LOCI_CHROM=chr3 LOCI_HALF=150 LOCI_FRAGMENTS=1000 # loci_recipe, loci_targets (tests/cli/lib.sh)
+loci_targets 'R%03d' >P1.targets.tsv
 printf 'patient\tsample\tdate\tfile\ttype\n' >catalogue_only.tsv
 printf 'patient\tsample\tdate\tfile\ttype\ttargets\n' >informed.tsv
 for i in $(seq 0 19); do
     f=$(awk -v i="$i" 'BEGIN { printf "%.6f", i < 10 ? 0.001 / (i + 1) : 0 }')
     d=$(date -u -d "2024-01-01 + $((i * 30)) days" +%F)
-    [ -e "d$i.bam" ] || { recipe $((900 + i)) "P1_d$i" "$f" >"d$i.recipe"; "$B/tests/vwsim" -r "d$i.recipe" -o "d$i" >/dev/null; }
+    [ -e "d$i.bam" ] || { loci_recipe $((900 + i)) "P1_d$i" "$f" >"d$i.recipe"; "$B/tests/vwsim" -r "d$i.recipe" -o "d$i" >/dev/null; }
     printf 'P1\tP1_d%s\t%s\td%s.bam\tplasma\n' "$i" "$d" "$i" >>catalogue_only.tsv
     printf 'P1\tP1_d%s\t%s\td%s.bam\tplasma\tP1.targets.tsv\n' "$i" "$d" "$i" >>informed.tsv
 done

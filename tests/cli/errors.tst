@@ -34,6 +34,9 @@
 1	-	other\.bam: truncated or corrupt, or its index belongs to another file	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/other.bam
 1	-	noidx\.bam: no index .*--stream	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/noidx.bam
 0	-	-	{VW} count --no-builtin -T {F}/t.tsv --stream -o {O}/x.tsv {F}/noidx.bam
+# run --stream counts without the index; the self background still reads through it (--no-self: none needed)
+1	-	noidx\.bam: no index \(\.bai/\.csi/\.crai\) found; run 'samtools index [^']*noidx\.bam'$	printf 'patient\tsample\tdate\tfile\nP1\tS1\t2023-01-05\t{F}/noidx.bam\n' > {O}/../noidx_sheet.tsv && {VW} run --stream --no-builtin -T {F}/t.tsv -e {F}/events.tsv -d {O}/r {O}/../noidx_sheet.tsv; r=$?; rm -rf {O}/r; exit $r
+0	-	-	printf 'patient\tsample\tdate\tfile\nP1\tS1\t2023-01-05\t{F}/noidx.bam\n' > {O}/../noidx_sheet.tsv && {VW} run --stream --no-self --no-builtin -T {F}/t.tsv -e {F}/events.tsv -d {O}/../noidx_run {O}/../noidx_sheet.tsv && test "$(grep -v '^#' {O}/../noidx_run/vafwatch.calls.tsv | cut -f1 | sort -u)" = S1
 1	-	good\.cram: cannot decode CRAM record .*reference	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/good.cram
 1	-	good\.cram: cannot decode CRAM record .*reference	{VW} count --no-builtin -T {F}/t.tsv --stream -o {O}/x.tsv {F}/good.cram
 0	-	-	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/empty.bam
@@ -93,6 +96,12 @@
 1	-	nodir/x\.json: cannot write	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv --json {O}/nodir/x.json {F}/good.bam
 1	-	-: write failed: No space left	{VW} count --no-builtin -T {F}/t.tsv -o - {F}/good.bam > /dev/full
 # --- targets TSV ------------------------------------------------------------------------
+# --no-builtin leaves no target unless -T gives some (run: or the sheet's 'targets' column): a usage error
+2	-	^vafwatch catalogue: --no-builtin needs --targets$	{VW} catalogue --no-builtin -o {O}/c.tsv
+2	-	^vafwatch count: --no-builtin needs --targets$	{VW} count --no-builtin -o {O}/x.tsv {F}/good.bam
+2	-	^vafwatch model: --no-builtin needs --targets$	{VW} model build --no-builtin -o {O}/m.tsv {F}/good.bam {F}/good.bam
+2	-	^vafwatch call: --no-builtin needs --targets$	{VW} call --no-builtin --output-prefix {O}/p {F}/good.bam
+2	-	^vafwatch run: --no-builtin needs --targets or a 'targets' column in the cohort sheet$	{VW} run --no-builtin -e {F}/events.tsv -d {O}/r {F}/sheet.tsv; r=$?; rm -rf {O}/r; exit $r
 1	-	tgt_nocol\.tsv:1: header lacks column 'alt'	{VW} count --no-builtin -T {F}/tgt_nocol.tsv -o {O}/x.tsv {F}/good.bam
 0	-	-	{VW} count --no-builtin -T {F}/tgt_crlf.tsv -o {O}/x.tsv {F}/good.bam
 0	-	-	{VW} count --no-builtin -T {F}/tgt_bom.tsv -o {O}/x.tsv {F}/good.bam
@@ -155,6 +164,10 @@
 2	-	--class takes an evidence class .*not 'molecule_f1'	{VW} call --class molecule_f1 --no-builtin -T {F}/t.tsv --output-prefix {O}/p {F}/evt_good.tsv
 2	-	--class takes an evidence class \(fragment, read, molecule, molecule_fN, duplex, duplex_fN\), not 'duplx'	{VW} run --class duplx --no-builtin -T {F}/t.tsv -e {F}/events.tsv -d {O}/r {F}/sheet_mixed.tsv
 2	-	--class chooses the background of a model of several evidence classes: give it with --model	{VW} run --class duplex --no-builtin -T {F}/t.tsv -e {F}/events.tsv -d {O}/r {F}/sheet_mixed.tsv
+# the reports' date (report and run): a malformed --report-date is a usage error before anything is read
+2	-	^vafwatch report: --report-date: '2024-13-01' is not a date \(YYYY-MM-DD\)$	{VW} report --report-date 2024-13-01 --sheet {F}/sheet.tsv -e {F}/events.tsv -d {O}/rep {F}/calls_short.tsv
+2	-	^vafwatch run: --report-date: '2024-02-30' is not a date \(YYYY-MM-DD\)$	{VW} run --report-date 2024-02-30 --no-builtin -T {F}/t.tsv -e {F}/events.tsv -d {O}/r {F}/sheet_mixed.tsv
+2	-	^vafwatch run: SOURCE_DATE_EPOCH='-1' is not a number of seconds since 1970 \(or use --report-date\)$	env SOURCE_DATE_EPOCH=-1 {VW} run --no-builtin -T {F}/t.tsv -e {F}/events.tsv -d {O}/r {F}/sheet_mixed.tsv
 1	-	m2\.tsv: the model has no background of evidence class fragment \(sample S1\); it holds: duplex \(count the sample in one of them, or choose one with --class\)	printf '##vafwatch_model=1\n#chrom\tpos\tref\talt\tid\tn_normals\tdepth_total\talt_total\tmu\trho\tnoisy\tclass\nsim1\t1000\tT\tA\tT1\t3\t3000\t3\t0.001\t0.0001\tno\tduplex\n' > {O}/m2.tsv && {VW} run -m {O}/m2.tsv --no-builtin -T {F}/t.tsv -e {F}/events.tsv -d {O}/r {F}/sheet_mixed.tsv; r=$?; rm -rf {O}/r {O}/m2.tsv; exit $r
 0	-	-	printf '##vafwatch_model=1\n#chrom\tpos\tref\talt\tid\tn_normals\tdepth_total\talt_total\tmu\trho\tnoisy\tclass\nsim1\t1000\tT\tA\tT1\t3\t3000\t3\t0.001\t0.0001\tno\tduplex\n' > {O}/m2.tsv && {VW} run -m {O}/m2.tsv --class duplex --no-builtin -T {F}/t.tsv -e {F}/events.tsv -d {O}/r {F}/sheet_mixed.tsv 2>{O}/e && grep -q 'sample S1 holds fragment counts; --class duplex takes the background of another class' {O}/e && test "$(grep -v '^#' {O}/r/vafwatch.calls.tsv | cut -f29 | sort -u)" = duplex; r=$?; rm -rf {O}/r {O}/m2.tsv {O}/e; exit $r
 # found by review: a mean quality of 1e300 or inf was converted to an integer (undefined behaviour)

@@ -54,3 +54,30 @@ finish() {
     echo "$pass passed, $fail failed"
     [ "$fail" -eq 0 ]
 }
+
+# A patient's loci for the read simulator (tests/tools/vwsim): C>T at every
+# position of the array POS on LOCI_CHROM, a window from p - LOCI_HALF to
+# p + LOCI_HALF - 1 around each, LOCI_FRAGMENTS fragments a window.
+# loci_recipe SEED SAMPLE FRACTION: the recipe (FRACTION 0: no variant).
+loci_recipe() {
+    printf 'seed\t%s\nsample\t%s\nbuild\tGRCh37\nnaming\tchr\nfragments\t%s\nerror_rate\t0.0003\n' "$1" "$2" \
+        "$LOCI_FRAGMENTS"
+    local p
+    for p in "${POS[@]}"; do
+        printf 'window\t%s\t%s\t%s\nrefseq\t%s\t%s\tC\n' "$LOCI_CHROM" $((p - LOCI_HALF)) $((p + LOCI_HALF - 1)) \
+            "$LOCI_CHROM" "$p"
+        [ "$3" != 0 ] && printf 'variant\t%s\t%s\tC\tT\t%s\n' "$LOCI_CHROM" "$p" "$3"
+    done
+    return 0
+}
+# loci_targets ID_FORMAT: the loci as a targets table on standard output, the
+# k-th (from 0) named by printf ID_FORMAT k.
+loci_targets() {
+    local p k=0
+    printf 'chrom\tpos\tref\talt\tid\n'
+    for p in "${POS[@]}"; do
+        # shellcheck disable=SC2059
+        printf "$LOCI_CHROM\\t%s\\tC\\tT\\t$1\\n" "$p" "$k"
+        k=$((k + 1))
+    done
+}

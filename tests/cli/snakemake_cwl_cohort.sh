@@ -12,30 +12,22 @@
 #           --count-unit molecule --class duplex.
 # Usage: snakemake_cwl_cohort.sh VAFWATCH VWSIM GENOME_CALIB DIR
 set -eu
+. "$(dirname "$0")/lib.sh"
 VW=$1 SIM=$2 GSIM=$3 D=$4
 rm -rf "$D/tc" "$D/umi"
 mkdir -p "$D/tc" "$D/umi"
 cd "$D/tc"
 export LC_ALL=C
 POS=(20000000 20010000 20020000 20030000 20040000)
-recipe() { # SEED SAMPLE FRACTION
-    printf 'seed\t%s\nsample\t%s\nbuild\tGRCh37\nnaming\tchr\nfragments\t2000\nerror_rate\t0.0003\n' "$1" "$2"
-    for p in "${POS[@]}"; do
-        printf 'window\tchr2\t%s\t%s\nrefseq\tchr2\t%s\tC\n' $((p - 125)) $((p + 124)) "$p"
-        [ "$3" != 0 ] && printf 'variant\tchr2\t%s\tC\tT\t%s\n' "$p" "$3"
-    done
-    return 0
-}
-printf 'chrom\tpos\tref\talt\tid\n' >P1.targets.tsv
-k=0
-for p in "${POS[@]}"; do printf 'chr2\t%s\tC\tT\tP1_L%02d\n' "$p" "$k" >>P1.targets.tsv; k=$((k + 1)); done
+LOCI_CHROM=chr2 LOCI_HALF=125 LOCI_FRAGMENTS=2000 # loci_recipe, loci_targets (lib.sh)
+loci_targets 'P1_L%02d' >P1.targets.tsv
 printf 'patient\tsample\tdate\tfile\ttype\ttargets\tswgs\n' >cohort.tsv
 # P1: fractions 3e-3, 1e-3, 0 at its loci; P2: none.  TF of the shallow WGS per draw.
 set -- "P1 P1_d0 2024-01-01 0.003 0.10 701" "P1 P1_d1 2024-03-01 0.001 0.25 702" "P1 P1_d2 2024-05-01 0 0.05 703" \
        "P2 P2_d0 2024-01-15 0 0 801" "P2 P2_d1 2024-04-15 0 0.20 802"
 for row in "$@"; do
     read -r pt s dt fr tf seed <<<"$row"
-    recipe "$seed" "$s" "$fr" >"$s.recipe"
+    loci_recipe "$seed" "$s" "$fr" >"$s.recipe"
     "$SIM" -r "$s.recipe" -o "$s" >/dev/null
     "$GSIM" wig "$s.wig" "$seed" "$tf" 2000 gc.wig >/dev/null
     printf '%s\t%s\t%s\t%s.bam\tplasma\t%s\t%s.wig\n' "$pt" "$s" "$dt" "$s" "$([ "$pt" = P1 ] && echo P1.targets.tsv)" "$s" >>cohort.tsv

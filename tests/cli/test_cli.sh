@@ -58,6 +58,10 @@ expect 2 "count-unit" -- "$VW" count --count-unit umi --build GRCh37 "$T/tiny.sa
 # the molecule unit on reads without UMIs: a data error naming the read
 expect 1 "tiny.sam: read r1 has no UMI" -- "$VW" count --no-builtin -T "$T/t.tsv" --count-unit molecule --stream "$T/tiny.sam"
 expect 2 "one name per input file" -- "$VW" count --no-builtin -T "$T/t.tsv" -s a,b --stream "$T/tiny.sam"
+expect 2 "one name per input file \(2\)" -- "$VW" count --no-builtin -T "$T/t.tsv" -s a --stream "$T/tiny.sam" "$T/tiny.sam"
+if "$VW" count --no-builtin -T "$T/t.tsv" -s first,second --stream -o "$T/two.tsv" "$T/tiny.sam" "$T/tiny.sam" 2>/dev/null \
+    && [ "$(grep -v '^#' "$T/two.tsv" | cut -f1 | sort -u | tr '\n' ' ')" = "first second " ]; then
+    ok "count -s: one name per file, in order"; else ko "count -s first,second"; fi
 expect 2 "min-MQ|-q takes" -- "$VW" count -q -1 --build GRCh37 "$T/tiny.sam"
 # output is written atomically: a failed run leaves no file behind
 expect 1 "" -- "$VW" count --no-builtin -T "$T/q.tsv" --stream -o "$T/never.tsv" "$T/tiny.sam"

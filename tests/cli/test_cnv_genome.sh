@@ -6,6 +6,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 VW=$1 DATA=$2 W=$3
+TOOLS=$(cd "$(dirname "$0")/../tools" && pwd)
 rm -rf "$W" && mkdir -p "$W" && cd "$W" || exit 1
 export LC_ALL=C
 check() { check_eq "$@"; }
@@ -23,26 +24,7 @@ expect() {
 # A BAM of 22 contigs of 1 Mb (chromosome 5 without reads), single-end reads of 50 bp
 # that never cross a 100 kb bin edge, with duplicates and MAPQ-10 reads mixed in:
 # samtools view -c -q 20 -F 0xF04 per bin is the independent count.
-python3 - <<'EOF' > sim.sam
-import random
-random.seed(7)
-print("@HD\tVN:1.6\tSO:unsorted")
-for c in range(1, 23):
-    print(f"@SQ\tSN:{c}\tLN:1000000")
-print("@RG\tID:g\tSM:GENOME1")
-n = 0
-for c in range(1, 23):
-    if c == 5:
-        continue
-    for b in range(10):
-        k = 300 + (150 if (c == 8 and b >= 5) else 0) + random.randint(-20, 20)
-        for _ in range(k):
-            pos = b * 100000 + random.randint(0, 100000 - 51) + 1
-            flag = 1024 if random.random() < 0.05 else 0
-            mq = 10 if random.random() < 0.05 else 60
-            n += 1
-            print(f"r{n}\t{flag}\t{c}\t{pos}\t{mq}\t50M\t*\t0\t0\t{'A' * 50}\t{'I' * 50}\tRG:Z:g")
-EOF
+python3 "$TOOLS/genome_sam.py" GENOME1 > sim.sam
 samtools sort -o sim.bam sim.sam 2> /dev/null && samtools index sim.bam || { ko "samtools"; exit 1; }
 "$VW" cnv --genome --bin-size 100000 --output-prefix bam sim.bam 2> err.txt
 rc=$?

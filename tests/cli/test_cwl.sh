@@ -5,7 +5,7 @@
 #  - vafwatch.cwl (count scattered over the draws, then call, leadtime --track, report):
 #    calls, track, series, leadtime, cohort tables and the per-draw evidence tables
 #    byte-identical to run's, leadtime.json but for its command line, the same MultiQC table;
-#  - run.cwl (the sheet and its data folder staged): the same tables;
+#  - run.cwl (the sheet and its data folder staged): the same tables, its report_date;
 #  - vafwatch.cwl on the small cohorts of snakemake_cwl_cohort.sh: a sheet with 'targets' and
 #    'swgs' columns (the targets files to count and call, one cnv --genome job per patient:
 #    every table equal to run's, the genome tables put together in patient order), and
@@ -85,12 +85,16 @@ sheet: {class: File, path: $C/cohort.tsv}
 data: {class: Directory, path: $C/sim}
 events: {class: File, path: $C/events.tsv}
 threads: 2
+report_date: "2024-02-29"
 EOJ
 if (cd "$T" && $CW --outdir "$T/r2" "$SRC/docs/workflows/cwl/run.cwl" "$T/run_job.yml" >"$T/r2.json" 2>"$T/r2.log"); then
     ok "cwltool: run.cwl"
 else
     bad "cwltool run.cwl"; tail -20 "$T/r2.log"
 fi
+# its report_date input, not SOURCE_DATE_EPOCH (2023-11-14), dates the reports
+grep -q '"report_date": "2024-02-29"' "$T/r2/vafwatch-run/report/vafwatch.report.json" \
+    && ok "run.cwl: report_date dates the reports" || bad "run.cwl: report_date"
 same=1
 for k in calls track series leadtime cohort; do
     cmp -s "$T/r2/vafwatch-run/vafwatch.$k.tsv" "$T/run/vafwatch.$k.tsv" || { same=0; echo "    differs: $k.tsv"; }

@@ -22,27 +22,18 @@ export LC_ALL=C
 
 POS=()
 for k in $(seq 0 19); do POS+=($((20000000 + k * 10000))); done
-recipe() { # SEED SAMPLE FRACTION
-    printf 'seed\t%s\nsample\t%s\nbuild\tGRCh37\nnaming\tchr\nfragments\t3000\nerror_rate\t0.0003\n' "$1" "$2"
-    for p in "${POS[@]}"; do
-        printf 'window\tchr2\t%s\t%s\nrefseq\tchr2\t%s\tC\n' $((p - 125)) $((p + 124)) "$p"
-        [ "$3" != 0 ] && printf 'variant\tchr2\t%s\tC\tT\t%s\n' "$p" "$3"
-    done
-    return 0
-}
-printf 'chrom\tpos\tref\talt\tid\n' >P1.targets.tsv
-k=0
-for p in "${POS[@]}"; do printf 'chr2\t%s\tC\tT\tP1_L%02d\n' "$p" "$k" >>P1.targets.tsv; k=$((k + 1)); done
+LOCI_CHROM=chr2 LOCI_HALF=125 LOCI_FRAGMENTS=3000 # loci_recipe, loci_targets (lib.sh)
+loci_targets 'P1_L%02d' >P1.targets.tsv
 printf 'patient\tsample\tdate\tfile\ttype\ttargets\n' >cohort.tsv
 FR=(0.002 0.0005 0)
 DATES=(2024-01-01 2024-03-01 2024-05-01)
 for i in 0 1 2; do
-    recipe $((700 + i)) "P1_d$i" "${FR[$i]}" >"p1d$i.recipe"
+    loci_recipe $((700 + i)) "P1_d$i" "${FR[$i]}" >"p1d$i.recipe"
     "$SIM" -r "p1d$i.recipe" -o "p1d$i" >/dev/null || exit 1
     printf 'P1\tP1_d%s\t%s\tp1d%s.bam\tplasma\t%s\n' "$i" "${DATES[$i]}" "$i" "$([ $i = 0 ] && echo P1.targets.tsv)" >>cohort.tsv
 done
 for i in 0 1; do
-    recipe $((800 + i)) "P2_d$i" 0 >"p2d$i.recipe"
+    loci_recipe $((800 + i)) "P2_d$i" 0 >"p2d$i.recipe"
     "$SIM" -r "p2d$i.recipe" -o "p2d$i" >/dev/null || exit 1
     printf 'P2\tP2_d%s\t%s\tp2d%s.bam\tplasma\t\n' "$i" "${DATES[$i]}" "$i" >>cohort.tsv
 done

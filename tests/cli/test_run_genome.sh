@@ -10,6 +10,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 VW=$1 SIM=$2 DATA=$3 W=$4
+TOOLS=$(cd "$(dirname "$0")/../tools" && pwd)
 rm -rf "$W" && mkdir -p "$W" && cd "$W" || exit 1
 export LC_ALL=C
 check() { check_eq "$@"; }
@@ -150,26 +151,7 @@ check "bad inputs: the output directory still unchanged" "$sum0" "$(cat out/vafw
 
 # A BAM (22 contigs of 1 Mb, contig 5 without reads, duplicates and MAPQ-10 reads mixed in):
 # bins of 100 kb counted as cnv --genome counts them, cached, taken from the cache
-python3 - <<'PY' > sim.sam
-import random
-random.seed(7)
-print("@HD\tVN:1.6\tSO:unsorted")
-for c in range(1, 23):
-    print(f"@SQ\tSN:{c}\tLN:1000000")
-print("@RG\tID:g\tSM:B1")
-n = 0
-for c in range(1, 23):
-    if c == 5:
-        continue
-    for b in range(10):
-        k = 300 + (150 if (c == 8 and b >= 5) else 0) + random.randint(-20, 20)
-        for _ in range(k):
-            pos = b * 100000 + random.randint(0, 100000 - 51) + 1
-            flag = 1024 if random.random() < 0.05 else 0
-            mq = 10 if random.random() < 0.05 else 60
-            n += 1
-            print(f"r{n}\t{flag}\t{c}\t{pos}\t{mq}\t50M\t*\t0\t0\t{'A' * 50}\t{'I' * 50}\tRG:Z:g")
-PY
+python3 "$TOOLS/genome_sam.py" B1 > sim.sam
 samtools sort -o sim.bam sim.sam 2> /dev/null && samtools index sim.bam || { ko "samtools"; exit 1; }
 printf 'patient\tsample\tdate\tfile\tswgs\nP1\tB1\t2024-01-01\tv1.vcf\tsim.bam\n' > sheet_bam.tsv
 printf 'patient\tdate\tevent\tdetail\nP1\t2023-12-01\ttreatment_start\tx\n' > events1.tsv

@@ -20,8 +20,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
     fz_init();
     if (!ts) {
         static const char tsv[] = "chrom\tpos\tref\talt\nchr7\t100\tA\tC\nchr7\t200\tACG\tA\n12\t50\tG\tT\n";
-        if (!(ts = vw_targets_init()) || vw_targets_load(ts, fz_write("t.tsv", tsv, NULL, 0), NULL) != 0 || ts->n != 3)
-            abort(); /* the fixed targets are valid */
+        if ((ts = fz_targets(tsv))->n != 3)
+            abort();
     }
     char *s = malloc(n + 1);
     vw_cnv_regions_t *rs = vw_cnv_regions_init();

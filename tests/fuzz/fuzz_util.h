@@ -1,6 +1,6 @@
 /* fuzz_util.h -- shared by the libFuzzer harnesses: a private scratch
- * directory, quiet logging, and writing the fuzz input to a file for the
- * APIs that take paths. */
+ * directory, quiet logging, writing the fuzz input to a file for the APIs
+ * that take paths, and a harness's fixed targets. */
 #ifndef VW_FUZZ_UTIL_H
 #define VW_FUZZ_UTIL_H
 #include <stdint.h>
@@ -12,6 +12,7 @@
 
 #include <htslib/hts.h>
 
+#include "vafwatch/catalogue.h"
 #include "vafwatch/log.h"
 
 static char fz_dir[64];
@@ -63,5 +64,15 @@ static const char *fz_write(const char *name, const char *pre, const uint8_t *da
     if (fclose(fp) != 0)
         abort();
     return path;
+}
+
+/* The harness's fixed targets, loaded from TSV text through fz_write() (they
+ * are valid: abort when they do not load). */
+static inline vw_targets_t *fz_targets(const char *tsv)
+{
+    vw_targets_t *ts = vw_targets_init();
+    if (!ts || vw_targets_load(ts, fz_write("t.tsv", tsv, NULL, 0), NULL) != 0)
+        abort();
+    return ts;
 }
 #endif

@@ -64,10 +64,9 @@ golden_cnv() {
         --pon cnv/N1.bam --pon cnv/N2.bam --pon cnv/N3.bam --tf TUMOUR=0.2 --output-prefix "$OUT/golden" cnv/T.bam
 }
 
-# run has no --report-date: its reports take the date of SOURCE_DATE_EPOCH
-# (2026-12-01, the date the goldens hold), not today's.
+# run's reports carry a fixed date (the one the goldens hold), not today's.
 golden_run() {
-    SOURCE_DATE_EPOCH=1796083200 vafwatch run "${TARGETS[@]}" -e events.tsv -d "$OUT/run" cohort.tsv
+    vafwatch run "${TARGETS[@]}" -e events.tsv -d "$OUT/run" --report-date 2026-12-01 cohort.tsv
 }
 
 # In this order (model before call).

@@ -277,7 +277,7 @@ static void test_known(void **state)
     known[0] = 1;
     vw_calls_t *cs = vw_calls_init();
     assert_int_equal(vw_call_sample_known(&o, ts, s, bg, known, 0, cs), 0);
-    assert_true(fabs(cs->c[0].p_value / 0.01438199156 - 1) < 1e-8); /* relative */
+    assert_rel(cs->c[0].p_value, 0.01438199156, 1e-8);
     assert_rel(cs->c[0].q_value, cs->c[0].p_value, 0);
     assert_int_equal(cs->c[0].detected, 1);
     assert_true(cs->c[0].flags & VW_FLAG_KNOWN);
@@ -379,7 +379,7 @@ static void test_bg_self(void **state)
     sd.snn[VW_SUB_CT] = 4e6;
     b = vw_call_bg_self(&sd, "C", "T", 1e-5);
     assert_int_equal(b.rho_unknown, 0);
-    assert_true(fabs(b.mu / (20.5 / 4001.0) - 1) < 1e-12);
+    assert_rel(b.mu, 20.5 / 4001.0, 1e-12);
     /* one class: its relative rho r = (2123/596403) / (20/4000), grown by the
      * uncertainty of a new site, r (1 + 1/J), and of the class mean, 1 / (x + 0.5) */
     double r1 = 2123.0 / 596403.0 / 0.005, rp = r1 * 1.25 + 1 / 20.5;
@@ -690,7 +690,7 @@ static void test_tsv_extremes(void **state)
             if (w[k] == 0 || isinf(w[k]))
                 assert_true(g[k] == w[k]);
             else
-                assert_true(fabs(g[k] - w[k]) <= 5e-4 * w[k]);
+                assert_rel(g[k], w[k], 5e-4);
         }
     }
     unlink(path);

@@ -34,10 +34,7 @@ static const char *write_file(const char *name, const char *text)
     static int k = 0;
     char *p = path[k++ % 4];
     snprintf(p, 600, "%s/%s", dir, name);
-    FILE *fp = fopen(p, "w");
-    assert_non_null(fp);
-    fputs(text, fp);
-    fclose(fp);
+    vw_test_put(p, text);
     return p;
 }
 

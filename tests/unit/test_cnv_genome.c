@@ -23,10 +23,7 @@ static const char *put_file(const char *name, const char *text)
 {
     static char path[256];
     snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-    FILE *fp = fopen(path, "w");
-    assert_non_null(fp);
-    fputs(text, fp);
-    assert_int_equal(fclose(fp), 0);
+    vw_test_put(path, text);
     return path;
 }
 

@@ -12,6 +12,7 @@
 #include <htslib/sam.h>
 
 #include "vw_test.h"
+#include "vw_test_bam.h"
 #include "vafwatch/catalogue.h"
 #include "vafwatch/count.h"
 #include "vafwatch/log.h"
@@ -104,6 +105,17 @@ static vw_targets_t *load_targets(void)
     return ts;
 }
 
+/* The fixture SAM counted by streaming, 'opt' set to the defaults and
+ * stream (for the caller to change and count again). */
+static vw_sample_counts_t *count_sam(const vw_targets_t *ts, vw_count_opt_t *opt)
+{
+    vw_count_opt_init(opt);
+    opt->stream = 1;
+    vw_sample_counts_t *s = NULL;
+    assert_int_equal(vw_count_file(sam_path, NULL, ts, opt, &s), 0);
+    return s;
+}
+
 static const vw_count_t *by_id(const vw_targets_t *ts, const vw_sample_counts_t *s, const char *id)
 {
     for (int i = 0; i < ts->n; i++)
@@ -118,10 +130,7 @@ static void test_fragments(void **state)
     (void)state;
     vw_targets_t *ts = load_targets();
     vw_count_opt_t opt;
-    vw_count_opt_init(&opt);
-    opt.stream = 1;
-    vw_sample_counts_t *s = NULL;
-    assert_int_equal(vw_count_file(sam_path, NULL, ts, &opt, &s), 0);
+    vw_sample_counts_t *s = count_sam(ts, &opt);
     assert_string_equal(s->sample, "patientA_draw1");
     const vw_count_t *c = by_id(ts, s, "snv");
     /* hand count: f3 ref; f1, f4, f5 alt; f8 other; f2 discordant */
@@ -177,10 +186,7 @@ static void test_mnv_and_deletion(void **state)
     (void)state;
     vw_targets_t *ts = load_targets();
     vw_count_opt_t opt;
-    vw_count_opt_init(&opt);
-    opt.stream = 1;
-    vw_sample_counts_t *s = NULL;
-    assert_int_equal(vw_count_file(sam_path, NULL, ts, &opt, &s), 0);
+    vw_sample_counts_t *s = count_sam(ts, &opt);
     const vw_count_t *m = by_id(ts, s, "mnv");
     assert_int_equal(m->alt, 1);   /* m1 */
     assert_int_equal(m->ref, 1);   /* m3 */
@@ -251,10 +257,7 @@ static void test_self_line(void **state)
     (void)state;
     vw_targets_t *ts = load_targets();
     vw_count_opt_t opt;
-    vw_count_opt_init(&opt);
-    opt.stream = 1;
-    vw_sample_counts_t *s = NULL, *none = NULL;
-    assert_int_equal(vw_count_file(sam_path, NULL, ts, &opt, &s), 0);
+    vw_sample_counts_t *s = count_sam(ts, &opt), *none = NULL;
     assert_int_equal(vw_count_file(sam_path, "no_self", ts, &opt, &none), 0);
     s->have_self = 1;
     s->self_flank = 25;
@@ -451,47 +454,16 @@ static void test_self_in_pass(void **state)
     assert_int_equal(s->have_self, 0);
     vw_sample_counts_destroy(s);
     vw_targets_destroy(ts);
-    char bai[620];
-    snprintf(bai, sizeof bai, "%s.bai", bam);
-    unlink(bai);
-    unlink(bam);
+    vw_test_rm_bam(bam);
     unlink(tsv);
 }
 
-/* Writes SAM text to dir/NAME.sam, converts it to dir/NAME.bam with an
- * index; the BAM path goes to 'bam'. */
+/* SAM text (its header included) to dir/NAME.bam, indexed; the BAM path
+ * goes to 'bam'. */
 static void sam_text_to_bam(const char *text, const char *name, char *bam, size_t m)
 {
-    char sam[600];
-    snprintf(sam, sizeof sam, "%s/%s.sam", dir, name);
     snprintf(bam, m, "%s/%s.bam", dir, name);
-    FILE *fp = fopen(sam, "w");
-    assert_non_null(fp);
-    fputs(text, fp);
-    fclose(fp);
-    samFile *in = sam_open(sam, "r"), *out = sam_open(bam, "wb");
-    assert_non_null(in);
-    assert_non_null(out);
-    sam_hdr_t *h = sam_hdr_read(in);
-    assert_non_null(h);
-    assert_int_equal(sam_hdr_write(out, h), 0);
-    bam1_t *b = bam_init1();
-    while (sam_read1(in, h, b) >= 0)
-        assert_true(sam_write1(out, h, b) >= 0);
-    bam_destroy1(b);
-    sam_hdr_destroy(h);
-    assert_int_equal(sam_close(in), 0);
-    assert_int_equal(sam_close(out), 0);
-    assert_int_equal(sam_index_build(bam, 0), 0);
-    unlink(sam);
-}
-
-static void rm_bam(const char *bam)
-{
-    char bai[640];
-    snprintf(bai, sizeof bai, "%s.bai", bam);
-    unlink(bai);
-    unlink(bam);
+    vw_test_sam_to_bam(NULL, text, bam, 1);
 }
 
 /* Reads aligned in one block between soft clips take the SNV's query
@@ -526,7 +498,7 @@ static void test_one_block(void **state)
         vw_sample_counts_destroy(s);
     }
     vw_targets_destroy(ts);
-    rm_bam(bam);
+    vw_test_rm_bam(bam);
 }
 
 /* Reads with SEQ '*' (l_qseq 0, legal SAM) carry no base and count for
@@ -564,7 +536,7 @@ static void test_seq_star(void **state)
         vw_sample_counts_destroy(s);
     }
     vw_targets_destroy(ts);
-    rm_bam(bam);
+    vw_test_rm_bam(bam);
     free(ks.s);
 }
 
@@ -614,8 +586,8 @@ static void test_seq_star_self(void **state)
     assert_int_equal(sb[0].n[VW_SUB_CT], 20 * 12);
     assert_self_equal(&sb[1], &sb[0]);
     vw_targets_destroy(ts);
-    rm_bam(bam[0]);
-    rm_bam(bam[1]);
+    vw_test_rm_bam(bam[0]);
+    vw_test_rm_bam(bam[1]);
 }
 
 /* The same on the real BAMs, at the built-in catalogue (hotspots on many
@@ -728,7 +700,7 @@ static void test_count_regions(void **state)
     assert_int_equal(vw_count_regions(missing, NULL, 1, chrom, b1, e1, VW_BUILD_UNKNOWN, &opt, frag, &sample), -ENOENT);
     vw_log_set_level(lvl);
     assert_null(sample);
-    rm_bam(bam);
+    vw_test_rm_bam(bam);
 }
 
 /* vw_count_open + vw_count_in give what vw_count_file gives (the hand count
@@ -775,10 +747,7 @@ static void test_count_cache(void **state)
     (void)state;
     vw_targets_t *ts = load_targets();
     vw_count_opt_t opt;
-    vw_count_opt_init(&opt);
-    opt.stream = 1;
-    vw_sample_counts_t *s = NULL, *back = NULL;
-    assert_int_equal(vw_count_file(sam_path, NULL, ts, &opt, &s), 0);
+    vw_sample_counts_t *s = count_sam(ts, &opt), *back = NULL;
     char path[640];
     snprintf(path, sizeof path, "%s/c.cache", dir);
     FILE *fp = fopen(path, "w");
@@ -837,10 +806,7 @@ static void test_count_json(void **state)
     (void)state;
     vw_targets_t *ts = load_targets();
     vw_count_opt_t opt;
-    vw_count_opt_init(&opt);
-    opt.stream = 1;
-    vw_sample_counts_t *s = NULL;
-    assert_int_equal(vw_count_file(sam_path, NULL, ts, &opt, &s), 0);
+    vw_sample_counts_t *s = count_sam(ts, &opt);
     char *buf = NULL;
     size_t len = 0;
     FILE *fp = open_memstream(&buf, &len);

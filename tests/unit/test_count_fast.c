@@ -27,6 +27,7 @@
 #include <htslib/sam.h>
 
 #include "vw_test.h"
+#include "vw_test_bam.h"
 #include "vafwatch/catalogue.h"
 #include "vafwatch/count.h"
 #include "vafwatch/log.h"
@@ -182,32 +183,17 @@ static void write_bam(int n_pairs)
         }
     }
     qsort(r, (size_t)n, sizeof(*r), rec_cmp);
-    char sam[640];
-    snprintf(sam, sizeof sam, "%s/r.sam", dir);
-    FILE *fp = fopen(sam, "w");
-    assert_non_null(fp);
-    fprintf(fp, "@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:c1\tLN:%d\n@SQ\tSN:c2\tLN:%d\n", LEN1, LEN2);
+    kstring_t header = {0, 0, NULL}, reads = {0, 0, NULL};
+    ksprintf(&header, "@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:c1\tLN:%d\n@SQ\tSN:c2\tLN:%d\n", LEN1, LEN2);
     for (int i = 0; i < n; i++) {
-        fprintf(fp, "%s\n", r[i].line);
+        kputs(r[i].line, &reads);
+        kputc('\n', &reads);
         free(r[i].line);
     }
-    fclose(fp);
     free(r);
-    samFile *in = sam_open(sam, "r"), *out = sam_open(bam_path, "wb");
-    assert_non_null(in);
-    assert_non_null(out);
-    sam_hdr_t *h = sam_hdr_read(in);
-    assert_non_null(h);
-    assert_int_equal(sam_hdr_write(out, h), 0);
-    bam1_t *b = bam_init1();
-    while (sam_read1(in, h, b) >= 0)
-        assert_true(sam_write1(out, h, b) >= 0);
-    bam_destroy1(b);
-    sam_hdr_destroy(h);
-    assert_int_equal(sam_close(in), 0);
-    assert_int_equal(sam_close(out), 0);
-    assert_int_equal(sam_index_build(bam_path, 0), 0);
-    unlink(sam);
+    vw_test_sam_to_bam(header.s, reads.s, bam_path, 1);
+    free(header.s);
+    free(reads.s);
 }
 
 /* Targets: SNVs every 37 bp on c1 and every 53 bp on c2 (REF from the
@@ -249,20 +235,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    char bai[640];
-    snprintf(bai, sizeof bai, "%s.bai", bam_path);
-    unlink(bai);
-    unlink(bam_path);
+    vw_test_rm_bam(bam_path);
     unlink(tsv);
     rmdir(dir);
     return 0;
-}
-
-static void assert_hist_equal(const uint32_t *a, const uint32_t *b)
-{
-    assert_true((a == NULL) == (b == NULL));
-    if (a)
-        assert_memory_equal(a, b, VW_FRAGLEN_BINS * sizeof(uint32_t));
 }
 
 static void assert_counts_equal(const vw_sample_counts_t *x, const vw_sample_counts_t *y)
@@ -271,22 +247,8 @@ static void assert_counts_equal(const vw_sample_counts_t *x, const vw_sample_cou
     assert_int_equal(x->n_reads, y->n_reads);
     assert_int_equal(x->n_used, y->n_used);
     assert_int_equal(x->n_informative, y->n_informative);
-    for (int i = 0; i < x->n; i++) {
-        const vw_count_t *a = &x->c[i], *b = &y->c[i];
-        assert_int_equal(a->depth, b->depth);
-        assert_int_equal(a->ref, b->ref);
-        assert_int_equal(a->alt, b->alt);
-        assert_int_equal(a->other, b->other);
-        assert_int_equal(a->discordant, b->discordant);
-        assert_int_equal(a->ref_fwd, b->ref_fwd);
-        assert_int_equal(a->ref_rev, b->ref_rev);
-        assert_int_equal(a->alt_fwd, b->alt_fwd);
-        assert_int_equal(a->alt_rev, b->alt_rev);
-        assert_int_equal(a->alt_bq_sum, b->alt_bq_sum);
-        assert_int_equal(a->alt_mq_sum, b->alt_mq_sum);
-        assert_hist_equal(a->fl_ref, b->fl_ref);
-        assert_hist_equal(a->fl_alt, b->fl_alt);
-    }
+    for (int i = 0; i < x->n; i++)
+        vw_test_assert_count_equal(&x->c[i], &y->c[i]);
     assert_int_equal(x->have_self, y->have_self);
     assert_memory_equal(&x->self, &y->self, sizeof(x->self));
 }

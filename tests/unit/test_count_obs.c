@@ -19,6 +19,7 @@
 #include <htslib/sam.h>
 
 #include "vw_test.h"
+#include "vw_test_bam.h"
 #include "vafwatch/catalogue.h"
 #include "vafwatch/count.h"
 #include "vafwatch/log.h"
@@ -87,30 +88,12 @@ static const vw_count_t *snv(const vw_targets_t *ts, const vw_sample_counts_t *s
     return by_id(ts, s, id);
 }
 
-/* SAM text (header and reads) to dir/r.bam, indexed. */
+/* SAM reads, under the header of contig c1, to dir/r.bam, indexed. */
 static void sam_to_bam(const char *text)
 {
-    char sam[640];
-    snprintf(sam, sizeof sam, "%s/r.sam", dir);
-    FILE *fp = fopen(sam, "w");
-    assert_non_null(fp);
-    fprintf(fp, "@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:c1\tLN:%d\n%s", LEN, text);
-    fclose(fp);
-    samFile *in = sam_open(sam, "r"), *out = sam_open(bam_path, "wb");
-    assert_non_null(in);
-    assert_non_null(out);
-    sam_hdr_t *h = sam_hdr_read(in);
-    assert_non_null(h);
-    assert_int_equal(sam_hdr_write(out, h), 0);
-    bam1_t *b = bam_init1();
-    while (sam_read1(in, h, b) >= 0)
-        assert_true(sam_write1(out, h, b) >= 0);
-    bam_destroy1(b);
-    sam_hdr_destroy(h);
-    assert_int_equal(sam_close(in), 0);
-    assert_int_equal(sam_close(out), 0);
-    assert_int_equal(sam_index_build(bam_path, 0), 0);
-    unlink(sam);
+    char header[128];
+    snprintf(header, sizeof header, "@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:c1\tLN:%d\n", LEN);
+    vw_test_sam_to_bam(header, text, bam_path, 1);
 }
 
 static int setup(void **state)

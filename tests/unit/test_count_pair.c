@@ -19,6 +19,7 @@
 #include <htslib/sam.h>
 
 #include "vw_test.h"
+#include "vw_test_bam.h"
 #include "vafwatch/catalogue.h"
 #include "vafwatch/count.h"
 #include "vafwatch/log.h"
@@ -112,31 +113,16 @@ static void write_bam(int pad)
     add("m1", 0x1 | 0x8 | 0x40, 0, 965, 0, 965, 'C');
     qsort(recs, (size_t)n_recs, sizeof(rec_t), rec_cmp);
 
-    char sam[640];
-    snprintf(sam, sizeof sam, "%s/r.sam", dir);
-    FILE *fp = fopen(sam, "w");
-    assert_non_null(fp);
-    fprintf(fp, "@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:c1\tLN:%d\n@SQ\tSN:c2\tLN:%d\n", LEN1, LEN1);
+    kstring_t header = {0, 0, NULL}, reads = {0, 0, NULL};
+    ksprintf(&header, "@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:c1\tLN:%d\n@SQ\tSN:c2\tLN:%d\n", LEN1, LEN1);
     for (int i = 0; i < n_recs; i++) {
-        fprintf(fp, "%s\n", recs[i].line);
+        kputs(recs[i].line, &reads);
+        kputc('\n', &reads);
         free(recs[i].line);
     }
-    fclose(fp);
-    samFile *in = sam_open(sam, "r"), *out = sam_open(bam_path, "wb");
-    assert_non_null(in);
-    assert_non_null(out);
-    sam_hdr_t *h = sam_hdr_read(in);
-    assert_non_null(h);
-    assert_int_equal(sam_hdr_write(out, h), 0);
-    bam1_t *b = bam_init1();
-    while (sam_read1(in, h, b) >= 0)
-        assert_true(sam_write1(out, h, b) >= 0);
-    bam_destroy1(b);
-    sam_hdr_destroy(h);
-    assert_int_equal(sam_close(in), 0);
-    assert_int_equal(sam_close(out), 0);
-    assert_int_equal(sam_index_build(bam_path, 0), 0);
-    unlink(sam);
+    vw_test_sam_to_bam(header.s, reads.s, bam_path, 1);
+    free(header.s);
+    free(reads.s);
 }
 
 static int setup(void **state)

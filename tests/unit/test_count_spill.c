@@ -33,6 +33,7 @@
 #include <htslib/sam.h>
 
 #include "vw_test.h"
+#include "vw_test_bam.h"
 #include "vafwatch/catalogue.h"
 #include "vafwatch/count.h"
 #include "vafwatch/log.h"
@@ -126,38 +127,18 @@ static int setup(void **state)
         return -1;
     vw_log_set_level(VW_LOG_ERROR);
     kstring_t ks = {0, 0, NULL};
-    kputs("@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:sim1\tLN:3000\n@SQ\tSN:sim2\tLN:3000\n", &ks);
     contig_pairs(&ks, "sim1", 1);
     contig_pairs(&ks, "sim2", 0);
-    char sam[600];
-    snprintf(sam, sizeof sam, "%s/pairs.sam", dir);
     snprintf(bam_path, sizeof bam_path, "%s/pairs.bam", dir);
     snprintf(tsv, sizeof tsv, "%s/targets.tsv", dir);
-    FILE *fp = fopen(sam, "w");
-    if (!fp)
-        return -1;
-    fputs(ks.s, fp);
-    fclose(fp);
+    vw_test_sam_to_bam("@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:sim1\tLN:3000\n@SQ\tSN:sim2\tLN:3000\n", ks.s,
+                       bam_path, 1);
     free(ks.s);
-    if (!(fp = fopen(tsv, "w")))
+    FILE *fp = fopen(tsv, "w");
+    if (!fp)
         return -1;
     fprintf(fp, "chrom\tpos\tref\talt\tid\nsim1\t%d\tC\tT\tone\nsim2\t%d\tC\tT\ttwo\n", SITE, SITE);
     fclose(fp);
-    samFile *in = sam_open(sam, "r"), *out = sam_open(bam_path, "wb");
-    if (!in || !out)
-        return -1;
-    sam_hdr_t *h = sam_hdr_read(in);
-    if (!h || sam_hdr_write(out, h) < 0)
-        return -1;
-    bam1_t *b = bam_init1();
-    while (sam_read1(in, h, b) >= 0)
-        if (sam_write1(out, h, b) < 0)
-            return -1;
-    bam_destroy1(b);
-    sam_hdr_destroy(h);
-    if (sam_close(in) != 0 || sam_close(out) != 0 || sam_index_build(bam_path, 0) != 0)
-        return -1;
-    unlink(sam);
     return 0;
 }
 
@@ -186,30 +167,6 @@ static vw_sample_counts_t *count(const vw_targets_t *ts, int stream, size_t boun
     vw_sample_counts_t *s = NULL;
     assert_int_equal(vw_count_file(bam_path, "x", ts, &opt, &s), 0);
     return s;
-}
-
-static void assert_hist_equal(const uint32_t *a, const uint32_t *b)
-{
-    assert_int_equal(a == NULL, b == NULL);
-    if (a)
-        assert_memory_equal(a, b, VW_FRAGLEN_BINS * sizeof(uint32_t));
-}
-
-static void assert_counts_equal(const vw_count_t *a, const vw_count_t *b)
-{
-    assert_int_equal(a->depth, b->depth);
-    assert_int_equal(a->ref, b->ref);
-    assert_int_equal(a->alt, b->alt);
-    assert_int_equal(a->other, b->other);
-    assert_int_equal(a->discordant, b->discordant);
-    assert_int_equal(a->ref_fwd, b->ref_fwd);
-    assert_int_equal(a->ref_rev, b->ref_rev);
-    assert_int_equal(a->alt_fwd, b->alt_fwd);
-    assert_int_equal(a->alt_rev, b->alt_rev);
-    assert_int_equal(a->alt_bq_sum, b->alt_bq_sum);
-    assert_int_equal(a->alt_mq_sum, b->alt_mq_sum);
-    assert_hist_equal(a->fl_ref, b->fl_ref);
-    assert_hist_equal(a->fl_alt, b->fl_alt);
 }
 
 static int64_t hist_sum(const uint32_t *h)
@@ -248,7 +205,7 @@ static void test_bounded_equals_unbounded(void **state)
         for (int b = 0; b < 3; b++) {
             vw_sample_counts_t *s = count(ts, stream, bounds[b]);
             for (int k = 0; k < 2; k++)
-                assert_counts_equal(&s->c[k], &ref->c[k]);
+                vw_test_assert_count_equal(&s->c[k], &ref->c[k]);
             assert_int_equal(s->n_used, ref->n_used);
             assert_int_equal(s->n_informative, ref->n_informative);
             if (bounds[b] < 100) { /* hundreds of reads wait at once: the bound is exercised */

@@ -13,6 +13,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "vw_test.h"
+#include "vw_test_bam.h"
 #include "vafwatch/call.h"
 #include "vafwatch/evclass.h"
 #include "vafwatch/log.h"
@@ -62,14 +63,6 @@ static void test_names(void **state)
     assert_int_equal(vw_evclass_parse(NULL, &u, &mf, &dx), VW_EPARSE);
 }
 
-static void write_file(const char *path, const char *text)
-{
-    FILE *fp = fopen(path, "w");
-    assert_non_null(fp);
-    fputs(text, fp);
-    fclose(fp);
-}
-
 #define MODEL_HEAD "##vafwatch_model=1\n##n_normals=3\n" \
     "#chrom\tpos\tref\talt\tid\tn_normals\tdepth_total\talt_total\tmu\trho\tnoisy"
 
@@ -85,7 +78,7 @@ static void test_model_classes(void **state)
         "chr7\t100\tG\tA\tT0\t3\t3000\t3\t0.001\t0.0001\tno\tmolecule\n"
         "chr7\t100\tG\tA\tT0\t3\t1500\t0\t0.0002\t0.0001\tno\tduplex\n"
         "chr7\t200\tC\tT\tT1\t3\t3000\t9\t0.003\t0.0002\tyes\tmolecule\n";
-    write_file(path, text);
+    vw_test_put(path, text);
     vw_model_t *m = vw_model_init();
     assert_int_equal(vw_model_read_tsv(m, path), 0);
     assert_int_equal(m->n, 3);
@@ -114,7 +107,7 @@ static void test_model_classes(void **state)
     assert_string_equal(buf, text);
     vw_model_destroy(m);
     /* a file without the class column: one class, every class served, no list */
-    write_file(path, MODEL_HEAD "\nchr7\t100\tG\tA\tT0\t3\t3000\t3\t0.001\t0.0001\tno\n");
+    vw_test_put(path, MODEL_HEAD "\nchr7\t100\tG\tA\tT0\t3\t3000\t3\t0.001\t0.0001\tno\n");
     m = vw_model_init();
     assert_int_equal(vw_model_read_tsv(m, path), 0);
     assert_null(m->s[0].ev_class);
@@ -124,7 +117,7 @@ static void test_model_classes(void **state)
     assert_int_equal(vw_evclass_check(m, path, "duplex", "S"), 0);
     vw_model_destroy(m);
     /* a bad class name: the file, line and column */
-    write_file(path, MODEL_HEAD "\tclass\nchr7\t100\tG\tA\tT0\t3\t3000\t3\t0.001\t0.0001\tno\tduplx\n");
+    vw_test_put(path, MODEL_HEAD "\tclass\nchr7\t100\tG\tA\tT0\t3\t3000\t3\t0.001\t0.0001\tno\tduplx\n");
     m = vw_model_init();
     assert_int_equal(vw_model_read_tsv(m, path), VW_EPARSE);
     vw_model_destroy(m);
@@ -160,7 +153,7 @@ static void test_check_sample(void **state)
     int fd = mkstemp(path);
     assert_true(fd >= 0);
     close(fd);
-    write_file(path, MODEL_HEAD "\tclass\n"
+    vw_test_put(path, MODEL_HEAD "\tclass\n"
                "chr7\t100\tG\tA\tT0\t3\t3000\t3\t0.001\t0.0001\tno\tmolecule\n"
                "chr7\t100\tG\tA\tT0\t3\t1500\t0\t0.0002\t0.0001\tno\tduplex\n");
     vw_model_t *m = vw_model_init();
@@ -186,7 +179,7 @@ static void test_check_sample(void **state)
     assert_int_equal(check_sample_log(m, path, NULL, &s, log, sizeof log), VW_EINPUT);
     vw_model_destroy(m);
     /* one class, families >= 2 by its options line: a molecule sample of families >= 1 is warned about */
-    write_file(path, "##vafwatch_model=1\n##options=vaf_max=0.1;count_unit=molecule;min_family=2;duplex_only=0\n"
+    vw_test_put(path, "##vafwatch_model=1\n##options=vaf_max=0.1;count_unit=molecule;min_family=2;duplex_only=0\n"
                "#chrom\tpos\tref\talt\tid\tn_normals\tdepth_total\talt_total\tmu\trho\tnoisy\n"
                "chr7\t100\tG\tA\tT0\t3\t3000\t3\t0.001\t0.0001\tno\n");
     m = vw_model_init();
@@ -243,7 +236,7 @@ static void test_calls_class(void **state)
     char *p = strstr(text, "duplex_f2");
     assert_non_null(p);
     memcpy(p, "duplex_fX", 9);
-    write_file(path, text);
+    vw_test_put(path, text);
     back = vw_calls_init();
     vw_log_set_level(VW_LOG_QUIET);
     assert_int_equal(vw_calls_read_tsv(back, path), VW_EPARSE);
@@ -263,7 +256,7 @@ static void test_calls_class(void **state)
     }
     older[k] = '\0';
     assert_null(strstr(older, "class"));
-    write_file(path, older);
+    vw_test_put(path, older);
     back = vw_calls_init();
     assert_int_equal(vw_calls_read_tsv(back, path), 0);
     assert_int_equal(back->n, 2);
@@ -274,25 +267,8 @@ static void test_calls_class(void **state)
     unlink(path);
 }
 
-static vw_targets_t *mk_targets(int n)
-{
-    vw_targets_t *ts = vw_targets_init();
-    ts->t = calloc((size_t)n, sizeof(vw_target_t));
-    ts->m = ts->n = n;
-    for (int i = 0; i < n; i++) {
-        vw_target_t *t = &ts->t[i];
-        char id[16];
-        snprintf(id, sizeof(id), "T%d", i);
-        t->id = strdup(id); t->gene = strdup("."); t->transcript = strdup(".");
-        t->protein = strdup("."); t->cdna = strdup("."); t->context = strdup(".");
-        t->chrom = strdup("chr7");
-        t->beg = 1000 + i;
-        t->ref = strdup("G");
-        t->alt = strdup("A");
-        vw_target_classify(t);
-    }
-    return ts;
-}
+/* n SNVs T0 .. at chr7:1001 + i, G>A */
+static vw_targets_t *mk_targets(int n) { return vw_test_targets(n, "chr7", 1000, "G", "A"); }
 
 /* A normal counted in class (min_family, duplex_only): alt[i] of depth[i] molecules. */
 static vw_sample_counts_t *mk_normal(const vw_targets_t *ts, const char *name, int mf, int dx, const long *alt,

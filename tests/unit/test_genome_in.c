@@ -15,6 +15,7 @@
 #include "vafwatch/genome_in.h"
 #include "vafwatch/log.h"
 #include "vw_test.h"
+#include "vw_test_bam.h"
 #include "genome_sim.h"
 
 static char tmpdir[] = "/tmp/vwgenin.XXXXXX";
@@ -31,10 +32,7 @@ static const char *path_of(const char *name)
 static const char *put_file(const char *name, const char *text)
 {
     const char *p = path_of(name);
-    FILE *fp = fopen(p, "w");
-    assert_non_null(fp);
-    fputs(text, fp);
-    assert_int_equal(fclose(fp), 0);
+    vw_test_put(p, text);
     return p;
 }
 
@@ -80,27 +78,15 @@ static void test_kinds_and_defaults(void **state)
 static void test_bam_bins(void **state)
 {
     (void)state;
-    const char *sam = put_file("a.sam", "@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:chr1\tLN:2500\n@SQ\tSN:chrM\tLN:1000\n"
-                                        "@SQ\tSN:chr2\tLN:1000\n@RG\tID:g\tSM:S1\n"
-                                        "r1\t0\tchr1\t11\t60\t10M\t*\t0\t0\tAAAAAAAAAA\t*\tRG:Z:g\n"
-                                        "r2\t16\tchr1\t101\t60\t10M\t*\t0\t0\tAAAAAAAAAA\t*\tRG:Z:g\n"
-                                        "r3\t0\tchr1\t2101\t60\t10M\t*\t0\t0\tAAAAAAAAAA\t*\tRG:Z:g\n"
-                                        "r4\t1024\tchr1\t2201\t60\t10M\t*\t0\t0\tAAAAAAAAAA\t*\tRG:Z:g\n"
-                                        "r5\t0\tchr2\t11\t5\t10M\t*\t0\t0\tAAAAAAAAAA\t*\tRG:Z:g\n");
     const char *bam = path_of("a.bam");
-    samFile *in = sam_open(sam, "r"), *out = sam_open(bam, "wb");
-    assert_non_null(in);
-    assert_non_null(out);
-    sam_hdr_t *h = sam_hdr_read(in);
-    assert_non_null(h);
-    assert_int_equal(sam_hdr_write(out, h), 0);
-    bam1_t *b = bam_init1();
-    while (sam_read1(in, h, b) >= 0)
-        assert_true(sam_write1(out, h, b) >= 0);
-    bam_destroy1(b);
-    sam_hdr_destroy(h);
-    assert_int_equal(sam_close(in), 0);
-    assert_int_equal(sam_close(out), 0);
+    vw_test_sam_to_bam("@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:chr1\tLN:2500\n@SQ\tSN:chrM\tLN:1000\n"
+                       "@SQ\tSN:chr2\tLN:1000\n@RG\tID:g\tSM:S1\n",
+                       "r1\t0\tchr1\t11\t60\t10M\t*\t0\t0\tAAAAAAAAAA\t*\tRG:Z:g\n"
+                       "r2\t16\tchr1\t101\t60\t10M\t*\t0\t0\tAAAAAAAAAA\t*\tRG:Z:g\n"
+                       "r3\t0\tchr1\t2101\t60\t10M\t*\t0\t0\tAAAAAAAAAA\t*\tRG:Z:g\n"
+                       "r4\t1024\tchr1\t2201\t60\t10M\t*\t0\t0\tAAAAAAAAAA\t*\tRG:Z:g\n"
+                       "r5\t0\tchr2\t11\t5\t10M\t*\t0\t0\tAAAAAAAAAA\t*\tRG:Z:g\n",
+                       bam, 0);
     vw_genome_in_opt_t o;
     vw_genome_in_opt_init(&o);
     o.bin = 1000;

@@ -11,6 +11,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "vw_test.h"
+#include "vw_test_bam.h"
 #include "vafwatch/log.h"
 #include "vafwatch/model.h"
 
@@ -21,25 +22,8 @@ static int setup(void **state)
     return 0;
 }
 
-static vw_targets_t *mk_targets(int n)
-{
-    vw_targets_t *ts = vw_targets_init();
-    ts->t = calloc((size_t)n, sizeof(vw_target_t));
-    ts->m = ts->n = n;
-    for (int i = 0; i < n; i++) {
-        vw_target_t *t = &ts->t[i];
-        char id[16];
-        snprintf(id, sizeof(id), "T%d", i);
-        t->id = strdup(id); t->gene = strdup("."); t->transcript = strdup(".");
-        t->protein = strdup("."); t->cdna = strdup("."); t->context = strdup(".");
-        t->chrom = strdup("chr7");
-        t->beg = 1000 + i;
-        t->ref = strdup("G");
-        t->alt = strdup("A");
-        vw_target_classify(t);
-    }
-    return ts;
-}
+/* n SNVs T0 .. at chr7:1001 + i, G>A */
+static vw_targets_t *mk_targets(int n) { return vw_test_targets(n, "chr7", 1000, "G", "A"); }
 
 /* normals[j]: alt counts x[i][j] at depth 1000 */
 static vw_sample_counts_t *mk_normal(const vw_targets_t *ts, const long *alt)
@@ -140,10 +124,10 @@ static void test_shrink(void **state)
     assert_int_equal(m->n, 3);
     assert_int_equal(m->s[0].n_normals, 5);
     double mc = 0.003, v = 7e-6 - mc * (1 - mc) / 5000, A = mc * (1 - mc) / v - 1;
-    assert_true(fabs(A / 466.2123 - 1) < 1e-6); /* relative */
-    assert_true(fabs(m->s[0].mu / ((5 + A * mc) / (5000 + A)) - 1) < 1e-12);
-    assert_true(fabs(m->s[0].mu / 0.00117058 - 1) < 1e-5); /* relative */
-    assert_true(fabs(m->s[2].mu / ((30 + A * mc) / (5000 + A)) - 1) < 1e-12);
+    assert_rel(A, 466.2123, 1e-6);
+    assert_rel(m->s[0].mu, (5 + A * mc) / (5000 + A), 1e-12);
+    assert_rel(m->s[0].mu, 0.00117058, 1e-5);
+    assert_rel(m->s[2].mu, (30 + A * mc) / (5000 + A), 1e-12);
     /* identical normals: no spread, so each site's own rho is 0 and the class
      * mean is 0: r takes the floor 0.04, plus the panel's uncertainty about
      * the mean, 1 / (X + 0.5) + 0.04 / 5 normals: for X = 5, 10, 30,
@@ -152,9 +136,9 @@ static void test_shrink(void **state)
     for (int i = 0; i < 3; i++) {
         assert_abs(m->s[i].rel_rho_site, 0.0, 0);
         double r = 0.04 + 1 / (X[i] + 0.5) + 0.04 / 5;
-        assert_true(fabs(m->s[i].rho / (r * m->s[i].mu) - 1) < 1e-12);
+        assert_rel(m->s[i].rho, r * m->s[i].mu, 1e-12);
     }
-    assert_true(fabs(m->s[0].rho / m->s[0].mu / 0.229818 - 1) < 1e-5);
+    assert_rel(m->s[0].rho / m->s[0].mu, 0.229818, 1e-5);
     vw_model_destroy(m);
     vw_targets_destroy(ts);
 }
@@ -215,14 +199,6 @@ static void test_levels(void **state)
     for (int j = 0; j < 12; j++)
         vw_sample_counts_destroy(n[j]);
     vw_targets_destroy(ts);
-}
-
-static void write_file(const char *path, const char *text)
-{
-    FILE *fp = fopen(path, "w");
-    assert_non_null(fp);
-    fputs(text, fp);
-    fclose(fp);
 }
 
 static void test_round_trip(void **state)
@@ -406,7 +382,7 @@ static void expect_bad(const char *text, const char *msg)
     int fd = mkstemp(path);
     assert_true(fd >= 0);
     close(fd);
-    write_file(path, text);
+    vw_test_put(path, text);
     FILE *sink = tmpfile();
     vw_log_set_sink(sink);
     vw_model_t *m = vw_model_init();
@@ -481,7 +457,7 @@ static void test_count_tsv_round_trip(void **state)
     vw_sample_counts_destroy(r[0]);
     free(r);
     /* a malformed row names the file, line and column */
-    write_file(path, "#sample\tchrom\tpos\tref\talt\tid\tgene\tprotein\tcdna\tdepth\tref_count\talt_count\tother_count"
+    vw_test_put(path, "#sample\tchrom\tpos\tref\talt\tid\tgene\tprotein\tcdna\tdepth\tref_count\talt_count\tother_count"
                      "\tdiscordant\tref_fwd\tref_rev\talt_fwd\talt_rev\talt_mean_bq\talt_mean_mq"
                      "\tref_median_fraglen\talt_median_fraglen\n"
                      "S\tchr7\t1001\tG\tA\tT0\t.\t.\t.\t10\t9\tx\t0\t0\t0\t0\t0\t0\tNA\tNA\tNA\tNA\n");

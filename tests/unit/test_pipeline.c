@@ -1,6 +1,6 @@
 /* test_pipeline.c -- the run chain called through the library
  * (vafwatch/pipeline.h), without the command line: the return codes, the
- * progress callbacks and the recorded command line.  The cohort is the one
+ * progress callbacks, the recorded command line and the reports' date.  The cohort is the one
  * of tests/cli/test_outset.sh: six one-site VCF draws (four plasma, two
  * normals), hand-counted. */
 #include <stdio.h>
@@ -24,10 +24,7 @@ static void put(const char *dir, const char *name, const char *text)
 {
     char p[512];
     snprintf(p, sizeof(p), "%s/%s", dir, name);
-    FILE *fp = fopen(p, "w");
-    assert_non_null(fp);
-    fputs(text, fp);
-    assert_int_equal(fclose(fp), 0);
+    vw_test_put(p, text);
 }
 
 /* the one-site VCF of a draw with 'ref' and 'alt' reads */
@@ -110,6 +107,26 @@ static void test_run_library(void **state)
     assert_int_equal(vw_pipeline_run(&o), VW_PIPELINE_OK);
     assert_int_equal(pr.n_step, 6);
     assert_int_equal(pr.reads, 0);
+
+    /* the reports' date: given (day 19782 = 2024-02-29, `date -u -d @$((19782 * 86400))`),
+     * a bad SOURCE_DATE_EPOCH then not read; none; left to SOURCE_DATE_EPOCH (a bad one is a
+     * usage error found before counting) */
+    setenv("SOURCE_DATE_EPOCH", "yesterday", 1);
+    o.report_date_set = 1;
+    o.report_date = 19782;
+    assert_int_equal(vw_pipeline_run(&o), VW_PIPELINE_OK);
+    assert_int_equal(file_has("out/report/vafwatch.report.json", "\"report_date\": \"2024-02-29\""), 1);
+    o.report_date = VW_DATE_NONE;
+    assert_int_equal(vw_pipeline_run(&o), VW_PIPELINE_OK);
+    assert_int_equal(file_has("out/report/vafwatch.report.json", "\"report_date\": null"), 1);
+    o.report_date_set = 0;
+    memset(&pr, 0, sizeof(pr));
+    assert_int_equal(vw_pipeline_run(&o), VW_PIPELINE_USAGE);
+    assert_int_equal(pr.n_start, 0);
+    setenv("SOURCE_DATE_EPOCH", "1700000000", 1); /* 2023-11-14 */
+    assert_int_equal(vw_pipeline_run(&o), VW_PIPELINE_OK);
+    assert_int_equal(file_has("out/report/vafwatch.report.json", "\"report_date\": \"2023-11-14\""), 1);
+    unsetenv("SOURCE_DATE_EPOCH");
 
     /* --no-builtin without targets is a usage error, found before counting */
     memset(&pr, 0, sizeof(pr));

@@ -329,8 +329,8 @@ static void test_ratio_ci(void **state)
     (void)state;
     double lo, hi;
     assert_int_equal(vw_stats_ratio_ci(10, 1000, 100, 1000, 0.95, &lo, &hi), 0);
-    assert_true(fabs(lo / 0.05251297564748 - 1) < 1e-10);
-    assert_true(fabs(hi / 0.19042912492961 - 1) < 1e-10);
+    assert_rel(lo, 0.05251297564748, 1e-10);
+    assert_rel(hi, 0.19042912492961, 1e-10);
     assert_int_equal(vw_stats_ratio_ci(0, 1000, 100, 1000, 0.95, &lo, &hi), -EINVAL);
     assert_int_equal(vw_stats_ratio_ci(10, 5, 100, 1000, 0.95, &lo, &hi), -EINVAL);
     assert_int_equal(vw_stats_ratio_ci(10, 1000, 100, 1000, 1.0, &lo, &hi), -EINVAL);
@@ -341,7 +341,7 @@ static void test_bb_rho_moments(void **state)
     (void)state;
     double rho = -1;
     assert_int_equal(vw_stats_bb_rho_moments(4, 20, 4000, 0.168, 4e6, 0.1, &rho), 0);
-    assert_true(fabs(rho / (2123.0 / 596403.0) - 1) < 1e-12);
+    assert_rel(rho, 2123.0 / 596403.0, 1e-12);
     /* clamped to rho_max; under-dispersed (S = 0) to 0 */
     assert_int_equal(vw_stats_bb_rho_moments(4, 20, 4000, 0.168, 4e6, 1e-3, &rho), 0);
     assert_true(rho == 1e-3);
@@ -449,8 +449,8 @@ static void test_bbfit_simulated(void **state)
     vw_bbfit_t fit;
     assert_int_equal(vw_stats_bbfit(x, n, J, NULL, &fit), 0);
     assert_int_equal(fit.rho_estimated, 1);
-    assert_true(fabs(fit.mu - mu) < 0.15 * mu);
-    assert_true(fabs(fit.rho - rho) < 0.3 * rho);
+    assert_rel(fit.mu, mu, 0.15);
+    assert_rel(fit.rho, rho, 0.3);
 }
 
 static void test_bbfit_invalid(void **state)
@@ -793,7 +793,7 @@ static void test_lod_molecules(void **state)
      * exp(-G f) = 0.05 solved for f: 10 ng gives about 0.1 %) */
     assert_int_equal(vw_stats_lod_molecules(10 * VW_GE_PER_NG, 0.95, &f), 0);
     assert_rel(f, log(20.0) / 3030.0, 1e-14);
-    assert_true(fabs(f - 0.001) < 0.0002);
+    assert_abs(f, 0.001, 0.0002);
     /* 1 - exp(-G f) = .95 at that f */
     assert_rel(1 - exp(-3030.0 * f), 0.95, 1e-12);
     /* G = 2: ln 20 / 2 > 1 -> NaN */
@@ -869,7 +869,7 @@ static void test_calibration_binom(void **state)
     double lod;
     assert_int_equal(vw_stats_lod_binom(n, eps, alpha, 1, 0.95, &lod, NULL), 0);
     pw = reject_rate(r, n, lod + eps * (1 - lod), eps, 0.0, alpha);
-    assert_true(fabs(pw - 0.95) <= 4 * sqrt(0.95 * 0.05 / NREP));
+    assert_abs(pw, 0.95, 4 * sqrt(0.95 * 0.05 / NREP));
     gsl_rng_free(r);
 }
 
@@ -902,7 +902,7 @@ static void test_calibration_bb(void **state)
     double lod;
     assert_int_equal(vw_stats_lod_bb(n, mu, rho, alpha, 1, 0.95, &lod, NULL), 0);
     double pw = reject_rate(r, n, lod + mu * (1 - lod), mu, rho, alpha);
-    assert_true(fabs(pw - 0.95) <= 4 * sqrt(0.95 * 0.05 / NREP));
+    assert_abs(pw, 0.95, 4 * sqrt(0.95 * 0.05 / NREP));
     /* and at VAF 0.5 % the power is >= .95 only if the LoD is below it */
     pw = reject_rate(r, n, 0.005 + mu * 0.995, mu, rho, alpha);
     if (lod <= 0.005)
@@ -986,8 +986,8 @@ static void test_logit_exact_curve(void **state)
     vw_trend_t fit;
     assert_int_equal(vw_stats_logit_trend(x, n, t, 6, &fit), 0);
     assert_int_equal(fit.status, VW_FIT_OK);
-    assert_true(fabs(fit.b1 - 0.03) < 1e-6);
-    assert_true(fabs(fit.b0 + 6) < 1e-5);
+    assert_abs(fit.b1, 0.03, 1e-6);
+    assert_abs(fit.b0, -6, 1e-5);
     assert_true(fit.p < 1e-300 || fit.p == 0.0);
     assert_true(fit.se_b1 > 0 && fit.se_b1 < 1e-5);
 }
@@ -1133,7 +1133,7 @@ static void test_growth_glm_equations(void **state)
     assert_int_equal(vw_stats_growth_fit(t, x, n, 5, &g), 0);
     double r = g.glm.r, h = 1e-6;
     double score = (prof_ref(t, x, n, 5, r + h) - prof_ref(t, x, n, 5, r - h)) / (2 * h);
-    assert_true(fabs(score) < 1e-4);
+    assert_abs(score, 0, 1e-4);
     double lmax = prof_ref(t, x, n, 5, r);
     assert_rel(2 * (lmax - prof_ref(t, x, n, 5, g.glm.lo)), 3.841458820694124, 1e-7);
     assert_rel(2 * (lmax - prof_ref(t, x, n, 5, g.glm.hi)), 3.841458820694124, 1e-7);
@@ -1145,7 +1145,8 @@ static void test_growth_glm_equations(void **state)
         e0 += x[i] * res;
         e1 += x[i] * t[i] * res;
     }
-    assert_true(fabs(e0) < 1e-9 && fabs(e1) < 1e-7);
+    assert_abs(e0, 0, 1e-9);
+    assert_abs(e1, 0, 1e-7);
     /* doubling-time CI is the r CI mapped through ln2/r */
     if (g.glm.lo > 0)
         assert_rel(g.glm.td_hi, log(2.0) / g.glm.lo, 1e-12);
@@ -1258,7 +1259,7 @@ static void test_growth_quasi(void **state)
         }
         assert_true(tot >= 1990);
         assert_true((double)cov / tot >= (k ? 0.90 : 0.93));
-        assert_true(fabs(sum / tot / rt - 1) < 0.03); /* relative */
+        assert_rel(sum / tot, rt, 0.03);
     }
     gsl_rng_free(r);
     /* invalid */

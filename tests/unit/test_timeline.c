@@ -6,10 +6,9 @@
  * do not depend on the working directory.  Messages are captured with
  * vw_log_set_sink() and checked for "<file>:<line>: column '<name>':".
  */
-#define _XOPEN_SOURCE 700 /* nftw() */
+#define _XOPEN_SOURCE 700 /* POSIX 2008 */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,12 +57,6 @@ static const char *write_file(const char *rel, const char *content)
     return write_file_n(rel, content, 0);
 }
 
-static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st; (void)flag; (void)ftw;
-    return remove(p);
-}
-
 static int group_setup(void **state)
 {
     (void)state;
@@ -88,7 +81,7 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
     (void)state;
-    return nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    return vw_test_rmtree(tmpdir);
 }
 
 /* ---- log capture ------------------------------------------------------- */

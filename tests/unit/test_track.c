@@ -116,12 +116,12 @@ static void test_cusum(void **st)
     double p1[5] = {0.5, 0.5, 0.01, 1e-4, 1e-3};
     mk(d, 5, s1, NULL, 6000, p1);
     assert_int_equal(vw_track_emergence(d, 5, 0, 5, 1, &o, &e), 0);
-    assert_true(fabs(e.h - 1.558792) < 1e-6);
+    assert_abs(e.h, 1.558792, 1e-6);
     /* confirmed by draw 4 (1e-3 < 0.05); the excursion began at draw 2, whose
      * p 0.01 is itself below 0.05 -> emergence at 2 */
     expect_em(d, 5, 0, 5, 1, &o, 2, 4, 1, -1);
     assert_int_equal(vw_track_emergence(d, 5, 0, 5, 10, &o, &e), 0);
-    assert_true(fabs(e.h - 2.515702) < 1e-6);
+    assert_abs(e.h, 2.515702, 1e-6);
     /* at 0.005, draw 2 (0.01) is not positive on its own: emergence at the alarm */
     expect_em(d, 5, 0, 5, 10, &o, 3, 4, 2, -1);
     /* one artefact draw: alarm at 3 (S = 3.75), draw 4 (p 0.2) does not confirm */
@@ -297,8 +297,8 @@ static void test_run(void **st)
     assert_rel(s->draws[1].clone_fraction, 0.01, 1e-12);
     /* its Katz interval: 10/10000 over 1000/10000, se^2 = 1/10 - 1/10000 + 1/1000
      * - 1/10000: [0.00536725078425, 0.01863151248557] (Python) */
-    assert_true(fabs(s->draws[1].cf_lo / 0.00536725078425 - 1) < 1e-10);
-    assert_true(fabs(s->draws[1].cf_hi / 0.01863151248557 - 1) < 1e-10);
+    assert_rel(s->draws[1].cf_lo, 0.00536725078425, 1e-10);
+    assert_rel(s->draws[1].cf_hi, 0.01863151248557, 1e-10);
     assert_true(isnan(s->draws[0].cf_lo)); /* no alt fragment at baseline */
     assert_abs(s->draws[0].clone_fraction, 0.0, 0);
 

@@ -154,10 +154,7 @@ static void put_file(const char *dir, const char *rel, const char *text)
 {
     char p[512];
     snprintf(p, sizeof p, "%s/%s", dir, rel);
-    FILE *fp = fopen(p, "w");
-    assert_non_null(fp);
-    fputs(text, fp);
-    assert_int_equal(fclose(fp), 0);
+    vw_test_put(p, text);
 }
 
 static int exists(const char *dir, const char *rel)

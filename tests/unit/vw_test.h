@@ -39,6 +39,16 @@ static inline int vw_test_rmtree(const char *path)
     return rmdir(path) == 0 ? rc : -1;
 }
 
+/* Writes 'text' to the file 'path' (created or replaced), asserting every
+ * step (the close included). */
+static inline void vw_test_put(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    assert_true(fputs(text, fp) >= 0);
+    assert_int_equal(fclose(fp), 0);
+}
+
 /* cmocka 1.1.5 has no assert_double_equal.  Two checks, chosen per
  * expectation (never "either"):
  *   assert_rel(x, expect, rtol)  |x - expect| <= rtol * |expect|; use it for

@@ -62,6 +62,10 @@ inputs:
         items: File
         inputBinding: {prefix: --genome-pon}
     doc: the genome-wide panel of normals [the 'swgs' files of the sheet's normal rows]
+  report_date:
+    type: string?
+    doc: the reports' date, YYYY-MM-DD (otherwise SOURCE_DATE_EPOCH or the day of the run)
+    inputBinding: {prefix: --report-date}
   extra_args:
     type: string[]?
     inputBinding: {position: 5}
