@@ -335,6 +335,13 @@ static int stage_cohort(run_t *R)
             vw_error_code(r, "reading '%s'", o->events);
         return STAGE_DATA;
     }
+    for (size_t p = 0; p < R->tl->n_patients; p++)
+        R->any_own += R->tl->patients[p].targets != NULL;
+    /* a usage error, found before the output directory is made */
+    if (o->to.no_builtin && o->to.n_targets == 0 && !R->any_own) {
+        vw_error("--no-builtin needs --targets or a 'targets' column in the cohort sheet");
+        return STAGE_USAGE;
+    }
     if ((r = vw_mkdir_p(o->outdir, 1)) < 0) {
         vw_error_code(r, "%s: cannot create the output directory", o->outdir);
         return STAGE_DATA;
@@ -362,7 +369,6 @@ static int stage_cohort(run_t *R)
     if (!R->draws || !R->draw_pat)
         return STAGE_DATA;
     for (size_t p = 0; p < tl->n_patients; p++) {
-        R->any_own += tl->patients[p].targets != NULL;
         for (size_t k = 0; k < tl->patients[p].n_samples; k++) {
             const vw_sample_t *s = &tl->patients[p].samples[k];
             R->draw_pat[R->n_draws] = (int)p;
@@ -425,11 +431,8 @@ static int stage_targets(run_t *R)
 {
     const vw_pipeline_opt_t *o = R->o;
     const char *first = R->first ? R->first : R->draws[0].smp->path;
-    if (o->to.no_builtin && o->to.n_targets == 0 && !R->any_own) {
-        vw_error("--no-builtin needs --targets or a 'targets' column in the cohort sheet");
-        return STAGE_USAGE;
-    }
-    if (o->to.no_builtin && o->to.n_targets == 0) { /* the patients' own targets only */
+    if (o->to.no_builtin && o->to.n_targets == 0) { /* the patients' own targets only (stage_cohort
+                                                      * refused none at all) */
         int chr = -1;
         if (!(R->ts = vw_targets_init()))
             return STAGE_DATA;

@@ -101,7 +101,7 @@
 2	-	^vafwatch count: --no-builtin needs --targets$	{VW} count --no-builtin -o {O}/x.tsv {F}/good.bam
 2	-	^vafwatch model: --no-builtin needs --targets$	{VW} model build --no-builtin -o {O}/m.tsv {F}/good.bam {F}/good.bam
 2	-	^vafwatch call: --no-builtin needs --targets$	{VW} call --no-builtin --output-prefix {O}/p {F}/good.bam
-2	-	^vafwatch run: --no-builtin needs --targets or a 'targets' column in the cohort sheet$	{VW} run --no-builtin -e {F}/events.tsv -d {O}/r {F}/sheet.tsv; r=$?; rm -rf {O}/r; exit $r
+2	-	^vafwatch run: --no-builtin needs --targets or a 'targets' column in the cohort sheet$	{VW} run --no-builtin -e {F}/events.tsv -d {O}/r {F}/sheet.tsv; r=$?; test -e {O}/r && r=9; rm -rf {O}/r; exit $r
 1	-	tgt_nocol\.tsv:1: header lacks column 'alt'	{VW} count --no-builtin -T {F}/tgt_nocol.tsv -o {O}/x.tsv {F}/good.bam
 0	-	-	{VW} count --no-builtin -T {F}/tgt_crlf.tsv -o {O}/x.tsv {F}/good.bam
 0	-	-	{VW} count --no-builtin -T {F}/tgt_bom.tsv -o {O}/x.tsv {F}/good.bam
