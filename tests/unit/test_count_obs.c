@@ -498,19 +498,7 @@ static void assert_counts_equal(const vw_sample_counts_t *x, const vw_sample_cou
     assert_int_equal(x->n_informative, y->n_informative);
     for (int i = 0; i < x->n; i++) {
         const vw_count_t *a = &x->c[i], *b = &y->c[i];
-        assert_int_equal(a->depth, b->depth);
-        assert_int_equal(a->ref, b->ref);
-        assert_int_equal(a->alt, b->alt);
-        assert_int_equal(a->other, b->other);
-        assert_int_equal(a->discordant, b->discordant);
-        assert_int_equal(a->ref_fwd, b->ref_fwd);
-        assert_int_equal(a->ref_rev, b->ref_rev);
-        assert_int_equal(a->alt_fwd, b->alt_fwd);
-        assert_int_equal(a->alt_rev, b->alt_rev);
-        assert_int_equal(a->alt_bq_sum, b->alt_bq_sum);
-        assert_int_equal(a->alt_mq_sum, b->alt_mq_sum);
-        assert_hist_equal(a->fl_ref, b->fl_ref);
-        assert_hist_equal(a->fl_alt, b->fl_alt);
+        vw_test_assert_count_equal(a, b);
         assert_true((a->mol == NULL) == (b->mol == NULL));
         if (a->mol)
             assert_memory_equal(a->mol, b->mol, sizeof(*a->mol));
