@@ -104,6 +104,36 @@ static inline int obs_before(const engine_t *e, const obs_t *x, const obs_t *y)
     return bx < by || (bx == by && x->ti < y->ti);
 }
 
+/* The allele of x, in a fragment length bin, when the read is not a
+ * consensus read: what tally() does with it.  y is x for a read alone, its
+ * mate's observation of the same allele for two mates that agree (the
+ * better qualities of the two are summed; the maxima are taken only for an
+ * ALT, and vanish when y is x).  Returns 0 or -ENOMEM. */
+static inline __attribute__((always_inline)) int tally_allele(vw_count_t *c, const obs_t *x, const obs_t *y, int bin)
+{
+    const int code = x->code, rev = x->rev;
+    uint32_t **h;
+    c->depth++;
+    if (code == CODE_REF) {
+        c->ref++;
+        if (rev) c->ref_rev++; else c->ref_fwd++;
+        h = &c->fl_ref;
+    } else if (code == CODE_ALT) {
+        c->alt++;
+        if (rev) c->alt_rev++; else c->alt_fwd++;
+        c->alt_bq_sum += y->bq > x->bq ? y->bq : x->bq;
+        c->alt_mq_sum += y->mq > x->mq ? y->mq : x->mq;
+        h = &c->fl_alt;
+    } else {
+        c->other++;
+        return 0;
+    }
+    if (__builtin_expect(!*h, 0) && !(*h = calloc(VW_FRAGLEN_BINS, sizeof(uint32_t))))
+        return -ENOMEM;
+    (*h)[bin]++;
+    return 0;
+}
+
 /* One read alone, not a consensus read, with a known fragment length
  * (nearly all reads counted without their mate): tally() of each
  * observation with the tests that are the same for all of them (the
@@ -112,28 +142,9 @@ static inline __attribute__((always_inline)) int tally_read(engine_t *e, const o
 {
     vw_count_t *cs = e->out->c;
     int bin = fraglen < VW_FRAGLEN_BINS ? fraglen : VW_FRAGLEN_BINS - 1;
-    for (const obs_t *o = a, *oe = a + na; o < oe; o++) {
-        vw_count_t *c = &cs[o->ti];
-        c->depth++;
-        uint32_t **h;
-        if (o->code == CODE_REF) {
-            c->ref++;
-            if (o->rev) c->ref_rev++; else c->ref_fwd++;
-            h = &c->fl_ref;
-        } else if (o->code == CODE_ALT) {
-            c->alt++;
-            if (o->rev) c->alt_rev++; else c->alt_fwd++;
-            c->alt_bq_sum += o->bq;
-            c->alt_mq_sum += o->mq;
-            h = &c->fl_alt;
-        } else {
-            c->other++;
-            continue;
-        }
-        if (__builtin_expect(!*h, 0) && !(*h = calloc(VW_FRAGLEN_BINS, sizeof(uint32_t))))
+    for (const obs_t *o = a, *oe = a + na; o < oe; o++)
+        if (tally_allele(&cs[o->ti], o, o, bin) < 0)
             return -ENOMEM;
-        (*h)[bin]++;
-    }
     return 0;
 }
 
@@ -151,29 +162,10 @@ static int tally_same(engine_t *e, const obs_t *a, const obs_t *b, int n, int fr
     for (; i < n && a[i].ti == b[i].ti; i++) {
         const obs_t *x = &a[i], *y = &b[i];
         vw_count_t *c = &cs[x->ti];
-        if (x->code != y->code) {
+        if (x->code != y->code)
             c->discordant++;
-            continue;
-        }
-        c->depth++;
-        uint32_t **h;
-        if (x->code == CODE_REF) {
-            c->ref++;
-            if (x->rev) c->ref_rev++; else c->ref_fwd++;
-            h = &c->fl_ref;
-        } else if (x->code == CODE_ALT) {
-            c->alt++;
-            if (x->rev) c->alt_rev++; else c->alt_fwd++;
-            c->alt_bq_sum += y->bq > x->bq ? y->bq : x->bq;
-            c->alt_mq_sum += y->mq > x->mq ? y->mq : x->mq;
-            h = &c->fl_alt;
-        } else {
-            c->other++;
-            continue;
-        }
-        if (__builtin_expect(!*h, 0) && !(*h = calloc(VW_FRAGLEN_BINS, sizeof(uint32_t))))
+        else if (tally_allele(c, x, y, bin) < 0)
             return -ENOMEM;
-        (*h)[bin]++;
     }
     return i;
 }
