@@ -1675,6 +1675,9 @@ static int gsum_values(char **g, double *v)
         return GS_TF;
     if (!isfinite(v[GS_LO]) || !isfinite(v[GS_PLOIDY]) || !isfinite(v[GS_NEUTRAL]))
         return GS_LO;
+    /* a copy number: a whole number, kept in an int */
+    if (!(v[GS_NEUTRAL] >= 0 && v[GS_NEUTRAL] <= 1000 && v[GS_NEUTRAL] == floor(v[GS_NEUTRAL])))
+        return GS_NEUTRAL;
     return -1;
 }
 

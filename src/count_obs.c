@@ -289,10 +289,11 @@ static int observe_read(engine_t *e, const bam1_t *b, int q0, hts_pos_t *ret_end
     if (qoff < 0)
         end = bam_endpos(b);
     *ret_end = end;
-    /* the usual read: one block inside its sequence, qualities present, not
-     * a duplex consensus with per-base depths */
+    /* the usual read, with a target left: one block inside its sequence,
+     * qualities present, not a duplex consensus with per-base depths (with
+     * no target, e->obs may not be allocated yet) */
     const uint8_t *seq = bam_get_seq(b), *qual = bam_get_qual(b);
-    if (qoff >= 0 && end - pos + qoff <= b->core.l_qseq && qual[0] != 0xff && !(e->cur_ad && e->cur_bd))
+    if (l < hi && qoff >= 0 && end - pos + qoff <= b->core.l_qseq && qual[0] != 0xff && !(e->cur_ad && e->cur_bd))
         l = observe_block(e, seq, qual, l, hi, end, pos - qoff, rev, mq);
     return l < hi && e->bt[l].span_beg < end ? observe_rest(e, b, l, hi, end, rev, mq) : 0;
 }
