@@ -414,7 +414,7 @@ static int stream_end(walk_t *k, int stop, int r)
 static int walk_stream(walk_t *k)
 {
     int r, ret = 0;
-    while ((r = sam_read1(k->a->fp, k->a->h, ring_slot(k))) >= 0)
+    while ((r = vw_aln_read1(k->a->fp, k->a->h, ring_slot(k))) >= 0)
         if ((ret = stream_take(k)) != 0)
             break;
     return stream_end(k, ret, r);
@@ -483,7 +483,7 @@ static void decoder_fill(decoder_t *d, batch_t *t)
     t->r = 0;
     while (t->n < BATCH) {
         bam1_t *b = t->b[t->n];
-        int r = sam_read1(d->fp, d->h, b);
+        int r = vw_aln_read1(d->fp, d->h, b);
         if (r < 0) {
             t->r = r;
             break;
@@ -719,7 +719,7 @@ static int read_chunks(walk_t *k, const hts_itr_t *itr, int s, hts_pos_t next_be
         do {
             bam1_t *b = ring_slot(k);
             const bam1_core_t *c = &b->core;
-            int r = bam_read1(fp, b);
+            int r = vw_aln_bam_read1(fp, b);
             if (r < 0)
                 return r;
             /* tid and mtid in [-1, n_targets): two unsigned tests */

@@ -90,6 +90,14 @@ int vw_aln_read_error(const vw_aln_t *a, int r, int64_t n_done, int through_inde
  * of a BAM (an unseekable input cut short): logged, VW_EFORMAT; else 0. */
 int vw_aln_check_stream_end(const vw_aln_t *a, int64_t n_done);
 
+/* bam_read1() of a BGZF-compressed BAM, the same record, position and
+ * return value, faster for a record lying inside the inflated block (read
+ * from it in place; every other record goes through bam_read1()). */
+int vw_aln_bam_read1(BGZF *fp, bam1_t *b);
+
+/* sam_read1() (the same result) through vw_aln_bam_read1() for a BAM. */
+int vw_aln_read1(samFile *fp, const sam_hdr_t *h, bam1_t *b);
+
 /* A span [beg, end) on contig tid to read through the index. */
 typedef struct {
     int tid;
