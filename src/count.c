@@ -73,7 +73,11 @@ static int bind_targets(engine_t *e, const sam_hdr_t *h)
     e->n_tid = sam_hdr_nref(h);
     e->tid_lo = calloc((size_t)e->n_tid + 1, sizeof(int));
     e->tid_hi = calloc((size_t)e->n_tid + 1, sizeof(int));
-    if (!e->bt || !e->span_beg || !e->tid_lo || !e->tid_hi)
+    /* a read observes each target at most once: room for all of them, so
+     * that no observation checks for room */
+    e->m_obs = ts->n ? ts->n : 1;
+    e->obs = malloc((size_t)e->m_obs * sizeof(*e->obs));
+    if (!e->bt || !e->span_beg || !e->tid_lo || !e->tid_hi || !e->obs)
         return -ENOMEM;
     for (int i = 0; i < ts->n; i++) {
         const vw_target_t *t = &ts->t[i];

@@ -269,15 +269,7 @@ static int observe_read(engine_t *e, const bam1_t *b, int q0, hts_pos_t *ret_end
         e->cur_next = ++e->cur < hi ? e->bt[e->cur].span_beg : HTS_POS_MAX;
     }
     int l = e->cur;
-    /* a read observes each target once: room for all of them here, so
-     * that no observation checks for room */
-    if (__builtin_expect(hi - l > e->m_obs, 0)) {
-        obs_t *o = realloc(e->obs, (size_t)(hi - l) * sizeof(*o));
-        if (!o)
-            return -ENOMEM;
-        e->obs = o;
-        e->m_obs = hi - l;
-    }
+    assert(hi - l <= e->m_obs); /* (bind_targets: room for every target) */
     uint16_t flag = b->core.flag;
     int rev = bam_is_rev(b);
     if ((flag & BAM_FPAIRED) && (flag & BAM_FREAD2))
@@ -289,11 +281,10 @@ static int observe_read(engine_t *e, const bam1_t *b, int q0, hts_pos_t *ret_end
     if (qoff < 0)
         end = bam_endpos(b);
     *ret_end = end;
-    /* the usual read, with a target left: one block inside its sequence,
-     * qualities present, not a duplex consensus with per-base depths (with
-     * no target, e->obs may not be allocated yet) */
+    /* the usual read: one block inside its sequence, qualities present,
+     * not a duplex consensus with per-base depths */
     const uint8_t *seq = bam_get_seq(b), *qual = bam_get_qual(b);
-    if (l < hi && qoff >= 0 && end - pos + qoff <= b->core.l_qseq && qual[0] != 0xff && !(e->cur_ad && e->cur_bd))
+    if (qoff >= 0 && end - pos + qoff <= b->core.l_qseq && qual[0] != 0xff && !(e->cur_ad && e->cur_bd))
         l = observe_block(e, seq, qual, l, hi, end, pos - qoff, rev, mq);
     return l < hi && e->bt[l].span_beg < end ? observe_rest(e, b, l, hi, end, rev, mq) : 0;
 }
