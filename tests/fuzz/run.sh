@@ -17,7 +17,7 @@ cd "$(dirname "$0")/../.."
 secs=${1:?usage: tests/fuzz/run.sh SECONDS [JOBS] [HARNESS...]}
 jobs=${2:-1}
 shift $(( $# >= 2 ? 2 : 1 ))
-all=(targets_tsv targets_bed targets_vcf sheet events markers calls vcfin count_sam count_tsv count_index evidence vcf_cache wig count_umi table region patient therapy)
+all=(targets_tsv targets_bed targets_vcf sheet events markers calls vcfin count_sam count_tsv count_index bam_read evidence vcf_cache wig count_umi table region patient therapy)
 names=("${@:-${all[@]}}")
 [ ${#names[@]} -gt 0 ] || names=("${all[@]}")
 if [ ! -f build-fuzz/build.ninja ]; then
