@@ -35,6 +35,24 @@ static inline uint32_t le32(const uint8_t *p)
     return x;
 }
 
+/* The name (l bytes) at dst, then NULs to a multiple of 4 bytes.  A name of
+ * up to 48 bytes, when 'room' says that 48 bytes may be read at src and
+ * written at dst, is copied as 48 bytes: names of varying lengths then do
+ * not go through memcpy's choice of a method by size (a mispredicted
+ * branch a record); the bytes written past the padding are the caller's
+ * to overwrite. */
+static inline void copy_name(uint8_t *dst, const uint8_t *src, int l, int room)
+{
+    static const uint8_t zero[4];
+    if (room && l <= 48) {
+        memcpy(dst, src, 48);
+        memcpy(dst + l, zero, 4);
+    } else {
+        memcpy(dst, src, (size_t)l);
+        memcpy(dst + l, zero, (size_t)((4 - (l & 3)) & 3));
+    }
+}
+
 int vw_aln_bam_read1(BGZF *fp, bam1_t *b)
 {
     const int off = fp->block_offset, avail = fp->block_length - off;
@@ -46,7 +64,7 @@ int vw_aln_bam_read1(BGZF *fp, bam1_t *b)
     if (block_len < 32 || block_len >= avail - 4)
         return bam_read1(fp, b);
     const uint32_t x2 = le32(p + 12), x3 = le32(p + 16);
-    const int l_qname = (int)(x2 & 0xff), l_extranul = l_qname % 4 ? 4 - l_qname % 4 : 0;
+    const int l_qname = (int)(x2 & 0xff), l_extranul = (4 - (l_qname & 3)) & 3; /* (no branch: names vary) */
     const int n_cigar = (int)(x3 & 0xffff);
     const int32_t l_qseq = (int32_t)le32(p + 20);
     const uint32_t l_data = (uint32_t)block_len - 32 + (uint32_t)l_extranul;
@@ -98,8 +116,7 @@ int vw_aln_bam_read1(BGZF *fp, bam1_t *b)
     }
     c->l_qname = (uint16_t)(l_qname + l_extranul);
     b->l_data = (int)l_data;
-    memcpy(b->data, d, (size_t)l_qname);
-    memset(b->data + l_qname, 0, (size_t)l_extranul);
+    copy_name(b->data, d, l_qname, block_len - 32 >= 48 && b->m_data >= 52);
     memcpy(b->data + c->l_qname, cig, (size_t)(block_len - 32 - l_qname));
     fp->block_offset += 4 + block_len;
     fp->uncompressed_address += 4 + block_len;
