@@ -271,9 +271,9 @@ static int observe_read(engine_t *e, const bam1_t *b, int q0, hts_pos_t *ret_end
     int l = e->cur;
     assert(hi - l <= e->m_obs); /* (bind_targets: room for every target) */
     uint16_t flag = b->core.flag;
-    int rev = bam_is_rev(b);
-    if ((flag & BAM_FPAIRED) && (flag & BAM_FREAD2))
-        rev = !rev;
+    /* the fragment's strand: the read's, turned for the second read of a
+     * pair (bits, not branches: first and second reads come at random) */
+    int rev = ((flag & BAM_FREVERSE) != 0) ^ ((flag & BAM_FPAIRED) && (flag & BAM_FREAD2) ? 1 : 0);
     int mq = b->core.qual;
     /* an unmapped read's end is pos + 1 (bam_endpos()), whatever its CIGAR */
     int qoff = __builtin_expect(count_general_only, 0) || (flag & BAM_FUNMAP) ? -1 : q0;
