@@ -22,35 +22,56 @@
 static char dir[] = "/tmp/vw_test_aln_XXXXXX";
 static FILE *sink;
 
-/* 40-bp reads on contig sim1 (6000 bp) starting at starts[0..n); a BAM with
- * its index, or a SAM when 'sam'.  Read group SM 'sm' when not NULL. */
-static void write_reads(const char *path, const int *starts, int n, int sam, const char *sm)
+/* Fills 'b' with record i of a file being written; returns 1 to end the
+ * BGZF block after it, else 0. */
+typedef int (*make_read_f)(void *ud, int i, bam1_t *b);
+
+/* Writes 'path' with the header 'hdr' (SAM text) and the n records
+ * make(ud, 0 .. n-1) in that order: a SAM when 'sam', else a BAM indexed
+ * with 'min_shift' (0: BAI, else CSI). */
+static void write_bam(const char *path, const char *hdr, int n, make_read_f make, void *ud, int sam, int min_shift)
 {
     samFile *fp = sam_open(path, sam ? "w" : "wb");
     assert_non_null(fp);
-    char txt[256];
-    snprintf(txt, sizeof txt, "@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:sim1\tLN:6000\n%s%s%s",
-             sm ? "@RG\tID:g1\tSM:" : "", sm ? sm : "", sm ? "\n" : "");
-    sam_hdr_t *h = sam_hdr_parse(strlen(txt), txt);
+    sam_hdr_t *h = sam_hdr_parse(strlen(hdr), hdr);
     assert_non_null(h);
     assert_int_equal(sam_hdr_write(fp, h), 0);
     bam1_t *b = bam_init1();
-    char seq[41], qual[40];
-    memset(seq, 'C', 40);
-    seq[40] = 0;
-    memset(qual, 30, sizeof qual);
-    for (int k = 0; k < n; k++) {
-        char name[32];
-        snprintf(name, sizeof name, "r%d", k);
-        uint32_t cig = bam_cigar_gen(40, BAM_CMATCH);
-        assert_true(bam_set1(b, strlen(name), name, 0, 0, starts[k], 60, 1, &cig, -1, -1, 0, 40, seq, qual, 0) >= 0);
+    for (int i = 0; i < n; i++) {
+        int flush = make(ud, i, b);
         assert_true(sam_write1(fp, h, b) >= 0);
+        if (flush)
+            assert_int_equal(bgzf_flush(fp->fp.bgzf), 0);
     }
     bam_destroy1(b);
     sam_hdr_destroy(h);
     assert_int_equal(sam_close(fp), 0);
     if (!sam)
-        assert_int_equal(sam_index_build(path, 0), 0);
+        assert_int_equal(sam_index_build(path, min_shift), 0);
+}
+
+/* Read i of write_reads: "r<i>", 40 bp of C, 40M at starts[i] on sim1. */
+static int make_read40(void *ud, int i, bam1_t *b)
+{
+    const int *starts = ud;
+    char name[32], seq[41], qual[40];
+    memset(seq, 'C', 40);
+    seq[40] = 0;
+    memset(qual, 30, sizeof qual);
+    snprintf(name, sizeof name, "r%d", i);
+    uint32_t cig = bam_cigar_gen(40, BAM_CMATCH);
+    assert_true(bam_set1(b, strlen(name), name, 0, 0, starts[i], 60, 1, &cig, -1, -1, 0, 40, seq, qual, 0) >= 0);
+    return 0;
+}
+
+/* 40-bp reads on contig sim1 (6000 bp) starting at starts[0..n); a BAM with
+ * its index, or a SAM when 'sam'.  Read group SM 'sm' when not NULL. */
+static void write_reads(const char *path, const int *starts, int n, int sam, const char *sm)
+{
+    char txt[256];
+    snprintf(txt, sizeof txt, "@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:sim1\tLN:6000\n%s%s%s",
+             sm ? "@RG\tID:g1\tSM:" : "", sm ? sm : "", sm ? "\n" : "");
+    write_bam(path, txt, n, make_read40, (void *)starts, sam, 0);
 }
 
 static int setup(void **state)
@@ -465,6 +486,35 @@ static uint32_t edge_rand(uint32_t n)
     return (uint32_t)(edge_rng % n);
 }
 
+/* The reads of the edge BAM and the index of the next read after which
+ * its BGZF block ends. */
+typedef struct {
+    const edge_read_t *r;
+    int next_flush;
+} edge_file_t;
+
+/* Read i of the edge BAM: "e<i>", 100 bp of A, shaped by its kind. */
+static int make_edge_read(void *ud, int i, bam1_t *b)
+{
+    edge_file_t *f = ud;
+    char name[32], seq[101], qual[100];
+    memset(seq, 'A', 100);
+    seq[100] = 0;
+    memset(qual, 30, sizeof qual);
+    uint32_t cig[4];
+    uint16_t flag;
+    snprintf(name, sizeof name, "e%d", i);
+    int nc = edge_cigar(f->r[i].kind, cig, &flag);
+    assert_true(bam_set1(b, strlen(name), name, flag, f->r[i].tid, f->r[i].pos, flag ? 0 : 60, (size_t)nc, cig, -1,
+                         -1, 0, 100, seq, qual, 0) >= 0);
+    if (f->r[i].kind == 5)
+        b->core.flag = 0; /* (bam_set1 refuses a mapped read without CIGAR; a BAM may hold one) */
+    if (i != f->next_flush)
+        return 0;
+    f->next_flush += 3 + (int)edge_rand(60);
+    return 1;
+}
+
 /* Writes the edge BAM (read i named "e<i>" in file order) with small BGZF
  * blocks (flushed every few reads, so that spans kb apart share blocks and
  * chunks) and its index (min_shift 0: BAI, else CSI); returns the reads in
@@ -493,38 +543,9 @@ static int write_edge_bam(const char *path, int min_shift, edge_read_t **ret)
         r[n++] = (edge_read_t){tid, edge_len[tid] - 1, 5}; /* the contig's last base */
     }
     qsort(r, (size_t)n, sizeof(*r), edge_cmp);
-    samFile *fp = sam_open(path, "wb");
-    assert_non_null(fp);
     const char *txt = "@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:c1\tLN:300000\n@SQ\tSN:c2\tLN:70000\n"
                       "@SQ\tSN:c3\tLN:40000\n";
-    sam_hdr_t *h = sam_hdr_parse(strlen(txt), txt);
-    assert_non_null(h);
-    assert_int_equal(sam_hdr_write(fp, h), 0);
-    bam1_t *b = bam_init1();
-    char seq[101], qual[100];
-    memset(seq, 'A', 100);
-    seq[100] = 0;
-    memset(qual, 30, sizeof qual);
-    for (int i = 0, next_flush = 7; i < n; i++) {
-        char name[32];
-        uint32_t cig[4];
-        uint16_t flag;
-        snprintf(name, sizeof name, "e%d", i);
-        int nc = edge_cigar(r[i].kind, cig, &flag);
-        assert_true(bam_set1(b, strlen(name), name, flag, r[i].tid, r[i].pos, flag ? 0 : 60, (size_t)nc, cig,
-                             -1, -1, 0, 100, seq, qual, 0) >= 0);
-        if (r[i].kind == 5)
-            b->core.flag = 0; /* (bam_set1 refuses a mapped read without CIGAR; a BAM may hold one) */
-        assert_true(sam_write1(fp, h, b) >= 0);
-        if (i == next_flush) {
-            assert_int_equal(bgzf_flush(fp->fp.bgzf), 0);
-            next_flush += 3 + (int)edge_rand(60);
-        }
-    }
-    bam_destroy1(b);
-    sam_hdr_destroy(h);
-    assert_int_equal(sam_close(fp), 0);
-    assert_int_equal(sam_index_build(path, min_shift), 0);
+    write_bam(path, txt, n, make_edge_read, &(edge_file_t){r, 7}, 0, min_shift);
     *ret = r;
     return n;
 }
