@@ -625,20 +625,17 @@ static void test_gsum_bad_column(void **state)
     int lvl = vw_log_get_level();
     vw_log_set_level(VW_LOG_ERROR);
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        char text[512], want[320], *msg = NULL;
-        size_t n_msg = 0;
+        char text[512], want[320];
+        vw_test_cap_t cap;
         snprintf(text, sizeof text, "#sample\ttf\ttf_lo\ttf_hi\tdetected\tllr\tploidy\tneutral_cn\tfga\tcin_wgii\n"
                  "D0\t0.1\t0\t0.2\tyes\t1\t2\t2\t0\t0\n%s", bad[i].row);
         const char *p = put_file("badcol.tsv", text);
         snprintf(want, sizeof want, "%s:3: column '%s': ", p, bad[i].col); /* line 3: the header, D0, the row */
-        FILE *cap = open_memstream(&msg, &n_msg);
-        assert_non_null(cap);
-        vw_log_set_sink(cap);
+        vw_test_cap_start(&cap);
         vw_gsum_t *s = vw_gsum_init();
         assert_non_null(s);
         assert_int_equal(vw_gsum_read_tsv(s, p), VW_EPARSE);
-        vw_log_set_sink(NULL);
-        assert_int_equal(fclose(cap), 0);
+        char *msg = vw_test_cap_stop(&cap);
         if (!strstr(msg, want))
             fail_msg("row %zu: '%s' not in '%s'", i, want, msg);
         free(msg);

@@ -23,25 +23,7 @@
 #include "vafwatch/log.h"
 #include "vafwatch/table.h"
 
-static char *cap_buf;
-static size_t cap_len;
-static FILE *cap_fp;
-
-static void cap_start(void)
-{
-    cap_fp = open_memstream(&cap_buf, &cap_len);
-    assert_non_null(cap_fp);
-    vw_log_set_sink(cap_fp);
-}
-
-/* Stops capturing; returns the messages (caller frees). */
-static char *cap_stop(void)
-{
-    vw_log_set_sink(NULL);
-    fclose(cap_fp);
-    cap_fp = NULL;
-    return cap_buf;
-}
+static vw_test_cap_t cap;
 
 /* A reader over the n bytes of s, named "t.tsv" in messages. */
 typedef struct {
@@ -72,13 +54,13 @@ static int read_all(const char *s, size_t n, unsigned flags, int *col, int *ret_
     char **f;
     int rows = 0, rc;
     mem_open(&m, s, n);
-    cap_start();
+    vw_test_cap_start(&cap);
     rc = vw_table_header(m.t, "test table", ab_cols, 2, flags, col);
     if (rc == 0) {
         while ((rc = vw_table_row(m.t, &f)) == 1)
             rows++;
     }
-    *ret_msg = cap_stop();
+    *ret_msg = vw_test_cap_stop(&cap);
     mem_close(&m);
     *ret_rows = rows;
     return rc;
@@ -240,9 +222,9 @@ static void test_open_missing(void **state)
 {
     (void)state;
     vw_table_t *t = NULL;
-    cap_start();
+    vw_test_cap_start(&cap);
     int rc = vw_table_open("/nonexistent/dir/x.tsv", "calls table", &t);
-    char *msg = cap_stop();
+    char *msg = vw_test_cap_stop(&cap);
     assert_int_equal(rc, -ENOENT);
     assert_null(t);
     assert_non_null(strstr(msg, "/nonexistent/dir/x.tsv: cannot open calls table: "));
@@ -344,9 +326,9 @@ static void test_calls_by_name(void **state)
     assert_int_equal(r->detected, 1);
     vw_calls_destroy(back);
     back = vw_calls_init();
-    cap_start();
+    vw_test_cap_start(&cap);
     int rc = vw_calls_read_tsv(back, x);
-    char *msg = cap_stop();
+    char *msg = vw_test_cap_stop(&cap);
     assert_int_equal(rc, VW_EPARSE);
     assert_non_null(strstr(msg, "x.tsv:1: unknown column(s) 'extra'"));
     free(msg);
@@ -521,9 +503,9 @@ static void test_next_comments(void **state)
     mem_open(&m, bad, sizeof(bad) - 1);
     assert_int_equal(vw_table_header(m.t, "test table", ab_cols, 2, 0, col), 0);
     assert_int_equal(vw_table_next(m.t, &f, &c), VW_TABLE_COMMENT);
-    cap_start();
+    vw_test_cap_start(&cap);
     assert_int_equal(vw_table_next(m.t, &f, &c), VW_EPARSE);
-    msg = cap_stop();
+    msg = vw_test_cap_stop(&cap);
     assert_non_null(strstr(msg, "t.tsv:3: expected 2 tab-separated fields as in the header, found 3"));
     free(msg);
     mem_close(&m);
@@ -553,9 +535,9 @@ static void test_next_line(void **state)
     static const char nul[] = "ok\nb\0d\n";
     mem_open(&m, nul, sizeof(nul) - 1);
     assert_int_equal(vw_table_next_line(m.t, &line), 1);
-    cap_start();
+    vw_test_cap_start(&cap);
     assert_int_equal(vw_table_next_line(m.t, &line), VW_EPARSE);
-    char *msg = cap_stop();
+    char *msg = vw_test_cap_stop(&cap);
     assert_non_null(strstr(msg, "t.tsv:2"));
     free(msg);
     mem_close(&m);
@@ -593,9 +575,9 @@ static void test_header_parse(void **state)
     mem_open(&m, miss, sizeof(miss) - 1);
     assert_int_equal(vw_table_next_line(m.t, &line), 1);
     assert_int_equal(vw_table_next_line(m.t, &line), 1);
-    cap_start();
+    vw_test_cap_start(&cap);
     assert_int_equal(vw_table_header_parse(m.t, line, ab_cols, 2, 0, col), VW_EPARSE);
-    char *msg = cap_stop();
+    char *msg = vw_test_cap_stop(&cap);
     assert_non_null(strstr(msg, "t.tsv:2: column 'a': required column missing from the header"));
     free(msg);
     mem_close(&m);
@@ -659,22 +641,22 @@ static void test_error_warn(void **state)
     (void)state;
     int lvl = vw_log_get_level();
     vw_log_set_level(VW_LOG_WARN);
-    cap_start();
+    vw_test_cap_start(&cap);
     vw_table_error("x.tsv", 7, "depth", "bad %d", 5);
     vw_table_error("x.tsv", 0, "depth", "bad");
     vw_table_error("x.tsv", 3, NULL, "short row");
     vw_table_warn("y.tsv", 12, "vaf", "above %s", "1");
-    char *msg = cap_stop();
+    char *msg = vw_test_cap_stop(&cap);
     assert_string_equal(msg, "vafwatch: x.tsv:7: column 'depth': bad 5\n"
                              "vafwatch: x.tsv: column 'depth': bad\n"
                              "vafwatch: x.tsv:3: short row\n"
                              "vafwatch: warning: y.tsv:12: column 'vaf': above 1\n");
     free(msg);
     vw_log_set_level(VW_LOG_ERROR);
-    cap_start();
+    vw_test_cap_start(&cap);
     vw_table_warn("y.tsv", 12, "vaf", "above %s", "1");
     vw_table_error("y.tsv", 13, "vaf", "not a number");
-    msg = cap_stop();
+    msg = vw_test_cap_stop(&cap);
     assert_string_equal(msg, "vafwatch: y.tsv:13: column 'vaf': not a number\n");
     free(msg);
     vw_log_set_level(lvl);
