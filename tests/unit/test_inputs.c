@@ -2,9 +2,12 @@
  * makes before it writes: a sample name each table reader reads back, no
  * name given twice, and no output that is one of the inputs (the same file
  * by device and inode: a hard link and a symbolic link count, a directory
- * or a missing file does not).  Messages are captured through
- * vw_log_set_sink() and checked whole. */
+ * or a missing file does not; an input inside an output directory where
+ * the command writes); inputs read once (pipes); outputs written
+ * atomically, alone or as a set; the worker pool; the -r check.  Messages
+ * are captured through vw_log_set_sink() and checked whole. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -154,12 +157,219 @@ static void test_output_is_input(void **state)
     free(msg);
 }
 
+static void test_input_is_pipe(void **state)
+{
+    (void)state;
+    char f[256], fifo[256], none[256];
+    vw_test_put(in_dir(f, sizeof f, "plain.bam"), "x");
+    assert_int_equal(mkfifo(in_dir(fifo, sizeof fifo, "fifo"), 0600), 0);
+    in_dir(none, sizeof none, "nothing.bam");
+    assert_int_equal(vw_input_is_pipe("-"), 1);
+    assert_int_equal(vw_input_is_pipe(fifo), 1);
+    assert_int_equal(vw_input_is_pipe(f), 0);
+    assert_int_equal(vw_input_is_pipe(dir), 0);  /* a directory */
+    assert_int_equal(vw_input_is_pipe(none), 0); /* not there: opening it will say so */
+    assert_int_equal(vw_input_is_pipe(NULL), 0);
+}
+
+/* The names of docs/reports.md's file list, and what report does not write. */
+static void test_report_is_output(void **state)
+{
+    (void)state;
+    static const char *const yes[] = {"index.html", "vafwatch.report.json", "vafwatch_mqc.tsv",
+                                      "vafwatch_stats_mqc.tsv", "vafwatch_vaf_mqc.json", "vafwatch.manifest.tsv",
+                                      "patients/P1.html", "patients/P1.json", "patients/a.b.html"};
+    static const char *const no[] = {"notes.txt", "index.htm", "patients/P1.tsv", "patients/x/P1.html",
+                                     "other/P1.html", "vafwatch.calls.tsv", ""};
+    for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
+        if (vw_report_is_output(yes[i]) != 1)
+            fail_msg("'%s' is written by report", yes[i]);
+    for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+        if (vw_report_is_output(no[i]) != 0)
+            fail_msg("'%s' is not written by report", no[i]);
+}
+
+static void test_dir_clash(void **state)
+{
+    (void)state;
+    char out[256], pdir[256], idx[256], page[256], notes[256], deep[256], none[256];
+    assert_int_equal(mkdir(in_dir(out, sizeof out, "rep"), 0700), 0);
+    assert_int_equal(mkdir(in_dir(pdir, sizeof pdir, "rep/patients"), 0700), 0);
+    assert_int_equal(mkdir(in_dir(deep, sizeof deep, "rep/patients/x"), 0700), 0);
+    vw_test_put(in_dir(idx, sizeof idx, "rep/index.html"), "x");
+    vw_test_put(in_dir(page, sizeof page, "rep/patients/P1.json"), "x");
+    vw_test_put(in_dir(notes, sizeof notes, "rep/notes.tsv"), "x");
+    vw_test_put(in_dir(deep, sizeof deep, "rep/patients/x/P2.html"), "x");
+    const char *safe[] = {NULL, "-", notes, deep};
+    vw_test_cap_start(&cap);
+    assert_int_equal(vw_dir_clash(out, safe, 4, vw_report_is_output), 0);
+    char *msg = vw_test_cap_stop(&cap);
+    assert_string_equal(msg, "");
+    free(msg);
+    const char *ins[] = {notes, page};
+    vw_test_cap_start(&cap);
+    assert_int_equal(vw_dir_clash(out, ins, 2, vw_report_is_output), 1);
+    msg = vw_test_cap_stop(&cap);
+    char want[768];
+    snprintf(want, sizeof want, "vafwatch: %s: the output would overwrite an input file (%s/patients/P1.json)\n", page,
+             out);
+    assert_string_equal(msg, want);
+    free(msg);
+    const char *in_idx[] = {idx};
+    vw_test_cap_start(&cap);
+    assert_int_equal(vw_dir_clash(in_dir(none, sizeof none, "rep2"), in_idx, 1, vw_report_is_output), 0);
+    msg = vw_test_cap_stop(&cap);
+    assert_string_equal(msg, ""); /* a directory not made yet holds nothing */
+    free(msg);
+}
+
+static int put_text(FILE *fp, const void *o) { return fputs(o, fp) < 0 ? -EIO : 0; }
+static int put_fail(FILE *fp, const void *o)
+{
+    fputs(o, fp);
+    return -EINVAL;
+}
+
+/* Asserts that the file 'path' holds exactly 'want' (under 256 bytes). */
+static void assert_file(const char *path, const char *want)
+{
+    char buf[256];
+    FILE *fp = fopen(path, "r");
+    assert_non_null(fp);
+    size_t n = fread(buf, 1, sizeof buf - 1, fp);
+    buf[n] = '\0';
+    fclose(fp);
+    assert_string_equal(buf, want);
+}
+
+/* Files in 'dir' (the temporary names included). */
+static int n_entries(const char *path)
+{
+    DIR *d = opendir(path);
+    assert_non_null(d);
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d));)
+        n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+    closedir(d);
+    return n;
+}
+
+static void test_write_file_set(void **state)
+{
+    (void)state;
+    char w[256], a[256], b[256];
+    assert_int_equal(mkdir(in_dir(w, sizeof w, "w"), 0700), 0);
+    in_dir(a, sizeof a, "w/a.tsv");
+    in_dir(b, sizeof b, "w/b.tsv");
+    assert_int_equal(vw_write_file(a, put_text, "one\n"), 0);
+    assert_file(a, "one\n");
+    /* a failing writer: the old file stays as it was, no temporary file left */
+    vw_test_cap_start(&cap);
+    assert_int_equal(vw_write_file(a, put_fail, "half"), -1);
+    char *msg = vw_test_cap_stop(&cap);
+    assert_non_null(strstr(msg, "writing '"));
+    assert_non_null(strstr(msg, "a.tsv'"));
+    free(msg);
+    assert_file(a, "one\n");
+    assert_int_equal(n_entries(w), 1);
+    /* a set: both written */
+    const char *paths[] = {a, b};
+    int (*const ok2[])(FILE *, const void *) = {put_text, put_text};
+    const void *objs[] = {"A\n", "B\n"};
+    assert_int_equal(vw_write_set(paths, ok2, objs, 2), 0);
+    assert_file(a, "A\n");
+    assert_file(b, "B\n");
+    /* the second fails: neither is replaced (the first was complete, not yet renamed) */
+    int (*const bad2[])(FILE *, const void *) = {put_text, put_fail};
+    const void *objs2[] = {"A2\n", "B2\n"};
+    vw_test_cap_start(&cap);
+    assert_int_equal(vw_write_set(paths, bad2, objs2, 2), -1);
+    msg = vw_test_cap_stop(&cap);
+    assert_non_null(strstr(msg, "b.tsv'"));
+    free(msg);
+    assert_file(a, "A\n");
+    assert_file(b, "B\n");
+    assert_int_equal(n_entries(w), 2);
+    assert_int_equal(vw_write_set(paths, ok2, objs, 0), 0); /* nothing to write */
+}
+
+/* A queue of jobs the workers share: each job done once, and by which thread. */
+typedef struct {
+    pthread_mutex_t lock;
+    int next, n;
+    int done[200];
+    pthread_t by[200];
+} jobs_t;
+
+static void *work(void *arg)
+{
+    jobs_t *j = arg;
+    for (;;) {
+        pthread_mutex_lock(&j->lock);
+        int k = j->next < j->n ? j->next++ : -1;
+        pthread_mutex_unlock(&j->lock);
+        if (k < 0)
+            return NULL;
+        j->done[k]++;
+        j->by[k] = pthread_self();
+    }
+}
+
+static void test_run_workers(void **state)
+{
+    (void)state;
+    for (int workers = 0; workers <= 4; workers++) {
+        jobs_t j;
+        memset(&j, 0, sizeof j);
+        pthread_mutex_init(&j.lock, NULL);
+        j.n = 200;
+        vw_run_workers(work, &j, workers);
+        for (int k = 0; k < j.n; k++)
+            assert_int_equal(j.done[k], 1);
+        if (workers <= 1) /* in this thread */
+            for (int k = 0; k < j.n; k++)
+                assert_true(pthread_equal(j.by[k], pthread_self()));
+        else
+            for (int k = 0; k < j.n; k++)
+                assert_false(pthread_equal(j.by[k], pthread_self()));
+        pthread_mutex_destroy(&j.lock);
+    }
+}
+
+/* -r: the forms of region.h; a range that ends before it begins, a
+ * position 0 (1-based) and text after a digit are refused, naming the
+ * argument. */
+static void test_region_arg_check(void **state)
+{
+    (void)state;
+    static const char *const good[] = {"chr7", "7:55191822", "chr7:55,019,017-55,211,628", "chr7:1-10,chr12:5",
+                                       "HLA-A*01:01"};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
+        if (vw_region_arg_check(good[i]) != 0)
+            fail_msg("'%s' refused", good[i]);
+    static const char *const bad[] = {"chr7:20-10", "chr7:0", "chr7:5x"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        vw_test_cap_start(&cap);
+        int r = vw_region_arg_check(bad[i]);
+        char *msg = vw_test_cap_stop(&cap);
+        if (r != VW_EINPUT || !strstr(msg, "--region: cannot read '"))
+            fail_msg("'%s': %d '%s'", bad[i], r, msg);
+        free(msg);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sample_name_ok),
         cmocka_unit_test(test_sample_names_check),
         cmocka_unit_test(test_output_is_input),
+        cmocka_unit_test(test_input_is_pipe),
+        cmocka_unit_test(test_report_is_output),
+        cmocka_unit_test(test_dir_clash),
+        cmocka_unit_test(test_write_file_set),
+        cmocka_unit_test(test_run_workers),
+        cmocka_unit_test(test_region_arg_check),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
