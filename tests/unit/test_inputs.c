@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "vw_test.h"
+#include "vw_test_bam.h"
 #include "vafwatch/count.h"
 #include "vafwatch/inputs.h"
 #include "vafwatch/log.h"
@@ -358,6 +359,46 @@ static void test_region_arg_check(void **state)
     }
 }
 
+/* The build of a file from its header: @SQ lengths of a BAM (UCSC and
+ * NCBI lengths of chr1, chr7 and chr12: GRCh37 249250621, 159138663,
+ * 133851895; GRCh38 248956422, 159345973, 133275309), ##contig lengths
+ * of a VCF, naming with or without "chr"; unknown for other contigs, a
+ * missing file, a pipe. */
+static void test_input_build(void **state)
+{
+    (void)state;
+    char b37[256], b38[256], bsim[256], vcf[256], none[256];
+    vw_test_sam_to_bam("@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:chr1\tLN:249250621\n@SQ\tSN:chr7\tLN:159138663\n"
+                       "@SQ\tSN:chr12\tLN:133851895\n",
+                       NULL, in_dir(b37, sizeof b37, "b37.bam"), 0);
+    vw_test_sam_to_bam("@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:1\tLN:248956422\n@SQ\tSN:7\tLN:159345973\n"
+                       "@SQ\tSN:12\tLN:133275309\n",
+                       NULL, in_dir(b38, sizeof b38, "b38.bam"), 0);
+    vw_test_sam_to_bam("@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:sim1\tLN:6000\n", NULL, in_dir(bsim, sizeof bsim, "sim.bam"),
+                       0);
+    vw_test_put(in_dir(vcf, sizeof vcf, "c.vcf"),
+                "##fileformat=VCFv4.2\n##contig=<ID=chr1,length=248956422>\n##contig=<ID=chr7,length=159345973>\n"
+                "##contig=<ID=chr12,length=133275309>\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n");
+    in_dir(none, sizeof none, "none.bam");
+    int chr = 7;
+    assert_int_equal(vw_input_build(b37, NULL, &chr), VW_BUILD_GRCH37);
+    assert_int_equal(chr, 1);
+    assert_int_equal(vw_input_build(b38, NULL, &chr), VW_BUILD_GRCH38);
+    assert_int_equal(chr, 0);
+    assert_int_equal(vw_input_build(vcf, NULL, &chr), VW_BUILD_GRCH38);
+    assert_int_equal(chr, 1);
+    assert_int_equal(vw_input_build(bsim, NULL, &chr), VW_BUILD_UNKNOWN);
+    assert_int_equal(chr, -1);
+    chr = 7;
+    assert_int_equal(vw_input_build(none, NULL, &chr), VW_BUILD_UNKNOWN);
+    assert_int_equal(chr, -1);
+    assert_int_equal(vw_input_build("-", NULL, &chr), VW_BUILD_UNKNOWN); /* not read: it can be read once */
+    /* cnv's reader is the same */
+    assert_int_equal(vw_cnv_file_build(b37, NULL), VW_BUILD_GRCH37);
+    assert_int_equal(vw_cnv_file_build(b38, NULL), VW_BUILD_GRCH38);
+    assert_int_equal(vw_cnv_file_build(bsim, NULL), VW_BUILD_UNKNOWN);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -370,6 +411,7 @@ int main(void)
         cmocka_unit_test(test_write_file_set),
         cmocka_unit_test(test_run_workers),
         cmocka_unit_test(test_region_arg_check),
+        cmocka_unit_test(test_input_build),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
