@@ -2,8 +2,8 @@
  * (aln.c): open errors, the header-only mode, sample names, build check,
  * the walk through the index and streaming (read counts are hand counts
  * of the reads written here), an unsorted stream, a stale index, the
- * hand-offs of the decoding thread, and the 'prepare' hook on either
- * thread. */
+ * hand-offs of the decoding thread, the 'prepare' hook on either
+ * thread, the read-error messages and the end-of-file marker of a stream. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -422,6 +422,114 @@ static void test_stale_index(void **state)
     assert_int_equal(vw_aln_close(a, 0), 0);
 }
 
+/* vw_aln_read_error(a, r, n_done, through_index, no reference): its code
+ * in *ret, and what it logged (caller frees); the file's sink put back. */
+static char *logged_read_error(const vw_aln_t *a, int r, int64_t n_done, int through_index, int *ret)
+{
+    vw_test_cap_t cap;
+    vw_test_cap_start(&cap);
+    *ret = vw_aln_read_error(a, r, n_done, through_index, NULL);
+    char *msg = vw_test_cap_stop(&cap);
+    vw_log_set_sink(sink);
+    return msg;
+}
+
+/* vw_aln_read_error: VW_EFORMAT and the likely cause by format: a bad SAM
+ * line (the record after the n_done read), a BAM read through the index
+ * (a stale or foreign index), a BAM cut short. */
+static void test_read_error(void **state)
+{
+    (void)state;
+    static const int starts[] = {100, 200};
+    char p[256], want[512];
+    int rc;
+    snprintf(p, sizeof p, "%s/e.sam", dir);
+    write_reads(p, starts, 2, 1, NULL);
+    vw_aln_t *a = NULL;
+    assert_int_equal(vw_aln_open(p, NULL, 0, VW_ALN_STREAM, &a), 0);
+    char *msg = logged_read_error(a, -2, 4, 0, &rc);
+    assert_int_equal(rc, VW_EFORMAT);
+    snprintf(want, sizeof want, "vafwatch: %s: record 5 is not a valid SAM line (read error -2)\n", p);
+    assert_string_equal(msg, want);
+    free(msg);
+    assert_int_equal(vw_aln_close(a, 0), 0);
+    snprintf(p, sizeof p, "%s/e.bam", dir);
+    write_reads(p, starts, 2, 0, NULL);
+    assert_int_equal(vw_aln_open(p, NULL, 0, 0, &a), 0);
+    msg = logged_read_error(a, -4, 10, 1, &rc);
+    assert_int_equal(rc, VW_EFORMAT);
+    snprintf(want, sizeof want, "vafwatch: %s: truncated or corrupt, or its index belongs to another file: a record the "
+             "index points to cannot be read (read error -4 after 10 records); check the file and index it again\n",
+             p);
+    assert_string_equal(msg, want);
+    free(msg);
+    msg = logged_read_error(a, -4, 10, 0, &rc);
+    assert_int_equal(rc, VW_EFORMAT);
+    snprintf(want, sizeof want, "vafwatch: %s: truncated or corrupt BAM/CRAM after 10 records (read error -4)\n", p);
+    assert_string_equal(msg, want);
+    free(msg);
+    assert_int_equal(vw_aln_close(a, 0), 0);
+}
+
+/* Reads every record of 'path' streamed; returns vw_aln_check_stream_end's
+ * code, the message in *ret_msg (caller frees). */
+static int stream_to_end(const char *path, int want_reads, char **ret_msg)
+{
+    vw_aln_t *a = NULL;
+    assert_int_equal(vw_aln_open(path, NULL, 0, VW_ALN_STREAM, &a), 0);
+    bam1_t *b = bam_init1();
+    int n = 0, r;
+    while ((r = sam_read1(a->fp, a->h, b)) >= 0)
+        n++;
+    assert_int_equal(r, -1);
+    assert_int_equal(n, want_reads);
+    vw_test_cap_t cap;
+    vw_test_cap_start(&cap);
+    int rc = vw_aln_check_stream_end(a, n);
+    *ret_msg = vw_test_cap_stop(&cap);
+    vw_log_set_sink(sink);
+    bam_destroy1(b);
+    (void)vw_aln_close(a, 1);
+    return rc;
+}
+
+/* vw_aln_check_stream_end: a BAM read whole ends at its end-of-file
+ * marker (0); the same bytes without the marker's 28 bytes, through a pipe
+ * (a regular file is checked when opened), end cleanly after the last
+ * record but are cut short: VW_EFORMAT naming the records read. */
+static void test_stream_end(void **state)
+{
+    (void)state;
+    static const int starts[] = {100, 200, 300};
+    char p[256], fd_path[64], want[512], *msg;
+    snprintf(p, sizeof p, "%s/whole.bam", dir);
+    write_reads(p, starts, 3, 0, NULL);
+    assert_int_equal(stream_to_end(p, 3, &msg), 0);
+    assert_string_equal(msg, "");
+    free(msg);
+    /* the file's bytes but the last 28 (the empty BGZF block that marks the end) into a pipe */
+    FILE *fp = fopen(p, "rb");
+    assert_non_null(fp);
+    static char buf[16384];
+    size_t n = fread(buf, 1, sizeof buf, fp);
+    fclose(fp);
+    assert_true(n > 28 && n < sizeof buf);
+    static const unsigned char eof_block[28] = {0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 0xff, 6, 0, 0x42, 0x43,
+                                                2, 0, 0x1b, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    assert_memory_equal(buf + n - 28, eof_block, 28); /* SAM spec 4.1.2, the end-of-file marker */
+    int pfd[2];
+    assert_int_equal(pipe(pfd), 0);
+    assert_int_equal(write(pfd[1], buf, n - 28), (ssize_t)(n - 28)); /* (well under a pipe's buffer) */
+    assert_int_equal(close(pfd[1]), 0);
+    snprintf(fd_path, sizeof fd_path, "/dev/fd/%d", pfd[0]);
+    assert_int_equal(stream_to_end(fd_path, 3, &msg), VW_EFORMAT);
+    snprintf(want, sizeof want,
+             "vafwatch: %s: the BGZF end-of-file marker is missing after 3 records: the input is cut short\n", fd_path);
+    assert_string_equal(msg, want);
+    free(msg);
+    close(pfd[0]);
+}
+
 /* ------------------------------------------------------------------ */
 /* The walk through the index against htslib's iterator                */
 
@@ -691,6 +799,8 @@ int main(void)
         cmocka_unit_test(test_decoder_handoff),
         cmocka_unit_test(test_walk_prep),
         cmocka_unit_test(test_walk_chunks),
+        cmocka_unit_test(test_read_error),
+        cmocka_unit_test(test_stream_end),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
