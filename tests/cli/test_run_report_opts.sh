@@ -7,7 +7,8 @@
 #  - without them the title is the default and there is no markers panel;
 #  - a malformed --param is a usage error (exit 2) in one line naming the
 #    option, a bad markers file a data error (exit 1) naming file and line,
-#    both before anything is written.
+#    both before anything is written; a markers file where run writes is
+#    refused (exit 2).
 # Usage: test_run_report_opts.sh VAFWATCH VWFIX
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -88,6 +89,11 @@ expect 1 "m_bad\.tsv:2: column 'patient': unknown patient 'NOPE'" -- "${RUN[@]}"
 check_eval "nothing written after a markers error" '[ ! -e bad ]'
 expect 1 "none\.tsv" -- "${RUN[@]}" --markers none.tsv -d bad sheet.tsv
 check_eval "nothing written for a missing markers file" '[ ! -e bad ]'
+# the markers file is an input: one where run writes is refused, and stays as it was
+cp m.tsv R/vafwatch.markers.tsv
+expect 2 "R/vafwatch.markers.tsv: the output would overwrite an input file" -- \
+    "${RUN[@]}" --markers R/vafwatch.markers.tsv -d R sheet.tsv
+check_eval "the markers file in the output directory is unchanged" 'cmp -s m.tsv R/vafwatch.markers.tsv'
 for o in "--title STR" "--markers FILE" "--param KEY=VALUE"; do
     if "$VW" run --help | grep -qF -- "$o"; then ok "run --help lists $o"; else ko "run --help lacks $o"; fi
 done
