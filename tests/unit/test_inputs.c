@@ -399,6 +399,56 @@ static void test_input_build(void **state)
     assert_int_equal(vw_cnv_file_build(bsim, NULL), VW_BUILD_UNKNOWN);
 }
 
+/* -r/-R on a target set: ten SNVs at chr1 0-based 1000 .. 1009 (1-based
+ * 1001 .. 1010); the regions' 1-based (-r) and 0-based half-open (BED)
+ * coordinates kept by hand; "1" matches "chr1"; none left is VW_EINPUT. */
+static void test_region_filter(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *reg; /* -r, or NULL */
+        const char *bed; /* -R text, or NULL */
+        int n;           /* targets kept */
+        long first;      /* the first one's 0-based position */
+    } c[] = {
+        {"chr1:1003-1005", NULL, 3, 1002},         /* 1-based 1003..1005 */
+        {"1:1010", NULL, 1, 1009},                 /* one position, contig without chr */
+        {"chr1:1001-1002,chr1:1009-2000", NULL, 4, 1000},
+        {"chr1", NULL, 10, 1000},
+        {NULL, "chr1\t1000\t1002\n", 2, 1000},     /* BED [1000, 1002) */
+        {"chr1:1010", "1\t1004\t1005\n", 2, 1004}, /* both: their union */
+        {NULL, NULL, 10, 1000},                    /* neither: all kept */
+        {"chr2:1-5000", NULL, 0, 0},
+        {"chr1:2001-3000", NULL, 0, 0},
+    };
+    char bed[256];
+    in_dir(bed, sizeof bed, "r.bed");
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        vw_targets_t *ts = vw_test_targets(10, "chr1", 1000, "C", "T");
+        vw_target_opt_t o;
+        memset(&o, 0, sizeof o);
+        const char *regs[1] = {c[i].reg};
+        o.regions = regs;
+        o.n_regions = c[i].reg != NULL;
+        if (c[i].bed) {
+            vw_test_put(bed, c[i].bed);
+            o.regions_file = bed;
+        }
+        vw_test_cap_start(&cap);
+        int r = vw_targets_region_filter(&o, ts);
+        char *msg = vw_test_cap_stop(&cap);
+        if (c[i].n == 0) {
+            if (r != VW_EINPUT || !strstr(msg, "no target lies in the --region given"))
+                fail_msg("case %zu: %d '%s'", i, r, msg);
+        } else {
+            if (r != 0 || ts->n != c[i].n || ts->t[0].beg != c[i].first)
+                fail_msg("case %zu: %d, %d targets from %ld", i, r, ts->n, (long)ts->t[0].beg);
+        }
+        free(msg);
+        vw_targets_destroy(ts);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -412,6 +462,7 @@ int main(void)
         cmocka_unit_test(test_run_workers),
         cmocka_unit_test(test_region_arg_check),
         cmocka_unit_test(test_input_build),
+        cmocka_unit_test(test_region_filter),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
