@@ -364,18 +364,24 @@ static void test_region_arg_check(void **state)
  * 133851895; GRCh38 248956422, 159345973, 133275309), ##contig lengths
  * of a VCF, naming with or without "chr"; unknown for other contigs, a
  * missing file, a pipe. */
+/* Header-only BAMs: b37.bam (chr1, chr7, chr12 of GRCh37), b38.bam (1, 7,
+ * 12 of GRCh38) and sim.bam (sim1); their paths into the buffers. */
+static const char *const h37 = "@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:chr1\tLN:249250621\n"
+                               "@SQ\tSN:chr7\tLN:159138663\n@SQ\tSN:chr12\tLN:133851895\n";
+static const char *const h38 = "@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:1\tLN:248956422\n"
+                               "@SQ\tSN:7\tLN:159345973\n@SQ\tSN:12\tLN:133275309\n";
+static void build_bams(char *b37, char *b38, char *bsim)
+{
+    vw_test_sam_to_bam(h37, NULL, in_dir(b37, 256, "b37.bam"), 0);
+    vw_test_sam_to_bam(h38, NULL, in_dir(b38, 256, "b38.bam"), 0);
+    vw_test_sam_to_bam("@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:sim1\tLN:6000\n", NULL, in_dir(bsim, 256, "sim.bam"), 0);
+}
+
 static void test_input_build(void **state)
 {
     (void)state;
     char b37[256], b38[256], bsim[256], vcf[256], none[256];
-    vw_test_sam_to_bam("@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:chr1\tLN:249250621\n@SQ\tSN:chr7\tLN:159138663\n"
-                       "@SQ\tSN:chr12\tLN:133851895\n",
-                       NULL, in_dir(b37, sizeof b37, "b37.bam"), 0);
-    vw_test_sam_to_bam("@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:1\tLN:248956422\n@SQ\tSN:7\tLN:159345973\n"
-                       "@SQ\tSN:12\tLN:133275309\n",
-                       NULL, in_dir(b38, sizeof b38, "b38.bam"), 0);
-    vw_test_sam_to_bam("@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:sim1\tLN:6000\n", NULL, in_dir(bsim, sizeof bsim, "sim.bam"),
-                       0);
+    build_bams(b37, b38, bsim);
     vw_test_put(in_dir(vcf, sizeof vcf, "c.vcf"),
                 "##fileformat=VCFv4.2\n##contig=<ID=chr1,length=248956422>\n##contig=<ID=chr7,length=159345973>\n"
                 "##contig=<ID=chr12,length=133275309>\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n");
@@ -449,6 +455,115 @@ static void test_region_filter(void **state)
     }
 }
 
+/* The target at 'id_prefix' of ts, or NULL. */
+static const vw_target_t *find_id(const vw_targets_t *ts, const char *id_prefix)
+{
+    for (int i = 0; i < ts->n; i++)
+        if (!strncmp(ts->t[i].id, id_prefix, strlen(id_prefix)))
+            return &ts->t[i];
+    return NULL;
+}
+
+/* vw_targets_build and _hdr: the built-in catalogue in the first input's
+ * build and contig naming (EGFR T790M c.2369C>T at 1-based 55249071 on
+ * GRCh37, 55181378 on GRCh38: dbSNP rs121434569), or --build's; user rows
+ * (repeats removed); the errors of a bad --build, an unknown build, an
+ * input that cannot be opened, no target at all. */
+static void test_targets_build(void **state)
+{
+    (void)state;
+    char b37[256], b38[256], bsim[256], user[256], none[256];
+    build_bams(b37, b38, bsim);
+    vw_test_put(in_dir(user, sizeof user, "user.tsv"),
+                "chrom\tpos\tref\talt\tid\nchr1\t101\tA\tC\tU1\nchr1\t51\tG\tT\tU0\nchr1\t101\tA\tC\tU1\n");
+    in_dir(none, sizeof none, "none.bam");
+    const char *users[] = {user};
+    vw_target_opt_t o;
+    memset(&o, 0, sizeof o);
+
+    vw_targets_t *ts = vw_targets_build(&o, b38);
+    assert_non_null(ts);
+    assert_int_equal(ts->build, VW_BUILD_GRCH38);
+    const vw_target_t *t = find_id(ts, "EGFR_T790M");
+    assert_non_null(t);
+    assert_int_equal((long)t->beg, 55181378L - 1);
+    assert_string_equal(t->chrom, "7"); /* named as the BAM names it */
+    int n38 = ts->n;
+    vw_targets_destroy(ts);
+
+    ts = vw_targets_build(&o, b37);
+    assert_non_null(ts);
+    assert_int_equal(ts->build, VW_BUILD_GRCH37);
+    assert_non_null(t = find_id(ts, "EGFR_T790M"));
+    assert_int_equal((long)t->beg, 55249071L - 1);
+    assert_string_equal(t->chrom, "chr7");
+    vw_targets_destroy(ts);
+
+    /* the header already read (a pipe): the same as from the file */
+    sam_hdr_t *h = sam_hdr_parse(strlen(h38), h38);
+    assert_non_null(h);
+    ts = vw_targets_build_hdr(&o, "-", h);
+    sam_hdr_destroy(h);
+    assert_non_null(ts);
+    assert_int_equal(ts->build, VW_BUILD_GRCH38);
+    assert_int_equal(ts->n, n38);
+    vw_targets_destroy(ts);
+
+    /* --build over the header; user rows alone */
+    o.build = "GRCh37";
+    ts = vw_targets_build(&o, NULL);
+    assert_non_null(ts);
+    assert_int_equal(ts->build, VW_BUILD_GRCH37);
+    vw_targets_destroy(ts);
+    o.build = NULL;
+    o.no_builtin = 1;
+    o.targets = users;
+    o.n_targets = 1;
+    ts = vw_targets_build(&o, NULL);
+    assert_non_null(ts);
+    assert_int_equal(ts->n, 2); /* U0 and U1 (given twice), in position order */
+    assert_string_equal(ts->t[0].id, "U0");
+    assert_string_equal(ts->t[1].id, "U1");
+    vw_targets_destroy(ts);
+
+    static const struct {
+        const char *build, *input;
+        int no_builtin;
+        const char *want;
+    } bad[] = {
+        {"hg17", NULL, 0, "--build: unknown genome build 'hg17' (use GRCh37 or GRCh38)"},
+        {NULL, NULL, 0, "give --build GRCh37 or --build GRCh38"},
+        {NULL, NULL, 1, "no targets: --no-builtin needs --targets"},
+    };
+    memset(&o, 0, sizeof o);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        o.build = bad[i].build;
+        o.no_builtin = bad[i].no_builtin;
+        vw_test_cap_start(&cap);
+        ts = vw_targets_build(&o, bad[i].input);
+        char *msg = vw_test_cap_stop(&cap);
+        assert_null(ts);
+        if (!strstr(msg, bad[i].want))
+            fail_msg("case %zu: '%s'", i, msg);
+        free(msg);
+    }
+    o.build = NULL;
+    o.no_builtin = 0;
+    const char *paths[] = {bsim, none};
+    const char *wants[] = {": cannot tell the genome build from the header", ": cannot open"};
+    for (int i = 0; i < 2; i++) {
+        vw_test_cap_start(&cap);
+        ts = vw_targets_build(&o, paths[i]);
+        char *msg = vw_test_cap_stop(&cap);
+        assert_null(ts);
+        char want[512];
+        snprintf(want, sizeof want, "%s%s", paths[i], wants[i]);
+        if (!strstr(msg, want))
+            fail_msg("'%s' not in '%s'", want, msg);
+        free(msg);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -463,6 +578,7 @@ int main(void)
         cmocka_unit_test(test_region_arg_check),
         cmocka_unit_test(test_input_build),
         cmocka_unit_test(test_region_filter),
+        cmocka_unit_test(test_targets_build),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
