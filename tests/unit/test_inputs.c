@@ -4,14 +4,18 @@
  * by device and inode: a hard link and a symbolic link count, a directory
  * or a missing file does not; an input inside an output directory where
  * the command writes); inputs read once (pipes); outputs written
- * atomically, alone or as a set; the worker pool; the -r check.  Messages
- * are captured through vw_log_set_sink() and checked whole. */
+ * atomically, alone or as a set; the worker pool; the -r check; the build
+ * of a file; the target set (catalogue, -T, -r/-R); the evidence of the
+ * model and call stages.  Messages are captured through vw_log_set_sink()
+ * and checked whole or by their part that names the cause. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <htslib/kstring.h>
 
 #include "vw_test.h"
 #include "vw_test_bam.h"
@@ -564,6 +568,74 @@ static void test_targets_build(void **state)
     }
 }
 
+/* vw_evidence_load: a BAM counted here (six single reads over sim1:101,
+ * two of them C: hand count depth 6, alt 2, ref 4), its evidence table
+ * read back as another sample, the two mixed (the BAM's targets, the
+ * table matched to them), the table alone (its rows are the targets), the
+ * same sample twice refused. */
+static void test_evidence_load(void **state)
+{
+    (void)state;
+    char bam[256], t[256], tab[256];
+    kstring_t reads = {0, 0, NULL};
+    for (int i = 0; i < 6; i++)
+        ksprintf(&reads, "r%d\t0\tsim1\t91\t60\t20M\t*\t0\t0\tAAAAAAAAAA%cAAAAAAAAA\tIIIIIIIIIIIIIIIIIIII\tRG:Z:g1\n", i,
+                 i < 2 ? 'C' : 'A');
+    vw_test_sam_to_bam("@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:sim1\tLN:1000\n@RG\tID:g1\tSM:D1\n", reads.s,
+                       in_dir(bam, sizeof bam, "ev.bam"), 1);
+    free(reads.s);
+    vw_test_put(in_dir(t, sizeof t, "ev_t.tsv"), "chrom\tpos\tref\talt\tid\nsim1\t101\tA\tC\tT1\n");
+    const char *targets[] = {t};
+    vw_target_opt_t to;
+    memset(&to, 0, sizeof to);
+    to.no_builtin = 1;
+    to.targets = targets;
+    to.n_targets = 1;
+    vw_count_opt_t co;
+    vw_count_opt_init(&co);
+    vw_evidence_t e;
+    char *files[3] = {bam, tab, bam};
+    assert_int_equal(vw_evidence_load(&to, &co, files, 1, &e), 0);
+    assert_int_equal(e.n, 1);
+    assert_int_equal(e.ts->n, 1);
+    assert_string_equal(e.s[0]->sample, "D1");
+    assert_int_equal(e.is_bam[0], 1);
+    assert_int_equal(e.s[0]->c[0].depth, 6);
+    assert_int_equal(e.s[0]->c[0].alt, 2);
+    assert_int_equal(e.s[0]->c[0].ref, 4);
+    /* its table, as sample D2 */
+    free(e.s[0]->sample);
+    assert_non_null(e.s[0]->sample = strdup("D2"));
+    FILE *fp = fopen(in_dir(tab, sizeof tab, "ev_d2.tsv"), "w");
+    assert_non_null(fp);
+    assert_int_equal(vw_count_write_tsv(fp, e.ts, e.s, 1), 0);
+    assert_int_equal(fclose(fp), 0);
+    vw_evidence_free(&e);
+
+    assert_int_equal(vw_evidence_load(&to, &co, files, 2, &e), 0);
+    assert_int_equal(e.n, 2);
+    assert_string_equal(e.s[1]->sample, "D2");
+    assert_int_equal(e.is_bam[1], 0);
+    assert_int_equal(e.s[1]->c[0].depth, 6);
+    assert_int_equal(e.s[1]->c[0].alt, 2);
+    vw_evidence_free(&e);
+
+    assert_int_equal(vw_evidence_load(&to, &co, files + 1, 1, &e), 0); /* the table alone */
+    assert_int_equal(e.n, 1);
+    assert_int_equal(e.ts->n, 1);
+    assert_int_equal((long)e.ts->t[0].beg, 100);
+    assert_string_equal(e.ts->t[0].alt, "C");
+    vw_evidence_free(&e);
+
+    files[1] = bam; /* D1 twice */
+    vw_test_cap_start(&cap);
+    assert_int_equal(vw_evidence_load(&to, &co, files, 2, &e), VW_EINPUT);
+    char *msg = vw_test_cap_stop(&cap);
+    assert_non_null(strstr(msg, "sample 'D1' is also given by"));
+    free(msg);
+    vw_evidence_free(&e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -579,6 +651,7 @@ int main(void)
         cmocka_unit_test(test_input_build),
         cmocka_unit_test(test_region_filter),
         cmocka_unit_test(test_targets_build),
+        cmocka_unit_test(test_evidence_load),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
