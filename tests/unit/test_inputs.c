@@ -6,8 +6,9 @@
  * the command writes); inputs read once (pipes); outputs written
  * atomically, alone or as a set; the worker pool; the -r check; the build
  * of a file; the target set (catalogue, -T, -r/-R); the evidence of the
- * model and call stages.  Messages are captured through vw_log_set_sink()
- * and checked whole or by their part that names the cause. */
+ * model and call stages; one sample's fragments per copy-number region.
+ * Messages are captured through vw_log_set_sink() and checked whole or by
+ * their part that names the cause. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -636,6 +637,63 @@ static void test_evidence_load(void **state)
     vw_evidence_free(&e);
 }
 
+/* vw_cnv_load_sample: single 20-bp reads, each counted at its midpoint
+ * (start + 10, docs/copy-number.md): regions ref1 [0, 100), ref2 [100,
+ * 200) and gene G [200, 300) of sim1; starts 10, 40, 85 -> ref1 (3), 95,
+ * 150 -> ref2 (2), 210, 230, 260, 275 -> G (4), and a read of MAPQ 10
+ * and a duplicate in G skipped.  Depth per bp over the reference regions'
+ * median: G / ref1 = (4/100) / (3/100) whatever the median of two is.  A
+ * file with no fragment in the reference regions is refused. */
+static void test_cnv_load_sample(void **state)
+{
+    (void)state;
+    static const struct {
+        int start, flag, mapq;
+    } rd[] = {{10, 0, 60},  {40, 0, 60},  {85, 0, 60},  {95, 0, 60},  {150, 0, 60}, {210, 0, 60},
+              {220, 0, 10}, {230, 0, 60}, {240, 1024, 60}, {260, 0, 60}, {275, 0, 60}};
+    kstring_t reads = {0, 0, NULL}, g_only = {0, 0, NULL};
+    for (size_t i = 0; i < sizeof rd / sizeof rd[0]; i++) {
+        ksprintf(&reads, "c%zu\t%d\tsim1\t%d\t%d\t20M\t*\t0\t0\tAAAAAAAAAAAAAAAAAAAA\tIIIIIIIIIIIIIIIIIIII\n", i,
+                 rd[i].flag, rd[i].start + 1, rd[i].mapq);
+        if (rd[i].start >= 200)
+            ksprintf(&g_only, "c%zu\t%d\tsim1\t%d\t%d\t20M\t*\t0\t0\tAAAAAAAAAAAAAAAAAAAA\tIIIIIIIIIIIIIIIIIIII\n", i,
+                     rd[i].flag, rd[i].start + 1, rd[i].mapq);
+    }
+    char bam[256], bam_g[256];
+    const char *hdr = "@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:sim1\tLN:1000\n";
+    vw_test_sam_to_bam(hdr, reads.s, in_dir(bam, sizeof bam, "cnv.bam"), 1);
+    vw_test_sam_to_bam(hdr, g_only.s, in_dir(bam_g, sizeof bam_g, "cnv_g.bam"), 1);
+    free(reads.s);
+    free(g_only.s);
+    vw_cnv_regions_t *rs = vw_cnv_regions_init();
+    assert_non_null(rs);
+    assert_int_equal(vw_cnv_regions_add(rs, "sim1", 0, 100, ".", 1), 0);
+    assert_int_equal(vw_cnv_regions_add(rs, "sim1", 100, 200, ".", 1), 0);
+    assert_int_equal(vw_cnv_regions_add(rs, "sim1", 200, 300, "G", 0), 0);
+    assert_int_equal(vw_cnv_regions_finish(rs), 0);
+    vw_count_opt_t co;
+    vw_count_opt_init(&co);
+    vw_cnv_sample_t *x = vw_cnv_load_sample(bam, "N1", rs, &co, 0);
+    assert_non_null(x);
+    assert_string_equal(x->sample, "N1");
+    assert_int_equal(x->n, 3);
+    assert_int_equal(x->frag[0], 3);
+    assert_int_equal(x->frag[1], 2);
+    assert_int_equal(x->frag[2], 4);
+    assert_rel(x->norm[2] / x->norm[0], 4.0 / 3.0, 1e-12);
+    assert_rel(x->norm[1] / x->norm[0], 2.0 / 3.0, 1e-12);
+    vw_cnv_sample_destroy(x);
+    vw_test_cap_start(&cap);
+    assert_null(vw_cnv_load_sample(bam_g, NULL, rs, &co, 0));
+    char *msg = vw_test_cap_stop(&cap);
+    char want[512];
+    snprintf(want, sizeof want, "%s: no fragments in the reference regions", bam_g);
+    if (!strstr(msg, want))
+        fail_msg("'%s'", msg);
+    free(msg);
+    vw_cnv_regions_destroy(rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -652,6 +710,7 @@ int main(void)
         cmocka_unit_test(test_region_filter),
         cmocka_unit_test(test_targets_build),
         cmocka_unit_test(test_evidence_load),
+        cmocka_unit_test(test_cnv_load_sample),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
