@@ -6,7 +6,8 @@
  * the command writes); inputs read once (pipes); outputs written
  * atomically, alone or as a set; the worker pool; the -r check; the build
  * of a file; the target set (catalogue, -T, -r/-R); the evidence of the
- * model and call stages; one sample's fragments per copy-number region.
+ * model and call stages and one sample's calls without a model; one
+ * sample's fragments per copy-number region.
  * Messages are captured through vw_log_set_sink() and checked whole or by
  * their part that names the cause. */
 #include <errno.h>
@@ -16,10 +17,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <gsl/gsl_errno.h>
 #include <htslib/kstring.h>
 
 #include "vw_test.h"
 #include "vw_test_bam.h"
+#include "vafwatch/call.h"
 #include "vafwatch/count.h"
 #include "vafwatch/inputs.h"
 #include "vafwatch/log.h"
@@ -31,6 +34,7 @@ static int setup(void **state)
 {
     (void)state;
     vw_log_set_level(VW_LOG_ERROR);
+    gsl_set_error_handler_off(); /* as main does: the calls' underflows are handled */
     return mkdtemp(dir) ? 0 : -1;
 }
 
@@ -694,6 +698,82 @@ static void test_cnv_load_sample(void **state)
     vw_cnv_regions_destroy(rs);
 }
 
+/* vw_call_one_sample without a model: every target's background is the
+ * sample's own (self: a C>T class of 100,000 informative reads, 49 of
+ * them T, mu = 49.5 / 100,001 = 4.95e-4 > the floor) or, without it, the
+ * floor (default, counted in *n_default); one call a target appended after
+ * those already there, each naming the evidence class (the sample's, or
+ * the one asked for); 60 ALT reads in 1,000 are detected against either
+ * background, none are not. */
+static void test_call_one_sample(void **state)
+{
+    (void)state;
+    vw_targets_t *ts = vw_test_targets(3, "sim1", 1000, "C", "T");
+    static const int alt[3] = {0, 60, 0};
+    vw_count_t c[3];
+    memset(c, 0, sizeof c);
+    for (int i = 0; i < 3; i++) {
+        c[i].assessed = 1;
+        c[i].depth = 1000;
+        c[i].alt = alt[i];
+        c[i].ref = 1000 - alt[i];
+        c[i].alt_fwd = alt[i] / 2;
+        c[i].alt_rev = alt[i] - alt[i] / 2;
+        c[i].ref_fwd = c[i].ref / 2;
+        c[i].ref_rev = c[i].ref - c[i].ref / 2;
+        c[i].alt_bq_sum = 37 * alt[i];
+        c[i].alt_mq_sum = 60 * alt[i];
+    }
+    vw_sample_counts_t smp;
+    memset(&smp, 0, sizeof smp);
+    smp.sample = "S1";
+    smp.path = "s1.bam";
+    smp.n = 3;
+    smp.c = c;
+    vw_selfbg_t sb;
+    memset(&sb, 0, sizeof sb);
+    sb.n[VW_SUB_CT] = 100000;
+    sb.x[VW_SUB_CT] = 49;
+    vw_call_opt_t co;
+    vw_call_opt_init(&co);
+    vw_calls_t *calls = vw_calls_init();
+    assert_non_null(calls);
+    vw_bg_t bg[3];
+    int n_model = 0, n_default = 0;
+    static const struct {
+        int self;
+        const char *cls, *want_cls;
+        vw_bg_source_t src;
+        int n_default;
+    } runs[] = {
+        {0, NULL, "fragment", VW_BG_DEFAULT, 3},
+        {1, NULL, "fragment", VW_BG_SELF, 3},   /* (n_default adds up: none more) */
+        {1, "duplex", "duplex", VW_BG_SELF, 3}, /* --class names the calls' class */
+    };
+    for (size_t k = 0; k < sizeof runs / sizeof runs[0]; k++) {
+        co.ev_class = runs[k].cls;
+        assert_int_equal(vw_call_one_sample(&co, NULL, ts, &smp, runs[k].self ? &sb : NULL, NAN, bg, calls, &n_model,
+                                            &n_default), 0);
+        assert_int_equal(n_model, 0);
+        assert_int_equal(n_default, runs[k].n_default);
+        assert_int_equal(calls->n, 3 * (int)(k + 1));
+        for (int i = 0; i < 3; i++) {
+            const vw_call_t *x = &calls->c[3 * k + (size_t)i];
+            assert_int_equal(bg[i].source, runs[k].src);
+            assert_int_equal(x->background, runs[k].src);
+            assert_string_equal(x->ev_class, runs[k].want_cls);
+            assert_int_equal(x->alt_count, alt[i]);
+            assert_int_equal(x->detected, alt[i] > 0);
+        }
+        if (runs[k].self)
+            assert_rel(bg[0].mu, 49.5 / 100001.0, 1e-12);
+        else
+            assert_rel(bg[0].mu, co.bg_floor, 1e-12);
+    }
+    vw_calls_destroy(calls);
+    vw_targets_destroy(ts);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -711,6 +791,7 @@ int main(void)
         cmocka_unit_test(test_targets_build),
         cmocka_unit_test(test_evidence_load),
         cmocka_unit_test(test_cnv_load_sample),
+        cmocka_unit_test(test_call_one_sample),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
