@@ -2,13 +2,18 @@
  * (pipeline.h, run_patient.c): vw_run_patients_load merges them into the
  * target set and records whose each row is, vw_run_patients_mark does the
  * same on a set already counted (call --sheet), vw_run_view is the rows
- * one patient is tested on.  The expected sets are worked out by hand from
+ * one patient is tested on, vw_run_patient_row its patient-level test of
+ * one draw.  The expected sets are worked out by hand from
  * the rows written here (noted beside). */
 #include <stdlib.h>
 
+#include <gsl/gsl_errno.h>
+
 #include "vw_test.h"
 #include "vw_test_bam.h"
+#include "vafwatch/call.h"
 #include "vafwatch/inputs.h"
+#include "vafwatch/patient.h"
 #include "vafwatch/log.h"
 #include "vafwatch/pipeline.h"
 #include "vafwatch/timeline.h"
@@ -20,6 +25,7 @@ static int setup(void **state)
 {
     (void)state;
     vw_log_set_level(VW_LOG_ERROR);
+    gsl_set_error_handler_off(); /* as main does */
     if (!mkdtemp(dir))
         return -1;
     char p[300];
@@ -208,12 +214,93 @@ static void test_none_and_empty(void **state)
     fix_free(&f);
 }
 
+/* vw_run_patient_row: the patient-level test of one draw over the view's
+ * known targets only (K1..K4; B, a catalogue row, is not one), each with
+ * its background (bg_n: the self class's 50,000 reads; 0 for the floor),
+ * its call's flags and a noisy background as noisy_site; the loci left out
+ * listed by id and flag.  By hand: K3 (strand_bias) and K4 (noisy) out,
+ * K1 and K2 used: depth 1000 + 800, alt 5 + 3, expected 1000 x 1e-3 +
+ * 800 x 1e-4 = 1.08; the statistics those of vw_patient_test on the same
+ * loci written out here. */
+static void test_patient_row(void **state)
+{
+    (void)state;
+    enum { N = 5 };
+    static const char *const ids[N] = {"K1", "B", "K2", "K3", "K4"};
+    static const int known[N] = {1, 0, 1, 1, 1};
+    static const int64_t depth[N] = {1000, 1000, 800, 900, 700}, alt[N] = {5, 100, 3, 40, 30};
+    static const double mu[N] = {1e-3, 1e-3, 1e-4, 1e-3, 1e-3};
+    static const vw_bg_source_t src[N] = {VW_BG_SELF, VW_BG_SELF, VW_BG_DEFAULT, VW_BG_SELF, VW_BG_SELF};
+    vw_target_t t[N];
+    vw_count_t c[N];
+    vw_bg_t bg[N];
+    vw_call_t calls[N];
+    memset(t, 0, sizeof t);
+    memset(c, 0, sizeof c);
+    memset(bg, 0, sizeof bg);
+    memset(calls, 0, sizeof calls);
+    for (int j = 0; j < N; j++) {
+        t[j] = (vw_target_t){.id = (char *)ids[j], .chrom = "chr1", .beg = 1000 + j, .ref = "C", .alt = "T",
+                             .known = known[j]};
+        c[j] = (vw_count_t){.assessed = 1, .depth = depth[j], .alt = alt[j], .ref = depth[j] - alt[j]};
+        bg[j] = (vw_bg_t){.mu = mu[j], .rho = 0, .source = src[j], .noisy = j == 4};
+    }
+    calls[3].flags = VW_FLAG_STRAND_BIAS;
+    vw_run_view_t v;
+    memset(&v, 0, sizeof v);
+    v.ts.t = t;
+    v.ts.n = N;
+    v.s.c = c;
+    v.s.n = N;
+    vw_selfbg_t sb;
+    memset(&sb, 0, sizeof sb);
+    sb.n[VW_SUB_CT] = 50000;
+    vw_patient_opt_t po;
+    vw_patient_opt_init(&po);
+    vw_patient_t pat;
+    memset(&pat, 0, sizeof pat);
+    pat.id = "P1";
+    vw_sample_t smp;
+    memset(&smp, 0, sizeof smp);
+    smp.sample = "S1";
+    smp.date = 19400;
+    vw_patient_rows_t *rows = vw_patient_rows_init();
+    assert_non_null(rows);
+    assert_int_equal(vw_run_patient_row(&po, &pat, &smp, &v, bg, NULL, &sb, calls, rows), 0);
+    assert_int_equal(rows->n, 1);
+    const vw_patient_row_t *row = &rows->r[0];
+    assert_string_equal(row->patient, "P1");
+    assert_string_equal(row->sample, "S1");
+    assert_int_equal(row->date, 19400);
+    assert_int_equal(row->n_targets, 4);
+    assert_string_equal(row->excluded, "K3:strand_bias;K4:noisy_site");
+    assert_int_equal(row->r.n_loci, 2);
+    assert_int_equal(row->r.n_excluded, 2);
+    assert_int_equal(row->r.depth, 1800);
+    assert_int_equal(row->r.alt, 8);
+    assert_rel(row->r.expected, 1.08, 1e-12);
+    vw_patient_locus_t loci[4] = {
+        {"K1", 1, 1000, 5, 1e-3, 0, 50000, 0},
+        {"K2", 1, 800, 3, 1e-4, 0, 0, 0},
+        {"K3", 1, 900, 40, 1e-3, 0, 50000, VW_FLAG_STRAND_BIAS},
+        {"K4", 1, 700, 30, 1e-3, 0, 50000, VW_FLAG_NOISY_SITE},
+    };
+    vw_patient_res_t want;
+    assert_int_equal(vw_patient_test(&po, loci, 4, NULL, &want), 0);
+    assert_rel(row->r.p_value, want.p_value, 1e-15);
+    assert_rel(row->r.frac, want.frac, 1e-15);
+    assert_rel(row->r.lod95, want.lod95, 1e-15);
+    assert_int_equal(row->r.detected, want.detected);
+    vw_patient_rows_destroy(rows);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_load),
         cmocka_unit_test(test_mark_missing),
         cmocka_unit_test(test_none_and_empty),
+        cmocka_unit_test(test_patient_row),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
