@@ -622,22 +622,19 @@ static int walk_stream_mt(walk_t *k)
     return stream_end(k, ret, r);
 }
 
-/* The end of a read as htslib's iterator tests it (bam_endpos): an
+/* The end of a read as htslib's iterator tests it: bam_endpos() (an
  * unmapped read, or one whose CIGAR consumes no reference, covers one
- * base. */
+ * base), with the mapped one-operation CIGAR, the usual read, taking no
+ * call. */
 static inline hts_pos_t read_end(const bam1_t *b)
 {
     const bam1_core_t *c = &b->core;
-    hts_pos_t rlen = 0;
-    if (c->flag & BAM_FUNMAP)
-        return c->pos + 1;
-    if (c->n_cigar == 1) { /* the usual read: one operation, no call */
+    if (c->n_cigar == 1 && !(c->flag & BAM_FUNMAP)) {
         uint32_t op = bam_get_cigar(b)[0];
-        rlen = bam_cigar_type(bam_cigar_op(op)) & 2 ? bam_cigar_oplen(op) : 0;
-    } else {
-        rlen = bam_cigar2rlen(c->n_cigar, bam_get_cigar(b));
+        hts_pos_t rlen = bam_cigar_type(bam_cigar_op(op)) & 2 ? bam_cigar_oplen(op) : 0;
+        return c->pos + (rlen > 0 ? rlen : 1);
     }
-    return c->pos + (rlen > 0 ? rlen : 1);
+    return bam_endpos(b);
 }
 
 /* Moves the reader of 'fp' to virtual offset 'voff'.  bgzf_seek() always

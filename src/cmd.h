@@ -67,13 +67,30 @@ void vw_cmd_set_name(const char *name);
 #define VW_OPT_THREADS_LONG {"threads", required_argument, NULL, '@'}
 int vw_cmd_threads_arg(const char *arg, int *ret_threads);
 
-/* The reports' date, of report and run (docs/reports.md): --report-date
- * DATE (YYYY-MM-DD), --no-report-date (none), else SOURCE_DATE_EPOCH
- * (seconds since 1970, UTC) when set, else today (UTC). */
-enum { VW_OPT_RD_DATE = 1400, VW_OPT_RD_NONE };
-#define VW_OPT_REPORT_DATE_LONG                                      \
+/* The report options of report and run (docs/reports.md), one group:
+ *   --title STR          the cohort report's title [vafwatch cohort report]
+ *   --markers FILE       clinical markers (vw_markers_read())
+ *   --param KEY=VALUE    a parameter shown under Methods; repeatable, at most
+ *                        VW_CMD_MAX_PARAMS; KEY not empty
+ *   --report-date DATE   the reports' date (YYYY-MM-DD); --no-report-date:
+ *                        none; the last of the two given wins; else
+ *                        SOURCE_DATE_EPOCH (seconds since 1970, UTC) when
+ *                        set, else today (UTC). */
+enum { VW_OPT_RD_DATE = 1400, VW_OPT_RD_NONE, VW_OPT_RP_TITLE, VW_OPT_RP_MARKERS, VW_OPT_RP_PARAM };
+#define VW_CMD_MAX_PARAMS 32
+#define VW_OPT_REPORT_LONG                                           \
+    {"title", required_argument, NULL, VW_OPT_RP_TITLE},             \
+    {"markers", required_argument, NULL, VW_OPT_RP_MARKERS},         \
+    {"param", required_argument, NULL, VW_OPT_RP_PARAM},             \
     {"report-date", required_argument, NULL, VW_OPT_RD_DATE},        \
     {"no-report-date", no_argument, NULL, VW_OPT_RD_NONE}
+#define VW_OPT_MARKERS_HELP                                                                   \
+    "      --markers FILE       clinical markers (patient, date, marker, value[, unit]: CEA,\n"  \
+    "                           CA19-9, LDH ...): a panel under the VAF plot, a table, JSON\n"
+#define VW_OPT_TITLE_HELP                                                                     \
+    "      --title STR          title of the cohort report [vafwatch cohort report]\n"
+/* --param's help is each command's (what it adds to), ending with this */
+#define VW_OPT_PARAM_MAX_HELP "repeatable, at most " VW_CMD_STR(VW_CMD_MAX_PARAMS) "\n"
 #define VW_OPT_REPORT_DATE_HELP                                                               \
     "      --report-date DATE   the report date printed on every page and in the JSON\n"     \
     "                           (YYYY-MM-DD) [$SOURCE_DATE_EPOCH when set, else today, UTC]\n" \
@@ -82,10 +99,22 @@ typedef struct {
     int set;       /* 1: given by an option (days may be VW_DATE_NONE: no date) */
     int32_t days;  /* days since 1970-01-01 */
 } vw_cmd_date_t;
-/* Handles --report-date and --no-report-date (the last one given wins):
- * returns 1 if 'c' was one of them, with *ret_exit as vw_cmd_common()
- * (VW_EXIT_USAGE, logged with the option's name, for a malformed date). */
-int vw_cmd_report_date_opt(int c, const char *arg, vw_cmd_date_t *d, int *ret_exit);
+#include "vafwatch/report.h"
+typedef struct {
+    vw_cmd_date_t date;                             /* --report-date, --no-report-date */
+    const char *title;                              /* --title (borrowed from argv), or NULL */
+    const char *markers;                            /* --markers FILE (borrowed from argv), or NULL */
+    vw_report_param_t params[VW_CMD_MAX_PARAMS];    /* --param, in the order given; point into pbuf */
+    char *pbuf[VW_CMD_MAX_PARAMS];                  /* owned: each "KEY\0VALUE" */
+    size_t n_params;
+} vw_cmd_report_t;
+/* Handles the options of VW_OPT_REPORT_LONG into 'r' (zeroed before the
+ * first call): returns 1 if 'c' was one of them, with *ret_exit as
+ * vw_cmd_common() (VW_EXIT_USAGE, logged with the option's name, for a
+ * malformed date or --param; VW_EXIT_DATA when out of memory), else 0.
+ * Free with vw_cmd_report_free(). */
+int vw_cmd_report_opt(int c, const char *arg, vw_cmd_report_t *r, int *ret_exit);
+void vw_cmd_report_free(vw_cmd_report_t *r);
 /* After the options: the date given, else the default (SOURCE_DATE_EPOCH,
  * else today) into d->days, d->set 1.  Returns 0, or -1 after logging
  * when SOURCE_DATE_EPOCH is not a number of seconds (a usage error); it is

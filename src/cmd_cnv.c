@@ -372,7 +372,6 @@ int main_cnv(int argc, char *argv[])
 {
     static const struct option lopts[] = {
         {"bed", required_argument, NULL, 'b'},
-        {"regions", required_argument, NULL, 'b'},
         {"reference-regions", required_argument, NULL, OPT_REFREG},
         {"genes", required_argument, NULL, OPT_GENES},
         {"bin-size", required_argument, NULL, OPT_BIN},

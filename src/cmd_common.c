@@ -1,8 +1,9 @@
 /* cmd_common.c -- what every subcommand shares: the generic options, the
  * threads option, the command line kept for provenance and the name of
  * the running command (for the "Try 'vafwatch CMD --help'" hint), the
- * reports' date (report, run) and the split of a per-file names list
+ * report options (report, run) and the split of a per-file names list
  * (-s/--samples). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,24 +126,60 @@ int vw_cmd_class_arg(const char *arg, const char **ret_class)
     return 0;
 }
 
-int vw_cmd_report_date_opt(int c, const char *arg, vw_cmd_date_t *d, int *ret_exit)
+/* --param KEY=VALUE into r.  Logs; returns 0 or a VW_EXIT_ code. */
+static int report_param(const char *arg, vw_cmd_report_t *r)
+{
+    const char *eq = strchr(arg, '=');
+    if (!eq || eq == arg || r->n_params == VW_CMD_MAX_PARAMS) {
+        vw_error("--param takes KEY=VALUE (at most %d), not '%s'", VW_CMD_MAX_PARAMS, arg);
+        return VW_EXIT_USAGE;
+    }
+    char *p = vw_strdup(arg);
+    if (!p) {
+        vw_error_code(-ENOMEM, "--param");
+        return VW_EXIT_DATA;
+    }
+    p[eq - arg] = '\0';
+    r->pbuf[r->n_params] = p;
+    r->params[r->n_params].key = p;
+    r->params[r->n_params].value = p + (eq - arg) + 1;
+    r->n_params++;
+    return 0;
+}
+
+int vw_cmd_report_opt(int c, const char *arg, vw_cmd_report_t *r, int *ret_exit)
 {
     *ret_exit = -1;
     switch (c) {
+    case VW_OPT_RP_TITLE: r->title = arg; return 1;
+    case VW_OPT_RP_MARKERS: r->markers = arg; return 1;
+    case VW_OPT_RP_PARAM: {
+        int ex = report_param(arg, r);
+        if (ex)
+            *ret_exit = ex;
+        return 1;
+    }
     case VW_OPT_RD_DATE:
-        if (vw_date_parse(arg, &d->days) != 0) {
+        if (vw_date_parse(arg, &r->date.days) != 0) {
             vw_error("--report-date: '%s' is not a date (YYYY-MM-DD)", arg);
             *ret_exit = VW_EXIT_USAGE;
         }
-        d->set = 1;
+        r->date.set = 1;
         return 1;
     case VW_OPT_RD_NONE:
-        d->days = VW_DATE_NONE;
-        d->set = 1;
+        r->date.days = VW_DATE_NONE;
+        r->date.set = 1;
         return 1;
     default:
         return 0;
     }
+}
+
+void vw_cmd_report_free(vw_cmd_report_t *r)
+{
+    for (size_t i = 0; i < r->n_params; i++)
+        free(r->pbuf[i]);
+    r->n_params = 0;
 }
 
 int vw_cmd_report_date_final(vw_cmd_date_t *d)

@@ -16,9 +16,7 @@
 #include "vafwatch/track.h"
 #include "cmd.h"
 
-enum { OPT_CNV = VW_OPT_TRACK_LAST + 1, OPT_BUILD, OPT_TITLE, OPT_TIMESTAMP, OPT_PARAM, OPT_MARKERS, OPT_PATIENT_TESTS };
-
-#define MAX_PARAMS 32
+enum { OPT_CNV = VW_OPT_TRACK_LAST + 1, OPT_BUILD, OPT_TIMESTAMP, OPT_PATIENT_TESTS };
 
 static void usage(FILE *fp)
 {
@@ -35,8 +33,7 @@ static void usage(FILE *fp)
     fprintf(fp,
             VW_OPT_TRACK_CNV_HELP
             "                           (its rows are also listed with the patient of their sample)\n"
-            "      --markers FILE       clinical markers (patient, date, marker, value[, unit]: CEA,\n"
-            "                           CA19-9, LDH ...): a panel under the VAF plot, a table, JSON\n"
+            VW_OPT_MARKERS_HELP
             "      --patient-tests FILE the patient-level tests (a vafwatch.patient.tsv of run or\n"
             "                           call --sheet): the patient-level panel under the clone plot\n"
             "                           and the patient-level molecular progression, as in run\n"
@@ -45,17 +42,18 @@ static void usage(FILE *fp)
             "                           DIR/vafwatch.report.json, DIR/patients/<patient>.json and\n"
             "                           DIR/vafwatch_mqc.tsv, DIR/vafwatch_stats_mqc.tsv and\n"
             "                           DIR/vafwatch_vaf_mqc.json (MultiQC custom content) [required]\n"
-            "      --title STR          title of the cohort report [vafwatch cohort report]\n"
-            "      --build STR          catalogue build shown under Methods [not recorded]\n"
+            "      --build STR          the genome build (e.g. GRCh38) shown under Methods, as given:\n"
+            "                           only shown, not checked [not recorded]\n"
+            VW_OPT_TITLE_HELP
             "      --param KEY=VALUE    a parameter shown under Methods (e.g. the call stage's\n"
-            "                           alpha); repeatable, at most %d\n"
+            "                           alpha); " VW_OPT_PARAM_MAX_HELP
             VW_OPT_REPORT_DATE_HELP
             "      --timestamp          also write the date and time of the run (JSON 'generated',\n"
             "                           Methods)\n"
             VW_OPT_COMMON_HELP
             "\n"
             "Patient file names keep [A-Za-z0-9._-] of the patient id (others become '_') and are\n"
-            "made unique.  The reports are described in docs/reports.md.\n\n", MAX_PARAMS);
+            "made unique.  The reports are described in docs/reports.md.\n\n");
 }
 
 /* The reports, written as one set (staged, then put in place, the manifest
@@ -87,14 +85,11 @@ int main_report(int argc, char *argv[])
     static const struct option lopts[] = {
         VW_OPT_TRACK_LONG,
         {"cnv", required_argument, NULL, OPT_CNV},
-        {"markers", required_argument, NULL, OPT_MARKERS},
         {"patient-tests", required_argument, NULL, OPT_PATIENT_TESTS},
         {"outdir", required_argument, NULL, 'd'},
-        {"title", required_argument, NULL, OPT_TITLE},
         {"build", required_argument, NULL, OPT_BUILD},
-        {"param", required_argument, NULL, OPT_PARAM},
         {"timestamp", no_argument, NULL, OPT_TIMESTAMP},
-        VW_OPT_REPORT_DATE_LONG,
+        VW_OPT_REPORT_LONG,
         VW_OPT_COMMON_LONG,
         {NULL, 0, NULL, 0}
     };
@@ -102,15 +97,13 @@ int main_report(int argc, char *argv[])
     vw_track_opt_init(&opt);
     vw_report_opt_t ropt;
     vw_report_opt_init(&ropt);
-    const char *sheet = NULL, *events = NULL, *outdir = NULL, *cnv_path = NULL, *build = NULL, *markers_path = NULL;
+    const char *sheet = NULL, *events = NULL, *outdir = NULL, *cnv_path = NULL, *build = NULL;
     const char *ptests = NULL;
     vw_patient_rows_t *prows = NULL;
     vw_markers_t *markers = NULL;
-    vw_report_param_t params[MAX_PARAMS];
-    char *pbuf[MAX_PARAMS];
-    size_t n_params = 0;
+    vw_cmd_report_t rep;
+    memset(&rep, 0, sizeof(rep));
     int c, ex, ret = VW_EXIT_DATA, rc;
-    vw_cmd_date_t date = {0, VW_DATE_NONE};
     vw_timeline_t *tl = NULL;
     vw_track_t *tr = NULL;
     vw_leadtime_t *lt = NULL;
@@ -122,7 +115,7 @@ int main_report(int argc, char *argv[])
         return VW_EXIT_DATA;
     while ((c = getopt_long(argc, argv, "e:d:h", lopts, NULL)) >= 0) {
         if (vw_cmd_common(c, optarg, usage, &ex) || vw_cmd_track_opt(c, optarg, &opt, &sheet, &events, &ex) ||
-            vw_cmd_report_date_opt(c, optarg, &date, &ex)) {
+            vw_cmd_report_opt(c, optarg, &rep, &ex)) {
             if (ex >= 0) {
                 ret = ex;
                 goto out;
@@ -136,28 +129,9 @@ int main_report(int argc, char *argv[])
                 cnv_path = optarg;
             cnv_files[n_cnv++] = optarg;
             break;
-        case OPT_TITLE: ropt.title = optarg; break;
-        case OPT_MARKERS: markers_path = optarg; break;
         case OPT_PATIENT_TESTS: ptests = optarg; break;
         case OPT_BUILD: build = optarg; break;
         case OPT_TIMESTAMP: ropt.timestamp = 1; break;
-        case OPT_PARAM: {
-            const char *eq = strchr(optarg, '=');
-            if (!eq || eq == optarg || n_params == MAX_PARAMS) {
-                vw_error("--param takes KEY=VALUE (at most %d), not '%s'", MAX_PARAMS, optarg);
-                ret = VW_EXIT_USAGE;
-                goto out;
-            }
-            if (!(pbuf[n_params] = vw_strdup(optarg))) {
-                vw_error_code(-ENOMEM, "--param");
-                goto out;
-            }
-            pbuf[n_params][eq - optarg] = '\0';
-            params[n_params].key = pbuf[n_params];
-            params[n_params].value = pbuf[n_params] + (eq - optarg) + 1;
-            n_params++;
-            break;
-        }
         default: usage(stderr); ret = VW_EXIT_USAGE; goto out;
         }
     }
@@ -166,11 +140,14 @@ int main_report(int argc, char *argv[])
         ret = VW_EXIT_USAGE;
         goto out;
     }
-    if (vw_cmd_report_date_final(&date) < 0) {
+    if (vw_cmd_report_date_final(&rep.date) < 0) {
         ret = VW_EXIT_USAGE;
         goto out;
     }
-    ropt.report_date = date.days;
+    ropt.report_date = rep.date.days;
+    if (rep.title)
+        ropt.title = rep.title;
+    const char *markers_path = rep.markers;
     vw_info("CMD: %s", vw_cmd_line());
     int n_more = 0; /* inputs too (slots beyond the CNV files, not counted) */
     if (markers_path)
@@ -197,15 +174,14 @@ int main_report(int argc, char *argv[])
     vw_report_in_t in = {
         .tl = tl, .tr = tr, .lt = lt, .calls = cs, .cnv = cnv, .cnv_path = cnv_path,
         .command = vw_cmd_line(), .version = VW_VERSION_LONG, .build = build,
-        .params = params, .n_params = n_params, .markers = markers, .patient_tests = prows,
+        .params = rep.params, .n_params = rep.n_params, .markers = markers, .patient_tests = prows,
     };
     if (write_set(&in, outdir, &ropt) < 0)
         goto out;
     vw_info("wrote %zu patient reports to '%s'", tl->n_patients, outdir);
     ret = VW_EXIT_OK;
 out:
-    for (size_t i = 0; i < n_params; i++)
-        free(pbuf[i]);
+    vw_cmd_report_free(&rep);
     vw_cnv_rows_destroy(cnv);
     vw_markers_destroy(markers);
     vw_patient_rows_destroy(prows);

@@ -2,6 +2,7 @@
  * sheet; the chain itself is pipeline.c. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <htslib/sam.h>
 
@@ -110,6 +111,11 @@ static void usage(FILE *fp)
             "      --genome-min-llr FLOAT  detection threshold on 2 x log-likelihood ratio [%g]\n"
             "Output:\n"
             "  -@, --threads INT        files counted at once (-t is the same) [%d]\n"
+            "Reports (OUTDIR/report, as vafwatch report writes them):\n"
+            VW_OPT_MARKERS_HELP
+            VW_OPT_TITLE_HELP
+            "      --param KEY=VALUE    a parameter shown under Methods after run's own (e.g. the\n"
+            "                           protocol's version); " VW_OPT_PARAM_MAX_HELP
             VW_OPT_REPORT_DATE_HELP
             VW_OPT_COMMON_HELP
             "\n"
@@ -197,7 +203,7 @@ int main_run(int argc, char *argv[])
         VW_OPT_TRACK_LONG,
         VW_OPT_COUNT_LONG,
         VW_OPT_CALL_LONG,
-        VW_OPT_REPORT_DATE_LONG,
+        VW_OPT_REPORT_LONG,
         VW_OPT_COMMON_LONG,
         {NULL, 0, NULL, 0}
     };
@@ -212,7 +218,8 @@ int main_run(int argc, char *argv[])
     long flank = VW_CMD_FLANK;
     int threads = RUN_THREADS;
     int ret = VW_EXIT_DATA, c, ex, no_self = 0, use_cache = 1, n_therapy = 0;
-    vw_cmd_date_t date = {0, VW_DATE_NONE};
+    vw_cmd_report_t rep;
+    memset(&rep, 0, sizeof(rep));
     vw_run_cnv_opt_t cnvo = {NULL, 0, NULL, NULL, 0, NULL, NULL};
     char **genome_tsv = calloc((size_t)argc, sizeof(char *)); /* --genome-tsv files */
     int n_genome_tsv = 0;
@@ -234,7 +241,7 @@ int main_run(int argc, char *argv[])
     while ((c = getopt_long(argc, argv, "d:T:f:m:q:Q:t:@:e:h", lopts, NULL)) >= 0) {
         if (vw_cmd_common(c, optarg, usage, &ex) || vw_cmd_count_opt(c, optarg, &to, &copt, &ex) ||
             vw_cmd_call_opt(c, optarg, &cl, &ex) || vw_cmd_track_opt(c, optarg, &topt, &sheet_opt, &events, &ex) ||
-            vw_cmd_report_date_opt(c, optarg, &date, &ex)) {
+            vw_cmd_report_opt(c, optarg, &rep, &ex)) {
             if (ex >= 0) {
                 ret = ex;
                 goto out;
@@ -284,7 +291,7 @@ int main_run(int argc, char *argv[])
         ret = VW_EXIT_USAGE;
         goto out;
     }
-    if (run_copy_opt(&cnvo, &gio, &to, &copt) < 0 || vw_cmd_report_date_final(&date) < 0) {
+    if (run_copy_opt(&cnvo, &gio, &to, &copt) < 0 || vw_cmd_report_date_final(&rep.date) < 0) {
         ret = VW_EXIT_USAGE;
         goto out;
     }
@@ -301,7 +308,9 @@ int main_run(int argc, char *argv[])
                             .use_cache = use_cache, .command = vw_cmd_line(),
                             .progress = {progress_start, progress_step, progress_end, &prog}, .genome = &gio,
                             .therapy = therapy, .n_therapy = n_therapy, .therapy_map = therapy_map,
-                            .report_date_set = date.set, .report_date = date.days};
+                            .report_date_set = rep.date.set, .report_date = rep.date.days,
+                            .report_title = rep.title, .markers = rep.markers, .report_params = rep.params,
+                            .n_report_params = rep.n_params};
     ret = vw_pipeline_run(&po);
 out:
     free(to.targets);
@@ -309,5 +318,6 @@ out:
     free(genome_tsv);
     free(gpon);
     free(therapy);
+    vw_cmd_report_free(&rep);
     return ret;
 }

@@ -1673,9 +1673,11 @@ static int gsum_values(char **g, double *v)
         return GS_SAMPLE;
     if (!(v[GS_TF] >= 0 && v[GS_TF] <= 1))
         return GS_TF;
-    if (!isfinite(v[GS_LO]) || !isfinite(v[GS_PLOIDY]) || !isfinite(v[GS_NEUTRAL]))
+    if (!isfinite(v[GS_LO]))
         return GS_LO;
-    /* a copy number: a whole number, kept in an int */
+    if (!isfinite(v[GS_PLOIDY]))
+        return GS_PLOIDY;
+    /* a copy number: a whole number, kept in an int (NA and inf fail too) */
     if (!(v[GS_NEUTRAL] >= 0 && v[GS_NEUTRAL] <= 1000 && v[GS_NEUTRAL] == floor(v[GS_NEUTRAL])))
         return GS_NEUTRAL;
     return -1;

@@ -278,6 +278,7 @@ typedef struct {
     vw_leadtime_t *lt;
     vw_run_genome_t genome;     /* the genome-wide fits of the sheet's swgs files */
     vw_therapy_map_t *tmap;     /* the therapy-relevance map (built-in or --therapy-map) */
+    vw_markers_t *markers;      /* --markers, or NULL */
     int32_t report_date;
     kstring_t fn;
 } run_t;
@@ -312,6 +313,7 @@ static void run_free(run_t *R)
     vw_cnv_rows_destroy(R->cnv_text);
     vw_run_genome_free(&R->genome);
     vw_therapy_map_destroy(R->tmap);
+    vw_markers_destroy(R->markers);
 }
 
 /* The cohort, the output directory (locked, staged) and the draws. */
@@ -335,6 +337,8 @@ static int stage_cohort(run_t *R)
             vw_error_code(r, "reading '%s'", o->events);
         return STAGE_DATA;
     }
+    if (o->markers && vw_markers_read(R->tl, o->markers, &R->markers) < 0)
+        return STAGE_DATA; /* logged; before counting */
     for (size_t p = 0; p < R->tl->n_patients; p++)
         R->any_own += R->tl->patients[p].targets != NULL;
     /* a usage error, found before the output directory is made */
@@ -397,7 +401,7 @@ static int stage_clash(run_t *R)
         return STAGE_DATA;
     int n_in = 0;
     const char *fixed[] = {o->sheet, o->events, o->model_path, o->to.reference, o->cnvo.bed, o->cnvo.ref_bed,
-                           o->therapy_map};
+                           o->therapy_map, o->markers};
     for (size_t k = 0; k < sizeof(fixed) / sizeof(fixed[0]); k++)
         ins[n_in++] = fixed[k];
     for (int k = 0; k < o->to.n_targets; k++)
@@ -742,7 +746,7 @@ static int stage_report(run_t *R)
     snprintf(mq, sizeof(mq), "%d", R->copt.min_mq);
     snprintf(bq, sizeof(bq), "%d", R->copt.min_bq);
     static const char *adj[] = {"holm", "bh", "none"};
-    vw_report_param_t params[] = {
+    vw_report_param_t own[] = {
         {"count unit", vw_count_class(&R->copt, unit, sizeof unit)},
         {"minimum mapping quality", mq},
         {"minimum base quality", bq},
@@ -764,16 +768,30 @@ static int stage_report(run_t *R)
     rin.command = run_command();
     rin.version = VW_VERSION_LONG;
     rin.build = R->ts->build != VW_BUILD_UNKNOWN ? vw_build_name(R->ts->build) : NULL;
+    /* run's own parameters, then --param's */
+    size_t n_own = sizeof(own) / sizeof(own[0]);
+    vw_report_param_t *params = malloc((n_own + o->n_report_params) * sizeof(*params));
+    if (!params) {
+        vw_error_code(-ENOMEM, "the reports");
+        return STAGE_DATA;
+    }
+    memcpy(params, own, sizeof(own));
+    if (o->n_report_params)
+        memcpy(params + n_own, o->report_params, o->n_report_params * sizeof(*params));
     rin.params = params;
+    rin.n_params = n_own + o->n_report_params;
     rin.patient_tests = R->rp.any ? R->prows : NULL;
     rin.genome = R->genome.n ? &R->genome.panel : NULL;
-    rin.n_params = sizeof(params) / sizeof(params[0]);
+    rin.markers = R->markers;
     vw_report_opt_t ropt;
     vw_report_opt_init(&ropt);
     ropt.report_date = R->report_date;
+    if (o->report_title)
+        ropt.title = o->report_title;
     R->fn.l = 0;
     ksprintf(&R->fn, "%s/report", R->sd);
     int r = vw_report_write(&rin, R->fn.s, &ropt);
+    free(params);
     if (r < 0) {
         vw_error_code(r, "%s: writing the reports", R->fn.s);
         return STAGE_DATA;

@@ -23,6 +23,7 @@
 #include "vafwatch/inputs.h"
 #include "vafwatch/model.h"
 #include "vafwatch/patient.h"
+#include "vafwatch/report.h"
 #include "vafwatch/timeline.h"
 #include "vafwatch/track.h"
 
@@ -78,6 +79,11 @@ typedef struct {
     int report_date_set;       /* 1: report_date is the reports' date (--report-date; VW_DATE_NONE:
                                   --no-report-date, none); 0: SOURCE_DATE_EPOCH when set, else today */
     int32_t report_date;       /* days since 1970-01-01, with report_date_set */
+    const char *report_title;  /* --title: the cohort report's title, or NULL: the default */
+    const char *markers;       /* --markers FILE: clinical markers in the reports (read before
+                                  counting; an input), or NULL */
+    const vw_report_param_t *report_params; /* --param: shown under Methods after run's own */
+    size_t n_report_params;
 } vw_pipeline_opt_t;
 
 /* Exit codes of vw_pipeline_run() (the same values as the program's). */

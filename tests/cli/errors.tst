@@ -28,6 +28,9 @@
 0	-	-	cat {F}/good.bam | {VW} count -t 4 --no-builtin -T {F}/t.tsv -o {O}/x.tsv -
 1	-	cut\.bam: the BGZF end-of-file marker is missing	{VW} cnv -b {F}/cnv.bed --build GRCh38 --output-prefix {O}/c {F}/cut.bam
 0	-	-	{VW} cnv -b {F}/cnv.bed --build GRCh38 --output-prefix {O}/c {F}/good.bam
+# cnv's regions are -b/--bed: --regions is no alias of it (count, call and model read --regions as
+# their --regions-file, which keeps only the targets in a BED)
+2	-	unrecognized option '--regions'	{VW} cnv --regions {F}/cnv.bed --build GRCh38 --output-prefix {O}/c {F}/good.bam
 # an index older than its file is refused; the index of another file is named as a suspect
 1	-	stale\.bam: the index .*stale\.bam\.bai is older than the file	{VW} count --no-builtin -T {F}/t.tsv -o {O}/x.tsv {F}/stale.bam
 0	-	-	{VW} count --no-builtin -T {F}/t.tsv --stream -o {O}/x.tsv {F}/stale.bam

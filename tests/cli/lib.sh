@@ -81,3 +81,37 @@ loci_targets() {
         k=$((k + 1))
     done
 }
+
+# run_fixture VAFWATCH VWFIX: sets VW and FIX to the two programs' absolute
+# paths, T to a new folder (removed on exit) and goes there, then writes one
+# patient P1 with two draws of 20 reads over sim1:101 (A>C: 0 then 4 ALT
+# reads), d1.bam (S1, 2023-01-05) and d2.bam (S2, 2023-03-01), indexed, their
+# target t.tsv (T1), the cohort sheet sheet.tsv and the events events.tsv
+# (cetuximab from 2023-01-01, PD on 2023-06-01).  Exits (a failed check) if
+# a file cannot be made.
+run_fixture() {
+    local i b d
+    VW=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+    FIX=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
+    T=$(mktemp -d)
+    # shellcheck disable=SC2064
+    trap "rm -rf '$T'" EXIT
+    cd "$T" || exit 1
+    {
+        printf '@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:sim1\tLN:1000\n'
+        for i in $(seq 1 20); do printf 'r%d\t0\tsim1\t91\t60\t20M\t*\t0\t0\tAAAAAAAAAAAAAAAAAAAA\tIIIIIIIIIIIIIIIIIIII\n' "$i"; done
+    } >d1.sam
+    {
+        printf '@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:sim1\tLN:1000\n'
+        for i in $(seq 1 20); do
+            b=A; [ "$i" -le 4 ] && b=C
+            printf 'r%d\t0\tsim1\t91\t60\t20M\t*\t0\t0\tAAAAAAAAAA%sAAAAAAAAA\tIIIIIIIIIIIIIIIIIIII\n' "$i" "$b"
+        done
+    } >d2.sam
+    for d in d1 d2; do
+        "$FIX" view -b -o $d.bam $d.sam && "$FIX" index $d.bam || { ko "fixture $d"; finish; exit 1; }
+    done
+    printf 'chrom\tpos\tref\talt\tid\nsim1\t101\tA\tC\tT1\n' >t.tsv
+    printf 'patient\tsample\tdate\tfile\nP1\tS1\t2023-01-05\td1.bam\nP1\tS2\t2023-03-01\td2.bam\n' >sheet.tsv
+    printf 'patient\tdate\tevent\tdetail\nP1\t2023-01-01\ttreatment_start\tcetuximab\nP1\t2023-06-01\tscan\tPD\n' >events.tsv
+}

@@ -5,7 +5,8 @@
 #  - vafwatch.cwl (count scattered over the draws, then call, leadtime --track, report):
 #    calls, track, series, leadtime, cohort tables and the per-draw evidence tables
 #    byte-identical to run's, leadtime.json but for its command line, the same MultiQC table;
-#  - run.cwl (the sheet and its data folder staged): the same tables, its report_date;
+#  - run.cwl (the sheet and its data folder staged): the same tables, its report_date, title,
+#    markers and params in the reports;
 #  - vafwatch.cwl on the small cohorts of snakemake_cwl_cohort.sh: a sheet with 'targets' and
 #    'swgs' columns (the targets files to count and call, one cnv --genome job per patient:
 #    every table equal to run's, the genome tables put together in patient order), and
@@ -86,7 +87,11 @@ data: {class: Directory, path: $C/sim}
 events: {class: File, path: $C/events.tsv}
 threads: 2
 report_date: "2024-02-29"
+title: "LUNG05 & co"
+markers: {class: File, path: $T/markers.tsv}
+params: ["lab=Site A", "kit=v2"]
 EOJ
+printf 'patient\tdate\tmarker\tvalue\nLUNG05\t2023-01-16\tCEA\t4.1\n' >"$T/markers.tsv"
 if (cd "$T" && $CW --outdir "$T/r2" "$SRC/docs/workflows/cwl/run.cwl" "$T/run_job.yml" >"$T/r2.json" 2>"$T/r2.log"); then
     ok "cwltool: run.cwl"
 else
@@ -95,6 +100,17 @@ fi
 # its report_date input, not SOURCE_DATE_EPOCH (2023-11-14), dates the reports
 grep -q '"report_date": "2024-02-29"' "$T/r2/vafwatch-run/report/vafwatch.report.json" \
     && ok "run.cwl: report_date dates the reports" || bad "run.cwl: report_date"
+# its title, markers and params inputs reach the reports (as run --title, --markers, --param)
+python3 - "$T/r2/vafwatch-run/report" <<'PY' && ok "run.cwl: title, markers and params in the reports" || bad "run.cwl: title, markers, params"
+import json, sys
+d = sys.argv[1]
+assert "<h1>LUNG05 &amp; co</h1>" in open(f"{d}/index.html").read()
+j = json.load(open(f"{d}/vafwatch.report.json"))
+assert j["markers_source"].endswith("markers.tsv"), j["markers_source"]
+assert list(j["parameters"].items())[-2:] == [("lab", "Site A"), ("kit", "v2")], j["parameters"]
+p = json.load(open(f"{d}/patients/LUNG05.json"))["patient"]["markers"]
+assert [(m["marker"], m["date"], m["value"]) for m in p] == [("CEA", "2023-01-16", 4.1)], p
+PY
 same=1
 for k in calls track series leadtime cohort; do
     cmp -s "$T/r2/vafwatch-run/vafwatch.$k.tsv" "$T/run/vafwatch.$k.tsv" || { same=0; echo "    differs: $k.tsv"; }

@@ -10,28 +10,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 unset SOURCE_DATE_EPOCH
-VW=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-FIX=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T" || exit 1
-
-# one patient, two draws of 20 reads over sim1:101 (A>C: 0 then 4 ALT reads)
-{
-    printf '@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:sim1\tLN:1000\n'
-    for i in $(seq 1 20); do printf 'r%d\t0\tsim1\t91\t60\t20M\t*\t0\t0\tAAAAAAAAAAAAAAAAAAAA\tIIIIIIIIIIIIIIIIIIII\n' "$i"; done
-} >d1.sam
-{
-    printf '@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:sim1\tLN:1000\n'
-    for i in $(seq 1 20); do
-        b=A; [ "$i" -le 4 ] && b=C
-        printf 'r%d\t0\tsim1\t91\t60\t20M\t*\t0\t0\tAAAAAAAAAA%sAAAAAAAAA\tIIIIIIIIIIIIIIIIIIII\n' "$i" "$b"
-    done
-} >d2.sam
-for d in d1 d2; do "$FIX" view -b -o $d.bam $d.sam && "$FIX" index $d.bam || { ko "fixture $d"; finish; exit 1; }; done
-printf 'chrom\tpos\tref\talt\tid\nsim1\t101\tA\tC\tT1\n' >t.tsv
-printf 'patient\tsample\tdate\tfile\nP1\tS1\t2023-01-05\td1.bam\nP1\tS2\t2023-03-01\td2.bam\n' >sheet.tsv
-printf 'patient\tdate\tevent\tdetail\nP1\t2023-01-01\ttreatment_start\tcetuximab\nP1\t2023-06-01\tscan\tPD\n' >events.tsv
+run_fixture "$1" "$2"
 RUN=("$VW" run --quiet --no-builtin -T t.tsv -e events.tsv)
 
 # DIR WANT: every page of DIR/report shows "Report date: <b>WANT</b>" and every

@@ -2,8 +2,8 @@
  * (aln.c): open errors, the header-only mode, sample names, build check,
  * the walk through the index and streaming (read counts are hand counts
  * of the reads written here), an unsorted stream, a stale index, the
- * hand-offs of the decoding thread, and the 'prepare' hook on either
- * thread. */
+ * hand-offs of the decoding thread, the 'prepare' hook on either
+ * thread, the read-error messages and the end-of-file marker of a stream. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -22,35 +22,56 @@
 static char dir[] = "/tmp/vw_test_aln_XXXXXX";
 static FILE *sink;
 
-/* 40-bp reads on contig sim1 (6000 bp) starting at starts[0..n); a BAM with
- * its index, or a SAM when 'sam'.  Read group SM 'sm' when not NULL. */
-static void write_reads(const char *path, const int *starts, int n, int sam, const char *sm)
+/* Fills 'b' with record i of a file being written; returns 1 to end the
+ * BGZF block after it, else 0. */
+typedef int (*make_read_f)(void *ud, int i, bam1_t *b);
+
+/* Writes 'path' with the header 'hdr' (SAM text) and the n records
+ * make(ud, 0 .. n-1) in that order: a SAM when 'sam', else a BAM indexed
+ * with 'min_shift' (0: BAI, else CSI). */
+static void write_bam(const char *path, const char *hdr, int n, make_read_f make, void *ud, int sam, int min_shift)
 {
     samFile *fp = sam_open(path, sam ? "w" : "wb");
     assert_non_null(fp);
-    char txt[256];
-    snprintf(txt, sizeof txt, "@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:sim1\tLN:6000\n%s%s%s",
-             sm ? "@RG\tID:g1\tSM:" : "", sm ? sm : "", sm ? "\n" : "");
-    sam_hdr_t *h = sam_hdr_parse(strlen(txt), txt);
+    sam_hdr_t *h = sam_hdr_parse(strlen(hdr), hdr);
     assert_non_null(h);
     assert_int_equal(sam_hdr_write(fp, h), 0);
     bam1_t *b = bam_init1();
-    char seq[41], qual[40];
-    memset(seq, 'C', 40);
-    seq[40] = 0;
-    memset(qual, 30, sizeof qual);
-    for (int k = 0; k < n; k++) {
-        char name[32];
-        snprintf(name, sizeof name, "r%d", k);
-        uint32_t cig = bam_cigar_gen(40, BAM_CMATCH);
-        assert_true(bam_set1(b, strlen(name), name, 0, 0, starts[k], 60, 1, &cig, -1, -1, 0, 40, seq, qual, 0) >= 0);
+    for (int i = 0; i < n; i++) {
+        int flush = make(ud, i, b);
         assert_true(sam_write1(fp, h, b) >= 0);
+        if (flush)
+            assert_int_equal(bgzf_flush(fp->fp.bgzf), 0);
     }
     bam_destroy1(b);
     sam_hdr_destroy(h);
     assert_int_equal(sam_close(fp), 0);
     if (!sam)
-        assert_int_equal(sam_index_build(path, 0), 0);
+        assert_int_equal(sam_index_build(path, min_shift), 0);
+}
+
+/* Read i of write_reads: "r<i>", 40 bp of C, 40M at starts[i] on sim1. */
+static int make_read40(void *ud, int i, bam1_t *b)
+{
+    const int *starts = ud;
+    char name[32], seq[41], qual[40];
+    memset(seq, 'C', 40);
+    seq[40] = 0;
+    memset(qual, 30, sizeof qual);
+    snprintf(name, sizeof name, "r%d", i);
+    uint32_t cig = bam_cigar_gen(40, BAM_CMATCH);
+    assert_true(bam_set1(b, strlen(name), name, 0, 0, starts[i], 60, 1, &cig, -1, -1, 0, 40, seq, qual, 0) >= 0);
+    return 0;
+}
+
+/* 40-bp reads on contig sim1 (6000 bp) starting at starts[0..n); a BAM with
+ * its index, or a SAM when 'sam'.  Read group SM 'sm' when not NULL. */
+static void write_reads(const char *path, const int *starts, int n, int sam, const char *sm)
+{
+    char txt[256];
+    snprintf(txt, sizeof txt, "@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:sim1\tLN:6000\n%s%s%s",
+             sm ? "@RG\tID:g1\tSM:" : "", sm ? sm : "", sm ? "\n" : "");
+    write_bam(path, txt, n, make_read40, (void *)starts, sam, 0);
 }
 
 static int setup(void **state)
@@ -401,6 +422,114 @@ static void test_stale_index(void **state)
     assert_int_equal(vw_aln_close(a, 0), 0);
 }
 
+/* vw_aln_read_error(a, r, n_done, through_index, no reference): its code
+ * in *ret, and what it logged (caller frees); the file's sink put back. */
+static char *logged_read_error(const vw_aln_t *a, int r, int64_t n_done, int through_index, int *ret)
+{
+    vw_test_cap_t cap;
+    vw_test_cap_start(&cap);
+    *ret = vw_aln_read_error(a, r, n_done, through_index, NULL);
+    char *msg = vw_test_cap_stop(&cap);
+    vw_log_set_sink(sink);
+    return msg;
+}
+
+/* vw_aln_read_error: VW_EFORMAT and the likely cause by format: a bad SAM
+ * line (the record after the n_done read), a BAM read through the index
+ * (a stale or foreign index), a BAM cut short. */
+static void test_read_error(void **state)
+{
+    (void)state;
+    static const int starts[] = {100, 200};
+    char p[256], want[512];
+    int rc;
+    snprintf(p, sizeof p, "%s/e.sam", dir);
+    write_reads(p, starts, 2, 1, NULL);
+    vw_aln_t *a = NULL;
+    assert_int_equal(vw_aln_open(p, NULL, 0, VW_ALN_STREAM, &a), 0);
+    char *msg = logged_read_error(a, -2, 4, 0, &rc);
+    assert_int_equal(rc, VW_EFORMAT);
+    snprintf(want, sizeof want, "vafwatch: %s: record 5 is not a valid SAM line (read error -2)\n", p);
+    assert_string_equal(msg, want);
+    free(msg);
+    assert_int_equal(vw_aln_close(a, 0), 0);
+    snprintf(p, sizeof p, "%s/e.bam", dir);
+    write_reads(p, starts, 2, 0, NULL);
+    assert_int_equal(vw_aln_open(p, NULL, 0, 0, &a), 0);
+    msg = logged_read_error(a, -4, 10, 1, &rc);
+    assert_int_equal(rc, VW_EFORMAT);
+    snprintf(want, sizeof want, "vafwatch: %s: truncated or corrupt, or its index belongs to another file: a record the "
+             "index points to cannot be read (read error -4 after 10 records); check the file and index it again\n",
+             p);
+    assert_string_equal(msg, want);
+    free(msg);
+    msg = logged_read_error(a, -4, 10, 0, &rc);
+    assert_int_equal(rc, VW_EFORMAT);
+    snprintf(want, sizeof want, "vafwatch: %s: truncated or corrupt BAM/CRAM after 10 records (read error -4)\n", p);
+    assert_string_equal(msg, want);
+    free(msg);
+    assert_int_equal(vw_aln_close(a, 0), 0);
+}
+
+/* Reads every record of 'path' streamed; returns vw_aln_check_stream_end's
+ * code, the message in *ret_msg (caller frees). */
+static int stream_to_end(const char *path, int want_reads, char **ret_msg)
+{
+    vw_aln_t *a = NULL;
+    assert_int_equal(vw_aln_open(path, NULL, 0, VW_ALN_STREAM, &a), 0);
+    bam1_t *b = bam_init1();
+    int n = 0, r;
+    while ((r = sam_read1(a->fp, a->h, b)) >= 0)
+        n++;
+    assert_int_equal(r, -1);
+    assert_int_equal(n, want_reads);
+    vw_test_cap_t cap;
+    vw_test_cap_start(&cap);
+    int rc = vw_aln_check_stream_end(a, n);
+    *ret_msg = vw_test_cap_stop(&cap);
+    vw_log_set_sink(sink);
+    bam_destroy1(b);
+    (void)vw_aln_close(a, 1);
+    return rc;
+}
+
+/* vw_aln_check_stream_end: a BAM read whole ends at its end-of-file
+ * marker (0); the same bytes without the marker's 28 bytes, through a pipe
+ * (a regular file is checked when opened), end cleanly after the last
+ * record but are cut short: VW_EFORMAT naming the records read. */
+static void test_stream_end(void **state)
+{
+    (void)state;
+    static const int starts[] = {100, 200, 300};
+    char p[256], fd_path[64], want[512], *msg;
+    snprintf(p, sizeof p, "%s/whole.bam", dir);
+    write_reads(p, starts, 3, 0, NULL);
+    assert_int_equal(stream_to_end(p, 3, &msg), 0);
+    assert_string_equal(msg, "");
+    free(msg);
+    /* the file's bytes but the last 28 (the empty BGZF block that marks the end) into a pipe */
+    FILE *fp = fopen(p, "rb");
+    assert_non_null(fp);
+    static char buf[16384];
+    size_t n = fread(buf, 1, sizeof buf, fp);
+    fclose(fp);
+    assert_true(n > 28 && n < sizeof buf);
+    static const unsigned char eof_block[28] = {0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 0xff, 6, 0, 0x42, 0x43,
+                                                2, 0, 0x1b, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    assert_memory_equal(buf + n - 28, eof_block, 28); /* SAM spec 4.1.2, the end-of-file marker */
+    int pfd[2];
+    assert_int_equal(pipe(pfd), 0);
+    assert_int_equal(write(pfd[1], buf, n - 28), (ssize_t)(n - 28)); /* (well under a pipe's buffer) */
+    assert_int_equal(close(pfd[1]), 0);
+    snprintf(fd_path, sizeof fd_path, "/dev/fd/%d", pfd[0]);
+    assert_int_equal(stream_to_end(fd_path, 3, &msg), VW_EFORMAT);
+    snprintf(want, sizeof want,
+             "vafwatch: %s: the BGZF end-of-file marker is missing after 3 records: the input is cut short\n", fd_path);
+    assert_string_equal(msg, want);
+    free(msg);
+    close(pfd[0]);
+}
+
 /* ------------------------------------------------------------------ */
 /* The walk through the index against htslib's iterator                */
 
@@ -465,6 +594,35 @@ static uint32_t edge_rand(uint32_t n)
     return (uint32_t)(edge_rng % n);
 }
 
+/* The reads of the edge BAM and the index of the next read after which
+ * its BGZF block ends. */
+typedef struct {
+    const edge_read_t *r;
+    int next_flush;
+} edge_file_t;
+
+/* Read i of the edge BAM: "e<i>", 100 bp of A, shaped by its kind. */
+static int make_edge_read(void *ud, int i, bam1_t *b)
+{
+    edge_file_t *f = ud;
+    char name[32], seq[101], qual[100];
+    memset(seq, 'A', 100);
+    seq[100] = 0;
+    memset(qual, 30, sizeof qual);
+    uint32_t cig[4];
+    uint16_t flag;
+    snprintf(name, sizeof name, "e%d", i);
+    int nc = edge_cigar(f->r[i].kind, cig, &flag);
+    assert_true(bam_set1(b, strlen(name), name, flag, f->r[i].tid, f->r[i].pos, flag ? 0 : 60, (size_t)nc, cig, -1,
+                         -1, 0, 100, seq, qual, 0) >= 0);
+    if (f->r[i].kind == 5)
+        b->core.flag = 0; /* (bam_set1 refuses a mapped read without CIGAR; a BAM may hold one) */
+    if (i != f->next_flush)
+        return 0;
+    f->next_flush += 3 + (int)edge_rand(60);
+    return 1;
+}
+
 /* Writes the edge BAM (read i named "e<i>" in file order) with small BGZF
  * blocks (flushed every few reads, so that spans kb apart share blocks and
  * chunks) and its index (min_shift 0: BAI, else CSI); returns the reads in
@@ -493,38 +651,9 @@ static int write_edge_bam(const char *path, int min_shift, edge_read_t **ret)
         r[n++] = (edge_read_t){tid, edge_len[tid] - 1, 5}; /* the contig's last base */
     }
     qsort(r, (size_t)n, sizeof(*r), edge_cmp);
-    samFile *fp = sam_open(path, "wb");
-    assert_non_null(fp);
     const char *txt = "@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:c1\tLN:300000\n@SQ\tSN:c2\tLN:70000\n"
                       "@SQ\tSN:c3\tLN:40000\n";
-    sam_hdr_t *h = sam_hdr_parse(strlen(txt), txt);
-    assert_non_null(h);
-    assert_int_equal(sam_hdr_write(fp, h), 0);
-    bam1_t *b = bam_init1();
-    char seq[101], qual[100];
-    memset(seq, 'A', 100);
-    seq[100] = 0;
-    memset(qual, 30, sizeof qual);
-    for (int i = 0, next_flush = 7; i < n; i++) {
-        char name[32];
-        uint32_t cig[4];
-        uint16_t flag;
-        snprintf(name, sizeof name, "e%d", i);
-        int nc = edge_cigar(r[i].kind, cig, &flag);
-        assert_true(bam_set1(b, strlen(name), name, flag, r[i].tid, r[i].pos, flag ? 0 : 60, (size_t)nc, cig,
-                             -1, -1, 0, 100, seq, qual, 0) >= 0);
-        if (r[i].kind == 5)
-            b->core.flag = 0; /* (bam_set1 refuses a mapped read without CIGAR; a BAM may hold one) */
-        assert_true(sam_write1(fp, h, b) >= 0);
-        if (i == next_flush) {
-            assert_int_equal(bgzf_flush(fp->fp.bgzf), 0);
-            next_flush += 3 + (int)edge_rand(60);
-        }
-    }
-    bam_destroy1(b);
-    sam_hdr_destroy(h);
-    assert_int_equal(sam_close(fp), 0);
-    assert_int_equal(sam_index_build(path, min_shift), 0);
+    write_bam(path, txt, n, make_edge_read, &(edge_file_t){r, 7}, 0, min_shift);
     *ret = r;
     return n;
 }
@@ -670,6 +799,8 @@ int main(void)
         cmocka_unit_test(test_decoder_handoff),
         cmocka_unit_test(test_walk_prep),
         cmocka_unit_test(test_walk_chunks),
+        cmocka_unit_test(test_read_error),
+        cmocka_unit_test(test_stream_end),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -608,6 +608,42 @@ static void test_gsum_read(void **state)
     vw_gsum_destroy(NULL);
 }
 
+/* A row whose tf_lo, ploidy or neutral_cn is missing (NA, which the
+ * parser lets through as NaN) or not a copy number is refused with
+ * VW_EPARSE, the message naming that row's line and its own column. */
+static void test_gsum_bad_column(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *row, *col;
+    } bad[] = {
+        {"D1\t0.1\tNA\t0.2\tyes\t1\t2\t2\t0\t0\n", "tf_lo"},
+        {"D1\t0.1\t0\t0.2\tyes\t1\tNA\t2\t0\t0\n", "ploidy"},
+        {"D1\t0.1\t0\t0.2\tyes\t1\t2\tNA\t0\t0\n", "neutral_cn"},
+        {"D1\t0.1\t0\t0.2\tyes\t1\t2\t2.5\t0\t0\n", "neutral_cn"},
+    };
+    int lvl = vw_log_get_level();
+    vw_log_set_level(VW_LOG_ERROR);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char text[512], want[320];
+        vw_test_cap_t cap;
+        snprintf(text, sizeof text, "#sample\ttf\ttf_lo\ttf_hi\tdetected\tllr\tploidy\tneutral_cn\tfga\tcin_wgii\n"
+                 "D0\t0.1\t0\t0.2\tyes\t1\t2\t2\t0\t0\n%s", bad[i].row);
+        const char *p = put_file("badcol.tsv", text);
+        snprintf(want, sizeof want, "%s:3: column '%s': ", p, bad[i].col); /* line 3: the header, D0, the row */
+        vw_test_cap_start(&cap);
+        vw_gsum_t *s = vw_gsum_init();
+        assert_non_null(s);
+        assert_int_equal(vw_gsum_read_tsv(s, p), VW_EPARSE);
+        char *msg = vw_test_cap_stop(&cap);
+        if (!strstr(msg, want))
+            fail_msg("row %zu: '%s' not in '%s'", i, want, msg);
+        free(msg);
+        vw_gsum_destroy(s);
+    }
+    vw_log_set_level(lvl);
+}
+
 /* The summary table written for two draws reads back through
  * vw_gsum_read_tsv; tf_change and rise follow the header's rule (rise: both
  * detected and this tf_lo above the previous tf_hi); the best fit of each
@@ -877,6 +913,7 @@ int main(void)
         cmocka_unit_test(test_gwig_canon),
         cmocka_unit_test(test_genome_gc_fasta),
         cmocka_unit_test(test_gsum_read),
+        cmocka_unit_test(test_gsum_bad_column),
         cmocka_unit_test(test_genome_summary_round_trip),
         cmocka_unit_test(test_genome_region_writers),
         cmocka_unit_test(test_genome_focal),

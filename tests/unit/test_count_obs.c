@@ -547,6 +547,35 @@ static void test_fast_equals_general_consensus(void **state)
 /* ------------------------------------------------------------------ */
 /* One read's tally against the merge's                                */
 
+/* Two engines that differ only in their outputs: the same options, the
+ * same targets (span_beg 100 + t), each writing its own zeroed counts.
+ * 'p' holds them all and must not move once initialised (the engines
+ * point into it).  nt <= PAIR_MAX_T. */
+enum { PAIR_MAX_T = 16 };
+typedef struct {
+    vw_count_opt_t opt;
+    hts_pos_t span_beg[PAIR_MAX_T];
+    vw_count_t c1[PAIR_MAX_T], c2[PAIR_MAX_T];
+    vw_sample_counts_t out1, out2;
+    engine_t e1, e2;
+} engine_pair_t;
+
+static void engine_pair_init(engine_pair_t *p, int nt)
+{
+    assert_true(nt > 0 && nt <= PAIR_MAX_T);
+    memset(p, 0, sizeof *p);
+    vw_count_opt_init(&p->opt);
+    for (int t = 0; t < nt; t++)
+        p->span_beg[t] = 100 + t;
+    p->out1 = (vw_sample_counts_t){.n = nt, .c = p->c1};
+    p->out2 = (vw_sample_counts_t){.n = nt, .c = p->c2};
+    p->e1.opt = &p->opt;
+    p->e1.span_beg = p->span_beg;
+    p->e2 = p->e1;
+    p->e1.out = &p->out1;
+    p->e2.out = &p->out2;
+}
+
 /* The observations of one read go through count_commit's one-read path
  * (count_tally.c tally_read: the fragment length and its bin taken once);
  * the same observations split between two "mates" at distinct targets go
@@ -559,22 +588,10 @@ static void test_commit_one_read(void **state)
     (void)state;
     enum { NT = 12, NR = 400 };
     static const int lens[] = {1, 167, VW_FRAGLEN_BINS - 2, VW_FRAGLEN_BINS - 1, VW_FRAGLEN_BINS, 5000};
-    vw_count_opt_t opt;
-    vw_count_opt_init(&opt);
-    hts_pos_t span_beg[NT];
-    vw_count_t one[NT], two[NT];
-    memset(one, 0, sizeof one);
-    memset(two, 0, sizeof two);
-    for (int t = 0; t < NT; t++)
-        span_beg[t] = 100 + t;
-    vw_sample_counts_t out1 = {.n = NT, .c = one}, out2 = {.n = NT, .c = two};
-    engine_t e1, e2;
-    memset(&e1, 0, sizeof e1);
-    e1.opt = &opt;
-    e1.span_beg = span_beg;
-    e2 = e1;
-    e1.out = &out1;
-    e2.out = &out2;
+    engine_pair_t p;
+    engine_pair_init(&p, NT);
+    vw_count_t *one = p.c1, *two = p.c2;
+    engine_t *e1 = &p.e1, *e2 = &p.e2;
     for (int r = 0; r < NR; r++) {
         obs_t o[NT], a[NT], b[NT];
         int n = 0, na = 0, nb = 0;
@@ -591,9 +608,9 @@ static void test_commit_one_read(void **state)
             n++;
         }
         int fl = r < 2 ? 0 : lens[rnd(6)]; /* (0: no length, the general loop) */
-        assert_int_equal(count_commit(&e1, o, n, NULL, 0, fl), 0);
+        assert_int_equal(count_commit(e1, o, n, NULL, 0, fl), 0);
         /* a read with no observation at an odd place: the merge tallies a alone */
-        assert_int_equal(nb ? count_commit(&e2, a, na, b, nb, fl) : count_commit(&e2, a, na, NULL, 0, fl), 0);
+        assert_int_equal(nb ? count_commit(e2, a, na, b, nb, fl) : count_commit(e2, a, na, NULL, 0, fl), 0);
     }
     for (int t = 0; t < NT; t++) {
         const vw_count_t *x = &one[t], *y = &two[t];
@@ -640,22 +657,10 @@ static void test_commit_mates_fast(void **state)
     (void)state;
     enum { NT = 10, NR = 600 };
     static const int lens[] = {0, 1, 167, VW_FRAGLEN_BINS - 1, VW_FRAGLEN_BINS, 5000};
-    vw_count_opt_t opt;
-    vw_count_opt_init(&opt);
-    hts_pos_t span_beg[NT];
-    vw_count_t fast[NT], gen[NT];
-    memset(fast, 0, sizeof fast);
-    memset(gen, 0, sizeof gen);
-    for (int t = 0; t < NT; t++)
-        span_beg[t] = 100 + t;
-    vw_sample_counts_t out1 = {.n = NT, .c = fast}, out2 = {.n = NT, .c = gen};
-    engine_t e1, e2;
-    memset(&e1, 0, sizeof e1);
-    e1.opt = &opt;
-    e1.span_beg = span_beg;
-    e2 = e1;
-    e1.out = &out1;
-    e2.out = &out2;
+    engine_pair_t p;
+    engine_pair_init(&p, NT);
+    vw_count_t *fast = p.c1, *gen = p.c2;
+    engine_t *e1 = &p.e1, *e2 = &p.e2;
     int n_parted = 0, n_disc = 0;
     for (int r = 0; r < NR; r++) {
         obs_t a[NT], b[NT];
@@ -683,9 +688,9 @@ static void test_commit_mates_fast(void **state)
         n_parted += how == 2 && na > common && nb > common;
         int fl = lens[rnd(6)];
         count_general_only = 0;
-        assert_int_equal(count_commit(&e1, a, na, b, nb, fl), 0);
+        assert_int_equal(count_commit(e1, a, na, b, nb, fl), 0);
         count_general_only = 1;
-        assert_int_equal(count_commit(&e2, a, na, b, nb, fl), 0);
+        assert_int_equal(count_commit(e2, a, na, b, nb, fl), 0);
         count_general_only = 0;
     }
     assert_true(n_parted > 20 && n_disc > 20);

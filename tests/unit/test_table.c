@@ -1,7 +1,9 @@
 /*
  * test_table.c -- the table reader (BOM, CRLF, NUL, header by name, row
- * shape), the strict number parsers, the round-trip number formatter and
- * the contig-name rule.  Messages are captured through vw_log_set_sink()
+ * shape, comments handed back, physical lines, a header read by the
+ * caller), the NA test, the strict number parsers, the round-trip number
+ * formatter, the writer's header and fixed-format numbers, the messages
+ * naming file, line and column, and the contig-name rule.  Messages are captured through vw_log_set_sink()
  * and checked for "<file>:<line>: column '<name>':".
  *
  * Expected strings of the formatter are the shortest decimal forms of the
@@ -21,25 +23,7 @@
 #include "vafwatch/log.h"
 #include "vafwatch/table.h"
 
-static char *cap_buf;
-static size_t cap_len;
-static FILE *cap_fp;
-
-static void cap_start(void)
-{
-    cap_fp = open_memstream(&cap_buf, &cap_len);
-    assert_non_null(cap_fp);
-    vw_log_set_sink(cap_fp);
-}
-
-/* Stops capturing; returns the messages (caller frees). */
-static char *cap_stop(void)
-{
-    vw_log_set_sink(NULL);
-    fclose(cap_fp);
-    cap_fp = NULL;
-    return cap_buf;
-}
+static vw_test_cap_t cap;
 
 /* A reader over the n bytes of s, named "t.tsv" in messages. */
 typedef struct {
@@ -70,13 +54,13 @@ static int read_all(const char *s, size_t n, unsigned flags, int *col, int *ret_
     char **f;
     int rows = 0, rc;
     mem_open(&m, s, n);
-    cap_start();
+    vw_test_cap_start(&cap);
     rc = vw_table_header(m.t, "test table", ab_cols, 2, flags, col);
     if (rc == 0) {
         while ((rc = vw_table_row(m.t, &f)) == 1)
             rows++;
     }
-    *ret_msg = cap_stop();
+    *ret_msg = vw_test_cap_stop(&cap);
     mem_close(&m);
     *ret_rows = rows;
     return rc;
@@ -238,9 +222,9 @@ static void test_open_missing(void **state)
 {
     (void)state;
     vw_table_t *t = NULL;
-    cap_start();
+    vw_test_cap_start(&cap);
     int rc = vw_table_open("/nonexistent/dir/x.tsv", "calls table", &t);
-    char *msg = cap_stop();
+    char *msg = vw_test_cap_stop(&cap);
     assert_int_equal(rc, -ENOENT);
     assert_null(t);
     assert_non_null(strstr(msg, "/nonexistent/dir/x.tsv: cannot open calls table: "));
@@ -342,9 +326,9 @@ static void test_calls_by_name(void **state)
     assert_int_equal(r->detected, 1);
     vw_calls_destroy(back);
     back = vw_calls_init();
-    cap_start();
+    vw_test_cap_start(&cap);
     int rc = vw_calls_read_tsv(back, x);
-    char *msg = cap_stop();
+    char *msg = vw_test_cap_stop(&cap);
     assert_int_equal(rc, VW_EPARSE);
     assert_non_null(strstr(msg, "x.tsv:1: unknown column(s) 'extra'"));
     free(msg);
@@ -484,6 +468,200 @@ static void test_put_double(void **state)
     free(buf);
 }
 
+/* vw_table_next: after the header a '#' line is handed back whole as a
+ * comment, blank lines are skipped, rows split; vw_table_lineno() counts
+ * every physical line (hand count of the text below: header 1, rows 2 and
+ * 5, comment 3, blank 4) and vw_table_path() is the name given. */
+static void test_next_comments(void **state)
+{
+    (void)state;
+    static const char s[] = "#a\tb\n1\t2\n#note x\n\n3\t4\n";
+    mem_table_t m;
+    int col[2];
+    char **f = NULL, *c = NULL;
+    mem_open(&m, s, sizeof(s) - 1);
+    assert_string_equal(vw_table_path(m.t), "t.tsv");
+    assert_int_equal(vw_table_lineno(m.t), 0);
+    assert_int_equal(vw_table_header(m.t, "test table", ab_cols, 2, 0, col), 0);
+    assert_int_equal(vw_table_lineno(m.t), 1);
+    assert_int_equal(vw_table_next(m.t, &f, &c), VW_TABLE_ROW);
+    assert_string_equal(f[0], "1");
+    assert_string_equal(f[1], "2");
+    assert_int_equal(vw_table_lineno(m.t), 2);
+    assert_int_equal(vw_table_next(m.t, &f, &c), VW_TABLE_COMMENT);
+    assert_string_equal(c, "#note x");
+    assert_int_equal(vw_table_lineno(m.t), 3);
+    assert_int_equal(vw_table_next(m.t, &f, &c), VW_TABLE_ROW);
+    assert_string_equal(f[0], "3");
+    assert_string_equal(f[1], "4");
+    assert_int_equal(vw_table_lineno(m.t), 5);
+    assert_int_equal(vw_table_next(m.t, &f, &c), 0);
+    mem_close(&m);
+    /* a row of the wrong shape: VW_EPARSE, as vw_table_row */
+    static const char bad[] = "#a\tb\n#fine\n1\t2\t3\n";
+    char *msg;
+    mem_open(&m, bad, sizeof(bad) - 1);
+    assert_int_equal(vw_table_header(m.t, "test table", ab_cols, 2, 0, col), 0);
+    assert_int_equal(vw_table_next(m.t, &f, &c), VW_TABLE_COMMENT);
+    vw_test_cap_start(&cap);
+    assert_int_equal(vw_table_next(m.t, &f, &c), VW_EPARSE);
+    msg = vw_test_cap_stop(&cap);
+    assert_non_null(strstr(msg, "t.tsv:3: expected 2 tab-separated fields as in the header, found 3"));
+    free(msg);
+    mem_close(&m);
+}
+
+/* vw_table_next_line: physical lines as they are, the BOM of line 1 and
+ * the line endings (CRLF or LF) removed, '#' and blank lines included; a
+ * NUL byte is VW_EPARSE naming the line. */
+static void test_next_line(void **state)
+{
+    (void)state;
+    static const char s[] = "\xEF\xBB\xBF##k=v\r\n\n#a\tb\nlast";
+    mem_table_t m;
+    char *line = NULL;
+    mem_open(&m, s, sizeof(s) - 1);
+    assert_int_equal(vw_table_next_line(m.t, &line), 1);
+    assert_string_equal(line, "##k=v");
+    assert_int_equal(vw_table_next_line(m.t, &line), 1);
+    assert_string_equal(line, "");
+    assert_int_equal(vw_table_next_line(m.t, &line), 1);
+    assert_string_equal(line, "#a\tb");
+    assert_int_equal(vw_table_next_line(m.t, &line), 1);
+    assert_string_equal(line, "last"); /* no newline at the end */
+    assert_int_equal(vw_table_lineno(m.t), 4);
+    assert_int_equal(vw_table_next_line(m.t, &line), 0);
+    mem_close(&m);
+    static const char nul[] = "ok\nb\0d\n";
+    mem_open(&m, nul, sizeof(nul) - 1);
+    assert_int_equal(vw_table_next_line(m.t, &line), 1);
+    vw_test_cap_start(&cap);
+    assert_int_equal(vw_table_next_line(m.t, &line), VW_EPARSE);
+    char *msg = vw_test_cap_stop(&cap);
+    assert_non_null(strstr(msg, "t.tsv:2"));
+    free(msg);
+    mem_close(&m);
+}
+
+/* vw_table_header_parse on a line read by vw_table_next_line (the model
+ * file's way: '##key=value' lines first): the columns by name, the line
+ * copied (changing the caller's buffer after the call changes nothing),
+ * the rows after it; a required column missing is VW_EPARSE naming the
+ * header's line. */
+static void test_header_parse(void **state)
+{
+    (void)state;
+    static const char s[] = "##key=1\n#b\ta\nx\ty\n";
+    mem_table_t m;
+    int col[2] = {7, 7};
+    char *line = NULL, **f = NULL;
+    mem_open(&m, s, sizeof(s) - 1);
+    assert_int_equal(vw_table_next_line(m.t, &line), 1);
+    assert_string_equal(line, "##key=1");
+    assert_int_equal(vw_table_next_line(m.t, &line), 1);
+    assert_int_equal(vw_table_header_parse(m.t, line, ab_cols, 2, 0, col), 0);
+    line[1] = 'z'; /* the header was copied */
+    assert_int_equal(col[0], 1); /* a */
+    assert_int_equal(col[1], 0); /* b */
+    assert_int_equal(vw_table_ncols(m.t), 2);
+    assert_string_equal(vw_table_colname(m.t, 0), "b");
+    assert_string_equal(vw_table_colname(m.t, 1), "a");
+    assert_int_equal(vw_table_row(m.t, &f), 1);
+    assert_string_equal(f[col[0]], "y");
+    assert_string_equal(f[col[1]], "x");
+    assert_int_equal(vw_table_row(m.t, &f), 0);
+    mem_close(&m);
+    static const char miss[] = "##key=1\n#b\tc\n";
+    mem_open(&m, miss, sizeof(miss) - 1);
+    assert_int_equal(vw_table_next_line(m.t, &line), 1);
+    assert_int_equal(vw_table_next_line(m.t, &line), 1);
+    vw_test_cap_start(&cap);
+    assert_int_equal(vw_table_header_parse(m.t, line, ab_cols, 2, 0, col), VW_EPARSE);
+    char *msg = vw_test_cap_stop(&cap);
+    assert_non_null(strstr(msg, "t.tsv:2: column 'a': required column missing from the header"));
+    free(msg);
+    mem_close(&m);
+}
+
+/* vw_table_is_na: exactly "NA"; the empty field only with VW_NUM_EMPTY. */
+static void test_is_na(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *s;
+        unsigned flags;
+        int want;
+    } c[] = {
+        {"NA", 0, 1},        {"NA", VW_NUM_EMPTY, 1}, {"", 0, 0},  {"", VW_NUM_EMPTY, 1},
+        {"na", 0, 0},        {"NaN", 0, 0},           {"NA ", 0, 0}, {" NA", VW_NUM_EMPTY, 0},
+        {"N", VW_NUM_NA, 0}, {"0", VW_NUM_EMPTY, 0},
+    };
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++)
+        if (vw_table_is_na(c[i].s, c[i].flags) != c[i].want)
+            fail_msg("'%s' flags %u: want %d", c[i].s, c[i].flags, c[i].want);
+}
+
+/* vw_table_put_header and vw_table_put_num: '#', the names tab-separated,
+ * a newline; a number with the format given (values by hand: 0.123456 at
+ * "%.4g" is 0.1235, 1e6 at "%.3g" 1e+06, -2.5 at "%.2f" -2.50), NaN as NA
+ * whatever the format; a stream in error is -EIO. */
+static void test_put_header_num(void **state)
+{
+    (void)state;
+    static const vw_table_col_t spec[] = {{"sample", 1}, {"vaf", 0}, {"depth", 1}};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    assert_non_null(fp);
+    assert_int_equal(vw_table_put_header(fp, spec, 3), 0);
+    assert_true(vw_table_put_num(fp, 0.123456, "%.4g") >= 0);
+    fputc('\t', fp);
+    assert_true(vw_table_put_num(fp, 1e6, "%.3g") >= 0);
+    fputc('\t', fp);
+    assert_true(vw_table_put_num(fp, -2.5, "%.2f") >= 0);
+    fputc('\t', fp);
+    assert_true(vw_table_put_num(fp, NAN, "%.4g") >= 0);
+    fputc('\n', fp);
+    assert_int_equal(fclose(fp), 0);
+    assert_string_equal(buf, "#sample\tvaf\tdepth\n0.1235\t1e+06\t-2.50\tNA\n");
+    free(buf);
+    /* a stream opened for reading: every write fails */
+    fp = fopen("/dev/null", "r");
+    assert_non_null(fp);
+    assert_int_equal(vw_table_put_header(fp, spec, 3), -EIO);
+    fclose(fp);
+}
+
+/* vw_table_error and vw_table_warn: "<path>:<line>: column '<col>': msg"
+ * after the program's prefix (and "warning: "), line <= 0 without
+ * ":<line>", col NULL without the column part; a warning is not written
+ * below the warning level. */
+static void test_error_warn(void **state)
+{
+    (void)state;
+    int lvl = vw_log_get_level();
+    vw_log_set_level(VW_LOG_WARN);
+    vw_test_cap_start(&cap);
+    vw_table_error("x.tsv", 7, "depth", "bad %d", 5);
+    vw_table_error("x.tsv", 0, "depth", "bad");
+    vw_table_error("x.tsv", 3, NULL, "short row");
+    vw_table_warn("y.tsv", 12, "vaf", "above %s", "1");
+    char *msg = vw_test_cap_stop(&cap);
+    assert_string_equal(msg, "vafwatch: x.tsv:7: column 'depth': bad 5\n"
+                             "vafwatch: x.tsv: column 'depth': bad\n"
+                             "vafwatch: x.tsv:3: short row\n"
+                             "vafwatch: warning: y.tsv:12: column 'vaf': above 1\n");
+    free(msg);
+    vw_log_set_level(VW_LOG_ERROR);
+    vw_test_cap_start(&cap);
+    vw_table_warn("y.tsv", 12, "vaf", "above %s", "1");
+    vw_table_error("y.tsv", 13, "vaf", "not a number");
+    msg = vw_test_cap_stop(&cap);
+    assert_string_equal(msg, "vafwatch: y.tsv:13: column 'vaf': not a number\n");
+    free(msg);
+    vw_log_set_level(lvl);
+}
+
 static void test_contig(void **state)
 {
     (void)state;
@@ -570,6 +748,12 @@ int main(void)
         cmocka_unit_test(test_fmt_double),
         cmocka_unit_test(test_fmt_round_trip),
         cmocka_unit_test(test_put_double),
+        cmocka_unit_test(test_next_comments),
+        cmocka_unit_test(test_next_line),
+        cmocka_unit_test(test_header_parse),
+        cmocka_unit_test(test_is_na),
+        cmocka_unit_test(test_put_header_num),
+        cmocka_unit_test(test_error_warn),
         cmocka_unit_test(test_contig),
         cmocka_unit_test(test_contig_sites),
     };

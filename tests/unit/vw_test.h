@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "vafwatch/log.h"
+
 /* Removes a scratch directory and everything below it (no shell, no
  * external command).  Returns 0 or -1. */
 static inline int vw_test_rmtree(const char *path)
@@ -37,6 +39,31 @@ static inline int vw_test_rmtree(const char *path)
     }
     closedir(d);
     return rmdir(path) == 0 ? rc : -1;
+}
+
+/* What log.h writes between vw_test_cap_start() and vw_test_cap_stop(),
+ * which returns it (caller frees; "" when nothing was logged). */
+typedef struct {
+    FILE *fp;
+    char *buf;
+    size_t len;
+} vw_test_cap_t;
+
+static inline void vw_test_cap_start(vw_test_cap_t *c)
+{
+    c->buf = NULL;
+    c->len = 0;
+    c->fp = open_memstream(&c->buf, &c->len);
+    assert_non_null(c->fp);
+    vw_log_set_sink(c->fp);
+}
+
+static inline char *vw_test_cap_stop(vw_test_cap_t *c)
+{
+    vw_log_set_sink(NULL);
+    assert_int_equal(fclose(c->fp), 0);
+    c->fp = NULL;
+    return c->buf;
 }
 
 /* Writes 'text' to the file 'path' (created or replaced), asserting every

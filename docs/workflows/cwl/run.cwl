@@ -66,6 +66,21 @@ inputs:
     type: string?
     doc: the reports' date, YYYY-MM-DD (otherwise SOURCE_DATE_EPOCH or the day of the run)
     inputBinding: {prefix: --report-date}
+  title:
+    type: string?
+    doc: the cohort report's title [vafwatch cohort report]
+    inputBinding: {prefix: --title}
+  markers:
+    type: File?
+    doc: clinical markers (patient, date, marker, value[, unit]) shown in the reports
+    inputBinding: {prefix: --markers}
+  params:
+    type:
+      - 'null'
+      - type: array
+        items: string
+        inputBinding: {prefix: --param}
+    doc: KEY=VALUE parameters shown under the reports' Methods, after run's own (at most 32)
   extra_args:
     type: string[]?
     inputBinding: {position: 5}
