@@ -182,55 +182,84 @@ static bam1_t *presized(void)
     return b;
 }
 
+/* One file open twice: a and its record x for htslib's readers, b and y
+ * for vafwatch's (b's BGZF with 'threads' decompression threads when > 0). */
+typedef struct {
+    samFile *a, *b;
+    sam_hdr_t *ha, *hb;
+    bam1_t *x, *y;
+} both_t;
+
+static void both_open(both_t *t, const char *path, int threads)
+{
+    t->a = sam_open(path, "r");
+    t->b = sam_open(path, "r");
+    assert_non_null(t->a);
+    assert_non_null(t->b);
+    t->ha = sam_hdr_read(t->a);
+    t->hb = sam_hdr_read(t->b);
+    assert_non_null(t->ha);
+    assert_non_null(t->hb);
+    if (threads > 0)
+        assert_int_equal(bgzf_mt(t->b->fp.bgzf, threads, 64), 0);
+    t->x = presized();
+    t->y = presized();
+    n_handed_on = 0;
+}
+
+static void both_close(both_t *t)
+{
+    bam_destroy1(t->x);
+    bam_destroy1(t->y);
+    sam_hdr_destroy(t->ha);
+    sam_hdr_destroy(t->hb);
+    sam_close(t->a);
+    sam_close(t->b);
+}
+
+/* The two records and the two files' positions are the same. */
+static void assert_same(const both_t *t)
+{
+    const bam1_t *x = t->x, *y = t->y;
+    assert_int_equal(x->core.tid, y->core.tid);
+    assert_int_equal(x->core.pos, y->core.pos);
+    assert_int_equal(x->core.bin, y->core.bin);
+    assert_int_equal(x->core.qual, y->core.qual);
+    assert_int_equal(x->core.l_extranul, y->core.l_extranul);
+    assert_int_equal(x->core.flag, y->core.flag);
+    assert_int_equal(x->core.l_qname, y->core.l_qname);
+    assert_int_equal(x->core.n_cigar, y->core.n_cigar);
+    assert_int_equal(x->core.l_qseq, y->core.l_qseq);
+    assert_int_equal(x->core.mtid, y->core.mtid);
+    assert_int_equal(x->core.mpos, y->core.mpos);
+    assert_int_equal(x->core.isize, y->core.isize);
+    assert_int_equal(x->l_data, y->l_data);
+    assert_memory_equal(x->data, y->data, (size_t)x->l_data);
+    assert_int_equal(bgzf_tell(t->a->fp.bgzf), bgzf_tell(t->b->fp.bgzf));
+}
+
 /* Reads 'path' with bam_read1 and with vw_aln_bam_read1 (whose BGZF uses
  * 'threads' decompression threads when > 0), asserting equal results
  * record by record.  Returns the number of records read; sets *last_rc to
  * the last return value and *n_lib to the library's bam_read1 calls. */
 static long read_both(const char *path, int threads, int *last_rc, long *n_lib)
 {
-    samFile *a = sam_open(path, "r"), *b = sam_open(path, "r");
-    assert_non_null(a);
-    assert_non_null(b);
-    sam_hdr_t *ha = sam_hdr_read(a), *hb = sam_hdr_read(b);
-    assert_non_null(ha);
-    assert_non_null(hb);
-    if (threads > 0)
-        assert_int_equal(bgzf_mt(b->fp.bgzf, threads, 64), 0);
-    bam1_t *x = presized(), *y = presized();
+    both_t t;
+    both_open(&t, path, threads);
     long n = 0;
-    n_handed_on = 0;
     int ra, rb;
     for (;;) {
-        ra = __real_bam_read1(a->fp.bgzf, x);
-        rb = vw_aln_bam_read1(b->fp.bgzf, y);
+        ra = __real_bam_read1(t.a->fp.bgzf, t.x);
+        rb = vw_aln_bam_read1(t.b->fp.bgzf, t.y);
         assert_int_equal(ra, rb);
         if (ra < 0)
             break;
         n++;
-        assert_int_equal(x->core.tid, y->core.tid);
-        assert_int_equal(x->core.pos, y->core.pos);
-        assert_int_equal(x->core.bin, y->core.bin);
-        assert_int_equal(x->core.qual, y->core.qual);
-        assert_int_equal(x->core.l_extranul, y->core.l_extranul);
-        assert_int_equal(x->core.flag, y->core.flag);
-        assert_int_equal(x->core.l_qname, y->core.l_qname);
-        assert_int_equal(x->core.n_cigar, y->core.n_cigar);
-        assert_int_equal(x->core.l_qseq, y->core.l_qseq);
-        assert_int_equal(x->core.mtid, y->core.mtid);
-        assert_int_equal(x->core.mpos, y->core.mpos);
-        assert_int_equal(x->core.isize, y->core.isize);
-        assert_int_equal(x->l_data, y->l_data);
-        assert_memory_equal(x->data, y->data, (size_t)x->l_data);
-        assert_int_equal(bgzf_tell(a->fp.bgzf), bgzf_tell(b->fp.bgzf));
+        assert_same(&t);
     }
     *last_rc = ra;
     *n_lib = n_handed_on;
-    bam_destroy1(x);
-    bam_destroy1(y);
-    sam_hdr_destroy(ha);
-    sam_hdr_destroy(hb);
-    sam_close(a);
-    sam_close(b);
+    both_close(&t);
     return n;
 }
 
@@ -362,29 +391,22 @@ static void test_read1_contigs(void **state)
         write_rec(out, &r, &k);
     }
     assert_int_equal(sam_close(out), 0);
-    samFile *a = sam_open(path, "r"), *b = sam_open(path, "r");
-    sam_hdr_t *ha = sam_hdr_read(a), *hb = sam_hdr_read(b);
-    bam1_t *x = presized(), *y = presized();
-    n_handed_on = 0;
+    both_t t;
+    both_open(&t, path, 0);
     for (int i = 0; i < 5; i++) {
         errno = 0;
-        int ra = sam_read1(a, ha, x), ea = errno;
+        int ra = sam_read1(t.a, t.ha, t.x), ea = errno;
         errno = 0;
-        int rb = vw_aln_read1(b, hb, y), eb = errno;
+        int rb = vw_aln_read1(t.b, t.hb, t.y), eb = errno;
         assert_int_equal(ra, rb);
-        assert_int_equal(ra, i < 4 ? (int)(x->l_data + 36 - x->core.l_extranul) : -3);
+        assert_int_equal(ra, i < 4 ? (int)(t.x->l_data + 36 - t.x->core.l_extranul) : -3);
         if (i == 4)
             assert_int_equal(ea, eb);
         else
-            assert_memory_equal(x->data, y->data, (size_t)x->l_data);
+            assert_same(&t);
     }
     assert_int_equal(n_handed_on, 1); /* the first (its block is loaded then); the one refused is read in place */
-    bam_destroy1(x);
-    bam_destroy1(y);
-    sam_hdr_destroy(ha);
-    sam_hdr_destroy(hb);
-    sam_close(a);
-    sam_close(b);
+    both_close(&t);
     free(k.s);
     unlink(path);
 }
